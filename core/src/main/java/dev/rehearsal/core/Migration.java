@@ -1,0 +1,51 @@
+package dev.rehearsal.core;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One migration of a history: a versioned step with an up script and, where the project has one, a down script;
+ * or a repeatable script (no version) that the tool re-applies after the versioned ones whenever it changes.
+ *
+ * @param version     the version; {@code null} only for repeatable migrations
+ * @param description the human description taken from the file name ({@code add orders status})
+ * @param type        versioned or repeatable
+ * @param up          the script that applies the migration
+ * @param down        the script that reverts it; {@code null} when the history has none (irreversible)
+ * @param checksum    the tool's checksum of the up script, {@code null} where the tool has none
+ */
+public record Migration(MigrationVersion version, String description, Type type,
+                        MigrationScript up, MigrationScript down, Integer checksum) {
+
+    /** Whether a migration is an ordered, versioned step or a repeatable script. */
+    public enum Type { VERSIONED, REPEATABLE }
+
+    public Migration {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(up, "up");
+        Objects.requireNonNull(description, "description");
+        if (type == Type.VERSIONED && version == null) {
+            throw new IllegalArgumentException("a versioned migration needs a version: " + up.name());
+        }
+    }
+
+    /** The down script, if the history has one. */
+    public Optional<MigrationScript> downScript() {
+        return Optional.ofNullable(down);
+    }
+
+    /** Whether a down script exists. */
+    public boolean reversible() {
+        return down != null;
+    }
+
+    /** {@code V3 add orders status} or {@code R orders summary view}: how messages and reports name it. */
+    public String displayName() {
+        return type == Type.VERSIONED ? "V" + version + " " + description : "R " + description;
+    }
+
+    @Override
+    public String toString() {
+        return displayName() + " (" + up.name() + ")";
+    }
+}

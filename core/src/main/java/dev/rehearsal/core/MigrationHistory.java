@@ -1,0 +1,59 @@
+package dev.rehearsal.core;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ordered migrations of a project: versioned migrations in version order, then repeatable ones.
+ * Immutable; sources build it and runners walk it.
+ */
+public record MigrationHistory(String location, List<Migration> versioned, List<Migration> repeatable) {
+
+    public MigrationHistory {
+        List<Migration> sorted = new ArrayList<>(versioned);
+        sorted.sort(Comparator.comparing(Migration::version));
+        versioned = List.copyOf(sorted);
+        repeatable = List.copyOf(repeatable);
+    }
+
+    /** The versioned migration with that version, if any. */
+    public Optional<Migration> find(MigrationVersion version) {
+        return versioned.stream().filter(m -> m.version().equals(version)).findFirst();
+    }
+
+    /**
+     * The versioned migration with that version.
+     *
+     * @throws RehearsalException naming the versions that exist when there is none
+     */
+    public Migration require(String version) {
+        MigrationVersion v = MigrationVersion.parse(version);
+        return find(v).orElseThrow(() -> new RehearsalException("No migration with version " + version + " in "
+                + location + "; versions found: " + versionList()));
+    }
+
+    /** The highest version, if there is any versioned migration. */
+    public Optional<MigrationVersion> latest() {
+        return versioned.isEmpty() ? Optional.empty() : Optional.of(versioned.get(versioned.size() - 1).version());
+    }
+
+    /** Versioned migrations strictly after {@code from} (all when {@code from} is null) up to and including {@code to}. */
+    public List<Migration> between(MigrationVersion from, MigrationVersion to) {
+        return versioned.stream()
+                .filter(m -> from == null || m.version().compareTo(from) > 0)
+                .filter(m -> to == null || m.version().compareTo(to) <= 0)
+                .toList();
+    }
+
+    /** The migration just before the given one, if any. */
+    public Optional<Migration> previous(Migration migration) {
+        int i = versioned.indexOf(migration);
+        return i > 0 ? Optional.of(versioned.get(i - 1)) : Optional.empty();
+    }
+
+    String versionList() {
+        return versioned.isEmpty() ? "none" : String.join(", ", versioned.stream().map(m -> m.version().toString()).toList());
+    }
+}

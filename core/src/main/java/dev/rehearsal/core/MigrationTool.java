@@ -1,0 +1,37 @@
+package dev.rehearsal.core;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A migration tool bound to one database: applies single migrations up and down and keeps the tool's own history
+ * table as the real tool would, so that the tool itself could take over from any state Rehearsal leaves.
+ */
+public interface MigrationTool {
+
+    /** The migrations, in order. */
+    MigrationHistory history();
+
+    /** The highest versioned migration applied, per the tool's history table. */
+    Optional<MigrationVersion> currentVersion();
+
+    /**
+     * Applies versioned migrations up to and including {@code target}, leaving repeatable ones out.
+     *
+     * @throws MigrationFailedException naming the migration, script, line, statement and SQLState
+     */
+    void upTo(MigrationVersion target);
+
+    /**
+     * Reverts the current migration with its down script and removes it from the tool's history table.
+     *
+     * @throws MigrationFailedException naming the down script, line, statement and SQLState
+     */
+    void down(Migration migration);
+
+    /** Applies the repeatable migrations that are new or changed, as the tool does after its versioned ones. */
+    void applyRepeatables();
+
+    /** Tables the tool keeps for itself (its history table), left out of schema snapshots. */
+    Set<String> ownTables();
+}

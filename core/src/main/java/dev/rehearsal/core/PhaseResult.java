@@ -1,0 +1,38 @@
+package dev.rehearsal.core;
+
+import java.time.Duration;
+
+/**
+ * The outcome of one phase of one migration's round trip.
+ *
+ * @param phase     up, down or up again
+ * @param status    passed, failed, skipped, or not run (yet)
+ * @param sqlTime   time spent running the migration's SQL (through its tool)
+ * @param checkTime time spent on Rehearsal's checks (schema snapshots and comparison)
+ * @param message   why it failed or was skipped; empty when it passed
+ */
+public record PhaseResult(Phase phase, Status status, Duration sqlTime, Duration checkTime, String message) {
+
+    /** The phases of a round trip. */
+    public enum Phase {
+        UP("up"), DOWN("down"), UP_AGAIN("up again");
+
+        private final String label;
+
+        Phase(String label) {
+            this.label = label;
+        }
+
+        /** How reports and test names call the phase. */
+        public String label() {
+            return label;
+        }
+    }
+
+    /** How a phase ended. */
+    public enum Status { PASSED, FAILED, SKIPPED, NOT_RUN }
+
+    static PhaseResult notRun(Phase phase) {
+        return new PhaseResult(phase, Status.NOT_RUN, Duration.ZERO, Duration.ZERO, "");
+    }
+}

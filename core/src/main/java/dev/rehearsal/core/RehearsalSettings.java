@@ -1,0 +1,63 @@
+package dev.rehearsal.core;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What to rehearse and how: where the migrations are, their placeholders, and which migrations may lack a down
+ * script. Immutable; the JUnit extension builds it from the annotation, then {@code rehearsal.*} properties.
+ *
+ * @param migrations              location: {@code classpath:db/migration}, {@code filesystem:src/main/resources/db/migration}
+ * @param placeholders            values for {@code ${name}} placeholders in scripts
+ * @param irreversible            versions allowed to have no down script
+ * @param minimumDowngradeVersion migrations at or below this version need no down script; null when every
+ *                                migration must be reversible unless listed in {@code irreversible}
+ */
+public record RehearsalSettings(String migrations, Map<String, String> placeholders,
+                                Set<MigrationVersion> irreversible, MigrationVersion minimumDowngradeVersion) {
+
+    public RehearsalSettings {
+        Objects.requireNonNull(migrations, "migrations");
+        placeholders = Map.copyOf(placeholders);
+        irreversible = Set.copyOf(irreversible);
+    }
+
+    /** Settings for a location, with no placeholders and every migration expected to be reversible. */
+    public static RehearsalSettings of(String migrations) {
+        return new RehearsalSettings(migrations, Map.of(), Set.of(), null);
+    }
+
+    /** A copy that also allows these versions to have no down script. */
+    public RehearsalSettings allowIrreversible(String... versions) {
+        Set<MigrationVersion> all = new TreeSet<>(irreversible);
+        for (String v : versions) {
+            all.add(MigrationVersion.parse(v));
+        }
+        return new RehearsalSettings(migrations, placeholders, all, minimumDowngradeVersion);
+    }
+
+    /** A copy where migrations at or below {@code version} need no down script. */
+    public RehearsalSettings withMinimumDowngradeVersion(String version) {
+        return new RehearsalSettings(migrations, placeholders, irreversible, MigrationVersion.parse(version));
+    }
+
+    /** A copy with these placeholder values. */
+    public RehearsalSettings withPlaceholders(Map<String, String> values) {
+        return new RehearsalSettings(migrations, values, irreversible, minimumDowngradeVersion);
+    }
+
+    /**
+     * Why a migration may have no down script, or null when it must have one.
+     */
+    public String irreversibleAllowance(Migration migration) {
+        if (irreversible.contains(migration.version())) {
+            return "declared irreversible";
+        }
+        if (minimumDowngradeVersion != null && migration.version().compareTo(minimumDowngradeVersion) <= 0) {
+            return "at or below the minimum downgrade version " + minimumDowngradeVersion;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.rehearsal.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * What a rehearsal did, migration by migration: times of up, down and up again, and each result. Printed as a
+ * short table ({@link #toText()}) and written as text and JSON files ({@link #writeTo(Path, String)}).
+ *
+ * @param source   the migrations ({@code Flyway migrations at classpath:db/migration})
+ * @param database the engine and database ({@code embedded PostgreSQL 18.6})
+ * @param steps    one entry per migration, in order
+ */
+public record RoundTripReport(String source, String database, List<StepResult> steps) {
+
+    public RoundTripReport {
+        steps = List.copyOf(steps);
+    }
+
+    /** Whether any phase failed. */
+    public boolean failed() {
+        return steps.stream().anyMatch(s -> s.status() == PhaseResult.Status.FAILED);
+    }
+
+    /** Total time of the migrations' SQL across all phases. */
+    public Duration sqlTime() {
+        return steps.stream().flatMap(s -> s.phases().stream()).map(PhaseResult::sqlTime).reduce(Duration.ZERO, Duration::plus);
+    }
+
+    /** Total time of Rehearsal's own checks. */
+    public Duration checkTime() {
+        return steps.stream().flatMap(s -> s.phases().stream()).map(PhaseResult::checkTime).reduce(Duration.ZERO, Duration::plus);
+    }
+
+    /** A short table: one line per migration with its up, down and up-again times and the result. */
+    public String toText() {
+        int width = Math.max(30, steps.stream().mapToInt(s -> s.migration().length()).max().orElse(0) + 2);
+        StringBuilder sb = new StringBuilder();
+        sb.append("Rehearsal of ").append(source).append(" on ").append(database).append('\n');
+        sb.append(String.format(Locale.ROOT, "  %-" + width + "s %9s %9s %9s  %s%n", "migration", "up", "down", "up again", "result"));
+        for (StepResult step : steps) {
+            sb.append(String.format(Locale.ROOT, "  %-" + width + "s %9s %9s %9s  %s%n", step.migration(),
+                    time(step, PhaseResult.Phase.UP), time(step, PhaseResult.Phase.DOWN),
+                    time(step, PhaseResult.Phase.UP_AGAIN), result(step)));
+            if (step.note() != null && !step.note().isEmpty()) {
+                sb.append("      note: ").append(step.note()).append('\n');
+            }
+        }
+        long ok = steps.stream().filter(s -> s.status() == PhaseResult.Status.PASSED).count();
+        long failed = steps.stream().filter(s -> s.status() == PhaseResult.Status.FAILED).count();
+        sb.append(String.format(Locale.ROOT, "  %d steps: %d passed, %d failed, %d skipped or not run; SQL %d ms, checks %d ms%n",
+                steps.size(), ok, failed, steps.size() - ok - failed, sqlTime().toMillis(), checkTime().toMillis()));
+        return sb.toString();
+    }
+
+    private static String time(StepResult step, PhaseResult.Phase phase) {
+        return step.phase(phase)
+                .filter(p -> p.status() == PhaseResult.Status.PASSED || p.status() == PhaseResult.Status.FAILED)
+                .map(p -> p.sqlTime().toMillis() + " ms").orElse("-");
+    }
+
+    private static String result(StepResult step) {
+        for (PhaseResult p : step.phases()) {
+            if (p.status() == PhaseResult.Status.FAILED) {
+                return "FAILED in " + p.phase().label() + ": " + p.message().lines().findFirst().orElse("");
+            }
+        }
+        return switch (step.status()) {
+            case PASSED -> step.phases().stream().anyMatch(p -> p.status() == PhaseResult.Status.SKIPPED)
+                    ? "ok (" + step.phases().stream().filter(p -> p.status() == PhaseResult.Status.SKIPPED)
+                    .map(PhaseResult::message).findFirst().orElse("") + ")"
+                    : "ok";
+            case NOT_RUN -> "not run";
+            default -> "skipped: " + step.phases().stream().map(PhaseResult::message).filter(m -> !m.isEmpty())
+                    .findFirst().orElse("");
+        };
+    }
+
+    /** The report as JSON. */
+    public String toJson() {
+        return "{\n  \"source\": " + json(source) + ",\n  \"database\": " + json(database)
+                + ",\n  \"failed\": " + failed()
+                + ",\n  \"steps\": [\n" + steps.stream().map(s -> "    {\"migration\": " + json(s.migration())
+                + ", \"script\": " + json(s.script()) + ", \"status\": " + json(s.status().name())
+                + ", \"note\": " + json(s.note() == null ? "" : s.note())
+                + ", \"phases\": [" + s.phases().stream().map(p -> "{\"phase\": " + json(p.phase().label())
+                + ", \"status\": " + json(p.status().name()) + ", \"sqlMillis\": " + p.sqlTime().toMillis()
+                + ", \"checkMillis\": " + p.checkTime().toMillis() + ", \"message\": " + json(p.message()) + "}")
+                .collect(Collectors.joining(", ")) + "]}").collect(Collectors.joining(",\n"))
+                + "\n  ]\n}\n";
+    }
+
+    private static String json(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /** Writes {@code <name>.txt} and {@code <name>.json} into {@code directory}, creating it. */
+    public void writeTo(Path directory, String name) {
+        try {
+            Files.createDirectories(directory);
+            Files.writeString(directory.resolve(name + ".txt"), toText(), StandardCharsets.UTF_8);
+            Files.writeString(directory.resolve(name + ".json"), toJson(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the rehearsal report to " + directory, e);
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.PhaseResult.Phase;
+import dev.rehearsal.core.PhaseResult.Status;
+import dev.rehearsal.core.schema.SchemaChange;
+import dev.rehearsal.core.schema.SchemaDiff;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The round trip of one migration: {@link #up()} from the previous version, {@link #down()} with its down script
+ * (the schema must equal the one before the up), {@link #upAgain()} (the schema must equal the one after the first
+ * up). Run the phases in that order, and the steps in the order {@link MigrationRehearsal#roundTripSteps()} gives.
+ * A phase that fails throws ({@link RoundTripAssertionError} for a defect, {@link MigrationFailedException} for a
+ * failing script); a phase that cannot run throws {@link PhaseSkippedException}. Every outcome is also recorded in
+ * {@link #result()}. The step for repeatable migrations has only an up phase.
+ */
+public final class RoundTripStep {
+
+    private final MigrationRehearsal rehearsal;
+    private final Migration migration;
+    private final Map<Phase, PhaseResult> results = new EnumMap<>(Phase.class);
+    private String note;
+    private SchemaSnapshot beforeUp;
+    private SchemaSnapshot afterUp;
+    private boolean upPassed;
+    private boolean downRan;
+
+    RoundTripStep(MigrationRehearsal rehearsal, Migration migration) {
+        this.rehearsal = rehearsal;
+        this.migration = migration;
+        for (Phase phase : phases()) {
+            results.put(phase, PhaseResult.notRun(phase));
+        }
+    }
+
+    /** The migration, or empty for the step that applies the repeatable migrations. */
+    public Optional<Migration> migration() {
+        return Optional.ofNullable(migration);
+    }
+
+    /** {@code V3 add orders status}, or {@code repeatable migrations}. */
+    public String displayName() {
+        return migration == null ? "repeatable migrations" : migration.displayName();
+    }
+
+    /** The phases of this step, in order. */
+    public List<Phase> phases() {
+        return migration == null ? List.of(Phase.UP) : List.of(Phase.UP, Phase.DOWN, Phase.UP_AGAIN);
+    }
+
+    /** Runs one phase. */
+    public void run(Phase phase) {
+        switch (phase) {
+            case UP -> up();
+            case DOWN -> down();
+            case UP_AGAIN -> upAgain();
+        }
+    }
+
+    /** What happened so far. */
+    public StepResult result() {
+        String script = migration == null ? String.join(", ", rehearsal.history().repeatable().stream()
+                .map(m -> m.up().name()).toList()) : migration.up().name();
+        return new StepResult(displayName(), script, List.copyOf(results.values()), note == null ? "" : note);
+    }
+
+    /** Applies the migration from the previous version and records the schema it produces. */
+    public void up() {
+        guard(Phase.UP, this::runUp);
+    }
+
+    /** Reverts the migration with its down script; the schema must be exactly the one before the up. */
+    public void down() {
+        guard(Phase.DOWN, this::runDown);
+    }
+
+    /** Applies the migration again; the schema must be exactly the one the first up produced. */
+    public void upAgain() {
+        guard(Phase.UP_AGAIN, this::runUpAgain);
+    }
+
+    /** Records anything a phase throws that it did not record itself (a lost connection, a catalog query). */
+    private void guard(Phase phase, Runnable body) {
+        try {
+            body.run();
+        } catch (RuntimeException | AssertionError e) {
+            if (results.get(phase).status() == Status.NOT_RUN) {
+                results.put(phase, new PhaseResult(phase, Status.FAILED, Duration.ZERO, Duration.ZERO,
+                        String.valueOf(e.getMessage())));
+            }
+            throw e;
+        }
+    }
+
+    private void runUp() {
+        if (rehearsal.blockedBy() != null) {
+            throw skip(Phase.UP, "not run: " + rehearsal.blockedBy());
+        }
+        MigrationVersion previous = migration == null
+                ? rehearsal.history().latest().orElse(null)
+                : rehearsal.history().previous(migration).map(Migration::version).orElse(null);
+        try {
+            note = rehearsal.prepare(previous);
+        } catch (RehearsalException e) {
+            rehearsal.block("the database could not be brought to the version before " + displayName()
+                    + ": " + e.getMessage().lines().findFirst().orElse(""));
+            throw fail(Phase.UP, Duration.ZERO, Duration.ZERO, e);
+        }
+        long c0 = System.nanoTime();
+        beforeUp = rehearsal.cleanSnapshot();
+        long checks = System.nanoTime() - c0;
+        long t0 = System.nanoTime();
+        try {
+            if (migration == null) {
+                rehearsal.tool().applyRepeatables();
+            } else {
+                rehearsal.tool().upTo(migration.version());
+            }
+        } catch (RehearsalException e) {
+            rehearsal.block(displayName() + " failed to apply");
+            throw fail(Phase.UP, Duration.ofNanos(System.nanoTime() - t0), Duration.ofNanos(checks), e);
+        }
+        long sql = System.nanoTime() - t0;
+        c0 = System.nanoTime();
+        afterUp = rehearsal.schema();
+        rehearsal.markClean(afterUp);
+        checks += System.nanoTime() - c0;
+        upPassed = true;
+        pass(Phase.UP, sql, checks);
+    }
+
+    private void runDown() {
+        requireVersioned();
+        if (!upPassed) {
+            throw skip(Phase.DOWN, "not run: the up phase of " + displayName() + " did not pass");
+        }
+        if (!migration.reversible()) {
+            String allowance = rehearsal.settings().irreversibleAllowance(migration);
+            if (allowance != null) {
+                throw skip(Phase.DOWN, "irreversible, " + allowance);
+            }
+            throw fail(Phase.DOWN, Duration.ZERO, Duration.ZERO, new RoundTripAssertionError(
+                    migration.displayName() + " has no down script: expected " + MigrationRehearsal.expectedDownName(migration)
+                            + " next to " + migration.up().name() + ".\n"
+                            + "Add one, or declare the migration irreversible: @MigrationTest(irreversible = \""
+                            + migration.version() + "\") (or minimumDowngradeVersion = \"" + migration.version() + "\")."));
+        }
+        long t0 = System.nanoTime();
+        try {
+            rehearsal.tool().down(migration);
+        } catch (RehearsalException e) {
+            long sql = System.nanoTime() - t0;
+            long c0 = System.nanoTime();
+            if (!rehearsal.schema().diff(afterUp).isEmpty()) {
+                rehearsal.markDirty("the down script of " + displayName() + " failed part-way");
+            }
+            throw fail(Phase.DOWN, Duration.ofNanos(sql), Duration.ofNanos(System.nanoTime() - c0), e);
+        }
+        long sql = System.nanoTime() - t0;
+        downRan = true;
+        long c0 = System.nanoTime();
+        SchemaSnapshot afterDown = rehearsal.schema();
+        SchemaDiff diff = beforeUp.diff(afterDown);
+        long checks = System.nanoTime() - c0;
+        if (!diff.isEmpty()) {
+            rehearsal.markDirty("the down script of " + displayName() + " did not restore the schema");
+            throw fail(Phase.DOWN, Duration.ofNanos(sql), Duration.ofNanos(checks),
+                    new RoundTripAssertionError(downLeftTrace(diff)));
+        }
+        rehearsal.markClean(afterDown);
+        pass(Phase.DOWN, sql, checks);
+    }
+
+    private void runUpAgain() {
+        requireVersioned();
+        if (!downRan) {
+            throw skip(Phase.UP_AGAIN, results.get(Phase.DOWN).status() == Status.SKIPPED
+                    ? "not run: " + results.get(Phase.DOWN).message()
+                    : "not run: the down phase of " + displayName() + " did not run to its end");
+        }
+        long t0 = System.nanoTime();
+        try {
+            rehearsal.tool().upTo(migration.version());
+        } catch (RehearsalException e) {
+            rehearsal.markDirty(displayName() + " could not be applied again after its down script");
+            RoundTripAssertionError error = new RoundTripAssertionError(migration.displayName()
+                    + " cannot be applied again after its down script ran: the down script probably left something behind"
+                    + " that the up script then trips over.\n" + e.getMessage(), e);
+            throw fail(Phase.UP_AGAIN, Duration.ofNanos(System.nanoTime() - t0), Duration.ZERO, error);
+        }
+        long sql = System.nanoTime() - t0;
+        long c0 = System.nanoTime();
+        SchemaSnapshot again = rehearsal.schema();
+        SchemaDiff diff = afterUp.diff(again);
+        long checks = System.nanoTime() - c0;
+        if (!diff.isEmpty()) {
+            rehearsal.markDirty(displayName() + " produced a different schema when applied again");
+            throw fail(Phase.UP_AGAIN, Duration.ofNanos(sql), Duration.ofNanos(checks),
+                    new RoundTripAssertionError(notReproduced(diff)));
+        }
+        rehearsal.markClean(again);
+        pass(Phase.UP_AGAIN, sql, checks);
+    }
+
+    private void requireVersioned() {
+        if (migration == null) {
+            throw new PhaseSkippedException("repeatable migrations have no down script; they are applied once");
+        }
+    }
+
+    private String downLeftTrace(SchemaDiff diff) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("The down script of ").append(migration.displayName()).append(" (")
+                .append(migration.down().name()).append(") did not restore the schema as it was before ")
+                .append(migration.up().name()).append(" ran:\n");
+        for (SchemaChange change : diff.changes()) {
+            sb.append("  ").append(change).append("   <- ").append(switch (change.type()) {
+                case ADDED -> "left behind by the down script";
+                case REMOVED -> "existed before the up; the down script dropped it";
+                case CHANGED -> "differs from before the up";
+            }).append('\n');
+        }
+        sb.append("Fix ").append(migration.down().name()).append(" so that it reverts exactly what ")
+                .append(migration.up().name()).append(" does.");
+        return sb.toString();
+    }
+
+    private String notReproduced(SchemaDiff diff) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Applying ").append(migration.displayName()).append(" again after its down script gave a different")
+                .append(" schema than the first time:\n");
+        for (SchemaChange change : diff.changes()) {
+            sb.append("  ").append(change).append("   <- ").append(switch (change.type()) {
+                case ADDED -> "only after the second up";
+                case REMOVED -> "only after the first up";
+                case CHANGED -> "differs between the first and the second up";
+            }).append('\n');
+        }
+        sb.append("Usually the down script left something (a sequence, a default, a type) that changed how ")
+                .append(migration.up().name()).append(" ran the second time.");
+        return sb.toString();
+    }
+
+    private void pass(Phase phase, long sqlNanos, long checkNanos) {
+        results.put(phase, new PhaseResult(phase, Status.PASSED, Duration.ofNanos(sqlNanos), Duration.ofNanos(checkNanos), ""));
+    }
+
+    private PhaseSkippedException skip(Phase phase, String reason) {
+        results.put(phase, new PhaseResult(phase, Status.SKIPPED, Duration.ZERO, Duration.ZERO, reason));
+        return new PhaseSkippedException(reason);
+    }
+
+    private <T extends Throwable> T fail(Phase phase, Duration sql, Duration checks, T error) {
+        results.put(phase, new PhaseResult(phase, Status.FAILED, sql, checks, String.valueOf(error.getMessage())));
+        return error;
+    }
+
+    @Override
+    public String toString() {
+        return displayName();
+    }
+}

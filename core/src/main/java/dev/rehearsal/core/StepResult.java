@@ -1,0 +1,33 @@
+package dev.rehearsal.core;
+
+import java.util.List;
+
+/**
+ * The round trip of one migration (or of the repeatable migrations, applied once at the end): its phases' results
+ * and, where a failure forced it, a note that Rehearsal rebuilt the database to carry on.
+ */
+public record StepResult(String migration, String script, List<PhaseResult> phases, String note) {
+
+    public StepResult {
+        phases = List.copyOf(phases);
+    }
+
+    /** Failed if any phase failed; passed if every phase that ran passed and at least one ran. */
+    public PhaseResult.Status status() {
+        if (phases.stream().anyMatch(p -> p.status() == PhaseResult.Status.FAILED)) {
+            return PhaseResult.Status.FAILED;
+        }
+        if (phases.stream().allMatch(p -> p.status() == PhaseResult.Status.NOT_RUN)) {
+            return PhaseResult.Status.NOT_RUN;
+        }
+        if (phases.stream().anyMatch(p -> p.status() == PhaseResult.Status.PASSED)) {
+            return PhaseResult.Status.PASSED;
+        }
+        return PhaseResult.Status.SKIPPED;
+    }
+
+    /** The result of one phase, if the step has it. */
+    public java.util.Optional<PhaseResult> phase(PhaseResult.Phase phase) {
+        return phases.stream().filter(p -> p.phase() == phase).findFirst();
+    }
+}

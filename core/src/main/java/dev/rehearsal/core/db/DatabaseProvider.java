@@ -1,0 +1,19 @@
+package dev.rehearsal.core.db;
+
+/**
+ * Gives out throwaway databases. Implementations decide where the server comes from (an embedded PostgreSQL, a
+ * container, a server the user names) and how a fresh database is made quickly (template clone). Closing the
+ * provider stops whatever it started.
+ */
+public interface DatabaseProvider extends AutoCloseable {
+
+    /** What this provider is, for messages and reports ({@code embedded PostgreSQL 18.6 on port 41234}). */
+    String describe();
+
+    /** A fresh, empty database for one test; the caller closes it. */
+    EphemeralDatabase createDatabase();
+
+    /** Stops what the provider started. Databases still open are dropped first. */
+    @Override
+    void close();
+}

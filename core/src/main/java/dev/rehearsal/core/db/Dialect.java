@@ -1,0 +1,32 @@
+package dev.rehearsal.core.db;
+
+import dev.rehearsal.core.schema.SchemaSnapshot;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything Rehearsal needs to know about one database engine. One implementation per engine: engine-specific SQL
+ * lives here and nowhere else.
+ */
+public interface Dialect {
+
+    /** The engine's name as shown in messages and reports ({@code PostgreSQL 18.6}). */
+    String name();
+
+    /**
+     * Reads the schema from the engine's catalog.
+     *
+     * @param connection     an open connection to the database to read
+     * @param excludedTables table names (unqualified) to leave out, such as the migration tool's history table
+     */
+    SchemaSnapshot snapshot(Connection connection, Set<String> excludedTables) throws SQLException;
+
+    /** Cuts a script into statements as the engine's own client would, keeping the line each one starts at. */
+    List<SqlStatement> split(String script);
+
+    /** Whether a statement cannot run inside a transaction block ({@code CREATE INDEX CONCURRENTLY}). */
+    boolean mustRunOutsideTransaction(String statement);
+}

@@ -1,0 +1,26 @@
+package dev.rehearsal.core.db;
+
+import javax.sql.DataSource;
+
+/**
+ * A throwaway database that exists for one test: created empty (or from a prepared template) by a
+ * {@link DatabaseProvider}, and dropped by {@link #close()}.
+ */
+public interface EphemeralDatabase extends AutoCloseable {
+
+    /** The database's name on its server ({@code rehearsal_3f9a...}). */
+    String name();
+
+    /** A data source whose connections go to this database. */
+    DataSource dataSource();
+
+    /** The JDBC URL of this database, without credentials. */
+    String jdbcUrl();
+
+    /** The engine's dialect. */
+    Dialect dialect();
+
+    /** Drops the database. Safe to call twice. */
+    @Override
+    void close();
+}

@@ -1,0 +1,38 @@
+package dev.rehearsal.core.internal.flyway;
+
+import dev.rehearsal.core.RehearsalException;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Replaces Flyway placeholders ({@code ${name}}, and Flyway's built-in {@code ${flyway:...}} ones) in scripts that
+ * Rehearsal runs itself (undo scripts), the way Flyway replaces them in the scripts it runs. Names compare without
+ * regard to case, as in Flyway; a placeholder without a value is an error naming the script.
+ */
+final class FlywayPlaceholders {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_:.\\-]+)}");
+
+    private FlywayPlaceholders() {
+    }
+
+    static String replace(String sql, Map<String, String> values, String script) {
+        Matcher m = PLACEHOLDER.matcher(sql);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1);
+            String value = values.get(name.toLowerCase(Locale.ROOT));
+            if (value == null) {
+                throw new RehearsalException("No value provided for placeholder ${" + name + "} in " + script
+                        + ". Give it with @MigrationTest(placeholders = \"" + name + "=...\")"
+                        + " or the property rehearsal.placeholders." + name);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}

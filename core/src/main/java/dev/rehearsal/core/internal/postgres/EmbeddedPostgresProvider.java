@@ -1,0 +1,288 @@
+package dev.rehearsal.core.internal.postgres;
+
+import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.core.db.EphemeralDatabase;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An embedded PostgreSQL server (zonky binaries from Maven, no Docker, no installation) tuned for tests, handing
+ * out throwaway databases cloned from an empty template with {@code CREATE DATABASE ... TEMPLATE ...}.
+ * {@link #shared()} gives one server per JVM, started on first use and stopped when the JVM exits or when
+ * {@link #close()} is called.
+ */
+public final class EmbeddedPostgresProvider implements DatabaseProvider {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresProvider.class);
+
+    /** Settings that trade durability for speed: a crashed test server is thrown away anyway. */
+    public static final Map<String, String> TEST_TUNING = Map.of(
+            "fsync", "off",
+            "synchronous_commit", "off",
+            "full_page_writes", "off",
+            "max_connections", "300",
+            "max_wal_size", "1GB",
+            "checkpoint_timeout", "30min");
+
+    static final String TEMPLATE = "rehearsal_template";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Object SHARED_LOCK = new Object();
+    private static EmbeddedPostgresProvider shared;
+
+    private final EmbeddedPostgres server;
+    private final Connection admin;
+    private final PostgresDialect dialect;
+    private final String version;
+    private final long startMillis;
+    private final Set<String> liveDatabases = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private EmbeddedPostgresProvider(EmbeddedPostgres server, long startMillis) throws SQLException {
+        this.server = server;
+        this.startMillis = startMillis;
+        this.admin = server.getPostgresDatabase().getConnection();
+        this.admin.setAutoCommit(true);
+        try (Statement st = admin.createStatement()) {
+            try (ResultSet rs = st.executeQuery("show server_version")) {
+                rs.next();
+                this.version = rs.getString(1).split(" ")[0];
+            }
+            st.execute("create database " + TEMPLATE + " template template0 encoding 'UTF8'");
+        }
+        this.dialect = new PostgresDialect(version);
+    }
+
+    /** The JVM's shared server, started on first call. */
+    public static EmbeddedPostgresProvider shared() {
+        synchronized (SHARED_LOCK) {
+            if (shared == null || shared.closed) {
+                shared = start(Map.of());
+            }
+            return shared;
+        }
+    }
+
+    /** Stops the shared server if one was started. */
+    public static void closeShared() {
+        synchronized (SHARED_LOCK) {
+            if (shared != null) {
+                shared.close();
+                shared = null;
+            }
+        }
+    }
+
+    /**
+     * Starts a server of its own with {@link #TEST_TUNING} plus {@code serverConfig} (PostgreSQL settings).
+     *
+     * @throws RehearsalException saying why the server could not start and what to try
+     */
+    public static EmbeddedPostgresProvider start(Map<String, String> serverConfig) {
+        long t0 = System.nanoTime();
+        Map<String, String> config = new LinkedHashMap<>(TEST_TUNING);
+        config.putAll(serverConfig);
+        EmbeddedPostgres server = null;
+        try {
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            config.forEach(builder::setServerConfig);
+            server = builder.start();
+            EmbeddedPostgresProvider provider = new EmbeddedPostgresProvider(server, (System.nanoTime() - t0) / 1_000_000);
+            LOG.info("Started {} in {} ms", provider.describe(), provider.startMillis);
+            return provider;
+        } catch (IOException | RuntimeException | SQLException e) {
+            if (server != null) {
+                try {
+                    server.close();
+                } catch (IOException closeFailure) {
+                    e.addSuppressed(closeFailure);
+                }
+            }
+            throw new RehearsalException("The embedded PostgreSQL server could not start: " + rootMessage(e)
+                    + "\n  settings: " + config
+                    + "\n  Rehearsal unpacks PostgreSQL from the io.zonky.test.postgres binaries on the test class path"
+                    + " into the temporary directory (" + System.getProperty("java.io.tmpdir") + ") and runs it there."
+                    + "\n  Check that this directory is writable and allows executables, that the binaries artifact"
+                    + " matches this platform, and that any server settings you passed are valid PostgreSQL settings;"
+                    + " or use another provider (an existing server: rehearsal.provider=jdbc).", e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + t.getMessage() + ")";
+    }
+
+    /** How long starting the server took, including unpacking and initdb. */
+    public long startMillis() {
+        return startMillis;
+    }
+
+    /** The server's port on localhost. */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** The postmaster's process id, read from {@code postmaster.pid}; empty once stopped. */
+    public OptionalLong serverPid() {
+        try (ResultSet rs = admin.createStatement().executeQuery(
+                "select setting from pg_settings where name = 'data_directory'")) {
+            rs.next();
+            String first = Files.readAllLines(Path.of(rs.getString(1), "postmaster.pid")).get(0).trim();
+            return OptionalLong.of(Long.parseLong(first));
+        } catch (SQLException | IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "embedded PostgreSQL " + version + " on port " + server.getPort();
+    }
+
+    @Override
+    public EphemeralDatabase createDatabase() {
+        if (closed) {
+            throw new RehearsalException("The embedded PostgreSQL server was already stopped; no new database can be made");
+        }
+        String name = "rehearsal_" + HexFormat.of().formatHex(randomBytes(6));
+        try {
+            synchronized (admin) {
+                try (Statement st = admin.createStatement()) {
+                    st.execute("create database " + name + " template " + TEMPLATE + " strategy file_copy");
+                }
+            }
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not create throwaway database " + name + " on " + describe()
+                    + ": " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
+        }
+        liveDatabases.add(name);
+        return new Throwaway(name);
+    }
+
+    /** Names of the throwaway databases on the server now (for leak checks). */
+    public Set<String> throwawayDatabasesOnServer() {
+        try (Statement st = admin.createStatement();
+             ResultSet rs = st.executeQuery("select datname from pg_database where datname like 'rehearsal\\_%' and datname <> '"
+                     + TEMPLATE + "'")) {
+            Set<String> names = new java.util.TreeSet<>();
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+            return names;
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not list databases on " + describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    private void drop(String name) {
+        if (!liveDatabases.remove(name) || closed) {
+            return;
+        }
+        try {
+            synchronized (admin) {
+                try (Statement st = admin.createStatement()) {
+                    st.execute("drop database if exists " + name + " with (force)");
+                }
+            }
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not drop throwaway database " + name + " on " + describe() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        for (String name : Set.copyOf(liveDatabases)) {
+            try {
+                drop(name);
+            } catch (RehearsalException e) {
+                LOG.warn("{}", e.getMessage());
+            }
+        }
+        closed = true;
+        try {
+            admin.close();
+        } catch (SQLException e) {
+            LOG.debug("closing the admin connection failed", e);
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            throw new RehearsalException("Could not stop " + describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private final class Throwaway implements EphemeralDatabase {
+        private final String name;
+        private final PGSimpleDataSource dataSource = new PGSimpleDataSource();
+
+        Throwaway(String name) {
+            this.name = name;
+            dataSource.setServerNames(new String[] {"localhost"});
+            dataSource.setPortNumbers(new int[] {server.getPort()});
+            dataSource.setDatabaseName(name);
+            dataSource.setUser("postgres");
+            dataSource.setApplicationName("rehearsal");
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public javax.sql.DataSource dataSource() {
+            return dataSource;
+        }
+
+        @Override
+        public String jdbcUrl() {
+            return "jdbc:postgresql://localhost:" + server.getPort() + "/" + name;
+        }
+
+        @Override
+        public PostgresDialect dialect() {
+            return dialect;
+        }
+
+        @Override
+        public void close() {
+            drop(name);
+        }
+
+        @Override
+        public String toString() {
+            return "database " + name + " on " + describe();
+        }
+    }
+}

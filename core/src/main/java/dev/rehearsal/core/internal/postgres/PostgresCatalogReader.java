@@ -1,0 +1,440 @@
+package dev.rehearsal.core.internal.postgres;
+
+import dev.rehearsal.core.schema.ObjectKind;
+import dev.rehearsal.core.schema.SchemaObject;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a {@link SchemaSnapshot} from {@code pg_catalog}. Objects that belong to extensions, system schemas,
+ * owners and privileges are left out; so are the excluded tables (the migration tool's history) and everything
+ * that hangs off them.
+ */
+final class PostgresCatalogReader {
+
+    private static final String USER_SCHEMA = """
+            %1$s.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
+            and %1$s.nspname not like 'pg\\_temp\\_%%' and %1$s.nspname not like 'pg\\_toast\\_temp\\_%%'""";
+
+    private static final String NOT_EXTENSION_MEMBER = """
+            not exists (select 1 from pg_depend dep where dep.classid = '%s'::regclass
+                        and dep.objid = %s and dep.deptype = 'e')""";
+
+    private final Connection connection;
+    private final Set<String> excludedTables;
+    private final List<SchemaObject> objects = new ArrayList<>();
+
+    PostgresCatalogReader(Connection connection, Set<String> excludedTables) {
+        this.connection = connection;
+        this.excludedTables = excludedTables;
+    }
+
+    SchemaSnapshot read() throws SQLException {
+        schemas();
+        extensions();
+        types();
+        relations();
+        columns();
+        constraints();
+        indexes();
+        routines();
+        triggers();
+        rules();
+        policies();
+        return new SchemaSnapshot(objects);
+    }
+
+    private static String qualify(String schema, String name) {
+        return "public".equals(schema) ? name : schema + "." + name;
+    }
+
+    private boolean excluded(String table) {
+        return excludedTables.contains(table);
+    }
+
+    private void schemas() throws SQLException {
+        query("select n.nspname, obj_description(n.oid, 'pg_namespace') as comment from pg_namespace n where "
+                + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_namespace", "n.oid"), rs -> {
+            Map<String, String> a = new LinkedHashMap<>();
+            a.put("comment", rs.getString("comment"));
+            add(ObjectKind.SCHEMA, rs.getString("nspname"), null, "schema " + rs.getString("nspname"), a);
+        });
+    }
+
+    private void extensions() throws SQLException {
+        query("select e.extname, n.nspname, e.extversion from pg_extension e join pg_namespace n on n.oid = e.extnamespace"
+                + " where e.extname <> 'plpgsql'", rs -> {
+            Map<String, String> a = new LinkedHashMap<>();
+            a.put("schema", rs.getString("nspname"));
+            a.put("version", rs.getString("extversion"));
+            add(ObjectKind.EXTENSION, rs.getString("extname"), null, "extension " + rs.getString("extname"), a);
+        });
+    }
+
+    private void types() throws SQLException {
+        query("""
+                select n.nspname, t.typname, t.typtype, obj_description(t.oid, 'pg_type') as comment,
+                  (select string_agg(quote_literal(e.enumlabel), ', ' order by e.enumsortorder)
+                     from pg_enum e where e.enumtypid = t.oid) as labels,
+                  (select string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' order by a.attnum)
+                     from pg_attribute a where t.typtype = 'c' and a.attrelid = t.typrelid and a.attnum > 0
+                     and not a.attisdropped) as attrs,
+                  case when t.typtype = 'd' then format_type(t.typbasetype, t.typtypmod) end as base,
+                  t.typnotnull, t.typdefault,
+                  (select string_agg(c.conname || ' ' || pg_get_constraintdef(c.oid, true), '; ' order by c.conname)
+                     from pg_constraint c where c.contypid = t.oid) as checks,
+                  (select format_type(r.rngsubtype, null) from pg_range r where r.rngtypid = t.oid) as subtype
+                from pg_type t join pg_namespace n on n.oid = t.typnamespace
+                where (t.typtype in ('e', 'd', 'r')
+                       or (t.typtype = 'c' and (select c.relkind from pg_class c where c.oid = t.typrelid) = 'c'))
+                  and """ + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_type", "t.oid"), rs -> {
+            String name = qualify(rs.getString("nspname"), rs.getString("typname"));
+            Map<String, String> a = new LinkedHashMap<>();
+            a.put("comment", rs.getString("comment"));
+            String summary;
+            switch (rs.getString("typtype")) {
+                case "e" -> {
+                    a.put("kind", "enum");
+                    a.put("labels", rs.getString("labels"));
+                    summary = "enum type " + name + " (" + rs.getString("labels") + ")";
+                }
+                case "c" -> {
+                    a.put("kind", "composite");
+                    a.put("attributes", rs.getString("attrs"));
+                    summary = "composite type " + name + " (" + rs.getString("attrs") + ")";
+                }
+                case "d" -> {
+                    a.put("kind", "domain");
+                    a.put("base", rs.getString("base"));
+                    a.put("not null", String.valueOf(rs.getBoolean("typnotnull")));
+                    a.put("default", rs.getString("typdefault"));
+                    a.put("checks", rs.getString("checks"));
+                    summary = "domain " + name + " " + rs.getString("base");
+                }
+                default -> {
+                    a.put("kind", "range");
+                    a.put("subtype", rs.getString("subtype"));
+                    summary = "range type " + name + " of " + rs.getString("subtype");
+                }
+            }
+            add(ObjectKind.TYPE, name, null, summary, a);
+        });
+    }
+
+    private void relations() throws SQLException {
+        query("""
+                select n.nspname, c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity,
+                  obj_description(c.oid, 'pg_class') as comment, array_to_string(c.reloptions, ', ') as options,
+                  case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid, true) end as viewdef,
+                  case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end as partkey,
+                  case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) end as partbound,
+                  (select string_agg(pn.nspname || '.' || pc.relname, ', ' order by i.inhseqno) from pg_inherits i
+                     join pg_class pc on pc.oid = i.inhparent join pg_namespace pn on pn.oid = pc.relnamespace
+                     where i.inhrelid = c.oid) as parents,
+                  format_type(s.seqtypid, null) as seqtype, s.seqstart, s.seqincrement, s.seqmin, s.seqmax,
+                  s.seqcache, s.seqcycle,
+                  (select ot.relname || '.' || oa.attname from pg_depend d
+                     join pg_class ot on ot.oid = d.refobjid
+                     join pg_attribute oa on oa.attrelid = d.refobjid and oa.attnum = d.refobjsubid
+                     where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.refobjsubid > 0
+                       and d.deptype in ('a', 'i') limit 1) as owned_by,
+                  (select ot.relname from pg_depend d join pg_class ot on ot.oid = d.refobjid
+                     where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.refobjsubid > 0
+                       and d.deptype in ('a', 'i') limit 1) as owner_table
+                from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                left join pg_sequence s on s.seqrelid = c.oid
+                where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and """ + " " + USER_SCHEMA.formatted("n")
+                + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid"), rs -> {
+            String relname = rs.getString("relname");
+            String ownerTable = rs.getString("owner_table");
+            if (excluded(relname) || (ownerTable != null && excluded(ownerTable))) {
+                return;
+            }
+            String name = qualify(rs.getString("nspname"), relname);
+            Map<String, String> a = new LinkedHashMap<>();
+            a.put("comment", rs.getString("comment"));
+            a.put("options", emptyToNull(rs.getString("options")));
+            String kind = rs.getString("relkind");
+            switch (kind) {
+                case "v" -> {
+                    a.put("definition", rs.getString("viewdef"));
+                    add(ObjectKind.VIEW, name, null, "view " + name, a);
+                }
+                case "m" -> {
+                    a.put("definition", rs.getString("viewdef"));
+                    add(ObjectKind.MATERIALIZED_VIEW, name, null, "materialized view " + name, a);
+                }
+                case "S" -> {
+                    a.put("type", rs.getString("seqtype"));
+                    a.put("start", rs.getString("seqstart"));
+                    a.put("increment", rs.getString("seqincrement"));
+                    a.put("min", rs.getString("seqmin"));
+                    a.put("max", rs.getString("seqmax"));
+                    a.put("cache", rs.getString("seqcache"));
+                    a.put("cycle", String.valueOf(rs.getBoolean("seqcycle")));
+                    a.put("owned by", rs.getString("owned_by"));
+                    a.put("unlogged", "u".equals(rs.getString("relpersistence")) ? "true" : null);
+                    add(ObjectKind.SEQUENCE, name, null, "sequence " + name, a);
+                }
+                default -> {
+                    a.put("kind", switch (kind) {
+                        case "p" -> "partitioned table";
+                        case "f" -> "foreign table";
+                        default -> "table";
+                    });
+                    a.put("persistence", switch (rs.getString("relpersistence")) {
+                        case "u" -> "unlogged";
+                        case "t" -> "temporary";
+                        default -> "permanent";
+                    });
+                    a.put("row security", rs.getBoolean("relrowsecurity")
+                            ? (rs.getBoolean("relforcerowsecurity") ? "forced" : "enabled") : null);
+                    a.put("partition key", rs.getString("partkey"));
+                    a.put("partition of", rs.getString("partbound") == null ? null
+                            : rs.getString("parents") + " " + rs.getString("partbound"));
+                    a.put("inherits", rs.getString("partbound") == null ? rs.getString("parents") : null);
+                    add(ObjectKind.TABLE, name, null, "table " + name, a);
+                }
+            }
+        });
+    }
+
+    private void columns() throws SQLException {
+        Map<String, Integer> positions = new HashMap<>();
+        query("""
+                select n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod) as type, a.attnotnull,
+                  pg_get_expr(d.adbin, d.adrelid) as def, a.attidentity, a.attgenerated,
+                  case when a.attcollation <> t.typcollation then co.collname end as collation,
+                  col_description(c.oid, a.attnum) as comment
+                from pg_attribute a
+                join pg_class c on c.oid = a.attrelid
+                join pg_namespace n on n.oid = c.relnamespace
+                join pg_type t on t.oid = a.atttypid
+                left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+                left join pg_collation co on co.oid = a.attcollation
+                where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p', 'f') and """
+                + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid")
+                + " order by n.nspname, c.relname, a.attnum", rs -> {
+            if (excluded(rs.getString("relname"))) {
+                return;
+            }
+            String table = qualify(rs.getString("nspname"), rs.getString("relname"));
+            String column = rs.getString("attname");
+            int position = positions.merge(table, 1, Integer::sum);
+            String type = rs.getString("type");
+            boolean notNull = rs.getBoolean("attnotnull");
+            String generated = rs.getString("attgenerated");
+            String identity = rs.getString("attidentity");
+            Map<String, String> a = new LinkedHashMap<>();
+            a.put("type", type);
+            a.put("nullable", notNull ? "NO" : "YES");
+            a.put("position", String.valueOf(position));
+            a.put("collation", rs.getString("collation"));
+            a.put("comment", rs.getString("comment"));
+            String def = rs.getString("def");
+            StringBuilder summary = new StringBuilder("column " + table + "." + column + " " + type);
+            if (notNull) {
+                summary.append(" not null");
+            }
+            if (generated != null && !generated.isEmpty()) {
+                String g = "ALWAYS AS (" + def + ")" + ("s".equals(generated) ? " STORED" : " VIRTUAL");
+                a.put("generated", g);
+                summary.append(" generated ").append(g);
+            } else if (def != null) {
+                a.put("default", def);
+                summary.append(" default ").append(def);
+            }
+            if (identity != null && !identity.isEmpty()) {
+                String id = "a".equals(identity) ? "ALWAYS" : "BY DEFAULT";
+                a.put("identity", id);
+                summary.append(" generated ").append(id).append(" as identity");
+            }
+            add(ObjectKind.COLUMN, table + "." + column, table, summary.toString(), a);
+        });
+    }
+
+    private void constraints() throws SQLException {
+        query("""
+                select n.nspname, c.relname, con.conname, con.contype, pg_get_constraintdef(con.oid, true) as def,
+                  con.convalidated, con.condeferrable, con.condeferred, obj_description(con.oid, 'pg_constraint') as comment
+                from pg_constraint con
+                join pg_class c on c.oid = con.conrelid
+                join pg_namespace n on n.oid = c.relnamespace
+                where con.contype <> 'n' and """ + " " + USER_SCHEMA.formatted("n")
+                + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid"), rs -> {
+            if (excluded(rs.getString("relname"))) {
+                return;
+            }
+            String table = qualify(rs.getString("nspname"), rs.getString("relname"));
+            String name = rs.getString("conname");
+            Map<String, String> a = new LinkedHashMap<>();
+            a.put("type", switch (rs.getString("contype")) {
+                case "p" -> "primary key";
+                case "u" -> "unique";
+                case "f" -> "foreign key";
+                case "c" -> "check";
+                case "x" -> "exclusion";
+                case "t" -> "trigger";
+                default -> rs.getString("contype");
+            });
+            a.put("definition", rs.getString("def"));
+            a.put("validated", String.valueOf(rs.getBoolean("convalidated")));
+            a.put("deferrable", rs.getBoolean("condeferrable")
+                    ? (rs.getBoolean("condeferred") ? "initially deferred" : "initially immediate") : null);
+            a.put("comment", rs.getString("comment"));
+            String summary = "constraint " + name + " ON " + table + ": " + rs.getString("def")
+                    + (rs.getBoolean("convalidated") ? "" : " (not validated)");
+            add(ObjectKind.CONSTRAINT, table + "." + name, table, summary, a);
+        });
+    }
+
+    private void indexes() throws SQLException {
+        query("""
+                select n.nspname, ic.relname as index_name, tn.nspname as table_schema, tc.relname as table_name,
+                  pg_get_indexdef(i.indexrelid) as def, i.indisvalid, i.indisready, i.indisclustered,
+                  obj_description(ic.oid, 'pg_class') as comment
+                from pg_index i
+                join pg_class ic on ic.oid = i.indexrelid
+                join pg_namespace n on n.oid = ic.relnamespace
+                join pg_class tc on tc.oid = i.indrelid
+                join pg_namespace tn on tn.oid = tc.relnamespace
+                where """ + " " + USER_SCHEMA.formatted("tn") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "tc.oid"), rs -> {
+            if (excluded(rs.getString("table_name"))) {
+                return;
+            }
+            String table = qualify(rs.getString("table_schema"), rs.getString("table_name"));
+            String name = qualify(rs.getString("nspname"), rs.getString("index_name"));
+            String def = rs.getString("def");
+            Map<String, String> a = new LinkedHashMap<>();
+            a.put("definition", def);
+            a.put("valid", String.valueOf(rs.getBoolean("indisvalid") && rs.getBoolean("indisready")));
+            a.put("clustered", rs.getBoolean("indisclustered") ? "true" : null);
+            a.put("comment", rs.getString("comment"));
+            String summary = def.replaceFirst("^CREATE ", "").replaceFirst("^UNIQUE INDEX", "unique index")
+                    .replaceFirst("^INDEX", "index")
+                    .replace(" ON ONLY public.", " ON ONLY ").replace(" ON public.", " ON ").replace(" USING btree", "");
+            if (!rs.getBoolean("indisvalid")) {
+                summary += " (invalid)";
+            }
+            add(ObjectKind.INDEX, name, table, summary, a);
+        });
+    }
+
+    private void routines() throws SQLException {
+        query("""
+                select n.nspname, p.proname, pg_get_function_identity_arguments(p.oid) as args, p.prokind,
+                  case when p.prokind in ('f', 'p', 'w') then pg_get_functiondef(p.oid) end as def,
+                  pg_get_function_result(p.oid) as result, obj_description(p.oid, 'pg_proc') as comment,
+                  (select ag.aggtransfn::regproc::text || ' ' || format_type(ag.aggtranstype, null) || ' '
+                          || coalesce(ag.aggfinalfn::regproc::text, '-') || ' ' || coalesce(ag.agginitval, '-')
+                     from pg_aggregate ag where ag.aggfnoid = p.oid) as agg
+                from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                where """ + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_proc", "p.oid"), rs -> {
+            String name = qualify(rs.getString("nspname"), rs.getString("proname")) + "(" + rs.getString("args") + ")";
+            Map<String, String> a = new LinkedHashMap<>();
+            a.put("returns", rs.getString("result"));
+            a.put("definition", rs.getString("def"));
+            a.put("aggregate", rs.getString("agg"));
+            a.put("comment", rs.getString("comment"));
+            ObjectKind kind = switch (rs.getString("prokind")) {
+                case "p" -> ObjectKind.PROCEDURE;
+                case "a" -> ObjectKind.AGGREGATE;
+                default -> ObjectKind.FUNCTION;
+            };
+            String summary = kind.label() + " " + name
+                    + (rs.getString("result") == null ? "" : " returns " + rs.getString("result"));
+            add(kind, name, null, summary, a);
+        });
+    }
+
+    private void triggers() throws SQLException {
+        query("""
+                select n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid, true) as def, t.tgenabled,
+                  obj_description(t.oid, 'pg_trigger') as comment
+                from pg_trigger t
+                join pg_class c on c.oid = t.tgrelid
+                join pg_namespace n on n.oid = c.relnamespace
+                where not t.tgisinternal and """ + " " + USER_SCHEMA.formatted("n"), rs -> {
+            if (excluded(rs.getString("relname"))) {
+                return;
+            }
+            String table = qualify(rs.getString("nspname"), rs.getString("relname"));
+            String name = rs.getString("tgname");
+            Map<String, String> a = new LinkedHashMap<>();
+            a.put("definition", rs.getString("def"));
+            a.put("enabled", switch (rs.getString("tgenabled")) {
+                case "D" -> "disabled";
+                case "R" -> "replica";
+                case "A" -> "always";
+                default -> "origin";
+            });
+            a.put("comment", rs.getString("comment"));
+            String def = rs.getString("def").replaceFirst("^CREATE (CONSTRAINT )?TRIGGER \\S+ ", "")
+                    .replace(" ON public.", " ON ");
+            add(ObjectKind.TRIGGER, table + "." + name, table, "trigger " + name + " " + def, a);
+        });
+    }
+
+    private void rules() throws SQLException {
+        query("""
+                select n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid, true) as def
+                from pg_rewrite r join pg_class c on c.oid = r.ev_class join pg_namespace n on n.oid = c.relnamespace
+                where r.rulename <> '_RETURN' and """ + " " + USER_SCHEMA.formatted("n"), rs -> {
+            String table = qualify(rs.getString("nspname"), rs.getString("relname"));
+            Map<String, String> a = new LinkedHashMap<>();
+            a.put("definition", rs.getString("def"));
+            add(ObjectKind.RULE, table + "." + rs.getString("rulename"), table,
+                    "rule " + rs.getString("rulename") + " ON " + table, a);
+        });
+    }
+
+    private void policies() throws SQLException {
+        query("""
+                select n.nspname, c.relname, p.polname, p.polcmd, p.polpermissive,
+                  pg_get_expr(p.polqual, p.polrelid) as qual, pg_get_expr(p.polwithcheck, p.polrelid) as withcheck,
+                  (select string_agg(case when r = 0 then 'public' else pg_get_userbyid(r) end, ', ' order by 1)
+                     from unnest(p.polroles) r) as roles
+                from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
+                where """ + " " + USER_SCHEMA.formatted("n"), rs -> {
+            String table = qualify(rs.getString("nspname"), rs.getString("relname"));
+            Map<String, String> a = new LinkedHashMap<>();
+            a.put("command", rs.getString("polcmd"));
+            a.put("permissive", String.valueOf(rs.getBoolean("polpermissive")));
+            a.put("using", rs.getString("qual"));
+            a.put("with check", rs.getString("withcheck"));
+            a.put("roles", rs.getString("roles"));
+            add(ObjectKind.POLICY, table + "." + rs.getString("polname"), table,
+                    "policy " + rs.getString("polname") + " ON " + table, a);
+        });
+    }
+
+    private void add(ObjectKind kind, String name, String table, String summary, Map<String, String> attributes) {
+        objects.add(new SchemaObject(kind, name, table, summary, attributes));
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private interface RowHandler {
+        void handle(ResultSet rs) throws SQLException;
+    }
+
+    private void query(String sql, RowHandler handler) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                handler.handle(rs);
+            }
+        }
+    }
+}

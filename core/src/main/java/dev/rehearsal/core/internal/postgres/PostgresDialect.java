@@ -1,0 +1,48 @@
+package dev.rehearsal.core.internal.postgres;
+
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.db.SqlStatement;
+import dev.rehearsal.core.internal.sql.PostgresScriptSplitter;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** PostgreSQL: catalog snapshots from {@code pg_catalog}, psql-compatible script splitting. */
+public final class PostgresDialect implements Dialect {
+
+    private static final Pattern OUTSIDE_TRANSACTION = Pattern.compile(
+            "^\\s*(CREATE\\s+(UNIQUE\\s+)?INDEX\\s+CONCURRENTLY|DROP\\s+INDEX\\s+CONCURRENTLY|REINDEX\\b.*\\bCONCURRENTLY"
+                    + "|VACUUM|CREATE\\s+DATABASE|DROP\\s+DATABASE|ALTER\\s+SYSTEM|CREATE\\s+TABLESPACE|DROP\\s+TABLESPACE"
+                    + "|ALTER\\s+TABLE\\b.*\\bDETACH\\s+PARTITION\\b.*\\bCONCURRENTLY)",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+    private final String version;
+
+    public PostgresDialect(String version) {
+        this.version = version;
+    }
+
+    @Override
+    public String name() {
+        return "PostgreSQL " + version;
+    }
+
+    @Override
+    public SchemaSnapshot snapshot(Connection connection, Set<String> excludedTables) throws SQLException {
+        return new PostgresCatalogReader(connection, excludedTables).read();
+    }
+
+    @Override
+    public List<SqlStatement> split(String script) {
+        return PostgresScriptSplitter.split(script);
+    }
+
+    @Override
+    public boolean mustRunOutsideTransaction(String statement) {
+        return OUTSIDE_TRANSACTION.matcher(statement).find();
+    }
+}

@@ -1,0 +1,218 @@
+package dev.rehearsal.core.internal.sql;
+
+import dev.rehearsal.core.db.SqlStatement;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Cuts a PostgreSQL script into statements the way psql does: semicolons end statements except inside
+ * single-quoted strings (including {@code E''} strings with backslash escapes), quoted identifiers, dollar-quoted
+ * bodies ({@code $$...$$}, {@code $fn$...$fn$}), line comments, nested block comments, and SQL-standard function
+ * bodies ({@code BEGIN ATOMIC ... END}). Each statement keeps the line where its first token stands.
+ */
+public final class PostgresScriptSplitter {
+
+    private PostgresScriptSplitter() {
+    }
+
+    /** Splits {@code script}; statements that hold only comments or white space are dropped. */
+    public static List<SqlStatement> split(String script) {
+        List<SqlStatement> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        int line = 1;
+        int startLine = -1;
+        int atomicDepth = 0;
+        int n = script.length();
+        int i = 0;
+        while (i < n) {
+            char c = script.charAt(i);
+            char next = i + 1 < n ? script.charAt(i + 1) : '\0';
+            if (c == '-' && next == '-') {
+                int end = script.indexOf('\n', i);
+                end = end < 0 ? n : end;
+                if (startLine >= 0) {
+                    current.append(script, i, end);
+                }
+                i = end;
+                continue;
+            }
+            if (c == '/' && next == '*') {
+                int depth = 0;
+                int j = i;
+                while (j < n) {
+                    if (script.startsWith("/*", j)) {
+                        depth++;
+                        j += 2;
+                    } else if (script.startsWith("*/", j)) {
+                        depth--;
+                        j += 2;
+                        if (depth == 0) {
+                            break;
+                        }
+                    } else {
+                        j++;
+                    }
+                }
+                String comment = script.substring(i, j);
+                line += count(comment);
+                if (startLine >= 0) {
+                    current.append(comment);
+                }
+                i = j;
+                continue;
+            }
+            if (Character.isWhitespace(c)) {
+                if (c == '\n') {
+                    line++;
+                }
+                if (startLine >= 0) {
+                    current.append(c);
+                }
+                i++;
+                continue;
+            }
+            if (startLine < 0) {
+                startLine = line;
+            }
+            if (c == '\'') {
+                boolean escapes = isEscapeStringPrefix(script, i);
+                int j = skipQuoted(script, i, '\'', escapes);
+                String quoted = script.substring(i, j);
+                line += count(quoted);
+                current.append(quoted);
+                i = j;
+                continue;
+            }
+            if (c == '"') {
+                int j = skipQuoted(script, i, '"', false);
+                String quoted = script.substring(i, j);
+                line += count(quoted);
+                current.append(quoted);
+                i = j;
+                continue;
+            }
+            if (c == '$' && !precededByIdentifierChar(script, i)) {
+                String tag = dollarTag(script, i);
+                if (tag != null) {
+                    int close = script.indexOf(tag, i + tag.length());
+                    int j = close < 0 ? n : close + tag.length();
+                    String body = script.substring(i, j);
+                    line += count(body);
+                    current.append(body);
+                    i = j;
+                    continue;
+                }
+            }
+            if (Character.isLetter(c) || c == '_') {
+                int j = i;
+                while (j < n && (Character.isLetterOrDigit(script.charAt(j)) || script.charAt(j) == '_'
+                        || script.charAt(j) == '$')) {
+                    j++;
+                }
+                String word = script.substring(i, j).toUpperCase(Locale.ROOT);
+                if (atomicDepth > 0 && (word.equals("CASE") || word.equals("BEGIN"))) {
+                    atomicDepth++;
+                } else if (atomicDepth > 0 && word.equals("END")) {
+                    atomicDepth--;
+                } else if (word.equals("ATOMIC") && endsWithWord(current, "BEGIN") && isRoutineDefinition(current)) {
+                    atomicDepth = 1;
+                }
+                current.append(script, i, j);
+                i = j;
+                continue;
+            }
+            if (c == ';' && atomicDepth == 0) {
+                String sql = current.toString().strip();
+                if (!sql.isEmpty()) {
+                    out.add(new SqlStatement(sql, startLine));
+                }
+                current.setLength(0);
+                startLine = -1;
+                i++;
+                continue;
+            }
+            current.append(c);
+            i++;
+        }
+        String rest = current.toString().strip();
+        if (!rest.isEmpty()) {
+            out.add(new SqlStatement(rest, startLine));
+        }
+        return out;
+    }
+
+    private static int count(String s) {
+        int lines = 0;
+        for (int k = 0; k < s.length(); k++) {
+            if (s.charAt(k) == '\n') {
+                lines++;
+            }
+        }
+        return lines;
+    }
+
+    private static boolean isEscapeStringPrefix(String s, int quote) {
+        if (quote == 0) {
+            return false;
+        }
+        char p = s.charAt(quote - 1);
+        return (p == 'E' || p == 'e') && !precededByIdentifierChar(s, quote - 1);
+    }
+
+    private static int skipQuoted(String s, int start, char quote, boolean backslashEscapes) {
+        int j = start + 1;
+        while (j < s.length()) {
+            char ch = s.charAt(j);
+            if (backslashEscapes && ch == '\\') {
+                j += 2;
+                continue;
+            }
+            if (ch == quote) {
+                if (j + 1 < s.length() && s.charAt(j + 1) == quote) {
+                    j += 2;
+                    continue;
+                }
+                return j + 1;
+            }
+            j++;
+        }
+        return s.length();
+    }
+
+    private static boolean precededByIdentifierChar(String s, int i) {
+        if (i == 0) {
+            return false;
+        }
+        char p = s.charAt(i - 1);
+        return Character.isLetterOrDigit(p) || p == '_' || p == '$';
+    }
+
+    /** {@code $tag$} or {@code $$} starting at {@code i}, or null (a positional parameter like {@code $1}). */
+    private static String dollarTag(String s, int i) {
+        int j = i + 1;
+        if (j < s.length() && Character.isDigit(s.charAt(j))) {
+            return null;
+        }
+        while (j < s.length() && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_')) {
+            j++;
+        }
+        if (j < s.length() && s.charAt(j) == '$') {
+            return s.substring(i, j + 1);
+        }
+        return null;
+    }
+
+    private static boolean endsWithWord(StringBuilder sb, String word) {
+        String s = sb.toString().stripTrailing();
+        return s.toUpperCase(Locale.ROOT).endsWith(word)
+                && (s.length() == word.length() || !Character.isLetterOrDigit(s.charAt(s.length() - word.length() - 1)));
+    }
+
+    private static boolean isRoutineDefinition(StringBuilder sb) {
+        String head = sb.toString().stripLeading().toUpperCase(Locale.ROOT).replaceAll("\\s+", " ");
+        return head.startsWith("CREATE FUNCTION") || head.startsWith("CREATE PROCEDURE")
+                || head.startsWith("CREATE OR REPLACE FUNCTION") || head.startsWith("CREATE OR REPLACE PROCEDURE");
+    }
+}

@@ -1,0 +1,72 @@
+package dev.rehearsal.core.internal.sql;
+
+import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.MigrationFailedException;
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.db.SqlStatement;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Runs a script statement by statement, as a migration tool would: in one transaction, or in auto-commit when a
+ * statement cannot run inside a transaction ({@code CREATE INDEX CONCURRENTLY}). A failing statement rolls the
+ * transaction back and is reported with its line, text and SQLState.
+ */
+public final class ScriptRunner {
+
+    /** Work done in the script's transaction after its statements (such as updating the tool's history table). */
+    @FunctionalInterface
+    public interface Epilogue {
+        void run(Connection connection) throws SQLException;
+    }
+
+    private ScriptRunner() {
+    }
+
+    /**
+     * Runs {@code sql} (placeholders already replaced) on {@code connection}.
+     *
+     * @param phase     {@code down}, {@code up}: how the failure message names the step
+     * @param migration the migration the script belongs to
+     * @param script    the script's name for messages
+     */
+    public static void run(Connection connection, Dialect dialect, String phase, Migration migration, String script,
+                           String sql, Epilogue epilogue) {
+        List<SqlStatement> statements = dialect.split(sql);
+        boolean transactional = statements.stream().noneMatch(s -> dialect.mustRunOutsideTransaction(s.sql()));
+        SqlStatement current = null;
+        try {
+            connection.setAutoCommit(!transactional);
+            try (Statement st = connection.createStatement()) {
+                for (SqlStatement statement : statements) {
+                    current = statement;
+                    st.execute(statement.sql());
+                }
+                current = null;
+                epilogue.run(connection);
+            }
+            if (transactional) {
+                connection.commit();
+            }
+        } catch (SQLException e) {
+            if (transactional) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
+            }
+            throw new MigrationFailedException(phase, migration, script, current == null ? 0 : current.line(),
+                    current == null ? null : current.sql(), e.getSQLState(), e.getMessage(), e);
+        } finally {
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is closed by the caller; nothing more to restore
+            }
+        }
+    }
+}

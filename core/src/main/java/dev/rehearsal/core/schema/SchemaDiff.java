@@ -1,0 +1,65 @@
+package dev.rehearsal.core.schema;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The differences between two {@link SchemaSnapshot}s, as a list of {@link SchemaChange}s ordered by kind and name.
+ * Empty when the schemas are equal. {@link #toString()} prints one line per change.
+ */
+public record SchemaDiff(List<SchemaChange> changes) {
+
+    public SchemaDiff {
+        changes = List.copyOf(changes);
+    }
+
+    /** Compares {@code before} with {@code after}: what was added, removed or changed going from one to the other. */
+    public static SchemaDiff between(SchemaSnapshot before, SchemaSnapshot after) {
+        Map<String, SchemaObject> old = index(before);
+        Map<String, SchemaObject> now = index(after);
+        List<SchemaChange> changes = new ArrayList<>();
+        old.forEach((key, o) -> {
+            SchemaObject n = now.get(key);
+            if (n == null) {
+                changes.add(new SchemaChange(SchemaChange.Type.REMOVED, o, null));
+            } else if (!o.attributes().equals(n.attributes())) {
+                changes.add(new SchemaChange(SchemaChange.Type.CHANGED, o, n));
+            }
+        });
+        now.forEach((key, n) -> {
+            if (!old.containsKey(key)) {
+                changes.add(new SchemaChange(SchemaChange.Type.ADDED, null, n));
+            }
+        });
+        changes.sort(Comparator.comparing((SchemaChange c) -> c.object().kind())
+                .thenComparing(c -> c.object().name()));
+        return new SchemaDiff(changes);
+    }
+
+    private static Map<String, SchemaObject> index(SchemaSnapshot snapshot) {
+        return snapshot.objects().stream()
+                .collect(Collectors.toMap(SchemaObject::key, o -> o, (a, b) -> a, LinkedHashMap::new));
+    }
+
+    /** Whether the two snapshots were equal. */
+    public boolean isEmpty() {
+        return changes.isEmpty();
+    }
+
+    /** Changes of one type only. */
+    public List<SchemaChange> changes(SchemaChange.Type type) {
+        return changes.stream().filter(c -> c.type() == type).toList();
+    }
+
+    @Override
+    public String toString() {
+        if (changes.isEmpty()) {
+            return "(no differences)";
+        }
+        return changes.stream().map(SchemaChange::toString).collect(Collectors.joining("\n"));
+    }
+}

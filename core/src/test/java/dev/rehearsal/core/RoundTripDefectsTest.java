@@ -1,0 +1,159 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.PhaseResult.Phase;
+import dev.rehearsal.core.PhaseResult.Status;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Each history here has one real defect; the round trip must catch it and name the migration and the object. */
+class RoundTripDefectsTest {
+
+    private static RoundTripReport roundTrip(String history) {
+        try (MigrationRehearsal rehearsal = Histories.rehearse(history)) {
+            return rehearsal.runRoundTrips();
+        }
+    }
+
+    private static PhaseResult phase(RoundTripReport report, String migrationPrefix, Phase phase) {
+        return report.steps().stream().filter(s -> s.migration().startsWith(migrationPrefix)).findFirst()
+                .flatMap(s -> s.phase(phase)).orElseThrow();
+    }
+
+    @Test
+    void goodHistoryPassesEveryPhase() {
+        RoundTripReport report = roundTrip("good");
+        assertThat(report.failed()).as(report.toText()).isFalse();
+        assertThat(report.steps()).extracting(StepResult::migration).containsExactly(
+                "V1 create customers", "V2 create orders", "V3 add order status", "V4 touch trigger", "repeatable migrations");
+        assertThat(report.steps()).allSatisfy(s -> assertThat(s.status()).isEqualTo(Status.PASSED));
+    }
+
+    @Test
+    void downThatForgetsAnIndexIsCaughtNamingMigrationAndIndex() {
+        RoundTripReport report = roundTrip("forgets-index");
+        PhaseResult down = phase(report, "V3", Phase.DOWN);
+        assertThat(down.status()).isEqualTo(Status.FAILED);
+        assertThat(down.message())
+                .contains("The down script of V3 index total (U3__index_total.sql)")
+                .contains("+ index orders_total_idx ON orders (total)")
+                .contains("left behind by the down script")
+                .doesNotContain("orders_customer_idx");
+        assertThat(phase(report, "V1", Phase.DOWN).status()).isEqualTo(Status.PASSED);
+    }
+
+    @Test
+    void downThatForgetsAColumnIsCaught() {
+        PhaseResult down = phase(roundTrip("forgets-column"), "V3", Phase.DOWN);
+        assertThat(down.status()).isEqualTo(Status.FAILED);
+        assertThat(down.message()).contains("V3 add note").contains("+ column orders.note text");
+    }
+
+    @Test
+    void downThatForgetsATriggerIsCaught() {
+        PhaseResult down = phase(roundTrip("forgets-trigger"), "V3", Phase.DOWN);
+        assertThat(down.message()).contains("V3 audit trigger")
+                .contains("+ trigger orders_skip_noop BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()");
+    }
+
+    @Test
+    void downThatForgetsAFunctionIsCaught() {
+        PhaseResult down = phase(roundTrip("forgets-function"), "V3", Phase.DOWN);
+        assertThat(down.message()).contains("V3 slugify").contains("+ function slugify(t text) returns text")
+                .doesNotContain("customers.slug");
+    }
+
+    @Test
+    void downThatDropsTooMuchIsCaught() {
+        PhaseResult down = phase(roundTrip("drops-too-much"), "V3", Phase.DOWN);
+        assertThat(down.status()).isEqualTo(Status.FAILED);
+        assertThat(down.message())
+                .contains("- constraint customers_email_key ON customers: UNIQUE (email)")
+                .contains("- unique index customers_email_key ON customers (email)")
+                .contains("existed before the up; the down script dropped it")
+                .contains("~ column orders.total: default 0 removed");
+    }
+
+    @Test
+    void upThatCannotBeReappliedAfterItsDownNamesStatementAndSqlState() {
+        RoundTripReport report = roundTrip("leaves-sequence");
+        assertThat(phase(report, "V3", Phase.DOWN).message()).contains("+ sequence invoice_number_seq");
+        PhaseResult again = phase(report, "V3", Phase.UP_AGAIN);
+        assertThat(again.status()).isEqualTo(Status.FAILED);
+        assertThat(again.message())
+                .contains("V3 invoice numbers cannot be applied again after its down script ran")
+                .contains("script:    V3__invoice_numbers.sql, line 1")
+                .contains("statement: create sequence invoice_number_seq start 1000")
+                .contains("SQLState:  42P07")
+                .contains("relation \"invoice_number_seq\" already exists");
+    }
+
+    @Test
+    void reappliedUpIsCheckedDirectlyByThePhase() {
+        try (MigrationRehearsal rehearsal = Histories.rehearse("leaves-sequence")) {
+            List<RoundTripStep> steps = rehearsal.roundTripSteps();
+            RoundTripStep v3 = steps.get(2);
+            steps.get(0).up();
+            steps.get(1).up();
+            v3.up();
+            assertThatThrownBy(v3::down).isInstanceOf(RoundTripAssertionError.class)
+                    .hasMessageContaining("+ sequence invoice_number_seq");
+            assertThatThrownBy(v3::upAgain).isInstanceOf(RoundTripAssertionError.class)
+                    .hasMessageContaining("SQLState:  42P07");
+        }
+    }
+
+    @Test
+    void missingDownScriptFailsUnlessDeclared() {
+        PhaseResult down = phase(roundTrip("irreversible"), "V3", Phase.DOWN);
+        assertThat(down.status()).isEqualTo(Status.FAILED);
+        assertThat(down.message()).contains("V3 drop legacy has no down script: expected U3__drop_legacy.sql")
+                .contains("@MigrationTest(irreversible = \"3\")");
+
+        try (MigrationRehearsal declared = Histories.rehearse(Histories.settings("irreversible").allowIrreversible("3"))) {
+            RoundTripReport report = declared.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(phase(report, "V3", Phase.DOWN).status()).isEqualTo(Status.SKIPPED);
+            assertThat(phase(report, "V3", Phase.DOWN).message()).isEqualTo("irreversible, declared irreversible");
+        }
+        try (MigrationRehearsal minimum = Histories.rehearse(Histories.settings("irreversible").withMinimumDowngradeVersion("3"))) {
+            assertThat(minimum.runRoundTrips().failed()).isFalse();
+        }
+    }
+
+    @Test
+    void failingUpNamesFileLineStatementAndSqlStateAndStopsLaterSteps() {
+        RoundTripReport report = roundTrip("syntax-error");
+        PhaseResult up = phase(report, "V3", Phase.UP);
+        assertThat(up.status()).isEqualTo(Status.FAILED);
+        assertThat(up.message())
+                .contains("up of migration V3 broken failed")
+                .contains("script:    V3__broken.sql, line 3")
+                .contains("statement: alter tabel orders add column carrier text")
+                .contains("SQLState:  42601")
+                .contains("syntax error at or near \"tabel\"");
+        assertThat(phase(report, "V3", Phase.DOWN).status()).isEqualTo(Status.SKIPPED);
+    }
+
+    @Test
+    void failingDownScriptNamesItsLineAndLeavesTheDatabaseUsable() {
+        RoundTripReport report = roundTrip("down-fails");
+        PhaseResult down = phase(report, "V1", Phase.DOWN);
+        assertThat(down.status()).isEqualTo(Status.FAILED);
+        assertThat(down.message()).contains("down of migration V1 one failed")
+                .contains("script:    U1__one.sql, line 3")
+                .contains("statement: drop table does_not_exist")
+                .contains("SQLState:  42P01");
+    }
+
+    @Test
+    void afterAFailedDownTheNextMigrationStillRunsOnARebuiltDatabase() {
+        RoundTripReport report = roundTrip("forgets-column");
+        assertThat(report.steps()).hasSize(3);
+        // V3 is last: the failure is reported and nothing after it is blocked
+        assertThat(report.toText()).contains("FAILED in down");
+    }
+}

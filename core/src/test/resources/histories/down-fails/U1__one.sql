@@ -1,0 +1,3 @@
+drop table a;
+
+drop table does_not_exist;
