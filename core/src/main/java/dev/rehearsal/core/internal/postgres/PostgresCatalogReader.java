@@ -97,7 +97,7 @@ final class PostgresCatalogReader {
                 from pg_type t join pg_namespace n on n.oid = t.typnamespace
                 where (t.typtype in ('e', 'd', 'r')
                        or (t.typtype = 'c' and (select c.relkind from pg_class c where c.oid = t.typrelid) = 'c'))
-                  and """ + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_type", "t.oid"), rs -> {
+                  and""" + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_type", "t.oid"), rs -> {
             String name = qualify(rs.getString("nspname"), rs.getString("typname"));
             Map<String, String> a = new LinkedHashMap<>();
             a.put("comment", rs.getString("comment"));
@@ -153,7 +153,7 @@ final class PostgresCatalogReader {
                        and d.deptype in ('a', 'i') limit 1) as owner_table
                 from pg_class c join pg_namespace n on n.oid = c.relnamespace
                 left join pg_sequence s on s.seqrelid = c.oid
-                where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and """ + " " + USER_SCHEMA.formatted("n")
+                where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and""" + " " + USER_SCHEMA.formatted("n")
                 + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid"), rs -> {
             String relname = rs.getString("relname");
             String ownerTable = rs.getString("owner_table");
@@ -222,7 +222,7 @@ final class PostgresCatalogReader {
                 join pg_type t on t.oid = a.atttypid
                 left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
                 left join pg_collation co on co.oid = a.attcollation
-                where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p', 'f') and """
+                where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p', 'f') and"""
                 + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid")
                 + " order by n.nspname, c.relname, a.attnum", rs -> {
             if (excluded(rs.getString("relname"))) {
@@ -270,7 +270,7 @@ final class PostgresCatalogReader {
                 from pg_constraint con
                 join pg_class c on c.oid = con.conrelid
                 join pg_namespace n on n.oid = c.relnamespace
-                where con.contype <> 'n' and """ + " " + USER_SCHEMA.formatted("n")
+                where con.contype <> 'n' and""" + " " + USER_SCHEMA.formatted("n")
                 + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid"), rs -> {
             if (excluded(rs.getString("relname"))) {
                 return;
@@ -308,7 +308,7 @@ final class PostgresCatalogReader {
                 join pg_namespace n on n.oid = ic.relnamespace
                 join pg_class tc on tc.oid = i.indrelid
                 join pg_namespace tn on tn.oid = tc.relnamespace
-                where """ + " " + USER_SCHEMA.formatted("tn") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "tc.oid"), rs -> {
+                where""" + " " + USER_SCHEMA.formatted("tn") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "tc.oid"), rs -> {
             if (excluded(rs.getString("table_name"))) {
                 return;
             }
@@ -339,7 +339,7 @@ final class PostgresCatalogReader {
                           || coalesce(ag.aggfinalfn::regproc::text, '-') || ' ' || coalesce(ag.agginitval, '-')
                      from pg_aggregate ag where ag.aggfnoid = p.oid) as agg
                 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-                where """ + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_proc", "p.oid"), rs -> {
+                where""" + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_proc", "p.oid"), rs -> {
             String name = qualify(rs.getString("nspname"), rs.getString("proname")) + "(" + rs.getString("args") + ")";
             Map<String, String> a = new LinkedHashMap<>();
             a.put("returns", rs.getString("result"));
@@ -364,7 +364,7 @@ final class PostgresCatalogReader {
                 from pg_trigger t
                 join pg_class c on c.oid = t.tgrelid
                 join pg_namespace n on n.oid = c.relnamespace
-                where not t.tgisinternal and """ + " " + USER_SCHEMA.formatted("n"), rs -> {
+                where not t.tgisinternal and""" + " " + USER_SCHEMA.formatted("n"), rs -> {
             if (excluded(rs.getString("relname"))) {
                 return;
             }
@@ -389,7 +389,7 @@ final class PostgresCatalogReader {
         query("""
                 select n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid, true) as def
                 from pg_rewrite r join pg_class c on c.oid = r.ev_class join pg_namespace n on n.oid = c.relnamespace
-                where r.rulename <> '_RETURN' and """ + " " + USER_SCHEMA.formatted("n"), rs -> {
+                where r.rulename <> '_RETURN' and""" + " " + USER_SCHEMA.formatted("n"), rs -> {
             String table = qualify(rs.getString("nspname"), rs.getString("relname"));
             Map<String, String> a = new LinkedHashMap<>();
             a.put("definition", rs.getString("def"));
@@ -405,7 +405,7 @@ final class PostgresCatalogReader {
                   (select string_agg(case when r = 0 then 'public' else pg_get_userbyid(r) end, ', ' order by 1)
                      from unnest(p.polroles) r) as roles
                 from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
-                where """ + " " + USER_SCHEMA.formatted("n"), rs -> {
+                where""" + " " + USER_SCHEMA.formatted("n"), rs -> {
             String table = qualify(rs.getString("nspname"), rs.getString("relname"));
             Map<String, String> a = new LinkedHashMap<>();
             a.put("command", rs.getString("polcmd"));

@@ -1,0 +1,94 @@
+package dev.rehearsal.core.db;
+
+import dev.rehearsal.core.internal.postgres.EmbeddedPostgresProvider;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EmbeddedPostgresProviderTest {
+
+    private static void execute(EphemeralDatabase db, String sql) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static boolean hasTable(EphemeralDatabase db, String table) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select to_regclass('" + table + "') is not null")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    @Test
+    void throwawayDatabasesAreIsolatedTunedAndDroppedOnClose() throws SQLException {
+        DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
+        try (EphemeralDatabase a = provider.createDatabase(); EphemeralDatabase b = provider.createDatabase()) {
+            execute(a, "create table only_in_a (id int)");
+            assertThat(hasTable(a, "only_in_a")).isTrue();
+            assertThat(hasTable(b, "only_in_a")).isFalse();
+            assertThat(a.jdbcUrl()).contains(a.name()).startsWith("jdbc:postgresql://localhost:");
+            assertThat(a.dialect().name()).startsWith("PostgreSQL 18");
+            try (Connection c = a.dataSource().getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("select current_setting('fsync'), current_setting('synchronous_commit'),"
+                         + " current_setting('full_page_writes')")) {
+                rs.next();
+                assertThat(List.of(rs.getString(1), rs.getString(2), rs.getString(3))).containsOnly("off");
+            }
+            String name = a.name();
+            a.close();
+            assertThat(EmbeddedPostgresProvider.shared().throwawayDatabasesOnServer()).doesNotContain(name).contains(b.name());
+        }
+    }
+
+    @Test
+    void closingTheProviderDropsItsDatabasesAndStopsTheServer() {
+        EmbeddedPostgresProvider provider = EmbeddedPostgresProvider.start(Map.of());
+        EphemeralDatabase leftOpen = provider.createDatabase();
+        OptionalLong pid = provider.serverPid();
+        assertThat(pid).isPresent();
+        assertThat(ProcessHandle.of(pid.getAsLong())).get().satisfies(p -> assertThat(p.isAlive()).isTrue());
+        provider.close();
+        assertThat(ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive)).isIn(java.util.Optional.empty(),
+                java.util.Optional.of(false));
+        assertThatThrownBy(provider::createDatabase).hasMessageContaining("already stopped");
+        leftOpen.close();
+    }
+
+    /** A speed report, not a timed assertion: the machine is shared and noisy. */
+    @Test
+    void reportsColdStartAndCloneTimes() throws SQLException {
+        EmbeddedPostgresProvider cold = EmbeddedPostgresProvider.start(Map.of());
+        long startMillis = cold.startMillis();
+        List<Double> clones = new ArrayList<>();
+        try {
+            for (int i = 0; i < 25; i++) {
+                long t0 = System.nanoTime();
+                EphemeralDatabase db = cold.createDatabase();
+                clones.add((System.nanoTime() - t0) / 1e6);
+                // a test's own work between two databases (a small migration)
+                execute(db, "create table t (id bigserial primary key, name text not null); create index t_name on t (name)");
+                db.close();
+            }
+        } finally {
+            cold.close();
+        }
+        clones.sort(Double::compare);
+        double median = clones.get(clones.size() / 2);
+        System.out.printf("[rehearsal-speed] embedded PostgreSQL start: %d ms (target < 4000 ms);"
+                + " throwaway database from template: median %.1f ms, max %.1f ms over %d (target median < 50 ms)%n",
+                startMillis, median, clones.get(clones.size() - 1), clones.size());
+        assertThat(clones).hasSize(25);
+    }
+}
