@@ -18,6 +18,11 @@ public final class DatabaseProviders {
         return EmbeddedPostgresProvider.shared();
     }
 
+    /** Stops the shared embedded PostgreSQL server if it was started; the next use starts a new one. */
+    public static void stopSharedEmbeddedPostgres() {
+        EmbeddedPostgresProvider.closeShared();
+    }
+
     /** A separate embedded PostgreSQL server with extra server settings; the caller closes it. */
     public static DatabaseProvider embeddedPostgres(Map<String, String> serverSettings) {
         return EmbeddedPostgresProvider.start(serverSettings);

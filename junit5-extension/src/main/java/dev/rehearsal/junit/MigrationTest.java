@@ -1,0 +1,61 @@
+package dev.rehearsal.junit;
+
+import dev.rehearsal.junit.internal.RehearsalExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a test class that rehearses a migration history. Each test method gets its own throwaway database (an
+ * embedded PostgreSQL by default, nothing to install) and can declare {@link Rehearsal} and
+ * {@link javax.sql.DataSource} parameters; the database is dropped when the test ends.
+ *
+ * <p>An attribute left at its default falls back to the {@code rehearsal.*} configuration parameter
+ * ({@code junit-platform.properties} or a system property), then to the built-in default.
+ *
+ * <pre>{@code
+ * @MigrationTest(migrations = "classpath:db/migration")
+ * class OrderMigrationsTest {
+ *     @TestFactory
+ *     Stream<DynamicNode> everyMigrationRoundTrips(Rehearsal rehearsal) {
+ *         return rehearsal.roundTrips();
+ *     }
+ * }
+ * }</pre>
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ExtendWith(RehearsalExtension.class)
+public @interface MigrationTest {
+
+    /**
+     * Where the migrations are: {@code classpath:db/migration} or {@code filesystem:path/to/dir}.
+     * Falls back to {@code rehearsal.migrations}, then {@code classpath:db/migration}.
+     */
+    String migrations() default "";
+
+    /**
+     * Versions allowed to have no down script; their down and up-again phases are skipped.
+     * Adds to {@code rehearsal.irreversible} (comma-separated).
+     */
+    String[] irreversible() default {};
+
+    /**
+     * Migrations at or below this version need no down script (as pytest-alembic's
+     * {@code minimum_downgrade_revision}). Falls back to {@code rehearsal.minimum-downgrade-version}.
+     */
+    String minimumDowngradeVersion() default "";
+
+    /**
+     * Placeholder values as {@code name=value}, replaced in scripts as Flyway does. Adds to the
+     * {@code rehearsal.placeholders.<name>} parameters.
+     */
+    String[] placeholders() default {};
+}

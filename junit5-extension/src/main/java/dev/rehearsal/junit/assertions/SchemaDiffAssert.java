@@ -1,0 +1,32 @@
+package dev.rehearsal.junit.assertions;
+
+import dev.rehearsal.core.schema.SchemaDiff;
+import org.assertj.core.api.AbstractAssert;
+
+/** Assertions on a {@link SchemaDiff}. */
+public class SchemaDiffAssert extends AbstractAssert<SchemaDiffAssert, SchemaDiff> {
+
+    public SchemaDiffAssert(SchemaDiff actual) {
+        super(actual, SchemaDiffAssert.class);
+    }
+
+    /** Verifies there are no differences; the message lists them. */
+    public SchemaDiffAssert isEmpty() {
+        isNotNull();
+        if (!actual.isEmpty()) {
+            failWithMessage("Expecting no schema differences, but found:%n%s", actual);
+        }
+        return this;
+    }
+
+    /** Verifies the diff has exactly these lines ({@code "+ index orders_status_idx ON orders (status)"}), in order. */
+    public SchemaDiffAssert containsExactly(String... lines) {
+        isNotNull();
+        java.util.List<String> actualLines = actual.changes().stream().map(Object::toString).toList();
+        if (!actualLines.equals(java.util.List.of(lines))) {
+            failWithMessage("Expecting the schema differences to be:%n%s%nbut they are:%n%s",
+                    String.join("\n", lines), actual);
+        }
+        return this;
+    }
+}

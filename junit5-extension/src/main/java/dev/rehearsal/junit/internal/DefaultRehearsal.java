@@ -1,0 +1,127 @@
+package dev.rehearsal.junit.internal;
+
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.MigrationRehearsal;
+import dev.rehearsal.core.MigrationRun;
+import dev.rehearsal.core.MigrationScript;
+import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.PhaseResult.Phase;
+import dev.rehearsal.core.PhaseSkippedException;
+import dev.rehearsal.core.RoundTripReport;
+import dev.rehearsal.core.RoundTripStep;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+import dev.rehearsal.junit.Rehearsal;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.opentest4j.TestAbortedException;
+
+import javax.sql.DataSource;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The {@link Rehearsal} a test receives; closed by the extension's store when the test ends, which writes the
+ * round-trip report and drops the database.
+ */
+final class DefaultRehearsal implements Rehearsal, AutoCloseable {
+
+    private final MigrationRehearsal core;
+    private final Path reportDir;
+    private final String reportName;
+    private final PrintStream out;
+    private boolean roundTripsPlanned;
+
+    DefaultRehearsal(MigrationRehearsal core, Path reportDir, String reportName, PrintStream out) {
+        this.core = core;
+        this.reportDir = reportDir;
+        this.reportName = reportName;
+        this.out = out;
+    }
+
+    @Override
+    public MigrationHistory history() {
+        return core.history();
+    }
+
+    @Override
+    public Optional<MigrationVersion> currentVersion() {
+        return core.currentVersion();
+    }
+
+    @Override
+    public MigrationRun migrateTo(String version) {
+        return core.migrateTo(version);
+    }
+
+    @Override
+    public MigrationRun migrateUp() {
+        return core.migrateUp();
+    }
+
+    @Override
+    public MigrationRun migrateDown() {
+        return core.migrateDown();
+    }
+
+    @Override
+    public SchemaSnapshot schema() {
+        return core.schema();
+    }
+
+    @Override
+    public DataSource dataSource() {
+        return core.dataSource();
+    }
+
+    @Override
+    public Stream<DynamicNode> roundTrips() {
+        List<RoundTripStep> steps = core.roundTripSteps();
+        roundTripsPlanned = true;
+        return steps.stream().map(step -> DynamicContainer.dynamicContainer(step.displayName(), source(step),
+                step.phases().stream().map(phase -> DynamicTest.dynamicTest(phase.label(), () -> run(step, phase)))));
+    }
+
+    private static void run(RoundTripStep step, Phase phase) {
+        try {
+            step.run(phase);
+        } catch (PhaseSkippedException e) {
+            throw new TestAbortedException(e.getMessage());
+        }
+    }
+
+    private static URI source(RoundTripStep step) {
+        return step.migration().map(m -> m.up()).map(MigrationScript::location).map(location -> {
+            try {
+                Path path = Path.of(location);
+                return Files.exists(path) ? path.toUri() : null;
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }).orElse(null);
+    }
+
+    @Override
+    public RoundTripReport report() {
+        return core.report();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (roundTripsPlanned) {
+                RoundTripReport report = core.report();
+                report.writeTo(reportDir, reportName);
+                out.print(report.toText());
+                out.println("  report: " + reportDir.resolve(reportName + ".txt") + " and .json");
+            }
+        } finally {
+            core.close();
+        }
+    }
+}

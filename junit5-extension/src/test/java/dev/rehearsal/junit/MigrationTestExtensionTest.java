@@ -1,0 +1,187 @@
+package dev.rehearsal.junit;
+
+import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.internal.postgres.EmbeddedPostgresProvider;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+import org.junit.platform.testkit.engine.Events;
+
+import javax.sql.DataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static dev.rehearsal.junit.RehearsalAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+/** Runs small @MigrationTest classes through the JUnit engine and checks what users would see. */
+class MigrationTestExtensionTest {
+
+    @TempDir
+    static Path reports;
+
+    private static EngineExecutionResults run(Class<?> testClass, String... parameters) {
+        EngineTestKit.Builder builder = EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass))
+                .configurationParameter("rehearsal.report.dir", reports.toString());
+        for (int i = 0; i < parameters.length; i += 2) {
+            builder.configurationParameter(parameters[i], parameters[i + 1]);
+        }
+        return builder.execute();
+    }
+
+    private static String path(Event event) {
+        return event.getTestDescriptor().getDisplayName();
+    }
+
+    private static List<String> names(Events events) {
+        return events.stream().map(e -> parentName(e) + " / " + path(e)).toList();
+    }
+
+    private static String parentName(Event e) {
+        return e.getTestDescriptor().getParent().map(org.junit.platform.engine.TestDescriptor::getDisplayName).orElse("");
+    }
+
+    private static String failureMessage(Events events, String testName, String container) {
+        return events.failed().stream()
+                .filter(e -> path(e).equals(testName) && parentName(e).equals(container))
+                .findFirst().orElseThrow(() -> new AssertionError("no failed '" + testName + "' in container #" + container
+                        + "; failed: " + names(events.failed())))
+                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+                .getThrowable().orElseThrow().getMessage();
+    }
+
+    // ---- fixtures, run only through the engine test kit ----
+
+    @MigrationTest(migrations = "classpath:histories/good")
+    static class GoodHistory {
+        @TestFactory
+        Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
+            return rehearsal.roundTrips();
+        }
+    }
+
+    @MigrationTest(migrations = "classpath:histories/forgets-index")
+    static class ForgetsIndex {
+        @TestFactory
+        Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
+            return rehearsal.roundTrips();
+        }
+    }
+
+    @MigrationTest(migrations = "classpath:histories/irreversible", irreversible = "3")
+    static class DeclaredIrreversible {
+        @TestFactory
+        Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
+            return rehearsal.roundTrips();
+        }
+    }
+
+    @MigrationTest(migrations = "classpath:histories/syntax-error")
+    static class BrokenUp {
+        @TestFactory
+        Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
+            return rehearsal.roundTrips();
+        }
+    }
+
+    @MigrationTest
+    static class FromConfiguration {
+        static String database;
+
+        @Test
+        void migratesWithInjectedDataSource(Rehearsal rehearsal, DataSource dataSource) throws Exception {
+            rehearsal.migrateTo("3");
+            try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+                st.execute("insert into customers (email, name) values ('a@example.com', 'Ada')");
+                try (ResultSet rs = st.executeQuery("select current_database()")) {
+                    rs.next();
+                    database = rs.getString(1);
+                }
+            }
+            assertThat(rehearsal.schema()).table("orders").column("status").hasType("order_status").isNotNull()
+                    .and().hasIndex("orders_status_idx").hasIndexOn("status");
+            rehearsal.migrateDown();
+            assertThat(rehearsal.schema()).table("orders").hasNoColumn("status").hasNoIndex("orders_status_idx");
+            assertThat(rehearsal.schema()).hasNoTable("order_status");
+        }
+    }
+
+    @MigrationTest(migrations = "classpath:histories/nothing-here")
+    static class MissingLocation {
+        @Test
+        void neverRuns(Rehearsal rehearsal) {
+        }
+    }
+
+    // ---- the checks ----
+
+    @Test
+    void goodHistoryRunsOneContainerPerMigrationWithThreePhases() throws Exception {
+        Events tests = run(GoodHistory.class).testEvents();
+        tests.assertStatistics(s -> s.started(13).succeeded(13).failed(0).aborted(0));
+        Events containers = run(GoodHistory.class).containerEvents();
+        assertThat(containers.started().stream().map(MigrationTestExtensionTest::path).toList())
+                .contains("V1 create customers", "V2 create orders", "V3 add order status", "V4 touch trigger",
+                        "repeatable migrations");
+        assertThat(tests.started().stream().map(MigrationTestExtensionTest::path).distinct().toList())
+                .containsExactly("up", "down", "up again");
+        Path text = reports.resolve("GoodHistory.roundTrips.txt");
+        assertThat(text).exists();
+        assertThat(Files.readString(text)).contains("V3 add order status").contains("5 steps: 5 passed, 0 failed");
+        assertThat(Files.readString(reports.resolve("GoodHistory.roundTrips.json"))).contains("\"failed\": false");
+    }
+
+    @Test
+    void downThatForgetsAnIndexFailsTheDownTestOfThatMigration() {
+        Events tests = run(ForgetsIndex.class).testEvents();
+        tests.assertStatistics(s -> s.failed(2));
+        assertThat(failureMessage(tests, "down", "V3 index total")).contains("V3 index total")
+                .contains("+ index orders_total_idx ON orders (total)");
+        assertThat(failureMessage(tests, "up again", "V3 index total")).contains("relation \"orders_total_idx\" already exists")
+                .contains("SQLState:  42P07");
+    }
+
+    @Test
+    void declaredIrreversibleMigrationSkipsDownAndUpAgain() {
+        Events tests = run(DeclaredIrreversible.class).testEvents();
+        tests.assertStatistics(s -> s.failed(0).aborted(2).succeeded(7));
+    }
+
+    @Test
+    void failingUpFailsItsTestAndAbortsTheRest() {
+        Events tests = run(BrokenUp.class).testEvents();
+        tests.assertStatistics(s -> s.failed(1).succeeded(6).aborted(2));
+        assertThat(failureMessage(tests, "up", "V3 broken")).contains("V3__broken.sql, line 3").contains("42601");
+    }
+
+    @Test
+    void settingsComeFromConfigurationParametersAndTheDatabaseIsDroppedAfterTheTest() {
+        Events tests = run(FromConfiguration.class, "rehearsal.migrations", "classpath:histories/good").testEvents();
+        tests.assertStatistics(s -> s.succeeded(1).failed(0));
+        assertThat(FromConfiguration.database).startsWith("rehearsal_");
+        Set<String> left = ((EmbeddedPostgresProvider) DatabaseProviders.embeddedPostgres()).throwawayDatabasesOnServer();
+        assertThat(left).doesNotContain(FromConfiguration.database);
+    }
+
+    @Test
+    void missingLocationFailsTheTestWithAClearMessage() {
+        Events tests = run(MissingLocation.class).testEvents();
+        tests.assertStatistics(s -> s.failed(1));
+        String message = tests.failed().stream().findFirst().orElseThrow()
+                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+                .getThrowable().orElseThrow().getMessage();
+        assertThat(message).contains("Rehearsal could not start")
+                .contains("No migrations found: the location classpath:histories/nothing-here does not exist");
+    }
+}

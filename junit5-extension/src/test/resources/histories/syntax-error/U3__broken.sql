@@ -1,0 +1,2 @@
+alter table orders drop column carrier;
+alter table orders drop column shipped_at;
