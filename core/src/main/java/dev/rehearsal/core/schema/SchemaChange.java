@@ -47,6 +47,7 @@ public record SchemaChange(Type type, SchemaObject before, SchemaObject after) {
         List<String> result = new ArrayList<>();
         TreeSet<String> keys = new TreeSet<>(before.attributes().keySet());
         keys.addAll(after.attributes().keySet());
+        keys.removeAll(SchemaDiff.NOT_COMPARED);
         for (String key : keys) {
             String a = before.attributes().get(key);
             String b = after.attributes().get(key);

@@ -17,6 +17,12 @@ public record SchemaDiff(List<SchemaChange> changes) {
         changes = List.copyOf(changes);
     }
 
+    /**
+     * Attributes recorded but not compared: PostgreSQL can only append columns, so a down script cannot put a
+     * dropped column back where it was; flagging that would fail every honest undo of a DROP COLUMN.
+     */
+    public static final java.util.Set<String> NOT_COMPARED = java.util.Set.of("position");
+
     /** Compares {@code before} with {@code after}: what was added, removed or changed going from one to the other. */
     public static SchemaDiff between(SchemaSnapshot before, SchemaSnapshot after) {
         Map<String, SchemaObject> old = index(before);
@@ -26,7 +32,7 @@ public record SchemaDiff(List<SchemaChange> changes) {
             SchemaObject n = now.get(key);
             if (n == null) {
                 changes.add(new SchemaChange(SchemaChange.Type.REMOVED, o, null));
-            } else if (!o.attributes().equals(n.attributes())) {
+            } else if (!compared(o).equals(compared(n))) {
                 changes.add(new SchemaChange(SchemaChange.Type.CHANGED, o, n));
             }
         });
@@ -38,6 +44,12 @@ public record SchemaDiff(List<SchemaChange> changes) {
         changes.sort(Comparator.comparing((SchemaChange c) -> c.object().kind())
                 .thenComparing(c -> c.object().name()));
         return new SchemaDiff(changes);
+    }
+
+    static Map<String, String> compared(SchemaObject o) {
+        Map<String, String> attributes = new java.util.TreeMap<>(o.attributes());
+        attributes.keySet().removeAll(NOT_COMPARED);
+        return attributes;
     }
 
     private static Map<String, SchemaObject> index(SchemaSnapshot snapshot) {

@@ -1,0 +1,2 @@
+drop index products_lower_name_idx;
+alter table products drop column active;

@@ -1,0 +1,2 @@
+drop table order_items;
+drop table orders;

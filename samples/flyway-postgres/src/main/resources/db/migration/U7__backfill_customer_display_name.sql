@@ -1,0 +1,1 @@
+alter table customers alter column display_name drop not null;
