@@ -1,0 +1,95 @@
+package dev.rehearsal.benchmarks;
+
+import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.MigrationRehearsal;
+import dev.rehearsal.core.RehearsalSettings;
+import dev.rehearsal.core.RoundTripReport;
+import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.db.SqlStatement;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Round trip of the sample shop history through Rehearsal (Flyway for ups, undo scripts, three schema snapshots
+ * per migration) against the same up, down and up SQL sent through plain JDBC with no checks. Both run in this
+ * one JVM, alternating, several times; the figure is the ratio of the medians. Written to target/benchmarks.txt.
+ */
+class RoundTripOverheadBenchmark {
+
+    private static final int ROUNDS = 5;
+
+    @Test
+    void roundTripAgainstPlainJdbc() throws Exception {
+        RehearsalSettings settings = RehearsalSettings.of("classpath:db/migration");
+        DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
+        List<Migration> history;
+        try (MigrationRehearsal probe = MigrationRehearsal.start(settings)) {
+            history = probe.history().versioned();
+            probe.runRoundTrips(); // warm-up: class loading, JIT, Flyway's first start
+        }
+        List<Long> rehearsal = new ArrayList<>();
+        List<Long> plain = new ArrayList<>();
+        RoundTripReport last = null;
+        for (int round = 0; round < ROUNDS; round++) {
+            long t0 = System.nanoTime();
+            try (MigrationRehearsal r = MigrationRehearsal.start(settings)) {
+                last = r.runRoundTrips();
+            }
+            rehearsal.add(System.nanoTime() - t0);
+
+            t0 = System.nanoTime();
+            try (EphemeralDatabase db = provider.createDatabase(); Connection c = db.dataSource().getConnection()) {
+                for (Migration m : history) {
+                    run(c, db, m.up().sql());
+                    run(c, db, m.down().sql());
+                    run(c, db, m.up().sql());
+                }
+            }
+            plain.add(System.nanoTime() - t0);
+        }
+        assertThat(last.failed()).as(last.toText()).isFalse();
+        double r = median(rehearsal) / 1e6;
+        double p = median(plain) / 1e6;
+        String line = String.format(Locale.ROOT, "round trip of %d migrations: Rehearsal %.0f ms (SQL %d ms, checks %d ms),"
+                        + " plain JDBC up/down/up %.0f ms, ratio %.2fx (target <= 2x), medians of %d rounds%n",
+                history.size(), r, last.sqlTime().toMillis(), last.checkTime().toMillis(), p, r / p, ROUNDS);
+        write(line);
+    }
+
+    private static void run(Connection c, EphemeralDatabase db, String script) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            for (SqlStatement s : db.dialect().split(script)) {
+                st.execute(s.sql());
+            }
+        }
+        c.commit();
+    }
+
+    static double median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        sorted.sort(Long::compare);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    static void write(String line) throws IOException {
+        System.out.print("[rehearsal-benchmark] " + line);
+        Path out = Path.of("target", "benchmarks.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+}
