@@ -57,7 +57,8 @@ class BadInputTest {
         assertThatThrownBy(() -> Histories.rehearse("bad-version"))
                 .isInstanceOf(RehearsalException.class)
                 .hasMessageContaining("classpath:histories/bad-version")
-                .hasMessageContaining("V2a__two.sql");
+                .hasMessageContaining("Invalid versioned migration name format: V2a__two.sql")
+                .hasMessageContaining("Rename or remove the files named above");
         assertNothingLeft(before);
     }
 

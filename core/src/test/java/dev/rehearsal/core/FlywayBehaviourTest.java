@@ -110,6 +110,28 @@ class FlywayBehaviourTest {
     }
 
     @Test
+    void runsFlywaySqlCallbacksWithPlaceholders() throws SQLException {
+        try (MigrationRehearsal rehearsal = Histories.rehearse(Histories.settings("callbacks")
+                .withPlaceholders(Map.of("event_name", "'after each'")))) {
+            rehearsal.migrateTo("2");
+            try (Connection c = rehearsal.dataSource().getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("select count(*) from callback_log where event = 'after each'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void readsFilesystemLocations() {
+        try (MigrationRehearsal rehearsal = Histories.rehearse(RehearsalSettings.of("filesystem:src/test/resources/histories/good"))) {
+            assertThat(rehearsal.history().versioned()).hasSize(4);
+            assertThat(rehearsal.history().versioned().get(0).up().location()).endsWith("V1__create_customers.sql");
+            assertThat(rehearsal.runRoundTrips().failed()).isFalse();
+        }
+    }
+
+    @Test
     void revertingAMigrationWithoutDownScriptIsRefusedBeforeAnythingRuns() {
         try (MigrationRehearsal rehearsal = Histories.rehearse("irreversible")) {
             rehearsal.migrateTo("3");

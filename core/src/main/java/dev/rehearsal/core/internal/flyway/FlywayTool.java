@@ -104,7 +104,10 @@ final class FlywayTool implements MigrationTool {
             infos = configure(true, null).load().info().all();
         } catch (FlywayException e) {
             throw new RehearsalException("Flyway could not read the migrations at " + location + ": "
-                    + e.getMessage().strip(), e);
+                    + e.getMessage().strip()
+                    + "\nRename or remove the files named above: migrations are V<version>__<description>.sql, undo scripts"
+                    + " U<version>__<description>.sql, repeatable migrations R__<description>.sql, and each version"
+                    + " appears once.", e);
         }
         Map<MigrationVersion, ScriptFile> undo = undoScripts();
         List<Migration> versioned = new ArrayList<>();
