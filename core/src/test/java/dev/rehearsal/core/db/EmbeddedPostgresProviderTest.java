@@ -53,6 +53,35 @@ class EmbeddedPostgresProviderTest {
     }
 
     @Test
+    void reusedConnectionsCarryNoSessionStateFromTheirLastUser() throws SQLException {
+        try (EphemeralDatabase db = DatabaseProviders.embeddedPostgres().createDatabase()) {
+            int pid;
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.execute("create table t (id int)");
+                st.execute("set lock_timeout = '1234ms'");
+                st.execute("create temporary table scratch (id int)");
+                try (ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
+                    rs.next();
+                    pid = rs.getInt(1);
+                }
+                c.setAutoCommit(false);
+                st.execute("insert into t values (1)");
+                // closed with the transaction open: it must be rolled back, not committed
+            }
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("select pg_backend_pid(), current_setting('lock_timeout'),"
+                         + " to_regclass('pg_temp.scratch') is null, (select count(*) from t)")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("the same backend is reused").isEqualTo(pid);
+                assertThat(rs.getString(2)).isEqualTo("0");
+                assertThat(rs.getBoolean(3)).as("temporary table discarded").isTrue();
+                assertThat(rs.getInt(4)).as("open transaction rolled back").isZero();
+                assertThat(c.getAutoCommit()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void closingTheProviderDropsItsDatabasesAndStopsTheServer() {
         EmbeddedPostgresProvider provider = EmbeddedPostgresProvider.start(Map.of());
         EphemeralDatabase leftOpen = provider.createDatabase();

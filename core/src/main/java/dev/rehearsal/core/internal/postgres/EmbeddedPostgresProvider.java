@@ -216,7 +216,10 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
     private void refill() {
         try {
             while (!closed && ready.size() < PREFETCH) {
-                ready.add(cloneTemplate());
+                // queued under the same lock that lists databases, so a listing never sees a clone in between
+                synchronized (admin) {
+                    ready.add(cloneTemplate());
+                }
             }
         } catch (RehearsalException e) {
             LOG.debug("prefetching a throwaway database failed; the next test will make its own", e);
@@ -339,15 +342,17 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
 
     private final class Throwaway implements EphemeralDatabase {
         private final String name;
-        private final PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        private final ReusingDataSource dataSource;
 
         Throwaway(String name) {
             this.name = name;
-            dataSource.setServerNames(new String[] {"localhost"});
-            dataSource.setPortNumbers(new int[] {server.getPort()});
-            dataSource.setDatabaseName(name);
-            dataSource.setUser("postgres");
-            dataSource.setApplicationName("rehearsal");
+            PGSimpleDataSource direct = new PGSimpleDataSource();
+            direct.setServerNames(new String[] {"localhost"});
+            direct.setPortNumbers(new int[] {server.getPort()});
+            direct.setDatabaseName(name);
+            direct.setUser("postgres");
+            direct.setApplicationName("rehearsal");
+            this.dataSource = new ReusingDataSource(direct);
         }
 
         @Override
@@ -372,6 +377,7 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
 
         @Override
         public void close() {
+            dataSource.close();
             drop(name);
         }
 

@@ -1,0 +1,187 @@
+package dev.rehearsal.core.internal.postgres;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.logging.Logger;
+
+/**
+ * Keeps a few connections to one throwaway database open and hands them out again, so that the many short
+ * sessions of a rehearsal (Flyway opens one or two per migrate) do not each pay for a new backend. A connection
+ * comes back reset: open transaction rolled back, auto-commit on, and its session state (settings such as
+ * {@code lock_timeout}, role, temporary tables, advisory locks, cursors, listeners) discarded, so nothing one
+ * migration set leaks into the next.
+ */
+final class ReusingDataSource implements DataSource, AutoCloseable {
+
+    private static final String RESET = "reset all; set session authorization default; close all; unlisten *;"
+            + " select pg_advisory_unlock_all(); discard temp; discard sequences";
+    private static final int MAX_IDLE = 4;
+
+    private final DataSource target;
+    private final Deque<Connection> idle = new ArrayDeque<>();
+    private boolean closed;
+
+    ReusingDataSource(DataSource target) {
+        this.target = target;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        Connection physical = null;
+        synchronized (idle) {
+            while (physical == null && !idle.isEmpty()) {
+                Connection candidate = idle.pop();
+                if (!candidate.isClosed()) {
+                    physical = candidate;
+                }
+            }
+        }
+        if (physical == null) {
+            physical = target.getConnection();
+        }
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                new Handle(physical));
+    }
+
+    private void giveBack(Connection physical) {
+        try {
+            if (!physical.getAutoCommit()) {
+                physical.rollback();
+                physical.setAutoCommit(true);
+            }
+            if (physical.isReadOnly()) {
+                physical.setReadOnly(false);
+            }
+            if (physical.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
+                physical.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
+            try (Statement st = physical.createStatement()) {
+                st.execute(RESET);
+            }
+            synchronized (idle) {
+                if (!closed && idle.size() < MAX_IDLE) {
+                    idle.push(physical);
+                    return;
+                }
+            }
+        } catch (SQLException e) {
+            // a broken connection is not reused
+        }
+        closeQuietly(physical);
+    }
+
+    /** Closes the idle connections; connections in use close when their users close them. */
+    @Override
+    public void close() {
+        synchronized (idle) {
+            closed = true;
+            idle.forEach(ReusingDataSource::closeQuietly);
+            idle.clear();
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // closing a connection to a database about to be dropped
+        }
+    }
+
+    private final class Handle implements InvocationHandler {
+        private final Connection physical;
+        private boolean released;
+
+        Handle(Connection physical) {
+            this.physical = physical;
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            switch (method.getName()) {
+                case "close" -> {
+                    if (!released) {
+                        released = true;
+                        giveBack(physical);
+                    }
+                    return null;
+                }
+                case "isClosed" -> {
+                    return released || physical.isClosed();
+                }
+                case "equals" -> {
+                    return proxy == args[0];
+                }
+                case "hashCode" -> {
+                    return System.identityHashCode(proxy);
+                }
+                case "toString" -> {
+                    return "reused " + physical;
+                }
+                default -> {
+                    if (released) {
+                        throw new SQLException("This connection was closed", "08003");
+                    }
+                    try {
+                        return method.invoke(physical, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        return target.getConnection(username, password);
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+        return target.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+        target.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+        target.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+        return target.getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        return target.getParentLogger();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        return target.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || target.isWrapperFor(iface);
+    }
+}
