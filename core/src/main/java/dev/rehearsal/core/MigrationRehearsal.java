@@ -171,15 +171,8 @@ public final class MigrationRehearsal implements AutoCloseable {
     private void requireDown(Migration m) {
         if (!m.reversible()) {
             throw new RehearsalException("Cannot revert " + m.displayName() + ": it has no down script (expected "
-                    + expectedDownName(m) + " next to " + m.up().name() + ")");
+                    + tool.expectedDownScript(m) + " next to " + m.up().name() + ")");
         }
-    }
-
-    static String expectedDownName(Migration m) {
-        String name = m.up().name();
-        int slash = name.lastIndexOf('/');
-        String file = name.substring(slash + 1);
-        return name.substring(0, slash + 1) + (file.startsWith("V") ? "U" + file.substring(1) : "down script for " + file);
     }
 
     /**

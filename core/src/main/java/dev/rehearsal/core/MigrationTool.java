@@ -32,6 +32,12 @@ public interface MigrationTool {
     /** Applies the repeatable migrations that are new or changed, as the tool does after its versioned ones. */
     void applyRepeatables();
 
+    /**
+     * The name the down script of {@code migration} would have in this tool's layout, for messages that tell the
+     * user what to add ({@code U3__add_index.sql}).
+     */
+    String expectedDownScript(Migration migration);
+
     /** Tables the tool keeps for itself (its history table), left out of schema snapshots. */
     Set<String> ownTables();
 }

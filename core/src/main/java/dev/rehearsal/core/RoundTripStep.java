@@ -146,7 +146,7 @@ public final class RoundTripStep {
                 throw skip(Phase.DOWN, "irreversible, " + allowance);
             }
             throw fail(Phase.DOWN, Duration.ZERO, Duration.ZERO, new RoundTripAssertionError(
-                    migration.displayName() + " has no down script: expected " + MigrationRehearsal.expectedDownName(migration)
+                    migration.displayName() + " has no down script: expected " + rehearsal.tool().expectedDownScript(migration)
                             + " next to " + migration.up().name() + ".\n"
                             + "Add one, or declare the migration irreversible: @MigrationTest(irreversible = \""
                             + migration.version() + "\") (or minimumDowngradeVersion = \"" + migration.version() + "\")."));

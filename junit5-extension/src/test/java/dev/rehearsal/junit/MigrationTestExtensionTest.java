@@ -63,7 +63,7 @@ class MigrationTestExtensionTest {
 
     // ---- fixtures, run only through the engine test kit ----
 
-    @MigrationTest(migrations = "classpath:histories/good")
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/good")
     static class GoodHistory {
         @TestFactory
         Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
@@ -71,7 +71,7 @@ class MigrationTestExtensionTest {
         }
     }
 
-    @MigrationTest(migrations = "classpath:histories/forgets-index")
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/forgets-index")
     static class ForgetsIndex {
         @TestFactory
         Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
@@ -79,7 +79,7 @@ class MigrationTestExtensionTest {
         }
     }
 
-    @MigrationTest(migrations = "classpath:histories/irreversible", irreversible = "3")
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/irreversible", irreversible = "3")
     static class DeclaredIrreversible {
         @TestFactory
         Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
@@ -87,7 +87,7 @@ class MigrationTestExtensionTest {
         }
     }
 
-    @MigrationTest(migrations = "classpath:histories/syntax-error")
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/syntax-error")
     static class BrokenUp {
         @TestFactory
         Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
@@ -167,7 +167,7 @@ class MigrationTestExtensionTest {
 
     @Test
     void settingsComeFromConfigurationParametersAndTheDatabaseIsDroppedAfterTheTest() {
-        Events tests = run(FromConfiguration.class, "rehearsal.migrations", "classpath:histories/good").testEvents();
+        Events tests = run(FromConfiguration.class, "rehearsal.migrations", "filesystem:../core/src/test/resources/histories/good").testEvents();
         tests.assertStatistics(s -> s.succeeded(1).failed(0));
         assertThat(FromConfiguration.database).startsWith("rehearsal_");
         Set<String> left = ((EmbeddedPostgresProvider) DatabaseProviders.embeddedPostgres()).throwawayDatabasesOnServer();

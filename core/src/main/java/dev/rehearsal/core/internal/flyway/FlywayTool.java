@@ -281,8 +281,8 @@ final class FlywayTool implements MigrationTool {
     @Override
     public void down(Migration migration) {
         MigrationScript down = migration.downScript().orElseThrow(() -> new RehearsalException(
-                "Migration " + migration.displayName() + " has no undo script: add U" + migration.version() + "__"
-                        + migration.up().name().replaceFirst("^.*?__", "") + " next to " + migration.up().name()));
+                "Migration " + migration.displayName() + " has no undo script: add " + expectedDownScript(migration)
+                        + " next to " + migration.up().name()));
         String flywayVersion = flywayVersions.getOrDefault(migration.version(), migration.version().toString());
         try (Connection c = dataSource.getConnection()) {
             String sql = FlywayPlaceholders.replace(down.sql(), placeholderValues(c, down), down.name());
@@ -318,6 +318,13 @@ final class FlywayTool implements MigrationTool {
         values.put("flyway:workingdirectory", System.getProperty("user.dir"));
         values.put("flyway:environment", "default");
         return values;
+    }
+
+    @Override
+    public String expectedDownScript(Migration migration) {
+        String name = migration.up().name();
+        int slash = name.lastIndexOf('/');
+        return name.substring(0, slash + 1) + "U" + name.substring(slash + 2);
     }
 
     @Override

@@ -1,2 +1,0 @@
-alter table orders drop column carrier;
-alter table orders drop column shipped_at;

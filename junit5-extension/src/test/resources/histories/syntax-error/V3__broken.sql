@@ -1,3 +1,0 @@
--- a typo on line 3
-alter table orders add column shipped_at timestamptz;
-alter tabel orders add column carrier text;
