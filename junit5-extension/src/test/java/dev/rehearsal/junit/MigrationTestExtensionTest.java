@@ -98,6 +98,7 @@ class MigrationTestExtensionTest {
     @MigrationTest
     static class FromConfiguration {
         static String database;
+        static long serverPid;
 
         @Test
         void migratesWithInjectedDataSource(Rehearsal rehearsal, DataSource dataSource) throws Exception {
@@ -108,6 +109,7 @@ class MigrationTestExtensionTest {
                     rs.next();
                     database = rs.getString(1);
                 }
+                serverPid = ((EmbeddedPostgresProvider) DatabaseProviders.embeddedPostgres()).serverPid().orElseThrow();
             }
             assertThat(rehearsal.schema()).table("orders").column("status").hasType("order_status").isNotNull()
                     .and().hasIndex("orders_status_idx").hasIndexOn("status");
@@ -166,10 +168,12 @@ class MigrationTestExtensionTest {
     }
 
     @Test
-    void settingsComeFromConfigurationParametersAndTheDatabaseIsDroppedAfterTheTest() {
+    void settingsComeFromConfigurationParametersAndNothingIsLeftAfterTheRun() {
         Events tests = run(FromConfiguration.class, "rehearsal.migrations", "filesystem:../core/src/test/resources/histories/good").testEvents();
         tests.assertStatistics(s -> s.succeeded(1).failed(0));
         assertThat(FromConfiguration.database).startsWith("rehearsal_");
+        assertThat(ProcessHandle.of(FromConfiguration.serverPid).map(ProcessHandle::isAlive).orElse(false))
+                .as("the embedded server is stopped when the test run ends").isFalse();
         Set<String> left = ((EmbeddedPostgresProvider) DatabaseProviders.embeddedPostgres()).throwawayDatabasesOnServer();
         assertThat(left).doesNotContain(FromConfiguration.database);
     }
