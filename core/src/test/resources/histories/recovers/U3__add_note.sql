@@ -1,0 +1,2 @@
+-- forgot: alter table orders drop column note;
+select 1;
