@@ -13,7 +13,7 @@ public interface DatabaseProvider extends AutoCloseable {
     /** A fresh, empty database for one test; the caller closes it. */
     EphemeralDatabase createDatabase();
 
-    /** Stops what the provider started. Databases still open are dropped first. */
+    /** Stops what the provider started; no throwaway database it made survives it. */
     @Override
     void close();
 }

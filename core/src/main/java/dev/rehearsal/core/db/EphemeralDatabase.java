@@ -20,7 +20,10 @@ public interface EphemeralDatabase extends AutoCloseable {
     /** The engine's dialect. */
     Dialect dialect();
 
-    /** Drops the database. Safe to call twice. */
+    /**
+     * Closes the database's connections and drops it. A provider may drop in the background or in batches; the
+     * database is gone at the latest when its provider closes. Safe to call twice.
+     */
     @Override
     void close();
 }
