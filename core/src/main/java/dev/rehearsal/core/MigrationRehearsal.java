@@ -1,19 +1,37 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.data.DataFingerprint;
+import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.data.Invariant;
+import dev.rehearsal.core.data.QueryResult;
+import dev.rehearsal.core.data.Seed;
+import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.internal.data.DataChecks;
+import dev.rehearsal.core.internal.data.FixtureFiles;
+import dev.rehearsal.core.internal.data.Seeder;
+import dev.rehearsal.core.internal.data.TableModel;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
+import java.sql.Array;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -21,7 +39,9 @@ import java.util.logging.Logger;
  * The core entry point: one project's migration history rehearsed on one throwaway database. Moves the database
  * between versions ({@link #migrateTo(String)}), reads its schema ({@link #schema()}), and plans round trips
  * ({@link #roundTripSteps()}) that apply each migration up, down and up again and check that down leaves no trace
- * and that re-applying reproduces the schema. Not thread-safe: one rehearsal per test.
+ * and that re-applying reproduces the schema. With data present ({@link #seed(long, Seed...)}, {@link #insert},
+ * fixtures) round trips also check that no data is lost or changed by accident, and {@link #invariant user
+ * invariants} hold. Not thread-safe: one rehearsal per test.
  */
 public final class MigrationRehearsal implements AutoCloseable {
 
@@ -32,6 +52,8 @@ public final class MigrationRehearsal implements AutoCloseable {
     private MigrationTool tool;
     private Connection snapshotConnection;
     private List<RoundTripStep> plan = List.of();
+    private final List<Invariant> invariants = new ArrayList<>();
+    private int seedings;
 
     private boolean dirty;
     private String dirtyReason;
@@ -111,6 +133,270 @@ public final class MigrationRehearsal implements AutoCloseable {
         }
     }
 
+    // ---- data ----
+
+    /**
+     * Adds {@code rowsPerTable} realistic rows to every table, parents first, in one transaction; {@code overrides}
+     * change how some tables or columns are filled (and may set other row counts).
+     *
+     * @throws dev.rehearsal.core.data.SeedException naming the table, column or constraint that could not be
+     *                                               satisfied; nothing of the seeding is left in the database
+     */
+    public SeedResult seed(long rowsPerTable, Seed... overrides) {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (String table : TableModel.all(schema()).keySet()) {
+            rows.put(table, rowsPerTable);
+        }
+        return seed(rows, Arrays.asList(overrides), false, "seed#" + (++seedings));
+    }
+
+    /**
+     * Adds rows to the tables the seeds name ({@link Seed#DEFAULT_ROWS} where a seed sets no count), and to empty
+     * tables they reference.
+     */
+    public SeedResult seed(Seed... seeds) {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (Seed seed : seeds) {
+            rows.put(seed.tableName(), seed.requestedRows().orElse(Seed.DEFAULT_ROWS));
+        }
+        return seed(rows, Arrays.asList(seeds), false, "seed#" + (++seedings));
+    }
+
+    /** Tops tables up to a row count (the round trip's per-step seeding). */
+    SeedResult topUp(java.util.Collection<String> tables, long rows, List<Seed> overrides, String salt) {
+        Map<String, Long> target = new LinkedHashMap<>();
+        for (String table : tables) {
+            target.put(table, rows);
+        }
+        return seed(target, overrides, true, salt);
+    }
+
+    private SeedResult seed(Map<String, Long> rows, List<Seed> overrides, boolean topUp, String salt) {
+        Map<String, Seed> byTable = new LinkedHashMap<>();
+        for (Seed seed : overrides) {
+            byTable.merge(seed.tableName(), seed, (a, b) -> b);
+            if (seed.requestedRows().isPresent() && rows.containsKey(seed.tableName())) {
+                rows.put(seed.tableName(), seed.requestedRows().getAsLong());
+            }
+        }
+        SchemaSnapshot snapshot = schema();
+        try (Connection c = database.dataSource().getConnection()) {
+            return new Seeder(database.dialect(), settings.data())
+                    .seed(c, snapshot, new Seeder.Plan(rows, byTable, topUp, salt));
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not connect to " + database.name() + " to seed it: " + e.getMessage(), e);
+        }
+    }
+
+    /** The data's fingerprint now: per table the row count and per column a hash of its values. */
+    public DataFingerprint fingerprint() {
+        return fingerprint(schema());
+    }
+
+    DataFingerprint fingerprint(SchemaSnapshot snapshot) {
+        return withConnection("fingerprint the data", c -> database.dialect().data(c).fingerprint(snapshot));
+    }
+
+    /**
+     * Integrity problems of the data now: invalid indexes, NOT VALID constraints that rows violate, foreign keys that
+     * point at nothing, sequences behind their column's maximum.
+     */
+    public List<DataProblem> integrityProblems() {
+        return integrityProblems(schema());
+    }
+
+    List<DataProblem> integrityProblems(SchemaSnapshot snapshot) {
+        return withConnection("check the data's integrity", c -> database.dialect().data(c).integrityProblems(snapshot));
+    }
+
+    /**
+     * Registers a query whose result every step must keep: round-trip phases and {@link #migrateTo} compare it
+     * before and after. Returns this rehearsal.
+     */
+    public MigrationRehearsal invariant(String name, String sql) {
+        invariants.add(new Invariant(name, sql));
+        return this;
+    }
+
+    /** The registered invariants. */
+    public List<Invariant> invariants() {
+        return List.copyOf(invariants);
+    }
+
+    /** Inserts one row: column names to values (numbers, strings, booleans, dates, lists for arrays, maps for JSON). */
+    public void insert(String table, Map<String, ?> row) {
+        insert(table, List.of(row));
+    }
+
+    /**
+     * Inserts rows into a table, checking the names against the schema first. Identity columns accept explicit
+     * values, and their sequences move past them.
+     *
+     * @throws RehearsalException naming an unknown table or column, or the row the database refused
+     */
+    public void insert(String table, List<? extends Map<String, ?>> rows) {
+        insertRows(table, rows, "rehearsal.insert(\"" + table + "\", ...)");
+    }
+
+    private void insertRows(String table, List<? extends Map<String, ?>> rows, String where) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        TableModel model = TableModel.all(schema()).get(table);
+        if (model == null) {
+            throw new RehearsalException(where + ": there is no table " + table + " at " + versionText() + ". Tables: "
+                    + String.join(", ", TableModel.all(schema()).keySet()) + ".");
+        }
+        List<String> columns = new ArrayList<>();
+        for (Map<String, ?> row : rows) {
+            for (String column : row.keySet()) {
+                if (!columns.contains(column)) {
+                    if (model.column(column).isEmpty()) {
+                        throw new RehearsalException(where + ": table " + table + " has no column " + column + " at "
+                                + versionText() + ". Columns: " + model.columns().stream()
+                                .map(c -> c.name() + " " + c.type()).collect(java.util.stream.Collectors.joining(", ")) + ".");
+                    }
+                    columns.add(column);
+                }
+            }
+        }
+        List<Object[]> values = new ArrayList<>();
+        for (Map<String, ?> row : rows) {
+            Object[] v = new Object[columns.size()];
+            for (int i = 0; i < columns.size(); i++) {
+                v[i] = row.get(columns.get(i));
+            }
+            values.add(v);
+        }
+        withConnection("insert into " + table, c -> {
+            try {
+                database.dialect().data(c).insert(table, columns, values);
+            } catch (SQLException e) {
+                throw new RehearsalException(where + ": " + table + " refused " + e.getMessage()
+                        + (e.getSQLState() == null ? "" : " [SQLState " + e.getSQLState() + "]"), e);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Loads a fixture file into the database as it is now: YAML or JSON mapping tables to rows, or a CSV file named
+     * after its table. Tables are loaded in file order (put parents first).
+     */
+    public void loadFixture(String location) {
+        FixtureFiles.Fixture fixture = FixtureFiles.read(location, Thread.currentThread().getContextClassLoader());
+        fixture.tables().forEach((table, rows) -> insertRows(table, rows, "Fixture " + location));
+    }
+
+    /**
+     * Runs a query and reads all its rows; {@code parameters} bind to {@code ?} placeholders (without parameters the
+     * SQL goes as written, so operators such as jsonb's {@code ?} work).
+     */
+    public QueryResult query(String sql, Object... parameters) {
+        return withConnection("run " + sql, c -> {
+            try (PreparedStatement ps = parameters.length == 0 ? null : c.prepareStatement(sql);
+                 java.sql.Statement plain = parameters.length == 0 ? c.createStatement() : null) {
+                for (int i = 0; i < parameters.length; i++) {
+                    ps.setObject(i + 1, parameters[i]);
+                }
+                try (ResultSet rs = ps == null ? plain.executeQuery(sql) : ps.executeQuery()) {
+                    ResultSetMetaData md = rs.getMetaData();
+                    List<String> columns = new ArrayList<>();
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        columns.add(md.getColumnLabel(i));
+                    }
+                    List<List<Object>> rows = new ArrayList<>();
+                    while (rs.next()) {
+                        List<Object> row = new ArrayList<>(columns.size());
+                        for (int i = 1; i <= columns.size(); i++) {
+                            row.add(plain(rs.getObject(i)));
+                        }
+                        rows.add(row);
+                    }
+                    return new QueryResult(sql, columns, rows);
+                }
+            } catch (SQLException e) {
+                throw new RehearsalException("Query failed at " + versionText() + ": " + e.getMessage() + "\n  " + sql, e);
+            }
+        });
+    }
+
+    /** Driver-specific objects (json, inet, enums) as their text; SQL arrays as lists. */
+    private static Object plain(Object value) throws SQLException {
+        if (value instanceof Array array) {
+            Object[] items = (Object[]) array.getArray();
+            List<Object> list = new ArrayList<>(items.length);
+            for (Object item : items) {
+                list.add(plain(item));
+            }
+            return list;
+        }
+        if (value != null && !value.getClass().getName().startsWith("java.")) {
+            return value.toString();
+        }
+        return value;
+    }
+
+    /** The invariants' results now; a query that cannot run yet maps to null. */
+    Map<Invariant, String> evaluateInvariants() {
+        Map<Invariant, String> results = new LinkedHashMap<>();
+        for (Invariant invariant : invariants) {
+            results.put(invariant, evaluate(invariant));
+        }
+        return results;
+    }
+
+    private String evaluate(Invariant invariant) {
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(invariant.sql());
+             ResultSet rs = ps.executeQuery()) {
+            StringBuilder sb = new StringBuilder();
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                sb.append(sb.length() == 0 ? "" : "; ");
+                for (int i = 1; i <= n; i++) {
+                    sb.append(i == 1 ? "" : ", ").append(plain(rs.getObject(i)));
+                }
+            }
+            return sb.toString();
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    /** Invariants whose result changed from {@code before}; each line names the invariant and both results. */
+    List<DataProblem> brokenInvariants(Map<Invariant, String> before, String what) {
+        List<DataProblem> problems = new ArrayList<>();
+        for (Map.Entry<Invariant, String> e : before.entrySet()) {
+            if (e.getValue() == null) {
+                continue;
+            }
+            String now = evaluate(e.getKey());
+            if (!Objects.equals(e.getValue(), now)) {
+                problems.add(new DataProblem(DataProblem.Kind.INVARIANT_BROKEN, null, null, "invariant \""
+                        + e.getKey().name() + "\" broken by " + what + ": " + e.getKey().sql() + "\n      before: "
+                        + e.getValue() + "\n      after:  " + (now == null ? "(the query fails now)" : now)));
+            }
+        }
+        return problems;
+    }
+
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T withConnection(String what, SqlWork<T> work) {
+        try (Connection c = database.dataSource().getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not " + what + " on " + database.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String versionText() {
+        return tool.currentVersion().map(v -> "version " + v).orElse("the empty database (no migration applied)");
+    }
+
     /**
      * Moves the database to {@code target}: applies the migrations up to it, or reverts those above it with their
      * down scripts. {@code "latest"} applies every versioned migration and then the repeatable ones; {@code "base"}
@@ -125,6 +411,7 @@ public final class MigrationRehearsal implements AutoCloseable {
         boolean base = "base".equalsIgnoreCase(target);
         MigrationVersion to = latest ? history.latest().orElseThrow() : base ? null : history.require(target).version();
         MigrationVersion from = tool.currentVersion().orElse(null);
+        Map<Invariant, String> invariantsBefore = evaluateInvariants();
         long t0 = System.nanoTime();
         invalidate();
         List<Migration> ran;
@@ -147,7 +434,14 @@ public final class MigrationRehearsal implements AutoCloseable {
         if (latest && !history.repeatable().isEmpty()) {
             tool.applyRepeatables();
         }
-        return new MigrationRun(direction, ran, from, to, Duration.ofNanos(System.nanoTime() - t0));
+        MigrationRun run = new MigrationRun(direction, ran, from, to, Duration.ofNanos(System.nanoTime() - t0));
+        List<DataProblem> broken = brokenInvariants(invariantsBefore, "migrating from " + (from == null ? "the empty database"
+                : "V" + from) + " to " + (to == null ? "the empty database" : "V" + to));
+        if (!broken.isEmpty()) {
+            throw new RoundTripAssertionError(DataChecks.describe("Migrating " + (direction == MigrationRun.Direction.UP
+                    ? "up" : "down") + " broke an invariant:", broken));
+        }
+        return run;
     }
 
     /** Applies the next migration. */

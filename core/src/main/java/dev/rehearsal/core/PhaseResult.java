@@ -1,6 +1,9 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.data.DataProblem;
+
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The outcome of one phase of one migration's round trip.
@@ -9,9 +12,15 @@ import java.time.Duration;
  * @param status    passed, failed, skipped, or not run (yet)
  * @param sqlTime   time spent running the migration's SQL (through its tool)
  * @param checkTime time spent on Rehearsal's checks (schema snapshots and comparison)
- * @param message   why it failed or was skipped; empty when it passed
+ * @param message   why it failed or was skipped; for a passed phase, notes (a declared lossy down), else empty
+ * @param problems  the data problems found (failures, and declared ones noted)
  */
-public record PhaseResult(Phase phase, Status status, Duration sqlTime, Duration checkTime, String message) {
+public record PhaseResult(Phase phase, Status status, Duration sqlTime, Duration checkTime, String message,
+                          List<DataProblem> problems) {
+
+    public PhaseResult {
+        problems = List.copyOf(problems);
+    }
 
     /** The phases of a round trip. */
     public enum Phase {
@@ -33,6 +42,6 @@ public record PhaseResult(Phase phase, Status status, Duration sqlTime, Duration
     public enum Status { PASSED, FAILED, SKIPPED, NOT_RUN }
 
     static PhaseResult notRun(Phase phase) {
-        return new PhaseResult(phase, Status.NOT_RUN, Duration.ZERO, Duration.ZERO, "");
+        return new PhaseResult(phase, Status.NOT_RUN, Duration.ZERO, Duration.ZERO, "", List.of());
     }
 }

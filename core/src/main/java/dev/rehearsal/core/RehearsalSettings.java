@@ -1,5 +1,7 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.data.DataSettings;
+
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -14,19 +16,27 @@ import java.util.TreeSet;
  * @param irreversible            versions allowed to have no down script
  * @param minimumDowngradeVersion migrations at or below this version need no down script; null when every
  *                                migration must be reversible unless listed in {@code irreversible}
+ * @param data                    how data is seeded and checked
  */
 public record RehearsalSettings(String migrations, Map<String, String> placeholders,
-                                Set<MigrationVersion> irreversible, MigrationVersion minimumDowngradeVersion) {
+                                Set<MigrationVersion> irreversible, MigrationVersion minimumDowngradeVersion,
+                                DataSettings data) {
 
     public RehearsalSettings {
         Objects.requireNonNull(migrations, "migrations");
+        Objects.requireNonNull(data, "data");
         placeholders = Map.copyOf(placeholders);
         irreversible = Set.copyOf(irreversible);
     }
 
-    /** Settings for a location, with no placeholders and every migration expected to be reversible. */
+    /** Settings for a location, with no placeholders, every migration expected to be reversible, default data settings. */
     public static RehearsalSettings of(String migrations) {
-        return new RehearsalSettings(migrations, Map.of(), Set.of(), null);
+        return new RehearsalSettings(migrations, Map.of(), Set.of(), null, DataSettings.DEFAULTS);
+    }
+
+    /** A copy with these data settings. */
+    public RehearsalSettings withData(DataSettings value) {
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, value);
     }
 
     /** A copy that also allows these versions to have no down script. */
@@ -35,17 +45,17 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
         for (String v : versions) {
             all.add(MigrationVersion.parse(v));
         }
-        return new RehearsalSettings(migrations, placeholders, all, minimumDowngradeVersion);
+        return new RehearsalSettings(migrations, placeholders, all, minimumDowngradeVersion, data);
     }
 
     /** A copy where migrations at or below {@code version} need no down script. */
     public RehearsalSettings withMinimumDowngradeVersion(String version) {
-        return new RehearsalSettings(migrations, placeholders, irreversible, MigrationVersion.parse(version));
+        return new RehearsalSettings(migrations, placeholders, irreversible, MigrationVersion.parse(version), data);
     }
 
     /** A copy with these placeholder values. */
     public RehearsalSettings withPlaceholders(Map<String, String> values) {
-        return new RehearsalSettings(migrations, values, irreversible, minimumDowngradeVersion);
+        return new RehearsalSettings(migrations, values, irreversible, minimumDowngradeVersion, data);
     }
 
     /**

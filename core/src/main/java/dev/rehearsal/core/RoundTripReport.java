@@ -11,7 +11,8 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * What a rehearsal did, migration by migration: times of up, down and up again, and each result. Printed as a
+ * What a rehearsal did, migration by migration: rows present, times of up, down and up again, each result and
+ * the data problems found. Printed as a
  * short table ({@link #toText()}) and written as text and JSON files ({@link #writeTo(Path, String)}).
  *
  * @param source   the migrations ({@code Flyway migrations at classpath:db/migration})
@@ -44,9 +45,10 @@ public record RoundTripReport(String source, String database, List<StepResult> s
         int width = Math.max(30, steps.stream().mapToInt(s -> s.migration().length()).max().orElse(0) + 2);
         StringBuilder sb = new StringBuilder();
         sb.append("Rehearsal of ").append(source).append(" on ").append(database).append('\n');
-        sb.append(String.format(Locale.ROOT, "  %-" + width + "s %9s %9s %9s  %s%n", "migration", "up", "down", "up again", "result"));
+        sb.append(String.format(Locale.ROOT, "  %-" + width + "s %9s %9s %9s %9s  %s%n", "migration", "rows", "up", "down",
+                "up again", "result"));
         for (StepResult step : steps) {
-            sb.append(String.format(Locale.ROOT, "  %-" + width + "s %9s %9s %9s  %s%n", step.migration(),
+            sb.append(String.format(Locale.ROOT, "  %-" + width + "s %9d %9s %9s %9s  %s%n", step.migration(), step.rows(),
                     time(step, PhaseResult.Phase.UP), time(step, PhaseResult.Phase.DOWN),
                     time(step, PhaseResult.Phase.UP_AGAIN), result(step)));
             if (step.note() != null && !step.note().isEmpty()) {
@@ -89,10 +91,14 @@ public record RoundTripReport(String source, String database, List<StepResult> s
                 + ",\n  \"failed\": " + failed()
                 + ",\n  \"steps\": [\n" + steps.stream().map(s -> "    {\"migration\": " + json(s.migration())
                 + ", \"script\": " + json(s.script()) + ", \"status\": " + json(s.status().name())
-                + ", \"note\": " + json(s.note() == null ? "" : s.note())
+                + ", \"note\": " + json(s.note() == null ? "" : s.note()) + ", \"rows\": " + s.rows()
                 + ", \"phases\": [" + s.phases().stream().map(p -> "{\"phase\": " + json(p.phase().label())
                 + ", \"status\": " + json(p.status().name()) + ", \"sqlMillis\": " + p.sqlTime().toMillis()
-                + ", \"checkMillis\": " + p.checkTime().toMillis() + ", \"message\": " + json(p.message()) + "}")
+                + ", \"checkMillis\": " + p.checkTime().toMillis() + ", \"message\": " + json(p.message())
+                + ", \"dataProblems\": [" + p.problems().stream().map(d -> "{\"kind\": " + json(d.kind().name())
+                + ", \"table\": " + (d.table() == null ? "null" : json(d.table()))
+                + ", \"column\": " + (d.column() == null ? "null" : json(d.column()))
+                + ", \"message\": " + json(d.message()) + "}").collect(Collectors.joining(", ")) + "]}")
                 .collect(Collectors.joining(", ")) + "]}").collect(Collectors.joining(",\n"))
                 + "\n  ]\n}\n";
     }

@@ -2,15 +2,26 @@ package dev.rehearsal.core;
 
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
+import dev.rehearsal.core.data.DataFingerprint;
+import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.data.DataSettings;
+import dev.rehearsal.core.data.Invariant;
+import dev.rehearsal.core.data.SeedResult;
+import dev.rehearsal.core.internal.data.DataChecks;
+import dev.rehearsal.core.internal.data.TableModel;
+import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaChange;
 import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The round trip of one migration: {@link #up()} from the previous version, {@link #down()} with its down script
@@ -19,6 +30,12 @@ import java.util.Optional;
  * A phase that fails throws ({@link RoundTripAssertionError} for a defect, {@link MigrationFailedException} for a
  * failing script); a phase that cannot run throws {@link PhaseSkippedException}. Every outcome is also recorded in
  * {@link #result()}. The step for repeatable migrations has only an up phase.
+ *
+ * <p>When tables hold rows, each phase also checks the data (see {@link DataProblem.Kind}): after up, tables the
+ * migration does not name keep their data, touched tables keep their row count, new columns are filled for every
+ * row, and indexes, NOT VALID constraints, foreign keys and sequences are sound; after down, every value that
+ * existed before the up is back (else the down is lossy); after up again, the data equals the first up's.
+ * Invariants must give the same result after every phase as before the up.
  */
 public final class RoundTripStep {
 
@@ -28,8 +45,20 @@ public final class RoundTripStep {
     private String note;
     private SchemaSnapshot beforeUp;
     private SchemaSnapshot afterUp;
-    private boolean upPassed;
+    private boolean upApplied;
     private boolean downRan;
+    private boolean lossyDown;
+    private DataFingerprint dataBeforeUp;
+    private DataFingerprint dataAfterUp;
+    private List<DataProblem> integrityBefore = List.of();
+    private Map<Invariant, String> invariantsBefore = Map.of();
+    private long rows;
+    private final List<String> notes = new ArrayList<>();
+
+    private static final Set<DataProblem.Kind> DATA_CHANGES = EnumSet.of(DataProblem.Kind.ROW_COUNT_CHANGED,
+            DataProblem.Kind.UNTOUCHED_DATA_CHANGED, DataProblem.Kind.PARTIAL_BACKFILL);
+    private static final Set<DataProblem.Kind> LOSSES = EnumSet.of(DataProblem.Kind.LOSSY_DOWN,
+            DataProblem.Kind.DOWN_CHANGED_DATA);
 
     RoundTripStep(MigrationRehearsal rehearsal, Migration migration) {
         this.rehearsal = rehearsal;
@@ -67,7 +96,12 @@ public final class RoundTripStep {
     public StepResult result() {
         String script = migration == null ? String.join(", ", rehearsal.history().repeatable().stream()
                 .map(m -> m.up().name()).toList()) : migration.up().name();
-        return new StepResult(displayName(), script, List.copyOf(results.values()), note == null ? "" : note);
+        List<String> all = new ArrayList<>();
+        if (note != null) {
+            all.add(note);
+        }
+        all.addAll(notes);
+        return new StepResult(displayName(), script, List.copyOf(results.values()), String.join("; ", all), rows);
     }
 
     /** Applies the migration from the previous version and records the schema it produces. */
@@ -92,7 +126,7 @@ public final class RoundTripStep {
         } catch (RuntimeException | AssertionError e) {
             if (results.get(phase).status() == Status.NOT_RUN) {
                 results.put(phase, new PhaseResult(phase, Status.FAILED, Duration.ZERO, Duration.ZERO,
-                        String.valueOf(e.getMessage())));
+                        String.valueOf(e.getMessage()), List.of()));
             }
             throw e;
         }
@@ -112,8 +146,24 @@ public final class RoundTripStep {
                     + ": " + e.getMessage().lines().findFirst().orElse(""));
             throw fail(Phase.UP, Duration.ZERO, Duration.ZERO, e);
         }
+        DataSettings data = rehearsal.settings().data();
         long c0 = System.nanoTime();
         beforeUp = rehearsal.cleanSnapshot();
+        try {
+            if (data.roundTripRows() > 0) {
+                seed(TableModel.all(beforeUp).keySet(), "before");
+            }
+            if (data.dataChecks() && migration != null) {
+                dataBeforeUp = rehearsal.fingerprint(beforeUp);
+                rows = dataBeforeUp.totalRows();
+                if (dataBeforeUp.hasData()) {
+                    integrityBefore = rehearsal.integrityProblems(beforeUp);
+                }
+            }
+            invariantsBefore = rehearsal.evaluateInvariants();
+        } catch (RehearsalException e) {
+            throw fail(Phase.UP, Duration.ZERO, Duration.ofNanos(System.nanoTime() - c0), e);
+        }
         long checks = System.nanoTime() - c0;
         long t0 = System.nanoTime();
         try {
@@ -130,15 +180,67 @@ public final class RoundTripStep {
         c0 = System.nanoTime();
         afterUp = rehearsal.schema();
         rehearsal.markClean(afterUp);
+        upApplied = true;
+        List<DataProblem> problems = new ArrayList<>();
+        if (dataBeforeUp != null) {
+            dataAfterUp = rehearsal.fingerprint(afterUp);
+            if (dataBeforeUp.hasData() || dataAfterUp.hasData()) {
+                problems.addAll(DataChecks.afterUp(migration, afterUp, beforeUp.diff(afterUp), dataBeforeUp, dataAfterUp));
+                problems.addAll(DataChecks.newProblems(integrityBefore, rehearsal.integrityProblems(afterUp)));
+            }
+        }
+        problems.addAll(rehearsal.brokenInvariants(invariantsBefore, displayName()));
+        List<DataProblem> failures = declared(problems, DATA_CHANGES,
+                migration != null && data.dataChanges().contains(migration.version()), "declared dataChanges");
+        if (data.roundTripRows() > 0 && migration != null) {
+            List<String> created = beforeUp.diff(afterUp).changes().stream()
+                    .filter(c -> c.type() == SchemaChange.Type.ADDED && c.object().kind() == ObjectKind.TABLE)
+                    .map(c -> c.object().name()).filter(TableModel.all(afterUp)::containsKey).toList();
+            if (!created.isEmpty()) {
+                try {
+                    seed(created, "after");
+                } catch (RehearsalException e) {
+                    failures = new ArrayList<>(failures);
+                    failures.add(new DataProblem(DataProblem.Kind.ROW_COUNT_CHANGED, null, null,
+                            "could not seed the tables " + displayName() + " creates: " + e.getMessage()));
+                }
+            }
+        }
         checks += System.nanoTime() - c0;
-        upPassed = true;
-        pass(Phase.UP, sql, checks);
+        if (!failures.isEmpty()) {
+            throw fail(Phase.UP, Duration.ofNanos(sql), Duration.ofNanos(checks), problems, new RoundTripAssertionError(
+                    DataChecks.describe(displayName() + " applied, but its data is wrong:", failures)));
+        }
+        pass(Phase.UP, sql, checks, problems);
+    }
+
+    private void seed(java.util.Collection<String> tables, String when) {
+        DataSettings data = rehearsal.settings().data();
+        SeedResult seeded = rehearsal.topUp(tables, data.roundTripRows(), data.roundTripSeeds(),
+                displayName() + "/" + when);
+        if (seeded.totalRows() > 0) {
+            notes.add("seeded " + seeded.totalRows() + " rows " + when + " the up");
+        }
+    }
+
+    /** Problems of {@code kinds} become notes when the migration declares them; returns the rest. */
+    private List<DataProblem> declared(List<DataProblem> problems, Set<DataProblem.Kind> kinds, boolean declared,
+                                       String declaration) {
+        List<DataProblem> failures = new ArrayList<>();
+        for (DataProblem p : problems) {
+            if (declared && kinds.contains(p.kind())) {
+                notes.add(declaration + ": " + p.message());
+            } else {
+                failures.add(p);
+            }
+        }
+        return failures;
     }
 
     private void runDown() {
         requireVersioned();
-        if (!upPassed) {
-            throw skip(Phase.DOWN, "not run: the up phase of " + displayName() + " did not pass");
+        if (!upApplied) {
+            throw skip(Phase.DOWN, "not run: the up phase of " + displayName() + " did not apply");
         }
         if (!migration.reversible()) {
             String allowance = rehearsal.settings().irreversibleAllowance(migration);
@@ -174,7 +276,28 @@ public final class RoundTripStep {
                     new RoundTripAssertionError(downLeftTrace(diff)));
         }
         rehearsal.markClean(afterDown);
-        pass(Phase.DOWN, sql, checks);
+        long c1 = System.nanoTime();
+        List<DataProblem> problems = new ArrayList<>();
+        if (dataBeforeUp != null && dataBeforeUp.hasData()) {
+            problems.addAll(DataChecks.afterDown(migration, dataBeforeUp, rehearsal.fingerprint(afterDown)));
+            lossyDown = problems.stream().anyMatch(p -> LOSSES.contains(p.kind()));
+        }
+        problems.addAll(rehearsal.brokenInvariants(invariantsBefore, "the down script of " + displayName()));
+        boolean declaredLossy = rehearsal.settings().data().lossy().contains(migration.version());
+        List<DataProblem> failures = declared(problems, LOSSES, declaredLossy, "declared lossy");
+        checks += System.nanoTime() - c1;
+        if (!failures.isEmpty()) {
+            StringBuilder sb = new StringBuilder(DataChecks.describe("The down script of " + displayName() + " ("
+                    + migration.down().name() + ") restored the schema but not the data:", failures));
+            if (failures.stream().anyMatch(p -> LOSSES.contains(p.kind()))) {
+                sb.append("\nMake ").append(migration.down().name()).append(" put the values back (from where the")
+                        .append(" up moved them), or declare the migration lossy: @MigrationTest(lossy = \"")
+                        .append(migration.version()).append("\").");
+            }
+            throw fail(Phase.DOWN, Duration.ofNanos(sql), Duration.ofNanos(checks), problems,
+                    new RoundTripAssertionError(sb.toString()));
+        }
+        pass(Phase.DOWN, sql, checks, problems);
     }
 
     private void runUpAgain() {
@@ -205,7 +328,23 @@ public final class RoundTripStep {
                     new RoundTripAssertionError(notReproduced(diff)));
         }
         rehearsal.markClean(again);
-        pass(Phase.UP_AGAIN, sql, checks);
+        long c1 = System.nanoTime();
+        List<DataProblem> problems = new ArrayList<>();
+        if (dataAfterUp != null && (dataAfterUp.hasData() || dataBeforeUp.hasData())) {
+            if (lossyDown) {
+                notes.add("data not compared after up again: the down lost data");
+            } else {
+                problems.addAll(DataChecks.afterUpAgain(migration, again, dataAfterUp, rehearsal.fingerprint(again), notes));
+            }
+        }
+        problems.addAll(rehearsal.brokenInvariants(invariantsBefore, displayName() + " (up again)"));
+        checks += System.nanoTime() - c1;
+        if (!problems.isEmpty()) {
+            throw fail(Phase.UP_AGAIN, Duration.ofNanos(sql), Duration.ofNanos(checks), problems,
+                    new RoundTripAssertionError(DataChecks.describe("Applied again after its down script, "
+                            + displayName() + " did not reproduce the data of the first up:", problems)));
+        }
+        pass(Phase.UP_AGAIN, sql, checks, problems);
     }
 
     private void requireVersioned() {
@@ -248,16 +387,27 @@ public final class RoundTripStep {
     }
 
     private void pass(Phase phase, long sqlNanos, long checkNanos) {
-        results.put(phase, new PhaseResult(phase, Status.PASSED, Duration.ofNanos(sqlNanos), Duration.ofNanos(checkNanos), ""));
+        pass(phase, sqlNanos, checkNanos, List.of());
+    }
+
+    private void pass(Phase phase, long sqlNanos, long checkNanos, List<DataProblem> noted) {
+        String message = noted.stream().map(DataProblem::message).reduce((a, b) -> a + "\n" + b)
+                .map(m -> "declared: " + m).orElse("");
+        results.put(phase, new PhaseResult(phase, Status.PASSED, Duration.ofNanos(sqlNanos), Duration.ofNanos(checkNanos),
+                message, noted));
     }
 
     private PhaseSkippedException skip(Phase phase, String reason) {
-        results.put(phase, new PhaseResult(phase, Status.SKIPPED, Duration.ZERO, Duration.ZERO, reason));
+        results.put(phase, new PhaseResult(phase, Status.SKIPPED, Duration.ZERO, Duration.ZERO, reason, List.of()));
         return new PhaseSkippedException(reason);
     }
 
     private <T extends Throwable> T fail(Phase phase, Duration sql, Duration checks, T error) {
-        results.put(phase, new PhaseResult(phase, Status.FAILED, sql, checks, String.valueOf(error.getMessage())));
+        return fail(phase, sql, checks, List.of(), error);
+    }
+
+    private <T extends Throwable> T fail(Phase phase, Duration sql, Duration checks, List<DataProblem> problems, T error) {
+        results.put(phase, new PhaseResult(phase, Status.FAILED, sql, checks, String.valueOf(error.getMessage()), problems));
         return error;
     }
 

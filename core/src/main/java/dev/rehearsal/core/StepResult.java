@@ -3,10 +3,10 @@ package dev.rehearsal.core;
 import java.util.List;
 
 /**
- * The round trip of one migration (or of the repeatable migrations, applied once at the end): its phases' results
- * and, where a failure forced it, a note that Rehearsal rebuilt the database to carry on.
+ * The round trip of one migration (or of the repeatable migrations, applied once at the end): its phases' results,
+ * the rows the database held when the up ran, and notes (seeding, a rebuild Rehearsal needed to carry on).
  */
-public record StepResult(String migration, String script, List<PhaseResult> phases, String note) {
+public record StepResult(String migration, String script, List<PhaseResult> phases, String note, long rows) {
 
     public StepResult {
         phases = List.copyOf(phases);

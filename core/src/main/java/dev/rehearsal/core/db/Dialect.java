@@ -29,4 +29,10 @@ public interface Dialect {
 
     /** Whether a statement cannot run inside a transaction block ({@code CREATE INDEX CONCURRENTLY}). */
     boolean mustRunOutsideTransaction(String statement);
+
+    /** Quotes a table or column name as the engine needs it; {@code audit.log} becomes schema and table. */
+    String quote(String name);
+
+    /** Bulk loading, fingerprints and integrity checks over {@code connection}. */
+    DataAccess data(Connection connection);
 }

@@ -18,10 +18,12 @@ public record SchemaDiff(List<SchemaChange> changes) {
     }
 
     /**
-     * Attributes recorded but not compared: PostgreSQL can only append columns, so a down script cannot put a
-     * dropped column back where it was; flagging that would fail every honest undo of a DROP COLUMN.
+     * Attributes recorded but not compared. PostgreSQL can only append columns, so a down script cannot put a
+     * dropped column back where it was; flagging that would fail every honest undo of a DROP COLUMN. The column
+     * lists of constraints and indexes are structured copies of their definitions, kept for the seeder.
      */
-    public static final java.util.Set<String> NOT_COMPARED = java.util.Set.of("position");
+    public static final java.util.Set<String> NOT_COMPARED = java.util.Set.of(
+            "position", "columns", "referenced table", "referenced columns", "unique columns");
 
     /** Compares {@code before} with {@code after}: what was added, removed or changed going from one to the other. */
     public static SchemaDiff between(SchemaSnapshot before, SchemaSnapshot after) {

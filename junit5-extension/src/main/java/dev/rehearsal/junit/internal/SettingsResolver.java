@@ -49,7 +49,7 @@ final class SettingsResolver {
             }
             placeholders.put(pair.substring(0, eq).trim(), pair.substring(eq + 1));
         }
-        return new RehearsalSettings(migrations, placeholders, irreversible, minimum);
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimum, dev.rehearsal.core.data.DataSettings.DEFAULTS);
     }
 
     /** Placeholder parameters cannot be enumerated through JUnit's API; system properties can. */

@@ -266,7 +266,14 @@ final class PostgresCatalogReader {
     private void constraints() throws SQLException {
         query("""
                 select n.nspname, c.relname, con.conname, con.contype, pg_get_constraintdef(con.oid, true) as def,
-                  con.convalidated, con.condeferrable, con.condeferred, obj_description(con.oid, 'pg_constraint') as comment
+                  con.convalidated, con.condeferrable, con.condeferred, obj_description(con.oid, 'pg_constraint') as comment,
+                  (select string_agg(a.attname, ', ' order by k.ord) from unnest(con.conkey) with ordinality k(num, ord)
+                     join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.num) as cols,
+                  (select string_agg(a.attname, ', ' order by k.ord) from unnest(con.confkey) with ordinality k(num, ord)
+                     join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.num) as refcols,
+                  (select rn.nspname from pg_class r join pg_namespace rn on rn.oid = r.relnamespace
+                     where r.oid = con.confrelid) as refschema,
+                  (select r.relname from pg_class r where r.oid = con.confrelid) as reftable
                 from pg_constraint con
                 join pg_class c on c.oid = con.conrelid
                 join pg_namespace n on n.oid = c.relnamespace
@@ -292,6 +299,10 @@ final class PostgresCatalogReader {
             a.put("deferrable", rs.getBoolean("condeferrable")
                     ? (rs.getBoolean("condeferred") ? "initially deferred" : "initially immediate") : null);
             a.put("comment", rs.getString("comment"));
+            a.put("columns", rs.getString("cols"));
+            a.put("referenced table", rs.getString("reftable") == null ? null
+                    : qualify(rs.getString("refschema"), rs.getString("reftable")));
+            a.put("referenced columns", rs.getString("refcols"));
             String summary = "constraint " + name + " ON " + table + ": " + rs.getString("def")
                     + (rs.getBoolean("convalidated") ? "" : " (not validated)");
             add(ObjectKind.CONSTRAINT, table + "." + name, table, summary, a);
@@ -302,7 +313,11 @@ final class PostgresCatalogReader {
         query("""
                 select n.nspname, ic.relname as index_name, tn.nspname as table_schema, tc.relname as table_name,
                   pg_get_indexdef(i.indexrelid) as def, i.indisvalid, i.indisready, i.indisclustered,
-                  obj_description(ic.oid, 'pg_class') as comment
+                  obj_description(ic.oid, 'pg_class') as comment,
+                  case when i.indisunique and i.indpred is null and not (0 = any (i.indkey::int2[])) then
+                    (select string_agg(a.attname, ', ' order by k.ord) from unnest(i.indkey::int2[]) with ordinality k(num, ord)
+                       join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.num where k.ord <= i.indnkeyatts)
+                  end as unique_cols
                 from pg_index i
                 join pg_class ic on ic.oid = i.indexrelid
                 join pg_namespace n on n.oid = ic.relnamespace
@@ -319,6 +334,7 @@ final class PostgresCatalogReader {
             a.put("definition", def);
             a.put("valid", String.valueOf(rs.getBoolean("indisvalid") && rs.getBoolean("indisready")));
             a.put("clustered", rs.getBoolean("indisclustered") ? "true" : null);
+            a.put("unique columns", rs.getString("unique_cols"));
             a.put("comment", rs.getString("comment"));
             String summary = def.replaceFirst("^CREATE ", "").replaceFirst("^UNIQUE INDEX", "unique index")
                     .replaceFirst("^INDEX", "index")

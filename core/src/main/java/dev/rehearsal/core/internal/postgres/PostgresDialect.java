@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.postgres;
 
+import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.SqlStatement;
 import dev.rehearsal.core.internal.sql.PostgresScriptSplitter;
@@ -44,5 +45,23 @@ public final class PostgresDialect implements Dialect {
     @Override
     public boolean mustRunOutsideTransaction(String statement) {
         return OUTSIDE_TRANSACTION.matcher(statement).find();
+    }
+
+    @Override
+    public String quote(String name) {
+        int dot = name.indexOf('.');
+        if (dot > 0 && !name.startsWith("\"")) {
+            return ident(name.substring(0, dot)) + "." + ident(name.substring(dot + 1));
+        }
+        return ident(name);
+    }
+
+    private static String ident(String s) {
+        return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+
+    @Override
+    public DataAccess data(Connection connection) {
+        return new PostgresDataAccess(connection, this);
     }
 }

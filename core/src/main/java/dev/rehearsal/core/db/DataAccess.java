@@ -1,0 +1,70 @@
+package dev.rehearsal.core.db;
+
+import dev.rehearsal.core.data.DataFingerprint;
+import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine-specific data work of one connection: bulk loading for the seeder, fingerprints and integrity checks
+ * for the round trip. Obtained from {@link Dialect#data(java.sql.Connection)}; it uses the connection as it finds
+ * it (autocommit or inside the caller's transaction). Table names are as in {@link SchemaSnapshot}: {@code orders},
+ * or {@code audit.log} outside the default schema.
+ */
+public interface DataAccess {
+
+    /** Loads rows as fast as the engine allows (COPY on PostgreSQL); every row must be accepted. */
+    void load(String table, List<String> columns, List<Object[]> rows) throws SQLException;
+
+    /**
+     * Loads at most {@code limit} of the rows that satisfy {@code checks} (SQL boolean expressions over the columns,
+     * by constraint name) and that do not collide with a unique key; the others are skipped.
+     */
+    FilteredLoad loadFiltered(String table, List<String> columns, List<Object[]> rows, Map<String, String> checks,
+                              long limit) throws SQLException;
+
+    /**
+     * Inserts rows one statement each, explicit values for identity columns allowed; then moves the sequences of
+     * identity and serial columns that got explicit values past them, as production data would have them.
+     *
+     * @throws SQLException naming the row (1-based) the database refused
+     */
+    void insert(String table, List<String> columns, List<Object[]> rows) throws SQLException;
+
+    /** Identifiers of the rows of {@code table} inserted by the current transaction. */
+    List<String> rowsAddedInTransaction(String table) throws SQLException;
+
+    /** Sets {@code columns} of the identified rows to {@code values} (one array per row). */
+    void updateRows(String table, List<String> rowIds, List<String> columns, List<Object[]> values) throws SQLException;
+
+    /** Row count of a table. */
+    long count(String table) throws SQLException;
+
+    /** The distinct non-null tuples of {@code columns} in {@code table}. */
+    List<List<Object>> distinctValues(String table, List<String> columns) throws SQLException;
+
+    /** Fingerprints of every table in {@code schema}, computed on the server. */
+    DataFingerprint fingerprint(SchemaSnapshot schema) throws SQLException;
+
+    /**
+     * Integrity problems of the data now: invalid indexes, NOT VALID constraints that rows violate, foreign keys
+     * pointing at nothing, sequences behind their column's maximum.
+     */
+    List<DataProblem> integrityProblems(SchemaSnapshot schema) throws SQLException;
+
+    /**
+     * What a filtered load did.
+     *
+     * @param accepted          rows loaded
+     * @param rejectedByCheck   rows rejected, per check name
+     * @param rejectedDuplicate rows skipped because a unique key already had their value
+     */
+    record FilteredLoad(long accepted, Map<String, Long> rejectedByCheck, long rejectedDuplicate) {
+        public FilteredLoad {
+            rejectedByCheck = Map.copyOf(rejectedByCheck);
+        }
+    }
+}

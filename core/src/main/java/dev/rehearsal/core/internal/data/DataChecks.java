@@ -1,0 +1,223 @@
+package dev.rehearsal.core.internal.data;
+
+import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.data.DataFingerprint;
+import dev.rehearsal.core.data.DataFingerprint.ColumnFingerprint;
+import dev.rehearsal.core.data.DataFingerprint.TableFingerprint;
+import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.data.DataProblem.Kind;
+import dev.rehearsal.core.schema.ObjectKind;
+import dev.rehearsal.core.schema.SchemaChange;
+import dev.rehearsal.core.schema.SchemaDiff;
+import dev.rehearsal.core.schema.SchemaObject;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The data rules of a round trip, applied to fingerprints taken around each phase. Engine-neutral: the engine
+ * computes the fingerprints; this class decides what a difference means.
+ */
+public final class DataChecks {
+
+    private DataChecks() {
+    }
+
+    /**
+     * Tables the migration touches: those its schema change concerns, and those its up script names. Their data may
+     * change; the data of every other table must not.
+     */
+    public static Set<String> touchedTables(Migration migration, SchemaDiff diff) {
+        Set<String> touched = new HashSet<>();
+        for (SchemaChange change : diff.changes()) {
+            SchemaObject o = change.object();
+            if (o.kind() == ObjectKind.TABLE) {
+                touched.add(o.name());
+            } else if (o.table() != null) {
+                touched.add(o.table());
+            }
+        }
+        return touched;
+    }
+
+    /** Whether {@code sql} names {@code table} (its unqualified name, as a whole word, in any case). */
+    public static boolean mentions(String sql, String table) {
+        String simple = table.contains(".") ? table.substring(table.lastIndexOf('.') + 1) : table;
+        return Pattern.compile("(?<![\\w$])\"?" + Pattern.quote(simple) + "\"?(?![\\w$])",
+                Pattern.CASE_INSENSITIVE).matcher(sql).find();
+    }
+
+    /** Problems after an up: untouched data changed, rows appeared or vanished, a new column filled for some rows. */
+    public static List<DataProblem> afterUp(Migration migration, SchemaSnapshot after, SchemaDiff diff,
+                                            DataFingerprint before, DataFingerprint now) {
+        List<DataProblem> problems = new ArrayList<>();
+        Set<String> touched = touchedTables(migration, diff);
+        String sql = migration.up().sql();
+        String name = migration.displayName();
+        for (Map.Entry<String, TableFingerprint> e : before.tables().entrySet()) {
+            String table = e.getKey();
+            TableFingerprint was = e.getValue();
+            TableFingerprint is = now.tables().get(table);
+            if (is == null || was.rows() == 0 && is.rows() == 0) {
+                continue;
+            }
+            boolean named = touched.contains(table) || mentions(sql, table);
+            if (was.rows() != is.rows()) {
+                long delta = is.rows() - was.rows();
+                problems.add(new DataProblem(Kind.ROW_COUNT_CHANGED, table, null, name + " changed the row count of "
+                        + table + " from " + was.rows() + " to " + is.rows() + " (" + (delta < 0 ? -delta + " rows lost"
+                        : delta + " rows added") + ")" + (named ? "" : ", a table it does not even name")
+                        + ". If that is intended, declare it: dataChanges = \"" + migration.version() + "\"."));
+                continue;
+            }
+            if (named) {
+                continue;
+            }
+            for (Map.Entry<String, ColumnFingerprint> c : was.columns().entrySet()) {
+                ColumnFingerprint after2 = is.columns().get(c.getKey());
+                if (after2 != null && !after2.equals(c.getValue())) {
+                    problems.add(new DataProblem(Kind.UNTOUCHED_DATA_CHANGED, table, c.getKey(), name
+                            + " changed the values of " + table + "." + c.getKey() + " (" + c.getValue() + " before, "
+                            + after2 + " after), though it does not name " + table
+                            + ": a trigger, a cascade or a function did it. Declare it if intended: dataChanges = \""
+                            + migration.version() + "\"."));
+                }
+            }
+        }
+        for (SchemaChange change : diff.changes()) {
+            SchemaObject column = change.object();
+            if (change.type() != SchemaChange.Type.ADDED || column.kind() != ObjectKind.COLUMN) {
+                continue;
+            }
+            TableFingerprint was = before.tables().get(column.table());
+            TableFingerprint is = now.tables().get(column.table());
+            if (was == null || is == null || is.rows() == 0 || column.attribute("default").isPresent()
+                    || column.attribute("generated").isPresent() || column.attribute("identity").isPresent()) {
+                continue;
+            }
+            ColumnFingerprint values = is.columns().get(column.simpleName());
+            if (values != null && values.nonNull() > 0 && values.nonNull() < is.rows()) {
+                problems.add(new DataProblem(Kind.PARTIAL_BACKFILL, column.table(), column.simpleName(), name
+                        + " added " + column.name() + " and filled it for " + values.nonNull() + " of " + is.rows()
+                        + " rows; " + (is.rows() - values.nonNull()) + " rows are still NULL. A backfill that skips"
+                        + " rows (a WHERE clause, a join that misses some)? Fill every row, or declare it:"
+                        + " dataChanges = \"" + migration.version() + "\"."));
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Problems after a down: every column that existed before the up must have its values back. Rows or non-null
+     * values that did not come back make the down lossy.
+     */
+    public static List<DataProblem> afterDown(Migration migration, DataFingerprint beforeUp, DataFingerprint now) {
+        List<DataProblem> problems = new ArrayList<>();
+        String down = migration.down() == null ? "the down script" : migration.down().name();
+        for (Map.Entry<String, TableFingerprint> e : beforeUp.tables().entrySet()) {
+            String table = e.getKey();
+            TableFingerprint was = e.getValue();
+            TableFingerprint is = now.tables().get(table);
+            if (is == null || was.rows() == 0) {
+                continue;
+            }
+            if (is.rows() < was.rows()) {
+                problems.add(new DataProblem(Kind.LOSSY_DOWN, table, null, down + " lost " + (was.rows() - is.rows())
+                        + " of " + was.rows() + " rows of " + table + "."));
+            } else if (is.rows() > was.rows()) {
+                problems.add(new DataProblem(Kind.DOWN_CHANGED_DATA, table, null, down + " left " + table + " with "
+                        + is.rows() + " rows; it had " + was.rows() + " before the up."));
+            }
+            for (Map.Entry<String, ColumnFingerprint> c : was.columns().entrySet()) {
+                ColumnFingerprint back = is.columns().get(c.getKey());
+                if (back == null || back.equals(c.getValue())) {
+                    continue;
+                }
+                long lost = c.getValue().nonNull() - back.nonNull();
+                if (lost > 0) {
+                    problems.add(new DataProblem(Kind.LOSSY_DOWN, table, c.getKey(), down + " lost " + lost + " of "
+                            + c.getValue().nonNull() + " non-null values of " + table + "." + c.getKey()
+                            + (back.nonNull() == 0 ? " (the column came back empty)" : "") + "."));
+                } else if (is.rows() == was.rows()) {
+                    problems.add(new DataProblem(Kind.DOWN_CHANGED_DATA, table, c.getKey(), down + " restored "
+                            + table + "." + c.getKey() + " with different values than before the up ("
+                            + c.getValue() + " before, " + back + " after)."));
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static final Pattern VOLATILE = Pattern.compile(
+            "now\\(|current_timestamp|clock_timestamp|statement_timestamp|transaction_timestamp|localtimestamp"
+                    + "|current_date|current_time|random\\(|gen_random_uuid|uuid_generate", Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Problems after up again: the data must equal what the first up produced. Differences in a column whose
+     * default is volatile ({@code now()}, {@code gen_random_uuid()}) are expected and returned as notes instead.
+     */
+    public static List<DataProblem> afterUpAgain(Migration migration, SchemaSnapshot schema, DataFingerprint firstUp,
+                                                 DataFingerprint now, List<String> notes) {
+        List<DataProblem> problems = new ArrayList<>();
+        String name = migration.displayName();
+        for (Map.Entry<String, TableFingerprint> e : firstUp.tables().entrySet()) {
+            String table = e.getKey();
+            TableFingerprint first = e.getValue();
+            TableFingerprint second = now.tables().get(table);
+            if (second == null) {
+                continue;
+            }
+            if (first.rows() != second.rows()) {
+                problems.add(new DataProblem(Kind.NOT_REPRODUCED, table, null, "applied again, " + name + " left "
+                        + second.rows() + " rows in " + table + "; the first time " + first.rows() + "."));
+                continue;
+            }
+            for (Map.Entry<String, ColumnFingerprint> c : first.columns().entrySet()) {
+                ColumnFingerprint again = second.columns().get(c.getKey());
+                if (again == null || again.equals(c.getValue())) {
+                    continue;
+                }
+                String def = schema.column(table, c.getKey()).flatMap(o -> o.attribute("default")).orElse("");
+                if (VOLATILE.matcher(def).find()) {
+                    notes.add(table + "." + c.getKey() + " differs between the two ups, as its default " + def
+                            + " is volatile");
+                    continue;
+                }
+                problems.add(new DataProblem(Kind.NOT_REPRODUCED, table, c.getKey(), "applied again, " + name
+                        + " gave different values in " + table + "." + c.getKey() + " (" + c.getValue()
+                        + " the first time, " + again + " the second). A backfill that depends on row order, the"
+                        + " clock or randomness?"));
+            }
+        }
+        return problems;
+    }
+
+    /** The problems of {@code after} that {@code before} did not have. */
+    public static List<DataProblem> newProblems(List<DataProblem> before, List<DataProblem> after) {
+        Set<String> old = new HashSet<>();
+        for (DataProblem p : before) {
+            old.add(key(p));
+        }
+        return after.stream().filter(p -> !old.contains(key(p))).toList();
+    }
+
+    private static String key(DataProblem p) {
+        return p.kind() + "|" + p.table() + "|" + p.column() + "|" + p.message().replaceAll("\\d+", "#")
+                .toLowerCase(Locale.ROOT);
+    }
+
+    /** Lines for an assertion message. */
+    public static String describe(String headline, List<DataProblem> problems) {
+        StringBuilder sb = new StringBuilder(headline);
+        for (DataProblem p : problems) {
+            sb.append("\n  - ").append(p.message());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.rehearsal.core.internal.data;
+
+import dev.rehearsal.core.schema.ObjectKind;
+import dev.rehearsal.core.schema.SchemaObject;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One table as the seeder sees it, built from the same {@link SchemaSnapshot} the schema diff uses: its columns,
+ * unique keys, foreign keys and CHECK constraints, and whether some rule can only be enforced by the database
+ * (an expression or partial unique index, an exclusion constraint, a CHECK over several columns).
+ */
+public record TableModel(String name, List<ColumnModel> columns, List<List<String>> uniqueKeys,
+                         List<ForeignKey> foreignKeys, Map<String, String> checks, Map<String, List<String>> checkColumns,
+                         boolean databaseRules) {
+
+    private static final Pattern NEXTVAL = Pattern.compile("^nextval\\(");
+
+    /** A foreign key: {@code columns} of this table reference {@code referencedColumns} of {@code referencedTable}. */
+    public record ForeignKey(String name, String table, List<String> columns, String referencedTable,
+                             List<String> referencedColumns) {
+        /** {@code orders.customer_id -> customers.id}. */
+        public String describe() {
+            return table + "(" + String.join(", ", columns) + ") -> " + referencedTable + "("
+                    + String.join(", ", referencedColumns) + ")";
+        }
+    }
+
+    /** The tables of a snapshot that hold their own rows (not partitions, not foreign tables), by name. */
+    public static Map<String, TableModel> all(SchemaSnapshot schema) {
+        Map<String, SchemaObject> types = new LinkedHashMap<>();
+        for (SchemaObject t : schema.objects(ObjectKind.TYPE)) {
+            types.put(t.name(), t);
+        }
+        Map<String, TableModel> tables = new LinkedHashMap<>();
+        for (SchemaObject table : schema.objects(ObjectKind.TABLE)) {
+            if ("foreign table".equals(table.attribute("kind").orElse("")) || table.attribute("partition of").isPresent()) {
+                continue;
+            }
+            tables.put(table.name(), of(schema, table.name(), types));
+        }
+        return tables;
+    }
+
+    private static TableModel of(SchemaSnapshot schema, String table, Map<String, SchemaObject> types) {
+        List<List<String>> unique = new ArrayList<>();
+        List<ForeignKey> fks = new ArrayList<>();
+        Map<String, String> checks = new LinkedHashMap<>();
+        Map<String, List<String>> checkColumns = new LinkedHashMap<>();
+        boolean databaseRules = false;
+        for (SchemaObject c : schema.on(table, ObjectKind.CONSTRAINT)) {
+            String type = c.attribute("type").orElse("");
+            List<String> cols = c.attribute("columns").map(TableModel::list).orElse(List.of());
+            switch (type) {
+                case "primary key", "unique" -> unique.add(cols);
+                case "foreign key" -> fks.add(new ForeignKey(c.simpleName(), table, cols,
+                        c.attribute("referenced table").orElseThrow(),
+                        c.attribute("referenced columns").map(TableModel::list).orElseThrow()));
+                case "check" -> {
+                    checks.put(c.simpleName(), CheckConstraints.expression(c.attribute("definition").orElseThrow()));
+                    checkColumns.put(c.simpleName(), cols);
+                }
+                case "exclusion" -> databaseRules = true;
+                default -> {
+                }
+            }
+        }
+        for (SchemaObject index : schema.on(table, ObjectKind.INDEX)) {
+            String def = index.attribute("definition").orElse("");
+            if (def.startsWith("CREATE UNIQUE INDEX")) {
+                Optional<String> cols = index.attribute("unique columns");
+                if (cols.isPresent()) {
+                    List<String> key = list(cols.get());
+                    if (!unique.contains(key)) {
+                        unique.add(key);
+                    }
+                } else {
+                    databaseRules = true;
+                }
+            }
+        }
+        List<ColumnModel> columns = new ArrayList<>();
+        for (SchemaObject col : schema.columns(table)) {
+            String type = col.attribute("type").orElseThrow();
+            boolean made = col.attribute("identity").isPresent() || col.attribute("generated").isPresent()
+                    || NEXTVAL.matcher(col.attribute("default").orElse("")).find();
+            boolean nullable = "YES".equals(col.attribute("nullable").orElse("YES"));
+            String base = type;
+            List<String> labels = null;
+            List<String> colChecks = new ArrayList<>();
+            String element = type.endsWith("[]") ? type.substring(0, type.length() - 2) : type;
+            SchemaObject udt = types.get(unquote(element));
+            if (udt != null && "enum".equals(udt.attribute("kind").orElse(""))) {
+                labels = parseLabels(udt.attribute("labels").orElse(""));
+            } else if (udt != null && "domain".equals(udt.attribute("kind").orElse(""))) {
+                base = udt.attribute("base").orElse(type) + (type.endsWith("[]") ? "[]" : "");
+                if ("true".equals(udt.attribute("not null").orElse("false"))) {
+                    nullable = false;
+                }
+                udt.attribute("checks").ifPresent(all -> {
+                    for (String one : all.split("; ")) {
+                        int space = one.indexOf(' ');
+                        colChecks.add(CheckConstraints.expression(one.substring(space + 1)).replace("VALUE", col.simpleName()));
+                    }
+                });
+            }
+            if (labels != null && type.endsWith("[]")) {
+                labels = null;
+                base = "text[]";
+            }
+            for (Map.Entry<String, List<String>> e : checkColumns.entrySet()) {
+                if (e.getValue().equals(List.of(col.simpleName()))) {
+                    colChecks.add(checks.get(e.getKey()));
+                }
+            }
+            columns.add(new ColumnModel(table, col.simpleName(), type, base, nullable, made, labels, colChecks));
+        }
+        return new TableModel(table, columns, unique, fks, checks, checkColumns, databaseRules);
+    }
+
+    /** Whether rows must be filtered by the database (CHECKs, or unique rules Java cannot track). */
+    public boolean needsFiltering() {
+        return databaseRules || !checks.isEmpty();
+    }
+
+    /** A column by name. */
+    public Optional<ColumnModel> column(String name) {
+        return columns.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    static List<String> list(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(", ")).toList();
+    }
+
+    private static String unquote(String type) {
+        return type.replace("\"", "");
+    }
+
+    private static List<String> parseLabels(String quoted) {
+        List<String> labels = new ArrayList<>();
+        Matcher m = Pattern.compile("'((?:[^']|'')*)'").matcher(quoted);
+        while (m.find()) {
+            labels.add(m.group(1).replace("''", "'"));
+        }
+        return labels;
+    }
+}

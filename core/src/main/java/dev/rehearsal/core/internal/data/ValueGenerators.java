@@ -1,0 +1,520 @@
+package dev.rehearsal.core.internal.data;
+
+import net.datafaker.Faker;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Chooses a {@link ValueGenerator} for a column: enum labels and CHECK IN lists first, then a realistic generator
+ * picked by the column's name when its type fits ({@code email}, {@code city}, {@code price}, {@code created_at}...),
+ * then one made for its type. Text generators draw from a pool of Datafaker values made once per column, so
+ * seeding stays fast; timestamps are spread over the three years before a fixed date, so the same seed always
+ * gives the same rows.
+ */
+public final class ValueGenerators {
+
+    /** Timestamps lie before this instant, never relative to "now": runs must be repeatable. */
+    static final Instant REFERENCE = Instant.parse("2026-01-01T00:00:00Z");
+    private static final long THREE_YEARS_SECONDS = Duration.ofDays(3 * 365).toSeconds();
+    private static final int POOL = 512;
+    private static final Pattern VARCHAR = Pattern.compile("^(character varying|varchar|character|char|bit|bit varying)\\((\\d+)\\)$");
+    private static final Pattern NUMERIC = Pattern.compile("^numeric\\((\\d+),(\\d+)\\)$");
+    private static final Pattern TIMESTAMP = Pattern.compile("^timestamp(\\(\\d\\))? (with|without) time zone$");
+    private static final Pattern TIME = Pattern.compile("^time(\\(\\d\\))? (with|without) time zone$");
+
+    private final Faker faker;
+
+    public ValueGenerators(Faker faker) {
+        this.faker = faker;
+    }
+
+    /** Thrown when no generator fits a column's type. */
+    public static final class UnsupportedTypeException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UnsupportedTypeException(String type) {
+            super(type);
+        }
+    }
+
+    /**
+     * A generator for {@code column}, honouring {@code rules} (parsed CHECKs on this column).
+     *
+     * @param uniqueStart for a unique integer column, the first value to hand out (values then increase); else null
+     */
+    public ValueGenerator forColumn(ColumnModel column, List<CheckConstraints.ColumnRule> rules, Long uniqueStart)
+            throws UnsupportedTypeException {
+        if (column.labels() != null) {
+            return options(column.labels());
+        }
+        Bounds bounds = Bounds.of(rules);
+        if (bounds.allowed != null) {
+            return options(bounds.allowed);
+        }
+        String type = column.baseType();
+        if (type.endsWith("[]")) {
+            ColumnModel element = new ColumnModel(column.table(), column.name(), type.substring(0, type.length() - 2),
+                    type.substring(0, type.length() - 2), true, false, null, List.of());
+            ValueGenerator item = forColumn(element, List.of(), null);
+            return r -> {
+                int n = r.nextInt(4);
+                List<Object> list = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    list.add(item.next(r));
+                }
+                return list;
+            };
+        }
+        String name = column.name().toLowerCase(Locale.ROOT);
+        String table = column.table().toLowerCase(Locale.ROOT);
+        Matcher m;
+        switch (type) {
+            case "smallint", "integer", "bigint" -> {
+                long typeMax = type.equals("smallint") ? Short.MAX_VALUE : type.equals("integer") ? Integer.MAX_VALUE : Long.MAX_VALUE;
+                long typeMin = -typeMax - 1;
+                if (uniqueStart != null) {
+                    long start = Math.max(uniqueStart, bounds.minLong(typeMin));
+                    return sequential(start);
+                }
+                long[] range = integerRange(name);
+                long lo = Math.max(Math.max(range[0], typeMin), bounds.minLong(typeMin));
+                long hi = Math.min(Math.min(range[1], typeMax), bounds.maxLong(typeMax));
+                if (lo > hi) {
+                    hi = lo;
+                }
+                long low = lo;
+                long span = hi - lo + 1;
+                return new ValueGenerator() {
+                    @Override
+                    public Object next(Random r) {
+                        return span <= 0 ? low + (r.nextLong() & Long.MAX_VALUE) : low + Math.floorMod(r.nextLong(), span);
+                    }
+
+                    @Override
+                    public boolean canVary() {
+                        return true;
+                    }
+
+                    @Override
+                    public Object variant(Object value, long counter) {
+                        return ((Number) value).longValue() + counter;
+                    }
+                };
+            }
+            case "real", "double precision" -> {
+                double[] range = decimalRange(name, 1_000_000);
+                double lo = Math.max(range[0], bounds.min == null ? -Double.MAX_VALUE : bounds.min.doubleValue());
+                double hi = Math.min(range[1], bounds.max == null ? Double.MAX_VALUE : bounds.max.doubleValue());
+                return r -> lo + r.nextDouble() * (hi - lo);
+            }
+            case "boolean" -> {
+                return Random::nextBoolean;
+            }
+            case "uuid" -> {
+                return r -> new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L);
+            }
+            case "date" -> {
+                boolean birth = name.contains("birth") || name.equals("dob");
+                LocalDate ref = LocalDate.ofInstant(REFERENCE, ZoneOffset.UTC);
+                return varying(r -> birth ? ref.minusDays(18 * 365 + r.nextInt(60 * 365)) : ref.minusDays(r.nextInt(3 * 365)),
+                        (v, n) -> ((LocalDate) v).plusDays(n));
+            }
+            case "interval" -> {
+                return r -> Duration.ofMinutes(1 + r.nextInt(60 * 24 * 30)).toString();
+            }
+            case "json", "jsonb" -> {
+                List<String> words = pool(() -> faker.lorem().word());
+                return r -> "{\"id\": " + r.nextInt(100_000) + ", \"tag\": \"" + words.get(r.nextInt(words.size()))
+                        + "\", \"active\": " + r.nextBoolean() + "}";
+            }
+            case "bytea" -> {
+                return r -> {
+                    byte[] b = new byte[8 + r.nextInt(24)];
+                    r.nextBytes(b);
+                    return b;
+                };
+            }
+            case "inet", "cidr" -> {
+                return r -> (10 + r.nextInt(200)) + "." + r.nextInt(256) + "." + r.nextInt(256) + "."
+                        + (type.equals("cidr") ? "0/24" : String.valueOf(1 + r.nextInt(254)));
+            }
+            case "macaddr" -> {
+                return r -> String.format("%02x:%02x:%02x:%02x:%02x:%02x", r.nextInt(256), r.nextInt(256),
+                        r.nextInt(256), r.nextInt(256), r.nextInt(256), r.nextInt(256));
+            }
+            case "money" -> {
+                return r -> BigDecimal.valueOf(100 + r.nextInt(99_900), 2);
+            }
+            case "text", "character varying", "varchar", "citext", "name", "character", "bpchar" -> {
+                return text(name, table, type.equals("name") ? 63 : type.startsWith("char") || type.equals("bpchar") ? 1 : 0, bounds);
+            }
+            case "numeric" -> {
+                return decimal(name, 12, 2, bounds);
+            }
+            default -> {
+            }
+        }
+        if ((m = VARCHAR.matcher(type)).matches()) {
+            int length = Integer.parseInt(m.group(2));
+            if (m.group(1).startsWith("bit")) {
+                return r -> {
+                    StringBuilder sb = new StringBuilder(length);
+                    for (int i = 0; i < length; i++) {
+                        sb.append(r.nextBoolean() ? '1' : '0');
+                    }
+                    return sb.toString();
+                };
+            }
+            return text(name, table, length, bounds);
+        }
+        if ((m = NUMERIC.matcher(type)).matches()) {
+            return decimal(name, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), bounds);
+        }
+        if ((m = TIMESTAMP.matcher(type)).matches()) {
+            boolean zoned = m.group(2).equals("with");
+            return varying(r -> {
+                Instant i = REFERENCE.minusSeconds(Math.floorMod(r.nextLong(), THREE_YEARS_SECONDS));
+                return zoned ? OffsetDateTime.ofInstant(i, ZoneOffset.UTC) : LocalDateTime.ofInstant(i, ZoneOffset.UTC);
+            }, (v, n) -> v instanceof OffsetDateTime o ? o.plusSeconds(n) : ((LocalDateTime) v).plusSeconds(n));
+        }
+        if ((m = TIME.matcher(type)).matches()) {
+            boolean zoned = m.group(2).equals("with");
+            return r -> {
+                LocalTime t = LocalTime.ofSecondOfDay(r.nextInt(24 * 3600));
+                return zoned ? t + "+00" : t.toString();
+            };
+        }
+        throw new UnsupportedTypeException(column.type());
+    }
+
+    private static ValueGenerator options(List<String> values) {
+        List<String> copy = List.copyOf(values);
+        return r -> copy.get(r.nextInt(copy.size()));
+    }
+
+    private static ValueGenerator sequential(long start) {
+        long[] next = {start};
+        return new ValueGenerator() {
+            @Override
+            public Object next(Random r) {
+                return next[0]++;
+            }
+
+            @Override
+            public boolean canVary() {
+                return true;
+            }
+
+            @Override
+            public Object variant(Object value, long counter) {
+                return next[0]++;
+            }
+        };
+    }
+
+    private interface Variant {
+        Object apply(Object value, long counter);
+    }
+
+    private static ValueGenerator varying(ValueGenerator base, Variant variant) {
+        return new ValueGenerator() {
+            @Override
+            public Object next(Random r) {
+                return base.next(r);
+            }
+
+            @Override
+            public boolean canVary() {
+                return true;
+            }
+
+            @Override
+            public Object variant(Object value, long counter) {
+                return variant.apply(value, counter);
+            }
+        };
+    }
+
+    private static long[] integerRange(String name) {
+        if (name.equals("age")) {
+            return new long[]{18, 90};
+        }
+        if (name.contains("year")) {
+            return new long[]{1990, 2026};
+        }
+        if (name.contains("rating") || name.contains("stars") || name.contains("score")) {
+            return new long[]{1, 5};
+        }
+        if (name.contains("qty") || name.contains("quantity") || name.equals("count") || name.endsWith("_count")
+                || name.contains("stock")) {
+            return new long[]{1, 50};
+        }
+        if (name.contains("percent") || name.endsWith("_pct")) {
+            return new long[]{0, 100};
+        }
+        if (name.contains("price") || name.contains("amount") || name.contains("total") || name.contains("cost")
+                || name.contains("cents")) {
+            return new long[]{100, 100_000};
+        }
+        return new long[]{1, 1_000_000};
+    }
+
+    private static double[] decimalRange(String name, double fallback) {
+        if (name.contains("lat")) {
+            return new double[]{-90, 90};
+        }
+        if (name.contains("lon") || name.contains("lng")) {
+            return new double[]{-180, 180};
+        }
+        long[] r = integerRange(name);
+        if (r[1] == 1_000_000) {
+            return new double[]{0, fallback};
+        }
+        if (name.contains("price") || name.contains("amount") || name.contains("total") || name.contains("cost")) {
+            return new double[]{1, 1000};
+        }
+        return new double[]{r[0], r[1]};
+    }
+
+    private static ValueGenerator decimal(String name, int precision, int scale, Bounds bounds) {
+        BigDecimal typeMax = BigDecimal.TEN.pow(Math.max(0, precision - scale)).subtract(BigDecimal.ONE.movePointLeft(scale));
+        double[] range = decimalRange(name, 10_000);
+        BigDecimal lo = BigDecimal.valueOf(range[0]).max(typeMax.negate());
+        BigDecimal hi = BigDecimal.valueOf(range[1]).min(typeMax);
+        BigDecimal step = BigDecimal.ONE.movePointLeft(scale);
+        if (bounds.min != null) {
+            lo = lo.max(bounds.minInclusive ? bounds.min : bounds.min.add(step));
+        }
+        if (bounds.max != null) {
+            hi = hi.min(bounds.maxInclusive ? bounds.max : bounds.max.subtract(step));
+        }
+        if (lo.compareTo(hi) > 0) {
+            hi = lo;
+        }
+        BigDecimal low = lo;
+        BigDecimal span = hi.subtract(lo);
+        return varying(r -> low.add(span.multiply(BigDecimal.valueOf(r.nextDouble()))).setScale(scale, RoundingMode.DOWN),
+                (v, n) -> ((BigDecimal) v).add(step.multiply(BigDecimal.valueOf(n))));
+    }
+
+    private ValueGenerator text(String name, String table, int maxLength, Bounds bounds) {
+        ValueGenerator base;
+        boolean email = false;
+        if (bounds.regex != null) {
+            String regex = bounds.regex.replaceAll("^\\^", "").replaceAll("\\$$", "");
+            base = r -> faker.regexify(regex);
+        } else if (name.contains("email")) {
+            email = true;
+            List<String> locals = pool(() -> faker.name().firstName().toLowerCase(Locale.ROOT) + "."
+                    + faker.name().lastName().toLowerCase(Locale.ROOT).replaceAll("[^a-z]", ""));
+            List<String> domains = pool(() -> faker.internet().domainName());
+            base = r -> locals.get(r.nextInt(locals.size())).replaceAll("[^a-z.]", "") + "@" + domains.get(r.nextInt(domains.size()));
+        } else {
+            base = fromPool(textPool(name, table, maxLength));
+        }
+        int minLength = bounds.minLength == null ? 0 : bounds.minLength;
+        int max = bounds.maxLength == null ? maxLength : maxLength == 0 ? bounds.maxLength : Math.min(maxLength, bounds.maxLength);
+        boolean isEmail = email;
+        ValueGenerator source = base;
+        return new ValueGenerator() {
+            @Override
+            public Object next(Random r) {
+                return fit((String) source.next(r), r);
+            }
+
+            private String fit(String s, Random r) {
+                String v = s;
+                while (v.length() < minLength) {
+                    v = v + (char) ('a' + r.nextInt(26));
+                }
+                return max > 0 && v.length() > max ? v.substring(0, max) : v;
+            }
+
+            @Override
+            public boolean canVary() {
+                return max == 0 || max >= 4;
+            }
+
+            @Override
+            public Object variant(Object value, long counter) {
+                String s = (String) value;
+                String suffix = Long.toString(counter);
+                if (isEmail && s.indexOf('@') > 0) {
+                    int at = s.indexOf('@');
+                    String v = s.substring(0, at) + suffix + s.substring(at);
+                    if (max == 0 || v.length() <= max) {
+                        return v;
+                    }
+                }
+                suffix = (max > 0 && max <= 8 ? "" : "-") + suffix;
+                if (max > 0 && s.length() + suffix.length() > max) {
+                    s = s.substring(0, Math.max(0, max - suffix.length()));
+                }
+                return s + suffix;
+            }
+        };
+    }
+
+    private List<String> textPool(String name, String table, int maxLength) {
+        if (maxLength > 0 && maxLength <= 3) {
+            if (name.contains("country")) {
+                return pool(() -> faker.address().countryCode());
+            }
+            if (name.contains("currency")) {
+                return pool(() -> faker.money().currencyCode());
+            }
+            return pool(() -> faker.regexify("[A-Z]{" + maxLength + "}"));
+        }
+        Supplier<String> s;
+        if (name.equals("first_name") || name.equals("firstname") || name.equals("given_name")) {
+            s = () -> faker.name().firstName();
+        } else if (name.equals("last_name") || name.equals("lastname") || name.equals("surname") || name.equals("family_name")) {
+            s = () -> faker.name().lastName();
+        } else if (name.contains("username") || name.equals("login") || name.equals("handle")) {
+            s = () -> faker.internet().username();
+        } else if (name.contains("phone") || name.contains("mobile")) {
+            s = () -> faker.phoneNumber().cellPhone();
+        } else if (name.contains("city") || name.equals("town")) {
+            s = () -> faker.address().city();
+        } else if (name.contains("country_code")) {
+            s = () -> faker.address().countryCode();
+        } else if (name.contains("country")) {
+            s = () -> faker.address().country();
+        } else if (name.equals("state") || name.equals("region") || name.equals("province")) {
+            s = () -> faker.address().state();
+        } else if (name.contains("zip") || name.contains("postal") || name.contains("postcode")) {
+            s = () -> faker.address().zipCode();
+        } else if (name.contains("street") || name.equals("address") || name.startsWith("address_line")) {
+            s = () -> faker.address().streetAddress();
+        } else if (name.contains("url") || name.contains("website") || name.contains("homepage") || name.equals("link")) {
+            s = () -> faker.internet().url();
+        } else if (name.contains("domain")) {
+            s = () -> faker.internet().domainName();
+        } else if (name.equals("ip") || name.contains("ip_address")) {
+            s = () -> faker.internet().ipV4Address();
+        } else if (name.contains("currency")) {
+            s = () -> faker.money().currencyCode();
+        } else if (name.contains("color") || name.contains("colour")) {
+            s = () -> faker.color().name();
+        } else if (name.contains("company") || name.contains("organization") || name.contains("organisation")) {
+            s = () -> faker.company().name();
+        } else if (name.equals("sku") || name.endsWith("_code") || name.equals("code") || name.endsWith("_number")
+                || name.equals("reference")) {
+            s = () -> faker.regexify("[A-Z]{3}-[0-9]{6}");
+        } else if (name.equals("slug")) {
+            s = () -> String.join("-", faker.lorem().words(3)).toLowerCase(Locale.ROOT);
+        } else if (name.equals("title") || name.endsWith("_title")) {
+            s = table.contains("job") || name.contains("job") ? () -> faker.job().title() : () -> faker.book().title();
+        } else if (name.contains("description") || name.contains("notes") || name.equals("note") || name.contains("comment")
+                || name.equals("body") || name.equals("content") || name.equals("bio") || name.equals("summary")
+                || name.equals("text") || name.equals("message")) {
+            s = () -> faker.lorem().sentence(8);
+        } else if (name.equals("status") || name.endsWith("_status") || name.equals("state")) {
+            s = () -> faker.options().option("active", "pending", "inactive", "archived");
+        } else if (name.equals("name") || name.endsWith("_name") || name.equals("full_name") || name.equals("display_name")) {
+            if (table.contains("product") || table.contains("item") || name.contains("product")) {
+                s = () -> faker.commerce().productName();
+            } else if (table.contains("compan") || table.contains("organi") || table.contains("vendor")
+                    || table.contains("supplier") || name.contains("company")) {
+                s = () -> faker.company().name();
+            } else if (table.contains("cit")) {
+                s = () -> faker.address().city();
+            } else if (table.contains("countr")) {
+                s = () -> faker.address().country();
+            } else if (table.contains("categor") || table.contains("tag")) {
+                s = () -> faker.commerce().department();
+            } else {
+                s = () -> faker.name().fullName();
+            }
+        } else {
+            s = () -> String.join(" ", faker.lorem().words(2));
+        }
+        return pool(s);
+    }
+
+    private List<String> pool(Supplier<String> supplier) {
+        List<String> values = new ArrayList<>(POOL);
+        for (int i = 0; i < POOL; i++) {
+            values.add(supplier.get());
+        }
+        return values;
+    }
+
+    private static ValueGenerator fromPool(List<String> pool) {
+        return r -> pool.get(r.nextInt(pool.size()));
+    }
+
+    /** Bounds merged from the parsed CHECK rules of one column. */
+    private static final class Bounds {
+        List<String> allowed;
+        BigDecimal min;
+        boolean minInclusive;
+        BigDecimal max;
+        boolean maxInclusive;
+        Integer minLength;
+        Integer maxLength;
+        String regex;
+
+        static Bounds of(List<CheckConstraints.ColumnRule> rules) {
+            Bounds b = new Bounds();
+            for (CheckConstraints.ColumnRule r : rules) {
+                if (r.allowed() != null) {
+                    b.allowed = b.allowed == null ? r.allowed() : b.allowed.stream().filter(r.allowed()::contains).toList();
+                }
+                if (r.min() != null && (b.min == null || r.min().compareTo(b.min) > 0)) {
+                    b.min = r.min();
+                    b.minInclusive = r.minInclusive();
+                }
+                if (r.max() != null && (b.max == null || r.max().compareTo(b.max) < 0)) {
+                    b.max = r.max();
+                    b.maxInclusive = r.maxInclusive();
+                }
+                if (r.minLength() != null) {
+                    b.minLength = b.minLength == null ? r.minLength() : Math.max(b.minLength, r.minLength());
+                }
+                if (r.maxLength() != null) {
+                    b.maxLength = b.maxLength == null ? r.maxLength() : Math.min(b.maxLength, r.maxLength());
+                }
+                if (r.regex() != null) {
+                    b.regex = r.regex();
+                }
+            }
+            if (b.allowed != null && b.allowed.isEmpty()) {
+                b.allowed = null;
+            }
+            return b;
+        }
+
+        long minLong(long fallback) {
+            if (min == null) {
+                return fallback;
+            }
+            BigDecimal v = minInclusive ? min.setScale(0, RoundingMode.CEILING) : min.setScale(0, RoundingMode.FLOOR).add(BigDecimal.ONE);
+            return v.longValue();
+        }
+
+        long maxLong(long fallback) {
+            if (max == null) {
+                return fallback;
+            }
+            BigDecimal v = maxInclusive ? max.setScale(0, RoundingMode.FLOOR) : max.setScale(0, RoundingMode.CEILING).subtract(BigDecimal.ONE);
+            return v.longValue();
+        }
+    }
+}
