@@ -71,7 +71,12 @@ public record RoundTripReport(String source, String database, List<StepResult> s
     private static String result(StepResult step) {
         for (PhaseResult p : step.phases()) {
             if (p.status() == PhaseResult.Status.FAILED) {
-                return "FAILED in " + p.phase().label() + ": " + p.message().lines().findFirst().orElse("");
+                List<String> lines = p.message().lines().toList();
+                String first = lines.isEmpty() ? "" : lines.get(0);
+                if (first.endsWith(":") && lines.size() > 1) {
+                    first = first + " " + lines.get(1).trim();
+                }
+                return "FAILED in " + p.phase().label() + ": " + first;
             }
         }
         return switch (step.status()) {

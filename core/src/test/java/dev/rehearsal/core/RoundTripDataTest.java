@@ -1,0 +1,178 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.PhaseResult.Phase;
+import dev.rehearsal.core.PhaseResult.Status;
+import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.data.DataSettings;
+import dev.rehearsal.core.data.Seed;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Data defects that only show over rows. Each test rehearses a history whose V2 has one defect: with seeded data
+ * the round trip must catch it and say what was lost or changed; on empty tables (the feature off) it passes.
+ */
+class RoundTripDataTest {
+
+    private static final DataSettings SEEDED = DataSettings.DEFAULTS.withRoundTripSeeding(300);
+
+    private static RoundTripReport roundTrip(String history, DataSettings data) {
+        return roundTrip(history, data, r -> { });
+    }
+
+    private static RoundTripReport roundTrip(String history, DataSettings data, Consumer<MigrationRehearsal> setUp) {
+        try (MigrationRehearsal rehearsal = Histories.rehearse(Histories.settings(history).withData(data))) {
+            setUp.accept(rehearsal);
+            return rehearsal.runRoundTrips();
+        }
+    }
+
+    private static PhaseResult v2(RoundTripReport report, Phase phase) {
+        return report.steps().stream().filter(s -> s.migration().startsWith("V2")).findFirst()
+                .flatMap(s -> s.phase(phase)).orElseThrow();
+    }
+
+    private static List<DataProblem.Kind> kinds(PhaseResult phase) {
+        return phase.problems().stream().map(DataProblem::kind).toList();
+    }
+
+    @Test
+    void goodHistoryPassesOverSeededData() {
+        RoundTripReport report = roundTrip("data-good", SEEDED);
+        assertThat(report.failed()).as(report.toText()).isFalse();
+        assertThat(report.steps().get(1).rows()).isEqualTo(600);
+        assertThat(report.steps().get(0).note()).contains("seeded 600 rows after the up");
+        assertThat(report.toText()).contains("rows");
+    }
+
+    @Test
+    void backfillThatSkipsRowsIsCaught() {
+        PhaseResult up = v2(roundTrip("partial-backfill", SEEDED), Phase.UP);
+        assertThat(up.status()).isEqualTo(Status.FAILED);
+        assertThat(kinds(up)).containsExactly(DataProblem.Kind.PARTIAL_BACKFILL);
+        assertThat(up.message())
+                .contains("V2 backfill display name added customers.display_name and filled it for 99 of 300 rows")
+                .contains("201 rows are still NULL")
+                .contains("dataChanges = \"2\"");
+        assertThat(v2(roundTrip("partial-backfill", DataSettings.DEFAULTS), Phase.UP).status()).isEqualTo(Status.PASSED);
+    }
+
+    @Test
+    void declaredPartialBackfillPassesWithANote() {
+        RoundTripReport report = roundTrip("partial-backfill", SEEDED.declareDataChanges("2"));
+        assertThat(v2(report, Phase.UP).status()).isEqualTo(Status.PASSED);
+        assertThat(report.steps().get(1).note()).contains("declared dataChanges").contains("filled it for 99 of 300 rows");
+    }
+
+    @Test
+    void downThatDropsTheDataTheUpMovedIsLossy() {
+        RoundTripReport report = roundTrip("lossy-down", SEEDED);
+        PhaseResult down = v2(report, Phase.DOWN);
+        assertThat(down.status()).isEqualTo(Status.FAILED);
+        assertThat(kinds(down)).containsOnly(DataProblem.Kind.LOSSY_DOWN);
+        assertThat(down.message())
+                .contains("restored the schema but not the data")
+                .containsPattern("U2__merge_names.sql lost \\d+ of \\d+ non-null values of customers.first_name \\(the column came back empty\\)")
+                .contains("customers.last_name")
+                .contains("or declare the migration lossy: @MigrationTest(lossy = \"2\")");
+        assertThat(v2(roundTrip("lossy-down", DataSettings.DEFAULTS), Phase.DOWN).status()).isEqualTo(Status.PASSED);
+    }
+
+    @Test
+    void declaredLossyDownPassesAndSaysWhatWasLost() {
+        RoundTripReport report = roundTrip("lossy-down", SEEDED.declareLossy("2"));
+        assertThat(report.failed()).as(report.toText()).isFalse();
+        assertThat(v2(report, Phase.DOWN).message()).contains("declared: ").contains("customers.first_name");
+        assertThat(report.steps().get(1).note()).contains("data not compared after up again: the down lost data");
+    }
+
+    @Test
+    void uniqueIndexOverGeneratedDuplicatesFails() {
+        DataSettings withDuplicates = DataSettings.DEFAULTS.withRoundTripSeeding(300,
+                Seed.table("customers").duplicates("email", 0.05));
+        PhaseResult up = v2(roundTrip("unique-over-duplicates", withDuplicates), Phase.UP);
+        assertThat(up.status()).isEqualTo(Status.FAILED);
+        assertThat(up.message()).contains("V2").contains("23505").contains("customers_email_key");
+        assertThat(v2(roundTrip("unique-over-duplicates", DataSettings.DEFAULTS), Phase.UP).status()).isEqualTo(Status.PASSED);
+    }
+
+    @Test
+    void notNullOverSeededNullsFails() {
+        PhaseResult up = v2(roundTrip("not-null-over-nulls", SEEDED), Phase.UP);
+        assertThat(up.status()).isEqualTo(Status.FAILED);
+        assertThat(up.message()).contains("V2").contains("23502").contains("phone");
+        assertThat(v2(roundTrip("not-null-over-nulls", DataSettings.DEFAULTS), Phase.UP).status()).isEqualTo(Status.PASSED);
+    }
+
+    @Test
+    void brokenInvariantIsCaughtWithBothResults() {
+        Consumer<MigrationRehearsal> invariant = r -> r.invariant("paid orders keep their total",
+                "select count(*), sum(total) from orders where status = 'paid'");
+        RoundTripReport report = roundTrip("breaks-invariant", SEEDED, invariant);
+        PhaseResult up = v2(report, Phase.UP);
+        assertThat(up.status()).isEqualTo(Status.FAILED);
+        assertThat(kinds(up)).containsExactly(DataProblem.Kind.INVARIANT_BROKEN);
+        assertThat(up.message()).contains("invariant \"paid orders keep their total\" broken by V2 add vat")
+                .containsPattern("before: \\d+, [\\d.]+")
+                .containsPattern("after:  \\d+, [\\d.]+");
+        // V1 creates the tables: the invariant cannot run before it, so it is not checked there
+        assertThat(report.steps().get(0).status()).isEqualTo(Status.PASSED);
+        assertThat(v2(roundTrip("breaks-invariant", DataSettings.DEFAULTS, invariant), Phase.UP).status())
+                .isEqualTo(Status.PASSED);
+    }
+
+    @Test
+    void rowsDeletedByAFunctionTheMigrationCallsAreCaught() {
+        PhaseResult up = v2(roundTrip("hidden-delete", SEEDED), Phase.UP);
+        assertThat(up.status()).isEqualTo(Status.FAILED);
+        assertThat(kinds(up)).containsExactly(DataProblem.Kind.ROW_COUNT_CHANGED);
+        assertThat(up.message()).containsPattern("changed the row count of orders from 300 to \\d+ \\(\\d+ rows lost\\), a table it does not even name");
+    }
+
+    @Test
+    void sequenceLeftBehindExplicitIdsIsCaught() {
+        PhaseResult up = v2(roundTrip("sequence-behind", SEEDED), Phase.UP);
+        assertThat(up.status()).isEqualTo(Status.FAILED);
+        assertThat(kinds(up)).containsExactly(DataProblem.Kind.SEQUENCE_BEHIND);
+        assertThat(up.message()).contains("sequence orders_archive_id_seq will hand out 1 next")
+                .contains("orders_archive.id already holds values up to 300")
+                .contains("setval");
+    }
+
+    @Test
+    void randomBackfillIsNotReproduced() {
+        PhaseResult again = v2(roundTrip("random-backfill", SEEDED), Phase.UP_AGAIN);
+        assertThat(again.status()).isEqualTo(Status.FAILED);
+        assertThat(kinds(again)).containsExactly(DataProblem.Kind.NOT_REPRODUCED);
+        assertThat(again.message()).contains("gave different values in customers.score");
+    }
+
+    @Test
+    void notValidConstraintThatRowsViolateIsCaught() {
+        RoundTripReport report = roundTrip("not-valid-violated", SEEDED, r -> {
+            r.migrateTo("1");
+            r.seed(Seed.table("orders").rows(20).column("total", f -> -5));
+        });
+        PhaseResult up = v2(report, Phase.UP);
+        assertThat(up.status()).isEqualTo(Status.FAILED);
+        assertThat(kinds(up)).containsExactly(DataProblem.Kind.CONSTRAINT_VIOLATED);
+        assertThat(up.message()).contains("20 rows of orders violate orders_total_positive")
+                .contains("VALIDATE CONSTRAINT orders_total_positive will fail");
+    }
+
+    @Test
+    void fixtureRowsInsertedAtAVersionAreCheckedToo() {
+        RoundTripReport report = roundTrip("lossy-down", DataSettings.DEFAULTS, r -> {
+            r.migrateTo("1");
+            r.insert("customers", Map.of("first_name", "Ada", "last_name", "Lovelace", "email", "ada@example.com"));
+        });
+        PhaseResult down = v2(report, Phase.DOWN);
+        assertThat(down.status()).isEqualTo(Status.FAILED);
+        assertThat(down.message()).contains("lost 1 of 1 non-null values of customers.first_name");
+    }
+}

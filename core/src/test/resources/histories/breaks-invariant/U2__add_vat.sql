@@ -1,0 +1,2 @@
+UPDATE orders SET total = total - vat;
+ALTER TABLE orders DROP COLUMN vat;

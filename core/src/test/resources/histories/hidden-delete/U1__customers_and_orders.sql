@@ -1,0 +1,3 @@
+DROP TABLE orders;
+DROP TABLE customers;
+DROP FUNCTION tidy_up();

@@ -1,0 +1,1 @@
+SELECT tidy_up();
