@@ -45,7 +45,7 @@ import java.util.logging.Logger;
  */
 public final class MigrationRehearsal implements AutoCloseable {
 
-    private final RehearsalSettings settings;
+    private RehearsalSettings settings;
     private final MigrationSource source;
     private final DatabaseProvider provider;
     private EphemeralDatabase database;
@@ -162,13 +162,24 @@ public final class MigrationRehearsal implements AutoCloseable {
         return seed(rows, Arrays.asList(seeds), false, "seed#" + (++seedings));
     }
 
+    /**
+     * Makes the round trips planned from now on top every table up to {@code rows} before each step (and fill the
+     * tables a step creates after its up), with these per-table overrides. Returns this rehearsal.
+     */
+    public MigrationRehearsal seedEachStep(long rows, Seed... overrides) {
+        settings = settings.withData(settings.data().withRoundTripSeeding(rows, overrides));
+        return this;
+    }
+
     /** Tops tables up to a row count (the round trip's per-step seeding). */
     SeedResult topUp(java.util.Collection<String> tables, long rows, List<Seed> overrides, String salt) {
         Map<String, Long> target = new LinkedHashMap<>();
         for (String table : tables) {
             target.put(table, rows);
         }
-        return seed(target, overrides, true, salt);
+        // an override for a table a later migration creates applies once it exists
+        java.util.Set<String> existing = TableModel.all(schema()).keySet();
+        return seed(target, overrides.stream().filter(o -> existing.contains(o.tableName())).toList(), true, salt);
     }
 
     private SeedResult seed(Map<String, Long> rows, List<Seed> overrides, boolean topUp, String salt) {

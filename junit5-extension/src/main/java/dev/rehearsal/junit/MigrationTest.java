@@ -58,4 +58,16 @@ public @interface MigrationTest {
      * {@code rehearsal.placeholders.<name>} parameters.
      */
     String[] placeholders() default {};
+
+    /**
+     * Versions whose down script is declared to lose data (it cannot restore values the up dropped or moved):
+     * their down phase passes and the report notes what was lost. Adds to {@code rehearsal.lossy}.
+     */
+    String[] lossy() default {};
+
+    /**
+     * Versions declared to change existing data on purpose: add or delete rows of existing tables, change tables
+     * they do not name, or fill a new column for some rows only. Adds to {@code rehearsal.data-changes}.
+     */
+    String[] dataChanges() default {};
 }

@@ -4,10 +4,16 @@ import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RoundTripReport;
+import dev.rehearsal.core.data.DataFingerprint;
+import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.data.QueryResult;
+import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.junit.jupiter.api.DynamicNode;
 
 import javax.sql.DataSource;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -51,4 +57,47 @@ public interface Rehearsal {
 
     /** What the round trips did so far: per migration, times and results. */
     RoundTripReport report();
+
+    // ---- data ----
+
+    /**
+     * Adds {@code rowsPerTable} realistic rows to every table (generated from the schema with Datafaker, foreign keys
+     * consistent, one transaction); {@code overrides} change how some tables or columns are filled:
+     * {@code seed(1000, table("orders").rows(50_000).oneOf("status", "new", "paid"))}.
+     */
+    SeedResult seed(long rowsPerTable, dev.rehearsal.core.data.Seed... overrides);
+
+    /** Adds rows to the tables the seeds name (and to empty tables they reference). */
+    SeedResult seed(dev.rehearsal.core.data.Seed... seeds);
+
+    /**
+     * Makes {@link #roundTrips()} run over data: every table topped up to {@code rows} before each step, with these
+     * per-table overrides. Call it before {@link #roundTrips()}; {@link Seed @Seed} does the same without overrides.
+     */
+    Rehearsal seedEachStep(long rows, dev.rehearsal.core.data.Seed... overrides);
+
+    /** The data's fingerprint now: per table the row count, per column a hash of its values. */
+    DataFingerprint fingerprint();
+
+    /** Invalid indexes, violated NOT VALID constraints, foreign-key orphans and sequences behind their column now. */
+    List<DataProblem> integrityProblems();
+
+    /**
+     * A query whose result every step must keep ({@code "paid orders keep their total"},
+     * {@code "select count(*), sum(total) from orders where status = 'paid'"}): checked before and after each
+     * round-trip phase and each {@link #migrateTo}. Register it before the steps run.
+     */
+    Rehearsal invariant(String name, String sql);
+
+    /** Inserts one row at the current version: column names to values. */
+    void insert(String table, Map<String, ?> row);
+
+    /** Inserts rows at the current version; names are checked against the schema first. */
+    void insert(String table, List<? extends Map<String, ?>> rows);
+
+    /** Inserts the rows of a fixture file (YAML, JSON or CSV; see {@link AtVersion}) at the current version. */
+    void loadFixture(String location);
+
+    /** Runs a query and reads all rows; assert on it with {@link RehearsalAssertions#assertThat(QueryResult)}. */
+    QueryResult query(String sql, Object... parameters);
 }

@@ -1,8 +1,12 @@
 package dev.rehearsal.junit;
 
 import dev.rehearsal.core.RoundTripReport;
+import dev.rehearsal.core.data.DataFingerprint;
+import dev.rehearsal.core.data.QueryResult;
 import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import dev.rehearsal.junit.assertions.DataFingerprintAssert;
+import dev.rehearsal.junit.assertions.QueryResultAssert;
 import dev.rehearsal.junit.assertions.RoundTripReportAssert;
 import dev.rehearsal.junit.assertions.SchemaDiffAssert;
 import dev.rehearsal.junit.assertions.SchemaSnapshotAssert;
@@ -29,5 +33,20 @@ public final class RehearsalAssertions {
     /** Assertions on a round-trip report. */
     public static RoundTripReportAssert assertThat(RoundTripReport actual) {
         return new RoundTripReportAssert(actual);
+    }
+
+    /** Assertions on a data fingerprint: row counts and column values, before and after. */
+    public static DataFingerprintAssert assertThat(DataFingerprint actual) {
+        return new DataFingerprintAssert(actual);
+    }
+
+    /** Assertions on the rows of a query: {@code assertThat(rehearsal.query("select ...")).containsExactly(row(1, "Ada"))}. */
+    public static QueryResultAssert assertThat(QueryResult actual) {
+        return new QueryResultAssert(actual);
+    }
+
+    /** One expected row for {@link QueryResultAssert}. */
+    public static java.util.List<Object> row(Object... values) {
+        return java.util.Arrays.asList(values);
     }
 }

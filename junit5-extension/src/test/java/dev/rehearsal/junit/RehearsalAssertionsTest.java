@@ -1,5 +1,7 @@
 package dev.rehearsal.junit;
 
+import dev.rehearsal.core.data.DataFingerprint;
+import dev.rehearsal.core.data.QueryResult;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.rehearsal.junit.RehearsalAssertions.assertThat;
+import static dev.rehearsal.junit.RehearsalAssertions.row;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RehearsalAssertionsTest {
@@ -58,5 +61,44 @@ class RehearsalAssertionsTest {
                 .hasMessageContaining("+ index users_email_idx ON users (email)");
         assertThatThrownBy(() -> assertThat(smaller.diff(SCHEMA)).isEmpty())
                 .hasMessageContaining("Expecting no schema differences, but found:");
+    }
+
+    private static final QueryResult ROWS = new QueryResult("select id, name, total from customers",
+            List.of("id", "name", "total"), List.of(
+            java.util.Arrays.asList(1, "Ada", new java.math.BigDecimal("10.50")),
+            java.util.Arrays.asList(2, "Alan", null)));
+
+    @Test
+    void queryRowsCompareNumbersByValueAndShowBothTables() {
+        assertThat(ROWS).containsExactly(row(1L, "Ada", 10.5), row(2, "Alan", null)).hasRowCount(2);
+        assertThat(ROWS).containsExactlyInAnyOrder(row(2, "Alan", null), row(1, "Ada", "10.50"));
+        assertThatThrownBy(() -> assertThat(ROWS).containsExactly(row(1, "Ada", 10.5)))
+                .hasMessageContaining("Expecting select id, name, total from customers")
+                .hasMessageContaining("to return exactly, in order:\n  1 | Ada | 10.5\nbut it returned:\n  1 | Ada | 10.50\n  2 | Alan | null");
+        assertThatThrownBy(() -> assertThat(ROWS).containsExactlyInAnyOrder(row(2, "Alan", null), row(3, "Grace", 1)))
+                .hasMessageContaining("missing:\n  3 | Grace | 1")
+                .hasMessageContaining("unexpected:\n  1 | Ada | 10.50");
+        assertThatThrownBy(() -> assertThat(ROWS).hasSingleValue(1))
+                .hasMessageContaining("to return the single value 1");
+    }
+
+    private static DataFingerprint fingerprint(long rows, String hash) {
+        return new DataFingerprint(Map.of("orders", new DataFingerprint.TableFingerprint("orders", rows,
+                Map.of("total", new DataFingerprint.ColumnFingerprint(rows, hash)))));
+    }
+
+    @Test
+    void fingerprintComparisonNamesTableAndColumn() {
+        assertThat(fingerprint(3, "99")).hasSameDataAs(fingerprint(3, "99")).hasRows("orders", 3)
+                .hasNonNullValues("orders", "total", 3);
+        assertThatThrownBy(() -> assertThat(fingerprint(3, "98")).hasSameDataAs(fingerprint(3, "99")))
+                .hasMessageContaining("Expecting the same data, but (expected, then actual):")
+                .hasMessageContaining("orders.total: 3 non-null, hash 99, then 3 non-null, hash 98");
+        assertThatThrownBy(() -> assertThat(fingerprint(2, "98")).hasSameDataAs(fingerprint(3, "99"), "orders"))
+                .hasMessageContaining("orders: 3 rows, then 2");
+        assertThatThrownBy(() -> assertThat(fingerprint(2, "98")).hasRows("customers", 1))
+                .hasMessageContaining("Expecting a table customers, but the data has [orders]");
+        assertThatThrownBy(() -> assertThat(fingerprint(2, "98")).hasNonNullValues("orders", "total", 3))
+                .hasMessage("Expecting orders.total to have 3 non-null values, but it has 2 (of 2 rows)");
     }
 }

@@ -18,4 +18,16 @@ public class RoundTripReportAssert extends AbstractAssert<RoundTripReportAssert,
         }
         return this;
     }
+
+    /** Verifies the round trip of the migration whose name starts with {@code migration} ({@code "V5"}) found a data problem of that kind. */
+    public RoundTripReportAssert hasDataProblem(String migration, dev.rehearsal.core.data.DataProblem.Kind kind) {
+        isNotNull();
+        var step = actual.steps().stream().filter(s -> s.migration().startsWith(migration + " ") || s.migration().equals(migration))
+                .findFirst().orElseThrow(() -> failure("Expecting a round trip of %s, but the report has:%n%s", migration, actual.toText()));
+        boolean found = step.phases().stream().flatMap(p -> p.problems().stream()).anyMatch(p -> p.kind() == kind);
+        if (!found) {
+            failWithMessage("Expecting the round trip of %s to find %s, but:%n%s", step.migration(), kind, actual.toText());
+        }
+        return this;
+    }
 }

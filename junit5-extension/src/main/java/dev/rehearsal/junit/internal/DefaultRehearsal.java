@@ -9,6 +9,11 @@ import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseSkippedException;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.RoundTripStep;
+import dev.rehearsal.core.data.DataFingerprint;
+import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.data.QueryResult;
+import dev.rehearsal.core.data.Seed;
+import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import dev.rehearsal.junit.Rehearsal;
 import org.junit.jupiter.api.DynamicContainer;
@@ -22,6 +27,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -109,6 +115,58 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
     @Override
     public RoundTripReport report() {
         return core.report();
+    }
+
+    @Override
+    public SeedResult seed(long rowsPerTable, Seed... overrides) {
+        return core.seed(rowsPerTable, overrides);
+    }
+
+    @Override
+    public SeedResult seed(Seed... seeds) {
+        return core.seed(seeds);
+    }
+
+    @Override
+    public Rehearsal seedEachStep(long rows, Seed... overrides) {
+        core.seedEachStep(rows, overrides);
+        return this;
+    }
+
+    @Override
+    public DataFingerprint fingerprint() {
+        return core.fingerprint();
+    }
+
+    @Override
+    public List<DataProblem> integrityProblems() {
+        return core.integrityProblems();
+    }
+
+    @Override
+    public Rehearsal invariant(String name, String sql) {
+        core.invariant(name, sql);
+        return this;
+    }
+
+    @Override
+    public void insert(String table, Map<String, ?> row) {
+        core.insert(table, row);
+    }
+
+    @Override
+    public void insert(String table, List<? extends Map<String, ?>> rows) {
+        core.insert(table, rows);
+    }
+
+    @Override
+    public void loadFixture(String location) {
+        core.loadFixture(location);
+    }
+
+    @Override
+    public QueryResult query(String sql, Object... parameters) {
+        return core.query(sql, parameters);
     }
 
     @Override

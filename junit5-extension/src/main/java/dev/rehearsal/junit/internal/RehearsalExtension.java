@@ -3,6 +3,7 @@ package dev.rehearsal.junit.internal;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.junit.AtVersion;
 import dev.rehearsal.junit.MigrationTest;
 import dev.rehearsal.junit.Rehearsal;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -14,7 +15,9 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,7 +66,29 @@ public final class RehearsalExtension implements ParameterResolver {
         }
         String name = context.getRequiredTestClass().getSimpleName()
                 + context.getTestMethod().map(m -> "." + m.getName()).orElse("");
-        return new DefaultRehearsal(core, Path.of(SettingsResolver.reportDir(context)), name, System.out);
+        DefaultRehearsal rehearsal = new DefaultRehearsal(core, Path.of(SettingsResolver.reportDir(context)), name, System.out);
+        try {
+            applyFixtures(core, context);
+        } catch (RuntimeException | AssertionError e) {
+            rehearsal.close();
+            throw new ParameterResolutionException("@AtVersion on " + context.getDisplayName() + " failed:\n"
+                    + e.getMessage(), e);
+        }
+        return rehearsal;
+    }
+
+    /** Migrates to each {@link AtVersion} of the test method, in version order, and inserts its fixture there. */
+    private static void applyFixtures(MigrationRehearsal core, ExtensionContext context) {
+        List<AtVersion> fixtures = context.getTestMethod()
+                .map(m -> AnnotationSupport.findRepeatableAnnotations(m, AtVersion.class)).orElse(List.of());
+        List<AtVersion> ordered = fixtures.stream()
+                .sorted(Comparator.comparing(a -> core.history().require(a.value()).version())).toList();
+        for (AtVersion at : ordered) {
+            core.migrateTo(at.value());
+            if (!at.fixture().isBlank()) {
+                core.loadFixture(at.fixture());
+            }
+        }
     }
 
     /** Stops the JVM's shared embedded server when the test run's root context closes. */

@@ -3,11 +3,15 @@ package dev.rehearsal.junit.internal;
 import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
+import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.junit.MigrationTest;
+import dev.rehearsal.junit.Seed;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +28,13 @@ final class SettingsResolver {
     static final String MINIMUM_DOWNGRADE = "rehearsal.minimum-downgrade-version";
     static final String PLACEHOLDER_PREFIX = "rehearsal.placeholders.";
     static final String REPORT_DIR = "rehearsal.report.dir";
+    static final String LOSSY = "rehearsal.lossy";
+    static final String DATA_CHANGES = "rehearsal.data-changes";
+    static final String RANDOM_SEED = "rehearsal.seed";
+    static final String SEED_ROWS = "rehearsal.seed.rows";
+    static final String SEED_LOCALE = "rehearsal.seed.locale";
+    static final String NULL_RATIO = "rehearsal.seed.null-ratio";
+    static final String DATA_CHECKS = "rehearsal.data-checks";
     static final String DEFAULT_MIGRATIONS = "classpath:db/migration";
     static final String DEFAULT_REPORT_DIR = "target/rehearsal";
 
@@ -49,7 +60,55 @@ final class SettingsResolver {
             }
             placeholders.put(pair.substring(0, eq).trim(), pair.substring(eq + 1));
         }
-        return new RehearsalSettings(migrations, placeholders, irreversible, minimum, dev.rehearsal.core.data.DataSettings.DEFAULTS);
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimum, data(annotation, context));
+    }
+
+    private static DataSettings data(MigrationTest annotation, ExtensionContext context) {
+        DataSettings data = DataSettings.DEFAULTS;
+        Optional<Seed> seed = context.getTestMethod().flatMap(m -> AnnotationSupport.findAnnotation(m, Seed.class))
+                .or(() -> AnnotationSupport.findAnnotation(context.getRequiredTestClass(), Seed.class));
+        Optional<String> randomSeed = seed.filter(s -> s.randomSeed() >= 0).map(s -> String.valueOf(s.randomSeed()))
+                .or(() -> context.getConfigurationParameter(RANDOM_SEED));
+        if (randomSeed.isPresent()) {
+            data = data.withRandomSeed(number(randomSeed.get(), RANDOM_SEED).longValue());
+        }
+        Optional<String> rows = seed.map(s -> String.valueOf(s.rows())).or(() -> context.getConfigurationParameter(SEED_ROWS));
+        if (rows.isPresent()) {
+            data = data.withRoundTripSeeding(number(rows.get(), SEED_ROWS).longValue());
+        }
+        Optional<String> locale = context.getConfigurationParameter(SEED_LOCALE);
+        if (locale.isPresent()) {
+            data = data.withLocale(Locale.forLanguageTag(locale.get().trim()));
+        }
+        Optional<String> nulls = context.getConfigurationParameter(NULL_RATIO);
+        if (nulls.isPresent()) {
+            data = data.withNullRatio(number(nulls.get(), NULL_RATIO).doubleValue());
+        }
+        Optional<String> checks = context.getConfigurationParameter(DATA_CHECKS);
+        if (checks.isPresent()) {
+            data = data.withDataChecks(Boolean.parseBoolean(checks.get().trim()));
+        }
+        data = data.declareLossy(versions(annotation.lossy(), context.getConfigurationParameter(LOSSY), "lossy"));
+        return data.declareDataChanges(versions(annotation.dataChanges(), context.getConfigurationParameter(DATA_CHANGES),
+                "dataChanges"));
+    }
+
+    private static String[] versions(String[] fromAnnotation, Optional<String> fromParameter, String what) {
+        java.util.List<String> all = new java.util.ArrayList<>();
+        for (String v : fromAnnotation) {
+            all.add(version(v, "@MigrationTest(" + what + ")").toString());
+        }
+        fromParameter.ifPresent(list -> Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .forEach(v -> all.add(version(v, what).toString())));
+        return all.toArray(String[]::new);
+    }
+
+    private static java.math.BigDecimal number(String text, String where) {
+        try {
+            return new java.math.BigDecimal(text.trim());
+        } catch (NumberFormatException e) {
+            throw new RehearsalException(where + " = \"" + text + "\" is not a number");
+        }
     }
 
     /** Placeholder parameters cannot be enumerated through JUnit's API; system properties can. */
