@@ -290,8 +290,8 @@ public final class RoundTripStep {
             StringBuilder sb = new StringBuilder(DataChecks.describe("The down script of " + displayName() + " ("
                     + migration.down().name() + ") restored the schema but not the data:", failures));
             if (failures.stream().anyMatch(p -> LOSSES.contains(p.kind()))) {
-                sb.append("\nMake ").append(migration.down().name()).append(" put the values back (from where the")
-                        .append(" up moved them), or declare the migration lossy: @MigrationTest(lossy = \"")
+                sb.append("\nMake ").append(migration.down().name()).append(" restore the values as they were before")
+                        .append(" the up, or, if it cannot, declare the migration lossy: @MigrationTest(lossy = \"")
                         .append(migration.version()).append("\").");
             }
             throw fail(Phase.DOWN, Duration.ofNanos(sql), Duration.ofNanos(checks), problems,
@@ -332,7 +332,7 @@ public final class RoundTripStep {
         List<DataProblem> problems = new ArrayList<>();
         if (dataAfterUp != null && (dataAfterUp.hasData() || dataBeforeUp.hasData())) {
             if (lossyDown) {
-                notes.add("data not compared after up again: the down lost data");
+                notes.add("data not compared after up again: the down did not restore the data");
             } else {
                 problems.addAll(DataChecks.afterUpAgain(migration, again, dataAfterUp, rehearsal.fingerprint(again), notes));
             }

@@ -144,6 +144,11 @@ public final class DataChecks {
                     problems.add(new DataProblem(Kind.LOSSY_DOWN, table, c.getKey(), down + " lost " + lost + " of "
                             + c.getValue().nonNull() + " non-null values of " + table + "." + c.getKey()
                             + (back.nonNull() == 0 ? " (the column came back empty)" : "") + "."));
+                } else if (is.rows() == was.rows() && back.nonNull() > c.getValue().nonNull()) {
+                    problems.add(new DataProblem(Kind.DOWN_CHANGED_DATA, table, c.getKey(), down + " left "
+                            + (back.nonNull() - c.getValue().nonNull()) + " values in " + table + "." + c.getKey()
+                            + " that were NULL before the up (" + c.getValue().nonNull() + " non-null before, "
+                            + back.nonNull() + " after)."));
                 } else if (is.rows() == was.rows()) {
                     problems.add(new DataProblem(Kind.DOWN_CHANGED_DATA, table, c.getKey(), down + " restored "
                             + table + "." + c.getKey() + " with different values than before the up ("
