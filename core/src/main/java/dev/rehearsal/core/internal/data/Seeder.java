@@ -13,7 +13,6 @@ import net.datafaker.Faker;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -106,11 +105,6 @@ public final class Seeder {
                 if (loaded.getOrDefault(fk.table(), 0L) > 0) {
                     random.setSeed(mix(settings.randomSeed(), plan.salt(), fk.name()));
                     linkDeferred(tables.get(fk.table()), fk, plan.overrides().get(fk.table()), data, random, notes);
-                }
-            }
-            try (Statement st = connection.createStatement()) {
-                for (String table : loaded.keySet()) {
-                    st.execute("analyze " + dialect.quote(table));
                 }
             }
             connection.commit();
@@ -345,6 +339,8 @@ public final class Seeder {
         private final List<FkSampler> samplers = new ArrayList<>();
         private final Set<Integer> deferredColumns = new HashSet<>();
         private final List<int[]> keys = new ArrayList<>();
+        private final Set<Integer> javaGenerated = new HashSet<>();
+        private final Set<Integer> uniqueStarts = new HashSet<>();
         private final List<Set<List<Object>>> seen = new ArrayList<>();
         private long counter;
 
@@ -440,6 +436,12 @@ public final class Seeder {
                 }
                 try {
                     generators.add(values.forColumn(c, rules, uniqueStart));
+                    if (c.labels() == null) {
+                        javaGenerated.add(i);
+                    }
+                    if (uniqueStart != null) {
+                        uniqueStarts.add(i);
+                    }
                 } catch (ValueGenerators.UnsupportedTypeException e) {
                     if (!c.nullable()) {
                         throw new SeedException("Cannot seed " + c.qualified() + ": Rehearsal has no generator for"
@@ -473,7 +475,14 @@ public final class Seeder {
         long run(Map<String, Long> loaded) throws SQLException {
             long done = 0;
             boolean exhausted = false;
-            if (!table.needsFiltering()) {
+            Map<String, String> filter = new LinkedHashMap<>();
+            table.checks().forEach((name, expr) -> {
+                List<String> cols = table.checkColumns().get(name);
+                if (cols.stream().allMatch(index::containsKey) && !enforcedByGenerators(expr)) {
+                    filter.put(name, expr);
+                }
+            });
+            if (!table.databaseRules() && filter.isEmpty()) {
                 while (done < rows && !exhausted) {
                     List<Object[]> batch = generate((int) Math.min(BATCH, rows - done));
                     exhausted = batch.size() < Math.min(BATCH, rows - done);
@@ -482,13 +491,6 @@ public final class Seeder {
                     loaded.put(table.name(), done);
                 }
             } else {
-                Map<String, String> filter = new LinkedHashMap<>();
-                table.checks().forEach((name, expr) -> {
-                    List<String> cols = table.checkColumns().get(name);
-                    if (cols.stream().allMatch(index::containsKey)) {
-                        filter.put(name, expr);
-                    }
-                });
                 int barren = 0;
                 int rounds = 0;
                 double acceptance = 1;
@@ -519,6 +521,38 @@ public final class Seeder {
                         .collect(Collectors.joining(", ")) + ")");
             }
             return done;
+        }
+
+        /**
+         * Whether the generators already guarantee a CHECK, so rows need no filtering by the database: the check is
+         * understood in full, and states only IN lists and bounds on columns whose values come from the schema-driven
+         * generators (not from an override, a foreign key or duplicates), over types those bounds apply to.
+         */
+        private boolean enforcedByGenerators(String expression) {
+            var parsed = CheckConstraints.parse(expression);
+            if (parsed.isEmpty()) {
+                return false;
+            }
+            for (CheckConstraints.ColumnRule rule : parsed.get()) {
+                Integer i = index.get(rule.column());
+                if (i == null || !javaGenerated.contains(i) || duplicates[i] > 0 || rule.regex() != null) {
+                    return false;
+                }
+                ColumnModel c = columns.get(i);
+                boolean numeric = c.baseType().matches("smallint|integer|bigint|real|double precision|numeric.*");
+                boolean bounded = rule.min() != null || rule.max() != null;
+                boolean lengths = rule.minLength() != null || rule.maxLength() != null;
+                if (bounded && (!numeric || uniqueStarts.contains(i))) {
+                    return false;
+                }
+                if (lengths && numeric) {
+                    return false;
+                }
+                if (rule.allowed() == null && !bounded && !lengths) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private String unsatisfiable(long missing, long generated, Map<String, Long> rejectedBy, Map<String, String> filter) {

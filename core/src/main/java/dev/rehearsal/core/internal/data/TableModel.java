@@ -126,11 +126,6 @@ public record TableModel(String name, List<ColumnModel> columns, List<List<Strin
         return new TableModel(table, columns, unique, fks, checks, checkColumns, databaseRules);
     }
 
-    /** Whether rows must be filtered by the database (CHECKs, or unique rules Java cannot track). */
-    public boolean needsFiltering() {
-        return databaseRules || !checks.isEmpty();
-    }
-
     /** A column by name. */
     public Optional<ColumnModel> column(String name) {
         return columns.stream().filter(c -> c.name().equals(name)).findFirst();
