@@ -63,6 +63,16 @@ class RoundTripDataTest {
     }
 
     @Test
+    void reportCarriesTheDataProblemsAsJson() {
+        RoundTripReport report = roundTrip("partial-backfill", SEEDED);
+        assertThat(report.toJson()).contains("\"rows\": 600")
+                .contains("\"dataProblems\": [{\"kind\": \"PARTIAL_BACKFILL\", \"table\": \"customers\","
+                        + " \"column\": \"display_name\"");
+        assertThat(report.toText()).contains("FAILED in up: V2 backfill display name applied, but its data is wrong:"
+                + " - V2 backfill display name added customers.display_name");
+    }
+
+    @Test
     void declaredPartialBackfillPassesWithANote() {
         RoundTripReport report = roundTrip("partial-backfill", SEEDED.declareDataChanges("2"));
         assertThat(v2(report, Phase.UP).status()).isEqualTo(Status.PASSED);
