@@ -52,6 +52,19 @@ class BadInputTest {
     }
 
     @Test
+    void severalLocationsCombineAndAVersionInTwoOfThemIsReported() {
+        try (MigrationRehearsal r = Histories.rehearse(Histories.dataHistory("lossy-down"))) {
+            assertThat(r.history().versioned()).extracting(m -> m.up().name())
+                    .containsExactly("V1__customers_and_orders.sql", "V2__merge_names.sql");
+        }
+        assertThatThrownBy(() -> Histories.rehearse(
+                RehearsalSettings.of("classpath:histories/data-base, classpath:histories/data-base")))
+                .isInstanceOf(RehearsalException.class)
+                .hasMessageContaining("classpath:histories/data-base,classpath:histories/data-base")
+                .hasMessageContaining("version 1");
+    }
+
+    @Test
     void unparsableVersion() {
         Set<String> before = databasesBefore();
         assertThatThrownBy(() -> Histories.rehearse("bad-version"))

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class FixtureTest {
 
     private static MigrationRehearsal atV1() {
-        MigrationRehearsal r = Histories.rehearse("data-good");
+        MigrationRehearsal r = Histories.rehearse(Histories.dataHistory("data-good"));
         r.migrateTo("1");
         return r;
     }

@@ -12,6 +12,11 @@ final class Histories {
         return RehearsalSettings.of("classpath:histories/" + name);
     }
 
+    /** A history of data defects: the shared customers-and-orders V1 of histories/data-base, then the named one's scripts. */
+    static RehearsalSettings dataHistory(String name) {
+        return RehearsalSettings.of("classpath:histories/data-base,classpath:histories/" + name);
+    }
+
     static MigrationRehearsal rehearse(String name) {
         return rehearse(settings(name));
     }

@@ -36,7 +36,8 @@ import java.lang.annotation.Target;
 public @interface MigrationTest {
 
     /**
-     * Where the migrations are: {@code classpath:db/migration} or {@code filesystem:path/to/dir}.
+     * Where the migrations are: {@code classpath:db/migration} or {@code filesystem:path/to/dir}; several,
+     * comma-separated, as Flyway's {@code locations}.
      * Falls back to {@code rehearsal.migrations}, then {@code classpath:db/migration}.
      */
     String migrations() default "";

@@ -23,6 +23,10 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 /** The data features of the extension, run through the JUnit engine as users run them. */
 class DataFeaturesTest {
 
+    /** The shared V1 of the data-defect histories, then the named history's own scripts. */
+    private static final String HISTORIES = "filesystem:../core/src/test/resources/histories/data-base,"
+            + "filesystem:../core/src/test/resources/histories/";
+
     @TempDir
     static Path reports;
 
@@ -43,7 +47,7 @@ class DataFeaturesTest {
 
     // ---- fixtures, run only through the engine test kit ----
 
-    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/lossy-down")
+    @MigrationTest(migrations = HISTORIES + "lossy-down")
     @Seed(rows = 200)
     static class SeededLossyDown {
         @TestFactory
@@ -52,7 +56,7 @@ class DataFeaturesTest {
         }
     }
 
-    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/lossy-down", lossy = "2")
+    @MigrationTest(migrations = HISTORIES + "lossy-down", lossy = "2")
     @Seed(rows = 200)
     static class DeclaredLossyDown {
         @TestFactory
@@ -61,7 +65,7 @@ class DataFeaturesTest {
         }
     }
 
-    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/lossy-down")
+    @MigrationTest(migrations = HISTORIES + "lossy-down")
     static class UnseededLossyDown {
         @TestFactory
         Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
@@ -69,7 +73,7 @@ class DataFeaturesTest {
         }
     }
 
-    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/unique-over-duplicates")
+    @MigrationTest(migrations = HISTORIES + "unique-over-duplicates")
     static class DuplicatesOnDemand {
         @TestFactory
         Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
@@ -77,7 +81,7 @@ class DataFeaturesTest {
         }
     }
 
-    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/breaks-invariant")
+    @MigrationTest(migrations = HISTORIES + "breaks-invariant")
     @Seed(rows = 100)
     static class Invariant {
         @TestFactory
@@ -87,7 +91,7 @@ class DataFeaturesTest {
         }
     }
 
-    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/lossy-down")
+    @MigrationTest(migrations = HISTORIES + "lossy-down")
     static class Fixtures {
         @Test
         @AtVersion(value = "1", fixture = "fixtures/customers-v1.yaml")
@@ -183,7 +187,7 @@ class DataFeaturesTest {
     @Test
     void reportAssertionNamesTheProblemKind() {
         var core = dev.rehearsal.core.MigrationRehearsal.start(dev.rehearsal.core.RehearsalSettings
-                .of("filesystem:../core/src/test/resources/histories/partial-backfill")
+                .of(HISTORIES + "partial-backfill")
                 .withData(dev.rehearsal.core.data.DataSettings.DEFAULTS.withRoundTripSeeding(100)));
         try (core) {
             var report = core.runRoundTrips();

@@ -22,7 +22,9 @@ import java.util.stream.Stream;
 /**
  * A place migration scripts live: {@code classpath:db/migration} (directories and jars on the class path),
  * {@code filesystem:/abs/or/relative/path}, or a bare path (a directory if one exists there, else the class path).
- * Lists the files below it, recursively, with paths relative to the location.
+ * Several places separated by commas form one location, as Flyway's {@code locations}
+ * ({@code classpath:db/migration,classpath:db/test-data}). Lists the files below it, recursively, with paths
+ * relative to the place each was found in.
  */
 public final class ScriptLocation {
 
@@ -35,15 +37,16 @@ public final class ScriptLocation {
         }
     }
 
+    private record Root(String spec, boolean classpath, String path) {
+    }
+
     private final String spec;
-    private final boolean classpath;
-    private final String path;
+    private final List<Root> roots;
     private final ClassLoader classLoader;
 
-    private ScriptLocation(String spec, boolean classpath, String path, ClassLoader classLoader) {
+    private ScriptLocation(String spec, List<Root> roots, ClassLoader classLoader) {
         this.spec = spec;
-        this.classpath = classpath;
-        this.path = path;
+        this.roots = roots;
         this.classLoader = classLoader;
     }
 
@@ -53,17 +56,27 @@ public final class ScriptLocation {
             throw new RehearsalException("No migration location given: set @MigrationTest(migrations = \"classpath:db/migration\")"
                     + " or the property rehearsal.migrations");
         }
-        String s = spec.trim();
+        List<Root> roots = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            if (!part.isBlank()) {
+                roots.add(root(part.trim()));
+            }
+        }
+        String normalized = String.join(",", roots.stream().map(Root::spec).toList());
+        return new ScriptLocation(normalized, List.copyOf(roots), classLoader);
+    }
+
+    private static Root root(String s) {
         if (s.startsWith("classpath:")) {
-            return new ScriptLocation(s, true, trimSlashes(s.substring("classpath:".length())), classLoader);
+            return new Root(s, true, trimSlashes(s.substring("classpath:".length())));
         }
         if (s.startsWith("filesystem:")) {
-            return new ScriptLocation(s, false, s.substring("filesystem:".length()), classLoader);
+            return new Root(s, false, s.substring("filesystem:".length()));
         }
         if (Files.isDirectory(Path.of(s))) {
-            return new ScriptLocation("filesystem:" + s, false, s, classLoader);
+            return new Root("filesystem:" + s, false, s);
         }
-        return new ScriptLocation("classpath:" + trimSlashes(s), true, trimSlashes(s), classLoader);
+        return new Root("classpath:" + trimSlashes(s), true, trimSlashes(s));
     }
 
     private static String trimSlashes(String s) {
@@ -83,46 +96,58 @@ public final class ScriptLocation {
         return spec;
     }
 
-    /** Whether anything exists at the location. */
+    /** Whether every place of the location exists. */
     public boolean exists() {
-        if (!classpath) {
-            return Files.isDirectory(Path.of(path));
+        return roots.stream().allMatch(this::exists);
+    }
+
+    private boolean exists(Root root) {
+        if (!root.classpath()) {
+            return Files.isDirectory(Path.of(root.path()));
         }
         try {
-            return classLoader.getResources(path).hasMoreElements();
+            return classLoader.getResources(root.path()).hasMoreElements();
         } catch (IOException e) {
             return false;
         }
     }
 
     /**
-     * Every file below the location, sorted by relative path.
+     * Every file below the location, sorted by relative path. A file of the same relative path in two places is
+     * listed twice, so that duplicate versions are reported rather than hidden.
      *
      * @throws RehearsalException when the location cannot be read
      */
     public List<ScriptFile> files() {
         TreeMap<String, ScriptFile> files = new TreeMap<>();
-        try {
-            if (classpath) {
-                Enumeration<URL> roots = classLoader.getResources(path);
-                while (roots.hasMoreElements()) {
-                    URL root = roots.nextElement();
-                    if ("file".equals(root.getProtocol())) {
-                        walk(Path.of(root.toURI()), files);
-                    } else if ("jar".equals(root.getProtocol())) {
-                        readJar(root, files);
+        for (int i = 0; i < roots.size(); i++) {
+            TreeMap<String, ScriptFile> found = new TreeMap<>();
+            Root root = roots.get(i);
+            try {
+                if (root.classpath()) {
+                    Enumeration<URL> urls = classLoader.getResources(root.path());
+                    while (urls.hasMoreElements()) {
+                        URL url = urls.nextElement();
+                        if ("file".equals(url.getProtocol())) {
+                            walk(Path.of(url.toURI()), found);
+                        } else if ("jar".equals(url.getProtocol())) {
+                            readJar(url, root.path(), found);
+                        }
                     }
+                } else if (Files.isDirectory(Path.of(root.path()))) {
+                    walk(Path.of(root.path()), found);
                 }
-            } else if (Files.isDirectory(Path.of(path))) {
-                walk(Path.of(path), files);
+            } catch (IOException | URISyntaxException e) {
+                throw new RehearsalException("Could not read migration location " + root.spec() + ": " + e.getMessage(), e);
             }
-        } catch (IOException | URISyntaxException e) {
-            throw new RehearsalException("Could not read migration location " + spec + ": " + e.getMessage(), e);
+            for (ScriptFile f : found.values()) {
+                files.put(f.relativePath() + "\u0000" + i, f);
+            }
         }
         return new ArrayList<>(files.values());
     }
 
-    private void walk(Path root, TreeMap<String, ScriptFile> files) throws IOException {
+    private static void walk(Path root, TreeMap<String, ScriptFile> files) throws IOException {
         try (Stream<Path> stream = Files.walk(root)) {
             for (Path p : stream.filter(Files::isRegularFile).sorted(Comparator.naturalOrder()).toList()) {
                 String rel = root.relativize(p).toString().replace('\\', '/');
@@ -131,7 +156,7 @@ public final class ScriptLocation {
         }
     }
 
-    private void readJar(URL root, TreeMap<String, ScriptFile> files) throws IOException {
+    private static void readJar(URL root, String path, TreeMap<String, ScriptFile> files) throws IOException {
         JarURLConnection connection = (JarURLConnection) root.openConnection();
         connection.setUseCaches(false);
         try (JarFile jar = connection.getJarFile()) {

@@ -1,3 +1,0 @@
-DROP TABLE orders;
-DROP TABLE customers;
-DROP FUNCTION tidy_up();
