@@ -1,5 +1,7 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.internal.data.Json;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -109,24 +111,7 @@ public record RoundTripReport(String source, String database, List<StepResult> s
     }
 
     private static String json(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return Json.write(s);
     }
 
     /** Writes {@code <name>.txt} and {@code <name>.json} into {@code directory}, creating it. */

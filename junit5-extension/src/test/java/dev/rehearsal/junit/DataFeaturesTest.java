@@ -8,7 +8,6 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
-import org.junit.platform.testkit.engine.EngineTestKit;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,7 +17,6 @@ import static dev.rehearsal.core.data.Seed.table;
 import static dev.rehearsal.junit.RehearsalAssertions.assertThat;
 import static dev.rehearsal.junit.RehearsalAssertions.row;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /** The data features of the extension, run through the JUnit engine as users run them. */
 class DataFeaturesTest {
@@ -31,12 +29,7 @@ class DataFeaturesTest {
     static Path reports;
 
     private static EngineExecutionResults run(Class<?> testClass, String... parameters) {
-        EngineTestKit.Builder builder = EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass))
-                .configurationParameter("rehearsal.report.dir", reports.toString());
-        for (int i = 0; i < parameters.length; i += 2) {
-            builder.configurationParameter(parameters[i], parameters[i + 1]);
-        }
-        return builder.execute();
+        return EngineRuns.run(reports, testClass, parameters);
     }
 
     private static String firstFailure(EngineExecutionResults results) {

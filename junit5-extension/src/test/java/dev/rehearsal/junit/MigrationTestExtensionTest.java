@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
-import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.Events;
 
@@ -23,7 +22,6 @@ import java.util.stream.Stream;
 
 import static dev.rehearsal.junit.RehearsalAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /** Runs small @MigrationTest classes through the JUnit engine and checks what users would see. */
 class MigrationTestExtensionTest {
@@ -32,12 +30,7 @@ class MigrationTestExtensionTest {
     static Path reports;
 
     private static EngineExecutionResults run(Class<?> testClass, String... parameters) {
-        EngineTestKit.Builder builder = EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass))
-                .configurationParameter("rehearsal.report.dir", reports.toString());
-        for (int i = 0; i < parameters.length; i += 2) {
-            builder.configurationParameter(parameters[i], parameters[i + 1]);
-        }
-        return builder.execute();
+        return EngineRuns.run(reports, testClass, parameters);
     }
 
     private static String path(Event event) {
