@@ -1,5 +1,7 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.locks.LockReport;
+
 import java.util.Optional;
 
 /**
@@ -14,6 +16,10 @@ public class MigrationFailedException extends RehearsalException {
     private final int line;
     private final String statement;
     private final String sqlState;
+    private final String phase;
+    private final transient Migration migrationObject;
+    private final String serverMessage;
+    private transient LockReport locks = LockReport.NONE;
 
     public MigrationFailedException(String phase, Migration migration, String script, int line, String statement,
                                     String sqlState, String serverMessage, Throwable cause) {
@@ -23,6 +29,28 @@ public class MigrationFailedException extends RehearsalException {
         this.line = line;
         this.statement = statement;
         this.sqlState = sqlState;
+        this.phase = phase;
+        this.migrationObject = migration;
+        this.serverMessage = serverMessage;
+    }
+
+    /** The trace of the failed run up to the failing statement ({@link LockReport#NONE} when not traced). */
+    public LockReport locks() {
+        return locks;
+    }
+
+    MigrationFailedException withLocks(LockReport report) {
+        this.locks = report;
+        return this;
+    }
+
+    /** The same failure, explained as a stop at the migration timeout. */
+    MigrationFailedException stoppedAtTimeout(String why) {
+        MigrationFailedException e = new MigrationFailedException(phase, migrationObject, script, line, statement,
+                sqlState, "Rehearsal " + why + " Raise rehearsal.migration-timeout if the migration needs longer."
+                + " (server: " + (serverMessage == null ? "" : serverMessage.strip()) + ")", getCause());
+        e.locks = locks;
+        return e;
     }
 
     private static String message(String phase, Migration migration, String script, int line, String statement,

@@ -13,6 +13,10 @@ import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.internal.data.FixtureFiles;
 import dev.rehearsal.core.internal.data.Seeder;
 import dev.rehearsal.core.internal.data.TableModel;
+import dev.rehearsal.core.internal.locks.LockObservation;
+import dev.rehearsal.core.internal.locks.ObservedDataSource;
+import dev.rehearsal.core.locks.LockReport;
+import dev.rehearsal.core.locks.Traffic;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import javax.sql.DataSource;
@@ -60,13 +64,24 @@ public final class MigrationRehearsal implements AutoCloseable {
     private String blockedBy;
     private SchemaSnapshot cleanSnapshot;
 
+    private ObservedDataSource observed;
+    private LockObservation lockObservation;
+
     private MigrationRehearsal(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider,
-                               EphemeralDatabase database, MigrationTool tool) {
+                               EphemeralDatabase database) {
         this.settings = settings;
         this.source = source;
         this.provider = provider;
         this.database = database;
-        this.tool = tool;
+        openTool();
+    }
+
+    /** Opens the migration tool on the current database, through a data source Rehearsal can watch. */
+    private void openTool() {
+        observed = new ObservedDataSource(database.dataSource());
+        tool = source.open(observed, database.dialect());
+        lockObservation = new LockObservation(observed, database.dataSource(), database.dialect(), settings.locks(),
+                tool.ownTables());
     }
 
     /** A rehearsal on the JVM's shared embedded PostgreSQL server. */
@@ -88,8 +103,7 @@ public final class MigrationRehearsal implements AutoCloseable {
     public static MigrationRehearsal start(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider) {
         EphemeralDatabase database = provider.createDatabase();
         try {
-            MigrationTool tool = source.open(database.dataSource(), database.dialect());
-            return new MigrationRehearsal(settings, source, provider, database, tool);
+            return new MigrationRehearsal(settings, source, provider, database);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -417,35 +431,61 @@ public final class MigrationRehearsal implements AutoCloseable {
      * @throws RehearsalException       when the version does not exist or a migration to revert has no down script
      */
     public MigrationRun migrateTo(String target) {
+        return migrateTo(target, settings.locks().probes() ? Traffic.probes() : Traffic.none());
+    }
+
+    /**
+     * Moves the database to {@code target} as {@link #migrateTo(String)} does, with this application traffic
+     * running meanwhile; the run's {@link MigrationRun#locks()} tells what the traffic felt.
+     * {@code Traffic.probes().behindLongTransaction(ofMillis(500))} rehearses the lock queue.
+     *
+     * @throws MigrationFailedException when a script fails (or is stopped at the migration timeout); its
+     *                                  {@link MigrationFailedException#locks()} holds the trace up to the failure
+     */
+    public MigrationRun migrateTo(String target, Traffic traffic) {
         MigrationHistory history = tool.history();
         boolean latest = "latest".equalsIgnoreCase(target) || "head".equalsIgnoreCase(target);
         boolean base = "base".equalsIgnoreCase(target);
         MigrationVersion to = latest ? history.latest().orElseThrow() : base ? null : history.require(target).version();
         MigrationVersion from = tool.currentVersion().orElse(null);
         Map<Invariant, String> invariantsBefore = evaluateInvariants();
-        long t0 = System.nanoTime();
-        invalidate();
+        boolean up = to != null && (from == null || to.compareTo(from) > 0);
         List<Migration> ran;
-        MigrationRun.Direction direction;
-        if (to != null && (from == null || to.compareTo(from) > 0)) {
+        if (up) {
             ran = history.between(from, to);
-            tool.upTo(to);
-            direction = MigrationRun.Direction.UP;
         } else {
             ran = new ArrayList<>(history.between(to, from));
             Collections.reverse(ran);
             for (Migration m : ran) {
                 requireDown(m);
             }
-            for (Migration m : ran) {
-                tool.down(m);
+        }
+        boolean repeatables = latest && !history.repeatable().isEmpty();
+        List<MigrationScript> scripts = new ArrayList<>();
+        for (Migration m : ran) {
+            scripts.add(up ? m.up() : m.down());
+        }
+        if (repeatables) {
+            history.repeatable().forEach(m -> scripts.add(m.up()));
+        }
+        SchemaSnapshot before = settings.locks().trace() ? schema() : null;
+        invalidate();
+        long t0 = System.nanoTime();
+        LockReport locks = observe(ran.isEmpty() ? null : ran.get(0), scripts, traffic, before, () -> {
+            if (up) {
+                tool.upTo(to);
+            } else {
+                for (Migration m : ran) {
+                    tool.down(m);
+                }
             }
-            direction = MigrationRun.Direction.DOWN;
-        }
-        if (latest && !history.repeatable().isEmpty()) {
-            tool.applyRepeatables();
-        }
-        MigrationRun run = new MigrationRun(direction, ran, from, to, Duration.ofNanos(System.nanoTime() - t0));
+            if (repeatables) {
+                tool.applyRepeatables();
+            }
+        }).locks();
+        MigrationRun run = new MigrationRun(up ? MigrationRun.Direction.UP : MigrationRun.Direction.DOWN, ran, from, to,
+                Duration.ofNanos(System.nanoTime() - t0), locks);
+        MigrationRun.Direction direction = run.direction();
         List<DataProblem> broken = brokenInvariants(invariantsBefore, "migrating from " + (from == null ? "the empty database"
                 : "V" + from) + " to " + (to == null ? "the empty database" : "V" + to));
         if (!broken.isEmpty()) {
@@ -453,6 +493,50 @@ public final class MigrationRehearsal implements AutoCloseable {
                     ? "up" : "down") + " broke an invariant:", broken));
         }
         return run;
+    }
+
+    /**
+     * Runs {@code work} (the migration tool running {@code scripts}) while tracing its locks and playing
+     * {@code traffic}; returns the lock report. A failure keeps the trace up to the failing statement, attached to
+     * the {@link MigrationFailedException}; a run stopped at the migration timeout fails with a message saying
+     * who held the lock it waited for.
+     */
+    Observed observe(Migration first, List<MigrationScript> scripts, Traffic traffic, SchemaSnapshot before,
+                     Runnable work) {
+        if (!settings.locks().trace() || before == null) {
+            work.run();
+            invalidate();
+            return new Observed(LockReport.NONE, null);
+        }
+        List<LockObservation.Script> named = scripts.stream()
+                .map(sc -> new LockObservation.Script(sc.name(), sc.sql())).toList();
+        LockObservation.Run run;
+        try {
+            run = lockObservation.begin(before, named, traffic);
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not start watching locks on " + database.name() + ": " + e.getMessage()
+                    + ". Turn lock tracing off with rehearsal.locks.trace=false if this database does not allow it.", e);
+        }
+        Map<String, String> allowed = LockObservation.allowed(named, first == null ? Map.of()
+                : settings.locks().allowedRisks().getOrDefault(first.version(), Map.of()));
+        try {
+            work.run();
+        } catch (MigrationFailedException e) {
+            LockReport partial = run.finish(null, allowed);
+            String stopped = run.timeoutMessage();
+            MigrationFailedException failure = stopped == null ? e : e.stoppedAtTimeout(stopped);
+            throw failure.withLocks(partial);
+        } catch (RuntimeException | Error e) {
+            run.finish(null, allowed);
+            throw e;
+        }
+        invalidate();
+        SchemaSnapshot after = schema();
+        return new Observed(run.finish(after, allowed), after);
+    }
+
+    /** What {@link #observe} saw: the lock report, and the schema after the run (null when not traced). */
+    record Observed(LockReport locks, SchemaSnapshot after) {
     }
 
     /** Applies the next migration. */
@@ -575,9 +659,10 @@ public final class MigrationRehearsal implements AutoCloseable {
     private void rebuildAt(MigrationVersion version) {
         closeSnapshotConnection();
         EphemeralDatabase old = database;
+        lockObservation.close();
         database = provider.createDatabase();
         old.close();
-        tool = source.open(database.dataSource(), database.dialect());
+        openTool();
         if (version != null) {
             tool.upTo(version);
         }
@@ -608,6 +693,7 @@ public final class MigrationRehearsal implements AutoCloseable {
     @Override
     public void close() {
         closeSnapshotConnection();
+        lockObservation.close();
         database.close();
     }
 

@@ -1,5 +1,7 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.locks.LockReport;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -11,9 +13,11 @@ import java.util.List;
  * @param from       the version before, null for an empty database
  * @param to         the version after, null when everything was reverted
  * @param duration   wall-clock time of the migration tool's work
+ * @param locks      what the migration did to locks and what the probe traffic felt ({@link LockReport#NONE}
+ *                   when tracing is off)
  */
 public record MigrationRun(Direction direction, List<Migration> migrations, MigrationVersion from, MigrationVersion to,
-                           Duration duration) {
+                           Duration duration, LockReport locks) {
 
     /** Whether migrations were applied or reverted. */
     public enum Direction { UP, DOWN }

@@ -1,6 +1,7 @@
 package dev.rehearsal.core;
 
 import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.locks.LockReport;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,9 +15,10 @@ import java.util.List;
  * @param checkTime time spent on Rehearsal's checks (schema snapshots and comparison)
  * @param message   why it failed or was skipped; for a passed phase, notes (a declared lossy down), else empty
  * @param problems  the data problems found (failures, and declared ones noted)
+ * @param locks     the statements, locks, probe waits and risks of the phase ({@link LockReport#NONE} if not traced)
  */
 public record PhaseResult(Phase phase, Status status, Duration sqlTime, Duration checkTime, String message,
-                          List<DataProblem> problems) {
+                          List<DataProblem> problems, LockReport locks) {
 
     public PhaseResult {
         problems = List.copyOf(problems);
@@ -42,6 +44,6 @@ public record PhaseResult(Phase phase, Status status, Duration sqlTime, Duration
     public enum Status { PASSED, FAILED, SKIPPED, NOT_RUN }
 
     static PhaseResult notRun(Phase phase) {
-        return new PhaseResult(phase, Status.NOT_RUN, Duration.ZERO, Duration.ZERO, "", List.of());
+        return new PhaseResult(phase, Status.NOT_RUN, Duration.ZERO, Duration.ZERO, "", List.of(), LockReport.NONE);
     }
 }

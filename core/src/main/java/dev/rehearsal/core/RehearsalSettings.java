@@ -1,6 +1,7 @@
 package dev.rehearsal.core;
 
 import dev.rehearsal.core.data.DataSettings;
+import dev.rehearsal.core.locks.LockSettings;
 
 import java.util.Map;
 import java.util.Objects;
@@ -17,26 +18,33 @@ import java.util.TreeSet;
  * @param minimumDowngradeVersion migrations at or below this version need no down script; null when every
  *                                migration must be reversible unless listed in {@code irreversible}
  * @param data                    how data is seeded and checked
+ * @param locks                   how locks are traced, probed and budgeted
  */
 public record RehearsalSettings(String migrations, Map<String, String> placeholders,
                                 Set<MigrationVersion> irreversible, MigrationVersion minimumDowngradeVersion,
-                                DataSettings data) {
+                                DataSettings data, LockSettings locks) {
 
     public RehearsalSettings {
         Objects.requireNonNull(migrations, "migrations");
         Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(locks, "locks");
         placeholders = Map.copyOf(placeholders);
         irreversible = Set.copyOf(irreversible);
     }
 
     /** Settings for a location, with no placeholders, every migration expected to be reversible, default data settings. */
     public static RehearsalSettings of(String migrations) {
-        return new RehearsalSettings(migrations, Map.of(), Set.of(), null, DataSettings.DEFAULTS);
+        return new RehearsalSettings(migrations, Map.of(), Set.of(), null, DataSettings.DEFAULTS, LockSettings.DEFAULTS);
+    }
+
+    /** A copy with these lock settings. */
+    public RehearsalSettings withLocks(LockSettings value) {
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, value);
     }
 
     /** A copy with these data settings. */
     public RehearsalSettings withData(DataSettings value) {
-        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, value);
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, value, locks);
     }
 
     /** A copy that also allows these versions to have no down script. */
@@ -45,17 +53,17 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
         for (String v : versions) {
             all.add(MigrationVersion.parse(v));
         }
-        return new RehearsalSettings(migrations, placeholders, all, minimumDowngradeVersion, data);
+        return new RehearsalSettings(migrations, placeholders, all, minimumDowngradeVersion, data, locks);
     }
 
     /** A copy where migrations at or below {@code version} need no down script. */
     public RehearsalSettings withMinimumDowngradeVersion(String version) {
-        return new RehearsalSettings(migrations, placeholders, irreversible, MigrationVersion.parse(version), data);
+        return new RehearsalSettings(migrations, placeholders, irreversible, MigrationVersion.parse(version), data, locks);
     }
 
     /** A copy with these placeholder values. */
     public RehearsalSettings withPlaceholders(Map<String, String> values) {
-        return new RehearsalSettings(migrations, values, irreversible, minimumDowngradeVersion, data);
+        return new RehearsalSettings(migrations, values, irreversible, minimumDowngradeVersion, data, locks);
     }
 
     /**

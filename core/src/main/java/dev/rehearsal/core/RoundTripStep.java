@@ -9,6 +9,8 @@ import dev.rehearsal.core.data.Invariant;
 import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.internal.data.TableModel;
+import dev.rehearsal.core.locks.LockReport;
+import dev.rehearsal.core.locks.Traffic;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaChange;
 import dev.rehearsal.core.schema.SchemaDiff;
@@ -54,6 +56,8 @@ public final class RoundTripStep {
     private Map<Invariant, String> invariantsBefore = Map.of();
     private long rows;
     private final List<String> notes = new ArrayList<>();
+    private final Map<Phase, LockReport> locks = new EnumMap<>(Phase.class);
+    private SchemaSnapshot afterDown;
 
     private static final Set<DataProblem.Kind> DATA_CHANGES = EnumSet.of(DataProblem.Kind.ROW_COUNT_CHANGED,
             DataProblem.Kind.UNTOUCHED_DATA_CHANGED, DataProblem.Kind.PARTIAL_BACKFILL);
@@ -126,7 +130,7 @@ public final class RoundTripStep {
         } catch (RuntimeException | AssertionError e) {
             if (results.get(phase).status() == Status.NOT_RUN) {
                 results.put(phase, new PhaseResult(phase, Status.FAILED, Duration.ZERO, Duration.ZERO,
-                        String.valueOf(e.getMessage()), List.of()));
+                        String.valueOf(e.getMessage()), List.of(), locks.getOrDefault(phase, LockReport.NONE)));
             }
             throw e;
         }
@@ -166,19 +170,26 @@ public final class RoundTripStep {
         }
         long checks = System.nanoTime() - c0;
         long t0 = System.nanoTime();
+        MigrationRehearsal.Observed observed;
         try {
-            if (migration == null) {
-                rehearsal.tool().applyRepeatables();
-            } else {
-                rehearsal.tool().upTo(migration.version());
-            }
+            List<MigrationScript> scripts = migration == null
+                    ? rehearsal.history().repeatable().stream().map(Migration::up).toList() : List.of(migration.up());
+            observed = rehearsal.observe(migration, scripts, traffic(), beforeUp, () -> {
+                if (migration == null) {
+                    rehearsal.tool().applyRepeatables();
+                } else {
+                    rehearsal.tool().upTo(migration.version());
+                }
+            });
         } catch (RehearsalException e) {
             rehearsal.block(displayName() + " failed to apply");
+            tracedFailure(Phase.UP, e);
             throw fail(Phase.UP, Duration.ofNanos(System.nanoTime() - t0), Duration.ofNanos(checks), e);
         }
         long sql = System.nanoTime() - t0;
+        locks.put(Phase.UP, observed.locks());
         c0 = System.nanoTime();
-        afterUp = rehearsal.schema();
+        afterUp = observed.after() != null ? observed.after() : rehearsal.schema();
         rehearsal.markClean(afterUp);
         upApplied = true;
         List<DataProblem> problems = new ArrayList<>();
@@ -211,7 +222,33 @@ public final class RoundTripStep {
             throw fail(Phase.UP, Duration.ofNanos(sql), Duration.ofNanos(checks), problems, new RoundTripAssertionError(
                     DataChecks.describe(displayName() + " applied, but its data is wrong:", failures)));
         }
+        checkBudget(Phase.UP, sql, checks, problems);
         pass(Phase.UP, sql, checks, problems);
+    }
+
+    private Traffic traffic() {
+        return rehearsal.settings().locks().probes() ? Traffic.probes() : Traffic.none();
+    }
+
+    private void tracedFailure(Phase phase, RehearsalException e) {
+        if (e instanceof MigrationFailedException f) {
+            locks.put(phase, f.locks());
+        }
+    }
+
+    /** Fails the phase when its locks break the budget of the settings; the message names statement, lock, table and wait. */
+    private void checkBudget(Phase phase, long sql, long checks, List<DataProblem> problems) {
+        var budget = rehearsal.settings().locks().budget();
+        LockReport report = locks.getOrDefault(phase, LockReport.NONE);
+        if (!budget.limitsAnything() || report == LockReport.NONE) {
+            return;
+        }
+        List<String> breaches = budget.check(report);
+        if (!breaches.isEmpty()) {
+            throw fail(phase, Duration.ofNanos(sql), Duration.ofNanos(checks), problems, new RoundTripAssertionError(
+                    "The " + phase.label() + " of " + displayName() + " broke the lock budget:\n  - "
+                            + String.join("\n  - ", breaches)));
+        }
     }
 
     private void seed(java.util.Collection<String> tables, String when) {
@@ -254,9 +291,12 @@ public final class RoundTripStep {
                             + migration.version() + "\") (or minimumDowngradeVersion = \"" + migration.version() + "\")."));
         }
         long t0 = System.nanoTime();
+        MigrationRehearsal.Observed observed;
         try {
-            rehearsal.tool().down(migration);
+            observed = rehearsal.observe(migration, List.of(migration.down()), traffic(), afterUp,
+                    () -> rehearsal.tool().down(migration));
         } catch (RehearsalException e) {
+            tracedFailure(Phase.DOWN, e);
             long sql = System.nanoTime() - t0;
             long c0 = System.nanoTime();
             if (!rehearsal.schema().diff(afterUp).isEmpty()) {
@@ -265,9 +305,10 @@ public final class RoundTripStep {
             throw fail(Phase.DOWN, Duration.ofNanos(sql), Duration.ofNanos(System.nanoTime() - c0), e);
         }
         long sql = System.nanoTime() - t0;
+        locks.put(Phase.DOWN, observed.locks());
         downRan = true;
         long c0 = System.nanoTime();
-        SchemaSnapshot afterDown = rehearsal.schema();
+        afterDown = observed.after() != null ? observed.after() : rehearsal.schema();
         SchemaDiff diff = beforeUp.diff(afterDown);
         long checks = System.nanoTime() - c0;
         if (!diff.isEmpty()) {
@@ -297,6 +338,7 @@ public final class RoundTripStep {
             throw fail(Phase.DOWN, Duration.ofNanos(sql), Duration.ofNanos(checks), problems,
                     new RoundTripAssertionError(sb.toString()));
         }
+        checkBudget(Phase.DOWN, sql, checks, problems);
         pass(Phase.DOWN, sql, checks, problems);
     }
 
@@ -308,9 +350,12 @@ public final class RoundTripStep {
                     : "not run: the down phase of " + displayName() + " did not run to its end");
         }
         long t0 = System.nanoTime();
+        MigrationRehearsal.Observed observed;
         try {
-            rehearsal.tool().upTo(migration.version());
+            observed = rehearsal.observe(migration, List.of(migration.up()), traffic(), afterDown,
+                    () -> rehearsal.tool().upTo(migration.version()));
         } catch (RehearsalException e) {
+            tracedFailure(Phase.UP_AGAIN, e);
             rehearsal.markDirty(displayName() + " could not be applied again after its down script");
             RoundTripAssertionError error = new RoundTripAssertionError(migration.displayName()
                     + " cannot be applied again after its down script ran: the down script probably left something behind"
@@ -318,8 +363,9 @@ public final class RoundTripStep {
             throw fail(Phase.UP_AGAIN, Duration.ofNanos(System.nanoTime() - t0), Duration.ZERO, error);
         }
         long sql = System.nanoTime() - t0;
+        locks.put(Phase.UP_AGAIN, observed.locks());
         long c0 = System.nanoTime();
-        SchemaSnapshot again = rehearsal.schema();
+        SchemaSnapshot again = observed.after() != null ? observed.after() : rehearsal.schema();
         SchemaDiff diff = afterUp.diff(again);
         long checks = System.nanoTime() - c0;
         if (!diff.isEmpty()) {
@@ -344,6 +390,7 @@ public final class RoundTripStep {
                     new RoundTripAssertionError(DataChecks.describe("Applied again after its down script, "
                             + displayName() + " did not reproduce the data of the first up:", problems)));
         }
+        checkBudget(Phase.UP_AGAIN, sql, checks, problems);
         pass(Phase.UP_AGAIN, sql, checks, problems);
     }
 
@@ -394,11 +441,12 @@ public final class RoundTripStep {
         String message = noted.stream().map(DataProblem::message).reduce((a, b) -> a + "\n" + b)
                 .map(m -> "declared: " + m).orElse("");
         results.put(phase, new PhaseResult(phase, Status.PASSED, Duration.ofNanos(sqlNanos), Duration.ofNanos(checkNanos),
-                message, noted));
+                message, noted, locks.getOrDefault(phase, LockReport.NONE)));
     }
 
     private PhaseSkippedException skip(Phase phase, String reason) {
-        results.put(phase, new PhaseResult(phase, Status.SKIPPED, Duration.ZERO, Duration.ZERO, reason, List.of()));
+        results.put(phase, new PhaseResult(phase, Status.SKIPPED, Duration.ZERO, Duration.ZERO, reason, List.of(),
+                LockReport.NONE));
         return new PhaseSkippedException(reason);
     }
 
@@ -407,7 +455,8 @@ public final class RoundTripStep {
     }
 
     private <T extends Throwable> T fail(Phase phase, Duration sql, Duration checks, List<DataProblem> problems, T error) {
-        results.put(phase, new PhaseResult(phase, Status.FAILED, sql, checks, String.valueOf(error.getMessage()), problems));
+        results.put(phase, new PhaseResult(phase, Status.FAILED, sql, checks, String.valueOf(error.getMessage()), problems,
+                locks.getOrDefault(phase, LockReport.NONE)));
         return error;
     }
 

@@ -35,4 +35,7 @@ public interface Dialect {
 
     /** Bulk loading, fingerprints and integrity checks over {@code connection}. */
     DataAccess data(Connection connection);
+
+    /** Lock observation and probe traffic. */
+    LockSupport locks();
 }

@@ -60,7 +60,8 @@ final class SettingsResolver {
             }
             placeholders.put(pair.substring(0, eq).trim(), pair.substring(eq + 1));
         }
-        return new RehearsalSettings(migrations, placeholders, irreversible, minimum, data(annotation, context));
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimum, data(annotation, context),
+                dev.rehearsal.core.locks.LockSettings.DEFAULTS);
     }
 
     private static DataSettings data(MigrationTest annotation, ExtensionContext context) {

@@ -84,6 +84,7 @@ final class FlywayTool implements MigrationTool {
                 .cleanDisabled(true)
                 .placeholders(settings.placeholders())
                 .table(FlywaySource.DEFAULT_TABLE);
+        sessionLevelLock(config);
         if (customizer != null) {
             customizer.accept(config);
         }
@@ -91,6 +92,19 @@ final class FlywayTool implements MigrationTool {
             config.target(flywayVersions.getOrDefault(target, target.toString()));
         }
         return config;
+    }
+
+    /**
+     * Flyway's default transactional advisory lock keeps a transaction open that {@code CREATE INDEX CONCURRENTLY}
+     * waits for forever (flyway/flyway#3508, #3682); session-level locks avoid it, as Flyway's docs advise.
+     */
+    private static void sessionLevelLock(FluentConfiguration config) {
+        try {
+            config.getConfigurationExtension(org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension.class)
+                    .setTransactionalLock(false);
+        } catch (NoClassDefFoundError | RuntimeException e) {
+            // flyway-database-postgresql is not there: Flyway cannot run PostgreSQL migrations anyway and says so
+        }
     }
 
     private MigrationHistory readHistory() {

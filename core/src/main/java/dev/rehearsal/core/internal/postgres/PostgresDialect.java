@@ -2,6 +2,7 @@ package dev.rehearsal.core.internal.postgres;
 
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.db.LockSupport;
 import dev.rehearsal.core.db.SqlStatement;
 import dev.rehearsal.core.internal.sql.PostgresScriptSplitter;
 import dev.rehearsal.core.schema.SchemaSnapshot;
@@ -63,5 +64,10 @@ public final class PostgresDialect implements Dialect {
     @Override
     public DataAccess data(Connection connection) {
         return new PostgresDataAccess(connection, this);
+    }
+
+    @Override
+    public LockSupport locks() {
+        return new PostgresLocks(this);
     }
 }

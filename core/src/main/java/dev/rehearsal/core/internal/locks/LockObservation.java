@@ -1,0 +1,238 @@
+package dev.rehearsal.core.internal.locks;
+
+import dev.rehearsal.core.db.DataAccess;
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.db.LockSupport;
+import dev.rehearsal.core.db.SqlStatement;
+import dev.rehearsal.core.internal.data.DataChecks;
+import dev.rehearsal.core.locks.HeldLock;
+import dev.rehearsal.core.locks.LockReport;
+import dev.rehearsal.core.locks.LockRisk;
+import dev.rehearsal.core.locks.LockSettings;
+import dev.rehearsal.core.locks.ProbeResult;
+import dev.rehearsal.core.locks.Traffic;
+import dev.rehearsal.core.schema.ObjectKind;
+import dev.rehearsal.core.schema.SchemaObject;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Watches migrations on one throwaway database: traces their statements and locks, plays probe traffic on the
+ * tables they touch, optionally holds a long transaction in front of them, and judges the risk rules. One per
+ * database; {@link #close()} closes its probe connections.
+ */
+public final class LockObservation implements AutoCloseable {
+
+    private static final int MAX_PROBED_TABLES = 6;
+    private static final Duration BLOCKED_ABOVE = Duration.ofMillis(5);
+    private static final Duration PROBE_PAUSE = Duration.ofMillis(2);
+
+    private final ObservedDataSource observed;
+    private final DataSource raw;
+    private final Dialect dialect;
+    private final LockSettings settings;
+    private final Set<String> excluded;
+    private final ProbeConnections connections;
+
+    public LockObservation(ObservedDataSource observed, DataSource raw, Dialect dialect, LockSettings settings,
+                           Set<String> excluded) {
+        this.observed = observed;
+        this.raw = raw;
+        this.dialect = dialect;
+        this.settings = settings;
+        this.excluded = excluded;
+        this.connections = new ProbeConnections(raw, dialect.locks(),
+                settings.migrationTimeout().toMillis() + 10_000);
+    }
+
+    /** One script taking part in an observed run: its name and text. */
+    public record Script(String name, String sql) {
+    }
+
+    /**
+     * Starts watching. {@code before} is the schema now; {@code scripts} the scripts about to run (to place
+     * statements and find the tables they touch).
+     */
+    public Run begin(SchemaSnapshot before, List<Script> scripts, Traffic traffic) throws SQLException {
+        return new Run(before, scripts, traffic);
+    }
+
+    /** One observed migration run. */
+    public final class Run {
+        private final SchemaSnapshot before;
+        private final List<Script> scripts;
+        private final Traffic traffic;
+        private final Map<String, Long> rows = new LinkedHashMap<>();
+        private final Connection observer;
+        private final LockTracer tracer;
+        private Prober prober;
+        private Connection blocker;
+        private Thread release;
+        private boolean finished;
+
+        private Run(SchemaSnapshot before, List<Script> scripts, Traffic traffic) throws SQLException {
+            this.before = before;
+            this.scripts = scripts;
+            this.traffic = traffic;
+            LockSupport support = dialect.locks();
+            Set<String> existing = new HashSet<>();
+            for (ObjectKind kind : List.of(ObjectKind.TABLE, ObjectKind.INDEX, ObjectKind.SEQUENCE, ObjectKind.VIEW,
+                    ObjectKind.MATERIALIZED_VIEW)) {
+                before.objects(kind).forEach(o -> existing.add(o.name()));
+            }
+            List<Prober.Target> targets = new ArrayList<>();
+            observer = raw.getConnection();
+            try {
+                DataAccess data = dialect.data(observer);
+                for (SchemaObject table : before.objects(ObjectKind.TABLE)) {
+                    if (excluded.contains(table.name())
+                            || scripts.stream().noneMatch(s -> DataChecks.mentions(s.sql(), table.name()))) {
+                        continue;
+                    }
+                    rows.put(table.name(), data.count(table.name()));
+                    if (targets.size() < MAX_PROBED_TABLES) {
+                        String column = before.columns(table.name()).stream()
+                                .filter(c -> c.attribute("generated").isEmpty() && c.attribute("identity").isEmpty())
+                                .map(SchemaObject::simpleName).findFirst().orElse(null);
+                        targets.add(new Prober.Target(table.name(), column));
+                    }
+                }
+                List<LockTracer.ScriptStatement> statements = new ArrayList<>();
+                for (Script s : scripts) {
+                    for (SqlStatement st : dialect.split(s.sql())) {
+                        statements.add(new LockTracer.ScriptStatement(s.name(), st.line(), st.sql()));
+                    }
+                }
+                tracer = new LockTracer(support, observer, excluded, existing, statements, settings.migrationTimeout(),
+                        settings.pollInterval());
+                if (!traffic.longTransaction().isZero() && !targets.isEmpty()) {
+                    holdLongTransaction(targets);
+                }
+                if (traffic.runProbes() && settings.probes() && !targets.isEmpty()) {
+                    prober = new Prober(support, connections, targets, BLOCKED_ABOVE, PROBE_PAUSE);
+                    prober.start();
+                }
+                tracer.start();
+                observed.observe(tracer);
+                if (blocker != null) {
+                    release.start();
+                }
+            } catch (SQLException | RuntimeException e) {
+                abandon();
+                throw e;
+            }
+        }
+
+        private void holdLongTransaction(List<Prober.Target> targets) throws SQLException {
+            blocker = connections.take();
+            blocker.setAutoCommit(false);
+            try (Statement st = blocker.createStatement()) {
+                for (Prober.Target t : targets) {
+                    st.execute(dialect.locks().readProbe(t.table()));
+                }
+            }
+            long hold = traffic.longTransaction().toMillis();
+            release = new Thread(() -> {
+                try {
+                    Thread.sleep(hold);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                endLongTransaction();
+            }, "rehearsal-long-transaction");
+            release.setDaemon(true);
+        }
+
+        private synchronized void endLongTransaction() {
+            if (blocker != null) {
+                Connection c = blocker;
+                blocker = null;
+                connections.give(c, true);
+            }
+        }
+
+        /** Why the migration was stopped (its timeout), or null. */
+        public String timeoutMessage() {
+            return tracer == null ? null : tracer.timeoutMessage();
+        }
+
+        private void abandon() {
+            observed.observe(null);
+            if (prober != null) {
+                prober.stop();
+            }
+            endLongTransaction();
+            if (tracer != null) {
+                tracer.finish();
+            }
+            closeObserver();
+        }
+
+        private void closeObserver() {
+            try {
+                observer.close();
+            } catch (SQLException ignored) {
+                // the observer connection goes back to the pool or is dropped with the database
+            }
+        }
+
+        /**
+         * Stops watching and returns the report; {@code after} is the schema now (null when the migration failed),
+         * {@code allowed} the risk rules the migration allows, with reasons.
+         */
+        public LockReport finish(SchemaSnapshot after, Map<String, String> allowed) {
+            if (finished) {
+                throw new IllegalStateException("finished twice");
+            }
+            finished = true;
+            observed.observe(null);
+            List<ProbeResult> probes = prober == null ? List.of() : prober.stop();
+            endLongTransaction();
+            if (release != null) {
+                release.interrupt();
+            }
+            LockTracer.Result result = tracer.finish();
+            closeObserver();
+            List<LockRisk> risks = after == null ? List.of() : RiskRules.evaluate(new RiskRules.Facts(result.statements(),
+                    result.locks(), result.transactions(), before, after, rows), allowed);
+            Optional<LockReport.LockQueue> queue = Optional.empty();
+            if (!traffic.longTransaction().isZero()) {
+                queue = result.locks().stream().filter(l -> !l.waited().isZero())
+                        .max(Comparator.comparing(HeldLock::waited))
+                        .map(l -> new LockReport.LockQueue(result.statements().get(l.statement()), l, l.waited(),
+                                result.statements().get(l.statement()).failed(),
+                                probes.stream().map(ProbeResult::longestWait).max(Comparator.naturalOrder())
+                                        .orElse(Duration.ZERO)));
+            }
+            return new LockReport(result.statements(), result.locks(), probes, risks, queue);
+        }
+    }
+
+    /** The scripts' {@code -- rehearsal:allow} comments and the settings' allowances for a version, merged. */
+    public static Map<String, String> allowed(List<Script> scripts, Map<String, String> fromSettings) {
+        Map<String, String> all = new LinkedHashMap<>();
+        for (Script s : scripts) {
+            all.putAll(RiskRules.allowedIn(s.sql()));
+        }
+        all.putAll(fromSettings);
+        return all;
+    }
+
+    @Override
+    public void close() {
+        connections.close();
+    }
+}

@@ -1,0 +1,189 @@
+package dev.rehearsal.core.internal.locks;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * A data source that lets Rehearsal watch the statements a migration tool runs (Flyway's own JDBC calls, or
+ * Rehearsal's undo runner) without changing them: while an observer is set, each {@code execute} is reported before
+ * and after, and the end of each transaction too. With no observer it only forwards.
+ */
+public final class ObservedDataSource implements DataSource {
+
+    private static final Set<String> EXECUTES = Set.of("execute", "executeQuery", "executeUpdate", "executeLargeUpdate");
+
+    private final DataSource target;
+    private volatile StatementObserver observer;
+
+    public ObservedDataSource(DataSource target) {
+        this.target = target;
+    }
+
+    void observe(StatementObserver value) {
+        this.observer = value;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return wrap(target.getConnection());
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        return wrap(target.getConnection(username, password));
+    }
+
+    private Connection wrap(Connection physical) {
+        StatementObserver o = observer;
+        if (o != null) {
+            o.connectionSeen(physical);
+        }
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                new ConnectionHandler(physical));
+    }
+
+    private final class ConnectionHandler implements InvocationHandler {
+        private final Connection physical;
+        private boolean seen;
+
+        ConnectionHandler(Connection physical) {
+            this.physical = physical;
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            StatementObserver o = observer;
+            String name = method.getName();
+            if (o != null && !seen) {
+                seen = true;
+                o.connectionSeen(physical);
+            }
+            switch (name) {
+                case "equals" -> {
+                    return proxy == args[0];
+                }
+                case "hashCode" -> {
+                    return System.identityHashCode(proxy);
+                }
+                case "unwrap" -> {
+                    return ((Class<?>) args[0]).isInstance(proxy) ? proxy : physical.unwrap((Class<?>) args[0]);
+                }
+                default -> {
+                }
+            }
+            boolean endsTransaction = name.equals("commit") || name.equals("rollback") && (args == null || args.length == 0)
+                    || name.equals("setAutoCommit") && Boolean.TRUE.equals(args[0]) && !physical.getAutoCommit();
+            Object result;
+            try {
+                result = method.invoke(physical, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            } finally {
+                if (o != null && endsTransaction) {
+                    o.transactionEnded(physical);
+                }
+                if (o != null && name.equals("close")) {
+                    o.connectionClosed(physical);
+                }
+            }
+            if (result instanceof PreparedStatement ps && name.startsWith("prepare")) {
+                String sql = (String) args[0];
+                return Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
+                        new Class<?>[] {name.equals("prepareCall") ? java.sql.CallableStatement.class : PreparedStatement.class},
+                        new StatementHandler(ps, sql));
+            }
+            if (result instanceof Statement st && name.equals("createStatement")) {
+                return Proxy.newProxyInstance(Statement.class.getClassLoader(), new Class<?>[] {Statement.class},
+                        new StatementHandler(st, null));
+            }
+            return result;
+        }
+
+        private final class StatementHandler implements InvocationHandler {
+            private final Statement statement;
+            private final String preparedSql;
+
+            StatementHandler(Statement statement, String preparedSql) {
+                this.statement = statement;
+                this.preparedSql = preparedSql;
+            }
+
+            @Override
+            public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+                StatementObserver o = observer;
+                String sql = preparedSql != null ? preparedSql
+                        : args != null && args.length > 0 && args[0] instanceof String s ? s : null;
+                if (o == null || !EXECUTES.contains(method.getName()) || sql == null) {
+                    if (method.getName().equals("getConnection")) {
+                        return statement.getConnection();
+                    }
+                    return forward(method, args);
+                }
+                Object token = o.before(physical, sql);
+                Throwable failure = null;
+                try {
+                    return forward(method, args);
+                } catch (Throwable t) {
+                    failure = t;
+                    throw t;
+                } finally {
+                    o.after(token, physical, failure);
+                }
+            }
+
+            private Object forward(Method method, Object[] args) throws Throwable {
+                try {
+                    return method.invoke(statement, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            }
+        }
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+        return target.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+        target.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+        target.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+        return target.getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        return target.getParentLogger();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        return iface.isInstance(this) ? iface.cast(this) : target.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || target.isWrapperFor(iface);
+    }
+}

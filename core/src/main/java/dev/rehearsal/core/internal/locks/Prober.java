@@ -1,0 +1,169 @@
+package dev.rehearsal.core.internal.locks;
+
+import dev.rehearsal.core.db.LockSupport;
+import dev.rehearsal.core.locks.ProbeResult;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Plays an application against the tables a migration touches, while it runs: per table a reader, a writer (its
+ * transaction rolled back) and a locking reader, each in a loop on its own connection, each probe timed. What they
+ * wait is the lock wait users would feel. Probe sessions set no lock timeout (they must feel the wait), a
+ * statement timeout as a safety net, and a short deadlock timeout so that a deadlock aborts the probe, never the
+ * migration. Connections come from {@link ProbeConnections} and go back to it.
+ */
+final class Prober {
+
+    /** One table to probe, and the column its writer sets to itself (null: no writer). */
+    record Target(String table, String writeColumn) {
+    }
+
+    private final LockSupport support;
+    private final ProbeConnections connections;
+    private final List<Target> targets;
+    private final long blockedNanos;
+    private final long pauseNanos;
+    private final List<Probe> probes = new ArrayList<>();
+    private volatile boolean running;
+
+    Prober(LockSupport support, ProbeConnections connections, List<Target> targets, Duration blockedAbove, Duration pause) {
+        this.support = support;
+        this.connections = connections;
+        this.targets = targets;
+        this.blockedNanos = blockedAbove.toNanos();
+        this.pauseNanos = pause.toNanos();
+    }
+
+    private final class Probe implements Runnable {
+        final Target target;
+        final ProbeResult.Kind kind;
+        final String sql;
+        final CountDownLatch warm = new CountDownLatch(1);
+        Connection connection;
+        Thread thread;
+        int count;
+        long longest;
+        long blocked;
+        int failures;
+        String firstError;
+
+        Probe(Target target, ProbeResult.Kind kind, String sql) {
+            this.target = target;
+            this.kind = kind;
+            this.sql = sql;
+        }
+
+        @Override
+        public void run() {
+            try (Statement st = connection.createStatement()) {
+                while (running) {
+                    long t = System.nanoTime();
+                    try {
+                        if (kind == ProbeResult.Kind.READ) {
+                            st.execute(sql);
+                        } else {
+                            connection.setAutoCommit(false);
+                            st.execute(sql);
+                            connection.rollback();
+                        }
+                    } catch (SQLException e) {
+                        failures++;
+                        if (firstError == null) {
+                            firstError = e.getMessage().lines().findFirst().orElse("");
+                        }
+                        rollbackQuietly();
+                    }
+                    long d = System.nanoTime() - t;
+                    count++;
+                    longest = Math.max(longest, d);
+                    if (d > blockedNanos) {
+                        blocked += d;
+                    }
+                    warm.countDown();
+                    if (pauseNanos > 0) {
+                        Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
+                    }
+                }
+            } catch (SQLException e) {
+                failures++;
+                firstError = e.getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                rollbackQuietly();
+                warm.countDown();
+            }
+        }
+
+        private void rollbackQuietly() {
+            try {
+                if (!connection.getAutoCommit()) {
+                    connection.rollback();
+                }
+            } catch (SQLException ignored) {
+                // the connection is checked when it goes back to the pool
+            }
+        }
+    }
+
+    /** Opens the probe sessions and starts the probes; returns once each has run once. */
+    void start() throws SQLException {
+        for (Target t : targets) {
+            probes.add(new Probe(t, ProbeResult.Kind.READ, support.readProbe(t.table())));
+            if (t.writeColumn() != null) {
+                probes.add(new Probe(t, ProbeResult.Kind.WRITE, support.writeProbe(t.table(), t.writeColumn())));
+            }
+            probes.add(new Probe(t, ProbeResult.Kind.LOCKING_READ, support.lockingReadProbe(t.table())));
+        }
+        running = true;
+        try {
+            for (Probe p : probes) {
+                p.connection = connections.take();
+                p.thread = new Thread(p, "rehearsal-probe-" + p.kind.label() + "-" + p.target.table());
+                p.thread.setDaemon(true);
+                p.thread.start();
+            }
+            for (Probe p : probes) {
+                p.warm.await(5, TimeUnit.SECONDS);
+            }
+            for (Probe p : probes) {
+                p.count = 0;
+                p.longest = 0;
+                p.blocked = 0;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (SQLException | RuntimeException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    /** Stops the probes, waits for them (a blocked probe returns when the migration releases its locks), returns what they felt. */
+    List<ProbeResult> stop() {
+        running = false;
+        List<ProbeResult> results = new ArrayList<>();
+        for (Probe p : probes) {
+            if (p.thread != null) {
+                try {
+                    p.thread.join(TimeUnit.MINUTES.toMillis(2));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (p.connection != null) {
+                connections.give(p.connection, p.thread == null || !p.thread.isAlive());
+            }
+            results.add(new ProbeResult(p.target.table(), p.kind, p.count, Duration.ofNanos(p.longest),
+                    Duration.ofNanos(p.blocked), p.failures, p.firstError));
+        }
+        return results;
+    }
+}

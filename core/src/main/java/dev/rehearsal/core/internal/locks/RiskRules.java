@@ -1,0 +1,271 @@
+package dev.rehearsal.core.internal.locks;
+
+import dev.rehearsal.core.locks.HeldLock;
+import dev.rehearsal.core.locks.LockMode;
+import dev.rehearsal.core.locks.LockRisk;
+import dev.rehearsal.core.locks.StatementTrace;
+import dev.rehearsal.core.schema.ObjectKind;
+import dev.rehearsal.core.schema.SchemaChange;
+import dev.rehearsal.core.schema.SchemaObject;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The risk rules, judged on what really happened: the statement as it ran, the locks it took, whether it rewrote
+ * a table, the table's rows before, and the schema before and after. A table the migration created, or one that
+ * was empty at the rehearsed size, is no risk for the rules about scans and builds.
+ */
+public final class RiskRules {
+
+    private static final String NAME = "((?:\"[^\"]+\"|[\\w$]+)(?:\\.(?:\"[^\"]+\"|[\\w$]+))?)";
+    private static final Pattern ALTER_TABLE = Pattern.compile(
+            "^\\s*ALTER\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?" + NAME, Pattern.CASE_INSENSITIVE);
+    private static final Pattern CREATE_INDEX = Pattern.compile(
+            "^\\s*CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+(CONCURRENTLY\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:" + NAME + "\\s+)?ON\\s+(?:ONLY\\s+)?"
+                    + NAME, Pattern.CASE_INSENSITIVE);
+    private static final Pattern DROP_TABLE = Pattern.compile(
+            "^\\s*DROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?([^;]+?)(?:\\s+(?:CASCADE|RESTRICT))?\\s*$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ADD_CHECK_OR_FK = Pattern.compile(
+            "\\bADD\\s+(?:CONSTRAINT\\s+\\S+\\s+)?(CHECK|FOREIGN\\s+KEY)\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ADD_UNIQUE = Pattern.compile(
+            "\\bADD\\s+(?:CONSTRAINT\\s+\\S+\\s+)?(UNIQUE|PRIMARY\\s+KEY)\\b(?![^,]*\\bUSING\\s+INDEX\\b)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SET_NOT_NULL = Pattern.compile(
+            "\\bALTER\\s+(?:COLUMN\\s+)?(\"[^\"]+\"|[\\w$]+)\\s+SET\\s+NOT\\s+NULL\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern RENAME = Pattern.compile(
+            "\\bRENAME\\s+(?:COLUMN\\s+)?(?:(\"[^\"]+\"|[\\w$]+)\\s+)?TO\\s+(\"[^\"]+\"|[\\w$]+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DROP_COLUMN = Pattern.compile(
+            "\\bDROP\\s+(?:COLUMN\\s+)?(?:IF\\s+EXISTS\\s+)?(\"[^\"]+\"|[\\w$]+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TYPE_CHANGE = Pattern.compile("\\b(?:SET\\s+DATA\\s+)?TYPE\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ADD_COLUMN = Pattern.compile("\\bADD\\s+(?:COLUMN\\s+)?(?!CONSTRAINT\\b|CHECK\\b|"
+            + "FOREIGN\\b|UNIQUE\\b|PRIMARY\\b)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ALLOW = Pattern.compile("--\\s*rehearsal:allow\\s+([\\w-]+)\\s*(.*)$", Pattern.MULTILINE);
+
+    private RiskRules() {
+    }
+
+    /** What the rules look at. */
+    public record Facts(List<StatementTrace> statements, List<HeldLock> locks, Map<Integer, Integer> transactions,
+                        SchemaSnapshot before, SchemaSnapshot after, Map<String, Long> rowsBefore) {
+    }
+
+    /** {@code -- rehearsal:allow <rule> <reason>} comments in a script, rule to reason. */
+    public static Map<String, String> allowedIn(String script) {
+        Map<String, String> allowed = new LinkedHashMap<>();
+        Matcher m = ALLOW.matcher(script);
+        while (m.find()) {
+            String reason = m.group(2).trim();
+            allowed.put(m.group(1), reason.isEmpty() ? "allowed in the script, no reason given" : reason);
+        }
+        return allowed;
+    }
+
+    /** The risks, each marked suppressed when {@code allowed} names its rule. */
+    public static List<LockRisk> evaluate(Facts facts, Map<String, String> allowed) {
+        List<LockRisk> risks = new ArrayList<>();
+        for (StatementTrace s : facts.statements()) {
+            if (s.failed()) {
+                continue;
+            }
+            String sql = stripComments(s.sql());
+            Optional<String> altered = match(ALTER_TABLE, sql).map(RiskRules::name);
+            Matcher index = CREATE_INDEX.matcher(sql);
+            if (index.find() && index.group(1) == null) {
+                String table = name(index.group(3));
+                if (hasRows(facts, table)) {
+                    risks.add(risk(allowed, "non-concurrent-index", s, table,
+                            "CREATE INDEX holds SHARE on " + table + " (" + facts.rowsBefore().get(table)
+                                    + " rows rehearsed) while it builds: every write to " + table + " waits",
+                            "CREATE INDEX CONCURRENTLY, outside a transaction (and drop the index if it ends INVALID)"));
+                }
+            }
+            if (altered.isPresent()) {
+                String table = altered.get();
+                Matcher m = ADD_CHECK_OR_FK.matcher(sql);
+                if (m.find() && !sql.toUpperCase(Locale.ROOT).contains("NOT VALID") && hasRows(facts, table)) {
+                    boolean fk = m.group(1).toUpperCase(Locale.ROOT).startsWith("FOREIGN");
+                    risks.add(risk(allowed, "constraint-not-valid", s, table, (fk ? "the foreign key" : "the CHECK")
+                                    + " is validated against every row of " + table + " while the ALTER holds "
+                                    + (fk ? "SHARE ROW EXCLUSIVE (writes wait, on the referenced table too)"
+                                    : "ACCESS EXCLUSIVE (reads and writes wait)"),
+                            "ADD CONSTRAINT ... NOT VALID, then ALTER TABLE ... VALIDATE CONSTRAINT in a separate transaction"));
+                }
+                Matcher nn = SET_NOT_NULL.matcher(sql);
+                if (nn.find() && hasRows(facts, table) && !hasNotNullCheck(facts.before(), table, name(nn.group(1)))) {
+                    String column = name(nn.group(1));
+                    risks.add(risk(allowed, "set-not-null", s, table, "SET NOT NULL scans every row of " + table
+                                    + " to check " + column + " while holding ACCESS EXCLUSIVE",
+                            "ADD CONSTRAINT " + column + "_not_null CHECK (" + column + " IS NOT NULL) NOT VALID; VALIDATE"
+                                    + " CONSTRAINT it; then SET NOT NULL, which uses the validated CHECK and skips the scan"));
+                }
+                Matcher uq = ADD_UNIQUE.matcher(sql);
+                if (uq.find() && hasRows(facts, table)) {
+                    risks.add(risk(allowed, "unique-under-exclusive", s, table, "ADD " + uq.group(1).toUpperCase(Locale.ROOT)
+                                    + " builds its index on " + table + " while holding ACCESS EXCLUSIVE: reads and writes wait",
+                            "CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... USING INDEX"));
+                }
+                Matcher rn = RENAME.matcher(sql);
+                if (rn.find() && facts.before().table(table).isPresent()) {
+                    boolean column = rn.group(1) != null;
+                    risks.add(risk(allowed, "rename", s, table, "renaming " + (column ? "column " + name(rn.group(1))
+                                    + " of " + table : "table " + table) + ": the application version still running reads"
+                                    + " the old name and fails until it is redeployed",
+                            column ? "expand and contract: add the new column, keep both in sync, move the application,"
+                                    + " drop the old one in a later release"
+                                    : "rename, then create a view with the old name until the application has moved"));
+                }
+                Matcher dc = DROP_COLUMN.matcher(sql);
+                if (!sql.matches("(?is).*\\bDROP\\s+(CONSTRAINT|DEFAULT|NOT\\s+NULL|IDENTITY|EXPRESSION)\\b.*") && dc.find()
+                        && facts.before().column(table, name(dc.group(1))).isPresent()) {
+                    risks.add(risk(allowed, "drop-column", s, table, "dropping " + table + "." + name(dc.group(1))
+                                    + ": the application version still running may read or write it and fail",
+                            "stop using the column in the application first; drop it in a later release"));
+                }
+                if (!s.rewritten().isEmpty() && s.rewritten().contains(table) && hasRows(facts, table)) {
+                    boolean type = TYPE_CHANGE.matcher(sql).find();
+                    boolean add = ADD_COLUMN.matcher(sql).find();
+                    risks.add(risk(allowed, type ? "column-type-rewrite" : add ? "volatile-default-rewrite" : "table-rewrite",
+                            s, table, (type ? "the type change rewrote " : add ? "the new column's volatile default rewrote "
+                                    : "the statement rewrote ") + table + " (" + facts.rowsBefore().get(table)
+                                    + " rows) under ACCESS EXCLUSIVE: reads and writes wait for the whole rewrite",
+                            type ? "add a new column of the new type, backfill in batches, switch, drop the old one"
+                                    : add ? "add the column without a default (or with a constant one), then backfill in batches"
+                                    : "avoid the rewrite, or run it in a maintenance window"));
+                }
+            }
+            Matcher drop = DROP_TABLE.matcher(sql);
+            if (drop.find()) {
+                for (String t : drop.group(1).split(",")) {
+                    String table = name(t.trim());
+                    if (facts.before().table(table).isPresent()) {
+                        risks.add(risk(allowed, "drop-table", s, table, "dropping " + table
+                                        + ": the application version still running may read or write it and fail",
+                                "stop using the table in the application first; drop it in a later release"));
+                    }
+                }
+            }
+            strongestOnExisting(facts, s).ifPresent(lock -> {
+                if (s.noLockTimeout()) {
+                    risks.add(risk(allowed, "no-lock-timeout", s, lock.relation(), lock.mode() + " on " + lock.relation()
+                                    + " was requested with no lock_timeout: behind one long transaction it would wait,"
+                                    + " and every query on " + lock.relation() + " would queue behind it",
+                            "SET lock_timeout = '2s' before it (and retry the migration when it gives up)"));
+                }
+                if (lock.mode() == LockMode.ACCESS_EXCLUSIVE) {
+                    List<StatementTrace> later = laterInTransaction(facts, s);
+                    if (!later.isEmpty()) {
+                        long ms = later.stream().mapToLong(x -> x.duration().toMillis()).sum();
+                        risks.add(risk(allowed, "exclusive-held-across-statements", s, lock.relation(), "ACCESS EXCLUSIVE on "
+                                        + lock.relation() + " stays held while " + later.size() + " later statement"
+                                        + (later.size() == 1 ? "" : "s") + " of the same transaction run (" + ms
+                                        + " ms, starting with " + later.get(0).summary() + ")",
+                                "commit right after the statement that needs ACCESS EXCLUSIVE; run the rest in its own transaction"));
+                    }
+                }
+            });
+        }
+        risks.addAll(foreignKeysWithoutIndex(facts, allowed));
+        return risks;
+    }
+
+    private static List<LockRisk> foreignKeysWithoutIndex(Facts facts, Map<String, String> allowed) {
+        List<LockRisk> risks = new ArrayList<>();
+        for (SchemaChange change : facts.before().diff(facts.after()).changes()) {
+            SchemaObject c = change.object();
+            if (change.type() != SchemaChange.Type.ADDED || c.kind() != ObjectKind.CONSTRAINT
+                    || !"foreign key".equals(c.attribute("type").orElse("")) || !hasRows(facts, c.table())) {
+                continue;
+            }
+            List<String> columns = Arrays.asList(c.attribute("columns").orElse("").split(", "));
+            boolean indexed = facts.after().on(c.table(), ObjectKind.INDEX).stream()
+                    .map(i -> indexColumns(i.attribute("definition").orElse("")))
+                    .anyMatch(cols -> cols.size() >= columns.size() && cols.subList(0, columns.size()).equals(columns));
+            if (!indexed) {
+                String where = facts.statements().stream().filter(s -> s.sql().contains(c.simpleName())).findFirst()
+                        .map(StatementTrace::where).orElse("constraint " + c.simpleName());
+                risks.add(new LockRisk("fk-without-index", where, c.table(), "no index on " + c.table() + " ("
+                        + String.join(", ", columns) + ") for foreign key " + c.simpleName() + ": every delete or key"
+                        + " update on " + c.attribute("referenced table").orElse("the parent") + " scans " + c.table(),
+                        "CREATE INDEX CONCURRENTLY ON " + c.table() + " (" + String.join(", ", columns) + ")",
+                        allowed.get("fk-without-index")));
+            }
+        }
+        return risks;
+    }
+
+    static List<String> indexColumns(String definition) {
+        Matcher m = Pattern.compile("USING \\w+ \\((.*)\\)").matcher(definition);
+        if (!m.find()) {
+            return List.of();
+        }
+        List<String> cols = new ArrayList<>();
+        for (String part : m.group(1).split(",\\s*")) {
+            cols.add(name(part.trim().split("\\s+")[0]));
+        }
+        return cols;
+    }
+
+    private static Optional<HeldLock> strongestOnExisting(Facts facts, StatementTrace s) {
+        return facts.locks().stream().filter(l -> l.statement() == s.index() && l.existing()
+                        && l.kind() == HeldLock.RelationKind.TABLE && l.mode().blocksWrites())
+                .max(java.util.Comparator.comparing(HeldLock::mode));
+    }
+
+    private static List<StatementTrace> laterInTransaction(Facts facts, StatementTrace s) {
+        Integer tx = facts.transactions().get(s.index());
+        if (tx == null || !s.inTransaction()) {
+            return List.of();
+        }
+        return facts.statements().stream().filter(x -> x.index() > s.index() && tx.equals(facts.transactions().get(x.index())))
+                .toList();
+    }
+
+    private static boolean hasRows(Facts facts, String table) {
+        return facts.before().table(table).isPresent() && facts.rowsBefore().getOrDefault(table, 0L) > 0;
+    }
+
+    private static boolean hasNotNullCheck(SchemaSnapshot before, String table, String column) {
+        return before.on(table, ObjectKind.CONSTRAINT).stream()
+                .filter(c -> "check".equals(c.attribute("type").orElse("")) && "true".equals(c.attribute("validated").orElse("")))
+                .map(c -> c.attribute("definition").orElse("").replaceAll("[()\\s]", "").toLowerCase(Locale.ROOT))
+                .anyMatch(d -> d.equals("check" + column.toLowerCase(Locale.ROOT) + "isnotnull"));
+    }
+
+    private static LockRisk risk(Map<String, String> allowed, String rule, StatementTrace s, String table, String reason,
+                                 String alternative) {
+        return new LockRisk(rule, s.where(), table, reason, alternative, allowed.get(rule));
+    }
+
+    private static Optional<String> match(Pattern p, String sql) {
+        Matcher m = p.matcher(sql);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    /** {@code "Orders"} as written, {@code orders} folded, {@code public.orders} without the default schema. */
+    static String name(String raw) {
+        String n = raw.trim();
+        if (n.toLowerCase(Locale.ROOT).startsWith("public.")) {
+            n = n.substring("public.".length());
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String part : n.split("\\.")) {
+            if (sb.length() > 0) {
+                sb.append('.');
+            }
+            sb.append(part.startsWith("\"") ? part.substring(1, part.length() - 1) : part.toLowerCase(Locale.ROOT));
+        }
+        return sb.toString();
+    }
+
+    private static String stripComments(String sql) {
+        return sql.replaceAll("(?m)--.*$", "").replaceAll("(?s)/\\*.*?\\*/", "").trim();
+    }
+}

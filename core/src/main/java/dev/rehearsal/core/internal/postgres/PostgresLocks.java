@@ -1,0 +1,169 @@
+package dev.rehearsal.core.internal.postgres;
+
+import dev.rehearsal.core.db.LockSupport;
+import dev.rehearsal.core.locks.HeldLock;
+import dev.rehearsal.core.locks.LockMode;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Locks from {@code pg_locks}, rewrites from {@code pg_class.relfilenode}, probes as plain SQL. */
+final class PostgresLocks implements LockSupport {
+
+    private static final String USER_RELATION = "n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')"
+            + " and n.nspname not like 'pg\\_temp\\_%' and n.nspname not like 'pg\\_toast\\_temp\\_%'";
+    private static final String LOCKS = "select l.pid, n.nspname, c.relname, c.relkind::text, l.mode, l.granted"
+            + " from pg_locks l join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace"
+            + " where l.locktype = 'relation' and " + USER_RELATION;
+    private static final String STORAGE = "select n.nspname, c.relname, c.relfilenode from pg_class c"
+            + " join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'm', 't') and " + USER_RELATION;
+
+    private final PostgresDialect dialect;
+
+    PostgresLocks(PostgresDialect dialect) {
+        this.dialect = dialect;
+    }
+
+    @Override
+    public int backendId(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    @Override
+    public List<ObservedLock> locksOf(Connection observer, Collection<Integer> backends) throws SQLException {
+        if (backends.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement ps = observer.prepareStatement(LOCKS + " and l.pid = any(?)")) {
+            Array pids = observer.createArrayOf("int4", backends.toArray());
+            ps.setArray(1, pids);
+            try (ResultSet rs = ps.executeQuery()) {
+                return locks(rs);
+            }
+        }
+    }
+
+    private static List<ObservedLock> locks(ResultSet rs) throws SQLException {
+        List<ObservedLock> locks = new ArrayList<>();
+        while (rs.next()) {
+            String mode = rs.getString(5);
+            if (!mode.endsWith("Lock") || mode.equals("SIReadLock")) {
+                continue;
+            }
+            locks.add(new ObservedLock(rs.getInt(1), name(rs.getString(2), rs.getString(3)), kind(rs.getString(4)),
+                    LockMode.fromPgName(mode), rs.getBoolean(6)));
+        }
+        return locks;
+    }
+
+    @Override
+    public SessionState sessionState(Connection connection) throws SQLException {
+        List<ObservedLock> locks;
+        Map<String, Long> storage;
+        String timeout;
+        try (Statement st = connection.createStatement()) {
+            try (ResultSet rs = st.executeQuery(LOCKS + " and l.pid = pg_backend_pid()")) {
+                locks = locks(rs);
+            }
+            storage = storage(st);
+            try (ResultSet rs = st.executeQuery("select current_setting('lock_timeout')")) {
+                rs.next();
+                timeout = rs.getString(1);
+            }
+        }
+        return new SessionState(locks, storage, timeout);
+    }
+
+    @Override
+    public Map<String, Long> storage(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            return storage(st);
+        }
+    }
+
+    private static Map<String, Long> storage(Statement st) throws SQLException {
+        Map<String, Long> storage = new HashMap<>();
+        try (ResultSet rs = st.executeQuery(STORAGE)) {
+            while (rs.next()) {
+                storage.put(name(rs.getString(1), rs.getString(2)), rs.getLong(3));
+            }
+        }
+        return storage;
+    }
+
+    @Override
+    public void cancel(Connection observer, int backend) throws SQLException {
+        try (PreparedStatement ps = observer.prepareStatement("select pg_cancel_backend(?)")) {
+            ps.setInt(1, backend);
+            ps.execute();
+        }
+    }
+
+    @Override
+    public String blockers(Connection observer, int backend) throws SQLException {
+        try (PreparedStatement ps = observer.prepareStatement("select b.pid, b.application_name, b.state,"
+                + " left(b.query, 80) from pg_stat_activity b where b.pid = any(pg_blocking_pids(?))")) {
+            ps.setInt(1, backend);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<String> who = new ArrayList<>();
+                while (rs.next()) {
+                    who.add("pid " + rs.getInt(1) + (rs.getString(2).isEmpty() ? "" : " (" + rs.getString(2) + ")")
+                            + " " + rs.getString(3) + ": " + rs.getString(4));
+                }
+                return String.join("; ", who);
+            }
+        }
+    }
+
+    @Override
+    public List<String> probeSession(long statementTimeoutMillis) {
+        // Probes lose deadlocks: their short deadlock_timeout makes them, not the migration, detect and abort.
+        return List.of("set application_name = 'rehearsal-probe'", "set lock_timeout = 0",
+                "set statement_timeout = " + statementTimeoutMillis,
+                "do $$ begin set deadlock_timeout = '20ms'; exception when insufficient_privilege then null; end $$");
+    }
+
+    @Override
+    public String readProbe(String table) {
+        return "select * from " + dialect.quote(table) + " limit 1";
+    }
+
+    @Override
+    public String writeProbe(String table, String column) {
+        String t = dialect.quote(table);
+        String c = dialect.quote(column);
+        return "update " + t + " set " + c + " = " + c + " where ctid = (select ctid from " + t + " limit 1)";
+    }
+
+    @Override
+    public String lockingReadProbe(String table) {
+        return "select 1 from " + dialect.quote(table) + " limit 1 for update";
+    }
+
+    private static String name(String schema, String relation) {
+        return "public".equals(schema) ? relation : schema + "." + relation;
+    }
+
+    private static HeldLock.RelationKind kind(String relkind) {
+        return switch (relkind) {
+            case "r", "p", "t", "f" -> HeldLock.RelationKind.TABLE;
+            case "i", "I" -> HeldLock.RelationKind.INDEX;
+            case "S" -> HeldLock.RelationKind.SEQUENCE;
+            case "v" -> HeldLock.RelationKind.VIEW;
+            case "m" -> HeldLock.RelationKind.MATERIALIZED_VIEW;
+            default -> HeldLock.RelationKind.OTHER;
+        };
+    }
+}

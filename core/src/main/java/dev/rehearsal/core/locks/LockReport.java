@@ -1,0 +1,100 @@
+package dev.rehearsal.core.locks;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * What a migration did to locks, measured on a real server while it ran: the statements with the locks each took
+ * and how long they were held, what the probe traffic felt per table, the risks found, and, under a blocking
+ * transaction, which statement queued behind it.
+ *
+ * @param statements the statements, in order (up to the failing one when the migration failed)
+ * @param locks      the locks held or waited for
+ * @param probes     what the probe traffic felt, per table and kind
+ * @param risks      risks found, suppressed ones included
+ * @param queue      the lock queue under a blocking transaction, when one was held
+ */
+public record LockReport(List<StatementTrace> statements, List<HeldLock> locks, List<ProbeResult> probes,
+                         List<LockRisk> risks, Optional<LockQueue> queue) {
+
+    /** No observation (tracing off, or nothing ran). */
+    public static final LockReport NONE = new LockReport(List.of(), List.of(), List.of(), List.of(), Optional.empty());
+
+    public LockReport {
+        statements = List.copyOf(statements);
+        locks = List.copyOf(locks);
+        probes = List.copyOf(probes);
+        risks = List.copyOf(risks);
+    }
+
+    /**
+     * The statement that waited for a lock behind a blocking transaction, and what that did to the probes.
+     *
+     * @param statement the statement that queued
+     * @param lock      the lock it waited for
+     * @param waited    how long it waited (until it got the lock, or gave up)
+     * @param gaveUp    whether it gave up ({@code lock_timeout}) instead of waiting the blocker out
+     * @param blockedOthers how long the probes queued behind it waited at most
+     */
+    public record LockQueue(StatementTrace statement, HeldLock lock, Duration waited, boolean gaveUp, Duration blockedOthers) {
+        @Override
+        public String toString() {
+            return statement.where() + (gaveUp ? " gave up after " : " queued for ") + waited.toMillis() + " ms waiting for "
+                    + lock.mode() + " on " + lock.relation() + "; traffic queued behind it for up to "
+                    + blockedOthers.toMillis() + " ms";
+        }
+    }
+
+    /** The longest a probe of that kind waited, over all tables. */
+    public Duration longestWait(ProbeResult.Kind kind) {
+        return probes.stream().filter(p -> p.kind() == kind).map(ProbeResult::longestWait)
+                .max(Comparator.naturalOrder()).orElse(Duration.ZERO);
+    }
+
+    /** The probe result with the longest wait of that kind, if any probe ran. */
+    public Optional<ProbeResult> worst(ProbeResult.Kind kind) {
+        return probes.stream().filter(p -> p.kind() == kind).max(Comparator.comparing(ProbeResult::longestWait));
+    }
+
+    /** Risks not suppressed. */
+    public List<LockRisk> openRisks() {
+        return risks.stream().filter(r -> !r.isSuppressed()).toList();
+    }
+
+    /** The statement at an index. */
+    public StatementTrace statement(int index) {
+        return statements.get(index);
+    }
+
+    /** Locks on relations that existed before, longest held first. */
+    public List<HeldLock> locksOnExisting(LockMode mode) {
+        return locks.stream().filter(l -> l.existing() && l.mode() == mode)
+                .sorted(Comparator.comparing(HeldLock::held).reversed()).toList();
+    }
+
+    /** A readable account: statements with their locks, probes, risks. */
+    public String toText() {
+        StringBuilder sb = new StringBuilder();
+        for (StatementTrace s : statements) {
+            sb.append("  ").append(s.where()).append("  (").append(s.duration().toMillis()).append(" ms")
+                    .append(s.rewritten().isEmpty() ? "" : ", rewrote " + String.join(", ", s.rewritten()))
+                    .append(s.failed() ? ", FAILED" : "").append(")\n");
+            for (HeldLock l : locks) {
+                if (l.statement() == s.index()) {
+                    sb.append("      ").append(l).append(" - blocks ").append(l.mode().blocks()).append('\n');
+                }
+            }
+        }
+        for (ProbeResult p : probes) {
+            sb.append("  probe ").append(p).append('\n');
+        }
+        queue.ifPresent(q -> sb.append("  lock queue: ").append(q).append('\n'));
+        if (!risks.isEmpty()) {
+            sb.append(risks.stream().map(r -> "  risk " + r).collect(Collectors.joining("\n"))).append('\n');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.rehearsal.core.locks;
+
+import dev.rehearsal.core.MigrationVersion;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How Rehearsal watches locks. Immutable; {@link #DEFAULTS} traces every migration, probes the tables it touches
+ * and stops one that runs past a minute.
+ *
+ * @param trace            whether statements and locks are traced (and risks found)
+ * @param probes           whether probe traffic runs during round trips and {@code migrateTo}
+ * @param migrationTimeout a migration still running after this is cancelled and reported (never a hung build)
+ * @param pollInterval     how often the lock poller looks (the timing resolution of waits it sees)
+ * @param budget           the budget every round-trip phase must keep
+ * @param allowedRisks     per version, rule id to the reason it is allowed
+ */
+public record LockSettings(boolean trace, boolean probes, Duration migrationTimeout, Duration pollInterval,
+                           LockBudget budget, Map<MigrationVersion, Map<String, String>> allowedRisks) {
+
+    /** Trace and probe, stop migrations after 60 s, poll every 5 ms, no budget, no risk allowed. */
+    public static final LockSettings DEFAULTS = new LockSettings(true, true, Duration.ofSeconds(60),
+            Duration.ofMillis(5), LockBudget.NONE, Map.of());
+
+    public LockSettings {
+        Objects.requireNonNull(migrationTimeout, "migrationTimeout");
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        Objects.requireNonNull(budget, "budget");
+        Map<MigrationVersion, Map<String, String>> copy = new HashMap<>();
+        allowedRisks.forEach((v, m) -> copy.put(v, Map.copyOf(m)));
+        allowedRisks = Map.copyOf(copy);
+    }
+
+    /** A copy with tracing and probes on or off. */
+    public LockSettings withObservation(boolean traceOn, boolean probesOn) {
+        return new LockSettings(traceOn, probesOn, migrationTimeout, pollInterval, budget, allowedRisks);
+    }
+
+    /** A copy with another migration timeout. */
+    public LockSettings withMigrationTimeout(Duration timeout) {
+        return new LockSettings(trace, probes, timeout, pollInterval, budget, allowedRisks);
+    }
+
+    /** A copy with a budget for every round-trip phase. */
+    public LockSettings withBudget(LockBudget value) {
+        return new LockSettings(trace, probes, migrationTimeout, pollInterval, value, allowedRisks);
+    }
+
+    /** A copy that allows a risk rule for one migration, with the reason. */
+    public LockSettings allowRisk(String version, String rule, String reason) {
+        Map<MigrationVersion, Map<String, String>> copy = new HashMap<>(allowedRisks);
+        Map<String, String> rules = new HashMap<>(copy.getOrDefault(MigrationVersion.parse(version), Map.of()));
+        rules.put(rule, reason);
+        copy.put(MigrationVersion.parse(version), rules);
+        return new LockSettings(trace, probes, migrationTimeout, pollInterval, budget, copy);
+    }
+}

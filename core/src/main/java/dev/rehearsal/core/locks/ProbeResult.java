@@ -1,0 +1,47 @@
+package dev.rehearsal.core.locks;
+
+import java.time.Duration;
+
+/**
+ * What one kind of application traffic felt on one table while a migration ran: every probe was timed; waits
+ * longer than the probe's own resolution count as blocked.
+ *
+ * @param table        the table probed
+ * @param kind         reader, writer or locking reader
+ * @param probes       how many probes ran
+ * @param longestWait  the longest single probe
+ * @param totalBlocked the sum of the probes that waited
+ * @param failures     probes that failed (a deadlock the probe lost, a timeout), with the first error
+ * @param firstError   the first probe error, or null
+ */
+public record ProbeResult(String table, Kind kind, int probes, Duration longestWait, Duration totalBlocked, int failures,
+                          String firstError) {
+
+    /** The traffic an application sends. */
+    public enum Kind {
+        /** {@code SELECT * FROM t LIMIT 1}: needs ACCESS SHARE. */
+        READ("reads"),
+        /** {@code UPDATE t ... WHERE ctid = (one row)} in a transaction rolled back: needs ROW EXCLUSIVE and a row lock. */
+        WRITE("writes"),
+        /** {@code SELECT ... FOR UPDATE} in a transaction rolled back: needs ROW SHARE and a row lock. */
+        LOCKING_READ("locking reads");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        /** {@code reads}, {@code writes}, {@code locking reads}. */
+        public String label() {
+            return label;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return kind.label() + " on " + table + ": longest wait " + longestWait.toMillis() + " ms, blocked "
+                + totalBlocked.toMillis() + " ms in all over " + probes + " probes"
+                + (failures == 0 ? "" : ", " + failures + " failed (" + firstError + ")");
+    }
+}

@@ -1,0 +1,43 @@
+package dev.rehearsal.core.locks;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * One statement of a traced migration: what ran, where it is in its script, how long it took, and what it did to
+ * locks and tables.
+ *
+ * @param index          position in the trace, from 0
+ * @param script         the script it came from, when known
+ * @param line           its line in the script, 0 when unknown
+ * @param sql            the statement as executed
+ * @param startedAt      when it started, from the start of the migration
+ * @param duration       how long it ran (lock waits included)
+ * @param inTransaction  whether it ran inside a transaction (else it committed by itself, or forbids one)
+ * @param rewritten      tables whose storage it rewrote (their relfilenode changed)
+ * @param lockTimeout    the session's {@code lock_timeout} when it ran ({@code 0} when none)
+ * @param failed         whether it failed (the trace ends with it)
+ */
+public record StatementTrace(int index, String script, int line, String sql, Duration startedAt, Duration duration,
+                             boolean inTransaction, Set<String> rewritten, String lockTimeout, boolean failed) {
+
+    public StatementTrace {
+        rewritten = Set.copyOf(rewritten);
+    }
+
+    /** The first line of the statement, shortened, for messages. */
+    public String summary() {
+        String first = sql.strip().lines().findFirst().orElse("");
+        return first.length() > 90 ? first.substring(0, 87) + "..." : first;
+    }
+
+    /** {@code V5__x.sql line 3: create index ...}. */
+    public String where() {
+        return (script == null ? "statement " + (index + 1) : script + (line > 0 ? " line " + line : "")) + ": " + summary();
+    }
+
+    /** Whether no lock timeout was set when it ran. */
+    public boolean noLockTimeout() {
+        return lockTimeout == null || lockTimeout.equals("0") || lockTimeout.equals("0ms");
+    }
+}

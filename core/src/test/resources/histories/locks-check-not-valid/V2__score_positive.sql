@@ -1,0 +1,1 @@
+ALTER TABLE accounts ADD CONSTRAINT accounts_score_positive CHECK (score >= 0) NOT VALID;
