@@ -134,7 +134,10 @@ final class LockTracer implements StatementObserver {
                         if (at == null) {
                             continue;
                         }
-                        String key = lock.backend() + "|" + lock.relation() + "|" + lock.mode() + "|" + at.index;
+                        // first seen wins: a lock still held while later statements of its transaction run
+                        // belongs to the statement that took it
+                        String key = lock.backend() + "|" + lock.relation() + "|" + lock.mode() + "|"
+                                + (at.inTransaction ? "t" + at.transaction : "s" + at.index);
                         Polled p = polled.computeIfAbsent(key, k -> {
                             Polled n = new Polled();
                             n.lock = lock;

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY accounts_score_idx ON accounts (score);

@@ -1,0 +1,1 @@
+CREATE INDEX accounts_status_idx ON accounts (status);
