@@ -1,6 +1,9 @@
 package dev.rehearsal.core;
 
 import dev.rehearsal.core.internal.data.Json;
+import dev.rehearsal.core.locks.LockReport;
+import dev.rehearsal.core.locks.LockRisk;
+import dev.rehearsal.core.locks.ProbeResult;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +16,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * What a rehearsal did, migration by migration: rows present, times of up, down and up again, each result and
- * the data problems found. Printed as a
+ * What a rehearsal did, migration by migration: rows present, times of up, down and up again, each result, the
+ * data problems found, and for each up the waits probe traffic felt and the risks found (the JSON has every
+ * phase's statements, locks, probes and risks). Printed as a
  * short table ({@link #toText()}) and written as text and JSON files ({@link #writeTo(Path, String)}).
  *
  * @param source   the migrations ({@code Flyway migrations at classpath:db/migration})
@@ -56,12 +60,32 @@ public record RoundTripReport(String source, String database, List<StepResult> s
             if (step.note() != null && !step.note().isEmpty()) {
                 sb.append("      note: ").append(step.note()).append('\n');
             }
+            step.phase(PhaseResult.Phase.UP).ifPresent(p -> {
+                String waits = waits(p.locks());
+                if (!waits.isEmpty()) {
+                    sb.append("      locks: ").append(waits).append('\n');
+                }
+                for (LockRisk risk : p.locks().risks()) {
+                    sb.append("      risk [").append(risk.rule()).append("] ").append(risk.statement())
+                            .append(risk.isSuppressed() ? " (allowed: " + risk.suppressed() + ")" : "").append('\n');
+                }
+            });
         }
         long ok = steps.stream().filter(s -> s.status() == PhaseResult.Status.PASSED).count();
         long failed = steps.stream().filter(s -> s.status() == PhaseResult.Status.FAILED).count();
         sb.append(String.format(Locale.ROOT, "  %d steps: %d passed, %d failed, %d skipped or not run; SQL %d ms, checks %d ms%n",
                 steps.size(), ok, failed, steps.size() - ok - failed, sqlTime().toMillis(), checkTime().toMillis()));
         return sb.toString();
+    }
+
+    /** {@code reads waited up to 340 ms on orders, writes 350 ms}, or empty when nothing waited past the resolution. */
+    private static String waits(LockReport locks) {
+        List<String> parts = new java.util.ArrayList<>();
+        for (ProbeResult.Kind kind : ProbeResult.Kind.values()) {
+            locks.worst(kind).filter(p -> !p.totalBlocked().isZero())
+                    .ifPresent(p -> parts.add(kind.label() + " waited up to " + p.longestWait().toMillis() + " ms on " + p.table()));
+        }
+        return String.join(", ", parts);
     }
 
     private static String time(StepResult step, PhaseResult.Phase phase) {
@@ -105,9 +129,34 @@ public record RoundTripReport(String source, String database, List<StepResult> s
                 + ", \"dataProblems\": [" + p.problems().stream().map(d -> "{\"kind\": " + json(d.kind().name())
                 + ", \"table\": " + (d.table() == null ? "null" : json(d.table()))
                 + ", \"column\": " + (d.column() == null ? "null" : json(d.column()))
-                + ", \"message\": " + json(d.message()) + "}").collect(Collectors.joining(", ")) + "]}")
+                + ", \"message\": " + json(d.message()) + "}").collect(Collectors.joining(", ")) + "]"
+                + ", \"locks\": " + locksJson(p.locks()) + "}")
                 .collect(Collectors.joining(", ")) + "]}").collect(Collectors.joining(",\n"))
                 + "\n  ]\n}\n";
+    }
+
+    private static String locksJson(LockReport r) {
+        return "{\"statements\": [" + r.statements().stream().map(st -> "{\"script\": "
+                + (st.script() == null ? "null" : json(st.script())) + ", \"line\": " + st.line()
+                + ", \"sql\": " + json(st.summary()) + ", \"millis\": " + st.duration().toMillis()
+                + ", \"inTransaction\": " + st.inTransaction() + ", \"rewritten\": [" + st.rewritten().stream()
+                .map(RoundTripReport::json).collect(Collectors.joining(", ")) + "], \"lockTimeout\": "
+                + (st.lockTimeout() == null ? "null" : json(st.lockTimeout())) + ", \"failed\": " + st.failed() + "}")
+                .collect(Collectors.joining(", "))
+                + "], \"locks\": [" + r.locks().stream().map(l -> "{\"relation\": " + json(l.relation())
+                + ", \"kind\": " + json(l.kind().name()) + ", \"mode\": " + json(l.mode().name())
+                + ", \"statement\": " + l.statement() + ", \"heldMillis\": " + l.held().toMillis()
+                + ", \"waitedMillis\": " + l.waited().toMillis() + ", \"existing\": " + l.existing() + "}")
+                .collect(Collectors.joining(", "))
+                + "], \"probes\": [" + r.probes().stream().map(p -> "{\"table\": " + json(p.table())
+                + ", \"kind\": " + json(p.kind().name()) + ", \"probes\": " + p.probes()
+                + ", \"longestWaitMillis\": " + p.longestWait().toMillis() + ", \"blockedMillis\": "
+                + p.totalBlocked().toMillis() + ", \"failures\": " + p.failures() + "}").collect(Collectors.joining(", "))
+                + "], \"risks\": [" + r.risks().stream().map(k -> "{\"rule\": " + json(k.rule()) + ", \"statement\": "
+                + json(k.statement()) + ", \"table\": " + json(k.table()) + ", \"reason\": " + json(k.reason())
+                + ", \"alternative\": " + json(k.alternative()) + ", \"allowed\": "
+                + (k.suppressed() == null ? "null" : json(k.suppressed())) + "}").collect(Collectors.joining(", "))
+                + "]}";
     }
 
     private static String json(String s) {

@@ -71,4 +71,10 @@ public @interface MigrationTest {
      * they do not name, or fill a new column for some rows only. Adds to {@code rehearsal.data-changes}.
      */
     String[] dataChanges() default {};
+
+    /**
+     * Risk rules a migration may break, with the reason: {@code "5 non-concurrent-index: the table holds 20 rows in
+     * production"}. A script can also say so itself: {@code -- rehearsal:allow non-concurrent-index <reason>}.
+     */
+    String[] allowRisks() default {};
 }

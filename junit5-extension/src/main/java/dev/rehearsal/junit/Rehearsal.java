@@ -31,9 +31,18 @@ public interface Rehearsal {
 
     /**
      * Moves the database to a version: applies the migrations up to it, or reverts those above it with their down
-     * scripts. {@code "latest"} also applies repeatable migrations; {@code "base"} reverts everything.
+     * scripts. {@code "latest"} also applies repeatable migrations; {@code "base"} reverts everything. Probe traffic
+     * runs meanwhile and the run's locks are traced (see {@link MigrationRun#locks()}).
      */
     MigrationRun migrateTo(String version);
+
+    /**
+     * Moves the database to a version with this application traffic running meanwhile:
+     * {@code Traffic.probes().behindLongTransaction(ofMillis(500))} rehearses the lock queue. The run's
+     * {@link MigrationRun#locks()} has the statements, locks, probe waits and risks; assert on it with
+     * {@link RehearsalAssertions#assertThat(MigrationRun)}.
+     */
+    MigrationRun migrateTo(String version, dev.rehearsal.core.locks.Traffic traffic);
 
     /** Applies the next migration. */
     MigrationRun migrateUp();

@@ -1,11 +1,15 @@
 package dev.rehearsal.junit;
 
+import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.RoundTripReport;
+import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.QueryResult;
 import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import dev.rehearsal.junit.assertions.DataFingerprintAssert;
+import dev.rehearsal.junit.assertions.LockReportAssert;
+import dev.rehearsal.junit.assertions.MigrationRunAssert;
 import dev.rehearsal.junit.assertions.QueryResultAssert;
 import dev.rehearsal.junit.assertions.RoundTripReportAssert;
 import dev.rehearsal.junit.assertions.SchemaDiffAssert;
@@ -43,6 +47,16 @@ public final class RehearsalAssertions {
     /** Assertions on the rows of a query: {@code assertThat(rehearsal.query("select ...")).containsExactly(row(1, "Ada"))}. */
     public static QueryResultAssert assertThat(QueryResult actual) {
         return new QueryResultAssert(actual);
+    }
+
+    /** Assertions on a migration run: its duration, the waits of probe traffic, ACCESS EXCLUSIVE, risks. */
+    public static MigrationRunAssert assertThat(MigrationRun actual) {
+        return new MigrationRunAssert(actual);
+    }
+
+    /** Assertions on a lock report (of a run, a round-trip phase, or a failed migration's exception). */
+    public static LockReportAssert assertThat(LockReport actual) {
+        return new LockReportAssert(actual);
     }
 
     /** One expected row for {@link QueryResultAssert}. */

@@ -27,7 +27,8 @@ public record StatementTrace(int index, String script, int line, String sql, Dur
 
     /** The first line of the statement, shortened, for messages. */
     public String summary() {
-        String first = sql.strip().lines().findFirst().orElse("");
+        String first = sql.strip().lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("--"))
+                .findFirst().orElse("");
         return first.length() > 90 ? first.substring(0, 87) + "..." : first;
     }
 

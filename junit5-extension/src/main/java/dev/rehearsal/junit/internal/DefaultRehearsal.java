@@ -66,6 +66,11 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
     }
 
     @Override
+    public MigrationRun migrateTo(String version, dev.rehearsal.core.locks.Traffic traffic) {
+        return core.migrateTo(version, traffic);
+    }
+
+    @Override
     public MigrationRun migrateUp() {
         return core.migrateUp();
     }

@@ -4,6 +4,7 @@ import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.data.DataSettings;
+import dev.rehearsal.core.locks.LockSettings;
 import dev.rehearsal.junit.MigrationTest;
 import dev.rehearsal.junit.Seed;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -35,6 +36,10 @@ final class SettingsResolver {
     static final String SEED_LOCALE = "rehearsal.seed.locale";
     static final String NULL_RATIO = "rehearsal.seed.null-ratio";
     static final String DATA_CHECKS = "rehearsal.data-checks";
+    static final String TRACE_LOCKS = "rehearsal.locks.trace";
+    static final String PROBES = "rehearsal.locks.probes";
+    static final String MIGRATION_TIMEOUT = "rehearsal.migration-timeout";
+    static final String ALLOW_RISKS = "rehearsal.allow-risks";
     static final String DEFAULT_MIGRATIONS = "classpath:db/migration";
     static final String DEFAULT_REPORT_DIR = "target/rehearsal";
 
@@ -61,7 +66,7 @@ final class SettingsResolver {
             placeholders.put(pair.substring(0, eq).trim(), pair.substring(eq + 1));
         }
         return new RehearsalSettings(migrations, placeholders, irreversible, minimum, data(annotation, context),
-                dev.rehearsal.core.locks.LockSettings.DEFAULTS);
+                locks(annotation, context));
     }
 
     private static DataSettings data(MigrationTest annotation, ExtensionContext context) {
@@ -92,6 +97,62 @@ final class SettingsResolver {
         data = data.declareLossy(versions(annotation.lossy(), context.getConfigurationParameter(LOSSY), "lossy"));
         return data.declareDataChanges(versions(annotation.dataChanges(), context.getConfigurationParameter(DATA_CHANGES),
                 "dataChanges"));
+    }
+
+    private static LockSettings locks(MigrationTest annotation, ExtensionContext context) {
+        LockSettings locks = LockSettings.DEFAULTS;
+        boolean trace = context.getConfigurationParameter(TRACE_LOCKS).map(v -> Boolean.parseBoolean(v.trim())).orElse(true);
+        boolean probes = context.getConfigurationParameter(PROBES).map(v -> Boolean.parseBoolean(v.trim())).orElse(true);
+        locks = locks.withObservation(trace, probes);
+        Optional<String> timeout = context.getConfigurationParameter(MIGRATION_TIMEOUT);
+        if (timeout.isPresent()) {
+            locks = locks.withMigrationTimeout(duration(timeout.get(), MIGRATION_TIMEOUT));
+        }
+        Optional<dev.rehearsal.junit.LockBudget> budget = context.getTestMethod()
+                .flatMap(m -> AnnotationSupport.findAnnotation(m, dev.rehearsal.junit.LockBudget.class))
+                .or(() -> AnnotationSupport.findAnnotation(context.getRequiredTestClass(), dev.rehearsal.junit.LockBudget.class));
+        if (budget.isPresent()) {
+            dev.rehearsal.junit.LockBudget b = budget.get();
+            locks = locks.withBudget(new dev.rehearsal.core.locks.LockBudget(optionalDuration(b.reads(), "reads"),
+                    optionalDuration(b.writes(), "writes"), optionalDuration(b.accessExclusive(), "accessExclusive"),
+                    b.noRisks()));
+        }
+        java.util.List<String> allowances = new java.util.ArrayList<>(Arrays.asList(annotation.allowRisks()));
+        context.getConfigurationParameter(ALLOW_RISKS).ifPresent(list -> allowances.addAll(Arrays.asList(list.split(";"))));
+        for (String allowance : allowances) {
+            if (allowance.isBlank()) {
+                continue;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*(\\S+)\\s+([\\w-]+)\\s*:\\s*(.+)$")
+                    .matcher(allowance);
+            if (!m.matches()) {
+                throw new RehearsalException("allowRisks = \"" + allowance + "\" is not \"<version> <rule>: <reason>\","
+                        + " such as \"5 non-concurrent-index: the table holds 20 rows in production\"");
+            }
+            locks = locks.allowRisk(version(m.group(1), "allowRisks").toString(), m.group(2), m.group(3).trim());
+        }
+        return locks;
+    }
+
+    private static java.time.Duration optionalDuration(String text, String what) {
+        return text == null || text.isBlank() ? null : duration(text, "@LockBudget(" + what + ")");
+    }
+
+    /** {@code 100ms}, {@code 2s}, {@code 1.5s}, {@code 1m}, {@code 250} (milliseconds). */
+    static java.time.Duration duration(String text, String where) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?\\s*$")
+                .matcher(text);
+        if (!m.matches()) {
+            throw new RehearsalException(where + " = \"" + text + "\" is not a duration such as 100ms, 2s or 1m");
+        }
+        java.math.BigDecimal value = new java.math.BigDecimal(m.group(1));
+        String unit = m.group(2) == null ? "ms" : m.group(2);
+        java.math.BigDecimal millis = switch (unit) {
+            case "s" -> value.multiply(java.math.BigDecimal.valueOf(1000));
+            case "m" -> value.multiply(java.math.BigDecimal.valueOf(60_000));
+            default -> value;
+        };
+        return java.time.Duration.ofNanos(millis.multiply(java.math.BigDecimal.valueOf(1_000_000)).longValue());
     }
 
     private static String[] versions(String[] fromAnnotation, Optional<String> fromParameter, String what) {

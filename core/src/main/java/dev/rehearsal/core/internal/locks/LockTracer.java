@@ -131,8 +131,8 @@ final class LockTracer implements StatementObserver {
                             continue;
                         }
                         Stmt at = session.current != null ? session.current : last(session);
-                        if (at == null) {
-                            continue;
+                        if (at == null || lock.granted() && session.open.containsKey(lock.relation() + "|" + lock.mode())) {
+                            continue; // unknown, or already attributed to the statement that took it
                         }
                         // first seen wins: a lock still held while later statements of its transaction run
                         // belongs to the statement that took it
@@ -322,7 +322,8 @@ final class LockTracer implements StatementObserver {
             Map<Stmt, Integer> index = new HashMap<>();
             for (Stmt s : statements) {
                 boolean locks = records.stream().anyMatch(r -> r.statement == s && relevant(r.lock))
-                        || polled.values().stream().anyMatch(p -> p.statement == s && relevant(p.lock));
+                        || polled.values().stream().anyMatch(p -> p.statement == s && relevant(p.lock)
+                        && (!s.inTransaction || p.waitingFrom >= 0));
                 if (locate(s.sql) != null || locks || !s.rewritten.isEmpty() || s.failed) {
                     index.put(s, kept.size());
                     kept.add(s);

@@ -224,7 +224,8 @@ public final class RiskRules {
         if (tx == null || !s.inTransaction()) {
             return List.of();
         }
-        return facts.statements().stream().filter(x -> x.index() > s.index() && tx.equals(facts.transactions().get(x.index())))
+        return facts.statements().stream().filter(x -> x.index() > s.index() && x.script() != null
+                        && tx.equals(facts.transactions().get(x.index())))
                 .toList();
     }
 

@@ -1,0 +1,110 @@
+package dev.rehearsal.junit.assertions;
+
+import dev.rehearsal.core.locks.LockBudget;
+import dev.rehearsal.core.locks.LockMode;
+import dev.rehearsal.core.locks.LockReport;
+import dev.rehearsal.core.locks.LockRisk;
+import dev.rehearsal.core.locks.StatementTrace;
+import org.assertj.core.api.AbstractAssert;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Assertions on what a migration did to locks: the waits probe traffic felt, how long ACCESS EXCLUSIVE was held,
+ * rewrites, and risks. Failure messages name the statement, the lock, the table and the measured time.
+ */
+public class LockReportAssert extends AbstractAssert<LockReportAssert, LockReport> {
+
+    public LockReportAssert(LockReport actual) {
+        super(actual, LockReportAssert.class);
+    }
+
+    /** Verifies no probe read waited longer than {@code max}. */
+    public LockReportAssert blockedReadsAtMost(Duration max) {
+        traced();
+        LockBudget.readBreach(actual, max).ifPresent(m -> failWithMessage("Expecting reads to wait at most %d ms, but %s%n%s",
+                max.toMillis(), m, actual.toText()));
+        return this;
+    }
+
+    /** Verifies no probe write or locking read waited longer than {@code max}. */
+    public LockReportAssert blockedWritesAtMost(Duration max) {
+        traced();
+        LockBudget.writeBreach(actual, max).ifPresent(m -> failWithMessage("Expecting writes to wait at most %d ms, but %s%n%s",
+                max.toMillis(), m, actual.toText()));
+        return this;
+    }
+
+    /** Verifies ACCESS EXCLUSIVE was held on no existing table longer than {@code max}. */
+    public LockReportAssert heldNoAccessExclusiveLongerThan(Duration max) {
+        traced();
+        LockBudget.accessExclusiveBreach(actual, max).ifPresent(m -> failWithMessage(
+                "Expecting ACCESS EXCLUSIVE held at most %d ms, but %s%n%s", max.toMillis(), m, actual.toText()));
+        return this;
+    }
+
+    /** Verifies no lock of {@code mode} was taken on a relation that existed before. */
+    public LockReportAssert tookNo(LockMode mode) {
+        traced();
+        actual.locksOnExisting(mode).stream().findFirst().ifPresent(l -> failWithMessage(
+                "Expecting no %s on existing relations, but %s took it on %s (held %d ms)%n%s", mode,
+                actual.statement(l.statement()).where(), l.relation(), l.held().toMillis(), actual.toText()));
+        return this;
+    }
+
+    /** Verifies the rule did not fire (or the migration allows it). */
+    public LockReportAssert hasNoRisk(String rule) {
+        traced();
+        actual.openRisks().stream().filter(r -> r.rule().equals(rule)).findFirst()
+                .ifPresent(r -> failWithMessage("Expecting no risk %s, but:%n  %s", rule, r));
+        return this;
+    }
+
+    /** Verifies no rule fired that the migration does not allow. */
+    public LockReportAssert hasNoRisks() {
+        traced();
+        if (!actual.openRisks().isEmpty()) {
+            failWithMessage("Expecting no risks, but:%n  %s", actual.openRisks().stream().map(LockRisk::toString)
+                    .collect(Collectors.joining("\n  ")));
+        }
+        return this;
+    }
+
+    /** Verifies the rule fired. */
+    public LockReportAssert hasRisk(String rule) {
+        traced();
+        if (actual.risks().stream().noneMatch(r -> r.rule().equals(rule))) {
+            failWithMessage("Expecting risk %s, but the risks are %s%n%s", rule,
+                    actual.risks().stream().map(LockRisk::rule).toList(), actual.toText());
+        }
+        return this;
+    }
+
+    /** Verifies some statement rewrote {@code table}. */
+    public LockReportAssert rewrote(String table) {
+        traced();
+        if (actual.statements().stream().noneMatch(s -> s.rewritten().contains(table))) {
+            failWithMessage("Expecting a statement to rewrite %s, but none did:%n%s", table, actual.toText());
+        }
+        return this;
+    }
+
+    /** Verifies no statement rewrote {@code table}. */
+    public LockReportAssert didNotRewrite(String table) {
+        traced();
+        List<StatementTrace> rewriting = actual.statements().stream().filter(s -> s.rewritten().contains(table)).toList();
+        if (!rewriting.isEmpty()) {
+            failWithMessage("Expecting no rewrite of %s, but %s rewrote it", table, rewriting.get(0).where());
+        }
+        return this;
+    }
+
+    private void traced() {
+        isNotNull();
+        if (actual == LockReport.NONE) {
+            failWithMessage("Expecting a lock report, but the run was not traced (rehearsal.locks.trace=false?)");
+        }
+    }
+}

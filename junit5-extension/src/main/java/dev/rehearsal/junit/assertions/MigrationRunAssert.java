@@ -1,0 +1,87 @@
+package dev.rehearsal.junit.assertions;
+
+import dev.rehearsal.core.MigrationRun;
+import dev.rehearsal.core.locks.LockMode;
+import org.assertj.core.api.AbstractAssert;
+
+import java.time.Duration;
+
+/**
+ * Assertions on one {@link MigrationRun}: how long it took, and, through its lock report, what an application
+ * would have felt: {@code assertThat(run).blockedReadsAtMost(ofMillis(100)).hasNoRisk("non-concurrent-index")}.
+ */
+public class MigrationRunAssert extends AbstractAssert<MigrationRunAssert, MigrationRun> {
+
+    public MigrationRunAssert(MigrationRun actual) {
+        super(actual, MigrationRunAssert.class);
+    }
+
+    private LockReportAssert locks() {
+        isNotNull();
+        return new LockReportAssert(actual.locks());
+    }
+
+    /** Verifies the migrations took at most {@code max}. Budgets on time belong in benchmarks: machines are noisy. */
+    public MigrationRunAssert tookAtMost(Duration max) {
+        isNotNull();
+        if (actual.duration().compareTo(max) > 0) {
+            failWithMessage("Expecting the migration to take at most %d ms, but it took %d ms", max.toMillis(),
+                    actual.duration().toMillis());
+        }
+        return this;
+    }
+
+    /** See {@link LockReportAssert#blockedReadsAtMost}. */
+    public MigrationRunAssert blockedReadsAtMost(Duration max) {
+        locks().blockedReadsAtMost(max);
+        return this;
+    }
+
+    /** See {@link LockReportAssert#blockedWritesAtMost}. */
+    public MigrationRunAssert blockedWritesAtMost(Duration max) {
+        locks().blockedWritesAtMost(max);
+        return this;
+    }
+
+    /** See {@link LockReportAssert#heldNoAccessExclusiveLongerThan}. */
+    public MigrationRunAssert heldNoAccessExclusiveLongerThan(Duration max) {
+        locks().heldNoAccessExclusiveLongerThan(max);
+        return this;
+    }
+
+    /** See {@link LockReportAssert#tookNo}. */
+    public MigrationRunAssert tookNo(LockMode mode) {
+        locks().tookNo(mode);
+        return this;
+    }
+
+    /** See {@link LockReportAssert#hasNoRisk}. */
+    public MigrationRunAssert hasNoRisk(String rule) {
+        locks().hasNoRisk(rule);
+        return this;
+    }
+
+    /** See {@link LockReportAssert#hasNoRisks}. */
+    public MigrationRunAssert hasNoRisks() {
+        locks().hasNoRisks();
+        return this;
+    }
+
+    /** See {@link LockReportAssert#hasRisk}. */
+    public MigrationRunAssert hasRisk(String rule) {
+        locks().hasRisk(rule);
+        return this;
+    }
+
+    /** See {@link LockReportAssert#rewrote}. */
+    public MigrationRunAssert rewrote(String table) {
+        locks().rewrote(table);
+        return this;
+    }
+
+    /** See {@link LockReportAssert#didNotRewrite}. */
+    public MigrationRunAssert didNotRewrite(String table) {
+        locks().didNotRewrite(table);
+        return this;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.rehearsal.samples.flyway;
+
+import dev.rehearsal.core.MigrationRun;
+import dev.rehearsal.junit.MigrationTest;
+import dev.rehearsal.junit.Rehearsal;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import static dev.rehearsal.core.data.Seed.table;
+import static dev.rehearsal.junit.RehearsalAssertions.assertThat;
+import static java.time.Duration.ofMillis;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Two ways to add an index and a NOT NULL column to a busy orders table, rehearsed over 300,000 generated orders
+ * while probe traffic reads and writes them. The safe migrations keep the budget; the unsafe ones break it, and the
+ * risk rules say why and what to do instead.
+ */
+class ShopLockBudgetTest {
+
+    static final java.time.Duration BUDGET = ofMillis(50);
+
+    static void busyShopAtV12(Rehearsal rehearsal) {
+        rehearsal.migrateTo("12");
+        rehearsal.seed(table("orders").rows(300_000));
+    }
+
+    @Nested
+    @MigrationTest(migrations = "classpath:db/migration,classpath:db/lock-examples/safe")
+    class Safe {
+        @Test
+        void concurrentIndexKeepsWritesFlowing(Rehearsal rehearsal) {
+            busyShopAtV12(rehearsal);
+            MigrationRun run = rehearsal.migrateTo("13");
+            assertThat(run).blockedWritesAtMost(BUDGET).blockedReadsAtMost(BUDGET).hasNoRisk("non-concurrent-index");
+        }
+
+        @Test
+        void notNullColumnWithAConstantDefaultIsInstant(Rehearsal rehearsal) {
+            busyShopAtV12(rehearsal);
+            rehearsal.migrateTo("13");
+            MigrationRun run = rehearsal.migrateTo("14");
+            assertThat(run).blockedReadsAtMost(BUDGET).blockedWritesAtMost(BUDGET)
+                    .heldNoAccessExclusiveLongerThan(BUDGET).didNotRewrite("orders").hasNoRisks();
+        }
+    }
+
+    @Nested
+    @MigrationTest(migrations = "classpath:db/migration,classpath:db/lock-examples/unsafe")
+    class Unsafe {
+        @Test
+        void plainIndexBlocksWrites(Rehearsal rehearsal) {
+            busyShopAtV12(rehearsal);
+            MigrationRun run = rehearsal.migrateTo("13");
+            assertThat(run).hasRisk("non-concurrent-index").blockedReadsAtMost(BUDGET);
+            assertThatThrownBy(() -> assertThat(run).blockedWritesAtMost(BUDGET))
+                    .hasMessageContaining("blocked writes on orders for")
+                    .hasMessageContaining("behind SHARE on orders taken by V13__index_orders_created_at.sql line 2: CREATE INDEX");
+        }
+
+        @Test
+        void backfillAndSetNotNullInOneTransactionBlocksEverything(Rehearsal rehearsal) {
+            busyShopAtV12(rehearsal);
+            rehearsal.migrateTo("13");
+            MigrationRun run = rehearsal.migrateTo("14");
+            assertThat(run).hasRisk("exclusive-held-across-statements").hasRisk("set-not-null").hasRisk("no-lock-timeout");
+            assertThatThrownBy(() -> assertThat(run).blockedReadsAtMost(BUDGET))
+                    .hasMessageContaining("blocked reads on orders for")
+                    .hasMessageContaining("behind ACCESS EXCLUSIVE on orders taken by V14__add_order_channel.sql line 3: ALTER TABLE orders ADD COLUMN channel text");
+            assertThatThrownBy(() -> assertThat(run).heldNoAccessExclusiveLongerThan(BUDGET))
+                    .hasMessageContaining("ACCESS EXCLUSIVE on orders held");
+        }
+    }
+}
