@@ -471,7 +471,7 @@ public final class MigrationRehearsal implements AutoCloseable {
         SchemaSnapshot before = settings.locks().trace() ? schema() : null;
         invalidate();
         long t0 = System.nanoTime();
-        LockReport locks = observe(ran.isEmpty() ? null : ran.get(0), scripts, traffic, before, () -> {
+        LockReport locks = observe(ran.isEmpty() ? null : ran.get(0), scripts, traffic, before, !up, () -> {
             if (up) {
                 tool.upTo(to);
             } else {
@@ -502,7 +502,7 @@ public final class MigrationRehearsal implements AutoCloseable {
      * who held the lock it waited for.
      */
     Observed observe(Migration first, List<MigrationScript> scripts, Traffic traffic, SchemaSnapshot before,
-                     Runnable work) {
+                     boolean reverting, Runnable work) {
         if (!settings.locks().trace() || before == null) {
             work.run();
             invalidate();
@@ -512,7 +512,7 @@ public final class MigrationRehearsal implements AutoCloseable {
                 .map(sc -> new LockObservation.Script(sc.name(), sc.sql())).toList();
         LockObservation.Run run;
         try {
-            run = lockObservation.begin(before, named, traffic);
+            run = lockObservation.begin(before, named, traffic, reverting);
         } catch (SQLException e) {
             throw new RehearsalException("Could not start watching locks on " + database.name() + ": " + e.getMessage()
                     + ". Turn lock tracing off with rehearsal.locks.trace=false if this database does not allow it.", e);

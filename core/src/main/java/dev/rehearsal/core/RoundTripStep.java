@@ -174,7 +174,7 @@ public final class RoundTripStep {
         try {
             List<MigrationScript> scripts = migration == null
                     ? rehearsal.history().repeatable().stream().map(Migration::up).toList() : List.of(migration.up());
-            observed = rehearsal.observe(migration, scripts, traffic(), beforeUp, () -> {
+            observed = rehearsal.observe(migration, scripts, traffic(), beforeUp, false, () -> {
                 if (migration == null) {
                     rehearsal.tool().applyRepeatables();
                 } else {
@@ -293,7 +293,7 @@ public final class RoundTripStep {
         long t0 = System.nanoTime();
         MigrationRehearsal.Observed observed;
         try {
-            observed = rehearsal.observe(migration, List.of(migration.down()), traffic(), afterUp,
+            observed = rehearsal.observe(migration, List.of(migration.down()), traffic(), afterUp, true,
                     () -> rehearsal.tool().down(migration));
         } catch (RehearsalException e) {
             tracedFailure(Phase.DOWN, e);
@@ -352,7 +352,7 @@ public final class RoundTripStep {
         long t0 = System.nanoTime();
         MigrationRehearsal.Observed observed;
         try {
-            observed = rehearsal.observe(migration, List.of(migration.up()), traffic(), afterDown,
+            observed = rehearsal.observe(migration, List.of(migration.up()), traffic(), afterDown, false,
                     () -> rehearsal.tool().upTo(migration.version()));
         } catch (RehearsalException e) {
             tracedFailure(Phase.UP_AGAIN, e);

@@ -64,10 +64,10 @@ public final class LockObservation implements AutoCloseable {
 
     /**
      * Starts watching. {@code before} is the schema now; {@code scripts} the scripts about to run (to place
-     * statements and find the tables they touch).
+     * statements and find the tables they touch); {@code reverting} whether they are down scripts.
      */
-    public Run begin(SchemaSnapshot before, List<Script> scripts, Traffic traffic) throws SQLException {
-        return new Run(before, scripts, traffic);
+    public Run begin(SchemaSnapshot before, List<Script> scripts, Traffic traffic, boolean reverting) throws SQLException {
+        return new Run(before, scripts, traffic, reverting);
     }
 
     /** One observed migration run. */
@@ -81,9 +81,11 @@ public final class LockObservation implements AutoCloseable {
         private Prober prober;
         private Connection blocker;
         private Thread release;
+        private final boolean reverting;
         private boolean finished;
 
-        private Run(SchemaSnapshot before, List<Script> scripts, Traffic traffic) throws SQLException {
+        private Run(SchemaSnapshot before, List<Script> scripts, Traffic traffic, boolean reverting) throws SQLException {
+            this.reverting = reverting;
             this.before = before;
             this.scripts = scripts;
             this.traffic = traffic;
@@ -207,7 +209,7 @@ public final class LockObservation implements AutoCloseable {
             LockTracer.Result result = tracer.finish();
             closeObserver();
             List<LockRisk> risks = after == null ? List.of() : RiskRules.evaluate(new RiskRules.Facts(result.statements(),
-                    result.locks(), result.transactions(), before, after, rows), allowed);
+                    result.locks(), result.transactions(), before, after, rows, reverting), allowed);
             Optional<LockReport.LockQueue> queue = Optional.empty();
             if (!traffic.longTransaction().isZero()) {
                 queue = result.locks().stream().filter(l -> !l.waited().isZero())

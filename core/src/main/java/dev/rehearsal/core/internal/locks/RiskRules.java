@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
 /**
  * The risk rules, judged on what really happened: the statement as it ran, the locks it took, whether it rewrote
  * a table, the table's rows before, and the schema before and after. A table the migration created, or one that
- * was empty at the rehearsed size, is no risk for the rules about scans and builds.
+ * was empty at the rehearsed size, is no risk for the rules about scans and builds. A down script ({@code reverting})
+ * drops and renames what its up created, which the application version it returns to never used: the drop and
+ * rename rules stay quiet there, the lock rules do not.
  */
 public final class RiskRules {
 
@@ -54,7 +56,7 @@ public final class RiskRules {
 
     /** What the rules look at. */
     public record Facts(List<StatementTrace> statements, List<HeldLock> locks, Map<Integer, Integer> transactions,
-                        SchemaSnapshot before, SchemaSnapshot after, Map<String, Long> rowsBefore) {
+                        SchemaSnapshot before, SchemaSnapshot after, Map<String, Long> rowsBefore, boolean reverting) {
     }
 
     /** {@code -- rehearsal:allow <rule> <reason>} comments in a script, rule to reason. */
@@ -113,7 +115,7 @@ public final class RiskRules {
                             "CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... USING INDEX"));
                 }
                 Matcher rn = RENAME.matcher(sql);
-                if (rn.find() && facts.before().table(table).isPresent()) {
+                if (!facts.reverting() && rn.find() && facts.before().table(table).isPresent()) {
                     boolean column = rn.group(1) != null;
                     risks.add(risk(allowed, "rename", s, table, "renaming " + (column ? "column " + name(rn.group(1))
                                     + " of " + table : "table " + table) + ": the application version still running reads"
@@ -123,7 +125,8 @@ public final class RiskRules {
                                     : "rename, then create a view with the old name until the application has moved"));
                 }
                 Matcher dc = DROP_COLUMN.matcher(sql);
-                if (!sql.matches("(?is).*\\bDROP\\s+(CONSTRAINT|DEFAULT|NOT\\s+NULL|IDENTITY|EXPRESSION)\\b.*") && dc.find()
+                if (!facts.reverting()
+                        && !sql.matches("(?is).*\\bDROP\\s+(CONSTRAINT|DEFAULT|NOT\\s+NULL|IDENTITY|EXPRESSION)\\b.*") && dc.find()
                         && facts.before().column(table, name(dc.group(1))).isPresent()) {
                     risks.add(risk(allowed, "drop-column", s, table, "dropping " + table + "." + name(dc.group(1))
                                     + ": the application version still running may read or write it and fail",
@@ -142,7 +145,7 @@ public final class RiskRules {
                 }
             }
             Matcher drop = DROP_TABLE.matcher(sql);
-            if (drop.find()) {
+            if (!facts.reverting() && drop.find()) {
                 for (String t : drop.group(1).split(",")) {
                     String table = name(t.trim());
                     if (facts.before().table(table).isPresent()) {
@@ -213,8 +216,14 @@ public final class RiskRules {
         return cols;
     }
 
+    /**
+     * The strongest write-blocking lock the statement took on a table the application uses: one that existed before;
+     * when reverting, one that also survives the down (what the down drops, its up created, and the application
+     * being returned to never used).
+     */
     private static Optional<HeldLock> strongestOnExisting(Facts facts, StatementTrace s) {
         return facts.locks().stream().filter(l -> l.statement() == s.index() && l.existing()
+                        && (!facts.reverting() || facts.after().table(l.relation()).isPresent())
                         && l.kind() == HeldLock.RelationKind.TABLE && l.mode().blocksWrites())
                 .max(java.util.Comparator.comparing(HeldLock::mode));
     }
