@@ -28,12 +28,12 @@ public interface LockSupport {
 
     /**
      * What the session of {@code connection} holds now, asked on that very connection (inside its transaction):
-     * its relation locks, the storage identity of every user table (to spot rewrites), and its lock timeout.
+     * its relation locks, the storage identity of the {@code watched} tables (to spot rewrites), and its lock timeout.
      */
-    SessionState sessionState(Connection connection) throws SQLException;
+    SessionState sessionState(Connection connection, Collection<String> watched) throws SQLException;
 
-    /** The storage identity (PostgreSQL: relfilenode) of every user table, by name. */
-    Map<String, Long> storage(Connection connection) throws SQLException;
+    /** The storage identity (PostgreSQL: relfilenode) of the {@code watched} tables, by name. */
+    Map<String, Long> storage(Connection connection, Collection<String> watched) throws SQLException;
 
     /** Cancels what a session is running (it fails with a cancellation error). */
     void cancel(Connection observer, int backend) throws SQLException;

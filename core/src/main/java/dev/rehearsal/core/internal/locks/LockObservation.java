@@ -38,7 +38,7 @@ public final class LockObservation implements AutoCloseable {
 
     private static final int MAX_PROBED_TABLES = 6;
     private static final Duration BLOCKED_ABOVE = Duration.ofMillis(5);
-    private static final Duration PROBE_PAUSE = Duration.ofMillis(2);
+    private static final Duration PROBE_PAUSE = Duration.ofMillis(6);
 
     private final ObservedDataSource observed;
     private final DataSource raw;
@@ -96,7 +96,7 @@ public final class LockObservation implements AutoCloseable {
                 before.objects(kind).forEach(o -> existing.add(o.name()));
             }
             List<Prober.Target> targets = new ArrayList<>();
-            observer = raw.getConnection();
+            observer = connections.take();
             try {
                 DataAccess data = dialect.data(observer);
                 for (SchemaObject table : before.objects(ObjectKind.TABLE)) {
@@ -104,8 +104,10 @@ public final class LockObservation implements AutoCloseable {
                             || scripts.stream().noneMatch(s -> DataChecks.mentions(s.sql(), table.name()))) {
                         continue;
                     }
-                    rows.put(table.name(), data.count(table.name()));
-                    if (targets.size() < MAX_PROBED_TABLES) {
+                    long count = data.count(table.name());
+                    rows.put(table.name(), count);
+                    // an empty table makes no one wait long: probing it would only slow the rehearsal down
+                    if (count > 0 && targets.size() < MAX_PROBED_TABLES) {
                         String column = before.columns(table.name()).stream()
                                 .filter(c -> c.attribute("generated").isEmpty() && c.attribute("identity").isEmpty())
                                 .map(SchemaObject::simpleName).findFirst().orElse(null);
@@ -118,8 +120,8 @@ public final class LockObservation implements AutoCloseable {
                         statements.add(new LockTracer.ScriptStatement(s.name(), st.line(), st.sql()));
                     }
                 }
-                tracer = new LockTracer(support, observer, excluded, existing, statements, settings.migrationTimeout(),
-                        settings.pollInterval());
+                tracer = new LockTracer(support, observer, excluded, existing, rows.keySet(), statements,
+                        settings.migrationTimeout(), settings.pollInterval());
                 if (!traffic.longTransaction().isZero() && !targets.isEmpty()) {
                     holdLongTransaction(targets);
                 }
@@ -184,11 +186,7 @@ public final class LockObservation implements AutoCloseable {
         }
 
         private void closeObserver() {
-            try {
-                observer.close();
-            } catch (SQLException ignored) {
-                // the observer connection goes back to the pool or is dropped with the database
-            }
+            connections.give(observer, true);
         }
 
         /**

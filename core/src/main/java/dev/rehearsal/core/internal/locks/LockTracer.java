@@ -36,6 +36,7 @@ final class LockTracer implements StatementObserver {
     private final Connection observer;
     private final Set<String> excluded;
     private final Set<String> existing;
+    private final Set<String> watched;
     private final List<ScriptStatement> script;
     private final long timeoutNanos;
     private final long pollNanos;
@@ -92,8 +93,9 @@ final class LockTracer implements StatementObserver {
         long waitingUntil = -1;
     }
 
-    LockTracer(LockSupport support, Connection observer, Set<String> excluded, Set<String> existing,
+    LockTracer(LockSupport support, Connection observer, Set<String> excluded, Set<String> existing, Set<String> watched,
                List<ScriptStatement> script, Duration timeout, Duration pollInterval) throws SQLException {
+        this.watched = watched;
         this.support = support;
         this.observer = observer;
         this.excluded = excluded;
@@ -101,7 +103,7 @@ final class LockTracer implements StatementObserver {
         this.script = script;
         this.timeoutNanos = timeout.toNanos();
         this.pollNanos = pollInterval.toNanos();
-        this.storage = support.storage(observer);
+        this.storage = support.storage(observer, watched);
     }
 
     void start() {
@@ -120,8 +122,16 @@ final class LockTracer implements StatementObserver {
             long now = System.nanoTime();
             try {
                 List<Integer> pids;
+                boolean busy;
                 synchronized (this) {
                     pids = sessions.values().stream().map(s -> s.pid).toList();
+                    // look only while a statement has run for a poll interval: shorter ones hold their locks too
+                    // briefly to matter, and those inside a transaction are read after they end anyway
+                    busy = sessions.values().stream().anyMatch(s -> s.current != null && now - s.current.start >= pollNanos);
+                }
+                if (!busy && now - t0 <= timeoutNanos) {
+                    pause(now);
+                    continue;
                 }
                 List<ObservedLock> seen = support.locksOf(observer, pids);
                 synchronized (this) {
@@ -161,14 +171,17 @@ final class LockTracer implements StatementObserver {
                 pollerFailure = e;
                 return;
             }
-            long sleep = pollNanos - (System.nanoTime() - now);
-            if (sleep > 0) {
-                try {
-                    Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            pause(now);
+        }
+    }
+
+    private void pause(long since) {
+        long sleep = pollNanos - (System.nanoTime() - since);
+        if (sleep > 0 && running) {
+            try {
+                Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+            } catch (InterruptedException e) {
+                running = false;
             }
         }
     }
@@ -255,11 +268,11 @@ final class LockTracer implements StatementObserver {
                 session.current = null;
             }
         }
-        if (failure != null || session == null) {
+        if (failure != null || session == null || !worthAsking(s.sql)) {
             return;
         }
         try {
-            SessionState state = support.sessionState(physical);
+            SessionState state = support.sessionState(physical, watched);
             s.lockTimeout = state.lockTimeout();
             Set<String> rewritten = new HashSet<>();
             state.storage().forEach((table, file) -> {
@@ -287,6 +300,14 @@ final class LockTracer implements StatementObserver {
         }
     }
 
+    /**
+     * Whether to ask the session what it holds after this statement: for the scripts' statements, not for the
+     * migration tool's own bookkeeping (long statements of any kind are still seen by the poller).
+     */
+    private boolean worthAsking(String sql) {
+        return locate(sql) != null;
+    }
+
     @Override
     public void transactionEnded(Connection physical) {
         long now = System.nanoTime();
@@ -310,6 +331,7 @@ final class LockTracer implements StatementObserver {
     Result finish() {
         running = false;
         if (poller != null) {
+            poller.interrupt();
             try {
                 poller.join(2_000);
             } catch (InterruptedException e) {

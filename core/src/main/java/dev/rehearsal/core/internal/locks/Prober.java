@@ -9,7 +9,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,7 +44,6 @@ final class Prober {
         final Target target;
         final ProbeResult.Kind kind;
         final String sql;
-        final CountDownLatch warm = new CountDownLatch(1);
         Connection connection;
         Thread thread;
         int count;
@@ -86,8 +84,7 @@ final class Prober {
                     if (d > blockedNanos) {
                         blocked += d;
                     }
-                    warm.countDown();
-                    if (pauseNanos > 0) {
+                    if (pauseNanos > 0 && running) {
                         Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
                     }
                 }
@@ -98,7 +95,6 @@ final class Prober {
                 Thread.currentThread().interrupt();
             } finally {
                 rollbackQuietly();
-                warm.countDown();
             }
         }
 
@@ -113,7 +109,7 @@ final class Prober {
         }
     }
 
-    /** Opens the probe sessions and starts the probes; returns once each has run once. */
+    /** Takes the probe sessions and starts the probes (they begin within a millisecond or so). */
     void start() throws SQLException {
         for (Target t : targets) {
             probes.add(new Probe(t, ProbeResult.Kind.READ, support.readProbe(t.table())));
@@ -130,16 +126,6 @@ final class Prober {
                 p.thread.setDaemon(true);
                 p.thread.start();
             }
-            for (Probe p : probes) {
-                p.warm.await(5, TimeUnit.SECONDS);
-            }
-            for (Probe p : probes) {
-                p.count = 0;
-                p.longest = 0;
-                p.blocked = 0;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (SQLException | RuntimeException e) {
             stop();
             throw e;
@@ -149,6 +135,11 @@ final class Prober {
     /** Stops the probes, waits for them (a blocked probe returns when the migration releases its locks), returns what they felt. */
     List<ProbeResult> stop() {
         running = false;
+        for (Probe p : probes) {
+            if (p.thread != null) {
+                p.thread.interrupt(); // wakes a probe that is pausing; one waiting on a lock finishes its probe first
+            }
+        }
         List<ProbeResult> results = new ArrayList<>();
         for (Probe p : probes) {
             if (p.thread != null) {

@@ -27,6 +27,9 @@ final class PostgresLocks implements LockSupport {
     private static final String STORAGE = "select n.nspname, c.relname, c.relfilenode from pg_class c"
             + " join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'm', 't') and " + USER_RELATION;
 
+    /** The oids of the tables named in parameter 1 (a text array); names that resolve to nothing are skipped. */
+    private static final String WATCHED = "select to_regclass(t) from unnest(?::text[]) t";
+
     private final PostgresDialect dialect;
 
     PostgresLocks(PostgresDialect dialect) {
@@ -35,10 +38,7 @@ final class PostgresLocks implements LockSupport {
 
     @Override
     public int backendId(Connection connection) throws SQLException {
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        return connection.unwrap(org.postgresql.PGConnection.class).getBackendPID();
     }
 
     @Override
@@ -68,36 +68,51 @@ final class PostgresLocks implements LockSupport {
         return locks;
     }
 
+    /**
+     * One round trip: locks ('L'), storage of the watched tables ('S'), the lock timeout ('T'). It runs inside the
+     * migration's transaction, so it must not fail: missing tables resolve to NULL through {@code to_regclass}.
+     */
     @Override
-    public SessionState sessionState(Connection connection) throws SQLException {
-        List<ObservedLock> locks;
-        Map<String, Long> storage;
-        String timeout;
-        try (Statement st = connection.createStatement()) {
-            try (ResultSet rs = st.executeQuery(LOCKS + " and l.pid = pg_backend_pid()")) {
-                locks = locks(rs);
-            }
-            storage = storage(st);
-            try (ResultSet rs = st.executeQuery("select current_setting('lock_timeout')")) {
-                rs.next();
-                timeout = rs.getString(1);
+    public SessionState sessionState(Connection connection, Collection<String> watched) throws SQLException {
+        List<ObservedLock> locks = new ArrayList<>();
+        Map<String, Long> storage = new HashMap<>();
+        String timeout = null;
+        String sql = "select 'L', l.pid, n.nspname, c.relname, c.relkind::text, l.mode, l.granted, null::bigint"
+                + " from pg_locks l join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace"
+                + " where l.locktype = 'relation' and l.pid = pg_backend_pid() and l.relation >= 16384 and " + USER_RELATION
+                + " union all select 'S', null, n.nspname, c.relname, null, null, null, c.relfilenode::bigint from pg_class c"
+                + " join pg_namespace n on n.oid = c.relnamespace where c.oid in (" + WATCHED + ")"
+                + " union all select 'T', null, null, null, null, current_setting('lock_timeout'), null, null";
+        try (PreparedStatement st = connection.prepareStatement(sql)) {
+            st.setArray(1, connection.createArrayOf("text", watched.stream().map(dialect::quote).toArray()));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    switch (rs.getString(1)) {
+                        case "L" -> {
+                            String mode = rs.getString(6);
+                            if (mode.endsWith("Lock") && !mode.equals("SIReadLock")) {
+                                locks.add(new ObservedLock(rs.getInt(2), name(rs.getString(3), rs.getString(4)),
+                                        kind(rs.getString(5)), LockMode.fromPgName(mode), rs.getBoolean(7)));
+                            }
+                        }
+                        case "S" -> storage.put(name(rs.getString(3), rs.getString(4)), rs.getLong(8));
+                        default -> timeout = rs.getString(6);
+                    }
+                }
             }
         }
         return new SessionState(locks, storage, timeout);
     }
 
     @Override
-    public Map<String, Long> storage(Connection connection) throws SQLException {
-        try (Statement st = connection.createStatement()) {
-            return storage(st);
-        }
-    }
-
-    private static Map<String, Long> storage(Statement st) throws SQLException {
+    public Map<String, Long> storage(Connection connection, Collection<String> watched) throws SQLException {
         Map<String, Long> storage = new HashMap<>();
-        try (ResultSet rs = st.executeQuery(STORAGE)) {
-            while (rs.next()) {
-                storage.put(name(rs.getString(1), rs.getString(2)), rs.getLong(3));
+        try (PreparedStatement ps = connection.prepareStatement(STORAGE + " and c.oid in (" + WATCHED + ")")) {
+            ps.setArray(1, connection.createArrayOf("text", watched.stream().map(dialect::quote).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    storage.put(name(rs.getString(1), rs.getString(2)), rs.getLong(3));
+                }
             }
         }
         return storage;
