@@ -146,6 +146,7 @@ class LockTraceTest {
 
     @Test
     void migrationHangingOnALockIsStoppedAtTheTimeoutAndSaysWhoHeldIt() throws Exception {
+        String name;
         RehearsalSettings settings = RehearsalSettings.of("classpath:histories/locks-base,classpath:histories/locks-alter-no-timeout")
                 .withLocks(dev.rehearsal.core.locks.LockSettings.DEFAULTS.withMigrationTimeout(Duration.ofSeconds(1)));
         try (MigrationRehearsal r = Histories.rehearse(settings)) {
@@ -168,6 +169,11 @@ class LockTraceTest {
             assertThat(r.query("select count(*) from pg_stat_activity where application_name = 'rehearsal-probe'"
                     + " and state <> 'idle'").singleValue()).hasValue(0L);
             assertThat(r.currentVersion()).hasValue(MigrationVersion.parse("1"));
+            name = r.database().name();
+        }
+        try (MigrationRehearsal other = Histories.rehearse(RehearsalSettings.of("classpath:histories/locks-base"))) {
+            assertThat(other.query("select count(*) from pg_stat_activity where datname = ?", name).singleValue())
+                    .as("no session of the closed rehearsal is left, probes included").hasValue(0L);
         }
     }
 }
