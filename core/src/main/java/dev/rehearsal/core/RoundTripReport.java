@@ -78,11 +78,14 @@ public record RoundTripReport(String source, String database, List<StepResult> s
         return sb.toString();
     }
 
-    /** {@code reads waited up to 340 ms on orders, writes 350 ms}, or empty when nothing waited past the resolution. */
+    /** Waits below this are the noise of a busy machine, not worth a line in the table (the JSON has them all). */
+    private static final java.time.Duration NOTABLE_WAIT = java.time.Duration.ofMillis(20);
+
+    /** {@code reads waited up to 340 ms on orders, writes waited up to 350 ms on orders}, or empty below 20 ms. */
     private static String waits(LockReport locks) {
         List<String> parts = new java.util.ArrayList<>();
         for (ProbeResult.Kind kind : ProbeResult.Kind.values()) {
-            locks.worst(kind).filter(p -> !p.totalBlocked().isZero())
+            locks.worst(kind).filter(p -> p.longestWait().compareTo(NOTABLE_WAIT) >= 0)
                     .ifPresent(p -> parts.add(kind.label() + " waited up to " + p.longestWait().toMillis() + " ms on " + p.table()));
         }
         return String.join(", ", parts);
