@@ -199,11 +199,11 @@ public final class LockObservation implements AutoCloseable {
             }
             finished = true;
             observed.observe(null);
-            List<ProbeResult> probes = prober == null ? List.of() : prober.stop();
-            endLongTransaction();
             if (release != null) {
                 release.interrupt();
             }
+            endLongTransaction();
+            List<ProbeResult> probes = prober == null ? List.of() : prober.stop();
             LockTracer.Result result = tracer.finish();
             closeObserver();
             List<LockRisk> risks = after == null ? List.of() : RiskRules.evaluate(new RiskRules.Facts(result.statements(),
