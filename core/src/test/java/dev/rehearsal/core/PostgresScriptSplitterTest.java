@@ -79,4 +79,29 @@ class PostgresScriptSplitterTest {
         List<SqlStatement> statements = PostgresScriptSplitter.split(";;\n/* a\nb */\nselect 'x\ny';\n\nselect 2");
         assertThat(statements).extracting(SqlStatement::line).containsExactly(4, 7);
     }
+
+    @Test
+    void copyFromStdinCarriesItsDataBlockAndTheLinesAfterItCount() {
+        List<SqlStatement> statements = PostgresScriptSplitter.split(
+                "create table t (a int, b text);\n"
+                        + "COPY t (a, b) FROM stdin;\n"
+                        + "1\tx; not a statement\n"
+                        + "2\t\\N\n"
+                        + "\\.\n"
+                        + "select 1;\n");
+        assertThat(statements).extracting(SqlStatement::line).containsExactly(1, 2, 6);
+        assertThat(statements.get(1).sql()).isEqualTo("COPY t (a, b) FROM stdin");
+        assertThat(statements.get(1).copyData()).isEqualTo("1\tx; not a statement\n2\t\\N\n");
+        assertThat(statements.get(2).copyData()).isNull();
+    }
+
+    @Test
+    void taggedDollarQuotesNestedCommentsAndEscapeStrings() {
+        assertThat(sql("""
+                create function f() returns text language plpgsql as $body$
+                begin return $x$;$x$ || ';'; end $body$;
+                /* outer /* inner ; */ still comment ; */ select E'it\\'s; fine';
+                select $1
+                """)).hasSize(3).element(1).asString().isEqualTo("select E'it\\'s; fine'");
+    }
 }

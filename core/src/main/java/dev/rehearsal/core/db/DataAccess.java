@@ -34,6 +34,9 @@ public interface DataAccess {
      */
     void insert(String table, List<String> columns, List<Object[]> rows) throws SQLException;
 
+    /** Runs a {@code COPY ... FROM stdin} statement with its inline data, as {@code psql} does. */
+    void copyIn(String copyStatement, String data) throws SQLException;
+
     /** Identifiers of the rows of {@code table} inserted by the current transaction. */
     List<String> rowsAddedInTransaction(String table) throws SQLException;
 

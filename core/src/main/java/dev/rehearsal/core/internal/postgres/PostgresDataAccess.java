@@ -228,6 +228,15 @@ final class PostgresDataAccess implements DataAccess {
     }
 
     @Override
+    public void copyIn(String copyStatement, String data) throws SQLException {
+        try {
+            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copyStatement, new java.io.StringReader(data));
+        } catch (java.io.IOException e) {
+            throw new SQLException("could not send the COPY data: " + e.getMessage(), "08006", e);
+        }
+    }
+
+    @Override
     public List<String> rowsAddedInTransaction(String table) throws SQLException {
         List<String> ids = new ArrayList<>();
         try (Statement st = connection.createStatement();

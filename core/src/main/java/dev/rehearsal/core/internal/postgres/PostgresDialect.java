@@ -22,6 +22,10 @@ public final class PostgresDialect implements Dialect {
                     + "|ALTER\\s+TABLE\\b.*\\bDETACH\\s+PARTITION\\b.*\\bCONCURRENTLY)",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
+    /** Before PostgreSQL 12, ALTER TYPE ... ADD VALUE could not run inside a transaction block. */
+    private static final Pattern ADD_ENUM_VALUE = Pattern.compile("^\\s*ALTER\\s+TYPE\\b.*\\bADD\\s+VALUE\\b",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
     private final String version;
 
     public PostgresDialect(String version) {
@@ -45,7 +49,17 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public boolean mustRunOutsideTransaction(String statement) {
-        return OUTSIDE_TRANSACTION.matcher(statement).find();
+        return OUTSIDE_TRANSACTION.matcher(statement).find()
+                || major() < 12 && ADD_ENUM_VALUE.matcher(statement).find();
+    }
+
+    /** The server's major version (18 for 18.6); 0 when unknown. */
+    int major() {
+        try {
+            return Integer.parseInt(version.replaceFirst("^(\\d+).*$", "$1"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     @Override

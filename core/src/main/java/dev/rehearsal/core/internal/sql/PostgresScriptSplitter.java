@@ -10,9 +10,13 @@ import java.util.Locale;
  * Cuts a PostgreSQL script into statements the way psql does: semicolons end statements except inside
  * single-quoted strings (including {@code E''} strings with backslash escapes), quoted identifiers, dollar-quoted
  * bodies ({@code $$...$$}, {@code $fn$...$fn$}), line comments, nested block comments, and SQL-standard function
- * bodies ({@code BEGIN ATOMIC ... END}). Each statement keeps the line where its first token stands.
+ * bodies ({@code BEGIN ATOMIC ... END}), and the data block after {@code COPY ... FROM stdin;} (up to {@code \.}),
+ * which the statement carries. Each statement keeps the line where its first token stands.
  */
 public final class PostgresScriptSplitter {
+
+    private static final java.util.regex.Pattern COPY_FROM_STDIN = java.util.regex.Pattern.compile(
+            "^COPY\\b.*\\bFROM\\s+STDIN\\b", java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.DOTALL);
 
     private PostgresScriptSplitter() {
     }
@@ -125,12 +129,33 @@ public final class PostgresScriptSplitter {
             }
             if (c == ';' && atomicDepth == 0) {
                 String sql = current.toString().strip();
+                i++;
                 if (!sql.isEmpty()) {
-                    out.add(new SqlStatement(sql, startLine));
+                    if (COPY_FROM_STDIN.matcher(sql).find()) {
+                        // psql reads the data from the next line up to a line holding only \.
+                        int dataStart = script.indexOf('\n', i);
+                        dataStart = dataStart < 0 ? n : dataStart + 1;
+                        line += count(script.substring(i, dataStart));
+                        int end = dataStart;
+                        StringBuilder data = new StringBuilder();
+                        while (end < n) {
+                            int eol = script.indexOf('\n', end);
+                            String row = script.substring(end, eol < 0 ? n : eol);
+                            end = eol < 0 ? n : eol + 1;
+                            line++;
+                            if (row.stripTrailing().equals("\\.")) {
+                                break;
+                            }
+                            data.append(row).append('\n');
+                        }
+                        out.add(new SqlStatement(sql, startLine, data.toString()));
+                        i = end;
+                    } else {
+                        out.add(new SqlStatement(sql, startLine));
+                    }
                 }
                 current.setLength(0);
                 startLine = -1;
-                i++;
                 continue;
             }
             current.append(c);

@@ -35,15 +35,28 @@ public final class ScriptRunner {
      */
     public static void run(Connection connection, Dialect dialect, String phase, Migration migration, String script,
                            String sql, Epilogue epilogue) {
+        run(connection, dialect, phase, migration, script, sql, true, epilogue);
+    }
+
+    /**
+     * As {@link #run(Connection, Dialect, String, Migration, String, String, Epilogue)}; {@code transaction} false
+     * runs every statement in auto-commit (dbmate's {@code transaction:false}, golang-migrate's multi-statement mode).
+     */
+    public static void run(Connection connection, Dialect dialect, String phase, Migration migration, String script,
+                           String sql, boolean transaction, Epilogue epilogue) {
         List<SqlStatement> statements = dialect.split(sql);
-        boolean transactional = statements.stream().noneMatch(s -> dialect.mustRunOutsideTransaction(s.sql()));
+        boolean transactional = transaction && statements.stream().noneMatch(s -> dialect.mustRunOutsideTransaction(s.sql()));
         SqlStatement current = null;
         try {
             connection.setAutoCommit(!transactional);
             try (Statement st = connection.createStatement()) {
                 for (SqlStatement statement : statements) {
                     current = statement;
-                    st.execute(statement.sql());
+                    if (statement.copyData() != null) {
+                        dialect.data(connection).copyIn(statement.sql(), statement.copyData());
+                    } else {
+                        st.execute(statement.sql());
+                    }
                 }
                 current = null;
                 epilogue.run(connection);
