@@ -2,25 +2,36 @@ package dev.rehearsal.core;
 
 import dev.rehearsal.core.internal.flyway.FlywaySource;
 import dev.rehearsal.core.internal.source.ScriptLocation;
+import dev.rehearsal.core.internal.source.SqlLayoutSource;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** Finds the {@link MigrationSource} for a location by looking at its files. */
+/**
+ * Finds the {@link MigrationSource} for a location by looking at its files, or takes the layout the settings name.
+ * When the files fit several layouts, or none, the message lists what was found and the layouts supported.
+ */
 public final class MigrationSources {
 
     /** The layouts Rehearsal reads today, for messages. */
-    public static final String SUPPORTED = "Flyway (V<version>__<description>.sql, with U<version>__<description>.sql undo"
-            + " scripts and R__<description>.sql repeatable scripts)";
+    public static final String SUPPORTED = "flyway (V<version>__<name>.sql, U<version>__<name>.sql undo scripts,"
+            + " R__<name>.sql), golang-migrate (<version>_<name>.up.sql and .down.sql), dbmate (<version>_<name>.sql"
+            + " with -- migrate:up and -- migrate:down sections), prisma (<timestamp>_<name>/migration.sql, optional"
+            + " down.sql)";
+
+    private static final List<String> FORMATS = List.of("flyway", "golang-migrate", "dbmate", "prisma");
 
     private MigrationSources() {
     }
 
     /**
-     * The source for the settings' location, its layout detected from the files there.
+     * The source for the settings' location, its layout detected from the files there unless
+     * {@link RehearsalSettings#format()} names one.
      *
-     * @throws RehearsalException when the location is missing or empty, or its layout is not one Rehearsal reads
+     * @throws RehearsalException when the location is missing or empty, the layout is unknown or ambiguous
      */
     public static MigrationSource detect(RehearsalSettings settings, ClassLoader classLoader) {
         ScriptLocation location = ScriptLocation.parse(settings.migrations(), classLoader);
@@ -34,13 +45,49 @@ public final class MigrationSources {
             throw new RehearsalException("No migrations found at " + location + ": the location holds no files."
                     + " Supported layouts: " + SUPPORTED + ".");
         }
+        String format = settings.format() == null ? "" : settings.format().trim().toLowerCase(Locale.ROOT);
+        if (!format.isEmpty() && !format.equals("auto")) {
+            if (!FORMATS.contains(format)) {
+                throw new RehearsalException("Unknown migration format \"" + settings.format() + "\"; use one of "
+                        + String.join(", ", FORMATS) + " (or leave it out to detect the layout)");
+            }
+            return source(format, location, settings, classLoader);
+        }
+        List<String> matches = new ArrayList<>();
         if (FlywaySource.recognizes(files)) {
-            return new FlywaySource(location, settings, classLoader, null);
+            matches.add("flyway");
+        }
+        if (SqlLayoutSource.GolangMigrate.recognizes(files)) {
+            matches.add("golang-migrate");
+        }
+        if (SqlLayoutSource.Dbmate.recognizes(files)) {
+            matches.add("dbmate");
+        }
+        if (SqlLayoutSource.Prisma.recognizes(files)) {
+            matches.add("prisma");
         }
         String found = files.stream().limit(8).map(ScriptFile::relativePath).collect(Collectors.joining(", "))
                 + (files.size() > 8 ? " and " + (files.size() - 8) + " more" : "");
-        throw new RehearsalException("Could not tell which migration tool the files at " + location + " belong to."
-                + "\n  found: " + found
-                + "\n  supported layouts: " + SUPPORTED);
+        if (matches.size() > 1) {
+            throw new RehearsalException("The files at " + location + " fit several layouts: "
+                    + String.join(", ", matches) + ". Say which with @MigrationTest(format = \"" + matches.get(0)
+                    + "\") or rehearsal.format.\n  found: " + found);
+        }
+        if (matches.isEmpty()) {
+            throw new RehearsalException("Could not tell which migration tool the files at " + location + " belong to."
+                    + "\n  found: " + found
+                    + "\n  supported layouts: " + SUPPORTED);
+        }
+        return source(matches.get(0), location, settings, classLoader);
+    }
+
+    private static MigrationSource source(String format, ScriptLocation location, RehearsalSettings settings,
+                                          ClassLoader classLoader) {
+        return switch (format) {
+            case "golang-migrate" -> new SqlLayoutSource.GolangMigrate(location);
+            case "dbmate" -> new SqlLayoutSource.Dbmate(location);
+            case "prisma" -> new SqlLayoutSource.Prisma(location);
+            default -> new FlywaySource(location, settings, classLoader, null);
+        };
     }
 }

@@ -38,6 +38,14 @@ public interface MigrationTool {
      */
     String expectedDownScript(Migration migration);
 
+    /**
+     * Why this tool's layout has no down script for {@code migration} by design ({@code Prisma migrations are
+     * up-only}), so that the round trip skips its down instead of failing; null when a down script is expected.
+     */
+    default String irreversibleReason(Migration migration) {
+        return null;
+    }
+
     /** Tables the tool keeps for itself (its history table), left out of schema snapshots. */
     Set<String> ownTables();
 }

@@ -19,10 +19,12 @@ import java.util.TreeSet;
  *                                migration must be reversible unless listed in {@code irreversible}
  * @param data                    how data is seeded and checked
  * @param locks                   how locks are traced, probed and budgeted
+ * @param format                  the layout of the migrations ({@code flyway}, {@code golang-migrate},
+ *                                {@code dbmate}, {@code prisma}); null to detect it from the files
  */
 public record RehearsalSettings(String migrations, Map<String, String> placeholders,
                                 Set<MigrationVersion> irreversible, MigrationVersion minimumDowngradeVersion,
-                                DataSettings data, LockSettings locks) {
+                                DataSettings data, LockSettings locks, String format) {
 
     public RehearsalSettings {
         Objects.requireNonNull(migrations, "migrations");
@@ -34,17 +36,22 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
 
     /** Settings for a location, with no placeholders, every migration expected to be reversible, default data settings. */
     public static RehearsalSettings of(String migrations) {
-        return new RehearsalSettings(migrations, Map.of(), Set.of(), null, DataSettings.DEFAULTS, LockSettings.DEFAULTS);
+        return new RehearsalSettings(migrations, Map.of(), Set.of(), null, DataSettings.DEFAULTS, LockSettings.DEFAULTS, null);
+    }
+
+    /** A copy that reads the migrations in this layout instead of detecting it. */
+    public RehearsalSettings withFormat(String value) {
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks, value);
     }
 
     /** A copy with these lock settings. */
     public RehearsalSettings withLocks(LockSettings value) {
-        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, value);
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, value, format);
     }
 
     /** A copy with these data settings. */
     public RehearsalSettings withData(DataSettings value) {
-        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, value, locks);
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, value, locks, format);
     }
 
     /** A copy that also allows these versions to have no down script. */
@@ -53,17 +60,17 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
         for (String v : versions) {
             all.add(MigrationVersion.parse(v));
         }
-        return new RehearsalSettings(migrations, placeholders, all, minimumDowngradeVersion, data, locks);
+        return new RehearsalSettings(migrations, placeholders, all, minimumDowngradeVersion, data, locks, format);
     }
 
     /** A copy where migrations at or below {@code version} need no down script. */
     public RehearsalSettings withMinimumDowngradeVersion(String version) {
-        return new RehearsalSettings(migrations, placeholders, irreversible, MigrationVersion.parse(version), data, locks);
+        return new RehearsalSettings(migrations, placeholders, irreversible, MigrationVersion.parse(version), data, locks, format);
     }
 
     /** A copy with these placeholder values. */
     public RehearsalSettings withPlaceholders(Map<String, String> values) {
-        return new RehearsalSettings(migrations, values, irreversible, minimumDowngradeVersion, data, locks);
+        return new RehearsalSettings(migrations, values, irreversible, minimumDowngradeVersion, data, locks, format);
     }
 
     /**

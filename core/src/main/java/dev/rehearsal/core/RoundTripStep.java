@@ -281,6 +281,9 @@ public final class RoundTripStep {
         }
         if (!migration.reversible()) {
             String allowance = rehearsal.settings().irreversibleAllowance(migration);
+            if (allowance == null) {
+                allowance = rehearsal.tool().irreversibleReason(migration);
+            }
             if (allowance != null) {
                 throw skip(Phase.DOWN, "irreversible, " + allowance);
             }

@@ -31,12 +31,13 @@ class BadInputTest {
     }
 
     @Test
-    void locationWithoutFlywayFiles() {
+    void locationInNoKnownLayout() {
         assertThatThrownBy(() -> Histories.rehearse("not-flyway"))
                 .isInstanceOf(RehearsalException.class)
                 .hasMessageContaining("Could not tell which migration tool the files at classpath:histories/not-flyway belong to")
-                .hasMessageContaining("found: 001_init.up.sql, notes.txt")
-                .hasMessageContaining("supported layouts: Flyway");
+                .hasMessageContaining("found: changelog.xml, notes.txt")
+                .hasMessageContaining("supported layouts: flyway (V<version>__<name>.sql")
+                .hasMessageContaining("golang-migrate").hasMessageContaining("dbmate").hasMessageContaining("prisma");
     }
 
     @Test

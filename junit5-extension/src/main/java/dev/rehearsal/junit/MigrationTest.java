@@ -43,6 +43,12 @@ public @interface MigrationTest {
     String migrations() default "";
 
     /**
+     * The layout of the migrations: {@code flyway}, {@code golang-migrate}, {@code dbmate} or {@code prisma}. Empty
+     * detects it from the files (and explains when they fit none, or several). Falls back to {@code rehearsal.format}.
+     */
+    String format() default "";
+
+    /**
      * Versions allowed to have no down script; their down and up-again phases are skipped.
      * Adds to {@code rehearsal.irreversible} (comma-separated).
      */

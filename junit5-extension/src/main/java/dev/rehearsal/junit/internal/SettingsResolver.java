@@ -25,6 +25,7 @@ import java.util.TreeSet;
 final class SettingsResolver {
 
     static final String MIGRATIONS = "rehearsal.migrations";
+    static final String FORMAT = "rehearsal.format";
     static final String IRREVERSIBLE = "rehearsal.irreversible";
     static final String MINIMUM_DOWNGRADE = "rehearsal.minimum-downgrade-version";
     static final String PLACEHOLDER_PREFIX = "rehearsal.placeholders.";
@@ -65,8 +66,9 @@ final class SettingsResolver {
             }
             placeholders.put(pair.substring(0, eq).trim(), pair.substring(eq + 1));
         }
+        String format = first(annotation.format(), context.getConfigurationParameter(FORMAT)).orElse(null);
         return new RehearsalSettings(migrations, placeholders, irreversible, minimum, data(annotation, context),
-                locks(annotation, context));
+                locks(annotation, context), format);
     }
 
     private static DataSettings data(MigrationTest annotation, ExtensionContext context) {

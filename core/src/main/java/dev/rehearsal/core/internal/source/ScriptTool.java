@@ -1,0 +1,112 @@
+package dev.rehearsal.core.internal.source;
+
+import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.internal.sql.ScriptRunner;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The migration tool for histories of plain SQL scripts (golang-migrate, dbmate, Prisma): Rehearsal runs each
+ * script statement by statement, in one transaction unless a statement or the migration forbids it, and keeps the
+ * tool's own version table as the tool does.
+ */
+final class ScriptTool implements MigrationTool {
+
+    private final MigrationHistory history;
+    private final VersionTable versions;
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    private final Function<Migration, String> expectedDown;
+    private final Predicate<Migration> transactional;
+    private final Function<Migration, String> irreversibleReason;
+
+    ScriptTool(MigrationHistory history, VersionTable versions, DataSource dataSource, Dialect dialect,
+               Function<Migration, String> expectedDown, Predicate<Migration> transactional,
+               Function<Migration, String> irreversibleReason) {
+        this.history = history;
+        this.versions = versions;
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.expectedDown = expectedDown;
+        this.transactional = transactional;
+        this.irreversibleReason = irreversibleReason;
+    }
+
+    @Override
+    public MigrationHistory history() {
+        return history;
+    }
+
+    @Override
+    public Optional<MigrationVersion> currentVersion() {
+        try (Connection c = dataSource.getConnection()) {
+            versions.ensure(c);
+            return versions.current(c, history);
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not read " + versions.table() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void upTo(MigrationVersion target) {
+        MigrationVersion current = currentVersion().orElse(null);
+        for (Migration m : history.between(current, target)) {
+            try (Connection c = dataSource.getConnection()) {
+                versions.starting(c, m);
+                ScriptRunner.run(c, dialect, "up", m, m.up().name(), m.up().sql(), transactional.test(m),
+                        conn -> versions.applied(conn, m));
+            } catch (SQLException e) {
+                throw new RehearsalException("Could not record " + m.displayName() + " in " + versions.table() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void down(Migration migration) {
+        if (migration.down() == null) {
+            throw new RehearsalException(migration.displayName() + " has no down script: expected "
+                    + expectedDown.apply(migration));
+        }
+        Migration previous = history.previous(migration).orElse(null);
+        try (Connection c = dataSource.getConnection()) {
+            versions.reverting(c, migration, previous);
+            ScriptRunner.run(c, dialect, "down", migration, migration.down().name(), migration.down().sql(),
+                    transactional.test(migration), conn -> versions.reverted(conn, migration, previous));
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not update " + versions.table() + " after reverting "
+                    + migration.displayName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void applyRepeatables() {
+        // these tools have no repeatable migrations
+    }
+
+    @Override
+    public String expectedDownScript(Migration migration) {
+        return expectedDown.apply(migration);
+    }
+
+    @Override
+    public String irreversibleReason(Migration migration) {
+        return irreversibleReason.apply(migration);
+    }
+
+    @Override
+    public Set<String> ownTables() {
+        return Set.of(versions.table());
+    }
+}

@@ -1,0 +1,39 @@
+package dev.rehearsal.core.internal.source;
+
+import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.MigrationVersion;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * A migration tool's own record of what is applied, kept exactly as the tool keeps it, so that the real tool
+ * could take over the database from any state Rehearsal leaves.
+ */
+interface VersionTable {
+
+    /** The table's name (left out of schema snapshots). */
+    String table();
+
+    /** Creates the table if it does not exist, as the tool does on first use. */
+    void ensure(Connection connection) throws SQLException;
+
+    /** The highest applied migration per the table, if any. */
+    Optional<MigrationVersion> current(Connection connection, MigrationHistory history) throws SQLException;
+
+    /** Before an up script runs, outside its transaction (golang-migrate marks the version dirty). */
+    default void starting(Connection connection, Migration migration) throws SQLException {
+    }
+
+    /** Before a down script runs, outside its transaction; {@code previous} is the migration that will be current. */
+    default void reverting(Connection connection, Migration migration, Migration previous) throws SQLException {
+    }
+
+    /** After an up script succeeded, inside its transaction when it has one. */
+    void applied(Connection connection, Migration migration) throws SQLException;
+
+    /** After a down script succeeded; {@code previous} is the migration now current, or null. */
+    void reverted(Connection connection, Migration migration, Migration previous) throws SQLException;
+}

@@ -1,0 +1,230 @@
+package dev.rehearsal.core.internal.source;
+
+import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.RehearsalException;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The version tables of golang-migrate, dbmate and Prisma, kept as each tool keeps its own. */
+final class VersionTables {
+
+    private VersionTables() {
+    }
+
+    private static Optional<MigrationVersion> matching(MigrationHistory history, BigInteger version) {
+        return history.versioned().stream().map(Migration::version)
+                .filter(v -> v.toString().matches("\\d+") && new BigInteger(v.toString()).equals(version))
+                .findFirst();
+    }
+
+    /**
+     * golang-migrate: one row, {@code schema_migrations(version bigint, dirty boolean)}; the version is written dirty
+     * before a migration runs and clean after it succeeded, so a failed migration leaves the database dirty and
+     * golang-migrate refuses to go on until someone forces a version.
+     */
+    static VersionTable golangMigrate() {
+        return new VersionTable() {
+            @Override
+            public String table() {
+                return "schema_migrations";
+            }
+
+            @Override
+            public void ensure(Connection c) throws SQLException {
+                try (Statement st = c.createStatement()) {
+                    st.execute("create table if not exists schema_migrations (version bigint not null primary key,"
+                            + " dirty boolean not null)");
+                }
+            }
+
+            @Override
+            public Optional<MigrationVersion> current(Connection c, MigrationHistory history) throws SQLException {
+                try (Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("select version, dirty from schema_migrations limit 1")) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    BigInteger version = rs.getBigDecimal(1).toBigInteger();
+                    if (rs.getBoolean(2)) {
+                        throw new RehearsalException("schema_migrations says version " + version + " is dirty: a"
+                                + " migration failed part-way. golang-migrate stops here too (\"Dirty database version "
+                                + version + ". Fix and force version.\").");
+                    }
+                    return matching(history, version).or(() -> {
+                        throw new RehearsalException("schema_migrations holds version " + version
+                                + ", which no file of the history has");
+                    });
+                }
+            }
+
+            @Override
+            public void starting(Connection c, Migration m) throws SQLException {
+                set(c, new BigInteger(m.version().toString()), true);
+            }
+
+            @Override
+            public void applied(Connection c, Migration m) throws SQLException {
+                set(c, new BigInteger(m.version().toString()), false);
+            }
+
+            @Override
+            public void reverting(Connection c, Migration m, Migration previous) throws SQLException {
+                set(c, previous == null ? null : new BigInteger(previous.version().toString()), true);
+            }
+
+            @Override
+            public void reverted(Connection c, Migration m, Migration previous) throws SQLException {
+                set(c, previous == null ? null : new BigInteger(previous.version().toString()), false);
+            }
+
+            /** As golang-migrate's SetVersion: truncate, then insert unless there is no version left. */
+            private void set(Connection c, BigInteger version, boolean dirty) throws SQLException {
+                try (Statement st = c.createStatement()) {
+                    st.execute("truncate schema_migrations");
+                    if (version != null) {
+                        try (PreparedStatement ps = c.prepareStatement(
+                                "insert into schema_migrations (version, dirty) values (?, ?)")) {
+                            ps.setLong(1, version.longValueExact());
+                            ps.setBoolean(2, dirty);
+                            ps.executeUpdate();
+                        }
+                    }
+                }
+            }
+        };
+    }
+
+    /** dbmate: one row per applied migration, {@code schema_migrations(version varchar(128) primary key)}. */
+    static VersionTable dbmate() {
+        return new VersionTable() {
+            @Override
+            public String table() {
+                return "schema_migrations";
+            }
+
+            @Override
+            public void ensure(Connection c) throws SQLException {
+                try (Statement st = c.createStatement()) {
+                    st.execute("create table if not exists schema_migrations (version varchar(128) primary key)");
+                }
+            }
+
+            @Override
+            public Optional<MigrationVersion> current(Connection c, MigrationHistory history) throws SQLException {
+                MigrationVersion highest = null;
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select version from schema_migrations")) {
+                    while (rs.next()) {
+                        MigrationVersion v = MigrationVersion.parse(rs.getString(1));
+                        if (highest == null || v.compareTo(highest) > 0) {
+                            highest = v;
+                        }
+                    }
+                }
+                return Optional.ofNullable(highest);
+            }
+
+            @Override
+            public void applied(Connection c, Migration m) throws SQLException {
+                try (PreparedStatement ps = c.prepareStatement("insert into schema_migrations (version) values (?)")) {
+                    ps.setString(1, m.version().toString());
+                    ps.executeUpdate();
+                }
+            }
+
+            @Override
+            public void reverted(Connection c, Migration m, Migration previous) throws SQLException {
+                try (PreparedStatement ps = c.prepareStatement("delete from schema_migrations where version = ?")) {
+                    ps.setString(1, m.version().toString());
+                    ps.executeUpdate();
+                }
+            }
+        };
+    }
+
+    /**
+     * Prisma: {@code _prisma_migrations}, one row per applied migration with its SHA-256 checksum; a reverted one is
+     * marked {@code rolled_back_at}, as {@code prisma migrate resolve --rolled-back} does, so deploy applies it again.
+     */
+    static VersionTable prisma() {
+        return new VersionTable() {
+            @Override
+            public String table() {
+                return "_prisma_migrations";
+            }
+
+            @Override
+            public void ensure(Connection c) throws SQLException {
+                try (Statement st = c.createStatement()) {
+                    st.execute("create table if not exists \"_prisma_migrations\" ("
+                            + "\"id\" varchar(36) primary key not null, \"checksum\" varchar(64) not null,"
+                            + " \"finished_at\" timestamptz, \"migration_name\" varchar(255) not null, \"logs\" text,"
+                            + " \"rolled_back_at\" timestamptz, \"started_at\" timestamptz not null default now(),"
+                            + " \"applied_steps_count\" integer not null default 0)");
+                }
+            }
+
+            @Override
+            public Optional<MigrationVersion> current(Connection c, MigrationHistory history) throws SQLException {
+                MigrationVersion highest = null;
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select migration_name from"
+                        + " \"_prisma_migrations\" where finished_at is not null and rolled_back_at is null")) {
+                    while (rs.next()) {
+                        String name = rs.getString(1);
+                        MigrationVersion v = MigrationVersion.parse(name.substring(0, name.indexOf('_')));
+                        if (highest == null || v.compareTo(highest) > 0) {
+                            highest = v;
+                        }
+                    }
+                }
+                return Optional.ofNullable(highest);
+            }
+
+            @Override
+            public void applied(Connection c, Migration m) throws SQLException {
+                try (PreparedStatement ps = c.prepareStatement("insert into \"_prisma_migrations\" (id, checksum,"
+                        + " finished_at, migration_name, started_at, applied_steps_count) values (?, ?, now(), ?, now(), 1)")) {
+                    ps.setString(1, UUID.randomUUID().toString());
+                    ps.setString(2, sha256(m.up().sql()));
+                    ps.setString(3, folder(m));
+                    ps.executeUpdate();
+                }
+            }
+
+            @Override
+            public void reverted(Connection c, Migration m, Migration previous) throws SQLException {
+                try (PreparedStatement ps = c.prepareStatement("update \"_prisma_migrations\" set rolled_back_at = now()"
+                        + " where migration_name = ? and rolled_back_at is null")) {
+                    ps.setString(1, folder(m));
+                    ps.executeUpdate();
+                }
+            }
+
+            /** The migration's folder name ({@code 20230101000000_init}), as Prisma records it. */
+            private String folder(Migration m) {
+                String dir = m.up().name().substring(0, m.up().name().lastIndexOf('/'));
+                return dir.substring(dir.lastIndexOf('/') + 1);
+            }
+        };
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

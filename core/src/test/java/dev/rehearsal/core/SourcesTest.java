@@ -1,0 +1,120 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.PhaseResult.Phase;
+import dev.rehearsal.core.PhaseResult.Status;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** golang-migrate, dbmate and Prisma layouts: detection, round trips, their version tables, and loader errors. */
+class SourcesTest {
+
+    private static RoundTripReport roundTrip(MigrationRehearsal r) {
+        RoundTripReport report = r.runRoundTrips();
+        assertThat(report.failed()).as(report.toText()).isFalse();
+        return report;
+    }
+
+    @Test
+    void golangMigrateRoundTripsAndKeepsItsVersionTable() {
+        try (MigrationRehearsal r = Histories.rehearse("golang-migrate")) {
+            assertThat(r.history().versioned()).extracting(Migration::displayName)
+                    .containsExactly("V1 create users", "V2 add email", "V3 index email");
+            RoundTripReport report = roundTrip(r);
+            assertThat(report.source()).startsWith("golang-migrate migrations at classpath:histories/golang-migrate");
+            assertThat(r.query("select version, dirty from schema_migrations").rows())
+                    .containsExactly(List.of(3L, false));
+            // COPY ... FROM stdin data, a semicolon inside it, loaded as psql would
+            assertThat(r.query("select name from users order by id").column("name")).containsExactly("Ada; Lovelace", "Alan Turing");
+            assertThat(r.schema().find(dev.rehearsal.core.schema.ObjectKind.TABLE, "schema_migrations")).isEmpty();
+            r.migrateTo("1");
+            assertThat(r.query("select version, dirty from schema_migrations").rows()).containsExactly(List.of(1L, false));
+            r.migrateTo("base");
+            assertThat(r.query("select count(*) from schema_migrations").singleValue()).hasValue(0L);
+        }
+    }
+
+    @Test
+    void golangMigrateFailureLeavesTheVersionDirtyAsGolangMigrateDoes() {
+        try (MigrationRehearsal r = Histories.rehearse("golang-migrate")) {
+            r.migrateTo("1");
+            try (var c = r.dataSource().getConnection(); var st = c.createStatement()) {
+                st.execute("alter table users add column email text");
+            } catch (java.sql.SQLException e) {
+                throw new AssertionError(e);
+            }
+            assertThatThrownBy(() -> r.migrateTo("2")).isInstanceOf(MigrationFailedException.class)
+                    .hasMessageContaining("000002_add_email.up.sql, line 1").hasMessageContaining("42701");
+            assertThat(r.query("select version, dirty from schema_migrations").rows()).containsExactly(List.of(2L, true));
+            assertThatThrownBy(r::currentVersion).hasMessageContaining("schema_migrations says version 2 is dirty")
+                    .hasMessageContaining("Dirty database version 2. Fix and force version.");
+        }
+    }
+
+    @Test
+    void golangMigrateUpWithoutDownGapAndDuplicateAreCaught() {
+        try (MigrationRehearsal r = Histories.rehearse("golang-no-down")) {
+            PhaseResult down = r.runRoundTrips().steps().get(1).phase(Phase.DOWN).orElseThrow();
+            assertThat(down.status()).isEqualTo(Status.FAILED);
+            assertThat(down.message()).contains("V2 add email has no down script: expected 000002_add_email.down.sql");
+        }
+        assertThatThrownBy(() -> Histories.rehearse("golang-gap"))
+                .hasMessage("golang-migrate history at classpath:histories/golang-gap: 000003_index_email.up.sql, line 1:"
+                        + " versions jump from 1 (000001_create_users.up.sql) to 3: sequence-numbered migrations have a gap,"
+                        + " so a file is missing or misnumbered");
+        assertThatThrownBy(() -> Histories.rehearse("golang-duplicate"))
+                .hasMessageContaining("000002_add_phone.up.sql, line 1: version 2 appears twice: 000002_add_email.up.sql"
+                        + " and 000002_add_phone.up.sql");
+    }
+
+    @Test
+    void dbmateSectionsTransactionFalseAndItsTable() {
+        try (MigrationRehearsal r = Histories.rehearse("dbmate")) {
+            roundTrip(r);
+            assertThat(r.query("select version from schema_migrations order by version").column("version"))
+                    .containsExactly("20230101120000", "20230102120000", "20230103120000");
+            assertThat(r.schema().find(dev.rehearsal.core.schema.ObjectKind.INDEX, "users_name_idx")).isPresent();
+        }
+        try (MigrationRehearsal r = Histories.rehearse("dbmate")) {
+            r.migrateTo("20230102120000");
+            var check = r.migrateTo("20230103120000").locks().statements().stream()
+                    .filter(st -> st.sql().contains("CHECK")).findFirst().orElseThrow();
+            assertThat(check.where()).startsWith("20230103120000_add_email.sql line 3: ALTER TABLE users ADD CONSTRAINT");
+        }
+        assertThatThrownBy(() -> Histories.rehearse("dbmate-no-up"))
+                .hasMessageContaining("dbmate history at classpath:histories/dbmate-no-up: 20230101120000_create_users.sql,"
+                        + " line 1: no '-- migrate:up' line");
+    }
+
+    @Test
+    void prismaIsUpOnlyUnlessADownIsWritten() {
+        try (MigrationRehearsal r = Histories.rehearse("prisma")) {
+            RoundTripReport report = roundTrip(r);
+            PhaseResult initDown = report.steps().get(0).phase(Phase.DOWN).orElseThrow();
+            assertThat(initDown.status()).isEqualTo(Status.SKIPPED);
+            assertThat(initDown.message()).contains("Prisma migrations are up-only; write migrations/20230101000000_init/down.sql");
+            assertThat(report.steps().get(1).phase(Phase.DOWN).orElseThrow().status()).isEqualTo(Status.PASSED);
+            assertThat(r.query("select migration_name, applied_steps_count, rolled_back_at is not null"
+                    + " from _prisma_migrations order by started_at, rolled_back_at nulls last").rows())
+                    .contains(List.of("20230102000000_add_email", 1, true))
+                    .contains(List.of("20230102000000_add_email", 1, false));
+            assertThat(r.query("select length(checksum) from _prisma_migrations limit 1").singleValue()).hasValue(64);
+        }
+    }
+
+    @Test
+    void ambiguousUnknownAndOverriddenLayouts() {
+        assertThatThrownBy(() -> Histories.rehearse("ambiguous"))
+                .hasMessageContaining("fit several layouts: flyway, golang-migrate")
+                .hasMessageContaining("@MigrationTest(format = \"flyway\")")
+                .hasMessageContaining("000001_create_a.up.sql");
+        try (MigrationRehearsal r = Histories.rehearse(Histories.settings("ambiguous").withFormat("golang-migrate"))) {
+            assertThat(r.history().versioned()).extracting(m -> m.up().name()).containsExactly("000001_create_a.up.sql");
+        }
+        assertThatThrownBy(() -> Histories.rehearse(Histories.settings("ambiguous").withFormat("liquibase")))
+                .hasMessageContaining("Unknown migration format \"liquibase\"; use one of flyway, golang-migrate, dbmate, prisma");
+    }
+}

@@ -1,0 +1,3 @@
+CREATE TABLE users (id bigint PRIMARY KEY);
+-- migrate:down
+DROP TABLE users;

@@ -1,0 +1,2 @@
+DROP INDEX "User_email_key";
+ALTER TABLE "User" DROP COLUMN "email";
