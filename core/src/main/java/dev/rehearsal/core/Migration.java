@@ -13,9 +13,17 @@ import java.util.Optional;
  * @param up          the script that applies the migration
  * @param down        the script that reverts it; {@code null} when the history has none (irreversible)
  * @param checksum    the tool's checksum of the up script, {@code null} where the tool has none
+ * @param id          the tool's own name for the migration when it is not a version (an Alembic revision such as
+ *                    {@code 27c6a30d7c24}); {@code null} otherwise. The version then only orders the history.
  */
 public record Migration(MigrationVersion version, String description, Type type,
-                        MigrationScript up, MigrationScript down, Integer checksum) {
+                        MigrationScript up, MigrationScript down, Integer checksum, String id) {
+
+    /** A migration named by its version. */
+    public Migration(MigrationVersion version, String description, Type type, MigrationScript up, MigrationScript down,
+                     Integer checksum) {
+        this(version, description, type, up, down, checksum, null);
+    }
 
     /** Whether a migration is an ordered, versioned step or a repeatable script. */
     public enum Type { VERSIONED, REPEATABLE }
@@ -39,8 +47,14 @@ public record Migration(MigrationVersion version, String description, Type type,
         return down != null;
     }
 
-    /** {@code V3 add orders status} or {@code R orders summary view}: how messages and reports name it. */
+    /**
+     * {@code V3 add orders status}, {@code R orders summary view}, or {@code 27c6a30d7c24 add email} for a tool
+     * that names migrations by id: how messages and reports name it.
+     */
     public String displayName() {
+        if (id != null) {
+            return id + " " + description;
+        }
         return type == Type.VERSIONED ? "V" + version + " " + description : "R " + description;
     }
 

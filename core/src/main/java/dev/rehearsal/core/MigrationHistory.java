@@ -29,8 +29,17 @@ public record MigrationHistory(String location, List<Migration> versioned, List<
      * @throws RehearsalException naming the versions that exist when there is none
      */
     public Migration require(String version) {
-        MigrationVersion v = MigrationVersion.parse(version);
-        return find(v).orElseThrow(() -> new RehearsalException("No migration with version " + version + " in "
+        Optional<Migration> byId = versioned.stream().filter(m -> version.equals(m.id())).findFirst();
+        if (byId.isPresent()) {
+            return byId.get();
+        }
+        Optional<Migration> byVersion;
+        try {
+            byVersion = find(MigrationVersion.parse(version));
+        } catch (IllegalArgumentException e) {
+            byVersion = Optional.empty();
+        }
+        return byVersion.orElseThrow(() -> new RehearsalException("No migration with version " + version + " in "
                 + location + "; versions found: " + versionList()));
     }
 
@@ -54,6 +63,7 @@ public record MigrationHistory(String location, List<Migration> versioned, List<
     }
 
     String versionList() {
-        return versioned.isEmpty() ? "none" : String.join(", ", versioned.stream().map(m -> m.version().toString()).toList());
+        return versioned.isEmpty() ? "none" : String.join(", ", versioned.stream()
+                .map(m -> m.id() != null ? m.id() : m.version().toString()).toList());
     }
 }

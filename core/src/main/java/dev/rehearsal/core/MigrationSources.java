@@ -1,6 +1,7 @@
 package dev.rehearsal.core;
 
 import dev.rehearsal.core.internal.flyway.FlywaySource;
+import dev.rehearsal.core.internal.source.AlembicOfflineSource;
 import dev.rehearsal.core.internal.source.ScriptLocation;
 import dev.rehearsal.core.internal.source.SqlLayoutSource;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
@@ -20,9 +21,9 @@ public final class MigrationSources {
     public static final String SUPPORTED = "flyway (V<version>__<name>.sql, U<version>__<name>.sql undo scripts,"
             + " R__<name>.sql), golang-migrate (<version>_<name>.up.sql and .down.sql), dbmate (<version>_<name>.sql"
             + " with -- migrate:up and -- migrate:down sections), prisma (<timestamp>_<name>/migration.sql, optional"
-            + " down.sql)";
+            + " down.sql), alembic (offline SQL from alembic upgrade base:head --sql and alembic downgrade head:base --sql)";
 
-    private static final List<String> FORMATS = List.of("flyway", "golang-migrate", "dbmate", "prisma");
+    private static final List<String> FORMATS = List.of("flyway", "golang-migrate", "dbmate", "prisma", "alembic");
 
     private MigrationSources() {
     }
@@ -66,6 +67,9 @@ public final class MigrationSources {
         if (SqlLayoutSource.Prisma.recognizes(files)) {
             matches.add("prisma");
         }
+        if (AlembicOfflineSource.recognizes(files)) {
+            matches.add("alembic");
+        }
         String found = files.stream().limit(8).map(ScriptFile::relativePath).collect(Collectors.joining(", "))
                 + (files.size() > 8 ? " and " + (files.size() - 8) + " more" : "");
         if (matches.size() > 1) {
@@ -87,6 +91,7 @@ public final class MigrationSources {
             case "golang-migrate" -> new SqlLayoutSource.GolangMigrate(location);
             case "dbmate" -> new SqlLayoutSource.Dbmate(location);
             case "prisma" -> new SqlLayoutSource.Prisma(location);
+            case "alembic" -> new AlembicOfflineSource(location);
             default -> new FlywaySource(location, settings, classLoader, null);
         };
     }

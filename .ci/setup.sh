@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Everything the test suite needs beyond a JDK and Maven: the machine's database servers running (the Alembic
+# verification and, later, the existing-server provider use the PostgreSQL on 127.0.0.1:5432), and the real
+# migration tools Rehearsal is checked against, from Debian's packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash .ci/start-services.sh
+
+# Alembic 1.8 from Debian, with its PostgreSQL driver, run as /usr/bin/python3 -m alembic by AlembicVerificationTest.
+if ! /usr/bin/python3 -c "import alembic, psycopg2" >/dev/null 2>&1; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get install -y -q python3-alembic python3-psycopg2 >/dev/null \
+    || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q python3-alembic python3-psycopg2 >/dev/null; }
+fi
+/usr/bin/python3 -m alembic --version

@@ -1,0 +1,64 @@
+package dev.rehearsal.core;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Alembic offline SQL, as Alembic 1.8 wrote it for src/test/resources/alembic-project (a branch and a merge):
+ * steps, pairing, and the alembic_version rows Alembic leaves.
+ */
+class AlembicOfflineTest {
+
+    @Test
+    void stepsFollowTheUpgradeFileAndPairWithTheirDowngrades() {
+        try (MigrationRehearsal r = Histories.rehearse("alembic-offline")) {
+            assertThat(r.history().versioned()).extracting(Migration::id)
+                    .containsExactly("1975ea83b712", "ae1027a6acf", "27c6a30d7c24", "3a4e5b6c7d8e");
+            assertThat(r.history().versioned()).extracting(Migration::displayName).containsExactly(
+                    "1975ea83b712 base", "ae1027a6acf after 1975ea83b712", "27c6a30d7c24 after 1975ea83b712",
+                    "3a4e5b6c7d8e merge of 27c6a30d7c24, ae1027a6acf");
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(report.source()).startsWith("Alembic migrations at classpath:histories/alembic-offline");
+            assertThat(r.query("select version_num from alembic_version").column("version_num"))
+                    .containsExactly("3a4e5b6c7d8e");
+        }
+    }
+
+    @Test
+    void alembicVersionHoldsOneRowPerHeadAsAlembicLeavesIt() {
+        try (MigrationRehearsal r = Histories.rehearse("alembic-offline")) {
+            r.migrateTo("27c6a30d7c24");
+            assertThat(r.query("select version_num from alembic_version order by 1").column("version_num"))
+                    .containsExactly("27c6a30d7c24", "ae1027a6acf");
+            r.migrateTo("latest");
+            r.migrateTo("ae1027a6acf");
+            assertThat(r.query("select version_num from alembic_version").column("version_num"))
+                    .containsExactly("ae1027a6acf");
+            r.migrateTo("base");
+            assertThat(r.query("select to_regclass('alembic_version') is null").singleValue()).hasValue(true);
+        }
+    }
+
+    @Test
+    void downgradeFileMissingAStepIsNamedWithTheUpgradeLine() {
+        assertThatThrownBy(() -> Histories.rehearse("alembic-missing-down"))
+                .isInstanceOf(RehearsalException.class)
+                .hasMessageContaining("Alembic history at classpath:histories/alembic-missing-down: downgrade.sql:")
+                .hasMessageContaining("no '-- Running downgrade 27c6a30d7c24 -> ...' step, though upgrade.sql line 28 upgrades to it");
+    }
+
+    @Test
+    void unknownRevisionInMigrateToListsWhatExists() {
+        try (MigrationRehearsal r = Histories.rehearse("alembic-offline")) {
+            assertThatThrownBy(() -> r.migrateTo("deadbeef"))
+                    .hasMessageContaining("No migration with version deadbeef")
+                    .hasMessageContaining("1975ea83b712, ae1027a6acf, 27c6a30d7c24, 3a4e5b6c7d8e");
+            assertThat(List.of(r.history().require("ae1027a6acf").version().toString())).containsExactly("2");
+        }
+    }
+}
