@@ -67,7 +67,7 @@ public final class MigrationSources {
         if (SqlLayoutSource.Prisma.recognizes(files)) {
             matches.add("prisma");
         }
-        if (AlembicOfflineSource.recognizes(files)) {
+        if (AlembicOfflineSource.recognizesAny(files)) {
             matches.add("alembic");
         }
         String found = files.stream().limit(8).map(ScriptFile::relativePath).collect(Collectors.joining(", "))

@@ -18,9 +18,10 @@ class AlembicOfflineTest {
         try (MigrationRehearsal r = Histories.rehearse("alembic-offline")) {
             assertThat(r.history().versioned()).extracting(Migration::id)
                     .containsExactly("1975ea83b712", "ae1027a6acf", "27c6a30d7c24", "3a4e5b6c7d8e");
+            // descriptions come from the revision files next to the offline SQL
             assertThat(r.history().versioned()).extracting(Migration::displayName).containsExactly(
-                    "1975ea83b712 base", "ae1027a6acf after 1975ea83b712", "27c6a30d7c24 after 1975ea83b712",
-                    "3a4e5b6c7d8e merge of 27c6a30d7c24, ae1027a6acf");
+                    "1975ea83b712 create users", "ae1027a6acf create orders", "27c6a30d7c24 add email",
+                    "3a4e5b6c7d8e merge email and orders");
             RoundTripReport report = r.runRoundTrips();
             assertThat(report.failed()).as(report.toText()).isFalse();
             assertThat(report.source()).startsWith("Alembic migrations at classpath:histories/alembic-offline");
@@ -60,5 +61,34 @@ class AlembicOfflineTest {
                     .hasMessageContaining("1975ea83b712, ae1027a6acf, 27c6a30d7c24, 3a4e5b6c7d8e");
             assertThat(List.of(r.history().require("ae1027a6acf").version().toString())).containsExactly("2");
         }
+    }
+
+    @Test
+    void twoHeadsAreNamedWithTheMergeToRun() {
+        assertThatThrownBy(() -> Histories.rehearse("alembic-two-heads"))
+                .hasMessageContaining("Alembic history at classpath:histories/alembic-two-heads has 2 heads: 27c6a30d7c24, ae1027a6acf")
+                .hasMessageContaining("versions/27c6a30d7c24_add_email.py")
+                .hasMessageContaining("alembic merge -m \"merge\" 27c6a30d7c24 ae1027a6acf");
+    }
+
+    @Test
+    void unknownDownRevisionIsNamedWithFileAndLine() {
+        assertThatThrownBy(() -> Histories.rehearse("alembic-unknown-parent"))
+                .hasMessageContaining("versions/27c6a30d7c24_add_email.py, line 14: down_revision ffffffffffff of revision"
+                        + " 27c6a30d7c24 is no revision of this history (known: ");
+    }
+
+    @Test
+    void cycleIsNamed() {
+        assertThatThrownBy(() -> Histories.rehearse("alembic-cycle"))
+                .hasMessageContaining("has a cycle: 1975ea83b712 -> 27c6a30d7c24 -> 1975ea83b712")
+                .hasMessageContaining("a down_revision must point to an older revision");
+    }
+
+    @Test
+    void revisionFilesWithoutOfflineSqlSayHowToGenerateIt() {
+        assertThatThrownBy(() -> Histories.rehearse(RehearsalSettings.of("classpath:alembic-project")))
+                .hasMessageContaining("revision files but no offline SQL")
+                .hasMessageContaining("alembic upgrade base:head --sql > upgrade.sql");
     }
 }

@@ -55,10 +55,23 @@ public final class AlembicOfflineSource extends SqlLayoutSource {
         return "Alembic";
     }
 
+    /** Whether the files hold Alembic offline SQL or Alembic revision files. */
+    public static boolean recognizesAny(List<ScriptFile> files) {
+        return recognizes(files) || AlembicRevisions.recognizes(files);
+    }
+
     @Override
     protected MigrationHistory read(List<ScriptFile> files) {
+        Map<String, AlembicRevisions.Revision> revisions = new LinkedHashMap<>();
+        if (AlembicRevisions.recognizes(files)) {
+            AlembicRevisions.read(location.toString(), files).forEach(r -> revisions.put(r.id(), r));
+        }
+        boolean withRevisionFiles = !revisions.isEmpty();
         ScriptFile upgrade = files.stream().filter(f -> f.filename().endsWith(".sql") && UP.matcher(f.text()).find())
-                .findFirst().orElseThrow();
+                .findFirst().orElseThrow(() -> new RehearsalException("Alembic history at " + location + ": revision files"
+                        + " but no offline SQL. Rehearsal runs the SQL Alembic writes: generate it next to them with"
+                        + " alembic upgrade base:head --sql > upgrade.sql and alembic downgrade head:base --sql >"
+                        + " downgrade.sql (reading upgrade() and downgrade() of the revision files is not supported yet)."));
         ScriptFile downgrade = files.stream().filter(f -> f != upgrade && f.filename().endsWith(".sql")
                 && DOWN.matcher(f.text()).find()).findFirst().orElse(null);
         if (files.stream().filter(f -> f.filename().endsWith(".sql") && UP.matcher(f.text()).find()).count() > 1) {
@@ -104,11 +117,25 @@ public final class AlembicOfflineSource extends SqlLayoutSource {
             }
             String description = up.others.isEmpty() ? "base" : up.others.size() > 1
                     ? "merge of " + String.join(", ", up.others) : "after " + up.others.get(0);
+            AlembicRevisions.Revision file = revisions.remove(up.revision);
+            if (file == null && withRevisionFiles) {
+                throw problem(upgrade, up.line, "revision " + up.revision + " has no revision file next to it;"
+                        + " regenerate the offline SQL from the revision files");
+            }
+            if (file != null) {
+                description = file.file().filename().replaceFirst("^" + Pattern.quote(up.revision) + "_?", "")
+                        .replaceFirst("\\.py$", "").replace('_', ' ');
+            }
             migrations.add(new Migration(MigrationVersion.parse(String.valueOf(index)), description,
                     Migration.Type.VERSIONED, new MigrationScript(upgrade.relativePath() + " (" + up.revision + ")",
                     upgrade.describe(), up.sql),
                     down == null ? null : new MigrationScript(downgrade.relativePath() + " (" + up.revision + ")",
                             downgrade.describe(), down.sql), null, up.revision));
+        }
+        if (!revisions.isEmpty()) {
+            AlembicRevisions.Revision missing = revisions.values().iterator().next();
+            throw problem(upgrade, 0, "revision " + missing.id() + " (" + missing.file().relativePath() + ") is not in"
+                    + " the offline SQL: regenerate it with alembic upgrade base:head --sql");
         }
         if (!downs.isEmpty()) {
             Step extra = downs.values().iterator().next();
