@@ -99,9 +99,8 @@ public abstract class SqlLayoutSource implements MigrationSource {
 
         @Override
         protected MigrationHistory read(List<ScriptFile> files) {
-            Map<String, ScriptFile> ups = new TreeMap<>();
-            Map<String, ScriptFile> downs = new TreeMap<>();
-            Map<java.math.BigInteger, ScriptFile> upByVersion = new TreeMap<>();
+            Map<java.math.BigInteger, ScriptFile> ups = new TreeMap<>();
+            Map<java.math.BigInteger, ScriptFile> downs = new TreeMap<>();
             for (ScriptFile f : files) {
                 if (f.relativePath().contains("/")) {
                     continue;
@@ -111,49 +110,37 @@ public abstract class SqlLayoutSource implements MigrationSource {
                     continue;
                 }
                 java.math.BigInteger v = new java.math.BigInteger(m.group(1));
-                Map<String, ScriptFile> side = m.group(3).equals("up") ? ups : downs;
-                ScriptFile same = side.values().stream().filter(x -> versionOf(x).equals(v)).findFirst().orElse(null);
+                ScriptFile same = (m.group(3).equals("up") ? ups : downs).putIfAbsent(v, f);
                 if (same != null) {
                     throw problem(f, 1, "version " + v + " appears twice: " + same.filename() + " and " + f.filename()
                             + ". golang-migrate fails on duplicate versions; renumber one of them.");
                 }
-                side.put(f.filename(), f);
-                if (side == ups) {
-                    upByVersion.put(v, f);
+            }
+            for (Map.Entry<java.math.BigInteger, ScriptFile> d : downs.entrySet()) {
+                if (!ups.containsKey(d.getKey())) {
+                    throw problem(d.getValue(), 1, "a down script without its up script (expected "
+                            + d.getValue().filename().replace(".down.sql", ".up.sql") + ")");
                 }
             }
-            for (ScriptFile d : downs.values()) {
-                if (upByVersion.get(versionOf(d)) == null) {
-                    throw problem(d, 1, "a down script without its up script (expected "
-                            + d.filename().replace(".down.sql", ".up.sql") + ")");
-                }
-            }
-            List<java.math.BigInteger> versions = new ArrayList<>(upByVersion.keySet());
+            List<java.math.BigInteger> versions = new ArrayList<>(ups.keySet());
             boolean sequential = !versions.isEmpty() && versions.get(versions.size() - 1).compareTo(java.math.BigInteger.valueOf(100_000)) < 0;
             for (int i = 1; sequential && i < versions.size(); i++) {
                 if (!versions.get(i).equals(versions.get(i - 1).add(java.math.BigInteger.ONE))) {
-                    ScriptFile after = upByVersion.get(versions.get(i));
-                    throw problem(after, 1, "versions jump from " + versions.get(i - 1) + " ("
-                            + upByVersion.get(versions.get(i - 1)).filename() + ") to " + versions.get(i)
+                    throw problem(ups.get(versions.get(i)), 1, "versions jump from " + versions.get(i - 1) + " ("
+                            + ups.get(versions.get(i - 1)).filename() + ") to " + versions.get(i)
                             + ": sequence-numbered migrations have a gap, so a file is missing or misnumbered");
                 }
             }
             List<Migration> migrations = new ArrayList<>();
-            for (Map.Entry<java.math.BigInteger, ScriptFile> e : upByVersion.entrySet()) {
+            for (Map.Entry<java.math.BigInteger, ScriptFile> e : ups.entrySet()) {
                 ScriptFile up = e.getValue();
                 Matcher m = FILE.matcher(up.filename());
                 m.matches();
-                ScriptFile down = downs.values().stream().filter(d -> versionOf(d).equals(e.getKey())).findFirst().orElse(null);
+                ScriptFile down = downs.get(e.getKey());
                 migrations.add(new Migration(MigrationVersion.parse(e.getKey().toString()), m.group(2).replace('_', ' '),
                         Migration.Type.VERSIONED, script(up, up.text()), down == null ? null : script(down, down.text()), null));
             }
             return new MigrationHistory(location.toString(), migrations, List.of());
-        }
-
-        private static java.math.BigInteger versionOf(ScriptFile f) {
-            Matcher m = FILE.matcher(f.filename());
-            m.matches();
-            return new java.math.BigInteger(m.group(1));
         }
 
         @Override
