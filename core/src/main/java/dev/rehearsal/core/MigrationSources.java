@@ -2,6 +2,7 @@ package dev.rehearsal.core;
 
 import dev.rehearsal.core.internal.flyway.FlywaySource;
 import dev.rehearsal.core.internal.source.AlembicOfflineSource;
+import dev.rehearsal.core.internal.source.AlembicRevisionSource;
 import dev.rehearsal.core.internal.source.ScriptLocation;
 import dev.rehearsal.core.internal.source.SqlLayoutSource;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
@@ -21,7 +22,8 @@ public final class MigrationSources {
     public static final String SUPPORTED = "flyway (V<version>__<name>.sql, U<version>__<name>.sql undo scripts,"
             + " R__<name>.sql), golang-migrate (<version>_<name>.up.sql and .down.sql), dbmate (<version>_<name>.sql"
             + " with -- migrate:up and -- migrate:down sections), prisma (<timestamp>_<name>/migration.sql, optional"
-            + " down.sql), alembic (offline SQL from alembic upgrade base:head --sql and alembic downgrade head:base --sql)";
+            + " down.sql), alembic (versions/*.py revision files, or the offline SQL of alembic upgrade base:head --sql and"
+            + " alembic downgrade head:base --sql)";
 
     private static final List<String> FORMATS = List.of("flyway", "golang-migrate", "dbmate", "prisma", "alembic");
 
@@ -91,7 +93,8 @@ public final class MigrationSources {
             case "golang-migrate" -> new SqlLayoutSource.GolangMigrate(location);
             case "dbmate" -> new SqlLayoutSource.Dbmate(location);
             case "prisma" -> new SqlLayoutSource.Prisma(location);
-            case "alembic" -> new AlembicOfflineSource(location);
+            case "alembic" -> AlembicOfflineSource.recognizes(location.files()) ? new AlembicOfflineSource(location)
+                    : new AlembicRevisionSource(location);
             default -> new FlywaySource(location, settings, classLoader, null);
         };
     }

@@ -1,5 +1,6 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -86,9 +87,34 @@ class AlembicOfflineTest {
     }
 
     @Test
-    void revisionFilesWithoutOfflineSqlSayHowToGenerateIt() {
-        assertThatThrownBy(() -> Histories.rehearse(RehearsalSettings.of("classpath:alembic-project")))
-                .hasMessageContaining("revision files but no offline SQL")
+    void revisionFilesAloneAreTranslatedInAlembicsOrderAndMatchTheOfflineSql() {
+        SchemaSnapshot offline;
+        try (MigrationRehearsal r = Histories.rehearse("alembic-offline")) {
+            r.migrateTo("latest");
+            offline = r.schema();
+        }
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("classpath:alembic-project"))) {
+            assertThat(r.history().versioned()).extracting(Migration::id)
+                    .containsExactly("1975ea83b712", "ae1027a6acf", "27c6a30d7c24", "3a4e5b6c7d8e");
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(report.source()).startsWith("Alembic revisions at classpath:alembic-project");
+            assertThat(r.schema().diff(offline).changes()).as("create_table, add_column, op.execute as SQLAlchemy writes them")
+                    .isEmpty();
+            assertThat(r.query("select version_num from alembic_version").column("version_num")).containsExactly("3a4e5b6c7d8e");
+            r.migrateTo("27c6a30d7c24");
+            assertThat(r.query("select version_num from alembic_version order by 1").column("version_num"))
+                    .containsExactly("27c6a30d7c24", "ae1027a6acf");
+            r.migrateTo("ae1027a6acf");
+            assertThat(r.query("select version_num from alembic_version").column("version_num")).containsExactly("ae1027a6acf");
+        }
+    }
+
+    @Test
+    void pythonLogicInARevisionIsRefusedNamingRevisionAndLine() {
+        assertThatThrownBy(() -> Histories.rehearse("alembic-python-logic"))
+                .hasMessageContaining("versions/27c6a30d7c24_backfill_names.py, line 16: upgrade() of revision 27c6a30d7c24"
+                        + " does `conn = op.get_bind()`, which Rehearsal cannot turn into SQL")
                 .hasMessageContaining("alembic upgrade base:head --sql > upgrade.sql");
     }
 }

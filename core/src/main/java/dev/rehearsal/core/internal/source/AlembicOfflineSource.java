@@ -68,10 +68,7 @@ public final class AlembicOfflineSource extends SqlLayoutSource {
         }
         boolean withRevisionFiles = !revisions.isEmpty();
         ScriptFile upgrade = files.stream().filter(f -> f.filename().endsWith(".sql") && UP.matcher(f.text()).find())
-                .findFirst().orElseThrow(() -> new RehearsalException("Alembic history at " + location + ": revision files"
-                        + " but no offline SQL. Rehearsal runs the SQL Alembic writes: generate it next to them with"
-                        + " alembic upgrade base:head --sql > upgrade.sql and alembic downgrade head:base --sql >"
-                        + " downgrade.sql (reading upgrade() and downgrade() of the revision files is not supported yet)."));
+                .findFirst().orElseThrow();
         ScriptFile downgrade = files.stream().filter(f -> f != upgrade && f.filename().endsWith(".sql")
                 && DOWN.matcher(f.text()).find()).findFirst().orElse(null);
         if (files.stream().filter(f -> f.filename().endsWith(".sql") && UP.matcher(f.text()).find()).count() > 1) {

@@ -80,14 +80,18 @@ public final class AlembicRevisions {
                 }
             }
         }
+        Set<String> heads = new TreeSet<>(byId.keySet());
+        byId.values().forEach(r -> heads.removeAll(r.downRevisions()));
         List<Revision> ordered = new ArrayList<>();
         Set<String> done = new LinkedHashSet<>();
         Set<String> visiting = new LinkedHashSet<>();
+        // from the head down, a merge's parents in reverse order: the order alembic upgrade base:head applies them
+        for (String id : heads) {
+            visit(location, id, byId, done, visiting, ordered);
+        }
         for (String id : new TreeSet<>(byId.keySet())) {
             visit(location, id, byId, done, visiting, ordered);
         }
-        Set<String> heads = new TreeSet<>(byId.keySet());
-        byId.values().forEach(r -> heads.removeAll(r.downRevisions()));
         if (heads.size() > 1) {
             throw new RehearsalException("Alembic history at " + location + " has " + heads.size() + " heads: "
                     + String.join(", ", heads) + " (" + String.join(", ", heads.stream()
@@ -110,7 +114,9 @@ public final class AlembicRevisions {
                     + "): a down_revision must point to an older revision");
         }
         Revision r = byId.get(id);
-        for (String parent : new TreeSet<>(r.downRevisions())) {
+        List<String> parents = new ArrayList<>(r.downRevisions());
+        java.util.Collections.reverse(parents);
+        for (String parent : parents) {
             visit(location, parent, byId, done, visiting, ordered);
         }
         visiting.remove(id);
