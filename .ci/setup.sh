@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Everything the test suite needs beyond a JDK and Maven: the machine's database servers running (the Alembic
-# verification and, later, the existing-server provider use the PostgreSQL on 127.0.0.1:5432), and the real
-# migration tools Rehearsal is checked against, from Debian's packages.
+# Everything the test suite needs beyond a JDK and Maven: the machine's database servers running (the Alembic and
+# dbmate verifications and, later, the existing-server provider use the PostgreSQL on 127.0.0.1:5432), and the real
+# migration tools Rehearsal is checked against: Alembic from Debian's packages, dbmate from the npm registry.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,3 +16,9 @@ if ! /usr/bin/python3 -c "import alembic, psycopg2" >/dev/null 2>&1; then
     || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q python3-alembic python3-psycopg2 >/dev/null; }
 fi
 /usr/bin/python3 -m alembic --version
+
+# dbmate 2.36 from the npm registry (a binary in the package), run by DbmateVerificationTest.
+if [ ! -x .ci/tools/node_modules/@dbmate/linux-x64/bin/dbmate ]; then
+  npm install --silent --no-audit --no-fund --prefix .ci/tools @dbmate/linux-x64@2.36.0 >/dev/null
+fi
+.ci/tools/node_modules/@dbmate/linux-x64/bin/dbmate --version

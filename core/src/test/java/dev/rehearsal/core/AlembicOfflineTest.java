@@ -117,4 +117,25 @@ class AlembicOfflineTest {
                         + " does `conn = op.get_bind()`, which Rehearsal cannot turn into SQL")
                 .hasMessageContaining("alembic upgrade base:head --sql > upgrade.sql");
     }
+
+    @Test
+    void perMigrationTransactionsAndNoTransactionsReadTheSame(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String up = java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/histories/alembic-offline/upgrade.sql"));
+        String down = java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/histories/alembic-offline/downgrade.sql"));
+        java.nio.file.Path perStep = java.nio.file.Files.createDirectories(dir.resolve("per-step"));
+        java.nio.file.Files.writeString(perStep.resolve("upgrade.sql"), up.replace("\n-- Running", "\nCOMMIT;\nBEGIN;\n-- Running"));
+        java.nio.file.Files.writeString(perStep.resolve("downgrade.sql"), down.replace("\n-- Running", "\nCOMMIT;\nBEGIN;\n-- Running"));
+        java.nio.file.Path none = java.nio.file.Files.createDirectories(dir.resolve("none"));
+        java.nio.file.Files.writeString(none.resolve("upgrade.sql"), up.replace("BEGIN;\n", "").replace("COMMIT;\n", ""));
+        java.nio.file.Files.writeString(none.resolve("downgrade.sql"), down.replace("BEGIN;\n", "").replace("COMMIT;\n", ""));
+        for (java.nio.file.Path variant : List.of(perStep, none)) {
+            try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + variant))) {
+                assertThat(r.history().versioned()).extracting(Migration::id)
+                        .containsExactly("1975ea83b712", "ae1027a6acf", "27c6a30d7c24", "3a4e5b6c7d8e");
+                RoundTripReport report = r.runRoundTrips();
+                assertThat(report.failed()).as(report.toText()).isFalse();
+            }
+        }
+    }
 }

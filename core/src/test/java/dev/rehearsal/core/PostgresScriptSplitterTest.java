@@ -104,4 +104,13 @@ class PostgresScriptSplitterTest {
                 select $1
                 """)).hasSize(3).element(1).asString().isEqualTo("select E'it\\'s; fine'");
     }
+
+    @Test
+    void addingAnEnumValueRunsOutsideATransactionBeforePostgres12Only() {
+        String sql = "ALTER TYPE mood ADD VALUE 'curious'";
+        assertThat(new dev.rehearsal.core.internal.postgres.PostgresDialect("11.22").mustRunOutsideTransaction(sql)).isTrue();
+        assertThat(new dev.rehearsal.core.internal.postgres.PostgresDialect("18.6").mustRunOutsideTransaction(sql)).isFalse();
+        assertThat(new dev.rehearsal.core.internal.postgres.PostgresDialect("18.6")
+                .mustRunOutsideTransaction("create index concurrently i on t (a)")).isTrue();
+    }
 }

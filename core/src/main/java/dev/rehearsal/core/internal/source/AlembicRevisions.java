@@ -116,6 +116,8 @@ public final class AlembicRevisions {
         Revision r = byId.get(id);
         List<String> parents = new ArrayList<>(r.downRevisions());
         java.util.Collections.reverse(parents);
+        // depends_on orders without being a parent: those revisions are applied first
+        r.dependsOn().stream().filter(byId::containsKey).filter(d -> !parents.contains(d)).forEach(parents::add);
         for (String parent : parents) {
             visit(location, parent, byId, done, visiting, ordered);
         }
