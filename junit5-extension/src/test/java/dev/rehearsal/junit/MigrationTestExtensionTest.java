@@ -56,6 +56,35 @@ class MigrationTestExtensionTest {
 
     // ---- fixtures, run only through the engine test kit ----
 
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/ambiguous", format = "golang-migrate",
+            irreversible = "1")
+    static class ExplicitFormat {
+        @TestFactory
+        Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
+            return rehearsal.roundTrips();
+        }
+    }
+
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/ambiguous")
+    static class AmbiguousFormat {
+        @TestFactory
+        Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
+            return rehearsal.roundTrips();
+        }
+    }
+
+    @Test
+    void formatAttributeChoosesTheLayoutOfAmbiguousFiles() {
+        EngineExecutionResults explicit = run(ExplicitFormat.class);
+        assertThat(names(explicit.testEvents().failed())).isEmpty();
+        assertThat(reports.resolve("ExplicitFormat.roundTrips.txt")).content()
+                .contains("golang-migrate migrations at").contains("V1 create a");
+        EngineExecutionResults ambiguous = run(AmbiguousFormat.class);
+        assertThat(ambiguous.allEvents().failed().stream().map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("")))
+                .anyMatch(m -> m.contains("fit several layouts: flyway, golang-migrate"));
+    }
+
     @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/good")
     static class GoodHistory {
         @TestFactory
