@@ -15,19 +15,18 @@ import dev.rehearsal.core.internal.data.Seeder;
 import dev.rehearsal.core.internal.data.TableModel;
 import dev.rehearsal.core.internal.locks.LockObservation;
 import dev.rehearsal.core.internal.locks.ObservedDataSource;
+import dev.rehearsal.core.internal.sql.DelegatingDataSource;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.Traffic;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import javax.sql.DataSource;
-import java.io.PrintWriter;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * The core entry point: one project's migration history rehearsed on one throwaway database. Moves the database
@@ -697,50 +695,15 @@ public final class MigrationRehearsal implements AutoCloseable {
         database.close();
     }
 
-    private final class FollowingDataSource implements DataSource {
+    private final class FollowingDataSource extends DelegatingDataSource {
+        @Override
+        protected DataSource target() {
+            return database.dataSource();
+        }
+
         @Override
         public Connection getConnection() throws SQLException {
             return database.dataSource().getConnection();
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            return database.dataSource().getConnection(username, password);
-        }
-
-        @Override
-        public PrintWriter getLogWriter() throws SQLException {
-            return database.dataSource().getLogWriter();
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) throws SQLException {
-            database.dataSource().setLogWriter(out);
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) throws SQLException {
-            database.dataSource().setLoginTimeout(seconds);
-        }
-
-        @Override
-        public int getLoginTimeout() throws SQLException {
-            return database.dataSource().getLoginTimeout();
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            return database.dataSource().getParentLogger();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            return database.dataSource().unwrap(iface);
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) throws SQLException {
-            return database.dataSource().isWrapperFor(iface);
         }
 
         @Override

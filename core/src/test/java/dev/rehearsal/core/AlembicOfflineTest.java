@@ -14,9 +14,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class AlembicOfflineTest {
 
+    /** The offline SQL Alembic wrote, with the revision files it came from (for the descriptions). */
+    static final RehearsalSettings OFFLINE = RehearsalSettings.of("classpath:histories/alembic-offline,classpath:alembic-project");
+
+
     @Test
     void stepsFollowTheUpgradeFileAndPairWithTheirDowngrades() {
-        try (MigrationRehearsal r = Histories.rehearse("alembic-offline")) {
+        try (MigrationRehearsal r = Histories.rehearse(OFFLINE)) {
             assertThat(r.history().versioned()).extracting(Migration::id)
                     .containsExactly("1975ea83b712", "ae1027a6acf", "27c6a30d7c24", "3a4e5b6c7d8e");
             // descriptions come from the revision files next to the offline SQL
@@ -25,7 +29,7 @@ class AlembicOfflineTest {
                     "3a4e5b6c7d8e merge email and orders");
             RoundTripReport report = r.runRoundTrips();
             assertThat(report.failed()).as(report.toText()).isFalse();
-            assertThat(report.source()).startsWith("Alembic migrations at classpath:histories/alembic-offline");
+            assertThat(report.source()).startsWith("Alembic migrations at classpath:histories/alembic-offline,classpath:alembic-project");
             assertThat(r.query("select version_num from alembic_version").column("version_num"))
                     .containsExactly("3a4e5b6c7d8e");
         }
@@ -33,7 +37,7 @@ class AlembicOfflineTest {
 
     @Test
     void alembicVersionHoldsOneRowPerHeadAsAlembicLeavesIt() {
-        try (MigrationRehearsal r = Histories.rehearse("alembic-offline")) {
+        try (MigrationRehearsal r = Histories.rehearse(OFFLINE)) {
             r.migrateTo("27c6a30d7c24");
             assertThat(r.query("select version_num from alembic_version order by 1").column("version_num"))
                     .containsExactly("27c6a30d7c24", "ae1027a6acf");
@@ -47,16 +51,22 @@ class AlembicOfflineTest {
     }
 
     @Test
-    void downgradeFileMissingAStepIsNamedWithTheUpgradeLine() {
-        assertThatThrownBy(() -> Histories.rehearse("alembic-missing-down"))
+    void downgradeFileMissingAStepIsNamedWithTheUpgradeLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path offline = java.nio.file.Path.of("src/test/resources/histories/alembic-offline");
+        java.nio.file.Files.copy(offline.resolve("upgrade.sql"), dir.resolve("upgrade.sql"));
+        String down = java.nio.file.Files.readString(offline.resolve("downgrade.sql"));
+        java.nio.file.Files.writeString(dir.resolve("downgrade.sql"), down.substring(0, down.indexOf("-- Running downgrade 27c6a30d7c24"))
+                + down.substring(down.indexOf("-- Running downgrade ae1027a6acf")));
+        assertThatThrownBy(() -> Histories.rehearse(RehearsalSettings.of("filesystem:" + dir)))
                 .isInstanceOf(RehearsalException.class)
-                .hasMessageContaining("Alembic history at classpath:histories/alembic-missing-down: downgrade.sql:")
+                .hasMessageContaining("Alembic history at filesystem:" + dir + ": downgrade.sql:")
                 .hasMessageContaining("no '-- Running downgrade 27c6a30d7c24 -> ...' step, though upgrade.sql line 28 upgrades to it");
     }
 
     @Test
     void unknownRevisionInMigrateToListsWhatExists() {
-        try (MigrationRehearsal r = Histories.rehearse("alembic-offline")) {
+        try (MigrationRehearsal r = Histories.rehearse(OFFLINE)) {
             assertThatThrownBy(() -> r.migrateTo("deadbeef"))
                     .hasMessageContaining("No migration with version deadbeef")
                     .hasMessageContaining("1975ea83b712, ae1027a6acf, 27c6a30d7c24, 3a4e5b6c7d8e");
@@ -89,7 +99,7 @@ class AlembicOfflineTest {
     @Test
     void revisionFilesAloneAreTranslatedInAlembicsOrderAndMatchTheOfflineSql() {
         SchemaSnapshot offline;
-        try (MigrationRehearsal r = Histories.rehearse("alembic-offline")) {
+        try (MigrationRehearsal r = Histories.rehearse(OFFLINE)) {
             r.migrateTo("latest");
             offline = r.schema();
         }

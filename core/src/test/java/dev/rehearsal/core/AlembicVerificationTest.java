@@ -121,7 +121,7 @@ class AlembicVerificationTest {
             alembicSchema = new PostgresDialect("server").snapshot(c, Set.of("alembic_version"));
         }
         SchemaSnapshot rehearsalBase;
-        try (MigrationRehearsal r = Histories.rehearse("alembic-offline")) {
+        try (MigrationRehearsal r = Histories.rehearse(AlembicOfflineTest.OFFLINE)) {
             r.migrateTo("latest");
             assertThat(r.query("select version_num from alembic_version").column("version_num"))
                     .containsExactlyElementsOf(alembicRows);

@@ -1,7 +1,8 @@
 package dev.rehearsal.core.internal.locks;
 
+import dev.rehearsal.core.internal.sql.DelegatingDataSource;
+
 import javax.sql.DataSource;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -9,17 +10,15 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.Set;
-import java.util.logging.Logger;
 
 /**
  * A data source that lets Rehearsal watch the statements a migration tool runs (Flyway's own JDBC calls, or
  * Rehearsal's undo runner) without changing them: while an observer is set, each {@code execute} is reported before
  * and after, and the end of each transaction too. With no observer it only forwards.
  */
-public final class ObservedDataSource implements DataSource {
+public final class ObservedDataSource extends DelegatingDataSource {
 
     private static final Set<String> EXECUTES = Set.of("execute", "executeQuery", "executeUpdate", "executeLargeUpdate");
 
@@ -28,6 +27,11 @@ public final class ObservedDataSource implements DataSource {
 
     public ObservedDataSource(DataSource target) {
         this.target = target;
+    }
+
+    @Override
+    protected DataSource target() {
+        return target;
     }
 
     void observe(StatementObserver value) {
@@ -150,40 +154,5 @@ public final class ObservedDataSource implements DataSource {
                 }
             }
         }
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return target.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        target.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        target.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return target.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return target.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : target.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || target.isWrapperFor(iface);
     }
 }

@@ -1,18 +1,17 @@
 package dev.rehearsal.core.internal.postgres;
 
+import dev.rehearsal.core.internal.sql.DelegatingDataSource;
+
 import javax.sql.DataSource;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.logging.Logger;
 
 /**
  * Keeps a few connections to one throwaway database open and hands them out again, so that the many short
@@ -21,7 +20,7 @@ import java.util.logging.Logger;
  * {@code lock_timeout}, role, temporary tables, advisory locks, cursors, listeners) discarded, so nothing one
  * migration set leaks into the next.
  */
-final class ReusingDataSource implements DataSource, AutoCloseable {
+final class ReusingDataSource extends DelegatingDataSource implements AutoCloseable {
 
     private static final String RESET = "reset all; set session authorization default; close all; unlisten *;"
             + " select pg_advisory_unlock_all(); discard temp; discard sequences";
@@ -33,6 +32,11 @@ final class ReusingDataSource implements DataSource, AutoCloseable {
 
     ReusingDataSource(DataSource target) {
         this.target = target;
+    }
+
+    @Override
+    protected DataSource target() {
+        return target;
     }
 
     @Override
@@ -140,48 +144,5 @@ final class ReusingDataSource implements DataSource, AutoCloseable {
                 }
             }
         }
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        return target.getConnection(username, password);
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return target.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        target.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        target.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return target.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return target.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        return target.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || target.isWrapperFor(iface);
     }
 }

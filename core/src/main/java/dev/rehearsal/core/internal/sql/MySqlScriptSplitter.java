@@ -59,10 +59,10 @@ public final class MySqlScriptSplitter {
                 int close = script.indexOf("*/", i + 2);
                 int j = close < 0 ? n : close + 2;
                 String comment = script.substring(i, j);
-                line += count(comment);
+                line += SqlText.lineFeeds(comment);
                 boolean executable = comment.startsWith("/*!");
                 if (executable && startLine < 0) {
-                    startLine = line - count(comment);
+                    startLine = line - SqlText.lineFeeds(comment);
                 }
                 if (startLine >= 0) {
                     current.append(comment);
@@ -100,9 +100,9 @@ public final class MySqlScriptSplitter {
                 startLine = line;
             }
             if (c == '\'' || c == '"' || c == '`') {
-                int j = skipQuoted(script, i, c, c != '`');
+                int j = SqlText.skipQuoted(script, i, c, c != '`');
                 String quoted = script.substring(i, j);
-                line += count(quoted);
+                line += SqlText.lineFeeds(quoted);
                 current.append(quoted);
                 i = j;
                 continue;
@@ -117,33 +117,5 @@ public final class MySqlScriptSplitter {
         return out;
     }
 
-    private static int skipQuoted(String s, int start, char quote, boolean backslashEscapes) {
-        int j = start + 1;
-        while (j < s.length()) {
-            char ch = s.charAt(j);
-            if (backslashEscapes && ch == '\\') {
-                j += 2;
-                continue;
-            }
-            if (ch == quote) {
-                if (j + 1 < s.length() && s.charAt(j + 1) == quote) {
-                    j += 2;
-                    continue;
-                }
-                return j + 1;
-            }
-            j++;
-        }
-        return s.length();
-    }
 
-    private static int count(String s) {
-        int lines = 0;
-        for (int k = 0; k < s.length(); k++) {
-            if (s.charAt(k) == '\n') {
-                lines++;
-            }
-        }
-        return lines;
-    }
 }

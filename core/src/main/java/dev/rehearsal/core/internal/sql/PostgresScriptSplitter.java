@@ -60,7 +60,7 @@ public final class PostgresScriptSplitter {
                     }
                 }
                 String comment = script.substring(i, j);
-                line += count(comment);
+                line += SqlText.lineFeeds(comment);
                 if (startLine >= 0) {
                     current.append(comment);
                 }
@@ -82,17 +82,17 @@ public final class PostgresScriptSplitter {
             }
             if (c == '\'') {
                 boolean escapes = isEscapeStringPrefix(script, i);
-                int j = skipQuoted(script, i, '\'', escapes);
+                int j = SqlText.skipQuoted(script, i, '\'', escapes);
                 String quoted = script.substring(i, j);
-                line += count(quoted);
+                line += SqlText.lineFeeds(quoted);
                 current.append(quoted);
                 i = j;
                 continue;
             }
             if (c == '"') {
-                int j = skipQuoted(script, i, '"', false);
+                int j = SqlText.skipQuoted(script, i, '"', false);
                 String quoted = script.substring(i, j);
-                line += count(quoted);
+                line += SqlText.lineFeeds(quoted);
                 current.append(quoted);
                 i = j;
                 continue;
@@ -103,7 +103,7 @@ public final class PostgresScriptSplitter {
                     int close = script.indexOf(tag, i + tag.length());
                     int j = close < 0 ? n : close + tag.length();
                     String body = script.substring(i, j);
-                    line += count(body);
+                    line += SqlText.lineFeeds(body);
                     current.append(body);
                     i = j;
                     continue;
@@ -135,7 +135,7 @@ public final class PostgresScriptSplitter {
                         // psql reads the data from the next line up to a line holding only \.
                         int dataStart = script.indexOf('\n', i);
                         dataStart = dataStart < 0 ? n : dataStart + 1;
-                        line += count(script.substring(i, dataStart));
+                        line += SqlText.lineFeeds(script.substring(i, dataStart));
                         int end = dataStart;
                         StringBuilder data = new StringBuilder();
                         while (end < n) {
@@ -168,15 +168,6 @@ public final class PostgresScriptSplitter {
         return out;
     }
 
-    private static int count(String s) {
-        int lines = 0;
-        for (int k = 0; k < s.length(); k++) {
-            if (s.charAt(k) == '\n') {
-                lines++;
-            }
-        }
-        return lines;
-    }
 
     private static boolean isEscapeStringPrefix(String s, int quote) {
         if (quote == 0) {
@@ -186,25 +177,6 @@ public final class PostgresScriptSplitter {
         return (p == 'E' || p == 'e') && !precededByIdentifierChar(s, quote - 1);
     }
 
-    private static int skipQuoted(String s, int start, char quote, boolean backslashEscapes) {
-        int j = start + 1;
-        while (j < s.length()) {
-            char ch = s.charAt(j);
-            if (backslashEscapes && ch == '\\') {
-                j += 2;
-                continue;
-            }
-            if (ch == quote) {
-                if (j + 1 < s.length() && s.charAt(j + 1) == quote) {
-                    j += 2;
-                    continue;
-                }
-                return j + 1;
-            }
-            j++;
-        }
-        return s.length();
-    }
 
     private static boolean precededByIdentifierChar(String s, int i) {
         if (i == 0) {
