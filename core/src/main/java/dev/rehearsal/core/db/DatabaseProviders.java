@@ -23,6 +23,18 @@ public final class DatabaseProviders {
         EmbeddedPostgresProvider.closeShared();
     }
 
+    /**
+     * Throwaway databases on a PostgreSQL server you name (a CI database service): each is created as
+     * {@code rehearsal_<random>} and marked; only those are dropped, and the database the URL names is never written
+     * to. The caller closes the provider, which drops what is left.
+     *
+     * @param user     null to let the driver use the URL's or its default
+     * @param password null for none; never shown in messages
+     */
+    public static DatabaseProvider postgresServer(String jdbcUrl, String user, String password) {
+        return dev.rehearsal.core.internal.postgres.PostgresServerProvider.connect(jdbcUrl, user, password);
+    }
+
     /** A separate embedded PostgreSQL server with extra server settings; the caller closes it. */
     public static DatabaseProvider embeddedPostgres(Map<String, String> serverSettings) {
         return EmbeddedPostgresProvider.start(serverSettings);

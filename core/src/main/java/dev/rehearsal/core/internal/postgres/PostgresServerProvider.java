@@ -1,0 +1,236 @@
+package dev.rehearsal.core.internal.postgres;
+
+import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.core.db.EphemeralDatabase;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Throwaway databases on a PostgreSQL server the user names ({@code rehearsal.jdbc.url}), as CI pipelines with a
+ * database service have: each is created as {@code rehearsal_<random>} with a comment that marks it as Rehearsal's,
+ * and only databases that this provider created and that carry the mark are ever dropped. The database the URL
+ * names is only used to issue {@code CREATE DATABASE}: nothing is written to it. Passwords never appear in messages.
+ */
+public final class PostgresServerProvider implements DatabaseProvider {
+
+    /** The comment that marks a database as Rehearsal's throwaway. */
+    static final String MARK = "rehearsal throwaway database, safe to drop";
+    private static final Pattern URL = Pattern.compile("^jdbc:postgresql://([^/?]+)(?:/([^?]*))?(?:\\?(.*))?$");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String host;
+    private final String user;
+    private final String password;
+    private final String url;
+    private final Connection admin;
+    private final PostgresDialect dialect;
+    private final String version;
+    private final Set<String> created = ConcurrentHashMap.newKeySet();
+
+    private PostgresServerProvider(String url, String host, String user, String password, Connection admin)
+            throws SQLException {
+        this.url = url;
+        this.host = host;
+        this.user = user;
+        this.password = password;
+        this.admin = admin;
+        try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery("show server_version")) {
+            rs.next();
+            this.version = rs.getString(1).split(" ")[0];
+        }
+        this.dialect = new PostgresDialect(version);
+    }
+
+    /**
+     * Connects to the server of {@code jdbcUrl}.
+     *
+     * @throws RehearsalException with one clear message for an unreachable server, refused credentials, or a URL that
+     *                            is not PostgreSQL's; never with the password in it
+     */
+    public static PostgresServerProvider connect(String jdbcUrl, String user, String password) {
+        String shown = redact(jdbcUrl);
+        if (jdbcUrl.startsWith("jdbc:mariadb:") || jdbcUrl.startsWith("jdbc:mysql:")) {
+            throw new RehearsalException("rehearsal.jdbc.url " + shown + " names a MariaDB/MySQL server; Rehearsal rehearses"
+                    + " on PostgreSQL servers for now (MariaDB and MySQL support is on the roadmap).");
+        }
+        Matcher m = URL.matcher(jdbcUrl);
+        if (!m.matches()) {
+            throw new RehearsalException("rehearsal.jdbc.url " + shown + " is not a PostgreSQL JDBC URL such as"
+                    + " jdbc:postgresql://db.example.com:5432/postgres");
+        }
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("ApplicationName", "rehearsal");
+        props.setProperty("connectTimeout", "10");
+        try {
+            Connection admin = DriverManager.getConnection(jdbcUrl, props);
+            admin.setAutoCommit(true);
+            return new PostgresServerProvider(jdbcUrl, m.group(1), user, password, admin);
+        } catch (SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            String why = scrub(e.getMessage(), password);
+            if (state.startsWith("28")) {
+                throw new RehearsalException("The PostgreSQL server at " + m.group(1) + " refused "
+                        + (user == null ? "the connection" : "user " + user) + ": " + why + " (SQLState " + state + ")."
+                        + " Set rehearsal.jdbc.user and rehearsal.jdbc.password (or REHEARSAL_JDBC_USER and"
+                        + " REHEARSAL_JDBC_PASSWORD) to an account that may create databases.");
+            }
+            if (state.startsWith("08") || e.getCause() instanceof java.net.ConnectException) {
+                throw new RehearsalException("Cannot reach the PostgreSQL server at " + m.group(1) + " named by"
+                        + " rehearsal.jdbc.url " + shown + ": " + why + ". Is it running, and is the host and port right?");
+            }
+            throw new RehearsalException("Could not connect to " + shown + ": " + why + " (SQLState " + state + ")");
+        }
+    }
+
+    /** The URL without credentials: {@code password=} parameters and {@code user:password@} removed. */
+    static String redact(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)([?&]password=)[^&]*", "$1***").replaceAll("//[^/@]*:[^/@]*@", "//***@");
+    }
+
+    private static String scrub(String message, String password) {
+        String m = message == null ? "" : message;
+        return password == null || password.isEmpty() ? m : m.replace(password, "***");
+    }
+
+    @Override
+    public String describe() {
+        return "PostgreSQL " + version + " server at " + host;
+    }
+
+    @Override
+    public EphemeralDatabase createDatabase() {
+        String name = "rehearsal_" + HexFormat.of().formatHex(bytes());
+        synchronized (admin) {
+            try (Statement st = admin.createStatement()) {
+                st.execute("create database " + name + " template template0 encoding 'UTF8'");
+                created.add(name);
+                st.execute("comment on database " + name + " is '" + MARK + "'");
+            } catch (SQLException e) {
+                if (created.contains(name)) {
+                    dropOwn(name);
+                }
+                throw new RehearsalException("Could not create a throwaway database on " + describe() + ": "
+                        + scrub(e.getMessage(), password) + " (SQLState " + e.getSQLState() + "). The account needs the"
+                        + " CREATEDB privilege.", e);
+            }
+        }
+        return new Database(name);
+    }
+
+    private static byte[] bytes() {
+        byte[] b = new byte[6];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    /** Drops {@code name} if this provider created it and it carries the mark; anything else is left alone. */
+    private void dropOwn(String name) {
+        if (!created.remove(name)) {
+            return;
+        }
+        synchronized (admin) {
+            try (PreparedStatement ps = admin.prepareStatement("select shobj_description(oid, 'pg_database') from pg_database"
+                    + " where datname = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !MARK.equals(rs.getString(1))) {
+                        return;
+                    }
+                }
+                try (Statement st = admin.createStatement()) {
+                    st.execute("drop database if exists " + name + " with (force)");
+                }
+            } catch (SQLException e) {
+                org.slf4j.LoggerFactory.getLogger(PostgresServerProvider.class).warn("Could not drop throwaway database {}"
+                        + " on {}: {}", name, describe(), scrub(e.getMessage(), password));
+            }
+        }
+    }
+
+    /** Throwaway databases this provider made that are still there. */
+    public Set<String> liveDatabases() {
+        return Set.copyOf(created);
+    }
+
+    @Override
+    public void close() {
+        for (String name : Set.copyOf(created)) {
+            dropOwn(name);
+        }
+        try {
+            admin.close();
+        } catch (SQLException ignored) {
+            // the server connection is gone already
+        }
+    }
+
+    private final class Database implements EphemeralDatabase {
+        private final String name;
+        private final ReusingDataSource dataSource;
+
+        Database(String name) {
+            this.name = name;
+            PGSimpleDataSource direct = new PGSimpleDataSource();
+            direct.setURL(url.replaceFirst("^(jdbc:postgresql://[^/?]+)(/[^?]*)?", "$1/" + name));
+            if (user != null) {
+                direct.setUser(user);
+            }
+            if (password != null) {
+                direct.setPassword(password);
+            }
+            direct.setApplicationName("rehearsal");
+            this.dataSource = new ReusingDataSource(direct);
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public javax.sql.DataSource dataSource() {
+            return dataSource;
+        }
+
+        @Override
+        public String jdbcUrl() {
+            return redact(url.replaceFirst("^(jdbc:postgresql://[^/?]+)(/[^?]*)?", "$1/" + name));
+        }
+
+        @Override
+        public PostgresDialect dialect() {
+            return dialect;
+        }
+
+        @Override
+        public void close() {
+            dataSource.close();
+            dropOwn(name);
+        }
+
+        @Override
+        public String toString() {
+            return "database " + name + " on " + describe();
+        }
+    }
+}

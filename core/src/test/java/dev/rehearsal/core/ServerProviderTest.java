@@ -1,0 +1,101 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.db.EphemeralDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Throwaway databases on the machine's own PostgreSQL server (127.0.0.1:5432, started by .ci/setup.sh), as a CI
+ * pipeline with a database service would use them.
+ */
+class ServerProviderTest {
+
+    private static final String URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
+
+    private static List<String> query(String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void roundTripsOnAThrowawayDatabaseThatIsMarkedAndDroppedAndLeavesTheNamedDatabaseAlone() throws Exception {
+        List<String> tablesBefore = query("select count(*) from pg_class where relnamespace = 'public'::regnamespace");
+        String name;
+        try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, "postgres", null)) {
+            assertThat(provider.describe()).matches("PostgreSQL 1\\d\\.\\d+ server at 127\\.0\\.0\\.1:5432");
+            try (MigrationRehearsal r = MigrationRehearsal.start(Histories.settings("good"), provider,
+                    getClass().getClassLoader())) {
+                name = r.database().name();
+                assertThat(name).startsWith("rehearsal_");
+                assertThat(query("select shobj_description(oid, 'pg_database') from pg_database where datname = '" + name + "'"))
+                        .containsExactly("rehearsal throwaway database, safe to drop");
+                RoundTripReport report = r.runRoundTrips();
+                assertThat(report.failed()).as(report.toText()).isFalse();
+                assertThat(report.database()).startsWith("PostgreSQL 1");
+                assertThat(r.database().jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/" + name);
+            }
+            assertThat(query("select datname from pg_database where datname = '" + name + "'")).isEmpty();
+        }
+        assertThat(query("select count(*) from pg_class where relnamespace = 'public'::regnamespace")).isEqualTo(tablesBefore);
+    }
+
+    @Test
+    void aDatabaseItDidNotCreateIsNeverDropped() throws Exception {
+        try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
+            st.execute("drop database if exists rehearsal_not_ours");
+            st.execute("create database rehearsal_not_ours");
+        }
+        try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, "postgres", null)) {
+            EphemeralDatabase db = provider.createDatabase();
+            // someone strips the mark: the database no longer proves it is Rehearsal's, so it is left alone
+            try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
+                st.execute("comment on database " + db.name() + " is 'production copy'");
+            }
+            db.close();
+            assertThat(query("select datname from pg_database where datname = '" + db.name() + "'")).containsExactly(db.name());
+            try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
+                st.execute("drop database " + db.name());
+            }
+        }
+        assertThat(query("select datname from pg_database where datname = 'rehearsal_not_ours'")).containsExactly("rehearsal_not_ours");
+        try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
+            st.execute("drop database rehearsal_not_ours");
+        }
+    }
+
+    @Test
+    void badServersGetOneClearMessageAndNoPassword() {
+        assertThatThrownBy(() -> DatabaseProviders.postgresServer("jdbc:postgresql://127.0.0.1:1/postgres", "postgres", "s3cr3t-pw"))
+                .hasMessageContaining("Cannot reach the PostgreSQL server at 127.0.0.1:1 named by rehearsal.jdbc.url")
+                .hasMessageNotContaining("s3cr3t-pw");
+        assertThatThrownBy(() -> DatabaseProviders.postgresServer(URL, "no_such_role", "s3cr3t-pw"))
+                .hasMessageContaining("The PostgreSQL server at 127.0.0.1:5432 refused user no_such_role")
+                .hasMessageContaining("rehearsal.jdbc.user and rehearsal.jdbc.password")
+                .hasMessageNotContaining("s3cr3t-pw");
+        assertThatThrownBy(() -> DatabaseProviders.postgresServer(
+                "jdbc:postgresql://127.0.0.1:1/postgres?user=x&password=s3cr3t-pw", null, null))
+                .hasMessageContaining("password=***").hasMessageNotContaining("s3cr3t-pw");
+        assertThatThrownBy(() -> DatabaseProviders.postgresServer("jdbc:mariadb://127.0.0.1:3306/test", "root", null))
+                .hasMessageContaining("names a MariaDB/MySQL server");
+        assertThatThrownBy(() -> DatabaseProviders.postgresServer("postgres://127.0.0.1/x", "root", null))
+                .hasMessageContaining("is not a PostgreSQL JDBC URL");
+    }
+}
