@@ -85,6 +85,15 @@ class MigrationTestExtensionTest {
                 .anyMatch(m -> m.contains("fit several layouts: flyway, golang-migrate"));
     }
 
+    @Test
+    void aNamedServerHostsTheThrowawayDatabases() {
+        EngineExecutionResults results = run(GoodHistory.class, "rehearsal.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/postgres",
+                "rehearsal.jdbc.user", "postgres", "rehearsal.jdbc.password", "n0t-a-real-s3cret");
+        assertThat(names(results.testEvents().failed())).isEmpty();
+        assertThat(reports.resolve("GoodHistory.roundTrips.txt")).content()
+                .contains("on PostgreSQL 1").contains("server at 127.0.0.1:5432").doesNotContain("n0t-a-real-s3cret");
+    }
+
     @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/good")
     static class GoodHistory {
         @TestFactory

@@ -2,6 +2,7 @@ package dev.rehearsal.junit.internal;
 
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.RehearsalSettings;
+import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.junit.AtVersion;
 import dev.rehearsal.junit.MigrationTest;
@@ -19,6 +20,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The extension behind {@link MigrationTest}: resolves {@link Rehearsal} and {@link DataSource} parameters with one
@@ -59,7 +61,7 @@ public final class RehearsalExtension implements ParameterResolver {
         ClassLoader loader = context.getRequiredTestClass().getClassLoader();
         MigrationRehearsal core;
         try {
-            core = MigrationRehearsal.start(settings, DatabaseProviders.embeddedPostgres(), loader);
+            core = MigrationRehearsal.start(settings, provider(context), loader);
         } catch (RuntimeException e) {
             throw new ParameterResolutionException("Rehearsal could not start for " + context.getDisplayName()
                     + ":\n" + e.getMessage(), e);
@@ -88,6 +90,39 @@ public final class RehearsalExtension implements ParameterResolver {
             if (!at.fixture().isBlank()) {
                 core.loadFixture(at.fixture());
             }
+        }
+    }
+
+    /**
+     * The embedded server, or, when {@code rehearsal.jdbc.url} names a server, throwaway databases there: one
+     * provider per URL for the whole run, closed (dropping what is left) when the run ends. User and password come
+     * from {@code rehearsal.jdbc.user} / {@code rehearsal.jdbc.password}, else {@code REHEARSAL_JDBC_USER} /
+     * {@code REHEARSAL_JDBC_PASSWORD}.
+     */
+    private static DatabaseProvider provider(ExtensionContext context) {
+        Optional<String> url = context.getConfigurationParameter(SettingsResolver.JDBC_URL).map(String::trim)
+                .filter(u -> !u.isEmpty());
+        if (url.isEmpty()) {
+            return DatabaseProviders.embeddedPostgres();
+        }
+        String user = context.getConfigurationParameter(SettingsResolver.JDBC_USER).orElse(System.getenv("REHEARSAL_JDBC_USER"));
+        String password = context.getConfigurationParameter(SettingsResolver.JDBC_PASSWORD)
+                .orElse(System.getenv("REHEARSAL_JDBC_PASSWORD"));
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("server:" + url.get() + "|" + user,
+                k -> new ServerProvider(DatabaseProviders.postgresServer(url.get(), user, password)), ServerProvider.class).provider;
+    }
+
+    /** A server provider held in the root store, so that it closes when the run ends. */
+    private static final class ServerProvider implements AutoCloseable {
+        final DatabaseProvider provider;
+
+        ServerProvider(DatabaseProvider provider) {
+            this.provider = provider;
+        }
+
+        @Override
+        public void close() {
+            provider.close();
         }
     }
 

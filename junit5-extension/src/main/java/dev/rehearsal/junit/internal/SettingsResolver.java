@@ -26,6 +26,9 @@ final class SettingsResolver {
 
     static final String MIGRATIONS = "rehearsal.migrations";
     static final String FORMAT = "rehearsal.format";
+    static final String JDBC_URL = "rehearsal.jdbc.url";
+    static final String JDBC_USER = "rehearsal.jdbc.user";
+    static final String JDBC_PASSWORD = "rehearsal.jdbc.password";
     static final String IRREVERSIBLE = "rehearsal.irreversible";
     static final String MINIMUM_DOWNGRADE = "rehearsal.minimum-downgrade-version";
     static final String PLACEHOLDER_PREFIX = "rehearsal.placeholders.";
