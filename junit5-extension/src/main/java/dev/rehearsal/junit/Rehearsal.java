@@ -67,6 +67,12 @@ public interface Rehearsal {
     /** What the round trips did so far: per migration, times and results. */
     RoundTripReport report();
 
+    /**
+     * Runs every round trip now, without dynamic tests, and returns the report (failures are recorded in it):
+     * {@code assertThat(rehearsal.runRoundTrips()).hasNoFailures()}, for {@link MigrationMatrix} methods.
+     */
+    RoundTripReport runRoundTrips();
+
     // ---- data ----
 
     /**

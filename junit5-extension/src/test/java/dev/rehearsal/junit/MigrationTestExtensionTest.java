@@ -94,6 +94,37 @@ class MigrationTestExtensionTest {
                 .contains("on PostgreSQL 1").contains("server at 127.0.0.1:5432").doesNotContain("n0t-a-real-s3cret");
     }
 
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/pg16-only")
+    static class AcrossMajors {
+        @MigrationMatrix(databases = {"embedded", "jdbc:postgresql://127.0.0.1:5432/postgres"})
+        void roundTripsOnEveryMajor(Rehearsal rehearsal) {
+            assertThat(rehearsal.runRoundTrips()).hasNoFailures();
+        }
+    }
+
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/good")
+    static class BadMatrix {
+        @MigrationMatrix(databases = "postgres15")
+        void roundTrips(Rehearsal rehearsal) {
+        }
+    }
+
+    @Test
+    void matrixRunsOncePerDatabaseAndNamesTheOneWhereAMigrationFails() {
+        EngineExecutionResults results = run(AcrossMajors.class, "rehearsal.jdbc.user", "postgres");
+        assertThat(results.testEvents().succeeded().stream().map(MigrationTestExtensionTest::path))
+                .singleElement().asString().startsWith("[embedded PostgreSQL 18");
+        assertThat(results.testEvents().failed().stream().map(MigrationTestExtensionTest::path))
+                .singleElement().asString().matches("\\[PostgreSQL 15\\.\\d+ server at 127\\.0\\.0\\.1:5432\\]");
+        assertThat(failureMessage(results.testEvents(), results.testEvents().failed().stream()
+                .map(MigrationTestExtensionTest::path).findFirst().orElseThrow(), "roundTripsOnEveryMajor(Rehearsal)"))
+                .contains("V2 kinds view").contains("any_value");
+        assertThat(run(BadMatrix.class).allEvents().failed().stream()
+                .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("")))
+                .anyMatch(m -> m.contains("@MigrationMatrix database \"postgres15\" is neither \"embedded\" nor a JDBC URL"));
+    }
+
     @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/good")
     static class GoodHistory {
         @TestFactory

@@ -14,7 +14,16 @@ public class RoundTripReportAssert extends AbstractAssert<RoundTripReportAssert,
     public RoundTripReportAssert hasNoFailures() {
         isNotNull();
         if (actual.failed()) {
-            failWithMessage("Expecting every round trip to pass, but:%n%s", actual.toText());
+            StringBuilder details = new StringBuilder();
+            for (var step : actual.steps()) {
+                for (var phase : step.phases()) {
+                    if (phase.status() == dev.rehearsal.core.PhaseResult.Status.FAILED) {
+                        details.append("\n").append(step.migration()).append(", ").append(phase.phase().label())
+                                .append(":\n  ").append(phase.message().replace("\n", "\n  "));
+                    }
+                }
+            }
+            failWithMessage("Expecting every round trip to pass, but:%n%s%s", actual.toText(), details);
         }
         return this;
     }

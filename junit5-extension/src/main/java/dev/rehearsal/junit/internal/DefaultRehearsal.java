@@ -123,6 +123,12 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
     }
 
     @Override
+    public RoundTripReport runRoundTrips() {
+        roundTripsPlanned = true;
+        return core.runRoundTrips();
+    }
+
+    @Override
     public SeedResult seed(long rowsPerTable, Seed... overrides) {
         return core.seed(rowsPerTable, overrides);
     }

@@ -30,7 +30,7 @@ import java.util.Optional;
  */
 public final class RehearsalExtension implements ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RehearsalExtension.class);
+    static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RehearsalExtension.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
@@ -100,11 +100,24 @@ public final class RehearsalExtension implements ParameterResolver {
      * {@code REHEARSAL_JDBC_PASSWORD}.
      */
     private static DatabaseProvider provider(ExtensionContext context) {
-        Optional<String> url = context.getConfigurationParameter(SettingsResolver.JDBC_URL).map(String::trim)
-                .filter(u -> !u.isEmpty());
-        if (url.isEmpty()) {
+        String matrixTarget = context.getStore(NAMESPACE).get(MatrixExtension.TARGET, String.class);
+        if (matrixTarget != null) {
+            return provider(context, matrixTarget);
+        }
+        return provider(context, context.getConfigurationParameter(SettingsResolver.JDBC_URL).map(String::trim)
+                .filter(u -> !u.isEmpty()).orElse(MatrixExtension.EMBEDDED));
+    }
+
+    /** The provider for {@code embedded} or a server's JDBC URL. */
+    static DatabaseProvider provider(ExtensionContext context, String target) {
+        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(SharedServer.class, k -> new SharedServer(), SharedServer.class);
+        if (MatrixExtension.EMBEDDED.equals(target)) {
             return DatabaseProviders.embeddedPostgres();
         }
+        if (!target.startsWith("jdbc:")) {
+            throw MatrixExtension.badTarget(target);
+        }
+        Optional<String> url = Optional.of(target);
         String user = context.getConfigurationParameter(SettingsResolver.JDBC_USER).orElse(System.getenv("REHEARSAL_JDBC_USER"));
         String password = context.getConfigurationParameter(SettingsResolver.JDBC_PASSWORD)
                 .orElse(System.getenv("REHEARSAL_JDBC_PASSWORD"));

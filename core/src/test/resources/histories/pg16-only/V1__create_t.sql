@@ -1,0 +1,1 @@
+CREATE TABLE t (id int PRIMARY KEY, kind text NOT NULL);

@@ -1,0 +1,35 @@
+package dev.rehearsal.junit;
+
+import dev.rehearsal.junit.internal.MatrixExtension;
+import org.junit.jupiter.api.TestTemplate;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Runs a test method of a {@link MigrationTest} class once per database, with the server and its version in the
+ * display name ({@code [PostgreSQL 15.20 server at 127.0.0.1:5432]}): lock behaviour, rewrites and even syntax
+ * differ between majors. Each entry is {@code embedded} (the embedded PostgreSQL) or a JDBC URL of a server to put
+ * throwaway databases on (its account from {@code rehearsal.jdbc.user} / {@code rehearsal.jdbc.password}).
+ *
+ * <pre>{@code
+ * @MigrationMatrix(databases = {"embedded", "jdbc:postgresql://127.0.0.1:5432/postgres"})
+ * void everyMigrationRoundTripsOnEveryMajor(Rehearsal rehearsal) {
+ *     assertThat(rehearsal.runRoundTrips()).hasNoFailures();
+ * }
+ * }</pre>
+ */
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@TestTemplate
+@ExtendWith(MatrixExtension.class)
+public @interface MigrationMatrix {
+
+    /** The databases; empty falls back to {@code rehearsal.matrix} (comma-separated), then to {@code embedded}. */
+    String[] databases() default {};
+}

@@ -1,0 +1,64 @@
+package dev.rehearsal.junit.internal;
+
+import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.junit.MigrationMatrix;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.Extension;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
+import org.junit.jupiter.api.extension.TestTemplateInvocationContextProvider;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Gives a {@link MigrationMatrix} method one invocation per database. Each invocation records its target in the
+ * test's store, where {@link RehearsalExtension} finds it when it makes the throwaway database.
+ */
+public final class MatrixExtension implements TestTemplateInvocationContextProvider {
+
+    static final String TARGET = "matrix-target";
+    static final String EMBEDDED = "embedded";
+
+    @Override
+    public boolean supportsTestTemplate(ExtensionContext context) {
+        return context.getTestMethod().map(m -> AnnotationSupport.isAnnotated(m, MigrationMatrix.class)).orElse(false);
+    }
+
+    @Override
+    public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
+        MigrationMatrix matrix = AnnotationSupport.findAnnotation(context.getRequiredTestMethod(), MigrationMatrix.class)
+                .orElseThrow();
+        List<String> targets = new ArrayList<>(Arrays.asList(matrix.databases()));
+        if (targets.isEmpty()) {
+            context.getConfigurationParameter("rehearsal.matrix").ifPresent(list -> Arrays.stream(list.split(","))
+                    .map(String::trim).filter(s -> !s.isEmpty()).forEach(targets::add));
+        }
+        if (targets.isEmpty()) {
+            targets.add(EMBEDDED);
+        }
+        return targets.stream().map(target -> new Invocation(target, RehearsalExtension.provider(context, target)));
+    }
+
+    private record Invocation(String target, DatabaseProvider provider) implements TestTemplateInvocationContext {
+        @Override
+        public String getDisplayName(int invocationIndex) {
+            return "[" + provider.describe().replaceFirst(" on port \\d+", "") + "]";
+        }
+
+        @Override
+        public List<Extension> getAdditionalExtensions() {
+            return List.of((BeforeEachCallback) context -> context.getStore(RehearsalExtension.NAMESPACE).put(TARGET, target));
+        }
+    }
+
+    /** A target that is neither {@code embedded} nor a JDBC URL. */
+    static RehearsalException badTarget(String target) {
+        return new RehearsalException("@MigrationMatrix database \"" + target + "\" is neither \"embedded\" nor a JDBC URL"
+                + " such as jdbc:postgresql://127.0.0.1:5432/postgres");
+    }
+}
