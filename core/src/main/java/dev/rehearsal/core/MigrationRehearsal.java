@@ -78,8 +78,8 @@ public final class MigrationRehearsal implements AutoCloseable {
     private void openTool() {
         observed = new ObservedDataSource(database.dataSource());
         tool = source.open(observed, database.dialect());
-        lockObservation = new LockObservation(observed, database.dataSource(), database.dialect(), settings.locks(),
-                tool.ownTables());
+        lockObservation = database.dialect().locks() == null ? null : new LockObservation(observed,
+                database.dataSource(), database.dialect(), settings.locks(), tool.ownTables());
     }
 
     /** A rehearsal on the JVM's shared embedded PostgreSQL server. */
@@ -501,7 +501,7 @@ public final class MigrationRehearsal implements AutoCloseable {
      */
     Observed observe(Migration first, List<MigrationScript> scripts, Traffic traffic, SchemaSnapshot before,
                      boolean reverting, Runnable work) {
-        if (!settings.locks().trace() || before == null) {
+        if (!settings.locks().trace() || before == null || database.dialect().locks() == null) {
             work.run();
             invalidate();
             return new Observed(LockReport.NONE, null);
@@ -657,7 +657,9 @@ public final class MigrationRehearsal implements AutoCloseable {
     private void rebuildAt(MigrationVersion version) {
         closeSnapshotConnection();
         EphemeralDatabase old = database;
-        lockObservation.close();
+        if (lockObservation != null) {
+            lockObservation.close();
+        }
         database = provider.createDatabase();
         old.close();
         openTool();
@@ -691,7 +693,9 @@ public final class MigrationRehearsal implements AutoCloseable {
     @Override
     public void close() {
         closeSnapshotConnection();
-        lockObservation.close();
+        if (lockObservation != null) {
+            lockObservation.close();
+        }
         database.close();
     }
 

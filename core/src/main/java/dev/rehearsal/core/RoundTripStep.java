@@ -184,7 +184,9 @@ public final class RoundTripStep {
         } catch (RehearsalException e) {
             rehearsal.block(displayName() + " failed to apply");
             tracedFailure(Phase.UP, e);
-            throw fail(Phase.UP, Duration.ofNanos(System.nanoTime() - t0), Duration.ofNanos(checks), e);
+            String partial = partialChanges();
+            RehearsalException failure = partial == null ? e : new RehearsalException(e.getMessage() + "\n" + partial, e);
+            throw fail(Phase.UP, Duration.ofNanos(System.nanoTime() - t0), Duration.ofNanos(checks), failure);
         }
         long sql = System.nanoTime() - t0;
         locks.put(Phase.UP, observed.locks());
@@ -224,6 +226,29 @@ public final class RoundTripStep {
         }
         checkBudget(Phase.UP, sql, checks, problems);
         pass(Phase.UP, sql, checks, problems);
+    }
+
+    /**
+     * What a failed up left behind: on engines that commit DDL at once (MariaDB, MySQL), or with statements that ran
+     * outside a transaction, a migration that fails half-way keeps its first changes. Null when it left nothing.
+     */
+    private String partialChanges() {
+        try {
+            SchemaDiff left = beforeUp.diff(rehearsal.schema());
+            if (left.isEmpty()) {
+                return null;
+            }
+            rehearsal.markDirty(displayName() + " failed half-way and left changes behind");
+            StringBuilder sb = new StringBuilder("It failed half-way and left these changes behind (PARTIAL: "
+                    + rehearsal.database().dialect().name() + " does not roll them back):");
+            for (SchemaChange change : left.changes()) {
+                sb.append("\n  ").append(change);
+            }
+            return sb.append("\nMake the migration safe to re-run (IF NOT EXISTS), or split it so each file does one DDL"
+                    + " statement.").toString();
+        } catch (RehearsalException e) {
+            return null;
+        }
     }
 
     private Traffic traffic() {

@@ -102,6 +102,25 @@ class MigrationTestExtensionTest {
         }
     }
 
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/engine-matrix")
+    static class AcrossEngines {
+        @MigrationMatrix(databases = {"embedded", "jdbc:mariadb://127.0.0.1:3306/test?user=root"})
+        void roundTripsOnEveryEngine(Rehearsal rehearsal) {
+            assertThat(rehearsal.runRoundTrips()).hasNoFailures();
+        }
+    }
+
+    @Test
+    void engineMatrixNamesTheEngineWhereAMigrationFails() {
+        EngineExecutionResults results = run(AcrossEngines.class);
+        assertThat(results.testEvents().succeeded().stream().map(MigrationTestExtensionTest::path))
+                .singleElement().asString().startsWith("[embedded PostgreSQL 18");
+        String failed = results.testEvents().failed().stream().map(MigrationTestExtensionTest::path).findFirst().orElseThrow();
+        assertThat(failed).matches("\\[MariaDB 1\\d\\.\\d+\\.\\d+ server at 127\\.0\\.0\\.1:3306\\]");
+        assertThat(failureMessage(results.testEvents(), failed, "roundTripsOnEveryEngine(Rehearsal)"))
+                .contains("V1 create notes").contains("000001_create_notes.up.sql, line 2").contains("SQLState:  42000");
+    }
+
     @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/good")
     static class BadMatrix {
         @MigrationMatrix(databases = "postgres15")

@@ -35,6 +35,17 @@ public final class DatabaseProviders {
         return dev.rehearsal.core.internal.postgres.PostgresServerProvider.connect(jdbcUrl, user, password);
     }
 
+    /**
+     * Throwaway databases on the server a JDBC URL names: PostgreSQL ({@code jdbc:postgresql:}) or MariaDB/MySQL
+     * ({@code jdbc:mariadb:}, {@code jdbc:mysql:}; needs the MariaDB driver on the class path).
+     */
+    public static DatabaseProvider server(String jdbcUrl, String user, String password) {
+        if (jdbcUrl.startsWith("jdbc:mariadb:") || jdbcUrl.startsWith("jdbc:mysql:")) {
+            return dev.rehearsal.core.internal.mariadb.MariaDbServerProvider.connect(jdbcUrl, user, password);
+        }
+        return postgresServer(jdbcUrl, user, password);
+    }
+
     /** A separate embedded PostgreSQL server with extra server settings; the caller closes it. */
     public static DatabaseProvider embeddedPostgres(Map<String, String> serverSettings) {
         return EmbeddedPostgresProvider.start(serverSettings);

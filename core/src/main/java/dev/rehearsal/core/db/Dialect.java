@@ -36,6 +36,6 @@ public interface Dialect {
     /** Bulk loading, fingerprints and integrity checks over {@code connection}. */
     DataAccess data(Connection connection);
 
-    /** Lock observation and probe traffic. */
+    /** Lock observation and probe traffic; null where the engine's lock observation is not available yet. */
     LockSupport locks();
 }

@@ -122,7 +122,7 @@ public final class RehearsalExtension implements ParameterResolver {
         String password = context.getConfigurationParameter(SettingsResolver.JDBC_PASSWORD)
                 .orElse(System.getenv("REHEARSAL_JDBC_PASSWORD"));
         return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("server:" + url.get() + "|" + user,
-                k -> new ServerProvider(DatabaseProviders.postgresServer(url.get(), user, password)), ServerProvider.class).provider;
+                k -> new ServerProvider(DatabaseProviders.server(url.get(), user, password)), ServerProvider.class).provider;
     }
 
     /** A server provider held in the root store, so that it closes when the run ends. */

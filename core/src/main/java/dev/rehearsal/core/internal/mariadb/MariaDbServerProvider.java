@@ -1,0 +1,239 @@
+package dev.rehearsal.core.internal.mariadb;
+
+import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.internal.sql.DelegatingDataSource;
+
+import javax.sql.DataSource;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Throwaway databases on a MariaDB/MySQL server you name: {@code rehearsal_<random>}, created with a comment that
+ * marks them as Rehearsal's; only databases this provider created that still carry the mark are dropped, and the
+ * database the URL names is never written to. A fresh database is an empty {@code CREATE DATABASE} (MariaDB has no
+ * templates). Passwords never appear in messages.
+ */
+public final class MariaDbServerProvider implements DatabaseProvider {
+
+    static final String MARK = "rehearsal throwaway database, safe to drop";
+    private static final Pattern URL = Pattern.compile("^jdbc:(mariadb|mysql)://([^/?]+)(?:/([^?]*))?(?:\\?(.*))?$");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String url;
+    private final String host;
+    private final Properties credentials;
+    private final Connection admin;
+    private final MariaDbDialect dialect;
+    private final Set<String> created = ConcurrentHashMap.newKeySet();
+
+    private MariaDbServerProvider(String url, String host, Properties credentials, Connection admin, String version) {
+        this.url = url;
+        this.host = host;
+        this.credentials = credentials;
+        this.admin = admin;
+        this.dialect = new MariaDbDialect(version);
+    }
+
+    /** Connects to the server of {@code jdbcUrl}, with one clear message per failure and never the password. */
+    public static MariaDbServerProvider connect(String jdbcUrl, String user, String password) {
+        String shown = jdbcUrl.replaceAll("(?i)([?&]password=)[^&]*", "$1***");
+        Matcher m = URL.matcher(jdbcUrl);
+        if (!m.matches()) {
+            throw new RehearsalException(shown + " is not a MariaDB/MySQL JDBC URL such as jdbc:mariadb://127.0.0.1:3306/test");
+        }
+        try {
+            Class.forName("org.mariadb.jdbc.Driver");
+        } catch (ClassNotFoundException e) {
+            throw new RehearsalException("No MariaDB JDBC driver on the test class path for " + shown
+                    + ": add org.mariadb.jdbc:mariadb-java-client (test scope).");
+        }
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        try {
+            Connection admin = DriverManager.getConnection(jdbcUrl.replaceFirst("^jdbc:mysql:", "jdbc:mariadb:"), props);
+            String version;
+            try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery("select version()")) {
+                rs.next();
+                version = rs.getString(1).split("-")[0];
+            }
+            return new MariaDbServerProvider(jdbcUrl.replaceFirst("^jdbc:mysql:", "jdbc:mariadb:"), m.group(2), props, admin, version);
+        } catch (SQLException e) {
+            String why = password == null || password.isEmpty() || e.getMessage() == null ? String.valueOf(e.getMessage())
+                    : e.getMessage().replace(password, "***");
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (state.startsWith("28")) {
+                throw new RehearsalException("The MariaDB server at " + m.group(2) + " refused "
+                        + (user == null ? "the connection" : "user " + user) + ": " + why + ". Set rehearsal.jdbc.user and"
+                        + " rehearsal.jdbc.password (or REHEARSAL_JDBC_USER and REHEARSAL_JDBC_PASSWORD).");
+            }
+            throw new RehearsalException("Cannot reach the MariaDB server at " + m.group(2) + " named by " + shown + ": "
+                    + why + ". Is it running, and is the host and port right?");
+        }
+    }
+
+    @Override
+    public String describe() {
+        return dialect.name() + " server at " + host;
+    }
+
+    @Override
+    public EphemeralDatabase createDatabase() {
+        String name = "rehearsal_" + HexFormat.of().formatHex(bytes());
+        synchronized (admin) {
+            try (Statement st = admin.createStatement()) {
+                st.execute("create database " + name + " character set utf8mb4 comment '" + MARK + "'");
+                created.add(name);
+            } catch (SQLException e) {
+                throw new RehearsalException("Could not create a throwaway database on " + describe() + ": " + e.getMessage()
+                        + " (SQLState " + e.getSQLState() + "). The account needs the CREATE privilege.", e);
+            }
+        }
+        return new Database(name);
+    }
+
+    private static byte[] bytes() {
+        byte[] b = new byte[6];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    private void dropOwn(String name) {
+        if (!created.remove(name)) {
+            return;
+        }
+        synchronized (admin) {
+            try (PreparedStatement ps = admin.prepareStatement(
+                    "select schema_comment from information_schema.schemata where schema_name = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !MARK.equals(rs.getString(1))) {
+                        return;
+                    }
+                }
+                try (Statement st = admin.createStatement()) {
+                    st.execute("drop database if exists " + name);
+                }
+            } catch (SQLException e) {
+                org.slf4j.LoggerFactory.getLogger(MariaDbServerProvider.class).warn("Could not drop throwaway database {}"
+                        + " on {}: {}", name, describe(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (String name : Set.copyOf(created)) {
+            dropOwn(name);
+        }
+        try {
+            admin.close();
+        } catch (SQLException ignored) {
+            // gone already
+        }
+    }
+
+    private final class Database implements EphemeralDatabase {
+        private final String name;
+        private final DataSource dataSource;
+
+        Database(String name) {
+            this.name = name;
+            String dbUrl = url.replaceFirst("^(jdbc:mariadb://[^/?]+)(/[^?]*)?", "$1/" + name);
+            this.dataSource = new DelegatingDataSource() {
+                @Override
+                protected DataSource target() {
+                    throw new UnsupportedOperationException("a plain DriverManager data source");
+                }
+
+                @Override
+                public Connection getConnection() throws SQLException {
+                    return DriverManager.getConnection(dbUrl, credentials);
+                }
+
+                @Override
+                public Connection getConnection(String username, String password) throws SQLException {
+                    return DriverManager.getConnection(dbUrl, username, password);
+                }
+
+                @Override
+                public java.io.PrintWriter getLogWriter() {
+                    return null;
+                }
+
+                @Override
+                public void setLogWriter(java.io.PrintWriter out) {
+                }
+
+                @Override
+                public void setLoginTimeout(int seconds) {
+                }
+
+                @Override
+                public int getLoginTimeout() {
+                    return 0;
+                }
+
+                @Override
+                public <T> T unwrap(Class<T> iface) throws SQLException {
+                    if (iface.isInstance(this)) {
+                        return iface.cast(this);
+                    }
+                    throw new SQLException("not a wrapper for " + iface);
+                }
+
+                @Override
+                public boolean isWrapperFor(Class<?> iface) {
+                    return iface.isInstance(this);
+                }
+            };
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public DataSource dataSource() {
+            return dataSource;
+        }
+
+        @Override
+        public String jdbcUrl() {
+            return url.replaceFirst("^(jdbc:mariadb://[^/?]+)(/[^?]*)?", "$1/" + name).replaceAll("(?i)([?&]password=)[^&]*", "$1***");
+        }
+
+        @Override
+        public MariaDbDialect dialect() {
+            return dialect;
+        }
+
+        @Override
+        public void close() {
+            dropOwn(name);
+        }
+
+        @Override
+        public String toString() {
+            return "database " + name + " on " + describe();
+        }
+    }
+}

@@ -1,0 +1,2 @@
+DROP TRIGGER orders_bi;
+DROP TABLE orders;

@@ -1,0 +1,12 @@
+CREATE TABLE orders (
+    id BIGINT AUTO_INCREMENT PRIMARY KEY,
+    user_id BIGINT NOT NULL,
+    total DECIMAL(10, 2) NOT NULL CHECK (total >= 0),
+    CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id)
+);
+DELIMITER $$
+CREATE TRIGGER orders_bi BEFORE INSERT ON orders FOR EACH ROW
+BEGIN
+  IF NEW.total IS NULL THEN SET NEW.total = 0; END IF;
+END$$
+DELIMITER ;

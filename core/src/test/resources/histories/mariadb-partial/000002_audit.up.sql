@@ -1,0 +1,2 @@
+CREATE TABLE audit (id INT PRIMARY KEY);
+ALTER TABLE no_such_table ADD COLUMN x INT;
