@@ -46,6 +46,28 @@ public final class DatabaseProviders {
         return postgresServer(jdbcUrl, user, password);
     }
 
+    /**
+     * PostgreSQL in a Docker container of {@code image} ({@code postgres:17}, or a locally built image), started once
+     * per JVM and image and reused by every test; needs {@code org.testcontainers:testcontainers-postgresql} and a
+     * Docker engine (the message says what to use instead when there is none). Closing it does nothing: containers
+     * stop when the run ends ({@link #stopContainers()}).
+     */
+    public static DatabaseProvider container(String image) {
+        if (!dev.rehearsal.core.internal.containers.ContainerProvider.available(DatabaseProviders.class.getClassLoader())) {
+            throw new dev.rehearsal.core.RehearsalException("rehearsal.image " + image + " needs Testcontainers: add"
+                    + " org.testcontainers:testcontainers-postgresql (test scope), or leave rehearsal.image unset for the"
+                    + " embedded PostgreSQL.");
+        }
+        return dev.rehearsal.core.internal.containers.ContainerProvider.of(image);
+    }
+
+    /** Stops the containers {@link #container(String)} started, if Testcontainers is present. */
+    public static void stopContainers() {
+        if (dev.rehearsal.core.internal.containers.ContainerProvider.available(DatabaseProviders.class.getClassLoader())) {
+            dev.rehearsal.core.internal.containers.ContainerProvider.stopAll();
+        }
+    }
+
     /** A separate embedded PostgreSQL server with extra server settings; the caller closes it. */
     public static DatabaseProvider embeddedPostgres(Map<String, String> serverSettings) {
         return EmbeddedPostgresProvider.start(serverSettings);

@@ -41,24 +41,37 @@ public final class MatrixExtension implements TestTemplateInvocationContextProvi
         if (targets.isEmpty()) {
             targets.add(EMBEDDED);
         }
-        return targets.stream().map(target -> new Invocation(target, RehearsalExtension.provider(context, target)));
+        return targets.stream().map(target -> {
+            try {
+                DatabaseProvider provider = RehearsalExtension.provider(context, target);
+                return new Invocation(target, provider.describe().replaceFirst(" on port \\d+", ""), null);
+            } catch (RehearsalException e) {
+                // only this database's invocation fails, with the reason; the others still run
+                return new Invocation(target, target, e);
+            }
+        });
     }
 
-    private record Invocation(String target, DatabaseProvider provider) implements TestTemplateInvocationContext {
+    private record Invocation(String target, String name, RehearsalException failure) implements TestTemplateInvocationContext {
         @Override
         public String getDisplayName(int invocationIndex) {
-            return "[" + provider.describe().replaceFirst(" on port \\d+", "") + "]";
+            return "[" + name + "]";
         }
 
         @Override
         public List<Extension> getAdditionalExtensions() {
-            return List.of((BeforeEachCallback) context -> context.getStore(RehearsalExtension.NAMESPACE).put(TARGET, target));
+            return List.of((BeforeEachCallback) context -> {
+                if (failure != null) {
+                    throw failure;
+                }
+                context.getStore(RehearsalExtension.NAMESPACE).put(TARGET, target);
+            });
         }
     }
 
     /** A target that is neither {@code embedded} nor a JDBC URL. */
     static RehearsalException badTarget(String target) {
-        return new RehearsalException("@MigrationMatrix database \"" + target + "\" is neither \"embedded\" nor a JDBC URL"
-                + " such as jdbc:postgresql://127.0.0.1:5432/postgres");
+        return new RehearsalException("@MigrationMatrix database \"" + target + "\" is neither \"embedded\", a JDBC URL"
+                + " such as jdbc:postgresql://127.0.0.1:5432/postgres, nor a container image such as docker:postgres:17");
     }
 }

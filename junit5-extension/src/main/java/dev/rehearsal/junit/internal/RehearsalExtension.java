@@ -112,7 +112,12 @@ public final class RehearsalExtension implements ParameterResolver {
     static DatabaseProvider provider(ExtensionContext context, String target) {
         context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(SharedServer.class, k -> new SharedServer(), SharedServer.class);
         if (MatrixExtension.EMBEDDED.equals(target)) {
-            return DatabaseProviders.embeddedPostgres();
+            Optional<String> image = context.getConfigurationParameter(SettingsResolver.IMAGE).map(String::trim)
+                    .filter(i -> !i.isEmpty());
+            return image.isPresent() ? DatabaseProviders.container(image.get()) : DatabaseProviders.embeddedPostgres();
+        }
+        if (target.startsWith("docker:")) {
+            return DatabaseProviders.container(target.substring("docker:".length()));
         }
         if (!target.startsWith("jdbc:")) {
             throw MatrixExtension.badTarget(target);
@@ -143,7 +148,11 @@ public final class RehearsalExtension implements ParameterResolver {
     private static final class SharedServer implements AutoCloseable {
         @Override
         public void close() {
-            DatabaseProviders.stopSharedEmbeddedPostgres();
+            try {
+                DatabaseProviders.stopContainers();
+            } finally {
+                DatabaseProviders.stopSharedEmbeddedPostgres();
+            }
         }
     }
 }

@@ -27,6 +27,7 @@ final class SettingsResolver {
     static final String MIGRATIONS = "rehearsal.migrations";
     static final String FORMAT = "rehearsal.format";
     static final String JDBC_URL = "rehearsal.jdbc.url";
+    static final String IMAGE = "rehearsal.image";
     static final String JDBC_USER = "rehearsal.jdbc.user";
     static final String JDBC_PASSWORD = "rehearsal.jdbc.password";
     static final String IRREVERSIBLE = "rehearsal.irreversible";
