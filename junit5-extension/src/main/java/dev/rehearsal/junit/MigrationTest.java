@@ -49,6 +49,13 @@ public @interface MigrationTest {
     String format() default "";
 
     /**
+     * A Docker image to rehearse on instead of the embedded PostgreSQL ({@code postgres:17}): one Testcontainers
+     * container per image for the whole run, a throwaway database inside it per test. Needs
+     * {@code org.testcontainers:testcontainers-postgresql} and a Docker engine. Falls back to {@code rehearsal.image}.
+     */
+    String image() default "";
+
+    /**
      * Versions allowed to have no down script; their down and up-again phases are skipped.
      * Adds to {@code rehearsal.irreversible} (comma-separated).
      */

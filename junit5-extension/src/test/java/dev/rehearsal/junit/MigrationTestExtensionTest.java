@@ -124,6 +124,22 @@ class MigrationTestExtensionTest {
                 .contains("V1 create notes").contains("000001_create_notes.up.sql, line 2").contains("SQLState:  42000");
     }
 
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/good", image = "rehearsal/postgres:15-debian")
+    static class InAContainer {
+        @TestFactory
+        Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
+            return rehearsal.roundTrips();
+        }
+    }
+
+    @Test
+    void imageAttributeRehearsesInAContainer() {
+        EngineExecutionResults results = run(InAContainer.class);
+        assertThat(names(results.testEvents().failed())).isEmpty();
+        assertThat(reports.resolve("InAContainer.roundTrips.txt")).content()
+                .containsPattern("on PostgreSQL 15\\.\\d+ in container rehearsal/postgres:15-debian");
+    }
+
     @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/good")
     static class BadMatrix {
         @MigrationMatrix(databases = "postgres15")

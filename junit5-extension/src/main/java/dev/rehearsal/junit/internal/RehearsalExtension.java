@@ -112,8 +112,11 @@ public final class RehearsalExtension implements ParameterResolver {
     static DatabaseProvider provider(ExtensionContext context, String target) {
         context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(SharedServer.class, k -> new SharedServer(), SharedServer.class);
         if (MatrixExtension.EMBEDDED.equals(target)) {
-            Optional<String> image = context.getConfigurationParameter(SettingsResolver.IMAGE).map(String::trim)
-                    .filter(i -> !i.isEmpty());
+            Optional<String> image = context.getTestClass()
+                    .flatMap(c -> AnnotationSupport.findAnnotation(c, MigrationTest.class))
+                    .map(MigrationTest::image).map(String::trim).filter(i -> !i.isEmpty())
+                    .or(() -> context.getConfigurationParameter(SettingsResolver.IMAGE).map(String::trim)
+                            .filter(i -> !i.isEmpty()));
             return image.isPresent() ? DatabaseProviders.container(image.get()) : DatabaseProviders.embeddedPostgres();
         }
         if (target.startsWith("docker:")) {
