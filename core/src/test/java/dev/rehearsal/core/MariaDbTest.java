@@ -2,6 +2,10 @@ package dev.rehearsal.core;
 
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
+import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.data.DataSettings;
+import dev.rehearsal.core.data.Seed;
+import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import org.junit.jupiter.api.AfterAll;
@@ -74,6 +78,51 @@ class MariaDbTest {
                     .contains("000002_audit.up.sql, line 2").contains("no_such_table")
                     .contains("It failed half-way and left these changes behind (PARTIAL: MariaDB")
                     .contains("+ table audit");
+        }
+    }
+
+    @Test
+    void seedsRowsThatFitMariaDbTypesKeysAndChecks() {
+        try (MigrationRehearsal r = rehearse("mariadb-shop")) {
+            r.migrateTo("1");
+            SeedResult seeded = r.seed(200);
+            assertThat(seeded.rowsAdded()).containsEntry("categories", 200L).containsEntry("customers", 200L)
+                    .containsEntry("orders", 200L);
+            assertThat(seeded.notes()).anyMatch(n -> n.contains("categories(parent_id) -> categories(id)"));
+            assertThat(r.query("select count(distinct email), sum(email like '%@%'), sum(active in (0, 1)),"
+                    + " sum(tier in ('free', 'pro', 'team')), sum(prefs is null or json_valid(prefs)),"
+                    + " sum(external_id is not null) > 0 from customers").rows())
+                    .containsExactly(List.of(200L, java.math.BigDecimal.valueOf(200), java.math.BigDecimal.valueOf(200),
+                            java.math.BigDecimal.valueOf(200), java.math.BigDecimal.valueOf(200), 1));
+            assertThat(r.query("select count(*) from orders where status not in ('new', 'paid', 'shipped') or total < 0"
+                    + " or rank_hint not between -128 and 127").rows()).containsExactly(List.of(0L));
+            assertThat(r.query("select count(*) > 0, count(*) < 200 from categories where parent_id is not null").rows())
+                    .as("self-references are linked after loading, some left NULL").containsExactly(List.of(1, 1));
+            assertThat(r.query("select count(*) from orders o left join customers c on c.id = o.customer_id"
+                    + " where c.id is null").rows()).containsExactly(List.of(0L));
+        }
+    }
+
+    @Test
+    void aLossyDownIsCaughtOverSeededRows() {
+        try (MigrationRehearsal r = MigrationRehearsal.start(Histories.settings("mariadb-shop")
+                .withData(DataSettings.DEFAULTS.withRoundTripSeeding(150)), provider, MariaDbTest.class.getClassLoader())) {
+            RoundTripReport report = r.runRoundTrips();
+            PhaseResult down = report.steps().get(1).phase(Phase.DOWN).orElseThrow();
+            assertThat(down.status()).as(report.toText()).isEqualTo(Status.FAILED);
+            assertThat(down.problems()).extracting(DataProblem::kind).contains(DataProblem.Kind.LOSSY_DOWN);
+            assertThat(down.message()).contains("customers.country");
+            assertThat(report.steps().get(0).note()).contains("seeded");
+        }
+    }
+
+    @Test
+    void aUniqueIndexOverDuplicateSeededValuesFails() {
+        try (MigrationRehearsal r = rehearse("mariadb-unique-over-duplicates")) {
+            r.migrateTo("1");
+            r.seed(Seed.table("people").rows(50).oneOf("city", "Lyon", "Porto", "Turku"));
+            assertThatThrownBy(() -> r.migrateTo("2")).isInstanceOf(MigrationFailedException.class)
+                    .hasMessageContaining("000002_unique_city.up.sql").hasMessageContaining("Duplicate entry");
         }
     }
 

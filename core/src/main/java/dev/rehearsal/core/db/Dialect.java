@@ -36,6 +36,19 @@ public interface Dialect {
     /** Bulk loading, fingerprints and integrity checks over {@code connection}. */
     DataAccess data(Connection connection);
 
+    /**
+     * A column's type in the seeder's vocabulary, which is PostgreSQL's type names ({@code integer},
+     * {@code character varying(20)}, {@code numeric(10,2)}, {@code timestamp without time zone}, {@code json}, plus
+     * {@code tinyint}, {@code mediumint}, an {@code unsigned} suffix and inline {@code enum('a','b')} labels), so
+     * that one set of realistic value generators serves every engine.
+     *
+     * @param columnType the type as the snapshot records it
+     * @param checks     the CHECK expressions on this column alone
+     */
+    default String seedType(String columnType, List<String> checks) {
+        return columnType;
+    }
+
     /** Lock observation and probe traffic; null where the engine's lock observation is not available yet. */
     LockSupport locks();
 }

@@ -15,10 +15,13 @@ import java.util.regex.Pattern;
  */
 public final class CheckConstraints {
 
-    private static final String IDENT = "(?:\"((?:[^\"]|\"\")+)\"|([a-z_][a-z0-9_$]*))";
+    private static final String IDENT = "(?:\"((?:[^\"]|\"\")+)\"|`?([a-z_][a-z0-9_$]*)`?)";
     private static final String CAST = "(?:::[a-z ]+(?:\\(\\d+(?:,\\d+)?\\))?(?:\\[\\])?)?";
     private static final Pattern IN_LIST = Pattern.compile(
             "^\\(*" + IDENT + "\\)?" + CAST + " = ANY \\(+ARRAY\\[(.*)\\]\\)?" + CAST + "\\)*$", Pattern.DOTALL);
+    /** MariaDB and MySQL write {@code `status` in ('new','paid')}. */
+    private static final Pattern IN_PARENS = Pattern.compile(
+            "^\\(*" + IDENT + "\\)? in \\((.*)\\)\\)*$", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
     private static final Pattern COMPARISON = Pattern.compile(
             "^\\(*(?:(length|char_length|octet_length)\\()?\\(?" + IDENT + "\\)?" + CAST + "\\)?\\s*(>=|<=|<>|>|<|=)\\s*\\(*'?(-?\\d+(?:\\.\\d+)?)'?\\)?"
                     + CAST + "\\)*$");
@@ -66,6 +69,9 @@ public final class CheckConstraints {
 
     private static Optional<ColumnRule> parsePart(String p) {
         Matcher m = IN_LIST.matcher(p);
+        if (!m.matches()) {
+            m = IN_PARENS.matcher(p);
+        }
         if (m.matches()) {
             List<String> allowed = new ArrayList<>();
             Matcher lit = LITERAL.matcher(m.group(3));

@@ -65,7 +65,7 @@ public final class Seeder {
 
     public SeedResult seed(Connection connection, SchemaSnapshot schema, Plan plan) {
         long t0 = System.nanoTime();
-        Map<String, TableModel> tables = TableModel.all(schema);
+        Map<String, TableModel> tables = TableModel.all(schema, dialect::seedType);
         validate(tables, plan);
         Map<String, Long> loaded = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();

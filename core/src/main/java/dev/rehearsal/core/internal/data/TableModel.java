@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,6 +37,14 @@ public record TableModel(String name, List<ColumnModel> columns, List<List<Strin
 
     /** The tables of a snapshot that hold their own rows (not partitions, not foreign tables), by name. */
     public static Map<String, TableModel> all(SchemaSnapshot schema) {
+        return all(schema, (type, checks) -> type);
+    }
+
+    /**
+     * As {@link #all(SchemaSnapshot)}, with column types put in the seeder's vocabulary by the engine's
+     * {@link dev.rehearsal.core.db.Dialect#seedType}.
+     */
+    public static Map<String, TableModel> all(SchemaSnapshot schema, BiFunction<String, List<String>, String> seedTypes) {
         Map<String, SchemaObject> types = new LinkedHashMap<>();
         for (SchemaObject t : schema.objects(ObjectKind.TYPE)) {
             types.put(t.name(), t);
@@ -45,12 +54,13 @@ public record TableModel(String name, List<ColumnModel> columns, List<List<Strin
             if ("foreign table".equals(table.attribute("kind").orElse("")) || table.attribute("partition of").isPresent()) {
                 continue;
             }
-            tables.put(table.name(), of(schema, table.name(), types));
+            tables.put(table.name(), of(schema, table.name(), types, seedTypes));
         }
         return tables;
     }
 
-    private static TableModel of(SchemaSnapshot schema, String table, Map<String, SchemaObject> types) {
+    private static TableModel of(SchemaSnapshot schema, String table, Map<String, SchemaObject> types,
+                                 BiFunction<String, List<String>, String> seedTypes) {
         List<List<String>> unique = new ArrayList<>();
         List<ForeignKey> fks = new ArrayList<>();
         Map<String, String> checks = new LinkedHashMap<>();
@@ -120,6 +130,10 @@ public record TableModel(String name, List<ColumnModel> columns, List<List<Strin
                 if (e.getValue().equals(List.of(col.simpleName()))) {
                     colChecks.add(checks.get(e.getKey()));
                 }
+            }
+            base = seedTypes.apply(base, List.copyOf(colChecks));
+            if (labels == null && base.startsWith("enum(")) {
+                labels = parseLabels(base);
             }
             columns.add(new ColumnModel(table, col.simpleName(), type, base, nullable, made, labels, colChecks));
         }

@@ -85,9 +85,19 @@ public final class ValueGenerators {
         String table = column.table().toLowerCase(Locale.ROOT);
         Matcher m;
         switch (type) {
-            case "smallint", "integer", "bigint" -> {
-                long typeMax = type.equals("smallint") ? Short.MAX_VALUE : type.equals("integer") ? Integer.MAX_VALUE : Long.MAX_VALUE;
-                long typeMin = -typeMax - 1;
+            case "tinyint", "smallint", "mediumint", "integer", "bigint", "tinyint unsigned", "smallint unsigned",
+                 "mediumint unsigned", "integer unsigned", "bigint unsigned" -> {
+                boolean unsigned = type.endsWith(" unsigned");
+                String width = unsigned ? type.substring(0, type.length() - " unsigned".length()) : type;
+                int bits = switch (width) {
+                    case "tinyint" -> 8;
+                    case "smallint" -> 16;
+                    case "mediumint" -> 24;
+                    case "integer" -> 32;
+                    default -> 64;
+                };
+                long typeMax = bits == 64 ? Long.MAX_VALUE : unsigned ? (1L << bits) - 1 : (1L << (bits - 1)) - 1;
+                long typeMin = unsigned ? 0 : bits == 64 ? Long.MIN_VALUE : -(1L << (bits - 1));
                 if (uniqueStart != null) {
                     long start = Math.max(uniqueStart, bounds.minLong(typeMin));
                     return sequential(start);

@@ -121,6 +121,7 @@ final class MariaDbCatalogReader {
             a.put("type", "check");
             a.put("definition", "CHECK (" + rs.getString(3) + ")");
             a.put("validated", "true");
+            a.put("columns", checkColumns(rs.getString(3)));
             add(ObjectKind.CONSTRAINT, table + "." + rs.getString(2), table, "constraint " + rs.getString(2) + " ON " + table
                     + ": CHECK (" + rs.getString(3) + ")", a);
         });
@@ -149,6 +150,16 @@ final class MariaDbCatalogReader {
             return;
         }
         objects.add(new SchemaObject(kind, name, table, summary, attributes));
+    }
+
+    /** The columns a check clause names ({@code `price` > 0}), in order of first mention. */
+    private static String checkColumns(String clause) {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`((?:[^`]|``)+)`").matcher(clause);
+        while (m.find()) {
+            names.add(m.group(1).replace("``", "`"));
+        }
+        return names.isEmpty() ? null : String.join(", ", names);
     }
 
     private static String emptyToNull(String s) {

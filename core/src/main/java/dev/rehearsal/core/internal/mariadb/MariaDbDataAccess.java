@@ -16,14 +16,18 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * MariaDB data work: fingerprints as sums of {@code CRC32} per column, row inserts, foreign-key orphans. Seeding
- * (bulk load through a staging table) is not available on MariaDB yet and says so.
+ * MariaDB data work: bulk loads as multi-row {@code INSERT}s (through a temporary staging table when rows must pass
+ * checks), fingerprints as sums of {@code CRC32} per column, foreign-key orphans.
  */
 final class MariaDbDataAccess implements DataAccess {
 
@@ -35,20 +39,124 @@ final class MariaDbDataAccess implements DataAccess {
         this.dialect = dialect;
     }
 
-    private SQLFeatureNotSupportedException notYet(String what) {
-        return new SQLFeatureNotSupportedException(what + " is not available on MariaDB yet: insert rows with"
-                + " rehearsal.insert(...) or fixtures instead");
-    }
+    /** Bind values per statement stay under the protocol's limit of 65,535 placeholders. */
+    private static final int MAX_PLACEHOLDERS = 30_000;
+    private static final int MAX_ROWS_PER_INSERT = 1_000;
+    private static final AtomicLong STAGING = new AtomicLong();
 
+    /** Per table, the primary keys that were there before this connection's first load into it. */
+    private final Map<String, Set<String>> keysBeforeLoad = new HashMap<>();
+
+    /** Multi-row {@code INSERT ... VALUES (...), (...)} statements of up to 1,000 rows. */
     @Override
     public void load(String table, List<String> columns, List<Object[]> rows) throws SQLException {
-        insert(table, columns, rows);
+        rememberKeys(table);
+        insertMultiRow("insert into " + dialect.quote(table), columns, rows);
     }
 
+    private void insertMultiRow(String insertInto, List<String> columns, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int perStatement = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, MAX_PLACEHOLDERS / Math.max(1, columns.size())));
+        String tuple = "(" + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+        String head = insertInto + " (" + columns.stream().map(dialect::quote).collect(Collectors.joining(", ")) + ") values ";
+        PreparedStatement full = null;
+        try {
+            for (int from = 0; from < rows.size(); from += perStatement) {
+                int n = Math.min(perStatement, rows.size() - from);
+                PreparedStatement ps;
+                if (n == perStatement) {
+                    if (full == null) {
+                        full = connection.prepareStatement(head + String.join(", ", java.util.Collections.nCopies(n, tuple)));
+                    }
+                    ps = full;
+                } else {
+                    ps = connection.prepareStatement(head + String.join(", ", java.util.Collections.nCopies(n, tuple)));
+                }
+                try {
+                    int p = 1;
+                    for (int r = from; r < from + n; r++) {
+                        for (Object v : rows.get(r)) {
+                            ps.setObject(p++, bindable(v));
+                        }
+                    }
+                    ps.executeUpdate();
+                } catch (SQLException e) {
+                    throw new SQLException("rows " + (from + 1) + " to " + (from + n) + ": " + e.getMessage(),
+                            e.getSQLState(), e);
+                } finally {
+                    if (ps != full) {
+                        ps.close();
+                    }
+                }
+            }
+        } finally {
+            if (full != null) {
+                full.close();
+            }
+        }
+    }
+
+    /** What the MariaDB driver binds: JSON text for maps and lists, text for UUIDs, local times for zoned ones. */
+    private static Object bindable(Object v) {
+        if (v instanceof Map<?, ?> || v instanceof java.util.Collection<?>) {
+            return dev.rehearsal.core.internal.data.Json.write(v);
+        }
+        if (v instanceof java.util.UUID u) {
+            return u.toString();
+        }
+        if (v instanceof java.time.OffsetDateTime o) {
+            return o.withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime();
+        }
+        return v;
+    }
+
+    /**
+     * Loads into a temporary staging table, then copies the rows that pass every check with {@code INSERT IGNORE}
+     * (which skips rows whose unique key is taken), at most {@code limit}.
+     */
     @Override
     public FilteredLoad loadFiltered(String table, List<String> columns, List<Object[]> rows, Map<String, String> checks,
                                      long limit) throws SQLException {
-        throw notYet("Seeding a table with CHECK constraints");
+        if (rows.isEmpty()) {
+            return new FilteredLoad(0, Map.of(), 0);
+        }
+        rememberKeys(table);
+        String staging = "rehearsal_staging_" + STAGING.incrementAndGet();
+        String cols = columns.stream().map(dialect::quote).collect(Collectors.joining(", "));
+        try (Statement st = connection.createStatement()) {
+            st.execute("create temporary table " + staging + " as select " + cols + " from " + dialect.quote(table)
+                    + " limit 0");
+            try {
+                insertMultiRow("insert into " + staging, columns, rows);
+                String passes = checks.values().stream().map(c -> "(" + c + ") is not false")
+                        .collect(Collectors.joining(" and "));
+                long accepted = st.executeUpdate("insert ignore into " + dialect.quote(table) + " (" + cols + ") select "
+                        + cols + " from " + staging + (checks.isEmpty() ? "" : " where " + passes) + " limit " + limit);
+                Map<String, Long> byCheck = new LinkedHashMap<>();
+                long passing = rows.size();
+                if (accepted < rows.size() && !checks.isEmpty()) {
+                    List<String> names = new ArrayList<>(checks.keySet());
+                    String counts = names.stream().map(n -> "coalesce(sum((" + checks.get(n) + ") is false), 0)")
+                            .collect(Collectors.joining(", "));
+                    try (ResultSet rs = st.executeQuery("select " + counts + ", coalesce(sum(" + passes + "), 0) from "
+                            + staging)) {
+                        rs.next();
+                        for (int i = 0; i < names.size(); i++) {
+                            long n = rs.getLong(i + 1);
+                            if (n > 0) {
+                                byCheck.put(names.get(i), n);
+                            }
+                        }
+                        passing = rs.getLong(names.size() + 1);
+                    }
+                }
+                return new FilteredLoad(accepted, byCheck, Math.max(0, Math.min(passing, limit) - accepted));
+            } finally {
+                st.execute("drop temporary table if exists " + staging);
+            }
+        }
     }
 
     @Override
@@ -59,9 +167,7 @@ final class MariaDbDataAccess implements DataAccess {
             for (int r = 0; r < rows.size(); r++) {
                 Object[] row = rows.get(r);
                 for (int i = 0; i < row.length; i++) {
-                    Object v = row[i];
-                    ps.setObject(i + 1, v instanceof Map<?, ?> || v instanceof java.util.Collection<?>
-                            ? dev.rehearsal.core.internal.data.Json.write(v) : v);
+                    ps.setObject(i + 1, bindable(row[i]));
                 }
                 try {
                     ps.executeUpdate();
@@ -77,14 +183,81 @@ final class MariaDbDataAccess implements DataAccess {
         throw new SQLFeatureNotSupportedException("COPY ... FROM stdin is PostgreSQL's; MariaDB has LOAD DATA");
     }
 
+    /**
+     * MariaDB has no transaction id on rows: the rows added are those whose primary key was not there before this
+     * connection's first load into the table. Needs a single-column primary key.
+     */
     @Override
     public List<String> rowsAddedInTransaction(String table) throws SQLException {
-        throw notYet("Seeding self-referencing tables");
+        Set<String> before = keysBeforeLoad.getOrDefault(table, Set.of());
+        List<String> added = new ArrayList<>();
+        for (String key : primaryKeys(table)) {
+            if (!before.contains(key)) {
+                added.add(key);
+            }
+        }
+        return added;
     }
 
     @Override
     public void updateRows(String table, List<String> rowIds, List<String> columns, List<Object[]> values) throws SQLException {
-        throw notYet("Seeding self-referencing tables");
+        if (rowIds.isEmpty()) {
+            return;
+        }
+        String sql = "update " + dialect.quote(table) + " set " + columns.stream().map(c -> dialect.quote(c) + " = ?")
+                .collect(Collectors.joining(", ")) + " where " + dialect.quote(primaryKeyColumn(table)) + " = ?";
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int r = 0; r < rowIds.size(); r++) {
+                Object[] row = values.get(r);
+                for (int i = 0; i < row.length; i++) {
+                    ps.setObject(i + 1, bindable(row[i]));
+                }
+                ps.setString(row.length + 1, rowIds.get(r));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void rememberKeys(String table) throws SQLException {
+        if (!keysBeforeLoad.containsKey(table)) {
+            keysBeforeLoad.put(table, primaryKeyColumnOrNull(table) == null ? Set.of() : new HashSet<>(primaryKeys(table)));
+        }
+    }
+
+    private List<String> primaryKeys(String table) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("select cast("
+                + dialect.quote(primaryKeyColumn(table)) + " as char) from " + dialect.quote(table))) {
+            while (rs.next()) {
+                keys.add(rs.getString(1));
+            }
+        }
+        return keys;
+    }
+
+    private String primaryKeyColumn(String table) throws SQLException {
+        String column = primaryKeyColumnOrNull(table);
+        if (column == null) {
+            throw new SQLFeatureNotSupportedException("Seeding " + table + ", whose foreign key points at its own table"
+                    + " (or closes a cycle), needs a single-column primary key on MariaDB to link the rows after"
+                    + " loading; give the table one, or insert its rows with rehearsal.insert(...)");
+        }
+        return column;
+    }
+
+    private String primaryKeyColumnOrNull(String table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("select column_name from information_schema.key_column_usage"
+                + " where table_schema = database() and table_name = ? and constraint_name = 'PRIMARY'")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<String> cols = new ArrayList<>();
+                while (rs.next()) {
+                    cols.add(rs.getString(1));
+                }
+                return cols.size() == 1 ? cols.get(0) : null;
+            }
+        }
     }
 
     @Override

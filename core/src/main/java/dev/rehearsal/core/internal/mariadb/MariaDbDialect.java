@@ -55,6 +55,64 @@ public final class MariaDbDialect implements Dialect {
         return new MariaDbDataAccess(connection, this);
     }
 
+    /**
+     * MariaDB's column types in the seeder's vocabulary: display widths dropped ({@code int(11)} is
+     * {@code integer}), {@code tinyint(1)} as boolean, {@code datetime} and {@code timestamp} as timestamps without
+     * zone, the {@code longtext} behind a {@code JSON} column (its {@code json_valid} check) as json, the text and
+     * blob families by their limits; {@code enum(...)} and {@code set(...)} keep their labels.
+     */
+    @Override
+    public String seedType(String columnType, List<String> checks) {
+        String t = columnType.toLowerCase(java.util.Locale.ROOT).replace(" zerofill", "").trim();
+        if (checks.stream().anyMatch(c -> c.toLowerCase(java.util.Locale.ROOT).startsWith("json_valid("))) {
+            return "json";
+        }
+        if (t.startsWith("enum(")) {
+            return columnType;
+        }
+        if (t.startsWith("set(")) {
+            return "enum(" + columnType.substring(4);
+        }
+        if (t.equals("tinyint(1)") || t.equals("bool") || t.equals("boolean") || t.equals("bit(1)")) {
+            return "boolean";
+        }
+        java.util.regex.Matcher m = SIZED.matcher(t);
+        String base = m.matches() ? m.group(1) : t;
+        String size = m.matches() ? m.group(2) : null;
+        boolean unsigned = t.endsWith(" unsigned");
+        if (unsigned && !m.matches()) {
+            base = t.substring(0, t.length() - " unsigned".length());
+        }
+        String integer = switch (base) {
+            case "tinyint", "smallint", "mediumint", "bigint" -> base;
+            case "int", "integer" -> "integer";
+            default -> null;
+        };
+        if (integer != null) {
+            return integer + (unsigned ? " unsigned" : "");
+        }
+        return switch (base) {
+            case "decimal", "numeric", "dec", "fixed" -> size == null ? "numeric(10,0)"
+                    : size.contains(",") ? "numeric(" + size + ")" : "numeric(" + size + ",0)";
+            case "double", "real", "double precision" -> "double precision";
+            case "float" -> "real";
+            case "varchar" -> "character varying(" + size + ")";
+            case "char" -> "character(" + (size == null ? "1" : size) + ")";
+            case "tinytext" -> "character varying(255)";
+            case "text", "mediumtext", "longtext" -> "text";
+            case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob" -> "bytea";
+            case "datetime", "timestamp" -> "timestamp without time zone";
+            case "time" -> "time without time zone";
+            case "date" -> "date";
+            case "uuid" -> "uuid";
+            case "json" -> "json";
+            default -> columnType;
+        };
+    }
+
+    private static final java.util.regex.Pattern SIZED =
+            java.util.regex.Pattern.compile("^([a-z ]+?)\\((\\d+(?:,\\d+)?)\\)(?: unsigned)?$");
+
     /** Not yet: {@code performance_schema.metadata_locks} is off by default on MariaDB. */
     @Override
     public LockSupport locks() {

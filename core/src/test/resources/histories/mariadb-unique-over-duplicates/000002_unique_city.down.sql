@@ -1,0 +1,1 @@
+DROP INDEX people_city_uq ON people;

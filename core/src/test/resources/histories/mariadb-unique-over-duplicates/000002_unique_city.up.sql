@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX people_city_uq ON people (city);
