@@ -13,8 +13,10 @@ import java.lang.annotation.Target;
 /**
  * Runs a test method of a {@link MigrationTest} class once per database, with the server and its version in the
  * display name ({@code [PostgreSQL 15.20 server at 127.0.0.1:5432]}): lock behaviour, rewrites and even syntax
- * differ between majors. Each entry is {@code embedded} (the embedded PostgreSQL) or a JDBC URL of a server to put
- * throwaway databases on (its account from {@code rehearsal.jdbc.user} / {@code rehearsal.jdbc.password}).
+ * differ between engines and majors. Each entry is {@code embedded} (the embedded PostgreSQL), an engine
+ * ({@code postgres}, {@code mariadb}: wherever the settings put it, see {@link Engine}), a JDBC URL of a server to
+ * put throwaway databases on (its account from {@code rehearsal.jdbc.user} / {@code rehearsal.jdbc.password}), or
+ * {@code docker:<image>}. Without entries, the class's {@link MigrationTest#engines()} are used.
  *
  * <pre>{@code
  * @MigrationMatrix(databases = {"embedded", "jdbc:postgresql://127.0.0.1:5432/postgres"})
@@ -30,6 +32,9 @@ import java.lang.annotation.Target;
 @ExtendWith(MatrixExtension.class)
 public @interface MigrationMatrix {
 
-    /** The databases; empty falls back to {@code rehearsal.matrix} (comma-separated), then to {@code embedded}. */
+    /**
+     * The databases; empty falls back to the class's {@link MigrationTest#engines()}, then to {@code rehearsal.matrix}
+     * (comma-separated), then to {@code embedded}.
+     */
     String[] databases() default {};
 }

@@ -49,11 +49,26 @@ public @interface MigrationTest {
     String format() default "";
 
     /**
-     * A Docker image to rehearse on instead of the embedded PostgreSQL ({@code postgres:17}): one Testcontainers
-     * container per image for the whole run, a throwaway database inside it per test. Needs
-     * {@code org.testcontainers:testcontainers-postgresql} and a Docker engine. Falls back to {@code rehearsal.image}.
+     * A Docker image to rehearse on instead of the embedded PostgreSQL ({@code postgres:17}; a {@code mariadb}
+     * image runs MariaDB): one Testcontainers container per image for the whole run, a throwaway database inside it
+     * per test. Needs {@code org.testcontainers:testcontainers-postgresql} (or {@code -mariadb}) and a Docker engine.
+     * Falls back to {@code rehearsal.image}.
      */
     String image() default "";
+
+    /**
+     * Where the throwaway databases come from: {@link Provider#AUTO} picks a container when an image is named, a
+     * server when {@code rehearsal.jdbc.url} is set, else the embedded PostgreSQL. Falls back to
+     * {@code rehearsal.provider} ({@code embedded}, {@code server}, {@code testcontainers}).
+     */
+    Provider provider() default Provider.AUTO;
+
+    /**
+     * The engines this class rehearses on. {@link MigrationMatrix} methods without their own list run once per
+     * engine, with the engine and its version in the display name; other tests run on the first. Empty means
+     * PostgreSQL (or the engine {@code rehearsal.jdbc.url} names).
+     */
+    Engine[] engines() default {};
 
     /**
      * Versions allowed to have no down script; their down and up-again phases are skipped.

@@ -124,6 +124,72 @@ class MigrationTestExtensionTest {
                 .contains("V1 create notes").contains("000001_create_notes.up.sql, line 2").contains("SQLState:  42000");
     }
 
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/engine-matrix",
+            engines = {Engine.POSTGRES, Engine.MARIADB})
+    static class OnTwoEngines {
+        @MigrationMatrix
+        void roundTripsOnEachEngine(Rehearsal rehearsal) {
+            assertThat(rehearsal.runRoundTrips()).hasNoFailures();
+        }
+
+        @Test
+        void plainTestsRunOnTheFirstEngine(Rehearsal rehearsal) {
+            rehearsal.migrateTo("latest");
+            assertThat(rehearsal.query("select version()").rows().get(0).get(0).toString()).doesNotContain("MariaDB");
+        }
+    }
+
+    @Test
+    void enginesAttributeRunsAMatrixOncePerEngineWithTheEngineInTheName() {
+        EngineExecutionResults results = run(OnTwoEngines.class, "rehearsal.mariadb.url", "jdbc:mariadb://127.0.0.1:3306/test",
+                "rehearsal.mariadb.user", "root");
+        assertThat(results.testEvents().succeeded().stream().map(MigrationTestExtensionTest::path))
+                .containsExactlyInAnyOrder("[embedded PostgreSQL 18.6]", "plainTestsRunOnTheFirstEngine(Rehearsal)");
+        String failed = results.testEvents().failed().stream().map(MigrationTestExtensionTest::path).findFirst().orElseThrow();
+        assertThat(failed).matches("\\[MariaDB 1\\d\\.\\d+\\.\\d+ server at 127\\.0\\.0\\.1:3306\\]");
+        assertThat(failureMessage(results.testEvents(), failed, "roundTripsOnEachEngine(Rehearsal)"))
+                .contains("000001_create_notes.up.sql, line 2");
+    }
+
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/mariadb-golang", engines = Engine.MARIADB)
+    static class MariaDbOnly {
+        @TestFactory
+        Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
+            return rehearsal.roundTrips();
+        }
+    }
+
+    @Test
+    void mariaDbWithoutAServerRunsInAContainer() {
+        EngineExecutionResults results = run(MariaDbOnly.class, "rehearsal.mariadb.image", "rehearsal/mariadb:10.11-debian");
+        assertThat(failureMessages(results)).isEmpty();
+        assertThat(reports.resolve("MariaDbOnly.roundTrips.txt")).content()
+                .containsPattern("on MariaDB 10\\.11\\.\\d+ in container rehearsal/mariadb:10.11-debian");
+    }
+
+    @Test
+    void providerSettingsThatCannotWorkSaySo() {
+        assertThat(failureMessages(run(MariaDbOnly.class, "rehearsal.provider", "embedded")))
+                .anyMatch(m -> m.contains("There is no embedded MariaDB"));
+        assertThat(failureMessages(run(GoodHistory.class, "rehearsal.provider", "server")))
+                .anyMatch(m -> m.contains("The server provider needs rehearsal.jdbc.url"));
+        assertThat(failureMessages(run(GoodHistory.class, "rehearsal.provider", "kubernetes")))
+                .anyMatch(m -> m.contains("rehearsal.provider=kubernetes is not a provider"));
+        EngineExecutionResults container = run(GoodHistory.class, "rehearsal.provider", "testcontainers",
+                "rehearsal.image", "rehearsal/postgres:15-debian");
+        assertThat(names(container.testEvents().failed())).isEmpty();
+        assertThat(reports.resolve("GoodHistory.roundTrips.txt")).content()
+                .containsPattern("on PostgreSQL 15\\.\\d+ in container rehearsal/postgres:15-debian");
+    }
+
+    private static List<String> failureMessages(EngineExecutionResults results) {
+        return results.allEvents().failed().stream()
+                .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+                        .map(t -> t.getMessage() + (t.getCause() == null ? "" : " " + t.getCause().getMessage())).orElse(""))
+                .toList();
+    }
+
     @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/good", image = "rehearsal/postgres:15-debian")
     static class InAContainer {
         @TestFactory
@@ -160,7 +226,7 @@ class MigrationTestExtensionTest {
         assertThat(run(BadMatrix.class).testEvents().failed().stream()
                 .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
                         .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("")))
-                .anyMatch(m -> m.contains("@MigrationMatrix database \"postgres15\" is neither \"embedded\", a JDBC URL"));
+                .anyMatch(m -> m.contains("@MigrationMatrix database \"postgres15\" is neither \"embedded\", an engine"));
     }
 
     @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/good")

@@ -1,5 +1,7 @@
 package dev.rehearsal.core.db;
 
+import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.internal.containers.ContainerProvider;
 import dev.rehearsal.core.internal.postgres.EmbeddedPostgresProvider;
 
 import java.util.Map;
@@ -47,24 +49,31 @@ public final class DatabaseProviders {
     }
 
     /**
-     * PostgreSQL in a Docker container of {@code image} ({@code postgres:17}, or a locally built image), started once
-     * per JVM and image and reused by every test; needs {@code org.testcontainers:testcontainers-postgresql} and a
-     * Docker engine (the message says what to use instead when there is none). Closing it does nothing: containers
-     * stop when the run ends ({@link #stopContainers()}).
+     * A database server in a Docker container of {@code image}, started once per JVM and image and reused by every
+     * test: PostgreSQL ({@code postgres:17}, throwaway databases cloned from a template) or, when the image's name
+     * says {@code mariadb}, MariaDB ({@code mariadb:11.4}). Needs {@code org.testcontainers:testcontainers-postgresql}
+     * or {@code -mariadb} and a Docker engine (the message says what to use instead when there is none). Closing it
+     * does nothing: containers stop when the run ends ({@link #stopContainers()}).
      */
     public static DatabaseProvider container(String image) {
-        if (!dev.rehearsal.core.internal.containers.ContainerProvider.available(DatabaseProviders.class.getClassLoader())) {
-            throw new dev.rehearsal.core.RehearsalException("rehearsal.image " + image + " needs Testcontainers: add"
-                    + " org.testcontainers:testcontainers-postgresql (test scope), or leave rehearsal.image unset for the"
-                    + " embedded PostgreSQL.");
+        ClassLoader loader = DatabaseProviders.class.getClassLoader();
+        if (!ContainerProvider.testcontainersPresent(loader)) {
+            throw new RehearsalException("Image " + image + " needs Testcontainers: add"
+                    + " org.testcontainers:testcontainers-postgresql (or -mariadb for MariaDB images), test scope; or"
+                    + " leave the image unset for the embedded PostgreSQL, which needs no Docker.");
         }
-        return dev.rehearsal.core.internal.containers.ContainerProvider.of(image);
+        ContainerProvider.Engine engine = ContainerProvider.Engine.of(image);
+        if (!ContainerProvider.available(engine, loader)) {
+            throw new RehearsalException("Image " + image + " needs " + engine.module() + " (test scope) next to"
+                    + " Testcontainers.");
+        }
+        return ContainerProvider.of(image);
     }
 
     /** Stops the containers {@link #container(String)} started, if Testcontainers is present. */
     public static void stopContainers() {
-        if (dev.rehearsal.core.internal.containers.ContainerProvider.available(DatabaseProviders.class.getClassLoader())) {
-            dev.rehearsal.core.internal.containers.ContainerProvider.stopAll();
+        if (ContainerProvider.testcontainersPresent(DatabaseProviders.class.getClassLoader())) {
+            ContainerProvider.stopAll();
         }
     }
 

@@ -35,6 +35,9 @@ public final class MatrixExtension implements TestTemplateInvocationContextProvi
                 .orElseThrow();
         List<String> targets = new ArrayList<>(Arrays.asList(matrix.databases()));
         if (targets.isEmpty()) {
+            RehearsalExtension.engines(context).forEach(e -> targets.add(e.name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        if (targets.isEmpty()) {
             context.getConfigurationParameter("rehearsal.matrix").ifPresent(list -> Arrays.stream(list.split(","))
                     .map(String::trim).filter(s -> !s.isEmpty()).forEach(targets::add));
         }
@@ -71,7 +74,8 @@ public final class MatrixExtension implements TestTemplateInvocationContextProvi
 
     /** A target that is neither {@code embedded} nor a JDBC URL. */
     static RehearsalException badTarget(String target) {
-        return new RehearsalException("@MigrationMatrix database \"" + target + "\" is neither \"embedded\", a JDBC URL"
-                + " such as jdbc:postgresql://127.0.0.1:5432/postgres, nor a container image such as docker:postgres:17");
+        return new RehearsalException("@MigrationMatrix database \"" + target + "\" is neither \"embedded\", an engine"
+                + " (\"postgres\", \"mariadb\"), a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/postgres, nor a"
+                + " container image such as docker:postgres:17");
     }
 }

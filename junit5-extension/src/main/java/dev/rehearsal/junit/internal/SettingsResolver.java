@@ -28,6 +28,11 @@ final class SettingsResolver {
     static final String FORMAT = "rehearsal.format";
     static final String JDBC_URL = "rehearsal.jdbc.url";
     static final String IMAGE = "rehearsal.image";
+    static final String PROVIDER = "rehearsal.provider";
+    static final String MARIADB_URL = "rehearsal.mariadb.url";
+    static final String MARIADB_IMAGE = "rehearsal.mariadb.image";
+    static final String MARIADB_USER = "rehearsal.mariadb.user";
+    static final String MARIADB_PASSWORD = "rehearsal.mariadb.password";
     static final String JDBC_USER = "rehearsal.jdbc.user";
     static final String JDBC_PASSWORD = "rehearsal.jdbc.password";
     static final String IRREVERSIBLE = "rehearsal.irreversible";

@@ -3,41 +3,94 @@ package dev.rehearsal.core.internal.containers;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
-import dev.rehearsal.core.internal.postgres.PostgresServerProvider;
+import dev.rehearsal.core.internal.mariadb.MariaDbServerProvider;
+import dev.rehearsal.core.internal.postgres.PostgresDialect;
+import dev.rehearsal.core.internal.postgres.TemplateClones;
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.postgresql.PostgreSQLContainer;
+import org.testcontainers.containers.JdbcDatabaseContainer;
 import org.testcontainers.utility.DockerImageName;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * PostgreSQL in a container (Testcontainers 2): one container per image for the whole JVM, reused by every test
- * class; each test gets a throwaway database inside it, as on a named server. An image that is not
- * {@code postgres} itself (a locally built one) is declared a compatible substitute, as Testcontainers asks.
+ * A database server in a container (Testcontainers 2): one container per image for the whole JVM, reused by every
+ * test class; each test gets a throwaway database inside it. The image's name says the engine: {@code mariadb} in
+ * it means MariaDB, anything else PostgreSQL. On PostgreSQL the databases are clones of an empty template, kept
+ * ready in the background ({@link TemplateClones}); on MariaDB they are empty {@code CREATE DATABASE}s. An image
+ * that is not the engine's official one (a locally built one) is declared a compatible substitute, as
+ * Testcontainers asks.
  */
 public final class ContainerProvider implements DatabaseProvider {
+
+    /** The engines a container can run. */
+    public enum Engine {
+        POSTGRES("postgres", "org.testcontainers:testcontainers-postgresql", "org.testcontainers.postgresql.PostgreSQLContainer"),
+        MARIADB("mariadb", "org.testcontainers:testcontainers-mariadb", "org.testcontainers.mariadb.MariaDBContainer");
+
+        private final String officialImage;
+        private final String module;
+        private final String containerClass;
+
+        Engine(String officialImage, String module, String containerClass) {
+            this.officialImage = officialImage;
+            this.module = module;
+            this.containerClass = containerClass;
+        }
+
+        /** The Maven module that brings this engine's container. */
+        public String module() {
+            return module;
+        }
+
+        /** The engine an image runs, from its name. */
+        public static Engine of(String image) {
+            String repository = DockerImageName.parse(image).getRepository().toLowerCase(Locale.ROOT);
+            String last = repository.substring(repository.lastIndexOf('/') + 1);
+            if (last.contains("mysql")) {
+                throw new RehearsalException("Image " + image + " looks like MySQL, which Rehearsal does not run in"
+                        + " containers yet; use a mariadb image, or a MySQL server through rehearsal.jdbc.url.");
+            }
+            return last.contains("mariadb") ? MARIADB : POSTGRES;
+        }
+    }
 
     private static final Map<String, ContainerProvider> RUNNING = new ConcurrentHashMap<>();
 
     private final String image;
-    private final PostgreSQLContainer container;
-    private final PostgresServerProvider server;
+    private final JdbcDatabaseContainer<?> container;
+    private final DatabaseProvider databases;
     private final long startMillis;
 
-    private ContainerProvider(String image, PostgreSQLContainer container, PostgresServerProvider server, long startMillis) {
+    private ContainerProvider(String image, JdbcDatabaseContainer<?> container, DatabaseProvider databases, long startMillis) {
         this.image = image;
         this.container = container;
-        this.server = server;
+        this.databases = databases;
         this.startMillis = startMillis;
     }
 
-    /** Whether Testcontainers is on the class path. */
-    public static boolean available(ClassLoader loader) {
+    /** Whether Testcontainers and the module for {@code engine} are on the class path. */
+    public static boolean available(Engine engine, ClassLoader loader) {
         try {
-            Class.forName("org.testcontainers.postgresql.PostgreSQLContainer", false, loader);
+            Class.forName(engine.containerClass, false, loader);
             return true;
-        } catch (ClassNotFoundException e) {
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Whether Testcontainers is on the class path at all. */
+    public static boolean testcontainersPresent(ClassLoader loader) {
+        try {
+            Class.forName("org.testcontainers.DockerClientFactory", false, loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
             return false;
         }
     }
@@ -45,24 +98,26 @@ public final class ContainerProvider implements DatabaseProvider {
     /**
      * The container of {@code image} for this JVM, started on first use.
      *
-     * @throws RehearsalException when Docker is not available, naming the fallbacks
+     * @throws RehearsalException when Docker is not available or the container does not start, naming the fallbacks
      */
     public static ContainerProvider of(String image) {
         return RUNNING.computeIfAbsent(image, ContainerProvider::start);
     }
 
     private static ContainerProvider start(String image) {
+        Engine engine = Engine.of(image);
         if (!DockerClientFactory.instance().isDockerAvailable()) {
             throw new RehearsalException("Docker is not available, so Rehearsal cannot start " + image + ". Start a Docker"
-                    + " engine, or rehearse without containers: leave rehearsal.image unset for the embedded PostgreSQL"
+                    + " engine, or rehearse without containers: leave the image unset for the embedded PostgreSQL"
                     + " (no Docker needed), or set rehearsal.jdbc.url to a server.");
         }
         DockerImageName name = DockerImageName.parse(image);
-        if (!name.getUnversionedPart().equals("postgres")) {
-            name = name.asCompatibleSubstituteFor("postgres");
+        if (!name.getUnversionedPart().equals(engine.officialImage)) {
+            name = name.asCompatibleSubstituteFor(engine.officialImage);
         }
         long t0 = System.nanoTime();
-        PostgreSQLContainer container = new PostgreSQLContainer(name);
+        JdbcDatabaseContainer<?> container = engine == Engine.MARIADB
+                ? EngineContainers.MariaDb.create(name) : EngineContainers.Postgres.create(name);
         try {
             container.start();
         } catch (RuntimeException e) {
@@ -70,11 +125,53 @@ public final class ContainerProvider implements DatabaseProvider {
                     + ". Is the image built (bash .ci/build-images.sh) or pullable?", e);
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        PostgresServerProvider server = PostgresServerProvider.connect(container.getJdbcUrl(), container.getUsername(),
-                container.getPassword());
-        ContainerProvider provider = new ContainerProvider(image, container, server, millis);
+        DatabaseProvider databases;
+        try {
+            databases = engine == Engine.MARIADB
+                    ? MariaDbServerProvider.connect(container.getJdbcUrl(), container.getUsername(), container.getPassword())
+                    : postgresClones(container, image);
+        } catch (RuntimeException e) {
+            container.stop();
+            throw e;
+        }
+        ContainerProvider provider = new ContainerProvider(image, container, databases, millis);
         Runtime.getRuntime().addShutdownHook(new Thread(provider::stop, "rehearsal-container-stop"));
         return provider;
+    }
+
+    /** The container's whole server is Rehearsal's: template clones, as on the embedded server. */
+    private static DatabaseProvider postgresClones(JdbcDatabaseContainer<?> container, String image) {
+        try {
+            Connection admin = DriverManager.getConnection(container.getJdbcUrl(), container.getUsername(),
+                    container.getPassword());
+            String version;
+            try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery("show server_version")) {
+                rs.next();
+                version = rs.getString(1).split(" ")[0];
+            }
+            String describe = "PostgreSQL " + version + " in container " + image;
+            TemplateClones clones = new TemplateClones(admin, container.getHost(), container.getMappedPort(5432),
+                    container.getUsername(), container.getPassword(), () -> describe, new PostgresDialect(version));
+            return new DatabaseProvider() {
+                @Override
+                public String describe() {
+                    return describe;
+                }
+
+                @Override
+                public EphemeralDatabase createDatabase() {
+                    return clones.createDatabase();
+                }
+
+                @Override
+                public void close() {
+                    clones.close();
+                }
+            };
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not prepare the PostgreSQL server in container " + image + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** How long the container took to start (once per JVM and image). */
@@ -84,12 +181,13 @@ public final class ContainerProvider implements DatabaseProvider {
 
     @Override
     public String describe() {
-        return server.describe().replaceFirst(" server at .*", "") + " in container " + image;
+        return databases.describe().replaceFirst(" server at .*", "").replaceFirst(" in container .*", "")
+                + " in container " + image;
     }
 
     @Override
     public EphemeralDatabase createDatabase() {
-        return server.createDatabase();
+        return databases.createDatabase();
     }
 
     /** Containers live for the whole run; {@link #stop()} ends them. */
@@ -98,13 +196,15 @@ public final class ContainerProvider implements DatabaseProvider {
         // shared across test classes: stopped at the end of the JVM
     }
 
-    /** Drops the throwaway databases and stops the container. */
+    /** Stops the container, and every throwaway database in it with it. */
     public void stop() {
+        if (!RUNNING.remove(image, this)) {
+            return;
+        }
         try {
-            server.close();
+            databases.close();
         } finally {
             container.stop();
-            RUNNING.remove(image, this);
         }
     }
 

@@ -206,7 +206,8 @@ public final class LockObservation implements AutoCloseable {
             List<ProbeResult> probes = prober == null ? List.of() : prober.stop();
             LockTracer.Result result = tracer.finish();
             closeObserver();
-            List<LockRisk> risks = after == null ? List.of() : RiskRules.evaluate(new RiskRules.Facts(result.statements(),
+            RiskRuleSet rules = dialect.locks() instanceof RiskRuleSet own ? own : RiskRules::evaluate;
+            List<LockRisk> risks = after == null ? List.of() : rules.evaluate(new RiskRules.Facts(result.statements(),
                     result.locks(), result.transactions(), before, after, rows, reverting), allowed);
             Optional<LockReport.LockQueue> queue = Optional.empty();
             if (!traffic.longTransaction().isZero()) {

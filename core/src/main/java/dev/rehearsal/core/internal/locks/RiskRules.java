@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 public final class RiskRules {
 
-    private static final String NAME = "((?:\"[^\"]+\"|[\\w$]+)(?:\\.(?:\"[^\"]+\"|[\\w$]+))?)";
+    private static final String NAME = "((?:\"[^\"]+\"|`[^`]+`|[\\w$]+)(?:\\.(?:\"[^\"]+\"|`[^`]+`|[\\w$]+))?)";
     private static final Pattern ALTER_TABLE = Pattern.compile(
             "^\\s*ALTER\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?" + NAME, Pattern.CASE_INSENSITIVE);
     private static final Pattern CREATE_INDEX = Pattern.compile(
@@ -114,24 +114,6 @@ public final class RiskRules {
                                     + " builds its index on " + table + " while holding ACCESS EXCLUSIVE: reads and writes wait",
                             "CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... USING INDEX"));
                 }
-                Matcher rn = RENAME.matcher(sql);
-                if (!facts.reverting() && rn.find() && facts.before().table(table).isPresent()) {
-                    boolean column = rn.group(1) != null;
-                    risks.add(risk(allowed, "rename", s, table, "renaming " + (column ? "column " + name(rn.group(1))
-                                    + " of " + table : "table " + table) + ": the application version still running reads"
-                                    + " the old name and fails until it is redeployed",
-                            column ? "expand and contract: add the new column, keep both in sync, move the application,"
-                                    + " drop the old one in a later release"
-                                    : "rename, then create a view with the old name until the application has moved"));
-                }
-                Matcher dc = DROP_COLUMN.matcher(sql);
-                if (!facts.reverting()
-                        && !sql.matches("(?is).*\\bDROP\\s+(CONSTRAINT|DEFAULT|NOT\\s+NULL|IDENTITY|EXPRESSION)\\b.*") && dc.find()
-                        && facts.before().column(table, name(dc.group(1))).isPresent()) {
-                    risks.add(risk(allowed, "drop-column", s, table, "dropping " + table + "." + name(dc.group(1))
-                                    + ": the application version still running may read or write it and fail",
-                            "stop using the column in the application first; drop it in a later release"));
-                }
                 if (!s.rewritten().isEmpty() && s.rewritten().contains(table) && hasRows(facts, table)) {
                     boolean type = TYPE_CHANGE.matcher(sql).find();
                     boolean add = ADD_COLUMN.matcher(sql).find();
@@ -144,17 +126,7 @@ public final class RiskRules {
                                     : "avoid the rewrite, or run it in a maintenance window"));
                 }
             }
-            Matcher drop = DROP_TABLE.matcher(sql);
-            if (!facts.reverting() && drop.find()) {
-                for (String t : drop.group(1).split(",")) {
-                    String table = name(t.trim());
-                    if (facts.before().table(table).isPresent()) {
-                        risks.add(risk(allowed, "drop-table", s, table, "dropping " + table
-                                        + ": the application version still running may read or write it and fail",
-                                "stop using the table in the application first; drop it in a later release"));
-                    }
-                }
-            }
+            risks.addAll(compatibilityRisks(facts, s, allowed));
             strongestOnExisting(facts, s).ifPresent(lock -> {
                 if (s.noLockTimeout()) {
                     risks.add(risk(allowed, "no-lock-timeout", s, lock.relation(), lock.mode() + " on " + lock.relation()
@@ -200,6 +172,52 @@ public final class RiskRules {
                         "CREATE INDEX CONCURRENTLY ON " + c.table() + " (" + String.join(", ", columns) + ")",
                         allowed.get("fk-without-index")));
             }
+        }
+        return risks;
+    }
+
+    /**
+     * The rules about the application version still running, the same on every engine: dropping a table or a
+     * column it may use, renaming one it reads. Quiet in down scripts.
+     */
+    public static List<LockRisk> compatibilityRisks(Facts facts, StatementTrace s, Map<String, String> allowed) {
+        List<LockRisk> risks = new ArrayList<>();
+        if (facts.reverting() || s.failed()) {
+            return risks;
+        }
+        String sql = stripComments(s.sql());
+        Matcher drop = DROP_TABLE.matcher(sql);
+        if (drop.find()) {
+            for (String t : drop.group(1).split(",")) {
+                String table = name(t.trim());
+                if (facts.before().table(table).isPresent()) {
+                    risks.add(risk(allowed, "drop-table", s, table, "dropping " + table
+                                    + ": the application version still running may read or write it and fail",
+                            "stop using the table in the application first; drop it in a later release"));
+                }
+            }
+        }
+        Optional<String> altered = match(ALTER_TABLE, sql).map(RiskRules::name);
+        if (altered.isEmpty()) {
+            return risks;
+        }
+        String table = altered.get();
+        Matcher rn = RENAME.matcher(sql);
+        if (rn.find() && facts.before().table(table).isPresent()) {
+            boolean column = rn.group(1) != null;
+            risks.add(risk(allowed, "rename", s, table, "renaming " + (column ? "column " + name(rn.group(1))
+                            + " of " + table : "table " + table) + ": the application version still running reads"
+                            + " the old name and fails until it is redeployed",
+                    column ? "expand and contract: add the new column, keep both in sync, move the application,"
+                            + " drop the old one in a later release"
+                            : "rename, then create a view with the old name until the application has moved"));
+        }
+        Matcher dc = DROP_COLUMN.matcher(sql);
+        if (!sql.matches("(?is).*\\bDROP\\s+(CONSTRAINT|DEFAULT|NOT\\s+NULL|IDENTITY|EXPRESSION)\\b.*") && dc.find()
+                && facts.before().column(table, name(dc.group(1))).isPresent()) {
+            risks.add(risk(allowed, "drop-column", s, table, "dropping " + table + "." + name(dc.group(1))
+                            + ": the application version still running may read or write it and fail",
+                    "stop using the column in the application first; drop it in a later release"));
         }
         return risks;
     }
@@ -270,7 +288,8 @@ public final class RiskRules {
             if (sb.length() > 0) {
                 sb.append('.');
             }
-            sb.append(part.startsWith("\"") ? part.substring(1, part.length() - 1) : part.toLowerCase(Locale.ROOT));
+            sb.append(part.startsWith("\"") || part.startsWith("`") ? part.substring(1, part.length() - 1)
+                    : part.toLowerCase(Locale.ROOT));
         }
         return sb.toString();
     }

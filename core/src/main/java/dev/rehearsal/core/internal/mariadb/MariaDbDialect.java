@@ -15,14 +15,18 @@ import java.util.Set;
 /**
  * MariaDB (and MySQL): snapshots from {@code information_schema}, the mysql client's script splitting, backtick
  * quoting. DDL commits at once on these engines, so nothing needs to run outside a transaction, and a script that
- * fails half-way keeps what it did before (the round trip reports it as partial). Lock tracing is not available yet.
+ * fails half-way keeps what it did before (the round trip reports it as partial). Locks are metadata locks
+ * ({@link MariaDbLocks}).
  */
 public final class MariaDbDialect implements Dialect {
 
     private final String version;
+    private final MariaDbLocks locks;
 
-    public MariaDbDialect(String version) {
+    /** @param metadataLocks whether the server's performance schema records metadata locks */
+    public MariaDbDialect(String version, boolean metadataLocks) {
         this.version = version;
+        this.locks = new MariaDbLocks(this, metadataLocks);
     }
 
     @Override
@@ -113,9 +117,9 @@ public final class MariaDbDialect implements Dialect {
     private static final java.util.regex.Pattern SIZED =
             java.util.regex.Pattern.compile("^([a-z ]+?)\\((\\d+(?:,\\d+)?)\\)(?: unsigned)?$");
 
-    /** Not yet: {@code performance_schema.metadata_locks} is off by default on MariaDB. */
+    /** Metadata locks and probes; see {@link MariaDbLocks} for what needs the performance schema. */
     @Override
     public LockSupport locks() {
-        return null;
+        return locks;
     }
 }

@@ -33,18 +33,37 @@ public final class MariaDbServerProvider implements DatabaseProvider {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String url;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MariaDbServerProvider.class);
+
     private final String host;
     private final Properties credentials;
     private final Connection admin;
     private final MariaDbDialect dialect;
     private final Set<String> created = ConcurrentHashMap.newKeySet();
 
-    private MariaDbServerProvider(String url, String host, Properties credentials, Connection admin, String version) {
+    private MariaDbServerProvider(String url, String host, Properties credentials, Connection admin, String version,
+                                  boolean metadataLocks) {
         this.url = url;
         this.host = host;
         this.credentials = credentials;
         this.admin = admin;
-        this.dialect = new MariaDbDialect(version);
+        this.dialect = new MariaDbDialect(version, metadataLocks);
+        if (!metadataLocks) {
+            LOG.warn("The MariaDB server at {} does not record metadata locks (performance_schema is OFF or its"
+                    + " wait/lock/metadata/sql/mdl instrument is disabled): Rehearsal measures lock waits with its probes"
+                    + " but cannot say which lock each statement took. Start the server with --performance-schema=ON"
+                    + " --performance-schema-instrument='wait/lock/metadata/sql/mdl=ON' to trace them.", host);
+        }
+    }
+
+    /** Whether the performance schema records metadata locks, so that lock modes can be traced. */
+    private static boolean recordsMetadataLocks(Connection admin) {
+        try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery("select @@performance_schema,"
+                + " (select enabled from performance_schema.setup_instruments where name = 'wait/lock/metadata/sql/mdl')")) {
+            return rs.next() && rs.getInt(1) == 1 && "YES".equalsIgnoreCase(rs.getString(2));
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** Connects to the server of {@code jdbcUrl}, with one clear message per failure and never the password. */
@@ -74,7 +93,8 @@ public final class MariaDbServerProvider implements DatabaseProvider {
                 rs.next();
                 version = rs.getString(1).split("-")[0];
             }
-            return new MariaDbServerProvider(jdbcUrl.replaceFirst("^jdbc:mysql:", "jdbc:mariadb:"), m.group(2), props, admin, version);
+            return new MariaDbServerProvider(jdbcUrl.replaceFirst("^jdbc:mysql:", "jdbc:mariadb:"), m.group(2), props, admin,
+                    version, recordsMetadataLocks(admin));
         } catch (SQLException e) {
             String why = password == null || password.isEmpty() || e.getMessage() == null ? String.valueOf(e.getMessage())
                     : e.getMessage().replace(password, "***");

@@ -4,40 +4,26 @@ import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An embedded PostgreSQL server (zonky binaries from Maven, no Docker, no installation) tuned for tests, handing
- * out throwaway databases cloned from an empty template with {@code CREATE DATABASE ... TEMPLATE ...}.
+ * out throwaway databases cloned from an empty template ({@link TemplateClones}).
  * {@link #shared()} gives one server per JVM, started on first use and stopped when the JVM exits or when
  * {@link #close()} is called.
- *
- * <p>As zonky does, a background thread keeps a few clones ready and drops closed databases in batches: on
- * PostgreSQL a {@code CREATE DATABASE} that follows a {@code DROP DATABASE} waits ~200 ms, while clones made back
- * to back take a few milliseconds, so handing out prefetched clones keeps a fresh database cheap for every test.
  */
 public final class EmbeddedPostgresProvider implements DatabaseProvider {
 
@@ -52,12 +38,6 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
             "max_wal_size", "1GB",
             "checkpoint_timeout", "30min");
 
-    static final String TEMPLATE = "rehearsal_template";
-    /** Clones kept ready in the background. */
-    static final int PREFETCH = 3;
-    /** Closed databases dropped together, so that their cost is paid once per batch. */
-    static final int DROP_BATCH = 8;
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Object SHARED_LOCK = new Object();
     private static EmbeddedPostgresProvider shared;
 
@@ -66,14 +46,7 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
     private final PostgresDialect dialect;
     private final String version;
     private final long startMillis;
-    private final Set<String> liveDatabases = ConcurrentHashMap.newKeySet();
-    private final BlockingQueue<String> ready = new LinkedBlockingQueue<>();
-    private final List<String> pendingDrops = new ArrayList<>();
-    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "rehearsal-embedded-postgres");
-        t.setDaemon(true);
-        return t;
-    });
+    private final TemplateClones clones;
     private volatile boolean closed;
 
     private EmbeddedPostgresProvider(EmbeddedPostgres server, long startMillis) throws SQLException {
@@ -81,17 +54,13 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
         this.startMillis = startMillis;
         this.admin = server.getPostgresDatabase().getConnection();
         this.admin.setAutoCommit(true);
-        try (Statement st = admin.createStatement()) {
-            try (ResultSet rs = st.executeQuery("show server_version")) {
-                rs.next();
-                this.version = rs.getString(1).split(" ")[0];
-            }
-            st.execute("create database " + TEMPLATE + " template template0 encoding 'UTF8'");
-            // nobody (autovacuum included) may connect to the template: a connected backend makes every
-            // CREATE DATABASE ... TEMPLATE wait and retry, which costs ~200 ms per clone
-            st.execute("alter database " + TEMPLATE + " with is_template true allow_connections false");
+        try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery("show server_version")) {
+            rs.next();
+            this.version = rs.getString(1).split(" ")[0];
         }
         this.dialect = new PostgresDialect(version);
+        this.clones = new TemplateClones(server.getPostgresDatabase().getConnection(), "localhost", server.getPort(),
+                "postgres", null, this::describe, dialect);
     }
 
     /** The JVM's shared server, started on first call. */
@@ -189,41 +158,7 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
         if (closed) {
             throw new RehearsalException("The embedded PostgreSQL server was already stopped; no new database can be made");
         }
-        String name = ready.poll();
-        if (name == null) {
-            name = cloneTemplate();
-        }
-        liveDatabases.add(name);
-        background.execute(this::refill);
-        return new Throwaway(name);
-    }
-
-    private String cloneTemplate() {
-        String name = "rehearsal_" + HexFormat.of().formatHex(randomBytes(6));
-        try {
-            synchronized (admin) {
-                try (Statement st = admin.createStatement()) {
-                    st.execute("create database " + name + " template " + TEMPLATE);
-                }
-            }
-            return name;
-        } catch (SQLException e) {
-            throw new RehearsalException("Could not create throwaway database " + name + " on " + describe()
-                    + ": " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
-        }
-    }
-
-    private void refill() {
-        try {
-            while (!closed && ready.size() < PREFETCH) {
-                // queued under the same lock that lists databases, so a listing never sees a clone in between
-                synchronized (admin) {
-                    ready.add(cloneTemplate());
-                }
-            }
-        } catch (RehearsalException e) {
-            LOG.debug("prefetching a throwaway database failed; the next test will make its own", e);
-        }
+        return clones.createDatabase();
     }
 
     /**
@@ -231,75 +166,12 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
      * clones not yet handed out do not count. Empty when nothing leaked.
      */
     public Set<String> throwawayDatabasesOnServer() {
-        flushDrops();
-        Set<String> names = new java.util.TreeSet<>();
-        synchronized (admin) {
-            try (Statement st = admin.createStatement();
-                 ResultSet rs = st.executeQuery("select datname from pg_database where datname like 'rehearsal\\_%'"
-                         + " and datname <> '" + TEMPLATE + "'")) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                }
-            } catch (SQLException e) {
-                throw new RehearsalException("Could not list databases on " + describe() + ": " + e.getMessage(), e);
-            }
-        }
-        names.removeAll(ready);
-        return names;
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        RANDOM.nextBytes(bytes);
-        return bytes;
-    }
-
-    private void drop(String name) {
-        if (!liveDatabases.remove(name) || closed) {
-            return;
-        }
-        synchronized (pendingDrops) {
-            pendingDrops.add(name);
-            if (pendingDrops.size() < DROP_BATCH) {
-                return;
-            }
-        }
-        background.execute(this::dropPending);
-    }
-
-    private void dropPending() {
-        List<String> batch;
-        synchronized (pendingDrops) {
-            batch = new ArrayList<>(pendingDrops);
-            pendingDrops.clear();
-        }
-        for (String name : batch) {
-            try {
-                synchronized (admin) {
-                    try (Statement st = admin.createStatement()) {
-                        st.execute("drop database if exists " + name + " with (force)");
-                    }
-                }
-            } catch (SQLException e) {
-                LOG.warn("Could not drop throwaway database {} on {}: {}", name, describe(), e.getMessage());
-            }
-        }
+        return clones.throwawayDatabasesOnServer();
     }
 
     /** Drops every closed database now instead of in the next batch (for leak checks). */
     public void flushDrops() {
-        awaitBackground();
-        dropPending();
-    }
-
-    private void awaitBackground() {
-        try {
-            background.submit(() -> { }).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
-            LOG.debug("background work failed", e);
-        }
+        clones.flushDrops();
     }
 
     @Override
@@ -308,8 +180,7 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
             return;
         }
         OptionalLong pid = serverPid();
-        awaitBackground();
-        background.shutdownNow();
+        clones.close();
         closed = true;
         try {
             admin.close();
@@ -337,53 +208,6 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
         }
         if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
             LOG.warn("The embedded PostgreSQL server (pid {}) is still running 15 s after it was asked to stop", pid);
-        }
-    }
-
-    private final class Throwaway implements EphemeralDatabase {
-        private final String name;
-        private final ReusingDataSource dataSource;
-
-        Throwaway(String name) {
-            this.name = name;
-            PGSimpleDataSource direct = new PGSimpleDataSource();
-            direct.setServerNames(new String[] {"localhost"});
-            direct.setPortNumbers(new int[] {server.getPort()});
-            direct.setDatabaseName(name);
-            direct.setUser("postgres");
-            direct.setApplicationName("rehearsal");
-            this.dataSource = new ReusingDataSource(direct);
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public javax.sql.DataSource dataSource() {
-            return dataSource;
-        }
-
-        @Override
-        public String jdbcUrl() {
-            return "jdbc:postgresql://localhost:" + server.getPort() + "/" + name;
-        }
-
-        @Override
-        public PostgresDialect dialect() {
-            return dialect;
-        }
-
-        @Override
-        public void close() {
-            dataSource.close();
-            drop(name);
-        }
-
-        @Override
-        public String toString() {
-            return "database " + name + " on " + describe();
         }
     }
 }

@@ -1,0 +1,270 @@
+package dev.rehearsal.core.internal.postgres;
+
+import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.db.EphemeralDatabase;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Supplier;
+
+/**
+ * Throwaway databases on a PostgreSQL server Rehearsal owns whole (the embedded one, or one in a container), cloned
+ * with {@code CREATE DATABASE ... TEMPLATE} from an empty template that nobody may connect to.
+ *
+ * <p>As zonky does, a background thread keeps a few clones ready and drops closed databases in batches: on
+ * PostgreSQL a {@code CREATE DATABASE} that follows a {@code DROP DATABASE} waits ~200 ms, while clones made back
+ * to back take a few milliseconds, so handing out prefetched clones keeps a fresh database cheap for every test.
+ */
+public final class TemplateClones implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TemplateClones.class);
+
+    static final String TEMPLATE = "rehearsal_template";
+    /** Clones kept ready in the background. */
+    static final int PREFETCH = 3;
+    /** Closed databases dropped together, so that their cost is paid once per batch. */
+    static final int DROP_BATCH = 8;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Connection admin;
+    private final String host;
+    private final int port;
+    private final String user;
+    private final String password;
+    private final Supplier<String> server;
+    private final PostgresDialect dialect;
+    private final Set<String> liveDatabases = ConcurrentHashMap.newKeySet();
+    private final BlockingQueue<String> ready = new LinkedBlockingQueue<>();
+    private final List<String> pendingDrops = new ArrayList<>();
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "rehearsal-template-clones");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closed;
+
+    /**
+     * Makes the template on the server {@code admin} is connected to (autocommit, a superuser or database owner).
+     *
+     * @param server describes the server in messages ({@code embedded PostgreSQL 18.6 on port 5433})
+     */
+    public TemplateClones(Connection admin, String host, int port, String user, String password, Supplier<String> server,
+                          PostgresDialect dialect) throws SQLException {
+        this.admin = admin;
+        this.host = host;
+        this.port = port;
+        this.user = user;
+        this.password = password;
+        this.server = server;
+        this.dialect = dialect;
+        admin.setAutoCommit(true);
+        try (Statement st = admin.createStatement()) {
+            st.execute("create database " + TEMPLATE + " template template0 encoding 'UTF8'");
+            // nobody (autovacuum included) may connect to the template: a connected backend makes every
+            // CREATE DATABASE ... TEMPLATE wait and retry, which costs ~200 ms per clone
+            st.execute("alter database " + TEMPLATE + " with is_template true allow_connections false");
+        }
+    }
+
+    /** A fresh clone of the template, prefetched when one is ready. */
+    public EphemeralDatabase createDatabase() {
+        if (closed) {
+            throw new RehearsalException(server.get() + " was already stopped; no new database can be made");
+        }
+        String name = ready.poll();
+        if (name == null) {
+            name = cloneTemplate();
+        }
+        liveDatabases.add(name);
+        background.execute(this::refill);
+        return new Throwaway(name);
+    }
+
+    private String cloneTemplate() {
+        String name = "rehearsal_" + HexFormat.of().formatHex(randomBytes(6));
+        try {
+            synchronized (admin) {
+                try (Statement st = admin.createStatement()) {
+                    st.execute("create database " + name + " template " + TEMPLATE);
+                }
+            }
+            return name;
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not create throwaway database " + name + " on " + server.get()
+                    + ": " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
+        }
+    }
+
+    private void refill() {
+        try {
+            while (!closed && ready.size() < PREFETCH) {
+                // queued under the same lock that lists databases, so a listing never sees a clone in between
+                synchronized (admin) {
+                    ready.add(cloneTemplate());
+                }
+            }
+        } catch (RehearsalException e) {
+            LOG.debug("prefetching a throwaway database failed; the next test will make its own", e);
+        }
+    }
+
+    /**
+     * Throwaway databases that were handed out and are still on the server once pending drops have run; prefetched
+     * clones not yet handed out do not count. Empty when nothing leaked.
+     */
+    public Set<String> throwawayDatabasesOnServer() {
+        flushDrops();
+        Set<String> names = new java.util.TreeSet<>();
+        synchronized (admin) {
+            try (Statement st = admin.createStatement();
+                 ResultSet rs = st.executeQuery("select datname from pg_database where datname like 'rehearsal\\_%'"
+                         + " and datname <> '" + TEMPLATE + "'")) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            } catch (SQLException e) {
+                throw new RehearsalException("Could not list databases on " + server.get() + ": " + e.getMessage(), e);
+            }
+        }
+        names.removeAll(ready);
+        return names;
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    private void drop(String name) {
+        if (!liveDatabases.remove(name) || closed) {
+            return;
+        }
+        synchronized (pendingDrops) {
+            pendingDrops.add(name);
+            if (pendingDrops.size() < DROP_BATCH) {
+                return;
+            }
+        }
+        background.execute(this::dropPending);
+    }
+
+    private void dropPending() {
+        List<String> batch;
+        synchronized (pendingDrops) {
+            batch = new ArrayList<>(pendingDrops);
+            pendingDrops.clear();
+        }
+        for (String name : batch) {
+            try {
+                synchronized (admin) {
+                    try (Statement st = admin.createStatement()) {
+                        st.execute("drop database if exists " + name + " with (force)");
+                    }
+                }
+            } catch (SQLException e) {
+                LOG.warn("Could not drop throwaway database {} on {}: {}", name, server.get(), e.getMessage());
+            }
+        }
+    }
+
+    /** Drops every closed database now instead of in the next batch (for leak checks). */
+    public void flushDrops() {
+        awaitBackground();
+        dropPending();
+    }
+
+    private void awaitBackground() {
+        try {
+            background.submit(() -> { }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.debug("background work failed", e);
+        }
+    }
+
+    /**
+     * Stops the background work and closes the admin connection. The databases stay: the caller stops the server
+     * next, which takes every database with it, prefetched and pending ones included.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        awaitBackground();
+        background.shutdownNow();
+        closed = true;
+        try {
+            admin.close();
+        } catch (SQLException e) {
+            LOG.debug("closing the admin connection failed", e);
+        }
+    }
+
+    private final class Throwaway implements EphemeralDatabase {
+        private final String name;
+        private final ReusingDataSource dataSource;
+
+        Throwaway(String name) {
+            this.name = name;
+            PGSimpleDataSource direct = new PGSimpleDataSource();
+            direct.setServerNames(new String[] {host});
+            direct.setPortNumbers(new int[] {port});
+            direct.setDatabaseName(name);
+            direct.setUser(user);
+            if (password != null) {
+                direct.setPassword(password);
+            }
+            direct.setApplicationName("rehearsal");
+            this.dataSource = new ReusingDataSource(direct);
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public javax.sql.DataSource dataSource() {
+            return dataSource;
+        }
+
+        @Override
+        public String jdbcUrl() {
+            return "jdbc:postgresql://" + host + ":" + port + "/" + name;
+        }
+
+        @Override
+        public PostgresDialect dialect() {
+            return dialect;
+        }
+
+        @Override
+        public void close() {
+            dataSource.close();
+            drop(name);
+        }
+
+        @Override
+        public String toString() {
+            return "database " + name + " on " + server.get();
+        }
+    }
+}

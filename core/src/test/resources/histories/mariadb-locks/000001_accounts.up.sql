@@ -1,0 +1,6 @@
+CREATE TABLE accounts (
+    id BIGINT AUTO_INCREMENT PRIMARY KEY,
+    email VARCHAR(120) NOT NULL,
+    score INT NOT NULL,
+    balance DECIMAL(12, 2) NOT NULL DEFAULT 0
+);
