@@ -12,8 +12,9 @@ import java.util.Locale;
 
 /**
  * Fresh throwaway databases on each kind of server, measured in one run: the embedded PostgreSQL (template clone,
- * prefetched), the machine's PostgreSQL server and MariaDB server (plain CREATE DATABASE: MariaDB has no templates),
- * and the container start, which happens once per run and image.
+ * prefetched), the machine's PostgreSQL server and MariaDB server (plain CREATE DATABASE: MariaDB has no templates;
+ * the migrations then replay the prepared state), and containers of both engines, started once per run and image
+ * and reused by the next test class.
  */
 class ProviderBenchmark {
 
@@ -26,14 +27,18 @@ class ProviderBenchmark {
                 DatabaseProviders.server("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", null), true);
         report("MariaDB server at 127.0.0.1:3306 (CREATE DATABASE; no templates on MariaDB)",
                 DatabaseProviders.server("jdbc:mariadb://127.0.0.1:3306/test", "root", ""), true);
-        ContainerProvider container = (ContainerProvider) DatabaseProviders.container("rehearsal/postgres:15-debian");
-        try {
-            RoundTripOverheadBenchmark.write(String.format(Locale.ROOT,
-                    "container rehearsal/postgres:15-debian started once for the run in %d ms%n", container.startMillis()));
-            report("PostgreSQL in the container (CREATE DATABASE from template0)", container, false);
-        } finally {
-            DatabaseProviders.stopContainers();
+        for (String image : List.of("rehearsal/postgres:15-debian", "rehearsal/mariadb:10.11-debian")) {
+            ContainerProvider container = (ContainerProvider) DatabaseProviders.container(image);
+            long t0 = System.nanoTime();
+            boolean reused = DatabaseProviders.container(image) == container;
+            long again = System.nanoTime() - t0;
+            RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "container %s started once for the run in %d ms;"
+                    + " asking again (the next test class) took %.2f ms and %s%n", image, container.startMillis(),
+                    again / 1e6, reused ? "reused it" : "STARTED ANOTHER"));
+            report(container.describe() + (image.contains("mariadb") ? " (CREATE DATABASE)" : " (template clone, prefetched)"),
+                    container, false);
         }
+        DatabaseProviders.stopContainers();
     }
 
     private static void report(String what, DatabaseProvider provider, boolean close) throws Exception {

@@ -69,8 +69,11 @@ public final class RehearsalExtension implements ParameterResolver {
             throw new ParameterResolutionException("Rehearsal could not start for " + context.getDisplayName()
                     + ":\n" + e.getMessage(), e);
         }
+        String target = context.getStore(NAMESPACE).get(MatrixExtension.TARGET, String.class);
+        // one report per matrix invocation: the target (an engine, a URL, an image) goes into the file name
         String name = context.getRequiredTestClass().getSimpleName()
-                + context.getTestMethod().map(m -> "." + m.getName()).orElse("");
+                + context.getTestMethod().map(m -> "." + m.getName()).orElse("")
+                + (target == null ? "" : "." + target.replaceAll("[^A-Za-z0-9._-]+", "_"));
         DefaultRehearsal rehearsal = new DefaultRehearsal(core, Path.of(SettingsResolver.reportDir(context)), name, System.out);
         try {
             applyFixtures(core, context);

@@ -1,0 +1,8 @@
+CREATE TABLE users (
+    id BIGINT NOT NULL PRIMARY KEY,
+    email VARCHAR(190) NOT NULL,
+    name VARCHAR(100) NOT NULL,
+    country CHAR(2),
+    created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE UNIQUE INDEX users_email_uq ON users (email);
