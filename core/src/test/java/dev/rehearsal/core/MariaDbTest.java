@@ -127,6 +127,27 @@ class MariaDbTest {
     }
 
     @Test
+    void flywayHistoriesRunThroughFlywayOnMariaDb() {
+        try (MigrationRehearsal r = rehearse("mariadb-flyway")) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(r.query("select version, success from flyway_schema_history order by installed_rank").rows())
+                    .containsExactly(List.of("1", true), List.of("2", true));
+        }
+    }
+
+    @Test
+    void prismaHistoriesKeepTheirTableOnMariaDb() {
+        try (MigrationRehearsal r = rehearse("mariadb-prisma")) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(r.query("select migration_name from _prisma_migrations where rolled_back_at is null"
+                    + " and finished_at is not null order by migration_name").rows())
+                    .containsExactly(List.of("20240101000000_init"), List.of("20240102000000_add_bio"));
+        }
+    }
+
+    @Test
     void badServersAndPasswords() {
         assertThatThrownBy(() -> DatabaseProviders.server("jdbc:mariadb://127.0.0.1:1/test", "root", "s3cr3t-pw"))
                 .hasMessageContaining("Cannot reach the MariaDB server at 127.0.0.1:1").hasMessageNotContaining("s3cr3t-pw");

@@ -219,19 +219,12 @@ final class FlywayTool implements MigrationTool {
     }
 
     private boolean historyTableExists(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select to_regclass(quote_ident(current_schema()) || '.' || quote_ident(?))")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getString(1) != null;
-            }
-        }
+        return dev.rehearsal.core.internal.sql.Tables.exists(c, table);
     }
 
-    private String quotedTable(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select quote_ident(current_schema())")) {
-            rs.next();
-            return rs.getString(1) + ".\"" + table.replace("\"", "\"\"") + "\"";
-        }
+    /** The history table in the current schema (MariaDB: database), quoted as the engine needs. */
+    private String quotedTable(Connection c) {
+        return dialect.quote(table);
     }
 
     /*
@@ -319,13 +312,11 @@ final class FlywayTool implements MigrationTool {
     private Map<String, String> placeholderValues(Connection c, MigrationScript script) throws SQLException {
         Map<String, String> values = new HashMap<>();
         settings.placeholders().forEach((k, v) -> values.put(k.toLowerCase(Locale.ROOT), v));
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select current_schema(), current_user, current_database()")) {
-            rs.next();
-            values.put("flyway:defaultschema", rs.getString(1));
-            values.put("flyway:user", rs.getString(2));
-            values.put("flyway:database", rs.getString(3));
-        }
+        // through JDBC, which every engine answers: on MariaDB/MySQL the schema is the database
+        values.put("flyway:defaultschema", c.getSchema() != null ? c.getSchema() : c.getCatalog());
+        String user = c.getMetaData().getUserName();
+        values.put("flyway:user", user == null ? "" : user.replaceFirst("@.*$", ""));
+        values.put("flyway:database", c.getCatalog());
         values.put("flyway:timestamp", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")));
         values.put("flyway:filename", script.name().substring(script.name().lastIndexOf('/') + 1));
         values.put("flyway:table", table);

@@ -180,12 +180,8 @@ public final class AlembicOfflineSource extends SqlLayoutSource {
 
             @Override
             public void ensure(Connection c) throws SQLException {
-                try (Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("select to_regclass('alembic_version') is not null")) {
-                    rs.next();
-                    if (rs.getBoolean(1)) {
-                        return;
-                    }
+                if (dev.rehearsal.core.internal.sql.Tables.exists(c, "alembic_version")) {
+                    return;
                 }
                 try (Statement st = c.createStatement()) {
                     st.execute(createVersionTable);

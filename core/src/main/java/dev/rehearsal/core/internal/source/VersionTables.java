@@ -168,11 +168,11 @@ final class VersionTables {
             @Override
             public void ensure(Connection c) throws SQLException {
                 try (Statement st = c.createStatement()) {
-                    st.execute("create table if not exists \"_prisma_migrations\" ("
-                            + "\"id\" varchar(36) primary key not null, \"checksum\" varchar(64) not null,"
-                            + " \"finished_at\" timestamptz, \"migration_name\" varchar(255) not null, \"logs\" text,"
-                            + " \"rolled_back_at\" timestamptz, \"started_at\" timestamptz not null default now(),"
-                            + " \"applied_steps_count\" integer not null default 0)");
+                    // unquoted names and types both engines know, so the same DDL serves PostgreSQL and MariaDB
+                    st.execute("create table if not exists _prisma_migrations (id varchar(36) primary key not null,"
+                            + " checksum varchar(64) not null, finished_at timestamp(3) null, migration_name varchar(255)"
+                            + " not null, logs text, rolled_back_at timestamp(3) null, started_at timestamp(3) not null"
+                            + " default current_timestamp(3), applied_steps_count integer not null default 0)");
                 }
             }
 
@@ -180,7 +180,7 @@ final class VersionTables {
             public Optional<MigrationVersion> current(Connection c, MigrationHistory history) throws SQLException {
                 MigrationVersion highest = null;
                 try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select migration_name from"
-                        + " \"_prisma_migrations\" where finished_at is not null and rolled_back_at is null")) {
+                        + " _prisma_migrations where finished_at is not null and rolled_back_at is null")) {
                     while (rs.next()) {
                         String name = rs.getString(1);
                         MigrationVersion v = MigrationVersion.parse(name.substring(0, name.indexOf('_')));
@@ -194,7 +194,7 @@ final class VersionTables {
 
             @Override
             public void applied(Connection c, Migration m) throws SQLException {
-                try (PreparedStatement ps = c.prepareStatement("insert into \"_prisma_migrations\" (id, checksum,"
+                try (PreparedStatement ps = c.prepareStatement("insert into _prisma_migrations (id, checksum,"
                         + " finished_at, migration_name, started_at, applied_steps_count) values (?, ?, now(), ?, now(), 1)")) {
                     ps.setString(1, UUID.randomUUID().toString());
                     ps.setString(2, sha256(m.up().sql()));
@@ -205,7 +205,7 @@ final class VersionTables {
 
             @Override
             public void reverted(Connection c, Migration m, Migration previous) throws SQLException {
-                try (PreparedStatement ps = c.prepareStatement("update \"_prisma_migrations\" set rolled_back_at = now()"
+                try (PreparedStatement ps = c.prepareStatement("update _prisma_migrations set rolled_back_at = now()"
                         + " where migration_name = ? and rolled_back_at is null")) {
                     ps.setString(1, folder(m));
                     ps.executeUpdate();
