@@ -134,7 +134,16 @@ public final class PostgresServerProvider implements DatabaseProvider {
                         + " CREATEDB privilege.", e);
             }
         }
-        return new Database(name);
+        PGSimpleDataSource direct = new PGSimpleDataSource();
+        String databaseUrl = url.replaceFirst("^(jdbc:postgresql://[^/?]+)(/[^?]*)?", "$1/" + name);
+        direct.setURL(databaseUrl);
+        if (user != null) {
+            direct.setUser(user);
+        }
+        if (password != null) {
+            direct.setPassword(password);
+        }
+        return new PostgresThrowaway(name, direct, redact(databaseUrl), dialect, this::dropOwn, this::describe);
     }
 
     private static byte[] bytes() {
@@ -181,56 +190,6 @@ public final class PostgresServerProvider implements DatabaseProvider {
             admin.close();
         } catch (SQLException ignored) {
             // the server connection is gone already
-        }
-    }
-
-    private final class Database implements EphemeralDatabase {
-        private final String name;
-        private final ReusingDataSource dataSource;
-
-        Database(String name) {
-            this.name = name;
-            PGSimpleDataSource direct = new PGSimpleDataSource();
-            direct.setURL(url.replaceFirst("^(jdbc:postgresql://[^/?]+)(/[^?]*)?", "$1/" + name));
-            if (user != null) {
-                direct.setUser(user);
-            }
-            if (password != null) {
-                direct.setPassword(password);
-            }
-            direct.setApplicationName("rehearsal");
-            this.dataSource = new ReusingDataSource(direct);
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public javax.sql.DataSource dataSource() {
-            return dataSource;
-        }
-
-        @Override
-        public String jdbcUrl() {
-            return redact(url.replaceFirst("^(jdbc:postgresql://[^/?]+)(/[^?]*)?", "$1/" + name));
-        }
-
-        @Override
-        public PostgresDialect dialect() {
-            return dialect;
-        }
-
-        @Override
-        public void close() {
-            dataSource.close();
-            dropOwn(name);
-        }
-
-        @Override
-        public String toString() {
-            return "database " + name + " on " + describe();
         }
     }
 }

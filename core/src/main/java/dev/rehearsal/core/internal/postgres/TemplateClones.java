@@ -92,7 +92,16 @@ public final class TemplateClones implements AutoCloseable {
         }
         liveDatabases.add(name);
         background.execute(this::refill);
-        return new Throwaway(name);
+        PGSimpleDataSource direct = new PGSimpleDataSource();
+        direct.setServerNames(new String[] {host});
+        direct.setPortNumbers(new int[] {port});
+        direct.setDatabaseName(name);
+        direct.setUser(user);
+        if (password != null) {
+            direct.setPassword(password);
+        }
+        return new PostgresThrowaway(name, direct, "jdbc:postgresql://" + host + ":" + port + "/" + name, dialect,
+                this::drop, server);
     }
 
     private String cloneTemplate() {
@@ -215,56 +224,6 @@ public final class TemplateClones implements AutoCloseable {
             admin.close();
         } catch (SQLException e) {
             LOG.debug("closing the admin connection failed", e);
-        }
-    }
-
-    private final class Throwaway implements EphemeralDatabase {
-        private final String name;
-        private final ReusingDataSource dataSource;
-
-        Throwaway(String name) {
-            this.name = name;
-            PGSimpleDataSource direct = new PGSimpleDataSource();
-            direct.setServerNames(new String[] {host});
-            direct.setPortNumbers(new int[] {port});
-            direct.setDatabaseName(name);
-            direct.setUser(user);
-            if (password != null) {
-                direct.setPassword(password);
-            }
-            direct.setApplicationName("rehearsal");
-            this.dataSource = new ReusingDataSource(direct);
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public javax.sql.DataSource dataSource() {
-            return dataSource;
-        }
-
-        @Override
-        public String jdbcUrl() {
-            return "jdbc:postgresql://" + host + ":" + port + "/" + name;
-        }
-
-        @Override
-        public PostgresDialect dialect() {
-            return dialect;
-        }
-
-        @Override
-        public void close() {
-            dataSource.close();
-            drop(name);
-        }
-
-        @Override
-        public String toString() {
-            return "database " + name + " on " + server.get();
         }
     }
 }

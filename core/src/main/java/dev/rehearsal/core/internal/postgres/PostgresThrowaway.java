@@ -1,0 +1,69 @@
+package dev.rehearsal.core.internal.postgres;
+
+import dev.rehearsal.core.db.EphemeralDatabase;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A throwaway PostgreSQL database a provider handed out: connections to it are reused ({@link ReusingDataSource})
+ * and closing it gives the name back to the provider, which drops it (at once, or in a batch).
+ */
+final class PostgresThrowaway implements EphemeralDatabase {
+
+    private final String name;
+    private final ReusingDataSource dataSource;
+    private final String jdbcUrl;
+    private final PostgresDialect dialect;
+    private final Consumer<String> drop;
+    private final Supplier<String> server;
+
+    /**
+     * @param direct  a data source for the database, user and password set; {@code application_name} is set here
+     * @param jdbcUrl the URL shown to users (no password in it)
+     * @param drop    called with the name once the database is closed
+     * @param server  describes the server in {@link #toString()}
+     */
+    PostgresThrowaway(String name, PGSimpleDataSource direct, String jdbcUrl, PostgresDialect dialect,
+                      Consumer<String> drop, Supplier<String> server) {
+        this.name = name;
+        direct.setApplicationName("rehearsal");
+        this.dataSource = new ReusingDataSource(direct);
+        this.jdbcUrl = jdbcUrl;
+        this.dialect = dialect;
+        this.drop = drop;
+        this.server = server;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    @Override
+    public PostgresDialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+        drop.accept(name);
+    }
+
+    @Override
+    public String toString() {
+        return "database " + name + " on " + server.get();
+    }
+}
