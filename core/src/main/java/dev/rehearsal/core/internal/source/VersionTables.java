@@ -124,16 +124,7 @@ final class VersionTables {
 
             @Override
             public Optional<MigrationVersion> current(Connection c, MigrationHistory history) throws SQLException {
-                MigrationVersion highest = null;
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select version from schema_migrations")) {
-                    while (rs.next()) {
-                        MigrationVersion v = MigrationVersion.parse(rs.getString(1));
-                        if (highest == null || v.compareTo(highest) > 0) {
-                            highest = v;
-                        }
-                    }
-                }
-                return Optional.ofNullable(highest);
+                return highest(c, "select version from schema_migrations", version -> version);
             }
 
             @Override
@@ -178,18 +169,8 @@ final class VersionTables {
 
             @Override
             public Optional<MigrationVersion> current(Connection c, MigrationHistory history) throws SQLException {
-                MigrationVersion highest = null;
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select migration_name from"
-                        + " _prisma_migrations where finished_at is not null and rolled_back_at is null")) {
-                    while (rs.next()) {
-                        String name = rs.getString(1);
-                        MigrationVersion v = MigrationVersion.parse(name.substring(0, name.indexOf('_')));
-                        if (highest == null || v.compareTo(highest) > 0) {
-                            highest = v;
-                        }
-                    }
-                }
-                return Optional.ofNullable(highest);
+                return highest(c, "select migration_name from _prisma_migrations where finished_at is not null"
+                        + " and rolled_back_at is null", name -> name.substring(0, name.indexOf('_')));
             }
 
             @Override
@@ -226,5 +207,20 @@ final class VersionTables {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The highest version among the rows {@code sql} returns, each turned into a version by {@code versionOf}. */
+    private static Optional<MigrationVersion> highest(Connection c, String sql,
+                                                      java.util.function.UnaryOperator<String> versionOf) throws SQLException {
+        MigrationVersion highest = null;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                MigrationVersion v = MigrationVersion.parse(versionOf.apply(rs.getString(1)));
+                if (highest == null || v.compareTo(highest) > 0) {
+                    highest = v;
+                }
+            }
+        }
+        return Optional.ofNullable(highest);
     }
 }
