@@ -151,6 +151,26 @@ class MigrationTestExtensionTest {
                 .contains("000001_create_notes.up.sql, line 2");
     }
 
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/good")
+    static class MatrixWithAPasswordInTheUrl {
+        @MigrationMatrix(databases = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres&password=s3cr3t-pw")
+        void roundTrips(Rehearsal rehearsal) {
+            assertThat(rehearsal.runRoundTrips()).hasNoFailures();
+        }
+    }
+
+    @Test
+    void matrixReportNamesLeaveTheUrlsParametersOut() throws Exception {
+        assertThat(names(run(MatrixWithAPasswordInTheUrl.class).testEvents().failed())).isEmpty();
+        try (Stream<Path> files = Files.list(reports)) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("MatrixWithAPasswordInTheUrl")))
+                    .contains("MatrixWithAPasswordInTheUrl.roundTrips.jdbc_postgresql_127.0.0.1_5432_postgres.txt")
+                    .noneMatch(f -> f.contains("s3cr3t"));
+        }
+        assertThat(reports.resolve("MatrixWithAPasswordInTheUrl.roundTrips.jdbc_postgresql_127.0.0.1_5432_postgres.txt"))
+                .content().doesNotContain("s3cr3t");
+    }
+
     @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/mariadb-golang", engines = Engine.MARIADB)
     static class MariaDbOnly {
         @TestFactory

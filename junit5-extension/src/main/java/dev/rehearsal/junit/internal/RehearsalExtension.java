@@ -73,7 +73,7 @@ public final class RehearsalExtension implements ParameterResolver {
         // one report per matrix invocation: the target (an engine, a URL, an image) goes into the file name
         String name = context.getRequiredTestClass().getSimpleName()
                 + context.getTestMethod().map(m -> "." + m.getName()).orElse("")
-                + (target == null ? "" : "." + target.replaceAll("[^A-Za-z0-9._-]+", "_"));
+                + (target == null ? "" : "." + reportSuffix(target));
         DefaultRehearsal rehearsal = new DefaultRehearsal(core, Path.of(SettingsResolver.reportDir(context)), name, System.out);
         try {
             applyFixtures(core, context);
@@ -83,6 +83,14 @@ public final class RehearsalExtension implements ParameterResolver {
                     + e.getMessage(), e);
         }
         return rehearsal;
+    }
+
+    /**
+     * A matrix target as part of a report's file name: without the URL's account and parameters (a password may be
+     * among them), and only characters every file system takes.
+     */
+    static String reportSuffix(String target) {
+        return target.replaceFirst("\\?.*$", "").replaceFirst("//[^/@]*@", "//").replaceAll("[^A-Za-z0-9._-]+", "_");
     }
 
     /** Migrates to each {@link AtVersion} of the test method, in version order, and inserts its fixture there. */
