@@ -88,6 +88,13 @@ public record RoundTripReport(String source, String database, List<StepResult> s
             locks.worst(kind).filter(p -> p.longestWait().compareTo(NOTABLE_WAIT) >= 0)
                     .ifPresent(p -> parts.add(kind.label() + " waited up to " + p.longestWait().toMillis() + " ms on " + p.table()));
         }
+        for (ProbeResult p : locks.probes()) {
+            if (p.cancelled() > 0) {
+                parts.add(p.kind().label() + " on " + p.table() + ": " + p.cancelled() + " probe"
+                        + (p.cancelled() == 1 ? "" : "s") + " cancelled (the migration waited for "
+                        + (p.cancelled() == 1 ? "it" : "them") + ")");
+            }
+        }
         return String.join(", ", parts);
     }
 
@@ -154,7 +161,8 @@ public record RoundTripReport(String source, String database, List<StepResult> s
                 + "], \"probes\": [" + r.probes().stream().map(p -> "{\"table\": " + json(p.table())
                 + ", \"kind\": " + json(p.kind().name()) + ", \"probes\": " + p.probes()
                 + ", \"longestWaitMillis\": " + p.longestWait().toMillis() + ", \"blockedMillis\": "
-                + p.totalBlocked().toMillis() + ", \"failures\": " + p.failures() + "}").collect(Collectors.joining(", "))
+                + p.totalBlocked().toMillis() + ", \"failures\": " + p.failures() + ", \"cancelled\": " + p.cancelled()
+                + "}").collect(Collectors.joining(", "))
                 + "], \"risks\": [" + r.risks().stream().map(k -> "{\"rule\": " + json(k.rule()) + ", \"statement\": "
                 + json(k.statement()) + ", \"table\": " + json(k.table()) + ", \"reason\": " + json(k.reason())
                 + ", \"alternative\": " + json(k.alternative()) + ", \"allowed\": "

@@ -38,6 +38,17 @@ public interface LockSupport {
     /** Cancels what a session is running (it fails with a cancellation error). */
     void cancel(Connection observer, int backend) throws SQLException;
 
+    /** One edge of the wait graph: session {@code waiter} waits for a lock session {@code holder} holds or is ahead for. */
+    record Wait(int waiter, int holder) {
+    }
+
+    /**
+     * Who waits for whom among {@code sessions} now, seen from another session: relation, row and transaction locks
+     * (PostgreSQL: {@code pg_blocking_pids}; MariaDB: the InnoDB lock waits and the pending metadata locks). The
+     * watcher uses it while a migration runs to find probe sessions in the migration's way.
+     */
+    List<Wait> waitsAmong(Connection observer, Collection<Integer> sessions) throws SQLException;
+
     /** One line on who holds the locks a session waits for, for timeout messages; empty when it waits for none. */
     String blockers(Connection observer, int backend) throws SQLException;
 

@@ -11,11 +11,19 @@ import java.time.Duration;
  * @param probes       how many probes ran
  * @param longestWait  the longest single probe
  * @param totalBlocked the sum of the probes that waited
- * @param failures     probes that failed (a deadlock the probe lost, a timeout), with the first error
+ * @param failures     probes that failed (a timeout, an error), with the first error
  * @param firstError   the first probe error, or null
+ * @param cancelled    probes Rehearsal cancelled because the migration waited for them: a probe never fails a
+ *                     migration; when it was in a wait cycle with the migration, a {@code deadlock-with-*} risk says so
  */
 public record ProbeResult(String table, Kind kind, int probes, Duration longestWait, Duration totalBlocked, int failures,
-                          String firstError) {
+                          String firstError, int cancelled) {
+
+    /** A result with no cancelled probe. */
+    public ProbeResult(String table, Kind kind, int probes, Duration longestWait, Duration totalBlocked, int failures,
+                       String firstError) {
+        this(table, kind, probes, longestWait, totalBlocked, failures, firstError, 0);
+    }
 
     /** The traffic an application sends. */
     public enum Kind {
@@ -42,6 +50,8 @@ public record ProbeResult(String table, Kind kind, int probes, Duration longestW
     public String toString() {
         return kind.label() + " on " + table + ": longest wait " + longestWait.toMillis() + " ms, blocked "
                 + totalBlocked.toMillis() + " ms in all over " + probes + " probes"
-                + (failures == 0 ? "" : ", " + failures + " failed (" + firstError + ")");
+                + (failures == 0 ? "" : ", " + failures + " failed (" + firstError + ")")
+                + (cancelled == 0 ? "" : ", " + cancelled + " cancelled because the migration waited for "
+                + (cancelled == 1 ? "it" : "them"));
     }
 }

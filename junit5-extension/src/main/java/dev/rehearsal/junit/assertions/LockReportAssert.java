@@ -54,6 +54,40 @@ public class LockReportAssert extends AbstractAssert<LockReportAssert, LockRepor
         return this;
     }
 
+    /**
+     * Verifies no statement took, on a table that existed before, a lock that makes writes wait: a fact of the
+     * trace, not a time, so it holds on a slow machine as on a fast one.
+     */
+    public LockReportAssert blockedNoWrites() {
+        return blockedNo(true);
+    }
+
+    /** Verifies no statement took, on a table that existed before, a lock that makes plain reads wait. */
+    public LockReportAssert blockedNoReads() {
+        return blockedNo(false);
+    }
+
+    /** Verifies some statement took a lock on {@code table} that makes writes wait (a fact, not a time). */
+    public LockReportAssert blockedWritesOn(String table) {
+        traced();
+        if (actual.locks().stream().noneMatch(l -> l.existing() && l.relation().equals(table) && l.mode().blocksWrites())) {
+            failWithMessage("Expecting a lock that blocks writes on %s, but none was taken:%n%s", table, actual.toText());
+        }
+        return this;
+    }
+
+    private LockReportAssert blockedNo(boolean writes) {
+        traced();
+        actual.locks().stream()
+                .filter(l -> l.existing() && l.kind() == dev.rehearsal.core.locks.HeldLock.RelationKind.TABLE
+                        && (writes ? l.mode().blocksWrites() : l.mode().blocksReads()))
+                .findFirst()
+                .ifPresent(l -> failWithMessage("Expecting no lock that blocks %s, but %s took %s on %s (held %d ms)%n%s",
+                        writes ? "writes" : "reads", actual.statement(l.statement()).where(), l.mode(), l.relation(),
+                        l.held().toMillis(), actual.toText()));
+        return this;
+    }
+
     /** Verifies the rule did not fire (or the migration allows it). */
     public LockReportAssert hasNoRisk(String rule) {
         traced();

@@ -49,6 +49,24 @@ public class MigrationRunAssert extends AbstractAssert<MigrationRunAssert, Migra
         return this;
     }
 
+    /** See {@link LockReportAssert#blockedNoWrites}. */
+    public MigrationRunAssert blockedNoWrites() {
+        locks().blockedNoWrites();
+        return this;
+    }
+
+    /** See {@link LockReportAssert#blockedNoReads}. */
+    public MigrationRunAssert blockedNoReads() {
+        locks().blockedNoReads();
+        return this;
+    }
+
+    /** See {@link LockReportAssert#blockedWritesOn}. */
+    public MigrationRunAssert blockedWritesOn(String table) {
+        locks().blockedWritesOn(table);
+        return this;
+    }
+
     /** See {@link LockReportAssert#tookNo}. */
     public MigrationRunAssert tookNo(LockMode mode) {
         locks().tookNo(mode);

@@ -128,6 +128,7 @@ public final class LockObservation implements AutoCloseable {
                 if (traffic.runProbes() && settings.probes() && !targets.isEmpty()) {
                     prober = new Prober(support, connections, targets, BLOCKED_ABOVE, PROBE_PAUSE);
                     prober.start();
+                    tracer.watch(prober);
                 }
                 tracer.start();
                 observed.observe(tracer);
@@ -208,7 +209,7 @@ public final class LockObservation implements AutoCloseable {
             closeObserver();
             RiskRuleSet rules = dialect.locks() instanceof RiskRuleSet own ? own : RiskRules::evaluate;
             List<LockRisk> risks = after == null ? List.of() : rules.evaluate(new RiskRules.Facts(result.statements(),
-                    result.locks(), result.transactions(), before, after, rows, reverting), allowed);
+                    result.locks(), result.transactions(), before, after, rows, reverting, result.collisions()), allowed);
             Optional<LockReport.LockQueue> queue = Optional.empty();
             if (!traffic.longTransaction().isZero()) {
                 queue = result.locks().stream().filter(l -> !l.waited().isZero())

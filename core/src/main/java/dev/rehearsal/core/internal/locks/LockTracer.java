@@ -24,7 +24,10 @@ import java.util.Set;
  * statement that took it and held until the transaction ends. A poller on a second connection watches the same
  * sessions every few milliseconds, which catches what the first way cannot see: locks of statements that run
  * outside a transaction ({@code CREATE INDEX CONCURRENTLY}) and waits for locks other sessions hold. The poller also
- * stops a migration that runs past its timeout, so a lock wait never hangs a build.
+ * stops a migration that runs past its timeout, so a lock wait never hangs a build, and it is the probes' watcher:
+ * while a statement runs, it asks who the migration waits for and cancels at once any probe session among them
+ * (and never any other session), so that a probe can never make a migration fail, not even in a deadlock the
+ * server would resolve by killing the migration. Each such cancellation is kept as a {@link ProbeCollision}.
  */
 final class LockTracer implements StatementObserver {
 
@@ -51,6 +54,19 @@ final class LockTracer implements StatementObserver {
     private volatile String timeoutMessage;
     private Thread poller;
     private SQLException pollerFailure;
+    private volatile Prober prober;
+    private Map<Integer, Prober.Session> probeSessions = Map.of();
+    private SQLException watcherFailure;
+
+    /** A collision while it is being recorded, against the tracer's own statement. */
+    private static final class Seen {
+        Stmt statement;
+        Prober.Session probe;
+        boolean cycle;
+        int count;
+    }
+
+    private final Map<String, Seen> seenCollisions = new LinkedHashMap<>();
 
     private static final class Session {
         final int pid;
@@ -106,6 +122,12 @@ final class LockTracer implements StatementObserver {
         this.storage = support.storage(observer, watched);
     }
 
+    /** Watches these probes: any of them the migration waits for is cancelled. Call before {@link #start()}. */
+    void watch(Prober probes) {
+        this.prober = probes;
+        this.probeSessions = Map.copyOf(probes.sessions());
+    }
+
     void start() {
         poller = new Thread(this::poll, "rehearsal-lock-poller");
         poller.setDaemon(true);
@@ -132,6 +154,9 @@ final class LockTracer implements StatementObserver {
                 if (!busy && now - t0 <= timeoutNanos) {
                     pause(now);
                     continue;
+                }
+                if (busy) {
+                    cancelProbesInTheWay(pids);
                 }
                 List<ObservedLock> seen = support.locksOf(observer, pids);
                 synchronized (this) {
@@ -172,6 +197,50 @@ final class LockTracer implements StatementObserver {
                 return;
             }
             pause(now);
+        }
+    }
+
+    /**
+     * Cancels every probe session a migration session waits for. The server checks for deadlocks only when a
+     * waiter's own {@code deadlock_timeout} fires, and it would then kill whichever session found the cycle, often
+     * the migration; cancelling the probe first breaks the wait, so the migration goes on.
+     */
+    private void cancelProbesInTheWay(List<Integer> migration) {
+        Prober probes = prober;
+        if (probes == null || probeSessions.isEmpty() || watcherFailure != null) {
+            return;
+        }
+        try {
+            List<Integer> all = new ArrayList<>(migration);
+            all.addAll(probeSessions.keySet());
+            List<LockSupport.Wait> waits = support.waitsAmong(observer, all);
+            Set<Integer> cancelled = new HashSet<>();
+            for (LockSupport.Wait w : waits) {
+                Prober.Session probe = probeSessions.get(w.holder());
+                if (!migration.contains(w.waiter()) || probe == null || !cancelled.add(w.holder())) {
+                    continue;
+                }
+                boolean cycle = waits.stream().anyMatch(x -> x.waiter() == w.holder() && migration.contains(x.holder()));
+                probes.cancel(observer, w.holder());
+                synchronized (this) {
+                    Session session = sessions.values().stream().filter(x -> x.pid == w.waiter()).findFirst().orElse(null);
+                    Stmt at = session == null ? null : session.current != null ? session.current : last(session);
+                    if (at == null) {
+                        continue;
+                    }
+                    Seen seen = seenCollisions.computeIfAbsent(at.index + "|" + w.holder(), k -> {
+                        Seen n = new Seen();
+                        n.statement = at;
+                        n.probe = probe;
+                        return n;
+                    });
+                    seen.cycle |= cycle;
+                    seen.count++;
+                }
+            }
+        } catch (SQLException e) {
+            // the wait graph cannot be read here: the timeout still guards the run, the report says what failed
+            watcherFailure = e;
         }
     }
 
@@ -387,17 +456,33 @@ final class LockTracer implements StatementObserver {
                         since(p.firstSeen), held, waited, existing.contains(p.lock.relation())));
             }
             locks.sort(java.util.Comparator.comparingInt(HeldLock::statement).thenComparing(HeldLock::acquiredAt));
-            Map<Integer, Integer> transactions = new HashMap<>();
+            Map<Integer, Long> transactions = new HashMap<>();
             for (Stmt s : kept) {
-                transactions.put(index.get(s), s.inTransaction ? s.pid * 10_000 + s.transaction : -1 - index.get(s));
+                // (session, transaction number) packed into one id; statements outside a transaction get their own
+                transactions.put(index.get(s), s.inTransaction ? ((long) s.pid << 32) | s.transaction : -1L - index.get(s));
             }
-            return new Result(traces, locks, transactions, pollerFailure);
+            List<ProbeCollision> collisions = new ArrayList<>();
+            for (Seen c : seenCollisions.values()) {
+                Integer at = index.get(c.statement);
+                if (at == null) {
+                    // the waiting statement is not one the report keeps: attribute it to the last kept statement
+                    at = kept.isEmpty() ? null : kept.size() - 1;
+                }
+                if (at != null) {
+                    collisions.add(new ProbeCollision(at, c.probe.table(), c.probe.kind(), c.cycle, c.count));
+                }
+            }
+            return new Result(traces, locks, transactions, collisions,
+                    pollerFailure != null ? pollerFailure : watcherFailure);
         }
     }
 
-    /** What a trace found; {@code transactions} maps a statement index to an id shared by statements of one transaction. */
-    record Result(List<StatementTrace> statements, List<HeldLock> locks, Map<Integer, Integer> transactions,
-                  SQLException pollerFailure) {
+    /**
+     * What a trace found; {@code transactions} maps a statement index to an id shared by statements of one
+     * transaction; {@code collisions} are the probes cancelled because the migration waited for them.
+     */
+    record Result(List<StatementTrace> statements, List<HeldLock> locks, Map<Integer, Long> transactions,
+                  List<ProbeCollision> collisions, SQLException pollerFailure) {
     }
 
     private Polled waitFor(ObservedLock lock, Stmt s) {

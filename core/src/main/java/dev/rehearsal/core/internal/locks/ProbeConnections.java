@@ -8,6 +8,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * Connections for probes and the lock poller, set up once ({@link LockSupport#probeSession}) and kept open for the
@@ -20,6 +22,8 @@ public final class ProbeConnections implements AutoCloseable {
     private final LockSupport support;
     private final long statementTimeoutMillis;
     private final Deque<Connection> idle = new ArrayDeque<>();
+    private final Map<Connection, Integer> backends = new IdentityHashMap<>();
+    private int open;
 
     public ProbeConnections(DataSource source, LockSupport support, long statementTimeoutMillis) {
         this.source = source;
@@ -39,11 +43,27 @@ public final class ProbeConnections implements AutoCloseable {
             for (String sql : support.probeSession(statementTimeoutMillis)) {
                 st.execute(sql);
             }
+            backends.put(c, support.backendId(c));
         } catch (SQLException e) {
             c.close();
             throw e;
         }
+        open++;
         return c;
+    }
+
+    /** The engine's id of a session this pool handed out (asked once, when the session was set up). */
+    synchronized int backendOf(Connection c) {
+        Integer id = backends.get(c);
+        if (id == null) {
+            throw new IllegalArgumentException("not a probe connection of this pool");
+        }
+        return id;
+    }
+
+    /** How many sessions this pool has open, idle or handed out: a test checks none leaks. */
+    public synchronized int openSessions() {
+        return open;
     }
 
     synchronized void give(Connection c, boolean reusable) {
@@ -56,24 +76,26 @@ public final class ProbeConnections implements AutoCloseable {
                 idle.push(c);
                 return;
             }
-            c.close();
+            discard(c);
         } catch (SQLException e) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // a broken probe connection is dropped
-            }
+            discard(c);
+        }
+    }
+
+    private void discard(Connection c) {
+        backends.remove(c);
+        open--;
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // a broken probe connection is dropped: nothing to do with it but let it go
         }
     }
 
     @Override
     public synchronized void close() {
         for (Connection c : idle) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // the database is about to be dropped
-            }
+            discard(c);
         }
         idle.clear();
     }

@@ -8,21 +8,31 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Plays an application against the tables a migration touches, while it runs: per table a reader, a writer (its
  * transaction rolled back) and a locking reader, each in a loop on its own connection, each probe timed. What they
- * wait is the lock wait users would feel. Probe sessions set no lock timeout (they must feel the wait), a
- * statement timeout as a safety net, and a short deadlock timeout so that a deadlock aborts the probe, never the
- * migration. Connections come from {@link ProbeConnections} and go back to it.
+ * wait is the lock wait users would feel. Probe sessions set no lock timeout (they must feel the wait) and a
+ * statement timeout as a safety net. A probe must never fail the migration: the lock tracer's watcher cancels any
+ * probe found in the migration's way ({@link #cancel}), and such a probe counts as cancelled, not failed.
+ * Connections come from {@link ProbeConnections} and go back to it.
  */
 final class Prober {
 
     /** One table to probe, and the column its writer sets to itself (null: no writer). */
     record Target(String table, String writeColumn) {
     }
+
+    /** A running probe's session: its table and kind. */
+    record Session(String table, ProbeResult.Kind kind) {
+    }
+
+    /** How long a stopping probe may still wait for a lock before it is cancelled. */
+    private static final long STOP_GRACE_MILLIS = 500;
 
     private final LockSupport support;
     private final ProbeConnections connections;
@@ -45,12 +55,16 @@ final class Prober {
         final ProbeResult.Kind kind;
         final String sql;
         Connection connection;
+        int backend;
         Thread thread;
         int count;
         long longest;
         long blocked;
         int failures;
         String firstError;
+        volatile boolean cancelRequested;
+        volatile int cancelled;
+        volatile Statement statement;
 
         Probe(Target target, ProbeResult.Kind kind, String sql) {
             this.target = target;
@@ -61,6 +75,7 @@ final class Prober {
         @Override
         public void run() {
             try (Statement st = connection.createStatement()) {
+                statement = st;
                 while (running) {
                     long t = System.nanoTime();
                     try {
@@ -72,12 +87,17 @@ final class Prober {
                             connection.rollback();
                         }
                     } catch (SQLException e) {
-                        failures++;
-                        if (firstError == null) {
-                            firstError = e.getMessage().lines().findFirst().orElse("");
+                        if (cancelRequested) {
+                            cancelled++; // the watcher took it out of the migration's way: expected, not a failure
+                        } else {
+                            failures++;
+                            if (firstError == null) {
+                                firstError = e.getMessage().lines().findFirst().orElse("");
+                            }
                         }
                         rollbackQuietly();
                     }
+                    cancelRequested = false;
                     long d = System.nanoTime() - t;
                     count++;
                     longest = Math.max(longest, d);
@@ -122,6 +142,7 @@ final class Prober {
         try {
             for (Probe p : probes) {
                 p.connection = connections.take();
+                p.backend = connections.backendOf(p.connection);
                 p.thread = new Thread(p, "rehearsal-probe-" + p.kind.label() + "-" + p.target.table());
                 p.thread.setDaemon(true);
                 p.thread.start();
@@ -132,7 +153,33 @@ final class Prober {
         }
     }
 
-    /** Stops the probes, waits for them (a blocked probe returns when the migration releases its locks), returns what they felt. */
+    /** The probe sessions, by the engine's session id. */
+    Map<Integer, Session> sessions() {
+        Map<Integer, Session> sessions = new HashMap<>();
+        for (Probe p : probes) {
+            if (p.connection != null) {
+                sessions.put(p.backend, new Session(p.target.table(), p.kind));
+            }
+        }
+        return sessions;
+    }
+
+    /**
+     * Cancels the statement of the probe on session {@code backend} (one of {@link #sessions()}; any other id is
+     * refused, so no session but a probe is ever cancelled). Its failure then counts as a cancellation.
+     */
+    void cancel(Connection observer, int backend) throws SQLException {
+        Probe probe = probes.stream().filter(p -> p.connection != null && p.backend == backend).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("session " + backend + " is not a probe"));
+        probe.cancelRequested = true;
+        support.cancel(observer, backend);
+    }
+
+    /**
+     * Stops the probes, waits for them, returns what they felt. A probe still waiting for a lock after a short grace
+     * (someone else's transaction holds it: the migration's are over by now) is cancelled, so ending a run never
+     * waits on another session.
+     */
     List<ProbeResult> stop() {
         running = false;
         for (Probe p : probes) {
@@ -144,7 +191,14 @@ final class Prober {
         for (Probe p : probes) {
             if (p.thread != null) {
                 try {
+                    p.thread.join(STOP_GRACE_MILLIS);
+                    if (p.thread.isAlive() && p.statement != null) {
+                        p.cancelRequested = true;
+                        p.statement.cancel();
+                    }
                     p.thread.join(TimeUnit.MINUTES.toMillis(2));
+                } catch (SQLException e) {
+                    // the cancel request did not get through: the probe's statement timeout still ends it
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -153,7 +207,7 @@ final class Prober {
                 connections.give(p.connection, p.thread == null || !p.thread.isAlive());
             }
             results.add(new ProbeResult(p.target.table(), p.kind, p.count, Duration.ofNanos(p.longest),
-                    Duration.ofNanos(p.blocked), p.failures, p.firstError));
+                    Duration.ofNanos(p.blocked), p.failures, p.firstError, p.cancelled));
         }
         return results;
     }

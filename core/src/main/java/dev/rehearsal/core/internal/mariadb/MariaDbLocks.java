@@ -162,6 +162,42 @@ final class MariaDbLocks implements LockSupport, RiskRuleSet {
         }
     }
 
+    /**
+     * Row-lock waits from InnoDB ({@code information_schema.innodb_lock_waits}); metadata-lock waits from the
+     * performance schema when it records them, else every session of the set with an open InnoDB transaction counts
+     * as a holder of a session waiting for a metadata lock (the process list says it waits, not for whom).
+     */
+    @Override
+    public List<Wait> waitsAmong(Connection observer, Collection<Integer> sessions) throws SQLException {
+        if (sessions.size() < 2) {
+            return List.of();
+        }
+        String ids = sessions.stream().map(String::valueOf).collect(Collectors.joining(", "));
+        String rows = "select r.trx_mysql_thread_id, b.trx_mysql_thread_id from information_schema.innodb_lock_waits lw"
+                + " join information_schema.innodb_trx r on r.trx_id = lw.requesting_trx_id"
+                + " join information_schema.innodb_trx b on b.trx_id = lw.blocking_trx_id"
+                + " where r.trx_mysql_thread_id in (" + ids + ") and b.trx_mysql_thread_id in (" + ids + ")";
+        String metadata = metadataLocks
+                ? "select distinct wt.processlist_id, ht.processlist_id from performance_schema.metadata_locks w"
+                + " join performance_schema.threads wt on wt.thread_id = w.owner_thread_id"
+                + " join performance_schema.metadata_locks g on g.object_type = w.object_type"
+                + " and g.object_schema = w.object_schema and g.object_name = w.object_name"
+                + " and g.lock_status = 'GRANTED' and g.owner_thread_id <> w.owner_thread_id"
+                + " join performance_schema.threads ht on ht.thread_id = g.owner_thread_id"
+                + " where w.lock_status = 'PENDING' and wt.processlist_id in (" + ids + ") and ht.processlist_id in (" + ids + ")"
+                : "select p.id, x.trx_mysql_thread_id from information_schema.processlist p"
+                + " join information_schema.innodb_trx x on x.trx_mysql_thread_id <> p.id"
+                + " where p.state like 'Waiting for table metadata lock%' and p.id in (" + ids + ")"
+                + " and x.trx_mysql_thread_id in (" + ids + ")";
+        List<Wait> waits = new ArrayList<>();
+        try (Statement st = observer.createStatement(); ResultSet rs = st.executeQuery(rows + " union " + metadata)) {
+            while (rs.next()) {
+                waits.add(new Wait(rs.getInt(1), rs.getInt(2)));
+            }
+        }
+        return waits;
+    }
+
     @Override
     public String blockers(Connection observer, int backend) throws SQLException {
         String sql = metadataLocks

@@ -73,6 +73,7 @@ final class MariaDbRiskRules implements RiskRuleSet {
             });
             risks.addAll(RiskRules.compatibilityRisks(facts, s, allowed));
         }
+        risks.addAll(RiskRules.deadlockRisks(facts, allowed));
         return risks;
     }
 

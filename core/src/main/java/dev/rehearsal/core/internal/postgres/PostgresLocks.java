@@ -126,6 +126,27 @@ final class PostgresLocks implements LockSupport {
         }
     }
 
+    /** {@code pg_blocking_pids} covers relation, tuple and transaction locks, and the lock queue order. */
+    @Override
+    public List<Wait> waitsAmong(Connection observer, Collection<Integer> sessions) throws SQLException {
+        if (sessions.size() < 2) {
+            return List.of();
+        }
+        try (PreparedStatement ps = observer.prepareStatement("select w, h from unnest(?::int4[]) w,"
+                + " unnest(pg_blocking_pids(w)) h where h = any(?::int4[])")) {
+            Array ids = observer.createArrayOf("int4", sessions.toArray());
+            ps.setArray(1, ids);
+            ps.setArray(2, ids);
+            List<Wait> waits = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    waits.add(new Wait(rs.getInt(1), rs.getInt(2)));
+                }
+            }
+            return waits;
+        }
+    }
+
     @Override
     public String blockers(Connection observer, int backend) throws SQLException {
         try (PreparedStatement ps = observer.prepareStatement("select b.pid, b.application_name, b.state,"

@@ -1,6 +1,7 @@
 package dev.rehearsal.samples.flyway;
 
 import dev.rehearsal.core.MigrationRun;
+import dev.rehearsal.core.locks.LockMode;
 import dev.rehearsal.junit.MigrationTest;
 import dev.rehearsal.junit.Rehearsal;
 import org.junit.jupiter.api.Nested;
@@ -13,12 +14,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Two ways to add an index and a NOT NULL column to a busy orders table, rehearsed over 300,000 generated orders
- * while probe traffic reads and writes them. The safe migrations keep the budget; the unsafe ones break it, and the
- * risk rules say why and what to do instead.
+ * while probe traffic reads and writes them. The safe migrations take no lock that blocks writes and rewrite
+ * nothing; the unsafe ones block writes for most of their run, and the risk rules say why and what to do instead.
+ * <p>
+ * The assertions are facts of the trace (which lock, on which table, a rewrite or not) and budgets the unsafe
+ * migrations break by far: a machine five times slower makes the unsafe ones block longer, never shorter, so these
+ * tests hold on a busy CI machine too. A tight time budget belongs in a benchmark, not in a test.
  */
 class ShopLockBudgetTest {
 
+    /** What the unsafe migrations break: they block for the whole index build or rewrite of 300,000 rows. */
     static final java.time.Duration BUDGET = ofMillis(50);
+
+    /** A catalog-only change holds ACCESS EXCLUSIVE for a few milliseconds; this leaves room for a slow machine. */
+    static final java.time.Duration CATALOG_ONLY = ofMillis(1_000);
 
     static void busyShopAtV12(Rehearsal rehearsal) {
         rehearsal.migrateTo("12");
@@ -32,7 +41,7 @@ class ShopLockBudgetTest {
         void concurrentIndexKeepsWritesFlowing(Rehearsal rehearsal) {
             busyShopAtV12(rehearsal);
             MigrationRun run = rehearsal.migrateTo("13");
-            assertThat(run).blockedWritesAtMost(BUDGET).blockedReadsAtMost(BUDGET).hasNoRisk("non-concurrent-index");
+            assertThat(run).blockedNoWrites().blockedNoReads().tookNo(LockMode.SHARE).hasNoRisk("non-concurrent-index");
         }
 
         @Test
@@ -40,8 +49,7 @@ class ShopLockBudgetTest {
             busyShopAtV12(rehearsal);
             rehearsal.migrateTo("13");
             MigrationRun run = rehearsal.migrateTo("14");
-            assertThat(run).blockedReadsAtMost(BUDGET).blockedWritesAtMost(BUDGET)
-                    .heldNoAccessExclusiveLongerThan(BUDGET).didNotRewrite("orders").hasNoRisks();
+            assertThat(run).didNotRewrite("orders").hasNoRisks().heldNoAccessExclusiveLongerThan(CATALOG_ONLY);
         }
     }
 
@@ -52,7 +60,7 @@ class ShopLockBudgetTest {
         void plainIndexBlocksWrites(Rehearsal rehearsal) {
             busyShopAtV12(rehearsal);
             MigrationRun run = rehearsal.migrateTo("13");
-            assertThat(run).hasRisk("non-concurrent-index").blockedReadsAtMost(BUDGET);
+            assertThat(run).hasRisk("non-concurrent-index").blockedWritesOn("orders").blockedNoReads();
             assertThatThrownBy(() -> assertThat(run).blockedWritesAtMost(BUDGET))
                     .hasMessageContaining("blocked writes on orders for")
                     .hasMessageContaining("behind SHARE on orders taken by V13__index_orders_created_at.sql line 2: CREATE INDEX");
