@@ -41,6 +41,41 @@ class MariaDbTest {
         return MigrationRehearsal.start(Histories.settings(history), provider, MariaDbTest.class.getClassLoader());
     }
 
+    /** The probes' watcher reads who waits for whom: here a row-lock wait between two sessions, seen from a third. */
+    @Test
+    void theWaitGraphShowsARowLockWaitBetweenTwoSessions() throws Exception {
+        try (MigrationRehearsal r = rehearse("mariadb-golang")) {
+            r.migrateTo("1");
+            dev.rehearsal.core.db.LockSupport locks = r.database().dialect().locks();
+            try (Connection holder = r.dataSource().getConnection(); Connection waiter = r.dataSource().getConnection();
+                 Connection observer = r.dataSource().getConnection();
+                 Statement h = holder.createStatement(); Statement w = waiter.createStatement()) {
+                h.execute("insert into users (name) values ('ada')");
+                holder.setAutoCommit(false);
+                h.execute("select * from users for update");
+                int holderId = locks.backendId(holder);
+                int waiterId = locks.backendId(waiter);
+                waiter.setAutoCommit(false);
+                java.util.concurrent.CompletableFuture<Void> blocked = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    try {
+                        w.execute("update users set name = 'grace'");
+                    } catch (java.sql.SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                List<dev.rehearsal.core.db.LockSupport.Wait> waits = List.of();
+                for (int i = 0; i < 500 && waits.isEmpty(); i++) {
+                    Thread.sleep(10);
+                    waits = locks.waitsAmong(observer, List.of(holderId, waiterId));
+                }
+                assertThat(waits).containsExactly(new dev.rehearsal.core.db.LockSupport.Wait(waiterId, holderId));
+                holder.rollback();
+                blocked.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                waiter.rollback();
+            }
+        }
+    }
+
     @Test
     void golangMigrateHistoryRoundTripsOnMariaDb() throws Exception {
         String name;
