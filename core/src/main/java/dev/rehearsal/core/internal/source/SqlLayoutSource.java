@@ -78,11 +78,13 @@ public abstract class SqlLayoutSource implements MigrationSource {
 
     /**
      * golang-migrate: {@code <version>_<name>.up.sql} and {@code <version>_<name>.down.sql}; its
-     * {@code schema_migrations(version, dirty)} table. Versions are integers (sequence numbers or timestamps); with
-     * sequence numbers, a gap means a file is missing.
+     * {@code schema_migrations(version, dirty)} table. As golang-migrate reads them: versions are unsigned 64-bit
+     * integers (sequence numbers or timestamps) applied in increasing order; gaps are fine; the same version twice in
+     * one direction is an error; a version with only a down file has an up that runs nothing.
      */
     public static final class GolangMigrate extends SqlLayoutSource {
         private static final Pattern FILE = Pattern.compile("^(\\d+)_(.*)\\.(up|down)\\.sql$");
+        private static final java.math.BigInteger MAX_VERSION = java.math.BigInteger.TWO.pow(64).subtract(java.math.BigInteger.ONE);
 
         public GolangMigrate(ScriptLocation location) {
             super(location);
@@ -116,29 +118,25 @@ public abstract class SqlLayoutSource implements MigrationSource {
                             + ". golang-migrate fails on duplicate versions; renumber one of them.");
                 }
             }
-            for (Map.Entry<java.math.BigInteger, ScriptFile> d : downs.entrySet()) {
-                if (!ups.containsKey(d.getKey())) {
-                    throw problem(d.getValue(), 1, "a down script without its up script (expected "
-                            + d.getValue().filename().replace(".down.sql", ".up.sql") + ")");
-                }
-            }
-            List<java.math.BigInteger> versions = new ArrayList<>(ups.keySet());
-            boolean sequential = !versions.isEmpty() && versions.get(versions.size() - 1).compareTo(java.math.BigInteger.valueOf(100_000)) < 0;
-            for (int i = 1; sequential && i < versions.size(); i++) {
-                if (!versions.get(i).equals(versions.get(i - 1).add(java.math.BigInteger.ONE))) {
-                    throw problem(ups.get(versions.get(i)), 1, "versions jump from " + versions.get(i - 1) + " ("
-                            + ups.get(versions.get(i - 1)).filename() + ") to " + versions.get(i)
-                            + ": sequence-numbered migrations have a gap, so a file is missing or misnumbered");
-                }
-            }
+            java.util.SortedSet<java.math.BigInteger> versions = new java.util.TreeSet<>(ups.keySet());
+            versions.addAll(downs.keySet());
             List<Migration> migrations = new ArrayList<>();
-            for (Map.Entry<java.math.BigInteger, ScriptFile> e : ups.entrySet()) {
-                ScriptFile up = e.getValue();
-                Matcher m = FILE.matcher(up.filename());
+            for (java.math.BigInteger v : versions) {
+                ScriptFile up = ups.get(v);
+                ScriptFile down = downs.get(v);
+                ScriptFile named = up != null ? up : down;
+                if (v.compareTo(MAX_VERSION) > 0) {
+                    throw problem(named, 1, "version " + v + " is larger than golang-migrate can read (it reads versions"
+                            + " as unsigned 64-bit numbers, at most " + MAX_VERSION + "); renumber the file");
+                }
+                Matcher m = FILE.matcher(named.filename());
                 m.matches();
-                ScriptFile down = downs.get(e.getKey());
-                migrations.add(new Migration(MigrationVersion.parse(e.getKey().toString()), m.group(2).replace('_', ' '),
-                        Migration.Type.VERSIONED, script(up, up.text()), down == null ? null : script(down, down.text()), null));
+                // a version with only a down file: golang-migrate's up records the version and runs nothing
+                MigrationScript upScript = up != null ? script(up, up.text()) : new MigrationScript(
+                        named.filename().replace(".down.", ".up.") + " (no such file: golang-migrate runs nothing)",
+                        named.describe(), "");
+                migrations.add(new Migration(MigrationVersion.parse(v.toString()), m.group(2).replace('_', ' '),
+                        Migration.Type.VERSIONED, upScript, down == null ? null : script(down, down.text()), null));
             }
             return new MigrationHistory(location.toString(), migrations, List.of());
         }
