@@ -156,7 +156,7 @@ class DataFeaturesTest {
     void invariantBrokenByAMigrationFailsItsUp() {
         EngineExecutionResults results = run(Invariant.class);
         assertThat(results.testEvents().failed().stream().map(e -> e.getTestDescriptor().getDisplayName()))
-                .contains("up", "up again");
+                .contains("V2 add vat \u203a up", "V2 add vat \u203a up again");
         assertThat(firstFailure(results)).contains("invariant \"paid orders keep their total\" broken by V2 add vat");
     }
 

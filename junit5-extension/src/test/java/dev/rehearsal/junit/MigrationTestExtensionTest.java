@@ -8,6 +8,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.Event;
+import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
 import javax.sql.DataSource;
@@ -22,6 +23,7 @@ import java.util.stream.Stream;
 
 import static dev.rehearsal.junit.RehearsalAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /** Runs small @MigrationTest classes through the JUnit engine and checks what users would see. */
 class MigrationTestExtensionTest {
@@ -322,8 +324,11 @@ class MigrationTestExtensionTest {
         assertThat(containers.started().stream().map(MigrationTestExtensionTest::path).toList())
                 .contains("V1 create customers", "V2 create orders", "V3 add order status", "V4 touch trigger",
                         "repeatable migrations");
-        assertThat(tests.started().stream().map(MigrationTestExtensionTest::path).distinct().toList())
-                .containsExactly("up", "down", "up again");
+        assertThat(tests.started().stream().map(MigrationTestExtensionTest::path).toList())
+                .as("unique names that carry the migration, so that build tools count one test per phase")
+                .doesNotHaveDuplicates()
+                .contains("V1 create customers \u203a up", "V1 create customers \u203a down",
+                        "V1 create customers \u203a up again", "repeatable migrations \u203a up");
         Path text = reports.resolve("GoodHistory.roundTrips.txt");
         assertThat(text).exists();
         assertThat(Files.readString(text)).contains("V3 add order status").contains("5 steps: 5 passed, 0 failed");
@@ -334,10 +339,41 @@ class MigrationTestExtensionTest {
     void downThatForgetsAnIndexFailsTheDownTestOfThatMigration() {
         Events tests = run(ForgetsIndex.class).testEvents();
         tests.assertStatistics(s -> s.failed(2));
-        assertThat(failureMessage(tests, "down", "V3 index total")).contains("V3 index total")
+        assertThat(failureMessage(tests, "V3 index total \u203a down", "V3 index total")).contains("V3 index total")
                 .contains("+ index orders_total_idx ON orders (total)");
-        assertThat(failureMessage(tests, "up again", "V3 index total")).contains("relation \"orders_total_idx\" already exists")
+        assertThat(failureMessage(tests, "V3 index total \u203a up again", "V3 index total")).contains("relation \"orders_total_idx\" already exists")
                 .contains("SQLState:  42P07");
+    }
+
+    /**
+     * JUnit's parallel mode runs the dynamic tests of one round trip concurrently; the phases still run in their
+     * order (a failure is still reported by the phase that has it), and concurrent classes keep their own databases.
+     */
+    @Test
+    void roundTripsStayCorrectWhenJUnitRunsEverythingConcurrently() {
+        String[] concurrent = {"junit.jupiter.execution.parallel.enabled", "true",
+                "junit.jupiter.execution.parallel.mode.default", "concurrent",
+                "junit.jupiter.execution.parallel.mode.classes.default", "concurrent",
+                "junit.jupiter.execution.parallel.config.strategy", "fixed",
+                "junit.jupiter.execution.parallel.config.fixed.parallelism", "4"};
+        for (int i = 0; i < 3; i++) {
+            run(GoodHistory.class, concurrent).testEvents().assertStatistics(s -> s.started(13).succeeded(13).failed(0));
+            Events forgets = run(ForgetsIndex.class, concurrent).testEvents();
+            forgets.assertStatistics(s -> s.failed(2));
+            assertThat(failureMessage(forgets, "V3 index total \u203a down", "V3 index total"))
+                    .contains("+ index orders_total_idx ON orders (total)");
+        }
+        EngineExecutionResults both = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(GoodHistory.class), selectClass(ForgetsIndex.class))
+                .configurationParameter("rehearsal.report.dir", reports.toString())
+                .configurationParameters(java.util.Map.of(concurrent[0], concurrent[1], concurrent[2], concurrent[3],
+                        concurrent[4], concurrent[5], concurrent[6], concurrent[7], concurrent[8], concurrent[9]))
+                .execute();
+        both.testEvents().assertStatistics(s -> s.started(13 + 9).failed(2));
+        String[] classesOnly = {"junit.jupiter.execution.parallel.enabled", "true",
+                "junit.jupiter.execution.parallel.mode.default", "same_thread",
+                "junit.jupiter.execution.parallel.mode.classes.default", "concurrent"};
+        run(GoodHistory.class, classesOnly).testEvents().assertStatistics(s -> s.started(13).succeeded(13).failed(0));
     }
 
     @Test
@@ -350,7 +386,7 @@ class MigrationTestExtensionTest {
     void failingUpFailsItsTestAndAbortsTheRest() {
         Events tests = run(BrokenUp.class).testEvents();
         tests.assertStatistics(s -> s.failed(1).succeeded(6).aborted(2));
-        assertThat(failureMessage(tests, "up", "V3 broken")).contains("V3__broken.sql, line 3").contains("42601");
+        assertThat(failureMessage(tests, "V3 broken \u203a up", "V3 broken")).contains("V3__broken.sql, line 3").contains("42601");
     }
 
     @Test
