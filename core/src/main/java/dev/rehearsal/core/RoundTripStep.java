@@ -14,6 +14,7 @@ import dev.rehearsal.core.locks.Traffic;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaChange;
 import dev.rehearsal.core.schema.SchemaDiff;
+import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import java.time.Duration;
@@ -434,10 +435,18 @@ public final class RoundTripStep {
                 .append(migration.down().name()).append(") did not restore the schema as it was before ")
                 .append(migration.up().name()).append(" ran:\n");
         for (SchemaChange change : diff.changes()) {
+            SchemaObject o = change.object();
+            Optional<SchemaObject> afterTheUp = afterUp == null ? Optional.empty() : afterUp.find(o.kind(), o.name());
+            String up = migration.up().name();
+            String down = migration.down().name();
             sb.append("  ").append(change).append("   <- ").append(switch (change.type()) {
-                case ADDED -> "left behind by the down script";
-                case REMOVED -> "existed before the up; the down script dropped it";
-                case CHANGED -> "differs from before the up";
+                case ADDED -> afterTheUp.isPresent() ? "created by " + up + "; " + down + " does not drop it"
+                        : "created by " + down + " itself";
+                case REMOVED -> afterTheUp.isEmpty() ? "dropped by " + up + "; " + down + " does not recreate it"
+                        : "existed before and after the up; " + down + " dropped it";
+                case CHANGED -> afterTheUp.map(a -> a.equals(change.after())).orElse(false)
+                        ? "changed by " + up + "; " + down + " does not change it back"
+                        : "differs from before the up: " + down + " changed it";
             }).append('\n');
         }
         sb.append("Fix ").append(migration.down().name()).append(" so that it reverts exactly what ")

@@ -40,7 +40,7 @@ class RoundTripDefectsTest {
         assertThat(down.message())
                 .contains("The down script of V3 index total (U3__index_total.sql)")
                 .contains("+ index orders_total_idx ON orders (total)")
-                .contains("left behind by the down script")
+                .contains("created by V3__index_total.sql; U3__index_total.sql does not drop it")
                 .doesNotContain("orders_customer_idx");
         assertThat(phase(report, "V1", Phase.DOWN).status()).isEqualTo(Status.PASSED);
     }
@@ -73,8 +73,18 @@ class RoundTripDefectsTest {
         assertThat(down.message())
                 .contains("- constraint customers_email_key ON customers: UNIQUE (email)")
                 .contains("- unique index customers_email_key ON customers (email)")
-                .contains("existed before the up; the down script dropped it")
-                .contains("~ column orders.total: default 0 removed");
+                .contains("existed before and after the up; U3__add_coupon.sql dropped it")
+                .contains("~ column orders.total: default 0 removed   <- differs from before the up: U3__add_coupon.sql changed it");
+    }
+
+    @Test
+    void downThatDoesNotRecreateWhatTheUpDroppedSaysSo() {
+        PhaseResult down = phase(roundTrip("down-forgets-to-recreate"), "V2", Phase.DOWN);
+        assertThat(down.status()).isEqualTo(Status.FAILED);
+        assertThat(down.message())
+                .contains("- index customers_name_idx ON customers (name)   <- dropped by V2__drop_name_index.sql;"
+                        + " U2__drop_name_index.sql does not recreate it")
+                .doesNotContain("dropped it");
     }
 
     @Test

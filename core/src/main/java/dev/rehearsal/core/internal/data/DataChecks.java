@@ -59,6 +59,7 @@ public final class DataChecks {
         List<DataProblem> problems = new ArrayList<>();
         Set<String> touched = touchedTables(migration, diff);
         String sql = migration.up().sql();
+        ScriptWrites writes = ScriptWrites.of(sql);
         String name = migration.displayName();
         for (Map.Entry<String, TableFingerprint> e : before.tables().entrySet()) {
             String table = e.getKey();
@@ -70,10 +71,14 @@ public final class DataChecks {
             boolean named = touched.contains(table) || mentions(sql, table);
             if (was.rows() != is.rows()) {
                 long delta = is.rows() - was.rows();
+                if (writes.explainsRowCountChange(table, delta)) {
+                    continue; // the script's own INSERT, COPY, MERGE, DELETE or TRUNCATE says it is intended
+                }
                 problems.add(new DataProblem(Kind.ROW_COUNT_CHANGED, table, null, name + " changed the row count of "
                         + table + " from " + was.rows() + " to " + is.rows() + " (" + (delta < 0 ? -delta + " rows lost"
                         : delta + " rows added") + ")" + (named ? "" : ", a table it does not even name")
-                        + ". If that is intended, declare it: dataChanges = \"" + migration.version() + "\"."));
+                        + (writes.writes(table) ? ", which none of its own statements explains (a trigger, a rule or a"
+                        + " cascade?)" : "") + ". If that is intended, declare it: dataChanges = \"" + migration.version() + "\"."));
                 continue;
             }
             if (named) {

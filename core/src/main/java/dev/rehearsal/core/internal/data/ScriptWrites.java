@@ -1,0 +1,88 @@
+package dev.rehearsal.core.internal.data;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The tables a script writes rows of with its own statements: INSERT, COPY ... FROM and MERGE add rows; DELETE,
+ * TRUNCATE and MERGE remove them; UPDATE changes them. Read from the text, including the bodies of DO blocks and
+ * functions the script defines, so a marker row a migration inserts ({@code INSERT INTO settings ...}) is a change
+ * it said it makes, and needs no {@code dataChanges}. Changes no statement explains (a trigger, a cascade) still
+ * fail.
+ */
+public record ScriptWrites(Set<String> inserts, Set<String> deletes, Set<String> updates) {
+
+    private static final String NAME = "((?:\"[^\"]+\"|`[^`]+`|[\\w$]+)(?:\\s*\\.\\s*(?:\"[^\"]+\"|`[^`]+`|[\\w$]+))?)";
+    private static final Pattern INSERT = Pattern.compile("\\bINSERT\\s+(?:IGNORE\\s+)?INTO\\s+" + NAME, Pattern.CASE_INSENSITIVE);
+    private static final Pattern COPY = Pattern.compile("\\bCOPY\\s+" + NAME + "[^;]*?\\bFROM\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern MERGE = Pattern.compile("\\bMERGE\\s+INTO\\s+(?:ONLY\\s+)?" + NAME, Pattern.CASE_INSENSITIVE);
+    private static final Pattern DELETE = Pattern.compile("\\bDELETE\\s+FROM\\s+(?:ONLY\\s+)?" + NAME, Pattern.CASE_INSENSITIVE);
+    private static final Pattern TRUNCATE = Pattern.compile("\\bTRUNCATE\\s+(?:TABLE\\s+)?(?:ONLY\\s+)?" + NAME, Pattern.CASE_INSENSITIVE);
+    private static final Pattern UPDATE = Pattern.compile("\\bUPDATE\\s+(?:ONLY\\s+)?" + NAME + "(?:\\s+(?:AS\\s+)?[\\w$]+)?\\s+SET\\b",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern REPLACE = Pattern.compile("\\bREPLACE\\s+(?:INTO\\s+)?" + NAME + "\\s*[(\\s]", Pattern.CASE_INSENSITIVE);
+
+    public ScriptWrites {
+        inserts = Set.copyOf(inserts);
+        deletes = Set.copyOf(deletes);
+        updates = Set.copyOf(updates);
+    }
+
+    /** What {@code sql} (a whole script) writes. Comments are ignored; string literals are read as text. */
+    public static ScriptWrites of(String sql) {
+        String text = sql.replaceAll("(?m)--[^\\n]*$", " ").replaceAll("(?s)/\\*.*?\\*/", " ");
+        Set<String> inserts = new HashSet<>();
+        Set<String> deletes = new HashSet<>();
+        Set<String> updates = new HashSet<>();
+        collect(INSERT, text, inserts);
+        collect(COPY, text, inserts);
+        collect(REPLACE, text, inserts);
+        collect(MERGE, text, inserts);
+        collect(MERGE, text, deletes);
+        collect(MERGE, text, updates);
+        collect(DELETE, text, deletes);
+        collect(TRUNCATE, text, deletes);
+        collect(REPLACE, text, deletes);
+        collect(UPDATE, text, updates);
+        return new ScriptWrites(inserts, deletes, updates);
+    }
+
+    /** Whether a change of {@code table}'s row count by {@code delta} is one the script's own statements explain. */
+    public boolean explainsRowCountChange(String table, long delta) {
+        String t = simple(table);
+        return delta > 0 ? inserts.contains(t) : delta < 0 && deletes.contains(t);
+    }
+
+    /** Whether the script writes rows of {@code table} in any way. */
+    public boolean writes(String table) {
+        String t = simple(table);
+        return inserts.contains(t) || deletes.contains(t) || updates.contains(t);
+    }
+
+    private static void collect(Pattern p, String text, Set<String> into) {
+        Matcher m = p.matcher(text);
+        while (m.find()) {
+            into.add(simple(m.group(1)));
+        }
+    }
+
+    /** {@code "Orders"} as written, {@code public.orders} and {@code orders} folded to {@code orders}. */
+    static String simple(String raw) {
+        String n = raw.replaceAll("\\s+", "");
+        if (n.toLowerCase(Locale.ROOT).startsWith("public.")) {
+            n = n.substring("public.".length());
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String part : n.split("\\.")) {
+            if (sb.length() > 0) {
+                sb.append('.');
+            }
+            sb.append(part.startsWith("\"") || part.startsWith("`") ? part.substring(1, part.length() - 1)
+                    : part.toLowerCase(Locale.ROOT));
+        }
+        return sb.toString();
+    }
+}

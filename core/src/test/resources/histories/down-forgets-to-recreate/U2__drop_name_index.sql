@@ -1,0 +1,1 @@
+-- nothing to undo, or so its author thought

@@ -1,0 +1,1 @@
+create table settings (name text primary key, value text not null);

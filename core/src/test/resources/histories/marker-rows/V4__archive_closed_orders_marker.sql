@@ -1,0 +1,5 @@
+do $$
+begin
+    insert into public.settings (name, value) values ('orders_archived', 'done');
+end
+$$;
