@@ -176,4 +176,22 @@ class LockTraceTest {
                     .as("no session of the closed rehearsal is left, probes included").hasValue(0L);
         }
     }
+
+    /** A DO block hides its DDL from the text (here even behind EXECUTE); the rules judge what it did. */
+    @Test
+    void risksInsideADoBlockAreFoundFromTheFactsAndAttributedToTheBlock() {
+        try (MigrationRehearsal r = loaded("locks-do-block")) {
+            LockReport report = r.migrateTo("2").locks();
+            StatementTrace block = report.statements().stream().filter(x -> x.summary().startsWith("do $$")).findFirst()
+                    .orElseThrow(() -> new AssertionError(report.toText()));
+            assertThat(block.rewritten()).containsExactly("accounts");
+            assertThat(report.risks()).filteredOn(x -> x.statement().startsWith("V2__widen_score_drop_status.sql line 2: do $$"))
+                    .extracting(x -> x.rule())
+                    .contains("table-rewrite", "drop-column", "non-concurrent-index", "no-lock-timeout");
+            assertThat(report.risks()).filteredOn(x -> x.rule().equals("drop-column")).singleElement()
+                    .satisfies(x -> assertThat(x.reason()).contains("the block dropped column accounts.status"));
+            assertThat(report.risks()).filteredOn(x -> x.rule().equals("table-rewrite")).singleElement()
+                    .satisfies(x -> assertThat(x.reason()).contains("the block rewrote accounts (" + ROWS + " rows"));
+        }
+    }
 }

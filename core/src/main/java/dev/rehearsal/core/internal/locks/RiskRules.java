@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.locks;
 
+import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;
 import dev.rehearsal.core.locks.LockRisk;
@@ -149,9 +150,84 @@ public final class RiskRules {
             });
         }
         risks.addAll(foreignKeysWithoutIndex(facts, allowed));
+        risks.addAll(blockRisks(facts, allowed));
         risks.addAll(deadlockRisks(facts, allowed));
         return risks;
     }
+
+    private static final Pattern BLOCK = Pattern.compile("^\\s*(?:DO\\b|CALL\\b|SELECT\\b(?!.*\\bFROM\\b))",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+    /** Whether the statement runs procedural code (a DO block, a procedure, a function called by SELECT). */
+    static boolean isBlock(StatementTrace s) {
+        return BLOCK.matcher(stripComments(s.sql())).find();
+    }
+
+    /**
+     * The rules judged on facts for statements whose text says little: a DO block, a CALL, a SELECT of a function.
+     * What they did is read from the trace and the schema: a new relfilenode is a rewrite; a table, column or index
+     * that appeared or vanished, or a column that became NOT NULL, with no plain statement of the migration to
+     * explain it, was the block's doing. Each fact is attributed to the block that names the table, else to the first.
+     */
+    static List<LockRisk> blockRisks(Facts facts, Map<String, String> allowed) {
+        List<StatementTrace> blocks = facts.statements().stream().filter(s -> !s.failed() && isBlock(s)).toList();
+        List<LockRisk> risks = new ArrayList<>();
+        if (blocks.isEmpty()) {
+            return risks;
+        }
+        List<String> plain = facts.statements().stream().filter(s -> !isBlock(s)).map(s -> stripComments(s.sql())).toList();
+        for (StatementTrace b : blocks) {
+            for (String table : b.rewritten()) {
+                if (hasRows(facts, table)) {
+                    risks.add(risk(allowed, "table-rewrite", b, table, "the block rewrote " + table + " ("
+                                    + facts.rowsBefore().get(table) + " rows; its storage was replaced) under ACCESS"
+                                    + " EXCLUSIVE: reads and writes wait for the whole rewrite",
+                            "do the change outside the block, as plain statements the risk rules can read, and avoid"
+                                    + " the rewrite: add a column and backfill in batches instead of changing its type"));
+                }
+            }
+        }
+        for (SchemaChange change : facts.before().diff(facts.after()).changes()) {
+            SchemaObject o = change.object();
+            String table = o.kind() == ObjectKind.TABLE ? o.name() : o.table();
+            if (table == null) {
+                continue;
+            }
+            StatementTrace b = blocks.stream().filter(x -> DataChecks.mentions(x.sql(), o.simpleName())
+                    || DataChecks.mentions(x.sql(), table)).findFirst().orElse(blocks.get(0));
+            if (change.type() == SchemaChange.Type.REMOVED && !facts.reverting()
+                    && (o.kind() == ObjectKind.TABLE || o.kind() == ObjectKind.COLUMN)
+                    && plain.stream().noneMatch(sql -> DROP_ANY.matcher(sql).find() && DataChecks.mentions(sql, o.simpleName()))) {
+                boolean column = o.kind() == ObjectKind.COLUMN;
+                if (column && facts.after().table(table).isEmpty()) {
+                    continue; // the whole table went: one risk for it
+                }
+                risks.add(risk(allowed, column ? "drop-column" : "drop-table", b, table, "the block dropped "
+                                + (column ? "column " + o.name() : "table " + table)
+                                + ": the application version still running may read or write it and fail",
+                        "stop using it in the application first; drop it in a later release"));
+            } else if (change.type() == SchemaChange.Type.ADDED && o.kind() == ObjectKind.INDEX && hasRows(facts, table)
+                    && plain.stream().noneMatch(sql -> DataChecks.mentions(sql, o.simpleName()))) {
+                risks.add(risk(allowed, "non-concurrent-index", b, table, "the block built index " + o.simpleName()
+                                + " on " + table + " (" + facts.rowsBefore().get(table) + " rows rehearsed) inside a"
+                                + " transaction, holding SHARE: every write to " + table + " waits for the build",
+                        "CREATE INDEX CONCURRENTLY as a plain statement outside any transaction or block"));
+            } else if (change.type() == SchemaChange.Type.CHANGED && o.kind() == ObjectKind.COLUMN
+                    && "YES".equals(change.before().attribute("nullable").orElse(""))
+                    && "NO".equals(change.after().attribute("nullable").orElse("")) && hasRows(facts, table)
+                    && !hasNotNullCheck(facts.before(), table, o.simpleName())
+                    && plain.stream().noneMatch(sql -> SET_NOT_NULL.matcher(sql).find()
+                    && DataChecks.mentions(sql, o.simpleName()))) {
+                risks.add(risk(allowed, "set-not-null", b, table, "the block made " + o.name() + " NOT NULL, which"
+                                + " scans every row of " + table + " while holding ACCESS EXCLUSIVE",
+                        "ADD CONSTRAINT ... CHECK (" + o.simpleName() + " IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT;"
+                                + " then SET NOT NULL, which skips the scan"));
+            }
+        }
+        return risks;
+    }
+
+    private static final Pattern DROP_ANY = Pattern.compile("\\bDROP\\b", Pattern.CASE_INSENSITIVE);
 
     private static final Pattern ROW_WRITE = Pattern.compile(
             "^\\s*(?:UPDATE|DELETE|MERGE|SELECT\\b.*\\bFOR\\s+(?:NO\\s+KEY\\s+)?(?:UPDATE|SHARE)\\b|WITH\\b.*\\b(?:UPDATE|DELETE)\\b)",
