@@ -205,10 +205,23 @@ public final class MigrationRehearsal implements AutoCloseable {
         SchemaSnapshot snapshot = schema();
         try (Connection c = database.dataSource().getConnection()) {
             return new Seeder(database.dialect(), settings.data())
-                    .seed(c, snapshot, new Seeder.Plan(rows, byTable, topUp, salt));
+                    .seed(c, snapshot, new Seeder.Plan(rows, byTable, topUp, salt, hintsFromLaterMigrations()));
         } catch (SQLException e) {
             throw new RehearsalException("Could not connect to " + database.name() + " to seed it: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What the migrations not applied yet say about the data (later casts, enums, CHECK lists, foreign keys), so that
+     * seeded rows stay the kind of rows the application keeps.
+     */
+    private dev.rehearsal.core.internal.data.SeedHints hintsFromLaterMigrations() {
+        Optional<MigrationVersion> now = tool.currentVersion();
+        List<String> later = history().versioned().stream()
+                .filter(m -> now.isEmpty() || m.version().compareTo(now.get()) > 0)
+                .map(m -> m.up().sql()).toList();
+        List<String> all = history().versioned().stream().map(m -> m.up().sql()).toList();
+        return dev.rehearsal.core.internal.data.SeedHints.fromLaterScripts(later, all);
     }
 
     /** The data's fingerprint now: per table the row count and per column a hash of its values. */

@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -56,16 +58,22 @@ public final class Seeder {
      * @param topUp     true: add only what brings each table to its row count; false: add that many rows
      * @param salt      mixed into the random seed, so that successive seedings differ but repeat run to run
      */
-    public record Plan(Map<String, Long> rows, Map<String, Seed> overrides, boolean topUp, String salt) {
+    public record Plan(Map<String, Long> rows, Map<String, Seed> overrides, boolean topUp, String salt, SeedHints hints) {
         public Plan {
             rows = Collections.unmodifiableMap(new LinkedHashMap<>(rows));
             overrides = Map.copyOf(overrides);
+            hints = hints == null ? SeedHints.NONE : hints;
+        }
+
+        /** A plan with no hints from the history. */
+        public Plan(Map<String, Long> rows, Map<String, Seed> overrides, boolean topUp, String salt) {
+            this(rows, overrides, topUp, salt, SeedHints.NONE);
         }
     }
 
     public SeedResult seed(Connection connection, SchemaSnapshot schema, Plan plan) {
         long t0 = System.nanoTime();
-        Map<String, TableModel> tables = TableModel.all(schema, dialect::seedType);
+        Map<String, TableModel> tables = withLogicalLinks(TableModel.all(schema, dialect::seedType), plan);
         validate(tables, plan);
         Map<String, Long> loaded = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
@@ -91,7 +99,7 @@ public final class Seeder {
                 random.setSeed(mix(settings.randomSeed(), plan.salt(), table));
                 try {
                     long n = new TableSeeder(tables.get(table), plan.overrides().get(table), rows, deferred, data, faker,
-                            random, notes).run(loaded);
+                            random, notes, plan.hints()).run(loaded);
                     loaded.put(table, n);
                 } catch (SQLException e) {
                     Seed override = plan.overrides().get(table);
@@ -344,8 +352,11 @@ public final class Seeder {
         private final List<Set<List<Object>>> seen = new ArrayList<>();
         private long counter;
 
+        private final SeedHints hints;
+
         TableSeeder(TableModel table, Seed override, long rows, Set<ForeignKey> deferred, DataAccess data, Faker faker,
-                    Random random, List<String> notes) throws SQLException {
+                    Random random, List<String> notes, SeedHints hints) throws SQLException {
+            this.hints = hints;
             this.table = table;
             this.override = override;
             this.rows = rows;
@@ -418,6 +429,11 @@ public final class Seeder {
                 }
                 if (fkColumns.contains(c.name())) {
                     generators.add(r -> null);
+                    continue;
+                }
+                ValueGenerator hinted = hinted(c, values);
+                if (hinted != null) {
+                    generators.add(hinted);
                     continue;
                 }
                 List<CheckConstraints.ColumnRule> rules = new ArrayList<>();
@@ -521,6 +537,23 @@ public final class Seeder {
                         .collect(Collectors.joining(", ")) + ")");
             }
             return done;
+        }
+
+        /** A generator shaped by what a later migration does to the column, or null. */
+        private ValueGenerator hinted(ColumnModel c, ValueGenerators values) {
+            Optional<SeedHints.Hint> hint = hints.forColumn(table.name(), c.name());
+            if (hint.isEmpty()) {
+                return null;
+            }
+            int length = textLength(c);
+            if (hint.get() instanceof SeedHints.OneOf oneOf && c.labels() == null
+                    && (length < 0 || oneOf.labels().stream().allMatch(l -> length == 0 || l.length() <= length))) {
+                return length >= 0 ? ValueGenerators.oneOf(oneOf.labels()) : null;
+            }
+            if (hint.get() instanceof SeedHints.CastsTo cast && length >= 0 && (length == 0 || length >= 5)) {
+                return values.castableText(cast.type(), length);
+            }
+            return null;
         }
 
         /**
@@ -699,6 +732,69 @@ public final class Seeder {
     }
 
     /** Picks parent keys for one foreign key: at random, or each at most once for a one-to-one key. */
+    /**
+     * Columns with no foreign key that hold keys of another table all the same: a later migration adds the foreign
+     * key ({@link SeedHints.References}), or the name says so ({@code post_id}, {@code postid} and a table
+     * {@code posts}). They are seeded as foreign keys (parents first, sampling existing keys), as the application's
+     * rows are. A column with an override keeps it.
+     */
+    private static Map<String, TableModel> withLogicalLinks(Map<String, TableModel> tables, Plan plan) {
+        Map<String, TableModel> result = new LinkedHashMap<>();
+        for (TableModel t : tables.values()) {
+            Set<String> linked = new HashSet<>();
+            t.foreignKeys().forEach(fk -> linked.addAll(fk.columns()));
+            Seed override = plan.overrides().get(t.name());
+            List<ForeignKey> keys = new ArrayList<>(t.foreignKeys());
+            for (ColumnModel c : t.columns()) {
+                if (c.databaseMade() || linked.contains(c.name()) || override != null && override.columnRules().containsKey(c.name())) {
+                    continue;
+                }
+                Optional<SeedHints.Hint> hint = plan.hints().forColumn(t.name(), c.name());
+                String target = null;
+                String key = null;
+                if (hint.isPresent() && hint.get() instanceof SeedHints.References ref && tables.containsKey(ref.table())) {
+                    target = ref.table();
+                    key = ref.column();
+                } else if (hint.isEmpty()) {
+                    target = SeedHints.linkedTable(t.name(), c.name(), tables.keySet()).orElse(null);
+                    key = target == null ? null : tables.get(target).uniqueKeys().stream().filter(k -> k.size() == 1)
+                            .map(k -> k.get(0)).min(java.util.Comparator.comparing(k -> k.equals("id") ? 0 : 1)).orElse(null);
+                }
+                if (target == null || key == null || target.equals(t.name())) {
+                    continue;
+                }
+                Optional<ColumnModel> keyColumn = tables.get(target).column(key);
+                if (keyColumn.isPresent() && sameKind(keyColumn.get().baseType(), c.baseType())) {
+                    keys.add(new ForeignKey("logical link " + t.name() + "." + c.name(), t.name(), List.of(c.name()),
+                            target, List.of(key)));
+                }
+            }
+            result.put(t.name(), keys.size() == t.foreignKeys().size() ? t : new TableModel(t.name(), t.columns(),
+                    t.uniqueKeys(), keys, t.checks(), t.checkColumns(), t.databaseRules()));
+        }
+        return result;
+    }
+
+    private static final Pattern TEXT_TYPE = Pattern.compile(
+            "^(text|citext|character varying|varchar|character|char|bpchar|tinytext|mediumtext|longtext)(?:\\((\\d+)\\))?$");
+
+    /** -1 when the column is not text; else its maximum length (0: none). */
+    static int textLength(ColumnModel c) {
+        Matcher m = TEXT_TYPE.matcher(c.type().toLowerCase(java.util.Locale.ROOT));
+        if (!m.matches()) {
+            return -1;
+        }
+        if (m.group(2) != null) {
+            return Integer.parseInt(m.group(2));
+        }
+        return m.group(1).matches("character|char|bpchar") ? 1 : 0;
+    }
+
+    private static boolean sameKind(String a, String b) {
+        String ints = "smallint|integer|bigint|int|tinyint|mediumint|serial|bigserial";
+        return a.equals(b) || a.matches(ints) && b.matches(ints);
+    }
+
     private static final class FkSampler {
         final int[] columns;
         final List<List<Object>> parents;

@@ -213,6 +213,32 @@ public final class ValueGenerators {
         throw new UnsupportedTypeException(column.type());
     }
 
+    /**
+     * Text that a later migration's cast accepts ({@link SeedHints.CastsTo}): JSON objects, numbers, booleans, dates,
+     * timestamps or uuids, as strings that fit {@code maxLength} (0: no limit).
+     */
+    public ValueGenerator castableText(String type, int maxLength) {
+        boolean small = maxLength > 0 && maxLength < 40;
+        return switch (type) {
+            case "json" -> r -> small ? "{\"n\":" + r.nextInt(1000) + "}"
+                    : "{\"id\": " + r.nextInt(100_000) + ", \"note\": \"" + faker.lorem().word().replace("\"", "")
+                    + "\", \"active\": " + r.nextBoolean() + "}";
+            case "integer" -> r -> String.valueOf(r.nextInt(small && maxLength < 6 ? 9 : 100_000));
+            case "numeric" -> r -> r.nextInt(10_000) + "." + String.format(java.util.Locale.ROOT, "%02d", r.nextInt(100));
+            case "boolean" -> r -> r.nextBoolean() ? "true" : "false";
+            case "date" -> r -> java.time.LocalDate.of(2020, 1, 1).plusDays(r.nextInt(2_000)).toString();
+            case "timestamp" -> r -> java.time.LocalDateTime.of(2020, 1, 1, 0, 0).plusMinutes(r.nextInt(3_000_000))
+                    .toString().replace('T', ' ');
+            case "uuid" -> r -> new java.util.UUID(r.nextLong(), r.nextLong()).toString();
+            default -> throw new IllegalArgumentException("no castable text for " + type);
+        };
+    }
+
+    /** One of these labels ({@link SeedHints.OneOf}). */
+    public static ValueGenerator oneOf(List<String> labels) {
+        return options(labels);
+    }
+
     private static ValueGenerator options(List<String> values) {
         List<String> copy = List.copyOf(values);
         return r -> copy.get(r.nextInt(copy.size()));
