@@ -66,7 +66,8 @@ class RiskRulesTest {
 
     @Test
     void setNotNullWithoutAValidatedCheck() {
-        assertThat(rules("5")).containsExactly("set-not-null");
+        // the UPDATE before it in the same transaction also makes it a lock upgrade: writers deadlock with it
+        assertThat(rules("5")).containsExactlyInAnyOrder("set-not-null", "deadlock-with-writers");
         assertThat(risk("5", "set-not-null").reason()).contains("scans every row of accounts");
     }
 

@@ -1,0 +1,1 @@
+alter table posts alter column metadata type text using metadata::text;

@@ -1,0 +1,1 @@
+delete from systems where name = 'posts_format';

@@ -1,0 +1,1 @@
+drop index comments_postid_idx;

@@ -1,0 +1,1 @@
+create index comments_postid_idx on comments (postid);

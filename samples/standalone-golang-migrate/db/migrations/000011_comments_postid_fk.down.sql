@@ -1,0 +1,1 @@
+alter table comments drop constraint comments_postid_fk;

@@ -1,0 +1,1 @@
+alter table users alter column full_name drop not null;
