@@ -3,6 +3,7 @@ package dev.rehearsal.core.internal.mariadb;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.internal.lifecycle.OrphanedDatabases;
 import dev.rehearsal.core.internal.sql.DelegatingDataSource;
 
 import javax.sql.DataSource;
@@ -29,6 +30,9 @@ import java.util.regex.Pattern;
 public final class MariaDbServerProvider implements DatabaseProvider {
 
     static final String MARK = "rehearsal throwaway database, safe to drop";
+
+    /** The mark with this JVM as its owner: a later run drops the database once this JVM is gone. */
+    static final String OWNED_MARK = MARK + "; " + dev.rehearsal.core.internal.lifecycle.ProcessOwner.current().mark();
     private static final Pattern URL = Pattern.compile("^jdbc:(mariadb|mysql)://([^/?]+)(?:/([^?]*))?(?:\\?(.*))?$");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -48,6 +52,8 @@ public final class MariaDbServerProvider implements DatabaseProvider {
         this.credentials = credentials;
         this.admin = admin;
         this.dialect = new MariaDbDialect(version, metadataLocks);
+        OrphanedDatabases.reap(admin, "select schema_name, schema_comment from information_schema.schemata"
+                + " where schema_name like 'rehearsal\\_%'", name -> "drop database if exists " + name, MARK);
         if (!metadataLocks) {
             LOG.warn("The MariaDB server at {} does not record metadata locks (performance_schema is OFF or its"
                     + " wait/lock/metadata/sql/mdl instrument is disabled): Rehearsal measures lock waits with its probes"
@@ -119,7 +125,7 @@ public final class MariaDbServerProvider implements DatabaseProvider {
         String name = "rehearsal_" + HexFormat.of().formatHex(bytes());
         synchronized (admin) {
             try (Statement st = admin.createStatement()) {
-                st.execute("create database " + name + " character set utf8mb4 comment '" + MARK + "'");
+                st.execute("create database " + name + " character set utf8mb4 comment '" + OWNED_MARK + "'");
                 created.add(name);
             } catch (SQLException e) {
                 throw new RehearsalException("Could not create a throwaway database on " + describe() + ": " + e.getMessage()
@@ -144,7 +150,7 @@ public final class MariaDbServerProvider implements DatabaseProvider {
                     "select schema_comment from information_schema.schemata where schema_name = ?")) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || !MARK.equals(rs.getString(1))) {
+                    if (!rs.next() || (rs.getString(1) == null || !rs.getString(1).startsWith(MARK))) {
                         return;
                     }
                 }

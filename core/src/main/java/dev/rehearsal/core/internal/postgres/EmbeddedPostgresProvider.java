@@ -3,6 +3,7 @@ package dev.rehearsal.core.internal.postgres;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.internal.lifecycle.EmbeddedServerReaper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,8 @@ import java.util.Set;
  * An embedded PostgreSQL server (zonky binaries from Maven, no Docker, no installation) tuned for tests, handing
  * out throwaway databases cloned from an empty template ({@link TemplateClones}).
  * {@link #shared()} gives one server per JVM, started on first use and stopped when the JVM exits or when
- * {@link #close()} is called.
+ * {@link #close()} is called. Its data directory lives under {@link EmbeddedServerReaper#root()} with an owner file
+ * beside it, so that a later run stops and deletes a server whose JVM was killed before it could.
  */
 public final class EmbeddedPostgresProvider implements DatabaseProvider {
 
@@ -49,7 +51,10 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
     private final TemplateClones clones;
     private volatile boolean closed;
 
-    private EmbeddedPostgresProvider(EmbeddedPostgres server, long startMillis) throws SQLException {
+    private final Path dataDirectory;
+
+    private EmbeddedPostgresProvider(EmbeddedPostgres server, long startMillis, Path dataDirectory) throws SQLException {
+        this.dataDirectory = dataDirectory;
         this.server = server;
         this.startMillis = startMillis;
         this.admin = server.getPostgresDatabase().getConnection();
@@ -93,11 +98,15 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
         Map<String, String> config = new LinkedHashMap<>(TEST_TUNING);
         config.putAll(serverConfig);
         EmbeddedPostgres server = null;
+        // servers left running by JVMs that were killed (kill -9, OOM killer, a cancelled CI job) go first
+        EmbeddedServerReaper.reap();
+        Path data = EmbeddedServerReaper.newDataDirectory();
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true);
             config.forEach(builder::setServerConfig);
             server = builder.start();
-            EmbeddedPostgresProvider provider = new EmbeddedPostgresProvider(server, (System.nanoTime() - t0) / 1_000_000);
+            EmbeddedPostgresProvider provider = new EmbeddedPostgresProvider(server, (System.nanoTime() - t0) / 1_000_000, data);
+            provider.serverPid().ifPresent(pid -> EmbeddedServerReaper.claim(data, pid));
             LOG.info("Started {} in {} ms", provider.describe(), provider.startMillis);
             return provider;
         } catch (IOException | RuntimeException | SQLException e) {
@@ -194,6 +203,7 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
             throw new RehearsalException("Could not stop " + describe() + ": " + e.getMessage(), e);
         }
         pid.ifPresent(EmbeddedPostgresProvider::awaitExit);
+        EmbeddedServerReaper.release(dataDirectory);
     }
 
     private static void awaitExit(long pid) {

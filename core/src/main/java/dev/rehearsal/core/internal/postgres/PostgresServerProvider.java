@@ -3,6 +3,7 @@ package dev.rehearsal.core.internal.postgres;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.internal.lifecycle.OrphanedDatabases;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.security.SecureRandom;
@@ -29,6 +30,9 @@ public final class PostgresServerProvider implements DatabaseProvider {
 
     /** The comment that marks a database as Rehearsal's throwaway. */
     static final String MARK = "rehearsal throwaway database, safe to drop";
+
+    /** The mark with this JVM as its owner: a later run drops the database once this JVM is gone. */
+    static final String OWNED_MARK = MARK + "; " + dev.rehearsal.core.internal.lifecycle.ProcessOwner.current().mark();
     private static final Pattern URL = Pattern.compile("^jdbc:postgresql://([^/?]+)(?:/([^?]*))?(?:\\?(.*))?$");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -53,6 +57,8 @@ public final class PostgresServerProvider implements DatabaseProvider {
             this.version = rs.getString(1).split(" ")[0];
         }
         this.dialect = new PostgresDialect(version);
+        OrphanedDatabases.reap(admin, "select datname, shobj_description(oid, 'pg_database') from pg_database"
+                + " where datname like 'rehearsal\\_%'", name -> "drop database if exists " + name + " with (force)", MARK);
     }
 
     /**
@@ -124,7 +130,7 @@ public final class PostgresServerProvider implements DatabaseProvider {
             try (Statement st = admin.createStatement()) {
                 st.execute("create database " + name + " template template0 encoding 'UTF8'");
                 created.add(name);
-                st.execute("comment on database " + name + " is '" + MARK + "'");
+                st.execute("comment on database " + name + " is '" + OWNED_MARK + "'");
             } catch (SQLException e) {
                 if (created.contains(name)) {
                     dropOwn(name);
@@ -162,7 +168,7 @@ public final class PostgresServerProvider implements DatabaseProvider {
                     + " where datname = ?")) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || !MARK.equals(rs.getString(1))) {
+                    if (!rs.next() || (rs.getString(1) == null || !rs.getString(1).startsWith(MARK))) {
                         return;
                     }
                 }

@@ -1,0 +1,145 @@
+package dev.rehearsal.core.internal.lifecycle;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Embedded servers whose JVM died without stopping them (kill -9, the OOM killer, a cancelled CI job, an IDE's stop
+ * button). Each server Rehearsal starts gets a data directory under {@link #root()} and, beside it, an owner file
+ * ({@code <id>.owner}: the JVM's {@link ProcessOwner}, the postmaster's pid, the data directory). Before a server
+ * starts, every owner file whose JVM is gone is reaped: its postmaster is stopped (checked to be a postgres process
+ * first) and its data directory deleted. Servers of live JVMs are never touched.
+ */
+public final class EmbeddedServerReaper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServerReaper.class);
+
+    private EmbeddedServerReaper() {
+    }
+
+    /** Where Rehearsal keeps its embedded servers' data directories and owner files. */
+    public static Path root() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "rehearsal-embedded-postgres");
+    }
+
+    /** A new data directory path under the root (not created: initdb creates it). */
+    public static Path newDataDirectory() {
+        try {
+            Files.createDirectories(root());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create " + root(), e);
+        }
+        return root().resolve(java.util.UUID.randomUUID().toString());
+    }
+
+    /** Records that this JVM owns the server with {@code postmasterPid} on {@code dataDirectory}. */
+    public static void claim(Path dataDirectory, long postmasterPid) {
+        Properties p = new Properties();
+        ProcessOwner owner = ProcessOwner.current();
+        p.setProperty("owner", owner.mark());
+        p.setProperty("postmaster", String.valueOf(postmasterPid));
+        p.setProperty("data", dataDirectory.toString());
+        try (OutputStream out = Files.newOutputStream(ownerFile(dataDirectory))) {
+            p.store(out, "Rehearsal's embedded PostgreSQL; removed when the server stops, reaped when its JVM is gone");
+        } catch (IOException e) {
+            LOG.warn("Could not write {}: a server left by a killed JVM will not be reaped: {}", ownerFile(dataDirectory),
+                    e.getMessage());
+        }
+    }
+
+    /** Forgets the claim once the server stopped on its own. */
+    public static void release(Path dataDirectory) {
+        try {
+            Files.deleteIfExists(ownerFile(dataDirectory));
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}: {}", ownerFile(dataDirectory), e.getMessage());
+        }
+    }
+
+    /** Stops and deletes every server whose owner is gone; returns the data directories removed. */
+    public static List<Path> reap() {
+        List<Path> reaped = new ArrayList<>();
+        if (!Files.isDirectory(root())) {
+            return reaped;
+        }
+        List<Path> owners;
+        try (Stream<Path> files = Files.list(root())) {
+            owners = files.filter(f -> f.getFileName().toString().endsWith(".owner")).toList();
+        } catch (IOException e) {
+            LOG.warn("Could not list {}: {}", root(), e.getMessage());
+            return reaped;
+        }
+        for (Path file : owners) {
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(file)) {
+                p.load(in);
+            } catch (IOException e) {
+                continue; // being written by a server starting right now
+            }
+            Optional<ProcessOwner> owner = ProcessOwner.parse(p.getProperty("owner"));
+            if (owner.isEmpty() || !owner.get().isGone()) {
+                continue;
+            }
+            Path data = Path.of(p.getProperty("data", ""));
+            stopPostmaster(Long.parseLong(p.getProperty("postmaster", "-1")), data);
+            deleteTree(data);
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("Could not delete {}: {}", file, e.getMessage());
+            }
+            LOG.info("Removed an embedded PostgreSQL left by a JVM that is gone ({}): {}", owner.get().mark(), data);
+            reaped.add(data);
+        }
+        return reaped;
+    }
+
+    private static void stopPostmaster(long pid, Path data) {
+        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().command().map(c -> c.endsWith("postgres") || c.endsWith("postgres.exe")).orElse(false));
+        if (process.isEmpty()) {
+            return;
+        }
+        process.get().destroy(); // SIGTERM: PostgreSQL's smart shutdown; its clients died with their JVM
+        try {
+            process.get().onExit().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            process.get().destroyForcibly();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.isDirectory(dir) || !dir.startsWith(root())) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    LOG.warn("Could not delete {}: {}", f, e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}: {}", dir, e.getMessage());
+        }
+    }
+
+    private static Path ownerFile(Path dataDirectory) {
+        return dataDirectory.resolveSibling(dataDirectory.getFileName() + ".owner");
+    }
+}
