@@ -70,8 +70,8 @@ public record ScriptWrites(Set<String> inserts, Set<String> deletes, Set<String>
     }
 
     /** {@code "Orders"} as written, {@code public.orders} and {@code orders} folded to {@code orders}. */
-    static String simple(String raw) {
-        String n = raw.replaceAll("\\s+", "");
+    public static String simple(String raw) {
+        String n = raw.trim().replaceAll("\\s*\\.\\s*", ".");
         if (n.toLowerCase(Locale.ROOT).startsWith("public.")) {
             n = n.substring("public.".length());
         }

@@ -444,19 +444,7 @@ public final class RiskRules {
 
     /** {@code "Orders"} as written, {@code orders} folded, {@code public.orders} without the default schema. */
     static String name(String raw) {
-        String n = raw.trim();
-        if (n.toLowerCase(Locale.ROOT).startsWith("public.")) {
-            n = n.substring("public.".length());
-        }
-        StringBuilder sb = new StringBuilder();
-        for (String part : n.split("\\.")) {
-            if (sb.length() > 0) {
-                sb.append('.');
-            }
-            sb.append(part.startsWith("\"") || part.startsWith("`") ? part.substring(1, part.length() - 1)
-                    : part.toLowerCase(Locale.ROOT));
-        }
-        return sb.toString();
+        return dev.rehearsal.core.internal.data.ScriptWrites.simple(raw);
     }
 
     private static String stripComments(String sql) {
