@@ -46,7 +46,8 @@ class ServerProviderTest {
                 name = r.database().name();
                 assertThat(name).startsWith("rehearsal_");
                 assertThat(query("select shobj_description(oid, 'pg_database') from pg_database where datname = '" + name + "'"))
-                        .containsExactly("rehearsal throwaway database, safe to drop");
+                        .containsExactly("rehearsal throwaway database, safe to drop; "
+                                + dev.rehearsal.core.internal.lifecycle.ProcessOwner.current().mark());
                 RoundTripReport report = r.runRoundTrips();
                 assertThat(report.failed()).as(report.toText()).isFalse();
                 assertThat(report.database()).startsWith("PostgreSQL 1");
