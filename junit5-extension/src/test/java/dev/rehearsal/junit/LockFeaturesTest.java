@@ -111,7 +111,7 @@ class LockFeaturesTest {
     @Test
     void aDurationThatIsNotOneIsExplained() {
         assertThat(firstFailure(EngineRuns.run(reports, BadBudget.class)))
-                .contains("@LockBudget(reads) = \"soon\" is not a duration such as 100ms, 2s or 1m");
+                .contains("@LockBudget(reads) = \"soon\" is not a duration such as 250ms, 2s, 1.5s or 1m");
     }
 
     @Test
@@ -156,7 +156,7 @@ class LockFeaturesTest {
                 .hasMessageContaining("V5__index.sql line 4: ALTER TABLE orders ALTER COLUMN total TYPE numeric(14, 2) rewrote it");
         assertThatThrownBy(() -> assertThat(LockReport.NONE).hasNoRisks())
                 .hasMessageContaining("the run was not traced");
-        assertThat(dev.rehearsal.core.locks.LockBudget.reads(ofMillis(100)).withWrites(ofMillis(500)).withNoRisks().check(r))
+        assertThat(dev.rehearsal.core.locks.LockLimits.reads(ofMillis(100)).withWrites(ofMillis(500)).withNoRisks().check(r))
                 .hasSize(3);
     }
 }

@@ -1,6 +1,7 @@
 package dev.rehearsal.junit;
 
 import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.internal.postgres.EmbeddedPostgresProvider;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,19 @@ class MigrationTestExtensionTest {
         assertThat(ambiguous.allEvents().failed().stream().map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
                 .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("")))
                 .anyMatch(m -> m.contains("fit several layouts: flyway, golang-migrate"));
+    }
+
+    @Test
+    void aMisspeltSettingFailsTheTestBeforeAnyDatabaseIsMade() {
+        System.setProperty("rehearsal.seed.rowz", "200");
+        try {
+            assertThat(failureMessages(run(GoodHistory.class))).anyMatch(m -> m.contains(
+                    "Unknown setting rehearsal.seed.rowz (system property): did you mean rehearsal.seed.rows?"));
+        } finally {
+            System.clearProperty("rehearsal.seed.rowz");
+        }
+        assertThat(failureMessages(run(GoodHistory.class, "rehearsal.data-checks", "yes")))
+                .anyMatch(m -> m.contains("rehearsal.data-checks = \"yes\" is not valid: use true or false."));
     }
 
     @Test
@@ -196,7 +210,8 @@ class MigrationTestExtensionTest {
         assertThat(failureMessages(run(GoodHistory.class, "rehearsal.provider", "server")))
                 .anyMatch(m -> m.contains("The server provider needs rehearsal.jdbc.url"));
         assertThat(failureMessages(run(GoodHistory.class, "rehearsal.provider", "kubernetes")))
-                .anyMatch(m -> m.contains("rehearsal.provider=kubernetes is not a provider"));
+                .anyMatch(m -> m.contains("rehearsal.provider = \"kubernetes\" is not valid: use auto, embedded, server,"
+                        + " testcontainers"));
         EngineExecutionResults container = run(GoodHistory.class, "rehearsal.provider", "testcontainers",
                 "rehearsal.image", "rehearsal/postgres:15-debian");
         assertThat(names(container.testEvents().failed())).isEmpty();

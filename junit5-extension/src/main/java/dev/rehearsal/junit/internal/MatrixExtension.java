@@ -3,6 +3,7 @@ package dev.rehearsal.junit.internal;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.junit.MigrationMatrix;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -19,6 +20,7 @@ import java.util.stream.Stream;
  * Gives a {@link MigrationMatrix} method one invocation per database. Each invocation records its target in the
  * test's store, where {@link RehearsalExtension} finds it when it makes the throwaway database.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class MatrixExtension implements TestTemplateInvocationContextProvider {
 
     static final String TARGET = "matrix-target";
@@ -33,20 +35,20 @@ public final class MatrixExtension implements TestTemplateInvocationContextProvi
     public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
         MigrationMatrix matrix = AnnotationSupport.findAnnotation(context.getRequiredTestMethod(), MigrationMatrix.class)
                 .orElseThrow();
+        Configuration configuration = RehearsalExtension.configuration(context);
         List<String> targets = new ArrayList<>(Arrays.asList(matrix.databases()));
         if (targets.isEmpty()) {
-            RehearsalExtension.engines(context).forEach(e -> targets.add(e.name().toLowerCase(java.util.Locale.ROOT)));
+            RehearsalExtension.engines(context).forEach(e -> targets.add(e.id()));
         }
         if (targets.isEmpty()) {
-            context.getConfigurationParameter("rehearsal.matrix").ifPresent(list -> Arrays.stream(list.split(","))
-                    .map(String::trim).filter(s -> !s.isEmpty()).forEach(targets::add));
+            targets.addAll(configuration.list(Setting.MATRIX));
         }
         if (targets.isEmpty()) {
             targets.add(EMBEDDED);
         }
         return targets.stream().map(target -> {
             try {
-                DatabaseProvider provider = RehearsalExtension.provider(context, target);
+                DatabaseProvider provider = RehearsalExtension.provider(context, configuration, target);
                 return new Invocation(target, provider.describe().replaceFirst(" on port \\d+", ""), null);
             } catch (RehearsalException e) {
                 // only this database's invocation fails, with the reason; the others still run

@@ -4,12 +4,13 @@ import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.junit.AtVersion;
-import dev.rehearsal.junit.Engine;
 import dev.rehearsal.junit.Provider;
 import dev.rehearsal.junit.MigrationTest;
 import dev.rehearsal.junit.Rehearsal;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -31,6 +32,7 @@ import java.util.Optional;
  * closed through {@link AutoCloseable} when that context ends. The shared embedded server is stopped when the
  * whole test run ends.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class RehearsalExtension implements ParameterResolver {
 
     static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RehearsalExtension.class);
@@ -57,14 +59,14 @@ public final class RehearsalExtension implements ParameterResolver {
     }
 
     private static DefaultRehearsal open(MigrationTest annotation, ExtensionContext context) {
-        RehearsalSettings settings = SettingsResolver.resolve(annotation, context);
-        Map<String, String> placeholders = new LinkedHashMap<>(SettingsResolver.placeholderProperties());
-        placeholders.putAll(settings.placeholders());
-        settings = settings.withPlaceholders(placeholders);
         ClassLoader loader = context.getRequiredTestClass().getClassLoader();
+        Configuration configuration;
+        RehearsalSettings settings;
         MigrationRehearsal core;
         try {
-            core = MigrationRehearsal.start(settings, provider(context), loader);
+            configuration = configuration(context);
+            settings = SettingsResolver.resolve(annotation, context, configuration);
+            core = MigrationRehearsal.start(settings, provider(context, configuration), loader);
         } catch (RuntimeException e) {
             throw new ParameterResolutionException("Rehearsal could not start for " + context.getDisplayName()
                     + ":\n" + e.getMessage(), e);
@@ -74,7 +76,8 @@ public final class RehearsalExtension implements ParameterResolver {
         String name = context.getRequiredTestClass().getSimpleName()
                 + context.getTestMethod().map(m -> "." + m.getName()).orElse("")
                 + (target == null ? "" : "." + reportSuffix(target));
-        DefaultRehearsal rehearsal = new DefaultRehearsal(core, Path.of(SettingsResolver.reportDir(context)), name, System.out);
+        DefaultRehearsal rehearsal = new DefaultRehearsal(core, Path.of(configuration.text(Setting.REPORT_DIR)
+                .orElse(Setting.REPORT_DIR.documentedDefault())), name, System.out);
         try {
             applyFixtures(core, context);
         } catch (RuntimeException | AssertionError e) {
@@ -112,13 +115,22 @@ public final class RehearsalExtension implements ParameterResolver {
      * else the first of the class's {@link MigrationTest#engines()}, else what the settings name (an image, a server
      * URL of any engine, or the embedded PostgreSQL).
      */
-    private static DatabaseProvider provider(ExtensionContext context) {
+    private static DatabaseProvider provider(ExtensionContext context, Configuration configuration) {
         String matrixTarget = context.getStore(NAMESPACE).get(MatrixExtension.TARGET, String.class);
         if (matrixTarget != null) {
-            return provider(context, matrixTarget);
+            return provider(context, configuration, matrixTarget);
         }
         List<Engine> engines = engines(context);
-        return forEngine(context, engines.isEmpty() ? null : engines.get(0));
+        return forEngine(context, configuration, engines.isEmpty() ? null : engines.get(0));
+    }
+
+    /**
+     * The test's validated configuration.
+     *
+     * @throws RehearsalException naming an unknown {@code rehearsal.*} key or a malformed value
+     */
+    static Configuration configuration(ExtensionContext context) {
+        return Configuration.of(context);
     }
 
     /** The engines the test class declares, in order; empty when it declares none. */
@@ -128,15 +140,14 @@ public final class RehearsalExtension implements ParameterResolver {
     }
 
     /** The provider for a matrix target: {@code embedded}, {@code postgres}, {@code mariadb}, a JDBC URL or {@code docker:<image>}. */
-    static DatabaseProvider provider(ExtensionContext context, String target) {
+    static DatabaseProvider provider(ExtensionContext context, Configuration configuration, String target) {
         context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(SharedServer.class, k -> new SharedServer(), SharedServer.class);
         if (MatrixExtension.EMBEDDED.equals(target)) {
             return DatabaseProviders.embeddedPostgres();
         }
-        for (Engine engine : Engine.values()) {
-            if (engine.name().equalsIgnoreCase(target)) {
-                return forEngine(context, engine);
-            }
+        Optional<Engine> engine = Engine.ofId(target);
+        if (engine.isPresent()) {
+            return forEngine(context, configuration, engine.get());
         }
         if (target.startsWith("docker:")) {
             return DatabaseProviders.container(target.substring("docker:".length()));
@@ -144,47 +155,45 @@ public final class RehearsalExtension implements ParameterResolver {
         if (!target.startsWith("jdbc:")) {
             throw MatrixExtension.badTarget(target);
         }
-        return server(context, target, isMariaDb(target));
+        return server(context, configuration, target);
     }
 
     /**
      * The provider for one engine as the settings and {@link MigrationTest#provider()} say; {@code engine} null when
      * the class names none (then any engine a URL or image names will do).
      */
-    private static DatabaseProvider forEngine(ExtensionContext context, Engine engine) {
-        Provider kind = providerKind(context);
-        Optional<String> jdbcUrl = parameter(context, SettingsResolver.JDBC_URL);
-        Optional<String> image = context.getTestClass()
+    private static DatabaseProvider forEngine(ExtensionContext context, Configuration configuration, Engine engine) {
+        Provider kind = providerKind(context, configuration);
+        Optional<String> jdbcUrl = configuration.text(Setting.JDBC_URL);
+        Optional<String> image = configuration.text(context.getTestClass()
                 .flatMap(c -> AnnotationSupport.findAnnotation(c, MigrationTest.class))
-                .map(MigrationTest::image).map(String::trim).filter(i -> !i.isEmpty())
-                .or(() -> parameter(context, SettingsResolver.IMAGE));
+                .map(MigrationTest::image).orElse(""), Setting.IMAGE);
         if (engine == Engine.MARIADB) {
-            Optional<String> url = parameter(context, SettingsResolver.MARIADB_URL).or(() -> jdbcUrl.filter(RehearsalExtension::isMariaDb));
-            String mariaImage = parameter(context, SettingsResolver.MARIADB_IMAGE)
-                    .or(() -> image.filter(i -> i.toLowerCase(java.util.Locale.ROOT).contains("mariadb")))
-                    .orElse(DEFAULT_MARIADB_IMAGE);
+            Optional<String> url = configuration.text(Setting.MARIADB_URL).or(() -> jdbcUrl.filter(Engine.MARIADB::accepts));
+            String mariaImage = configuration.text(Setting.MARIADB_IMAGE)
+                    .or(() -> image.filter(i -> Engine.ofImage(i) == Engine.MARIADB))
+                    .orElse(Setting.MARIADB_IMAGE.documentedDefault());
             return switch (kind) {
                 case EMBEDDED -> throw new RehearsalException("There is no embedded MariaDB: for Engine.MARIADB set"
                         + " rehearsal.provider to server (with rehearsal.mariadb.url) or testcontainers.");
-                case SERVER -> server(context, url.orElseThrow(() -> missingUrl(SettingsResolver.MARIADB_URL,
-                        "jdbc:mariadb://127.0.0.1:3306/test")), true);
+                case SERVER -> server(context, configuration, url.orElseThrow(() -> missingUrl(Setting.MARIADB_URL,
+                        "jdbc:mariadb://127.0.0.1:3306/test")));
                 case TESTCONTAINERS -> DatabaseProviders.container(mariaImage);
-                case AUTO -> url.isPresent() ? server(context, url.get(), true) : mariaDbContainer(mariaImage);
+                case AUTO -> url.isPresent() ? server(context, configuration, url.get()) : mariaDbContainer(mariaImage);
             };
         }
-        Optional<String> url = engine == null ? jdbcUrl : jdbcUrl.filter(u -> !isMariaDb(u));
+        Optional<String> url = engine == null ? jdbcUrl : jdbcUrl.filter(u -> !Engine.MARIADB.accepts(u));
         return switch (kind) {
             case EMBEDDED -> DatabaseProviders.embeddedPostgres();
-            case SERVER -> server(context, url.orElseThrow(() -> missingUrl(SettingsResolver.JDBC_URL,
-                    "jdbc:postgresql://127.0.0.1:5432/postgres")), url.map(RehearsalExtension::isMariaDb).orElse(false));
+            case SERVER -> server(context, configuration, url.orElseThrow(() -> missingUrl(Setting.JDBC_URL,
+                    "jdbc:postgresql://127.0.0.1:5432/postgres")));
             case TESTCONTAINERS -> DatabaseProviders.container(image.orElse(DEFAULT_POSTGRES_IMAGE));
             case AUTO -> image.isPresent() ? DatabaseProviders.container(image.get())
-                    : url.isPresent() ? server(context, url.get(), isMariaDb(url.get())) : DatabaseProviders.embeddedPostgres();
+                    : url.isPresent() ? server(context, configuration, url.get()) : DatabaseProviders.embeddedPostgres();
         };
     }
 
     static final String DEFAULT_POSTGRES_IMAGE = "postgres:17";
-    static final String DEFAULT_MARIADB_IMAGE = "mariadb:11.4";
 
     private static DatabaseProvider mariaDbContainer(String image) {
         try {
@@ -197,33 +206,23 @@ public final class RehearsalExtension implements ParameterResolver {
         }
     }
 
-    private static RehearsalException missingUrl(String parameter, String example) {
-        return new RehearsalException("The server provider needs " + parameter + ", the JDBC URL of a server where"
+    private static RehearsalException missingUrl(Setting parameter, String example) {
+        return new RehearsalException("The server provider needs " + parameter.key() + ", the JDBC URL of a server where"
                 + " Rehearsal may create databases (" + example + ").");
     }
 
-    private static Provider providerKind(ExtensionContext context) {
+    private static Provider providerKind(ExtensionContext context, Configuration configuration) {
         Provider declared = context.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, MigrationTest.class))
                 .map(MigrationTest::provider).orElse(Provider.AUTO);
         if (declared != Provider.AUTO) {
             return declared;
         }
-        return parameter(context, SettingsResolver.PROVIDER).map(p -> switch (p.toLowerCase(java.util.Locale.ROOT)) {
-            case "auto" -> Provider.AUTO;
+        return configuration.text(Setting.PROVIDER).map(p -> switch (p.toLowerCase(java.util.Locale.ROOT)) {
             case "embedded" -> Provider.EMBEDDED;
             case "server", "jdbc" -> Provider.SERVER;
             case "testcontainers", "docker", "container" -> Provider.TESTCONTAINERS;
-            default -> throw new RehearsalException(SettingsResolver.PROVIDER + "=" + p + " is not a provider: use auto,"
-                    + " embedded, server or testcontainers.");
+            default -> Provider.AUTO;
         }).orElse(Provider.AUTO);
-    }
-
-    private static Optional<String> parameter(ExtensionContext context, String key) {
-        return context.getConfigurationParameter(key).map(String::trim).filter(v -> !v.isEmpty());
-    }
-
-    private static boolean isMariaDb(String jdbcUrl) {
-        return jdbcUrl.startsWith("jdbc:mariadb:") || jdbcUrl.startsWith("jdbc:mysql:");
     }
 
     /**
@@ -232,15 +231,12 @@ public final class RehearsalExtension implements ParameterResolver {
      * (MariaDB: {@code rehearsal.mariadb.user} / {@code rehearsal.mariadb.password} first), else the environment
      * ({@code REHEARSAL_JDBC_USER}, {@code REHEARSAL_MARIADB_USER}, ...), else the URL's own.
      */
-    private static DatabaseProvider server(ExtensionContext context, String url, boolean mariaDb) {
-        String user = (mariaDb ? parameter(context, SettingsResolver.MARIADB_USER)
-                .or(() -> Optional.ofNullable(System.getenv("REHEARSAL_MARIADB_USER"))) : Optional.<String>empty())
-                .or(() -> parameter(context, SettingsResolver.JDBC_USER))
-                .orElse(System.getenv("REHEARSAL_JDBC_USER"));
-        String password = (mariaDb ? parameter(context, SettingsResolver.MARIADB_PASSWORD)
-                .or(() -> Optional.ofNullable(System.getenv("REHEARSAL_MARIADB_PASSWORD"))) : Optional.<String>empty())
-                .or(() -> context.getConfigurationParameter(SettingsResolver.JDBC_PASSWORD))
-                .orElse(System.getenv("REHEARSAL_JDBC_PASSWORD"));
+    private static DatabaseProvider server(ExtensionContext context, Configuration configuration, String url) {
+        boolean mariaDb = Engine.MARIADB.accepts(url);
+        String user = (mariaDb ? configuration.text(Setting.MARIADB_USER) : Optional.<String>empty())
+                .or(() -> configuration.text(Setting.JDBC_USER)).orElse(null);
+        String password = (mariaDb ? configuration.text(Setting.MARIADB_PASSWORD) : Optional.<String>empty())
+                .or(() -> configuration.text(Setting.JDBC_PASSWORD)).orElse(null);
         context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(SharedServer.class, k -> new SharedServer(), SharedServer.class);
         return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("server:" + url + "|" + user,
                 k -> new ServerProvider(DatabaseProviders.server(url, user, password)), ServerProvider.class).provider;

@@ -1,0 +1,76 @@
+package dev.rehearsal.core.db;
+
+import dev.rehearsal.core.locks.HeldLock;
+import dev.rehearsal.core.locks.LockMode;
+import org.apiguardian.api.API;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How to watch locks on one engine: who holds what, which tables were rewritten, and the SQL of the probe traffic.
+ * Obtained from {@link Dialect#locks()}. PostgreSQL reads {@code pg_locks} and {@code pg_class.relfilenode};
+ * MariaDB/MySQL would read {@code performance_schema.metadata_locks}.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public interface EngineLocks {
+
+    /** A lock seen in the engine's lock table. */
+    record ObservedLock(int backend, String relation, HeldLock.RelationKind kind, LockMode mode, boolean granted) {
+    }
+
+    /** The engine's id of the session behind {@code connection} (PostgreSQL: the backend pid). */
+    int backendId(Connection connection) throws SQLException;
+
+    /** The relation locks held or awaited by these sessions, user relations only, seen from another session. */
+    List<ObservedLock> locksOf(Connection observer, Collection<Integer> backends) throws SQLException;
+
+    /**
+     * What the session of {@code connection} holds now, asked on that very connection (inside its transaction):
+     * its relation locks, the storage identity of the {@code watched} tables (to spot rewrites), and its lock timeout.
+     */
+    SessionState sessionState(Connection connection, Collection<String> watched) throws SQLException;
+
+    /** The storage identity (PostgreSQL: relfilenode) of the {@code watched} tables, by name. */
+    Map<String, Long> storage(Connection connection, Collection<String> watched) throws SQLException;
+
+    /** Cancels what a session is running (it fails with a cancellation error). */
+    void cancel(Connection observer, int backend) throws SQLException;
+
+    /** One edge of the wait graph: session {@code waiter} waits for a lock session {@code holder} holds or is ahead for. */
+    record Wait(int waiter, int holder) {
+    }
+
+    /**
+     * Who waits for whom among {@code sessions} now, seen from another session: relation, row and transaction locks
+     * (PostgreSQL: {@code pg_blocking_pids}; MariaDB: the InnoDB lock waits and the pending metadata locks). The
+     * watcher uses it while a migration runs to find probe sessions in the migration's way.
+     */
+    List<Wait> waitsAmong(Connection observer, Collection<Integer> sessions) throws SQLException;
+
+    /** One line on who holds the locks a session waits for, for timeout messages; empty when it waits for none. */
+    String blockers(Connection observer, int backend) throws SQLException;
+
+    /** Statements that prepare a probe session: no lock timeout, a statement timeout as a safety net. */
+    List<String> probeSession(long statementTimeoutMillis);
+
+    /** A plain read of one row. */
+    String readProbe(String table);
+
+    /** A write of one row (setting {@code column} to itself); run in a transaction that is rolled back. */
+    String writeProbe(String table, String column);
+
+    /** A locking read of one row; run in a transaction that is rolled back. */
+    String lockingReadProbe(String table);
+
+    /**
+     * @param locks       relation locks of the session, user relations only
+     * @param storage     storage identity of every user table
+     * @param lockTimeout the session's lock timeout setting
+     */
+    record SessionState(List<ObservedLock> locks, Map<String, Long> storage, String lockTimeout) {
+    }
+}

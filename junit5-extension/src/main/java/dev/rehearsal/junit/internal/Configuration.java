@@ -1,0 +1,326 @@
+package dev.rehearsal.junit.internal;
+
+import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.RehearsalException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.IllformedLocaleException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code rehearsal.*} settings of one test, read in one place and validated. A value comes from the first of:
+ * the annotation (its caller passes it in), a JVM system property, {@code junit-platform.properties} (JUnit's own
+ * precedence between those two), the setting's environment variable, the default. Unknown {@code rehearsal.*} keys
+ * and malformed values fail with a message that names the key, the value, what is accepted and, for a misspelt
+ * key, the closest known one. Immutable.
+ */
+final class Configuration {
+
+    static final String PROPERTIES_FILE = "junit-platform.properties";
+
+    private final Function<String, Optional<String>> parameters;
+    private final Function<String, String> environment;
+    private final Map<String, String> placeholders;
+
+    private Configuration(Function<String, Optional<String>> parameters, Function<String, String> environment,
+                          Map<String, String> placeholders) {
+        this.parameters = parameters;
+        this.environment = environment;
+        this.placeholders = Map.copyOf(placeholders);
+    }
+
+    /**
+     * The configuration a test sees: JUnit's configuration parameters and the environment, after checking every
+     * {@code rehearsal.*} key of the system properties and of the {@code junit-platform.properties} files on the
+     * test class path.
+     *
+     * @throws RehearsalException naming an unknown key (with the closest known one) or a malformed value
+     */
+    static Configuration of(ExtensionContext context) {
+        ClassLoader loader = context.getTestClass().map(Class::getClassLoader)
+                .orElse(Thread.currentThread().getContextClassLoader());
+        Map<String, String> keys = new TreeMap<>();
+        System.getProperties().forEach((k, v) -> keys.put(String.valueOf(k), "system property"));
+        propertiesFileKeys(loader).forEach((k, where) -> keys.putIfAbsent(k, where));
+        return of(keys, context::getConfigurationParameter, System::getenv);
+    }
+
+    /**
+     * A configuration over explicit sources, for tests: {@code keys} are every key set anywhere, with where it was
+     * set ({@code system property}, a file's URL); {@code parameters} looks a key up.
+     */
+    static Configuration of(Map<String, String> keys, Function<String, Optional<String>> parameters,
+                            Function<String, String> environment) {
+        Map<String, String> placeholders = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : keys.entrySet()) {
+            String key = entry.getKey();
+            if (!key.startsWith("rehearsal.") || Setting.NOT_SETTINGS.contains(key)) {
+                continue;
+            }
+            if (key.startsWith(Setting.PLACEHOLDER_PREFIX)) {
+                String name = key.substring(Setting.PLACEHOLDER_PREFIX.length());
+                parameters.apply(key).ifPresent(v -> placeholders.put(name, v));
+                continue;
+            }
+            if (Setting.byKey(key).isEmpty()) {
+                throw unknownKey(key, entry.getValue());
+            }
+        }
+        Configuration configuration = new Configuration(parameters, environment, placeholders);
+        for (Setting setting : Setting.values()) {
+            configuration.validate(setting);
+        }
+        return configuration;
+    }
+
+    private static RehearsalException unknownKey(String key, String where) {
+        String closest = closest(key);
+        return new RehearsalException("Unknown setting " + key + " (" + where + ")"
+                + (closest == null ? "" : ": did you mean " + closest + "?")
+                + " The settings Rehearsal reads are listed in the README's configuration table: "
+                + String.join(", ", Arrays.stream(Setting.values()).map(Setting::key).toList())
+                + ", and " + Setting.PLACEHOLDER_PREFIX + "<name>.");
+    }
+
+    /** The known key nearest to {@code key} by edit distance, or null when none is near. */
+    static String closest(String key) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Setting setting : Setting.values()) {
+            int d = distance(key, setting.key());
+            if (d < bestDistance) {
+                best = setting.key();
+                bestDistance = d;
+            }
+        }
+        return bestDistance <= Math.max(3, key.length() / 4) ? best : null;
+    }
+
+    /** Levenshtein distance; keys are short, so the quadratic table is fine. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    private static Map<String, String> propertiesFileKeys(ClassLoader loader) {
+        Map<String, String> keys = new TreeMap<>();
+        try {
+            Enumeration<URL> files = loader.getResources(PROPERTIES_FILE);
+            while (files.hasMoreElements()) {
+                URL url = files.nextElement();
+                Properties properties = new Properties();
+                try (InputStream in = url.openStream()) {
+                    properties.load(in);
+                }
+                properties.stringPropertyNames().forEach(k -> keys.putIfAbsent(k, url.toString()));
+            }
+        } catch (IOException e) {
+            throw new RehearsalException("Could not read " + PROPERTIES_FILE + " to check its rehearsal.* settings: "
+                    + e.getMessage(), e);
+        }
+        return keys;
+    }
+
+    /** Reads the value once in its form, so that a malformed one fails before any database is made. */
+    private void validate(Setting setting) {
+        Optional<String> raw = raw(setting);
+        if (raw.isEmpty()) {
+            return;
+        }
+        switch (setting.form()) {
+            case BOOLEAN -> bool(setting, true);
+            case COUNT, INTEGER -> longValue(setting).orElseThrow();
+            case RATIO -> ratio(setting);
+            case DURATION -> duration(setting);
+            case LOCALE -> locale(setting);
+            case VERSION, VERSIONS -> versions(setting, raw.get());
+            case JDBC_URL -> {
+                if (!raw.get().startsWith("jdbc:")) {
+                    throw invalid(setting, raw.get(), null);
+                }
+            }
+            case CHOICE -> {
+                if (!setting.choices().contains(raw.get().toLowerCase(Locale.ROOT))) {
+                    throw invalid(setting, raw.get(), null);
+                }
+            }
+            case RISK_ALLOWANCES -> riskAllowances(setting);
+            case TEXT, SECRET, LIST -> {
+            }
+        }
+    }
+
+    /** The value as set, trimmed; empty when unset or blank. */
+    Optional<String> text(Setting setting) {
+        return raw(setting);
+    }
+
+    private Optional<String> raw(Setting setting) {
+        Optional<String> value = parameters.apply(setting.key()).map(String::trim).filter(v -> !v.isEmpty());
+        if (value.isEmpty() && setting.environmentVariable().isPresent()) {
+            value = Optional.ofNullable(environment.apply(setting.environmentVariable().get()))
+                    .map(String::trim).filter(v -> !v.isEmpty());
+        }
+        return value;
+    }
+
+    /** The annotation's value when it sets one, else {@link #text}. */
+    Optional<String> text(String annotationValue, Setting setting) {
+        if (annotationValue != null && !annotationValue.isBlank()) {
+            return Optional.of(annotationValue.trim());
+        }
+        return text(setting);
+    }
+
+    /** {@code true} or {@code false}, any case; anything else fails. */
+    boolean bool(Setting setting, boolean otherwise) {
+        return raw(setting).map(v -> switch (v.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(setting, v, null);
+        }).orElse(otherwise);
+    }
+
+    Optional<Long> longValue(Setting setting) {
+        return raw(setting).map(v -> {
+            try {
+                long value = Long.parseLong(v);
+                if (setting.form() == Setting.Form.COUNT && value < 0) {
+                    throw invalid(setting, v, null);
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw invalid(setting, v, e);
+            }
+        });
+    }
+
+    Optional<Double> ratio(Setting setting) {
+        return raw(setting).map(v -> {
+            try {
+                double value = Double.parseDouble(v);
+                if (!(value >= 0 && value <= 1)) {
+                    throw invalid(setting, v, null);
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw invalid(setting, v, e);
+            }
+        });
+    }
+
+    Optional<Duration> duration(Setting setting) {
+        return raw(setting).map(v -> parseDuration(v, setting.key()));
+    }
+
+    Optional<Locale> locale(Setting setting) {
+        return raw(setting).map(v -> {
+            try {
+                Locale locale = new Locale.Builder().setLanguageTag(v).build();
+                if (locale.getLanguage().isEmpty()) {
+                    throw invalid(setting, v, null);
+                }
+                return locale;
+            } catch (IllformedLocaleException e) {
+                throw invalid(setting, v, e);
+            }
+        });
+    }
+
+    /** The comma-separated versions of a {@link Setting.Form#VERSIONS} setting (one for {@link Setting.Form#VERSION}). */
+    List<MigrationVersion> versions(Setting setting) {
+        return raw(setting).map(v -> versions(setting, v)).orElse(List.of());
+    }
+
+    private List<MigrationVersion> versions(Setting setting, String value) {
+        List<MigrationVersion> versions = new ArrayList<>();
+        List<String> parts = setting.form() == Setting.Form.VERSION ? List.of(value) : list(value, ",");
+        for (String part : parts) {
+            try {
+                versions.add(MigrationVersion.parse(part));
+            } catch (IllegalArgumentException e) {
+                throw invalid(setting, value, e);
+            }
+        }
+        return versions;
+    }
+
+    /** The entries of a comma-separated {@link Setting.Form#LIST}. */
+    List<String> list(Setting setting) {
+        return raw(setting).map(v -> list(v, ",")).orElse(List.of());
+    }
+
+    /** The {@code "<version> <rule>: <reason>"} entries of {@link Setting#ALLOW_RISKS}, checked. */
+    List<String> riskAllowances(Setting setting) {
+        List<String> entries = raw(setting).map(v -> list(v, ";")).orElse(List.of());
+        for (String entry : entries) {
+            if (!RISK_ALLOWANCE.matcher(entry).matches()) {
+                throw invalid(setting, entry, null);
+            }
+        }
+        return entries;
+    }
+
+    /** {@code rehearsal.placeholders.<name>} values set as system properties or in {@code junit-platform.properties}. */
+    Map<String, String> placeholders() {
+        return placeholders;
+    }
+
+    static final Pattern RISK_ALLOWANCE = Pattern.compile("^\\s*(\\S+)\\s+([\\w-]+)\\s*:\\s*(.+)$");
+
+    private static List<String> list(String value, String separator) {
+        return Arrays.stream(value.split(Pattern.quote(separator))).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** {@code 100ms}, {@code 2s}, {@code 1.5s}, {@code 1m}, {@code 250} (milliseconds). */
+    static Duration parseDuration(String text, String where) {
+        Matcher m = Pattern.compile("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?\\s*$").matcher(text);
+        if (!m.matches()) {
+            throw new RehearsalException(where + " = \"" + text + "\" is not " + Setting.Form.DURATION.accepted() + ".");
+        }
+        BigDecimal value = new BigDecimal(m.group(1));
+        BigDecimal millis = switch (m.group(2) == null ? "ms" : m.group(2)) {
+            case "s" -> value.multiply(BigDecimal.valueOf(1000));
+            case "m" -> value.multiply(BigDecimal.valueOf(60_000));
+            default -> value;
+        };
+        return Duration.ofNanos(millis.multiply(BigDecimal.valueOf(1_000_000)).longValue());
+    }
+
+    private static RehearsalException invalid(Setting setting, String value, Exception cause) {
+        String shown = setting.form() == Setting.Form.SECRET ? "(hidden)" : "\"" + value + "\"";
+        return new RehearsalException(setting.key() + " = " + shown + " is not valid: use " + setting.accepted()
+                + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")") + ".", cause);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.rehearsal.junit.internal;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every {@code rehearsal.*} configuration parameter the extension reads: its key, its default as the README's
+ * configuration table shows it, the form its value takes, and the environment variable that stands in for it where
+ * one does. The single table of settings: {@link Configuration} reads only these keys, rejects any other
+ * {@code rehearsal.*} key, and a test checks the README against this table.
+ */
+enum Setting {
+    FORMAT("rehearsal.format", "detected", Form.CHOICE, null,
+            List.of("flyway", "golang-migrate", "dbmate", "prisma", "alembic")),
+    MIGRATIONS("rehearsal.migrations", "classpath:db/migration", Form.TEXT, null),
+    IRREVERSIBLE("rehearsal.irreversible", "none", Form.VERSIONS, null),
+    MINIMUM_DOWNGRADE_VERSION("rehearsal.minimum-downgrade-version", "none", Form.VERSION, null),
+    REPORT_DIR("rehearsal.report.dir", "target/rehearsal", Form.TEXT, null),
+    LOSSY("rehearsal.lossy", "none", Form.VERSIONS, null),
+    DATA_CHANGES("rehearsal.data-changes", "none", Form.VERSIONS, null),
+    SEED_ROWS("rehearsal.seed.rows", "0", Form.COUNT, null),
+    RANDOM_SEED("rehearsal.seed", "42", Form.INTEGER, null),
+    SEED_LOCALE("rehearsal.seed.locale", "en", Form.LOCALE, null),
+    NULL_RATIO("rehearsal.seed.null-ratio", "0.1", Form.RATIO, null),
+    DATA_CHECKS("rehearsal.data-checks", "true", Form.BOOLEAN, null),
+    ALLOW_RISKS("rehearsal.allow-risks", "none", Form.RISK_ALLOWANCES, null),
+    TRACE_LOCKS("rehearsal.locks.trace", "true", Form.BOOLEAN, null),
+    PROBES("rehearsal.locks.probes", "true", Form.BOOLEAN, null),
+    MIGRATION_TIMEOUT("rehearsal.migration-timeout", "60s", Form.DURATION, null),
+    PROVIDER("rehearsal.provider", "auto", Form.CHOICE, null,
+            List.of("auto", "embedded", "server", "testcontainers", "jdbc", "docker", "container")),
+    JDBC_URL("rehearsal.jdbc.url", "none", Form.JDBC_URL, null),
+    JDBC_USER("rehearsal.jdbc.user", "REHEARSAL_JDBC_USER", Form.TEXT, "REHEARSAL_JDBC_USER"),
+    JDBC_PASSWORD("rehearsal.jdbc.password", "REHEARSAL_JDBC_PASSWORD", Form.SECRET, "REHEARSAL_JDBC_PASSWORD"),
+    IMAGE("rehearsal.image", "none", Form.TEXT, null),
+    MARIADB_URL("rehearsal.mariadb.url", "none", Form.JDBC_URL, null),
+    MARIADB_USER("rehearsal.mariadb.user", "REHEARSAL_MARIADB_USER", Form.TEXT, "REHEARSAL_MARIADB_USER"),
+    MARIADB_PASSWORD("rehearsal.mariadb.password", "REHEARSAL_MARIADB_PASSWORD", Form.SECRET,
+            "REHEARSAL_MARIADB_PASSWORD"),
+    MARIADB_IMAGE("rehearsal.mariadb.image", "mariadb:11.4", Form.TEXT, null),
+    MATRIX("rehearsal.matrix", "embedded", Form.LIST, null);
+
+    /** {@code rehearsal.placeholders.<name>}: Flyway placeholder values, one key per placeholder. */
+    static final String PLACEHOLDER_PREFIX = "rehearsal.placeholders.";
+
+    /**
+     * Keys under {@code rehearsal.} that are not settings and are let through: {@code rehearsal.version} is the
+     * Maven property the README's dependency snippet uses, and Surefire passes {@code -D} properties on to tests.
+     */
+    static final List<String> NOT_SETTINGS = List.of("rehearsal.version");
+
+    /** The forms a value can take; each says what it accepts in {@link #accepted()}. */
+    enum Form {
+        TEXT("any text"),
+        SECRET("any text"),
+        BOOLEAN("true or false"),
+        COUNT("a whole number, 0 or more"),
+        INTEGER("a whole number"),
+        RATIO("a number from 0 to 1, such as 0.1"),
+        DURATION("a duration such as 250ms, 2s, 1.5s or 1m (a bare number is milliseconds)"),
+        LOCALE("a language tag such as en, de or pt-BR"),
+        VERSION("a migration version such as 5, 1.2 or 20240101120000"),
+        VERSIONS("migration versions separated by commas, such as 3, 5"),
+        JDBC_URL("a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/postgres or jdbc:mariadb://127.0.0.1:3306/test"),
+        RISK_ALLOWANCES("\"<version> <rule>: <reason>\" entries separated by ;"),
+        LIST("entries separated by commas"),
+        CHOICE("one of the listed values");
+
+        private final String accepted;
+
+        Form(String accepted) {
+            this.accepted = accepted;
+        }
+
+        String accepted() {
+            return accepted;
+        }
+    }
+
+    private final String key;
+    private final String documentedDefault;
+    private final Form form;
+    private final String environmentVariable;
+    private final List<String> choices;
+
+    Setting(String key, String documentedDefault, Form form, String environmentVariable) {
+        this(key, documentedDefault, form, environmentVariable, List.of());
+    }
+
+    Setting(String key, String documentedDefault, Form form, String environmentVariable, List<String> choices) {
+        this.key = key;
+        this.documentedDefault = documentedDefault;
+        this.form = form;
+        this.environmentVariable = environmentVariable;
+        this.choices = choices;
+    }
+
+    /** {@code rehearsal.seed.rows}. */
+    String key() {
+        return key;
+    }
+
+    /** The default as the README's configuration table shows it ({@code none}, {@code 60s}, {@code classpath:db/migration}). */
+    String documentedDefault() {
+        return documentedDefault;
+    }
+
+    Form form() {
+        return form;
+    }
+
+    /** The environment variable read when neither the annotation nor a parameter sets the value. */
+    Optional<String> environmentVariable() {
+        return Optional.ofNullable(environmentVariable);
+    }
+
+    /** The accepted values of a {@link Form#CHOICE}; empty for other forms. */
+    List<String> choices() {
+        return choices;
+    }
+
+    /** What the value may be, for messages. */
+    String accepted() {
+        return form == Form.CHOICE ? String.join(", ", choices) : form.accepted();
+    }
+
+    /** The setting with this key. */
+    static Optional<Setting> byKey(String key) {
+        for (Setting setting : values()) {
+            if (setting.key.equals(key)) {
+                return Optional.of(setting);
+            }
+        }
+        return Optional.empty();
+    }
+}
