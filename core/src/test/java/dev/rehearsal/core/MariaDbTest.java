@@ -4,7 +4,7 @@ import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.DataSettings;
-import dev.rehearsal.core.data.Seed;
+import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
@@ -46,7 +46,7 @@ class MariaDbTest {
     void theWaitGraphShowsARowLockWaitBetweenTwoSessions() throws Exception {
         try (MigrationRehearsal r = rehearse("mariadb-golang")) {
             r.migrateTo("1");
-            dev.rehearsal.core.db.LockSupport locks = r.database().dialect().locks();
+            dev.rehearsal.core.db.EngineLocks locks = r.database().dialect().locks();
             try (Connection holder = r.dataSource().getConnection(); Connection waiter = r.dataSource().getConnection();
                  Connection observer = r.dataSource().getConnection();
                  Statement h = holder.createStatement(); Statement w = waiter.createStatement()) {
@@ -63,12 +63,12 @@ class MariaDbTest {
                         throw new IllegalStateException(e);
                     }
                 });
-                List<dev.rehearsal.core.db.LockSupport.Wait> waits = List.of();
+                List<dev.rehearsal.core.db.EngineLocks.Wait> waits = List.of();
                 for (int i = 0; i < 500 && waits.isEmpty(); i++) {
                     Thread.sleep(10);
                     waits = locks.waitsAmong(observer, List.of(holderId, waiterId));
                 }
-                assertThat(waits).containsExactly(new dev.rehearsal.core.db.LockSupport.Wait(waiterId, holderId));
+                assertThat(waits).containsExactly(new dev.rehearsal.core.db.EngineLocks.Wait(waiterId, holderId));
                 holder.rollback();
                 blocked.get(30, java.util.concurrent.TimeUnit.SECONDS);
                 waiter.rollback();
@@ -155,7 +155,7 @@ class MariaDbTest {
     void aUniqueIndexOverDuplicateSeededValuesFails() {
         try (MigrationRehearsal r = rehearse("mariadb-unique-over-duplicates")) {
             r.migrateTo("1");
-            r.seed(Seed.table("people").rows(50).oneOf("city", "Lyon", "Porto", "Turku"));
+            r.seed(TableSeed.table("people").rows(50).oneOf("city", "Lyon", "Porto", "Turku"));
             assertThatThrownBy(() -> r.migrateTo("2")).isInstanceOf(MigrationFailedException.class)
                     .hasMessageContaining("000002_unique_city.up.sql").hasMessageContaining("Duplicate entry");
         }

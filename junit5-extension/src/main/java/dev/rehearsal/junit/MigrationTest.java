@@ -1,6 +1,8 @@
 package dev.rehearsal.junit;
 
+import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.junit.internal.RehearsalExtension;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.lang.annotation.Documented;
@@ -33,6 +35,7 @@ import java.lang.annotation.Target;
 @Documented
 @Inherited
 @ExtendWith(RehearsalExtension.class)
+@API(status = API.Status.STABLE, since = "0.1")
 public @interface MigrationTest {
 
     /**

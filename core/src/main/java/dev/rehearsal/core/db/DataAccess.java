@@ -3,6 +3,7 @@ package dev.rehearsal.core.db;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
 
 import java.sql.SQLException;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Map;
  * it (autocommit or inside the caller's transaction). Table names are as in {@link SchemaSnapshot}: {@code orders},
  * or {@code audit.log} outside the default schema.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public interface DataAccess {
 
     /** Loads rows as fast as the engine allows (COPY on PostgreSQL); every row must be accepted. */
@@ -33,9 +35,6 @@ public interface DataAccess {
      * @throws SQLException naming the row (1-based) the database refused
      */
     void insert(String table, List<String> columns, List<Object[]> rows) throws SQLException;
-
-    /** Runs a {@code COPY ... FROM stdin} statement with its inline data, as {@code psql} does. */
-    void copyIn(String copyStatement, String data) throws SQLException;
 
     /** Identifiers of the rows of {@code table} inserted by the current transaction. */
     List<String> rowsAddedInTransaction(String table) throws SQLException;

@@ -3,10 +3,12 @@ package dev.rehearsal.core.db;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.internal.containers.ContainerProvider;
 import dev.rehearsal.core.internal.postgres.EmbeddedPostgresProvider;
+import org.apiguardian.api.API;
 
 import java.util.Map;
 
 /** Factories for the built-in {@link DatabaseProvider}s. */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class DatabaseProviders {
 
     private DatabaseProviders() {
@@ -42,7 +44,7 @@ public final class DatabaseProviders {
      * ({@code jdbc:mariadb:}, {@code jdbc:mysql:}; needs the MariaDB driver on the class path).
      */
     public static DatabaseProvider server(String jdbcUrl, String user, String password) {
-        if (jdbcUrl.startsWith("jdbc:mariadb:") || jdbcUrl.startsWith("jdbc:mysql:")) {
+        if (Engine.MARIADB.accepts(jdbcUrl)) {
             return dev.rehearsal.core.internal.mariadb.MariaDbServerProvider.connect(jdbcUrl, user, password);
         }
         return postgresServer(jdbcUrl, user, password);
@@ -62,9 +64,9 @@ public final class DatabaseProviders {
                     + " org.testcontainers:testcontainers-postgresql (or -mariadb for MariaDB images), test scope; or"
                     + " leave the image unset for the embedded PostgreSQL, which needs no Docker.");
         }
-        ContainerProvider.Engine engine = ContainerProvider.Engine.of(image);
+        Engine engine = Engine.ofImage(image);
         if (!ContainerProvider.available(engine, loader)) {
-            throw new RehearsalException("Image " + image + " needs " + engine.module() + " (test scope) next to"
+            throw new RehearsalException("Image " + image + " needs " + ContainerProvider.module(engine) + " (test scope) next to"
                     + " Testcontainers.");
         }
         return ContainerProvider.of(image);

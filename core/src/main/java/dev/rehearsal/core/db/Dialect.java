@@ -1,6 +1,7 @@
 package dev.rehearsal.core.db;
 
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,7 +12,11 @@ import java.util.Set;
  * Everything Rehearsal needs to know about one database engine. One implementation per engine: engine-specific SQL
  * lives here and nowhere else.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public interface Dialect {
+
+    /** The engine this dialect speaks. */
+    Engine engine();
 
     /** The engine's name as shown in messages and reports ({@code PostgreSQL 18.6}). */
     String name();
@@ -50,5 +55,5 @@ public interface Dialect {
     }
 
     /** Lock observation and probe traffic; null where the engine's lock observation is not available yet. */
-    LockSupport locks();
+    EngineLocks locks();
 }

@@ -51,6 +51,12 @@ public interface EngineLocks {
      */
     List<Wait> waitsAmong(Connection observer, Collection<Integer> sessions) throws SQLException;
 
+    /**
+     * The engine's risk rules: what is risky in a traced run, and what to do instead, differs by engine. There is no
+     * default; each engine brings its own.
+     */
+    dev.rehearsal.core.internal.locks.RiskRuleSet riskRules();
+
     /** One line on who holds the locks a session waits for, for timeout messages; empty when it waits for none. */
     String blockers(Connection observer, int backend) throws SQLException;
 

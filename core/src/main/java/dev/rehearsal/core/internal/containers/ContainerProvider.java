@@ -2,10 +2,12 @@ package dev.rehearsal.core.internal.containers;
 
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.mariadb.MariaDbServerProvider;
 import dev.rehearsal.core.internal.postgres.PostgresDialect;
 import dev.rehearsal.core.internal.postgres.TemplateClones;
+import org.apiguardian.api.API;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.JdbcDatabaseContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -15,7 +17,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,38 +28,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * that is not the engine's official one (a locally built one) is declared a compatible substitute, as
  * Testcontainers asks.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class ContainerProvider implements DatabaseProvider {
 
-    /** The engines a container can run. */
-    public enum Engine {
-        POSTGRES("postgres", "org.testcontainers:testcontainers-postgresql", "org.testcontainers.postgresql.PostgreSQLContainer"),
-        MARIADB("mariadb", "org.testcontainers:testcontainers-mariadb", "org.testcontainers.mariadb.MariaDBContainer");
+    /** The Testcontainers module that brings an engine's container. */
+    public static String module(Engine engine) {
+        return switch (engine) {
+            case POSTGRES -> "org.testcontainers:testcontainers-postgresql";
+            case MARIADB -> "org.testcontainers:testcontainers-mariadb";
+        };
+    }
 
-        private final String officialImage;
-        private final String module;
-        private final String containerClass;
-
-        Engine(String officialImage, String module, String containerClass) {
-            this.officialImage = officialImage;
-            this.module = module;
-            this.containerClass = containerClass;
-        }
-
-        /** The Maven module that brings this engine's container. */
-        public String module() {
-            return module;
-        }
-
-        /** The engine an image runs, from its name. */
-        public static Engine of(String image) {
-            String repository = DockerImageName.parse(image).getRepository().toLowerCase(Locale.ROOT);
-            String last = repository.substring(repository.lastIndexOf('/') + 1);
-            if (last.contains("mysql")) {
-                throw new RehearsalException("Image " + image + " looks like MySQL, which Rehearsal does not run in"
-                        + " containers yet; use a mariadb image, or a MySQL server through rehearsal.jdbc.url.");
-            }
-            return last.contains("mariadb") ? MARIADB : POSTGRES;
-        }
+    private static String containerClass(Engine engine) {
+        return switch (engine) {
+            case POSTGRES -> "org.testcontainers.postgresql.PostgreSQLContainer";
+            case MARIADB -> "org.testcontainers.mariadb.MariaDBContainer";
+        };
     }
 
     private static final Map<String, ContainerProvider> RUNNING = new ConcurrentHashMap<>();
@@ -78,7 +63,7 @@ public final class ContainerProvider implements DatabaseProvider {
     /** Whether Testcontainers and the module for {@code engine} are on the class path. */
     public static boolean available(Engine engine, ClassLoader loader) {
         try {
-            Class.forName(engine.containerClass, false, loader);
+            Class.forName(containerClass(engine), false, loader);
             return true;
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
@@ -105,15 +90,15 @@ public final class ContainerProvider implements DatabaseProvider {
     }
 
     private static ContainerProvider start(String image) {
-        Engine engine = Engine.of(image);
+        Engine engine = Engine.ofImage(image);
         if (!DockerClientFactory.instance().isDockerAvailable()) {
             throw new RehearsalException("Docker is not available, so Rehearsal cannot start " + image + ". Start a Docker"
                     + " engine, or rehearse without containers: leave the image unset for the embedded PostgreSQL"
                     + " (no Docker needed), or set rehearsal.jdbc.url to a server.");
         }
         DockerImageName name = DockerImageName.parse(image);
-        if (!name.getUnversionedPart().equals(engine.officialImage)) {
-            name = name.asCompatibleSubstituteFor(engine.officialImage);
+        if (!name.getUnversionedPart().equals(engine.officialImage())) {
+            name = name.asCompatibleSubstituteFor(engine.officialImage());
         }
         long t0 = System.nanoTime();
         JdbcDatabaseContainer<?> container = engine == Engine.MARIADB

@@ -2,7 +2,7 @@ package dev.rehearsal.core.internal.locks;
 
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
-import dev.rehearsal.core.db.LockSupport;
+import dev.rehearsal.core.db.EngineLocks;
 import dev.rehearsal.core.db.SqlStatement;
 import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.locks.HeldLock;
@@ -11,9 +11,11 @@ import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.LockSettings;
 import dev.rehearsal.core.locks.ProbeResult;
 import dev.rehearsal.core.locks.Traffic;
+import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -34,6 +36,7 @@ import java.util.Set;
  * tables they touch, optionally holds a long transaction in front of them, and judges the risk rules. One per
  * database; {@link #close()} closes its probe connections.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class LockObservation implements AutoCloseable {
 
     private static final int MAX_PROBED_TABLES = 6;
@@ -89,7 +92,7 @@ public final class LockObservation implements AutoCloseable {
             this.before = before;
             this.scripts = scripts;
             this.traffic = traffic;
-            LockSupport support = dialect.locks();
+            EngineLocks support = dialect.locks();
             Set<String> existing = new HashSet<>();
             for (ObjectKind kind : List.of(ObjectKind.TABLE, ObjectKind.INDEX, ObjectKind.SEQUENCE, ObjectKind.VIEW,
                     ObjectKind.MATERIALIZED_VIEW)) {
@@ -109,7 +112,7 @@ public final class LockObservation implements AutoCloseable {
                     // an empty table makes no one wait long: probing it would only slow the rehearsal down
                     if (count > 0 && targets.size() < MAX_PROBED_TABLES) {
                         String column = before.columns(table.name()).stream()
-                                .filter(c -> c.attribute("generated").isEmpty() && c.attribute("identity").isEmpty())
+                                .filter(c -> c.fact(SchemaFact.GENERATED).isEmpty() && c.fact(SchemaFact.IDENTITY).isEmpty())
                                 .map(SchemaObject::simpleName).findFirst().orElse(null);
                         targets.add(new Prober.Target(table.name(), column));
                     }
@@ -207,7 +210,7 @@ public final class LockObservation implements AutoCloseable {
             List<ProbeResult> probes = prober == null ? List.of() : prober.stop();
             LockTracer.Result result = tracer.finish();
             closeObserver();
-            RiskRuleSet rules = dialect.locks() instanceof RiskRuleSet own ? own : RiskRules::evaluate;
+            RiskRuleSet rules = dialect.locks().riskRules();
             List<LockRisk> risks = after == null ? List.of() : rules.evaluate(new RiskRules.Facts(result.statements(),
                     result.locks(), result.transactions(), before, after, rows, reverting, result.collisions()), allowed);
             Optional<LockReport.LockQueue> queue = Optional.empty();

@@ -1,14 +1,16 @@
 package dev.rehearsal.core.internal.locks;
 
 import dev.rehearsal.core.locks.LockRisk;
+import org.apiguardian.api.API;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * An engine's own risk rules. A {@link dev.rehearsal.core.db.LockSupport} that implements it replaces the
- * PostgreSQL rules of {@link RiskRules} with these: what is risky, and what to do instead, differs by engine.
+ * An engine's risk rules, from {@link dev.rehearsal.core.db.EngineLocks#riskRules()}: PostgreSQL's are
+ * {@link RiskRules}, MariaDB's its own. What is risky, and what to do instead, differs by engine.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public interface RiskRuleSet {
 
     /** The risks of an observed run, each marked suppressed when {@code allowed} names its rule. */

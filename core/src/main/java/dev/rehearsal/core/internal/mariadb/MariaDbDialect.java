@@ -2,10 +2,12 @@ package dev.rehearsal.core.internal.mariadb;
 
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
-import dev.rehearsal.core.db.LockSupport;
+import dev.rehearsal.core.db.Engine;
+import dev.rehearsal.core.db.EngineLocks;
 import dev.rehearsal.core.db.SqlStatement;
 import dev.rehearsal.core.internal.sql.MySqlScriptSplitter;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -18,6 +20,7 @@ import java.util.Set;
  * fails half-way keeps what it did before (the round trip reports it as partial). Locks are metadata locks
  * ({@link MariaDbLocks}).
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class MariaDbDialect implements Dialect {
 
     private final String version;
@@ -27,6 +30,11 @@ public final class MariaDbDialect implements Dialect {
     public MariaDbDialect(String version, boolean metadataLocks) {
         this.version = version;
         this.locks = new MariaDbLocks(this, metadataLocks);
+    }
+
+    @Override
+    public Engine engine() {
+        return Engine.MARIADB;
     }
 
     @Override
@@ -119,7 +127,7 @@ public final class MariaDbDialect implements Dialect {
 
     /** Metadata locks and probes; see {@link MariaDbLocks} for what needs the performance schema. */
     @Override
-    public LockSupport locks() {
+    public EngineLocks locks() {
         return locks;
     }
 }

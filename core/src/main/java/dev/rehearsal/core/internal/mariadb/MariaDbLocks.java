@@ -1,9 +1,7 @@
 package dev.rehearsal.core.internal.mariadb;
 
-import dev.rehearsal.core.db.LockSupport;
+import dev.rehearsal.core.db.EngineLocks;
 import dev.rehearsal.core.internal.locks.RiskRuleSet;
-import dev.rehearsal.core.internal.locks.RiskRules;
-import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;
 
@@ -34,7 +32,7 @@ import java.util.stream.Collectors;
  * A copying {@code ALTER} holds only {@code SHARED_UPGRADABLE}, as online DDL does, but writes wait while it copies
  * rows; the thread's state says when it copies, and the lock is then reported as SHARE.
  */
-final class MariaDbLocks implements LockSupport, RiskRuleSet {
+final class MariaDbLocks implements EngineLocks {
 
     /** A {@code lock_wait_timeout} this long or longer (the default is a day) protects no traffic: reported as none. */
     static final long NO_TIMEOUT_SECONDS = 3600;
@@ -67,8 +65,8 @@ final class MariaDbLocks implements LockSupport, RiskRuleSet {
 
     /** MariaDB's own rules ({@link MariaDbRiskRules}). */
     @Override
-    public List<LockRisk> evaluate(RiskRules.Facts facts, Map<String, String> allowed) {
-        return RULES.evaluate(facts, allowed);
+    public RiskRuleSet riskRules() {
+        return RULES;
     }
 
     @Override

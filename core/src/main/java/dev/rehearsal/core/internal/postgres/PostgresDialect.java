@@ -2,10 +2,12 @@ package dev.rehearsal.core.internal.postgres;
 
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
-import dev.rehearsal.core.db.LockSupport;
+import dev.rehearsal.core.db.Engine;
+import dev.rehearsal.core.db.EngineLocks;
 import dev.rehearsal.core.db.SqlStatement;
 import dev.rehearsal.core.internal.sql.PostgresScriptSplitter;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,6 +16,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** PostgreSQL: catalog snapshots from {@code pg_catalog}, psql-compatible script splitting. */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class PostgresDialect implements Dialect {
 
     private static final Pattern OUTSIDE_TRANSACTION = Pattern.compile(
@@ -30,6 +33,11 @@ public final class PostgresDialect implements Dialect {
 
     public PostgresDialect(String version) {
         this.version = version;
+    }
+
+    @Override
+    public Engine engine() {
+        return Engine.POSTGRES;
     }
 
     @Override
@@ -81,7 +89,7 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public LockSupport locks() {
+    public EngineLocks locks() {
         return new PostgresLocks(this);
     }
 }

@@ -1,6 +1,8 @@
 package dev.rehearsal.core.internal.postgres;
 
-import dev.rehearsal.core.db.LockSupport;
+import dev.rehearsal.core.db.EngineLocks;
+import dev.rehearsal.core.internal.locks.RiskRuleSet;
+import dev.rehearsal.core.internal.locks.RiskRules;
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;
 
@@ -17,7 +19,13 @@ import java.util.List;
 import java.util.Map;
 
 /** Locks from {@code pg_locks}, rewrites from {@code pg_class.relfilenode}, probes as plain SQL. */
-final class PostgresLocks implements LockSupport {
+final class PostgresLocks implements EngineLocks {
+
+    /** PostgreSQL's rules ({@link RiskRules}: CONCURRENTLY, NOT VALID, lock_timeout, rewrites, lock upgrades...). */
+    @Override
+    public RiskRuleSet riskRules() {
+        return RiskRules::evaluate;
+    }
 
     private static final String USER_RELATION = "n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')"
             + " and n.nspname not like 'pg\\_temp\\_%' and n.nspname not like 'pg\\_toast\\_temp\\_%'";

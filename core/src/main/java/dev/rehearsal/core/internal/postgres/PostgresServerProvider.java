@@ -1,9 +1,11 @@
 package dev.rehearsal.core.internal.postgres;
 
 import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.lifecycle.OrphanedDatabases;
+import org.apiguardian.api.API;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.security.SecureRandom;
@@ -26,6 +28,7 @@ import java.util.regex.Pattern;
  * and only databases that this provider created and that carry the mark are ever dropped. The database the URL
  * names is only used to issue {@code CREATE DATABASE}: nothing is written to it. Passwords never appear in messages.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class PostgresServerProvider implements DatabaseProvider {
 
     /** The comment that marks a database as Rehearsal's throwaway. */
@@ -69,9 +72,9 @@ public final class PostgresServerProvider implements DatabaseProvider {
      */
     public static PostgresServerProvider connect(String jdbcUrl, String user, String password) {
         String shown = redact(jdbcUrl);
-        if (jdbcUrl.startsWith("jdbc:mariadb:") || jdbcUrl.startsWith("jdbc:mysql:")) {
-            throw new RehearsalException("rehearsal.jdbc.url " + shown + " names a MariaDB/MySQL server; Rehearsal rehearses"
-                    + " on PostgreSQL servers for now (MariaDB and MySQL support is on the roadmap).");
+        if (Engine.MARIADB.accepts(jdbcUrl)) {
+            throw new RehearsalException("rehearsal.jdbc.url " + shown + " names a MariaDB/MySQL server, not a PostgreSQL"
+                    + " one: use DatabaseProviders.server(...), which picks the engine from the URL.");
         }
         Matcher m = URL.matcher(jdbcUrl);
         if (!m.matches()) {

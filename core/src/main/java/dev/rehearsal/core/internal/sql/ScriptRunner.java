@@ -4,6 +4,8 @@ import dev.rehearsal.core.Migration;
 import dev.rehearsal.core.MigrationFailedException;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.SqlStatement;
+import dev.rehearsal.core.internal.postgres.PostgresCopy;
+import org.apiguardian.api.API;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -15,6 +17,7 @@ import java.util.List;
  * statement cannot run inside a transaction ({@code CREATE INDEX CONCURRENTLY}). A failing statement rolls the
  * transaction back and is reported with its line, text and SQLState.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class ScriptRunner {
 
     /** Work done in the script's transaction after its statements (such as updating the tool's history table). */
@@ -53,7 +56,7 @@ public final class ScriptRunner {
                 for (SqlStatement statement : statements) {
                     current = statement;
                     if (statement.copyData() != null) {
-                        dialect.data(connection).copyIn(statement.sql(), statement.copyData());
+                        PostgresCopy.copyIn(connection, statement.sql(), statement.copyData());
                     } else {
                         st.execute(statement.sql());
                     }

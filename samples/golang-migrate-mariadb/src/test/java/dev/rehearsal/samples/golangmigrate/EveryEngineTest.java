@@ -1,6 +1,6 @@
 package dev.rehearsal.samples.golangmigrate;
 
-import dev.rehearsal.junit.Engine;
+import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.junit.MigrationMatrix;
 import dev.rehearsal.junit.MigrationTest;
 import dev.rehearsal.junit.Rehearsal;

@@ -4,7 +4,7 @@ import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.ProbeResult;
 import dev.rehearsal.core.locks.Traffic;
-import dev.rehearsal.junit.Engine;
+import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.junit.MigrationTest;
 import dev.rehearsal.junit.Rehearsal;
 import org.junit.jupiter.api.Test;
