@@ -27,7 +27,7 @@ class HistoryAwareSeedingTest {
                 .withData(DataSettings.DEFAULTS.withRoundTripSeeding(rows)));
     }
 
-    /** The aim: @Seed(rows = 200) through a realistic 152-migration history, with no per-column overrides. */
+    /** The aim: @TableSeed(rows = 200) through a realistic 152-migration history, with no per-column overrides. */
     @Test
     void aRealisticLongHistoryRoundTripsOverSeededRowsWithNoOverrides() {
         try (MigrationRehearsal r = rehearse(15, 200)) {

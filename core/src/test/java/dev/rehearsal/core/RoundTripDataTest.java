@@ -4,7 +4,7 @@ import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.DataSettings;
-import dev.rehearsal.core.data.Seed;
+import dev.rehearsal.core.data.TableSeed;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -108,7 +108,7 @@ class RoundTripDataTest {
     @Test
     void uniqueIndexOverGeneratedDuplicatesFails() {
         DataSettings withDuplicates = DataSettings.DEFAULTS.withRoundTripSeeding(300,
-                Seed.table("customers").duplicates("email", 0.05));
+                TableSeed.table("customers").duplicates("email", 0.05));
         PhaseResult up = v2(roundTrip("unique-over-duplicates", withDuplicates), Phase.UP);
         assertThat(up.status()).isEqualTo(Status.FAILED);
         assertThat(up.message()).contains("V2").contains("23505").contains("customers_email_key");
@@ -179,7 +179,7 @@ class RoundTripDataTest {
     void notValidConstraintThatRowsViolateIsCaught() {
         RoundTripReport report = roundTrip("not-valid-violated", SEEDED, r -> {
             r.migrateTo("1");
-            r.seed(Seed.table("orders").rows(20).column("total", f -> -5));
+            r.seed(TableSeed.table("orders").rows(20).column("total", f -> -5));
         });
         PhaseResult up = v2(report, Phase.UP);
         assertThat(up.status()).isEqualTo(Status.FAILED);

@@ -2,7 +2,7 @@ package dev.rehearsal.core;
 
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataSettings;
-import dev.rehearsal.core.data.Seed;
+import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.data.SeedException;
 import dev.rehearsal.core.data.SeedResult;
 import org.junit.jupiter.api.Test;
@@ -105,21 +105,21 @@ class SeedingTest {
     @Test
     void overridesSetRowsFunctionsConstantsOptionsNullsAndDuplicates() {
         try (MigrationRehearsal r = atV1()) {
-            SeedResult result = r.seed(Seed.table("employees").rows(400)
+            SeedResult result = r.seed(TableSeed.table("employees").rows(400)
                     .column("city", f -> "Lyon")
                     .oneOf("country_code", "FR", "DE")
                     .constant("phone", "+33 1 23 45 67 89")
                     .nulls("last_ip", 1.0));
             assertThat(result.rowsAdded("employees")).isEqualTo(400);
             // the empty parent was seeded so that the NOT NULL foreign key could be filled
-            assertThat(result.rowsAdded("departments")).isEqualTo(Seed.DEFAULT_ROWS);
+            assertThat(result.rowsAdded("departments")).isEqualTo(TableSeed.DEFAULT_ROWS);
             assertThat(result.notes()).anyMatch(n -> n.startsWith("departments: seeded 100 rows because employees references it"));
             assertThat(r.query("select distinct city from employees").column("city")).containsExactly("Lyon");
             assertThat(r.query("select distinct country_code from employees order by 1").column("country_code"))
                     .containsExactly("DE", "FR");
             assertThat(count(r, "select count(*) from employees where last_ip is not null")).isZero();
 
-            r.seed(Seed.table("projects").rows(500).duplicates("title", 0.3));
+            r.seed(TableSeed.table("projects").rows(500).duplicates("title", 0.3));
             assertThat(count(r, "select count(*) - count(distinct title) from projects")).isGreaterThan(100);
         }
     }
@@ -138,19 +138,19 @@ class SeedingTest {
     @Test
     void unknownTableOrColumnIsNamedWithWhatExists() {
         try (MigrationRehearsal r = atV1()) {
-            assertThatThrownBy(() -> r.seed(Seed.table("employee").rows(5)))
+            assertThatThrownBy(() -> r.seed(TableSeed.table("employee").rows(5)))
                     .isInstanceOf(SeedException.class)
                     .hasMessageContaining("Cannot seed employee: there is no such table now")
                     .hasMessageContaining("employees");
-            assertThatThrownBy(() -> r.seed(Seed.table("employees").column("mail", f -> "x")))
+            assertThatThrownBy(() -> r.seed(TableSeed.table("employees").column("mail", f -> "x")))
                     .isInstanceOf(SeedException.class)
                     .hasMessageContaining("names column mail, which employees does not have")
                     .hasMessageContaining("email");
-            assertThatThrownBy(() -> r.seed(Seed.table("employees").nulls("email", 0.5)))
+            assertThatThrownBy(() -> r.seed(TableSeed.table("employees").nulls("email", 0.5)))
                     .hasMessageContaining("asks for NULLs in employees.email, which is NOT NULL");
-            assertThatThrownBy(() -> r.seed(Seed.table("employees").duplicates("email", 0.5)))
+            assertThatThrownBy(() -> r.seed(TableSeed.table("employees").duplicates("email", 0.5)))
                     .hasMessageContaining("asks for duplicates in employees.email, which a unique key already forbids");
-            assertThatThrownBy(() -> r.seed(Seed.table("employees").constant("id", 1)))
+            assertThatThrownBy(() -> r.seed(TableSeed.table("employees").constant("id", 1)))
                     .hasMessageContaining("the database makes its values");
         }
     }
@@ -169,8 +169,8 @@ class SeedingTest {
             assertThatThrownBy(() -> r.seed(10))
                     .isInstanceOf(SeedException.class)
                     .hasMessageContaining("Cannot seed documents.body: Rehearsal has no generator for its type tsvector")
-                    .hasMessageContaining("Seed.table(\"documents\").column(\"body\", faker -> ...)");
-            r.seed(10, Seed.table("documents").column("body", f -> "'" + f.lorem().word() + "'"));
+                    .hasMessageContaining("TableSeed.table(\"documents\").column(\"body\", faker -> ...)");
+            r.seed(10, TableSeed.table("documents").column("body", f -> "'" + f.lorem().word() + "'"));
             assertThat(count(r, "select count(*) from documents")).isEqualTo(10);
         }
     }
@@ -178,11 +178,11 @@ class SeedingTest {
     @Test
     void unsatisfiableCheckFailsAfterRetriesNamingCheckAndOverride() {
         try (MigrationRehearsal r = atV1()) {
-            assertThatThrownBy(() -> r.seed(Seed.table("projects").rows(50).column("code", f -> f.lorem().characters(6))))
+            assertThatThrownBy(() -> r.seed(TableSeed.table("projects").rows(50).column("code", f -> f.lorem().characters(6))))
                     .isInstanceOf(SeedException.class)
                     .hasMessageContaining("Cannot seed projects: 50 rows still missing after 6 batches in a row were all rejected")
                     .hasMessageContaining("CHECK projects_code_check")
-                    .hasMessageContaining("Override the column it uses: Seed.table(\"projects\").column(\"code\", faker -> ...)");
+                    .hasMessageContaining("Override the column it uses: TableSeed.table(\"projects\").column(\"code\", faker -> ...)");
         }
     }
 
@@ -190,7 +190,7 @@ class SeedingTest {
     void failedSeedReportsWhatWasLoadedAndLeavesNothingHalfLoaded() {
         try (MigrationRehearsal r = atV1()) {
             SeedException e = org.junit.jupiter.api.Assertions.assertThrows(SeedException.class, () ->
-                    r.seed(50, Seed.table("assignments").column("hours", f -> 0)));
+                    r.seed(50, TableSeed.table("assignments").column("hours", f -> 0)));
             assertThat(e.getMessage())
                     .contains("CHECK assignments_hours_check")
                     .contains("Loaded before the failure, and rolled back:")
@@ -211,7 +211,7 @@ class SeedingTest {
             } catch (java.sql.SQLException e) {
                 throw new AssertionError(e);
             }
-            assertThatThrownBy(() -> r.seed(Seed.table("a").rows(5)))
+            assertThatThrownBy(() -> r.seed(TableSeed.table("a").rows(5)))
                     .hasMessageContaining("form a cycle in which every column is NOT NULL");
         }
     }

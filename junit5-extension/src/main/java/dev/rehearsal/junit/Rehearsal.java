@@ -9,6 +9,7 @@ import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.QueryResult;
 import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.DynamicNode;
 
 import javax.sql.DataSource;
@@ -21,6 +22,7 @@ import java.util.stream.Stream;
  * The per-test handle of a {@link MigrationTest}: one throwaway database and the project's migration history.
  * Declare it as a test method parameter. Dropped when the test ends.
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public interface Rehearsal {
 
     /** The migrations, in order. */
@@ -80,16 +82,16 @@ public interface Rehearsal {
      * consistent, one transaction); {@code overrides} change how some tables or columns are filled:
      * {@code seed(1000, table("orders").rows(50_000).oneOf("status", "new", "paid"))}.
      */
-    SeedResult seed(long rowsPerTable, dev.rehearsal.core.data.Seed... overrides);
+    SeedResult seed(long rowsPerTable, dev.rehearsal.core.data.TableSeed... overrides);
 
     /** Adds rows to the tables the seeds name (and to empty tables they reference). */
-    SeedResult seed(dev.rehearsal.core.data.Seed... seeds);
+    SeedResult seed(dev.rehearsal.core.data.TableSeed... seeds);
 
     /**
      * Makes {@link #roundTrips()} run over data: every table topped up to {@code rows} before each step, with these
      * per-table overrides. Call it before {@link #roundTrips()}; {@link Seed @Seed} does the same without overrides.
      */
-    Rehearsal seedEachStep(long rows, dev.rehearsal.core.data.Seed... overrides);
+    Rehearsal seedEachStep(long rows, dev.rehearsal.core.data.TableSeed... overrides);
 
     /** The data's fingerprint now: per table the row count, per column a hash of its values. */
     DataFingerprint fingerprint();

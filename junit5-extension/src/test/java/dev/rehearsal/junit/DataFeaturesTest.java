@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import static dev.rehearsal.core.data.Seed.table;
+import static dev.rehearsal.core.data.TableSeed.table;
 import static dev.rehearsal.junit.RehearsalAssertions.assertThat;
 import static dev.rehearsal.junit.RehearsalAssertions.row;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,6 +1,7 @@
 package dev.rehearsal.core.data;
 
 import dev.rehearsal.core.MigrationVersion;
+import org.apiguardian.api.API;
 
 import java.util.List;
 import java.util.Locale;
@@ -23,11 +24,12 @@ import java.util.TreeSet;
  * @param dataChanges     versions declared to change existing data beyond their schema change: add or delete rows
  *                        of existing tables, change tables they do not name, fill a new column for some rows only
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record DataSettings(long randomSeed, Locale locale, double nullRatio, int checkRetries, long roundTripRows,
-                           List<Seed> roundTripSeeds, boolean dataChecks, Set<MigrationVersion> lossy,
+                           List<TableSeed> roundTripSeeds, boolean dataChecks, Set<MigrationVersion> lossy,
                            Set<MigrationVersion> dataChanges) {
 
-    /** Seed 42, English, 10 % NULLs, 5 retries, no seeding in round trips, checks on, nothing declared. */
+    /** TableSeed 42, English, 10 % NULLs, 5 retries, no seeding in round trips, checks on, nothing declared. */
     public static final DataSettings DEFAULTS = new DataSettings(42, Locale.ENGLISH, 0.1, 5, 0, List.of(), true,
             Set.of(), Set.of());
 
@@ -60,7 +62,7 @@ public record DataSettings(long randomSeed, Locale locale, double nullRatio, int
     }
 
     /** A copy that tops every table up to {@code rows} before each round-trip step, with these overrides. */
-    public DataSettings withRoundTripSeeding(long rows, Seed... overrides) {
+    public DataSettings withRoundTripSeeding(long rows, TableSeed... overrides) {
         return new DataSettings(randomSeed, locale, nullRatio, checkRetries, rows, List.of(overrides), dataChecks, lossy, dataChanges);
     }
 

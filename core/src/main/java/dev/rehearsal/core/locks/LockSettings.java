@@ -1,6 +1,7 @@
 package dev.rehearsal.core.locks;
 
 import dev.rehearsal.core.MigrationVersion;
+import org.apiguardian.api.API;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,12 +19,13 @@ import java.util.Objects;
  * @param budget           the budget every round-trip phase must keep
  * @param allowedRisks     per version, rule id to the reason it is allowed
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record LockSettings(boolean trace, boolean probes, Duration migrationTimeout, Duration pollInterval,
-                           LockBudget budget, Map<MigrationVersion, Map<String, String>> allowedRisks) {
+                           LockLimits budget, Map<MigrationVersion, Map<String, String>> allowedRisks) {
 
     /** Trace and probe, stop migrations after 60 s, poll every 5 ms, no budget, no risk allowed. */
     public static final LockSettings DEFAULTS = new LockSettings(true, true, Duration.ofSeconds(60),
-            Duration.ofMillis(5), LockBudget.NONE, Map.of());
+            Duration.ofMillis(5), LockLimits.NONE, Map.of());
 
     public LockSettings {
         Objects.requireNonNull(migrationTimeout, "migrationTimeout");
@@ -45,7 +47,7 @@ public record LockSettings(boolean trace, boolean probes, Duration migrationTime
     }
 
     /** A copy with a budget for every round-trip phase. */
-    public LockSettings withBudget(LockBudget value) {
+    public LockSettings withBudget(LockLimits value) {
         return new LockSettings(trace, probes, migrationTimeout, pollInterval, value, allowedRisks);
     }
 

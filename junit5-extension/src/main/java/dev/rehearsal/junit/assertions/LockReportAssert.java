@@ -1,10 +1,11 @@
 package dev.rehearsal.junit.assertions;
 
-import dev.rehearsal.core.locks.LockBudget;
+import dev.rehearsal.core.locks.LockLimits;
 import dev.rehearsal.core.locks.LockMode;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.StatementTrace;
+import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractAssert;
 
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.stream.Collectors;
  * Assertions on what a migration did to locks: the waits probe traffic felt, how long ACCESS EXCLUSIVE was held,
  * rewrites, and risks. Failure messages name the statement, the lock, the table and the measured time.
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public class LockReportAssert extends AbstractAssert<LockReportAssert, LockReport> {
 
     public LockReportAssert(LockReport actual) {
@@ -24,7 +26,7 @@ public class LockReportAssert extends AbstractAssert<LockReportAssert, LockRepor
     /** Verifies no probe read waited longer than {@code max}. */
     public LockReportAssert blockedReadsAtMost(Duration max) {
         traced();
-        LockBudget.readBreach(actual, max).ifPresent(m -> failWithMessage("Expecting reads to wait at most %d ms, but %s%n%s",
+        LockLimits.readBreach(actual, max).ifPresent(m -> failWithMessage("Expecting reads to wait at most %d ms, but %s%n%s",
                 max.toMillis(), m, actual.toText()));
         return this;
     }
@@ -32,7 +34,7 @@ public class LockReportAssert extends AbstractAssert<LockReportAssert, LockRepor
     /** Verifies no probe write or locking read waited longer than {@code max}. */
     public LockReportAssert blockedWritesAtMost(Duration max) {
         traced();
-        LockBudget.writeBreach(actual, max).ifPresent(m -> failWithMessage("Expecting writes to wait at most %d ms, but %s%n%s",
+        LockLimits.writeBreach(actual, max).ifPresent(m -> failWithMessage("Expecting writes to wait at most %d ms, but %s%n%s",
                 max.toMillis(), m, actual.toText()));
         return this;
     }
@@ -40,7 +42,7 @@ public class LockReportAssert extends AbstractAssert<LockReportAssert, LockRepor
     /** Verifies ACCESS EXCLUSIVE was held on no existing table longer than {@code max}. */
     public LockReportAssert heldNoAccessExclusiveLongerThan(Duration max) {
         traced();
-        LockBudget.accessExclusiveBreach(actual, max).ifPresent(m -> failWithMessage(
+        LockLimits.accessExclusiveBreach(actual, max).ifPresent(m -> failWithMessage(
                 "Expecting ACCESS EXCLUSIVE held at most %d ms, but %s%n%s", max.toMillis(), m, actual.toText()));
         return this;
     }

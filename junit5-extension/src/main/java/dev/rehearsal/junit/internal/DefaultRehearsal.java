@@ -11,7 +11,7 @@ import dev.rehearsal.core.RoundTripStep;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.QueryResult;
-import dev.rehearsal.core.data.Seed;
+import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import dev.rehearsal.junit.Rehearsal;
@@ -128,17 +128,17 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
     }
 
     @Override
-    public SeedResult seed(long rowsPerTable, Seed... overrides) {
+    public SeedResult seed(long rowsPerTable, TableSeed... overrides) {
         return core.seed(rowsPerTable, overrides);
     }
 
     @Override
-    public SeedResult seed(Seed... seeds) {
+    public SeedResult seed(TableSeed... seeds) {
         return core.seed(seeds);
     }
 
     @Override
-    public Rehearsal seedEachStep(long rows, Seed... overrides) {
+    public Rehearsal seedEachStep(long rows, TableSeed... overrides) {
         core.seedEachStep(rows, overrides);
         return this;
     }

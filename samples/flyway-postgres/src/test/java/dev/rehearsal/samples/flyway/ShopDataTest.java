@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
-import static dev.rehearsal.core.data.Seed.table;
+import static dev.rehearsal.core.data.TableSeed.table;
 import static dev.rehearsal.junit.RehearsalAssertions.assertThat;
 import static dev.rehearsal.junit.RehearsalAssertions.row;
 import static org.assertj.core.api.Assertions.assertThat;

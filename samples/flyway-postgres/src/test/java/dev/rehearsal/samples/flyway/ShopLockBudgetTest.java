@@ -7,7 +7,7 @@ import dev.rehearsal.junit.Rehearsal;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import static dev.rehearsal.core.data.Seed.table;
+import static dev.rehearsal.core.data.TableSeed.table;
 import static dev.rehearsal.junit.RehearsalAssertions.assertThat;
 import static java.time.Duration.ofMillis;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
