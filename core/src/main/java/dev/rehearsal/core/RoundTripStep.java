@@ -14,12 +14,11 @@ import dev.rehearsal.core.locks.Traffic;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaChange;
 import dev.rehearsal.core.schema.SchemaDiff;
-import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -40,11 +39,13 @@ import java.util.Set;
  * existed before the up is back (else the down is lossy); after up again, the data equals the first up's.
  * Invariants must give the same result after every phase as before the up.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class RoundTripStep {
 
     private final MigrationRehearsal rehearsal;
     private final Migration migration;
-    private final Map<Phase, PhaseResult> results = new EnumMap<>(Phase.class);
+    private final DataSettings data;
+    private final PhaseLog log;
     private String note;
     private SchemaSnapshot beforeUp;
     private SchemaSnapshot afterUp;
@@ -57,7 +58,6 @@ public final class RoundTripStep {
     private Map<Invariant, String> invariantsBefore = Map.of();
     private long rows;
     private final List<String> notes = new ArrayList<>();
-    private final Map<Phase, LockReport> locks = new EnumMap<>(Phase.class);
     private SchemaSnapshot afterDown;
 
     private static final Set<DataProblem.Kind> DATA_CHANGES = EnumSet.of(DataProblem.Kind.ROW_COUNT_CHANGED,
@@ -65,12 +65,11 @@ public final class RoundTripStep {
     private static final Set<DataProblem.Kind> LOSSES = EnumSet.of(DataProblem.Kind.LOSSY_DOWN,
             DataProblem.Kind.DOWN_CHANGED_DATA);
 
-    RoundTripStep(MigrationRehearsal rehearsal, Migration migration) {
+    RoundTripStep(MigrationRehearsal rehearsal, Migration migration, DataSettings data) {
         this.rehearsal = rehearsal;
         this.migration = migration;
-        for (Phase phase : phases()) {
-            results.put(phase, PhaseResult.notRun(phase));
-        }
+        this.data = data;
+        this.log = new PhaseLog(phases());
     }
 
     /** The migration, or empty for the step that applies the repeatable migrations. */
@@ -106,7 +105,7 @@ public final class RoundTripStep {
             all.add(note);
         }
         all.addAll(notes);
-        return new StepResult(displayName(), script, List.copyOf(results.values()), String.join("; ", all), rows);
+        return new StepResult(displayName(), script, log.results(), String.join("; ", all), rows);
     }
 
     /** Applies the migration from the previous version and records the schema it produces. */
@@ -129,31 +128,27 @@ public final class RoundTripStep {
         try {
             body.run();
         } catch (RuntimeException | AssertionError e) {
-            if (results.get(phase).status() == Status.NOT_RUN) {
-                results.put(phase, new PhaseResult(phase, Status.FAILED, Duration.ZERO, Duration.ZERO,
-                        String.valueOf(e.getMessage()), List.of(), locks.getOrDefault(phase, LockReport.NONE)));
-            }
+            log.failedUnrecorded(phase, e);
             throw e;
         }
     }
 
     private void runUp() {
-        if (rehearsal.blockedBy() != null) {
-            throw skip(Phase.UP, "not run: " + rehearsal.blockedBy());
+        if (rehearsal.state().blockedBy() != null) {
+            throw log.skip(Phase.UP, "not run: " + rehearsal.state().blockedBy());
         }
         MigrationVersion previous = migration == null
                 ? rehearsal.history().latest().orElse(null)
                 : rehearsal.history().previous(migration).map(Migration::version).orElse(null);
         try {
-            note = rehearsal.prepare(previous);
+            note = rehearsal.state().prepare(previous);
         } catch (RehearsalException e) {
-            rehearsal.block("the database could not be brought to the version before " + displayName()
+            rehearsal.state().block("the database could not be brought to the version before " + displayName()
                     + ": " + e.getMessage().lines().findFirst().orElse(""));
-            throw fail(Phase.UP, Duration.ZERO, Duration.ZERO, e);
+            throw log.fail(Phase.UP, Duration.ZERO, Duration.ZERO, e);
         }
-        DataSettings data = rehearsal.settings().data();
         long c0 = System.nanoTime();
-        beforeUp = rehearsal.cleanSnapshot();
+        beforeUp = rehearsal.state().cleanSnapshot();
         try {
             if (data.roundTripRows() > 0) {
                 seed(TableModel.all(beforeUp).keySet(), "before");
@@ -167,15 +162,15 @@ public final class RoundTripStep {
             }
             invariantsBefore = rehearsal.evaluateInvariants();
         } catch (RehearsalException e) {
-            throw fail(Phase.UP, Duration.ZERO, Duration.ofNanos(System.nanoTime() - c0), e);
+            throw log.fail(Phase.UP, Duration.ZERO, Duration.ofNanos(System.nanoTime() - c0), e);
         }
         long checks = System.nanoTime() - c0;
         long t0 = System.nanoTime();
-        MigrationRehearsal.Observed observed;
+        MigrationObserver.Observed observed;
         try {
             List<MigrationScript> scripts = migration == null
                     ? rehearsal.history().repeatable().stream().map(Migration::up).toList() : List.of(migration.up());
-            observed = rehearsal.observe(migration, scripts, traffic(), beforeUp, false, () -> {
+            observed = rehearsal.observer().observe(migration, scripts, traffic(), beforeUp, false, () -> {
                 if (migration == null) {
                     rehearsal.tool().applyRepeatables();
                 } else {
@@ -183,17 +178,17 @@ public final class RoundTripStep {
                 }
             });
         } catch (RehearsalException e) {
-            rehearsal.block(displayName() + " failed to apply");
+            rehearsal.state().block(displayName() + " failed to apply");
             tracedFailure(Phase.UP, e);
             String partial = partialChanges();
             RehearsalException failure = partial == null ? e : new RehearsalException(e.getMessage() + "\n" + partial, e);
-            throw fail(Phase.UP, Duration.ofNanos(System.nanoTime() - t0), Duration.ofNanos(checks), failure);
+            throw log.fail(Phase.UP, Duration.ofNanos(System.nanoTime() - t0), Duration.ofNanos(checks), failure);
         }
         long sql = System.nanoTime() - t0;
-        locks.put(Phase.UP, observed.locks());
+        log.locks(Phase.UP, observed.locks());
         c0 = System.nanoTime();
         afterUp = observed.after() != null ? observed.after() : rehearsal.schema();
-        rehearsal.markClean(afterUp);
+        rehearsal.state().markClean(afterUp);
         upApplied = true;
         List<DataProblem> problems = new ArrayList<>();
         if (dataBeforeUp != null) {
@@ -222,11 +217,11 @@ public final class RoundTripStep {
         }
         checks += System.nanoTime() - c0;
         if (!failures.isEmpty()) {
-            throw fail(Phase.UP, Duration.ofNanos(sql), Duration.ofNanos(checks), problems, new RoundTripAssertionError(
+            throw log.fail(Phase.UP, Duration.ofNanos(sql), Duration.ofNanos(checks), problems, new RoundTripAssertionError(
                     DataChecks.describe(displayName() + " applied, but its data is wrong:", failures)));
         }
         checkBudget(Phase.UP, sql, checks, problems);
-        pass(Phase.UP, sql, checks, problems);
+        log.pass(Phase.UP, sql, checks, problems);
     }
 
     /**
@@ -239,14 +234,8 @@ public final class RoundTripStep {
             if (left.isEmpty()) {
                 return null;
             }
-            rehearsal.markDirty(displayName() + " failed half-way and left changes behind");
-            StringBuilder sb = new StringBuilder("It failed half-way and left these changes behind (PARTIAL: "
-                    + rehearsal.database().dialect().name() + " does not roll them back):");
-            for (SchemaChange change : left.changes()) {
-                sb.append("\n  ").append(change);
-            }
-            return sb.append("\nMake the migration safe to re-run (IF NOT EXISTS), or split it so each file does one DDL"
-                    + " statement.").toString();
+            rehearsal.state().markDirty(displayName() + " failed half-way and left changes behind");
+            return RoundTripMessages.partialChanges(left, rehearsal.database().dialect().name());
         } catch (RehearsalException e) {
             return null;
         }
@@ -258,27 +247,26 @@ public final class RoundTripStep {
 
     private void tracedFailure(Phase phase, RehearsalException e) {
         if (e instanceof MigrationFailedException f) {
-            locks.put(phase, f.locks());
+            log.locks(phase, f.locks());
         }
     }
 
     /** Fails the phase when its locks break the budget of the settings; the message names statement, lock, table and wait. */
     private void checkBudget(Phase phase, long sql, long checks, List<DataProblem> problems) {
         var budget = rehearsal.settings().locks().budget();
-        LockReport report = locks.getOrDefault(phase, LockReport.NONE);
+        LockReport report = log.locks(phase);
         if (!budget.limitsAnything() || report == LockReport.NONE) {
             return;
         }
         List<String> breaches = budget.check(report);
         if (!breaches.isEmpty()) {
-            throw fail(phase, Duration.ofNanos(sql), Duration.ofNanos(checks), problems, new RoundTripAssertionError(
+            throw log.fail(phase, Duration.ofNanos(sql), Duration.ofNanos(checks), problems, new RoundTripAssertionError(
                     "The " + phase.label() + " of " + displayName() + " broke the lock budget:\n  - "
                             + String.join("\n  - ", breaches)));
         }
     }
 
     private void seed(java.util.Collection<String> tables, String when) {
-        DataSettings data = rehearsal.settings().data();
         SeedResult seeded = rehearsal.topUp(tables, data.roundTripRows(), data.roundTripSeeds(),
                 displayName() + "/" + when);
         if (seeded.totalRows() > 0) {
@@ -303,7 +291,7 @@ public final class RoundTripStep {
     private void runDown() {
         requireVersioned();
         if (!upApplied) {
-            throw skip(Phase.DOWN, "not run: the up phase of " + displayName() + " did not apply");
+            throw log.skip(Phase.DOWN, "not run: the up phase of " + displayName() + " did not apply");
         }
         if (!migration.reversible()) {
             String allowance = rehearsal.settings().irreversibleAllowance(migration);
@@ -311,41 +299,41 @@ public final class RoundTripStep {
                 allowance = rehearsal.tool().irreversibleReason(migration);
             }
             if (allowance != null) {
-                throw skip(Phase.DOWN, "irreversible, " + allowance);
+                throw log.skip(Phase.DOWN, "irreversible, " + allowance);
             }
-            throw fail(Phase.DOWN, Duration.ZERO, Duration.ZERO, new RoundTripAssertionError(
+            throw log.fail(Phase.DOWN, Duration.ZERO, Duration.ZERO, new RoundTripAssertionError(
                     migration.displayName() + " has no down script: expected " + rehearsal.tool().expectedDownScript(migration)
                             + " next to " + migration.up().name() + ".\n"
                             + "Add one, or declare the migration irreversible: @MigrationTest(irreversible = \""
                             + migration.version() + "\") (or minimumDowngradeVersion = \"" + migration.version() + "\")."));
         }
         long t0 = System.nanoTime();
-        MigrationRehearsal.Observed observed;
+        MigrationObserver.Observed observed;
         try {
-            observed = rehearsal.observe(migration, List.of(migration.down()), traffic(), afterUp, true,
+            observed = rehearsal.observer().observe(migration, List.of(migration.down()), traffic(), afterUp, true,
                     () -> rehearsal.tool().down(migration));
         } catch (RehearsalException e) {
             tracedFailure(Phase.DOWN, e);
             long sql = System.nanoTime() - t0;
             long c0 = System.nanoTime();
             if (!rehearsal.schema().diff(afterUp).isEmpty()) {
-                rehearsal.markDirty("the down script of " + displayName() + " failed part-way");
+                rehearsal.state().markDirty("the down script of " + displayName() + " failed part-way");
             }
-            throw fail(Phase.DOWN, Duration.ofNanos(sql), Duration.ofNanos(System.nanoTime() - c0), e);
+            throw log.fail(Phase.DOWN, Duration.ofNanos(sql), Duration.ofNanos(System.nanoTime() - c0), e);
         }
         long sql = System.nanoTime() - t0;
-        locks.put(Phase.DOWN, observed.locks());
+        log.locks(Phase.DOWN, observed.locks());
         downRan = true;
         long c0 = System.nanoTime();
         afterDown = observed.after() != null ? observed.after() : rehearsal.schema();
         SchemaDiff diff = beforeUp.diff(afterDown);
         long checks = System.nanoTime() - c0;
         if (!diff.isEmpty()) {
-            rehearsal.markDirty("the down script of " + displayName() + " did not restore the schema");
-            throw fail(Phase.DOWN, Duration.ofNanos(sql), Duration.ofNanos(checks),
-                    new RoundTripAssertionError(downLeftTrace(diff)));
+            rehearsal.state().markDirty("the down script of " + displayName() + " did not restore the schema");
+            throw log.fail(Phase.DOWN, Duration.ofNanos(sql), Duration.ofNanos(checks),
+                    new RoundTripAssertionError(RoundTripMessages.downLeftTrace(migration, afterUp, diff)));
         }
-        rehearsal.markClean(afterDown);
+        rehearsal.state().markClean(afterDown);
         long c1 = System.nanoTime();
         List<DataProblem> problems = new ArrayList<>();
         if (dataBeforeUp != null && dataBeforeUp.hasData()) {
@@ -353,7 +341,7 @@ public final class RoundTripStep {
             lossyDown = problems.stream().anyMatch(p -> LOSSES.contains(p.kind()));
         }
         problems.addAll(rehearsal.brokenInvariants(invariantsBefore, "the down script of " + displayName()));
-        boolean declaredLossy = rehearsal.settings().data().lossy().contains(migration.version());
+        boolean declaredLossy = data.lossy().contains(migration.version());
         List<DataProblem> failures = declared(problems, LOSSES, declaredLossy, "declared lossy");
         checks += System.nanoTime() - c1;
         if (!failures.isEmpty()) {
@@ -364,45 +352,45 @@ public final class RoundTripStep {
                         .append(" the up, or, if it cannot, declare the migration lossy: @MigrationTest(lossy = \"")
                         .append(migration.version()).append("\").");
             }
-            throw fail(Phase.DOWN, Duration.ofNanos(sql), Duration.ofNanos(checks), problems,
+            throw log.fail(Phase.DOWN, Duration.ofNanos(sql), Duration.ofNanos(checks), problems,
                     new RoundTripAssertionError(sb.toString()));
         }
         checkBudget(Phase.DOWN, sql, checks, problems);
-        pass(Phase.DOWN, sql, checks, problems);
+        log.pass(Phase.DOWN, sql, checks, problems);
     }
 
     private void runUpAgain() {
         requireVersioned();
         if (!downRan) {
-            throw skip(Phase.UP_AGAIN, results.get(Phase.DOWN).status() == Status.SKIPPED
-                    ? "not run: " + results.get(Phase.DOWN).message()
+            throw log.skip(Phase.UP_AGAIN, log.result(Phase.DOWN).status() == Status.SKIPPED
+                    ? "not run: " + log.result(Phase.DOWN).message()
                     : "not run: the down phase of " + displayName() + " did not run to its end");
         }
         long t0 = System.nanoTime();
-        MigrationRehearsal.Observed observed;
+        MigrationObserver.Observed observed;
         try {
-            observed = rehearsal.observe(migration, List.of(migration.up()), traffic(), afterDown, false,
+            observed = rehearsal.observer().observe(migration, List.of(migration.up()), traffic(), afterDown, false,
                     () -> rehearsal.tool().upTo(migration.version()));
         } catch (RehearsalException e) {
             tracedFailure(Phase.UP_AGAIN, e);
-            rehearsal.markDirty(displayName() + " could not be applied again after its down script");
+            rehearsal.state().markDirty(displayName() + " could not be applied again after its down script");
             RoundTripAssertionError error = new RoundTripAssertionError(migration.displayName()
                     + " cannot be applied again after its down script ran: the down script probably left something behind"
                     + " that the up script then trips over.\n" + e.getMessage(), e);
-            throw fail(Phase.UP_AGAIN, Duration.ofNanos(System.nanoTime() - t0), Duration.ZERO, error);
+            throw log.fail(Phase.UP_AGAIN, Duration.ofNanos(System.nanoTime() - t0), Duration.ZERO, error);
         }
         long sql = System.nanoTime() - t0;
-        locks.put(Phase.UP_AGAIN, observed.locks());
+        log.locks(Phase.UP_AGAIN, observed.locks());
         long c0 = System.nanoTime();
         SchemaSnapshot again = observed.after() != null ? observed.after() : rehearsal.schema();
         SchemaDiff diff = afterUp.diff(again);
         long checks = System.nanoTime() - c0;
         if (!diff.isEmpty()) {
-            rehearsal.markDirty(displayName() + " produced a different schema when applied again");
-            throw fail(Phase.UP_AGAIN, Duration.ofNanos(sql), Duration.ofNanos(checks),
-                    new RoundTripAssertionError(notReproduced(diff)));
+            rehearsal.state().markDirty(displayName() + " produced a different schema when applied again");
+            throw log.fail(Phase.UP_AGAIN, Duration.ofNanos(sql), Duration.ofNanos(checks),
+                    new RoundTripAssertionError(RoundTripMessages.notReproduced(migration, diff)));
         }
-        rehearsal.markClean(again);
+        rehearsal.state().markClean(again);
         long c1 = System.nanoTime();
         List<DataProblem> problems = new ArrayList<>();
         if (dataAfterUp != null && (dataAfterUp.hasData() || dataBeforeUp.hasData())) {
@@ -415,86 +403,18 @@ public final class RoundTripStep {
         problems.addAll(rehearsal.brokenInvariants(invariantsBefore, displayName() + " (up again)"));
         checks += System.nanoTime() - c1;
         if (!problems.isEmpty()) {
-            throw fail(Phase.UP_AGAIN, Duration.ofNanos(sql), Duration.ofNanos(checks), problems,
+            throw log.fail(Phase.UP_AGAIN, Duration.ofNanos(sql), Duration.ofNanos(checks), problems,
                     new RoundTripAssertionError(DataChecks.describe("Applied again after its down script, "
                             + displayName() + " did not reproduce the data of the first up:", problems)));
         }
         checkBudget(Phase.UP_AGAIN, sql, checks, problems);
-        pass(Phase.UP_AGAIN, sql, checks, problems);
+        log.pass(Phase.UP_AGAIN, sql, checks, problems);
     }
 
     private void requireVersioned() {
         if (migration == null) {
             throw new PhaseSkippedException("repeatable migrations have no down script; they are applied once");
         }
-    }
-
-    private String downLeftTrace(SchemaDiff diff) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("The down script of ").append(migration.displayName()).append(" (")
-                .append(migration.down().name()).append(") did not restore the schema as it was before ")
-                .append(migration.up().name()).append(" ran:\n");
-        for (SchemaChange change : diff.changes()) {
-            SchemaObject o = change.object();
-            Optional<SchemaObject> afterTheUp = afterUp == null ? Optional.empty() : afterUp.find(o.kind(), o.name());
-            String up = migration.up().name();
-            String down = migration.down().name();
-            sb.append("  ").append(change).append("   <- ").append(switch (change.type()) {
-                case ADDED -> afterTheUp.isPresent() ? "created by " + up + "; " + down + " does not drop it"
-                        : "created by " + down + " itself";
-                case REMOVED -> afterTheUp.isEmpty() ? "dropped by " + up + "; " + down + " does not recreate it"
-                        : "existed before and after the up; " + down + " dropped it";
-                case CHANGED -> afterTheUp.map(a -> a.equals(change.after())).orElse(false)
-                        ? "changed by " + up + "; " + down + " does not change it back"
-                        : "differs from before the up: " + down + " changed it";
-            }).append('\n');
-        }
-        sb.append("Fix ").append(migration.down().name()).append(" so that it reverts exactly what ")
-                .append(migration.up().name()).append(" does.");
-        return sb.toString();
-    }
-
-    private String notReproduced(SchemaDiff diff) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("Applying ").append(migration.displayName()).append(" again after its down script gave a different")
-                .append(" schema than the first time:\n");
-        for (SchemaChange change : diff.changes()) {
-            sb.append("  ").append(change).append("   <- ").append(switch (change.type()) {
-                case ADDED -> "only after the second up";
-                case REMOVED -> "only after the first up";
-                case CHANGED -> "differs between the first and the second up";
-            }).append('\n');
-        }
-        sb.append("Usually the down script left something (a sequence, a default, a type) that changed how ")
-                .append(migration.up().name()).append(" ran the second time.");
-        return sb.toString();
-    }
-
-    private void pass(Phase phase, long sqlNanos, long checkNanos) {
-        pass(phase, sqlNanos, checkNanos, List.of());
-    }
-
-    private void pass(Phase phase, long sqlNanos, long checkNanos, List<DataProblem> noted) {
-        String message = noted.stream().map(DataProblem::message).reduce((a, b) -> a + "\n" + b)
-                .map(m -> "declared: " + m).orElse("");
-        results.put(phase, new PhaseResult(phase, Status.PASSED, Duration.ofNanos(sqlNanos), Duration.ofNanos(checkNanos),
-                message, noted, locks.getOrDefault(phase, LockReport.NONE)));
-    }
-
-    private PhaseSkippedException skip(Phase phase, String reason) {
-        results.put(phase, new PhaseResult(phase, Status.SKIPPED, Duration.ZERO, Duration.ZERO, reason, List.of(),
-                LockReport.NONE));
-        return new PhaseSkippedException(reason);
-    }
-
-    private <T extends Throwable> T fail(Phase phase, Duration sql, Duration checks, T error) {
-        return fail(phase, sql, checks, List.of(), error);
-    }
-
-    private <T extends Throwable> T fail(Phase phase, Duration sql, Duration checks, List<DataProblem> problems, T error) {
-        results.put(phase, new PhaseResult(phase, Status.FAILED, sql, checks, String.valueOf(error.getMessage()), problems,
-                locks.getOrDefault(phase, LockReport.NONE)));
-        return error;
     }
 
     @Override

@@ -1,0 +1,203 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.data.DataFingerprint;
+import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.data.DataSettings;
+import dev.rehearsal.core.data.QueryResult;
+import dev.rehearsal.core.data.SeedResult;
+import dev.rehearsal.core.data.TableSeed;
+import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.internal.data.FixtureFiles;
+import dev.rehearsal.core.internal.data.SeedHints;
+import dev.rehearsal.core.internal.data.Seeder;
+import dev.rehearsal.core.internal.data.TableModel;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The data side of a rehearsal: seeding, inserting rows and fixtures, queries, fingerprints and integrity checks,
+ * always on the rehearsal's current database (which a rebuild may replace). {@link MigrationRehearsal} is its
+ * public face; round-trip steps use it directly.
+ */
+final class DataWorkbench {
+
+    /** Work on one connection. */
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final Supplier<EphemeralDatabase> database;
+    private final Supplier<SchemaSnapshot> schema;
+    private final Supplier<String> versionText;
+    private final Supplier<SeedHints> hints;
+    private final DataSettings settings;
+
+    DataWorkbench(Supplier<EphemeralDatabase> database, Supplier<SchemaSnapshot> schema, Supplier<String> versionText,
+                  Supplier<SeedHints> hints, DataSettings settings) {
+        this.database = database;
+        this.schema = schema;
+        this.versionText = versionText;
+        this.hints = hints;
+        this.settings = settings;
+    }
+
+    /** Tops tables up to a row count (the round trip's per-step seeding). */
+    SeedResult topUp(java.util.Collection<String> tables, long rows, List<TableSeed> overrides, String salt) {
+        Map<String, Long> target = new LinkedHashMap<>();
+        for (String table : tables) {
+            target.put(table, rows);
+        }
+        // an override for a table a later migration creates applies once it exists
+        java.util.Set<String> existing = TableModel.all(schema.get()).keySet();
+        return seed(target, overrides.stream().filter(o -> existing.contains(o.tableName())).toList(), true, salt);
+    }
+
+    /** Seeds {@code rows} per table with these overrides; {@code topUp} counts the rows already there. */
+    SeedResult seed(Map<String, Long> rows, List<TableSeed> overrides, boolean topUp, String salt) {
+        Map<String, TableSeed> byTable = new LinkedHashMap<>();
+        for (TableSeed seed : overrides) {
+            byTable.merge(seed.tableName(), seed, (a, b) -> b);
+            if (seed.requestedRows().isPresent() && rows.containsKey(seed.tableName())) {
+                rows.put(seed.tableName(), seed.requestedRows().getAsLong());
+            }
+        }
+        SchemaSnapshot snapshot = schema.get();
+        try (Connection c = database.get().dataSource().getConnection()) {
+            return new Seeder(database.get().dialect(), settings)
+                    .seed(c, snapshot, new Seeder.Plan(rows, byTable, topUp, salt, hints.get()));
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not connect to " + database.get().name() + " to seed it: " + e.getMessage(), e);
+        }
+    }
+
+    /** The data's fingerprint over the tables of {@code snapshot}. */
+    DataFingerprint fingerprint(SchemaSnapshot snapshot) {
+        return withConnection("fingerprint the data", c -> database.get().dialect().data(c).fingerprint(snapshot));
+    }
+
+    /** Integrity problems of the data over the tables of {@code snapshot}. */
+    List<DataProblem> integrityProblems(SchemaSnapshot snapshot) {
+        return withConnection("check the data's integrity", c -> database.get().dialect().data(c).integrityProblems(snapshot));
+    }
+
+    /** Inserts rows after checking table and column names; {@code where} names the caller in messages. */
+    void insertRows(String table, List<? extends Map<String, ?>> rows, String where) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        TableModel model = TableModel.all(schema.get()).get(table);
+        if (model == null) {
+            throw new RehearsalException(where + ": there is no table " + table + " at " + versionText.get() + ". Tables: "
+                    + String.join(", ", TableModel.all(schema.get()).keySet()) + ".");
+        }
+        List<String> columns = new ArrayList<>();
+        for (Map<String, ?> row : rows) {
+            for (String column : row.keySet()) {
+                if (!columns.contains(column)) {
+                    if (model.column(column).isEmpty()) {
+                        throw new RehearsalException(where + ": table " + table + " has no column " + column + " at "
+                                + versionText.get() + ". Columns: " + model.columns().stream()
+                                .map(c -> c.name() + " " + c.type()).collect(java.util.stream.Collectors.joining(", ")) + ".");
+                    }
+                    columns.add(column);
+                }
+            }
+        }
+        List<Object[]> values = new ArrayList<>();
+        for (Map<String, ?> row : rows) {
+            Object[] v = new Object[columns.size()];
+            for (int i = 0; i < columns.size(); i++) {
+                v[i] = row.get(columns.get(i));
+            }
+            values.add(v);
+        }
+        withConnection("insert into " + table, c -> {
+            try {
+                database.get().dialect().data(c).insert(table, columns, values);
+            } catch (SQLException e) {
+                throw new RehearsalException(where + ": " + table + " refused " + e.getMessage()
+                        + (e.getSQLState() == null ? "" : " [SQLState " + e.getSQLState() + "]"), e);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Loads a fixture file into the database as it is now: YAML or JSON mapping tables to rows, or a CSV file named
+     * after its table. Tables are loaded in file order (put parents first).
+     */
+    void loadFixture(String location) {
+        FixtureFiles.Fixture fixture = FixtureFiles.read(location, Thread.currentThread().getContextClassLoader());
+        fixture.tables().forEach((table, rows) -> insertRows(table, rows, "Fixture " + location));
+    }
+
+    /**
+     * Runs a query and reads all its rows; {@code parameters} bind to {@code ?} placeholders (without parameters the
+     * SQL goes as written, so operators such as jsonb's {@code ?} work).
+     */
+    QueryResult query(String sql, Object... parameters) {
+        return withConnection("run " + sql, c -> {
+            try (PreparedStatement ps = parameters.length == 0 ? null : c.prepareStatement(sql);
+                 java.sql.Statement plain = parameters.length == 0 ? c.createStatement() : null) {
+                for (int i = 0; i < parameters.length; i++) {
+                    ps.setObject(i + 1, parameters[i]);
+                }
+                try (ResultSet rs = ps == null ? plain.executeQuery(sql) : ps.executeQuery()) {
+                    ResultSetMetaData md = rs.getMetaData();
+                    List<String> columns = new ArrayList<>();
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        columns.add(md.getColumnLabel(i));
+                    }
+                    List<List<Object>> rows = new ArrayList<>();
+                    while (rs.next()) {
+                        List<Object> row = new ArrayList<>(columns.size());
+                        for (int i = 1; i <= columns.size(); i++) {
+                            row.add(plain(rs.getObject(i)));
+                        }
+                        rows.add(row);
+                    }
+                    return new QueryResult(sql, columns, rows);
+                }
+            } catch (SQLException e) {
+                throw new RehearsalException("Query failed at " + versionText.get() + ": " + e.getMessage() + "\n  " + sql, e);
+            }
+        });
+    }
+
+    /** Driver-specific objects (json, inet, enums) as their text; SQL arrays as lists. */
+    static Object plain(Object value) throws SQLException {
+        if (value instanceof Array array) {
+            Object[] items = (Object[]) array.getArray();
+            List<Object> list = new ArrayList<>(items.length);
+            for (Object item : items) {
+                list.add(plain(item));
+            }
+            return list;
+        }
+        if (value != null && !value.getClass().getName().startsWith("java.")) {
+            return value.toString();
+        }
+        return value;
+    }
+
+
+    /** Runs {@code work} on a connection of the current database; a failure names {@code what} and the database. */
+    <T> T withConnection(String what, SqlWork<T> work) {
+        try (Connection c = database.get().dataSource().getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not " + what + " on " + database.get().name() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.internal.locks.LockObservation;
+import dev.rehearsal.core.locks.LockReport;
+import dev.rehearsal.core.locks.Traffic;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the migration tool while the rehearsal watches: traces every lock the scripts take, plays probe traffic
+ * against the tables they touch, and judges the risk rules. Used by {@code migrateTo} and by every round-trip phase.
+ */
+final class MigrationObserver {
+
+    private final RehearsalSettings settings;
+    private final DatabaseSession session;
+    private final RoundTripState state;
+
+    MigrationObserver(RehearsalSettings settings, DatabaseSession session, RoundTripState state) {
+        this.settings = settings;
+        this.session = session;
+        this.state = state;
+    }
+
+    /**
+     * Runs {@code work} (the migration tool running {@code scripts}) while tracing its locks and playing
+     * {@code traffic}; returns the lock report. A failure keeps the trace up to the failing statement, attached to
+     * the {@link MigrationFailedException}; a run stopped at the migration timeout fails with a message saying
+     * who held the lock it waited for.
+     */
+    Observed observe(Migration first, List<MigrationScript> scripts, Traffic traffic, SchemaSnapshot before,
+                     boolean reverting, Runnable work) {
+        if (!settings.locks().trace() || before == null || session.database().dialect().locks() == null) {
+            work.run();
+            state.invalidate();
+            return new Observed(LockReport.NONE, null);
+        }
+        List<LockObservation.Script> named = scripts.stream()
+                .map(sc -> new LockObservation.Script(sc.name(), sc.sql())).toList();
+        LockObservation.Run run;
+        try {
+            run = session.lockObservation().begin(before, named, traffic, reverting);
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not start watching locks on " + session.database().name() + ": " + e.getMessage()
+                    + ". Turn lock tracing off with rehearsal.locks.trace=false if this database does not allow it.", e);
+        }
+        Map<String, String> allowed = LockObservation.allowed(named, first == null ? Map.of()
+                : settings.locks().allowedRisks().getOrDefault(first.version(), Map.of()));
+        try {
+            work.run();
+        } catch (MigrationFailedException e) {
+            LockReport partial = run.finish(null, allowed);
+            String stopped = run.timeoutMessage();
+            MigrationFailedException failure = stopped == null ? e : e.stoppedAtTimeout(stopped);
+            throw failure.withLocks(partial);
+        } catch (RuntimeException | Error e) {
+            run.finish(null, allowed);
+            throw e;
+        }
+        state.invalidate();
+        SchemaSnapshot after = session.schema();
+        return new Observed(run.finish(after, allowed), after);
+    }
+
+    /** What {@link #observe} saw: the lock report, and the schema after the run (null when not traced). */
+    record Observed(LockReport locks, SchemaSnapshot after) {
+    }
+}

@@ -1,0 +1,79 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.PhaseResult.Phase;
+import dev.rehearsal.core.PhaseResult.Status;
+import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.locks.LockReport;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What each phase of one round-trip step came to: passed, skipped or failed, with its SQL and check times, its data
+ * problems and its lock report. Every phase starts as not run; the step records each outcome here as it happens.
+ */
+final class PhaseLog {
+
+    private final Map<Phase, PhaseResult> results = new EnumMap<>(Phase.class);
+    private final Map<Phase, LockReport> locks = new EnumMap<>(Phase.class);
+
+    PhaseLog(List<Phase> phases) {
+        for (Phase phase : phases) {
+            results.put(phase, PhaseResult.notRun(phase));
+        }
+    }
+
+    List<PhaseResult> results() {
+        return List.copyOf(results.values());
+    }
+
+    PhaseResult result(Phase phase) {
+        return results.get(phase);
+    }
+
+    /** The lock report of a phase that ran (or failed with a trace); {@link LockReport#NONE} otherwise. */
+    LockReport locks(Phase phase) {
+        return locks.getOrDefault(phase, LockReport.NONE);
+    }
+
+    void locks(Phase phase, LockReport report) {
+        locks.put(phase, report);
+    }
+
+    /** Records a failure the phase did not record itself (a lost connection, a catalog query). */
+    void failedUnrecorded(Phase phase, Throwable e) {
+        if (results.get(phase).status() == Status.NOT_RUN) {
+            results.put(phase, new PhaseResult(phase, Status.FAILED, Duration.ZERO, Duration.ZERO,
+                    String.valueOf(e.getMessage()), List.of(), locks(phase)));
+        }
+    }
+
+    void pass(Phase phase, long sqlNanos, long checkNanos) {
+        pass(phase, sqlNanos, checkNanos, List.of());
+    }
+
+    void pass(Phase phase, long sqlNanos, long checkNanos, List<DataProblem> noted) {
+        String message = noted.stream().map(DataProblem::message).reduce((a, b) -> a + "\n" + b)
+                .map(m -> "declared: " + m).orElse("");
+        results.put(phase, new PhaseResult(phase, Status.PASSED, Duration.ofNanos(sqlNanos), Duration.ofNanos(checkNanos),
+                message, noted, locks(phase)));
+    }
+
+    PhaseSkippedException skip(Phase phase, String reason) {
+        results.put(phase, new PhaseResult(phase, Status.SKIPPED, Duration.ZERO, Duration.ZERO, reason, List.of(),
+                LockReport.NONE));
+        return new PhaseSkippedException(reason);
+    }
+
+    <T extends Throwable> T fail(Phase phase, Duration sql, Duration checks, T error) {
+        return fail(phase, sql, checks, List.of(), error);
+    }
+
+    <T extends Throwable> T fail(Phase phase, Duration sql, Duration checks, List<DataProblem> problems, T error) {
+        results.put(phase, new PhaseResult(phase, Status.FAILED, sql, checks, String.valueOf(error.getMessage()), problems,
+                locks(phase)));
+        return error;
+    }
+}
