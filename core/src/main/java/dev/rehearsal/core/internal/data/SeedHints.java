@@ -1,5 +1,7 @@
 package dev.rehearsal.core.internal.data;
 
+import org.apiguardian.api.API;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -24,6 +26,7 @@ import java.util.regex.Pattern;
  * A hint only shapes generated values; it never hides a defect a migration has with data the application could
  * really hold.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class SeedHints {
 
     /** What a column's values must be. */
@@ -199,5 +202,25 @@ public final class SeedHints {
 
     private static String simple(String raw) {
         return ScriptWrites.simple(raw);
+    }
+
+    /**
+     * A generator that gives {@code c} the values the later migrations expect (labels an enum will take, text a
+     * cast will accept); null when the hints say nothing that fits the column.
+     */
+    ValueGenerator generatorFor(String table, ColumnModel c, ValueGenerators values) {
+        Optional<Hint> hint = forColumn(table, c.name());
+        if (hint.isEmpty()) {
+            return null;
+        }
+        int length = Seeder.textLength(c);
+        if (hint.get() instanceof OneOf oneOf && c.labels() == null
+                && (length < 0 || oneOf.labels().stream().allMatch(l -> length == 0 || l.length() <= length))) {
+            return length >= 0 ? ValueGenerators.oneOf(oneOf.labels()) : null;
+        }
+        if (hint.get() instanceof CastsTo cast && length >= 0 && (length == 0 || length >= 5)) {
+            return values.castableText(cast.type(), length);
+        }
+        return null;
     }
 }

@@ -1,7 +1,7 @@
 package dev.rehearsal.core.internal.data;
 
 import dev.rehearsal.core.data.DataSettings;
-import dev.rehearsal.core.data.Seed;
+import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.data.SeedException;
 import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.db.DataAccess;
@@ -9,8 +9,8 @@ import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.data.TableModel.ForeignKey;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import net.datafaker.Faker;
+import org.apiguardian.api.API;
 
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -36,11 +36,8 @@ import java.util.stream.Collectors;
  * CHECKs it understands shape the values, and every CHECK is enforced by filtering in the database, with retries.
  * All of one seeding runs in one transaction: it loads completely or not at all.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class Seeder {
-
-    private static final int BATCH = 20_000;
-    private static final int ROW_ATTEMPTS = 100;
-    private static final int MAX_ROUNDS = 200;
 
     private final Dialect dialect;
     private final DataSettings settings;
@@ -58,7 +55,7 @@ public final class Seeder {
      * @param topUp     true: add only what brings each table to its row count; false: add that many rows
      * @param salt      mixed into the random seed, so that successive seedings differ but repeat run to run
      */
-    public record Plan(Map<String, Long> rows, Map<String, Seed> overrides, boolean topUp, String salt, SeedHints hints) {
+    public record Plan(Map<String, Long> rows, Map<String, TableSeed> overrides, boolean topUp, String salt, SeedHints hints) {
         public Plan {
             rows = Collections.unmodifiableMap(new LinkedHashMap<>(rows));
             overrides = Map.copyOf(overrides);
@@ -66,7 +63,7 @@ public final class Seeder {
         }
 
         /** A plan with no hints from the history. */
-        public Plan(Map<String, Long> rows, Map<String, Seed> overrides, boolean topUp, String salt) {
+        public Plan(Map<String, Long> rows, Map<String, TableSeed> overrides, boolean topUp, String salt) {
             this(rows, overrides, topUp, salt, SeedHints.NONE);
         }
     }
@@ -98,11 +95,11 @@ public final class Seeder {
                 }
                 random.setSeed(mix(settings.randomSeed(), plan.salt(), table));
                 try {
-                    long n = new TableSeeder(tables.get(table), plan.overrides().get(table), rows, deferred, data, faker,
+                    long n = new TableSeeder(settings, tables.get(table), plan.overrides().get(table), rows, deferred, data, faker,
                             random, notes, plan.hints()).run(loaded);
                     loaded.put(table, n);
                 } catch (SQLException e) {
-                    Seed override = plan.overrides().get(table);
+                    TableSeed override = plan.overrides().get(table);
                     throw new SeedException("Cannot seed " + table + ": the database refused a generated row: "
                             + e.getMessage() + (override == null || override.columnRules().isEmpty() ? ""
                             : "\nCheck the column rules of " + override + ": their values must fit the column types.")
@@ -170,10 +167,10 @@ public final class Seeder {
                         + String.join(", ", tables.keySet()) + ".", Map.of(), null);
             }
         }
-        for (Seed seed : plan.overrides().values()) {
+        for (TableSeed seed : plan.overrides().values()) {
             TableModel t = tables.get(seed.tableName());
-            for (Map.Entry<String, Seed.ColumnRule> e : seed.columnRules().entrySet()) {
-                String where = "Seed.table(\"" + t.name() + "\")";
+            for (Map.Entry<String, TableSeed.ColumnRule> e : seed.columnRules().entrySet()) {
+                String where = "TableSeed.table(\"" + t.name() + "\")";
                 ColumnModel c = t.column(e.getKey()).orElseThrow(() -> new SeedException(where + " names column "
                         + e.getKey() + ", which " + t.name() + " does not have. Columns: "
                         + t.columns().stream().map(ColumnModel::name).collect(Collectors.joining(", ")) + ".", Map.of(), null));
@@ -181,7 +178,7 @@ public final class Seeder {
                     throw new SeedException(where + " sets " + c.qualified() + ", but the database makes its values"
                             + " (identity, serial or generated column). Remove that rule.", Map.of(), null);
                 }
-                Seed.ColumnRule rule = e.getValue();
+                TableSeed.ColumnRule rule = e.getValue();
                 if (rule.nullRatio() != null && rule.nullRatio() > 0 && !c.nullable()) {
                     throw new SeedException(where + " asks for NULLs in " + c.qualified() + ", which is NOT NULL.",
                             Map.of(), null);
@@ -219,7 +216,7 @@ public final class Seeder {
                     String parent = fk.referencedTable();
                     if (!targets.containsKey(parent) && tables.containsKey(parent)
                             && existing.computeIfAbsent(parent, t -> count(data, t)) == 0) {
-                        long rows = Math.max(1, Math.min(targets.get(table), Seed.DEFAULT_ROWS));
+                        long rows = Math.max(1, Math.min(targets.get(table), TableSeed.DEFAULT_ROWS));
                         targets.put(parent, rows);
                         notes.add(parent + ": seeded " + rows + " rows because " + table + " references it and it was empty");
                         added = true;
@@ -298,15 +295,15 @@ public final class Seeder {
         return order;
     }
 
-    private static boolean nullable(TableModel table, ForeignKey fk) {
+    static boolean nullable(TableModel table, ForeignKey fk) {
         return fk.columns().stream().allMatch(c -> table.column(c).map(ColumnModel::nullable).orElse(false));
     }
 
-    private void linkDeferred(TableModel table, ForeignKey fk, Seed override, DataAccess data, Random random,
+    private void linkDeferred(TableModel table, ForeignKey fk, TableSeed override, DataAccess data, Random random,
                               List<String> notes) throws SQLException {
         List<String> rows = data.rowsAddedInTransaction(table.name());
         List<List<Object>> parents = data.distinctValues(fk.referencedTable(), fk.referencedColumns());
-        double nulls = fk.columns().stream().map(c -> nullRatio(table, c, override)).max(Double::compare).orElse(0.0);
+        double nulls = fk.columns().stream().map(c -> TableSeeder.nullRatio(settings, table, c, override)).max(Double::compare).orElse(0.0);
         List<Object[]> values = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             if (parents.isEmpty() || random.nextDouble() < nulls) {
@@ -319,419 +316,6 @@ public final class Seeder {
         notes.add(fk.describe() + ": loaded as NULL, then linked (self-reference or cycle)");
     }
 
-    private double nullRatio(TableModel table, String column, Seed override) {
-        Seed.ColumnRule rule = override == null ? null : override.columnRules().get(column);
-        if (rule != null && rule.nullRatio() != null) {
-            return rule.nullRatio();
-        }
-        return table.column(column).map(ColumnModel::nullable).orElse(false) ? settings.nullRatio() : 0;
-    }
-
-    // ---- one table ----
-
-    private final class TableSeeder {
-        private final TableModel table;
-        private final Seed override;
-        private final long rows;
-        private final Set<ForeignKey> deferred;
-        private final DataAccess data;
-        private final Faker faker;
-        private final Random random;
-        private final List<String> notes;
-        private final List<ColumnModel> columns = new ArrayList<>();
-        private final Map<String, Integer> index = new HashMap<>();
-        private final List<ValueGenerator> generators = new ArrayList<>();
-        private final double[] nulls;
-        private final double[] duplicates;
-        private final List<List<Object>> previous = new ArrayList<>();
-        private final List<FkSampler> samplers = new ArrayList<>();
-        private final Set<Integer> deferredColumns = new HashSet<>();
-        private final List<int[]> keys = new ArrayList<>();
-        private final Set<Integer> javaGenerated = new HashSet<>();
-        private final Set<Integer> uniqueStarts = new HashSet<>();
-        private final List<Set<List<Object>>> seen = new ArrayList<>();
-        private long counter;
-
-        private final SeedHints hints;
-
-        TableSeeder(TableModel table, Seed override, long rows, Set<ForeignKey> deferred, DataAccess data, Faker faker,
-                    Random random, List<String> notes, SeedHints hints) throws SQLException {
-            this.hints = hints;
-            this.table = table;
-            this.override = override;
-            this.rows = rows;
-            this.deferred = deferred;
-            this.data = data;
-            this.faker = faker;
-            this.random = random;
-            this.notes = notes;
-            for (ColumnModel c : table.columns()) {
-                if (!c.databaseMade()) {
-                    index.put(c.name(), columns.size());
-                    columns.add(c);
-                }
-            }
-            nulls = new double[columns.size()];
-            duplicates = new double[columns.size()];
-            prepare();
-        }
-
-        private void prepare() throws SQLException {
-            boolean hasRows = data.count(table.name()) > 0;
-            Set<String> fkColumns = new HashSet<>();
-            for (ForeignKey fk : table.foreignKeys()) {
-                if (!fk.columns().stream().allMatch(index::containsKey)) {
-                    continue;
-                }
-                if (deferred.contains(fk)) {
-                    fk.columns().forEach(c -> deferredColumns.add(index.get(c)));
-                    fkColumns.addAll(fk.columns());
-                    continue;
-                }
-                if (override != null && fk.columns().stream().anyMatch(c -> override.columnRules().containsKey(c)
-                        && override.columnRules().get(c).generator() != null)) {
-                    continue;
-                }
-                List<List<Object>> parents = data.distinctValues(fk.referencedTable(), fk.referencedColumns());
-                boolean nullable = nullable(table, fk);
-                if (parents.isEmpty() && !nullable) {
-                    throw new SeedException("Cannot seed " + table.name() + ": its foreign key " + fk.describe()
-                            + " needs rows in " + fk.referencedTable() + ", which has none. Seed "
-                            + fk.referencedTable() + " too.", Map.of(), null);
-                }
-                boolean oneToOne = table.uniqueKeys().stream().anyMatch(k -> new HashSet<>(k).equals(new HashSet<>(fk.columns())));
-                if (oneToOne && hasRows) {
-                    Set<List<Object>> used = new HashSet<>(data.distinctValues(table.name(), fk.columns()));
-                    parents = parents.stream().filter(p -> !used.contains(p)).collect(Collectors.toCollection(ArrayList::new));
-                }
-                if (oneToOne) {
-                    parents = new ArrayList<>(parents);
-                    Collections.shuffle(parents, random);
-                }
-                double nullShare = fk.columns().stream().mapToDouble(c -> nullRatio(table, c, override)).max().orElse(0);
-                samplers.add(new FkSampler(fk.columns().stream().mapToInt(index::get).toArray(), parents, oneToOne,
-                        nullable ? nullShare : 0));
-                fkColumns.addAll(fk.columns());
-            }
-            ValueGenerators values = new ValueGenerators(faker);
-            List<String> unsupported = new ArrayList<>();
-            for (ColumnModel c : columns) {
-                int i = index.get(c.name());
-                Seed.ColumnRule rule = override == null ? null : override.columnRules().get(c.name());
-                nulls[i] = rule != null && rule.generator() != null && rule.nullRatio() == null
-                        ? 0 : nullRatio(table, c.name(), override);
-                duplicates[i] = rule != null && rule.duplicateRatio() != null ? rule.duplicateRatio() : 0;
-                previous.add(new ArrayList<>());
-                if (rule != null && rule.generator() != null) {
-                    var function = rule.generator();
-                    generators.add(r -> function.apply(faker));
-                    continue;
-                }
-                if (fkColumns.contains(c.name())) {
-                    generators.add(r -> null);
-                    continue;
-                }
-                ValueGenerator hinted = hinted(c, values);
-                if (hinted != null) {
-                    generators.add(hinted);
-                    continue;
-                }
-                List<CheckConstraints.ColumnRule> rules = new ArrayList<>();
-                for (String check : c.checks()) {
-                    CheckConstraints.parse(check).ifPresent(all -> all.stream()
-                            .filter(x -> x.column().equals(c.name())).forEach(rules::add));
-                }
-                Long uniqueStart = null;
-                if (table.uniqueKeys().contains(List.of(c.name())) && c.baseType().matches("smallint|integer|bigint")) {
-                    uniqueStart = 1L;
-                    if (hasRows) {
-                        for (List<Object> v : data.distinctValues(table.name(), List.of(c.name()))) {
-                            uniqueStart = Math.max(uniqueStart, ((Number) v.get(0)).longValue() + 1);
-                        }
-                    }
-                }
-                try {
-                    generators.add(values.forColumn(c, rules, uniqueStart));
-                    if (c.labels() == null) {
-                        javaGenerated.add(i);
-                    }
-                    if (uniqueStart != null) {
-                        uniqueStarts.add(i);
-                    }
-                } catch (ValueGenerators.UnsupportedTypeException e) {
-                    if (!c.nullable()) {
-                        throw new SeedException("Cannot seed " + c.qualified() + ": Rehearsal has no generator for"
-                                + " its type " + c.type() + ". Override it: Seed.table(\"" + table.name() + "\").column(\""
-                                + c.name() + "\", faker -> ...) or .constant(\"" + c.name() + "\", value).", Map.of(), null);
-                    }
-                    unsupported.add(c.name() + " (" + c.type() + ")");
-                    generators.add(r -> null);
-                    nulls[i] = 1;
-                }
-            }
-            if (!unsupported.isEmpty()) {
-                notes.add(table.name() + ": left NULL, no generator for " + String.join(", ", unsupported)
-                        + "; override with Seed.table(\"" + table.name() + "\").column(...)");
-            }
-            for (List<String> key : table.uniqueKeys()) {
-                if (!key.stream().allMatch(index::containsKey)) {
-                    continue;
-                }
-                keys.add(key.stream().mapToInt(index::get).toArray());
-                Set<List<Object>> set = new HashSet<>();
-                if (hasRows) {
-                    for (List<Object> v : data.distinctValues(table.name(), key)) {
-                        set.add(normalize(v));
-                    }
-                }
-                seen.add(set);
-            }
-        }
-
-        long run(Map<String, Long> loaded) throws SQLException {
-            long done = 0;
-            boolean exhausted = false;
-            Map<String, String> filter = new LinkedHashMap<>();
-            table.checks().forEach((name, expr) -> {
-                List<String> cols = table.checkColumns().get(name);
-                if (cols.stream().allMatch(index::containsKey) && !enforcedByGenerators(expr)) {
-                    filter.put(name, expr);
-                }
-            });
-            if (!table.databaseRules() && filter.isEmpty()) {
-                while (done < rows && !exhausted) {
-                    List<Object[]> batch = generate((int) Math.min(BATCH, rows - done));
-                    exhausted = batch.size() < Math.min(BATCH, rows - done);
-                    data.load(table.name(), names(), batch);
-                    done += batch.size();
-                    loaded.put(table.name(), done);
-                }
-            } else {
-                int barren = 0;
-                int rounds = 0;
-                double acceptance = 1;
-                Map<String, Long> rejectedBy = new LinkedHashMap<>();
-                long generated = 0;
-                while (done < rows && !exhausted) {
-                    long want = rows - done;
-                    int size = (int) Math.min(BATCH, Math.ceil(want / Math.max(acceptance, 0.1)));
-                    List<Object[]> batch = generate(size);
-                    exhausted = batch.size() < size;
-                    generated += batch.size();
-                    DataAccess.FilteredLoad result = data.loadFiltered(table.name(), names(), batch, filter, want);
-                    result.rejectedByCheck().forEach((k, v) -> rejectedBy.merge(k, v, Long::sum));
-                    done += result.accepted();
-                    loaded.put(table.name(), done);
-                    acceptance = batch.isEmpty() ? 1 : Math.max(0.01, (double) result.accepted() / batch.size());
-                    barren = result.accepted() == 0 ? barren + 1 : 0;
-                    if (barren > settings.checkRetries() || ++rounds > MAX_ROUNDS
-                            || (exhausted && done == 0 && !rejectedBy.isEmpty())) {
-                        throw new SeedException(unsatisfiable(want, generated, rejectedBy, filter) + "\n"
-                                + loadedText(loaded), loaded, null);
-                    }
-                }
-            }
-            if (done < rows) {
-                notes.add(table.name() + ": " + done + " of " + rows + " rows; a unique key ran out of distinct values"
-                        + " (" + table.uniqueKeys().stream().map(k -> "(" + String.join(", ", k) + ")")
-                        .collect(Collectors.joining(", ")) + ")");
-            }
-            return done;
-        }
-
-        /** A generator shaped by what a later migration does to the column, or null. */
-        private ValueGenerator hinted(ColumnModel c, ValueGenerators values) {
-            Optional<SeedHints.Hint> hint = hints.forColumn(table.name(), c.name());
-            if (hint.isEmpty()) {
-                return null;
-            }
-            int length = textLength(c);
-            if (hint.get() instanceof SeedHints.OneOf oneOf && c.labels() == null
-                    && (length < 0 || oneOf.labels().stream().allMatch(l -> length == 0 || l.length() <= length))) {
-                return length >= 0 ? ValueGenerators.oneOf(oneOf.labels()) : null;
-            }
-            if (hint.get() instanceof SeedHints.CastsTo cast && length >= 0 && (length == 0 || length >= 5)) {
-                return values.castableText(cast.type(), length);
-            }
-            return null;
-        }
-
-        /**
-         * Whether the generators already guarantee a CHECK, so rows need no filtering by the database: the check is
-         * understood in full, and states only IN lists and bounds on columns whose values come from the schema-driven
-         * generators (not from an override, a foreign key or duplicates), over types those bounds apply to.
-         */
-        private boolean enforcedByGenerators(String expression) {
-            var parsed = CheckConstraints.parse(expression);
-            if (parsed.isEmpty()) {
-                return false;
-            }
-            for (CheckConstraints.ColumnRule rule : parsed.get()) {
-                Integer i = index.get(rule.column());
-                if (i == null || !javaGenerated.contains(i) || duplicates[i] > 0 || rule.regex() != null) {
-                    return false;
-                }
-                ColumnModel c = columns.get(i);
-                boolean numeric = c.baseType().matches("smallint|integer|bigint|real|double precision|numeric.*");
-                boolean bounded = rule.min() != null || rule.max() != null;
-                boolean lengths = rule.minLength() != null || rule.maxLength() != null;
-                if (bounded && (!numeric || uniqueStarts.contains(i))) {
-                    return false;
-                }
-                if (lengths && numeric) {
-                    return false;
-                }
-                if (rule.allowed() == null && !bounded && !lengths) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private String unsatisfiable(long missing, long generated, Map<String, Long> rejectedBy, Map<String, String> filter) {
-            StringBuilder sb = new StringBuilder("Cannot seed ").append(table.name()).append(": ")
-                    .append(missing).append(" rows still missing after ").append(settings.checkRetries() + 1)
-                    .append(" batches in a row were all rejected (").append(generated).append(" rows generated).");
-            if (rejectedBy.isEmpty()) {
-                sb.append(" The rows collided with a unique index the database enforces.");
-            }
-            for (Map.Entry<String, Long> e : rejectedBy.entrySet()) {
-                List<String> cols = table.checkColumns().get(e.getKey());
-                sb.append("\n  CHECK ").append(e.getKey()).append(" (").append(filter.get(e.getKey())).append(") rejected ")
-                        .append(e.getValue()).append(" rows. Override the column").append(cols.size() > 1 ? "s" : "")
-                        .append(" it uses: Seed.table(\"").append(table.name()).append("\")")
-                        .append(cols.stream().map(c -> ".column(\"" + c + "\", faker -> ...)").collect(Collectors.joining()))
-                        .append(".");
-            }
-            return sb.toString();
-        }
-
-        private List<String> names() {
-            return columns.stream().map(ColumnModel::name).toList();
-        }
-
-        private List<Object[]> generate(int n) {
-            List<Object[]> batch = new ArrayList<>(n);
-            rows:
-            for (int k = 0; k < n; k++) {
-                for (int attempt = 0; attempt < ROW_ATTEMPTS; attempt++) {
-                    Object[] row = row();
-                    if (row == null) {
-                        break rows;
-                    }
-                    if (unique(row)) {
-                        batch.add(row);
-                        continue rows;
-                    }
-                }
-                break;
-            }
-            return batch;
-        }
-
-        private Object[] row() {
-            Object[] row = new Object[columns.size()];
-            boolean[] set = new boolean[columns.size()];
-            for (FkSampler s : samplers) {
-                Optional<List<Object>> parent = s.next(random);
-                if (parent == null) {
-                    return null;
-                }
-                for (int j = 0; j < s.columns.length; j++) {
-                    row[s.columns[j]] = parent.isPresent() ? parent.get().get(j) : null;
-                    set[s.columns[j]] = true;
-                }
-            }
-            for (int i = 0; i < row.length; i++) {
-                if (set[i] || deferredColumns.contains(i)) {
-                    continue;
-                }
-                if (nulls[i] > 0 && random.nextDouble() < nulls[i]) {
-                    continue;
-                }
-                List<Object> prev = previous.get(i);
-                if (duplicates[i] > 0 && !prev.isEmpty() && random.nextDouble() < duplicates[i]) {
-                    row[i] = prev.get(random.nextInt(prev.size()));
-                    continue;
-                }
-                row[i] = generators.get(i).next(random);
-                if (duplicates[i] > 0 && prev.size() < 10_000) {
-                    prev.add(row[i]);
-                }
-            }
-            return row;
-        }
-
-        /** Checks the row against every unique key; varies a single-column value that collides. */
-        private boolean unique(Object[] row) {
-            List<List<Object>> tuples = new ArrayList<>(keys.size());
-            for (int k = 0; k < keys.size(); k++) {
-                int[] key = keys.get(k);
-                List<Object> tuple = tuple(row, key);
-                if (tuple == null) {
-                    tuples.add(null);
-                    continue;
-                }
-                if (seen.get(k).contains(tuple)) {
-                    ValueGenerator g = key.length == 1 ? generators.get(key[0]) : null;
-                    if (g == null || !g.canVary() || samplers.stream().anyMatch(s -> contains(s.columns, key[0]))) {
-                        return false;
-                    }
-                    int attempts = 0;
-                    do {
-                        row[key[0]] = g.variant(row[key[0]], ++counter);
-                        tuple = tuple(row, key);
-                    } while (seen.get(k).contains(tuple) && ++attempts < 1000);
-                    if (seen.get(k).contains(tuple)) {
-                        return false;
-                    }
-                }
-                tuples.add(tuple);
-            }
-            for (int k = 0; k < keys.size(); k++) {
-                if (tuples.get(k) != null) {
-                    seen.get(k).add(tuples.get(k));
-                }
-            }
-            return true;
-        }
-
-        private List<Object> tuple(Object[] row, int[] key) {
-            List<Object> t = new ArrayList<>(key.length);
-            for (int i : key) {
-                if (row[i] == null) {
-                    return null;
-                }
-                t.add(row[i]);
-            }
-            return normalize(t);
-        }
-    }
-
-    private static boolean contains(int[] array, int value) {
-        for (int v : array) {
-            if (v == value) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Values as keys: numbers of any Java type compare by value. */
-    private static List<Object> normalize(List<Object> values) {
-        List<Object> out = new ArrayList<>(values.size());
-        for (Object v : values) {
-            if (v instanceof BigDecimal || v instanceof Long || v instanceof Integer || v instanceof Short
-                    || v instanceof java.math.BigInteger) {
-                out.add(new BigDecimal(v.toString()).stripTrailingZeros());
-            } else {
-                out.add(v == null ? null : v.toString());
-            }
-        }
-        return out;
-    }
-
-    /** Picks parent keys for one foreign key: at random, or each at most once for a one-to-one key. */
     /**
      * Columns with no foreign key that hold keys of another table all the same: a later migration adds the foreign
      * key ({@link SeedHints.References}), or the name says so ({@code post_id}, {@code postid} and a table
@@ -743,7 +327,7 @@ public final class Seeder {
         for (TableModel t : tables.values()) {
             Set<String> linked = new HashSet<>();
             t.foreignKeys().forEach(fk -> linked.addAll(fk.columns()));
-            Seed override = plan.overrides().get(t.name());
+            TableSeed override = plan.overrides().get(t.name());
             List<ForeignKey> keys = new ArrayList<>(t.foreignKeys());
             for (ColumnModel c : t.columns()) {
                 if (c.databaseMade() || linked.contains(c.name()) || override != null && override.columnRules().containsKey(c.name())) {
@@ -795,29 +379,4 @@ public final class Seeder {
         return a.equals(b) || a.matches(ints) && b.matches(ints);
     }
 
-    private static final class FkSampler {
-        final int[] columns;
-        final List<List<Object>> parents;
-        final boolean oneToOne;
-        final double nulls;
-        int next;
-
-        FkSampler(int[] columns, List<List<Object>> parents, boolean oneToOne, double nulls) {
-            this.columns = columns;
-            this.parents = parents;
-            this.oneToOne = oneToOne;
-            this.nulls = nulls;
-        }
-
-        /** A parent tuple, empty for NULL, or null when a one-to-one key has used every parent. */
-        Optional<List<Object>> next(Random random) {
-            if (parents.isEmpty() || (nulls > 0 && random.nextDouble() < nulls)) {
-                return Optional.empty();
-            }
-            if (oneToOne) {
-                return next < parents.size() ? Optional.of(parents.get(next++)) : null;
-            }
-            return Optional.of(parents.get(random.nextInt(parents.size())));
-        }
-    }
 }

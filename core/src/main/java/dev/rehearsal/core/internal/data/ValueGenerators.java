@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.data;
 
 import net.datafaker.Faker;
+import org.apiguardian.api.API;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,21 +27,23 @@ import java.util.regex.Pattern;
  * seeding stays fast; timestamps are spread over the three years before a fixed date, so the same seed always
  * gives the same rows.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class ValueGenerators {
 
     /** Timestamps lie before this instant, never relative to "now": runs must be repeatable. */
     static final Instant REFERENCE = Instant.parse("2026-01-01T00:00:00Z");
     private static final long THREE_YEARS_SECONDS = Duration.ofDays(3 * 365).toSeconds();
-    private static final int POOL = 512;
     private static final Pattern VARCHAR = Pattern.compile("^(character varying|varchar|character|char|bit|bit varying)\\((\\d+)\\)$");
     private static final Pattern NUMERIC = Pattern.compile("^numeric\\((\\d+),(\\d+)\\)$");
     private static final Pattern TIMESTAMP = Pattern.compile("^timestamp(\\(\\d\\))? (with|without) time zone$");
     private static final Pattern TIME = Pattern.compile("^time(\\(\\d\\))? (with|without) time zone$");
 
     private final Faker faker;
+    private final TextPools pools;
 
     public ValueGenerators(Faker faker) {
         this.faker = faker;
+        this.pools = new TextPools(faker);
     }
 
     /** Thrown when no generator fits a column's type. */
@@ -63,7 +65,7 @@ public final class ValueGenerators {
         if (column.labels() != null) {
             return options(column.labels());
         }
-        Bounds bounds = Bounds.of(rules);
+        CheckBounds bounds = CheckBounds.of(rules);
         if (bounds.allowed != null) {
             return options(bounds.allowed);
         }
@@ -149,7 +151,7 @@ public final class ValueGenerators {
                 return r -> Duration.ofMinutes(1 + r.nextInt(60 * 24 * 30)).toString();
             }
             case "json", "jsonb" -> {
-                List<String> words = pool(() -> faker.lorem().word());
+                List<String> words = pools.of(() -> faker.lorem().word());
                 return r -> "{\"id\": " + r.nextInt(100_000) + ", \"tag\": \"" + words.get(r.nextInt(words.size()))
                         + "\", \"active\": " + r.nextBoolean() + "}";
             }
@@ -328,7 +330,7 @@ public final class ValueGenerators {
         return new double[]{r[0], r[1]};
     }
 
-    private static ValueGenerator decimal(String name, int precision, int scale, Bounds bounds) {
+    private static ValueGenerator decimal(String name, int precision, int scale, CheckBounds bounds) {
         BigDecimal typeMax = BigDecimal.TEN.pow(Math.max(0, precision - scale)).subtract(BigDecimal.ONE.movePointLeft(scale));
         double[] range = decimalRange(name, 10_000);
         BigDecimal lo = BigDecimal.valueOf(range[0]).max(typeMax.negate());
@@ -349,7 +351,7 @@ public final class ValueGenerators {
                 (v, n) -> ((BigDecimal) v).add(step.multiply(BigDecimal.valueOf(n))));
     }
 
-    private ValueGenerator text(String name, String table, int maxLength, Bounds bounds) {
+    private ValueGenerator text(String name, String table, int maxLength, CheckBounds bounds) {
         ValueGenerator base;
         boolean email = false;
         if (bounds.regex != null) {
@@ -357,12 +359,12 @@ public final class ValueGenerators {
             base = r -> faker.regexify(regex);
         } else if (name.contains("email")) {
             email = true;
-            List<String> locals = pool(() -> faker.name().firstName().toLowerCase(Locale.ROOT) + "."
+            List<String> locals = pools.of(() -> faker.name().firstName().toLowerCase(Locale.ROOT) + "."
                     + faker.name().lastName().toLowerCase(Locale.ROOT).replaceAll("[^a-z]", ""));
-            List<String> domains = pool(() -> faker.internet().domainName());
+            List<String> domains = pools.of(() -> faker.internet().domainName());
             base = r -> locals.get(r.nextInt(locals.size())).replaceAll("[^a-z.]", "") + "@" + domains.get(r.nextInt(domains.size()));
         } else {
-            base = fromPool(textPool(name, table, maxLength));
+            base = fromPool(pools.forColumn(name, table, maxLength));
         }
         int minLength = bounds.minLength == null ? 0 : bounds.minLength;
         int max = bounds.maxLength == null ? maxLength : maxLength == 0 ? bounds.maxLength : Math.min(maxLength, bounds.maxLength);
@@ -407,150 +409,7 @@ public final class ValueGenerators {
         };
     }
 
-    private List<String> textPool(String name, String table, int maxLength) {
-        if (maxLength > 0 && maxLength <= 3) {
-            if (name.contains("country")) {
-                return pool(() -> faker.address().countryCode());
-            }
-            if (name.contains("currency")) {
-                return pool(() -> faker.money().currencyCode());
-            }
-            return pool(() -> faker.regexify("[A-Z]{" + maxLength + "}"));
-        }
-        Supplier<String> s;
-        if (name.equals("first_name") || name.equals("firstname") || name.equals("given_name")) {
-            s = () -> faker.name().firstName();
-        } else if (name.equals("last_name") || name.equals("lastname") || name.equals("surname") || name.equals("family_name")) {
-            s = () -> faker.name().lastName();
-        } else if (name.contains("username") || name.equals("login") || name.equals("handle")) {
-            s = () -> faker.internet().username();
-        } else if (name.contains("phone") || name.contains("mobile")) {
-            s = () -> faker.phoneNumber().cellPhone();
-        } else if (name.contains("city") || name.equals("town")) {
-            s = () -> faker.address().city();
-        } else if (name.contains("country_code")) {
-            s = () -> faker.address().countryCode();
-        } else if (name.contains("country")) {
-            s = () -> faker.address().country();
-        } else if (name.equals("state") || name.equals("region") || name.equals("province")) {
-            s = () -> faker.address().state();
-        } else if (name.contains("zip") || name.contains("postal") || name.contains("postcode")) {
-            s = () -> faker.address().zipCode();
-        } else if (name.contains("street") || name.equals("address") || name.startsWith("address_line")) {
-            s = () -> faker.address().streetAddress();
-        } else if (name.contains("url") || name.contains("website") || name.contains("homepage") || name.equals("link")) {
-            s = () -> faker.internet().url();
-        } else if (name.contains("domain")) {
-            s = () -> faker.internet().domainName();
-        } else if (name.equals("ip") || name.contains("ip_address")) {
-            s = () -> faker.internet().ipV4Address();
-        } else if (name.contains("currency")) {
-            s = () -> faker.money().currencyCode();
-        } else if (name.contains("color") || name.contains("colour")) {
-            s = () -> faker.color().name();
-        } else if (name.contains("company") || name.contains("organization") || name.contains("organisation")) {
-            s = () -> faker.company().name();
-        } else if (name.equals("sku") || name.endsWith("_code") || name.equals("code") || name.endsWith("_number")
-                || name.equals("reference")) {
-            s = () -> faker.regexify("[A-Z]{3}-[0-9]{6}");
-        } else if (name.equals("slug")) {
-            s = () -> String.join("-", faker.lorem().words(3)).toLowerCase(Locale.ROOT);
-        } else if (name.equals("title") || name.endsWith("_title")) {
-            s = table.contains("job") || name.contains("job") ? () -> faker.job().title() : () -> faker.book().title();
-        } else if (name.contains("description") || name.contains("notes") || name.equals("note") || name.contains("comment")
-                || name.equals("body") || name.equals("content") || name.equals("bio") || name.equals("summary")
-                || name.equals("text") || name.equals("message")) {
-            s = () -> faker.lorem().sentence(8);
-        } else if (name.equals("status") || name.endsWith("_status") || name.equals("state")) {
-            s = () -> faker.options().option("active", "pending", "inactive", "archived");
-        } else if (name.equals("name") || name.endsWith("_name") || name.equals("full_name") || name.equals("display_name")) {
-            if (table.contains("product") || table.contains("item") || name.contains("product")) {
-                s = () -> faker.commerce().productName();
-            } else if (table.contains("compan") || table.contains("organi") || table.contains("vendor")
-                    || table.contains("supplier") || name.contains("company")) {
-                s = () -> faker.company().name();
-            } else if (table.contains("cit")) {
-                s = () -> faker.address().city();
-            } else if (table.contains("countr")) {
-                s = () -> faker.address().country();
-            } else if (table.contains("categor") || table.contains("tag")) {
-                s = () -> faker.commerce().department();
-            } else {
-                s = () -> faker.name().fullName();
-            }
-        } else {
-            s = () -> String.join(" ", faker.lorem().words(2));
-        }
-        return pool(s);
-    }
-
-    private List<String> pool(Supplier<String> supplier) {
-        List<String> values = new ArrayList<>(POOL);
-        for (int i = 0; i < POOL; i++) {
-            values.add(supplier.get());
-        }
-        return values;
-    }
-
     private static ValueGenerator fromPool(List<String> pool) {
         return r -> pool.get(r.nextInt(pool.size()));
-    }
-
-    /** Bounds merged from the parsed CHECK rules of one column. */
-    private static final class Bounds {
-        List<String> allowed;
-        BigDecimal min;
-        boolean minInclusive;
-        BigDecimal max;
-        boolean maxInclusive;
-        Integer minLength;
-        Integer maxLength;
-        String regex;
-
-        static Bounds of(List<CheckConstraints.ColumnRule> rules) {
-            Bounds b = new Bounds();
-            for (CheckConstraints.ColumnRule r : rules) {
-                if (r.allowed() != null) {
-                    b.allowed = b.allowed == null ? r.allowed() : b.allowed.stream().filter(r.allowed()::contains).toList();
-                }
-                if (r.min() != null && (b.min == null || r.min().compareTo(b.min) > 0)) {
-                    b.min = r.min();
-                    b.minInclusive = r.minInclusive();
-                }
-                if (r.max() != null && (b.max == null || r.max().compareTo(b.max) < 0)) {
-                    b.max = r.max();
-                    b.maxInclusive = r.maxInclusive();
-                }
-                if (r.minLength() != null) {
-                    b.minLength = b.minLength == null ? r.minLength() : Math.max(b.minLength, r.minLength());
-                }
-                if (r.maxLength() != null) {
-                    b.maxLength = b.maxLength == null ? r.maxLength() : Math.min(b.maxLength, r.maxLength());
-                }
-                if (r.regex() != null) {
-                    b.regex = r.regex();
-                }
-            }
-            if (b.allowed != null && b.allowed.isEmpty()) {
-                b.allowed = null;
-            }
-            return b;
-        }
-
-        long minLong(long fallback) {
-            if (min == null) {
-                return fallback;
-            }
-            BigDecimal v = minInclusive ? min.setScale(0, RoundingMode.CEILING) : min.setScale(0, RoundingMode.FLOOR).add(BigDecimal.ONE);
-            return v.longValue();
-        }
-
-        long maxLong(long fallback) {
-            if (max == null) {
-                return fallback;
-            }
-            BigDecimal v = maxInclusive ? max.setScale(0, RoundingMode.FLOOR) : max.setScale(0, RoundingMode.CEILING).subtract(BigDecimal.ONE);
-            return v.longValue();
-        }
     }
 }
