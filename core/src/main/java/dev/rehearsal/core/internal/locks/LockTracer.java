@@ -1,8 +1,16 @@
 package dev.rehearsal.core.internal.locks;
 
-import dev.rehearsal.core.db.LockSupport;
-import dev.rehearsal.core.db.LockSupport.ObservedLock;
-import dev.rehearsal.core.db.LockSupport.SessionState;
+import dev.rehearsal.core.db.EngineLocks;
+import dev.rehearsal.core.db.EngineLocks.ObservedLock;
+import dev.rehearsal.core.db.EngineLocks.SessionState;
+import dev.rehearsal.core.internal.locks.TraceRecords.CollisionKey;
+import dev.rehearsal.core.internal.locks.TraceRecords.HeldRecord;
+import dev.rehearsal.core.internal.locks.TraceRecords.LockKey;
+import dev.rehearsal.core.internal.locks.TraceRecords.Polled;
+import dev.rehearsal.core.internal.locks.TraceRecords.PolledKey;
+import dev.rehearsal.core.internal.locks.TraceRecords.Seen;
+import dev.rehearsal.core.internal.locks.TraceRecords.Session;
+import dev.rehearsal.core.internal.locks.TraceRecords.Stmt;
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.StatementTrace;
 
@@ -10,7 +18,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -35,7 +42,7 @@ final class LockTracer implements StatementObserver {
     record ScriptStatement(String script, int line, String sql) {
     }
 
-    private final LockSupport support;
+    private final EngineLocks support;
     private final Connection observer;
     private final Set<String> excluded;
     private final Set<String> existing;
@@ -44,11 +51,12 @@ final class LockTracer implements StatementObserver {
     private final long timeoutNanos;
     private final long pollNanos;
     private final long t0 = System.nanoTime();
+    private final TraceAssembler assembler;
 
     private final Map<Connection, Session> sessions = new IdentityHashMap<>();
     private final List<Stmt> statements = new ArrayList<>();
-    private final List<Record> records = new ArrayList<>();
-    private final Map<String, Polled> polled = new LinkedHashMap<>();
+    private final List<HeldRecord> records = new ArrayList<>();
+    private final Map<PolledKey, Polled> polled = new LinkedHashMap<>();
     private Map<String, Long> storage;
     private volatile boolean running = true;
     private volatile String timeoutMessage;
@@ -58,58 +66,9 @@ final class LockTracer implements StatementObserver {
     private Map<Integer, Prober.Session> probeSessions = Map.of();
     private SQLException watcherFailure;
 
-    /** A collision while it is being recorded, against the tracer's own statement. */
-    private static final class Seen {
-        Stmt statement;
-        Prober.Session probe;
-        boolean cycle;
-        int count;
-    }
+    private final Map<CollisionKey, Seen> seenCollisions = new LinkedHashMap<>();
 
-    private final Map<String, Seen> seenCollisions = new LinkedHashMap<>();
-
-    private static final class Session {
-        final int pid;
-        int transaction;
-        Stmt current;
-        final Map<String, Record> open = new LinkedHashMap<>();
-
-        Session(int pid) {
-            this.pid = pid;
-        }
-    }
-
-    private static final class Stmt {
-        int index;
-        String sql;
-        long start;
-        long end;
-        boolean inTransaction;
-        int transaction;
-        int pid;
-        boolean failed;
-        String lockTimeout;
-        Set<String> rewritten = Set.of();
-    }
-
-    /** A lock found held after a statement, open until its transaction ends. */
-    private static final class Record {
-        ObservedLock lock;
-        Stmt statement;
-        long released = -1;
-    }
-
-    /** A lock seen by the poller: first and last time, granted or waiting. */
-    private static final class Polled {
-        ObservedLock lock;
-        Stmt statement;
-        long firstSeen;
-        long lastSeen;
-        long waitingFrom = -1;
-        long waitingUntil = -1;
-    }
-
-    LockTracer(LockSupport support, Connection observer, Set<String> excluded, Set<String> existing, Set<String> watched,
+    LockTracer(EngineLocks support, Connection observer, Set<String> excluded, Set<String> existing, Set<String> watched,
                List<ScriptStatement> script, Duration timeout, Duration pollInterval) throws SQLException {
         this.watched = watched;
         this.support = support;
@@ -120,6 +79,7 @@ final class LockTracer implements StatementObserver {
         this.timeoutNanos = timeout.toNanos();
         this.pollNanos = pollInterval.toNanos();
         this.storage = support.storage(observer, watched);
+        this.assembler = new TraceAssembler(excluded, existing, script, t0, pollNanos);
     }
 
     /** Watches these probes: any of them the migration waits for is cancelled. Call before {@link #start()}. */
@@ -166,13 +126,13 @@ final class LockTracer implements StatementObserver {
                             continue;
                         }
                         Stmt at = session.current != null ? session.current : last(session);
-                        if (at == null || lock.granted() && session.open.containsKey(lock.relation() + "|" + lock.mode())) {
+                        if (at == null || lock.granted() && session.open.containsKey(LockKey.of(lock))) {
                             continue; // unknown, or already attributed to the statement that took it
                         }
                         // first seen wins: a lock still held while later statements of its transaction run
                         // belongs to the statement that took it
-                        String key = lock.backend() + "|" + lock.relation() + "|" + lock.mode() + "|"
-                                + (at.inTransaction ? "t" + at.transaction : "s" + at.index);
+                        PolledKey key = new PolledKey(LockKey.of(lock), at.inTransaction,
+                                at.inTransaction ? at.transaction : at.index);
                         Polled p = polled.computeIfAbsent(key, k -> {
                             Polled n = new Polled();
                             n.lock = lock;
@@ -213,9 +173,9 @@ final class LockTracer implements StatementObserver {
         try {
             List<Integer> all = new ArrayList<>(migration);
             all.addAll(probeSessions.keySet());
-            List<LockSupport.Wait> waits = support.waitsAmong(observer, all);
+            List<EngineLocks.Wait> waits = support.waitsAmong(observer, all);
             Set<Integer> cancelled = new HashSet<>();
-            for (LockSupport.Wait w : waits) {
+            for (EngineLocks.Wait w : waits) {
                 Prober.Session probe = probeSessions.get(w.holder());
                 if (!migration.contains(w.waiter()) || probe == null || !cancelled.add(w.holder())) {
                     continue;
@@ -228,7 +188,7 @@ final class LockTracer implements StatementObserver {
                     if (at == null) {
                         continue;
                     }
-                    Seen seen = seenCollisions.computeIfAbsent(at.index + "|" + w.holder(), k -> {
+                    Seen seen = seenCollisions.computeIfAbsent(new CollisionKey(at.index, w.holder()), k -> {
                         Seen n = new Seen();
                         n.statement = at;
                         n.probe = probe;
@@ -354,9 +314,9 @@ final class LockTracer implements StatementObserver {
             storage = state.storage();
             synchronized (this) {
                 for (ObservedLock lock : state.locks()) {
-                    String key = lock.relation() + "|" + lock.mode();
+                    LockKey key = LockKey.of(lock);
                     if (s.inTransaction && !session.open.containsKey(key)) {
-                        Record r = new Record();
+                        HeldRecord r = new HeldRecord();
                         r.lock = lock;
                         r.statement = s;
                         session.open.put(key, r);
@@ -374,7 +334,7 @@ final class LockTracer implements StatementObserver {
      * migration tool's own bookkeeping (long statements of any kind are still seen by the poller).
      */
     private boolean worthAsking(String sql) {
-        return locate(sql) != null;
+        return assembler.locate(sql) != null;
     }
 
     @Override
@@ -409,70 +369,7 @@ final class LockTracer implements StatementObserver {
         }
         long end = System.nanoTime();
         synchronized (this) {
-            List<Stmt> kept = new ArrayList<>();
-            Map<Stmt, Integer> index = new HashMap<>();
-            for (Stmt s : statements) {
-                boolean locks = records.stream().anyMatch(r -> r.statement == s && relevant(r.lock))
-                        || polled.values().stream().anyMatch(p -> p.statement == s && relevant(p.lock)
-                        && (!s.inTransaction || p.waitingFrom >= 0));
-                if (locate(s.sql) != null || locks || !s.rewritten.isEmpty() || s.failed) {
-                    index.put(s, kept.size());
-                    kept.add(s);
-                }
-            }
-            List<StatementTrace> traces = new ArrayList<>();
-            for (Stmt s : kept) {
-                ScriptStatement where = locate(s.sql);
-                long stop = s.end == 0 ? end : s.end;
-                traces.add(new StatementTrace(index.get(s), where == null ? null : where.script(),
-                        where == null ? 0 : where.line(), s.sql, since(s.start), Duration.ofNanos(stop - s.start),
-                        s.inTransaction, s.rewritten, s.lockTimeout, s.failed));
-            }
-            List<HeldLock> locks = new ArrayList<>();
-            Set<String> covered = new HashSet<>();
-            for (Record r : records) {
-                if (!relevant(r.lock) || !index.containsKey(r.statement)) {
-                    continue;
-                }
-                Polled wait = waitFor(r.lock, r.statement);
-                Duration waited = wait == null ? Duration.ZERO : Duration.ofNanos(wait.waitingUntil - wait.waitingFrom + pollNanos);
-                long released = r.released < 0 ? end : r.released;
-                long acquired = r.statement.start + waited.toNanos();
-                locks.add(new HeldLock(r.lock.relation(), r.lock.kind(), r.lock.mode(), index.get(r.statement),
-                        since(acquired), Duration.ofNanos(Math.max(0, released - acquired)), waited,
-                        existing.contains(r.lock.relation())));
-                covered.add(r.lock.backend() + "|" + r.lock.relation() + "|" + r.lock.mode());
-            }
-            for (Polled p : polled.values()) {
-                if (!relevant(p.lock) || !index.containsKey(p.statement)
-                        || covered.contains(p.lock.backend() + "|" + p.lock.relation() + "|" + p.lock.mode())) {
-                    continue;
-                }
-                Duration waited = p.waitingFrom < 0 ? Duration.ZERO : Duration.ofNanos(p.waitingUntil - p.waitingFrom + pollNanos);
-                long grantedFrom = p.waitingFrom < 0 ? p.firstSeen : p.waitingUntil;
-                Duration held = p.lastSeen > grantedFrom || p.waitingFrom < 0
-                        ? Duration.ofNanos(p.lastSeen - grantedFrom + pollNanos) : Duration.ZERO;
-                locks.add(new HeldLock(p.lock.relation(), p.lock.kind(), p.lock.mode(), index.get(p.statement),
-                        since(p.firstSeen), held, waited, existing.contains(p.lock.relation())));
-            }
-            locks.sort(java.util.Comparator.comparingInt(HeldLock::statement).thenComparing(HeldLock::acquiredAt));
-            Map<Integer, Long> transactions = new HashMap<>();
-            for (Stmt s : kept) {
-                // (session, transaction number) packed into one id; statements outside a transaction get their own
-                transactions.put(index.get(s), s.inTransaction ? ((long) s.pid << 32) | s.transaction : -1L - index.get(s));
-            }
-            List<ProbeCollision> collisions = new ArrayList<>();
-            for (Seen c : seenCollisions.values()) {
-                Integer at = index.get(c.statement);
-                if (at == null) {
-                    // the waiting statement is not one the report keeps: attribute it to the last kept statement
-                    at = kept.isEmpty() ? null : kept.size() - 1;
-                }
-                if (at != null) {
-                    collisions.add(new ProbeCollision(at, c.probe.table(), c.probe.kind(), c.cycle, c.count));
-                }
-            }
-            return new Result(traces, locks, transactions, collisions,
+            return assembler.assemble(statements, records, polled.values(), seenCollisions.values(), end,
                     pollerFailure != null ? pollerFailure : watcherFailure);
         }
     }
@@ -485,47 +382,8 @@ final class LockTracer implements StatementObserver {
                   List<ProbeCollision> collisions, SQLException pollerFailure) {
     }
 
-    private Polled waitFor(ObservedLock lock, Stmt s) {
-        return polled.values().stream().filter(p -> p.statement == s && p.waitingFrom >= 0
-                && p.lock.relation().equals(lock.relation()) && p.lock.mode() == lock.mode()).findFirst().orElse(null);
-    }
-
-    private boolean relevant(ObservedLock lock) {
-        for (String table : excluded) {
-            if (lock.relation().equals(table) || lock.relation().startsWith(table + "_")) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private ScriptStatement locate(String sql) {
-        String wanted = normalize(sql);
-        if (wanted.isEmpty()) {
-            return null;
-        }
-        for (ScriptStatement s : script) {
-            if (normalize(s.sql()).equals(wanted)) {
-                return s;
-            }
-        }
-        return null;
-    }
-
-    static String normalize(String sql) {
-        String s = sql.replaceAll("(?m)^\\s*--.*$", " ").replaceAll("\\s+", " ").trim();
-        while (s.endsWith(";")) {
-            s = s.substring(0, s.length() - 1).trim();
-        }
-        return s.toLowerCase(java.util.Locale.ROOT);
-    }
-
     private static String firstLine(String sql) {
         String line = sql.strip().lines().findFirst().orElse("");
         return line.length() > 100 ? line.substring(0, 97) + "..." : line;
-    }
-
-    private Duration since(long nanos) {
-        return Duration.ofNanos(Math.max(0, nanos - t0));
     }
 }

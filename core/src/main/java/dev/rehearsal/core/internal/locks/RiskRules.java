@@ -5,13 +5,14 @@ import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.StatementTrace;
+import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaChange;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
  * drops and renames what its up created, which the application version it returns to never used: the drop and
  * rename rules stay quiet there, the lock rules do not.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class RiskRules {
 
     private static final String NAME = "((?:\"[^\"]+\"|`[^`]+`|[\\w$]+)(?:\\.(?:\"[^\"]+\"|`[^`]+`|[\\w$]+))?)";
@@ -151,7 +153,7 @@ public final class RiskRules {
         }
         risks.addAll(foreignKeysWithoutIndex(facts, allowed));
         risks.addAll(blockRisks(facts, allowed));
-        risks.addAll(deadlockRisks(facts, allowed));
+        risks.addAll(DeadlockRisks.evaluate(facts, allowed));
         return risks;
     }
 
@@ -213,8 +215,8 @@ public final class RiskRules {
                                 + " transaction, holding SHARE: every write to " + table + " waits for the build",
                         "CREATE INDEX CONCURRENTLY as a plain statement outside any transaction or block"));
             } else if (change.type() == SchemaChange.Type.CHANGED && o.kind() == ObjectKind.COLUMN
-                    && "YES".equals(change.before().attribute("nullable").orElse(""))
-                    && "NO".equals(change.after().attribute("nullable").orElse("")) && hasRows(facts, table)
+                    && change.before().flag(SchemaFact.NULLABLE, false)
+                    && !change.after().flag(SchemaFact.NULLABLE, true) && hasRows(facts, table)
                     && !hasNotNullCheck(facts.before(), table, o.simpleName())
                     && plain.stream().noneMatch(sql -> SET_NOT_NULL.matcher(sql).find()
                     && DataChecks.mentions(sql, o.simpleName()))) {
@@ -229,91 +231,9 @@ public final class RiskRules {
 
     private static final Pattern DROP_ANY = Pattern.compile("\\bDROP\\b", Pattern.CASE_INSENSITIVE);
 
-    private static final Pattern ROW_WRITE = Pattern.compile(
-            "^\\s*(?:UPDATE|DELETE|MERGE|SELECT\\b.*\\bFOR\\s+(?:NO\\s+KEY\\s+)?(?:UPDATE|SHARE)\\b|WITH\\b.*\\b(?:UPDATE|DELETE)\\b)",
-            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    private static final Pattern BLOCK_ROW_WRITE = Pattern.compile("^\\s*(?:DO|CALL)\\b.*\\b(?:UPDATE|DELETE)\\b",
-            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-
-    /**
-     * Deadlocks with the application, the same on every engine. From the trace: a transaction that locks rows of a
-     * table (UPDATE, DELETE, MERGE, SELECT ... FOR UPDATE) and later asks for ACCESS EXCLUSIVE on it (a lock
-     * upgrade) deadlocks with any writer that reaches one of those rows in between: the writer waits for the row, its
-     * ROW EXCLUSIVE blocks the upgrade. From the probes: any probe the watcher cancelled while it was in a wait cycle
-     * with the migration. Quiet in down scripts only for tables the down drops.
-     */
-    public static List<LockRisk> deadlockRisks(Facts facts, Map<String, String> allowed) {
-        List<LockRisk> risks = new ArrayList<>();
-        List<ProbeCollision> cycles = facts.collisions().stream().filter(ProbeCollision::cycle).toList();
-        List<ProbeCollision> explained = new ArrayList<>();
-        for (HeldLock exclusive : facts.locks()) {
-            StatementTrace upgrade = facts.statements().get(exclusive.statement());
-            Long tx = facts.transactions().get(upgrade.index());
-            if (exclusive.mode() != LockMode.ACCESS_EXCLUSIVE || exclusive.kind() != HeldLock.RelationKind.TABLE
-                    || !exclusive.existing() || upgrade.failed() || !upgrade.inTransaction() || tx == null
-                    || !hasRows(facts, exclusive.relation())
-                    || facts.reverting() && facts.after().table(exclusive.relation()).isEmpty()) {
-                continue;
-            }
-            String table = exclusive.relation();
-            Optional<StatementTrace> writer = facts.locks().stream()
-                    .filter(l -> l.relation().equals(table) && l.statement() < upgrade.index()
-                            && l.mode() == LockMode.ROW_EXCLUSIVE || l.relation().equals(table)
-                            && l.statement() < upgrade.index() && l.mode() == LockMode.ROW_SHARE)
-                    .map(l -> facts.statements().get(l.statement()))
-                    .filter(w -> tx.equals(facts.transactions().get(w.index())) && locksRows(w.sql()))
-                    .findFirst();
-            if (writer.isEmpty()) {
-                continue;
-            }
-            List<ProbeCollision> seen = cycles.stream().filter(c -> c.statement() == upgrade.index()
-                    && c.table().equals(table)).toList();
-            explained.addAll(seen);
-            StatementTrace w = writer.get();
-            risks.add(risk(allowed, "deadlock-with-writers", upgrade, table, "an application writer updating a "
-                            + table + " row while this migration runs deadlocks with it: " + at(w) + " ("
-                            + w.summary() + ") holds row locks the writer waits for, then " + at(upgrade) + " asks for"
-                            + " ACCESS EXCLUSIVE on " + table + ", which the waiting writer's ROW EXCLUSIVE blocks; the"
-                            + " server then kills one of the two" + observed(seen),
-                    "commit the row changes before the ALTER (separate transactions, the backfill in batches); for"
-                            + " NOT NULL: ADD CONSTRAINT ... CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT, then"
-                            + " SET NOT NULL; or take the strongest lock first (LOCK TABLE " + table
-                            + " IN ACCESS EXCLUSIVE MODE, with a lock_timeout)"));
-        }
-        for (ProbeCollision c : cycles) {
-            if (explained.contains(c) || c.statement() >= facts.statements().size()) {
-                continue;
-            }
-            StatementTrace s = facts.statements().get(c.statement());
-            boolean reader = c.kind() == dev.rehearsal.core.locks.ProbeResult.Kind.READ;
-            risks.add(risk(allowed, reader ? "deadlock-with-readers" : "deadlock-with-writers", s, c.table(),
-                    "an application session doing " + c.kind().label() + " on " + c.table() + " deadlocked with "
-                            + at(s) + ": it waited for a lock the migration held while the migration waited for it;"
-                            + " the server would kill one of the two" + observed(List.of(c)),
-                    "take the strongest lock the migration needs first (LOCK TABLE ... with a lock_timeout), or split"
-                            + " the transaction so that it holds no row locks when it asks for a stronger table lock"));
-        }
-        return risks;
-    }
-
-    private static boolean locksRows(String sql) {
-        String text = stripComments(sql);
-        return ROW_WRITE.matcher(text).find() || BLOCK_ROW_WRITE.matcher(text).find();
-    }
-
-    private static String at(StatementTrace s) {
+    /** Where a statement is, for messages: its line in the script, else its place in the run. */
+    static String at(StatementTrace s) {
         return s.line() > 0 ? "line " + s.line() : "statement " + (s.index() + 1);
-    }
-
-    private static String observed(List<ProbeCollision> seen) {
-        if (seen.isEmpty()) {
-            return "";
-        }
-        int times = seen.stream().mapToInt(ProbeCollision::count).sum();
-        ProbeCollision c = seen.get(0);
-        return " (it happened in this rehearsal: Rehearsal's " + c.kind().label() + " probe on " + c.table()
-                + " was caught in that cycle and cancelled " + (times == 1 ? "once" : times + " times")
-                + " so that the migration could go on)";
     }
 
     private static List<LockRisk> foreignKeysWithoutIndex(Facts facts, Map<String, String> allowed) {
@@ -321,19 +241,19 @@ public final class RiskRules {
         for (SchemaChange change : facts.before().diff(facts.after()).changes()) {
             SchemaObject c = change.object();
             if (change.type() != SchemaChange.Type.ADDED || c.kind() != ObjectKind.CONSTRAINT
-                    || !"foreign key".equals(c.attribute("type").orElse("")) || !hasRows(facts, c.table())) {
+                    || !"foreign key".equals(c.fact(SchemaFact.TYPE).orElse("")) || !hasRows(facts, c.table())) {
                 continue;
             }
-            List<String> columns = Arrays.asList(c.attribute("columns").orElse("").split(", "));
+            List<String> columns = c.list(SchemaFact.COLUMNS);
             boolean indexed = facts.after().on(c.table(), ObjectKind.INDEX).stream()
-                    .map(i -> indexColumns(i.attribute("definition").orElse("")))
+                    .map(i -> indexColumns(i.fact(SchemaFact.DEFINITION).orElse("")))
                     .anyMatch(cols -> cols.size() >= columns.size() && cols.subList(0, columns.size()).equals(columns));
             if (!indexed) {
                 String where = facts.statements().stream().filter(s -> s.sql().contains(c.simpleName())).findFirst()
                         .map(StatementTrace::where).orElse("constraint " + c.simpleName());
                 risks.add(new LockRisk("fk-without-index", where, c.table(), "no index on " + c.table() + " ("
                         + String.join(", ", columns) + ") for foreign key " + c.simpleName() + ": every delete or key"
-                        + " update on " + c.attribute("referenced table").orElse("the parent") + " scans " + c.table(),
+                        + " update on " + c.fact(SchemaFact.REFERENCED_TABLE).orElse("the parent") + " scans " + c.table(),
                         "CREATE INDEX CONCURRENTLY ON " + c.table() + " (" + String.join(", ", columns) + ")",
                         allowed.get("fk-without-index")));
             }
@@ -421,18 +341,18 @@ public final class RiskRules {
                 .toList();
     }
 
-    private static boolean hasRows(Facts facts, String table) {
+    static boolean hasRows(Facts facts, String table) {
         return facts.before().table(table).isPresent() && facts.rowsBefore().getOrDefault(table, 0L) > 0;
     }
 
     private static boolean hasNotNullCheck(SchemaSnapshot before, String table, String column) {
         return before.on(table, ObjectKind.CONSTRAINT).stream()
-                .filter(c -> "check".equals(c.attribute("type").orElse("")) && "true".equals(c.attribute("validated").orElse("")))
-                .map(c -> c.attribute("definition").orElse("").replaceAll("[()\\s]", "").toLowerCase(Locale.ROOT))
+                .filter(c -> "check".equals(c.fact(SchemaFact.TYPE).orElse("")) && c.flag(SchemaFact.VALIDATED, false))
+                .map(c -> c.fact(SchemaFact.DEFINITION).orElse("").replaceAll("[()\\s]", "").toLowerCase(Locale.ROOT))
                 .anyMatch(d -> d.equals("check" + column.toLowerCase(Locale.ROOT) + "isnotnull"));
     }
 
-    private static LockRisk risk(Map<String, String> allowed, String rule, StatementTrace s, String table, String reason,
+    static LockRisk risk(Map<String, String> allowed, String rule, StatementTrace s, String table, String reason,
                                  String alternative) {
         return new LockRisk(rule, s.where(), table, reason, alternative, allowed.get(rule));
     }
@@ -447,7 +367,7 @@ public final class RiskRules {
         return dev.rehearsal.core.internal.data.ScriptWrites.simple(raw);
     }
 
-    private static String stripComments(String sql) {
+    static String stripComments(String sql) {
         return sql.replaceAll("(?m)--.*$", "").replaceAll("(?s)/\\*.*?\\*/", "").trim();
     }
 }

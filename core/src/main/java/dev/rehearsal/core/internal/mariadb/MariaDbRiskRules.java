@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.mariadb;
 
+import dev.rehearsal.core.internal.locks.DeadlockRisks;
 import dev.rehearsal.core.internal.locks.RiskRuleSet;
 import dev.rehearsal.core.internal.locks.RiskRules;
 import dev.rehearsal.core.locks.HeldLock;
@@ -73,7 +74,7 @@ final class MariaDbRiskRules implements RiskRuleSet {
             });
             risks.addAll(RiskRules.compatibilityRisks(facts, s, allowed));
         }
-        risks.addAll(RiskRules.deadlockRisks(facts, allowed));
+        risks.addAll(DeadlockRisks.evaluate(facts, allowed));
         return risks;
     }
 
