@@ -1,12 +1,12 @@
 package dev.rehearsal.core.internal.mariadb;
 
+import dev.rehearsal.core.internal.sql.CatalogRows;
 import dev.rehearsal.core.schema.ObjectKind;
-import dev.rehearsal.core.schema.SchemaObject;
+import dev.rehearsal.core.schema.SchemaFact;
+import dev.rehearsal.core.schema.SchemaFacts;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,62 +21,59 @@ import java.util.Set;
  */
 final class MariaDbCatalogReader {
 
-    private final Connection connection;
+    private final CatalogRows rows;
     private final Set<String> excluded;
-    private final List<SchemaObject> objects = new ArrayList<>();
 
     MariaDbCatalogReader(Connection connection, Set<String> excluded) {
-        this.connection = connection;
+        this.rows = new CatalogRows(connection);
         this.excluded = excluded;
     }
 
     SchemaSnapshot read() throws SQLException {
-        query("select table_name, table_type, engine, table_comment from information_schema.tables"
+        Map<String, String> views = new LinkedHashMap<>();
+        rows.query("select table_name, view_definition from information_schema.views where table_schema = database()",
+                rs -> views.put(rs.getString(1), rs.getString(2)));
+        rows.query("select table_name, table_type, engine, table_comment from information_schema.tables"
                 + " where table_schema = database()", rs -> {
             String name = rs.getString(1);
-            Map<String, String> a = new LinkedHashMap<>();
+            SchemaFacts a = new SchemaFacts();
             if ("VIEW".equals(rs.getString(2))) {
+                a.put(SchemaFact.DEFINITION, views.get(name));
                 add(ObjectKind.VIEW, name, null, "view " + name, a);
             } else {
-                a.put("engine", rs.getString(3));
-                a.put("comment", emptyToNull(rs.getString(4)));
+                a.put(SchemaFact.ENGINE, rs.getString(3));
+                a.put(SchemaFact.COMMENT, CatalogRows.emptyToNull(rs.getString(4)));
                 add(ObjectKind.TABLE, name, null, "table " + name, a);
             }
         });
-        Map<String, String> views = new LinkedHashMap<>();
-        query("select table_name, view_definition from information_schema.views where table_schema = database()",
-                rs -> views.put(rs.getString(1), rs.getString(2)));
-        objects.replaceAll(o -> o.kind() == ObjectKind.VIEW && views.containsKey(o.name())
-                ? new SchemaObject(ObjectKind.VIEW, o.name(), null, o.summary(), Map.of("definition", views.get(o.name())))
-                : o);
-        query("select table_name, column_name, column_type, is_nullable, column_default, extra, generation_expression,"
+        rows.query("select table_name, column_name, column_type, is_nullable, column_default, extra, generation_expression,"
                 + " column_comment, ordinal_position from information_schema.columns where table_schema = database()"
                 + " order by table_name, ordinal_position", rs -> {
             String table = rs.getString(1);
             String column = rs.getString(2);
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("type", rs.getString(3));
-            a.put("nullable", rs.getString(4));
-            a.put("position", rs.getString(9));
+            SchemaFacts a = new SchemaFacts();
+            a.put(SchemaFact.TYPE, rs.getString(3));
+            a.put(SchemaFact.NULLABLE, rs.getString(4));
+            a.put(SchemaFact.POSITION, rs.getString(9));
             String extra = rs.getString(6) == null ? "" : rs.getString(6).toLowerCase(java.util.Locale.ROOT);
-            String generated = emptyToNull(rs.getString(7));
+            String generated = CatalogRows.emptyToNull(rs.getString(7));
             if (generated != null) {
-                a.put("generated", generated + (extra.contains("stored") ? " STORED" : " VIRTUAL"));
+                a.put(SchemaFact.GENERATED, generated + (extra.contains("stored") ? " STORED" : " VIRTUAL"));
             } else {
-                a.put("default", rs.getString(5));
+                a.put(SchemaFact.DEFAULT, rs.getString(5));
             }
             if (extra.contains("auto_increment")) {
-                a.put("identity", "AUTO_INCREMENT");
+                a.put(SchemaFact.IDENTITY, "AUTO_INCREMENT");
             }
             if (extra.contains("on update")) {
-                a.put("on update", rs.getString(6));
+                a.put(SchemaFact.ON_UPDATE, rs.getString(6));
             }
-            a.put("comment", emptyToNull(rs.getString(8)));
+            a.put(SchemaFact.COMMENT, CatalogRows.emptyToNull(rs.getString(8)));
             add(ObjectKind.COLUMN, table + "." + column, table, "column " + table + "." + column + " " + rs.getString(3)
                     + ("NO".equals(rs.getString(4)) ? " not null" : ""), a);
         });
         Map<String, List<String[]>> indexes = new LinkedHashMap<>();
-        query("select table_name, index_name, non_unique, column_name, sub_part, index_type from information_schema.statistics"
+        rows.query("select table_name, index_name, non_unique, column_name, sub_part, index_type from information_schema.statistics"
                 + " where table_schema = database() order by table_name, index_name, seq_in_index", rs ->
                 indexes.computeIfAbsent(rs.getString(1) + "." + rs.getString(2), k -> new ArrayList<>()).add(new String[]{
                         rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)}));
@@ -87,14 +84,14 @@ final class MariaDbCatalogReader {
             List<String> cols = parts.stream().map(p -> p[3] + (p[4] == null ? "" : "(" + p[4] + ")")).toList();
             String def = (unique ? "UNIQUE " : "") + "INDEX " + name + " ON " + table + " USING " + parts.get(0)[5]
                     + " (" + String.join(", ", cols) + ")";
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("definition", def);
-            a.put("valid", "true");
-            a.put("unique columns", unique ? String.join(", ", parts.stream().map(p -> p[3]).toList()) : null);
+            SchemaFacts a = new SchemaFacts();
+            a.put(SchemaFact.DEFINITION, def);
+            a.put(SchemaFact.VALID, "true");
+            a.put(SchemaFact.UNIQUE_COLUMNS, unique ? String.join(", ", parts.stream().map(p -> p[3]).toList()) : null);
             add(ObjectKind.INDEX, table + "." + name, table, def.replace("UNIQUE INDEX", "unique index")
                     .replaceFirst("^INDEX", "index"), a);
         });
-        query("select rc.table_name, rc.constraint_name, rc.referenced_table_name, rc.update_rule, rc.delete_rule,"
+        rows.query("select rc.table_name, rc.constraint_name, rc.referenced_table_name, rc.update_rule, rc.delete_rule,"
                 + " group_concat(k.column_name order by k.ordinal_position separator ', '),"
                 + " group_concat(k.referenced_column_name order by k.ordinal_position separator ', ')"
                 + " from information_schema.referential_constraints rc join information_schema.key_column_usage k"
@@ -104,52 +101,52 @@ final class MariaDbCatalogReader {
             String table = rs.getString(1);
             String def = "FOREIGN KEY (" + rs.getString(6) + ") REFERENCES " + rs.getString(3) + "(" + rs.getString(7)
                     + ") ON UPDATE " + rs.getString(4) + " ON DELETE " + rs.getString(5);
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("type", "foreign key");
-            a.put("definition", def);
-            a.put("validated", "true");
-            a.put("columns", rs.getString(6));
-            a.put("referenced table", rs.getString(3));
-            a.put("referenced columns", rs.getString(7));
+            SchemaFacts a = new SchemaFacts();
+            a.put(SchemaFact.TYPE, "foreign key");
+            a.put(SchemaFact.DEFINITION, def);
+            a.put(SchemaFact.VALIDATED, "true");
+            a.put(SchemaFact.COLUMNS, rs.getString(6));
+            a.put(SchemaFact.REFERENCED_TABLE, rs.getString(3));
+            a.put(SchemaFact.REFERENCED_COLUMNS, rs.getString(7));
             add(ObjectKind.CONSTRAINT, table + "." + rs.getString(2), table, "constraint " + rs.getString(2) + " ON " + table
                     + ": " + def, a);
         });
-        query("select table_name, constraint_name, check_clause from information_schema.check_constraints"
+        rows.query("select table_name, constraint_name, check_clause from information_schema.check_constraints"
                 + " where constraint_schema = database()", rs -> {
             String table = rs.getString(1);
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("type", "check");
-            a.put("definition", "CHECK (" + rs.getString(3) + ")");
-            a.put("validated", "true");
-            a.put("columns", checkColumns(rs.getString(3)));
+            SchemaFacts a = new SchemaFacts();
+            a.put(SchemaFact.TYPE, "check");
+            a.put(SchemaFact.DEFINITION, "CHECK (" + rs.getString(3) + ")");
+            a.put(SchemaFact.VALIDATED, "true");
+            a.put(SchemaFact.COLUMNS, checkColumns(rs.getString(3)));
             add(ObjectKind.CONSTRAINT, table + "." + rs.getString(2), table, "constraint " + rs.getString(2) + " ON " + table
                     + ": CHECK (" + rs.getString(3) + ")", a);
         });
-        query("select event_object_table, trigger_name, action_timing, event_manipulation, action_statement"
+        rows.query("select event_object_table, trigger_name, action_timing, event_manipulation, action_statement"
                 + " from information_schema.triggers where trigger_schema = database()", rs -> {
             String table = rs.getString(1);
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("definition", rs.getString(3) + " " + rs.getString(4) + " ON " + table + " FOR EACH ROW " + rs.getString(5));
+            SchemaFacts a = new SchemaFacts();
+            a.put(SchemaFact.DEFINITION, rs.getString(3) + " " + rs.getString(4) + " ON " + table + " FOR EACH ROW " + rs.getString(5));
             add(ObjectKind.TRIGGER, table + "." + rs.getString(2), table, "trigger " + rs.getString(2) + " " + rs.getString(3)
                     + " " + rs.getString(4) + " ON " + table, a);
         });
-        query("select routine_name, routine_type, routine_definition, dtd_identifier from information_schema.routines"
+        rows.query("select routine_name, routine_type, routine_definition, dtd_identifier from information_schema.routines"
                 + " where routine_schema = database()", rs -> {
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("definition", rs.getString(3));
-            a.put("returns", rs.getString(4));
+            SchemaFacts a = new SchemaFacts();
+            a.put(SchemaFact.DEFINITION, rs.getString(3));
+            a.put(SchemaFact.RETURNS, rs.getString(4));
             ObjectKind kind = "PROCEDURE".equals(rs.getString(2)) ? ObjectKind.PROCEDURE : ObjectKind.FUNCTION;
             add(kind, rs.getString(1) + "()", null, kind.label() + " " + rs.getString(1), a);
         });
-        return new SchemaSnapshot(objects);
+        return rows.snapshot();
     }
 
-    private void add(ObjectKind kind, String name, String table, String summary, Map<String, String> attributes) {
+    private void add(ObjectKind kind, String name, String table, String summary, SchemaFacts facts) {
         String owner = table != null ? table : kind == ObjectKind.TABLE ? name : null;
         if (owner != null && excluded.contains(owner)) {
             return;
         }
-        objects.add(new SchemaObject(kind, name, table, summary, attributes));
+        rows.add(kind, name, table, summary, facts);
     }
 
     /** The columns a check clause names ({@code `price` > 0}), in order of first mention. */
@@ -160,21 +157,5 @@ final class MariaDbCatalogReader {
             names.add(m.group(1).replace("``", "`"));
         }
         return names.isEmpty() ? null : String.join(", ", names);
-    }
-
-    private static String emptyToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
-    }
-
-    private interface RowHandler {
-        void handle(ResultSet rs) throws SQLException;
-    }
-
-    private void query(String sql, RowHandler handler) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                handler.handle(rs);
-            }
-        }
     }
 }

@@ -5,6 +5,7 @@ import dev.rehearsal.core.data.DataFingerprint.ColumnFingerprint;
 import dev.rehearsal.core.data.DataFingerprint.TableFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.db.DataAccess;
+import dev.rehearsal.core.internal.data.ForeignKeyOrphans;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
@@ -178,11 +179,6 @@ final class MariaDbDataAccess implements DataAccess {
         }
     }
 
-    @Override
-    public void copyIn(String copyStatement, String data) throws SQLException {
-        throw new SQLFeatureNotSupportedException("COPY ... FROM stdin is PostgreSQL's; MariaDB has LOAD DATA");
-    }
-
     /**
      * MariaDB has no transaction id on rows: the rows added are those whose primary key was not there before this
      * connection's first load into the table. Needs a single-column primary key.
@@ -309,27 +305,15 @@ final class MariaDbDataAccess implements DataAccess {
     public List<DataProblem> integrityProblems(SchemaSnapshot schema) throws SQLException {
         List<DataProblem> problems = new ArrayList<>();
         for (SchemaObject c : schema.objects(ObjectKind.CONSTRAINT)) {
-            if (!"foreign key".equals(c.attribute("type").orElse("")) || c.attribute("columns").isEmpty()) {
+            if (!ForeignKeyOrphans.applies(c)) {
                 continue;
             }
-            String[] cols = c.attribute("columns").get().split(", ");
-            String[] refs = c.attribute("referenced columns").orElse("").split(", ");
-            StringBuilder join = new StringBuilder();
-            StringBuilder notNull = new StringBuilder();
-            for (int i = 0; i < cols.length; i++) {
-                join.append(i == 0 ? "" : " and ").append("p.").append(dialect.quote(refs[i])).append(" = c.").append(dialect.quote(cols[i]));
-                notNull.append(i == 0 ? "" : " and ").append("c.").append(dialect.quote(cols[i])).append(" is not null");
-            }
-            try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("select count(*) from "
-                    + dialect.quote(c.table()) + " c where " + notNull + " and not exists (select 1 from "
-                    + dialect.quote(c.attribute("referenced table").get()) + " p where " + join + ")")) {
+            try (Statement st = connection.createStatement();
+                 ResultSet rs = st.executeQuery(ForeignKeyOrphans.countQuery(c, dialect::quote))) {
                 rs.next();
                 long bad = rs.getLong(1);
                 if (bad > 0) {
-                    problems.add(new DataProblem(DataProblem.Kind.FOREIGN_KEY_ORPHANS, c.table(), null, bad + " rows of "
-                            + c.table() + " have a " + c.attribute("columns").get() + " that matches no row of "
-                            + c.attribute("referenced table").get() + " (foreign key " + c.simpleName()
-                            + "; foreign_key_checks was off while rows changed?)"));
+                    problems.add(ForeignKeyOrphans.problem(c, bad, "; foreign_key_checks was off while rows changed?)"));
                 }
             }
         }

@@ -1,17 +1,14 @@
 package dev.rehearsal.core.internal.postgres;
 
+import dev.rehearsal.core.internal.sql.CatalogRows;
 import dev.rehearsal.core.schema.ObjectKind;
-import dev.rehearsal.core.schema.SchemaObject;
+import dev.rehearsal.core.schema.SchemaFact;
+import dev.rehearsal.core.schema.SchemaFacts;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,20 +19,19 @@ import java.util.Set;
  */
 final class PostgresCatalogReader {
 
-    private static final String USER_SCHEMA = """
+    static final String USER_SCHEMA = """
             %1$s.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
             and %1$s.nspname not like 'pg\\_temp\\_%%' and %1$s.nspname not like 'pg\\_toast\\_temp\\_%%'""";
 
-    private static final String NOT_EXTENSION_MEMBER = """
+    static final String NOT_EXTENSION_MEMBER = """
             not exists (select 1 from pg_depend dep where dep.classid = '%s'::regclass
                         and dep.objid = %s and dep.deptype = 'e')""";
 
-    private final Connection connection;
+    private final CatalogRows rows;
     private final Set<String> excludedTables;
-    private final List<SchemaObject> objects = new ArrayList<>();
 
     PostgresCatalogReader(Connection connection, Set<String> excludedTables) {
-        this.connection = connection;
+        this.rows = new CatalogRows(connection);
         this.excludedTables = excludedTables;
     }
 
@@ -47,14 +43,11 @@ final class PostgresCatalogReader {
         columns();
         constraints();
         indexes();
-        routines();
-        triggers();
-        rules();
-        policies();
-        return new SchemaSnapshot(objects);
+        new PostgresCodeReader(rows, excludedTables).read();
+        return rows.snapshot();
     }
 
-    private static String qualify(String schema, String name) {
+    static String qualify(String schema, String name) {
         return "public".equals(schema) ? name : schema + "." + name;
     }
 
@@ -63,26 +56,26 @@ final class PostgresCatalogReader {
     }
 
     private void schemas() throws SQLException {
-        query("select n.nspname, obj_description(n.oid, 'pg_namespace') as comment from pg_namespace n where "
+        rows.query("select n.nspname, obj_description(n.oid, 'pg_namespace') as comment from pg_namespace n where "
                 + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_namespace", "n.oid"), rs -> {
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("comment", rs.getString("comment"));
+            SchemaFacts a = new SchemaFacts();
+            a.put(SchemaFact.COMMENT, rs.getString("comment"));
             add(ObjectKind.SCHEMA, rs.getString("nspname"), null, "schema " + rs.getString("nspname"), a);
         });
     }
 
     private void extensions() throws SQLException {
-        query("select e.extname, n.nspname, e.extversion from pg_extension e join pg_namespace n on n.oid = e.extnamespace"
+        rows.query("select e.extname, n.nspname, e.extversion from pg_extension e join pg_namespace n on n.oid = e.extnamespace"
                 + " where e.extname <> 'plpgsql'", rs -> {
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("schema", rs.getString("nspname"));
-            a.put("version", rs.getString("extversion"));
+            SchemaFacts a = new SchemaFacts();
+            a.put(SchemaFact.SCHEMA, rs.getString("nspname"));
+            a.put(SchemaFact.VERSION, rs.getString("extversion"));
             add(ObjectKind.EXTENSION, rs.getString("extname"), null, "extension " + rs.getString("extname"), a);
         });
     }
 
     private void types() throws SQLException {
-        query("""
+        rows.query("""
                 select n.nspname, t.typname, t.typtype, obj_description(t.oid, 'pg_type') as comment,
                   (select string_agg(quote_literal(e.enumlabel), ', ' order by e.enumsortorder)
                      from pg_enum e where e.enumtypid = t.oid) as labels,
@@ -99,31 +92,31 @@ final class PostgresCatalogReader {
                        or (t.typtype = 'c' and (select c.relkind from pg_class c where c.oid = t.typrelid) = 'c'))
                   and""" + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_type", "t.oid"), rs -> {
             String name = qualify(rs.getString("nspname"), rs.getString("typname"));
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("comment", rs.getString("comment"));
+            SchemaFacts a = new SchemaFacts();
+            a.put(SchemaFact.COMMENT, rs.getString("comment"));
             String summary;
             switch (rs.getString("typtype")) {
                 case "e" -> {
-                    a.put("kind", "enum");
-                    a.put("labels", rs.getString("labels"));
+                    a.put(SchemaFact.KIND, "enum");
+                    a.put(SchemaFact.LABELS, rs.getString("labels"));
                     summary = "enum type " + name + " (" + rs.getString("labels") + ")";
                 }
                 case "c" -> {
-                    a.put("kind", "composite");
-                    a.put("attributes", rs.getString("attrs"));
+                    a.put(SchemaFact.KIND, "composite");
+                    a.put(SchemaFact.ATTRIBUTES, rs.getString("attrs"));
                     summary = "composite type " + name + " (" + rs.getString("attrs") + ")";
                 }
                 case "d" -> {
-                    a.put("kind", "domain");
-                    a.put("base", rs.getString("base"));
-                    a.put("not null", String.valueOf(rs.getBoolean("typnotnull")));
-                    a.put("default", rs.getString("typdefault"));
-                    a.put("checks", rs.getString("checks"));
+                    a.put(SchemaFact.KIND, "domain");
+                    a.put(SchemaFact.BASE, rs.getString("base"));
+                    a.put(SchemaFact.NOT_NULL, String.valueOf(rs.getBoolean("typnotnull")));
+                    a.put(SchemaFact.DEFAULT, rs.getString("typdefault"));
+                    a.put(SchemaFact.CHECKS, rs.getString("checks"));
                     summary = "domain " + name + " " + rs.getString("base");
                 }
                 default -> {
-                    a.put("kind", "range");
-                    a.put("subtype", rs.getString("subtype"));
+                    a.put(SchemaFact.KIND, "range");
+                    a.put(SchemaFact.SUBTYPE, rs.getString("subtype"));
                     summary = "range type " + name + " of " + rs.getString("subtype");
                 }
             }
@@ -132,7 +125,7 @@ final class PostgresCatalogReader {
     }
 
     private void relations() throws SQLException {
-        query("""
+        rows.query("""
                 select n.nspname, c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity,
                   obj_description(c.oid, 'pg_class') as comment, array_to_string(c.reloptions, ', ') as options,
                   case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid, true) end as viewdef,
@@ -161,48 +154,48 @@ final class PostgresCatalogReader {
                 return;
             }
             String name = qualify(rs.getString("nspname"), relname);
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("comment", rs.getString("comment"));
-            a.put("options", emptyToNull(rs.getString("options")));
+            SchemaFacts a = new SchemaFacts();
+            a.put(SchemaFact.COMMENT, rs.getString("comment"));
+            a.put(SchemaFact.OPTIONS, CatalogRows.emptyToNull(rs.getString("options")));
             String kind = rs.getString("relkind");
             switch (kind) {
                 case "v" -> {
-                    a.put("definition", rs.getString("viewdef"));
+                    a.put(SchemaFact.DEFINITION, rs.getString("viewdef"));
                     add(ObjectKind.VIEW, name, null, "view " + name, a);
                 }
                 case "m" -> {
-                    a.put("definition", rs.getString("viewdef"));
+                    a.put(SchemaFact.DEFINITION, rs.getString("viewdef"));
                     add(ObjectKind.MATERIALIZED_VIEW, name, null, "materialized view " + name, a);
                 }
                 case "S" -> {
-                    a.put("type", rs.getString("seqtype"));
-                    a.put("start", rs.getString("seqstart"));
-                    a.put("increment", rs.getString("seqincrement"));
-                    a.put("min", rs.getString("seqmin"));
-                    a.put("max", rs.getString("seqmax"));
-                    a.put("cache", rs.getString("seqcache"));
-                    a.put("cycle", String.valueOf(rs.getBoolean("seqcycle")));
-                    a.put("owned by", rs.getString("owned_by"));
-                    a.put("unlogged", "u".equals(rs.getString("relpersistence")) ? "true" : null);
+                    a.put(SchemaFact.TYPE, rs.getString("seqtype"));
+                    a.put(SchemaFact.START, rs.getString("seqstart"));
+                    a.put(SchemaFact.INCREMENT, rs.getString("seqincrement"));
+                    a.put(SchemaFact.MIN, rs.getString("seqmin"));
+                    a.put(SchemaFact.MAX, rs.getString("seqmax"));
+                    a.put(SchemaFact.CACHE, rs.getString("seqcache"));
+                    a.put(SchemaFact.CYCLE, String.valueOf(rs.getBoolean("seqcycle")));
+                    a.put(SchemaFact.OWNED_BY, rs.getString("owned_by"));
+                    a.put(SchemaFact.UNLOGGED, "u".equals(rs.getString("relpersistence")) ? "true" : null);
                     add(ObjectKind.SEQUENCE, name, null, "sequence " + name, a);
                 }
                 default -> {
-                    a.put("kind", switch (kind) {
+                    a.put(SchemaFact.KIND, switch (kind) {
                         case "p" -> "partitioned table";
                         case "f" -> "foreign table";
                         default -> "table";
                     });
-                    a.put("persistence", switch (rs.getString("relpersistence")) {
+                    a.put(SchemaFact.PERSISTENCE, switch (rs.getString("relpersistence")) {
                         case "u" -> "unlogged";
                         case "t" -> "temporary";
                         default -> "permanent";
                     });
-                    a.put("row security", rs.getBoolean("relrowsecurity")
+                    a.put(SchemaFact.ROW_SECURITY, rs.getBoolean("relrowsecurity")
                             ? (rs.getBoolean("relforcerowsecurity") ? "forced" : "enabled") : null);
-                    a.put("partition key", rs.getString("partkey"));
-                    a.put("partition of", rs.getString("partbound") == null ? null
+                    a.put(SchemaFact.PARTITION_KEY, rs.getString("partkey"));
+                    a.put(SchemaFact.PARTITION_OF, rs.getString("partbound") == null ? null
                             : rs.getString("parents") + " " + rs.getString("partbound"));
-                    a.put("inherits", rs.getString("partbound") == null ? rs.getString("parents") : null);
+                    a.put(SchemaFact.INHERITS, rs.getString("partbound") == null ? rs.getString("parents") : null);
                     add(ObjectKind.TABLE, name, null, "table " + name, a);
                 }
             }
@@ -211,7 +204,7 @@ final class PostgresCatalogReader {
 
     private void columns() throws SQLException {
         Map<String, Integer> positions = new HashMap<>();
-        query("""
+        rows.query("""
                 select n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod) as type, a.attnotnull,
                   pg_get_expr(d.adbin, d.adrelid) as def, a.attidentity, a.attgenerated,
                   case when a.attcollation <> t.typcollation then co.collname end as collation,
@@ -235,12 +228,12 @@ final class PostgresCatalogReader {
             boolean notNull = rs.getBoolean("attnotnull");
             String generated = rs.getString("attgenerated");
             String identity = rs.getString("attidentity");
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("type", type);
-            a.put("nullable", notNull ? "NO" : "YES");
-            a.put("position", String.valueOf(position));
-            a.put("collation", rs.getString("collation"));
-            a.put("comment", rs.getString("comment"));
+            SchemaFacts a = new SchemaFacts();
+            a.put(SchemaFact.TYPE, type);
+            a.put(SchemaFact.NULLABLE, notNull ? "NO" : "YES");
+            a.put(SchemaFact.POSITION, String.valueOf(position));
+            a.put(SchemaFact.COLLATION, rs.getString("collation"));
+            a.put(SchemaFact.COMMENT, rs.getString("comment"));
             String def = rs.getString("def");
             StringBuilder summary = new StringBuilder("column " + table + "." + column + " " + type);
             if (notNull) {
@@ -248,15 +241,15 @@ final class PostgresCatalogReader {
             }
             if (generated != null && !generated.isEmpty()) {
                 String g = "ALWAYS AS (" + def + ")" + ("s".equals(generated) ? " STORED" : " VIRTUAL");
-                a.put("generated", g);
+                a.put(SchemaFact.GENERATED, g);
                 summary.append(" generated ").append(g);
             } else if (def != null) {
-                a.put("default", def);
+                a.put(SchemaFact.DEFAULT, def);
                 summary.append(" default ").append(def);
             }
             if (identity != null && !identity.isEmpty()) {
                 String id = "a".equals(identity) ? "ALWAYS" : "BY DEFAULT";
-                a.put("identity", id);
+                a.put(SchemaFact.IDENTITY, id);
                 summary.append(" generated ").append(id).append(" as identity");
             }
             add(ObjectKind.COLUMN, table + "." + column, table, summary.toString(), a);
@@ -264,7 +257,7 @@ final class PostgresCatalogReader {
     }
 
     private void constraints() throws SQLException {
-        query("""
+        rows.query("""
                 select n.nspname, c.relname, con.conname, con.contype, pg_get_constraintdef(con.oid, true) as def,
                   con.convalidated, con.condeferrable, con.condeferred, obj_description(con.oid, 'pg_constraint') as comment,
                   (select string_agg(a.attname, ', ' order by k.ord) from unnest(con.conkey) with ordinality k(num, ord)
@@ -284,8 +277,8 @@ final class PostgresCatalogReader {
             }
             String table = qualify(rs.getString("nspname"), rs.getString("relname"));
             String name = rs.getString("conname");
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("type", switch (rs.getString("contype")) {
+            SchemaFacts a = new SchemaFacts();
+            a.put(SchemaFact.TYPE, switch (rs.getString("contype")) {
                 case "p" -> "primary key";
                 case "u" -> "unique";
                 case "f" -> "foreign key";
@@ -294,15 +287,15 @@ final class PostgresCatalogReader {
                 case "t" -> "trigger";
                 default -> rs.getString("contype");
             });
-            a.put("definition", rs.getString("def"));
-            a.put("validated", String.valueOf(rs.getBoolean("convalidated")));
-            a.put("deferrable", rs.getBoolean("condeferrable")
+            a.put(SchemaFact.DEFINITION, rs.getString("def"));
+            a.put(SchemaFact.VALIDATED, String.valueOf(rs.getBoolean("convalidated")));
+            a.put(SchemaFact.DEFERRABLE, rs.getBoolean("condeferrable")
                     ? (rs.getBoolean("condeferred") ? "initially deferred" : "initially immediate") : null);
-            a.put("comment", rs.getString("comment"));
-            a.put("columns", rs.getString("cols"));
-            a.put("referenced table", rs.getString("reftable") == null ? null
+            a.put(SchemaFact.COMMENT, rs.getString("comment"));
+            a.put(SchemaFact.COLUMNS, rs.getString("cols"));
+            a.put(SchemaFact.REFERENCED_TABLE, rs.getString("reftable") == null ? null
                     : qualify(rs.getString("refschema"), rs.getString("reftable")));
-            a.put("referenced columns", rs.getString("refcols"));
+            a.put(SchemaFact.REFERENCED_COLUMNS, rs.getString("refcols"));
             String summary = "constraint " + name + " ON " + table + ": " + rs.getString("def")
                     + (rs.getBoolean("convalidated") ? "" : " (not validated)");
             add(ObjectKind.CONSTRAINT, table + "." + name, table, summary, a);
@@ -310,7 +303,7 @@ final class PostgresCatalogReader {
     }
 
     private void indexes() throws SQLException {
-        query("""
+        rows.query("""
                 select n.nspname, ic.relname as index_name, tn.nspname as table_schema, tc.relname as table_name,
                   pg_get_indexdef(i.indexrelid) as def, i.indisvalid, i.indisready, i.indisclustered,
                   obj_description(ic.oid, 'pg_class') as comment,
@@ -330,12 +323,12 @@ final class PostgresCatalogReader {
             String table = qualify(rs.getString("table_schema"), rs.getString("table_name"));
             String name = qualify(rs.getString("nspname"), rs.getString("index_name"));
             String def = rs.getString("def");
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("definition", def);
-            a.put("valid", String.valueOf(rs.getBoolean("indisvalid") && rs.getBoolean("indisready")));
-            a.put("clustered", rs.getBoolean("indisclustered") ? "true" : null);
-            a.put("unique columns", rs.getString("unique_cols"));
-            a.put("comment", rs.getString("comment"));
+            SchemaFacts a = new SchemaFacts();
+            a.put(SchemaFact.DEFINITION, def);
+            a.put(SchemaFact.VALID, String.valueOf(rs.getBoolean("indisvalid") && rs.getBoolean("indisready")));
+            a.put(SchemaFact.CLUSTERED, rs.getBoolean("indisclustered") ? "true" : null);
+            a.put(SchemaFact.UNIQUE_COLUMNS, rs.getString("unique_cols"));
+            a.put(SchemaFact.COMMENT, rs.getString("comment"));
             String summary = def.replaceFirst("^CREATE ", "").replaceFirst("^UNIQUE INDEX", "unique index")
                     .replaceFirst("^INDEX", "index")
                     .replace(" ON ONLY public.", " ON ONLY ").replace(" ON public.", " ON ").replace(" USING btree", "");
@@ -346,111 +339,7 @@ final class PostgresCatalogReader {
         });
     }
 
-    private void routines() throws SQLException {
-        query("""
-                select n.nspname, p.proname, pg_get_function_identity_arguments(p.oid) as args, p.prokind,
-                  case when p.prokind in ('f', 'p', 'w') then pg_get_functiondef(p.oid) end as def,
-                  pg_get_function_result(p.oid) as result, obj_description(p.oid, 'pg_proc') as comment,
-                  (select ag.aggtransfn::regproc::text || ' ' || format_type(ag.aggtranstype, null) || ' '
-                          || coalesce(ag.aggfinalfn::regproc::text, '-') || ' ' || coalesce(ag.agginitval, '-')
-                     from pg_aggregate ag where ag.aggfnoid = p.oid) as agg
-                from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-                where""" + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_proc", "p.oid"), rs -> {
-            String name = qualify(rs.getString("nspname"), rs.getString("proname")) + "(" + rs.getString("args") + ")";
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("returns", rs.getString("result"));
-            a.put("definition", rs.getString("def"));
-            a.put("aggregate", rs.getString("agg"));
-            a.put("comment", rs.getString("comment"));
-            ObjectKind kind = switch (rs.getString("prokind")) {
-                case "p" -> ObjectKind.PROCEDURE;
-                case "a" -> ObjectKind.AGGREGATE;
-                default -> ObjectKind.FUNCTION;
-            };
-            String summary = kind.label() + " " + name
-                    + (rs.getString("result") == null ? "" : " returns " + rs.getString("result"));
-            add(kind, name, null, summary, a);
-        });
-    }
-
-    private void triggers() throws SQLException {
-        query("""
-                select n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid, true) as def, t.tgenabled,
-                  obj_description(t.oid, 'pg_trigger') as comment
-                from pg_trigger t
-                join pg_class c on c.oid = t.tgrelid
-                join pg_namespace n on n.oid = c.relnamespace
-                where not t.tgisinternal and""" + " " + USER_SCHEMA.formatted("n"), rs -> {
-            if (excluded(rs.getString("relname"))) {
-                return;
-            }
-            String table = qualify(rs.getString("nspname"), rs.getString("relname"));
-            String name = rs.getString("tgname");
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("definition", rs.getString("def"));
-            a.put("enabled", switch (rs.getString("tgenabled")) {
-                case "D" -> "disabled";
-                case "R" -> "replica";
-                case "A" -> "always";
-                default -> "origin";
-            });
-            a.put("comment", rs.getString("comment"));
-            String def = rs.getString("def").replaceFirst("^CREATE (CONSTRAINT )?TRIGGER \\S+ ", "")
-                    .replace(" ON public.", " ON ");
-            add(ObjectKind.TRIGGER, table + "." + name, table, "trigger " + name + " " + def, a);
-        });
-    }
-
-    private void rules() throws SQLException {
-        query("""
-                select n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid, true) as def
-                from pg_rewrite r join pg_class c on c.oid = r.ev_class join pg_namespace n on n.oid = c.relnamespace
-                where r.rulename <> '_RETURN' and""" + " " + USER_SCHEMA.formatted("n"), rs -> {
-            String table = qualify(rs.getString("nspname"), rs.getString("relname"));
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("definition", rs.getString("def"));
-            add(ObjectKind.RULE, table + "." + rs.getString("rulename"), table,
-                    "rule " + rs.getString("rulename") + " ON " + table, a);
-        });
-    }
-
-    private void policies() throws SQLException {
-        query("""
-                select n.nspname, c.relname, p.polname, p.polcmd, p.polpermissive,
-                  pg_get_expr(p.polqual, p.polrelid) as qual, pg_get_expr(p.polwithcheck, p.polrelid) as withcheck,
-                  (select string_agg(case when r = 0 then 'public' else pg_get_userbyid(r) end, ', ' order by 1)
-                     from unnest(p.polroles) r) as roles
-                from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
-                where""" + " " + USER_SCHEMA.formatted("n"), rs -> {
-            String table = qualify(rs.getString("nspname"), rs.getString("relname"));
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("command", rs.getString("polcmd"));
-            a.put("permissive", String.valueOf(rs.getBoolean("polpermissive")));
-            a.put("using", rs.getString("qual"));
-            a.put("with check", rs.getString("withcheck"));
-            a.put("roles", rs.getString("roles"));
-            add(ObjectKind.POLICY, table + "." + rs.getString("polname"), table,
-                    "policy " + rs.getString("polname") + " ON " + table, a);
-        });
-    }
-
-    private void add(ObjectKind kind, String name, String table, String summary, Map<String, String> attributes) {
-        objects.add(new SchemaObject(kind, name, table, summary, attributes));
-    }
-
-    private static String emptyToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
-    }
-
-    private interface RowHandler {
-        void handle(ResultSet rs) throws SQLException;
-    }
-
-    private void query(String sql, RowHandler handler) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                handler.handle(rs);
-            }
-        }
+    private void add(ObjectKind kind, String name, String table, String summary, SchemaFacts facts) {
+        rows.add(kind, name, table, summary, facts);
     }
 }

@@ -5,6 +5,7 @@ import dev.rehearsal.core.data.DataFingerprint.ColumnFingerprint;
 import dev.rehearsal.core.data.DataFingerprint.TableFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.db.DataAccess;
+import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
@@ -25,8 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -37,7 +36,6 @@ final class PostgresDataAccess implements DataAccess {
 
     private static final int COPY_CHUNK = 1 << 16;
     private static final AtomicLong STAGING = new AtomicLong();
-    private static final Pattern NEXTVAL = Pattern.compile("nextval\\('([^']+)'::regclass\\)");
 
     private final Connection connection;
     private final PostgresDialect dialect;
@@ -228,15 +226,6 @@ final class PostgresDataAccess implements DataAccess {
     }
 
     @Override
-    public void copyIn(String copyStatement, String data) throws SQLException {
-        try {
-            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copyStatement, new java.io.StringReader(data));
-        } catch (java.io.IOException e) {
-            throw new SQLException("could not send the COPY data: " + e.getMessage(), "08006", e);
-        }
-    }
-
-    @Override
     public List<String> rowsAddedInTransaction(String table) throws SQLException {
         List<String> ids = new ArrayList<>();
         try (Statement st = connection.createStatement();
@@ -368,8 +357,8 @@ final class PostgresDataAccess implements DataAccess {
     /** Tables that hold their own rows: ordinary and partitioned tables, not partitions (their parent counts them). */
     private static List<String> dataTables(SchemaSnapshot schema) {
         return schema.objects(ObjectKind.TABLE).stream()
-                .filter(t -> !"foreign table".equals(t.attribute("kind").orElse("")))
-                .filter(t -> t.attribute("partition of").isEmpty())
+                .filter(t -> !"foreign table".equals(t.fact(SchemaFact.KIND).orElse("")))
+                .filter(t -> t.fact(SchemaFact.PARTITION_OF).isEmpty())
                 .map(SchemaObject::name).toList();
     }
 
@@ -377,126 +366,9 @@ final class PostgresDataAccess implements DataAccess {
         return "'" + s.replace("'", "''") + "'";
     }
 
-    // ---- integrity ----
-
     @Override
     public List<DataProblem> integrityProblems(SchemaSnapshot schema) throws SQLException {
-        List<DataProblem> problems = new ArrayList<>();
-        for (SchemaObject index : schema.objects(ObjectKind.INDEX)) {
-            if ("false".equals(index.attribute("valid").orElse("true"))) {
-                problems.add(new DataProblem(DataProblem.Kind.INVALID_INDEX, index.table(), null,
-                        "index " + index.simpleName() + " on " + index.table() + " is INVALID (a CREATE INDEX"
-                                + " CONCURRENTLY that failed leaves it so): queries ignore it but writes maintain it."
-                                + " Drop it and create it again, or make the migration do so."));
-            }
-        }
-        List<String> parts = new ArrayList<>();
-        List<SchemaObject> checked = new ArrayList<>();
-        for (SchemaObject c : schema.objects(ObjectKind.CONSTRAINT)) {
-            String type = c.attribute("type").orElse("");
-            String def = c.attribute("definition").orElse("");
-            boolean validated = !"false".equals(c.attribute("validated").orElse("true"));
-            if ("foreign key".equals(type) && c.attribute("columns").isPresent()
-                    && c.attribute("referenced columns").isPresent()) {
-                List<String> cols = split(c.attribute("columns").get());
-                List<String> refs = split(c.attribute("referenced columns").get());
-                String notNull = cols.stream().map(x -> "c." + q(x) + " is not null").collect(Collectors.joining(" and "));
-                String join = java.util.stream.IntStream.range(0, cols.size())
-                        .mapToObj(i -> "p." + q(refs.get(i)) + " = c." + q(cols.get(i))).collect(Collectors.joining(" and "));
-                parts.add("select count(*) from " + q(c.table()) + " c where " + notNull + " and not exists (select 1 from "
-                        + q(c.attribute("referenced table").get()) + " p where " + join + ")");
-                checked.add(c);
-            } else if ("check".equals(type) && !validated) {
-                String expr = def.replaceFirst("^CHECK ", "").replaceFirst(" NOT VALID$", "");
-                parts.add("select count(*) from " + q(c.table()) + " where (" + expr + ") is false");
-                checked.add(c);
-            }
-        }
-        if (!parts.isEmpty()) {
-            try (Statement st = connection.createStatement();
-                 ResultSet rs = st.executeQuery(parts.stream().map(p -> "(" + p + ")")
-                         .collect(Collectors.joining(", ", "select ", "")))) {
-                rs.next();
-                for (int i = 0; i < checked.size(); i++) {
-                    long bad = rs.getLong(i + 1);
-                    if (bad == 0) {
-                        continue;
-                    }
-                    SchemaObject c = checked.get(i);
-                    boolean validated = !"false".equals(c.attribute("validated").orElse("true"));
-                    String name = c.simpleName();
-                    if ("foreign key".equals(c.attribute("type").orElse(""))) {
-                        problems.add(new DataProblem(DataProblem.Kind.FOREIGN_KEY_ORPHANS, c.table(), null,
-                                bad + " rows of " + c.table() + " have a " + c.attribute("columns").get()
-                                        + " that matches no row of " + c.attribute("referenced table").get()
-                                        + " (foreign key " + name + (validated ? "" : ", NOT VALID") + ")."
-                                        + (validated ? " The constraint was bypassed (triggers disabled or"
-                                        + " session_replication_role = replica while rows changed)."
-                                        : " VALIDATE CONSTRAINT " + name + " will fail until they are fixed.")));
-                    } else {
-                        problems.add(new DataProblem(DataProblem.Kind.CONSTRAINT_VIOLATED, c.table(), null,
-                                bad + " rows of " + c.table() + " violate " + name + " ("
-                                        + c.attribute("definition").orElse("") + "): VALIDATE CONSTRAINT " + name
-                                        + " will fail until they are fixed."));
-                    }
-                }
-            }
-        }
-        problems.addAll(sequencesBehind(schema));
-        return problems;
-    }
-
-    private List<DataProblem> sequencesBehind(SchemaSnapshot schema) throws SQLException {
-        List<DataProblem> problems = new ArrayList<>();
-        List<String> parts = new ArrayList<>();
-        List<String[]> subjects = new ArrayList<>();
-        for (SchemaObject column : schema.objects(ObjectKind.COLUMN)) {
-            String type = column.attribute("type").orElse("");
-            if (!(type.equals("integer") || type.equals("bigint") || type.equals("smallint"))) {
-                continue;
-            }
-            String sequence = null;
-            if (column.attribute("identity").isPresent()) {
-                sequence = "pg_get_serial_sequence(" + literal(q(column.table())) + ", " + literal(column.simpleName()) + ")";
-            } else {
-                Matcher m = NEXTVAL.matcher(column.attribute("default").orElse(""));
-                if (m.find()) {
-                    sequence = literal(m.group(1));
-                }
-            }
-            if (sequence == null) {
-                continue;
-            }
-            String seq = "(select s.seqrelid from pg_sequence s where s.seqrelid = (" + sequence + ")::regclass)";
-            parts.add("select (select max(" + q(column.simpleName()) + ") from " + q(column.table()) + ")::numeric, "
-                    + "(select coalesce(ps.last_value + ps.increment_by, ps.start_value) from pg_sequences ps"
-                    + " join pg_class sc on sc.relname = ps.sequencename join pg_namespace sn on sn.oid = sc.relnamespace"
-                    + " and sn.nspname = ps.schemaname where sc.oid = " + seq + ")::numeric, "
-                    + "(" + sequence + ")::regclass::text");
-            subjects.add(new String[]{column.table(), column.simpleName()});
-        }
-        if (parts.isEmpty()) {
-            return problems;
-        }
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery(String.join("\nunion all\n", parts))) {
-            int i = 0;
-            while (rs.next()) {
-                String[] subject = subjects.get(i++);
-                java.math.BigDecimal max = rs.getBigDecimal(1);
-                java.math.BigDecimal next = rs.getBigDecimal(2);
-                if (max != null && next != null && next.compareTo(max) <= 0) {
-                    String sequence = rs.getString(3);
-                    problems.add(new DataProblem(DataProblem.Kind.SEQUENCE_BEHIND, subject[0], subject[1],
-                            "sequence " + sequence + " will hand out " + next + " next, but " + subject[0] + "."
-                                    + subject[1] + " already holds values up to " + max + ": the next insert fails"
-                                    + " with a duplicate key. Rows were inserted with explicit ids; add"
-                                    + " SELECT setval('" + sequence + "', (SELECT max(" + subject[1] + ") FROM "
-                                    + subject[0] + ")) to the migration."));
-                }
-            }
-        }
-        return problems;
+        return new PostgresIntegrity(connection, this::q).problems(schema);
     }
 
     static List<String> split(String list) {

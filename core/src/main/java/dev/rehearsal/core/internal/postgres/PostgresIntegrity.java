@@ -1,0 +1,154 @@
+package dev.rehearsal.core.internal.postgres;
+
+import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.internal.data.ForeignKeyOrphans;
+import dev.rehearsal.core.schema.SchemaFact;
+import dev.rehearsal.core.schema.ObjectKind;
+import dev.rehearsal.core.schema.SchemaObject;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The integrity checks of PostgreSQL data: invalid indexes, NOT VALID constraints that rows violate, foreign keys
+ * pointing at nothing, sequences behind their column's maximum. Counted in one query per kind.
+ */
+final class PostgresIntegrity {
+
+    private static final Pattern NEXTVAL = Pattern.compile("nextval\\('([^']+)'::regclass\\)");
+
+    private final Connection connection;
+    private final UnaryOperator<String> quote;
+
+    PostgresIntegrity(Connection connection, UnaryOperator<String> quote) {
+        this.connection = connection;
+        this.quote = quote;
+    }
+
+    private String q(String name) {
+        return quote.apply(name);
+    }
+
+    private static String literal(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    /** Every integrity problem of the data now, in one query per kind. */
+    List<DataProblem> problems(SchemaSnapshot schema) throws SQLException {
+        List<DataProblem> problems = new ArrayList<>();
+        for (SchemaObject index : schema.objects(ObjectKind.INDEX)) {
+            if (!index.flag(SchemaFact.VALID, true)) {
+                problems.add(new DataProblem(DataProblem.Kind.INVALID_INDEX, index.table(), null,
+                        "index " + index.simpleName() + " on " + index.table() + " is INVALID (a CREATE INDEX"
+                                + " CONCURRENTLY that failed leaves it so): queries ignore it but writes maintain it."
+                                + " Drop it and create it again, or make the migration do so."));
+            }
+        }
+        List<String> parts = new ArrayList<>();
+        List<SchemaObject> checked = new ArrayList<>();
+        for (SchemaObject c : schema.objects(ObjectKind.CONSTRAINT)) {
+            String type = c.fact(SchemaFact.TYPE).orElse("");
+            String def = c.fact(SchemaFact.DEFINITION).orElse("");
+            boolean validated = c.flag(SchemaFact.VALIDATED, true);
+            if (ForeignKeyOrphans.applies(c)) {
+                parts.add(ForeignKeyOrphans.countQuery(c, this::q));
+                checked.add(c);
+            } else if ("check".equals(type) && !validated) {
+                String expr = def.replaceFirst("^CHECK ", "").replaceFirst(" NOT VALID$", "");
+                parts.add("select count(*) from " + q(c.table()) + " where (" + expr + ") is false");
+                checked.add(c);
+            }
+        }
+        if (!parts.isEmpty()) {
+            try (Statement st = connection.createStatement();
+                 ResultSet rs = st.executeQuery(parts.stream().map(p -> "(" + p + ")")
+                         .collect(Collectors.joining(", ", "select ", "")))) {
+                rs.next();
+                for (int i = 0; i < checked.size(); i++) {
+                    long bad = rs.getLong(i + 1);
+                    if (bad == 0) {
+                        continue;
+                    }
+                    SchemaObject c = checked.get(i);
+                    boolean validated = c.flag(SchemaFact.VALIDATED, true);
+                    String name = c.simpleName();
+                    if ("foreign key".equals(c.fact(SchemaFact.TYPE).orElse(""))) {
+                        problems.add(ForeignKeyOrphans.problem(c, bad, (validated ? "" : ", NOT VALID") + ")."
+                                + (validated ? " The constraint was bypassed (triggers disabled or"
+                                + " session_replication_role = replica while rows changed)."
+                                : " VALIDATE CONSTRAINT " + name + " will fail until they are fixed.")));
+                    } else {
+                        problems.add(new DataProblem(DataProblem.Kind.CONSTRAINT_VIOLATED, c.table(), null,
+                                bad + " rows of " + c.table() + " violate " + name + " ("
+                                        + c.fact(SchemaFact.DEFINITION).orElse("") + "): VALIDATE CONSTRAINT " + name
+                                        + " will fail until they are fixed."));
+                    }
+                }
+            }
+        }
+        problems.addAll(sequencesBehind(schema));
+        return problems;
+    }
+
+    private List<DataProblem> sequencesBehind(SchemaSnapshot schema) throws SQLException {
+        List<DataProblem> problems = new ArrayList<>();
+        List<String> parts = new ArrayList<>();
+        List<String[]> subjects = new ArrayList<>();
+        for (SchemaObject column : schema.objects(ObjectKind.COLUMN)) {
+            String type = column.fact(SchemaFact.TYPE).orElse("");
+            if (!(type.equals("integer") || type.equals("bigint") || type.equals("smallint"))) {
+                continue;
+            }
+            String sequence = null;
+            if (column.fact(SchemaFact.IDENTITY).isPresent()) {
+                sequence = "pg_get_serial_sequence(" + literal(q(column.table())) + ", " + literal(column.simpleName()) + ")";
+            } else {
+                Matcher m = NEXTVAL.matcher(column.fact(SchemaFact.DEFAULT).orElse(""));
+                if (m.find()) {
+                    sequence = literal(m.group(1));
+                }
+            }
+            if (sequence == null) {
+                continue;
+            }
+            String seq = "(select s.seqrelid from pg_sequence s where s.seqrelid = (" + sequence + ")::regclass)";
+            parts.add("select (select max(" + q(column.simpleName()) + ") from " + q(column.table()) + ")::numeric, "
+                    + "(select coalesce(ps.last_value + ps.increment_by, ps.start_value) from pg_sequences ps"
+                    + " join pg_class sc on sc.relname = ps.sequencename join pg_namespace sn on sn.oid = sc.relnamespace"
+                    + " and sn.nspname = ps.schemaname where sc.oid = " + seq + ")::numeric, "
+                    + "(" + sequence + ")::regclass::text");
+            subjects.add(new String[]{column.table(), column.simpleName()});
+        }
+        if (parts.isEmpty()) {
+            return problems;
+        }
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery(String.join("\nunion all\n", parts))) {
+            int i = 0;
+            while (rs.next()) {
+                String[] subject = subjects.get(i++);
+                java.math.BigDecimal max = rs.getBigDecimal(1);
+                java.math.BigDecimal next = rs.getBigDecimal(2);
+                if (max != null && next != null && next.compareTo(max) <= 0) {
+                    String sequence = rs.getString(3);
+                    problems.add(new DataProblem(DataProblem.Kind.SEQUENCE_BEHIND, subject[0], subject[1],
+                            "sequence " + sequence + " will hand out " + next + " next, but " + subject[0] + "."
+                                    + subject[1] + " already holds values up to " + max + ": the next insert fails"
+                                    + " with a duplicate key. Rows were inserted with explicit ids; add"
+                                    + " SELECT setval('" + sequence + "', (SELECT max(" + subject[1] + ") FROM "
+                                    + subject[0] + ")) to the migration."));
+                }
+            }
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.rehearsal.core.internal.sql;
+
+import dev.rehearsal.core.schema.ObjectKind;
+import dev.rehearsal.core.schema.SchemaFacts;
+import dev.rehearsal.core.schema.SchemaObject;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What every engine's catalog reader does the same way: run a catalog query row by row, and collect the schema
+ * objects it finds into a {@link SchemaSnapshot}. The SQL and what each row means stay in the engine's reader.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class CatalogRows {
+
+    /** Reads one row of a catalog query. */
+    public interface RowHandler {
+        void handle(ResultSet rs) throws SQLException;
+    }
+
+    private final Connection connection;
+    private final List<SchemaObject> objects = new ArrayList<>();
+
+    public CatalogRows(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Runs {@code sql} and hands each row to {@code handler}. */
+    public void query(String sql, RowHandler handler) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                handler.handle(rs);
+            }
+        }
+    }
+
+    /** Records one object of the snapshot. */
+    public void add(ObjectKind kind, String name, String table, String summary, SchemaFacts facts) {
+        objects.add(new SchemaObject(kind, name, table, summary, facts.asMap()));
+    }
+
+    /** The snapshot of everything recorded. */
+    public SchemaSnapshot snapshot() {
+        return new SchemaSnapshot(objects);
+    }
+
+    /** Null for null or empty text: catalogs write "no comment" either way. */
+    public static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}
