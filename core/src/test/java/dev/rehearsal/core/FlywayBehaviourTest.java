@@ -1,5 +1,6 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.ObjectKind;
 import org.junit.jupiter.api.Test;
 
@@ -103,7 +104,7 @@ class FlywayBehaviourTest {
                 .withPlaceholders(Map.of("prefix", "shop")))) {
             rehearsal.migrateTo("1");
             assertThat(rehearsal.schema().table("shop_items")).get()
-                    .satisfies(t -> assertThat(t.attribute("comment")).contains("owned by postgres"));
+                    .satisfies(t -> assertThat(t.fact(SchemaFact.COMMENT)).contains("owned by postgres"));
             rehearsal.migrateTo("base");
             assertThat(rehearsal.schema().table("shop_items")).isEmpty();
         }

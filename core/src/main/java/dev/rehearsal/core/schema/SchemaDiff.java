@@ -1,5 +1,7 @@
 package dev.rehearsal.core.schema;
 
+import org.apiguardian.api.API;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -11,6 +13,7 @@ import java.util.stream.Collectors;
  * The differences between two {@link SchemaSnapshot}s, as a list of {@link SchemaChange}s ordered by kind and name.
  * Empty when the schemas are equal. {@link #toString()} prints one line per change.
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record SchemaDiff(List<SchemaChange> changes) {
 
     public SchemaDiff {
@@ -22,8 +25,9 @@ public record SchemaDiff(List<SchemaChange> changes) {
      * dropped column back where it was; flagging that would fail every honest undo of a DROP COLUMN. The column
      * lists of constraints and indexes are structured copies of their definitions, kept for the seeder.
      */
-    public static final java.util.Set<String> NOT_COMPARED = java.util.Set.of(
-            "position", "columns", "referenced table", "referenced columns", "unique columns");
+    public static final java.util.Set<String> NOT_COMPARED = java.util.Set.of(SchemaFact.POSITION.key(),
+            SchemaFact.COLUMNS.key(), SchemaFact.REFERENCED_TABLE.key(), SchemaFact.REFERENCED_COLUMNS.key(),
+            SchemaFact.UNIQUE_COLUMNS.key());
 
     /** Compares {@code before} with {@code after}: what was added, removed or changed going from one to the other. */
     public static SchemaDiff between(SchemaSnapshot before, SchemaSnapshot after) {

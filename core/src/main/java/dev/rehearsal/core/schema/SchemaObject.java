@@ -1,6 +1,9 @@
 package dev.rehearsal.core.schema;
 
+import org.apiguardian.api.API;
+
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,6 +23,7 @@ import java.util.TreeMap;
  * @param summary    a one-line human description ({@code index orders_status_idx ON orders (status)})
  * @param attributes the compared facts, sorted by key
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record SchemaObject(ObjectKind kind, String name, String table, String summary, Map<String, String> attributes) {
 
     public SchemaObject {
@@ -40,9 +44,42 @@ public record SchemaObject(ObjectKind kind, String name, String table, String su
         return kind.name() + ":" + name;
     }
 
-    /** An attribute's value, if recorded. */
-    public Optional<String> attribute(String key) {
-        return Optional.ofNullable(attributes.get(key));
+    /** A fact as recorded, if the catalog recorded it for this object. */
+    public Optional<String> fact(SchemaFact fact) {
+        return Optional.ofNullable(attributes.get(fact.key()));
+    }
+
+    /**
+     * A fact that must be there for this kind of object.
+     *
+     * @throws IllegalStateException naming the object and the fact, when the catalog reader did not record it
+     */
+    public String requireFact(SchemaFact fact) {
+        String value = attributes.get(fact.key());
+        if (value == null) {
+            throw new IllegalStateException("The schema snapshot of " + kind.label() + " " + name + " has no \""
+                    + fact.key() + "\" fact; its catalog reader should record it. Facts recorded: " + attributes.keySet());
+        }
+        return value;
+    }
+
+    /** A {@link SchemaFact.Form#FLAG} or {@link SchemaFact.Form#YES_NO} fact; {@code whenAbsent} when not recorded. */
+    public boolean flag(SchemaFact fact, boolean whenAbsent) {
+        String value = attributes.get(fact.key());
+        if (value == null) {
+            return whenAbsent;
+        }
+        return switch (fact.form()) {
+            case YES_NO -> "YES".equalsIgnoreCase(value);
+            case FLAG -> "true".equalsIgnoreCase(value);
+            default -> throw new IllegalArgumentException(fact + " is not a flag but " + fact.form());
+        };
+    }
+
+    /** A {@link SchemaFact.Form#LIST} fact's items; empty when not recorded. */
+    public List<String> list(SchemaFact fact) {
+        String value = attributes.get(fact.key());
+        return value == null || value.isEmpty() ? List.of() : List.of(value.split(", "));
     }
 
     /** The last part of the name: the column name of {@code orders.status}, the table name of {@code audit.log}. */

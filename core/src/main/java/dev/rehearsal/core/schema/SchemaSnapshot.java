@@ -1,5 +1,7 @@
 package dev.rehearsal.core.schema;
 
+import org.apiguardian.api.API;
+
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -10,6 +12,7 @@ import java.util.stream.Collectors;
  * tables, columns, constraints, indexes, sequences, views, routines, triggers, types, extensions, comments.
  * The migration tool's own history table is left out. Two snapshots compare with {@link #diff(SchemaSnapshot)}.
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record SchemaSnapshot(List<SchemaObject> objects) {
 
     public SchemaSnapshot {
@@ -46,7 +49,7 @@ public record SchemaSnapshot(List<SchemaObject> objects) {
     /** The columns of a table, in their order in the table. */
     public List<SchemaObject> columns(String table) {
         return objects.stream().filter(o -> o.kind() == ObjectKind.COLUMN && table.equals(o.table()))
-                .sorted(Comparator.comparingInt(o -> Integer.parseInt(o.attribute("position").orElse("0"))))
+                .sorted(Comparator.comparingInt(o -> Integer.parseInt(o.fact(SchemaFact.POSITION).orElse("0"))))
                 .toList();
     }
 

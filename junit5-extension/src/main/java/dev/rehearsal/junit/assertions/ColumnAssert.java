@@ -1,11 +1,14 @@
 package dev.rehearsal.junit.assertions;
 
+import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.SchemaObject;
+import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractAssert;
 
 import java.util.Objects;
 
 /** Assertions on one column: type, nullability, default, identity. {@link #and()} goes back to its table. */
+@API(status = API.Status.STABLE, since = "0.1")
 public class ColumnAssert extends AbstractAssert<ColumnAssert, SchemaObject> {
 
     private final TableAssert table;
@@ -17,7 +20,7 @@ public class ColumnAssert extends AbstractAssert<ColumnAssert, SchemaObject> {
 
     /** Verifies the type; short spellings work ({@code varchar(255)}, {@code timestamptz}, {@code int}). */
     public ColumnAssert hasType(String type) {
-        String actualType = actual.attribute("type").orElse("");
+        String actualType = actual.fact(SchemaFact.TYPE).orElse("");
         if (!SqlTypes.normalize(actualType).equals(SqlTypes.normalize(type))) {
             failWithMessage("Expecting column %s to have type %s but it is %s", actual.name(), type, actualType);
         }
@@ -26,7 +29,7 @@ public class ColumnAssert extends AbstractAssert<ColumnAssert, SchemaObject> {
 
     /** Verifies the column is NOT NULL. */
     public ColumnAssert isNotNull() {
-        if (!"NO".equals(actual.attribute("nullable").orElse(null))) {
+        if (actual.fact(SchemaFact.NULLABLE).isEmpty() || actual.flag(SchemaFact.NULLABLE, true)) {
             failWithMessage("Expecting column %s to be NOT NULL but it is nullable", actual.name());
         }
         return this;
@@ -34,7 +37,7 @@ public class ColumnAssert extends AbstractAssert<ColumnAssert, SchemaObject> {
 
     /** Verifies the column accepts NULL. */
     public ColumnAssert isNullable() {
-        if (!"YES".equals(actual.attribute("nullable").orElse(null))) {
+        if (!actual.flag(SchemaFact.NULLABLE, false)) {
             failWithMessage("Expecting column %s to be nullable but it is NOT NULL", actual.name());
         }
         return this;
@@ -42,7 +45,7 @@ public class ColumnAssert extends AbstractAssert<ColumnAssert, SchemaObject> {
 
     /** Verifies the default expression as the catalog prints it ({@code 'new'::text}, {@code now()}). */
     public ColumnAssert hasDefault(String expression) {
-        String actualDefault = actual.attribute("default").orElse(null);
+        String actualDefault = actual.fact(SchemaFact.DEFAULT).orElse(null);
         if (!Objects.equals(actualDefault, expression)) {
             failWithMessage("Expecting column %s to have default %s but it has %s", actual.name(), expression,
                     actualDefault == null ? "no default" : actualDefault);
@@ -52,14 +55,14 @@ public class ColumnAssert extends AbstractAssert<ColumnAssert, SchemaObject> {
 
     /** Verifies the column has no default. */
     public ColumnAssert hasNoDefault() {
-        actual.attribute("default").ifPresent(d ->
+        actual.fact(SchemaFact.DEFAULT).ifPresent(d ->
                 failWithMessage("Expecting column %s to have no default but it has %s", actual.name(), d));
         return this;
     }
 
     /** Verifies the column is an identity column. */
     public ColumnAssert isIdentity() {
-        if (actual.attribute("identity").isEmpty()) {
+        if (actual.fact(SchemaFact.IDENTITY).isEmpty()) {
             failWithMessage("Expecting column %s to be an identity column but it is not", actual.name());
         }
         return this;

@@ -1,14 +1,17 @@
 package dev.rehearsal.junit.assertions;
 
+import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractAssert;
 
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** Assertions on one table of a snapshot: its columns, indexes, constraints and triggers. */
+@API(status = API.Status.STABLE, since = "0.1")
 public class TableAssert extends AbstractAssert<TableAssert, SchemaObject> {
 
     private final SchemaSnapshot snapshot;
@@ -61,7 +64,7 @@ public class TableAssert extends AbstractAssert<TableAssert, SchemaObject> {
     public TableAssert hasIndexOn(String... columns) {
         String wanted = "(" + String.join(", ", columns) + ")";
         boolean found = snapshot.on(actual.name(), ObjectKind.INDEX).stream()
-                .anyMatch(i -> i.attribute("definition").map(d -> d.endsWith(wanted) || d.contains(wanted + " ")).orElse(false));
+                .anyMatch(i -> i.fact(SchemaFact.DEFINITION).map(d -> d.endsWith(wanted) || d.contains(wanted + " ")).orElse(false));
         if (!found) {
             failWithMessage("Expecting table %s to have an index on %s, but its indexes are: %s", actual.name(), wanted, list(ObjectKind.INDEX));
         }

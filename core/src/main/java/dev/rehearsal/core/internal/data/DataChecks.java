@@ -6,11 +6,13 @@ import dev.rehearsal.core.data.DataFingerprint.ColumnFingerprint;
 import dev.rehearsal.core.data.DataFingerprint.TableFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.DataProblem.Kind;
+import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaChange;
 import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,6 +26,7 @@ import java.util.regex.Pattern;
  * The data rules of a round trip, applied to fingerprints taken around each phase. Engine-neutral: the engine
  * computes the fingerprints; this class decides what a difference means.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class DataChecks {
 
     private DataChecks() {
@@ -102,8 +105,8 @@ public final class DataChecks {
             }
             TableFingerprint was = before.tables().get(column.table());
             TableFingerprint is = now.tables().get(column.table());
-            if (was == null || is == null || is.rows() == 0 || column.attribute("default").isPresent()
-                    || column.attribute("generated").isPresent() || column.attribute("identity").isPresent()) {
+            if (was == null || is == null || is.rows() == 0 || column.fact(SchemaFact.DEFAULT).isPresent()
+                    || column.fact(SchemaFact.GENERATED).isPresent() || column.fact(SchemaFact.IDENTITY).isPresent()) {
                 continue;
             }
             ColumnFingerprint values = is.columns().get(column.simpleName());
@@ -193,7 +196,7 @@ public final class DataChecks {
                 if (again == null || again.equals(c.getValue())) {
                     continue;
                 }
-                String def = schema.column(table, c.getKey()).flatMap(o -> o.attribute("default")).orElse("");
+                String def = schema.column(table, c.getKey()).flatMap(o -> o.fact(SchemaFact.DEFAULT)).orElse("");
                 if (VOLATILE.matcher(def).find()) {
                     notes.add(table + "." + c.getKey() + " differs between the two ups, as its default " + def
                             + " is volatile");

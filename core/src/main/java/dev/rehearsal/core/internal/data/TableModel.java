@@ -1,8 +1,10 @@
 package dev.rehearsal.core.internal.data;
 
+import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +21,7 @@ import java.util.regex.Pattern;
  * unique keys, foreign keys and CHECK constraints, and whether some rule can only be enforced by the database
  * (an expression or partial unique index, an exclusion constraint, a CHECK over several columns).
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public record TableModel(String name, List<ColumnModel> columns, List<List<String>> uniqueKeys,
                          List<ForeignKey> foreignKeys, Map<String, String> checks, Map<String, List<String>> checkColumns,
                          boolean databaseRules) {
@@ -51,7 +54,7 @@ public record TableModel(String name, List<ColumnModel> columns, List<List<Strin
         }
         Map<String, TableModel> tables = new LinkedHashMap<>();
         for (SchemaObject table : schema.objects(ObjectKind.TABLE)) {
-            if ("foreign table".equals(table.attribute("kind").orElse("")) || table.attribute("partition of").isPresent()) {
+            if ("foreign table".equals(table.fact(SchemaFact.KIND).orElse("")) || table.fact(SchemaFact.PARTITION_OF).isPresent()) {
                 continue;
             }
             tables.put(table.name(), of(schema, table.name(), types, seedTypes));
@@ -67,15 +70,15 @@ public record TableModel(String name, List<ColumnModel> columns, List<List<Strin
         Map<String, List<String>> checkColumns = new LinkedHashMap<>();
         boolean databaseRules = false;
         for (SchemaObject c : schema.on(table, ObjectKind.CONSTRAINT)) {
-            String type = c.attribute("type").orElse("");
-            List<String> cols = c.attribute("columns").map(TableModel::list).orElse(List.of());
+            String type = c.fact(SchemaFact.TYPE).orElse("");
+            List<String> cols = c.list(SchemaFact.COLUMNS);
             switch (type) {
                 case "primary key", "unique" -> unique.add(cols);
                 case "foreign key" -> fks.add(new ForeignKey(c.simpleName(), table, cols,
-                        c.attribute("referenced table").orElseThrow(),
-                        c.attribute("referenced columns").map(TableModel::list).orElseThrow()));
+                        c.requireFact(SchemaFact.REFERENCED_TABLE),
+                        c.list(SchemaFact.REFERENCED_COLUMNS)));
                 case "check" -> {
-                    checks.put(c.simpleName(), CheckConstraints.expression(c.attribute("definition").orElseThrow()));
+                    checks.put(c.simpleName(), CheckConstraints.expression(c.requireFact(SchemaFact.DEFINITION)));
                     checkColumns.put(c.simpleName(), cols);
                 }
                 case "exclusion" -> databaseRules = true;
@@ -84,11 +87,10 @@ public record TableModel(String name, List<ColumnModel> columns, List<List<Strin
             }
         }
         for (SchemaObject index : schema.on(table, ObjectKind.INDEX)) {
-            String def = index.attribute("definition").orElse("");
+            String def = index.fact(SchemaFact.DEFINITION).orElse("");
             if (def.startsWith("CREATE UNIQUE INDEX")) {
-                Optional<String> cols = index.attribute("unique columns");
-                if (cols.isPresent()) {
-                    List<String> key = list(cols.get());
+                List<String> key = index.list(SchemaFact.UNIQUE_COLUMNS);
+                if (!key.isEmpty()) {
                     if (!unique.contains(key)) {
                         unique.add(key);
                     }
@@ -99,23 +101,23 @@ public record TableModel(String name, List<ColumnModel> columns, List<List<Strin
         }
         List<ColumnModel> columns = new ArrayList<>();
         for (SchemaObject col : schema.columns(table)) {
-            String type = col.attribute("type").orElseThrow();
-            boolean made = col.attribute("identity").isPresent() || col.attribute("generated").isPresent()
-                    || NEXTVAL.matcher(col.attribute("default").orElse("")).find();
-            boolean nullable = "YES".equals(col.attribute("nullable").orElse("YES"));
+            String type = col.requireFact(SchemaFact.TYPE);
+            boolean made = col.fact(SchemaFact.IDENTITY).isPresent() || col.fact(SchemaFact.GENERATED).isPresent()
+                    || NEXTVAL.matcher(col.fact(SchemaFact.DEFAULT).orElse("")).find();
+            boolean nullable = col.flag(SchemaFact.NULLABLE, true);
             String base = type;
             List<String> labels = null;
             List<String> colChecks = new ArrayList<>();
             String element = type.endsWith("[]") ? type.substring(0, type.length() - 2) : type;
             SchemaObject udt = types.get(unquote(element));
-            if (udt != null && "enum".equals(udt.attribute("kind").orElse(""))) {
-                labels = parseLabels(udt.attribute("labels").orElse(""));
-            } else if (udt != null && "domain".equals(udt.attribute("kind").orElse(""))) {
-                base = udt.attribute("base").orElse(type) + (type.endsWith("[]") ? "[]" : "");
-                if ("true".equals(udt.attribute("not null").orElse("false"))) {
+            if (udt != null && "enum".equals(udt.fact(SchemaFact.KIND).orElse(""))) {
+                labels = parseLabels(udt.fact(SchemaFact.LABELS).orElse(""));
+            } else if (udt != null && "domain".equals(udt.fact(SchemaFact.KIND).orElse(""))) {
+                base = udt.fact(SchemaFact.BASE).orElse(type) + (type.endsWith("[]") ? "[]" : "");
+                if (udt.flag(SchemaFact.NOT_NULL, false)) {
                     nullable = false;
                 }
-                udt.attribute("checks").ifPresent(all -> {
+                udt.fact(SchemaFact.CHECKS).ifPresent(all -> {
                     for (String one : all.split("; ")) {
                         int space = one.indexOf(' ');
                         colChecks.add(CheckConstraints.expression(one.substring(space + 1)).replace("VALUE", col.simpleName()));
@@ -143,10 +145,6 @@ public record TableModel(String name, List<ColumnModel> columns, List<List<Strin
     /** A column by name. */
     public Optional<ColumnModel> column(String name) {
         return columns.stream().filter(c -> c.name().equals(name)).findFirst();
-    }
-
-    static List<String> list(String commaSeparated) {
-        return Arrays.stream(commaSeparated.split(", ")).toList();
     }
 
     private static String unquote(String type) {

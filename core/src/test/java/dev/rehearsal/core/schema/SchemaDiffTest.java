@@ -1,0 +1,88 @@
+package dev.rehearsal.core.schema;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The comparison under every round trip: added, removed, changed, and what is recorded but never compared. */
+class SchemaDiffTest {
+
+    private static SchemaObject column(String name, Map<String, String> attributes) {
+        return new SchemaObject(ObjectKind.COLUMN, "orders." + name, "orders", "column orders." + name, attributes);
+    }
+
+    private static SchemaObject index(String name) {
+        return new SchemaObject(ObjectKind.INDEX, "orders." + name, "orders", "index " + name + " ON orders (total)",
+                Map.of("definition", "CREATE INDEX " + name + " ON orders (total)"));
+    }
+
+    @Test
+    void equalSnapshotsGiveAnEmptyDiff() {
+        SchemaSnapshot a = new SchemaSnapshot(List.of(column("total", Map.of("type", "numeric")), index("i")));
+        SchemaSnapshot b = new SchemaSnapshot(List.of(index("i"), column("total", Map.of("type", "numeric"))));
+        assertThat(SchemaDiff.between(a, b).isEmpty()).isTrue();
+        assertThat(SchemaDiff.between(a, b)).hasToString("(no differences)");
+    }
+
+    @Test
+    void addedRemovedAndChangedObjectsAreListedByKindThenName() {
+        SchemaSnapshot before = new SchemaSnapshot(List.of(column("total", Map.of("type", "integer", "nullable", "true")),
+                column("old", Map.of("type", "text"))));
+        SchemaSnapshot after = new SchemaSnapshot(List.of(index("orders_total_idx"),
+                column("total", Map.of("type", "bigint", "nullable", "true"))));
+
+        SchemaDiff diff = SchemaDiff.between(before, after);
+
+        assertThat(diff.changes()).extracting(SchemaChange::type).containsExactly(
+                SchemaChange.Type.REMOVED, SchemaChange.Type.CHANGED, SchemaChange.Type.ADDED);
+        assertThat(diff.changes(SchemaChange.Type.CHANGED)).singleElement()
+                .satisfies(c -> assertThat(c.attributeChanges()).containsExactly("type integer -> bigint"));
+        assertThat(diff.toString()).isEqualTo("- column orders.old\n~ column orders.total: type integer -> bigint\n"
+                + "+ index orders_total_idx ON orders (total)");
+    }
+
+    @Test
+    void aColumnPutBackAtTheEndIsNoDifference() {
+        SchemaSnapshot before = new SchemaSnapshot(List.of(column("note", Map.of("type", "text", "position", "2"))));
+        SchemaSnapshot after = new SchemaSnapshot(List.of(column("note", Map.of("type", "text", "position", "5"))));
+        assertThat(SchemaDiff.between(before, after).isEmpty()).isTrue();
+    }
+
+    @Test
+    void attributesAddedOrRemovedAndLongDefinitionsAreDescribed() {
+        SchemaObject a = column("status", Map.of("type", "text"));
+        SchemaObject b = column("status", Map.of("type", "text", "default", "'new'::text"));
+        assertThat(new SchemaChange(SchemaChange.Type.CHANGED, a, b).attributeChanges())
+                .containsExactly("default set to 'new'::text");
+        assertThat(new SchemaChange(SchemaChange.Type.CHANGED, b, a).attributeChanges())
+                .containsExactly("default 'new'::text removed");
+
+        String body = "BEGIN\n  NEW.updated_at := now();\n  RETURN NEW;\nEND";
+        SchemaObject f1 = new SchemaObject(ObjectKind.FUNCTION, "touch()", null, "function touch()", Map.of("definition", body));
+        SchemaObject f2 = new SchemaObject(ObjectKind.FUNCTION, "touch()", null, "function touch()",
+                Map.of("definition", body.replace("RETURN NEW;", "RETURN NULL;")));
+        assertThat(new SchemaChange(SchemaChange.Type.CHANGED, f1, f2).attributeChanges())
+                .containsExactly("definition differs at line 3: RETURN NEW; -> RETURN NULL;");
+    }
+
+    @Test
+    void factsAreReadTypedAndAMissingOneIsNamed() {
+        SchemaObject fk = new SchemaObject(ObjectKind.CONSTRAINT, "orders.orders_customer_fk", "orders",
+                "constraint orders_customer_fk", new SchemaFacts().put(SchemaFact.TYPE, "foreign key")
+                .list(SchemaFact.COLUMNS, List.of("customer_id", "region")).flag(SchemaFact.VALIDATED, false).asMap());
+        assertThat(fk.list(SchemaFact.COLUMNS)).containsExactly("customer_id", "region");
+        assertThat(fk.flag(SchemaFact.VALIDATED, true)).isFalse();
+        assertThat(fk.flag(SchemaFact.VALID, true)).isTrue();
+        assertThat(fk.list(SchemaFact.REFERENCED_COLUMNS)).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> fk.requireFact(SchemaFact.REFERENCED_TABLE))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("constraint orders.orders_customer_fk has no \"referenced table\" fact");
+
+        SchemaObject column = column("note", new SchemaFacts().flag(SchemaFact.NULLABLE, false).asMap());
+        assertThat(column.attributes()).containsEntry("nullable", "NO");
+        assertThat(column.flag(SchemaFact.NULLABLE, true)).isFalse();
+    }
+}
