@@ -67,6 +67,7 @@ class LockObservationBenchmark {
                 LockReport report = r.migrateTo("2").locks();
                 ProbeResult reads = report.probes().stream().filter(p -> p.kind() == ProbeResult.Kind.READ).findFirst()
                         .orElseThrow(() -> new AssertionError(report.toText()));
+                assertThat(reads.probes()).as("read probes while V2 ran").isPositive();
                 double ms = report.statements().get(0).duration().toNanos() / 1e6;
                 intervals.add(ms / Math.max(1, reads.probes()));
             }

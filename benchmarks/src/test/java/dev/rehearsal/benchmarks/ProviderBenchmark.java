@@ -4,41 +4,84 @@ import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.containers.ContainerProvider;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.testcontainers.DockerClientFactory;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Fresh throwaway databases on each kind of server, measured in one run: the embedded PostgreSQL (template clone,
  * prefetched), the machine's PostgreSQL server and MariaDB server (plain CREATE DATABASE: MariaDB has no templates;
  * the migrations then replay the prepared state), and containers of both engines, started once per run and image
- * and reused by the next test class.
+ * and reused by the next test class. A server or Docker engine that is not there skips its figure, with the reason;
+ * every database measured must answer a query.
  */
 class ProviderBenchmark {
 
     private static final int ROUNDS = 10;
+    private static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
+    private static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
+
+    @AfterAll
+    static void stopContainers() {
+        DatabaseProviders.stopContainers();
+    }
 
     @Test
-    void freshDatabasePerProvider() throws Exception {
+    void embeddedPostgres() throws Exception {
         report("embedded PostgreSQL (template clone, prefetched)", DatabaseProviders.embeddedPostgres(), false);
+    }
+
+    @Test
+    void postgresServer() throws Exception {
+        assumeReachable(POSTGRES_URL, "postgres", null);
         report("PostgreSQL server at 127.0.0.1:5432 (CREATE DATABASE from template0)",
-                DatabaseProviders.server("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", null), true);
+                DatabaseProviders.server(POSTGRES_URL, "postgres", null), true);
+    }
+
+    @Test
+    void mariaDbServer() throws Exception {
+        assumeReachable(MARIADB_URL, "root", "");
         report("MariaDB server at 127.0.0.1:3306 (CREATE DATABASE; no templates on MariaDB)",
-                DatabaseProviders.server("jdbc:mariadb://127.0.0.1:3306/test", "root", ""), true);
+                DatabaseProviders.server(MARIADB_URL, "root", ""), true);
+    }
+
+    @Test
+    void containersStartOncePerRun() throws Exception {
+        assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
+                "no Docker engine: container figures need one (bash .ci/setup.sh starts it and builds the images)");
         for (String image : List.of("rehearsal/postgres:15-debian", "rehearsal/mariadb:10.11-debian")) {
             ContainerProvider container = (ContainerProvider) DatabaseProviders.container(image);
             long t0 = System.nanoTime();
             boolean reused = DatabaseProviders.container(image) == container;
             long again = System.nanoTime() - t0;
+            assertThat(reused).as("the second request for " + image + " reuses the running container").isTrue();
             RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "container %s started once for the run in %d ms;"
-                    + " asking again (the next test class) took %.2f ms and %s%n", image, container.startMillis(),
-                    again / 1e6, reused ? "reused it" : "STARTED ANOTHER"));
+                    + " asking again (the next test class) took %.2f ms and reused it%n", image, container.startMillis(),
+                    again / 1e6));
             report(container.describe() + (image.contains("mariadb") ? " (CREATE DATABASE)" : " (template clone, prefetched)"),
                     container, false);
         }
-        DatabaseProviders.stopContainers();
+    }
+
+    private static void assumeReachable(String url, String user, String password) {
+        DriverManager.setLoginTimeout(5);
+        try (Connection ignored = DriverManager.getConnection(url, user, password)) {
+            // reachable
+        } catch (SQLException e) {
+            assumeTrue(false, "no server at " + url + " (" + e.getMessage() + "): bash .ci/setup.sh starts it");
+        }
     }
 
     private static void report(String what, DatabaseProvider provider, boolean close) throws Exception {
@@ -48,7 +91,12 @@ class ProviderBenchmark {
                 long t0 = System.nanoTime();
                 EphemeralDatabase db = provider.createDatabase();
                 long t = System.nanoTime() - t0;
-                db.close();
+                try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("select 1")) {
+                    assertThat(rs.next()).as("a fresh database of " + what + " answers").isTrue();
+                } finally {
+                    db.close();
+                }
                 if (i > 0) {
                     times.add(t);
                 }
