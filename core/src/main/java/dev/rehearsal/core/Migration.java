@@ -1,5 +1,7 @@
 package dev.rehearsal.core;
 
+import org.apiguardian.api.API;
+
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,6 +18,7 @@ import java.util.Optional;
  * @param id          the tool's own name for the migration when it is not a version (an Alembic revision such as
  *                    {@code 27c6a30d7c24}); {@code null} otherwise. The version then only orders the history.
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record Migration(MigrationVersion version, String description, Type type,
                         MigrationScript up, MigrationScript down, Integer checksum, String id) {
 

@@ -1,6 +1,7 @@
 package dev.rehearsal.core;
 
 import dev.rehearsal.core.locks.LockReport;
+import org.apiguardian.api.API;
 
 import java.util.Optional;
 
@@ -8,6 +9,7 @@ import java.util.Optional;
  * A migration script failed on the database. Names the migration, the script, the line where the failing
  * statement starts, the statement itself, the SQLState and the server's message.
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public class MigrationFailedException extends RehearsalException {
     private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,7 @@
 package dev.rehearsal.core;
 
+import org.apiguardian.api.API;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -9,6 +11,7 @@ import java.util.Optional;
  * The ordered migrations of a project: versioned migrations in version order, then repeatable ones.
  * Immutable; sources build it and runners walk it.
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record MigrationHistory(String location, List<Migration> versioned, List<Migration> repeatable) {
 
     public MigrationHistory {

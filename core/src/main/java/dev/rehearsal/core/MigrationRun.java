@@ -1,6 +1,7 @@
 package dev.rehearsal.core;
 
 import dev.rehearsal.core.locks.LockReport;
+import org.apiguardian.api.API;
 
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.List;
  * @param locks      what the migration did to locks and what the probe traffic felt ({@link LockReport#NONE}
  *                   when tracing is off)
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record MigrationRun(Direction direction, List<Migration> migrations, MigrationVersion from, MigrationVersion to,
                            Duration duration, LockReport locks) {
 

@@ -6,6 +6,7 @@ import dev.rehearsal.core.internal.source.AlembicRevisionSource;
 import dev.rehearsal.core.internal.source.ScriptLocation;
 import dev.rehearsal.core.internal.source.SqlLayoutSource;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
+import org.apiguardian.api.API;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.stream.Collectors;
  * Finds the {@link MigrationSource} for a location by looking at its files, or takes the layout the settings name.
  * When the files fit several layouts, or none, the message lists what was found and the layouts supported.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class MigrationSources {
 
     /** The layouts Rehearsal reads today, for messages. */

@@ -1,5 +1,7 @@
 package dev.rehearsal.core;
 
+import org.apiguardian.api.API;
+
 import java.util.Optional;
 import java.util.Set;
 
@@ -7,6 +9,7 @@ import java.util.Set;
  * A migration tool bound to one database: applies single migrations up and down and keeps the tool's own history
  * table as the real tool would, so that the tool itself could take over from any state Rehearsal leaves.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public interface MigrationTool {
 
     /** The migrations, in order. */

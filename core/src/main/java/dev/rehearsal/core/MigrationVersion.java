@@ -1,5 +1,7 @@
 package dev.rehearsal.core;
 
+import org.apiguardian.api.API;
+
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +12,7 @@ import java.util.Objects;
  * numbers, so that {@code 10} comes after {@code 9} and {@code 1.0} equals {@code 1} (as Flyway compares them).
  * Underscores are read as dots, as in Flyway file names ({@code V1_2__x.sql} is version {@code 1.2}).
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public final class MigrationVersion implements Comparable<MigrationVersion> {
 
     private final List<BigInteger> parts;

@@ -2,6 +2,7 @@ package dev.rehearsal.core;
 
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.locks.LockReport;
+import org.apiguardian.api.API;
 
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.List;
  * @param problems  the data problems found (failures, and declared ones noted)
  * @param locks     the statements, locks, probe waits and risks of the phase ({@link LockReport#NONE} if not traced)
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record PhaseResult(Phase phase, Status status, Duration sqlTime, Duration checkTime, String message,
                           List<DataProblem> problems, LockReport locks) {
 

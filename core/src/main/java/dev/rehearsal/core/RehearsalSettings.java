@@ -2,6 +2,7 @@ package dev.rehearsal.core;
 
 import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.locks.LockSettings;
+import org.apiguardian.api.API;
 
 import java.util.Map;
 import java.util.Objects;
@@ -22,6 +23,7 @@ import java.util.TreeSet;
  * @param format                  the layout of the migrations ({@code flyway}, {@code golang-migrate},
  *                                {@code dbmate}, {@code prisma}); null to detect it from the files
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record RehearsalSettings(String migrations, Map<String, String> placeholders,
                                 Set<MigrationVersion> irreversible, MigrationVersion minimumDowngradeVersion,
                                 DataSettings data, LockSettings locks, String format) {

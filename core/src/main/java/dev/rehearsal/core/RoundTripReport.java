@@ -4,6 +4,7 @@ import dev.rehearsal.core.internal.data.Json;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.ProbeResult;
+import org.apiguardian.api.API;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +26,7 @@ import java.util.stream.Collectors;
  * @param database the engine and database ({@code embedded PostgreSQL 18.6})
  * @param steps    one entry per migration, in order
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record RoundTripReport(String source, String database, List<StepResult> steps) {
 
     public RoundTripReport {

@@ -1,11 +1,14 @@
 package dev.rehearsal.core;
 
+import org.apiguardian.api.API;
+
 import java.util.List;
 
 /**
  * The round trip of one migration (or of the repeatable migrations, applied once at the end): its phases' results,
  * the rows the database held when the up ran, and notes (seeding, a rebuild Rehearsal needed to carry on).
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record StepResult(String migration, String script, List<PhaseResult> phases, String note, long rows) {
 
     public StepResult {

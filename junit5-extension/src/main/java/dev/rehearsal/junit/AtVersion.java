@@ -1,5 +1,7 @@
 package dev.rehearsal.junit;
 
+import org.apiguardian.api.API;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Repeatable;
@@ -30,6 +32,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Repeatable(AtVersion.List.class)
+@API(status = API.Status.STABLE, since = "0.1")
 public @interface AtVersion {
 
     /** The version to migrate to before inserting the fixture. */

@@ -1,5 +1,7 @@
 package dev.rehearsal.junit;
 
+import org.apiguardian.api.API;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
@@ -18,6 +20,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
+@API(status = API.Status.STABLE, since = "0.1")
 public @interface LockBudget {
 
     /** The longest a read ({@code SELECT}) may wait. */

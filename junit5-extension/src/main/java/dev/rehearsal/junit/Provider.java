@@ -1,9 +1,12 @@
 package dev.rehearsal.junit;
 
+import org.apiguardian.api.API;
+
 /**
  * Where a {@link MigrationTest}'s throwaway databases come from ({@link MigrationTest#provider()},
  * {@code rehearsal.provider}).
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public enum Provider {
 
     /**

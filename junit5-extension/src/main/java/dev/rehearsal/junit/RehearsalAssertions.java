@@ -14,11 +14,13 @@ import dev.rehearsal.junit.assertions.QueryResultAssert;
 import dev.rehearsal.junit.assertions.RoundTripReportAssert;
 import dev.rehearsal.junit.assertions.SchemaDiffAssert;
 import dev.rehearsal.junit.assertions.SchemaSnapshotAssert;
+import org.apiguardian.api.API;
 
 /**
  * The AssertJ entry point for Rehearsal's values:
  * {@code assertThat(rehearsal.schema()).table("orders").column("status").hasType("text").isNotNull()}.
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public final class RehearsalAssertions {
 
     private RehearsalAssertions() {

@@ -1,5 +1,7 @@
 package dev.rehearsal.core.data;
 
+import org.apiguardian.api.API;
+
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.stream.Collectors;
  * table, no rows leave the server), so two fingerprints are equal exactly when no value moved, appeared or vanished
  * (up to hash collisions).
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record DataFingerprint(Map<String, TableFingerprint> tables) {
 
     public DataFingerprint {

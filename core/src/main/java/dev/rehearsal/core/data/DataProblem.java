@@ -1,5 +1,7 @@
 package dev.rehearsal.core.data;
 
+import org.apiguardian.api.API;
+
 /**
  * A fact about the data that a migration step got wrong, found by Rehearsal's integrity checks.
  *
@@ -8,6 +10,7 @@ package dev.rehearsal.core.data;
  * @param column  the column concerned, or null
  * @param message what happened, with counts, and what to do
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record DataProblem(Kind kind, String table, String column, String message) {
 
     /** The kinds of data problems the round trip reports. */

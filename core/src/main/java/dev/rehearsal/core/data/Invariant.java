@@ -1,5 +1,7 @@
 package dev.rehearsal.core.data;
 
+import org.apiguardian.api.API;
+
 import java.util.Objects;
 
 /**
@@ -7,6 +9,7 @@ import java.util.Objects;
  * each step ({@code "paid orders keep their total"}, {@code select count(*), sum(total) from orders where status = 'paid'}).
  * Where the query cannot run before a step (its tables do not exist yet), it is not checked for that step.
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record Invariant(String name, String sql) {
 
     public Invariant {

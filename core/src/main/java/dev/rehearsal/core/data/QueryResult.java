@@ -1,5 +1,7 @@
 package dev.rehearsal.core.data;
 
+import org.apiguardian.api.API;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -11,6 +13,7 @@ import java.util.stream.Collectors;
  * The rows a query returned, with their column labels, read in full. Values are the JDBC driver's objects
  * ({@code Integer}, {@code BigDecimal}, {@code String}, {@code java.sql.Timestamp}...); arrays become lists.
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record QueryResult(String sql, List<String> columns, List<List<Object>> rows) implements Iterable<List<Object>> {
 
     public QueryResult {

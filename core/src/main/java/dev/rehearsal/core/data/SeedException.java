@@ -1,6 +1,7 @@
 package dev.rehearsal.core.data;
 
 import dev.rehearsal.core.RehearsalException;
+import org.apiguardian.api.API;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.Map;
  * says what had been loaded (and was rolled back) when it failed, and the message names the table, column or
  * constraint at fault and how to override it.
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public class SeedException extends RehearsalException {
     private static final long serialVersionUID = 1L;
 

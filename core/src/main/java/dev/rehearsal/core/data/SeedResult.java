@@ -1,5 +1,7 @@
 package dev.rehearsal.core.data;
 
+import org.apiguardian.api.API;
+
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,6 +13,7 @@ import java.util.stream.Collectors;
  * What one seeding loaded: rows added per table, in load order, how long it took, and notes on anything that did
  * not go as asked (fewer rows than requested because a unique key ran out of values, columns left NULL).
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record SeedResult(Map<String, Long> rowsAdded, Duration duration, List<String> notes) {
 
     public SeedResult {

@@ -1,10 +1,13 @@
 package dev.rehearsal.core.db;
 
+import org.apiguardian.api.API;
+
 /**
  * Gives out throwaway databases. Implementations decide where the server comes from (an embedded PostgreSQL, a
  * container, a server the user names) and how a fresh database is made quickly (template clone). Closing the
  * provider stops whatever it started.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public interface DatabaseProvider extends AutoCloseable {
 
     /** What this provider is, for messages and reports ({@code embedded PostgreSQL 18.6 on port 41234}). */

@@ -1,11 +1,14 @@
 package dev.rehearsal.core.db;
 
+import org.apiguardian.api.API;
+
 import javax.sql.DataSource;
 
 /**
  * A throwaway database that exists for one test: created empty (or from a prepared template) by a
  * {@link DatabaseProvider}, and dropped by {@link #close()}.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public interface EphemeralDatabase extends AutoCloseable {
 
     /** The database's name on its server ({@code rehearsal_3f9a...}). */

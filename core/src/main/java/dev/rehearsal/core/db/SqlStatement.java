@@ -1,5 +1,7 @@
 package dev.rehearsal.core.db;
 
+import org.apiguardian.api.API;
+
 /**
  * One statement cut from a script, with the 1-based line where it starts, so failures can point at it. A
  * {@code COPY ... FROM stdin} statement carries the data block that followed it in the script.
@@ -8,6 +10,7 @@ package dev.rehearsal.core.db;
  * @param line     the line of its first token
  * @param copyData the inline data of a {@code COPY ... FROM stdin}, without the closing {@code \.}; else null
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public record SqlStatement(String sql, int line, String copyData) {
 
     /** A statement with no inline data. */

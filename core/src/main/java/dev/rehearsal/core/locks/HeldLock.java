@@ -1,5 +1,7 @@
 package dev.rehearsal.core.locks;
 
+import org.apiguardian.api.API;
+
 import java.time.Duration;
 
 /**
@@ -15,6 +17,7 @@ import java.time.Duration;
  * @param waited     how long the backend waited to get it (zero when granted at once)
  * @param existing   whether the relation existed before the migration (locks on relations it creates block nobody)
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record HeldLock(String relation, RelationKind kind, LockMode mode, int statement, Duration acquiredAt,
                        Duration held, Duration waited, boolean existing) {
 

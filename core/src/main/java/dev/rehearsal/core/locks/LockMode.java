@@ -1,5 +1,7 @@
 package dev.rehearsal.core.locks;
 
+import org.apiguardian.api.API;
+
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -11,6 +13,7 @@ import java.util.Set;
  * SHARED_READ as ACCESS SHARE, SHARED_WRITE as ROW EXCLUSIVE, SHARED_NO_WRITE as SHARE, EXCLUSIVE as ACCESS
  * EXCLUSIVE).
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public enum LockMode {
     ACCESS_SHARE, ROW_SHARE, ROW_EXCLUSIVE, SHARE_UPDATE_EXCLUSIVE, SHARE, SHARE_ROW_EXCLUSIVE, EXCLUSIVE,
     ACCESS_EXCLUSIVE;

@@ -1,5 +1,7 @@
 package dev.rehearsal.core.locks;
 
+import org.apiguardian.api.API;
+
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.stream.Collectors;
  * @param risks      risks found, suppressed ones included
  * @param queue      the lock queue under a blocking transaction, when one was held
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record LockReport(List<StatementTrace> statements, List<HeldLock> locks, List<ProbeResult> probes,
                          List<LockRisk> risks, Optional<LockQueue> queue) {
 

@@ -1,5 +1,7 @@
 package dev.rehearsal.core.locks;
 
+import org.apiguardian.api.API;
+
 /**
  * A risky thing a migration did, found from what really happened when it ran (the trace, the table sizes, the
  * schema before), not from its text alone.
@@ -11,6 +13,7 @@ package dev.rehearsal.core.locks;
  * @param alternative the safe way to do it
  * @param suppressed  why it is allowed, when the migration suppresses the rule; else null
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record LockRisk(String rule, String statement, String table, String reason, String alternative, String suppressed) {
 
     /** Whether the migration allows this risk (with a reason). */

@@ -1,5 +1,7 @@
 package dev.rehearsal.core.locks;
 
+import org.apiguardian.api.API;
+
 import java.time.Duration;
 
 /**
@@ -16,6 +18,7 @@ import java.time.Duration;
  * @param cancelled    probes Rehearsal cancelled because the migration waited for them: a probe never fails a
  *                     migration; when it was in a wait cycle with the migration, a {@code deadlock-with-*} risk says so
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record ProbeResult(String table, Kind kind, int probes, Duration longestWait, Duration totalBlocked, int failures,
                           String firstError, int cancelled) {
 

@@ -1,5 +1,7 @@
 package dev.rehearsal.core.locks;
 
+import org.apiguardian.api.API;
+
 import java.time.Duration;
 import java.util.Set;
 
@@ -18,6 +20,7 @@ import java.util.Set;
  * @param lockTimeout    the session's {@code lock_timeout} when it ran ({@code 0} when none)
  * @param failed         whether it failed (the trace ends with it)
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record StatementTrace(int index, String script, int line, String sql, Duration startedAt, Duration duration,
                              boolean inTransaction, Set<String> rewritten, String lockTimeout, boolean failed) {
 

@@ -1,5 +1,7 @@
 package dev.rehearsal.core.locks;
 
+import org.apiguardian.api.API;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -12,6 +14,7 @@ import java.util.Objects;
  * @param runProbes       whether probes run
  * @param longTransaction how long the blocking transaction stays open after the migration starts; zero for none
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record Traffic(boolean runProbes, Duration longTransaction) {
 
     public Traffic {

@@ -1,5 +1,7 @@
 package dev.rehearsal.core.schema;
 
+import org.apiguardian.api.API;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,6 +12,7 @@ import java.util.TreeSet;
  * {@link #toString()} gives the one-line form used in failure messages, e.g.
  * {@code ~ column users.email: type varchar(100) -> varchar(255)}.
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public record SchemaChange(Type type, SchemaObject before, SchemaObject after) {
 
     /** What happened to the object between the two snapshots. */

@@ -2,6 +2,7 @@ package dev.rehearsal.junit.assertions;
 
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataFingerprint.TableFingerprint;
+import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractAssert;
 
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.List;
  * Assertions on a {@link DataFingerprint}: compare the data before and after a migration, table by table and
  * column by column, with failure messages that list every difference.
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public class DataFingerprintAssert extends AbstractAssert<DataFingerprintAssert, DataFingerprint> {
 
     public DataFingerprintAssert(DataFingerprint actual) {

@@ -2,6 +2,7 @@ package dev.rehearsal.junit.assertions;
 
 import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.locks.LockMode;
+import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractAssert;
 
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.time.Duration;
  * Assertions on one {@link MigrationRun}: how long it took, and, through its lock report, what an application
  * would have felt: {@code assertThat(run).blockedReadsAtMost(ofMillis(100)).hasNoRisk("non-concurrent-index")}.
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public class MigrationRunAssert extends AbstractAssert<MigrationRunAssert, MigrationRun> {
 
     public MigrationRunAssert(MigrationRun actual) {

@@ -1,6 +1,7 @@
 package dev.rehearsal.junit.assertions;
 
 import dev.rehearsal.core.data.QueryResult;
+import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractAssert;
 
 import java.math.BigDecimal;
@@ -15,6 +16,7 @@ import java.util.stream.Collectors;
  * numbers by value ({@code 42} equals {@code 42L} and {@code 42.00}), anything else equal to a string when its text
  * is that string (a date, a UUID, an enum label). Failure messages show both tables.
  */
+@API(status = API.Status.STABLE, since = "0.1")
 public class QueryResultAssert extends AbstractAssert<QueryResultAssert, QueryResult> {
 
     public QueryResultAssert(QueryResult actual) {

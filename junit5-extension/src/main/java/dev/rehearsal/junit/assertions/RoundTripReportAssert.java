@@ -1,9 +1,11 @@
 package dev.rehearsal.junit.assertions;
 
 import dev.rehearsal.core.RoundTripReport;
+import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractAssert;
 
 /** Assertions on a {@link RoundTripReport}. */
+@API(status = API.Status.STABLE, since = "0.1")
 public class RoundTripReportAssert extends AbstractAssert<RoundTripReportAssert, RoundTripReport> {
 
     public RoundTripReportAssert(RoundTripReport actual) {

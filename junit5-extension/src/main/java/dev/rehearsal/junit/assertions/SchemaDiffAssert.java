@@ -1,9 +1,11 @@
 package dev.rehearsal.junit.assertions;
 
 import dev.rehearsal.core.schema.SchemaDiff;
+import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractAssert;
 
 /** Assertions on a {@link SchemaDiff}. */
+@API(status = API.Status.STABLE, since = "0.1")
 public class SchemaDiffAssert extends AbstractAssert<SchemaDiffAssert, SchemaDiff> {
 
     public SchemaDiffAssert(SchemaDiff actual) {

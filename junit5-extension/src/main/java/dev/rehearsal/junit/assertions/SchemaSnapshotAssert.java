@@ -3,11 +3,13 @@ package dev.rehearsal.junit.assertions;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractAssert;
 
 import java.util.stream.Collectors;
 
 /** Assertions on a {@link SchemaSnapshot}; failure messages list what the schema does have. */
+@API(status = API.Status.STABLE, since = "0.1")
 public class SchemaSnapshotAssert extends AbstractAssert<SchemaSnapshotAssert, SchemaSnapshot> {
 
     public SchemaSnapshotAssert(SchemaSnapshot actual) {

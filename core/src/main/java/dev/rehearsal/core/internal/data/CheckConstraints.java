@@ -1,5 +1,7 @@
 package dev.rehearsal.core.internal.data;
 
+import org.apiguardian.api.API;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,7 @@ import java.util.regex.Pattern;
  * ({@code qty > 0}, {@code price >= 0::numeric}, a BETWEEN), length bounds, and a regular expression match.
  * Anything else is not understood here; the seeder still honours it by filtering rows in the database.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class CheckConstraints {
 
     private static final String IDENT = "(?:\"((?:[^\"]|\"\")+)\"|`?([a-z_][a-z0-9_$]*)`?)";

@@ -1,5 +1,7 @@
 package dev.rehearsal.core.internal.data;
 
+import org.apiguardian.api.API;
+
 import java.util.List;
 
 /**
@@ -14,6 +16,7 @@ import java.util.List;
  * @param labels       the labels of an enum type, else null
  * @param checks       CHECK expressions that constrain this column alone (the column's and its domain's)
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public record ColumnModel(String table, String name, String type, String baseType, boolean nullable,
                           boolean databaseMade, List<String> labels, List<String> checks) {
 

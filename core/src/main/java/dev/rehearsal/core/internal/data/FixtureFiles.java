@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.data;
 
 import dev.rehearsal.core.RehearsalException;
+import org.apiguardian.api.API;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
  * ({@code customers.csv}), with a header row. Dates stay text, and only {@code true}/{@code false} are booleans,
  * so {@code 2024-01-05} and {@code no} reach the database as written.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class FixtureFiles {
 
     private static final Pattern BOOL = Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$");

@@ -1,9 +1,12 @@
 package dev.rehearsal.core.internal.data;
 
+import org.apiguardian.api.API;
+
 import java.util.Iterator;
 import java.util.Map;
 
 /** Writes maps, lists, strings, numbers and booleans as JSON text (for json columns in seeds and fixtures). */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class Json {
 
     private Json() {

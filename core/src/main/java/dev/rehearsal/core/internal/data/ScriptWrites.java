@@ -1,5 +1,7 @@
 package dev.rehearsal.core.internal.data;
 
+import org.apiguardian.api.API;
+
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -13,6 +15,7 @@ import java.util.regex.Pattern;
  * it said it makes, and needs no {@code dataChanges}. Changes no statement explains (a trigger, a cascade) still
  * fail.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public record ScriptWrites(Set<String> inserts, Set<String> deletes, Set<String> updates) {
 
     private static final String NAME = "((?:\"[^\"]+\"|`[^`]+`|[\\w$]+)(?:\\s*\\.\\s*(?:\"[^\"]+\"|`[^`]+`|[\\w$]+))?)";

@@ -1,9 +1,12 @@
 package dev.rehearsal.core.internal.data;
 
+import org.apiguardian.api.API;
+
 import java.util.Random;
 
 /** Makes one column's values, one per call, from the table's seeded random source. */
 @FunctionalInterface
+@API(status = API.Status.INTERNAL, since = "0.1")
 public interface ValueGenerator {
 
     Object next(Random random);

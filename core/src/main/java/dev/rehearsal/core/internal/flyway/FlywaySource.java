@@ -7,6 +7,7 @@ import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.source.ScriptLocation;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
+import org.apiguardian.api.API;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 import javax.sql.DataSource;
@@ -18,6 +19,7 @@ import java.util.function.Consumer;
  * as Flyway applies them, and {@code U<version>__<description>.sql} undo scripts, which Flyway community cannot
  * run, run by Rehearsal statement by statement with Flyway placeholders replaced.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class FlywaySource implements MigrationSource {
 
     static final String DEFAULT_TABLE = "flyway_schema_history";

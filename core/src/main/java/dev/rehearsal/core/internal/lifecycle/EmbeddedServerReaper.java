@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.lifecycle;
 
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,7 @@ import java.util.stream.Stream;
  * starts, every owner file whose JVM is gone is reaped: its postmaster is stopped (checked to be a postgres process
  * first) and its data directory deleted. Servers of live JVMs are never touched.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class EmbeddedServerReaper {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServerReaper.class);

@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.lifecycle;
 
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,7 @@ import java.util.function.UnaryOperator;
  * whose owner is a process of this host that is gone are dropped. Databases without the mark, with an old mark that
  * names no owner, or whose owner still runs or runs on another host, are never touched.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class OrphanedDatabases {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrphanedDatabases.class);

@@ -1,5 +1,7 @@
 package dev.rehearsal.core.internal.lifecycle;
 
+import org.apiguardian.api.API;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
@@ -17,6 +19,7 @@ import java.util.regex.Pattern;
  * @param pid       the JVM's process id
  * @param startedAt the JVM's start, in epoch milliseconds
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public record ProcessOwner(String host, long pid, long startedAt) {
 
     private static final Pattern MARK = Pattern.compile("owner (\\S+) pid (\\d+) started (\\d+)");

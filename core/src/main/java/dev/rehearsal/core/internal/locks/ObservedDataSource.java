@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.locks;
 
 import dev.rehearsal.core.internal.sql.DelegatingDataSource;
+import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
 import java.lang.reflect.InvocationHandler;
@@ -18,6 +19,7 @@ import java.util.Set;
  * Rehearsal's undo runner) without changing them: while an observer is set, each {@code execute} is reported before
  * and after, and the end of each transaction too. With no observer it only forwards.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class ObservedDataSource extends DelegatingDataSource {
 
     private static final Set<String> EXECUTES = Set.of("execute", "executeQuery", "executeUpdate", "executeLargeUpdate");

@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.locks;
 
 import dev.rehearsal.core.locks.ProbeResult;
+import org.apiguardian.api.API;
 
 /**
  * A probe the lock tracer's watcher cancelled because a migration statement waited for it. With {@code cycle} the
@@ -13,5 +14,6 @@ import dev.rehearsal.core.locks.ProbeResult;
  * @param cycle     whether the probe was waiting for the migration too
  * @param count     how many times such a probe was cancelled while that statement ran
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public record ProbeCollision(int statement, String table, ProbeResult.Kind kind, boolean cycle, int count) {
 }

@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.locks;
 
-import dev.rehearsal.core.db.LockSupport;
+import dev.rehearsal.core.db.EngineLocks;
+import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -12,20 +13,21 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * Connections for probes and the lock poller, set up once ({@link LockSupport#probeSession}) and kept open for the
+ * Connections for probes and the lock poller, set up once ({@link EngineLocks#probeSession}) and kept open for the
  * life of one throwaway database, so that observing a migration does not pay for new sessions each time.
  * {@link #close()} closes them all.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class ProbeConnections implements AutoCloseable {
 
     private final DataSource source;
-    private final LockSupport support;
+    private final EngineLocks support;
     private final long statementTimeoutMillis;
     private final Deque<Connection> idle = new ArrayDeque<>();
     private final Map<Connection, Integer> backends = new IdentityHashMap<>();
     private int open;
 
-    public ProbeConnections(DataSource source, LockSupport support, long statementTimeoutMillis) {
+    public ProbeConnections(DataSource source, EngineLocks support, long statementTimeoutMillis) {
         this.source = source;
         this.support = support;
         this.statementTimeoutMillis = statementTimeoutMillis;

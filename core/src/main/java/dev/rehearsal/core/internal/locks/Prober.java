@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.locks;
 
-import dev.rehearsal.core.db.LockSupport;
+import dev.rehearsal.core.db.EngineLocks;
 import dev.rehearsal.core.locks.ProbeResult;
 
 import java.sql.Connection;
@@ -34,7 +34,7 @@ final class Prober {
     /** How long a stopping probe may still wait for a lock before it is cancelled. */
     private static final long STOP_GRACE_MILLIS = 500;
 
-    private final LockSupport support;
+    private final EngineLocks support;
     private final ProbeConnections connections;
     private final List<Target> targets;
     private final long blockedNanos;
@@ -42,7 +42,7 @@ final class Prober {
     private final List<Probe> probes = new ArrayList<>();
     private volatile boolean running;
 
-    Prober(LockSupport support, ProbeConnections connections, List<Target> targets, Duration blockedAbove, Duration pause) {
+    Prober(EngineLocks support, ProbeConnections connections, List<Target> targets, Duration blockedAbove, Duration pause) {
         this.support = support;
         this.connections = connections;
         this.targets = targets;

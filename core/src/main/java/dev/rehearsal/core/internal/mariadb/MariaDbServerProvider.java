@@ -5,6 +5,7 @@ import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.lifecycle.OrphanedDatabases;
 import dev.rehearsal.core.internal.sql.DelegatingDataSource;
+import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
 import java.security.SecureRandom;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
  * database the URL names is never written to. A fresh database is an empty {@code CREATE DATABASE} (MariaDB has no
  * templates). Passwords never appear in messages.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class MariaDbServerProvider implements DatabaseProvider {
 
     static final String MARK = "rehearsal throwaway database, safe to drop";

@@ -5,6 +5,7 @@ import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.lifecycle.EmbeddedServerReaper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ import java.util.Set;
  * {@link #close()} is called. Its data directory lives under {@link EmbeddedServerReaper#root()} with an owner file
  * beside it, so that a later run stops and deletes a server whose JVM was killed before it could.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class EmbeddedPostgresProvider implements DatabaseProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresProvider.class);

@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.postgres;
 
 import dev.rehearsal.core.internal.data.Json;
+import org.apiguardian.api.API;
 
 import java.util.Collection;
 import java.util.Date;
@@ -11,6 +12,7 @@ import java.util.Map;
 /**
  * Java values in PostgreSQL's text input form, and that form escaped for {@code COPY ... (FORMAT text)}.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class PgText {
 
     private PgText() {

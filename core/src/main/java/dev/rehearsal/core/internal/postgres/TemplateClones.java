@@ -2,6 +2,7 @@ package dev.rehearsal.core.internal.postgres;
 
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import org.apiguardian.api.API;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ import java.util.function.Supplier;
  * PostgreSQL a {@code CREATE DATABASE} that follows a {@code DROP DATABASE} waits ~200 ms, while clones made back
  * to back take a few milliseconds, so handing out prefetched clones keeps a fresh database cheap for every test.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class TemplateClones implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TemplateClones.class);

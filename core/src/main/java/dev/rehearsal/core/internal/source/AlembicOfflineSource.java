@@ -6,6 +6,7 @@ import dev.rehearsal.core.MigrationScript;
 import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
+import org.apiguardian.api.API;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
  * steps, so the table ends with the rows Alembic leaves (one per head); {@code BEGIN;} and {@code COMMIT;} lines
  * are dropped, as Rehearsal runs each step in its own transaction.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class AlembicOfflineSource extends SqlLayoutSource {
 
     private static final Pattern UP = Pattern.compile("(?m)^-- Running upgrade (.*?) -> (\\S+)[ \\t]*$");

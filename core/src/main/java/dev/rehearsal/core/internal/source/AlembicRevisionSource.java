@@ -6,6 +6,7 @@ import dev.rehearsal.core.MigrationScript;
 import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
+import org.apiguardian.api.API;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,6 +28,7 @@ import java.util.Set;
  * logic, ORM data migrations, {@code batch_alter_table}) is refused naming the revision and line, with the command
  * that writes the offline SQL instead. {@code alembic_version} is kept as Alembic keeps it online: one row per head.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class AlembicRevisionSource extends SqlLayoutSource {
 
     private final Map<String, AlembicRevisions.Revision> graph = new LinkedHashMap<>();

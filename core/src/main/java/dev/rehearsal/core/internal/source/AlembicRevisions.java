@@ -2,6 +2,7 @@ package dev.rehearsal.core.internal.source;
 
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
+import org.apiguardian.api.API;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
  * {@code depends_on}, plain or type-annotated; builds the revision graph and checks it as Alembic would: every
  * {@code down_revision} known, no cycle, and a single head ({@code single_head_revision}).
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class AlembicRevisions {
 
     private static final Pattern ASSIGNMENT = Pattern.compile(

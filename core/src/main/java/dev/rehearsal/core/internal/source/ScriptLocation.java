@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.source;
 
 import dev.rehearsal.core.RehearsalException;
+import org.apiguardian.api.API;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,7 @@ import java.util.stream.Stream;
  * ({@code classpath:db/migration,classpath:db/test-data}). Lists the files below it, recursively, with paths
  * relative to the place each was found in.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class ScriptLocation {
 
     /** One file found at a location. */

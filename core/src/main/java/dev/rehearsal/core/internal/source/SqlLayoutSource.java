@@ -9,6 +9,7 @@ import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
+import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import java.util.regex.Pattern;
  * {@link MigrationHistory}, names the file and line of anything malformed, and opens a {@link ScriptTool} that keeps
  * the tool's own version table.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public abstract class SqlLayoutSource implements MigrationSource {
 
     protected final ScriptLocation location;

@@ -1,5 +1,7 @@
 package dev.rehearsal.core.internal.sql;
 
+import org.apiguardian.api.API;
+
 import javax.sql.DataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -11,6 +13,7 @@ import java.util.logging.Logger;
  * A data source that hands everything but its own connections to another one ({@link #target()}): the base of
  * Rehearsal's wrappers (reusing connections, observing statements, following a rebuilt database).
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public abstract class DelegatingDataSource implements DataSource {
 
     /** The data source to delegate to; may change between calls. */

@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.sql;
 
 import dev.rehearsal.core.db.SqlStatement;
+import org.apiguardian.api.API;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.regex.Pattern;
  * a {@code DELIMITER $$} line changes the delimiter (for procedure and trigger bodies) until the next
  * {@code DELIMITER} line. Each statement keeps the line where its first token stands.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class MySqlScriptSplitter {
 
     private static final Pattern DELIMITER = Pattern.compile("(?i)^[ \\t]*DELIMITER[ \\t]+(\\S+)[ \\t]*$");

@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.sql;
 
 import dev.rehearsal.core.db.SqlStatement;
+import org.apiguardian.api.API;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Locale;
  * bodies ({@code BEGIN ATOMIC ... END}), and the data block after {@code COPY ... FROM stdin;} (up to {@code \.}),
  * which the statement carries. Each statement keeps the line where its first token stands.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class PostgresScriptSplitter {
 
     private static final java.util.regex.Pattern COPY_FROM_STDIN = java.util.regex.Pattern.compile(

@@ -1,11 +1,14 @@
 package dev.rehearsal.core.internal.sql;
 
+import org.apiguardian.api.API;
+
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /** Catalog questions every engine answers the same way, through JDBC's {@link DatabaseMetaData}. */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class Tables {
 
     private Tables() {
