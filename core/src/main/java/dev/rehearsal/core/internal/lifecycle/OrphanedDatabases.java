@@ -4,11 +4,13 @@ import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -24,7 +26,22 @@ public final class OrphanedDatabases {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrphanedDatabases.class);
 
+    /** The comment that starts every throwaway database's comment: only databases with it are ever dropped. */
+    public static final String MARK = "rehearsal throwaway database, safe to drop";
+
+    /** The mark with this JVM as its owner: a later run drops the database once this JVM is gone. */
+    public static final String OWNED_MARK = MARK + "; " + ProcessOwner.current().mark();
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private OrphanedDatabases() {
+    }
+
+    /** A fresh throwaway database name: {@code rehearsal_} and 12 random hex digits. */
+    public static String newName() {
+        byte[] b = new byte[6];
+        RANDOM.nextBytes(b);
+        return "rehearsal_" + HexFormat.of().formatHex(b);
     }
 
     /**

@@ -8,14 +8,12 @@ import dev.rehearsal.core.internal.sql.DelegatingDataSource;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HexFormat;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,12 +29,7 @@ import java.util.regex.Pattern;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class MariaDbServerProvider implements DatabaseProvider {
 
-    static final String MARK = "rehearsal throwaway database, safe to drop";
-
-    /** The mark with this JVM as its owner: a later run drops the database once this JVM is gone. */
-    static final String OWNED_MARK = MARK + "; " + dev.rehearsal.core.internal.lifecycle.ProcessOwner.current().mark();
     private static final Pattern URL = Pattern.compile("^jdbc:(mariadb|mysql)://([^/?]+)(?:/([^?]*))?(?:\\?(.*))?$");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String url;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MariaDbServerProvider.class);
@@ -55,7 +48,7 @@ public final class MariaDbServerProvider implements DatabaseProvider {
         this.admin = admin;
         this.dialect = new MariaDbDialect(version, metadataLocks);
         OrphanedDatabases.reap(admin, "select schema_name, schema_comment from information_schema.schemata"
-                + " where schema_name like 'rehearsal\\_%'", name -> "drop database if exists " + name, MARK);
+                + " where schema_name like 'rehearsal\\_%'", name -> "drop database if exists " + name, OrphanedDatabases.MARK);
         if (!metadataLocks) {
             LOG.warn("The MariaDB server at {} does not record metadata locks (performance_schema is OFF or its"
                     + " wait/lock/metadata/sql/mdl instrument is disabled): Rehearsal measures lock waits with its probes"
@@ -124,10 +117,10 @@ public final class MariaDbServerProvider implements DatabaseProvider {
 
     @Override
     public EphemeralDatabase createDatabase() {
-        String name = "rehearsal_" + HexFormat.of().formatHex(bytes());
+        String name = OrphanedDatabases.newName();
         synchronized (admin) {
             try (Statement st = admin.createStatement()) {
-                st.execute("create database " + name + " character set utf8mb4 comment '" + OWNED_MARK + "'");
+                st.execute("create database " + name + " character set utf8mb4 comment '" + OrphanedDatabases.OWNED_MARK + "'");
                 created.add(name);
             } catch (SQLException e) {
                 throw new RehearsalException("Could not create a throwaway database on " + describe() + ": " + e.getMessage()
@@ -135,12 +128,6 @@ public final class MariaDbServerProvider implements DatabaseProvider {
             }
         }
         return new Database(name);
-    }
-
-    private static byte[] bytes() {
-        byte[] b = new byte[6];
-        RANDOM.nextBytes(b);
-        return b;
     }
 
     private void dropOwn(String name) {
@@ -152,7 +139,7 @@ public final class MariaDbServerProvider implements DatabaseProvider {
                     "select schema_comment from information_schema.schemata where schema_name = ?")) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || (rs.getString(1) == null || !rs.getString(1).startsWith(MARK))) {
+                    if (!rs.next() || (rs.getString(1) == null || !rs.getString(1).startsWith(OrphanedDatabases.MARK))) {
                         return;
                     }
                 }

@@ -8,14 +8,12 @@ import dev.rehearsal.core.internal.lifecycle.OrphanedDatabases;
 import org.apiguardian.api.API;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HexFormat;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,13 +29,7 @@ import java.util.regex.Pattern;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class PostgresServerProvider implements DatabaseProvider {
 
-    /** The comment that marks a database as Rehearsal's throwaway. */
-    static final String MARK = "rehearsal throwaway database, safe to drop";
-
-    /** The mark with this JVM as its owner: a later run drops the database once this JVM is gone. */
-    static final String OWNED_MARK = MARK + "; " + dev.rehearsal.core.internal.lifecycle.ProcessOwner.current().mark();
     private static final Pattern URL = Pattern.compile("^jdbc:postgresql://([^/?]+)(?:/([^?]*))?(?:\\?(.*))?$");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String host;
     private final String user;
@@ -61,7 +53,7 @@ public final class PostgresServerProvider implements DatabaseProvider {
         }
         this.dialect = new PostgresDialect(version);
         OrphanedDatabases.reap(admin, "select datname, shobj_description(oid, 'pg_database') from pg_database"
-                + " where datname like 'rehearsal\\_%'", name -> "drop database if exists " + name + " with (force)", MARK);
+                + " where datname like 'rehearsal\\_%'", name -> "drop database if exists " + name + " with (force)", OrphanedDatabases.MARK);
     }
 
     /**
@@ -128,12 +120,12 @@ public final class PostgresServerProvider implements DatabaseProvider {
 
     @Override
     public EphemeralDatabase createDatabase() {
-        String name = "rehearsal_" + HexFormat.of().formatHex(bytes());
+        String name = OrphanedDatabases.newName();
         synchronized (admin) {
             try (Statement st = admin.createStatement()) {
                 st.execute("create database " + name + " template template0 encoding 'UTF8'");
                 created.add(name);
-                st.execute("comment on database " + name + " is '" + OWNED_MARK + "'");
+                st.execute("comment on database " + name + " is '" + OrphanedDatabases.OWNED_MARK + "'");
             } catch (SQLException e) {
                 if (created.contains(name)) {
                     dropOwn(name);
@@ -155,12 +147,6 @@ public final class PostgresServerProvider implements DatabaseProvider {
         return new PostgresThrowaway(name, direct, redact(databaseUrl), dialect, this::dropOwn, this::describe);
     }
 
-    private static byte[] bytes() {
-        byte[] b = new byte[6];
-        RANDOM.nextBytes(b);
-        return b;
-    }
-
     /** Drops {@code name} if this provider created it and it carries the mark; anything else is left alone. */
     private void dropOwn(String name) {
         if (!created.remove(name)) {
@@ -171,7 +157,7 @@ public final class PostgresServerProvider implements DatabaseProvider {
                     + " where datname = ?")) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || (rs.getString(1) == null || !rs.getString(1).startsWith(MARK))) {
+                    if (!rs.next() || (rs.getString(1) == null || !rs.getString(1).startsWith(OrphanedDatabases.MARK))) {
                         return;
                     }
                 }
