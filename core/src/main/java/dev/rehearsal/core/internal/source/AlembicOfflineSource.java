@@ -4,8 +4,8 @@ import dev.rehearsal.core.Migration;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationScript;
 import dev.rehearsal.core.MigrationVersion;
-import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
+import dev.rehearsal.core.internal.sql.Tables;
 import org.apiguardian.api.API;
 
 import java.sql.Connection;
@@ -185,26 +185,18 @@ public final class AlembicOfflineSource extends SqlLayoutSource {
                 if (dev.rehearsal.core.internal.sql.Tables.exists(c, "alembic_version")) {
                     return;
                 }
-                try (Statement st = c.createStatement()) {
-                    st.execute(createVersionTable);
-                }
+                Tables.execute(c, createVersionTable);
             }
 
             @Override
             public Optional<MigrationVersion> current(Connection c, MigrationHistory history) throws SQLException {
-                int highest = 0;
+                List<String> heads = new ArrayList<>();
                 try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select version_num from alembic_version")) {
                     while (rs.next()) {
-                        String head = rs.getString(1);
-                        Integer at = order.get(head);
-                        if (at == null) {
-                            throw new RehearsalException("alembic_version holds " + head + ", which the offline SQL at "
-                                    + location + " does not know");
-                        }
-                        highest = Math.max(highest, at);
+                        heads.add(rs.getString(1));
                     }
                 }
-                return highest == 0 ? Optional.empty() : Optional.of(MigrationVersion.parse(String.valueOf(highest)));
+                return AlembicRevisions.highest(heads, order, "the offline SQL at " + location + " does not know");
             }
 
             @Override

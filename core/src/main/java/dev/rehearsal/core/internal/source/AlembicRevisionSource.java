@@ -4,8 +4,8 @@ import dev.rehearsal.core.Migration;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationScript;
 import dev.rehearsal.core.MigrationVersion;
-import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
+import dev.rehearsal.core.internal.sql.Tables;
 import org.apiguardian.api.API;
 
 import java.sql.Connection;
@@ -164,24 +164,13 @@ public final class AlembicRevisionSource extends SqlLayoutSource {
 
             @Override
             public void ensure(Connection c) throws SQLException {
-                try (Statement st = c.createStatement()) {
-                    st.execute("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL,"
-                            + " CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))");
-                }
+                Tables.execute(c, "CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL,"
+                        + " CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))");
             }
 
             @Override
             public Optional<MigrationVersion> current(Connection c, MigrationHistory history) throws SQLException {
-                int highest = 0;
-                for (String head : heads(c)) {
-                    Integer at = order.get(head);
-                    if (at == null) {
-                        throw new RehearsalException("alembic_version holds " + head + ", which no revision file at "
-                                + location + " declares");
-                    }
-                    highest = Math.max(highest, at);
-                }
-                return highest == 0 ? Optional.empty() : Optional.of(MigrationVersion.parse(String.valueOf(highest)));
+                return AlembicRevisions.highest(heads(c), order, "no revision file at " + location + " declares");
             }
 
             /** As Alembic: parents that are heads make way for the revision (the last one is updated), else it is added. */

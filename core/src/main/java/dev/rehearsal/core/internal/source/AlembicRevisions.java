@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.source;
 
+import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
 import org.apiguardian.api.API;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -138,5 +140,25 @@ public final class AlembicRevisions {
             out.add(m.group(1));
         }
         return out;
+    }
+
+    /**
+     * The version of the highest revision among {@code heads} (the rows of {@code alembic_version}), by its place in
+     * {@code order}; empty when there are none.
+     *
+     * @param unknown what the message says of a head {@code order} does not know ({@code the offline SQL at ... does
+     *                not know})
+     * @throws RehearsalException naming a head that {@code order} does not know
+     */
+    public static Optional<MigrationVersion> highest(Iterable<String> heads, Map<String, Integer> order, String unknown) {
+        int highest = 0;
+        for (String head : heads) {
+            Integer at = order.get(head);
+            if (at == null) {
+                throw new RehearsalException("alembic_version holds " + head + ", which " + unknown);
+            }
+            highest = Math.max(highest, at);
+        }
+        return highest == 0 ? Optional.empty() : Optional.of(MigrationVersion.parse(String.valueOf(highest)));
     }
 }

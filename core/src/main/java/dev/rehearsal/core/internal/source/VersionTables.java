@@ -4,13 +4,13 @@ import dev.rehearsal.core.Migration;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.internal.sql.Tables;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -44,10 +44,8 @@ final class VersionTables {
 
             @Override
             public void ensure(Connection c) throws SQLException {
-                try (Statement st = c.createStatement()) {
-                    st.execute("create table if not exists schema_migrations (version bigint not null primary key,"
-                            + " dirty boolean not null)");
-                }
+                Tables.execute(c, "create table if not exists schema_migrations (version bigint not null primary key,"
+                        + " dirty boolean not null)");
             }
 
             @Override
@@ -95,12 +93,8 @@ final class VersionTables {
                 try (Statement st = c.createStatement()) {
                     st.execute("truncate schema_migrations");
                     if (version != null) {
-                        try (PreparedStatement ps = c.prepareStatement(
-                                "insert into schema_migrations (version, dirty) values (?, ?)")) {
-                            ps.setLong(1, version.longValueExact());
-                            ps.setBoolean(2, dirty);
-                            ps.executeUpdate();
-                        }
+                        Tables.update(c, "insert into schema_migrations (version, dirty) values (?, ?)",
+                                version.longValueExact(), dirty);
                     }
                 }
             }
@@ -117,9 +111,7 @@ final class VersionTables {
 
             @Override
             public void ensure(Connection c) throws SQLException {
-                try (Statement st = c.createStatement()) {
-                    st.execute("create table if not exists schema_migrations (version varchar(128) primary key)");
-                }
+                Tables.execute(c, "create table if not exists schema_migrations (version varchar(128) primary key)");
             }
 
             @Override
@@ -129,18 +121,12 @@ final class VersionTables {
 
             @Override
             public void applied(Connection c, Migration m) throws SQLException {
-                try (PreparedStatement ps = c.prepareStatement("insert into schema_migrations (version) values (?)")) {
-                    ps.setString(1, m.version().toString());
-                    ps.executeUpdate();
-                }
+                Tables.update(c, "insert into schema_migrations (version) values (?)", m.version().toString());
             }
 
             @Override
             public void reverted(Connection c, Migration m, Migration previous) throws SQLException {
-                try (PreparedStatement ps = c.prepareStatement("delete from schema_migrations where version = ?")) {
-                    ps.setString(1, m.version().toString());
-                    ps.executeUpdate();
-                }
+                Tables.update(c, "delete from schema_migrations where version = ?", m.version().toString());
             }
         };
     }
@@ -175,22 +161,15 @@ final class VersionTables {
 
             @Override
             public void applied(Connection c, Migration m) throws SQLException {
-                try (PreparedStatement ps = c.prepareStatement("insert into _prisma_migrations (id, checksum,"
-                        + " finished_at, migration_name, started_at, applied_steps_count) values (?, ?, now(), ?, now(), 1)")) {
-                    ps.setString(1, UUID.randomUUID().toString());
-                    ps.setString(2, sha256(m.up().sql()));
-                    ps.setString(3, folder(m));
-                    ps.executeUpdate();
-                }
+                Tables.update(c, "insert into _prisma_migrations (id, checksum, finished_at, migration_name, started_at,"
+                        + " applied_steps_count) values (?, ?, now(), ?, now(), 1)",
+                        UUID.randomUUID().toString(), sha256(m.up().sql()), folder(m));
             }
 
             @Override
             public void reverted(Connection c, Migration m, Migration previous) throws SQLException {
-                try (PreparedStatement ps = c.prepareStatement("update _prisma_migrations set rolled_back_at = now()"
-                        + " where migration_name = ? and rolled_back_at is null")) {
-                    ps.setString(1, folder(m));
-                    ps.executeUpdate();
-                }
+                Tables.update(c, "update _prisma_migrations set rolled_back_at = now()"
+                        + " where migration_name = ? and rolled_back_at is null", folder(m));
             }
 
             /** The migration's folder name ({@code 20230101000000_init}), as Prisma records it. */

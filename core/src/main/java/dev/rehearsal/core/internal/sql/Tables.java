@@ -4,10 +4,15 @@ import org.apiguardian.api.API;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
-/** Catalog questions every engine answers the same way, through JDBC's {@link DatabaseMetaData}. */
+/**
+ * Catalog questions every engine answers the same way, through JDBC's {@link DatabaseMetaData}, and the one-statement
+ * writes the version tables make.
+ */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class Tables {
 
@@ -27,6 +32,23 @@ public final class Tables {
                 }
             }
             return false;
+        }
+    }
+
+    /** Runs one statement that returns nothing (DDL, {@code truncate}). */
+    public static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** Runs one parameterised write with these values bound in order; returns the rows it changed. */
+    public static int update(Connection c, String sql, Object... values) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                ps.setObject(i + 1, values[i]);
+            }
+            return ps.executeUpdate();
         }
     }
 }
