@@ -2,8 +2,11 @@ package dev.rehearsal.core;
 
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,6 +16,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * steps, pairing, and the alembic_version rows Alembic leaves.
  */
 class AlembicOfflineTest {
+
+    /** Revision files of the alembic-project fixture, which the broken variants below are made from. */
+    private static final String USERS = "versions/1975ea83b712_create_users.py";
+    private static final String EMAIL = "versions/27c6a30d7c24_add_email.py";
+    private static final String ORDERS = "versions/ae1027a6acf_create_orders.py";
 
     /** The offline SQL Alembic wrote, with the revision files it came from (for the descriptions). */
     static final RehearsalSettings OFFLINE = RehearsalSettings.of("classpath:histories/alembic-offline,classpath:alembic-project");
@@ -75,23 +83,28 @@ class AlembicOfflineTest {
     }
 
     @Test
-    void twoHeadsAreNamedWithTheMergeToRun() {
-        assertThatThrownBy(() -> Histories.rehearse("alembic-two-heads"))
-                .hasMessageContaining("Alembic history at classpath:histories/alembic-two-heads has 2 heads: 27c6a30d7c24, ae1027a6acf")
+    void twoHeadsAreNamedWithTheMergeToRun(@TempDir Path dir) {
+        RehearsalSettings withoutTheMerge = Histories.derived(dir, "alembic-project", List.of(USERS, EMAIL, ORDERS),
+                Map.of(), null);
+        assertThatThrownBy(() -> Histories.rehearse(withoutTheMerge))
+                .hasMessageContaining("Alembic history at " + withoutTheMerge.migrations()
+                        + " has 2 heads: 27c6a30d7c24, ae1027a6acf")
                 .hasMessageContaining("versions/27c6a30d7c24_add_email.py")
                 .hasMessageContaining("alembic merge -m \"merge\" 27c6a30d7c24 ae1027a6acf");
     }
 
     @Test
-    void unknownDownRevisionIsNamedWithFileAndLine() {
-        assertThatThrownBy(() -> Histories.rehearse("alembic-unknown-parent"))
+    void unknownDownRevisionIsNamedWithFileAndLine(@TempDir Path dir) {
+        assertThatThrownBy(() -> Histories.rehearse(Histories.derived(dir, "alembic-project", List.of(USERS, EMAIL),
+                Map.of("down_revision = '1975ea83b712'", "down_revision = 'ffffffffffff'"), null)))
                 .hasMessageContaining("versions/27c6a30d7c24_add_email.py, line 14: down_revision ffffffffffff of revision"
                         + " 27c6a30d7c24 is no revision of this history (known: ");
     }
 
     @Test
-    void cycleIsNamed() {
-        assertThatThrownBy(() -> Histories.rehearse("alembic-cycle"))
+    void cycleIsNamed(@TempDir Path dir) {
+        assertThatThrownBy(() -> Histories.rehearse(Histories.derived(dir, "alembic-project", List.of(USERS, EMAIL),
+                Map.of("down_revision = None", "down_revision = '27c6a30d7c24'"), null)))
                 .hasMessageContaining("has a cycle: 1975ea83b712 -> 27c6a30d7c24 -> 1975ea83b712")
                 .hasMessageContaining("a down_revision must point to an older revision");
     }
@@ -121,8 +134,9 @@ class AlembicOfflineTest {
     }
 
     @Test
-    void pythonLogicInARevisionIsRefusedNamingRevisionAndLine() {
-        assertThatThrownBy(() -> Histories.rehearse("alembic-python-logic"))
+    void pythonLogicInARevisionIsRefusedNamingRevisionAndLine(@TempDir Path dir) {
+        assertThatThrownBy(() -> Histories.rehearse(Histories.derived(dir, "alembic-project", List.of(USERS), Map.of(),
+                "histories/alembic-python-logic")))
                 .hasMessageContaining("versions/27c6a30d7c24_backfill_names.py, line 16: upgrade() of revision 27c6a30d7c24"
                         + " does `conn = op.get_bind()`, which Rehearsal cannot turn into SQL")
                 .hasMessageContaining("alembic upgrade base:head --sql > upgrade.sql");

@@ -3,8 +3,11 @@ package dev.rehearsal.core;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -54,22 +57,30 @@ class SourcesTest {
         }
     }
 
+    /** The first two migrations of histories/golang-migrate, shared by the variants below. */
+    private static final List<String> GOLANG_V1 = List.of("000001_create_users.up.sql", "000001_create_users.down.sql");
+
     @Test
-    void golangMigrateUpWithoutDownAndDuplicateAreCaught() {
-        try (MigrationRehearsal r = Histories.rehearse("golang-no-down")) {
+    void golangMigrateUpWithoutDownAndDuplicateAreCaught(@TempDir Path noDown, @TempDir Path duplicate) {
+        List<String> upOnlyV2 = new java.util.ArrayList<>(GOLANG_V1);
+        upOnlyV2.add("000002_add_email.up.sql");
+        try (MigrationRehearsal r = Histories.rehearse(Histories.derived(noDown, "histories/golang-migrate", upOnlyV2,
+                Map.of(), null))) {
             PhaseResult down = r.runRoundTrips().steps().get(1).phase(Phase.DOWN).orElseThrow();
             assertThat(down.status()).isEqualTo(Status.FAILED);
             assertThat(down.message()).contains("V2 add email has no down script: expected 000002_add_email.down.sql");
         }
-        assertThatThrownBy(() -> Histories.rehearse("golang-duplicate"))
+        assertThatThrownBy(() -> Histories.rehearse(Histories.derived(duplicate, "histories/golang-migrate", upOnlyV2,
+                Map.of(), "histories/golang-duplicate")))
                 .hasMessageContaining("000002_add_phone.up.sql, line 1: version 2 appears twice: 000002_add_email.up.sql"
                         + " and 000002_add_phone.up.sql");
     }
 
     /** golang-migrate only requires versions to increase: real histories have gaps (1, then 110). */
     @Test
-    void golangMigrateAcceptsGapsAsGolangMigrateDoes() {
-        try (MigrationRehearsal r = Histories.rehearse("golang-gap")) {
+    void golangMigrateAcceptsGapsAsGolangMigrateDoes(@TempDir Path gap) {
+        try (MigrationRehearsal r = Histories.rehearse(Histories.derived(gap, "histories/golang-migrate", GOLANG_V1,
+                Map.of(), "histories/golang-gap"))) {
             assertThat(r.history().versioned()).extracting(Migration::displayName)
                     .containsExactly("V1 create users", "V110 index name");
             roundTrip(r);
