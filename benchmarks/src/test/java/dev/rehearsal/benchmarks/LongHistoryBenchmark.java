@@ -1,0 +1,152 @@
+package dev.rehearsal.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.MigrationRehearsal;
+import dev.rehearsal.core.RehearsalSettings;
+import dev.rehearsal.core.RoundTripReport;
+import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.db.SqlStatement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Long histories, the speed goal of the roadmap: a generated realistic history ({@link GeneratedHistory}) rehearsed
+ * up, down and up again with default settings (tracing and probes on), against one plain JDBC session running the
+ * same up, down and up scripts, each in its own transaction as psql -1 would. Measured in one run, alternating,
+ * on the embedded server and on the machine's PostgreSQL server; also the time per migration of a short and a long
+ * history (is the cost linear?) and the heap after the long one. Figures go to target/benchmarks.txt and, by
+ * name, to target/benchmarks.json.
+ */
+class LongHistoryBenchmark {
+
+    private static final int LONG = 300;
+    private static final int SHORT = 60;
+    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/postgres";
+
+    @Test
+    void longHistoryOnTheEmbeddedServer(@TempDir Path dir) throws Exception {
+        DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
+        measure("embedded", provider, GeneratedHistory.write(dir.resolve("warm-up"), 2 * GeneratedHistory.STEPS));
+        Figures shortRun = measure("embedded", provider, GeneratedHistory.write(dir.resolve("short"), SHORT));
+        Figures longRun = measure("embedded", provider, GeneratedHistory.write(dir.resolve("long"), LONG));
+        System.gc();
+        long heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / (1024 * 1024);
+        double linearity = longRun.perMigrationMs() / shortRun.perMigrationMs();
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "generated %d-migration history on the embedded"
+                        + " server: Rehearsal %.0f ms (SQL %d ms, checks %d ms), one plain JDBC session up/down/up %.0f ms,"
+                        + " ratio %.1fx (target <= 2x); per migration %.0f ms at %d and %.0f ms at %d migrations"
+                        + " (%.2fx, target <= 1.1x); heap after the run %d MB%n", LONG, longRun.rehearsalMs, longRun.sqlMs,
+                longRun.checksMs, longRun.plainMs, longRun.ratio(), shortRun.perMigrationMs(), SHORT,
+                longRun.perMigrationMs(), LONG, linearity, heapMb));
+        ObjectNode figures = new ObjectMapper().createObjectNode();
+        figures.put("long_history_embedded_migrations", LONG);
+        figures.put("long_history_embedded_rehearsal_ms", Math.round(longRun.rehearsalMs));
+        figures.put("long_history_embedded_sql_ms", longRun.sqlMs);
+        figures.put("long_history_embedded_checks_ms", longRun.checksMs);
+        figures.put("long_history_embedded_plain_jdbc_ms", Math.round(longRun.plainMs));
+        figures.put("long_history_embedded_ratio", round(longRun.ratio()));
+        figures.put("per_migration_ratio_" + LONG + "_to_" + SHORT, round(linearity));
+        figures.put("heap_after_long_history_mb", heapMb);
+        writeJson(figures);
+    }
+
+    @Test
+    void longHistoryOnANamedServer(@TempDir Path dir) throws Exception {
+        DriverManager.setLoginTimeout(5);
+        try (Connection ignored = DriverManager.getConnection(SERVER, "postgres", null)) {
+            // reachable
+        } catch (SQLException e) {
+            assumeTrue(false, "no PostgreSQL server at " + SERVER + " (" + e.getMessage() + "): bash .ci/setup.sh starts it");
+        }
+        try (DatabaseProvider provider = DatabaseProviders.server(SERVER, "postgres", null)) {
+            measure("server", provider, GeneratedHistory.write(dir.resolve("warm-up"), GeneratedHistory.STEPS));
+            Figures run = measure("server", provider, GeneratedHistory.write(dir.resolve("long"), LONG));
+            RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "generated %d-migration history on %s:"
+                            + " Rehearsal %.0f ms (SQL %d ms, checks %d ms), one plain JDBC session up/down/up %.0f ms,"
+                            + " ratio %.1fx (target <= 2x)%n", LONG, provider.describe(), run.rehearsalMs, run.sqlMs,
+                    run.checksMs, run.plainMs, run.ratio()));
+            ObjectNode figures = new ObjectMapper().createObjectNode();
+            figures.put("long_history_server_rehearsal_ms", Math.round(run.rehearsalMs));
+            figures.put("long_history_server_plain_jdbc_ms", Math.round(run.plainMs));
+            figures.put("long_history_server_ratio", round(run.ratio()));
+            writeJson(figures);
+        }
+    }
+
+    /** One rehearsal of the history, then the same SQL through one plain session, on databases of {@code provider}. */
+    private static Figures measure(String where, DatabaseProvider provider, Path history) throws SQLException {
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + history).withFormat("golang-migrate");
+        long t0 = System.nanoTime();
+        RoundTripReport report;
+        List<Migration> migrations;
+        try (MigrationRehearsal r = MigrationRehearsal.start(settings, provider, LongHistoryBenchmark.class.getClassLoader())) {
+            migrations = r.history().versioned();
+            report = r.runRoundTrips();
+        }
+        double rehearsalMs = (System.nanoTime() - t0) / 1e6;
+        assertThat(report.failed()).as(where + ": " + report.toText()).isFalse();
+
+        t0 = System.nanoTime();
+        try (EphemeralDatabase db = provider.createDatabase(); Connection c = db.dataSource().getConnection()) {
+            for (Migration m : migrations) {
+                run(c, db, m.up().sql());
+                run(c, db, m.down().sql());
+                run(c, db, m.up().sql());
+            }
+        }
+        double plainMs = (System.nanoTime() - t0) / 1e6;
+        return new Figures(migrations.size(), rehearsalMs, report.sqlTime().toMillis(), report.checkTime().toMillis(),
+                plainMs);
+    }
+
+    private static void run(Connection c, EphemeralDatabase db, String script) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            for (SqlStatement s : db.dialect().split(script)) {
+                st.execute(s.sql());
+            }
+        }
+        c.commit();
+    }
+
+    private record Figures(int migrations, double rehearsalMs, long sqlMs, long checksMs, double plainMs) {
+        double ratio() {
+            return rehearsalMs / plainMs;
+        }
+
+        double perMigrationMs() {
+            return rehearsalMs / migrations;
+        }
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    /** Merges named figures into target/benchmarks.json (one object; a later run of a figure replaces it). */
+    static synchronized void writeJson(ObjectNode figures) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        Path out = Path.of("target", "benchmarks.json");
+        ObjectNode all = Files.exists(out) ? (ObjectNode) mapper.readTree(out.toFile()) : mapper.createObjectNode();
+        all.setAll(figures);
+        Files.createDirectories(out.getParent());
+        mapper.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), all);
+    }
+}
