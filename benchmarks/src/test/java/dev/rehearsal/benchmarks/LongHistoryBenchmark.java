@@ -45,16 +45,20 @@ class LongHistoryBenchmark {
         DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
         measure("embedded", provider, GeneratedHistory.write(dir.resolve("warm-up"), 2 * GeneratedHistory.STEPS));
         Figures shortRun = measure("embedded", provider, GeneratedHistory.write(dir.resolve("short"), SHORT));
-        Figures longRun = measure("embedded", provider, GeneratedHistory.write(dir.resolve("long"), LONG));
+        Path longHistory = GeneratedHistory.write(dir.resolve("long"), LONG);
+        Figures longRun = measure("embedded", provider, longHistory);
+        Figures untraced = measure("embedded, untraced", provider, longHistory, false);
         System.gc();
         long heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / (1024 * 1024);
         double linearity = longRun.perMigrationMs() / shortRun.perMigrationMs();
         RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "generated %d-migration history on the embedded"
                         + " server: Rehearsal %.0f ms (SQL %d ms, checks %d ms), one plain JDBC session up/down/up %.0f ms,"
                         + " ratio %.1fx (target <= 2x); per migration %.0f ms at %d and %.0f ms at %d migrations"
-                        + " (%.2fx, target <= 1.1x); heap after the run %d MB%n", LONG, longRun.rehearsalMs, longRun.sqlMs,
+                        + " (%.2fx, target <= 1.1x); heap after the run %d MB; with lock tracing and probes off"
+                        + " %.0f ms (SQL %d ms, checks %d ms), ratio %.1fx%n", LONG, longRun.rehearsalMs, longRun.sqlMs,
                 longRun.checksMs, longRun.plainMs, longRun.ratio(), shortRun.perMigrationMs(), SHORT,
-                longRun.perMigrationMs(), LONG, linearity, heapMb));
+                longRun.perMigrationMs(), LONG, linearity, heapMb, untraced.rehearsalMs, untraced.sqlMs,
+                untraced.checksMs, untraced.rehearsalMs / longRun.plainMs));
         ObjectNode figures = new ObjectMapper().createObjectNode();
         figures.put("long_history_embedded_migrations", LONG);
         figures.put("long_history_embedded_rehearsal_ms", Math.round(longRun.rehearsalMs));
@@ -64,6 +68,8 @@ class LongHistoryBenchmark {
         figures.put("long_history_embedded_ratio", round(longRun.ratio()));
         figures.put("per_migration_ratio_" + LONG + "_to_" + SHORT, round(linearity));
         figures.put("heap_after_long_history_mb", heapMb);
+        figures.put("long_history_embedded_untraced_rehearsal_ms", Math.round(untraced.rehearsalMs));
+        figures.put("long_history_embedded_untraced_ratio", round(untraced.rehearsalMs / longRun.plainMs));
         writeJson(figures);
     }
 
@@ -92,7 +98,14 @@ class LongHistoryBenchmark {
 
     /** One rehearsal of the history, then the same SQL through one plain session, on databases of {@code provider}. */
     private static Figures measure(String where, DatabaseProvider provider, Path history) throws SQLException {
+        return measure(where, provider, history, true);
+    }
+
+    /** As above; {@code observed} false turns lock tracing and probes off, to show their share. */
+    private static Figures measure(String where, DatabaseProvider provider, Path history, boolean observed)
+            throws SQLException {
         RehearsalSettings settings = RehearsalSettings.of("filesystem:" + history).withFormat("golang-migrate");
+        settings = settings.withLocks(settings.locks().withObservation(observed, observed));
         long t0 = System.nanoTime();
         RoundTripReport report;
         List<Migration> migrations;
