@@ -8,8 +8,6 @@ import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
-import dev.rehearsal.core.db.EphemeralDatabase;
-import dev.rehearsal.core.db.SqlStatement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +17,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
 
@@ -117,26 +114,10 @@ class LongHistoryBenchmark {
         assertThat(report.failed()).as(where + ": " + report.toText()).isFalse();
 
         t0 = System.nanoTime();
-        try (EphemeralDatabase db = provider.createDatabase(); Connection c = db.dataSource().getConnection()) {
-            for (Migration m : migrations) {
-                run(c, db, m.up().sql());
-                run(c, db, m.down().sql());
-                run(c, db, m.up().sql());
-            }
-        }
+        RoundTripOverheadBenchmark.plainRoundTrips(provider, migrations);
         double plainMs = (System.nanoTime() - t0) / 1e6;
         return new Figures(migrations.size(), rehearsalMs, report.sqlTime().toMillis(), report.checkTime().toMillis(),
                 plainMs);
-    }
-
-    private static void run(Connection c, EphemeralDatabase db, String script) throws SQLException {
-        c.setAutoCommit(false);
-        try (Statement st = c.createStatement()) {
-            for (SqlStatement s : db.dialect().split(script)) {
-                st.execute(s.sql());
-            }
-        }
-        c.commit();
     }
 
     private record Figures(int migrations, double rehearsalMs, long sqlMs, long checksMs, double plainMs) {
