@@ -93,6 +93,37 @@ class LongHistoryBenchmark {
         }
     }
 
+    /**
+     * JDBC statements per migration of a round trip with tracing and probes off (their polling is timed, so it would
+     * make the count move with the machine): the tool's scripts and version table, snapshots, data checks. The speed
+     * work wants it small and the same for a short and a long history.
+     */
+    @Test
+    void statementsPerMigration(@TempDir Path dir) throws Exception {
+        CountingProvider provider = new CountingProvider(DatabaseProviders.embeddedPostgres());
+        double[] perMigration = new double[2];
+        int[] lengths = {GeneratedHistory.STEPS * 2, GeneratedHistory.STEPS * 8};
+        for (int i = 0; i < lengths.length; i++) {
+            RehearsalSettings settings = RehearsalSettings.of("filesystem:"
+                    + GeneratedHistory.write(dir.resolve("h" + i), lengths[i])).withFormat("golang-migrate");
+            settings = settings.withLocks(settings.locks().withObservation(false, false));
+            long before = provider.statements();
+            try (MigrationRehearsal r = MigrationRehearsal.start(settings, provider, getClass().getClassLoader())) {
+                RoundTripReport report = r.runRoundTrips();
+                assertThat(report.failed()).as(report.toText()).isFalse();
+            }
+            perMigration[i] = (double) (provider.statements() - before) / lengths[i];
+            assertThat(perMigration[i]).as("statements were counted").isPositive();
+        }
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "JDBC statements per migration of a round trip"
+                        + " (tracing and probes off): %.1f at %d migrations, %.1f at %d (target: small, the same at"
+                        + " both)%n", perMigration[0], lengths[0], perMigration[1], lengths[1]));
+        ObjectNode figures = new ObjectMapper().createObjectNode();
+        figures.put("statements_per_migration_" + lengths[0], round(perMigration[0]));
+        figures.put("statements_per_migration_" + lengths[1], round(perMigration[1]));
+        writeJson(figures);
+    }
+
     /** One rehearsal of the history, then the same SQL through one plain session, on databases of {@code provider}. */
     private static Figures measure(String where, DatabaseProvider provider, Path history) throws SQLException {
         return measure(where, provider, history, true);
