@@ -5,9 +5,11 @@ import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.locks.LockObservation;
 import dev.rehearsal.core.internal.locks.ObservedDataSource;
 import dev.rehearsal.core.internal.sql.DelegatingDataSource;
+import dev.rehearsal.core.db.SchemaReader;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import javax.sql.DataSource;
+import java.util.List;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -25,6 +27,7 @@ final class DatabaseSession implements AutoCloseable {
     private MigrationTool tool;
     private LockObservation lockObservation;
     private Connection snapshotConnection;
+    private SchemaReader schemaReader;
 
     DatabaseSession(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider,
                     EphemeralDatabase database) {
@@ -64,16 +67,52 @@ final class DatabaseSession implements AutoCloseable {
         return provider.describe();
     }
 
-    /** The database's schema now, without the migration tool's history table; one connection kept for it. */
+    /**
+     * The database's schema now, without the migration tool's history table; one connection kept for it. Where the
+     * engine can tell what changed since the last read, only that is read again (see {@link SchemaReader}).
+     */
     SchemaSnapshot schema() {
         try {
-            if (snapshotConnection == null || snapshotConnection.isClosed()) {
-                snapshotConnection = database.dataSource().getConnection();
-            }
-            return database.dialect().snapshot(snapshotConnection, tool.ownTables());
+            return schemaReader().read();
         } catch (SQLException e) {
             throw new RehearsalException("Could not read the schema of " + database.name() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The database's schema now, read in full from the catalog. */
+    SchemaSnapshot fullSchema() {
+        try {
+            return schemaReader().readFull();
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not read the schema of " + database.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a {@link #schema()} read may be patched from the last one (else every read is a full one). */
+    boolean patchesSchemaReads() {
+        return schemaReader != null && schemaReader.fullReadsOnly() == null;
+    }
+
+    /** The scripts that just ran, or that a step failed part-way (null): the schema reader decides what to forget. */
+    void scriptsRan(List<String> scripts) {
+        if (schemaReader != null) {
+            if (scripts == null) {
+                schemaReader.forget();
+            } else {
+                schemaReader.ran(scripts);
+            }
+        }
+    }
+
+    private SchemaReader schemaReader() throws SQLException {
+        if (snapshotConnection == null || snapshotConnection.isClosed()) {
+            snapshotConnection = database.dataSource().getConnection();
+            schemaReader = null;
+        }
+        if (schemaReader == null) {
+            schemaReader = database.dialect().schemaReader(snapshotConnection, tool.ownTables(), true);
+        }
+        return schemaReader;
     }
 
     /** Drops the database and takes a fresh, empty one from the provider, with the tool opened on it. */
@@ -113,6 +152,7 @@ final class DatabaseSession implements AutoCloseable {
                 // the database is about to be dropped
             }
             snapshotConnection = null;
+            schemaReader = null;
         }
         if (lockObservation != null) {
             lockObservation.close();

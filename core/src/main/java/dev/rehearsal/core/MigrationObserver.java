@@ -1,5 +1,6 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.internal.timing.Timings;
 import dev.rehearsal.core.internal.locks.LockObservation;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.Traffic;
@@ -33,15 +34,22 @@ final class MigrationObserver {
      */
     Observed observe(Migration first, List<MigrationScript> scripts, Traffic traffic, SchemaSnapshot before,
                      boolean reverting, Runnable work) {
+        List<String> sql = scripts.stream().map(MigrationScript::sql).filter(java.util.Objects::nonNull).toList();
         if (!settings.locks().trace() || before == null || session.database().dialect().locks() == null) {
-            work.run();
+            try (Timings.Timer ignored = Timings.time("tool")) {
+                work.run();
+            } catch (RuntimeException | Error e) {
+                session.scriptsRan(null);
+                throw e;
+            }
+            session.scriptsRan(sql);
             state.invalidate();
             return new Observed(LockReport.NONE, null);
         }
         List<LockObservation.Script> named = scripts.stream()
                 .map(sc -> new LockObservation.Script(sc.name(), sc.sql())).toList();
         LockObservation.Run run;
-        try {
+        try (Timings.Timer ignored = Timings.time("locks.begin")) {
             run = session.lockObservation().begin(before, named, traffic, reverting);
         } catch (SQLException e) {
             throw new RehearsalException("Could not start watching locks on " + session.database().name() + ": " + e.getMessage()
@@ -49,20 +57,25 @@ final class MigrationObserver {
         }
         Map<String, String> allowed = LockObservation.allowed(named, first == null ? Map.of()
                 : settings.locks().allowedRisks().getOrDefault(first.version(), Map.of()));
-        try {
+        try (Timings.Timer ignored = Timings.time("tool")) {
             work.run();
         } catch (MigrationFailedException e) {
+            session.scriptsRan(null);
             LockReport partial = run.finish(null, allowed);
             String stopped = run.timeoutMessage();
             MigrationFailedException failure = stopped == null ? e : e.stoppedAtTimeout(stopped);
             throw failure.withLocks(partial);
         } catch (RuntimeException | Error e) {
+            session.scriptsRan(null);
             run.finish(null, allowed);
             throw e;
         }
+        session.scriptsRan(sql);
         state.invalidate();
         SchemaSnapshot after = session.schema();
-        return new Observed(run.finish(after, allowed), after);
+        try (Timings.Timer ignored = Timings.time("locks.finish")) {
+            return new Observed(run.finish(after, allowed), after);
+        }
     }
 
     /** What {@link #observe} saw: the lock report, and the schema after the run (null when not traced). */

@@ -1,5 +1,6 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.internal.timing.Timings;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.DataSettings;
@@ -14,6 +15,7 @@ import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.internal.data.TableModel;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.Traffic;
+import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
@@ -113,9 +115,31 @@ public final class MigrationRehearsal implements AutoCloseable {
         return session.tool().currentVersion();
     }
 
-    /** The database's schema now, without the migration tool's history table. */
+    /** The database's schema now, without the migration tool's history table, read in full from the catalog. */
     public SchemaSnapshot schema() {
+        return session.fullSchema();
+    }
+
+    /** The schema now, patched from the last read where the engine can tell what changed (the round trips' reads). */
+    SchemaSnapshot currentSchema() {
         return session.schema();
+    }
+
+    /**
+     * A check of the patched reads, run at the end of a plan: the schema read in full must equal {@code patched},
+     * what the patched reads made of it. Null when it does (or when every read was a full one), else the message.
+     */
+    String missedByPatchedReads(SchemaSnapshot patched) {
+        if (!session.patchesSchemaReads()) {
+            return null;
+        }
+        SchemaDiff missed = patched.diff(session.fullSchema());
+        if (missed.isEmpty()) {
+            return null;
+        }
+        return "Rehearsal read the schema in parts (only what each migration changed), and those reads missed a change"
+                + " that a full read of the catalog shows at the end of the round trips:\n" + missed
+                + "\nThis is a bug in Rehearsal; please report it with the migrations that produced it.";
     }
 
     // ---- data ----
@@ -184,7 +208,9 @@ public final class MigrationRehearsal implements AutoCloseable {
     }
 
     DataFingerprint fingerprint(SchemaSnapshot snapshot) {
-        return data.fingerprint(snapshot);
+        try (Timings.Timer ignored = Timings.time("data.fingerprint")) {
+            return data.fingerprint(snapshot);
+        }
     }
 
     /**
@@ -196,7 +222,9 @@ public final class MigrationRehearsal implements AutoCloseable {
     }
 
     List<DataProblem> integrityProblems(SchemaSnapshot snapshot) {
-        return data.integrityProblems(snapshot);
+        try (Timings.Timer ignored = Timings.time("data.integrity")) {
+            return data.integrityProblems(snapshot);
+        }
     }
 
     /**
@@ -367,11 +395,13 @@ public final class MigrationRehearsal implements AutoCloseable {
     public List<RoundTripStep> roundTripSteps() {
         MigrationVersion from = session.tool().currentVersion().orElse(null);
         List<RoundTripStep> steps = new ArrayList<>();
-        for (Migration m : session.tool().history().between(from, null)) {
-            steps.add(new RoundTripStep(this, m, stepData));
+        List<Migration> migrations = session.tool().history().between(from, null);
+        boolean repeatables = !session.tool().history().repeatable().isEmpty();
+        for (int i = 0; i < migrations.size(); i++) {
+            steps.add(new RoundTripStep(this, migrations.get(i), stepData, !repeatables && i == migrations.size() - 1));
         }
-        if (!session.tool().history().repeatable().isEmpty()) {
-            steps.add(new RoundTripStep(this, null, stepData));
+        if (repeatables) {
+            steps.add(new RoundTripStep(this, null, stepData, true));
         }
         state.unblock();
         plan = List.copyOf(steps);

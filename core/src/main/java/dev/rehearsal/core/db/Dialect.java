@@ -29,6 +29,18 @@ public interface Dialect {
      */
     SchemaSnapshot snapshot(Connection connection, Set<String> excludedTables) throws SQLException;
 
+    /**
+     * A reader for the repeated schema reads of a rehearsal over {@code connection}. The default reads in full every
+     * time; an engine that can tell what changed between two reads patches the last one instead.
+     *
+     * @param incremental false to read in full every time even where the engine could do better
+     */
+    default SchemaReader schemaReader(Connection connection, Set<String> excludedTables, boolean incremental)
+            throws SQLException {
+        return SchemaReader.full(this, connection, excludedTables,
+                incremental ? name() + " cannot tell what a migration changed" : "turned off by rehearsal.schema.incremental");
+    }
+
     /** Cuts a script into statements as the engine's own client would, keeping the line each one starts at. */
     List<SqlStatement> split(String script);
 

@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.locks;
 
+import dev.rehearsal.core.internal.timing.Timings;
 import dev.rehearsal.core.db.EngineLocks;
 import dev.rehearsal.core.db.EngineLocks.ObservedLock;
 import dev.rehearsal.core.db.EngineLocks.SessionState;
@@ -300,7 +301,7 @@ final class LockTracer implements StatementObserver {
         if (failure != null || session == null || !worthAsking(s.sql)) {
             return;
         }
-        try {
+        try (Timings.Timer ignored = Timings.time("locks.trace (in tool)")) {
             SessionState state = support.sessionState(physical, watched);
             s.lockTimeout = state.lockTimeout();
             Set<String> rewritten = new HashSet<>();

@@ -4,6 +4,7 @@ import dev.rehearsal.core.internal.sql.CatalogRows;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.SchemaFacts;
+import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import java.sql.Connection;
@@ -19,23 +20,42 @@ import java.util.Set;
  */
 final class PostgresCatalogReader {
 
-    static final String USER_SCHEMA = """
-            %1$s.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
-            and %1$s.nspname not like 'pg\\_temp\\_%%' and %1$s.nspname not like 'pg\\_toast\\_temp\\_%%'""";
+    static final String USER_SCHEMA = "%1$s.nspname not in ('pg_catalog', 'information_schema', 'pg_toast', '"
+            + PostgresDdlLog.SCHEMA + "') and %1$s.nspname not like 'pg\\_temp\\_%%'"
+            + " and %1$s.nspname not like 'pg\\_toast\\_temp\\_%%'";
 
     static final String NOT_EXTENSION_MEMBER = """
             not exists (select 1 from pg_depend dep where dep.classid = '%s'::regclass
                         and dep.objid = %s and dep.deptype = 'e')""";
 
+    private final Connection connection;
     private final CatalogRows rows;
     private final Set<String> excludedTables;
+    private final Map<Character, Set<Long>> only;
+    private final ScopedObjects objects = new ScopedObjects();
 
+    /** Reads the whole schema. */
     PostgresCatalogReader(Connection connection, Set<String> excludedTables) {
+        this(connection, excludedTables, null);
+    }
+
+    /**
+     * Reads only the scopes in {@code only} (oids by scope kind, see {@link ScopedObjects}), or everything when it is
+     * null.
+     */
+    PostgresCatalogReader(Connection connection, Set<String> excludedTables, Map<Character, Set<Long>> only) {
+        this.connection = connection;
         this.rows = new CatalogRows(connection);
         this.excludedTables = excludedTables;
+        this.only = only;
     }
 
     SchemaSnapshot read() throws SQLException {
+        return readScoped().snapshot();
+    }
+
+    /** The objects read, filed by scope. */
+    ScopedObjects readScoped() throws SQLException {
         schemas();
         extensions();
         types();
@@ -43,8 +63,36 @@ final class PostgresCatalogReader {
         columns();
         constraints();
         indexes();
-        new PostgresCodeReader(rows, excludedTables).read();
-        return rows.snapshot();
+        new PostgresCodeReader(this, excludedTables).read();
+        return objects;
+    }
+
+    /**
+     * Runs a catalog query over the objects of one kind of scope: all of them, or only the scopes asked for (when
+     * none of that kind was asked for, the query does not run). {@code scopeColumn} is the oid that names the scope.
+     */
+    void query(char scopeKind, String scopeColumn, String sql, String orderBy, CatalogRows.RowHandler handler)
+            throws SQLException {
+        if (only == null) {
+            rows.query(sql + (orderBy == null ? "" : " " + orderBy), handler);
+            return;
+        }
+        Set<Long> oids = only.get(scopeKind);
+        if (oids == null || oids.isEmpty()) {
+            return;
+        }
+        // one text for any set of scopes, so that the server plans each query once per connection, not per read
+        rows.query(sql + " and " + scopeColumn + " = any(?::oid[])" + (orderBy == null ? "" : " " + orderBy),
+                connection.createArrayOf("int8", oids.toArray()), handler);
+    }
+
+    /** Records one object under its scope; {@code member} is the catalog row it comes from, or null. */
+    void add(String scope, String member, ObjectKind kind, String name, String table, String summary,
+             SchemaFacts facts) {
+        objects.add(scope, new SchemaObject(kind, name, table, summary, facts.asMap()));
+        if (member != null) {
+            objects.member(member, scope);
+        }
     }
 
     static String qualify(String schema, String name) {
@@ -56,27 +104,28 @@ final class PostgresCatalogReader {
     }
 
     private void schemas() throws SQLException {
-        rows.query("select n.nspname, obj_description(n.oid, 'pg_namespace') as comment from pg_namespace n where "
-                + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_namespace", "n.oid"), rs -> {
+        query(ScopedObjects.NAMESPACE, "n.oid", "select n.oid, n.nspname, obj_description(n.oid, 'pg_namespace') as comment"
+                + " from pg_namespace n where " + USER_SCHEMA.formatted("n") + " and "
+                + NOT_EXTENSION_MEMBER.formatted("pg_namespace", "n.oid"), null, rs -> {
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.COMMENT, rs.getString("comment"));
-            add(ObjectKind.SCHEMA, rs.getString("nspname"), null, "schema " + rs.getString("nspname"), a);
+            add(ScopedObjects.scope(ScopedObjects.NAMESPACE, rs.getLong("oid")), null, ObjectKind.SCHEMA, rs.getString("nspname"), null, "schema " + rs.getString("nspname"), a);
         });
     }
 
     private void extensions() throws SQLException {
-        rows.query("select e.extname, n.nspname, e.extversion from pg_extension e join pg_namespace n on n.oid = e.extnamespace"
-                + " where e.extname <> 'plpgsql'", rs -> {
+        query(ScopedObjects.EXTENSION, "e.oid", "select e.oid, e.extname, n.nspname, e.extversion from pg_extension e"
+                + " join pg_namespace n on n.oid = e.extnamespace where e.extname <> 'plpgsql'", null, rs -> {
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.SCHEMA, rs.getString("nspname"));
             a.put(SchemaFact.VERSION, rs.getString("extversion"));
-            add(ObjectKind.EXTENSION, rs.getString("extname"), null, "extension " + rs.getString("extname"), a);
+            add(ScopedObjects.scope(ScopedObjects.EXTENSION, rs.getLong("oid")), null, ObjectKind.EXTENSION, rs.getString("extname"), null, "extension " + rs.getString("extname"), a);
         });
     }
 
     private void types() throws SQLException {
-        rows.query("""
-                select n.nspname, t.typname, t.typtype, obj_description(t.oid, 'pg_type') as comment,
+        query(ScopedObjects.TYPE, "t.oid", """
+                select t.oid, t.typrelid, n.nspname, t.typname, t.typtype, obj_description(t.oid, 'pg_type') as comment,
                   (select string_agg(quote_literal(e.enumlabel), ', ' order by e.enumsortorder)
                      from pg_enum e where e.enumtypid = t.oid) as labels,
                   (select string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' order by a.attnum)
@@ -90,7 +139,8 @@ final class PostgresCatalogReader {
                 from pg_type t join pg_namespace n on n.oid = t.typnamespace
                 where (t.typtype in ('e', 'd', 'r')
                        or (t.typtype = 'c' and (select c.relkind from pg_class c where c.oid = t.typrelid) = 'c'))
-                  and""" + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_type", "t.oid"), rs -> {
+                  and""" + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_type", "t.oid"),
+                null, rs -> {
             String name = qualify(rs.getString("nspname"), rs.getString("typname"));
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.COMMENT, rs.getString("comment"));
@@ -120,13 +170,15 @@ final class PostgresCatalogReader {
                     summary = "range type " + name + " of " + rs.getString("subtype");
                 }
             }
-            add(ObjectKind.TYPE, name, null, summary, a);
+            long relation = rs.getLong("typrelid");
+            add(ScopedObjects.scope(ScopedObjects.TYPE, rs.getLong("oid")),
+                    relation == 0 ? null : ScopedObjects.member("pg_class", relation), ObjectKind.TYPE, name, null, summary, a);
         });
     }
 
     private void relations() throws SQLException {
-        rows.query("""
-                select n.nspname, c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity,
+        query(ScopedObjects.RELATION, "c.oid", """
+                select c.oid, n.nspname, c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity,
                   obj_description(c.oid, 'pg_class') as comment, array_to_string(c.reloptions, ', ') as options,
                   case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid, true) end as viewdef,
                   case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end as partkey,
@@ -134,6 +186,7 @@ final class PostgresCatalogReader {
                   (select string_agg(pn.nspname || '.' || pc.relname, ', ' order by i.inhseqno) from pg_inherits i
                      join pg_class pc on pc.oid = i.inhparent join pg_namespace pn on pn.oid = pc.relnamespace
                      where i.inhrelid = c.oid) as parents,
+                  (select array_agg(i.inhparent) from pg_inherits i where i.inhrelid = c.oid) as parent_oids,
                   format_type(s.seqtypid, null) as seqtype, s.seqstart, s.seqincrement, s.seqmin, s.seqmax,
                   s.seqcache, s.seqcycle,
                   (select ot.relname || '.' || oa.attname from pg_depend d
@@ -147,8 +200,15 @@ final class PostgresCatalogReader {
                 from pg_class c join pg_namespace n on n.oid = c.relnamespace
                 left join pg_sequence s on s.seqrelid = c.oid
                 where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and""" + " " + USER_SCHEMA.formatted("n")
-                + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid"), rs -> {
+                + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid"), null, rs -> {
             String relname = rs.getString("relname");
+            String scope = ScopedObjects.scope(ScopedObjects.RELATION, rs.getLong("oid"));
+            java.sql.Array parentOids = rs.getArray("parent_oids");
+            if (parentOids != null) {
+                for (Object parent : (Object[]) parentOids.getArray()) {
+                    objects.link(scope, ScopedObjects.scope(ScopedObjects.RELATION, ((Number) parent).longValue()));
+                }
+            }
             String ownerTable = rs.getString("owner_table");
             if (excluded(relname) || (ownerTable != null && excluded(ownerTable))) {
                 return;
@@ -161,11 +221,11 @@ final class PostgresCatalogReader {
             switch (kind) {
                 case "v" -> {
                     a.put(SchemaFact.DEFINITION, rs.getString("viewdef"));
-                    add(ObjectKind.VIEW, name, null, "view " + name, a);
+                    add(scope, null, ObjectKind.VIEW, name, null, "view " + name, a);
                 }
                 case "m" -> {
                     a.put(SchemaFact.DEFINITION, rs.getString("viewdef"));
-                    add(ObjectKind.MATERIALIZED_VIEW, name, null, "materialized view " + name, a);
+                    add(scope, null, ObjectKind.MATERIALIZED_VIEW, name, null, "materialized view " + name, a);
                 }
                 case "S" -> {
                     a.put(SchemaFact.TYPE, rs.getString("seqtype"));
@@ -177,7 +237,7 @@ final class PostgresCatalogReader {
                     a.put(SchemaFact.CYCLE, String.valueOf(rs.getBoolean("seqcycle")));
                     a.put(SchemaFact.OWNED_BY, rs.getString("owned_by"));
                     a.put(SchemaFact.UNLOGGED, "u".equals(rs.getString("relpersistence")) ? "true" : null);
-                    add(ObjectKind.SEQUENCE, name, null, "sequence " + name, a);
+                    add(scope, null, ObjectKind.SEQUENCE, name, null, "sequence " + name, a);
                 }
                 default -> {
                     a.put(SchemaFact.KIND, switch (kind) {
@@ -196,7 +256,7 @@ final class PostgresCatalogReader {
                     a.put(SchemaFact.PARTITION_OF, rs.getString("partbound") == null ? null
                             : rs.getString("parents") + " " + rs.getString("partbound"));
                     a.put(SchemaFact.INHERITS, rs.getString("partbound") == null ? rs.getString("parents") : null);
-                    add(ObjectKind.TABLE, name, null, "table " + name, a);
+                    add(scope, null, ObjectKind.TABLE, name, null, "table " + name, a);
                 }
             }
         });
@@ -204,8 +264,8 @@ final class PostgresCatalogReader {
 
     private void columns() throws SQLException {
         Map<String, Integer> positions = new HashMap<>();
-        rows.query("""
-                select n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod) as type, a.attnotnull,
+        query(ScopedObjects.RELATION, "c.oid", """
+                select c.oid, d.oid as default_oid, n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod) as type, a.attnotnull,
                   pg_get_expr(d.adbin, d.adrelid) as def, a.attidentity, a.attgenerated,
                   case when a.attcollation <> t.typcollation then co.collname end as collation,
                   col_description(c.oid, a.attnum) as comment
@@ -216,8 +276,8 @@ final class PostgresCatalogReader {
                 left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
                 left join pg_collation co on co.oid = a.attcollation
                 where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p', 'f') and"""
-                + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid")
-                + " order by n.nspname, c.relname, a.attnum", rs -> {
+                + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid"),
+                "order by n.nspname, c.relname, a.attnum", rs -> {
             if (excluded(rs.getString("relname"))) {
                 return;
             }
@@ -252,13 +312,15 @@ final class PostgresCatalogReader {
                 a.put(SchemaFact.IDENTITY, id);
                 summary.append(" generated ").append(id).append(" as identity");
             }
-            add(ObjectKind.COLUMN, table + "." + column, table, summary.toString(), a);
+            long defaultOid = rs.getLong("default_oid");
+            add(ScopedObjects.scope(ScopedObjects.RELATION, rs.getLong("oid")),
+                    defaultOid == 0 ? null : ScopedObjects.member("pg_attrdef", defaultOid), ObjectKind.COLUMN, table + "." + column, table, summary.toString(), a);
         });
     }
 
     private void constraints() throws SQLException {
-        rows.query("""
-                select n.nspname, c.relname, con.conname, con.contype, pg_get_constraintdef(con.oid, true) as def,
+        query(ScopedObjects.RELATION, "c.oid", """
+                select c.oid, con.oid as constraint_oid, n.nspname, c.relname, con.conname, con.contype, pg_get_constraintdef(con.oid, true) as def,
                   con.convalidated, con.condeferrable, con.condeferred, obj_description(con.oid, 'pg_constraint') as comment,
                   (select string_agg(a.attname, ', ' order by k.ord) from unnest(con.conkey) with ordinality k(num, ord)
                      join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.num) as cols,
@@ -271,7 +333,7 @@ final class PostgresCatalogReader {
                 join pg_class c on c.oid = con.conrelid
                 join pg_namespace n on n.oid = c.relnamespace
                 where con.contype <> 'n' and""" + " " + USER_SCHEMA.formatted("n")
-                + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid"), rs -> {
+                + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid"), null, rs -> {
             if (excluded(rs.getString("relname"))) {
                 return;
             }
@@ -298,13 +360,14 @@ final class PostgresCatalogReader {
             a.put(SchemaFact.REFERENCED_COLUMNS, rs.getString("refcols"));
             String summary = "constraint " + name + " ON " + table + ": " + rs.getString("def")
                     + (rs.getBoolean("convalidated") ? "" : " (not validated)");
-            add(ObjectKind.CONSTRAINT, table + "." + name, table, summary, a);
+            add(ScopedObjects.scope(ScopedObjects.RELATION, rs.getLong("oid")),
+                    ScopedObjects.member("pg_constraint", rs.getLong("constraint_oid")), ObjectKind.CONSTRAINT, table + "." + name, table, summary, a);
         });
     }
 
     private void indexes() throws SQLException {
-        rows.query("""
-                select n.nspname, ic.relname as index_name, tn.nspname as table_schema, tc.relname as table_name,
+        query(ScopedObjects.RELATION, "tc.oid", """
+                select tc.oid, i.indexrelid, n.nspname, ic.relname as index_name, tn.nspname as table_schema, tc.relname as table_name,
                   pg_get_indexdef(i.indexrelid) as def, i.indisvalid, i.indisready, i.indisclustered,
                   obj_description(ic.oid, 'pg_class') as comment,
                   case when i.indisunique and i.indpred is null and not (0 = any (i.indkey::int2[])) then
@@ -316,7 +379,8 @@ final class PostgresCatalogReader {
                 join pg_namespace n on n.oid = ic.relnamespace
                 join pg_class tc on tc.oid = i.indrelid
                 join pg_namespace tn on tn.oid = tc.relnamespace
-                where""" + " " + USER_SCHEMA.formatted("tn") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "tc.oid"), rs -> {
+                where""" + " " + USER_SCHEMA.formatted("tn") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "tc.oid"),
+                null, rs -> {
             if (excluded(rs.getString("table_name"))) {
                 return;
             }
@@ -335,11 +399,8 @@ final class PostgresCatalogReader {
             if (!rs.getBoolean("indisvalid")) {
                 summary += " (invalid)";
             }
-            add(ObjectKind.INDEX, name, table, summary, a);
+            add(ScopedObjects.scope(ScopedObjects.RELATION, rs.getLong("oid")),
+                    ScopedObjects.member("pg_class", rs.getLong("indexrelid")), ObjectKind.INDEX, name, table, summary, a);
         });
-    }
-
-    private void add(ObjectKind kind, String name, String table, String summary, SchemaFacts facts) {
-        rows.add(kind, name, table, summary, facts);
     }
 }

@@ -1,6 +1,5 @@
 package dev.rehearsal.core.internal.postgres;
 
-import dev.rehearsal.core.internal.sql.CatalogRows;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.SchemaFacts;
@@ -14,10 +13,10 @@ import java.util.Set;
  */
 final class PostgresCodeReader {
 
-    private final CatalogRows rows;
+    private final PostgresCatalogReader rows;
     private final Set<String> excludedTables;
 
-    PostgresCodeReader(CatalogRows rows, Set<String> excludedTables) {
+    PostgresCodeReader(PostgresCatalogReader rows, Set<String> excludedTables) {
         this.rows = rows;
         this.excludedTables = excludedTables;
     }
@@ -34,15 +33,15 @@ final class PostgresCodeReader {
     }
 
     private void routines() throws SQLException {
-        rows.query("""
-                select n.nspname, p.proname, pg_get_function_identity_arguments(p.oid) as args, p.prokind,
+        rows.query(ScopedObjects.ROUTINE, "p.oid", """
+                select p.oid, n.nspname, p.proname, pg_get_function_identity_arguments(p.oid) as args, p.prokind,
                   case when p.prokind in ('f', 'p', 'w') then pg_get_functiondef(p.oid) end as def,
                   pg_get_function_result(p.oid) as result, obj_description(p.oid, 'pg_proc') as comment,
                   (select ag.aggtransfn::regproc::text || ' ' || format_type(ag.aggtranstype, null) || ' '
                           || coalesce(ag.aggfinalfn::regproc::text, '-') || ' ' || coalesce(ag.agginitval, '-')
                      from pg_aggregate ag where ag.aggfnoid = p.oid) as agg
                 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-                where""" + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n") + " and " + PostgresCatalogReader.NOT_EXTENSION_MEMBER.formatted("pg_proc", "p.oid"), rs -> {
+                where""" + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n") + " and " + PostgresCatalogReader.NOT_EXTENSION_MEMBER.formatted("pg_proc", "p.oid"), null, rs -> {
             String name = PostgresCatalogReader.qualify(rs.getString("nspname"), rs.getString("proname")) + "(" + rs.getString("args") + ")";
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.RETURNS, rs.getString("result"));
@@ -56,18 +55,18 @@ final class PostgresCodeReader {
             };
             String summary = kind.label() + " " + name
                     + (rs.getString("result") == null ? "" : " returns " + rs.getString("result"));
-            rows.add(kind, name, null, summary, a);
+            rows.add(ScopedObjects.scope(ScopedObjects.ROUTINE, rs.getLong("oid")), null, kind, name, null, summary, a);
         });
     }
 
     private void triggers() throws SQLException {
-        rows.query("""
-                select n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid, true) as def, t.tgenabled,
+        rows.query(ScopedObjects.RELATION, "c.oid", """
+                select c.oid, t.oid as trigger_oid, n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid, true) as def, t.tgenabled,
                   obj_description(t.oid, 'pg_trigger') as comment
                 from pg_trigger t
                 join pg_class c on c.oid = t.tgrelid
                 join pg_namespace n on n.oid = c.relnamespace
-                where not t.tgisinternal and""" + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n"), rs -> {
+                where not t.tgisinternal and""" + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n"), null, rs -> {
             if (excluded(rs.getString("relname"))) {
                 return;
             }
@@ -84,31 +83,33 @@ final class PostgresCodeReader {
             a.put(SchemaFact.COMMENT, rs.getString("comment"));
             String def = rs.getString("def").replaceFirst("^CREATE (CONSTRAINT )?TRIGGER \\S+ ", "")
                     .replace(" ON public.", " ON ");
-            rows.add(ObjectKind.TRIGGER, table + "." + name, table, "trigger " + name + " " + def, a);
+            rows.add(ScopedObjects.scope(ScopedObjects.RELATION, rs.getLong("oid")),
+                    ScopedObjects.member("pg_trigger", rs.getLong("trigger_oid")), ObjectKind.TRIGGER, table + "." + name, table, "trigger " + name + " " + def, a);
         });
     }
 
     private void rules() throws SQLException {
-        rows.query("""
-                select n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid, true) as def
+        rows.query(ScopedObjects.RELATION, "c.oid", """
+                select c.oid, r.oid as rule_oid, n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid, true) as def
                 from pg_rewrite r join pg_class c on c.oid = r.ev_class join pg_namespace n on n.oid = c.relnamespace
-                where r.rulename <> '_RETURN' and""" + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n"), rs -> {
+                where r.rulename <> '_RETURN' and""" + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n"), null, rs -> {
             String table = PostgresCatalogReader.qualify(rs.getString("nspname"), rs.getString("relname"));
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.DEFINITION, rs.getString("def"));
-            rows.add(ObjectKind.RULE, table + "." + rs.getString("rulename"), table,
+            rows.add(ScopedObjects.scope(ScopedObjects.RELATION, rs.getLong("oid")),
+                    ScopedObjects.member("pg_rewrite", rs.getLong("rule_oid")), ObjectKind.RULE, table + "." + rs.getString("rulename"), table,
                     "rule " + rs.getString("rulename") + " ON " + table, a);
         });
     }
 
     private void policies() throws SQLException {
-        rows.query("""
-                select n.nspname, c.relname, p.polname, p.polcmd, p.polpermissive,
+        rows.query(ScopedObjects.RELATION, "c.oid", """
+                select c.oid, p.oid as policy_oid, n.nspname, c.relname, p.polname, p.polcmd, p.polpermissive,
                   pg_get_expr(p.polqual, p.polrelid) as qual, pg_get_expr(p.polwithcheck, p.polrelid) as withcheck,
                   (select string_agg(case when r = 0 then 'public' else pg_get_userbyid(r) end, ', ' order by 1)
                      from unnest(p.polroles) r) as roles
                 from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
-                where""" + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n"), rs -> {
+                where""" + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n"), null, rs -> {
             String table = PostgresCatalogReader.qualify(rs.getString("nspname"), rs.getString("relname"));
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.COMMAND, rs.getString("polcmd"));
@@ -116,7 +117,8 @@ final class PostgresCodeReader {
             a.put(SchemaFact.USING, rs.getString("qual"));
             a.put(SchemaFact.WITH_CHECK, rs.getString("withcheck"));
             a.put(SchemaFact.ROLES, rs.getString("roles"));
-            rows.add(ObjectKind.POLICY, table + "." + rs.getString("polname"), table,
+            rows.add(ScopedObjects.scope(ScopedObjects.RELATION, rs.getLong("oid")),
+                    ScopedObjects.member("pg_policy", rs.getLong("policy_oid")), ObjectKind.POLICY, table + "." + rs.getString("polname"), table,
                     "policy " + rs.getString("polname") + " ON " + table, a);
         });
     }

@@ -2,6 +2,7 @@ package dev.rehearsal.core.internal.postgres;
 
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.db.SchemaReader;
 import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.db.EngineLocks;
 import dev.rehearsal.core.db.SqlStatement;
@@ -48,6 +49,13 @@ public final class PostgresDialect implements Dialect {
     @Override
     public SchemaSnapshot snapshot(Connection connection, Set<String> excludedTables) throws SQLException {
         return new PostgresCatalogReader(connection, excludedTables).read();
+    }
+
+    @Override
+    public SchemaReader schemaReader(Connection connection, Set<String> excludedTables, boolean incremental)
+            throws SQLException {
+        return incremental ? new PostgresSchemaReader(connection, excludedTables)
+                : Dialect.super.schemaReader(connection, excludedTables, false);
     }
 
     @Override

@@ -27,7 +27,8 @@ final class PostgresLocks implements EngineLocks {
         return RiskRules::evaluate;
     }
 
-    private static final String USER_RELATION = "n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')"
+    private static final String USER_RELATION = "n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast', '"
+            + PostgresDdlLog.SCHEMA + "')"
             + " and n.nspname not like 'pg\\_temp\\_%' and n.nspname not like 'pg\\_toast\\_temp\\_%'";
     private static final String LOCKS = "select l.pid, n.nspname, c.relname, c.relkind::text, l.mode, l.granted"
             + " from pg_locks l join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace"

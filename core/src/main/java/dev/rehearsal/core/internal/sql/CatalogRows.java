@@ -41,6 +41,18 @@ public final class CatalogRows {
         }
     }
 
+    /** Runs {@code sql} with its one parameter and hands each row to {@code handler}. */
+    public void query(String sql, Object parameter, RowHandler handler) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setObject(1, parameter);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    handler.handle(rs);
+                }
+            }
+        }
+    }
+
     /** Records one object of the snapshot. */
     public void add(ObjectKind kind, String name, String table, String summary, SchemaFacts facts) {
         objects.add(new SchemaObject(kind, name, table, summary, facts.asMap()));

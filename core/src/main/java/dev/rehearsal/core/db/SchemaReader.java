@@ -1,0 +1,65 @@
+package dev.rehearsal.core.db;
+
+import dev.rehearsal.core.internal.timing.Timings;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads one database's schema again and again over one connection, as a rehearsal does three times per migration.
+ * Where the engine can tell what changed since the last read (PostgreSQL's event triggers), {@link #read()} fetches
+ * only those objects and what depends on them, and patches the last snapshot; a long history then costs the same per
+ * migration at its end as at its start. Where it cannot, every read is a full one.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public interface SchemaReader {
+
+    /** The schema now: patched from the last read where the reader knows what changed since, else read in full. */
+    SchemaSnapshot read() throws SQLException;
+
+    /** The schema now, read in full from the catalog; the next {@link #read()} patches this one. */
+    SchemaSnapshot readFull() throws SQLException;
+
+    /**
+     * The scripts that just ran, as far as they are known: a reader drops its last snapshot when they hold a statement
+     * that changes the schema without telling it (PostgreSQL's {@code CLUSTER} or {@code REINDEX}).
+     */
+    default void ran(List<String> scripts) {
+    }
+
+    /** Something failed part-way: the next {@link #read()} reads in full. */
+    void forget();
+
+    /** Null when reads are patched from the last one; else why every read is a full one, said once to the user. */
+    String fullReadsOnly();
+
+    /** A reader that reads in full every time, for engines that cannot tell what changed. */
+    static SchemaReader full(Dialect dialect, Connection connection, Set<String> excludedTables, String why) {
+        return new SchemaReader() {
+            @Override
+            public SchemaSnapshot read() throws SQLException {
+                try (Timings.Timer ignored = Timings.time("schema.full")) {
+                    return dialect.snapshot(connection, excludedTables);
+                }
+            }
+
+            @Override
+            public SchemaSnapshot readFull() throws SQLException {
+                return read();
+            }
+
+            @Override
+            public void forget() {
+            }
+
+            @Override
+            public String fullReadsOnly() {
+                return why;
+            }
+        };
+    }
+}
