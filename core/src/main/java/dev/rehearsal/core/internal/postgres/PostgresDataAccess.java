@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -318,17 +319,39 @@ final class PostgresDataAccess implements DataAccess {
 
     // ---- fingerprints ----
 
+    /**
+     * Row counts of all tables in one query first; the per-column counts and hashes only for tables that hold rows
+     * (an empty table's fingerprint is known without reading it), so that a long history of empty tables costs one
+     * cheap query per fingerprint.
+     */
     @Override
     public DataFingerprint fingerprint(SchemaSnapshot schema) throws SQLException {
         List<String> tables = dataTables(schema);
         if (tables.isEmpty()) {
             return new DataFingerprint(Map.of());
         }
-        Map<String, List<String>> columns = new LinkedHashMap<>();
+        Map<String, List<String>> columns = schema.objects(ObjectKind.COLUMN).stream()
+                .sorted(Comparator.comparingInt(c -> Integer.parseInt(c.fact(SchemaFact.POSITION).orElse("0"))))
+                .collect(Collectors.groupingBy(SchemaObject::table, LinkedHashMap::new,
+                        Collectors.mapping(SchemaObject::simpleName, Collectors.toList())));
+        Map<String, Long> rows = new LinkedHashMap<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(tables.stream()
+                .map(t -> "select " + literal(t) + "::text, count(*) from " + q(t))
+                .collect(Collectors.joining("\nunion all\n")))) {
+            while (rs.next()) {
+                rows.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        Map<String, TableFingerprint> result = new LinkedHashMap<>();
         List<String> parts = new ArrayList<>();
         for (String table : tables) {
-            List<String> cols = schema.columns(table).stream().map(SchemaObject::simpleName).toList();
-            columns.put(table, cols);
+            List<String> cols = columns.getOrDefault(table, List.of());
+            if (rows.getOrDefault(table, 0L) == 0) {
+                Map<String, ColumnFingerprint> empty = new LinkedHashMap<>();
+                cols.forEach(c -> empty.put(c, new ColumnFingerprint(0, "0")));
+                result.put(table, new TableFingerprint(table, 0, empty));
+                continue;
+            }
             String counts = cols.isEmpty() ? "array[]::text[]" : "array[" + cols.stream()
                     .map(c -> "count(" + q(c) + ")::text").collect(Collectors.joining(", ")) + "]";
             String hashes = cols.isEmpty() ? "array[]::text[]" : "array[" + cols.stream()
@@ -336,22 +359,25 @@ final class PostgresDataAccess implements DataAccess {
                     .collect(Collectors.joining(", ")) + "]";
             parts.add("select " + literal(table) + "::text, count(*), " + counts + ", " + hashes + " from " + q(table));
         }
-        Map<String, TableFingerprint> result = new LinkedHashMap<>();
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery(String.join("\nunion all\n", parts))) {
-            while (rs.next()) {
-                String table = rs.getString(1);
-                String[] counts = (String[]) rs.getArray(3).getArray();
-                String[] hashes = (String[]) rs.getArray(4).getArray();
-                Map<String, ColumnFingerprint> cols = new LinkedHashMap<>();
-                List<String> names = columns.get(table);
-                for (int i = 0; i < names.size(); i++) {
-                    cols.put(names.get(i), new ColumnFingerprint(Long.parseLong(counts[i]), hashes[i]));
+        if (!parts.isEmpty()) {
+            try (Statement st = connection.createStatement();
+                 ResultSet rs = st.executeQuery(String.join("\nunion all\n", parts))) {
+                while (rs.next()) {
+                    String table = rs.getString(1);
+                    String[] counts = (String[]) rs.getArray(3).getArray();
+                    String[] hashes = (String[]) rs.getArray(4).getArray();
+                    Map<String, ColumnFingerprint> cols = new LinkedHashMap<>();
+                    List<String> names = columns.getOrDefault(table, List.of());
+                    for (int i = 0; i < names.size(); i++) {
+                        cols.put(names.get(i), new ColumnFingerprint(Long.parseLong(counts[i]), hashes[i]));
+                    }
+                    result.put(table, new TableFingerprint(table, rs.getLong(2), cols));
                 }
-                result.put(table, new TableFingerprint(table, rs.getLong(2), cols));
             }
         }
-        return new DataFingerprint(result);
+        Map<String, TableFingerprint> ordered = new LinkedHashMap<>();
+        tables.forEach(t -> ordered.put(t, result.get(t)));
+        return new DataFingerprint(ordered);
     }
 
     /** Tables that hold their own rows: ordinary and partitioned tables, not partitions (their parent counts them). */
