@@ -51,25 +51,48 @@ final class ScriptTool implements MigrationTool {
     @Override
     public Optional<MigrationVersion> currentVersion() {
         try (Connection c = dataSource.getConnection()) {
-            versions.ensure(c);
-            return versions.current(c, history);
+            return currentVersion(c);
         } catch (SQLException e) {
             throw new RehearsalException("Could not read " + versions.table() + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Reads the version table, creating it first only when the read fails: scripts may create or drop it themselves
+     * (Alembic's offline SQL does), so its existence is not remembered, but it is not created again on every phase.
+     */
+    private Optional<MigrationVersion> currentVersion(Connection c) throws SQLException {
+        try {
+            return versions.current(c, history);
+        } catch (SQLException missing) {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+            versions.ensure(c);
+            return versions.current(c, history);
+        }
+    }
+
     @Override
     public void upTo(MigrationVersion target) {
-        MigrationVersion current = currentVersion().orElse(null);
-        for (Migration m : history.between(current, target)) {
-            try (Connection c = dataSource.getConnection()) {
+        // one session for the whole run, as the tool itself keeps one
+        Migration m = null;
+        try (Connection c = dataSource.getConnection()) {
+            MigrationVersion current;
+            try {
+                current = currentVersion(c).orElse(null);
+            } catch (SQLException e) {
+                throw new RehearsalException("Could not read " + versions.table() + ": " + e.getMessage(), e);
+            }
+            for (Migration next : history.between(current, target)) {
+                m = next;
                 versions.starting(c, m);
                 ScriptRunner.run(c, dialect, "up", m, m.up().name(), m.up().sql(), transactional.test(m),
-                        conn -> versions.applied(conn, m));
-            } catch (SQLException e) {
-                throw new RehearsalException("Could not record " + m.displayName() + " in " + versions.table() + ": "
-                        + e.getMessage(), e);
+                        conn -> versions.applied(conn, next));
             }
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not record " + (m == null ? "the migrations" : m.displayName()) + " in "
+                    + versions.table() + ": " + e.getMessage(), e);
         }
     }
 

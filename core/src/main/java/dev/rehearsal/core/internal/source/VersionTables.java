@@ -88,14 +88,19 @@ final class VersionTables {
                 set(c, previous == null ? null : new BigInteger(previous.version().toString()), false);
             }
 
-            /** As golang-migrate's SetVersion: truncate, then insert unless there is no version left. */
+            /**
+             * As golang-migrate's SetVersion: empty the table, then insert unless there is no version left. One batch:
+             * the table holds one row, so a delete leaves what golang-migrate's truncate leaves, and the
+             * values are numbers and booleans written as literals.
+             */
             private void set(Connection c, BigInteger version, boolean dirty) throws SQLException {
                 try (Statement st = c.createStatement()) {
-                    st.execute("truncate schema_migrations");
+                    st.addBatch("delete from schema_migrations");
                     if (version != null) {
-                        Tables.update(c, "insert into schema_migrations (version, dirty) values (?, ?)",
-                                version.longValueExact(), dirty);
+                        st.addBatch("insert into schema_migrations (version, dirty) values (" + version.longValueExact()
+                                + ", " + dirty + ")");
                     }
+                    st.executeBatch();
                 }
             }
         };
