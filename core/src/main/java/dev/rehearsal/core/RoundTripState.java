@@ -41,6 +41,7 @@ final class RoundTripState {
         dirty = true;
         dirtyReason = reason;
         cleanSnapshot = null;
+        session.scriptsRan(null);
     }
 
     /** The database is in a known state, whose schema is {@code snapshot}. */
@@ -60,8 +61,11 @@ final class RoundTripState {
      * if a failed step left it dirty. Returns a note when it had to rebuild, else null.
      */
     String prepare(MigrationVersion version) {
-        MigrationVersion current = session.tool().currentVersion().orElse(null);
+        String reason = dirtyReason;
         if (!dirty) {
+            // a dirty database is rebuilt without asking its version: the tool may refuse to say (golang-migrate's
+            // dirty flag after a failed up)
+            MigrationVersion current = session.tool().currentVersion().orElse(null);
             if (current == null ? version == null : version != null && current.compareTo(version) == 0) {
                 return null;
             }
@@ -70,8 +74,8 @@ final class RoundTripState {
                 session.tool().upTo(version);
                 return null;
             }
+            reason = "the database was at " + current + " instead of " + version;
         }
-        String reason = dirty ? dirtyReason : "the database was at " + current + " instead of " + version;
         rebuildAt(version);
         return "rebuilt a fresh database at " + (version == null ? "the empty state" : "V" + version)
                 + " to carry on, because " + reason;
