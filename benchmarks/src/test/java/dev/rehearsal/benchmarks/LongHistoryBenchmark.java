@@ -8,6 +8,7 @@ import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.internal.timing.Timings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -56,6 +58,8 @@ class LongHistoryBenchmark {
                 longRun.checksMs, longRun.plainMs, longRun.ratio(), shortRun.perMigrationMs(), SHORT,
                 longRun.perMigrationMs(), LONG, linearity, heapMb, untraced.rehearsalMs, untraced.sqlMs,
                 untraced.checksMs, untraced.rehearsalMs / longRun.plainMs));
+        RoundTripOverheadBenchmark.write("  where the time goes, ms per phase (traced): " + longRun.perPhase() + "\n");
+        RoundTripOverheadBenchmark.write("  where the time goes, ms per phase (untraced): " + untraced.perPhase() + "\n");
         ObjectNode figures = new ObjectMapper().createObjectNode();
         figures.put("long_history_embedded_migrations", LONG);
         figures.put("long_history_embedded_rehearsal_ms", Math.round(longRun.rehearsalMs));
@@ -67,6 +71,8 @@ class LongHistoryBenchmark {
         figures.put("heap_after_long_history_mb", heapMb);
         figures.put("long_history_embedded_untraced_rehearsal_ms", Math.round(untraced.rehearsalMs));
         figures.put("long_history_embedded_untraced_ratio", round(untraced.rehearsalMs / longRun.plainMs));
+        longRun.profile().forEach((component, total) -> figures.put("long_history_ms_per_phase_"
+                + component.replaceAll("[^a-z]+", "_").replaceAll("_$", ""), round(total.nanos() / 1e6 / (3.0 * LONG))));
         writeJson(figures);
     }
 
@@ -134,6 +140,7 @@ class LongHistoryBenchmark {
             throws SQLException {
         RehearsalSettings settings = RehearsalSettings.of("filesystem:" + history).withFormat("golang-migrate");
         settings = settings.withLocks(settings.locks().withObservation(observed, observed));
+        Timings.start();
         long t0 = System.nanoTime();
         RoundTripReport report;
         List<Migration> migrations;
@@ -142,22 +149,40 @@ class LongHistoryBenchmark {
             report = r.runRoundTrips();
         }
         double rehearsalMs = (System.nanoTime() - t0) / 1e6;
+        Map<String, Timings.Total> profile = Timings.stop();
         assertThat(report.failed()).as(where + ": " + report.toText()).isFalse();
 
         t0 = System.nanoTime();
         RoundTripOverheadBenchmark.plainRoundTrips(provider, migrations);
         double plainMs = (System.nanoTime() - t0) / 1e6;
         return new Figures(migrations.size(), rehearsalMs, report.sqlTime().toMillis(), report.checkTime().toMillis(),
-                plainMs);
+                plainMs, profile);
     }
 
-    private record Figures(int migrations, double rehearsalMs, long sqlMs, long checksMs, double plainMs) {
+    private record Figures(int migrations, double rehearsalMs, long sqlMs, long checksMs, double plainMs,
+                           Map<String, Timings.Total> profile) {
         double ratio() {
             return rehearsalMs / plainMs;
         }
 
         double perMigrationMs() {
             return rehearsalMs / migrations;
+        }
+
+        /** Milliseconds per phase (three per migration) by component, and what no component accounts for. */
+        String perPhase() {
+            double phases = 3.0 * migrations;
+            StringBuilder sb = new StringBuilder();
+            long accounted = 0;
+            for (Map.Entry<String, Timings.Total> e : profile.entrySet()) {
+                if (!e.getKey().contains("(in ")) {
+                    accounted += e.getValue().nanos();
+                }
+                sb.append(String.format(Locale.ROOT, "%s %.2f, ", e.getKey(), e.getValue().nanos() / 1e6 / phases));
+            }
+            double plainPerPhase = plainMs / phases;
+            return sb.append(String.format(Locale.ROOT, "other %.2f; one plain session %.2f ms per phase",
+                    (rehearsalMs - accounted / 1e6) / phases, plainPerPhase)).toString();
         }
     }
 
