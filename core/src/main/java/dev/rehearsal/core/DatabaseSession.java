@@ -110,7 +110,8 @@ final class DatabaseSession implements AutoCloseable {
             schemaReader = null;
         }
         if (schemaReader == null) {
-            schemaReader = database.dialect().schemaReader(snapshotConnection, tool.ownTables(), true);
+            schemaReader = database.dialect().schemaReader(snapshotConnection, tool.ownTables(),
+                    settings.patchedSchemaReads());
         }
         return schemaReader;
     }

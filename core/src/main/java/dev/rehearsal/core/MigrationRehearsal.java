@@ -388,15 +388,17 @@ public final class MigrationRehearsal implements AutoCloseable {
     }
 
     /**
-     * One step per migration not yet applied (and one for the repeatable migrations, if any), to be run in order:
+     * One step per migration not yet applied (and one for the repeatable migrations, if any), or this shard's part of
+     * them ({@link RehearsalSettings#shard()}), to be run in order:
      * each step's {@link RoundTripStep#up()}, {@link RoundTripStep#down()}, {@link RoundTripStep#upAgain()}.
      * Total work is linear in the number of migrations: each step starts from the state the previous one left.
      */
     public List<RoundTripStep> roundTripSteps() {
         MigrationVersion from = session.tool().currentVersion().orElse(null);
         List<RoundTripStep> steps = new ArrayList<>();
-        List<Migration> migrations = session.tool().history().between(from, null);
-        boolean repeatables = !session.tool().history().repeatable().isEmpty();
+        Shard shard = settings().shard();
+        List<Migration> migrations = shard.of(session.tool().history().between(from, null));
+        boolean repeatables = shard.last() && !session.tool().history().repeatable().isEmpty();
         for (int i = 0; i < migrations.size(); i++) {
             steps.add(new RoundTripStep(this, migrations.get(i), stepData, !repeatables && i == migrations.size() - 1));
         }

@@ -22,38 +22,59 @@ import java.util.TreeSet;
  * @param locks                   how locks are traced, probed and budgeted
  * @param format                  the layout of the migrations ({@code flyway}, {@code golang-migrate},
  *                                {@code dbmate}, {@code prisma}); null to detect it from the files
+ * @param shard                   which part of the round trips to run ({@link Shard#ALL} for all)
+ * @param patchedSchemaReads      whether schema reads may be patched from the last one where the engine can tell
+ *                                what changed (PostgreSQL as a superuser); false reads the whole catalog every time
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record RehearsalSettings(String migrations, Map<String, String> placeholders,
                                 Set<MigrationVersion> irreversible, MigrationVersion minimumDowngradeVersion,
-                                DataSettings data, LockSettings locks, String format) {
+                                DataSettings data, LockSettings locks, String format, Shard shard,
+                                boolean patchedSchemaReads) {
 
     public RehearsalSettings {
         Objects.requireNonNull(migrations, "migrations");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(locks, "locks");
+        Objects.requireNonNull(shard, "shard");
         placeholders = Map.copyOf(placeholders);
         irreversible = Set.copyOf(irreversible);
     }
 
     /** Settings for a location, with no placeholders, every migration expected to be reversible, default data settings. */
     public static RehearsalSettings of(String migrations) {
-        return new RehearsalSettings(migrations, Map.of(), Set.of(), null, DataSettings.DEFAULTS, LockSettings.DEFAULTS, null);
+        return new RehearsalSettings(migrations, Map.of(), Set.of(), null, DataSettings.DEFAULTS,
+                LockSettings.DEFAULTS, null, Shard.ALL, true);
     }
 
     /** A copy that reads the migrations in this layout instead of detecting it. */
     public RehearsalSettings withFormat(String value) {
-        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks, value);
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
+                value, shard, patchedSchemaReads);
     }
 
     /** A copy with these lock settings. */
     public RehearsalSettings withLocks(LockSettings value) {
-        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, value, format);
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, value,
+                format, shard, patchedSchemaReads);
     }
 
     /** A copy with these data settings. */
     public RehearsalSettings withData(DataSettings value) {
-        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, value, locks, format);
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, value, locks,
+                format, shard, patchedSchemaReads);
+    }
+
+    /** A copy that runs only this part of the round trips. */
+    public RehearsalSettings withShard(Shard value) {
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
+                format, value, patchedSchemaReads);
+    }
+
+    /** A copy that reads the whole catalog for every schema read ({@code false}), or patches where it can. */
+    public RehearsalSettings withPatchedSchemaReads(boolean value) {
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
+                format, shard, value);
     }
 
     /** A copy that also allows these versions to have no down script. */
@@ -62,17 +83,20 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
         for (String v : versions) {
             all.add(MigrationVersion.parse(v));
         }
-        return new RehearsalSettings(migrations, placeholders, all, minimumDowngradeVersion, data, locks, format);
+        return new RehearsalSettings(migrations, placeholders, all, minimumDowngradeVersion, data, locks, format,
+                shard, patchedSchemaReads);
     }
 
     /** A copy where migrations at or below {@code version} need no down script. */
     public RehearsalSettings withMinimumDowngradeVersion(String version) {
-        return new RehearsalSettings(migrations, placeholders, irreversible, MigrationVersion.parse(version), data, locks, format);
+        return new RehearsalSettings(migrations, placeholders, irreversible, MigrationVersion.parse(version), data,
+                locks, format, shard, patchedSchemaReads);
     }
 
     /** A copy with these placeholder values. */
     public RehearsalSettings withPlaceholders(Map<String, String> values) {
-        return new RehearsalSettings(migrations, values, irreversible, minimumDowngradeVersion, data, locks, format);
+        return new RehearsalSettings(migrations, values, irreversible, minimumDowngradeVersion, data, locks, format,
+                shard, patchedSchemaReads);
     }
 
     /**

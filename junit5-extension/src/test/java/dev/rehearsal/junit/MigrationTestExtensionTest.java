@@ -101,6 +101,20 @@ class MigrationTestExtensionTest {
                 .anyMatch(m -> m.contains("rehearsal.data-checks = \"yes\" is not valid: use true or false."));
     }
 
+    /** Two CI jobs with rehearsal.shard=1/2 and 2/2 run every round trip once between them, each its own part. */
+    @Test
+    void aShardRunsItsPartOfTheRoundTrips() {
+        EngineExecutionResults first = run(GoodHistory.class, "rehearsal.shard", "1/2");
+        EngineExecutionResults second = run(GoodHistory.class, "rehearsal.shard", "2/2");
+        List<String> all = new java.util.ArrayList<>(names(first.testEvents().succeeded()));
+        all.addAll(names(second.testEvents().succeeded()));
+        assertThat(names(first.testEvents().succeeded())).hasSize(6).allMatch(n -> n.contains("V1 ") || n.contains("V2 "));
+        assertThat(names(second.testEvents().succeeded())).hasSize(7).noneMatch(n -> n.contains("V1 ") || n.contains("V2 "));
+        assertThat(all).containsExactlyInAnyOrderElementsOf(names(run(GoodHistory.class).testEvents().succeeded()));
+        assertThat(failureMessages(run(GoodHistory.class, "rehearsal.shard", "5/4")))
+                .anyMatch(m -> m.contains("rehearsal.shard = \"5/4\" is not valid: use index/count with 1 <= index <= count"));
+    }
+
     @Test
     void aNamedServerHostsTheThrowawayDatabases() {
         EngineExecutionResults results = run(GoodHistory.class, "rehearsal.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/postgres",

@@ -38,7 +38,7 @@ public interface Dialect {
     default SchemaReader schemaReader(Connection connection, Set<String> excludedTables, boolean incremental)
             throws SQLException {
         return SchemaReader.full(this, connection, excludedTables,
-                incremental ? name() + " cannot tell what a migration changed" : "turned off by rehearsal.schema.incremental");
+                incremental ? name() + " cannot tell what a migration changed" : "turned off by rehearsal.schema.patched-reads=false");
     }
 
     /** Cuts a script into statements as the engine's own client would, keeping the line each one starts at. */

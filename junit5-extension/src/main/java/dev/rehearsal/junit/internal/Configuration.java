@@ -2,6 +2,7 @@ package dev.rehearsal.junit.internal;
 
 import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.Shard;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
@@ -176,8 +177,22 @@ final class Configuration {
                 }
             }
             case RISK_ALLOWANCES -> riskAllowances(setting);
+            case SHARD -> shard(setting);
             case TEXT, SECRET, LIST -> {
             }
+        }
+    }
+
+    /** A {@link Setting.Form#SHARD} value; {@link Shard#ALL} when unset. */
+    Shard shard(Setting setting) {
+        Optional<String> raw = raw(setting);
+        if (raw.isEmpty()) {
+            return Shard.ALL;
+        }
+        try {
+            return Shard.parse(raw.get());
+        } catch (IllegalArgumentException e) {
+            throw invalid(setting, raw.get(), e);
         }
     }
 

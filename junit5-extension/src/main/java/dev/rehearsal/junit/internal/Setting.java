@@ -38,7 +38,9 @@ enum Setting {
     MARIADB_PASSWORD("rehearsal.mariadb.password", "REHEARSAL_MARIADB_PASSWORD", Form.SECRET,
             "REHEARSAL_MARIADB_PASSWORD"),
     MARIADB_IMAGE("rehearsal.mariadb.image", "mariadb:11.4", Form.TEXT, null),
-    MATRIX("rehearsal.matrix", "embedded", Form.LIST, null);
+    MATRIX("rehearsal.matrix", "embedded", Form.LIST, null),
+    SHARD("rehearsal.shard", "1/1", Form.SHARD, null),
+    PATCHED_SCHEMA_READS("rehearsal.schema.patched-reads", "true", Form.BOOLEAN, null);
 
     /** {@code rehearsal.placeholders.<name>}: Flyway placeholder values, one key per placeholder. */
     static final String PLACEHOLDER_PREFIX = "rehearsal.placeholders.";
@@ -64,6 +66,7 @@ enum Setting {
         JDBC_URL("a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/postgres or jdbc:mariadb://127.0.0.1:3306/test"),
         RISK_ALLOWANCES("\"<version> <rule>: <reason>\" entries separated by ;"),
         LIST("entries separated by commas"),
+        SHARD("index/count with 1 <= index <= count, such as 2/4"),
         CHOICE("one of the listed values");
 
         private final String accepted;

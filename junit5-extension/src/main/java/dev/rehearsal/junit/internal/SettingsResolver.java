@@ -52,7 +52,8 @@ final class SettingsResolver {
         }
         String format = configuration.text(annotation.format(), Setting.FORMAT).orElse(null);
         return new RehearsalSettings(migrations, placeholders, irreversible, minimum,
-                data(annotation, context, configuration), locks(annotation, context, configuration), format);
+                data(annotation, context, configuration), locks(annotation, context, configuration), format,
+                configuration.shard(Setting.SHARD), configuration.bool(Setting.PATCHED_SCHEMA_READS, true));
     }
 
     private static DataSettings data(MigrationTest annotation, ExtensionContext context, Configuration configuration) {
