@@ -45,6 +45,15 @@ public interface DataAccess {
     /** Row count of a table. */
     long count(String table) throws SQLException;
 
+    /** Row counts of several tables, by name in the order given; an engine may ask for all of them at once. */
+    default java.util.Map<String, Long> counts(List<String> tables) throws SQLException {
+        java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (String table : tables) {
+            counts.put(table, count(table));
+        }
+        return counts;
+    }
+
     /** The distinct non-null tuples of {@code columns} in {@code table}. */
     List<List<Object>> distinctValues(String table, List<String> columns) throws SQLException;
 

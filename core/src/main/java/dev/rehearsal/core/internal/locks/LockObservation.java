@@ -102,12 +102,12 @@ public final class LockObservation implements AutoCloseable {
             observer = connections.take();
             try {
                 DataAccess data = dialect.data(observer);
-                for (SchemaObject table : before.objects(ObjectKind.TABLE)) {
-                    if (excluded.contains(table.name())
-                            || scripts.stream().noneMatch(s -> DataChecks.mentions(s.sql(), table.name()))) {
-                        continue;
-                    }
-                    long count = data.count(table.name());
+                List<SchemaObject> touched = before.objects(ObjectKind.TABLE).stream()
+                        .filter(t -> !excluded.contains(t.name()))
+                        .filter(t -> scripts.stream().anyMatch(s -> DataChecks.mentions(s.sql(), t.name()))).toList();
+                Map<String, Long> counts = data.counts(touched.stream().map(SchemaObject::name).toList());
+                for (SchemaObject table : touched) {
+                    long count = counts.get(table.name());
                     rows.put(table.name(), count);
                     // an empty table makes no one wait long: probing it would only slow the rehearsal down
                     if (count > 0 && targets.size() < MAX_PROBED_TABLES) {

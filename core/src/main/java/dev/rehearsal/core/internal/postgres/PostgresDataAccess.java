@@ -47,6 +47,9 @@ final class PostgresDataAccess implements DataAccess {
         this.dialect = dialect;
     }
 
+    /** Up to this many tables are counted without asking first which have storage. */
+    private static final int FEW_TABLES = 4;
+
     private String q(String name) {
         return dialect.quote(name);
     }
@@ -317,6 +320,27 @@ final class PostgresDataAccess implements DataAccess {
         return v;
     }
 
+    /**
+     * The counts in one query; with many tables, only of those that have storage, 0 for the others (see
+     * {@link #tablesWithStorage}): asking the file sizes costs a query of its own, which pays off over many tables.
+     */
+    @Override
+    public Map<String, Long> counts(List<String> tables) throws SQLException {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        tables.forEach(t -> counts.put(t, 0L));
+        List<String> stored = tables.size() <= FEW_TABLES ? tables : tablesWithStorage(tables);
+        if (!stored.isEmpty()) {
+            try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(stored.stream()
+                    .map(t -> "select " + literal(t) + "::text, count(*) from " + q(t))
+                    .collect(Collectors.joining("\nunion all\n")))) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return counts;
+    }
+
     // ---- fingerprints ----
 
     /**
@@ -334,14 +358,7 @@ final class PostgresDataAccess implements DataAccess {
                 .sorted(Comparator.comparingInt(c -> Integer.parseInt(c.fact(SchemaFact.POSITION).orElse("0"))))
                 .collect(Collectors.groupingBy(SchemaObject::table, LinkedHashMap::new,
                         Collectors.mapping(SchemaObject::simpleName, Collectors.toList())));
-        Map<String, Long> rows = new LinkedHashMap<>();
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(tables.stream()
-                .map(t -> "select " + literal(t) + "::text, count(*) from " + q(t))
-                .collect(Collectors.joining("\nunion all\n")))) {
-            while (rs.next()) {
-                rows.put(rs.getString(1), rs.getLong(2));
-            }
-        }
+        Map<String, Long> rows = counts(tables);
         Map<String, TableFingerprint> result = new LinkedHashMap<>();
         List<String> parts = new ArrayList<>();
         for (String table : tables) {
@@ -378,6 +395,29 @@ final class PostgresDataAccess implements DataAccess {
         Map<String, TableFingerprint> ordered = new LinkedHashMap<>();
         tables.forEach(t -> ordered.put(t, result.get(t)));
         return new DataFingerprint(ordered);
+    }
+
+    /**
+     * Of {@code tables}, those that may hold rows: a table whose heap has never had a page ({@code pg_relation_size}
+     * 0) holds none, and knowing it costs a file size, not a scan; a partitioned or inherited table is kept when
+     * any table below it has pages (its count includes theirs). One query instead of a count per empty table.
+     */
+    private List<String> tablesWithStorage(List<String> tables) throws SQLException {
+        List<String> stored = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("""
+                with recursive tree(root, rel) as (
+                  select u.i, to_regclass(u.t)::oid from unnest(?::text[]) with ordinality u(t, i)
+                  union all
+                  select tree.root, h.inhrelid from tree join pg_inherits h on h.inhparent = tree.rel)
+                select distinct root from tree where pg_relation_size(rel) > 0""")) {
+            ps.setArray(1, connection.createArrayOf("text", tables.stream().map(this::q).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stored.add(tables.get(rs.getInt(1) - 1));
+                }
+            }
+        }
+        return stored;
     }
 
     /** Tables that hold their own rows: ordinary and partitioned tables, not partitions (their parent counts them). */
