@@ -60,8 +60,8 @@ public final class MigrationRehearsal implements AutoCloseable {
         this.state = new RoundTripState(session);
         this.observer = new MigrationObserver(settings, session, state);
         this.invariants = new Invariants(this::database);
-        this.data = new DataWorkbench(this::database, this::schema, this::versionText, this::hintsFromLaterMigrations,
-                settings.data());
+        this.data = new DataWorkbench(this::database, this::currentSchema, this::versionText,
+                this::hintsFromLaterMigrations, settings.data());
     }
 
     /** A rehearsal on the JVM's shared embedded PostgreSQL server. */
@@ -153,7 +153,7 @@ public final class MigrationRehearsal implements AutoCloseable {
      */
     public SeedResult seed(long rowsPerTable, TableSeed... overrides) {
         Map<String, Long> rows = new LinkedHashMap<>();
-        for (String table : TableModel.all(schema()).keySet()) {
+        for (String table : TableModel.all(currentSchema()).keySet()) {
             rows.put(table, rowsPerTable);
         }
         return seed(rows, Arrays.asList(overrides), false, "seed#" + (++seedings));
@@ -182,7 +182,9 @@ public final class MigrationRehearsal implements AutoCloseable {
 
     /** Tops tables up to a row count (the round trip's per-step seeding). */
     SeedResult topUp(java.util.Collection<String> tables, long rows, List<TableSeed> overrides, String salt) {
-        return data.topUp(tables, rows, overrides, salt);
+        try (Timings.Timer ignored = Timings.time("data.seed")) {
+            return data.topUp(tables, rows, overrides, salt);
+        }
     }
 
     private SeedResult seed(Map<String, Long> rows, List<TableSeed> overrides, boolean topUp, String salt) {
@@ -335,7 +337,7 @@ public final class MigrationRehearsal implements AutoCloseable {
         if (repeatables) {
             history.repeatable().forEach(m -> scripts.add(m.up()));
         }
-        SchemaSnapshot before = settings.locks().trace() ? schema() : null;
+        SchemaSnapshot before = settings.locks().trace() ? currentSchema() : null;
         state.invalidate();
         long t0 = System.nanoTime();
         LockReport locks = observer.observe(ran.isEmpty() ? null : ran.get(0), scripts, traffic, before, !up, () -> {
