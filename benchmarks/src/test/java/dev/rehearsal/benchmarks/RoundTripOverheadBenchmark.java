@@ -6,6 +6,7 @@ import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.internal.timing.Timings;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.db.SqlStatement;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,12 +46,15 @@ class RoundTripOverheadBenchmark {
         List<Long> rehearsal = new ArrayList<>();
         List<Long> plain = new ArrayList<>();
         RoundTripReport last = null;
+        Map<String, Timings.Total> profile = Map.of();
         for (int round = 0; round < ROUNDS; round++) {
+            Timings.start();
             long t0 = System.nanoTime();
             try (MigrationRehearsal r = MigrationRehearsal.start(settings)) {
                 last = r.runRoundTrips();
             }
             rehearsal.add(System.nanoTime() - t0);
+            profile = Timings.stop();
 
             t0 = System.nanoTime();
             plainRoundTrips(provider, history);
@@ -62,6 +67,11 @@ class RoundTripOverheadBenchmark {
                         + " plain JDBC up/down/up %.0f ms, ratio %.2fx (target <= 2x), medians of %d rounds%n",
                 history.size(), r, last.sqlTime().toMillis(), last.checkTime().toMillis(), p, r / p, ROUNDS);
         write(line);
+        StringBuilder where = new StringBuilder("  where the time goes in the last round, ms per phase:");
+        double phases = 3.0 * history.size();
+        profile.forEach((component, total) -> where.append(String.format(Locale.ROOT, " %s %.2f,", component,
+                total.nanos() / 1e6 / phases)));
+        write(where.append(String.format(Locale.ROOT, " plain JDBC %.2f%n", p / phases)).toString());
     }
 
     /**
