@@ -139,7 +139,9 @@ public final class MigrationRehearsal implements AutoCloseable {
         }
         return "Rehearsal read the schema in parts (only what each migration changed), and those reads missed a change"
                 + " that a full read of the catalog shows at the end of the round trips:\n" + missed
-                + "\nThis is a bug in Rehearsal; please report it with the migrations that produced it.";
+                + "\nThis is a bug in Rehearsal; please report it with the migrations that produced it. Until it is fixed,"
+                + " rehearsal.schema.patched-reads=false (RehearsalSettings.withPatchedSchemaReads(false)) reads the"
+                + " whole catalog every time.";
     }
 
     // ---- data ----

@@ -130,6 +130,24 @@ class PatchedSchemaReadsTest {
                 "create or replace function next_purchase_number() returns bigint language sql as 'select 42::bigint'",
                 "alter sequence purchase_numbers owned by users.score",
                 "alter sequence purchase_numbers owned by none",
+                "comment on index history.orders_by_total is 'by total'",
+                "comment on constraint orders_pkey on history.purchases is 'key'",
+                "comment on function next_purchase_number() is 'numbers'",
+                "comment on type address is 'postal'",
+                "comment on domain email is 'mail'",
+                "comment on policy visible_rows on users is 'rows'",
+                "comment on sequence purchase_numbers is 'numbers'",
+                "drop index concurrently history.orders_by_total",
+                "create table audit_log (id int, note text)",
+                "create table audit_log_2026 (extra text) inherits (audit_log)",
+                "alter table audit_log_2026 no inherit audit_log",
+                "alter table audit_log_2026 inherit audit_log",
+                "alter table audit_log set unlogged",
+                "alter table audit_log set logged",
+                "create table audit_copy (like audit_log including all)",
+                "alter table audit_copy replica identity full",
+                "alter table users alter column home set data type address",
+                "drop domain email cascade",
                 "drop type feeling cascade",
                 "drop table made_in_do",
                 "drop view big_orders",
@@ -149,6 +167,35 @@ class PatchedSchemaReadsTest {
         assertThat(reader.read().diff(fullRead()).changes()).isEmpty();
         assertThat(reader.read().find(ObjectKind.INDEX, "t_pkey").flatMap(i -> i.fact(SchemaFact.CLUSTERED)))
                 .contains("true");
+    }
+
+    /**
+     * The safety net: a change no event trigger sees (a catalog row updated directly) slips past the patched reads of
+     * every phase, and the end-of-plan comparison with a full read fails the last phase, naming the change.
+     */
+    @Test
+    void theEndOfThePlanCatchesWhatThePatchedReadsMissed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Files.writeString(dir.resolve("1_t.up.sql"), "create table t (id int primary key);\n");
+        java.nio.file.Files.writeString(dir.resolve("1_t.down.sql"), "drop table t;\n");
+        java.nio.file.Files.writeString(dir.resolve("2_mark.up.sql"),
+                "update pg_index set indisclustered = true where indexrelid = 't_pkey'::regclass;\n");
+        java.nio.file.Files.writeString(dir.resolve("2_mark.down.sql"),
+                "update pg_index set indisclustered = false where indexrelid = 't_pkey'::regclass;\n");
+        dev.rehearsal.core.RehearsalSettings settings = dev.rehearsal.core.RehearsalSettings.of("filesystem:" + dir)
+                .withFormat("golang-migrate");
+        try (dev.rehearsal.core.MigrationRehearsal r = dev.rehearsal.core.MigrationRehearsal.start(settings,
+                DatabaseProviders.embeddedPostgres(), getClass().getClassLoader())) {
+            dev.rehearsal.core.RoundTripReport report = r.runRoundTrips();
+            assertThat(report.steps().get(1).status()).isEqualTo(dev.rehearsal.core.PhaseResult.Status.FAILED);
+            assertThat(report.steps().get(1).phase(dev.rehearsal.core.PhaseResult.Phase.UP_AGAIN).orElseThrow().message())
+                    .contains("a full read of the catalog shows").contains("t_pkey").contains("clustered set to true")
+                    .contains("bug in Rehearsal").contains("rehearsal.schema.patched-reads=false");
+        }
+        try (dev.rehearsal.core.MigrationRehearsal r = dev.rehearsal.core.MigrationRehearsal.start(
+                settings.withPatchedSchemaReads(false), DatabaseProviders.embeddedPostgres(), getClass().getClassLoader())) {
+            assertThat(r.runRoundTrips().failed()).as("with full reads the change is seen at once and undone").isFalse();
+        }
     }
 
     @Test
