@@ -78,6 +78,22 @@ class EmbeddedPostgresProviderTest {
                 assertThat(rs.getInt(4)).as("open transaction rolled back").isZero();
                 assertThat(c.getAutoCommit()).isTrue();
             }
+            try (Connection c = db.dataSource().getConnection()) {
+                c.setReadOnly(true);
+                c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+            }
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.execute("set session characteristics as transaction isolation level repeatable read");
+            }
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("select current_setting('transaction_isolation'),"
+                         + " current_setting('transaction_read_only'), pg_backend_pid()")) {
+                rs.next();
+                assertThat(rs.getString(3)).as("the same backend is reused").isEqualTo(String.valueOf(pid));
+                assertThat(rs.getString(1)).as("isolation set through JDBC or SQL is reset").isEqualTo("read committed");
+                assertThat(rs.getString(2)).isEqualTo("off");
+                assertThat(c.isReadOnly()).isFalse();
+            }
         }
     }
 

@@ -57,17 +57,23 @@ final class ReusingDataSource extends DelegatingDataSource implements AutoClosea
                 new Handle(physical));
     }
 
-    private void giveBack(Connection physical) {
+    /**
+     * Resets a connection and keeps it for the next user. Read-only mode and the isolation level are reset only when
+     * the user set them ({@code getTransactionIsolation} asks the server, a round trip per hand-back otherwise).
+     */
+    private void giveBack(Connection physical, boolean modesChanged) {
         try {
             if (!physical.getAutoCommit()) {
                 physical.rollback();
                 physical.setAutoCommit(true);
             }
-            if (physical.isReadOnly()) {
-                physical.setReadOnly(false);
-            }
-            if (physical.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
-                physical.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            if (modesChanged) {
+                if (physical.isReadOnly()) {
+                    physical.setReadOnly(false);
+                }
+                if (physical.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
+                    physical.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                }
             }
             try (Statement st = physical.createStatement()) {
                 st.execute(RESET);
@@ -105,6 +111,7 @@ final class ReusingDataSource extends DelegatingDataSource implements AutoClosea
     private final class Handle implements InvocationHandler {
         private final Connection physical;
         private boolean released;
+        private boolean modesChanged;
 
         Handle(Connection physical) {
             this.physical = physical;
@@ -116,7 +123,7 @@ final class ReusingDataSource extends DelegatingDataSource implements AutoClosea
                 case "close" -> {
                     if (!released) {
                         released = true;
-                        giveBack(physical);
+                        giveBack(physical, modesChanged);
                     }
                     return null;
                 }
@@ -135,6 +142,9 @@ final class ReusingDataSource extends DelegatingDataSource implements AutoClosea
                 default -> {
                     if (released) {
                         throw new SQLException("This connection was closed", "08003");
+                    }
+                    if (method.getName().equals("setReadOnly") || method.getName().equals("setTransactionIsolation")) {
+                        modesChanged = true;
                     }
                     try {
                         return method.invoke(physical, args);
