@@ -28,6 +28,7 @@ final class DatabaseSession implements AutoCloseable {
     private LockObservation lockObservation;
     private Connection snapshotConnection;
     private SchemaReader schemaReader;
+    private boolean fallbackSaid;
 
     DatabaseSession(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider,
                     EphemeralDatabase database) {
@@ -86,6 +87,19 @@ final class DatabaseSession implements AutoCloseable {
         } catch (SQLException e) {
             throw new RehearsalException("Could not read the schema of " + database.name() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Said once per session when schema reads could be patched on this engine but are full ones here, with why; null
+     * otherwise, and after it was said.
+     */
+    String schemaReadsNote() {
+        if (schemaReader == null || fallbackSaid || schemaReader.fallback() == null) {
+            return null;
+        }
+        fallbackSaid = true;
+        return "every schema read is a full one, slower on long histories: " + schemaReader.fallback()
+                + " (Rehearsal logs DDL with event triggers to read only what a migration changed)";
     }
 
     /** Whether a {@link #schema()} read may be patched from the last one (else every read is a full one). */

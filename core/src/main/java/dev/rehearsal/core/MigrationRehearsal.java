@@ -120,6 +120,11 @@ public final class MigrationRehearsal implements AutoCloseable {
         return session.fullSchema();
     }
 
+    /** Why schema reads are full ones where they could be patched, once; else null. */
+    String schemaReadsNote() {
+        return session.schemaReadsNote();
+    }
+
     /** The schema now, patched from the last read where the engine can tell what changed (the round trips' reads). */
     SchemaSnapshot currentSchema() {
         return session.schema();

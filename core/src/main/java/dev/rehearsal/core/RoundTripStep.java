@@ -152,6 +152,10 @@ public final class RoundTripStep {
         }
         long c0 = System.nanoTime();
         beforeUp = rehearsal.state().cleanSnapshot();
+        String reads = rehearsal.schemaReadsNote();
+        if (reads != null) {
+            notes.add(reads);
+        }
         try {
             if (data.roundTripRows() > 0) {
                 seed(TableModel.all(beforeUp).keySet(), "before");

@@ -58,6 +58,32 @@ class ServerProviderTest {
         assertThat(query("select count(*) from pg_class where relnamespace = 'public'::regnamespace")).isEqualTo(tablesBefore);
     }
 
+    /**
+     * An account that may create databases but not event triggers, as a CI database service often gives: the round
+     * trips pass with full schema reads, and the report says once why they are full ones.
+     */
+    @Test
+    void anAccountWithoutEventTriggersGetsFullSchemaReadsAndIsToldWhy() throws Exception {
+        try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
+            st.execute("drop role if exists rehearsal_createdb_only");
+            st.execute("create role rehearsal_createdb_only login createdb");
+        }
+        try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, "rehearsal_createdb_only", null);
+             MigrationRehearsal r = MigrationRehearsal.start(Histories.settings("good"), provider,
+                     getClass().getClassLoader())) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(report.steps().get(0).note()).contains("every schema read is a full one")
+                    .contains("may not create event triggers");
+            assertThat(report.steps().stream().skip(1).map(StepResult::note))
+                    .noneMatch(n -> n.contains("full one"));
+        } finally {
+            try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
+                st.execute("drop role if exists rehearsal_createdb_only");
+            }
+        }
+    }
+
     @Test
     void aDatabaseItDidNotCreateIsNeverDropped() throws Exception {
         try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {

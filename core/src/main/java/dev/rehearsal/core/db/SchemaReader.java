@@ -34,8 +34,16 @@ public interface SchemaReader {
     /** Something failed part-way: the next {@link #read()} reads in full. */
     void forget();
 
-    /** Null when reads are patched from the last one; else why every read is a full one, said once to the user. */
+    /** Null when reads are patched from the last one; else why every read is a full one. */
     String fullReadsOnly();
+
+    /**
+     * Why reads that could be patched on this engine are full ones here (a user who may not create event triggers),
+     * for the report to say once; null when there is nothing the user could change.
+     */
+    default String fallback() {
+        return null;
+    }
 
     /** A reader that reads in full every time, for engines that cannot tell what changed. */
     static SchemaReader full(Dialect dialect, Connection connection, Set<String> excludedTables, String why) {

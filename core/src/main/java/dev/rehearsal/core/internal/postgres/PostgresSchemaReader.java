@@ -145,6 +145,11 @@ final class PostgresSchemaReader implements SchemaReader {
         return fullReadsOnly;
     }
 
+    @Override
+    public String fallback() {
+        return fullReadsOnly;
+    }
+
     /**
      * The scopes to read again: those of the dropped rows (from the last read), of the others and their dependents,
      * and the partitions and children the last read linked to any of them (a detached partition no longer depends
