@@ -9,7 +9,9 @@ import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,6 +35,7 @@ final class PostgresCatalogReader {
     private final Set<String> excludedTables;
     private final Map<Character, Set<Long>> only;
     private final ScopedObjects objects = new ScopedObjects();
+    private final List<CatalogRows.Query> pending = new ArrayList<>();
 
     /** Reads the whole schema. */
     PostgresCatalogReader(Connection connection, Set<String> excludedTables) {
@@ -64,6 +67,7 @@ final class PostgresCatalogReader {
         constraints();
         indexes();
         new PostgresCodeReader(this, excludedTables).read();
+        rows.queryAll(pending);
         return objects;
     }
 
@@ -81,9 +85,10 @@ final class PostgresCatalogReader {
         if (oids == null || oids.isEmpty()) {
             return;
         }
-        // one text for any set of scopes, so that the server plans each query once per connection, not per read
-        rows.query(sql + " and " + scopeColumn + " = any(?::oid[])" + (orderBy == null ? "" : " " + orderBy),
-                connection.createArrayOf("int8", oids.toArray()), handler);
+        // one text for any set of scopes, so that the server plans each query once per connection, not per read;
+        // all of a read's scoped queries go to the server together, in one round trip
+        pending.add(new CatalogRows.Query(sql + " and " + scopeColumn + " = any(?::oid[])"
+                + (orderBy == null ? "" : " " + orderBy), connection.createArrayOf("int8", oids.toArray()), handler));
     }
 
     /** Records one object under its scope; {@code member} is the catalog row it comes from, or null. */

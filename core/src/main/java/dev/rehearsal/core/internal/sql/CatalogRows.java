@@ -53,6 +53,41 @@ public final class CatalogRows {
         }
     }
 
+    /** A catalog query with one parameter, and what reads its rows. */
+    public record Query(String sql, Object parameter, RowHandler handler) {
+    }
+
+    /**
+     * Runs several queries in one round trip (the driver sends them together and returns one result per query), and
+     * hands each query's rows to its handler, in order.
+     */
+    public void queryAll(List<Query> queries) throws SQLException {
+        if (queries.isEmpty()) {
+            return;
+        }
+        String sql = queries.stream().map(Query::sql).collect(java.util.stream.Collectors.joining(";\n"));
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < queries.size(); i++) {
+                ps.setObject(i + 1, queries.get(i).parameter());
+            }
+            boolean result = ps.execute();
+            for (Query q : queries) {
+                while (!result && ps.getUpdateCount() != -1) {
+                    result = ps.getMoreResults();
+                }
+                if (!result) {
+                    throw new SQLException("the catalog query returned no rows for: " + q.sql());
+                }
+                try (ResultSet rs = ps.getResultSet()) {
+                    while (rs.next()) {
+                        q.handler().handle(rs);
+                    }
+                }
+                result = ps.getMoreResults();
+            }
+        }
+    }
+
     /** Records one object of the snapshot. */
     public void add(ObjectKind kind, String name, String table, String summary, SchemaFacts facts) {
         objects.add(new SchemaObject(kind, name, table, summary, facts.asMap()));
