@@ -81,14 +81,15 @@ class RoundTripOverheadBenchmark {
     static void plainRoundTrips(DatabaseProvider provider, List<Migration> history) throws SQLException {
         try (EphemeralDatabase db = provider.createDatabase(); Connection c = db.dataSource().getConnection()) {
             for (Migration m : history) {
-                run(c, db, m.up().sql());
-                run(c, db, m.down().sql());
-                run(c, db, m.up().sql());
+                runScript(c, db, m.up().sql());
+                runScript(c, db, m.down().sql());
+                runScript(c, db, m.up().sql());
             }
         }
     }
 
-    private static void run(Connection c, EphemeralDatabase db, String script) throws SQLException {
+    /** Runs a script in its own transaction, statement by statement, as {@code psql -1} would. */
+    static void runScript(Connection c, EphemeralDatabase db, String script) throws SQLException {
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
             for (SqlStatement s : db.dialect().split(script)) {

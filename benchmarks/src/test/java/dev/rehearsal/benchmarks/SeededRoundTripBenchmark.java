@@ -11,7 +11,6 @@ import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
-import dev.rehearsal.core.db.SqlStatement;
 import dev.rehearsal.core.internal.timing.Timings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +20,6 @@ import java.io.StringReader;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -134,13 +132,7 @@ class SeededRoundTripBenchmark {
     }
 
     private static void run(Connection c, EphemeralDatabase db, String script) throws SQLException {
-        c.setAutoCommit(false);
-        try (Statement st = c.createStatement()) {
-            for (SqlStatement s : db.dialect().split(script)) {
-                st.execute(s.sql());
-            }
-        }
-        c.commit();
-        c.setAutoCommit(true);
+        RoundTripOverheadBenchmark.runScript(c, db, script);
+        c.setAutoCommit(true); // the COPY that may follow commits on its own
     }
 }

@@ -33,12 +33,12 @@ public interface Dialect {
      * A reader for the repeated schema reads of a rehearsal over {@code connection}. The default reads in full every
      * time; an engine that can tell what changed between two reads patches the last one instead.
      *
-     * @param incremental false to read in full every time even where the engine could do better
+     * @param patched false to read in full every time even where the engine could patch
      */
-    default SchemaReader schemaReader(Connection connection, Set<String> excludedTables, boolean incremental)
+    default SchemaReader schemaReader(Connection connection, Set<String> excludedTables, boolean patched)
             throws SQLException {
-        return SchemaReader.full(this, connection, excludedTables,
-                incremental ? name() + " cannot tell what a migration changed" : "turned off by rehearsal.schema.patched-reads=false");
+        return SchemaReader.full(this, connection, excludedTables, patched
+                ? name() + " cannot tell what a migration changed" : "turned off by rehearsal.schema.patched-reads=false");
     }
 
     /** Cuts a script into statements as the engine's own client would, keeping the line each one starts at. */

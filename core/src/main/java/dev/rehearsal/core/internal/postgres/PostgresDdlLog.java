@@ -30,33 +30,31 @@ final class PostgresDdlLog {
             + " to_regclass('rehearsal_ddl.log') is not null and has_table_privilege('rehearsal_ddl.log', 'SELECT, DELETE')"
             + " else false end";
 
-    private static final String INSTALL = """
-            create schema if not exists rehearsal_ddl;
-            create unlogged table if not exists rehearsal_ddl.log (classid oid, objid oid, dropped boolean not null);
-            create or replace function rehearsal_ddl.commands() returns event_trigger
-              language plpgsql security definer set search_path = pg_catalog as $$
-            begin
-              insert into rehearsal_ddl.log select classid, objid, false from pg_event_trigger_ddl_commands()
-                where classid is not null;
-            exception when others then
-              begin
-                insert into rehearsal_ddl.log values (0, 0, false);
-              exception when others then
-                null;
-              end;
-            end $$;
-            create or replace function rehearsal_ddl.drops() returns event_trigger
-              language plpgsql security definer set search_path = pg_catalog as $$
-            begin
-              insert into rehearsal_ddl.log select classid, objid, true from pg_event_trigger_dropped_objects()
-                where classid is not null;
-            exception when others then
-              begin
-                insert into rehearsal_ddl.log values (0, 0, false);
-              exception when others then
-                null;
-              end;
-            end $$;
+    /**
+     * An event trigger function that logs the catalog rows {@code source} returns; where it cannot, it logs an
+     * {@linkplain Entry#unknown() unknown change}, and if even that fails it lets the command go on unlogged.
+     */
+    private static String recorder(String name, String source, boolean dropped) {
+        return """
+                create or replace function rehearsal_ddl.%1$s() returns event_trigger
+                  language plpgsql security definer set search_path = pg_catalog as $$
+                begin
+                  insert into rehearsal_ddl.log select classid, objid, %3$s from %2$s() where classid is not null;
+                exception when others then
+                  begin
+                    insert into rehearsal_ddl.log values (0, 0, false);
+                  exception when others then
+                    null;
+                  end;
+                end $$;
+                """.formatted(name, source, dropped);
+    }
+
+    private static final String INSTALL = "create schema if not exists rehearsal_ddl;\n"
+            + "create unlogged table if not exists rehearsal_ddl.log (classid oid, objid oid, dropped boolean not null);\n"
+            + recorder("commands", "pg_event_trigger_ddl_commands", false)
+            + recorder("drops", "pg_event_trigger_dropped_objects", true)
+            + """
             drop event trigger if exists rehearsal_ddl_commands;
             drop event trigger if exists rehearsal_ddl_drops;
             create event trigger rehearsal_ddl_commands on ddl_command_end execute procedure rehearsal_ddl.commands();

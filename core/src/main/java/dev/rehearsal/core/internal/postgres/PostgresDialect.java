@@ -52,9 +52,9 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public SchemaReader schemaReader(Connection connection, Set<String> excludedTables, boolean incremental)
+    public SchemaReader schemaReader(Connection connection, Set<String> excludedTables, boolean patched)
             throws SQLException {
-        return incremental ? new PostgresSchemaReader(connection, excludedTables)
+        return patched ? new PostgresSchemaReader(connection, excludedTables)
                 : Dialect.super.schemaReader(connection, excludedTables, false);
     }
 
