@@ -1,10 +1,14 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.db.SqlStatement;
+import dev.rehearsal.core.internal.locks.AtomicityRisks;
 import dev.rehearsal.core.schema.SchemaChange;
 import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -59,14 +63,50 @@ final class RoundTripMessages {
         return sb.toString();
     }
 
-    /** What a failed up left behind, where the engine or the script did not roll it back. */
-    static String partialChanges(SchemaDiff left, String engine) {
-        StringBuilder sb = new StringBuilder("It failed half-way and left these changes behind (PARTIAL: " + engine
-                + " does not roll them back):");
+    /**
+     * What a failed up left behind, why the engine or the script did not roll it back, and what to do about it: the
+     * script's own COMMIT (or BEGIN) at its line, a statement that cannot run in a transaction, else the engine's
+     * reason.
+     */
+    static String partialChanges(SchemaDiff left, List<MigrationScript> scripts, Dialect dialect) {
+        StringBuilder sb = new StringBuilder("It failed half-way and left these changes behind (PARTIAL):");
         for (SchemaChange change : left.changes()) {
             sb.append("\n  ").append(change);
         }
-        return sb.append("\nMake the migration safe to re-run (IF NOT EXISTS), or split it so each file does one DDL"
-                + " statement.").toString();
+        for (MigrationScript script : scripts) {
+            List<SqlStatement> statements = dialect.split(script.sql());
+            if (statements.size() < 2) {
+                continue;
+            }
+            for (SqlStatement st : statements) {
+                if (AtomicityRisks.controlsTransaction(st.sql())) {
+                    return sb.append("\nThey stayed because ").append(script.name()).append(" line ").append(st.line())
+                            .append(" (").append(firstLine(st.sql())).append(") controls the transaction itself: the")
+                            .append(" migration tool already runs the script in one transaction, which the script's own")
+                            .append(" COMMIT ends (a BEGIN inside it only draws a warning), so what ran before was")
+                            .append(" committed and the tool's rollback undid only the rest.")
+                            .append("\nRemove BEGIN, COMMIT and ROLLBACK from ").append(script.name())
+                            .append("; if two parts must commit separately, make them two migrations.").toString();
+                }
+            }
+            for (SqlStatement st : statements) {
+                if (dialect.mustRunOutsideTransaction(st.sql())) {
+                    return sb.append("\nThey stayed because ").append(script.name()).append(" line ").append(st.line())
+                            .append(" (").append(firstLine(st.sql())).append(") cannot run inside a transaction, so the")
+                            .append(" tool ran all ").append(statements.size()).append(" statements without one, each")
+                            .append(" committed on its own.\nMove that statement into a migration of its own, or make")
+                            .append(" every statement safe to re-run (IF NOT EXISTS).").toString();
+                }
+            }
+        }
+        return sb.append("\nThey stayed because ").append(dialect.whyFailedMigrationsKeepChanges()).append('.')
+                .append("\nMake the migration safe to re-run (IF NOT EXISTS), or split it so each file does one DDL")
+                .append(" statement.").toString();
+    }
+
+    private static String firstLine(String sql) {
+        String line = sql.strip().lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("--"))
+                .findFirst().orElse("");
+        return line.length() > 80 ? line.substring(0, 77) + "..." : line;
     }
 }

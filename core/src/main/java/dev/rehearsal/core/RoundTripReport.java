@@ -3,6 +3,7 @@ package dev.rehearsal.core;
 import dev.rehearsal.core.internal.data.Json;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.LockRisk;
+import dev.rehearsal.core.locks.StatementTrace;
 import dev.rehearsal.core.locks.ProbeResult;
 import org.apiguardian.api.API;
 
@@ -72,6 +73,14 @@ public record RoundTripReport(String source, String database, List<StepResult> s
                             .append(risk.isSuppressed() ? " (allowed: " + risk.suppressed() + ")" : "").append('\n');
                 }
             });
+            for (PhaseResult p : step.phases()) {
+                for (StatementTrace st : p.locks().statements()) {
+                    for (String warning : st.warnings()) {
+                        sb.append("      server ").append(p.phase().label()).append(": ").append(st.where())
+                                .append("  <- ").append(warning).append('\n');
+                    }
+                }
+            }
         }
         long ok = steps.stream().filter(s -> s.status() == PhaseResult.Status.PASSED).count();
         long failed = steps.stream().filter(s -> s.status() == PhaseResult.Status.FAILED).count();
@@ -153,7 +162,9 @@ public record RoundTripReport(String source, String database, List<StepResult> s
                 + ", \"sql\": " + json(st.summary()) + ", \"millis\": " + st.duration().toMillis()
                 + ", \"inTransaction\": " + st.inTransaction() + ", \"rewritten\": [" + st.rewritten().stream()
                 .map(RoundTripReport::json).collect(Collectors.joining(", ")) + "], \"lockTimeout\": "
-                + (st.lockTimeout() == null ? "null" : json(st.lockTimeout())) + ", \"failed\": " + st.failed() + "}")
+                + (st.lockTimeout() == null ? "null" : json(st.lockTimeout())) + ", \"failed\": " + st.failed()
+                + ", \"warnings\": [" + st.warnings().stream().map(RoundTripReport::json).collect(Collectors.joining(", "))
+                + "]}")
                 .collect(Collectors.joining(", "))
                 + "], \"locks\": [" + r.locks().stream().map(l -> "{\"relation\": " + json(l.relation())
                 + ", \"kind\": " + json(l.kind().name()) + ", \"mode\": " + json(l.mode().name())

@@ -174,9 +174,9 @@ public final class RoundTripStep {
         long checks = System.nanoTime() - c0;
         long t0 = System.nanoTime();
         MigrationObserver.Observed observed;
+        List<MigrationScript> scripts = migration == null
+                ? rehearsal.history().repeatable().stream().map(Migration::up).toList() : List.of(migration.up());
         try {
-            List<MigrationScript> scripts = migration == null
-                    ? rehearsal.history().repeatable().stream().map(Migration::up).toList() : List.of(migration.up());
             observed = rehearsal.observer().observe(migration, scripts, traffic(), beforeUp, false, () -> {
                 if (migration == null) {
                     rehearsal.tool().applyRepeatables();
@@ -187,7 +187,7 @@ public final class RoundTripStep {
         } catch (RehearsalException e) {
             rehearsal.state().block(displayName() + " failed to apply");
             tracedFailure(Phase.UP, e);
-            String partial = partialChanges();
+            String partial = partialChanges(scripts);
             RehearsalException failure = partial == null ? e : new RehearsalException(e.getMessage() + "\n" + partial, e);
             throw log.fail(Phase.UP, Duration.ofNanos(System.nanoTime() - t0), Duration.ofNanos(checks), failure);
         }
@@ -238,14 +238,14 @@ public final class RoundTripStep {
      * What a failed up left behind: on engines that commit DDL at once (MariaDB, MySQL), or with statements that ran
      * outside a transaction, a migration that fails half-way keeps its first changes. Null when it left nothing.
      */
-    private String partialChanges() {
+    private String partialChanges(List<MigrationScript> scripts) {
         try {
             SchemaDiff left = beforeUp.diff(rehearsal.schema());
             if (left.isEmpty()) {
                 return null;
             }
             rehearsal.state().markDirty(displayName() + " failed half-way and left changes behind");
-            return RoundTripMessages.partialChanges(left, rehearsal.database().dialect().name());
+            return RoundTripMessages.partialChanges(left, scripts, rehearsal.database().dialect());
         } catch (RehearsalException e) {
             return null;
         }

@@ -47,6 +47,12 @@ public interface Dialect {
     /** Whether a statement cannot run inside a transaction block ({@code CREATE INDEX CONCURRENTLY}). */
     boolean mustRunOutsideTransaction(String statement);
 
+    /**
+     * Why a migration that failed half-way kept its first changes, when its script neither ends the tool's
+     * transaction itself nor holds a statement that cannot run in one: the engine's own reason, for messages.
+     */
+    String whyFailedMigrationsKeepChanges();
+
     /** Quotes a table or column name as the engine needs it; {@code audit.log} becomes schema and table. */
     String quote(String name);
 

@@ -78,13 +78,16 @@ public record LockReport(List<StatementTrace> statements, List<HeldLock> locks, 
                 .sorted(Comparator.comparing(HeldLock::held).reversed()).toList();
     }
 
-    /** A readable account: statements with their locks, probes, risks. */
+    /** A readable account: statements with their locks and the server's warnings, probes, risks. */
     public String toText() {
         StringBuilder sb = new StringBuilder();
         for (StatementTrace s : statements) {
             sb.append("  ").append(s.where()).append("  (").append(s.duration().toMillis()).append(" ms")
                     .append(s.rewritten().isEmpty() ? "" : ", rewrote " + String.join(", ", s.rewritten()))
                     .append(s.failed() ? ", FAILED" : "").append(")\n");
+            for (String warning : s.warnings()) {
+                sb.append("      server said ").append(warning).append('\n');
+            }
             for (HeldLock l : locks) {
                 if (l.statement() == s.index()) {
                     sb.append("      ").append(l).append(" - blocks ").append(l.mode().blocks()).append('\n');

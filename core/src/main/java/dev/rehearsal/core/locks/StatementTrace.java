@@ -3,6 +3,7 @@ package dev.rehearsal.core.locks;
 import org.apiguardian.api.API;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -19,13 +20,23 @@ import java.util.Set;
  * @param rewritten      tables whose storage it rewrote (their relfilenode changed)
  * @param lockTimeout    the session's {@code lock_timeout} when it ran ({@code 0} when none)
  * @param failed         whether it failed (the trace ends with it)
+ * @param warnings       what the server said while it ran ({@code SQLWarning}s: PostgreSQL's NOTICE and WARNING
+ *                       messages, MariaDB's warnings), each as {@code SQLSTATE: message}
  */
 @API(status = API.Status.STABLE, since = "0.1")
 public record StatementTrace(int index, String script, int line, String sql, Duration startedAt, Duration duration,
-                             boolean inTransaction, Set<String> rewritten, String lockTimeout, boolean failed) {
+                             boolean inTransaction, Set<String> rewritten, String lockTimeout, boolean failed,
+                             List<String> warnings) {
 
     public StatementTrace {
         rewritten = Set.copyOf(rewritten);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** A statement the server said nothing about. */
+    public StatementTrace(int index, String script, int line, String sql, Duration startedAt, Duration duration,
+                          boolean inTransaction, Set<String> rewritten, String lockTimeout, boolean failed) {
+        this(index, script, line, sql, startedAt, duration, inTransaction, rewritten, lockTimeout, failed, List.of());
     }
 
     /** The first line of the statement, shortened, for messages. */

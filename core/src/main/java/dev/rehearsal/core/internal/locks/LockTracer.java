@@ -39,6 +39,11 @@ import java.util.Set;
  */
 final class LockTracer implements StatementObserver {
 
+    /** {@code COMMIT}, {@code END}, {@code ROLLBACK}, {@code ABORT} as statements (not to a savepoint, not prepared). */
+    static final java.util.regex.Pattern ENDS_TRANSACTION = java.util.regex.Pattern.compile(
+            "^(?:\\s|--[^\\n]*\\n|/\\*.*?\\*/)*(?:COMMIT|END|ROLLBACK|ABORT)(?:\\s+(?:WORK|TRANSACTION)(?:\\s+AND\\s+(?:NO\\s+)?CHAIN)?)?\\s*;?\\s*$",
+            java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.DOTALL);
+
     /** One statement of a migration script, to find where a traced statement came from. */
     record ScriptStatement(String script, int line, String sql) {
     }
@@ -285,12 +290,19 @@ final class LockTracer implements StatementObserver {
     }
 
     @Override
-    public void after(Object token, Connection physical, Throwable failure) {
+    public void after(Object token, Connection physical, Throwable failure, List<String> warnings) {
         if (!(token instanceof Stmt s)) {
             return;
         }
         s.end = System.nanoTime();
         s.failed = failure != null;
+        s.warnings = warnings;
+        if (failure == null && s.inTransaction && ENDS_TRANSACTION.matcher(s.sql).find()) {
+            // the script's own COMMIT or ROLLBACK ended the transaction the tool opened: later statements run in
+            // another one, and what this one held is released now
+            transactionEnded(physical);
+            return;
+        }
         Session session;
         synchronized (this) {
             session = sessions.get(physical);

@@ -11,16 +11,22 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
  * A data source that lets Rehearsal watch the statements a migration tool runs (Flyway's own JDBC calls, or
  * Rehearsal's undo runner) without changing them: while an observer is set, each {@code execute} is reported before
- * and after, and the end of each transaction too. With no observer it only forwards.
+ * and after, with the warnings the server raised, and the end of each transaction too. With no observer it only forwards.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class ObservedDataSource extends DelegatingDataSource {
+
+    /** A statement that raises a notice per row would otherwise fill the report. */
+    private static final int MAX_WARNINGS = 20;
 
     private static final Set<String> EXECUTES = Set.of("execute", "executeQuery", "executeUpdate", "executeLargeUpdate");
 
@@ -138,14 +144,33 @@ public final class ObservedDataSource extends DelegatingDataSource {
                 }
                 Object token = o.before(physical, sql);
                 Throwable failure = null;
+                List<String> warnings = List.of();
                 try {
-                    return forward(method, args);
+                    Object result = forward(method, args);
+                    warnings = warnings(statement);
+                    return result;
                 } catch (Throwable t) {
                     failure = t;
                     throw t;
                 } finally {
-                    o.after(token, physical, failure);
+                    o.after(token, physical, failure, warnings);
                 }
+            }
+
+            /**
+             * What the server said while the statement ran, read without clearing it, so the migration tool still
+             * sees (and logs) the same warnings.
+             */
+            private List<String> warnings(Statement st) {
+                List<String> all = new ArrayList<>();
+                try {
+                    for (SQLWarning w = st.getWarnings(); w != null && all.size() < MAX_WARNINGS; w = w.getNextWarning()) {
+                        all.add((w.getSQLState() == null ? "" : w.getSQLState() + ": ") + w.getMessage());
+                    }
+                } catch (SQLException e) {
+                    all.add("(the warnings could not be read: " + e.getMessage() + ")");
+                }
+                return all;
             }
 
             private Object forward(Method method, Object[] args) throws Throwable {

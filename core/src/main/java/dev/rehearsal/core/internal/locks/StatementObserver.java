@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.locks;
 
 import java.sql.Connection;
+import java.util.List;
 
 /**
  * Told about every statement run through an {@link ObservedDataSource} while it observes. {@code physical} is the
@@ -14,8 +15,11 @@ interface StatementObserver {
     /** A statement is about to run; returns a token for {@link #after}. */
     Object before(Connection physical, String sql);
 
-    /** The statement ended; {@code failure} is null when it succeeded. */
-    void after(Object token, Connection physical, Throwable failure);
+    /**
+     * The statement ended; {@code failure} is null when it succeeded, {@code warnings} what the server said
+     * ({@code SQLSTATE: message}).
+     */
+    void after(Object token, Connection physical, Throwable failure, List<String> warnings);
 
     /** The connection's transaction ended (commit, rollback, or auto-commit switched on). */
     void transactionEnded(Connection physical);

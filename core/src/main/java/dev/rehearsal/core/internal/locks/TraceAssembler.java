@@ -57,7 +57,7 @@ final class TraceAssembler {
             boolean locks = records.stream().anyMatch(r -> r.statement == s && relevant(r.lock))
                     || polled.stream().anyMatch(p -> p.statement == s && relevant(p.lock)
                     && (!s.inTransaction || p.waitingFrom >= 0));
-            if (locate(s.sql) != null || locks || !s.rewritten.isEmpty() || s.failed) {
+            if (locate(s.sql) != null || locks || !s.rewritten.isEmpty() || s.failed || !s.warnings.isEmpty()) {
                 index.put(s, kept.size());
                 kept.add(s);
             }
@@ -68,7 +68,7 @@ final class TraceAssembler {
             long stop = s.end == 0 ? end : s.end;
             traces.add(new StatementTrace(index.get(s), where == null ? null : where.script(),
                     where == null ? 0 : where.line(), s.sql, since(s.start), Duration.ofNanos(stop - s.start),
-                    s.inTransaction, s.rewritten, s.lockTimeout, s.failed));
+                    s.inTransaction, s.rewritten, s.lockTimeout, s.failed, s.warnings));
         }
         List<HeldLock> locks = new ArrayList<>();
         Set<LockKey> covered = new HashSet<>();

@@ -4,6 +4,7 @@ import dev.rehearsal.core.db.EngineLocks.ObservedLock;
 import dev.rehearsal.core.locks.LockMode;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -62,6 +63,7 @@ final class TraceRecords {
         boolean failed;
         String lockTimeout;
         Set<String> rewritten = Set.of();
+        List<String> warnings = List.of();
     }
 
     /** A lock found held after a statement, open until its transaction ends. */

@@ -43,6 +43,12 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public String whyFailedMigrationsKeepChanges() {
+        return name() + " commits each DDL statement at once (an implicit commit), so the statements before the"
+                + " failing one stay applied whatever transaction the migration tool opened";
+    }
+
+    @Override
     public SchemaSnapshot snapshot(Connection connection, Set<String> excludedTables) throws SQLException {
         return new MariaDbCatalogReader(connection, excludedTables).read();
     }

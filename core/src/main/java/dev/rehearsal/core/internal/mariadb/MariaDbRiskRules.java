@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.mariadb;
 
+import dev.rehearsal.core.internal.locks.AtomicityRisks;
 import dev.rehearsal.core.internal.locks.DeadlockRisks;
 import dev.rehearsal.core.internal.locks.RiskRuleSet;
 import dev.rehearsal.core.internal.locks.RiskRules;
@@ -75,6 +76,7 @@ final class MariaDbRiskRules implements RiskRuleSet {
             risks.addAll(RiskRules.compatibilityRisks(facts, s, allowed));
         }
         risks.addAll(DeadlockRisks.evaluate(facts, allowed));
+        risks.addAll(AtomicityRisks.evaluate(facts, allowed, sql -> false));
         return risks;
     }
 

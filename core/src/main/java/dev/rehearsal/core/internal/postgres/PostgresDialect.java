@@ -65,8 +65,19 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public boolean mustRunOutsideTransaction(String statement) {
-        return OUTSIDE_TRANSACTION.matcher(statement).find()
-                || major() < 12 && ADD_ENUM_VALUE.matcher(statement).find();
+        return neverInTransaction(statement) || major() < 12 && ADD_ENUM_VALUE.matcher(statement).find();
+    }
+
+    @Override
+    public String whyFailedMigrationsKeepChanges() {
+        return name() + " rolls back DDL with the transaction, so these changes were committed before the failing"
+                + " statement ran: the migration tool ran the script without a transaction (dbmate's transaction:false,"
+                + " Flyway's mixed=true or executeInTransaction=false), or a callback or earlier step committed them";
+    }
+
+    /** Whether no PostgreSQL version runs the statement inside a transaction block. */
+    static boolean neverInTransaction(String statement) {
+        return OUTSIDE_TRANSACTION.matcher(statement).find();
     }
 
     /** The server's major version (18 for 18.6); 0 when unknown. */

@@ -1,10 +1,12 @@
 package dev.rehearsal.core.internal.postgres;
 
 import dev.rehearsal.core.db.EngineLocks;
+import dev.rehearsal.core.internal.locks.AtomicityRisks;
 import dev.rehearsal.core.internal.locks.RiskRuleSet;
 import dev.rehearsal.core.internal.locks.RiskRules;
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;
+import dev.rehearsal.core.locks.LockRisk;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -21,10 +23,17 @@ import java.util.Map;
 /** Locks from {@code pg_locks}, rewrites from {@code pg_class.relfilenode}, probes as plain SQL. */
 final class PostgresLocks implements EngineLocks {
 
-    /** PostgreSQL's rules ({@link RiskRules}: CONCURRENTLY, NOT VALID, lock_timeout, rewrites, lock upgrades...). */
+    /**
+     * PostgreSQL's rules ({@link RiskRules}: CONCURRENTLY, NOT VALID, lock_timeout, rewrites, lock upgrades...), and
+     * the scripts' atomicity, naming the statement that cannot run in a transaction.
+     */
     @Override
     public RiskRuleSet riskRules() {
-        return RiskRules::evaluate;
+        return (facts, allowed) -> {
+            List<LockRisk> risks = new ArrayList<>(RiskRules.evaluate(facts, allowed));
+            risks.addAll(AtomicityRisks.evaluate(facts, allowed, PostgresDialect::neverInTransaction));
+            return risks;
+        };
     }
 
     private static final String USER_RELATION = "n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast', '"

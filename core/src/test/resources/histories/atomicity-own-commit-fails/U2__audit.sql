@@ -1,0 +1,2 @@
+DROP TABLE audit_detail;
+DROP TABLE audit;
