@@ -1,5 +1,6 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.internal.flyway.FlywayConfigFiles;
 import dev.rehearsal.core.internal.flyway.FlywaySource;
 import dev.rehearsal.core.internal.source.AlembicOfflineSource;
 import dev.rehearsal.core.internal.source.AlembicRevisionSource;
@@ -8,6 +9,7 @@ import dev.rehearsal.core.internal.source.SqlLayoutSource;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
 import org.apiguardian.api.API;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +61,7 @@ public final class MigrationSources {
             return source(format, location, settings, classLoader);
         }
         List<String> matches = new ArrayList<>();
-        if (FlywaySource.recognizes(files)) {
+        if (FlywaySource.recognizes(files) || FlywaySource.recognizes(files, flywayConfig(settings, classLoader))) {
             matches.add("flyway");
         }
         if (SqlLayoutSource.GolangMigrate.recognizes(files)) {
@@ -97,7 +99,21 @@ public final class MigrationSources {
             case "prisma" -> new SqlLayoutSource.Prisma(location);
             case "alembic" -> AlembicOfflineSource.recognizes(location.files()) ? new AlembicOfflineSource(location)
                     : new AlembicRevisionSource(location);
-            default -> new FlywaySource(location, settings, classLoader, null);
+            default -> new FlywaySource(location, settings, classLoader, flywayConfig(settings, classLoader));
         };
+    }
+
+    /** The team's Flyway configuration files, found from the working directory (the project's under Maven). */
+    private static FlywayConfigFiles.Loaded flywayConfig(RehearsalSettings settings, ClassLoader classLoader) {
+        return FlywayConfigFiles.load(settings.tool(), classLoader, Path.of(""));
+    }
+
+    /**
+     * Where the migrations are when the test does not say: the {@code locations} of the team's Flyway configuration
+     * ({@code flyway.conf}, {@code flyway.toml}, {@code spring.flyway.locations}), else {@code classpath:db/migration}.
+     */
+    public static String defaultLocation(ToolSettings tool, ClassLoader classLoader) {
+        List<String> locations = FlywayConfigFiles.load(tool, classLoader, Path.of("")).locations();
+        return locations.isEmpty() ? "classpath:db/migration" : String.join(",", locations);
     }
 }

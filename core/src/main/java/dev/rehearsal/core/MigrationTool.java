@@ -2,6 +2,7 @@ package dev.rehearsal.core;
 
 import org.apiguardian.api.API;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -51,4 +52,12 @@ public interface MigrationTool {
 
     /** Tables the tool keeps for itself (its history table), left out of schema snapshots. */
     Set<String> ownTables();
+
+    /**
+     * What the tool itself warned about since the last call (Flyway's WARN and ERROR log lines), for the report of
+     * the phase that ran; its routine log lines are not kept.
+     */
+    default List<String> drainMessages() {
+        return List.of();
+    }
 }

@@ -25,18 +25,20 @@ import java.util.TreeSet;
  * @param shard                   which part of the round trips to run ({@link Shard#ALL} for all)
  * @param patchedSchemaReads      whether schema reads may be patched from the last one where the engine can tell
  *                                what changed (PostgreSQL as a superuser); false reads the whole catalog every time
+ * @param tool                    how the migration tool is driven: its log, the team's Flyway configuration
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record RehearsalSettings(String migrations, Map<String, String> placeholders,
                                 Set<MigrationVersion> irreversible, MigrationVersion minimumDowngradeVersion,
                                 DataSettings data, LockSettings locks, String format, Shard shard,
-                                boolean patchedSchemaReads) {
+                                boolean patchedSchemaReads, ToolSettings tool) {
 
     public RehearsalSettings {
         Objects.requireNonNull(migrations, "migrations");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(locks, "locks");
         Objects.requireNonNull(shard, "shard");
+        Objects.requireNonNull(tool, "tool");
         placeholders = Map.copyOf(placeholders);
         irreversible = Set.copyOf(irreversible);
     }
@@ -44,37 +46,43 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
     /** Settings for a location, with no placeholders, every migration expected to be reversible, default data settings. */
     public static RehearsalSettings of(String migrations) {
         return new RehearsalSettings(migrations, Map.of(), Set.of(), null, DataSettings.DEFAULTS,
-                LockSettings.DEFAULTS, null, Shard.ALL, true);
+                LockSettings.DEFAULTS, null, Shard.ALL, true, ToolSettings.DEFAULTS);
     }
 
     /** A copy that reads the migrations in this layout instead of detecting it. */
     public RehearsalSettings withFormat(String value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                value, shard, patchedSchemaReads);
+                value, shard, patchedSchemaReads, tool);
     }
 
     /** A copy with these lock settings. */
     public RehearsalSettings withLocks(LockSettings value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, value,
-                format, shard, patchedSchemaReads);
+                format, shard, patchedSchemaReads, tool);
     }
 
     /** A copy with these data settings. */
     public RehearsalSettings withData(DataSettings value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, value, locks,
-                format, shard, patchedSchemaReads);
+                format, shard, patchedSchemaReads, tool);
     }
 
     /** A copy that runs only this part of the round trips. */
     public RehearsalSettings withShard(Shard value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, value, patchedSchemaReads);
+                format, value, patchedSchemaReads, tool);
     }
 
     /** A copy that reads the whole catalog for every schema read ({@code false}), or patches where it can. */
     public RehearsalSettings withPatchedSchemaReads(boolean value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, shard, value);
+                format, shard, value, tool);
+    }
+
+    /** A copy that drives the migration tool this way. */
+    public RehearsalSettings withTool(ToolSettings value) {
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
+                format, shard, patchedSchemaReads, value);
     }
 
     /** A copy that also allows these versions to have no down script. */
@@ -84,19 +92,19 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
             all.add(MigrationVersion.parse(v));
         }
         return new RehearsalSettings(migrations, placeholders, all, minimumDowngradeVersion, data, locks, format,
-                shard, patchedSchemaReads);
+                shard, patchedSchemaReads, tool);
     }
 
     /** A copy where migrations at or below {@code version} need no down script. */
     public RehearsalSettings withMinimumDowngradeVersion(String version) {
         return new RehearsalSettings(migrations, placeholders, irreversible, MigrationVersion.parse(version), data,
-                locks, format, shard, patchedSchemaReads);
+                locks, format, shard, patchedSchemaReads, tool);
     }
 
     /** A copy with these placeholder values. */
     public RehearsalSettings withPlaceholders(Map<String, String> values) {
         return new RehearsalSettings(migrations, values, irreversible, minimumDowngradeVersion, data, locks, format,
-                shard, patchedSchemaReads);
+                shard, patchedSchemaReads, tool);
     }
 
     /**

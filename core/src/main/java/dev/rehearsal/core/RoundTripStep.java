@@ -133,6 +133,10 @@ public final class RoundTripStep {
         } catch (RuntimeException | AssertionError e) {
             log.failedUnrecorded(phase, e);
             throw e;
+        } finally {
+            for (String message : rehearsal.tool().drainMessages()) {
+                notes.add(phase.label() + ": " + message);
+            }
         }
     }
 

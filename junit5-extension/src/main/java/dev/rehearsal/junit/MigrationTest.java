@@ -1,6 +1,7 @@
 package dev.rehearsal.junit;
 
 import dev.rehearsal.core.db.Engine;
+import dev.rehearsal.core.flyway.FlywayCustomizer;
 import dev.rehearsal.junit.internal.RehearsalExtension;
 import org.apiguardian.api.API;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,7 +42,8 @@ public @interface MigrationTest {
     /**
      * Where the migrations are: {@code classpath:db/migration} or {@code filesystem:path/to/dir}; several,
      * comma-separated, as Flyway's {@code locations}.
-     * Falls back to {@code rehearsal.migrations}, then {@code classpath:db/migration}.
+     * Falls back to {@code rehearsal.migrations}, then the {@code locations} of the team's Flyway configuration
+     * ({@code flyway.conf}, {@code flyway.toml}, {@code spring.flyway.locations}), then {@code classpath:db/migration}.
      */
     String migrations() default "";
 
@@ -108,4 +110,11 @@ public @interface MigrationTest {
      * production"}. A script can also say so itself: {@code -- rehearsal:allow non-concurrent-index <reason>}.
      */
     String[] allowRisks() default {};
+
+    /**
+     * Adjusts Flyway's configuration in code, after the team's {@code flyway.conf}, {@code flyway.toml} or
+     * {@code spring.flyway.*} properties are applied: a class with a public no-argument constructor. Falls back to
+     * {@code rehearsal.flyway.customizer} (a class name).
+     */
+    Class<? extends FlywayCustomizer> flywayCustomizer() default FlywayCustomizer.None.class;
 }

@@ -115,6 +115,37 @@ class MigrationTestExtensionTest {
                 .anyMatch(m -> m.contains("rehearsal.shard = \"5/4\" is not valid: use index/count with 1 <= index <= count"));
     }
 
+    /** Flyway's history table as the team names it, set in code. */
+    public static final class TeamHistoryTable implements dev.rehearsal.core.flyway.FlywayCustomizer {
+        @Override
+        public void customize(org.flywaydb.core.api.configuration.FluentConfiguration configuration) {
+            configuration.table("team_history");
+        }
+    }
+
+    @MigrationTest(flywayCustomizer = TeamHistoryTable.class)
+    static class TeamsFlywayConfiguration {
+        @TestFactory
+        Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
+            return rehearsal.roundTrips();
+        }
+    }
+
+    @Test
+    void theTeamsFlywayConfigurationFileAndCustomizerAreUsed() {
+        EngineExecutionResults results = run(TeamsFlywayConfiguration.class,
+                "rehearsal.flyway.config", "classpath:flyway-team.conf");
+        assertThat(names(results.testEvents().failed())).isEmpty();
+        assertThat(names(results.testEvents().succeeded())).hasSize(6)
+                .anyMatch(n -> n.contains("V1.1 customers")).anyMatch(n -> n.contains("V1.2 orders"));
+        assertThat(reports.resolve("TeamsFlywayConfiguration.roundTrips.txt")).content()
+                .contains("Flyway configuration from classpath:flyway-team.conf")
+                .contains("customized by " + TeamHistoryTable.class.getName())
+                .contains("history table app.team_history");
+        assertThat(failureMessages(run(TeamsFlywayConfiguration.class, "rehearsal.log.tool", "debug")))
+                .anyMatch(m -> m.contains("rehearsal.log.tool") && m.contains("warn") && m.contains("info"));
+    }
+
     @Test
     void aNamedServerHostsTheThrowawayDatabases() {
         EngineExecutionResults results = run(GoodHistory.class, "rehearsal.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/postgres",

@@ -40,7 +40,11 @@ enum Setting {
     MARIADB_IMAGE("rehearsal.mariadb.image", "mariadb:11.4", Form.TEXT, null),
     MATRIX("rehearsal.matrix", "embedded", Form.LIST, null),
     SHARD("rehearsal.shard", "1/1", Form.SHARD, null),
-    PATCHED_SCHEMA_READS("rehearsal.schema.patched-reads", "true", Form.BOOLEAN, null);
+    PATCHED_SCHEMA_READS("rehearsal.schema.patched-reads", "true", Form.BOOLEAN, null),
+    LOG_TOOL("rehearsal.log.tool", "warn", Form.CHOICE, null, List.of("warn", "info")),
+    FLYWAY_CONFIG("rehearsal.flyway.config", "flyway.conf, flyway.toml, application.properties/yml found", Form.LIST,
+            null),
+    FLYWAY_CUSTOMIZER("rehearsal.flyway.customizer", "none", Form.TEXT, null);
 
     /** {@code rehearsal.placeholders.<name>}: Flyway placeholder values, one key per placeholder. */
     static final String PLACEHOLDER_PREFIX = "rehearsal.placeholders.";

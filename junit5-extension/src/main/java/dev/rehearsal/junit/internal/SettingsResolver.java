@@ -1,8 +1,11 @@
 package dev.rehearsal.junit.internal;
 
+import dev.rehearsal.core.MigrationSources;
 import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
+import dev.rehearsal.core.ToolSettings;
+import dev.rehearsal.core.flyway.FlywayCustomizer;
 import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.locks.LockLimits;
 import dev.rehearsal.core.locks.LockSettings;
@@ -32,8 +35,9 @@ final class SettingsResolver {
 
     /** The rehearsal's settings: the annotation's values first, then {@code configuration}'s, then defaults. */
     static RehearsalSettings resolve(MigrationTest annotation, ExtensionContext context, Configuration configuration) {
+        ToolSettings tool = tool(annotation, configuration);
         String migrations = configuration.text(annotation.migrations(), Setting.MIGRATIONS)
-                .orElse(Setting.MIGRATIONS.documentedDefault());
+                .orElseGet(() -> MigrationSources.defaultLocation(tool, context.getRequiredTestClass().getClassLoader()));
         Set<MigrationVersion> irreversible = new TreeSet<>();
         for (String v : annotation.irreversible()) {
             irreversible.add(version(v, "@MigrationTest(irreversible)"));
@@ -53,7 +57,16 @@ final class SettingsResolver {
         String format = configuration.text(annotation.format(), Setting.FORMAT).orElse(null);
         return new RehearsalSettings(migrations, placeholders, irreversible, minimum,
                 data(annotation, context, configuration), locks(annotation, context, configuration), format,
-                configuration.shard(Setting.SHARD), configuration.bool(Setting.PATCHED_SCHEMA_READS, true));
+                configuration.shard(Setting.SHARD), configuration.bool(Setting.PATCHED_SCHEMA_READS, true), tool);
+    }
+
+    private static ToolSettings tool(MigrationTest annotation, Configuration configuration) {
+        ToolSettings tool = ToolSettings.DEFAULTS.withLog(configuration.text(Setting.LOG_TOOL).orElse("warn"))
+                .withFlywayConfig(configuration.list(Setting.FLYWAY_CONFIG));
+        String customizer = annotation.flywayCustomizer() != FlywayCustomizer.None.class
+                ? annotation.flywayCustomizer().getName()
+                : configuration.text(Setting.FLYWAY_CUSTOMIZER).orElse(null);
+        return tool.withFlywayCustomizer(customizer);
     }
 
     private static DataSettings data(MigrationTest annotation, ExtensionContext context, Configuration configuration) {

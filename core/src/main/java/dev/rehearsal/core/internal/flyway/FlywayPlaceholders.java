@@ -14,19 +14,22 @@ import java.util.regex.Pattern;
  */
 final class FlywayPlaceholders {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_:.\\-]+)}");
-
     private FlywayPlaceholders() {
     }
 
     static String replace(String sql, Map<String, String> values, String script) {
-        Matcher m = PLACEHOLDER.matcher(sql);
+        return replace(sql, values, script, "${", "}");
+    }
+
+    /** As {@link #replace(String, Map, String)}, with the team's {@code placeholderPrefix} and {@code placeholderSuffix}. */
+    static String replace(String sql, Map<String, String> values, String script, String prefix, String suffix) {
+        Matcher m = Pattern.compile(Pattern.quote(prefix) + "([A-Za-z0-9_:.\\-]+)" + Pattern.quote(suffix)).matcher(sql);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String name = m.group(1);
             String value = values.get(name.toLowerCase(Locale.ROOT));
             if (value == null) {
-                throw new RehearsalException("No value provided for placeholder ${" + name + "} in " + script
+                throw new RehearsalException("No value provided for placeholder " + prefix + name + suffix + " in " + script
                         + ". Give it with @MigrationTest(placeholders = \"" + name + "=...\")"
                         + " or the property rehearsal.placeholders." + name);
             }

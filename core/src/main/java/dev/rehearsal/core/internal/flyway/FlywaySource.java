@@ -5,14 +5,13 @@ import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.flyway.FlywayCustomizer;
 import dev.rehearsal.core.internal.source.ScriptLocation;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
 import org.apiguardian.api.API;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 import javax.sql.DataSource;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Flyway histories: {@code V<version>__<description>.sql} run through Flyway's own API, {@code R__*.sql} applied
@@ -26,20 +25,33 @@ public final class FlywaySource implements MigrationSource {
 
     private final ScriptLocation location;
     private final RehearsalSettings settings;
-    private final Consumer<FluentConfiguration> customizer;
     private final ClassLoader classLoader;
+    private final FlywayConfigFiles.Loaded teamConfig;
 
+    /** {@code teamConfig}: the team's Flyway configuration files, read already (their locations chose {@code location}). */
     public FlywaySource(ScriptLocation location, RehearsalSettings settings, ClassLoader classLoader,
-                        Consumer<FluentConfiguration> customizer) {
+                        FlywayConfigFiles.Loaded teamConfig) {
         this.location = location;
         this.settings = settings;
         this.classLoader = classLoader;
-        this.customizer = customizer;
+        this.teamConfig = teamConfig;
     }
 
     /** Whether the files look like a Flyway history (at least one {@code V<version>__} script). */
     public static boolean recognizes(List<ScriptFile> files) {
         return files.stream().anyMatch(f -> f.filename().matches("V[0-9][^_]*(_[0-9]+)*__.*\\.sql"));
+    }
+
+    /** Whether the files fit the prefix and separator the team's configuration gives ({@code M1.2--name.sql}). */
+    public static boolean recognizes(List<ScriptFile> files, FlywayConfigFiles.Loaded config) {
+        String prefix = config.properties().get("flyway.sqlMigrationPrefix");
+        String separator = config.properties().getOrDefault("flyway.sqlMigrationSeparator", "__");
+        if (prefix == null && !config.properties().containsKey("flyway.sqlMigrationSeparator")) {
+            return false;
+        }
+        String p = prefix == null ? "V" : prefix;
+        return files.stream().anyMatch(f -> f.filename().startsWith(p) && f.filename().contains(separator)
+                && f.filename().length() > p.length() && Character.isDigit(f.filename().charAt(p.length())));
     }
 
     /** Whether Flyway's classes are on the class path. */
@@ -69,6 +81,34 @@ public final class FlywaySource implements MigrationSource {
         if (!flywayAvailable(classLoader)) {
             throw flywayMissing(location.toString());
         }
-        return new FlywayTool(location, location.files(), settings, dataSource, dialect, classLoader, customizer);
+        return new FlywayTool(location, location.files(), settings, dataSource, dialect, classLoader, teamConfig,
+                customizer());
+    }
+
+    /** The customizer the settings name, built; null when none is named. */
+    private FlywayCustomizer customizer() {
+        String name = settings.tool().flywayCustomizer();
+        if (name == null || name.isBlank() || name.equals(FlywayCustomizer.None.class.getName())) {
+            return null;
+        }
+        Class<?> type;
+        try {
+            type = Class.forName(name.trim(), true, classLoader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new RehearsalException("The Flyway customizer class " + name + " cannot be loaded (" + e + ")."
+                    + " Name a class on the test class path that implements " + FlywayCustomizer.class.getName()
+                    + ", in @MigrationTest(flywayCustomizer = ...) or rehearsal.flyway.customizer.", e);
+        }
+        if (!FlywayCustomizer.class.isAssignableFrom(type)) {
+            throw new RehearsalException("The Flyway customizer " + name + " does not implement "
+                    + FlywayCustomizer.class.getName() + ": implement its customize(FluentConfiguration) method.");
+        }
+        try {
+            return (FlywayCustomizer) type.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
+            throw new RehearsalException("The Flyway customizer " + name + " cannot be built: " + cause
+                    + ". It needs a public no-argument constructor that does not throw.", cause);
+        }
     }
 }

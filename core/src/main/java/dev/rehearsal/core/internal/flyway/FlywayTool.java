@@ -9,6 +9,7 @@ import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.flyway.FlywayCustomizer;
 import dev.rehearsal.core.internal.source.ScriptLocation;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
@@ -35,7 +36,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,22 +50,76 @@ final class FlywayTool implements MigrationTool {
     private final DataSource dataSource;
     private final Dialect dialect;
     private final ClassLoader classLoader;
-    private final Consumer<FluentConfiguration> customizer;
+    private final FlywayConfigFiles.Loaded teamConfig;
+    private final FlywayCustomizer customizer;
     private final MigrationHistory history;
     private final Map<MigrationVersion, String> flywayVersions = new HashMap<>();
     private final String table;
+    private final String schema;
+    private final String placeholderPrefix;
+    private final String placeholderSuffix;
+    private final List<String> messages = new ArrayList<>();
 
     FlywayTool(ScriptLocation location, List<ScriptFile> files, RehearsalSettings settings, DataSource dataSource,
-               Dialect dialect, ClassLoader classLoader, Consumer<FluentConfiguration> customizer) {
+               Dialect dialect, ClassLoader classLoader, FlywayConfigFiles.Loaded teamConfig,
+               FlywayCustomizer customizer) {
         this.location = location;
         this.files = files;
         this.settings = settings;
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.classLoader = classLoader;
+        this.teamConfig = teamConfig;
         this.customizer = customizer;
-        this.table = configure(true, null).getTable();
+        FluentConfiguration config = configure(true, null);
+        this.table = config.getTable();
+        this.schema = config.getDefaultSchema() != null ? config.getDefaultSchema()
+                : config.getSchemas().length > 0 ? config.getSchemas()[0] : null;
+        this.placeholderPrefix = config.getPlaceholderPrefix();
+        this.placeholderSuffix = config.getPlaceholderSuffix();
+        if (!teamConfig.files().isEmpty() || customizer != null) {
+            messages.add(configurationNote(config));
+        }
+        createManagedSchemas(config);
         this.history = readHistory();
+    }
+
+    /** What Rehearsal took from the team's configuration, and where it must differ, said once in the first step's notes. */
+    private String configurationNote(FluentConfiguration config) {
+        List<String> parts = new ArrayList<>();
+        if (!teamConfig.files().isEmpty()) {
+            parts.add("Flyway configuration from " + teamConfig.describe() + " (" + teamConfig.properties().size()
+                    + " settings" + (teamConfig.locations().isEmpty() ? "" : ", locations "
+                    + String.join(",", teamConfig.locations())) + ")");
+        }
+        if (customizer != null) {
+            parts.add("customized by " + customizer.getClass().getName());
+        }
+        parts.add("history table " + (schema == null ? "" : schema + ".") + table);
+        parts.add("Rehearsal differs where it must: its own throwaway database instead of the configured url and user,"
+                + " cleanDisabled=true, and undo scripts run by Rehearsal (Flyway community cannot run them)");
+        return String.join("; ", parts);
+    }
+
+    /**
+     * The schemas Flyway manages ({@code schemas}, {@code defaultSchema}) exist before the first migration runs, as
+     * Flyway's first migrate creates them: so the state before the first migration, and after its down, has them.
+     */
+    private void createManagedSchemas(FluentConfiguration config) {
+        if (!config.isCreateSchemas() || schema == null) {
+            return;
+        }
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(List.of(config.getSchemas()));
+        names.add(schema);
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            for (String name : names) {
+                st.execute("create schema if not exists " + dialect.quote(name));
+            }
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not create the schemas the Flyway configuration names (" + names
+                    + ", from " + (teamConfig.files().isEmpty() ? "the customizer" : teamConfig.describe()) + "): "
+                    + e.getMessage(), e);
+        }
     }
 
     private static boolean isUndo(ScriptFile f) {
@@ -76,17 +130,42 @@ final class FlywayTool implements MigrationTool {
         return f.filename().startsWith("R__");
     }
 
+    /**
+     * Flyway's configuration: Rehearsal's defaults, then the team's files and customizer, then what Rehearsal must
+     * set (its database, the scripts it read, no clean, Flyway's log captured unless asked for).
+     */
     private FluentConfiguration configure(boolean withRepeatables, MigrationVersion target) {
         FluentConfiguration config = Flyway.configure(classLoader)
-                .dataSource(dataSource)
-                .resourceProvider(new InMemoryResources(files, f -> !isUndo(f) && (withRepeatables || !isRepeatable(f))))
                 .validateMigrationNaming(true)
-                .cleanDisabled(true)
-                .placeholders(settings.placeholders())
                 .table(FlywaySource.DEFAULT_TABLE);
         sessionLevelLock(config);
+        if (!teamConfig.properties().isEmpty()) {
+            try {
+                config.configuration(teamConfig.properties());
+            } catch (FlywayException e) {
+                throw new RehearsalException("Flyway rejects the configuration in " + teamConfig.describe() + ": "
+                        + e.getMessage().strip() + "\nFix the key or value there (Flyway's names: flyway.table,"
+                        + " flyway.sqlMigrationSuffixes...; Spring Boot's: spring.flyway.table...), or point"
+                        + " rehearsal.flyway.config at the file Flyway really uses.", e);
+            }
+        }
+        Map<String, String> placeholders = new HashMap<>(config.getPlaceholders());
+        placeholders.putAll(settings.placeholders());
+        config.placeholders(placeholders);
         if (customizer != null) {
-            customizer.accept(config);
+            try {
+                customizer.customize(config);
+            } catch (RuntimeException e) {
+                throw new RehearsalException("The Flyway customizer " + customizer.getClass().getName() + " failed: "
+                        + e + ". Fix it, or remove it from @MigrationTest(flywayCustomizer = ...)"
+                        + " / rehearsal.flyway.customizer.", e);
+            }
+        }
+        config.dataSource(dataSource)
+                .resourceProvider(new InMemoryResources(files, f -> !isUndo(f) && (withRepeatables || !isRepeatable(f))))
+                .cleanDisabled(true);
+        if (!settings.tool().verbose()) {
+            config.loggers(FlywayLog.class.getName());
         }
         if (target != null) {
             config.target(flywayVersions.getOrDefault(target, target.toString()));
@@ -115,7 +194,7 @@ final class FlywayTool implements MigrationTool {
         }
         MigrationInfo[] infos;
         try {
-            infos = configure(true, null).load().info().all();
+            infos = FlywayLog.capture(messages, () -> configure(true, null).load().info().all());
         } catch (FlywayException e) {
             throw new RehearsalException("Flyway could not read the migrations at " + location + ": "
                     + e.getMessage().strip()
@@ -219,12 +298,12 @@ final class FlywayTool implements MigrationTool {
     }
 
     private boolean historyTableExists(Connection c) throws SQLException {
-        return dev.rehearsal.core.internal.sql.Tables.exists(c, table);
+        return dev.rehearsal.core.internal.sql.Tables.exists(c, schema, table);
     }
 
-    /** The history table in the current schema (MariaDB: database), quoted as the engine needs. */
+    /** The history table in Flyway's schema (the connection's when none is configured), quoted as the engine needs. */
     private String quotedTable(Connection c) {
-        return dialect.quote(table);
+        return dialect.quote(schema == null ? table : schema + "." + table);
     }
 
     /*
@@ -243,7 +322,7 @@ final class FlywayTool implements MigrationTool {
 
     private void migrate(FluentConfiguration config, MigrationVersion target) {
         try {
-            config.load().migrate();
+            FlywayLog.capture(messages, () -> config.load().migrate());
         } catch (FlywayMigrateException e) {
             throw translate(e, target);
         } catch (FlywayException e) {
@@ -292,8 +371,12 @@ final class FlywayTool implements MigrationTool {
                         + " next to " + migration.up().name()));
         String flywayVersion = flywayVersions.getOrDefault(migration.version(), migration.version().toString());
         try (Connection c = dataSource.getConnection()) {
-            String sql = FlywayPlaceholders.replace(down.sql(), placeholderValues(c, down), down.name());
+            String sql = FlywayPlaceholders.replace(down.sql(), placeholderValues(c, down), down.name(),
+                    placeholderPrefix, placeholderSuffix);
             String historyTable = quotedTable(c);
+            if (schema != null) {
+                c.setSchema(schema); // as Flyway runs the migrations: unqualified names resolve in its schema
+            }
             ScriptRunner.run(c, dialect, "down", migration, down.name(), sql, conn -> {
                 try (PreparedStatement ps = conn.prepareStatement("delete from " + historyTable + " where version = ?")) {
                     ps.setString(1, flywayVersion);
@@ -311,9 +394,9 @@ final class FlywayTool implements MigrationTool {
 
     private Map<String, String> placeholderValues(Connection c, MigrationScript script) throws SQLException {
         Map<String, String> values = new HashMap<>();
-        settings.placeholders().forEach((k, v) -> values.put(k.toLowerCase(Locale.ROOT), v));
+        configure(false, null).getPlaceholders().forEach((k, v) -> values.put(k.toLowerCase(Locale.ROOT), v));
         // through JDBC, which every engine answers: on MariaDB/MySQL the schema is the database
-        values.put("flyway:defaultschema", c.getSchema() != null ? c.getSchema() : c.getCatalog());
+        values.put("flyway:defaultschema", schema != null ? schema : c.getSchema() != null ? c.getSchema() : c.getCatalog());
         String user = c.getMetaData().getUserName();
         values.put("flyway:user", user == null ? "" : user.replaceFirst("@.*$", ""));
         values.put("flyway:database", c.getCatalog());
@@ -334,6 +417,11 @@ final class FlywayTool implements MigrationTool {
 
     @Override
     public Set<String> ownTables() {
-        return Set.of(table);
+        return Set.of(table); // the catalog readers leave it out by name, in whichever schema Flyway keeps it
+    }
+
+    @Override
+    public List<String> drainMessages() {
+        return FlywayLog.drain(messages);
     }
 }

@@ -21,11 +21,16 @@ public final class Tables {
 
     /** Whether a table of that exact name exists in the connection's current schema (MariaDB: database). */
     public static boolean exists(Connection c, String table) throws SQLException {
+        return exists(c, null, table);
+    }
+
+    /** Whether {@code table} exists in {@code schema} (the connection's current one when null). */
+    public static boolean exists(Connection c, String schema, String table) throws SQLException {
         DatabaseMetaData meta = c.getMetaData();
         String escape = meta.getSearchStringEscape();
         String pattern = escape == null ? table : table.replace(escape, escape + escape).replace("_", escape + "_")
                 .replace("%", escape + "%");
-        try (ResultSet rs = meta.getTables(c.getCatalog(), c.getSchema(), pattern, new String[] {"TABLE"})) {
+        try (ResultSet rs = meta.getTables(c.getCatalog(), schema != null ? schema : c.getSchema(), pattern, new String[] {"TABLE"})) {
             while (rs.next()) {
                 if (rs.getString("TABLE_NAME").equals(table)) {
                     return true;

@@ -1,0 +1,54 @@
+package dev.rehearsal.core;
+
+import org.apiguardian.api.API;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How Rehearsal drives the team's migration tool: how much of the tool's own log reaches the console, where the
+ * team's Flyway configuration is, and a class that adjusts Flyway's configuration in code.
+ *
+ * @param log              {@code warn} (the default): the tool's routine log lines are dropped and its warnings go
+ *                         to the report; {@code info}: the tool logs as it is configured to
+ * @param flywayConfig     Flyway configuration files to read ({@code flyway.conf}, {@code flyway.toml}, Spring Boot's
+ *                         {@code application.properties} or {@code application.yml}); empty looks for them where
+ *                         teams keep them (see {@code docs/flyway.md})
+ * @param flywayCustomizer the name of a class implementing
+ *                         {@link dev.rehearsal.core.flyway.FlywayCustomizer}, or null
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
+public record ToolSettings(String log, List<String> flywayConfig, String flywayCustomizer) {
+
+    /** Quiet tools, configuration found where teams keep it, no customizer. */
+    public static final ToolSettings DEFAULTS = new ToolSettings("warn", List.of(), null);
+
+    public ToolSettings {
+        Objects.requireNonNull(log, "log");
+        if (!log.equals("warn") && !log.equals("info")) {
+            throw new IllegalArgumentException("rehearsal.log.tool is \"" + log + "\"; use warn (the default: only the"
+                    + " tool's warnings, in the report) or info (the tool's own log on the console)");
+        }
+        flywayConfig = List.copyOf(flywayConfig);
+    }
+
+    /** Whether the tool's routine log lines reach the console. */
+    public boolean verbose() {
+        return log.equals("info");
+    }
+
+    /** A copy that reads these Flyway configuration files instead of looking for them. */
+    public ToolSettings withFlywayConfig(List<String> files) {
+        return new ToolSettings(log, files, flywayCustomizer);
+    }
+
+    /** A copy that applies this customizer class to Flyway's configuration. */
+    public ToolSettings withFlywayCustomizer(String className) {
+        return new ToolSettings(log, flywayConfig, className);
+    }
+
+    /** A copy with this log level ({@code warn} or {@code info}). */
+    public ToolSettings withLog(String level) {
+        return new ToolSettings(level, flywayConfig, flywayCustomizer);
+    }
+}

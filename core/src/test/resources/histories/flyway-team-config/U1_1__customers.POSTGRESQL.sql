@@ -1,0 +1,2 @@
+DROP TABLE #[audit_table];
+DROP TABLE customers;
