@@ -176,18 +176,22 @@ public final class FlywayConfigFiles {
 
     @SuppressWarnings("unchecked")
     private static Map<String, String> yaml(String name, String text) {
-        Object doc;
+        List<Object> documents = new ArrayList<>();
         try {
-            doc = new Yaml().load(text);
+            new Yaml().loadAll(text).forEach(documents::add);
         } catch (YAMLException e) {
             throw malformed(name, e.getMessage());
         }
         Map<String, String> out = new LinkedHashMap<>();
-        if (doc instanceof Map<?, ?> top && top.get("spring") instanceof Map<?, ?> spring
-                && spring.get("flyway") instanceof Map<?, ?> flyway) {
-            Map<String, String> flat = new LinkedHashMap<>();
-            flattenYaml("", (Map<String, Object>) flyway, flat);
-            flat.forEach((k, v) -> spring(k, v, out));
+        // Spring Boot's multi-document files: the documents without a profile condition apply, in order
+        for (Object doc : documents) {
+            if (doc instanceof Map<?, ?> top && top.get("spring") instanceof Map<?, ?> spring
+                    && !(spring.get("config") instanceof Map<?, ?> config && config.get("activate") != null)
+                    && spring.get("flyway") instanceof Map<?, ?> flyway) {
+                Map<String, String> flat = new LinkedHashMap<>();
+                flattenYaml("", (Map<String, Object>) flyway, flat);
+                flat.forEach((k, v) -> spring(k, v, out));
+            }
         }
         return out;
     }
