@@ -42,7 +42,7 @@ enum Setting {
     SHARD("rehearsal.shard", "1/1", Form.SHARD, null),
     PATCHED_SCHEMA_READS("rehearsal.schema.patched-reads", "true", Form.BOOLEAN, null),
     LOG_TOOL("rehearsal.log.tool", "warn", Form.CHOICE, null, List.of("warn", "info")),
-    FLYWAY_CONFIG("rehearsal.flyway.config", "flyway.conf, flyway.toml, application.properties/yml found", Form.LIST,
+    FLYWAY_CONFIG("rehearsal.flyway.config", "found where teams keep them", Form.LIST,
             null),
     FLYWAY_CUSTOMIZER("rehearsal.flyway.customizer", "none", Form.TEXT, null);
 
