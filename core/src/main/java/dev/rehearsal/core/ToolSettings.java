@@ -13,7 +13,7 @@ import java.util.Objects;
  *                         to the report; {@code info}: the tool logs as it is configured to
  * @param flywayConfig     Flyway configuration files to read ({@code flyway.conf}, {@code flyway.toml}, Spring Boot's
  *                         {@code application.properties} or {@code application.yml}); empty looks for them where
- *                         teams keep them (see {@code docs/flyway.md})
+ *                         teams keep them (see the README, section Flyway)
  * @param flywayCustomizer the name of a class implementing
  *                         {@link dev.rehearsal.core.flyway.FlywayCustomizer}, or null
  */
