@@ -25,6 +25,7 @@ final class DatabaseSession implements AutoCloseable {
     private final DatabaseProvider provider;
     private EphemeralDatabase database;
     private MigrationTool tool;
+    private ObservedDataSource observed;
     private LockObservation lockObservation;
     private Connection snapshotConnection;
     private SchemaReader schemaReader;
@@ -40,10 +41,66 @@ final class DatabaseSession implements AutoCloseable {
     }
 
     private void open() {
-        ObservedDataSource observed = new ObservedDataSource(database.dataSource());
+        // the tool follows the database, so that restoring a copy need not open the tool again
+        observed = new ObservedDataSource(followingDataSource());
         tool = source.open(observed, database.dialect());
+        observeLocks();
+    }
+
+    private void observeLocks() {
         lockObservation = database.dialect().locks() == null ? null : new LockObservation(observed,
                 database.dataSource(), database.dialect(), settings.locks(), tool.ownTables());
+    }
+
+    /**
+     * A copy of the database as it is now, schema and data, to {@link #restore} later; null where the engine or
+     * provider cannot copy a database quickly. Closes this session's own connections for the copy (PostgreSQL
+     * copies only a database nobody is connected to) and takes them up again.
+     */
+    RestorePoint keepRestorePoint() {
+        SchemaReader reader = schemaReader;
+        closeObservers();
+        try {
+            return database.copy().map(copy -> new RestorePoint(copy, reader)).orElse(null);
+        } finally {
+            resumeSchemaReads(reader);
+            observeLocks();
+        }
+    }
+
+    /**
+     * Replaces the database with the copy {@code point} kept, and drops the database: the state at the restore point
+     * is back. The tool stays open (it follows the database).
+     */
+    void restore(RestorePoint point) {
+        EphemeralDatabase old = database;
+        closeObservers();
+        database = point.copy();
+        old.close();
+        resumeSchemaReads(point.reader());
+        observeLocks();
+    }
+
+    /** Schema reads on the database now carry on from what {@code reader} last read, where the engine can. */
+    private void resumeSchemaReads(SchemaReader reader) {
+        if (reader == null) {
+            return;
+        }
+        try {
+            snapshotConnection = database.dataSource().getConnection();
+            schemaReader = reader.resumeOn(snapshotConnection);
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not connect to " + database.name() + " again: " + e.getMessage(), e);
+        }
+    }
+
+    /** A copy of the database kept before a migration, and what the schema reader knew then. */
+    record RestorePoint(EphemeralDatabase copy, SchemaReader reader) implements AutoCloseable {
+        /** Drops the copy when it is not needed after all. */
+        @Override
+        public void close() {
+            copy.close();
+        }
     }
 
     EphemeralDatabase database() {

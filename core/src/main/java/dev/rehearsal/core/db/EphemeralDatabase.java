@@ -3,6 +3,7 @@ package dev.rehearsal.core.db;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
+import java.util.Optional;
 
 /**
  * A throwaway database that exists for one test: created empty (or from a prepared template) by a
@@ -22,6 +23,18 @@ public interface EphemeralDatabase extends AutoCloseable {
 
     /** The engine's dialect. */
     Dialect dialect();
+
+    /**
+     * A new throwaway database holding this one's schema and data as they are now, made in milliseconds (PostgreSQL's
+     * {@code CREATE DATABASE ... TEMPLATE}): the restore point a migration without a down script is re-applied on.
+     * Every connection to this database must be closed first, except the idle ones this database keeps itself. Empty
+     * where the engine or provider cannot copy a database quickly; the caller closes the copy.
+     *
+     * @throws dev.rehearsal.core.RehearsalException naming the database when the copy fails
+     */
+    default Optional<EphemeralDatabase> copy() {
+        return Optional.empty();
+    }
 
     /**
      * Closes the database's connections and drops it. A provider may drop in the background or in batches; the

@@ -31,6 +31,15 @@ public interface SchemaReader {
     default void ran(List<String> scripts) {
     }
 
+    /**
+     * A reader over {@code connection}, to this reader's database or to a copy of it made since this reader's last
+     * read ({@link EphemeralDatabase#copy()}), that patches its first read from this reader's last snapshot instead of
+     * reading in full; null where it cannot (the default). This reader keeps its own state and may be resumed again.
+     */
+    default SchemaReader resumeOn(Connection connection) throws SQLException {
+        return null;
+    }
+
     /** Something failed part-way: the next {@link #read()} reads in full. */
     void forget();
 

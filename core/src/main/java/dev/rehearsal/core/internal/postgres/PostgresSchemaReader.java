@@ -76,6 +76,20 @@ final class PostgresSchemaReader implements SchemaReader {
         this.fullReadsOnly = PostgresDdlLog.install(connection);
     }
 
+    /*
+     * A template copy keeps the catalog's OIDs and the DDL log's rows as they were, so the log entries since the last
+     * read describe the copy's changes as well as the original's.
+     */
+    @Override
+    public SchemaReader resumeOn(Connection other) throws SQLException {
+        PostgresSchemaReader resumed = new PostgresSchemaReader(other, excludedTables);
+        if (resumed.fullReadsOnly == null && last != null) {
+            resumed.last = last.copy();
+            resumed.lastSnapshot = lastSnapshot;
+        }
+        return resumed;
+    }
+
     @Override
     public SchemaSnapshot read() throws SQLException {
         if (fullReadsOnly != null || last == null) {

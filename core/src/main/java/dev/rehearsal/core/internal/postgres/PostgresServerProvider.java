@@ -135,6 +135,28 @@ public final class PostgresServerProvider implements DatabaseProvider {
                         + " CREATEDB privilege.", e);
             }
         }
+        return throwaway(name);
+    }
+
+    /** A copy of {@code source}, one of this provider's databases, schema and data, once nobody is connected to it. */
+    private EphemeralDatabase copyOf(String source) {
+        String name = OrphanedDatabases.newName();
+        synchronized (admin) {
+            DatabaseCopies.copy(admin, source, name, describe());
+            created.add(name);
+            try (Statement st = admin.createStatement()) {
+                // the mark lives in a shared catalog, which a copy does not take along
+                st.execute("comment on database " + name + " is '" + OrphanedDatabases.OWNED_MARK + "'");
+            } catch (SQLException e) {
+                dropOwn(name);
+                throw new RehearsalException("Could not mark the copy " + name + " of " + source + " on " + describe()
+                        + " as Rehearsal's: " + scrub(e.getMessage(), password), e);
+            }
+        }
+        return throwaway(name);
+    }
+
+    private EphemeralDatabase throwaway(String name) {
         PGSimpleDataSource direct = new PGSimpleDataSource();
         String databaseUrl = url.replaceFirst("^(jdbc:postgresql://[^/?]+)(/[^?]*)?", "$1/" + name);
         direct.setURL(databaseUrl);
@@ -144,7 +166,7 @@ public final class PostgresServerProvider implements DatabaseProvider {
         if (password != null) {
             direct.setPassword(password);
         }
-        return new PostgresThrowaway(name, direct, redact(databaseUrl), dialect, this::dropOwn, this::describe);
+        return new PostgresThrowaway(name, direct, redact(databaseUrl), dialect, this::dropOwn, this::describe, this::copyOf);
     }
 
     /** Drops {@code name} if this provider created it and it carries the mark; anything else is left alone. */

@@ -3,7 +3,9 @@ package dev.rehearsal.core.internal.postgres;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import org.postgresql.ds.PGSimpleDataSource;
 
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -18,15 +20,17 @@ final class PostgresThrowaway implements EphemeralDatabase {
     private final PostgresDialect dialect;
     private final Consumer<String> drop;
     private final Supplier<String> server;
+    private final Function<String, EphemeralDatabase> copier;
 
     /**
      * @param direct  a data source for the database, user and password set; {@code application_name} is set here
      * @param jdbcUrl the URL shown to users (no password in it)
      * @param drop    called with the name once the database is closed
      * @param server  describes the server in {@link #toString()}
+     * @param copier  makes a new throwaway database from the one named (as a template), once nobody is connected to it
      */
     PostgresThrowaway(String name, PGSimpleDataSource direct, String jdbcUrl, PostgresDialect dialect,
-                      Consumer<String> drop, Supplier<String> server) {
+                      Consumer<String> drop, Supplier<String> server, Function<String, EphemeralDatabase> copier) {
         this.name = name;
         direct.setApplicationName("rehearsal");
         this.dataSource = new ReusingDataSource(direct);
@@ -34,6 +38,14 @@ final class PostgresThrowaway implements EphemeralDatabase {
         this.dialect = dialect;
         this.drop = drop;
         this.server = server;
+        this.copier = copier;
+    }
+
+    /** Closes the idle connections this database keeps (PostgreSQL copies only a database nobody is connected to). */
+    @Override
+    public Optional<EphemeralDatabase> copy() {
+        dataSource.closeIdle();
+        return Optional.of(copier.apply(name));
     }
 
     @Override

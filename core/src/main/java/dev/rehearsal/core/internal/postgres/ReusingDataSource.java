@@ -90,6 +90,14 @@ final class ReusingDataSource extends DelegatingDataSource implements AutoClosea
         closeQuietly(physical);
     }
 
+    /** Closes the idle connections and keeps going: the next {@link #getConnection()} opens a new one. */
+    void closeIdle() {
+        synchronized (idle) {
+            idle.forEach(ReusingDataSource::closeQuietly);
+            idle.clear();
+        }
+    }
+
     /** Closes the idle connections; connections in use close when their users close them. */
     @Override
     public void close() {

@@ -93,6 +93,15 @@ final class ScopedObjects {
         }));
     }
 
+    /** An independent copy, which later {@link #replace} calls on either side do not change. */
+    ScopedObjects copy() {
+        ScopedObjects copy = new ScopedObjects();
+        byScope.forEach((scope, objects) -> copy.byScope.put(scope, new ArrayList<>(objects)));
+        copy.members.putAll(members);
+        links.forEach((scope, others) -> copy.links.put(scope, new java.util.LinkedHashSet<>(others)));
+        return copy;
+    }
+
     SchemaSnapshot snapshot() {
         List<SchemaObject> all = new ArrayList<>();
         byScope.values().forEach(all::addAll);

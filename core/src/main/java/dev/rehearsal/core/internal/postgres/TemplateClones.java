@@ -59,6 +59,8 @@ public final class TemplateClones implements AutoCloseable {
         return t;
     });
     private volatile boolean closed;
+    private final Object dropper = new Object();
+    private Connection dropConnection;
 
     /**
      * Makes the template on the server {@code admin} is connected to (autocommit, a superuser or database owner).
@@ -94,6 +96,23 @@ public final class TemplateClones implements AutoCloseable {
         }
         liveDatabases.add(name);
         background.execute(this::refill);
+        return throwaway(name);
+    }
+
+    /** A copy of {@code source}, schema and data, once nobody is connected to it. */
+    private EphemeralDatabase copyOf(String source) {
+        if (closed) {
+            throw new RehearsalException(server.get() + " was already stopped; no new database can be made");
+        }
+        String name = newName();
+        synchronized (admin) {
+            DatabaseCopies.copy(admin, source, name, server.get());
+        }
+        liveDatabases.add(name);
+        return throwaway(name);
+    }
+
+    private EphemeralDatabase throwaway(String name) {
         PGSimpleDataSource direct = new PGSimpleDataSource();
         direct.setServerNames(new String[] {host});
         direct.setPortNumbers(new int[] {port});
@@ -103,11 +122,15 @@ public final class TemplateClones implements AutoCloseable {
             direct.setPassword(password);
         }
         return new PostgresThrowaway(name, direct, "jdbc:postgresql://" + host + ":" + port + "/" + name, dialect,
-                this::drop, server);
+                this::drop, server, this::copyOf);
+    }
+
+    private static String newName() {
+        return "rehearsal_" + HexFormat.of().formatHex(randomBytes(6));
     }
 
     private String cloneTemplate() {
-        String name = "rehearsal_" + HexFormat.of().formatHex(randomBytes(6));
+        String name = newName();
         try {
             synchronized (admin) {
                 try (Statement st = admin.createStatement()) {
@@ -183,8 +206,8 @@ public final class TemplateClones implements AutoCloseable {
         }
         for (String name : batch) {
             try {
-                synchronized (admin) {
-                    try (Statement st = admin.createStatement()) {
+                synchronized (dropper) {
+                    try (Statement st = dropper().createStatement()) {
                         st.execute("drop database if exists " + name + " with (force)");
                     }
                 }
@@ -192,6 +215,18 @@ public final class TemplateClones implements AutoCloseable {
                 LOG.warn("Could not drop throwaway database {} on {}: {}", name, server.get(), e.getMessage());
             }
         }
+    }
+
+    /**
+     * The connection drops run on, apart from the admin connection: a DROP DATABASE waits for a checkpoint, and new
+     * databases and copies should not wait behind it.
+     */
+    private Connection dropper() throws SQLException {
+        if (dropConnection == null || dropConnection.isClosed()) {
+            dropConnection = java.sql.DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/"
+                    + admin.getCatalog(), user, password);
+        }
+        return dropConnection;
     }
 
     /** Drops every closed database now instead of in the next batch (for leak checks). */
@@ -222,6 +257,15 @@ public final class TemplateClones implements AutoCloseable {
         awaitBackground();
         background.shutdownNow();
         closed = true;
+        synchronized (dropper) {
+            if (dropConnection != null) {
+                try {
+                    dropConnection.close();
+                } catch (SQLException e) {
+                    LOG.debug("closing the connection for drops failed", e);
+                }
+            }
+        }
         try {
             admin.close();
         } catch (SQLException e) {
