@@ -20,6 +20,8 @@ import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -445,6 +447,44 @@ public final class MigrationRehearsal implements AutoCloseable {
     }
 
     /** Where the round trips stand: which step blocked the rest, whether the database must be rebuilt. */
+    /** The counters a rollback does not take back (sequences), to {@link #restoreCounters} after a forced failure. */
+    Map<String, String> counters() {
+        try (Connection c = session.database().dataSource().getConnection()) {
+            return session.database().dialect().data(c).counters();
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not read the sequences of " + session.database().name() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    void restoreCounters(Map<String, String> counters) {
+        try (Connection c = session.database().dataSource().getConnection()) {
+            session.database().dialect().data(c).restoreCounters(counters);
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not set the sequences of " + session.database().name() + " back: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The scripts that just ran outside the lock observer, so that the next schema read knows what to trust. */
+    void scriptsRan(List<String> scripts) {
+        session.scriptsRan(scripts);
+    }
+
+    /** A copy of the database as it is now, or null where it cannot be copied quickly (see {@link DatabaseSession}). */
+    DatabaseSession.RestorePoint keepRestorePoint() {
+        try (Timings.Timer ignored = Timings.time("restore.keep")) {
+            return session.keepRestorePoint();
+        }
+    }
+
+    /** Brings back the database the restore point copied; the current one is dropped. */
+    void restore(DatabaseSession.RestorePoint point) {
+        try (Timings.Timer ignored = Timings.time("restore.switch")) {
+            session.restore(point);
+        }
+    }
+
     RoundTripState state() {
         return state;
     }

@@ -33,6 +33,21 @@ public interface MigrationTool {
      */
     void down(Migration migration);
 
+    /**
+     * Applies {@code migration}, the next one, as {@link #upTo} would, but makes it fail where a failure at its very
+     * end would strike: after its last statement, before the tool commits and records it (in place of the last
+     * statement where the tool runs the migration without a transaction). The tool rolls back what its transaction
+     * holds and its history table is left as before, so what the database keeps shows whether the migration is
+     * atomic.
+     *
+     * @return true once the migration failed as asked; false, having run nothing, where the tool cannot stop a
+     *         migration at its end (the default)
+     * @throws MigrationFailedException when the migration fails by itself before its end
+     */
+    default boolean applyFailingAtEnd(Migration migration) {
+        return false;
+    }
+
     /** Applies the repeatable migrations that are new or changed, as the tool does after its versioned ones. */
     void applyRepeatables();
 

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The outcome of one phase of one migration's round trip.
  *
- * @param phase     up, down or up again
+ * @param phase     up, down (or restore) or up again
  * @param status    passed, failed, skipped, or not run (yet)
  * @param sqlTime   time spent running the migration's SQL (through its tool)
  * @param checkTime time spent on Rehearsal's checks (schema snapshots and comparison)
@@ -28,7 +28,13 @@ public record PhaseResult(Phase phase, Status status, Duration sqlTime, Duration
 
     /** The phases of a round trip. */
     public enum Phase {
-        UP("up"), DOWN("down"), UP_AGAIN("up again");
+        UP("up"), DOWN("down"),
+        /**
+         * In place of {@link #DOWN} for a migration without a down script: the database as it was before the up comes
+         * back from a copy, and a failure forced at the end of the up there must leave nothing behind.
+         */
+        RESTORE("restore"),
+        UP_AGAIN("up again");
 
         private final String label;
 

@@ -26,12 +26,13 @@ import java.util.TreeSet;
  * @param patchedSchemaReads      whether schema reads may be patched from the last one where the engine can tell
  *                                what changed (PostgreSQL as a superuser); false reads the whole catalog every time
  * @param tool                    how the migration tool is driven: its log, the team's Flyway configuration
+ * @param missingDown             what a migration without a down script gets, unless declared irreversible
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record RehearsalSettings(String migrations, Map<String, String> placeholders,
                                 Set<MigrationVersion> irreversible, MigrationVersion minimumDowngradeVersion,
                                 DataSettings data, LockSettings locks, String format, Shard shard,
-                                boolean patchedSchemaReads, ToolSettings tool) {
+                                boolean patchedSchemaReads, ToolSettings tool, MissingDown missingDown) {
 
     public RehearsalSettings {
         Objects.requireNonNull(migrations, "migrations");
@@ -39,6 +40,7 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
         Objects.requireNonNull(locks, "locks");
         Objects.requireNonNull(shard, "shard");
         Objects.requireNonNull(tool, "tool");
+        Objects.requireNonNull(missingDown, "missingDown");
         placeholders = Map.copyOf(placeholders);
         irreversible = Set.copyOf(irreversible);
     }
@@ -46,43 +48,50 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
     /** Settings for a location, with no placeholders, every migration expected to be reversible, default data settings. */
     public static RehearsalSettings of(String migrations) {
         return new RehearsalSettings(migrations, Map.of(), Set.of(), null, DataSettings.DEFAULTS,
-                LockSettings.DEFAULTS, null, Shard.ALL, true, ToolSettings.DEFAULTS);
+                LockSettings.DEFAULTS, null, Shard.ALL, true, ToolSettings.DEFAULTS,
+                MissingDown.RESTORE);
     }
 
     /** A copy that reads the migrations in this layout instead of detecting it. */
     public RehearsalSettings withFormat(String value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                value, shard, patchedSchemaReads, tool);
+                value, shard, patchedSchemaReads, tool, missingDown);
     }
 
     /** A copy with these lock settings. */
     public RehearsalSettings withLocks(LockSettings value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, value,
-                format, shard, patchedSchemaReads, tool);
+                format, shard, patchedSchemaReads, tool, missingDown);
     }
 
     /** A copy with these data settings. */
     public RehearsalSettings withData(DataSettings value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, value, locks,
-                format, shard, patchedSchemaReads, tool);
+                format, shard, patchedSchemaReads, tool, missingDown);
     }
 
     /** A copy that runs only this part of the round trips. */
     public RehearsalSettings withShard(Shard value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, value, patchedSchemaReads, tool);
+                format, value, patchedSchemaReads, tool, missingDown);
     }
 
     /** A copy that reads the whole catalog for every schema read ({@code false}), or patches where it can. */
     public RehearsalSettings withPatchedSchemaReads(boolean value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, shard, value, tool);
+                format, shard, value, tool, missingDown);
     }
 
     /** A copy that drives the migration tool this way. */
     public RehearsalSettings withTool(ToolSettings value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, shard, patchedSchemaReads, value);
+                format, shard, patchedSchemaReads, value, missingDown);
+    }
+
+    /** A copy where a migration without a down script gets this. */
+    public RehearsalSettings withMissingDown(MissingDown value) {
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
+                format, shard, patchedSchemaReads, tool, value);
     }
 
     /** A copy that also allows these versions to have no down script. */
@@ -92,19 +101,30 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
             all.add(MigrationVersion.parse(v));
         }
         return new RehearsalSettings(migrations, placeholders, all, minimumDowngradeVersion, data, locks, format,
-                shard, patchedSchemaReads, tool);
+                shard, patchedSchemaReads, tool, missingDown);
     }
 
     /** A copy where migrations at or below {@code version} need no down script. */
     public RehearsalSettings withMinimumDowngradeVersion(String version) {
         return new RehearsalSettings(migrations, placeholders, irreversible, MigrationVersion.parse(version), data,
-                locks, format, shard, patchedSchemaReads, tool);
+                locks, format, shard, patchedSchemaReads, tool, missingDown);
     }
 
     /** A copy with these placeholder values. */
     public RehearsalSettings withPlaceholders(Map<String, String> values) {
         return new RehearsalSettings(migrations, values, irreversible, minimumDowngradeVersion, data, locks, format,
-                shard, patchedSchemaReads, tool);
+                shard, patchedSchemaReads, tool, missingDown);
+    }
+
+    /** What a migration without a down script gets, unless it is declared irreversible. */
+    public enum MissingDown {
+        /**
+         * The default: the state before its up is kept as a copy of the database, restored after the up, and the up
+         * applied again must give the same schema and data; a failure forced at its end must leave nothing behind.
+         */
+        RESTORE,
+        /** Its round trip fails, naming the down script to add: for teams whose every migration must have one. */
+        FAIL
     }
 
     /**

@@ -48,8 +48,17 @@ final class RoundTripMessages {
 
     /** How the second up's schema differs from the first up's, and the usual cause. */
     static String notReproduced(Migration migration, SchemaDiff diff) {
+        return notReproduced(migration, diff, false);
+    }
+
+    /**
+     * As {@link #notReproduced(Migration, SchemaDiff)}; {@code restored} when the second up ran on a copy of the state
+     * the first one started from, so that only the migration itself can be the cause.
+     */
+    static String notReproduced(Migration migration, SchemaDiff diff, boolean restored) {
         StringBuilder sb = new StringBuilder();
-        sb.append("Applying ").append(migration.displayName()).append(" again after its down script gave a different")
+        sb.append("Applying ").append(migration.displayName()).append(restored
+                ? " again to a copy of the database it first applied to gave a different" : " again after its down script gave a different")
                 .append(" schema than the first time:\n");
         for (SchemaChange change : diff.changes()) {
             sb.append("  ").append(change).append("   <- ").append(switch (change.type()) {
@@ -58,9 +67,29 @@ final class RoundTripMessages {
                 case CHANGED -> "differs between the first and the second up";
             }).append('\n');
         }
-        sb.append("Usually the down script left something (a sequence, a default, a type) that changed how ")
-                .append(migration.up().name()).append(" ran the second time.");
+        if (restored) {
+            sb.append(migration.up().name()).append(" ran twice on the same schema and data, so it is not deterministic:")
+                    .append(" it depends on the clock, on randomness, on the server's settings or on something outside")
+                    .append(" the database. A deploy that retries it, or a second environment, gets another schema.");
+        } else {
+            sb.append("Usually the down script left something (a sequence, a default, a type) that changed how ")
+                    .append(migration.up().name()).append(" ran the second time.");
+        }
         return sb.toString();
+    }
+
+    /**
+     * What a failure forced at the very end of {@code migration} left behind, why, and what to do: the migration is not
+     * atomic, so a real failure there (its last statement, a lost connection, a killed deploy) leaves it half done.
+     */
+    static String notAtomic(Migration migration, SchemaDiff left, List<String> dataLeft, Dialect dialect) {
+        StringBuilder sb = new StringBuilder(migration.displayName()).append(" is not atomic: Rehearsal made it fail at")
+                .append(" its very end, after its last statement and before the tool recorded it, as a failing last")
+                .append(" statement, a lost connection or a killed deploy would; the tool rolled back, and these changes")
+                .append(" stayed behind (PARTIAL):");
+        left.changes().forEach(change -> sb.append("\n  ").append(change));
+        dataLeft.forEach(line -> sb.append("\n  ").append(line));
+        return sb.append(cause(List.of(migration.up()), dialect)).toString();
     }
 
     /**
@@ -73,6 +102,12 @@ final class RoundTripMessages {
         for (SchemaChange change : left.changes()) {
             sb.append("\n  ").append(change);
         }
+        return sb.append(cause(scripts, dialect)).toString();
+    }
+
+    /** Why changes stayed after a failure, and what to do, as lines that follow a list of the changes. */
+    private static String cause(List<MigrationScript> scripts, Dialect dialect) {
+        StringBuilder sb = new StringBuilder();
         for (MigrationScript script : scripts) {
             List<SqlStatement> statements = dialect.split(script.sql());
             if (statements.size() < 2) {

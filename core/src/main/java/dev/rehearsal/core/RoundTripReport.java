@@ -49,17 +49,21 @@ public record RoundTripReport(String source, String database, List<StepResult> s
         return steps.stream().flatMap(s -> s.phases().stream()).map(PhaseResult::checkTime).reduce(Duration.ZERO, Duration::plus);
     }
 
-    /** A short table: one line per migration with its up, down and up-again times and the result. */
+    /**
+     * A short table: one line per migration with its up, down (or restore, for a migration without a down script) and
+     * up-again times and the result.
+     */
     public String toText() {
         int width = Math.max(30, steps.stream().mapToInt(s -> s.migration().length()).max().orElse(0) + 2);
         StringBuilder sb = new StringBuilder();
         sb.append("Rehearsal of ").append(source).append(" on ").append(database).append('\n');
-        sb.append(String.format(Locale.ROOT, "  %-" + width + "s %9s %9s %9s %9s  %s%n", "migration", "rows", "up", "down",
-                "up again", "result"));
+        sb.append(String.format(Locale.ROOT, "  %-" + width + "s %9s %9s %14s %9s  %s%n", "migration", "rows", "up",
+                "down/restore", "up again", "result"));
         for (StepResult step : steps) {
-            sb.append(String.format(Locale.ROOT, "  %-" + width + "s %9d %9s %9s %9s  %s%n", step.migration(), step.rows(),
-                    time(step, PhaseResult.Phase.UP), time(step, PhaseResult.Phase.DOWN),
-                    time(step, PhaseResult.Phase.UP_AGAIN), result(step)));
+            String back = step.phase(PhaseResult.Phase.RESTORE).isPresent()
+                    ? "restore " + time(step, PhaseResult.Phase.RESTORE) : time(step, PhaseResult.Phase.DOWN);
+            sb.append(String.format(Locale.ROOT, "  %-" + width + "s %9d %9s %14s %9s  %s%n", step.migration(), step.rows(),
+                    time(step, PhaseResult.Phase.UP), back, time(step, PhaseResult.Phase.UP_AGAIN), result(step)));
             if (step.note() != null && !step.note().isEmpty()) {
                 sb.append("      note: ").append(step.note()).append('\n');
             }

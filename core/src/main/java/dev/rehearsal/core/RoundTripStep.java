@@ -10,6 +10,9 @@ import dev.rehearsal.core.data.Invariant;
 import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.internal.data.TableModel;
+import dev.rehearsal.core.internal.locks.AtomicityRisks;
+import dev.rehearsal.core.db.SqlStatement;
+import dev.rehearsal.core.locks.StatementTrace;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.Traffic;
 import dev.rehearsal.core.schema.ObjectKind;
@@ -61,6 +64,11 @@ public final class RoundTripStep {
     private long rows;
     private final List<String> notes = new ArrayList<>();
     private SchemaSnapshot afterDown;
+    /** Whether the migration has no down script and is rehearsed by restoring a copy instead (see {@link Phase#RESTORE}). */
+    private final boolean restoring;
+    private DatabaseSession.RestorePoint restorePoint;
+    private RehearsalException restorePointFailure;
+    private boolean restored;
 
     private static final Set<DataProblem.Kind> DATA_CHANGES = EnumSet.of(DataProblem.Kind.ROW_COUNT_CHANGED,
             DataProblem.Kind.UNTOUCHED_DATA_CHANGED, DataProblem.Kind.PARTIAL_BACKFILL);
@@ -72,6 +80,9 @@ public final class RoundTripStep {
         this.migration = migration;
         this.data = data;
         this.last = last;
+        this.restoring = migration != null && !migration.reversible()
+                && rehearsal.settings().irreversibleAllowance(migration) == null
+                && rehearsal.settings().missingDown() == RehearsalSettings.MissingDown.RESTORE;
         this.log = new PhaseLog(phases());
     }
 
@@ -87,7 +98,8 @@ public final class RoundTripStep {
 
     /** The phases of this step, in order. */
     public List<Phase> phases() {
-        return migration == null ? List.of(Phase.UP) : List.of(Phase.UP, Phase.DOWN, Phase.UP_AGAIN);
+        return migration == null ? List.of(Phase.UP)
+                : List.of(Phase.UP, restoring ? Phase.RESTORE : Phase.DOWN, Phase.UP_AGAIN);
     }
 
     /** Runs one phase. */
@@ -95,6 +107,7 @@ public final class RoundTripStep {
         switch (phase) {
             case UP -> up();
             case DOWN -> down();
+            case RESTORE -> restore();
             case UP_AGAIN -> upAgain();
         }
     }
@@ -113,7 +126,23 @@ public final class RoundTripStep {
 
     /** Applies the migration from the previous version and records the schema it produces. */
     public void up() {
-        guard(Phase.UP, this::runUp);
+        guard(Phase.UP, () -> {
+            try {
+                runUp();
+            } finally {
+                if (!upApplied) {
+                    dropRestorePoint();
+                }
+            }
+        });
+    }
+
+    /**
+     * For a migration without a down script: brings back the database as it was before the up, from the copy kept
+     * then, and checks there that a failure forced at the end of the up leaves nothing behind (that it is atomic).
+     */
+    public void restore() {
+        guard(Phase.RESTORE, this::runRestore);
     }
 
     /** Reverts the migration with its down script; the schema must be exactly the one before the up. */
@@ -121,7 +150,10 @@ public final class RoundTripStep {
         guard(Phase.DOWN, this::runDown);
     }
 
-    /** Applies the migration again; the schema must be exactly the one the first up produced. */
+    /**
+     * Applies the migration again, after its down script or on the restored copy; the schema must be exactly the one
+     * the first up produced, and the data the same.
+     */
     public void upAgain() {
         guard(Phase.UP_AGAIN, this::runUpAgain);
     }
@@ -174,6 +206,13 @@ public final class RoundTripStep {
             invariantsBefore = rehearsal.evaluateInvariants();
         } catch (RehearsalException e) {
             throw log.fail(Phase.UP, Duration.ZERO, Duration.ofNanos(System.nanoTime() - c0), e);
+        }
+        if (restoring) {
+            try {
+                restorePoint = rehearsal.keepRestorePoint();
+            } catch (RehearsalException e) {
+                restorePointFailure = e;
+            }
         }
         long checks = System.nanoTime() - c0;
         long t0 = System.nanoTime();
@@ -377,24 +416,129 @@ public final class RoundTripStep {
         log.pass(Phase.DOWN, sql, checks, problems);
     }
 
+    private void dropRestorePoint() {
+        if (restorePoint != null) {
+            restorePoint.close();
+            restorePoint = null;
+        }
+    }
+
+    private void runRestore() {
+        requireVersioned();
+        if (!upApplied) {
+            dropRestorePoint();
+            throw log.skip(Phase.RESTORE, "not run: the up phase of " + displayName() + " did not apply");
+        }
+        if (restorePointFailure != null) {
+            throw log.fail(Phase.RESTORE, Duration.ZERO, Duration.ZERO, restorePointFailure);
+        }
+        if (restorePoint == null) {
+            throw log.skip(Phase.RESTORE, displayName() + " has no down script, and "
+                    + rehearsal.database().dialect().name() + " databases cannot be copied quickly here (no template"
+                    + " databases), so the state before its up cannot be restored to apply it again. Add a down script"
+                    + " (" + rehearsal.tool().expectedDownScript(migration) + "), or rehearse on PostgreSQL.");
+        }
+        long c0 = System.nanoTime();
+        DatabaseSession.RestorePoint point = restorePoint;
+        restorePoint = null;
+        rehearsal.restore(point);
+        rehearsal.state().markClean(beforeUp);
+        restored = true;
+        long checks = System.nanoTime() - c0;
+        String notForced = whyNotForced();
+        if (notForced != null) {
+            notes.add("restore: " + notForced);
+            log.pass(Phase.RESTORE, 0, checks);
+            return;
+        }
+        c0 = System.nanoTime();
+        Map<String, String> counters = rehearsal.counters();
+        checks += System.nanoTime() - c0;
+        long t0 = System.nanoTime();
+        boolean forced;
+        try (Timings.Timer ignored = Timings.time("restore.forced")) {
+            forced = rehearsal.tool().applyFailingAtEnd(migration);
+        } catch (RehearsalException e) {
+            restored = false;
+            rehearsal.state().markDirty(displayName() + " failed on the restored copy");
+            throw log.fail(Phase.RESTORE, Duration.ofNanos(System.nanoTime() - t0), Duration.ofNanos(checks),
+                    new RoundTripAssertionError(migration.displayName() + " applied the first time, but failed on a"
+                            + " copy of the same database as it was before that up: it is not deterministic (it"
+                            + " depends on the clock, on randomness or on something outside the database), so a"
+                            + " retried deploy or another environment can fail the same way.\n" + e.getMessage(), e));
+        }
+        long sql = System.nanoTime() - t0;
+        if (!forced) {
+            notes.add("restore: atomicity not checked, as " + rehearsal.tool().getClass().getSimpleName()
+                    + " cannot stop a migration at its end");
+            log.pass(Phase.RESTORE, sql, checks);
+            return;
+        }
+        c0 = System.nanoTime();
+        rehearsal.scriptsRan(List.of(migration.up().sql()));
+        SchemaSnapshot now = rehearsal.currentSchema();
+        SchemaDiff left = beforeUp.diff(now);
+        List<String> dataLeft = dataBeforeUp == null ? List.of()
+                : dataBeforeUp.differences(rehearsal.fingerprint(now)).stream().map(d -> "data " + d).toList();
+        if (left.isEmpty() && dataLeft.isEmpty()) {
+            rehearsal.restoreCounters(counters);
+        }
+        checks += System.nanoTime() - c0;
+        if (!left.isEmpty() || !dataLeft.isEmpty()) {
+            restored = false;
+            rehearsal.state().markDirty(displayName() + " left changes behind after the failure forced at its end");
+            throw log.fail(Phase.RESTORE, Duration.ofNanos(sql), Duration.ofNanos(checks), new RoundTripAssertionError(
+                    RoundTripMessages.notAtomic(migration, left, dataLeft, rehearsal.database().dialect())));
+        }
+        rehearsal.state().markClean(now);
+        notes.add("restore: a failure forced at the end of " + displayName() + " left nothing behind");
+        log.pass(Phase.RESTORE, sql, checks);
+    }
+
+    /**
+     * Why no failure is forced at the end of the up, or null to force one: where its statements ran outside a
+     * transaction each committed by itself (the rule non-atomic-script judges those), and where the engine commits DDL
+     * at once a failure keeps the schema changes whatever the tool does.
+     */
+    private String whyNotForced() {
+        var dialect = rehearsal.database().dialect();
+        if (!dialect.rollsBackDdl() && !beforeUp.diff(afterUp).isEmpty()) {
+            return "no failure forced at the end of " + displayName() + ": " + dialect.whyFailedMigrationsKeepChanges()
+                    + "; keep each migration to one DDL statement, or make its statements safe to run twice";
+        }
+        List<StatementTrace> outside = log.locks(Phase.UP).statements().stream()
+                .filter(st -> !st.inTransaction() && !AtomicityRisks.controlsTransaction(st.sql())).toList();
+        List<SqlStatement> statements = dialect.split(migration.up().sql());
+        boolean mustRunOutside = statements.stream().anyMatch(st -> dialect.mustRunOutsideTransaction(st.sql()));
+        if (!outside.isEmpty() || mustRunOutside) {
+            return "no failure forced at the end of " + displayName() + ": its statements ran outside a transaction,"
+                    + " each committed by itself" + (statements.size() > 1
+                    ? " (see the risk non-atomic-script)" : ", and one statement is applied whole or not at all");
+        }
+        return null;
+    }
+
     private void runUpAgain() {
         requireVersioned();
-        if (!downRan) {
-            throw log.skip(Phase.UP_AGAIN, log.result(Phase.DOWN).status() == Status.SKIPPED
-                    ? "not run: " + log.result(Phase.DOWN).message()
-                    : "not run: the down phase of " + displayName() + " did not run to its end");
+        Phase back = restoring ? Phase.RESTORE : Phase.DOWN;
+        if (restoring ? !restored : !downRan) {
+            throw log.skip(Phase.UP_AGAIN, log.result(back).status() == Status.SKIPPED
+                    ? "not run: " + log.result(back).message()
+                    : "not run: the " + back.label() + " phase of " + displayName() + " did not run to its end");
         }
         long t0 = System.nanoTime();
         MigrationObserver.Observed observed;
         try {
-            observed = rehearsal.observer().observe(migration, List.of(migration.up()), traffic(), afterDown, false,
-                    () -> rehearsal.tool().upTo(migration.version()));
+            observed = rehearsal.observer().observe(migration, List.of(migration.up()), traffic(),
+                    restoring ? beforeUp : afterDown, false, () -> rehearsal.tool().upTo(migration.version()));
         } catch (RehearsalException e) {
             tracedFailure(Phase.UP_AGAIN, e);
-            rehearsal.state().markDirty(displayName() + " could not be applied again after its down script");
-            RoundTripAssertionError error = new RoundTripAssertionError(migration.displayName()
-                    + " cannot be applied again after its down script ran: the down script probably left something behind"
-                    + " that the up script then trips over.\n" + e.getMessage(), e);
+            rehearsal.state().markDirty(displayName() + " could not be applied again");
+            RoundTripAssertionError error = new RoundTripAssertionError(migration.displayName() + (restoring
+                    ? " cannot be applied again to a copy of the database it first applied to: it is not deterministic"
+                    + " (it depends on the clock, on randomness or on something outside the database)."
+                    : " cannot be applied again after its down script ran: the down script probably left something behind"
+                    + " that the up script then trips over.") + "\n" + e.getMessage(), e);
             throw log.fail(Phase.UP_AGAIN, Duration.ofNanos(System.nanoTime() - t0), Duration.ZERO, error);
         }
         long sql = System.nanoTime() - t0;
@@ -410,7 +554,7 @@ public final class RoundTripStep {
         if (!diff.isEmpty()) {
             rehearsal.state().markDirty(displayName() + " produced a different schema when applied again");
             throw log.fail(Phase.UP_AGAIN, Duration.ofNanos(sql), Duration.ofNanos(checks),
-                    new RoundTripAssertionError(RoundTripMessages.notReproduced(migration, diff)));
+                    new RoundTripAssertionError(RoundTripMessages.notReproduced(migration, diff, restoring)));
         }
         rehearsal.state().markClean(again);
         checkPatchedReads(Phase.UP_AGAIN, again, sql, checks);
@@ -427,7 +571,9 @@ public final class RoundTripStep {
         checks += System.nanoTime() - c1;
         if (!problems.isEmpty()) {
             throw log.fail(Phase.UP_AGAIN, Duration.ofNanos(sql), Duration.ofNanos(checks), problems,
-                    new RoundTripAssertionError(DataChecks.describe("Applied again after its down script, "
+                    new RoundTripAssertionError(DataChecks.describe((restoring
+                            ? "Applied again to a copy of the database it first applied to, "
+                            : "Applied again after its down script, ")
                             + displayName() + " did not reproduce the data of the first up:", problems)));
         }
         checkBudget(Phase.UP_AGAIN, sql, checks, problems);

@@ -177,9 +177,25 @@ class MariaDbTest {
         try (MigrationRehearsal r = rehearse("mariadb-prisma")) {
             RoundTripReport report = r.runRoundTrips();
             assertThat(report.failed()).as(report.toText()).isFalse();
+
             assertThat(r.query("select migration_name from _prisma_migrations where rolled_back_at is null"
                     + " and finished_at is not null order by migration_name").rows())
                     .containsExactly(List.of("20240101000000_init"), List.of("20240102000000_add_bio"));
+        }
+    }
+
+    /** No template copies on MariaDB: a migration without a down script cannot be restored and re-applied, and says why. */
+    @Test
+    void migrationsWithoutDownScriptsSayWhyTheyAreNotRestored() {
+        try (MigrationRehearsal r = rehearse("mariadb-no-undo")) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            PhaseResult restore = report.steps().get(1).phase(PhaseResult.Phase.RESTORE).orElseThrow();
+            assertThat(restore.status()).isEqualTo(PhaseResult.Status.SKIPPED);
+            assertThat(restore.message()).contains("V2 add bio has no down script, and MariaDB 1").contains("databases cannot be copied quickly here")
+                    .contains("Add a down script (U2__add_bio.sql)");
+            assertThat(report.steps().get(1).phase(PhaseResult.Phase.UP_AGAIN).orElseThrow().message())
+                    .startsWith("not run: V2 add bio has no down script, and MariaDB");
         }
     }
 

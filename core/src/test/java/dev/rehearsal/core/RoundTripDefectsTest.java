@@ -117,8 +117,20 @@ class RoundTripDefectsTest {
     }
 
     @Test
-    void missingDownScriptFailsUnlessDeclared() {
-        PhaseResult down = phase(roundTrip("irreversible"), "V3", Phase.DOWN);
+    void missingDownScriptIsRehearsedByRestoringACopyOrFailsWhenDownsAreRequired() {
+        RoundTripReport restored = roundTrip("irreversible");
+        assertThat(restored.failed()).as(restored.toText()).isFalse();
+        assertThat(phase(restored, "V3", Phase.RESTORE).status()).isEqualTo(Status.PASSED);
+        assertThat(phase(restored, "V3", Phase.UP_AGAIN).status()).isEqualTo(Status.PASSED);
+        assertThat(restored.steps().get(2).note()).contains("a failure forced at the end of V3 drop legacy left nothing behind");
+        assertThat(restored.steps().get(2).phase(Phase.DOWN)).isEmpty();
+
+        RoundTripReport required;
+        try (MigrationRehearsal r = Histories.rehearse(Histories.settings("irreversible")
+                .withMissingDown(RehearsalSettings.MissingDown.FAIL))) {
+            required = r.runRoundTrips();
+        }
+        PhaseResult down = phase(required, "V3", Phase.DOWN);
         assertThat(down.status()).isEqualTo(Status.FAILED);
         assertThat(down.message()).contains("V3 drop legacy has no down script: expected U3__drop_legacy.sql")
                 .contains("@MigrationTest(irreversible = \"3\")");

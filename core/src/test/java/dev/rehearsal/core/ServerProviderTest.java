@@ -59,6 +59,45 @@ class ServerProviderTest {
     }
 
     /**
+     * Migrations without a down script are rehearsed on copies of the throwaway database (CREATE DATABASE ... TEMPLATE
+     * by the account that owns it); the copies carry Rehearsal's mark and none outlives the provider. The account here
+     * may create databases but is no superuser, so reads are full ones: the restore does not depend on the DDL log.
+     */
+    @Test
+    void migrationsWithoutDownScriptsAreRestoredFromCopiesThatAreDroppedAfterwards() throws Exception {
+        try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
+            st.execute("drop role if exists rehearsal_createdb_only");
+            st.execute("create role rehearsal_createdb_only login createdb");
+        }
+        List<String> before = query("select datname from pg_database where datname like 'rehearsal\\_%'");
+        try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, "rehearsal_createdb_only", null)) {
+            for (String history : List.of("no-undo", "irreversible")) {
+                try (MigrationRehearsal r = MigrationRehearsal.start(Histories.settings(history)
+                        .withData(dev.rehearsal.core.data.DataSettings.DEFAULTS.withRoundTripSeeding(20)), provider,
+                        getClass().getClassLoader())) {
+                    RoundTripReport report = r.runRoundTrips();
+                    if (history.equals("no-undo")) {
+                        assertThat(report.steps().get(1).phase(PhaseResult.Phase.RESTORE).orElseThrow().status())
+                                .as(report.toText()).isEqualTo(PhaseResult.Status.PASSED);
+                        assertThat(report.steps().get(2).phase(PhaseResult.Phase.RESTORE).orElseThrow().message())
+                                .contains("V3 normalize names is not atomic");
+                    } else {
+                        assertThat(report.failed()).as(report.toText()).isFalse();
+                        assertThat(report.steps().get(2).phase(PhaseResult.Phase.RESTORE).orElseThrow().status())
+                                .isEqualTo(PhaseResult.Status.PASSED);
+                    }
+                }
+            }
+        } finally {
+            try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
+                st.execute("drop role if exists rehearsal_createdb_only");
+            }
+        }
+        // a subset: connecting also reaps databases that killed runs left
+        assertThat(query("select datname from pg_database where datname like 'rehearsal\\_%'")).isSubsetOf(before);
+    }
+
+    /**
      * An account that may create databases but not event triggers, as a CI database service often gives: the round
      * trips pass with full schema reads, and the report says once why they are full ones.
      */

@@ -66,6 +66,13 @@ class SourcesTest {
         upOnlyV2.add("000002_add_email.up.sql");
         try (MigrationRehearsal r = Histories.rehearse(Histories.derived(noDown, "histories/golang-migrate", upOnlyV2,
                 Map.of(), null))) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(report.steps().get(1).phase(Phase.RESTORE).orElseThrow().status()).isEqualTo(Status.PASSED);
+            assertThat(r.query("select version, dirty from schema_migrations").rows()).containsExactly(List.of(2L, false));
+        }
+        try (MigrationRehearsal r = Histories.rehearse(Histories.derived(noDown, "histories/golang-migrate", upOnlyV2,
+                Map.of(), null).withMissingDown(RehearsalSettings.MissingDown.FAIL))) {
             PhaseResult down = r.runRoundTrips().steps().get(1).phase(Phase.DOWN).orElseThrow();
             assertThat(down.status()).isEqualTo(Status.FAILED);
             assertThat(down.message()).contains("V2 add email has no down script: expected 000002_add_email.down.sql");
@@ -153,11 +160,16 @@ class SourcesTest {
 
     @Test
     void prismaIsUpOnlyUnlessADownIsWritten() {
-        try (MigrationRehearsal r = Histories.rehearse("prisma")) {
-            RoundTripReport report = roundTrip(r);
-            PhaseResult initDown = report.steps().get(0).phase(Phase.DOWN).orElseThrow();
+        try (MigrationRehearsal r = Histories.rehearse(Histories.settings("prisma")
+                .withMissingDown(RehearsalSettings.MissingDown.FAIL))) {
+            PhaseResult initDown = roundTrip(r).steps().get(0).phase(Phase.DOWN).orElseThrow();
             assertThat(initDown.status()).isEqualTo(Status.SKIPPED);
             assertThat(initDown.message()).contains("Prisma migrations are up-only; write migrations/20230101000000_init/down.sql");
+        }
+        try (MigrationRehearsal r = Histories.rehearse("prisma")) {
+            RoundTripReport report = roundTrip(r);
+            assertThat(report.steps().get(0).phase(Phase.RESTORE).orElseThrow().status()).isEqualTo(Status.PASSED);
+            assertThat(report.steps().get(0).phase(Phase.UP_AGAIN).orElseThrow().status()).isEqualTo(Status.PASSED);
             assertThat(report.steps().get(1).phase(Phase.DOWN).orElseThrow().status()).isEqualTo(Status.PASSED);
             assertThat(r.query("select migration_name, applied_steps_count, rolled_back_at is not null"
                     + " from _prisma_migrations order by started_at, rolled_back_at nulls last").rows())

@@ -335,6 +335,15 @@ class MigrationTestExtensionTest {
         }
     }
 
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/no-undo")
+    @Seed(rows = 20)
+    static class NoUndoScripts {
+        @TestFactory
+        Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
+            return rehearsal.roundTrips();
+        }
+    }
+
     @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/syntax-error")
     static class BrokenUp {
         @TestFactory
@@ -440,6 +449,22 @@ class MigrationTestExtensionTest {
     void declaredIrreversibleMigrationSkipsDownAndUpAgain() {
         Events tests = run(DeclaredIrreversible.class).testEvents();
         tests.assertStatistics(s -> s.failed(0).aborted(2).succeeded(7));
+    }
+
+    /**
+     * Without undo scripts every migration still gets three tests: up, restore (in place of down) and up again; the
+     * script's own COMMIT fails the restore test, the clock and random() fail up again.
+     */
+    @Test
+    void migrationsWithoutUndoScriptsGetRestoreAndUpAgainTests() {
+        Events tests = run(NoUndoScripts.class).testEvents();
+        tests.assertStatistics(s -> s.started(15).failed(3).aborted(1).succeeded(11));
+        assertThat(failureMessage(tests, "V3 normalize names \u203a restore", "V3 normalize names"))
+                .contains("is not atomic").contains("V3__normalize_names.sql line 2 (commit)");
+        assertThat(failureMessage(tests, "V4 snapshot table \u203a up again", "V4 snapshot table"))
+                .contains("not deterministic");
+        assertThat(failureMessage(tests, "V5 customer tokens \u203a up again", "V5 customer tokens"))
+                .contains("customers.token");
     }
 
     @Test

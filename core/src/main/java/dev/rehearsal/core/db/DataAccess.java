@@ -61,6 +61,18 @@ public interface DataAccess {
     DataFingerprint fingerprint(SchemaSnapshot schema) throws SQLException;
 
     /**
+     * The counters a rollback does not take back (PostgreSQL's sequences), as opaque values to
+     * {@link #restoreCounters restore} after a failure Rehearsal forced; empty where there are none to keep.
+     */
+    default Map<String, String> counters() throws SQLException {
+        return Map.of();
+    }
+
+    /** Sets the counters back to what {@link #counters()} read. */
+    default void restoreCounters(Map<String, String> counters) throws SQLException {
+    }
+
+    /**
      * Integrity problems of the data now: invalid indexes, NOT VALID constraints that rows violate, foreign keys
      * pointing at nothing, sequences behind their column's maximum.
      */

@@ -53,6 +53,14 @@ public interface Dialect {
      */
     String whyFailedMigrationsKeepChanges();
 
+    /**
+     * Whether a rolled-back transaction takes its DDL with it (PostgreSQL), so that a migration the tool runs in one
+     * transaction is atomic unless its script commits; false where DDL commits at once (MariaDB, MySQL).
+     */
+    default boolean rollsBackDdl() {
+        return false;
+    }
+
     /** Quotes a table or column name as the engine needs it; {@code audit.log} becomes schema and table. */
     String quote(String name);
 

@@ -15,6 +15,7 @@ enum Setting {
     MIGRATIONS("rehearsal.migrations", "classpath:db/migration", Form.TEXT, null),
     IRREVERSIBLE("rehearsal.irreversible", "none", Form.VERSIONS, null),
     MINIMUM_DOWNGRADE_VERSION("rehearsal.minimum-downgrade-version", "none", Form.VERSION, null),
+    MISSING_DOWN("rehearsal.missing-down", "restore", Form.CHOICE, null, List.of("restore", "fail")),
     REPORT_DIR("rehearsal.report.dir", "target/rehearsal", Form.TEXT, null),
     LOSSY("rehearsal.lossy", "none", Form.VERSIONS, null),
     DATA_CHANGES("rehearsal.data-changes", "none", Form.VERSIONS, null),

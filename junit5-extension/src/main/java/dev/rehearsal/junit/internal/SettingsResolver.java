@@ -57,7 +57,9 @@ final class SettingsResolver {
         String format = configuration.text(annotation.format(), Setting.FORMAT).orElse(null);
         return new RehearsalSettings(migrations, placeholders, irreversible, minimum,
                 data(annotation, context, configuration), locks(annotation, context, configuration), format,
-                configuration.shard(Setting.SHARD), configuration.bool(Setting.PATCHED_SCHEMA_READS, true), tool);
+                configuration.shard(Setting.SHARD), configuration.bool(Setting.PATCHED_SCHEMA_READS, true), tool,
+                configuration.text(Setting.MISSING_DOWN).orElse("restore").equals("fail")
+                        ? RehearsalSettings.MissingDown.FAIL : RehearsalSettings.MissingDown.RESTORE);
     }
 
     private static ToolSettings tool(MigrationTest annotation, Configuration configuration) {

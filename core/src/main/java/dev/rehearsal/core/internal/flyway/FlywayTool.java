@@ -12,10 +12,14 @@ import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.flyway.FlywayCustomizer;
 import dev.rehearsal.core.internal.source.ScriptLocation;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
+import dev.rehearsal.core.internal.sql.ForcedFailure;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
 import org.flywaydb.core.internal.sqlscript.FlywaySqlScriptException;
@@ -313,6 +317,58 @@ final class FlywayTool implements MigrationTool {
     @Override
     public void upTo(MigrationVersion target) {
         migrate(configure(false, target).validateOnMigrate(false), target);
+    }
+
+    /*
+     * Flyway fires afterEachMigrate inside the migration's transaction, before it records the migration; a callback
+     * that throws there makes Flyway roll the transaction back and record nothing (DbMigrate.doMigrateGroup).
+     */
+    @Override
+    public boolean applyFailingAtEnd(Migration migration) {
+        String flywayVersion = flywayVersions.getOrDefault(migration.version(), migration.version().toString());
+        FluentConfiguration config = configure(false, migration.version()).validateOnMigrate(false);
+        List<Callback> callbacks = new ArrayList<>(List.of(config.getCallbacks()));
+        callbacks.add(new FailAtEnd(flywayVersion));
+        config.callbacks(callbacks.toArray(Callback[]::new));
+        try {
+            // Flyway's complaints about the failure Rehearsal forced are not the migration's
+            FlywayLog.capture(new ArrayList<>(), () -> config.load().migrate());
+        } catch (FlywayMigrateException e) {
+            throw translate(e, migration.version());
+        } catch (FlywayException e) {
+            if (ForcedFailure.in(e)) {
+                return true;
+            }
+            throw new RehearsalException("Flyway could not migrate " + location + " to version " + migration.version()
+                    + ": " + e.getMessage().strip(), e);
+        }
+        throw new RehearsalException("Flyway applied " + migration.displayName() + " without calling the callback"
+                + " that stops it at its end; its atomicity could not be checked");
+    }
+
+    /** Throws the forced failure after the migration {@code version}'s last statement, inside its transaction. */
+    private record FailAtEnd(String version) implements Callback {
+        @Override
+        public boolean supports(Event event, Context context) {
+            return event == Event.AFTER_EACH_MIGRATE && context.getMigrationInfo() != null
+                    && context.getMigrationInfo().getVersion() != null
+                    && context.getMigrationInfo().getVersion().getVersion().equals(version);
+        }
+
+        @Override
+        public boolean canHandleInTransaction(Event event, Context context) {
+            return true;
+        }
+
+        @Override
+        public void handle(Event event, Context context) {
+            throw new IllegalStateException(new ForcedFailure());
+        }
+
+        @Override
+        public String getCallbackName() {
+            return "rehearsal-fail-at-end";
+        }
     }
 
     @Override

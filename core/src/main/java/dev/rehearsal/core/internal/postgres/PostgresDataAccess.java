@@ -209,6 +209,41 @@ final class PostgresDataAccess implements DataAccess {
         return String.join(", ", parts);
     }
 
+    /** Per sequence, {@code start|last}; {@code last} is empty before the first nextval. */
+    @Override
+    public Map<String, String> counters() throws SQLException {
+        Map<String, String> counters = new java.util.LinkedHashMap<>();
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("select format('%I.%I', schemaname, sequencename), start_value, last_value"
+                     + " from pg_sequences where schemaname not in ('pg_catalog', 'information_schema', '"
+                     + PostgresDdlLog.SCHEMA + "')")) {
+            while (rs.next()) {
+                String last = rs.getString(3);
+                counters.put(rs.getString(1), rs.getString(2) + "|" + (last == null ? "" : last));
+            }
+        }
+        return counters;
+    }
+
+    @Override
+    public void restoreCounters(Map<String, String> counters) throws SQLException {
+        if (counters.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(
+                "select setval(to_regclass(?), ?::int8, ?) where to_regclass(?) is not null")) {
+            for (Map.Entry<String, String> e : counters.entrySet()) {
+                String[] parts = e.getValue().split("\\|", -1);
+                boolean called = !parts[1].isEmpty();
+                ps.setString(1, e.getKey());
+                ps.setString(2, called ? parts[1] : parts[0]);
+                ps.setBoolean(3, called);
+                ps.setString(4, e.getKey());
+                ps.execute();
+            }
+        }
+    }
+
     private void advanceSequence(String table, String column) throws SQLException {
         String sequence;
         try (PreparedStatement ps = connection.prepareStatement("select pg_get_serial_sequence(?, ?)")) {

@@ -69,6 +69,11 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public boolean rollsBackDdl() {
+        return true;
+    }
+
+    @Override
     public String whyFailedMigrationsKeepChanges() {
         return name() + " rolls back DDL with the transaction, so these changes were committed before the failing"
                 + " statement ran: the migration tool ran the script without a transaction (dbmate's transaction:false,"

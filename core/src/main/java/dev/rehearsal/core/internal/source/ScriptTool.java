@@ -1,11 +1,13 @@
 package dev.rehearsal.core.internal.source;
 
 import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.MigrationFailedException;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.internal.sql.ForcedFailure;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
 
 import javax.sql.DataSource;
@@ -93,6 +95,32 @@ final class ScriptTool implements MigrationTool {
         } catch (SQLException e) {
             throw new RehearsalException("Could not record " + (m == null ? "the migrations" : m.displayName()) + " in "
                     + versions.table() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /*
+     * golang-migrate marks the version dirty before the script runs; after the forced failure the table is put back
+     * as `migrate force <previous>` would, so that the same migration can be applied again.
+     */
+    @Override
+    public boolean applyFailingAtEnd(Migration migration) {
+        Migration previous = history.previous(migration).orElse(null);
+        try (Connection c = dataSource.getConnection()) {
+            versions.starting(c, migration);
+            try {
+                ScriptRunner.run(c, dialect, "up", migration, migration.up().name(), migration.up().sql(),
+                        transactional.test(migration), true, conn -> versions.applied(conn, migration));
+            } catch (MigrationFailedException e) {
+                if (!ForcedFailure.in(e)) {
+                    throw e;
+                }
+            }
+            c.setAutoCommit(true);
+            versions.reverted(c, migration, previous);
+            return true;
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not update " + versions.table() + " around the forced failure of "
+                    + migration.displayName() + ": " + e.getMessage(), e);
         }
     }
 

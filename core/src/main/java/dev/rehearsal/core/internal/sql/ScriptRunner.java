@@ -47,14 +47,29 @@ public final class ScriptRunner {
      */
     public static void run(Connection connection, Dialect dialect, String phase, Migration migration, String script,
                            String sql, boolean transaction, Epilogue epilogue) {
+        run(connection, dialect, phase, migration, script, sql, transaction, false, epilogue);
+    }
+
+    /**
+     * As {@link #run(Connection, Dialect, String, Migration, String, String, boolean, Epilogue)}; {@code failAtEnd}
+     * makes the script fail with a {@link ForcedFailure} where a failure at its very end would strike: before the
+     * commit when the statements run in a transaction (the epilogue does not run), or in place of the last statement
+     * when they run in auto-commit, where each earlier statement has committed by itself.
+     */
+    public static void run(Connection connection, Dialect dialect, String phase, Migration migration, String script,
+                           String sql, boolean transaction, boolean failAtEnd, Epilogue epilogue) {
         List<SqlStatement> statements = dialect.split(sql);
         boolean transactional = transaction && statements.stream().noneMatch(s -> dialect.mustRunOutsideTransaction(s.sql()));
         SqlStatement current = null;
         try {
             connection.setAutoCommit(!transactional);
             try (Statement st = connection.createStatement()) {
-                for (SqlStatement statement : statements) {
+                for (int i = 0; i < statements.size(); i++) {
+                    SqlStatement statement = statements.get(i);
                     current = statement;
+                    if (failAtEnd && !transactional && i == statements.size() - 1) {
+                        throw new ForcedFailure();
+                    }
                     if (statement.copyData() != null) {
                         PostgresCopy.copyIn(connection, statement.sql(), statement.copyData());
                     } else {
@@ -62,6 +77,9 @@ public final class ScriptRunner {
                     }
                 }
                 current = null;
+                if (failAtEnd) {
+                    throw new ForcedFailure();
+                }
                 epilogue.run(connection);
             }
             if (transactional) {

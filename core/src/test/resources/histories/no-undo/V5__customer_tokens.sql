@@ -1,0 +1,2 @@
+alter table customers add column token text;
+update customers set token = md5(random()::text);

@@ -1,0 +1,5 @@
+create table customers (
+    id bigserial primary key,
+    name text not null,
+    email text
+);

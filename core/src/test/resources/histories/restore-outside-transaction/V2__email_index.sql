@@ -1,0 +1,1 @@
+create index concurrently customers_email_idx on customers (email);
