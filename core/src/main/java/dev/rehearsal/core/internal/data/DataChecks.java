@@ -110,6 +110,9 @@ public final class DataChecks {
                 continue;
             }
             ColumnFingerprint values = is.columns().get(column.simpleName());
+            if (values != null && carriesDroppedValues(diff, was, column, values)) {
+                continue; // a rename: the values are the ones a dropped column of the table held, NULLs included
+            }
             if (values != null && values.nonNull() > 0 && values.nonNull() < is.rows()) {
                 problems.add(new DataProblem(Kind.PARTIAL_BACKFILL, column.table(), column.simpleName(), name
                         + " added " + column.name() + " and filled it for " + values.nonNull() + " of " + is.rows()
@@ -119,6 +122,14 @@ public final class DataChecks {
             }
         }
         return problems;
+    }
+
+    /** Whether a column the diff removed from the same table held exactly {@code values} before the up. */
+    private static boolean carriesDroppedValues(SchemaDiff diff, TableFingerprint was, SchemaObject column,
+                                                ColumnFingerprint values) {
+        return diff.changes().stream().anyMatch(c -> c.type() == SchemaChange.Type.REMOVED
+                && c.object().kind() == ObjectKind.COLUMN && column.table().equals(c.object().table())
+                && values.equals(was.columns().get(c.object().simpleName())));
     }
 
     /**
