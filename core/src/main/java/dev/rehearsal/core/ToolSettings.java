@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * How Rehearsal drives the team's migration tool: how much of the tool's own log reaches the console, where the
- * team's Flyway configuration is, and a class that adjusts Flyway's configuration in code.
+ * team's Flyway configuration is, a class that adjusts Flyway's configuration in code, and whether down scripts it
+ * generated and verified are written into the team's migration folder.
  *
  * @param log              {@code warn} (the default): the tool's routine log lines are dropped and its warnings go
  *                         to the report; {@code info}: the tool logs as it is configured to
@@ -16,12 +17,15 @@ import java.util.Objects;
  *                         teams keep them (see the README, section Flyway)
  * @param flywayCustomizer the name of a class implementing
  *                         {@link dev.rehearsal.core.flyway.FlywayCustomizer}, or null
+ * @param writeUndo        whether verified generated down scripts are written next to the migrations that lack one
+ *                         ({@code U3__add_tier.sql}), for the team to review; never where the {@code CI} environment
+ *                         variable is set
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
-public record ToolSettings(String log, List<String> flywayConfig, String flywayCustomizer) {
+public record ToolSettings(String log, List<String> flywayConfig, String flywayCustomizer, boolean writeUndo) {
 
     /** Quiet tools, configuration found where teams keep it, no customizer. */
-    public static final ToolSettings DEFAULTS = new ToolSettings("warn", List.of(), null);
+    public static final ToolSettings DEFAULTS = new ToolSettings("warn", List.of(), null, false);
 
     public ToolSettings {
         Objects.requireNonNull(log, "log");
@@ -39,16 +43,21 @@ public record ToolSettings(String log, List<String> flywayConfig, String flywayC
 
     /** A copy that reads these Flyway configuration files instead of looking for them. */
     public ToolSettings withFlywayConfig(List<String> files) {
-        return new ToolSettings(log, files, flywayCustomizer);
+        return new ToolSettings(log, files, flywayCustomizer, writeUndo);
     }
 
     /** A copy that applies this customizer class to Flyway's configuration. */
     public ToolSettings withFlywayCustomizer(String className) {
-        return new ToolSettings(log, flywayConfig, className);
+        return new ToolSettings(log, flywayConfig, className, writeUndo);
     }
 
     /** A copy with this log level ({@code warn} or {@code info}). */
     public ToolSettings withLog(String level) {
-        return new ToolSettings(level, flywayConfig, flywayCustomizer);
+        return new ToolSettings(level, flywayConfig, flywayCustomizer, writeUndo);
+    }
+
+    /** A copy that writes verified generated down scripts next to the migrations ({@code true}), or not. */
+    public ToolSettings withWriteUndo(boolean value) {
+        return new ToolSettings(log, flywayConfig, flywayCustomizer, value);
     }
 }

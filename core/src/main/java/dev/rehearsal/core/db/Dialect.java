@@ -61,6 +61,14 @@ public interface Dialect {
         return false;
     }
 
+    /**
+     * A down script that takes a database from {@code after} back to {@code before}, derived from the two catalogs,
+     * for a migration that has none; the round trip verifies it before anyone sees it as more than a candidate.
+     */
+    default GeneratedUndo undo(SchemaSnapshot before, SchemaSnapshot after) {
+        return GeneratedUndo.none(name() + " has no undo generator yet");
+    }
+
     /** Quotes a table or column name as the engine needs it; {@code audit.log} becomes schema and table. */
     String quote(String name);
 

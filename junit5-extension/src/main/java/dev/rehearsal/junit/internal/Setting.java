@@ -45,7 +45,8 @@ enum Setting {
     LOG_TOOL("rehearsal.log.tool", "warn", Form.CHOICE, null, List.of("warn", "info")),
     FLYWAY_CONFIG("rehearsal.flyway.config", "found where teams keep them", Form.LIST,
             null),
-    FLYWAY_CUSTOMIZER("rehearsal.flyway.customizer", "none", Form.TEXT, null);
+    FLYWAY_CUSTOMIZER("rehearsal.flyway.customizer", "none", Form.TEXT, null),
+    UNDO_WRITE("rehearsal.undo.write", "false", Form.BOOLEAN, null);
 
     /** {@code rehearsal.placeholders.<name>}: Flyway placeholder values, one key per placeholder. */
     static final String PLACEHOLDER_PREFIX = "rehearsal.placeholders.";

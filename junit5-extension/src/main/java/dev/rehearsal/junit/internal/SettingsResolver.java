@@ -68,7 +68,7 @@ final class SettingsResolver {
         String customizer = annotation.flywayCustomizer() != FlywayCustomizer.None.class
                 ? annotation.flywayCustomizer().getName()
                 : configuration.text(Setting.FLYWAY_CUSTOMIZER).orElse(null);
-        return tool.withFlywayCustomizer(customizer);
+        return tool.withFlywayCustomizer(customizer).withWriteUndo(configuration.bool(Setting.UNDO_WRITE, false));
     }
 
     private static DataSettings data(MigrationTest annotation, ExtensionContext context, Configuration configuration) {

@@ -2,6 +2,7 @@ package dev.rehearsal.core.internal.postgres;
 
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.db.GeneratedUndo;
 import dev.rehearsal.core.db.SchemaReader;
 import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.db.EngineLocks;
@@ -66,6 +67,11 @@ public final class PostgresDialect implements Dialect {
     @Override
     public boolean mustRunOutsideTransaction(String statement) {
         return neverInTransaction(statement) || major() < 12 && ADD_ENUM_VALUE.matcher(statement).find();
+    }
+
+    @Override
+    public GeneratedUndo undo(SchemaSnapshot before, SchemaSnapshot after) {
+        return PostgresUndo.generate(before, after, this);
     }
 
     @Override

@@ -1,0 +1,1 @@
+alter table customers rename column email to email_address;

@@ -1,0 +1,1 @@
+create type order_status as enum ('new', 'paid');

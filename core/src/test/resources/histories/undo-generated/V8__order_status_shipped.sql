@@ -1,0 +1,1 @@
+alter type order_status add value 'shipped';

@@ -1,0 +1,1 @@
+drop view big_orders;
