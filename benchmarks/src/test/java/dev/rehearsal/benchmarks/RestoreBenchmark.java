@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What restore and re-apply costs, the rehearsal of migrations without a down script (issue 17's goal: at most one
  * template copy per migration, in milliseconds). The generated history, seeded with 1,000 rows per table, runs once
  * with its down scripts and once without them (restore, a forced failure, up again on the copy), in one run; the
- * figures are the two totals, their ratio, and the copy's cost per migration (keeping it and swapping it in).
+ * figures are the two totals, their ratio, the copy's cost per migration (keeping it and swapping it in), and what
+ * generating and verifying an undo script adds (goal: at most doubling a migration's round trip).
  */
 class RestoreBenchmark {
 
@@ -67,12 +68,15 @@ class RestoreBenchmark {
         double copyMs = millis(profile, "restore.keep") / MIGRATIONS;
         double swapMs = millis(profile, "restore.switch") / MIGRATIONS;
         double forcedMs = millis(profile, "restore.forced") / MIGRATIONS;
+        double undoMs = millis(profile, "undo.generated") / MIGRATIONS;
         double ratio = restoreMs / downMs;
         RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "restore and re-apply (no down scripts, %d rows"
                         + " per table) of a %d-migration generated history: %.0f ms; the same with down scripts %.0f ms,"
                         + " ratio %.2fx; per migration: template copy %.1f ms, swapping it in %.1f ms, forced failure"
-                        + " %.1f ms (target: one copy per migration, milliseconds)%n", ROWS, MIGRATIONS, restoreMs,
-                downMs, ratio, copyMs, swapMs, forcedMs));
+                        + " %.1f ms (target: one copy per migration, milliseconds); generating and verifying an undo"
+                        + " script %.1f ms, %.0f%% of the round trip without it (target: at most 100%%)%n", ROWS,
+                MIGRATIONS, restoreMs, downMs, ratio, copyMs, swapMs, forcedMs, undoMs,
+                100 * undoMs / (restoreMs / MIGRATIONS - undoMs)));
         StringBuilder where = new StringBuilder("  where the time goes, ms per migration (restore / down scripts):");
         java.util.Set<String> components = new java.util.TreeSet<>(profile.keySet());
         components.addAll(downProfile.keySet());
@@ -88,6 +92,7 @@ class RestoreBenchmark {
         figures.put("restore_copy_ms_per_migration", Math.round(copyMs * 10) / 10.0);
         figures.put("restore_swap_ms_per_migration", Math.round(swapMs * 10) / 10.0);
         figures.put("restore_forced_failure_ms_per_migration", Math.round(forcedMs * 10) / 10.0);
+        figures.put("generated_undo_ms_per_migration", Math.round(undoMs * 10) / 10.0);
         LongHistoryBenchmark.writeJson(figures);
     }
 
