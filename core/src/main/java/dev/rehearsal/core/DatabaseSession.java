@@ -26,6 +26,7 @@ final class DatabaseSession implements AutoCloseable {
     private EphemeralDatabase database;
     private MigrationTool tool;
     private ObservedDataSource observed;
+    private final java.util.Set<RestorePoint> outstanding = new java.util.LinkedHashSet<>();
     private LockObservation lockObservation;
     private Connection snapshotConnection;
     private SchemaReader schemaReader;
@@ -61,7 +62,11 @@ final class DatabaseSession implements AutoCloseable {
         SchemaReader reader = schemaReader;
         closeObservers();
         try {
-            return database.copy().map(copy -> new RestorePoint(copy, reader)).orElse(null);
+            RestorePoint point = database.copy().map(copy -> new RestorePoint(copy, reader)).orElse(null);
+            if (point != null) {
+                outstanding.add(point);
+            }
+            return point;
         } finally {
             resumeSchemaReads(reader);
             observeLocks();
@@ -73,6 +78,7 @@ final class DatabaseSession implements AutoCloseable {
      * is back. The tool stays open (it follows the database).
      */
     void restore(RestorePoint point) {
+        outstanding.remove(point);
         EphemeralDatabase old = database;
         closeObservers();
         database = point.copy();
@@ -94,13 +100,15 @@ final class DatabaseSession implements AutoCloseable {
         }
     }
 
-    /** A copy of the database kept before a migration, and what the schema reader knew then. */
-    record RestorePoint(EphemeralDatabase copy, SchemaReader reader) implements AutoCloseable {
-        /** Drops the copy when it is not needed after all. */
-        @Override
-        public void close() {
-            copy.close();
+    /** Drops the copy {@code point} kept, when it is not needed after all. */
+    void discard(RestorePoint point) {
+        if (outstanding.remove(point)) {
+            point.copy().close();
         }
+    }
+
+    /** A copy of the database kept before a migration, and what the schema reader knew then. */
+    record RestorePoint(EphemeralDatabase copy, SchemaReader reader) {
     }
 
     EphemeralDatabase database() {
@@ -231,9 +239,12 @@ final class DatabaseSession implements AutoCloseable {
         }
     }
 
-    /** Drops the throwaway database. */
+    /** Drops the throwaway database, and the copies kept for steps that never restored them. */
     @Override
     public void close() {
+        for (RestorePoint point : List.copyOf(outstanding)) {
+            discard(point);
+        }
         closeObservers();
         database.close();
     }

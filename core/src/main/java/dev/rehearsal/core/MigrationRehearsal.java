@@ -478,6 +478,11 @@ public final class MigrationRehearsal implements AutoCloseable {
         }
     }
 
+    /** Drops a restore point that is not needed after all. */
+    void discard(DatabaseSession.RestorePoint point) {
+        session.discard(point);
+    }
+
     /** Brings back the database the restore point copied; the current one is dropped. */
     void restore(DatabaseSession.RestorePoint point) {
         try (Timings.Timer ignored = Timings.time("restore.switch")) {

@@ -93,6 +93,17 @@ class ServerProviderTest {
                 st.execute("drop role if exists rehearsal_createdb_only");
             }
         }
+        // a step that kept a copy but never restored it: the copy goes when the rehearsal closes
+        try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, "postgres", null)) {
+            var server = (dev.rehearsal.core.internal.postgres.PostgresServerProvider) provider;
+            try (MigrationRehearsal r = MigrationRehearsal.start(Histories.settings("no-undo"), provider,
+                    getClass().getClassLoader())) {
+                List<RoundTripStep> steps = r.roundTripSteps();
+                steps.get(0).up();
+                assertThat(server.liveDatabases()).hasSize(2);
+            }
+            assertThat(server.liveDatabases()).isEmpty();
+        }
         // a subset: connecting also reaps databases that killed runs left
         assertThat(query("select datname from pg_database where datname like 'rehearsal\\_%'")).isSubsetOf(before);
     }
