@@ -1,1 +1,2 @@
+drop view customer_names;
 drop table customers;

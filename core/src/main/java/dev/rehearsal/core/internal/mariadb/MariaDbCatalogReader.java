@@ -31,7 +31,10 @@ final class MariaDbCatalogReader {
 
     SchemaSnapshot read() throws SQLException {
         Map<String, String> views = new LinkedHashMap<>();
-        rows.query("select table_name, view_definition from information_schema.views where table_schema = database()",
+        // MariaDB stores a view's names qualified by its own database, whose name differs between throwaway databases
+        // (and a copy): that qualifier is left out, as the catalog leaves out owners
+        rows.query("select table_name, replace(view_definition, concat('`', database(), '`.'), '')"
+                        + " from information_schema.views where table_schema = database()",
                 rs -> views.put(rs.getString(1), rs.getString(2)));
         rows.query("select table_name, table_type, engine, table_comment from information_schema.tables"
                 + " where table_schema = database()", rs -> {

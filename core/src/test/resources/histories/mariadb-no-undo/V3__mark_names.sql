@@ -1,0 +1,1 @@
+update customers set name = concat(name, '.');
