@@ -419,7 +419,7 @@ public final class RoundTripStep {
 
     private void dropRestorePoint() {
         if (restorePoint != null) {
-            restorePoint.close();
+            rehearsal.discard(restorePoint);
             restorePoint = null;
         }
     }
@@ -440,12 +440,19 @@ public final class RoundTripStep {
                     + " (" + rehearsal.tool().expectedDownScript(migration) + "), or rehearse on PostgreSQL.");
         }
         long c0 = System.nanoTime();
-        try (Timings.Timer ignored = Timings.time("undo.generated")) {
-            rehearseGeneratedUndo();
-        }
         DatabaseSession.RestorePoint point = restorePoint;
         restorePoint = null;
-        rehearsal.restore(point);
+        try {
+            try (Timings.Timer ignored = Timings.time("undo.generated")) {
+                rehearseGeneratedUndo();
+            }
+            rehearsal.restore(point);
+        } catch (RuntimeException e) {
+            // the generated undo ran on the database, which no longer matches the tool's history
+            rehearsal.discard(point);
+            rehearsal.state().markDirty("the restore of " + displayName() + " failed");
+            throw e;
+        }
         rehearsal.state().markClean(beforeUp);
         restored = true;
         long checks = System.nanoTime() - c0;
@@ -508,8 +515,10 @@ public final class RoundTripStep {
     private void rehearseGeneratedUndo() {
         var dialect = rehearsal.database().dialect();
         GeneratedUndo undo = dialect.undo(beforeUp, afterUp);
+        String yourself = " (write " + rehearsal.tool().expectedDownScript(migration) + " yourself if the migration"
+                + " must be reversible)";
         if (!undo.unsupported().isEmpty()) {
-            notes.add("generated undo: none, as " + String.join("; ", undo.unsupported()));
+            notes.add("generated undo: none, as " + String.join("; ", undo.unsupported()) + yourself);
             return;
         }
         if (undo.sql().isBlank()) {
@@ -524,7 +533,7 @@ public final class RoundTripStep {
         } catch (MigrationFailedException e) {
             rehearsal.scriptsRan(null);
             notes.add("generated undo not verified: it failed, " + e.getMessage().lines().map(String::strip)
-                    .filter(l -> !l.isEmpty()).limit(4).reduce((a, b) -> a + " / " + b).orElse(""));
+                    .filter(l -> !l.isEmpty()).limit(4).reduce((a, b) -> a + " / " + b).orElse("") + yourself);
             return;
         } catch (java.sql.SQLException e) {
             notes.add("generated undo not verified: could not connect: " + e.getMessage());
@@ -535,7 +544,8 @@ public final class RoundTripStep {
         SchemaDiff diff = beforeUp.diff(back);
         if (!diff.isEmpty()) {
             notes.add("generated undo not verified: after it the schema still differs from the one before the up: "
-                    + String.join(", ", diff.changes().stream().limit(4).map(SchemaChange::toString).toList()));
+                    + String.join(", ", diff.changes().stream().limit(4).map(SchemaChange::toString).toList())
+                    + yourself);
             return;
         }
         // "customers.tier: 30 non-null, hash ..., then ..." names what did not come back before its colon
