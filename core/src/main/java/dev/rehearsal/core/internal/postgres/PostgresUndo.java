@@ -19,8 +19,8 @@ import java.util.function.Predicate;
  * Derives a down script from the catalog before and after an up, as migra or Atlas derive a diff, but backwards:
  * what the up added is dropped (dependents first), what it changed is set back, and what it dropped is created again
  * from the definitions the catalog gave before (tables from their columns, then constraints, indexes, functions,
- * views and triggers). A column dropped and another of the same type added on the same table is taken for a rename
- * and renamed back. Changes the catalog cannot undo (an enum label added, a partitioning change) are listed instead;
+ * views and triggers). A column dropped and another of the same type added on the same table, or a table dropped and
+ * another with the same columns added, is taken for a rename and renamed back. Changes the catalog cannot undo (an enum label added, a partitioning change) are listed instead;
  * data the up removed cannot come back, which the rehearsal of the candidate shows.
  */
 final class PostgresUndo {
@@ -63,8 +63,49 @@ final class PostgresUndo {
 
     // --- renames -----------------------------------------------------------------------------------------------
 
-    /** A removed and an added column of one table, alike but for the name, were renamed by the up. */
+    /**
+     * A removed and an added table of one schema with the same columns were one table the up renamed; what hangs on it
+     * (columns, constraints, triggers) follows it back. The rehearsal of the script catches a wrong guess.
+     */
     private void renames() {
+        for (SchemaObject added : of(SchemaChange.Type.ADDED, ObjectKind.TABLE)) {
+            List<SchemaObject> alike = of(SchemaChange.Type.REMOVED, ObjectKind.TABLE).stream()
+                    .filter(r -> !handled.contains(r.key()) && schemaOf(r).equals(schemaOf(added))
+                            && columnsOf(before, r).equals(columnsOf(after, added))).toList();
+            if (alike.size() != 1) {
+                continue;
+            }
+            SchemaObject old = alike.get(0);
+            statements.add("ALTER TABLE " + q(added.name()) + " RENAME TO " + q(old.simpleName()));
+            for (SchemaChange c : changes) {
+                SchemaObject o = c.object();
+                if (o == added || o == old || c.type() == SchemaChange.Type.ADDED && added.name().equals(o.table())
+                        || c.type() == SchemaChange.Type.REMOVED && old.name().equals(o.table())) {
+                    handled.add(o.key());
+                }
+            }
+            addedTables.remove(added.name());
+            removedTables.remove(old.name());
+        }
+        columnRenames();
+    }
+
+    private static String schemaOf(SchemaObject table) {
+        int dot = table.name().indexOf('.');
+        return dot < 0 ? "" : table.name().substring(0, dot);
+    }
+
+    /** Each column's name, type and nullability, in no particular order. */
+    private static Set<String> columnsOf(SchemaSnapshot snapshot, SchemaObject table) {
+        Set<String> columns = new java.util.TreeSet<>();
+        for (SchemaObject c : snapshot.columns(table.name())) {
+            columns.add(c.simpleName() + " " + c.fact(SchemaFact.TYPE).orElse("") + " " + c.fact(SchemaFact.NULLABLE).orElse(""));
+        }
+        return columns;
+    }
+
+    /** A removed and an added column of one table, alike but for the name, were renamed by the up. */
+    private void columnRenames() {
         List<SchemaObject> removed = of(SchemaChange.Type.REMOVED, ObjectKind.COLUMN).stream()
                 .filter(c -> !removedTables.contains(c.table())).toList();
         for (SchemaObject added : of(SchemaChange.Type.ADDED, ObjectKind.COLUMN)) {
