@@ -11,6 +11,8 @@ import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.internal.data.TableModel;
 import dev.rehearsal.core.internal.locks.AtomicityRisks;
+import dev.rehearsal.core.internal.source.UndoFiles;
+import dev.rehearsal.core.internal.sql.ScriptRunner;
 import dev.rehearsal.core.db.GeneratedUndo;
 import dev.rehearsal.core.db.SqlStatement;
 import dev.rehearsal.core.locks.StatementTrace;
@@ -22,6 +24,9 @@ import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -434,10 +439,11 @@ public final class RoundTripStep {
             throw log.fail(Phase.RESTORE, Duration.ZERO, Duration.ZERO, restorePointFailure);
         }
         if (restorePoint == null) {
-            throw log.skip(Phase.RESTORE, displayName() + " has no down script, and "
-                    + rehearsal.database().dialect().name() + " databases cannot be copied quickly here (no template"
-                    + " databases), so the state before its up cannot be restored to apply it again. Add a down script"
-                    + " (" + rehearsal.tool().expectedDownScript(migration) + "), or rehearse on PostgreSQL.");
+            throw log.skip(Phase.RESTORE, displayName() + " has no down script, and the database "
+                    + rehearsal.database().name() + " cannot be copied (its provider's EphemeralDatabase.copy() gives none), so the state before its"
+                    + " up cannot be restored to apply it again. Add a down script ("
+                    + rehearsal.tool().expectedDownScript(migration) + "), or rehearse with a provider that copies"
+                    + " databases (the embedded PostgreSQL, a named PostgreSQL or MariaDB server, a container).");
         }
         long c0 = System.nanoTime();
         DatabaseSession.RestorePoint point = restorePoint;
@@ -527,15 +533,15 @@ public final class RoundTripStep {
             return;
         }
         int count = dialect.split(undo.sql()).size();
-        try (java.sql.Connection c = rehearsal.database().dataSource().getConnection()) {
-            dev.rehearsal.core.internal.sql.ScriptRunner.run(c, dialect, "generated undo", migration,
+        try (Connection c = rehearsal.database().dataSource().getConnection()) {
+            ScriptRunner.run(c, dialect, "generated undo", migration,
                     "the generated undo of " + migration.up().name(), undo.sql(), conn -> { });
         } catch (MigrationFailedException e) {
             rehearsal.scriptsRan(null);
             notes.add("generated undo not verified: it failed, " + e.getMessage().lines().map(String::strip)
                     .filter(l -> !l.isEmpty()).limit(4).reduce((a, b) -> a + " / " + b).orElse("") + yourself);
             return;
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             notes.add("generated undo not verified: could not connect: " + e.getMessage());
             return;
         }
@@ -562,9 +568,9 @@ public final class RoundTripStep {
                     + ", it brought the schema back exactly" + (lost.isEmpty() ? "" : "; it cannot bring back the"
                     + " values of " + String.join(", ", lost) + ", which the up dropped or changed")
                     + ".\n-- Review it before you commit it.\n";
-            note += "; " + dev.rehearsal.core.internal.source.UndoFiles.write(migration,
+            note += "; " + UndoFiles.write(migration,
                     rehearsal.tool().expectedDownScript(migration), header, undo.sql(), System.getenv("CI"),
-                    java.nio.file.Path.of(""));
+                    Path.of(""));
         }
         notes.add(note);
     }

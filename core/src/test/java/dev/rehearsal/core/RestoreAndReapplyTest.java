@@ -3,6 +3,10 @@ package dev.rehearsal.core;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
 import dev.rehearsal.core.data.DataSettings;
+import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.db.EphemeralDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -99,6 +103,63 @@ class RestoreAndReapplyTest {
                 + " its statements ran outside a transaction, each committed by itself, and one statement is applied"
                 + " whole or not at all");
         assertThat(phase(report, "V2", Phase.UP_AGAIN).status()).isEqualTo(Status.PASSED);
+    }
+
+    /** A provider whose databases cannot be copied (one a user wrote): restore and up again are skipped, and say why. */
+    @Test
+    void withoutACopyRestoreAndUpAgainAreSkippedAndSayWhy() {
+        DatabaseProvider embedded = DatabaseProviders.embeddedPostgres();
+        DatabaseProvider noCopies = new DatabaseProvider() {
+            @Override
+            public String describe() {
+                return embedded.describe();
+            }
+
+            @Override
+            public EphemeralDatabase createDatabase() {
+                EphemeralDatabase db = embedded.createDatabase();
+                return new EphemeralDatabase() {
+                    @Override
+                    public String name() {
+                        return db.name();
+                    }
+
+                    @Override
+                    public javax.sql.DataSource dataSource() {
+                        return db.dataSource();
+                    }
+
+                    @Override
+                    public String jdbcUrl() {
+                        return db.jdbcUrl();
+                    }
+
+                    @Override
+                    public Dialect dialect() {
+                        return db.dialect();
+                    }
+
+                    @Override
+                    public void close() {
+                        db.close();
+                    }
+                };
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (MigrationRehearsal r = MigrationRehearsal.start(Histories.settings("irreversible"), noCopies,
+                getClass().getClassLoader())) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            PhaseResult restore = phase(report, "V3", Phase.RESTORE);
+            assertThat(restore.status()).isEqualTo(Status.SKIPPED);
+            assertThat(restore.message()).startsWith("V3 drop legacy has no down script, and the database rehearsal_")
+                    .contains("cannot be copied").contains("Add a down script (U3__drop_legacy.sql)");
+            assertThat(phase(report, "V3", Phase.UP_AGAIN).message()).startsWith("not run: V3 drop legacy has no down");
+        }
     }
 
     @Test
