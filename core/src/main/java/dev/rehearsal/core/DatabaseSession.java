@@ -107,6 +107,24 @@ final class DatabaseSession implements AutoCloseable {
         }
     }
 
+    /**
+     * The schema at {@code version}, from a scratch database of the same provider that the migration tool takes up to
+     * it, dropped afterwards.
+     */
+    SchemaSnapshot scratchSchema(MigrationVersion version) {
+        try (EphemeralDatabase scratch = provider.createDatabase()) {
+            MigrationTool scratchTool = source.open(scratch.dataSource(), scratch.dialect());
+            scratchTool.upTo(version);
+            scratchTool.drainMessages();
+            try (Connection c = scratch.dataSource().getConnection()) {
+                return scratch.dialect().snapshot(c, scratchTool.ownTables());
+            } catch (SQLException e) {
+                throw new RehearsalException("Could not read the schema of " + scratch.name() + " at version " + version
+                        + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** A copy of the database kept before a migration, and what the schema reader knew then. */
     record RestorePoint(EphemeralDatabase copy, SchemaReader reader) {
     }

@@ -53,6 +53,7 @@ public final class MigrationRehearsal implements AutoCloseable {
 
     private final RoundTripState state;
     private final MigrationObserver observer;
+    private final List<SchemaCheck> schemaChecks = new ArrayList<>();
 
     private MigrationRehearsal(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider,
                                EphemeralDatabase database) {
@@ -120,6 +121,35 @@ public final class MigrationRehearsal implements AutoCloseable {
     /** The database's schema now, without the migration tool's history table, read in full from the catalog. */
     public SchemaSnapshot schema() {
         return session.fullSchema();
+    }
+
+    /**
+     * The schema at {@code version}, read from a scratch database of the same provider that the migration tool takes
+     * up to that version; this rehearsal's own database is not touched. {@code "latest"} is the last version.
+     *
+     * @throws RehearsalException       when the history has no such version
+     * @throws MigrationFailedException when a migration up to it fails
+     */
+    public SchemaSnapshot schemaAt(String version) {
+        MigrationHistory history = session.tool().history();
+        MigrationVersion target = "latest".equalsIgnoreCase(version) ? history.latest().orElseThrow(() ->
+                new RehearsalException("The history has no migrations, so there is no latest schema"))
+                : history.require(version).version();
+        return session.scratchSchema(target);
+    }
+
+    /**
+     * Adds a check of the schema every round trip's up leaves (golden files): its failure fails that up phase, its
+     * notes go into the report.
+     */
+    public MigrationRehearsal checkEachUp(SchemaCheck check) {
+        schemaChecks.add(java.util.Objects.requireNonNull(check, "check"));
+        return this;
+    }
+
+    /** The checks {@link #checkEachUp} added. */
+    List<SchemaCheck> schemaChecks() {
+        return List.copyOf(schemaChecks);
     }
 
     /** Why schema reads are full ones where they could be patched, once; else null. */

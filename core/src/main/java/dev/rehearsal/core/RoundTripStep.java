@@ -274,10 +274,31 @@ public final class RoundTripStep {
                 }
             }
         }
+        List<String> schemaFailures = new ArrayList<>();
+        if (migration != null) {
+            for (SchemaCheck check : rehearsal.schemaChecks()) {
+                SchemaCheck.Outcome outcome;
+                try (Timings.Timer ignored = Timings.time("checks.schema")) {
+                    outcome = check.check(migration, afterUp, rehearsal.database().dialect());
+                } catch (RehearsalException e) {
+                    checks += System.nanoTime() - c0;
+                    throw log.fail(Phase.UP, Duration.ofNanos(sql), Duration.ofNanos(checks), e);
+                }
+                notes.addAll(outcome.notes());
+                if (outcome.isFailure()) {
+                    schemaFailures.add(outcome.failure());
+                }
+            }
+        }
         checks += System.nanoTime() - c0;
-        if (!failures.isEmpty()) {
-            throw log.fail(Phase.UP, Duration.ofNanos(sql), Duration.ofNanos(checks), problems, new RoundTripAssertionError(
-                    DataChecks.describe(displayName() + " applied, but its data is wrong:", failures)));
+        if (!failures.isEmpty() || !schemaFailures.isEmpty()) {
+            String message = String.join("\n\n", schemaFailures);
+            if (!failures.isEmpty()) {
+                message = (message.isEmpty() ? "" : message + "\n\n")
+                        + DataChecks.describe(displayName() + " applied, but its data is wrong:", failures);
+            }
+            throw log.fail(Phase.UP, Duration.ofNanos(sql), Duration.ofNanos(checks), problems,
+                    new RoundTripAssertionError(message));
         }
         checkBudget(Phase.UP, sql, checks, problems);
         log.pass(Phase.UP, sql, checks, problems);

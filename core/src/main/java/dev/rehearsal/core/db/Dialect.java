@@ -1,5 +1,7 @@
 package dev.rehearsal.core.db;
 
+import dev.rehearsal.core.internal.schema.DdlWriter;
+import dev.rehearsal.core.schema.SchemaDdl;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
@@ -69,6 +71,27 @@ public interface Dialect {
         return GeneratedUndo.none(name() + " has no undo generator yet");
     }
 
+    /**
+     * The schema as normalised DDL for golden files and reviews: one entry per object in a stable order, every fact
+     * the snapshot compares written as DDL or as a comment line. The default writes each object's facts only.
+     */
+    default SchemaDdl ddl(SchemaSnapshot snapshot) {
+        return new DdlWriter(snapshot, name()) {
+            @Override
+            protected List<String> statements(dev.rehearsal.core.schema.SchemaObject o, Facts facts) {
+                return List.of();
+            }
+        }.write();
+    }
+
+    /**
+     * Makes {@code connection}'s session read-only, so that nothing Rehearsal runs on a database it does not own (a
+     * live server compared with golden files, a capture) can change it.
+     */
+    default void readOnlySession(Connection connection) throws SQLException {
+        connection.setReadOnly(true);
+    }
+
     /** Quotes a table or column name as the engine needs it; {@code audit.log} becomes schema and table. */
     String quote(String name);
 
@@ -90,4 +113,23 @@ public interface Dialect {
 
     /** Lock observation and probe traffic; null where the engine's lock observation is not available yet. */
     EngineLocks locks();
+
+    /**
+     * The dialect of the engine behind {@code connection}, for a database Rehearsal did not create (a live server).
+     *
+     * @throws SQLException when the connection's metadata cannot be read
+     * @throws IllegalArgumentException naming the product when the engine is not one Rehearsal speaks
+     */
+    static Dialect of(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName();
+        String version = connection.getMetaData().getDatabaseProductVersion().split("[ -]")[0];
+        if (product.toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+            return new dev.rehearsal.core.internal.postgres.PostgresDialect(version);
+        }
+        if (product.toLowerCase(java.util.Locale.ROOT).matches(".*(mariadb|mysql).*")) {
+            return new dev.rehearsal.core.internal.mariadb.MariaDbDialect(version, false);
+        }
+        throw new IllegalArgumentException(product + " " + version + " is not an engine Rehearsal reads: it reads"
+                + " PostgreSQL and MariaDB");
+    }
 }

@@ -64,6 +64,18 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public dev.rehearsal.core.schema.SchemaDdl ddl(SchemaSnapshot snapshot) {
+        return new MariaDbDdl(snapshot).write();
+    }
+
+    @Override
+    public void readOnlySession(java.sql.Connection connection) throws java.sql.SQLException {
+        try (java.sql.Statement st = connection.createStatement()) {
+            st.execute("set session transaction read only");
+        }
+    }
+
+    @Override
     public String quote(String name) {
         return "`" + name.replace("`", "``") + "`";
     }

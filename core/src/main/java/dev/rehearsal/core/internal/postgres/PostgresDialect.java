@@ -101,6 +101,18 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public dev.rehearsal.core.schema.SchemaDdl ddl(SchemaSnapshot snapshot) {
+        return new PostgresDdl(snapshot).write();
+    }
+
+    @Override
+    public void readOnlySession(java.sql.Connection connection) throws java.sql.SQLException {
+        try (java.sql.Statement st = connection.createStatement()) {
+            st.execute("set session characteristics as transaction read only");
+        }
+    }
+
+    @Override
     public String quote(String name) {
         int dot = name.indexOf('.');
         if (dot > 0 && !name.startsWith("\"")) {

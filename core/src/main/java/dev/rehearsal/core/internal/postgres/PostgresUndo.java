@@ -374,7 +374,7 @@ final class PostgresUndo {
                 if (o.flag(SchemaFact.NOT_NULL, false)) {
                     sb.append(" NOT NULL");
                 }
-                o.fact(SchemaFact.CHECKS).ifPresent(checks -> sb.append(' ').append(checks));
+                o.fact(SchemaFact.CHECKS).ifPresent(checks -> sb.append(' ').append(PostgresDdl.domainConstraints(checks)));
                 statements.add(sb.toString());
             }
             default -> unsupported.add(o + ": a dropped type of this kind is not created again yet");

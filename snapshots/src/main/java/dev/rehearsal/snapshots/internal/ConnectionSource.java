@@ -1,0 +1,50 @@
+package dev.rehearsal.snapshots.internal;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.logging.Logger;
+
+/** A data source that only hands out connections: the rest of {@link DataSource} is not needed here. */
+public interface ConnectionSource extends DataSource {
+
+    @Override
+    default Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("connections come with the credentials given once");
+    }
+
+    @Override
+    default PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    default void setLogWriter(PrintWriter out) {
+    }
+
+    @Override
+    default void setLoginTimeout(int seconds) {
+    }
+
+    @Override
+    default int getLoginTimeout() {
+        return 0;
+    }
+
+    @Override
+    default Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    default <T> T unwrap(Class<T> iface) throws SQLException {
+        throw new SQLException("not a wrapper of " + iface);
+    }
+
+    @Override
+    default boolean isWrapperFor(Class<?> iface) {
+        return false;
+    }
+}

@@ -1,0 +1,2 @@
+drop view customer_totals;
+drop table orders;
