@@ -49,13 +49,18 @@ final class MariaDbDdl extends DdlWriter {
                 s.add(sb.toString());
             }
             case CONSTRAINT -> {
-                f.implied(SchemaFact.TYPE, SchemaFact.COLUMNS, SchemaFact.REFERENCED_TABLE, SchemaFact.REFERENCED_COLUMNS,
-                        SchemaFact.VALIDATED);
+                f.implied(SchemaFact.TYPE, SchemaFact.COLUMNS, SchemaFact.REFERENCED_TABLE, SchemaFact.REFERENCED_COLUMNS);
+                if (o.flag(SchemaFact.VALIDATED, true)) {
+                    f.implied(SchemaFact.VALIDATED);
+                }
                 s.add("ALTER TABLE " + name(o.table()) + " ADD CONSTRAINT " + name(o.simpleName()) + " "
                         + f.require(SchemaFact.DEFINITION));
             }
             case INDEX -> {
-                f.implied(SchemaFact.UNIQUE_COLUMNS, SchemaFact.VALID);
+                f.implied(SchemaFact.UNIQUE_COLUMNS);
+                if (o.flag(SchemaFact.VALID, true)) {
+                    f.implied(SchemaFact.VALID);
+                }
                 s.add("CREATE " + f.require(SchemaFact.DEFINITION));
             }
             case VIEW -> s.add("CREATE VIEW " + name(o.name()) + " AS " + body(f.require(SchemaFact.DEFINITION)));

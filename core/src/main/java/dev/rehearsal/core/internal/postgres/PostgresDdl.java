@@ -48,10 +48,14 @@ final class PostgresDdl extends DdlWriter {
             case CONSTRAINT -> {
                 String def = f.require(SchemaFact.DEFINITION);
                 f.implied(SchemaFact.TYPE, SchemaFact.COLUMNS, SchemaFact.REFERENCED_TABLE, SchemaFact.REFERENCED_COLUMNS);
-                if (def.contains("NOT VALID") || o.flag(SchemaFact.VALIDATED, true)) {
+                // pg_get_constraintdef says both, so the facts are implied where they agree with it
+                if (def.contains(" NOT VALID") != o.flag(SchemaFact.VALIDATED, true)) {
                     f.implied(SchemaFact.VALIDATED);
                 }
-                if (def.contains("DEFERRABLE")) {
+                String deferrable = o.fact(SchemaFact.DEFERRABLE).orElse(null);
+                if (deferrable == null ? !def.contains("DEFERRABLE") : def.contains("DEFERRABLE")
+                        && deferrable.equals("initially deferred") == def.contains("INITIALLY DEFERRED")
+                        && (deferrable.equals("initially deferred") || deferrable.equals("initially immediate"))) {
                     f.implied(SchemaFact.DEFERRABLE);
                 }
                 s.add("ALTER TABLE " + name(o.table()) + " ADD CONSTRAINT " + name(o.simpleName()) + " " + def);
@@ -160,7 +164,7 @@ final class PostgresDdl extends DdlWriter {
             f.implied(SchemaFact.KIND);
         }
         String persistence = table.fact(SchemaFact.PERSISTENCE).orElse("permanent");
-        if (!persistence.equals("temporary")) {
+        if (persistence.equals("permanent") || persistence.equals("unlogged")) {
             f.implied(SchemaFact.PERSISTENCE);
         }
         List<String> lines = new ArrayList<>();
@@ -168,7 +172,7 @@ final class PostgresDdl extends DdlWriter {
         for (SchemaObject c : columns(table)) {
             Facts cf = f.nested(c);
             StringBuilder sb = new StringBuilder(name(c.simpleName())).append(' ').append(cf.require(SchemaFact.TYPE));
-            cf.get(SchemaFact.COLLATION).ifPresent(x -> sb.append(" COLLATE ").append(x));
+            cf.get(SchemaFact.COLLATION).ifPresent(x -> sb.append(" COLLATE ").append(name(x)));
             cf.get(SchemaFact.IDENTITY).ifPresent(x -> sb.append(" GENERATED ").append(x).append(" AS IDENTITY"));
             cf.get(SchemaFact.GENERATED).ifPresent(x -> sb.append(" GENERATED ").append(x));
             cf.get(SchemaFact.DEFAULT).ifPresent(x -> sb.append(" DEFAULT ").append(x));
@@ -190,6 +194,13 @@ final class PostgresDdl extends DdlWriter {
         f.get(SchemaFact.PARTITION_KEY).ifPresent(x -> sb.append(" PARTITION BY ").append(x));
         f.get(SchemaFact.OPTIONS).ifPresent(x -> sb.append(" WITH (").append(x).append(')'));
         s.add(sb.toString());
+        table.fact(SchemaFact.PARTITION_OF).ifPresent(x -> {
+            int bound = x.endsWith(" DEFAULT") ? x.length() - " DEFAULT".length() : x.indexOf(" FOR VALUES ");
+            if (bound > 0) {
+                f.implied(SchemaFact.PARTITION_OF);
+                s.add("ALTER TABLE " + x.substring(0, bound) + " ATTACH PARTITION " + name(table.name()) + x.substring(bound));
+            }
+        });
         switch (f.get(SchemaFact.ROW_SECURITY).orElse("")) {
             case "enabled" -> s.add("ALTER TABLE " + name(table.name()) + " ENABLE ROW LEVEL SECURITY");
             case "forced" -> {

@@ -79,12 +79,21 @@ public abstract class DdlWriter {
             }
             sb.append(statement.strip()).append(';');
         }
+        List<String> comments = new ArrayList<>();
         for (var e : o.attributes().entrySet()) {
             if (!facts.used.contains(e.getKey())) {
-                sb.append("\n--   ").append(e.getKey()).append(": ").append(e.getValue().replace("\n", "\n--     "));
+                comments.add("--   " + e.getKey() + ": " + e.getValue().replace("\n", "\n--     "));
             }
         }
-        facts.trailing.forEach(t -> sb.append('\n').append(t));
+        if (o.kind() != ObjectKind.TABLE) { // a view's columns follow from its query; their facts still show
+            for (SchemaObject column : columns(o)) {
+                facts.close(facts.nested(column));
+            }
+        }
+        comments.addAll(facts.trailing);
+        for (String line : comments) {
+            sb.append(sb.isEmpty() ? "" : "\n").append(line);
+        }
         return new SchemaDdl.Entry(o.kind(), o.name(), TRAILING_BLANKS.matcher(sb.toString()).replaceAll(""));
     }
 
