@@ -54,6 +54,12 @@ public @interface MigrationTest {
     String format() default "";
 
     /**
+     * The folder of this history's schema golden files, relative to the module ({@code rehearsal.snapshots.dir}, by
+     * default {@code src/test/resources/rehearsal/schema}): a second history in the same module needs its own.
+     */
+    String goldenFiles() default "";
+
+    /**
      * A Docker image to rehearse on instead of the embedded PostgreSQL ({@code postgres:17}; a {@code mariadb}
      * image runs MariaDB): one Testcontainers container per image for the whole run, a throwaway database inside it
      * per test. Needs {@code org.testcontainers:testcontainers-postgresql} (or {@code -mariadb}) and a Docker engine.

@@ -52,6 +52,13 @@ public interface Rehearsal {
     /** Reverts the current migration with its down script. */
     MigrationRun migrateDown();
 
+    /**
+     * The schema at {@code version} ({@code "latest"} for the last), read from a scratch database the migration tool
+     * takes up to it; this test's database is not touched. {@code assertThat(rehearsal.schemaAt("5")).matchesGolden()}
+     * compares it with its golden file ({@code rehearsal.snapshots.dir}).
+     */
+    dev.rehearsal.snapshots.SchemaAtVersion schemaAt(String version);
+
     /** The schema now, read from the catalog (the migration tool's history table left out). */
     SchemaSnapshot schema();
 

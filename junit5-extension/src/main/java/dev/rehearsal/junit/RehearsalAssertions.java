@@ -12,7 +12,9 @@ import dev.rehearsal.junit.assertions.LockReportAssert;
 import dev.rehearsal.junit.assertions.MigrationRunAssert;
 import dev.rehearsal.junit.assertions.QueryResultAssert;
 import dev.rehearsal.junit.assertions.RoundTripReportAssert;
+import dev.rehearsal.junit.assertions.SchemaAtVersionAssert;
 import dev.rehearsal.junit.assertions.SchemaDiffAssert;
+import dev.rehearsal.snapshots.SchemaAtVersion;
 import dev.rehearsal.junit.assertions.SchemaSnapshotAssert;
 import org.apiguardian.api.API;
 
@@ -29,6 +31,11 @@ public final class RehearsalAssertions {
     /** Assertions on a schema snapshot: tables, columns, indexes, views, functions. */
     public static SchemaSnapshotAssert assertThat(SchemaSnapshot actual) {
         return new SchemaSnapshotAssert(actual);
+    }
+
+    /** Assertions on the schema at one version: {@code assertThat(rehearsal.schemaAt("5")).matchesGolden()}. */
+    public static SchemaAtVersionAssert assertThat(SchemaAtVersion actual) {
+        return new SchemaAtVersionAssert(actual);
     }
 
     /** Assertions on a schema diff. */

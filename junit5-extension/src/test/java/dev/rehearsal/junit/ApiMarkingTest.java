@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The public surface is marked: every public top-level type of rehearsal-core and rehearsal-junit5 carries
+ * The public surface is marked: every public top-level type of rehearsal-core, rehearsal-snapshots and rehearsal-junit5 carries
  * apiguardian's {@link API}, and every public type in an {@code internal} package says {@code INTERNAL}. A type
  * added without a marker fails here, naming it.
  */
@@ -30,6 +30,7 @@ class ApiMarkingTest {
         List<Class<?>> types = new ArrayList<>();
         types.addAll(publicTopLevelTypes(MigrationRehearsal.class));
         types.addAll(publicTopLevelTypes(MigrationTest.class));
+        types.addAll(publicTopLevelTypes(dev.rehearsal.snapshots.GoldenSchemas.class));
 
         assertThat(types).as("public types found").hasSizeGreaterThan(60);
         assertThat(types).filteredOn(t -> !t.isAnnotationPresent(API.class)).as("public types without @API")

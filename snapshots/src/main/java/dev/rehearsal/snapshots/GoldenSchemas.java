@@ -78,6 +78,14 @@ public final class GoldenSchemas implements SchemaCheck {
         return mode;
     }
 
+    /**
+     * The schema at {@code migration}'s version ({@code rehearsal.schemaAt("5")}) with these golden files, to compare
+     * with its file.
+     */
+    public SchemaAtVersion at(Migration migration, SchemaSnapshot schema, Dialect dialect) {
+        return new SchemaAtVersion(migration, schema, dialect.ddl(schema), this);
+    }
+
     /** The golden file of a migration: {@code V5.sql}, or {@code 27c6a30d7c24.sql} for a tool that names by id. */
     public Path fileFor(Migration migration) {
         return dir.resolve((migration.id() != null ? migration.id() : "V" + migration.version()) + ".sql");
@@ -85,7 +93,11 @@ public final class GoldenSchemas implements SchemaCheck {
 
     @Override
     public Outcome check(Migration migration, SchemaSnapshot schema, Dialect dialect) {
-        GoldenComparison result = compare(migration, dialect.ddl(schema));
+        return outcome(migration, compare(migration, dialect.ddl(schema)));
+    }
+
+    /** A comparison as a check's outcome: the failure message that names the migration, the file and what to do. */
+    Outcome outcome(Migration migration, GoldenComparison result) {
         Path file = result.file();
         return switch (result.status()) {
             case MATCHES -> Outcome.passed();

@@ -196,6 +196,11 @@ final class Configuration {
         }
     }
 
+    /** An environment variable ({@code CI}), as the test sees it. */
+    Optional<String> environment(String name) {
+        return Optional.ofNullable(environment.apply(name));
+    }
+
     /** The value as set, trimmed; empty when unset or blank. */
     Optional<String> text(Setting setting) {
         return raw(setting);

@@ -1,6 +1,9 @@
 package dev.rehearsal.junit.internal;
 
+import dev.rehearsal.core.Migration;
 import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.snapshots.GoldenSchemas;
+import dev.rehearsal.snapshots.SchemaAtVersion;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.MigrationScript;
@@ -39,10 +42,12 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
     private final Path reportDir;
     private final String reportName;
     private final PrintStream out;
+    private final GoldenSchemas golden;
     private boolean roundTripsPlanned;
 
-    DefaultRehearsal(MigrationRehearsal core, Path reportDir, String reportName, PrintStream out) {
+    DefaultRehearsal(MigrationRehearsal core, Path reportDir, String reportName, PrintStream out, GoldenSchemas golden) {
         this.core = core;
+        this.golden = golden;
         this.reportDir = reportDir;
         this.reportName = reportName;
         this.out = out;
@@ -66,6 +71,13 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
     @Override
     public MigrationRun migrateTo(String version, dev.rehearsal.core.locks.Traffic traffic) {
         return core.migrateTo(version, traffic);
+    }
+
+    @Override
+    public SchemaAtVersion schemaAt(String version) {
+        Migration migration = "latest".equalsIgnoreCase(version) ? core.history().latest()
+                .flatMap(v -> core.history().find(v)).orElseThrow() : core.history().require(version);
+        return golden.at(migration, core.schemaAt(migration.version().toString()), core.database().dialect());
     }
 
     @Override

@@ -19,7 +19,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 import javax.sql.DataSource;
+import java.nio.file.Files;
+import java.util.Locale;
 import java.nio.file.Path;
+import dev.rehearsal.snapshots.GoldenMode;
+import dev.rehearsal.snapshots.GoldenSchemas;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,8 +80,12 @@ public final class RehearsalExtension implements ParameterResolver {
         String name = context.getRequiredTestClass().getSimpleName()
                 + context.getTestMethod().map(m -> "." + m.getName()).orElse("")
                 + (target == null ? "" : "." + reportSuffix(target));
+        GoldenSchemas golden = goldenSchemas(configuration, annotation.goldenFiles(), core, target != null);
+        if (goldenActive(configuration, golden)) {
+            core.checkEachUp(golden);
+        }
         DefaultRehearsal rehearsal = new DefaultRehearsal(core, Path.of(configuration.text(Setting.REPORT_DIR)
-                .orElse(Setting.REPORT_DIR.documentedDefault())), name, System.out);
+                .orElse(Setting.REPORT_DIR.documentedDefault())), name, System.out, golden);
         try {
             applyFixtures(core, context);
         } catch (RuntimeException | AssertionError e) {
@@ -86,6 +94,33 @@ public final class RehearsalExtension implements ParameterResolver {
                     + e.getMessage(), e);
         }
         return rehearsal;
+    }
+
+    /**
+     * The schema golden files of a test: {@code @MigrationTest(goldenFiles)} or {@code rehearsal.snapshots.dir} (one folder per engine in a matrix, named by
+     * the engine's id), written as {@link GoldenMode#of} says from {@code rehearsal.snapshots.update} and {@code CI}.
+     */
+    static GoldenSchemas goldenSchemas(Configuration configuration, String annotationDir, MigrationRehearsal core,
+                                       boolean matrix) {
+        Path dir = Path.of(configuration.text(annotationDir, Setting.SNAPSHOTS_DIR)
+                .orElse(Setting.SNAPSHOTS_DIR.documentedDefault()));
+        if (matrix) {
+            dir = dir.resolve(core.database().dialect().engine().id());
+        }
+        Map<String, String> ci = configuration.environment("CI").map(v -> Map.of("CI", v)).orElse(Map.of());
+        return GoldenSchemas.in(dir, GoldenMode.of(configuration.bool(Setting.SNAPSHOTS_UPDATE, false), ci));
+    }
+
+    /**
+     * Whether round trips compare with golden files: {@code rehearsal.snapshots.schema=on}, or {@code auto} (the
+     * default) when the folder exists or an update asks for files to be written.
+     */
+    static boolean goldenActive(Configuration configuration, GoldenSchemas golden) {
+        return switch (configuration.text(Setting.SNAPSHOTS_SCHEMA).orElse("auto").toLowerCase(Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> Files.isDirectory(golden.dir()) || golden.mode() == GoldenMode.UPDATE;
+        };
     }
 
     /**

@@ -46,7 +46,10 @@ enum Setting {
     FLYWAY_CONFIG("rehearsal.flyway.config", "found where teams keep them", Form.LIST,
             null),
     FLYWAY_CUSTOMIZER("rehearsal.flyway.customizer", "none", Form.TEXT, null),
-    UNDO_WRITE("rehearsal.undo.write", "false", Form.BOOLEAN, null);
+    UNDO_WRITE("rehearsal.undo.write", "false", Form.BOOLEAN, null),
+    SNAPSHOTS_SCHEMA("rehearsal.snapshots.schema", "auto", Form.CHOICE, null, List.of("auto", "on", "off")),
+    SNAPSHOTS_DIR("rehearsal.snapshots.dir", "src/test/resources/rehearsal/schema", Form.TEXT, null),
+    SNAPSHOTS_UPDATE("rehearsal.snapshots.update", "false", Form.BOOLEAN, null);
 
     /** {@code rehearsal.placeholders.<name>}: Flyway placeholder values, one key per placeholder. */
     static final String PLACEHOLDER_PREFIX = "rehearsal.placeholders.";

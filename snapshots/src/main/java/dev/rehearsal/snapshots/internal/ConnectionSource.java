@@ -1,5 +1,6 @@
 package dev.rehearsal.snapshots.internal;
 
+import org.apiguardian.api.API;
 import javax.sql.DataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -8,6 +9,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
 
 /** A data source that only hands out connections: the rest of {@link DataSource} is not needed here. */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public interface ConnectionSource extends DataSource {
 
     @Override

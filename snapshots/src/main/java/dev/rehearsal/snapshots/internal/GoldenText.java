@@ -1,5 +1,6 @@
 package dev.rehearsal.snapshots.internal;
 
+import org.apiguardian.api.API;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaDdl;
 
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
  * );
  * </pre>
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class GoldenText {
 
     /** The format this version writes and the newest it reads. */

@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.schema;
 
+import org.apiguardian.api.API;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaDdl;
 import dev.rehearsal.core.schema.SchemaFact;
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
  * object's facts through {@link Facts}, and every fact it did not use is written under the statement as a
  * {@code --   fact: value} line, so a fact the DDL does not express still shows in the text and in its diffs.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public abstract class DdlWriter {
 
     private static final Pattern TRAILING_BLANKS = Pattern.compile("[ \\t]+$", Pattern.MULTILINE);
