@@ -1,0 +1,31 @@
+-- Rehearsal schema golden file, format 1: the PostgreSQL schema after version 1.
+-- Written by Rehearsal from the migrations; review changes like code. Rewrite: -Drehearsal.snapshots.update=true
+
+-- schema public
+CREATE SCHEMA public;
+COMMENT ON SCHEMA public IS 'standard public schema';
+
+-- sequence customers_id_seq
+CREATE SEQUENCE customers_id_seq AS bigint INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1 NO CYCLE;
+ALTER SEQUENCE customers_id_seq OWNED BY customers.id;
+
+-- table customers
+CREATE TABLE customers (
+    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    email text NOT NULL,
+    full_name text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+COMMENT ON TABLE customers IS 'People who place orders';
+
+-- constraint customers.customers_email_key
+ALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE (email);
+
+-- constraint customers.customers_pkey
+ALTER TABLE customers ADD CONSTRAINT customers_pkey PRIMARY KEY (id);
+
+-- index customers_email_key
+CREATE UNIQUE INDEX customers_email_key ON public.customers USING btree (email);
+
+-- index customers_pkey
+CREATE UNIQUE INDEX customers_pkey ON public.customers USING btree (id);

@@ -1,0 +1,165 @@
+-- Rehearsal schema golden file, format 1: the PostgreSQL schema after version 10.
+-- Written by Rehearsal from the migrations; review changes like code. Rewrite: -Drehearsal.snapshots.update=true
+
+-- schema public
+CREATE SCHEMA public;
+COMMENT ON SCHEMA public IS 'standard public schema';
+
+-- sequence customers_id_seq
+CREATE SEQUENCE customers_id_seq AS bigint INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1 NO CYCLE;
+ALTER SEQUENCE customers_id_seq OWNED BY customers.id;
+
+-- sequence order_status_audit_id_seq
+CREATE SEQUENCE order_status_audit_id_seq AS bigint INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1 NO CYCLE;
+ALTER SEQUENCE order_status_audit_id_seq OWNED BY order_status_audit.id;
+
+-- sequence orders_id_seq
+CREATE SEQUENCE orders_id_seq AS bigint INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1 NO CYCLE;
+ALTER SEQUENCE orders_id_seq OWNED BY orders.id;
+
+-- sequence products_id_seq
+CREATE SEQUENCE products_id_seq AS bigint INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1 NO CYCLE;
+ALTER SEQUENCE products_id_seq OWNED BY products.id;
+
+-- table customers
+CREATE TABLE customers (
+    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    email text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    display_name text NOT NULL
+);
+COMMENT ON TABLE customers IS 'People who place orders';
+
+-- constraint customers.customers_email_key
+ALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE (email);
+
+-- constraint customers.customers_pkey
+ALTER TABLE customers ADD CONSTRAINT customers_pkey PRIMARY KEY (id);
+
+-- index customers_email_key
+CREATE UNIQUE INDEX customers_email_key ON public.customers USING btree (email);
+
+-- index customers_pkey
+CREATE UNIQUE INDEX customers_pkey ON public.customers USING btree (id);
+
+-- table order_items
+CREATE TABLE order_items (
+    order_id bigint NOT NULL,
+    product_id bigint NOT NULL,
+    quantity integer NOT NULL,
+    unit_price numeric(10,2) NOT NULL
+);
+
+-- constraint order_items.order_items_order_id_fkey
+ALTER TABLE order_items ADD CONSTRAINT order_items_order_id_fkey FOREIGN KEY (order_id) REFERENCES orders(id) ON DELETE CASCADE;
+
+-- constraint order_items.order_items_pkey
+ALTER TABLE order_items ADD CONSTRAINT order_items_pkey PRIMARY KEY (order_id, product_id);
+
+-- constraint order_items.order_items_product_id_fkey
+ALTER TABLE order_items ADD CONSTRAINT order_items_product_id_fkey FOREIGN KEY (product_id) REFERENCES products(id);
+
+-- constraint order_items.order_items_quantity_check
+ALTER TABLE order_items ADD CONSTRAINT order_items_quantity_check CHECK (quantity > 0);
+
+-- index order_items_pkey
+CREATE UNIQUE INDEX order_items_pkey ON public.order_items USING btree (order_id, product_id);
+
+-- index order_items_product_id_idx
+CREATE INDEX order_items_product_id_idx ON public.order_items USING btree (product_id);
+
+-- table order_status_audit
+CREATE TABLE order_status_audit (
+    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    order_id bigint NOT NULL,
+    old_status text,
+    new_status text NOT NULL,
+    changed_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+-- constraint order_status_audit.order_status_audit_order_id_fkey
+ALTER TABLE order_status_audit ADD CONSTRAINT order_status_audit_order_id_fkey FOREIGN KEY (order_id) REFERENCES orders(id) ON DELETE CASCADE;
+
+-- constraint order_status_audit.order_status_audit_pkey
+ALTER TABLE order_status_audit ADD CONSTRAINT order_status_audit_pkey PRIMARY KEY (id);
+
+-- index order_status_audit_order_id_idx
+CREATE INDEX order_status_audit_order_id_idx ON public.order_status_audit USING btree (order_id);
+
+-- index order_status_audit_pkey
+CREATE UNIQUE INDEX order_status_audit_pkey ON public.order_status_audit USING btree (id);
+
+-- table orders
+CREATE TABLE orders (
+    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    customer_id bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL
+);
+
+-- constraint orders.orders_customer_id_fkey
+ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers(id);
+
+-- constraint orders.orders_pkey
+ALTER TABLE orders ADD CONSTRAINT orders_pkey PRIMARY KEY (id);
+
+-- constraint orders.orders_status_check
+ALTER TABLE orders ADD CONSTRAINT orders_status_check CHECK (status = ANY (ARRAY['pending'::text, 'paid'::text, 'shipped'::text, 'cancelled'::text]));
+
+-- index orders_customer_id_idx
+CREATE INDEX orders_customer_id_idx ON public.orders USING btree (customer_id);
+
+-- index orders_pkey
+CREATE UNIQUE INDEX orders_pkey ON public.orders USING btree (id);
+
+-- index orders_status_idx
+CREATE INDEX orders_status_idx ON public.orders USING btree (status) WHERE (status <> 'shipped'::text);
+
+-- trigger orders.orders_audit_status
+CREATE TRIGGER orders_audit_status AFTER UPDATE OF status ON orders FOR EACH ROW EXECUTE FUNCTION audit_order_status();
+
+-- table products
+CREATE TABLE products (
+    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    sku text NOT NULL,
+    name text NOT NULL,
+    price numeric(10,2) NOT NULL
+);
+
+-- constraint products.products_pkey
+ALTER TABLE products ADD CONSTRAINT products_pkey PRIMARY KEY (id);
+
+-- constraint products.products_price_check
+ALTER TABLE products ADD CONSTRAINT products_price_check CHECK (price >= 0::numeric);
+
+-- constraint products.products_sku_key
+ALTER TABLE products ADD CONSTRAINT products_sku_key UNIQUE (sku);
+
+-- index products_pkey
+CREATE UNIQUE INDEX products_pkey ON public.products USING btree (id);
+
+-- index products_sku_key
+CREATE UNIQUE INDEX products_sku_key ON public.products USING btree (sku);
+
+-- function audit_order_status()
+CREATE OR REPLACE FUNCTION public.audit_order_status()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+    if new.status is distinct from old.status then
+        insert into order_status_audit (order_id, old_status, new_status) values (new.id, old.status, new.status);
+    end if;
+    return new;
+end;
+$function$;
+
+-- view order_totals
+CREATE VIEW order_totals AS
+SELECT o.id AS order_id,
+    o.customer_id,
+    o.status,
+    COALESCE(sum(i.quantity::numeric * i.unit_price), 0::numeric) AS total
+   FROM orders o
+     LEFT JOIN order_items i ON i.order_id = o.id
+  GROUP BY o.id, o.customer_id, o.status;
