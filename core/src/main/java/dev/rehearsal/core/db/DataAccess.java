@@ -36,6 +36,26 @@ public interface DataAccess {
      */
     void insert(String table, List<String> columns, List<Object[]> rows) throws SQLException;
 
+    /**
+     * Turns the foreign-key checks of this connection's session off until the returned handle is closed, so that
+     * restored rows can go in table by table whatever their references (a data snapshot with cycles).
+     *
+     * @throws SQLException when the account may not (PostgreSQL needs a superuser for {@code session_replication_role})
+     */
+    default AutoCloseableChecks foreignKeyChecksOff() throws SQLException {
+        throw new java.sql.SQLFeatureNotSupportedException("foreign-key checks cannot be turned off on this engine");
+    }
+
+    /** Moves every sequence that a column owns past the largest value in that column, after rows came in as they are. */
+    default void advanceOwnedSequences(SchemaSnapshot schema) throws SQLException {
+    }
+
+    /** What {@link #foreignKeyChecksOff()} returns: closing it turns the checks back on. */
+    interface AutoCloseableChecks extends AutoCloseable {
+        @Override
+        void close() throws SQLException;
+    }
+
     /** Identifiers of the rows of {@code table} inserted by the current transaction. */
     List<String> rowsAddedInTransaction(String table) throws SQLException;
 

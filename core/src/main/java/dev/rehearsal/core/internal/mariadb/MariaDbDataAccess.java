@@ -161,6 +161,18 @@ final class MariaDbDataAccess implements DataAccess {
     }
 
     @Override
+    public AutoCloseableChecks foreignKeyChecksOff() throws SQLException {
+        try (java.sql.Statement st = connection.createStatement()) {
+            st.execute("set foreign_key_checks = 0");
+        }
+        return () -> {
+            try (java.sql.Statement st = connection.createStatement()) {
+                st.execute("set foreign_key_checks = 1");
+            }
+        };
+    }
+
+    @Override
     public void insert(String table, List<String> columns, List<Object[]> rows) throws SQLException {
         String sql = "insert into " + dialect.quote(table) + " (" + columns.stream().map(dialect::quote)
                 .collect(Collectors.joining(", ")) + ") values (" + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";

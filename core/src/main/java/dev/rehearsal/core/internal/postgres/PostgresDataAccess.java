@@ -244,6 +244,30 @@ final class PostgresDataAccess implements DataAccess {
         }
     }
 
+    @Override
+    public AutoCloseableChecks foreignKeyChecksOff() throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("set session_replication_role = replica");
+        }
+        return () -> {
+            try (Statement st = connection.createStatement()) {
+                st.execute("set session_replication_role = origin");
+            }
+        };
+    }
+
+    @Override
+    public void advanceOwnedSequences(dev.rehearsal.core.schema.SchemaSnapshot schema) throws SQLException {
+        for (dev.rehearsal.core.schema.SchemaObject s : schema.objects(dev.rehearsal.core.schema.ObjectKind.SEQUENCE)) {
+            String owner = s.fact(dev.rehearsal.core.schema.SchemaFact.OWNED_BY).orElse(null);
+            if (owner == null) {
+                continue;
+            }
+            int dot = owner.lastIndexOf('.');
+            advanceSequence(owner.substring(0, dot), owner.substring(dot + 1));
+        }
+    }
+
     private void advanceSequence(String table, String column) throws SQLException {
         String sequence;
         try (PreparedStatement ps = connection.prepareStatement("select pg_get_serial_sequence(?, ?)")) {

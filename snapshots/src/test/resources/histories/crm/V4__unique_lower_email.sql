@@ -1,0 +1,1 @@
+create unique index customers_email_lower_idx on customers (lower(email));
