@@ -7,6 +7,7 @@ import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.junit.AtVersion;
+import dev.rehearsal.junit.FromSnapshot;
 import dev.rehearsal.junit.Provider;
 import dev.rehearsal.junit.MigrationTest;
 import dev.rehearsal.junit.Rehearsal;
@@ -22,6 +23,7 @@ import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.util.Locale;
 import java.nio.file.Path;
+import dev.rehearsal.snapshots.DataSnapshot;
 import dev.rehearsal.snapshots.GoldenMode;
 import dev.rehearsal.snapshots.GoldenSchemas;
 import java.util.Comparator;
@@ -87,6 +89,13 @@ public final class RehearsalExtension implements ParameterResolver {
         DefaultRehearsal rehearsal = new DefaultRehearsal(core, Path.of(configuration.text(Setting.REPORT_DIR)
                 .orElse(Setting.REPORT_DIR.documentedDefault())), name, System.out, golden);
         try {
+            restoreSnapshot(core, context);
+        } catch (RuntimeException e) {
+            rehearsal.close();
+            throw new ParameterResolutionException("@FromSnapshot on " + context.getDisplayName() + " failed:\n"
+                    + e.getMessage(), e);
+        }
+        try {
             applyFixtures(core, context);
         } catch (RuntimeException | AssertionError e) {
             rehearsal.close();
@@ -129,6 +138,19 @@ public final class RehearsalExtension implements ParameterResolver {
      */
     static String reportSuffix(String target) {
         return target.replaceFirst("\\?.*$", "").replaceFirst("//[^/@]*@", "//").replaceAll("[^A-Za-z0-9._-]+", "_");
+    }
+
+    /** Restores the method's {@link FromSnapshot}, else the class's, into the test's database. */
+    private static void restoreSnapshot(MigrationRehearsal core, ExtensionContext context) {
+        Optional<FromSnapshot> from = context.getTestMethod()
+                .flatMap(m -> AnnotationSupport.findAnnotation(m, FromSnapshot.class))
+                .or(() -> context.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, FromSnapshot.class)));
+        if (from.isEmpty()) {
+            return;
+        }
+        try (DataSnapshot snapshot = DataSnapshot.open(from.get().value(), context.getRequiredTestClass().getClassLoader())) {
+            snapshot.restoreInto(core);
+        }
     }
 
     /** Migrates to each {@link AtVersion} of the test method, in version order, and inserts its fixture there. */

@@ -104,6 +104,8 @@ public final class Masking {
             + "|card_number|credit_card|birth|dob|ip_address|password|token|secret|api_key|salary|license_number).*");
     private static final Pattern LOOKS_LIKE_EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}");
     private static final Pattern LOOKS_LIKE_PHONE = Pattern.compile("\\+?[\\d ()./-]{7,20}");
+    private static final Pattern EMAIL_INSIDE = Pattern.compile("[\\w.+-]+@[\\w-]+\\.[\\w.]{2,}");
+    private static final Pattern PHONE_INSIDE = Pattern.compile("\\+\\d[\\d ()-]{7,}\\d|\\(?\\b\\d{3}\\)?[ -]\\d{3}[ -]\\d{4}\\b");
     private static final char[] LOWER = "abcdefghijklmnopqrstuvwxyz".toCharArray();
 
     private final Mac mac;
@@ -220,6 +222,12 @@ public final class Masking {
                     && v.chars().filter(Character::isDigit).count() >= 7).count();
             if (phones * 2 > nonNull) {
                 return Optional.of("its values look like phone numbers");
+            }
+            // free text that mentions people's addresses or numbers (support messages, notes)
+            long mentioning = sample.stream().filter(v -> v != null && (EMAIL_INSIDE.matcher(v).find()
+                    || PHONE_INSIDE.matcher(v).find())).count();
+            if (mentioning * 5 > nonNull) {
+                return Optional.of("its values contain e-mail addresses or phone numbers");
             }
         }
         return Optional.empty();

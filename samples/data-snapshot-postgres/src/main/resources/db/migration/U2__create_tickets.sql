@@ -1,0 +1,2 @@
+drop table tickets;
+drop table agents;

@@ -1,0 +1,1 @@
+alter table tickets drop column priority;

@@ -1,0 +1,1 @@
+drop index customers_email_lower_idx;
