@@ -226,7 +226,7 @@ public final class Masking {
             // free text that mentions people's addresses or numbers (support messages, notes)
             long mentioning = sample.stream().filter(v -> v != null && (EMAIL_INSIDE.matcher(v).find()
                     || PHONE_INSIDE.matcher(v).find())).count();
-            if (mentioning * 5 > nonNull) {
+            if (mentioning * 5 >= nonNull) {
                 return Optional.of("its values contain e-mail addresses or phone numbers");
             }
         }
