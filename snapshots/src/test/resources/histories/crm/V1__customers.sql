@@ -7,5 +7,6 @@ create table customers (
     city text,
     zip text,
     notes text,
+    avatar bytea,
     created_at timestamptz not null default now()
 );

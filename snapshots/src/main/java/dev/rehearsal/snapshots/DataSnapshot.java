@@ -437,7 +437,7 @@ public final class DataSnapshot implements AutoCloseable {
                             }
                         }
                     }
-                    Masking.looksPersonal(name, sample).ifPresent(why -> unruled.add(table.name() + "." + name + " ("
+                    Masking.looksPersonal(name, column.fact(dev.rehearsal.core.schema.SchemaFact.TYPE).orElse(""), sample).ifPresent(why -> unruled.add(table.name() + "." + name + " ("
                             + why + ")"));
                 }
             }

@@ -111,6 +111,7 @@ class DataSnapshotTest {
         sql.add("update customers c set favourite_order_id = (select max(id) from orders o where o.customer_id = c.id)");
         sql.add("update customers set notes = null where id = 5");
         sql.add("update customers set notes = '' where id = 6");
+        sql.add("update customers set avatar = decode('89504e470d0a1a0a00ff', 'hex') where id % 3 = 0");
         execute(url, sql.toArray(String[]::new));
     }
 
@@ -164,6 +165,8 @@ class DataSnapshotTest {
             assertThat(r.currentVersion()).contains(MigrationVersion.parse("2"));
             assertThat(r.query("select count(*) from customers where notes is null").rows().get(0).get(0)).isEqualTo(1L);
             assertThat(r.query("select count(*) from customers where notes = ''").rows().get(0).get(0)).isEqualTo(1L);
+            assertThat(r.query("select count(*) from customers where avatar = decode('89504e470d0a1a0a00ff', 'hex')")
+                    .rows().get(0).get(0)).as("binary values come back byte for byte").isEqualTo((long) CUSTOMERS / 3);
             assertThat(r.integrityProblems()).as("foreign keys and sequences as production had them").isEmpty();
             r.insert("customers", Map.of("email", "new@example.com", "name", "New One")); // the sequence moved past the rows
 
@@ -219,6 +222,25 @@ class DataSnapshotTest {
     }
 
     @Test
+    void seedingTopsUpTheTablesASubsetLeftSmall(@TempDir Path dir) {
+        Path file = dir.resolve("small.rehearsal");
+        DataSnapshot.capture(url, "postgres", "", crm()).maskingKey(KEY).subset("customers", "id = 7", 1).writeTo(file);
+        try (MigrationRehearsal r = MigrationRehearsal.start(RehearsalSettings.of("classpath:histories/crm")
+                        .withData(DataSettings.DEFAULTS.withRoundTripSeeding(25).declareDataChanges("3")),
+                DatabaseProviders.embeddedPostgres(), getClass().getClassLoader());
+             DataSnapshot snapshot = DataSnapshot.open(file)) {
+            snapshot.restoreInto(r);
+            assertThat(r.query("select count(*) from customers").rows().get(0).get(0)).isEqualTo(1L);
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(report.steps().get(0).note()).contains("seeded");
+            assertThat(r.query("select count(*) from customers").rows().get(0).get(0)).isEqualTo(25L);
+            assertThat(r.query("select count(*) from customers where id = 7").rows().get(0).get(0))
+                    .as("the snapshot's row is still there").isEqualTo(1L);
+        }
+    }
+
+    @Test
     void personalColumnsWithoutARuleFailTheCaptureAndLeaveNoFile(@TempDir Path dir) throws IOException, SQLException {
         String name = "prod_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         execute(SERVER + "postgres", "create database " + name);
@@ -228,6 +250,7 @@ class DataSnapshotTest {
                 crm().open(new SingleUrl(other), Dialect.of(c)).upTo(MigrationVersion.parse("2"));
             }
             execute(other, "alter table customers add column ssn text", "alter table orders add column contact text",
+                    "alter table orders add column client_ip inet",
                     "insert into customers (email, name, ssn) values ('a@b.example', 'A B', '078-05-1120')",
                     "insert into orders (customer_id, contact) select 1, 'buyer' || g || '@shop.example'"
                             + " from generate_series(1, 5) g");
@@ -236,13 +259,14 @@ class DataSnapshotTest {
                     .isInstanceOf(RehearsalException.class)
                     .hasMessageContaining("look personal and no masking rule covers them, so nothing was captured")
                     .hasMessageContaining("customers.ssn (its name)")
-                    .hasMessageContaining("orders.contact (its values look like e-mail addresses)");
+                    .hasMessageContaining("orders.contact (its values look like e-mail addresses)")
+                    .hasMessageContaining("orders.client_ip (its type, inet, holds network addresses)");
             try (var files = Files.list(dir)) {
                 assertThat(files).as("no file, not even a partial one").isEmpty();
             }
 
             Path rules = dir.resolve("masking.yaml");
-            Files.writeString(rules, "columns:\n  customers.ssn: digits\n  orders.contact: email\n");
+            Files.writeString(rules, "columns:\n  customers.ssn: digits\n  orders.contact: email\n  orders.client_ip: null\n");
             CaptureResult ok = DataSnapshot.capture(other, "postgres", "", crm()).maskingKey(KEY).maskingRules(rules)
                     .writeTo(file);
             assertThat(ok.masked()).containsEntry("customers.ssn", "digits").containsEntry("orders.contact", "email");

@@ -205,12 +205,17 @@ public final class Masking {
 
     /**
      * Why a column without a rule looks personal, or empty: its name ({@code ssn}, {@code birth_date},
-     * {@code password}) or its sampled values (most look like e-mail addresses or phone numbers).
+     * {@code password}), its type ({@code inet}) or its sampled values (most look like e-mail addresses or phone
+     * numbers, or some mention them).
      */
-    public static Optional<String> looksPersonal(String column, List<String> sample) {
+    public static Optional<String> looksPersonal(String column, String type, List<String> sample) {
         String name = column.toLowerCase(Locale.ROOT);
         if (SENSITIVE.matcher(name).matches()) {
             return Optional.of("its name");
+        }
+        String t = type.toLowerCase(Locale.ROOT);
+        if (t.equals("inet") || t.equals("cidr") || t.startsWith("macaddr")) {
+            return Optional.of("its type, " + t + ", holds network addresses");
         }
         long nonNull = sample.stream().filter(v -> v != null && !v.isBlank()).count();
         if (nonNull >= 3) {

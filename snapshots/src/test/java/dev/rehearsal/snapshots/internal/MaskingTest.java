@@ -81,14 +81,15 @@ class MaskingTest {
 
     @Test
     void columnsLookPersonalByNameOrBySampledValues() {
-        assertThat(Masking.looksPersonal("ssn", List.of())).contains("its name");
-        assertThat(Masking.looksPersonal("date_of_birth", List.of())).contains("its name");
-        assertThat(Masking.looksPersonal("contact", List.of("a@b.example", "c@d.example", "e@f.example")))
+        assertThat(Masking.looksPersonal("ssn", "text", List.of())).contains("its name");
+        assertThat(Masking.looksPersonal("date_of_birth", "date", List.of())).contains("its name");
+        assertThat(Masking.looksPersonal("contact", "text", List.of("a@b.example", "c@d.example", "e@f.example")))
                 .contains("its values look like e-mail addresses");
-        assertThat(Masking.looksPersonal("reach", List.of("+1 415 555 0101", "+1 415 555 0102", "+1 415 555 0103")))
+        assertThat(Masking.looksPersonal("reach", "text", List.of("+1 415 555 0101", "+1 415 555 0102", "+1 415 555 0103")))
                 .contains("its values look like phone numbers");
-        assertThat(Masking.looksPersonal("body", List.of("Call me at +1 415 555 0101", "thanks", "ok", "fine", "sure")))
+        assertThat(Masking.looksPersonal("body", "text", List.of("Call me at +1 415 555 0101", "thanks", "ok", "fine", "sure")))
                 .contains("its values contain e-mail addresses or phone numbers");
-        assertThat(Masking.looksPersonal("status", List.of("new", "paid", "shipped", "2024-01-01 10:00:00"))).isEmpty();
+        assertThat(Masking.looksPersonal("last_seen_from", "inet", List.of())).contains("its type, inet, holds network addresses");
+        assertThat(Masking.looksPersonal("status", "text", List.of("new", "paid", "shipped", "2024-01-01 10:00:00"))).isEmpty();
     }
 }
