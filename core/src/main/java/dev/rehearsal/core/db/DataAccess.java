@@ -46,6 +46,15 @@ public interface DataAccess {
         throw new java.sql.SQLFeatureNotSupportedException("foreign-key checks cannot be turned off on this engine");
     }
 
+    /**
+     * Loads CSV as PostgreSQL reads it (a header line; NULL an unquoted empty field, every other value quoted) straight
+     * into {@code table}, where the engine can; returns the rows loaded, or -1 where it cannot, and the caller loads
+     * row by row instead.
+     */
+    default long loadCsv(String table, List<String> columns, java.io.InputStream csv) throws SQLException, java.io.IOException {
+        return -1;
+    }
+
     /** Moves every sequence that a column owns past the largest value in that column, after rows came in as they are. */
     default void advanceOwnedSequences(SchemaSnapshot schema) throws SQLException {
     }

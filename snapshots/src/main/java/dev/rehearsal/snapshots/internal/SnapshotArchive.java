@@ -135,6 +135,15 @@ public final class SnapshotArchive {
             return manifest;
         }
 
+        /** A table's entry as it is: CSV with a header line. */
+        public InputStream raw(SnapshotManifest.Table table) throws IOException {
+            ZipEntry entry = zip.getEntry(table.entry());
+            if (entry == null) {
+                throw new IOException("the entry " + table.entry() + " of " + table.name() + " is missing");
+            }
+            return zip.getInputStream(entry);
+        }
+
         /** The rows of a table's entry, after its header line; NULL as null. */
         public Rows rows(SnapshotManifest.Table table) throws IOException {
             ZipEntry entry = zip.getEntry(table.entry());

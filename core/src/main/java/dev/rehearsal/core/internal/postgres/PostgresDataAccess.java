@@ -245,6 +245,12 @@ final class PostgresDataAccess implements DataAccess {
     }
 
     @Override
+    public long loadCsv(String table, List<String> columns, java.io.InputStream csv) throws SQLException, java.io.IOException {
+        return connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + q(table) + " (" + columnList(columns)
+                + ") FROM STDIN (FORMAT csv, HEADER true)", csv);
+    }
+
+    @Override
     public AutoCloseableChecks foreignKeyChecksOff() throws SQLException {
         try (Statement st = connection.createStatement()) {
             st.execute("set session_replication_role = replica");
