@@ -105,6 +105,12 @@ class DataSnapshotBenchmark {
             CaptureResult captured = DataSnapshot.capture(url, "postgres", "", source).maskingRules(rules)
                     .maskingKey("benchmark-secret-0123456789").writeTo(file);
             long rows = captured.totalRows();
+            // the same capture with nothing masked: how much of the size is the masked values' randomness
+            Path keep = dir.resolve("keep.yaml");
+            Files.writeString(keep, "columns:\n  customers.email: keep\n  customers.full_name: keep\n"
+                    + "  customers.phone: keep\n  customers.city: keep\n  reviews.body: keep\n");
+            long unmaskedBytes = DataSnapshot.capture(url, "postgres", "", source).maskingRules(keep)
+                    .maskingKey("benchmark-secret-0123456789").writeTo(dir.resolve("unmasked.rehearsal")).bytes();
             double captureRate = rows / (captured.took().toNanos() / 1e9);
 
             // plain COPY of the same rows: out of the source, into an empty copy of the schema
@@ -151,9 +157,10 @@ class DataSnapshotBenchmark {
             RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "data snapshot of %,d rows over 5 FK tables"
                             + " (PostgreSQL server, %d columns masked): capture with masking %.1f s, %,.0f rows/s (target:"
                             + " >= 100,000); restore %.1f s vs plain COPY of the same rows %.1f s, %.2fx its speed (target:"
-                            + " >= 0.5x); file %,d kB vs pg_dump -Fc -a %,d kB (%.2fx)%n", rows, captured.masked().size(),
-                    captured.took().toNanos() / 1e9, captureRate, restoreMs / 1000, copyMs / 1000, copyMs / restoreMs,
-                    captured.bytes() / 1024, dumpBytes / 1024, (double) captured.bytes() / dumpBytes));
+                            + " >= 0.5x); file %,d kB vs pg_dump -Fc -a %,d kB (%.2fx); the same capture unmasked %,d kB (%.2fx)%n",
+                    rows, captured.masked().size(), captured.took().toNanos() / 1e9, captureRate, restoreMs / 1000,
+                    copyMs / 1000, copyMs / restoreMs, captured.bytes() / 1024, dumpBytes / 1024,
+                    (double) captured.bytes() / dumpBytes, unmaskedBytes / 1024, (double) unmaskedBytes / dumpBytes));
             ObjectNode figures = new ObjectMapper().createObjectNode();
             figures.put("snapshot_rows", rows);
             figures.put("snapshot_capture_rows_per_s", Math.round(captureRate));
@@ -162,6 +169,7 @@ class DataSnapshotBenchmark {
             figures.put("snapshot_restore_vs_copy_speed", Math.round(copyMs / restoreMs * 100) / 100.0);
             figures.put("snapshot_file_bytes", captured.bytes());
             figures.put("snapshot_pg_dump_fc_bytes", dumpBytes);
+            figures.put("snapshot_unmasked_file_bytes", unmaskedBytes);
             LongHistoryBenchmark.writeJson(figures);
         } finally {
             execute(SERVER + "postgres", "drop database if exists " + name + " with (force)",
