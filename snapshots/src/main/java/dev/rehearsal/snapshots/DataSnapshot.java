@@ -9,6 +9,7 @@ import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.schema.ObjectKind;
+import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import dev.rehearsal.snapshots.internal.ConnectionSource;
@@ -50,6 +51,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A masked data snapshot: rows captured from a real database (PostgreSQL or MariaDB, named by JDBC URL) in one
@@ -398,7 +400,7 @@ public final class DataSnapshot implements AutoCloseable {
                 c.rollback();
                 move(tmp, file);
                 tmp = null;
-                return new CaptureResult(file, migration, tables.stream().collect(java.util.stream.Collectors.toMap(
+                return new CaptureResult(file, migration, tables.stream().collect(Collectors.toMap(
                         SnapshotManifest.Table::name, SnapshotManifest.Table::rows, (a, b) -> a, LinkedHashMap::new)),
                         masked, Files.size(file), java.time.Duration.ofNanos(System.nanoTime() - t0));
             } catch (SQLException e) {
@@ -431,7 +433,7 @@ public final class DataSnapshot implements AutoCloseable {
                     all.add(table.name() + "." + name);
                     Optional<Masking.Rule> rule = masking.ruleFor(table.name(), name);
                     if (rule.isPresent()) {
-                        if (rule.get() == Masking.Rule.NULL && "NO".equals(column.fact(dev.rehearsal.core.schema.SchemaFact.NULLABLE).orElse("YES"))) {
+                        if (rule.get() == Masking.Rule.NULL && "NO".equals(column.fact(SchemaFact.NULLABLE).orElse("YES"))) {
                             throw new RehearsalException("The masking rule null for " + table.name() + "." + name
                                     + " cannot apply: the column is NOT NULL. Choose another rule for it.");
                         }
@@ -441,7 +443,7 @@ public final class DataSnapshot implements AutoCloseable {
                         continue;
                     }
                     List<String> sample = new ArrayList<>();
-                    if (textual(column.fact(dev.rehearsal.core.schema.SchemaFact.TYPE).orElse(""))) {
+                    if (textual(column.fact(SchemaFact.TYPE).orElse(""))) {
                         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select "
                                 + dialect.quote(name) + " from " + dialect.quote(table.name()) + " where "
                                 + dialect.quote(name) + " is not null limit 50")) {
@@ -450,7 +452,7 @@ public final class DataSnapshot implements AutoCloseable {
                             }
                         }
                     }
-                    Masking.looksPersonal(name, column.fact(dev.rehearsal.core.schema.SchemaFact.TYPE).orElse(""), sample).ifPresent(why -> unruled.add(table.name() + "." + name + " ("
+                    Masking.looksPersonal(name, column.fact(SchemaFact.TYPE).orElse(""), sample).ifPresent(why -> unruled.add(table.name() + "." + name + " ("
                             + why + ")"));
                 }
             }
@@ -479,7 +481,7 @@ public final class DataSnapshot implements AutoCloseable {
                                                          Set<List<Object>> keys, SnapshotArchive.Writer writer)
                 throws SQLException, IOException {
             List<String> columns = schema.columns(table).stream()
-                    .filter(col -> col.fact(dev.rehearsal.core.schema.SchemaFact.GENERATED).isEmpty())
+                    .filter(col -> col.fact(SchemaFact.GENERATED).isEmpty())
                     .map(SchemaObject::simpleName).toList();
             String select = "select " + String.join(", ", columns.stream().map(dialect::quote).toList()) + " from "
                     + dialect.quote(table);
@@ -499,8 +501,8 @@ public final class DataSnapshot implements AutoCloseable {
                 }
             } else if (!keys.isEmpty()) {
                 List<String> pk = schema.objects(ObjectKind.CONSTRAINT).stream()
-                        .filter(x -> table.equals(x.table()) && "primary key".equals(x.fact(dev.rehearsal.core.schema.SchemaFact.TYPE).orElse("")))
-                        .findFirst().orElseThrow().list(dev.rehearsal.core.schema.SchemaFact.COLUMNS);
+                        .filter(x -> table.equals(x.table()) && "primary key".equals(x.fact(SchemaFact.TYPE).orElse("")))
+                        .findFirst().orElseThrow().list(SchemaFact.COLUMNS);
                 List<List<Object>> all = new ArrayList<>(keys);
                 String tuple = pk.size() == 1 ? "?" : "(" + String.join(", ", Collections.nCopies(pk.size(), "?")) + ")";
                 String by = pk.size() == 1 ? dialect.quote(pk.get(0))
@@ -560,14 +562,14 @@ public final class DataSnapshot implements AutoCloseable {
         private static List<String> loadOrder(SchemaSnapshot schema) {
             Map<String, Set<String>> parents = new LinkedHashMap<>();
             for (SchemaObject t : schema.objects(ObjectKind.TABLE)) {
-                if (!t.fact(dev.rehearsal.core.schema.SchemaFact.PARTITION_KEY).isPresent()) {
+                if (!t.fact(SchemaFact.PARTITION_KEY).isPresent()) {
                     parents.put(t.name(), new LinkedHashSet<>());
                 }
             }
             for (SchemaObject c : schema.objects(ObjectKind.CONSTRAINT)) {
-                if ("foreign key".equals(c.fact(dev.rehearsal.core.schema.SchemaFact.TYPE).orElse(""))
+                if ("foreign key".equals(c.fact(SchemaFact.TYPE).orElse(""))
                         && parents.containsKey(c.table())) {
-                    String parent = c.fact(dev.rehearsal.core.schema.SchemaFact.REFERENCED_TABLE).orElse("");
+                    String parent = c.fact(SchemaFact.REFERENCED_TABLE).orElse("");
                     if (!parent.equals(c.table())) {
                         parents.get(c.table()).add(parent);
                     }
