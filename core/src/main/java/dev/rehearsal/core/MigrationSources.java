@@ -2,6 +2,7 @@ package dev.rehearsal.core;
 
 import dev.rehearsal.core.internal.flyway.FlywayConfigFiles;
 import dev.rehearsal.core.internal.flyway.FlywaySource;
+import dev.rehearsal.core.internal.liquibase.LiquibaseSource;
 import dev.rehearsal.core.internal.source.AlembicOfflineSource;
 import dev.rehearsal.core.internal.source.AlembicRevisionSource;
 import dev.rehearsal.core.internal.source.ScriptLocation;
@@ -27,9 +28,11 @@ public final class MigrationSources {
             + " R__<name>.sql), golang-migrate (<version>_<name>.up.sql and .down.sql), dbmate (<version>_<name>.sql"
             + " with -- migrate:up and -- migrate:down sections), prisma (<timestamp>_<name>/migration.sql, optional"
             + " down.sql), alembic (versions/*.py revision files, or the offline SQL of alembic upgrade base:head --sql and"
-            + " alembic downgrade head:base --sql)";
+            + " alembic downgrade head:base --sql), liquibase (a changelog file: db.changelog-master.xml, .yaml, .json or"
+            + " formatted .sql, through Liquibase's API)";
 
-    private static final List<String> FORMATS = List.of("flyway", "golang-migrate", "dbmate", "prisma", "alembic");
+    private static final List<String> FORMATS = List.of("flyway", "golang-migrate", "dbmate", "prisma", "alembic",
+            "liquibase");
 
     private MigrationSources() {
     }
@@ -41,6 +44,11 @@ public final class MigrationSources {
      * @throws RehearsalException when the location is missing or empty, the layout is unknown or ambiguous
      */
     public static MigrationSource detect(RehearsalSettings settings, ClassLoader classLoader) {
+        String format0 = settings.format() == null ? "" : settings.format().trim().toLowerCase(Locale.ROOT);
+        if (settings.migrations() != null && (format0.equals("liquibase") || (format0.isEmpty() || format0.equals("auto"))
+                && LiquibaseSource.recognizes(settings.migrations()))) {
+            return liquibase(settings.migrations().trim(), classLoader);
+        }
         ScriptLocation location = ScriptLocation.parse(settings.migrations(), classLoader);
         if (!location.exists()) {
             throw new RehearsalException("No migrations found: the location " + location + " does not exist."
@@ -89,6 +97,19 @@ public final class MigrationSources {
                     + "\n  supported layouts: " + SUPPORTED);
         }
         return source(matches.get(0), location, settings, classLoader);
+    }
+
+    /** A Liquibase changelog file, which must exist where the location says. */
+    private static MigrationSource liquibase(String spec, ClassLoader classLoader) {
+        boolean exists = spec.startsWith("filesystem:")
+                ? java.nio.file.Files.isRegularFile(Path.of(spec.substring("filesystem:".length())))
+                : classLoader.getResource(spec.replaceFirst("^classpath:", "").replaceFirst("^/", "")) != null;
+        if (!exists) {
+            throw new RehearsalException("No migrations found: the Liquibase changelog " + spec + " does not exist."
+                    + " Check @MigrationTest(migrations = ...) or rehearsal.migrations (classpath:db/changelog/"
+                    + "db.changelog-master.xml for src/main/resources/db/changelog/db.changelog-master.xml).");
+        }
+        return new LiquibaseSource(spec, classLoader);
     }
 
     private static MigrationSource source(String format, ScriptLocation location, RehearsalSettings settings,

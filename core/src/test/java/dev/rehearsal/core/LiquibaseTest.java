@@ -1,0 +1,87 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.data.DataSettings;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Liquibase changelogs through Liquibase's own API (issue 14, part 1, first slice): detected from the changelog file,
+ * one migration per changeset (XML and formatted SQL, an include), up by Liquibase's update, down by its rollback
+ * (automatic or explicit); a wrong explicit rollback is caught; a changeset Liquibase cannot roll back is rehearsed by
+ * restore and re-apply; DATABASECHANGELOG is kept as Liquibase keeps it and left out of schema comparisons.
+ */
+class LiquibaseTest {
+
+    private static final String CHANGELOG = "classpath:histories/liquibase/db.changelog-master.xml";
+
+    @Test
+    void eachChangesetIsAMigrationRehearsedThroughLiquibase() {
+        RoundTripReport report;
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of(CHANGELOG)
+                .withData(DataSettings.DEFAULTS.withRoundTripSeeding(20)))) {
+            assertThat(r.history().versioned()).extracting(Migration::displayName).containsExactly(
+                    "1-customers customers", "2-customer-name customer name", "3-orders orders",
+                    "4-orders-status-index orders status index", "5-normalize-emails normalize emails");
+            assertThat(r.history().versioned().get(2).up().location()).endsWith("changes/003-orders.sql");
+            assertThat(r.history().versioned().get(1).up().sql()).contains("CREATE INDEX customers_name_idx");
+            report = r.runRoundTrips();
+
+            // the wrong explicit rollback leaves its index behind, named
+            StepResult index = report.steps().get(3);
+            assertThat(index.phase(PhaseResult.Phase.DOWN)).hasValueSatisfying(p -> {
+                assertThat(p.status()).isEqualTo(PhaseResult.Status.FAILED);
+                assertThat(p.message()).contains("orders_status_idx");
+            });
+            // raw SQL has no automatic rollback: restore and re-apply instead of a down
+            assertThat(report.steps().get(4).phase(PhaseResult.Phase.RESTORE)).hasValueSatisfying(p ->
+                    assertThat(p.status()).isEqualTo(PhaseResult.Status.PASSED));
+            for (int i : List.of(0, 1, 2)) {
+                assertThat(report.steps().get(i).phases()).as(report.toText())
+                        .allSatisfy(p -> assertThat(p.status()).isEqualTo(PhaseResult.Status.PASSED));
+            }
+            assertThat(r.currentVersion()).contains(MigrationVersion.parse("5"));
+            assertThat(r.query("select id, author, orderexecuted from databasechangelog order by orderexecuted").rows())
+                    .extracting(row -> row.get(0) + " " + row.get(1)).containsExactly("1-customers alice",
+                            "2-customer-name alice", "3-orders carol", "4-orders-status-index bob", "5-normalize-emails bob");
+            assertThat(r.schema().table("databasechangelog")).isEmpty();
+        }
+    }
+
+    @Test
+    void migrateToTakesAChangesetIdAndGoesBackWithRollbacks() {
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of(CHANGELOG))) {
+            r.migrateTo("3");
+            assertThat(r.schema().table("orders")).isPresent();
+            r.migrateTo("1");
+            assertThat(r.schema().table("orders")).isEmpty();
+            assertThat(r.schema().column("customers", "name")).isEmpty();
+            assertThat(r.query("select count(*) from databasechangelog").rows().get(0).get(0)).isEqualTo(1L);
+        }
+    }
+
+    @Test
+    void yamlChangelogsAreRehearsedToo() {
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("classpath:histories/liquibase-yaml/changelog.yaml"))) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(report.steps()).extracting(StepResult::migration).containsExactly(
+                    "accounts createTable tableName=accounts", "accounts-owner addColumn tableName=accounts");
+        }
+    }
+
+    @Test
+    void aChangelogThatDoesNotParseOrDoesNotExistIsNamed() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Histories.rehearse(RehearsalSettings.of(
+                        "classpath:histories/liquibase-broken/db.changelog-master.xml")))
+                .isInstanceOf(RehearsalException.class)
+                .hasMessageContaining("Liquibase could not read the changelog classpath:histories/liquibase-broken/db.changelog-master.xml")
+                .hasMessageContaining("Error parsing line 2 column 72 of histories/liquibase-broken/db.changelog-master.xml");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Histories.rehearse(RehearsalSettings.of(
+                        "classpath:histories/liquibase/nothing.xml")))
+                .isInstanceOf(RehearsalException.class)
+                .hasMessageContaining("the Liquibase changelog classpath:histories/liquibase/nothing.xml does not exist");
+    }
+}
