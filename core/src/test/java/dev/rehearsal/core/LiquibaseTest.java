@@ -84,4 +84,17 @@ class LiquibaseTest {
                 .isInstanceOf(RehearsalException.class)
                 .hasMessageContaining("the Liquibase changelog classpath:histories/liquibase/nothing.xml does not exist");
     }
+
+    @Test
+    void jsonAndFormattedSqlChangelogsAreRehearsedToo() {
+        for (String changelog : java.util.List.of("classpath:histories/liquibase-json/changelog.json",
+                "classpath:histories/liquibase-sql/db.changelog.sql",
+                "filesystem:src/test/resources/histories/liquibase-sql/db.changelog.sql")) {
+            try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of(changelog))) {
+                RoundTripReport report = r.runRoundTrips();
+                assertThat(report.failed()).as(changelog + "\n" + report.toText()).isFalse();
+                assertThat(report.steps()).as(changelog).isNotEmpty();
+            }
+        }
+    }
 }
