@@ -101,6 +101,11 @@ public final class MigrationSources {
 
     /** A Liquibase changelog file, which must exist where the location says. */
     private static MigrationSource liquibase(String spec, ClassLoader classLoader) {
+        if (!spec.toLowerCase(Locale.ROOT).matches(".*\\.(xml|ya?ml|json|sql)")) {
+            throw new RehearsalException("Liquibase reads a changelog file, but " + spec + " names no changelog file:"
+                    + " give the master changelog as the location, such as"
+                    + " classpath:db/changelog/db.changelog-master.xml (.yaml, .json or a formatted .sql).");
+        }
         boolean exists = spec.startsWith("filesystem:")
                 ? java.nio.file.Files.isRegularFile(Path.of(spec.substring("filesystem:".length())))
                 : classLoader.getResource(spec.replaceFirst("^classpath:", "").replaceFirst("^/", "")) != null;

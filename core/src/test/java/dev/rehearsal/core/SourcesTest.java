@@ -188,7 +188,12 @@ class SourcesTest {
         try (MigrationRehearsal r = Histories.rehearse(Histories.settings("ambiguous").withFormat("golang-migrate"))) {
             assertThat(r.history().versioned()).extracting(m -> m.up().name()).containsExactly("000001_create_a.up.sql");
         }
+        assertThatThrownBy(() -> Histories.rehearse(Histories.settings("ambiguous").withFormat("sqitch")))
+                .hasMessageContaining("Unknown migration format \"sqitch\"; use one of flyway, golang-migrate, dbmate, prisma,"
+                        + " alembic, liquibase");
+        // Liquibase reads one changelog file, not a folder
         assertThatThrownBy(() -> Histories.rehearse(Histories.settings("ambiguous").withFormat("liquibase")))
-                .hasMessageContaining("Unknown migration format \"liquibase\"; use one of flyway, golang-migrate, dbmate, prisma");
+                .hasMessageContaining("Liquibase reads a changelog file, but classpath:histories/ambiguous names no"
+                        + " changelog file");
     }
 }
