@@ -51,10 +51,11 @@ class LiquibaseTest {
     }
 
     @Test
-    void migrateToTakesAChangesetIdAndGoesBackWithRollbacks() {
+    void migrateToTakesAChangesetIdOrPositionAndGoesBackWithRollbacks() {
         try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of(CHANGELOG))) {
-            r.migrateTo("3");
+            r.migrateTo("3-orders"); // a changeset's id names it as well as its position
             assertThat(r.schema().table("orders")).isPresent();
+            assertThat(r.currentVersion()).contains(MigrationVersion.parse("3"));
             r.migrateTo("1");
             assertThat(r.schema().table("orders")).isEmpty();
             assertThat(r.schema().column("customers", "name")).isEmpty();
