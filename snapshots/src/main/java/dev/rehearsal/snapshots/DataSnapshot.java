@@ -356,7 +356,7 @@ public final class DataSnapshot implements AutoCloseable {
                             + " allow it.", e);
                 }
                 String capturedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-                MigrationTool tool = source.open(new ReadOnlyDataSource(new Url(url, user, password), dialect), dialect);
+                MigrationTool tool = source.open(new ReadOnlyDataSource(ConnectionSource.of(url, user, password, describe), dialect), dialect);
                 MigrationVersion version;
                 try {
                     version = tool.currentVersion().orElseThrow(() -> new RehearsalException(describe + " records no"
@@ -602,19 +602,6 @@ public final class DataSnapshot implements AutoCloseable {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
             }
-        }
-    }
-
-    /** Connections from {@link DriverManager} to the captured server, for its migration tool. */
-    private record Url(String url, String user, String password) implements ConnectionSource {
-        @Override
-        public Connection getConnection() throws SQLException {
-            return DriverManager.getConnection(url, user, password);
-        }
-
-        @Override
-        public String toString() {
-            return GoldenSchemas.withoutPassword(url);
         }
     }
 }

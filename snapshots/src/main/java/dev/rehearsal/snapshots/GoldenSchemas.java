@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -222,7 +221,7 @@ public final class GoldenSchemas implements SchemaCheck {
      */
     public SchemaDrift driftOf(String jdbcUrl, String user, String password, MigrationSource source) {
         String describe = withoutPassword(jdbcUrl);
-        DataSource live = new DriverDataSource(jdbcUrl, user, password, describe);
+        DataSource live = ConnectionSource.of(jdbcUrl, user, password, describe);
         return driftOf(live, source, describe);
     }
 
@@ -306,19 +305,5 @@ public final class GoldenSchemas implements SchemaCheck {
     /** A JDBC URL with any {@code password=} parameter masked, for messages. */
     static String withoutPassword(String jdbcUrl) {
         return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
-    }
-
-    /** Connections from {@link DriverManager}, for a server named by URL. */
-    private record DriverDataSource(String url, String user, String password, String describe)
-            implements ConnectionSource {
-        @Override
-        public Connection getConnection() throws SQLException {
-            return DriverManager.getConnection(url, user, password);
-        }
-
-        @Override
-        public String toString() {
-            return describe;
-        }
     }
 }

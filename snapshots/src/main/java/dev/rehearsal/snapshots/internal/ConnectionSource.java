@@ -12,6 +12,24 @@ import java.util.logging.Logger;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public interface ConnectionSource extends DataSource {
 
+    /**
+     * Connections from {@link java.sql.DriverManager} to a server named by URL; {@code describe} is what
+     * {@code toString} shows (the URL without its password).
+     */
+    static ConnectionSource of(String url, String user, String password, String describe) {
+        return new ConnectionSource() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                return java.sql.DriverManager.getConnection(url, user, password);
+            }
+
+            @Override
+            public String toString() {
+                return describe;
+            }
+        };
+    }
+
     @Override
     default Connection getConnection(String username, String password) throws SQLException {
         throw new SQLFeatureNotSupportedException("connections come with the credentials given once");

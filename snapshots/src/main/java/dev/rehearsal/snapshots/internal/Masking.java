@@ -346,13 +346,6 @@ public final class Masking {
         return date + value.substring(10);
     }
 
-    /** The rules a capture applied, for the manifest: column to rule word. */
-    public static Map<String, String> describe(Map<String, Rule> applied) {
-        Map<String, String> out = new LinkedHashMap<>();
-        applied.forEach((c, r) -> out.put(c, r.word()));
-        return out;
-    }
-
     /** Columns in {@code candidates} by table, for messages. */
     public static String list(List<String> columns) {
         return String.join("\n  ", new ArrayList<>(columns));

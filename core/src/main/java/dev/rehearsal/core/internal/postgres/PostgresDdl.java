@@ -141,19 +141,28 @@ final class PostgresDdl extends DdlWriter {
                 .map(c -> "CONSTRAINT " + c).toList());
     }
 
+    /**
+     * A sequence's options as {@code CREATE SEQUENCE} and {@code ALTER SEQUENCE} take them, from its facts
+     * ({@code " AS bigint INCREMENT BY 1 ... NO CYCLE"}); shared with generated undo scripts.
+     */
+    static String sequenceOptions(java.util.function.Function<SchemaFact, java.util.Optional<String>> fact) {
+        StringBuilder sb = new StringBuilder();
+        fact.apply(SchemaFact.TYPE).ifPresent(t -> sb.append(" AS ").append(t));
+        fact.apply(SchemaFact.INCREMENT).ifPresent(v -> sb.append(" INCREMENT BY ").append(v));
+        fact.apply(SchemaFact.MIN).ifPresent(v -> sb.append(" MINVALUE ").append(v));
+        fact.apply(SchemaFact.MAX).ifPresent(v -> sb.append(" MAXVALUE ").append(v));
+        fact.apply(SchemaFact.START).ifPresent(v -> sb.append(" START WITH ").append(v));
+        fact.apply(SchemaFact.CACHE).ifPresent(v -> sb.append(" CACHE ").append(v));
+        sb.append(fact.apply(SchemaFact.CYCLE).map(Boolean::parseBoolean).orElse(false) ? " CYCLE" : " NO CYCLE");
+        return sb.toString();
+    }
+
     private void sequence(SchemaObject o, Facts f, List<String> s) {
         StringBuilder sb = new StringBuilder("CREATE ");
         if (f.flag(SchemaFact.UNLOGGED, false)) {
             sb.append("UNLOGGED ");
         }
-        sb.append("SEQUENCE ").append(name(o.name()));
-        f.get(SchemaFact.TYPE).ifPresent(t -> sb.append(" AS ").append(t));
-        f.get(SchemaFact.INCREMENT).ifPresent(v -> sb.append(" INCREMENT BY ").append(v));
-        f.get(SchemaFact.MIN).ifPresent(v -> sb.append(" MINVALUE ").append(v));
-        f.get(SchemaFact.MAX).ifPresent(v -> sb.append(" MAXVALUE ").append(v));
-        f.get(SchemaFact.START).ifPresent(v -> sb.append(" START WITH ").append(v));
-        f.get(SchemaFact.CACHE).ifPresent(v -> sb.append(" CACHE ").append(v));
-        sb.append(f.flag(SchemaFact.CYCLE, false) ? " CYCLE" : " NO CYCLE");
+        sb.append("SEQUENCE ").append(name(o.name())).append(sequenceOptions(f::get));
         s.add(sb.toString());
         f.get(SchemaFact.OWNED_BY).ifPresent(x -> s.add("ALTER SEQUENCE " + name(o.name()) + " OWNED BY " + name(x)));
     }

@@ -415,14 +415,7 @@ final class PostgresUndo {
     }
 
     private void sequence(SchemaObject s, String verb) {
-        StringBuilder sb = new StringBuilder(verb).append(q(s.name()));
-        s.fact(SchemaFact.TYPE).ifPresent(t -> sb.append(" AS ").append(t));
-        s.fact(SchemaFact.INCREMENT).ifPresent(v -> sb.append(" INCREMENT BY ").append(v));
-        s.fact(SchemaFact.MIN).ifPresent(v -> sb.append(" MINVALUE ").append(v));
-        s.fact(SchemaFact.MAX).ifPresent(v -> sb.append(" MAXVALUE ").append(v));
-        s.fact(SchemaFact.START).ifPresent(v -> sb.append(" START WITH ").append(v));
-        s.fact(SchemaFact.CACHE).ifPresent(v -> sb.append(" CACHE ").append(v));
-        sb.append(s.flag(SchemaFact.CYCLE, false) ? " CYCLE" : " NO CYCLE");
+        StringBuilder sb = new StringBuilder(verb).append(q(s.name())).append(PostgresDdl.sequenceOptions(s::fact));
         if (verb.startsWith("ALTER")) {
             sb.append(" OWNED BY ").append(s.fact(SchemaFact.OWNED_BY).map(this::q).orElse("NONE"));
         }
