@@ -103,6 +103,16 @@ public final class MigrationRehearsal implements AutoCloseable {
         return session.tool().history();
     }
 
+    /**
+     * The versioned migration that {@code target} names, as {@link #migrateTo(String)} reads it: a version, an id,
+     * or the tool's own names for it (a Liquibase tag or {@code author:id}).
+     *
+     * @throws RehearsalException naming the versions that exist when there is none
+     */
+    public Migration migration(String target) {
+        return session.tool().migration(target);
+    }
+
     /** The throwaway database in use now (it changes when a failed round trip forces a rebuild). */
     public EphemeralDatabase database() {
         return session.database();
@@ -134,7 +144,7 @@ public final class MigrationRehearsal implements AutoCloseable {
         MigrationHistory history = session.tool().history();
         MigrationVersion target = "latest".equalsIgnoreCase(version) ? history.latest().orElseThrow(() ->
                 new RehearsalException("The history has no migrations, so there is no latest schema"))
-                : history.require(version).version();
+                : session.tool().migration(version).version();
         return session.scratchSchema(target);
     }
 
@@ -354,7 +364,7 @@ public final class MigrationRehearsal implements AutoCloseable {
         MigrationHistory history = session.tool().history();
         boolean latest = "latest".equalsIgnoreCase(target) || "head".equalsIgnoreCase(target);
         boolean base = "base".equalsIgnoreCase(target);
-        MigrationVersion to = latest ? history.latest().orElseThrow() : base ? null : history.require(target).version();
+        MigrationVersion to = latest ? history.latest().orElseThrow() : base ? null : session.tool().migration(target).version();
         MigrationVersion from = session.tool().currentVersion().orElse(null);
         Map<Invariant, String> invariantsBefore = evaluateInvariants();
         boolean up = to != null && (from == null || to.compareTo(from) > 0);

@@ -47,7 +47,7 @@ public final class MigrationSources {
         String format0 = settings.format() == null ? "" : settings.format().trim().toLowerCase(Locale.ROOT);
         if (settings.migrations() != null && (format0.equals("liquibase") || (format0.isEmpty() || format0.equals("auto"))
                 && LiquibaseSource.recognizes(settings.migrations()))) {
-            return liquibase(settings.migrations().trim(), classLoader);
+            return liquibase(settings.migrations().trim(), settings.tool(), classLoader);
         }
         ScriptLocation location = ScriptLocation.parse(settings.migrations(), classLoader);
         if (!location.exists()) {
@@ -100,7 +100,7 @@ public final class MigrationSources {
     }
 
     /** A Liquibase changelog file, which must exist where the location says. */
-    private static MigrationSource liquibase(String spec, ClassLoader classLoader) {
+    private static MigrationSource liquibase(String spec, ToolSettings tool, ClassLoader classLoader) {
         if (!spec.toLowerCase(Locale.ROOT).matches(".*\\.(xml|ya?ml|json|sql)")) {
             throw new RehearsalException("Liquibase reads a changelog file, but " + spec + " names no changelog file:"
                     + " give the master changelog as the location, such as"
@@ -114,7 +114,7 @@ public final class MigrationSources {
                     + " Check @MigrationTest(migrations = ...) or rehearsal.migrations (classpath:db/changelog/"
                     + "db.changelog-master.xml for src/main/resources/db/changelog/db.changelog-master.xml).");
         }
-        return new LiquibaseSource(spec, classLoader);
+        return new LiquibaseSource(spec, classLoader, tool.liquibaseContexts(), tool.liquibaseLabels());
     }
 
     private static MigrationSource source(String format, ScriptLocation location, RehearsalSettings settings,

@@ -16,6 +16,16 @@ public interface MigrationTool {
     /** The migrations, in order. */
     MigrationHistory history();
 
+    /**
+     * The versioned migration a {@code migrateTo} target names: its version or id, and where the tool has them its
+     * own names (a Liquibase tag, {@code author:id}).
+     *
+     * @throws RehearsalException naming the versions that exist when there is none
+     */
+    default Migration migration(String target) {
+        return history().require(target);
+    }
+
     /** The highest versioned migration applied, per the tool's history table. */
     Optional<MigrationVersion> currentVersion();
 

@@ -22,10 +22,11 @@ import java.util.Objects;
  *                         variable is set
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
-public record ToolSettings(String log, List<String> flywayConfig, String flywayCustomizer, boolean writeUndo) {
+public record ToolSettings(String log, List<String> flywayConfig, String flywayCustomizer, boolean writeUndo,
+                           String liquibaseContexts, String liquibaseLabels) {
 
     /** Quiet tools, configuration found where teams keep it, no customizer. */
-    public static final ToolSettings DEFAULTS = new ToolSettings("warn", List.of(), null, false);
+    public static final ToolSettings DEFAULTS = new ToolSettings("warn", List.of(), null, false, "", "");
 
     public ToolSettings {
         Objects.requireNonNull(log, "log");
@@ -34,6 +35,8 @@ public record ToolSettings(String log, List<String> flywayConfig, String flywayC
                     + " tool's warnings, in the report) or info (the tool's own log on the console)");
         }
         flywayConfig = List.copyOf(flywayConfig);
+        liquibaseContexts = liquibaseContexts == null ? "" : liquibaseContexts.strip();
+        liquibaseLabels = liquibaseLabels == null ? "" : liquibaseLabels.strip();
     }
 
     /** Whether the tool's routine log lines reach the console. */
@@ -43,21 +46,27 @@ public record ToolSettings(String log, List<String> flywayConfig, String flywayC
 
     /** A copy that reads these Flyway configuration files instead of looking for them. */
     public ToolSettings withFlywayConfig(List<String> files) {
-        return new ToolSettings(log, files, flywayCustomizer, writeUndo);
+        return new ToolSettings(log, files, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels);
     }
 
     /** A copy that applies this customizer class to Flyway's configuration. */
     public ToolSettings withFlywayCustomizer(String className) {
-        return new ToolSettings(log, flywayConfig, className, writeUndo);
+        return new ToolSettings(log, flywayConfig, className, writeUndo, liquibaseContexts, liquibaseLabels);
     }
 
     /** A copy with this log level ({@code warn} or {@code info}). */
     public ToolSettings withLog(String level) {
-        return new ToolSettings(level, flywayConfig, flywayCustomizer, writeUndo);
+        return new ToolSettings(level, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts,
+                liquibaseLabels);
     }
 
     /** A copy that writes verified generated down scripts next to the migrations ({@code true}), or not. */
     public ToolSettings withWriteUndo(boolean value) {
-        return new ToolSettings(log, flywayConfig, flywayCustomizer, value);
+        return new ToolSettings(log, flywayConfig, flywayCustomizer, value, liquibaseContexts, liquibaseLabels);
+    }
+
+    /** A copy that runs only the Liquibase changesets these context and label expressions select (empty: all). */
+    public ToolSettings withLiquibaseFilter(String contexts, String labels) {
+        return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, contexts, labels);
     }
 }

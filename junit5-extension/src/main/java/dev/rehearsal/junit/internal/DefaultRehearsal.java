@@ -76,7 +76,7 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
     @Override
     public SchemaAtVersion schemaAt(String version) {
         Migration migration = "latest".equalsIgnoreCase(version) ? core.history().latest()
-                .flatMap(v -> core.history().find(v)).orElseThrow() : core.history().require(version);
+                .flatMap(v -> core.history().find(v)).orElseThrow() : core.migration(version);
         return golden.at(migration, core.schemaAt(migration.version().toString()), core.database().dialect());
     }
 

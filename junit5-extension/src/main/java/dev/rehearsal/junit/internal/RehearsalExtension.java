@@ -158,7 +158,7 @@ public final class RehearsalExtension implements ParameterResolver {
         List<AtVersion> fixtures = context.getTestMethod()
                 .map(m -> AnnotationSupport.findRepeatableAnnotations(m, AtVersion.class)).orElse(List.of());
         List<AtVersion> ordered = fixtures.stream()
-                .sorted(Comparator.comparing(a -> core.history().require(a.value()).version())).toList();
+                .sorted(Comparator.comparing(a -> core.migration(a.value()).version())).toList();
         for (AtVersion at : ordered) {
             core.migrateTo(at.value());
             if (!at.fixture().isBlank()) {

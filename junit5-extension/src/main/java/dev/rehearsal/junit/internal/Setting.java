@@ -47,6 +47,8 @@ enum Setting {
             null),
     FLYWAY_CUSTOMIZER("rehearsal.flyway.customizer", "none", Form.TEXT, null),
     UNDO_WRITE("rehearsal.undo.write", "false", Form.BOOLEAN, null),
+    LIQUIBASE_CONTEXTS("rehearsal.liquibase.contexts", "none: every changeset", Form.TEXT, null),
+    LIQUIBASE_LABELS("rehearsal.liquibase.labels", "none: every changeset", Form.TEXT, null),
     SNAPSHOTS_SCHEMA("rehearsal.snapshots.schema", "auto", Form.CHOICE, null, List.of("auto", "on", "off")),
     SNAPSHOTS_DIR("rehearsal.snapshots.dir", "src/test/resources/rehearsal/schema", Form.TEXT, null),
     SNAPSHOTS_UPDATE("rehearsal.snapshots.update", "false", Form.BOOLEAN, null);

@@ -68,7 +68,9 @@ final class SettingsResolver {
         String customizer = annotation.flywayCustomizer() != FlywayCustomizer.None.class
                 ? annotation.flywayCustomizer().getName()
                 : configuration.text(Setting.FLYWAY_CUSTOMIZER).orElse(null);
-        return tool.withFlywayCustomizer(customizer).withWriteUndo(configuration.bool(Setting.UNDO_WRITE, false));
+        return tool.withFlywayCustomizer(customizer).withWriteUndo(configuration.bool(Setting.UNDO_WRITE, false))
+                .withLiquibaseFilter(configuration.text(Setting.LIQUIBASE_CONTEXTS).orElse(""),
+                        configuration.text(Setting.LIQUIBASE_LABELS).orElse(""));
     }
 
     private static DataSettings data(MigrationTest annotation, ExtensionContext context, Configuration configuration) {

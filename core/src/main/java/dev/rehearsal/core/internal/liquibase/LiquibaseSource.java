@@ -22,10 +22,18 @@ public final class LiquibaseSource implements MigrationSource {
 
     private final String location;
     private final ClassLoader classLoader;
+    private final String contexts;
+    private final String labels;
 
-    public LiquibaseSource(String location, ClassLoader classLoader) {
+    /**
+     * @param contexts Liquibase's context expression, empty for every changeset
+     * @param labels   Liquibase's label expression, empty for every changeset
+     */
+    public LiquibaseSource(String location, ClassLoader classLoader, String contexts, String labels) {
         this.location = location;
         this.classLoader = classLoader;
+        this.contexts = contexts;
+        this.labels = labels;
     }
 
     /** Whether a location names a Liquibase changelog file rather than a folder of migrations. */
@@ -54,7 +62,8 @@ public final class LiquibaseSource implements MigrationSource {
 
     @Override
     public String describe() {
-        return "Liquibase changelog at " + location;
+        return "Liquibase changelog at " + location + (contexts.isEmpty() ? "" : ", contexts " + contexts)
+                + (labels.isEmpty() ? "" : ", labels " + labels);
     }
 
     @Override
@@ -65,6 +74,6 @@ public final class LiquibaseSource implements MigrationSource {
             throw new RehearsalException(location + " is a Liquibase changelog, but Liquibase is not on the test class"
                     + " path: add org.liquibase:liquibase-core (4.33 or later) as a test dependency.");
         }
-        return new LiquibaseTool(location, classLoader, dataSource, dialect);
+        return new LiquibaseTool(location, classLoader, dataSource, contexts, labels);
     }
 }

@@ -13,12 +13,19 @@ import liquibase.LabelExpression;
 import liquibase.Liquibase;
 import liquibase.Scope;
 import liquibase.change.Change;
+import liquibase.change.core.TagDatabaseChange;
 import liquibase.changelog.ChangeSet;
 import liquibase.changelog.RanChangeSet;
+import liquibase.changelog.filter.ChangeSetFilter;
+import liquibase.changelog.filter.ContextChangeSetFilter;
+import liquibase.changelog.filter.DbmsChangeSetFilter;
+import liquibase.changelog.filter.LabelChangeSetFilter;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.LiquibaseException;
+import liquibase.exception.PreconditionFailedException;
+import liquibase.exception.ValidationFailedException;
 import liquibase.resource.ClassLoaderResourceAccessor;
 import liquibase.resource.DirectoryResourceAccessor;
 import liquibase.resource.ResourceAccessor;
@@ -64,14 +71,22 @@ final class LiquibaseTool implements MigrationTool {
     /** Changeset key ({@code path::id::author}) to its migration. */
     private final Map<String, Migration> byKey = new HashMap<>();
     private final Map<MigrationVersion, ChangeSet> changeSets = new HashMap<>();
+    /** Other names {@code migrateTo} takes: tags, and {@code author:id} for every changeset. */
+    private final Map<String, Migration> names = new LinkedHashMap<>();
+    /** Notes for the report of the phase that ran, drained by {@link #drainMessages()}. */
+    private final List<String> messages = new ArrayList<>();
+    private final Contexts contexts;
+    private final LabelExpression labels;
 
-    LiquibaseTool(String location, ClassLoader classLoader, DataSource dataSource, Dialect dialect) {
+    LiquibaseTool(String location, ClassLoader classLoader, DataSource dataSource, String contexts, String labels) {
         LIQUIBASE_LOG.setLevel(Level.OFF);
         if (System.getProperty("liquibase.analytics.enabled") == null) {
             System.setProperty("liquibase.analytics.enabled", "false"); // no calls home from a test run
         }
         this.location = location;
         this.dataSource = dataSource;
+        this.contexts = contexts.isEmpty() ? new Contexts() : new Contexts(contexts);
+        this.labels = labels.isEmpty() ? new LabelExpression() : new LabelExpression(labels);
         if (location.startsWith("filesystem:")) {
             Path file = Path.of(location.substring("filesystem:".length())).toAbsolutePath();
             try {
@@ -89,7 +104,23 @@ final class LiquibaseTool implements MigrationTool {
     }
 
     private MigrationHistory readHistory(Liquibase lb) throws LiquibaseException {
-        List<ChangeSet> sets = lb.getDatabaseChangeLog().getChangeSets();
+        Database database = lb.getDatabase();
+        List<ChangeSetFilter> filters = List.of(new ContextChangeSetFilter(contexts), new LabelChangeSetFilter(labels),
+                new DbmsChangeSetFilter(database));
+        List<ChangeSet> sets = new ArrayList<>();
+        Map<String, ChangeSet> seen = new HashMap<>();
+        for (ChangeSet cs : lb.getDatabaseChangeLog().getChangeSets()) {
+            ChangeSet earlier = seen.putIfAbsent(key(cs.getFilePath(), cs.getId(), cs.getAuthor()), cs);
+            if (earlier != null) {
+                throw new RehearsalException("The Liquibase changelog " + location + " has two changesets with id "
+                        + cs.getId() + " by " + cs.getAuthor() + " in " + cs.getFilePath() + ": Liquibase would refuse"
+                        + " it (duplicate changeset identifiers). Give one of them another id; if the file is included"
+                        + " twice, remove one include.");
+            }
+            if (filters.stream().allMatch(f -> f.accepts(cs).isAccepted())) {
+                sets.add(cs); // what contexts, labels or dbms leave out Liquibase never runs here: not in the history
+            }
+        }
         Set<String> ids = new HashSet<>();
         Set<String> repeated = new HashSet<>();
         for (ChangeSet cs : sets) {
@@ -98,7 +129,6 @@ final class LiquibaseTool implements MigrationTool {
             }
         }
         List<Migration> migrations = new ArrayList<>();
-        Database database = lb.getDatabase();
         int n = 0;
         for (ChangeSet cs : sets) {
             MigrationVersion version = MigrationVersion.parse(String.valueOf(++n));
@@ -113,8 +143,43 @@ final class LiquibaseTool implements MigrationTool {
             migrations.add(m);
             byKey.put(key(cs.getFilePath(), cs.getId(), cs.getAuthor()), m);
             changeSets.put(version, cs);
+            names.put(cs.getAuthor() + ":" + cs.getId(), m);
+            for (Change change : cs.getChanges()) {
+                if (change instanceof TagDatabaseChange tag && tag.getTag() != null) {
+                    Migration other = names.putIfAbsent(tag.getTag(), m);
+                    if (other != null && other != m) {
+                        throw new RehearsalException("The Liquibase changelog " + location + " tags two changesets "
+                                + tag.getTag() + " (" + other.id() + " and " + m.id() + "): rename one tag.");
+                    }
+                }
+            }
         }
         return new MigrationHistory(location, migrations, List.of());
+    }
+
+    @Override
+    public Migration migration(String target) {
+        Optional<Migration> byId = history.versioned().stream().filter(m -> target.equals(m.id())).findFirst();
+        if (byId.isPresent()) {
+            return byId.get();
+        }
+        Migration named = names.get(target);
+        if (named != null) {
+            return named;
+        }
+        List<String> sameId = names.keySet().stream().filter(k -> k.endsWith(":" + target)).toList();
+        if (sameId.size() > 1) {
+            throw new RehearsalException("Changeset id " + target + " is used by " + String.join(" and ", sameId)
+                    + " in " + location + ": name one as author:id.");
+        }
+        if (target.matches("\\d+")) {
+            return history.require(target);
+        }
+        List<String> tags = names.keySet().stream().filter(k -> !k.contains(":")).toList();
+        throw new RehearsalException("No changeset " + target + " in " + location + ": migrateTo takes a changeset id"
+                + " (author:id where ids repeat), " + (tags.isEmpty() ? "" : "a tag (" + String.join(", ", tags) + "), ")
+                + "or a position 1-" + history.versioned().size() + "; changesets: " + String.join(", ",
+                history.versioned().stream().map(Migration::id).toList()));
     }
 
     private static String key(String path, String id, String author) {
@@ -178,7 +243,7 @@ final class LiquibaseTool implements MigrationTool {
         }
         Migration first = history.find(MigrationVersion.parse(String.valueOf(current + 1))).orElseThrow();
         withLiquibase("apply", first, lb -> {
-            lb.update(count, new Contexts(), new LabelExpression());
+            lb.update(count, contexts, labels);
             return null;
         });
     }
@@ -186,9 +251,24 @@ final class LiquibaseTool implements MigrationTool {
     @Override
     public void down(Migration migration) {
         withLiquibase("roll back", migration, lb -> {
-            lb.rollback(1, (String) null);
+            ChangeSet cs = changeSets.get(migration.version());
+            for (RanChangeSet ran : lb.getDatabase().getRanChangeSetList()) {
+                if (cs != null && ran.isSameAs(cs) && ran.getExecType() == ChangeSet.ExecType.MARK_RAN) {
+                    messages.add(migration.id() + " was marked ran without running (its precondition said MARK_RAN),"
+                            + " yet Liquibase runs its rollback as for any applied changeset; production's rollback"
+                            + " would do the same");
+                }
+            }
+            lb.rollback(1, null, contexts, labels);
             return null;
         });
+    }
+
+    @Override
+    public List<String> drainMessages() {
+        List<String> drained = List.copyOf(messages);
+        messages.clear();
+        return drained;
     }
 
     @Override
@@ -235,6 +315,40 @@ final class LiquibaseTool implements MigrationTool {
         }
     }
 
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Liquibase's "check sum" validation failure, told as what happened and what to do: an applied changeset's text
+     * changed, and Liquibase never runs an applied changeset again.
+     */
+    private String changedChecksums(String what, Migration migration, List<String> invalid) {
+        StringBuilder sb = new StringBuilder("Liquibase refused to " + what + " "
+                + (migration == null ? location : migration.id() + " (" + location + ")") + ": ");
+        sb.append(invalid.size() == 1 ? "an applied changeset" : invalid.size() + " applied changesets")
+                .append(" changed since it was applied, so DATABASECHANGELOG no longer matches the changelog:");
+        java.util.regex.Pattern entry = java.util.regex.Pattern.compile("(.*)::(.*)::(.*) was: (\\S+) but is now: (\\S+)");
+        for (String line : invalid) {
+            java.util.regex.Matcher m = entry.matcher(line.strip());
+            if (m.matches()) {
+                sb.append("\n  changeset ").append(m.group(2)).append(" by ").append(m.group(3)).append(" in ")
+                        .append(m.group(1)).append(": checksum ").append(m.group(4)).append(" when applied, ")
+                        .append(m.group(5)).append(" now");
+            } else {
+                sb.append("\n  ").append(line.strip());
+            }
+        }
+        return sb.append("\nRestore the changeset as it was and put the change in a new changeset; if the edit cannot")
+                .append(" change the schema (a comment, formatting), add <validCheckSum> with the new checksum to it.")
+                .toString();
+    }
+
     private RuntimeException failure(String what, Migration migration, Exception e) {
         if (e instanceof RehearsalException r) {
             return r;
@@ -244,11 +358,52 @@ final class LiquibaseTool implements MigrationTool {
             root = root.getCause();
         }
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        ValidationFailedException invalid = cause(e, ValidationFailedException.class);
+        if (invalid != null && !invalid.getInvalidMD5Sums().isEmpty()) {
+            return new RehearsalException(changedChecksums(what, migration, invalid.getInvalidMD5Sums()), e);
+        }
         if (migration == null) {
             return new RehearsalException("Liquibase could not " + what + " the changelog " + location + ": " + message, e);
         }
         String sqlState = root instanceof SQLException sql ? sql.getSQLState() : null;
+        // an update of several changesets fails in one of them, which Liquibase names
+        java.util.regex.Matcher named = java.util.regex.Pattern.compile("Migration failed for changeset (.+)::(.+)::(.+?):")
+                .matcher(message);
+        if (named.find() && byKey.containsKey(key(named.group(1), named.group(2), named.group(3)))) {
+            migration = byKey.get(key(named.group(1), named.group(2), named.group(3)));
+        }
+        String reason = reason(e);
+        String statement = null;
+        java.util.regex.Matcher failedSql = java.util.regex.Pattern.compile("(?s)(.*?)\\s*\\[Failed SQL: \\(-?\\d+\\) (.*)]\\s*$")
+                .matcher(reason);
+        if (failedSql.matches()) {
+            reason = failedSql.group(1);
+            statement = failedSql.group(2);
+        }
+        PreconditionFailedException halted = cause(e, PreconditionFailedException.class);
+        if (halted != null) {
+            reason = "its precondition failed, and a failed precondition halts Liquibase (onFail=\"HALT\", the default): "
+                    + reason + ". Liquibase stops at this changeset in production too: make the precondition hold here,"
+                    + " or give it onFail=\"MARK_RAN\" (or CONTINUE, WARN) if skipping the changeset is intended.";
+        }
         return new MigrationFailedException(what.equals("roll back") ? "down" : "up", migration,
-                migration.up().name(), 0, null, sqlState, message, e);
+                what.equals("roll back") && migration.down() != null ? migration.down().name() : migration.up().name(), 0,
+                statement, sqlState, reason, e);
+    }
+
+    /**
+     * What Liquibase said went wrong, without its exception class names and changeset banner: the "Reason:" of its
+     * {@code MigrationFailedException}, which holds the database's error or the precondition's message.
+     */
+    private static String reason(Throwable e) {
+        liquibase.exception.MigrationFailedException failed = cause(e, liquibase.exception.MigrationFailedException.class);
+        String text = failed != null && failed.getMessage() != null ? failed.getMessage()
+                : e.getMessage() == null ? e.toString() : e.getMessage();
+        int at = text.indexOf("Reason:");
+        if (at >= 0) {
+            text = text.substring(at + "Reason:".length());
+        }
+        text = text.replaceAll("(liquibase|java)\\.[\\w.]+(Exception|Error): ", "").strip();
+        return text.replaceAll("\\s*\\n\\s*", " ");
     }
 }
