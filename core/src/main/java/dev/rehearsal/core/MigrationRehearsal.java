@@ -148,6 +148,12 @@ public final class MigrationRehearsal implements AutoCloseable {
         return session.scratchSchema(target);
     }
 
+    /** The schema at exactly this version, as {@link #schemaAt(String)} reads it. */
+    public SchemaSnapshot schemaAt(MigrationVersion version) {
+        return session.scratchSchema(session.tool().history().find(version).orElseThrow(() -> new RehearsalException(
+                "No migration with version " + version + " in " + session.tool().history().location())).version());
+    }
+
     /**
      * Adds a check of the schema every round trip's up leaves (golden files): its failure fails that up phase, its
      * notes go into the report.
@@ -349,7 +355,22 @@ public final class MigrationRehearsal implements AutoCloseable {
      * @throws RehearsalException       when the version does not exist or a migration to revert has no down script
      */
     public MigrationRun migrateTo(String target) {
-        return migrateTo(target, settings.locks().probes() ? Traffic.probes() : Traffic.none());
+        return migrateTo(target, defaultTraffic());
+    }
+
+    /**
+     * Moves the database to exactly this version, as {@link #migrateTo(String)} does; for callers that hold a
+     * {@link Migration}, whose version is not always a name the tool reads alone (a Liquibase position where
+     * changeset ids are numbers).
+     */
+    public MigrationRun migrateTo(MigrationVersion version) {
+        session.tool().history().find(version).orElseThrow(() -> new RehearsalException(
+                "No migration with version " + version + " in " + session.tool().history().location()));
+        return moveTo(version, false, defaultTraffic());
+    }
+
+    private Traffic defaultTraffic() {
+        return settings.locks().probes() ? Traffic.probes() : Traffic.none();
     }
 
     /**
@@ -361,10 +382,15 @@ public final class MigrationRehearsal implements AutoCloseable {
      *                                  {@link MigrationFailedException#locks()} holds the trace up to the failure
      */
     public MigrationRun migrateTo(String target, Traffic traffic) {
-        MigrationHistory history = session.tool().history();
         boolean latest = "latest".equalsIgnoreCase(target) || "head".equalsIgnoreCase(target);
         boolean base = "base".equalsIgnoreCase(target);
-        MigrationVersion to = latest ? history.latest().orElseThrow() : base ? null : session.tool().migration(target).version();
+        return moveTo(latest ? session.tool().history().latest().orElseThrow() : base ? null
+                : session.tool().migration(target).version(), latest, traffic);
+    }
+
+    /** Moves the database to version {@code to} (null: the empty database), and the repeatables when {@code latest}. */
+    private MigrationRun moveTo(MigrationVersion to, boolean latest, Traffic traffic) {
+        MigrationHistory history = session.tool().history();
         MigrationVersion from = session.tool().currentVersion().orElse(null);
         Map<Invariant, String> invariantsBefore = evaluateInvariants();
         boolean up = to != null && (from == null || to.compareTo(from) > 0);
@@ -418,7 +444,7 @@ public final class MigrationRehearsal implements AutoCloseable {
         MigrationVersion from = session.tool().currentVersion().orElse(null);
         Migration next = session.tool().history().between(from, null).stream().findFirst().orElseThrow(() -> new RehearsalException(
                 "No migration left to apply: the database is at the latest version " + from));
-        return migrateTo(next.version().toString());
+        return moveTo(next.version(), false, defaultTraffic());
     }
 
     /** Reverts the current migration with its down script. */
@@ -427,8 +453,8 @@ public final class MigrationRehearsal implements AutoCloseable {
                 "No migration to revert: the database is empty"));
         Migration current = session.tool().history().find(from).orElseThrow();
         return session.tool().history().previous(current)
-                .map(p -> migrateTo(p.version().toString()))
-                .orElseGet(() -> migrateTo("base"));
+                .map(p -> moveTo(p.version(), false, defaultTraffic()))
+                .orElseGet(() -> moveTo(null, false, defaultTraffic()));
     }
 
     private void requireDown(Migration m) {

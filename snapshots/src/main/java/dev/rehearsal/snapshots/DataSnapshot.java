@@ -160,7 +160,7 @@ public final class DataSnapshot implements AutoCloseable {
             throw new RehearsalException("The data snapshot " + describe + " is at version " + m.version()
                     + " but the rehearsal's database is already at " + current.get() + ": restore it first.");
         }
-        rehearsal.migrateTo(at.version().toString());
+        rehearsal.migrateTo(at.version());
         SchemaSnapshot schema = rehearsal.schema();
         for (SnapshotManifest.Table t : m.tables()) {
             if (schema.table(t.name()).isEmpty()) {

@@ -77,7 +77,7 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
     public SchemaAtVersion schemaAt(String version) {
         Migration migration = "latest".equalsIgnoreCase(version) ? core.history().latest()
                 .flatMap(v -> core.history().find(v)).orElseThrow() : core.migration(version);
-        return golden.at(migration, core.schemaAt(migration.version().toString()), core.database().dialect());
+        return golden.at(migration, core.schemaAt(migration.version()), core.database().dialect());
     }
 
     @Override
