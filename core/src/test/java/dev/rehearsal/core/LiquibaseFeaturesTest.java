@@ -101,7 +101,20 @@ class LiquibaseFeaturesTest {
     }
 
     @Test
+    void includeAllTakesTheFolderInNameOrder() {
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of(
+                "classpath:histories/liquibase-includeall/changelog.yaml"))) {
+            assertThat(r.history().versioned()).extracting(Migration::id).containsExactly("001-teams", "002-members");
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+        }
+    }
+
+    @Test
     void aDuplicateChangesetAndAMissingIncludeAreNamed() {
+        assertThatThrownBy(() -> Histories.rehearse(RehearsalSettings.of("classpath:histories/liquibase-bad/duplicate-tag.yaml")))
+                .isInstanceOf(RehearsalException.class)
+                .hasMessageContaining("tags two changesets release (1-release and 2-release-again): rename one tag.");
         assertThatThrownBy(() -> Histories.rehearse(RehearsalSettings.of("classpath:histories/liquibase-bad/duplicate.xml")))
                 .isInstanceOf(RehearsalException.class)
                 .hasMessageContaining("two changesets with id 1-accounts by alice in histories/liquibase-bad/duplicate.xml");

@@ -363,7 +363,7 @@ final class LiquibaseTool implements MigrationTool {
             return new RehearsalException(changedChecksums(what, migration, invalid.getInvalidMD5Sums()), e);
         }
         if (migration == null) {
-            return new RehearsalException("Liquibase could not " + what + " the changelog " + location + ": " + message, e);
+            return new RehearsalException("Liquibase could not " + what + " the changelog " + location + ": " + reason(e), e);
         }
         String sqlState = root instanceof SQLException sql ? sql.getSQLState() : null;
         // an update of several changesets fails in one of them, which Liquibase names
