@@ -101,12 +101,18 @@ class LiquibaseFeaturesTest {
     }
 
     @Test
-    void includeAllTakesTheFolderInNameOrder() {
+    void includeAllTakesTheFolderInNameOrderAndRunAlwaysChangesetsDoNotShiftTheCount() {
         try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of(
                 "classpath:histories/liquibase-includeall/changelog.yaml"))) {
-            assertThat(r.history().versioned()).extracting(Migration::id).containsExactly("001-teams", "002-members");
+            assertThat(r.history().versioned()).extracting(Migration::id).containsExactly("001-teams",
+                    "001-teams-comment", "002-members");
             RoundTripReport report = r.runRoundTrips();
             assertThat(report.failed()).as(report.toText()).isFalse();
+            // the runAlways changeset ran again with each later update, as Liquibase runs it, and counted right
+            assertThat(r.schema().table("members")).isPresent();
+            assertThat(r.query("select id, exectype from databasechangelog order by orderexecuted").rows())
+                    .extracting(row -> row.get(0) + " " + row.get(1))
+                    .containsExactly("001-teams EXECUTED", "001-teams-comment RERAN", "002-members EXECUTED");
         }
     }
 

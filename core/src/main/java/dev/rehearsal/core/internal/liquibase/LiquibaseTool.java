@@ -281,8 +281,11 @@ final class LiquibaseTool implements MigrationTool {
             return;
         }
         Migration first = history.find(MigrationVersion.parse(String.valueOf(current + 1))).orElseThrow();
+        // Liquibase runs every runAlways changeset already applied again, and counts it, before the next new one
+        long again = history.versioned().stream().filter(m -> Integer.parseInt(m.version().toString()) <= current
+                && changeSets.get(m.version()).isAlwaysRun()).count();
         withLiquibase("apply", first, lb -> {
-            lb.update(count, contexts, labels);
+            lb.update(count + (int) again, contexts, labels);
             return null;
         });
     }
