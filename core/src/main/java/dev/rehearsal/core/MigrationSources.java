@@ -4,6 +4,7 @@ import dev.rehearsal.core.internal.flyway.FlywayConfigFiles;
 import dev.rehearsal.core.internal.flyway.FlywaySource;
 import dev.rehearsal.core.internal.liquibase.LiquibaseSource;
 import dev.rehearsal.core.internal.source.AlembicOfflineSource;
+import dev.rehearsal.core.internal.source.AtlasSum;
 import dev.rehearsal.core.internal.source.AlembicRevisionSource;
 import dev.rehearsal.core.internal.source.ScriptLocation;
 import dev.rehearsal.core.internal.source.SqlLayoutSource;
@@ -29,10 +30,11 @@ public final class MigrationSources {
             + " with -- migrate:up and -- migrate:down sections), prisma (<timestamp>_<name>/migration.sql, optional"
             + " down.sql), alembic (versions/*.py revision files, or the offline SQL of alembic upgrade base:head --sql and"
             + " alembic downgrade head:base --sql), liquibase (a changelog file: db.changelog-master.xml, .yaml, .json or"
-            + " formatted .sql, through Liquibase's API)";
+            + " formatted .sql, through Liquibase's API), atlas (<version>_<name>.sql with atlas.sum; Atlas's"
+            + " golang-migrate, flyway and dbmate formats are read as those layouts, their atlas.sum checked)";
 
     private static final List<String> FORMATS = List.of("flyway", "golang-migrate", "dbmate", "prisma", "alembic",
-            "liquibase");
+            "liquibase", "atlas");
 
     private MigrationSources() {
     }
@@ -60,6 +62,7 @@ public final class MigrationSources {
             throw new RehearsalException("No migrations found at " + location + ": the location holds no files."
                     + " Supported layouts: " + SUPPORTED + ".");
         }
+        AtlasSum.verifyIfPresent(files, location.toString()); // whatever format Atlas wrote the folder in
         String format = settings.format() == null ? "" : settings.format().trim().toLowerCase(Locale.ROOT);
         if (!format.isEmpty() && !format.equals("auto")) {
             if (!FORMATS.contains(format)) {
@@ -83,6 +86,9 @@ public final class MigrationSources {
         }
         if (AlembicOfflineSource.recognizesAny(files)) {
             matches.add("alembic");
+        }
+        if (matches.isEmpty() && SqlLayoutSource.Atlas.recognizes(files)) {
+            matches.add("atlas");
         }
         String found = files.stream().limit(8).map(ScriptFile::relativePath).collect(Collectors.joining(", "))
                 + (files.size() > 8 ? " and " + (files.size() - 8) + " more" : "");
@@ -123,6 +129,7 @@ public final class MigrationSources {
             case "golang-migrate" -> new SqlLayoutSource.GolangMigrate(location);
             case "dbmate" -> new SqlLayoutSource.Dbmate(location);
             case "prisma" -> new SqlLayoutSource.Prisma(location);
+            case "atlas" -> new SqlLayoutSource.Atlas(location);
             case "alembic" -> AlembicOfflineSource.recognizes(location.files()) ? new AlembicOfflineSource(location)
                     : new AlembicRevisionSource(location);
             default -> new FlywaySource(location, settings, classLoader, flywayConfig(settings, classLoader));

@@ -48,7 +48,8 @@ public @interface MigrationTest {
     String migrations() default "";
 
     /**
-     * The layout of the migrations: {@code flyway}, {@code golang-migrate}, {@code dbmate} or {@code prisma}. Empty
+     * The layout of the migrations: {@code flyway}, {@code golang-migrate}, {@code dbmate}, {@code prisma},
+     * {@code alembic}, {@code liquibase} or {@code atlas}. Empty
      * detects it from the files (and explains when they fit none, or several). Falls back to {@code rehearsal.format}.
      */
     String format() default "";

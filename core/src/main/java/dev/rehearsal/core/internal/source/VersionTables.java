@@ -185,6 +185,53 @@ final class VersionTables {
         };
     }
 
+    /**
+     * Atlas: {@code atlas_schema_revisions}, a row per applied file with its {@code atlas.sum} hash and how many of
+     * its statements ran, as {@code atlas migrate apply} writes it (in the schema the URL is bound to; Atlas puts it in
+     * a schema of its own when the URL names none). A reverted file's row is deleted, as {@code atlas migrate down}
+     * does.
+     *
+     * @param sums       each file's entry in {@code atlas.sum}
+     * @param statements how many statements a file holds, as the engine's splitter cuts it
+     */
+    static VersionTable atlas(java.util.Map<String, String> sums, java.util.function.ToIntFunction<Migration> statements) {
+        return new VersionTable() {
+            @Override
+            public String table() {
+                return "atlas_schema_revisions";
+            }
+
+            @Override
+            public void ensure(Connection c) throws SQLException {
+                // types both engines know; partial_hashes is JSON in Atlas's schema, text holds the same here
+                Tables.execute(c, "create table if not exists atlas_schema_revisions (version varchar(255) not null"
+                        + " primary key, description varchar(255) not null, type bigint not null default 2, applied"
+                        + " bigint not null default 0, total bigint not null default 0, executed_at timestamp not null,"
+                        + " execution_time bigint not null, error text null, error_stmt text null, hash varchar(255)"
+                        + " not null, partial_hashes text null, operator_version varchar(255) not null)");
+            }
+
+            @Override
+            public Optional<MigrationVersion> current(Connection c, MigrationHistory history) throws SQLException {
+                return highest(c, "select version from atlas_schema_revisions where applied = total", v -> v);
+            }
+
+            @Override
+            public void applied(Connection c, Migration m) throws SQLException {
+                int total = statements.applyAsInt(m);
+                Tables.update(c, "insert into atlas_schema_revisions (version, description, type, applied, total,"
+                        + " executed_at, execution_time, hash, operator_version) values (?, ?, 2, ?, ?, now(), 0, ?, ?)",
+                        m.version().toString(), m.description().replace(' ', '_'), total, total,
+                        sums.getOrDefault(m.up().name(), ""), "Rehearsal");
+            }
+
+            @Override
+            public void reverted(Connection c, Migration m, Migration previous) throws SQLException {
+                Tables.update(c, "delete from atlas_schema_revisions where version = ?", m.version().toString());
+            }
+        };
+    }
+
     static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));

@@ -1,0 +1,2 @@
+-- reverse: create "users" table
+DROP TABLE "users";
