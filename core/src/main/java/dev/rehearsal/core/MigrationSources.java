@@ -31,10 +31,11 @@ public final class MigrationSources {
             + " down.sql), alembic (versions/*.py revision files, or the offline SQL of alembic upgrade base:head --sql and"
             + " alembic downgrade head:base --sql), liquibase (a changelog file: db.changelog-master.xml, .yaml, .json or"
             + " formatted .sql, through Liquibase's API), atlas (<version>_<name>.sql with atlas.sum; Atlas's"
-            + " golang-migrate, flyway and dbmate formats are read as those layouts, their atlas.sum checked)";
+            + " golang-migrate, flyway and dbmate formats are read as those layouts, their atlas.sum checked), drizzle"
+            + " (meta/_journal.json and <tag>.sql files cut at --> statement-breakpoint)";
 
     private static final List<String> FORMATS = List.of("flyway", "golang-migrate", "dbmate", "prisma", "alembic",
-            "liquibase", "atlas");
+            "liquibase", "atlas", "drizzle");
 
     private MigrationSources() {
     }
@@ -70,6 +71,10 @@ public final class MigrationSources {
                         + String.join(", ", FORMATS) + " (or leave it out to detect the layout)");
             }
             return source(format, location, settings, classLoader);
+        }
+        if (SqlLayoutSource.Drizzle.recognizes(files)) {
+            // Drizzle Kit's journal decides: its <tag>.down.sql files would otherwise look like golang-migrate's
+            return source("drizzle", location, settings, classLoader);
         }
         List<String> matches = new ArrayList<>();
         if (FlywaySource.recognizes(files) || FlywaySource.recognizes(files, flywayConfig(settings, classLoader))) {
@@ -130,6 +135,7 @@ public final class MigrationSources {
             case "dbmate" -> new SqlLayoutSource.Dbmate(location);
             case "prisma" -> new SqlLayoutSource.Prisma(location);
             case "atlas" -> new SqlLayoutSource.Atlas(location);
+            case "drizzle" -> new SqlLayoutSource.Drizzle(location);
             case "alembic" -> AlembicOfflineSource.recognizes(location.files()) ? new AlembicOfflineSource(location)
                     : new AlembicRevisionSource(location);
             default -> new FlywaySource(location, settings, classLoader, flywayConfig(settings, classLoader));

@@ -49,7 +49,7 @@ public @interface MigrationTest {
 
     /**
      * The layout of the migrations: {@code flyway}, {@code golang-migrate}, {@code dbmate}, {@code prisma},
-     * {@code alembic}, {@code liquibase} or {@code atlas}. Empty
+     * {@code alembic}, {@code liquibase}, {@code atlas} or {@code drizzle}. Empty
      * detects it from the files (and explains when they fit none, or several). Falls back to {@code rehearsal.format}.
      */
     String format() default "";

@@ -232,6 +232,59 @@ final class VersionTables {
         };
     }
 
+    /**
+     * Drizzle: {@code __drizzle_migrations(id serial, hash text, created_at bigint)}, in the {@code drizzle} schema on
+     * PostgreSQL and in the database itself on MySQL and MariaDB, as drizzle-orm's {@code migrate()} creates it; a row
+     * per applied file with the SHA-256 of its text and its journal {@code when}. Drizzle reads only the newest
+     * {@code created_at}; a reverted file's row is deleted (Drizzle has no down of its own).
+     *
+     * @param schema where the table lives, or null for the current database
+     * @param when   each migration's journal time
+     */
+    static VersionTable drizzle(String schema, java.util.Map<MigrationVersion, Long> when) {
+        String table = (schema == null ? "" : schema + ".") + "__drizzle_migrations";
+        return new VersionTable() {
+            @Override
+            public String table() {
+                return "__drizzle_migrations";
+            }
+
+            @Override
+            public void ensure(Connection c) throws SQLException {
+                if (schema != null) {
+                    Tables.execute(c, "create schema if not exists " + schema);
+                }
+                Tables.execute(c, "create table if not exists " + table + " (id serial primary key, hash text not null,"
+                        + " created_at bigint)");
+            }
+
+            @Override
+            public Optional<MigrationVersion> current(Connection c, MigrationHistory history) throws SQLException {
+                try (Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("select created_at from " + table + " order by created_at desc limit 1")) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    long last = rs.getLong(1);
+                    // as drizzle-orm decides what to run: every file whose when is after the newest row's
+                    return history.versioned().stream().map(Migration::version)
+                            .filter(v -> when.get(v) <= last).max(MigrationVersion::compareTo);
+                }
+            }
+
+            @Override
+            public void applied(Connection c, Migration m) throws SQLException {
+                Tables.update(c, "insert into " + table + " (hash, created_at) values (?, ?)", sha256(m.up().sql()),
+                        when.get(m.version()));
+            }
+
+            @Override
+            public void reverted(Connection c, Migration m, Migration previous) throws SQLException {
+                Tables.update(c, "delete from " + table + " where created_at = ?", when.get(m.version()));
+            }
+        };
+    }
+
     static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));

@@ -1,0 +1,2 @@
+-- forgets posts_created_at_idx
+ALTER TABLE "posts" DROP COLUMN "published";
