@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything the test suite needs beyond a JDK and Maven: the machine's database servers running (the Alembic and
 # dbmate verifications and, later, the existing-server provider use the PostgreSQL on 127.0.0.1:5432), and the real
-# migration tools Rehearsal is checked against: Alembic from Debian's packages, dbmate from the npm registry; and a
+# migration tools Rehearsal is checked against: Alembic from Debian's packages, dbmate and drizzle-orm from the npm registry; and a
 # Docker engine with a PostgreSQL image built from Debian's packages, for the Testcontainers tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +23,12 @@ if [ ! -x .ci/tools/node_modules/@dbmate/linux-x64/bin/dbmate ]; then
   npm install --silent --no-audit --no-fund --prefix .ci/tools @dbmate/linux-x64@2.36.0 >/dev/null
 fi
 .ci/tools/node_modules/@dbmate/linux-x64/bin/dbmate --version
+
+# drizzle-orm 0.45 and the pg driver from the npm registry: their own migrate(), run by DrizzleVerificationTest.
+if [ ! -f .ci/tools/node_modules/drizzle-orm/package.json ] || [ ! -f .ci/tools/node_modules/pg/package.json ]; then
+  npm install --silent --no-audit --no-fund --prefix .ci/tools drizzle-orm@0.45.4 pg@8.23.1 >/dev/null
+fi
+node -e "console.log('drizzle-orm ' + require('./.ci/tools/node_modules/drizzle-orm/package.json').version)"
 
 # Docker (Debian's docker.io) and the locally built images the Testcontainers tests use (kept between runs).
 bash .ci/build-images.sh
