@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything the test suite needs beyond a JDK and Maven: the machine's database servers running (the Alembic and
 # dbmate verifications and, later, the existing-server provider use the PostgreSQL on 127.0.0.1:5432), and the real
-# migration tools Rehearsal is checked against: Alembic from Debian's packages, dbmate and drizzle-orm from the npm registry; and a
+# migration tools Rehearsal is checked against: Alembic and Sqitch from Debian's packages, dbmate and drizzle-orm from the npm registry; and a
 # Docker engine with a PostgreSQL image built from Debian's packages, for the Testcontainers tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,16 @@ if ! /usr/bin/python3 -c "import alembic, psycopg2" >/dev/null 2>&1; then
     || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q python3-alembic python3-psycopg2 >/dev/null; }
 fi
 /usr/bin/python3 -m alembic --version
+
+# Sqitch 1.3 from Debian, with its PostgreSQL driver, run by SqitchVerificationTest.
+if ! command -v sqitch >/dev/null 2>&1 || ! perl -MDBD::Pg -e 1 >/dev/null 2>&1; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get install -y -q sqitch libdbd-pg-perl >/dev/null \
+    || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q sqitch libdbd-pg-perl >/dev/null; }
+fi
+sqitch --version
 
 # dbmate 2.36 from the npm registry (a binary in the package), run by DbmateVerificationTest.
 if [ ! -x .ci/tools/node_modules/@dbmate/linux-x64/bin/dbmate ]; then

@@ -86,6 +86,11 @@ public class MigrationFailedException extends RehearsalException {
         return script;
     }
 
+    /** The database's (or the tool's) own message, as the failure's {@code error:} line shows it. */
+    public String serverMessage() {
+        return serverMessage;
+    }
+
     /** The line in the script where the failing statement starts; 0 when unknown. */
     public int line() {
         return line;

@@ -7,6 +7,7 @@ import dev.rehearsal.core.internal.source.AlembicOfflineSource;
 import dev.rehearsal.core.internal.source.AtlasSum;
 import dev.rehearsal.core.internal.source.AlembicRevisionSource;
 import dev.rehearsal.core.internal.source.ScriptLocation;
+import dev.rehearsal.core.internal.source.SqitchSource;
 import dev.rehearsal.core.internal.source.SqlLayoutSource;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
 import org.apiguardian.api.API;
@@ -32,10 +33,11 @@ public final class MigrationSources {
             + " alembic downgrade head:base --sql), liquibase (a changelog file: db.changelog-master.xml, .yaml, .json or"
             + " formatted .sql, through Liquibase's API), atlas (<version>_<name>.sql with atlas.sum; Atlas's"
             + " golang-migrate, flyway and dbmate formats are read as those layouts, their atlas.sum checked), drizzle"
-            + " (meta/_journal.json and <tag>.sql files cut at --> statement-breakpoint)";
+            + " (meta/_journal.json and <tag>.sql files cut at --> statement-breakpoint), sqitch (sqitch.plan with deploy/,"
+            + " revert/ and verify/ scripts)";
 
     private static final List<String> FORMATS = List.of("flyway", "golang-migrate", "dbmate", "prisma", "alembic",
-            "liquibase", "atlas", "drizzle");
+            "liquibase", "atlas", "drizzle", "sqitch");
 
     private MigrationSources() {
     }
@@ -71,6 +73,9 @@ public final class MigrationSources {
                         + String.join(", ", FORMATS) + " (or leave it out to detect the layout)");
             }
             return source(format, location, settings, classLoader);
+        }
+        if (SqitchSource.recognizes(files)) {
+            return source("sqitch", location, settings, classLoader); // sqitch.plan decides, as the journal does
         }
         if (SqlLayoutSource.Drizzle.recognizes(files)) {
             // Drizzle Kit's journal decides: its <tag>.down.sql files would otherwise look like golang-migrate's
@@ -136,6 +141,7 @@ public final class MigrationSources {
             case "prisma" -> new SqlLayoutSource.Prisma(location);
             case "atlas" -> new SqlLayoutSource.Atlas(location);
             case "drizzle" -> new SqlLayoutSource.Drizzle(location);
+            case "sqitch" -> new SqitchSource(location);
             case "alembic" -> AlembicOfflineSource.recognizes(location.files()) ? new AlembicOfflineSource(location)
                     : new AlembicRevisionSource(location);
             default -> new FlywaySource(location, settings, classLoader, flywayConfig(settings, classLoader));

@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 enum Setting {
     FORMAT("rehearsal.format", "detected", Form.CHOICE, null,
-            List.of("flyway", "golang-migrate", "dbmate", "prisma", "alembic", "liquibase", "atlas", "drizzle")),
+            List.of("flyway", "golang-migrate", "dbmate", "prisma", "alembic", "liquibase", "atlas", "drizzle", "sqitch")),
     MIGRATIONS("rehearsal.migrations", "classpath:db/migration", Form.TEXT, null),
     IRREVERSIBLE("rehearsal.irreversible", "none", Form.VERSIONS, null),
     MINIMUM_DOWNGRADE_VERSION("rehearsal.minimum-downgrade-version", "none", Form.VERSION, null),

@@ -66,7 +66,7 @@ final class PostgresCatalogReader {
         columns();
         constraints();
         indexes();
-        new PostgresCodeReader(this, excludedTables).read();
+        new PostgresCodeReader(this).read();
         rows.queryAll(pending);
         return objects;
     }
@@ -106,6 +106,14 @@ final class PostgresCatalogReader {
 
     private boolean excluded(String table) {
         return excludedTables.contains(table);
+    }
+
+    /**
+     * Whether a table is the migration tool's own: named alone ({@code flyway_schema_history}, in any schema) or with
+     * its schema ({@code sqitch.changes}, where a bare name would hide the team's own {@code changes} table).
+     */
+    boolean excluded(String schema, String table) {
+        return excludedTables.contains(table) || excludedTables.contains(schema + "." + table);
     }
 
     private void schemas() throws SQLException {
@@ -215,7 +223,8 @@ final class PostgresCatalogReader {
                 }
             }
             String ownerTable = rs.getString("owner_table");
-            if (excluded(relname) || (ownerTable != null && excluded(ownerTable))) {
+            String schema = rs.getString("nspname");
+            if (excluded(schema, relname) || (ownerTable != null && excluded(schema, ownerTable))) {
                 return;
             }
             String name = qualify(rs.getString("nspname"), relname);
@@ -283,7 +292,7 @@ final class PostgresCatalogReader {
                 where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p', 'f') and"""
                 + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid"),
                 "order by n.nspname, c.relname, a.attnum", rs -> {
-            if (excluded(rs.getString("relname"))) {
+            if (excluded(rs.getString("nspname"), rs.getString("relname"))) {
                 return;
             }
             String table = qualify(rs.getString("nspname"), rs.getString("relname"));
@@ -339,7 +348,7 @@ final class PostgresCatalogReader {
                 join pg_namespace n on n.oid = c.relnamespace
                 where con.contype <> 'n' and""" + " " + USER_SCHEMA.formatted("n")
                 + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid"), null, rs -> {
-            if (excluded(rs.getString("relname"))) {
+            if (excluded(rs.getString("nspname"), rs.getString("relname"))) {
                 return;
             }
             String table = qualify(rs.getString("nspname"), rs.getString("relname"));
@@ -386,7 +395,7 @@ final class PostgresCatalogReader {
                 join pg_namespace tn on tn.oid = tc.relnamespace
                 where""" + " " + USER_SCHEMA.formatted("tn") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "tc.oid"),
                 null, rs -> {
-            if (excluded(rs.getString("table_name"))) {
+            if (excluded(rs.getString("table_schema"), rs.getString("table_name"))) {
                 return;
             }
             String table = qualify(rs.getString("table_schema"), rs.getString("table_name"));

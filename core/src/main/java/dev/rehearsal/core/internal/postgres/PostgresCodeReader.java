@@ -5,7 +5,6 @@ import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.SchemaFacts;
 
 import java.sql.SQLException;
-import java.util.Set;
 
 /**
  * The procedural part of a PostgreSQL catalog snapshot: functions, procedures and aggregates with their bodies,
@@ -14,11 +13,9 @@ import java.util.Set;
 final class PostgresCodeReader {
 
     private final PostgresCatalogReader rows;
-    private final Set<String> excludedTables;
 
-    PostgresCodeReader(PostgresCatalogReader rows, Set<String> excludedTables) {
+    PostgresCodeReader(PostgresCatalogReader rows) {
         this.rows = rows;
-        this.excludedTables = excludedTables;
     }
 
     void read() throws SQLException {
@@ -26,10 +23,6 @@ final class PostgresCodeReader {
         triggers();
         rules();
         policies();
-    }
-
-    private boolean excluded(String table) {
-        return excludedTables.contains(table);
     }
 
     private void routines() throws SQLException {
@@ -67,7 +60,7 @@ final class PostgresCodeReader {
                 join pg_class c on c.oid = t.tgrelid
                 join pg_namespace n on n.oid = c.relnamespace
                 where not t.tgisinternal and""" + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n"), null, rs -> {
-            if (excluded(rs.getString("relname"))) {
+            if (rows.excluded(rs.getString("nspname"), rs.getString("relname"))) {
                 return;
             }
             String table = PostgresCatalogReader.qualify(rs.getString("nspname"), rs.getString("relname"));

@@ -92,6 +92,14 @@ public final class ScriptRunner {
                 } catch (SQLException rollbackFailure) {
                     e.addSuppressed(rollbackFailure);
                 }
+            } else {
+                // a script that opened its own transaction (BEGIN; ... COMMIT;, as Sqitch's do) and failed inside it
+                // leaves the session in that aborted transaction; psql would have ended the session
+                try (Statement end = connection.createStatement()) {
+                    end.execute("rollback");
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
             }
             throw new MigrationFailedException(phase, migration, script, current == null ? 0 : current.line(),
                     current == null ? null : current.sql(), e.getSQLState(), e.getMessage(), e);

@@ -1,0 +1,9 @@
+-- Verify flipr:users on pg
+
+BEGIN;
+
+SELECT nickname, password, timestamp
+  FROM flipr.users
+ WHERE FALSE;
+
+ROLLBACK;
