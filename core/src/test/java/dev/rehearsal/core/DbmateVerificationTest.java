@@ -10,14 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,29 +28,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DbmateVerificationTest {
 
     private static final Path DBMATE = Path.of("../.ci/tools/node_modules/@dbmate/linux-x64/bin/dbmate");
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
-    private String database;
+    private ServerDatabase database;
 
     @BeforeEach
     void database() throws SQLException {
         if (!Files.isExecutable(DBMATE)) {
             throw new AssertionError("dbmate is needed for this test: run bash .ci/setup.sh (it installs it into .ci/tools)");
         }
-        database = "rehearsal_dbmate_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("create database " + database);
-        }
+        database = ServerDatabase.create("dbmate");
     }
 
     @AfterEach
     void drop() throws SQLException {
-        try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("drop database if exists " + database + " with (force)");
-        }
+        database.close();
     }
 
     private void dbmate(String command) throws Exception {
-        Process p = new ProcessBuilder(DBMATE.toString(), "--url", "postgres://postgres@127.0.0.1:5432/" + database
+        Process p = new ProcessBuilder(DBMATE.toString(), "--url", database.url()
                 + "?sslmode=disable", "--migrations-dir", Path.of("src/test/resources/histories/dbmate").toAbsolutePath()
                 .toString(), "--no-dump-schema", command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -62,7 +54,7 @@ class DbmateVerificationTest {
 
     private List<String> versions() throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(SERVER + database, "postgres", "");
+        try (Connection c = database.connect();
              Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select version from schema_migrations order by 1")) {
             while (rs.next()) {
                 rows.add(rs.getString(1));
@@ -72,7 +64,7 @@ class DbmateVerificationTest {
     }
 
     private SchemaSnapshot schema() throws SQLException {
-        try (Connection c = DriverManager.getConnection(SERVER + database, "postgres", "")) {
+        try (Connection c = database.connect()) {
             return new PostgresDialect("server").snapshot(c, Set.of("schema_migrations"));
         }
     }

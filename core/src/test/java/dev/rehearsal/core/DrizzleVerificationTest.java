@@ -10,14 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,25 +28,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DrizzleVerificationTest {
 
     private static final Path MODULES = Path.of("../.ci/tools/node_modules").toAbsolutePath().normalize();
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
-    private String database;
+    private ServerDatabase database;
 
     @BeforeEach
     void database() throws SQLException {
         if (!Files.isRegularFile(MODULES.resolve("drizzle-orm/package.json"))) {
             throw new AssertionError("drizzle-orm is needed for this test: run bash .ci/setup.sh (it installs it into .ci/tools)");
         }
-        database = "rehearsal_drizzle_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("create database " + database);
-        }
+        database = ServerDatabase.create("drizzle");
     }
 
     @AfterEach
     void drop() throws SQLException {
-        try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("drop database if exists " + database + " with (force)");
-        }
+        database.close();
     }
 
     private List<String> rows(Connection c) throws SQLException {
@@ -65,7 +57,7 @@ class DrizzleVerificationTest {
     @Test
     void drizzlesOwnMigrateLeavesTheSameRowsAndSchemaAsRehearsal() throws Exception {
         ProcessBuilder command = new ProcessBuilder("node", Path.of("src/test/resources/tools/drizzle-migrate.js").toString(),
-                "postgres://postgres@127.0.0.1:5432/" + database,
+                database.url(),
                 Path.of("src/test/resources/histories/drizzle").toAbsolutePath().toString()).redirectErrorStream(true);
         command.environment().put("NODE_PATH", MODULES.toString());
         Process p = command.start();
@@ -74,7 +66,7 @@ class DrizzleVerificationTest {
         assertThat(p.exitValue()).as("drizzle-orm migrate(): " + out).isZero();
         List<String> drizzleRows;
         SchemaSnapshot drizzleSchema;
-        try (Connection c = DriverManager.getConnection(SERVER + database, "postgres", "")) {
+        try (Connection c = database.connect()) {
             drizzleRows = rows(c);
             drizzleSchema = new PostgresDialect("server").snapshot(c, Set.of("__drizzle_migrations"));
         }

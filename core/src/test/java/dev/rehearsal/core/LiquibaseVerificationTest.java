@@ -16,14 +16,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,26 +33,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LiquibaseVerificationTest {
 
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
     /** Every column Liquibase writes but dateexecuted, orderexecuted and deployment_id, which record when it ran. */
     private static final String ROWS = "select id, author, filename, md5sum, description, comments, exectype, tag,"
             + " liquibase, contexts, labels from databasechangelog order by orderexecuted";
-    private String database;
+    private ServerDatabase database;
 
     @BeforeEach
     void database() throws SQLException {
         System.setProperty("liquibase.analytics.enabled", "false");
-        database = "rehearsal_liquibase_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("create database " + database);
-        }
+        database = ServerDatabase.create("liquibase");
     }
 
     @AfterEach
     void drop() throws SQLException {
-        try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("drop database if exists " + database + " with (force)");
-        }
+        database.close();
     }
 
     /** Liquibase's own command on the server database, as the team's deployment would run it. */
@@ -64,7 +56,7 @@ class LiquibaseVerificationTest {
 
     private void liquibase(String changelog, Command command) throws Exception {
         java.util.logging.Logger.getLogger("liquibase").setLevel(java.util.logging.Level.WARNING);
-        try (Connection c = DriverManager.getConnection(SERVER + database, "postgres", "")) {
+        try (Connection c = database.connect()) {
             Database db = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
             Liquibase liquibase = new Liquibase(changelog, new ClassLoaderResourceAccessor(getClass().getClassLoader()), db);
             // its console lines (Running Changeset..., the update summary) to its log, as a CI job would keep them
@@ -75,7 +67,7 @@ class LiquibaseVerificationTest {
 
     /** The rows and the schema as Liquibase left the server database. */
     private State liquibaseState() throws SQLException {
-        try (Connection c = DriverManager.getConnection(SERVER + database, "postgres", "")) {
+        try (Connection c = database.connect()) {
             List<List<Object>> rows = new ArrayList<>();
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(ROWS)) {
                 while (rs.next()) {

@@ -188,9 +188,14 @@ class SourcesTest {
         try (MigrationRehearsal r = Histories.rehearse(Histories.settings("ambiguous").withFormat("golang-migrate"))) {
             assertThat(r.history().versioned()).extracting(m -> m.up().name()).containsExactly("000001_create_a.up.sql");
         }
+        assertThatThrownBy(() -> Histories.rehearse(Histories.settings("ambiguous").withFormat("goose")))
+                .hasMessageContaining("Unknown migration format \"goose\"; use one of flyway, golang-migrate, dbmate, prisma,"
+                        + " alembic, liquibase, atlas, drizzle, sqitch");
+        // a format named for a folder that is not in its layout says what is missing
         assertThatThrownBy(() -> Histories.rehearse(Histories.settings("ambiguous").withFormat("sqitch")))
-                .hasMessageContaining("Unknown migration format \"sqitch\"; use one of flyway, golang-migrate, dbmate, prisma,"
-                        + " alembic, liquibase");
+                .hasMessageContaining("No sqitch.plan at classpath:histories/ambiguous");
+        assertThatThrownBy(() -> Histories.rehearse(Histories.settings("ambiguous").withFormat("drizzle")))
+                .hasMessageContaining("no meta/_journal.json");
         // Liquibase reads one changelog file, not a folder
         assertThatThrownBy(() -> Histories.rehearse(Histories.settings("ambiguous").withFormat("liquibase")))
                 .hasMessageContaining("Liquibase reads a changelog file, but classpath:histories/ambiguous names no"

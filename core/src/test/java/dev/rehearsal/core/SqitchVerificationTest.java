@@ -9,14 +9,12 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SqitchVerificationTest {
 
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
     private static final Path PROJECT = Path.of("src/test/resources/histories/sqitch").toAbsolutePath();
     private static final Set<String> REGISTRY = Set.of("sqitch.releases", "sqitch.projects", "sqitch.changes",
             "sqitch.tags", "sqitch.dependencies", "sqitch.events");
@@ -41,27 +38,22 @@ class SqitchVerificationTest {
             "select change_id, type, dependency, dependency_id from sqitch.dependencies order by 1, 3",
             "select event, change_id, change, project, note, requires::text, conflicts::text, tags::text, planned_at,"
                     + " planner_name, planner_email from sqitch.events order by committed_at");
-    private String database;
+    private ServerDatabase database;
 
     @BeforeEach
     void database() throws SQLException {
-        database = "rehearsal_sqitch_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("create database " + database);
-        }
+        database = ServerDatabase.create("sqitch");
     }
 
     @AfterEach
     void drop() throws SQLException {
-        try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("drop database if exists " + database + " with (force)");
-        }
+        database.close();
     }
 
     private void sqitch(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("sqitch", "--chdir", PROJECT.toString()));
         command.addAll(List.of(args));
-        command.add("db:pg://postgres@127.0.0.1:5432/" + database);
+        command.add("db:pg://postgres@127.0.0.1:5432/" + database.name());
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("SQITCH_USER_CONFIG", "/dev/null"); // the machine's own Sqitch settings stay out
         Process p;
@@ -95,7 +87,7 @@ class SqitchVerificationTest {
     }
 
     private State sqitchState() throws SQLException {
-        try (Connection c = DriverManager.getConnection(SERVER + database, "postgres", "")) {
+        try (Connection c = database.connect()) {
             return new State(registry(c), new PostgresDialect("server").snapshot(c, REGISTRY));
         }
     }

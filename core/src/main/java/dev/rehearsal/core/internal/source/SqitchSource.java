@@ -59,7 +59,13 @@ public final class SqitchSource implements MigrationSource {
         Map<String, ScriptFile> byPath = new HashMap<>();
         location.files().forEach(f -> byPath.putIfAbsent(f.relativePath(), f));
         String where = location + "/" + PLAN;
-        SqitchPlan plan = SqitchPlan.parse(byPath.get(PLAN).text(), where);
+        ScriptFile planFile = byPath.get(PLAN);
+        if (planFile == null) {
+            throw new RehearsalException("No " + PLAN + " at " + location + ": a Sqitch project keeps its plan there"
+                    + " (sqitch init writes it). Point the location at the project's folder, or leave the format out"
+                    + " to detect the layout.");
+        }
+        SqitchPlan plan = SqitchPlan.parse(planFile.text(), where);
         if (plan.changes().isEmpty()) {
             throw new RehearsalException("No changes in " + where + ": add one with sqitch add.");
         }

@@ -1,0 +1,53 @@
+package dev.rehearsal.core;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * A database of its own on the machine's PostgreSQL server (127.0.0.1:5432, trust auth, started by .ci/run) for a
+ * test that runs a real migration tool against it, dropped when closed.
+ */
+final class ServerDatabase implements AutoCloseable {
+
+    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+    private final String name;
+
+    private ServerDatabase(String name) {
+        this.name = name;
+    }
+
+    /** A new empty database named after the tool ({@code rehearsal_dbmate_3f9a...}). */
+    static ServerDatabase create(String tool) throws SQLException {
+        ServerDatabase db = new ServerDatabase("rehearsal_" + tool + "_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+        try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
+             Statement st = c.createStatement()) {
+            st.execute("create database " + db.name);
+        }
+        return db;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** The URL the tools take: {@code postgres://postgres@127.0.0.1:5432/<name>}. */
+    String url() {
+        return "postgres://postgres@127.0.0.1:5432/" + name;
+    }
+
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(SERVER + name, "postgres", "");
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
+             Statement st = c.createStatement()) {
+            st.execute("drop database if exists " + name + " with (force)");
+        }
+    }
+}
