@@ -81,8 +81,8 @@ class ConfigurationTest {
                 .hasMessageContaining("a language tag");
         assertThatThrownBy(() -> with("rehearsal.provider", "kubernetes"))
                 .hasMessageContaining("auto, embedded, server, testcontainers");
-        assertThatThrownBy(() -> with("rehearsal.format", "sqitch"))
-                .hasMessageContaining("flyway, golang-migrate, dbmate, prisma, alembic, liquibase");
+        assertThatThrownBy(() -> with("rehearsal.format", "goose"))
+                .hasMessageContaining("flyway, golang-migrate, dbmate, prisma, alembic, liquibase, atlas, drizzle, sqitch");
         assertThatThrownBy(() -> with("rehearsal.jdbc.url", "postgres://localhost/db"))
                 .hasMessageContaining("a JDBC URL such as");
         assertThatThrownBy(() -> with("rehearsal.lossy", "3, x..y"))
