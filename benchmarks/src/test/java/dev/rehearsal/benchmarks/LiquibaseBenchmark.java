@@ -11,6 +11,7 @@ import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.internal.timing.Timings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LiquibaseBenchmark {
 
     private static final int LOADED = 1000;
-    private static final int ROUND_TRIPPED = 48;
+    private static final int ROUND_TRIPPED = 24;
     private static final int ROUNDS = 3;
 
     @TempDir
@@ -122,9 +124,11 @@ class LiquibaseBenchmark {
         List<Long> liquibase = new ArrayList<>();
         List<Long> flyway = new ArrayList<>();
         List<Long> plain = new ArrayList<>();
+        Map<RehearsalSettings, Map<String, Timings.Total>> profiles = new java.util.LinkedHashMap<>();
         for (int round = 0; round < ROUNDS; round++) {
-            liquibase.add(roundTrips(viaLiquibase, provider));
-            flyway.add(roundTrips(viaFlyway, provider));
+            boolean last = round == ROUNDS - 1; // the last round also says where the time goes
+            liquibase.add(roundTrips(viaLiquibase, provider, last ? profiles : null));
+            flyway.add(roundTrips(viaFlyway, provider, last ? profiles : null));
             long t0 = System.nanoTime();
             RoundTripOverheadBenchmark.plainRoundTrips(provider, history);
             plain.add(System.nanoTime() - t0);
@@ -139,12 +143,10 @@ class LiquibaseBenchmark {
                         + " Liquibase %.1f ms, Flyway %.1f ms, ratio %.2fx (target <= 1.5x); medians of %d rounds%n",
                 ROUND_TRIPPED, l, f, p, lOver, fOver, lOver / fOver, ROUNDS));
 
-        for (RehearsalSettings settings : List.of(viaLiquibase, viaFlyway)) {
-            dev.rehearsal.core.internal.timing.Timings.start();
-            roundTrips(settings, provider);
-            StringBuilder where = new StringBuilder("  where the time goes, ms per phase, " + settings.migrations()
-                    .replaceAll(".*/", "") + ":");
-            dev.rehearsal.core.internal.timing.Timings.stop().forEach((component, total) -> where.append(String.format(
+        for (Map.Entry<RehearsalSettings, Map<String, Timings.Total>> profile : profiles.entrySet()) {
+            StringBuilder where = new StringBuilder("  where the time goes in the last round, ms per phase, "
+                    + profile.getKey().migrations().replaceAll(".*/", "") + ":");
+            profile.getValue().forEach((component, total) -> where.append(String.format(
                     Locale.ROOT, " %s %.2f,", component, total.nanos() / 1e6 / (3.0 * ROUND_TRIPPED))));
             RoundTripOverheadBenchmark.write(where.append(String.format(Locale.ROOT, " plain JDBC %.2f%n",
                     p / (3.0 * ROUND_TRIPPED))).toString());
@@ -158,13 +160,22 @@ class LiquibaseBenchmark {
         LongHistoryBenchmark.writeJson(figures);
     }
 
-    private long roundTrips(RehearsalSettings settings, DatabaseProvider provider) {
+    /** One rehearsal's round trips, timed; profiled into {@code profiles} when it is given. */
+    private long roundTrips(RehearsalSettings settings, DatabaseProvider provider,
+                            Map<RehearsalSettings, Map<String, Timings.Total>> profiles) {
+        if (profiles != null) {
+            Timings.start();
+        }
         long t0 = System.nanoTime();
         try (MigrationRehearsal r = MigrationRehearsal.start(settings, provider, getClass().getClassLoader())) {
             RoundTripReport report = r.runRoundTrips();
             assertThat(report.failed()).as(report.toText()).isFalse();
             assertThat(report.steps()).hasSize(ROUND_TRIPPED);
         }
-        return System.nanoTime() - t0;
+        long elapsed = System.nanoTime() - t0;
+        if (profiles != null) {
+            profiles.put(settings, Timings.stop());
+        }
+        return elapsed;
     }
 }
