@@ -44,7 +44,7 @@ final class DatabaseSession implements AutoCloseable {
     private void open() {
         // the tool follows the database, so that restoring a copy need not open the tool again
         observed = new ObservedDataSource(followingDataSource());
-        tool = source.open(observed, database.dialect());
+        tool = source.open(observed, database.dialect(), () -> database.connectionDetails());
         observeLocks();
     }
 
@@ -113,7 +113,7 @@ final class DatabaseSession implements AutoCloseable {
      */
     SchemaSnapshot scratchSchema(MigrationVersion version) {
         try (EphemeralDatabase scratch = provider.createDatabase()) {
-            MigrationTool scratchTool = source.open(scratch.dataSource(), scratch.dialect());
+            MigrationTool scratchTool = source.open(scratch.dataSource(), scratch.dialect(), scratch::connectionDetails);
             scratchTool.upTo(version);
             scratchTool.drainMessages();
             try (Connection c = scratch.dataSource().getConnection()) {

@@ -21,4 +21,16 @@ public interface MigrationSource {
      * @throws RehearsalException naming the file and the problem when the history is malformed
      */
     MigrationTool open(DataSource dataSource, Dialect dialect);
+
+    /**
+     * Reads the history and binds the tool to a database that programs outside the JVM may need to reach too: a
+     * tool driven through its own command connects with {@code database}, asked again before each command, so that
+     * it follows the database when Rehearsal replaces it with a copy. The default ignores it.
+     *
+     * @throws RehearsalException naming the file and the problem when the history is malformed
+     */
+    default MigrationTool open(DataSource dataSource, Dialect dialect,
+                               java.util.function.Supplier<dev.rehearsal.core.db.ConnectionDetails> database) {
+        return open(dataSource, dialect);
+    }
 }

@@ -24,6 +24,13 @@ public interface Dialect {
     String name();
 
     /**
+     * The environment variables this engine's own clients and the usual tools read to reach {@code database}:
+     * {@code DATABASE_URL} in the engine's URL form, and the engine's client variables ({@code PGHOST}...), for a
+     * migration tool run through its own command.
+     */
+    java.util.Map<String, String> clientEnvironment(ConnectionDetails database);
+
+    /**
      * Reads the schema from the engine's catalog.
      *
      * @param connection     an open connection to the database to read

@@ -21,6 +21,26 @@ public interface EphemeralDatabase extends AutoCloseable {
     /** The JDBC URL of this database, without credentials. */
     String jdbcUrl();
 
+    /**
+     * Where this database is and the credentials to reach it, for programs that connect on their own (a migration
+     * tool run through its own command). The default reads the host, port, database and user from a connection and
+     * has no password: providers whose servers ask for one override it.
+     *
+     * @throws dev.rehearsal.core.RehearsalException when no connection can be made to read them
+     */
+    default ConnectionDetails connectionDetails() {
+        try (java.sql.Connection c = dataSource().getConnection()) {
+            java.net.URI uri = java.net.URI.create(c.getMetaData().getURL().replaceFirst("^jdbc:", ""));
+            if (uri.getHost() == null || uri.getPort() <= 0) {
+                throw new IllegalArgumentException("its URL names no host and port");
+            }
+            return new ConnectionDetails(uri.getHost(), uri.getPort(), name(), c.getMetaData().getUserName(), "");
+        } catch (java.sql.SQLException | IllegalArgumentException e) {
+            throw new dev.rehearsal.core.RehearsalException("Could not read where " + name() + " is (" + jdbcUrl()
+                    + "): " + e.getMessage(), e);
+        }
+    }
+
     /** The engine's dialect. */
     Dialect dialect();
 

@@ -32,6 +32,17 @@ public final class MariaDbDialect implements Dialect {
         this.locks = new MariaDbLocks(this, metadataLocks);
     }
 
+    /**
+     * {@code mysql://} URLs, which MySQL and MariaDB drivers in other languages take, and the variables the
+     * {@code mysql} and {@code mariadb} clients read ({@code MYSQL_PWD} among them).
+     */
+    @Override
+    public java.util.Map<String, String> clientEnvironment(dev.rehearsal.core.db.ConnectionDetails database) {
+        return java.util.Map.of("DATABASE_URL", database.url("mysql"), "MYSQL_HOST", database.host(),
+                "MYSQL_TCP_PORT", String.valueOf(database.port()), "MYSQL_DATABASE", database.database(),
+                "MYSQL_USER", database.user(), "MYSQL_PWD", database.password());
+    }
+
     @Override
     public Engine engine() {
         return Engine.MARIADB;

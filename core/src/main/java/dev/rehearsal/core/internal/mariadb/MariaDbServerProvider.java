@@ -253,6 +253,14 @@ public final class MariaDbServerProvider implements DatabaseProvider {
         }
 
         @Override
+        public dev.rehearsal.core.db.ConnectionDetails connectionDetails() {
+            java.net.URI uri = java.net.URI.create(url.replaceFirst("^jdbc:", ""));
+            return new dev.rehearsal.core.db.ConnectionDetails(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 3306,
+                    name, credentials.getProperty("user", System.getProperty("user.name")),
+                    credentials.getProperty("password", ""));
+        }
+
+        @Override
         public MariaDbDialect dialect() {
             return dialect;
         }

@@ -37,6 +37,14 @@ public final class PostgresDialect implements Dialect {
         this.version = version;
     }
 
+    /** {@code postgres://} URLs and libpq's variables, which psql, psycopg2, node-postgres and most tools read. */
+    @Override
+    public java.util.Map<String, String> clientEnvironment(dev.rehearsal.core.db.ConnectionDetails database) {
+        return java.util.Map.of("DATABASE_URL", database.url("postgres"), "PGHOST", database.host(),
+                "PGPORT", String.valueOf(database.port()), "PGDATABASE", database.database(), "PGUSER", database.user(),
+                "PGPASSWORD", database.password());
+    }
+
     @Override
     public Engine engine() {
         return Engine.POSTGRES;

@@ -16,6 +16,7 @@ final class PostgresThrowaway implements EphemeralDatabase {
 
     private final String name;
     private final ReusingDataSource dataSource;
+    private final dev.rehearsal.core.db.ConnectionDetails details;
     private final String jdbcUrl;
     private final PostgresDialect dialect;
     private final Consumer<String> drop;
@@ -34,6 +35,10 @@ final class PostgresThrowaway implements EphemeralDatabase {
         this.name = name;
         direct.setApplicationName("rehearsal");
         this.dataSource = new ReusingDataSource(direct);
+        int[] ports = direct.getPortNumbers();
+        String user = direct.getUser() != null ? direct.getUser() : System.getProperty("user.name"); // the driver's default
+        this.details = new dev.rehearsal.core.db.ConnectionDetails(direct.getServerNames()[0],
+                ports.length == 0 || ports[0] <= 0 ? 5432 : ports[0], name, user, direct.getPassword());
         this.jdbcUrl = jdbcUrl;
         this.dialect = dialect;
         this.drop = drop;
@@ -61,6 +66,11 @@ final class PostgresThrowaway implements EphemeralDatabase {
     @Override
     public String jdbcUrl() {
         return jdbcUrl;
+    }
+
+    @Override
+    public dev.rehearsal.core.db.ConnectionDetails connectionDetails() {
+        return details;
     }
 
     @Override
