@@ -1,5 +1,6 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.internal.command.CommandSource;
 import dev.rehearsal.core.internal.flyway.FlywayConfigFiles;
 import dev.rehearsal.core.internal.flyway.FlywaySource;
 import dev.rehearsal.core.internal.liquibase.LiquibaseSource;
@@ -34,10 +35,11 @@ public final class MigrationSources {
             + " formatted .sql, through Liquibase's API), atlas (<version>_<name>.sql with atlas.sum; Atlas's"
             + " golang-migrate, flyway and dbmate formats are read as those layouts, their atlas.sum checked), drizzle"
             + " (meta/_journal.json and <tag>.sql files cut at --> statement-breakpoint), sqitch (sqitch.plan with deploy/,"
-            + " revert/ and verify/ scripts)";
+            + " revert/ and verify/ scripts), command (any tool through its own command: <number>_<name> files applied"
+            + " by rehearsal.command.up, .down and .current)";
 
     private static final List<String> FORMATS = List.of("flyway", "golang-migrate", "dbmate", "prisma", "alembic",
-            "liquibase", "atlas", "drizzle", "sqitch");
+            "liquibase", "atlas", "drizzle", "sqitch", "command");
 
     private MigrationSources() {
     }
@@ -73,6 +75,9 @@ public final class MigrationSources {
                         + String.join(", ", FORMATS) + " (or leave it out to detect the layout)");
             }
             return source(format, location, settings, classLoader);
+        }
+        if (settings.tool().command().configured()) {
+            return source("command", location, settings, classLoader); // the commands say which tool it is
         }
         if (SqitchSource.recognizes(files)) {
             return source("sqitch", location, settings, classLoader); // sqitch.plan decides, as the journal does
@@ -142,6 +147,7 @@ public final class MigrationSources {
             case "atlas" -> new SqlLayoutSource.Atlas(location);
             case "drizzle" -> new SqlLayoutSource.Drizzle(location);
             case "sqitch" -> new SqitchSource(location);
+            case "command" -> new CommandSource(location, settings.tool().command(), settings.locks().migrationTimeout());
             case "alembic" -> AlembicOfflineSource.recognizes(location.files()) ? new AlembicOfflineSource(location)
                     : new AlembicRevisionSource(location);
             default -> new FlywaySource(location, settings, classLoader, flywayConfig(settings, classLoader));

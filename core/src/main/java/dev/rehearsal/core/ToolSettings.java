@@ -20,13 +20,17 @@ import java.util.Objects;
  * @param writeUndo        whether verified generated down scripts are written next to the migrations that lack one
  *                         ({@code U3__add_tier.sql}), for the team to review; never where the {@code CI} environment
  *                         variable is set
+ * @param liquibaseContexts Liquibase context expression selecting the changesets rehearsed; empty: all
+ * @param liquibaseLabels   Liquibase label expression selecting the changesets rehearsed; empty: all
+ * @param command          the commands of a migration tool driven through its own command line
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record ToolSettings(String log, List<String> flywayConfig, String flywayCustomizer, boolean writeUndo,
-                           String liquibaseContexts, String liquibaseLabels) {
+                           String liquibaseContexts, String liquibaseLabels, CommandSettings command) {
 
     /** Quiet tools, configuration found where teams keep it, no customizer. */
-    public static final ToolSettings DEFAULTS = new ToolSettings("warn", List.of(), null, false, "", "");
+    public static final ToolSettings DEFAULTS = new ToolSettings("warn", List.of(), null, false, "", "",
+            CommandSettings.NONE);
 
     public ToolSettings {
         Objects.requireNonNull(log, "log");
@@ -37,6 +41,7 @@ public record ToolSettings(String log, List<String> flywayConfig, String flywayC
         flywayConfig = List.copyOf(flywayConfig);
         liquibaseContexts = liquibaseContexts == null ? "" : liquibaseContexts.strip();
         liquibaseLabels = liquibaseLabels == null ? "" : liquibaseLabels.strip();
+        command = command == null ? CommandSettings.NONE : command;
     }
 
     /** Whether the tool's routine log lines reach the console. */
@@ -46,27 +51,33 @@ public record ToolSettings(String log, List<String> flywayConfig, String flywayC
 
     /** A copy that reads these Flyway configuration files instead of looking for them. */
     public ToolSettings withFlywayConfig(List<String> files) {
-        return new ToolSettings(log, files, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels);
+        return new ToolSettings(log, files, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels, command);
     }
 
     /** A copy that applies this customizer class to Flyway's configuration. */
     public ToolSettings withFlywayCustomizer(String className) {
-        return new ToolSettings(log, flywayConfig, className, writeUndo, liquibaseContexts, liquibaseLabels);
+        return new ToolSettings(log, flywayConfig, className, writeUndo, liquibaseContexts, liquibaseLabels, command);
     }
 
     /** A copy with this log level ({@code warn} or {@code info}). */
     public ToolSettings withLog(String level) {
         return new ToolSettings(level, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts,
-                liquibaseLabels);
+                liquibaseLabels, command);
     }
 
     /** A copy that writes verified generated down scripts next to the migrations ({@code true}), or not. */
     public ToolSettings withWriteUndo(boolean value) {
-        return new ToolSettings(log, flywayConfig, flywayCustomizer, value, liquibaseContexts, liquibaseLabels);
+        return new ToolSettings(log, flywayConfig, flywayCustomizer, value, liquibaseContexts, liquibaseLabels, command);
     }
 
     /** A copy that runs only the Liquibase changesets these context and label expressions select (empty: all). */
     public ToolSettings withLiquibaseFilter(String contexts, String labels) {
-        return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, contexts, labels);
+        return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, contexts, labels, command);
+    }
+
+    /** A copy that drives the migration tool through these commands. */
+    public ToolSettings withCommand(CommandSettings settings) {
+        return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels,
+                settings);
     }
 }

@@ -115,6 +115,27 @@ public final class ScriptLocation {
     }
 
     /**
+     * The folder on disk the location is, where it is exactly one folder there ({@code filesystem:} or a
+     * {@code classpath:} folder not inside a jar): what a tool run through its own command can be pointed at.
+     */
+    public java.util.Optional<Path> directory() {
+        if (roots.size() != 1) {
+            return java.util.Optional.empty();
+        }
+        Root root = roots.get(0);
+        try {
+            if (!root.classpath()) {
+                return java.util.Optional.of(Path.of(root.path()).toAbsolutePath().normalize());
+            }
+            URL url = classLoader.getResource(root.path());
+            return url != null && "file".equals(url.getProtocol())
+                    ? java.util.Optional.of(Path.of(url.toURI())) : java.util.Optional.empty();
+        } catch (URISyntaxException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
      * Every file below the location, sorted by relative path. A file of the same relative path in two places is
      * listed twice, so that duplicate versions are reported rather than hidden.
      *
