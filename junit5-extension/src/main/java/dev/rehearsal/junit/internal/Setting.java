@@ -11,7 +11,8 @@ import java.util.Optional;
  */
 enum Setting {
     FORMAT("rehearsal.format", "detected", Form.CHOICE, null,
-            List.of("flyway", "golang-migrate", "dbmate", "prisma", "alembic", "liquibase", "atlas", "drizzle", "sqitch")),
+            List.of("flyway", "golang-migrate", "dbmate", "prisma", "alembic", "liquibase", "atlas", "drizzle", "sqitch",
+                    "command")),
     MIGRATIONS("rehearsal.migrations", "classpath:db/migration", Form.TEXT, null),
     IRREVERSIBLE("rehearsal.irreversible", "none", Form.VERSIONS, null),
     MINIMUM_DOWNGRADE_VERSION("rehearsal.minimum-downgrade-version", "none", Form.VERSION, null),
@@ -49,6 +50,13 @@ enum Setting {
     UNDO_WRITE("rehearsal.undo.write", "false", Form.BOOLEAN, null),
     LIQUIBASE_CONTEXTS("rehearsal.liquibase.contexts", "none: every changeset", Form.TEXT, null),
     LIQUIBASE_LABELS("rehearsal.liquibase.labels", "none: every changeset", Form.TEXT, null),
+    COMMAND_UP("rehearsal.command.up", "none", Form.TEXT, null),
+    COMMAND_DOWN("rehearsal.command.down", "none: rehearsed up only", Form.TEXT, null),
+    COMMAND_CURRENT("rehearsal.command.current", "none", Form.TEXT, null),
+    COMMAND_CURRENT_PATTERN("rehearsal.command.current-pattern", "the output's last word", Form.TEXT, null),
+    COMMAND_TABLES("rehearsal.command.tables", "none", Form.LIST, null),
+    COMMAND_DIRECTORY("rehearsal.command.directory", "the working directory", Form.TEXT, null),
+    COMMAND_BASE("rehearsal.command.base", "zero", Form.TEXT, null),
     SNAPSHOTS_SCHEMA("rehearsal.snapshots.schema", "auto", Form.CHOICE, null, List.of("auto", "on", "off")),
     SNAPSHOTS_DIR("rehearsal.snapshots.dir", "src/test/resources/rehearsal/schema", Form.TEXT, null),
     SNAPSHOTS_UPDATE("rehearsal.snapshots.update", "false", Form.BOOLEAN, null);

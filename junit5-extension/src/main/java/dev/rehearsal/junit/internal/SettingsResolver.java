@@ -4,6 +4,7 @@ import dev.rehearsal.core.MigrationSources;
 import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
+import dev.rehearsal.core.CommandSettings;
 import dev.rehearsal.core.ToolSettings;
 import dev.rehearsal.core.flyway.FlywayCustomizer;
 import dev.rehearsal.core.data.DataSettings;
@@ -70,7 +71,22 @@ final class SettingsResolver {
                 : configuration.text(Setting.FLYWAY_CUSTOMIZER).orElse(null);
         return tool.withFlywayCustomizer(customizer).withWriteUndo(configuration.bool(Setting.UNDO_WRITE, false))
                 .withLiquibaseFilter(configuration.text(Setting.LIQUIBASE_CONTEXTS).orElse(""),
-                        configuration.text(Setting.LIQUIBASE_LABELS).orElse(""));
+                        configuration.text(Setting.LIQUIBASE_LABELS).orElse(""))
+                .withCommand(command(configuration));
+    }
+
+    /** The commands of a migration tool driven through its own command line; checked when a source opens them. */
+    private static CommandSettings command(Configuration configuration) {
+        try {
+            return new CommandSettings(configuration.text(Setting.COMMAND_UP).orElse(""),
+                    configuration.text(Setting.COMMAND_DOWN).orElse(""),
+                    configuration.text(Setting.COMMAND_CURRENT).orElse(""),
+                    configuration.text(Setting.COMMAND_CURRENT_PATTERN).orElse(null),
+                    configuration.list(Setting.COMMAND_TABLES), configuration.text(Setting.COMMAND_DIRECTORY).orElse(""),
+                    configuration.text(Setting.COMMAND_BASE).orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new RehearsalException(e.getMessage(), e);
+        }
     }
 
     private static DataSettings data(MigrationTest annotation, ExtensionContext context, Configuration configuration) {
