@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # Everything the test suite needs beyond a JDK and Maven: the machine's database servers running (the Alembic and
 # dbmate verifications and, later, the existing-server provider use the PostgreSQL on 127.0.0.1:5432), and the real
-# migration tools Rehearsal is checked against: Alembic and Sqitch from Debian's packages, dbmate and drizzle-orm from the npm registry; and a
-# Docker engine with a PostgreSQL image built from Debian's packages, for the Testcontainers tests.
+# migration tools Rehearsal is checked against: Alembic, Django and Sqitch from Debian's packages, dbmate, drizzle-orm and
+# Knex from the npm registry; and a Docker engine with a PostgreSQL image built from Debian's packages, for the
+# Testcontainers tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash .ci/start-services.sh
 
-# Alembic 1.8 from Debian, with its PostgreSQL driver, run as /usr/bin/python3 -m alembic by AlembicVerificationTest.
-if ! /usr/bin/python3 -c "import alembic, psycopg2" >/dev/null 2>&1; then
+# Alembic 1.8 from Debian, with its PostgreSQL driver, run as /usr/bin/python3 -m alembic by AlembicVerificationTest;
+# Django 3.2 from Debian, whose manage.py samples/django-postgres drives.
+if ! /usr/bin/python3 -c "import alembic, psycopg2, django" >/dev/null 2>&1; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   export DEBIAN_FRONTEND=noninteractive
-  $sudo_cmd apt-get install -y -q python3-alembic python3-psycopg2 >/dev/null \
-    || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q python3-alembic python3-psycopg2 >/dev/null; }
+  $sudo_cmd apt-get install -y -q python3-alembic python3-psycopg2 python3-django >/dev/null \
+    || { $sudo_cmd apt-get update -q >/dev/null \
+         && $sudo_cmd apt-get install -y -q python3-alembic python3-psycopg2 python3-django >/dev/null; }
 fi
 /usr/bin/python3 -m alembic --version
+echo "Django $(/usr/bin/python3 -m django --version)"
 
 # Sqitch 1.3 from Debian, with its PostgreSQL driver, run by SqitchVerificationTest.
 if ! command -v sqitch >/dev/null 2>&1 || ! perl -MDBD::Pg -e 1 >/dev/null 2>&1; then
@@ -39,6 +43,16 @@ if [ ! -f .ci/tools/node_modules/drizzle-orm/package.json ] || [ ! -f .ci/tools/
   npm install --silent --no-audit --no-fund --prefix .ci/tools drizzle-orm@0.45.4 pg@8.23.1 >/dev/null
 fi
 node -e "console.log('drizzle-orm ' + require('./.ci/tools/node_modules/drizzle-orm/package.json').version)"
+
+# Knex 3.3 from the npm registry: its own command line, which CommandToolTest drives; and the Knex sample's
+# node_modules, from its package-lock.json, as the sample's team installs them.
+if [ ! -f .ci/tools/node_modules/knex/package.json ]; then
+  npm install --silent --no-audit --no-fund --prefix .ci/tools knex@3.3.0 >/dev/null
+fi
+if [ ! -x samples/knex-postgres/node_modules/.bin/knex ]; then
+  npm ci --silent --no-audit --no-fund --prefix samples/knex-postgres >/dev/null
+fi
+samples/knex-postgres/node_modules/.bin/knex --version
 
 # Docker (Debian's docker.io) and the locally built images the Testcontainers tests use (kept between runs).
 bash .ci/build-images.sh
