@@ -299,6 +299,7 @@ class MigrationTestExtensionTest {
     void matrixRunsOncePerDatabaseAndNamesTheOneWhereAMigrationFails() {
         EngineExecutionResults results = run(AcrossMajors.class, "rehearsal.jdbc.user", "postgres");
         assertThat(results.testEvents().succeeded().stream().map(MigrationTestExtensionTest::path))
+                .as("runs that passed; the failures: %s", failureMessages(results))
                 .singleElement().asString().startsWith("[embedded PostgreSQL 18");
         assertThat(results.testEvents().failed().stream().map(MigrationTestExtensionTest::path))
                 .singleElement().asString().matches("\\[PostgreSQL 15\\.\\d+ server at 127\\.0\\.0\\.1:5432\\]");
