@@ -148,8 +148,18 @@ class LiquibaseFeaturesTest {
 
     @Test
     void aFailingStatementIsNamedWithItsSqlStateAndTheDatabasesMessage() {
+        // in an update of both changesets (Liquibase's command), and applied alone after the first (one step)
+        for (boolean alone : new boolean[] {false, true}) {
+            failingStatementNamed(alone);
+        }
+    }
+
+    private static void failingStatementNamed(boolean alone) {
         try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of(
                 "classpath:histories/liquibase-bad/failing-sql.xml"))) {
+            if (alone) {
+                r.migrateTo("1-accounts");
+            }
             assertThatThrownBy(() -> r.migrateTo("latest"))
                     .isInstanceOf(MigrationFailedException.class)
                     .hasMessageContaining("up of migration 2-accounts-owner")
@@ -159,6 +169,7 @@ class LiquibaseFeaturesTest {
                     .hasMessageContaining("SQLState:  42P01")
                     .hasMessageContaining("error:     ERROR: relation \"public.owners\" does not exist")
                     .hasMessageNotContaining("liquibase.exception");
+            assertThat(r.currentVersion()).contains(MigrationVersion.parse("1"));
         }
     }
 
