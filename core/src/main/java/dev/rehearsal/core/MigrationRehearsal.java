@@ -14,6 +14,9 @@ import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.internal.data.TableModel;
 import dev.rehearsal.core.locks.LockReport;
+import dev.rehearsal.core.estimate.EstimateSettings;
+import dev.rehearsal.core.estimate.ProductionVolumes;
+import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.locks.Traffic;
 import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaSnapshot;
@@ -437,6 +440,30 @@ public final class MigrationRehearsal implements AutoCloseable {
                     ? "up" : "down") + " broke an invariant:", broken));
         }
         return run;
+    }
+
+    /** Moves to {@code version} with this traffic (none: nothing but the migration on the server). */
+    MigrationRun migrateTo(MigrationVersion version, Traffic traffic) {
+        return moveTo(version, false, traffic);
+    }
+
+    /**
+     * What migration {@code target} will take at production volume: rehearsed at {@link EstimateSettings#DEFAULTS}'s
+     * sizes on the tables {@code volumes} names, fitted and extrapolated per statement. Leaves the database at the
+     * version before {@code target}, seeded. See {@code docs/estimates.md}.
+     *
+     * @throws RehearsalException when no declared table exists before the migration, the engine cannot copy databases,
+     *                            or the migration fails at one of the sizes (named)
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    public VolumeEstimate estimate(String target, ProductionVolumes volumes) {
+        return estimate(target, volumes, EstimateSettings.DEFAULTS);
+    }
+
+    /** As {@link #estimate(String, ProductionVolumes)}, with other sizes, repeats or time budget. */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    public VolumeEstimate estimate(String target, ProductionVolumes volumes, EstimateSettings estimateSettings) {
+        return VolumeEstimator.estimate(this, migration(target), volumes, estimateSettings);
     }
 
     /** Applies the next migration. */

@@ -41,6 +41,23 @@ class MariaDbTest {
         return MigrationRehearsal.start(Histories.settings(history), provider, MariaDbTest.class.getClassLoader());
     }
 
+    /** Estimates run on copies of the seeded database, which MariaDB servers make too. */
+    @Test
+    void volumeEstimatesRunOnMariaDbToo() {
+        try (MigrationRehearsal r = rehearse("mariadb-shop")) {
+            dev.rehearsal.core.estimate.VolumeEstimate e = r.estimate("000002", dev.rehearsal.core.estimate.ProductionVolumes
+                    .of(java.util.Map.of("customers", 5_000_000L)), dev.rehearsal.core.estimate.EstimateSettings.DEFAULTS
+                    .withSizes(200L, 800L, 3_200L).withRepeats(1));
+            System.out.println(e.toText());
+            assertThat(e.sizes()).containsExactly(200L, 800L, 3_200L);
+            assertThat(e.statements()).singleElement().satisfies(s -> {
+                assertThat(s.where()).contains("ALTER TABLE customers DROP COLUMN country");
+                assertThat(s.measured()).hasSize(3);
+            });
+            assertThat(r.query("select count(*) from customers").rows().get(0).get(0)).isEqualTo(3_200L);
+        }
+    }
+
     /** The probes' watcher reads who waits for whom: here a row-lock wait between two sessions, seen from a third. */
     @Test
     void theWaitGraphShowsARowLockWaitBetweenTwoSessions() throws Exception {

@@ -99,6 +99,21 @@ public interface Dialect {
         connection.setReadOnly(true);
     }
 
+    /**
+     * Refreshes the planner's statistics after seeding, so that a rehearsal plans its statements as production would
+     * with its statistics; volume estimates call it after each size is seeded. The default does nothing.
+     */
+    default void analyze(Connection connection) throws SQLException {
+    }
+
+    /**
+     * The engine's write-ahead log position in bytes, to tell how much a migration wrote (a rewrite writes the table
+     * again, a catalog-only change almost nothing); empty where the engine cannot say.
+     */
+    default java.util.OptionalLong writeAheadLogPosition(Connection connection) throws SQLException {
+        return java.util.OptionalLong.empty();
+    }
+
     /** Quotes a table or column name as the engine needs it; {@code audit.log} becomes schema and table. */
     String quote(String name);
 

@@ -159,4 +159,21 @@ public final class MariaDbDialect implements Dialect {
     public EngineLocks locks() {
         return locks;
     }
+
+    @Override
+    public void analyze(Connection connection) throws SQLException {
+        List<String> tables = new java.util.ArrayList<>();
+        try (java.sql.Statement st = connection.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("select table_name from information_schema.tables"
+                     + " where table_schema = database() and table_type = 'BASE TABLE'")) {
+            while (rs.next()) {
+                tables.add(quote(rs.getString(1)));
+            }
+        }
+        if (!tables.isEmpty()) {
+            try (java.sql.Statement st = connection.createStatement()) {
+                st.execute("analyze table " + String.join(", ", tables));
+            }
+        }
+    }
 }

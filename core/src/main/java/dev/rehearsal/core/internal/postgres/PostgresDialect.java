@@ -142,4 +142,20 @@ public final class PostgresDialect implements Dialect {
     public EngineLocks locks() {
         return new PostgresLocks(this);
     }
+
+    @Override
+    public void analyze(Connection connection) throws SQLException {
+        try (java.sql.Statement st = connection.createStatement()) {
+            st.execute("analyze");
+        }
+    }
+
+    @Override
+    public java.util.OptionalLong writeAheadLogPosition(Connection connection) throws SQLException {
+        try (java.sql.Statement st = connection.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("select (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint")) {
+            rs.next();
+            return java.util.OptionalLong.of(rs.getLong(1));
+        }
+    }
 }

@@ -1,0 +1,296 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.data.TableSeed;
+import dev.rehearsal.core.estimate.CostModel;
+import dev.rehearsal.core.estimate.Estimate;
+import dev.rehearsal.core.estimate.EstimateSettings;
+import dev.rehearsal.core.estimate.ProductionVolumes;
+import dev.rehearsal.core.estimate.StatementEstimate;
+import dev.rehearsal.core.estimate.VolumeEstimate;
+import dev.rehearsal.core.internal.estimate.CostFit;
+import dev.rehearsal.core.locks.HeldLock;
+import dev.rehearsal.core.locks.LockMode;
+import dev.rehearsal.core.locks.LockReport;
+import dev.rehearsal.core.locks.StatementTrace;
+import dev.rehearsal.core.locks.Traffic;
+import dev.rehearsal.core.schema.ObjectKind;
+import dev.rehearsal.core.schema.SchemaObject;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Estimates one migration at production volume: seeds the tables with a declared volume at each size (in proportion
+ * to their volumes), keeps a copy of the seeded database, runs the migration on it {@code repeats} times (each time
+ * on a fresh copy, traced, without probe traffic), fits each statement's durations ({@link CostFit}) and
+ * extrapolates to the declared volume. Needs a provider that can copy databases (PostgreSQL, MariaDB servers).
+ */
+final class VolumeEstimator {
+
+    /** Statements that sort their rows: n log n is tried first for these. */
+    private static final Pattern SORTS = Pattern.compile(
+            "(?is)\\b(create\\s+(unique\\s+)?index|primary\\s+key|unique|cluster|reindex)\\b");
+
+    private final MigrationRehearsal rehearsal;
+    private final Migration migration;
+    private final EstimateSettings settings;
+
+    private VolumeEstimator(MigrationRehearsal rehearsal, Migration migration, EstimateSettings settings) {
+        this.rehearsal = rehearsal;
+        this.migration = migration;
+        this.settings = settings;
+    }
+
+    static VolumeEstimate estimate(MigrationRehearsal rehearsal, Migration migration, ProductionVolumes volumes,
+                                   EstimateSettings settings) {
+        return new VolumeEstimator(rehearsal, migration, settings).run(volumes);
+    }
+
+    /** One run of the migration at one size. */
+    private record Run(long rows, Duration duration, LockReport locks, OptionalLong walBytes) {
+    }
+
+    private VolumeEstimate run(ProductionVolumes volumes) {
+        if (volumes.isEmpty()) {
+            throw new RehearsalException("No production volumes to estimate " + migration.displayName() + " with: declare"
+                    + " them as " + ProductionVolumes.PREFIX + "<table>=<rows> (for example rehearsal.volume.orders=50000000),"
+                    + " in code with ProductionVolumes.of, or in a statistics file (docs/estimates.md)");
+        }
+        long started = System.nanoTime();
+        MigrationVersion before = rehearsal.history().previous(migration).map(Migration::version).orElse(null);
+        rehearsal.state().markDirty("a volume estimate starts from a fresh database");
+        rehearsal.state().prepare(before);
+
+        List<String> notes = new ArrayList<>();
+        Map<String, Long> present = tablesBefore(volumes, notes);
+        long largest = present.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        Map<String, Long> seeded = new LinkedHashMap<>();
+        List<Long> sizes = new ArrayList<>();
+        List<Run> runs = new ArrayList<>();
+        for (long size : settings.sizes()) {
+            if (sizes.size() >= 2 && elapsed(started).compareTo(settings.timeBudget()) > 0) {
+                notes.add("stopped after " + sizes.size() + " of " + settings.sizes().size() + " sizes: the time budget of "
+                        + Estimate.human(settings.timeBudget()) + " was reached (EstimateSettings.withTimeBudget to give"
+                        + " it more); the interval is wider for it");
+                break;
+            }
+            long rows = Math.min(size, largest);
+            seedTo(present, largest, rows, seeded);
+            for (int i = 0; i < settings.repeats(); i++) {
+                runs.add(runOnce(rows));
+            }
+            sizes.add(rows);
+            if (rows == largest) {
+                notes.add("the production volume is no larger than " + String.format(Locale.ROOT, "%,d", rows)
+                        + " rows, measured directly");
+                break;
+            }
+        }
+        if (sizes.size() < 2) {
+            throw new RehearsalException("The volume estimate of " + migration.displayName() + " measured only one size ("
+                    + sizes + " rows): give EstimateSettings at least two sizes below the production volume");
+        }
+        return fit(present, sizes, runs, notes, largest);
+    }
+
+    /** The declared tables that exist before the migration; the others are named in a note. */
+    private Map<String, Long> tablesBefore(ProductionVolumes volumes, List<String> notes) {
+        SchemaSnapshot schema = rehearsal.currentSchema();
+        List<String> tables = schema.objects(ObjectKind.TABLE).stream().map(SchemaObject::name).sorted().toList();
+        Map<String, Long> present = new TreeMap<>();
+        List<String> missing = new ArrayList<>();
+        volumes.rows().forEach((table, rows) -> {
+            if (schema.table(table).isPresent()) {
+                present.put(table, rows);
+            } else {
+                missing.add(table);
+            }
+        });
+        String before = rehearsal.history().previous(migration).map(m -> "after " + m.displayName())
+                .orElse("before the first migration");
+        if (present.isEmpty()) {
+            throw new RehearsalException("None of the tables with a production volume (" + String.join(", ",
+                    volumes.rows().keySet()) + ", from " + volumes.source() + ") exists " + before + ", where "
+                    + migration.displayName() + " starts; the tables then: " + (tables.isEmpty() ? "none"
+                    : String.join(", ", tables)) + ". Check the names (schema.table outside public)");
+        }
+        if (!missing.isEmpty()) {
+            notes.add("not estimated: " + String.join(", ", missing) + " (declared in " + volumes.source() + ") do not exist "
+                    + before);
+        }
+        return present;
+    }
+
+    /** Tops every estimated table up to its share of {@code rows}, then refreshes the planner's statistics. */
+    private void seedTo(Map<String, Long> present, long largest, long rows, Map<String, Long> seeded) {
+        List<TableSeed> seeds = new ArrayList<>();
+        present.forEach((table, volume) -> {
+            long target = Math.max(1, Math.round((double) volume * rows / largest));
+            long add = target - seeded.getOrDefault(table, 0L);
+            if (add > 0) {
+                seeds.add(TableSeed.table(table).rows(add));
+                seeded.put(table, target);
+            }
+        });
+        if (!seeds.isEmpty()) {
+            rehearsal.seed(seeds.toArray(TableSeed[]::new));
+        }
+        try (Connection c = rehearsal.database().dataSource().getConnection()) {
+            rehearsal.database().dialect().analyze(c);
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not analyze " + rehearsal.database().name() + " after seeding: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The migration once, on a copy of the seeded database, which is then put back. */
+    private Run runOnce(long rows) {
+        DatabaseSession.RestorePoint point = rehearsal.keepRestorePoint();
+        if (point == null) {
+            throw new RehearsalException("Volume estimates run each migration on copies of the seeded database, and "
+                    + rehearsal.database().dialect().name() + " databases cannot be copied here: estimate on PostgreSQL"
+                    + " (the embedded server, a named server or a container) or a MariaDB server");
+        }
+        try {
+            OptionalLong wal0 = walPosition();
+            MigrationRun run = rehearsal.migrateTo(migration.version(), Traffic.none());
+            OptionalLong wal1 = walPosition();
+            OptionalLong wal = wal0.isPresent() && wal1.isPresent() ? OptionalLong.of(wal1.getAsLong() - wal0.getAsLong())
+                    : OptionalLong.empty();
+            return new Run(rows, run.duration(), run.locks(), wal);
+        } catch (RuntimeException e) {
+            throw new RehearsalException("The volume estimate of " + migration.displayName() + " failed at "
+                    + String.format(Locale.ROOT, "%,d", rows) + " rows: " + e.getMessage(), e);
+        } finally {
+            rehearsal.restore(point);
+        }
+    }
+
+    private OptionalLong walPosition() {
+        try (Connection c = rehearsal.database().dataSource().getConnection()) {
+            return rehearsal.database().dialect().writeAheadLogPosition(c);
+        } catch (SQLException e) {
+            return OptionalLong.empty(); // informative only: a server that hides it (no privilege) still estimates
+        }
+    }
+
+    private VolumeEstimate fit(Map<String, Long> present, List<Long> sizes, List<Run> runs, List<String> notes,
+                               long largest) {
+        Run last = runs.get(runs.size() - 1);
+        List<StatementTrace> shape = last.locks().statements();
+        boolean sameStatements = !shape.isEmpty() && runs.stream().allMatch(r -> sameShape(r.locks().statements(), shape));
+        List<StatementEstimate> statements = new ArrayList<>();
+        if (sameStatements) {
+            for (int i = 0; i < shape.size(); i++) {
+                List<double[]> points = new ArrayList<>();
+                List<StatementEstimate.Measurement> measured = new ArrayList<>();
+                for (Run r : runs) {
+                    Duration d = r.locks().statements().get(i).duration();
+                    points.add(new double[] {r.rows(), d.toNanos() / 1e9});
+                    measured.add(new StatementEstimate.Measurement(r.rows(), d));
+                }
+                StatementTrace st = shape.get(i);
+                CostFit.Result fit = CostFit.fit(points, largest, SORTS.matcher(st.sql()).find());
+                List<HeldLock> held = heldDuring(last.locks(), i);
+                statements.add(new StatementEstimate(st.where(), fit.model(), fit.estimate(), measured, describe(held),
+                        blocks(held), st.rewritten().stream().sorted().toList()));
+            }
+        } else {
+            if (!shape.isEmpty()) {
+                notes.add("its statements differed between runs (dynamic SQL): estimated as a whole");
+            } else {
+                notes.add("no statement trace (rehearsal.locks.trace=false): estimated as a whole, without locks");
+            }
+            List<double[]> points = new ArrayList<>();
+            List<StatementEstimate.Measurement> measured = new ArrayList<>();
+            for (Run r : runs) {
+                points.add(new double[] {r.rows(), r.duration().toNanos() / 1e9});
+                measured.add(new StatementEstimate.Measurement(r.rows(), r.duration()));
+            }
+            CostFit.Result fit = CostFit.fit(points, largest, false);
+            List<HeldLock> held = last.locks().locks().stream().filter(l -> l.existing() && l.kind() == HeldLock.RelationKind.TABLE)
+                    .toList();
+            statements.add(new StatementEstimate(migration.displayName() + " (the whole migration)", fit.model(),
+                    fit.estimate(), measured, describe(held), blocks(held), List.of()));
+        }
+        Estimate total = Estimate.ZERO;
+        Estimate writes = Estimate.ZERO;
+        Estimate reads = Estimate.ZERO;
+        for (StatementEstimate s : statements) {
+            total = total.plus(s.estimate());
+            if (s.blocksWrites()) {
+                writes = writes.plus(s.estimate());
+            }
+            if (s.blocksReads()) {
+                reads = reads.plus(s.estimate());
+            }
+        }
+        StringBuilder wal = new StringBuilder();
+        for (Run r : runs) {
+            r.walBytes().ifPresent(b -> wal.append(String.format(Locale.ROOT, " %,d rows %,d kB,", r.rows(), b / 1024)));
+        }
+        if (!wal.isEmpty()) {
+            notes.add("write-ahead log written:" + wal.substring(0, wal.length() - 1));
+        }
+        return new VolumeEstimate(migration, present, sizes, statements, total, writes, reads, last.locks().openRisks(),
+                notes);
+    }
+
+    private static boolean sameShape(List<StatementTrace> a, List<StatementTrace> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).sql().equals(b.get(i).sql())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The locks on existing tables held while statement {@code index} runs: its own, and inside a transaction those
+     * the transaction's earlier statements took (they are held until it ends).
+     */
+    private static List<HeldLock> heldDuring(LockReport report, int index) {
+        List<StatementTrace> statements = report.statements();
+        int first = index;
+        while (statements.get(index).inTransaction() && first > 0 && statements.get(first - 1).inTransaction()) {
+            first--;
+        }
+        int from = first;
+        return report.locks().stream().filter(l -> l.existing() && l.kind() == HeldLock.RelationKind.TABLE
+                && l.statement() >= from && l.statement() <= index).toList();
+    }
+
+    /** {@code SHARE on orders, ACCESS EXCLUSIVE on audit}: the strongest mode per table. */
+    private static String describe(List<HeldLock> held) {
+        Map<String, LockMode> strongest = new TreeMap<>();
+        for (HeldLock l : held) {
+            strongest.merge(l.relation(), l.mode(), (x, y) -> x.compareTo(y) >= 0 ? x : y);
+        }
+        List<String> parts = new ArrayList<>();
+        strongest.forEach((table, mode) -> parts.add(mode + " on " + table));
+        return String.join(", ", parts);
+    }
+
+    private static String blocks(List<HeldLock> held) {
+        boolean reads = held.stream().anyMatch(l -> l.mode().blocksReads());
+        boolean writes = held.stream().anyMatch(l -> l.mode().blocksWrites());
+        return reads ? "reads and writes" : writes ? "writes" : "nothing";
+    }
+
+    private static Duration elapsed(long started) {
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+}

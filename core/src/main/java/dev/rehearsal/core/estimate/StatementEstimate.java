@@ -1,0 +1,66 @@
+package dev.rehearsal.core.estimate;
+
+import org.apiguardian.api.API;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One statement of a migration at production volume: the model its measured durations fit, what it will take, and
+ * the locks it holds meanwhile.
+ *
+ * @param where     the statement's script, line and first words ({@code V5__x.sql line 3: create index ...})
+ * @param model     how its duration grows with rows
+ * @param estimate  its duration at production volume
+ * @param measured  what each rehearsal measured: rows of the largest estimated table, and the duration
+ * @param locks     the locks on existing tables held while it runs ({@code SHARE on orders}), empty when none
+ * @param blocks    what those locks block: {@code reads and writes}, {@code writes}, or {@code nothing}
+ * @param rewrites  tables whose storage it rewrote in the rehearsals
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
+public record StatementEstimate(String where, CostModel model, Estimate estimate, List<Measurement> measured,
+                                String locks, String blocks, List<String> rewrites) {
+
+    public StatementEstimate {
+        measured = List.copyOf(measured);
+        rewrites = List.copyOf(rewrites);
+    }
+
+    /** One rehearsal of the statement. */
+    public record Measurement(long rows, Duration duration) {
+    }
+
+    /** Whether its locks block the application's writes. */
+    public boolean blocksWrites() {
+        return blocks.contains("writes");
+    }
+
+    /** Whether its locks block the application's reads. */
+    public boolean blocksReads() {
+        return blocks.contains("reads");
+    }
+
+    /** A line for reports. */
+    public String toText() {
+        StringBuilder sb = new StringBuilder(where).append(": ");
+        if (model == CostModel.CONSTANT) {
+            sb.append("constant, does not depend on rows: ").append(estimate);
+        } else {
+            sb.append(model).append(": ").append(estimate);
+        }
+        if (!locks.isEmpty()) {
+            sb.append("; holds ").append(locks).append(" for all of it").append(blocks.equals("nothing") ? ""
+                    : ": " + blocks + " blocked");
+        }
+        if (!rewrites.isEmpty()) {
+            sb.append("; rewrites ").append(String.join(", ", rewrites));
+        }
+        sb.append(" [measured");
+        for (Measurement m : measured) {
+            sb.append(String.format(Locale.ROOT, " %,d rows %s,", m.rows(), Estimate.human(m.duration())));
+        }
+        sb.setLength(sb.length() - 1);
+        return sb.append("]").toString();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.rehearsal.core.internal.estimate;
+
+import dev.rehearsal.core.estimate.CostModel;
+import dev.rehearsal.core.estimate.Estimate;
+import org.apiguardian.api.API;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Fits one statement's durations measured at several sizes to a {@link CostModel} and extrapolates it.
+ * <ul>
+ *   <li><b>Constant</b> when the growth from the smallest to the largest size is within the noise: three times the
+ *       spread of repeated runs at one size, and never less than 2 ms.</li>
+ *   <li>Otherwise {@code a + b f(rows)} by least squares on relative errors (each point weighted by 1/y², so that the
+ *       small sizes count as much as the large), for {@code f = rows} and {@code rows log rows}. Sorts (index builds,
+ *       primary keys, unique constraints, CLUSTER) start from n log n and the rest from linear; the other model is
+ *       chosen only where it fits with less than half the squared error. A negative slope falls back to constant.</li>
+ *   <li>The interval is symmetric in ratio: {@code likely / (1 + w)} to {@code likely * (1 + w)}, with
+ *       {@code w = (0.10 + 2 s) (1 + 0.25 log10(target / largest size))}, {@code s} the fit's relative residual
+ *       (repeats included): a noisier fit, or a longer extrapolation, gives a wider interval.</li>
+ * </ul>
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class CostFit {
+
+    /** The fitted model and its estimate at the target size. */
+    public record Result(CostModel model, double a, double b, Estimate estimate, double relativeResidual) {
+    }
+
+    private static final double MIN_GROWTH_SECONDS = 0.002;
+
+    private CostFit() {
+    }
+
+    /**
+     * @param points  measured (rows, seconds) pairs, several per size where runs were repeated
+     * @param target  rows to extrapolate to
+     * @param sorting whether the statement sorts (index build...), which makes n log n the first model tried
+     */
+    public static Result fit(List<double[]> points, double target, boolean sorting) {
+        Map<Double, List<Double>> bySize = new TreeMap<>();
+        for (double[] p : points) {
+            bySize.computeIfAbsent(p[0], k -> new ArrayList<>()).add(p[1]);
+        }
+        List<Double> sizes = new ArrayList<>(bySize.keySet());
+        double smallest = mean(bySize.get(sizes.get(0)));
+        double largest = mean(bySize.get(sizes.get(sizes.size() - 1)));
+        double noise = pooledSpread(bySize);
+        if (sizes.size() < 2 || largest - smallest < Math.max(MIN_GROWTH_SECONDS, 3 * noise)) {
+            return constant(points, target, sizes.get(sizes.size() - 1));
+        }
+        CostModel first = sorting ? CostModel.N_LOG_N : CostModel.LINEAR;
+        CostModel second = sorting ? CostModel.LINEAR : CostModel.N_LOG_N;
+        double[] f1 = weightedFit(points, first);
+        double[] f2 = weightedFit(points, second);
+        CostModel model = first;
+        double[] fit = f1;
+        if (f2 != null && (f1 == null || f2[2] < 0.5 * f1[2])) {
+            model = second;
+            fit = f2;
+        }
+        if (fit == null) {
+            return constant(points, target, sizes.get(sizes.size() - 1));
+        }
+        double likely = Math.max(0, fit[0] + fit[1] * model.f(target));
+        double residual = Math.sqrt(fit[2] / Math.max(1, points.size() - 2));
+        return new Result(model, fit[0], fit[1], interval(likely, residual, target, sizes.get(sizes.size() - 1)), residual);
+    }
+
+    private static Result constant(List<double[]> points, double target, double largestSize) {
+        double m = mean(points.stream().map(p -> p[1]).toList());
+        double sse = 0;
+        for (double[] p : points) {
+            double r = m == 0 ? 0 : (p[1] - m) / m;
+            sse += r * r;
+        }
+        double residual = Math.sqrt(sse / Math.max(1, points.size() - 1));
+        // no extrapolation widening: the model says rows do not matter
+        return new Result(CostModel.CONSTANT, m, 0, interval(m, residual, largestSize, largestSize), residual);
+    }
+
+    private static Estimate interval(double likely, double residual, double target, double largestSize) {
+        double distance = Math.max(0, Math.log10(target / largestSize));
+        double w = (0.10 + 2 * residual) * (1 + 0.25 * distance);
+        return new Estimate(seconds(likely), seconds(likely / (1 + w)), seconds(likely * (1 + w)));
+    }
+
+    /** {a, b, weighted sum of squared relative residuals}, or null when the slope is not positive. */
+    private static double[] weightedFit(List<double[]> points, CostModel model) {
+        double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (double[] p : points) {
+            double w = 1 / Math.max(p[1] * p[1], 1e-12);
+            double x = model.f(p[0]);
+            sw += w;
+            sx += w * x;
+            sy += w * p[1];
+            sxx += w * x * x;
+            sxy += w * x * p[1];
+        }
+        double det = sw * sxx - sx * sx;
+        if (det == 0) {
+            return null;
+        }
+        double b = (sw * sxy - sx * sy) / det;
+        double a = (sy - b * sx) / sw;
+        if (b <= 0) {
+            return null;
+        }
+        if (a < 0) { // a negative fixed cost is noise: fit through the origin instead
+            a = 0;
+            double num = 0, den = 0;
+            for (double[] p : points) {
+                double w = 1 / Math.max(p[1] * p[1], 1e-12);
+                double x = model.f(p[0]);
+                num += w * x * p[1];
+                den += w * x * x;
+            }
+            b = num / den;
+        }
+        double sse = 0;
+        for (double[] p : points) {
+            double y = a + b * model.f(p[0]);
+            double r = (p[1] - y) / p[1];
+            sse += r * r;
+        }
+        return new double[] {a, b, sse};
+    }
+
+    private static double pooledSpread(Map<Double, List<Double>> bySize) {
+        double sum = 0;
+        int n = 0;
+        for (List<Double> runs : bySize.values()) {
+            if (runs.size() > 1) {
+                double m = mean(runs);
+                for (double y : runs) {
+                    sum += (y - m) * (y - m);
+                }
+                n += runs.size() - 1;
+            }
+        }
+        return n == 0 ? 0 : Math.sqrt(sum / n);
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    }
+
+    private static Duration seconds(double s) {
+        return Duration.ofNanos(Math.round(Math.max(0, s) * 1e9));
+    }
+}

@@ -1,0 +1,86 @@
+package dev.rehearsal.core.internal.estimate;
+
+import dev.rehearsal.core.estimate.CostModel;
+import dev.rehearsal.core.estimate.Estimate;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The fit on exact and on noisy synthetic measurements, where the right answer is known. */
+class CostFitTest {
+
+    private static List<double[]> points(CostModel model, double a, double b, double noise, long... sizes) {
+        List<double[]> points = new ArrayList<>();
+        int i = 0;
+        for (long n : sizes) {
+            for (int repeat = 0; repeat < 2; repeat++) {
+                double jitter = 1 + noise * ((i++ % 2 == 0) ? 1 : -1);
+                points.add(new double[] {n, (a + b * model.f(n)) * jitter});
+            }
+        }
+        return points;
+    }
+
+    private static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
+    }
+
+    @Test
+    void aLinearCostIsFoundAndExtrapolated() {
+        CostFit.Result fit = CostFit.fit(points(CostModel.LINEAR, 0.001, 2e-7, 0, 10_000, 40_000, 160_000), 50_000_000, false);
+        assertThat(fit.model()).isEqualTo(CostModel.LINEAR);
+        assertThat(seconds(fit.estimate().likely())).isCloseTo(0.001 + 2e-7 * 50_000_000, within(0.01));
+        assertThat(fit.relativeResidual()).isLessThan(1e-9);
+    }
+
+    @Test
+    void aSortIsFoundAsNLogNEvenWhenTriedSecond() {
+        CostFit.Result sort = CostFit.fit(points(CostModel.N_LOG_N, 0.002, 1e-8, 0, 10_000, 40_000, 160_000, 640_000),
+                50_000_000, false);
+        assertThat(sort.model()).isEqualTo(CostModel.N_LOG_N);
+        assertThat(seconds(sort.estimate().likely())).isCloseTo(0.002 + 1e-8 * CostModel.N_LOG_N.f(50_000_000),
+                within(0.05));
+    }
+
+    @Test
+    void flatDurationsWithinTheNoiseAreConstantAndNotExtrapolated() {
+        List<double[]> flat = List.of(new double[] {10_000, 0.0011}, new double[] {10_000, 0.0009},
+                new double[] {40_000, 0.0012}, new double[] {40_000, 0.0010}, new double[] {160_000, 0.0010},
+                new double[] {160_000, 0.0013});
+        CostFit.Result fit = CostFit.fit(flat, 50_000_000, false);
+        assertThat(fit.model()).isEqualTo(CostModel.CONSTANT);
+        assertThat(seconds(fit.estimate().high())).isLessThan(0.01);
+    }
+
+    @Test
+    void noiseAndDistanceWidenTheInterval() {
+        Estimate exact = CostFit.fit(points(CostModel.LINEAR, 0.001, 2e-7, 0, 10_000, 40_000, 160_000), 2_000_000, false)
+                .estimate();
+        Estimate noisy = CostFit.fit(points(CostModel.LINEAR, 0.001, 2e-7, 0.2, 10_000, 40_000, 160_000), 2_000_000, false)
+                .estimate();
+        Estimate far = CostFit.fit(points(CostModel.LINEAR, 0.001, 2e-7, 0, 10_000, 40_000, 160_000), 2_000_000_000, false)
+                .estimate();
+        assertThat(ratio(noisy)).isGreaterThan(ratio(exact));
+        assertThat(ratio(far)).isGreaterThan(ratio(exact));
+        assertThat(ratio(exact)).isCloseTo(1 + 0.10 * (1 + 0.25 * Math.log10(2_000_000 / 160_000.0)), within(1e-3));
+    }
+
+    /** high / likely: the interval's relative half-width plus one. */
+    private static double ratio(Estimate e) {
+        return seconds(e.high()) / seconds(e.likely());
+    }
+
+    @Test
+    void aShrinkingDurationIsNotExtrapolatedDownwards() {
+        List<double[]> shrinking = List.of(new double[] {10_000, 0.030}, new double[] {40_000, 0.020},
+                new double[] {160_000, 0.010});
+        CostFit.Result fit = CostFit.fit(shrinking, 50_000_000, false);
+        assertThat(fit.model()).isEqualTo(CostModel.CONSTANT);
+        assertThat(seconds(fit.estimate().likely())).isCloseTo(0.020, within(1e-6));
+    }
+}
