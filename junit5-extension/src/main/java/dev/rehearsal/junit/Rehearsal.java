@@ -124,4 +124,23 @@ public interface Rehearsal {
 
     /** Runs a query and reads all rows; assert on it with {@link RehearsalAssertions#assertThat(QueryResult)}. */
     QueryResult query(String sql, Object... parameters);
+
+    /**
+     * What migration {@code target} will take and lock at production volume, with the volumes declared for this test
+     * ({@link ProductionVolume}, {@code rehearsal.volume.<table>}, the {@code rehearsal.volumes.file} statistics
+     * file): rehearsed at 10,000, 40,000 and 160,000 rows, fitted per statement and extrapolated. Also written to
+     * the report directory as {@code <test>.estimates.txt} and {@code .json}. Leaves the database at the version
+     * before {@code target}. See {@code docs/estimates.md}.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    dev.rehearsal.core.estimate.VolumeEstimate estimate(String target);
+
+    /** As {@link #estimate(String)}, at other sizes, repeats or time budget. */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    dev.rehearsal.core.estimate.VolumeEstimate estimate(String target, dev.rehearsal.core.estimate.EstimateSettings settings);
+
+    /** As {@link #estimate(String)}, with these volumes and settings instead. */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    dev.rehearsal.core.estimate.VolumeEstimate estimate(String target, dev.rehearsal.core.estimate.ProductionVolumes volumes,
+                                                        dev.rehearsal.core.estimate.EstimateSettings settings);
 }

@@ -68,6 +68,12 @@ public final class RehearsalAssertions {
         return new LockReportAssert(actual);
     }
 
+    /** Budgets at production volume: {@code assertThat(rehearsal.estimate("5")).tookAtMost(ofMinutes(1))}. */
+    public static dev.rehearsal.junit.assertions.VolumeEstimateAssert assertThat(
+            dev.rehearsal.core.estimate.VolumeEstimate actual) {
+        return new dev.rehearsal.junit.assertions.VolumeEstimateAssert(actual);
+    }
+
     /** One expected row for {@link QueryResultAssert}. */
     public static java.util.List<Object> row(Object... values) {
         return java.util.Arrays.asList(values);

@@ -3,12 +3,14 @@ package dev.rehearsal.junit.internal;
 import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.Shard;
+import dev.rehearsal.core.estimate.ProductionVolumes;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.URL;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -39,12 +42,14 @@ final class Configuration {
     private final Function<String, Optional<String>> parameters;
     private final Function<String, String> environment;
     private final Map<String, String> placeholders;
+    private final ProductionVolumes volumeSettings;
 
     private Configuration(Function<String, Optional<String>> parameters, Function<String, String> environment,
-                          Map<String, String> placeholders) {
+                          Map<String, String> placeholders, ProductionVolumes volumeSettings) {
         this.parameters = parameters;
         this.environment = environment;
         this.placeholders = Map.copyOf(placeholders);
+        this.volumeSettings = volumeSettings;
     }
 
     /**
@@ -70,9 +75,18 @@ final class Configuration {
     static Configuration of(Map<String, String> keys, Function<String, Optional<String>> parameters,
                             Function<String, String> environment) {
         Map<String, String> placeholders = new LinkedHashMap<>();
+        Map<String, String> volumes = new LinkedHashMap<>();
+        Set<String> volumeSources = new java.util.TreeSet<>();
         for (Map.Entry<String, String> entry : keys.entrySet()) {
             String key = entry.getKey();
             if (!key.startsWith("rehearsal.") || Setting.NOT_SETTINGS.contains(key)) {
+                continue;
+            }
+            if (key.startsWith(Setting.VOLUME_PREFIX)) {
+                // JUnit's launcher answers for system properties too; a bare engine (the test kit) may not
+                parameters.apply(key).or(() -> Optional.ofNullable(System.getProperty(key)))
+                        .ifPresent(v -> volumes.put(key, v));
+                volumeSources.add(entry.getValue());
                 continue;
             }
             if (key.startsWith(Setting.PLACEHOLDER_PREFIX)) {
@@ -84,7 +98,9 @@ final class Configuration {
                 throw unknownKey(key, entry.getValue());
             }
         }
-        Configuration configuration = new Configuration(parameters, environment, placeholders);
+        // a volume that is not a positive whole number fails here, naming its key, before any database is made
+        ProductionVolumes volumeSettings = ProductionVolumes.fromSettings(volumes, String.join(", ", volumeSources));
+        Configuration configuration = new Configuration(parameters, environment, placeholders, volumeSettings);
         for (Setting setting : Setting.values()) {
             configuration.validate(setting);
         }
@@ -315,6 +331,25 @@ final class Configuration {
     /** {@code rehearsal.placeholders.<name>} values set as system properties or in {@code junit-platform.properties}. */
     Map<String, String> placeholders() {
         return placeholders;
+    }
+
+    /**
+     * The production volumes for estimates: the {@code rehearsal.volumes.file} statistics file, then the
+     * {@code rehearsal.volume.<table>} settings, then {@code annotations}, each winning over the one before.
+     */
+    ProductionVolumes volumes(List<dev.rehearsal.junit.ProductionVolume> annotations) {
+        ProductionVolumes volumes = text(Setting.VOLUMES_FILE).map(f -> ProductionVolumes.fromStatistics(Path.of(f)))
+                .orElse(ProductionVolumes.of(Map.of()));
+        if (!volumeSettings.isEmpty()) {
+            volumes = volumes.isEmpty() ? volumeSettings : volumes.and(volumeSettings);
+        }
+        if (!annotations.isEmpty()) {
+            Map<String, Long> declared = new LinkedHashMap<>();
+            annotations.forEach(a -> declared.put(a.table(), a.rows()));
+            ProductionVolumes annotated = new ProductionVolumes(declared, "@ProductionVolume");
+            volumes = volumes.isEmpty() ? annotated : volumes.and(annotated);
+        }
+        return volumes;
     }
 
     static final Pattern RISK_ALLOWANCE = Pattern.compile("^\\s*(\\S+)\\s+([\\w-]+)\\s*:\\s*(.+)$");

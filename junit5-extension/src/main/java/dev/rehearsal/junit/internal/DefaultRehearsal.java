@@ -2,8 +2,6 @@ package dev.rehearsal.junit.internal;
 
 import dev.rehearsal.core.Migration;
 import dev.rehearsal.core.MigrationHistory;
-import dev.rehearsal.snapshots.GoldenSchemas;
-import dev.rehearsal.snapshots.SchemaAtVersion;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.MigrationScript;
@@ -14,23 +12,30 @@ import dev.rehearsal.core.RoundTripStep;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.QueryResult;
-import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.data.SeedResult;
+import dev.rehearsal.core.data.TableSeed;
+import dev.rehearsal.core.estimate.EstimateSettings;
+import dev.rehearsal.core.estimate.ProductionVolumes;
+import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import dev.rehearsal.junit.Rehearsal;
+import dev.rehearsal.snapshots.GoldenSchemas;
+import dev.rehearsal.snapshots.SchemaAtVersion;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 
-import javax.sql.DataSource;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 
 /**
  * The {@link Rehearsal} a test receives; closed by the extension's store when the test ends, which writes the
@@ -45,7 +50,12 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
     private final GoldenSchemas golden;
     private boolean roundTripsPlanned;
 
-    DefaultRehearsal(MigrationRehearsal core, Path reportDir, String reportName, PrintStream out, GoldenSchemas golden) {
+    private final Supplier<ProductionVolumes> volumes;
+    private final List<VolumeEstimate> estimates = new ArrayList<>();
+
+    DefaultRehearsal(MigrationRehearsal core, Path reportDir, String reportName, PrintStream out, GoldenSchemas golden,
+                     Supplier<ProductionVolumes> volumes) {
+        this.volumes = volumes;
         this.core = core;
         this.golden = golden;
         this.reportDir = reportDir;
@@ -192,8 +202,30 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
     }
 
     @Override
+    public VolumeEstimate estimate(String target) {
+        return estimate(target, volumes.get(), EstimateSettings.DEFAULTS);
+    }
+
+    @Override
+    public VolumeEstimate estimate(String target, EstimateSettings settings) {
+        return estimate(target, volumes.get(), settings);
+    }
+
+    @Override
+    public VolumeEstimate estimate(String target, ProductionVolumes productionVolumes, EstimateSettings settings) {
+        VolumeEstimate estimate = core.estimate(target, productionVolumes, settings);
+        estimates.add(estimate);
+        return estimate;
+    }
+
+    @Override
     public void close() {
         try {
+            if (!estimates.isEmpty()) {
+                VolumeEstimate.writeTo(estimates, reportDir, reportName);
+                VolumeEstimate.biggestRisksFirst(estimates).forEach(e -> out.println(e.toText()));
+                out.println("  estimates: " + reportDir.resolve(reportName + ".estimates.txt") + " and .json");
+            }
             if (roundTripsPlanned) {
                 RoundTripReport report = core.report();
                 report.writeTo(reportDir, reportName);

@@ -1,16 +1,20 @@
 package dev.rehearsal.junit.internal;
 
 import dev.rehearsal.core.MigrationRehearsal;
+import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.Engine;
-import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.junit.AtVersion;
 import dev.rehearsal.junit.FromSnapshot;
-import dev.rehearsal.junit.Provider;
 import dev.rehearsal.junit.MigrationTest;
+import dev.rehearsal.junit.ProductionVolume;
+import dev.rehearsal.junit.Provider;
 import dev.rehearsal.junit.Rehearsal;
+import dev.rehearsal.snapshots.DataSnapshot;
+import dev.rehearsal.snapshots.GoldenMode;
+import dev.rehearsal.snapshots.GoldenSchemas;
 import org.apiguardian.api.API;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -19,18 +23,15 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
-import javax.sql.DataSource;
 import java.nio.file.Files;
-import java.util.Locale;
 import java.nio.file.Path;
-import dev.rehearsal.snapshots.DataSnapshot;
-import dev.rehearsal.snapshots.GoldenMode;
-import dev.rehearsal.snapshots.GoldenSchemas;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * The extension behind {@link MigrationTest}: resolves {@link Rehearsal} and {@link DataSource} parameters with one
@@ -87,7 +88,9 @@ public final class RehearsalExtension implements ParameterResolver {
             core.checkEachUp(golden);
         }
         DefaultRehearsal rehearsal = new DefaultRehearsal(core, Path.of(configuration.text(Setting.REPORT_DIR)
-                .orElse(Setting.REPORT_DIR.documentedDefault())), name, System.out, golden);
+                .orElse(Setting.REPORT_DIR.documentedDefault())), name, System.out, golden,
+                () -> configuration.volumes(AnnotationSupport.findRepeatableAnnotations(context.getRequiredTestClass(),
+                        ProductionVolume.class)));
         try {
             restoreSnapshot(core, context);
         } catch (RuntimeException e) {

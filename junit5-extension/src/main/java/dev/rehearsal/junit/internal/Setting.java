@@ -59,7 +59,11 @@ enum Setting {
     COMMAND_BASE("rehearsal.command.base", "zero", Form.TEXT, null),
     SNAPSHOTS_SCHEMA("rehearsal.snapshots.schema", "auto", Form.CHOICE, null, List.of("auto", "on", "off")),
     SNAPSHOTS_DIR("rehearsal.snapshots.dir", "src/test/resources/rehearsal/schema", Form.TEXT, null),
-    SNAPSHOTS_UPDATE("rehearsal.snapshots.update", "false", Form.BOOLEAN, null);
+    SNAPSHOTS_UPDATE("rehearsal.snapshots.update", "false", Form.BOOLEAN, null),
+    VOLUMES_FILE("rehearsal.volumes.file", "none", Form.TEXT, null);
+
+    /** {@code rehearsal.volume.<table>}: production row counts for volume estimates, one key per table. */
+    static final String VOLUME_PREFIX = dev.rehearsal.core.estimate.ProductionVolumes.PREFIX;
 
     /** {@code rehearsal.placeholders.<name>}: Flyway placeholder values, one key per placeholder. */
     static final String PLACEHOLDER_PREFIX = "rehearsal.placeholders.";

@@ -1,0 +1,99 @@
+package dev.rehearsal.junit;
+
+import dev.rehearsal.core.estimate.EstimateSettings;
+import dev.rehearsal.core.estimate.VolumeEstimate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.Event;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static dev.rehearsal.junit.RehearsalAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Volume estimates through the extension: volumes from {@link ProductionVolume}, {@code rehearsal.volume.<table>}
+ * and a statistics file, budgets at production volume that fail with the estimate and the safer way, the reports.
+ */
+class VolumeEstimatesTest {
+
+    private static final EstimateSettings SMALL = EstimateSettings.DEFAULTS.withSizes(2_000L, 8_000L, 32_000L)
+            .withRepeats(1);
+
+    @TempDir
+    static Path reports;
+
+    /** What the fixtures saw, for the assertions outside them. */
+    static volatile VolumeEstimate seen;
+
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/estimates")
+    @ProductionVolume(table = "orders", rows = 50_000_000)
+    static class Budgeted {
+        @org.junit.jupiter.api.Test
+        void anIndexBuildOnFiftyMillionOrders(Rehearsal rehearsal) {
+            seen = rehearsal.estimate("2", SMALL);
+            assertThat(seen).tookAtMost(Duration.ofDays(1)).blockedWritesAtMost(Duration.ofMillis(1));
+        }
+    }
+
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/estimates")
+    @ProductionVolume(table = "customers", rows = 3_000_000)
+    static class FromEverywhere {
+        @org.junit.jupiter.api.Test
+        void volumes(Rehearsal rehearsal) {
+            seen = rehearsal.estimate("3", SMALL);
+        }
+    }
+
+    private static List<String> failures(EngineExecutionResults results) {
+        return results.allEvents().failed().stream().map(Event::getPayload)
+                .map(p -> p.flatMap(o -> ((org.junit.platform.engine.TestExecutionResult) o).getThrowable())
+                        .map(Throwable::getMessage).orElse(""))
+                .toList();
+    }
+
+    @Test
+    void aBudgetBrokenAtProductionVolumeFailsWithTheEstimateAndTheSaferWay() {
+        EngineExecutionResults results = EngineRuns.run(reports, Budgeted.class);
+        assertThat(failures(results)).singleElement().asString()
+                .startsWith("V2 index orders total at 50,000,000 rows would block writes for about ")
+                .contains(", over the budget of 1 ms")
+                .contains("most of it: V2__index_orders_total.sql line 1: CREATE INDEX orders_total_idx ON orders (total):")
+                .contains("holds SHARE on orders for all of it: writes blocked")
+                .contains("safer: CREATE INDEX CONCURRENTLY");
+        assertThat(reports.resolve("Budgeted.anIndexBuildOnFiftyMillionOrders.estimates.txt")).content()
+                .startsWith("V2 index orders total at 50,000,000 rows (orders 50,000,000): about ");
+        assertThat(reports.resolve("Budgeted.anIndexBuildOnFiftyMillionOrders.estimates.json")).content()
+                .contains("\"productionRows\" : 50000000").contains("\"model\" : ").contains("\"blocks\" : \"writes\"");
+    }
+
+    @Test
+    void volumesComeFromTheStatisticsFileTheSettingsAndTheAnnotationEachWinningOverTheOneBefore() {
+        System.setProperty("rehearsal.volume.orders", "1_000_000");
+        try {
+            EngineExecutionResults results = EngineRuns.run(reports, FromEverywhere.class, "rehearsal.volumes.file",
+                    "src/test/resources/estimates/production-volumes.csv");
+            assertThat(failures(results)).isEmpty();
+            assertThat(seen.volumes()).isEqualTo(Map.of("orders", 1_000_000L, "customers", 3_000_000L));
+        } finally {
+            System.clearProperty("rehearsal.volume.orders");
+        }
+    }
+
+    @Test
+    void aVolumeThatIsNotANumberOrAMissingFileIsNamed() {
+        System.setProperty("rehearsal.volume.orders", "fifty million");
+        try {
+            assertThat(failures(EngineRuns.run(reports, FromEverywhere.class))).anyMatch(m -> m.contains(
+                    "rehearsal.volume.orders in system property = \"fifty million\" is not a positive whole number of rows"));
+        } finally {
+            System.clearProperty("rehearsal.volume.orders");
+        }
+        assertThat(failures(EngineRuns.run(reports, FromEverywhere.class, "rehearsal.volumes.file", "nowhere.csv")))
+                .anyMatch(m -> m.contains("Could not read the statistics file nowhere.csv"));
+    }
+}
