@@ -450,7 +450,8 @@ public final class MigrationRehearsal implements AutoCloseable {
     /**
      * What migration {@code target} will take at production volume: rehearsed at {@link EstimateSettings#DEFAULTS}'s
      * sizes on the tables {@code volumes} names, fitted and extrapolated per statement. Leaves the database at the
-     * version before {@code target}, seeded. See {@code docs/estimates.md}.
+     * version before {@code target} (reached with ups only from an earlier one), with the rows it had: the seeding
+     * and the runs happen on copies. See {@code docs/estimates.md}.
      *
      * @throws RehearsalException when no declared table exists before the migration, the engine cannot copy databases,
      *                            or the migration fails at one of the sizes (named)

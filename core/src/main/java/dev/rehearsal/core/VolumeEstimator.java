@@ -30,10 +30,10 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Estimates one migration at production volume: seeds the tables with a declared volume at each size (in proportion
- * to their volumes), keeps a copy of the seeded database, runs the migration on it {@code repeats} times (each time
- * on a fresh copy, traced, without probe traffic), fits each statement's durations ({@link CostFit}) and
- * extrapolates to the declared volume. Needs a provider that can copy databases (PostgreSQL, MariaDB servers).
+ * Estimates one migration at production volume: brings the database to the version before it, keeps a copy, tops
+ * the tables with a declared volume up to each size (in proportion to their volumes), runs the migration {@code
+ * repeats} times on copies of the seeded database (traced, without probe traffic), fits each statement's durations
+ * ({@link CostFit}), extrapolates to the declared volume, and puts the database back as it found it. Needs a provider that can copy databases (PostgreSQL, MariaDB servers).
  */
 final class VolumeEstimator {
 
@@ -68,13 +68,34 @@ final class VolumeEstimator {
         }
         long started = System.nanoTime();
         MigrationVersion before = rehearsal.history().previous(migration).map(Migration::version).orElse(null);
-        rehearsal.state().markDirty("a volume estimate starts from a fresh database");
-        rehearsal.state().prepare(before);
+        String rebuilt = rehearsal.state().prepare(before); // ups only from an earlier version; a rebuild from a later
 
         List<String> notes = new ArrayList<>();
+        if (rebuilt != null) {
+            notes.add(rebuilt);
+        }
         Map<String, Long> present = tablesBefore(volumes, notes);
+        DatabaseSession.RestorePoint original = rehearsal.keepRestorePoint();
+        if (original == null) {
+            throw cannotCopy();
+        }
+        try {
+            return measure(present, notes, started);
+        } finally {
+            rehearsal.restore(original); // the database as the estimate found it: its version, its rows
+        }
+    }
+
+    private RehearsalException cannotCopy() {
+        return new RehearsalException("Volume estimates run each migration on copies of the seeded database, and "
+                + rehearsal.database().dialect().name() + " databases cannot be copied here: estimate on PostgreSQL"
+                + " (the embedded server, a named server or a container) or a MariaDB server");
+    }
+
+    private VolumeEstimate measure(Map<String, Long> present, List<String> notes, long started) {
         long largest = present.values().stream().mapToLong(Long::longValue).max().orElseThrow();
         Map<String, Long> seeded = new LinkedHashMap<>();
+        present.keySet().forEach(table -> seeded.put(table, rowsIn(table)));
         List<Long> sizes = new ArrayList<>();
         List<Run> runs = new ArrayList<>();
         for (long size : settings.sizes()) {
@@ -85,6 +106,12 @@ final class VolumeEstimator {
                 break;
             }
             long rows = Math.min(size, largest);
+            String biggest = present.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            if (seeded.get(biggest) > rows) {
+                notes.add(String.format(Locale.ROOT, "skipped %,d rows: %s already had %,d", rows, biggest,
+                        seeded.get(biggest)));
+                continue;
+            }
             seedTo(present, largest, rows, seeded);
             for (int i = 0; i < settings.repeats(); i++) {
                 runs.add(runOnce(rows));
@@ -157,9 +184,7 @@ final class VolumeEstimator {
     private Run runOnce(long rows) {
         DatabaseSession.RestorePoint point = rehearsal.keepRestorePoint();
         if (point == null) {
-            throw new RehearsalException("Volume estimates run each migration on copies of the seeded database, and "
-                    + rehearsal.database().dialect().name() + " databases cannot be copied here: estimate on PostgreSQL"
-                    + " (the embedded server, a named server or a container) or a MariaDB server");
+            throw cannotCopy();
         }
         try {
             OptionalLong wal0 = walPosition();
@@ -174,6 +199,13 @@ final class VolumeEstimator {
         } finally {
             rehearsal.restore(point);
         }
+    }
+
+    /** The rows a table has before the estimate seeds it (a test may have put some there). */
+    private long rowsIn(String table) {
+        Object count = rehearsal.query("select count(*) from " + rehearsal.database().dialect().quote(table)).rows()
+                .get(0).get(0);
+        return ((Number) count).longValue();
     }
 
     private OptionalLong walPosition() {

@@ -48,10 +48,24 @@ class VolumeEstimateTest {
                     + " 50,000,000): about ").contains("; writes blocked about ")
                     .contains("holds SHARE on orders for all of it: writes blocked")
                     .contains("[measured 2,000 rows");
-            // left at the version before, seeded at the largest size (customers in proportion: 32,000 / 25)
+            // left at the version before, with the rows it had: none
             assertThat(r.currentVersion()).contains(MigrationVersion.parse("1"));
-            assertThat(r.query("select count(*) from orders").rows().get(0).get(0)).isEqualTo(32_000L);
-            assertThat(r.query("select count(*) from customers").rows().get(0).get(0)).isEqualTo(1_280L);
+            assertThat(r.query("select count(*) from orders").rows().get(0).get(0)).isEqualTo(0L);
+        }
+    }
+
+    @Test
+    void rowsATestPutThereCountTowardsTheSizesAndStayAfterwards() {
+        try (MigrationRehearsal r = Histories.rehearse("estimates")) {
+            r.migrateTo("1");
+            r.seed(dev.rehearsal.core.data.TableSeed.table("orders").rows(5_000));
+            long customers = ((Number) r.query("select count(*) from customers").rows().get(0).get(0)).longValue();
+            VolumeEstimate e = r.estimate("3", ProductionVolumes.of(Map.of("orders", 1_000_000L)), SMALL.withRepeats(1));
+            assertThat(e.sizes()).containsExactly(8_000L, 32_000L);
+            assertThat(e.notes()).contains("skipped 2,000 rows: orders already had 5,000");
+            assertThat(r.query("select count(*) from orders").rows().get(0).get(0)).isEqualTo(5_000L);
+            assertThat(r.query("select count(*) from customers").rows().get(0).get(0)).isEqualTo(customers);
+            assertThat(r.currentVersion()).contains(MigrationVersion.parse("2"));
         }
     }
 
@@ -95,6 +109,16 @@ class VolumeEstimateTest {
             VolumeEstimate e = r.estimate("2", ProductionVolumes.of(Map.of("orders", 8_000L)), SMALL.withRepeats(1));
             assertThat(e.sizes()).containsExactly(2_000L, 8_000L);
             assertThat(e.notes()).contains("the production volume is no larger than 8,000 rows, measured directly");
+        }
+    }
+
+    @Test
+    void aSpentTimeBudgetStopsAfterTwoSizesAndSaysSo() {
+        try (MigrationRehearsal r = Histories.rehearse("estimates")) {
+            VolumeEstimate e = r.estimate("3", PRODUCTION, SMALL.withRepeats(1).withTimeBudget(java.time.Duration.ofMillis(1)));
+            assertThat(e.sizes()).containsExactly(2_000L, 8_000L);
+            assertThat(e.notes()).anyMatch(n -> n.startsWith("stopped after 2 of 3 sizes: the time budget of 1 ms was"
+                    + " reached"));
         }
     }
 

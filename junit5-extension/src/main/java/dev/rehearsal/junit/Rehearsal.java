@@ -130,7 +130,7 @@ public interface Rehearsal {
      * ({@link ProductionVolume}, {@code rehearsal.volume.<table>}, the {@code rehearsal.volumes.file} statistics
      * file): rehearsed at 10,000, 40,000 and 160,000 rows, fitted per statement and extrapolated. Also written to
      * the report directory as {@code <test>.estimates.txt} and {@code .json}. Leaves the database at the version
-     * before {@code target}. See {@code docs/estimates.md}.
+     * before {@code target}, with the rows it had (seeding and runs happen on copies). See {@code docs/estimates.md}.
      */
     @API(status = API.Status.EXPERIMENTAL, since = "0.1")
     dev.rehearsal.core.estimate.VolumeEstimate estimate(String target);
