@@ -164,7 +164,8 @@ public record RoundTripReport(String source, String database, List<StepResult> s
         return "{\"statements\": [" + r.statements().stream().map(st -> "{\"script\": "
                 + (st.script() == null ? "null" : json(st.script())) + ", \"line\": " + st.line()
                 + ", \"sql\": " + json(st.summary()) + ", \"millis\": " + st.duration().toMillis()
-                + ", \"inTransaction\": " + st.inTransaction() + ", \"rewritten\": [" + st.rewritten().stream()
+                + ", \"inTransaction\": " + st.inTransaction() + ", \"walBytes\": " + st.walBytes()
+                + ", \"rewritten\": [" + st.rewritten().stream()
                 .map(RoundTripReport::json).collect(Collectors.joining(", ")) + "], \"lockTimeout\": "
                 + (st.lockTimeout() == null ? "null" : json(st.lockTimeout())) + ", \"failed\": " + st.failed()
                 + ", \"warnings\": [" + st.warnings().stream().map(RoundTripReport::json).collect(Collectors.joining(", "))

@@ -227,9 +227,10 @@ final class VolumeEstimator {
                 List<double[]> points = new ArrayList<>();
                 List<StatementEstimate.Measurement> measured = new ArrayList<>();
                 for (Run r : runs) {
-                    Duration d = r.locks().statements().get(i).duration();
+                    StatementTrace trace = r.locks().statements().get(i);
+                    Duration d = trace.duration();
                     points.add(new double[] {r.rows(), d.toNanos() / 1e9});
-                    measured.add(new StatementEstimate.Measurement(r.rows(), d));
+                    measured.add(new StatementEstimate.Measurement(r.rows(), d, trace.walBytes()));
                 }
                 StatementTrace st = shape.get(i);
                 CostFit.Result fit = CostFit.fit(points, largest, SORTS.matcher(st.sql()).find());
@@ -247,7 +248,7 @@ final class VolumeEstimator {
             List<StatementEstimate.Measurement> measured = new ArrayList<>();
             for (Run r : runs) {
                 points.add(new double[] {r.rows(), r.duration().toNanos() / 1e9});
-                measured.add(new StatementEstimate.Measurement(r.rows(), r.duration()));
+                measured.add(new StatementEstimate.Measurement(r.rows(), r.duration(), r.walBytes().orElse(-1)));
             }
             CostFit.Result fit = CostFit.fit(points, largest, false);
             List<HeldLock> held = last.locks().locks().stream().filter(l -> l.existing() && l.kind() == HeldLock.RelationKind.TABLE)

@@ -79,6 +79,10 @@ class VolumeEstimateTest {
             assertThat(note.blocks()).isEqualTo("reads and writes");
             VolumeEstimate token = r.estimate("4", PRODUCTION, quick);
             assertThat(token.statements().get(0).rewrites()).containsExactly("orders");
+            // the rewrite writes the table again: over 1 MB of write-ahead log at 32,000 rows (others' writes only add)
+            assertThat(token.statements().get(0).measured()).last().satisfies(m -> assertThat(m.walBytes())
+                    .isGreaterThan(1_000_000L));
+            assertThat(token.toText()).containsPattern("32,000 rows [0-9.]+ (ms|s) [0-9,]+ kB WAL");
             assertThat(token.toText()).contains("; rewrites orders");
             assertThat(token.notes()).anyMatch(n -> n.startsWith("write-ahead log written: 2,000 rows "));
             VolumeEstimate backfill = r.estimate("5", PRODUCTION, quick);

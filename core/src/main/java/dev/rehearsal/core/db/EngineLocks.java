@@ -73,10 +73,26 @@ public interface EngineLocks {
     String lockingReadProbe(String table);
 
     /**
+     * The server's write-ahead log position in bytes, read from any session (the log is the server's); empty where
+     * the engine cannot say. The tracer reads it when a trace starts, and {@link #sessionState} after each
+     * statement, to tell how much each statement wrote.
+     */
+    default java.util.OptionalLong walPosition(Connection observer) throws SQLException {
+        return java.util.OptionalLong.empty();
+    }
+
+    /**
      * @param locks       relation locks of the session, user relations only
      * @param storage     storage identity of every user table
      * @param lockTimeout the session's lock timeout setting
+     * @param walPosition the write-ahead log position (see {@link #walPosition}), empty where unknown
      */
-    record SessionState(List<ObservedLock> locks, Map<String, Long> storage, String lockTimeout) {
+    record SessionState(List<ObservedLock> locks, Map<String, Long> storage, String lockTimeout,
+                        java.util.OptionalLong walPosition) {
+
+        /** A state without a log position. */
+        public SessionState(List<ObservedLock> locks, Map<String, Long> storage, String lockTimeout) {
+            this(locks, storage, lockTimeout, java.util.OptionalLong.empty());
+        }
     }
 }

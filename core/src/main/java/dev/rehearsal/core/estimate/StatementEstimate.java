@@ -27,8 +27,14 @@ public record StatementEstimate(String where, CostModel model, Estimate estimate
         rewrites = List.copyOf(rewrites);
     }
 
-    /** One rehearsal of the statement. */
-    public record Measurement(long rows, Duration duration) {
+    /**
+     * One rehearsal of the statement.
+     *
+     * @param rows     rows of the largest estimated table
+     * @param duration how long it ran
+     * @param walBytes write-ahead log it wrote (PostgreSQL), {@code -1} where unknown
+     */
+    public record Measurement(long rows, Duration duration, long walBytes) {
     }
 
     /** Whether its locks block the application's writes. */
@@ -58,7 +64,8 @@ public record StatementEstimate(String where, CostModel model, Estimate estimate
         }
         sb.append(" [measured");
         for (Measurement m : measured) {
-            sb.append(String.format(Locale.ROOT, " %,d rows %s,", m.rows(), Estimate.human(m.duration())));
+            sb.append(String.format(Locale.ROOT, " %,d rows %s%s,", m.rows(), Estimate.human(m.duration()),
+                    m.walBytes() < 0 ? "" : String.format(Locale.ROOT, " %,d kB WAL", m.walBytes() / 1024)));
         }
         sb.setLength(sb.length() - 1);
         return sb.append("]").toString();

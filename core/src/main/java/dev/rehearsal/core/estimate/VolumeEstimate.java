@@ -86,7 +86,8 @@ public record VolumeEstimate(Migration migration, Map<String, Long> volumes, Lis
             ArrayNode rewrites = node.putArray("rewrites");
             st.rewrites().forEach(rewrites::add);
             ArrayNode measured = node.putArray("measured");
-            st.measured().forEach(m -> measured.addObject().put("rows", m.rows()).put("millis", m.duration().toNanos() / 1e6));
+            st.measured().forEach(m -> measured.addObject().put("rows", m.rows()).put("millis", m.duration().toNanos() / 1e6)
+                    .put("walBytes", m.walBytes()));
         }
         ArrayNode riskList = root.putArray("risks");
         risks.forEach(r -> riskList.addObject().put("rule", r.rule()).put("statement", r.statement())

@@ -22,15 +22,25 @@ import java.util.Set;
  * @param failed         whether it failed (the trace ends with it)
  * @param warnings       what the server said while it ran ({@code SQLWarning}s: PostgreSQL's NOTICE and WARNING
  *                       messages, MariaDB's warnings), each as {@code SQLSTATE: message}
+ * @param walBytes       bytes of write-ahead log the server wrote while it ran (PostgreSQL; a rewrite writes the
+ *                       table again, a catalog-only change almost nothing); {@code -1} where unknown. Other sessions'
+ *                       writes meanwhile (probe traffic) count too
  */
 @API(status = API.Status.STABLE, since = "0.1")
 public record StatementTrace(int index, String script, int line, String sql, Duration startedAt, Duration duration,
                              boolean inTransaction, Set<String> rewritten, String lockTimeout, boolean failed,
-                             List<String> warnings) {
+                             List<String> warnings, long walBytes) {
 
     public StatementTrace {
         rewritten = Set.copyOf(rewritten);
         warnings = List.copyOf(warnings);
+    }
+
+    /** A statement whose write-ahead log is not known. */
+    public StatementTrace(int index, String script, int line, String sql, Duration startedAt, Duration duration,
+                          boolean inTransaction, Set<String> rewritten, String lockTimeout, boolean failed,
+                          List<String> warnings) {
+        this(index, script, line, sql, startedAt, duration, inTransaction, rewritten, lockTimeout, failed, warnings, -1);
     }
 
     /** A statement the server said nothing about. */

@@ -64,6 +64,8 @@ final class LockTracer implements StatementObserver {
     private final List<HeldRecord> records = new ArrayList<>();
     private final Map<PolledKey, Polled> polled = new LinkedHashMap<>();
     private Map<String, Long> storage;
+    /** The write-ahead log position after the last statement asked about; -1 where the engine cannot say. */
+    private long walPosition;
     private volatile boolean running = true;
     private volatile String timeoutMessage;
     private Thread poller;
@@ -85,6 +87,7 @@ final class LockTracer implements StatementObserver {
         this.timeoutNanos = timeout.toNanos();
         this.pollNanos = pollInterval.toNanos();
         this.storage = support.storage(observer, watched);
+        this.walPosition = support.walPosition(observer).orElse(-1);
         this.assembler = new TraceAssembler(excluded, existing, script, t0, pollNanos);
     }
 
@@ -325,6 +328,11 @@ final class LockTracer implements StatementObserver {
             });
             s.rewritten = rewritten;
             storage = state.storage();
+            if (state.walPosition().isPresent()) {
+                long now = state.walPosition().getAsLong();
+                s.walBytes = walPosition < 0 ? -1 : Math.max(0, now - walPosition);
+                walPosition = now;
+            }
             synchronized (this) {
                 for (ObservedLock lock : state.locks()) {
                     LockKey key = LockKey.of(lock);

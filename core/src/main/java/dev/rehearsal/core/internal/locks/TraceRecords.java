@@ -64,6 +64,8 @@ final class TraceRecords {
         String lockTimeout;
         Set<String> rewritten = Set.of();
         List<String> warnings = List.of();
+        /** Bytes of write-ahead log written since the previous statement asked about (or the trace's start); -1 unknown. */
+        long walBytes = -1;
     }
 
     /** A lock found held after a statement, open until its transaction ends. */

@@ -87,7 +87,8 @@ final class PostgresLocks implements EngineLocks {
     }
 
     /**
-     * One round trip: locks ('L'), storage of the watched tables ('S'), the lock timeout ('T'). It runs inside the
+     * One round trip: locks ('L'), storage of the watched tables ('S'), the lock timeout ('T'), the write-ahead log
+     * position ('W'). It runs inside the
      * migration's transaction, so it must not fail: missing tables resolve to NULL through {@code to_regclass}.
      */
     @Override
@@ -95,12 +96,15 @@ final class PostgresLocks implements EngineLocks {
         List<ObservedLock> locks = new ArrayList<>();
         Map<String, Long> storage = new HashMap<>();
         String timeout = null;
+        java.util.OptionalLong wal = java.util.OptionalLong.empty();
         String sql = "select 'L', l.pid, n.nspname, c.relname, c.relkind::text, l.mode, l.granted, null::bigint"
                 + " from pg_locks l join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace"
                 + " where l.locktype = 'relation' and l.pid = pg_backend_pid() and l.relation >= 16384 and " + USER_RELATION
                 + " union all select 'S', null, n.nspname, c.relname, null, null, null, c.relfilenode::bigint from pg_class c"
                 + " join pg_namespace n on n.oid = c.relnamespace where c.oid in (" + WATCHED + ")"
-                + " union all select 'T', null, null, null, null, current_setting('lock_timeout'), null, null";
+                + " union all select 'T', null, null, null, null, current_setting('lock_timeout'), null, null"
+                + " union all select 'W', null, null, null, null, null, null,"
+                + " (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint";
         try (PreparedStatement st = connection.prepareStatement(sql)) {
             st.setArray(1, connection.createArrayOf("text", watched.stream().map(dialect::quote).toArray()));
             try (ResultSet rs = st.executeQuery()) {
@@ -114,12 +118,13 @@ final class PostgresLocks implements EngineLocks {
                             }
                         }
                         case "S" -> storage.put(name(rs.getString(3), rs.getString(4)), rs.getLong(8));
+                        case "W" -> wal = java.util.OptionalLong.of(rs.getLong(8));
                         default -> timeout = rs.getString(6);
                     }
                 }
             }
         }
-        return new SessionState(locks, storage, timeout);
+        return new SessionState(locks, storage, timeout, wal);
     }
 
     @Override
@@ -219,5 +224,10 @@ final class PostgresLocks implements EngineLocks {
             case "m" -> HeldLock.RelationKind.MATERIALIZED_VIEW;
             default -> HeldLock.RelationKind.OTHER;
         };
+    }
+
+    @Override
+    public java.util.OptionalLong walPosition(Connection observer) throws SQLException {
+        return dialect.writeAheadLogPosition(observer);
     }
 }
