@@ -79,7 +79,7 @@ class MariaDbLocksTest {
     void anAlterWithoutLockWaitTimeoutQueuesBehindALongTransactionAndReadersQueueBehindIt() {
         try (MigrationRehearsal r = loaded(DatabaseProviders.container(ContainerProviderTest.MARIADB_IMAGE))) {
             r.migrateTo("2");
-            LockReport report = r.migrateTo("3", Traffic.probes().behindLongTransaction(Duration.ofMillis(600))).locks();
+            LockReport report = r.migrateTo("3", Traffic.probes().behindLongTransaction(Duration.ofMillis(1500))).locks();
             LockReport.LockQueue queue = report.queue().orElseThrow(() -> new AssertionError(report.toText()));
             assertThat(queue.gaveUp()).isFalse();
             assertThat(queue.lock().mode()).as(report.toText()).isEqualTo(LockMode.ACCESS_EXCLUSIVE);
