@@ -117,6 +117,18 @@ class VolumeEstimateTest {
     }
 
     @Test
+    void aMigrationThatFailsAtASizeIsNamedWithTheSizeAndTheDatabaseIsPutBack() {
+        try (MigrationRehearsal r = Histories.rehearse("estimates")) {
+            assertThatThrownBy(() -> r.estimate("6", PRODUCTION, SMALL.withRepeats(1)))
+                    .isInstanceOf(RehearsalException.class)
+                    .hasMessageStartingWith("The volume estimate of V6 unique status failed at 2,000 rows: ")
+                    .hasMessageContaining("orders_status_key");
+            assertThat(r.currentVersion()).contains(MigrationVersion.parse("5"));
+            assertThat(r.query("select count(*) from orders").rows().get(0).get(0)).isEqualTo(0L);
+        }
+    }
+
+    @Test
     void aSpentTimeBudgetStopsAfterTwoSizesAndSaysSo() {
         try (MigrationRehearsal r = Histories.rehearse("estimates")) {
             VolumeEstimate e = r.estimate("3", PRODUCTION, SMALL.withRepeats(1).withTimeBudget(java.time.Duration.ofMillis(1)));
