@@ -53,6 +53,9 @@ public final class MigrationRehearsal implements AutoCloseable {
     private final Invariants invariants;
     private final DataWorkbench data;
     private int seedings;
+    /** Volumes and settings for lock budgets at production volume in round trips; null when not asked for. */
+    private ProductionVolumes budgetVolumes;
+    private EstimateSettings budgetEstimates;
 
     private final RoundTripState state;
     private final MigrationObserver observer;
@@ -465,6 +468,42 @@ public final class MigrationRehearsal implements AutoCloseable {
     @API(status = API.Status.EXPERIMENTAL, since = "0.1")
     public VolumeEstimate estimate(String target, ProductionVolumes volumes, EstimateSettings estimateSettings) {
         return VolumeEstimator.estimate(this, migration(target), volumes, estimateSettings);
+    }
+
+    /**
+     * Makes the round trips check the lock budget ({@code LockSettings.budget}) at production volume too: before the
+     * up of each migration whose up script names a table with a volume that exists before it, the migration is
+     * estimated ({@link #estimate(String, ProductionVolumes, EstimateSettings)}, on copies), and its up fails when
+     * the estimated waits of writes or reads, or the time reads are blocked (ACCESS EXCLUSIVE), break the budget.
+     * Returns this rehearsal.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    public MigrationRehearsal budgetsAtProductionVolume(ProductionVolumes volumes, EstimateSettings estimateSettings) {
+        if (volumes.isEmpty()) {
+            throw new RehearsalException("Lock budgets at production volume need production volumes: declare them with"
+                    + " @ProductionVolume(table = \"orders\", rows = 50_000_000), rehearsal.volume.<table>=<rows> or"
+                    + " rehearsal.volumes.file (docs/estimates.md)");
+        }
+        this.budgetVolumes = volumes;
+        this.budgetEstimates = estimateSettings;
+        return this;
+    }
+
+    /**
+     * The estimate a round trip's up checks its budget against: null when budgets at production volume are off, the
+     * migration's up script names none of the tables with a volume, or none of them exists before it.
+     */
+    VolumeEstimate estimateForBudget(Migration m) {
+        if (budgetVolumes == null || !settings.locks().budget().limitsAnything()) {
+            return null;
+        }
+        SchemaSnapshot schema = currentSchema();
+        String sql = m.up().sql() == null ? "" : m.up().sql();
+        boolean touches = budgetVolumes.rows().keySet().stream().anyMatch(table -> schema.table(table).isPresent()
+                && java.util.regex.Pattern.compile("(?i)(?<![\\w$])" + java.util.regex.Pattern.quote(
+                        table.contains(".") ? table.substring(table.indexOf('.') + 1) : table) + "(?![\\w$])")
+                .matcher(sql).find());
+        return touches ? VolumeEstimator.estimate(this, m, budgetVolumes, budgetEstimates) : null;
     }
 
     /** Applies the next migration. */

@@ -75,6 +75,8 @@ public final class RoundTripStep {
     private DatabaseSession.RestorePoint restorePoint;
     private RehearsalException restorePointFailure;
     private boolean restored;
+    /** The up's estimate at production volume, for budgets at production volume; null when there is none. */
+    private dev.rehearsal.core.estimate.VolumeEstimate productionEstimate;
 
     private static final Set<DataProblem.Kind> DATA_CHANGES = EnumSet.of(DataProblem.Kind.ROW_COUNT_CHANGED,
             DataProblem.Kind.UNTOUCHED_DATA_CHANGED, DataProblem.Kind.PARTIAL_BACKFILL);
@@ -191,6 +193,16 @@ public final class RoundTripStep {
             rehearsal.state().block("the database could not be brought to the version before " + displayName()
                     + ": " + e.getMessage().lines().findFirst().orElse(""));
             throw log.fail(Phase.UP, Duration.ZERO, Duration.ZERO, e);
+        }
+        if (migration != null) {
+            try (Timings.Timer ignored = Timings.time("estimate")) {
+                productionEstimate = rehearsal.estimateForBudget(migration);
+            } catch (RehearsalException e) {
+                throw log.fail(Phase.UP, Duration.ZERO, Duration.ZERO, e);
+            }
+            if (productionEstimate != null) {
+                notes.add("at production volume: " + productionEstimate.toText().lines().findFirst().orElse(""));
+            }
         }
         long c0 = System.nanoTime();
         beforeUp = rehearsal.state().cleanSnapshot();
@@ -335,15 +347,53 @@ public final class RoundTripStep {
     private void checkBudget(Phase phase, long sql, long checks, List<DataProblem> problems) {
         var budget = rehearsal.settings().locks().budget();
         LockReport report = log.locks(phase);
-        if (!budget.limitsAnything() || report == LockReport.NONE) {
-            return;
+        List<String> breaches = new ArrayList<>();
+        if (phase == Phase.UP && productionEstimate != null) {
+            breaches.addAll(productionBreaches(budget));
         }
-        List<String> breaches = budget.check(report);
+        if (budget.limitsAnything() && report != LockReport.NONE) {
+            breaches.addAll(budget.check(report));
+        }
         if (!breaches.isEmpty()) {
             throw log.fail(phase, Duration.ofNanos(sql), Duration.ofNanos(checks), problems, new RoundTripAssertionError(
                     "The " + phase.label() + " of " + displayName() + " broke the lock budget:\n  - "
                             + String.join("\n  - ", breaches)));
         }
+    }
+
+    /** The budget's breaches by the estimate at production volume, each with the statement that costs most. */
+    private List<String> productionBreaches(dev.rehearsal.core.locks.LockLimits budget) {
+        var e = productionEstimate;
+        List<String> breaches = new ArrayList<>();
+        String at = String.format(java.util.Locale.ROOT, "at production volume (%,d rows): ", e.productionRows());
+        if (budget.writes() != null && e.writesBlocked().likely().compareTo(budget.writes()) > 0) {
+            breaches.add(at + "writes would wait " + e.writesBlocked() + ", over " + human(budget.writes()) + worst(
+                    dev.rehearsal.core.estimate.StatementEstimate::blocksWrites));
+        }
+        if (budget.reads() != null && e.readsBlocked().likely().compareTo(budget.reads()) > 0) {
+            breaches.add(at + "reads would wait " + e.readsBlocked() + ", over " + human(budget.reads()) + worst(
+                    dev.rehearsal.core.estimate.StatementEstimate::blocksReads));
+        }
+        if (budget.accessExclusive() != null && e.readsBlocked().likely().compareTo(budget.accessExclusive()) > 0) {
+            breaches.add(at + "ACCESS EXCLUSIVE would be held " + e.readsBlocked() + ", over "
+                    + human(budget.accessExclusive()) + worst(dev.rehearsal.core.estimate.StatementEstimate::blocksReads));
+        }
+        if (!breaches.isEmpty()) {
+            for (var risk : e.risks()) {
+                breaches.add("safer: " + risk.alternative() + " (" + risk.rule() + ")");
+            }
+        }
+        return breaches;
+    }
+
+    private String worst(java.util.function.Predicate<dev.rehearsal.core.estimate.StatementEstimate> counted) {
+        return productionEstimate.statements().stream().filter(counted)
+                .max(java.util.Comparator.comparing(s -> s.estimate().likely()))
+                .map(s -> "\n      most of it: " + s.toText()).orElse("");
+    }
+
+    private static String human(Duration d) {
+        return dev.rehearsal.core.estimate.Estimate.human(d);
     }
 
     private void seed(java.util.Collection<String> tables, String when) {

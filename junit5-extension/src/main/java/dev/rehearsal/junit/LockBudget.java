@@ -34,4 +34,14 @@ public @interface LockBudget {
 
     /** Whether a risk the migration does not allow fails the phase. */
     boolean noRisks() default false;
+
+    /**
+     * Whether the budget also holds at production volume: before the up of each migration whose script names a table
+     * with a declared volume ({@link ProductionVolume}, {@code rehearsal.volume.<table>}, {@code rehearsal.volumes.file}),
+     * the migration is estimated there ({@link Rehearsal#estimate(String)}), and the up fails when the estimated waits
+     * break {@link #reads()}, {@link #writes()} or {@link #accessExclusive()}. Each such migration costs an estimate
+     * (seconds); see {@code docs/estimates.md}.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    boolean atProductionVolume() default false;
 }

@@ -49,6 +49,45 @@ class VolumeEstimatesTest {
         }
     }
 
+    @MigrationTest(migrations = "classpath:estimates/history")
+    @ProductionVolume(table = "orders", rows = 50_000_000)
+    @LockBudget(reads = "1ms", writes = "1s", atProductionVolume = true)
+    static class RoundTripsAtProductionVolume {
+        @org.junit.jupiter.api.TestFactory
+        java.util.stream.Stream<org.junit.jupiter.api.DynamicNode> roundTrips(Rehearsal rehearsal) {
+            return rehearsal.roundTrips();
+        }
+    }
+
+    @MigrationTest(migrations = "classpath:estimates/history")
+    @LockBudget(writes = "1s", atProductionVolume = true)
+    static class NoVolumes {
+        @org.junit.jupiter.api.TestFactory
+        java.util.stream.Stream<org.junit.jupiter.api.DynamicNode> roundTrips(Rehearsal rehearsal) {
+            return rehearsal.roundTrips();
+        }
+    }
+
+    @Test
+    void roundTripsCheckTheLockBudgetAtProductionVolume() {
+        EngineExecutionResults results = EngineRuns.run(reports, RoundTripsAtProductionVolume.class);
+        // V1 creates orders (nothing to estimate before it); V2's index at 50M rows blocks writes far over 1 s,
+        // while it blocks no reads: only the writes budget breaks, in its up
+        assertThat(results.testEvents().failed().stream().map(e -> e.getTestDescriptor().getDisplayName()).toList())
+                .containsExactly("V2 index orders created at \u203a up");
+        assertThat(failures(results)).singleElement().asString()
+                .startsWith("The up of V2 index orders created at broke the lock budget:")
+                .contains("at production volume (50,000,000 rows): writes would wait about ")
+                .contains(", over 1.0 s")
+                .contains("most of it: V2__index_orders_created_at.sql line 1: CREATE INDEX orders_created_at_idx")
+                .contains("safer: CREATE INDEX CONCURRENTLY")
+                .doesNotContain("reads would wait");
+        assertThat(reports.resolve("RoundTripsAtProductionVolume.roundTrips.txt")).content()
+                .contains("note: at production volume: V2 index orders created at at 50,000,000 rows (orders 50,000,000): about ");
+        assertThat(failures(EngineRuns.run(reports, NoVolumes.class))).anyMatch(m -> m.contains(
+                "Lock budgets at production volume need production volumes"));
+    }
+
     private static List<String> failures(EngineExecutionResults results) {
         return results.allEvents().failed().stream().map(Event::getPayload)
                 .map(p -> p.flatMap(o -> ((org.junit.platform.engine.TestExecutionResult) o).getThrowable())

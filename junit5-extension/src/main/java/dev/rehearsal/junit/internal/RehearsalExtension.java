@@ -6,6 +6,7 @@ import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.Engine;
+import dev.rehearsal.core.estimate.EstimateSettings;
 import dev.rehearsal.junit.AtVersion;
 import dev.rehearsal.junit.FromSnapshot;
 import dev.rehearsal.junit.MigrationTest;
@@ -86,6 +87,13 @@ public final class RehearsalExtension implements ParameterResolver {
         GoldenSchemas golden = goldenSchemas(configuration, annotation.goldenFiles(), core, target != null);
         if (goldenActive(configuration, golden)) {
             core.checkEachUp(golden);
+        }
+        Optional<dev.rehearsal.junit.LockBudget> budget = context.getTestMethod()
+                .flatMap(m -> AnnotationSupport.findAnnotation(m, dev.rehearsal.junit.LockBudget.class))
+                .or(() -> AnnotationSupport.findAnnotation(context.getRequiredTestClass(), dev.rehearsal.junit.LockBudget.class));
+        if (budget.isPresent() && budget.get().atProductionVolume()) {
+            core.budgetsAtProductionVolume(configuration.volumes(AnnotationSupport.findRepeatableAnnotations(
+                    context.getRequiredTestClass(), ProductionVolume.class)), EstimateSettings.DEFAULTS);
         }
         DefaultRehearsal rehearsal = new DefaultRehearsal(core, Path.of(configuration.text(Setting.REPORT_DIR)
                 .orElse(Setting.REPORT_DIR.documentedDefault())), name, System.out, golden,
