@@ -15,7 +15,11 @@ import dev.rehearsal.core.internal.source.UndoFiles;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
 import dev.rehearsal.core.db.GeneratedUndo;
 import dev.rehearsal.core.db.SqlStatement;
+import dev.rehearsal.core.estimate.Estimate;
+import dev.rehearsal.core.estimate.StatementEstimate;
+import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.locks.StatementTrace;
+import dev.rehearsal.core.locks.LockLimits;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.Traffic;
 import dev.rehearsal.core.schema.ObjectKind;
@@ -31,9 +35,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The round trip of one migration: {@link #up()} from the previous version, {@link #down()} with its down script
@@ -76,7 +82,7 @@ public final class RoundTripStep {
     private RehearsalException restorePointFailure;
     private boolean restored;
     /** The up's estimate at production volume, for budgets at production volume; null when there is none. */
-    private dev.rehearsal.core.estimate.VolumeEstimate productionEstimate;
+    private VolumeEstimate productionEstimate;
 
     private static final Set<DataProblem.Kind> DATA_CHANGES = EnumSet.of(DataProblem.Kind.ROW_COUNT_CHANGED,
             DataProblem.Kind.UNTOUCHED_DATA_CHANGED, DataProblem.Kind.PARTIAL_BACKFILL);
@@ -362,21 +368,21 @@ public final class RoundTripStep {
     }
 
     /** The budget's breaches by the estimate at production volume, each with the statement that costs most. */
-    private List<String> productionBreaches(dev.rehearsal.core.locks.LockLimits budget) {
+    private List<String> productionBreaches(LockLimits budget) {
         var e = productionEstimate;
         List<String> breaches = new ArrayList<>();
-        String at = String.format(java.util.Locale.ROOT, "at production volume (%,d rows): ", e.productionRows());
+        String at = String.format(Locale.ROOT, "at production volume (%,d rows): ", e.productionRows());
         if (budget.writes() != null && e.writesBlocked().likely().compareTo(budget.writes()) > 0) {
             breaches.add(at + "writes would wait " + e.writesBlocked() + ", over " + human(budget.writes()) + worst(
-                    dev.rehearsal.core.estimate.StatementEstimate::blocksWrites));
+                    StatementEstimate::blocksWrites));
         }
         if (budget.reads() != null && e.readsBlocked().likely().compareTo(budget.reads()) > 0) {
             breaches.add(at + "reads would wait " + e.readsBlocked() + ", over " + human(budget.reads()) + worst(
-                    dev.rehearsal.core.estimate.StatementEstimate::blocksReads));
+                    StatementEstimate::blocksReads));
         }
         if (budget.accessExclusive() != null && e.readsBlocked().likely().compareTo(budget.accessExclusive()) > 0) {
             breaches.add(at + "ACCESS EXCLUSIVE would be held " + e.readsBlocked() + ", over "
-                    + human(budget.accessExclusive()) + worst(dev.rehearsal.core.estimate.StatementEstimate::blocksReads));
+                    + human(budget.accessExclusive()) + worst(StatementEstimate::blocksReads));
         }
         if (!breaches.isEmpty()) {
             for (var risk : e.risks()) {
@@ -386,14 +392,12 @@ public final class RoundTripStep {
         return breaches;
     }
 
-    private String worst(java.util.function.Predicate<dev.rehearsal.core.estimate.StatementEstimate> counted) {
-        return productionEstimate.statements().stream().filter(counted)
-                .max(java.util.Comparator.comparing(s -> s.estimate().likely()))
-                .map(s -> "\n      most of it: " + s.toText()).orElse("");
+    private String worst(Predicate<StatementEstimate> counted) {
+        return productionEstimate.costliest(counted).map(s -> "\n      most of it: " + s.toText()).orElse("");
     }
 
     private static String human(Duration d) {
-        return dev.rehearsal.core.estimate.Estimate.human(d);
+        return Estimate.human(d);
     }
 
     private void seed(java.util.Collection<String> tables, String when) {

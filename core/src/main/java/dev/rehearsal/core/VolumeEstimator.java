@@ -98,6 +98,7 @@ final class VolumeEstimator {
         present.keySet().forEach(table -> seeded.put(table, rowsIn(table)));
         List<Long> sizes = new ArrayList<>();
         List<Run> runs = new ArrayList<>();
+        String biggest = present.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         for (long size : settings.sizes()) {
             if (sizes.size() >= 2 && elapsed(started).compareTo(settings.timeBudget()) > 0) {
                 notes.add("stopped after " + sizes.size() + " of " + settings.sizes().size() + " sizes: the time budget of "
@@ -106,7 +107,6 @@ final class VolumeEstimator {
                 break;
             }
             long rows = Math.min(size, largest);
-            String biggest = present.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
             if (seeded.get(biggest) > rows) {
                 notes.add(String.format(Locale.ROOT, "skipped %,d rows: %s already had %,d", rows, biggest,
                         seeded.get(biggest)));

@@ -55,6 +55,11 @@ public record VolumeEstimate(Migration migration, Map<String, Long> volumes, Lis
         return volumes.values().stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
+    /** The statement among those {@code counted} that would take longest, for budget messages. */
+    public java.util.Optional<StatementEstimate> costliest(java.util.function.Predicate<StatementEstimate> counted) {
+        return statements.stream().filter(counted).max(Comparator.comparing(s -> s.estimate().likely()));
+    }
+
     /** Estimates ordered by risk: the longest blocked writes first, then the longest run. */
     public static List<VolumeEstimate> biggestRisksFirst(List<VolumeEstimate> estimates) {
         return estimates.stream().sorted(Comparator.comparing((VolumeEstimate e) -> e.writesBlocked().likely())

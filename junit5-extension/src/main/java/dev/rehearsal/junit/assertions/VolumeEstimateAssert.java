@@ -8,7 +8,6 @@ import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractAssert;
 
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.function.Predicate;
 
 /**
@@ -48,8 +47,7 @@ public class VolumeEstimateAssert extends AbstractAssert<VolumeEstimateAssert, V
         StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT,
                 "%s at %,d rows would %s %s, over the budget of %s",
                 actual.migration().displayName(), actual.productionRows(), what, estimate, Estimate.human(max)));
-        actual.statements().stream().filter(counted).max(Comparator.comparing(s -> s.estimate().likely()))
-                .ifPresent(s -> sb.append("\n  most of it: ").append(s.toText()));
+        actual.costliest(counted).ifPresent(s -> sb.append("\n  most of it: ").append(s.toText()));
         for (LockRisk risk : actual.risks()) {
             sb.append("\n  safer: ").append(risk.alternative()).append(" (").append(risk.rule()).append(")");
         }
