@@ -165,6 +165,7 @@ public record RoundTripReport(String source, String database, List<StepResult> s
                 + (st.script() == null ? "null" : json(st.script())) + ", \"line\": " + st.line()
                 + ", \"sql\": " + json(st.summary()) + ", \"millis\": " + st.duration().toMillis()
                 + ", \"inTransaction\": " + st.inTransaction() + ", \"walBytes\": " + st.walBytes()
+                + ", \"rowsAffected\": " + st.rowsAffected()
                 + ", \"rewritten\": [" + st.rewritten().stream()
                 .map(RoundTripReport::json).collect(Collectors.joining(", ")) + "], \"lockTimeout\": "
                 + (st.lockTimeout() == null ? "null" : json(st.lockTimeout())) + ", \"failed\": " + st.failed()

@@ -25,15 +25,25 @@ import java.util.Set;
  * @param walBytes       bytes of write-ahead log the server wrote while it ran (PostgreSQL; a rewrite writes the
  *                       table again, a catalog-only change almost nothing); {@code -1} where unknown. Other sessions'
  *                       writes meanwhile (probe traffic) count too
+ * @param rowsAffected   the rows it inserted, updated or deleted, as the server counted them (its update count; 0
+ *                       for schema changes); {@code -1} for queries and where unknown
  */
 @API(status = API.Status.STABLE, since = "0.1")
 public record StatementTrace(int index, String script, int line, String sql, Duration startedAt, Duration duration,
                              boolean inTransaction, Set<String> rewritten, String lockTimeout, boolean failed,
-                             List<String> warnings, long walBytes) {
+                             List<String> warnings, long walBytes, long rowsAffected) {
 
     public StatementTrace {
         rewritten = Set.copyOf(rewritten);
         warnings = List.copyOf(warnings);
+    }
+
+    /** A statement whose update count is not known. */
+    public StatementTrace(int index, String script, int line, String sql, Duration startedAt, Duration duration,
+                          boolean inTransaction, Set<String> rewritten, String lockTimeout, boolean failed,
+                          List<String> warnings, long walBytes) {
+        this(index, script, line, sql, startedAt, duration, inTransaction, rewritten, lockTimeout, failed, warnings,
+                walBytes, -1);
     }
 
     /** A statement whose write-ahead log is not known. */

@@ -293,13 +293,14 @@ final class LockTracer implements StatementObserver {
     }
 
     @Override
-    public void after(Object token, Connection physical, Throwable failure, List<String> warnings) {
+    public void after(Object token, Connection physical, Throwable failure, List<String> warnings, long rowsAffected) {
         if (!(token instanceof Stmt s)) {
             return;
         }
         s.end = System.nanoTime();
         s.failed = failure != null;
         s.warnings = warnings;
+        s.rowsAffected = rowsAffected;
         if (failure == null && s.inTransaction && ENDS_TRANSACTION.matcher(s.sql).find()) {
             // the script's own COMMIT or ROLLBACK ended the transaction the tool opened: later statements run in
             // another one, and what this one held is released now

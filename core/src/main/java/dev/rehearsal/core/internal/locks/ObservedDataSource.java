@@ -145,16 +145,40 @@ public final class ObservedDataSource extends DelegatingDataSource {
                 Object token = o.before(physical, sql);
                 Throwable failure = null;
                 List<String> warnings = List.of();
+                long rowsAffected = -1;
                 try {
                     Object result = forward(method, args);
                     warnings = warnings(statement);
+                    rowsAffected = rowsAffected(statement, result);
                     return result;
                 } catch (Throwable t) {
                     failure = t;
                     throw t;
                 } finally {
-                    o.after(token, physical, failure, warnings);
+                    o.after(token, physical, failure, warnings, rowsAffected);
                 }
+            }
+
+            /**
+             * The update count the statement returned: what {@code executeUpdate} gave, or, after {@code execute}
+             * without a result set, {@link Statement#getUpdateCount()}, which only reads the current result (the
+             * tool reads the same value after us); -1 for queries.
+             */
+            private long rowsAffected(Statement st, Object result) {
+                try {
+                    if (result instanceof Integer count) {
+                        return count;
+                    }
+                    if (result instanceof Long count) {
+                        return count;
+                    }
+                    if (Boolean.FALSE.equals(result)) {
+                        return st.getUpdateCount();
+                    }
+                } catch (SQLException e) {
+                    return -1; // informative only: a driver that cannot say leaves it unknown
+                }
+                return -1;
             }
 
             /**

@@ -17,9 +17,9 @@ interface StatementObserver {
 
     /**
      * The statement ended; {@code failure} is null when it succeeded, {@code warnings} what the server said
-     * ({@code SQLSTATE: message}).
+     * ({@code SQLSTATE: message}), {@code rowsAffected} its update count (-1 for queries and where unknown).
      */
-    void after(Object token, Connection physical, Throwable failure, List<String> warnings);
+    void after(Object token, Connection physical, Throwable failure, List<String> warnings, long rowsAffected);
 
     /** The connection's transaction ended (commit, rollback, or auto-commit switched on). */
     void transactionEnded(Connection physical);

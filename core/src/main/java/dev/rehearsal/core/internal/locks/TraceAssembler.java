@@ -68,7 +68,8 @@ final class TraceAssembler {
             long stop = s.end == 0 ? end : s.end;
             traces.add(new StatementTrace(index.get(s), where == null ? null : where.script(),
                     where == null ? 0 : where.line(), s.sql, since(s.start), Duration.ofNanos(stop - s.start),
-                    s.inTransaction, s.rewritten, s.lockTimeout, s.failed, s.warnings, s.walBytes));
+                    s.inTransaction, s.rewritten, s.lockTimeout, s.failed, s.warnings, s.walBytes,
+                    s.rowsAffected));
         }
         List<HeldLock> locks = new ArrayList<>();
         Set<LockKey> covered = new HashSet<>();

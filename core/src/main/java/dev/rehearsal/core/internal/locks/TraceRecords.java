@@ -66,6 +66,8 @@ final class TraceRecords {
         List<String> warnings = List.of();
         /** Bytes of write-ahead log written since the previous statement asked about (or the trace's start); -1 unknown. */
         long walBytes = -1;
+        /** Its update count: rows inserted, updated or deleted; -1 for queries and where unknown. */
+        long rowsAffected = -1;
     }
 
     /** A lock found held after a statement, open until its transaction ends. */
