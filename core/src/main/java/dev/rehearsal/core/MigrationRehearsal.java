@@ -497,13 +497,63 @@ public final class MigrationRehearsal implements AutoCloseable {
         if (budgetVolumes == null || !settings.locks().budget().limitsAnything()) {
             return null;
         }
+        return namesTableWithVolume(m, budgetVolumes) ? VolumeEstimator.estimate(this, m, budgetVolumes, budgetEstimates)
+                : null;
+    }
+
+    /**
+     * Whether migration {@code m}, about to run on the current database, works on a table with a volume: one that
+     * exists now and that its up script names as a word; a migration whose SQL is not known before it runs (Java,
+     * Liquibase changes, tools run through their own command) works on every such table that exists.
+     */
+    private boolean namesTableWithVolume(Migration m, ProductionVolumes volumes) {
         SchemaSnapshot schema = currentSchema();
-        String sql = m.up().sql() == null ? "" : m.up().sql();
-        boolean touches = budgetVolumes.rows().keySet().stream().anyMatch(table -> schema.table(table).isPresent()
-                && java.util.regex.Pattern.compile("(?i)(?<![\\w$])" + java.util.regex.Pattern.quote(
+        String sql = m.up().sql();
+        return volumes.rows().keySet().stream().anyMatch(table -> schema.table(table).isPresent()
+                && (sql == null || java.util.regex.Pattern.compile("(?i)(?<![\\w$])" + java.util.regex.Pattern.quote(
                         table.contains(".") ? table.substring(table.indexOf('.') + 1) : table) + "(?![\\w$])")
-                .matcher(sql).find());
-        return touches ? VolumeEstimator.estimate(this, m, budgetVolumes, budgetEstimates) : null;
+                .matcher(sql).find()));
+    }
+
+    /**
+     * What the migrations a run applied will take at production volume: each one whose up script names a table with
+     * a volume that exists before it, estimated as {@link #estimate(String, ProductionVolumes, EstimateSettings)}
+     * does; the others are left out. The estimates start from the version before the run (reached again by a fresh
+     * database when the run is already applied, without the rows a test added), and the database is put back as it
+     * is now, rows included. Empty when no migration of the run works on such a table.
+     *
+     * @throws RehearsalException when the run went down, or as {@link #estimate(String, ProductionVolumes,
+     *                            EstimateSettings)}
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    public List<VolumeEstimate> estimate(MigrationRun run, ProductionVolumes volumes, EstimateSettings estimateSettings) {
+        if (run.direction() != MigrationRun.Direction.UP) {
+            throw new RehearsalException("Estimates at production volume are of migrations going up; this run reverted "
+                    + run.migrations().stream().map(Migration::displayName).collect(java.util.stream.Collectors.joining(", "))
+                    + ". Estimate the up that the down undoes, or the down script's statements as a migration of their own");
+        }
+        if (run.migrations().isEmpty()) {
+            return List.of();
+        }
+        if (volumes.isEmpty()) {
+            throw VolumeEstimator.noVolumes(run.migrations().get(0));
+        }
+        DatabaseSession.RestorePoint now = keepRestorePoint();
+        if (now == null) {
+            throw VolumeEstimator.cannotCopy(this);
+        }
+        List<VolumeEstimate> estimates = new ArrayList<>();
+        try {
+            for (Migration m : run.migrations()) {
+                state.prepare(history().previous(m).map(Migration::version).orElse(null));
+                if (namesTableWithVolume(m, volumes)) {
+                    estimates.add(VolumeEstimator.estimate(this, m, volumes, estimateSettings));
+                }
+            }
+        } finally {
+            restore(now);
+        }
+        return List.copyOf(estimates);
     }
 
     /** Applies the next migration. */

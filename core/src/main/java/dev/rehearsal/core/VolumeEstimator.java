@@ -57,14 +57,12 @@ final class VolumeEstimator {
     }
 
     /** One run of the migration at one size. */
-    private record Run(long rows, Duration duration, LockReport locks, OptionalLong walBytes) {
+    private record Run(long rows, Duration duration, LockReport locks, OptionalLong walBytes, OptionalLong tempBytes) {
     }
 
     private VolumeEstimate run(ProductionVolumes volumes) {
         if (volumes.isEmpty()) {
-            throw new RehearsalException("No production volumes to estimate " + migration.displayName() + " with: declare"
-                    + " them as " + ProductionVolumes.PREFIX + "<table>=<rows> (for example rehearsal.volume.orders=50000000),"
-                    + " in code with ProductionVolumes.of, or in a statistics file (docs/estimates.md)");
+            throw noVolumes(migration);
         }
         long started = System.nanoTime();
         MigrationVersion before = rehearsal.history().previous(migration).map(Migration::version).orElse(null);
@@ -87,9 +85,19 @@ final class VolumeEstimator {
     }
 
     private RehearsalException cannotCopy() {
+        return cannotCopy(rehearsal);
+    }
+
+    static RehearsalException cannotCopy(MigrationRehearsal rehearsal) {
         return new RehearsalException("Volume estimates run each migration on copies of the seeded database, and "
                 + rehearsal.database().dialect().name() + " databases cannot be copied here: estimate on PostgreSQL"
                 + " (the embedded server, a named server or a container) or a MariaDB server");
+    }
+
+    static RehearsalException noVolumes(Migration migration) {
+        return new RehearsalException("No production volumes to estimate " + migration.displayName() + " with: declare"
+                + " them as " + ProductionVolumes.PREFIX + "<table>=<rows> (for example rehearsal.volume.orders=50000000),"
+                + " in code with ProductionVolumes.of, or in a statistics file (docs/estimates.md)");
     }
 
     private VolumeEstimate measure(Map<String, Long> present, List<String> notes, long started) {
@@ -188,11 +196,11 @@ final class VolumeEstimator {
         }
         try {
             OptionalLong wal0 = walPosition();
+            OptionalLong temp0 = temporaryFileBytes();
             MigrationRun run = rehearsal.migrateTo(migration.version(), Traffic.none());
             OptionalLong wal1 = walPosition();
-            OptionalLong wal = wal0.isPresent() && wal1.isPresent() ? OptionalLong.of(wal1.getAsLong() - wal0.getAsLong())
-                    : OptionalLong.empty();
-            return new Run(rows, run.duration(), run.locks(), wal);
+            OptionalLong temp1 = temporaryFileBytes();
+            return new Run(rows, run.duration(), run.locks(), difference(wal0, wal1), difference(temp0, temp1));
         } catch (RuntimeException e) {
             throw new RehearsalException("The volume estimate of " + migration.displayName() + " failed at "
                     + String.format(Locale.ROOT, "%,d", rows) + " rows: " + e.getMessage(), e);
@@ -216,6 +224,24 @@ final class VolumeEstimator {
         }
     }
 
+    private OptionalLong temporaryFileBytes() {
+        try (Connection c = rehearsal.database().dataSource().getConnection()) {
+            return rehearsal.database().dialect().temporaryFileBytes(c);
+        } catch (SQLException e) {
+            return OptionalLong.empty(); // informative only, as the write-ahead log
+        }
+    }
+
+    private static OptionalLong difference(OptionalLong before, OptionalLong after) {
+        return before.isPresent() && after.isPresent() ? OptionalLong.of(Math.max(0, after.getAsLong() - before.getAsLong()))
+                : OptionalLong.empty();
+    }
+
+    /** A quantity measured per run (bytes, rows changed) at production volume, on a line through the runs. */
+    private static long atProduction(List<Run> runs, java.util.function.ToLongFunction<Run> value, long largest) {
+        return CostFit.linearAt(runs.stream().map(r -> new long[] {r.rows(), value.applyAsLong(r)}).toList(), largest);
+    }
+
     private VolumeEstimate fit(Map<String, Long> present, List<Long> sizes, List<Run> runs, List<String> notes,
                                long largest) {
         Run last = runs.get(runs.size() - 1);
@@ -230,13 +256,17 @@ final class VolumeEstimator {
                     StatementTrace trace = r.locks().statements().get(i);
                     Duration d = trace.duration();
                     points.add(new double[] {r.rows(), d.toNanos() / 1e9});
-                    measured.add(new StatementEstimate.Measurement(r.rows(), d, trace.walBytes()));
+                    measured.add(new StatementEstimate.Measurement(r.rows(), d, trace.walBytes(), trace.rowsAffected()));
                 }
                 StatementTrace st = shape.get(i);
                 CostFit.Result fit = CostFit.fit(points, largest, SORTS.matcher(st.sql()).find());
                 List<HeldLock> held = heldDuring(last.locks(), i);
+                long rowsAffected = CostFit.linearAt(measured.stream().map(m -> new long[] {m.rows(), m.rowsAffected()})
+                        .toList(), largest);
+                long walBytes = CostFit.linearAt(measured.stream().map(m -> new long[] {m.rows(), m.walBytes()})
+                        .toList(), largest);
                 statements.add(new StatementEstimate(st.where(), fit.model(), fit.estimate(), measured, describe(held),
-                        blocks(held), st.rewritten().stream().sorted().toList()));
+                        blocks(held), st.rewritten().stream().sorted().toList(), rowsAffected, walBytes));
             }
         } else {
             if (!shape.isEmpty()) {
@@ -254,7 +284,8 @@ final class VolumeEstimator {
             List<HeldLock> held = last.locks().locks().stream().filter(l -> l.existing() && l.kind() == HeldLock.RelationKind.TABLE)
                     .toList();
             statements.add(new StatementEstimate(migration.displayName() + " (the whole migration)", fit.model(),
-                    fit.estimate(), measured, describe(held), blocks(held), List.of()));
+                    fit.estimate(), measured, describe(held), blocks(held), List.of(), -1,
+                    atProduction(runs, r -> r.walBytes().orElse(-1), largest)));
         }
         Estimate total = Estimate.ZERO;
         Estimate writes = Estimate.ZERO;
@@ -268,15 +299,16 @@ final class VolumeEstimator {
                 reads = reads.plus(s.estimate());
             }
         }
-        StringBuilder wal = new StringBuilder();
-        for (Run r : runs) {
-            r.walBytes().ifPresent(b -> wal.append(String.format(Locale.ROOT, " %,d rows %,d kB,", r.rows(), b / 1024)));
+        long tempBytes = atProduction(runs, r -> r.tempBytes().orElse(-1), largest);
+        if (tempBytes == 0 && statements.stream().anyMatch(st -> SORTS.matcher(st.where()).find())) {
+            notes.add("no temporary files at the rehearsed sizes: its sorts fit in memory (maintenance_work_mem,"
+                    + " work_mem); at production volume they may not, and then also write about the table's size to"
+                    + " temporary files");
         }
-        if (!wal.isEmpty()) {
-            notes.add("write-ahead log written:" + wal.substring(0, wal.length() - 1));
-        }
+        List<VolumeEstimate.Run> measuredRuns = runs.stream().map(r -> new VolumeEstimate.Run(r.rows(), r.duration(),
+                r.walBytes().orElse(-1), r.tempBytes().orElse(-1))).toList();
         return new VolumeEstimate(migration, present, sizes, statements, total, writes, reads, last.locks().openRisks(),
-                notes);
+                notes, measuredRuns, atProduction(runs, r -> r.walBytes().orElse(-1), largest), tempBytes);
     }
 
     private static boolean sameShape(List<StatementTrace> a, List<StatementTrace> b) {

@@ -84,10 +84,67 @@ class VolumeEstimateTest {
                     .isGreaterThan(1_000_000L));
             assertThat(token.toText()).containsPattern("32,000 rows [0-9.]+ (ms|s) [0-9,]+ kB WAL");
             assertThat(token.toText()).contains("; rewrites orders");
-            assertThat(token.notes()).anyMatch(n -> n.startsWith("write-ahead log written: 2,000 rows "));
+            // the whole run's log, one line through the sizes: at 50,000,000 rows far more than the largest run wrote
+            assertThat(token.runs()).hasSize(3).allSatisfy(run -> assertThat(run.walBytes()).isPositive());
+            assertThat(token.walBytes()).isGreaterThan(token.runs().get(2).walBytes() * 100);
+            assertThat(token.statements().get(0).walBytes()).isGreaterThan(1_000_000L * 1000);
+            assertThat(token.toText()).containsPattern("; writes about [0-9.,]+ GB of write-ahead log");
+            assertThat(token.toJsonNode().get("runs").get(0).get("walBytes").asLong()).isPositive();
             VolumeEstimate backfill = r.estimate("5", PRODUCTION, quick);
             assertThat(backfill.statements().get(0).blocks()).isEqualTo("nothing");
             assertThat(backfill.toText()).contains("writes never blocked");
+            // the update count of each run, and in proportion at production volume
+            assertThat(backfill.statements().get(0).measured()).extracting(StatementEstimate.Measurement::rowsAffected)
+                    .containsExactly(2_000L, 8_000L, 32_000L);
+            assertThat(backfill.statements().get(0).rowsAffected()).isEqualTo(50_000_000L);
+            assertThat(backfill.statements().get(0).toText()).contains("; changes about 50,000,000 rows");
+            assertThat(note.rowsAffected()).isZero();
+        }
+    }
+
+    @Test
+    void aSortThatSpillsIsMeasuredInTemporaryFilesAndOneThatFitsIsSaidToMaySpillLater() {
+        try (MigrationRehearsal r = Histories.rehearse("estimates")) {
+            EstimateSettings quick = SMALL.withRepeats(1);
+            VolumeEstimate spills = r.estimate("7", PRODUCTION, quick);
+            // 1 MB of maintenance_work_mem: the 32,000-row sort goes to disk, and more so at production volume
+            assertThat(spills.runs()).last().satisfies(run -> assertThat(run.tempBytes()).isGreaterThan(100_000L));
+            assertThat(spills.tempBytes()).isGreaterThan(spills.runs().get(2).tempBytes() * 100);
+            assertThat(spills.toText()).containsPattern("of temporary files");
+            assertThat(spills.toJsonNode().get("tempBytes").asLong()).isEqualTo(spills.tempBytes());
+        }
+        try (MigrationRehearsal r = Histories.rehearse("estimates")) {
+            VolumeEstimate fits = r.estimate("2", PRODUCTION, SMALL.withRepeats(1));
+            assertThat(fits.runs()).allSatisfy(run -> assertThat(run.tempBytes()).isZero());
+            assertThat(fits.notes()).anyMatch(n -> n.startsWith("no temporary files at the rehearsed sizes: its sorts"
+                    + " fit in memory"));
+        }
+    }
+
+    @Test
+    void aRunsMigrationsOnTablesWithAVolumeAreEstimatedAndTheDatabaseIsPutBackAsTheRunLeftIt() {
+        try (MigrationRehearsal r = Histories.rehearse("estimates")) {
+            ProductionVolumes orders = ProductionVolumes.of(Map.of("orders", 1_000_000L));
+            // V1 creates the table: nothing with a volume exists before it, nothing to estimate
+            assertThat(r.estimate(r.migrateTo("1"), orders, SMALL)).isEmpty();
+            r.seed(dev.rehearsal.core.data.TableSeed.table("orders").rows(3_000));
+            MigrationRun run = r.migrateTo("3");
+            java.util.List<VolumeEstimate> estimates = r.estimate(run, orders, SMALL.withRepeats(1));
+            assertThat(estimates).extracting(e -> e.migration().version().toString()).containsExactly("2", "3");
+            assertThat(estimates.get(0).statements().get(0).locks()).isEqualTo("SHARE on orders");
+            assertThat(estimates.get(1).statements().get(0).locks()).isEqualTo("ACCESS EXCLUSIVE on orders");
+            // as the run left it: V3, the test's rows, the index
+            assertThat(r.currentVersion()).contains(MigrationVersion.parse("3"));
+            assertThat(r.query("select count(*) from orders").rows().get(0).get(0)).isEqualTo(3_000L);
+            assertThat(r.query("select count(*) from pg_indexes where indexname = 'orders_total_idx'").rows().get(0)
+                    .get(0)).isEqualTo(1L);
+            MigrationRun down = new MigrationRun(MigrationRun.Direction.DOWN, java.util.List.of(r.migration("3")),
+                    MigrationVersion.parse("3"), MigrationVersion.parse("2"), java.time.Duration.ZERO,
+                    dev.rehearsal.core.locks.LockReport.NONE); // this history has no down scripts
+            assertThatThrownBy(() -> r.estimate(down, orders, SMALL))
+                    .isInstanceOf(RehearsalException.class)
+                    .hasMessageStartingWith("Estimates at production volume are of migrations going up; this run"
+                            + " reverted V3 add order note.");
         }
     }
 

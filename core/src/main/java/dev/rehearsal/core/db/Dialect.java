@@ -114,6 +114,14 @@ public interface Dialect {
         return java.util.OptionalLong.empty();
     }
 
+    /**
+     * Bytes of temporary files (sorts and hashes that did not fit in memory) the engine has counted for the current
+     * database so far, to tell how much a migration spilled to disk; empty where the engine cannot say.
+     */
+    default java.util.OptionalLong temporaryFileBytes(Connection connection) throws SQLException {
+        return java.util.OptionalLong.empty();
+    }
+
     /** Quotes a table or column name as the engine needs it; {@code audit.log} becomes schema and table. */
     String quote(String name);
 

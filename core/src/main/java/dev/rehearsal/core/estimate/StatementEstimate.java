@@ -17,14 +17,23 @@ import java.util.Locale;
  * @param locks     the locks on existing tables held while it runs ({@code SHARE on orders}), empty when none
  * @param blocks    what those locks block: {@code reads and writes}, {@code writes}, or {@code nothing}
  * @param rewrites  tables whose storage it rewrote in the rehearsals
+ * @param rowsAffected rows it will insert, update or delete at production volume, in proportion to the rows it
+ *                  changed in the rehearsals; 0 for schema changes, {@code -1} where unknown
+ * @param walBytes  write-ahead log it will write at production volume, from the same line; {@code -1} where unknown
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record StatementEstimate(String where, CostModel model, Estimate estimate, List<Measurement> measured,
-                                String locks, String blocks, List<String> rewrites) {
+                                String locks, String blocks, List<String> rewrites, long rowsAffected, long walBytes) {
 
     public StatementEstimate {
         measured = List.copyOf(measured);
         rewrites = List.copyOf(rewrites);
+    }
+
+    /** A statement whose rows and write-ahead log at production volume are not known. */
+    public StatementEstimate(String where, CostModel model, Estimate estimate, List<Measurement> measured,
+                             String locks, String blocks, List<String> rewrites) {
+        this(where, model, estimate, measured, locks, blocks, rewrites, -1, -1);
     }
 
     /**
@@ -33,8 +42,14 @@ public record StatementEstimate(String where, CostModel model, Estimate estimate
      * @param rows     rows of the largest estimated table
      * @param duration how long it ran
      * @param walBytes write-ahead log it wrote (PostgreSQL), {@code -1} where unknown
+     * @param rowsAffected rows it inserted, updated or deleted (its update count), {@code -1} where unknown
      */
-    public record Measurement(long rows, Duration duration, long walBytes) {
+    public record Measurement(long rows, Duration duration, long walBytes, long rowsAffected) {
+
+        /** A run whose update count is not known. */
+        public Measurement(long rows, Duration duration, long walBytes) {
+            this(rows, duration, walBytes, -1);
+        }
     }
 
     /** Whether its locks block the application's writes. */
@@ -62,6 +77,12 @@ public record StatementEstimate(String where, CostModel model, Estimate estimate
         if (!rewrites.isEmpty()) {
             sb.append("; rewrites ").append(String.join(", ", rewrites));
         }
+        if (rowsAffected > 0) {
+            sb.append(String.format(Locale.ROOT, "; changes about %,d rows", rowsAffected));
+        }
+        if (walBytes > 0) {
+            sb.append("; writes about ").append(bytes(walBytes)).append(" of write-ahead log");
+        }
         sb.append(" [measured");
         for (Measurement m : measured) {
             sb.append(String.format(Locale.ROOT, " %,d rows %s%s,", m.rows(), Estimate.human(m.duration()),
@@ -69,5 +90,14 @@ public record StatementEstimate(String where, CostModel model, Estimate estimate
         }
         sb.setLength(sb.length() - 1);
         return sb.append("]").toString();
+    }
+
+    /** {@code 512 kB}, {@code 3.4 MB}, {@code 12.1 GB}: byte counts for reports. */
+    public static String bytes(long bytes) {
+        if (bytes < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%,d kB", bytes / 1024);
+        }
+        double mb = bytes / (1024.0 * 1024);
+        return mb < 1024 ? String.format(Locale.ROOT, "%,.1f MB", mb) : String.format(Locale.ROOT, "%,.1f GB", mb / 1024);
     }
 }

@@ -36,11 +36,18 @@ import java.util.stream.Collectors;
  * @param readsBlocked  the same for reads
  * @param risks         the lock risks the largest rehearsal found, with their safe alternatives
  * @param notes         what the estimate could not do (time budget reached, statements that differed between runs)
+ * @param runs          each rehearsal of the whole migration: rows, duration, write-ahead log and temporary files
+ * @param walBytes      write-ahead log the migration will write at production volume (PostgreSQL), in proportion to
+ *                      what the rehearsals wrote; {@code -1} where unknown
+ * @param tempBytes     temporary files (sorts and hashes that did not fit in memory) it will write at production
+ *                      volume, from the same line; {@code -1} where unknown. A sort that fit in memory in the
+ *                      rehearsals counts 0 here, and may still spill at production volume (a note says so)
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record VolumeEstimate(Migration migration, Map<String, Long> volumes, List<Long> sizes,
                              List<StatementEstimate> statements, Estimate total, Estimate writesBlocked,
-                             Estimate readsBlocked, List<LockRisk> risks, List<String> notes) {
+                             Estimate readsBlocked, List<LockRisk> risks, List<String> notes, List<Run> runs,
+                             long walBytes, long tempBytes) {
 
     public VolumeEstimate {
         volumes = Map.copyOf(volumes);
@@ -48,6 +55,25 @@ public record VolumeEstimate(Migration migration, Map<String, Long> volumes, Lis
         statements = List.copyOf(statements);
         risks = List.copyOf(risks);
         notes = List.copyOf(notes);
+        runs = List.copyOf(runs);
+    }
+
+    /** An estimate without the measurements of whole runs. */
+    public VolumeEstimate(Migration migration, Map<String, Long> volumes, List<Long> sizes,
+                          List<StatementEstimate> statements, Estimate total, Estimate writesBlocked,
+                          Estimate readsBlocked, List<LockRisk> risks, List<String> notes) {
+        this(migration, volumes, sizes, statements, total, writesBlocked, readsBlocked, risks, notes, List.of(), -1, -1);
+    }
+
+    /**
+     * One rehearsal of the whole migration.
+     *
+     * @param rows      rows of the largest estimated table
+     * @param duration  how long the migration ran
+     * @param walBytes  write-ahead log written, {@code -1} where unknown
+     * @param tempBytes temporary files written, {@code -1} where unknown
+     */
+    public record Run(long rows, java.time.Duration duration, long walBytes, long tempBytes) {
     }
 
     /** The rows it was extrapolated to: the largest production volume among the estimated tables. */
@@ -86,14 +112,19 @@ public record VolumeEstimate(Migration migration, Map<String, Long> volumes, Lis
             node.put("where", st.where());
             node.put("model", st.model().name());
             put(node.putObject("estimate"), st.estimate());
+            node.put("rowsAffected", st.rowsAffected()).put("walBytes", st.walBytes());
             node.put("locks", st.locks());
             node.put("blocks", st.blocks());
             ArrayNode rewrites = node.putArray("rewrites");
             st.rewrites().forEach(rewrites::add);
             ArrayNode measured = node.putArray("measured");
             st.measured().forEach(m -> measured.addObject().put("rows", m.rows()).put("millis", m.duration().toNanos() / 1e6)
-                    .put("walBytes", m.walBytes()));
+                    .put("walBytes", m.walBytes()).put("rowsAffected", m.rowsAffected()));
         }
+        root.put("walBytes", walBytes).put("tempBytes", tempBytes);
+        ArrayNode runList = root.putArray("runs");
+        runs.forEach(r -> runList.addObject().put("rows", r.rows()).put("millis", r.duration().toNanos() / 1e6)
+                .put("walBytes", r.walBytes()).put("tempBytes", r.tempBytes()));
         ArrayNode riskList = root.putArray("risks");
         risks.forEach(r -> riskList.addObject().put("rule", r.rule()).put("statement", r.statement())
                 .put("table", r.table()).put("alternative", r.alternative()));
@@ -139,6 +170,11 @@ public record VolumeEstimate(Migration migration, Map<String, Long> volumes, Lis
         sb.append(writesBlocked.likely().isZero() ? "; writes never blocked" : "; writes blocked " + writesBlocked);
         if (!readsBlocked.likely().isZero()) {
             sb.append("; reads blocked ").append(readsBlocked);
+        }
+        if (walBytes > 0 || tempBytes > 0) {
+            sb.append("; writes about ").append(walBytes > 0 ? StatementEstimate.bytes(walBytes) + " of write-ahead log" : "")
+                    .append(walBytes > 0 && tempBytes > 0 ? " and " : "")
+                    .append(tempBytes > 0 ? StatementEstimate.bytes(tempBytes) + " of temporary files" : "");
         }
         statements.stream().sorted(Comparator.comparing((StatementEstimate s) -> s.estimate().likely()).reversed())
                 .forEach(s -> sb.append("\n    ").append(s.toText()));

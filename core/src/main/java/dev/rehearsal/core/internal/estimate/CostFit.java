@@ -71,6 +71,32 @@ public final class CostFit {
         return new Result(model, fit[0], fit[1], interval(likely, residual, target, sizes.get(sizes.size() - 1)), residual);
     }
 
+    /**
+     * A quantity that grows in proportion to rows (bytes written, rows changed), at {@code target}: the ordinary
+     * least-squares line through the measured (rows, value) pairs, never below zero; -1 when no value was measured
+     * (every one negative, meaning unknown). Unknown values among known ones are left out.
+     */
+    public static long linearAt(List<long[]> points, long target) {
+        List<long[]> known = points.stream().filter(p -> p[1] >= 0).toList();
+        if (known.isEmpty()) {
+            return -1;
+        }
+        double n = known.size();
+        double mx = known.stream().mapToDouble(p -> p[0]).sum() / n;
+        double my = known.stream().mapToDouble(p -> p[1]).sum() / n;
+        double sxx = 0;
+        double sxy = 0;
+        for (long[] p : known) {
+            sxx += (p[0] - mx) * (p[0] - mx);
+            sxy += (p[0] - mx) * (p[1] - my);
+        }
+        if (sxx == 0) {
+            return Math.round(my); // one size only: no growth to extrapolate
+        }
+        double slope = sxy / sxx;
+        return Math.max(0, Math.round(my + slope * (target - mx)));
+    }
+
     private static Result constant(List<double[]> points, double target, double largestSize) {
         double m = mean(points.stream().map(p -> p[1]).toList());
         double sse = 0;

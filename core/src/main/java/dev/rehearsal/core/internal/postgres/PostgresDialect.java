@@ -158,4 +158,22 @@ public final class PostgresDialect implements Dialect {
             return java.util.OptionalLong.of(rs.getLong(1));
         }
     }
+
+    /**
+     * {@code pg_stat_database.temp_bytes}. A session counts its temporary files in the shared statistics when it goes
+     * idle, at most once a second: from PostgreSQL 15 this connection forces its own count out first
+     * ({@code pg_stat_force_next_flush}), and the migration's sessions have gone idle by the time it is asked.
+     */
+    @Override
+    public java.util.OptionalLong temporaryFileBytes(Connection connection) throws SQLException {
+        try (java.sql.Statement st = connection.createStatement()) {
+            if (connection.getMetaData().getDatabaseMajorVersion() >= 15) {
+                st.execute("select pg_stat_force_next_flush()");
+            }
+            try (java.sql.ResultSet rs = st.executeQuery(
+                    "select temp_bytes from pg_stat_database where datname = current_database()")) {
+                return rs.next() ? java.util.OptionalLong.of(rs.getLong(1)) : java.util.OptionalLong.empty();
+            }
+        }
+    }
 }

@@ -83,4 +83,21 @@ class CostFitTest {
         assertThat(fit.model()).isEqualTo(CostModel.CONSTANT);
         assertThat(seconds(fit.estimate().likely())).isCloseTo(0.020, within(1e-6));
     }
+
+    @Test
+    void bytesAndRowsAreExtrapolatedOnALineAndUnknownStaysUnknown() {
+        // 4 kB of fixed cost and 100 bytes per row, measured twice at each size, one measurement unknown
+        java.util.List<long[]> bytes = java.util.List.of(new long[] {10_000, 1_004_096}, new long[] {10_000, 1_004_096},
+                new long[] {40_000, 4_004_096}, new long[] {40_000, -1}, new long[] {160_000, 16_004_096});
+        assertThat(CostFit.linearAt(bytes, 50_000_000)).isEqualTo(5_000_004_096L);
+        assertThat(CostFit.linearAt(java.util.List.of(new long[] {10_000, 0}, new long[] {40_000, 0}), 50_000_000))
+                .isZero();
+        assertThat(CostFit.linearAt(java.util.List.of(new long[] {10_000, -1}, new long[] {40_000, -1}), 50_000_000))
+                .isEqualTo(-1);
+        // one size only: the value as measured, no growth to extrapolate
+        assertThat(CostFit.linearAt(java.util.List.<long[]>of(new long[] {10_000, 7}), 50_000_000)).isEqualTo(7);
+        // a shrinking quantity never goes below zero
+        assertThat(CostFit.linearAt(java.util.List.of(new long[] {10_000, 100}, new long[] {40_000, 10}), 50_000_000))
+                .isZero();
+    }
 }
