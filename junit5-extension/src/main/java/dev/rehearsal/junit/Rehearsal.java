@@ -128,8 +128,9 @@ public interface Rehearsal {
     /**
      * What migration {@code target} will take and lock at production volume, with the volumes declared for this test
      * ({@link ProductionVolume}, {@code rehearsal.volume.<table>}, the {@code rehearsal.volumes.file} statistics
-     * file): rehearsed at 10,000, 40,000 and 160,000 rows, fitted per statement and extrapolated. Also written to
-     * the report directory as {@code <test>.estimates.txt} and {@code .json}. Leaves the database at the version
+     * file): rehearsed at 10,000, 40,000 and 160,000 rows (or {@code rehearsal.estimates.sizes}), fitted per
+     * statement and extrapolated. Also written to the report directory as {@code <test>.estimates.txt} and
+     * {@code .json}. Leaves the database at the version
      * before {@code target}, with the rows it had (seeding and runs happen on copies). See {@code docs/estimates.md}.
      */
     @API(status = API.Status.EXPERIMENTAL, since = "0.1")
@@ -138,6 +139,15 @@ public interface Rehearsal {
     /** As {@link #estimate(String)}, at other sizes, repeats or time budget. */
     @API(status = API.Status.EXPERIMENTAL, since = "0.1")
     dev.rehearsal.core.estimate.VolumeEstimate estimate(String target, dev.rehearsal.core.estimate.EstimateSettings settings);
+
+    /**
+     * What the migrations {@code run} applied will take and lock at production volume, with the volumes declared for
+     * this test: each one whose up script names a table with a volume, estimated as {@link #estimate(String)} does
+     * and written to the same reports. The database is put back as the run left it. What
+     * {@code assertThat(run).atProductionVolume()} checks budgets on.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    java.util.List<dev.rehearsal.core.estimate.VolumeEstimate> estimate(MigrationRun run);
 
     /** As {@link #estimate(String)}, with these volumes and settings instead. */
     @API(status = API.Status.EXPERIMENTAL, since = "0.1")

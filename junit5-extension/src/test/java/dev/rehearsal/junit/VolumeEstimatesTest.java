@@ -49,6 +49,15 @@ class VolumeEstimatesTest {
         }
     }
 
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/estimates")
+    @ProductionVolume(table = "orders", rows = 50_000_000)
+    static class ConfiguredSizes {
+        @org.junit.jupiter.api.Test
+        void volumes(Rehearsal rehearsal) {
+            seen = rehearsal.estimate("3");
+        }
+    }
+
     @MigrationTest(migrations = "classpath:estimates/history")
     @ProductionVolume(table = "orders", rows = 50_000_000)
     @LockBudget(reads = "1ms", writes = "1s", atProductionVolume = true)
@@ -66,6 +75,68 @@ class VolumeEstimatesTest {
         java.util.stream.Stream<org.junit.jupiter.api.DynamicNode> roundTrips(Rehearsal rehearsal) {
             return rehearsal.roundTrips();
         }
+    }
+
+    @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/estimates")
+    @ProductionVolume(table = "orders", rows = 50_000_000)
+    static class RunBudgets {
+        @org.junit.jupiter.api.Test
+        void theIndexOfARunBlocksWritesTooLong(Rehearsal rehearsal) {
+            rehearsal.migrateTo("1");
+            dev.rehearsal.core.MigrationRun run = rehearsal.migrateTo("3");
+            assertThat(run).atProductionVolume().tookAtMost(Duration.ofDays(1)).blockedWritesAtMost(Duration.ofMillis(1));
+        }
+
+        @org.junit.jupiter.api.Test
+        void theRunTakesTooLongAltogether(Rehearsal rehearsal) {
+            rehearsal.migrateTo("1");
+            dev.rehearsal.core.MigrationRun run = rehearsal.migrateTo("3");
+            assertThat(run).atProductionVolume().tookAtMost(Duration.ofDays(1)); // estimated once, kept for the next
+            assertThat(run).atProductionVolume().tookAtMost(Duration.ofMillis(1));
+        }
+
+        @org.junit.jupiter.api.Test
+        void nothingToEstimate(Rehearsal rehearsal) {
+            assertThat(rehearsal.migrateTo("1")).atProductionVolume().tookAtMost(Duration.ofDays(1));
+        }
+    }
+
+    @Test
+    void aRunsBudgetsAtProductionVolumeAreCheckedOnItsEstimates() {
+        EngineExecutionResults results = EngineRuns.run(reports, RunBudgets.class, "rehearsal.estimates.sizes",
+                "2_000, 8_000, 32_000", "rehearsal.estimates.repeats", "1");
+        Map<String, String> failures = new java.util.TreeMap<>();
+        results.testEvents().failed().stream().forEach(e -> failures.put(e.getTestDescriptor().getDisplayName(),
+                e.getPayload(org.junit.platform.engine.TestExecutionResult.class).flatMap(
+                        org.junit.platform.engine.TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("")));
+        assertThat(failures).containsOnlyKeys("theIndexOfARunBlocksWritesTooLong(Rehearsal)",
+                "theRunTakesTooLongAltogether(Rehearsal)", "nothingToEstimate(Rehearsal)");
+        // waits are per migration: V2's index blocks writes, V3's new column is over at once
+        assertThat(failures.get("theIndexOfARunBlocksWritesTooLong(Rehearsal)"))
+                .startsWith("V2 index orders total at 50,000,000 rows would block writes for about ")
+                .contains("safer: CREATE INDEX CONCURRENTLY");
+        // time adds up over the run's migrations
+        assertThat(failures.get("theRunTakesTooLongAltogether(Rehearsal)"))
+                .startsWith("The run to 3 would take about ")
+                .contains(" at production volume, over the budget of 1 ms:\n  V2 index orders total: about ")
+                .contains("\n  V3 add order note: ")
+                .contains("\n  most of it: V2__index_orders_total.sql line 1: CREATE INDEX orders_total_idx");
+        assertThat(failures.get("nothingToEstimate(Rehearsal)")).isEqualTo("Nothing to estimate at production volume:"
+                + " V1 create orders name no table with a production volume that exists before them. Declare the volumes"
+                + " of the tables they change (@ProductionVolume(table = \"orders\", rows = 50_000_000),"
+                + " rehearsal.volume.<table>=<rows> or rehearsal.volumes.file)");
+        // the estimates at the configured sizes, each run's once, in the test's reports
+        assertThat(reports.resolve("RunBudgets.theRunTakesTooLongAltogether.estimates.json")).content()
+                .contains("\"sizes\" : [ 2000, 8000, 32000 ]")
+                .satisfies(json -> assertThat(json.split("\"productionRows\"", -1)).hasSize(3));
+    }
+
+    @Test
+    void aRunFromElsewhereCannotBeEstimatedByItself() {
+        dev.rehearsal.core.MigrationRun run = new dev.rehearsal.core.MigrationRun(dev.rehearsal.core.MigrationRun
+                .Direction.UP, List.of(), null, null, Duration.ZERO, dev.rehearsal.core.locks.LockReport.NONE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> assertThat(run).atProductionVolume())
+                .hasMessageStartingWith("This run was not made by an open @MigrationTest rehearsal");
     }
 
     @Test
@@ -134,5 +205,10 @@ class VolumeEstimatesTest {
         }
         assertThat(failures(EngineRuns.run(reports, FromEverywhere.class, "rehearsal.volumes.file", "nowhere.csv")))
                 .anyMatch(m -> m.contains("Could not read the statistics file nowhere.csv"));
+        assertThat(failures(EngineRuns.run(reports, ConfiguredSizes.class, "rehearsal.estimates.sizes", "10k, 40k"))).anyMatch(
+                m -> m.contains("rehearsal.estimates.sizes = \"10k, 40k\" is not valid: use entries separated by commas"));
+        assertThat(failures(EngineRuns.run(reports, ConfiguredSizes.class, "rehearsal.estimates.sizes", "40000, 10000")))
+                .anyMatch(m -> m.contains("rehearsal.estimates.sizes: Estimate sizes must be positive and increasing:"
+                        + " [40000, 10000]"));
     }
 }

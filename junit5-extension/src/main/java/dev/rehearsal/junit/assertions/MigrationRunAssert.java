@@ -23,6 +23,19 @@ public class MigrationRunAssert extends AbstractAssert<MigrationRunAssert, Migra
         return new LockReportAssert(actual.locks());
     }
 
+    /**
+     * Budgets on what the run's migrations will take at production volume: each one whose up script names a table
+     * with a volume declared for the test is estimated ({@code Rehearsal.estimate(run)}, on copies; the database
+     * stays as the run left it), and the estimates are checked: {@code atProductionVolume().tookAtMost(ofMinutes(1))
+     * .blockedWritesAtMost(ofSeconds(2))}. Fails when nothing in the run can be estimated. Needs the run as the test's
+     * {@code Rehearsal} returned it, during the test.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    public ProductionVolumeAssert atProductionVolume() {
+        isNotNull();
+        return new ProductionVolumeAssert(actual, dev.rehearsal.junit.internal.RunEstimates.of(actual));
+    }
+
     /** Verifies the migrations took at most {@code max}. Budgets on time belong in benchmarks: machines are noisy. */
     public MigrationRunAssert tookAtMost(Duration max) {
         isNotNull();

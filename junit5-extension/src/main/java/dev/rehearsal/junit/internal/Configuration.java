@@ -352,6 +352,43 @@ final class Configuration {
         return volumes;
     }
 
+    /**
+     * The sizes, repeats and time budget of volume estimates: {@code rehearsal.estimates.sizes} (rows, increasing,
+     * {@code _} allowed as in {@code 160_000}), {@code .repeats} and {@code .time-budget}, each defaulting to
+     * {@link dev.rehearsal.core.estimate.EstimateSettings#DEFAULTS}.
+     */
+    dev.rehearsal.core.estimate.EstimateSettings estimateSettings() {
+        dev.rehearsal.core.estimate.EstimateSettings settings = dev.rehearsal.core.estimate.EstimateSettings.DEFAULTS;
+        if (raw(Setting.ESTIMATE_SIZES).isPresent()) {
+            List<Long> sizes = new ArrayList<>();
+            for (String size : list(Setting.ESTIMATE_SIZES)) {
+                try {
+                    sizes.add(Long.parseLong(size.replace("_", "")));
+                } catch (NumberFormatException e) {
+                    throw invalid(Setting.ESTIMATE_SIZES, raw(Setting.ESTIMATE_SIZES).orElseThrow(), e);
+                }
+            }
+            try {
+                settings = new dev.rehearsal.core.estimate.EstimateSettings(sizes, settings.repeats(),
+                        settings.timeBudget());
+            } catch (RehearsalException e) {
+                throw new RehearsalException(Setting.ESTIMATE_SIZES.key() + ": " + e.getMessage(), e);
+            }
+        }
+        Optional<Long> repeats = longValue(Setting.ESTIMATE_REPEATS);
+        if (repeats.isPresent()) {
+            if (repeats.get() < 1 || repeats.get() > 100) {
+                throw invalid(Setting.ESTIMATE_REPEATS, String.valueOf(repeats.get()), null);
+            }
+            settings = settings.withRepeats(repeats.get().intValue());
+        }
+        Optional<Duration> budget = duration(Setting.ESTIMATE_TIME_BUDGET);
+        if (budget.isPresent()) {
+            settings = settings.withTimeBudget(budget.get());
+        }
+        return settings;
+    }
+
     static final Pattern RISK_ALLOWANCE = Pattern.compile("^\\s*(\\S+)\\s+([\\w-]+)\\s*:\\s*(.+)$");
 
     private static List<String> list(String value, String separator) {

@@ -51,16 +51,21 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
     private boolean roundTripsPlanned;
 
     private final Supplier<ProductionVolumes> volumes;
+    private final Supplier<EstimateSettings> estimateSettings;
     private final List<VolumeEstimate> estimates = new ArrayList<>();
+    /** The runs this rehearsal returned, by identity, with their estimates once asked for. */
+    private final Map<MigrationRun, List<VolumeEstimate>> runs = new java.util.IdentityHashMap<>();
 
     DefaultRehearsal(MigrationRehearsal core, Path reportDir, String reportName, PrintStream out, GoldenSchemas golden,
-                     Supplier<ProductionVolumes> volumes) {
+                     Supplier<ProductionVolumes> volumes, Supplier<EstimateSettings> estimateSettings) {
         this.volumes = volumes;
+        this.estimateSettings = estimateSettings;
         this.core = core;
         this.golden = golden;
         this.reportDir = reportDir;
         this.reportName = reportName;
         this.out = out;
+        RunEstimates.opened(this);
     }
 
     @Override
@@ -75,12 +80,27 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
 
     @Override
     public MigrationRun migrateTo(String version) {
-        return core.migrateTo(version);
+        return made(core.migrateTo(version));
     }
 
     @Override
     public MigrationRun migrateTo(String version, dev.rehearsal.core.locks.Traffic traffic) {
-        return core.migrateTo(version, traffic);
+        return made(core.migrateTo(version, traffic));
+    }
+
+    /** Keeps the run, so that its estimate can be asked for by the run alone ({@link RunEstimates}). */
+    private MigrationRun made(MigrationRun run) {
+        synchronized (runs) {
+            runs.put(run, null);
+        }
+        return run;
+    }
+
+    /** Whether this rehearsal made {@code run} (the very object). */
+    boolean returned(MigrationRun run) {
+        synchronized (runs) {
+            return runs.containsKey(run);
+        }
     }
 
     @Override
@@ -92,12 +112,12 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
 
     @Override
     public MigrationRun migrateUp() {
-        return core.migrateUp();
+        return made(core.migrateUp());
     }
 
     @Override
     public MigrationRun migrateDown() {
-        return core.migrateDown();
+        return made(core.migrateDown());
     }
 
     @Override
@@ -203,12 +223,28 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
 
     @Override
     public VolumeEstimate estimate(String target) {
-        return estimate(target, volumes.get(), EstimateSettings.DEFAULTS);
+        return estimate(target, volumes.get(), estimateSettings.get());
     }
 
     @Override
     public VolumeEstimate estimate(String target, EstimateSettings settings) {
         return estimate(target, volumes.get(), settings);
+    }
+
+    @Override
+    public List<VolumeEstimate> estimate(MigrationRun run) {
+        synchronized (runs) {
+            List<VolumeEstimate> known = runs.get(run);
+            if (known != null) {
+                return known;
+            }
+        }
+        List<VolumeEstimate> made = core.estimate(run, volumes.get(), estimateSettings.get());
+        synchronized (runs) {
+            runs.put(run, made);
+        }
+        estimates.addAll(made);
+        return made;
     }
 
     @Override
@@ -233,6 +269,7 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
                 out.println("  report: " + reportDir.resolve(reportName + ".txt") + " and .json");
             }
         } finally {
+            RunEstimates.closed(this);
             core.close();
         }
     }

@@ -6,7 +6,6 @@ import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.Engine;
-import dev.rehearsal.core.estimate.EstimateSettings;
 import dev.rehearsal.junit.AtVersion;
 import dev.rehearsal.junit.FromSnapshot;
 import dev.rehearsal.junit.MigrationTest;
@@ -93,12 +92,12 @@ public final class RehearsalExtension implements ParameterResolver {
                 .or(() -> AnnotationSupport.findAnnotation(context.getRequiredTestClass(), dev.rehearsal.junit.LockBudget.class));
         if (budget.isPresent() && budget.get().atProductionVolume()) {
             core.budgetsAtProductionVolume(configuration.volumes(AnnotationSupport.findRepeatableAnnotations(
-                    context.getRequiredTestClass(), ProductionVolume.class)), EstimateSettings.DEFAULTS);
+                    context.getRequiredTestClass(), ProductionVolume.class)), configuration.estimateSettings());
         }
         DefaultRehearsal rehearsal = new DefaultRehearsal(core, Path.of(configuration.text(Setting.REPORT_DIR)
                 .orElse(Setting.REPORT_DIR.documentedDefault())), name, System.out, golden,
                 () -> configuration.volumes(AnnotationSupport.findRepeatableAnnotations(context.getRequiredTestClass(),
-                        ProductionVolume.class)));
+                        ProductionVolume.class)), configuration::estimateSettings);
         try {
             restoreSnapshot(core, context);
         } catch (RuntimeException e) {

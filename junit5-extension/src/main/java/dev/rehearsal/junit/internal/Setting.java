@@ -60,7 +60,10 @@ enum Setting {
     SNAPSHOTS_SCHEMA("rehearsal.snapshots.schema", "auto", Form.CHOICE, null, List.of("auto", "on", "off")),
     SNAPSHOTS_DIR("rehearsal.snapshots.dir", "src/test/resources/rehearsal/schema", Form.TEXT, null),
     SNAPSHOTS_UPDATE("rehearsal.snapshots.update", "false", Form.BOOLEAN, null),
-    VOLUMES_FILE("rehearsal.volumes.file", "none", Form.TEXT, null);
+    VOLUMES_FILE("rehearsal.volumes.file", "none", Form.TEXT, null),
+    ESTIMATE_SIZES("rehearsal.estimates.sizes", "10000, 40000, 160000", Form.LIST, null),
+    ESTIMATE_REPEATS("rehearsal.estimates.repeats", "2", Form.COUNT, null),
+    ESTIMATE_TIME_BUDGET("rehearsal.estimates.time-budget", "2m", Form.DURATION, null);
 
     /** {@code rehearsal.volume.<table>}: production row counts for volume estimates, one key per table. */
     static final String VOLUME_PREFIX = dev.rehearsal.core.estimate.ProductionVolumes.PREFIX;
