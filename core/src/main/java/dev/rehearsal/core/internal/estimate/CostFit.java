@@ -18,7 +18,9 @@ import java.util.TreeMap;
  *   <li>Otherwise {@code a + b f(rows)} by least squares on relative errors (each point weighted by 1/y², so that the
  *       small sizes count as much as the large), for {@code f = rows} and {@code rows log rows}. Sorts (index builds,
  *       primary keys, unique constraints, CLUSTER) start from n log n and the rest from linear; the other model is
- *       chosen only where it fits with less than half the squared error. A negative slope falls back to constant.</li>
+ *       chosen where it fits with less than half the squared error, and, for the rest, also where it fits within
+ *       twice the error and extrapolates higher (the conservative of two comparable fits: per-row costs grow once
+ *       a table outgrows the caches, which small sizes cannot show). A negative slope falls back to constant.</li>
  *   <li>The interval is symmetric in ratio: {@code likely / (1 + w)} to {@code likely * (1 + w)}, with
  *       {@code w = (0.10 + 2 s) (1 + 0.25 log10(target / largest size))}, {@code s} the fit's relative residual
  *       (repeats included): a noisier fit, or a longer extrapolation, gives a wider interval.</li>
@@ -60,6 +62,13 @@ public final class CostFit {
         CostModel model = first;
         double[] fit = f1;
         if (f2 != null && (f1 == null || f2[2] < 0.5 * f1[2])) {
+            model = second;
+            fit = f2;
+        } else if (!sorting && f2 != null && f2[2] <= 2 * f1[2]
+                && f2[0] + f2[1] * second.f(target) > f1[0] + f1[1] * first.f(target)) {
+            // both fit about as well: the one that extrapolates higher. Per-row costs grow once a table outgrows the
+            // server's caches, which the small sizes cannot show; an estimate that runs low breaks a production
+            // budget, one that runs high only asks for caution
             model = second;
             fit = f2;
         }

@@ -100,4 +100,17 @@ class CostFitTest {
         assertThat(CostFit.linearAt(java.util.List.of(new long[] {10_000, 100}, new long[] {40_000, 10}), 50_000_000))
                 .isZero();
     }
+
+    @Test
+    void ofTwoComparableFitsTheOneThatExtrapolatesHigherIsTaken() {
+        // a rewrite measured with a little noise: linear and n log n fit about as well, and n log n says more
+        double[][] raw = {{10_000, 0.0110}, {10_000, 0.0100}, {40_000, 0.0400}, {40_000, 0.0430}, {160_000, 0.165},
+                {160_000, 0.175}};
+        java.util.List<double[]> points = java.util.Arrays.asList(raw);
+        CostFit.Result fit = CostFit.fit(points, 2_000_000, false);
+        assertThat(fit.model()).isEqualTo(CostModel.N_LOG_N);
+        long straightLineMicros = CostFit.linearAt(java.util.Arrays.stream(raw)
+                .map(p -> new long[] {(long) p[0], Math.round(p[1] * 1e6)}).toList(), 2_000_000);
+        assertThat(seconds(fit.estimate().likely())).isGreaterThan(straightLineMicros / 1e6 * 1.1);
+    }
 }
