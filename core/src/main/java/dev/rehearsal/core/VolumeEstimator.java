@@ -245,22 +245,24 @@ final class VolumeEstimator {
     private VolumeEstimate fit(Map<String, Long> present, List<Long> sizes, List<Run> runs, List<String> notes,
                                long largest) {
         Run last = runs.get(runs.size() - 1);
-        List<StatementTrace> shape = last.locks().statements();
-        boolean sameStatements = !shape.isEmpty() && runs.stream().allMatch(r -> sameShape(r.locks().statements(), shape));
+        // the script's own statements: a tool's bookkeeping statement enters a trace only when the lock poller
+        // happened to see it holding a lock, which differs from run to run on a busy machine
+        List<StatementTrace> shape = scripted(last.locks());
+        boolean sameStatements = !shape.isEmpty() && runs.stream().allMatch(r -> sameShape(scripted(r.locks()), shape));
         List<StatementEstimate> statements = new ArrayList<>();
         if (sameStatements) {
             for (int i = 0; i < shape.size(); i++) {
                 List<double[]> points = new ArrayList<>();
                 List<StatementEstimate.Measurement> measured = new ArrayList<>();
                 for (Run r : runs) {
-                    StatementTrace trace = r.locks().statements().get(i);
+                    StatementTrace trace = scripted(r.locks()).get(i);
                     Duration d = trace.duration();
                     points.add(new double[] {r.rows(), d.toNanos() / 1e9});
                     measured.add(new StatementEstimate.Measurement(r.rows(), d, trace.walBytes(), trace.rowsAffected()));
                 }
                 StatementTrace st = shape.get(i);
                 CostFit.Result fit = CostFit.fit(points, largest, SORTS.matcher(st.sql()).find());
-                List<HeldLock> held = heldDuring(last.locks(), i);
+                List<HeldLock> held = heldDuring(last.locks(), st.index());
                 long rowsAffected = CostFit.linearAt(measured.stream().map(m -> new long[] {m.rows(), m.rowsAffected()})
                         .toList(), largest);
                 long walBytes = CostFit.linearAt(measured.stream().map(m -> new long[] {m.rows(), m.walBytes()})
@@ -271,6 +273,9 @@ final class VolumeEstimator {
         } else {
             if (!shape.isEmpty()) {
                 notes.add("its statements differed between runs (dynamic SQL): estimated as a whole");
+            } else if (!last.locks().statements().isEmpty()) {
+                notes.add("its statements could not be placed in its script (SQL the tool generates): estimated as a"
+                        + " whole");
             } else {
                 notes.add("no statement trace (rehearsal.locks.trace=false): estimated as a whole, without locks");
             }
@@ -309,6 +314,11 @@ final class VolumeEstimator {
                 r.walBytes().orElse(-1), r.tempBytes().orElse(-1))).toList();
         return new VolumeEstimate(migration, present, sizes, statements, total, writes, reads, last.locks().openRisks(),
                 notes, measuredRuns, atProduction(runs, r -> r.walBytes().orElse(-1), largest), tempBytes);
+    }
+
+    /** The statements of a trace that come from the migration's script, in order. */
+    private static List<StatementTrace> scripted(LockReport report) {
+        return report.statements().stream().filter(st -> st.script() != null).toList();
     }
 
     private static boolean sameShape(List<StatementTrace> a, List<StatementTrace> b) {
