@@ -6,7 +6,6 @@ import org.apiguardian.api.API;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Writes a verified generated down script next to the up script it undoes, in the team's source folder (not in
@@ -50,29 +49,7 @@ public final class UndoFiles {
         }
     }
 
-    /**
-     * The folder of the migrations in the team's sources: {@code location} is where the up script was read (a file,
-     * or a copy of it under {@code target/classes} or {@code target/test-classes}, which map back to
-     * {@code src/main/resources} and {@code src/test/resources}); {@code upName} is its path inside the location.
-     * Null when the up script came from a jar or its source cannot be found.
-     */
     static Path sourceFolder(String location, String upName, Path projectDir) {
-        if (location.contains("!/") || !location.replace('\\', '/').endsWith(upName)) {
-            return null;
-        }
-        String root = location.substring(0, location.length() - upName.length());
-        String unix = root.replace('\\', '/');
-        List<String> candidates = unix.contains("/target/test-classes/")
-                ? List.of(unix.replace("/target/test-classes/", "/src/test/resources/"))
-                : unix.contains("/target/classes/")
-                ? List.of(unix.replace("/target/classes/", "/src/main/resources/"))
-                : List.of(unix);
-        for (String candidate : candidates) {
-            Path dir = projectDir.resolve(candidate);
-            if (Files.exists(dir.resolve(upName))) {
-                return dir;
-            }
-        }
-        return null;
+        return SourceFiles.folder(location, upName, projectDir);
     }
 }

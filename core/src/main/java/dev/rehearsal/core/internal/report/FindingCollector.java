@@ -1,0 +1,105 @@
+package dev.rehearsal.core.internal.report;
+
+import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.MigrationScript;
+import dev.rehearsal.core.PhaseResult;
+import dev.rehearsal.core.RoundTripReport;
+import dev.rehearsal.core.StepResult;
+import dev.rehearsal.core.internal.source.SourceFiles;
+import dev.rehearsal.core.locks.LockRisk;
+import dev.rehearsal.core.locks.StatementTrace;
+import dev.rehearsal.core.report.Finding;
+import org.apiguardian.api.API;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The findings of a round-trip report, each placed at a file and line: a failed phase at the statement that failed
+ * (else at the top of the script the phase ran: the down script for a down, the up script otherwise), a risk at the
+ * statement it names.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class FindingCollector {
+
+    private final Map<String, Migration> byName = new HashMap<>();
+    private final Map<String, String> sourceOfScript = new HashMap<>();
+    private final Path root;
+    private final Path projectDir;
+
+    private FindingCollector(MigrationHistory history, Path projectDir) {
+        this.projectDir = projectDir;
+        this.root = SourceFiles.repositoryRoot(projectDir);
+        for (Migration m : history.versioned()) {
+            byName.put(m.displayName(), m);
+            remember(m.up());
+            remember(m.down());
+        }
+        history.repeatable().forEach(m -> remember(m.up()));
+    }
+
+    /** The findings of {@code report}, whose migrations are {@code history}'s, with paths found from {@code projectDir}. */
+    public static List<Finding> collect(RoundTripReport report, MigrationHistory history, Path projectDir) {
+        return new FindingCollector(history, projectDir).collect(report);
+    }
+
+    private void remember(MigrationScript script) {
+        if (script != null && script.name() != null) {
+            sourceOfScript.put(script.name(), SourceFiles.of(script, projectDir)
+                    .map(p -> root.relativize(p.toAbsolutePath().normalize()).toString().replace('\\', '/'))
+                    .orElse(script.name()));
+        }
+    }
+
+    private List<Finding> collect(RoundTripReport report) {
+        List<Finding> findings = new ArrayList<>();
+        for (StepResult step : report.steps()) {
+            Migration migration = byName.get(step.migration());
+            for (PhaseResult phase : step.phases()) {
+                if (phase.status() == PhaseResult.Status.FAILED) {
+                    Place place = phase.locks().statements().stream().filter(StatementTrace::failed).findFirst()
+                            .map(this::place).orElseGet(() -> top(phaseScript(step, migration, phase.phase())));
+                    findings.add(new Finding(Finding.Level.ERROR, phase.phase().name().toLowerCase(java.util.Locale.ROOT)
+                            .replace('_', '-') + "-failed", step.migration(), phase.phase().label(), place.file(),
+                            place.line(), phase.message(), null));
+                }
+                if (phase.phase() == PhaseResult.Phase.UP) {
+                    for (LockRisk risk : phase.locks().risks()) {
+                        Place place = phase.locks().statements().stream().filter(st -> st.where().equals(risk.statement()))
+                                .findFirst().map(this::place).orElseGet(() -> top(phaseScript(step, migration,
+                                        PhaseResult.Phase.UP)));
+                        findings.add(new Finding(Finding.Level.WARNING, risk.rule(), step.migration(), phase.phase().label(),
+                                place.file(), place.line(), risk.statement() + "\n" + risk.reason() + "\nsafer: "
+                                + risk.alternative(), risk.suppressed()));
+                    }
+                }
+            }
+        }
+        return List.copyOf(findings);
+    }
+
+    private record Place(String file, int line) {
+    }
+
+    private Place place(StatementTrace statement) {
+        return statement.script() == null ? new Place("", 1)
+                : new Place(sourceOfScript.getOrDefault(statement.script(), statement.script()), Math.max(1, statement.line()));
+    }
+
+    private Place top(String script) {
+        return new Place(script == null ? "" : sourceOfScript.getOrDefault(script, script), 1);
+    }
+
+    /** The script a phase ran: the down script for a down, the up script otherwise (a restore replays no script). */
+    private static String phaseScript(StepResult step, Migration migration, PhaseResult.Phase phase) {
+        if (phase == PhaseResult.Phase.DOWN && migration != null && migration.down() != null) {
+            return migration.down().name();
+        }
+        return Optional.ofNullable(migration).map(m -> m.up().name()).orElse(step.script());
+    }
+}

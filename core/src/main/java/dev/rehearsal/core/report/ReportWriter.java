@@ -1,0 +1,87 @@
+package dev.rehearsal.core.report;
+
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.RoundTripReport;
+import dev.rehearsal.core.internal.report.FindingCollector;
+import dev.rehearsal.core.internal.report.GitHubAnnotations;
+import dev.rehearsal.core.internal.report.JUnitXmlWriter;
+import dev.rehearsal.core.internal.report.SarifWriter;
+import org.apiguardian.api.API;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Writes a round-trip report in any {@link ReportFormat}, pointing each failure and risk at its script's source
+ * file and line: {@code ReportWriter.of(report, rehearsal.history(), Path.of("")).write(ReportFormat.SARIF, dir,
+ * "migrations")}. Paths in SARIF and GitHub annotations are relative to the repository's root (the folder holding
+ * {@code .git} above the project), where GitHub resolves them.
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
+public final class ReportWriter {
+
+    private final RoundTripReport report;
+    private final List<Finding> findings;
+
+    private ReportWriter(RoundTripReport report, List<Finding> findings) {
+        this.report = report;
+        this.findings = findings;
+    }
+
+    /**
+     * @param report     what the rehearsal did
+     * @param history    its migrations, whose scripts the findings point at
+     * @param projectDir the folder the migrations' locations are relative to (the build's working directory)
+     */
+    public static ReportWriter of(RoundTripReport report, MigrationHistory history, Path projectDir) {
+        return new ReportWriter(report, FindingCollector.collect(report, history, projectDir));
+    }
+
+    /** Failures and risks, in the order of the migrations. */
+    public List<Finding> findings() {
+        return findings;
+    }
+
+    /** The report in {@code format}. */
+    public String render(ReportFormat format) {
+        return switch (format) {
+            case TEXT -> report.toText();
+            case JSON -> report.toJson();
+            case SARIF -> SarifWriter.write(findings, version());
+            case JUNIT -> JUnitXmlWriter.write(report);
+            case GITHUB -> GitHubAnnotations.lines(findings).stream().map(l -> l + "\n").reduce("", String::concat);
+        };
+    }
+
+    /** Writes {@code <directory>/<name>.<extension>} and returns its path. */
+    public Path write(ReportFormat format, Path directory, String name) {
+        Path file = directory.resolve(name + "." + format.extension());
+        try {
+            Files.createDirectories(directory);
+            Files.writeString(file, render(format), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the " + format.name().toLowerCase(java.util.Locale.ROOT)
+                    + " report to " + file + ": " + e.getMessage(), e);
+        }
+        return file;
+    }
+
+    /** Rehearsal's version, as the build wrote it. */
+    static String version() {
+        try (InputStream in = ReportWriter.class.getResourceAsStream("/dev/rehearsal/core/rehearsal.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
