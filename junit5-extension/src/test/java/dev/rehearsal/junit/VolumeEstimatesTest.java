@@ -104,7 +104,7 @@ class VolumeEstimatesTest {
     @Test
     void aRunsBudgetsAtProductionVolumeAreCheckedOnItsEstimates() {
         EngineExecutionResults results = EngineRuns.run(reports, RunBudgets.class, "rehearsal.estimates.sizes",
-                "2_000, 8_000, 32_000", "rehearsal.estimates.repeats", "1");
+                "1_000, 4_000, 16_000", "rehearsal.estimates.repeats", "1");
         Map<String, String> failures = new java.util.TreeMap<>();
         results.testEvents().failed().stream().forEach(e -> failures.put(e.getTestDescriptor().getDisplayName(),
                 e.getPayload(org.junit.platform.engine.TestExecutionResult.class).flatMap(
@@ -127,7 +127,7 @@ class VolumeEstimatesTest {
                 + " rehearsal.volume.<table>=<rows> or rehearsal.volumes.file)");
         // the estimates at the configured sizes, each run's once, in the test's reports
         assertThat(reports.resolve("RunBudgets.theRunTakesTooLongAltogether.estimates.json")).content()
-                .contains("\"sizes\" : [ 2000, 8000, 32000 ]")
+                .contains("\"sizes\" : [ 1000, 4000, 16000 ]")
                 .satisfies(json -> assertThat(json.split("\"productionRows\"", -1)).hasSize(3));
     }
 

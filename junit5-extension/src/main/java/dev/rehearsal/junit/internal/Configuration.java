@@ -352,6 +352,20 @@ final class Configuration {
         return volumes;
     }
 
+    /** {@code rehearsal.report.formats}: text and JSON always, and any of sarif, junit, github. */
+    java.util.Set<dev.rehearsal.core.report.ReportFormat> reportFormats() {
+        java.util.Set<dev.rehearsal.core.report.ReportFormat> formats = java.util.EnumSet.of(
+                dev.rehearsal.core.report.ReportFormat.TEXT, dev.rehearsal.core.report.ReportFormat.JSON);
+        for (String name : list(Setting.REPORT_FORMATS)) {
+            try {
+                formats.add(dev.rehearsal.core.report.ReportFormat.parse(name));
+            } catch (RehearsalException e) {
+                throw new RehearsalException(Setting.REPORT_FORMATS.key() + ": " + e.getMessage(), e);
+            }
+        }
+        return formats;
+    }
+
     /**
      * The sizes, repeats and time budget of volume estimates: {@code rehearsal.estimates.sizes} (rows, increasing,
      * {@code _} allowed as in {@code 160_000}), {@code .repeats} and {@code .time-budget}, each defaulting to

@@ -44,6 +44,7 @@ import javax.sql.DataSource;
 final class DefaultRehearsal implements Rehearsal, AutoCloseable {
 
     private final MigrationRehearsal core;
+    private final ReportOutput output;
     private final Path reportDir;
     private final String reportName;
     private final PrintStream out;
@@ -56,15 +57,16 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
     /** The runs this rehearsal returned, by identity, with their estimates once asked for. */
     private final Map<MigrationRun, List<VolumeEstimate>> runs = new java.util.IdentityHashMap<>();
 
-    DefaultRehearsal(MigrationRehearsal core, Path reportDir, String reportName, PrintStream out, GoldenSchemas golden,
+    DefaultRehearsal(MigrationRehearsal core, ReportOutput output, GoldenSchemas golden,
                      Supplier<ProductionVolumes> volumes, Supplier<EstimateSettings> estimateSettings) {
         this.volumes = volumes;
         this.estimateSettings = estimateSettings;
         this.core = core;
         this.golden = golden;
-        this.reportDir = reportDir;
-        this.reportName = reportName;
-        this.out = out;
+        this.output = output;
+        this.reportDir = output.directory();
+        this.reportName = output.name();
+        this.out = output.out();
         RunEstimates.opened(this);
     }
 
@@ -254,6 +256,29 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
         return estimate;
     }
 
+    /**
+     * The formats asked for beyond text and JSON (SARIF, JUnit XML, GitHub annotations), pointing at the scripts'
+     * sources from the build's working directory; on GitHub Actions the annotations are printed too, where the
+     * runner turns them into notes on the diff.
+     */
+    private void writeMachineFormats(RoundTripReport report) {
+        List<dev.rehearsal.core.report.ReportFormat> extra = output.formats().stream()
+                .filter(f -> f != dev.rehearsal.core.report.ReportFormat.TEXT && f != dev.rehearsal.core.report.ReportFormat.JSON)
+                .sorted().toList();
+        if (extra.isEmpty()) {
+            return;
+        }
+        dev.rehearsal.core.report.ReportWriter writer = dev.rehearsal.core.report.ReportWriter.of(report, core.history(),
+                Path.of(""));
+        for (dev.rehearsal.core.report.ReportFormat format : extra) {
+            out.println("  " + format.name().toLowerCase(java.util.Locale.ROOT) + ": " + writer.write(format, reportDir,
+                    reportName));
+        }
+        if (output.annotate() && extra.contains(dev.rehearsal.core.report.ReportFormat.GITHUB)) {
+            out.print(writer.render(dev.rehearsal.core.report.ReportFormat.GITHUB));
+        }
+    }
+
     @Override
     public void close() {
         try {
@@ -267,6 +292,7 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
                 report.writeTo(reportDir, reportName);
                 out.print(report.toText());
                 out.println("  report: " + reportDir.resolve(reportName + ".txt") + " and .json");
+                writeMachineFormats(report);
             }
         } finally {
             RunEstimates.closed(this);

@@ -94,8 +94,10 @@ public final class RehearsalExtension implements ParameterResolver {
             core.budgetsAtProductionVolume(configuration.volumes(AnnotationSupport.findRepeatableAnnotations(
                     context.getRequiredTestClass(), ProductionVolume.class)), configuration.estimateSettings());
         }
-        DefaultRehearsal rehearsal = new DefaultRehearsal(core, Path.of(configuration.text(Setting.REPORT_DIR)
-                .orElse(Setting.REPORT_DIR.documentedDefault())), name, System.out, golden,
+        ReportOutput output = new ReportOutput(Path.of(configuration.text(Setting.REPORT_DIR)
+                .orElse(Setting.REPORT_DIR.documentedDefault())), name, configuration.reportFormats(), System.out,
+                configuration.environment("GITHUB_ACTIONS").map("true"::equalsIgnoreCase).orElse(false));
+        DefaultRehearsal rehearsal = new DefaultRehearsal(core, output, golden,
                 () -> configuration.volumes(AnnotationSupport.findRepeatableAnnotations(context.getRequiredTestClass(),
                         ProductionVolume.class)), configuration::estimateSettings);
         try {
