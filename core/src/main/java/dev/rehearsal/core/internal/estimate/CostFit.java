@@ -18,9 +18,9 @@ import java.util.TreeMap;
  *   <li>Otherwise {@code a + b f(rows)} by least squares on relative errors (each point weighted by 1/y², so that the
  *       small sizes count as much as the large), for {@code f = rows} and {@code rows log rows}. Sorts (index builds,
  *       primary keys, unique constraints, CLUSTER) start from n log n and the rest from linear; the other model is
- *       chosen where it fits with less than half the squared error, and, for the rest, also where it fits within
- *       twice the error and extrapolates higher (the conservative of two comparable fits: per-row costs grow once
- *       a table outgrows the caches, which small sizes cannot show). A negative slope falls back to constant.</li>
+ *       chosen where it fits with less than half the squared error. Where neither model has half the other's
+ *       error, the sizes cannot tell them apart: the estimate is the mean of their extrapolations, and its interval
+ *       covers both (the model named is the one tried first). A negative slope falls back to constant.</li>
  *   <li>The interval is symmetric in ratio: {@code likely / (1 + w)} to {@code likely * (1 + w)}, with
  *       {@code w = (0.10 + 2 s) (1 + 0.25 log10(target / largest size))}, {@code s} the fit's relative residual
  *       (repeats included): a noisier fit, or a longer extrapolation, gives a wider interval.</li>
@@ -59,25 +59,29 @@ public final class CostFit {
         CostModel second = sorting ? CostModel.LINEAR : CostModel.N_LOG_N;
         double[] f1 = weightedFit(points, first);
         double[] f2 = weightedFit(points, second);
-        CostModel model = first;
-        double[] fit = f1;
-        if (f2 != null && (f1 == null || f2[2] < 0.5 * f1[2])) {
-            model = second;
-            fit = f2;
-        } else if (!sorting && f2 != null && f2[2] <= 2 * f1[2]
-                && f2[0] + f2[1] * second.f(target) > f1[0] + f1[1] * first.f(target)) {
-            // both fit about as well: the one that extrapolates higher. Per-row costs grow once a table outgrows the
-            // server's caches, which the small sizes cannot show; an estimate that runs low breaks a production
-            // budget, one that runs high only asks for caution
-            model = second;
-            fit = f2;
+        double largestSize = sizes.get(sizes.size() - 1);
+        if (f1 == null && f2 == null) {
+            return constant(points, target, largestSize);
         }
-        if (fit == null) {
-            return constant(points, target, sizes.get(sizes.size() - 1));
+        boolean secondWins = f2 != null && (f1 == null || f2[2] < 0.5 * f1[2]);
+        boolean firstWins = f1 != null && (f2 == null || f1[2] < 0.5 * f2[2]);
+        if (secondWins || firstWins) {
+            CostModel model = secondWins ? second : first;
+            double[] fit = secondWins ? f2 : f1;
+            double likely = Math.max(0, fit[0] + fit[1] * model.f(target));
+            double residual = Math.sqrt(fit[2] / Math.max(1, points.size() - 2));
+            return new Result(model, fit[0], fit[1], interval(likely, residual, target, largestSize), residual);
         }
-        double likely = Math.max(0, fit[0] + fit[1] * model.f(target));
-        double residual = Math.sqrt(fit[2] / Math.max(1, points.size() - 2));
-        return new Result(model, fit[0], fit[1], interval(likely, residual, target, sizes.get(sizes.size() - 1)), residual);
+        // the sizes cannot tell the two apart (neither has half the other's error): their mean, with an interval
+        // that covers both. A sort measured at a few hundred thousand rows grows about linearly, a rewrite a little
+        // faster once the table outgrows the caches; which way production goes the rehearsals cannot show
+        double l1 = Math.max(0, f1[0] + f1[1] * first.f(target));
+        double l2 = Math.max(0, f2[0] + f2[1] * second.f(target));
+        double residual = Math.sqrt(Math.max(f1[2], f2[2]) / Math.max(1, points.size() - 2));
+        Estimate around = interval((l1 + l2) / 2, residual, target, largestSize);
+        Estimate both = new Estimate(around.likely(), min(around.low(), seconds(Math.min(l1, l2))),
+                max(around.high(), seconds(Math.max(l1, l2))));
+        return new Result(first, f1[0], f1[1], both, residual);
     }
 
     /**
@@ -116,6 +120,14 @@ public final class CostFit {
         double residual = Math.sqrt(sse / Math.max(1, points.size() - 1));
         // no extrapolation widening: the model says rows do not matter
         return new Result(CostModel.CONSTANT, m, 0, interval(m, residual, largestSize, largestSize), residual);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static Estimate interval(double likely, double residual, double target, double largestSize) {

@@ -102,15 +102,21 @@ class CostFitTest {
     }
 
     @Test
-    void ofTwoComparableFitsTheOneThatExtrapolatesHigherIsTaken() {
-        // a rewrite measured with a little noise: linear and n log n fit about as well, and n log n says more
+    void whenTheSizesCannotTellLinearFromNLogNTheEstimateLiesBetweenThemAndItsIntervalCoversBoth() {
+        // a rewrite measured with a little noise: linear and n log n fit about as well
         double[][] raw = {{10_000, 0.0110}, {10_000, 0.0100}, {40_000, 0.0400}, {40_000, 0.0430}, {160_000, 0.165},
                 {160_000, 0.175}};
         java.util.List<double[]> points = java.util.Arrays.asList(raw);
-        CostFit.Result fit = CostFit.fit(points, 2_000_000, false);
-        assertThat(fit.model()).isEqualTo(CostModel.N_LOG_N);
-        long straightLineMicros = CostFit.linearAt(java.util.Arrays.stream(raw)
-                .map(p -> new long[] {(long) p[0], Math.round(p[1] * 1e6)}).toList(), 2_000_000);
-        assertThat(seconds(fit.estimate().likely())).isGreaterThan(straightLineMicros / 1e6 * 1.1);
+        double straightLine = CostFit.linearAt(java.util.Arrays.stream(raw)
+                .map(p -> new long[] {(long) p[0], Math.round(p[1] * 1e6)}).toList(), 2_000_000) / 1e6;
+        for (boolean sorting : new boolean[] {false, true}) {
+            CostFit.Result fit = CostFit.fit(points, 2_000_000, sorting);
+            assertThat(fit.model()).isEqualTo(sorting ? CostModel.N_LOG_N : CostModel.LINEAR); // the one tried first
+            double likely = seconds(fit.estimate().likely());
+            // above the straight line (n log n pulls it up), below n log n alone (about a fifth higher here)
+            assertThat(likely).isGreaterThan(straightLine * 1.03).isLessThan(straightLine * 1.2);
+            assertThat(seconds(fit.estimate().low())).isLessThan(straightLine);
+            assertThat(seconds(fit.estimate().high())).isGreaterThan(straightLine * 1.15);
+        }
     }
 }
