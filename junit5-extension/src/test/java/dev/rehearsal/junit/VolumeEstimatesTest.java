@@ -141,7 +141,8 @@ class VolumeEstimatesTest {
 
     @Test
     void roundTripsCheckTheLockBudgetAtProductionVolume() {
-        EngineExecutionResults results = EngineRuns.run(reports, RoundTripsAtProductionVolume.class);
+        EngineExecutionResults results = EngineRuns.run(reports, RoundTripsAtProductionVolume.class,
+                "rehearsal.estimates.sizes", "2_000, 8_000, 32_000", "rehearsal.estimates.repeats", "1");
         // V1 creates orders (nothing to estimate before it); V2's index at 50M rows blocks writes far over 1 s,
         // while it blocks no reads: only the writes budget breaks, in its up
         assertThat(results.testEvents().failed().stream().map(e -> e.getTestDescriptor().getDisplayName()).toList())

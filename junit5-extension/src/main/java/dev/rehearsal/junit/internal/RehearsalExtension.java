@@ -69,10 +69,13 @@ public final class RehearsalExtension implements ParameterResolver {
         ClassLoader loader = context.getRequiredTestClass().getClassLoader();
         Configuration configuration;
         RehearsalSettings settings;
+        java.util.Set<dev.rehearsal.core.report.ReportFormat> formats;
         MigrationRehearsal core;
         try {
             configuration = configuration(context);
             settings = SettingsResolver.resolve(annotation, context, configuration);
+            formats = configuration.reportFormats(); // bad formats and estimate settings fail before any database starts
+            configuration.estimateSettings();
             core = MigrationRehearsal.start(settings, provider(context, configuration), loader);
         } catch (RuntimeException e) {
             throw new ParameterResolutionException("Rehearsal could not start for " + context.getDisplayName()
@@ -95,7 +98,7 @@ public final class RehearsalExtension implements ParameterResolver {
                     context.getRequiredTestClass(), ProductionVolume.class)), configuration.estimateSettings());
         }
         ReportOutput output = new ReportOutput(Path.of(configuration.text(Setting.REPORT_DIR)
-                .orElse(Setting.REPORT_DIR.documentedDefault())), name, configuration.reportFormats(), System.out,
+                .orElse(Setting.REPORT_DIR.documentedDefault())), name, formats, System.out,
                 configuration.environment("GITHUB_ACTIONS").map("true"::equalsIgnoreCase).orElse(false));
         DefaultRehearsal rehearsal = new DefaultRehearsal(core, output, golden,
                 () -> configuration.volumes(AnnotationSupport.findRepeatableAnnotations(context.getRequiredTestClass(),
