@@ -23,7 +23,7 @@ public record Finding(Level level, String rule, String migration, String phase, 
     /** How bad it is. */
     public enum Level { ERROR, WARNING }
 
-    /** {@code V2 index orders total: up failed} and the message's first line, for one-line formats. */
+    /** {@code V2 index orders total: down-failed}: the migration and the rule, a title for one-line formats. */
     public String title() {
         return migration + ": " + rule;
     }

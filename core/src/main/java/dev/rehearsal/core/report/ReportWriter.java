@@ -55,7 +55,8 @@ public final class ReportWriter {
             case JSON -> report.toJson();
             case SARIF -> SarifWriter.write(findings, version());
             case JUNIT -> JUnitXmlWriter.write(report);
-            case GITHUB -> GitHubAnnotations.lines(findings).stream().map(l -> l + "\n").reduce("", String::concat);
+            case GITHUB -> GitHubAnnotations.lines(findings).stream().map(l -> l + "\n")
+                    .collect(java.util.stream.Collectors.joining());
         };
     }
 

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 
-import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,9 +44,6 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
 
     private final MigrationRehearsal core;
     private final ReportOutput output;
-    private final Path reportDir;
-    private final String reportName;
-    private final PrintStream out;
     private final GoldenSchemas golden;
     private boolean roundTripsPlanned;
 
@@ -64,9 +60,6 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
         this.core = core;
         this.golden = golden;
         this.output = output;
-        this.reportDir = output.directory();
-        this.reportName = output.name();
-        this.out = output.out();
         RunEstimates.opened(this);
     }
 
@@ -271,11 +264,11 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
         dev.rehearsal.core.report.ReportWriter writer = dev.rehearsal.core.report.ReportWriter.of(report, core.history(),
                 Path.of(""));
         for (dev.rehearsal.core.report.ReportFormat format : extra) {
-            out.println("  " + format.name().toLowerCase(java.util.Locale.ROOT) + ": " + writer.write(format, reportDir,
-                    reportName));
+            output.out().println("  " + format.name().toLowerCase(java.util.Locale.ROOT) + ": " + writer.write(format, output.directory(),
+                    output.name()));
         }
         if (output.annotate() && extra.contains(dev.rehearsal.core.report.ReportFormat.GITHUB)) {
-            out.print(writer.render(dev.rehearsal.core.report.ReportFormat.GITHUB));
+            output.out().print(writer.render(dev.rehearsal.core.report.ReportFormat.GITHUB));
         }
     }
 
@@ -283,15 +276,16 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
     public void close() {
         try {
             if (!estimates.isEmpty()) {
-                VolumeEstimate.writeTo(estimates, reportDir, reportName);
-                VolumeEstimate.biggestRisksFirst(estimates).forEach(e -> out.println(e.toText()));
-                out.println("  estimates: " + reportDir.resolve(reportName + ".estimates.txt") + " and .json");
+                VolumeEstimate.writeTo(estimates, output.directory(), output.name());
+                VolumeEstimate.biggestRisksFirst(estimates).forEach(e -> output.out().println(e.toText()));
+                output.out().println("  estimates: " + output.directory().resolve(output.name() + ".estimates.txt")
+                        + " and .json");
             }
             if (roundTripsPlanned) {
                 RoundTripReport report = core.report();
-                report.writeTo(reportDir, reportName);
-                out.print(report.toText());
-                out.println("  report: " + reportDir.resolve(reportName + ".txt") + " and .json");
+                report.writeTo(output.directory(), output.name());
+                output.out().print(report.toText());
+                output.out().println("  report: " + output.directory().resolve(output.name() + ".txt") + " and .json");
                 writeMachineFormats(report);
             }
         } finally {

@@ -62,16 +62,16 @@ public final class FindingCollector {
             Migration migration = byName.get(step.migration());
             for (PhaseResult phase : step.phases()) {
                 if (phase.status() == PhaseResult.Status.FAILED) {
-                    Place place = phase.locks().statements().stream().filter(StatementTrace::failed).findFirst()
-                            .map(this::place).orElseGet(() -> top(phaseScript(step, migration, phase.phase())));
+                    Place place = phase.locks().statements().stream().filter(st -> st.failed() && st.script() != null)
+                            .findFirst().map(this::place).orElseGet(() -> top(phaseScript(step, migration, phase.phase())));
                     findings.add(new Finding(Finding.Level.ERROR, phase.phase().name().toLowerCase(java.util.Locale.ROOT)
                             .replace('_', '-') + "-failed", step.migration(), phase.phase().label(), place.file(),
                             place.line(), phase.message(), null));
                 }
                 if (phase.phase() == PhaseResult.Phase.UP) {
                     for (LockRisk risk : phase.locks().risks()) {
-                        Place place = phase.locks().statements().stream().filter(st -> st.where().equals(risk.statement()))
-                                .findFirst().map(this::place).orElseGet(() -> top(phaseScript(step, migration,
+                        Place place = phase.locks().statements().stream().filter(st -> st.script() != null
+                                        && st.where().equals(risk.statement())).findFirst().map(this::place).orElseGet(() -> top(phaseScript(step, migration,
                                         PhaseResult.Phase.UP)));
                         findings.add(new Finding(Finding.Level.WARNING, risk.rule(), step.migration(), phase.phase().label(),
                                 place.file(), place.line(), risk.statement() + "\n" + risk.reason() + "\nsafer: "
@@ -86,9 +86,9 @@ public final class FindingCollector {
     private record Place(String file, int line) {
     }
 
+    /** A statement placed in its script (callers pass only those whose script is known). */
     private Place place(StatementTrace statement) {
-        return statement.script() == null ? new Place("", 1)
-                : new Place(sourceOfScript.getOrDefault(statement.script(), statement.script()), Math.max(1, statement.line()));
+        return new Place(sourceOfScript.getOrDefault(statement.script(), statement.script()), Math.max(1, statement.line()));
     }
 
     private Place top(String script) {
