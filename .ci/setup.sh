@@ -54,5 +54,16 @@ if [ ! -x samples/knex-postgres/node_modules/.bin/knex ]; then
 fi
 samples/knex-postgres/node_modules/.bin/knex --version
 
+# Chromium from Debian, headless, in which the HTML report's test renders a real report, reads its DOM and takes the
+# screenshot the README shows.
+if ! command -v chromium >/dev/null 2>&1; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get install -y -q chromium fonts-dejavu-core >/dev/null \
+    || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q chromium fonts-dejavu-core >/dev/null; }
+fi
+chromium --version
+
 # Docker (Debian's docker.io) and the locally built images the Testcontainers tests use (kept between runs).
 bash .ci/build-images.sh

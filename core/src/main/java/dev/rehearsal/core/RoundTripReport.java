@@ -163,7 +163,7 @@ public record RoundTripReport(String source, String database, List<StepResult> s
     private static String locksJson(LockReport r) {
         return "{\"statements\": [" + r.statements().stream().map(st -> "{\"script\": "
                 + (st.script() == null ? "null" : json(st.script())) + ", \"line\": " + st.line()
-                + ", \"sql\": " + json(st.summary()) + ", \"millis\": " + st.duration().toMillis()
+                + ", \"sql\": " + json(st.summary()) + ", \"startedMillis\": " + st.startedAt().toMillis() + ", \"millis\": " + st.duration().toMillis()
                 + ", \"inTransaction\": " + st.inTransaction() + ", \"walBytes\": " + st.walBytes()
                 + ", \"rowsAffected\": " + st.rowsAffected()
                 + ", \"rewritten\": [" + st.rewritten().stream()
@@ -174,14 +174,16 @@ public record RoundTripReport(String source, String database, List<StepResult> s
                 .collect(Collectors.joining(", "))
                 + "], \"locks\": [" + r.locks().stream().map(l -> "{\"relation\": " + json(l.relation())
                 + ", \"kind\": " + json(l.kind().name()) + ", \"mode\": " + json(l.mode().name())
-                + ", \"statement\": " + l.statement() + ", \"heldMillis\": " + l.held().toMillis()
+                + ", \"statement\": " + l.statement() + ", \"acquiredMillis\": " + l.acquiredAt().toMillis() + ", \"heldMillis\": " + l.held().toMillis()
                 + ", \"waitedMillis\": " + l.waited().toMillis() + ", \"existing\": " + l.existing() + "}")
                 .collect(Collectors.joining(", "))
                 + "], \"probes\": [" + r.probes().stream().map(p -> "{\"table\": " + json(p.table())
                 + ", \"kind\": " + json(p.kind().name()) + ", \"probes\": " + p.probes()
                 + ", \"longestWaitMillis\": " + p.longestWait().toMillis() + ", \"blockedMillis\": "
                 + p.totalBlocked().toMillis() + ", \"failures\": " + p.failures() + ", \"cancelled\": " + p.cancelled()
-                + "}").collect(Collectors.joining(", "))
+                + ", \"waits\": [" + p.waits().stream().map(w -> "{\"startedMillis\": " + w.startedAt().toMillis()
+                + ", \"tookMillis\": " + w.took().toMillis() + ", \"outcome\": " + json(w.outcome().name()) + "}")
+                .collect(Collectors.joining(", ")) + "]}").collect(Collectors.joining(", "))
                 + "], \"risks\": [" + r.risks().stream().map(k -> "{\"rule\": " + json(k.rule()) + ", \"statement\": "
                 + json(k.statement()) + ", \"table\": " + json(k.table()) + ", \"reason\": " + json(k.reason())
                 + ", \"alternative\": " + json(k.alternative()) + ", \"allowed\": "

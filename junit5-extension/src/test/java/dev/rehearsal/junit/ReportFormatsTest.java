@@ -34,12 +34,16 @@ class ReportFormatsTest {
     }
 
     @Test
-    void machineFormatsAreWrittenNextToTheTextAndTheJsonWhenAsked(@TempDir Path plain) throws Exception {
+    void machineFormatsAreWrittenNextToTheTextTheJsonAndTheHtmlWhenAsked(@TempDir Path plain) throws Exception {
         EngineRuns.run(plain, DownFails.class);
         try (Stream<Path> files = Files.list(plain)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted())
-                    .containsExactly("DownFails.roundTrips.json", "DownFails.roundTrips.txt");
+                    .containsExactly("DownFails.roundTrips.html", "DownFails.roundTrips.json", "DownFails.roundTrips.txt");
         }
+        // the HTML page shows the failed down with its message
+        assertThat(plain.resolve("DownFails.roundTrips.html")).content().startsWith("<!DOCTYPE html>")
+                .contains("data-migration=\"V1 one\" data-status=\"FAILED\"").contains("<h4>down failed</h4>")
+                .contains("does_not_exist");
 
         EngineExecutionResults results = EngineRuns.run(reports, DownFails.class, "rehearsal.report.formats",
                 "sarif, junit, github");

@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 
 /**
  * The forms a round-trip report is written in: for people (text), for programs (JSON), for code scanning (SARIF
- * 2.1.0), for CI servers' test views (JUnit XML) and for GitHub Actions' annotations on the diff.
+ * 2.1.0), for CI servers' test views (JUnit XML), for GitHub Actions' annotations on the diff, and for reviewers who
+ * would rather look than read (HTML).
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public enum ReportFormat {
@@ -22,7 +23,12 @@ public enum ReportFormat {
     /** JUnit XML: one test case per phase. */
     JUNIT("junit.xml"),
     /** GitHub Actions workflow commands ({@code ::error file=...,line=...::...}), one per failure and risk. */
-    GITHUB("github.txt");
+    GITHUB("github.txt"),
+    /**
+     * One self-contained HTML page (no network): a summary, then each migration's phases, failures, risks, estimates
+     * and a timeline of the statements, the locks they held and the probe traffic that waited behind them.
+     */
+    HTML("html");
 
     private final String extension;
 

@@ -3,7 +3,9 @@ package dev.rehearsal.core.report;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.internal.report.FindingCollector;
+import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.internal.report.GitHubAnnotations;
+import dev.rehearsal.core.internal.report.HtmlReportWriter;
 import dev.rehearsal.core.internal.report.JUnitXmlWriter;
 import dev.rehearsal.core.internal.report.SarifWriter;
 import org.apiguardian.api.API;
@@ -28,10 +30,14 @@ public final class ReportWriter {
 
     private final RoundTripReport report;
     private final List<Finding> findings;
+    private final List<VolumeEstimate> estimates;
+    private final boolean partial;
 
-    private ReportWriter(RoundTripReport report, List<Finding> findings) {
+    private ReportWriter(RoundTripReport report, List<Finding> findings, List<VolumeEstimate> estimates, boolean partial) {
         this.report = report;
         this.findings = findings;
+        this.estimates = List.copyOf(estimates);
+        this.partial = partial;
     }
 
     /**
@@ -40,7 +46,20 @@ public final class ReportWriter {
      * @param projectDir the folder the migrations' locations are relative to (the build's working directory)
      */
     public static ReportWriter of(RoundTripReport report, MigrationHistory history, Path projectDir) {
-        return new ReportWriter(report, FindingCollector.collect(report, history, projectDir));
+        return new ReportWriter(report, FindingCollector.collect(report, history, projectDir), List.of(), false);
+    }
+
+    /** The same report with estimates at production volume, which the HTML report shows. */
+    public ReportWriter withEstimates(List<VolumeEstimate> estimates) {
+        return new ReportWriter(report, findings, estimates, partial);
+    }
+
+    /**
+     * The same report marked as partial: the run was interrupted, so the steps not run never ran (the HTML report
+     * says so at the top, the JSON report has {@code "partial": true}).
+     */
+    public ReportWriter partial() {
+        return new ReportWriter(report, findings, estimates, true);
     }
 
     /** Failures and risks, in the order of the migrations. */
@@ -52,11 +71,12 @@ public final class ReportWriter {
     public String render(ReportFormat format) {
         return switch (format) {
             case TEXT -> report.toText();
-            case JSON -> report.toJson();
+            case JSON -> partial ? "{\n  \"partial\": true," + report.toJson().substring(1) : report.toJson();
             case SARIF -> SarifWriter.write(findings, version());
             case JUNIT -> JUnitXmlWriter.write(report);
             case GITHUB -> GitHubAnnotations.lines(findings).stream().map(l -> l + "\n")
                     .collect(java.util.stream.Collectors.joining());
+            case HTML -> HtmlReportWriter.write(report, findings, estimates, version(), partial);
         };
     }
 

@@ -137,7 +137,7 @@ class ReportFormatsTest {
     void anUnknownFormatNamesTheOnesThereAre() {
         assertThat(ReportFormat.parse(" Sarif ")).isEqualTo(ReportFormat.SARIF);
         assertThatThrownBy(() -> ReportFormat.parse("pdf")).isInstanceOf(RehearsalException.class)
-                .hasMessage("Unknown report format \"pdf\": use one of text, json, sarif, junit, github");
+                .hasMessage("Unknown report format \"pdf\": use one of text, json, sarif, junit, github, html");
     }
 
     private static Document xml(String text) throws Exception {

@@ -352,10 +352,11 @@ final class Configuration {
         return volumes;
     }
 
-    /** {@code rehearsal.report.formats}: text and JSON always, and any of sarif, junit, github. */
+    /** {@code rehearsal.report.formats}: text, JSON and HTML always, and any of sarif, junit, github. */
     java.util.Set<dev.rehearsal.core.report.ReportFormat> reportFormats() {
         java.util.Set<dev.rehearsal.core.report.ReportFormat> formats = java.util.EnumSet.of(
-                dev.rehearsal.core.report.ReportFormat.TEXT, dev.rehearsal.core.report.ReportFormat.JSON);
+                dev.rehearsal.core.report.ReportFormat.TEXT, dev.rehearsal.core.report.ReportFormat.JSON,
+                dev.rehearsal.core.report.ReportFormat.HTML);
         for (String name : list(Setting.REPORT_FORMATS)) {
             try {
                 formats.add(dev.rehearsal.core.report.ReportFormat.parse(name));

@@ -250,8 +250,8 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
     }
 
     /**
-     * The formats asked for beyond text and JSON (SARIF, JUnit XML, GitHub annotations), pointing at the scripts'
-     * sources from the build's working directory; on GitHub Actions the annotations are printed too, where the
+     * The formats beyond text and JSON (HTML, with the estimates made; SARIF, JUnit XML, GitHub annotations), pointing
+     * at the scripts' sources from the build's working directory; on GitHub Actions the annotations are printed too, where the
      * runner turns them into notes on the diff.
      */
     private void writeMachineFormats(RoundTripReport report) {
@@ -262,7 +262,7 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
             return;
         }
         dev.rehearsal.core.report.ReportWriter writer = dev.rehearsal.core.report.ReportWriter.of(report, core.history(),
-                Path.of(""));
+                Path.of("")).withEstimates(estimates);
         for (dev.rehearsal.core.report.ReportFormat format : extra) {
             output.out().println("  " + format.name().toLowerCase(java.util.Locale.ROOT) + ": " + writer.write(format, output.directory(),
                     output.name()));

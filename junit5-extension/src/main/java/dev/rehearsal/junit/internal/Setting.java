@@ -18,7 +18,7 @@ enum Setting {
     MINIMUM_DOWNGRADE_VERSION("rehearsal.minimum-downgrade-version", "none", Form.VERSION, null),
     MISSING_DOWN("rehearsal.missing-down", "restore", Form.CHOICE, null, List.of("restore", "fail")),
     REPORT_DIR("rehearsal.report.dir", "target/rehearsal", Form.TEXT, null),
-    REPORT_FORMATS("rehearsal.report.formats", "text, json", Form.LIST, null),
+    REPORT_FORMATS("rehearsal.report.formats", "text, json, html", Form.LIST, null),
     LOSSY("rehearsal.lossy", "none", Form.VERSIONS, null),
     DATA_CHANGES("rehearsal.data-changes", "none", Form.VERSIONS, null),
     SEED_ROWS("rehearsal.seed.rows", "0", Form.COUNT, null),

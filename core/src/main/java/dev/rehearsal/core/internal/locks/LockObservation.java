@@ -129,7 +129,7 @@ public final class LockObservation implements AutoCloseable {
                     holdLongTransaction(targets);
                 }
                 if (traffic.runProbes() && settings.probes() && !targets.isEmpty()) {
-                    prober = new Prober(support, connections, targets, BLOCKED_ABOVE, PROBE_PAUSE);
+                    prober = new Prober(support, connections, targets, BLOCKED_ABOVE, PROBE_PAUSE, tracer.origin());
                     prober.start();
                     tracer.watch(prober);
                 }

@@ -91,6 +91,11 @@ final class LockTracer implements StatementObserver {
         this.assembler = new TraceAssembler(excluded, existing, script, t0, pollNanos);
     }
 
+    /** The trace's clock: {@link System#nanoTime()} when it started; statements and locks are timed from it. */
+    long origin() {
+        return t0;
+    }
+
     /** Watches these probes: any of them the migration waits for is cancelled. Call before {@link #start()}. */
     void watch(Prober probes) {
         this.prober = probes;

@@ -39,10 +39,14 @@ final class Prober {
     private final List<Target> targets;
     private final long blockedNanos;
     private final long pauseNanos;
+    /** The migration's clock: {@link System#nanoTime()} when its trace started. */
+    private final long origin;
     private final List<Probe> probes = new ArrayList<>();
     private volatile boolean running;
 
-    Prober(EngineLocks support, ProbeConnections connections, List<Target> targets, Duration blockedAbove, Duration pause) {
+    Prober(EngineLocks support, ProbeConnections connections, List<Target> targets, Duration blockedAbove, Duration pause,
+           long origin) {
+        this.origin = origin;
         this.support = support;
         this.connections = connections;
         this.targets = targets;
@@ -62,6 +66,9 @@ final class Prober {
         long blocked;
         int failures;
         String firstError;
+        /** The probes that waited, the longest {@link ProbeResult#MAX_WAITS} kept. */
+        final java.util.PriorityQueue<ProbeResult.Wait> waits =
+                new java.util.PriorityQueue<>(java.util.Comparator.comparing(ProbeResult.Wait::took));
         volatile boolean cancelRequested;
         volatile int cancelled;
         volatile Statement statement;
@@ -78,6 +85,7 @@ final class Prober {
                 statement = st;
                 while (running) {
                     long t = System.nanoTime();
+                    ProbeResult.Outcome outcome = ProbeResult.Outcome.COMPLETED;
                     try {
                         if (kind == ProbeResult.Kind.READ) {
                             st.execute(sql);
@@ -89,8 +97,10 @@ final class Prober {
                     } catch (SQLException e) {
                         if (cancelRequested) {
                             cancelled++; // the watcher took it out of the migration's way: expected, not a failure
+                            outcome = ProbeResult.Outcome.CANCELLED;
                         } else {
                             failures++;
+                            outcome = ProbeResult.Outcome.FAILED;
                             if (firstError == null) {
                                 firstError = e.getMessage().lines().findFirst().orElse("");
                             }
@@ -103,6 +113,10 @@ final class Prober {
                     longest = Math.max(longest, d);
                     if (d > blockedNanos) {
                         blocked += d;
+                        waits.add(new ProbeResult.Wait(Duration.ofNanos(Math.max(0, t - origin)), Duration.ofNanos(d), outcome));
+                        if (waits.size() > ProbeResult.MAX_WAITS) {
+                            waits.poll();
+                        }
                     }
                     if (pauseNanos > 0 && running) {
                         Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
@@ -207,7 +221,8 @@ final class Prober {
                 connections.give(p.connection, p.thread == null || !p.thread.isAlive());
             }
             results.add(new ProbeResult(p.target.table(), p.kind, p.count, Duration.ofNanos(p.longest),
-                    Duration.ofNanos(p.blocked), p.failures, p.firstError, p.cancelled));
+                    Duration.ofNanos(p.blocked), p.failures, p.firstError, p.cancelled,
+                    p.waits.stream().sorted(java.util.Comparator.comparing(ProbeResult.Wait::startedAt)).toList()));
         }
         return results;
     }
