@@ -1,5 +1,8 @@
 package dev.rehearsal.junit.internal;
 
+import dev.rehearsal.core.internal.config.Configuration;
+import dev.rehearsal.core.internal.config.Setting;
+
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.junit.MigrationMatrix;

@@ -1,5 +1,8 @@
 package dev.rehearsal.junit.internal;
 
+import dev.rehearsal.core.internal.config.Configuration;
+import dev.rehearsal.core.internal.config.Setting;
+
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
@@ -94,15 +97,13 @@ public final class RehearsalExtension implements ParameterResolver {
                 .flatMap(m -> AnnotationSupport.findAnnotation(m, dev.rehearsal.junit.LockBudget.class))
                 .or(() -> AnnotationSupport.findAnnotation(context.getRequiredTestClass(), dev.rehearsal.junit.LockBudget.class));
         if (budget.isPresent() && budget.get().atProductionVolume()) {
-            core.budgetsAtProductionVolume(configuration.volumes(AnnotationSupport.findRepeatableAnnotations(
-                    context.getRequiredTestClass(), ProductionVolume.class)), configuration.estimateSettings());
+            core.budgetsAtProductionVolume(configuration.volumes(JUnitConfiguration.annotatedVolumes(context)), configuration.estimateSettings());
         }
         ReportOutput output = new ReportOutput(Path.of(configuration.text(Setting.REPORT_DIR)
                 .orElse(Setting.REPORT_DIR.documentedDefault())), name, formats, System.out,
                 configuration.environment("GITHUB_ACTIONS").map("true"::equalsIgnoreCase).orElse(false));
         DefaultRehearsal rehearsal = new DefaultRehearsal(core, output, golden,
-                () -> configuration.volumes(AnnotationSupport.findRepeatableAnnotations(context.getRequiredTestClass(),
-                        ProductionVolume.class)), configuration::estimateSettings);
+                () -> configuration.volumes(JUnitConfiguration.annotatedVolumes(context)), configuration::estimateSettings);
         try {
             restoreSnapshot(core, context);
         } catch (RuntimeException e) {
@@ -202,7 +203,7 @@ public final class RehearsalExtension implements ParameterResolver {
      * @throws RehearsalException naming an unknown {@code rehearsal.*} key or a malformed value
      */
     static Configuration configuration(ExtensionContext context) {
-        return Configuration.of(context);
+        return JUnitConfiguration.of(context);
     }
 
     /** The engines the test class declares, in order; empty when it declares none. */

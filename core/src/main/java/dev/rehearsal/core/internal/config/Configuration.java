@@ -1,10 +1,10 @@
-package dev.rehearsal.junit.internal;
+package dev.rehearsal.core.internal.config;
 
 import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.Shard;
 import dev.rehearsal.core.estimate.ProductionVolumes;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import org.apiguardian.api.API;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,15 +29,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@code rehearsal.*} settings of one test, read in one place and validated. A value comes from the first of:
- * the annotation (its caller passes it in), a JVM system property, {@code junit-platform.properties} (JUnit's own
- * precedence between those two), the setting's environment variable, the default. Unknown {@code rehearsal.*} keys
+ * The {@code rehearsal.*} settings of one test or one command-line run, read in one place and validated. In a test a
+ * value comes from the first of: the annotation (its caller passes it in), a JVM system property,
+ * {@code junit-platform.properties} (JUnit's own precedence between those two), the setting's environment variable,
+ * the default; on the command line from its flags, then {@code rehearsal.properties} or {@code rehearsal.toml}. Unknown {@code rehearsal.*} keys
  * and malformed values fail with a message that names the key, the value, what is accepted and, for a misspelt
  * key, the closest known one. Immutable.
  */
-final class Configuration {
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class Configuration {
 
-    static final String PROPERTIES_FILE = "junit-platform.properties";
 
     private final Function<String, Optional<String>> parameters;
     private final Function<String, String> environment;
@@ -53,26 +54,12 @@ final class Configuration {
     }
 
     /**
-     * The configuration a test sees: JUnit's configuration parameters and the environment, after checking every
-     * {@code rehearsal.*} key of the system properties and of the {@code junit-platform.properties} files on the
-     * test class path.
+     * A configuration over explicit sources: {@code keys} are every key set anywhere, with where it was set
+     * ({@code system property}, a file's URL); {@code parameters} looks a key up.
      *
      * @throws RehearsalException naming an unknown key (with the closest known one) or a malformed value
      */
-    static Configuration of(ExtensionContext context) {
-        ClassLoader loader = context.getTestClass().map(Class::getClassLoader)
-                .orElse(Thread.currentThread().getContextClassLoader());
-        Map<String, String> keys = new TreeMap<>();
-        System.getProperties().forEach((k, v) -> keys.put(String.valueOf(k), "system property"));
-        propertiesFileKeys(loader).forEach((k, where) -> keys.putIfAbsent(k, where));
-        return of(keys, context::getConfigurationParameter, System::getenv);
-    }
-
-    /**
-     * A configuration over explicit sources, for tests: {@code keys} are every key set anywhere, with where it was
-     * set ({@code system property}, a file's URL); {@code parameters} looks a key up.
-     */
-    static Configuration of(Map<String, String> keys, Function<String, Optional<String>> parameters,
+    public static Configuration of(Map<String, String> keys, Function<String, Optional<String>> parameters,
                             Function<String, String> environment) {
         Map<String, String> placeholders = new LinkedHashMap<>();
         Map<String, String> volumes = new LinkedHashMap<>();
@@ -117,7 +104,7 @@ final class Configuration {
     }
 
     /** The known key nearest to {@code key} by edit distance, or null when none is near. */
-    static String closest(String key) {
+    public static String closest(String key) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (Setting setting : Setting.values()) {
@@ -150,10 +137,11 @@ final class Configuration {
         return previous[b.length()];
     }
 
-    private static Map<String, String> propertiesFileKeys(ClassLoader loader) {
+    /** The keys of every {@code file} (such as {@code junit-platform.properties}) on {@code loader}'s path, with where. */
+    public static Map<String, String> propertiesFileKeys(ClassLoader loader, String file) {
         Map<String, String> keys = new TreeMap<>();
         try {
-            Enumeration<URL> files = loader.getResources(PROPERTIES_FILE);
+            Enumeration<URL> files = loader.getResources(file);
             while (files.hasMoreElements()) {
                 URL url = files.nextElement();
                 Properties properties = new Properties();
@@ -163,7 +151,7 @@ final class Configuration {
                 properties.stringPropertyNames().forEach(k -> keys.putIfAbsent(k, url.toString()));
             }
         } catch (IOException e) {
-            throw new RehearsalException("Could not read " + PROPERTIES_FILE + " to check its rehearsal.* settings: "
+            throw new RehearsalException("Could not read " + file + " to check its rehearsal.* settings: "
                     + e.getMessage(), e);
         }
         return keys;
@@ -200,7 +188,7 @@ final class Configuration {
     }
 
     /** A {@link Setting.Form#SHARD} value; {@link Shard#ALL} when unset. */
-    Shard shard(Setting setting) {
+    public Shard shard(Setting setting) {
         Optional<String> raw = raw(setting);
         if (raw.isEmpty()) {
             return Shard.ALL;
@@ -213,12 +201,12 @@ final class Configuration {
     }
 
     /** An environment variable ({@code CI}), as the test sees it. */
-    Optional<String> environment(String name) {
+    public Optional<String> environment(String name) {
         return Optional.ofNullable(environment.apply(name));
     }
 
     /** The value as set, trimmed; empty when unset or blank. */
-    Optional<String> text(Setting setting) {
+    public Optional<String> text(Setting setting) {
         return raw(setting);
     }
 
@@ -232,7 +220,7 @@ final class Configuration {
     }
 
     /** The annotation's value when it sets one, else {@link #text}. */
-    Optional<String> text(String annotationValue, Setting setting) {
+    public Optional<String> text(String annotationValue, Setting setting) {
         if (annotationValue != null && !annotationValue.isBlank()) {
             return Optional.of(annotationValue.trim());
         }
@@ -240,7 +228,7 @@ final class Configuration {
     }
 
     /** {@code true} or {@code false}, any case; anything else fails. */
-    boolean bool(Setting setting, boolean otherwise) {
+    public boolean bool(Setting setting, boolean otherwise) {
         return raw(setting).map(v -> switch (v.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
@@ -248,7 +236,7 @@ final class Configuration {
         }).orElse(otherwise);
     }
 
-    Optional<Long> longValue(Setting setting) {
+    public Optional<Long> longValue(Setting setting) {
         return raw(setting).map(v -> {
             try {
                 long value = Long.parseLong(v);
@@ -262,7 +250,7 @@ final class Configuration {
         });
     }
 
-    Optional<Double> ratio(Setting setting) {
+    public Optional<Double> ratio(Setting setting) {
         return raw(setting).map(v -> {
             try {
                 double value = Double.parseDouble(v);
@@ -276,11 +264,11 @@ final class Configuration {
         });
     }
 
-    Optional<Duration> duration(Setting setting) {
+    public Optional<Duration> duration(Setting setting) {
         return raw(setting).map(v -> parseDuration(v, setting.key()));
     }
 
-    Optional<Locale> locale(Setting setting) {
+    public Optional<Locale> locale(Setting setting) {
         return raw(setting).map(v -> {
             try {
                 Locale locale = new Locale.Builder().setLanguageTag(v).build();
@@ -295,7 +283,7 @@ final class Configuration {
     }
 
     /** The comma-separated versions of a {@link Setting.Form#VERSIONS} setting (one for {@link Setting.Form#VERSION}). */
-    List<MigrationVersion> versions(Setting setting) {
+    public List<MigrationVersion> versions(Setting setting) {
         return raw(setting).map(v -> versions(setting, v)).orElse(List.of());
     }
 
@@ -313,12 +301,12 @@ final class Configuration {
     }
 
     /** The entries of a comma-separated {@link Setting.Form#LIST}. */
-    List<String> list(Setting setting) {
+    public List<String> list(Setting setting) {
         return raw(setting).map(v -> list(v, ",")).orElse(List.of());
     }
 
     /** The {@code "<version> <rule>: <reason>"} entries of {@link Setting#ALLOW_RISKS}, checked. */
-    List<String> riskAllowances(Setting setting) {
+    public List<String> riskAllowances(Setting setting) {
         List<String> entries = raw(setting).map(v -> list(v, ";")).orElse(List.of());
         for (String entry : entries) {
             if (!RISK_ALLOWANCE.matcher(entry).matches()) {
@@ -329,31 +317,30 @@ final class Configuration {
     }
 
     /** {@code rehearsal.placeholders.<name>} values set as system properties or in {@code junit-platform.properties}. */
-    Map<String, String> placeholders() {
+    public Map<String, String> placeholders() {
         return placeholders;
     }
 
     /**
      * The production volumes for estimates: the {@code rehearsal.volumes.file} statistics file, then the
-     * {@code rehearsal.volume.<table>} settings, then {@code annotations}, each winning over the one before.
+     * {@code rehearsal.volume.<table>} settings, then {@code annotated} ({@code @ProductionVolume} on a test class),
+     * each winning over the one before.
      */
-    ProductionVolumes volumes(List<dev.rehearsal.junit.ProductionVolume> annotations) {
+    public ProductionVolumes volumes(Map<String, Long> annotated) {
         ProductionVolumes volumes = text(Setting.VOLUMES_FILE).map(f -> ProductionVolumes.fromStatistics(Path.of(f)))
                 .orElse(ProductionVolumes.of(Map.of()));
         if (!volumeSettings.isEmpty()) {
             volumes = volumes.isEmpty() ? volumeSettings : volumes.and(volumeSettings);
         }
-        if (!annotations.isEmpty()) {
-            Map<String, Long> declared = new LinkedHashMap<>();
-            annotations.forEach(a -> declared.put(a.table(), a.rows()));
-            ProductionVolumes annotated = new ProductionVolumes(declared, "@ProductionVolume");
-            volumes = volumes.isEmpty() ? annotated : volumes.and(annotated);
+        if (!annotated.isEmpty()) {
+            ProductionVolumes declared = new ProductionVolumes(new LinkedHashMap<>(annotated), "@ProductionVolume");
+            volumes = volumes.isEmpty() ? declared : volumes.and(declared);
         }
         return volumes;
     }
 
     /** {@code rehearsal.report.formats}: text, JSON and HTML always, and any of sarif, junit, github. */
-    java.util.Set<dev.rehearsal.core.report.ReportFormat> reportFormats() {
+    public java.util.Set<dev.rehearsal.core.report.ReportFormat> reportFormats() {
         java.util.Set<dev.rehearsal.core.report.ReportFormat> formats = java.util.EnumSet.of(
                 dev.rehearsal.core.report.ReportFormat.TEXT, dev.rehearsal.core.report.ReportFormat.JSON,
                 dev.rehearsal.core.report.ReportFormat.HTML);
@@ -372,7 +359,7 @@ final class Configuration {
      * {@code _} allowed as in {@code 160_000}), {@code .repeats} and {@code .time-budget}, each defaulting to
      * {@link dev.rehearsal.core.estimate.EstimateSettings#DEFAULTS}.
      */
-    dev.rehearsal.core.estimate.EstimateSettings estimateSettings() {
+    public dev.rehearsal.core.estimate.EstimateSettings estimateSettings() {
         dev.rehearsal.core.estimate.EstimateSettings settings = dev.rehearsal.core.estimate.EstimateSettings.DEFAULTS;
         if (raw(Setting.ESTIMATE_SIZES).isPresent()) {
             List<Long> sizes = new ArrayList<>();
@@ -404,14 +391,14 @@ final class Configuration {
         return settings;
     }
 
-    static final Pattern RISK_ALLOWANCE = Pattern.compile("^\\s*(\\S+)\\s+([\\w-]+)\\s*:\\s*(.+)$");
+    public static final Pattern RISK_ALLOWANCE = Pattern.compile("^\\s*(\\S+)\\s+([\\w-]+)\\s*:\\s*(.+)$");
 
     private static List<String> list(String value, String separator) {
         return Arrays.stream(value.split(Pattern.quote(separator))).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     /** {@code 100ms}, {@code 2s}, {@code 1.5s}, {@code 1m}, {@code 250} (milliseconds). */
-    static Duration parseDuration(String text, String where) {
+    public static Duration parseDuration(String text, String where) {
         Matcher m = Pattern.compile("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?\\s*$").matcher(text);
         if (!m.matches()) {
             throw new RehearsalException(where + " = \"" + text + "\" is not " + Setting.Form.DURATION.accepted() + ".");

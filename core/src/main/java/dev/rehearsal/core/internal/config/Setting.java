@@ -1,15 +1,18 @@
-package dev.rehearsal.junit.internal;
+package dev.rehearsal.core.internal.config;
+
+import org.apiguardian.api.API;
 
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Every {@code rehearsal.*} configuration parameter the extension reads: its key, its default as the README's
+ * Every {@code rehearsal.*} setting Rehearsal reads, in the JUnit extension and on the command line: its key, its default as the README's
  * configuration table shows it, the form its value takes, and the environment variable that stands in for it where
  * one does. The single table of settings: {@link Configuration} reads only these keys, rejects any other
  * {@code rehearsal.*} key, and a test checks the README against this table.
  */
-enum Setting {
+@API(status = API.Status.INTERNAL, since = "0.1")
+public enum Setting {
     FORMAT("rehearsal.format", "detected", Form.CHOICE, null,
             List.of("flyway", "golang-migrate", "dbmate", "prisma", "alembic", "liquibase", "atlas", "drizzle", "sqitch",
                     "command")),
@@ -30,6 +33,10 @@ enum Setting {
     TRACE_LOCKS("rehearsal.locks.trace", "true", Form.BOOLEAN, null),
     PROBES("rehearsal.locks.probes", "true", Form.BOOLEAN, null),
     MIGRATION_TIMEOUT("rehearsal.migration-timeout", "60s", Form.DURATION, null),
+    BUDGET_READS("rehearsal.budget.reads", "none", Form.DURATION, null),
+    BUDGET_WRITES("rehearsal.budget.writes", "none", Form.DURATION, null),
+    BUDGET_ACCESS_EXCLUSIVE("rehearsal.budget.access-exclusive", "none", Form.DURATION, null),
+    BUDGET_NO_RISKS("rehearsal.budget.no-risks", "false", Form.BOOLEAN, null),
     PROVIDER("rehearsal.provider", "auto", Form.CHOICE, null,
             List.of("auto", "embedded", "server", "testcontainers", "jdbc", "docker", "container")),
     JDBC_URL("rehearsal.jdbc.url", "none", Form.JDBC_URL, null),
@@ -67,19 +74,19 @@ enum Setting {
     ESTIMATE_TIME_BUDGET("rehearsal.estimates.time-budget", "2m", Form.DURATION, null);
 
     /** {@code rehearsal.volume.<table>}: production row counts for volume estimates, one key per table. */
-    static final String VOLUME_PREFIX = dev.rehearsal.core.estimate.ProductionVolumes.PREFIX;
+    public static final String VOLUME_PREFIX = dev.rehearsal.core.estimate.ProductionVolumes.PREFIX;
 
     /** {@code rehearsal.placeholders.<name>}: Flyway placeholder values, one key per placeholder. */
-    static final String PLACEHOLDER_PREFIX = "rehearsal.placeholders.";
+    public static final String PLACEHOLDER_PREFIX = "rehearsal.placeholders.";
 
     /**
      * Keys under {@code rehearsal.} that are not settings and are let through: {@code rehearsal.version} is the
      * Maven property the README's dependency snippet uses, and Surefire passes {@code -D} properties on to tests.
      */
-    static final List<String> NOT_SETTINGS = List.of("rehearsal.version");
+    public static final List<String> NOT_SETTINGS = List.of("rehearsal.version");
 
     /** The forms a value can take; each says what it accepts in {@link #accepted()}. */
-    enum Form {
+    public enum Form {
         TEXT("any text"),
         SECRET("any text"),
         BOOLEAN("true or false"),
@@ -102,7 +109,7 @@ enum Setting {
             this.accepted = accepted;
         }
 
-        String accepted() {
+        public String accepted() {
             return accepted;
         }
     }
@@ -126,36 +133,36 @@ enum Setting {
     }
 
     /** {@code rehearsal.seed.rows}. */
-    String key() {
+    public String key() {
         return key;
     }
 
     /** The default as the README's configuration table shows it ({@code none}, {@code 60s}, {@code classpath:db/migration}). */
-    String documentedDefault() {
+    public String documentedDefault() {
         return documentedDefault;
     }
 
-    Form form() {
+    public Form form() {
         return form;
     }
 
     /** The environment variable read when neither the annotation nor a parameter sets the value. */
-    Optional<String> environmentVariable() {
+    public Optional<String> environmentVariable() {
         return Optional.ofNullable(environmentVariable);
     }
 
     /** The accepted values of a {@link Form#CHOICE}; empty for other forms. */
-    List<String> choices() {
+    public List<String> choices() {
         return choices;
     }
 
     /** What the value may be, for messages. */
-    String accepted() {
+    public String accepted() {
         return form == Form.CHOICE ? String.join(", ", choices) : form.accepted();
     }
 
     /** The setting with this key. */
-    static Optional<Setting> byKey(String key) {
+    public static Optional<Setting> byKey(String key) {
         for (Setting setting : values()) {
             if (setting.key.equals(key)) {
                 return Optional.of(setting);

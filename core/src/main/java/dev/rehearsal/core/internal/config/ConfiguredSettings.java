@@ -1,0 +1,223 @@
+package dev.rehearsal.core.internal.config;
+
+import dev.rehearsal.core.CommandSettings;
+import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.RehearsalSettings;
+import dev.rehearsal.core.ToolSettings;
+import dev.rehearsal.core.data.DataSettings;
+import dev.rehearsal.core.locks.LockLimits;
+import dev.rehearsal.core.locks.LockSettings;
+import org.apiguardian.api.API;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+
+/**
+ * Builds {@link RehearsalSettings} from a validated {@link Configuration} and what the caller sets on top of it: a
+ * test's annotations in the JUnit extension, the flags of the command line. One mapping of {@code rehearsal.*} keys to
+ * settings, so that a key means the same in {@code junit-platform.properties} and in {@code rehearsal.properties}.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class ConfiguredSettings {
+
+    /**
+     * What the caller sets, winning over the configuration; null (or empty) where it sets nothing.
+     *
+     * @param migrations       the migrations' location
+     * @param format           the layout ({@code flyway}, {@code alembic}...)
+     * @param flywayCustomizer the class name of a Flyway customizer
+     * @param seedRows         rows per table to seed before each round trip
+     * @param randomSeed       the data generator's seed
+     * @param budget           the lock budget
+     * @param irreversible     versions without a down, added to the configuration's
+     * @param lossy            versions whose down may lose data, added to the configuration's
+     * @param dataChanges      versions that change existing data on purpose, added to the configuration's
+     * @param minimumDowngrade the oldest version a down must reach
+     * @param allowRisks       {@code "<version> <rule>: <reason>"} entries, added to the configuration's
+     * @param placeholders     Flyway placeholders, over the configuration's
+     */
+    public record Overrides(String migrations, String format, String flywayCustomizer, Long seedRows, Long randomSeed,
+                            LockLimits budget, Set<MigrationVersion> irreversible, List<MigrationVersion> lossy,
+                            List<MigrationVersion> dataChanges, MigrationVersion minimumDowngrade,
+                            List<String> allowRisks, Map<String, String> placeholders) {
+
+        /** Nothing set on top of the configuration. */
+        public static final Overrides NONE = new Overrides(null, null, null, null, null, null, Set.of(), List.of(),
+                List.of(), null, List.of(), Map.of());
+
+        public Overrides {
+            irreversible = Set.copyOf(irreversible);
+            lossy = List.copyOf(lossy);
+            dataChanges = List.copyOf(dataChanges);
+            allowRisks = List.copyOf(allowRisks);
+            placeholders = Map.copyOf(placeholders);
+        }
+
+        public Overrides withMigrations(String value) {
+            return new Overrides(value, format, flywayCustomizer, seedRows, randomSeed, budget, irreversible, lossy,
+                    dataChanges, minimumDowngrade, allowRisks, placeholders);
+        }
+
+        public Overrides withFormat(String value) {
+            return new Overrides(migrations, value, flywayCustomizer, seedRows, randomSeed, budget, irreversible, lossy,
+                    dataChanges, minimumDowngrade, allowRisks, placeholders);
+        }
+
+        public Overrides withSeedRows(Long value) {
+            return new Overrides(migrations, format, flywayCustomizer, value, randomSeed, budget, irreversible, lossy,
+                    dataChanges, minimumDowngrade, allowRisks, placeholders);
+        }
+
+        public Overrides withBudget(LockLimits value) {
+            return new Overrides(migrations, format, flywayCustomizer, seedRows, randomSeed, value, irreversible, lossy,
+                    dataChanges, minimumDowngrade, allowRisks, placeholders);
+        }
+
+        public Overrides withAllowRisks(List<String> value) {
+            return new Overrides(migrations, format, flywayCustomizer, seedRows, randomSeed, budget, irreversible, lossy,
+                    dataChanges, minimumDowngrade, value, placeholders);
+        }
+    }
+
+    private ConfiguredSettings() {
+    }
+
+    /**
+     * The settings: {@code overrides} first, then {@code configuration}, then defaults; {@code defaultMigrations}
+     * gives the location when neither names one.
+     */
+    public static RehearsalSettings resolve(Configuration configuration, Overrides overrides,
+                                            Supplier<String> defaultMigrations) {
+        ToolSettings tool = tool(configuration, overrides.flywayCustomizer());
+        String migrations = Optional.ofNullable(overrides.migrations()).filter(m -> !m.isBlank())
+                .or(() -> configuration.text(Setting.MIGRATIONS)).orElseGet(defaultMigrations);
+        Set<MigrationVersion> irreversible = new TreeSet<>(overrides.irreversible());
+        irreversible.addAll(configuration.versions(Setting.IRREVERSIBLE));
+        MigrationVersion minimum = overrides.minimumDowngrade() != null ? overrides.minimumDowngrade()
+                : configuration.versions(Setting.MINIMUM_DOWNGRADE_VERSION).stream().findFirst().orElse(null);
+        Map<String, String> placeholders = new LinkedHashMap<>(configuration.placeholders());
+        placeholders.putAll(overrides.placeholders());
+        String format = Optional.ofNullable(overrides.format()).filter(f -> !f.isBlank())
+                .or(() -> configuration.text(Setting.FORMAT)).orElse(null);
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimum, data(configuration, overrides),
+                locks(configuration, overrides), format, configuration.shard(Setting.SHARD),
+                configuration.bool(Setting.PATCHED_SCHEMA_READS, true), tool,
+                configuration.text(Setting.MISSING_DOWN).orElse("restore").equals("fail")
+                        ? RehearsalSettings.MissingDown.FAIL : RehearsalSettings.MissingDown.RESTORE);
+    }
+
+    /** The tools' settings: logging, Flyway's configuration and customizer, Liquibase's filter, a tool's commands. */
+    public static ToolSettings tool(Configuration configuration, String flywayCustomizer) {
+        ToolSettings tool = ToolSettings.DEFAULTS.withLog(configuration.text(Setting.LOG_TOOL).orElse("warn"))
+                .withFlywayConfig(configuration.list(Setting.FLYWAY_CONFIG));
+        String customizer = flywayCustomizer != null ? flywayCustomizer
+                : configuration.text(Setting.FLYWAY_CUSTOMIZER).orElse(null);
+        return tool.withFlywayCustomizer(customizer).withWriteUndo(configuration.bool(Setting.UNDO_WRITE, false))
+                .withLiquibaseFilter(configuration.text(Setting.LIQUIBASE_CONTEXTS).orElse(""),
+                        configuration.text(Setting.LIQUIBASE_LABELS).orElse(""))
+                .withCommand(command(configuration));
+    }
+
+    /** The commands of a migration tool driven through its own command line; checked when a source opens them. */
+    private static CommandSettings command(Configuration configuration) {
+        try {
+            return new CommandSettings(configuration.text(Setting.COMMAND_UP).orElse(""),
+                    configuration.text(Setting.COMMAND_DOWN).orElse(""),
+                    configuration.text(Setting.COMMAND_CURRENT).orElse(""),
+                    configuration.text(Setting.COMMAND_CURRENT_PATTERN).orElse(null),
+                    configuration.list(Setting.COMMAND_TABLES), configuration.text(Setting.COMMAND_DIRECTORY).orElse(""),
+                    configuration.text(Setting.COMMAND_BASE).orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new RehearsalException(e.getMessage(), e);
+        }
+    }
+
+    private static DataSettings data(Configuration configuration, Overrides overrides) {
+        DataSettings data = DataSettings.DEFAULTS;
+        Optional<Long> randomSeed = Optional.ofNullable(overrides.randomSeed())
+                .or(() -> configuration.longValue(Setting.RANDOM_SEED));
+        if (randomSeed.isPresent()) {
+            data = data.withRandomSeed(randomSeed.get());
+        }
+        Optional<Long> rows = Optional.ofNullable(overrides.seedRows()).or(() -> configuration.longValue(Setting.SEED_ROWS));
+        if (rows.isPresent()) {
+            data = data.withRoundTripSeeding(rows.get());
+        }
+        Optional<java.util.Locale> locale = configuration.locale(Setting.SEED_LOCALE);
+        if (locale.isPresent()) {
+            data = data.withLocale(locale.get());
+        }
+        Optional<Double> nulls = configuration.ratio(Setting.NULL_RATIO);
+        if (nulls.isPresent()) {
+            data = data.withNullRatio(nulls.get());
+        }
+        data = data.withDataChecks(configuration.bool(Setting.DATA_CHECKS, data.dataChecks()));
+        data = data.declareLossy(versions(overrides.lossy(), configuration.versions(Setting.LOSSY)));
+        return data.declareDataChanges(versions(overrides.dataChanges(), configuration.versions(Setting.DATA_CHANGES)));
+    }
+
+    private static LockSettings locks(Configuration configuration, Overrides overrides) {
+        LockSettings locks = LockSettings.DEFAULTS;
+        locks = locks.withObservation(configuration.bool(Setting.TRACE_LOCKS, locks.trace()),
+                configuration.bool(Setting.PROBES, locks.probes()));
+        Optional<Duration> timeout = configuration.duration(Setting.MIGRATION_TIMEOUT);
+        if (timeout.isPresent()) {
+            locks = locks.withMigrationTimeout(timeout.get());
+        }
+        LockLimits budget = overrides.budget() != null ? overrides.budget() : budget(configuration);
+        if (budget != null) {
+            locks = locks.withBudget(budget);
+        }
+        List<String> allowances = new ArrayList<>(overrides.allowRisks());
+        allowances.addAll(configuration.riskAllowances(Setting.ALLOW_RISKS));
+        for (String allowance : allowances) {
+            if (allowance.isBlank()) {
+                continue;
+            }
+            Matcher m = Configuration.RISK_ALLOWANCE.matcher(allowance);
+            if (!m.matches()) {
+                throw new RehearsalException("allowRisks = \"" + allowance + "\" is not \"<version> <rule>: <reason>\","
+                        + " such as \"5 non-concurrent-index: the table holds 20 rows in production\"");
+            }
+            locks = locks.allowRisk(version(m.group(1), "allowRisks").toString(), m.group(2), m.group(3).trim());
+        }
+        return locks;
+    }
+
+    /** The budget of {@code rehearsal.budget.*}, or null when none of them is set. */
+    private static LockLimits budget(Configuration configuration) {
+        Optional<Duration> reads = configuration.duration(Setting.BUDGET_READS);
+        Optional<Duration> writes = configuration.duration(Setting.BUDGET_WRITES);
+        Optional<Duration> exclusive = configuration.duration(Setting.BUDGET_ACCESS_EXCLUSIVE);
+        boolean noRisks = configuration.bool(Setting.BUDGET_NO_RISKS, false);
+        if (reads.isEmpty() && writes.isEmpty() && exclusive.isEmpty() && !noRisks) {
+            return null;
+        }
+        return new LockLimits(reads.orElse(null), writes.orElse(null), exclusive.orElse(null), noRisks);
+    }
+
+    private static String[] versions(List<MigrationVersion> overrides, List<MigrationVersion> configured) {
+        List<String> all = new ArrayList<>();
+        overrides.forEach(v -> all.add(v.toString()));
+        configured.forEach(v -> all.add(v.toString()));
+        return all.toArray(String[]::new);
+    }
+
+    /** A version, or a failure naming where it was written. */
+    public static MigrationVersion version(String text, String where) {
+        try {
+            return MigrationVersion.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new RehearsalException(where + ": " + e.getMessage(), e);
+        }
+    }
+}

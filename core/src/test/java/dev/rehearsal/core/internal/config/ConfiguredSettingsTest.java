@@ -1,0 +1,56 @@
+package dev.rehearsal.core.internal.config;
+
+import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.RehearsalSettings;
+import dev.rehearsal.core.locks.LockLimits;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** One mapping of {@code rehearsal.*} keys to settings, with what a test's annotations or the flags set on top. */
+class ConfiguredSettingsTest {
+
+    private static Configuration configuration(Map<String, String> values) {
+        Map<String, String> keys = new TreeMap<>();
+        values.keySet().forEach(k -> keys.put(k, "rehearsal.properties"));
+        return Configuration.of(keys, k -> Optional.ofNullable(values.get(k)), k -> null);
+    }
+
+    @Test
+    void theBudgetComesFromTheSettingsUnlessTheCallerSetsOne() {
+        Configuration configuration = configuration(Map.of("rehearsal.budget.writes", "200ms",
+                "rehearsal.budget.no-risks", "true", "rehearsal.seed.rows", "500", "rehearsal.migrations", "filesystem:db"));
+        RehearsalSettings settings = ConfiguredSettings.resolve(configuration, ConfiguredSettings.Overrides.NONE, () -> "x");
+        assertThat(settings.locks().budget()).isEqualTo(new LockLimits(null, Duration.ofMillis(200), null, true));
+        assertThat(settings.data().roundTripRows()).isEqualTo(500);
+        assertThat(settings.migrations()).isEqualTo("filesystem:db");
+
+        LockLimits annotated = new LockLimits(Duration.ofSeconds(1), null, null, false);
+        RehearsalSettings overridden = ConfiguredSettings.resolve(configuration, ConfiguredSettings.Overrides.NONE
+                .withBudget(annotated).withSeedRows(7L).withMigrations("filesystem:other"), () -> "x");
+        assertThat(overridden.locks().budget()).isEqualTo(annotated);
+        assertThat(overridden.data().roundTripRows()).isEqualTo(7);
+        assertThat(overridden.migrations()).isEqualTo("filesystem:other");
+    }
+
+    @Test
+    void noBudgetSettingMeansNoBudget() {
+        RehearsalSettings settings = ConfiguredSettings.resolve(configuration(Map.of()), ConfiguredSettings.Overrides.NONE,
+                () -> "classpath:db/migration");
+        assertThat(settings.locks().budget()).isEqualTo(RehearsalSettings.of("x").locks().budget());
+        assertThat(settings.migrations()).isEqualTo("classpath:db/migration");
+    }
+
+    @Test
+    void aMalformedBudgetIsNamedBeforeAnythingRuns() {
+        assertThatThrownBy(() -> configuration(Map.of("rehearsal.budget.reads", "soon")))
+                .isInstanceOf(RehearsalException.class).hasMessageContaining("rehearsal.budget.reads")
+                .hasMessageContaining("soon");
+    }
+}
