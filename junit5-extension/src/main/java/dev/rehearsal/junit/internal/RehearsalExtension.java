@@ -1,6 +1,7 @@
 package dev.rehearsal.junit.internal;
 
 import dev.rehearsal.core.internal.config.Configuration;
+import dev.rehearsal.core.internal.config.ProviderChoice;
 import dev.rehearsal.core.internal.config.Setting;
 
 import dev.rehearsal.core.MigrationRehearsal;
@@ -236,67 +237,14 @@ public final class RehearsalExtension implements ParameterResolver {
      * the class names none (then any engine a URL or image names will do).
      */
     private static DatabaseProvider forEngine(ExtensionContext context, Configuration configuration, Engine engine) {
-        Provider kind = providerKind(context, configuration);
-        Optional<String> jdbcUrl = configuration.text(Setting.JDBC_URL);
-        Optional<String> image = configuration.text(context.getTestClass()
-                .flatMap(c -> AnnotationSupport.findAnnotation(c, MigrationTest.class))
-                .map(MigrationTest::image).orElse(""), Setting.IMAGE);
-        if (engine == Engine.MARIADB) {
-            Optional<String> url = configuration.text(Setting.MARIADB_URL).or(() -> jdbcUrl.filter(Engine.MARIADB::accepts));
-            String mariaImage = configuration.text(Setting.MARIADB_IMAGE)
-                    .or(() -> image.filter(i -> Engine.ofImage(i) == Engine.MARIADB))
-                    .orElse(Setting.MARIADB_IMAGE.documentedDefault());
-            return switch (kind) {
-                case EMBEDDED -> throw new RehearsalException("There is no embedded MariaDB: for Engine.MARIADB set"
-                        + " rehearsal.provider to server (with rehearsal.mariadb.url) or testcontainers.");
-                case SERVER -> server(context, configuration, url.orElseThrow(() -> missingUrl(Setting.MARIADB_URL,
-                        "jdbc:mariadb://127.0.0.1:3306/test")));
-                case TESTCONTAINERS -> DatabaseProviders.container(mariaImage);
-                case AUTO -> url.isPresent() ? server(context, configuration, url.get()) : mariaDbContainer(mariaImage);
-            };
-        }
-        Optional<String> url = engine == null ? jdbcUrl : jdbcUrl.filter(u -> !Engine.MARIADB.accepts(u));
-        return switch (kind) {
-            case EMBEDDED -> DatabaseProviders.embeddedPostgres();
-            case SERVER -> server(context, configuration, url.orElseThrow(() -> missingUrl(Setting.JDBC_URL,
-                    "jdbc:postgresql://127.0.0.1:5432/postgres")));
-            case TESTCONTAINERS -> DatabaseProviders.container(image.orElse(DEFAULT_POSTGRES_IMAGE));
-            case AUTO -> image.isPresent() ? DatabaseProviders.container(image.get())
-                    : url.isPresent() ? server(context, configuration, url.get()) : DatabaseProviders.embeddedPostgres();
-        };
+        Optional<MigrationTest> test = context.getTestClass()
+                .flatMap(c -> AnnotationSupport.findAnnotation(c, MigrationTest.class));
+        ProviderChoice.Kind declared = ProviderChoice.Kind.parse(test.map(MigrationTest::provider).orElse(Provider.AUTO).name());
+        return ProviderChoice.select(configuration, declared, test.map(MigrationTest::image).orElse(""), engine,
+                url -> server(context, configuration, url));
     }
 
-    static final String DEFAULT_POSTGRES_IMAGE = "postgres:17";
-
-    private static DatabaseProvider mariaDbContainer(String image) {
-        try {
-            return DatabaseProviders.container(image);
-        } catch (RehearsalException e) {
-            throw new RehearsalException("Engine.MARIADB needs a MariaDB: set rehearsal.mariadb.url to a server where"
-                    + " Rehearsal may create databases (jdbc:mariadb://127.0.0.1:3306/test), or run Docker with"
-                    + " org.testcontainers:testcontainers-mariadb for a container of " + image + " (rehearsal.mariadb.image)."
-                    + " Without them: " + e.getMessage(), e);
-        }
-    }
-
-    private static RehearsalException missingUrl(Setting parameter, String example) {
-        return new RehearsalException("The server provider needs " + parameter.key() + ", the JDBC URL of a server where"
-                + " Rehearsal may create databases (" + example + ").");
-    }
-
-    private static Provider providerKind(ExtensionContext context, Configuration configuration) {
-        Provider declared = context.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, MigrationTest.class))
-                .map(MigrationTest::provider).orElse(Provider.AUTO);
-        if (declared != Provider.AUTO) {
-            return declared;
-        }
-        return configuration.text(Setting.PROVIDER).map(p -> switch (p.toLowerCase(java.util.Locale.ROOT)) {
-            case "embedded" -> Provider.EMBEDDED;
-            case "server", "jdbc" -> Provider.SERVER;
-            case "testcontainers", "docker", "container" -> Provider.TESTCONTAINERS;
-            default -> Provider.AUTO;
-        }).orElse(Provider.AUTO);
-    }
+    static final String DEFAULT_POSTGRES_IMAGE = ProviderChoice.DEFAULT_POSTGRES_IMAGE;
 
     /**
      * Throwaway databases on a named server: one provider per URL and user for the whole run, closed (dropping what
@@ -305,11 +253,9 @@ public final class RehearsalExtension implements ParameterResolver {
      * ({@code REHEARSAL_JDBC_USER}, {@code REHEARSAL_MARIADB_USER}, ...), else the URL's own.
      */
     private static DatabaseProvider server(ExtensionContext context, Configuration configuration, String url) {
-        boolean mariaDb = Engine.MARIADB.accepts(url);
-        String user = (mariaDb ? configuration.text(Setting.MARIADB_USER) : Optional.<String>empty())
-                .or(() -> configuration.text(Setting.JDBC_USER)).orElse(null);
-        String password = (mariaDb ? configuration.text(Setting.MARIADB_PASSWORD) : Optional.<String>empty())
-                .or(() -> configuration.text(Setting.JDBC_PASSWORD)).orElse(null);
+        String[] account = ProviderChoice.account(configuration, url);
+        String user = account[0];
+        String password = account[1];
         context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(SharedServer.class, k -> new SharedServer(), SharedServer.class);
         return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("server:" + url + "|" + user,
                 k -> new ServerProvider(DatabaseProviders.server(url, user, password)), ServerProvider.class).provider;
