@@ -56,7 +56,7 @@ final class MigrationObserver {
                     + ". Turn lock tracing off with rehearsal.locks.trace=false if this database does not allow it.", e);
         }
         Map<String, String> allowed = LockObservation.allowed(named, first == null ? Map.of()
-                : settings.locks().allowedRisks().getOrDefault(first.version(), Map.of()));
+                : settings.locks().allowedFor(first.version()));
         try (Timings.Timer ignored = Timings.time("tool")) {
             work.run();
         } catch (MigrationFailedException e) {

@@ -93,8 +93,8 @@ public final class ReportWriter {
         return file;
     }
 
-    /** Rehearsal's version, as the build wrote it. */
-    static String version() {
+    /** Rehearsal's version, as the build wrote it ({@code 0.1.0}); {@code unknown} when run from unpackaged classes. */
+    public static String version() {
         try (InputStream in = ReportWriter.class.getResourceAsStream("/dev/rehearsal/core/rehearsal.properties")) {
             Properties p = new Properties();
             if (in != null) {

@@ -186,9 +186,11 @@ public final class ConfiguredSettings {
             Matcher m = Configuration.RISK_ALLOWANCE.matcher(allowance);
             if (!m.matches()) {
                 throw new RehearsalException("allowRisks = \"" + allowance + "\" is not \"<version> <rule>: <reason>\","
-                        + " such as \"5 non-concurrent-index: the table holds 20 rows in production\"");
+                        + " such as \"5 non-concurrent-index: the table holds 20 rows in production\" (version * for"
+                        + " every migration)");
             }
-            locks = locks.allowRisk(version(m.group(1), "allowRisks").toString(), m.group(2), m.group(3).trim());
+            String version = m.group(1).equals("*") ? "*" : version(m.group(1), "allowRisks").toString();
+            locks = locks.allowRisk(version, m.group(2), m.group(3).trim());
         }
         return locks;
     }

@@ -40,6 +40,18 @@ class ConfiguredSettingsTest {
     }
 
     @Test
+    void aRiskAllowedForEveryMigrationIsAllowedForEachOneUnderItsOwnAllowances() {
+        RehearsalSettings settings = ConfiguredSettings.resolve(configuration(Map.of("rehearsal.allow-risks",
+                "* no-lock-timeout: the deploy sets lock_timeout; 3 non-concurrent-index: 20 rows")),
+                ConfiguredSettings.Overrides.NONE, () -> "x");
+        assertThat(settings.locks().allowedFor(dev.rehearsal.core.MigrationVersion.parse("7")))
+                .containsOnly(Map.entry("no-lock-timeout", "the deploy sets lock_timeout"));
+        assertThat(settings.locks().allowedFor(dev.rehearsal.core.MigrationVersion.parse("3")))
+                .containsOnly(Map.entry("no-lock-timeout", "the deploy sets lock_timeout"),
+                        Map.entry("non-concurrent-index", "20 rows"));
+    }
+
+    @Test
     void noBudgetSettingMeansNoBudget() {
         RehearsalSettings settings = ConfiguredSettings.resolve(configuration(Map.of()), ConfiguredSettings.Overrides.NONE,
                 () -> "classpath:db/migration");

@@ -1,0 +1,425 @@
+package dev.rehearsal.cli;
+
+import dev.rehearsal.core.MigrationRehearsal;
+import dev.rehearsal.core.PhaseResult;
+import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.RehearsalSettings;
+import dev.rehearsal.core.RoundTripReport;
+import dev.rehearsal.core.RoundTripStep;
+import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.internal.config.Configuration;
+import dev.rehearsal.core.internal.config.ConfiguredSettings;
+import dev.rehearsal.core.internal.config.ProviderChoice;
+import dev.rehearsal.core.report.Finding;
+import dev.rehearsal.core.report.ReportFormat;
+import dev.rehearsal.core.report.ReportWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code rehearsal check <folder>}: detects the folder's layout, rehearses every migration up, down and up again on a
+ * throwaway database (the embedded PostgreSQL unless a server or an image is named), writes the reports asked for,
+ * and exits 0 when every round trip passed with no risk left unallowed, 1 on findings, 2 on usage or environment
+ * errors. Settings come from the flags, then the nearest {@code rehearsal.properties} or {@code rehearsal.toml}, with
+ * the keys and checks of the JUnit extension ({@link ConfiguredSettings}).
+ */
+@Command(name = "check", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
+        versionProvider = RehearsalCli.Version.class,
+        description = {
+                "Rehearses every migration in <folder>: up, down and up again on a throwaway database. Fails when a",
+                "down leaves something behind, up again builds a different schema, data is lost, a lock budget is",
+                "broken or a lock risk is not allowed. Layouts: Flyway, golang-migrate, dbmate, Prisma, Alembic,",
+                "Liquibase, Atlas, Drizzle, Sqitch (detected; --layout to say which)."},
+        parameterListHeading = "%nArguments:%n",
+        optionListHeading = "%nOptions:%n",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:every migration passed",
+                "1:findings: a failed round trip, a broken lock budget, a risk not allowed",
+                "2:usage or environment errors: a bad flag or value, a folder without migrations,",
+                "  a server that cannot be reached, an output that cannot be written, an interrupted run"},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  rehearsal check db/migrations",
+                "  rehearsal check alembic/versions --seed 1000 --format html --output rehearsal.html",
+                "  rehearsal check migrations --format sarif --format github --output reports/",
+                "  rehearsal check db/migrations --jdbc-url jdbc:postgresql://localhost:5432/postgres",
+                "  rehearsal check migrations --budget-writes 2s --allow-risk \"5 non-concurrent-index: 20 rows\"",
+                "",
+                "Settings: the nearest rehearsal.properties or rehearsal.toml in <folder> or above it (or --config),",
+                "with the keys of the README's configuration table; flags and -D win over it."})
+final class CheckCommand implements Callable<Integer> {
+
+    /** Whether a signal should end a running check cleanly (a real process); set by {@link RehearsalCli#run}. */
+    static volatile boolean handleInterrupt;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "<folder>", description = "The migrations: a folder (or a Liquibase changelog file).")
+    Path folder;
+
+    @Option(names = {"-f", "--format"}, paramLabel = "<format>",
+            description = "text, json, sarif, junit, github or html; repeat for several (default: text).")
+    List<String> formats = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "<path>",
+            description = {"Where the report goes: a file for one format, a folder for several.",
+                    "Default: one format on standard output, several in ./rehearsal-report/."})
+    Path output;
+
+    @Option(names = "--layout", paramLabel = "<layout>",
+            description = "flyway, golang-migrate, dbmate, prisma, alembic, liquibase, atlas, drizzle, sqitch (default: detected).")
+    String layout;
+
+    @Option(names = "--jdbc-url", paramLabel = "<url>",
+            description = "A PostgreSQL or MariaDB server to create throwaway databases on (default: embedded PostgreSQL).")
+    String jdbcUrl;
+
+    @Option(names = "--jdbc-user", paramLabel = "<user>", description = "Its user (or REHEARSAL_JDBC_USER).")
+    String jdbcUser;
+
+    @Option(names = "--image", paramLabel = "<image>", description = "A Docker image to run the database in (Testcontainers).")
+    String image;
+
+    @Option(names = "--seed", paramLabel = "<rows>", description = "Rows per table generated before each round trip (default: 0).")
+    Long seedRows;
+
+    @Option(names = "--no-locks", description = "Neither trace locks nor play probe traffic (faster, finds less).")
+    boolean noLocks;
+
+    @Option(names = "--budget-reads", paramLabel = "<duration>", description = "Longest any read may wait behind a migration (250ms, 2s).")
+    String budgetReads;
+
+    @Option(names = "--budget-writes", paramLabel = "<duration>", description = "Longest any write may wait behind a migration.")
+    String budgetWrites;
+
+    @Option(names = "--budget-access-exclusive", paramLabel = "<duration>",
+            description = "Longest a migration may hold ACCESS EXCLUSIVE on a table that existed before it.")
+    String budgetAccessExclusive;
+
+    @Option(names = "--allow-risk", paramLabel = "\"<version> <rule>: <reason>\"",
+            description = "A lock risk a migration may take, with why; repeatable.")
+    List<String> allowRisks = new ArrayList<>();
+
+    @Option(names = "--config", paramLabel = "<file>",
+            description = "A rehearsal.properties or rehearsal.toml to use instead of the nearest one.")
+    Path config;
+
+    @Option(names = "-D", paramLabel = "<key>=<value>",
+            description = "Any setting of the README's table (rehearsal.seed.locale=de); repeatable.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress lines.")
+    boolean quiet;
+
+    @Option(names = "--debug", description = "Stack traces with errors.")
+    boolean debug;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return check(out, err);
+        } catch (RehearsalException | UncheckedIOException | IllegalArgumentException e) {
+            err.println("rehearsal: " + String.join("\n  ", e.getMessage() == null ? List.of(e.toString())
+                    : e.getMessage().lines().toList()));
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return RehearsalCli.ERROR;
+        }
+    }
+
+    private int check(PrintWriter out, PrintWriter err) {
+        if (!Files.exists(folder)) {
+            throw new RehearsalException("the folder " + folder + " does not exist");
+        }
+        Set<ReportFormat> asked = new LinkedHashSet<>();
+        for (String f : formats.isEmpty() ? List.of("text") : formats) {
+            for (String name : f.split(",")) {
+                if (!name.isBlank()) {
+                    asked.add(ReportFormat.parse(name));
+                }
+            }
+        }
+        Outputs outputs = Outputs.of(new ArrayList<>(asked), output);
+        outputs.checkWritable();
+
+        Optional<SettingsFile> file = config != null ? Optional.of(SettingsFile.read(config)) : SettingsFile.find(folder);
+        Configuration configuration = configuration(file);
+        String location = "filesystem:" + folder.toAbsolutePath().normalize();
+        RehearsalSettings rehearsalSettings = ConfiguredSettings.resolve(configuration,
+                ConfiguredSettings.Overrides.NONE.withMigrations(location), () -> location);
+        Progress progress = new Progress(err, System.console() != null, quiet);
+        file.ifPresent(f -> progress.note("settings: " + f.file()));
+
+        DatabaseProvider provider = ProviderChoice.select(configuration, ProviderChoice.Kind.AUTO, "", null,
+                url -> ProviderChoice.server(configuration, url));
+        Interrupt interrupt = new Interrupt();
+        try (provider; MigrationRehearsal rehearsal = MigrationRehearsal.start(rehearsalSettings, provider,
+                CheckCommand.class.getClassLoader())) {
+            interrupt.arm(rehearsal, outputs, out, err, progress);
+            List<RoundTripStep> steps = rehearsal.roundTripSteps();
+            if (steps.isEmpty()) {
+                throw new RehearsalException("no migrations to rehearse in " + folder);
+            }
+            for (int i = 0; i < steps.size(); i++) {
+                RoundTripStep step = steps.get(i);
+                for (PhaseResult.Phase phase : step.phases()) {
+                    if (interrupt.requested()) {
+                        return interrupt.await();
+                    }
+                    progress.phase(i + 1, steps.size(), step.displayName(), phase);
+                    try {
+                        step.run(phase);
+                    } catch (RehearsalException | AssertionError e) {
+                        // recorded in the step's result
+                    } catch (RuntimeException e) {
+                        if (interrupt.requested()) {
+                            return interrupt.await(); // the signal closed the database under the migration
+                        }
+                        throw e;
+                    }
+                }
+                progress.done(i + 1, steps.size(), step.result());
+            }
+            progress.finish();
+            RoundTripReport report = rehearsal.report();
+            ReportWriter writer = ReportWriter.of(report, rehearsal.history(), Path.of(""));
+            outputs.write(writer, report, out, progress);
+            interrupt.disarm();
+            return verdict(report, writer, progress);
+        } finally {
+            interrupt.disarm();
+            DatabaseProviders.stopSharedEmbeddedPostgres();
+            if (configuration.text(dev.rehearsal.core.internal.config.Setting.IMAGE).isPresent()) {
+                DatabaseProviders.stopContainers();
+            }
+        }
+    }
+
+    /** 1 when a round trip failed or a risk is not allowed, else 0; says how many on standard error. */
+    private static int verdict(RoundTripReport report, ReportWriter writer, Progress progress) {
+        List<Finding> findings = writer.findings();
+        long failures = report.steps().stream().filter(s -> s.status() == PhaseResult.Status.FAILED).count();
+        long risks = findings.stream().filter(f -> f.level() == Finding.Level.WARNING && f.suppressed() == null).count();
+        if (failures == 0 && risks == 0) {
+            return RehearsalCli.CLEAN;
+        }
+        progress.note(String.format(Locale.ROOT, "rehearsal: %d failed round trip%s, %d risk%s not allowed", failures,
+                failures == 1 ? "" : "s", risks, risks == 1 ? "" : "s"));
+        return RehearsalCli.FINDINGS;
+    }
+
+    /** The flags as settings, over the settings file's; every key checked, as the extension checks its own. */
+    private Configuration configuration(Optional<SettingsFile> file) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> where = new TreeMap<>();
+        file.ifPresent(f -> f.values().forEach((k, v) -> {
+            values.put(k, v);
+            where.put(k, f.file().toString());
+        }));
+        flag(values, where, "--layout", "rehearsal.format", layout);
+        flag(values, where, "--jdbc-url", "rehearsal.jdbc.url", jdbcUrl);
+        flag(values, where, "--jdbc-user", "rehearsal.jdbc.user", jdbcUser);
+        flag(values, where, "--image", "rehearsal.image", image);
+        flag(values, where, "--seed", "rehearsal.seed.rows", seedRows == null ? null : String.valueOf(seedRows));
+        if (noLocks) {
+            flag(values, where, "--no-locks", "rehearsal.locks.trace", "false");
+            flag(values, where, "--no-locks", "rehearsal.locks.probes", "false");
+        }
+        flag(values, where, "--budget-reads", "rehearsal.budget.reads", budgetReads);
+        flag(values, where, "--budget-writes", "rehearsal.budget.writes", budgetWrites);
+        flag(values, where, "--budget-access-exclusive", "rehearsal.budget.access-exclusive", budgetAccessExclusive);
+        if (!allowRisks.isEmpty()) {
+            List<String> all = new ArrayList<>(allowRisks);
+            Optional.ofNullable(values.get("rehearsal.allow-risks")).ifPresent(all::add);
+            flag(values, where, "--allow-risk", "rehearsal.allow-risks", String.join("; ", all));
+        }
+        settings.forEach((k, v) -> flag(values, where, "-D", k.startsWith("rehearsal.") ? k : "rehearsal." + k, v));
+        values.remove("rehearsal.migrations"); // <folder> names them
+        where.remove("rehearsal.migrations");
+        return Configuration.of(where, k -> Optional.ofNullable(values.get(k)), System::getenv);
+    }
+
+    private static void flag(Map<String, String> values, Map<String, String> where, String flag, String key, String value) {
+        if (value != null) {
+            values.put(key, value);
+            where.put(key, flag);
+        }
+    }
+
+    /**
+     * Where each format goes: one format to standard output or the {@code --output} file; several into the
+     * {@code --output} folder (default {@code ./rehearsal-report}) as {@code rehearsal.<ending>}, with the text table
+     * on standard output.
+     */
+    record Outputs(List<ReportFormat> formats, Path file, Path directory) {
+
+        static Outputs of(List<ReportFormat> formats, Path output) {
+            if (formats.size() == 1) {
+                return new Outputs(formats, output, null);
+            }
+            return new Outputs(formats, null, output != null ? output : Path.of("rehearsal-report"));
+        }
+
+        /** Fails before anything runs when a report could not be written where it should go. */
+        void checkWritable() {
+            if (file != null) {
+                if (Files.isDirectory(file)) {
+                    throw new RehearsalException("cannot write the report to " + file + ": it is a folder (name a file,"
+                            + " or ask for several formats to write into a folder)");
+                }
+                Path parent = file.toAbsolutePath().getParent();
+                writableFolder(parent, file);
+                if (Files.exists(file) && !Files.isWritable(file)) {
+                    throw new RehearsalException("cannot write the report to " + file + ": the file is read-only");
+                }
+            } else if (directory != null) {
+                if (Files.exists(directory) && !Files.isDirectory(directory)) {
+                    throw new RehearsalException("cannot write the reports into " + directory + ": it is a file, not a folder");
+                }
+                writableFolder(directory.toAbsolutePath(), directory);
+            }
+        }
+
+        private static void writableFolder(Path folder, Path target) {
+            Path existing = folder;
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+                throw new RehearsalException("cannot write the report to " + target + ": "
+                        + (existing == null ? "no such folder" : existing + " is not a writable folder"));
+            }
+        }
+
+        void write(ReportWriter writer, RoundTripReport report, PrintWriter out, Progress progress) {
+            if (file == null && directory == null) {
+                out.print(writer.render(formats.get(0)));
+                out.flush();
+                return;
+            }
+            if (file != null) {
+                write(file, writer.render(formats.get(0)));
+                progress.note(formats.get(0).name().toLowerCase(Locale.ROOT) + ": " + file);
+                if (formats.get(0) != ReportFormat.TEXT) {
+                    out.print(report.toText());
+                    out.flush();
+                }
+                return;
+            }
+            for (ReportFormat format : formats) {
+                Path path = directory.resolve("rehearsal." + format.extension());
+                write(path, writer.render(format));
+                progress.note(format.name().toLowerCase(Locale.ROOT) + ": " + path);
+            }
+            out.print(report.toText());
+            out.flush();
+        }
+
+        private static void write(Path path, String content) {
+            try {
+                Path parent = path.toAbsolutePath().getParent();
+                Files.createDirectories(parent);
+                Files.writeString(path, content, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the report to " + path + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Ctrl-C (SIGINT) or SIGTERM during a check: the JVM runs this hook, which writes the reports as they stand,
+     * marked partial, closes the rehearsal (dropping its databases) and stops the embedded server, then ends the
+     * process with exit code 2. The main thread, whose migration the closing database interrupts, stops at once.
+     */
+    private static final class Interrupt {
+        private final AtomicBoolean requested = new AtomicBoolean();
+        private final java.util.concurrent.CountDownLatch handled = new java.util.concurrent.CountDownLatch(1);
+        private Thread hook;
+
+        void arm(MigrationRehearsal rehearsal, Outputs outputs, PrintWriter out, PrintWriter err, Progress progress) {
+            if (!handleInterrupt) {
+                return;
+            }
+            hook = new Thread(() -> {
+                requested.set(true);
+                try {
+                    String where = rehearsal.report().steps().stream()
+                            .filter(s -> s.status() == PhaseResult.Status.NOT_RUN).findFirst()
+                            .map(s -> " before " + s.migration() + " finished").orElse("");
+                    progress.note("rehearsal: interrupted" + where + "; writing partial reports and dropping the"
+                            + " throwaway databases");
+                    RoundTripReport report = rehearsal.report();
+                    ReportWriter writer = ReportWriter.of(report, rehearsal.history(), Path.of("")).partial();
+                    outputs.write(writer, report, out, progress);
+                } catch (RuntimeException e) {
+                    err.println("rehearsal: the partial reports could not be written: " + e.getMessage());
+                } finally {
+                    try {
+                        rehearsal.close();
+                    } catch (RuntimeException e) {
+                        // the database may already be gone with the embedded server
+                    }
+                    DatabaseProviders.stopSharedEmbeddedPostgres();
+                    err.flush();
+                    out.flush();
+                    handled.countDown();
+                    Runtime.getRuntime().halt(RehearsalCli.ERROR);
+                }
+            }, "rehearsal-interrupt");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        boolean requested() {
+            return requested.get();
+        }
+
+        /** Waits for the hook, which ends the process; returns 2 should it ever come back. */
+        int await() {
+            try {
+                handled.await();
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return RehearsalCli.ERROR;
+        }
+
+        void disarm() {
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // shutting down already: the hook runs
+                }
+                hook = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.rehearsal.cli;
+
+import dev.rehearsal.core.report.ReportWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * {@code rehearsal}: Rehearsal's command line, for teams whose migrations live outside a JVM project (Alembic,
+ * golang-migrate, dbmate, Prisma, Knex...). {@code rehearsal check <folder>} is its one command; parsing, help and
+ * usage errors are picocli's, with one-line messages and the exit codes sqlfluff and squawk use: 0 clean, 1 findings,
+ * 2 usage or environment errors.
+ */
+@Command(name = "rehearsal", mixinStandardHelpOptions = true, versionProvider = RehearsalCli.Version.class,
+        subcommands = {CheckCommand.class, CommandLine.HelpCommand.class},
+        description = {"Rehearses database migrations before they reach production: each one up, down and up again on",
+                "a throwaway database, with the locks it takes and the traffic it blocks."},
+        commandListHeading = "%nCommands:%n",
+        footerHeading = "%n",
+        footer = {"Run 'rehearsal check --help' for the options. Documentation: docs/cli.md."})
+public final class RehearsalCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Exit code: every migration passed. */
+    static final int CLEAN = 0;
+    /** Exit code: a failed round trip, a broken budget, a risk not allowed. */
+    static final int FINDINGS = 1;
+    /** Exit code: a bad flag or value, a folder without migrations, a server not reachable, an interrupted run. */
+    static final int ERROR = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), true));
+    }
+
+    /**
+     * Runs the command line and returns its exit code.
+     *
+     * @param handleInterrupt whether Ctrl-C (and SIGTERM) ends a check cleanly, with partial reports; only a real
+     *                        process, whose JVM the signal ends, wants that
+     */
+    static int run(String[] args, PrintWriter out, PrintWriter err, boolean handleInterrupt) {
+        CheckCommand.handleInterrupt = handleInterrupt;
+        CommandLine cli = new CommandLine(new RehearsalCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine command = e.getCommandLine();
+            command.getErr().println("rehearsal: " + e.getMessage() + " (see '" + command.getCommandSpec().qualifiedName()
+                    + " --help')");
+            return ERROR;
+        });
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            command.getErr().println("rehearsal: " + e);
+            e.printStackTrace(command.getErr()); // a bug of ours: CheckCommand turns every failure it expects into a line
+            return ERROR;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version the build wrote into core. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"rehearsal " + ReportWriter.version() + " (Java " + System.getProperty("java.version") + ")"};
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.rehearsal.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code rehearsal check} run in this JVM, as {@link RehearsalCli#main} runs it, on real histories and the embedded
+ * PostgreSQL: the exit codes, where reports go, settings files and flags, and a one-line message for each bad input.
+ */
+class CheckCommandTest {
+
+    private static final String HISTORIES = "src/test/resources/histories/";
+
+    /** What one run printed and returned. */
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run rehearsal(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = RehearsalCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true), false);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void aDownThatLeavesAnIndexBehindIsAFindingInEveryFormatAsked(@TempDir Path reports) throws Exception {
+        Run run = rehearsal("check", HISTORIES + "broken-down", "-f", "sarif", "-f", "junit", "--format", "json,html",
+                "--output", reports.toString());
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        assertThat(run.out()).contains("V2 index email").contains("FAILED in down");
+        assertThat(run.err()).contains("[1/2] V1 create accounts: ok (up").contains("[2/2] V2 index email: FAILED in down")
+                .contains("rehearsal: 1 failed round trip, 1 risk not allowed").doesNotContain("Exception");
+        JsonNode sarif = new ObjectMapper().readTree(reports.resolve("rehearsal.sarif").toFile());
+        JsonNode result = null;
+        for (JsonNode r : sarif.at("/runs/0/results")) {
+            if (r.get("ruleId").asText().equals("down-failed")) {
+                result = r;
+            }
+        }
+        assertThat(result).as("the down's failure in %s", sarif).isNotNull();
+        assertThat(result.at("/locations/0/physicalLocation/artifactLocation/uri").asText())
+                .isEqualTo("cli/" + HISTORIES + "broken-down/2_index_email.down.sql");
+        assertThat(reports.resolve("rehearsal.junit.xml")).content().contains("<testcase classname=\"V2 index email\" name=\"down\"");
+        assertThat(new ObjectMapper().readTree(reports.resolve("rehearsal.json").toFile()).get("failed").asBoolean()).isTrue();
+        assertThat(reports.resolve("rehearsal.html")).content().contains("accounts_email_idx")
+                .contains("data-status=\"FAILED\"");
+    }
+
+    @Test
+    void settingsComeFromTheNearestFileAboveTheFolderAndItsAllowancesKeepItClean() {
+        Run run = rehearsal("check", HISTORIES + "project/db/migrations");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).contains("settings: ").contains("rehearsal.toml");
+        // seeded by the file's [seed] rows, so the index is built on rows: a risk, allowed with the file's reason
+        assertThat(run.out()).contains("risk [non-concurrent-index]").contains("(allowed: accounts stays under a thousand rows)")
+                .contains("2 steps: 2 passed, 0 failed");
+    }
+
+    @Test
+    void aRiskNotAllowedIsAFinding() {
+        Run run = rehearsal("check", HISTORIES + "project/db/migrations", "--config",
+                HISTORIES + "project/strict.properties", "--quiet");
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        assertThat(run.out()).contains("risk [non-concurrent-index]").doesNotContain("(allowed");
+        assertThat(run.err()).contains("0 failed round trips").containsPattern("\\d+ risks? not allowed")
+                .doesNotContain("[1/2]"); // quiet
+    }
+
+    @Test
+    void aBrokenBudgetIsAFinding() {
+        // a budget of no risks, and -D replacing the file's allowances by one that leaves the index build's risk open
+        Run run = rehearsal("check", HISTORIES + "project/db/migrations", "-D", "budget.no-risks=true", "-q",
+                "-D", "allow-risks=* no-lock-timeout: the deploy sets lock_timeout");
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        assertThat(run.out()).contains("FAILED in up").contains("non-concurrent-index");
+        assertThat(run.err()).contains("1 failed round trip");
+    }
+
+    @Test
+    void oneFormatGoesToStandardOutput() throws Exception {
+        Run run = rehearsal("check", HISTORIES + "broken-down", "--format", "github", "-q");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out().lines()).allMatch(l -> l.startsWith("::error ") || l.startsWith("::warning "))
+                .anyMatch(l -> l.startsWith("::error file=cli/" + HISTORIES + "broken-down/2_index_email.down.sql,line=1,"));
+    }
+
+    @Test
+    void helpReadsLikeALintersHelp() {
+        Run run = rehearsal("check", "--help");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("Usage: rehearsal check [-hqV]").contains("<folder>")
+                .contains("-f, --format=<format>").contains("--jdbc-url=<url>").contains("--seed=<rows>")
+                .contains("Exit codes:").contains("0   every migration passed").contains("Examples:")
+                .contains("rehearsal.properties or rehearsal.toml");
+        assertThat(rehearsal("--help").out()).contains("Commands:").contains("check");
+        assertThat(rehearsal("--version").out()).startsWith("rehearsal ");
+    }
+
+    @Test
+    void badInputGetsOneLineAndExitCodeTwoBeforeAnyDatabaseStarts(@TempDir Path dir) throws Exception {
+        assertOneLine(rehearsal("check", HISTORIES + "broken-down", "--colour"), "Unknown option: '--colour'");
+        assertOneLine(rehearsal("check"), "Missing required parameter: '<folder>'");
+        assertOneLine(rehearsal("check", HISTORIES + "broken-down", "--format", "pdf"),
+                "Unknown report format \"pdf\": use one of text, json, sarif, junit, github, html");
+        assertOneLine(rehearsal("check", HISTORIES + "nowhere"), "the folder " + HISTORIES + "nowhere does not exist");
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        assertOneLine(rehearsal("check", HISTORIES + "broken-down", "-f", "sarif", "-o", file.resolve("out.sarif").toString()),
+                "cannot write the report to " + file.resolve("out.sarif") + ": " + file + " is not a writable folder");
+        assertOneLine(rehearsal("check", HISTORIES + "broken-down", "-D", "seed.rowz=5"),
+                "Unknown setting rehearsal.seed.rowz (-D): did you mean rehearsal.seed.rows?");
+        assertOneLine(rehearsal("check", HISTORIES + "broken-down", "--budget-writes", "soon"), "rehearsal.budget.writes");
+    }
+
+    @Test
+    void aFolderWithoutMigrationsIsAnEnvironmentError(@TempDir Path empty) {
+        Run run = rehearsal("check", empty.toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).startsWith("rehearsal: No migrations found at").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    private static void assertOneLine(Run run, String message) {
+        assertThat(run.exit()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).startsWith("rehearsal: ").contains(message).doesNotContain("\tat ");
+        assertThat(run.err().strip().lines()).as(run.err()).hasSize(1);
+        assertThat(run.out()).doesNotContain("Rehearsal of"); // nothing ran
+    }
+}
