@@ -339,6 +339,9 @@ final class CheckCommand implements Callable<Integer> {
                 progress.note(format.name().toLowerCase(Locale.ROOT) + ": " + path);
             }
             out.print(report.toText());
+            if (formats.contains(ReportFormat.GITHUB) && "true".equalsIgnoreCase(System.getenv("GITHUB_ACTIONS"))) {
+                out.print(writer.render(ReportFormat.GITHUB)); // the runner turns these lines into annotations
+            }
             out.flush();
         }
 

@@ -1,0 +1,139 @@
+package dev.rehearsal.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The packaged command line, {@code target/rehearsal}, run as a user's CI runs it: a separate process with only a
+ * JDK, on the Alembic sample (embedded PostgreSQL, its {@code rehearsal.toml}) and the golang-migrate sample (the
+ * machine's MariaDB, named with {@code --jdbc-url}), and interrupted with Ctrl-C in the middle of a migration.
+ * The samples' reports stay in {@code target/cli-samples}.
+ */
+class LauncherIT {
+
+    private static final Path LAUNCHER = Path.of("target", "rehearsal");
+    private static final Path REPORTS = Path.of("target", "cli-samples");
+
+    /** A finished process: its exit code and what it printed. */
+    record Result(int exit, String out, String err) {
+    }
+
+    @Test
+    void theAlembicSampleRunsThroughTheLauncherWithItsSettingsFile() throws Exception {
+        Path dir = REPORTS.resolve("alembic");
+        Result run = launch("check", "../samples/alembic-postgres/src/main/resources/alembic/versions",
+                "-f", "text", "-f", "html", "-f", "json", "-o", dir.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).contains("settings: ").contains("samples/alembic-postgres/rehearsal.toml")
+                .contains("[5/5] 5b7c9d1e2f3a order totals: ok");
+        assertThat(run.out()).contains("Rehearsal of Alembic revisions").contains("5 steps: 5 passed, 0 failed");
+        assertThat(dir.resolve("rehearsal.html")).content().contains("<svg class=\"timeline\"")
+                .contains("data-migration=\"27c6a30d7c24 add email\"");
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("rehearsal.json").toFile());
+        assertThat(json.get("failed").asBoolean()).isFalse();
+        assertThat(json.get("steps")).hasSize(5);
+    }
+
+    @Test
+    void theGolangMigrateSampleRunsOnTheMachinesMariaDb() throws Exception {
+        Path html = REPORTS.resolve("golang-migrate").resolve("rehearsal.html");
+        Result run = launch("check", "../samples/golang-migrate-mariadb/src/main/resources/db/migrations",
+                "--jdbc-url", "jdbc:mariadb://127.0.0.1:3306/test", "--jdbc-user", "root", "--format", "html",
+                "--output", html.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("on MariaDB").contains("4 steps: 4 passed, 0 failed");
+        assertThat(run.err()).contains("html: " + html);
+        assertThat(html).content().contains("data-migration=\"V4 add user phone\"");
+    }
+
+    @Test
+    void ctrlCWritesPartialReportsDropsTheDatabasesAndStopsTheEmbeddedServer() throws Exception {
+        Path dir = REPORTS.resolve("interrupted");
+        Path err = Files.createTempFile("rehearsal", ".err");
+        Path out = Files.createTempFile("rehearsal", ".out");
+        Process process = start(List.of("check", "src/test/resources/histories/slow", "-f", "json", "-f", "html",
+                "-o", dir.toString()), out, err);
+        try {
+            // V1 done, V2's minute-long statement running
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (!Files.readString(err).contains("[1/2] V1 create accounts: ok")) {
+                assertThat(process.isAlive()).as(Files.readString(err)).isTrue();
+                assertThat(System.nanoTime()).as("V1 finished in time").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            Thread.sleep(1_000);
+            new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).inheritIO().start().waitFor();
+
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s of Ctrl-C").isTrue();
+            String errors = Files.readString(err);
+            assertThat(process.exitValue()).as(errors).isEqualTo(2);
+            assertThat(errors).contains("rehearsal: interrupted before V2 wait finished").doesNotContain("\tat ");
+            JsonNode json = new ObjectMapper().readTree(dir.resolve("rehearsal.json").toFile());
+            assertThat(json.get("partial").asBoolean()).isTrue();
+            assertThat(json.at("/steps/0/status").asText()).isEqualTo("PASSED");
+            assertThat(dir.resolve("rehearsal.html")).content().contains("Partial report");
+
+            // the embedded server that ran them is gone
+            Matcher port = Pattern.compile("on port (\\d+)").matcher(json.get("database").asText());
+            assertThat(port.find()).as(json.get("database").asText()).isTrue();
+            assertThatThrownBy(() -> {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(port.group(1))), 1_000);
+                }
+            }).as("nothing listens on the embedded server's port any more").isInstanceOf(IOException.class);
+        } finally {
+            process.destroyForcibly();
+            Files.deleteIfExists(err);
+            Files.deleteIfExists(out);
+        }
+    }
+
+    private static Result launch(String... args) throws Exception {
+        Path err = Files.createTempFile("rehearsal", ".err");
+        Path out = Files.createTempFile("rehearsal", ".out");
+        try {
+            Process process = start(List.of(args), out, err);
+            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("rehearsal did not finish in 5 minutes: " + Files.readString(err));
+            }
+            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(err);
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /**
+     * Starts the launcher. Through Python, which puts SIGINT back to its default first: a process started in the
+     * background of a non-interactive shell (as CI scripts start builds) inherits SIGINT ignored, and the JVM then
+     * never sees Ctrl-C, as a terminal user's process would.
+     */
+    private static Process start(List<String> args, Path out, Path err) throws IOException {
+        assertThat(LAUNCHER).as("the launcher, built by mvn package").isExecutable();
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", "-c",
+                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
+                LAUNCHER.toAbsolutePath().toString()));
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    }
+}

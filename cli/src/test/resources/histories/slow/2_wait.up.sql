@@ -1,0 +1,2 @@
+-- a migration that runs for a minute, to be interrupted
+SELECT pg_sleep(60);
