@@ -2,33 +2,33 @@
 # Everything the test suite needs beyond a JDK and Maven: the machine's database servers running (the Alembic and
 # dbmate verifications and, later, the existing-server provider use the PostgreSQL on 127.0.0.1:5432), and the real
 # migration tools Rehearsal is checked against: Alembic, Django and Sqitch from Debian's packages, dbmate, drizzle-orm and
-# Knex from the npm registry; and a Docker engine with a PostgreSQL image built from Debian's packages, for the
+# Knex from the npm registry; Debian's Chromium, in which the HTML report is rendered; and a Docker engine with a PostgreSQL image built from Debian's packages, for the
 # Testcontainers tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash .ci/start-services.sh
 
+# Installs Debian packages (as root, or through sudo), updating the package lists only when the install needs it.
+apt_install() {
+  local sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get install -y -q "$@" >/dev/null \
+    || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q "$@" >/dev/null; }
+}
+
 # Alembic 1.8 from Debian, with its PostgreSQL driver, run as /usr/bin/python3 -m alembic by AlembicVerificationTest;
 # Django 3.2 from Debian, whose manage.py samples/django-postgres drives.
 if ! /usr/bin/python3 -c "import alembic, psycopg2, django" >/dev/null 2>&1; then
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo_cmd apt-get install -y -q python3-alembic python3-psycopg2 python3-django >/dev/null \
-    || { $sudo_cmd apt-get update -q >/dev/null \
-         && $sudo_cmd apt-get install -y -q python3-alembic python3-psycopg2 python3-django >/dev/null; }
+  apt_install python3-alembic python3-psycopg2 python3-django
 fi
 /usr/bin/python3 -m alembic --version
 echo "Django $(/usr/bin/python3 -m django --version)"
 
 # Sqitch 1.3 from Debian, with its PostgreSQL driver, run by SqitchVerificationTest.
 if ! command -v sqitch >/dev/null 2>&1 || ! perl -MDBD::Pg -e 1 >/dev/null 2>&1; then
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo_cmd apt-get install -y -q sqitch libdbd-pg-perl >/dev/null \
-    || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q sqitch libdbd-pg-perl >/dev/null; }
+  apt_install sqitch libdbd-pg-perl
 fi
 sqitch --version
 
@@ -57,11 +57,7 @@ samples/knex-postgres/node_modules/.bin/knex --version
 # Chromium from Debian, headless, in which the HTML report's test renders a real report, reads its DOM and takes the
 # screenshot the README shows.
 if ! command -v chromium >/dev/null 2>&1; then
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo_cmd apt-get install -y -q chromium fonts-dejavu-core >/dev/null \
-    || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q chromium fonts-dejavu-core >/dev/null; }
+  apt_install chromium fonts-dejavu-core
 fi
 chromium --version
 
