@@ -127,6 +127,15 @@ class CheckCommandTest {
     }
 
     @Test
+    void aServerThatCannotBeReachedIsAnEnvironmentError() {
+        Run run = rehearsal("check", HISTORIES + "broken-down", "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/postgres");
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).startsWith("rehearsal: ").contains("127.0.0.1:1").doesNotContain("\tat ");
+        assertThat(run.out()).doesNotContain("Rehearsal of");
+    }
+
+    @Test
     void aFolderWithoutMigrationsIsAnEnvironmentError(@TempDir Path empty) {
         Run run = rehearsal("check", empty.toString());
 

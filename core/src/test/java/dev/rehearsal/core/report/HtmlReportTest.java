@@ -4,12 +4,17 @@ import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.estimate.EstimateSettings;
+import dev.rehearsal.core.estimate.ProductionVolumes;
+import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.locks.ProbeResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The HTML report of the Flyway sample's shop (samples/flyway-postgres), with its unsafe lock examples on top: 100,000
  * orders, then the round trips of a plain {@code CREATE INDEX} (SHARE on orders: writes wait) and of a column added,
  * backfilled and set NOT NULL in one transaction (ACCESS EXCLUSIVE: everything waits), while probe traffic runs.
- * The page is rendered in a real headless Chromium: its DOM must hold each migration's timeline, the locks as bands
+ * An estimate of the index build at 5,000,000 orders goes with it. The page is rendered in a real headless Chromium: its DOM must hold each migration's timeline, the locks as bands
  * and probe waits the migration's locks blocked; a screenshot goes to {@code target/html-report.png} (the README's
  * picture is a copy of one).
  */
@@ -37,9 +42,12 @@ class HtmlReportTest {
         try (MigrationRehearsal r = MigrationRehearsal.start(RehearsalSettings.of(SAMPLE),
                 DatabaseProviders.embeddedPostgres(), HtmlReportTest.class.getClassLoader())) {
             r.migrateTo("12");
+            // the index build at 5,000,000 orders, from two small rehearsals: the report shows estimates when they exist
+            VolumeEstimate estimate = r.estimate("13", ProductionVolumes.of(Map.of("orders", 5_000_000L)),
+                    EstimateSettings.DEFAULTS.withSizes(2_000L, 8_000L).withRepeats(1));
             r.seed(table("orders").rows(100_000));
             report = r.runRoundTrips();
-            writer = ReportWriter.of(report, r.history(), Path.of(""));
+            writer = ReportWriter.of(report, r.history(), Path.of("")).withEstimates(List.of(estimate));
         }
     }
 
@@ -57,6 +65,9 @@ class HtmlReportTest {
         assertThat(html).contains("data-kind=\"statement\" data-line=\"2\"")
                 .contains("data-kind=\"lock\" data-mode=\"SHARE\" data-relation=\"orders\"")
                 .contains("data-kind=\"lock\" data-mode=\"ACCESS_EXCLUSIVE\" data-relation=\"orders\"");
+        // the estimate, in the summary and in its migration's section
+        assertThat(html).contains("<h2>At production volume</h2>").contains("<h4>At 5,000,000 rows (orders 5,000,000)</h4>")
+                .containsPattern("<td class=\"num warn\">about [^<]+</td>"); // writes blocked, in the summary
         // the risks with their safe alternatives
         assertThat(html).contains("<code>non-concurrent-index</code>").contains("CONCURRENTLY")
                 .contains("<code>set-not-null</code>");
@@ -94,7 +105,7 @@ class HtmlReportTest {
         assertThat(dom).contains("data-blocked=\"true\"");
 
         Path png = dir.resolve("html-report.png");
-        HeadlessChromium.screenshot(page, png, 1280, 1500);
+        HeadlessChromium.screenshot(page, png, 1280, 1900);
         assertThat(Files.size(png)).isGreaterThan(20_000); // a picture, not a blank page
     }
 

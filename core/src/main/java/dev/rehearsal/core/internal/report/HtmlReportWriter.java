@@ -277,7 +277,7 @@ public final class HtmlReportWriter {
                 .stream().sorted(Map.Entry.comparingByKey()).map(v -> String.format(Locale.ROOT, "%s %,d", v.getKey(),
                         v.getValue())).collect(Collectors.joining(", "))));
         html.open("p", "class", "estimate");
-        html.text("Takes about " + e.total() + "; "
+        html.text("Takes " + e.total() + "; "
                 + (e.writesBlocked().likely().isZero() ? "writes never blocked" : "writes blocked " + e.writesBlocked())
                 + (e.readsBlocked().likely().isZero() ? "" : "; reads blocked " + e.readsBlocked())
                 + (e.walBytes() > 0 ? "; about " + StatementEstimate.bytes(e.walBytes()) + " of write-ahead log" : "")
