@@ -1,6 +1,7 @@
 package dev.rehearsal.cli;
 
 import dev.rehearsal.core.report.ReportWriter;
+import org.apiguardian.api.API;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import java.io.PrintWriter;
  * {@code rehearsal}: Rehearsal's command line, for teams whose migrations live outside a JVM project (Alembic,
  * golang-migrate, dbmate, Prisma, Knex...). {@code rehearsal check <folder>} is its one command; parsing, help and
  * usage errors are picocli's, with one-line messages and the exit codes sqlfluff and squawk use: 0 clean, 1 findings,
- * 2 usage or environment errors.
+ * 2 usage or environment errors. Its interface is the command line, not this class: hence {@code INTERNAL}.
  */
 @Command(name = "rehearsal", mixinStandardHelpOptions = true, versionProvider = RehearsalCli.Version.class,
         subcommands = {CheckCommand.class, CommandLine.HelpCommand.class},
@@ -19,6 +20,7 @@ import java.io.PrintWriter;
         commandListHeading = "%nCommands:%n",
         footerHeading = "%n",
         footer = {"Run 'rehearsal check --help' for the options. Documentation: docs/cli.md."})
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class RehearsalCli implements Runnable {
 
     @CommandLine.Spec
