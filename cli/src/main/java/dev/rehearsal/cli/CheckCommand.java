@@ -156,7 +156,8 @@ final class CheckCommand implements Callable<Integer> {
 
     private int check(PrintWriter out, PrintWriter err) {
         if (!Files.exists(folder)) {
-            throw new RehearsalException("the folder " + folder + " does not exist");
+            throw new RehearsalException("the folder " + folder + " does not exist: give the folder that holds the"
+                    + " migrations (or a Liquibase changelog file)");
         }
         Set<ReportFormat> asked = new LinkedHashSet<>();
         for (String f : formats.isEmpty() ? List.of("text") : formats) {
@@ -387,7 +388,8 @@ final class CheckCommand implements Callable<Integer> {
                     try {
                         rehearsal.close();
                     } catch (RuntimeException e) {
-                        // the database may already be gone with the embedded server
+                        err.println("rehearsal: the throwaway databases could not all be dropped (" + e.getMessage()
+                                + "); on a named server, drop the rehearsal_* databases left there");
                     }
                     DatabaseProviders.stopSharedEmbeddedPostgres();
                     err.flush();
@@ -403,11 +405,10 @@ final class CheckCommand implements Callable<Integer> {
             return requested.get();
         }
 
-        /** Waits for the hook, which ends the process; returns 2 should it ever come back. */
+        /** Waits for the hook, which then ends the process with 2; returns 2 as well. */
         int await() {
             try {
                 handled.await();
-                Thread.sleep(60_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -55,8 +55,12 @@ public final class RehearsalCli implements Runnable {
             return ERROR;
         });
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
-            command.getErr().println("rehearsal: " + e);
-            e.printStackTrace(command.getErr()); // a bug of ours: CheckCommand turns every failure it expects into a line
+            // a bug of ours: CheckCommand turns every failure it expects into a line
+            command.getErr().println("rehearsal: unexpected error: " + e + " (please report it, with the stack trace"
+                    + " --debug prints)");
+            if (parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"))) {
+                e.printStackTrace(command.getErr());
+            }
             return ERROR;
         });
         return cli.execute(args);
