@@ -82,6 +82,15 @@ public interface EngineLocks {
     }
 
     /**
+     * Where a trace starts from, read on the observer's connection: the storage identity of the {@code watched}
+     * tables and the write-ahead log position. Engines that can should answer in one round trip, since every
+     * observed migration phase asks.
+     */
+    default SessionState startingPoint(Connection observer, Collection<String> watched) throws SQLException {
+        return new SessionState(List.of(), storage(observer, watched), null, walPosition(observer));
+    }
+
+    /**
      * @param locks       relation locks of the session, user relations only
      * @param storage     storage identity of every user table
      * @param lockTimeout the session's lock timeout setting
