@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,6 +81,40 @@ class LockTraceTest {
                     .isLessThan(create.duration().dividedBy(2));
             assertThat(report.risks()).extracting(x -> x.rule()).doesNotContain("non-concurrent-index");
         }
+    }
+
+    /**
+     * A history runs three observed phases per migration: one poller thread serves them all (starting one per phase
+     * cost more than an empty-table migration), it still sees what only polling can see in every phase (the lock of a
+     * {@code CREATE INDEX CONCURRENTLY}, which runs outside a transaction), and it ends with the database.
+     */
+    @Test
+    void oneLockPollerServesEveryPhaseAndEndsWithTheDatabase() {
+        long before = pollerThreads();
+        MigrationRehearsal r = loaded("locks-index-concurrently");
+        try (r) {
+            LockReport first = r.migrateTo("2").locks();
+            r.migrateDown();
+            for (LockReport report : List.of(first, r.migrateUp().locks())) {
+                StatementTrace concurrently = report.statements().stream()
+                        .filter(s -> s.sql().toUpperCase().contains("CONCURRENTLY")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no CONCURRENTLY statement in\n" + report.toText()));
+                assertThat(concurrently.inTransaction()).isFalse();
+                assertThat(report.locks()).as(report.toText())
+                        .anySatisfy(l -> {
+                            assertThat(l.statement()).isEqualTo(concurrently.index());
+                            assertThat(l.relation()).isEqualTo("accounts");
+                            assertThat(l.mode()).isEqualTo(LockMode.SHARE_UPDATE_EXCLUSIVE);
+                        });
+            }
+            assertThat(pollerThreads() - before).as("lock poller threads while the database is open").isEqualTo(1);
+        }
+        assertThat(pollerThreads() - before).as("lock poller threads after it closed").isZero();
+    }
+
+    private static long pollerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("rehearsal-lock-poller")).count();
     }
 
     @Test

@@ -34,7 +34,7 @@ import java.util.Set;
 /**
  * Watches migrations on one throwaway database: traces their statements and locks, plays probe traffic on the
  * tables they touch, optionally holds a long transaction in front of them, and judges the risk rules. One per
- * database; {@link #close()} closes its probe connections.
+ * database; {@link #close()} closes its probe connections and its lock poller.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class LockObservation implements AutoCloseable {
@@ -49,6 +49,7 @@ public final class LockObservation implements AutoCloseable {
     private final LockSettings settings;
     private final Set<String> excluded;
     private final ProbeConnections connections;
+    private final LockPoller poller = new LockPoller();
 
     public LockObservation(ObservedDataSource observed, DataSource raw, Dialect dialect, LockSettings settings,
                            Set<String> excluded) {
@@ -133,7 +134,7 @@ public final class LockObservation implements AutoCloseable {
                     prober.start();
                     tracer.watch(prober);
                 }
-                tracer.start();
+                tracer.start(poller);
                 observed.observe(tracer);
                 if (blocker != null) {
                     release.start();
@@ -238,6 +239,7 @@ public final class LockObservation implements AutoCloseable {
 
     @Override
     public void close() {
+        poller.close();
         connections.close();
     }
 }

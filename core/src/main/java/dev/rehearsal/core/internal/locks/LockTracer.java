@@ -66,10 +66,9 @@ final class LockTracer implements StatementObserver {
     private Map<String, Long> storage;
     /** The write-ahead log position after the last statement asked about; -1 where the engine cannot say. */
     private long walPosition;
-    private volatile boolean running = true;
     private volatile String timeoutMessage;
-    private Thread poller;
-    private SQLException pollerFailure;
+    private LockPoller poller;
+    private volatile SQLException pollerFailure;
     private volatile Prober prober;
     private Map<Integer, Prober.Session> probeSessions = Map.of();
     private SQLException watcherFailure;
@@ -86,8 +85,9 @@ final class LockTracer implements StatementObserver {
         this.script = script;
         this.timeoutNanos = timeout.toNanos();
         this.pollNanos = pollInterval.toNanos();
-        this.storage = support.storage(observer, watched);
-        this.walPosition = support.walPosition(observer).orElse(-1);
+        SessionState start = support.startingPoint(observer, watched);
+        this.storage = start.storage();
+        this.walPosition = start.walPosition().orElse(-1);
         this.assembler = new TraceAssembler(excluded, existing, script, t0, pollNanos);
     }
 
@@ -102,10 +102,15 @@ final class LockTracer implements StatementObserver {
         this.probeSessions = Map.copyOf(probes.sessions());
     }
 
-    void start() {
-        poller = new Thread(this::poll, "rehearsal-lock-poller");
-        poller.setDaemon(true);
-        poller.start();
+    /** Has {@code poller} poll this trace until {@link #finish()}. */
+    void start(LockPoller poller) {
+        this.poller = poller;
+        poller.watch(this);
+    }
+
+    /** How often the poller looks. */
+    long pollNanos() {
+        return pollNanos;
     }
 
     /** Why the migration was stopped, or null when it was not. */
@@ -113,64 +118,61 @@ final class LockTracer implements StatementObserver {
         return timeoutMessage;
     }
 
-    private void poll() {
-        while (running) {
-            long now = System.nanoTime();
-            try {
-                List<Integer> pids;
-                boolean busy;
-                synchronized (this) {
-                    pids = sessions.values().stream().map(s -> s.pid).toList();
-                    // look only while a statement has run for a poll interval: shorter ones hold their locks too
-                    // briefly to matter, and those inside a transaction are read after they end anyway
-                    busy = sessions.values().stream().anyMatch(s -> s.current != null && now - s.current.start >= pollNanos);
-                }
-                if (!busy && now - t0 <= timeoutNanos) {
-                    pause(now);
-                    continue;
-                }
-                if (busy) {
-                    cancelProbesInTheWay(pids);
-                }
-                List<ObservedLock> seen = support.locksOf(observer, pids);
-                synchronized (this) {
-                    for (ObservedLock lock : seen) {
-                        Session session = sessions.values().stream().filter(s -> s.pid == lock.backend()).findFirst().orElse(null);
-                        if (session == null || session.current == null && lock.granted()) {
-                            continue;
+    /** One look by the poller; false when the observer session failed and polling should stop (kept for the report). */
+    boolean pollOnce(long now) {
+        try {
+            List<Integer> pids;
+            boolean busy;
+            synchronized (this) {
+                pids = sessions.values().stream().map(s -> s.pid).toList();
+                // look only while a statement has run for a poll interval: shorter ones hold their locks too
+                // briefly to matter, and those inside a transaction are read after they end anyway
+                busy = sessions.values().stream().anyMatch(s -> s.current != null && now - s.current.start >= pollNanos);
+            }
+            if (!busy && now - t0 <= timeoutNanos) {
+                return true;
+            }
+            if (busy) {
+                cancelProbesInTheWay(pids);
+            }
+            List<ObservedLock> seen = support.locksOf(observer, pids);
+            synchronized (this) {
+                for (ObservedLock lock : seen) {
+                    Session session = sessions.values().stream().filter(s -> s.pid == lock.backend()).findFirst().orElse(null);
+                    if (session == null || session.current == null && lock.granted()) {
+                        continue;
+                    }
+                    Stmt at = session.current != null ? session.current : last(session);
+                    if (at == null || lock.granted() && session.open.containsKey(LockKey.of(lock))) {
+                        continue; // unknown, or already attributed to the statement that took it
+                    }
+                    // first seen wins: a lock still held while later statements of its transaction run
+                    // belongs to the statement that took it
+                    PolledKey key = new PolledKey(LockKey.of(lock), at.inTransaction,
+                            at.inTransaction ? at.transaction : at.index);
+                    Polled p = polled.computeIfAbsent(key, k -> {
+                        Polled n = new Polled();
+                        n.lock = lock;
+                        n.statement = at;
+                        n.firstSeen = now;
+                        return n;
+                    });
+                    p.lastSeen = now;
+                    if (!lock.granted()) {
+                        if (p.waitingFrom < 0) {
+                            p.waitingFrom = now;
                         }
-                        Stmt at = session.current != null ? session.current : last(session);
-                        if (at == null || lock.granted() && session.open.containsKey(LockKey.of(lock))) {
-                            continue; // unknown, or already attributed to the statement that took it
-                        }
-                        // first seen wins: a lock still held while later statements of its transaction run
-                        // belongs to the statement that took it
-                        PolledKey key = new PolledKey(LockKey.of(lock), at.inTransaction,
-                                at.inTransaction ? at.transaction : at.index);
-                        Polled p = polled.computeIfAbsent(key, k -> {
-                            Polled n = new Polled();
-                            n.lock = lock;
-                            n.statement = at;
-                            n.firstSeen = now;
-                            return n;
-                        });
-                        p.lastSeen = now;
-                        if (!lock.granted()) {
-                            if (p.waitingFrom < 0) {
-                                p.waitingFrom = now;
-                            }
-                            p.waitingUntil = now;
-                        }
+                        p.waitingUntil = now;
                     }
                 }
-                if (timeoutMessage == null && now - t0 > timeoutNanos) {
-                    stopMigration(pids);
-                }
-            } catch (SQLException e) {
-                pollerFailure = e;
-                return;
             }
-            pause(now);
+            if (timeoutMessage == null && now - t0 > timeoutNanos) {
+                stopMigration(pids);
+            }
+            return true;
+        } catch (SQLException e) {
+            pollerFailure = e;
+            return false;
         }
     }
 
@@ -215,17 +217,6 @@ final class LockTracer implements StatementObserver {
         } catch (SQLException e) {
             // the wait graph cannot be read here: the timeout still guards the run, the report says what failed
             watcherFailure = e;
-        }
-    }
-
-    private void pause(long since) {
-        long sleep = pollNanos - (System.nanoTime() - since);
-        if (sleep > 0 && running) {
-            try {
-                Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-            } catch (InterruptedException e) {
-                running = false;
-            }
         }
     }
 
@@ -385,14 +376,8 @@ final class LockTracer implements StatementObserver {
 
     /** Stops the poller; returns the statements and locks, keeping the statements of the scripts and those that locked user relations. */
     Result finish() {
-        running = false;
         if (poller != null) {
-            poller.interrupt();
-            try {
-                poller.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            poller.release(this);
         }
         long end = System.nanoTime();
         synchronized (this) {
