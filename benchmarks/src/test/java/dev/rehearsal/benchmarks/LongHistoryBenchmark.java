@@ -182,7 +182,7 @@ class LongHistoryBenchmark {
                 if (!e.getKey().contains("(in ")) {
                     accounted += e.getValue().nanos();
                 }
-                sb.append(String.format(Locale.ROOT, "%s %.2f, ", e.getKey(), e.getValue().nanos() / 1e6 / phases));
+                sb.append(String.format(Locale.ROOT, "%s %.2f (%.1f calls), ", e.getKey(), e.getValue().nanos() / 1e6 / phases, e.getValue().calls() / phases));
             }
             double plainPerPhase = plainMs / phases;
             return sb.append(String.format(Locale.ROOT, "other %.2f; one plain session %.2f ms per phase",
