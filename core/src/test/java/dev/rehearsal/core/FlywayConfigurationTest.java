@@ -167,6 +167,8 @@ class FlywayConfigurationTest {
         }
         assertThat(console.toString()).doesNotContain("Successfully applied").doesNotContain("Migrating schema")
                 .doesNotContain("there is already a transaction in progress");
-        assertThat(notes.get(1)).contains("up: Flyway WARN: DB: there is already a transaction in progress");
+        // after Flyway's first migrate made its history table, ups are applied directly (FlywayDirectUpsTest), and
+        // the server's warning still reaches the report
+        assertThat(notes.get(1)).contains("up: server WARNING: there is already a transaction in progress (SQLSTATE 25001");
     }
 }

@@ -58,6 +58,17 @@ public final class ScriptRunner {
      */
     public static void run(Connection connection, Dialect dialect, String phase, Migration migration, String script,
                            String sql, boolean transaction, boolean failAtEnd, Epilogue epilogue) {
+        run(connection, dialect, phase, migration, script, sql, transaction, failAtEnd, epilogue, w -> { });
+    }
+
+    /**
+     * As {@link #run(Connection, Dialect, String, Migration, String, String, boolean, boolean, Epilogue)};
+     * {@code warnings} is told each warning the server raised for a statement ({@code NOTICE}s included), as a
+     * migration tool that logs them would be.
+     */
+    public static void run(Connection connection, Dialect dialect, String phase, Migration migration, String script,
+                           String sql, boolean transaction, boolean failAtEnd, Epilogue epilogue,
+                           java.util.function.Consumer<java.sql.SQLWarning> warnings) {
         List<SqlStatement> statements = dialect.split(sql);
         boolean transactional = transaction && statements.stream().noneMatch(s -> dialect.mustRunOutsideTransaction(s.sql()));
         SqlStatement current = null;
@@ -74,6 +85,9 @@ public final class ScriptRunner {
                         PostgresCopy.copyIn(connection, statement.sql(), statement.copyData());
                     } else {
                         st.execute(statement.sql());
+                        for (java.sql.SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
+                            warnings.accept(w);
+                        }
                     }
                 }
                 current = null;

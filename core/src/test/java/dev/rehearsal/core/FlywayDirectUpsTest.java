@@ -1,0 +1,96 @@
+package dev.rehearsal.core;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Where Flyway would do nothing but run the scripts and record them, Rehearsal applies the ups itself after Flyway's
+ * first migrate has made its history table. The rows must be the ones Flyway writes, so that Flyway itself
+ * validates the database and can carry on from it; Flyway's validation at the repeatable step catches a row that is
+ * not.
+ */
+class FlywayDirectUpsTest {
+
+    /** Every column of Flyway's history table but the rank, the time and the duration, in rank order. */
+    private static List<String> rows(MigrationRehearsal rehearsal) throws SQLException {
+        try (Connection c = rehearsal.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select concat_ws('|', version, description, type, script, checksum,"
+                     + " installed_by, success) from flyway_schema_history order by installed_rank")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+            return rows;
+        }
+    }
+
+    private static Flyway flywayOn(MigrationRehearsal rehearsal) {
+        return Flyway.configure(FlywayDirectUpsTest.class.getClassLoader()).dataSource(rehearsal.dataSource())
+                .locations("classpath:histories/good").cleanDisabled(true).load();
+    }
+
+    @Test
+    void historyRowsWrittenWithoutFlywayAreTheOnesFlywayWritesAndFlywayValidatesThem() throws SQLException {
+        List<String> byFlyway;
+        try (MigrationRehearsal flyway = Histories.rehearse("good")) {
+            flyway.migrateTo("latest"); // one migrate from an empty database: Flyway makes its table and every row
+            byFlyway = rows(flyway);
+        }
+        try (MigrationRehearsal rehearsal = Histories.rehearse("good")) {
+            rehearsal.migrateTo("1");    // Flyway: its first migrate creates the history table
+            rehearsal.migrateTo("4");    // V2, V3, V4 applied directly
+            rehearsal.migrateDown();
+            rehearsal.migrateUp();       // V4 again, directly
+            rehearsal.migrateTo("latest"); // the repeatable, by Flyway, which validates what was written
+            assertThat(rows(rehearsal)).isEqualTo(byFlyway).hasSize(5);
+
+            Flyway flyway = flywayOn(rehearsal);
+            assertThat(flyway.validateWithResult().validationSuccessful).isTrue();
+            assertThat(flyway.info().all()).extracting(MigrationInfo::getState).containsOnly(MigrationState.SUCCESS);
+            assertThat(flyway.migrate().migrationsExecuted).as("Flyway finds nothing left to do").isZero();
+        }
+    }
+
+    @Test
+    void aFailingScriptRecordsNothingAndNamesItsStatement() throws SQLException {
+        try (MigrationRehearsal rehearsal = Histories.rehearse("good")) {
+            rehearsal.migrateTo("1");
+            try (Connection c = rehearsal.dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.execute("create table orders (id int)"); // V2 creates orders: it must fail now
+            }
+            assertThatThrownBy(() -> rehearsal.migrateTo("2"))
+                    .isInstanceOf(MigrationFailedException.class)
+                    .hasMessageContaining("V2__create_orders.sql")
+                    .hasMessageContaining("already exists");
+            assertThat(rows(rehearsal)).hasSize(1);
+            assertThat(rehearsal.currentVersion()).contains(MigrationVersion.parse("1"));
+        }
+    }
+
+    @Test
+    void flywaysValidationAtTheRepeatableStepCatchesAHistoryRowFlywayWouldNotHaveWritten() throws SQLException {
+        try (MigrationRehearsal rehearsal = Histories.rehearse("good")) {
+            rehearsal.migrateTo("1");
+            rehearsal.migrateTo("4");
+            try (Connection c = rehearsal.dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.execute("update flyway_schema_history set checksum = checksum + 1 where version = '3'");
+            }
+            assertThatThrownBy(() -> rehearsal.migrateTo("latest"))
+                    .isInstanceOf(RehearsalException.class)
+                    .hasMessageContaining("3")
+                    .hasMessageContaining("checksum");
+        }
+    }
+}
