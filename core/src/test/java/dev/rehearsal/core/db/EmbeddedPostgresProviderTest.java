@@ -4,6 +4,7 @@ import dev.rehearsal.core.internal.postgres.EmbeddedPostgresProvider;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,6 +29,42 @@ class EmbeddedPostgresProviderTest {
              ResultSet rs = st.executeQuery("select to_regclass('" + table + "') is not null")) {
             rs.next();
             return rs.getBoolean(1);
+        }
+    }
+
+    /**
+     * A rehearsal's session runs DDL between almost every two of Rehearsal's catalog and lock queries; pgjdbc's
+     * default ({@code flushCacheOnDdl}) would forget their server-side statements at each one and parse and plan
+     * them again. A throwaway database's sessions keep them.
+     */
+    @Test
+    void preparedStatementsOutliveTheSessionsOwnDdl() throws SQLException {
+        try (EphemeralDatabase db = DatabaseProviders.embeddedPostgres().createDatabase();
+             Connection c = db.dataSource().getConnection()) {
+            String query = "select relname from pg_class where oid = any(?::oid[]) /* kept */";
+            for (int i = 0; i < 8; i++) {
+                c.setAutoCommit(false); // as a migration's statements run
+                try (Statement st = c.createStatement()) {
+                    st.execute("create table kept_" + i + " (id int)");
+                }
+                try (PreparedStatement ps = c.prepareStatement(query)) {
+                    ps.setArray(1, c.createArrayOf("int8", new Object[] {1259L}));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                    }
+                }
+                c.commit();
+                c.setAutoCommit(true);
+            }
+            // the driver prepares a statement on the server at its fifth run (prepareThreshold): the sixth to eighth
+            // reuse it, unless the CREATE TABLE before each made the driver parse it again under a new name
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select count(*),"
+                    + " coalesce(max(generic_plans + custom_plans), 0) from pg_prepared_statements"
+                    + " where statement like '%/* kept */%'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("server-side statements of the query").isEqualTo(1);
+                assertThat(rs.getInt(2)).as("runs of that one statement after a CREATE TABLE each").isGreaterThanOrEqualTo(3);
+            }
         }
     }
 

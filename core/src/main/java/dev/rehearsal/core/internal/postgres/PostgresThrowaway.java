@@ -34,6 +34,7 @@ final class PostgresThrowaway implements EphemeralDatabase {
                       Consumer<String> drop, Supplier<String> server, Function<String, EphemeralDatabase> copier) {
         this.name = name;
         direct.setApplicationName("rehearsal");
+        keepPreparedStatementsAcrossDdl(direct);
         this.dataSource = new ReusingDataSource(direct);
         int[] ports = direct.getPortNumbers();
         String user = direct.getUser() != null ? direct.getUser() : System.getProperty("user.name"); // the driver's default
@@ -44,6 +45,22 @@ final class PostgresThrowaway implements EphemeralDatabase {
         this.drop = drop;
         this.server = server;
         this.copier = copier;
+    }
+
+    /**
+     * pgjdbc 42.7.8 and later forget every server-prepared statement of a session when that session runs
+     * {@code CREATE}, {@code DROP} or {@code ALTER} ({@code flushCacheOnDdl}, on by default). A rehearsal's sessions
+     * run DDL between almost every two of Rehearsal's own catalog and lock queries, so each of those was parsed and
+     * planned afresh: about half of a migration phase's time on an empty table. Rehearsal's own queries read the
+     * catalog, whose columns never change, and in auto-commit pgjdbc still re-prepares a statement the server says
+     * changed shape; older drivers do not know the property and already behave so.
+     */
+    private static void keepPreparedStatementsAcrossDdl(PGSimpleDataSource direct) {
+        try {
+            direct.setProperty("flushCacheOnDdl", "false");
+        } catch (java.sql.SQLException unknownToThisDriver) {
+            // a driver before the property never flushes its cache on DDL
+        }
     }
 
     /** Closes the idle connections this database keeps (PostgreSQL copies only a database nobody is connected to). */
