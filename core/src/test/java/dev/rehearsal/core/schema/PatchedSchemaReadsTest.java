@@ -158,6 +158,61 @@ class PatchedSchemaReadsTest {
                 "alter table schema_migrations add column applied_at timestamp"));
     }
 
+    /**
+     * A down script that drops whole objects (a table with its index, trigger, default and identity, its routine, its
+     * type) leaves nothing to read in their scopes: the read asks the catalog nothing, and still equals a full read.
+     * A drop whose CASCADE reaches into another table (its foreign key) has that table read again.
+     */
+    @Test
+    void scopesWhoseObjectWasDroppedAreNotReadAgain() throws SQLException {
+        java.util.concurrent.atomic.AtomicInteger prepared = new java.util.concurrent.atomic.AtomicInteger();
+        Connection counted = (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    // catalog queries; the log's drain is one statement per read whatever it finds
+                    if (method.getName().equals("prepareStatement") && !((String) args[0]).contains("rehearsal_ddl.log")) {
+                        prepared.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(readerConnection, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        SchemaReader countedReader = database.dialect().schemaReader(counted, EXCLUDED, true);
+        countedReader.read();
+        execute("""
+                create type mood as enum ('sad', 'fine');
+                create function touch() returns trigger language plpgsql as 'begin return new; end';
+                create table entries (id bigint generated always as identity primary key, mood mood default 'fine',
+                  name text check (name <> ''));
+                create index entries_name on entries (name);
+                create trigger entries_touch before update on entries for each row execute function touch();
+                comment on table entries is 'diary';
+                create table owners (id int primary key);
+                create table pets (id int primary key, owner_id int references owners (id));
+                create view pet_ids as select id from pets""");
+        assertThat(countedReader.read().diff(fullRead()).changes()).isEmpty();
+
+        prepared.set(0);
+        execute("drop table entries; drop function touch(); drop type mood");
+        SchemaSnapshot afterWholeDrops = countedReader.read();
+        assertThat(afterWholeDrops.objects()).isEqualTo(fullRead().objects());
+        assertThat(afterWholeDrops.table("entries")).isEmpty();
+        assertThat(prepared.get()).as("catalog queries after dropping whole objects").isZero();
+
+        prepared.set(0);
+        execute("drop table owners cascade");
+        SchemaSnapshot afterCascade = countedReader.read();
+        assertThat(afterCascade.objects()).isEqualTo(fullRead().objects());
+        assertThat(afterCascade.objects(ObjectKind.CONSTRAINT)).noneMatch(c -> c.name().contains("owner_id_fkey"));
+        assertThat(prepared.get()).as("the table that lost its foreign key is read again").isPositive();
+
+        prepared.set(0);
+        execute("drop index if exists pets_pkey_extra; alter table pets drop constraint pets_pkey");
+        assertThat(countedReader.read().objects()).isEqualTo(fullRead().objects());
+        assertThat(prepared.get()).as("a part of a table that is still there").isPositive();
+    }
+
     @Test
     void aStatementTheLogCannotSeeMakesTheNextReadAFullOne() throws SQLException {
         execute("create table t (id int primary key)");

@@ -28,13 +28,16 @@ final class PostgresDdlLog {
             + " and case when exists (select 1 from pg_namespace where nspname = 'rehearsal_ddl')"
             + " and has_schema_privilege('rehearsal_ddl', 'USAGE') then"
             + " to_regclass('rehearsal_ddl.log') is not null and has_table_privilege('rehearsal_ddl.log', 'SELECT, DELETE')"
-            + " else false end";
+            + " else false end"
+            // an earlier version's trigger marked a dropped column as a dropped table
+            + " and exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
+            + " where n.nspname = 'rehearsal_ddl' and p.proname = 'drops' and p.prosrc like '%objsubid%')";
 
     /**
      * An event trigger function that logs the catalog rows {@code source} returns; where it cannot, it logs an
      * {@linkplain Entry#unknown() unknown change}, and if even that fails it lets the command go on unlogged.
      */
-    private static String recorder(String name, String source, boolean dropped) {
+    private static String recorder(String name, String source, String dropped) {
         return """
                 create or replace function rehearsal_ddl.%1$s() returns event_trigger
                   language plpgsql security definer set search_path = pg_catalog as $$
@@ -52,8 +55,9 @@ final class PostgresDdlLog {
 
     private static final String INSTALL = "create schema if not exists rehearsal_ddl;\n"
             + "create unlogged table if not exists rehearsal_ddl.log (classid oid, objid oid, dropped boolean not null);\n"
-            + recorder("commands", "pg_event_trigger_ddl_commands", false)
-            + recorder("drops", "pg_event_trigger_dropped_objects", true)
+            + recorder("commands", "pg_event_trigger_ddl_commands", "false")
+            // a dropped column is reported as its table's row with a sub-id: the table changed, it is not gone
+            + recorder("drops", "pg_event_trigger_dropped_objects", "objsubid = 0")
             + """
             drop event trigger if exists rehearsal_ddl_commands;
             drop event trigger if exists rehearsal_ddl_drops;

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,10 @@ final class PostgresSchemaReader implements SchemaReader {
             "pg_type", ScopedObjects.TYPE, "pg_proc", ScopedObjects.ROUTINE, "pg_namespace", ScopedObjects.NAMESPACE,
             "pg_extension", ScopedObjects.EXTENSION);
 
+    /** The catalog of the row that is each kind of scope itself. */
+    private static final Map<Character, String> SCOPE_ROOTS = SCOPE_CATALOGS.entrySet().stream()
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
+
     private final Connection connection;
     private final Set<String> excludedTables;
     private final String fullReadsOnly;
@@ -97,8 +102,9 @@ final class PostgresSchemaReader implements SchemaReader {
         }
         try {
             Set<String> scopes;
+            List<PostgresDdlLog.Entry> entries;
             try (Timings.Timer ignored = Timings.time("schema.log")) {
-                List<PostgresDdlLog.Entry> entries = PostgresDdlLog.drain(connection);
+                entries = PostgresDdlLog.drain(connection);
                 if (entries.isEmpty()) {
                     return lastSnapshot;
                 }
@@ -108,11 +114,15 @@ final class PostgresSchemaReader implements SchemaReader {
                 return readFull();
             }
             try (Timings.Timer ignored = Timings.time("schema.catalog")) {
+                Set<String> gone = gone(scopes, entries);
                 Map<Character, Set<Long>> only = new HashMap<>();
                 for (String scope : scopes) {
-                    only.computeIfAbsent(scope.charAt(0), k -> new LinkedHashSet<>()).add(Long.parseLong(scope.substring(2)));
+                    if (!gone.contains(scope)) {
+                        only.computeIfAbsent(scope.charAt(0), k -> new LinkedHashSet<>()).add(Long.parseLong(scope.substring(2)));
+                    }
                 }
-                ScopedObjects fresh = new PostgresCatalogReader(connection, excludedTables, only).readScoped();
+                ScopedObjects fresh = only.isEmpty() ? new ScopedObjects()
+                        : new PostgresCatalogReader(connection, excludedTables, only).readScoped();
                 last.replace(scopes, fresh);
                 lastSnapshot = last.snapshot();
                 return lastSnapshot;
@@ -162,6 +172,30 @@ final class PostgresSchemaReader implements SchemaReader {
     @Override
     public String fallback() {
         return fullReadsOnly;
+    }
+
+    /**
+     * The scopes whose own catalog row (the table's {@code pg_class} row, the type's, the routine's, the schema's or the
+     * extension's) the log says was dropped: everything filed under them went with it, and the server does not hand
+     * out a dropped oid again, so they are known to be empty without a query. A down script that drops what its up
+     * created then costs no catalog read at all; a drop that reaches into another scope (a foreign key, a view, a
+     * default that went with {@code CASCADE}) still has that scope read again.
+     */
+    private static Set<String> gone(Set<String> scopes, List<PostgresDdlLog.Entry> entries) {
+        Set<String> droppedRows = new HashSet<>();
+        for (PostgresDdlLog.Entry e : entries) {
+            if (e.dropped()) {
+                droppedRows.add(ScopedObjects.member(e.catalog(), e.oid()));
+            }
+        }
+        Set<String> gone = new HashSet<>();
+        for (String scope : scopes) {
+            String catalog = SCOPE_ROOTS.get(scope.charAt(0));
+            if (catalog != null && droppedRows.contains(ScopedObjects.member(catalog, Long.parseLong(scope.substring(2))))) {
+                gone.add(scope);
+            }
+        }
+        return gone;
     }
 
     /**
