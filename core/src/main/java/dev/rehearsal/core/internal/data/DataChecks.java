@@ -56,6 +56,26 @@ public final class DataChecks {
                 Pattern.CASE_INSENSITIVE).matcher(sql).find();
     }
 
+    private static final Pattern WORD = Pattern.compile("[\\w$]+");
+
+    /**
+     * {@link #mentions} for one script and many tables: the script's words are collected once, so asking about each
+     * table of a large schema costs a set lookup instead of a pattern compiled and run over the script.
+     */
+    public static java.util.function.Predicate<String> mentionedIn(String sql) {
+        Set<String> words = new HashSet<>();
+        java.util.regex.Matcher m = WORD.matcher(sql);
+        while (m.find()) {
+            words.add(m.group().toLowerCase(Locale.ROOT));
+        }
+        return table -> {
+            String simple = table.contains(".") ? table.substring(table.lastIndexOf('.') + 1) : table;
+            // a name of word characters is mentioned exactly when it is one of the script's words; others
+            // (quoted names with spaces or dashes) go through the pattern
+            return WORD.matcher(simple).matches() ? words.contains(simple.toLowerCase(Locale.ROOT)) : mentions(sql, table);
+        };
+    }
+
     /** Problems after an up: untouched data changed, rows appeared or vanished, a new column filled for some rows. */
     public static List<DataProblem> afterUp(Migration migration, SchemaSnapshot after, SchemaDiff diff,
                                             DataFingerprint before, DataFingerprint now) {
@@ -63,6 +83,7 @@ public final class DataChecks {
         Set<String> touched = touchedTables(migration, diff);
         String sql = migration.up().sql();
         ScriptWrites writes = ScriptWrites.of(sql);
+        java.util.function.Predicate<String> mentioned = mentionedIn(sql);
         String name = migration.displayName();
         for (Map.Entry<String, TableFingerprint> e : before.tables().entrySet()) {
             String table = e.getKey();
@@ -71,7 +92,7 @@ public final class DataChecks {
             if (is == null || was.rows() == 0 && is.rows() == 0) {
                 continue;
             }
-            boolean named = touched.contains(table) || mentions(sql, table);
+            boolean named = touched.contains(table) || mentioned.test(table);
             if (was.rows() != is.rows()) {
                 long delta = is.rows() - was.rows();
                 if (writes.explainsRowCountChange(table, delta)) {

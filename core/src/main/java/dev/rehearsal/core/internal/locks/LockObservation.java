@@ -103,9 +103,11 @@ public final class LockObservation implements AutoCloseable {
             observer = connections.take();
             try {
                 DataAccess data = dialect.data(observer);
+                List<java.util.function.Predicate<String>> mentioned = scripts.stream()
+                        .map(s -> DataChecks.mentionedIn(s.sql())).toList();
                 List<SchemaObject> touched = before.objects(ObjectKind.TABLE).stream()
                         .filter(t -> !excluded.contains(t.name()))
-                        .filter(t -> scripts.stream().anyMatch(s -> DataChecks.mentions(s.sql(), t.name()))).toList();
+                        .filter(t -> mentioned.stream().anyMatch(m -> m.test(t.name()))).toList();
                 Map<String, Long> counts = data.counts(touched.stream().map(SchemaObject::name).toList());
                 for (SchemaObject table : touched) {
                     long count = counts.get(table.name());

@@ -14,7 +14,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -24,10 +26,28 @@ final class VersionTables {
     private VersionTables() {
     }
 
-    private static Optional<MigrationVersion> matching(MigrationHistory history, BigInteger version) {
-        return history.versioned().stream().map(Migration::version)
-                .filter(v -> v.toString().matches("\\d+") && new BigInteger(v.toString()).equals(version))
-                .findFirst();
+    /**
+     * The history's versions by number (golang-migrate stores {@code 0042} as 42), built once per history: the
+     * version table is read before every phase, and a scan of the whole history each time grows with its length.
+     */
+    private static final class VersionsByNumber {
+        private MigrationHistory history;
+        private Map<BigInteger, MigrationVersion> byNumber;
+
+        synchronized Optional<MigrationVersion> matching(MigrationHistory h, BigInteger version) {
+            if (h != history) {
+                Map<BigInteger, MigrationVersion> map = new HashMap<>();
+                for (Migration m : h.versioned()) {
+                    String v = m.version().toString();
+                    if (!v.isEmpty() && v.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+                        map.putIfAbsent(new BigInteger(v), m.version());
+                    }
+                }
+                history = h;
+                byNumber = map;
+            }
+            return Optional.ofNullable(byNumber.get(version));
+        }
     }
 
     /**
@@ -36,6 +56,7 @@ final class VersionTables {
      * golang-migrate refuses to go on until someone forces a version.
      */
     static VersionTable golangMigrate() {
+        VersionsByNumber versions = new VersionsByNumber();
         return new VersionTable() {
             @Override
             public String table() {
@@ -61,7 +82,7 @@ final class VersionTables {
                                 + " migration failed part-way. golang-migrate stops here too (\"Dirty database version "
                                 + version + ". Fix and force version.\").");
                     }
-                    return matching(history, version).or(() -> {
+                    return versions.matching(history, version).or(() -> {
                         throw new RehearsalException("schema_migrations holds version " + version
                                 + ", which no file of the history has");
                     });
