@@ -3,8 +3,6 @@ package dev.rehearsal.core.schema;
 import org.apiguardian.api.API;
 
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -29,26 +27,36 @@ public record SchemaDiff(List<SchemaChange> changes) {
             SchemaFact.COLUMNS.key(), SchemaFact.REFERENCED_TABLE.key(), SchemaFact.REFERENCED_COLUMNS.key(),
             SchemaFact.UNIQUE_COLUMNS.key());
 
-    /** Compares {@code before} with {@code after}: what was added, removed or changed going from one to the other. */
+    /**
+     * Compares {@code before} with {@code after}: what was added, removed or changed going from one to the other.
+     * Both snapshots hold their objects sorted by kind and name, so this is one walk over the two lists, and an object
+     * that a patched read carried over unchanged (the same instance) costs one reference comparison: round trips
+     * compare whole schemas several times per migration, and this keeps that linear and cheap on long histories.
+     */
     public static SchemaDiff between(SchemaSnapshot before, SchemaSnapshot after) {
-        Map<String, SchemaObject> old = index(before);
-        Map<String, SchemaObject> now = index(after);
+        List<SchemaObject> old = before.objects();
+        List<SchemaObject> now = after.objects();
         List<SchemaChange> changes = new ArrayList<>();
-        old.forEach((key, o) -> {
-            SchemaObject n = now.get(key);
-            if (n == null) {
+        int i = 0;
+        int j = 0;
+        while (i < old.size() || j < now.size()) {
+            SchemaObject o = i < old.size() ? old.get(i) : null;
+            SchemaObject n = j < now.size() ? now.get(j) : null;
+            int order = o == null ? 1 : n == null ? -1 : SchemaSnapshot.ORDER.compare(o, n);
+            if (order < 0) {
                 changes.add(new SchemaChange(SchemaChange.Type.REMOVED, o, null));
-            } else if (!compared(o).equals(compared(n))) {
+            } else if (order > 0) {
+                changes.add(new SchemaChange(SchemaChange.Type.ADDED, null, n));
+            } else if (o != n && !o.attributes().equals(n.attributes()) && !compared(o).equals(compared(n))) {
                 changes.add(new SchemaChange(SchemaChange.Type.CHANGED, o, n));
             }
-        });
-        now.forEach((key, n) -> {
-            if (!old.containsKey(key)) {
-                changes.add(new SchemaChange(SchemaChange.Type.ADDED, null, n));
+            if (order <= 0) {
+                i = nextKey(old, i);
             }
-        });
-        changes.sort(Comparator.comparing((SchemaChange c) -> c.object().kind())
-                .thenComparing(c -> c.object().name()));
+            if (order >= 0) {
+                j = nextKey(now, j);
+            }
+        }
         return new SchemaDiff(changes);
     }
 
@@ -58,9 +66,14 @@ public record SchemaDiff(List<SchemaChange> changes) {
         return attributes;
     }
 
-    private static Map<String, SchemaObject> index(SchemaSnapshot snapshot) {
-        return snapshot.objects().stream()
-                .collect(Collectors.toMap(SchemaObject::key, o -> o, (a, b) -> a, LinkedHashMap::new));
+    /** The index of the next object with another kind or name: of two objects with one key, the first counts. */
+    private static int nextKey(List<SchemaObject> objects, int index) {
+        SchemaObject o = objects.get(index);
+        int next = index + 1;
+        while (next < objects.size() && SchemaSnapshot.ORDER.compare(objects.get(next), o) == 0) {
+            next++;
+        }
+        return next;
     }
 
     /** Whether the two snapshots were equal. */

@@ -15,10 +15,12 @@ import java.util.stream.Collectors;
 @API(status = API.Status.STABLE, since = "0.1")
 public record SchemaSnapshot(List<SchemaObject> objects) {
 
+    /** The order of {@link #objects()}: by kind, then by name. */
+    static final Comparator<SchemaObject> ORDER = Comparator.comparing(SchemaObject::kind)
+            .thenComparing(SchemaObject::name);
+
     public SchemaSnapshot {
-        objects = objects.stream()
-                .sorted(Comparator.comparing(SchemaObject::kind).thenComparing(SchemaObject::name))
-                .toList();
+        objects = objects.stream().sorted(ORDER).toList();
     }
 
     /** What changed going from this snapshot to {@code after}. */

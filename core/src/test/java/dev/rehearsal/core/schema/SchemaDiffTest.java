@@ -85,4 +85,49 @@ class SchemaDiffTest {
         assertThat(column.attributes()).containsEntry("nullable", "NO");
         assertThat(column.flag(SchemaFact.NULLABLE, true)).isFalse();
     }
+    @Test
+    void theWalkOverSortedSnapshotsFindsWhatComparingByKeyFinds() {
+        java.util.Random random = new java.util.Random(12);
+        ObjectKind[] kinds = {ObjectKind.TABLE, ObjectKind.COLUMN, ObjectKind.INDEX, ObjectKind.FUNCTION};
+        for (int round = 0; round < 500; round++) {
+            List<SchemaObject> pool = new java.util.ArrayList<>();
+            for (int k = 0; k < 30; k++) {
+                // few names, so that keys repeat within a snapshot; positions are recorded but never compared
+                pool.add(new SchemaObject(kinds[random.nextInt(kinds.length)], "o" + random.nextInt(12), null, "object",
+                        Map.of("type", "t" + random.nextInt(3), "position", String.valueOf(random.nextInt(3)))));
+            }
+            // the two snapshots share instances, as a patched read shares the objects it did not read again
+            List<SchemaObject> before = pool.stream().filter(o -> random.nextInt(4) > 0).toList();
+            List<SchemaObject> after = pool.stream().filter(o -> random.nextInt(4) > 0).toList();
+            SchemaSnapshot a = new SchemaSnapshot(before);
+            SchemaSnapshot b = new SchemaSnapshot(after);
+
+            assertThat(SchemaDiff.between(a, b).toString()).as("round %d", round).isEqualTo(byKey(a, b).toString());
+        }
+    }
+
+    /** The plain comparison the walk must agree with: objects by key (the first of a key counts), then sorted. */
+    private static SchemaDiff byKey(SchemaSnapshot before, SchemaSnapshot after) {
+        Map<String, SchemaObject> old = new java.util.LinkedHashMap<>();
+        before.objects().forEach(o -> old.putIfAbsent(o.key(), o));
+        Map<String, SchemaObject> now = new java.util.LinkedHashMap<>();
+        after.objects().forEach(o -> now.putIfAbsent(o.key(), o));
+        List<SchemaChange> changes = new java.util.ArrayList<>();
+        old.forEach((key, o) -> {
+            SchemaObject n = now.get(key);
+            if (n == null) {
+                changes.add(new SchemaChange(SchemaChange.Type.REMOVED, o, null));
+            } else if (!SchemaDiff.compared(o).equals(SchemaDiff.compared(n))) {
+                changes.add(new SchemaChange(SchemaChange.Type.CHANGED, o, n));
+            }
+        });
+        now.forEach((key, n) -> {
+            if (!old.containsKey(key)) {
+                changes.add(new SchemaChange(SchemaChange.Type.ADDED, null, n));
+            }
+        });
+        changes.sort(java.util.Comparator.comparing((SchemaChange c) -> c.object().kind())
+                .thenComparing(c -> c.object().name()));
+        return new SchemaDiff(changes);
+    }
 }
