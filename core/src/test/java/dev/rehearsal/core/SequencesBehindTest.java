@@ -1,0 +1,58 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.data.DataProblem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The integrity check that a sequence will not hand out a value its column already holds, on the three ways a
+ * sequence's next value is made: an identity column, a default of {@code nextval} on a sequence with its own start
+ * and increment, and a sequence no one has called yet (its next value is its start).
+ */
+class SequencesBehindTest {
+
+    @Test
+    void eachSequenceIsComparedWithItsOwnNextValue(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("V1__tables.sql"), """
+                create table a (id bigint generated always as identity primary key, note text);
+                create sequence b_seq start 100 increment 5;
+                create table b (id bigint default nextval('b_seq') primary key, note text);
+                create sequence c_seq start 1000;
+                create table c (id bigint default nextval('c_seq') primary key, note text);
+                """);
+        try (MigrationRehearsal r = MigrationRehearsal.start(RehearsalSettings.of("filesystem:" + dir))) {
+            r.migrateTo("latest");
+            sql(r, "insert into a (note) values ('x'), ('y'), ('z')",   // ids 1-3, next 4
+                    "insert into b (note) values ('x'), ('y')",          // ids 100 and 105, next 110
+                    "insert into b (id) values (107)",
+                    "insert into c (id) values (5)");                    // c_seq never called: next 1000
+            assertThat(r.integrityProblems()).as("every sequence is ahead of its column").isEmpty();
+
+            sql(r, "insert into a (id) overriding system value values (10)",
+                    "insert into b (id) values (110)",
+                    "insert into c (id) values (1000)");
+            assertThat(r.integrityProblems()).extracting(DataProblem::kind).containsOnly(DataProblem.Kind.SEQUENCE_BEHIND);
+            assertThat(r.integrityProblems()).extracting(DataProblem::message).satisfiesExactlyInAnyOrder(
+                    m -> assertThat(m).contains("will hand out 4 next, but a.id already holds values up to 10"),
+                    m -> assertThat(m).contains("sequence b_seq will hand out 110 next, but b.id already holds values"
+                            + " up to 110"),
+                    m -> assertThat(m).contains("sequence c_seq will hand out 1000 next, but c.id already holds"
+                            + " values up to 1000"));
+        }
+    }
+
+    private static void sql(MigrationRehearsal r, String... statements) throws Exception {
+        try (Connection c = r.dataSource().getConnection(); Statement st = c.createStatement()) {
+            for (String s : statements) {
+                st.execute(s);
+            }
+        }
+    }
+}
