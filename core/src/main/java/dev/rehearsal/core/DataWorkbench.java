@@ -6,6 +6,7 @@ import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.data.QueryResult;
 import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.data.TableSeed;
+import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.data.FixtureFiles;
 import dev.rehearsal.core.internal.data.SeedHints;
@@ -42,6 +43,8 @@ final class DataWorkbench {
     private final Supplier<String> versionText;
     private final Supplier<SeedHints> hints;
     private final DataSettings settings;
+    /** The last fingerprint taken, reused while nothing has been written since; null when there is none to reuse. */
+    private Fingerprinted lastFingerprint;
 
     DataWorkbench(Supplier<EphemeralDatabase> database, Supplier<SchemaSnapshot> schema, Supplier<String> versionText,
                   Supplier<SeedHints> hints, DataSettings settings) {
@@ -81,9 +84,30 @@ final class DataWorkbench {
         }
     }
 
-    /** The data's fingerprint over the tables of {@code snapshot}. */
+    /**
+     * The data's fingerprint over the tables of {@code snapshot}. A round trip takes one before each step's up, and
+     * the last one of the step before (after its up again) usually saw the same data: when no write can have happened
+     * since that one began ({@link DataAccess#writeMarker()} is unchanged) and the schema is the same, it is reused
+     * instead of hashing every row again.
+     */
     DataFingerprint fingerprint(SchemaSnapshot snapshot) {
-        return withConnection("fingerprint the data", c -> database.get().dialect().data(c).fingerprint(snapshot));
+        return withConnection("fingerprint the data", c -> {
+            DataAccess access = database.get().dialect().data(c);
+            String name = database.get().name();
+            java.util.Optional<String> marker = access.writeMarker();
+            Fingerprinted last = lastFingerprint;
+            if (marker.isPresent() && last != null && last.database().equals(name)
+                    && last.marker().equals(marker.get()) && last.schema().equals(snapshot)) {
+                return last.fingerprint();
+            }
+            DataFingerprint fingerprint = access.fingerprint(snapshot);
+            lastFingerprint = marker.map(m -> new Fingerprinted(name, m, snapshot, fingerprint)).orElse(null);
+            return fingerprint;
+        });
+    }
+
+    /** A fingerprint, the database and schema it was taken of, and the write marker read before it was taken. */
+    private record Fingerprinted(String database, String marker, SchemaSnapshot schema, DataFingerprint fingerprint) {
     }
 
     /** Integrity problems of the data over the tables of {@code snapshot}. */

@@ -90,6 +90,16 @@ public interface DataAccess {
     DataFingerprint fingerprint(SchemaSnapshot schema) throws SQLException;
 
     /**
+     * A value that changes whenever a write may have become visible to new reads: PostgreSQL's current transaction
+     * snapshot, which moves when any transaction is given an id (every insert, update, delete or DDL, committed or
+     * not, unlogged tables included) or ends; reading, pruning and vacuuming leave it alone. While it is unchanged a
+     * fingerprint taken since still holds. Empty where the engine has no such value.
+     */
+    default java.util.Optional<String> writeMarker() throws SQLException {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * The counters a rollback does not take back (PostgreSQL's sequences), as opaque values to
      * {@link #restoreCounters restore} after a failure Rehearsal forced; empty where there are none to keep.
      */

@@ -462,6 +462,19 @@ final class PostgresDataAccess implements DataAccess {
         return new DataFingerprint(ordered);
     }
 
+    @Override
+    public java.util.Optional<String> writeMarker() throws SQLException {
+        if (!connection.getAutoCommit()) {
+            // inside a transaction the snapshot may be the transaction's own, which others' writes do not move
+            return java.util.Optional.empty();
+        }
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("select txid_current_snapshot()::text")) {
+            rs.next();
+            return java.util.Optional.of(rs.getString(1));
+        }
+    }
+
     /**
      * Of {@code tables}, those that may hold rows: a table whose heap has never had a page ({@code pg_relation_size}
      * 0) holds none, and knowing it costs a file size, not a scan; a partitioned or inherited table is kept when

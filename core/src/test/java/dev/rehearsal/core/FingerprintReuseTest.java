@@ -1,0 +1,56 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.data.DataFingerprint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A fingerprint is taken again only when something may have changed the data: while the server has written nothing
+ * since the last one began, the last one is reused; any write, even to an unlogged table or one rolled back, makes
+ * the next fingerprint read the rows again.
+ */
+class FingerprintReuseTest {
+
+    @Test
+    void aFingerprintIsReusedOnlyWhileNothingWasWritten(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("V1__tables.sql"), """
+                create table orders (id bigint primary key, status text);
+                create unlogged table sessions (id bigint primary key, token text);
+                insert into orders select i, 'new' from generate_series(1, 50) i;
+                insert into sessions select i, 't' || i from generate_series(1, 50) i;
+                """);
+        try (MigrationRehearsal r = MigrationRehearsal.start(RehearsalSettings.of("filesystem:" + dir))) {
+            r.migrateTo("latest");
+            DataFingerprint first = r.fingerprint();
+            assertThat(r.fingerprint()).as("nothing written in between").isSameAs(first);
+
+            sql(r, "update orders set status = 'paid' where id = 7");
+            DataFingerprint afterUpdate = r.fingerprint();
+            assertThat(afterUpdate.differences(first)).as("same row count, one value changed").isNotEmpty();
+
+            sql(r, "update sessions set token = 'stolen' where id = 3");
+            DataFingerprint afterUnlogged = r.fingerprint();
+            assertThat(afterUnlogged.differences(afterUpdate)).as("a write the server does not log").isNotEmpty();
+
+            sql(r, "begin", "delete from orders", "rollback");
+            DataFingerprint afterRollback = r.fingerprint();
+            assertThat(afterRollback).as("read again after a rolled-back write").isNotSameAs(afterUnlogged);
+            assertThat(afterRollback.differences(afterUnlogged)).isEmpty();
+        }
+    }
+
+    private static void sql(MigrationRehearsal r, String... statements) throws Exception {
+        try (Connection c = r.dataSource().getConnection(); Statement st = c.createStatement()) {
+            for (String s : statements) {
+                st.execute(s);
+            }
+        }
+    }
+}
