@@ -43,7 +43,7 @@ final class DataWorkbench {
     private final Supplier<String> versionText;
     private final Supplier<SeedHints> hints;
     private final DataSettings settings;
-    /** The last fingerprint taken, reused while nothing has been written since; null when there is none to reuse. */
+    /** The last fingerprint taken, reused while nothing has been written since; null before the first. */
     private Fingerprinted lastFingerprint;
 
     DataWorkbench(Supplier<EphemeralDatabase> database, Supplier<SchemaSnapshot> schema, Supplier<String> versionText,
@@ -94,19 +94,24 @@ final class DataWorkbench {
         return withConnection("fingerprint the data", c -> {
             DataAccess access = database.get().dialect().data(c);
             String name = database.get().name();
-            java.util.Optional<String> marker = access.writeMarker();
             Fingerprinted last = lastFingerprint;
-            if (marker.isPresent() && last != null && last.database().equals(name)
+            // over empty tables a fingerprint is one count query, and asking for the marker would cost as much
+            java.util.Optional<String> marker = last == null || last.fingerprint().hasData()
+                    ? access.writeMarker() : java.util.Optional.empty();
+            if (marker.isPresent() && last != null && last.marker() != null && last.database().equals(name)
                     && last.marker().equals(marker.get()) && last.schema().equals(snapshot)) {
                 return last.fingerprint();
             }
             DataFingerprint fingerprint = access.fingerprint(snapshot);
-            lastFingerprint = marker.map(m -> new Fingerprinted(name, m, snapshot, fingerprint)).orElse(null);
+            lastFingerprint = new Fingerprinted(name, marker.orElse(null), snapshot, fingerprint);
             return fingerprint;
         });
     }
 
-    /** A fingerprint, the database and schema it was taken of, and the write marker read before it was taken. */
+    /**
+     * A fingerprint, the database and schema it was taken of, and the write marker read before it was taken (null when
+     * none was read).
+     */
     private record Fingerprinted(String database, String marker, SchemaSnapshot schema, DataFingerprint fingerprint) {
     }
 
