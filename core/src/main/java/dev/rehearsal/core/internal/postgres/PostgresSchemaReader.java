@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -79,6 +80,22 @@ final class PostgresSchemaReader implements SchemaReader {
         this.connection = connection;
         this.excludedTables = excludedTables;
         this.fullReadsOnly = PostgresDdlLog.install(connection);
+        genericPlans(connection);
+    }
+
+    /**
+     * Makes the reader's own session plan its parameterized catalog queries once: with PostgreSQL's default
+     * ({@code plan_cache_mode = auto}) the trigger and rule queries of every scoped read were planned again for the
+     * oids bound (0.32 ms each in the server's statement log, 0.04-0.05 ms with their generic plan), and a generic plan
+     * over a handful of oids is the same index lookups. The session only reads the catalog. Before PostgreSQL 12
+     * there is no such setting, and the default stays.
+     */
+    private static void genericPlans(Connection connection) throws SQLException {
+        if (connection.getMetaData().getDatabaseMajorVersion() >= 12) {
+            try (Statement st = connection.createStatement()) {
+                st.execute("set plan_cache_mode = force_generic_plan");
+            }
+        }
     }
 
     /*
