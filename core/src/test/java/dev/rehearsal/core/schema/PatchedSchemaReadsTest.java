@@ -213,6 +213,25 @@ class PatchedSchemaReadsTest {
         assertThat(prepared.get()).as("a part of a table that is still there").isPositive();
     }
 
+    /**
+     * The reader's own session plans its catalog queries once (generic plans), so a scoped read is not planned again
+     * for every set of oids; the sessions that run migrations keep the server's default.
+     */
+    @Test
+    void onlyTheReadersSessionUsesGenericPlans() throws SQLException {
+        assertThat(setting(readerConnection, "plan_cache_mode")).isEqualTo("force_generic_plan");
+        try (Connection migrations = database.dataSource().getConnection()) {
+            assertThat(setting(migrations, "plan_cache_mode")).isEqualTo("auto");
+        }
+    }
+
+    private static String setting(Connection c, String name) throws SQLException {
+        try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("show " + name)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     @Test
     void aStatementTheLogCannotSeeMakesTheNextReadAFullOne() throws SQLException {
         execute("create table t (id int primary key)");
