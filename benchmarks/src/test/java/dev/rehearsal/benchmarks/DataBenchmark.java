@@ -32,6 +32,8 @@ class DataBenchmark {
     private static final int ROWS_PER_TABLE = 40_000;
     private static final int FINGERPRINT_ROWS = 1_000_000;
     private static final int ROUNDS = 3;
+    /** Seeding and COPY alternate; the server's own noise (checkpoints) is large here, so more rounds. */
+    private static final int SEED_ROUNDS = 5;
 
     @Test
     void seedingAgainstCopyOfPregeneratedCsv() throws Exception {
@@ -39,7 +41,7 @@ class DataBenchmark {
         List<Long> seeding = new ArrayList<>();
         List<Long> copying = new ArrayList<>();
         long rows = 0;
-        for (int round = 0; round <= ROUNDS; round++) {
+        for (int round = 0; round <= SEED_ROUNDS; round++) {
             Map<String, byte[]> csv = new LinkedHashMap<>();
             try (MigrationRehearsal r = MigrationRehearsal.start(settings)) {
                 r.migrateTo("1");
@@ -78,10 +80,18 @@ class DataBenchmark {
         assertThat(rows).isEqualTo(5L * ROWS_PER_TABLE);
         double seed = RoundTripOverheadBenchmark.median(seeding) / 1e6;
         double copy = RoundTripOverheadBenchmark.median(copying) / 1e6;
+        // each round's seeding against the COPY right after it: neighbours in time share the machine's state
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < seeding.size(); i++) {
+            ratios.add((double) seeding.get(i) / copying.get(i));
+        }
+        java.util.Collections.sort(ratios);
+        double ratio = ratios.get(ratios.size() / 2);
         RoundTripOverheadBenchmark.write(String.format(Locale.ROOT,
                 "seeding %d rows over 5 FK tables: %.0f ms = %.0f rows/s (target >= 100,000 rows/s); COPY of the same"
-                        + " rows as pre-generated CSV %.0f ms = %.0f rows/s; ratio %.2fx; medians of %d rounds%n",
-                rows, seed, rows / (seed / 1000), copy, rows / (copy / 1000), seed / copy, ROUNDS));
+                        + " rows as pre-generated CSV %.0f ms = %.0f rows/s; ratio %.2fx (median of the rounds' ratios);"
+                        + " medians of %d rounds%n",
+                rows, seed, rows / (seed / 1000), copy, rows / (copy / 1000), ratio, SEED_ROUNDS));
     }
 
     @Test

@@ -22,6 +22,26 @@ public interface DataAccess {
     void load(String table, List<String> columns, List<Object[]> rows) throws SQLException;
 
     /**
+     * Loads the rows {@code rows} makes, as it makes them, so that the engine can work on the first ones while the
+     * later ones are still being generated; returns how many it loaded. Every row must be accepted. The default
+     * collects them in batches for {@link #load}; PostgreSQL streams them into one {@code COPY}.
+     */
+    default long loadAsGenerated(String table, List<String> columns, java.util.Iterator<Object[]> rows)
+            throws SQLException {
+        long loaded = 0;
+        List<Object[]> batch = new java.util.ArrayList<>();
+        while (rows.hasNext()) {
+            batch.add(rows.next());
+            if (batch.size() == 20_000 || !rows.hasNext()) {
+                load(table, columns, batch);
+                loaded += batch.size();
+                batch = new java.util.ArrayList<>();
+            }
+        }
+        return loaded;
+    }
+
+    /**
      * Loads at most {@code limit} of the rows that satisfy {@code checks} (SQL boolean expressions over the columns,
      * by constraint name) and that do not collide with a unique key; the others are skipped.
      */

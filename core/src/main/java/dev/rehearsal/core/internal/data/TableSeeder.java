@@ -203,13 +203,10 @@ final class TableSeeder {
             }
         });
         if (!table.databaseRules() && filter.isEmpty()) {
-            while (done < rows && !exhausted) {
-                List<Object[]> batch = generate((int) Math.min(BATCH, rows - done));
-                exhausted = batch.size() < Math.min(BATCH, rows - done);
-                data.load(table.name(), names(), batch);
-                done += batch.size();
-                loaded.put(table.name(), done);
-            }
+            // every row is accepted: they go to the database as they are made, none kept
+            Generated generated = new Generated(rows);
+            done = data.loadAsGenerated(table.name(), names(), generated);
+            loaded.put(table.name(), done);
         } else {
             int barren = 0;
             int rounds = 0;
@@ -298,23 +295,57 @@ final class TableSeeder {
         return columns.stream().map(ColumnModel::name).toList();
     }
 
+    /** Up to {@code n} rows; fewer when a unique key or a one-to-one foreign key runs out of values. */
     private List<Object[]> generate(int n) {
         List<Object[]> batch = new ArrayList<>(n);
-        rows:
-        for (int k = 0; k < n; k++) {
-            for (int attempt = 0; attempt < ROW_ATTEMPTS; attempt++) {
-                Object[] row = row();
-                if (row == null) {
-                    break rows;
-                }
-                if (unique(row)) {
-                    batch.add(row);
-                    continue rows;
-                }
-            }
-            break;
+        Generated rows = new Generated(n);
+        while (rows.hasNext()) {
+            batch.add(rows.next());
         }
         return batch;
+    }
+
+    /** The next row that keeps every unique key unique, or null when none can be made. */
+    private Object[] nextRow() {
+        for (int attempt = 0; attempt < ROW_ATTEMPTS; attempt++) {
+            Object[] row = row();
+            if (row == null) {
+                return null;
+            }
+            if (unique(row)) {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    /** Up to a number of rows, each made when asked for; ends early when no further row can be made. */
+    private final class Generated implements java.util.Iterator<Object[]> {
+        private long left;
+        private Object[] next;
+
+        Generated(long rows) {
+            this.left = rows;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next == null && left > 0) {
+                next = nextRow();
+                left = next == null ? 0 : left - 1;
+            }
+            return next != null;
+        }
+
+        @Override
+        public Object[] next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            Object[] row = next;
+            next = null;
+            return row;
+        }
     }
 
     private Object[] row() {

