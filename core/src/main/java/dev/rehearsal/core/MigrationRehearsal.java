@@ -53,6 +53,8 @@ public final class MigrationRehearsal implements AutoCloseable {
     private final Invariants invariants;
     private final DataWorkbench data;
     private int seedings;
+    /** The seed hints of each up script, read at the first seeding. */
+    private dev.rehearsal.core.internal.data.SeedHints.PerScript hintsPerScript;
     /** Volumes and settings for lock budgets at production volume in round trips; null when not asked for. */
     private ProductionVolumes budgetVolumes;
     private EstimateSettings budgetEstimates;
@@ -258,11 +260,16 @@ public final class MigrationRehearsal implements AutoCloseable {
      */
     private dev.rehearsal.core.internal.data.SeedHints hintsFromLaterMigrations() {
         Optional<MigrationVersion> now = session.tool().currentVersion();
-        List<String> later = history().versioned().stream()
-                .filter(m -> now.isEmpty() || m.version().compareTo(now.get()) > 0)
-                .map(m -> m.up().sql()).toList();
-        List<String> all = history().versioned().stream().map(m -> m.up().sql()).toList();
-        return dev.rehearsal.core.internal.data.SeedHints.fromLaterScripts(later, all);
+        List<Migration> versioned = history().versioned();
+        if (hintsPerScript == null) {
+            hintsPerScript = dev.rehearsal.core.internal.data.SeedHints.PerScript.of(
+                    versioned.stream().map(m -> m.up().sql()).toList());
+        }
+        int first = 0;
+        while (now.isPresent() && first < versioned.size() && versioned.get(first).version().compareTo(now.get()) <= 0) {
+            first++;
+        }
+        return hintsPerScript.from(first);
     }
 
     /** The data's fingerprint now: per table the row count and per column a hash of its values. */

@@ -76,6 +76,34 @@ class HistoryAwareSeedingTest {
     }
 
     @Test
+    void hintsReadOncePerScriptAreThoseOfTheLaterScripts() {
+        List<String> history = List.of(
+                "create type mood as enum ('happy', 'sad'); create table posts (id int, meta text, mood text, kind text);",
+                "alter table posts alter column meta type jsonb using meta::jsonb;",
+                "alter table posts alter column meta type integer using 0, alter column mood type mood using mood::mood;",
+                "-- alter table posts alter column kind type uuid;\nselect 1;",
+                "alter table posts add constraint posts_kind_check check (kind in ('a', 'b'));",
+                "alter table comments add constraint comments_post_fk foreign key (postid) references posts (id);");
+        SeedHints.PerScript perScript = SeedHints.PerScript.of(history);
+        for (int first = 0; first <= history.size(); first++) {
+            SeedHints expected = SeedHints.fromLaterScripts(history.subList(first, history.size()), history);
+            SeedHints actual = perScript.from(first);
+            assertThat(actual.size()).as("after %d scripts", first).isEqualTo(expected.size());
+            for (String[] column : new String[][]{{"posts", "meta"}, {"posts", "mood"}, {"posts", "kind"},
+                    {"comments", "postid"}}) {
+                assertThat(actual.forColumn(column[0], column[1])).as("%s.%s after %d scripts", column[0], column[1], first)
+                        .isEqualTo(expected.forColumn(column[0], column[1]));
+            }
+        }
+        // the next change wins, and an enum created before the scripts still to come is known
+        assertThat(perScript.from(1).forColumn("posts", "meta")).contains(new SeedHints.CastsTo("json"));
+        assertThat(perScript.from(2).forColumn("posts", "meta")).contains(new SeedHints.CastsTo("integer"));
+        assertThat(perScript.from(2).forColumn("posts", "mood")).contains(new SeedHints.OneOf(List.of("happy", "sad")));
+        assertThat(perScript.from(3).forColumn("posts", "kind")).contains(new SeedHints.OneOf(List.of("a", "b")));
+        assertThat(perScript.from(history.size()).size()).isZero();
+    }
+
+    @Test
     void idColumnsPointAtTablesByName() {
         Set<String> tables = Set.of("posts", "users", "categories", "comments");
         assertThat(SeedHints.linkedTable("comments", "postid", tables)).contains("posts");

@@ -76,44 +76,83 @@ public final class SeedHints {
      * ({@code allScripts}). The first hint for a column wins: it is the next thing that happens to it.
      */
     public static SeedHints fromLaterScripts(List<String> laterScripts, Collection<String> allScripts) {
+        Map<String, List<String>> enums = enums(allScripts);
+        Map<String, Hint> hints = new LinkedHashMap<>();
+        for (String script : laterScripts) {
+            of(script, enums).forEach(hints::putIfAbsent);
+        }
+        return new SeedHints(hints);
+    }
+
+    /**
+     * The hints of each up script of a history, read once. A seeded round trip asks for the hints after the current
+     * version at every step; reading every later script again each time made seeding quadratic in the history's length.
+     */
+    public static final class PerScript {
+        private final List<Map<String, Hint>> scripts;
+
+        private PerScript(List<Map<String, Hint>> scripts) {
+            this.scripts = scripts;
+        }
+
+        /** The hints of {@code scripts} (the history's up scripts, in order), with every enum they create. */
+        public static PerScript of(List<String> scripts) {
+            Map<String, List<String>> enums = enums(scripts);
+            return new PerScript(scripts.stream().map(s -> SeedHints.of(s, enums)).toList());
+        }
+
+        /** The hints of the scripts from position {@code first} on, as {@link #fromLaterScripts} finds them. */
+        public SeedHints from(int first) {
+            Map<String, Hint> hints = new LinkedHashMap<>();
+            for (int i = Math.max(0, first); i < scripts.size(); i++) {
+                scripts.get(i).forEach(hints::putIfAbsent);
+            }
+            return new SeedHints(hints);
+        }
+    }
+
+    private static Map<String, List<String>> enums(Collection<String> scripts) {
         Map<String, List<String>> enums = new HashMap<>();
-        for (String sql : allScripts) {
+        for (String sql : scripts) {
             Matcher m = ENUM.matcher(strip(sql));
             while (m.find()) {
                 enums.put(simple(m.group(1)), literals(m.group(2)));
             }
         }
+        return enums;
+    }
+
+    /** One script's hints, in the order it states them (the first for a column wins). */
+    private static Map<String, Hint> of(String script, Map<String, List<String>> enums) {
         Map<String, Hint> hints = new LinkedHashMap<>();
-        for (String script : laterScripts) {
-            Matcher alter = ALTER_TABLE.matcher(strip(script));
-            while (alter.find()) {
-                String table = simple(alter.group(1));
-                String body = alter.group(2);
-                Matcher type = TYPE_CHANGE.matcher(body);
-                while (type.find()) {
-                    String column = simple(type.group(1));
-                    String target = type.group(2).toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
-                    Hint hint = enums.containsKey(simple(target)) ? new OneOf(enums.get(simple(target)))
-                            : normalized(target).<Hint>map(CastsTo::new).orElse(null);
-                    if (hint != null) {
-                        hints.putIfAbsent(key(table, column), hint);
-                    }
-                }
-                Matcher check = CHECK_IN.matcher(body);
-                while (check.find()) {
-                    List<String> labels = literals(check.group(2));
-                    if (!labels.isEmpty()) {
-                        hints.putIfAbsent(key(table, simple(check.group(1))), new OneOf(labels));
-                    }
-                }
-                Matcher fk = FOREIGN_KEY.matcher(body);
-                while (fk.find()) {
-                    hints.putIfAbsent(key(table, simple(fk.group(1))),
-                            new References(simple(fk.group(2)), fk.group(3) == null ? "id" : simple(fk.group(3))));
+        Matcher alter = ALTER_TABLE.matcher(strip(script));
+        while (alter.find()) {
+            String table = simple(alter.group(1));
+            String body = alter.group(2);
+            Matcher type = TYPE_CHANGE.matcher(body);
+            while (type.find()) {
+                String column = simple(type.group(1));
+                String target = type.group(2).toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+                Hint hint = enums.containsKey(simple(target)) ? new OneOf(enums.get(simple(target)))
+                        : normalized(target).<Hint>map(CastsTo::new).orElse(null);
+                if (hint != null) {
+                    hints.putIfAbsent(key(table, column), hint);
                 }
             }
+            Matcher check = CHECK_IN.matcher(body);
+            while (check.find()) {
+                List<String> labels = literals(check.group(2));
+                if (!labels.isEmpty()) {
+                    hints.putIfAbsent(key(table, simple(check.group(1))), new OneOf(labels));
+                }
+            }
+            Matcher fk = FOREIGN_KEY.matcher(body);
+            while (fk.find()) {
+                hints.putIfAbsent(key(table, simple(fk.group(1))),
+                        new References(simple(fk.group(2)), fk.group(3) == null ? "id" : simple(fk.group(3))));
+            }
         }
-        return new SeedHints(hints);
+        return hints;
     }
 
     /** The hint for a column, if the history gives one. */

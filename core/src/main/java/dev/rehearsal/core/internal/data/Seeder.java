@@ -196,7 +196,9 @@ public final class Seeder {
     private Map<String, Long> targets(Map<String, TableModel> tables, Plan plan, DataAccess data, List<String> notes)
             throws SQLException {
         Map<String, Long> targets = new LinkedHashMap<>();
-        Map<String, Long> existing = new HashMap<>();
+        // a top-up counts every planned table in one query (the round trip tops up at every step)
+        Map<String, Long> existing = plan.topUp() ? new HashMap<>(data.counts(List.copyOf(plan.rows().keySet())))
+                : new HashMap<>();
         for (Map.Entry<String, Long> e : plan.rows().entrySet()) {
             long rows = e.getValue();
             if (plan.topUp()) {
