@@ -424,9 +424,11 @@ final class PostgresDataAccess implements DataAccess {
     // ---- fingerprints ----
 
     /**
-     * Row counts of all tables in one query first; the per-column counts and hashes only for tables that hold rows
-     * (an empty table's fingerprint is known without reading it), so that a long history of empty tables costs one
-     * cheap query per fingerprint.
+     * One query over the tables that may hold rows: per table the row count, and per column the non-null count and a
+     * hash. With more than a few tables, those whose heap has no page are left out first (their fingerprint is known
+     * without reading them; a long history of empty tables costs one cheap catalog query). The hash query counts the
+     * rows itself, so no separate count scans the tables first; it is a prepared statement, planned once per session
+     * while the schema stays the same (most phases of a round trip see the same tables).
      */
     @Override
     public DataFingerprint fingerprint(SchemaSnapshot schema) throws SQLException {
@@ -438,12 +440,12 @@ final class PostgresDataAccess implements DataAccess {
                 .sorted(Comparator.comparingInt(c -> Integer.parseInt(c.fact(SchemaFact.POSITION).orElse("0"))))
                 .collect(Collectors.groupingBy(SchemaObject::table, LinkedHashMap::new,
                         Collectors.mapping(SchemaObject::simpleName, Collectors.toList())));
-        Map<String, Long> rows = counts(tables);
+        java.util.Set<String> stored = new java.util.HashSet<>(tables.size() <= FEW_TABLES ? tables : tablesWithStorage(tables));
         Map<String, TableFingerprint> result = new LinkedHashMap<>();
         List<String> parts = new ArrayList<>();
         for (String table : tables) {
             List<String> cols = columns.getOrDefault(table, List.of());
-            if (rows.getOrDefault(table, 0L) == 0) {
+            if (!stored.contains(table)) {
                 Map<String, ColumnFingerprint> empty = new LinkedHashMap<>();
                 cols.forEach(c -> empty.put(c, new ColumnFingerprint(0, "0")));
                 result.put(table, new TableFingerprint(table, 0, empty));
@@ -457,8 +459,8 @@ final class PostgresDataAccess implements DataAccess {
             parts.add("select " + literal(table) + "::text, count(*), " + counts + ", " + hashes + " from " + q(table));
         }
         if (!parts.isEmpty()) {
-            try (Statement st = connection.createStatement();
-                 ResultSet rs = st.executeQuery(String.join("\nunion all\n", parts))) {
+            try (PreparedStatement st = connection.prepareStatement(String.join("\nunion all\n", parts));
+                 ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     String table = rs.getString(1);
                     String[] counts = (String[]) rs.getArray(3).getArray();
