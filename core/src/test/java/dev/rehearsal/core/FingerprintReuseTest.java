@@ -46,6 +46,31 @@ class FingerprintReuseTest {
         }
     }
 
+    @Test
+    void aTableEmptiedByDeleteFingerprintsAsOneNeverFilled(@TempDir Path dir) throws Exception {
+        // six tables: the fingerprint first leaves out those without a heap page; then each is read by one statement
+        StringBuilder ddl = new StringBuilder();
+        for (int i = 1; i <= 6; i++) {
+            ddl.append("create table t").append(i).append(" (id bigint primary key, note text);\n");
+        }
+        Files.writeString(dir.resolve("V1__tables.sql"), ddl.toString());
+        try (MigrationRehearsal r = MigrationRehearsal.start(RehearsalSettings.of("filesystem:" + dir))) {
+            r.migrateTo("latest");
+            DataFingerprint empty = r.fingerprint();
+            sql(r, "insert into t2 select i, 'n' || i from generate_series(1, 30) i",
+                    "insert into t5 select i, null from generate_series(1, 4) i");
+            DataFingerprint filled = r.fingerprint();
+            assertThat(filled.table("t2").orElseThrow().rows()).isEqualTo(30);
+            assertThat(filled.table("t2").orElseThrow().column("note").orElseThrow().nonNull()).isEqualTo(30);
+            assertThat(filled.table("t5").orElseThrow().column("note").orElseThrow().nonNull()).isZero();
+            assertThat(filled.differences(empty)).contains("t2: 30 rows, then 0", "t5: 4 rows, then 0");
+            // t2 keeps its pages after the delete, so it is read, and must look as it did before any row came
+            sql(r, "delete from t2", "delete from t5");
+            assertThat(r.fingerprint().differences(empty)).isEmpty();
+            assertThat(r.fingerprint()).isEqualTo(empty);
+        }
+    }
+
     private static void sql(MigrationRehearsal r, String... statements) throws Exception {
         try (Connection c = r.dataSource().getConnection(); Statement st = c.createStatement()) {
             for (String s : statements) {
