@@ -128,10 +128,15 @@ public final class LockObservation implements AutoCloseable {
                 }
                 tracer = new LockTracer(support, observer, excluded, existing, rows.keySet(), statements,
                         settings.migrationTimeout(), settings.pollInterval());
-                if (!traffic.longTransaction().isZero() && !targets.isEmpty()) {
+                boolean probing = traffic.runProbes() && settings.probes() && !targets.isEmpty();
+                boolean blocking = !traffic.longTransaction().isZero() && !targets.isEmpty();
+                // the sessions this run needs, opened at once where the pool has too few (a restored copy has none)
+                connections.prepare((probing ? targets.stream().mapToInt(t -> t.writeColumn() == null ? 2 : 3).sum() : 0)
+                        + (blocking ? 1 : 0));
+                if (blocking) {
                     holdLongTransaction(targets);
                 }
-                if (traffic.runProbes() && settings.probes() && !targets.isEmpty()) {
+                if (probing) {
                     prober = new Prober(support, connections, targets, BLOCKED_ABOVE, PROBE_PAUSE, tracer.origin());
                     prober.start();
                     tracer.watch(prober);
