@@ -2,21 +2,19 @@ package dev.rehearsal.core.internal.locks;
 
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.internal.sql.DelegatingDataSource;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -100,51 +98,28 @@ class ProbeConnectionsTest {
     }
 
     /** A data source whose {@code failAt}-th connection fails, as a server out of connections would. */
-    private record FailingOnce(DataSource target, AtomicInteger asked, int failAt) implements DataSource {
+    private static final class FailingOnce extends DelegatingDataSource {
+        private final DataSource target;
+        private final AtomicInteger asked;
+        private final int failAt;
+
+        FailingOnce(DataSource target, AtomicInteger asked, int failAt) {
+            this.target = target;
+            this.asked = asked;
+            this.failAt = failAt;
+        }
+
+        @Override
+        protected DataSource target() {
+            return target;
+        }
+
         @Override
         public Connection getConnection() throws SQLException {
             if (asked.incrementAndGet() == failAt) {
                 throw new SQLException("FATAL: sorry, too many clients (planted)", "53300");
             }
             return target.getConnection();
-        }
-
-        @Override
-        public Connection getConnection(String user, String password) throws SQLException {
-            return getConnection();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
         }
     }
 }
