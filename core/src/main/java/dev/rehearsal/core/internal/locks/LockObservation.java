@@ -131,8 +131,7 @@ public final class LockObservation implements AutoCloseable {
                 boolean probing = traffic.runProbes() && settings.probes() && !targets.isEmpty();
                 boolean blocking = !traffic.longTransaction().isZero() && !targets.isEmpty();
                 // the sessions this run needs, opened at once where the pool has too few (a restored copy has none)
-                connections.prepare((probing ? targets.stream().mapToInt(t -> t.writeColumn() == null ? 2 : 3).sum() : 0)
-                        + (blocking ? 1 : 0));
+                connections.prepare((probing ? Prober.sessions(targets) : 0) + (blocking ? 1 : 0));
                 if (blocking) {
                     holdLongTransaction(targets);
                 }

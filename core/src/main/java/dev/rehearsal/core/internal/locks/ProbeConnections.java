@@ -77,13 +77,19 @@ public final class ProbeConnections implements AutoCloseable {
             openers.add(t);
         }
         openInto(opened, failures);
+        // every opener is waited for, even when interrupted: a session one opened later would belong to no pool
+        boolean interrupted = false;
         for (Thread t : openers) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failures.add(new SQLException("interrupted while opening probe sessions"));
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         synchronized (this) {
             opened.forEach(idle::push);

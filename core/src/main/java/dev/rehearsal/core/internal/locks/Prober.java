@@ -143,6 +143,11 @@ final class Prober {
         }
     }
 
+    /** How many sessions probing {@code targets} takes: a reader and a locking reader each, and a writer where it can write. */
+    static int sessions(List<Target> targets) {
+        return targets.stream().mapToInt(t -> t.writeColumn() == null ? 2 : 3).sum();
+    }
+
     /** Takes the probe sessions and starts the probes (they begin within a millisecond or so). */
     void start() throws SQLException {
         for (Target t : targets) {
