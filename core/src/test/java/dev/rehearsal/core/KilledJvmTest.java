@@ -4,6 +4,7 @@ import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.lifecycle.EmbeddedServerReaper;
 import dev.rehearsal.core.internal.lifecycle.ProcessOwner;
+import dev.rehearsal.core.internal.lifecycle.Processes;
 import dev.rehearsal.core.internal.mariadb.MariaDbServerProvider;
 import dev.rehearsal.core.internal.postgres.EmbeddedPostgresProvider;
 import dev.rehearsal.core.internal.postgres.PostgresServerProvider;
@@ -68,7 +69,7 @@ class KilledJvmTest {
         // the embedded server: reaped, and a server of this (live) JVM is left alone
         EmbeddedPostgresProvider mine = EmbeddedPostgresProvider.start(Map.of()); // reaps first
         try {
-            assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(Processes.running(postmaster)).isFalse();
             assertThat(EmbeddedServerReaper.reap()).isEmpty();
             assertThat(ProcessHandle.of(mine.serverPid().orElseThrow()).map(ProcessHandle::isAlive)).hasValue(true);
             try (var files = Files.list(EmbeddedServerReaper.root())) {

@@ -2,6 +2,7 @@ package dev.rehearsal.junit;
 
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.Engine;
+import dev.rehearsal.core.internal.lifecycle.Processes;
 import dev.rehearsal.core.internal.postgres.EmbeddedPostgresProvider;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Test;
@@ -480,7 +481,7 @@ class MigrationTestExtensionTest {
         Events tests = run(FromConfiguration.class, "rehearsal.migrations", "filesystem:../core/src/test/resources/histories/good").testEvents();
         tests.assertStatistics(s -> s.succeeded(1).failed(0));
         assertThat(FromConfiguration.database).startsWith("rehearsal_");
-        assertThat(ProcessHandle.of(FromConfiguration.serverPid).map(ProcessHandle::isAlive).orElse(false))
+        assertThat(Processes.running(FromConfiguration.serverPid))
                 .as("the embedded server is stopped when the test run ends").isFalse();
         Set<String> left = ((EmbeddedPostgresProvider) DatabaseProviders.embeddedPostgres()).throwawayDatabasesOnServer();
         assertThat(left).doesNotContain(FromConfiguration.database);

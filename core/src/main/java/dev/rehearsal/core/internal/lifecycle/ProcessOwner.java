@@ -51,7 +51,7 @@ public record ProcessOwner(String host, long pid, long startedAt) {
             return false;
         }
         Optional<ProcessHandle> process = ProcessHandle.of(pid);
-        if (process.isEmpty() || !process.get().isAlive()) {
+        if (process.isEmpty() || !Processes.running(process.get())) {
             return true;
         }
         Optional<Long> start = startOf(process.get());
