@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -63,8 +62,9 @@ public final class EmbeddedServerReaper {
         }
     }
 
-    /** Forgets the claim once the server stopped on its own. */
+    /** Deletes the data directory of a server that has stopped, and forgets the claim on it. */
     public static void release(Path dataDirectory) {
+        delete(dataDirectory);
         try {
             Files.deleteIfExists(ownerFile(dataDirectory));
         } catch (IOException e) {
@@ -98,7 +98,7 @@ public final class EmbeddedServerReaper {
             }
             Path data = Path.of(p.getProperty("data", ""));
             stopPostmaster(Long.parseLong(p.getProperty("postmaster", "-1")), data);
-            deleteTree(data);
+            delete(data);
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
@@ -111,20 +111,19 @@ public final class EmbeddedServerReaper {
     }
 
     private static void stopPostmaster(long pid, Path data) {
-        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(Processes::running)
                 .filter(h -> h.info().command().map(c -> c.endsWith("postgres") || c.endsWith("postgres.exe")).orElse(false));
         if (process.isEmpty()) {
             return;
         }
         process.get().destroy(); // SIGTERM: PostgreSQL's smart shutdown; its clients died with their JVM
-        try {
-            process.get().onExit().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
+        if (!Processes.awaitExit(pid, 10_000)) {
             process.get().destroyForcibly();
         }
     }
 
-    private static void deleteTree(Path dir) {
+    /** Deletes {@code dir} and everything in it, if it lies under {@link #root()}; logs what it could not delete. */
+    public static void delete(Path dir) {
         if (!Files.isDirectory(dir) || !dir.startsWith(root())) {
             return;
         }

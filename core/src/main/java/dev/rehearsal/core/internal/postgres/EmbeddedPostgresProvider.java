@@ -4,6 +4,7 @@ import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.lifecycle.EmbeddedServerReaper;
+import dev.rehearsal.core.internal.lifecycle.Processes;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apiguardian.api.API;
 import org.slf4j.Logger;
@@ -18,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -59,9 +61,12 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
     private volatile boolean closed;
 
     private final Path dataDirectory;
+    private final boolean fromKeptCluster;
 
-    private EmbeddedPostgresProvider(EmbeddedPostgres server, long startMillis, Path dataDirectory) throws SQLException {
+    private EmbeddedPostgresProvider(EmbeddedPostgres server, long startMillis, Path dataDirectory, boolean fromKeptCluster)
+            throws SQLException {
         this.dataDirectory = dataDirectory;
+        this.fromKeptCluster = fromKeptCluster;
         this.server = server;
         this.startMillis = startMillis;
         this.admin = server.getPostgresDatabase().getConnection();
@@ -101,20 +106,49 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
      * @throws RehearsalException saying why the server could not start and what to try
      */
     public static EmbeddedPostgresProvider start(Map<String, String> serverConfig) {
+        return start(serverConfig, InitializedClusters.standard());
+    }
+
+    /**
+     * As {@link #start(Map)}, the data directory copied from one of {@code clusters} when it holds one for these
+     * binaries, else made by {@code initdb} (and then kept in {@code clusters} for the next server).
+     */
+    static EmbeddedPostgresProvider start(Map<String, String> serverConfig, InitializedClusters clusters) {
         long t0 = System.nanoTime();
         Map<String, String> config = new LinkedHashMap<>(TEST_TUNING);
         config.putAll(serverConfig);
-        EmbeddedPostgres server = null;
         // servers left running by JVMs that were killed (kill -9, OOM killer, a cancelled CI job) go first
         EmbeddedServerReaper.reap();
+        Optional<String> key = clusters.key();
         Path data = EmbeddedServerReaper.newDataDirectory();
+        if (key.isPresent() && clusters.copyInto(key.get(), data)) {
+            try {
+                return start(config, data, t0, true);
+            } catch (RehearsalException e) {
+                LOG.warn("The embedded PostgreSQL server did not start from the kept initialized cluster ({}); it is"
+                        + " discarded, and this server runs initdb", e.getMessage().lines().findFirst().orElse(""));
+                clusters.discard(key.get());
+                data = EmbeddedServerReaper.newDataDirectory();
+            }
+        }
+        EmbeddedPostgresProvider provider = start(config, data, t0, false);
+        key.ifPresent(k -> provider.postmasterExecutable().ifPresent(postgres -> clusters.keepInBackground(k, postgres)));
+        return provider;
+    }
+
+    /** Starts the server on {@code data}: a copied cluster, or a directory zonky's {@code initdb} fills first. */
+    private static EmbeddedPostgresProvider start(Map<String, String> config, Path data, long t0, boolean copied) {
+        EmbeddedPostgres server = null;
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true);
+            // never cleaned by zonky: the data directory goes when the server has stopped (EmbeddedServerReaper.release)
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false);
             config.forEach(builder::setServerConfig);
             server = builder.start();
-            EmbeddedPostgresProvider provider = new EmbeddedPostgresProvider(server, (System.nanoTime() - t0) / 1_000_000, data);
+            EmbeddedPostgresProvider provider = new EmbeddedPostgresProvider(server, (System.nanoTime() - t0) / 1_000_000,
+                    data, copied);
             provider.serverPid().ifPresent(pid -> EmbeddedServerReaper.claim(data, pid));
-            LOG.info("Started {} in {} ms", provider.describe(), provider.startMillis);
+            LOG.info("Started {} in {} ms{}", provider.describe(), provider.startMillis,
+                    copied ? " from a kept initialized cluster" : "");
             return provider;
         } catch (IOException | RuntimeException | SQLException e) {
             if (server != null) {
@@ -124,6 +158,7 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
                     e.addSuppressed(closeFailure);
                 }
             }
+            EmbeddedServerReaper.release(data);
             throw new RehearsalException("The embedded PostgreSQL server could not start: " + rootMessage(e)
                     + "\n  settings: " + config
                     + "\n  Rehearsal unpacks PostgreSQL from the io.zonky.test.postgres binaries on the test class path"
@@ -145,6 +180,23 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
     /** How long starting the server took, including unpacking and initdb. */
     public long startMillis() {
         return startMillis;
+    }
+
+    /** Whether the data directory was copied from a kept initialized cluster instead of made by {@code initdb}. */
+    public boolean startedFromKeptCluster() {
+        return fromKeptCluster;
+    }
+
+    /** The server's data directory; deleted once the server has stopped. */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** The running postmaster's executable, as the operating system reports it. */
+    Optional<Path> postmasterExecutable() {
+        OptionalLong pid = serverPid();
+        return pid.isEmpty() ? Optional.empty() : ProcessHandle.of(pid.getAsLong())
+                .flatMap(h -> h.info().command()).map(Path::of);
     }
 
     /** The server's port on localhost. */
@@ -209,22 +261,11 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
         } catch (IOException e) {
             throw new RehearsalException("Could not stop " + describe() + ": " + e.getMessage(), e);
         }
-        pid.ifPresent(EmbeddedPostgresProvider::awaitExit);
-        EmbeddedServerReaper.release(dataDirectory);
-    }
-
-    private static void awaitExit(long pid) {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < deadline && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        pid.ifPresent(p -> {
+            if (!Processes.awaitExit(p, 15_000)) {
+                LOG.warn("The embedded PostgreSQL server (pid {}) is still running 15 s after it was asked to stop", p);
             }
-        }
-        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            LOG.warn("The embedded PostgreSQL server (pid {}) is still running 15 s after it was asked to stop", pid);
-        }
+        });
+        EmbeddedServerReaper.release(dataDirectory);
     }
 }
