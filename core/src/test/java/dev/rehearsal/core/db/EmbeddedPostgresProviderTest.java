@@ -4,6 +4,8 @@ import dev.rehearsal.core.internal.lifecycle.Processes;
 import dev.rehearsal.core.internal.postgres.EmbeddedPostgresProvider;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -133,6 +136,33 @@ class EmbeddedPostgresProviderTest {
                 assertThat(c.isReadOnly()).isFalse();
             }
         }
+    }
+
+    /** A JVM that starts the shared server and exits without closing it, as a test run's JVM does. */
+    public static final class ExitingJvm {
+        public static void main(String[] args) {
+            EmbeddedPostgresProvider shared = EmbeddedPostgresProvider.shared();
+            shared.createDatabase();
+            System.out.println("DATA " + shared.dataDirectory());
+            System.out.flush();
+            System.exit(0);
+        }
+    }
+
+    /** Nothing of a server is left when its JVM exits normally: not the process, not the data directory, not the claim. */
+    @Test
+    void aJvmThatExitsWithoutClosingLeavesNoServerBehind() throws Exception {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(List.of(javaBin, "-cp", classPath, ExitingJvm.class.getName()))
+                .redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String data = output.lines().filter(l -> l.startsWith("DATA ")).findFirst().map(l -> l.substring(5))
+                .orElseThrow(() -> new AssertionError("the child JVM never started its server:\n" + output));
+        Path directory = Path.of(data);
+        assertThat(directory).as(output).doesNotExist();
+        assertThat(directory.resolveSibling(directory.getFileName() + ".owner")).doesNotExist();
     }
 
     @Test

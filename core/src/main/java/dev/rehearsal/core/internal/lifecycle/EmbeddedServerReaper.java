@@ -8,10 +8,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -28,6 +32,9 @@ import java.util.stream.Stream;
 public final class EmbeddedServerReaper {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServerReaper.class);
+
+    /** Appended to an owner file's name, with the pid, by the JVM that reaps it. */
+    private static final String REAPING = ".reaping-";
 
     private EmbeddedServerReaper() {
     }
@@ -80,7 +87,7 @@ public final class EmbeddedServerReaper {
         }
         List<Path> owners;
         try (Stream<Path> files = Files.list(root())) {
-            owners = files.filter(f -> f.getFileName().toString().endsWith(".owner")).toList();
+            owners = files.filter(EmbeddedServerReaper::toReap).toList();
         } catch (IOException e) {
             LOG.warn("Could not list {}: {}", root(), e.getMessage());
             return reaped;
@@ -96,13 +103,22 @@ public final class EmbeddedServerReaper {
             if (owner.isEmpty() || !owner.get().isGone()) {
                 continue;
             }
+            // claimed by renaming the owner file: of two JVMs starting at once, one reaps, the other goes on
+            String name = file.getFileName().toString();
+            Path claimed = file.resolveSibling(name.substring(0, name.indexOf(".owner") + ".owner".length())
+                    + REAPING + ProcessHandle.current().pid());
+            try {
+                Files.move(file, claimed, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                continue;
+            }
             Path data = Path.of(p.getProperty("data", ""));
             stopPostmaster(Long.parseLong(p.getProperty("postmaster", "-1")), data);
             delete(data);
             try {
-                Files.deleteIfExists(file);
+                Files.deleteIfExists(claimed);
             } catch (IOException e) {
-                LOG.warn("Could not delete {}: {}", file, e.getMessage());
+                LOG.warn("Could not delete {}: {}", claimed, e.getMessage());
             }
             LOG.info("Removed an embedded PostgreSQL left by a JVM that is gone ({}): {}", owner.get().mark(), data);
             reaped.add(data);
@@ -122,21 +138,60 @@ public final class EmbeddedServerReaper {
         }
     }
 
-    /** Deletes {@code dir} and everything in it, if it lies under {@link #root()}; logs what it could not delete. */
+    /**
+     * Deletes {@code dir} and everything in it, if it lies under {@link #root()}; logs what it could not delete.
+     * Files that disappear meanwhile (deleted by someone else) are no failure.
+     */
     public static void delete(Path dir) {
         if (!Files.isDirectory(dir) || !dir.startsWith(root())) {
             return;
         }
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException e) {
-                    LOG.warn("Could not delete {}: {}", f, e.getMessage());
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
+                    if (e != null && !(e instanceof NoSuchFileException)) {
+                        throw e;
+                    }
+                    Files.deleteIfExists(directory);
+                    return FileVisitResult.CONTINUE;
                 }
             });
+        } catch (NoSuchFileException gone) {
+            // deleted by someone else meanwhile
         } catch (IOException e) {
-            LOG.warn("Could not delete {}: {}", dir, e.getMessage());
+            LOG.warn("Could not delete {}: {}", dir, e.toString());
+        }
+    }
+
+    /** An owner file, or one a JVM that died while reaping it had claimed. */
+    private static boolean toReap(Path file) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".owner")) {
+            return true;
+        }
+        int at = name.indexOf(".owner" + REAPING);
+        if (at < 0) {
+            return false;
+        }
+        try {
+            return !Processes.running(Long.parseLong(name.substring(at + ".owner".length() + REAPING.length())));
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

