@@ -3,7 +3,10 @@ package dev.rehearsal.benchmarks;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.internal.containers.ContainerProvider;
+import dev.rehearsal.core.internal.postgres.EmbeddedPostgresProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
@@ -16,6 +19,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -30,6 +34,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ProviderBenchmark {
 
     private static final int ROUNDS = 10;
+    private static final int SERVER_ROUNDS = 3;
     private static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
     private static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
 
@@ -41,6 +46,57 @@ class ProviderBenchmark {
     @Test
     void embeddedPostgres() throws Exception {
         report("embedded PostgreSQL (template clone, prefetched)", DatabaseProviders.embeddedPostgres(), false);
+    }
+
+    /**
+     * An embedded server from start to a usable throwaway database and stopped again: started from the kept
+     * {@code initdb} cluster, against zonky's own {@code initdb}, alternating, medians of {@link #SERVER_ROUNDS}.
+     */
+    @Test
+    void embeddedServerStartAndStop() throws Exception {
+        // warm-up: the first server of these binaries keeps a cluster in the background, if none was kept before
+        for (int i = 0; i < 10; i++) {
+            EmbeddedPostgresProvider warm = EmbeddedPostgresProvider.start(Map.of());
+            boolean fromKeptCluster = warm.startedFromKeptCluster();
+            warm.close();
+            if (fromKeptCluster) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        List<Long> kept = new ArrayList<>();
+        List<Long> initdb = new ArrayList<>();
+        int fromKept = 0;
+        for (int round = 0; round < SERVER_ROUNDS; round++) {
+            long t0 = System.nanoTime();
+            EmbeddedPostgresProvider server = EmbeddedPostgresProvider.start(Map.of());
+            fromKept += server.startedFromKeptCluster() ? 1 : 0;
+            useAndClose(server);
+            kept.add(System.nanoTime() - t0);
+            t0 = System.nanoTime();
+            useAndClose(EmbeddedPostgresProvider.startWithInitdb(Map.of()));
+            initdb.add(System.nanoTime() - t0);
+        }
+        double a = RoundTripOverheadBenchmark.median(kept) / 1e6;
+        double b = RoundTripOverheadBenchmark.median(initdb) / 1e6;
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "embedded server started, one throwaway database"
+                + " used, server stopped: %.0f ms from the kept initdb cluster (%d of %d rounds started from it) against"
+                + " %.0f ms with its own initdb, %.2fx; medians of %d rounds%n", a, fromKept, SERVER_ROUNDS, b, a / b,
+                SERVER_ROUNDS));
+        ObjectNode figures = new ObjectMapper().createObjectNode();
+        figures.put("embedded_server_start_stop_kept_cluster_ms", Math.round(a));
+        figures.put("embedded_server_start_stop_initdb_ms", Math.round(b));
+        figures.put("embedded_server_start_stop_ratio", Math.round(a / b * 100) / 100.0);
+        LongHistoryBenchmark.writeJson(figures);
+    }
+
+    private static void useAndClose(EmbeddedPostgresProvider server) throws SQLException {
+        try (EphemeralDatabase db = server.createDatabase(); Connection c = db.dataSource().getConnection();
+             Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select 1")) {
+            assertThat(rs.next()).isTrue();
+        } finally {
+            server.close();
+        }
     }
 
     @Test
