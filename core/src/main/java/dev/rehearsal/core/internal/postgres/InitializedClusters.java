@@ -9,10 +9,14 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -38,8 +42,9 @@ import java.util.stream.Stream;
  * binaries archive, which also names the directory zonky unpacks them into ({@code PG-<md5>}), plus the locale and
  * time zone variables. The first server of a key starts as before, with zonky's {@code initdb}; after it is up,
  * {@code initdb} runs once more with the same binaries and arguments, in the background, into a directory that is
- * renamed into place only when complete, and is never started. A copy that does not start is discarded, and that
- * server starts with its own {@code initdb}. Where the file system has no POSIX permissions (PostgreSQL insists on
+ * renamed into place only when complete, with the list of its files, and is never started. A kept cluster whose
+ * files no longer match that list, or whose copy does not start, is discarded, and that server runs its own
+ * {@code initdb}. Where the file system has no POSIX permissions (PostgreSQL insists on
  * a private data directory), nothing is kept.
  */
 final class InitializedClusters {
@@ -66,6 +71,9 @@ final class InitializedClusters {
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
 
     private static volatile String binariesDigest;
+
+    /** File locks belong to the JVM, not a thread: threads of one JVM take turns here first. */
+    private static final Object KEEPING = new Object();
 
     /** Keeps nothing: every server runs {@code initdb}. */
     static final InitializedClusters NONE = new InitializedClusters(null);
@@ -158,6 +166,7 @@ final class InitializedClusters {
                 return false;
             }
             Files.setLastModifiedTime(root.resolve(key), FileTime.from(Instant.now())); // in use: not pruned
+            prune();
             return true;
         } catch (IOException | UncheckedIOException e) {
             LOG.debug("Could not copy the initialized cluster {}: {}", cluster.get(), e.toString());
@@ -196,10 +205,43 @@ final class InitializedClusters {
             return CompletableFuture.completedFuture(true);
         }
         CompletableFuture<Boolean> kept = new CompletableFuture<>();
-        Thread thread = new Thread(() -> kept.complete(keep(key, binaries)), "rehearsal-initdb-cache");
+        Thread thread = new Thread(() -> kept.complete(keepOnce(key, binaries)), "rehearsal-initdb-cache");
         thread.setDaemon(true);
+        // a short JVM (a command-line run, a sample's tests) would otherwise exit half way and leave only a partial
+        // directory, and the next one would start over; waiting costs at most one initdb, once per machine
+        Thread finishAtExit = new Thread(() -> {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "rehearsal-initdb-cache-exit");
+        Runtime.getRuntime().addShutdownHook(finishAtExit);
+        kept.whenComplete((result, failure) -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(finishAtExit);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to
+            }
+        });
         thread.start();
         return kept;
+    }
+
+    /**
+     * Keeps a cluster unless one is kept already. One JVM at a time, and one thread of it, holds the lock file of
+     * the key (the operating system releases it if that JVM dies); the others wait, then find the cluster kept.
+     */
+    private boolean keepOnce(String key, Path binaries) {
+        synchronized (KEEPING) {
+            try (FileChannel lockFile = FileChannel.open(root.resolve(key + ".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
+                return cluster(key).isPresent() || keep(key, binaries);
+            } catch (IOException | OverlappingFileLockException e) {
+                LOG.debug("Not keeping an initialized cluster now: {}", e.toString());
+                return cluster(key).isPresent();
+            }
+        }
     }
 
     private boolean keep(String key, Path binaries) {
@@ -225,6 +267,9 @@ final class InitializedClusters {
                 return false;
             }
             Files.writeString(filling.resolve(MANIFEST), manifest(cluster));
+            if (Files.exists(root.resolve(key))) {
+                discard(key); // there, but not complete: its list of files is gone (a tmp cleaner took it)
+            }
             try {
                 Files.move(filling, root.resolve(key), StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException raced) {
@@ -243,18 +288,27 @@ final class InitializedClusters {
         }
     }
 
-    /** Removes clusters nobody used for {@link #UNUSED}, and directories abandoned while being filled or discarded. */
-    private void prune() throws IOException {
+    /**
+     * Removes clusters nobody used for {@link #UNUSED}, and directories abandoned while being filled or discarded.
+     * Never fails: what another JVM removes meanwhile, or what cannot be removed, stays for the next time.
+     */
+    private void prune() {
         Instant now = Instant.now();
         try (Stream<Path> entries = Files.list(root)) {
             for (Path entry : entries.toList()) {
                 String name = entry.getFileName().toString();
-                Instant modified = Files.getLastModifiedTime(entry).toInstant();
-                boolean partial = name.contains(".filling-") || name.contains(".discarded-");
-                if (partial ? modified.isBefore(now.minus(ABANDONED)) : modified.isBefore(now.minus(UNUSED))) {
-                    delete(entry);
+                try {
+                    Instant modified = Files.getLastModifiedTime(entry).toInstant();
+                    boolean partial = name.contains(".filling-") || name.contains(".discarded-");
+                    if (partial ? modified.isBefore(now.minus(ABANDONED)) : modified.isBefore(now.minus(UNUSED))) {
+                        delete(entry);
+                    }
+                } catch (IOException gone) {
+                    // removed by another JVM meanwhile
                 }
             }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debug("Could not prune {}: {}", root, e.toString());
         }
     }
 

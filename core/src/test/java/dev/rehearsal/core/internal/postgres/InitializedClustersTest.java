@@ -87,6 +87,28 @@ class InitializedClustersTest {
         startsWithItsOwnInitdb(() -> !Files.exists(templateFile));
     }
 
+    /** A kept entry that lost its list of files (or was kept before there was one) is replaced by the next one kept. */
+    @Test
+    void aKeptClusterWithoutItsListOfFilesIsReplaced() throws Exception {
+        Path kept = keepOne();
+        Files.delete(kept.resolveSibling("manifest"));
+        String key = clusters.key().orElseThrow();
+        assertThat(clusters.cluster(key)).as("not complete: not used").isEmpty();
+        EmbeddedPostgresProvider server = EmbeddedPostgresProvider.start(Map.of(), clusters);
+        try {
+            assertThat(server.startedFromKeptCluster()).isFalse();
+            assertThat(clusters.keepInBackground(key, server.postmasterExecutable().orElseThrow()).get(2, TimeUnit.MINUTES))
+                    .isTrue();
+        } finally {
+            server.close();
+        }
+        assertThat(clusters.cluster(key)).isPresent();
+        try (var entries = Files.list(root)) {
+            assertThat(entries.map(e -> e.getFileName().toString()))
+                    .as("nothing half-made is left beside it").containsExactlyInAnyOrder(key, key + ".lock");
+        }
+    }
+
     /** A cluster that is complete but does not start (a damaged control file) is discarded after the failed start. */
     @Test
     void aKeptClusterThatDoesNotStartIsDiscardedAndTheServerRunsInitdb() throws Exception {
