@@ -248,7 +248,7 @@ final class InitializedClusters {
         Path filling = root.resolve(key + ".filling-" + UUID.randomUUID());
         try {
             prune();
-            Files.createDirectories(filling);
+            Files.createDirectory(filling); // not its parent: a test may have removed the root meanwhile
             Path cluster = filling.resolve(CLUSTER);
             List<String> command = new ArrayList<>();
             if (LinuxUtils.isUnshareAvailable()) {
