@@ -157,8 +157,8 @@ final class InitializedClusters {
         }
         try {
             String listed = Files.readString(root.resolve(key).resolve(MANIFEST));
-            String copied = copyTree(cluster.get(), dataDirectory);
-            if (!copied.equals(listed)) {
+            copyTree(cluster.get(), dataDirectory);
+            if (!manifest(dataDirectory).equals(listed)) {
                 LOG.warn("The kept initialized cluster {} is not what was kept (files missing or changed); it is discarded,"
                         + " and this server runs initdb", cluster.get());
                 delete(dataDirectory);
@@ -312,12 +312,8 @@ final class InitializedClusters {
         }
     }
 
-    /**
-     * Copies a data directory, keeping PostgreSQL's private permissions on every directory and file; returns the
-     * {@linkplain #manifest manifest} of what it copied.
-     */
-    private static String copyTree(Path from, Path to) throws IOException {
-        StringBuilder manifest = new StringBuilder();
+    /** Copies a data directory, keeping PostgreSQL's private permissions on every directory and file. */
+    private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> all = Files.walk(from)) {
             for (Path source : all.sorted().toList()) {
                 Path target = to.resolve(from.relativize(source).toString());
@@ -326,12 +322,10 @@ final class InitializedClusters {
                     Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(source));
                 } else {
                     Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
-                    manifest.append(from.relativize(source)).append('\t').append(Files.size(target)).append('\n');
                 }
             }
         }
         Files.setPosixFilePermissions(to, PRIVATE);
-        return manifest.toString();
     }
 
     /** Every file of a cluster with its size, one per line, in path order. */
