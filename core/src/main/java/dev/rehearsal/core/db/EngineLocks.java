@@ -83,11 +83,21 @@ public interface EngineLocks {
 
     /**
      * Where a trace starts from, read on the observer's connection: the storage identity of the {@code watched}
-     * tables and the write-ahead log position. Engines that can should answer in one round trip, since every
-     * observed migration phase asks.
+     * tables, the write-ahead log position, and which of those tables are known to hold no rows (no probe can wait
+     * on them, and their row count is known without counting). Engines that can should answer in one round trip,
+     * since every observed migration phase asks.
      */
-    default SessionState startingPoint(Connection observer, Collection<String> watched) throws SQLException {
-        return new SessionState(List.of(), storage(observer, watched), null, walPosition(observer));
+    default StartingPoint startingPoint(Connection observer, Collection<String> watched) throws SQLException {
+        return new StartingPoint(storage(observer, watched), walPosition(observer), java.util.Set.of());
+    }
+
+    /**
+     * @param storage     storage identity of the watched tables
+     * @param walPosition the write-ahead log position (see {@link #walPosition}), empty where unknown
+     * @param withoutRows watched tables that hold no rows for certain; empty where the engine cannot tell cheaply
+     */
+    record StartingPoint(Map<String, Long> storage, java.util.OptionalLong walPosition,
+                         java.util.Set<String> withoutRows) {
     }
 
     /**

@@ -75,8 +75,9 @@ final class LockTracer implements StatementObserver {
 
     private final Map<CollisionKey, Seen> seenCollisions = new LinkedHashMap<>();
 
+    /** {@code start} is where the trace starts from ({@link EngineLocks#startingPoint}), read on {@code observer}. */
     LockTracer(EngineLocks support, Connection observer, Set<String> excluded, Set<String> existing, Set<String> watched,
-               List<ScriptStatement> script, Duration timeout, Duration pollInterval) throws SQLException {
+               EngineLocks.StartingPoint start, List<ScriptStatement> script, Duration timeout, Duration pollInterval) {
         this.watched = watched;
         this.support = support;
         this.observer = observer;
@@ -85,7 +86,6 @@ final class LockTracer implements StatementObserver {
         this.script = script;
         this.timeoutNanos = timeout.toNanos();
         this.pollNanos = pollInterval.toNanos();
-        SessionState start = support.startingPoint(observer, watched);
         this.storage = start.storage();
         this.walPosition = start.walPosition().orElse(-1);
         this.assembler = new TraceAssembler(excluded, existing, script, t0, pollNanos);

@@ -492,18 +492,25 @@ final class PostgresDataAccess implements DataAccess {
     }
 
     /**
-     * Of {@code tables}, those that may hold rows: a table whose heap has never had a page ({@code pg_relation_size}
-     * 0) holds none, and knowing it costs a file size, not a scan; a partitioned or inherited table is kept when
-     * any table below it has pages (its count includes theirs). One query instead of a count per empty table.
+     * Whether the relation whose oid is the expression {@code %s} may hold rows: its heap, or that of any partition or
+     * inheritance child below it, has a page ({@code pg_relation_size} above 0). A heap that never had a page holds
+     * none, and knowing it costs a file size, not a scan. Also asked by {@link PostgresLocks#startingPoint}.
+     */
+    static final String MAY_HOLD_ROWS = """
+            exists (with recursive tree(rel) as (
+                      select %s
+                      union all
+                      select h.inhrelid from tree join pg_inherits h on h.inhparent = tree.rel)
+                    select 1 from tree where pg_relation_size(tree.rel) > 0)""";
+
+    /**
+     * Of {@code tables}, those that may hold rows ({@link #MAY_HOLD_ROWS}): a partitioned or inherited table is kept
+     * when any table below it has pages (its count includes theirs). One query instead of a count per empty table.
      */
     private List<String> tablesWithStorage(List<String> tables) throws SQLException {
         List<String> stored = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("""
-                with recursive tree(root, rel) as (
-                  select u.i, to_regclass(u.t)::oid from unnest(?::text[]) with ordinality u(t, i)
-                  union all
-                  select tree.root, h.inhrelid from tree join pg_inherits h on h.inhparent = tree.rel)
-                select distinct root from tree where pg_relation_size(rel) > 0""")) {
+        try (PreparedStatement ps = connection.prepareStatement("select u.i from unnest(?::text[]) with ordinality u(t, i)"
+                + " where " + MAY_HOLD_ROWS.formatted("to_regclass(u.t)::oid"))) {
             ps.setArray(1, connection.createArrayOf("text", tables.stream().map(this::q).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -138,11 +138,42 @@ final class PostgresLocks implements EngineLocks {
         return new SessionState(locks, storage, timeout, wal);
     }
 
-    /** One round trip: the session-state query asked on the observer, which holds no locks. */
+    /**
+     * One round trip on the observer, which holds no locks: each watched table's storage file and whether it holds no
+     * rows for certain ('S', by position: an ordinary or partitioned table for which
+     * {@link PostgresDataAccess#MAY_HOLD_ROWS} is false), and the write-ahead log position ('T').
+     */
+    private static final String STARTING_POINT = "select 'S', w.i::int, pg_relation_filenode(r.oid)::bigint,"
+            + " r.relkind in ('r', 'p') and not " + PostgresDataAccess.MAY_HOLD_ROWS.formatted("r.oid")
+            + " from unnest(?::text[]) with ordinality w(t, i) left join pg_class r on r.oid = to_regclass(w.t)"
+            + " union all select 'T', null, (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint, null";
+
     @Override
-    public SessionState startingPoint(Connection observer, Collection<String> watched) throws SQLException {
-        SessionState state = sessionState(observer, watched);
-        return new SessionState(List.of(), state.storage(), null, state.walPosition());
+    public StartingPoint startingPoint(Connection observer, Collection<String> watched) throws SQLException {
+        Map<String, Long> storage = new HashMap<>();
+        java.util.Set<String> withoutRows = new java.util.HashSet<>();
+        java.util.OptionalLong wal = java.util.OptionalLong.empty();
+        List<String> names = List.copyOf(watched);
+        try (PreparedStatement st = observer.prepareStatement(STARTING_POINT)) {
+            st.setArray(1, observer.createArrayOf("text", names.stream().map(dialect::quote).toArray()));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    if ("T".equals(rs.getString(1))) {
+                        wal = java.util.OptionalLong.of(rs.getLong(3));
+                        continue;
+                    }
+                    String name = names.get(rs.getInt(2) - 1);
+                    long file = rs.getLong(3);
+                    if (!rs.wasNull()) {
+                        storage.put(name, file);
+                    }
+                    if (rs.getBoolean(4)) {
+                        withoutRows.add(name);
+                    }
+                }
+            }
+        }
+        return new StartingPoint(storage, wal, withoutRows);
     }
 
     @Override
