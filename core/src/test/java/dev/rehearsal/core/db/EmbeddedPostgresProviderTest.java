@@ -138,6 +138,32 @@ class EmbeddedPostgresProviderTest {
         }
     }
 
+    /**
+     * A transaction left open is rolled back before {@code close()} returns: the next phase's DDL must never queue
+     * behind the locks of a session its user already closed (whatever else of the reset may one day run later).
+     */
+    @Test
+    void aClosedConnectionsOpenTransactionReleasesItsLocksBeforeCloseReturns() throws SQLException {
+        try (EphemeralDatabase db = DatabaseProviders.embeddedPostgres().createDatabase()) {
+            execute(db, "create table t (id int)");
+            try (Connection other = db.dataSource().getConnection()) {
+                for (int i = 0; i < 20; i++) {
+                    Connection c = db.dataSource().getConnection();
+                    c.setAutoCommit(false);
+                    try (Statement st = c.createStatement()) {
+                        st.execute("lock table t in access exclusive mode");
+                    }
+                    c.close();
+                    other.setAutoCommit(false);
+                    try (Statement st = other.createStatement()) {
+                        st.execute("lock table t in access exclusive mode nowait");
+                    }
+                    other.rollback();
+                }
+            }
+        }
+    }
+
     /** A JVM that starts the shared server and exits without closing it, as a test run's JVM does. */
     public static final class ExitingJvm {
         public static void main(String[] args) {
