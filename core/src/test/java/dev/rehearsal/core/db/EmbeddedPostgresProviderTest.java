@@ -3,6 +3,8 @@ package dev.rehearsal.core.db;
 import dev.rehearsal.core.internal.lifecycle.Processes;
 import dev.rehearsal.core.internal.postgres.EmbeddedPostgresProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -164,24 +166,46 @@ class EmbeddedPostgresProviderTest {
         }
     }
 
-    /** A JVM that starts the shared server and exits without closing it, as a test run's JVM does. */
+    /**
+     * A JVM that starts the shared server and exits without closing it, as a test run's JVM does; with the argument
+     * {@code hook}, a shutdown hook of its own closes the server after some work of its own, as the command line's
+     * Ctrl-C handler does after writing its partial reports.
+     */
     public static final class ExitingJvm {
         public static void main(String[] args) {
             EmbeddedPostgresProvider shared = EmbeddedPostgresProvider.shared();
             shared.createDatabase();
+            if (args.length > 0 && args[0].equals("hook")) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    EmbeddedPostgresProvider.closeShared();
+                }));
+            }
             System.out.println("DATA " + shared.dataDirectory());
             System.out.flush();
             System.exit(0);
         }
     }
 
-    /** Nothing of a server is left when its JVM exits normally: not the process, not the data directory, not the claim. */
-    @Test
-    void aJvmThatExitsWithoutClosingLeavesNoServerBehind() throws Exception {
+    /**
+     * Nothing of a server is left when its JVM exits normally: not the process, not the data directory, not the claim;
+     * and stopping it at exit logs no error, whichever of the shutdown hooks (zonky's, Rehearsal's, the application's)
+     * stops it.
+     */
+    @ParameterizedTest(name = "closed by a hook of the application''s own: {0}")
+    @ValueSource(booleans = {false, true})
+    void aJvmThatExitsWithoutClosingLeavesNoServerBehind(boolean closedByItsOwnHook) throws Exception {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(List.of(javaBin, "-cp", classPath, ExitingJvm.class.getName()))
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(javaBin, "-cp", classPath, ExitingJvm.class.getName()));
+        if (closedByItsOwnHook) {
+            command.add("hook");
+        }
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String data = output.lines().filter(l -> l.startsWith("DATA ")).findFirst().map(l -> l.substring(5))
@@ -189,6 +213,8 @@ class EmbeddedPostgresProviderTest {
         Path directory = Path.of(data);
         assertThat(directory).as(output).doesNotExist();
         assertThat(directory.resolveSibling(directory.getFileName() + ".owner")).doesNotExist();
+        assertThat(output).doesNotContain("Could not stop postmaster").doesNotContain("[ERROR]").doesNotContain("\tat ");
+        assertThat(child.exitValue()).as(output).isZero();
     }
 
     @Test

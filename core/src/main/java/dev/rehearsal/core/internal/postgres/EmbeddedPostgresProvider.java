@@ -183,6 +183,28 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
         }
     }
 
+    /**
+     * When the JVM exits, zonky's own shutdown hook (a thread it names {@code postgres-<instance>-closer}) may be the one
+     * whose {@code pg_ctl stop} stops the server; then {@code server.close()} above returned at once. That
+     * {@code pg_ctl} polls the data directory until it sees the server gone, which can be after the postmaster has
+     * exited: deleting the directory before it returns makes it fail with "is not a database cluster directory", and
+     * zonky logs that as an error with a stack trace (what Ctrl-C on the command line printed). So the data directory
+     * goes only once such a thread has finished. Outside JVM exit no such thread is running and nothing waits.
+     */
+    private static void awaitZonkysStop() {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            String name = thread.getName();
+            if (thread != Thread.currentThread() && name.startsWith("postgres-") && name.endsWith("-closer")) {
+                try {
+                    thread.join(15_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
@@ -295,6 +317,7 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
                 LOG.warn("The embedded PostgreSQL server (pid {}) is still running 15 s after it was asked to stop", p);
             }
         });
+        awaitZonkysStop();
         EmbeddedServerReaper.release(dataDirectory);
         deleted = true;
     }
