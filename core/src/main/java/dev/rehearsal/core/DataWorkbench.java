@@ -38,7 +38,13 @@ final class DataWorkbench {
         T run(Connection c) throws SQLException;
     }
 
+    /** Rehearsal's own session on the current database, held by the caller: never closed here. */
+    interface OwnSession {
+        Connection connection() throws SQLException;
+    }
+
     private final Supplier<EphemeralDatabase> database;
+    private final OwnSession ownSession;
     private final Supplier<SchemaSnapshot> schema;
     private final Supplier<String> versionText;
     private final Supplier<SeedHints> hints;
@@ -46,9 +52,10 @@ final class DataWorkbench {
     /** The last fingerprint taken, reused while nothing has been written since; null before the first. */
     private Fingerprinted lastFingerprint;
 
-    DataWorkbench(Supplier<EphemeralDatabase> database, Supplier<SchemaSnapshot> schema, Supplier<String> versionText,
-                  Supplier<SeedHints> hints, DataSettings settings) {
+    DataWorkbench(Supplier<EphemeralDatabase> database, OwnSession ownSession, Supplier<SchemaSnapshot> schema,
+                  Supplier<String> versionText, Supplier<SeedHints> hints, DataSettings settings) {
         this.database = database;
+        this.ownSession = ownSession;
         this.schema = schema;
         this.versionText = versionText;
         this.hints = hints;
@@ -91,7 +98,7 @@ final class DataWorkbench {
      * instead of hashing every row again.
      */
     DataFingerprint fingerprint(SchemaSnapshot snapshot) {
-        return withConnection("fingerprint the data", c -> {
+        return onOwnSession("fingerprint the data", c -> {
             DataAccess access = database.get().dialect().data(c);
             String name = database.get().name();
             Fingerprinted last = lastFingerprint;
@@ -117,7 +124,7 @@ final class DataWorkbench {
 
     /** Integrity problems of the data over the tables of {@code snapshot}. */
     List<DataProblem> integrityProblems(SchemaSnapshot snapshot) {
-        return withConnection("check the data's integrity", c -> database.get().dialect().data(c).integrityProblems(snapshot));
+        return onOwnSession("check the data's integrity", c -> database.get().dialect().data(c).integrityProblems(snapshot));
     }
 
     /** Inserts rows after checking table and column names; {@code where} names the caller in messages. */
@@ -220,6 +227,18 @@ final class DataWorkbench {
         return value;
     }
 
+
+    /**
+     * Runs {@code work}, which only reads and changes no session state, on Rehearsal's own held session; a failure
+     * names {@code what} and the database.
+     */
+    private <T> T onOwnSession(String what, SqlWork<T> work) {
+        try {
+            return work.run(ownSession.connection());
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not " + what + " on " + database.get().name() + ": " + e.getMessage(), e);
+        }
+    }
 
     /** Runs {@code work} on a connection of the current database; a failure names {@code what} and the database. */
     <T> T withConnection(String what, SqlWork<T> work) {

@@ -202,15 +202,26 @@ final class DatabaseSession implements AutoCloseable {
     }
 
     private SchemaReader schemaReader() throws SQLException {
-        if (snapshotConnection == null || snapshotConnection.isClosed()) {
-            snapshotConnection = database.dataSource().getConnection();
-            schemaReader = null;
-        }
+        ownConnection();
         if (schemaReader == null) {
             schemaReader = database.dialect().schemaReader(snapshotConnection, tool.ownTables(),
                     settings.patchedSchemaReads());
         }
         return schemaReader;
+    }
+
+    /**
+     * Rehearsal's own session on the database, held from phase to phase: the schema reads, and the data's fingerprints
+     * and integrity checks, which read and change no session state, run on it, so they neither take a connection from
+     * the pool nor pay the reset of one handed back (a round trip each). Closed around copies and replacements of the
+     * database (PostgreSQL copies only a database nobody is connected to), and opened again on first use.
+     */
+    Connection ownConnection() throws SQLException {
+        if (snapshotConnection == null || snapshotConnection.isClosed()) {
+            snapshotConnection = database.dataSource().getConnection();
+            schemaReader = null;
+        }
+        return snapshotConnection;
     }
 
     /** Drops the database and takes a fresh, empty one from the provider, with the tool opened on it. */

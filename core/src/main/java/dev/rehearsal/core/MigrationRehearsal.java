@@ -71,7 +71,7 @@ public final class MigrationRehearsal implements AutoCloseable {
         this.state = new RoundTripState(session);
         this.observer = new MigrationObserver(settings, session, state);
         this.invariants = new Invariants(this::database);
-        this.data = new DataWorkbench(this::database, this::currentSchema, this::versionText,
+        this.data = new DataWorkbench(this::database, session::ownConnection, this::currentSchema, this::versionText,
                 this::hintsFromLaterMigrations, settings.data());
     }
 
