@@ -15,12 +15,15 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Wraps a provider so that every statement its databases run is counted: the JDBC round trips a rehearsal makes
  * (the tool's scripts, catalog snapshots, fingerprints, version-table updates, lock tracing and probes). A figure for
- * the speed work, which wants the count per phase small and the same however long the history is.
+ * the speed work, which wants the count per phase small and the same however long the history is. Connections taken
+ * from the databases' data sources are counted too: the embedded and server providers hand back pooled sessions, and
+ * each one handed back is reset, a round trip of its own that no statement count shows.
  */
 final class CountingProvider implements DatabaseProvider {
 
     private final DatabaseProvider delegate;
     private final AtomicLong statements = new AtomicLong();
+    private final AtomicLong connections = new AtomicLong();
 
     CountingProvider(DatabaseProvider delegate) {
         this.delegate = delegate;
@@ -29,6 +32,11 @@ final class CountingProvider implements DatabaseProvider {
     /** Statements executed so far on databases of this provider. */
     long statements() {
         return statements.get();
+    }
+
+    /** Connections taken so far from the data sources of this provider's databases. */
+    long connections() {
+        return connections.get();
     }
 
     @Override
@@ -79,6 +87,9 @@ final class CountingProvider implements DatabaseProvider {
         InvocationHandler handler = (self, method, args) -> {
             if (Statement.class.isAssignableFrom(type) && method.getName().startsWith("execute")) {
                 statements.incrementAndGet();
+            }
+            if (type == DataSource.class && method.getName().equals("getConnection")) {
+                connections.incrementAndGet();
             }
             Object result;
             try {

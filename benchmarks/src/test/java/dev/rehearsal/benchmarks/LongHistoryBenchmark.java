@@ -112,29 +112,39 @@ class LongHistoryBenchmark {
     void statementsPerMigration(@TempDir Path dir) throws Exception {
         CountingProvider provider = new CountingProvider(DatabaseProviders.embeddedPostgres());
         double[] perMigration = new double[2];
+        double[] connectionsPerMigration = new double[2];
         int[] lengths = {GeneratedHistory.STEPS * 2, GeneratedHistory.STEPS * 8};
         for (int i = 0; i < lengths.length; i++) {
             RehearsalSettings settings = RehearsalSettings.of("filesystem:"
                     + GeneratedHistory.write(dir.resolve("h" + i), lengths[i])).withFormat("golang-migrate");
             settings = settings.withLocks(settings.locks().withObservation(false, false));
             long before = provider.statements();
+            long connectionsBefore = provider.connections();
             try (MigrationRehearsal r = MigrationRehearsal.start(settings, provider, getClass().getClassLoader())) {
                 RoundTripReport report = r.runRoundTrips();
                 assertThat(report.failed()).as(report.toText()).isFalse();
             }
             perMigration[i] = (double) (provider.statements() - before) / lengths[i];
+            connectionsPerMigration[i] = (double) (provider.connections() - connectionsBefore) / lengths[i];
             assertThat(perMigration[i]).as("statements were counted").isPositive();
         }
         // a count, not a time: the same on a busy machine, so it can hold CI to the linear goal
         assertThat(perMigration[1]).as("JDBC statements per migration at %d migrations against %d at %d: a phase"
                         + " must not cost more round trips as the history grows", lengths[1], Math.round(perMigration[0]),
                 lengths[0]).isLessThanOrEqualTo(perMigration[0] * 1.05);
+        assertThat(connectionsPerMigration[1]).as("pooled connections per migration at %d migrations against %d at %d",
+                lengths[1], Math.round(connectionsPerMigration[0]), lengths[0])
+                .isLessThanOrEqualTo(connectionsPerMigration[0] * 1.05);
         RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "JDBC statements per migration of a round trip"
                         + " (tracing and probes off): %.1f at %d migrations, %.1f at %d (target: small, the same at"
-                        + " both)%n", perMigration[0], lengths[0], perMigration[1], lengths[1]));
+                        + " both); connections taken from the pool per migration (each one handed back is reset, a"
+                        + " round trip): %.1f and %.1f%n", perMigration[0], lengths[0], perMigration[1], lengths[1],
+                connectionsPerMigration[0], connectionsPerMigration[1]));
         ObjectNode figures = new ObjectMapper().createObjectNode();
         figures.put("statements_per_migration_" + lengths[0], round(perMigration[0]));
         figures.put("statements_per_migration_" + lengths[1], round(perMigration[1]));
+        figures.put("connections_per_migration_" + lengths[0], round(connectionsPerMigration[0]));
+        figures.put("connections_per_migration_" + lengths[1], round(connectionsPerMigration[1]));
         writeJson(figures);
     }
 
