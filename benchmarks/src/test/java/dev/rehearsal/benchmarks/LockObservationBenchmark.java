@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LockObservationBenchmark {
 
-    private static final int ROUNDS = 5;
+    /** Measured rounds after a warm-up round (5 before; 3 keep the suite within its time on 2 cores). */
+    private static final int ROUNDS = 3;
 
     @Test
     void roundTripWithAndWithoutObservation() throws Exception {
