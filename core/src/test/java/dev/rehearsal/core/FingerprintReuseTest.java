@@ -1,13 +1,19 @@
 package dev.rehearsal.core;
 
 import dev.rehearsal.core.data.DataFingerprint;
+import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.core.db.DatabaseProviders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,6 +82,44 @@ class FingerprintReuseTest {
             for (String s : statements) {
                 st.execute(s);
             }
+        }
+    }
+
+    /**
+     * Fingerprints and integrity checks run on Rehearsal's own held session: they take no connection from the
+     * database's pool, each of which costs a session reset when it is handed back.
+     */
+    @Test
+    void fingerprintsAndIntegrityChecksTakeNoPooledConnection(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("V1__tables.sql"), """
+                create table orders (id bigint primary key, status text);
+                insert into orders select i, 'new' from generate_series(1, 50) i;
+                """);
+        AtomicInteger taken = new AtomicInteger();
+        DatabaseProvider counting = new WrappedProvider(DatabaseProviders.embeddedPostgres(), pool ->
+                (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                        (proxy, method, args) -> {
+                            if (method.getName().equals("getConnection")) {
+                                taken.incrementAndGet();
+                            }
+                            try {
+                                return method.invoke(pool, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        }));
+        try (MigrationRehearsal r = MigrationRehearsal.start(RehearsalSettings.of("filesystem:" + dir), counting,
+                getClass().getClassLoader())) {
+            r.migrateTo("latest");
+            r.fingerprint();
+            assertThat(r.integrityProblems()).isEmpty();
+            sql(r, "update orders set status = 'paid' where id = 7");
+            int before = taken.get();
+            DataFingerprint afterUpdate = r.fingerprint();
+            assertThat(afterUpdate.table("orders").orElseThrow().rows()).isEqualTo(50);
+            assertThat(r.integrityProblems()).isEmpty();
+            assertThat(taken.get()).as("pooled connections taken by a fingerprint read again and an integrity check")
+                    .isEqualTo(before);
         }
     }
 }

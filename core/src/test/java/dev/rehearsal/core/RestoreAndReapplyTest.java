@@ -5,8 +5,6 @@ import dev.rehearsal.core.PhaseResult.Status;
 import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
-import dev.rehearsal.core.db.Dialect;
-import dev.rehearsal.core.db.EphemeralDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -109,47 +107,7 @@ class RestoreAndReapplyTest {
     @Test
     void withoutACopyRestoreAndUpAgainAreSkippedAndSayWhy() {
         DatabaseProvider embedded = DatabaseProviders.embeddedPostgres();
-        DatabaseProvider noCopies = new DatabaseProvider() {
-            @Override
-            public String describe() {
-                return embedded.describe();
-            }
-
-            @Override
-            public EphemeralDatabase createDatabase() {
-                EphemeralDatabase db = embedded.createDatabase();
-                return new EphemeralDatabase() {
-                    @Override
-                    public String name() {
-                        return db.name();
-                    }
-
-                    @Override
-                    public javax.sql.DataSource dataSource() {
-                        return db.dataSource();
-                    }
-
-                    @Override
-                    public String jdbcUrl() {
-                        return db.jdbcUrl();
-                    }
-
-                    @Override
-                    public Dialect dialect() {
-                        return db.dialect();
-                    }
-
-                    @Override
-                    public void close() {
-                        db.close();
-                    }
-                };
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        DatabaseProvider noCopies = new WrappedProvider(embedded, dataSource -> dataSource);
         try (MigrationRehearsal r = MigrationRehearsal.start(Histories.settings("irreversible"), noCopies,
                 getClass().getClassLoader())) {
             RoundTripReport report = r.runRoundTrips();
