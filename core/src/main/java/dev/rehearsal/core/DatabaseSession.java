@@ -5,11 +5,13 @@ import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.locks.LockObservation;
 import dev.rehearsal.core.internal.locks.ObservedDataSource;
 import dev.rehearsal.core.internal.sql.DelegatingDataSource;
+import dev.rehearsal.core.internal.sql.HistoryTableReads;
 import dev.rehearsal.core.db.SchemaReader;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import javax.sql.DataSource;
 import java.util.List;
+import java.util.Optional;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -222,6 +224,24 @@ final class DatabaseSession implements AutoCloseable {
             schemaReader = null;
         }
         return snapshotConnection;
+    }
+
+    /**
+     * The tool's current version. A tool whose version is a plain read of its history table is asked on the held
+     * session ({@link #ownConnection()}), so the check before every step takes no pooled connection and pays no reset.
+     */
+    Optional<MigrationVersion> currentVersion() {
+        if (tool instanceof HistoryTableReads reads) {
+            Connection held;
+            try {
+                held = ownConnection();
+            } catch (SQLException e) {
+                throw new RehearsalException("Could not connect to " + database.name() + " to read the current version: "
+                        + e.getMessage(), e);
+            }
+            return reads.currentVersionOn(held);
+        }
+        return tool.currentVersion();
     }
 
     /** Drops the database and takes a fresh, empty one from the provider, with the tool opened on it. */

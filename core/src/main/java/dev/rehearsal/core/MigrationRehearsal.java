@@ -133,7 +133,7 @@ public final class MigrationRehearsal implements AutoCloseable {
 
     /** The highest migration applied, per the migration tool's history table. */
     public Optional<MigrationVersion> currentVersion() {
-        return session.tool().currentVersion();
+        return session.currentVersion();
     }
 
     /** The database's schema now, without the migration tool's history table, read in full from the catalog. */
@@ -259,7 +259,7 @@ public final class MigrationRehearsal implements AutoCloseable {
      * seeded rows stay the kind of rows the application keeps.
      */
     private dev.rehearsal.core.internal.data.SeedHints hintsFromLaterMigrations() {
-        Optional<MigrationVersion> now = session.tool().currentVersion();
+        Optional<MigrationVersion> now = session.currentVersion();
         List<Migration> versioned = history().versioned();
         if (hintsPerScript == null) {
             hintsPerScript = dev.rehearsal.core.internal.data.SeedHints.PerScript.of(
@@ -356,7 +356,7 @@ public final class MigrationRehearsal implements AutoCloseable {
 
 
     private String versionText() {
-        return session.tool().currentVersion().map(v -> "version " + v).orElse("the empty database (no migration applied)");
+        return session.currentVersion().map(v -> "version " + v).orElse("the empty database (no migration applied)");
     }
 
     /**
@@ -404,7 +404,7 @@ public final class MigrationRehearsal implements AutoCloseable {
     /** Moves the database to version {@code to} (null: the empty database), and the repeatables when {@code latest}. */
     private MigrationRun moveTo(MigrationVersion to, boolean latest, Traffic traffic) {
         MigrationHistory history = session.tool().history();
-        MigrationVersion from = session.tool().currentVersion().orElse(null);
+        MigrationVersion from = session.currentVersion().orElse(null);
         Map<Invariant, String> invariantsBefore = evaluateInvariants();
         boolean up = to != null && (from == null || to.compareTo(from) > 0);
         List<Migration> ran;
@@ -565,7 +565,7 @@ public final class MigrationRehearsal implements AutoCloseable {
 
     /** Applies the next migration. */
     public MigrationRun migrateUp() {
-        MigrationVersion from = session.tool().currentVersion().orElse(null);
+        MigrationVersion from = session.currentVersion().orElse(null);
         Migration next = session.tool().history().between(from, null).stream().findFirst().orElseThrow(() -> new RehearsalException(
                 "No migration left to apply: the database is at the latest version " + from));
         return moveTo(next.version(), false, defaultTraffic());
@@ -573,7 +573,7 @@ public final class MigrationRehearsal implements AutoCloseable {
 
     /** Reverts the current migration with its down script. */
     public MigrationRun migrateDown() {
-        MigrationVersion from = session.tool().currentVersion().orElseThrow(() -> new RehearsalException(
+        MigrationVersion from = session.currentVersion().orElseThrow(() -> new RehearsalException(
                 "No migration to revert: the database is empty"));
         Migration current = session.tool().history().find(from).orElseThrow();
         return session.tool().history().previous(current)
@@ -595,7 +595,7 @@ public final class MigrationRehearsal implements AutoCloseable {
      * Total work is linear in the number of migrations: each step starts from the state the previous one left.
      */
     public List<RoundTripStep> roundTripSteps() {
-        MigrationVersion from = session.tool().currentVersion().orElse(null);
+        MigrationVersion from = session.currentVersion().orElse(null);
         List<RoundTripStep> steps = new ArrayList<>();
         Shard shard = settings().shard();
         List<Migration> migrations = shard.of(session.tool().history().between(from, null));

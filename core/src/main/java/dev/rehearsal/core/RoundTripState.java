@@ -65,7 +65,7 @@ final class RoundTripState {
         if (!dirty) {
             // a dirty database is rebuilt without asking its version: the tool may refuse to say (golang-migrate's
             // dirty flag after a failed up)
-            MigrationVersion current = session.tool().currentVersion().orElse(null);
+            MigrationVersion current = session.currentVersion().orElse(null);
             if (current == null ? version == null : version != null && current.compareTo(version) == 0) {
                 return null;
             }

@@ -13,6 +13,7 @@ import dev.rehearsal.core.flyway.FlywayCustomizer;
 import dev.rehearsal.core.internal.source.ScriptLocation;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
 import dev.rehearsal.core.internal.sql.ForcedFailure;
+import dev.rehearsal.core.internal.sql.HistoryTableReads;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -44,7 +45,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Flyway bound to one database; see {@link FlywaySource}. */
-final class FlywayTool implements MigrationTool {
+final class FlywayTool implements MigrationTool, HistoryTableReads {
 
     private static final Pattern UNDO_NAME = Pattern.compile("U([^_].*?)__(.*)\\.sql");
 
@@ -311,7 +312,16 @@ final class FlywayTool implements MigrationTool {
 
     @Override
     public Optional<MigrationVersion> currentVersion() {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = dataSource.getConnection()) {
+            return currentVersionOn(c);
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not read Flyway's history table " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<MigrationVersion> currentVersionOn(Connection c) {
+        try (Statement st = c.createStatement()) {
             if (!historyTableExists(c)) {
                 return Optional.empty();
             }

@@ -8,6 +8,7 @@ import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.sql.ForcedFailure;
+import dev.rehearsal.core.internal.sql.HistoryTableReads;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
 
 import javax.sql.DataSource;
@@ -23,7 +24,7 @@ import java.util.function.Predicate;
  * script statement by statement, in one transaction unless a statement or the migration forbids it, and keeps the
  * tool's own version table as the tool does.
  */
-final class ScriptTool implements MigrationTool {
+final class ScriptTool implements MigrationTool, HistoryTableReads {
 
     private final MigrationHistory history;
     private final VersionTable versions;
@@ -54,6 +55,15 @@ final class ScriptTool implements MigrationTool {
     public Optional<MigrationVersion> currentVersion() {
         try (Connection c = dataSource.getConnection()) {
             return currentVersion(c);
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not read " + versions.table() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<MigrationVersion> currentVersionOn(Connection held) {
+        try {
+            return currentVersion(held);
         } catch (SQLException e) {
             throw new RehearsalException("Could not read " + versions.table() + ": " + e.getMessage(), e);
         }

@@ -1,0 +1,100 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.core.db.DatabaseProviders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a round trip costs in round trips, counted where they go: the speed of a long history is set by how many
+ * times each phase waits for the server, so these counts are held down by tests (time itself is never asserted).
+ */
+class RoundTripCostTest {
+
+    private static final Set<String> EXECUTES = Set.of("execute", "executeQuery", "executeUpdate",
+            "executeLargeUpdate", "executeBatch", "executeLargeBatch");
+
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger statements = new AtomicInteger();
+
+    /** The embedded server's databases, with the connections taken and the statements run on them counted. */
+    private DatabaseProvider counting() {
+        return new WrappedProvider(DatabaseProviders.embeddedPostgres(), pool -> proxy(DataSource.class, pool));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T proxy(Class<T> type, Object target) {
+        return (T) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {type}, (p, method, args) -> {
+            String name = method.getName();
+            if (type == DataSource.class && name.equals("getConnection")) {
+                connections.incrementAndGet();
+            }
+            if (type != DataSource.class && EXECUTES.contains(name)) {
+                statements.incrementAndGet();
+            }
+            Object result;
+            try {
+                result = method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+            if (result instanceof Connection c && type == DataSource.class) {
+                return proxy(Connection.class, c);
+            }
+            if (result instanceof java.sql.PreparedStatement ps && name.startsWith("prepare")) {
+                return proxy(java.sql.PreparedStatement.class, ps);
+            }
+            if (result instanceof Statement st && name.equals("createStatement")) {
+                return proxy(Statement.class, st);
+            }
+            return result;
+        });
+    }
+
+    /**
+     * Each phase of a round trip (up, down, up again) takes one pooled connection, the migration tool's own session,
+     * which is reset when handed back. The version checked before each step is read on Rehearsal's held session, not
+     * on a pooled connection of its own (one more connection and one more reset per migration).
+     */
+    @Test
+    void aRoundTripTakesOnePooledConnectionPerPhase(@TempDir Path dir) throws Exception {
+        int shorter = connectionsForRoundTrips(dir.resolve("short"), 3);
+        int longer = connectionsForRoundTrips(dir.resolve("long"), 6);
+        assertThat(longer - shorter).as("pooled connections taken by three more migrations' round trips")
+                .isEqualTo(3 * 3);
+    }
+
+    private int connectionsForRoundTrips(Path dir, int migrations) throws Exception {
+        Files.createDirectories(dir);
+        for (int i = 1; i <= migrations; i++) {
+            Files.writeString(dir.resolve("%04d_step_%d.up.sql".formatted(i, i)), """
+                    create table t%1$d (id bigint primary key, name text default 'n%1$d');
+                    create index t%1$d_name on t%1$d (name);
+                    """.formatted(i));
+            Files.writeString(dir.resolve("%04d_step_%d.down.sql".formatted(i, i)), "drop table t%d;".formatted(i));
+        }
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + dir).withFormat("golang-migrate");
+        settings = settings.withLocks(settings.locks().withObservation(false, false));
+        try (MigrationRehearsal r = MigrationRehearsal.start(settings, counting(), getClass().getClassLoader())) {
+            int before = connections.get();
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(report.toText()).contains("V" + migrations + " step " + migrations);
+            return connections.get() - before;
+        } finally {
+            connections.set(0);
+        }
+    }
+}
