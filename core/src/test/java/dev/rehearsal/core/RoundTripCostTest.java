@@ -97,4 +97,28 @@ class RoundTripCostTest {
             connections.set(0);
         }
     }
+
+    /**
+     * A schema read after DDL drains the event triggers' log and finds the scopes it touched in one statement, then
+     * reads those scopes' catalog rows in one more.
+     */
+    @Test
+    void aPatchedSchemaReadIsTwoStatements(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("0001_orders.up.sql"), "create table orders (id bigint primary key);");
+        Files.writeString(dir.resolve("0001_orders.down.sql"), "drop table orders;");
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + dir).withFormat("golang-migrate");
+        try (MigrationRehearsal r = MigrationRehearsal.start(settings, counting(), getClass().getClassLoader())) {
+            r.migrateTo("latest");
+            r.currentSchema();
+            try (Connection c = r.dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.execute("alter table orders add column status text not null default 'new'");
+                st.execute("create index orders_status on orders (status)");
+            }
+            int before = statements.get();
+            var read = r.currentSchema();
+            assertThat(statements.get() - before).as("statements of one patched schema read").isEqualTo(2);
+            assertThat(read.toText()).isEqualTo(r.schema().toText()).contains("orders_status");
+            assertThat(read.find(dev.rehearsal.core.schema.ObjectKind.COLUMN, "orders.status")).isPresent();
+        }
+    }
 }

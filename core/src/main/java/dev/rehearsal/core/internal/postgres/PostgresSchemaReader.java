@@ -4,7 +4,6 @@ import dev.rehearsal.core.internal.timing.Timings;
 import dev.rehearsal.core.db.SchemaReader;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,34 +32,55 @@ final class PostgresSchemaReader implements SchemaReader {
     /** Statements that change what a snapshot records without firing an event trigger (indisclustered, indisvalid). */
     private static final Pattern UNLOGGED = Pattern.compile("(?i)\\b(CLUSTER|REINDEX)\\b");
 
-    /** The scopes of the catalog rows in parameters 1 and 2 (catalog names, oids), and of their direct dependents. */
-    private static final String SCOPES = """
-            with touched(classid, objid) as (select c::regclass::oid, o from unnest(?::text[], ?::int8[]) as t(c, o)),
+    /**
+     * Drains the DDL log and, in the same round trip, finds the scopes of the catalog rows it names as created or
+     * changed, and of their direct dependents: rows {@code 'L'} are the log's entries (catalog, oid, dropped), rows
+     * {@code 'S'} the scopes (kind, oid). The scopes are computed even where the entries will call for a full read
+     * instead; that costs less than a second round trip on every patched read. Each catalog row is looked up by its
+     * oid ({@code lateral}), whatever the planner guesses of the log's size: with statistics from a time the log was
+     * large (autovacuum's), the joins scanned whole catalogs, a cost that grows with the schema.
+     */
+    private static final String DRAIN_WITH_SCOPES = """
+            with drained as (delete from %s.log returning classid, objid, dropped),
+            touched as (select distinct classid, objid from drained where not dropped and classid <> 0 and objid <> 0),
             objs as (
               select classid, objid from touched
               union
-              select d.classid, d.objid from pg_depend d join touched t on d.refclassid = t.classid and d.refobjid = t.objid
+              select d.classid, d.objid from touched t
+                cross join lateral (select classid, objid from pg_depend d where d.refclassid = t.classid and d.refobjid = t.objid) d
+            ),
+            scopes(kind, oid) as (
+              select 'c', case when c.relkind in ('i', 'I') then i.indrelid else c.oid end
+                from objs o cross join lateral (select c.oid, c.relkind from pg_class c where c.oid = o.objid) c
+                left join lateral (select i.indrelid from pg_index i where i.indexrelid = c.oid) i on true
+                where o.classid = 'pg_class'::regclass and c.relkind <> 'c'
+              union select 't', c.reltype from objs o cross join lateral (select c.reltype, c.relkind from pg_class c where c.oid = o.objid) c
+                where o.classid = 'pg_class'::regclass and c.relkind = 'c'
+              union select 'c', a.adrelid from objs o cross join lateral (select a.adrelid from pg_attrdef a where a.oid = o.objid) a
+                where o.classid = 'pg_attrdef'::regclass
+              union select case when con.conrelid <> 0 then 'c' else 't' end,
+                  case when con.conrelid <> 0 then con.conrelid else con.contypid end
+                from objs o cross join lateral (select con.conrelid, con.contypid from pg_constraint con where con.oid = o.objid) con
+                where o.classid = 'pg_constraint'::regclass
+              union select 'c', t.tgrelid from objs o cross join lateral (select t.tgrelid from pg_trigger t where t.oid = o.objid) t
+                where o.classid = 'pg_trigger'::regclass
+              union select 'c', p.polrelid from objs o cross join lateral (select p.polrelid from pg_policy p where p.oid = o.objid) p
+                where o.classid = 'pg_policy'::regclass
+              union select 'c', r.ev_class from objs o cross join lateral (select r.ev_class from pg_rewrite r where r.oid = o.objid) r
+                where o.classid = 'pg_rewrite'::regclass
+              union select case when ty.typrelid <> 0 and rc.relkind <> 'c' then 'c' else 't' end,
+                  case when ty.typrelid <> 0 and rc.relkind <> 'c' then ty.typrelid
+                       when ty.typcategory = 'A' and ty.typelem <> 0 then ty.typelem else ty.oid end
+                from objs o cross join lateral (select ty.oid, ty.typrelid, ty.typcategory, ty.typelem from pg_type ty where ty.oid = o.objid) ty
+                left join lateral (select rc.relkind from pg_class rc where rc.oid = ty.typrelid) rc on true
+                where o.classid = 'pg_type'::regclass
+              union select 'p', o.objid from objs o where o.classid = 'pg_proc'::regclass
+              union select 'n', o.objid from objs o where o.classid = 'pg_namespace'::regclass
+              union select 'e', o.objid from objs o where o.classid = 'pg_extension'::regclass
             )
-            select 'c', case when c.relkind in ('i', 'I') then i.indrelid else c.oid end
-              from objs o join pg_class c on o.classid = 'pg_class'::regclass and c.oid = o.objid
-              left join pg_index i on i.indexrelid = c.oid where c.relkind <> 'c'
-            union select 't', c.reltype from objs o join pg_class c on o.classid = 'pg_class'::regclass and c.oid = o.objid
-              where c.relkind = 'c'
-            union select 'c', a.adrelid from objs o join pg_attrdef a on o.classid = 'pg_attrdef'::regclass and a.oid = o.objid
-            union select case when con.conrelid <> 0 then 'c' else 't' end,
-                case when con.conrelid <> 0 then con.conrelid else con.contypid end
-              from objs o join pg_constraint con on o.classid = 'pg_constraint'::regclass and con.oid = o.objid
-            union select 'c', t.tgrelid from objs o join pg_trigger t on o.classid = 'pg_trigger'::regclass and t.oid = o.objid
-            union select 'c', p.polrelid from objs o join pg_policy p on o.classid = 'pg_policy'::regclass and p.oid = o.objid
-            union select 'c', r.ev_class from objs o join pg_rewrite r on o.classid = 'pg_rewrite'::regclass and r.oid = o.objid
-            union select case when ty.typrelid <> 0 and rc.relkind <> 'c' then 'c' else 't' end,
-                case when ty.typrelid <> 0 and rc.relkind <> 'c' then ty.typrelid
-                     when ty.typcategory = 'A' and ty.typelem <> 0 then ty.typelem else ty.oid end
-              from objs o join pg_type ty on o.classid = 'pg_type'::regclass and ty.oid = o.objid
-              left join pg_class rc on rc.oid = ty.typrelid
-            union select 'p', o.objid from objs o where o.classid = 'pg_proc'::regclass
-            union select 'n', o.objid from objs o where o.classid = 'pg_namespace'::regclass
-            union select 'e', o.objid from objs o where o.classid = 'pg_extension'::regclass""";
+            select 'L', classid::regclass::text, objid::bigint, dropped from drained
+            union all
+            select 'S', kind, oid::bigint, null from scopes""".formatted(PostgresDdlLog.SCHEMA);
 
     private static final Map<String, Character> SCOPE_CATALOGS = Map.of("pg_class", ScopedObjects.RELATION,
             "pg_type", ScopedObjects.TYPE, "pg_proc", ScopedObjects.ROUTINE, "pg_namespace", ScopedObjects.NAMESPACE,
@@ -119,13 +139,13 @@ final class PostgresSchemaReader implements SchemaReader {
         }
         try {
             Set<String> scopes;
-            List<PostgresDdlLog.Entry> entries;
+            List<PostgresDdlLog.Entry> entries = new ArrayList<>();
             try (Timings.Timer ignored = Timings.time("schema.log")) {
-                entries = PostgresDdlLog.drain(connection);
+                Set<String> changed = drainWithScopes(entries);
                 if (entries.isEmpty()) {
                     return lastSnapshot;
                 }
-                scopes = scopes(entries);
+                scopes = scopes(entries, changed);
             }
             if (scopes == null) {
                 return readFull();
@@ -220,10 +240,31 @@ final class PostgresSchemaReader implements SchemaReader {
      * and the partitions and children the last read linked to any of them (a detached partition no longer depends
      * on its parent, but its definition changed). Null when the log holds a change it could not describe.
      */
-    private Set<String> scopes(List<PostgresDdlLog.Entry> entries) throws SQLException {
+    /**
+     * Drains the DDL log into {@code entries}, in one round trip with the scopes of what they name as created or
+     * changed, and their direct dependents' (returned).
+     */
+    private Set<String> drainWithScopes(List<PostgresDdlLog.Entry> entries) throws SQLException {
+        Set<String> changed = new LinkedHashSet<>();
+        // prepared, so that the server plans it once per session, not on every read
+        try (PreparedStatement st = connection.prepareStatement(DRAIN_WITH_SCOPES); ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                if ("L".equals(rs.getString(1))) {
+                    entries.add(new PostgresDdlLog.Entry(rs.getString(2), rs.getLong(3), rs.getBoolean(4)));
+                } else {
+                    changed.add(ScopedObjects.scope(rs.getString(2).charAt(0), rs.getLong(3)));
+                }
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * The scopes a patched read must read again: {@code changed} (what the log names as created or changed, and their
+     * dependents), those of dropped rows, and the scopes linked to any of them; null when only a full read will do.
+     */
+    private Set<String> scopes(List<PostgresDdlLog.Entry> entries, Set<String> changed) {
         Set<String> scopes = new LinkedHashSet<>();
-        List<String> catalogs = new ArrayList<>();
-        List<Long> oids = new ArrayList<>();
         for (PostgresDdlLog.Entry e : entries) {
             if (e.unknown() || !e.dropped() && "pg_namespace".equals(e.catalog())) {
                 // a renamed schema changes the definitions of objects two steps away (a view on a table in it)
@@ -237,24 +278,9 @@ final class PostgresSchemaReader implements SchemaReader {
                 } else if (kind != null) {
                     scopes.add(ScopedObjects.scope(kind, e.oid()));
                 }
-            } else if (e.oid() != 0) {
-                catalogs.add(e.catalog());
-                oids.add(e.oid());
             }
         }
-        if (!oids.isEmpty()) {
-            try (PreparedStatement ps = connection.prepareStatement(SCOPES)) {
-                Array c = connection.createArrayOf("text", catalogs.toArray());
-                Array o = connection.createArrayOf("int8", oids.toArray());
-                ps.setArray(1, c);
-                ps.setArray(2, o);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        scopes.add(ScopedObjects.scope(rs.getString(1).charAt(0), rs.getLong(2)));
-                    }
-                }
-            }
-        }
+        scopes.addAll(changed);
         Set<String> linked = new LinkedHashSet<>();
         scopes.forEach(scope -> linked.addAll(last.linked(scope)));
         scopes.addAll(linked);
