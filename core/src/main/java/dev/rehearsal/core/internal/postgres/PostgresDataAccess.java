@@ -423,6 +423,27 @@ final class PostgresDataAccess implements DataAccess {
     // ---- fingerprints ----
 
     /**
+     * The columns of {@code tables} in their table's order. Each position is parsed once, and only the columns of
+     * these tables are sorted: this runs after every phase, over a schema that grows with the history.
+     */
+    private static Map<String, List<String>> columnsInOrder(SchemaSnapshot schema, List<String> tables) {
+        java.util.Set<String> wanted = new java.util.HashSet<>(tables);
+        record Positioned(int position, String name) {
+        }
+        Map<String, List<Positioned>> byTable = new LinkedHashMap<>();
+        for (SchemaObject c : schema.objects(ObjectKind.COLUMN)) {
+            if (wanted.contains(c.table())) {
+                byTable.computeIfAbsent(c.table(), t -> new ArrayList<>()).add(
+                        new Positioned(Integer.parseInt(c.fact(SchemaFact.POSITION).orElse("0")), c.simpleName()));
+            }
+        }
+        Map<String, List<String>> columns = new LinkedHashMap<>();
+        byTable.forEach((table, cols) -> columns.put(table, cols.stream()
+                .sorted(Comparator.comparingInt(Positioned::position)).map(Positioned::name).toList()));
+        return columns;
+    }
+
+    /**
      * One query over the tables that may hold rows: per table the row count, and per column the non-null count and a
      * hash. With more than a few tables, those whose heap has no page are left out first (their fingerprint is known
      * without reading them; a long history of empty tables costs one cheap catalog query). The hash query counts the
@@ -435,10 +456,7 @@ final class PostgresDataAccess implements DataAccess {
         if (tables.isEmpty()) {
             return new DataFingerprint(Map.of());
         }
-        Map<String, List<String>> columns = schema.objects(ObjectKind.COLUMN).stream()
-                .sorted(Comparator.comparingInt(c -> Integer.parseInt(c.fact(SchemaFact.POSITION).orElse("0"))))
-                .collect(Collectors.groupingBy(SchemaObject::table, LinkedHashMap::new,
-                        Collectors.mapping(SchemaObject::simpleName, Collectors.toList())));
+        Map<String, List<String>> columns = columnsInOrder(schema, tables);
         java.util.Set<String> stored = new java.util.HashSet<>(tables.size() <= FEW_TABLES ? tables : tablesWithStorage(tables));
         Map<String, TableFingerprint> result = new LinkedHashMap<>();
         List<String> parts = new ArrayList<>();
