@@ -8,6 +8,7 @@ import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.internal.sql.HistoryTableReads;
 import dev.rehearsal.core.internal.timing.Timings;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
@@ -57,7 +58,7 @@ import java.util.logging.Logger;
  * keep {@code DATABASECHANGELOG} as it always does, and closes. Changesets are numbered 1, 2, 3... in changelog order
  * (includes resolved), and named by their id ({@code author:id} where ids repeat).
  */
-final class LiquibaseTool implements MigrationTool {
+final class LiquibaseTool implements MigrationTool, HistoryTableReads {
 
     /**
      * Liquibase's own logger, turned off: its INFO lines would drown the report, and what it logs as SEVERE reaches
@@ -249,8 +250,17 @@ final class LiquibaseTool implements MigrationTool {
 
     @Override
     public Optional<MigrationVersion> currentVersion() {
-        // read straight from DATABASECHANGELOG: a Liquibase instance per read costs more than the changeset it reads
         try (Connection c = dataSource.getConnection()) {
+            return currentVersionOn(c);
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not read the DATABASECHANGELOG of " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<MigrationVersion> currentVersionOn(Connection c) {
+        // read straight from DATABASECHANGELOG: a Liquibase instance per read costs more than the changeset it reads
+        try {
             MigrationVersion max = null;
             for (String[] ran : ranChangeSets(c).values()) {
                 Migration m = byKey.get(key(ran[0], ran[1], ran[2]));
