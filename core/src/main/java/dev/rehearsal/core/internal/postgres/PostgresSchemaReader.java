@@ -37,8 +37,9 @@ final class PostgresSchemaReader implements SchemaReader {
      * changed, and of their direct dependents: rows {@code 'L'} are the log's entries (catalog, oid, dropped), rows
      * {@code 'S'} the scopes (kind, oid). The scopes are computed even where the entries will call for a full read
      * instead; that costs less than a second round trip on every patched read. Each catalog row is looked up by its
-     * oid ({@code lateral}), whatever the planner guesses of the log's size: with statistics from a time the log was
-     * large (autovacuum's), the joins scanned whole catalogs, a cost that grows with the schema.
+     * oid ({@code lateral}), whatever the planner guesses of the log's size: with statistics that said the log was
+     * large (seen on a database where it had been), the joins scanned whole catalogs, a cost that grows with the
+     * schema.
      */
     private static final String DRAIN_WITH_SCOPES = """
             with drained as (delete from %s.log returning classid, objid, dropped),
