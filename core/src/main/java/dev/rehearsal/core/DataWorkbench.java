@@ -95,31 +95,34 @@ final class DataWorkbench {
      * The data's fingerprint over the tables of {@code snapshot}. A round trip takes one before each step's up, and
      * the last one of the step before (after its up again) usually saw the same data: when no write can have happened
      * since that one began ({@link DataAccess#writeMarker()} is unchanged) and the schema is the same, it is reused
-     * instead of hashing every row again.
+     * instead of hashing every row again. Otherwise the engine reuses the hashes of the tables whose rows have not
+     * changed since the last one ({@link DataAccess#fingerprint(SchemaSnapshot, DataAccess.MarkedFingerprint)}): a
+     * phase usually writes to few of the tables.
      */
     DataFingerprint fingerprint(SchemaSnapshot snapshot) {
         return onOwnSession("fingerprint the data", c -> {
             DataAccess access = database.get().dialect().data(c);
             String name = database.get().name();
             Fingerprinted last = lastFingerprint;
+            boolean sameDatabase = last != null && last.database().equals(name);
             // over empty tables a fingerprint is one count query, and asking for the marker would cost as much
-            java.util.Optional<String> marker = last == null || last.fingerprint().hasData()
+            java.util.Optional<String> marker = last == null || last.marked().fingerprint().hasData()
                     ? access.writeMarker() : java.util.Optional.empty();
-            if (marker.isPresent() && last != null && last.marker() != null && last.database().equals(name)
-                    && last.marker().equals(marker.get()) && last.schema().equals(snapshot)) {
-                return last.fingerprint();
+            if (marker.isPresent() && sameDatabase && last.marker() != null
+                    && last.marker().equals(marker.get()) && last.marked().schema().equals(snapshot)) {
+                return last.marked().fingerprint();
             }
-            DataFingerprint fingerprint = access.fingerprint(snapshot);
-            lastFingerprint = new Fingerprinted(name, marker.orElse(null), snapshot, fingerprint);
-            return fingerprint;
+            DataAccess.MarkedFingerprint marked = access.fingerprint(snapshot, sameDatabase ? last.marked() : null);
+            lastFingerprint = new Fingerprinted(name, marker.orElse(null), marked);
+            return marked.fingerprint();
         });
     }
 
     /**
-     * A fingerprint, the database and schema it was taken of, and the write marker read before it was taken (null when
-     * none was read).
+     * A fingerprint with its schema and row-version markers, the database it was taken of, and the write marker read
+     * before it was taken (null when none was read).
      */
-    private record Fingerprinted(String database, String marker, SchemaSnapshot schema, DataFingerprint fingerprint) {
+    private record Fingerprinted(String database, String marker, DataAccess.MarkedFingerprint marked) {
     }
 
     /** Integrity problems of the data over the tables of {@code snapshot}. */

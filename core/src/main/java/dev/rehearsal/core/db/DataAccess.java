@@ -110,6 +110,26 @@ public interface DataAccess {
     DataFingerprint fingerprint(SchemaSnapshot schema) throws SQLException;
 
     /**
+     * A fingerprint, the schema it was taken over, and per table a marker of the row versions it saw (opaque, engine
+     * specific; empty where the engine has none). While a table's marker and its columns stay the same, its rows are
+     * the same, and the next fingerprint can reuse its hashes instead of reading every value again.
+     */
+    record MarkedFingerprint(SchemaSnapshot schema, DataFingerprint fingerprint, Map<String, String> rowVersions) {
+        public MarkedFingerprint {
+            rowVersions = Map.copyOf(rowVersions);
+        }
+    }
+
+    /**
+     * Fingerprints of every table in {@code schema}, as {@link #fingerprint(SchemaSnapshot)}, reusing those of
+     * {@code earlier} (null for none) for the tables whose rows have not changed since it was taken on this same
+     * database. The default computes every table again.
+     */
+    default MarkedFingerprint fingerprint(SchemaSnapshot schema, MarkedFingerprint earlier) throws SQLException {
+        return new MarkedFingerprint(schema, fingerprint(schema), Map.of());
+    }
+
+    /**
      * A value that changes whenever a write may have become visible to new reads: PostgreSQL's current transaction
      * snapshot, which moves when any transaction is given an id (every insert, update, delete or DDL, committed or
      * not, unlogged tables included) or ends; reading, pruning and vacuuming leave it alone. While it is unchanged a

@@ -426,21 +426,47 @@ final class PostgresDataAccess implements DataAccess {
      * The columns of {@code tables} in their table's order. Each position is parsed once, and only the columns of
      * these tables are sorted: this runs after every phase, over a schema that grows with the history.
      */
-    private static Map<String, List<String>> columnsInOrder(SchemaSnapshot schema, List<String> tables) {
+    private static Map<String, List<SchemaObject>> columnsInOrder(SchemaSnapshot schema, List<String> tables) {
         java.util.Set<String> wanted = new java.util.HashSet<>(tables);
-        record Positioned(int position, String name) {
+        record Positioned(int position, SchemaObject column) {
         }
         Map<String, List<Positioned>> byTable = new LinkedHashMap<>();
         for (SchemaObject c : schema.objects(ObjectKind.COLUMN)) {
             if (wanted.contains(c.table())) {
                 byTable.computeIfAbsent(c.table(), t -> new ArrayList<>()).add(
-                        new Positioned(Integer.parseInt(c.fact(SchemaFact.POSITION).orElse("0")), c.simpleName()));
+                        new Positioned(Integer.parseInt(c.fact(SchemaFact.POSITION).orElse("0")), c));
             }
         }
-        Map<String, List<String>> columns = new LinkedHashMap<>();
+        Map<String, List<SchemaObject>> columns = new LinkedHashMap<>();
         byTable.forEach((table, cols) -> columns.put(table, cols.stream()
-                .sorted(Comparator.comparingInt(Positioned::position)).map(Positioned::name).toList()));
+                .sorted(Comparator.comparingInt(Positioned::position)).map(Positioned::column).toList()));
         return columns;
+    }
+
+    /**
+     * A marker of the row versions a table shows: the row count, and the sum of a hash of each visible row version's
+     * place ({@code ctid}) and writer ({@code xmin}, the id of the transaction that wrote it; {@code age} turns it into
+     * a number without formatting it as text, the costly part of a fingerprint). Every insert and update makes a row
+     * version whose transaction ends after the marker was read, and a deleted version never comes back, so while
+     * neither the count nor the sum moves, no row was written, deleted or replaced. A place and a writer name one row
+     * version across the copies of a database too (restore mode): two copies that diverge do so by new transactions.
+     * A rewrite that keeps row versions (VACUUM FULL, CLUSTER) moves the marker without a write; that only costs a
+     * fingerprint taken again. {@code %s} is the hash of the place with the writer as seed.
+     */
+    private static final String ROW_VERSIONS = "coalesce(sum(%s), 0)::text";
+
+    /** The writer of a row version as a number: {@code xmin - 3}, the same in every statement. */
+    private static final String WRITER = "age('3'::xid)::bigint - age(xmin)";
+
+    private String rowVersions() throws SQLException {
+        // hashtidextended is there from PostgreSQL 15 on at least (the oldest server it was checked on here)
+        return ROW_VERSIONS.formatted(connection.getMetaData().getDatabaseMajorVersion() >= 15
+                ? "hashtidextended(ctid, " + WRITER + ")" : "hashtextextended(ctid::text, " + WRITER + ")");
+    }
+
+    @Override
+    public DataFingerprint fingerprint(SchemaSnapshot schema) throws SQLException {
+        return fingerprint(schema, null).fingerprint();
     }
 
     /**
@@ -449,51 +475,83 @@ final class PostgresDataAccess implements DataAccess {
      * without reading them; a long history of empty tables costs one cheap catalog query). The hash query counts the
      * rows itself, so no separate count scans the tables first; it is a prepared statement, planned once per session
      * while the schema stays the same (most phases of a round trip see the same tables).
+     * <p>
+     * Each table's part first reads its {@link #ROW_VERSIONS row-version marker}; the hashes are computed only where
+     * the marker differs from {@code earlier}'s, or {@code earlier} cannot vouch for the table (no marker, other
+     * columns or column types, other enum labels or types). Elsewhere the server skips the hashing altogether (a
+     * one-time filter) and {@code earlier}'s hashes are reused: a phase usually writes to one or two tables of many.
      */
     @Override
-    public DataFingerprint fingerprint(SchemaSnapshot schema) throws SQLException {
+    public MarkedFingerprint fingerprint(SchemaSnapshot schema, MarkedFingerprint earlier) throws SQLException {
         List<String> tables = dataTables(schema);
         if (tables.isEmpty()) {
-            return new DataFingerprint(Map.of());
+            return new MarkedFingerprint(schema, new DataFingerprint(Map.of()), Map.of());
         }
-        Map<String, List<String>> columns = columnsInOrder(schema, tables);
+        Map<String, List<SchemaObject>> columns = columnsInOrder(schema, tables);
+        boolean typesAsBefore = earlier != null && (earlier.schema() == schema
+                || (earlier.schema().objects(ObjectKind.TYPE).equals(schema.objects(ObjectKind.TYPE))
+                && earlier.schema().objects(ObjectKind.EXTENSION).equals(schema.objects(ObjectKind.EXTENSION))));
+        Map<String, List<SchemaObject>> columnsBefore = !typesAsBefore ? Map.of()
+                : earlier.schema() == schema ? columns : columnsInOrder(earlier.schema(), tables);
         java.util.Set<String> stored = new java.util.HashSet<>(tables.size() <= FEW_TABLES ? tables : tablesWithStorage(tables));
         Map<String, TableFingerprint> result = new LinkedHashMap<>();
+        Map<String, String> rowVersions = new LinkedHashMap<>();
         List<String> parts = new ArrayList<>();
+        List<String> markers = new ArrayList<>();
+        String marker = rowVersions();
         for (String table : tables) {
-            List<String> cols = columns.getOrDefault(table, List.of());
+            List<String> cols = columns.getOrDefault(table, List.of()).stream().map(SchemaObject::simpleName).toList();
             if (!stored.contains(table)) {
                 Map<String, ColumnFingerprint> empty = new LinkedHashMap<>();
                 cols.forEach(c -> empty.put(c, new ColumnFingerprint(0, "0")));
                 result.put(table, new TableFingerprint(table, 0, empty));
                 continue;
             }
+            boolean vouched = typesAsBefore && earlier.fingerprint().tables().containsKey(table)
+                    && columns.getOrDefault(table, List.of()).equals(columnsBefore.getOrDefault(table, List.of()));
+            markers.add(vouched ? earlier.rowVersions().get(table) : null);
             String counts = cols.isEmpty() ? "array[]::text[]" : "array[" + cols.stream()
                     .map(c -> "count(" + q(c) + ")::text").collect(Collectors.joining(", ")) + "]";
             String hashes = cols.isEmpty() ? "array[]::text[]" : "array[" + cols.stream()
                     .map(c -> "coalesce(sum(hashtextextended(" + q(c) + "::text, 0)), 0)::text")
                     .collect(Collectors.joining(", ")) + "]";
-            parts.add("select " + literal(table) + "::text, count(*), " + counts + ", " + hashes + " from " + q(table));
+            parts.add("select " + literal(table) + "::text, m.n, m.v, f.n, f.counts, f.hashes"
+                    + " from (select count(*) n, " + marker + " v from " + q(table) + ") m"
+                    + " left join lateral (select count(*) n, " + counts + " counts, " + hashes + " hashes from "
+                    + q(table) + " having (m.n, m.v) is distinct from (?::bigint, ?::text)) f on true");
         }
         if (!parts.isEmpty()) {
-            try (PreparedStatement st = connection.prepareStatement(String.join("\nunion all\n", parts));
-                 ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    String table = rs.getString(1);
-                    String[] counts = (String[]) rs.getArray(3).getArray();
-                    String[] hashes = (String[]) rs.getArray(4).getArray();
-                    Map<String, ColumnFingerprint> cols = new LinkedHashMap<>();
-                    List<String> names = columns.getOrDefault(table, List.of());
-                    for (int i = 0; i < names.size(); i++) {
-                        cols.put(names.get(i), new ColumnFingerprint(Long.parseLong(counts[i]), hashes[i]));
+            try (PreparedStatement st = connection.prepareStatement(String.join("\nunion all\n", parts))) {
+                int p = 1;
+                for (String known : markers) {
+                    int slash = known == null ? -1 : known.indexOf('/');
+                    st.setObject(p++, slash < 0 ? null : Long.parseLong(known.substring(0, slash)), java.sql.Types.BIGINT);
+                    st.setString(p++, slash < 0 ? null : known.substring(slash + 1));
+                }
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        String table = rs.getString(1);
+                        rowVersions.put(table, rs.getLong(2) + "/" + rs.getString(3));
+                        if (rs.getObject(4) == null) {
+                            // the marker is as before: so are the rows
+                            result.put(table, earlier.fingerprint().tables().get(table));
+                            continue;
+                        }
+                        String[] counts = (String[]) rs.getArray(5).getArray();
+                        String[] hashes = (String[]) rs.getArray(6).getArray();
+                        Map<String, ColumnFingerprint> cols = new LinkedHashMap<>();
+                        List<SchemaObject> names = columns.getOrDefault(table, List.of());
+                        for (int i = 0; i < names.size(); i++) {
+                            cols.put(names.get(i).simpleName(), new ColumnFingerprint(Long.parseLong(counts[i]), hashes[i]));
+                        }
+                        result.put(table, new TableFingerprint(table, rs.getLong(4), cols));
                     }
-                    result.put(table, new TableFingerprint(table, rs.getLong(2), cols));
                 }
             }
         }
         Map<String, TableFingerprint> ordered = new LinkedHashMap<>();
         tables.forEach(t -> ordered.put(t, result.get(t)));
-        return new DataFingerprint(ordered);
+        return new MarkedFingerprint(schema, new DataFingerprint(ordered), rowVersions);
     }
 
     @Override
