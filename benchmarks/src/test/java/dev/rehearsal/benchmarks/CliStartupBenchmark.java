@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -25,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * loading, the embedded server's start, loading the history, writing the report, stopping. Medians of 3 rounds,
  * alternating, after one warm-up of each (the server's binaries unpacked, the page cache warm).
  */
+@EnabledIfSystemProperty(named = "rehearsal.benchmark.all", matches = "true",
+        disabledReason = "a closed issue's figure: run with -Drehearsal.benchmark.all=true (keeps CI within its time)")
 class CliStartupBenchmark {
 
     private static final Path HISTORY = Path.of("src/test/resources/histories/startup").toAbsolutePath();

@@ -9,6 +9,7 @@ import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.estimate.ProductionVolumes;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +19,8 @@ import java.util.Map;
  * plain rehearsal of the same migration at the largest size (seeding 160,000 rows, then up, down and up again with
  * tracing and probes): target at most 5x. Also the heap after the estimate (target: within 1 GB).
  */
+@EnabledIfSystemProperty(named = "rehearsal.benchmark.all", matches = "true",
+        disabledReason = "a closed issue's figure: run with -Drehearsal.benchmark.all=true (keeps CI within its time)")
 class EstimateCostBenchmark {
 
     @Test

@@ -11,6 +11,7 @@ import dev.rehearsal.core.internal.timing.Timings;
 import dev.rehearsal.snapshots.GoldenMode;
 import dev.rehearsal.snapshots.GoldenSchemas;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -30,6 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * run; the figure is the ratio of the faster run of each. Also: the time per migration of writing the DDL and
  * comparing, and the size of the files.
  */
+@EnabledIfSystemProperty(named = "rehearsal.benchmark.all", matches = "true",
+        disabledReason = "a closed issue's figure: run with -Drehearsal.benchmark.all=true (keeps CI within its time)")
 class GoldenFilesBenchmark {
 
     private static final int MIGRATIONS = 8 * GeneratedHistory.STEPS;

@@ -13,6 +13,7 @@ import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.timing.Timings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -37,6 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       through the Liquibase source against the Flyway source on the same SQL: target within 1.5x.</li>
  * </ul>
  */
+@EnabledIfSystemProperty(named = "rehearsal.benchmark.all", matches = "true",
+        disabledReason = "a closed issue's figure: run with -Drehearsal.benchmark.all=true (keeps CI within its time)")
 class LiquibaseBenchmark {
 
     private static final int LOADED = 1000;

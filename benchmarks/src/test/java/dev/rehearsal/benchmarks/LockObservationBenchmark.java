@@ -8,6 +8,7 @@ import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.LockSettings;
 import dev.rehearsal.core.locks.ProbeResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * both off, alternating in one run (empty tables, and 1,000 seeded rows per table, where probes run); and the probes'
  * timing resolution (the interval between two probes of one kind while nothing blocks them).
  */
+@EnabledIfSystemProperty(named = "rehearsal.benchmark.all", matches = "true",
+        disabledReason = "a closed issue's figure: run with -Drehearsal.benchmark.all=true (keeps CI within its time)")
 class LockObservationBenchmark {
 
     /** Measured rounds after a warm-up round (5 before; 3 keep the suite within its time on 2 cores). */

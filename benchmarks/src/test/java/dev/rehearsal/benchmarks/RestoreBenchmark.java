@@ -11,6 +11,7 @@ import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.internal.timing.Timings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -29,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * figures are the two totals, their ratio, the copy's cost per migration (keeping it and swapping it in), and what
  * generating and verifying an undo script adds (goal: at most doubling a migration's round trip).
  */
+@EnabledIfSystemProperty(named = "rehearsal.benchmark.all", matches = "true",
+        disabledReason = "a closed issue's figure: run with -Drehearsal.benchmark.all=true (keeps CI within its time)")
 class RestoreBenchmark {
 
     private static final int MIGRATIONS = 3 * GeneratedHistory.STEPS;
