@@ -99,6 +99,65 @@ class RoundTripCostTest {
     }
 
     /**
+     * Seeded round trips top every table up before each step. While the last fingerprint counted enough rows in each
+     * and nothing has been written since, that costs no pooled connection and no count: here only the first steps
+     * seed (the table's creation, and its re-creation by the up again), and every later step finds it full.
+     */
+    @Test
+    void aSeededStepFindsItsTablesFullWithoutAPooledConnection(@TempDir Path dir) throws Exception {
+        int shorter = connectionsForSeededRoundTrips(dir.resolve("short"), 3);
+        int longer = connectionsForSeededRoundTrips(dir.resolve("long"), 6);
+        assertThat(longer - shorter).as("pooled connections taken by three more seeded migrations' round trips")
+                .isEqualTo(3 * 3);
+    }
+
+    private int connectionsForSeededRoundTrips(Path dir, int migrations) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("0001_items.up.sql"), "create table items (id bigint primary key, name text);");
+        Files.writeString(dir.resolve("0001_items.down.sql"), "drop table items;");
+        for (int i = 2; i <= migrations; i++) {
+            Files.writeString(dir.resolve("%04d_index_%d.up.sql".formatted(i, i)),
+                    "create index items_%d on items (name, id);".formatted(i));
+            Files.writeString(dir.resolve("%04d_index_%d.down.sql".formatted(i, i)), "drop index items_%d;".formatted(i));
+        }
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + dir).withFormat("golang-migrate")
+                .withData(dev.rehearsal.core.data.DataSettings.DEFAULTS.withRoundTripSeeding(20));
+        settings = settings.withLocks(settings.locks().withObservation(false, false));
+        try (MigrationRehearsal r = MigrationRehearsal.start(settings, counting(), getClass().getClassLoader())) {
+            int before = connections.get();
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(report.steps().get(1).note()).as("the up again re-created the table empty")
+                    .contains("seeded 20 rows before the up");
+            assertThat(report.steps().get(migrations - 1).note()).doesNotContain("seeded");
+            return connections.get() - before;
+        } finally {
+            connections.set(0);
+        }
+    }
+
+    /** Rows a migration deleted are seeded again before the next step: the skip above never hides a short table. */
+    @Test
+    void rowsAStepDeletedAreSeededAgainBeforeTheNext(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("0001_items.up.sql"), "create table items (id bigint primary key, name text);");
+        Files.writeString(dir.resolve("0001_items.down.sql"), "drop table items;");
+        Files.writeString(dir.resolve("0002_index.up.sql"), "create index items_name on items (name);");
+        Files.writeString(dir.resolve("0002_index.down.sql"), "drop index items_name;");
+        Files.writeString(dir.resolve("0003_purge.up.sql"), "delete from items where id % 2 = 0;");
+        Files.writeString(dir.resolve("0003_purge.down.sql"), "select 1;");
+        Files.writeString(dir.resolve("0004_comment.up.sql"), "comment on table items is 'kept';");
+        Files.writeString(dir.resolve("0004_comment.down.sql"), "comment on table items is null;");
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + dir).withFormat("golang-migrate")
+                .withData(dev.rehearsal.core.data.DataSettings.DEFAULTS.withRoundTripSeeding(20).declareLossy("3"));
+        try (MigrationRehearsal r = MigrationRehearsal.start(settings, counting(), getClass().getClassLoader())) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(report.steps().get(2).note()).doesNotContain("seeded");
+            assertThat(report.steps().get(3).note()).contains("seeded 10 rows before the up");
+        }
+    }
+
+    /**
      * A schema read after DDL drains the event triggers' log and finds the scopes it touched in one statement, then
      * reads those scopes' catalog rows in one more.
      */
