@@ -70,10 +70,20 @@ class RoundTripCostTest {
      */
     @Test
     void aRoundTripTakesOnePooledConnectionPerPhase(@TempDir Path dir) throws Exception {
-        int shorter = connectionsForRoundTrips(dir.resolve("short"), 3);
-        int longer = connectionsForRoundTrips(dir.resolve("long"), 6);
-        assertThat(longer - shorter).as("pooled connections taken by three more migrations' round trips")
-                .isEqualTo(3 * 3);
+        assertThat(threeMoreMigrations(dir, this::connectionsForRoundTrips))
+                .as("pooled connections taken by three more migrations' round trips").isEqualTo(3 * 3);
+    }
+
+    /** Pooled connections of a history's round trips, counted over a folder written with that many migrations. */
+    @FunctionalInterface
+    private interface ConnectionCount {
+        int of(Path dir, int migrations) throws Exception;
+    }
+
+    /** What three more migrations cost: 6 against 3, in two folders under {@code dir}. */
+    private static int threeMoreMigrations(Path dir, ConnectionCount count) throws Exception {
+        int shorter = count.of(dir.resolve("short"), 3);
+        return count.of(dir.resolve("long"), 6) - shorter;
     }
 
     private int connectionsForRoundTrips(Path dir, int migrations) throws Exception {
@@ -105,10 +115,8 @@ class RoundTripCostTest {
      */
     @Test
     void aSeededStepFindsItsTablesFullWithoutAPooledConnection(@TempDir Path dir) throws Exception {
-        int shorter = connectionsForSeededRoundTrips(dir.resolve("short"), 3);
-        int longer = connectionsForSeededRoundTrips(dir.resolve("long"), 6);
-        assertThat(longer - shorter).as("pooled connections taken by three more seeded migrations' round trips")
-                .isEqualTo(3 * 3);
+        assertThat(threeMoreMigrations(dir, this::connectionsForSeededRoundTrips))
+                .as("pooled connections taken by three more seeded migrations' round trips").isEqualTo(3 * 3);
     }
 
     private int connectionsForSeededRoundTrips(Path dir, int migrations) throws Exception {

@@ -111,8 +111,8 @@ public interface DataAccess {
 
     /**
      * A fingerprint, the schema it was taken over, and per table a marker of the row versions it saw (opaque, engine
-     * specific; empty where the engine has none). While a table's marker and its columns stay the same, its rows are
-     * the same, and the next fingerprint can reuse its hashes instead of reading every value again.
+     * specific; empty where the engine has none). While a table's marker, its columns and the schema's types stay the
+     * same, its values read the same, and the next fingerprint can reuse its hashes instead of reading every value again.
      */
     record MarkedFingerprint(SchemaSnapshot schema, DataFingerprint fingerprint, Map<String, String> rowVersions) {
         public MarkedFingerprint {
