@@ -34,7 +34,7 @@ import java.util.Set;
 /**
  * Watches migrations on one throwaway database: traces their statements and locks, plays probe traffic on the
  * tables they touch, optionally holds a long transaction in front of them, and judges the risk rules. One per
- * database; {@link #close()} closes its probe connections and its lock poller.
+ * database; {@link #close()} closes its probe connections, its probe threads and its lock poller.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class LockObservation implements AutoCloseable {
@@ -50,6 +50,7 @@ public final class LockObservation implements AutoCloseable {
     private final Set<String> excluded;
     private final ProbeConnections connections;
     private final LockPoller poller = new LockPoller();
+    private final ProbeThreads probeThreads = new ProbeThreads();
 
     public LockObservation(ObservedDataSource observed, DataSource raw, Dialect dialect, LockSettings settings,
                            Set<String> excluded) {
@@ -140,7 +141,8 @@ public final class LockObservation implements AutoCloseable {
                     holdLongTransaction(targets);
                 }
                 if (probing) {
-                    prober = new Prober(support, connections, targets, BLOCKED_ABOVE, PROBE_PAUSE, tracer.origin());
+                    prober = new Prober(support, connections, probeThreads, targets, BLOCKED_ABOVE, PROBE_PAUSE,
+                            tracer.origin());
                     prober.start();
                     tracer.watch(prober);
                 }
@@ -250,6 +252,7 @@ public final class LockObservation implements AutoCloseable {
     @Override
     public void close() {
         poller.close();
+        probeThreads.close();
         connections.close();
     }
 }

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * wait is the lock wait users would feel. Probe sessions set no lock timeout (they must feel the wait) and a
  * statement timeout as a safety net. A probe must never fail the migration: the lock tracer's watcher cancels any
  * probe found in the migration's way ({@link #cancel}), and such a probe counts as cancelled, not failed.
- * Connections come from {@link ProbeConnections} and go back to it.
+ * Connections come from {@link ProbeConnections} and go back to it; the probes run on {@link ProbeThreads}, kept
+ * between phases.
  */
 final class Prober {
 
@@ -36,6 +37,7 @@ final class Prober {
 
     private final EngineLocks support;
     private final ProbeConnections connections;
+    private final ProbeThreads threads;
     private final List<Target> targets;
     private final long blockedNanos;
     private final long pauseNanos;
@@ -44,11 +46,12 @@ final class Prober {
     private final List<Probe> probes = new ArrayList<>();
     private volatile boolean running;
 
-    Prober(EngineLocks support, ProbeConnections connections, List<Target> targets, Duration blockedAbove, Duration pause,
-           long origin) {
+    Prober(EngineLocks support, ProbeConnections connections, ProbeThreads threads, List<Target> targets,
+           Duration blockedAbove, Duration pause, long origin) {
         this.origin = origin;
         this.support = support;
         this.connections = connections;
+        this.threads = threads;
         this.targets = targets;
         this.blockedNanos = blockedAbove.toNanos();
         this.pauseNanos = pause.toNanos();
@@ -60,7 +63,11 @@ final class Prober {
         final String sql;
         Connection connection;
         int backend;
-        Thread thread;
+        /** Counted down when the probe has stopped using its connection (or never started). */
+        final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        /** The thread running the probe while it runs, to wake it from its pause; null before and after. */
+        volatile Thread thread;
+        boolean submitted;
         int count;
         long longest;
         long blocked;
@@ -81,6 +88,20 @@ final class Prober {
 
         @Override
         public void run() {
+            Thread current = Thread.currentThread();
+            String idle = current.getName();
+            current.setName("rehearsal-probe-" + kind.label() + "-" + target.table());
+            thread = current;
+            try {
+                probe();
+            } finally {
+                thread = null;
+                current.setName(idle);
+                done.countDown();
+            }
+        }
+
+        private void probe() {
             try (Statement st = connection.createStatement()) {
                 statement = st;
                 while (running) {
@@ -158,13 +179,13 @@ final class Prober {
             probes.add(new Probe(t, ProbeResult.Kind.LOCKING_READ, support.lockingReadProbe(t.table())));
         }
         running = true;
+        threads.reserve(probes.size());
         try {
             for (Probe p : probes) {
                 p.connection = connections.take();
                 p.backend = connections.backendOf(p.connection);
-                p.thread = new Thread(p, "rehearsal-probe-" + p.kind.label() + "-" + p.target.table());
-                p.thread.setDaemon(true);
-                p.thread.start();
+                threads.run(p);
+                p.submitted = true;
             }
         } catch (SQLException | RuntimeException e) {
             stop();
@@ -202,28 +223,36 @@ final class Prober {
     List<ProbeResult> stop() {
         running = false;
         for (Probe p : probes) {
-            if (p.thread != null) {
-                p.thread.interrupt(); // wakes a probe that is pausing; one waiting on a lock finishes its probe first
+            Thread t = p.thread;
+            if (t != null) {
+                // wakes a probe that is pausing; one waiting on a lock finishes its probe first. An interrupt that
+                // lands after the probe ended finds an idle pool thread, which clears it before its next probe.
+                t.interrupt();
             }
         }
         List<ProbeResult> results = new ArrayList<>();
         for (Probe p : probes) {
-            if (p.thread != null) {
+            boolean ended = !p.submitted;
+            if (p.submitted) {
                 try {
-                    p.thread.join(STOP_GRACE_MILLIS);
-                    if (p.thread.isAlive() && p.statement != null) {
+                    ended = p.done.await(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                    if (!ended && p.statement != null) {
                         p.cancelRequested = true;
                         p.statement.cancel();
                     }
-                    p.thread.join(TimeUnit.MINUTES.toMillis(2));
+                    ended = ended || p.done.await(2, TimeUnit.MINUTES);
+                    if (!ended) {
+                        threads.abandoned();
+                    }
                 } catch (SQLException e) {
-                    // the cancel request did not get through: the probe's statement timeout still ends it
+                    // the cancel request did not get through: the probe's statement timeout still ends it, and its
+                    // session is closed rather than handed out again
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
             if (p.connection != null) {
-                connections.give(p.connection, p.thread == null || !p.thread.isAlive());
+                connections.give(p.connection, ended);
             }
             results.add(new ProbeResult(p.target.table(), p.kind, p.count, Duration.ofNanos(p.longest),
                     Duration.ofNanos(p.blocked), p.failures, p.firstError, p.cancelled,

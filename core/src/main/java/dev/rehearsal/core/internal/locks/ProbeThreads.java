@@ -1,0 +1,73 @@
+package dev.rehearsal.core.internal.locks;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The threads that run probes for one throwaway database, kept between phases. A seeded phase probes up to six
+ * tables with three probes each; starting a new thread for every probe of every phase cost about a millisecond
+ * per phase on the 2-core CI machine, as the lock poller's own thread did before it was kept
+ * ({@link LockPoller}). A thread idle for a minute ends; {@link #close()} ends them all.
+ *
+ * <p>A phase first {@linkplain #reserve reserves} a thread for each of its probes, so no probe waits for a thread;
+ * a pool that started a thread only when none was idle raced with the previous phase's threads, which had ended
+ * their probes but were not yet idle again, and started more threads on a busy machine.
+ */
+final class ProbeThreads implements AutoCloseable {
+
+    /** The name of a thread waiting for its next probe; a running probe names its thread after itself. */
+    static final String IDLE_NAME = "rehearsal-probe-idle";
+
+    private final AtomicInteger started = new AtomicInteger();
+    private final AtomicInteger abandoned = new AtomicInteger();
+    private final ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), task -> {
+        Thread t = new Thread(task, IDLE_NAME);
+        t.setDaemon(true);
+        started.incrementAndGet();
+        return t;
+    });
+
+    ProbeThreads() {
+        pool.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Makes room for {@code probes} probes beside those {@linkplain #abandoned() abandoned} (each may still hold its
+     * thread), so each gets a thread of its own as soon as it is {@linkplain #run run}.
+     */
+    synchronized void reserve(int probes) {
+        int needed = probes + abandoned.get();
+        if (needed > pool.getCorePoolSize()) {
+            pool.setMaximumPoolSize(needed);
+            pool.setCorePoolSize(needed);
+        }
+    }
+
+    /** Runs {@code probe} on one of the threads {@linkplain #reserve reserved} for it. */
+    void run(Runnable probe) {
+        pool.execute(probe);
+    }
+
+    /**
+     * Records a probe whose phase ended without it (its statement did not return even after a cancel): its thread
+     * may stay busy, so later phases reserve one more. Counting it when it ends would race as counting idle threads
+     * did; a thread kept idle for the rest of the rehearsal costs nothing.
+     */
+    void abandoned() {
+        abandoned.incrementAndGet();
+    }
+
+    /** How many threads this pool has started so far: a test checks that phases reuse them. */
+    int started() {
+        return started.get();
+    }
+
+    /** Ends the idle threads; a probe still running (its run was not stopped) ends its thread when it returns. */
+    @Override
+    public void close() {
+        pool.shutdown();
+    }
+}
