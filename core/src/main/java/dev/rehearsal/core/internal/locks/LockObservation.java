@@ -88,6 +88,8 @@ public final class LockObservation implements AutoCloseable {
         private Thread release;
         private final boolean reverting;
         private boolean finished;
+        private LockTracer.Result result;
+        private List<ProbeResult> probes;
 
         private Run(SchemaSnapshot before, List<Script> scripts, Traffic traffic, boolean reverting) throws SQLException {
             this.reverting = reverting;
@@ -207,22 +209,34 @@ public final class LockObservation implements AutoCloseable {
         }
 
         /**
-         * Stops watching and returns the report; {@code after} is the schema now (null when the migration failed),
-         * {@code allowed} the risk rules the migration allows, with reasons.
+         * Stops the probes, the long transaction and the trace, as soon as the migration has run: the schema is read
+         * after this, and probes still running beside that read slowed it down (schema.catalog 2.8-3.1 against 2.4 ms
+         * per seeded phase on a 2-core machine). Called again it does nothing; {@link #finish} calls it if no one did.
+         */
+        public void stop() {
+            if (result != null) {
+                return;
+            }
+            observed.observe(null);
+            if (release != null) {
+                release.interrupt();
+            }
+            endLongTransaction();
+            probes = prober == null ? List.of() : prober.stop();
+            result = tracer.finish();
+            closeObserver();
+        }
+
+        /**
+         * Stops watching (if {@link #stop} has not) and returns the report; {@code after} is the schema now (null
+         * when the migration failed), {@code allowed} the risk rules the migration allows, with reasons.
          */
         public LockReport finish(SchemaSnapshot after, Map<String, String> allowed) {
             if (finished) {
                 throw new IllegalStateException("finished twice");
             }
             finished = true;
-            observed.observe(null);
-            if (release != null) {
-                release.interrupt();
-            }
-            endLongTransaction();
-            List<ProbeResult> probes = prober == null ? List.of() : prober.stop();
-            LockTracer.Result result = tracer.finish();
-            closeObserver();
+            stop();
             RiskRuleSet rules = dialect.locks().riskRules();
             List<LockRisk> risks = after == null ? List.of() : rules.evaluate(new RiskRules.Facts(result.statements(),
                     result.locks(), result.transactions(), before, after, rows, reverting, result.collisions()), allowed);
