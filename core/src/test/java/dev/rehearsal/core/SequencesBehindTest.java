@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The integrity check that a sequence will not hand out a value its column already holds, on the three ways a
  * sequence's next value is made: an identity column, a default of {@code nextval} on a sequence with its own start
- * and increment, and a sequence no one has called yet (its next value is its start).
+ * and increment, and a sequence no one has called yet (its next value is its start); and found in the same check as
+ * violated NOT VALID constraints and foreign-key orphans.
  */
 class SequencesBehindTest {
 
@@ -45,6 +46,34 @@ class SequencesBehindTest {
                             + " up to 110"),
                     m -> assertThat(m).contains("sequence c_seq will hand out 1000 next, but c.id already holds"
                             + " values up to 1000"));
+        }
+    }
+
+    @Test
+    void violatedConstraintsOrphansAndSequencesBehindAreAllFoundInOneCheck(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("V1__tables.sql"), """
+                create table parent (id bigint generated always as identity primary key);
+                create table child (id bigint generated always as identity primary key, parent_id bigint
+                    references parent, qty int);
+                """);
+        try (MigrationRehearsal r = MigrationRehearsal.start(RehearsalSettings.of("filesystem:" + dir))) {
+            r.migrateTo("latest");
+            sql(r, "insert into parent default values",
+                    "insert into child (parent_id, qty) values (1, -1), (1, 2)",
+                    "alter table child add constraint qty_positive check (qty > 0) not valid",
+                    "set session_replication_role = replica",
+                    "insert into child (parent_id, qty) values (42, 3)",
+                    "set session_replication_role = default",
+                    "insert into parent (id) overriding system value values (7)");
+            // the constraints' counts and the sequences' rows come back from one round trip, in that order
+            assertThat(r.integrityProblems()).extracting(DataProblem::kind, DataProblem::table).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(DataProblem.Kind.FOREIGN_KEY_ORPHANS, "child"),
+                    org.assertj.core.groups.Tuple.tuple(DataProblem.Kind.CONSTRAINT_VIOLATED, "child"),
+                    org.assertj.core.groups.Tuple.tuple(DataProblem.Kind.SEQUENCE_BEHIND, "parent"));
+            assertThat(r.integrityProblems()).extracting(DataProblem::message).satisfiesExactly(
+                    m -> assertThat(m).startsWith("1 rows of child have a parent_id that matches no row of parent"),
+                    m -> assertThat(m).startsWith("1 rows of child violate qty_positive"),
+                    m -> assertThat(m).contains("will hand out 2 next, but parent.id already holds values up to 7"));
         }
     }
 

@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
 
 /**
  * The integrity checks of PostgreSQL data: invalid indexes, NOT VALID constraints that rows violate, foreign keys
- * pointing at nothing, sequences behind their column's maximum. Counted in one query per kind.
+ * pointing at nothing, sequences behind their column's maximum. Counted in one query per kind, both sent in one
+ * round trip: a seeded history checks after every phase.
  */
 final class PostgresIntegrity {
 
@@ -42,7 +43,7 @@ final class PostgresIntegrity {
         return "'" + s.replace("'", "''") + "'";
     }
 
-    /** Every integrity problem of the data now, in one query per kind. */
+    /** Every integrity problem of the data now, in one query per kind, sent together. */
     List<DataProblem> problems(SchemaSnapshot schema) throws SQLException {
         List<DataProblem> problems = new ArrayList<>();
         for (SchemaObject index : schema.objects(ObjectKind.INDEX)) {
@@ -68,41 +69,64 @@ final class PostgresIntegrity {
                 checked.add(c);
             }
         }
+        List<String[]> subjects = new ArrayList<>();
+        String sequences = sequencesQuery(schema, subjects);
+        List<String> queries = new ArrayList<>();
         if (!parts.isEmpty()) {
-            try (Statement st = connection.createStatement();
-                 ResultSet rs = st.executeQuery(parts.stream().map(p -> "(" + p + ")")
-                         .collect(Collectors.joining(", ", "select ", "")))) {
-                rs.next();
-                for (int i = 0; i < checked.size(); i++) {
-                    long bad = rs.getLong(i + 1);
-                    if (bad == 0) {
-                        continue;
-                    }
-                    SchemaObject c = checked.get(i);
-                    boolean validated = c.flag(SchemaFact.VALIDATED, true);
-                    String name = c.simpleName();
-                    if ("foreign key".equals(c.fact(SchemaFact.TYPE).orElse(""))) {
-                        problems.add(ForeignKeyOrphans.problem(c, bad, (validated ? "" : ", NOT VALID") + ")."
-                                + (validated ? " The constraint was bypassed (triggers disabled or"
-                                + " session_replication_role = replica while rows changed)."
-                                : " VALIDATE CONSTRAINT " + name + " will fail until they are fixed.")));
-                    } else {
-                        problems.add(new DataProblem(DataProblem.Kind.CONSTRAINT_VIOLATED, c.table(), null,
-                                bad + " rows of " + c.table() + " violate " + name + " ("
-                                        + c.fact(SchemaFact.DEFINITION).orElse("") + "): VALIDATE CONSTRAINT " + name
-                                        + " will fail until they are fixed."));
-                    }
+            queries.add(parts.stream().map(p -> "(" + p + ")").collect(Collectors.joining(", ", "select ", "")));
+        }
+        if (sequences != null) {
+            queries.add(sequences);
+        }
+        if (queries.isEmpty()) {
+            return problems;
+        }
+        try (Statement st = connection.createStatement()) {
+            // the driver sends both queries in one round trip; their results come back in order
+            st.execute(String.join(";\n", queries));
+            if (!parts.isEmpty()) {
+                try (ResultSet rs = st.getResultSet()) {
+                    constraintProblems(rs, checked, problems);
+                }
+                st.getMoreResults();
+            }
+            if (sequences != null) {
+                try (ResultSet rs = st.getResultSet()) {
+                    sequenceProblems(rs, subjects, problems);
                 }
             }
         }
-        problems.addAll(sequencesBehind(schema));
         return problems;
     }
 
-    private List<DataProblem> sequencesBehind(SchemaSnapshot schema) throws SQLException {
-        List<DataProblem> problems = new ArrayList<>();
+    private static void constraintProblems(ResultSet rs, List<SchemaObject> checked, List<DataProblem> problems)
+            throws SQLException {
+        rs.next();
+        for (int i = 0; i < checked.size(); i++) {
+            long bad = rs.getLong(i + 1);
+            if (bad == 0) {
+                continue;
+            }
+            SchemaObject c = checked.get(i);
+            boolean validated = c.flag(SchemaFact.VALIDATED, true);
+            String name = c.simpleName();
+            if ("foreign key".equals(c.fact(SchemaFact.TYPE).orElse(""))) {
+                problems.add(ForeignKeyOrphans.problem(c, bad, (validated ? "" : ", NOT VALID") + ")."
+                        + (validated ? " The constraint was bypassed (triggers disabled or"
+                        + " session_replication_role = replica while rows changed)."
+                        : " VALIDATE CONSTRAINT " + name + " will fail until they are fixed.")));
+            } else {
+                problems.add(new DataProblem(DataProblem.Kind.CONSTRAINT_VIOLATED, c.table(), null,
+                        bad + " rows of " + c.table() + " violate " + name + " ("
+                                + c.fact(SchemaFact.DEFINITION).orElse("") + "): VALIDATE CONSTRAINT " + name
+                                + " will fail until they are fixed."));
+            }
+        }
+    }
+
+    /** The query of sequences behind their column's maximum, one row per {@code subjects} entry it adds; null: none. */
+    private String sequencesQuery(SchemaSnapshot schema, List<String[]> subjects) {
         List<String> parts = new ArrayList<>();
-        List<String[]> subjects = new ArrayList<>();
         for (SchemaObject column : schema.objects(ObjectKind.COLUMN)) {
             String type = column.fact(SchemaFact.TYPE).orElse("");
             if (!(type.equals("integer") || type.equals("bigint") || type.equals("smallint"))) {
@@ -129,27 +153,26 @@ final class PostgresIntegrity {
                     + "(" + sequence + ")::regclass::text");
             subjects.add(new String[]{column.table(), column.simpleName()});
         }
-        if (parts.isEmpty()) {
-            return problems;
-        }
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery(String.join("\nunion all\n", parts))) {
-            int i = 0;
-            while (rs.next()) {
-                String[] subject = subjects.get(i++);
-                java.math.BigDecimal max = rs.getBigDecimal(1);
-                java.math.BigDecimal next = rs.getBigDecimal(2);
-                if (max != null && next != null && next.compareTo(max) <= 0) {
-                    String sequence = rs.getString(3);
-                    problems.add(new DataProblem(DataProblem.Kind.SEQUENCE_BEHIND, subject[0], subject[1],
-                            "sequence " + sequence + " will hand out " + next + " next, but " + subject[0] + "."
-                                    + subject[1] + " already holds values up to " + max + ": the next insert fails"
-                                    + " with a duplicate key. Rows were inserted with explicit ids; add"
-                                    + " SELECT setval('" + sequence + "', (SELECT max(" + subject[1] + ") FROM "
-                                    + subject[0] + ")) to the migration."));
-                }
+        return parts.isEmpty() ? null : String.join("\nunion all\n", parts);
+    }
+
+    private static void sequenceProblems(ResultSet rs, List<String[]> subjects, List<DataProblem> problems)
+            throws SQLException {
+        int i = 0;
+        while (rs.next()) {
+            String[] subject = subjects.get(i++);
+            java.math.BigDecimal max = rs.getBigDecimal(1);
+            java.math.BigDecimal next = rs.getBigDecimal(2);
+            if (max != null && next != null && next.compareTo(max) <= 0) {
+                String sequence = rs.getString(3);
+                problems.add(new DataProblem(DataProblem.Kind.SEQUENCE_BEHIND, subject[0], subject[1],
+                        "sequence " + sequence + " will hand out " + next + " next, but " + subject[0] + "."
+                                + subject[1] + " already holds values up to " + max + ": the next insert fails"
+                                + " with a duplicate key. Rows were inserted with explicit ids; add"
+                                + " SELECT setval('" + sequence + "', (SELECT max(" + subject[1] + ") FROM "
+                                + subject[0] + ")) to the migration."));
             }
         }
-        return problems;
     }
 }
+
