@@ -88,28 +88,16 @@ public interface EngineLocks {
      * since every observed migration phase asks.
      */
     default StartingPoint startingPoint(Connection observer, Collection<String> watched) throws SQLException {
-        return startingPoint(observer, watched, false);
-    }
-
-    /**
-     * As {@link #startingPoint(Connection, Collection)}; {@code countRows} says the watched tables all exist as
-     * tables (the caller's schema snapshot says so), and asks the engine to count their rows in the same round trip
-     * where it can ({@link StartingPoint#rows()}): a seeded phase saves a round trip.
-     */
-    default StartingPoint startingPoint(Connection observer, Collection<String> watched, boolean countRows)
-            throws SQLException {
-        return new StartingPoint(storage(observer, watched), walPosition(observer), java.util.Set.of(), Map.of());
+        return new StartingPoint(storage(observer, watched), walPosition(observer), java.util.Set.of());
     }
 
     /**
      * @param storage     storage identity of the watched tables
      * @param walPosition the write-ahead log position (see {@link #walPosition}), empty where unknown
      * @param withoutRows watched tables that hold no rows for certain; empty where the engine cannot tell cheaply
-     * @param rows        row counts of watched tables, counted in the same round trip; a table not in it is counted
-     *                    by the caller
      */
     record StartingPoint(Map<String, Long> storage, java.util.OptionalLong walPosition,
-                         java.util.Set<String> withoutRows, Map<String, Long> rows) {
+                         java.util.Set<String> withoutRows) {
     }
 
     /**

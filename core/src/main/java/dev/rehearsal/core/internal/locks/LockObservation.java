@@ -112,11 +112,10 @@ public final class LockObservation implements AutoCloseable {
                         .filter(t -> !excluded.contains(t.name()))
                         .filter(t -> mentioned.stream().anyMatch(m -> m.test(t.name()))).toList();
                 List<String> touchedNames = touched.stream().map(SchemaObject::name).toList();
-                EngineLocks.StartingPoint start = support.startingPoint(observer, touchedNames, true);
-                // tables the starting point counted, or knows to be empty, are not counted again: a round trip less
-                Map<String, Long> counts = new java.util.HashMap<>(start.rows());
-                counts.putAll(data.counts(touchedNames.stream()
-                        .filter(t -> !start.rows().containsKey(t) && !start.withoutRows().contains(t)).toList()));
+                EngineLocks.StartingPoint start = support.startingPoint(observer, touchedNames);
+                // tables the starting point knows to be empty are not counted: one round trip less per phase
+                Map<String, Long> counts = data.counts(touchedNames.stream()
+                        .filter(t -> !start.withoutRows().contains(t)).toList());
                 for (SchemaObject table : touched) {
                     long count = counts.getOrDefault(table.name(), 0L);
                     rows.put(table.name(), count);

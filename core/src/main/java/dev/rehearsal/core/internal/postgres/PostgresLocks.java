@@ -148,39 +148,21 @@ final class PostgresLocks implements EngineLocks {
             + " from unnest(?::text[]) with ordinality w(t, i) left join pg_class r on r.oid = to_regclass(w.t)"
             + " union all select 'T', null, (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint, null";
 
-    /*
-     * With countRows, each table's count(*) joins the same statement: a table that holds no page counts in no time,
-     * and the names come from the caller's snapshot, so none is missing.
-     */
     @Override
-    public StartingPoint startingPoint(Connection observer, Collection<String> watched, boolean countRows)
-            throws SQLException {
+    public StartingPoint startingPoint(Connection observer, Collection<String> watched) throws SQLException {
         Map<String, Long> storage = new HashMap<>();
-        Map<String, Long> rows = new HashMap<>();
         java.util.Set<String> withoutRows = new java.util.HashSet<>();
         java.util.OptionalLong wal = java.util.OptionalLong.empty();
         List<String> names = List.copyOf(watched);
-        StringBuilder sql = new StringBuilder(STARTING_POINT);
-        if (countRows) {
-            for (int i = 0; i < names.size(); i++) {
-                sql.append(" union all select 'C', ").append(i + 1).append(", (select count(*) from ")
-                        .append(dialect.quote(names.get(i))).append("), null");
-            }
-        }
-        try (PreparedStatement st = observer.prepareStatement(sql.toString())) {
+        try (PreparedStatement st = observer.prepareStatement(STARTING_POINT)) {
             st.setArray(1, observer.createArrayOf("text", names.stream().map(dialect::quote).toArray()));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    String kind = rs.getString(1);
-                    if ("T".equals(kind)) {
+                    if ("T".equals(rs.getString(1))) {
                         wal = java.util.OptionalLong.of(rs.getLong(3));
                         continue;
                     }
                     String name = names.get(rs.getInt(2) - 1);
-                    if ("C".equals(kind)) {
-                        rows.put(name, rs.getLong(3));
-                        continue;
-                    }
                     long file = rs.getLong(3);
                     if (!rs.wasNull()) {
                         storage.put(name, file);
@@ -191,7 +173,7 @@ final class PostgresLocks implements EngineLocks {
                 }
             }
         }
-        return new StartingPoint(storage, wal, withoutRows, rows);
+        return new StartingPoint(storage, wal, withoutRows);
     }
 
     @Override

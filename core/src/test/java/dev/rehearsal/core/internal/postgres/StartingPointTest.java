@@ -59,38 +59,6 @@ class StartingPointTest {
     }
 
     @Test
-    void rowsAreCountedInTheSameRoundTripWhenAsked() throws SQLException {
-        try (EphemeralDatabase db = DatabaseProviders.embeddedPostgres().createDatabase();
-             Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.execute("""
-                    create table never_written (id int);
-                    create table written (id int);
-                    insert into written select generate_series(1, 25);
-                    create table events (id int, at date) partition by range (at);
-                    create table events_2026 partition of events for values from ('2026-01-01') to ('2027-01-01');
-                    insert into events values (1, '2026-06-01'), (2, '2026-07-01');
-                    create table parent (id int);
-                    create table child (extra int) inherits (parent);
-                    insert into parent values (1);
-                    insert into child values (2, 3), (4, 5);
-                    create schema "Odd Schema";
-                    create table "Odd Schema"."Mixed Case" (id int);
-                    insert into "Odd Schema"."Mixed Case" values (1);
-                    """);
-            List<String> watched = List.of("never_written", "written", "events", "parent", "Odd Schema.Mixed Case");
-
-            EngineLocks.StartingPoint counted = db.dialect().locks().startingPoint(c, watched, true);
-
-            assertThat(counted.rows()).as("count(*) of each table, its partitions and children included")
-                    .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("never_written", 0L, "written", 25L,
-                            "events", 2L, "parent", 3L, "Odd Schema.Mixed Case", 1L));
-            assertThat(counted.withoutRows()).containsExactly("never_written");
-            assertThat(counted.walPosition()).isPresent();
-            assertThat(db.dialect().locks().startingPoint(c, watched).rows()).as("not asked: not counted").isEmpty();
-        }
-    }
-
-    @Test
     void noWatchedTablesStillGivesTheLogPosition() throws SQLException {
         try (EphemeralDatabase db = DatabaseProviders.embeddedPostgres().createDatabase();
              Connection c = db.dataSource().getConnection()) {
