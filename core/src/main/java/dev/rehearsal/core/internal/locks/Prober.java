@@ -76,6 +76,8 @@ final class Prober {
         /** The probes that waited, the longest {@link ProbeResult#MAX_WAITS} kept. */
         final java.util.PriorityQueue<ProbeResult.Wait> waits =
                 new java.util.PriorityQueue<>(java.util.Comparator.comparing(ProbeResult.Wait::took));
+        /** Set as the first probe starts: from then on the probe counts at least one probe, however soon it stops. */
+        volatile boolean began;
         volatile boolean cancelRequested;
         volatile int cancelled;
         volatile Statement statement;
@@ -105,6 +107,7 @@ final class Prober {
             try (Statement st = connection.createStatement()) {
                 statement = st;
                 while (running) {
+                    began = true;
                     long t = System.nanoTime();
                     ProbeResult.Outcome outcome = ProbeResult.Outcome.COMPLETED;
                     try {
@@ -193,6 +196,14 @@ final class Prober {
         }
     }
 
+    /**
+     * Whether every probe has started probing. A test waits for this rather than for a fixed time: on a busy machine
+     * a probe thread may not run at all within a short phase (the probe then reports no probes, which is true).
+     */
+    boolean allBegan() {
+        return probes.stream().allMatch(p -> p.began);
+    }
+
     /** The probe sessions, by the engine's session id. */
     Map<Integer, Session> sessions() {
         Map<Integer, Session> sessions = new HashMap<>();
@@ -241,14 +252,14 @@ final class Prober {
                         p.statement.cancel();
                     }
                     ended = ended || p.done.await(2, TimeUnit.MINUTES);
-                    if (!ended) {
-                        threads.abandoned();
-                    }
                 } catch (SQLException e) {
                     // the cancel request did not get through: the probe's statement timeout still ends it, and its
                     // session is closed rather than handed out again
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                }
+                if (!ended) {
+                    threads.abandoned(); // its thread may stay busy: later phases reserve one more
                 }
             }
             if (p.connection != null) {

@@ -81,6 +81,11 @@ class ProberTest {
         Prober prober = new Prober(db.dialect().locks(), connections, threads, TARGETS, Duration.ofMillis(5),
                 Duration.ofMillis(6), System.nanoTime());
         prober.start();
+        // every probe under way first (a busy machine may not schedule a thread within the phase), then the phase
+        for (int i = 0; i < 3000 && !prober.allBegan(); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(prober.allBegan()).as("every probe started within 30 s").isTrue();
         Thread.sleep(how.toMillis());
         return prober.stop();
     }
