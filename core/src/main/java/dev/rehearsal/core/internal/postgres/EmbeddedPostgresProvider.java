@@ -157,13 +157,7 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
             // never cleaned by zonky: the data directory goes when the server has stopped (EmbeddedServerReaper.release)
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false);
             config.forEach(builder::setServerConfig);
-            try (StartupWatch watch = StartupWatch.on(data)) {
-                server = builder.start();
-                if (watch.serverExited()) {
-                    throw new IOException("the server process exited while starting (its own message is logged above,"
-                            + " by io.zonky.test.db.postgres.embedded.EmbeddedPostgres)");
-                }
-            }
+            server = builder.start();
             EmbeddedPostgresProvider provider = new EmbeddedPostgresProvider(server, (System.nanoTime() - t0) / 1_000_000,
                     data, copied);
             provider.serverPid().ifPresent(pid -> EmbeddedServerReaper.claim(data, pid));
@@ -174,7 +168,7 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
             if (server != null) {
                 try {
                     server.close();
-                } catch (IOException | RuntimeException closeFailure) {
+                } catch (IOException closeFailure) {
                     e.addSuppressed(closeFailure);
                 }
             }
