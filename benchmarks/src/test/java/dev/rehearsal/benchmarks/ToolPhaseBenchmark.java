@@ -103,15 +103,15 @@ class ToolPhaseBenchmark {
     private static long rehearsalPhases(RehearsalSettings settings, DatabaseProvider provider) {
         Timings.start();
         RoundTripReport report;
+        Map<String, Timings.Total> profile;
         try (MigrationRehearsal r = MigrationRehearsal.start(settings, provider, ToolPhaseBenchmark.class.getClassLoader())) {
             report = r.runRoundTrips();
         } finally {
-            Timings.Total tool = Timings.stop().get("tool");
-            if (tool != null) {
-                return tool.nanos();
-            }
+            profile = Timings.stop();
         }
-        throw new AssertionError("no tool phase was timed: " + report.toText());
+        assertThat(report.failed()).as(report.toText()).isFalse();
+        assertThat(profile).as("the tool's phases were timed").containsKey("tool");
+        return profile.get("tool").nanos();
     }
 
     /** Nanoseconds the phases of {@code variant} took, on a fresh database. */
