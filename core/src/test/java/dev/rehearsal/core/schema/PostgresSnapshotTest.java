@@ -124,6 +124,40 @@ class PostgresSnapshotTest {
     }
 
     @Test
+    void readsTheCommentOfEveryKindOfObjectThatCanHaveOne() throws SQLException {
+        execute("create schema audit",
+                "create type mood as enum ('ok', 'sad')",
+                "create type address as (street text, city text)",
+                "create domain email as text check (value like '%@%')",
+                "create table users (id int primary key, email email, m mood)",
+                "create index users_email_idx on users (email)",
+                "create view user_emails as select id, email from users",
+                "create sequence tickets",
+                "create function touch() returns trigger language plpgsql as $$ begin return new; end $$",
+                "create trigger users_touch before update on users for each row execute function touch()");
+        SchemaSnapshot without = snapshot();
+        execute("comment on schema audit is 'c schema'", "comment on type mood is 'c enum'",
+                "comment on type address is 'c composite'", "comment on domain email is 'c domain'",
+                "comment on table users is 'c table'", "comment on column users.email is 'c column'",
+                "comment on constraint users_pkey on users is 'c constraint'",
+                "comment on index users_email_idx is 'c index'", "comment on view user_emails is 'c view'",
+                "comment on sequence tickets is 'c sequence'", "comment on function touch() is 'c function'",
+                "comment on trigger users_touch on users is 'c trigger'");
+        SchemaSnapshot with = snapshot();
+
+        assertThat(with.objects()).filteredOn(o -> o.fact(SchemaFact.COMMENT).isPresent())
+                .filteredOn(o -> !"public".equals(o.name())) // the server's own comment on it
+                .extracting(o -> o.kind() + " " + o.name() + ": " + o.fact(SchemaFact.COMMENT).orElseThrow())
+                .containsExactlyInAnyOrder("SCHEMA audit: c schema", "TYPE mood: c enum",
+                        "TYPE address: c composite", "TYPE email: c domain", "TABLE users: c table",
+                        "COLUMN users.email: c column", "CONSTRAINT users.users_pkey: c constraint",
+                        "INDEX users_email_idx: c index", "VIEW user_emails: c view", "SEQUENCE tickets: c sequence",
+                        "FUNCTION touch(): c function", "TRIGGER users.users_touch: c trigger");
+        assertThat(without.diff(with).toString().lines()).as("each comment is a change of its object, nothing else")
+                .hasSize(12).allMatch(line -> line.startsWith("~ "));
+    }
+
+    @Test
     void diffNamesAddedRemovedAndChangedObjects() throws SQLException {
         execute("create table users (id int primary key, email varchar(100))", "create table legacy (id int)");
         SchemaSnapshot before = snapshot();

@@ -29,12 +29,14 @@ final class PostgresCodeReader {
         rows.query(ScopedObjects.ROUTINE, "p.oid", """
                 select p.oid, n.nspname, p.proname, pg_get_function_identity_arguments(p.oid) as args, p.prokind,
                   case when p.prokind in ('f', 'p', 'w') then pg_get_functiondef(p.oid) end as def,
-                  pg_get_function_result(p.oid) as result, obj_description(p.oid, 'pg_proc') as comment,
+                  pg_get_function_result(p.oid) as result, %s as comment,
                   (select ag.aggtransfn::regproc::text || ' ' || format_type(ag.aggtranstype, null) || ' '
                           || coalesce(ag.aggfinalfn::regproc::text, '-') || ' ' || coalesce(ag.agginitval, '-')
                      from pg_aggregate ag where ag.aggfnoid = p.oid) as agg
                 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-                where""" + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n") + " and " + PostgresCatalogReader.NOT_EXTENSION_MEMBER.formatted("pg_proc", "p.oid"), null, rs -> {
+                where""".formatted(PostgresCatalogReader.comment("p.oid", "pg_proc", "0")) + " "
+                + PostgresCatalogReader.USER_SCHEMA.formatted("n") + " and "
+                + PostgresCatalogReader.NOT_EXTENSION_MEMBER.formatted("pg_proc", "p.oid"), null, rs -> {
             String name = PostgresCatalogReader.qualify(rs.getString("nspname"), rs.getString("proname")) + "(" + rs.getString("args") + ")";
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.RETURNS, rs.getString("result"));
@@ -55,11 +57,12 @@ final class PostgresCodeReader {
     private void triggers() throws SQLException {
         rows.query(ScopedObjects.RELATION, "c.oid", """
                 select c.oid, t.oid as trigger_oid, n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid, true) as def, t.tgenabled,
-                  obj_description(t.oid, 'pg_trigger') as comment
+                  %s as comment
                 from pg_trigger t
                 join pg_class c on c.oid = t.tgrelid
                 join pg_namespace n on n.oid = c.relnamespace
-                where not t.tgisinternal and""" + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n"), null, rs -> {
+                where not t.tgisinternal and""".formatted(PostgresCatalogReader.comment("t.oid", "pg_trigger", "0"))
+                + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n"), null, rs -> {
             if (rows.excluded(rs.getString("nspname"), rs.getString("relname"))) {
                 return;
             }
