@@ -172,10 +172,16 @@ class LockTraceTest {
             LockReport validate = r.migrateTo("3").locks();
             assertThat(addNotValid.risks()).extracting(x -> x.rule()).doesNotContain("constraint-not-valid");
             StatementTrace v = statement(validate, "ALTER TABLE");
+            // the scan runs under a lock that lets reads and writes go on; the probes' waits are not compared: on a
+            // busy 2-core machine a read probe scheduled late counts as waiting (15 ms seen in a CI run) under a lock
+            // that blocks nothing
+            assertThat(validate.locks()).as(validate.toText()).filteredOn(l -> l.relation().equals("accounts"))
+                    .isNotEmpty().allSatisfy(l -> {
+                        assertThat(l.mode().blocksReads()).isFalse();
+                        assertThat(l.mode().blocksWrites()).isFalse();
+                    });
             assertThat(lock(validate, v, "accounts").mode()).isEqualTo(LockMode.SHARE_UPDATE_EXCLUSIVE);
-            Duration unsafe = validated.longestWait(ProbeResult.Kind.READ);
-            Duration safe = addNotValid.longestWait(ProbeResult.Kind.READ).plus(validate.longestWait(ProbeResult.Kind.READ));
-            assertThat(safe).as(addNotValid.toText() + validate.toText()).isLessThan(unsafe);
+            assertThat(validate.risks()).as(validate.toText()).isEmpty();
         }
     }
 
