@@ -27,14 +27,23 @@ import java.util.TreeSet;
  *                                what changed (PostgreSQL as a superuser); false reads the whole catalog every time
  * @param tool                    how the migration tool is driven: its log, the team's Flyway configuration
  * @param missingDown             what a migration without a down script gets, unless declared irreversible
+ * @param parallel                how many parts of the round trips may run at once, each on its own database, as
+ *                                shards do ({@link #PARALLEL_AUTO} for as many as the machine has processors, at most 4)
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record RehearsalSettings(String migrations, Map<String, String> placeholders,
                                 Set<MigrationVersion> irreversible, MigrationVersion minimumDowngradeVersion,
                                 DataSettings data, LockSettings locks, String format, Shard shard,
-                                boolean patchedSchemaReads, ToolSettings tool, MissingDown missingDown) {
+                                boolean patchedSchemaReads, ToolSettings tool, MissingDown missingDown,
+                                int parallel) {
+
+    /** {@link #parallel()}: as many parts as the machine has processors, at most 4. */
+    public static final int PARALLEL_AUTO = 0;
 
     public RehearsalSettings {
+        if (parallel < 0) {
+            throw new IllegalArgumentException("parallel must be " + PARALLEL_AUTO + " (auto) or 1 or more: " + parallel);
+        }
         Objects.requireNonNull(migrations, "migrations");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(locks, "locks");
@@ -43,6 +52,15 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
         Objects.requireNonNull(missingDown, "missingDown");
         placeholders = Map.copyOf(placeholders);
         irreversible = Set.copyOf(irreversible);
+    }
+
+    /** The settings without {@link #parallel()}, which is then {@link #PARALLEL_AUTO}. */
+    public RehearsalSettings(String migrations, Map<String, String> placeholders, Set<MigrationVersion> irreversible,
+                             MigrationVersion minimumDowngradeVersion, DataSettings data, LockSettings locks,
+                             String format, Shard shard, boolean patchedSchemaReads, ToolSettings tool,
+                             MissingDown missingDown) {
+        this(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks, format, shard,
+                patchedSchemaReads, tool, missingDown, PARALLEL_AUTO);
     }
 
     /** Settings for a location, with no placeholders, every migration expected to be reversible, default data settings. */
@@ -55,43 +73,52 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
     /** A copy that reads the migrations in this layout instead of detecting it. */
     public RehearsalSettings withFormat(String value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                value, shard, patchedSchemaReads, tool, missingDown);
+                value, shard, patchedSchemaReads, tool, missingDown, parallel);
     }
 
     /** A copy with these lock settings. */
     public RehearsalSettings withLocks(LockSettings value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, value,
-                format, shard, patchedSchemaReads, tool, missingDown);
+                format, shard, patchedSchemaReads, tool, missingDown, parallel);
     }
 
     /** A copy with these data settings. */
     public RehearsalSettings withData(DataSettings value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, value, locks,
-                format, shard, patchedSchemaReads, tool, missingDown);
+                format, shard, patchedSchemaReads, tool, missingDown, parallel);
     }
 
     /** A copy that runs only this part of the round trips. */
     public RehearsalSettings withShard(Shard value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, value, patchedSchemaReads, tool, missingDown);
+                format, value, patchedSchemaReads, tool, missingDown, parallel);
+    }
+
+    /**
+     * A copy that runs at most {@code value} parts of the round trips at once ({@link #PARALLEL_AUTO}: as many as the
+     * machine has processors, at most 4; 1: one after the other). See {@code MigrationRehearsal#roundTripSteps()}.
+     */
+    public RehearsalSettings withParallel(int value) {
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
+                format, shard, patchedSchemaReads, tool, missingDown, value);
     }
 
     /** A copy that reads the whole catalog for every schema read ({@code false}), or patches where it can. */
     public RehearsalSettings withPatchedSchemaReads(boolean value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, shard, value, tool, missingDown);
+                format, shard, value, tool, missingDown, parallel);
     }
 
     /** A copy that drives the migration tool this way. */
     public RehearsalSettings withTool(ToolSettings value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, shard, patchedSchemaReads, value, missingDown);
+                format, shard, patchedSchemaReads, value, missingDown, parallel);
     }
 
     /** A copy where a migration without a down script gets this. */
     public RehearsalSettings withMissingDown(MissingDown value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, shard, patchedSchemaReads, tool, value);
+                format, shard, patchedSchemaReads, tool, value, parallel);
     }
 
     /** A copy that also allows these versions to have no down script. */
@@ -101,19 +128,19 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
             all.add(MigrationVersion.parse(v));
         }
         return new RehearsalSettings(migrations, placeholders, all, minimumDowngradeVersion, data, locks, format,
-                shard, patchedSchemaReads, tool, missingDown);
+                shard, patchedSchemaReads, tool, missingDown, parallel);
     }
 
     /** A copy where migrations at or below {@code version} need no down script. */
     public RehearsalSettings withMinimumDowngradeVersion(String version) {
         return new RehearsalSettings(migrations, placeholders, irreversible, MigrationVersion.parse(version), data,
-                locks, format, shard, patchedSchemaReads, tool, missingDown);
+                locks, format, shard, patchedSchemaReads, tool, missingDown, parallel);
     }
 
     /** A copy with these placeholder values. */
     public RehearsalSettings withPlaceholders(Map<String, String> values) {
         return new RehearsalSettings(migrations, values, irreversible, minimumDowngradeVersion, data, locks, format,
-                shard, patchedSchemaReads, tool, missingDown);
+                shard, patchedSchemaReads, tool, missingDown, parallel);
     }
 
     /** What a migration without a down script gets, unless it is declared irreversible. */

@@ -92,6 +92,12 @@ class ConfigurationTest {
                 .hasMessageContaining("rehearsal.lossy = \"3, x..y\"");
         assertThatThrownBy(() -> with("rehearsal.allow-risks", "5 because"))
                 .hasMessageContaining("\"<version> <rule>: <reason>\"");
+        assertThatThrownBy(() -> with("rehearsal.parallel", "0"))
+                .hasMessageContaining("rehearsal.parallel = \"0\"").hasMessageContaining("auto, or how many parts");
+        assertThatThrownBy(() -> with("rehearsal.parallel", "many"))
+                .hasMessageContaining("rehearsal.parallel = \"many\"");
+        assertThat(with("rehearsal.parallel", "auto").parallel(Setting.PARALLEL)).isZero();
+        assertThat(with("rehearsal.parallel", "3").parallel(Setting.PARALLEL)).isEqualTo(3);
     }
 
     @Test

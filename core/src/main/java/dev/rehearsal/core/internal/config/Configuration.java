@@ -182,8 +182,26 @@ public final class Configuration {
             }
             case RISK_ALLOWANCES -> riskAllowances(setting);
             case SHARD -> shard(setting);
+            case PARALLEL -> parallel(setting);
             case TEXT, SECRET, LIST -> {
             }
+        }
+    }
+
+    /** A {@link Setting.Form#PARALLEL} value: how many parts at most, or 0 for {@code auto} (also when unset). */
+    public int parallel(Setting setting) {
+        Optional<String> raw = raw(setting);
+        if (raw.isEmpty() || raw.get().strip().equalsIgnoreCase("auto")) {
+            return 0;
+        }
+        try {
+            int parts = Integer.parseInt(raw.get().strip());
+            if (parts >= 1) {
+                return parts;
+            }
+            throw invalid(setting, raw.get(), null);
+        } catch (NumberFormatException e) {
+            throw invalid(setting, raw.get(), e);
         }
     }
 

@@ -112,7 +112,8 @@ public final class ConfiguredSettings {
                 locks(configuration, overrides), format, configuration.shard(Setting.SHARD),
                 configuration.bool(Setting.PATCHED_SCHEMA_READS, true), tool,
                 configuration.text(Setting.MISSING_DOWN).orElse("restore").equals("fail")
-                        ? RehearsalSettings.MissingDown.FAIL : RehearsalSettings.MissingDown.RESTORE);
+                        ? RehearsalSettings.MissingDown.FAIL : RehearsalSettings.MissingDown.RESTORE,
+                configuration.parallel(Setting.PARALLEL));
     }
 
     /** The tools' settings: logging, Flyway's configuration and customizer, Liquibase's filter, a tool's commands. */

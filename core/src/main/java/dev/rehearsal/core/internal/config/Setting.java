@@ -50,6 +50,7 @@ public enum Setting {
     MARIADB_IMAGE("rehearsal.mariadb.image", "mariadb:11.4", Form.TEXT, null),
     MATRIX("rehearsal.matrix", "embedded", Form.LIST, null),
     SHARD("rehearsal.shard", "1/1", Form.SHARD, null),
+    PARALLEL("rehearsal.parallel", "auto", Form.PARALLEL, null),
     PATCHED_SCHEMA_READS("rehearsal.schema.patched-reads", "true", Form.BOOLEAN, null),
     LOG_TOOL("rehearsal.log.tool", "warn", Form.CHOICE, null, List.of("warn", "info")),
     FLYWAY_CONFIG("rehearsal.flyway.config", "found where teams keep them", Form.LIST,
@@ -101,6 +102,7 @@ public enum Setting {
         RISK_ALLOWANCES("\"<version> <rule>: <reason>\" entries separated by ;"),
         LIST("entries separated by commas"),
         SHARD("index/count with 1 <= index <= count, such as 2/4"),
+        PARALLEL("auto, or how many parts of the round trips may run at once: a whole number, 1 or more"),
         CHOICE("one of the listed values");
 
         private final String accepted;
