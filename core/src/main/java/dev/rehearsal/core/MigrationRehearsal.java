@@ -62,10 +62,22 @@ public final class MigrationRehearsal implements AutoCloseable {
     private final RoundTripState state;
     private final MigrationObserver observer;
     private final List<SchemaCheck> schemaChecks = new ArrayList<>();
+    private final MigrationSource source;
+    private final DatabaseProvider provider;
+    /** The parts of the last plan that run on their own databases; empty when it runs here alone. */
+    private final List<ParallelPart> parts = new ArrayList<>();
+    /**
+     * Whether the caller may have changed the database outside the round trips (its data source handed out, rows
+     * inserted, a migration run): the round trips then run here, one after the other, since a part's database would
+     * not have those changes.
+     */
+    private boolean changedByCaller;
 
     private MigrationRehearsal(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider,
                                EphemeralDatabase database) {
         this.settings = settings;
+        this.source = source;
+        this.provider = provider;
         this.stepData = settings.data();
         this.session = new DatabaseSession(settings, source, provider, database);
         this.state = new RoundTripState(session);
@@ -128,6 +140,7 @@ public final class MigrationRehearsal implements AutoCloseable {
 
     /** Connections to the rehearsal's database, following it if a rebuild replaces it. */
     public DataSource dataSource() {
+        changedByCaller = true;
         return session.followingDataSource();
     }
 
@@ -215,6 +228,7 @@ public final class MigrationRehearsal implements AutoCloseable {
      *                                               satisfied; nothing of the seeding is left in the database
      */
     public SeedResult seed(long rowsPerTable, TableSeed... overrides) {
+        changedByCaller = true;
         Map<String, Long> rows = new LinkedHashMap<>();
         for (String table : TableModel.all(currentSchema()).keySet()) {
             rows.put(table, rowsPerTable);
@@ -227,6 +241,7 @@ public final class MigrationRehearsal implements AutoCloseable {
      * tables they reference.
      */
     public SeedResult seed(TableSeed... seeds) {
+        changedByCaller = true;
         Map<String, Long> rows = new LinkedHashMap<>();
         for (TableSeed seed : seeds) {
             rows.put(seed.tableName(), seed.requestedRows().orElse(TableSeed.DEFAULT_ROWS));
@@ -323,6 +338,7 @@ public final class MigrationRehearsal implements AutoCloseable {
      * @throws RehearsalException naming an unknown table or column, or the row the database refused
      */
     public void insert(String table, List<? extends Map<String, ?>> rows) {
+        changedByCaller = true;
         data.insertRows(table, rows, "rehearsal.insert(\"" + table + "\", ...)");
     }
 
@@ -332,6 +348,7 @@ public final class MigrationRehearsal implements AutoCloseable {
      * after its table. Tables are loaded in file order (put parents first).
      */
     public void loadFixture(String location) {
+        changedByCaller = true;
         data.loadFixture(location);
     }
 
@@ -340,6 +357,7 @@ public final class MigrationRehearsal implements AutoCloseable {
      * SQL goes as written, so operators such as jsonb's {@code ?} work).
      */
     public QueryResult query(String sql, Object... parameters) {
+        changedByCaller = true; // a query may write
         return data.query(sql, parameters);
     }
 
@@ -403,6 +421,7 @@ public final class MigrationRehearsal implements AutoCloseable {
 
     /** Moves the database to version {@code to} (null: the empty database), and the repeatables when {@code latest}. */
     private MigrationRun moveTo(MigrationVersion to, boolean latest, Traffic traffic) {
+        changedByCaller = true;
         MigrationHistory history = session.tool().history();
         MigrationVersion from = session.currentVersion().orElse(null);
         Map<Invariant, String> invariantsBefore = evaluateInvariants();
@@ -474,6 +493,7 @@ public final class MigrationRehearsal implements AutoCloseable {
     /** As {@link #estimate(String, ProductionVolumes)}, with other sizes, repeats or time budget. */
     @API(status = API.Status.EXPERIMENTAL, since = "0.1")
     public VolumeEstimate estimate(String target, ProductionVolumes volumes, EstimateSettings estimateSettings) {
+        changedByCaller = true;
         return VolumeEstimator.estimate(this, migration(target), volumes, estimateSettings);
     }
 
@@ -593,22 +613,100 @@ public final class MigrationRehearsal implements AutoCloseable {
      * them ({@link RehearsalSettings#shard()}), to be run in order:
      * each step's {@link RoundTripStep#up()}, {@link RoundTripStep#down()}, {@link RoundTripStep#upAgain()}.
      * Total work is linear in the number of migrations: each step starts from the state the previous one left.
+     *
+     * <p>A long history runs in parallel parts ({@link RehearsalSettings#parallel()}: one part per
+     * {@value #MIGRATIONS_PER_PART} migrations at most): the first part's steps run here when they are run, and every
+     * other part starts at once on a database of its own and its own thread, as the shard of that part would run
+     * (its first version reached with ups); its steps here wait for what it recorded and give it back, in order, so
+     * the report, the tests and their outcomes are those of the shards' runs added up, which are those of one
+     * run ({@code ShardTest}). A step that blocks the rest (an up that fails to apply) blocks the later parts'
+     * steps too, as it would in one run; after the last step the database here is brought to the last version, where
+     * one run would have left it. Only where that gives the same results: nothing applied, seeded, inserted or handed
+     * out before the plan, no seeding before each step, no checks of each up or budgets at production volume, and a
+     * migration tool that may run on several databases at once ({@link MigrationSource#runsOnSeveralDatabasesAtOnce()}).
      */
     public List<RoundTripStep> roundTripSteps() {
+        closeParts();
         MigrationVersion from = session.currentVersion().orElse(null);
         List<RoundTripStep> steps = new ArrayList<>();
         Shard shard = settings().shard();
         List<Migration> migrations = shard.of(session.tool().history().between(from, null));
         boolean repeatables = shard.last() && !session.tool().history().repeatable().isEmpty();
-        for (int i = 0; i < migrations.size(); i++) {
-            steps.add(new RoundTripStep(this, migrations.get(i), stepData, !repeatables && i == migrations.size() - 1));
+        int count = from == null ? partsFor(migrations.size()) : 1;
+        if (count > 1) {
+            for (int k = 2; k <= count; k++) {
+                parts.add(new ParallelPart(settings, source, provider, new Shard(k, count), invariants.all()));
+            }
         }
-        if (repeatables) {
-            steps.add(new RoundTripStep(this, null, stepData, true));
+        for (int k = 1; k <= count; k++) {
+            Shard part = new Shard(k, count);
+            List<Migration> own = part.of(migrations);
+            boolean withRepeatables = repeatables && part.last();
+            ParallelPart remote = k == 1 ? null : parts.get(k - 2);
+            for (int i = 0; i < own.size(); i++) {
+                steps.add(new RoundTripStep(this, own.get(i), stepData, !withRepeatables && i == own.size() - 1,
+                        remote == null ? null : new RoundTripStep.Remote(remote, i)));
+            }
+            if (withRepeatables) {
+                steps.add(new RoundTripStep(this, null, stepData, true,
+                        remote == null ? null : new RoundTripStep.Remote(remote, own.size())));
+            }
         }
         state.unblock();
         plan = List.copyOf(steps);
         return plan;
+    }
+
+    /** Migrations per part at least: below it, a part's own start (its database, its ups) costs more than it saves. */
+    static final int MIGRATIONS_PER_PART = 40;
+
+    /** How many parts the plan of these migrations runs in: 1 where running them in parts would change a result. */
+    private int partsFor(int migrations) {
+        int wanted = settings.parallel() == RehearsalSettings.PARALLEL_AUTO
+                ? Math.min(Runtime.getRuntime().availableProcessors(), 4) : settings.parallel();
+        boolean same = !changedByCaller && settings.shard().equals(Shard.ALL) && stepData.roundTripRows() == 0
+                && schemaChecks.isEmpty() && budgetVolumes == null && source.runsOnSeveralDatabasesAtOnce();
+        return same ? Math.max(1, Math.min(wanted, migrations / MIGRATIONS_PER_PART)) : 1;
+    }
+
+    /** How many parts the last plan runs in (1: all here, one step after the other). */
+    public int parallelParts() {
+        return parts.size() + 1;
+    }
+
+    /**
+     * After the last phase of a part's step that is the plan's last: brings the database here to where one run would have left it (the
+     * last version, and the repeatable migrations), unless a step blocked the rest.
+     */
+    void catchUpWithParts(RoundTripStep served) {
+        if (parts.isEmpty() || plan.isEmpty() || plan.get(plan.size() - 1) != served || state.blockedBy() != null) {
+            return;
+        }
+        MigrationVersion last = null;
+        boolean repeatables = false;
+        for (RoundTripStep step : plan) {
+            if (step.migration().isPresent()) {
+                last = step.migration().get().version();
+            } else {
+                repeatables = true;
+            }
+        }
+        try {
+            state.prepare(last);
+            if (repeatables) {
+                session.tool().applyRepeatables();
+                session.scriptsRan(null);
+                state.invalidate();
+            }
+        } catch (RehearsalException e) {
+            state.block("the database could not be brought to the last version after the parallel parts: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private void closeParts() {
+        parts.forEach(ParallelPart::close);
+        parts.clear();
     }
 
     /** Runs every round-trip step and returns the report; failures are recorded in it, not thrown. */
@@ -692,6 +790,7 @@ public final class MigrationRehearsal implements AutoCloseable {
     /** Drops the throwaway database. */
     @Override
     public void close() {
+        closeParts();
         session.close();
     }
 }

@@ -83,6 +83,16 @@ public final class RoundTripStep {
     private boolean restored;
     /** The up's estimate at production volume, for budgets at production volume; null when there is none. */
     private VolumeEstimate productionEstimate;
+    /** The part that runs this step on its own database, or null when it runs here. */
+    private final Remote remote;
+    /** Whether this step's phases are the part's (decided at the up: not when an earlier step blocked the rest). */
+    private boolean servedByPart;
+    /** Why this step blocked the remaining steps, or null. */
+    private volatile String blockedRest;
+
+    /** Step {@code index} of a parallel part, which runs it on its own database: see {@link MigrationRehearsal#roundTripSteps()}. */
+    record Remote(ParallelPart part, int index) {
+    }
 
     private static final Set<DataProblem.Kind> DATA_CHANGES = EnumSet.of(DataProblem.Kind.ROW_COUNT_CHANGED,
             DataProblem.Kind.UNTOUCHED_DATA_CHANGED, DataProblem.Kind.PARTIAL_BACKFILL);
@@ -90,6 +100,11 @@ public final class RoundTripStep {
             DataProblem.Kind.DOWN_CHANGED_DATA);
 
     RoundTripStep(MigrationRehearsal rehearsal, Migration migration, DataSettings data, boolean last) {
+        this(rehearsal, migration, data, last, null);
+    }
+
+    RoundTripStep(MigrationRehearsal rehearsal, Migration migration, DataSettings data, boolean last, Remote remote) {
+        this.remote = remote;
         this.rehearsal = rehearsal;
         this.migration = migration;
         this.data = data;
@@ -128,6 +143,9 @@ public final class RoundTripStep {
 
     /** What happened so far. */
     public StepResult result() {
+        if (servedByPart) {
+            return remote.part().step(remote.index()).orElseThrow().result();
+        }
         String script = migration == null ? String.join(", ", rehearsal.history().repeatable().stream()
                 .map(m -> m.up().name()).toList()) : migration.up().name();
         List<String> all = new ArrayList<>();
@@ -174,6 +192,9 @@ public final class RoundTripStep {
 
     /** Records anything a phase throws that it did not record itself (a lost connection, a catalog query). */
     private void guard(Phase phase, Runnable body) {
+        if (servedByPart(phase)) {
+            return;
+        }
         try {
             body.run();
         } catch (RuntimeException | AssertionError e) {
@@ -186,6 +207,41 @@ public final class RoundTripStep {
         }
     }
 
+    /**
+     * Gives back what the part running this step recorded for {@code phase} (throwing what it threw); false when the
+     * step runs here: it is not a part's, an earlier step blocked the rest (it is then skipped here, as in one run),
+     * or the part could not start.
+     */
+    private boolean servedByPart(Phase phase) {
+        if (remote == null) {
+            return false;
+        }
+        if (phase == Phase.UP) {
+            servedByPart = rehearsal.state().blockedBy() == null && remote.part().step(remote.index()).isPresent();
+        }
+        if (!servedByPart) {
+            return false;
+        }
+        RoundTripStep own = remote.part().step(remote.index()).orElseThrow();
+        try {
+            remote.part().await(remote.index(), phase);
+        } finally {
+            if (own.blockedRest != null) {
+                rehearsal.state().block(own.blockedRest);
+            }
+            if (phase == phases().get(phases().size() - 1)) {
+                rehearsal.catchUpWithParts(this);
+            }
+        }
+        return true;
+    }
+
+    /** Stops the remaining steps, for this reason, and remembers that this step did. */
+    private void blockRest(String reason) {
+        blockedRest = reason;
+        rehearsal.state().block(reason);
+    }
+
     private void runUp() {
         if (rehearsal.state().blockedBy() != null) {
             throw log.skip(Phase.UP, "not run: " + rehearsal.state().blockedBy());
@@ -196,7 +252,7 @@ public final class RoundTripStep {
         try (Timings.Timer ignored = Timings.time("prepare")) {
             note = rehearsal.state().prepare(previous);
         } catch (RehearsalException e) {
-            rehearsal.state().block("the database could not be brought to the version before " + displayName()
+            blockRest("the database could not be brought to the version before " + displayName()
                     + ": " + e.getMessage().lines().findFirst().orElse(""));
             throw log.fail(Phase.UP, Duration.ZERO, Duration.ZERO, e);
         }
@@ -252,7 +308,7 @@ public final class RoundTripStep {
                 }
             });
         } catch (RehearsalException e) {
-            rehearsal.state().block(displayName() + " failed to apply");
+            blockRest(displayName() + " failed to apply");
             tracedFailure(Phase.UP, e);
             String partial = partialChanges(scripts);
             RehearsalException failure = partial == null ? e : new RehearsalException(e.getMessage() + "\n" + partial, e);

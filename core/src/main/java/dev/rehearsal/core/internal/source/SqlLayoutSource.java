@@ -63,6 +63,11 @@ public abstract class SqlLayoutSource implements MigrationSource {
     }
 
     @Override
+    public boolean runsOnSeveralDatabasesAtOnce() {
+        return true; // the scripts were read and split once; each tool holds only its own database's state
+    }
+
+    @Override
     public MigrationTool open(DataSource dataSource, Dialect dialect) {
         MigrationHistory history = read(location.files());
         if (history.versioned().isEmpty()) {

@@ -1,0 +1,143 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.PhaseResult.Phase;
+import dev.rehearsal.core.data.Invariant;
+import dev.rehearsal.core.db.DatabaseProvider;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One part of a plan whose round trips run in parallel parts: a rehearsal of its own, on its own database, that runs
+ * the part's steps on its own thread, exactly as the shard {@code index/count} of the history would be run (reaching
+ * the part's first version with ups). The plan's steps for this part serve what it recorded, in order, through
+ * {@link #step(int)} and {@link #await(int, Phase)}; see {@link MigrationRehearsal#roundTripSteps()}.
+ */
+final class ParallelPart implements AutoCloseable {
+
+    private final Shard shard;
+    private final CompletableFuture<List<RoundTripStep>> steps = new CompletableFuture<>();
+    private final Map<String, CompletableFuture<Throwable>> outcomes = new HashMap<>();
+    private final Thread thread;
+    private volatile boolean stopped;
+    private MigrationRehearsal rehearsal;
+
+    /** Starts the part at once: its database, its tool, then its steps, one phase after the other. */
+    ParallelPart(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider, Shard shard,
+                 List<Invariant> invariants) {
+        this.shard = shard;
+        RehearsalSettings own = settings.withShard(shard).withParallel(1);
+        this.thread = new Thread(() -> run(own, source, provider, invariants), "rehearsal-part-" + shard);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider,
+                     List<Invariant> invariants) {
+        List<RoundTripStep> plan;
+        try {
+            MigrationRehearsal started = MigrationRehearsal.start(settings, source, provider);
+            synchronized (this) {
+                rehearsal = started;
+            }
+            if (stopped) {
+                started.close(); // closed while starting
+                steps.completeExceptionally(new RehearsalException("not run: the rehearsal was closed"));
+                return;
+            }
+            invariants.forEach(i -> started.invariant(i.name(), i.sql()));
+            plan = started.roundTripSteps();
+        } catch (RuntimeException | Error e) {
+            steps.completeExceptionally(e);
+            return;
+        }
+        for (RoundTripStep step : plan) {
+            for (Phase phase : step.phases()) {
+                outcome(plan.indexOf(step), phase);
+            }
+        }
+        steps.complete(plan);
+        for (int i = 0; i < plan.size() && !stopped; i++) {
+            RoundTripStep step = plan.get(i);
+            for (Phase phase : step.phases()) {
+                Throwable thrown = null;
+                try {
+                    step.run(phase);
+                } catch (RuntimeException | Error e) {
+                    thrown = e;
+                }
+                outcome(i, phase).complete(thrown);
+            }
+        }
+    }
+
+    private synchronized CompletableFuture<Throwable> outcome(int step, Phase phase) {
+        return outcomes.computeIfAbsent(step + " " + phase, k -> new CompletableFuture<>());
+    }
+
+    /**
+     * The part's own step {@code index} (0 is its first), once the part has started; empty when it could not start
+     * (its database or its tool failed), and the plan then runs that step itself.
+     */
+    Optional<RoundTripStep> step(int index) {
+        try {
+            return Optional.of(steps.get().get(index));
+        } catch (ExecutionException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RehearsalException("Interrupted while waiting for the round trips of part " + shard + " to start", e);
+        }
+    }
+
+    /** Waits until the part has run {@code phase} of its step {@code index}; throws what the phase threw. */
+    void await(int index, Phase phase) {
+        Throwable thrown;
+        try {
+            thrown = outcome(index, phase).get();
+        } catch (ExecutionException e) {
+            thrown = e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RehearsalException("Interrupted while waiting for part " + shard + " of the round trips", e);
+        }
+        if (thrown instanceof RuntimeException r) {
+            throw r;
+        }
+        if (thrown instanceof Error error) {
+            throw error;
+        }
+    }
+
+    /** Stops the part after the phase it is running and drops its database. */
+    @Override
+    public void close() {
+        stopped = true;
+        MigrationRehearsal started;
+        synchronized (this) {
+            started = rehearsal;
+        }
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (started != null) {
+            started.close(); // a phase still running fails on the dropped database, and the thread ends
+        }
+        List<CompletableFuture<Throwable>> waiting;
+        synchronized (this) {
+            waiting = new ArrayList<>(outcomes.values());
+        }
+        // nothing waits forever on a part that was closed
+        RehearsalException closed = new RehearsalException("not run: the rehearsal was closed");
+        waiting.forEach(f -> f.complete(new PhaseSkippedException(closed.getMessage())));
+        steps.completeExceptionally(closed);
+    }
+}

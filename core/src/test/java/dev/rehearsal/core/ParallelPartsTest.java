@@ -1,0 +1,131 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.db.DatabaseProviders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A long history's round trips run in parallel parts, each on its own database (rehearsal.parallel): the plan's
+ * steps, outcomes and messages are those of one run, a failure that blocks the rest blocks the later parts too, the
+ * database ends where one run leaves it, and a rehearsal the caller changed before the plan runs in one part.
+ */
+class ParallelPartsTest {
+
+    /** 122 migrations: three parts of at least {@link MigrationRehearsal#MIGRATIONS_PER_PART}. */
+    private static final int ENTITIES = 12;
+
+    @Test
+    void partsGiveTheOutcomesOfOneRunAndLeaveTheDatabaseAtTheLastVersion(@TempDir Path dir) throws IOException {
+        Path history = RealisticHistory.write(dir, ENTITIES);
+        // two broken down scripts, one in the first part and one in the last: a leftover and a missing revert
+        List<Path> downs = downScripts(history);
+        Files.writeString(downs.get(8), "select 1;\n");
+        Files.writeString(downs.get(downs.size() - 5), "select 1;\n");
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + history).withFormat("golang-migrate");
+
+        List<String> one = outcomes(rehearse(settings.withParallel(1), 1));
+        List<String> inParts = outcomes(rehearse(settings.withParallel(3), 3));
+
+        assertThat(one).hasSize(2 + 10 * ENTITIES).filteredOn(o -> o.contains("FAILED")).hasSize(2);
+        assertThat(inParts).isEqualTo(one);
+    }
+
+    @Test
+    void anUpThatFailsToApplyInAPartBlocksTheStepsOfTheLaterParts(@TempDir Path dir) throws IOException {
+        Path history = RealisticHistory.write(dir, ENTITIES);
+        // in the second of three parts: the third part's steps, run meanwhile, must be given back as not run
+        Files.writeString(upScripts(history).get(50), "create tabel broken (id int);\n");
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + history).withFormat("golang-migrate");
+
+        List<String> one = outcomes(rehearse(settings.withParallel(1), 1));
+        List<String> inParts = outcomes(rehearse(settings.withParallel(3), 3));
+
+        assertThat(one.get(50)).contains("FAILED");
+        assertThat(one.get(one.size() - 1)).contains("SKIPPED").contains("failed to apply");
+        assertThat(inParts).isEqualTo(one);
+    }
+
+    @Test
+    void aRehearsalChangedBeforeThePlanRunsInOnePart(@TempDir Path dir) {
+        Path history = RealisticHistory.write(dir, ENTITIES);
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + history).withFormat("golang-migrate")
+                .withParallel(2);
+        try (MigrationRehearsal r = start(settings)) {
+            r.roundTripSteps();
+            assertThat(r.parallelParts()).as("nothing changed yet").isEqualTo(2);
+            r.dataSource();
+            r.roundTripSteps();
+            assertThat(r.parallelParts()).as("its data source handed out").isEqualTo(1);
+        }
+        try (MigrationRehearsal r = start(settings)) {
+            r.migrateTo("1");
+            r.roundTripSteps();
+            assertThat(r.parallelParts()).as("a migration applied before").isEqualTo(1);
+        }
+        try (MigrationRehearsal r = start(settings)) {
+            r.seedEachStep(10);
+            r.roundTripSteps();
+            assertThat(r.parallelParts()).as("seeded before each step").isEqualTo(1);
+        }
+        try (MigrationRehearsal r = start(settings.withParallel(RehearsalSettings.PARALLEL_AUTO))) {
+            r.roundTripSteps();
+            assertThat(r.parallelParts()).as("auto: as many as the processors, at most 4 and one per %d migrations",
+                            MigrationRehearsal.MIGRATIONS_PER_PART)
+                    .isEqualTo(Math.max(1, Math.min(Math.min(Runtime.getRuntime().availableProcessors(), 4),
+                            (2 + 10 * ENTITIES) / MigrationRehearsal.MIGRATIONS_PER_PART)));
+        }
+        assertThat(partThreads()).as("every part's thread ended with its rehearsal").isZero();
+    }
+
+    private static RoundTripReport rehearse(RehearsalSettings settings, int parts) {
+        try (MigrationRehearsal r = start(settings)) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(r.parallelParts()).isEqualTo(parts);
+            if (!report.steps().get(report.steps().size() - 1).status().equals(PhaseResult.Status.SKIPPED)) {
+                assertThat(r.currentVersion()).as("where one run leaves the database")
+                        .isEqualTo(r.history().latest());
+            }
+            return report;
+        } finally {
+            assertThat(partThreads()).as("every part's thread ended with its rehearsal").isZero();
+        }
+    }
+
+    private static MigrationRehearsal start(RehearsalSettings settings) {
+        return MigrationRehearsal.start(settings, DatabaseProviders.embeddedPostgres(),
+                ParallelPartsTest.class.getClassLoader());
+    }
+
+    private static long partThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("rehearsal-part-")).count();
+    }
+
+    private static List<Path> downScripts(Path history) throws IOException {
+        return scripts(history, ".down.sql");
+    }
+
+    private static List<Path> upScripts(Path history) throws IOException {
+        return scripts(history, ".up.sql");
+    }
+
+    private static List<Path> scripts(Path history, String suffix) throws IOException {
+        try (Stream<Path> files = Files.list(history)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(suffix)).sorted().toList();
+        }
+    }
+
+    /** What must be equal between runs: each step's name, outcome, and each phase's outcome and message. */
+    private static List<String> outcomes(RoundTripReport report) {
+        return report.steps().stream().map(s -> s.migration() + " " + s.status() + " " + s.phases().stream()
+                .map(p -> p.phase() + ":" + p.status() + ":" + p.message()).toList()).toList();
+    }
+}
