@@ -42,7 +42,8 @@ class GoldenFilesBenchmark {
     void goldenFileComparisonAgainstPlainRoundTrips(@TempDir Path dir) throws IOException {
         DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
         Path history = GeneratedHistory.write(dir.resolve("history"), MIGRATIONS);
-        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + history).withFormat("golang-migrate");
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + history).withFormat("golang-migrate")
+                .withParallel(1); // golden files run in one part: the baseline without them too
         Path golden = dir.resolve("golden");
         run(settings, provider, GoldenSchemas.in(golden, GoldenMode.WRITE_MISSING).printingTo(QUIET)); // writes, warms up
         GoldenSchemas verify = GoldenSchemas.in(golden, GoldenMode.VERIFY_ONLY).printingTo(QUIET);

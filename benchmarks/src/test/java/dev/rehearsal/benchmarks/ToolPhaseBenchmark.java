@@ -68,7 +68,8 @@ class ToolPhaseBenchmark {
     @Test
     void whereThePhaseGoes(@TempDir Path dir) throws Exception {
         Path history = GeneratedHistory.write(dir.resolve("history"), MIGRATIONS);
-        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + history).withFormat("golang-migrate");
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + history).withFormat("golang-migrate")
+                .withParallel(1); // the tool component of one part, the phases one after the other
         settings = settings.withLocks(settings.locks().withObservation(false, false));
         DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
         List<Migration> migrations;
