@@ -675,8 +675,8 @@ public final class MigrationRehearsal implements AutoCloseable {
     }
 
     /**
-     * After the last phase of a part's step that is the plan's last: brings the database here to where one run would have left it (the
-     * last version, and the repeatable migrations), unless a step blocked the rest.
+     * After the last phase of a part's step that is the plan's last: brings the database here to where one run would
+     * have left it (the last version, and the repeatable migrations), unless a step blocked the rest.
      */
     void catchUpWithParts(RoundTripStep served) {
         if (parts.isEmpty() || plan.isEmpty() || plan.get(plan.size() - 1) != served || state.blockedBy() != null) {

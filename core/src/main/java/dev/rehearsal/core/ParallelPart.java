@@ -57,9 +57,10 @@ final class ParallelPart implements AutoCloseable {
             steps.completeExceptionally(e);
             return;
         }
-        for (RoundTripStep step : plan) {
-            for (Phase phase : step.phases()) {
-                outcome(plan.indexOf(step), phase);
+        // every outcome exists before anyone waits, so that close() can end every wait
+        for (int i = 0; i < plan.size(); i++) {
+            for (Phase phase : plan.get(i).phases()) {
+                outcome(i, phase);
             }
         }
         steps.complete(plan);
@@ -94,6 +95,24 @@ final class ParallelPart implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new RehearsalException("Interrupted while waiting for the round trips of part " + shard + " to start", e);
         }
+    }
+
+    /** Why the part could not start (the first line of what failed), once it has tried; empty when it started. */
+    Optional<String> whyNotStarted() {
+        try {
+            steps.get();
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            return Optional.of(String.valueOf(e.getCause().getMessage()).lines().findFirst().orElse(""));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** This part's shard of the plan, {@code 2/3}, for messages. */
+    Shard shard() {
+        return shard;
     }
 
     /** Waits until the part has run {@code phase} of its step {@code index}; throws what the phase threw. */

@@ -90,7 +90,10 @@ public final class RoundTripStep {
     /** Why this step blocked the remaining steps, or null. */
     private volatile String blockedRest;
 
-    /** Step {@code index} of a parallel part, which runs it on its own database: see {@link MigrationRehearsal#roundTripSteps()}. */
+    /**
+     * Step {@code index} of a parallel part, which runs it on its own database: see
+     * {@link MigrationRehearsal#roundTripSteps()}.
+     */
     record Remote(ParallelPart part, int index) {
     }
 
@@ -217,7 +220,13 @@ public final class RoundTripStep {
             return false;
         }
         if (phase == Phase.UP) {
-            servedByPart = rehearsal.state().blockedBy() == null && remote.part().step(remote.index()).isPresent();
+            boolean started = remote.part().step(remote.index()).isPresent();
+            servedByPart = rehearsal.state().blockedBy() == null && started;
+            if (!started && remote.index() == 0) {
+                remote.part().whyNotStarted().ifPresent(why -> notes.add("part " + remote.part().shard()
+                        + " of the round trips could not start on a database of its own (" + why
+                        + "), so its steps ran here, one after the other; rehearsal.parallel=1 runs every step here"));
+            }
         }
         if (!servedByPart) {
             return false;

@@ -1,6 +1,8 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.db.EphemeralDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,6 +54,48 @@ class ParallelPartsTest {
         assertThat(one.get(50)).contains("FAILED");
         assertThat(one.get(one.size() - 1)).contains("SKIPPED").contains("failed to apply");
         assertThat(inParts).isEqualTo(one);
+    }
+
+    /**
+     * A part whose database cannot be made does not lose its steps: they run here, one after the other, and the first
+     * of them says why.
+     */
+    @Test
+    void aPartThatCannotStartLeavesItsStepsToThisRehearsalAndSaysWhy(@TempDir Path dir) {
+        Path history = RealisticHistory.write(dir, ENTITIES);
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + history).withFormat("golang-migrate");
+        List<String> one = outcomes(rehearse(settings.withParallel(1), 1));
+        DatabaseProvider embedded = DatabaseProviders.embeddedPostgres();
+        AtomicInteger made = new AtomicInteger();
+        DatabaseProvider onlyOneDatabase = new DatabaseProvider() {
+            @Override
+            public String describe() {
+                return embedded.describe();
+            }
+
+            @Override
+            public EphemeralDatabase createDatabase() {
+                if (made.incrementAndGet() > 1) {
+                    throw new RehearsalException("no second database on this server");
+                }
+                return embedded.createDatabase();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (MigrationRehearsal r = MigrationRehearsal.start(settings.withParallel(2), onlyOneDatabase,
+                ParallelPartsTest.class.getClassLoader())) {
+            RoundTripReport report = r.runRoundTrips();
+
+            assertThat(outcomes(report)).isEqualTo(one);
+            int firstOfPart2 = new Shard(1, 2).of(r.history().versioned()).size();
+            assertThat(report.steps().get(firstOfPart2).note())
+                    .contains("part 2/2 of the round trips could not start on a database of its own")
+                    .contains("no second database on this server").contains("rehearsal.parallel=1");
+            assertThat(r.currentVersion()).isEqualTo(r.history().latest());
+        }
     }
 
     @Test
