@@ -676,11 +676,12 @@ public final class MigrationRehearsal implements AutoCloseable {
 
     /**
      * After the last phase of a part's step that is the plan's last: brings the database here to where one run would
-     * have left it (the last version, and the repeatable migrations), unless a step blocked the rest.
+     * have left it (the last version, and the repeatable migrations), unless a step blocked the rest. Returns what
+     * failed, for the step's note, or null.
      */
-    void catchUpWithParts(RoundTripStep served) {
+    String catchUpWithParts(RoundTripStep served) {
         if (parts.isEmpty() || plan.isEmpty() || plan.get(plan.size() - 1) != served || state.blockedBy() != null) {
-            return;
+            return null;
         }
         MigrationVersion last = null;
         boolean repeatables = false;
@@ -699,9 +700,13 @@ public final class MigrationRehearsal implements AutoCloseable {
                 state.invalidate();
             }
         } catch (RehearsalException e) {
-            state.block("the database could not be brought to the last version after the parallel parts: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+            String failed = "after the parallel parts, this rehearsal's database could not be brought to V" + last
+                    + " (" + e.getMessage().lines().findFirst().orElse("") + "), so it is not where one run would"
+                    + " leave it; rehearsal.parallel=1 runs every step on it";
+            state.block(failed);
+            return failed;
         }
+        return null;
     }
 
     private void closeParts() {

@@ -147,7 +147,16 @@ public final class RoundTripStep {
     /** What happened so far. */
     public StepResult result() {
         if (servedByPart) {
-            return remote.part().step(remote.index()).orElseThrow().result();
+            StepResult part = remote.part().step(remote.index()).orElseThrow().result();
+            if (notes.isEmpty()) {
+                return part;
+            }
+            List<String> all = new ArrayList<>();
+            if (!part.note().isEmpty()) {
+                all.add(part.note());
+            }
+            all.addAll(notes);
+            return new StepResult(part.migration(), part.script(), part.phases(), String.join("; ", all), part.rows());
         }
         String script = migration == null ? String.join(", ", rehearsal.history().repeatable().stream()
                 .map(m -> m.up().name()).toList()) : migration.up().name();
@@ -239,7 +248,10 @@ public final class RoundTripStep {
                 rehearsal.state().block(own.blockedRest);
             }
             if (phase == phases().get(phases().size() - 1)) {
-                rehearsal.catchUpWithParts(this);
+                String failed = rehearsal.catchUpWithParts(this);
+                if (failed != null) {
+                    notes.add(failed);
+                }
             }
         }
         return true;
