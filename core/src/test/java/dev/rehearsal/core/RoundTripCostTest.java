@@ -74,6 +74,43 @@ class RoundTripCostTest {
                 .as("pooled connections taken by three more migrations' round trips").isEqualTo(3 * 3);
     }
 
+    /**
+     * Each test of a class starts a rehearsal of the same scripts: Flyway lists them once per JVM, not once per start,
+     * and lists them again as soon as a script changes.
+     */
+    @Test
+    void flywayListsTheSameScriptsOncePerJvmAndAgainWhenOneChanges(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("V1__customers.sql"), "create table customers (id bigint primary key);");
+        Files.writeString(dir.resolve("U1__customers.sql"), "drop table customers;");
+        Files.writeString(dir.resolve("V2__orders.sql"), "create table orders (id bigint primary key);");
+        Files.writeString(dir.resolve("U2__orders.sql"), "drop table orders;");
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + dir);
+
+        int first = statementsToStart(settings);
+        Integer checksum = history(settings).versioned().get(1).checksum();
+        int second = statementsToStart(settings);
+        Files.writeString(dir.resolve("V2__orders.sql"), "create table orders (id bigint primary key, note text);");
+        int changed = statementsToStart(settings);
+
+        assertThat(second).as("statements to start again on the same scripts").isLessThan(first - 2);
+        assertThat(changed).as("statements to start after a script changed").isEqualTo(first);
+        assertThat(history(settings).versioned().get(1).checksum()).as("the changed script's checksum")
+                .isNotEqualTo(checksum);
+    }
+
+    private int statementsToStart(RehearsalSettings settings) {
+        statements.set(0);
+        try (MigrationRehearsal ignored = MigrationRehearsal.start(settings, counting(), getClass().getClassLoader())) {
+            return statements.get();
+        }
+    }
+
+    private MigrationHistory history(RehearsalSettings settings) {
+        try (MigrationRehearsal r = MigrationRehearsal.start(settings, counting(), getClass().getClassLoader())) {
+            return r.history();
+        }
+    }
+
     /** Pooled connections of a history's round trips, counted over a folder written with that many migrations. */
     @FunctionalInterface
     private interface ConnectionCount {

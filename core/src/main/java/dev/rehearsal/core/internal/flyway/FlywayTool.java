@@ -66,6 +66,8 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
     private final List<String> messages = new ArrayList<>();
     /** Whether every versioned migration Flyway resolved is a plain SQL script (no Java or other kinds). */
     private boolean onlySqlMigrations = true;
+    /** The placeholder values that are the same for every script here, read at the first script; see {@link #placeholderValues}. */
+    private Map<String, String> fixedPlaceholders;
     /** Why ups run through Flyway's migrate rather than {@link #applyDirectly}; null when they need not. */
     private final String directUpsRefusal;
 
@@ -226,36 +228,27 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
                     + " Check @MigrationTest(migrations = ...): use classpath:db/migration for src/main/resources/db/migration,"
                     + " or filesystem:<path> for a directory.");
         }
-        MigrationInfo[] infos;
-        try {
-            infos = FlywayLog.capture(messages, () -> configure(true, null).load().info().all());
-        } catch (FlywayException e) {
-            throw new RehearsalException("Flyway could not read the migrations at " + location + ": "
-                    + e.getMessage().strip()
-                    + "\nRename or remove the files named above: migrations are V<version>__<description>.sql, undo scripts"
-                    + " U<version>__<description>.sql, repeatable migrations R__<description>.sql, and each version"
-                    + " appears once.", e);
-        }
+        List<FlywayResolutions.Resolved> infos = resolve();
         Map<MigrationVersion, ScriptFile> undo = undoScripts();
         List<Migration> versioned = new ArrayList<>();
         List<Migration> repeatable = new ArrayList<>();
-        for (MigrationInfo info : infos) {
-            ScriptFile up = file(info.getScript());
-            MigrationScript upScript = new MigrationScript(info.getScript(), describe(up, info.getScript()),
+        for (FlywayResolutions.Resolved info : infos) {
+            ScriptFile up = file(info.script());
+            MigrationScript upScript = new MigrationScript(info.script(), describe(up, info.script()),
                     up == null ? "" : up.text());
-            if (info.getVersion() == null) {
-                repeatable.add(new Migration(null, info.getDescription(), Migration.Type.REPEATABLE, upScript, null,
-                        info.getChecksum()));
+            if (info.version() == null) {
+                repeatable.add(new Migration(null, info.description(), Migration.Type.REPEATABLE, upScript, null,
+                        info.checksum()));
                 continue;
             }
-            onlySqlMigrations &= info.getType() == org.flywaydb.core.api.CoreMigrationType.SQL && up != null;
-            MigrationVersion version = MigrationVersion.parse(info.getVersion().getVersion());
-            flywayVersions.put(version, info.getVersion().getVersion());
+            onlySqlMigrations &= info.sql() && up != null;
+            MigrationVersion version = MigrationVersion.parse(info.version());
+            flywayVersions.put(version, info.version());
             ScriptFile down = undo.remove(version);
             MigrationScript downScript = down == null ? null
                     : new MigrationScript(down.relativePath(), down.describe(), down.text());
-            versioned.add(new Migration(version, info.getDescription(), Migration.Type.VERSIONED, upScript, downScript,
-                    info.getChecksum()));
+            versioned.add(new Migration(version, info.description(), Migration.Type.VERSIONED, upScript, downScript,
+                    info.checksum()));
         }
         if (!undo.isEmpty()) {
             ScriptFile orphan = undo.values().iterator().next();
@@ -269,6 +262,53 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
                     + files.get(0).relativePath()) + "). Check @MigrationTest(migrations = ...).");
         }
         return new MigrationHistory(location.toString(), versioned, repeatable);
+    }
+
+    /**
+     * Flyway's own list of the migrations ({@code info()}), or the one it gave for the same scripts and configuration
+     * earlier in this JVM ({@link FlywayResolutions}) where nothing else can change it: no customizer (it may add
+     * migrations or callbacks) and no history table in the database yet (Flyway would list its rows too).
+     */
+    private List<FlywayResolutions.Resolved> resolve() {
+        String key = customizer == null && classLoader != null && !historyTableExistsYet()
+                ? FlywayResolutions.key(location.toString(), files, teamConfig.properties(), settings.placeholders())
+                : null;
+        FlywayResolutions.Resolution kept = key == null ? null : FlywayResolutions.get(classLoader, key);
+        if (kept != null) {
+            messages.addAll(kept.messages());
+            return kept.migrations();
+        }
+        List<String> warned = new ArrayList<>();
+        MigrationInfo[] infos;
+        try {
+            infos = FlywayLog.capture(warned, () -> configure(true, null).load().info().all());
+        } catch (FlywayException e) {
+            messages.addAll(warned);
+            throw new RehearsalException("Flyway could not read the migrations at " + location + ": "
+                    + e.getMessage().strip()
+                    + "\nRename or remove the files named above: migrations are V<version>__<description>.sql, undo scripts"
+                    + " U<version>__<description>.sql, repeatable migrations R__<description>.sql, and each version"
+                    + " appears once.", e);
+        }
+        messages.addAll(warned);
+        List<FlywayResolutions.Resolved> resolved = new ArrayList<>();
+        for (MigrationInfo info : infos) {
+            resolved.add(new FlywayResolutions.Resolved(info.getVersion() == null ? null : info.getVersion().getVersion(),
+                    info.getDescription(), info.getScript(), info.getChecksum(),
+                    info.getType() == org.flywaydb.core.api.CoreMigrationType.SQL));
+        }
+        if (key != null) {
+            FlywayResolutions.put(classLoader, key, new FlywayResolutions.Resolution(resolved, warned));
+        }
+        return resolved;
+    }
+
+    private boolean historyTableExistsYet() {
+        try (Connection c = dataSource.getConnection()) {
+            return historyTableExists(c);
+        } catch (SQLException e) {
+            return true; // Flyway itself will say what is wrong with the database
+        }
     }
 
     private ScriptFile file(String relativePath) {
@@ -555,19 +595,29 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         }
     }
 
+    /**
+     * The placeholder values Flyway would give {@code script}: the configured ones and Flyway's own. All but the
+     * timestamp and the file name are the same for every script of this database, so they are read once: building
+     * Flyway's configuration (its plugins looked up) and asking the connection for its schema cost about a
+     * millisecond, more than many a phase's SQL.
+     */
     private Map<String, String> placeholderValues(Connection c, MigrationScript script) throws SQLException {
-        Map<String, String> values = new HashMap<>();
-        configure(false, null).getPlaceholders().forEach((k, v) -> values.put(k.toLowerCase(Locale.ROOT), v));
-        // through JDBC, which every engine answers: on MariaDB/MySQL the schema is the database
-        values.put("flyway:defaultschema", schema != null ? schema : c.getSchema() != null ? c.getSchema() : c.getCatalog());
-        String user = c.getMetaData().getUserName();
-        values.put("flyway:user", user == null ? "" : user.replaceFirst("@.*$", ""));
-        values.put("flyway:database", c.getCatalog());
+        if (fixedPlaceholders == null) {
+            Map<String, String> values = new HashMap<>();
+            configure(false, null).getPlaceholders().forEach((k, v) -> values.put(k.toLowerCase(Locale.ROOT), v));
+            // through JDBC, which every engine answers: on MariaDB/MySQL the schema is the database
+            values.put("flyway:defaultschema", schema != null ? schema : c.getSchema() != null ? c.getSchema() : c.getCatalog());
+            String user = c.getMetaData().getUserName();
+            values.put("flyway:user", user == null ? "" : user.replaceFirst("@.*$", ""));
+            values.put("flyway:database", c.getCatalog());
+            values.put("flyway:table", table);
+            values.put("flyway:workingdirectory", System.getProperty("user.dir"));
+            values.put("flyway:environment", "default");
+            fixedPlaceholders = java.util.Collections.unmodifiableMap(values);
+        }
+        Map<String, String> values = new HashMap<>(fixedPlaceholders);
         values.put("flyway:timestamp", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")));
         values.put("flyway:filename", script.name().substring(script.name().lastIndexOf('/') + 1));
-        values.put("flyway:table", table);
-        values.put("flyway:workingdirectory", System.getProperty("user.dir"));
-        values.put("flyway:environment", "default");
         return values;
     }
 
