@@ -37,8 +37,7 @@ public interface MigrationSource {
     /**
      * Whether tools of this source may run on several databases at once in one JVM, so that the round trips can run
      * in parallel parts ({@link RehearsalSettings#parallel()}). The default is no: a tool that keeps state outside its
-     * own object (Flyway's log, captured through its global log factory; Liquibase's scope; a project's own commands)
-     * runs one part after the other.
+     * own object (Liquibase's scope; a project's own commands) runs one part after the other.
      */
     default boolean runsOnSeveralDatabasesAtOnce() {
         return false;

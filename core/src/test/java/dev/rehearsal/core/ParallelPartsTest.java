@@ -41,6 +41,59 @@ class ParallelPartsTest {
         assertThat(inParts).isEqualTo(one);
     }
 
+    /**
+     * Flyway histories too: each part drives its own Flyway, the outcomes and messages are one run's (a repeatable
+     * migration last), and the database ends with the history table one run leaves, which Flyway validates.
+     */
+    @Test
+    void aFlywayHistoryInPartsGivesTheOutcomesAndTheHistoryTableOfOneRun(@TempDir Path dir) throws Exception {
+        Path flyway = Files.createDirectories(dir.resolve("flyway"));
+        int version = 0;
+        for (Path up : upScripts(RealisticHistory.write(dir.resolve("golang"), ENTITIES))) {
+            String name = up.getFileName().toString();
+            String description = name.substring(name.indexOf('_') + 1, name.length() - ".up.sql".length());
+            version++;
+            Files.copy(up, flyway.resolve("V" + version + "__" + description + ".sql"));
+            Path down = up.resolveSibling(name.replace(".up.sql", ".down.sql"));
+            // a broken down in the second of three parts: it leaves its objects behind
+            Files.writeString(flyway.resolve("U" + version + "__" + description + ".sql"),
+                    version == 60 ? "select 1;\n" : Files.readString(down));
+        }
+        Files.writeString(flyway.resolve("R__entity_count.sql"), "create or replace view entity_count as"
+                + " select count(*) as tables from information_schema.tables where table_schema = 'public';\n");
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + flyway);
+
+        List<String> one;
+        List<String> tableOfOne;
+        try (MigrationRehearsal r = start(settings.withParallel(1))) {
+            one = outcomes(r.runRoundTrips());
+            tableOfOne = flywayHistoryTable(r);
+        }
+        try (MigrationRehearsal r = start(settings.withParallel(3))) {
+            List<String> inParts = outcomes(r.runRoundTrips());
+            assertThat(r.parallelParts()).isEqualTo(3);
+            assertThat(one).hasSize(2 + 10 * ENTITIES + 1).filteredOn(o -> o.contains("FAILED")).hasSize(1);
+            assertThat(one.get(59)).contains("FAILED");
+            assertThat(inParts).isEqualTo(one);
+            assertThat(flywayHistoryTable(r)).hasSize(2 + 10 * ENTITIES + 1).isEqualTo(tableOfOne);
+        }
+        assertThat(partThreads()).as("every part's thread ended with its rehearsal").isZero();
+    }
+
+    /** Flyway's history table as it matters to Flyway: each row's version, script, checksum and success. */
+    private static List<String> flywayHistoryTable(MigrationRehearsal r) throws java.sql.SQLException {
+        List<String> rows = new java.util.ArrayList<>();
+        try (java.sql.Connection c = r.dataSource().getConnection(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("select version, description, type, script, checksum, success"
+                     + " from flyway_schema_history order by installed_rank")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4)
+                        + " " + rs.getString(5) + " " + rs.getBoolean(6));
+            }
+        }
+        return rows;
+    }
+
     @Test
     void anUpThatFailsToApplyInAPartBlocksTheStepsOfTheLaterParts(@TempDir Path dir) throws IOException {
         Path history = RealisticHistory.write(dir, ENTITIES);

@@ -76,6 +76,16 @@ public final class FlywaySource implements MigrationSource {
         return "Flyway migrations at " + location;
     }
 
+    /**
+     * Yes: each tool holds its own Flyway configuration and database. Flyway's log factory is global, but every part
+     * sets the same logger ({@link FlywayLog}, or Flyway's own with {@code rehearsal.log.tool=info}), and what Flyway
+     * logs while a part drives it is kept by that part's thread ({@link FlywayLog#capture}).
+     */
+    @Override
+    public boolean runsOnSeveralDatabasesAtOnce() {
+        return true;
+    }
+
     @Override
     public MigrationTool open(DataSource dataSource, Dialect dialect) {
         if (!flywayAvailable(classLoader)) {
