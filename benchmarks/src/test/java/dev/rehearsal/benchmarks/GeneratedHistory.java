@@ -33,6 +33,22 @@ final class GeneratedHistory {
         return dir;
     }
 
+    /**
+     * Writes the same migrations as {@link #write} into {@code dir} as a Flyway location ({@code V<n>__*.sql} and its
+     * undo script {@code U<n>__*.sql}) and returns it.
+     */
+    static Path writeFlyway(Path dir, int migrations) throws IOException {
+        Files.createDirectories(dir);
+        for (int i = 0; i < migrations; i++) {
+            int entity = i / STEPS;
+            List<String> pair = step(i % STEPS, "e" + entity);
+            String name = String.format(Locale.ROOT, "%d__%s_step_%d.sql", i + 1, "e" + entity, i % STEPS);
+            Files.writeString(dir.resolve("V" + name), pair.get(0));
+            Files.writeString(dir.resolve("U" + name), pair.get(1));
+        }
+        return dir;
+    }
+
     /** The up and down of one step of an entity's life. */
     private static List<String> step(int step, String t) {
         return switch (step) {

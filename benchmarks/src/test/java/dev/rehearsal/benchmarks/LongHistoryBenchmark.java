@@ -39,6 +39,8 @@ class LongHistoryBenchmark {
     private static final int SHORT = 50;
     /** The linearity goal compares the cost per migration at this length with that at {@link #SHORT}. */
     private static final int LONGEST = 500;
+    /** The Flyway history's length: three parts' worth where the machine has the processors for them. */
+    private static final int FLYWAY = 120;
     private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/postgres";
 
     @Test
@@ -92,6 +94,31 @@ class LongHistoryBenchmark {
         figures.put("long_history_embedded_untraced_ratio", round(untraced.rehearsalMs / longRun.plainMs));
         onePart.profile().forEach((component, total) -> figures.put("long_history_ms_per_phase_"
                 + component.replaceAll("[^a-z]+", "_").replaceAll("_$", ""), round(total.nanos() / 1e6 / (3.0 * LONG))));
+        writeJson(figures);
+    }
+
+    /**
+     * The generated history as a Flyway location ({@code V}/{@code U} scripts), in parallel parts (the default) and in
+     * one part, on the embedded server; shorter than {@link #LONG}, as it only shows what parts do for Flyway.
+     */
+    @Test
+    void flywayHistoryInParts(@TempDir Path dir) throws Exception {
+        DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
+        RehearsalSettings flyway = RehearsalSettings.of("filesystem:" + GeneratedHistory.writeFlyway(dir, FLYWAY));
+        measure("flyway", provider, flyway, true, RehearsalSettings.PARALLEL_AUTO); // warm-up (parts and one part)
+        Figures run = measure("flyway", provider, flyway, true, RehearsalSettings.PARALLEL_AUTO);
+        Figures onePart = measure("flyway, one part", provider, flyway, true, 1);
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "generated %d-migration history as Flyway scripts"
+                        + " on the embedded server: Rehearsal %.0f ms, one plain JDBC session up/down/up %.0f ms, ratio"
+                        + " %.1fx in %d parts at once; in one part %.0f ms, ratio %.1fx%n", FLYWAY, run.rehearsalMs,
+                run.plainMs, run.ratio(), run.parts, onePart.rehearsalMs, onePart.rehearsalMs / run.plainMs));
+        ObjectNode figures = new ObjectMapper().createObjectNode();
+        figures.put("flyway_history_migrations", FLYWAY);
+        figures.put("flyway_history_rehearsal_ms", Math.round(run.rehearsalMs));
+        figures.put("flyway_history_plain_jdbc_ms", Math.round(run.plainMs));
+        figures.put("flyway_history_ratio", round(run.ratio()));
+        figures.put("flyway_history_parts", run.parts);
+        figures.put("flyway_history_one_part_ratio", round(onePart.rehearsalMs / run.plainMs));
         writeJson(figures);
     }
 
@@ -181,8 +208,14 @@ class LongHistoryBenchmark {
      */
     private static Figures measure(String where, DatabaseProvider provider, Path history, boolean observed,
                                    int parallel) throws SQLException {
-        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + history).withFormat("golang-migrate")
-                .withParallel(parallel);
+        return measure(where, provider, RehearsalSettings.of("filesystem:" + history).withFormat("golang-migrate"),
+                observed, parallel);
+    }
+
+    /** As above, for the history {@code base} names (its location and layout). */
+    private static Figures measure(String where, DatabaseProvider provider, RehearsalSettings base, boolean observed,
+                                   int parallel) throws SQLException {
+        RehearsalSettings settings = base.withParallel(parallel);
         settings = settings.withLocks(settings.locks().withObservation(observed, observed));
         Timings.start();
         long t0 = System.nanoTime();
