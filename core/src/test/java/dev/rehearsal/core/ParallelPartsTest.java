@@ -77,6 +77,12 @@ class ParallelPartsTest {
             assertThat(inParts).isEqualTo(one);
             assertThat(flywayHistoryTable(r)).hasSize(2 + 10 * ENTITIES + 1).isEqualTo(tableOfOne);
         }
+        RehearsalSettings customized = settings.withParallel(3).withTool(settings.tool()
+                .withFlywayCustomizer(FlywayConfigurationTest.RenamesTheHistoryTable.class.getName()));
+        try (MigrationRehearsal r = start(customized)) {
+            r.roundTripSteps();
+            assertThat(r.parallelParts()).as("a customizer is the team's code: one part").isEqualTo(1);
+        }
         assertThat(partThreads()).as("every part's thread ended with its rehearsal").isZero();
     }
 

@@ -77,13 +77,16 @@ public final class FlywaySource implements MigrationSource {
     }
 
     /**
-     * Yes: each tool holds its own Flyway configuration and database. Flyway's log factory is global, but every part
-     * sets the same logger ({@link FlywayLog}, or Flyway's own with {@code rehearsal.log.tool=info}), and what Flyway
-     * logs while a part drives it is kept by that part's thread ({@link FlywayLog#capture}).
+     * Yes unless a customizer is named: each tool holds its own Flyway configuration and database. Flyway's log
+     * factory is global, but every part sets the same logger ({@link FlywayLog}, or Flyway's own with
+     * {@code rehearsal.log.tool=info}), and what Flyway logs while a part drives it is kept by that part's thread
+     * ({@link FlywayLog#capture}). A team's customizer is the team's code, which may not expect to run on several
+     * threads at once.
      */
     @Override
     public boolean runsOnSeveralDatabasesAtOnce() {
-        return true;
+        String name = settings.tool().flywayCustomizer();
+        return name == null || name.isBlank() || name.equals(FlywayCustomizer.None.class.getName());
     }
 
     @Override
