@@ -59,6 +59,35 @@ class ServerProviderTest {
     }
 
     /**
+     * A throwaway database needs no durability: its sessions, and its copies' sessions, do not wait at each commit for
+     * the server's disk (synchronous_commit off), which the database's owner may set without being a superuser.
+     */
+    @Test
+    void throwawayDatabasesAndTheirCopiesDoNotWaitForCommitsOnDisk() throws Exception {
+        try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
+            st.execute("drop role if exists rehearsal_createdb_only_commits");
+            st.execute("create role rehearsal_createdb_only_commits login createdb");
+        }
+        try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, "rehearsal_createdb_only_commits", null);
+             EphemeralDatabase db = provider.createDatabase();
+             EphemeralDatabase copy = db.copy().orElseThrow()) {
+            for (EphemeralDatabase each : List.of(db, copy)) {
+                try (Connection c = each.dataSource().getConnection(); Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("show synchronous_commit")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).as(each.name()).isEqualTo("off");
+                }
+            }
+            assertThat(query("select count(*) from pg_db_role_setting s join pg_database d on d.oid = s.setdatabase"
+                    + " where d.datname = 'postgres'")).as("the named database is left alone").containsExactly("0");
+        } finally {
+            try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
+                st.execute("drop role if exists rehearsal_createdb_only_commits");
+            }
+        }
+    }
+
+    /**
      * Migrations without a down script are rehearsed on copies of the throwaway database (CREATE DATABASE ... TEMPLATE
      * by the account that owns it); the copies carry Rehearsal's mark and none outlives the provider. The account here
      * may create databases but is no superuser, so reads are full ones: the restore does not depend on the DDL log.
