@@ -22,15 +22,8 @@ final class GeneratedHistory {
 
     /** Writes {@code migrations} up/down pairs into {@code dir} and returns it. */
     static Path write(Path dir, int migrations) throws IOException {
-        Files.createDirectories(dir);
-        for (int i = 0; i < migrations; i++) {
-            int entity = i / STEPS;
-            List<String> pair = step(i % STEPS, "e" + entity);
-            String name = String.format(Locale.ROOT, "%06d_%s_step_%d", i + 1, "e" + entity, i % STEPS);
-            Files.writeString(dir.resolve(name + ".up.sql"), pair.get(0));
-            Files.writeString(dir.resolve(name + ".down.sql"), pair.get(1));
-        }
-        return dir;
+        return write(dir, migrations, (n, name) -> List.of("%06d_%s.up.sql".formatted(n, name),
+                "%06d_%s.down.sql".formatted(n, name)));
     }
 
     /**
@@ -38,13 +31,19 @@ final class GeneratedHistory {
      * undo script {@code U<n>__*.sql}) and returns it.
      */
     static Path writeFlyway(Path dir, int migrations) throws IOException {
+        return write(dir, migrations, (n, name) -> List.of("V%d__%s.sql".formatted(n, name), "U%d__%s.sql".formatted(n, name)));
+    }
+
+    /** Writes each migration's up and down under the two file names {@code files} gives its number and name. */
+    private static Path write(Path dir, int migrations,
+                              java.util.function.BiFunction<Integer, String, List<String>> files) throws IOException {
         Files.createDirectories(dir);
         for (int i = 0; i < migrations; i++) {
             int entity = i / STEPS;
             List<String> pair = step(i % STEPS, "e" + entity);
-            String name = String.format(Locale.ROOT, "%d__%s_step_%d.sql", i + 1, "e" + entity, i % STEPS);
-            Files.writeString(dir.resolve("V" + name), pair.get(0));
-            Files.writeString(dir.resolve("U" + name), pair.get(1));
+            List<String> names = files.apply(i + 1, String.format(Locale.ROOT, "%s_step_%d", "e" + entity, i % STEPS));
+            Files.writeString(dir.resolve(names.get(0)), pair.get(0));
+            Files.writeString(dir.resolve(names.get(1)), pair.get(1));
         }
         return dir;
     }
