@@ -24,6 +24,7 @@ class ParallelPartsTest {
 
     /** 122 migrations: three parts of at least {@link MigrationRehearsal#MIGRATIONS_PER_PART}. */
     private static final int ENTITIES = 12;
+    private static final int FLYWAY_ENTITIES = 8;
 
     @Test
     void partsGiveTheOutcomesOfOneRunAndLeaveTheDatabaseAtTheLastVersion(@TempDir Path dir) throws IOException {
@@ -49,13 +50,14 @@ class ParallelPartsTest {
     void aFlywayHistoryInPartsGivesTheOutcomesAndTheHistoryTableOfOneRun(@TempDir Path dir) throws Exception {
         Path flyway = Files.createDirectories(dir.resolve("flyway"));
         int version = 0;
-        for (Path up : upScripts(RealisticHistory.write(dir.resolve("golang"), ENTITIES))) {
+        // 82 migrations: two parts, the fewest that show it (a block passed on to a later part is tested above)
+        for (Path up : upScripts(RealisticHistory.write(dir.resolve("golang"), FLYWAY_ENTITIES))) {
             String name = up.getFileName().toString();
             String description = name.substring(name.indexOf('_') + 1, name.length() - ".up.sql".length());
             version++;
             Files.copy(up, flyway.resolve("V" + version + "__" + description + ".sql"));
             Path down = up.resolveSibling(name.replace(".up.sql", ".down.sql"));
-            // a broken down in the second of three parts: it leaves its objects behind
+            // a broken down in the second part: it leaves its objects behind
             Files.writeString(flyway.resolve("U" + version + "__" + description + ".sql"),
                     version == 60 ? "select 1;\n" : Files.readString(down));
         }
@@ -69,13 +71,13 @@ class ParallelPartsTest {
             one = outcomes(r.runRoundTrips());
             tableOfOne = flywayHistoryTable(r);
         }
-        try (MigrationRehearsal r = start(settings.withParallel(3))) {
+        try (MigrationRehearsal r = start(settings.withParallel(2))) {
             List<String> inParts = outcomes(r.runRoundTrips());
-            assertThat(r.parallelParts()).isEqualTo(3);
-            assertThat(one).hasSize(2 + 10 * ENTITIES + 1).filteredOn(o -> o.contains("FAILED")).hasSize(1);
+            assertThat(r.parallelParts()).isEqualTo(2);
+            assertThat(one).hasSize(2 + 10 * FLYWAY_ENTITIES + 1).filteredOn(o -> o.contains("FAILED")).hasSize(1);
             assertThat(one.get(59)).contains("FAILED");
             assertThat(inParts).isEqualTo(one);
-            assertThat(flywayHistoryTable(r)).hasSize(2 + 10 * ENTITIES + 1).isEqualTo(tableOfOne);
+            assertThat(flywayHistoryTable(r)).hasSize(2 + 10 * FLYWAY_ENTITIES + 1).isEqualTo(tableOfOne);
         }
         RehearsalSettings customized = settings.withParallel(3).withTool(settings.tool()
                 .withFlywayCustomizer(FlywayConfigurationTest.RenamesTheHistoryTable.class.getName()));
