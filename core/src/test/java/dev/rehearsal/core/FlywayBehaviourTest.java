@@ -110,6 +110,47 @@ class FlywayBehaviourTest {
         }
     }
 
+    /**
+     * Flyway's own placeholders in ups Rehearsal applies itself and in undo scripts: the database's name is the one the
+     * script runs on, also where a migration without an undo script is re-applied on a copy of the database.
+     */
+    @Test
+    void flywaysOwnPlaceholdersNameTheDatabaseTheScriptRunsOn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("V1__seen.sql"), "create table seen (script text, db text, schema_name text);");
+        java.nio.file.Files.writeString(dir.resolve("U1__seen.sql"), "drop table seen;");
+        String record = "insert into seen values ('${flyway:filename}', '${flyway:database}', '${flyway:defaultSchema}');";
+        java.nio.file.Files.writeString(dir.resolve("V2__items.sql"), "create table items (id int); " + record);
+        java.nio.file.Files.writeString(dir.resolve("U2__items.sql"), "drop table items; " + record);
+        // no undo script: rehearsed by restoring a copy of the database and applying the up again there
+        java.nio.file.Files.writeString(dir.resolve("V3__more.sql"), "create table more (id int); " + record);
+        try (MigrationRehearsal rehearsal = MigrationRehearsal.start(RehearsalSettings.of("filesystem:" + dir),
+                dev.rehearsal.core.db.DatabaseProviders.embeddedPostgres(), getClass().getClassLoader())) {
+            // the scripts' rows differ between runs by design (Rehearsal reports that): only the rows matter here
+            RoundTripReport report = rehearsal.runRoundTrips();
+            assertThat(report.steps()).hasSize(3);
+            List<String> rows = new ArrayList<>();
+            String database;
+            try (Connection c = rehearsal.dataSource().getConnection(); Statement st = c.createStatement()) {
+                try (ResultSet rs = st.executeQuery("select current_database()")) {
+                    rs.next();
+                    database = rs.getString(1);
+                }
+                try (ResultSet rs = st.executeQuery("select script, db, schema_name from seen")) {
+                    while (rs.next()) {
+                        rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+                    }
+                }
+            }
+            // V2 and its undo ran on the first database, which the copy took along; V3 ran again on the copy
+            String first = rows.get(0).split(" ")[1];
+            assertThat(first).startsWith("rehearsal_").isNotEqualTo(database);
+            assertThat(rows).as(report.toText()).containsExactlyInAnyOrder("V2__items.sql " + first + " public",
+                    "U2__items.sql " + first + " public", "V2__items.sql " + first + " public",
+                    "V3__more.sql " + database + " public");
+        }
+    }
+
     @Test
     void runsFlywaySqlCallbacksWithPlaceholders() throws SQLException {
         try (MigrationRehearsal rehearsal = Histories.rehearse(Histories.settings("callbacks")

@@ -596,26 +596,30 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
     }
 
     /**
-     * The placeholder values Flyway would give {@code script}: the configured ones and Flyway's own. All but the
-     * timestamp and the file name are the same for every script of this database, so they are read once: building
-     * Flyway's configuration (its plugins looked up) and asking the connection for its schema cost about a
-     * millisecond, more than many a phase's SQL.
+     * The placeholder values Flyway would give {@code script}: the configured ones and Flyway's own. The configured
+     * ones, the user and the connection's schema are read at the first script: building Flyway's configuration (its
+     * plugins looked up) and asking the connection for its schema cost about a millisecond, more than many a phase's
+     * SQL. The database's name is asked each time, from the connection's own state: Rehearsal may swap a copy in.
      */
     private Map<String, String> placeholderValues(Connection c, MigrationScript script) throws SQLException {
         if (fixedPlaceholders == null) {
             Map<String, String> values = new HashMap<>();
             configure(false, null).getPlaceholders().forEach((k, v) -> values.put(k.toLowerCase(Locale.ROOT), v));
-            // through JDBC, which every engine answers: on MariaDB/MySQL the schema is the database
-            values.put("flyway:defaultschema", schema != null ? schema : c.getSchema() != null ? c.getSchema() : c.getCatalog());
+            // through JDBC, which every engine answers: on MariaDB/MySQL the schema is the database (below)
+            values.put("flyway:defaultschema", schema != null ? schema : c.getSchema());
             String user = c.getMetaData().getUserName();
             values.put("flyway:user", user == null ? "" : user.replaceFirst("@.*$", ""));
-            values.put("flyway:database", c.getCatalog());
             values.put("flyway:table", table);
             values.put("flyway:workingdirectory", System.getProperty("user.dir"));
             values.put("flyway:environment", "default");
             fixedPlaceholders = java.util.Collections.unmodifiableMap(values);
         }
         Map<String, String> values = new HashMap<>(fixedPlaceholders);
+        String database = c.getCatalog();
+        values.put("flyway:database", database);
+        if (values.get("flyway:defaultschema") == null) {
+            values.put("flyway:defaultschema", database);
+        }
         values.put("flyway:timestamp", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")));
         values.put("flyway:filename", script.name().substring(script.name().lastIndexOf('/') + 1));
         return values;
