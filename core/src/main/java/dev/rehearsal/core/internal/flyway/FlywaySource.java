@@ -85,8 +85,13 @@ public final class FlywaySource implements MigrationSource {
      */
     @Override
     public boolean runsOnSeveralDatabasesAtOnce() {
+        return customizerName() == null;
+    }
+
+    /** The class name of the customizer the settings name; null when none is named. */
+    private String customizerName() {
         String name = settings.tool().flywayCustomizer();
-        return name == null || name.isBlank() || name.equals(FlywayCustomizer.None.class.getName());
+        return name == null || name.isBlank() || name.equals(FlywayCustomizer.None.class.getName()) ? null : name;
     }
 
     @Override
@@ -100,8 +105,8 @@ public final class FlywaySource implements MigrationSource {
 
     /** The customizer the settings name, built; null when none is named. */
     private FlywayCustomizer customizer() {
-        String name = settings.tool().flywayCustomizer();
-        if (name == null || name.isBlank() || name.equals(FlywayCustomizer.None.class.getName())) {
+        String name = customizerName();
+        if (name == null) {
             return null;
         }
         Class<?> type;
