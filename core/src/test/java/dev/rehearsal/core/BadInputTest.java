@@ -128,7 +128,8 @@ class BadInputTest {
         assertThatThrownBy(() -> DatabaseProviders.embeddedPostgres(java.util.Map.of("shared_buffers", "not-a-size")))
                 .isInstanceOf(RehearsalException.class)
                 .hasMessageContaining("The embedded PostgreSQL server could not start")
+                .hasMessageContaining("PostgreSQL refuses its settings: FATAL: invalid value for parameter \"shared_buffers\"")
                 .hasMessageContaining("shared_buffers=not-a-size")
-                .hasMessageContaining("server settings you passed are valid PostgreSQL settings");
+                .hasMessageContaining("Correct or remove the setting it names");
     }
 }

@@ -136,8 +136,18 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
         Optional<String> key = clusters.key();
         Path data = EmbeddedServerReaper.newDataDirectory();
         if (key.isPresent() && clusters.copyInto(key.get(), data)) {
+            // asked before the start (~30 ms): zonky would report a refused setting only after its 10 s startup wait
+            Path copied = data;
+            Optional<String> refused = InitializedClusters.unpackedPostgres()
+                    .flatMap(postgres -> ServerSettingsCheck.rejection(postgres, copied, config));
+            if (refused.isPresent()) {
+                EmbeddedServerReaper.release(data);
+                throw new RejectedSettings(refused.get(), config, null);
+            }
             try {
                 return start(config, data, t0, true);
+            } catch (RejectedSettings e) {
+                throw e; // the kept cluster is fine, and initdb would not help
             } catch (RehearsalException e) {
                 LOG.warn("The embedded PostgreSQL server did not start from the kept initialized cluster ({}); it is"
                         + " discarded, and this server runs initdb", e.getMessage().lines().findFirst().orElse(""));
@@ -172,7 +182,12 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
                     e.addSuppressed(closeFailure);
                 }
             }
+            Optional<String> rejected = InitializedClusters.unpackedPostgres()
+                    .flatMap(postgres -> ServerSettingsCheck.rejection(postgres, data, config));
             EmbeddedServerReaper.release(data);
+            if (rejected.isPresent()) {
+                throw new RejectedSettings(rejected.get(), config, e);
+            }
             throw new RehearsalException("The embedded PostgreSQL server could not start: " + rootMessage(e)
                     + "\n  settings: " + config
                     + "\n  Rehearsal unpacks PostgreSQL from the io.zonky.test.postgres binaries on the test class path"
@@ -180,6 +195,16 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
                     + "\n  Check that this directory is writable and allows executables, that the binaries artifact"
                     + " matches this platform, and that any server settings you passed are valid PostgreSQL settings;"
                     + " or use another provider (an existing server: rehearsal.provider=jdbc).", e);
+        }
+    }
+
+    /** A start that failed because PostgreSQL refuses a setting: neither a fresh initdb nor another cluster helps. */
+    private static final class RejectedSettings extends RehearsalException {
+        RejectedSettings(String refusal, Map<String, String> config, Throwable cause) {
+            super("The embedded PostgreSQL server could not start: PostgreSQL refuses its settings: " + refusal
+                    + "\n  settings: " + config
+                    + "\n  Correct or remove the setting it names (server settings given to"
+                    + " DatabaseProviders.embeddedPostgres(Map)), or pass none.", cause);
         }
     }
 

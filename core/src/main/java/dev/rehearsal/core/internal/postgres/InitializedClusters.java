@@ -138,6 +138,23 @@ final class InitializedClusters {
         return known;
     }
 
+    /**
+     * The {@code postgres} executable zonky unpacked for this platform ({@code PG-<md5>/bin} under its working
+     * directory), once it has been unpacked.
+     */
+    static Optional<Path> unpackedPostgres() {
+        try {
+            Path working = Path.of(System.getProperty("ot.epg.working-dir",
+                    Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString()));
+            Path bin = working.resolve("PG-" + digest()).resolve("bin");
+            Path postgres = bin.resolve(bin.getFileSystem().getSeparator().equals("\\") ? "postgres.exe" : "postgres");
+            return Files.isExecutable(postgres) ? Optional.of(postgres) : Optional.empty();
+        } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
+            LOG.debug("The unpacked postgres binary could not be found: {}", e.toString());
+            return Optional.empty();
+        }
+    }
+
     /** The kept cluster of {@code key}, if there is one: complete, with the list of its files beside it. */
     Optional<Path> cluster(String key) {
         Path entry = root.resolve(key);

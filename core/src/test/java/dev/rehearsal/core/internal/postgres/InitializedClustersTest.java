@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.postgres;
 
+import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.lifecycle.EmbeddedServerReaper;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -117,6 +119,19 @@ class InitializedClustersTest {
         byte[] zeros = new byte[(int) Files.size(control)];
         Files.write(control, zeros); // same size, all zeros
         startsWithItsOwnInitdb(() -> !Files.exists(control) || java.util.Arrays.equals(Files.readAllBytes(control), zeros));
+    }
+
+    @Test
+    void aSettingPostgresRefusesIsNamedAndTheKeptClusterStays() throws Exception {
+        Path kept = keepOne();
+        String listed = Files.readString(kept.getParent().resolve("manifest"));
+        assertThatThrownBy(() -> EmbeddedPostgresProvider.start(Map.of("max_connections", "many"), clusters))
+                .isInstanceOf(RehearsalException.class)
+                .hasMessageContaining("PostgreSQL refuses its settings: FATAL: invalid value for parameter \"max_connections\": \"many\"")
+                .hasMessageContaining("Correct or remove the setting it names");
+        // the start failed on the setting, not on the cluster: it is neither discarded nor replaced by initdb's
+        assertThat(clusters.cluster(clusters.key().orElseThrow())).contains(kept);
+        assertThat(Files.readString(kept.getParent().resolve("manifest"))).isEqualTo(listed);
     }
 
     /** Starts a server, keeps a cluster for its binaries, stops it; returns the kept cluster. */
