@@ -225,6 +225,27 @@ class PatchedSchemaReadsTest {
         }
     }
 
+    /**
+     * The reader's catalog queries are prepared on the server from their first run, so that the server plans each
+     * once per session: pgjdbc's default sends a statement's first four runs unnamed, each planned again.
+     */
+    @Test
+    void theReadersQueriesArePlannedOncePerSessionFromTheirFirstRun() throws SQLException {
+        reader.read();
+        execute("create table accounts (id bigint primary key, email text not null)");
+        reader.read(); // patched: the log drained, the relation's scope read once
+        try (Statement st = readerConnection.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("select statement from pg_prepared_statements")) {
+            List<String> prepared = new java.util.ArrayList<>();
+            while (rs.next()) {
+                prepared.add(rs.getString(1));
+            }
+            assertThat(prepared).as("statements prepared on the reader's session")
+                    .anyMatch(sql -> sql.contains("delete from rehearsal_ddl.log"))
+                    .anyMatch(sql -> sql.contains("from pg_class c") && sql.contains("= any($1::oid[])"));
+        }
+    }
+
     private static String setting(Connection c, String name) throws SQLException {
         try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("show " + name)) {
             rs.next();

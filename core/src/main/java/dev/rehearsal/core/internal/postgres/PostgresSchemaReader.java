@@ -248,7 +248,8 @@ final class PostgresSchemaReader implements SchemaReader {
     private Set<String> drainWithScopes(List<PostgresDdlLog.Entry> entries) throws SQLException {
         Set<String> changed = new LinkedHashSet<>();
         // prepared, so that the server plans it once per session, not on every read
-        try (PreparedStatement st = connection.prepareStatement(DRAIN_WITH_SCOPES); ResultSet rs = st.executeQuery()) {
+        try (PreparedStatement st = PostgresCatalogReader.serverPrepared(connection, DRAIN_WITH_SCOPES);
+             ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 if ("L".equals(rs.getString(1))) {
                     entries.add(new PostgresDdlLog.Entry(rs.getString(2), rs.getLong(3), rs.getBoolean(4)));

@@ -25,16 +25,27 @@ public final class CatalogRows {
         void handle(ResultSet rs) throws SQLException;
     }
 
+    /** Prepares a catalog query: where an engine's driver needs telling how to keep it (see PostgresCatalogReader). */
+    public interface Preparer {
+        PreparedStatement prepare(Connection connection, String sql) throws SQLException;
+    }
+
     private final Connection connection;
+    private final Preparer preparer;
     private final List<SchemaObject> objects = new ArrayList<>();
 
     public CatalogRows(Connection connection) {
+        this(connection, Connection::prepareStatement);
+    }
+
+    public CatalogRows(Connection connection, Preparer preparer) {
         this.connection = connection;
+        this.preparer = preparer;
     }
 
     /** Runs {@code sql} and hands each row to {@code handler}. */
     public void query(String sql, RowHandler handler) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = preparer.prepare(connection, sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 handler.handle(rs);
             }
@@ -43,7 +54,7 @@ public final class CatalogRows {
 
     /** Runs {@code sql} with its one parameter and hands each row to {@code handler}. */
     public void query(String sql, Object parameter, RowHandler handler) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+        try (PreparedStatement ps = preparer.prepare(connection, sql)) {
             ps.setObject(1, parameter);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -66,7 +77,7 @@ public final class CatalogRows {
             return;
         }
         String sql = queries.stream().map(Query::sql).collect(java.util.stream.Collectors.joining(";\n"));
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+        try (PreparedStatement ps = preparer.prepare(connection, sql)) {
             for (int i = 0; i < queries.size(); i++) {
                 ps.setObject(i + 1, queries.get(i).parameter());
             }
