@@ -28,6 +28,7 @@ class RoundTripCostTest {
 
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger statements = new AtomicInteger();
+    private final AtomicInteger metadataLookups = new AtomicInteger();
 
     /** The embedded server's databases, with the connections taken and the statements run on them counted. */
     private DatabaseProvider counting() {
@@ -43,6 +44,9 @@ class RoundTripCostTest {
             }
             if (type != DataSource.class && EXECUTES.contains(name)) {
                 statements.incrementAndGet();
+            }
+            if (type == Connection.class && name.equals("getMetaData")) {
+                metadataLookups.incrementAndGet(); // a table listing runs queries of the driver's own
             }
             Object result;
             try {
@@ -96,6 +100,26 @@ class RoundTripCostTest {
         assertThat(changed).as("statements to start after a script changed").isEqualTo(first);
         assertThat(history(settings).versioned().get(1).checksum()).as("the changed script's checksum")
                 .isNotEqualTo(checksum);
+    }
+
+    /**
+     * The version checked before every step is one read of Flyway's history table once Flyway made it; whether the
+     * table exists is asked only when the read fails (before the first migration).
+     */
+    @Test
+    void flywaysVersionIsOneStatementOnceItsHistoryTableExists(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("V1__customers.sql"), "create table customers (id bigint primary key);");
+        Files.writeString(dir.resolve("U1__customers.sql"), "drop table customers;");
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + dir);
+        try (MigrationRehearsal r = MigrationRehearsal.start(settings, counting(), getClass().getClassLoader())) {
+            assertThat(r.currentVersion()).as("before Flyway made its history table").isEmpty();
+            r.migrateTo("latest");
+            statements.set(0);
+            metadataLookups.set(0);
+            assertThat(r.currentVersion()).map(MigrationVersion::toString).contains("1");
+            assertThat(statements.get()).as("statements to read the version").isEqualTo(1);
+            assertThat(metadataLookups.get()).as("table listings to read the version").isZero();
+        }
     }
 
     private int statementsToStart(RehearsalSettings settings) {
