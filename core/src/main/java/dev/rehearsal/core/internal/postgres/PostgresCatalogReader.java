@@ -8,7 +8,6 @@ import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,25 +59,9 @@ final class PostgresCatalogReader {
      */
     PostgresCatalogReader(Connection connection, Set<String> excludedTables, Map<Character, Set<Long>> only) {
         this.connection = connection;
-        this.rows = new CatalogRows(connection, PostgresCatalogReader::serverPrepared);
+        this.rows = new CatalogRows(connection, ServerPrepared::statement);
         this.excludedTables = excludedTables;
         this.only = only;
-    }
-
-    /**
-     * A catalog query the server parses and plans once per session, from its first run: pgjdbc sends the first four
-     * runs of a statement unnamed ({@code prepareThreshold=5}), and the server plans each of those again. A read of
-     * the schema sends six to ten such queries (with each combination of scope kinds its own text); on the Flyway
-     * sample's 36 reads per rehearsal, planning them took about three times as long as running them (the server's
-     * statement log: 0.7 ms to bind the relations query unnamed, 0.1-0.2 ms named). The catalog's columns never change
-     * shape, so a server-prepared statement is always valid.
-     */
-    static PreparedStatement serverPrepared(Connection connection, String sql) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(sql);
-        if (statement.isWrapperFor(org.postgresql.PGStatement.class)) {
-            statement.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
-        }
-        return statement;
     }
 
     SchemaSnapshot read() throws SQLException {

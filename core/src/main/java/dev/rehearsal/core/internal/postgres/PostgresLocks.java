@@ -64,7 +64,7 @@ final class PostgresLocks implements EngineLocks {
         if (backends.isEmpty()) {
             return List.of();
         }
-        try (PreparedStatement ps = observer.prepareStatement(LOCKS + " and l.pid = any(?)")) {
+        try (PreparedStatement ps = ServerPrepared.statement(observer, LOCKS + " and l.pid = any(?)")) {
             Array pids = observer.createArrayOf("int4", backends.toArray());
             ps.setArray(1, pids);
             try (ResultSet rs = ps.executeQuery()) {
@@ -109,7 +109,7 @@ final class PostgresLocks implements EngineLocks {
         List<String> names = List.copyOf(watched);
         String timeout = null;
         java.util.OptionalLong wal = java.util.OptionalLong.empty();
-        try (PreparedStatement st = connection.prepareStatement(SESSION_STATE)) {
+        try (PreparedStatement st = ServerPrepared.statement(connection, SESSION_STATE)) {
             st.setArray(1, connection.createArrayOf("text", names.stream().map(dialect::quote).toArray()));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
@@ -154,7 +154,7 @@ final class PostgresLocks implements EngineLocks {
         java.util.Set<String> withoutRows = new java.util.HashSet<>();
         java.util.OptionalLong wal = java.util.OptionalLong.empty();
         List<String> names = List.copyOf(watched);
-        try (PreparedStatement st = observer.prepareStatement(STARTING_POINT)) {
+        try (PreparedStatement st = ServerPrepared.statement(observer, STARTING_POINT)) {
             st.setArray(1, observer.createArrayOf("text", names.stream().map(dialect::quote).toArray()));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {

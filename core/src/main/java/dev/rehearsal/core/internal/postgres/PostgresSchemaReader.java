@@ -248,7 +248,7 @@ final class PostgresSchemaReader implements SchemaReader {
     private Set<String> drainWithScopes(List<PostgresDdlLog.Entry> entries) throws SQLException {
         Set<String> changed = new LinkedHashSet<>();
         // prepared, so that the server plans it once per session, not on every read
-        try (PreparedStatement st = PostgresCatalogReader.serverPrepared(connection, DRAIN_WITH_SCOPES);
+        try (PreparedStatement st = ServerPrepared.statement(connection, DRAIN_WITH_SCOPES);
              ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 if ("L".equals(rs.getString(1))) {
