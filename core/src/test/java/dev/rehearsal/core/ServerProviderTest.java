@@ -24,6 +24,15 @@ class ServerProviderTest {
 
     private static final String URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
 
+    /** Runs statements as the server's superuser: roles for the tests that need an account that is not one. */
+    private static void asSuperuser(String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+        }
+    }
+
     private static List<String> query(String sql) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement();
@@ -64,10 +73,8 @@ class ServerProviderTest {
      */
     @Test
     void throwawayDatabasesAndTheirCopiesDoNotWaitForCommitsOnDisk() throws Exception {
-        try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("drop role if exists rehearsal_createdb_only_commits");
-            st.execute("create role rehearsal_createdb_only_commits login createdb");
-        }
+        asSuperuser("drop role if exists rehearsal_createdb_only_commits",
+                "create role rehearsal_createdb_only_commits login createdb");
         try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, "rehearsal_createdb_only_commits", null);
              EphemeralDatabase db = provider.createDatabase();
              EphemeralDatabase copy = db.copy().orElseThrow()) {
@@ -81,9 +88,7 @@ class ServerProviderTest {
             assertThat(query("select count(*) from pg_db_role_setting s join pg_database d on d.oid = s.setdatabase"
                     + " where d.datname = 'postgres'")).as("the named database is left alone").containsExactly("0");
         } finally {
-            try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
-                st.execute("drop role if exists rehearsal_createdb_only_commits");
-            }
+            asSuperuser("drop role if exists rehearsal_createdb_only_commits");
         }
     }
 
@@ -94,10 +99,7 @@ class ServerProviderTest {
      */
     @Test
     void migrationsWithoutDownScriptsAreRestoredFromCopiesThatAreDroppedAfterwards() throws Exception {
-        try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("drop role if exists rehearsal_createdb_only");
-            st.execute("create role rehearsal_createdb_only login createdb");
-        }
+        asSuperuser("drop role if exists rehearsal_createdb_only", "create role rehearsal_createdb_only login createdb");
         List<String> before = query("select datname from pg_database where datname like 'rehearsal\\_%'");
         try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, "rehearsal_createdb_only", null)) {
             for (String history : List.of("no-undo", "irreversible")) {
@@ -118,9 +120,7 @@ class ServerProviderTest {
                 }
             }
         } finally {
-            try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
-                st.execute("drop role if exists rehearsal_createdb_only");
-            }
+            asSuperuser("drop role if exists rehearsal_createdb_only");
         }
         // a step that kept a copy but never restored it: the copy goes when the rehearsal closes
         try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, "postgres", null)) {
@@ -143,10 +143,7 @@ class ServerProviderTest {
      */
     @Test
     void anAccountWithoutEventTriggersGetsFullSchemaReadsAndIsToldWhy() throws Exception {
-        try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("drop role if exists rehearsal_createdb_only");
-            st.execute("create role rehearsal_createdb_only login createdb");
-        }
+        asSuperuser("drop role if exists rehearsal_createdb_only", "create role rehearsal_createdb_only login createdb");
         try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, "rehearsal_createdb_only", null);
              MigrationRehearsal r = MigrationRehearsal.start(Histories.settings("good"), provider,
                      getClass().getClassLoader())) {
@@ -157,9 +154,7 @@ class ServerProviderTest {
             assertThat(report.steps().stream().skip(1).map(StepResult::note))
                     .noneMatch(n -> n.contains("full one"));
         } finally {
-            try (Connection c = DriverManager.getConnection(URL, "postgres", ""); Statement st = c.createStatement()) {
-                st.execute("drop role if exists rehearsal_createdb_only");
-            }
+            asSuperuser("drop role if exists rehearsal_createdb_only");
         }
     }
 
