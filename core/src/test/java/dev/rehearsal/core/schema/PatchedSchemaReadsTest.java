@@ -6,6 +6,9 @@ import dev.rehearsal.core.db.SchemaReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -244,6 +247,116 @@ class PatchedSchemaReadsTest {
                     .anyMatch(sql -> sql.contains("delete from rehearsal_ddl.log"))
                     .anyMatch(sql -> sql.contains("from pg_class c") && sql.contains("= any($1::oid[])"));
         }
+    }
+
+    /**
+     * Draining the log costs what the log holds, not what the schema holds: the catalog rows it names, and their
+     * dependents, are looked up by oid, however large the planner guesses the log. The reader's session keeps the
+     * plan it makes for its first drain: where it took the log for large (its default guess for a table never
+     * vacuumed, or pages left by a long script), it merged the whole of {@code pg_depend} and hashed the whole of
+     * {@code pg_constraint}, and kept doing so as the schema grew. On a schema of 200 tables (each with a default, a
+     * check, an index and a trigger) no step of the plan may read more than a few dozen catalog rows. On the embedded
+     * server and on the machine's PostgreSQL 15 server.
+     */
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"the embedded server", "the machine's PostgreSQL server"})
+    void drainingTheLogDoesNotReadWholeCatalogs(String where) throws SQLException {
+        if (where.equals("the embedded server")) {
+            drainCosts(database, reader, readerConnection);
+            return;
+        }
+        try (var server = DatabaseProviders.server("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", null)) {
+            EphemeralDatabase other;
+            try {
+                other = server.createDatabase();
+            } catch (RuntimeException e) {
+                org.junit.jupiter.api.Assumptions.abort("no PostgreSQL server at 127.0.0.1:5432: " + e.getMessage());
+                return;
+            }
+            try (other; Connection c = other.dataSource().getConnection()) {
+                drainCosts(other, other.dialect().schemaReader(c, EXCLUDED, true), c);
+            }
+        }
+    }
+
+    private static void drainCosts(EphemeralDatabase db, SchemaReader reader, Connection readerConnection)
+            throws SQLException {
+        StringBuilder many = new StringBuilder("create table accounts (id bigint primary key, email text not null);\n"
+                + "create function touch() returns trigger language plpgsql as 'begin return new; end';\n");
+        for (int i = 0; i < 200; i++) {
+            many.append("create table t").append(i).append(" (id int primary key, n int default 0 check (n >= 0));\n")
+                    .append("create index t").append(i).append("_n on t").append(i).append(" (n);\n")
+                    .append("create trigger t").append(i).append("_touch before update on t").append(i)
+                    .append(" for each row execute function touch();\n");
+        }
+        execute(db, many.toString());
+        reader.read();
+        // a log that once held many rows, as after a long DDL script: its pages stay, and the planner guesses it large
+        execute(db, "insert into rehearsal_ddl.log select 0, 0, false from generate_series(1, 20000);"
+                + " delete from rehearsal_ddl.log");
+        execute(db, "create index accounts_email on accounts (email)");
+        reader.read(); // the first drain of a patched read: the session plans it, and keeps the plan
+        JsonNode explained = drainPlanAfter(db, readerConnection, "alter table accounts add constraint"
+                + " accounts_email_set check (email <> '')");
+        List<String> wholeReads = new java.util.ArrayList<>();
+        catalogReads(explained.get("Plan"), wholeReads);
+        assertThat(wholeReads).as("steps of the drain that read many catalog rows").isEmpty();
+    }
+
+    /** Plan steps over a catalog, or one of its indexes, that read more than 50 rows in all. */
+    private static void catalogReads(JsonNode node, List<String> found) {
+        String relation = node.path("Relation Name").asText("");
+        double rows = (node.path("Actual Rows").asDouble() + node.path("Rows Removed by Filter").asDouble())
+                * node.path("Actual Loops").asDouble();
+        if (relation.startsWith("pg_") && rows > 50) {
+            found.add(node.path("Node Type").asText() + " on " + relation + " " + node.path("Index Name").asText("")
+                    + ": " + (long) rows + " rows");
+        }
+        node.path("Plans").forEach(child -> catalogReads(child, found));
+    }
+
+    private static void execute(EphemeralDatabase db, String sql) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /**
+     * Runs {@code sql}, then the reader's own prepared drain under EXPLAIN ANALYZE, rolled back (twice: the first also
+     * fills the session's catalog caches); the second's EXPLAIN.
+     */
+    private static JsonNode drainPlanAfter(EphemeralDatabase db, Connection readerConnection, String sql)
+            throws SQLException {
+        execute(db, sql);
+        List<String> drain = new java.util.ArrayList<>();
+        try (Statement st = readerConnection.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("select name from pg_prepared_statements"
+                     + " where statement like '%delete from rehearsal_ddl.log%'")) {
+            while (rs.next()) {
+                drain.add(rs.getString(1));
+            }
+        }
+        assertThat(drain).as("the drain is prepared on the reader's session").hasSize(1);
+        JsonNode explained = null;
+        for (int i = 0; i < 2; i++) {
+            readerConnection.setAutoCommit(false);
+            // the plan the reader's session keeps for its drain, run as the reader runs it (ServerPrepared.lookups),
+            // so that a plan made again here, after an invalidation, is the one the reader would make
+            try (Statement st = readerConnection.createStatement()) {
+                st.execute("set local enable_seqscan = off; set local jit = off");
+                try (java.sql.ResultSet rs = st.executeQuery("explain (analyze, buffers, format json) execute \""
+                        + drain.get(0) + "\"")) {
+                    rs.next();
+                    explained = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rs.getString(1)).get(0);
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new AssertionError(e);
+            } finally {
+                readerConnection.rollback();
+                readerConnection.setAutoCommit(true);
+            }
+        }
+        return explained;
     }
 
     private static String setting(Connection c, String name) throws SQLException {

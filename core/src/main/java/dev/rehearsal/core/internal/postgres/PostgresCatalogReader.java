@@ -59,7 +59,8 @@ final class PostgresCatalogReader {
      */
     PostgresCatalogReader(Connection connection, Set<String> excludedTables, Map<Character, Set<Long>> only) {
         this.connection = connection;
-        this.rows = new CatalogRows(connection, ServerPrepared::statement);
+        // a scoped read looks its rows up by oid; a full read scans the catalogs, as it should
+        this.rows = new CatalogRows(connection, only == null ? ServerPrepared::statement : ServerPrepared::lookups);
         this.excludedTables = excludedTables;
         this.only = only;
     }

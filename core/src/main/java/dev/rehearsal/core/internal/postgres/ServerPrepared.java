@@ -4,6 +4,7 @@ import org.postgresql.PGStatement;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
@@ -25,5 +26,34 @@ final class ServerPrepared {
             statement.unwrap(PGStatement.class).setPrepareThreshold(1);
         }
         return statement;
+    }
+
+    /**
+     * As {@link #statement}, for queries that look catalog rows up by oid: they run, and are planned, with sequential
+     * scans off, turned back on in the same round trip ({@link #rows} reads past the first). A plan is kept for the
+     * session, and it is made from the catalogs' sizes when it is first made: on a new database {@code pg_index},
+     * {@code pg_constraint} and {@code pg_attrdef} are a few pages, so the planner scanned them whole rather than
+     * use their indexes, and went on doing so as the history filled them (auto_explain on a 300-migration history:
+     * the DDL log's drain read 20 pages of {@code pg_index} per run by the end). Where the session also runs other
+     * queries (data fingerprints, which must scan), the setting does not outlive the statement; a failure rolls it
+     * back with the rest of its implicit transaction. Up to PostgreSQL 17 a plan without sequential scans carries
+     * their penalty in its cost, far above {@code jit_above_cost}: JIT compilation is turned off alongside (where the
+     * server has it, it took ~290 ms per drain of the DDL log).
+     */
+    static PreparedStatement lookups(Connection connection, String sql) throws SQLException {
+        return statement(connection, "set enable_seqscan = off;\nset jit = off;\n" + sql
+                + ";\nreset enable_seqscan;\nreset jit");
+    }
+
+    /** Runs a statement of {@link #lookups} and returns its query's rows. */
+    static ResultSet rows(PreparedStatement statement) throws SQLException {
+        boolean result = statement.execute();
+        while (!result && statement.getUpdateCount() != -1) {
+            result = statement.getMoreResults();
+        }
+        if (!result) {
+            throw new SQLException("the catalog query returned no rows");
+        }
+        return statement.getResultSet();
     }
 }
