@@ -41,8 +41,10 @@ final class ServerPrepared {
      * server has it, it took ~290 ms per drain of the DDL log).
      */
     static PreparedStatement lookups(Connection connection, String sql) throws SQLException {
-        return statement(connection, "set enable_seqscan = off;\nset jit = off;\n" + sql
-                + ";\nreset enable_seqscan;\nreset jit");
+        // no JIT, and no such setting, before PostgreSQL 11 (the driver knows the version: no round trip)
+        boolean jit = connection.getMetaData().getDatabaseMajorVersion() >= 11;
+        return statement(connection, "set enable_seqscan = off;\n" + (jit ? "set jit = off;\n" : "") + sql
+                + ";\nreset enable_seqscan" + (jit ? ";\nreset jit" : ""));
     }
 
     /** Runs a statement of {@link #lookups} and returns its query's rows. */
