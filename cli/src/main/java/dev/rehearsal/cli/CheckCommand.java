@@ -385,7 +385,7 @@ final class CheckCommand implements Callable<Integer> {
                     progress.note("rehearsal: interrupted" + where + "; writing partial reports and dropping the"
                             + " throwaway databases");
                     RoundTripReport report = rehearsal.report();
-                    ReportWriter writer = ReportWriter.of(report, rehearsal.history(), Path.of("")).partial();
+                    ReportWriter writer = ReportWriter.of(report, rehearsal.history(), Path.of("")).partial(step);
                     outputs.write(writer, report, out, progress);
                 } catch (RuntimeException e) {
                     err.println("rehearsal: the partial reports could not be written: " + e.getMessage());

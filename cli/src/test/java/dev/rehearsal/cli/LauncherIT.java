@@ -99,8 +99,10 @@ class LauncherIT {
             assertThat(errors).contains("rehearsal: interrupted before V2 wait finished").doesNotContain("\tat ");
             JsonNode json = new ObjectMapper().readTree(dir.resolve("rehearsal.json").toFile());
             assertThat(json.get("partial").asBoolean()).isTrue();
+            assertThat(json.get("interruptedDuring").asText()).as("the step that was cut off").isEqualTo("V2 wait");
             assertThat(json.at("/steps/0/status").asText()).isEqualTo("PASSED");
-            assertThat(dir.resolve("rehearsal.html")).content().contains("Partial report");
+            assertThat(dir.resolve("rehearsal.html")).content().contains("Partial report")
+                    .contains("It was interrupted during V2 wait: that step's last phase was cut off");
 
             // the embedded server that ran them is gone
             Matcher port = Pattern.compile("on port (\\d+)").matcher(json.get("database").asText());

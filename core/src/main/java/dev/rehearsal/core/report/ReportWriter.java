@@ -32,12 +32,15 @@ public final class ReportWriter {
     private final List<Finding> findings;
     private final List<VolumeEstimate> estimates;
     private final boolean partial;
+    private final String interruptedDuring;
 
-    private ReportWriter(RoundTripReport report, List<Finding> findings, List<VolumeEstimate> estimates, boolean partial) {
+    private ReportWriter(RoundTripReport report, List<Finding> findings, List<VolumeEstimate> estimates, boolean partial,
+                         String interruptedDuring) {
         this.report = report;
         this.findings = findings;
         this.estimates = List.copyOf(estimates);
         this.partial = partial;
+        this.interruptedDuring = interruptedDuring;
     }
 
     /**
@@ -46,12 +49,12 @@ public final class ReportWriter {
      * @param projectDir the folder the migrations' locations are relative to (the build's working directory)
      */
     public static ReportWriter of(RoundTripReport report, MigrationHistory history, Path projectDir) {
-        return new ReportWriter(report, FindingCollector.collect(report, history, projectDir), List.of(), false);
+        return new ReportWriter(report, FindingCollector.collect(report, history, projectDir), List.of(), false, null);
     }
 
     /** The same report with estimates at production volume, which the HTML report shows. */
     public ReportWriter withEstimates(List<VolumeEstimate> estimates) {
-        return new ReportWriter(report, findings, estimates, partial);
+        return new ReportWriter(report, findings, estimates, partial, interruptedDuring);
     }
 
     /**
@@ -59,7 +62,16 @@ public final class ReportWriter {
      * says so at the top, the JSON report has {@code "partial": true}).
      */
     public ReportWriter partial() {
-        return new ReportWriter(report, findings, estimates, true);
+        return partial(null);
+    }
+
+    /**
+     * As {@link #partial()}, naming the migration whose round trip was running when the run was interrupted: its last
+     * phase was cut off, so a failure it shows (the server ending the connection, say) is the interruption's, not the
+     * migration's. The HTML report says so at the top; the JSON report has {@code "interruptedDuring"}.
+     */
+    public ReportWriter partial(String interruptedDuring) {
+        return new ReportWriter(report, findings, estimates, true, interruptedDuring);
     }
 
     /** Failures and risks, in the order of the migrations. */
@@ -71,13 +83,23 @@ public final class ReportWriter {
     public String render(ReportFormat format) {
         return switch (format) {
             case TEXT -> report.toText();
-            case JSON -> partial ? "{\n  \"partial\": true," + report.toJson().substring(1) : report.toJson();
+            case JSON -> partial ? "{\n  \"partial\": true," + (interruptedDuring == null ? ""
+                    : "\n  \"interruptedDuring\": " + jsonString(interruptedDuring) + ",") + report.toJson().substring(1)
+                    : report.toJson();
             case SARIF -> SarifWriter.write(findings, version());
             case JUNIT -> JUnitXmlWriter.write(report);
             case GITHUB -> GitHubAnnotations.lines(findings).stream().map(l -> l + "\n")
                     .collect(java.util.stream.Collectors.joining());
-            case HTML -> HtmlReportWriter.write(report, findings, estimates, version(), partial);
+            case HTML -> HtmlReportWriter.write(report, findings, estimates, version(), partial, interruptedDuring);
         };
+    }
+
+    private static String jsonString(String value) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a string that Jackson cannot write: " + value, e);
+        }
     }
 
     /** Writes {@code <directory>/<name>.<extension>} and returns its path. */

@@ -42,6 +42,28 @@ class ReportFormatsTest {
         }
     }
 
+    /**
+     * A partial report written after an interruption names the step that was cut off, in JSON (still valid, whatever
+     * the name holds) and at the top of the HTML report; without a name it is only marked partial.
+     */
+    @Test
+    void aPartialReportNamesTheStepThatWasCutOff() throws Exception {
+        ReportWriter writer = rehearse(RehearsalSettings.of("classpath:histories/down-fails"));
+        JsonNode json = new ObjectMapper().readTree(writer.partial("V1 \"one\"").render(ReportFormat.JSON));
+        assertThat(json.get("partial").asBoolean()).isTrue();
+        assertThat(json.get("interruptedDuring").asText()).isEqualTo("V1 \"one\"");
+        assertThat(json.get("steps")).hasSize(1);
+        assertThat(writer.partial("V1 one").render(ReportFormat.HTML)).contains("Partial report")
+                .contains("It was interrupted during V1 one: that step's last phase was cut off");
+
+        JsonNode unnamed = new ObjectMapper().readTree(writer.partial().render(ReportFormat.JSON));
+        assertThat(unnamed.get("partial").asBoolean()).isTrue();
+        assertThat(unnamed.has("interruptedDuring")).isFalse();
+        assertThat(writer.partial().render(ReportFormat.HTML)).contains("Partial report")
+                .doesNotContain("It was interrupted during");
+        assertThat(new ObjectMapper().readTree(writer.render(ReportFormat.JSON)).has("partial")).isFalse();
+    }
+
     @Test
     void aFailedDownIsAnErrorAtTheStatementThatFailed() throws Exception {
         ReportWriter writer = rehearse(RehearsalSettings.of("classpath:histories/down-fails"));

@@ -38,7 +38,7 @@ public final class HtmlReportWriter {
     }
 
     public static String write(RoundTripReport report, List<Finding> findings, List<VolumeEstimate> estimates,
-                               String version, boolean partial) {
+                               String version, boolean partial, String interruptedDuring) {
         StringWriter out = new StringWriter(64 * 1024);
         Markup html = new Markup(out);
         html.raw("<!DOCTYPE html>\n");
@@ -55,7 +55,10 @@ public final class HtmlReportWriter {
         html.element("p", "on " + report.database() + " \u00b7 Rehearsal " + version, "class", "meta");
         if (partial) {
             html.element("p", "Partial report: the run was interrupted before every migration was rehearsed; the steps "
-                    + "marked \"not run\" never ran.", "class", "partial");
+                    + "marked \"not run\" never ran." + (interruptedDuring == null ? "" : " It was interrupted during "
+                    + interruptedDuring + ": that step's last phase was cut off, so a failure it shows (the server"
+                    + " ending the connection, say) comes from the interruption, not from the migration."),
+                    "class", "partial");
         }
         html.close();
         summary(html, report, findings, estimates);
