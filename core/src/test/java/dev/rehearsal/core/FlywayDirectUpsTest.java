@@ -1,5 +1,7 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.db.EphemeralDatabase;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
@@ -60,6 +62,59 @@ class FlywayDirectUpsTest {
             assertThat(flyway.validateWithResult().validationSuccessful).isTrue();
             assertThat(flyway.info().all()).extracting(MigrationInfo::getState).containsOnly(MigrationState.SUCCESS);
             assertThat(flyway.migrate().migrationsExecuted).as("Flyway finds nothing left to do").isZero();
+        }
+    }
+
+    /** Flyway's history table as the catalog describes it: columns, constraints, indexes and owner. */
+    private static List<String> definition(javax.sql.DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("""
+                     select concat_ws('|', 'column', column_name, ordinal_position, data_type, character_maximum_length,
+                            is_nullable, column_default)
+                       from information_schema.columns where table_name = 'flyway_schema_history'
+                     union all
+                     select concat_ws('|', 'constraint', conname, pg_get_constraintdef(oid))
+                       from pg_constraint where conrelid = 'flyway_schema_history'::regclass
+                     union all
+                     select concat_ws('|', 'index', indexdef) from pg_indexes where tablename = 'flyway_schema_history'
+                     union all
+                     select concat_ws('|', 'table', tableowner, schemaname, tablespace) from pg_tables
+                      where tablename = 'flyway_schema_history'
+                     order by 1""")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+            return rows;
+        }
+    }
+
+    /**
+     * A rehearsal after the first in a JVM makes Flyway's history table with the statements Flyway made it with
+     * before, not through Flyway's migrate: the table must be the one Flyway makes, and Flyway must take it as its own.
+     */
+    @Test
+    void aHistoryTableMadeWithFlywaysKeptStatementsIsTheOneFlywayMakes() throws SQLException {
+        try (MigrationRehearsal first = Histories.rehearse("good")) {
+            first.migrateTo("1"); // Flyway makes its table here, unless an earlier test of this JVM saw it do so
+        }
+        List<String> byFlyway;
+        try (EphemeralDatabase db = DatabaseProviders.embeddedPostgres().createDatabase()) {
+            Flyway.configure(FlywayDirectUpsTest.class.getClassLoader()).dataSource(db.dataSource())
+                    .locations("classpath:histories/good").cleanDisabled(true).load().migrate();
+            byFlyway = definition(db.dataSource());
+        }
+        try (MigrationRehearsal rehearsal = Histories.rehearse("good")) {
+            rehearsal.migrateTo("1");
+            assertThat(definition(rehearsal.dataSource())).isEqualTo(byFlyway)
+                    .anyMatch(d -> d.startsWith("index|CREATE INDEX flyway_schema_history_s_idx"))
+                    .anyMatch(d -> d.startsWith("constraint|flyway_schema_history_pk|PRIMARY KEY"));
+            assertThat(rows(rehearsal)).hasSize(1);
+            Flyway flyway = Flyway.configure(FlywayDirectUpsTest.class.getClassLoader())
+                    .dataSource(rehearsal.dataSource()).locations("classpath:histories/good")
+                    .ignoreMigrationPatterns("*:pending").cleanDisabled(true).load();
+            assertThat(flyway.validateWithResult().validationSuccessful).isTrue();
+            assertThat(flyway.info().applied()).extracting(i -> i.getVersion().getVersion()).containsExactly("1");
         }
     }
 

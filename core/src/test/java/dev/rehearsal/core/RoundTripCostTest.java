@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,6 +30,8 @@ class RoundTripCostTest {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger statements = new AtomicInteger();
     private final AtomicInteger metadataLookups = new AtomicInteger();
+    /** The SQL of the statements run, and of those prepared, in order. */
+    private final List<String> sqlRun = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     /** The embedded server's databases, with the connections taken and the statements run on them counted. */
     private DatabaseProvider counting() {
@@ -44,6 +47,12 @@ class RoundTripCostTest {
             }
             if (type != DataSource.class && EXECUTES.contains(name)) {
                 statements.incrementAndGet();
+                if (args != null && args.length > 0 && args[0] instanceof String sql) {
+                    sqlRun.add(sql);
+                }
+            }
+            if (type == Connection.class && name.startsWith("prepare") && args[0] instanceof String sql) {
+                sqlRun.add(sql);
             }
             if (type == Connection.class && name.equals("getMetaData")) {
                 metadataLookups.incrementAndGet(); // a table listing runs queries of the driver's own
@@ -120,6 +129,37 @@ class RoundTripCostTest {
             assertThat(statements.get()).as("statements to read the version").isEqualTo(1);
             assertThat(metadataLookups.get()).as("table listings to read the version").isZero();
         }
+    }
+
+    /**
+     * Flyway's first migrate makes its history table with about 45 statements of its own (its database, schema and
+     * table checks, role resets, advisory locks) besides the three that make it. Once a rehearsal of this JVM has seen
+     * which three, the next one runs just those, and applies the first migration itself as it applies every later one.
+     */
+    @Test
+    void flywaysOwnStatementsMakeItsHistoryTableOncePerJvm(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("V1__customers.sql"), "create table customers (id bigint primary key);");
+        Files.writeString(dir.resolve("U1__customers.sql"), "drop table customers;");
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + dir);
+        List<List<String>> firstUps = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            try (MigrationRehearsal r = MigrationRehearsal.start(settings, counting(), getClass().getClassLoader())) {
+                sqlRun.clear();
+                r.migrateTo("1");
+                firstUps.add(List.copyOf(sqlRun));
+                assertThat(r.currentVersion()).map(MigrationVersion::toString).contains("1");
+            }
+        }
+        List<String> second = firstUps.get(1);
+        assertThat(second).as("the second rehearsal's first up").noneMatch(sql -> sql.contains("pg_try_advisory")
+                        || sql.startsWith("SET ROLE") || sql.contains("rds_superuser"))
+                .filteredOn(sql -> sql.matches("(?s)(CREATE|ALTER) .*\"flyway_schema_history\".*"))
+                .extracting(sql -> sql.lines().findFirst().orElse("").replaceFirst("\\s*\\($", ""))
+                .as("Flyway's own statements for its table, once each, before the migration's own")
+                .containsExactly("CREATE TABLE \"public\".\"flyway_schema_history\"",
+                        "ALTER TABLE \"public\".\"flyway_schema_history\" ADD CONSTRAINT \"flyway_schema_history_pk\""
+                                + " PRIMARY KEY (\"installed_rank\")",
+                        "CREATE INDEX \"flyway_schema_history_s_idx\" ON \"public\".\"flyway_schema_history\" (\"success\")");
     }
 
     private int statementsToStart(RehearsalSettings settings) {

@@ -406,8 +406,41 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
      */
     @Override
     public void upTo(MigrationVersion target) {
-        if (directUpsRefusal != null || !applyDirectly(target)) {
+        if (directUpsRefusal != null) {
             migrate(configure(false, target).validateOnMigrate(false), target);
+            return;
+        }
+        if (applyDirectly(target) || createHistoryTableAsFlywayDid() && applyDirectly(target)) {
+            return;
+        }
+        // Flyway's first migrate makes its history table: the statements it makes it with are kept for the next
+        // rehearsal of this JVM (FlywayHistoryTables)
+        FlywayHistoryTables.Recorder recorder = new FlywayHistoryTables.Recorder(dataSource);
+        migrate(configure(false, target).validateOnMigrate(false).dataSource(recorder), target);
+        List<String> made = FlywayHistoryTables.creation(recorder, table);
+        if (!made.isEmpty() && classLoader != null) {
+            try (Connection c = dataSource.getConnection()) {
+                FlywayHistoryTables.put(classLoader, FlywayHistoryTables.key(c, quotedTable(c)), made);
+            } catch (SQLException e) {
+                // not kept: the next rehearsal has Flyway make its table again, as this one did
+            }
+        }
+    }
+
+    /**
+     * Makes Flyway's history table with the statements Flyway made it with in an earlier rehearsal of this JVM, for
+     * the same Flyway, server, user, schema and table; false when there are none, or the server refused them (then
+     * nothing is left behind, and Flyway makes the table itself).
+     */
+    private boolean createHistoryTableAsFlywayDid() {
+        if (classLoader == null) {
+            return false;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            List<String> kept = FlywayHistoryTables.get(classLoader, FlywayHistoryTables.key(c, quotedTable(c)));
+            return kept != null && FlywayHistoryTables.replay(c, kept);
+        } catch (SQLException e) {
+            return false; // Flyway itself will make the table, or say what is wrong with the database
         }
     }
 
@@ -417,8 +450,8 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
      * version, description, type, script, checksum, user, execution time, success). Flyway's {@code migrate} sends
      * about 55 statements of its own per call (role, search path, schema and table checks, advisory lock, history
      * reads), which cost more than a whole phase of an empty-table migration. Used only where Flyway would do
-     * nothing more ({@link #directUpsRefusal}); returns false when Flyway must run instead (its history table does
-     * not exist yet: its first migrate creates it). Flyway's own {@code validate} checks the rows written here at
+     * nothing more ({@link #directUpsRefusal}); returns false when its history table does not exist yet (Flyway's
+     * first migrate creates it, or {@link #createHistoryTableAsFlywayDid} with the statements Flyway created it with). Flyway's own {@code validate} checks the rows written here at
      * the repeatable step, and {@code FlywayDirectUpsTest} compares them with Flyway's.
      */
     private boolean applyDirectly(MigrationVersion target) {
