@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.flyway;
 
-import dev.rehearsal.core.internal.sql.DelegatingDataSource;
+import dev.rehearsal.core.internal.sql.WrappingDataSource;
 
 import javax.sql.DataSource;
 import java.lang.reflect.InvocationHandler;
@@ -121,23 +121,17 @@ final class FlywayHistoryTables {
      * transactions end; it changes nothing. Hand-written over {@link Proxy}: JDBC has no listener to register, and
      * the one other wrapper Rehearsal has (the lock tracer's) observes one phase at a time.
      */
-    static final class Recorder extends DelegatingDataSource {
+    static final class Recorder extends WrappingDataSource {
 
         /** One statement ({@code sql}) or the end of a transaction ({@code sql} null), on a numbered connection. */
         record Event(int connection, String sql, boolean committed) {
         }
 
-        private final DataSource target;
         private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
         private int connections;
 
         Recorder(DataSource target) {
-            this.target = target;
-        }
-
-        @Override
-        protected DataSource target() {
-            return target;
+            super(target);
         }
 
         List<Event> events() {
@@ -147,16 +141,7 @@ final class FlywayHistoryTables {
         }
 
         @Override
-        public Connection getConnection() throws SQLException {
-            return wrap(target.getConnection());
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            return wrap(target.getConnection(username, password));
-        }
-
-        private Connection wrap(Connection physical) {
+        protected Connection wrap(Connection physical) {
             int id;
             synchronized (this) {
                 id = ++connections;

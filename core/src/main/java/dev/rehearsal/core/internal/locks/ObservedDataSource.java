@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.locks;
 
-import dev.rehearsal.core.internal.sql.DelegatingDataSource;
+import dev.rehearsal.core.internal.sql.WrappingDataSource;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
@@ -23,23 +23,17 @@ import java.util.Set;
  * and after, with the warnings the server raised, and the end of each transaction too. With no observer it only forwards.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
-public final class ObservedDataSource extends DelegatingDataSource {
+public final class ObservedDataSource extends WrappingDataSource {
 
     /** A statement that raises a notice per row would otherwise fill the report. */
     private static final int MAX_WARNINGS = 20;
 
     private static final Set<String> EXECUTES = Set.of("execute", "executeQuery", "executeUpdate", "executeLargeUpdate");
 
-    private final DataSource target;
     private volatile StatementObserver observer;
 
     public ObservedDataSource(DataSource target) {
-        this.target = target;
-    }
-
-    @Override
-    protected DataSource target() {
-        return target;
+        super(target);
     }
 
     void observe(StatementObserver value) {
@@ -47,16 +41,7 @@ public final class ObservedDataSource extends DelegatingDataSource {
     }
 
     @Override
-    public Connection getConnection() throws SQLException {
-        return wrap(target.getConnection());
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        return wrap(target.getConnection(username, password));
-    }
-
-    private Connection wrap(Connection physical) {
+    protected Connection wrap(Connection physical) {
         StatementObserver o = observer;
         if (o != null) {
             o.connectionSeen(physical);

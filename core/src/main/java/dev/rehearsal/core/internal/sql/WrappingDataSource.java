@@ -1,0 +1,40 @@
+package dev.rehearsal.core.internal.sql;
+
+import org.apiguardian.api.API;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * A data source whose connections are another one's, each handed out through {@link #wrap}: the base of wrappers that
+ * watch what runs on a connection without pooling or changing it (the lock tracer's, the recorder of Flyway's
+ * statements).
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public abstract class WrappingDataSource extends DelegatingDataSource {
+
+    private final DataSource target;
+
+    protected WrappingDataSource(DataSource target) {
+        this.target = target;
+    }
+
+    @Override
+    protected final DataSource target() {
+        return target;
+    }
+
+    /** The connection to hand out for {@code physical}, one of the target's. */
+    protected abstract Connection wrap(Connection physical);
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return wrap(target.getConnection());
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        return wrap(target.getConnection(username, password));
+    }
+}
