@@ -118,6 +118,26 @@ class FlywayDirectUpsTest {
         }
     }
 
+    /**
+     * The versions Flyway recorded are read before every step (once or twice per phase): the read is prepared on the
+     * server from its first run, so a session plans it once.
+     */
+    @Test
+    void theVersionReadIsPlannedOncePerSession() throws SQLException {
+        try (MigrationRehearsal rehearsal = Histories.rehearse("good")) {
+            rehearsal.migrateTo("2");
+            try (Connection c = rehearsal.dataSource().getConnection()) {
+                assertThat(((dev.rehearsal.core.internal.sql.HistoryTableReads) rehearsal.tool()).currentVersionOn(c))
+                        .map(MigrationVersion::toString).contains("2");
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select count(*) from"
+                        + " pg_prepared_statements where statement like 'select version from %' and not from_sql")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("version reads prepared on the server after one read").isOne();
+                }
+            }
+        }
+    }
+
     @Test
     void aFailingScriptRecordsNothingAndNamesItsStatement() throws SQLException {
         try (MigrationRehearsal rehearsal = Histories.rehearse("good")) {

@@ -5,6 +5,7 @@ import dev.rehearsal.core.data.DataFingerprint.ColumnFingerprint;
 import dev.rehearsal.core.data.DataFingerprint.TableFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.db.DataAccess;
+import dev.rehearsal.core.internal.sql.PreparedOnServer;
 import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaObject;
@@ -473,8 +474,9 @@ final class PostgresDataAccess implements DataAccess {
      * One query over the tables that may hold rows: per table the row count, and per column the non-null count and a
      * hash. With more than a few tables, those whose heap has no page are left out first (their fingerprint is known
      * without reading them; a long history of empty tables costs one cheap catalog query). The hash query counts the
-     * rows itself, so no separate count scans the tables first; it is a prepared statement, planned once per session
-     * while the schema stays the same (most phases of a round trip see the same tables).
+     * rows itself, so no separate count scans the tables first; it is prepared on the server from its first run, so a
+     * session parses each text once (in the Flyway sample's rehearsal 18 fingerprints were 6 texts; the server parsed
+     * each unnamed run again, 0.3-0.5 ms) and plans it again only after DDL on one of its tables.
      * <p>
      * Each table's part first reads its {@link #ROW_VERSIONS row-version marker}; the hashes are computed only where
      * the marker differs from {@code earlier}'s, or {@code earlier} cannot vouch for the table (no marker, other
@@ -521,7 +523,7 @@ final class PostgresDataAccess implements DataAccess {
                     + q(table) + " having (m.n, m.v) is distinct from (?::bigint, ?::text)) f on true");
         }
         if (!parts.isEmpty()) {
-            try (PreparedStatement st = connection.prepareStatement(String.join("\nunion all\n", parts))) {
+            try (PreparedStatement st = PreparedOnServer.prepare(connection, String.join("\nunion all\n", parts))) {
                 int p = 1;
                 for (String known : markers) {
                     int slash = known == null ? -1 : known.indexOf('/');

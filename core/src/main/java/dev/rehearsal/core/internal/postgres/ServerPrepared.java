@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.postgres;
 
-import org.postgresql.PGStatement;
+import dev.rehearsal.core.internal.sql.PreparedOnServer;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,11 +21,7 @@ final class ServerPrepared {
     }
 
     static PreparedStatement statement(Connection connection, String sql) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(sql);
-        if (statement.isWrapperFor(PGStatement.class)) {
-            statement.unwrap(PGStatement.class).setPrepareThreshold(1);
-        }
-        return statement;
+        return PreparedOnServer.prepare(connection, sql);
     }
 
     /**
