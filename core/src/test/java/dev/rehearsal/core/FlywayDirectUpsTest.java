@@ -19,9 +19,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Where Flyway would do nothing but run the scripts and record them, Rehearsal applies the ups itself after Flyway's
- * first migrate has made its history table (or, later in the JVM, the statements Flyway made it with). The rows must be the ones Flyway writes, so that Flyway itself
- * validates the database and can carry on from it; Flyway's validation at the repeatable step catches a row that is
- * not.
+ * first migrate has made its history table (or, later in the JVM, the statements Flyway made it with). The rows
+ * must be the ones Flyway writes, so that Flyway itself validates the database and can carry on from it; Flyway's
+ * validation at the repeatable step catches a row that is not.
  */
 class FlywayDirectUpsTest {
 

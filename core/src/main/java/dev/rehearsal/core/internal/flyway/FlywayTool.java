@@ -459,8 +459,9 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
      * about 55 statements of its own per call (role, search path, schema and table checks, advisory lock, history
      * reads), which cost more than a whole phase of an empty-table migration. Used only where Flyway would do
      * nothing more ({@link #directUpsRefusal}); returns false when its history table does not exist yet (Flyway's
-     * first migrate creates it, or {@link #createHistoryTableAsFlywayDid} with the statements Flyway created it with). Flyway's own {@code validate} checks the rows written here at
-     * the repeatable step, and {@code FlywayDirectUpsTest} compares them with Flyway's.
+     * first migrate creates it, or {@link #createHistoryTableAsFlywayDid} with the statements Flyway created it
+     * with). Flyway's own {@code validate} checks the rows written here at the repeatable step, and
+     * {@code FlywayDirectUpsTest} compares them with Flyway's.
      */
     private boolean applyDirectly(MigrationVersion target) {
         try (Connection c = dataSource.getConnection()) {
