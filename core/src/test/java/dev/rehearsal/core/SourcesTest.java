@@ -57,6 +57,31 @@ class SourcesTest {
         }
     }
 
+    /**
+     * A failure that strikes only at the commit (a deferred foreign key), which is sent with the clean version's write:
+     * the message names the migration and the server's error, not the batch it came in, the script's changes are
+     * rolled back, and the version stays dirty, as golang-migrate leaves it.
+     */
+    @Test
+    void golangMigrateFailureAtCommitIsReportedAndLeavesTheVersionDirty(@TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("000001_parents.up.sql"), "create table parent (id int primary key);\n"
+                + "create table child (id int primary key, parent_id int references parent deferrable initially deferred);\n");
+        java.nio.file.Files.writeString(dir.resolve("000001_parents.down.sql"), "drop table child;\ndrop table parent;\n");
+        java.nio.file.Files.writeString(dir.resolve("000002_orphan.up.sql"), "create table audit (id int);\n"
+                + "insert into child values (1, 42);\n");
+        java.nio.file.Files.writeString(dir.resolve("000002_orphan.down.sql"), "drop table audit;\ndelete from child;\n");
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + dir))) {
+            r.migrateTo("1");
+            assertThatThrownBy(() -> r.migrateTo("2")).isInstanceOf(MigrationFailedException.class)
+                    .hasMessageContaining("000002_orphan.up.sql").hasMessageContaining("23503")
+                    .hasMessageContaining("violates foreign key constraint")
+                    .hasMessageNotContaining("Batch entry");
+            assertThat(r.query("select version, dirty from schema_migrations").rows()).containsExactly(List.of(2L, true));
+            assertThat(r.query("select count(*) from child").singleValue()).hasValue(0L);
+            assertThat(r.query("select count(*) from pg_class where relname = 'audit'").singleValue()).hasValue(0L);
+        }
+    }
+
     /** The first two migrations of histories/golang-migrate, shared by the variants below. */
     private static final List<String> GOLANG_V1 = List.of("000001_create_users.up.sql", "000001_create_users.down.sql");
 

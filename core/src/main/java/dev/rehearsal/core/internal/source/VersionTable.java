@@ -3,6 +3,7 @@ package dev.rehearsal.core.internal.source;
 import dev.rehearsal.core.Migration;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.internal.sql.ScriptRunner;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -31,9 +32,15 @@ interface VersionTable {
     default void reverting(Connection connection, Migration migration, Migration previous) throws SQLException {
     }
 
-    /** After an up script succeeded, inside its transaction when it has one. */
+    /**
+     * After an up script succeeded, inside its transaction when it has one. The write may commit that transaction in
+     * its own round trip ({@link ScriptRunner}'s commit then has nothing left to send); a failing commit fails here.
+     */
     void applied(Connection connection, Migration migration) throws SQLException;
 
-    /** After a down script succeeded; {@code previous} is the migration now current, or null. */
+    /**
+     * After a down script succeeded, inside its transaction when it has one, which the write may commit as
+     * {@link #applied}'s does; {@code previous} is the migration now current, or null.
+     */
     void reverted(Connection connection, Migration migration, Migration previous) throws SQLException;
 }

@@ -20,7 +20,10 @@ import java.util.List;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class ScriptRunner {
 
-    /** Work done in the script's transaction after its statements (such as updating the tool's history table). */
+    /**
+     * Work done in the script's transaction after its statements (such as updating the tool's history table). It may
+     * send the commit with its own writes, one round trip for both; the runner's commit then has nothing to do.
+     */
     @FunctionalInterface
     public interface Epilogue {
         void run(Connection connection) throws SQLException;
@@ -115,8 +118,11 @@ public final class ScriptRunner {
                     e.addSuppressed(rollbackFailure);
                 }
             }
+            // a failing batch (a history table's write, or the commit sent with it) wraps the server's error
+            SQLException server = e instanceof java.sql.BatchUpdateException && e.getNextException() != null
+                    ? e.getNextException() : e;
             throw new MigrationFailedException(phase, migration, script, current == null ? 0 : current.line(),
-                    current == null ? null : current.sql(), e.getSQLState(), e.getMessage(), e);
+                    current == null ? null : current.sql(), server.getSQLState(), server.getMessage(), e);
         } finally {
             try {
                 connection.setAutoCommit(true);
