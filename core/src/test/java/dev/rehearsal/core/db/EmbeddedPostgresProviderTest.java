@@ -167,6 +167,39 @@ class EmbeddedPostgresProviderTest {
     }
 
     /**
+     * The session state of a handed-back connection is discarded in the background: a connection whose backend died
+     * meanwhile fails that discard and is not handed out again; the next user gets a new, working session. Closing the
+     * database waits for discards still running, so the drop finds nobody connected.
+     */
+    @Test
+    void aConnectionWhoseResetFailedIsNotHandedOutAgain() throws SQLException {
+        EphemeralDatabase db = DatabaseProviders.embeddedPostgres().createDatabase();
+        try (db; Connection other = db.dataSource().getConnection(); Statement killer = other.createStatement()) {
+            for (int i = 0; i < 3; i++) {
+                Connection c = db.dataSource().getConnection();
+                int pid;
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
+                    rs.next();
+                    pid = rs.getInt(1);
+                }
+                killer.execute("select pg_terminate_backend(" + pid + ", 5000)");
+                c.close();
+                try (Connection next = db.dataSource().getConnection(); Statement st = next.createStatement();
+                     ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("a new session, not the dead one").isNotEqualTo(pid);
+                }
+            }
+            for (int i = 0; i < 4; i++) {
+                db.dataSource().getConnection().close();
+            }
+        }
+        try (Connection c = DatabaseProviders.embeddedPostgres().createDatabase().dataSource().getConnection()) {
+            assertThat(c.isValid(5)).isTrue();
+        }
+    }
+
+    /**
      * A JVM that starts the shared server and exits without closing it, as a test run's JVM does; with the argument
      * {@code hook}, a shutdown hook of its own closes the server after some work of its own, as the command line's
      * Ctrl-C handler does after writing its partial reports.

@@ -11,7 +11,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Keeps a few connections to one throwaway database open and hands them out again, so that the many short
@@ -19,16 +25,42 @@ import java.util.Deque;
  * comes back reset: open transaction rolled back, auto-commit on, and its session state (settings such as
  * {@code lock_timeout}, role, temporary tables, advisory locks, cursors, listeners) discarded, so nothing one
  * migration set leaks into the next.
+ *
+ * <p>The discard is a round trip, and a rehearsal hands a connection back after every phase, just before it reads the
+ * schema on its own session: it runs on a background thread, while the rehearsal goes on, and the next user of
+ * the connection waits for it to end (the tool's phase 1.54 -> 1.36 ms on a 300-migration history in one part, medians
+ * of 3 runs alternating in one JVM; no change seen in 2 parts on 2 busy cores). A connection whose discard failed is
+ * closed there, and the next user gets another.
  */
 final class ReusingDataSource extends DelegatingDataSource implements AutoCloseable {
 
     private static final String RESET = "reset all; set session authorization default; close all; unlisten *;"
             + " select pg_advisory_unlock_all(); discard temp; discard sequences";
     private static final int MAX_IDLE = 4;
+    /** Threads that discard the session state of handed-back connections; they end after a minute unused. */
+    private static final ExecutorService RESETS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "rehearsal-session-reset");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final DataSource target;
-    private final Deque<Connection> idle = new ArrayDeque<>();
+    private final Deque<Idle> idle = new ArrayDeque<>();
     private boolean closed;
+
+    /** A connection kept for the next user, and the discard of its session state, which may still be running. */
+    private record Idle(Connection physical, CompletableFuture<Void> reset) {
+
+        /** Waits for the discard; false when it failed (the connection is broken and was not reused). */
+        boolean ready() {
+            try {
+                reset.join();
+                return true;
+            } catch (CompletionException e) {
+                return false;
+            }
+        }
+    }
 
     ReusingDataSource(DataSource target) {
         this.target = target;
@@ -42,12 +74,18 @@ final class ReusingDataSource extends DelegatingDataSource implements AutoClosea
     @Override
     public Connection getConnection() throws SQLException {
         Connection physical = null;
-        synchronized (idle) {
-            while (physical == null && !idle.isEmpty()) {
-                Connection candidate = idle.pop();
-                if (!candidate.isClosed()) {
-                    physical = candidate;
-                }
+        while (physical == null) {
+            Idle candidate;
+            synchronized (idle) {
+                candidate = idle.poll();
+            }
+            if (candidate == null) {
+                break;
+            }
+            if (candidate.ready() && !candidate.physical().isClosed()) {
+                physical = candidate.physical();
+            } else {
+                closeQuietly(candidate.physical());
             }
         }
         if (physical == null) {
@@ -58,8 +96,10 @@ final class ReusingDataSource extends DelegatingDataSource implements AutoClosea
     }
 
     /**
-     * Resets a connection and keeps it for the next user. Read-only mode and the isolation level are reset only when
-     * the user set them ({@code getTransactionIsolation} asks the server, a round trip per hand-back otherwise).
+     * Keeps a connection for the next user, its session state discarded in the background. The transaction is rolled
+     * back here, at once, so that no lock outlives the user's close. Read-only mode and the isolation level are reset
+     * only when the user set them ({@code getTransactionIsolation} asks the server, a round trip per hand-back
+     * otherwise).
      */
     private void giveBack(Connection physical, boolean modesChanged) {
         try {
@@ -75,12 +115,9 @@ final class ReusingDataSource extends DelegatingDataSource implements AutoClosea
                     physical.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
                 }
             }
-            try (Statement st = physical.createStatement()) {
-                st.execute(RESET);
-            }
             synchronized (idle) {
                 if (!closed && idle.size() < MAX_IDLE) {
-                    idle.push(physical);
+                    idle.push(new Idle(physical, CompletableFuture.runAsync(() -> reset(physical), RESETS)));
                     return;
                 }
             }
@@ -90,21 +127,37 @@ final class ReusingDataSource extends DelegatingDataSource implements AutoClosea
         closeQuietly(physical);
     }
 
+    private static void reset(Connection physical) {
+        try (Statement st = physical.createStatement()) {
+            st.execute(RESET);
+        } catch (SQLException e) {
+            // a broken connection is not reused: the next getConnection closes it and takes another
+            throw new CompletionException(e);
+        }
+    }
+
     /** Closes the idle connections and keeps going: the next {@link #getConnection()} opens a new one. */
     void closeIdle() {
-        synchronized (idle) {
-            idle.forEach(ReusingDataSource::closeQuietly);
-            idle.clear();
-        }
+        closeAll(false);
     }
 
     /** Closes the idle connections; connections in use close when their users close them. */
     @Override
     public void close() {
+        closeAll(true);
+    }
+
+    /** Closes the idle connections once their discards have ended (a database is dropped or copied next). */
+    private void closeAll(boolean forGood) {
+        List<Idle> kept;
         synchronized (idle) {
-            closed = true;
-            idle.forEach(ReusingDataSource::closeQuietly);
+            closed |= forGood;
+            kept = new ArrayList<>(idle);
             idle.clear();
+        }
+        for (Idle i : kept) {
+            i.ready();
+            closeQuietly(i.physical());
         }
     }
 
