@@ -6,6 +6,7 @@ import dev.rehearsal.core.internal.locks.LockObservation;
 import dev.rehearsal.core.internal.locks.ObservedDataSource;
 import dev.rehearsal.core.internal.sql.DelegatingDataSource;
 import dev.rehearsal.core.internal.sql.HistoryTableReads;
+import dev.rehearsal.core.internal.sql.SessionsAhead;
 import dev.rehearsal.core.db.SchemaReader;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
@@ -44,10 +45,24 @@ final class DatabaseSession implements AutoCloseable {
     }
 
     private void open() {
+        openSessionsAhead();
         // the tool follows the database, so that restoring a copy need not open the tool again
         observed = new ObservedDataSource(followingDataSource());
         tool = source.open(observed, database.dialect(), () -> database.connectionDetails());
         observeLocks();
+    }
+
+    /**
+     * The sessions a rehearsal needs on a new database, opened together in the background where its data source can:
+     * this session's own ({@link #ownConnection()}), the tool's, and the lock observer's when locks are traced. Opened
+     * one by one as each is first asked for, their backend starts added up in the first migration's phase (the Flyway
+     * sample's first up 62 -> 47 ms and 69 -> 53 ms in two runs, medians of 18 rounds alternating in one JVM).
+     */
+    private void openSessionsAhead() {
+        if (database.dataSource() instanceof SessionsAhead pool) {
+            boolean observing = settings.locks().trace() && database.dialect().locks() != null;
+            pool.openAhead(observing ? 3 : 2);
+        }
     }
 
     private void observeLocks() {

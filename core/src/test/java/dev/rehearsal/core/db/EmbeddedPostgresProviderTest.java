@@ -200,6 +200,51 @@ class EmbeddedPostgresProviderTest {
     }
 
     /**
+     * Sessions opened ahead ({@code SessionsAhead}, as a rehearsal asks for its own, the tool's and the lock observer's
+     * at once) are the ones handed out next: no backend starts when they are asked for.
+     */
+    @Test
+    void sessionsOpenedAheadAreTheOnesHandedOut() throws Exception {
+        try (EphemeralDatabase db = DatabaseProviders.embeddedPostgres().createDatabase();
+             Connection watcher = db.dataSource().getConnection()) {
+            int own;
+            try (Statement st = watcher.createStatement(); ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
+                rs.next();
+                own = rs.getInt(1);
+            }
+            ((dev.rehearsal.core.internal.sql.SessionsAhead) db.dataSource()).openAhead(3);
+            java.util.Set<Integer> opened = new java.util.HashSet<>();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (opened.size() < 3 && System.nanoTime() < deadline) {
+                opened.clear();
+                try (Statement st = watcher.createStatement(); ResultSet rs = st.executeQuery("select pid from"
+                        + " pg_stat_activity where datname = current_database() and pid <> " + own)) {
+                    while (rs.next()) {
+                        opened.add(rs.getInt(1));
+                    }
+                }
+                Thread.sleep(10);
+            }
+            assertThat(opened).as("sessions opened in the background").hasSize(3);
+            java.util.List<Connection> taken = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Connection c = db.dataSource().getConnection();
+                    taken.add(c);
+                    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
+                        rs.next();
+                        assertThat(rs.getInt(1)).as("a session opened ahead").isIn(opened);
+                    }
+                }
+            } finally {
+                for (Connection c : taken) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    /**
      * A JVM that starts the shared server and exits without closing it, as a test run's JVM does; with the argument
      * {@code hook}, a shutdown hook of its own closes the server after some work of its own, as the command line's
      * Ctrl-C handler does after writing its partial reports.

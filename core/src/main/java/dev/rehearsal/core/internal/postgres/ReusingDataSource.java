@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.postgres;
 
 import dev.rehearsal.core.internal.sql.DelegatingDataSource;
+import dev.rehearsal.core.internal.sql.SessionsAhead;
 
 import javax.sql.DataSource;
 import java.lang.reflect.InvocationHandler;
@@ -30,16 +31,20 @@ import java.util.concurrent.Executors;
  * schema on its own session: it runs on a background thread, while the rehearsal goes on, and the next user of
  * the connection waits for it to end (the tool's phase 1.54 -> 1.36 ms on a 300-migration history in one part, medians
  * of 3 runs alternating in one JVM; no change seen in 2 parts on 2 busy cores). A connection whose discard failed is
- * closed there, and the next user gets another.
+ * closed there, and the next user gets another. A rehearsal also has the sessions it will need opened ahead, together
+ * ({@link SessionsAhead}).
  */
-final class ReusingDataSource extends DelegatingDataSource implements AutoCloseable {
+final class ReusingDataSource extends DelegatingDataSource implements SessionsAhead, AutoCloseable {
 
     private static final String RESET = "reset all; set session authorization default; close all; unlisten *;"
             + " select pg_advisory_unlock_all(); discard temp; discard sequences";
     private static final int MAX_IDLE = 4;
-    /** Threads that discard the session state of handed-back connections; they end after a minute unused. */
-    private static final ExecutorService RESETS = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "rehearsal-session-reset");
+    /**
+     * Threads that discard the session state of handed-back connections and open sessions ahead; they end after a
+     * minute unused.
+     */
+    private static final ExecutorService SESSIONS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "rehearsal-sessions");
         thread.setDaemon(true);
         return thread;
     });
@@ -48,16 +53,18 @@ final class ReusingDataSource extends DelegatingDataSource implements AutoClosea
     private final Deque<Idle> idle = new ArrayDeque<>();
     private boolean closed;
 
-    /** A connection kept for the next user, and the discard of its session state, which may still be running. */
-    private record Idle(Connection physical, CompletableFuture<Void> reset) {
+    /**
+     * A session kept for the next user: one handed back, whose session state is being discarded, or one being opened
+     * ahead ({@link #openAhead}). Either may still be on its way.
+     */
+    private record Idle(CompletableFuture<Connection> session) {
 
-        /** Waits for the discard; false when it failed (the connection is broken and was not reused). */
-        boolean ready() {
+        /** Waits for the session; null when its discard or its opening failed (a broken one is closed). */
+        Connection ready() {
             try {
-                reset.join();
-                return true;
-            } catch (CompletionException e) {
-                return false;
+                return session.join();
+            } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                return null;
             }
         }
     }
@@ -82,10 +89,9 @@ final class ReusingDataSource extends DelegatingDataSource implements AutoClosea
             if (candidate == null) {
                 break;
             }
-            if (candidate.ready() && !candidate.physical().isClosed()) {
-                physical = candidate.physical();
-            } else {
-                closeQuietly(candidate.physical());
+            Connection session = candidate.ready();
+            if (session != null && !session.isClosed()) {
+                physical = session;
             }
         }
         if (physical == null) {
@@ -117,7 +123,7 @@ final class ReusingDataSource extends DelegatingDataSource implements AutoClosea
             }
             synchronized (idle) {
                 if (!closed && idle.size() < MAX_IDLE) {
-                    idle.push(new Idle(physical, CompletableFuture.runAsync(() -> reset(physical), RESETS)));
+                    idle.push(new Idle(CompletableFuture.supplyAsync(() -> reset(physical), SESSIONS)));
                     return;
                 }
             }
@@ -127,12 +133,29 @@ final class ReusingDataSource extends DelegatingDataSource implements AutoClosea
         closeQuietly(physical);
     }
 
-    private static void reset(Connection physical) {
+    /** Discards the session state; a connection that fails it is broken, closed, and not reused. */
+    private static Connection reset(Connection physical) {
         try (Statement st = physical.createStatement()) {
             st.execute(RESET);
+            return physical;
         } catch (SQLException e) {
-            // a broken connection is not reused: the next getConnection closes it and takes another
+            closeQuietly(physical);
             throw new CompletionException(e);
+        }
+    }
+
+    @Override
+    public void openAhead(int sessions) {
+        synchronized (idle) {
+            for (int i = idle.size(); i < Math.min(sessions, MAX_IDLE) && !closed; i++) {
+                idle.addLast(new Idle(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return target.getConnection();
+                    } catch (SQLException e) {
+                        throw new CompletionException(e);
+                    }
+                }, SESSIONS)));
+            }
         }
     }
 
@@ -156,8 +179,10 @@ final class ReusingDataSource extends DelegatingDataSource implements AutoClosea
             idle.clear();
         }
         for (Idle i : kept) {
-            i.ready();
-            closeQuietly(i.physical());
+            Connection session = i.ready();
+            if (session != null) {
+                closeQuietly(session);
+            }
         }
     }
 
