@@ -164,6 +164,27 @@ class SourcesTest {
                 .hasMessageContaining("version 2").hasMessageContaining("V2__create_b.sql").hasMessageContaining("V2__create_c.sql");
     }
 
+    /** dbmate's record of a migration also carries the commit: a deferred foreign key fails there, named as such. */
+    @Test
+    void dbmateFailureAtCommitIsReportedAndRecordsNothing(@TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("20240101000000_parents.sql"), "-- migrate:up\n"
+                + "create table parent (id int primary key);\n"
+                + "create table child (id int primary key, parent_id int references parent deferrable initially deferred);\n"
+                + "-- migrate:down\ndrop table child;\ndrop table parent;\n");
+        java.nio.file.Files.writeString(dir.resolve("20240102000000_orphan.sql"), "-- migrate:up\n"
+                + "insert into child values (1, 42);\n-- migrate:down\ndelete from child;\n");
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + dir).withFormat("dbmate"))) {
+            r.migrateTo("20240101000000");
+            assertThatThrownBy(() -> r.migrateTo("20240102000000")).isInstanceOf(MigrationFailedException.class)
+                    .hasMessageContaining("20240102000000_orphan.sql").hasMessageContaining("23503")
+                    .hasMessageNotContaining("Batch entry");
+            assertThat(r.query("select version from schema_migrations").column("version")).containsExactly("20240101000000");
+            assertThat(r.query("select count(*) from child").singleValue()).hasValue(0L);
+            r.migrateTo("base");
+            assertThat(r.query("select count(*) from schema_migrations").singleValue()).hasValue(0L);
+        }
+    }
+
     @Test
     void dbmateSectionsTransactionFalseAndItsTable() {
         try (MigrationRehearsal r = Histories.rehearse("dbmate")) {
