@@ -49,6 +49,18 @@ final class VersionTables {
     }
 
     /**
+     * Runs {@code sql}, whose one {@code ?} is {@code version}: as a literal in {@link #write}'s one round trip where the
+     * version is digits, else bound to a prepared statement.
+     */
+    private static void writeVersion(Connection c, String sql, String version) throws SQLException {
+        if (DIGITS.matcher(version).matches()) {
+            write(c, sql.replace("?", "'" + version + "'"));
+        } else {
+            Tables.update(c, sql, version);
+        }
+    }
+
+    /**
      * The history's versions by number (golang-migrate stores {@code 0042} as 42), built once per history: the
      * version table is read before every phase, and a scan of the whole history each time grows with its length.
      */
@@ -167,22 +179,12 @@ final class VersionTables {
 
             @Override
             public void applied(Connection c, Migration m) throws SQLException {
-                String version = m.version().toString();
-                if (DIGITS.matcher(version).matches()) {
-                    write(c, "insert into schema_migrations (version) values ('" + version + "')");
-                } else {
-                    Tables.update(c, "insert into schema_migrations (version) values (?)", version);
-                }
+                writeVersion(c, "insert into schema_migrations (version) values (?)", m.version().toString());
             }
 
             @Override
             public void reverted(Connection c, Migration m, Migration previous) throws SQLException {
-                String version = m.version().toString();
-                if (DIGITS.matcher(version).matches()) {
-                    write(c, "delete from schema_migrations where version = '" + version + "'");
-                } else {
-                    Tables.update(c, "delete from schema_migrations where version = ?", version);
-                }
+                writeVersion(c, "delete from schema_migrations where version = ?", m.version().toString());
             }
         };
     }
