@@ -259,6 +259,18 @@ final class DatabaseSession implements AutoCloseable {
         return tool.currentVersion();
     }
 
+    /**
+     * Applies the migrations after {@code current} up to {@code target}, where the history table is known to say
+     * {@code current}: a tool that reads its own table ({@link HistoryTableReads}) does not read it again.
+     */
+    void upFrom(MigrationVersion current, MigrationVersion target) {
+        if (tool instanceof HistoryTableReads reads) {
+            reads.upFrom(current, target);
+        } else {
+            tool.upTo(target);
+        }
+    }
+
     /** Drops the database and takes a fresh, empty one from the provider, with the tool opened on it. */
     void replaceDatabase() {
         EphemeralDatabase old = database;

@@ -449,7 +449,7 @@ public final class MigrationRehearsal implements AutoCloseable {
         long t0 = System.nanoTime();
         LockReport locks = observer.observe(ran.isEmpty() ? null : ran.get(0), scripts, traffic, before, !up, () -> {
             if (up) {
-                session.tool().upTo(to);
+                session.upFrom(from, to); // read above
             } else {
                 for (Migration m : ran) {
                     session.tool().down(m);
@@ -737,6 +737,11 @@ public final class MigrationRehearsal implements AutoCloseable {
 
     MigrationTool tool() {
         return session.tool();
+    }
+
+    /** Applies the migrations after {@code current}, which the version table is known to say, up to {@code target}. */
+    void upFrom(MigrationVersion current, MigrationVersion target) {
+        session.upFrom(current, target);
     }
 
     /** Where the round trips stand: which step blocked the rest, whether the database must be rebuilt. */

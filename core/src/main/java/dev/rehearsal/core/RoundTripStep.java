@@ -325,7 +325,8 @@ public final class RoundTripStep {
                 if (migration == null) {
                     rehearsal.tool().applyRepeatables();
                 } else {
-                    rehearsal.tool().upTo(migration.version());
+                    // prepare() has just read that the database is at the previous version
+                    rehearsal.upFrom(previous, migration.version());
                 }
             });
         } catch (RehearsalException e) {
@@ -750,6 +751,14 @@ public final class RoundTripStep {
         return null;
     }
 
+    /**
+     * The version before this step's migration: where the down script that succeeded left the database (it wrote it
+     * in its transaction), or the restored copy, taken when the database was there.
+     */
+    private MigrationVersion previousVersion() {
+        return rehearsal.history().previous(migration).map(Migration::version).orElse(null);
+    }
+
     private void runUpAgain() {
         requireVersioned();
         Phase back = restoring ? Phase.RESTORE : Phase.DOWN;
@@ -762,7 +771,7 @@ public final class RoundTripStep {
         MigrationObserver.Observed observed;
         try {
             observed = rehearsal.observer().observe(migration, List.of(migration.up()), traffic(),
-                    restoring ? beforeUp : afterDown, false, () -> rehearsal.tool().upTo(migration.version()));
+                    restoring ? beforeUp : afterDown, false, () -> rehearsal.upFrom(previousVersion(), migration.version()));
         } catch (RehearsalException e) {
             tracedFailure(Phase.UP_AGAIN, e);
             rehearsal.state().markDirty(displayName() + " could not be applied again");

@@ -54,6 +54,9 @@ class RoundTripCostTest {
             if (type == Connection.class && name.startsWith("prepare") && args[0] instanceof String sql) {
                 sqlRun.add(sql);
             }
+            if (type == Statement.class && name.equals("addBatch") && args[0] instanceof String sql) {
+                sqlRun.add(sql);
+            }
             if (type == Connection.class && name.equals("getMetaData")) {
                 metadataLookups.incrementAndGet(); // a table listing runs queries of the driver's own
             }
@@ -85,6 +88,57 @@ class RoundTripCostTest {
     void aRoundTripTakesOnePooledConnectionPerPhase(@TempDir Path dir) throws Exception {
         assertThat(threeMoreMigrations(dir, this::connectionsForRoundTrips))
                 .as("pooled connections taken by three more migrations' round trips").isEqualTo(3 * 3);
+    }
+
+    /**
+     * The version table's statements in a golang-migrate round trip: the check before each step reads it once, on the
+     * held session; the ups do not read it again (the check, or the down that just wrote it, says where it stands),
+     * and no phase that succeeds writes the dirty row golang-migrate writes before a script (it is written when one
+     * fails). Each phase's write is the clean version, with the script's commit.
+     */
+    @Test
+    void aGolangMigrateRoundTripReadsItsVersionOncePerStep(@TempDir Path dir) throws Exception {
+        assertThat(threeMoreMigrations(dir, (d, n) -> versionTableSql(d, n, "select version, dirty from schema_migrations")))
+                .as("reads of schema_migrations by three more migrations' round trips").isEqualTo(3);
+        assertThat(threeMoreMigrations(dir.resolve("dirty"), (d, n) -> versionTableSql(d, n, ", true)")))
+                .as("dirty rows written by three more migrations' round trips").isZero();
+        assertThat(threeMoreMigrations(dir.resolve("clean"), (d, n) -> versionTableSql(d, n, ", false)")))
+                .as("clean rows written by three more migrations' round trips").isEqualTo(3 * 3);
+    }
+
+    /** Flyway's history table is read once per step as well: its ups apply the scripts without reading it again. */
+    @Test
+    void aFlywayRoundTripReadsItsHistoryOncePerStep(@TempDir Path dir) throws Exception {
+        assertThat(threeMoreMigrations(dir, (d, n) -> {
+            Files.createDirectories(d);
+            for (int i = 1; i <= n; i++) {
+                Files.writeString(d.resolve("V%d__step.sql".formatted(i)), "create table t%d (id bigint primary key);".formatted(i));
+                Files.writeString(d.resolve("U%d__step.sql".formatted(i)), "drop table t%d;".formatted(i));
+            }
+            return sqlOfRoundTrips(RehearsalSettings.of("filesystem:" + d), n,
+                    sql -> sql.startsWith("select version from") && sql.contains("flyway_schema_history"));
+        })).as("reads of flyway_schema_history by three more migrations' round trips").isEqualTo(3);
+    }
+
+    private int versionTableSql(Path dir, int migrations, String fragment) throws Exception {
+        writeSteps(dir, migrations);
+        return sqlOfRoundTrips(RehearsalSettings.of("filesystem:" + dir).withFormat("golang-migrate"), migrations,
+                sql -> sql.contains("schema_migrations") && sql.contains(fragment));
+    }
+
+    /** How many statements of a history's round trips {@code counted} picks out, tracing and probes off. */
+    private int sqlOfRoundTrips(RehearsalSettings base, int migrations,
+                                java.util.function.Predicate<String> counted) {
+        RehearsalSettings settings = base.withLocks(base.locks().withObservation(false, false));
+        try (MigrationRehearsal r = MigrationRehearsal.start(settings, counting(), getClass().getClassLoader())) {
+            sqlRun.clear();
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(report.steps()).hasSize(migrations);
+            synchronized (sqlRun) {
+                return (int) sqlRun.stream().filter(counted).count();
+            }
+        }
     }
 
     /**
@@ -187,7 +241,8 @@ class RoundTripCostTest {
         return count.of(dir.resolve("long"), 6) - shorter;
     }
 
-    private int connectionsForRoundTrips(Path dir, int migrations) throws Exception {
+    /** golang-migrate steps that each create a table with an index, and drop it. */
+    private static void writeSteps(Path dir, int migrations) throws java.io.IOException {
         Files.createDirectories(dir);
         for (int i = 1; i <= migrations; i++) {
             Files.writeString(dir.resolve("%04d_step_%d.up.sql".formatted(i, i)), """
@@ -196,6 +251,10 @@ class RoundTripCostTest {
                     """.formatted(i));
             Files.writeString(dir.resolve("%04d_step_%d.down.sql".formatted(i, i)), "drop table t%d;".formatted(i));
         }
+    }
+
+    private int connectionsForRoundTrips(Path dir, int migrations) throws Exception {
+        writeSteps(dir, migrations);
         RehearsalSettings settings = RehearsalSettings.of("filesystem:" + dir).withFormat("golang-migrate");
         settings = settings.withLocks(settings.locks().withObservation(false, false));
         try (MigrationRehearsal r = MigrationRehearsal.start(settings, counting(), getClass().getClassLoader())) {

@@ -82,6 +82,47 @@ class SourcesTest {
         }
     }
 
+    /**
+     * A down script that fails leaves the version it reverts to dirty, as golang-migrate's down does (it writes that
+     * row before the script; Rehearsal writes it once the script failed).
+     */
+    @Test
+    void golangMigrateFailingDownLeavesThePreviousVersionDirty(@TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("000001_users.up.sql"), "create table users (id int primary key);\n");
+        java.nio.file.Files.writeString(dir.resolve("000001_users.down.sql"), "drop table users;\n");
+        java.nio.file.Files.writeString(dir.resolve("000002_email.up.sql"), "alter table users add column email text;\n");
+        java.nio.file.Files.writeString(dir.resolve("000002_email.down.sql"), "alter table users drop column mail;\n");
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + dir))) {
+            r.migrateTo("2");
+            assertThat(r.query("select version, dirty from schema_migrations").rows()).containsExactly(List.of(2L, false));
+            assertThatThrownBy(() -> r.migrateTo("1")).isInstanceOf(MigrationFailedException.class)
+                    .hasMessageContaining("000002_email.down.sql").hasMessageContaining("42703");
+            assertThat(r.query("select version, dirty from schema_migrations").rows()).containsExactly(List.of(1L, true));
+            assertThat(r.query("select count(*) from information_schema.columns where column_name = 'email'")
+                    .singleValue()).hasValue(1L);
+        }
+    }
+
+    /**
+     * A script that ends its own session (here it terminates its backend; in life the migration timeout does) leaves
+     * the version dirty too: the row is written on a new session when the script's session is gone.
+     */
+    @Test
+    void golangMigrateFailureThatEndsTheSessionStillLeavesTheVersionDirty(@TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("000001_users.up.sql"), "create table users (id int primary key);\n");
+        java.nio.file.Files.writeString(dir.resolve("000001_users.down.sql"), "drop table users;\n");
+        java.nio.file.Files.writeString(dir.resolve("000002_gone.up.sql"), "create table audit (id int);\n"
+                + "select pg_terminate_backend(pg_backend_pid());\n");
+        java.nio.file.Files.writeString(dir.resolve("000002_gone.down.sql"), "drop table audit;\n");
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + dir))) {
+            r.migrateTo("1");
+            assertThatThrownBy(() -> r.migrateTo("2")).isInstanceOf(MigrationFailedException.class)
+                    .hasMessageContaining("000002_gone.up.sql");
+            assertThat(r.query("select version, dirty from schema_migrations").rows()).containsExactly(List.of(2L, true));
+            assertThat(r.query("select count(*) from pg_class where relname = 'audit'").singleValue()).hasValue(0L);
+        }
+    }
+
     /** The first two migrations of histories/golang-migrate, shared by the variants below. */
     private static final List<String> GOLANG_V1 = List.of("000001_create_users.up.sql", "000001_create_users.down.sql");
 

@@ -465,7 +465,6 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
      */
     private boolean applyDirectly(MigrationVersion target) {
         try (Connection c = dataSource.getConnection()) {
-            String historyTable = quotedTable(c);
             MigrationVersion current;
             try (PreparedStatement st = PreparedOnServer.prepare(c, versionsQuery(c)); ResultSet rs = st.executeQuery()) {
                 current = null;
@@ -476,43 +475,67 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
             } catch (SQLException e) {
                 return false; // no history table yet: Flyway creates it as it does
             }
-            for (Migration m : history.versioned()) {
-                if ((current != null && m.version().compareTo(current) <= 0) || (target != null && m.version().compareTo(target) > 0)) {
-                    continue;
-                }
-                MigrationScript up = m.up();
-                String sql = FlywayPlaceholders.replace(up.sql(), placeholderValues(c, up), up.name(),
-                        placeholderPrefix, placeholderSuffix);
-                String flywayVersion = flywayVersions.getOrDefault(m.version(), m.version().toString());
-                long started = System.nanoTime();
-                ScriptRunner.run(c, dialect, "up", m, up.name(), sql, true, false, conn -> {
-                    try (PreparedStatement ps = conn.prepareStatement("insert into " + historyTable
-                            + " (installed_rank, version, description, type, script, checksum, installed_by,"
-                            + " execution_time, success) select coalesce(max(installed_rank), 0) + 1, ?, ?, 'SQL', ?, ?,"
-                            + " current_user, ?, true from " + historyTable)) {
-                        ps.setString(1, flywayVersion);
-                        ps.setString(2, m.description());
-                        ps.setString(3, up.name());
-                        if (m.checksum() == null) {
-                            ps.setNull(4, java.sql.Types.INTEGER);
-                        } else {
-                            ps.setInt(4, m.checksum());
-                        }
-                        ps.setInt(5, (int) ((System.nanoTime() - started) / 1_000_000));
-                        ps.executeUpdate();
-                    }
-                }, w -> {
-                    // what Flyway's migrate keeps of the server's messages: warnings, not notices (SQLSTATE 00000)
-                    if (!"00000".equals(w.getSQLState())) {
-                        messages.add("server WARNING: " + w.getMessage().strip() + " (SQLSTATE " + w.getSQLState()
-                                + ", " + up.name() + ")");
-                    }
-                });
-            }
+            applyDirectly(c, current, target);
             return true;
         } catch (SQLException e) {
             throw new RehearsalException("Could not connect to apply " + location + " up to version " + target
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As {@link #upTo}, without reading the history table first where the caller knows its highest version: the
+     * table exists then, so the scripts are applied directly wherever Flyway would do nothing more.
+     */
+    @Override
+    public void upFrom(MigrationVersion current, MigrationVersion target) {
+        if (directUpsRefusal != null || current == null) {
+            upTo(target);
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            applyDirectly(c, current, target);
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not connect to apply " + location + " up to version " + target
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Applies the scripts after {@code current} up to {@code target} on {@code c}, each with its history row. */
+    private void applyDirectly(Connection c, MigrationVersion current, MigrationVersion target) throws SQLException {
+        String historyTable = quotedTable(c);
+        for (Migration m : history.versioned()) {
+            if ((current != null && m.version().compareTo(current) <= 0) || (target != null && m.version().compareTo(target) > 0)) {
+                continue;
+            }
+            MigrationScript up = m.up();
+            String sql = FlywayPlaceholders.replace(up.sql(), placeholderValues(c, up), up.name(),
+                    placeholderPrefix, placeholderSuffix);
+            String flywayVersion = flywayVersions.getOrDefault(m.version(), m.version().toString());
+            long started = System.nanoTime();
+            ScriptRunner.run(c, dialect, "up", m, up.name(), sql, true, false, conn -> {
+                try (PreparedStatement ps = conn.prepareStatement("insert into " + historyTable
+                        + " (installed_rank, version, description, type, script, checksum, installed_by,"
+                        + " execution_time, success) select coalesce(max(installed_rank), 0) + 1, ?, ?, 'SQL', ?, ?,"
+                        + " current_user, ?, true from " + historyTable)) {
+                    ps.setString(1, flywayVersion);
+                    ps.setString(2, m.description());
+                    ps.setString(3, up.name());
+                    if (m.checksum() == null) {
+                        ps.setNull(4, java.sql.Types.INTEGER);
+                    } else {
+                        ps.setInt(4, m.checksum());
+                    }
+                    ps.setInt(5, (int) ((System.nanoTime() - started) / 1_000_000));
+                    ps.executeUpdate();
+                }
+            }, w -> {
+                // what Flyway's migrate keeps of the server's messages: warnings, not notices (SQLSTATE 00000)
+                if (!"00000".equals(w.getSQLState())) {
+                    messages.add("server WARNING: " + w.getMessage().strip() + " (SQLSTATE " + w.getSQLState()
+                            + ", " + up.name() + ")");
+                }
+            });
         }
     }
 

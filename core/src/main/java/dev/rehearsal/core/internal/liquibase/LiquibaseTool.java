@@ -324,7 +324,13 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
 
     @Override
     public void upTo(MigrationVersion target) {
-        int current = currentVersion().map(v -> Integer.parseInt(v.toString())).orElse(0);
+        upFrom(currentVersion().orElse(null), target);
+    }
+
+    /** As {@link #upTo}, where the caller knows the changelog table's highest version: it is not read again. */
+    @Override
+    public void upFrom(MigrationVersion known, MigrationVersion target) {
+        int current = known == null ? 0 : Integer.parseInt(known.toString());
         int count = Integer.parseInt(target.toString()) - current;
         if (count <= 0) {
             return;

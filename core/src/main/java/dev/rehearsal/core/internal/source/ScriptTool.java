@@ -88,7 +88,6 @@ final class ScriptTool implements MigrationTool, HistoryTableReads {
     @Override
     public void upTo(MigrationVersion target) {
         // one session for the whole run, as the tool itself keeps one
-        Migration m = null;
         try (Connection c = dataSource.getConnection()) {
             MigrationVersion current;
             try {
@@ -96,27 +95,73 @@ final class ScriptTool implements MigrationTool, HistoryTableReads {
             } catch (SQLException e) {
                 throw new RehearsalException("Could not read " + versions.table() + ": " + e.getMessage(), e);
             }
-            for (Migration next : history.between(current, target)) {
-                m = next;
-                versions.starting(c, m);
-                ScriptRunner.run(c, dialect, "up", m, m.up().name(), m.up().sql(), transactional.test(m),
-                        conn -> versions.applied(conn, next));
-            }
+            apply(c, current, target);
         } catch (SQLException e) {
-            throw new RehearsalException("Could not record " + (m == null ? "the migrations" : m.displayName()) + " in "
-                    + versions.table() + ": " + e.getMessage(), e);
+            throw new RehearsalException("Could not connect to apply the migrations up to " + target + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As {@link #upTo}, without reading the version table first: the caller knows it says {@code current}. Where
+     * nothing is applied the table is read (and made) as {@link #upTo} does: a down script may have dropped it with the
+     * first migration (Alembic's offline SQL does).
+     */
+    @Override
+    public void upFrom(MigrationVersion current, MigrationVersion target) {
+        if (current == null) {
+            upTo(target);
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            apply(c, current, target);
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not connect to apply the migrations up to " + target + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Runs the up scripts after {@code current} up to {@code target} on {@code c}, recording each in the table. */
+    private void apply(Connection c, MigrationVersion current, MigrationVersion target) {
+        for (Migration next : history.between(current, target)) {
+            try {
+                ScriptRunner.run(c, dialect, "up", next, next.up().name(), next.up().sql(), transactional.test(next),
+                        conn -> versions.applied(conn, next));
+            } catch (MigrationFailedException e) {
+                recordFailure(c, e, conn -> versions.failed(conn, next));
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Writes what the tool leaves in its table when a script fails (golang-migrate's dirty flag), after the script's
+     * transaction was rolled back: on {@code c}, or on a new session when the failure took {@code c} with it (a
+     * backend ended by the migration timeout). A write that fails too is added to the failure, which is the one
+     * reported.
+     */
+    private void recordFailure(Connection c, MigrationFailedException failure, ScriptRunner.Epilogue write) {
+        try {
+            write.run(c);
+        } catch (SQLException first) {
+            try (Connection fresh = dataSource.getConnection()) {
+                write.run(fresh);
+            } catch (SQLException second) {
+                second.addSuppressed(first);
+                failure.addSuppressed(new RehearsalException("Could not record the failure in " + versions.table()
+                        + " as the tool would: " + second.getMessage(), second));
+            }
         }
     }
 
     /*
-     * golang-migrate marks the version dirty before the script runs; after the forced failure the table is put back
-     * as `migrate force <previous>` would, so that the same migration can be applied again.
+     * golang-migrate would leave the version dirty after the failure; the table is put back as `migrate force
+     * <previous>` would, so that the same migration can be applied again.
      */
     @Override
     public boolean applyFailingAtEnd(Migration migration) {
         Migration previous = history.previous(migration).orElse(null);
         try (Connection c = dataSource.getConnection()) {
-            versions.starting(c, migration);
             try {
                 ScriptRunner.run(c, dialect, "up", migration, migration.up().name(), migration.up().sql(),
                         transactional.test(migration), true, conn -> versions.applied(conn, migration));
@@ -142,12 +187,16 @@ final class ScriptTool implements MigrationTool, HistoryTableReads {
         }
         Migration previous = history.previous(migration).orElse(null);
         try (Connection c = dataSource.getConnection()) {
-            versions.reverting(c, migration, previous);
-            ScriptRunner.run(c, dialect, "down", migration, migration.down().name(), migration.down().sql(),
-                    transactional.test(migration), conn -> versions.reverted(conn, migration, previous));
+            try {
+                ScriptRunner.run(c, dialect, "down", migration, migration.down().name(), migration.down().sql(),
+                        transactional.test(migration), conn -> versions.reverted(conn, migration, previous));
+            } catch (MigrationFailedException e) {
+                recordFailure(c, e, conn -> versions.failedReverting(conn, migration, previous));
+                throw e;
+            }
         } catch (SQLException e) {
-            throw new RehearsalException("Could not update " + versions.table() + " after reverting "
-                    + migration.displayName() + ": " + e.getMessage(), e);
+            throw new RehearsalException("Could not connect to revert " + migration.displayName() + ": "
+                    + e.getMessage(), e);
         }
     }
 

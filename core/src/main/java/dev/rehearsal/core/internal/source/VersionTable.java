@@ -24,12 +24,21 @@ interface VersionTable {
     /** The highest applied migration per the table, if any. */
     Optional<MigrationVersion> current(Connection connection, MigrationHistory history) throws SQLException;
 
-    /** Before an up script runs, outside its transaction (golang-migrate marks the version dirty). */
-    default void starting(Connection connection, Migration migration) throws SQLException {
+    /**
+     * After an up script failed, once its transaction was rolled back: what the tool leaves behind a failed script
+     * (golang-migrate's dirty version). The tool writes it before the script runs, in a transaction of its own, and
+     * only a success replaces it; written after a failure instead, the table ends as the tool leaves it either way,
+     * and a phase that succeeds saves that transaction (one round trip and a commit on the server). Only a session
+     * reading the table while the script runs could tell the difference.
+     */
+    default void failed(Connection connection, Migration migration) throws SQLException {
     }
 
-    /** Before a down script runs, outside its transaction; {@code previous} is the migration that will be current. */
-    default void reverting(Connection connection, Migration migration, Migration previous) throws SQLException {
+    /**
+     * As {@link #failed}, for a down script that failed; {@code previous} is the migration that would have been
+     * current.
+     */
+    default void failedReverting(Connection connection, Migration migration, Migration previous) throws SQLException {
     }
 
     /**

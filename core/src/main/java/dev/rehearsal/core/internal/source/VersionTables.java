@@ -87,7 +87,8 @@ final class VersionTables {
     /**
      * golang-migrate: one row, {@code schema_migrations(version bigint, dirty boolean)}; the version is written dirty
      * before a migration runs and clean after it succeeded, so a failed migration leaves the database dirty and
-     * golang-migrate refuses to go on until someone forces a version.
+     * golang-migrate refuses to go on until someone forces a version. Here the dirty row is written when the migration
+     * has failed ({@link VersionTable#failed}), which leaves the table as golang-migrate does.
      */
     static VersionTable golangMigrate() {
         VersionsByNumber versions = new VersionsByNumber();
@@ -124,7 +125,7 @@ final class VersionTables {
             }
 
             @Override
-            public void starting(Connection c, Migration m) throws SQLException {
+            public void failed(Connection c, Migration m) throws SQLException {
                 set(c, new BigInteger(m.version().toString()), true);
             }
 
@@ -134,7 +135,7 @@ final class VersionTables {
             }
 
             @Override
-            public void reverting(Connection c, Migration m, Migration previous) throws SQLException {
+            public void failedReverting(Connection c, Migration m, Migration previous) throws SQLException {
                 set(c, previous == null ? null : new BigInteger(previous.version().toString()), true);
             }
 
