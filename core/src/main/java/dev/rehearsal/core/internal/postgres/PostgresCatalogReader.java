@@ -60,7 +60,8 @@ final class PostgresCatalogReader {
     PostgresCatalogReader(Connection connection, Set<String> excludedTables, Map<Character, Set<Long>> only) {
         this.connection = connection;
         // a scoped read looks its rows up by oid; a full read scans the catalogs, as it should
-        this.rows = new CatalogRows(connection, only == null ? ServerPrepared::statement : ServerPrepared::lookups);
+        this.rows = only == null ? new CatalogRows(connection, ServerPrepared::statement)
+                : new CatalogRows(connection, ServerPrepared::lookups, ServerPrepared.LOOKUP_RESULTS);
         this.excludedTables = excludedTables;
         this.only = only;
     }

@@ -32,6 +32,7 @@ public final class CatalogRows {
 
     private final Connection connection;
     private final Preparer preparer;
+    private final int leadingResults;
     private final List<SchemaObject> objects = new ArrayList<>();
 
     public CatalogRows(Connection connection) {
@@ -39,24 +40,49 @@ public final class CatalogRows {
     }
 
     public CatalogRows(Connection connection, Preparer preparer) {
+        this(connection, preparer, 0);
+    }
+
+    /**
+     * Prepares with {@code preparer}, whose statements return {@code leadingResults} results of their own (settings
+     * made in the same round trip) before the queries' results; those are skipped.
+     */
+    public CatalogRows(Connection connection, Preparer preparer, int leadingResults) {
         this.connection = connection;
         this.preparer = preparer;
+        this.leadingResults = leadingResults;
     }
 
     /** Runs {@code sql} and hands each row to {@code handler}. */
     public void query(String sql, RowHandler handler) throws SQLException {
-        try (PreparedStatement ps = preparer.prepare(connection, sql); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = preparer.prepare(connection, sql); ResultSet rs = rowsOf(ps)) {
             while (rs.next()) {
                 handler.handle(rs);
             }
         }
     }
 
+    /** Runs {@code ps}, past its leading results, and returns its query's rows. */
+    private ResultSet rowsOf(PreparedStatement ps) throws SQLException {
+        if (leadingResults == 0) {
+            return ps.executeQuery();
+        }
+        ps.execute();
+        for (int i = 0; i < leadingResults; i++) {
+            ps.getMoreResults();
+        }
+        ResultSet rs = ps.getResultSet();
+        if (rs == null) {
+            throw new SQLException("the catalog query returned no rows");
+        }
+        return rs;
+    }
+
     /** Runs {@code sql} with its one parameter and hands each row to {@code handler}. */
     public void query(String sql, Object parameter, RowHandler handler) throws SQLException {
         try (PreparedStatement ps = preparer.prepare(connection, sql)) {
             ps.setObject(1, parameter);
-            try (ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = rowsOf(ps)) {
                 while (rs.next()) {
                     handler.handle(rs);
                 }
@@ -82,6 +108,9 @@ public final class CatalogRows {
                 ps.setObject(i + 1, queries.get(i).parameter());
             }
             boolean result = ps.execute();
+            for (int i = 0; i < leadingResults; i++) {
+                result = ps.getMoreResults();
+            }
             for (Query q : queries) {
                 while (!result && ps.getUpdateCount() != -1) {
                     result = ps.getMoreResults();
