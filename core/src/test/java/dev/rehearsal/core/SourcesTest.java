@@ -21,6 +21,13 @@ class SourcesTest {
         return report;
     }
 
+    /** Writes migration files into {@code dir}: names and contents, alternating. */
+    private static void writeFiles(Path dir, String... namesAndContents) throws java.io.IOException {
+        for (int i = 0; i < namesAndContents.length; i += 2) {
+            java.nio.file.Files.writeString(dir.resolve(namesAndContents[i]), namesAndContents[i + 1]);
+        }
+    }
+
     @Test
     void golangMigrateRoundTripsAndKeepsItsVersionTable() {
         try (MigrationRehearsal r = Histories.rehearse("golang-migrate")) {
@@ -64,12 +71,12 @@ class SourcesTest {
      */
     @Test
     void golangMigrateFailureAtCommitIsReportedAndLeavesTheVersionDirty(@TempDir Path dir) throws Exception {
-        java.nio.file.Files.writeString(dir.resolve("000001_parents.up.sql"), "create table parent (id int primary key);\n"
-                + "create table child (id int primary key, parent_id int references parent deferrable initially deferred);\n");
-        java.nio.file.Files.writeString(dir.resolve("000001_parents.down.sql"), "drop table child;\ndrop table parent;\n");
-        java.nio.file.Files.writeString(dir.resolve("000002_orphan.up.sql"), "create table audit (id int);\n"
-                + "insert into child values (1, 42);\n");
-        java.nio.file.Files.writeString(dir.resolve("000002_orphan.down.sql"), "drop table audit;\ndelete from child;\n");
+        writeFiles(dir,
+                "000001_parents.up.sql", "create table parent (id int primary key);\n"
+                        + "create table child (id int primary key, parent_id int references parent deferrable initially deferred);\n",
+                "000001_parents.down.sql", "drop table child;\ndrop table parent;\n",
+                "000002_orphan.up.sql", "create table audit (id int);\n" + "insert into child values (1, 42);\n",
+                "000002_orphan.down.sql", "drop table audit;\ndelete from child;\n");
         try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + dir))) {
             r.migrateTo("1");
             assertThatThrownBy(() -> r.migrateTo("2")).isInstanceOf(MigrationFailedException.class)
@@ -88,10 +95,11 @@ class SourcesTest {
      */
     @Test
     void golangMigrateFailingDownLeavesThePreviousVersionDirty(@TempDir Path dir) throws Exception {
-        java.nio.file.Files.writeString(dir.resolve("000001_users.up.sql"), "create table users (id int primary key);\n");
-        java.nio.file.Files.writeString(dir.resolve("000001_users.down.sql"), "drop table users;\n");
-        java.nio.file.Files.writeString(dir.resolve("000002_email.up.sql"), "alter table users add column email text;\n");
-        java.nio.file.Files.writeString(dir.resolve("000002_email.down.sql"), "alter table users drop column mail;\n");
+        writeFiles(dir,
+                "000001_users.up.sql", "create table users (id int primary key);\n",
+                "000001_users.down.sql", "drop table users;\n",
+                "000002_email.up.sql", "alter table users add column email text;\n",
+                "000002_email.down.sql", "alter table users drop column mail;\n");
         try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + dir))) {
             r.migrateTo("2");
             assertThat(r.query("select version, dirty from schema_migrations").rows()).containsExactly(List.of(2L, false));
@@ -109,11 +117,12 @@ class SourcesTest {
      */
     @Test
     void golangMigrateFailureThatEndsTheSessionStillLeavesTheVersionDirty(@TempDir Path dir) throws Exception {
-        java.nio.file.Files.writeString(dir.resolve("000001_users.up.sql"), "create table users (id int primary key);\n");
-        java.nio.file.Files.writeString(dir.resolve("000001_users.down.sql"), "drop table users;\n");
-        java.nio.file.Files.writeString(dir.resolve("000002_gone.up.sql"), "create table audit (id int);\n"
-                + "select pg_terminate_backend(pg_backend_pid());\n");
-        java.nio.file.Files.writeString(dir.resolve("000002_gone.down.sql"), "drop table audit;\n");
+        writeFiles(dir,
+                "000001_users.up.sql", "create table users (id int primary key);\n",
+                "000001_users.down.sql", "drop table users;\n",
+                "000002_gone.up.sql", "create table audit (id int);\n"
+                        + "select pg_terminate_backend(pg_backend_pid());\n",
+                "000002_gone.down.sql", "drop table audit;\n");
         try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + dir))) {
             r.migrateTo("1");
             assertThatThrownBy(() -> r.migrateTo("2")).isInstanceOf(MigrationFailedException.class)
@@ -208,12 +217,13 @@ class SourcesTest {
     /** dbmate's record of a migration also carries the commit: a deferred foreign key fails there, named as such. */
     @Test
     void dbmateFailureAtCommitIsReportedAndRecordsNothing(@TempDir Path dir) throws Exception {
-        java.nio.file.Files.writeString(dir.resolve("20240101000000_parents.sql"), "-- migrate:up\n"
-                + "create table parent (id int primary key);\n"
-                + "create table child (id int primary key, parent_id int references parent deferrable initially deferred);\n"
-                + "-- migrate:down\ndrop table child;\ndrop table parent;\n");
-        java.nio.file.Files.writeString(dir.resolve("20240102000000_orphan.sql"), "-- migrate:up\n"
-                + "insert into child values (1, 42);\n-- migrate:down\ndelete from child;\n");
+        writeFiles(dir,
+                "20240101000000_parents.sql", "-- migrate:up\n"
+                        + "create table parent (id int primary key);\n"
+                        + "create table child (id int primary key, parent_id int references parent deferrable initially deferred);\n"
+                        + "-- migrate:down\ndrop table child;\ndrop table parent;\n",
+                "20240102000000_orphan.sql", "-- migrate:up\n"
+                        + "insert into child values (1, 42);\n-- migrate:down\ndelete from child;\n");
         try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + dir).withFormat("dbmate"))) {
             r.migrateTo("20240101000000");
             assertThatThrownBy(() -> r.migrateTo("20240102000000")).isInstanceOf(MigrationFailedException.class)

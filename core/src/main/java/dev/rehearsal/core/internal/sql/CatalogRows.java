@@ -45,7 +45,8 @@ public final class CatalogRows {
 
     /**
      * Prepares with {@code preparer}, whose statements return {@code leadingResults} results of their own (settings
-     * made in the same round trip) before the queries' results; those are skipped.
+     * made in the same round trip) before the queries' results; {@link #queryAll} skips those, and is the only way such
+     * statements are run (a scoped read's).
      */
     public CatalogRows(Connection connection, Preparer preparer, int leadingResults) {
         this.connection = connection;
@@ -55,34 +56,18 @@ public final class CatalogRows {
 
     /** Runs {@code sql} and hands each row to {@code handler}. */
     public void query(String sql, RowHandler handler) throws SQLException {
-        try (PreparedStatement ps = preparer.prepare(connection, sql); ResultSet rs = rowsOf(ps)) {
+        try (PreparedStatement ps = preparer.prepare(connection, sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 handler.handle(rs);
             }
         }
     }
 
-    /** Runs {@code ps}, past its leading results, and returns its query's rows. */
-    private ResultSet rowsOf(PreparedStatement ps) throws SQLException {
-        if (leadingResults == 0) {
-            return ps.executeQuery();
-        }
-        ps.execute();
-        for (int i = 0; i < leadingResults; i++) {
-            ps.getMoreResults();
-        }
-        ResultSet rs = ps.getResultSet();
-        if (rs == null) {
-            throw new SQLException("the catalog query returned no rows");
-        }
-        return rs;
-    }
-
     /** Runs {@code sql} with its one parameter and hands each row to {@code handler}. */
     public void query(String sql, Object parameter, RowHandler handler) throws SQLException {
         try (PreparedStatement ps = preparer.prepare(connection, sql)) {
             ps.setObject(1, parameter);
-            try (ResultSet rs = rowsOf(ps)) {
+            try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     handler.handle(rs);
                 }
