@@ -53,16 +53,36 @@ public record MigrationHistory(String location, List<Migration> versioned, List<
 
     /** Versioned migrations strictly after {@code from} (all when {@code from} is null) up to and including {@code to}. */
     public List<Migration> between(MigrationVersion from, MigrationVersion to) {
-        return versioned.stream()
-                .filter(m -> from == null || m.version().compareTo(from) > 0)
-                .filter(m -> to == null || m.version().compareTo(to) <= 0)
-                .toList();
+        int start = from == null ? 0 : firstAbove(from);
+        int end = to == null ? versioned.size() : firstAbove(to);
+        return start < end ? versioned.subList(start, end) : List.of();
     }
 
     /** The migration just before the given one, if any. */
     public Optional<Migration> previous(Migration migration) {
-        int i = versioned.indexOf(migration);
+        int i = firstAbove(migration.version()) - 1;
+        if (i < 0 || (versioned.get(i) != migration && !versioned.get(i).equals(migration))) {
+            i = versioned.indexOf(migration); // not in this history: -1
+        }
         return i > 0 ? Optional.of(versioned.get(i - 1)) : Optional.empty();
+    }
+
+    /**
+     * By binary search over the versions in order, the index of the first versioned migration above {@code version}
+     * (the count when there is none): a long history's round trips ask at every phase.
+     */
+    private int firstAbove(MigrationVersion version) {
+        int low = 0;
+        int high = versioned.size();
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (versioned.get(mid).version().compareTo(version) <= 0) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
     }
 
     String versionList() {

@@ -42,7 +42,7 @@ public record SchemaDiff(List<SchemaChange> changes) {
         while (i < old.size() || j < now.size()) {
             SchemaObject o = i < old.size() ? old.get(i) : null;
             SchemaObject n = j < now.size() ? now.get(j) : null;
-            int order = o == null ? 1 : n == null ? -1 : SchemaSnapshot.ORDER.compare(o, n);
+            int order = o == n ? 0 : o == null ? 1 : n == null ? -1 : SchemaSnapshot.ORDER.compare(o, n);
             if (order < 0) {
                 changes.add(new SchemaChange(SchemaChange.Type.REMOVED, o, null));
             } else if (order > 0) {

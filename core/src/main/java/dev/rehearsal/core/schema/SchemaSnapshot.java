@@ -2,6 +2,7 @@ package dev.rehearsal.core.schema;
 
 import org.apiguardian.api.API;
 
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -16,11 +17,24 @@ import java.util.stream.Collectors;
 public record SchemaSnapshot(List<SchemaObject> objects) {
 
     /** The order of {@link #objects()}: by kind, then by name. */
-    static final Comparator<SchemaObject> ORDER = Comparator.comparing(SchemaObject::kind)
-            .thenComparing(SchemaObject::name);
+    static final Comparator<SchemaObject> ORDER = (a, b) -> {
+        int kind = a.kind().compareTo(b.kind());
+        return kind != 0 ? kind : a.name().compareTo(b.name());
+    };
 
+    /**
+     * Keeps {@code objects} in {@link #ORDER} (stable, so of two objects with one key the first given stays first).
+     * A snapshot read phase by phase is mostly the previous one's list, already in order: it is only checked then.
+     */
     public SchemaSnapshot {
-        objects = objects.stream().sorted(ORDER).toList();
+        SchemaObject[] sorted = objects.toArray(SchemaObject[]::new);
+        for (int i = 1; i < sorted.length; i++) {
+            if (ORDER.compare(sorted[i - 1], sorted[i]) > 0) {
+                Arrays.sort(sorted, ORDER);
+                break;
+            }
+        }
+        objects = List.of(sorted);
     }
 
     /** What changed going from this snapshot to {@code after}. */
@@ -30,12 +44,46 @@ public record SchemaSnapshot(List<SchemaObject> objects) {
 
     /** All objects of one kind. */
     public List<SchemaObject> objects(ObjectKind kind) {
-        return objects.stream().filter(o -> o.kind() == kind).toList();
+        return objects.subList(boundary(kind, false), boundary(kind, true));
     }
 
     /** The object of that kind and name, if present. */
     public Optional<SchemaObject> find(ObjectKind kind, String name) {
-        return objects.stream().filter(o -> o.kind() == kind && o.name().equals(name)).findFirst();
+        if (name == null) {
+            return Optional.empty();
+        }
+        // binary search for the first object of the kind with that name or a later one
+        int low = boundary(kind, false);
+        int high = boundary(kind, true);
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (objects.get(mid).name().compareTo(name) < 0) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low < objects.size() && objects.get(low).kind() == kind && objects.get(low).name().equals(name)
+                ? Optional.of(objects.get(low)) : Optional.empty();
+    }
+
+    /**
+     * By binary search, the index of the first object of {@code kind} or a later kind, or with {@code past}, of a
+     * later kind only ({@link #objects()} are in {@link #ORDER}).
+     */
+    private int boundary(ObjectKind kind, boolean past) {
+        int low = 0;
+        int high = objects.size();
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            int order = objects.get(mid).kind().compareTo(kind);
+            if (order < 0 || (past && order == 0)) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
     }
 
     /** The table with that name ({@code orders}, or {@code audit.log} outside {@code public}). */
@@ -50,14 +98,14 @@ public record SchemaSnapshot(List<SchemaObject> objects) {
 
     /** The columns of a table, in their order in the table. */
     public List<SchemaObject> columns(String table) {
-        return objects.stream().filter(o -> o.kind() == ObjectKind.COLUMN && table.equals(o.table()))
+        return objects(ObjectKind.COLUMN).stream().filter(o -> table.equals(o.table()))
                 .sorted(Comparator.comparingInt(o -> Integer.parseInt(o.fact(SchemaFact.POSITION).orElse("0"))))
                 .toList();
     }
 
     /** Objects of a kind that belong to a table (constraints, indexes, triggers...). */
     public List<SchemaObject> on(String table, ObjectKind kind) {
-        return objects.stream().filter(o -> o.kind() == kind && table.equals(o.table())).toList();
+        return objects(kind).stream().filter(o -> table.equals(o.table())).toList();
     }
 
     /** One line per object with its attributes: a stable, reviewable text form. */

@@ -151,8 +151,10 @@ public final class RiskRules {
                 }
             });
         }
-        risks.addAll(foreignKeysWithoutIndex(facts, allowed));
-        risks.addAll(blockRisks(facts, allowed));
+        // one diff of the two snapshots for both rules (it walks the whole schema)
+        List<SchemaChange> changes = facts.before().diff(facts.after()).changes();
+        risks.addAll(foreignKeysWithoutIndex(facts, changes, allowed));
+        risks.addAll(blockRisks(facts, changes, allowed));
         risks.addAll(DeadlockRisks.evaluate(facts, allowed));
         return risks;
     }
@@ -171,7 +173,7 @@ public final class RiskRules {
      * that appeared or vanished, or a column that became NOT NULL, with no plain statement of the migration to
      * explain it, was the block's doing. Each fact is attributed to the block that names the table, else to the first.
      */
-    static List<LockRisk> blockRisks(Facts facts, Map<String, String> allowed) {
+    static List<LockRisk> blockRisks(Facts facts, List<SchemaChange> changes, Map<String, String> allowed) {
         List<StatementTrace> blocks = facts.statements().stream().filter(s -> !s.failed() && isBlock(s)).toList();
         List<LockRisk> risks = new ArrayList<>();
         if (blocks.isEmpty()) {
@@ -189,7 +191,7 @@ public final class RiskRules {
                 }
             }
         }
-        for (SchemaChange change : facts.before().diff(facts.after()).changes()) {
+        for (SchemaChange change : changes) {
             SchemaObject o = change.object();
             String table = o.kind() == ObjectKind.TABLE ? o.name() : o.table();
             if (table == null) {
@@ -236,9 +238,10 @@ public final class RiskRules {
         return s.line() > 0 ? "line " + s.line() : "statement " + (s.index() + 1);
     }
 
-    private static List<LockRisk> foreignKeysWithoutIndex(Facts facts, Map<String, String> allowed) {
+    private static List<LockRisk> foreignKeysWithoutIndex(Facts facts, List<SchemaChange> changes,
+                                                          Map<String, String> allowed) {
         List<LockRisk> risks = new ArrayList<>();
-        for (SchemaChange change : facts.before().diff(facts.after()).changes()) {
+        for (SchemaChange change : changes) {
             SchemaObject c = change.object();
             if (change.type() != SchemaChange.Type.ADDED || c.kind() != ObjectKind.CONSTRAINT
                     || !"foreign key".equals(c.fact(SchemaFact.TYPE).orElse("")) || !hasRows(facts, c.table())) {
