@@ -1,0 +1,98 @@
+package dev.rehearsal.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The long history as a user's CI job meets it: one rehearsal of the generated 300-migration history with default
+ * settings in a JVM that has run nothing before ({@link FreshJvmRun}), with the JVM's default compilers and with
+ * {@code -XX:TieredStopAtLevel=1} (C1 only, what the README recommends for the test JVM that runs rehearsals),
+ * alternating, medians of 3 rounds after one warm-up (the server's binaries unpacked, the page cache warm). The warm
+ * JVM of {@link LongHistoryBenchmark} hides what a fresh one pays: C2 compiling Rehearsal's, pgjdbc's and the JDK's
+ * code for several seconds of CPU while the rehearsal runs on the same 2 cores.
+ */
+class FreshJvmBenchmark {
+
+    private static final int MIGRATIONS = 300;
+    private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+
+    /** One process's figures, as {@link FreshJvmRun} prints them. */
+    private record Run(double rehearsalMs, double plainMs, double jitMs, double cpuMs) {
+        double ratio() {
+            return rehearsalMs / plainMs;
+        }
+    }
+
+    @Test
+    void longHistoryInAFreshJvmWithEachCompilerSetting(@TempDir Path dir) throws Exception {
+        Path history = GeneratedHistory.write(dir.resolve("long"), MIGRATIONS);
+        run(history, dir, "warm-up", null);
+        List<Run> standard = new ArrayList<>();
+        List<Run> c1 = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            standard.add(run(history, dir, "default-" + round, null));
+            c1.add(run(history, dir, "c1-" + round, C1_ONLY));
+        }
+        Run s = median(standard);
+        Run c = median(c1);
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "generated %d-migration history in a fresh JVM"
+                        + " (default settings, embedded server, medians of 3 alternating rounds): Rehearsal %.0f ms"
+                        + " (JIT %.0f ms, process CPU %.0f ms) against one plain session's %.0f ms, %.1fx, with the"
+                        + " JVM's default compilers; with %s %.0f ms (JIT %.0f ms, process CPU %.0f ms) against %.0f ms,"
+                        + " %.1fx; the rehearsal %.2fx of the default's%n", MIGRATIONS, s.rehearsalMs, s.jitMs, s.cpuMs,
+                s.plainMs, s.ratio(), C1_ONLY, c.rehearsalMs, c.jitMs, c.cpuMs, c.plainMs, c.ratio(),
+                c.rehearsalMs / s.rehearsalMs));
+        ObjectNode figures = new ObjectMapper().createObjectNode();
+        figures.put("fresh_jvm_migrations", MIGRATIONS);
+        put(figures, "fresh_jvm_default", s);
+        put(figures, "fresh_jvm_c1", c);
+        figures.put("fresh_jvm_c1_vs_default", Math.round(c.rehearsalMs / s.rehearsalMs * 100) / 100.0);
+        LongHistoryBenchmark.writeJson(figures);
+    }
+
+    private static void put(ObjectNode figures, String prefix, Run run) {
+        figures.put(prefix + "_rehearsal_ms", Math.round(run.rehearsalMs));
+        figures.put(prefix + "_plain_jdbc_ms", Math.round(run.plainMs));
+        figures.put(prefix + "_ratio", Math.round(run.ratio() * 10) / 10.0);
+        figures.put(prefix + "_jit_ms", Math.round(run.jitMs));
+        figures.put(prefix + "_process_cpu_ms", Math.round(run.cpuMs));
+    }
+
+    /** A fresh JVM running {@link FreshJvmRun} on the history, with the JVM option given (none when null). */
+    private static Run run(Path history, Path dir, String name, String jvmOption) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java));
+        if (jvmOption != null) {
+            command.add(jvmOption);
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FreshJvmRun.class.getName(),
+                history.toString()));
+        Path output = dir.resolve(name + ".txt");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                .start();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("%s finished within 5 minutes", name).isTrue();
+        List<String> lines = Files.readAllLines(output);
+        assertThat(process.exitValue()).as(String.join("\n", lines)).isZero();
+        String[] figures = lines.get(lines.size() - 1).trim().split(" ");
+        assertThat(figures).as("the last line of %s: %s", name, lines).hasSize(4);
+        return new Run(Double.parseDouble(figures[0]), Double.parseDouble(figures[1]), Double.parseDouble(figures[2]),
+                Double.parseDouble(figures[3]));
+    }
+
+    /** The round whose rehearsal took the median time (its other figures with it). */
+    private static Run median(List<Run> runs) {
+        List<Run> sorted = runs.stream().sorted((a, b) -> Double.compare(a.rehearsalMs, b.rehearsalMs)).toList();
+        return sorted.get(sorted.size() / 2);
+    }
+}
