@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,6 +77,26 @@ class LauncherIT {
     }
 
     @Test
+    void theLaunchersJvmCompilesWithC1OnlyUnlessTheUsersOptionsSayOtherwise() throws Exception {
+        // -XX:+PrintFlagsFinal makes the JVM print every flag's final value before the help text
+        Result standard = launch(Map.of("REHEARSAL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "--help");
+        assertThat(standard.exit()).as(standard.err()).isZero();
+        assertThat(tieredStopAtLevel(standard.out())).isEqualTo(1);
+        assertThat(standard.out()).contains("check");
+
+        // the user's options come after the launcher's, so they win
+        Result withC2 = launch(Map.of("REHEARSAL_JAVA_OPTS", "-XX:TieredStopAtLevel=4 -XX:+PrintFlagsFinal"), "--help");
+        assertThat(withC2.exit()).as(withC2.err()).isZero();
+        assertThat(tieredStopAtLevel(withC2.out())).isEqualTo(4);
+    }
+
+    private static int tieredStopAtLevel(String flags) {
+        Matcher m = Pattern.compile("\\bTieredStopAtLevel\\s+=\\s+(\\d+)").matcher(flags);
+        assertThat(m.find()).as("TieredStopAtLevel among the JVM's flags:%n%s", flags).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
     void ctrlCWritesPartialReportsDropsTheDatabasesAndStopsTheEmbeddedServer() throws Exception {
         Path dir = REPORTS.resolve("interrupted");
         Path err = Files.createTempFile("rehearsal", ".err");
@@ -120,10 +141,15 @@ class LauncherIT {
     }
 
     private static Result launch(String... args) throws Exception {
+        return launch(Map.of(), args);
+    }
+
+    /** Runs the launcher to its end with these environment variables added to the test's. */
+    private static Result launch(Map<String, String> environment, String... args) throws Exception {
         Path err = Files.createTempFile("rehearsal", ".err");
         Path out = Files.createTempFile("rehearsal", ".out");
         try {
-            Process process = start(List.of(args), out, err);
+            Process process = start(List.of(args), environment, out, err);
             if (!process.waitFor(5, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
                 throw new AssertionError("rehearsal did not finish in 5 minutes: " + Files.readString(err));
@@ -142,6 +168,11 @@ class LauncherIT {
      * never sees Ctrl-C, as a terminal user's process would.
      */
     private static Process start(List<String> args, Path out, Path err) throws IOException {
+        return start(args, Map.of(), out, err);
+    }
+
+    private static Process start(List<String> args, Map<String, String> environment, Path out, Path err)
+            throws IOException {
         assertThat(LAUNCHER).as("the launcher, built by mvn package").isExecutable();
         List<String> command = new ArrayList<>(List.of("/usr/bin/python3", "-c",
                 "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
@@ -154,6 +185,7 @@ class LauncherIT {
         builder.environment().put("TESTCONTAINERS_RYUK_DISABLED", "true");
         builder.environment().put("TESTCONTAINERS_CHECKS_DISABLE", "true");
         builder.environment().put("TESTCONTAINERS_HOST_OVERRIDE", "localhost");
+        builder.environment().putAll(environment);
         return builder.start();
     }
 }
