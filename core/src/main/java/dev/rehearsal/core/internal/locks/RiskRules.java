@@ -301,7 +301,7 @@ public final class RiskRules {
                             : "rename, then create a view with the old name until the application has moved"));
         }
         Matcher dc = DROP_COLUMN.matcher(sql);
-        if (!sql.matches("(?is).*\\bDROP\\s+(CONSTRAINT|DEFAULT|NOT\\s+NULL|IDENTITY|EXPRESSION)\\b.*") && dc.find()
+        if (!DROP_OTHER_THAN_COLUMN.matcher(sql).find() && dc.find()
                 && facts.before().column(table, name(dc.group(1))).isPresent()) {
             risks.add(risk(allowed, "drop-column", s, table, "dropping " + table + "." + name(dc.group(1))
                             + ": the application version still running may read or write it and fail",
@@ -310,8 +310,13 @@ public final class RiskRules {
         return risks;
     }
 
+    private static final Pattern DROP_OTHER_THAN_COLUMN = Pattern.compile(
+            "\\bDROP\\s+(CONSTRAINT|DEFAULT|NOT\\s+NULL|IDENTITY|EXPRESSION)\\b",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern INDEX_COLUMNS = Pattern.compile("USING \\w+ \\((.*)\\)");
+
     static List<String> indexColumns(String definition) {
-        Matcher m = Pattern.compile("USING \\w+ \\((.*)\\)").matcher(definition);
+        Matcher m = INDEX_COLUMNS.matcher(definition);
         if (!m.find()) {
             return List.of();
         }
@@ -370,7 +375,13 @@ public final class RiskRules {
         return dev.rehearsal.core.internal.data.ScriptWrites.simple(raw);
     }
 
+    private static final Pattern LINE_COMMENT = Pattern.compile("(?m)--.*$");
+    private static final Pattern BLOCK_COMMENT = Pattern.compile("(?s)/\\*.*?\\*/");
+
     static String stripComments(String sql) {
-        return sql.replaceAll("(?m)--.*$", "").replaceAll("(?s)/\\*.*?\\*/", "").trim();
+        if (sql.indexOf("--") < 0 && sql.indexOf("/*") < 0) {
+            return sql.trim();
+        }
+        return BLOCK_COMMENT.matcher(LINE_COMMENT.matcher(sql).replaceAll("")).replaceAll("").trim();
     }
 }

@@ -28,7 +28,6 @@ final class TraceAssembler {
 
     private final Set<String> excluded;
     private final Set<String> existing;
-    private final List<LockTracer.ScriptStatement> script;
     private final long t0;
     private final long pollNanos;
 
@@ -39,13 +38,18 @@ final class TraceAssembler {
      * @param t0        when the trace started ({@link System#nanoTime()})
      * @param pollNanos the poller's interval, the resolution of waits seen by polling
      */
+    /** The script's statements by their {@link #normalize normalized} text, read once per trace. */
+    private final Map<String, LockTracer.ScriptStatement> byText = new HashMap<>();
+
     TraceAssembler(Set<String> excluded, Set<String> existing, List<LockTracer.ScriptStatement> script, long t0,
                    long pollNanos) {
         this.excluded = excluded;
         this.existing = existing;
-        this.script = script;
         this.t0 = t0;
         this.pollNanos = pollNanos;
+        for (LockTracer.ScriptStatement s : script) {
+            byText.putIfAbsent(normalize(s.sql()), s); // of two statements with one text, the first
+        }
     }
 
     /** The result of a trace that ended at {@code end}; {@code failure} is the poller's or watcher's, if any. */
@@ -135,19 +139,14 @@ final class TraceAssembler {
     /** The script statement {@code sql} is, or null for a statement the tool ran on its own. */
     LockTracer.ScriptStatement locate(String sql) {
         String wanted = normalize(sql);
-        if (wanted.isEmpty()) {
-            return null;
-        }
-        for (LockTracer.ScriptStatement s : script) {
-            if (normalize(s.sql()).equals(wanted)) {
-                return s;
-            }
-        }
-        return null;
+        return wanted.isEmpty() ? null : byText.get(wanted);
     }
 
+    private static final java.util.regex.Pattern COMMENT_LINE = java.util.regex.Pattern.compile("(?m)^\\s*--.*$");
+    private static final java.util.regex.Pattern WHITE_SPACE = java.util.regex.Pattern.compile("\\s+");
+
     static String normalize(String sql) {
-        String s = sql.replaceAll("(?m)^\\s*--.*$", " ").replaceAll("\\s+", " ").trim();
+        String s = WHITE_SPACE.matcher(COMMENT_LINE.matcher(sql).replaceAll(" ")).replaceAll(" ").trim();
         while (s.endsWith(";")) {
             s = s.substring(0, s.length() - 1).trim();
         }

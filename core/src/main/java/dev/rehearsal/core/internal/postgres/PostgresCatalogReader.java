@@ -113,6 +113,13 @@ final class PostgresCatalogReader {
         }
     }
 
+    /** {@code CREATE UNIQUE INDEX x ...} as {@code unique index x ...}, {@code CREATE INDEX x} as {@code index x}. */
+    private static String lowerCaseIndex(String def) {
+        String s = def.startsWith("CREATE ") ? def.substring("CREATE ".length()) : def;
+        return s.startsWith("UNIQUE INDEX") ? "unique index" + s.substring("UNIQUE INDEX".length())
+                : s.startsWith("INDEX") ? "index" + s.substring("INDEX".length()) : s;
+    }
+
     static String qualify(String schema, String name) {
         return "public".equals(schema) ? name : schema + "." + name;
     }
@@ -129,19 +136,23 @@ final class PostgresCatalogReader {
         return excludedTables.contains(table) || excludedTables.contains(schema + "." + table);
     }
 
-    private void schemas() throws SQLException {
-        query(ScopedObjects.NAMESPACE, "n.oid", "select n.oid, n.nspname, " + comment("n.oid", "pg_namespace", "0") + " as comment"
+    private static final String SCHEMAS = "select n.oid, n.nspname, " + comment("n.oid", "pg_namespace", "0") + " as comment"
                 + " from pg_namespace n where " + USER_SCHEMA.formatted("n") + " and "
-                + NOT_EXTENSION_MEMBER.formatted("pg_namespace", "n.oid"), null, rs -> {
+                + NOT_EXTENSION_MEMBER.formatted("pg_namespace", "n.oid");
+
+    private void schemas() throws SQLException {
+        query(ScopedObjects.NAMESPACE, "n.oid", SCHEMAS, null, rs -> {
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.COMMENT, rs.getString("comment"));
             add(ScopedObjects.scope(ScopedObjects.NAMESPACE, rs.getLong("oid")), null, ObjectKind.SCHEMA, rs.getString("nspname"), null, "schema " + rs.getString("nspname"), a);
         });
     }
 
+    private static final String EXTENSIONS = "select e.oid, e.extname, n.nspname, e.extversion from pg_extension e"
+                + " join pg_namespace n on n.oid = e.extnamespace where e.extname <> 'plpgsql'";
+
     private void extensions() throws SQLException {
-        query(ScopedObjects.EXTENSION, "e.oid", "select e.oid, e.extname, n.nspname, e.extversion from pg_extension e"
-                + " join pg_namespace n on n.oid = e.extnamespace where e.extname <> 'plpgsql'", null, rs -> {
+        query(ScopedObjects.EXTENSION, "e.oid", EXTENSIONS, null, rs -> {
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.SCHEMA, rs.getString("nspname"));
             a.put(SchemaFact.VERSION, rs.getString("extversion"));
@@ -149,8 +160,7 @@ final class PostgresCatalogReader {
         });
     }
 
-    private void types() throws SQLException {
-        query(ScopedObjects.TYPE, "t.oid", """
+    private static final String TYPES = """
                 select t.oid, t.typrelid, n.nspname, t.typname, t.typtype, %s as comment,
                   (select string_agg(quote_literal(e.enumlabel), ', ' order by e.enumsortorder)
                      from pg_enum e where e.enumtypid = t.oid) as labels,
@@ -166,7 +176,10 @@ final class PostgresCatalogReader {
                 where (t.typtype in ('e', 'd', 'r')
                        or (t.typtype = 'c' and (select c.relkind from pg_class c where c.oid = t.typrelid) = 'c'))
                   and""".formatted(comment("t.oid", "pg_type", "0")) + " " + USER_SCHEMA.formatted("n") + " and "
-                + NOT_EXTENSION_MEMBER.formatted("pg_type", "t.oid"),
+                + NOT_EXTENSION_MEMBER.formatted("pg_type", "t.oid");
+
+    private void types() throws SQLException {
+        query(ScopedObjects.TYPE, "t.oid", TYPES,
                 null, rs -> {
             String name = qualify(rs.getString("nspname"), rs.getString("typname"));
             SchemaFacts a = new SchemaFacts();
@@ -203,8 +216,7 @@ final class PostgresCatalogReader {
         });
     }
 
-    private void relations() throws SQLException {
-        query(ScopedObjects.RELATION, "c.oid", """
+    private static final String RELATIONS = """
                 select c.oid, n.nspname, c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity,
                   %s as comment, array_to_string(c.reloptions, ', ') as options,
                   case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid, true) end as viewdef,
@@ -228,7 +240,10 @@ final class PostgresCatalogReader {
                 left join pg_sequence s on s.seqrelid = c.oid
                 where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and""".formatted(comment("c.oid", "pg_class", "0"))
                 + " " + USER_SCHEMA.formatted("n")
-                + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid"), null, rs -> {
+                + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid");
+
+    private void relations() throws SQLException {
+        query(ScopedObjects.RELATION, "c.oid", RELATIONS, null, rs -> {
             String relname = rs.getString("relname");
             String scope = ScopedObjects.scope(ScopedObjects.RELATION, rs.getLong("oid"));
             java.sql.Array parentOids = rs.getArray("parent_oids");
@@ -291,9 +306,7 @@ final class PostgresCatalogReader {
         });
     }
 
-    private void columns() throws SQLException {
-        Map<String, Integer> positions = new HashMap<>();
-        query(ScopedObjects.RELATION, "c.oid", """
+    private static final String COLUMNS = """
                 select c.oid, d.oid as default_oid, n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod) as type, a.attnotnull,
                   pg_get_expr(d.adbin, d.adrelid) as def, a.attidentity, a.attgenerated,
                   case when a.attcollation <> t.typcollation then co.collname end as collation,
@@ -305,7 +318,11 @@ final class PostgresCatalogReader {
                 left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
                 left join pg_collation co on co.oid = a.attcollation
                 where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p', 'f') and"""
-                .formatted(comment("c.oid", "pg_class", "a.attnum")) + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid"),
+                .formatted(comment("c.oid", "pg_class", "a.attnum")) + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid");
+
+    private void columns() throws SQLException {
+        Map<String, Integer> positions = new HashMap<>();
+        query(ScopedObjects.RELATION, "c.oid", COLUMNS,
                 "order by n.nspname, c.relname, a.attnum", rs -> {
             if (excluded(rs.getString("nspname"), rs.getString("relname"))) {
                 return;
@@ -347,8 +364,7 @@ final class PostgresCatalogReader {
         });
     }
 
-    private void constraints() throws SQLException {
-        query(ScopedObjects.RELATION, "c.oid", """
+    private static final String CONSTRAINTS = """
                 select c.oid, con.oid as constraint_oid, n.nspname, c.relname, con.conname, con.contype, pg_get_constraintdef(con.oid, true) as def,
                   con.convalidated, con.condeferrable, con.condeferred, %s as comment,
                   (select string_agg(a.attname, ', ' order by k.ord) from unnest(con.conkey) with ordinality k(num, ord)
@@ -363,7 +379,10 @@ final class PostgresCatalogReader {
                 join pg_namespace n on n.oid = c.relnamespace
                 where con.contype <> 'n' and""".formatted(comment("con.oid", "pg_constraint", "0"))
                 + " " + USER_SCHEMA.formatted("n")
-                + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid"), null, rs -> {
+                + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid");
+
+    private void constraints() throws SQLException {
+        query(ScopedObjects.RELATION, "c.oid", CONSTRAINTS, null, rs -> {
             if (excluded(rs.getString("nspname"), rs.getString("relname"))) {
                 return;
             }
@@ -395,8 +414,7 @@ final class PostgresCatalogReader {
         });
     }
 
-    private void indexes() throws SQLException {
-        query(ScopedObjects.RELATION, "tc.oid", """
+    private static final String INDEXES = """
                 select tc.oid, i.indexrelid, n.nspname, ic.relname as index_name, tn.nspname as table_schema, tc.relname as table_name,
                   pg_get_indexdef(i.indexrelid) as def, i.indisvalid, i.indisready, i.indisclustered,
                   %s as comment,
@@ -410,7 +428,10 @@ final class PostgresCatalogReader {
                 join pg_class tc on tc.oid = i.indrelid
                 join pg_namespace tn on tn.oid = tc.relnamespace
                 where""".formatted(comment("ic.oid", "pg_class", "0")) + " " + USER_SCHEMA.formatted("tn") + " and "
-                + NOT_EXTENSION_MEMBER.formatted("pg_class", "tc.oid"),
+                + NOT_EXTENSION_MEMBER.formatted("pg_class", "tc.oid");
+
+    private void indexes() throws SQLException {
+        query(ScopedObjects.RELATION, "tc.oid", INDEXES,
                 null, rs -> {
             if (excluded(rs.getString("table_schema"), rs.getString("table_name"))) {
                 return;
@@ -424,8 +445,7 @@ final class PostgresCatalogReader {
             a.put(SchemaFact.CLUSTERED, rs.getBoolean("indisclustered") ? "true" : null);
             a.put(SchemaFact.UNIQUE_COLUMNS, rs.getString("unique_cols"));
             a.put(SchemaFact.COMMENT, rs.getString("comment"));
-            String summary = def.replaceFirst("^CREATE ", "").replaceFirst("^UNIQUE INDEX", "unique index")
-                    .replaceFirst("^INDEX", "index")
+            String summary = lowerCaseIndex(def)
                     .replace(" ON ONLY public.", " ON ONLY ").replace(" ON public.", " ON ").replace(" USING btree", "");
             if (!rs.getBoolean("indisvalid")) {
                 summary += " (invalid)";

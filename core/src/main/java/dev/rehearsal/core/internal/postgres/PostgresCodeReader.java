@@ -25,8 +25,11 @@ final class PostgresCodeReader {
         policies();
     }
 
-    private void routines() throws SQLException {
-        rows.query(ScopedObjects.ROUTINE, "p.oid", """
+    /** The head of {@code pg_get_triggerdef}'s text, which the summary leaves out: the trigger's name stands before it. */
+    private static final java.util.regex.Pattern TRIGGER_HEAD = java.util.regex.Pattern.compile(
+            "^CREATE (CONSTRAINT )?TRIGGER \\S+ ");
+
+    private static final String ROUTINES = """
                 select p.oid, n.nspname, p.proname, pg_get_function_identity_arguments(p.oid) as args, p.prokind,
                   case when p.prokind in ('f', 'p', 'w') then pg_get_functiondef(p.oid) end as def,
                   pg_get_function_result(p.oid) as result, %s as comment,
@@ -36,7 +39,10 @@ final class PostgresCodeReader {
                 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                 where""".formatted(PostgresCatalogReader.comment("p.oid", "pg_proc", "0")) + " "
                 + PostgresCatalogReader.USER_SCHEMA.formatted("n") + " and "
-                + PostgresCatalogReader.NOT_EXTENSION_MEMBER.formatted("pg_proc", "p.oid"), null, rs -> {
+                + PostgresCatalogReader.NOT_EXTENSION_MEMBER.formatted("pg_proc", "p.oid");
+
+    private void routines() throws SQLException {
+        rows.query(ScopedObjects.ROUTINE, "p.oid", ROUTINES, null, rs -> {
             String name = PostgresCatalogReader.qualify(rs.getString("nspname"), rs.getString("proname")) + "(" + rs.getString("args") + ")";
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.RETURNS, rs.getString("result"));
@@ -54,15 +60,17 @@ final class PostgresCodeReader {
         });
     }
 
-    private void triggers() throws SQLException {
-        rows.query(ScopedObjects.RELATION, "c.oid", """
+    private static final String TRIGGERS = """
                 select c.oid, t.oid as trigger_oid, n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid, true) as def, t.tgenabled,
                   %s as comment
                 from pg_trigger t
                 join pg_class c on c.oid = t.tgrelid
                 join pg_namespace n on n.oid = c.relnamespace
                 where not t.tgisinternal and""".formatted(PostgresCatalogReader.comment("t.oid", "pg_trigger", "0"))
-                + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n"), null, rs -> {
+                + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n");
+
+    private void triggers() throws SQLException {
+        rows.query(ScopedObjects.RELATION, "c.oid", TRIGGERS, null, rs -> {
             if (rows.excluded(rs.getString("nspname"), rs.getString("relname"))) {
                 return;
             }
@@ -77,18 +85,20 @@ final class PostgresCodeReader {
                 default -> "origin";
             });
             a.put(SchemaFact.COMMENT, rs.getString("comment"));
-            String def = rs.getString("def").replaceFirst("^CREATE (CONSTRAINT )?TRIGGER \\S+ ", "")
+            String def = TRIGGER_HEAD.matcher(rs.getString("def")).replaceFirst("")
                     .replace(" ON public.", " ON ");
             rows.add(ScopedObjects.scope(ScopedObjects.RELATION, rs.getLong("oid")),
                     ScopedObjects.member("pg_trigger", rs.getLong("trigger_oid")), ObjectKind.TRIGGER, table + "." + name, table, "trigger " + name + " " + def, a);
         });
     }
 
-    private void rules() throws SQLException {
-        rows.query(ScopedObjects.RELATION, "c.oid", """
+    private static final String RULES = """
                 select c.oid, r.oid as rule_oid, n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid, true) as def
                 from pg_rewrite r join pg_class c on c.oid = r.ev_class join pg_namespace n on n.oid = c.relnamespace
-                where r.rulename <> '_RETURN' and""" + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n"), null, rs -> {
+                where r.rulename <> '_RETURN' and""" + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n");
+
+    private void rules() throws SQLException {
+        rows.query(ScopedObjects.RELATION, "c.oid", RULES, null, rs -> {
             String table = PostgresCatalogReader.qualify(rs.getString("nspname"), rs.getString("relname"));
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.DEFINITION, rs.getString("def"));
@@ -98,14 +108,16 @@ final class PostgresCodeReader {
         });
     }
 
-    private void policies() throws SQLException {
-        rows.query(ScopedObjects.RELATION, "c.oid", """
+    private static final String POLICIES = """
                 select c.oid, p.oid as policy_oid, n.nspname, c.relname, p.polname, p.polcmd, p.polpermissive,
                   pg_get_expr(p.polqual, p.polrelid) as qual, pg_get_expr(p.polwithcheck, p.polrelid) as withcheck,
                   (select string_agg(case when r = 0 then 'public' else pg_get_userbyid(r) end, ', ' order by 1)
                      from unnest(p.polroles) r) as roles
                 from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
-                where""" + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n"), null, rs -> {
+                where""" + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n");
+
+    private void policies() throws SQLException {
+        rows.query(ScopedObjects.RELATION, "c.oid", POLICIES, null, rs -> {
             String table = PostgresCatalogReader.qualify(rs.getString("nspname"), rs.getString("relname"));
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.COMMAND, rs.getString("polcmd"));

@@ -32,9 +32,12 @@ public final class PostgresDialect implements Dialect {
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     private final String version;
+    /** {@link #major()}, read from the version once: scripts are split and placed in every phase. */
+    private final int major;
 
     public PostgresDialect(String version) {
         this.version = version;
+        this.major = majorOf(version);
     }
 
     /** {@code postgres://} URLs and libpq's variables, which psql, psycopg2, node-postgres and most tools read. */
@@ -101,6 +104,10 @@ public final class PostgresDialect implements Dialect {
 
     /** The server's major version (18 for 18.6); 0 when unknown. */
     int major() {
+        return major;
+    }
+
+    private static int majorOf(String version) {
         try {
             return Integer.parseInt(version.replaceFirst("^(\\d+).*$", "$1"));
         } catch (NumberFormatException e) {
