@@ -30,6 +30,8 @@ final class TraceAssembler {
     private final Set<String> existing;
     private final long t0;
     private final long pollNanos;
+    /** The script's statements by their {@link #normalize normalized} text, read once per trace. */
+    private final Map<String, LockTracer.ScriptStatement> byText = new HashMap<>();
 
     /**
      * @param excluded  tables whose locks are the tool's own (its history table and its indexes)
@@ -38,9 +40,6 @@ final class TraceAssembler {
      * @param t0        when the trace started ({@link System#nanoTime()})
      * @param pollNanos the poller's interval, the resolution of waits seen by polling
      */
-    /** The script's statements by their {@link #normalize normalized} text, read once per trace. */
-    private final Map<String, LockTracer.ScriptStatement> byText = new HashMap<>();
-
     TraceAssembler(Set<String> excluded, Set<String> existing, List<LockTracer.ScriptStatement> script, long t0,
                    long pollNanos) {
         this.excluded = excluded;
