@@ -48,6 +48,9 @@ final class PostgresDataAccess implements DataAccess {
         this.dialect = dialect;
     }
 
+    /** The fingerprint of a column with no values. */
+    private static final ColumnFingerprint NO_VALUES = new ColumnFingerprint(0, "0");
+
     /** Up to this many tables are counted without asking first which have storage. */
     private static final int FEW_TABLES = 4;
 
@@ -424,24 +427,27 @@ final class PostgresDataAccess implements DataAccess {
     // ---- fingerprints ----
 
     /**
-     * The columns of {@code tables} in their table's order. Each position is parsed once, and only the columns of
-     * these tables are sorted: this runs after every phase, over a schema that grows with the history.
+     * The columns of {@code tables}, by table, in their table's order where {@code ordered} holds the table (its
+     * fingerprint query lists them by position), else as the snapshot lists them. One pass over the schema's columns;
+     * only the ordered tables' positions are parsed and sorted: this runs after every phase, over a schema that grows
+     * with the history, and most tables of a long history hold no rows.
      */
-    private static Map<String, List<SchemaObject>> columnsInOrder(SchemaSnapshot schema, List<String> tables) {
+    private static Map<String, List<SchemaObject>> columnsOf(SchemaSnapshot schema, List<String> tables,
+                                                              java.util.Set<String> ordered) {
         java.util.Set<String> wanted = new java.util.HashSet<>(tables);
-        record Positioned(int position, SchemaObject column) {
-        }
-        Map<String, List<Positioned>> byTable = new LinkedHashMap<>();
+        Map<String, List<SchemaObject>> byTable = new HashMap<>();
         for (SchemaObject c : schema.objects(ObjectKind.COLUMN)) {
             if (wanted.contains(c.table())) {
-                byTable.computeIfAbsent(c.table(), t -> new ArrayList<>()).add(
-                        new Positioned(Integer.parseInt(c.fact(SchemaFact.POSITION).orElse("0")), c));
+                byTable.computeIfAbsent(c.table(), t -> new ArrayList<>()).add(c);
             }
         }
-        Map<String, List<SchemaObject>> columns = new LinkedHashMap<>();
-        byTable.forEach((table, cols) -> columns.put(table, cols.stream()
-                .sorted(Comparator.comparingInt(Positioned::position)).map(Positioned::column).toList()));
-        return columns;
+        for (String table : ordered) {
+            List<SchemaObject> cols = byTable.get(table);
+            if (cols != null && cols.size() > 1) {
+                cols.sort(Comparator.comparingInt(c -> Integer.parseInt(c.fact(SchemaFact.POSITION).orElse("0"))));
+            }
+        }
+        return byTable;
     }
 
     /**
@@ -459,10 +465,13 @@ final class PostgresDataAccess implements DataAccess {
     /** The writer of a row version as a number: {@code xmin - 3}, the same in every statement. */
     private static final String WRITER = "age('3'::xid)::bigint - age(xmin)";
 
+    /** {@link #ROW_VERSIONS} from PostgreSQL 15 on, which has {@code hashtidextended}; {@link #ROW_VERSIONS_OLDER} before. */
+    private static final String ROW_VERSIONS_15 = ROW_VERSIONS.formatted("hashtidextended(ctid, " + WRITER + ")");
+    private static final String ROW_VERSIONS_OLDER = ROW_VERSIONS.formatted("hashtextextended(ctid::text, " + WRITER + ")");
+
     private String rowVersions() throws SQLException {
         // hashtidextended is there from PostgreSQL 15 on at least (the oldest server it was checked on here)
-        return ROW_VERSIONS.formatted(connection.getMetaData().getDatabaseMajorVersion() >= 15
-                ? "hashtidextended(ctid, " + WRITER + ")" : "hashtextextended(ctid::text, " + WRITER + ")");
+        return connection.getMetaData().getDatabaseMajorVersion() >= 15 ? ROW_VERSIONS_15 : ROW_VERSIONS_OLDER;
     }
 
     @Override
@@ -489,26 +498,27 @@ final class PostgresDataAccess implements DataAccess {
         if (tables.isEmpty()) {
             return new MarkedFingerprint(schema, new DataFingerprint(Map.of()), Map.of());
         }
-        Map<String, List<SchemaObject>> columns = columnsInOrder(schema, tables);
-        boolean typesAsBefore = earlier != null && (earlier.schema() == schema
+        java.util.Set<String> stored = new java.util.HashSet<>(tables.size() <= FEW_TABLES ? tables : tablesWithStorage(tables));
+        Map<String, List<SchemaObject>> columns = columnsOf(schema, tables, stored);
+        boolean typesAsBefore = !stored.isEmpty() && earlier != null && (earlier.schema() == schema
                 || (earlier.schema().objects(ObjectKind.TYPE).equals(schema.objects(ObjectKind.TYPE))
                 && earlier.schema().objects(ObjectKind.EXTENSION).equals(schema.objects(ObjectKind.EXTENSION))));
         Map<String, List<SchemaObject>> columnsBefore = !typesAsBefore ? Map.of()
-                : earlier.schema() == schema ? columns : columnsInOrder(earlier.schema(), tables);
-        java.util.Set<String> stored = new java.util.HashSet<>(tables.size() <= FEW_TABLES ? tables : tablesWithStorage(tables));
+                : earlier.schema() == schema ? columns : columnsOf(earlier.schema(), tables, stored);
         Map<String, TableFingerprint> result = new LinkedHashMap<>();
         Map<String, String> rowVersions = new LinkedHashMap<>();
         List<String> parts = new ArrayList<>();
         List<String> markers = new ArrayList<>();
-        String marker = rowVersions();
+        String marker = stored.isEmpty() ? null : rowVersions();
         for (String table : tables) {
-            List<String> cols = columns.getOrDefault(table, List.of()).stream().map(SchemaObject::simpleName).toList();
             if (!stored.contains(table)) {
-                Map<String, ColumnFingerprint> empty = new LinkedHashMap<>();
-                cols.forEach(c -> empty.put(c, new ColumnFingerprint(0, "0")));
+                // no heap page: no rows, and every column's fingerprint is that of no values
+                Map<String, ColumnFingerprint> empty = new HashMap<>();
+                columns.getOrDefault(table, List.of()).forEach(c -> empty.put(c.simpleName(), NO_VALUES));
                 result.put(table, new TableFingerprint(table, 0, empty));
                 continue;
             }
+            List<String> cols = columns.getOrDefault(table, List.of()).stream().map(SchemaObject::simpleName).toList();
             boolean vouched = typesAsBefore && earlier.fingerprint().tables().containsKey(table)
                     && columns.getOrDefault(table, List.of()).equals(columnsBefore.getOrDefault(table, List.of()));
             markers.add(vouched ? earlier.rowVersions().get(table) : null);
@@ -585,10 +595,12 @@ final class PostgresDataAccess implements DataAccess {
      * Of {@code tables}, those that may hold rows ({@link #MAY_HOLD_ROWS}): a partitioned or inherited table is kept
      * when any table below it has pages (its count includes theirs). One query instead of a count per empty table.
      */
+    private static final String TABLES_WITH_STORAGE = "select u.i from unnest(?::text[]) with ordinality u(t, i) where "
+            + MAY_HOLD_ROWS.formatted("to_regclass(u.t)::oid");
+
     private List<String> tablesWithStorage(List<String> tables) throws SQLException {
         List<String> stored = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("select u.i from unnest(?::text[]) with ordinality u(t, i)"
-                + " where " + MAY_HOLD_ROWS.formatted("to_regclass(u.t)::oid"))) {
+        try (PreparedStatement ps = connection.prepareStatement(TABLES_WITH_STORAGE)) {
             ps.setArray(1, connection.createArrayOf("text", tables.stream().map(this::q).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -46,6 +46,9 @@ class RowVersionFingerprintTest {
             }
             assertThat(second.fingerprint().tables().get("t6")).as("no page: known empty without a read")
                     .isEqualTo(first.fingerprint().tables().get("t6"));
+            assertThat(first.fingerprint().tables().get("t6").columns()).as("an empty table still lists its columns")
+                    .containsOnlyKeys("id", "note")
+                    .allSatisfy((column, fingerprint) -> assertThat(fingerprint.nonNull()).isZero());
             assertThat(second.fingerprint().differences(first.fingerprint())).singleElement().asString()
                     .startsWith("t2");
             assertThat(second.fingerprint()).as("equal to one taken from scratch")
