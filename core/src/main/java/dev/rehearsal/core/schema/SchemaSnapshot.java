@@ -37,6 +37,36 @@ public record SchemaSnapshot(List<SchemaObject> objects) {
         objects = List.of(sorted);
     }
 
+    /**
+     * This snapshot without the {@code removed} objects (the very instances this snapshot holds) and with the
+     * {@code added} ones, for schema readers that patch the last snapshot with the few objects a phase changed: a
+     * merge, so a read costs the size of the schema in reference comparisons rather than a sort of all of it. Where
+     * an added object has the key of one kept, the kept one comes first, as it would when the added ones are listed
+     * after the others.
+     */
+    @API(status = API.Status.INTERNAL, since = "0.1")
+    public SchemaSnapshot replacing(java.util.Collection<SchemaObject> removed, java.util.Collection<SchemaObject> added) {
+        java.util.Set<SchemaObject> gone = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        gone.addAll(removed);
+        SchemaObject[] fresh = added.toArray(SchemaObject[]::new);
+        Arrays.sort(fresh, ORDER);
+        java.util.List<SchemaObject> merged = new java.util.ArrayList<>(objects.size() + fresh.length);
+        int next = 0;
+        for (SchemaObject kept : objects) {
+            if (gone.contains(kept)) {
+                continue;
+            }
+            while (next < fresh.length && ORDER.compare(fresh[next], kept) < 0) {
+                merged.add(fresh[next++]);
+            }
+            merged.add(kept);
+        }
+        while (next < fresh.length) {
+            merged.add(fresh[next++]);
+        }
+        return new SchemaSnapshot(merged);
+    }
+
     /** What changed going from this snapshot to {@code after}. */
     public SchemaDiff diff(SchemaSnapshot after) {
         return SchemaDiff.between(this, after);

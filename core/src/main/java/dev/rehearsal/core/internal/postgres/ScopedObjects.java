@@ -34,6 +34,12 @@ final class ScopedObjects {
     private final Map<String, List<SchemaObject>> byScope = new LinkedHashMap<>();
     private final Map<String, String> members = new HashMap<>();
     private final Map<String, Set<String>> links = new HashMap<>();
+    /** The last {@link #snapshot}, or null: what the next one patches. */
+    private SchemaSnapshot previous;
+    /** The scopes replaced since {@link #previous}. */
+    private final Set<String> replacedSince = new java.util.HashSet<>();
+    /** The objects of {@link #previous} that those replacements took away. */
+    private final List<SchemaObject> removedSince = new ArrayList<>();
 
     static String scope(char kind, long oid) {
         return kind + ":" + oid;
@@ -45,6 +51,7 @@ final class ScopedObjects {
 
     /** Records {@code object} under {@code scope}. */
     void add(String scope, SchemaObject object) {
+        previous = null;
         byScope.computeIfAbsent(scope, k -> new ArrayList<>()).add(object);
     }
 
@@ -72,6 +79,14 @@ final class ScopedObjects {
     /** Replaces everything of {@code scopes} with what {@code fresh} read of them (a scope it did not find is gone). */
     void replace(Collection<String> scopes, ScopedObjects fresh) {
         Set<String> replaced = Set.copyOf(scopes);
+        if (previous != null) {
+            for (String scope : replaced) {
+                List<SchemaObject> shown = replacedSince.add(scope) ? byScope.get(scope) : null;
+                if (shown != null) {
+                    removedSince.addAll(shown);
+                }
+            }
+        }
         byScope.keySet().removeAll(replaced);
         members.values().removeIf(replaced::contains);
         fresh.byScope.forEach((scope, objects) -> {
@@ -99,10 +114,39 @@ final class ScopedObjects {
         byScope.forEach((scope, objects) -> copy.byScope.put(scope, new ArrayList<>(objects)));
         copy.members.putAll(members);
         links.forEach((scope, others) -> copy.links.put(scope, new java.util.LinkedHashSet<>(others)));
+        copy.previous = previous;
+        copy.replacedSince.addAll(replacedSince);
+        copy.removedSince.addAll(removedSince);
         return copy;
     }
 
+    /**
+     * Everything filed, as a snapshot. After the first, a snapshot is the last one patched: without the objects of the
+     * scopes replaced since, with what they hold now ({@link SchemaSnapshot#replacing}). Sorting the whole schema
+     * again took ~4% of the rehearsing thread's time on a 300-migration history.
+     */
     SchemaSnapshot snapshot() {
+        SchemaSnapshot snapshot;
+        if (previous == null) {
+            snapshot = fullSnapshot();
+        } else {
+            // in filing order, as the full snapshot lists them before its stable sort
+            List<SchemaObject> added = new ArrayList<>();
+            byScope.forEach((scope, objects) -> {
+                if (replacedSince.contains(scope)) {
+                    added.addAll(objects);
+                }
+            });
+            snapshot = previous.replacing(removedSince, added);
+        }
+        previous = snapshot;
+        replacedSince.clear();
+        removedSince.clear();
+        return snapshot;
+    }
+
+    /** Everything filed, sorted anew: what {@link #snapshot} patches. */
+    SchemaSnapshot fullSnapshot() {
         List<SchemaObject> all = new ArrayList<>();
         byScope.values().forEach(all::addAll);
         return new SchemaSnapshot(all);
