@@ -66,13 +66,16 @@ public enum LockMode {
 
     /** The mode for a {@code pg_locks.mode} value. */
     public static LockMode fromPgName(String mode) {
-        for (LockMode m : values()) {
-            if (m.pgName().equals(mode)) {
-                return m;
-            }
+        LockMode m = BY_PG_NAME.get(mode);
+        if (m == null) {
+            throw new IllegalArgumentException("Unknown lock mode " + mode);
         }
-        throw new IllegalArgumentException("Unknown lock mode " + mode);
+        return m;
     }
+
+    /** The modes by {@link #pgName()}: the lock tracer looks one up for every lock it reads, after every statement. */
+    private static final java.util.Map<String, LockMode> BY_PG_NAME = java.util.Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(LockMode::pgName, m -> m));
 
     /** {@code ACCESS EXCLUSIVE}. */
     @Override
