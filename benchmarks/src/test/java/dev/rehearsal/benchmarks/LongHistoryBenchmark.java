@@ -74,6 +74,13 @@ class LongHistoryBenchmark {
                 onePart.rehearsalMs / longRun.plainMs, shortRun.perMigrationMs(), SHORT,
                 longestRun.perMigrationMs(), LONGEST, linearity, LONGEST, heapMb, untraced.rehearsalMs, untraced.sqlMs,
                 untraced.checksMs, untraced.rehearsalMs / longRun.plainMs));
+        // what a phase costs above the plain session's, in time: the ratio's other reading, which does not move with
+        // the weight of the migrations themselves (one part, so that phases do not overlap)
+        double overheadPerPhase = (onePart.rehearsalMs - longRun.plainMs) / (3.0 * LONG);
+        double plainPerPhase = longRun.plainMs / (3.0 * LONG);
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "  cost per phase above one plain session's, in one"
+                + " part: %.2f ms traced, %.2f ms untraced (the plain session's phase %.2f ms)%n", overheadPerPhase,
+                (untraced.rehearsalMs - longRun.plainMs) / (3.0 * LONG), plainPerPhase));
         RoundTripOverheadBenchmark.write("  where the time goes, ms per phase (traced, one part): " + onePart.perPhase()
                 + "\n");
         htmlReport(longRun);
@@ -92,6 +99,10 @@ class LongHistoryBenchmark {
         figures.put("heap_after_long_history_mb", heapMb);
         figures.put("long_history_embedded_untraced_rehearsal_ms", Math.round(untraced.rehearsalMs));
         figures.put("long_history_embedded_untraced_ratio", round(untraced.rehearsalMs / longRun.plainMs));
+        figures.put("long_history_embedded_overhead_ms_per_phase", round(overheadPerPhase));
+        figures.put("long_history_embedded_untraced_overhead_ms_per_phase",
+                round((untraced.rehearsalMs - longRun.plainMs) / (3.0 * LONG)));
+        figures.put("long_history_embedded_plain_ms_per_phase", round(plainPerPhase));
         onePart.profile().forEach((component, total) -> figures.put("long_history_ms_per_phase_"
                 + component.replaceAll("[^a-z]+", "_").replaceAll("_$", ""), round(total.nanos() / 1e6 / (3.0 * LONG))));
         writeJson(figures);
