@@ -591,13 +591,14 @@ final class PostgresDataAccess implements DataAccess {
                       select h.inhrelid from tree join pg_inherits h on h.inhparent = tree.rel)
                     select 1 from tree where pg_relation_size(tree.rel) > 0)""";
 
+    /** The positions in the array of table names of the tables that may hold rows. */
+    private static final String TABLES_WITH_STORAGE = "select u.i from unnest(?::text[]) with ordinality u(t, i) where "
+            + MAY_HOLD_ROWS.formatted("to_regclass(u.t)::oid");
+
     /**
      * Of {@code tables}, those that may hold rows ({@link #MAY_HOLD_ROWS}): a partitioned or inherited table is kept
      * when any table below it has pages (its count includes theirs). One query instead of a count per empty table.
      */
-    private static final String TABLES_WITH_STORAGE = "select u.i from unnest(?::text[]) with ordinality u(t, i) where "
-            + MAY_HOLD_ROWS.formatted("to_regclass(u.t)::oid");
-
     private List<String> tablesWithStorage(List<String> tables) throws SQLException {
         List<String> stored = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(TABLES_WITH_STORAGE)) {
