@@ -115,6 +115,11 @@ final class ParallelPart implements AutoCloseable {
         return shard;
     }
 
+    /** Whether the part has run {@code phase} of its step {@code index}, without waiting. */
+    boolean finished(int index, Phase phase) {
+        return outcome(index, phase).isDone();
+    }
+
     /** Waits until the part has run {@code phase} of its step {@code index}; throws what the phase threw. */
     void await(int index, Phase phase) {
         Throwable thrown;

@@ -144,6 +144,11 @@ public final class RoundTripStep {
         }
     }
 
+    /** Whether a part runs this step and has not finished its last phase yet (it may not have started it). */
+    boolean stillRunningInItsPart() {
+        return remote != null && !remote.part().finished(remote.index(), phases().get(phases().size() - 1));
+    }
+
     /** What happened so far. */
     public StepResult result() {
         if (servedByPart) {

@@ -3,6 +3,7 @@ package dev.rehearsal.core;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.internal.timing.Timings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -115,6 +117,39 @@ class ParallelPartsTest {
         assertThat(one.get(50)).contains("FAILED");
         assertThat(one.get(one.size() - 1)).contains("SKIPPED").contains("failed to apply");
         assertThat(inParts).isEqualTo(one);
+    }
+
+    /**
+     * While this rehearsal waits for a later part's steps, it brings its own database up to each step the part has
+     * finished, rather than applying every later up after the last part is done, when nothing else runs: here the
+     * second part's ups sleep, so this rehearsal's own steps end long before that part's and it catches up in between.
+     * The outcomes and the last version are still one run's.
+     */
+    @Test
+    void thisRehearsalCatchesUpWithASlowerPartWhileItWaits(@TempDir Path dir) throws IOException {
+        Path history = RealisticHistory.write(dir, FLYWAY_ENTITIES);
+        List<Path> ups = upScripts(history);
+        for (Path up : ups.subList(ups.size() / 2, ups.size())) {
+            Files.writeString(up, Files.readString(up) + "\nselect pg_sleep(0.03);\n");
+        }
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + history).withFormat("golang-migrate");
+        List<String> one = outcomes(rehearse(settings.withParallel(1), 1));
+
+        Timings.start();
+        List<String> inParts;
+        Map<String, Timings.Total> timings;
+        try {
+            inParts = outcomes(rehearse(settings.withParallel(2), 2));
+        } finally {
+            timings = Timings.stop();
+        }
+
+        assertThat(inParts).isEqualTo(one);
+        assertThat(timings).as("caught up while waiting for the second part's steps")
+                .containsKey("parts.catch-up (while waiting)");
+        assertThat(timings.get("parts.catch-up (while waiting)").calls()).as("times caught up while waiting")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(timings.get("parts.catch-up").calls()).as("the catch-up after the last step").isEqualTo(1);
     }
 
     /**
