@@ -83,6 +83,13 @@ class LongHistoryBenchmark {
                 (untraced.rehearsalMs - longRun.plainMs) / (3.0 * LONG), plainPerPhase));
         RoundTripOverheadBenchmark.write("  where the time goes, ms per phase (traced, one part): " + onePart.perPhase()
                 + "\n");
+        // in parts, the database here is brought to the last version after the parts' steps: what of that still runs
+        // after the last part's last step, when one core has nothing left to do, against what ran while waiting
+        long catchUpAfterMs = Math.round(millis(longRun.profile(), "parts.catch-up"));
+        long catchUpWaitingMs = Math.round(millis(longRun.profile(), "parts.catch-up (while waiting)"));
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "  in %d parts, catching the database here up with"
+                + " the later parts: %d ms after the last step, %d ms while waiting for a part's next step%n",
+                longRun.parts, catchUpAfterMs, catchUpWaitingMs));
         htmlReport(longRun);
         RoundTripOverheadBenchmark.write("  where the time goes, ms per phase (untraced): " + untraced.perPhase() + "\n");
         ObjectNode figures = new ObjectMapper().createObjectNode();
@@ -103,6 +110,8 @@ class LongHistoryBenchmark {
         figures.put("long_history_embedded_untraced_overhead_ms_per_phase",
                 round((untraced.rehearsalMs - longRun.plainMs) / (3.0 * LONG)));
         figures.put("long_history_embedded_plain_ms_per_phase", round(plainPerPhase));
+        figures.put("long_history_embedded_parts_catch_up_after_ms", catchUpAfterMs);
+        figures.put("long_history_embedded_parts_catch_up_while_waiting_ms", catchUpWaitingMs);
         onePart.profile().forEach((component, total) -> figures.put("long_history_ms_per_phase_"
                 + component.replaceAll("[^a-z]+", "_").replaceAll("_$", ""), round(total.nanos() / 1e6 / (3.0 * LONG))));
         writeJson(figures);
@@ -250,6 +259,12 @@ class LongHistoryBenchmark {
         double plainMs = (System.nanoTime() - t0) / 1e6;
         return new Figures(migrations.size(), rehearsalMs, report.sqlTime().toMillis(), report.checkTime().toMillis(),
                 plainMs, profile, report, migrations, parts);
+    }
+
+    /** The milliseconds {@code component} took in a profile, 0 where it did not run. */
+    private static double millis(Map<String, Timings.Total> profile, String component) {
+        Timings.Total total = profile.get(component);
+        return total == null ? 0 : total.nanos() / 1e6;
     }
 
     private record Figures(int migrations, double rehearsalMs, long sqlMs, long checksMs, double plainMs,

@@ -52,6 +52,8 @@ public final class MigrationRehearsal implements AutoCloseable {
     private List<RoundTripStep> plan = List.of();
     /** Why catching up with the parts failed before the plan's last step, or null. */
     private String catchUpFailure;
+    /** The plan's step whose version catching up with the parts last reached, or -1. */
+    private int caughtUpTo;
     private final Invariants invariants;
     private final DataWorkbench data;
     private int seedings;
@@ -656,6 +658,7 @@ public final class MigrationRehearsal implements AutoCloseable {
         }
         state.unblock();
         catchUpFailure = null;
+        caughtUpTo = -1;
         plan = List.copyOf(steps);
         return plan;
     }
@@ -722,9 +725,10 @@ public final class MigrationRehearsal implements AutoCloseable {
     }
 
     /**
-     * Brings the database here to {@code served}'s version where the plan's next step is still running in its part:
-     * this thread would otherwise wait for it. Where that fails, the catch-up after the last step reports it (it would
-     * fail at the same up), and nothing else is tried here before.
+     * Brings the database here to {@code served}'s version where the plan's next step is still running in its part
+     * (this thread would otherwise wait for it) and at least {@link #CATCH_UP_BATCH} steps were served since the last
+     * time. Where that fails, the catch-up after the last step reports it (it would fail at the same up), and nothing
+     * else is tried here before.
      */
     private void catchUpWhileWaiting(RoundTripStep served) {
         if (catchUpFailure != null || served.migration().isEmpty()) {
@@ -734,16 +738,23 @@ public final class MigrationRehearsal implements AutoCloseable {
         while (plan.get(at) != served) {
             at++;
         }
-        if (!plan.get(at + 1).stillRunningInItsPart()) {
-            return; // done already: the ups wait for the next step that is not, or for the last
+        if (at - caughtUpTo < CATCH_UP_BATCH || !plan.get(at + 1).stillRunningInItsPart()) {
+            return; // the ups wait for more steps, for the next one that is still running, or for the last
         }
         MigrationVersion version = served.migration().get().version();
         try (Timings.Timer ignored = Timings.time("parts.catch-up (while waiting)")) {
             state.prepare(version);
+            caughtUpTo = at;
         } catch (RehearsalException e) {
             catchUpFailure = failedCatchUp(version, e);
         }
     }
+
+    /**
+     * Steps served between two catch-ups while waiting, at least: each catch-up reads the version and starts the tool
+     * before its ups, which one step at a time would pay for at every step, on a core the parts still use.
+     */
+    private static final int CATCH_UP_BATCH = 10;
 
     private static String failedCatchUp(MigrationVersion version, RehearsalException e) {
         return "after the parallel parts, this rehearsal's database could not be brought to V" + version

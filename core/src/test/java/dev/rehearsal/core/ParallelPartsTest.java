@@ -120,8 +120,8 @@ class ParallelPartsTest {
     }
 
     /**
-     * While this rehearsal waits for a later part's steps, it brings its own database up to each step the part has
-     * finished, rather than applying every later up after the last part is done, when nothing else runs: here the
+     * While this rehearsal waits for a later part's steps, it brings its own database up to the steps the part has
+     * finished (ten or more at a time), rather than applying every later up after the last part is done: here the
      * second part's ups sleep, so this rehearsal's own steps end long before that part's and it catches up in between.
      * The outcomes and the last version are still one run's.
      */
