@@ -122,6 +122,15 @@ public interface Dialect {
         return java.util.OptionalLong.empty();
     }
 
+    /**
+     * Whether a table of exactly that name exists in {@code schema} (the connection's current schema, or MariaDB
+     * database, when null): the question migration tools ask before their version table is made. The default asks
+     * the driver's table listing.
+     */
+    default boolean tableExists(Connection connection, String schema, String table) throws SQLException {
+        return dev.rehearsal.core.internal.sql.Tables.exists(connection, schema, table);
+    }
+
     /** Quotes a table or column name as the engine needs it; {@code audit.log} becomes schema and table. */
     String quote(String name);
 

@@ -400,7 +400,7 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
     }
 
     private boolean historyTableExists(Connection c) throws SQLException {
-        return dev.rehearsal.core.internal.sql.Tables.exists(c, schema, table);
+        return dialect.tableExists(c, schema, table);
     }
 
     /** The history table in Flyway's schema (the connection's when none is configured), quoted as the engine needs. */

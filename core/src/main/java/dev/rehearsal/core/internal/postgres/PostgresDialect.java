@@ -157,6 +157,28 @@ public final class PostgresDialect implements Dialect {
         }
     }
 
+    /**
+     * One catalog lookup, an ordinary table ({@code relkind 'r'}) as the driver's listing of {@code TABLE}s counts
+     * them. That listing takes three round trips (catalog, current schema, then a query joining every relation with
+     * its descriptions); a Flyway rehearsal asks twice, and the start of one of the 12-migration sample went from 17-18
+     * to 15-17 ms (medians of 15, alternating).
+     */
+    @Override
+    public boolean tableExists(Connection connection, String schema, String table) throws SQLException {
+        try (java.sql.PreparedStatement st = connection.prepareStatement(TABLE_EXISTS)) {
+            st.setString(1, table);
+            st.setString(2, schema);
+            try (java.sql.ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static final String TABLE_EXISTS = "select exists (select 1 from pg_class c"
+            + " join pg_namespace n on n.oid = c.relnamespace"
+            + " where c.relname = ? and n.nspname = coalesce(?, current_schema()) and c.relkind = 'r')";
+
     @Override
     public java.util.OptionalLong writeAheadLogPosition(Connection connection) throws SQLException {
         try (java.sql.Statement st = connection.createStatement();
