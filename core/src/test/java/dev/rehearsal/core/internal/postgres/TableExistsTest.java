@@ -50,4 +50,32 @@ class TableExistsTest {
             assertThat(db.dialect().tableExists(c, null, "no_such_table")).isFalse();
         }
     }
+
+    /**
+     * The lookup is PostgreSQL's own query: the driver's listing, which the default asks, is never touched (a connection
+     * that refuses {@code getMetaData} still gets its answer).
+     */
+    @Test
+    void doesNotAskTheDriversListing() throws SQLException {
+        try (EphemeralDatabase db = DatabaseProviders.embeddedPostgres().createDatabase();
+             Connection c = db.dataSource().getConnection()) {
+            Connection noListing = (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("getMetaData")) {
+                            throw new AssertionError("the driver's table listing was asked");
+                        }
+                        try {
+                            return method.invoke(c, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            try (Statement st = c.createStatement()) {
+                st.execute("create table flyway_schema_history (installed_rank int)");
+            }
+
+            assertThat(db.dialect().tableExists(noListing, null, "flyway_schema_history")).isTrue();
+            assertThat(db.dialect().tableExists(noListing, "public", "no_such_table")).isFalse();
+        }
+    }
 }
