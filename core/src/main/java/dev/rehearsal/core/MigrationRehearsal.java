@@ -108,6 +108,9 @@ public final class MigrationRehearsal implements AutoCloseable {
 
     /** A rehearsal of an explicit source, on a fresh database from {@code provider}. */
     public static MigrationRehearsal start(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider) {
+        // once per JVM: Rehearsal's own code stays on C1 unless rehearsal.jit.c2=true (a caller that read the setting
+        // from elsewhere applied it already)
+        dev.rehearsal.core.internal.jit.OwnCodeCompilation.apply();
         EphemeralDatabase database = provider.createDatabase();
         try {
             return new MigrationRehearsal(settings, source, provider, database);

@@ -149,7 +149,7 @@ class ConfigurationTest {
         List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
         int start = lines.indexOf("| annotation attribute | parameter | default | meaning |");
         assertThat(start).as("the README's configuration table").isNotNegative();
-        Pattern key = Pattern.compile("rehearsal\\.[a-z][a-z.-]*[a-z]");
+        Pattern key = Pattern.compile("rehearsal\\.[a-z][a-z0-9.-]*[a-z0-9]");
         List<String> documented = new ArrayList<>();
         boolean volumes = false;
         for (String line : lines.subList(start + 2, lines.size())) {
