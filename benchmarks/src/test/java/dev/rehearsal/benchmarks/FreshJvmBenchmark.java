@@ -2,6 +2,7 @@ package dev.rehearsal.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.core.internal.jit.OwnCodeCompilation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,11 +34,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * which makes every relation file created after recent deletions cost a scan; the plain session, mostly DDL, pays it
  * most, and its time moved by a third between runs. On tmpfs (as on a journaled ext4, measured alike) both times
  * are what a usual CI runner's disk gives, so that ratio is the steadier one to compare changes with.
+ * <p>
+ * With the default compilers, it also compares Rehearsal's own code kept on C1 (the default, {@link OwnCodeCompilation})
+ * with it left to C2 ({@code -Drehearsal.jit.c2=true}): in the first rehearsal of a JVM, and in the 4th rehearsal of
+ * one JVM (means of 2 JVMs each), as a test JVM that runs several rehearsing classes meets it.
  */
 class FreshJvmBenchmark {
 
     private static final int MIGRATIONS = 300;
     private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+    /** Rehearsal's own classes left to C2 as well: the default before the ninth session of 2026-11-25. */
+    private static final String OWN_CODE_ON_C2 = "-D" + OwnCodeCompilation.PROPERTY + "=true";
+    /** Which rehearsal in one JVM the later-rehearsal variants measure. */
+    private static final int LATER = 4;
 
     /** One process's figures, as {@link FreshJvmRun} prints them. */
     private record Run(double rehearsalMs, double plainMs, double jitMs, double cpuMs) {
@@ -55,12 +64,20 @@ class FreshJvmBenchmark {
         List<Run> standard = new ArrayList<>();
         List<Run> c1 = new ArrayList<>();
         List<Run> c1Tmpfs = new ArrayList<>();
+        List<Run> ownOnC2 = new ArrayList<>();
+        List<Run> later = new ArrayList<>();
+        List<Run> laterOwnOnC2 = new ArrayList<>();
         try {
             if (onTmpfs != null) {
                 run(history, dir, "warm-up-tmpfs", onTmpfs); // unpacks the binaries and makes the kept cluster there
             }
             for (int round = 0; round < 3; round++) {
                 standard.add(run(history, dir, "default-" + round, List.of()));
+                ownOnC2.add(run(history, dir, "own-code-c2-" + round, List.of(OWN_CODE_ON_C2)));
+                if (round < 2) {
+                    later.add(run(history, dir, "later-" + round, List.of(), LATER));
+                    laterOwnOnC2.add(run(history, dir, "later-own-code-c2-" + round, List.of(OWN_CODE_ON_C2), LATER));
+                }
                 c1.add(run(history, dir, "c1-" + round, List.of(C1_ONLY)));
                 if (onTmpfs != null) {
                     c1Tmpfs.add(run(history, dir, "c1-tmpfs-" + round, onTmpfs));
@@ -79,8 +96,24 @@ class FreshJvmBenchmark {
                         + " %.2fx of the default's%n", MIGRATIONS, s.rehearsalMs, s.jitMs, s.cpuMs, s.plainMs, s.ratio(),
                 C1_ONLY, c.rehearsalMs, c.jitMs, c.cpuMs, c.plainMs, c.ratio(), c.rehearsalMs / s.plainMs,
                 c.rehearsalMs / s.rehearsalMs));
+        // Rehearsal's own code on C1 (the default) against C2 (rehearsal.jit.c2=true), in the first rehearsal of a
+        // JVM and in its 4th, where C2 compiled the largest per-phase methods late and at length
+        Run o = median(ownOnC2);
+        Run l = mean(later);
+        Run lo = mean(laterOwnOnC2);
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "  with the JVM's default compilers, Rehearsal's"
+                        + " own code on C1 (the default) against C2 too (%s): the first rehearsal in a JVM %.0f ms against"
+                        + " %.0f ms (%.2fx; JIT %.0f against %.0f ms); the %dth rehearsal in one JVM, means of 2 JVMs each,"
+                        + " %.0f ms against %.0f ms (%.2fx; JIT %.0f against %.0f ms), plain sessions %.0f and %.0f ms%n",
+                OWN_CODE_ON_C2, s.rehearsalMs, o.rehearsalMs, s.rehearsalMs / o.rehearsalMs, s.jitMs, o.jitMs, LATER,
+                l.rehearsalMs, lo.rehearsalMs, l.rehearsalMs / lo.rehearsalMs, l.jitMs, lo.jitMs, l.plainMs, lo.plainMs));
         ObjectNode figures = new ObjectMapper().createObjectNode();
         figures.put("fresh_jvm_migrations", MIGRATIONS);
+        put(figures, "fresh_jvm_own_code_c2", o);
+        figures.put("fresh_jvm_own_code_c1_vs_c2", Math.round(s.rehearsalMs / o.rehearsalMs * 100) / 100.0);
+        put(figures, "later_rehearsal_own_code_c1", l);
+        put(figures, "later_rehearsal_own_code_c2", lo);
+        figures.put("later_rehearsal_own_code_c1_vs_c2", Math.round(l.rehearsalMs / lo.rehearsalMs * 100) / 100.0);
         put(figures, "fresh_jvm_default", s);
         put(figures, "fresh_jvm_c1", c);
         figures.put("fresh_jvm_c1_vs_default", Math.round(c.rehearsalMs / s.rehearsalMs * 100) / 100.0);
@@ -137,11 +170,16 @@ class FreshJvmBenchmark {
 
     /** A fresh JVM running {@link FreshJvmRun} on the history, with the JVM options given. */
     private static Run run(Path history, Path dir, String name, List<String> jvmOptions) throws Exception {
+        return run(history, dir, name, jvmOptions, 1);
+    }
+
+    /** As above, measuring the {@code nth} rehearsal of the history in that JVM. */
+    private static Run run(Path history, Path dir, String name, List<String> jvmOptions, int nth) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), FreshJvmRun.class.getName(),
-                history.toString()));
+                history.toString(), String.valueOf(nth)));
         Path output = dir.resolve(name + ".txt");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
                 .start();
@@ -152,6 +190,14 @@ class FreshJvmBenchmark {
         assertThat(figures).as("the last line of %s: %s", name, lines).hasSize(4);
         return new Run(Double.parseDouble(figures[0]), Double.parseDouble(figures[1]), Double.parseDouble(figures[2]),
                 Double.parseDouble(figures[3]));
+    }
+
+    /** The rounds' figures averaged, figure by figure. */
+    private static Run mean(List<Run> runs) {
+        return new Run(runs.stream().mapToDouble(Run::rehearsalMs).average().orElseThrow(),
+                runs.stream().mapToDouble(Run::plainMs).average().orElseThrow(),
+                runs.stream().mapToDouble(Run::jitMs).average().orElseThrow(),
+                runs.stream().mapToDouble(Run::cpuMs).average().orElseThrow());
     }
 
     /** The round whose rehearsal took the median time (its other figures with it). */

@@ -17,7 +17,8 @@ import java.util.Locale;
 /**
  * One rehearsal of a golang-migrate history with default settings in a JVM that has run nothing before, as a CI
  * job's test JVM or the command line runs it, then the same SQL through one plain session: what
- * {@link FreshJvmBenchmark} measures under different JVM options. Argument: the history's folder. Prints one line,
+ * {@link FreshJvmBenchmark} measures under different JVM options. Arguments: the history's folder, and optionally
+ * which rehearsal in the JVM to measure (1, the first, by default). Prints one line,
  * {@code rehearsal-ms plain-ms jit-ms cpu-ms}: the rehearsal's wall time, the plain session's, the JIT compilers'
  * time during the rehearsal and the whole process's CPU time during it (every thread, JIT included).
  */
@@ -29,6 +30,16 @@ public final class FreshJvmRun {
     public static void main(String[] args) throws Exception {
         DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
         RehearsalSettings settings = RehearsalSettings.of("filesystem:" + Path.of(args[0])).withFormat("golang-migrate");
+        // a second argument n: the figures are those of the n-th rehearsal in this JVM (as in a test JVM that runs
+        // several rehearsing test classes), the ones before it unmeasured
+        int before = args.length > 1 ? Integer.parseInt(args[1]) - 1 : 0;
+        for (int i = 0; i < before; i++) {
+            try (MigrationRehearsal r = MigrationRehearsal.start(settings, provider, FreshJvmRun.class.getClassLoader())) {
+                if (r.runRoundTrips().failed()) {
+                    System.exit(1);
+                }
+            }
+        }
         CompilationMXBean compilation = ManagementFactory.getCompilationMXBean();
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long jit0 = compilation.getTotalCompilationTime();
