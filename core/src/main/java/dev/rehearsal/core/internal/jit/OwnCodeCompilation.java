@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 /**
@@ -55,7 +56,7 @@ public final class OwnCodeCompilation {
     private static final String DIAGNOSTIC_COMMAND = "com.sun.management:type=DiagnosticCommand";
 
     /** What {@link #apply} did in this JVM; null until it first ran. */
-    private static Outcome outcome;
+    private static CompletableFuture<Outcome> outcome;
 
     /** What keeping Rehearsal's code on C1 came to in a JVM. */
     public enum Outcome {
@@ -74,20 +75,36 @@ public final class OwnCodeCompilation {
 
     /**
      * Applies the choice of the system property or environment variable (see the class comment), unless an earlier
-     * call in this JVM already did; returns what came of it.
+     * call in this JVM already did; returns what comes of it.
      */
-    public static Outcome apply() {
+    public static CompletableFuture<Outcome> apply() {
         return apply(c2WantedBy(System::getProperty, System::getenv));
     }
 
     /**
      * As {@link #apply()}, with {@code c2} the setting as the caller read it ({@code junit-platform.properties}, the
      * command line's {@code rehearsal.properties}). The first call in a JVM decides: directives once added stay, and
-     * the methods they kept off C2 stay off it.
+     * the methods they kept off C2 stay off it. The directives are added on a thread of their own: the platform's
+     * MBean server they go through takes ~70 ms to start in a fresh JVM, and no method of a rehearsal reaches C2's
+     * threshold that early, so the rehearsal does not wait for them.
      */
-    public static synchronized Outcome apply(boolean c2) {
+    public static synchronized CompletableFuture<Outcome> apply(boolean c2) {
         if (outcome == null) {
-            outcome = c2 ? Outcome.LEFT_TO_THE_JVM : install();
+            if (c2) {
+                outcome = CompletableFuture.completedFuture(Outcome.LEFT_TO_THE_JVM);
+            } else {
+                CompletableFuture<Outcome> pending = new CompletableFuture<>();
+                outcome = pending;
+                Thread thread = new Thread(() -> {
+                    try {
+                        pending.complete(install());
+                    } finally {
+                        pending.complete(Outcome.NOT_APPLICABLE); // an Error on the way: nothing was added
+                    }
+                }, "rehearsal-jit-directives");
+                thread.setDaemon(true);
+                thread.start();
+            }
         }
         return outcome;
     }

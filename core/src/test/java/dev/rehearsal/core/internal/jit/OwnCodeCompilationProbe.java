@@ -17,7 +17,7 @@ public final class OwnCodeCompilationProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        System.out.println("outcome " + OwnCodeCompilation.apply());
+        System.out.println("outcome " + OwnCodeCompilation.apply().join());
         MigrationVersion a = MigrationVersion.parse("1.2.3");
         MigrationVersion b = MigrationVersion.parse("1.2.4");
         long sum = 0;
