@@ -35,7 +35,10 @@ public final class FreshJvmRun {
         int before = args.length > 1 ? Integer.parseInt(args[1]) - 1 : 0;
         for (int i = 0; i < before; i++) {
             try (MigrationRehearsal r = MigrationRehearsal.start(settings, provider, FreshJvmRun.class.getClassLoader())) {
-                if (r.runRoundTrips().failed()) {
+                RoundTripReport earlier = r.runRoundTrips();
+                if (earlier.failed()) {
+                    System.err.println("rehearsal " + (i + 1) + " of " + (before + 1) + " in this JVM failed:");
+                    System.err.println(earlier.toText());
                     System.exit(1);
                 }
             }
