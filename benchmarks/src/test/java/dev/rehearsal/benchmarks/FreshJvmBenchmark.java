@@ -39,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * C1 (the default, {@link OwnCodeCompilation}) with it left to C2 ({@code -Drehearsal.jit.c2=true}): in the first
  * rehearsal of a JVM, and in the 4th rehearsal of one JVM (means of 2 JVMs each), as a test JVM that runs several
  * rehearsing classes meets it. That comparison answered its question in the six CI runs that made it (a first
- * rehearsal 0.94-1.10x, a 4th 0.66-0.88x) and costs ~85 s, so CI leaves it out.
+ * rehearsal 0.94-1.10x, a 4th 0.66-0.88x) and costs ~2 minutes (this benchmark 189-201 s with it, 77 s without), so
+ * CI leaves it out.
  */
 class FreshJvmBenchmark {
 
