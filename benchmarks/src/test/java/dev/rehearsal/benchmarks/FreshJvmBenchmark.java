@@ -2,7 +2,6 @@ package dev.rehearsal.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rehearsal.core.internal.jit.OwnCodeCompilation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,24 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * which makes every relation file created after recent deletions cost a scan; the plain session, mostly DDL, pays it
  * most, and its time moved by a third between runs. On tmpfs (as on a journaled ext4, measured alike) both times
  * are what a usual CI runner's disk gives, so that ratio is the steadier one to compare changes with.
- * <p>
- * With {@code -Drehearsal.benchmark.all=true} and the default compilers, it also compares Rehearsal's own code kept on
- * C1 (the default, {@link OwnCodeCompilation}) with it left to C2 ({@code -Drehearsal.jit.c2=true}): in the first
- * rehearsal of a JVM, and in the 4th rehearsal of one JVM (means of 2 JVMs each), as a test JVM that runs several
- * rehearsing classes meets it. That comparison answered its question in the six CI runs that made it (a first
- * rehearsal 0.94-1.10x, a 4th 0.66-0.88x) and costs ~2 minutes (this benchmark 189-201 s with it, 77 s without), so
- * CI leaves it out.
  */
 class FreshJvmBenchmark {
 
     private static final int MIGRATIONS = 300;
     private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
-    /** Rehearsal's own classes left to C2 as well: the default before the ninth session of 2026-11-25. */
-    private static final String OWN_CODE_ON_C2 = "-D" + OwnCodeCompilation.PROPERTY + "=true";
-    /** Which rehearsal in one JVM the later-rehearsal variants measure. */
-    private static final int LATER = 4;
-    /** Whether to compare Rehearsal's own code on C1 with it on C2 too: not in CI (see above). */
-    private static final boolean OWN_CODE_COMPARISON = Boolean.getBoolean("rehearsal.benchmark.all");
 
     /** One process's figures, as {@link FreshJvmRun} prints them. */
     private record Run(double rehearsalMs, double plainMs, double jitMs, double cpuMs) {
@@ -69,22 +55,12 @@ class FreshJvmBenchmark {
         List<Run> standard = new ArrayList<>();
         List<Run> c1 = new ArrayList<>();
         List<Run> c1Tmpfs = new ArrayList<>();
-        List<Run> ownOnC2 = new ArrayList<>();
-        List<Run> later = new ArrayList<>();
-        List<Run> laterOwnOnC2 = new ArrayList<>();
         try {
             if (onTmpfs != null) {
                 run(history, dir, "warm-up-tmpfs", onTmpfs); // unpacks the binaries and makes the kept cluster there
             }
             for (int round = 0; round < 3; round++) {
                 standard.add(run(history, dir, "default-" + round, List.of()));
-                if (OWN_CODE_COMPARISON) {
-                    ownOnC2.add(run(history, dir, "own-code-c2-" + round, List.of(OWN_CODE_ON_C2)));
-                }
-                if (OWN_CODE_COMPARISON && round < 2) {
-                    later.add(run(history, dir, "later-" + round, List.of(), LATER));
-                    laterOwnOnC2.add(run(history, dir, "later-own-code-c2-" + round, List.of(OWN_CODE_ON_C2), LATER));
-                }
                 c1.add(run(history, dir, "c1-" + round, List.of(C1_ONLY)));
                 if (onTmpfs != null) {
                     c1Tmpfs.add(run(history, dir, "c1-tmpfs-" + round, onTmpfs));
@@ -105,9 +81,6 @@ class FreshJvmBenchmark {
                 c.rehearsalMs / s.rehearsalMs));
         ObjectNode figures = new ObjectMapper().createObjectNode();
         figures.put("fresh_jvm_migrations", MIGRATIONS);
-        if (OWN_CODE_COMPARISON) {
-            ownCodeComparison(figures, s, median(ownOnC2), mean(later), mean(laterOwnOnC2));
-        }
         put(figures, "fresh_jvm_default", s);
         put(figures, "fresh_jvm_c1", c);
         figures.put("fresh_jvm_c1_vs_default", Math.round(c.rehearsalMs / s.rehearsalMs * 100) / 100.0);
@@ -122,25 +95,6 @@ class FreshJvmBenchmark {
             put(figures, "fresh_jvm_c1_tmpfs", t);
         }
         LongHistoryBenchmark.writeJson(figures);
-    }
-
-    /**
-     * Rehearsal's own code on C1 (the default, {@code s}) against C2 ({@code rehearsal.jit.c2=true}, {@code o}) in the
-     * first rehearsal of a JVM, and in its 4th ({@code l} against {@code lo}), where C2 compiled the largest per-phase
-     * methods late and at length.
-     */
-    private static void ownCodeComparison(ObjectNode figures, Run s, Run o, Run l, Run lo) throws IOException {
-        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "  with the JVM's default compilers, Rehearsal's"
-                        + " own code on C1 (the default) against C2 too (%s): the first rehearsal in a JVM %.0f ms against"
-                        + " %.0f ms (%.2fx; JIT %.0f against %.0f ms); the %dth rehearsal in one JVM, means of 2 JVMs each,"
-                        + " %.0f ms against %.0f ms (%.2fx; JIT %.0f against %.0f ms), plain sessions %.0f and %.0f ms%n",
-                OWN_CODE_ON_C2, s.rehearsalMs, o.rehearsalMs, s.rehearsalMs / o.rehearsalMs, s.jitMs, o.jitMs, LATER,
-                l.rehearsalMs, lo.rehearsalMs, l.rehearsalMs / lo.rehearsalMs, l.jitMs, lo.jitMs, l.plainMs, lo.plainMs));
-        put(figures, "fresh_jvm_own_code_c2", o);
-        figures.put("fresh_jvm_own_code_c1_vs_c2", Math.round(s.rehearsalMs / o.rehearsalMs * 100) / 100.0);
-        put(figures, "later_rehearsal_own_code_c1", l);
-        put(figures, "later_rehearsal_own_code_c2", lo);
-        figures.put("later_rehearsal_own_code_c1_vs_c2", Math.round(l.rehearsalMs / lo.rehearsalMs * 100) / 100.0);
     }
 
     private static String plainTimes(List<Run> runs) {
@@ -203,14 +157,6 @@ class FreshJvmBenchmark {
         assertThat(figures).as("the last line of %s: %s", name, lines).hasSize(4);
         return new Run(Double.parseDouble(figures[0]), Double.parseDouble(figures[1]), Double.parseDouble(figures[2]),
                 Double.parseDouble(figures[3]));
-    }
-
-    /** The rounds' figures averaged, figure by figure. */
-    private static Run mean(List<Run> runs) {
-        return new Run(runs.stream().mapToDouble(Run::rehearsalMs).average().orElseThrow(),
-                runs.stream().mapToDouble(Run::plainMs).average().orElseThrow(),
-                runs.stream().mapToDouble(Run::jitMs).average().orElseThrow(),
-                runs.stream().mapToDouble(Run::cpuMs).average().orElseThrow());
     }
 
     /** The round whose rehearsal took the median time (its other figures with it). */

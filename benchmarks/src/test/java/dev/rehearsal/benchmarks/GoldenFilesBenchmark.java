@@ -7,7 +7,7 @@ import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
-import dev.rehearsal.core.internal.timing.Timings;
+import dev.rehearsal.core.internal.timing.ComponentRecording;
 import dev.rehearsal.snapshots.GoldenMode;
 import dev.rehearsal.snapshots.GoldenSchemas;
 import org.junit.jupiter.api.Test;
@@ -49,16 +49,16 @@ class GoldenFilesBenchmark {
         GoldenSchemas verify = GoldenSchemas.in(golden, GoldenMode.VERIFY_ONLY).printingTo(QUIET);
         double plain = Double.MAX_VALUE;
         double checked = Double.MAX_VALUE;
-        Map<String, Timings.Total> profile = Map.of();
+        Map<String, ComponentRecording.Total> profile = Map.of();
         for (int i = 0; i < 2; i++) {
             long t0 = System.nanoTime();
             run(settings, provider, null);
             plain = Math.min(plain, (System.nanoTime() - t0) / 1e6);
-            Timings.start();
+            ComponentRecording recording = ComponentRecording.start();
             t0 = System.nanoTime();
             run(settings, provider, verify);
             double ms = (System.nanoTime() - t0) / 1e6;
-            Map<String, Timings.Total> p = Timings.stop();
+            Map<String, ComponentRecording.Total> p = recording.stop();
             if (ms < checked) {
                 checked = ms;
                 profile = p;

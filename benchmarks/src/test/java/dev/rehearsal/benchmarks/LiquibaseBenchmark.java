@@ -11,7 +11,7 @@ import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
-import dev.rehearsal.core.internal.timing.Timings;
+import dev.rehearsal.core.internal.timing.ComponentRecording;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,7 +127,7 @@ class LiquibaseBenchmark {
         List<Long> liquibase = new ArrayList<>();
         List<Long> flyway = new ArrayList<>();
         List<Long> plain = new ArrayList<>();
-        Map<RehearsalSettings, Map<String, Timings.Total>> profiles = new java.util.LinkedHashMap<>();
+        Map<RehearsalSettings, Map<String, ComponentRecording.Total>> profiles = new java.util.LinkedHashMap<>();
         for (int round = 0; round < ROUNDS; round++) {
             boolean last = round == ROUNDS - 1; // the last round also says where the time goes
             liquibase.add(roundTrips(viaLiquibase, provider, last ? profiles : null));
@@ -146,7 +146,7 @@ class LiquibaseBenchmark {
                         + " Liquibase %.1f ms, Flyway %.1f ms, ratio %.2fx (target <= 1.5x); medians of %d rounds%n",
                 ROUND_TRIPPED, l, f, p, lOver, fOver, lOver / fOver, ROUNDS));
 
-        for (Map.Entry<RehearsalSettings, Map<String, Timings.Total>> profile : profiles.entrySet()) {
+        for (Map.Entry<RehearsalSettings, Map<String, ComponentRecording.Total>> profile : profiles.entrySet()) {
             StringBuilder where = new StringBuilder("  where the time goes in the last round, ms per phase, "
                     + profile.getKey().migrations().replaceAll(".*/", "") + ":");
             profile.getValue().forEach((component, total) -> where.append(String.format(
@@ -165,10 +165,8 @@ class LiquibaseBenchmark {
 
     /** One rehearsal's round trips, timed; profiled into {@code profiles} when it is given. */
     private long roundTrips(RehearsalSettings settings, DatabaseProvider provider,
-                            Map<RehearsalSettings, Map<String, Timings.Total>> profiles) {
-        if (profiles != null) {
-            Timings.start();
-        }
+                            Map<RehearsalSettings, Map<String, ComponentRecording.Total>> profiles) {
+        ComponentRecording recording = profiles != null ? ComponentRecording.start() : null;
         long t0 = System.nanoTime();
         try (MigrationRehearsal r = MigrationRehearsal.start(settings, provider, getClass().getClassLoader())) {
             RoundTripReport report = r.runRoundTrips();
@@ -177,7 +175,7 @@ class LiquibaseBenchmark {
         }
         long elapsed = System.nanoTime() - t0;
         if (profiles != null) {
-            profiles.put(settings, Timings.stop());
+            profiles.put(settings, recording.stop());
         }
         return elapsed;
     }

@@ -8,7 +8,7 @@ import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
-import dev.rehearsal.core.internal.timing.Timings;
+import dev.rehearsal.core.internal.timing.ComponentRecording;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -240,7 +240,7 @@ class LongHistoryBenchmark {
                                    int parallel) throws SQLException {
         RehearsalSettings settings = base.withParallel(parallel);
         settings = settings.withLocks(settings.locks().withObservation(observed, observed));
-        Timings.start();
+        ComponentRecording recording = ComponentRecording.start();
         long t0 = System.nanoTime();
         RoundTripReport report;
         List<Migration> migrations;
@@ -251,7 +251,7 @@ class LongHistoryBenchmark {
             parts = r.parallelParts();
         }
         double rehearsalMs = (System.nanoTime() - t0) / 1e6;
-        Map<String, Timings.Total> profile = Timings.stop();
+        Map<String, ComponentRecording.Total> profile = recording.stop();
         assertThat(report.failed()).as(where + ": " + report.toText()).isFalse();
 
         t0 = System.nanoTime();
@@ -262,13 +262,13 @@ class LongHistoryBenchmark {
     }
 
     /** The milliseconds {@code component} took in a profile, 0 where it did not run. */
-    private static double millis(Map<String, Timings.Total> profile, String component) {
-        Timings.Total total = profile.get(component);
+    private static double millis(Map<String, ComponentRecording.Total> profile, String component) {
+        ComponentRecording.Total total = profile.get(component);
         return total == null ? 0 : total.nanos() / 1e6;
     }
 
     private record Figures(int migrations, double rehearsalMs, long sqlMs, long checksMs, double plainMs,
-                           Map<String, Timings.Total> profile, RoundTripReport report, List<Migration> history,
+                           Map<String, ComponentRecording.Total> profile, RoundTripReport report, List<Migration> history,
                            int parts) {
         double ratio() {
             return rehearsalMs / plainMs;
@@ -283,7 +283,7 @@ class LongHistoryBenchmark {
             double phases = 3.0 * migrations;
             StringBuilder sb = new StringBuilder();
             long accounted = 0;
-            for (Map.Entry<String, Timings.Total> e : profile.entrySet()) {
+            for (Map.Entry<String, ComponentRecording.Total> e : profile.entrySet()) {
                 if (!e.getKey().contains("(in ")) {
                     accounted += e.getValue().nanos();
                 }

@@ -9,7 +9,7 @@ import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
-import dev.rehearsal.core.internal.timing.Timings;
+import dev.rehearsal.core.internal.timing.ComponentRecording;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,16 +54,16 @@ class RestoreBenchmark {
         Path warmUp = withoutDownScripts(GeneratedHistory.write(dir.resolve("warm-up"), GeneratedHistory.STEPS));
         run(RehearsalSettings.of("filesystem:" + warmUp).withFormat("golang-migrate")
                 .withData(DataSettings.DEFAULTS.withRoundTripSeeding(ROWS).declareLossy(backfills[0])), provider);
-        Timings.start();
+        ComponentRecording recording = ComponentRecording.start();
         long t0 = System.nanoTime();
         run(downs, provider);
         double downMs = (System.nanoTime() - t0) / 1e6;
-        Map<String, Timings.Total> downProfile = Timings.stop();
-        Timings.start();
+        Map<String, ComponentRecording.Total> downProfile = recording.stop();
+        recording = ComponentRecording.start();
         t0 = System.nanoTime();
         RoundTripReport report = run(restores, provider);
         double restoreMs = (System.nanoTime() - t0) / 1e6;
-        Map<String, Timings.Total> profile = Timings.stop();
+        Map<String, ComponentRecording.Total> profile = recording.stop();
         assertThat(report.steps()).allSatisfy(s -> assertThat(s.phase(PhaseResult.Phase.RESTORE))
                 .hasValueSatisfying(p -> assertThat(p.status()).isEqualTo(PhaseResult.Status.PASSED)));
         double copyMs = millis(profile, "restore.keep") / MIGRATIONS;
@@ -97,8 +97,8 @@ class RestoreBenchmark {
         LongHistoryBenchmark.writeJson(figures);
     }
 
-    private static double millis(Map<String, Timings.Total> profile, String component) {
-        Timings.Total total = profile.get(component);
+    private static double millis(Map<String, ComponentRecording.Total> profile, String component) {
+        ComponentRecording.Total total = profile.get(component);
         return total == null ? 0 : total.nanos() / 1e6;
     }
 

@@ -6,7 +6,7 @@ import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
-import dev.rehearsal.core.internal.timing.Timings;
+import dev.rehearsal.core.internal.timing.ComponentRecording;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.db.SqlStatement;
 import org.junit.jupiter.api.Test;
@@ -46,15 +46,15 @@ class RoundTripOverheadBenchmark {
         List<Long> rehearsal = new ArrayList<>();
         List<Long> plain = new ArrayList<>();
         RoundTripReport last = null;
-        Map<String, Timings.Total> profile = Map.of();
+        Map<String, ComponentRecording.Total> profile = Map.of();
         for (int round = 0; round < ROUNDS; round++) {
-            Timings.start();
+            ComponentRecording recording = ComponentRecording.start();
             long t0 = System.nanoTime();
             try (MigrationRehearsal r = MigrationRehearsal.start(settings)) {
                 last = r.runRoundTrips();
             }
             rehearsal.add(System.nanoTime() - t0);
-            profile = Timings.stop();
+            profile = recording.stop();
 
             t0 = System.nanoTime();
             plainRoundTrips(provider, history);

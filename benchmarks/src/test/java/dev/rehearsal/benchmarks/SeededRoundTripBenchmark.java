@@ -11,7 +11,7 @@ import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
-import dev.rehearsal.core.internal.timing.Timings;
+import dev.rehearsal.core.internal.timing.ComponentRecording;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
@@ -63,11 +63,11 @@ class SeededRoundTripBenchmark {
         // next on the same machine, which moved a single round's ratio from 4x to 9x
         List<Round> rounds = new ArrayList<>();
         for (int i = 0; i < ROUNDS; i++) {
-            Timings.start();
+            ComponentRecording recording = ComponentRecording.start();
             long t0 = System.nanoTime();
             RoundTripReport report = run(settings, provider);
             double rehearsalMs = (System.nanoTime() - t0) / 1e6;
-            Map<String, Timings.Total> profile = Timings.stop();
+            Map<String, ComponentRecording.Total> profile = recording.stop();
             t0 = System.nanoTime();
             long copied = plainWithCopy(provider, migrations);
             rounds.add(new Round(rehearsalMs, (System.nanoTime() - t0) / 1e6, profile, report, copied));
@@ -76,7 +76,7 @@ class SeededRoundTripBenchmark {
         double rehearsalMs = median(rounds.stream().mapToDouble(Round::rehearsalMs));
         double plainMs = median(rounds.stream().mapToDouble(Round::plainMs));
         double ratio = median.ratio();
-        Map<String, Timings.Total> profile = median.profile();
+        Map<String, ComponentRecording.Total> profile = median.profile();
         long copied = median.copied();
         long seeded = 0;
         for (StepResult step : median.report().steps()) {
@@ -105,7 +105,7 @@ class SeededRoundTripBenchmark {
     }
 
     /** One round: the rehearsal, then the plain session. */
-    private record Round(double rehearsalMs, double plainMs, Map<String, Timings.Total> profile, RoundTripReport report,
+    private record Round(double rehearsalMs, double plainMs, Map<String, ComponentRecording.Total> profile, RoundTripReport report,
                          long copied) {
         double ratio() {
             return rehearsalMs / plainMs;

@@ -11,7 +11,7 @@ import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.db.SchemaReader;
 import dev.rehearsal.core.db.SqlStatement;
-import dev.rehearsal.core.internal.timing.Timings;
+import dev.rehearsal.core.internal.timing.ComponentRecording;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,13 +102,13 @@ class ToolPhaseBenchmark {
 
     /** Nanoseconds the untraced round trips' {@code tool} component took. */
     private static long rehearsalPhases(RehearsalSettings settings, DatabaseProvider provider) {
-        Timings.start();
+        ComponentRecording recording = ComponentRecording.start();
         RoundTripReport report;
-        Map<String, Timings.Total> profile;
+        Map<String, ComponentRecording.Total> profile;
         try (MigrationRehearsal r = MigrationRehearsal.start(settings, provider, ToolPhaseBenchmark.class.getClassLoader())) {
             report = r.runRoundTrips();
         } finally {
-            profile = Timings.stop();
+            profile = recording.stop();
         }
         assertThat(report.failed()).as(report.toText()).isFalse();
         assertThat(profile).as("the tool's phases were timed").containsKey("tool");

@@ -12,7 +12,6 @@ import dev.rehearsal.core.internal.config.Configuration;
 import dev.rehearsal.core.internal.config.ConfiguredSettings;
 import dev.rehearsal.core.internal.config.ProviderChoice;
 import dev.rehearsal.core.internal.config.Setting;
-import dev.rehearsal.core.internal.jit.OwnCodeCompilation;
 import dev.rehearsal.core.report.Finding;
 import dev.rehearsal.core.report.ReportFormat;
 import dev.rehearsal.core.report.ReportWriter;
@@ -183,7 +182,6 @@ final class CheckCommand implements Callable<Integer> {
         DatabaseProvider provider = ProviderChoice.select(configuration, ProviderChoice.Kind.AUTO, "", null,
                 url -> ProviderChoice.server(configuration, url));
         Interrupt interrupt = new Interrupt();
-        OwnCodeCompilation.apply(configuration.bool(Setting.JIT_C2, false));
         try (provider; MigrationRehearsal rehearsal = MigrationRehearsal.start(rehearsalSettings, provider,
                 CheckCommand.class.getClassLoader())) {
             interrupt.arm(rehearsal, outputs, out, err, progress);

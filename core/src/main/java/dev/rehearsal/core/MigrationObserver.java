@@ -1,6 +1,6 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.internal.timing.Timings;
+import dev.rehearsal.core.internal.timing.ComponentEvent;
 import dev.rehearsal.core.internal.locks.LockObservation;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.Traffic;
@@ -36,7 +36,7 @@ final class MigrationObserver {
                      boolean reverting, Runnable work) {
         List<String> sql = scripts.stream().map(MigrationScript::sql).filter(java.util.Objects::nonNull).toList();
         if (!settings.locks().trace() || before == null || session.database().dialect().locks() == null) {
-            try (Timings.Timer ignored = Timings.time("tool")) {
+            try (ComponentEvent ignored = ComponentEvent.time("tool")) {
                 work.run();
             } catch (RuntimeException | Error e) {
                 session.scriptsRan(null);
@@ -49,7 +49,7 @@ final class MigrationObserver {
         List<LockObservation.Script> named = scripts.stream()
                 .map(sc -> new LockObservation.Script(sc.name(), sc.sql())).toList();
         LockObservation.Run run;
-        try (Timings.Timer ignored = Timings.time("locks.begin")) {
+        try (ComponentEvent ignored = ComponentEvent.time("locks.begin")) {
             run = session.lockObservation().begin(before, named, traffic, reverting);
         } catch (SQLException e) {
             throw new RehearsalException("Could not start watching locks on " + session.database().name() + ": " + e.getMessage()
@@ -57,7 +57,7 @@ final class MigrationObserver {
         }
         Map<String, String> allowed = LockObservation.allowed(named, first == null ? Map.of()
                 : settings.locks().allowedFor(first.version()));
-        try (Timings.Timer ignored = Timings.time("tool")) {
+        try (ComponentEvent ignored = ComponentEvent.time("tool")) {
             work.run();
         } catch (MigrationFailedException e) {
             session.scriptsRan(null);
@@ -72,11 +72,11 @@ final class MigrationObserver {
         }
         session.scriptsRan(sql);
         state.invalidate();
-        try (Timings.Timer ignored = Timings.time("locks.finish")) {
+        try (ComponentEvent ignored = ComponentEvent.time("locks.finish")) {
             run.stop(); // before the schema is read: probes beside that read only slow it down
         }
         SchemaSnapshot after = session.schema();
-        try (Timings.Timer ignored = Timings.time("locks.finish")) {
+        try (ComponentEvent ignored = ComponentEvent.time("locks.finish")) {
             return new Observed(run.finish(after, allowed), after);
         }
     }

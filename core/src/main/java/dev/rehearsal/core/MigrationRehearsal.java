@@ -1,6 +1,6 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.internal.timing.Timings;
+import dev.rehearsal.core.internal.timing.ComponentEvent;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.DataSettings;
@@ -108,9 +108,6 @@ public final class MigrationRehearsal implements AutoCloseable {
 
     /** A rehearsal of an explicit source, on a fresh database from {@code provider}. */
     public static MigrationRehearsal start(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider) {
-        // once per JVM: Rehearsal's own code stays on C1 unless rehearsal.jit.c2=true (a caller that read the setting
-        // from elsewhere applied it already)
-        dev.rehearsal.core.internal.jit.OwnCodeCompilation.apply();
         EphemeralDatabase database = provider.createDatabase();
         try {
             return new MigrationRehearsal(settings, source, provider, database);
@@ -267,7 +264,7 @@ public final class MigrationRehearsal implements AutoCloseable {
 
     /** Tops tables up to a row count (the round trip's per-step seeding). */
     SeedResult topUp(java.util.Collection<String> tables, long rows, List<TableSeed> overrides, String salt) {
-        try (Timings.Timer ignored = Timings.time("data.seed")) {
+        try (ComponentEvent ignored = ComponentEvent.time("data.seed")) {
             return data.topUp(tables, rows, overrides, salt);
         }
     }
@@ -300,7 +297,7 @@ public final class MigrationRehearsal implements AutoCloseable {
     }
 
     DataFingerprint fingerprint(SchemaSnapshot snapshot) {
-        try (Timings.Timer ignored = Timings.time("data.fingerprint")) {
+        try (ComponentEvent ignored = ComponentEvent.time("data.fingerprint")) {
             return data.fingerprint(snapshot);
         }
     }
@@ -314,7 +311,7 @@ public final class MigrationRehearsal implements AutoCloseable {
     }
 
     List<DataProblem> integrityProblems(SchemaSnapshot snapshot) {
-        try (Timings.Timer ignored = Timings.time("data.integrity")) {
+        try (ComponentEvent ignored = ComponentEvent.time("data.integrity")) {
             return data.integrityProblems(snapshot);
         }
     }
@@ -712,7 +709,7 @@ public final class MigrationRehearsal implements AutoCloseable {
                 repeatables = true;
             }
         }
-        try (Timings.Timer ignored = Timings.time("parts.catch-up")) {
+        try (ComponentEvent ignored = ComponentEvent.time("parts.catch-up")) {
             state.prepare(last);
             if (repeatables) {
                 session.tool().applyRepeatables();
@@ -745,7 +742,7 @@ public final class MigrationRehearsal implements AutoCloseable {
             return; // the ups wait for more steps, for the next one that is still running, or for the last
         }
         MigrationVersion version = served.migration().get().version();
-        try (Timings.Timer ignored = Timings.time("parts.catch-up (while waiting)")) {
+        try (ComponentEvent ignored = ComponentEvent.time("parts.catch-up (while waiting)")) {
             state.prepare(version);
             caughtUpTo = at;
         } catch (RehearsalException e) {
@@ -827,7 +824,7 @@ public final class MigrationRehearsal implements AutoCloseable {
 
     /** A copy of the database as it is now, or null where it cannot be copied quickly (see {@link DatabaseSession}). */
     DatabaseSession.RestorePoint keepRestorePoint() {
-        try (Timings.Timer ignored = Timings.time("restore.keep")) {
+        try (ComponentEvent ignored = ComponentEvent.time("restore.keep")) {
             return session.keepRestorePoint();
         }
     }
@@ -839,7 +836,7 @@ public final class MigrationRehearsal implements AutoCloseable {
 
     /** Brings back the database the restore point copied; the current one is dropped. */
     void restore(DatabaseSession.RestorePoint point) {
-        try (Timings.Timer ignored = Timings.time("restore.switch")) {
+        try (ComponentEvent ignored = ComponentEvent.time("restore.switch")) {
             session.restore(point);
         }
     }

@@ -1,6 +1,6 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.internal.timing.Timings;
+import dev.rehearsal.core.internal.timing.ComponentEvent;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
 import dev.rehearsal.core.data.DataFingerprint;
@@ -275,7 +275,7 @@ public final class RoundTripStep {
         MigrationVersion previous = migration == null
                 ? rehearsal.history().latest().orElse(null)
                 : rehearsal.history().previous(migration).map(Migration::version).orElse(null);
-        try (Timings.Timer ignored = Timings.time("prepare")) {
+        try (ComponentEvent ignored = ComponentEvent.time("prepare")) {
             note = rehearsal.state().prepare(previous);
         } catch (RehearsalException e) {
             blockRest("the database could not be brought to the version before " + displayName()
@@ -283,7 +283,7 @@ public final class RoundTripStep {
             throw log.fail(Phase.UP, Duration.ZERO, Duration.ZERO, e);
         }
         if (migration != null) {
-            try (Timings.Timer ignored = Timings.time("estimate")) {
+            try (ComponentEvent ignored = ComponentEvent.time("estimate")) {
                 productionEstimate = rehearsal.estimateForBudget(migration);
             } catch (RehearsalException e) {
                 throw log.fail(Phase.UP, Duration.ZERO, Duration.ZERO, e);
@@ -379,7 +379,7 @@ public final class RoundTripStep {
         if (migration != null) {
             for (SchemaCheck check : rehearsal.schemaChecks()) {
                 SchemaCheck.Outcome outcome;
-                try (Timings.Timer ignored = Timings.time("checks.schema")) {
+                try (ComponentEvent ignored = ComponentEvent.time("checks.schema")) {
                     outcome = check.check(migration, afterUp, rehearsal.database().dialect());
                 } catch (RehearsalException e) {
                     checks += System.nanoTime() - c0;
@@ -607,7 +607,7 @@ public final class RoundTripStep {
         DatabaseSession.RestorePoint point = restorePoint;
         restorePoint = null;
         try {
-            try (Timings.Timer ignored = Timings.time("undo.generated")) {
+            try (ComponentEvent ignored = ComponentEvent.time("undo.generated")) {
                 rehearseGeneratedUndo();
             }
             rehearsal.restore(point);
@@ -631,7 +631,7 @@ public final class RoundTripStep {
         checks += System.nanoTime() - c0;
         long t0 = System.nanoTime();
         boolean forced;
-        try (Timings.Timer ignored = Timings.time("restore.forced")) {
+        try (ComponentEvent ignored = ComponentEvent.time("restore.forced")) {
             forced = rehearsal.tool().applyFailingAtEnd(migration);
         } catch (RehearsalException e) {
             restored = false;

@@ -1,7 +1,7 @@
 package dev.rehearsal.core;
 
 import dev.rehearsal.core.internal.postgres.PostgresDialect;
-import dev.rehearsal.core.internal.timing.Timings;
+import dev.rehearsal.core.internal.timing.ComponentRecording;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
@@ -108,7 +108,7 @@ class LiquibaseVerificationTest {
 
         RehearsalSettings settings = RehearsalSettings.of("classpath:" + changelog);
         settings = settings.withTool(settings.tool().withLiquibaseFilter("demo", ""));
-        Timings.start();
+        ComponentRecording recording = ComponentRecording.start();
         try (MigrationRehearsal r = Histories.rehearse(settings)) {
             r.migrateTo("latest");
             assertSame(r, states.get(0), "after update");
@@ -118,14 +118,14 @@ class LiquibaseVerificationTest {
             }
         } finally {
             // the first move ran Liquibase's update command; every rollback after it ran as one step without it
-            assertThat(Timings.stop()).containsKey("liquibase.apply").extractingByKey("liquibase.roll-back-step")
-                    .extracting(Timings.Total::calls).isEqualTo(6L);
+            assertThat(recording.stop()).containsKey("liquibase.apply").extractingByKey("liquibase.roll-back-step")
+                    .extracting(ComponentRecording.Total::calls).isEqualTo(6L);
         }
     }
 
     @Test
     void roundTripsEndWhereLiquibasesUpdateEnds() throws Exception {
-        Timings.start();
+        ComponentRecording recording = ComponentRecording.start();
         for (String changelog : List.of("histories/liquibase-sql/db.changelog.sql", "histories/liquibase-json/changelog.json",
                 "histories/liquibase-yaml/changelog.yaml")) {
             liquibase(changelog, lb -> lb.update(new Contexts(), new LabelExpression()));
@@ -139,7 +139,7 @@ class LiquibaseVerificationTest {
             database();
         }
         // the SQL changelog's second changeset went up, down and up again as single steps, without the commands
-        assertThat(Timings.stop()).as("steps applied and rolled back without Liquibase's commands")
+        assertThat(recording.stop()).as("steps applied and rolled back without Liquibase's commands")
                 .containsKeys("liquibase.apply-step", "liquibase.roll-back-step");
     }
 }

@@ -3,7 +3,7 @@ package dev.rehearsal.core;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
-import dev.rehearsal.core.internal.timing.Timings;
+import dev.rehearsal.core.internal.timing.ComponentRecording;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,13 +135,13 @@ class ParallelPartsTest {
         RehearsalSettings settings = RehearsalSettings.of("filesystem:" + history).withFormat("golang-migrate");
         List<String> one = outcomes(rehearse(settings.withParallel(1), 1));
 
-        Timings.start();
+        ComponentRecording recording = ComponentRecording.start();
         List<String> inParts;
-        Map<String, Timings.Total> timings;
+        Map<String, ComponentRecording.Total> timings;
         try {
             inParts = outcomes(rehearse(settings.withParallel(2), 2));
         } finally {
-            timings = Timings.stop();
+            timings = recording.stop();
         }
 
         assertThat(inParts).isEqualTo(one);

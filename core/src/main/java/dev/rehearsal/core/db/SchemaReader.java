@@ -1,6 +1,6 @@
 package dev.rehearsal.core.db;
 
-import dev.rehearsal.core.internal.timing.Timings;
+import dev.rehearsal.core.internal.timing.ComponentEvent;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
@@ -59,7 +59,7 @@ public interface SchemaReader {
         return new SchemaReader() {
             @Override
             public SchemaSnapshot read() throws SQLException {
-                try (Timings.Timer ignored = Timings.time("schema.full")) {
+                try (ComponentEvent ignored = ComponentEvent.time("schema.full")) {
                     return dialect.snapshot(connection, excludedTables);
                 }
             }

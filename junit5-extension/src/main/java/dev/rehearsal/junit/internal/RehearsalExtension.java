@@ -3,7 +3,6 @@ package dev.rehearsal.junit.internal;
 import dev.rehearsal.core.internal.config.Configuration;
 import dev.rehearsal.core.internal.config.ProviderChoice;
 import dev.rehearsal.core.internal.config.Setting;
-import dev.rehearsal.core.internal.jit.OwnCodeCompilation;
 
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.RehearsalException;
@@ -81,8 +80,6 @@ public final class RehearsalExtension implements ParameterResolver {
             settings = SettingsResolver.resolve(annotation, context, configuration);
             formats = configuration.reportFormats(); // bad formats and estimate settings fail before any database starts
             configuration.estimateSettings();
-            // JVM-wide, so the first test's setting decides (junit-platform.properties reaches only this path)
-            OwnCodeCompilation.apply(configuration.bool(Setting.JIT_C2, false));
             core = MigrationRehearsal.start(settings, provider(context, configuration), loader);
         } catch (RuntimeException e) {
             throw new ParameterResolutionException("Rehearsal could not start for " + context.getDisplayName()

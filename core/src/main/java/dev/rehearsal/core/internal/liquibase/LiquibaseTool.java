@@ -9,7 +9,7 @@ import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.sql.HistoryTableReads;
-import dev.rehearsal.core.internal.timing.Timings;
+import dev.rehearsal.core.internal.timing.ComponentEvent;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
@@ -461,11 +461,11 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
     private void withDatabase(String what, Migration migration, Step step) {
         try (Connection c = dataSource.getConnection()) {
             Database database;
-            try (Timings.Timer t = Timings.time("liquibase.connect")) {
+            try (ComponentEvent t = ComponentEvent.time("liquibase.connect")) {
                 database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
             }
             forgetLastRun(parsed);
-            try (Timings.Timer t = Timings.time("liquibase." + what.replace(' ', '-') + "-step")) {
+            try (ComponentEvent t = ComponentEvent.time("liquibase." + what.replace(' ', '-') + "-step")) {
                 Scope.child(scope(), () -> step.run(database));
             } finally {
                 Scope.getCurrentScope().getSingleton(liquibase.changelog.ChangeLogHistoryServiceFactory.class).resetAll();
@@ -493,7 +493,7 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
         Map<String, Object> scope = scope();
         try (Connection c = dataSource.getConnection()) {
             Liquibase lb;
-            try (Timings.Timer t = Timings.time("liquibase.connect")) {
+            try (ComponentEvent t = ComponentEvent.time("liquibase.connect")) {
                 Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
                 if (parsed == null) {
                     lb = new Liquibase(changelog, accessor, database);
@@ -502,7 +502,7 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
                     lb = new Liquibase(parsed, accessor, database);
                 }
             }
-            try (Timings.Timer t = Timings.time("liquibase." + what.replace(' ', '-'))) {
+            try (ComponentEvent t = ComponentEvent.time("liquibase." + what.replace(' ', '-'))) {
                 return Scope.child(scope, () -> work.run(lb));
             }
         } catch (SQLException e) {

@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.locks;
 
-import dev.rehearsal.core.internal.timing.Timings;
+import dev.rehearsal.core.internal.timing.ComponentEvent;
 import dev.rehearsal.core.db.EngineLocks;
 import dev.rehearsal.core.db.EngineLocks.ObservedLock;
 import dev.rehearsal.core.db.EngineLocks.SessionState;
@@ -313,7 +313,7 @@ final class LockTracer implements StatementObserver {
         if (failure != null || session == null || !worthAsking(s.sql)) {
             return;
         }
-        try (Timings.Timer ignored = Timings.time("locks.trace (in tool)")) {
+        try (ComponentEvent ignored = ComponentEvent.time("locks.trace (in tool)")) {
             SessionState state = support.sessionState(physical, watched);
             s.lockTimeout = state.lockTimeout();
             Set<String> rewritten = new HashSet<>();

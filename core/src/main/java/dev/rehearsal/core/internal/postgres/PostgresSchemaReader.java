@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.postgres;
 
-import dev.rehearsal.core.internal.timing.Timings;
+import dev.rehearsal.core.internal.timing.ComponentEvent;
 import dev.rehearsal.core.db.SchemaReader;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
@@ -145,7 +145,7 @@ final class PostgresSchemaReader implements SchemaReader {
         try {
             Set<String> scopes;
             List<PostgresDdlLog.Entry> entries = new ArrayList<>();
-            try (Timings.Timer ignored = Timings.time("schema.log")) {
+            try (ComponentEvent ignored = ComponentEvent.time("schema.log")) {
                 Set<String> changed = drainWithScopes(entries);
                 if (entries.isEmpty()) {
                     return lastSnapshot;
@@ -155,7 +155,7 @@ final class PostgresSchemaReader implements SchemaReader {
             if (scopes == null) {
                 return readFull();
             }
-            try (Timings.Timer ignored = Timings.time("schema.catalog")) {
+            try (ComponentEvent ignored = ComponentEvent.time("schema.catalog")) {
                 Set<String> gone = gone(scopes, entries);
                 Map<Character, Set<Long>> only = new HashMap<>();
                 for (String scope : scopes) {
@@ -177,7 +177,7 @@ final class PostgresSchemaReader implements SchemaReader {
 
     @Override
     public SchemaSnapshot readFull() throws SQLException {
-        try (Timings.Timer ignored = Timings.time("schema.full")) {
+        try (ComponentEvent ignored = ComponentEvent.time("schema.full")) {
             return readAll();
         }
     }

@@ -1,0 +1,47 @@
+package dev.rehearsal.core.internal.timing;
+
+import jdk.jfr.Category;
+import jdk.jfr.Description;
+import jdk.jfr.Event;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
+import org.apiguardian.api.API;
+
+/**
+ * A JDK Flight Recorder event for one piece of a rehearsal's work ({@code tool}, {@code schema.catalog},
+ * {@code locks.begin}...), so that the time of a phase can be broken down by component. It costs next to nothing
+ * while no recording asks for it: Rehearsal starts no recording itself. The benchmarks record these events
+ * ({@link ComponentRecording}); {@code jfr print --events dev.rehearsal.Component} shows them in any recording.
+ */
+@Name(ComponentEvent.NAME)
+@Label("Rehearsal component")
+@Category("Rehearsal")
+@Description("One piece of a rehearsal's work: the migration tool, a schema read, the lock trace, fingerprints...")
+@StackTrace(false)
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class ComponentEvent extends Event implements AutoCloseable {
+
+    /** The event's name in a recording. */
+    public static final String NAME = "dev.rehearsal.Component";
+
+    @Label("Component")
+    String component;
+
+    private ComponentEvent(String component) {
+        this.component = component;
+    }
+
+    /** Starts timing {@code component}; closing the returned event ends it. */
+    public static ComponentEvent time(String component) {
+        ComponentEvent event = new ComponentEvent(component);
+        event.begin();
+        return event;
+    }
+
+    /** Ends the timing and commits the event where a recording takes it. */
+    @Override
+    public void close() {
+        commit();
+    }
+}
