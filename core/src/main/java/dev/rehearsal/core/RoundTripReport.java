@@ -1,6 +1,7 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.internal.data.Json;
+import dev.rehearsal.core.internal.report.ReportJson;
+
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.StatementTrace;
@@ -143,56 +144,7 @@ public record RoundTripReport(String source, String database, List<StepResult> s
 
     /** The report as JSON. */
     public String toJson() {
-        return "{\n  \"source\": " + json(source) + ",\n  \"database\": " + json(database)
-                + ",\n  \"failed\": " + failed()
-                + ",\n  \"steps\": [\n" + steps.stream().map(s -> "    {\"migration\": " + json(s.migration())
-                + ", \"script\": " + json(s.script()) + ", \"status\": " + json(s.status().name())
-                + ", \"note\": " + json(s.note() == null ? "" : s.note()) + ", \"rows\": " + s.rows()
-                + ", \"phases\": [" + s.phases().stream().map(p -> "{\"phase\": " + json(p.phase().label())
-                + ", \"status\": " + json(p.status().name()) + ", \"sqlMillis\": " + p.sqlTime().toMillis()
-                + ", \"checkMillis\": " + p.checkTime().toMillis() + ", \"message\": " + json(p.message())
-                + ", \"dataProblems\": [" + p.problems().stream().map(d -> "{\"kind\": " + json(d.kind().name())
-                + ", \"table\": " + (d.table() == null ? "null" : json(d.table()))
-                + ", \"column\": " + (d.column() == null ? "null" : json(d.column()))
-                + ", \"message\": " + json(d.message()) + "}").collect(Collectors.joining(", ")) + "]"
-                + ", \"locks\": " + locksJson(p.locks()) + "}")
-                .collect(Collectors.joining(", ")) + "]}").collect(Collectors.joining(",\n"))
-                + "\n  ]\n}\n";
-    }
-
-    private static String locksJson(LockReport r) {
-        return "{\"statements\": [" + r.statements().stream().map(st -> "{\"script\": "
-                + (st.script() == null ? "null" : json(st.script())) + ", \"line\": " + st.line()
-                + ", \"sql\": " + json(st.summary()) + ", \"startedMillis\": " + st.startedAt().toMillis() + ", \"millis\": " + st.duration().toMillis()
-                + ", \"inTransaction\": " + st.inTransaction() + ", \"walBytes\": " + st.walBytes()
-                + ", \"rowsAffected\": " + st.rowsAffected()
-                + ", \"rewritten\": [" + st.rewritten().stream()
-                .map(RoundTripReport::json).collect(Collectors.joining(", ")) + "], \"lockTimeout\": "
-                + (st.lockTimeout() == null ? "null" : json(st.lockTimeout())) + ", \"failed\": " + st.failed()
-                + ", \"warnings\": [" + st.warnings().stream().map(RoundTripReport::json).collect(Collectors.joining(", "))
-                + "]}")
-                .collect(Collectors.joining(", "))
-                + "], \"locks\": [" + r.locks().stream().map(l -> "{\"relation\": " + json(l.relation())
-                + ", \"kind\": " + json(l.kind().name()) + ", \"mode\": " + json(l.mode().name())
-                + ", \"statement\": " + l.statement() + ", \"acquiredMillis\": " + l.acquiredAt().toMillis() + ", \"heldMillis\": " + l.held().toMillis()
-                + ", \"waitedMillis\": " + l.waited().toMillis() + ", \"existing\": " + l.existing() + "}")
-                .collect(Collectors.joining(", "))
-                + "], \"probes\": [" + r.probes().stream().map(p -> "{\"table\": " + json(p.table())
-                + ", \"kind\": " + json(p.kind().name()) + ", \"probes\": " + p.probes()
-                + ", \"longestWaitMillis\": " + p.longestWait().toMillis() + ", \"blockedMillis\": "
-                + p.totalBlocked().toMillis() + ", \"failures\": " + p.failures() + ", \"cancelled\": " + p.cancelled()
-                + ", \"waits\": [" + p.waits().stream().map(w -> "{\"startedMillis\": " + w.startedAt().toMillis()
-                + ", \"tookMillis\": " + w.took().toMillis() + ", \"outcome\": " + json(w.outcome().name()) + "}")
-                .collect(Collectors.joining(", ")) + "]}").collect(Collectors.joining(", "))
-                + "], \"risks\": [" + r.risks().stream().map(k -> "{\"rule\": " + json(k.rule()) + ", \"statement\": "
-                + json(k.statement()) + ", \"table\": " + json(k.table()) + ", \"reason\": " + json(k.reason())
-                + ", \"alternative\": " + json(k.alternative()) + ", \"allowed\": "
-                + (k.suppressed() == null ? "null" : json(k.suppressed())) + "}").collect(Collectors.joining(", "))
-                + "]}";
-    }
-
-    private static String json(String s) {
-        return Json.write(s);
+        return ReportJson.write(this, false, null);
     }
 
     /** Writes {@code <name>.txt} and {@code <name>.json} into {@code directory}, creating it. */

@@ -27,7 +27,7 @@ class AtomicityTest {
     }
 
     @Test
-    void aScriptsOwnBeginAndCommitInsideFlywaysTransactionIsARiskAndTheServersWarningIsReported() {
+    void aScriptsOwnBeginAndCommitInsideFlywaysTransactionIsARiskAndTheServersWarningIsReported() throws Exception {
         try (MigrationRehearsal r = Histories.rehearse("atomicity-own-commit")) {
             RoundTripReport report = r.runRoundTrips();
             assertThat(report.failed()).as(report.toText()).isFalse();
@@ -45,7 +45,8 @@ class AtomicityTest {
             assertThat(report.toText())
                     .contains("risk [non-atomic-script] V2__audit.sql line 2: BEGIN")
                     .contains("server up: V2__audit.sql line 2: BEGIN  <- 25001: there is already a transaction in progress");
-            assertThat(report.toJson()).contains("\"warnings\": [\"25001: there is already a transaction in progress\"]");
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toJson()).findValues("warnings"))
+                    .extracting(Object::toString).contains("[\"25001: there is already a transaction in progress\"]");
             assertThat(nonAtomic(phase(report, "V1", Phase.UP))).isEmpty();
         }
     }

@@ -1,8 +1,8 @@
 package dev.rehearsal.core.estimate;
 
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import dev.rehearsal.core.RehearsalException;
 import org.apiguardian.api.API;
 
@@ -79,14 +79,14 @@ public record ProductionVolumes(Map<String, Long> rows, String source) {
         }
         String header = text.lines().findFirst().orElse("");
         char separator = header.contains("\t") ? '\t' : ',';
-        CsvSchema schema = CsvSchema.emptySchema().withHeader().withColumnSeparator(separator);
+        CSVFormat format = CSVFormat.Builder.create(CSVFormat.RFC4180).setDelimiter(separator).setHeader()
+                .setSkipHeaderRecord(true).setIgnoreEmptyLines(true).get();
         Map<String, Long> rows = new LinkedHashMap<>();
-        try (MappingIterator<Map<String, String>> lines = new CsvMapper().readerForMapOf(String.class).with(schema)
-                .readValues(text)) {
+        try (CSVParser lines = CSVParser.parse(text, format)) {
             Map<String, String> first = null;
             int line = 1;
-            while (lines.hasNext()) {
-                Map<String, String> row = lowerKeys(lines.next());
+            for (CSVRecord record : lines) {
+                Map<String, String> row = lowerKeys(record.toMap());
                 line++;
                 if (first == null) {
                     first = row;

@@ -7,6 +7,7 @@ import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.internal.report.GitHubAnnotations;
 import dev.rehearsal.core.internal.report.HtmlReportWriter;
 import dev.rehearsal.core.internal.report.JUnitXmlWriter;
+import dev.rehearsal.core.internal.report.ReportJson;
 import dev.rehearsal.core.internal.report.SarifWriter;
 import org.apiguardian.api.API;
 
@@ -83,23 +84,13 @@ public final class ReportWriter {
     public String render(ReportFormat format) {
         return switch (format) {
             case TEXT -> report.toText();
-            case JSON -> partial ? "{\n  \"partial\": true," + (interruptedDuring == null ? ""
-                    : "\n  \"interruptedDuring\": " + jsonString(interruptedDuring) + ",") + report.toJson().substring(1)
-                    : report.toJson();
+            case JSON -> ReportJson.write(report, partial, interruptedDuring);
             case SARIF -> SarifWriter.write(findings, version());
             case JUNIT -> JUnitXmlWriter.write(report);
             case GITHUB -> GitHubAnnotations.lines(findings).stream().map(l -> l + "\n")
                     .collect(java.util.stream.Collectors.joining());
             case HTML -> HtmlReportWriter.write(report, findings, estimates, version(), partial, interruptedDuring);
         };
-    }
-
-    private static String jsonString(String value) {
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("a string that Jackson cannot write: " + value, e);
-        }
     }
 
     /** Writes {@code <directory>/<name>.<extension>} and returns its path. */
