@@ -72,6 +72,12 @@ class RoundTripOverheadBenchmark {
         profile.forEach((component, total) -> where.append(String.format(Locale.ROOT, " %s %.2f,", component,
                 total.nanos() / 1e6 / phases)));
         write(where.append(String.format(Locale.ROOT, " plain JDBC %.2f%n", p / phases)).toString());
+        com.fasterxml.jackson.databind.node.ObjectNode figures = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode();
+        figures.put("flyway_sample_rehearsal_ms", Math.round(r));
+        figures.put("flyway_sample_plain_jdbc_ms", Math.round(p));
+        figures.put("flyway_sample_ratio", Math.round(r / p * 100) / 100.0);
+        LongHistoryBenchmark.writeJson(figures);
     }
 
     /**

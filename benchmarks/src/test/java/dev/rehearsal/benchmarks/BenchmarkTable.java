@@ -1,0 +1,115 @@
+package dev.rehearsal.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestPlan;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes {@code docs/benchmarks.md}, the speed table the README links to, from {@code target/benchmarks.json} when a
+ * benchmark run ends: the figures of this run, with the machine and the date. Registered as a JUnit Platform
+ * listener (META-INF/services), so the file is never edited by hand. A run that measured only some benchmarks (one
+ * {@code -Dtest=...}) leaves the file as it is.
+ */
+public final class BenchmarkTable implements TestExecutionListener {
+
+    /** A row: what was measured, and the figures' names in benchmarks.json. */
+    private record Row(String work, String rehearsal, String baseline, String baselineWhat, String ratio, String goal) {
+    }
+
+    private static final List<Row> ROWS = List.of(
+            new Row("generated 300-migration history, embedded PostgreSQL, parallel parts", "long_history_embedded_rehearsal_ms",
+                    "long_history_embedded_plain_jdbc_ms", "one plain session, same up/down/up", "long_history_embedded_ratio", "<= 2x"),
+            new Row("the same, one part", "long_history_embedded_one_part_rehearsal_ms",
+                    "long_history_embedded_plain_jdbc_ms", "one plain session", "long_history_embedded_one_part_ratio", "-"),
+            new Row("the same, PostgreSQL server on the machine", "long_history_server_rehearsal_ms",
+                    "long_history_server_plain_jdbc_ms", "one plain session", "long_history_server_ratio", "<= 2x"),
+            new Row("the same, in a fresh JVM with C1 only (as a CI job runs it)", "fresh_jvm_c1_rehearsal_ms",
+                    "fresh_jvm_c1_plain_jdbc_ms", "one plain session in that JVM", "fresh_jvm_c1_ratio", "-"),
+            new Row("Flyway sample (samples/flyway-postgres), through Flyway", "flyway_sample_rehearsal_ms",
+                    "flyway_sample_plain_jdbc_ms", "one plain session", "flyway_sample_ratio", "-"),
+            new Row("seeded round trip, 1,000 rows per table, 60 migrations", "seeded_round_trip_rehearsal_ms",
+                    "seeded_round_trip_plain_with_copy_ms", "plain session plus the same rows by COPY",
+                    "seeded_round_trip_ratio", "<= 2x"),
+            new Row("migrations without down scripts (restore and re-apply)", "restore_round_trip_ms",
+                    "restore_down_scripts_round_trip_ms", "the same history with down scripts",
+                    "restore_vs_down_scripts_ratio", "-"));
+
+    @Override
+    public void testPlanExecutionFinished(TestPlan testPlan) {
+        Path json = Path.of("target", "benchmarks.json");
+        Path docs = Path.of("..", "docs");
+        try {
+            if (!Files.exists(json) || !Files.isDirectory(docs)) {
+                return;
+            }
+            JsonNode figures = new ObjectMapper().readTree(json.toFile());
+            if (!figures.has("long_history_embedded_ratio") || !figures.has("planted_defects_reported")) {
+                return; // a partial run: the last full run's table stays
+            }
+            Files.writeString(docs.resolve("benchmarks.md"), render(figures));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write docs/benchmarks.md from " + json, e);
+        }
+    }
+
+    static String render(JsonNode f) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Speed\n\n");
+        md.append("Written by the benchmarks module (`mvn -B -ntp install`, or `mvn -B -ntp verify -pl benchmarks` after it)"
+                + " from `benchmarks/target/benchmarks.json`; do not edit by hand. Each ratio compares Rehearsal with its"
+                + " baseline measured side by side in the same run; times move with the machine, ratios much less.\n\n");
+        md.append("Measured on ").append(machine()).append(", ").append(LocalDate.now(ZoneOffset.UTC)).append(".\n\n");
+        md.append("| work | Rehearsal | baseline | ratio | goal |\n|---|---|---|---|---|\n");
+        for (Row row : ROWS) {
+            if (f.has(row.rehearsal()) && f.has(row.baseline()) && f.has(row.ratio())) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s: %s | %.2fx | %s |%n", row.work(),
+                        seconds(f.get(row.rehearsal()).asDouble()), row.baselineWhat(),
+                        seconds(f.get(row.baseline()).asDouble()), f.get(row.ratio()).asDouble(), row.goal()));
+            }
+        }
+        md.append(String.format(Locale.ROOT, "| planted defects in a generated history | %d reported | %d planted | - | all |%n",
+                f.get("planted_defects_reported").asInt(), f.path("planted_defects").asInt()));
+        md.append('\n');
+        if (f.has("long_history_embedded_overhead_ms_per_phase")) {
+            md.append(String.format(Locale.ROOT, "Cost per phase above one plain session's, in one part on the embedded"
+                            + " server: %.2f ms with lock tracing and probes, %.2f ms without, against a plain phase of"
+                            + " %.2f ms.%n%n", f.get("long_history_embedded_overhead_ms_per_phase").asDouble(),
+                    f.path("long_history_embedded_untraced_overhead_ms_per_phase").asDouble(),
+                    f.path("long_history_embedded_plain_ms_per_phase").asDouble()));
+        }
+        md.append("Where a phase's time goes, by component, and every other figure of the run: "
+                + "`benchmarks/target/benchmarks.txt` and `benchmarks/target/benchmarks.json`. The benchmarks of"
+                + " finished work run with `-Drehearsal.benchmark.all=true`.\n");
+        return md.toString();
+    }
+
+    private static String seconds(double millis) {
+        return millis >= 1000 ? String.format(Locale.ROOT, "%.2f s", millis / 1000) : String.format(Locale.ROOT, "%.0f ms", millis);
+    }
+
+    /** Processors, CPU model, memory, operating system and JDK of this machine. */
+    private static String machine() {
+        List<String> parts = new ArrayList<>();
+        parts.add(Runtime.getRuntime().availableProcessors() + " cores");
+        try {
+            Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .ifPresent(l -> parts.add(l.substring(l.indexOf(':') + 1).strip()));
+        } catch (IOException e) {
+            // not Linux: the processor count says enough
+        }
+        parts.add(System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        parts.add("JDK " + System.getProperty("java.version"));
+        return String.join(", ", parts);
+    }
+}
