@@ -55,8 +55,7 @@ final class DatabaseSession implements AutoCloseable {
     /**
      * The sessions a rehearsal needs on a new database, opened together in the background where its data source can:
      * this session's own ({@link #ownConnection()}), the tool's, and the lock observer's when locks are traced. Opened
-     * one by one as each is first asked for, their backend starts added up in the first migration's phase (the Flyway
-     * sample's first up 62 -> 47 ms and 69 -> 53 ms in two runs, medians of 18 rounds alternating in one JVM).
+     * one by one as each is first asked for, their backend starts would add up in the first migration's phase.
      */
     private void openSessionsAhead() {
         if (database.dataSource() instanceof SessionsAhead pool) {

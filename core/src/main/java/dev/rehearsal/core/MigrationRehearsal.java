@@ -685,7 +685,7 @@ public final class MigrationRehearsal implements AutoCloseable {
      * unless a step blocked the rest. After the plan's last step, that is the last version and the repeatable
      * migrations. Before it, where the part is still running the plan's next step, it is this step's version: the ups
      * of catching up then run while this thread would only wait, rather than all of them after the last part is done,
-     * with one core idle (150-190 ms of a 300-migration history in two parts on this project's 2-core machine).
+     * with one core idle.
      * Returns what failed, for the step's note, or null.
      */
     String catchUpWithParts(RoundTripStep served) {

@@ -21,10 +21,9 @@ import java.util.regex.Pattern;
 
 /**
  * The statements Flyway ran to create its history table, kept for the rest of this JVM so that later rehearsals can
- * run the same statements instead of Flyway's first {@code migrate}. That first migrate cost a rehearsal of the
- * Flyway sample ~22 ms of Flyway's own work besides the first script (its database and schema checks, role resets,
- * advisory locks: about 45 statements besides the three that make the table), of which making the table takes back
- * ~9; what it leaves behind is the table alone, made by the same statements each time for the same Flyway, server and
+ * run the same statements instead of Flyway's first {@code migrate}. That first migrate runs
+ * Flyway's own checks besides the first script (its database and schema checks, role resets, advisory locks: about
+ * 45 statements besides the three that make the table); what it leaves behind is the table alone, made by the same statements each time for the same Flyway, server and
  * table.
  * The statements are Flyway's own text, recorded as it ran them ({@link Recorder}), never written by Rehearsal.
  * Keyed per class loader (held weakly) by Flyway's class, the server's name and version, the user, the schema and

@@ -5,7 +5,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The one thread that polls lock traces for one throwaway database, started at the first observed phase and kept
  * until the database's observation closes. A history runs three observed phases per migration; starting a thread
- * for each cost about 0.75 ms per phase on the 2-core CI machine, more than a whole empty-table migration.
+ * for each would cost more than a whole empty-table migration.
  * It polls one trace at a time, the one {@link #watch} handed it, every poll interval of that trace, and wakes at
  * once when the trace is {@link #release released}.
  */

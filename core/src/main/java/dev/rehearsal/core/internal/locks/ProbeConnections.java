@@ -48,9 +48,9 @@ public final class ProbeConnections implements AutoCloseable {
     }
 
     /**
-     * Opens sessions until {@code wanted} are idle, several at once. A new session costs the server a backend start
-     * (about 20 ms each on a 2-core CI machine), and a database no session has used yet, such as a restored copy,
-     * needs all of its observer and probe sessions anew: opened one after the other they cost ~80 ms per phase.
+     * Opens sessions until {@code wanted} are idle, several at once. A new session costs the server a backend start,
+     * and a database no session has used yet, such as a restored copy, needs all of its observer and probe sessions
+     * anew: opened one after the other, their starts would add up in the phase.
      */
     void prepare(int wanted) throws SQLException {
         int missing;

@@ -7,9 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads that run probes for one throwaway database, kept between phases. A seeded phase probes up to six
- * tables with three probes each; starting a new thread for every probe of every phase cost about a millisecond
- * per phase on the 2-core CI machine, as the lock poller's own thread did before it was kept
- * ({@link LockPoller}). A thread idle for a minute ends; {@link #close()} ends them all.
+ * tables with three probes each; starting a new thread for every probe of every phase would cost more than a small
+ * migration, as it would for the lock poller ({@link LockPoller}). A thread idle for a minute ends; {@link #close()} ends them all.
  *
  * <p>A phase first {@linkplain #reserve reserves} a thread for each of its probes, so no probe waits for a thread;
  * a pool that started a thread only when none was idle raced with the previous phase's threads, which had ended

@@ -160,8 +160,7 @@ public final class PostgresDialect implements Dialect {
     /**
      * One catalog lookup, an ordinary table ({@code relkind 'r'}) as the driver's listing of {@code TABLE}s counts
      * them. That listing takes three round trips (catalog, current schema, then a query joining every relation with
-     * its descriptions); a Flyway rehearsal asks twice, and the start of one of the 12-migration sample went from 17-18
-     * to 15-17 ms (medians of 15, alternating).
+     * its descriptions); a Flyway rehearsal asks twice.
      */
     @Override
     public boolean tableExists(Connection connection, String schema, String table) throws SQLException {

@@ -239,8 +239,7 @@ final class PostgresLocks implements EngineLocks {
      * Probes lose deadlocks: their short {@code deadlock_timeout} makes them, not the migration, detect and abort. The
      * same sessions observe the migration, and they plan their parameterized queries once
      * ({@code plan_cache_mode = force_generic_plan}, PostgreSQL 12 on): with the default, the starting point of each
-     * trace ({@link #STARTING_POINT}) was planned again for every list of table names, 0.18 ms of its bind on each
-     * phase (the server's statement log, 300-migration history). Its generic plan looks each name up by oid
+     * trace ({@link #STARTING_POINT}) was planned again for every list of table names, at each phase. Its generic plan looks each name up by oid
      * ({@link ServerPrepared#lookups}): left to itself, the planner hashed the whole of {@code pg_class} for it. The
      * probes' statements carry no parameters, so their plans do not change.
      */

@@ -40,9 +40,8 @@ final class PostgresSchemaReader implements SchemaReader {
      * oid, whatever the planner guesses of the log's size: a {@code lateral} subquery alone was pulled up into a join,
      * and with the log's default estimate (2,200 rows) the plan merged the whole of {@code pg_depend}'s index with the
      * log and hashed all of {@code pg_constraint}, {@code pg_trigger} and {@code pg_attrdef}: a cost that grows with
-     * the schema (0.25 ms per drain early in a 300-migration history, 0.31 ms late). {@code offset 0} keeps each
-     * subquery a lookup per logged row, so no join can read a catalog whole (0.33 -> 0.19 ms per drain of a one-table
-     * schema in {@code pgbench}); running it through {@link ServerPrepared#lookups} keeps each lookup on its index, which
+     * the schema. {@code offset 0} keeps each subquery a lookup per logged row, so no join can read a catalog whole;
+     * running it through {@link ServerPrepared#lookups} keeps each lookup on its index, which
      * the plan the session keeps, made while the catalogs were a few pages, did not.
      */
     private static final String DRAIN_WITH_SCOPES = """

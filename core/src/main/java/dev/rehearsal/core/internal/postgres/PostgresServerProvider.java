@@ -162,7 +162,7 @@ public final class PostgresServerProvider implements DatabaseProvider {
      * Sessions on the throwaway database {@code name} do not wait at each commit for the server to flush its log to
      * disk ({@code synchronous_commit=off}, which the database's owner may set): a throwaway database needs no
      * durability, and on a server with {@code fsync} on each commit that wrote otherwise waits for a disk flush
-     * (~1.7 ms per commit against ~0.2 ms without on the CI machine's server, in {@code pgbench}), which a phase
+     * (several times the commit itself on an ordinary disk), which a phase
      * pays several times (the script, the tool's version table). Anything connecting to it inherits this: the migration
      * tool's own command, a plain session. The embedded server and containers run with {@code fsync=off} already.
      */

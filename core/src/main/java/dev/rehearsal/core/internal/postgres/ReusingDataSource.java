@@ -29,8 +29,7 @@ import java.util.concurrent.Executors;
  *
  * <p>The discard is a round trip, and a rehearsal hands a connection back after every phase, just before it reads the
  * schema on its own session: it runs on a background thread, while the rehearsal goes on, and the next user of
- * the connection waits for it to end (the tool's phase 1.54 -> 1.36 ms on a 300-migration history in one part, medians
- * of 3 runs alternating in one JVM; no change seen in 2 parts on 2 busy cores). A connection whose discard failed is
+ * the connection waits for it to end. A connection whose discard failed is
  * closed there, and the next user gets another. A rehearsal also has the sessions it will need opened ahead, together
  * ({@link SessionsAhead}).
  */
