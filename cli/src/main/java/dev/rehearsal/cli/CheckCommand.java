@@ -8,10 +8,10 @@ import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.RoundTripStep;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
-import dev.rehearsal.core.internal.config.Configuration;
-import dev.rehearsal.core.internal.config.ConfiguredSettings;
-import dev.rehearsal.core.internal.config.ProviderChoice;
-import dev.rehearsal.core.internal.config.Setting;
+import dev.rehearsal.core.config.Configuration;
+import dev.rehearsal.core.config.ConfiguredSettings;
+import dev.rehearsal.core.config.ProviderChoice;
+import dev.rehearsal.core.config.Setting;
 import dev.rehearsal.core.report.Finding;
 import dev.rehearsal.core.report.ReportFormat;
 import dev.rehearsal.core.report.ReportWriter;
@@ -220,7 +220,7 @@ final class CheckCommand implements Callable<Integer> {
         } finally {
             interrupt.disarm();
             DatabaseProviders.stopSharedEmbeddedPostgres();
-            if (configuration.text(dev.rehearsal.core.internal.config.Setting.IMAGE).isPresent()) {
+            if (configuration.text(dev.rehearsal.core.config.Setting.IMAGE).isPresent()) {
                 DatabaseProviders.stopContainers();
             }
         }

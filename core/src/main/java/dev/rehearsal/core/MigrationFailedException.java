@@ -41,13 +41,15 @@ public class MigrationFailedException extends RehearsalException {
         return locks;
     }
 
-    MigrationFailedException withLocks(LockReport report) {
+    @API(status = API.Status.INTERNAL, since = "0.1")
+    public MigrationFailedException withLocks(LockReport report) {
         this.locks = report;
         return this;
     }
 
     /** The same failure, explained as a stop at the migration timeout. */
-    MigrationFailedException stoppedAtTimeout(String why) {
+    @API(status = API.Status.INTERNAL, since = "0.1")
+    public MigrationFailedException stoppedAtTimeout(String why) {
         MigrationFailedException e = new MigrationFailedException(phase, migrationObject, script, line, statement,
                 sqlState, "Rehearsal " + why + " Raise rehearsal.migration-timeout if the migration needs longer."
                 + " (server: " + (serverMessage == null ? "" : serverMessage.strip()) + ")", getCause());

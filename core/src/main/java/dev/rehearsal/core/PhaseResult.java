@@ -51,7 +51,8 @@ public record PhaseResult(Phase phase, Status status, Duration sqlTime, Duration
     /** How a phase ended. */
     public enum Status { PASSED, FAILED, SKIPPED, NOT_RUN }
 
-    static PhaseResult notRun(Phase phase) {
+    @API(status = API.Status.INTERNAL, since = "0.1")
+    public static PhaseResult notRun(Phase phase) {
         return new PhaseResult(phase, Status.NOT_RUN, Duration.ZERO, Duration.ZERO, "", List.of(), LockReport.NONE);
     }
 }

@@ -1,7 +1,7 @@
 package dev.rehearsal.junit.internal;
 
 import dev.rehearsal.core.RehearsalException;
-import dev.rehearsal.core.internal.config.Configuration;
+import dev.rehearsal.core.config.Configuration;
 import dev.rehearsal.junit.ProductionVolume;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;

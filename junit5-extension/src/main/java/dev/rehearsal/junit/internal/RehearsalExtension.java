@@ -1,8 +1,8 @@
 package dev.rehearsal.junit.internal;
 
-import dev.rehearsal.core.internal.config.Configuration;
-import dev.rehearsal.core.internal.config.ProviderChoice;
-import dev.rehearsal.core.internal.config.Setting;
+import dev.rehearsal.core.config.Configuration;
+import dev.rehearsal.core.config.ProviderChoice;
+import dev.rehearsal.core.config.Setting;
 
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.RehearsalException;

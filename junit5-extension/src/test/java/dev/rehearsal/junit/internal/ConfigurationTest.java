@@ -1,7 +1,7 @@
 package dev.rehearsal.junit.internal;
 
-import dev.rehearsal.core.internal.config.Configuration;
-import dev.rehearsal.core.internal.config.Setting;
+import dev.rehearsal.core.config.Configuration;
+import dev.rehearsal.core.config.Setting;
 
 import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;

@@ -18,6 +18,11 @@ public final class PgText {
     private PgText() {
     }
 
+    /** {@code text} as a SQL string literal, its quotes doubled. */
+    public static String quoted(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
     /**
      * The text PostgreSQL parses back into {@code value} for a column of {@code type} ({@code format_type} output),
      * or null for NULL. Maps become JSON; collections become JSON for json columns and array literals otherwise.

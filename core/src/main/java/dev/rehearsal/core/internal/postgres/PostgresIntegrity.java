@@ -39,9 +39,6 @@ final class PostgresIntegrity {
         return quote.apply(name);
     }
 
-    private static String literal(String s) {
-        return "'" + s.replace("'", "''") + "'";
-    }
 
     /** Every integrity problem of the data now, in one query per kind, sent together. */
     List<DataProblem> problems(SchemaSnapshot schema) throws SQLException {
@@ -134,11 +131,11 @@ final class PostgresIntegrity {
             }
             String sequence = null;
             if (column.fact(SchemaFact.IDENTITY).isPresent()) {
-                sequence = "pg_get_serial_sequence(" + literal(q(column.table())) + ", " + literal(column.simpleName()) + ")";
+                sequence = "pg_get_serial_sequence(" + PgText.quoted(q(column.table())) + ", " + PgText.quoted(column.simpleName()) + ")";
             } else {
                 Matcher m = NEXTVAL.matcher(column.fact(SchemaFact.DEFAULT).orElse(""));
                 if (m.find()) {
-                    sequence = literal(m.group(1));
+                    sequence = PgText.quoted(m.group(1));
                 }
             }
             if (sequence == null) {

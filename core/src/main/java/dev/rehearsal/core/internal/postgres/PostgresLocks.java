@@ -141,10 +141,10 @@ final class PostgresLocks implements EngineLocks {
     /**
      * One round trip on the observer, which holds no locks: each watched table's storage file and whether it holds no
      * rows for certain ('S', by position: an ordinary or partitioned table for which
-     * {@link PostgresDataAccess#MAY_HOLD_ROWS} is false), and the write-ahead log position ('T').
+     * {@link PostgresFingerprints#MAY_HOLD_ROWS} is false), and the write-ahead log position ('T').
      */
     private static final String STARTING_POINT = "select 'S', w.i::int, pg_relation_filenode(r.oid)::bigint,"
-            + " r.relkind in ('r', 'p') and not " + PostgresDataAccess.MAY_HOLD_ROWS.formatted("r.oid")
+            + " r.relkind in ('r', 'p') and not " + PostgresFingerprints.MAY_HOLD_ROWS.formatted("r.oid")
             + " from unnest(?::text[]) with ordinality w(t, i) left join pg_class r on r.oid = to_regclass(w.t)"
             + " union all select 'T', null, (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint, null";
 

@@ -36,11 +36,14 @@ final class PostgresUndo {
     /** Added or removed objects already undone by another statement (a rename, a constraint's index). */
     private final Set<String> handled = new LinkedHashSet<>();
 
+    private final UndoDefinitions definitions;
+
     private PostgresUndo(SchemaSnapshot before, SchemaSnapshot after, PostgresDialect dialect) {
         this.before = before;
         this.after = after;
         this.dialect = dialect;
         this.changes = before.diff(after).changes();
+        this.definitions = new UndoDefinitions(before, dialect, statements, unsupported);
         for (SchemaChange c : changes) {
             if (c.object().kind() == ObjectKind.TABLE && c.type() == SchemaChange.Type.ADDED) {
                 addedTables.add(c.object().name());
@@ -229,16 +232,16 @@ final class PostgresUndo {
                     statements.add("DROP TRIGGER " + q(was.simpleName()) + " ON " + q(was.table()));
                     statements.add(body(was));
                 }
-                case SEQUENCE -> sequence(was, "ALTER SEQUENCE ");
+                case SEQUENCE -> definitions.sequence(was, "ALTER SEQUENCE ");
                 case TABLE, SCHEMA -> {
                     if (onlyComment(c)) {
-                        comment(was);
+                        definitions.comment(was);
                     } else {
                         unsupported.add(c + ": only its comment can be set back from the catalog");
                     }
                 }
                 case EXTENSION -> statements.add("ALTER EXTENSION " + q(was.name()) + " UPDATE TO "
-                        + literal(was.fact(SchemaFact.VERSION).orElse("")));
+                        + PgText.quoted(was.fact(SchemaFact.VERSION).orElse("")));
                 case TYPE -> unsupported.add(c + ": " + ("enum".equals(was.fact(SchemaFact.KIND).orElse(""))
                         ? "PostgreSQL cannot take a label out of an enum; a down must create the type anew and"
                         + " convert the columns that use it"
@@ -273,7 +276,7 @@ final class PostgresUndo {
                     + ("NO".equals(was.fact(SchemaFact.NULLABLE).orElse("YES")) ? " SET NOT NULL" : " DROP NOT NULL"));
         }
         if (!Objects.equals(was.fact(SchemaFact.COMMENT), now.fact(SchemaFact.COMMENT))) {
-            comment(was);
+            definitions.comment(was);
         }
         if (!Objects.equals(was.fact(SchemaFact.IDENTITY), now.fact(SchemaFact.IDENTITY))
                 || !Objects.equals(was.fact(SchemaFact.GENERATED), now.fact(SchemaFact.GENERATED))) {
@@ -294,10 +297,10 @@ final class PostgresUndo {
         }
         for (SchemaObject o : removed(ObjectKind.EXTENSION)) {
             statements.add("CREATE EXTENSION " + q(o.name()) + o.fact(SchemaFact.SCHEMA).map(s -> " SCHEMA " + q(s))
-                    .orElse("") + o.fact(SchemaFact.VERSION).map(v -> " VERSION " + literal(v)).orElse(""));
+                    .orElse("") + o.fact(SchemaFact.VERSION).map(v -> " VERSION " + PgText.quoted(v)).orElse(""));
         }
         for (SchemaObject o : removed(ObjectKind.TYPE)) {
-            type(o);
+            definitions.type(o);
         }
         List<SchemaObject> ownedSequences = new ArrayList<>();
         for (SchemaObject o : removed(ObjectKind.SEQUENCE)) {
@@ -305,23 +308,23 @@ final class PostgresUndo {
             if (owner != null && before.find(ObjectKind.COLUMN, owner).flatMap(c -> c.fact(SchemaFact.IDENTITY)).isPresent()) {
                 continue; // an identity column's own sequence comes back with the column
             }
-            sequence(o, "CREATE SEQUENCE ");
+            definitions.sequence(o, "CREATE SEQUENCE ");
             if (owner != null) {
                 ownedSequences.add(o);
             }
         }
         for (String table : removedTables) {
-            table(before.table(table).orElseThrow());
+            definitions.table(before.table(table).orElseThrow());
         }
         for (SchemaObject o : removed(ObjectKind.COLUMN)) {
             if (removedTables.contains(o.table())) {
                 continue;
             }
-            statements.add("ALTER TABLE " + q(o.table()) + " ADD COLUMN " + columnDefinition(o, false));
+            statements.add("ALTER TABLE " + q(o.table()) + " ADD COLUMN " + definitions.columnDefinition(o, false));
             if ("NO".equals(o.fact(SchemaFact.NULLABLE).orElse("YES"))) {
                 statements.add("ALTER TABLE " + q(o.table()) + " ALTER COLUMN " + q(o.simpleName()) + " SET NOT NULL");
             }
-            o.fact(SchemaFact.COMMENT).ifPresent(x -> comment(o));
+            o.fact(SchemaFact.COMMENT).ifPresent(x -> definitions.comment(o));
         }
         for (SchemaObject o : ownedSequences) {
             statements.add("ALTER SEQUENCE " + q(o.name()) + " OWNED BY " + q(o.requireFact(SchemaFact.OWNED_BY)));
@@ -343,7 +346,7 @@ final class PostgresUndo {
         }
         for (SchemaObject o : removed(ObjectKind.VIEW)) {
             statements.add("CREATE VIEW " + q(o.name()) + " AS\n" + body(o));
-            o.fact(SchemaFact.COMMENT).ifPresent(x -> comment(o));
+            o.fact(SchemaFact.COMMENT).ifPresent(x -> definitions.comment(o));
         }
         for (SchemaObject o : removed(ObjectKind.MATERIALIZED_VIEW)) {
             statements.add("CREATE MATERIALIZED VIEW " + q(o.name()) + " AS\n" + body(o));
@@ -356,82 +359,6 @@ final class PostgresUndo {
                 unsupported.add(o + ": a dropped " + kind.label() + " is not created again by generated undo"
                         + " scripts yet");
             }
-        }
-    }
-
-    private void type(SchemaObject o) {
-        String kind = o.fact(SchemaFact.KIND).orElse("");
-        switch (kind) {
-            case "enum" -> statements.add("CREATE TYPE " + q(o.name()) + " AS ENUM (" + o.fact(SchemaFact.LABELS).orElse("")
-                    + ")");
-            case "composite" -> statements.add("CREATE TYPE " + q(o.name()) + " AS ("
-                    + o.fact(SchemaFact.ATTRIBUTES).orElse("") + ")");
-            case "range" -> statements.add("CREATE TYPE " + q(o.name()) + " AS RANGE (SUBTYPE = "
-                    + o.requireFact(SchemaFact.SUBTYPE) + ")");
-            case "domain" -> {
-                StringBuilder sb = new StringBuilder("CREATE DOMAIN " + q(o.name()) + " AS " + o.requireFact(SchemaFact.BASE));
-                o.fact(SchemaFact.DEFAULT).ifPresent(d -> sb.append(" DEFAULT ").append(d));
-                if (o.flag(SchemaFact.NOT_NULL, false)) {
-                    sb.append(" NOT NULL");
-                }
-                o.fact(SchemaFact.CHECKS).ifPresent(checks -> sb.append(' ').append(PostgresDdl.domainConstraints(checks)));
-                statements.add(sb.toString());
-            }
-            default -> unsupported.add(o + ": a dropped type of this kind is not created again yet");
-        }
-    }
-
-    private void table(SchemaObject table) {
-        if (table.fact(SchemaFact.PARTITION_KEY).isPresent() || table.fact(SchemaFact.PARTITION_OF).isPresent()
-                || table.fact(SchemaFact.INHERITS).isPresent()) {
-            unsupported.add(table + ": partitioned and inheriting tables are not created again yet");
-            return;
-        }
-        List<SchemaObject> columns = new ArrayList<>(before.columns(table.name()));
-        columns.sort(Comparator.comparingInt(c -> Integer.parseInt(c.fact(SchemaFact.POSITION).orElse("0"))));
-        boolean unlogged = "unlogged".equals(table.fact(SchemaFact.PERSISTENCE).orElse(""));
-        statements.add("CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE " + q(table.name()) + " (\n    "
-                + String.join(",\n    ", columns.stream().map(c -> columnDefinition(c, true)).toList()) + "\n)");
-        table.fact(SchemaFact.COMMENT).ifPresent(x -> comment(table));
-        for (SchemaObject c : columns) {
-            c.fact(SchemaFact.COMMENT).ifPresent(x -> comment(c));
-        }
-    }
-
-    private String columnDefinition(SchemaObject c, boolean withNotNull) {
-        StringBuilder sb = new StringBuilder(q(c.simpleName())).append(' ').append(c.requireFact(SchemaFact.TYPE));
-        c.fact(SchemaFact.COLLATION).ifPresent(cl -> sb.append(" COLLATE ").append(cl));
-        if (c.fact(SchemaFact.IDENTITY).isPresent()) {
-            sb.append(" GENERATED ").append(c.requireFact(SchemaFact.IDENTITY)).append(" AS IDENTITY");
-        } else if (c.fact(SchemaFact.GENERATED).isPresent()) {
-            sb.append(" GENERATED ").append(c.requireFact(SchemaFact.GENERATED));
-        } else {
-            c.fact(SchemaFact.DEFAULT).ifPresent(d -> sb.append(" DEFAULT ").append(d));
-        }
-        if (withNotNull && "NO".equals(c.fact(SchemaFact.NULLABLE).orElse("YES"))) {
-            sb.append(" NOT NULL");
-        }
-        return sb.toString();
-    }
-
-    private void sequence(SchemaObject s, String verb) {
-        StringBuilder sb = new StringBuilder(verb).append(q(s.name())).append(PostgresDdl.sequenceOptions(s::fact));
-        if (verb.startsWith("ALTER")) {
-            sb.append(" OWNED BY ").append(s.fact(SchemaFact.OWNED_BY).map(this::q).orElse("NONE"));
-        }
-        statements.add(sb.toString());
-    }
-
-    private void comment(SchemaObject o) {
-        String on = switch (o.kind()) {
-            case COLUMN -> "COLUMN " + q(o.table()) + "." + q(o.simpleName());
-            case TABLE -> "TABLE " + q(o.name());
-            case VIEW -> "VIEW " + q(o.name());
-            case SCHEMA -> "SCHEMA " + q(o.name());
-            default -> null;
-        };
-        if (on != null) {
-            statements.add("COMMENT ON " + on + " IS " + o.fact(SchemaFact.COMMENT).map(PostgresUndo::literal).orElse("NULL"));
         }
     }
 
@@ -480,7 +407,4 @@ final class PostgresUndo {
         return dialect.quote(name);
     }
 
-    private static String literal(String text) {
-        return "'" + text.replace("'", "''") + "'";
-    }
 }

@@ -1,5 +1,9 @@
-package dev.rehearsal.core;
+package dev.rehearsal.core.internal.roundtrip;
 
+import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.MigrationRun;
+import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.estimate.CostModel;
 import dev.rehearsal.core.estimate.Estimate;
@@ -41,17 +45,17 @@ final class VolumeEstimator {
     private static final Pattern SORTS = Pattern.compile(
             "(?is)\\b(create\\s+(unique\\s+)?index|primary\\s+key|unique|cluster|reindex)\\b");
 
-    private final MigrationRehearsal rehearsal;
+    private final RehearsalEngine rehearsal;
     private final Migration migration;
     private final EstimateSettings settings;
 
-    private VolumeEstimator(MigrationRehearsal rehearsal, Migration migration, EstimateSettings settings) {
+    private VolumeEstimator(RehearsalEngine rehearsal, Migration migration, EstimateSettings settings) {
         this.rehearsal = rehearsal;
         this.migration = migration;
         this.settings = settings;
     }
 
-    static VolumeEstimate estimate(MigrationRehearsal rehearsal, Migration migration, ProductionVolumes volumes,
+    static VolumeEstimate estimate(RehearsalEngine rehearsal, Migration migration, ProductionVolumes volumes,
                                    EstimateSettings settings) {
         return new VolumeEstimator(rehearsal, migration, settings).run(volumes);
     }
@@ -88,7 +92,7 @@ final class VolumeEstimator {
         return cannotCopy(rehearsal);
     }
 
-    static RehearsalException cannotCopy(MigrationRehearsal rehearsal) {
+    static RehearsalException cannotCopy(RehearsalEngine rehearsal) {
         return new RehearsalException("Volume estimates run each migration on copies of the seeded database, and "
                 + rehearsal.database().dialect().name() + " databases cannot be copied here: estimate on PostgreSQL"
                 + " (the embedded server, a named server or a container) or a MariaDB server");
@@ -178,7 +182,7 @@ final class VolumeEstimator {
             }
         });
         if (!seeds.isEmpty()) {
-            rehearsal.seed(seeds.toArray(TableSeed[]::new));
+            rehearsal.seedTables(seeds);
         }
         try (Connection c = rehearsal.database().dataSource().getConnection()) {
             rehearsal.database().dialect().analyze(c);
@@ -197,7 +201,7 @@ final class VolumeEstimator {
         try {
             OptionalLong wal0 = walPosition();
             OptionalLong temp0 = temporaryFileBytes();
-            MigrationRun run = rehearsal.migrateTo(migration.version(), Traffic.none());
+            MigrationRun run = rehearsal.moveTo(migration.version(), false, Traffic.none());
             OptionalLong wal1 = walPosition();
             OptionalLong temp1 = temporaryFileBytes();
             return new Run(rows, run.duration(), run.locks(), difference(wal0, wal1), difference(temp0, temp1));

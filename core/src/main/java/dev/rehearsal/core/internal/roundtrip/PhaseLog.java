@@ -1,4 +1,7 @@
-package dev.rehearsal.core;
+package dev.rehearsal.core.internal.roundtrip;
+
+import dev.rehearsal.core.PhaseResult;
+import dev.rehearsal.core.PhaseSkippedException;
 
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
@@ -23,6 +26,11 @@ final class PhaseLog {
         for (Phase phase : phases) {
             results.put(phase, PhaseResult.notRun(phase));
         }
+    }
+
+    /** The step's phases, in order. */
+    List<Phase> phases() {
+        return List.copyOf(results.keySet());
     }
 
     List<PhaseResult> results() {

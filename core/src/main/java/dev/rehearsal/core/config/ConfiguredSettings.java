@@ -1,4 +1,4 @@
-package dev.rehearsal.core.internal.config;
+package dev.rehearsal.core.config;
 
 import dev.rehearsal.core.CommandSettings;
 import dev.rehearsal.core.MigrationVersion;
@@ -26,7 +26,7 @@ import java.util.regex.Matcher;
  * test's annotations in the JUnit extension, the flags of the command line. One mapping of {@code rehearsal.*} keys to
  * settings, so that a key means the same in {@code junit-platform.properties} and in {@code rehearsal.properties}.
  */
-@API(status = API.Status.INTERNAL, since = "0.1")
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class ConfiguredSettings {
 
     /**

@@ -1,4 +1,4 @@
-package dev.rehearsal.core;
+package dev.rehearsal.core.internal.roundtrip;
 
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.Invariant;

@@ -1,4 +1,10 @@
-package dev.rehearsal.core;
+package dev.rehearsal.core.internal.roundtrip;
+
+import dev.rehearsal.core.PhaseSkippedException;
+import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.RehearsalSettings;
+import dev.rehearsal.core.MigrationSource;
+import dev.rehearsal.core.Shard;
 
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.data.Invariant;
@@ -17,16 +23,16 @@ import java.util.concurrent.TimeUnit;
  * One part of a plan whose round trips run in parallel parts: a rehearsal of its own, on its own database, that runs
  * the part's steps on its own thread, exactly as the shard {@code index/count} of the history would be run (reaching
  * the part's first version with ups). The plan's steps for this part serve what it recorded, in order, through
- * {@link #step(int)} and {@link #await(int, Phase)}; see {@link MigrationRehearsal#roundTripSteps()}.
+ * {@link #step(int)} and {@link #await(int, Phase)}; see {@link RoundTripPlan}.
  */
 final class ParallelPart implements AutoCloseable {
 
     private final Shard shard;
-    private final CompletableFuture<List<RoundTripStep>> steps = new CompletableFuture<>();
+    private final CompletableFuture<List<StepRunner>> steps = new CompletableFuture<>();
     private final Map<String, CompletableFuture<Throwable>> outcomes = new HashMap<>();
     private final Thread thread;
     private volatile boolean stopped;
-    private MigrationRehearsal rehearsal;
+    private RehearsalEngine rehearsal;
 
     /** Starts the part at once: its database, its tool, then its steps, one phase after the other. */
     ParallelPart(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider, Shard shard,
@@ -40,9 +46,9 @@ final class ParallelPart implements AutoCloseable {
 
     private void run(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider,
                      List<Invariant> invariants) {
-        List<RoundTripStep> plan;
+        List<StepRunner> plan;
         try {
-            MigrationRehearsal started = MigrationRehearsal.start(settings, source, provider);
+            RehearsalEngine started = RehearsalEngine.start(settings, source, provider);
             synchronized (this) {
                 rehearsal = started;
             }
@@ -51,7 +57,7 @@ final class ParallelPart implements AutoCloseable {
                 steps.completeExceptionally(new RehearsalException("not run: the rehearsal was closed"));
                 return;
             }
-            invariants.forEach(i -> started.invariant(i.name(), i.sql()));
+            invariants.forEach(started::invariant);
             plan = started.roundTripSteps();
         } catch (RuntimeException | Error e) {
             steps.completeExceptionally(e);
@@ -65,7 +71,7 @@ final class ParallelPart implements AutoCloseable {
         }
         steps.complete(plan);
         for (int i = 0; i < plan.size() && !stopped; i++) {
-            RoundTripStep step = plan.get(i);
+            StepRunner step = plan.get(i);
             for (Phase phase : step.phases()) {
                 Throwable thrown = null;
                 try {
@@ -86,7 +92,7 @@ final class ParallelPart implements AutoCloseable {
      * The part's own step {@code index} (0 is its first), once the part has started; empty when it could not start
      * (its database or its tool failed), and the plan then runs that step itself.
      */
-    Optional<RoundTripStep> step(int index) {
+    Optional<StepRunner> step(int index) {
         try {
             return Optional.of(steps.get().get(index));
         } catch (ExecutionException e) {
@@ -143,7 +149,7 @@ final class ParallelPart implements AutoCloseable {
     @Override
     public void close() {
         stopped = true;
-        MigrationRehearsal started;
+        RehearsalEngine started;
         synchronized (this) {
             started = rehearsal;
         }

@@ -1,4 +1,4 @@
-package dev.rehearsal.core.internal.config;
+package dev.rehearsal.core.config;
 
 import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * and malformed values fail with a message that names the key, the value, what is accepted and, for a misspelt
  * key, the closest known one. Immutable.
  */
-@API(status = API.Status.INTERNAL, since = "0.1")
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class Configuration {
 
 

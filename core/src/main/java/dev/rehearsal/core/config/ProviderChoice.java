@@ -1,4 +1,4 @@
-package dev.rehearsal.core.internal.config;
+package dev.rehearsal.core.config;
 
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.DatabaseProvider;
@@ -15,7 +15,7 @@ import java.util.function.Function;
  * {@code rehearsal.image} and their MariaDB counterparts say, with what a test's annotation or the command line's
  * flags declare on top: an image named means a container, a URL means that server, else the embedded PostgreSQL.
  */
-@API(status = API.Status.INTERNAL, since = "0.1")
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class ProviderChoice {
 
     /** The kinds of provider, as {@code rehearsal.provider} names them. */

@@ -1,4 +1,4 @@
-package dev.rehearsal.core.internal.config;
+package dev.rehearsal.core.config;
 
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;

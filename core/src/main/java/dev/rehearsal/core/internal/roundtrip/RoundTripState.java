@@ -1,4 +1,6 @@
-package dev.rehearsal.core;
+package dev.rehearsal.core.internal.roundtrip;
+
+import dev.rehearsal.core.MigrationVersion;
 
 import dev.rehearsal.core.schema.SchemaSnapshot;
 

@@ -1,4 +1,6 @@
-package dev.rehearsal.core;
+package dev.rehearsal.core.internal.roundtrip;
+
+import dev.rehearsal.core.RehearsalException;
 
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;

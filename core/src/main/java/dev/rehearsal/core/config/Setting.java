@@ -1,4 +1,4 @@
-package dev.rehearsal.core.internal.config;
+package dev.rehearsal.core.config;
 
 import org.apiguardian.api.API;
 
@@ -11,7 +11,7 @@ import java.util.Optional;
  * one does. The single table of settings: {@link Configuration} reads only these keys, rejects any other
  * {@code rehearsal.*} key, and a test checks the README against this table.
  */
-@API(status = API.Status.INTERNAL, since = "0.1")
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public enum Setting {
     FORMAT("rehearsal.format", "detected", Form.CHOICE, null,
             List.of("flyway", "golang-migrate", "dbmate", "prisma", "alembic", "liquibase", "atlas", "drizzle", "sqitch",

@@ -1,5 +1,7 @@
-package dev.rehearsal.core;
+package dev.rehearsal.core.internal.checks;
 
+import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.MigrationScript;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.SqlStatement;
 import dev.rehearsal.core.internal.locks.AtomicityRisks;
@@ -15,13 +17,14 @@ import java.util.Optional;
  * The failure messages of a round trip's schema checks: each change named with where it came from (the up, the down
  * itself), the file to fix, and how.
  */
-final class RoundTripMessages {
+@org.apiguardian.api.API(status = org.apiguardian.api.API.Status.INTERNAL, since = "0.1")
+public final class RoundTripMessages {
 
     private RoundTripMessages() {
     }
 
     /** Why the schema after the down differs from the one before the up, change by change, and which file to fix. */
-    static String downLeftTrace(Migration migration, SchemaSnapshot afterUp, SchemaDiff diff) {
+    public static String downLeftTrace(Migration migration, SchemaSnapshot afterUp, SchemaDiff diff) {
         StringBuilder sb = new StringBuilder();
         sb.append("The down script of ").append(migration.displayName()).append(" (")
                 .append(migration.down().name()).append(") did not restore the schema as it was before ")
@@ -47,7 +50,7 @@ final class RoundTripMessages {
     }
 
     /** How the second up's schema differs from the first up's, and the usual cause. */
-    static String notReproduced(Migration migration, SchemaDiff diff) {
+    public static String notReproduced(Migration migration, SchemaDiff diff) {
         return notReproduced(migration, diff, false);
     }
 
@@ -55,7 +58,7 @@ final class RoundTripMessages {
      * As {@link #notReproduced(Migration, SchemaDiff)}; {@code restored} when the second up ran on a copy of the state
      * the first one started from, so that only the migration itself can be the cause.
      */
-    static String notReproduced(Migration migration, SchemaDiff diff, boolean restored) {
+    public static String notReproduced(Migration migration, SchemaDiff diff, boolean restored) {
         StringBuilder sb = new StringBuilder();
         sb.append("Applying ").append(migration.displayName()).append(restored
                 ? " again to a copy of the database it first applied to gave a different" : " again after its down script gave a different")
@@ -82,7 +85,7 @@ final class RoundTripMessages {
      * What a failure forced at the very end of {@code migration} left behind, why, and what to do: the migration is not
      * atomic, so a real failure there (its last statement, a lost connection, a killed deploy) leaves it half done.
      */
-    static String notAtomic(Migration migration, SchemaDiff left, List<String> dataLeft, Dialect dialect) {
+    public static String notAtomic(Migration migration, SchemaDiff left, List<String> dataLeft, Dialect dialect) {
         StringBuilder sb = new StringBuilder(migration.displayName()).append(" is not atomic: Rehearsal made it fail at")
                 .append(" its very end, after its last statement and before the tool recorded it, as a failing last")
                 .append(" statement, a lost connection or a killed deploy would; the tool rolled back, and these changes")
@@ -97,7 +100,7 @@ final class RoundTripMessages {
      * script's own COMMIT (or BEGIN) at its line, a statement that cannot run in a transaction, else the engine's
      * reason.
      */
-    static String partialChanges(SchemaDiff left, List<MigrationScript> scripts, Dialect dialect) {
+    public static String partialChanges(SchemaDiff left, List<MigrationScript> scripts, Dialect dialect) {
         StringBuilder sb = new StringBuilder("It failed half-way and left these changes behind (PARTIAL):");
         for (SchemaChange change : left.changes()) {
             sb.append("\n  ").append(change);

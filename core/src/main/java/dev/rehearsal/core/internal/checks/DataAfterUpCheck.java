@@ -1,0 +1,54 @@
+package dev.rehearsal.core.internal.checks;
+
+import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.PhaseResult.Phase;
+import dev.rehearsal.core.data.DataFingerprint;
+import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.internal.data.DataChecks;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * After an up over rows: tables the migration does not name keep their data, touched tables keep their row count,
+ * new columns are filled for every row, and no new integrity problem appears (invalid indexes, violated NOT VALID
+ * constraints, foreign-key orphans, sequences behind). A migration may declare that it changes data
+ * ({@code dataChanges}).
+ */
+final class DataAfterUpCheck implements PhaseCheck {
+
+    /** The fingerprint after the first up, which up again must reproduce. */
+    static final PhaseContext.Key<DataFingerprint> DATA_AFTER_UP = new PhaseContext.Key<>("data after up");
+    private static final PhaseContext.Key<List<DataProblem>> INTEGRITY_BEFORE = new PhaseContext.Key<>("integrity before up");
+    private static final Set<DataProblem.Kind> DATA_CHANGES = EnumSet.of(DataProblem.Kind.ROW_COUNT_CHANGED,
+            DataProblem.Kind.UNTOUCHED_DATA_CHANGED, DataProblem.Kind.PARTIAL_BACKFILL);
+
+    @Override
+    public boolean appliesTo(PhaseContext context) {
+        return context.phase() == Phase.UP && context.dataBeforeUp() != null;
+    }
+
+    @Override
+    public void beforeUp(PhaseContext context) {
+        if (context.dataBeforeUp() != null && context.dataBeforeUp().hasData()) {
+            context.put(INTEGRITY_BEFORE, context.integrityProblems(context.beforeUp()));
+        }
+    }
+
+    @Override
+    public void check(PhaseContext context, Findings findings) {
+        Migration migration = context.migration().orElseThrow();
+        DataFingerprint before = context.dataBeforeUp();
+        DataFingerprint after = context.fingerprint(context.after());
+        context.put(DATA_AFTER_UP, after);
+        if (before.hasData() || after.hasData()) {
+            List<DataProblem> problems = new java.util.ArrayList<>(DataChecks.afterUp(migration, context.after(),
+                    context.beforeUp().diff(context.after()), before, after));
+            problems.addAll(DataChecks.newProblems(context.get(INTEGRITY_BEFORE).orElse(List.of()),
+                    context.integrityProblems(context.after())));
+            findings.problems(problems, DATA_CHANGES, context.data().dataChanges().contains(migration.version()),
+                    "declared dataChanges");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.rehearsal.core.internal.checks;
+
+import dev.rehearsal.core.data.DataProblem;
+import org.apiguardian.api.API;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the checks after one phase found: failure messages, data problems (those not declared fail the phase; all
+ * are kept in its result), and notes for the report. A check that finds the database not where the phase should have
+ * left it marks it {@link #leftDatabaseUnknown() unknown}, so the next step starts on a rebuilt one, and stops the
+ * checks after it ({@link #stopsLaterChecks()}).
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class Findings {
+
+    private final List<String> failures = new ArrayList<>();
+    private final List<DataProblem> problems = new ArrayList<>();
+    private final List<DataProblem> failingProblems = new ArrayList<>();
+    private final List<String> notes;
+    private String unknownState;
+
+    /** Findings whose notes go to {@code notes}, the step's. */
+    public Findings(List<String> notes) {
+        this.notes = notes;
+    }
+
+    /** A failure of the phase, with the message that explains it and what to do. */
+    public void fail(String message) {
+        failures.add(message);
+    }
+
+    /**
+     * A failure after which the database is not in a known state (why, for the rebuild's note): the next step starts
+     * on a rebuilt database, and no later check runs after this phase.
+     */
+    public void failLeavingDatabaseUnknown(String message, String why) {
+        failures.add(message);
+        unknownState = why;
+    }
+
+    /** Data problems: each fails the phase, unless its kind is in {@code declarable} and the migration declares it. */
+    public void problems(List<DataProblem> found, Set<DataProblem.Kind> declarable, boolean declared,
+                         String declaration) {
+        for (DataProblem p : found) {
+            problems.add(p);
+            if (declared && declarable.contains(p.kind())) {
+                notes.add(declaration + ": " + p.message());
+            } else {
+                failingProblems.add(p);
+            }
+        }
+    }
+
+    /** Data problems that fail the phase. */
+    public void problems(List<DataProblem> found) {
+        problems(found, Set.of(), false, "");
+    }
+
+    /** A data problem that fails the phase but is not kept in its result (a seeding that failed). */
+    public void failingProblem(DataProblem problem) {
+        failingProblems.add(problem);
+    }
+
+    /** A note for the report. */
+    public void note(String note) {
+        notes.add(note);
+    }
+
+    public boolean stopsLaterChecks() {
+        return unknownState != null;
+    }
+
+    /** Why the database is not in a known state, or null. */
+    public String leftDatabaseUnknown() {
+        return unknownState;
+    }
+
+    public boolean failed() {
+        return !failures.isEmpty() || !failingProblems.isEmpty();
+    }
+
+    /** Failure messages other than data problems, in the order of the checks. */
+    public List<String> failures() {
+        return List.copyOf(failures);
+    }
+
+    /** Every data problem found, declared ones included. */
+    public List<DataProblem> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** The data problems that fail the phase. */
+    public List<DataProblem> failingProblems() {
+        return List.copyOf(failingProblems);
+    }
+}

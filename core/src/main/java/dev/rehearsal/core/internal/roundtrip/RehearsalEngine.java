@@ -1,0 +1,457 @@
+package dev.rehearsal.core.internal.roundtrip;
+
+import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.MigrationRun;
+import dev.rehearsal.core.MigrationScript;
+import dev.rehearsal.core.MigrationSource;
+import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.RehearsalSettings;
+import dev.rehearsal.core.RoundTripAssertionError;
+import dev.rehearsal.core.SchemaCheck;
+import dev.rehearsal.core.data.DataFingerprint;
+import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.data.DataSettings;
+import dev.rehearsal.core.data.Invariant;
+import dev.rehearsal.core.data.QueryResult;
+import dev.rehearsal.core.data.SeedResult;
+import dev.rehearsal.core.data.TableSeed;
+import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.estimate.VolumeEstimate;
+import dev.rehearsal.core.internal.data.DataChecks;
+import dev.rehearsal.core.internal.data.SeedHints;
+import dev.rehearsal.core.internal.data.TableModel;
+import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.locks.LockReport;
+import dev.rehearsal.core.locks.Traffic;
+import dev.rehearsal.core.schema.SchemaDiff;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The engine behind {@code MigrationRehearsal}: one history on one throwaway database, its session, the state of the
+ * round trips, the data workbench, the invariants and checks the caller added, moves between versions, and the
+ * current {@link RoundTripPlan}. Not thread-safe: one rehearsal per test.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class RehearsalEngine implements AutoCloseable {
+
+    /** Migrations per part at least, when a plan runs in parallel parts. */
+    public static final int MIGRATIONS_PER_PART = RoundTripPlan.MIGRATIONS_PER_PART;
+
+    private final RehearsalSettings settings;
+    private final MigrationSource source;
+    private final DatabaseProvider provider;
+    private final DatabaseSession session;
+    private final RoundTripState state;
+    private final MigrationObserver observer;
+    private final Invariants invariants;
+    private final DataWorkbench data;
+    private final ProductionBudgets budgets;
+    private final List<SchemaCheck> schemaChecks = new ArrayList<>();
+    private final RoundTripPlan plan;
+    /** The data settings of the round trips planned from now on: the settings', or {@link #seedEachStep}'s. */
+    private DataSettings stepData;
+    private int seedings;
+    /** The seed hints of each up script, read at the first seeding. */
+    private SeedHints.PerScript hintsPerScript;
+    /**
+     * Whether the caller may have changed the database outside the round trips (its data source handed out, rows
+     * inserted, a migration run): the round trips then run here, one part, since a part's database would not have
+     * those changes.
+     */
+    private boolean changedByCaller;
+
+    private RehearsalEngine(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider,
+                            EphemeralDatabase database) {
+        this.settings = settings;
+        this.source = source;
+        this.provider = provider;
+        this.stepData = settings.data();
+        this.session = new DatabaseSession(settings, source, provider, database);
+        this.state = new RoundTripState(session);
+        this.observer = new MigrationObserver(settings, session, state);
+        this.invariants = new Invariants(this::database);
+        this.data = new DataWorkbench(this::database, session::ownConnection, this::currentSchema, this::versionText,
+                this::hintsFromLaterMigrations, settings.data());
+        this.budgets = new ProductionBudgets(this);
+        this.plan = new RoundTripPlan(this);
+    }
+
+    /** An engine on a fresh database from {@code provider}; the database is dropped if the engine cannot start. */
+    public static RehearsalEngine start(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider) {
+        EphemeralDatabase database = provider.createDatabase();
+        try {
+            return new RehearsalEngine(settings, source, provider, database);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public RehearsalSettings settings() {
+        return settings;
+    }
+
+    MigrationSource source() {
+        return source;
+    }
+
+    DatabaseProvider provider() {
+        return provider;
+    }
+
+    public MigrationHistory history() {
+        return session.tool().history();
+    }
+
+    public MigrationTool tool() {
+        return session.tool();
+    }
+
+    public EphemeralDatabase database() {
+        return session.database();
+    }
+
+    public String describeSource() {
+        return session.describeSource();
+    }
+
+    public String describeProvider() {
+        return session.describeProvider();
+    }
+
+    /** Connections following the database; the caller may change it from now on. */
+    public DataSource dataSource() {
+        changedByCaller = true;
+        return session.followingDataSource();
+    }
+
+    public Optional<MigrationVersion> currentVersion() {
+        return session.currentVersion();
+    }
+
+    /** The schema now, read in full. */
+    public SchemaSnapshot fullSchema() {
+        return session.fullSchema();
+    }
+
+    /** The schema now, patched from the last read where the engine can tell what changed. */
+    public SchemaSnapshot currentSchema() {
+        return session.schema();
+    }
+
+    public SchemaSnapshot scratchSchema(MigrationVersion version) {
+        return session.scratchSchema(version);
+    }
+
+    RoundTripState state() {
+        return state;
+    }
+
+    MigrationObserver observer() {
+        return observer;
+    }
+
+    RoundTripPlan plan() {
+        return plan;
+    }
+
+    DataSettings stepData() {
+        return stepData;
+    }
+
+    /** The probe traffic of the settings: probes, or none. */
+    public Traffic traffic() {
+        return settings.locks().probes() ? Traffic.probes() : Traffic.none();
+    }
+
+    void upFrom(MigrationVersion current, MigrationVersion target) {
+        session.upFrom(current, target);
+    }
+
+    void scriptsRan(List<String> scripts) {
+        session.scriptsRan(scripts);
+    }
+
+    // ---- checks ----
+
+    public void checkEachUp(SchemaCheck check) {
+        schemaChecks.add(Objects.requireNonNull(check, "check"));
+    }
+
+    List<SchemaCheck> schemaChecks() {
+        return List.copyOf(schemaChecks);
+    }
+
+    /** Why schema reads are full ones where they could be patched, once; else null. */
+    String schemaReadsNote() {
+        return session.schemaReadsNote();
+    }
+
+    /** Null when a full read equals {@code patched} (or every read was a full one), else the message. */
+    String missedByPatchedReads(SchemaSnapshot patched) {
+        if (!session.patchesSchemaReads()) {
+            return null;
+        }
+        SchemaDiff missed = patched.diff(session.fullSchema());
+        if (missed.isEmpty()) {
+            return null;
+        }
+        return "Rehearsal read the schema in parts (only what each migration changed), and those reads missed a change"
+                + " that a full read of the catalog shows at the end of the round trips:\n" + missed
+                + "\nThis is a bug in Rehearsal; please report it with the migrations that produced it. Until it is fixed,"
+                + " rehearsal.schema.patched-reads=false (RehearsalSettings.withPatchedSchemaReads(false)) reads the"
+                + " whole catalog every time.";
+    }
+
+    public ProductionBudgets budgets() {
+        return budgets;
+    }
+
+    VolumeEstimate estimateForBudget(Migration m) {
+        return budgets.estimateForBudget(m);
+    }
+
+    // ---- data ----
+
+    /** Seeds every table now with {@code rowsPerTable} rows, or the tables the overrides name. */
+    public SeedResult seed(Map<String, Long> rows, List<TableSeed> overrides) {
+        changedByCaller = true;
+        return data.seed(rows, overrides, false, "seed#" + (++seedings));
+    }
+
+    /** Seeds the tables {@code seeds} name, each with its rows or {@link TableSeed#DEFAULT_ROWS}. */
+    public SeedResult seedTables(List<TableSeed> seeds) {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (TableSeed seed : seeds) {
+            rows.put(seed.tableName(), seed.requestedRows().orElse(TableSeed.DEFAULT_ROWS));
+        }
+        return seed(rows, seeds);
+    }
+
+    /** Every table of the schema now, each with {@code rows}. */
+    public Map<String, Long> everyTable(long rows) {
+        Map<String, Long> all = new LinkedHashMap<>();
+        for (String table : TableModel.all(currentSchema()).keySet()) {
+            all.put(table, rows);
+        }
+        return all;
+    }
+
+    public void seedEachStep(long rows, TableSeed... overrides) {
+        stepData = settings.data().withRoundTripSeeding(rows, overrides);
+    }
+
+    SeedResult topUp(Collection<String> tables, long rows, List<TableSeed> overrides, String salt) {
+        try (ComponentEvent ignored = ComponentEvent.time("data.seed")) {
+            return data.topUp(tables, rows, overrides, salt);
+        }
+    }
+
+    /**
+     * What the migrations not applied yet say about the data (later casts, enums, CHECK lists, foreign keys), so that
+     * seeded rows stay the kind of rows the application keeps.
+     */
+    private SeedHints hintsFromLaterMigrations() {
+        Optional<MigrationVersion> now = session.currentVersion();
+        List<Migration> versioned = history().versioned();
+        if (hintsPerScript == null) {
+            hintsPerScript = SeedHints.PerScript.of(versioned.stream().map(m -> m.up().sql()).toList());
+        }
+        int first = 0;
+        while (now.isPresent() && first < versioned.size() && versioned.get(first).version().compareTo(now.get()) <= 0) {
+            first++;
+        }
+        return hintsPerScript.from(first);
+    }
+
+    public DataFingerprint fingerprint(SchemaSnapshot snapshot) {
+        try (ComponentEvent ignored = ComponentEvent.time("data.fingerprint")) {
+            return data.fingerprint(snapshot);
+        }
+    }
+
+    public List<DataProblem> integrityProblems(SchemaSnapshot snapshot) {
+        try (ComponentEvent ignored = ComponentEvent.time("data.integrity")) {
+            return data.integrityProblems(snapshot);
+        }
+    }
+
+    public void invariant(Invariant invariant) {
+        invariants.add(invariant);
+    }
+
+    public List<Invariant> invariants() {
+        return invariants.all();
+    }
+
+    Map<Invariant, String> evaluateInvariants() {
+        return invariants.evaluate();
+    }
+
+    List<DataProblem> brokenInvariants(Map<Invariant, String> before, String what) {
+        return invariants.broken(before, what);
+    }
+
+    public void insert(String table, List<? extends Map<String, ?>> rows) {
+        changedByCaller = true;
+        data.insertRows(table, rows, "rehearsal.insert(\"" + table + "\", ...)");
+    }
+
+    public void loadFixture(String location) {
+        changedByCaller = true;
+        data.loadFixture(location);
+    }
+
+    public QueryResult query(String sql, Object... parameters) {
+        changedByCaller = true; // a query may write
+        return data.query(sql, parameters);
+    }
+
+    boolean changedByCaller() {
+        return changedByCaller;
+    }
+
+    private String versionText() {
+        return session.currentVersion().map(v -> "version " + v).orElse("the empty database (no migration applied)");
+    }
+
+    // ---- moves ----
+
+    /** Moves the database to version {@code to} (null: the empty database), and the repeatables when {@code latest}. */
+    public MigrationRun moveTo(MigrationVersion to, boolean latest, Traffic traffic) {
+        changedByCaller = true;
+        MigrationHistory history = session.tool().history();
+        MigrationVersion from = session.currentVersion().orElse(null);
+        Map<Invariant, String> invariantsBefore = evaluateInvariants();
+        boolean up = to != null && (from == null || to.compareTo(from) > 0);
+        List<Migration> ran;
+        if (up) {
+            ran = history.between(from, to);
+        } else {
+            ran = new ArrayList<>(history.between(to, from));
+            Collections.reverse(ran);
+            for (Migration m : ran) {
+                requireDown(m);
+            }
+        }
+        boolean repeatables = latest && !history.repeatable().isEmpty();
+        List<MigrationScript> scripts = new ArrayList<>();
+        for (Migration m : ran) {
+            scripts.add(up ? m.up() : m.down());
+        }
+        if (repeatables) {
+            history.repeatable().forEach(m -> scripts.add(m.up()));
+        }
+        SchemaSnapshot before = settings.locks().trace() ? currentSchema() : null;
+        state.invalidate();
+        long t0 = System.nanoTime();
+        LockReport locks = observer.observe(ran.isEmpty() ? null : ran.get(0), scripts, traffic, before, !up, () -> {
+            if (up) {
+                session.upFrom(from, to); // read above
+            } else {
+                for (Migration m : ran) {
+                    session.tool().down(m);
+                }
+            }
+            if (repeatables) {
+                session.tool().applyRepeatables();
+            }
+        }).locks();
+        MigrationRun run = new MigrationRun(up ? MigrationRun.Direction.UP : MigrationRun.Direction.DOWN, ran, from, to,
+                Duration.ofNanos(System.nanoTime() - t0), locks);
+        List<DataProblem> broken = brokenInvariants(invariantsBefore, "migrating from " + (from == null
+                ? "the empty database" : "V" + from) + " to " + (to == null ? "the empty database" : "V" + to));
+        if (!broken.isEmpty()) {
+            throw new RoundTripAssertionError(DataChecks.describe("Migrating " + (up ? "up" : "down")
+                    + " broke an invariant:", broken));
+        }
+        return run;
+    }
+
+    private void requireDown(Migration m) {
+        if (!m.reversible()) {
+            throw new RehearsalException("Cannot revert " + m.displayName() + ": it has no down script (expected "
+                    + session.tool().expectedDownScript(m) + " next to " + m.up().name() + ")");
+        }
+    }
+
+    // ---- restore points ----
+
+    /** The counters a rollback does not take back (sequences), to {@link #restoreCounters} after a forced failure. */
+    Map<String, String> counters() {
+        try (Connection c = session.database().dataSource().getConnection()) {
+            return session.database().dialect().data(c).counters();
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not read the sequences of " + session.database().name() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    void restoreCounters(Map<String, String> counters) {
+        try (Connection c = session.database().dataSource().getConnection()) {
+            session.database().dialect().data(c).restoreCounters(counters);
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not set the sequences of " + session.database().name() + " back: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** A copy of the database as it is now, or null where it cannot be copied quickly (see {@link DatabaseSession}). */
+    DatabaseSession.RestorePoint keepRestorePoint() {
+        try (ComponentEvent ignored = ComponentEvent.time("restore.keep")) {
+            return session.keepRestorePoint();
+        }
+    }
+
+    void discard(DatabaseSession.RestorePoint point) {
+        session.discard(point);
+    }
+
+    /** Brings back the database the restore point copied; the current one is dropped. */
+    void restore(DatabaseSession.RestorePoint point) {
+        try (ComponentEvent ignored = ComponentEvent.time("restore.switch")) {
+            session.restore(point);
+        }
+    }
+
+    // ---- round trips ----
+
+    /** A new plan of the round trips from the version now; see {@code MigrationRehearsal.roundTripSteps()}. */
+    public List<StepRunner> roundTripSteps() {
+        return plan.create();
+    }
+
+    /** How many parts the last plan runs in. */
+    public int parallelParts() {
+        return plan.parts();
+    }
+
+    /** The steps of the last plan. */
+    public List<StepRunner> steps() {
+        return plan.steps();
+    }
+
+    @Override
+    public void close() {
+        plan.close();
+        session.close();
+    }
+}

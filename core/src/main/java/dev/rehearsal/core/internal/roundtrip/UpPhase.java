@@ -1,0 +1,118 @@
+package dev.rehearsal.core.internal.roundtrip;
+
+import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.MigrationScript;
+import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.PhaseResult.Phase;
+import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.data.DataFingerprint;
+import dev.rehearsal.core.internal.checks.PhaseChecks;
+import dev.rehearsal.core.internal.checks.RoundTripMessages;
+import dev.rehearsal.core.internal.data.TableModel;
+import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.schema.SchemaDiff;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Applies a step's migration (or the repeatable migrations) from the previous version: brings the database there,
+ * seeds it where the plan asks, lets the checks read what they compare with later, keeps a copy where the migration
+ * is rehearsed by restore, runs the tool under observation, and has the checks judge the result.
+ */
+final class UpPhase {
+
+    private final StepContext step;
+    private final StepRunner runner;
+
+    UpPhase(StepContext step, StepRunner runner) {
+        this.step = step;
+        this.runner = runner;
+    }
+
+    void run() {
+        RehearsalEngine engine = step.engine;
+        Migration migration = step.migration;
+        if (engine.state().blockedBy() != null) {
+            throw step.log.skip(Phase.UP, "not run: " + engine.state().blockedBy());
+        }
+        MigrationVersion previous = migration == null ? engine.history().latest().orElse(null)
+                : engine.history().previous(migration).map(Migration::version).orElse(null);
+        try (ComponentEvent ignored = ComponentEvent.time("prepare")) {
+            String rebuilt = engine.state().prepare(previous);
+            if (rebuilt != null) {
+                step.notes.add(0, rebuilt);
+            }
+        } catch (RehearsalException e) {
+            runner.blockRest("the database could not be brought to the version before " + step.displayName()
+                    + ": " + e.getMessage().lines().findFirst().orElse(""));
+            throw step.log.fail(Phase.UP, Duration.ZERO, Duration.ZERO, e);
+        }
+        long c0 = System.nanoTime();
+        SchemaSnapshot beforeUp = engine.state().cleanSnapshot();
+        String reads = engine.schemaReadsNote();
+        if (reads != null) {
+            step.notes.add(reads);
+        }
+        try {
+            if (step.data.roundTripRows() > 0) {
+                step.seed(TableModel.all(beforeUp).keySet(), "before");
+            }
+            DataFingerprint data = step.data.dataChecks() && migration != null ? engine.fingerprint(beforeUp) : null;
+            step.startingPoint(beforeUp, data);
+            PhaseChecks.beforeUp(step);
+        } catch (RehearsalException e) {
+            throw step.log.fail(Phase.UP, Duration.ZERO, Duration.ofNanos(System.nanoTime() - c0), e);
+        }
+        if (step.restoring) {
+            step.keepRestorePoint();
+        }
+        long checks = System.nanoTime() - c0;
+        long t0 = System.nanoTime();
+        List<MigrationScript> scripts = migration == null
+                ? engine.history().repeatable().stream().map(Migration::up).toList() : List.of(migration.up());
+        MigrationObserver.Observed observed;
+        try {
+            observed = engine.observer().observe(migration, scripts, engine.traffic(), beforeUp, false, () -> {
+                if (migration == null) {
+                    engine.tool().applyRepeatables();
+                } else {
+                    engine.upFrom(previous, migration.version()); // prepare() has just read that it is there
+                }
+            });
+        } catch (RehearsalException e) {
+            runner.blockRest(step.displayName() + " failed to apply");
+            Judgement.traced(step, Phase.UP, e);
+            String partial = partialChanges(beforeUp, scripts);
+            RehearsalException failure = partial == null ? e : new RehearsalException(e.getMessage() + "\n" + partial, e);
+            throw step.log.fail(Phase.UP, Duration.ofNanos(System.nanoTime() - t0), Duration.ofNanos(checks), failure);
+        }
+        long sql = System.nanoTime() - t0;
+        step.log.locks(Phase.UP, observed.locks());
+        c0 = System.nanoTime();
+        SchemaSnapshot afterUp = observed.after() != null ? observed.after() : engine.currentSchema();
+        engine.state().markClean(afterUp);
+        step.upApplied(afterUp);
+        step.ran(Phase.UP, afterUp);
+        Judgement.afterPhase(step, Phase.UP, sql, checks, c0,
+                Judgement.heading(step.displayName() + " applied, but its data is wrong:"));
+    }
+
+    /**
+     * What a failed up left behind: on engines that commit DDL at once (MariaDB, MySQL), or with statements that ran
+     * outside a transaction, a migration that fails half-way keeps its first changes. Null when it left nothing.
+     */
+    private String partialChanges(SchemaSnapshot beforeUp, List<MigrationScript> scripts) {
+        try {
+            SchemaDiff left = beforeUp.diff(step.engine.fullSchema());
+            if (left.isEmpty()) {
+                return null;
+            }
+            step.engine.state().markDirty(step.displayName() + " failed half-way and left changes behind");
+            return RoundTripMessages.partialChanges(left, scripts, step.dialect());
+        } catch (RehearsalException e) {
+            return null;
+        }
+    }
+}
