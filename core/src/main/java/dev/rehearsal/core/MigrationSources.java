@@ -5,7 +5,9 @@ import dev.rehearsal.core.internal.flyway.FlywayConfigFiles;
 import dev.rehearsal.core.internal.flyway.FlywaySource;
 import dev.rehearsal.core.internal.liquibase.LiquibaseSource;
 import dev.rehearsal.core.internal.source.AlembicOfflineSource;
+import dev.rehearsal.core.internal.source.AtlasSource;
 import dev.rehearsal.core.internal.source.AtlasSum;
+import dev.rehearsal.core.internal.source.DrizzleSource;
 import dev.rehearsal.core.internal.source.AlembicRevisionSource;
 import dev.rehearsal.core.internal.source.ScriptLocation;
 import dev.rehearsal.core.internal.source.SqitchSource;
@@ -82,7 +84,7 @@ public final class MigrationSources {
         if (SqitchSource.recognizes(files)) {
             return source("sqitch", location, settings, classLoader); // sqitch.plan decides, as the journal does
         }
-        if (SqlLayoutSource.Drizzle.recognizes(files)) {
+        if (DrizzleSource.recognizes(files)) {
             // Drizzle Kit's journal decides: its <tag>.down.sql files would otherwise look like golang-migrate's
             return source("drizzle", location, settings, classLoader);
         }
@@ -102,7 +104,7 @@ public final class MigrationSources {
         if (AlembicOfflineSource.recognizesAny(files)) {
             matches.add("alembic");
         }
-        if (matches.isEmpty() && SqlLayoutSource.Atlas.recognizes(files)) {
+        if (matches.isEmpty() && AtlasSource.recognizes(files)) {
             matches.add("atlas");
         }
         String found = files.stream().limit(8).map(ScriptFile::relativePath).collect(Collectors.joining(", "))
@@ -144,8 +146,8 @@ public final class MigrationSources {
             case "golang-migrate" -> new SqlLayoutSource.GolangMigrate(location);
             case "dbmate" -> new SqlLayoutSource.Dbmate(location);
             case "prisma" -> new SqlLayoutSource.Prisma(location);
-            case "atlas" -> new SqlLayoutSource.Atlas(location);
-            case "drizzle" -> new SqlLayoutSource.Drizzle(location);
+            case "atlas" -> new AtlasSource(location);
+            case "drizzle" -> new DrizzleSource(location);
             case "sqitch" -> new SqitchSource(location);
             case "command" -> new CommandSource(location, settings.tool().command(), settings.locks().migrationTimeout());
             case "alembic" -> AlembicOfflineSource.recognizes(location.files()) ? new AlembicOfflineSource(location)

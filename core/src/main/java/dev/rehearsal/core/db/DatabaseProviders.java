@@ -1,8 +1,5 @@
 package dev.rehearsal.core.db;
 
-import dev.rehearsal.core.RehearsalException;
-import dev.rehearsal.core.internal.containers.ContainerProvider;
-import dev.rehearsal.core.internal.postgres.EmbeddedPostgresProvider;
 import org.apiguardian.api.API;
 
 import java.util.Map;
@@ -19,12 +16,12 @@ public final class DatabaseProviders {
      * Do not close it yourself; it stops when the JVM exits (the JUnit extension stops it at the end of the run).
      */
     public static DatabaseProvider embeddedPostgres() {
-        return EmbeddedPostgresProvider.shared();
+        return EngineSupport.get().embeddedPostgres();
     }
 
     /** Stops the shared embedded PostgreSQL server if it was started; the next use starts a new one. */
     public static void stopSharedEmbeddedPostgres() {
-        EmbeddedPostgresProvider.closeShared();
+        EngineSupport.get().stopSharedEmbeddedPostgres();
     }
 
     /**
@@ -36,7 +33,7 @@ public final class DatabaseProviders {
      * @param password null for none; never shown in messages
      */
     public static DatabaseProvider postgresServer(String jdbcUrl, String user, String password) {
-        return dev.rehearsal.core.internal.postgres.PostgresServerProvider.connect(jdbcUrl, user, password);
+        return EngineSupport.get().postgresServer(jdbcUrl, user, password);
     }
 
     /**
@@ -45,7 +42,7 @@ public final class DatabaseProviders {
      */
     public static DatabaseProvider server(String jdbcUrl, String user, String password) {
         if (Engine.MARIADB.accepts(jdbcUrl)) {
-            return dev.rehearsal.core.internal.mariadb.MariaDbServerProvider.connect(jdbcUrl, user, password);
+            return EngineSupport.get().mariaDbServer(jdbcUrl, user, password);
         }
         return postgresServer(jdbcUrl, user, password);
     }
@@ -58,29 +55,16 @@ public final class DatabaseProviders {
      * does nothing: containers stop when the run ends ({@link #stopContainers()}).
      */
     public static DatabaseProvider container(String image) {
-        ClassLoader loader = DatabaseProviders.class.getClassLoader();
-        if (!ContainerProvider.testcontainersPresent(loader)) {
-            throw new RehearsalException("Image " + image + " needs Testcontainers: add"
-                    + " org.testcontainers:testcontainers-postgresql (or -mariadb for MariaDB images), test scope; or"
-                    + " leave the image unset for the embedded PostgreSQL, which needs no Docker.");
-        }
-        Engine engine = Engine.ofImage(image);
-        if (!ContainerProvider.available(engine, loader)) {
-            throw new RehearsalException("Image " + image + " needs " + ContainerProvider.module(engine) + " (test scope) next to"
-                    + " Testcontainers.");
-        }
-        return ContainerProvider.of(image);
+        return EngineSupport.get().container(image);
     }
 
     /** Stops the containers {@link #container(String)} started, if Testcontainers is present. */
     public static void stopContainers() {
-        if (ContainerProvider.testcontainersPresent(DatabaseProviders.class.getClassLoader())) {
-            ContainerProvider.stopAll();
-        }
+        EngineSupport.get().stopContainers();
     }
 
     /** A separate embedded PostgreSQL server with extra server settings; the caller closes it. */
     public static DatabaseProvider embeddedPostgres(Map<String, String> serverSettings) {
-        return EmbeddedPostgresProvider.start(serverSettings);
+        return EngineSupport.get().embeddedPostgres(serverSettings);
     }
 }

@@ -1,6 +1,5 @@
 package dev.rehearsal.core.db;
 
-import dev.rehearsal.core.internal.schema.DdlWriter;
 import dev.rehearsal.core.schema.SchemaDdl;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
@@ -39,19 +38,23 @@ public interface Dialect {
     SchemaSnapshot snapshot(Connection connection, Set<String> excludedTables) throws SQLException;
 
     /**
-     * A reader for the repeated schema reads of a rehearsal over {@code connection}. The default reads in full every
-     * time; an engine that can tell what changed between two reads patches the last one instead.
+     * A reader for the repeated schema reads of a rehearsal over {@code connection}: in full every time, or, on an
+     * engine that can tell what changed between two reads, patching the last one.
      *
      * @param patched false to read in full every time even where the engine could patch
      */
-    default SchemaReader schemaReader(Connection connection, Set<String> excludedTables, boolean patched)
-            throws SQLException {
-        return SchemaReader.full(this, connection, excludedTables, patched
-                ? name() + " cannot tell what a migration changed" : "turned off by rehearsal.schema.patched-reads=false");
-    }
+    SchemaReader schemaReader(Connection connection, Set<String> excludedTables, boolean patched) throws SQLException;
 
     /** Cuts a script into statements as the engine's own client would, keeping the line each one starts at. */
     List<SqlStatement> split(String script);
+
+    /**
+     * Runs a {@code COPY ... FROM stdin} statement with its inline data ({@link SqlStatement#copyData()}), as psql
+     * does; engines without such statements refuse it, naming the statement.
+     */
+    default void copyIn(Connection connection, String copyStatement, String data) throws SQLException {
+        throw new SQLException(name() + " has no COPY ... FROM stdin: " + copyStatement, "0A000");
+    }
 
     /** Whether a statement cannot run inside a transaction block ({@code CREATE INDEX CONCURRENTLY}). */
     boolean mustRunOutsideTransaction(String statement);
@@ -82,14 +85,7 @@ public interface Dialect {
      * The schema as normalised DDL for golden files and reviews: one entry per object in a stable order, every fact
      * the snapshot compares written as DDL or as a comment line. The default writes each object's facts only.
      */
-    default SchemaDdl ddl(SchemaSnapshot snapshot) {
-        return new DdlWriter(snapshot, name()) {
-            @Override
-            protected List<String> statements(dev.rehearsal.core.schema.SchemaObject o, Facts facts) {
-                return List.of();
-            }
-        }.write();
-    }
+    SchemaDdl ddl(SchemaSnapshot snapshot);
 
     /**
      * Makes {@code connection}'s session read-only, so that nothing Rehearsal runs on a database it does not own (a
@@ -125,11 +121,9 @@ public interface Dialect {
     /**
      * Whether a table of exactly that name exists in {@code schema} (the connection's current schema, or MariaDB
      * database, when null): the question migration tools ask before their version table is made. The default asks
-     * the driver's table listing.
+     * the driver's table listing where the engine has no quicker way.
      */
-    default boolean tableExists(Connection connection, String schema, String table) throws SQLException {
-        return dev.rehearsal.core.internal.sql.Tables.exists(connection, schema, table);
-    }
+    boolean tableExists(Connection connection, String schema, String table) throws SQLException;
 
     /** Quotes a table or column name as the engine needs it; {@code audit.log} becomes schema and table. */
     String quote(String name);
@@ -162,13 +156,7 @@ public interface Dialect {
     static Dialect of(Connection connection) throws SQLException {
         String product = connection.getMetaData().getDatabaseProductName();
         String version = connection.getMetaData().getDatabaseProductVersion().split("[ -]")[0];
-        if (product.toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
-            return new dev.rehearsal.core.internal.postgres.PostgresDialect(version);
-        }
-        if (product.toLowerCase(java.util.Locale.ROOT).matches(".*(mariadb|mysql).*")) {
-            return new dev.rehearsal.core.internal.mariadb.MariaDbDialect(version, false);
-        }
-        throw new IllegalArgumentException(product + " " + version + " is not an engine Rehearsal reads: it reads"
-                + " PostgreSQL and MariaDB");
+        return EngineSupport.get().dialect(product, version).orElseThrow(() -> new IllegalArgumentException(product + " " + version + " is not an engine Rehearsal reads: it reads"
+                + " PostgreSQL and MariaDB"));
     }
 }

@@ -2,6 +2,7 @@ package dev.rehearsal.core.db;
 
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;
+import dev.rehearsal.core.locks.RiskRuleSet;
 import org.apiguardian.api.API;
 
 import java.sql.Connection;
@@ -55,7 +56,7 @@ public interface EngineLocks {
      * The engine's risk rules: what is risky in a traced run, and what to do instead, differs by engine. There is no
      * default; each engine brings its own.
      */
-    dev.rehearsal.core.internal.locks.RiskRuleSet riskRules();
+    RiskRuleSet riskRules();
 
     /** One line on who holds the locks a session waits for, for timeout messages; empty when it waits for none. */
     String blockers(Connection observer, int backend) throws SQLException;

@@ -1,6 +1,5 @@
 package dev.rehearsal.core.db;
 
-import dev.rehearsal.core.internal.timing.ComponentEvent;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
@@ -52,31 +51,5 @@ public interface SchemaReader {
      */
     default String fallback() {
         return null;
-    }
-
-    /** A reader that reads in full every time, for engines that cannot tell what changed. */
-    static SchemaReader full(Dialect dialect, Connection connection, Set<String> excludedTables, String why) {
-        return new SchemaReader() {
-            @Override
-            public SchemaSnapshot read() throws SQLException {
-                try (ComponentEvent ignored = ComponentEvent.time("schema.full")) {
-                    return dialect.snapshot(connection, excludedTables);
-                }
-            }
-
-            @Override
-            public SchemaSnapshot readFull() throws SQLException {
-                return read();
-            }
-
-            @Override
-            public void forget() {
-            }
-
-            @Override
-            public String fullReadsOnly() {
-                return why;
-            }
-        };
     }
 }

@@ -185,7 +185,7 @@ final class TableSeeder {
             Set<List<Object>> set = new HashSet<>();
             if (hasRows) {
                 for (List<Object> v : data.distinctValues(table.name(), key)) {
-                    set.add(normalize(v));
+                    set.add(RowKeys.normalize(v));
                 }
             }
             seen.add(set);
@@ -386,20 +386,20 @@ final class TableSeeder {
         List<List<Object>> tuples = new ArrayList<>(keys.size());
         for (int k = 0; k < keys.size(); k++) {
             int[] key = keys.get(k);
-            List<Object> tuple = tuple(row, key);
+            List<Object> tuple = RowKeys.tuple(row, key);
             if (tuple == null) {
                 tuples.add(null);
                 continue;
             }
             if (seen.get(k).contains(tuple)) {
                 ValueGenerator g = key.length == 1 ? generators.get(key[0]) : null;
-                if (g == null || !g.canVary() || samplers.stream().anyMatch(s -> contains(s.columns, key[0]))) {
+                if (g == null || !g.canVary() || samplers.stream().anyMatch(s -> RowKeys.contains(s.columns, key[0]))) {
                     return false;
                 }
                 int attempts = 0;
                 do {
                     row[key[0]] = g.variant(row[key[0]], ++counter);
-                    tuple = tuple(row, key);
+                    tuple = RowKeys.tuple(row, key);
                 } while (seen.get(k).contains(tuple) && ++attempts < 1000);
                 if (seen.get(k).contains(tuple)) {
                     return false;
@@ -414,41 +414,6 @@ final class TableSeeder {
         }
         return true;
     }
-
-    private List<Object> tuple(Object[] row, int[] key) {
-        List<Object> t = new ArrayList<>(key.length);
-        for (int i : key) {
-            if (row[i] == null) {
-                return null;
-            }
-            t.add(row[i]);
-        }
-        return normalize(t);
-    }
-
-    private static boolean contains(int[] array, int value) {
-        for (int v : array) {
-            if (v == value) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Values as keys: numbers of any Java type compare by value. */
-    private static List<Object> normalize(List<Object> values) {
-        List<Object> out = new ArrayList<>(values.size());
-        for (Object v : values) {
-            if (v instanceof BigDecimal || v instanceof Long || v instanceof Integer || v instanceof Short
-                    || v instanceof java.math.BigInteger) {
-                out.add(new BigDecimal(v.toString()).stripTrailingZeros());
-            } else {
-                out.add(v == null ? null : v.toString());
-            }
-        }
-        return out;
-    }
-
 
     /** The share of NULLs for a column: its override's, else the settings' for a nullable column, else none. */
     static double nullRatio(DataSettings settings, TableModel table, String column, TableSeed override) {

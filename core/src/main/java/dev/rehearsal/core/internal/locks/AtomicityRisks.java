@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.locks;
 
+import dev.rehearsal.core.locks.RiskFacts;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.StatementTrace;
 import org.apiguardian.api.API;
@@ -44,7 +45,7 @@ public final class AtomicityRisks {
      * The risks of the observed scripts; {@code outsideTransaction} tells which statements the engine refuses to run
      * inside a transaction, to name the one that made the tool run a script without one.
      */
-    public static List<LockRisk> evaluate(RiskRules.Facts facts, Map<String, String> allowed, Predicate<String> outsideTransaction) {
+    public static List<LockRisk> evaluate(RiskFacts facts, Map<String, String> allowed, Predicate<String> outsideTransaction) {
         Map<String, List<StatementTrace>> byScript = new LinkedHashMap<>();
         for (StatementTrace s : facts.statements()) {
             if (s.script() != null) {

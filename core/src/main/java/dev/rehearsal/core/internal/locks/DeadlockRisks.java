@@ -1,5 +1,7 @@
 package dev.rehearsal.core.internal.locks;
 
+import dev.rehearsal.core.locks.ProbeCollision;
+import dev.rehearsal.core.locks.RiskFacts;
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;
 import dev.rehearsal.core.locks.LockRisk;
@@ -36,7 +38,7 @@ public final class DeadlockRisks {
      * ROW EXCLUSIVE blocks the upgrade. From the probes: any probe the watcher cancelled while it was in a wait cycle
      * with the migration. Quiet in down scripts only for tables the down drops.
      */
-    public static List<LockRisk> evaluate(RiskRules.Facts facts, Map<String, String> allowed) {
+    public static List<LockRisk> evaluate(RiskFacts facts, Map<String, String> allowed) {
         List<LockRisk> risks = new ArrayList<>();
         List<ProbeCollision> cycles = facts.collisions().stream().filter(ProbeCollision::cycle).toList();
         List<ProbeCollision> explained = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.rehearsal.core.internal.locks;
 
+import dev.rehearsal.core.locks.RiskRuleSet;
+import dev.rehearsal.core.locks.RiskFacts;
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.EngineLocks;
@@ -238,7 +240,7 @@ public final class LockObservation implements AutoCloseable {
             finished = true;
             stop();
             RiskRuleSet rules = dialect.locks().riskRules();
-            List<LockRisk> risks = after == null ? List.of() : rules.evaluate(new RiskRules.Facts(result.statements(),
+            List<LockRisk> risks = after == null ? List.of() : rules.evaluate(new RiskFacts(result.statements(),
                     result.locks(), result.transactions(), before, after, rows, reverting, result.collisions()), allowed);
             Optional<LockReport.LockQueue> queue = Optional.empty();
             if (!traffic.longTransaction().isZero()) {

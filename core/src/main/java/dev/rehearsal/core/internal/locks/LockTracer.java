@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.locks;
 
+import dev.rehearsal.core.locks.ProbeCollision;
 import dev.rehearsal.core.internal.timing.ComponentEvent;
 import dev.rehearsal.core.db.EngineLocks;
 import dev.rehearsal.core.db.EngineLocks.ObservedLock;

@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.locks;
 
+import dev.rehearsal.core.locks.RiskFacts;
 import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;
@@ -57,12 +58,6 @@ public final class RiskRules {
     private RiskRules() {
     }
 
-    /** What the rules look at. */
-    public record Facts(List<StatementTrace> statements, List<HeldLock> locks, Map<Integer, Long> transactions,
-                        SchemaSnapshot before, SchemaSnapshot after, Map<String, Long> rowsBefore, boolean reverting,
-                        List<ProbeCollision> collisions) {
-    }
-
     /** {@code -- rehearsal:allow <rule> <reason>} comments in a script, rule to reason. */
     public static Map<String, String> allowedIn(String script) {
         Map<String, String> allowed = new LinkedHashMap<>();
@@ -75,7 +70,7 @@ public final class RiskRules {
     }
 
     /** The risks, each marked suppressed when {@code allowed} names its rule. */
-    public static List<LockRisk> evaluate(Facts facts, Map<String, String> allowed) {
+    public static List<LockRisk> evaluate(RiskFacts facts, Map<String, String> allowed) {
         List<LockRisk> risks = new ArrayList<>();
         for (StatementTrace s : facts.statements()) {
             if (s.failed()) {
@@ -173,7 +168,7 @@ public final class RiskRules {
      * that appeared or vanished, or a column that became NOT NULL, with no plain statement of the migration to
      * explain it, was the block's doing. Each fact is attributed to the block that names the table, else to the first.
      */
-    static List<LockRisk> blockRisks(Facts facts, List<SchemaChange> changes, Map<String, String> allowed) {
+    static List<LockRisk> blockRisks(RiskFacts facts, List<SchemaChange> changes, Map<String, String> allowed) {
         List<StatementTrace> blocks = facts.statements().stream().filter(s -> !s.failed() && isBlock(s)).toList();
         List<LockRisk> risks = new ArrayList<>();
         if (blocks.isEmpty()) {
@@ -238,7 +233,7 @@ public final class RiskRules {
         return s.line() > 0 ? "line " + s.line() : "statement " + (s.index() + 1);
     }
 
-    private static List<LockRisk> foreignKeysWithoutIndex(Facts facts, List<SchemaChange> changes,
+    private static List<LockRisk> foreignKeysWithoutIndex(RiskFacts facts, List<SchemaChange> changes,
                                                           Map<String, String> allowed) {
         List<LockRisk> risks = new ArrayList<>();
         for (SchemaChange change : changes) {
@@ -268,7 +263,7 @@ public final class RiskRules {
      * The rules about the application version still running, the same on every engine: dropping a table or a
      * column it may use, renaming one it reads. Quiet in down scripts.
      */
-    public static List<LockRisk> compatibilityRisks(Facts facts, StatementTrace s, Map<String, String> allowed) {
+    public static List<LockRisk> compatibilityRisks(RiskFacts facts, StatementTrace s, Map<String, String> allowed) {
         List<LockRisk> risks = new ArrayList<>();
         if (facts.reverting() || s.failed()) {
             return risks;
@@ -332,14 +327,14 @@ public final class RiskRules {
      * when reverting, one that also survives the down (what the down drops, its up created, and the application
      * being returned to never used).
      */
-    private static Optional<HeldLock> strongestOnExisting(Facts facts, StatementTrace s) {
+    private static Optional<HeldLock> strongestOnExisting(RiskFacts facts, StatementTrace s) {
         return facts.locks().stream().filter(l -> l.statement() == s.index() && l.existing()
                         && (!facts.reverting() || facts.after().table(l.relation()).isPresent())
                         && l.kind() == HeldLock.RelationKind.TABLE && l.mode().blocksWrites())
                 .max(java.util.Comparator.comparing(HeldLock::mode));
     }
 
-    private static List<StatementTrace> laterInTransaction(Facts facts, StatementTrace s) {
+    private static List<StatementTrace> laterInTransaction(RiskFacts facts, StatementTrace s) {
         Long tx = facts.transactions().get(s.index());
         if (tx == null || !s.inTransaction()) {
             return List.of();
@@ -349,7 +344,7 @@ public final class RiskRules {
                 .toList();
     }
 
-    static boolean hasRows(Facts facts, String table) {
+    static boolean hasRows(RiskFacts facts, String table) {
         return facts.before().table(table).isPresent() && facts.rowsBefore().getOrDefault(table, 0L) > 0;
     }
 

@@ -1,5 +1,8 @@
 package dev.rehearsal.core.internal.mariadb;
 
+import dev.rehearsal.core.db.SchemaReader;
+import dev.rehearsal.core.internal.schema.FullSchemaReader;
+import dev.rehearsal.core.internal.sql.Tables;
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.Engine;
@@ -72,6 +75,17 @@ public final class MariaDbDialect implements Dialect {
     @Override
     public boolean mustRunOutsideTransaction(String statement) {
         return false;
+    }
+
+    @Override
+    public SchemaReader schemaReader(Connection connection, Set<String> excludedTables, boolean patched) {
+        return new FullSchemaReader(this, connection, excludedTables, patched ? name()
+                + " cannot tell what a migration changed" : "turned off by rehearsal.schema.patched-reads=false");
+    }
+
+    @Override
+    public boolean tableExists(Connection connection, String schema, String table) throws SQLException {
+        return Tables.exists(connection, schema, table);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.rehearsal.core.internal.mariadb;
 
 import dev.rehearsal.core.db.EngineLocks;
-import dev.rehearsal.core.internal.locks.RiskRuleSet;
+import dev.rehearsal.core.locks.RiskRuleSet;
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;
 

@@ -1,8 +1,9 @@
 package dev.rehearsal.core.internal.mariadb;
 
+import dev.rehearsal.core.locks.RiskFacts;
 import dev.rehearsal.core.internal.locks.AtomicityRisks;
 import dev.rehearsal.core.internal.locks.DeadlockRisks;
-import dev.rehearsal.core.internal.locks.RiskRuleSet;
+import dev.rehearsal.core.locks.RiskRuleSet;
 import dev.rehearsal.core.internal.locks.RiskRules;
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;
@@ -30,7 +31,7 @@ final class MariaDbRiskRules implements RiskRuleSet {
     private static final Pattern WAIT = Pattern.compile("\\b(WAIT\\s+\\d+|NOWAIT)\\b", Pattern.CASE_INSENSITIVE);
 
     @Override
-    public List<LockRisk> evaluate(RiskRules.Facts facts, Map<String, String> allowed) {
+    public List<LockRisk> evaluate(RiskFacts facts, Map<String, String> allowed) {
         List<LockRisk> risks = new ArrayList<>();
         for (StatementTrace s : facts.statements()) {
             if (s.failed()) {
@@ -80,7 +81,7 @@ final class MariaDbRiskRules implements RiskRuleSet {
         return risks;
     }
 
-    private static boolean hasRows(RiskRules.Facts facts, String table) {
+    private static boolean hasRows(RiskFacts facts, String table) {
         return facts.before().table(table).isPresent() && facts.rowsBefore().getOrDefault(table, 0L) > 0;
     }
 

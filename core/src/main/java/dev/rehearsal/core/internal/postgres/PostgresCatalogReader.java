@@ -22,25 +22,6 @@ import java.util.Set;
  */
 final class PostgresCatalogReader {
 
-    static final String USER_SCHEMA = "%1$s.nspname not in ('pg_catalog', 'information_schema', 'pg_toast', '"
-            + PostgresDdlLog.SCHEMA + "') and %1$s.nspname not like 'pg\\_temp\\_%%'"
-            + " and %1$s.nspname not like 'pg\\_toast\\_temp\\_%%'";
-
-    static final String NOT_EXTENSION_MEMBER = """
-            not exists (select 1 from pg_depend dep where dep.classid = '%s'::regclass
-                        and dep.objid = %s and dep.deptype = 'e')""";
-
-    /**
-     * A catalog row's comment, as a subquery of the query that reads the row. {@code obj_description} and
-     * {@code col_description} are SQL functions: the server plans their query again at every execution of the query
-     * that calls them (about 0.05 ms per call site on a 2-core machine, and a call per row for columns), while a
-     * subquery is planned with the query that holds it. {@code subId} is 0 for the object itself, or a column number.
-     */
-    static String comment(String oid, String catalog, String subId) {
-        return "(select ds.description from pg_description ds where ds.objoid = " + oid
-                + " and ds.classoid = 'pg_catalog." + catalog + "'::regclass and ds.objsubid = " + subId + ")";
-    }
-
     private final Connection connection;
     private final CatalogRows rows;
     private final Set<String> excludedTables;
@@ -120,10 +101,6 @@ final class PostgresCatalogReader {
                 : s.startsWith("INDEX") ? "index" + s.substring("INDEX".length()) : s;
     }
 
-    static String qualify(String schema, String name) {
-        return "public".equals(schema) ? name : schema + "." + name;
-    }
-
     private boolean excluded(String table) {
         return excludedTables.contains(table);
     }
@@ -136,9 +113,9 @@ final class PostgresCatalogReader {
         return excludedTables.contains(table) || excludedTables.contains(schema + "." + table);
     }
 
-    private static final String SCHEMAS = "select n.oid, n.nspname, " + comment("n.oid", "pg_namespace", "0") + " as comment"
-                + " from pg_namespace n where " + USER_SCHEMA.formatted("n") + " and "
-                + NOT_EXTENSION_MEMBER.formatted("pg_namespace", "n.oid");
+    private static final String SCHEMAS = "select n.oid, n.nspname, " + CatalogSql.comment("n.oid", "pg_namespace", "0") + " as comment"
+                + " from pg_namespace n where " + CatalogSql.USER_SCHEMA.formatted("n") + " and "
+                + CatalogSql.NOT_EXTENSION_MEMBER.formatted("pg_namespace", "n.oid");
 
     private void schemas() throws SQLException {
         query(ScopedObjects.NAMESPACE, "n.oid", SCHEMAS, null, rs -> {
@@ -175,13 +152,13 @@ final class PostgresCatalogReader {
                 from pg_type t join pg_namespace n on n.oid = t.typnamespace
                 where (t.typtype in ('e', 'd', 'r')
                        or (t.typtype = 'c' and (select c.relkind from pg_class c where c.oid = t.typrelid) = 'c'))
-                  and""".formatted(comment("t.oid", "pg_type", "0")) + " " + USER_SCHEMA.formatted("n") + " and "
-                + NOT_EXTENSION_MEMBER.formatted("pg_type", "t.oid");
+                  and""".formatted(CatalogSql.comment("t.oid", "pg_type", "0")) + " " + CatalogSql.USER_SCHEMA.formatted("n") + " and "
+                + CatalogSql.NOT_EXTENSION_MEMBER.formatted("pg_type", "t.oid");
 
     private void types() throws SQLException {
         query(ScopedObjects.TYPE, "t.oid", TYPES,
                 null, rs -> {
-            String name = qualify(rs.getString("nspname"), rs.getString("typname"));
+            String name = CatalogSql.qualify(rs.getString("nspname"), rs.getString("typname"));
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.COMMENT, rs.getString("comment"));
             String summary;
@@ -238,9 +215,9 @@ final class PostgresCatalogReader {
                        and d.deptype in ('a', 'i') limit 1) as owner_table
                 from pg_class c join pg_namespace n on n.oid = c.relnamespace
                 left join pg_sequence s on s.seqrelid = c.oid
-                where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and""".formatted(comment("c.oid", "pg_class", "0"))
-                + " " + USER_SCHEMA.formatted("n")
-                + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid");
+                where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and""".formatted(CatalogSql.comment("c.oid", "pg_class", "0"))
+                + " " + CatalogSql.USER_SCHEMA.formatted("n")
+                + " and " + CatalogSql.NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid");
 
     private void relations() throws SQLException {
         query(ScopedObjects.RELATION, "c.oid", RELATIONS, null, rs -> {
@@ -257,7 +234,7 @@ final class PostgresCatalogReader {
             if (excluded(schema, relname) || (ownerTable != null && excluded(schema, ownerTable))) {
                 return;
             }
-            String name = qualify(rs.getString("nspname"), relname);
+            String name = CatalogSql.qualify(rs.getString("nspname"), relname);
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.COMMENT, rs.getString("comment"));
             a.put(SchemaFact.OPTIONS, CatalogRows.emptyToNull(rs.getString("options")));
@@ -318,7 +295,7 @@ final class PostgresCatalogReader {
                 left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
                 left join pg_collation co on co.oid = a.attcollation
                 where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p', 'f') and"""
-                .formatted(comment("c.oid", "pg_class", "a.attnum")) + " " + USER_SCHEMA.formatted("n") + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid");
+                .formatted(CatalogSql.comment("c.oid", "pg_class", "a.attnum")) + " " + CatalogSql.USER_SCHEMA.formatted("n") + " and " + CatalogSql.NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid");
 
     private void columns() throws SQLException {
         Map<String, Integer> positions = new HashMap<>();
@@ -327,7 +304,7 @@ final class PostgresCatalogReader {
             if (excluded(rs.getString("nspname"), rs.getString("relname"))) {
                 return;
             }
-            String table = qualify(rs.getString("nspname"), rs.getString("relname"));
+            String table = CatalogSql.qualify(rs.getString("nspname"), rs.getString("relname"));
             String column = rs.getString("attname");
             int position = positions.merge(table, 1, Integer::sum);
             String type = rs.getString("type");
@@ -377,16 +354,16 @@ final class PostgresCatalogReader {
                 from pg_constraint con
                 join pg_class c on c.oid = con.conrelid
                 join pg_namespace n on n.oid = c.relnamespace
-                where con.contype <> 'n' and""".formatted(comment("con.oid", "pg_constraint", "0"))
-                + " " + USER_SCHEMA.formatted("n")
-                + " and " + NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid");
+                where con.contype <> 'n' and""".formatted(CatalogSql.comment("con.oid", "pg_constraint", "0"))
+                + " " + CatalogSql.USER_SCHEMA.formatted("n")
+                + " and " + CatalogSql.NOT_EXTENSION_MEMBER.formatted("pg_class", "c.oid");
 
     private void constraints() throws SQLException {
         query(ScopedObjects.RELATION, "c.oid", CONSTRAINTS, null, rs -> {
             if (excluded(rs.getString("nspname"), rs.getString("relname"))) {
                 return;
             }
-            String table = qualify(rs.getString("nspname"), rs.getString("relname"));
+            String table = CatalogSql.qualify(rs.getString("nspname"), rs.getString("relname"));
             String name = rs.getString("conname");
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.TYPE, switch (rs.getString("contype")) {
@@ -405,7 +382,7 @@ final class PostgresCatalogReader {
             a.put(SchemaFact.COMMENT, rs.getString("comment"));
             a.put(SchemaFact.COLUMNS, rs.getString("cols"));
             a.put(SchemaFact.REFERENCED_TABLE, rs.getString("reftable") == null ? null
-                    : qualify(rs.getString("refschema"), rs.getString("reftable")));
+                    : CatalogSql.qualify(rs.getString("refschema"), rs.getString("reftable")));
             a.put(SchemaFact.REFERENCED_COLUMNS, rs.getString("refcols"));
             String summary = "constraint " + name + " ON " + table + ": " + rs.getString("def")
                     + (rs.getBoolean("convalidated") ? "" : " (not validated)");
@@ -427,8 +404,8 @@ final class PostgresCatalogReader {
                 join pg_namespace n on n.oid = ic.relnamespace
                 join pg_class tc on tc.oid = i.indrelid
                 join pg_namespace tn on tn.oid = tc.relnamespace
-                where""".formatted(comment("ic.oid", "pg_class", "0")) + " " + USER_SCHEMA.formatted("tn") + " and "
-                + NOT_EXTENSION_MEMBER.formatted("pg_class", "tc.oid");
+                where""".formatted(CatalogSql.comment("ic.oid", "pg_class", "0")) + " " + CatalogSql.USER_SCHEMA.formatted("tn") + " and "
+                + CatalogSql.NOT_EXTENSION_MEMBER.formatted("pg_class", "tc.oid");
 
     private void indexes() throws SQLException {
         query(ScopedObjects.RELATION, "tc.oid", INDEXES,
@@ -436,8 +413,8 @@ final class PostgresCatalogReader {
             if (excluded(rs.getString("table_schema"), rs.getString("table_name"))) {
                 return;
             }
-            String table = qualify(rs.getString("table_schema"), rs.getString("table_name"));
-            String name = qualify(rs.getString("nspname"), rs.getString("index_name"));
+            String table = CatalogSql.qualify(rs.getString("table_schema"), rs.getString("table_name"));
+            String name = CatalogSql.qualify(rs.getString("nspname"), rs.getString("index_name"));
             String def = rs.getString("def");
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.DEFINITION, def);

@@ -37,13 +37,13 @@ final class PostgresCodeReader {
                           || coalesce(ag.aggfinalfn::regproc::text, '-') || ' ' || coalesce(ag.agginitval, '-')
                      from pg_aggregate ag where ag.aggfnoid = p.oid) as agg
                 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-                where""".formatted(PostgresCatalogReader.comment("p.oid", "pg_proc", "0")) + " "
-                + PostgresCatalogReader.USER_SCHEMA.formatted("n") + " and "
-                + PostgresCatalogReader.NOT_EXTENSION_MEMBER.formatted("pg_proc", "p.oid");
+                where""".formatted(CatalogSql.comment("p.oid", "pg_proc", "0")) + " "
+                + CatalogSql.USER_SCHEMA.formatted("n") + " and "
+                + CatalogSql.NOT_EXTENSION_MEMBER.formatted("pg_proc", "p.oid");
 
     private void routines() throws SQLException {
         rows.query(ScopedObjects.ROUTINE, "p.oid", ROUTINES, null, rs -> {
-            String name = PostgresCatalogReader.qualify(rs.getString("nspname"), rs.getString("proname")) + "(" + rs.getString("args") + ")";
+            String name = CatalogSql.qualify(rs.getString("nspname"), rs.getString("proname")) + "(" + rs.getString("args") + ")";
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.RETURNS, rs.getString("result"));
             a.put(SchemaFact.DEFINITION, rs.getString("def"));
@@ -66,15 +66,15 @@ final class PostgresCodeReader {
                 from pg_trigger t
                 join pg_class c on c.oid = t.tgrelid
                 join pg_namespace n on n.oid = c.relnamespace
-                where not t.tgisinternal and""".formatted(PostgresCatalogReader.comment("t.oid", "pg_trigger", "0"))
-                + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n");
+                where not t.tgisinternal and""".formatted(CatalogSql.comment("t.oid", "pg_trigger", "0"))
+                + " " + CatalogSql.USER_SCHEMA.formatted("n");
 
     private void triggers() throws SQLException {
         rows.query(ScopedObjects.RELATION, "c.oid", TRIGGERS, null, rs -> {
             if (rows.excluded(rs.getString("nspname"), rs.getString("relname"))) {
                 return;
             }
-            String table = PostgresCatalogReader.qualify(rs.getString("nspname"), rs.getString("relname"));
+            String table = CatalogSql.qualify(rs.getString("nspname"), rs.getString("relname"));
             String name = rs.getString("tgname");
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.DEFINITION, rs.getString("def"));
@@ -95,11 +95,11 @@ final class PostgresCodeReader {
     private static final String RULES = """
                 select c.oid, r.oid as rule_oid, n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid, true) as def
                 from pg_rewrite r join pg_class c on c.oid = r.ev_class join pg_namespace n on n.oid = c.relnamespace
-                where r.rulename <> '_RETURN' and""" + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n");
+                where r.rulename <> '_RETURN' and""" + " " + CatalogSql.USER_SCHEMA.formatted("n");
 
     private void rules() throws SQLException {
         rows.query(ScopedObjects.RELATION, "c.oid", RULES, null, rs -> {
-            String table = PostgresCatalogReader.qualify(rs.getString("nspname"), rs.getString("relname"));
+            String table = CatalogSql.qualify(rs.getString("nspname"), rs.getString("relname"));
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.DEFINITION, rs.getString("def"));
             rows.add(ScopedObjects.scope(ScopedObjects.RELATION, rs.getLong("oid")),
@@ -114,11 +114,11 @@ final class PostgresCodeReader {
                   (select string_agg(case when r = 0 then 'public' else pg_get_userbyid(r) end, ', ' order by 1)
                      from unnest(p.polroles) r) as roles
                 from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
-                where""" + " " + PostgresCatalogReader.USER_SCHEMA.formatted("n");
+                where""" + " " + CatalogSql.USER_SCHEMA.formatted("n");
 
     private void policies() throws SQLException {
         rows.query(ScopedObjects.RELATION, "c.oid", POLICIES, null, rs -> {
-            String table = PostgresCatalogReader.qualify(rs.getString("nspname"), rs.getString("relname"));
+            String table = CatalogSql.qualify(rs.getString("nspname"), rs.getString("relname"));
             SchemaFacts a = new SchemaFacts();
             a.put(SchemaFact.COMMAND, rs.getString("polcmd"));
             a.put(SchemaFact.PERMISSIVE, String.valueOf(rs.getBoolean("polpermissive")));

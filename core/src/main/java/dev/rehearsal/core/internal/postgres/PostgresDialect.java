@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.postgres;
 
+import dev.rehearsal.core.internal.schema.FullSchemaReader;
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.GeneratedUndo;
@@ -67,7 +68,12 @@ public final class PostgresDialect implements Dialect {
     public SchemaReader schemaReader(Connection connection, Set<String> excludedTables, boolean patched)
             throws SQLException {
         return patched ? new PostgresSchemaReader(connection, excludedTables)
-                : Dialect.super.schemaReader(connection, excludedTables, false);
+                : new FullSchemaReader(this, connection, excludedTables, "turned off by rehearsal.schema.patched-reads=false");
+    }
+
+    @Override
+    public void copyIn(Connection connection, String copyStatement, String data) throws SQLException {
+        PostgresCopy.copyIn(connection, copyStatement, data);
     }
 
     @Override

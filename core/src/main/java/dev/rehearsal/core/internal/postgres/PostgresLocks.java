@@ -2,7 +2,7 @@ package dev.rehearsal.core.internal.postgres;
 
 import dev.rehearsal.core.db.EngineLocks;
 import dev.rehearsal.core.internal.locks.AtomicityRisks;
-import dev.rehearsal.core.internal.locks.RiskRuleSet;
+import dev.rehearsal.core.locks.RiskRuleSet;
 import dev.rehearsal.core.internal.locks.RiskRules;
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;

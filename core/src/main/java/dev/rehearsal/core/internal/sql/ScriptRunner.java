@@ -4,7 +4,6 @@ import dev.rehearsal.core.Migration;
 import dev.rehearsal.core.MigrationFailedException;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.SqlStatement;
-import dev.rehearsal.core.internal.postgres.PostgresCopy;
 import org.apiguardian.api.API;
 
 import java.sql.Connection;
@@ -85,7 +84,7 @@ public final class ScriptRunner {
                         throw new ForcedFailure();
                     }
                     if (statement.copyData() != null) {
-                        PostgresCopy.copyIn(connection, statement.sql(), statement.copyData());
+                        dialect.copyIn(connection, statement.sql(), statement.copyData());
                     } else {
                         st.execute(statement.sql());
                         for (java.sql.SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {

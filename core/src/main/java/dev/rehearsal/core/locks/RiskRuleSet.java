@@ -1,6 +1,5 @@
-package dev.rehearsal.core.internal.locks;
+package dev.rehearsal.core.locks;
 
-import dev.rehearsal.core.locks.LockRisk;
 import org.apiguardian.api.API;
 
 import java.util.List;
@@ -8,11 +7,11 @@ import java.util.Map;
 
 /**
  * An engine's risk rules, from {@link dev.rehearsal.core.db.EngineLocks#riskRules()}: PostgreSQL's are
- * {@link RiskRules}, MariaDB's its own. What is risky, and what to do instead, differs by engine.
+ * {@code internal.locks.RiskRules}, MariaDB's its own. What is risky, and what to do instead, differs by engine.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public interface RiskRuleSet {
 
     /** The risks of an observed run, each marked suppressed when {@code allowed} names its rule. */
-    List<LockRisk> evaluate(RiskRules.Facts facts, Map<String, String> allowed);
+    List<LockRisk> evaluate(RiskFacts facts, Map<String, String> allowed);
 }

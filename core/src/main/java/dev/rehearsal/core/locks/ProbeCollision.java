@@ -1,6 +1,5 @@
-package dev.rehearsal.core.internal.locks;
+package dev.rehearsal.core.locks;
 
-import dev.rehearsal.core.locks.ProbeResult;
 import org.apiguardian.api.API;
 
 /**
