@@ -12,7 +12,6 @@ import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.estimate.EstimateSettings;
 import dev.rehearsal.core.estimate.ProductionVolumes;
 import dev.rehearsal.core.estimate.VolumeEstimate;
-import dev.rehearsal.core.internal.roundtrip.RehearsalEngine;
 import dev.rehearsal.core.locks.Traffic;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
@@ -35,12 +34,12 @@ import java.util.Optional;
 public final class MigrationRehearsal implements AutoCloseable {
 
     /** Migrations per part at least, when a plan runs in parallel parts. */
-    static final int MIGRATIONS_PER_PART = RehearsalEngine.MIGRATIONS_PER_PART;
+    static final int MIGRATIONS_PER_PART = RehearsalSettings.MIGRATIONS_PER_PART;
 
-    private final RehearsalEngine engine;
+    private final CoreRuntime.Backend engine;
     private List<RoundTripStep> plan = List.of();
 
-    private MigrationRehearsal(RehearsalEngine engine) {
+    private MigrationRehearsal(CoreRuntime.Backend engine) {
         this.engine = engine;
     }
 
@@ -60,7 +59,7 @@ public final class MigrationRehearsal implements AutoCloseable {
 
     /** A rehearsal of an explicit source, on a fresh database from {@code provider}. */
     public static MigrationRehearsal start(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider) {
-        return new MigrationRehearsal(RehearsalEngine.start(settings, source, provider));
+        return new MigrationRehearsal(CoreRuntime.get().start(settings, source, provider));
     }
 
     /** The settings this rehearsal runs with. */
@@ -271,7 +270,7 @@ public final class MigrationRehearsal implements AutoCloseable {
     /** As {@link #estimate(String, ProductionVolumes)}, with other sizes, repeats or time budget. */
     @API(status = API.Status.EXPERIMENTAL, since = "0.1")
     public VolumeEstimate estimate(String target, ProductionVolumes volumes, EstimateSettings estimateSettings) {
-        return engine.budgets().estimate(migration(target), volumes, estimateSettings);
+        return engine.estimate(migration(target), volumes, estimateSettings);
     }
 
     /**
@@ -283,7 +282,7 @@ public final class MigrationRehearsal implements AutoCloseable {
      */
     @API(status = API.Status.EXPERIMENTAL, since = "0.1")
     public MigrationRehearsal budgetsAtProductionVolume(ProductionVolumes volumes, EstimateSettings estimateSettings) {
-        engine.budgets().budgetsAt(volumes, estimateSettings);
+        engine.budgetsAtProductionVolume(volumes, estimateSettings);
         return this;
     }
 
@@ -299,7 +298,7 @@ public final class MigrationRehearsal implements AutoCloseable {
      */
     @API(status = API.Status.EXPERIMENTAL, since = "0.1")
     public List<VolumeEstimate> estimate(MigrationRun run, ProductionVolumes volumes, EstimateSettings estimateSettings) {
-        return engine.budgets().estimate(run, volumes, estimateSettings);
+        return engine.estimate(run, volumes, estimateSettings);
     }
 
     /** Applies the next migration. */
@@ -337,7 +336,7 @@ public final class MigrationRehearsal implements AutoCloseable {
      * migration tool that may run on several databases at once ({@link MigrationSource#runsOnSeveralDatabasesAtOnce()}).
      */
     public List<RoundTripStep> roundTripSteps() {
-        plan = engine.roundTripSteps().stream().map(RoundTripStep::new).toList();
+        plan = engine.roundTripSteps().stream().map(step -> new RoundTripStep(step)).toList();
         return plan;
     }
 

@@ -1,18 +1,5 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.internal.command.CommandSource;
-import dev.rehearsal.core.internal.flyway.FlywayConfigFiles;
-import dev.rehearsal.core.internal.flyway.FlywaySource;
-import dev.rehearsal.core.internal.liquibase.LiquibaseSource;
-import dev.rehearsal.core.internal.source.AlembicOfflineSource;
-import dev.rehearsal.core.internal.source.AtlasSource;
-import dev.rehearsal.core.internal.source.AtlasSum;
-import dev.rehearsal.core.internal.source.DrizzleSource;
-import dev.rehearsal.core.internal.source.AlembicRevisionSource;
-import dev.rehearsal.core.internal.source.ScriptLocation;
-import dev.rehearsal.core.internal.source.SqitchSource;
-import dev.rehearsal.core.internal.source.SqlLayoutSource;
-import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
 import org.apiguardian.api.API;
 
 import java.nio.file.Path;
@@ -40,9 +27,6 @@ public final class MigrationSources {
             + " revert/ and verify/ scripts), command (any tool through its own command: <number>_<name> files applied"
             + " by rehearsal.command.up, .down and .current)";
 
-    private static final List<String> FORMATS = List.of("flyway", "golang-migrate", "dbmate", "prisma", "alembic",
-            "liquibase", "atlas", "drizzle", "sqitch", "command");
-
     private MigrationSources() {
     }
 
@@ -53,112 +37,7 @@ public final class MigrationSources {
      * @throws RehearsalException when the location is missing or empty, the layout is unknown or ambiguous
      */
     public static MigrationSource detect(RehearsalSettings settings, ClassLoader classLoader) {
-        String format0 = settings.format() == null ? "" : settings.format().trim().toLowerCase(Locale.ROOT);
-        if (settings.migrations() != null && (format0.equals("liquibase") || (format0.isEmpty() || format0.equals("auto"))
-                && LiquibaseSource.recognizes(settings.migrations()))) {
-            return liquibase(settings.migrations().trim(), settings.tool(), classLoader);
-        }
-        ScriptLocation location = ScriptLocation.parse(settings.migrations(), classLoader);
-        if (!location.exists()) {
-            throw new RehearsalException("No migrations found: the location " + location + " does not exist."
-                    + " Check @MigrationTest(migrations = ...) or rehearsal.migrations: use classpath:db/migration for"
-                    + " src/main/resources/db/migration, or filesystem:<path> for a directory.");
-        }
-        List<ScriptFile> files = location.files();
-        if (files.isEmpty()) {
-            throw new RehearsalException("No migrations found at " + location + ": the location holds no files."
-                    + " Supported layouts: " + SUPPORTED + ".");
-        }
-        AtlasSum.verifyIfPresent(files, location.toString()); // whatever format Atlas wrote the folder in
-        String format = settings.format() == null ? "" : settings.format().trim().toLowerCase(Locale.ROOT);
-        if (!format.isEmpty() && !format.equals("auto")) {
-            if (!FORMATS.contains(format)) {
-                throw new RehearsalException("Unknown migration format \"" + settings.format() + "\"; use one of "
-                        + String.join(", ", FORMATS) + " (or leave it out to detect the layout)");
-            }
-            return source(format, location, settings, classLoader);
-        }
-        if (settings.tool().command().configured()) {
-            return source("command", location, settings, classLoader); // the commands say which tool it is
-        }
-        if (SqitchSource.recognizes(files)) {
-            return source("sqitch", location, settings, classLoader); // sqitch.plan decides, as the journal does
-        }
-        if (DrizzleSource.recognizes(files)) {
-            // Drizzle Kit's journal decides: its <tag>.down.sql files would otherwise look like golang-migrate's
-            return source("drizzle", location, settings, classLoader);
-        }
-        List<String> matches = new ArrayList<>();
-        if (FlywaySource.recognizes(files) || FlywaySource.recognizes(files, flywayConfig(settings, classLoader))) {
-            matches.add("flyway");
-        }
-        if (SqlLayoutSource.GolangMigrate.recognizes(files)) {
-            matches.add("golang-migrate");
-        }
-        if (SqlLayoutSource.Dbmate.recognizes(files)) {
-            matches.add("dbmate");
-        }
-        if (SqlLayoutSource.Prisma.recognizes(files)) {
-            matches.add("prisma");
-        }
-        if (AlembicOfflineSource.recognizesAny(files)) {
-            matches.add("alembic");
-        }
-        if (matches.isEmpty() && AtlasSource.recognizes(files)) {
-            matches.add("atlas");
-        }
-        String found = files.stream().limit(8).map(ScriptFile::relativePath).collect(Collectors.joining(", "))
-                + (files.size() > 8 ? " and " + (files.size() - 8) + " more" : "");
-        if (matches.size() > 1) {
-            throw new RehearsalException("The files at " + location + " fit several layouts: "
-                    + String.join(", ", matches) + ". Say which with @MigrationTest(format = \"" + matches.get(0)
-                    + "\") or rehearsal.format.\n  found: " + found);
-        }
-        if (matches.isEmpty()) {
-            throw new RehearsalException("Could not tell which migration tool the files at " + location + " belong to."
-                    + "\n  found: " + found
-                    + "\n  supported layouts: " + SUPPORTED);
-        }
-        return source(matches.get(0), location, settings, classLoader);
-    }
-
-    /** A Liquibase changelog file, which must exist where the location says. */
-    private static MigrationSource liquibase(String spec, ToolSettings tool, ClassLoader classLoader) {
-        if (!spec.toLowerCase(Locale.ROOT).matches(".*\\.(xml|ya?ml|json|sql)")) {
-            throw new RehearsalException("Liquibase reads a changelog file, but " + spec + " names no changelog file:"
-                    + " give the master changelog as the location, such as"
-                    + " classpath:db/changelog/db.changelog-master.xml (.yaml, .json or a formatted .sql).");
-        }
-        boolean exists = spec.startsWith("filesystem:")
-                ? java.nio.file.Files.isRegularFile(Path.of(spec.substring("filesystem:".length())))
-                : classLoader.getResource(spec.replaceFirst("^classpath:", "").replaceFirst("^/", "")) != null;
-        if (!exists) {
-            throw new RehearsalException("No migrations found: the Liquibase changelog " + spec + " does not exist."
-                    + " Check @MigrationTest(migrations = ...) or rehearsal.migrations (classpath:db/changelog/"
-                    + "db.changelog-master.xml for src/main/resources/db/changelog/db.changelog-master.xml).");
-        }
-        return new LiquibaseSource(spec, classLoader, tool.liquibaseContexts(), tool.liquibaseLabels());
-    }
-
-    private static MigrationSource source(String format, ScriptLocation location, RehearsalSettings settings,
-                                          ClassLoader classLoader) {
-        return switch (format) {
-            case "golang-migrate" -> new SqlLayoutSource.GolangMigrate(location);
-            case "dbmate" -> new SqlLayoutSource.Dbmate(location);
-            case "prisma" -> new SqlLayoutSource.Prisma(location);
-            case "atlas" -> new AtlasSource(location);
-            case "drizzle" -> new DrizzleSource(location);
-            case "sqitch" -> new SqitchSource(location);
-            case "command" -> new CommandSource(location, settings.tool().command(), settings.locks().migrationTimeout());
-            case "alembic" -> AlembicOfflineSource.recognizes(location.files()) ? new AlembicOfflineSource(location)
-                    : new AlembicRevisionSource(location);
-            default -> new FlywaySource(location, settings, classLoader, flywayConfig(settings, classLoader));
-        };
-    }
-
-    /** The team's Flyway configuration files, found from the working directory (the project's under Maven). */
-    private static FlywayConfigFiles.Loaded flywayConfig(RehearsalSettings settings, ClassLoader classLoader) {
-        return FlywayConfigFiles.load(settings.tool(), classLoader, Path.of(""));
+        return CoreRuntime.get().detect(settings, classLoader);
     }
 
     /**
@@ -166,7 +45,6 @@ public final class MigrationSources {
      * ({@code flyway.conf}, {@code flyway.toml}, {@code spring.flyway.locations}), else {@code classpath:db/migration}.
      */
     public static String defaultLocation(ToolSettings tool, ClassLoader classLoader) {
-        List<String> locations = FlywayConfigFiles.load(tool, classLoader, Path.of("")).locations();
-        return locations.isEmpty() ? "classpath:db/migration" : String.join(",", locations);
+        return CoreRuntime.get().defaultLocation(tool, classLoader);
     }
 }

@@ -40,6 +40,12 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
     /** {@link #parallel()}: as many parts as the machine has processors, at most 4. */
     public static final int PARALLEL_AUTO = 0;
 
+    /**
+     * Migrations per part at least, when a plan's round trips run in parallel parts ({@link #parallel()}): below it, a
+     * part's own start (its database, its ups) costs more than it saves.
+     */
+    public static final int MIGRATIONS_PER_PART = 40;
+
     public RehearsalSettings {
         if (parallel < 0) {
             throw new IllegalArgumentException("parallel must be " + PARALLEL_AUTO + " (auto) or 1 or more: " + parallel);
@@ -167,3 +173,4 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
         return null;
     }
 }
+

@@ -1,6 +1,5 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.internal.report.ReportJson;
 
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.LockRisk;
@@ -144,7 +143,7 @@ public record RoundTripReport(String source, String database, List<StepResult> s
 
     /** The report as JSON. */
     public String toJson() {
-        return ReportJson.write(this, false, null);
+        return CoreRuntime.get().reports().json(this, false, null);
     }
 
     /** Writes {@code <name>.txt} and {@code <name>.json} into {@code directory}, creating it. */

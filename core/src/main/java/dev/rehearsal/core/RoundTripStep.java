@@ -1,7 +1,6 @@
 package dev.rehearsal.core;
 
 import dev.rehearsal.core.PhaseResult.Phase;
-import dev.rehearsal.core.internal.roundtrip.StepRunner;
 import org.apiguardian.api.API;
 
 import java.util.List;
@@ -25,9 +24,9 @@ import java.util.Optional;
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class RoundTripStep {
 
-    private final StepRunner runner;
+    private final CoreRuntime.Step runner;
 
-    RoundTripStep(StepRunner runner) {
+    RoundTripStep(CoreRuntime.Step runner) {
         this.runner = runner;
     }
 

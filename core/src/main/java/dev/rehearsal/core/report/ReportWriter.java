@@ -1,14 +1,9 @@
 package dev.rehearsal.core.report;
 
+import dev.rehearsal.core.CoreRuntime;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.RoundTripReport;
-import dev.rehearsal.core.internal.report.FindingCollector;
 import dev.rehearsal.core.estimate.VolumeEstimate;
-import dev.rehearsal.core.internal.report.GitHubAnnotations;
-import dev.rehearsal.core.internal.report.HtmlReportWriter;
-import dev.rehearsal.core.internal.report.JUnitXmlWriter;
-import dev.rehearsal.core.internal.report.ReportJson;
-import dev.rehearsal.core.internal.report.SarifWriter;
 import org.apiguardian.api.API;
 
 import java.io.IOException;
@@ -50,7 +45,7 @@ public final class ReportWriter {
      * @param projectDir the folder the migrations' locations are relative to (the build's working directory)
      */
     public static ReportWriter of(RoundTripReport report, MigrationHistory history, Path projectDir) {
-        return new ReportWriter(report, FindingCollector.collect(report, history, projectDir), List.of(), false, null);
+        return new ReportWriter(report, CoreRuntime.get().reports().findings(report, history, projectDir), List.of(), false, null);
     }
 
     /** The same report with estimates at production volume, which the HTML report shows. */
@@ -84,12 +79,12 @@ public final class ReportWriter {
     public String render(ReportFormat format) {
         return switch (format) {
             case TEXT -> report.toText();
-            case JSON -> ReportJson.write(report, partial, interruptedDuring);
-            case SARIF -> SarifWriter.write(findings, version());
-            case JUNIT -> JUnitXmlWriter.write(report);
-            case GITHUB -> GitHubAnnotations.lines(findings).stream().map(l -> l + "\n")
+            case JSON -> CoreRuntime.get().reports().json(report, partial, interruptedDuring);
+            case SARIF -> CoreRuntime.get().reports().sarif(findings, version());
+            case JUNIT -> CoreRuntime.get().reports().junit(report);
+            case GITHUB -> CoreRuntime.get().reports().githubAnnotations(findings).stream().map(l -> l + "\n")
                     .collect(java.util.stream.Collectors.joining());
-            case HTML -> HtmlReportWriter.write(report, findings, estimates, version(), partial, interruptedDuring);
+            case HTML -> CoreRuntime.get().reports().html(report, findings, estimates, version(), partial, interruptedDuring);
         };
     }
 

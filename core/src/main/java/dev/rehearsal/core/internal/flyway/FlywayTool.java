@@ -36,19 +36,15 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Flyway bound to one database; see {@link FlywaySource}. */
 final class FlywayTool implements MigrationTool, HistoryTableReads {
-
-    private static final Pattern UNDO_NAME = Pattern.compile("U([^_].*?)__(.*)\\.sql");
 
     private final ScriptLocation location;
     private final List<ScriptFile> files;
@@ -66,7 +62,7 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
     private final String placeholderSuffix;
     private final List<String> messages = new ArrayList<>();
     /** Whether every versioned migration Flyway resolved is a plain SQL script (no Java or other kinds). */
-    private boolean onlySqlMigrations = true;
+    private final boolean onlySqlMigrations;
     /** The placeholder values that are the same for every script here, read at the first script; see {@link #placeholderValues}. */
     private Map<String, String> fixedPlaceholders;
     /** Why ups run through Flyway's migrate rather than {@link #applyDirectly}; null when they need not. */
@@ -93,7 +89,14 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
             messages.add(configurationNote(config));
         }
         createManagedSchemas(config);
-        this.history = readHistory();
+        FlywayHistoryReader.Read read = new FlywayHistoryReader(location, files, classLoader,
+                customizer == null && classLoader != null && !historyTableExistsYet()
+                        ? FlywayResolutions.key(location.toString(), files, teamConfig.properties(), settings.placeholders())
+                        : null,
+                () -> configure(true, null), messages).read();
+        this.history = read.history();
+        this.flywayVersions.putAll(read.flywayVersions());
+        this.onlySqlMigrations = read.onlySqlMigrations();
         this.directUpsRefusal = directUpsRefusal(config);
     }
 
@@ -159,7 +162,7 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         }
     }
 
-    private static boolean isUndo(ScriptFile f) {
+    static boolean isUndo(ScriptFile f) {
         return f.filename().startsWith("U") && f.filename().endsWith(".sql");
     }
 
@@ -223,127 +226,12 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         }
     }
 
-    private MigrationHistory readHistory() {
-        if (!location.exists()) {
-            throw new RehearsalException("No migrations found: the location " + location + " does not exist."
-                    + " Check @MigrationTest(migrations = ...): use classpath:db/migration for src/main/resources/db/migration,"
-                    + " or filesystem:<path> for a directory.");
-        }
-        List<FlywayResolutions.Resolved> infos = resolve();
-        Map<MigrationVersion, ScriptFile> undo = undoScripts();
-        List<Migration> versioned = new ArrayList<>();
-        List<Migration> repeatable = new ArrayList<>();
-        for (FlywayResolutions.Resolved info : infos) {
-            ScriptFile up = file(info.script());
-            MigrationScript upScript = new MigrationScript(info.script(), describe(up, info.script()),
-                    up == null ? "" : up.text());
-            if (info.version() == null) {
-                repeatable.add(new Migration(null, info.description(), Migration.Type.REPEATABLE, upScript, null,
-                        info.checksum()));
-                continue;
-            }
-            onlySqlMigrations &= info.sql() && up != null;
-            MigrationVersion version = MigrationVersion.parse(info.version());
-            flywayVersions.put(version, info.version());
-            ScriptFile down = undo.remove(version);
-            MigrationScript downScript = down == null ? null
-                    : new MigrationScript(down.relativePath(), down.describe(), down.text());
-            versioned.add(new Migration(version, info.description(), Migration.Type.VERSIONED, upScript, downScript,
-                    info.checksum()));
-        }
-        if (!undo.isEmpty()) {
-            ScriptFile orphan = undo.values().iterator().next();
-            throw new RehearsalException("Undo script " + orphan.relativePath() + " at " + location
-                    + " has no versioned migration: there is no V" + orphan.filename().substring(1).replaceFirst("__.*", "")
-                    + "__*.sql. Rename it to match the migration it undoes, or remove it.");
-        }
-        if (versioned.isEmpty()) {
-            throw new RehearsalException("No migrations found at " + location + ": no file named V<version>__<description>.sql"
-                    + " (found " + (files.isEmpty() ? "no files" : files.size() + " other files, such as "
-                    + files.get(0).relativePath()) + "). Check @MigrationTest(migrations = ...).");
-        }
-        return new MigrationHistory(location.toString(), versioned, repeatable);
-    }
-
-    /**
-     * Flyway's own list of the migrations ({@code info()}), or the one it gave for the same scripts and configuration
-     * earlier in this JVM ({@link FlywayResolutions}) where nothing else can change it: no customizer (it may add
-     * migrations or callbacks) and no history table in the database yet (Flyway would list its rows too).
-     */
-    private List<FlywayResolutions.Resolved> resolve() {
-        String key = customizer == null && classLoader != null && !historyTableExistsYet()
-                ? FlywayResolutions.key(location.toString(), files, teamConfig.properties(), settings.placeholders())
-                : null;
-        FlywayResolutions.Resolution kept = key == null ? null : FlywayResolutions.get(classLoader, key);
-        if (kept != null) {
-            messages.addAll(kept.messages());
-            return kept.migrations();
-        }
-        List<String> warned = new ArrayList<>();
-        MigrationInfo[] infos;
-        try {
-            infos = FlywayLog.capture(warned, () -> configure(true, null).load().info().all());
-        } catch (FlywayException e) {
-            messages.addAll(warned);
-            throw new RehearsalException("Flyway could not read the migrations at " + location + ": "
-                    + e.getMessage().strip()
-                    + "\nRename or remove the files named above: migrations are V<version>__<description>.sql, undo scripts"
-                    + " U<version>__<description>.sql, repeatable migrations R__<description>.sql, and each version"
-                    + " appears once.", e);
-        }
-        messages.addAll(warned);
-        List<FlywayResolutions.Resolved> resolved = new ArrayList<>();
-        for (MigrationInfo info : infos) {
-            resolved.add(new FlywayResolutions.Resolved(info.getVersion() == null ? null : info.getVersion().getVersion(),
-                    info.getDescription(), info.getScript(), info.getChecksum(),
-                    info.getType() == org.flywaydb.core.api.CoreMigrationType.SQL));
-        }
-        if (key != null) {
-            FlywayResolutions.put(classLoader, key, new FlywayResolutions.Resolution(resolved, warned));
-        }
-        return resolved;
-    }
-
     private boolean historyTableExistsYet() {
         try (Connection c = dataSource.getConnection()) {
             return historyTableExists(c);
         } catch (SQLException e) {
             return true; // Flyway itself will say what is wrong with the database
         }
-    }
-
-    private ScriptFile file(String relativePath) {
-        return files.stream().filter(f -> f.relativePath().equals(relativePath)).findFirst().orElse(null);
-    }
-
-    private String describe(ScriptFile file, String fallback) {
-        return file == null ? location + "/" + fallback : file.describe();
-    }
-
-    private Map<MigrationVersion, ScriptFile> undoScripts() {
-        Map<MigrationVersion, ScriptFile> undo = new LinkedHashMap<>();
-        for (ScriptFile f : files) {
-            if (!isUndo(f)) {
-                continue;
-            }
-            Matcher m = UNDO_NAME.matcher(f.filename());
-            if (!m.matches()) {
-                throw new RehearsalException("Undo script " + f.relativePath() + " at " + location
-                        + " is not named U<version>__<description>.sql (two underscores after the version).");
-            }
-            MigrationVersion version;
-            try {
-                version = MigrationVersion.parse(m.group(1));
-            } catch (IllegalArgumentException e) {
-                throw new RehearsalException("Undo script " + f.relativePath() + " at " + location + ": " + e.getMessage(), e);
-            }
-            ScriptFile previous = undo.put(version, f);
-            if (previous != null) {
-                throw new RehearsalException("Found more than one undo script with version " + version + " at " + location
-                        + ": " + previous.relativePath() + " and " + f.relativePath() + ". Keep one.");
-            }
-        }
-        return undo;
     }
 
     @Override

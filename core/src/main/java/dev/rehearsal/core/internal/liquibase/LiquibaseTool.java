@@ -1,40 +1,26 @@
 package dev.rehearsal.core.internal.liquibase;
 
 import dev.rehearsal.core.Migration;
-import dev.rehearsal.core.MigrationFailedException;
 import dev.rehearsal.core.MigrationHistory;
-import dev.rehearsal.core.MigrationScript;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
-import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.sql.HistoryTableReads;
 import dev.rehearsal.core.internal.timing.ComponentEvent;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
 import liquibase.Scope;
-import liquibase.change.Change;
-import liquibase.change.core.TagDatabaseChange;
 import liquibase.changelog.ChangeSet;
 import liquibase.changelog.DatabaseChangeLog;
 import liquibase.changelog.RanChangeSet;
-import liquibase.changelog.filter.ChangeSetFilter;
-import liquibase.changelog.filter.ContextChangeSetFilter;
-import liquibase.changelog.filter.DbmsChangeSetFilter;
-import liquibase.changelog.filter.LabelChangeSetFilter;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.LiquibaseException;
-import liquibase.exception.PreconditionFailedException;
-import liquibase.exception.ValidationFailedException;
 import liquibase.resource.ClassLoaderResourceAccessor;
 import liquibase.resource.DirectoryResourceAccessor;
 import liquibase.resource.ResourceAccessor;
-import liquibase.sql.Sql;
-import liquibase.sqlgenerator.SqlGeneratorFactory;
-import liquibase.statement.SqlStatement;
 import liquibase.ui.LoggerUIService;
 
 import javax.sql.DataSource;
@@ -44,7 +30,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +58,7 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
     private final MigrationHistory history;
     /** Changeset key ({@code path::id::author}) to its migration. */
     private final Map<String, Migration> byKey = new HashMap<>();
+    private final LiquibaseFailures failures;
     private final Map<MigrationVersion, ChangeSet> changeSets = new HashMap<>();
     /** Other names {@code migrateTo} takes: tags, and {@code author:id} for every changeset. */
     private final Map<String, Migration> names = new LinkedHashMap<>();
@@ -97,10 +83,8 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
 
     LiquibaseTool(String location, ClassLoader classLoader, DataSource dataSource, String contexts, String labels) {
         LIQUIBASE_LOG.setLevel(Level.OFF);
-        if (System.getProperty("liquibase.analytics.enabled") == null) {
-            System.setProperty("liquibase.analytics.enabled", "false"); // no calls home from a test run
-        }
         this.location = location;
+        this.failures = new LiquibaseFailures(location, byKey);
         this.dataSource = dataSource;
         this.contexts = contexts.isEmpty() ? new Contexts() : new Contexts(contexts);
         this.labels = labels.isEmpty() ? new LabelExpression() : new LabelExpression(labels);
@@ -117,7 +101,10 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
             this.changelog = location.startsWith("classpath:") ? location.substring("classpath:".length()).replaceFirst("^/", "")
                     : location;
         }
-        this.history = withLiquibase("read", null, lb -> readHistory(lb));
+        this.history = withLiquibase("read", null, lb -> {
+            this.parsed = lb.getDatabaseChangeLog();
+            return LiquibaseHistory.read(lb, location, this.contexts, this.labels, byKey, changeSets, names);
+        });
         this.stepsNeedCommand = changeSets.values().stream().anyMatch(ChangeSet::isAlwaysRun)
                 || hasPreconditions(parsed.getPreconditions());
     }
@@ -128,61 +115,6 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
             return logic.getNestedPreconditions().stream().anyMatch(LiquibaseTool::hasPreconditions);
         }
         return precondition != null;
-    }
-
-    private MigrationHistory readHistory(Liquibase lb) throws LiquibaseException {
-        Database database = lb.getDatabase();
-        this.parsed = lb.getDatabaseChangeLog();
-        List<ChangeSetFilter> filters = List.of(new ContextChangeSetFilter(contexts), new LabelChangeSetFilter(labels),
-                new DbmsChangeSetFilter(database));
-        List<ChangeSet> sets = new ArrayList<>();
-        Map<String, ChangeSet> seen = new HashMap<>();
-        for (ChangeSet cs : lb.getDatabaseChangeLog().getChangeSets()) {
-            ChangeSet earlier = seen.putIfAbsent(key(cs.getFilePath(), cs.getId(), cs.getAuthor()), cs);
-            if (earlier != null) {
-                throw new RehearsalException("The Liquibase changelog " + location + " has two changesets with id "
-                        + cs.getId() + " by " + cs.getAuthor() + " in " + cs.getFilePath() + ": Liquibase would refuse"
-                        + " it (duplicate changeset identifiers). Give one of them another id; if the file is included"
-                        + " twice, remove one include.");
-            }
-            if (filters.stream().allMatch(f -> f.accepts(cs).isAccepted())) {
-                sets.add(cs); // what contexts, labels or dbms leave out Liquibase never runs here: not in the history
-            }
-        }
-        Set<String> ids = new HashSet<>();
-        Set<String> repeated = new HashSet<>();
-        for (ChangeSet cs : sets) {
-            if (!ids.add(cs.getId())) {
-                repeated.add(cs.getId());
-            }
-        }
-        List<Migration> migrations = new ArrayList<>();
-        int n = 0;
-        for (ChangeSet cs : sets) {
-            MigrationVersion version = MigrationVersion.parse(String.valueOf(++n));
-            String name = repeated.contains(cs.getId()) ? cs.getAuthor() + ":" + cs.getId() : cs.getId();
-            String where = cs.getFilePath() + "::" + cs.getId() + "::" + cs.getAuthor();
-            MigrationScript up = new MigrationScript(where, cs.getFilePath(), sql(cs.getChanges(), database, false));
-            MigrationScript down = cs.supportsRollback(database) ? new MigrationScript(where + " (rollback)",
-                    cs.getFilePath(), rollbackSql(cs, database)) : null;
-            String description = cs.getComments() != null && !cs.getComments().isBlank() ? cs.getComments().strip()
-                    : cs.getDescription();
-            Migration m = new Migration(version, description, Migration.Type.VERSIONED, up, down, null, name);
-            migrations.add(m);
-            byKey.put(key(cs.getFilePath(), cs.getId(), cs.getAuthor()), m);
-            changeSets.put(version, cs);
-            names.put(cs.getAuthor() + ":" + cs.getId(), m);
-            for (Change change : cs.getChanges()) {
-                if (change instanceof TagDatabaseChange tag && tag.getTag() != null) {
-                    Migration other = names.putIfAbsent(tag.getTag(), m);
-                    if (other != null && other != m) {
-                        throw new RehearsalException("The Liquibase changelog " + location + " tags two changesets "
-                                + tag.getTag() + " (" + other.id() + " and " + m.id() + "): rename one tag.");
-                    }
-                }
-            }
-        }
-        return new MigrationHistory(location, migrations, List.of());
     }
 
     @Override
@@ -210,37 +142,8 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
                 history.versioned().stream().map(Migration::id).toList()));
     }
 
-    private static String key(String path, String id, String author) {
+    static String key(String path, String id, String author) {
         return path.replace('\\', '/').replaceFirst("^classpath:", "").replaceFirst("^/", "") + "::" + id + "::" + author;
-    }
-
-    /** The SQL Liquibase generates for the changes on this database, for lock tracing and reports. */
-    private static String sql(List<Change> changes, Database database, boolean rollback) {
-        StringBuilder sb = new StringBuilder();
-        for (Change change : changes) {
-            try {
-                SqlStatement[] statements = rollback ? change.generateRollbackStatements(database)
-                        : change.generateStatements(database);
-                for (SqlStatement st : statements) {
-                    for (Sql sql : SqlGeneratorFactory.getInstance().generateSql(st, database)) {
-                        sb.append(sql.toSql()).append(";\n");
-                    }
-                }
-            } catch (RuntimeException | LiquibaseException e) {
-                sb.append("-- ").append(change.getDescription()).append(" (its SQL is known only when it runs)\n");
-            }
-        }
-        return sb.toString();
-    }
-
-    private static String rollbackSql(ChangeSet cs, Database database) {
-        List<Change> explicit = cs.getRollback().getChanges();
-        if (!explicit.isEmpty()) {
-            return sql(explicit, database, false);
-        }
-        List<Change> reversed = new ArrayList<>(cs.getChanges());
-        java.util.Collections.reverse(reversed);
-        return sql(reversed, database, true);
     }
 
     @Override
@@ -474,7 +377,7 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
         } catch (SQLException e) {
             throw new RehearsalException("Could not connect to " + what + " " + location + ": " + e.getMessage(), e);
         } catch (Exception e) {
-            throw failure(what, migration, e);
+            throw failures.of(what, migration, e);
         }
     }
 
@@ -485,6 +388,8 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
         // Liquibase's update summary would print for every phase
         scope.put("liquibase.command.showSummary", "OFF");
         scope.put("liquibase.command.showSummaryOutput", "LOG");
+        // no calls home from a test run, set for Rehearsal's own runs only
+        scope.put("liquibase.analytics.enabled", Boolean.FALSE);
         return scope;
     }
 
@@ -508,42 +413,8 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
         } catch (SQLException e) {
             throw new RehearsalException("Could not connect to " + what + " " + location + ": " + e.getMessage(), e);
         } catch (Exception e) {
-            throw failure(what, migration, e);
+            throw failures.of(what, migration, e);
         }
-    }
-
-    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Liquibase's "check sum" validation failure, told as what happened and what to do: an applied changeset's text
-     * changed, and Liquibase never runs an applied changeset again.
-     */
-    private String changedChecksums(String what, Migration migration, List<String> invalid) {
-        StringBuilder sb = new StringBuilder("Liquibase refused to " + what + " "
-                + (migration == null ? location : migration.id() + " (" + location + ")") + ": ");
-        sb.append(invalid.size() == 1 ? "an applied changeset" : invalid.size() + " applied changesets")
-                .append(" changed since it was applied, so DATABASECHANGELOG no longer matches the changelog:");
-        java.util.regex.Pattern entry = java.util.regex.Pattern.compile("(.*)::(.*)::(.*) was: (\\S+) but is now: (\\S+)");
-        for (String line : invalid) {
-            java.util.regex.Matcher m = entry.matcher(line.strip());
-            if (m.matches()) {
-                sb.append("\n  changeset ").append(m.group(2)).append(" by ").append(m.group(3)).append(" in ")
-                        .append(m.group(1)).append(": checksum ").append(m.group(4)).append(" when applied, ")
-                        .append(m.group(5)).append(" now");
-            } else {
-                sb.append("\n  ").append(line.strip());
-            }
-        }
-        return sb.append("\nRestore the changeset as it was and put the change in a new changeset; if the edit cannot")
-                .append(" change the schema (a comment, formatting), add <validCheckSum> with the new checksum to it.")
-                .toString();
     }
 
     /**
@@ -558,63 +429,5 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
             cs.setExecType(null);
             cs.setRollbackExecType(null);
         }
-    }
-
-    private RuntimeException failure(String what, Migration migration, Exception e) {
-        if (e instanceof RehearsalException r) {
-            return r;
-        }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        ValidationFailedException invalid = cause(e, ValidationFailedException.class);
-        if (invalid != null && !invalid.getInvalidMD5Sums().isEmpty()) {
-            return new RehearsalException(changedChecksums(what, migration, invalid.getInvalidMD5Sums()), e);
-        }
-        if (migration == null) {
-            return new RehearsalException("Liquibase could not " + what + " the changelog " + location + ": " + reason(e), e);
-        }
-        String sqlState = root instanceof SQLException sql ? sql.getSQLState() : null;
-        // an update of several changesets fails in one of them, which Liquibase names
-        java.util.regex.Matcher named = java.util.regex.Pattern.compile("Migration failed for changeset (.+)::(.+)::(.+?):")
-                .matcher(message);
-        if (named.find() && byKey.containsKey(key(named.group(1), named.group(2), named.group(3)))) {
-            migration = byKey.get(key(named.group(1), named.group(2), named.group(3)));
-        }
-        String reason = reason(e);
-        String statement = null;
-        java.util.regex.Matcher failedSql = java.util.regex.Pattern.compile("(?s)(.*?)\\s*\\[Failed SQL: \\(-?\\d+\\) (.*)]\\s*$")
-                .matcher(reason);
-        if (failedSql.matches()) {
-            reason = failedSql.group(1);
-            statement = failedSql.group(2);
-        }
-        PreconditionFailedException halted = cause(e, PreconditionFailedException.class);
-        if (halted != null) {
-            reason = "its precondition failed, and a failed precondition halts Liquibase (onFail=\"HALT\", the default): "
-                    + reason + ". Liquibase stops at this changeset in production too: make the precondition hold here,"
-                    + " or give it onFail=\"MARK_RAN\" (or CONTINUE, WARN) if skipping the changeset is intended.";
-        }
-        return new MigrationFailedException(what.equals("roll back") ? "down" : "up", migration,
-                what.equals("roll back") && migration.down() != null ? migration.down().name() : migration.up().name(), 0,
-                statement, sqlState, reason, e);
-    }
-
-    /**
-     * What Liquibase said went wrong, without its exception class names and changeset banner: the "Reason:" of its
-     * {@code MigrationFailedException}, which holds the database's error or the precondition's message.
-     */
-    private static String reason(Throwable e) {
-        liquibase.exception.MigrationFailedException failed = cause(e, liquibase.exception.MigrationFailedException.class);
-        String text = failed != null && failed.getMessage() != null ? failed.getMessage()
-                : e.getMessage() == null ? e.toString() : e.getMessage();
-        int at = text.indexOf("Reason:");
-        if (at >= 0) {
-            text = text.substring(at + "Reason:".length());
-        }
-        text = text.replaceAll("(liquibase|java)\\.[\\w.]+(Exception|Error): ", "").strip();
-        return text.replaceAll("\\s*\\n\\s*", " ");
     }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 
 /**
  * The throwaway database a rehearsal works on, with the migration tool opened on it through a data source Rehearsal
@@ -321,6 +322,25 @@ final class DatabaseSession implements AutoCloseable {
     }
 
     /** Drops the throwaway database, and the copies kept for steps that never restored them. */
+    /** The counters a rollback does not take back (sequences), to {@link #restoreCounters} after a forced failure. */
+    Map<String, String> counters() {
+        try (Connection c = database().dataSource().getConnection()) {
+            return database().dialect().data(c).counters();
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not read the sequences of " + database().name() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    void restoreCounters(Map<String, String> counters) {
+        try (Connection c = database().dataSource().getConnection()) {
+            database().dialect().data(c).restoreCounters(counters);
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not set the sequences of " + database().name() + " back: "
+                    + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
         for (RestorePoint point : List.copyOf(outstanding)) {

@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.roundtrip;
 
+import dev.rehearsal.core.CoreRuntime;
 import dev.rehearsal.core.Migration;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationRun;
@@ -20,6 +21,8 @@ import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.estimate.EstimateSettings;
+import dev.rehearsal.core.estimate.ProductionVolumes;
 import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.internal.data.SeedHints;
@@ -32,8 +35,6 @@ import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -50,10 +51,8 @@ import java.util.Optional;
  * current {@link RoundTripPlan}. Not thread-safe: one rehearsal per test.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
-public final class RehearsalEngine implements AutoCloseable {
+public final class RehearsalEngine implements CoreRuntime.Backend {
 
-    /** Migrations per part at least, when a plan runs in parallel parts. */
-    public static final int MIGRATIONS_PER_PART = RoundTripPlan.MIGRATIONS_PER_PART;
 
     private final RehearsalSettings settings;
     private final MigrationSource source;
@@ -221,8 +220,23 @@ public final class RehearsalEngine implements AutoCloseable {
                 + " whole catalog every time.";
     }
 
-    public ProductionBudgets budgets() {
+    ProductionBudgets budgets() {
         return budgets;
+    }
+
+    @Override
+    public VolumeEstimate estimate(Migration migration, ProductionVolumes volumes, EstimateSettings estimateSettings) {
+        return budgets.estimate(migration, volumes, estimateSettings);
+    }
+
+    @Override
+    public List<VolumeEstimate> estimate(MigrationRun run, ProductionVolumes volumes, EstimateSettings estimateSettings) {
+        return budgets.estimate(run, volumes, estimateSettings);
+    }
+
+    @Override
+    public void budgetsAtProductionVolume(ProductionVolumes volumes, EstimateSettings estimateSettings) {
+        budgets.budgetsAt(volumes, estimateSettings);
     }
 
     VolumeEstimate estimateForBudget(Migration m) {
@@ -395,23 +409,9 @@ public final class RehearsalEngine implements AutoCloseable {
 
     // ---- restore points ----
 
-    /** The counters a rollback does not take back (sequences), to {@link #restoreCounters} after a forced failure. */
-    Map<String, String> counters() {
-        try (Connection c = session.database().dataSource().getConnection()) {
-            return session.database().dialect().data(c).counters();
-        } catch (SQLException e) {
-            throw new RehearsalException("Could not read the sequences of " + session.database().name() + ": "
-                    + e.getMessage(), e);
-        }
-    }
-
-    void restoreCounters(Map<String, String> counters) {
-        try (Connection c = session.database().dataSource().getConnection()) {
-            session.database().dialect().data(c).restoreCounters(counters);
-        } catch (SQLException e) {
-            throw new RehearsalException("Could not set the sequences of " + session.database().name() + " back: "
-                    + e.getMessage(), e);
-        }
+    /** The session on the database, for the counters a rollback does not take back. */
+    DatabaseSession session() {
+        return session;
     }
 
     /** A copy of the database as it is now, or null where it cannot be copied quickly (see {@link DatabaseSession}). */

@@ -71,7 +71,7 @@ final class RestorePhase {
             return;
         }
         c0 = System.nanoTime();
-        Map<String, String> counters = engine.counters();
+        Map<String, String> counters = engine.session().counters();
         checks += System.nanoTime() - c0;
         long t0 = System.nanoTime();
         boolean forced;
@@ -100,7 +100,7 @@ final class RestorePhase {
         List<String> dataLeft = up.dataBeforeUp() == null ? List.of()
                 : up.dataBeforeUp().differences(engine.fingerprint(now)).stream().map(d -> "data " + d).toList();
         if (left.isEmpty() && dataLeft.isEmpty()) {
-            engine.restoreCounters(counters);
+            engine.session().restoreCounters(counters);
         }
         checks += System.nanoTime() - c0;
         if (!left.isEmpty() || !dataLeft.isEmpty()) {

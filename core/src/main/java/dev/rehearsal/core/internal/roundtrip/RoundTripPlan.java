@@ -20,7 +20,7 @@ import java.util.List;
 final class RoundTripPlan implements AutoCloseable {
 
     /** Migrations per part at least: below it, a part's own start (its database, its ups) costs more than it saves. */
-    static final int MIGRATIONS_PER_PART = 40;
+    static final int MIGRATIONS_PER_PART = RehearsalSettings.MIGRATIONS_PER_PART;
     /**
      * Steps served between two catch-ups while waiting, at least: each catch-up reads the version and starts the tool
      * before its ups, which one step at a time would pay for at every step, on a core the parts still use.

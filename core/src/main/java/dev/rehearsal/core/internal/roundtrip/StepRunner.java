@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.roundtrip;
 
+import dev.rehearsal.core.CoreRuntime;
 import dev.rehearsal.core.Migration;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseSkippedException;
@@ -18,7 +19,7 @@ import java.util.Optional;
  * what the part recorded. The public {@code RoundTripStep} is a handle on one.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
-public final class StepRunner {
+public final class StepRunner implements CoreRuntime.Step {
 
     private final StepContext step;
     /** The part that runs this step on its own database, or null when it runs here. */
