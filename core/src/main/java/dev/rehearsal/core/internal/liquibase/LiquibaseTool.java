@@ -21,6 +21,7 @@ import liquibase.exception.LiquibaseException;
 import liquibase.resource.ClassLoaderResourceAccessor;
 import liquibase.resource.DirectoryResourceAccessor;
 import liquibase.resource.ResourceAccessor;
+import liquibase.logging.core.NoOpLogService;
 import liquibase.ui.LoggerUIService;
 
 import javax.sql.DataSource;
@@ -35,8 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Liquibase on one database, through its API: each operation opens a connection, lets Liquibase take its lock and
@@ -44,12 +43,6 @@ import java.util.logging.Logger;
  * (includes resolved), and named by their id ({@code author:id} where ids repeat).
  */
 final class LiquibaseTool implements MigrationTool, HistoryTableReads {
-
-    /**
-     * Liquibase's own logger, turned off: its INFO lines would drown the report, and what it logs as SEVERE reaches
-     * the user as the failure's message (with the changeset, the SQL and the database's error).
-     */
-    private static final Logger LIQUIBASE_LOG = Logger.getLogger("liquibase");
 
     private final String location;
     private final String changelog;
@@ -82,7 +75,6 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
     private String changelogTable;
 
     LiquibaseTool(String location, ClassLoader classLoader, DataSource dataSource, String contexts, String labels) {
-        LIQUIBASE_LOG.setLevel(Level.OFF);
         this.location = location;
         this.failures = new LiquibaseFailures(location, byKey);
         this.dataSource = dataSource;
@@ -384,6 +376,9 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
     private Map<String, Object> scope() {
         Map<String, Object> scope = new LinkedHashMap<>();
         scope.put(Scope.Attr.ui.name(), new LoggerUIService());
+        // Liquibase's own log, quiet for Rehearsal's runs only (the JVM's logging is left as it is): its INFO lines
+        // would drown the report, and what it logs as SEVERE reaches the user as the failure's message
+        scope.put(Scope.Attr.logService.name(), new NoOpLogService());
         scope.put(Scope.Attr.resourceAccessor.name(), accessor);
         // Liquibase's update summary would print for every phase
         scope.put("liquibase.command.showSummary", "OFF");

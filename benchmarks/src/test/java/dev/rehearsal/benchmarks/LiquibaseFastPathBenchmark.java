@@ -1,0 +1,110 @@
+package dev.rehearsal.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.core.MigrationRehearsal;
+import dev.rehearsal.core.RehearsalSettings;
+import dev.rehearsal.core.RoundTripReport;
+import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.db.EphemeralDatabase;
+import liquibase.Contexts;
+import liquibase.LabelExpression;
+import liquibase.Liquibase;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.DirectoryResourceAccessor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Whether Rehearsal's Liquibase fast path earns its place: after Liquibase's first {@code update} of a rehearsal,
+ * single steps run each changeset as Liquibase's update and rollback commands run each one, without the commands'
+ * lock, table checks and validation around them. A changelog with a precondition of its own makes every step go
+ * through Liquibase's commands, so the same generated 165-changeset changelog (every changeset reversible) runs both
+ * ways, with and without a precondition that always holds; Liquibase's own {@code update-testing-rollback} of it is
+ * the peer. Medians of 3 alternating rounds after a warm-up of each.
+ */
+@EnabledIfSystemProperty(named = "rehearsal.benchmark.all", matches = "true",
+        disabledReason = "a decision's measurement: run with -Drehearsal.benchmark.all=true (keeps CI within its time)")
+class LiquibaseFastPathBenchmark {
+
+    private static final int CHANGESETS = 165;
+    private static final int ROUNDS = 3;
+
+    @Test
+    void fastPathAgainstLiquibasesOwnCommands(@TempDir Path dir) throws Exception {
+        System.setProperty("liquibase.analytics.enabled", "false"); // the peer's own run: no calls home
+        DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
+        Path golang = GeneratedHistory.write(dir.resolve("golang"), CHANGESETS);
+        Path fast = LiquibaseBenchmark.liquibase(golang, dir.resolve("fast"));
+        Path commands = LiquibaseBenchmark.liquibase(golang, dir.resolve("commands"));
+        Files.writeString(commands, Files.readString(commands).replaceFirst("(?s)(<databaseChangeLog[^>]*>)",
+                "$1\n    <preConditions><dbms type=\"postgresql\"/></preConditions>"));
+        run(fast, provider);
+        run(commands, provider);
+        testingRollback(fast, provider);
+        List<Double> fastMs = new ArrayList<>();
+        List<Double> commandMs = new ArrayList<>();
+        List<Double> peerMs = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            fastMs.add(run(fast, provider));
+            commandMs.add(run(commands, provider));
+            peerMs.add(testingRollback(fast, provider));
+        }
+        double f = median(fastMs);
+        double c = median(commandMs);
+        double p = median(peerMs);
+        double saved = (c - f) / c * 100;
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "generated %d-changeset Liquibase changelog: round"
+                        + " trips with Rehearsal's fast path %.0f ms, every step through Liquibase's commands %.0f ms"
+                        + " (the fast path saves %.1f%% of a round trip); Liquibase's own update-testing-rollback %.0f"
+                        + " ms, so %.2fx and %.2fx of it (medians of %d alternating rounds)%n", CHANGESETS, f, c, saved,
+                p, f / p, c / p, ROUNDS));
+        ObjectNode figures = new ObjectMapper().createObjectNode();
+        figures.put("liquibase_165_fast_path_ms", Math.round(f));
+        figures.put("liquibase_165_through_commands_ms", Math.round(c));
+        figures.put("liquibase_165_update_testing_rollback_ms", Math.round(p));
+        figures.put("liquibase_165_fast_path_saves_percent", Math.round(saved * 10) / 10.0);
+        figures.put("liquibase_165_vs_update_testing_rollback_ratio", Math.round(f / p * 100) / 100.0);
+        LongHistoryBenchmark.writeJson(figures);
+    }
+
+    private static double run(Path changelog, DatabaseProvider provider) {
+        long t0 = System.nanoTime();
+        try (MigrationRehearsal r = MigrationRehearsal.start(RehearsalSettings.of("filesystem:" + changelog)
+                .withParallel(1), provider, LiquibaseFastPathBenchmark.class.getClassLoader())) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(report.steps()).hasSize(CHANGESETS);
+        }
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    /** Liquibase's own test of a changelog on a fresh database: update, roll everything back, update again. */
+    private static double testingRollback(Path changelog, DatabaseProvider provider) throws Exception {
+        try (EphemeralDatabase db = provider.createDatabase(); Connection c = db.dataSource().getConnection()) {
+            long t0 = System.nanoTime();
+            Liquibase lb = new Liquibase(changelog.getFileName().toString(),
+                    new DirectoryResourceAccessor(changelog.getParent()),
+                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c)));
+            lb.updateTestingRollback(null, new Contexts(), new LabelExpression());
+            return (System.nanoTime() - t0) / 1e6;
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+}
