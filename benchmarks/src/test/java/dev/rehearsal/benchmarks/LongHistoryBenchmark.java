@@ -49,8 +49,7 @@ class LongHistoryBenchmark {
         measure("embedded", provider, GeneratedHistory.write(dir.resolve("warm-up"), 2 * GeneratedHistory.STEPS));
         Path longHistory = GeneratedHistory.write(dir.resolve("long"), LONG);
         // both ways warmed up alike: on 2 cores the JIT compiler threads of a young JVM take a core's worth of time
-        // for ~15 s, which a run in parallel parts feels more than one in one part (4.2-4.4 s against 2.8-3.3 s for
-        // the same run in parts once warm; one part 3.9-4.3 s either way)
+        // for several seconds, which a run in parallel parts feels more than one in one part
         measure("embedded", provider, longHistory, true, 1);
         measure("embedded", provider, longHistory);
         // the cost per phase and its growth are measured in one part (rehearsal.parallel=1); the headline ratio with

@@ -1,9 +1,7 @@
 package dev.rehearsal.core.internal.flyway;
 
 import dev.rehearsal.core.Migration;
-import dev.rehearsal.core.MigrationFailedException;
 import dev.rehearsal.core.MigrationHistory;
-import dev.rehearsal.core.MigrationScript;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
@@ -18,13 +16,9 @@ import dev.rehearsal.core.internal.sql.PreparedOnServer;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.callback.Callback;
-import org.flywaydb.core.api.callback.Context;
-import org.flywaydb.core.api.callback.Event;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
-import org.flywaydb.core.internal.sqlscript.FlywaySqlScriptException;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -32,12 +26,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -63,9 +54,9 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
     private final List<String> messages = new ArrayList<>();
     /** Whether every versioned migration Flyway resolved is a plain SQL script (no Java or other kinds). */
     private final boolean onlySqlMigrations;
-    /** The placeholder values that are the same for every script here, read at the first script; see {@link #placeholderValues}. */
-    private Map<String, String> fixedPlaceholders;
-    /** Why ups run through Flyway's migrate rather than {@link #applyDirectly}; null when they need not. */
+    /** Undo scripts and, where Flyway would do nothing more, the ups, run as Flyway would run them. */
+    private final FlywayScripts scripts;
+    /** Why ups run through Flyway's migrate rather than {@link FlywayScripts#applyUps}; null when they need not. */
     private final String directUpsRefusal;
 
     FlywayTool(ScriptLocation location, List<ScriptFile> files, RehearsalSettings settings, DataSource dataSource,
@@ -98,6 +89,8 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         this.flywayVersions.putAll(read.flywayVersions());
         this.onlySqlMigrations = read.onlySqlMigrations();
         this.directUpsRefusal = directUpsRefusal(config);
+        this.scripts = new FlywayScripts(dataSource, dialect, history, flywayVersions, schema, table, placeholderPrefix,
+                placeholderSuffix, () -> configure(false, null).getPlaceholders(), this::quotedTable, messages);
     }
 
     private static final Pattern PLAIN_SCRIPT = Pattern.compile("(V[^_].*?__|U[^_].*?__|R__).*\\.sql");
@@ -363,7 +356,7 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
             } catch (SQLException e) {
                 return false; // no history table yet: Flyway creates it as it does
             }
-            applyDirectly(c, current, target);
+            scripts.applyUps(c, current, target);
             return true;
         } catch (SQLException e) {
             throw new RehearsalException("Could not connect to apply " + location + " up to version " + target
@@ -382,48 +375,10 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
             return;
         }
         try (Connection c = dataSource.getConnection()) {
-            applyDirectly(c, current, target);
+            scripts.applyUps(c, current, target);
         } catch (SQLException e) {
             throw new RehearsalException("Could not connect to apply " + location + " up to version " + target
                     + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Applies the scripts after {@code current} up to {@code target} on {@code c}, each with its history row. */
-    private void applyDirectly(Connection c, MigrationVersion current, MigrationVersion target) throws SQLException {
-        String historyTable = quotedTable(c);
-        for (Migration m : history.versioned()) {
-            if ((current != null && m.version().compareTo(current) <= 0) || (target != null && m.version().compareTo(target) > 0)) {
-                continue;
-            }
-            MigrationScript up = m.up();
-            String sql = FlywayPlaceholders.replace(up.sql(), placeholderValues(c, up), up.name(),
-                    placeholderPrefix, placeholderSuffix);
-            String flywayVersion = flywayVersions.getOrDefault(m.version(), m.version().toString());
-            long started = System.nanoTime();
-            ScriptRunner.run(c, dialect, "up", m, up.name(), sql, true, false, conn -> {
-                try (PreparedStatement ps = conn.prepareStatement("insert into " + historyTable
-                        + " (installed_rank, version, description, type, script, checksum, installed_by,"
-                        + " execution_time, success) select coalesce(max(installed_rank), 0) + 1, ?, ?, 'SQL', ?, ?,"
-                        + " current_user, ?, true from " + historyTable)) {
-                    ps.setString(1, flywayVersion);
-                    ps.setString(2, m.description());
-                    ps.setString(3, up.name());
-                    if (m.checksum() == null) {
-                        ps.setNull(4, java.sql.Types.INTEGER);
-                    } else {
-                        ps.setInt(4, m.checksum());
-                    }
-                    ps.setInt(5, (int) ((System.nanoTime() - started) / 1_000_000));
-                    ps.executeUpdate();
-                }
-            }, w -> {
-                // what Flyway's migrate keeps of the server's messages: warnings, not notices (SQLSTATE 00000)
-                if (!"00000".equals(w.getSQLState())) {
-                    messages.add("server WARNING: " + w.getMessage().strip() + " (SQLSTATE " + w.getSQLState()
-                            + ", " + up.name() + ")");
-                }
-            });
         }
     }
 
@@ -436,13 +391,13 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         String flywayVersion = flywayVersions.getOrDefault(migration.version(), migration.version().toString());
         FluentConfiguration config = configure(false, migration.version()).validateOnMigrate(false);
         List<Callback> callbacks = new ArrayList<>(List.of(config.getCallbacks()));
-        callbacks.add(new FailAtEnd(flywayVersion));
+        callbacks.add(new FlywayFailAtEnd(flywayVersion));
         config.callbacks(callbacks.toArray(Callback[]::new));
         try {
             // Flyway's complaints about the failure Rehearsal forced are not the migration's
             FlywayLog.capture(new ArrayList<>(), () -> config.load().migrate());
         } catch (FlywayMigrateException e) {
-            throw translate(e, migration.version());
+            throw FlywayFailures.translate(e, migration.version(), location, history);
         } catch (FlywayException e) {
             if (ForcedFailure.in(e)) {
                 return true;
@@ -452,31 +407,6 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         }
         throw new RehearsalException("Flyway applied " + migration.displayName() + " without calling the callback"
                 + " that stops it at its end; its atomicity could not be checked");
-    }
-
-    /** Throws the forced failure after the migration {@code version}'s last statement, inside its transaction. */
-    private record FailAtEnd(String version) implements Callback {
-        @Override
-        public boolean supports(Event event, Context context) {
-            return event == Event.AFTER_EACH_MIGRATE && context.getMigrationInfo() != null
-                    && context.getMigrationInfo().getVersion() != null
-                    && context.getMigrationInfo().getVersion().getVersion().equals(version);
-        }
-
-        @Override
-        public boolean canHandleInTransaction(Event event, Context context) {
-            return true;
-        }
-
-        @Override
-        public void handle(Event event, Context context) {
-            throw new IllegalStateException(new ForcedFailure());
-        }
-
-        @Override
-        public String getCallbackName() {
-            return "rehearsal-fail-at-end";
-        }
     }
 
     @Override
@@ -489,102 +419,16 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         try {
             FlywayLog.capture(messages, () -> config.load().migrate());
         } catch (FlywayMigrateException e) {
-            throw translate(e, target);
+            throw FlywayFailures.translate(e, target, location, history);
         } catch (FlywayException e) {
             throw new RehearsalException("Flyway could not migrate " + location
                     + (target == null ? "" : " to version " + target) + ": " + e.getMessage().strip(), e);
         }
     }
 
-    private RuntimeException translate(FlywayMigrateException e, MigrationVersion target) {
-        MigrationInfo info = e.getMigration();
-        Migration migration = info == null ? null : findByScript(info.getScript());
-        if (migration == null) {
-            return new RehearsalException("Flyway could not migrate " + location
-                    + (target == null ? "" : " to version " + target) + ": " + e.getMessage().strip(), e);
-        }
-        String statement = null;
-        String serverMessage = null;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof FlywaySqlScriptException s) {
-                statement = s.getStatement();
-            }
-            if (t instanceof SQLException sql) {
-                serverMessage = sql.getMessage();
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        if (serverMessage == null) {
-            serverMessage = e.getMessage();
-        }
-        return new MigrationFailedException("up", migration, info.getScript(), e.getLineNumber(), statement,
-                e.getSqlState(), serverMessage, e);
-    }
-
-    private Migration findByScript(String script) {
-        return history.versioned().stream().filter(m -> m.up().name().equals(script)).findFirst()
-                .or(() -> history.repeatable().stream().filter(m -> m.up().name().equals(script)).findFirst())
-                .orElse(null);
-    }
-
     @Override
     public void down(Migration migration) {
-        MigrationScript down = migration.downScript().orElseThrow(() -> new RehearsalException(
-                "Migration " + migration.displayName() + " has no undo script: add " + expectedDownScript(migration)
-                        + " next to " + migration.up().name()));
-        String flywayVersion = flywayVersions.getOrDefault(migration.version(), migration.version().toString());
-        try (Connection c = dataSource.getConnection()) {
-            String sql = FlywayPlaceholders.replace(down.sql(), placeholderValues(c, down), down.name(),
-                    placeholderPrefix, placeholderSuffix);
-            String historyTable = quotedTable(c);
-            if (schema != null) {
-                c.setSchema(schema); // as Flyway runs the migrations: unqualified names resolve in its schema
-            }
-            ScriptRunner.run(c, dialect, "down", migration, down.name(), sql, conn -> {
-                try (PreparedStatement ps = conn.prepareStatement("delete from " + historyTable + " where version = ?")) {
-                    ps.setString(1, flywayVersion);
-                    if (ps.executeUpdate() != 1) {
-                        throw new SQLException("Flyway's history table " + table + " has no row for version "
-                                + flywayVersion + ": the migration was not applied", "55000");
-                    }
-                }
-            });
-        } catch (SQLException e) {
-            throw new RehearsalException("Could not connect to run the down script of " + migration.displayName()
-                    + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The placeholder values Flyway would give {@code script}: the configured ones and Flyway's own. The configured
-     * ones, the user and the connection's schema are read at the first script: building Flyway's configuration (its
-     * plugins looked up) and asking the connection for its schema cost about a millisecond, more than many a phase's
-     * SQL. The database's name is asked each time, from the connection's own state: Rehearsal may swap a copy in.
-     */
-    private Map<String, String> placeholderValues(Connection c, MigrationScript script) throws SQLException {
-        if (fixedPlaceholders == null) {
-            Map<String, String> values = new HashMap<>();
-            configure(false, null).getPlaceholders().forEach((k, v) -> values.put(k.toLowerCase(Locale.ROOT), v));
-            // through JDBC, which every engine answers: on MariaDB/MySQL the schema is the database (below)
-            values.put("flyway:defaultschema", schema != null ? schema : c.getSchema());
-            String user = c.getMetaData().getUserName();
-            values.put("flyway:user", user == null ? "" : user.replaceFirst("@.*$", ""));
-            values.put("flyway:table", table);
-            values.put("flyway:workingdirectory", System.getProperty("user.dir"));
-            values.put("flyway:environment", "default");
-            fixedPlaceholders = java.util.Collections.unmodifiableMap(values);
-        }
-        Map<String, String> values = new HashMap<>(fixedPlaceholders);
-        String database = c.getCatalog();
-        values.put("flyway:database", database);
-        if (values.get("flyway:defaultschema") == null) {
-            values.put("flyway:defaultschema", database);
-        }
-        values.put("flyway:timestamp", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")));
-        values.put("flyway:filename", script.name().substring(script.name().lastIndexOf('/') + 1));
-        return values;
+        scripts.down(migration, expectedDownScript(migration));
     }
 
     @Override

@@ -4,13 +4,10 @@ import dev.rehearsal.core.CoreRuntime;
 import dev.rehearsal.core.Migration;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationRun;
-import dev.rehearsal.core.MigrationScript;
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.MigrationVersion;
-import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
-import dev.rehearsal.core.RoundTripAssertionError;
 import dev.rehearsal.core.SchemaCheck;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
@@ -24,21 +21,17 @@ import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.estimate.EstimateSettings;
 import dev.rehearsal.core.estimate.ProductionVolumes;
 import dev.rehearsal.core.estimate.VolumeEstimate;
-import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.internal.data.SeedHints;
 import dev.rehearsal.core.internal.data.TableModel;
 import dev.rehearsal.core.internal.timing.ComponentEvent;
-import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.Traffic;
 import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -350,61 +343,10 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
     // ---- moves ----
 
     /** Moves the database to version {@code to} (null: the empty database), and the repeatables when {@code latest}. */
+    @Override
     public MigrationRun moveTo(MigrationVersion to, boolean latest, Traffic traffic) {
         changedByCaller = true;
-        MigrationHistory history = session.tool().history();
-        MigrationVersion from = session.currentVersion().orElse(null);
-        Map<Invariant, String> invariantsBefore = evaluateInvariants();
-        boolean up = to != null && (from == null || to.compareTo(from) > 0);
-        List<Migration> ran;
-        if (up) {
-            ran = history.between(from, to);
-        } else {
-            ran = new ArrayList<>(history.between(to, from));
-            Collections.reverse(ran);
-            for (Migration m : ran) {
-                requireDown(m);
-            }
-        }
-        boolean repeatables = latest && !history.repeatable().isEmpty();
-        List<MigrationScript> scripts = new ArrayList<>();
-        for (Migration m : ran) {
-            scripts.add(up ? m.up() : m.down());
-        }
-        if (repeatables) {
-            history.repeatable().forEach(m -> scripts.add(m.up()));
-        }
-        SchemaSnapshot before = settings.locks().trace() ? currentSchema() : null;
-        state.invalidate();
-        long t0 = System.nanoTime();
-        LockReport locks = observer.observe(ran.isEmpty() ? null : ran.get(0), scripts, traffic, before, !up, () -> {
-            if (up) {
-                session.upFrom(from, to); // read above
-            } else {
-                for (Migration m : ran) {
-                    session.tool().down(m);
-                }
-            }
-            if (repeatables) {
-                session.tool().applyRepeatables();
-            }
-        }).locks();
-        MigrationRun run = new MigrationRun(up ? MigrationRun.Direction.UP : MigrationRun.Direction.DOWN, ran, from, to,
-                Duration.ofNanos(System.nanoTime() - t0), locks);
-        List<DataProblem> broken = brokenInvariants(invariantsBefore, "migrating from " + (from == null
-                ? "the empty database" : "V" + from) + " to " + (to == null ? "the empty database" : "V" + to));
-        if (!broken.isEmpty()) {
-            throw new RoundTripAssertionError(DataChecks.describe("Migrating " + (up ? "up" : "down")
-                    + " broke an invariant:", broken));
-        }
-        return run;
-    }
-
-    private void requireDown(Migration m) {
-        if (!m.reversible()) {
-            throw new RehearsalException("Cannot revert " + m.displayName() + ": it has no down script (expected "
-                    + session.tool().expectedDownScript(m) + " next to " + m.up().name() + ")");
-        }
+        return new VersionMove(session, state, observer, invariants, settings).run(to, latest, traffic);
     }
 
     // ---- restore points ----
