@@ -357,7 +357,8 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
         try (Connection c = dataSource.getConnection()) {
             Database database;
             try (ComponentEvent t = ComponentEvent.time("liquibase.connect")) {
-                database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
+                database = Scope.child(scope(), () -> DatabaseFactory.getInstance()
+                        .findCorrectDatabaseImplementation(new JdbcConnection(c)));
             }
             forgetLastRun(parsed);
             try (ComponentEvent t = ComponentEvent.time("liquibase." + what.replace(' ', '-') + "-step")) {
@@ -394,13 +395,15 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
         try (Connection c = dataSource.getConnection()) {
             Liquibase lb;
             try (ComponentEvent t = ComponentEvent.time("liquibase.connect")) {
-                Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
-                if (parsed == null) {
-                    lb = new Liquibase(changelog, accessor, database);
-                } else {
+                lb = Scope.child(scope, () -> {
+                    Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(
+                            new JdbcConnection(c));
+                    if (parsed == null) {
+                        return new Liquibase(changelog, accessor, database);
+                    }
                     forgetLastRun(parsed);
-                    lb = new Liquibase(parsed, accessor, database);
-                }
+                    return new Liquibase(parsed, accessor, database);
+                });
             }
             try (ComponentEvent t = ComponentEvent.time("liquibase." + what.replace(' ', '-'))) {
                 return Scope.child(scope, () -> work.run(lb));

@@ -5,6 +5,7 @@ import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
+import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
  * Directories Atlas writes in golang-migrate, Flyway or dbmate format are read by those layouts, their
  * {@code atlas.sum} checked all the same.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class AtlasSource extends SqlLayoutSource {
     private static final Pattern FILE = Pattern.compile("^([^_]+?)(?:_(.*))?\\.sql$");
     private static final Pattern TXMODE = Pattern.compile("atlas:txmode\\s+(\\w+)");

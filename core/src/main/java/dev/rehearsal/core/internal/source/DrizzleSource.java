@@ -6,6 +6,7 @@ import dev.rehearsal.core.MigrationVersion;
 import dev.rehearsal.core.RehearsalException;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
+import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Map;
  * {@code __drizzle_migrations} table (in the {@code drizzle} schema on PostgreSQL), a row per file with the
  * SHA-256 of its text and the journal's {@code when}, as drizzle-orm's migrator writes it.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class DrizzleSource extends SqlLayoutSource {
     public static final String JOURNAL = "meta/_journal.json";
     private final Map<MigrationVersion, Long> when = new java.util.HashMap<>();
