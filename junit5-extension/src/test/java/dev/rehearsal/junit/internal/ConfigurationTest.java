@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Settings are read in one place, in the documented order, and checked; the README's table is this table. */
+/** Settings are read in one place, in the documented order, and checked; docs/configuration.md's table is this table. */
 class ConfigurationTest {
 
     /** A configuration whose parameters are exactly {@code values} (as if set as system properties). */
@@ -143,12 +143,12 @@ class ConfigurationTest {
         assertThat(Configuration.closest("rehearsal.totally.different.thing.here")).isNull();
     }
 
-    /** Every row of the README's configuration table names known keys with this table's defaults, and every key is there. */
+    /** Every row of docs/configuration.md's table names known keys with this table's defaults, and every key is there. */
     @Test
     void theReadmeConfigurationTableIsTheSettingsTable() throws IOException {
-        List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
+        List<String> lines = Files.readAllLines(Path.of("..", "docs", "configuration.md"));
         int start = lines.indexOf("| annotation attribute | parameter | default | meaning |");
-        assertThat(start).as("the README's configuration table").isNotNegative();
+        assertThat(start).as("the configuration table of docs/configuration.md").isNotNegative();
         Pattern key = Pattern.compile("rehearsal\\.[a-z][a-z0-9.-]*[a-z0-9]");
         List<String> documented = new ArrayList<>();
         boolean volumes = false;
@@ -170,13 +170,13 @@ class ConfigurationTest {
                     continue;
                 }
                 Setting setting = Setting.byKey(name).orElseThrow(() -> new AssertionError(
-                        "the README documents " + name + ", which Rehearsal does not read"));
-                assertThat(defaults).as("README default of " + name).contains(setting.documentedDefault());
+                        "docs/configuration.md documents " + name + ", which Rehearsal does not read"));
+                assertThat(defaults).as("documented default of " + name).contains(setting.documentedDefault());
                 documented.add(name);
             }
         }
-        assertThat(volumes).as("the README documents rehearsal.volume.<table>").isTrue();
-        assertThat(documented).as("settings in the README")
+        assertThat(volumes).as("docs/configuration.md documents rehearsal.volume.<table>").isTrue();
+        assertThat(documented).as("settings in docs/configuration.md")
                 .containsExactlyInAnyOrder(java.util.Arrays.stream(Setting.values()).map(Setting::key).toArray(String[]::new));
     }
 }
