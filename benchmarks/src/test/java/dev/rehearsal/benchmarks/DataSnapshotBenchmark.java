@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationSources;
-import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;

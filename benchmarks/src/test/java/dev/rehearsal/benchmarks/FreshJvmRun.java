@@ -1,7 +1,7 @@
 package dev.rehearsal.benchmarks;
 
 import com.sun.management.OperatingSystemMXBean;
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;

@@ -1,6 +1,6 @@
 package dev.rehearsal.benchmarks;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationSources;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.RehearsalSettings;

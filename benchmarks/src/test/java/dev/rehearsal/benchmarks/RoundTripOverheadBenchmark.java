@@ -1,6 +1,6 @@
 package dev.rehearsal.benchmarks;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;

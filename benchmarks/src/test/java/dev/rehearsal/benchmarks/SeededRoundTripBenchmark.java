@@ -2,7 +2,7 @@ package dev.rehearsal.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;

@@ -2,7 +2,7 @@ package dev.rehearsal.cli;
 
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.PhaseResult;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.RoundTripStep;

@@ -2,7 +2,7 @@ package dev.rehearsal.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -1,5 +1,8 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.Migration;
+
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.Invariant;
@@ -12,20 +15,18 @@ import dev.rehearsal.core.estimate.EstimateSettings;
 import dev.rehearsal.core.estimate.ProductionVolumes;
 import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.locks.Traffic;
-import dev.rehearsal.core.report.Finding;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
- * What the public API asks of core's implementation: a rehearsal's engine, the layouts' detection, and the report
- * writers. Found once by {@link ServiceLoader} in core itself, so that the API packages name no internal class and
+ * What the public API asks of core's implementation: a rehearsal's engine, the layouts' detection, and the JSON
+ * report ({@link dev.rehearsal.core.report.ReportRendering} has the other formats). Found once by {@link ServiceLoader} in core itself, so that the API packages name no internal class and
  * the implementation depends on the API, never the other way round. Not for users.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
@@ -40,8 +41,8 @@ public interface CoreRuntime {
     /** The location migrations are read from when the settings name none; see {@link MigrationSources#defaultLocation}. */
     String defaultLocation(ToolSettings tool, ClassLoader classLoader);
 
-    /** The report writers. */
-    Reports reports();
+    /** The report as JSON; {@code partial} marks an interrupted run, {@code interruptedDuring} may be null. */
+    String reportJson(RoundTripReport report, boolean partial, String interruptedDuring);
 
     /** Core's implementation. */
     static CoreRuntime get() {
@@ -136,21 +137,5 @@ public interface CoreRuntime {
         void run(PhaseResult.Phase phase);
 
         StepResult result();
-    }
-
-    /** The report formats' writers, behind {@link dev.rehearsal.core.report.ReportWriter}. */
-    interface Reports {
-        String json(RoundTripReport report, boolean partial, String interruptedDuring);
-
-        List<Finding> findings(RoundTripReport report, MigrationHistory history, Path projectDir);
-
-        String sarif(List<Finding> findings, String version);
-
-        String junit(RoundTripReport report);
-
-        List<String> githubAnnotations(List<Finding> findings);
-
-        String html(RoundTripReport report, List<Finding> findings, List<VolumeEstimate> estimates, String version,
-                    boolean partial, String interruptedDuring);
     }
 }

@@ -1,5 +1,8 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.model.RehearsalException;
+import dev.rehearsal.core.model.Migration;
+
 import dev.rehearsal.core.locks.LockReport;
 import org.apiguardian.api.API;
 

@@ -1,5 +1,8 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.Migration;
+
 import org.apiguardian.api.API;
 
 import java.util.List;

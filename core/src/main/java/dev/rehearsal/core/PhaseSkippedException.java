@@ -1,5 +1,7 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.model.RehearsalException;
+
 import org.apiguardian.api.API;
 
 /**

@@ -143,7 +143,7 @@ public record RoundTripReport(String source, String database, List<StepResult> s
 
     /** The report as JSON. */
     public String toJson() {
-        return CoreRuntime.get().reports().json(this, false, null);
+        return CoreRuntime.get().reportJson(this, false, null);
     }
 
     /** Writes {@code <name>.txt} and {@code <name>.json} into {@code directory}, creating it. */

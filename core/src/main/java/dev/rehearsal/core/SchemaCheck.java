@@ -1,5 +1,7 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.model.Migration;
+
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;

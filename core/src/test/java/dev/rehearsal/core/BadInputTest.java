@@ -1,5 +1,8 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.model.RehearsalException;
+import dev.rehearsal.core.model.MigrationVersion;
+
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.internal.postgres.EmbeddedPostgresProvider;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.Migration;
+
 import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.ObjectKind;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.model.RehearsalException;
+import dev.rehearsal.core.model.Migration;
+
 import dev.rehearsal.core.PhaseResult.Status;
 import dev.rehearsal.core.flyway.FlywayCustomizer;
 import org.flywaydb.core.api.configuration.FluentConfiguration;

@@ -1,5 +1,9 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationScript;
+
 import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.internal.source.UndoFiles;
 import org.junit.jupiter.api.Test;

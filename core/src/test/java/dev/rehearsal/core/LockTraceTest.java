@@ -1,5 +1,7 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.model.MigrationVersion;
+
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;
 import dev.rehearsal.core.locks.LockReport;

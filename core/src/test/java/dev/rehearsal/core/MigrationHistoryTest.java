@@ -1,5 +1,9 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationScript;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

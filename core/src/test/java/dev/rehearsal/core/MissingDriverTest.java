@@ -1,6 +1,7 @@
 package dev.rehearsal.core;
 
 import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.model.RehearsalException;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;

@@ -1,5 +1,7 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.model.RehearsalException;
+
 import dev.rehearsal.core.db.DatabaseProviders;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.model.MigrationVersion;
+
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.LockSettings;

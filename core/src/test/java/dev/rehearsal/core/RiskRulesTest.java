@@ -1,5 +1,7 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.model.Migration;
+
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.LockSettings;
 import dev.rehearsal.core.locks.Traffic;

@@ -1,5 +1,8 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.model.RehearsalException;
+import dev.rehearsal.core.model.MigrationVersion;
+
 import dev.rehearsal.core.estimate.EstimateSettings;
 import dev.rehearsal.core.estimate.ProductionVolumes;
 import dev.rehearsal.core.estimate.StatementEstimate;

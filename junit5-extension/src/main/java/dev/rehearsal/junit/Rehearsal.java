@@ -2,7 +2,7 @@ package dev.rehearsal.junit;
 
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationRun;
-import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;

@@ -43,7 +43,7 @@ class ApiMarkingTest {
     @Test
     void theUserFacingEntryPointsAreStable() {
         for (Class<?> type : List.of(MigrationTest.class, Rehearsal.class, RehearsalAssertions.class, Seed.class,
-                LockBudget.class, dev.rehearsal.core.db.Engine.class, dev.rehearsal.core.MigrationVersion.class)) {
+                LockBudget.class, dev.rehearsal.core.db.Engine.class, dev.rehearsal.core.model.MigrationVersion.class)) {
             assertThat(type.getAnnotation(API.class).status()).as(type.getName()).isEqualTo(API.Status.STABLE);
         }
     }

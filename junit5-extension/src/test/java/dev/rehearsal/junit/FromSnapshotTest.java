@@ -2,7 +2,7 @@ package dev.rehearsal.junit;
 
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationSources;
-import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.snapshots.DataSnapshot;

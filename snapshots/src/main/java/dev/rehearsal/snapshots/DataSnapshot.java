@@ -1,11 +1,11 @@
 package dev.rehearsal.snapshots;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
-import dev.rehearsal.core.MigrationVersion;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.schema.SchemaObject;

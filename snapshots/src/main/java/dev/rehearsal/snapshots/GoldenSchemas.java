@@ -2,11 +2,11 @@ package dev.rehearsal.snapshots;
 
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
-import dev.rehearsal.core.MigrationVersion;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.SchemaCheck;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.schema.SchemaDdl;

@@ -1,6 +1,6 @@
 package dev.rehearsal.snapshots;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.SchemaCheck;
 import dev.rehearsal.core.schema.SchemaDdl;
 import dev.rehearsal.core.schema.SchemaSnapshot;

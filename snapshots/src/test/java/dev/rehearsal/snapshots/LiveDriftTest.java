@@ -2,8 +2,8 @@ package dev.rehearsal.snapshots;
 
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationSources;
-import dev.rehearsal.core.MigrationVersion;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.db.DatabaseProvider;

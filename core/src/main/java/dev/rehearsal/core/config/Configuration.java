@@ -1,7 +1,7 @@
 package dev.rehearsal.core.config;
 
-import dev.rehearsal.core.MigrationVersion;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.Shard;
 import dev.rehearsal.core.estimate.ProductionVolumes;
 import org.apiguardian.api.API;

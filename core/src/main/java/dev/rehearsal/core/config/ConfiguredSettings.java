@@ -1,8 +1,8 @@
 package dev.rehearsal.core.config;
 
 import dev.rehearsal.core.CommandSettings;
-import dev.rehearsal.core.MigrationVersion;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.ToolSettings;
 import dev.rehearsal.core.data.DataSettings;

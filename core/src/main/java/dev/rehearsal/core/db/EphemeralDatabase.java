@@ -26,7 +26,7 @@ public interface EphemeralDatabase extends AutoCloseable {
      * tool run through its own command). The default reads the host, port, database and user from a connection and
      * has no password: providers whose servers ask for one override it.
      *
-     * @throws dev.rehearsal.core.RehearsalException when no connection can be made to read them
+     * @throws dev.rehearsal.core.model.RehearsalException when no connection can be made to read them
      */
     default ConnectionDetails connectionDetails() {
         try (java.sql.Connection c = dataSource().getConnection()) {
@@ -36,7 +36,7 @@ public interface EphemeralDatabase extends AutoCloseable {
             }
             return new ConnectionDetails(uri.getHost(), uri.getPort(), name(), c.getMetaData().getUserName(), "");
         } catch (java.sql.SQLException | IllegalArgumentException e) {
-            throw new dev.rehearsal.core.RehearsalException("Could not read where " + name() + " is (" + jdbcUrl()
+            throw new dev.rehearsal.core.model.RehearsalException("Could not read where " + name() + " is (" + jdbcUrl()
                     + "): " + e.getMessage(), e);
         }
     }
@@ -50,7 +50,7 @@ public interface EphemeralDatabase extends AutoCloseable {
      * Every connection to this database must be closed first, except the idle ones this database keeps itself. Empty
      * where the engine or provider cannot copy a database quickly; the caller closes the copy.
      *
-     * @throws dev.rehearsal.core.RehearsalException naming the database when the copy fails
+     * @throws dev.rehearsal.core.model.RehearsalException naming the database when the copy fails
      */
     default Optional<EphemeralDatabase> copy() {
         return Optional.empty();

@@ -1,6 +1,6 @@
 package dev.rehearsal.core.estimate;
 
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.rehearsal.core.estimate;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
 import java.io.IOException;

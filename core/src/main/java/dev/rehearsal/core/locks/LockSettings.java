@@ -1,6 +1,6 @@
 package dev.rehearsal.core.locks;
 
-import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.model.MigrationVersion;
 import org.apiguardian.api.API;
 
 import java.time.Duration;

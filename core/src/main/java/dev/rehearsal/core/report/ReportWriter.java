@@ -45,7 +45,7 @@ public final class ReportWriter {
      * @param projectDir the folder the migrations' locations are relative to (the build's working directory)
      */
     public static ReportWriter of(RoundTripReport report, MigrationHistory history, Path projectDir) {
-        return new ReportWriter(report, CoreRuntime.get().reports().findings(report, history, projectDir), List.of(), false, null);
+        return new ReportWriter(report, ReportRendering.get().findings(report, history, projectDir), List.of(), false, null);
     }
 
     /** The same report with estimates at production volume, which the HTML report shows. */
@@ -79,12 +79,12 @@ public final class ReportWriter {
     public String render(ReportFormat format) {
         return switch (format) {
             case TEXT -> report.toText();
-            case JSON -> CoreRuntime.get().reports().json(report, partial, interruptedDuring);
-            case SARIF -> CoreRuntime.get().reports().sarif(findings, version());
-            case JUNIT -> CoreRuntime.get().reports().junit(report);
-            case GITHUB -> CoreRuntime.get().reports().githubAnnotations(findings).stream().map(l -> l + "\n")
+            case JSON -> CoreRuntime.get().reportJson(report, partial, interruptedDuring);
+            case SARIF -> ReportRendering.get().sarif(findings, version());
+            case JUNIT -> ReportRendering.get().junit(report);
+            case GITHUB -> ReportRendering.get().githubAnnotations(findings).stream().map(l -> l + "\n")
                     .collect(java.util.stream.Collectors.joining());
-            case HTML -> CoreRuntime.get().reports().html(report, findings, estimates, version(), partial, interruptedDuring);
+            case HTML -> ReportRendering.get().html(report, findings, estimates, version(), partial, interruptedDuring);
         };
     }
 

@@ -1,6 +1,6 @@
 package dev.rehearsal.core.config;
 
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.locks.LockLimits;
 import org.junit.jupiter.api.Test;
@@ -44,9 +44,9 @@ class ConfiguredSettingsTest {
         RehearsalSettings settings = ConfiguredSettings.resolve(configuration(Map.of("rehearsal.allow-risks",
                 "* no-lock-timeout: the deploy sets lock_timeout; 3 non-concurrent-index: 20 rows")),
                 ConfiguredSettings.Overrides.NONE, () -> "x");
-        assertThat(settings.locks().allowedFor(dev.rehearsal.core.MigrationVersion.parse("7")))
+        assertThat(settings.locks().allowedFor(dev.rehearsal.core.model.MigrationVersion.parse("7")))
                 .containsOnly(Map.entry("no-lock-timeout", "the deploy sets lock_timeout"));
-        assertThat(settings.locks().allowedFor(dev.rehearsal.core.MigrationVersion.parse("3")))
+        assertThat(settings.locks().allowedFor(dev.rehearsal.core.model.MigrationVersion.parse("3")))
                 .containsOnly(Map.entry("no-lock-timeout", "the deploy sets lock_timeout"),
                         Map.entry("non-concurrent-index", "20 rows"));
     }

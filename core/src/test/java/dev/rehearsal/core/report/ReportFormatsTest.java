@@ -3,7 +3,7 @@ package dev.rehearsal.core.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rehearsal.core.MigrationRehearsal;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.data.DataSettings;

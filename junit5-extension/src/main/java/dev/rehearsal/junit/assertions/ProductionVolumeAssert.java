@@ -1,6 +1,6 @@
 package dev.rehearsal.junit.assertions;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.estimate.Estimate;
 import dev.rehearsal.core.estimate.StatementEstimate;

@@ -1,11 +1,11 @@
 package dev.rehearsal.junit.internal;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.MigrationRun;
-import dev.rehearsal.core.MigrationScript;
-import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.model.MigrationScript;
+import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.RoundTripStep;

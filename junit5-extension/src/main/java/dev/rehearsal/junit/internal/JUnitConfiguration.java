@@ -1,6 +1,6 @@
 package dev.rehearsal.junit.internal;
 
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.config.Configuration;
 import dev.rehearsal.junit.ProductionVolume;
 import org.junit.jupiter.api.extension.ExtensionContext;

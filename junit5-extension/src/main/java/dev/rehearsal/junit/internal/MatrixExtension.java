@@ -3,7 +3,7 @@ package dev.rehearsal.junit.internal;
 import dev.rehearsal.core.config.Configuration;
 import dev.rehearsal.core.config.Setting;
 
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.junit.MigrationMatrix;
 import org.apiguardian.api.API;

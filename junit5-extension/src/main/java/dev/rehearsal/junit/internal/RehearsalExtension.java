@@ -5,7 +5,7 @@ import dev.rehearsal.core.config.ProviderChoice;
 import dev.rehearsal.core.config.Setting;
 
 import dev.rehearsal.core.MigrationRehearsal;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;

@@ -1,8 +1,8 @@
 package dev.rehearsal.junit.internal;
 
 import dev.rehearsal.core.MigrationSources;
-import dev.rehearsal.core.MigrationVersion;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.flyway.FlywayCustomizer;
 import dev.rehearsal.core.config.Configuration;

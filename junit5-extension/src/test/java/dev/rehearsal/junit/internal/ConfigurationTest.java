@@ -3,8 +3,8 @@ package dev.rehearsal.junit.internal;
 import dev.rehearsal.core.config.Configuration;
 import dev.rehearsal.core.config.Setting;
 
-import dev.rehearsal.core.MigrationVersion;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

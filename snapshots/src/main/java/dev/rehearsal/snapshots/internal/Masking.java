@@ -1,6 +1,6 @@
 package dev.rehearsal.snapshots.internal;
 
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import net.datafaker.Faker;
 import org.apiguardian.api.API;
 import org.yaml.snakeyaml.LoaderOptions;

@@ -3,7 +3,7 @@ package dev.rehearsal.snapshots.internal;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.snapshots.SnapshotManifest;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;

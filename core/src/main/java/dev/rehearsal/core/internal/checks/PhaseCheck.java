@@ -19,7 +19,7 @@ public interface PhaseCheck {
      * after the database reached the version before the migration and before its up runs. Keeps it in the
      * context's store. Nothing by default.
      *
-     * @throws dev.rehearsal.core.RehearsalException when it cannot be read: the up phase fails with it
+     * @throws dev.rehearsal.core.model.RehearsalException when it cannot be read: the up phase fails with it
      */
     default void beforeUp(PhaseContext context) {
     }
@@ -27,7 +27,7 @@ public interface PhaseCheck {
     /**
      * Judges what the phase left and adds failures, data problems and notes to {@code findings}.
      *
-     * @throws dev.rehearsal.core.RehearsalException when the check cannot run: the phase fails with it
+     * @throws dev.rehearsal.core.model.RehearsalException when the check cannot run: the phase fails with it
      */
     void check(PhaseContext context, Findings findings);
 }

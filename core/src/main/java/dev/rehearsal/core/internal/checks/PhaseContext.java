@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.checks;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.SchemaCheck;
@@ -106,7 +106,7 @@ public interface PhaseContext {
      * Tops {@code tables} up to the plan's rows per step ({@link DataSettings#roundTripRows()}), noting the rows
      * seeded {@code when} ("before", "after") the up.
      *
-     * @throws dev.rehearsal.core.RehearsalException when the tables cannot be seeded
+     * @throws dev.rehearsal.core.model.RehearsalException when the tables cannot be seeded
      */
     void seed(java.util.Collection<String> tables, String when);
 

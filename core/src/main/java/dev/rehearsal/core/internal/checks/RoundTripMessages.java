@@ -1,7 +1,7 @@
 package dev.rehearsal.core.internal.checks;
 
-import dev.rehearsal.core.Migration;
-import dev.rehearsal.core.MigrationScript;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.SqlStatement;
 import dev.rehearsal.core.internal.locks.AtomicityRisks;

@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.checks;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.SchemaCheck;
 import dev.rehearsal.core.internal.timing.ComponentEvent;

@@ -1,7 +1,7 @@
 package dev.rehearsal.core.internal.checks;
 
 import dev.rehearsal.core.PhaseResult.Phase;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.internal.data.TableModel;
 import dev.rehearsal.core.schema.ObjectKind;

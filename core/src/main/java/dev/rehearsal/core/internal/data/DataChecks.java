@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.data;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataFingerprint.ColumnFingerprint;
 import dev.rehearsal.core.data.DataFingerprint.TableFingerprint;

@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.data;
 
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;

@@ -2,7 +2,7 @@ package dev.rehearsal.core.internal.flyway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.ToolSettings;
 import org.apiguardian.api.API;
 import org.yaml.snakeyaml.Yaml;

@@ -1,10 +1,10 @@
 package dev.rehearsal.core.internal.flyway;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationFailedException;
 import dev.rehearsal.core.MigrationHistory;
-import dev.rehearsal.core.MigrationVersion;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.internal.source.ScriptLocation;
 import java.sql.SQLException;
 import org.flywaydb.core.Flyway;

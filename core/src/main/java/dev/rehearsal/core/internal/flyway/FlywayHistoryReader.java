@@ -1,10 +1,10 @@
 package dev.rehearsal.core.internal.flyway;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
-import dev.rehearsal.core.MigrationScript;
-import dev.rehearsal.core.MigrationVersion;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.MigrationScript;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.internal.source.ScriptLocation;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
 import org.flywaydb.core.api.FlywayException;

@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.flyway;
 
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 
 import java.util.Locale;
 import java.util.Map;

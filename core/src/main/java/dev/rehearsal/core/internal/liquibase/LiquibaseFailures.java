@@ -1,8 +1,8 @@
 package dev.rehearsal.core.internal.liquibase;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationFailedException;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import liquibase.exception.PreconditionFailedException;
 import liquibase.exception.ValidationFailedException;
 

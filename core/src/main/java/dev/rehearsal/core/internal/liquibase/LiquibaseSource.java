@@ -2,7 +2,7 @@ package dev.rehearsal.core.internal.liquibase;
 
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.Dialect;
 import org.apiguardian.api.API;
 

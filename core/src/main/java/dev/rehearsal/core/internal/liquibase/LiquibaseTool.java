@@ -1,10 +1,10 @@
 package dev.rehearsal.core.internal.liquibase;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationTool;
-import dev.rehearsal.core.MigrationVersion;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.internal.sql.HistoryTableReads;
 import dev.rehearsal.core.internal.timing.ComponentEvent;
 import liquibase.Contexts;

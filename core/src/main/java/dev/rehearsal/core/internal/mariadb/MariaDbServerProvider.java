@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.mariadb;
 
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.lifecycle.OrphanedDatabases;

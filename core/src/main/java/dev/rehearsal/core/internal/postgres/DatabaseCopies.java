@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.postgres;
 
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,8 +1,8 @@
 package dev.rehearsal.core.internal.report;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
-import dev.rehearsal.core.MigrationScript;
+import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.PhaseResult;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.StepResult;

@@ -1,10 +1,10 @@
 package dev.rehearsal.core.internal.roundtrip;
 
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.MigrationFailedException;
 import dev.rehearsal.core.RehearsalSettings;
-import dev.rehearsal.core.MigrationScript;
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.MigrationScript;
+import dev.rehearsal.core.model.Migration;
 
 import dev.rehearsal.core.internal.timing.ComponentEvent;
 import dev.rehearsal.core.internal.locks.LockObservation;

@@ -1,7 +1,7 @@
 package dev.rehearsal.core.internal.roundtrip;
 
 import dev.rehearsal.core.PhaseSkippedException;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.Shard;

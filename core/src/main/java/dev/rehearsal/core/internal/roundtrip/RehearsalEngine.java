@@ -1,12 +1,12 @@
 package dev.rehearsal.core.internal.roundtrip;
 
 import dev.rehearsal.core.CoreRuntime;
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
-import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.SchemaCheck;
 import dev.rehearsal.core.data.DataFingerprint;

@@ -1,8 +1,8 @@
 package dev.rehearsal.core.internal.roundtrip;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.PhaseResult.Phase;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RoundTripAssertionError;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.SqlStatement;

@@ -1,8 +1,8 @@
 package dev.rehearsal.core.internal.roundtrip;
 
-import dev.rehearsal.core.Migration;
-import dev.rehearsal.core.MigrationVersion;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.Shard;
 import dev.rehearsal.core.internal.timing.ComponentEvent;

@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.roundtrip;
 
-import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.model.MigrationVersion;
 
 import dev.rehearsal.core.schema.SchemaSnapshot;
 

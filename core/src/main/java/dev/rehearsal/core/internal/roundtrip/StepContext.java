@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.roundtrip;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.SchemaCheck;
@@ -48,7 +48,7 @@ final class StepContext implements PhaseContext {
     private Phase phase = Phase.UP;
     private SchemaSnapshot after;
     private DatabaseSession.RestorePoint restorePoint;
-    private dev.rehearsal.core.RehearsalException restorePointFailure;
+    private dev.rehearsal.core.model.RehearsalException restorePointFailure;
 
     StepContext(RehearsalEngine engine, Migration migration, DataSettings data, boolean last, boolean restoring,
                 List<Phase> phases) {
@@ -98,7 +98,7 @@ final class StepContext implements PhaseContext {
     void keepRestorePoint() {
         try {
             restorePoint = engine.keepRestorePoint();
-        } catch (dev.rehearsal.core.RehearsalException e) {
+        } catch (dev.rehearsal.core.model.RehearsalException e) {
             restorePointFailure = e;
         }
     }
@@ -111,7 +111,7 @@ final class StepContext implements PhaseContext {
     }
 
     /** Why no copy could be kept before the up, or null. */
-    dev.rehearsal.core.RehearsalException restorePointFailure() {
+    dev.rehearsal.core.model.RehearsalException restorePointFailure() {
         return restorePointFailure;
     }
 

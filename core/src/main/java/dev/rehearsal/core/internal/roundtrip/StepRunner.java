@@ -1,7 +1,7 @@
 package dev.rehearsal.core.internal.roundtrip;
 
 import dev.rehearsal.core.CoreRuntime;
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseSkippedException;
 import dev.rehearsal.core.RehearsalSettings;

@@ -1,10 +1,10 @@
 package dev.rehearsal.core.internal.roundtrip;
 
-import dev.rehearsal.core.Migration;
-import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RoundTripAssertionError;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 

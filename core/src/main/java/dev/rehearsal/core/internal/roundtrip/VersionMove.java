@@ -1,11 +1,11 @@
 package dev.rehearsal.core.internal.roundtrip;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationRun;
-import dev.rehearsal.core.MigrationScript;
-import dev.rehearsal.core.MigrationVersion;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.MigrationScript;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripAssertionError;
 import dev.rehearsal.core.data.DataProblem;

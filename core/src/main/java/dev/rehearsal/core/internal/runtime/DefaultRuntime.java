@@ -16,6 +16,7 @@ import dev.rehearsal.core.internal.report.ReportJson;
 import dev.rehearsal.core.internal.report.SarifWriter;
 import dev.rehearsal.core.internal.roundtrip.RehearsalEngine;
 import dev.rehearsal.core.report.Finding;
+import dev.rehearsal.core.report.ReportRendering;
 import org.apiguardian.api.API;
 
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import java.util.List;
 
 /** Core's implementation of what the public API asks for: the engine, the layouts, the report writers. */
 @API(status = API.Status.INTERNAL, since = "0.1")
-public final class DefaultRuntime implements CoreRuntime, CoreRuntime.Reports {
+public final class DefaultRuntime implements CoreRuntime, ReportRendering {
 
     @Override
     public Backend start(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider) {
@@ -41,12 +42,7 @@ public final class DefaultRuntime implements CoreRuntime, CoreRuntime.Reports {
     }
 
     @Override
-    public Reports reports() {
-        return this;
-    }
-
-    @Override
-    public String json(RoundTripReport report, boolean partial, String interruptedDuring) {
+    public String reportJson(RoundTripReport report, boolean partial, String interruptedDuring) {
         return ReportJson.write(report, partial, interruptedDuring);
     }
 

@@ -2,7 +2,7 @@ package dev.rehearsal.core.internal.runtime;
 
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationSources;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.ToolSettings;
 import dev.rehearsal.core.internal.command.CommandSource;

@@ -1,9 +1,9 @@
 package dev.rehearsal.core.internal.source;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
-import dev.rehearsal.core.MigrationScript;
-import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.model.MigrationScript;
+import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
 import dev.rehearsal.core.internal.sql.Tables;
 import org.apiguardian.api.API;

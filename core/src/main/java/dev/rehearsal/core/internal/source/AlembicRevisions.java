@@ -1,7 +1,7 @@
 package dev.rehearsal.core.internal.source;
 
-import dev.rehearsal.core.MigrationVersion;
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
 import org.apiguardian.api.API;
 

@@ -1,8 +1,8 @@
 package dev.rehearsal.core.internal.source;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
-import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.source.ScriptLocation.ScriptFile;
 import org.apiguardian.api.API;

@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.source;
 
-import dev.rehearsal.core.MigrationScript;
+import dev.rehearsal.core.model.MigrationScript;
 import org.apiguardian.api.API;
 
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.source;
 
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.source;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import org.apiguardian.api.API;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.sql;
 
-import dev.rehearsal.core.MigrationVersion;
+import dev.rehearsal.core.model.MigrationVersion;
 import org.apiguardian.api.API;
 
 import java.sql.Connection;
@@ -19,7 +19,7 @@ public interface HistoryTableReads {
      * read on {@code held}: a session on the tool's database, in auto-commit, which the tool must leave as it found
      * it.
      *
-     * @throws dev.rehearsal.core.RehearsalException naming the history table when it cannot be read
+     * @throws dev.rehearsal.core.model.RehearsalException naming the history table when it cannot be read
      */
     Optional<MigrationVersion> currentVersionOn(Connection held);
 

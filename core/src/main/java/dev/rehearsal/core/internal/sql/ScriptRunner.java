@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.sql;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationFailedException;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.SqlStatement;

@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.data;
 
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;

@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.postgres;
 
-import dev.rehearsal.core.RehearsalException;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.lifecycle.EmbeddedServerReaper;
 import org.junit.jupiter.api.AfterEach;

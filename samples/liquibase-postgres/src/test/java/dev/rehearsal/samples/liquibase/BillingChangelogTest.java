@@ -1,6 +1,6 @@
 package dev.rehearsal.samples.liquibase;
 
-import dev.rehearsal.core.Migration;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.PhaseResult;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.StepResult;

@@ -1,4 +1,4 @@
-package dev.rehearsal.core;
+package dev.rehearsal.core.model;
 
 import org.apiguardian.api.API;
 
