@@ -62,6 +62,22 @@ class RestoreAndReapplyTest {
         assertThat(step(report, "V4").note()).contains("rebuilt a fresh database at V3");
     }
 
+    /** The same script, which commits half-way, as the first migration of a history and as the second. */
+    @Test
+    void theFirstMigrationIsCheckedForAtomicityAsEveryOther() {
+        for (String history : List.of("non-atomic-first", "non-atomic-second")) {
+            RoundTripReport report = rehearse(history);
+            String version = history.endsWith("first") ? "V1" : "V2";
+            PhaseResult restore = phase(report, version, Phase.RESTORE);
+            assertThat(restore.status()).as(history + "\n" + report.toText()).isEqualTo(Status.FAILED);
+            assertThat(restore.message())
+                    .contains(version + " accounts is not atomic: Rehearsal made it fail at its very end")
+                    .contains("+ table accounts")
+                    .contains(version + "__accounts.sql line 6 (COMMIT) controls the transaction itself");
+            assertThat(step(report, version).note()).doesNotContain("ran outside a transaction");
+        }
+    }
+
     @Test
     void aSchemaThatDependsOnTheClockIsNotReproducedOnTheRestoredCopy() {
         RoundTripReport report = rehearse("no-undo");

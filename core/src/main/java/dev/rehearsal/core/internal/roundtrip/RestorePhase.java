@@ -126,8 +126,11 @@ final class RestorePhase {
             return "no failure forced at the end of " + name + ": " + dialect.whyFailedMigrationsKeepChanges()
                     + "; keep each migration to one DDL statement, or make its statements safe to run twice";
         }
+        // the script's statements only: the tool's own reads of its history table run outside the transaction
+        // (on the first migration they are traced too, as that table is new)
         List<StatementTrace> outside = step.log.locks(Phase.UP).statements().stream()
-                .filter(st -> !st.inTransaction() && !AtomicityRisks.controlsTransaction(st.sql())).toList();
+                .filter(st -> st.script() != null && !st.inTransaction()
+                        && !AtomicityRisks.controlsTransaction(st.sql())).toList();
         List<SqlStatement> statements = dialect.split(step.migration.up().sql());
         boolean mustRunOutside = statements.stream().anyMatch(st -> dialect.mustRunOutsideTransaction(st.sql()));
         if (!outside.isEmpty() || mustRunOutside) {

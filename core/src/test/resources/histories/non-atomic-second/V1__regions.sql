@@ -1,0 +1,3 @@
+CREATE TABLE regions (
+    id   bigint PRIMARY KEY
+);
