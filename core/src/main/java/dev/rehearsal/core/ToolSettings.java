@@ -23,14 +23,18 @@ import java.util.Objects;
  * @param liquibaseContexts Liquibase context expression selecting the changesets rehearsed; empty: all
  * @param liquibaseLabels   Liquibase label expression selecting the changesets rehearsed; empty: all
  * @param command          the commands of a migration tool driven through its own command line
+ * @param alembic          how the project's own Alembic is run
+ * @param liquibaseSearchPath folders and class-path roots Liquibase resolves changelog and include paths against, as
+ *                         its own {@code searchPath} parameter; empty: the class path and the working directory
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record ToolSettings(String log, List<String> flywayConfig, String flywayCustomizer, boolean writeUndo,
-                           String liquibaseContexts, String liquibaseLabels, CommandSettings command) {
+                           String liquibaseContexts, String liquibaseLabels, CommandSettings command,
+                           AlembicSettings alembic, List<String> liquibaseSearchPath) {
 
     /** Quiet tools, configuration found where teams keep it, no customizer. */
     public static final ToolSettings DEFAULTS = new ToolSettings("warn", List.of(), null, false, "", "",
-            CommandSettings.NONE);
+            CommandSettings.NONE, AlembicSettings.DEFAULTS, List.of());
 
     public ToolSettings {
         Objects.requireNonNull(log, "log");
@@ -42,6 +46,8 @@ public record ToolSettings(String log, List<String> flywayConfig, String flywayC
         liquibaseContexts = liquibaseContexts == null ? "" : liquibaseContexts.strip();
         liquibaseLabels = liquibaseLabels == null ? "" : liquibaseLabels.strip();
         command = command == null ? CommandSettings.NONE : command;
+        alembic = alembic == null ? AlembicSettings.DEFAULTS : alembic;
+        liquibaseSearchPath = List.copyOf(liquibaseSearchPath);
     }
 
     /** Whether the tool's routine log lines reach the console. */
@@ -51,33 +57,50 @@ public record ToolSettings(String log, List<String> flywayConfig, String flywayC
 
     /** A copy that reads these Flyway configuration files instead of looking for them. */
     public ToolSettings withFlywayConfig(List<String> files) {
-        return new ToolSettings(log, files, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels, command);
+        return new ToolSettings(log, files, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels, 
+                command, alembic, liquibaseSearchPath);
     }
 
     /** A copy that applies this customizer class to Flyway's configuration. */
     public ToolSettings withFlywayCustomizer(String className) {
-        return new ToolSettings(log, flywayConfig, className, writeUndo, liquibaseContexts, liquibaseLabels, command);
+        return new ToolSettings(log, flywayConfig, className, writeUndo, liquibaseContexts, liquibaseLabels, 
+                command, alembic, liquibaseSearchPath);
     }
 
     /** A copy with this log level ({@code warn} or {@code info}). */
     public ToolSettings withLog(String level) {
         return new ToolSettings(level, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts,
-                liquibaseLabels, command);
+                liquibaseLabels, 
+                command, alembic, liquibaseSearchPath);
     }
 
     /** A copy that writes verified generated down scripts next to the migrations ({@code true}), or not. */
     public ToolSettings withWriteUndo(boolean value) {
-        return new ToolSettings(log, flywayConfig, flywayCustomizer, value, liquibaseContexts, liquibaseLabels, command);
+        return new ToolSettings(log, flywayConfig, flywayCustomizer, value, liquibaseContexts, liquibaseLabels, 
+                command, alembic, liquibaseSearchPath);
     }
 
     /** A copy that runs only the Liquibase changesets these context and label expressions select (empty: all). */
     public ToolSettings withLiquibaseFilter(String contexts, String labels) {
-        return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, contexts, labels, command);
+        return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, contexts, labels, 
+                command, alembic, liquibaseSearchPath);
+    }
+
+    /** A copy that runs the project's Alembic as these settings say. */
+    public ToolSettings withAlembic(AlembicSettings settings) {
+        return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels,
+                command, settings, liquibaseSearchPath);
+    }
+
+    /** A copy whose Liquibase resolves changelog paths against these folders and class-path roots. */
+    public ToolSettings withLiquibaseSearchPath(List<String> searchPath) {
+        return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels,
+                command, alembic, searchPath);
     }
 
     /** A copy that drives the migration tool through these commands. */
     public ToolSettings withCommand(CommandSettings settings) {
         return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels,
-                settings);
+                settings, alembic, liquibaseSearchPath);
     }
 }

@@ -3,13 +3,10 @@ package dev.rehearsal.core;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.model.Migration;
 
-import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,11 +16,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * steps, pairing, and the alembic_version rows Alembic leaves.
  */
 class AlembicOfflineTest {
-
-    /** Revision files of the alembic-project fixture, which the broken variants below are made from. */
-    private static final String USERS = "versions/1975ea83b712_create_users.py";
-    private static final String EMAIL = "versions/27c6a30d7c24_add_email.py";
-    private static final String ORDERS = "versions/ae1027a6acf_create_orders.py";
 
     /** The offline SQL Alembic wrote, with the revision files it came from (for the descriptions). */
     static final RehearsalSettings OFFLINE = RehearsalSettings.of("classpath:histories/alembic-offline,classpath:alembic-project");
@@ -83,66 +75,6 @@ class AlembicOfflineTest {
                     .hasMessageContaining("1975ea83b712, ae1027a6acf, 27c6a30d7c24, 3a4e5b6c7d8e");
             assertThat(List.of(r.history().require("ae1027a6acf").version().toString())).containsExactly("2");
         }
-    }
-
-    @Test
-    void twoHeadsAreNamedWithTheMergeToRun(@TempDir Path dir) {
-        RehearsalSettings withoutTheMerge = Histories.derived(dir, "alembic-project", List.of(USERS, EMAIL, ORDERS),
-                Map.of(), null);
-        assertThatThrownBy(() -> Histories.rehearse(withoutTheMerge))
-                .hasMessageContaining("Alembic history at " + withoutTheMerge.migrations()
-                        + " has 2 heads: 27c6a30d7c24, ae1027a6acf")
-                .hasMessageContaining("versions/27c6a30d7c24_add_email.py")
-                .hasMessageContaining("alembic merge -m \"merge\" 27c6a30d7c24 ae1027a6acf");
-    }
-
-    @Test
-    void unknownDownRevisionIsNamedWithFileAndLine(@TempDir Path dir) {
-        assertThatThrownBy(() -> Histories.rehearse(Histories.derived(dir, "alembic-project", List.of(USERS, EMAIL),
-                Map.of("down_revision = '1975ea83b712'", "down_revision = 'ffffffffffff'"), null)))
-                .hasMessageContaining("versions/27c6a30d7c24_add_email.py, line 14: down_revision ffffffffffff of revision"
-                        + " 27c6a30d7c24 is no revision of this history (known: ");
-    }
-
-    @Test
-    void cycleIsNamed(@TempDir Path dir) {
-        assertThatThrownBy(() -> Histories.rehearse(Histories.derived(dir, "alembic-project", List.of(USERS, EMAIL),
-                Map.of("down_revision = None", "down_revision = '27c6a30d7c24'"), null)))
-                .hasMessageContaining("has a cycle: 1975ea83b712 -> 27c6a30d7c24 -> 1975ea83b712")
-                .hasMessageContaining("a down_revision must point to an older revision");
-    }
-
-    @Test
-    void revisionFilesAloneAreTranslatedInAlembicsOrderAndMatchTheOfflineSql() {
-        SchemaSnapshot offline;
-        try (MigrationRehearsal r = Histories.rehearse(OFFLINE)) {
-            r.migrateTo("latest");
-            offline = r.schema();
-        }
-        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("classpath:alembic-project"))) {
-            assertThat(r.history().versioned()).extracting(Migration::id)
-                    .containsExactly("1975ea83b712", "ae1027a6acf", "27c6a30d7c24", "3a4e5b6c7d8e");
-            RoundTripReport report = r.runRoundTrips();
-            assertThat(report.failed()).as(report.toText()).isFalse();
-            assertThat(report.source()).startsWith("Alembic revisions at classpath:alembic-project");
-            assertThat(r.schema().diff(offline).changes()).as("create_table, add_column, op.execute as SQLAlchemy writes them")
-                    .isEmpty();
-            assertThat(r.query("select version_num from alembic_version").column("version_num")).containsExactly("3a4e5b6c7d8e");
-            r.migrateTo("27c6a30d7c24");
-            assertThat(r.query("select version_num from alembic_version order by 1").column("version_num"))
-                    .containsExactly("27c6a30d7c24", "ae1027a6acf");
-            r.migrateTo("ae1027a6acf");
-            assertThat(r.query("select version_num from alembic_version").column("version_num")).containsExactly("ae1027a6acf");
-        }
-    }
-
-    @Test
-    void pythonLogicInARevisionIsRefusedNamingRevisionAndLine(@TempDir Path dir) {
-        assertThatThrownBy(() -> Histories.rehearse(Histories.derived(dir, "alembic-project", List.of(USERS), Map.of(),
-                "histories/alembic-python-logic")))
-                .hasMessageContaining("versions/27c6a30d7c24_backfill_names.py, line 16: upgrade() of revision 27c6a30d7c24"
-                        + " does `conn = op.get_bind()`, which Rehearsal cannot turn into SQL")
-                .hasMessageContaining("alembic upgrade base:head --sql > upgrade.sql");
     }
 
     @Test

@@ -43,13 +43,16 @@ public final class Configuration {
     private final Function<String, Optional<String>> parameters;
     private final Function<String, String> environment;
     private final Map<String, String> placeholders;
+    private final Map<String, String> alembicEnvironment;
     private final ProductionVolumes volumeSettings;
 
     private Configuration(Function<String, Optional<String>> parameters, Function<String, String> environment,
-                          Map<String, String> placeholders, ProductionVolumes volumeSettings) {
+                          Map<String, String> placeholders, Map<String, String> alembicEnvironment,
+                          ProductionVolumes volumeSettings) {
         this.parameters = parameters;
         this.environment = environment;
         this.placeholders = Map.copyOf(placeholders);
+        this.alembicEnvironment = Map.copyOf(alembicEnvironment);
         this.volumeSettings = volumeSettings;
     }
 
@@ -62,6 +65,7 @@ public final class Configuration {
     public static Configuration of(Map<String, String> keys, Function<String, Optional<String>> parameters,
                             Function<String, String> environment) {
         Map<String, String> placeholders = new LinkedHashMap<>();
+        Map<String, String> alembicEnvironment = new LinkedHashMap<>();
         Map<String, String> volumes = new LinkedHashMap<>();
         Set<String> volumeSources = new java.util.TreeSet<>();
         for (Map.Entry<String, String> entry : keys.entrySet()) {
@@ -81,13 +85,19 @@ public final class Configuration {
                 parameters.apply(key).ifPresent(v -> placeholders.put(name, v));
                 continue;
             }
+            if (key.startsWith(Setting.ALEMBIC_ENV_PREFIX)) {
+                String name = key.substring(Setting.ALEMBIC_ENV_PREFIX.length());
+                parameters.apply(key).ifPresent(v -> alembicEnvironment.put(name, v));
+                continue;
+            }
             if (Setting.byKey(key).isEmpty()) {
                 throw unknownKey(key, entry.getValue());
             }
         }
         // a volume that is not a positive whole number fails here, naming its key, before any database is made
         ProductionVolumes volumeSettings = ProductionVolumes.fromSettings(volumes, String.join(", ", volumeSources));
-        Configuration configuration = new Configuration(parameters, environment, placeholders, volumeSettings);
+        Configuration configuration = new Configuration(parameters, environment, placeholders, alembicEnvironment,
+                volumeSettings);
         for (Setting setting : Setting.values()) {
             configuration.validate(setting);
         }
@@ -100,7 +110,7 @@ public final class Configuration {
                 + (closest == null ? "" : ": did you mean " + closest + "?")
                 + " The settings Rehearsal reads are listed in the README's configuration table: "
                 + String.join(", ", Arrays.stream(Setting.values()).map(Setting::key).toList())
-                + ", and " + Setting.PLACEHOLDER_PREFIX + "<name>.");
+                + ", " + Setting.ALEMBIC_ENV_PREFIX + "<NAME> and " + Setting.PLACEHOLDER_PREFIX + "<name>.");
     }
 
     /** The known key nearest to {@code key} by edit distance, or null when none is near. */
@@ -332,6 +342,11 @@ public final class Configuration {
             }
         }
         return entries;
+    }
+
+    /** {@code rehearsal.alembic.env.<NAME>} templates, by variable name. */
+    public Map<String, String> alembicEnvironment() {
+        return alembicEnvironment;
     }
 
     /** {@code rehearsal.placeholders.<name>} values set as system properties or in {@code junit-platform.properties}. */

@@ -1,5 +1,6 @@
 package dev.rehearsal.core.config;
 
+import dev.rehearsal.core.AlembicSettings;
 import dev.rehearsal.core.CommandSettings;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
@@ -125,7 +126,12 @@ public final class ConfiguredSettings {
         return tool.withFlywayCustomizer(customizer).withWriteUndo(configuration.bool(Setting.UNDO_WRITE, false))
                 .withLiquibaseFilter(configuration.text(Setting.LIQUIBASE_CONTEXTS).orElse(""),
                         configuration.text(Setting.LIQUIBASE_LABELS).orElse(""))
-                .withCommand(command(configuration));
+                .withCommand(command(configuration))
+                .withLiquibaseSearchPath(configuration.list(Setting.LIQUIBASE_SEARCH_PATH))
+                .withAlembic(new AlembicSettings(configuration.text(Setting.ALEMBIC_PYTHON).orElse(""),
+                        configuration.text(Setting.ALEMBIC_CONFIG).orElse(""),
+                        configuration.text(Setting.ALEMBIC_NAME).orElse(""), configuration.list(Setting.ALEMBIC_X),
+                        configuration.alembicEnvironment()));
     }
 
     /** The commands of a migration tool driven through its own command line; checked when a source opens them. */

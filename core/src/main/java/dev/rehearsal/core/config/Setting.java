@@ -59,6 +59,12 @@ public enum Setting {
     UNDO_WRITE("rehearsal.undo.write", "false", Form.BOOLEAN, null),
     LIQUIBASE_CONTEXTS("rehearsal.liquibase.contexts", "none: every changeset", Form.TEXT, null),
     LIQUIBASE_LABELS("rehearsal.liquibase.labels", "none: every changeset", Form.TEXT, null),
+    LIQUIBASE_SEARCH_PATH("rehearsal.liquibase.search-path", "the class path and the working directory", Form.LIST,
+            null),
+    ALEMBIC_PYTHON("rehearsal.alembic.python", "VIRTUAL_ENV, a .venv, python3", Form.TEXT, null),
+    ALEMBIC_CONFIG("rehearsal.alembic.config", "alembic.ini beside or above the versions", Form.TEXT, null),
+    ALEMBIC_NAME("rehearsal.alembic.name", "alembic", Form.TEXT, null),
+    ALEMBIC_X("rehearsal.alembic.x", "none", Form.LIST, null),
     COMMAND_UP("rehearsal.command.up", "none", Form.TEXT, null),
     COMMAND_DOWN("rehearsal.command.down", "none: rehearsed up only", Form.TEXT, null),
     COMMAND_CURRENT("rehearsal.command.current", "none", Form.TEXT, null),
@@ -76,6 +82,13 @@ public enum Setting {
 
     /** {@code rehearsal.volume.<table>}: production row counts for volume estimates, one key per table. */
     public static final String VOLUME_PREFIX = dev.rehearsal.core.estimate.ProductionVolumes.PREFIX;
+
+    /**
+     * {@code rehearsal.alembic.env.<NAME>}: an environment variable for the project's env.py, a template of the
+     * throwaway database's {@code ${url}}, {@code ${host}}, {@code ${port}}, {@code ${user}}, {@code ${password}},
+     * {@code ${database}}.
+     */
+    public static final String ALEMBIC_ENV_PREFIX = "rehearsal.alembic.env.";
 
     /** {@code rehearsal.placeholders.<name>}: Flyway placeholder values, one key per placeholder. */
     public static final String PLACEHOLDER_PREFIX = "rehearsal.placeholders.";

@@ -35,6 +35,15 @@ public interface EngineLocks {
      */
     SessionState sessionState(Connection connection, Collection<String> watched) throws SQLException;
 
+    /**
+     * A query that returns, as the one column of one row, the lock timeout of the session it runs in, in the form of
+     * {@link SessionState#lockTimeout()}: what a migration tool outside the JVM (Alembic's helper) runs after each
+     * statement on its own session, which Rehearsal cannot ask. Null where the engine has none.
+     */
+    default String lockTimeoutQuery() {
+        return null;
+    }
+
     /** The storage identity (PostgreSQL: relfilenode) of the {@code watched} tables, by name. */
     Map<String, Long> storage(Connection connection, Collection<String> watched) throws SQLException;
 

@@ -60,7 +60,9 @@ final class LockTracer implements StatementObserver {
     private final long t0 = System.nanoTime();
     private final TraceAssembler assembler;
 
-    private final Map<Connection, Session> sessions = new IdentityHashMap<>();
+    /** The sessions seen, by their connection, or for a tool outside the JVM by a key of {@link #toolKeys}. */
+    private final Map<Object, Session> sessions = new IdentityHashMap<>();
+    private final Map<Integer, Object> toolKeys = new java.util.HashMap<>();
     private final List<Stmt> statements = new ArrayList<>();
     private final List<HeldRecord> records = new ArrayList<>();
     private final Map<PolledKey, Polled> polled = new LinkedHashMap<>();
@@ -271,22 +273,51 @@ final class LockTracer implements StatementObserver {
     @Override
     public Object before(Connection physical, String sql) {
         try {
-            Session session = session(physical);
-            Stmt s = new Stmt();
-            s.sql = sql;
-            s.inTransaction = !physical.getAutoCommit();
-            s.pid = session.pid;
-            s.start = System.nanoTime();
-            synchronized (this) {
-                s.index = statements.size();
-                s.transaction = session.transaction;
-                statements.add(s);
-                session.current = s;
-            }
-            return s;
+            return begin(session(physical), sql, !physical.getAutoCommit());
         } catch (SQLException e) {
             return null;
         }
+    }
+
+    /** A statement starts on {@code session}: recorded, and the session's current one until it ends. */
+    Stmt begin(Session session, String sql, boolean inTransaction) {
+        Stmt s = new Stmt();
+        s.sql = sql;
+        s.inTransaction = inTransaction;
+        s.pid = session.pid;
+        s.start = System.nanoTime();
+        synchronized (this) {
+            s.index = statements.size();
+            s.transaction = session.transaction;
+            statements.add(s);
+            session.current = s;
+        }
+        return s;
+    }
+
+    /** The locks {@code session} holds after {@code s}, attributed to {@code s} when no earlier statement took them. */
+    synchronized void hold(Session session, Stmt s, List<ObservedLock> locks) {
+        for (ObservedLock lock : locks) {
+            LockKey key = LockKey.of(lock);
+            if (s.inTransaction && lock.granted() && !session.open.containsKey(key)) {
+                HeldRecord r = new HeldRecord();
+                r.lock = lock;
+                r.statement = s;
+                session.open.put(key, r);
+                records.add(r);
+            }
+        }
+    }
+
+    /** The transaction of {@code session} (null: unknown) ended: what it held is released now. */
+    synchronized void release(Session session) {
+        if (session == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        session.open.values().forEach(r -> r.released = now);
+        session.open.clear();
+        session.transaction++;
     }
 
     @Override
@@ -331,18 +362,7 @@ final class LockTracer implements StatementObserver {
                 s.walBytes = walPosition < 0 ? -1 : Math.max(0, now - walPosition);
                 walPosition = now;
             }
-            synchronized (this) {
-                for (ObservedLock lock : state.locks()) {
-                    LockKey key = LockKey.of(lock);
-                    if (s.inTransaction && !session.open.containsKey(key)) {
-                        HeldRecord r = new HeldRecord();
-                        r.lock = lock;
-                        r.statement = s;
-                        session.open.put(key, r);
-                        records.add(r);
-                    }
-                }
-            }
+            hold(session, s, state.locks());
         } catch (SQLException e) {
             // the statement ended its own transaction in a failed state: nothing more to learn from this session
         }
@@ -358,21 +378,38 @@ final class LockTracer implements StatementObserver {
 
     @Override
     public void transactionEnded(Connection physical) {
-        long now = System.nanoTime();
+        Session session;
         synchronized (this) {
-            Session session = sessions.get(physical);
-            if (session == null) {
-                return;
-            }
-            session.open.values().forEach(r -> r.released = now);
-            session.open.clear();
-            session.transaction++;
+            session = sessions.get(physical);
         }
+        release(session);
     }
 
     @Override
     public void connectionClosed(Connection physical) {
         transactionEnded(physical);
+    }
+
+    /** The session of a tool outside the JVM, by its backend id, made at its first statement. */
+    Session toolSession(int backend) {
+        synchronized (this) {
+            Object key = toolKeys.computeIfAbsent(backend, b -> new Object());
+            return sessions.computeIfAbsent(key, k -> new Session(backend));
+        }
+    }
+
+    /** What session {@code backend} holds now, read on the observer (locks of open transactions included). */
+    List<ObservedLock> locksHeldBy(int backend) throws SQLException {
+        try (ComponentEvent ignored = ComponentEvent.time("locks.trace (in tool)")) {
+            synchronized (observer) {
+                return support.locksOf(observer, List.of(backend));
+            }
+        }
+    }
+
+    /** The observer failed while the trace read it: the report says the trace is incomplete. */
+    void observerFailed(SQLException e) {
+        pollerFailure = e;
     }
 
     /** Stops the poller; returns the statements and locks, keeping the statements of the scripts and those that locked user relations. */

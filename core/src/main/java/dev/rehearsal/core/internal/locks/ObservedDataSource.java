@@ -40,6 +40,38 @@ public final class ObservedDataSource extends WrappingDataSource {
         this.observer = value;
     }
 
+    /**
+     * Where a tool outside the JVM reports the statements it runs on this data source's database: to the observer
+     * while one traces (a {@link LockTracer}), nowhere otherwise.
+     */
+    public ToolSessions toolSessions() {
+        return new ToolSessions() {
+            @Override
+            public Object before(int backend, String sql, boolean inTransaction, String script, int line) {
+                ToolSessions o = observer instanceof LockTracer trace ? new ToolSessionTrace(trace) : null;
+                return o == null ? null : new Token(o, o.before(backend, sql, inTransaction, script, line));
+            }
+
+            @Override
+            public void after(Object token, boolean failed, long rowsAffected, String lockTimeout) {
+                if (token instanceof Token t) {
+                    t.observer().after(t.token(), failed, rowsAffected, lockTimeout);
+                }
+            }
+
+            @Override
+            public void transactionEnded(int backend) {
+                if (observer instanceof LockTracer trace) {
+                    new ToolSessionTrace(trace).transactionEnded(backend);
+                }
+            }
+        };
+    }
+
+    /** A statement's token, with the observer that gave it (the trace may end while the statement runs). */
+    private record Token(ToolSessions observer, Object token) {
+    }
+
     @Override
     protected Connection wrap(Connection physical) {
         StatementObserver o = observer;

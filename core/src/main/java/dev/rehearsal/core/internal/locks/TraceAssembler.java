@@ -61,14 +61,15 @@ final class TraceAssembler {
             boolean locks = records.stream().anyMatch(r -> r.statement == s && relevant(r.lock))
                     || polled.stream().anyMatch(p -> p.statement == s && relevant(p.lock)
                     && (!s.inTransaction || p.waitingFrom >= 0));
-            if (locate(s.sql) != null || locks || !s.rewritten.isEmpty() || s.failed || !s.warnings.isEmpty()) {
+            if (s.script != null || locate(s.sql) != null || locks || !s.rewritten.isEmpty() || s.failed || !s.warnings.isEmpty()) {
                 index.put(s, kept.size());
                 kept.add(s);
             }
         }
         List<StatementTrace> traces = new ArrayList<>();
         for (Stmt s : kept) {
-            LockTracer.ScriptStatement where = locate(s.sql);
+            LockTracer.ScriptStatement where = s.script != null ? new LockTracer.ScriptStatement(s.script, s.line, s.sql)
+                    : locate(s.sql);
             long stop = s.end == 0 ? end : s.end;
             traces.add(new StatementTrace(index.get(s), where == null ? null : where.script(),
                     where == null ? 0 : where.line(), s.sql, since(s.start), Duration.ofNanos(stop - s.start),

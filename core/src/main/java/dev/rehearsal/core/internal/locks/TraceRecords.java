@@ -68,6 +68,9 @@ final class TraceRecords {
         long walBytes = -1;
         /** Its update count: rows inserted, updated or deleted; -1 for queries and where unknown. */
         long rowsAffected = -1;
+        /** Where it came from, as a tool outside the JVM said (a revision file); null: found by its text, if at all. */
+        String script;
+        int line;
     }
 
     /** A lock found held after a statement, open until its transaction ends. */

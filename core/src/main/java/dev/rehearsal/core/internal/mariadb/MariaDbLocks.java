@@ -115,6 +115,12 @@ final class MariaDbLocks implements EngineLocks {
     }
 
     @Override
+    public String lockTimeoutQuery() {
+        return "select case when @@session.lock_wait_timeout >= " + NO_TIMEOUT_SECONDS
+                + " then '0' else concat(@@session.lock_wait_timeout, 's') end";
+    }
+
+    @Override
     public SessionState sessionState(Connection connection, Collection<String> watched) throws SQLException {
         List<ObservedLock> locks = List.of();
         if (metadataLocks) {

@@ -103,6 +103,11 @@ final class PostgresLocks implements EngineLocks {
             + " (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint";
 
     @Override
+    public String lockTimeoutQuery() {
+        return "select current_setting('lock_timeout')";
+    }
+
+    @Override
     public SessionState sessionState(Connection connection, Collection<String> watched) throws SQLException {
         List<ObservedLock> locks = new ArrayList<>();
         Map<String, Long> storage = new HashMap<>();

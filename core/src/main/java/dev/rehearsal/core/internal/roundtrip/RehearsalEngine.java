@@ -5,6 +5,7 @@ import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.MigrationSource;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.RehearsalSettings;
@@ -391,9 +392,20 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
         return plan.steps();
     }
 
+    /** Drops the databases, and ends what the source started for this rehearsal (Alembic's helper process). */
     @Override
     public void close() {
-        plan.close();
-        session.close();
+        try {
+            plan.close();
+            session.close();
+        } finally {
+            if (source instanceof AutoCloseable running) {
+                try {
+                    running.close();
+                } catch (Exception e) {
+                    throw new RehearsalException("Could not end " + source.describe() + ": " + e.getMessage(), e);
+                }
+            }
+        }
     }
 }

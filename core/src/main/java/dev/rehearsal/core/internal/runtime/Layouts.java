@@ -9,8 +9,8 @@ import dev.rehearsal.core.internal.command.CommandSource;
 import dev.rehearsal.core.internal.flyway.FlywayConfigFiles;
 import dev.rehearsal.core.internal.flyway.FlywaySource;
 import dev.rehearsal.core.internal.liquibase.LiquibaseSource;
+import dev.rehearsal.core.internal.alembic.AlembicSource;
 import dev.rehearsal.core.internal.source.AlembicOfflineSource;
-import dev.rehearsal.core.internal.source.AlembicRevisionSource;
 import dev.rehearsal.core.internal.source.AtlasSource;
 import dev.rehearsal.core.internal.source.AtlasSum;
 import dev.rehearsal.core.internal.source.DrizzleSource;
@@ -141,7 +141,7 @@ final class Layouts {
             case "sqitch" -> new SqitchSource(location);
             case "command" -> new CommandSource(location, settings.tool().command(), settings.locks().migrationTimeout());
             case "alembic" -> AlembicOfflineSource.recognizes(location.files()) ? new AlembicOfflineSource(location)
-                    : new AlembicRevisionSource(location);
+                    : new AlembicSource(location, settings.tool().alembic(), settings.locks().migrationTimeout());
             default -> new FlywaySource(location, settings, classLoader, flywayConfig(settings, classLoader));
         };
     }

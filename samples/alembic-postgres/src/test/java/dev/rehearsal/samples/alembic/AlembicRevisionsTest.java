@@ -14,9 +14,9 @@ import static dev.rehearsal.junit.RehearsalAssertions.assertThat;
 import static dev.rehearsal.junit.RehearsalAssertions.row;
 
 /**
- * The revision files alone (src/main/resources/alembic/versions): Rehearsal reads the graph (a branch and a merge),
- * orders it as Alembic does, turns the operations into SQL and rehearses every revision up, down and up again over
- * 500 generated rows per table.
+ * The revision files (src/main/resources/alembic/versions), rehearsed by the project's own Alembic through its
+ * alembic.ini and env.py: Alembic lists the graph (a branch and a merge) and applies each revision up, down and up
+ * again over 500 generated rows per table. The Python is set in src/test/resources/junit-platform.properties.
  */
 @MigrationTest(migrations = "classpath:alembic/versions")
 @Seed(rows = 500)

@@ -1,0 +1,208 @@
+package dev.rehearsal.core.internal.alembic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.core.MigrationFailedException;
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.db.ConnectionDetails;
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.db.Engine;
+import dev.rehearsal.core.internal.locks.ToolSessions;
+import dev.rehearsal.core.internal.source.AlembicRevisions;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationScript;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Alembic bound to one database: each up and down is one request to the helper, which runs the project's env.py
+ * with Alembic's own step for exactly that revision (its {@code upgrade()} or {@code downgrade()}, and the update of
+ * the version table Alembic makes for it, merges and branch points included). The version table is read here, over
+ * JDBC; its name is the one env.py configured, as the helper reports it.
+ */
+final class AlembicTool implements MigrationTool {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+
+    private final AlembicSource source;
+    private final MigrationHistory history;
+    private final Map<String, Integer> order = new HashMap<>();
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    private final Supplier<ConnectionDetails> database;
+    private final ToolSessions sessions;
+    private final AlembicProject project;
+    private String versionTable = "alembic_version";
+
+    AlembicTool(AlembicSource source, MigrationHistory history, Map<String, List<String>> downRevisions,
+                DataSource dataSource, Dialect dialect, Supplier<ConnectionDetails> database, ToolSessions sessions,
+                AlembicProject project) {
+        this.source = source;
+        this.history = history;
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.database = database;
+        this.sessions = sessions;
+        this.project = project;
+        for (Migration m : history.versioned()) {
+            order.put(m.id(), Integer.parseInt(m.version().toString()));
+        }
+    }
+
+    @Override
+    public MigrationHistory history() {
+        return history;
+    }
+
+    /** A revision id, or a unique prefix of one (as Alembic takes them), or a position in the history. */
+    @Override
+    public Migration migration(String target) {
+        String t = target.strip();
+        List<Migration> matching = new ArrayList<>();
+        for (Migration m : history.versioned()) {
+            if (m.id().equals(t)) {
+                return m;
+            }
+            if (t.length() >= 4 && m.id().startsWith(t)) {
+                matching.add(m);
+            }
+        }
+        return matching.size() == 1 ? matching.get(0) : history.require(target);
+    }
+
+    @Override
+    public Optional<MigrationVersion> currentVersion() {
+        List<String> heads = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("select version_num from " + versionTable)) {
+                while (rs.next()) {
+                    heads.add(rs.getString(1));
+                }
+            } catch (SQLException missing) {
+                return Optional.empty(); // no revision applied yet: Alembic makes its table with the first one
+            }
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not read " + versionTable + " on " + database.get().database() + ": "
+                    + e.getMessage(), e);
+        }
+        return AlembicRevisions.highest(heads, order, "is not a revision in " + project.versions());
+    }
+
+    @Override
+    public void upTo(MigrationVersion target) {
+        MigrationVersion from = currentVersion().orElse(null);
+        for (Migration m : history.between(from, target)) {
+            run("upgrade", m, false);
+        }
+    }
+
+    @Override
+    public void down(Migration migration) {
+        run("downgrade", migration, false);
+    }
+
+    @Override
+    public boolean applyFailingAtEnd(Migration migration) {
+        return run("upgrade", migration, true).path("forced").asBoolean();
+    }
+
+    /** One revision up or down through the helper; a failure names the revision, file, line, statement, SQLSTATE. */
+    private JsonNode run(String operation, Migration migration, boolean failAtEnd) {
+        ConnectionDetails details = database.get();
+        ObjectNode request = JSON.createObjectNode().put("op", operation).put("revision", migration.id())
+                .put("fail_at_end", failAtEnd).put("trace", true);
+        ObjectNode db = request.putObject("database").put("url", url(details));
+        ObjectNode environment = db.putObject("environment");
+        source.settings().environment().forEach((name, template) -> environment.put(name, fill(template, details)));
+        String phase = operation.equals("upgrade") ? "up" : "down";
+        String what = operation + " of " + migration.displayName();
+        AlembicHelper helper = source.helper(dialect);
+        helper.clearErrors();
+        try {
+            MigrationScript running = script(migration, phase);
+            JsonNode result = helper.request(request, source.timeout(), sessions,
+                    file -> file.equals(running.location()) ? running.name() : file, what);
+            String table = result.path("version_table").asText("");
+            if (PLAIN_NAME.matcher(table).matches()) {
+                versionTable = table;
+            }
+            return result;
+        } catch (AlembicHelper.HelperFailure e) {
+            throw failure(phase, migration, e.error);
+        } catch (AlembicHelper.Timeout e) {
+            throw new MigrationFailedException(phase, migration, script(migration, phase).name(), 0, null, null,
+                    e.getMessage(), e);
+        }
+    }
+
+    private MigrationFailedException failure(String phase, Migration migration, JsonNode error) {
+        MigrationScript script = script(migration, phase);
+        String file = error.path("file").asText("");
+        boolean inRevision = file.equals(script.location());
+        String where = inRevision ? script.name() : (file.isEmpty() ? script.name() : script.name() + ", raised in "
+                + file + " line " + error.path("line").asInt() + ": " + error.path("code").asText());
+        String message = error.path("type").asText() + ": " + error.path("message").asText()
+                + (inRevision && error.path("code").isTextual() ? "\n  code:      " + error.path("code").asText() : "")
+                + "\n  Python traceback (end):\n    " + tail(error.path("traceback").asText(""), 12);
+        return new MigrationFailedException(phase, migration, where, inRevision ? error.path("line").asInt() : 0,
+                error.path("statement").asText(null), error.path("sqlstate").asText(null), message, null);
+    }
+
+    private static String tail(String text, int lines) {
+        List<String> all = text.strip().lines().toList();
+        return String.join("\n    ", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    private static MigrationScript script(Migration migration, String phase) {
+        return phase.equals("up") || migration.down() == null ? migration.up() : migration.down();
+    }
+
+    /**
+     * The SQLAlchemy URL of the database, its sessions named {@code rehearsal-alembic} so that they are told apart
+     * from the application's and the probes'.
+     */
+    private String url(ConnectionDetails details) {
+        if (dialect.engine() == Engine.POSTGRES) {
+            return details.url("postgresql") + "?application_name=rehearsal-alembic";
+        }
+        return details.url("mysql") + "?charset=utf8mb4";
+    }
+
+    private String fill(String template, ConnectionDetails details) {
+        return template.replace("${url}", url(details)).replace("${host}", details.host())
+                .replace("${port}", String.valueOf(details.port())).replace("${user}", details.user())
+                .replace("${password}", details.password()).replace("${database}", details.database());
+    }
+
+    @Override
+    public void applyRepeatables() {
+        // Alembic has no repeatable migrations
+    }
+
+    @Override
+    public String expectedDownScript(Migration migration) {
+        return "a downgrade() in " + migration.up().name().replace(" upgrade()", "");
+    }
+
+    @Override
+    public Set<String> ownTables() {
+        return Set.of(versionTable);
+    }
+}

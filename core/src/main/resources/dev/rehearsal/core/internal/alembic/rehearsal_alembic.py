@@ -1,0 +1,271 @@
+"""Rehearsal's Alembic helper: drives the project's own Alembic, its alembic.ini and env.py, in the project's Python.
+
+Started once per rehearsal by Rehearsal (the JVM), it answers requests over a pipe, one JSON object per line:
+``open`` loads the script directory once and lists the revisions in the order ``alembic upgrade`` applies them;
+``upgrade`` and ``downgrade`` move one revision through Alembic's own EnvironmentContext and the project's env.py,
+on the database named in the request (restores and parallel parts switch databases). Every statement Alembic runs
+is reported before and after it runs, with the revision file and line it came from, and waits for the JVM's answer,
+so that the JVM can read the locks the statement holds while the transaction is still open.
+
+The protocol uses a private copy of standard output; what the project prints goes to standard error.
+"""
+import argparse
+import json
+import os
+import sys
+import traceback
+
+_protocol_out = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+_protocol_in = sys.stdin
+
+
+def send(message):
+    _protocol_out.write(json.dumps(message, default=str) + "\n")
+    _protocol_out.flush()
+
+
+def receive():
+    line = _protocol_in.readline()
+    if not line:
+        sys.exit(0)  # the JVM went away: nothing is left to do
+    return json.loads(line)
+
+
+try:
+    import alembic
+    import sqlalchemy
+    from alembic import command  # noqa: F401  (imported for its side effects on Alembic's own modules)
+    from alembic.config import Config
+    from alembic.runtime.environment import EnvironmentContext
+    from alembic.runtime.migration import RevisionStep
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+except ImportError as missing:
+    send({"ready": False, "python": sys.executable, "version": sys.version.split()[0], "missing": missing.name or str(missing)})
+    sys.exit(0)
+
+
+class ForcedFailure(Exception):
+    """Raised after a revision's last statement, before Alembic records and commits it."""
+
+
+class Helper:
+    def __init__(self):
+        self.config = None
+        self.script = None
+        self.paths = {}
+        self.tracing = False
+        self.lock_timeout_query = None
+        self.env_reads_attributes = False
+        self.version_table = "alembic_version"
+
+    # ---- requests -------------------------------------------------------------------------------------------
+    def open(self, request):
+        ini = request.get("config")
+        if ini:
+            os.chdir(os.path.dirname(os.path.abspath(ini)))  # as `alembic` is run: from the folder of alembic.ini
+        cmd_opts = argparse.Namespace(x=list(request.get("x") or []), config=ini, name=request.get("name") or "alembic",
+                                      raiseerr=True)
+        self.config = Config(file_=ini, ini_section=request.get("name") or "alembic", cmd_opts=cmd_opts)
+        if request.get("script_location"):
+            self.config.set_main_option("script_location", request["script_location"].replace("%", "%%"))
+        self.lock_timeout_query = request.get("lock_timeout_query")
+        self.script = ScriptDirectory.from_config(self.config)
+        env_py = os.path.join(self.script.dir, "env.py")
+        try:
+            with open(env_py, encoding="utf-8") as f:
+                self.env_reads_attributes = "attributes" in f.read()
+        except OSError:
+            self.env_reads_attributes = False
+        revisions = []
+        for rev in reversed(list(self.script.walk_revisions("base", "heads"))):
+            self.paths[os.path.realpath(rev.path)] = rev.revision
+            revisions.append({
+                "id": rev.revision,
+                "down": list(rev._normalized_down_revisions),
+                "depends": list(rev._normalized_resolved_dependencies) if hasattr(rev, "_normalized_resolved_dependencies") else [],
+                "branch_labels": sorted(rev.branch_labels),
+                "path": os.path.abspath(rev.path),
+                "doc": rev.doc or "",
+                "upgrade_line": _line_of(rev.module, "upgrade"),
+                "downgrade_line": _line_of(rev.module, "downgrade"),
+            })
+        return {"script_location": self.script.dir, "versions": list(self.script._version_locations),
+                "config": self.config.config_file_name, "revisions": revisions,
+                "alembic": alembic.__version__, "sqlalchemy": sqlalchemy.__version__, "python": sys.executable}
+
+    def upgrade(self, request):
+        revision = self.script.get_revision(request["revision"])
+        fail_at_end = bool(request.get("fail_at_end"))
+        module = revision.module
+        original = module.upgrade
+        if fail_at_end:
+            def failing(*args, **kwargs):
+                original(*args, **kwargs)
+                raise ForcedFailure("failure forced by Rehearsal at the end of " + revision.revision)
+            module.upgrade = failing
+        try:
+            table = self._run(request, revision, True)
+        except ForcedFailure:
+            return {"forced": True, "version_table": self.version_table}
+        finally:
+            module.upgrade = original
+        return {"forced": False, "version_table": table}
+
+    def downgrade(self, request):
+        return {"version_table": self._run(request, self.script.get_revision(request["revision"]), False)}
+
+    # ---- running Alembic --------------------------------------------------------------------------------------
+    def _run(self, request, revision, upgrade):
+        """
+        Runs env.py as `alembic upgrade` and `alembic downgrade` do, with Alembic's own step for exactly this
+        revision: its function, and the change to the version table Alembic makes for it (a merge or a branch point
+        included). Returns the version table env.py configured.
+        """
+        def steps(heads, context):
+            self.version_table = context.version_table
+            return [RevisionStep(self.script.revision_map, revision, upgrade)]
+
+        self._point_at(request["database"])
+        self.tracing = bool(request.get("trace"))
+        connection = None
+        engine = None
+        try:
+            if self.env_reads_attributes:
+                engine = sqlalchemy.create_engine(request["database"]["url"], poolclass=sqlalchemy.pool.NullPool)
+                connection = engine.connect()
+                self.config.attributes["connection"] = connection
+            with EnvironmentContext(self.config, self.script, fn=steps):
+                self.script.run_env()
+            if connection is not None:
+                transaction = connection.get_transaction()
+                if transaction is not None and transaction.is_active:
+                    transaction.commit()
+            return self.version_table
+        finally:
+            self.tracing = False
+            self.config.attributes.pop("connection", None)
+            if connection is not None:
+                connection.close()
+            if engine is not None:
+                engine.dispose()
+
+    def _point_at(self, database):
+        """Hands env.py the database: the sqlalchemy.url option and the environment variables the user mapped."""
+        self.config.set_main_option("sqlalchemy.url", database["url"].replace("%", "%%"))
+        for name, value in (database.get("environment") or {}).items():
+            os.environ[name] = value
+
+    # ---- statement tracing ------------------------------------------------------------------------------------
+    def before(self, conn, statement):
+        if not self.tracing:
+            return
+        dbapi = conn.connection.dbapi_connection if hasattr(conn.connection, "dbapi_connection") else conn.connection.connection
+        send({"event": "before", "backend": _backend(conn, dbapi), "sql": statement,
+              "in_transaction": not getattr(dbapi, "autocommit", False), **self._where()})
+        receive()
+
+    def after(self, conn, failed, rows):
+        if not self.tracing:
+            return
+        timeout = None
+        if not failed and self.lock_timeout_query:
+            try:
+                dbapi = conn.connection.dbapi_connection if hasattr(conn.connection, "dbapi_connection") else conn.connection.connection
+                cursor = dbapi.cursor()
+                cursor.execute(self.lock_timeout_query)
+                timeout = str(cursor.fetchone()[0])
+                cursor.close()
+            except Exception:
+                timeout = None
+        send({"event": "after", "failed": failed, "rows": rows, "lock_timeout": timeout})
+        receive()
+
+    def transaction_ended(self, conn):
+        if self.tracing:
+            send({"event": "ended", "backend": conn.info.get("rehearsal_backend")})
+            receive()
+
+    def _where(self):
+        """The innermost frame of a revision file on the stack: the statement's file and line."""
+        stack = traceback.extract_stack()
+        for frame in reversed(stack):
+            revision = self.paths.get(os.path.realpath(frame.filename))
+            if revision is not None:
+                return {"file": frame.filename, "line": frame.lineno, "revision": revision}
+        return {"file": None, "line": 0, "revision": None}
+
+
+def _line_of(module, name):
+    import inspect
+    try:
+        return inspect.getsourcelines(getattr(module, name))[1]
+    except Exception:
+        return 0
+
+
+def _backend(conn, dbapi):
+    backend = conn.info.get("rehearsal_backend")
+    if backend is None:
+        if hasattr(dbapi, "get_backend_pid"):
+            backend = dbapi.get_backend_pid()
+        else:
+            cursor = dbapi.cursor()
+            cursor.execute("select connection_id()")
+            backend = cursor.fetchone()[0]
+            cursor.close()
+        conn.info["rehearsal_backend"] = backend
+    return backend
+
+
+def describe(error, helper):
+    """What went wrong, with the revision file and line from the traceback, the statement and the SQLSTATE."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = None
+    for frame in reversed(frames):
+        if helper.paths.get(os.path.realpath(frame.filename)) is not None:
+            where = frame
+            break
+    if where is None:
+        for frame in reversed(frames):
+            if os.path.basename(frame.filename) == "env.py":
+                where = frame
+                break
+    if where is None and frames:
+        where = frames[-1]
+    original = getattr(error, "orig", None)
+    sqlstate = getattr(original, "pgcode", None) or getattr(original, "sqlstate", None)
+    message = str(original).strip() if original is not None else str(error).strip()
+    return {"type": type(error).__name__, "message": message,
+            "file": where.filename if where else None, "line": where.lineno if where else 0,
+            "code": (where.line or "") if where else "",
+            "statement": getattr(error, "statement", None), "sqlstate": sqlstate,
+            "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__))[-6000:]}
+
+
+def main():
+    helper = Helper()
+    event.listen(Engine, "before_cursor_execute", lambda conn, cursor, statement, *rest: helper.before(conn, statement))
+    event.listen(Engine, "after_cursor_execute",
+                 lambda conn, cursor, statement, *rest: helper.after(conn, False, getattr(cursor, "rowcount", -1)))
+    event.listen(Engine, "handle_error", lambda context: helper.after(context.connection, True, -1)
+                 if context.connection is not None else None)
+    event.listen(Engine, "commit", lambda conn: helper.transaction_ended(conn))
+    event.listen(Engine, "rollback", lambda conn: helper.transaction_ended(conn))
+    send({"ready": True, "python": sys.executable, "version": sys.version.split()[0],
+          "alembic": alembic.__version__, "sqlalchemy": sqlalchemy.__version__, "pid": os.getpid()})
+    while True:
+        request = receive()
+        operation = request.get("op")
+        try:
+            result = getattr(helper, operation)(request)
+            send({"id": request.get("id"), "ok": result})
+        except BaseException as error:  # noqa: B902  (a revision may raise anything, SystemExit included)
+            send({"id": request.get("id"), "error": describe(error, helper)})
+
+
+if __name__ == "__main__":
+    main()
