@@ -41,6 +41,12 @@ public final class BenchmarkTable implements TestExecutionListener {
             new Row("seeded round trip, 1,000 rows per table, 60 migrations", "seeded_round_trip_rehearsal_ms",
                     "seeded_round_trip_plain_with_copy_ms", "plain session plus the same rows by COPY",
                     "seeded_round_trip_ratio", "<= 2x"),
+            new Row("generated 24-revision Alembic history, through the project's Alembic", "alembic_24_rehearsal_ms",
+                    "alembic_24_python_alone_ms", "one Python process calling command.upgrade/downgrade",
+                    "alembic_24_vs_python_alone_ratio", "-"),
+            new Row("generated 100-revision Alembic history, through the project's Alembic", "alembic_100_rehearsal_ms",
+                    "alembic_100_python_alone_ms", "one Python process calling command.upgrade/downgrade",
+                    "alembic_100_vs_python_alone_ratio", "<= 1.2x"),
             new Row("migrations without down scripts (restore and re-apply)", "restore_round_trip_ms",
                     "restore_down_scripts_round_trip_ms", "the same history with down scripts",
                     "restore_vs_down_scripts_ratio", "-"));
