@@ -159,6 +159,101 @@ class AlembicTest {
                 .hasMessageContaining("Cycle is detected in revisions");
     }
 
+    /** An env.py as pytest-alembic wants it: the connection handed over in config.attributes. */
+    @Test
+    void anEnvPyThatTakesTheConnectionFromConfigAttributesGetsOne(@TempDir Path dir) throws IOException {
+        Path versions = project(dir, Map.of());
+        Files.writeString(dir.resolve("alembic/env.py"), """
+                from alembic import context
+
+                config = context.config
+                connection = config.attributes.get("connection", None)
+                assert connection is not None, "no connection in config.attributes"
+                context.configure(connection=connection, target_metadata=None)
+                with context.begin_transaction():
+                    context.run_migrations()
+                """);
+        Files.writeString(dir.resolve("alembic.ini"), "[alembic]\nscript_location = alembic\n");
+        try (MigrationRehearsal r = Histories.rehearse(settings("filesystem:" + versions))) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(report.steps()).hasSize(5);
+        }
+    }
+
+    /**
+     * An env.py that builds its URL from its own environment variable, reads -x arguments, and a section other than
+     * [alembic]: each set through rehearsal.alembic.*.
+     */
+    @Test
+    void environmentVariablesXArgumentsAndTheIniSectionReachEnvPy(@TempDir Path dir) throws IOException {
+        Path versions = project(dir, Map.of());
+        Files.writeString(dir.resolve("alembic/env.py"), """
+                import os
+                from sqlalchemy import create_engine, pool
+                from alembic import context
+
+                x = context.get_x_argument(as_dictionary=True)
+                assert x.get("tenant") == "acme", "-x tenant=acme is missing: %r" % x
+                engine = create_engine(os.environ["SHOP_DB_URL"], poolclass=pool.NullPool)
+                with engine.connect() as connection:
+                    context.configure(connection=connection, target_metadata=None,
+                                      version_table=context.config.get_main_option("version_table"))
+                    with context.begin_transaction():
+                        context.run_migrations()
+                """);
+        Files.writeString(dir.resolve("alembic.ini"), "[shop]\nscript_location = alembic\nversion_table = shop_versions\n");
+        AlembicSettings alembic = new AlembicSettings("/usr/bin/python3", "", "shop", List.of("tenant=acme"),
+                Map.of("SHOP_DB_URL", "postgresql://${user}:${password}@${host}:${port}/${database}"));
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + versions)
+                .withTool(ToolSettings.DEFAULTS.withAlembic(alembic)))) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            r.migrateTo("96473d05fd5f");
+            assertThat(r.query("select version_num from shop_versions").column("version_num"))
+                    .containsExactly("96473d05fd5f");
+        }
+    }
+
+    @Test
+    void aRevisionThatHangsIsStoppedAtTheMigrationTimeoutAndItsHelperKilled(@TempDir Path dir) throws IOException {
+        Path versions = project(dir, Map.of("    op.create_primary_key('pk_tag', 'tag', ['id'])\n",
+                "    op.create_primary_key('pk_tag', 'tag', ['id'])\n    import time\n    time.sleep(120)\n"));
+        RehearsalSettings settings = settings("filesystem:" + versions);
+        settings = settings.withLocks(settings.locks().withMigrationTimeout(java.time.Duration.ofSeconds(3)));
+        try (MigrationRehearsal r = Histories.rehearse(settings)) {
+            RoundTripReport report = r.runRoundTrips();
+            PhaseResult up = report.steps().stream().filter(s -> s.migration().startsWith("5f0c2a9e7b14"))
+                    .findFirst().orElseThrow().phase(Phase.UP).orElseThrow();
+            assertThat(up.status()).isEqualTo(Status.FAILED);
+            assertThat(up.message()).contains("5f0c2a9e7b14 add tags")
+                    .contains("did not finish upgrade of 5f0c2a9e7b14 add tags within the migration timeout");
+            assertThat(up.sqlTime()).isLessThan(java.time.Duration.ofSeconds(60));
+        }
+        assertThat(helpers()).as("no helper process is left").isEmpty();
+    }
+
+    @Test
+    void aHelperThatDiesFailsTheRevisionAndTheNextOneGetsANewHelper(@TempDir Path dir) throws IOException {
+        Path versions = project(dir, Map.of("def downgrade() -> None:\n    op.drop_constraint(",
+                "def downgrade() -> None:\n    import os\n    os._exit(3)\n    op.drop_constraint("));
+        try (MigrationRehearsal r = Histories.rehearse(settings("filesystem:" + versions))) {
+            RoundTripReport report = r.runRoundTrips();
+            StepResult tags = report.steps().stream().filter(s -> s.migration().startsWith("5f0c2a9e7b14"))
+                    .findFirst().orElseThrow();
+            assertThat(tags.phase(Phase.DOWN).orElseThrow().message())
+                    .contains("Alembic's helper process (/usr/bin/python3) ended while downgrade of 5f0c2a9e7b14"
+                            + " add tags, with exit code 3");
+            assertThat(report.steps().get(0).status()).isEqualTo(Status.PASSED);
+        }
+        assertThat(helpers()).as("no helper process is left").isEmpty();
+    }
+
+    private static List<ProcessHandle> helpers() {
+        return ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("")
+                .contains("rehearsal_alembic.py")).toList();
+    }
+
     @Test
     void anInterpreterWithoutAlembicIsNamedWithHowToPointAtTheRightOne() {
         AlembicSettings bare = new AlembicSettings(python3WithoutAlembic(), "", "", List.of(), Map.of());

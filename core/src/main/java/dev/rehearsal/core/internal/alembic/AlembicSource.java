@@ -46,6 +46,7 @@ public final class AlembicSource implements MigrationSource, AutoCloseable {
     private AlembicProject project;
     private AlembicHelper helper;
     private MigrationHistory history;
+    private String versionTable;
     private final Map<String, List<String>> downRevisions = new LinkedHashMap<>();
 
     /** @param timeout how long one revision may run (the migration timeout) */
@@ -176,6 +177,15 @@ public final class AlembicSource implements MigrationSource, AutoCloseable {
                     + " refuses such a history. Merge them, as Alembic suggests: alembic merge -m \"merge\" "
                     + String.join(" ", ids) + "; or give each branch its branch_labels if they are meant to stay apart.");
         }
+    }
+
+    /** The version table env.py configures, learned once per rehearsal through {@code learn}. */
+    synchronized String versionTable(Supplier<String> learn) {
+        if (versionTable == null) {
+            String table = learn.get();
+            versionTable = table.matches("[A-Za-z_][A-Za-z0-9_.]*") ? table : "alembic_version";
+        }
+        return versionTable;
     }
 
     AlembicSettings settings() {

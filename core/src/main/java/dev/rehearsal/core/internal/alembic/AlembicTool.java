@@ -49,7 +49,7 @@ final class AlembicTool implements MigrationTool {
     private final Supplier<ConnectionDetails> database;
     private final ToolSessions sessions;
     private final AlembicProject project;
-    private String versionTable = "alembic_version";
+    private String versionTable;
 
     AlembicTool(AlembicSource source, MigrationHistory history, Map<String, List<String>> downRevisions,
                 DataSource dataSource, Dialect dialect, Supplier<ConnectionDetails> database, ToolSessions sessions,
@@ -64,6 +64,7 @@ final class AlembicTool implements MigrationTool {
         for (Migration m : history.versioned()) {
             order.put(m.id(), Integer.parseInt(m.version().toString()));
         }
+        this.versionTable = source.versionTable(() -> request("configure", null, false));
     }
 
     @Override
@@ -123,14 +124,36 @@ final class AlembicTool implements MigrationTool {
         return run("upgrade", migration, true).path("forced").asBoolean();
     }
 
-    /** One revision up or down through the helper; a failure names the revision, file, line, statement, SQLSTATE. */
-    private JsonNode run(String operation, Migration migration, boolean failAtEnd) {
-        ConnectionDetails details = database.get();
-        ObjectNode request = JSON.createObjectNode().put("op", operation).put("revision", migration.id())
-                .put("fail_at_end", failAtEnd).put("trace", true);
+    /** The version table env.py configures, which the helper learns by running it once without a step. */
+    private String request(String operation, Migration migration, boolean failAtEnd) {
+        ObjectNode request = request(operation, migration, failAtEnd, database.get());
+        try {
+            return source.helper(dialect).request(request, source.timeout(), ToolSessions.NONE, f -> f,
+                    "reading env.py's configuration").path("version_table").asText("alembic_version");
+        } catch (AlembicHelper.HelperFailure e) {
+            JsonNode error = e.error;
+            throw new RehearsalException("env.py of " + project.scriptLocation() + " failed: " + e.getMessage()
+                    + "\n  at " + error.path("file").asText("?") + ", line " + error.path("line").asInt() + ": "
+                    + error.path("code").asText() + "\n  Python traceback (end):\n    "
+                    + tail(error.path("traceback").asText(""), 12), e);
+        }
+    }
+
+    private ObjectNode request(String operation, Migration migration, boolean failAtEnd, ConnectionDetails details) {
+        ObjectNode request = JSON.createObjectNode().put("op", operation).put("fail_at_end", failAtEnd)
+                .put("trace", migration != null);
+        if (migration != null) {
+            request.put("revision", migration.id());
+        }
         ObjectNode db = request.putObject("database").put("url", url(details));
         ObjectNode environment = db.putObject("environment");
         source.settings().environment().forEach((name, template) -> environment.put(name, fill(template, details)));
+        return request;
+    }
+
+    /** One revision up or down through the helper; a failure names the revision, file, line, statement, SQLSTATE. */
+    private JsonNode run(String operation, Migration migration, boolean failAtEnd) {
+        ObjectNode request = request(operation, migration, failAtEnd, database.get());
         String phase = operation.equals("upgrade") ? "up" : "down";
         String what = operation + " of " + migration.displayName();
         AlembicHelper helper = source.helper(dialect);

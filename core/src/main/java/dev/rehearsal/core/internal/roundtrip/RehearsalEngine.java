@@ -87,14 +87,34 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
         this.plan = new RoundTripPlan(this);
     }
 
-    /** An engine on a fresh database from {@code provider}; the database is dropped if the engine cannot start. */
+    /**
+     * An engine on a fresh database from {@code provider}; if the engine cannot start, the database is dropped and
+     * what the source started is ended (Alembic's helper process).
+     */
     public static RehearsalEngine start(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider) {
         EphemeralDatabase database = provider.createDatabase();
         try {
             return new RehearsalEngine(settings, source, provider, database);
         } catch (RuntimeException e) {
             database.close();
+            end(source, e);
             throw e;
+        }
+    }
+
+    /** Ends what {@code source} started, adding a failure to end it to {@code failure} (or throwing it). */
+    private static void end(MigrationSource source, RuntimeException failure) {
+        if (source instanceof AutoCloseable running) {
+            try {
+                running.close();
+            } catch (Exception e) {
+                RehearsalException ending = new RehearsalException("Could not end " + source.describe() + ": "
+                        + e.getMessage(), e);
+                if (failure == null) {
+                    throw ending;
+                }
+                failure.addSuppressed(ending);
+            }
         }
     }
 
@@ -399,13 +419,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
             plan.close();
             session.close();
         } finally {
-            if (source instanceof AutoCloseable running) {
-                try {
-                    running.close();
-                } catch (Exception e) {
-                    throw new RehearsalException("Could not end " + source.describe() + ": " + e.getMessage(), e);
-                }
-            }
+            end(source, null);
         }
     }
 }

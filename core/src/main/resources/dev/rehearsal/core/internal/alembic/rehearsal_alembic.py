@@ -115,6 +115,24 @@ class Helper:
             module.upgrade = original
         return {"forced": False, "version_table": table}
 
+    def configure(self, request):
+        """
+        Runs env.py once without a step, to learn what it configures (its version table), and rolls back: Alembic
+        makes its version table before it asks for steps, and that is undone where the engine rolls back DDL.
+        """
+        class Learned(Exception):
+            pass
+
+        def nothing(heads, context):
+            self.version_table = context.version_table
+            raise Learned()
+
+        try:
+            self._run_env(request, nothing)
+        except Learned:
+            pass
+        return {"version_table": self.version_table}
+
     def downgrade(self, request):
         return {"version_table": self._run(request, self.script.get_revision(request["revision"]), False)}
 
@@ -129,6 +147,11 @@ class Helper:
             self.version_table = context.version_table
             return [RevisionStep(self.script.revision_map, revision, upgrade)]
 
+        self._run_env(request, steps)
+        return self.version_table
+
+    def _run_env(self, request, steps):
+        """Runs env.py on the request's database, handing it over as env.py reads it."""
         self._point_at(request["database"])
         self.tracing = bool(request.get("trace"))
         connection = None
@@ -144,7 +167,6 @@ class Helper:
                 transaction = connection.get_transaction()
                 if transaction is not None and transaction.is_active:
                     transaction.commit()
-            return self.version_table
         finally:
             self.tracing = False
             self.config.attributes.pop("connection", None)
