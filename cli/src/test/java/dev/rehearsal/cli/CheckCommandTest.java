@@ -56,6 +56,34 @@ class CheckCommandTest {
                 .contains("data-status=\"FAILED\"");
     }
 
+    /**
+     * An Alembic project as `alembic init` and `alembic revision --autogenerate` write it (core's test fixture),
+     * rehearsed by its own Alembic from the command line, unmodified; then with a downgrade that forgets an index.
+     */
+    @Test
+    void anAlembicProjectRunsThroughItsOwnAlembicAndAForgottenIndexIsAFinding(@TempDir Path dir) throws Exception {
+        Path project = Path.of("../core/src/test/resources/alembic-autogen");
+        Run clean = rehearsal("check", project.resolve("alembic/versions").toString(), "-q",
+                "-D", "rehearsal.alembic.python=/usr/bin/python3", "--allow-risk", "* no-lock-timeout: a test project",
+                "--allow-risk", "* exclusive-held-across-statements: a test project");
+        assertThat(clean.exit()).as(clean.out() + clean.err()).isZero();
+        assertThat(clean.out()).contains("run by Alembic 1.8").contains("5 steps: 5 passed, 0 failed");
+
+        try (var files = java.nio.file.Files.walk(project)) {
+            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                Path target = dir.resolve(project.relativize(f).toString());
+                java.nio.file.Files.createDirectories(target.getParent());
+                java.nio.file.Files.writeString(target, java.nio.file.Files.readString(f)
+                        .replace("    op.drop_index(op.f('ix_user_full_name'), table_name='user')\n", ""));
+            }
+        }
+        Run broken = rehearsal("check", dir.resolve("alembic/versions").toString(), "-q",
+                "-D", "rehearsal.alembic.python=/usr/bin/python3");
+        assertThat(broken.exit()).as(broken.out() + broken.err()).isEqualTo(1);
+        assertThat(broken.out()).contains("d47ad6525116 shorter full name").contains("FAILED in down")
+                .contains("ix_user_full_name");
+    }
+
     @Test
     void settingsComeFromTheNearestFileAboveTheFolderAndItsAllowancesKeepItClean() {
         Run run = rehearsal("check", HISTORIES + "project/db/migrations");

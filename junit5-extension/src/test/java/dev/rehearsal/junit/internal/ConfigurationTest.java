@@ -63,6 +63,19 @@ class ConfigurationTest {
     }
 
     @Test
+    void alembicSettingsReachTheToolSettingsWithOneKeyPerEnvironmentVariable() {
+        Configuration configuration = with("rehearsal.alembic.python", ".venv/bin/python", "rehearsal.alembic.name", "shop",
+                "rehearsal.alembic.x", "tenant=acme, dry=false", "rehearsal.alembic.env.DATABASE_URL", "${url}",
+                "rehearsal.liquibase.search-path", "src/main/resources, ../shared");
+        dev.rehearsal.core.ToolSettings tool = dev.rehearsal.core.config.ConfiguredSettings.tool(configuration, null);
+        assertThat(tool.alembic().python()).isEqualTo(".venv/bin/python");
+        assertThat(tool.alembic().name()).isEqualTo("shop");
+        assertThat(tool.alembic().x()).containsExactly("tenant=acme", "dry=false");
+        assertThat(tool.alembic().environment()).containsExactly(Map.entry("DATABASE_URL", "${url}"));
+        assertThat(tool.liquibaseSearchPath()).containsExactly("src/main/resources", "../shared");
+    }
+
+    @Test
     void booleansAreTrueOrFalseAndNothingElse() {
         assertThat(with("rehearsal.locks.trace", "FALSE").bool(Setting.TRACE_LOCKS, true)).isFalse();
         assertThat(with().bool(Setting.TRACE_LOCKS, true)).isTrue();
@@ -162,8 +175,9 @@ class ConfigurationTest {
             Matcher m = key.matcher(parameter);
             while (m.find()) {
                 String name = m.group();
-                if (name.equals(Setting.PLACEHOLDER_PREFIX.substring(0, Setting.PLACEHOLDER_PREFIX.length() - 1))) {
-                    continue;
+                if (name.equals(Setting.PLACEHOLDER_PREFIX.substring(0, Setting.PLACEHOLDER_PREFIX.length() - 1))
+                        || (name + ".").equals(Setting.ALEMBIC_ENV_PREFIX)) {
+                    continue; // rehearsal.placeholders.<name>, rehearsal.alembic.env.<NAME>: one key per name
                 }
                 if ((name + ".").equals(Setting.VOLUME_PREFIX) || name.startsWith(Setting.VOLUME_PREFIX)) {
                     volumes = true; // rehearsal.volume.<table>, one key per table, and its example
