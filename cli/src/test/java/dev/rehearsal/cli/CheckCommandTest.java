@@ -84,6 +84,71 @@ class CheckCommandTest {
                 .contains("ix_user_full_name");
     }
 
+    /**
+     * A Liquibase changelog whose includes are written against the class path's root (META-INF/...) and whose custom
+     * change is a class in the application's jar: found without a setting where the changelog lies in
+     * src/main/resources, through rehearsal.liquibase.search-path elsewhere, and the class through --classpath.
+     */
+    @Test
+    void aChangelogWithClassPathRootIncludesAndACustomChangeRunsWithClasspath(@TempDir Path dir) throws Exception {
+        Path project = Path.of(HISTORIES + "liquibase-custom-change");
+        Path jar = customChangeJar(project.resolve("src/main/java"), dir);
+        String changelog = project.resolve("src/main/resources/META-INF/jpa-changelog-master.xml").toString();
+
+        Run withoutJar = rehearsal("check", changelog, "-q");
+        assertThat(withoutJar.exit()).as(withoutJar.out() + withoutJar.err()).isEqualTo(2);
+        assertOneLine(withoutJar, "Liquibase could not load the custom change org.example.migration.FillDisplayNames,"
+                + " which changeset 1.1.0-fill-display-names by app in " + project.resolve(
+                "src/main/resources/META-INF/jpa-changelog-1.1.0.xml") + ", line 11 declares");
+        assertThat(withoutJar.err()).contains("--classpath");
+
+        String allow = "* no-lock-timeout: realm holds a handful of rows";
+        Run withJar = rehearsal("check", changelog, "-q", "--classpath", jar.toString(), "--allow-risk", allow);
+        assertThat(withJar.exit()).as(withJar.out() + withJar.err()).isZero();
+        assertThat(withJar.out()).contains("1.1.0-fill-display-names").contains("3 steps: 3 passed, 0 failed");
+
+        // the same files outside src/main/resources: Liquibase's searchPath says where the includes start
+        Path elsewhere = dir.resolve("changelogs");
+        copy(project.resolve("src/main/resources"), elsewhere);
+        String moved = elsewhere.resolve("META-INF/jpa-changelog-master.xml").toString();
+        Run notFound = rehearsal("check", moved, "-q", "--classpath", jar.toString());
+        assertThat(notFound.exit()).isEqualTo(2);
+        assertThat(notFound.err()).contains("META-INF/jpa-changelog-1.0.0.xml was not found")
+                .contains("rehearsal.liquibase.search-path");
+        Run searchPath = rehearsal("check", moved, "-q", "--classpath", jar.toString(), "--allow-risk", allow,
+                "-D", "rehearsal.liquibase.search-path=" + elsewhere);
+        assertThat(searchPath.exit()).as(searchPath.out() + searchPath.err()).isZero();
+    }
+
+    /** The custom change compiled against Liquibase and packed in a jar, as the application's build makes it. */
+    private static Path customChangeJar(Path sources, Path dir) throws Exception {
+        Path classes = java.nio.file.Files.createDirectories(dir.resolve("classes"));
+        Path source = sources.resolve("org/example/migration/FillDisplayNames.java");
+        int compiled = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
+                "-classpath", System.getProperty("java.class.path"), source.toString());
+        assertThat(compiled).isZero();
+        Path jar = dir.resolve("app.jar");
+        try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar));
+             var files = java.nio.file.Files.walk(classes)) {
+            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                out.write(java.nio.file.Files.readAllBytes(f));
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+
+    private static void copy(Path from, Path to) throws java.io.IOException {
+        try (var files = java.nio.file.Files.walk(from)) {
+            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                java.nio.file.Files.createDirectories(target.getParent());
+                java.nio.file.Files.copy(f, target);
+            }
+        }
+    }
+
     @Test
     void settingsComeFromTheNearestFileAboveTheFolderAndItsAllowancesKeepItClean() {
         Run run = rehearsal("check", HISTORIES + "project/db/migrations");

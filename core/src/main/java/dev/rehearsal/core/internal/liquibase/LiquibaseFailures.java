@@ -19,10 +19,12 @@ final class LiquibaseFailures {
 
     private final String location;
     private final Map<String, Migration> byKey;
+    private final LiquibaseSearchPath searchPath;
 
-    LiquibaseFailures(String location, Map<String, Migration> byKey) {
+    LiquibaseFailures(String location, Map<String, Migration> byKey, LiquibaseSearchPath searchPath) {
         this.location = location;
         this.byKey = byKey;
+        this.searchPath = searchPath;
     }
 
     private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
@@ -73,8 +75,15 @@ final class LiquibaseFailures {
         if (invalid != null && !invalid.getInvalidMD5Sums().isEmpty()) {
             return new RehearsalException(changedChecksums(what, migration, invalid.getInvalidMD5Sums()), e);
         }
+        String customChange = MissingCustomChange.describe(e, location, searchPath.roots());
+        if (customChange != null) {
+            return new RehearsalException(customChange, e);
+        }
         if (migration == null) {
-            return new RehearsalException("Liquibase could not " + what + " the changelog " + location + ": " + reason(e), e);
+            String reason = reason(e);
+            boolean notFound = reason.contains("was not found in the configured search path");
+            return new RehearsalException("Liquibase could not " + what + " the changelog " + location + ": " + reason
+                    + (notFound ? searchPath.advice() : ""), e);
         }
         String sqlState = root instanceof SQLException sql ? sql.getSQLState() : null;
         // an update of several changesets fails in one of them, which Liquibase names

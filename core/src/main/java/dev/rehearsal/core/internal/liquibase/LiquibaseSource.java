@@ -9,6 +9,7 @@ import org.apiguardian.api.API;
 import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -24,16 +25,20 @@ public final class LiquibaseSource implements MigrationSource {
     private final ClassLoader classLoader;
     private final String contexts;
     private final String labels;
+    private final List<String> searchPath;
 
     /**
      * @param contexts Liquibase's context expression, empty for every changeset
      * @param labels   Liquibase's label expression, empty for every changeset
+     * @param searchPath the folders Liquibase resolves paths against (its searchPath); empty for the defaults
      */
-    public LiquibaseSource(String location, ClassLoader classLoader, String contexts, String labels) {
+    public LiquibaseSource(String location, ClassLoader classLoader, String contexts, String labels,
+                           List<String> searchPath) {
         this.location = location;
         this.classLoader = classLoader;
         this.contexts = contexts;
         this.labels = labels;
+        this.searchPath = List.copyOf(searchPath);
     }
 
     /** Whether a location names a Liquibase changelog file rather than a folder of migrations. */
@@ -74,6 +79,6 @@ public final class LiquibaseSource implements MigrationSource {
             throw new RehearsalException(location + " is a Liquibase changelog, but Liquibase is not on the test class"
                     + " path: add org.liquibase:liquibase-core (4.33 or later) as a test dependency.");
         }
-        return new LiquibaseTool(location, classLoader, dataSource, contexts, labels);
+        return new LiquibaseTool(location, classLoader, dataSource, contexts, labels, searchPath);
     }
 }

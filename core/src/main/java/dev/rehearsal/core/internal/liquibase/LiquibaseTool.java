@@ -18,8 +18,6 @@ import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.LiquibaseException;
-import liquibase.resource.ClassLoaderResourceAccessor;
-import liquibase.resource.DirectoryResourceAccessor;
 import liquibase.resource.ResourceAccessor;
 import liquibase.logging.core.NoOpLogService;
 import liquibase.ui.LoggerUIService;
@@ -47,6 +45,7 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
     private final String location;
     private final String changelog;
     private final ResourceAccessor accessor;
+    private final ClassLoader classLoader;
     private final DataSource dataSource;
     private final MigrationHistory history;
     /** Changeset key ({@code path::id::author}) to its migration. */
@@ -74,25 +73,17 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
     /** DATABASECHANGELOG's name as this engine spells it, once seen. */
     private String changelogTable;
 
-    LiquibaseTool(String location, ClassLoader classLoader, DataSource dataSource, String contexts, String labels) {
+    LiquibaseTool(String location, ClassLoader classLoader, DataSource dataSource, String contexts, String labels,
+                  List<String> searchPath) {
         this.location = location;
-        this.failures = new LiquibaseFailures(location, byKey);
         this.dataSource = dataSource;
+        this.classLoader = classLoader;
         this.contexts = contexts.isEmpty() ? new Contexts() : new Contexts(contexts);
         this.labels = labels.isEmpty() ? new LabelExpression() : new LabelExpression(labels);
-        if (location.startsWith("filesystem:")) {
-            Path file = Path.of(location.substring("filesystem:".length())).toAbsolutePath();
-            try {
-                this.accessor = new DirectoryResourceAccessor(file.getParent());
-            } catch (FileNotFoundException e) {
-                throw new RehearsalException("No Liquibase changelog at " + location + ": " + e.getMessage(), e);
-            }
-            this.changelog = file.getFileName().toString();
-        } else {
-            this.accessor = new ClassLoaderResourceAccessor(classLoader);
-            this.changelog = location.startsWith("classpath:") ? location.substring("classpath:".length()).replaceFirst("^/", "")
-                    : location;
-        }
+        LiquibaseSearchPath path = LiquibaseSearchPath.of(location, classLoader, searchPath);
+        this.accessor = path.accessor();
+        this.changelog = path.changelog();
+        this.failures = new LiquibaseFailures(location, byKey, path);
         this.history = withLiquibase("read", null, lb -> {
             this.parsed = lb.getDatabaseChangeLog();
             return LiquibaseHistory.read(lb, location, this.contexts, this.labels, byKey, changeSets, names);
@@ -381,6 +372,8 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
         // would drown the report, and what it logs as SEVERE reaches the user as the failure's message
         scope.put(Scope.Attr.logService.name(), new NoOpLogService());
         scope.put(Scope.Attr.resourceAccessor.name(), accessor);
+        // custom changes (customChange class="...") load from the test's class path, or the command line's --classpath
+        scope.put(Scope.Attr.classLoader.name(), classLoader);
         // Liquibase's update summary would print for every phase
         scope.put("liquibase.command.showSummary", "OFF");
         scope.put("liquibase.command.showSummaryOutput", "LOG");

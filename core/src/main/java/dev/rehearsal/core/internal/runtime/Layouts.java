@@ -127,7 +127,8 @@ final class Layouts {
                     + " Check @MigrationTest(migrations = ...) or rehearsal.migrations (classpath:db/changelog/"
                     + "db.changelog-master.xml for src/main/resources/db/changelog/db.changelog-master.xml).");
         }
-        return new LiquibaseSource(spec, classLoader, tool.liquibaseContexts(), tool.liquibaseLabels());
+        return new LiquibaseSource(spec, classLoader, tool.liquibaseContexts(), tool.liquibaseLabels(),
+                tool.liquibaseSearchPath());
     }
 
     private static MigrationSource source(String format, ScriptLocation location, RehearsalSettings settings,
