@@ -115,36 +115,7 @@ public final class Configuration {
 
     /** The known key nearest to {@code key} by edit distance, or null when none is near. */
     public static String closest(String key) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (Setting setting : Setting.values()) {
-            int d = distance(key, setting.key());
-            if (d < bestDistance) {
-                best = setting.key();
-                bestDistance = d;
-            }
-        }
-        return bestDistance <= Math.max(3, key.length() / 4) ? best : null;
-    }
-
-    /** Levenshtein distance; keys are short, so the quadratic table is fine. */
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
+        return Setting.closest(key);
     }
 
     /** The keys of every {@code file} (such as {@code junit-platform.properties}) on {@code loader}'s path, with where. */
