@@ -120,6 +120,34 @@ class CheckCommandTest {
         assertThat(searchPath.exit()).as(searchPath.out() + searchPath.err()).isZero();
     }
 
+    /**
+     * A Flyway project whose settings are Spring Boot's: the suffix a placeholder of another key, the table renamed,
+     * Flyway placeholders in a profile's file; the command line reads src/main/resources as Spring Boot would.
+     */
+    @Test
+    void springBootSettingsOfAFlywayProjectAreReadFromItsResources(@TempDir Path dir) throws Exception {
+        Path resources = java.nio.file.Files.createDirectories(dir.resolve("src/main/resources"));
+        java.nio.file.Files.writeString(resources.resolve("application.properties"), """
+                spring.profiles.active=prod
+                spring.jpa.database=POSTGRESQL
+                spring.flyway.sql-migration-suffixes=.${spring.jpa.database}.sql
+                spring.flyway.table=schema_version
+                """);
+        java.nio.file.Files.writeString(resources.resolve("application-prod.properties"),
+                "spring.flyway.placeholders.tenant=acme\n");
+        Path migrations = java.nio.file.Files.createDirectories(resources.resolve("db/migration"));
+        java.nio.file.Files.writeString(migrations.resolve("V1__accounts.POSTGRESQL.sql"),
+                "CREATE TABLE accounts (id bigint PRIMARY KEY, tenant text NOT NULL DEFAULT '${tenant}');\n");
+        java.nio.file.Files.writeString(migrations.resolve("V2__names.POSTGRESQL.sql"),
+                "ALTER TABLE accounts ADD COLUMN name text;\n");
+
+        Run run = rehearsal("check", migrations.toString(), "-q", "--allow-risk", "* no-lock-timeout: a test");
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("2 steps: 2 passed, 0 failed")
+                .contains("application.properties").contains("application-prod.properties")
+                .contains("Spring Boot, profile prod");
+    }
+
     /** The custom change compiled against Liquibase and packed in a jar, as the application's build makes it. */
     private static Path customChangeJar(Path sources, Path dir) throws Exception {
         Path classes = java.nio.file.Files.createDirectories(dir.resolve("classes"));

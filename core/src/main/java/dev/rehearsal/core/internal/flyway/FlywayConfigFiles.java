@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.ToolSettings;
+import dev.rehearsal.core.internal.spring.SpringBootConfiguration;
 import org.apiguardian.api.API;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -43,19 +44,39 @@ public final class FlywayConfigFiles {
     private static final Set<String> SPRING_ONLY = Set.of("enabled", "failOnMissingLocations", "checkLocation",
             "driverClassName");
 
-    private static final Set<String> SPRING_FILES = Set.of("application.properties", "application.yml", "application.yaml");
+    private static final List<String> SPRING_FILES = List.of("application.properties", "application.yml",
+            "application.yaml");
 
     /**
      * What was read: Flyway's properties, the files they came from, and the {@code locations} they name (empty when
      * none does).
      */
-    public record Loaded(Map<String, String> properties, List<String> files, List<String> locations) {
+    public record Loaded(Map<String, String> properties, List<String> files, List<String> locations,
+                         Map<String, String> origins) {
         public static final Loaded NONE = new Loaded(Map.of(), List.of(), List.of());
 
         public Loaded {
             properties = Map.copyOf(properties);
             files = List.copyOf(files);
             locations = List.copyOf(locations);
+            origins = Map.copyOf(origins);
+        }
+
+        /** Settings whose origin is the file they were read from. */
+        public Loaded(Map<String, String> properties, List<String> files, List<String> locations) {
+            this(properties, files, locations, Map.of());
+        }
+
+        /** Where the migrations' naming (prefix, separator, suffixes) was set, for messages; empty when it was not. */
+        public String namingOrigins() {
+            return String.join("; ", java.util.stream.Stream.of("flyway.sqlMigrationPrefix",
+                    "flyway.sqlMigrationSeparator", "flyway.sqlMigrationSuffixes").filter(properties::containsKey)
+                    .map(k -> k.substring("flyway.".length()) + " " + properties.get(k) + ": " + origin(k)).toList());
+        }
+
+        /** Where a Flyway property was set ({@code spring.flyway.table from class path resource [...] - 3:22}). */
+        public String origin(String property) {
+            return origins.getOrDefault(property, String.join(", ", files));
         }
 
         /** {@code flyway.conf, application.yml}, for messages. */
@@ -67,10 +88,15 @@ public final class FlywayConfigFiles {
     private FlywayConfigFiles() {
     }
 
-    /** The configuration the settings name, or the one found in {@code projectDir} and on the class path. */
-    public static Loaded load(ToolSettings tool, ClassLoader classLoader, Path projectDir) {
+    /**
+     * The configuration the settings name, or the one found in {@code projectDir} and on the class path; Spring Boot's
+     * {@code application.properties} also in {@code springFolders} (where the command line finds the project's).
+     */
+    public static Loaded load(ToolSettings tool, ClassLoader classLoader, Path projectDir,
+                              java.util.Collection<Path> springFolders) {
         Map<String, String> all = new LinkedHashMap<>();
         List<String> files = new ArrayList<>();
+        Map<String, String> origins = new LinkedHashMap<>();
         if (!tool.flywayConfig().isEmpty()) {
             for (String name : tool.flywayConfig()) {
                 String trimmed = name.trim();
@@ -94,15 +120,12 @@ public final class FlywayConfigFiles {
                     files.add(candidate);
                 }
             }
-            for (String candidate : SPRING_FILES) {
-                String text = classpathText(classLoader, candidate);
-                if (text != null) {
-                    Map<String, String> spring = parse("classpath:" + candidate, text);
-                    if (!spring.isEmpty()) {
-                        all.putAll(spring);
-                        files.add("classpath:" + candidate);
-                    }
-                }
+            Loaded spring = spring(classLoader, springFolders);
+            if (!spring.properties().isEmpty() || !spring.locations().isEmpty()) {
+                all.putAll(spring.properties());
+                spring.locations().forEach(l -> all.merge("flyway.locations", l, (a, b) -> a + "," + b));
+                files.addAll(spring.files());
+                origins.putAll(spring.origins());
             }
         }
         if (files.isEmpty()) {
@@ -112,7 +135,35 @@ public final class FlywayConfigFiles {
         List<String> locationList = locations == null ? List.of() : List.of(locations.split("\\s*,\\s*"));
         all.keySet().removeIf(k -> CONNECTION.contains(k.substring("flyway.".length()))
                 || k.startsWith("flyway.jdbcProperties."));
-        return new Loaded(all, files, locationList);
+        return new Loaded(all, files, locationList, origins);
+    }
+
+    /**
+     * {@code spring.flyway.*}: as Spring Boot reads it where Spring Boot and Flyway are on the class path
+     * ({@link SpringFlyway}); otherwise from {@code application.properties} and {@code application.yml} on the class
+     * path alone (no profiles), with {@code ${...}} resolved within the files read.
+     */
+    private static Loaded spring(ClassLoader classLoader, java.util.Collection<Path> springFolders) {
+        if (SpringBootConfiguration.available(classLoader) && FlywaySource.flywayAvailable(classLoader)) {
+            return SpringFlyway.read(classLoader, springFolders);
+        }
+        Map<String, String> all = new LinkedHashMap<>();
+        Map<String, String> every = new LinkedHashMap<>();
+        List<String> files = new ArrayList<>();
+        for (String candidate : SPRING_FILES) {
+            String text = classpathText(classLoader, candidate);
+            if (text != null) {
+                Map<String, String> spring = parse("classpath:" + candidate, text);
+                every.putAll(SpringPlaceholders.keys(candidate, text));
+                if (!spring.isEmpty()) {
+                    all.putAll(spring);
+                    files.add("classpath:" + candidate);
+                }
+            }
+        }
+        all.replaceAll((key, value) -> SpringPlaceholders.resolve(value, every));
+        String locations = all.remove("flyway.locations");
+        return new Loaded(all, files, locations == null ? List.of() : List.of(locations.split("\\s*,\\s*")));
     }
 
     /** Flyway's properties in one file, by its name: TOML, YAML, or properties ({@code flyway.*} or {@code spring.flyway.*}). */

@@ -42,6 +42,8 @@ final class FlywayHistoryReader {
     private final List<String> messages;
     private final Map<MigrationVersion, String> flywayVersions = new HashMap<>();
     private boolean onlySqlMigrations = true;
+    /** Where the naming settings came from, for the message when no migration is found; empty when not configured. */
+    private String configured = "";
 
     FlywayHistoryReader(ScriptLocation location, List<ScriptFile> files, ClassLoader classLoader, String key,
                         Supplier<FluentConfiguration> configuration, List<String> messages) {
@@ -51,6 +53,12 @@ final class FlywayHistoryReader {
         this.key = key;
         this.configuration = configuration;
         this.messages = messages;
+    }
+
+    /** Says where the prefix, separator and suffixes were set, for the message when no migration is found. */
+    FlywayHistoryReader configuredIn(String where) {
+        this.configured = where;
+        return this;
     }
 
     /** Reads the history; the messages Flyway warned with go to the tool's messages. */
@@ -89,9 +97,7 @@ final class FlywayHistoryReader {
                     + "__*.sql. Rename it to match the migration it undoes, or remove it.");
         }
         if (versioned.isEmpty()) {
-            throw new RehearsalException("No migrations found at " + location + ": no file named V<version>__<description>.sql"
-                    + " (found " + (files.isEmpty() ? "no files" : files.size() + " other files, such as "
-                    + files.get(0).relativePath()) + "). Check @MigrationTest(migrations = ...).");
+            throw new RehearsalException(noMigrations());
         }
         return new Read(new MigrationHistory(location.toString(), versioned, repeatable), flywayVersions,
                 onlySqlMigrations);
@@ -131,6 +137,42 @@ final class FlywayHistoryReader {
             FlywayResolutions.put(classLoader, key, new FlywayResolutions.Resolution(resolved, warned));
         }
         return resolved;
+    }
+
+    /**
+     * No versioned migration among the files: names the prefix, separator and suffixes Flyway looked for (as the
+     * configuration set them) and the files nearest to that name.
+     */
+    private String noMigrations() {
+        FluentConfiguration config = configuration.get();
+        String prefix = config.getSqlMigrationPrefix();
+        String separator = config.getSqlMigrationSeparator();
+        List<String> suffixes = List.of(config.getSqlMigrationSuffixes());
+        String wanted = prefix + "<version>" + separator + "<description>" + String.join(" or ", suffixes);
+        List<String> nearest = files.stream().map(ScriptFile::filename)
+                .sorted(java.util.Comparator.comparingInt(name -> -likeness(name, prefix, separator, suffixes)))
+                .limit(3).toList();
+        return "No migrations found at " + location + ": no file named " + wanted + " (Flyway's sqlMigrationPrefix "
+                + prefix + ", sqlMigrationSeparator " + separator + ", sqlMigrationSuffixes " + String.join(",", suffixes)
+                + ")." + (files.isEmpty() ? " The location holds no files." : " Nearest of the " + files.size()
+                + " files there: " + String.join(", ", nearest) + ".")
+                + " Check @MigrationTest(migrations = ...) and the team's Flyway configuration"
+                + (configured.isEmpty() ? "" : " (" + configured + ")") + ".";
+    }
+
+    /** How much of a migration's name a file has: the prefix and a digit, the separator, a suffix. */
+    private static int likeness(String name, String prefix, String separator, List<String> suffixes) {
+        int score = 0;
+        if (name.startsWith(prefix) && name.length() > prefix.length() && Character.isDigit(name.charAt(prefix.length()))) {
+            score += 4;
+        }
+        if (name.contains(separator)) {
+            score += 2;
+        }
+        if (suffixes.stream().anyMatch(name::endsWith)) {
+            score += 1;
+        }
+        return score;
     }
 
     private ScriptFile file(String relativePath) {

@@ -84,7 +84,7 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
                 customizer == null && classLoader != null && !historyTableExistsYet()
                         ? FlywayResolutions.key(location.toString(), files, teamConfig.properties(), settings.placeholders())
                         : null,
-                () -> configure(true, null), messages).read();
+                () -> configure(true, null), messages).configuredIn(teamConfig.namingOrigins()).read();
         this.history = read.history();
         this.flywayVersions.putAll(read.flywayVersions());
         this.onlySqlMigrations = read.onlySqlMigrations();

@@ -149,7 +149,7 @@ final class Layouts {
 
     /** The team's Flyway configuration files, found from the working directory (the project's under Maven). */
     private static FlywayConfigFiles.Loaded flywayConfig(RehearsalSettings settings, ClassLoader classLoader) {
-        return FlywayConfigFiles.load(settings.tool(), classLoader, Path.of(""));
+        return FlywayConfigFiles.load(settings.tool(), classLoader, Path.of(""), springFolders(settings.migrations()));
     }
 
     /**
@@ -157,7 +157,52 @@ final class Layouts {
      * ({@code flyway.conf}, {@code flyway.toml}, {@code spring.flyway.locations}), else {@code classpath:db/migration}.
      */
     static String defaultLocation(ToolSettings tool, ClassLoader classLoader) {
-        List<String> locations = FlywayConfigFiles.load(tool, classLoader, Path.of("")).locations();
-        return locations.isEmpty() ? "classpath:db/migration" : String.join(",", locations);
+        List<String> locations = FlywayConfigFiles.load(tool, classLoader, Path.of(""), List.of()).locations();
+        return locations.isEmpty() ? "classpath:db/migration"
+                : String.join(",", locations.stream().map(l -> vendor(l, classLoader)).toList());
+    }
+
+    /**
+     * A location with Spring Boot's {@code {vendor}} ({@code classpath:db/migration/{vendor}}): the vendor folder that
+     * exists, of {@code postgresql}, {@code mariadb} and {@code mysql} (Spring Boot's names for the engines Rehearsal
+     * runs); where several exist, which one Spring Boot would take depends on the application's database, so the
+     * location must be named.
+     */
+    private static String vendor(String location, ClassLoader classLoader) {
+        if (!location.contains("{vendor}")) {
+            return location;
+        }
+        List<String> existing = java.util.stream.Stream.of("postgresql", "mariadb", "mysql")
+                .map(v -> location.replace("{vendor}", v))
+                .filter(l -> ScriptLocation.parse(l.contains(":") ? l : "classpath:" + l, classLoader).exists()).toList();
+        if (existing.size() > 1) {
+            throw new RehearsalException("spring.flyway.locations is " + location + ", and several vendor folders"
+                    + " exist (" + String.join(", ", existing) + "): Spring Boot takes the one of the application's"
+                    + " database. Name the one to rehearse in rehearsal.migrations or @MigrationTest(migrations = ...).");
+        }
+        return existing.isEmpty() ? location.replace("{vendor}", "postgresql") : existing.get(0);
+    }
+
+    /**
+     * Where the command line finds a project's {@code application.properties}: the {@code src/<set>/resources} folder
+     * a {@code filesystem:} location lies in (under JUnit they are on the class path).
+     */
+    private static List<Path> springFolders(String migrations) {
+        List<Path> folders = new ArrayList<>();
+        for (String location : migrations.split(",")) {
+            String spec = location.strip();
+            if (!spec.startsWith("filesystem:")) {
+                continue;
+            }
+            for (Path dir = Path.of(spec.substring("filesystem:".length())).toAbsolutePath().normalize();
+                 dir != null && dir.getParent() != null && dir.getParent().getParent() != null; dir = dir.getParent()) {
+                if (dir.getFileName().toString().equals("resources")
+                        && dir.getParent().getParent().getFileName().toString().equals("src") && !folders.contains(dir)) {
+                    folders.add(dir);
+                    break;
+                }
+            }
+        }
+        return folders;
     }
 }
