@@ -112,4 +112,25 @@ class SpringBootSettingsTest {
                             + " V2__account_names.POSTGRESQL.sql");
         }
     }
+
+    /** spring.liquibase.change-log is where the changelog is; its contexts and label-filter choose the changesets. */
+    @Test
+    void springLiquibaseSettingsChooseTheChangelogAndItsChangesets(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("application.yml"), """
+                spring:
+                  liquibase:
+                    change-log: classpath:/histories/liquibase-contexts/db.changelog-master.xml
+                    contexts: prod
+                    label-filter: "!billing"
+                """);
+        try (URLClassLoader loader = classPath(dir, getClass().getClassLoader())) {
+            String location = MigrationSources.defaultLocation(ToolSettings.DEFAULTS, loader);
+            assertThat(location).isEqualTo("classpath:histories/liquibase-contexts/db.changelog-master.xml");
+            try (MigrationRehearsal r = MigrationRehearsal.start(RehearsalSettings.of(location),
+                    DatabaseProviders.embeddedPostgres(), loader)) {
+                assertThat(r.history().versioned()).as("prod and !billing, as the extension's own filter gives")
+                        .hasSize(4);
+            }
+        }
+    }
 }

@@ -9,6 +9,7 @@ import dev.rehearsal.core.internal.command.CommandSource;
 import dev.rehearsal.core.internal.flyway.FlywayConfigFiles;
 import dev.rehearsal.core.internal.flyway.FlywaySource;
 import dev.rehearsal.core.internal.liquibase.LiquibaseSource;
+import dev.rehearsal.core.internal.liquibase.SpringLiquibase;
 import dev.rehearsal.core.internal.alembic.AlembicSource;
 import dev.rehearsal.core.internal.source.AlembicOfflineSource;
 import dev.rehearsal.core.internal.source.AtlasSource;
@@ -127,8 +128,12 @@ final class Layouts {
                     + " Check @MigrationTest(migrations = ...) or rehearsal.migrations (classpath:db/changelog/"
                     + "db.changelog-master.xml for src/main/resources/db/changelog/db.changelog-master.xml).");
         }
-        return new LiquibaseSource(spec, classLoader, tool.liquibaseContexts(), tool.liquibaseLabels(),
-                tool.liquibaseSearchPath());
+        // the application's spring.liquibase.contexts and label-filter, where Rehearsal's own settings say nothing
+        SpringLiquibase spring = tool.liquibaseContexts().isEmpty() || tool.liquibaseLabels().isEmpty()
+                ? SpringLiquibase.read(classLoader) : SpringLiquibase.NONE;
+        return new LiquibaseSource(spec, classLoader,
+                tool.liquibaseContexts().isEmpty() ? spring.contexts() : tool.liquibaseContexts(),
+                tool.liquibaseLabels().isEmpty() ? spring.labels() : tool.liquibaseLabels(), tool.liquibaseSearchPath());
     }
 
     private static MigrationSource source(String format, ScriptLocation location, RehearsalSettings settings,
@@ -158,8 +163,11 @@ final class Layouts {
      */
     static String defaultLocation(ToolSettings tool, ClassLoader classLoader) {
         List<String> locations = FlywayConfigFiles.load(tool, classLoader, Path.of(""), List.of()).locations();
-        return locations.isEmpty() ? "classpath:db/migration"
-                : String.join(",", locations.stream().map(l -> vendor(l, classLoader)).toList());
+        if (locations.isEmpty()) {
+            String changeLog = SpringLiquibase.read(classLoader).changeLog();
+            return changeLog != null ? changeLog : "classpath:db/migration";
+        }
+        return String.join(",", locations.stream().map(l -> vendor(l, classLoader)).toList());
     }
 
     /**
