@@ -265,7 +265,8 @@ class AlembicTest {
         AlembicSettings missing = new AlembicSettings("/no/such/python", "", "", List.of(), Map.of());
         assertThatThrownBy(() -> Histories.rehearse(RehearsalSettings.of("classpath:alembic-autogen/alembic/versions")
                 .withTool(ToolSettings.DEFAULTS.withAlembic(missing))).history())
-                .hasMessageContaining("Could not start Python for Alembic: /no/such/python");
+                .hasMessageContaining("Could not start /no/such/python to run Alembic")
+                .hasMessageContaining("rehearsal.alembic.python");
     }
 
     /** An interpreter that cannot import Alembic: Debian's Python without its site packages. */

@@ -10,6 +10,7 @@ import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.locks.ObservedDataSource;
+import dev.rehearsal.core.internal.helper.ToolHelper;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.internal.source.ScriptLocation;
 import dev.rehearsal.core.model.Migration;
@@ -33,7 +34,7 @@ import java.util.function.Supplier;
  * Alembic revision files, rehearsed by the project's own Alembic: the history is what Alembic's script directory
  * lists (branches and merges in the order {@code alembic upgrade} applies them), and each revision is applied and
  * reverted by Alembic running the project's env.py, in one helper process for the whole rehearsal
- * ({@link AlembicHelper}). Nothing of the revisions' Python is read by Rehearsal itself.
+ * ({@link ToolHelper}). Nothing of the revisions' Python is read by Rehearsal itself.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class AlembicSource implements MigrationSource, AutoCloseable {
@@ -44,7 +45,7 @@ public final class AlembicSource implements MigrationSource, AutoCloseable {
     private final AlembicSettings settings;
     private final Duration timeout;
     private AlembicProject project;
-    private AlembicHelper helper;
+    private ToolHelper helper;
     private MigrationHistory history;
     private String versionTable;
     private final Map<String, List<String>> downRevisions = new LinkedHashMap<>();
@@ -72,14 +73,14 @@ public final class AlembicSource implements MigrationSource, AutoCloseable {
 
     @Override
     public synchronized MigrationTool open(DataSource dataSource, Dialect dialect, Supplier<ConnectionDetails> database) {
-        AlembicHelper running = helper(dialect);
+        ToolHelper running = helper(dialect);
         ToolSessions sessions = dataSource instanceof ObservedDataSource observed ? observed.toolSessions()
                 : ToolSessions.NONE;
         return new AlembicTool(this, history, downRevisions, dataSource, dialect, database, sessions, project);
     }
 
     /** The helper, started and given the script directory on first use, or again after it was killed. */
-    synchronized AlembicHelper helper(Dialect dialect) {
+    synchronized ToolHelper helper(Dialect dialect) {
         if (helper != null && helper.alive()) {
             return helper;
         }
@@ -90,7 +91,9 @@ public final class AlembicSource implements MigrationSource, AutoCloseable {
                     + " the versions folder of the project."));
             project = AlembicProject.find(versions, settings, System.getenv());
         }
-        helper = new AlembicHelper(project.python(), project.workingDirectory());
+        helper = new ToolHelper("Alembic", project.python(), List.of("-u"), AlembicSource.class, "rehearsal_alembic.py",
+                List.of(), project.workingDirectory(), Map.of("PYTHONDONTWRITEBYTECODE", "1"), new PythonChoice(project,
+                "Alembic", "rehearsal.alembic.python", "alembic", "python3-alembic python3-psycopg2"));
         ObjectNode request = JSON.createObjectNode().put("op", "open")
                 .put("script_location", project.scriptLocation().toString());
         if (project.config() != null) {
@@ -107,9 +110,9 @@ public final class AlembicSource implements MigrationSource, AutoCloseable {
         try {
             opened = helper.request(request, Duration.ofMinutes(2), ToolSessions.NONE, file -> file,
                     "loading the revisions");
-        } catch (AlembicHelper.HelperFailure e) {
+        } catch (ToolHelper.HelperFailure e) {
             helper.close();
-            JsonNode error = e.error;
+            JsonNode error = e.error();
             throw new RehearsalException("Alembic could not load the revisions at " + location + ": " + e.getMessage()
                     + (error.path("file").isTextual() ? "\n  at " + error.path("file").asText() + ", line "
                     + error.path("line").asInt() + ": " + error.path("code").asText() : "")

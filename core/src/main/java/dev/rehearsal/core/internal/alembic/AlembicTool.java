@@ -9,6 +9,7 @@ import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.Engine;
+import dev.rehearsal.core.internal.helper.ToolHelper;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.internal.source.AlembicRevisions;
 import dev.rehearsal.core.model.Migration;
@@ -130,8 +131,8 @@ final class AlembicTool implements MigrationTool {
         try {
             return source.helper(dialect).request(request, source.timeout(), ToolSessions.NONE, f -> f,
                     "reading env.py's configuration").path("version_table").asText("alembic_version");
-        } catch (AlembicHelper.HelperFailure e) {
-            JsonNode error = e.error;
+        } catch (ToolHelper.HelperFailure e) {
+            JsonNode error = e.error();
             throw new RehearsalException("env.py of " + project.scriptLocation() + " failed: " + e.getMessage()
                     + "\n  at " + error.path("file").asText("?") + ", line " + error.path("line").asInt() + ": "
                     + error.path("code").asText() + "\n  Python traceback (end):\n    "
@@ -156,7 +157,7 @@ final class AlembicTool implements MigrationTool {
         ObjectNode request = request(operation, migration, failAtEnd, database.get());
         String phase = operation.equals("upgrade") ? "up" : "down";
         String what = operation + " of " + migration.displayName();
-        AlembicHelper helper = source.helper(dialect);
+        ToolHelper helper = source.helper(dialect);
         helper.clearErrors();
         try {
             MigrationScript running = script(migration, phase);
@@ -167,9 +168,9 @@ final class AlembicTool implements MigrationTool {
                 versionTable = table;
             }
             return result;
-        } catch (AlembicHelper.HelperFailure e) {
-            throw failure(phase, migration, e.error);
-        } catch (AlembicHelper.Timeout e) {
+        } catch (ToolHelper.HelperFailure e) {
+            throw failure(phase, migration, e.error());
+        } catch (ToolHelper.Timeout e) {
             throw new MigrationFailedException(phase, migration, script(migration, phase).name(), 0, null, null,
                     e.getMessage(), e);
         }

@@ -1,10 +1,11 @@
-package dev.rehearsal.core.internal.alembic;
+package dev.rehearsal.core.internal.helper;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.internal.locks.ToolSessions;
+import org.apiguardian.api.API;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -16,28 +17,31 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The long-lived Python process that runs the project's Alembic ({@code rehearsal_alembic.py}, written to a
- * temporary file at start): one JSON request per line on its standard input, and on its private output the
- * statements it runs (answered at once, after the trace has read their locks) and then the request's result. A
- * request that runs past its deadline, or a helper that dies, kills the helper and every process it started; the
- * next request starts a new one.
+ * A long-lived process that runs a project's own migration tool in the tool's language (Alembic and Django in the
+ * project's Python, Knex in Node): a helper script of Rehearsal's, written to a temporary file at start, answers one
+ * JSON request per line on its standard input, and writes on its private output the statements the tool runs (each
+ * answered once the trace has read its locks) and then the request's result. A request that runs past its deadline,
+ * or a helper that dies, kills the helper and every process it started; the tool starts a new one for the next.
  */
-final class AlembicHelper implements AutoCloseable {
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class ToolHelper implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SCRIPT = "rehearsal_alembic.py";
-    /** How long Python may take to start and import Alembic and SQLAlchemy. */
+    /** How long the interpreter may take to start and load the tool. */
     private static final Duration START = Duration.ofSeconds(60);
     private static final JsonNode ENDED = JSON.createObjectNode();
     private static final int KEPT_ERROR_CHARS = 8_000;
 
-    private final String python;
-    private final Path directory;
+    private final String program;
+    private final String tool;
     private final Process process;
     private final BufferedWriter input;
     private final BlockingQueue<JsonNode> output = new LinkedBlockingQueue<>();
@@ -46,63 +50,84 @@ final class AlembicHelper implements AutoCloseable {
     private int requests;
 
     /**
-     * Starts the helper in {@code python}, in {@code directory}.
-     *
-     * @throws RehearsalException naming the interpreter when it cannot be started or lacks Alembic or SQLAlchemy
+     * What to say when the helper cannot run the tool: how to choose the interpreter, for a program that cannot be
+     * started, and what to say when it started and answered {@code {"ready": false, ...}} (Python without Alembic,
+     * Node without Knex), from what it reported.
      */
-    AlembicHelper(String python, Path directory) {
-        this.python = python;
-        this.directory = directory;
-        Path script = writeScript();
+    public interface NotReady {
+        /** {@code Set rehearsal.alembic.python to ...}. */
+        String choosing();
+
+        RehearsalException explain(JsonNode reported);
+    }
+
+    /**
+     * Starts {@code program} on Rehearsal's helper script {@code script} (a resource next to {@code owner}) in
+     * {@code directory}, with {@code arguments} after the script and {@code environment} added.
+     *
+     * @param tool how messages name the tool ({@code Alembic})
+     * @throws RehearsalException naming the program when it cannot be started, and what {@code notReady} says when
+     *                            it cannot run the tool
+     */
+    public ToolHelper(String tool, String program, List<String> programOptions, Class<?> owner, String script,
+                      List<String> arguments, Path directory, Map<String, String> environment, NotReady notReady) {
+        this.tool = tool;
+        this.program = program;
+        Path file = writeScript(owner, script);
         try {
-            ProcessBuilder builder = new ProcessBuilder(python, "-u", script.toString()).directory(directory.toFile());
-            builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+            List<String> command = new ArrayList<>();
+            command.add(program);
+            command.addAll(programOptions);
+            command.add(file.toString());
+            command.addAll(arguments);
+            ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
+            builder.environment().putAll(environment);
             process = builder.start();
         } catch (IOException e) {
-            throw new RehearsalException("Could not start Python for Alembic: " + python + " (" + e.getMessage() + ")."
-                    + " Set rehearsal.alembic.python to the interpreter of the project's virtualenv (such as"
-                    + " .venv/bin/python), or activate that virtualenv (VIRTUAL_ENV) before running Rehearsal.", e);
+            deleteScript(file);
+            throw new RehearsalException("Could not start " + program + " to run " + tool + " (" + e.getMessage()
+                    + "). " + notReady.choosing(), e);
         }
         input = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-        daemon("rehearsal-alembic-output", () -> readLines(process.getInputStream()));
-        daemon("rehearsal-alembic-errors", () -> keepErrors(process.getErrorStream()));
+        daemon("rehearsal-" + tool.toLowerCase(java.util.Locale.ROOT) + "-output", () -> readLines(process.getInputStream()));
+        daemon("rehearsal-" + tool.toLowerCase(java.util.Locale.ROOT) + "-errors", () -> keepErrors(process.getErrorStream()));
         JsonNode first;
         try {
             first = next(System.nanoTime() + START.toNanos(), "starting");
         } finally {
-            deleteScript(script); // Python has read it by the time it answers
+            deleteScript(file); // the interpreter has read it by the time it answers
         }
         if (!first.path("ready").asBoolean()) {
             kill();
-            throw new RehearsalException("The Python at " + first.path("python").asText(python) + " (Python "
-                    + first.path("version").asText("?") + ") cannot import " + first.path("missing").asText("alembic")
-                    + ", which Rehearsal needs to run the project's Alembic. Point rehearsal.alembic.python at the"
-                    + " interpreter of the project's virtualenv (such as .venv/bin/python), activate that virtualenv,"
-                    + " or install Alembic there (pip install alembic; on Debian: apt-get install python3-alembic"
-                    + " python3-psycopg2, then rehearsal.alembic.python=/usr/bin/python3).");
+            throw notReady.explain(first);
         }
         ready = first;
     }
 
-    /** What the helper said when it started: its Python, Alembic and SQLAlchemy versions. */
-    JsonNode ready() {
+    /** What the helper said when it started: the versions of its interpreter and tool. */
+    public JsonNode ready() {
         return ready;
     }
 
+    /** The program the helper runs in ({@code /usr/bin/python3}), for messages. */
+    public String program() {
+        return program;
+    }
+
     /** Whether the helper still runs and can take requests. */
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
     /**
      * Sends {@code request} and waits for its result until {@code timeout}, reporting the statements it runs to
-     * {@code sessions}, each named by {@code scripts} from the file it came from (null for Alembic's own).
+     * {@code sessions}, each named by {@code scripts} from the file it came from (null for the tool's own bookkeeping).
      *
      * @return the result ({@code ok}) of a request that succeeded
-     * @throws HelperFailure with Python's own description when the request raised
+     * @throws HelperFailure with the tool's own description when the request raised
      * @throws RehearsalException when the helper died or ran past the timeout (it is killed)
      */
-    JsonNode request(ObjectNode request, Duration timeout, ToolSessions sessions,
+    public JsonNode request(ObjectNode request, Duration timeout, ToolSessions sessions,
                      java.util.function.UnaryOperator<String> scripts, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         request.put("id", ++requests);
@@ -150,15 +175,15 @@ final class AlembicHelper implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             kill();
-            throw new RehearsalException("Alembic's helper was stopped while " + what + ", as the test run was"
+            throw new RehearsalException(tool + "'s helper was stopped while " + what + ", as the test run was"
                     + " interrupted: it and the processes it started were killed.", e);
         }
         if (message == null) {
             int killed = kill();
-            throw new Timeout("Alembic did not finish " + what + " within the migration timeout"
+            throw new Timeout(tool + " did not finish " + what + " within the migration timeout"
                     + " (rehearsal.migration-timeout), so its helper process" + (killed > 1 ? " and the " + (killed - 1)
                     + " processes it started were" : " was") + " killed. Raise rehearsal.migration-timeout if the"
-                    + " revision needs longer, or look for a lock it waits on or a prompt in env.py." + errorTail());
+                    + " migration needs longer, or look for a lock it waits on or a prompt." + errorTail());
         }
         if (message == ENDED) {
             throw died(what);
@@ -168,19 +193,19 @@ final class AlembicHelper implements AutoCloseable {
 
     private RehearsalException died(String what) {
         kill();
-        return new RehearsalException("Alembic's helper process (" + python + ") ended while " + what
+        return new RehearsalException(tool + "'s helper process (" + program + ") ended while " + what
                 + (process.isAlive() ? "" : ", with exit code " + process.exitValue()) + "." + errorTail());
     }
 
     private String errorTail() {
         synchronized (errors) {
             String text = errors.toString().strip();
-            return text.isEmpty() ? "" : "\n  Python said:\n    " + text.replace("\n", "\n    ");
+            return text.isEmpty() ? "" : "\n  " + program + " said:\n    " + text.replace("\n", "\n    ");
         }
     }
 
     /** Kills the helper and every process it started; returns how many were killed. */
-    int kill() {
+    public int kill() {
         int count = 0;
         for (ProcessHandle child : process.descendants().toList()) {
             child.destroyForcibly();
@@ -226,7 +251,7 @@ final class AlembicHelper implements AutoCloseable {
         }
     }
 
-    /** Keeps the end of what Python writes to standard error (Alembic's log, the project's prints), for messages. */
+    /** Keeps the end of what the helper writes to standard error (the tool's log, the project's prints), for messages. */
     private void keepErrors(InputStream stream) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -243,7 +268,7 @@ final class AlembicHelper implements AutoCloseable {
     }
 
     /** Clears what the helper wrote to standard error so far: each failure shows only what its request wrote. */
-    void clearErrors() {
+    public void clearErrors() {
         synchronized (errors) {
             errors.setLength(0);
         }
@@ -255,17 +280,17 @@ final class AlembicHelper implements AutoCloseable {
         thread.start();
     }
 
-    private static Path writeScript() {
-        try (InputStream in = AlembicHelper.class.getResourceAsStream(SCRIPT)) {
+    private static Path writeScript(Class<?> owner, String name) {
+        try (InputStream in = owner.getResourceAsStream(name)) {
             if (in == null) {
-                throw new RehearsalException("Rehearsal's jar lacks " + SCRIPT + ": rebuild or reinstall it.");
+                throw new RehearsalException("Rehearsal's jar lacks " + name + ": rebuild or reinstall it.");
             }
-            Path dir = Files.createTempDirectory("rehearsal-alembic");
-            Path script = dir.resolve(SCRIPT);
+            Path dir = Files.createTempDirectory("rehearsal-helper");
+            Path script = dir.resolve(name);
             Files.write(script, in.readAllBytes());
             return script;
         } catch (IOException e) {
-            throw new RehearsalException("Could not write Alembic's helper script to a temporary folder: "
+            throw new RehearsalException("Could not write Rehearsal's helper script " + name + " to a temporary folder: "
                     + e.getMessage(), e);
         }
     }
@@ -279,18 +304,23 @@ final class AlembicHelper implements AutoCloseable {
         }
     }
 
-    /** A request that raised in Python: Python's own description (type, message, file, line, statement, SQLSTATE). */
-    static final class HelperFailure extends RuntimeException {
-        final transient JsonNode error;
+    /** A request that raised in the tool: its own description (type, message, file, line, statement, SQLSTATE). */
+    public static final class HelperFailure extends RuntimeException {
+        private final transient JsonNode error;
 
         HelperFailure(JsonNode error) {
             super(error.path("type").asText() + ": " + error.path("message").asText());
             this.error = error;
         }
+
+        /** What the helper reported: {@code type}, {@code message}, {@code file}, {@code line}, {@code code}... */
+        public JsonNode error() {
+            return error;
+        }
     }
 
     /** A request that ran past the migration timeout; the helper was killed. */
-    static final class Timeout extends RehearsalException {
+    public static final class Timeout extends RehearsalException {
         Timeout(String message) {
             super(message);
         }
