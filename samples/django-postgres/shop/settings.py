@@ -8,7 +8,8 @@ INSTALLED_APPS = ["inventory"]
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The database comes from libpq's variables, which Rehearsal sets to its throwaway database for every command.
+# The database comes from libpq's variables in CI; Rehearsal points this connection at its throwaway database for each
+# step.
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.postgresql",
@@ -21,7 +22,8 @@ DATABASES = {
 }
 
 # Rehearsal names the migration folder a test rehearses in REHEARSAL_MIGRATIONS: the inventory app's own, or an
-# example beside it (examples/noop_reverse), which Django then loads as the app's migrations.
+# example beside it (examples/noop_reverse), which Django then loads as the app's migrations. A project whose tests
+# rehearse only its apps' own folders needs no such lines.
 _rehearsed = os.environ.get("REHEARSAL_MIGRATIONS")
 if _rehearsed:
     MIGRATION_MODULES = {"inventory": os.path.relpath(_rehearsed, BASE_DIR).replace(os.sep, ".")}

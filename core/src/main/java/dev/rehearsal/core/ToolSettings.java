@@ -24,17 +24,20 @@ import java.util.Objects;
  * @param liquibaseLabels   Liquibase label expression selecting the changesets rehearsed; empty: all
  * @param command          the commands of a migration tool driven through its own command line
  * @param alembic          how the project's own Alembic is run
+ * @param django           how the project's own Django is run
+ * @param knex             how the project's own Knex is run
  * @param liquibaseSearchPath folders and class-path roots Liquibase resolves changelog and include paths against, as
  *                         its own {@code searchPath} parameter; empty: the class path and the working directory
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record ToolSettings(String log, List<String> flywayConfig, String flywayCustomizer, boolean writeUndo,
                            String liquibaseContexts, String liquibaseLabels, CommandSettings command,
-                           AlembicSettings alembic, List<String> liquibaseSearchPath) {
+                           AlembicSettings alembic, DjangoSettings django, KnexSettings knex,
+                           List<String> liquibaseSearchPath) {
 
     /** Quiet tools, configuration found where teams keep it, no customizer. */
     public static final ToolSettings DEFAULTS = new ToolSettings("warn", List.of(), null, false, "", "",
-            CommandSettings.NONE, AlembicSettings.DEFAULTS, List.of());
+            CommandSettings.NONE, AlembicSettings.DEFAULTS, DjangoSettings.DEFAULTS, KnexSettings.DEFAULTS, List.of());
 
     public ToolSettings {
         Objects.requireNonNull(log, "log");
@@ -47,6 +50,8 @@ public record ToolSettings(String log, List<String> flywayConfig, String flywayC
         liquibaseLabels = liquibaseLabels == null ? "" : liquibaseLabels.strip();
         command = command == null ? CommandSettings.NONE : command;
         alembic = alembic == null ? AlembicSettings.DEFAULTS : alembic;
+        django = django == null ? DjangoSettings.DEFAULTS : django;
+        knex = knex == null ? KnexSettings.DEFAULTS : knex;
         liquibaseSearchPath = List.copyOf(liquibaseSearchPath);
     }
 
@@ -58,49 +63,55 @@ public record ToolSettings(String log, List<String> flywayConfig, String flywayC
     /** A copy that reads these Flyway configuration files instead of looking for them. */
     public ToolSettings withFlywayConfig(List<String> files) {
         return new ToolSettings(log, files, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels, 
-                command, alembic, liquibaseSearchPath);
+                command, alembic, django, knex, liquibaseSearchPath);
     }
 
     /** A copy that applies this customizer class to Flyway's configuration. */
     public ToolSettings withFlywayCustomizer(String className) {
         return new ToolSettings(log, flywayConfig, className, writeUndo, liquibaseContexts, liquibaseLabels, 
-                command, alembic, liquibaseSearchPath);
+                command, alembic, django, knex, liquibaseSearchPath);
     }
 
     /** A copy with this log level ({@code warn} or {@code info}). */
     public ToolSettings withLog(String level) {
         return new ToolSettings(level, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts,
                 liquibaseLabels, 
-                command, alembic, liquibaseSearchPath);
+                command, alembic, django, knex, liquibaseSearchPath);
     }
 
     /** A copy that writes verified generated down scripts next to the migrations ({@code true}), or not. */
     public ToolSettings withWriteUndo(boolean value) {
         return new ToolSettings(log, flywayConfig, flywayCustomizer, value, liquibaseContexts, liquibaseLabels, 
-                command, alembic, liquibaseSearchPath);
+                command, alembic, django, knex, liquibaseSearchPath);
     }
 
     /** A copy that runs only the Liquibase changesets these context and label expressions select (empty: all). */
     public ToolSettings withLiquibaseFilter(String contexts, String labels) {
         return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, contexts, labels, 
-                command, alembic, liquibaseSearchPath);
+                command, alembic, django, knex, liquibaseSearchPath);
     }
 
     /** A copy that runs the project's Alembic as these settings say. */
     public ToolSettings withAlembic(AlembicSettings settings) {
         return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels,
-                command, settings, liquibaseSearchPath);
+                command, settings, django, knex, liquibaseSearchPath);
+    }
+
+    /** A copy that runs the project's Django and Knex as these settings say. */
+    public ToolSettings withHelpers(DjangoSettings djangoSettings, KnexSettings knexSettings) {
+        return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels,
+                command, alembic, djangoSettings, knexSettings, liquibaseSearchPath);
     }
 
     /** A copy whose Liquibase resolves changelog paths against these folders and class-path roots. */
     public ToolSettings withLiquibaseSearchPath(List<String> searchPath) {
         return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels,
-                command, alembic, searchPath);
+                command, alembic, django, knex, searchPath);
     }
 
     /** A copy that drives the migration tool through these commands. */
     public ToolSettings withCommand(CommandSettings settings) {
         return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels,
-                settings, alembic, liquibaseSearchPath);
+                settings, alembic, django, knex, liquibaseSearchPath);
     }
 }

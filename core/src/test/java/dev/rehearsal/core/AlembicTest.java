@@ -260,7 +260,7 @@ class AlembicTest {
         assertThatThrownBy(() -> Histories.rehearse(RehearsalSettings.of("classpath:alembic-autogen/alembic/versions")
                 .withTool(ToolSettings.DEFAULTS.withAlembic(bare))).history())
                 .isInstanceOf(RehearsalException.class)
-                .hasMessageContaining("cannot import alembic")
+                .hasMessageContaining("cannot load alembic")
                 .hasMessageContaining("rehearsal.alembic.python");
         AlembicSettings missing = new AlembicSettings("/no/such/python", "", "", List.of(), Map.of());
         assertThatThrownBy(() -> Histories.rehearse(RehearsalSettings.of("classpath:alembic-autogen/alembic/versions")

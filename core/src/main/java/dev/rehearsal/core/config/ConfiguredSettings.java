@@ -1,6 +1,8 @@
 package dev.rehearsal.core.config;
 
 import dev.rehearsal.core.AlembicSettings;
+import dev.rehearsal.core.DjangoSettings;
+import dev.rehearsal.core.KnexSettings;
 import dev.rehearsal.core.CommandSettings;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
@@ -131,7 +133,12 @@ public final class ConfiguredSettings {
                 .withAlembic(new AlembicSettings(configuration.text(Setting.ALEMBIC_PYTHON).orElse(""),
                         configuration.text(Setting.ALEMBIC_CONFIG).orElse(""),
                         configuration.text(Setting.ALEMBIC_NAME).orElse(""), configuration.list(Setting.ALEMBIC_X),
-                        configuration.alembicEnvironment()));
+                        configuration.alembicEnvironment()))
+                .withHelpers(new DjangoSettings(configuration.text(Setting.DJANGO_PYTHON).orElse(""),
+                                configuration.text(Setting.DJANGO_SETTINGS).orElse("")),
+                        new KnexSettings(configuration.text(Setting.KNEX_NODE).orElse(""),
+                                configuration.text(Setting.KNEX_CONFIG).orElse(""),
+                                configuration.text(Setting.KNEX_ENVIRONMENT).orElse("")));
     }
 
     /** The commands of a migration tool driven through its own command line; checked when a source opens them. */

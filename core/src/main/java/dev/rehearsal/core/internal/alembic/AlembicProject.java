@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.alembic;
 
 import dev.rehearsal.core.AlembicSettings;
+import dev.rehearsal.core.internal.helper.Interpreter;
 import dev.rehearsal.core.model.RehearsalException;
 
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ import java.util.Map;
 record AlembicProject(Path versions, Path config, Path scriptLocation, String python, String pythonFrom,
                       Path workingDirectory) {
 
-    /** How far above the versions folder alembic.ini and .venv are looked for. */
+    /** How far above the versions folder alembic.ini is looked for. */
     private static final int LEVELS = 6;
 
     /**
@@ -42,8 +43,10 @@ record AlembicProject(Path versions, Path config, Path scriptLocation, String py
         }
         Path config = config(versions, settings);
         Path workingDirectory = config != null ? config.getParent() : scriptLocation.getParent();
-        String[] python = python(settings, environment, workingDirectory);
-        return new AlembicProject(versions, config, scriptLocation, python[0], python[1], workingDirectory);
+        Interpreter python = Interpreter.python(settings.python(), "rehearsal.alembic.python", environment,
+                workingDirectory);
+        return new AlembicProject(versions, config, scriptLocation, python.program(), python.chosenBy(),
+                workingDirectory);
     }
 
     private static Path config(Path versions, AlembicSettings settings) {
@@ -68,44 +71,11 @@ record AlembicProject(Path versions, Path config, Path scriptLocation, String py
                 : null;
     }
 
-    /** The interpreter and how it was chosen. */
-    private static String[] python(AlembicSettings settings, Map<String, String> environment, Path project) {
-        if (!settings.python().isEmpty()) {
-            String configured = settings.python();
-            boolean path = configured.contains("/") || configured.contains("\\");
-            return new String[] {path ? Path.of(configured).toAbsolutePath().normalize().toString() : configured,
-                    "rehearsal.alembic.python"};
-        }
-        String virtualEnv = environment.get("VIRTUAL_ENV");
-        if (virtualEnv != null && !virtualEnv.isBlank()) {
-            Path candidate = interpreterIn(Path.of(virtualEnv));
-            if (candidate != null) {
-                return new String[] {candidate.toString(), "the active virtualenv (VIRTUAL_ENV)"};
-            }
-        }
-        Path dir = project;
-        for (int i = 0; i <= LEVELS && dir != null; i++, dir = dir.getParent()) {
-            for (String name : new String[] {".venv", "venv"}) {
-                Path candidate = interpreterIn(dir.resolve(name));
-                if (candidate != null) {
-                    return new String[] {candidate.toString(), "the virtualenv " + dir.resolve(name)};
-                }
-            }
-        }
-        return new String[] {"python3", "python3 on the PATH"};
-    }
-
-    private static Path interpreterIn(Path virtualEnv) {
-        for (String relative : new String[] {"bin/python", "Scripts/python.exe"}) {
-            Path candidate = virtualEnv.resolve(relative);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
     /** For messages: {@code /usr/bin/python3 (rehearsal.alembic.python)}. */
+    Interpreter interpreter() {
+        return new Interpreter(python, pythonFrom);
+    }
+
     String describePython() {
         return python + " (" + pythonFrom + ")";
     }

@@ -10,6 +10,7 @@ import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.locks.ObservedDataSource;
+import dev.rehearsal.core.internal.helper.MissingTool;
 import dev.rehearsal.core.internal.helper.ToolHelper;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.internal.source.ScriptLocation;
@@ -92,8 +93,10 @@ public final class AlembicSource implements MigrationSource, AutoCloseable {
             project = AlembicProject.find(versions, settings, System.getenv());
         }
         helper = new ToolHelper("Alembic", project.python(), List.of("-u"), AlembicSource.class, "rehearsal_alembic.py",
-                List.of(), project.workingDirectory(), Map.of("PYTHONDONTWRITEBYTECODE", "1"), new PythonChoice(project,
-                "Alembic", "rehearsal.alembic.python", "alembic", "python3-alembic python3-psycopg2"));
+                List.of(), project.workingDirectory(), Map.of("PYTHONDONTWRITEBYTECODE", "1"), new MissingTool(project.interpreter(),
+                "Alembic", "rehearsal.alembic.python", "the interpreter of the project's virtualenv (such as"
+                + " .venv/bin/python), or activate that virtualenv", "pip install alembic; on Debian: apt-get install"
+                + " python3-alembic python3-psycopg2, then rehearsal.alembic.python=/usr/bin/python3"));
         ObjectNode request = JSON.createObjectNode().put("op", "open")
                 .put("script_location", project.scriptLocation().toString());
         if (project.config() != null) {

@@ -9,6 +9,7 @@ import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.Engine;
+import dev.rehearsal.core.internal.helper.HelperStep;
 import dev.rehearsal.core.internal.helper.ToolHelper;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.internal.source.AlembicRevisions;
@@ -40,7 +41,6 @@ import java.util.regex.Pattern;
 final class AlembicTool implements MigrationTool {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
 
     private final AlembicSource source;
     private final MigrationHistory history;
@@ -136,7 +136,7 @@ final class AlembicTool implements MigrationTool {
             throw new RehearsalException("env.py of " + project.scriptLocation() + " failed: " + e.getMessage()
                     + "\n  at " + error.path("file").asText("?") + ", line " + error.path("line").asInt() + ": "
                     + error.path("code").asText() + "\n  Python traceback (end):\n    "
-                    + tail(error.path("traceback").asText(""), 12), e);
+                    + HelperStep.tail(error.path("traceback").asText(""), 12), e);
         }
     }
 
@@ -155,47 +155,8 @@ final class AlembicTool implements MigrationTool {
     /** One revision up or down through the helper; a failure names the revision, file, line, statement, SQLSTATE. */
     private JsonNode run(String operation, Migration migration, boolean failAtEnd) {
         ObjectNode request = request(operation, migration, failAtEnd, database.get());
-        String phase = operation.equals("upgrade") ? "up" : "down";
-        String what = operation + " of " + migration.displayName();
-        ToolHelper helper = source.helper(dialect);
-        helper.clearErrors();
-        try {
-            MigrationScript running = script(migration, phase);
-            JsonNode result = helper.request(request, source.timeout(), sessions,
-                    file -> file.equals(running.location()) ? running.name() : file, what);
-            String table = result.path("version_table").asText("");
-            if (PLAIN_NAME.matcher(table).matches()) {
-                versionTable = table;
-            }
-            return result;
-        } catch (ToolHelper.HelperFailure e) {
-            throw failure(phase, migration, e.error());
-        } catch (ToolHelper.Timeout e) {
-            throw new MigrationFailedException(phase, migration, script(migration, phase).name(), 0, null, null,
-                    e.getMessage(), e);
-        }
-    }
-
-    private MigrationFailedException failure(String phase, Migration migration, JsonNode error) {
-        MigrationScript script = script(migration, phase);
-        String file = error.path("file").asText("");
-        boolean inRevision = file.equals(script.location());
-        String where = inRevision ? script.name() : (file.isEmpty() ? script.name() : script.name() + ", raised in "
-                + file + " line " + error.path("line").asInt() + ": " + error.path("code").asText());
-        String message = error.path("type").asText() + ": " + error.path("message").asText()
-                + (inRevision && error.path("code").isTextual() ? "\n  code:      " + error.path("code").asText() : "")
-                + "\n  Python traceback (end):\n    " + tail(error.path("traceback").asText(""), 12);
-        return new MigrationFailedException(phase, migration, where, inRevision ? error.path("line").asInt() : 0,
-                error.path("statement").asText(null), error.path("sqlstate").asText(null), message, null);
-    }
-
-    private static String tail(String text, int lines) {
-        List<String> all = text.strip().lines().toList();
-        return String.join("\n    ", all.subList(Math.max(0, all.size() - lines), all.size()));
-    }
-
-    private static MigrationScript script(Migration migration, String phase) {
-        return phase.equals("up") || migration.down() == null ? migration.up() : migration.down();
+        return HelperStep.run(source.helper(dialect), request, source.timeout(), sessions,
+                operation.equals("upgrade") ? "up" : "down", migration, operation + " of " + migration.displayName());
     }
 
     /**

@@ -6,6 +6,8 @@ import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.ToolSettings;
 import dev.rehearsal.core.internal.command.CommandSource;
+import dev.rehearsal.core.internal.django.DjangoSource;
+import dev.rehearsal.core.internal.knex.KnexSource;
 import dev.rehearsal.core.internal.flyway.FlywayConfigFiles;
 import dev.rehearsal.core.internal.flyway.FlywaySource;
 import dev.rehearsal.core.internal.liquibase.LiquibaseSource;
@@ -32,7 +34,7 @@ import java.util.stream.Collectors;
 final class Layouts {
 
     private static final List<String> FORMATS = List.of("flyway", "golang-migrate", "dbmate", "prisma", "alembic",
-            "liquibase", "atlas", "drizzle", "sqitch", "command");
+            "liquibase", "atlas", "drizzle", "sqitch", "django", "knex", "command");
 
     private Layouts() {
     }
@@ -71,6 +73,12 @@ final class Layouts {
         }
         if (settings.tool().command().configured()) {
             return source("command", location, settings, classLoader); // the commands say which tool it is
+        }
+        if (KnexSource.recognizes(location, files)) {
+            return source("knex", location, settings, classLoader); // migrations with a knexfile above them
+        }
+        if (DjangoSource.recognizes(location, files)) {
+            return source("django", location, settings, classLoader); // an app's migrations below manage.py
         }
         if (SqitchSource.recognizes(files)) {
             return source("sqitch", location, settings, classLoader); // sqitch.plan decides, as the journal does
@@ -146,6 +154,8 @@ final class Layouts {
             case "drizzle" -> new DrizzleSource(location);
             case "sqitch" -> new SqitchSource(location);
             case "command" -> new CommandSource(location, settings.tool().command(), settings.locks().migrationTimeout());
+            case "django" -> new DjangoSource(location, settings.tool().django(), settings.locks().migrationTimeout());
+            case "knex" -> new KnexSource(location, settings.tool().knex(), settings.locks().migrationTimeout());
             case "alembic" -> AlembicOfflineSource.recognizes(location.files()) ? new AlembicOfflineSource(location)
                     : new AlembicSource(location, settings.tool().alembic(), settings.locks().migrationTimeout());
             default -> new FlywaySource(location, settings, classLoader, flywayConfig(settings, classLoader));

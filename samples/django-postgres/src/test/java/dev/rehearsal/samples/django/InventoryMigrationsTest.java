@@ -17,9 +17,10 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A Python team's Django app (inventory/migrations), rehearsed from Java through {@code manage.py migrate} and
- * {@code showmigrations} (see junit-platform.properties): every migration up, down and up again over 200 generated
- * rows per table; and a {@code RunSQL} whose reverse is a no-op, caught.
+ * A Python team's Django app (inventory/migrations), rehearsed from Java by the project's own Django: one helper
+ * process starts manage.py as {@code python manage.py} does and runs Django's {@code migrate} for each step (the
+ * Python is set in junit-platform.properties): every migration up, down and up again over 200 generated rows per
+ * table, its statements traced; and a {@code RunSQL} whose reverse is a no-op, caught.
  */
 class InventoryMigrationsTest {
 

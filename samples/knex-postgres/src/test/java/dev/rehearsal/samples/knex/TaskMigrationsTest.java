@@ -17,9 +17,10 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A Node team's Knex history (migrations/*.js), rehearsed from Java through Knex's own {@code migrate:up},
- * {@code migrate:down} and {@code migrate:currentVersion} (see junit-platform.properties): every migration up, down
- * and up again over 200 generated rows per table; and a down that forgets an index, caught.
+ * A Node team's Knex history (migrations/*.js), rehearsed from Java by the project's own Knex (node_modules/knex,
+ * knexfile.js), one {@code knex.migrate.up} or {@code down} at a time in one Node helper process: every migration up,
+ * down and up again over 200 generated rows per table, its statements traced; and a down that forgets an index,
+ * caught.
  */
 class TaskMigrationsTest {
 

@@ -1,0 +1,68 @@
+package dev.rehearsal.core.internal.helper;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.core.MigrationFailedException;
+import dev.rehearsal.core.internal.locks.ToolSessions;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationScript;
+import org.apiguardian.api.API;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One step of a migration through a {@link ToolHelper}: the request, its statements traced and named by the
+ * migration's script where they came from its file, and a failure told as Rehearsal tells one: the migration, the
+ * file and line from the tool's traceback, the exception, the statement and SQLSTATE, the end of the traceback.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class HelperStep {
+
+    private HelperStep() {
+    }
+
+    /**
+     * Runs {@code request} for {@code phase} ({@code up} or {@code down}) of {@code migration}.
+     *
+     * @throws MigrationFailedException when the tool raised, or ran past {@code timeout} (the helper is killed)
+     */
+    public static JsonNode run(ToolHelper helper, ObjectNode request, Duration timeout, ToolSessions sessions,
+                               String phase, Migration migration, String what) {
+        MigrationScript script = script(migration, phase);
+        helper.clearErrors();
+        try {
+            return helper.request(request, timeout, sessions,
+                    file -> file.equals(script.location()) ? script.name() : file, what);
+        } catch (ToolHelper.HelperFailure e) {
+            throw failure(phase, migration, e.error());
+        } catch (ToolHelper.Timeout e) {
+            throw new MigrationFailedException(phase, migration, script.name(), 0, null, null, e.getMessage(), e);
+        }
+    }
+
+    /** What the helper reported, as a failure of {@code phase} of {@code migration}. */
+    public static MigrationFailedException failure(String phase, Migration migration, JsonNode error) {
+        MigrationScript script = script(migration, phase);
+        String file = error.path("file").asText("");
+        boolean inScript = file.equals(script.location());
+        String where = inScript || file.isEmpty() ? script.name() : script.name() + ", raised in " + file + " line "
+                + error.path("line").asInt() + ": " + error.path("code").asText();
+        String message = error.path("type").asText() + ": " + error.path("message").asText()
+                + (inScript && error.path("code").isTextual() ? "\n  code:      " + error.path("code").asText() : "")
+                + "\n  traceback (end):\n    " + tail(error.path("traceback").asText(""), 12);
+        return new MigrationFailedException(phase, migration, where, inScript ? error.path("line").asInt() : 0,
+                error.path("statement").asText(null), error.path("sqlstate").asText(null), message, null);
+    }
+
+    /** The last {@code lines} lines of {@code text}, indented for a message. */
+    public static String tail(String text, int lines) {
+        List<String> all = text.strip().lines().toList();
+        return String.join("\n    ", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    /** The script of {@code phase}: the down script where there is one, else the up script. */
+    public static MigrationScript script(Migration migration, String phase) {
+        return phase.equals("up") || migration.down() == null ? migration.up() : migration.down();
+    }
+}

@@ -1,0 +1,259 @@
+"""Rehearsal's Django helper: drives the project's own Django migrations, in the project's Python, as manage.py runs.
+
+Started once per rehearsal by Rehearsal (the JVM) as `python rehearsal_django.py <project> <migrations folder>`, it
+runs the project's manage.py as `python manage.py` would, except that Django's execute_from_command_line answers
+Rehearsal's requests instead of parsing a command line: one JSON object per line. `open` lists the migrations of the
+app whose folder Rehearsal reads, in the order Django's graph applies them; `migrate` runs Django's own
+`migrate <app> <target>` on the database named in the request. Every statement Django runs is reported before and
+after it runs, with the migration file and line it came from, and waits for the JVM's answer, so that the JVM can
+read the locks the statement holds while its transaction is still open.
+
+The protocol uses a private copy of standard output; what the project prints goes to standard error.
+"""
+import json
+import os
+import runpy
+import sys
+import traceback
+
+_protocol_out = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+_protocol_in = sys.stdin
+
+
+def send(message):
+    _protocol_out.write(json.dumps(message, default=str) + "\n")
+    _protocol_out.flush()
+
+
+def receive():
+    line = _protocol_in.readline()
+    if not line:
+        sys.exit(0)  # the JVM went away: nothing is left to do
+    return json.loads(line)
+
+
+PROJECT = os.path.abspath(sys.argv[1])
+LOCATION = os.path.realpath(sys.argv[2])
+
+
+class Helper:
+    def __init__(self):
+        self.app = None
+        self.migration_file = None
+        self.tracing = False
+        self.lock_timeout_query = None
+
+    def open(self, request):
+        from django.apps import apps
+        from django.db.migrations.loader import MigrationLoader
+        import importlib
+
+        self.lock_timeout_query = request.get("lock_timeout_query")
+        labels = []
+        for config in apps.get_app_configs():
+            module_name, _ = MigrationLoader.migrations_module(config.label)
+            if module_name is None:
+                continue
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError:
+                continue
+            labels.append(config.label)
+            folder = getattr(module, "__file__", None) and os.path.dirname(module.__file__)
+            if folder is None and getattr(module, "__path__", None):
+                folder = list(module.__path__)[0]
+            if folder and os.path.realpath(folder) == LOCATION:
+                self.app = config.label
+        if self.app is None:
+            raise LookupError("no installed app of this project has its migrations in " + LOCATION
+                              + " (apps with migrations: " + ", ".join(labels) + ")")
+        loader = MigrationLoader(None, ignore_no_migrations=True)
+        leaves = loader.graph.leaf_nodes(self.app)
+        if len(leaves) > 1:
+            raise ValueError("the app " + self.app + " has " + str(len(leaves)) + " leaf migrations ("
+                             + ", ".join(name for _, name in leaves) + "): Django's migrate refuses that too; run"
+                             + " `manage.py makemigrations --merge " + self.app + "`")
+        plan = loader.graph.forwards_plan(leaves[0]) if leaves else []
+        migrations = []
+        for app, name in plan:
+            if app != self.app:
+                continue
+            migration = loader.graph.nodes[(app, name)]
+            module = sys.modules[migration.__module__]
+            migrations.append({
+                "name": name,
+                "path": os.path.abspath(module.__file__),
+                "reversible": all(operation.reversible for operation in migration.operations),
+                "atomic": migration.atomic,
+            })
+        import django
+        return {"app": self.app, "migrations": migrations, "django": django.get_version()}
+
+    def migrate(self, request):
+        from django.core.management import call_command
+        from django.db import connections
+
+        self._point_at(request["database"])
+        connection = connections["default"]
+        self.tracing = bool(request.get("trace"))
+        self.migration_file = request.get("file")
+        try:
+            with connection.execute_wrapper(self._traced):
+                call_command("migrate", self.app, request["target"], verbosity=0, interactive=False)
+        finally:
+            self.tracing = False
+            connection.close()  # Rehearsal copies and drops databases: no session may stay behind
+        return {"table": "django_migrations"}
+
+    def _point_at(self, database):
+        from django.db import connections
+
+        connection = connections["default"]
+        connection.close()
+        settings = connection.settings_dict
+        settings.update({"NAME": database["name"], "HOST": database["host"], "PORT": str(database["port"]),
+                         "USER": database["user"], "PASSWORD": database["password"]})
+        options = settings.setdefault("OPTIONS", {})
+        if "postgresql" in settings.get("ENGINE", ""):
+            options["application_name"] = "rehearsal-django"
+
+    # ---- statement tracing ----------------------------------------------------------------------------------
+    def _traced(self, execute, sql, params, many, context):
+        if not self.tracing:
+            return execute(sql, params, many, context)
+        connection = context["connection"]
+        send({"event": "before", "backend": _backend(connection), "sql": sql,
+              "in_transaction": not connection.get_autocommit(), **_where(self.migration_file)})
+        receive()
+        try:
+            result = execute(sql, params, many, context)
+        except Exception:
+            send({"event": "after", "failed": True, "rows": -1, "lock_timeout": None})
+            receive()
+            raise
+        rows = getattr(context.get("cursor"), "rowcount", -1)
+        send({"event": "after", "failed": False, "rows": rows if isinstance(rows, int) else -1,
+              "lock_timeout": self._lock_timeout(connection)})
+        receive()
+        return result
+
+    def _lock_timeout(self, connection):
+        if not self.lock_timeout_query:
+            return None
+        try:
+            cursor = connection.connection.cursor()  # the driver's own cursor: not traced again
+            cursor.execute(self.lock_timeout_query)
+            value = str(cursor.fetchone()[0])
+            cursor.close()
+            return value
+        except Exception:
+            return None
+
+    def transaction_ended(self, connection):
+        if self.tracing and connection.connection is not None:
+            send({"event": "ended", "backend": _backend(connection)})
+            receive()
+
+
+def _backend(connection):
+    raw = connection.connection
+    if hasattr(raw, "get_backend_pid"):
+        return raw.get_backend_pid()
+    if hasattr(raw, "info") and hasattr(raw.info, "backend_pid"):
+        return raw.info.backend_pid
+    cursor = raw.cursor()
+    cursor.execute("select connection_id()")
+    value = cursor.fetchone()[0]
+    cursor.close()
+    return value
+
+
+_OPERATIONS = os.sep + os.path.join("django", "db", "migrations", "operations") + os.sep
+_SCHEMA_EDITOR = os.sep + os.path.join("django", "db", "backends") + os.sep
+
+
+def _where(migration_file):
+    """
+    Where a statement came from: the innermost frame in the rehearsed migrations folder (a RunPython function, a
+    RunSQL), else the migration being applied when Django's operations or schema editor run it (line unknown); Django's
+    own bookkeeping (its migration table, introspection) is named by no file.
+    """
+    stack = traceback.extract_stack()
+    for frame in reversed(stack):
+        if os.path.realpath(frame.filename).startswith(LOCATION + os.sep):
+            return {"file": os.path.abspath(frame.filename), "line": frame.lineno}
+    if migration_file and any(_OPERATIONS in f.filename or (_SCHEMA_EDITOR in f.filename and "schema" in f.filename)
+                              for f in stack):
+        return {"file": migration_file, "line": 0}
+    return {"file": None, "line": 0}
+
+
+def describe(error):
+    """What went wrong, with the migration file and line from the traceback, the statement and the SQLSTATE."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = None
+    for frame in reversed(frames):
+        if os.path.realpath(frame.filename).startswith(LOCATION + os.sep):
+            where = frame
+            break
+    if where is None and frames:
+        where = frames[-1]
+    cause = error.__cause__ or error.__context__
+    sqlstate = getattr(cause, "pgcode", None) or getattr(error, "pgcode", None)
+    message = str(error).strip() or type(error).__name__
+    return {"type": type(error).__name__, "message": message,
+            "file": os.path.abspath(where.filename) if where else None, "line": where.lineno if where else 0,
+            "code": (where.line or "") if where else "", "statement": None, "sqlstate": sqlstate,
+            "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__))[-6000:]}
+
+
+def serve(argv=None):
+    """What manage.py's call to execute_from_command_line does here: answer Rehearsal's requests."""
+    import django
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    django.setup()
+    helper = Helper()
+    for name in ("_commit", "_rollback"):
+        original = getattr(BaseDatabaseWrapper, name)
+
+        def ended(self, _original=original):
+            try:
+                return _original(self)
+            finally:
+                helper.transaction_ended(self)
+        setattr(BaseDatabaseWrapper, name, ended)
+    send({"ready": True, "python": sys.executable, "version": sys.version.split()[0], "django": django.get_version(),
+          "pid": os.getpid()})
+    while True:
+        request = receive()
+        try:
+            result = getattr(helper, request.get("op"))(request)
+            send({"id": request.get("id"), "ok": result})
+        except BaseException as error:  # noqa: B902  (a migration may raise anything, SystemExit included)
+            send({"id": request.get("id"), "error": describe(error)})
+
+
+def main():
+    os.environ["REHEARSAL_MIGRATIONS"] = LOCATION
+    sys.path.insert(0, PROJECT)
+    os.chdir(PROJECT)
+    try:
+        import django.core.management as management
+    except ImportError as missing:
+        send({"ready": False, "python": sys.executable, "version": sys.version.split()[0],
+              "missing": missing.name or str(missing)})
+        return
+    management.execute_from_command_line = serve
+    manage = os.path.join(PROJECT, "manage.py")
+    try:
+        runpy.run_path(manage, run_name="__main__")
+    except BaseException as error:  # noqa: B902
+        send({"ready": False, "python": sys.executable, "version": sys.version.split()[0], "missing": None,
+              "error": describe(error)})
+
+
+if __name__ == "__main__":
+    main()

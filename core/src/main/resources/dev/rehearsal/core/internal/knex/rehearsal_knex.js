@@ -1,0 +1,185 @@
+'use strict';
+// Rehearsal's Knex helper: drives the project's own Knex (from its node_modules) with its knexfile, in Node.
+//
+// Started once per rehearsal by Rehearsal (the JVM) as `node rehearsal_knex.js <project> <migrations> <knexfile>
+// <environment>`, it answers one JSON request per line: `open` lists the migrations as Knex orders them, `up` and
+// `down` run knex.migrate.up / down for one named migration on the database named in the request (a Knex instance
+// per call, destroyed after it, as Rehearsal copies and drops databases). Every statement Knex runs is reported
+// before and after it runs and waits for the JVM's answer, so that the JVM can read the locks it holds while its
+// transaction is still open. The protocol is this process's standard output; what the project prints goes to
+// standard error.
+const path = require('path');
+const readline = require('readline');
+
+const protocolWrite = process.stdout.write.bind(process.stdout);
+process.stdout.write = (chunk, ...rest) => process.stderr.write(chunk, ...rest);
+for (const name of ['log', 'info', 'debug']) {
+  console[name] = (...args) => console.error(...args);
+}
+
+const [project, folder, knexfile, environment] = process.argv.slice(2);
+
+function send(message) {
+  protocolWrite(JSON.stringify(message) + '\n');
+}
+
+const lines = [];
+let waiting = null;
+const input = readline.createInterface({ input: process.stdin });
+input.on('line', (line) => {
+  if (waiting) {
+    const resolve = waiting;
+    waiting = null;
+    resolve(line);
+  } else {
+    lines.push(line);
+  }
+});
+input.on('close', () => process.exit(0)); // the JVM went away: nothing is left to do
+
+function receive() {
+  return lines.length ? Promise.resolve(lines.shift()) : new Promise((resolve) => { waiting = resolve; });
+}
+
+let knexLib;
+let config;
+try {
+  knexLib = require(require.resolve('knex', { paths: [project] }));
+  const loaded = require(knexfile);
+  const exported = loaded && loaded.default ? loaded.default : loaded;
+  config = exported.client || exported.connection ? exported : exported[environment];
+  if (!config) {
+    throw new Error(knexfile + ' has no configuration for the environment "' + environment + '" (it has: '
+      + Object.keys(exported).join(', ') + ')');
+  }
+} catch (error) {
+  send({ ready: false, node: process.execPath, version: process.version,
+    missing: error.code === 'MODULE_NOT_FOUND' && /'knex'/.test(error.message) ? 'knex' : null,
+    error: error.code === 'MODULE_NOT_FOUND' && /'knex'/.test(error.message) ? undefined : describe(error) });
+  process.exit(0);
+}
+
+const migrations = Object.assign({}, config.migrations || {}, { directory: folder });
+const table = migrations.tableName || 'knex_migrations';
+let trace = null; // what the request being served traces: its migration file and the lock-timeout query
+
+// every statement of every Knex client of this process (transactions use clients made from the same prototype)
+const clientPrototype = Object.getPrototypeOf(knexLib({ client: config.client }).client);
+const query = clientPrototype._query;
+const inTransaction = new Map();
+clientPrototype._query = async function traced(connection, obj) {
+  if (!trace) {
+    return query.call(this, connection, obj);
+  }
+  const sql = typeof obj === 'string' ? obj : obj.sql;
+  const backend = connection.processID !== undefined ? connection.processID : connection.threadId;
+  // Knex's own statements: its tables, and the transaction it opens and ends around each migration
+  const own = sql.includes(table) || /^\s*(begin|start transaction|commit|rollback)\b/i.test(sql);
+  await event({ event: 'before', backend, sql, in_transaction: inTransaction.get(backend) === true,
+    file: own ? null : trace.file, line: 0 });
+  let result;
+  try {
+    result = await query.call(this, connection, obj);
+  } catch (error) {
+    await event({ event: 'after', failed: true, rows: -1, lock_timeout: null });
+    throw error;
+  }
+  if (/^\s*(begin|start transaction)\b/i.test(sql)) {
+    inTransaction.set(backend, true);
+  } else if (/^\s*(commit|rollback)\b/i.test(sql) && !/^\s*rollback\s+to\b/i.test(sql)) {
+    inTransaction.set(backend, false);
+  }
+  let lockTimeout = null;
+  if (trace.lockTimeoutQuery && connection.query) {
+    try {
+      const read = await connection.query(trace.lockTimeoutQuery);
+      const row = read.rows ? read.rows[0] : read[0];
+      lockTimeout = row ? String(Object.values(row)[0]) : null;
+    } catch (ignored) {
+      lockTimeout = null; // a failed transaction: the statement's own failure says more
+    }
+  }
+  const rows = result && typeof result.rowCount === 'number' ? result.rowCount : -1;
+  await event({ event: 'after', failed: false, rows, lock_timeout: lockTimeout });
+  return result;
+};
+
+async function event(message) {
+  send(message);
+  await receive();
+}
+
+function knexOn(database) {
+  const connection = { host: database.host, port: database.port, user: database.user, password: database.password,
+    database: database.name };
+  if (config.client === 'pg' || config.client === 'postgres' || config.client === 'postgresql') {
+    connection.application_name = 'rehearsal-knex';
+  }
+  return knexLib(Object.assign({}, config, { connection, migrations, pool: { min: 0, max: 1 } }));
+}
+
+const operations = {
+  async open(request) {
+    const knex = knexOn(request.database);
+    try {
+      const [, pending] = await knex.migrate.list();
+      return {
+        table,
+        knex: require(require.resolve('knex/package.json', { paths: [project] })).version,
+        migrations: pending.map((m) => ({ name: m.file, path: path.resolve(m.directory || folder, m.file) })),
+      };
+    } finally {
+      await knex.destroy();
+    }
+  },
+  async up(request) {
+    return step(request, (knex) => knex.migrate.up({ name: request.name }));
+  },
+  async down(request) {
+    return step(request, (knex) => knex.migrate.down({ name: request.name }));
+  },
+};
+
+async function step(request, work) {
+  const knex = knexOn(request.database);
+  trace = request.trace ? { file: request.file, lockTimeoutQuery: request.lock_timeout_query } : null;
+  try {
+    await work(knex);
+    return { table };
+  } finally {
+    trace = null;
+    inTransaction.clear();
+    await knex.destroy();
+  }
+}
+
+function describe(error) {
+  const stack = String(error && error.stack || error);
+  const frame = stack.split('\n').map((l) => l.match(/\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):\d+\)?$/))
+    .find((m) => m && path.resolve(m[1]).startsWith(path.resolve(folder) + path.sep));
+  return {
+    type: error && error.name || 'Error',
+    message: String(error && error.message || error),
+    file: frame ? path.resolve(frame[1]) : null,
+    line: frame ? Number(frame[2]) : 0,
+    code: '',
+    statement: error && error.sql || null,
+    sqlstate: error && typeof error.code === 'string' && /^[0-9A-Z]{5}$/.test(error.code) ? error.code : null,
+    traceback: stack.slice(-6000),
+  };
+}
+
+async function serve() {
+  send({ ready: true, node: process.execPath, version: process.version, pid: process.pid });
+  for (;;) {
+    const request = JSON.parse(await receive());
+    try {
+      const result = await operations[request.op](request);
+      send({ id: request.id, ok: result });
+    } catch (error) {
+      send({ id: request.id, error: describe(error) });
+    }
+  }
+}
+
+serve();
