@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "Rehearses every migration in <folder>: up, down and up again on a throwaway database. Fails when a",
                 "down leaves something behind, up again builds a different schema, data is lost, a lock budget is",
                 "broken or a lock risk is not allowed. Layouts: Flyway, golang-migrate, dbmate, Prisma, Alembic,",
-                "Liquibase, Atlas, Drizzle, Sqitch (detected; --layout to say which)."},
+                "Knex, Django, Liquibase, Atlas, Drizzle, Sqitch (detected; --layout to say which)."},
         parameterListHeading = "%nArguments:%n",
         optionListHeading = "%nOptions:%n",
         exitCodeListHeading = "%nExit codes:%n",
@@ -91,7 +91,8 @@ final class CheckCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--layout", paramLabel = "<layout>",
-            description = "flyway, golang-migrate, dbmate, prisma, alembic, liquibase, atlas, drizzle, sqitch (default: detected).")
+            description = "flyway, golang-migrate, dbmate, prisma, alembic, knex, django, liquibase, atlas, drizzle, sqitch"
+                    + " (default: detected).")
     String layout;
 
     @Option(names = "--jdbc-url", paramLabel = "<url>",

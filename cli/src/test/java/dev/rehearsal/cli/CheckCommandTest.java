@@ -120,6 +120,15 @@ class CheckCommandTest {
         assertThat(searchPath.exit()).as(searchPath.out() + searchPath.err()).isZero();
     }
 
+    /** The Knex sample's forgotten index, found by the project's own Knex from the command line. */
+    @Test
+    void aKnexHistoryRunsThroughItsOwnKnex() {
+        Run run = rehearsal("check", "../samples/knex-postgres/examples/forgotten-index", "-q");
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+        assertThat(run.out()).contains("run by Knex 3.3.0").contains("20240301090000_last_login last login")
+                .contains("FAILED in down").contains("accounts_email_lower_idx");
+    }
+
     /**
      * A Flyway project whose settings are Spring Boot's: the suffix a placeholder of another key, the table renamed,
      * Flyway placeholders in a profile's file; the command line reads src/main/resources as Spring Boot would.
