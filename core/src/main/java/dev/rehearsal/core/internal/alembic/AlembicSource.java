@@ -5,28 +5,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.AlembicSettings;
 import dev.rehearsal.core.MigrationHistory;
-import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
-import dev.rehearsal.core.internal.locks.ObservedDataSource;
+import dev.rehearsal.core.internal.helper.HelperSource;
 import dev.rehearsal.core.internal.helper.MissingTool;
 import dev.rehearsal.core.internal.helper.ToolHelper;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.internal.source.ScriptLocation;
 import dev.rehearsal.core.model.Migration;
-import dev.rehearsal.core.model.MigrationScript;
-import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -38,51 +32,38 @@ import java.util.function.Supplier;
  * ({@link ToolHelper}). Nothing of the revisions' Python is read by Rehearsal itself.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
-public final class AlembicSource implements MigrationSource, AutoCloseable {
+public final class AlembicSource extends HelperSource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ScriptLocation location;
     private final AlembicSettings settings;
-    private final Duration timeout;
     private AlembicProject project;
-    private ToolHelper helper;
     private MigrationHistory history;
     private String versionTable;
-    private final Map<String, List<String>> downRevisions = new LinkedHashMap<>();
+    private String version = "";
 
     /** @param timeout how long one revision may run (the migration timeout) */
     public AlembicSource(ScriptLocation location, AlembicSettings settings, Duration timeout) {
-        this.location = location;
+        super("Alembic", location, timeout);
         this.settings = settings;
-        this.timeout = timeout;
     }
 
     @Override
     public String describe() {
-        return "Alembic revisions at " + location + (project == null ? "" : ", run by Alembic "
-                + helper.ready().path("alembic").asText() + " in " + project.describePython());
-    }
-
-    @Override
-    public MigrationTool open(DataSource dataSource, Dialect dialect) {
-        return open(dataSource, dialect, () -> {
-            throw new RehearsalException("Alembic runs outside the JVM and needs the database's address and"
-                    + " credentials, which a plain data source does not give: rehearse on a database Rehearsal created.");
-        });
+        return "Alembic revisions at " + location + (project == null ? "" : ", run by Alembic " + version + " in "
+                + project.describePython());
     }
 
     @Override
     public synchronized MigrationTool open(DataSource dataSource, Dialect dialect, Supplier<ConnectionDetails> database) {
-        ToolHelper running = helper(dialect);
-        ToolSessions sessions = dataSource instanceof ObservedDataSource observed ? observed.toolSessions()
-                : ToolSessions.NONE;
-        return new AlembicTool(this, history, downRevisions, dataSource, dialect, database, sessions, project);
+        helper(dialect);
+        return new AlembicTool(this, history, dataSource, dialect, database, sessions(dataSource), project);
     }
 
     /** The helper, started and given the script directory on first use, or again after it was killed. */
     synchronized ToolHelper helper(Dialect dialect) {
-        if (helper != null && helper.alive()) {
+        ToolHelper helper = running();
+        if (helper != null) {
             return helper;
         }
         if (project == null) {
@@ -92,11 +73,11 @@ public final class AlembicSource implements MigrationSource, AutoCloseable {
                     + " the versions folder of the project."));
             project = AlembicProject.find(versions, settings, System.getenv());
         }
-        helper = new ToolHelper("Alembic", project.python(), List.of("-u"), AlembicSource.class, "rehearsal_alembic.py",
+        helper = started(new ToolHelper("Alembic", project.python(), List.of("-u"), AlembicSource.class, "rehearsal_alembic.py",
                 List.of(), project.workingDirectory(), Map.of("PYTHONDONTWRITEBYTECODE", "1"), new MissingTool(project.interpreter(),
                 "Alembic", "rehearsal.alembic.python", "the interpreter of the project's virtualenv (such as"
                 + " .venv/bin/python), or activate that virtualenv", "pip install alembic; on Debian: apt-get install"
-                + " python3-alembic python3-psycopg2, then rehearsal.alembic.python=/usr/bin/python3"));
+                + " python3-alembic python3-psycopg2, then rehearsal.alembic.python=/usr/bin/python3")));
         ObjectNode request = JSON.createObjectNode().put("op", "open")
                 .put("script_location", project.scriptLocation().toString());
         if (project.config() != null) {
@@ -127,38 +108,25 @@ public final class AlembicSource implements MigrationSource, AutoCloseable {
         if (history == null) {
             history = history(opened.path("revisions"));
         }
+        version = opened.path("alembic").asText("");
         return helper;
     }
 
     private MigrationHistory history(JsonNode revisions) {
         List<Migration> migrations = new ArrayList<>();
-        int index = 0;
         for (JsonNode r : revisions) {
             String id = r.path("id").asText();
             Path file = Path.of(r.path("path").asText());
-            String text;
-            try {
-                text = Files.readString(file);
-            } catch (IOException e) {
-                throw new RehearsalException("Could not read the revision file " + file + ": " + e.getMessage(), e);
-            }
-            List<String> down = new ArrayList<>();
-            r.path("down").forEach(d -> down.add(d.asText()));
-            downRevisions.put(id, down);
             String name = project.versions().relativize(file).toString();
             String doc = r.path("doc").asText("").lines().findFirst().orElse("").strip();
             String description = doc.isEmpty() ? name.replaceFirst("^" + id + "_?", "").replaceFirst("\\.py$", "")
                     .replace('_', ' ') : doc;
-            migrations.add(new Migration(MigrationVersion.parse(String.valueOf(++index)), description,
-                    Migration.Type.VERSIONED, new MigrationScript(name + " upgrade()", file.toString(), text),
-                    new MigrationScript(name + " downgrade()", file.toString(), text), null, id));
+            migrations.add(migration(migrations.size() + 1, id, description, file, name + " upgrade()",
+                    name + " downgrade()"));
         }
         requireOneHead(revisions);
-        if (migrations.isEmpty()) {
-            throw new RehearsalException("Alembic lists no revisions in " + project.scriptLocation() + ": the versions"
-                    + " folder holds no revision file Alembic reads (revision = '...' at the top).");
-        }
-        return new MigrationHistory(location.toString(), migrations, List.of());
+        return history(migrations, "Alembic lists no revisions in " + project.scriptLocation() + ": the versions"
+                + " folder holds no revision file Alembic reads (revision = '...' at the top).");
     }
 
     /**
@@ -196,18 +164,5 @@ public final class AlembicSource implements MigrationSource, AutoCloseable {
 
     AlembicSettings settings() {
         return settings;
-    }
-
-    Duration timeout() {
-        return timeout;
-    }
-
-    /** Ends the helper process; a later rehearsal with this source starts a new one. */
-    @Override
-    public synchronized void close() {
-        if (helper != null) {
-            helper.close();
-            helper = null;
-        }
     }
 }

@@ -3,7 +3,6 @@ package dev.rehearsal.core.internal.alembic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rehearsal.core.MigrationFailedException;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.db.ConnectionDetails;
@@ -14,7 +13,6 @@ import dev.rehearsal.core.internal.helper.ToolHelper;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.internal.source.AlembicRevisions;
 import dev.rehearsal.core.model.Migration;
-import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 
@@ -30,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Alembic bound to one database: each up and down is one request to the helper, which runs the project's env.py
@@ -52,9 +49,8 @@ final class AlembicTool implements MigrationTool {
     private final AlembicProject project;
     private String versionTable;
 
-    AlembicTool(AlembicSource source, MigrationHistory history, Map<String, List<String>> downRevisions,
-                DataSource dataSource, Dialect dialect, Supplier<ConnectionDetails> database, ToolSessions sessions,
-                AlembicProject project) {
+    AlembicTool(AlembicSource source, MigrationHistory history, DataSource dataSource, Dialect dialect,
+                Supplier<ConnectionDetails> database, ToolSessions sessions, AlembicProject project) {
         this.source = source;
         this.history = history;
         this.dataSource = dataSource;
@@ -76,17 +72,7 @@ final class AlembicTool implements MigrationTool {
     /** A revision id, or a unique prefix of one (as Alembic takes them), or a position in the history. */
     @Override
     public Migration migration(String target) {
-        String t = target.strip();
-        List<Migration> matching = new ArrayList<>();
-        for (Migration m : history.versioned()) {
-            if (m.id().equals(t)) {
-                return m;
-            }
-            if (t.length() >= 4 && m.id().startsWith(t)) {
-                matching.add(m);
-            }
-        }
-        return matching.size() == 1 ? matching.get(0) : history.require(target);
+        return HelperStep.named(history, target, 4);
     }
 
     @Override

@@ -5,25 +5,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.DjangoSettings;
 import dev.rehearsal.core.MigrationHistory;
-import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.internal.helper.HelperSource;
 import dev.rehearsal.core.internal.helper.HelperStep;
 import dev.rehearsal.core.internal.helper.Interpreter;
 import dev.rehearsal.core.internal.helper.MissingTool;
 import dev.rehearsal.core.internal.helper.ToolHelper;
-import dev.rehearsal.core.internal.locks.ObservedDataSource;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.internal.source.ScriptLocation;
 import dev.rehearsal.core.model.Migration;
-import dev.rehearsal.core.model.MigrationScript;
-import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,27 +37,24 @@ import java.util.function.Supplier;
  * as {@code python manage.py} does. Nothing of the migrations' Python is read by Rehearsal itself.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
-public final class DjangoSource implements MigrationSource, AutoCloseable {
+public final class DjangoSource extends HelperSource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How far above the migrations folder manage.py is looked for. */
     private static final int LEVELS = 5;
 
-    private final ScriptLocation location;
     private final DjangoSettings settings;
-    private final Duration timeout;
     private Path folder;
     private Path project;
     private Interpreter python;
-    private ToolHelper helper;
     private MigrationHistory history;
     private String app;
+    private String version = "";
 
     /** @param timeout how long one step may run (the migration timeout) */
     public DjangoSource(ScriptLocation location, DjangoSettings settings, Duration timeout) {
-        this.location = location;
+        super("Django", location, timeout);
         this.settings = settings;
-        this.timeout = timeout;
     }
 
     /** Whether the files are a Django migrations folder of a project with {@code manage.py} above it. */
@@ -83,26 +76,19 @@ public final class DjangoSource implements MigrationSource, AutoCloseable {
     @Override
     public String describe() {
         return "Django migrations at " + location + (app == null ? "" : " (app " + app + "), run by Django "
-                + helper.ready().path("django").asText() + " in " + python.describe());
-    }
-
-    @Override
-    public MigrationTool open(DataSource dataSource, Dialect dialect) {
-        throw new RehearsalException("Django runs outside the JVM and needs the database's address and credentials,"
-                + " which a plain data source does not give: rehearse on a database Rehearsal created.");
+                + version + " in " + python.describe());
     }
 
     @Override
     public synchronized MigrationTool open(DataSource dataSource, Dialect dialect, Supplier<ConnectionDetails> database) {
         helper(dialect, database.get());
-        ToolSessions sessions = dataSource instanceof ObservedDataSource observed ? observed.toolSessions()
-                : ToolSessions.NONE;
-        return new DjangoTool(this, history, app, dataSource, dialect, database, sessions);
+        return new DjangoTool(this, history, app, dataSource, dialect, database, sessions(dataSource));
     }
 
     /** The helper, started on first use, or again after it was killed; the history read on its first start. */
     synchronized ToolHelper helper(Dialect dialect, ConnectionDetails first) {
-        if (helper != null && helper.alive()) {
+        ToolHelper helper = running();
+        if (helper != null) {
             return helper;
         }
         if (project == null) {
@@ -119,11 +105,11 @@ public final class DjangoSource implements MigrationSource, AutoCloseable {
         if (!settings.settings().isEmpty()) {
             environment.put("DJANGO_SETTINGS_MODULE", settings.settings());
         }
-        helper = new ToolHelper("Django", python.program(), List.of("-u"), DjangoSource.class, "rehearsal_django.py",
+        helper = started(new ToolHelper("Django", python.program(), List.of("-u"), DjangoSource.class, "rehearsal_django.py",
                 List.of(project.toString(), folder.toString()), project, environment, new MissingTool(python,
                 "Django", "rehearsal.django.python", "the interpreter of the project's virtualenv (such as"
                 + " .venv/bin/python), or activate that virtualenv", "pip install django psycopg2; on Debian:"
-                + " apt-get install python3-django python3-psycopg2, then rehearsal.django.python=/usr/bin/python3"));
+                + " apt-get install python3-django python3-psycopg2, then rehearsal.django.python=/usr/bin/python3")));
         ObjectNode request = JSON.createObjectNode().put("op", "open");
         if (dialect.locks() != null && dialect.locks().lockTimeoutQuery() != null) {
             request.put("lock_timeout_query", dialect.locks().lockTimeoutQuery());
@@ -138,6 +124,7 @@ public final class DjangoSource implements MigrationSource, AutoCloseable {
                     + HelperStep.tail(e.error().path("traceback").asText(""), 12), e);
         }
         app = opened.path("app").asText();
+        version = opened.path("django").asText("");
         if (history == null) {
             history = history(opened.path("migrations"));
         }
@@ -146,40 +133,13 @@ public final class DjangoSource implements MigrationSource, AutoCloseable {
 
     private MigrationHistory history(JsonNode migrations) {
         List<Migration> list = new ArrayList<>();
-        int index = 0;
         for (JsonNode m : migrations) {
             String name = m.path("name").asText();
             Path file = Path.of(m.path("path").asText());
-            String text;
-            try {
-                text = Files.readString(file);
-            } catch (IOException e) {
-                throw new RehearsalException("Could not read the migration file " + file + ": " + e.getMessage(), e);
-            }
             String relative = folder.relativize(file).toString();
-            MigrationScript up = new MigrationScript(relative + " (forwards)", file.toString(), text);
-            MigrationScript down = m.path("reversible").asBoolean(true)
-                    ? new MigrationScript(relative + " (backwards)", file.toString(), text) : null;
-            String description = name.replaceFirst("^\\d+_", "").replace('_', ' ');
-            list.add(new Migration(MigrationVersion.parse(String.valueOf(++index)), description,
-                    Migration.Type.VERSIONED, up, down, null, name));
+            list.add(migration(list.size() + 1, name, name.replaceFirst("^\\d+_", "").replace('_', ' '), file,
+                    relative + " (forwards)", m.path("reversible").asBoolean(true) ? relative + " (backwards)" : null));
         }
-        if (list.isEmpty()) {
-            throw new RehearsalException("Django lists no migrations for the app " + app + " at " + folder + ".");
-        }
-        return new MigrationHistory(location.toString(), list, List.of());
-    }
-
-    Duration timeout() {
-        return timeout;
-    }
-
-    /** Ends the helper process; a later rehearsal with this source starts a new one. */
-    @Override
-    public synchronized void close() {
-        if (helper != null) {
-            helper.close();
-            helper = null;
-        }
+        return history(list, "Django lists no migrations for the app " + app + " at " + folder + ".");
     }
 }

@@ -17,9 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -60,17 +58,7 @@ final class DjangoTool implements MigrationTool {
     /** A migration's name ({@code 0002_product_sku}), a unique prefix of it ({@code 0002}), as Django takes them. */
     @Override
     public Migration migration(String target) {
-        String t = target.strip();
-        List<Migration> matching = new ArrayList<>();
-        for (Migration m : history.versioned()) {
-            if (m.id().equals(t)) {
-                return m;
-            }
-            if (m.id().startsWith(t)) {
-                matching.add(m);
-            }
-        }
-        return matching.size() == 1 ? matching.get(0) : history.require(target);
+        return HelperStep.named(history, target, 1);
     }
 
     @Override

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.ToolSettings;
-import dev.rehearsal.core.internal.spring.SpringBootConfiguration;
+import dev.rehearsal.core.internal.spring.SpringBoot;
 import org.apiguardian.api.API;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -24,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The team's Flyway configuration, read where teams keep it and turned into Flyway's own property names
@@ -144,7 +143,7 @@ public final class FlywayConfigFiles {
      * path alone (no profiles), with {@code ${...}} resolved within the files read.
      */
     private static Loaded spring(ClassLoader classLoader, java.util.Collection<Path> springFolders) {
-        if (SpringBootConfiguration.available(classLoader) && FlywaySource.flywayAvailable(classLoader)) {
+        if (SpringBoot.available(classLoader) && FlywaySource.flywayAvailable(classLoader)) {
             return SpringFlyway.read(classLoader, springFolders);
         }
         Map<String, String> all = new LinkedHashMap<>();
@@ -240,25 +239,11 @@ public final class FlywayConfigFiles {
                     && !(spring.get("config") instanceof Map<?, ?> config && config.get("activate") != null)
                     && spring.get("flyway") instanceof Map<?, ?> flyway) {
                 Map<String, String> flat = new LinkedHashMap<>();
-                flattenYaml("", (Map<String, Object>) flyway, flat);
+                SpringPlaceholders.flatten("", (Map<String, Object>) flyway, flat);
                 flat.forEach((k, v) -> spring(k, v, out));
             }
         }
         return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void flattenYaml(String prefix, Map<String, Object> map, Map<String, String> out) {
-        map.forEach((k, v) -> {
-            String key = prefix.isEmpty() ? String.valueOf(k) : prefix + "." + k;
-            if (v instanceof Map<?, ?> m) {
-                flattenYaml(key, (Map<String, Object>) m, out);
-            } else if (v instanceof List<?> list) {
-                out.put(key, list.stream().map(String::valueOf).collect(Collectors.joining(",")));
-            } else {
-                out.put(key, v == null ? "" : String.valueOf(v));
-            }
-        });
     }
 
     /**

@@ -55,8 +55,9 @@ final class SpringPlaceholders {
         return out;
     }
 
+    /** The keys of a YAML map as dotted names, lists joined with commas. */
     @SuppressWarnings("unchecked")
-    private static void flatten(String prefix, Map<String, Object> map, Map<String, String> out) {
+    static void flatten(String prefix, Map<String, Object> map, Map<String, String> out) {
         map.forEach((k, v) -> {
             String key = prefix.isEmpty() ? String.valueOf(k) : prefix + "." + k;
             if (v instanceof Map<?, ?> m) {

@@ -61,6 +61,24 @@ public final class HelperStep {
         return String.join("\n    ", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
+    /**
+     * The migration {@code target} names, as the tools take names: its id ({@code 0002_product_sku}), or a unique
+     * prefix of it of at least {@code minimumPrefix} characters; else a position or version of the history.
+     */
+    public static Migration named(dev.rehearsal.core.MigrationHistory history, String target, int minimumPrefix) {
+        String t = target.strip();
+        List<Migration> matching = new java.util.ArrayList<>();
+        for (Migration m : history.versioned()) {
+            if (m.id().equals(t)) {
+                return m;
+            }
+            if (t.length() >= minimumPrefix && m.id().startsWith(t)) {
+                matching.add(m);
+            }
+        }
+        return matching.size() == 1 ? matching.get(0) : history.require(target);
+    }
+
     /** The script of {@code phase}: the down script where there is one, else the up script. */
     public static MigrationScript script(Migration migration, String phase) {
         return phase.equals("up") || migration.down() == null ? migration.up() : migration.down();

@@ -280,24 +280,36 @@ public final class ToolHelper implements AutoCloseable {
         thread.start();
     }
 
+    /** The module Rehearsal's Python helpers share: the protocol's pipe. */
+    private static final String PROTOCOL = "rehearsal_protocol.py";
+
+    /** Writes the script, and beside it the protocol module the Python helpers import, to a temporary folder. */
     private static Path writeScript(Class<?> owner, String name) {
-        try (InputStream in = owner.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new RehearsalException("Rehearsal's jar lacks " + name + ": rebuild or reinstall it.");
-            }
+        try {
             Path dir = Files.createTempDirectory("rehearsal-helper");
-            Path script = dir.resolve(name);
-            Files.write(script, in.readAllBytes());
-            return script;
+            copy(ToolHelper.class, PROTOCOL, dir);
+            return copy(owner, name, dir);
         } catch (IOException e) {
             throw new RehearsalException("Could not write Rehearsal's helper script " + name + " to a temporary folder: "
                     + e.getMessage(), e);
         }
     }
 
+    private static Path copy(Class<?> owner, String name, Path dir) throws IOException {
+        try (InputStream in = owner.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new RehearsalException("Rehearsal's jar lacks " + name + ": rebuild or reinstall it.");
+            }
+            Path file = dir.resolve(name);
+            Files.write(file, in.readAllBytes());
+            return file;
+        }
+    }
+
     private static void deleteScript(Path script) {
         try {
             Files.deleteIfExists(script);
+            Files.deleteIfExists(script.resolveSibling(PROTOCOL));
             Files.deleteIfExists(script.getParent());
         } catch (IOException e) {
             // a temporary file left in the temporary folder; nothing depends on it

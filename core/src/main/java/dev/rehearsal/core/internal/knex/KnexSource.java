@@ -5,25 +5,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.KnexSettings;
 import dev.rehearsal.core.MigrationHistory;
-import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.internal.helper.HelperSource;
 import dev.rehearsal.core.internal.helper.HelperStep;
 import dev.rehearsal.core.internal.helper.Interpreter;
 import dev.rehearsal.core.internal.helper.MissingTool;
 import dev.rehearsal.core.internal.helper.ToolHelper;
-import dev.rehearsal.core.internal.locks.ObservedDataSource;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.internal.source.ScriptLocation;
 import dev.rehearsal.core.model.Migration;
-import dev.rehearsal.core.model.MigrationScript;
-import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,19 +36,16 @@ import java.util.function.Supplier;
  * by one Node helper process per rehearsal with the project's knexfile and its Knex from {@code node_modules}.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
-public final class KnexSource implements MigrationSource, AutoCloseable {
+public final class KnexSource extends HelperSource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> KNEXFILES = List.of("knexfile.js", "knexfile.cjs");
     private static final int LEVELS = 5;
 
-    private final ScriptLocation location;
     private final KnexSettings settings;
-    private final Duration timeout;
     private Path folder;
     private Path knexfile;
     private Interpreter node;
-    private ToolHelper helper;
     private MigrationHistory history;
     private String table = "knex_migrations";
     private String version = "";
@@ -60,9 +53,8 @@ public final class KnexSource implements MigrationSource, AutoCloseable {
 
     /** @param timeout how long one step may run (the migration timeout) */
     public KnexSource(ScriptLocation location, KnexSettings settings, Duration timeout) {
-        this.location = location;
+        super("Knex", location, timeout);
         this.settings = settings;
-        this.timeout = timeout;
     }
 
     /** Whether the files are Knex migrations ({@code <number>_<name>.js}) with a knexfile beside or above them. */
@@ -85,27 +77,20 @@ public final class KnexSource implements MigrationSource, AutoCloseable {
 
     @Override
     public String describe() {
-        return "Knex migrations at " + location + (helper == null ? "" : ", run by Knex "
+        return "Knex migrations at " + location + (history == null ? "" : ", run by Knex "
                 + version + " in " + node.describe() + " with " + knexfile);
-    }
-
-    @Override
-    public MigrationTool open(DataSource dataSource, Dialect dialect) {
-        throw new RehearsalException("Knex runs outside the JVM and needs the database's address and credentials,"
-                + " which a plain data source does not give: rehearse on a database Rehearsal created.");
     }
 
     @Override
     public synchronized MigrationTool open(DataSource dataSource, Dialect dialect, Supplier<ConnectionDetails> database) {
         helper(dialect, database.get());
-        ToolSessions sessions = dataSource instanceof ObservedDataSource observed ? observed.toolSessions()
-                : ToolSessions.NONE;
-        return new KnexTool(this, history, table, files, dataSource, dialect, database, sessions);
+        return new KnexTool(this, history, table, files, dataSource, dialect, database, sessions(dataSource));
     }
 
     /** The helper, started on first use, or again after it was killed; the history read on its first start. */
     synchronized ToolHelper helper(Dialect dialect, ConnectionDetails database) {
-        if (helper != null && helper.alive()) {
+        ToolHelper helper = running();
+        if (helper != null) {
             return helper;
         }
         if (folder == null) {
@@ -121,10 +106,10 @@ public final class KnexSource implements MigrationSource, AutoCloseable {
         String environment = !settings.environment().isEmpty() ? settings.environment()
                 : Optional.ofNullable(System.getenv("NODE_ENV")).filter(e -> !e.isBlank()).orElse("development");
         Path project = knexfile.getParent();
-        helper = new ToolHelper("Knex", node.program(), List.of(), KnexSource.class, "rehearsal_knex.js",
+        helper = started(new ToolHelper("Knex", node.program(), List.of(), KnexSource.class, "rehearsal_knex.js",
                 List.of(project.toString(), folder.toString(), knexfile.toString(), environment), project, Map.of(),
                 new MissingTool(node, "Knex", "rehearsal.knex.node", "the Node the project uses",
-                        "npm install knex and its driver (pg, mysql2) in " + project));
+                        "npm install knex and its driver (pg, mysql2) in " + project)));
         if (history == null) {
             ObjectNode request = JSON.createObjectNode().put("op", "open");
             KnexTool.database(request, database);
@@ -146,41 +131,16 @@ public final class KnexSource implements MigrationSource, AutoCloseable {
 
     private MigrationHistory history(JsonNode migrations) {
         List<Migration> list = new ArrayList<>();
-        int index = 0;
         for (JsonNode m : migrations) {
             String file = m.path("name").asText();
             Path path = Path.of(m.path("path").asText());
-            String text;
-            try {
-                text = Files.readString(path);
-            } catch (IOException e) {
-                throw new RehearsalException("Could not read the migration file " + path + ": " + e.getMessage(), e);
-            }
             String name = file.replaceFirst("\\.[^.]+$", "");
             files.put(name, file);
             String relative = folder.relativize(path).toString();
-            list.add(new Migration(MigrationVersion.parse(String.valueOf(++index)),
-                    name.replaceFirst("^\\d+_", "").replace('_', ' '), Migration.Type.VERSIONED,
-                    new MigrationScript(relative + " up", path.toString(), text),
-                    new MigrationScript(relative + " down", path.toString(), text), null, name));
+            list.add(migration(list.size() + 1, name, name.replaceFirst("^\\d+_", "").replace('_', ' '), path,
+                    relative + " up", relative + " down"));
         }
-        if (list.isEmpty()) {
-            throw new RehearsalException("Knex lists no migrations in " + folder + " (its loadExtensions and the"
-                    + " knexfile's migrations settings decide which files count).");
-        }
-        return new MigrationHistory(location.toString(), list, List.of());
-    }
-
-    Duration timeout() {
-        return timeout;
-    }
-
-    /** Ends the helper process; a later rehearsal with this source starts a new one. */
-    @Override
-    public synchronized void close() {
-        if (helper != null) {
-            helper.close();
-            helper = null;
-        }
+        return history(list, "Knex lists no migrations in " + folder + " (its loadExtensions and the knexfile's"
+                + " migrations settings decide which files count).");
     }
 }

@@ -16,9 +16,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -67,17 +65,7 @@ final class KnexTool implements MigrationTool {
     /** A migration's name ({@code 20240201090000_task_priority}), its file name, or a unique prefix. */
     @Override
     public Migration migration(String target) {
-        String t = target.strip().replaceFirst("\\.(c|m)?js$", "");
-        List<Migration> matching = new ArrayList<>();
-        for (Migration m : history.versioned()) {
-            if (m.id().equals(t)) {
-                return m;
-            }
-            if (m.id().startsWith(t)) {
-                matching.add(m);
-            }
-        }
-        return matching.size() == 1 ? matching.get(0) : history.require(target);
+        return HelperStep.named(history, target.strip().replaceFirst("\\.(c|m)?js$", ""), 1);
     }
 
     @Override

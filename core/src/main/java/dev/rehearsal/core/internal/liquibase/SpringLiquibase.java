@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.liquibase;
 
+import dev.rehearsal.core.internal.spring.SpringBoot;
 import dev.rehearsal.core.internal.spring.SpringBootConfiguration;
 import org.apiguardian.api.API;
 
@@ -21,7 +22,7 @@ public record SpringLiquibase(String changeLog, String contexts, String labels) 
 
     /** What the application's Spring Boot configuration says, or {@link #NONE} without Spring Boot or settings. */
     public static SpringLiquibase read(ClassLoader loader) {
-        if (!SpringBootConfiguration.available(loader)) {
+        if (!SpringBoot.available(loader)) {
             return NONE;
         }
         SpringBootConfiguration spring = SpringBootConfiguration.load(loader, List.of());

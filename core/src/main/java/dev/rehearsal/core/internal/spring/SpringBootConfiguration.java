@@ -26,13 +26,11 @@ import java.util.Map;
  * ({@code application.properties} and {@code .yml} on the class path and in {@code config/}, the profiles of
  * {@code spring.profiles.active} and their {@code application-{profile}} files, {@code spring.config.import},
  * placeholders, environment variables and system properties), bound with Spring Boot's {@link Binder} and its relaxed
- * names. Only loaded where Spring Boot is on the class path: the application's own in JUnit, the one the command line
- * bundles.
+ * names. Only loaded where {@link SpringBoot#available} says Spring Boot is on the class path: the application's own
+ * in JUnit, the one the command line bundles.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class SpringBootConfiguration {
-
-    private static final String BINDER = "org.springframework.boot.context.properties.bind.Binder";
 
     private final StandardEnvironment environment;
     private final Binder binder;
@@ -40,17 +38,6 @@ public final class SpringBootConfiguration {
     private SpringBootConfiguration(StandardEnvironment environment) {
         this.environment = environment;
         this.binder = Binder.get(environment);
-    }
-
-    /** Whether Spring Boot's binder can be used from {@code loader} (and from Rehearsal's own classes). */
-    public static boolean available(ClassLoader loader) {
-        try {
-            Class.forName(BINDER, false, loader);
-            Class.forName(BINDER, false, SpringBootConfiguration.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
     }
 
     /**

@@ -10,27 +10,11 @@ so that the JVM can read the locks the statement holds while the transaction is 
 The protocol uses a private copy of standard output; what the project prints goes to standard error.
 """
 import argparse
-import json
 import os
 import sys
 import traceback
 
-_protocol_out = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
-os.dup2(2, 1)
-sys.stdout = sys.stderr
-_protocol_in = sys.stdin
-
-
-def send(message):
-    _protocol_out.write(json.dumps(message, default=str) + "\n")
-    _protocol_out.flush()
-
-
-def receive():
-    line = _protocol_in.readline()
-    if not line:
-        sys.exit(0)  # the JVM went away: nothing is left to do
-    return json.loads(line)
+from rehearsal_protocol import receive, send  # first: it takes standard output for the protocol
 
 
 try:

@@ -1,0 +1,104 @@
+package dev.rehearsal.core.internal.helper;
+
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.MigrationSource;
+import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.internal.locks.ObservedDataSource;
+import dev.rehearsal.core.internal.locks.ToolSessions;
+import dev.rehearsal.core.internal.source.ScriptLocation;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationScript;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
+import org.apiguardian.api.API;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A history applied by the project's own tool through a {@link ToolHelper} (Alembic, Django, Knex): one helper per
+ * rehearsal, started on first use and again after it was killed, ended with the rehearsal. The tool needs the
+ * database's address, which a plain data source does not give, so it opens only on databases Rehearsal created.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public abstract class HelperSource implements MigrationSource, AutoCloseable {
+
+    protected final ScriptLocation location;
+    private final String tool;
+    private final Duration timeout;
+    private ToolHelper helper;
+
+    protected HelperSource(String tool, ScriptLocation location, Duration timeout) {
+        this.tool = tool;
+        this.location = location;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public final MigrationTool open(DataSource dataSource, Dialect dialect) {
+        throw new RehearsalException(tool + " runs outside the JVM and needs the database's address and credentials,"
+                + " which a plain data source does not give: rehearse on a database Rehearsal created.");
+    }
+
+    /** How long one step may run: the migration timeout. */
+    public final Duration timeout() {
+        return timeout;
+    }
+
+    /** The helper while it runs; null before it started and after it was killed or ended. */
+    protected final synchronized ToolHelper running() {
+        return helper != null && helper.alive() ? helper : null;
+    }
+
+    /** Keeps {@code started} as this rehearsal's helper. */
+    protected final synchronized ToolHelper started(ToolHelper started) {
+        this.helper = started;
+        return started;
+    }
+
+    /** Where the tool reports its statements: to the trace of {@code dataSource}'s database while one runs. */
+    protected static ToolSessions sessions(DataSource dataSource) {
+        return dataSource instanceof ObservedDataSource observed ? observed.toolSessions() : ToolSessions.NONE;
+    }
+
+    /**
+     * The migration at {@code position} of a history the tool listed: {@code id} its name, read from {@code file};
+     * its up and down scripts are the file, named {@code upName} and {@code downName} ({@code downName} null where
+     * the tool cannot revert it).
+     */
+    protected static Migration migration(int position, String id, String description, Path file, String upName,
+                                         String downName) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new RehearsalException("Could not read the migration file " + file + ": " + e.getMessage(), e);
+        }
+        return new Migration(MigrationVersion.parse(String.valueOf(position)), description, Migration.Type.VERSIONED,
+                new MigrationScript(upName, file.toString(), text),
+                downName == null ? null : new MigrationScript(downName, file.toString(), text), null, id);
+    }
+
+    /** The history of {@code migrations}, which must not be empty ({@code none} says why it is). */
+    protected final MigrationHistory history(List<Migration> migrations, String none) {
+        if (migrations.isEmpty()) {
+            throw new RehearsalException(none);
+        }
+        return new MigrationHistory(location.toString(), new ArrayList<>(migrations), List.of());
+    }
+
+    /** Ends the helper process; a later rehearsal with this source starts a new one. */
+    @Override
+    public final synchronized void close() {
+        if (helper != null) {
+            helper.close();
+            helper = null;
+        }
+    }
+}
