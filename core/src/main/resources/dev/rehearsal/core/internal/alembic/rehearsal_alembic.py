@@ -14,7 +14,8 @@ import os
 import sys
 import traceback
 
-from rehearsal_protocol import receive, send  # first: it takes standard output for the protocol
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # beside this script, even with -I or PYTHONSAFEPATH
+from rehearsal_protocol import receive, send  # noqa: E402  (first: it takes standard output for the protocol)
 
 
 try:
