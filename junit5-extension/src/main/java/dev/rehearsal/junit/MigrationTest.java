@@ -49,8 +49,9 @@ public @interface MigrationTest {
 
     /**
      * The layout of the migrations: {@code flyway}, {@code golang-migrate}, {@code dbmate}, {@code prisma},
-     * {@code alembic}, {@code liquibase}, {@code atlas}, {@code drizzle} or {@code sqitch}. Empty
-     * detects it from the files (and explains when they fit none, or several). Falls back to {@code rehearsal.format}.
+     * {@code alembic}, {@code knex}, {@code django}, {@code liquibase}, {@code atlas}, {@code drizzle} or
+     * {@code sqitch}. Empty detects it from the files (and explains when they fit none, or several). Falls back to
+     * {@code rehearsal.format}.
      */
     String format() default "";
 
