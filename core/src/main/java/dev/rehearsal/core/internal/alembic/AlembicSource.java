@@ -73,11 +73,13 @@ public final class AlembicSource extends HelperSource {
                     + " the versions folder of the project."));
             project = AlembicProject.find(versions, settings, System.getenv());
         }
-        helper = started(new ToolHelper("Alembic", project.python(), List.of("-u"), AlembicSource.class, "rehearsal_alembic.py",
-                List.of(), project.workingDirectory(), Map.of("PYTHONDONTWRITEBYTECODE", "1"), new MissingTool(project.interpreter(),
-                "Alembic", "rehearsal.alembic.python", "the interpreter of the project's virtualenv (such as"
-                + " .venv/bin/python), or activate that virtualenv", "pip install alembic; on Debian: apt-get install"
-                + " python3-alembic python3-psycopg2, then rehearsal.alembic.python=/usr/bin/python3")));
+        MissingTool missing = new MissingTool(project.interpreter(), "Alembic", "rehearsal.alembic.python",
+                "the interpreter of the project's virtualenv (such as .venv/bin/python), or activate that virtualenv",
+                "pip install alembic; on Debian: apt-get install python3-alembic python3-psycopg2, then"
+                        + " rehearsal.alembic.python=/usr/bin/python3");
+        helper = started(new ToolHelper("Alembic", project.python(), List.of("-u"), AlembicSource.class,
+                "rehearsal_alembic.py", List.of(), project.workingDirectory(), Map.of("PYTHONDONTWRITEBYTECODE", "1"),
+                missing));
         ObjectNode request = JSON.createObjectNode().put("op", "open")
                 .put("script_location", project.scriptLocation().toString());
         if (project.config() != null) {
