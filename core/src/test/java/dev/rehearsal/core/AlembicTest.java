@@ -215,6 +215,17 @@ class AlembicTest {
         }
     }
 
+    /** The driver of the project's own sqlalchemy.url is kept: only the database it names is Rehearsal's. */
+    @Test
+    void theProjectsOwnDatabaseDriverIsUsed(@TempDir Path dir) throws IOException {
+        Path versions = project(dir, Map.of());
+        Files.writeString(dir.resolve("alembic.ini"), Files.readString(dir.resolve("alembic.ini"))
+                .replace("sqlalchemy.url = driver://user:pass@localhost/dbname",
+                        "sqlalchemy.url = postgresql+nosuchdriver://app@db.internal/app"));
+        assertThatThrownBy(() -> Histories.rehearse(settings("filesystem:" + versions)))
+                .hasMessageContaining("postgresql.nosuchdriver");
+    }
+
     @Test
     void aRevisionThatHangsIsStoppedAtTheMigrationTimeoutAndItsHelperKilled(@TempDir Path dir) throws IOException {
         Path versions = project(dir, Map.of("    op.create_primary_key('pk_tag', 'tag', ['id'])\n",

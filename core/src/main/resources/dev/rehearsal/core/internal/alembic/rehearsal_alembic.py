@@ -46,6 +46,7 @@ class Helper:
         self.lock_timeout_query = None
         self.env_reads_attributes = False
         self.version_table = "alembic_version"
+        self.project_driver = None
 
     # ---- requests -------------------------------------------------------------------------------------------
     def open(self, request):
@@ -59,6 +60,7 @@ class Helper:
             self.config.set_main_option("script_location", request["script_location"].replace("%", "%%"))
         self.lock_timeout_query = request.get("lock_timeout_query")
         self.script = ScriptDirectory.from_config(self.config)
+        self.project_driver = _driver(self.config.get_main_option("sqlalchemy.url"))
         env_py = os.path.join(self.script.dir, "env.py")
         try:
             with open(env_py, encoding="utf-8") as f:
@@ -161,7 +163,15 @@ class Helper:
                 engine.dispose()
 
     def _point_at(self, database):
-        """Hands env.py the database: the sqlalchemy.url option and the environment variables the user mapped."""
+        """
+        Hands env.py the database: the sqlalchemy.url option (with the project's own driver where its URL names one
+        for the same database, such as postgresql+psycopg or mysql+pymysql) and the environment variables the user
+        mapped.
+        """
+        url = sqlalchemy.engine.make_url(database["url"])
+        if self.project_driver and self.project_driver.split("+")[0] == url.get_backend_name():
+            url = url.set(drivername=self.project_driver)
+            database["url"] = url.render_as_string(hide_password=False)
         self.config.set_main_option("sqlalchemy.url", database["url"].replace("%", "%%"))
         for name, value in (database.get("environment") or {}).items():
             os.environ[name] = value
@@ -204,6 +214,16 @@ class Helper:
             if revision is not None:
                 return {"file": frame.filename, "line": frame.lineno, "revision": revision}
         return {"file": None, "line": 0, "revision": None}
+
+
+def _driver(configured):
+    """The driver the project's own sqlalchemy.url names (postgresql+psycopg), or None where it names none usable."""
+    if not configured:
+        return None
+    try:
+        return sqlalchemy.engine.make_url(configured).drivername
+    except Exception:
+        return None  # a placeholder such as driver://user:pass@localhost/dbname
 
 
 def _line_of(module, name):
