@@ -47,19 +47,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 @Command(name = "check", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
         versionProvider = RehearsalCli.Version.class,
+        // one element per paragraph, wrapped at words by picocli; the first is the summary `rehearsal --help` lists
         description = {
-                "Rehearses every migration in <folder>: up, down and up again on a throwaway database. Fails when a",
-                "down leaves something behind, up again builds a different schema, data is lost, a lock budget is",
-                "broken or a lock risk is not allowed. Layouts: Flyway, golang-migrate, dbmate, Prisma, Alembic,",
-                "Knex, Django, Liquibase, Atlas, Drizzle, Sqitch (detected; --layout to say which)."},
+                "Rehearses every migration in <folder>: up, down and up again on a throwaway database.",
+                "Fails when a down leaves something behind, up again builds a different schema, data is lost, a lock"
+                        + " budget is broken or a lock risk is not allowed. Layouts: Flyway, golang-migrate, dbmate,"
+                        + " Prisma, Alembic, Knex, Django, Liquibase, Atlas, Drizzle, Sqitch (detected; --layout to say"
+                        + " which)."},
         parameterListHeading = "%nArguments:%n",
         optionListHeading = "%nOptions:%n",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:every migration passed",
                 "1:findings: a failed round trip, a broken lock budget, a risk not allowed",
-                "2:usage or environment errors: a bad flag or value, a folder without migrations,",
-                "  a server that cannot be reached, an output that cannot be written, an interrupted run"},
+                "2:usage or environment errors: a bad flag or value, a folder without migrations, a server that"
+                        + " cannot be reached, an output that cannot be written, an interrupted run"},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  rehearsal check db/migrations",
@@ -68,8 +70,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "  rehearsal check db/migrations --jdbc-url jdbc:postgresql://localhost:5432/postgres",
                 "  rehearsal check migrations --budget-writes 2s --allow-risk \"5 non-concurrent-index: 20 rows\"",
                 "",
-                "Settings: the nearest rehearsal.properties or rehearsal.toml in <folder> or above it (or --config),",
-                "with the keys of the README's configuration table; flags and -D win over it."})
+                "Settings: the nearest rehearsal.properties or rehearsal.toml in <folder> or above it (or --config),"
+                        + " with the keys of the README's configuration table; flags and -D win over it."})
 final class CheckCommand implements Callable<Integer> {
 
     /** Whether a signal should end a running check cleanly (a real process); set by {@link RehearsalCli#run}. */

@@ -15,8 +15,9 @@ import java.io.PrintWriter;
  */
 @Command(name = "rehearsal", mixinStandardHelpOptions = true, versionProvider = RehearsalCli.Version.class,
         subcommands = {CheckCommand.class, CommandLine.HelpCommand.class},
-        description = {"Rehearses database migrations before they reach production: each one up, down and up again on",
-                "a throwaway database, with the locks it takes and the traffic it blocks."},
+        // one element per paragraph: picocli wraps each at words to the terminal's width
+        description = {"Rehearses database migrations before they reach production: each one up, down and up again on"
+                + " a throwaway database, with the locks it takes and the traffic it blocks."},
         commandListHeading = "%nCommands:%n",
         footerHeading = "%n",
         footer = {"Run 'rehearsal check --help' for the options. Documentation: docs/cli.md."})

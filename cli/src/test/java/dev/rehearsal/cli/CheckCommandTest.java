@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -239,6 +240,18 @@ class CheckCommandTest {
                 .contains("rehearsal.properties or rehearsal.toml");
         assertThat(rehearsal("--help").out()).contains("Commands:").contains("check");
         assertThat(rehearsal("--version").out()).startsWith("rehearsal ");
+        // the description, wrapped at words: no line stops short while the next one goes on with its sentence
+        for (String help : List.of(run.out(), rehearsal("--help").out())) {
+            List<String> lines = help.lines().takeWhile(l -> !l.equals("Arguments:") && !l.startsWith("  -h")).toList();
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                String line = lines.get(i);
+                String next = lines.get(i + 1);
+                boolean continues = !next.isBlank() && Character.isLowerCase(next.strip().charAt(0))
+                        && !line.isBlank() && !line.strip().endsWith(".") && !line.strip().endsWith(":");
+                assertThat(continues && line.length() < 50).as("line %d of the help stops short: \"%s\" / \"%s\"",
+                        i + 1, line, next).isFalse();
+            }
+        }
     }
 
     @Test

@@ -119,15 +119,42 @@ public record RoundTripReport(String source, String database, List<StepResult> s
                 .map(p -> p.sqlTime().toMillis() + " ms").orElse("-");
     }
 
+    /**
+     * A failure on one line: a failed statement as its error, SQLState, script, line and statement (from the
+     * {@code error:}, {@code SQLState:}, {@code script:} and {@code statement:} lines of
+     * {@link MigrationFailedException}); any other message's first line, with the line after it where it ends in a
+     * colon (a schema difference's first entry).
+     */
+    @API(status = API.Status.INTERNAL, since = "0.1")
+    public static String cause(String message) {
+        List<String> lines = message.lines().toList();
+        String first = lines.isEmpty() ? "" : lines.get(0);
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            java.util.regex.Matcher m = FIELD.matcher(line);
+            if (m.matches()) {
+                fields.putIfAbsent(m.group(1), m.group(2).strip());
+            }
+        }
+        if (fields.containsKey("error")) {
+            String state = fields.getOrDefault("SQLState", "(none)");
+            return first + ": " + fields.get("error") + (state.equals("(none)") ? "" : " [SQLState " + state + "]")
+                    + (fields.containsKey("script") ? " at " + fields.get("script") : "")
+                    + (fields.containsKey("statement") ? ": " + fields.get("statement") : "");
+        }
+        if (first.endsWith(":") && lines.size() > 1) {
+            return first + " " + lines.get(1).trim();
+        }
+        return first;
+    }
+
+    private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile(
+            "^\\s{2}(script|statement|SQLState|error):\\s+(.*)$");
+
     private static String result(StepResult step) {
         for (PhaseResult p : step.phases()) {
             if (p.status() == PhaseResult.Status.FAILED) {
-                List<String> lines = p.message().lines().toList();
-                String first = lines.isEmpty() ? "" : lines.get(0);
-                if (first.endsWith(":") && lines.size() > 1) {
-                    first = first + " " + lines.get(1).trim();
-                }
-                return "FAILED in " + p.phase().label() + ": " + first;
+                return "FAILED in " + p.phase().label() + ": " + cause(p.message());
             }
         }
         return switch (step.status()) {

@@ -122,9 +122,15 @@ class RoundTripDataTest {
 
     @Test
     void notNullOverSeededNullsFails() {
-        PhaseResult up = v2(roundTrip("not-null-over-nulls", SEEDED), Phase.UP);
+        RoundTripReport report = roundTrip("not-null-over-nulls", SEEDED);
+        PhaseResult up = v2(report, Phase.UP);
         assertThat(up.status()).isEqualTo(Status.FAILED);
         assertThat(up.message()).contains("V2").contains("23502").contains("phone");
+        // the text report's row carries the cause: the server's message, SQLState, script, line and statement
+        assertThat(report.toText().lines().filter(l -> l.contains("FAILED in up")).findFirst().orElseThrow())
+                .contains("up of migration V2 phone required failed: ERROR: column \"phone\"")
+                .contains("[SQLState 23502] at V2__phone_required.sql, line 1: ALTER TABLE customers ALTER COLUMN"
+                        + " phone SET NOT NULL");
         assertThat(v2(roundTrip("not-null-over-nulls", DataSettings.DEFAULTS), Phase.UP).status()).isEqualTo(Status.PASSED);
     }
 

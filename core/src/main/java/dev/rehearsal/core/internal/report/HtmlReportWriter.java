@@ -164,7 +164,7 @@ public final class HtmlReportWriter {
             }
             html.text(" \u00b7 " + f.phase() + " \u00b7 ");
             html.element("code", f.rule());
-            html.text(" \u2014 " + f.message().lines().findFirst().orElse("")
+            html.text(" \u2014 " + dev.rehearsal.core.RoundTripReport.cause(f.message())
                     + (f.suppressed() == null ? "" : " (allowed: " + f.suppressed() + ")"));
             html.close();
         }

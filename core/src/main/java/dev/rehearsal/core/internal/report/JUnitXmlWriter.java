@@ -50,7 +50,7 @@ public final class JUnitXmlWriter {
                     switch (phase.status()) {
                         case FAILED -> {
                             xml.writeStartElement("failure");
-                            xml.writeAttribute("message", firstLine(phase.message()));
+                            xml.writeAttribute("message", dev.rehearsal.core.RoundTripReport.cause(phase.message()));
                             xml.writeAttribute("type", phase.phase().name().toLowerCase(Locale.ROOT).replace('_', '-')
                                     + "-failed");
                             xml.writeCharacters(phase.message());
