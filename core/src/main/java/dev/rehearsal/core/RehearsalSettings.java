@@ -32,13 +32,15 @@ import java.util.TreeSet;
  * @param missingDown             what a migration without a down script gets, unless declared irreversible
  * @param parallel                how many parts of the round trips may run at once, each on its own database, as
  *                                shards do ({@link #PARALLEL_AUTO} for as many as the machine has processors, at most 4)
+ * @param columnOrder             whether the position of columns in their table is compared (a down that re-adds a
+ *                                dropped column at the end fails); false by default, as PostgreSQL can only append
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record RehearsalSettings(String migrations, Map<String, String> placeholders,
                                 Set<MigrationVersion> irreversible, MigrationVersion minimumDowngradeVersion,
                                 DataSettings data, LockSettings locks, String format, Shard shard,
                                 boolean patchedSchemaReads, ToolSettings tool, MissingDown missingDown,
-                                int parallel) {
+                                int parallel, boolean columnOrder) {
 
     /** {@link #parallel()}: as many parts as the machine has processors, at most 4. */
     public static final int PARALLEL_AUTO = 0;
@@ -69,7 +71,16 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
                              String format, Shard shard, boolean patchedSchemaReads, ToolSettings tool,
                              MissingDown missingDown) {
         this(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks, format, shard,
-                patchedSchemaReads, tool, missingDown, PARALLEL_AUTO);
+                patchedSchemaReads, tool, missingDown, PARALLEL_AUTO, false);
+    }
+
+    /** The settings with column positions left out of schema comparisons. */
+    public RehearsalSettings(String migrations, Map<String, String> placeholders, Set<MigrationVersion> irreversible,
+                             MigrationVersion minimumDowngradeVersion, DataSettings data, LockSettings locks,
+                             String format, Shard shard, boolean patchedSchemaReads, ToolSettings tool,
+                             MissingDown missingDown, int parallel) {
+        this(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks, format, shard,
+                patchedSchemaReads, tool, missingDown, parallel, false);
     }
 
     /** Settings for a location, with no placeholders, every migration expected to be reversible, default data settings. */
@@ -79,28 +90,34 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
                 MissingDown.RESTORE);
     }
 
+    /** A copy that compares the position of columns in their table ({@code rehearsal.schema.column-order}). */
+    public RehearsalSettings withColumnOrder(boolean value) {
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
+                format, shard, patchedSchemaReads, tool, missingDown, parallel, value);
+    }
+
     /** A copy that reads the migrations in this layout instead of detecting it. */
     public RehearsalSettings withFormat(String value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                value, shard, patchedSchemaReads, tool, missingDown, parallel);
+                value, shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder);
     }
 
     /** A copy with these lock settings. */
     public RehearsalSettings withLocks(LockSettings value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, value,
-                format, shard, patchedSchemaReads, tool, missingDown, parallel);
+                format, shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder);
     }
 
     /** A copy with these data settings. */
     public RehearsalSettings withData(DataSettings value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, value, locks,
-                format, shard, patchedSchemaReads, tool, missingDown, parallel);
+                format, shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder);
     }
 
     /** A copy that runs only this part of the round trips. */
     public RehearsalSettings withShard(Shard value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, value, patchedSchemaReads, tool, missingDown, parallel);
+                format, value, patchedSchemaReads, tool, missingDown, parallel, columnOrder);
     }
 
     /**
@@ -109,25 +126,25 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
      */
     public RehearsalSettings withParallel(int value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, shard, patchedSchemaReads, tool, missingDown, value);
+                format, shard, patchedSchemaReads, tool, missingDown, value, columnOrder);
     }
 
     /** A copy that reads the whole catalog for every schema read ({@code false}), or patches where it can. */
     public RehearsalSettings withPatchedSchemaReads(boolean value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, shard, value, tool, missingDown, parallel);
+                format, shard, value, tool, missingDown, parallel, columnOrder);
     }
 
     /** A copy that drives the migration tool this way. */
     public RehearsalSettings withTool(ToolSettings value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, shard, patchedSchemaReads, value, missingDown, parallel);
+                format, shard, patchedSchemaReads, value, missingDown, parallel, columnOrder);
     }
 
     /** A copy where a migration without a down script gets this. */
     public RehearsalSettings withMissingDown(MissingDown value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, shard, patchedSchemaReads, tool, value, parallel);
+                format, shard, patchedSchemaReads, tool, value, parallel, columnOrder);
     }
 
     /** A copy that also allows these versions to have no down script. */
@@ -137,19 +154,19 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
             all.add(MigrationVersion.parse(v));
         }
         return new RehearsalSettings(migrations, placeholders, all, minimumDowngradeVersion, data, locks, format,
-                shard, patchedSchemaReads, tool, missingDown, parallel);
+                shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder);
     }
 
     /** A copy where migrations at or below {@code version} need no down script. */
     public RehearsalSettings withMinimumDowngradeVersion(String version) {
         return new RehearsalSettings(migrations, placeholders, irreversible, MigrationVersion.parse(version), data,
-                locks, format, shard, patchedSchemaReads, tool, missingDown, parallel);
+                locks, format, shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder);
     }
 
     /** A copy with these placeholder values. */
     public RehearsalSettings withPlaceholders(Map<String, String> values) {
         return new RehearsalSettings(migrations, values, irreversible, minimumDowngradeVersion, data, locks, format,
-                shard, patchedSchemaReads, tool, missingDown, parallel);
+                shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder);
     }
 
     /** What a migration without a down script gets, unless it is declared irreversible. */

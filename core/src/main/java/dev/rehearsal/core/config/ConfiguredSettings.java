@@ -116,7 +116,7 @@ public final class ConfiguredSettings {
                 configuration.bool(Setting.PATCHED_SCHEMA_READS, true), tool,
                 configuration.text(Setting.MISSING_DOWN).orElse("restore").equals("fail")
                         ? RehearsalSettings.MissingDown.FAIL : RehearsalSettings.MissingDown.RESTORE,
-                configuration.parallel(Setting.PARALLEL));
+                configuration.parallel(Setting.PARALLEL), configuration.bool(Setting.COLUMN_ORDER, false));
     }
 
     /** The tools' settings: logging, Flyway's configuration and customizer, Liquibase's filter, a tool's commands. */

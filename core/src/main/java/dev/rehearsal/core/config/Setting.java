@@ -52,6 +52,7 @@ public enum Setting {
     SHARD("rehearsal.shard", "1/1", Form.SHARD, null),
     PARALLEL("rehearsal.parallel", "auto", Form.PARALLEL, null),
     PATCHED_SCHEMA_READS("rehearsal.schema.patched-reads", "true", Form.BOOLEAN, null),
+    COLUMN_ORDER("rehearsal.schema.column-order", "false", Form.BOOLEAN, null),
     LOG_TOOL("rehearsal.log.tool", "warn", Form.CHOICE, null, List.of("warn", "info")),
     FLYWAY_CONFIG("rehearsal.flyway.config", "found where teams keep them", Form.LIST,
             null),

@@ -16,6 +16,7 @@ public final class PhaseChecks {
     public static final List<PhaseCheck> ALL = List.of(
             new SchemaRestoredCheck(),
             new SchemaReproducedCheck(),
+            new ColumnOrderCheck(),
             new PatchedReadsCheck(),
             new DataAfterUpCheck(),
             new DataAfterDownCheck(),

@@ -1,0 +1,5 @@
+CREATE TABLE people (
+    id    bigint PRIMARY KEY,
+    email text NOT NULL,
+    name  text
+);

@@ -1,0 +1,2 @@
+-- re-added without saying where: last, which is where it was
+ALTER TABLE people ADD COLUMN name varchar(200);

@@ -1,0 +1,2 @@
+-- without AFTER the column goes last
+ALTER TABLE people ADD COLUMN label varchar(20);

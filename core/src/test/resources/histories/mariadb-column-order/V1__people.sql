@@ -1,0 +1,5 @@
+CREATE TABLE people (
+    id    bigint PRIMARY KEY,
+    email varchar(200) NOT NULL,
+    name  varchar(200)
+);
