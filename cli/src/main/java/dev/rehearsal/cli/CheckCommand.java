@@ -127,6 +127,14 @@ final class CheckCommand implements Callable<Integer> {
             description = "A lock risk a migration may take, with why; repeatable.")
     List<String> allowRisks = new ArrayList<>();
 
+    @Option(names = "--risks-since", paramLabel = "<version>",
+            description = "The last released migration: only the risks of later ones fail the check.")
+    String risksSince;
+
+    @Option(names = "--risks-base", paramLabel = "<branch>", description = "The branch a change goes into (git): only"
+            + " the risks of migrations added or changed since the merge base with it fail the check.")
+    String risksBase;
+
     @Option(names = "--config", paramLabel = "<file>",
             description = "A rehearsal.properties or rehearsal.toml to use instead of the nearest one.")
     Path config;
@@ -193,6 +201,12 @@ final class CheckCommand implements Callable<Integer> {
         try (provider; UserClassPath classes = UserClassPath.of(classpath, CheckCommand.class.getClassLoader());
              MigrationRehearsal rehearsal = MigrationRehearsal.start(rehearsalSettings, provider, classes.loader())) {
             interrupt.arm(rehearsal, outputs, out, err, progress);
+            NewMigrations judged = NewMigrations.of(rehearsal.history(),
+                    configuration.text(Setting.RISKS_SINCE).orElse(null),
+                    configuration.text(Setting.RISKS_BASE).orElse(null), folder, System.getenv());
+            if (judged.note() != null) {
+                progress.note(judged.note());
+            }
             List<RoundTripStep> steps = rehearsal.roundTripSteps();
             if (steps.isEmpty()) {
                 throw new RehearsalException("no migrations to rehearse in " + folder);
@@ -224,7 +238,7 @@ final class CheckCommand implements Callable<Integer> {
             ReportWriter writer = ReportWriter.of(report, rehearsal.history(), Path.of(""));
             outputs.write(writer, report, out, progress);
             interrupt.disarm();
-            return verdict(report, writer, progress);
+            return verdict(report, writer, progress, judged);
         } finally {
             interrupt.disarm();
             DatabaseProviders.stopSharedEmbeddedPostgres();
@@ -234,16 +248,27 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    /** 1 when a round trip failed or a risk is not allowed, else 0; says how many on standard error. */
-    private static int verdict(RoundTripReport report, ReportWriter writer, Progress progress) {
+    /**
+     * 1 when a round trip failed or a risk of a new migration is not allowed, else 0; says how many on standard error,
+     * and how many risks of released migrations were reported without being judged.
+     */
+    private static int verdict(RoundTripReport report, ReportWriter writer, Progress progress, NewMigrations judged) {
         List<Finding> findings = writer.findings();
         long failures = report.steps().stream().filter(s -> s.status() == PhaseResult.Status.FAILED).count();
-        long risks = findings.stream().filter(f -> f.level() == Finding.Level.WARNING && f.suppressed() == null).count();
-        if (failures == 0 && risks == 0) {
+        List<Finding> risks = findings.stream().filter(f -> f.level() == Finding.Level.WARNING && f.suppressed() == null)
+                .toList();
+        long judgedRisks = risks.stream().filter(f -> judged.judged(f.migration())).count();
+        long released = risks.size() - judgedRisks;
+        String releasedNote = released == 0 ? "" : String.format(Locale.ROOT, "; %d risk%s of released migrations"
+                + " reported, not judged", released, released == 1 ? "" : "s");
+        if (failures == 0 && judgedRisks == 0) {
+            if (released > 0) {
+                progress.note("rehearsal: 0 failed round trips, 0 risks not allowed" + releasedNote);
+            }
             return RehearsalCli.CLEAN;
         }
-        progress.note(String.format(Locale.ROOT, "rehearsal: %d failed round trip%s, %d risk%s not allowed", failures,
-                failures == 1 ? "" : "s", risks, risks == 1 ? "" : "s"));
+        progress.note(String.format(Locale.ROOT, "rehearsal: %d failed round trip%s, %d risk%s not allowed%s", failures,
+                failures == 1 ? "" : "s", judgedRisks, judgedRisks == 1 ? "" : "s", releasedNote));
         return RehearsalCli.FINDINGS;
     }
 
@@ -260,6 +285,8 @@ final class CheckCommand implements Callable<Integer> {
         flag(values, where, "--jdbc-user", "rehearsal.jdbc.user", jdbcUser);
         flag(values, where, "--image", "rehearsal.image", image);
         flag(values, where, "--seed", "rehearsal.seed.rows", seedRows == null ? null : String.valueOf(seedRows));
+        flag(values, where, "--risks-since", "rehearsal.risks.since", risksSince);
+        flag(values, where, "--risks-base", "rehearsal.risks.base", risksBase);
         if (noLocks) {
             flag(values, where, "--no-locks", "rehearsal.locks.trace", "false");
             flag(values, where, "--no-locks", "rehearsal.locks.probes", "false");

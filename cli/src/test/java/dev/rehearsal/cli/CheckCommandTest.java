@@ -35,7 +35,7 @@ class CheckCommandTest {
     @Test
     void aDownThatLeavesAnIndexBehindIsAFindingInEveryFormatAsked(@TempDir Path reports) throws Exception {
         Run run = rehearsal("check", HISTORIES + "broken-down", "-f", "sarif", "-f", "junit", "--format", "json,html",
-                "--output", reports.toString());
+                "--output", reports.toString(), "--risks-since", "1");
 
         assertThat(run.exit()).as(run.err()).isEqualTo(1);
         assertThat(run.out()).contains("V2 index email").contains("FAILED in down");
@@ -121,6 +121,62 @@ class CheckCommandTest {
         assertThat(searchPath.exit()).as(searchPath.out() + searchPath.err()).isZero();
     }
 
+    /**
+     * Risks are judged for the migrations a change adds (a risk not allowed exits 1) and reported for those released
+     * already: the base branch in git, or the last released version; without either, every migration is judged.
+     */
+    @Test
+    void onlyTheRisksOfMigrationsTheChangeAddsFailTheCheck(@TempDir Path repo) throws Exception {
+        Path migrations = Files.createDirectories(repo.resolve("db/migrations"));
+        Files.writeString(migrations.resolve("1_accounts.up.sql"), "CREATE TABLE accounts (id bigint PRIMARY KEY);\n");
+        Files.writeString(migrations.resolve("1_accounts.down.sql"), "DROP TABLE accounts;\n");
+        Files.writeString(migrations.resolve("2_email.up.sql"), "ALTER TABLE accounts ADD COLUMN email text;\n");
+        Files.writeString(migrations.resolve("2_email.down.sql"), "ALTER TABLE accounts DROP COLUMN email;\n");
+        git(repo, "init", "-q", "-b", "main");
+        git(repo, "add", ".");
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "released");
+        git(repo, "checkout", "-q", "-b", "feature");
+        // the change: a new migration, not even committed yet
+        Files.writeString(migrations.resolve("3_name.up.sql"), "ALTER TABLE accounts ADD COLUMN name text;\n");
+        Files.writeString(migrations.resolve("3_name.down.sql"), "ALTER TABLE accounts DROP COLUMN name;\n");
+
+        Run byBranch = rehearsal("check", migrations.toString(), "-q", "--risks-base", "main");
+        assertThat(byBranch.exit()).as(byBranch.err()).isEqualTo(1);
+        assertThat(byBranch.err()).contains("risks judged for the 1 migration added or changed since main")
+                .contains("1 risk not allowed; 1 risk of released migrations reported, not judged");
+
+        Run byDefault = rehearsal("check", migrations.toString(), "-q");
+        assertThat(byDefault.err()).as("main is found without saying").contains("since main")
+                .contains("1 risk not allowed; 1 risk of released migrations reported, not judged");
+
+        Run bySince = rehearsal("check", migrations.toString(), "-q", "--risks-since", "3");
+        assertThat(bySince.exit()).as(bySince.err()).isZero();
+        assertThat(bySince.err()).contains("0 risks not allowed; 2 risks of released migrations reported, not judged");
+
+        assertOneLine(rehearsal("check", migrations.toString(), "-q", "--risks-base", "no-such-branch"),
+                "rehearsal.risks.base (--risks-base) is no-such-branch, which git cannot resolve");
+        Run badSince = rehearsal("check", migrations.toString(), "-q", "--risks-since", "42");
+        assertThat(badSince.exit()).isEqualTo(2);
+        assertThat(badSince.err()).contains("rehearsal.risks.since (--risks-since) is 42, which is no migration");
+
+        Path elsewhere = Files.createDirectories(repo.getParent().resolve(repo.getFileName() + "-copy"));
+        for (String f : List.of("1_accounts.up.sql", "1_accounts.down.sql", "2_email.up.sql", "2_email.down.sql")) {
+            Files.copy(migrations.resolve(f), elsewhere.resolve(f));
+        }
+        Run noGit = rehearsal("check", elsewhere.toString(), "-q");
+        assertThat(noGit.exit()).isEqualTo(1);
+        assertThat(noGit.err()).contains("risks judged for every migration: not a git repository")
+                .contains("--risks-since").contains("1 risk not allowed");
+    }
+
+    private static void git(Path dir, String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
+        command.addAll(List.of(arguments));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+    }
+
     /** The Knex sample's forgotten index, found by the project's own Knex from the command line. */
     @Test
     void aKnexHistoryRunsThroughItsOwnKnex() {
@@ -200,8 +256,9 @@ class CheckCommandTest {
 
     @Test
     void aRiskNotAllowedIsAFinding() {
+        // the index is added by migration 2, after the last released one
         Run run = rehearsal("check", HISTORIES + "project/db/migrations", "--config",
-                HISTORIES + "project/strict.properties", "--quiet");
+                HISTORIES + "project/strict.properties", "--quiet", "--risks-since", "1");
 
         assertThat(run.exit()).as(run.err()).isEqualTo(1);
         assertThat(run.out()).contains("risk [non-concurrent-index]").doesNotContain("(allowed");

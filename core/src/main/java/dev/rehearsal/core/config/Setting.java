@@ -30,6 +30,8 @@ public enum Setting {
     NULL_RATIO("rehearsal.seed.null-ratio", "0.1", Form.RATIO, null),
     DATA_CHECKS("rehearsal.data-checks", "true", Form.BOOLEAN, null),
     ALLOW_RISKS("rehearsal.allow-risks", "none", Form.RISK_ALLOWANCES, null),
+    RISKS_SINCE("rehearsal.risks.since", "none", Form.TEXT, null),
+    RISKS_BASE("rehearsal.risks.base", "the branch CI names, origin/HEAD, main, master", Form.TEXT, null),
     TRACE_LOCKS("rehearsal.locks.trace", "true", Form.BOOLEAN, null),
     PROBES("rehearsal.locks.probes", "true", Form.BOOLEAN, null),
     MIGRATION_TIMEOUT("rehearsal.migration-timeout", "60s", Form.DURATION, null),

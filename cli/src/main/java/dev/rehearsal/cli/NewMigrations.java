@@ -1,0 +1,158 @@
+package dev.rehearsal.cli;
+
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationScript;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Which migrations a change adds, whose lock risks are judged (a risk not allowed fails the check), and which were
+ * released already, whose risks are reported only: nobody can act on a migration that ran in production years ago.
+ * New are the migrations after {@code rehearsal.risks.since}; else, in a git repository, those whose files were added
+ * or changed since the merge base with the base branch ({@code rehearsal.risks.base}, else the branch CI names, else
+ * {@code origin/HEAD}, {@code main}, {@code master}), uncommitted files included; else every migration, and
+ * {@link #note()} says how to choose.
+ *
+ * @param names the display names of the new migrations
+ * @param note  one line for the progress output on what was judged, or null when every migration was
+ */
+record NewMigrations(Set<String> names, String note) {
+
+    /** Environment variables in which CI services name the branch a change goes into. */
+    private static final List<String> CI_BASE = List.of("GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME",
+            "BITBUCKET_PR_DESTINATION_BRANCH", "SYSTEM_PULLREQUEST_TARGETBRANCH", "CHANGE_TARGET");
+
+    boolean judged(String migration) {
+        return names.contains(migration);
+    }
+
+    /**
+     * @throws RehearsalException for a {@code since} that is no version of the history, or a base that git cannot
+     *                            resolve
+     */
+    static NewMigrations of(MigrationHistory history, String since, String base, Path folder,
+                            Map<String, String> environment) {
+        List<Migration> all = history.versioned();
+        if (since != null && !since.isBlank()) {
+            MigrationVersion after;
+            try {
+                after = history.require(since.strip()).version();
+            } catch (RehearsalException e) {
+                throw new RehearsalException("rehearsal.risks.since (--risks-since) is " + since + ", which is no"
+                        + " migration of " + history.location() + ": give the version (or name) of the last released"
+                        + " migration. " + e.getMessage(), e);
+            }
+            Set<String> names = new LinkedHashSet<>();
+            all.stream().filter(m -> m.version().compareTo(after) > 0).forEach(m -> names.add(m.displayName()));
+            return new NewMigrations(names, "risks judged for the " + names.size() + " migration"
+                    + (names.size() == 1 ? "" : "s") + " after " + since.strip() + " (rehearsal.risks.since); those of"
+                    + " earlier migrations are reported, not judged");
+        }
+        Path dir = Files.isDirectory(folder) ? folder : folder.toAbsolutePath().getParent();
+        Git git = new Git(dir);
+        String root = git.run("rev-parse", "--show-toplevel");
+        if (root == null) {
+            return everything(all, "not a git repository");
+        }
+        String ref = base == null || base.isBlank() ? defaultBase(git, environment) : base.strip();
+        if (base != null && !base.isBlank() && git.run("rev-parse", "--verify", "--quiet", ref + "^{commit}") == null) {
+            throw new RehearsalException("rehearsal.risks.base (--risks-base) is " + base + ", which git cannot resolve"
+                    + " in " + root + ": name the branch the change goes into, such as origin/main (fetch it first in"
+                    + " CI), or give --risks-since <version>.");
+        }
+        if (ref == null) {
+            return everything(all, "no base branch found (origin/HEAD, main, master)");
+        }
+        String mergeBase = git.run("merge-base", "HEAD", ref);
+        if (mergeBase == null) {
+            return everything(all, "no merge base with " + ref + " (a shallow clone? fetch with more depth)");
+        }
+        Set<Path> changed = new HashSet<>();
+        Path top = Path.of(root);
+        for (String listing : new String[] {git.run("diff", "--name-only", mergeBase.strip()),
+                git.run("-C", root, "ls-files", "--others", "--exclude-standard")}) {
+            if (listing != null) {
+                listing.lines().filter(l -> !l.isBlank()).forEach(l -> changed.add(top.resolve(l.strip()).normalize()));
+            }
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (Migration m : all) {
+            if (touched(m.up(), changed) || m.down() != null && touched(m.down(), changed)) {
+                names.add(m.displayName());
+            }
+        }
+        return new NewMigrations(names, "risks judged for the " + names.size() + " migration"
+                + (names.size() == 1 ? "" : "s") + " added or changed since " + ref + " (merge base "
+                + mergeBase.strip().substring(0, Math.min(10, mergeBase.strip().length())) + "); those of the "
+                + (all.size() - names.size()) + " released ones are reported, not judged (--risks-base,"
+                + " --risks-since to choose)");
+    }
+
+    private static NewMigrations everything(List<Migration> all, String why) {
+        Set<String> names = new LinkedHashSet<>();
+        all.forEach(m -> names.add(m.displayName()));
+        return new NewMigrations(names, "risks judged for every migration: " + why + ". Give --risks-since <version>"
+                + " (the last released migration) or --risks-base <branch> to judge only the migrations a change adds");
+    }
+
+    private static String defaultBase(Git git, Map<String, String> environment) {
+        List<String> candidates = new ArrayList<>();
+        for (String variable : CI_BASE) {
+            String branch = environment.get(variable);
+            if (branch != null && !branch.isBlank()) {
+                candidates.add("origin/" + branch.strip().replaceFirst("^refs/heads/", ""));
+            }
+        }
+        candidates.addAll(List.of("origin/HEAD", "main", "master", "origin/main", "origin/master"));
+        for (String candidate : candidates) {
+            if (git.run("rev-parse", "--verify", "--quiet", candidate + "^{commit}") != null) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static boolean touched(MigrationScript script, Set<Path> changed) {
+        Path file = Path.of(script.location());
+        try {
+            return Files.isRegularFile(file) && changed.contains(file.toRealPath());
+        } catch (IOException e) {
+            return false; // not a file on disk: a history read from a jar is released by definition
+        }
+    }
+
+    /** Git in a folder; a command that fails or is not there gives null. */
+    private record Git(Path directory) {
+        String run(String... arguments) {
+            List<String> command = new ArrayList<>(List.of("git", "-C", directory.toString()));
+            command.addAll(List.of(arguments));
+            try {
+                Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    return null;
+                }
+                return process.exitValue() == 0 ? out.strip() : null;
+            } catch (IOException e) {
+                return null; // no git on the PATH: the caller judges every migration and says why
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+}
