@@ -1,6 +1,7 @@
 package dev.rehearsal.cli;
 
 import dev.rehearsal.core.MigrationRehearsal;
+import dev.rehearsal.core.NewMigrations;
 import dev.rehearsal.core.PhaseResult;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;

@@ -1,10 +1,10 @@
-package dev.rehearsal.cli;
+package dev.rehearsal.core;
 
-import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
+import org.apiguardian.api.API;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +19,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Which migrations a change adds, whose lock risks are judged (a risk not allowed fails the check), and which were
- * released already, whose risks are reported only: nobody can act on a migration that ran in production years ago.
+ * Which migrations a change adds, whose lock risks are judged (a risk not allowed fails the test or the command), and
+ * which were released already, whose risks are reported only: nobody can act on a migration that ran in production
+ * years ago. The same rule for the JUnit extension and the command line.
  * New are the migrations after {@code rehearsal.risks.since}; else, in a git repository, those whose files were added
  * or changed since the merge base with the base branch ({@code rehearsal.risks.base}, else the branch CI names, else
  * {@code origin/HEAD}, {@code main}, {@code master}), uncommitted files included; else every migration, and
@@ -29,13 +30,19 @@ import java.util.concurrent.TimeUnit;
  * @param names the display names of the new migrations
  * @param note  one line for the progress output on what was judged, or null when every migration was
  */
-record NewMigrations(Set<String> names, String note) {
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
+public record NewMigrations(Set<String> names, String note) {
 
     /** Environment variables in which CI services name the branch a change goes into. */
     private static final List<String> CI_BASE = List.of("GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME",
             "BITBUCKET_PR_DESTINATION_BRANCH", "SYSTEM_PULLREQUEST_TARGETBRANCH", "CHANGE_TARGET");
 
-    boolean judged(String migration) {
+    public NewMigrations {
+        names = Set.copyOf(names);
+    }
+
+    /** Whether the risks of the migration with this display name are judged. */
+    public boolean judged(String migration) {
         return names.contains(migration);
     }
 
@@ -43,8 +50,8 @@ record NewMigrations(Set<String> names, String note) {
      * @throws RehearsalException for a {@code since} that is no version of the history, or a base that git cannot
      *                            resolve
      */
-    static NewMigrations of(MigrationHistory history, String since, String base, Path folder,
-                            Map<String, String> environment) {
+    public static NewMigrations of(MigrationHistory history, String since, String base, Path folder,
+                                   Map<String, String> environment) {
         List<Migration> all = history.versioned();
         if (since != null && !since.isBlank()) {
             MigrationVersion after;
@@ -88,9 +95,10 @@ record NewMigrations(Set<String> names, String note) {
                 listing.lines().filter(l -> !l.isBlank()).forEach(l -> changed.add(top.resolve(l.strip()).normalize()));
             }
         }
+        List<String> roots = classPathRoots(history.location());
         Set<String> names = new LinkedHashSet<>();
         for (Migration m : all) {
-            if (touched(m.up(), changed) || m.down() != null && touched(m.down(), changed)) {
+            if (touched(m.up(), changed, roots) || m.down() != null && touched(m.down(), changed, roots)) {
                 names.add(m.displayName());
             }
         }
@@ -113,7 +121,9 @@ record NewMigrations(Set<String> names, String note) {
         for (String variable : CI_BASE) {
             String branch = environment.get(variable);
             if (branch != null && !branch.isBlank()) {
-                candidates.add("origin/" + branch.strip().replaceFirst("^refs/heads/", ""));
+                String name = branch.strip().replaceFirst("^refs/heads/", "");
+                candidates.add("origin/" + name);
+                candidates.add(name);
             }
         }
         candidates.addAll(List.of("origin/HEAD", "main", "master", "origin/main", "origin/master"));
@@ -125,13 +135,39 @@ record NewMigrations(Set<String> names, String note) {
         return null;
     }
 
-    private static boolean touched(MigrationScript script, Set<Path> changed) {
+    /**
+     * Whether the script's file is among the changed ones: the file itself, or, for a script read from the class
+     * path (a build's output folder), a changed source file at the same path below a class-path root
+     * ({@code src/main/resources/db/migration/V3__x.sql} for {@code classpath:db/migration} and {@code V3__x.sql}).
+     */
+    private static boolean touched(MigrationScript script, Set<Path> changed, List<String> roots) {
         Path file = Path.of(script.location());
         try {
-            return Files.isRegularFile(file) && changed.contains(file.toRealPath());
+            if (Files.isRegularFile(file) && changed.contains(file.toRealPath())) {
+                return true;
+            }
         } catch (IOException e) {
             return false; // not a file on disk: a history read from a jar is released by definition
         }
+        for (String root : roots) {
+            String resource = "/" + (root.isEmpty() ? "" : root + "/") + script.name().replace('\\', '/');
+            if (changed.stream().anyMatch(p -> p.toString().replace('\\', '/').endsWith(resource))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The class-path folders of a location ({@code db/migration} of {@code classpath:db/migration}). */
+    private static List<String> classPathRoots(String location) {
+        List<String> roots = new ArrayList<>();
+        for (String part : location.split(",")) {
+            String spec = part.strip();
+            if (spec.startsWith("classpath:")) {
+                roots.add(spec.substring("classpath:".length()).replaceAll("^/+|/+$", ""));
+            }
+        }
+        return roots;
     }
 
     /** Git in a folder; a command that fails or is not there gives null. */
