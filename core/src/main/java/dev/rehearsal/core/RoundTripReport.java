@@ -72,10 +72,13 @@ public record RoundTripReport(String source, String database, List<StepResult> s
                 if (!waits.isEmpty()) {
                     sb.append("      locks: ").append(waits).append('\n');
                 }
-                for (LockRisk risk : p.locks().risks()) {
-                    sb.append("      risk [").append(risk.rule()).append("] ").append(risk.statement())
-                            .append(risk.isSuppressed() ? " (allowed: " + risk.suppressed() + ")" : "").append('\n');
-                }
+                // one line per statement, with every rule it breaks (allowed ones said per rule)
+                java.util.Map<String, List<LockRisk>> byStatement = new java.util.LinkedHashMap<>();
+                p.locks().risks().forEach(r -> byStatement.computeIfAbsent(r.statement(), k -> new java.util.ArrayList<>())
+                        .add(r));
+                byStatement.forEach((statement, risks) -> sb.append("      risk [").append(String.join(", ",
+                        risks.stream().map(LockRisk::rule).toList())).append("] ").append(statement)
+                        .append(allowed(risks)).append('\n'));
             });
             for (PhaseResult p : step.phases()) {
                 for (StatementTrace st : p.locks().statements()) {
@@ -111,6 +114,19 @@ public record RoundTripReport(String source, String database, List<StepResult> s
             }
         }
         return String.join(", ", parts);
+    }
+
+    /** {@code (allowed: why)} when every rule is allowed for one reason, else each allowed rule with its reason. */
+    private static String allowed(List<LockRisk> risks) {
+        List<LockRisk> suppressed = risks.stream().filter(LockRisk::isSuppressed).toList();
+        if (suppressed.isEmpty()) {
+            return "";
+        }
+        if (suppressed.size() == risks.size() && suppressed.stream().map(LockRisk::suppressed).distinct().count() == 1) {
+            return " (allowed: " + suppressed.get(0).suppressed() + ")";
+        }
+        return " (allowed: " + String.join("; ", suppressed.stream().map(r -> r.rule() + ": " + r.suppressed())
+                .toList()) + ")";
     }
 
     private static String time(StepResult step, PhaseResult.Phase phase) {

@@ -91,6 +91,9 @@ class AlembicTest {
                 assertThat(lock.mode().name()).isEqualTo("ACCESS_EXCLUSIVE");
             });
             assertThat(up.locks().risks()).extracting(risk -> risk.rule()).contains("no-lock-timeout");
+            // one line per statement, with every rule it breaks
+            assertThat(report.toText()).contains("risk [no-lock-timeout, exclusive-held-across-statements]"
+                    + " d47ad6525116_shorter_full_name.py upgrade() line 21: ALTER TABLE \"user\" ALTER COLUMN full_name");
         }
     }
 

@@ -102,8 +102,9 @@ class LockFeaturesTest {
         EngineExecutionResults results = EngineRuns.run(reports, AllowedRiskRoundTrip.class);
         results.testEvents().assertStatistics(s -> s.failed(0));
         assertThat(reports.resolve("AllowedRiskRoundTrip.roundTrips.txt")).content()
-                .contains("risk [column-type-rewrite] V2__widen_score.sql line 1: ALTER TABLE accounts ALTER COLUMN score TYPE bigint"
-                        + " (allowed: accounts is rewritten in the maintenance window)");
+                .contains("risk [column-type-rewrite, no-lock-timeout] V2__widen_score.sql line 1: ALTER TABLE accounts"
+                        + " ALTER COLUMN score TYPE bigint (allowed: column-type-rewrite: accounts is rewritten in the"
+                        + " maintenance window; no-lock-timeout: nothing else runs in the maintenance window)");
         com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(reports.resolve("AllowedRiskRoundTrip.roundTrips.json").toFile());
         assertThat(json.findValues("rule")).extracting(com.fasterxml.jackson.databind.JsonNode::asText)
