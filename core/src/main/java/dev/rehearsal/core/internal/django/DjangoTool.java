@@ -75,13 +75,7 @@ final class DjangoTool implements MigrationTool {
         } catch (SQLException missing) {
             return Optional.empty(); // Django makes its table with the first migrate
         }
-        MigrationVersion current = null;
-        for (Migration m : history.versioned()) {
-            if (applied.contains(m.id())) {
-                current = m.version();
-            }
-        }
-        return Optional.ofNullable(current);
+        return HelperStep.latestApplied(history, m -> applied.contains(m.id()));
     }
 
     @Override

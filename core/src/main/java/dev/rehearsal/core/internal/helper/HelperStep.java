@@ -79,6 +79,18 @@ public final class HelperStep {
         return matching.size() == 1 ? matching.get(0) : history.require(target);
     }
 
+    /** The last migration of {@code history}, in its order, that {@code applied} says the tool's table records. */
+    public static java.util.Optional<dev.rehearsal.core.model.MigrationVersion> latestApplied(
+            dev.rehearsal.core.MigrationHistory history, java.util.function.Predicate<Migration> applied) {
+        dev.rehearsal.core.model.MigrationVersion current = null;
+        for (Migration m : history.versioned()) {
+            if (applied.test(m)) {
+                current = m.version();
+            }
+        }
+        return java.util.Optional.ofNullable(current);
+    }
+
     /** The script of {@code phase}: the down script where there is one, else the up script. */
     public static MigrationScript script(Migration migration, String phase) {
         return phase.equals("up") || migration.down() == null ? migration.up() : migration.down();

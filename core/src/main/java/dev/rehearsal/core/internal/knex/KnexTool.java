@@ -79,13 +79,7 @@ final class KnexTool implements MigrationTool {
         } catch (SQLException missing) {
             return Optional.empty(); // Knex makes its table with the first migration
         }
-        MigrationVersion current = null;
-        for (Migration m : history.versioned()) {
-            if (applied.contains(files.get(m.id()))) {
-                current = m.version();
-            }
-        }
-        return Optional.ofNullable(current);
+        return HelperStep.latestApplied(history, m -> applied.contains(files.get(m.id())));
     }
 
     @Override
