@@ -67,6 +67,27 @@ class RoundTripDataTest {
     }
 
     @Test
+    void rowsWhoseBackfillSourceIsNullAreNotAPartialBackfill() {
+        DataSettings phonesOftenMissing = DataSettings.DEFAULTS.withRoundTripSeeding(300,
+                TableSeed.table("customers").nulls("phone", 0.3));
+        // a copy guarded by "phone IS NOT NULL", and a join that reaches customers without a phone
+        assertThat(v2(roundTrip("null-source-backfill", phonesOftenMissing), Phase.UP).status()).isEqualTo(Status.PASSED);
+
+        // a copy that skips rows still counts the rows that had a phone to copy, and only those
+        PhaseResult up = v2(roundTrip("null-source-partial-backfill", phonesOftenMissing), Phase.UP);
+        assertThat(kinds(up)).containsExactly(DataProblem.Kind.PARTIAL_BACKFILL);
+        java.util.regex.Matcher counts = java.util.regex.Pattern.compile("filled it for (\\d+) of 300 rows; (\\d+) rows are"
+                + " still NULL though the backfill's value for them is not \\((\\d+) more, whose value is NULL, had nothing"
+                + " to copy and are not counted\\)").matcher(up.message());
+        assertThat(counts.find()).as(up.message()).isTrue();
+        long filled = Long.parseLong(counts.group(1));
+        long missed = Long.parseLong(counts.group(2));
+        long nothingToCopy = Long.parseLong(counts.group(3));
+        assertThat(filled + missed + nothingToCopy).isEqualTo(300);
+        assertThat(nothingToCopy).isBetween(50L, 130L); // about 30% of the rows have no phone
+    }
+
+    @Test
     void reportCarriesTheDataProblemsAsJson() throws Exception {
         RoundTripReport report = roundTrip("partial-backfill", SEEDED);
         com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()

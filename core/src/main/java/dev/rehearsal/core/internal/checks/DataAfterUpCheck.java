@@ -44,7 +44,17 @@ final class DataAfterUpCheck implements PhaseCheck {
         context.put(DATA_AFTER_UP, after);
         if (before.hasData() || after.hasData()) {
             List<DataProblem> problems = new java.util.ArrayList<>(DataChecks.afterUp(migration, context.after(),
-                    context.beforeUp().diff(context.after()), before, after));
+                    context.beforeUp().diff(context.after()), before, after, new DataChecks.RowCounter() {
+                        @Override
+                        public String quote(String name) {
+                            return context.dialect().quote(name);
+                        }
+
+                        @Override
+                        public long count(String query) {
+                            return context.count(query);
+                        }
+                    }));
             problems.addAll(DataChecks.newProblems(context.get(INTEGRITY_BEFORE).orElse(List.of()),
                     context.integrityProblems(context.after())));
             findings.problems(problems, DATA_CHANGES, context.data().dataChanges().contains(migration.version()),

@@ -81,6 +81,9 @@ public interface PhaseContext {
     /** Integrity problems of the data now, over {@code schema}. */
     List<DataProblem> integrityProblems(SchemaSnapshot schema);
 
+    /** Runs a {@code SELECT count(*)} query on Rehearsal's own session of the current database. */
+    long count(String query);
+
     /** The user's invariants' results now; a query that cannot run yet maps to null. */
     java.util.Map<dev.rehearsal.core.data.Invariant, String> evaluateInvariants();
 

@@ -76,9 +76,21 @@ public final class DataChecks {
         };
     }
 
-    /** Problems after an up: untouched data changed, rows appeared or vanished, a new column filled for some rows. */
+    /** Runs the counts {@link BackfillSources} writes, on the database the up ran on. */
+    public interface RowCounter {
+        /** Quotes a table or column name for the engine. */
+        String quote(String name);
+
+        /** The count a {@code SELECT count(*)} query gives. */
+        long count(String query);
+    }
+
+    /**
+     * Problems after an up: untouched data changed, rows appeared or vanished, a new column filled for some rows
+     * (counting only the rows its backfill could reach: {@link BackfillSources}).
+     */
     public static List<DataProblem> afterUp(Migration migration, SchemaSnapshot after, SchemaDiff diff,
-                                            DataFingerprint before, DataFingerprint now) {
+                                            DataFingerprint before, DataFingerprint now, RowCounter counter) {
         List<DataProblem> problems = new ArrayList<>();
         Set<String> touched = touchedTables(migration, diff);
         String sql = migration.up().sql();
@@ -135,11 +147,25 @@ public final class DataChecks {
                 continue; // a rename: the values are the ones a dropped column of the table held, NULLs included
             }
             if (values != null && values.nonNull() > 0 && values.nonNull() < is.rows()) {
-                problems.add(new DataProblem(Kind.PARTIAL_BACKFILL, column.table(), column.simpleName(), name
-                        + " added " + column.name() + " and filled it for " + values.nonNull() + " of " + is.rows()
-                        + " rows; " + (is.rows() - values.nonNull()) + " rows are still NULL. A backfill that skips"
-                        + " rows (a WHERE clause, a join that misses some)? Fill every row, or declare it:"
-                        + " dataChanges = \"" + migration.version() + "\"."));
+                long nulls = is.rows() - values.nonNull();
+                long unreached = 0;
+                String unknown = "";
+                java.util.Optional<String> query = BackfillSources.unreachableRowsQuery(sql, column.table(),
+                        column.simpleName(), counter::quote);
+                try {
+                    unreached = query.isEmpty() ? 0 : counter.count(query.get());
+                } catch (dev.rehearsal.core.model.RehearsalException e) {
+                    unknown = " (which of them had a NULL source could not be asked: " + e.getMessage() + ")";
+                }
+                if (nulls > unreached) {
+                    problems.add(new DataProblem(Kind.PARTIAL_BACKFILL, column.table(), column.simpleName(), name
+                            + " added " + column.name() + " and filled it for " + values.nonNull() + " of " + is.rows()
+                            + " rows; " + (nulls - unreached) + " rows are still NULL" + (unreached == 0 ? ""
+                            : " though the backfill's value for them is not (" + unreached + " more, whose value is"
+                            + " NULL, had nothing to copy and are not counted)") + unknown + ". A backfill that skips"
+                            + " rows (a WHERE clause, a join that misses some)? Fill every row, or declare it:"
+                            + " dataChanges = \"" + migration.version() + "\"."));
+                }
             }
         }
         return problems;

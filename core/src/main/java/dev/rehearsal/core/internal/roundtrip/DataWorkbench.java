@@ -154,6 +154,16 @@ final class DataWorkbench {
         return onOwnSession("check the data's integrity", c -> database.get().dialect().data(c).integrityProblems(snapshot));
     }
 
+    /** The count a {@code SELECT count(*)} query gives, on Rehearsal's own session. */
+    long count(String query) {
+        return onOwnSession("run " + query, c -> {
+            try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
     /** Inserts rows after checking table and column names; {@code where} names the caller in messages. */
     void insertRows(String table, List<? extends Map<String, ?>> rows, String where) {
         if (rows.isEmpty()) {

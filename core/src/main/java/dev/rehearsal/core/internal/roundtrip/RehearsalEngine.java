@@ -316,6 +316,10 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
         }
     }
 
+    public long count(String query) {
+        return data.count(query);
+    }
+
     public List<DataProblem> integrityProblems(SchemaSnapshot snapshot) {
         try (ComponentEvent ignored = ComponentEvent.time("data.integrity")) {
             return data.integrityProblems(snapshot);

@@ -206,6 +206,11 @@ final class StepContext implements PhaseContext {
     }
 
     @Override
+    public long count(String query) {
+        return engine.count(query);
+    }
+
+    @Override
     public Map<Invariant, String> evaluateInvariants() {
         return engine.evaluateInvariants();
     }

@@ -1,0 +1,2 @@
+ALTER TABLE orders DROP COLUMN customer_phone;
+ALTER TABLE customers DROP COLUMN contact_phone;
