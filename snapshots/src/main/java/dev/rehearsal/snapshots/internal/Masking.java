@@ -1,7 +1,6 @@
 package dev.rehearsal.snapshots.internal;
 
 import dev.rehearsal.core.model.RehearsalException;
-import net.datafaker.Faker;
 import org.apiguardian.api.API;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -11,7 +10,6 @@ import org.yaml.snakeyaml.error.YAMLException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +20,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.regex.Pattern;
 
 /**
- * Deterministic, keyed masking of personal data: every masked value is derived from an HMAC-SHA256 of the original
- * under a secret, so the same input gives the same output in every table (joins and uniqueness survive), nobody
- * without the secret can map outputs back, and a masked value never equals its original. Rules are chosen per column
+ * Deterministic, keyed masking of personal data: text is encrypted with a format-preserving permutation keyed by a
+ * secret ({@link FormatPreservingCipher}), so the same input gives the same output in every table (joins survive),
+ * distinct inputs give distinct outputs of the same shape (unique keys, lengths and formats survive), values equal
+ * after {@code lower()} or {@code trim()} stay so, nobody without the secret can map outputs back, and a masked value
+ * never equals its original. Rules are chosen per column
  * by name ({@code email}, {@code first_name}, {@code phone}...), overridable in a YAML file; columns that look
  * personal by name or by sampled content and have no rule are listed so that the capture can refuse them.
  */
@@ -40,23 +39,23 @@ public final class Masking {
 
     /** What a rule does to a value. */
     public enum Rule {
-        /** {@code local@domain.tld}: local part and domain replaced by letters from the hash, the top-level domain kept. */
+        /** {@code local@domain.tld}: letters and digits encrypted in place, the top-level domain kept. */
         EMAIL,
-        /** A realistic first name chosen by the hash. */
+        /** A first name: letters and digits encrypted in place, case and punctuation kept. */
         FIRST_NAME,
-        /** A realistic last name chosen by the hash. */
+        /** A last name, as {@link #FIRST_NAME}. */
         LAST_NAME,
-        /** A realistic full name chosen by the hash. */
+        /** A full name, as {@link #FIRST_NAME}. */
         NAME,
-        /** Every digit replaced by a digit from the hash; {@code +}, spaces, dashes and brackets kept. */
+        /** Digits encrypted in place; letters, {@code +}, spaces, dashes and brackets kept. */
         PHONE,
-        /** A realistic street address chosen by the hash. */
+        /** A street address, as {@link #FIRST_NAME}. */
         ADDRESS,
-        /** A realistic city chosen by the hash. */
+        /** A city, as {@link #FIRST_NAME}. */
         CITY,
-        /** Digits replaced by digits, letters by letters (same case); everything else kept: post codes, IBANs, ids. */
+        /** Post codes, IBANs, ids, as {@link #FIRST_NAME}. */
         DIGITS,
-        /** Free text: each letter and digit replaced by one of its kind, spaces and punctuation kept, so lengths stay. */
+        /** Free text, as {@link #FIRST_NAME}: lengths, spaces and punctuation stay. */
         TEXT,
         /** A date in the same year, day chosen by the hash ({@code yyyy-mm-dd} prefix; a time part is kept). */
         DATE,
@@ -109,6 +108,7 @@ public final class Masking {
     private static final char[] LOWER = "abcdefghijklmnopqrstuvwxyz".toCharArray();
 
     private final Mac mac;
+    private final FormatPreservingCipher cipher;
     private final Map<String, Rule> overrides;
 
     private Masking(byte[] key, Map<String, Rule> overrides) {
@@ -118,6 +118,7 @@ public final class Masking {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available in this JVM: " + e, e);
         }
+        this.cipher = new FormatPreservingCipher(mac);
         this.overrides = Map.copyOf(overrides);
     }
 
@@ -261,13 +262,7 @@ public final class Masking {
     private String apply(Rule rule, String value, int attempt) {
         byte[] hash = hmac(rule.word() + (attempt == 0 ? "" : "#" + attempt) + "\u0000" + value);
         return switch (rule) {
-            case EMAIL -> email(value, hash);
-            case FIRST_NAME -> faker(hash).name().firstName();
-            case LAST_NAME -> faker(hash).name().lastName();
-            case NAME -> faker(hash).name().fullName();
-            case ADDRESS -> faker(hash).address().streetAddress();
-            case CITY -> faker(hash).address().city();
-            case PHONE, DIGITS, TEXT -> scramble(value, hash, rule != Rule.PHONE);
+            case EMAIL, FIRST_NAME, LAST_NAME, NAME, ADDRESS, CITY, PHONE, DIGITS, TEXT -> preserve(rule, value, attempt);
             case DATE -> date(value, hash);
             case HASH -> java.util.HexFormat.of().formatHex(hash, 0, 16);
             case NULL, KEEP -> throw new IllegalStateException(rule.word());
@@ -276,10 +271,6 @@ public final class Masking {
 
     private byte[] hmac(String input) {
         return mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Faker faker(byte[] hash) {
-        return new Faker(Locale.ENGLISH, new Random(ByteBuffer.wrap(hash).getLong()));
     }
 
     /** A keyed stream of numbers: the hash, then hashes of it, as long as the value needs. */
@@ -300,45 +291,76 @@ public final class Masking {
         }
     }
 
-    private String email(String value, byte[] hash) {
-        int atSign = value.lastIndexOf('@');
-        String domain = atSign < 0 ? "" : value.substring(atSign + 1);
-        int dot = domain.lastIndexOf('.');
-        String tld = dot < 0 ? "com" : domain.substring(dot + 1);
-        Stream s = new Stream(hash);
-        StringBuilder sb = new StringBuilder();
-        int local = Math.max(10, atSign < 0 ? value.length() : atSign);
-        for (int i = 0; i < local; i++) {
-            sb.append(LOWER[s.next(LOWER.length)]);
+    /**
+     * The value with its letters and digits encrypted by a keyed permutation that keeps their kind ({@link
+     * FormatPreservingCipher}), computed over the value trimmed and lower-cased; the original's case pattern and
+     * surrounding spaces are then put back. So values equal after {@code lower()} or {@code trim()} stay equal after
+     * them, distinct values stay distinct, and length, spaces and punctuation stay where they were. E-mail addresses
+     * keep their top-level domain; phone numbers keep their letters ({@code ext.}). Accented letters are read without
+     * their accents and other letters outside a-z are folded onto a-z, so only values differing in such letters alone
+     * can meet.
+     */
+    private String preserve(Rule rule, String value, int attempt) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && Character.isWhitespace(value.charAt(start))) {
+            start++;
         }
-        sb.append('@');
-        for (int i = 0; i < Math.max(6, dot < 0 ? 6 : dot); i++) {
-            sb.append(LOWER[s.next(LOWER.length)]);
+        while (end > start && Character.isWhitespace(value.charAt(end - 1))) {
+            end--;
         }
-        return sb.append('.').append(tld).toString();
-    }
-
-    /** Letters become letters of the same case, digits digits; the rest stays (spaces, punctuation, {@code +}). */
-    private String scramble(String value, byte[] hash, boolean letters) {
-        Stream s = new Stream(hash);
-        StringBuilder sb = new StringBuilder(value.length());
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c >= '0' && c <= '9') {
-                sb.append((char) ('0' + s.next(10)));
-            } else if (letters && Character.isLetter(c)) {
-                char l = LOWER[s.next(LOWER.length)];
-                sb.append(Character.isUpperCase(c) ? Character.toUpperCase(l) : l);
+        String core = value.substring(start, end);
+        String plain = java.text.Normalizer.normalize(core, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "");
+        String lower = plain.toLowerCase(Locale.ROOT);
+        if (lower.length() != core.length()) {
+            lower = core.toLowerCase(Locale.ROOT).length() == core.length() ? core.toLowerCase(Locale.ROOT) : core;
+        }
+        int kept = rule == Rule.EMAIL ? topLevelDomain(lower) : lower.length();
+        boolean letters = rule != Rule.PHONE;
+        StringBuilder shape = new StringBuilder(rule.word()).append('#').append(attempt).append('\u0000');
+        int[] kinds = new int[lower.length()]; // 1 letter, 2 digit, 0 kept
+        List<Integer> letterSymbols = new ArrayList<>();
+        List<Integer> digitSymbols = new ArrayList<>();
+        for (int i = 0; i < lower.length(); i++) {
+            char c = lower.charAt(i);
+            if (i < kept && c >= '0' && c <= '9') {
+                kinds[i] = 2;
+                digitSymbols.add(c - '0');
+                shape.append('9');
+            } else if (i < kept && letters && Character.isLetter(c)) {
+                kinds[i] = 1;
+                letterSymbols.add(c >= 'a' && c <= 'z' ? c - 'a' : Math.floorMod(c, 26));
+                shape.append('a');
             } else {
-                sb.append(c);
+                shape.append(c);
             }
         }
-        return sb.toString();
+        // each stream's tweak carries the other (the digits as they were, the letters as they became), as in a
+        // Feistel round: still a permutation, and values sharing their letters but not their digits get different letters
+        int[] digitsIn = digitSymbols.stream().mapToInt(Integer::intValue).toArray();
+        int[] l = cipher.encrypt(letterSymbols.stream().mapToInt(Integer::intValue).toArray(), 26,
+                (shape + "\u0000" + java.util.Arrays.toString(digitsIn)).getBytes(StandardCharsets.UTF_8));
+        int[] d = cipher.encrypt(digitsIn, 10, (shape + "\u0000" + java.util.Arrays.toString(l)).getBytes(StandardCharsets.UTF_8));
+        StringBuilder out = new StringBuilder(value.length()).append(value, 0, start);
+        int li = 0;
+        int di = 0;
+        for (int i = 0; i < lower.length(); i++) {
+            char c = kinds[i] == 1 ? LOWER[l[li++]] : kinds[i] == 2 ? (char) ('0' + d[di++]) : core.charAt(i);
+            out.append(kinds[i] == 1 && Character.isUpperCase(core.charAt(i)) ? Character.toUpperCase(c) : c);
+        }
+        return out.append(value, end, value.length()).toString();
+    }
+
+    /** Where an e-mail address's top-level domain starts (after the last dot after the {@code @}), or its end. */
+    private static int topLevelDomain(String email) {
+        int at = email.lastIndexOf('@');
+        int dot = email.lastIndexOf('.');
+        return at >= 0 && dot > at ? dot + 1 : email.length();
     }
 
     private String date(String value, byte[] hash) {
         if (value.length() < 10 || value.charAt(4) != '-') {
-            return scramble(value, hash, true);
+            return preserve(Rule.TEXT, value, 0);
         }
         Stream s = new Stream(hash);
         int day = s.next(200) + s.next(165); // 0..363: a day of the same year

@@ -36,7 +36,8 @@ class MaskingTest {
             assertThat(masking.mask(rule, c[1])).as(rule + " deterministic").isEqualTo(masked);
             assertThat(other.mask(rule, c[1])).as(rule + " keyed").isNotEqualTo(masked);
         }
-        assertThat(masking.mask(Masking.Rule.EMAIL, "ada.lovelace@analytical.example")).matches("[a-z]{12}@[a-z]{10}\\.example");
+        assertThat(masking.mask(Masking.Rule.EMAIL, "ada.lovelace@analytical.example")).matches("[a-z]{3}\\.[a-z]{8}@[a-z]{10}\\.example");
+        assertThat(masking.mask(Masking.Rule.NAME, "Ada Lovelace")).matches("[A-Z][a-z]{2} [A-Z][a-z]{7}");
         assertThat(masking.mask(Masking.Rule.PHONE, "+44 (20) 7946-0018")).matches("\\+\\d\\d \\(\\d\\d\\) \\d{4}-\\d{4}");
         assertThat(masking.mask(Masking.Rule.DIGITS, "SW1Y 4JH")).matches("[A-Z]{2}\\d[A-Z] \\d[A-Z]{2}");
         assertThat(masking.mask(Masking.Rule.TEXT, "Call Ada on Monday")).matches("[A-Z][a-z]{3} [A-Z][a-z]{2} [a-z]{2} [A-Z][a-z]{5}");
@@ -47,6 +48,44 @@ class MaskingTest {
         assertThat(masking.mask(Masking.Rule.TEXT, "")).isEmpty();
         assertThat(masking.mask(Masking.Rule.TEXT, " -- ")).isEqualTo(" -- ");
         assertThat(masking.mask(Masking.Rule.EMAIL, null)).isNull();
+    }
+
+    @Test
+    void valuesEqualAfterLowerOrTrimStayEqualAfterThem() {
+        for (Masking.Rule rule : List.of(Masking.Rule.EMAIL, Masking.Rule.NAME, Masking.Rule.TEXT, Masking.Rule.DIGITS)) {
+            String a = masking.mask(rule, "Ann.Lee@Example.org");
+            String b = masking.mask(rule, "ann.lee@example.org");
+            String c = masking.mask(rule, "  ANN.LEE@EXAMPLE.ORG ");
+            assertThat(a).as(rule + " case variants differ as the originals do").isNotEqualTo(b);
+            assertThat(a.toLowerCase()).as(rule.word()).isEqualTo(b.toLowerCase()).isEqualTo(c.trim().toLowerCase());
+            assertThat(c).as(rule + " surrounding spaces kept").startsWith("  ").endsWith(" ").hasSize(22);
+            assertThat(Character.isUpperCase(a.charAt(0)) && Character.isLowerCase(a.charAt(1))).as(rule + ": " + a).isTrue();
+        }
+    }
+
+    @Test
+    void lengthsKindsAndMultiByteLettersKeepTheirPlaces() {
+        String masked = masking.mask(Masking.Rule.TEXT, "Zoë Ångström, 12 Rue d'Été");
+        assertThat(masked).hasSize("Zoë Ångström, 12 Rue d'Été".length())
+                .matches("[A-Z][a-z]{2} [A-Z][a-z]{7}, \\d\\d [A-Z][a-z]{2} [a-z]'[A-Z][a-z]{2}");
+        assertThat(masking.mask(Masking.Rule.DIGITS, "12345-ABC")).matches("\\d{5}-[A-Z]{3}");
+    }
+
+    @Test
+    void distinctValuesStayDistinctEvenInSmallDomains() {
+        Set<String> phones = new HashSet<>();
+        for (int i = 0; i < 200_000; i++) {
+            phones.add(masking.mask(Masking.Rule.PHONE, String.format("+1 415 %07d", i))); // 10^10 values: FF1
+        }
+        assertThat(phones).hasSize(200_000);
+        Set<String> codes = new HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String code = String.format("%04d", i); // 10^4 values: the keyed cyclic shuffle
+            String masked = masking.mask(Masking.Rule.DIGITS, code);
+            assertThat(masked).isNotEqualTo(code).hasSize(4);
+            codes.add(masked);
+        }
+        assertThat(codes).hasSize(10_000);
     }
 
     @Test
