@@ -111,6 +111,15 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "<rows>", description = "Rows per table generated before each round trip (default: 0).")
     Long seedRows;
 
+    @Option(names = "--seed-file", paramLabel = "<file>", description = "Per-table rows and per-column lengths,"
+            + " NULL ratios and values for seeded rows (TOML, as rehearsal.seed.file; docs/configuration.md).")
+    String seedFile;
+
+    @Option(names = "--volumes", paramLabel = "<file>", description = "Production row counts (the statistics file"
+            + " rehearsal.volumes.file reads): each up on those tables is estimated at that volume in every report,"
+            + " and lock budgets hold there too.")
+    String volumes;
+
     @Option(names = "--no-locks", description = "Neither trace locks nor play probe traffic (faster, finds less).")
     boolean noLocks;
 
@@ -196,12 +205,16 @@ final class CheckCommand implements Callable<Integer> {
         Progress progress = new Progress(err, System.console() != null, quiet);
         file.ifPresent(f -> progress.note("settings: " + f.file()));
 
+        dev.rehearsal.core.estimate.ProductionVolumes productionVolumes = configuration.volumes(Map.of());
         DatabaseProvider provider = ProviderChoice.select(configuration, ProviderChoice.Kind.AUTO, "", null,
                 url -> ProviderChoice.server(configuration, url));
         Interrupt interrupt = new Interrupt();
         try (provider; UserClassPath classes = UserClassPath.of(classpath, CheckCommand.class.getClassLoader());
              MigrationRehearsal rehearsal = MigrationRehearsal.start(rehearsalSettings, provider, classes.loader())) {
             interrupt.arm(rehearsal, outputs, out, err, progress);
+            if (!productionVolumes.isEmpty()) {
+                rehearsal.budgetsAtProductionVolume(productionVolumes, configuration.estimateSettings());
+            }
             NewMigrations judged = NewMigrations.of(rehearsal.history(),
                     configuration.text(Setting.RISKS_SINCE).orElse(null),
                     configuration.text(Setting.RISKS_BASE).orElse(null), folder, System.getenv());
@@ -236,10 +249,11 @@ final class CheckCommand implements Callable<Integer> {
             interrupt.running(null);
             progress.finish();
             RoundTripReport report = rehearsal.report();
-            ReportWriter writer = ReportWriter.of(report, rehearsal.history(), Path.of(""));
+            ReportWriter writer = ReportWriter.of(report, rehearsal.history(), Path.of(""))
+                    .withEstimates(rehearsal.productionEstimates()).judging(judged::judged);
             outputs.write(writer, report, out, progress);
             interrupt.disarm();
-            return verdict(report, writer, progress, judged);
+            return verdict(report, writer, progress);
         } finally {
             interrupt.disarm();
             DatabaseProviders.stopSharedEmbeddedPostgres();
@@ -253,13 +267,12 @@ final class CheckCommand implements Callable<Integer> {
      * 1 when a round trip failed or a risk of a new migration is not allowed, else 0; says how many on standard error,
      * and how many risks of released migrations were reported without being judged.
      */
-    private static int verdict(RoundTripReport report, ReportWriter writer, Progress progress, NewMigrations judged) {
+    private static int verdict(RoundTripReport report, ReportWriter writer, Progress progress) {
         List<Finding> findings = writer.findings();
         long failures = report.steps().stream().filter(s -> s.status() == PhaseResult.Status.FAILED).count();
-        List<Finding> risks = findings.stream().filter(f -> f.level() == Finding.Level.WARNING && f.suppressed() == null)
-                .toList();
-        long judgedRisks = risks.stream().filter(f -> judged.judged(f.migration())).count();
-        long released = risks.size() - judgedRisks;
+        long judgedRisks = findings.stream().filter(f -> f.level() == Finding.Level.WARNING && f.suppressed() == null)
+                .count();
+        long released = findings.stream().filter(f -> ReportWriter.RELEASED.equals(f.suppressed())).count();
         String releasedNote = released == 0 ? "" : String.format(Locale.ROOT, "; %d risk%s of released migrations"
                 + " reported, not judged", released, released == 1 ? "" : "s");
         if (failures == 0 && judgedRisks == 0) {
@@ -286,6 +299,8 @@ final class CheckCommand implements Callable<Integer> {
         flag(values, where, "--jdbc-user", "rehearsal.jdbc.user", jdbcUser);
         flag(values, where, "--image", "rehearsal.image", image);
         flag(values, where, "--seed", "rehearsal.seed.rows", seedRows == null ? null : String.valueOf(seedRows));
+        flag(values, where, "--seed-file", "rehearsal.seed.file", seedFile);
+        flag(values, where, "--volumes", "rehearsal.volumes.file", volumes);
         flag(values, where, "--risks-since", "rehearsal.risks.since", risksSince);
         flag(values, where, "--risks-base", "rehearsal.risks.base", risksBase);
         if (noLocks) {

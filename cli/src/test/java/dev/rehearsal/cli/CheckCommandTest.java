@@ -149,7 +149,13 @@ class CheckCommandTest {
         assertThat(byDefault.err()).as("main is found without saying").contains("since main")
                 .contains("1 risk not allowed; 1 risk of released migrations reported, not judged");
 
-        Run bySince = rehearsal("check", migrations.toString(), "-q", "--risks-since", "3");
+        Path sarif = repo.resolve("released.sarif");
+        Run bySince = rehearsal("check", migrations.toString(), "-q", "--risks-since", "3", "-f", "sarif", "-o",
+                sarif.toString());
+        for (JsonNode r : new ObjectMapper().readTree(sarif.toFile()).at("/runs/0/results")) {
+            assertThat(r.at("/suppressions/0/justification").asText()).as("released: information only")
+                    .isEqualTo("a released migration: reported, not judged");
+        }
         assertThat(bySince.exit()).as(bySince.err()).isZero();
         assertThat(bySince.err()).contains("0 risks not allowed; 2 risks of released migrations reported, not judged");
 
@@ -324,6 +330,54 @@ class CheckCommandTest {
         assertOneLine(rehearsal("check", HISTORIES + "broken-down", "-D", "seed.rowz=5"),
                 "Unknown setting rehearsal.seed.rowz (-D): did you mean rehearsal.seed.rows?");
         assertOneLine(rehearsal("check", HISTORIES + "broken-down", "--budget-writes", "soon"), "rehearsal.budget.writes");
+    }
+
+    @Test
+    void productionVolumesPutEstimatesInEveryFormatAndASeedFileShapesTheRows(@TempDir Path dir) throws Exception {
+        Path migrations = Files.createDirectories(dir.resolve("migrations"));
+        Files.writeString(migrations.resolve("1_accounts.up.sql"), "CREATE TABLE accounts (id bigserial PRIMARY KEY,"
+                + " email varchar(200) NOT NULL);\n");
+        Files.writeString(migrations.resolve("1_accounts.down.sql"), "DROP TABLE accounts;\n");
+        Files.writeString(migrations.resolve("2_short_email.up.sql"), "ALTER TABLE accounts ADD COLUMN short_email"
+                + " varchar(100);\nUPDATE accounts SET short_email = email;\n");
+        Files.writeString(migrations.resolve("2_short_email.down.sql"), "ALTER TABLE accounts DROP COLUMN short_email;\n");
+        Path volumes = Files.writeString(dir.resolve("volumes.csv"), "table_name,rows\naccounts,5000000\n");
+        Path reports = dir.resolve("reports");
+
+        Run run = rehearsal("check", migrations.toString(), "-q", "--risks-since", "1", "--volumes", volumes.toString(),
+                "-D", "estimates.sizes=500,1000,2000", "-D", "estimates.repeats=1", "-f", "sarif,junit,json,html,github",
+                "-o", reports.toString());
+        assertThat(run.err()).contains("rehearsal: 0 failed round trips"); // the UPDATE's lock risks are findings
+        JsonNode note = null;
+        for (JsonNode r : new ObjectMapper().readTree(reports.resolve("rehearsal.sarif").toFile()).at("/runs/0/results")) {
+            if (r.get("ruleId").asText().equals("estimate-at-production-volume")) {
+                note = r;
+            }
+        }
+        assertThat(note).as("an estimate in the SARIF log").isNotNull();
+        assertThat(note.get("level").asText()).isEqualTo("note");
+        assertThat(note.at("/message/text").asText()).contains("V2 short email (up): V2 short email at 5,000,000 rows");
+        assertThat(note.at("/locations/0/physicalLocation/artifactLocation/uri").asText()).endsWith("2_short_email.up.sql");
+        assertThat(reports.resolve("rehearsal.github.txt")).content().contains("::notice file=").contains("estimate-at-production-volume::V2 short email at 5,000,000 rows");
+        assertThat(reports.resolve("rehearsal.junit.xml")).content().contains("at production volume: V2 short email at 5,000,000 rows");
+        assertThat(new ObjectMapper().readTree(reports.resolve("rehearsal.json").toFile()).at("/steps/1/note").asText())
+                .contains("at production volume: V2 short email at 5,000,000 rows");
+        assertThat(reports.resolve("rehearsal.html")).content().contains("At 5,000,000 rows");
+
+        // seeded values as long as the column allows do not fit the narrower copy, as in production
+        Path seeds = Files.writeString(dir.resolve("seed.toml"), "[accounts]\nemail = { length = 200 }\n");
+        Run seeded = rehearsal("check", migrations.toString(), "-q", "--risks-since", "1", "--seed", "20",
+                "--seed-file", seeds.toString());
+        assertThat(seeded.exit()).as(seeded.err()).isEqualTo(1);
+        assertThat(seeded.out()).contains("V2 short email").contains("22001");
+
+        assertOneLine(rehearsal("check", migrations.toString(), "--seed-file", dir.resolve("none.toml").toString()),
+                "Could not read rehearsal.seed.file " + dir.resolve("none.toml"));
+        Path badSeeds = Files.writeString(dir.resolve("bad.toml"), "[accounts]\nemail = { null-ratio = \"some\" }\n");
+        assertOneLine(rehearsal("check", migrations.toString(), "--seed-file", badSeeds.toString()),
+                "accounts.email.null-ratio is \"some\"; give a number from 0 to 1");
+        assertOneLine(rehearsal("check", migrations.toString(), "--volumes", dir.resolve("none.csv").toString()),
+                "none.csv");
     }
 
     @Test

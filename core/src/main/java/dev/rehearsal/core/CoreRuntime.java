@@ -114,6 +114,8 @@ public interface CoreRuntime {
 
         void budgetsAtProductionVolume(ProductionVolumes volumes, EstimateSettings settings);
 
+        List<VolumeEstimate> productionEstimates();
+
         List<? extends Step> roundTripSteps();
 
         int parallelParts();

@@ -291,6 +291,16 @@ public final class MigrationRehearsal implements AutoCloseable {
     }
 
     /**
+     * The estimates at production volume the round trips made so far: once {@link #budgetsAtProductionVolume} gave
+     * volumes, each up whose script names a table with a volume is estimated before it runs (and its lock budget, if
+     * any, checked against the estimate). For {@link dev.rehearsal.core.report.ReportWriter#withEstimates}.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    public List<VolumeEstimate> productionEstimates() {
+        return engine.productionEstimates();
+    }
+
+    /**
      * What the migrations a run applied will take at production volume: each one whose up script names a table with
      * a volume that exists before it, estimated as {@link #estimate(String, ProductionVolumes, EstimateSettings)}
      * does; the others are left out. The estimates start from the version before the run (reached again by a fresh

@@ -163,8 +163,12 @@ public final class ConfiguredSettings {
             data = data.withRandomSeed(randomSeed.get());
         }
         Optional<Long> rows = Optional.ofNullable(overrides.seedRows()).or(() -> configuration.longValue(Setting.SEED_ROWS));
-        if (rows.isPresent()) {
-            data = data.withRoundTripSeeding(rows.get());
+        List<dev.rehearsal.core.data.TableSeed> seeds = configuration.text(Setting.SEED_FILE)
+                .map(f -> dev.rehearsal.core.internal.data.SeedFile.read(java.nio.file.Path.of(f),
+                        Setting.SEED_FILE.key()))
+                .orElse(List.of());
+        if (rows.isPresent() || !seeds.isEmpty()) {
+            data = data.withRoundTripSeeding(rows.orElse(0L), seeds.toArray(dev.rehearsal.core.data.TableSeed[]::new));
         }
         Optional<java.util.Locale> locale = configuration.locale(Setting.SEED_LOCALE);
         if (locale.isPresent()) {

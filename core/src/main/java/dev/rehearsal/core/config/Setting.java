@@ -28,6 +28,7 @@ public enum Setting {
     RANDOM_SEED("rehearsal.seed", "42", Form.INTEGER, null),
     SEED_LOCALE("rehearsal.seed.locale", "en", Form.LOCALE, null),
     NULL_RATIO("rehearsal.seed.null-ratio", "0.1", Form.RATIO, null),
+    SEED_FILE("rehearsal.seed.file", "none", Form.TEXT, null),
     DATA_CHECKS("rehearsal.data-checks", "true", Form.BOOLEAN, null),
     ALLOW_RISKS("rehearsal.allow-risks", "none", Form.RISK_ALLOWANCES, null),
     RISKS_SINCE("rehearsal.risks.since", "none", Form.TEXT, null),

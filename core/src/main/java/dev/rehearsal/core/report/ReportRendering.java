@@ -19,6 +19,9 @@ public interface ReportRendering {
     /** Failures and risks of the report, each pointed at its script's file and line. */
     List<Finding> findings(RoundTripReport report, MigrationHistory history, Path projectDir);
 
+    /** One note per estimate at production volume, pointed at its migration's up script. */
+    List<Finding> estimateFindings(List<VolumeEstimate> estimates, MigrationHistory history, Path projectDir);
+
     String sarif(List<Finding> findings, String version);
 
     String junit(RoundTripReport report);

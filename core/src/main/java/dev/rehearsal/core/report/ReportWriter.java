@@ -25,15 +25,19 @@ import java.util.Properties;
 public final class ReportWriter {
 
     private final RoundTripReport report;
+    private final MigrationHistory history;
+    private final Path projectDir;
     private final List<Finding> findings;
     private final List<VolumeEstimate> estimates;
     private final boolean partial;
     private final String interruptedDuring;
 
-    private ReportWriter(RoundTripReport report, List<Finding> findings, List<VolumeEstimate> estimates, boolean partial,
-                         String interruptedDuring) {
+    private ReportWriter(RoundTripReport report, MigrationHistory history, Path projectDir, List<Finding> findings,
+                         List<VolumeEstimate> estimates, boolean partial, String interruptedDuring) {
         this.report = report;
-        this.findings = findings;
+        this.history = history;
+        this.projectDir = projectDir;
+        this.findings = List.copyOf(findings);
         this.estimates = List.copyOf(estimates);
         this.partial = partial;
         this.interruptedDuring = interruptedDuring;
@@ -45,13 +49,33 @@ public final class ReportWriter {
      * @param projectDir the folder the migrations' locations are relative to (the build's working directory)
      */
     public static ReportWriter of(RoundTripReport report, MigrationHistory history, Path projectDir) {
-        return new ReportWriter(report, ReportRendering.get().findings(report, history, projectDir), List.of(), false, null);
+        return new ReportWriter(report, history, projectDir, ReportRendering.get().findings(report, history, projectDir),
+                List.of(), false, null);
     }
 
-    /** The same report with estimates at production volume, which the HTML report shows. */
+    /**
+     * The same report with estimates at production volume: the HTML report shows them in full, SARIF and GitHub
+     * annotations as notes on each migration's up script.
+     */
     public ReportWriter withEstimates(List<VolumeEstimate> estimates) {
-        return new ReportWriter(report, findings, estimates, partial, interruptedDuring);
+        List<Finding> all = new java.util.ArrayList<>(findings);
+        all.addAll(ReportRendering.get().estimateFindings(estimates, history, projectDir));
+        return new ReportWriter(report, history, projectDir, all, estimates, partial, interruptedDuring);
     }
+
+    /**
+     * The same report with the risks of migrations {@code isNew} rejects (released ones, by display name) marked as
+     * reported, not judged: they never fail, and SARIF carries them as suppressed results with that reason.
+     */
+    public ReportWriter judging(java.util.function.Predicate<String> isNew) {
+        List<Finding> judged = findings.stream().map(f -> f.level() == Finding.Level.WARNING && f.suppressed() == null
+                && !isNew.test(f.migration()) ? new Finding(f.level(), f.rule(), f.migration(), f.phase(), f.file(),
+                f.line(), f.message(), RELEASED) : f).toList();
+        return new ReportWriter(report, history, projectDir, judged, estimates, partial, interruptedDuring);
+    }
+
+    /** Why a risk of a released migration is not judged, as reports show it. */
+    public static final String RELEASED = "a released migration: reported, not judged";
 
     /**
      * The same report marked as partial: the run was interrupted, so the steps not run never ran (the HTML report
@@ -67,7 +91,7 @@ public final class ReportWriter {
      * migration's. The HTML report says so at the top; the JSON report has {@code "interruptedDuring"}.
      */
     public ReportWriter partial(String interruptedDuring) {
-        return new ReportWriter(report, findings, estimates, true, interruptedDuring);
+        return new ReportWriter(report, history, projectDir, findings, estimates, true, interruptedDuring);
     }
 
     /** Failures and risks, in the order of the migrations. */

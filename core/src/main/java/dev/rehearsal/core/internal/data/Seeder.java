@@ -170,7 +170,7 @@ public final class Seeder {
         for (TableSeed seed : plan.overrides().values()) {
             TableModel t = tables.get(seed.tableName());
             for (Map.Entry<String, TableSeed.ColumnRule> e : seed.columnRules().entrySet()) {
-                String where = "TableSeed.table(\"" + t.name() + "\")";
+                String where = "The seed of " + t.name() + " (rehearsal.seed.file or TableSeed.table(\"" + t.name() + "\"))";
                 ColumnModel c = t.column(e.getKey()).orElseThrow(() -> new SeedException(where + " names column "
                         + e.getKey() + ", which " + t.name() + " does not have. Columns: "
                         + t.columns().stream().map(ColumnModel::name).collect(Collectors.joining(", ")) + ".", Map.of(), null));

@@ -48,6 +48,19 @@ public final class FindingCollector {
         return new FindingCollector(history, projectDir).collect(report);
     }
 
+    /** One note per estimate, at the top of its migration's up script. */
+    public static List<Finding> estimates(List<dev.rehearsal.core.estimate.VolumeEstimate> estimates,
+                                          MigrationHistory history, Path projectDir) {
+        FindingCollector collector = new FindingCollector(history, projectDir);
+        List<Finding> findings = new ArrayList<>();
+        for (dev.rehearsal.core.estimate.VolumeEstimate e : estimates) {
+            Place place = collector.top(e.migration().up() == null ? null : e.migration().up().name());
+            findings.add(new Finding(Finding.Level.NOTE, "estimate-at-production-volume", e.migration().displayName(),
+                    "up", place.file(), place.line(), e.toText(), null));
+        }
+        return List.copyOf(findings);
+    }
+
     private void remember(MigrationScript script) {
         if (script != null && script.name() != null) {
             sourceOfScript.put(script.name(), SourceFiles.of(script, projectDir)

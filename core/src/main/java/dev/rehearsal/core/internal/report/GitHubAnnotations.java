@@ -19,7 +19,7 @@ public final class GitHubAnnotations {
 
     public static List<String> lines(List<Finding> findings) {
         return findings.stream().filter(f -> f.suppressed() == null).map(f -> "::"
-                + (f.level() == Finding.Level.ERROR ? "error" : "warning")
+                + (f.level() == Finding.Level.ERROR ? "error" : f.level() == Finding.Level.WARNING ? "warning" : "notice")
                 + " file=" + property(f.file()) + ",line=" + Math.max(1, f.line()) + ",title=" + property("Rehearsal: "
                 + f.title()) + "::" + data(f.message())).toList();
     }

@@ -94,7 +94,7 @@ public final class HtmlReportWriter {
         card(html, "passed", String.valueOf(passed), passed == steps.size() ? "ok" : "");
         card(html, "failed", String.valueOf(failed), failed > 0 ? "bad" : "");
         card(html, "skipped or not run", String.valueOf(steps.size() - passed - failed), "");
-        card(html, "risks", openRisks + (risks.size() > openRisks ? " (+" + (risks.size() - openRisks) + " allowed)" : ""),
+        card(html, "risks", openRisks + (risks.size() > openRisks ? " (+" + (risks.size() - openRisks) + " allowed or released)" : ""),
                 openRisks > 0 ? "warn" : "");
         card(html, "probe waits", String.valueOf(waits), waits > 0 ? "warn" : "");
         card(html, "migration SQL", TimelineSvg.millis(report.sqlTime()), "");
@@ -165,7 +165,8 @@ public final class HtmlReportWriter {
             html.text(" \u00b7 " + f.phase() + " \u00b7 ");
             html.element("code", f.rule());
             html.text(" \u2014 " + dev.rehearsal.core.RoundTripReport.cause(f.message())
-                    + (f.suppressed() == null ? "" : " (allowed: " + f.suppressed() + ")"));
+                    + (f.suppressed() == null ? "" : f.suppressed().equals(dev.rehearsal.core.report.ReportWriter.RELEASED)
+                    ? " (" + f.suppressed() + ")" : " (allowed: " + f.suppressed() + ")"));
             html.close();
         }
         html.close();

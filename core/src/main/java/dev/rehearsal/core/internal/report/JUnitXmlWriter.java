@@ -62,12 +62,17 @@ public final class JUnitXmlWriter {
                                     ? phase.status().name().toLowerCase(Locale.ROOT).replace('_', ' ') : firstLine(phase.message()));
                         }
                         default -> {
-                            if (!phase.message().isEmpty()) {
-                                xml.writeStartElement("system-out");
-                                xml.writeCharacters(phase.message());
-                                xml.writeEndElement();
-                            }
                         }
+                    }
+                    // what passed phases say, and on the up the step's notes (the estimate at production volume)
+                    String output = (phase.status() == PhaseResult.Status.PASSED ? phase.message() : "")
+                            + (phase.phase() == PhaseResult.Phase.UP && step.note() != null && !step.note().isEmpty()
+                            ? (phase.status() == PhaseResult.Status.PASSED && !phase.message().isEmpty() ? "\n" : "")
+                            + step.note() : "");
+                    if (!output.isEmpty()) {
+                        xml.writeStartElement("system-out");
+                        xml.writeCharacters(output);
+                        xml.writeEndElement();
                     }
                     xml.writeEndElement();
                 }

@@ -29,7 +29,9 @@ public final class SarifWriter {
                     + " risk not allowed)",
             "down-failed", "The down script failed, left objects behind, or lost data",
             "restore-failed", "A migration without a down script left something behind when it failed part way",
-            "up-again-failed", "Applying the migration again after its down gave another schema or failed");
+            "up-again-failed", "Applying the migration again after its down gave another schema or failed",
+            "estimate-at-production-volume", "What the migration's up would take at the production volumes given"
+                    + " (docs/estimates.md)");
 
     private SarifWriter() {
     }
@@ -80,7 +82,11 @@ public final class SarifWriter {
     }
 
     private static String level(Finding f) {
-        return f.level() == Finding.Level.ERROR ? "error" : "warning";
+        return switch (f.level()) {
+            case ERROR -> "error";
+            case WARNING -> "warning";
+            case NOTE -> "note";
+        };
     }
 
     /** {@code non-concurrent-index} as {@code NonConcurrentIndex}, the form SARIF viewers show as a rule's name. */

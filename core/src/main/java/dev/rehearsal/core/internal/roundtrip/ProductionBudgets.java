@@ -25,6 +25,8 @@ public final class ProductionBudgets {
     /** Volumes and settings for lock budgets at production volume in round trips; null when not asked for. */
     private ProductionVolumes budgetVolumes;
     private EstimateSettings budgetEstimates;
+    /** The estimates round trips made, in the order of their ups. */
+    private final List<VolumeEstimate> made = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     ProductionBudgets(RehearsalEngine engine) {
         this.engine = engine;
@@ -56,10 +58,17 @@ public final class ProductionBudgets {
      * migration's up script names none of the tables with a volume, or none of them exists before it.
      */
     VolumeEstimate estimateForBudget(Migration m) {
-        if (budgetVolumes == null || !engine.settings().locks().budget().limitsAnything()) {
+        if (budgetVolumes == null || !namesTableWithVolume(m, budgetVolumes)) {
             return null;
         }
-        return namesTableWithVolume(m, budgetVolumes) ? estimate(m, budgetVolumes, budgetEstimates) : null;
+        VolumeEstimate estimate = estimate(m, budgetVolumes, budgetEstimates);
+        made.add(estimate);
+        return estimate;
+    }
+
+    /** The estimates the round trips made so far (each up on a table with a volume, once volumes are given). */
+    public List<VolumeEstimate> made() {
+        return List.copyOf(made);
     }
 
     /**

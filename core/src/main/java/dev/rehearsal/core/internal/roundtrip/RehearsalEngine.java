@@ -85,6 +85,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
                 this::hintsFromLaterMigrations, settings.data());
         this.budgets = new ProductionBudgets(this);
         this.plan = new RoundTripPlan(this);
+        dev.rehearsal.core.internal.data.SeedFile.checkTables(settings.data().roundTripSeeds(), history());
     }
 
     /**
@@ -251,6 +252,10 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
     @Override
     public void budgetsAtProductionVolume(ProductionVolumes volumes, EstimateSettings estimateSettings) {
         budgets.budgetsAt(volumes, estimateSettings);
+    }
+
+    public List<VolumeEstimate> productionEstimates() {
+        return budgets.made();
     }
 
     VolumeEstimate estimateForBudget(Migration m) {

@@ -52,6 +52,12 @@ public final class DefaultRuntime implements CoreRuntime, ReportRendering {
     }
 
     @Override
+    public List<Finding> estimateFindings(List<dev.rehearsal.core.estimate.VolumeEstimate> estimates,
+                                          MigrationHistory history, Path projectDir) {
+        return FindingCollector.estimates(estimates, history, projectDir);
+    }
+
+    @Override
     public String sarif(List<Finding> findings, String version) {
         return SarifWriter.write(findings, version);
     }
