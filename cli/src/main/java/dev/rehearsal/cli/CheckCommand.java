@@ -120,6 +120,11 @@ final class CheckCommand implements Callable<Integer> {
             + " and lock budgets hold there too.")
     String volumes;
 
+    @Option(names = "--from-snapshot", paramLabel = "<file>", description = "Start from a masked data snapshot"
+            + " (rehearsal snapshot capture): the database is migrated to its version and loaded with its rows, and"
+            + " the migrations after it are rehearsed over them.")
+    Path fromSnapshot;
+
     @Option(names = "--no-locks", description = "Neither trace locks nor play probe traffic (faster, finds less).")
     boolean noLocks;
 
@@ -214,6 +219,14 @@ final class CheckCommand implements Callable<Integer> {
             interrupt.arm(rehearsal, outputs, out, err, progress);
             if (!productionVolumes.isEmpty()) {
                 rehearsal.budgetsAtProductionVolume(productionVolumes, configuration.estimateSettings());
+            }
+            if (fromSnapshot != null) {
+                try (dev.rehearsal.snapshots.DataSnapshot snapshot = dev.rehearsal.snapshots.DataSnapshot.open(fromSnapshot)) {
+                    dev.rehearsal.snapshots.DataSnapshot.RestoreResult restored = snapshot.restoreInto(rehearsal);
+                    progress.note(String.format(Locale.ROOT, "restored %,d rows of %s at %s", restored.rows(),
+                            fromSnapshot, restored.version().displayName()));
+                    restored.notes().forEach(progress::note);
+                }
             }
             NewMigrations judged = NewMigrations.of(rehearsal.history(),
                     configuration.text(Setting.RISKS_SINCE).orElse(null),

@@ -9,12 +9,12 @@ import java.io.PrintWriter;
 
 /**
  * {@code rehearsal}: Rehearsal's command line, for teams whose migrations live outside a JVM project (Alembic,
- * golang-migrate, dbmate, Prisma, Knex...). {@code rehearsal check <folder>} is its one command; parsing, help and
+ * golang-migrate, dbmate, Prisma, Knex...): {@code rehearsal check <folder>} and {@code rehearsal snapshot capture}; parsing, help and
  * usage errors are picocli's, with one-line messages and the exit codes sqlfluff and squawk use: 0 clean, 1 findings,
  * 2 usage or environment errors. Its interface is the command line, not this class: hence {@code INTERNAL}.
  */
 @Command(name = "rehearsal", mixinStandardHelpOptions = true, versionProvider = RehearsalCli.Version.class,
-        subcommands = {CheckCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CheckCommand.class, SnapshotCommand.class, CommandLine.HelpCommand.class},
         // one element per paragraph: picocli wraps each at words to the terminal's width
         description = {"Rehearses database migrations before they reach production: each one up, down and up again on"
                 + " a throwaway database, with the locks it takes and the traffic it blocks."},
