@@ -164,7 +164,7 @@ public final class ConfiguredSettings {
         }
         Optional<Long> rows = Optional.ofNullable(overrides.seedRows()).or(() -> configuration.longValue(Setting.SEED_ROWS));
         List<dev.rehearsal.core.data.TableSeed> seeds = configuration.text(Setting.SEED_FILE)
-                .map(f -> dev.rehearsal.core.internal.data.SeedFile.read(java.nio.file.Path.of(f),
+                .map(f -> SeedFile.read(java.nio.file.Path.of(f),
                         Setting.SEED_FILE.key()))
                 .orElse(List.of());
         if (rows.isPresent() || !seeds.isEmpty()) {

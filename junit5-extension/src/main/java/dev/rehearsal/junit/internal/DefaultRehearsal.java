@@ -4,6 +4,7 @@ import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.MigrationRun;
+import dev.rehearsal.core.NewMigrations;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.PhaseResult.Phase;
@@ -53,6 +54,9 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
     /** The runs this rehearsal returned, by identity, with their estimates once asked for. */
     private final Map<MigrationRun, List<VolumeEstimate>> runs = new java.util.IdentityHashMap<>();
 
+    /** Which migrations are new, whose risks fail a test; null for none (a rehearsal outside the extension). */
+    private Supplier<NewMigrations> judged;
+
     DefaultRehearsal(MigrationRehearsal core, ReportOutput output, GoldenSchemas golden,
                      Supplier<ProductionVolumes> volumes, Supplier<EstimateSettings> estimateSettings) {
         this.volumes = volumes;
@@ -61,6 +65,12 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
         this.golden = golden;
         this.output = output;
         RunEstimates.opened(this);
+    }
+
+    /** Judges the risks of the migrations {@code judged} names new: each gets a failing "risks" test in round trips. */
+    DefaultRehearsal judging(Supplier<NewMigrations> judged) {
+        this.judged = judged;
+        return this;
     }
 
     @Override
@@ -133,13 +143,14 @@ final class DefaultRehearsal implements Rehearsal, AutoCloseable {
         // each test's name carries its migration (V10 create group channels › down): build tools that list tests
         // by name (Surefire, Gradle) then count three per migration and name the migration of a failure
         return steps.stream().map(step -> DynamicContainer.dynamicContainer(step.displayName(), source(step),
-                step.phases().stream().map(phase -> DynamicTest.dynamicTest(testName(step, phase),
-                        () -> phases.run(step, phase)))));
+                Stream.concat(step.phases().stream().map(phase -> DynamicTest.dynamicTest(testName(step, phase.label()),
+                        () -> phases.run(step, phase))), judged == null ? Stream.empty()
+                        : RiskTests.of(step, phases, judged))));
     }
 
     /** {@code V10 create group channels › down}. */
-    static String testName(RoundTripStep step, Phase phase) {
-        return step.displayName() + " \u203a " + phase.label();
+    static String testName(RoundTripStep step, String test) {
+        return step.displayName() + " \u203a " + test;
     }
 
     private static URI source(RoundTripStep step) {

@@ -69,6 +69,26 @@ public final class RehearsalExtension implements ParameterResolver {
                 DefaultRehearsal.class);
     }
 
+    /**
+     * Which migrations are new, asked of git once, when the first risks test needs it: from the working directory
+     * (the build's project folder), with the settings the command line reads.
+     */
+    private static java.util.function.Supplier<dev.rehearsal.core.NewMigrations> newMigrations(
+            dev.rehearsal.core.MigrationRehearsal core, Configuration configuration) {
+        dev.rehearsal.core.NewMigrations[] once = new dev.rehearsal.core.NewMigrations[1];
+        return () -> {
+            synchronized (once) {
+                if (once[0] == null) {
+                    once[0] = dev.rehearsal.core.NewMigrations.of(core.history(),
+                            configuration.text(Setting.RISKS_SINCE).orElse(null),
+                            configuration.text(Setting.RISKS_BASE).orElse(null), Path.of("").toAbsolutePath(),
+                            System.getenv());
+                }
+                return once[0];
+            }
+        };
+    }
+
     private static DefaultRehearsal open(MigrationTest annotation, ExtensionContext context) {
         ClassLoader loader = context.getRequiredTestClass().getClassLoader();
         Configuration configuration;
@@ -104,7 +124,8 @@ public final class RehearsalExtension implements ParameterResolver {
                 .orElse(Setting.REPORT_DIR.documentedDefault())), name, formats, System.out,
                 configuration.environment("GITHUB_ACTIONS").map("true"::equalsIgnoreCase).orElse(false));
         DefaultRehearsal rehearsal = new DefaultRehearsal(core, output, golden,
-                () -> configuration.volumes(JUnitConfiguration.annotatedVolumes(context)), configuration::estimateSettings);
+                () -> configuration.volumes(JUnitConfiguration.annotatedVolumes(context)), configuration::estimateSettings)
+                .judging(newMigrations(core, configuration));
         try {
             restoreSnapshot(core, context);
         } catch (RuntimeException e) {

@@ -85,7 +85,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
                 this::hintsFromLaterMigrations, settings.data());
         this.budgets = new ProductionBudgets(this);
         this.plan = new RoundTripPlan(this);
-        dev.rehearsal.core.internal.data.SeedFile.checkTables(settings.data().roundTripSeeds(), history());
+        dev.rehearsal.core.internal.data.SeedTables.check(settings.data().roundTripSeeds(), history());
     }
 
     /**

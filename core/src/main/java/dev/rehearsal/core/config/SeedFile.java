@@ -1,4 +1,4 @@
-package dev.rehearsal.core.internal.data;
+package dev.rehearsal.core.config;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -90,33 +90,6 @@ public final class SeedFile {
             seeds.add(seed);
         }
         return seeds;
-    }
-
-    /**
-     * Refuses seeds for tables no migration of {@code history} mentions (a misspelt name would otherwise seed
-     * nothing, silently). Histories whose migrations are not all readable as text (Java migrations) are not checked.
-     *
-     * @throws RehearsalException naming the table, the setting and what to check
-     */
-    public static void checkTables(List<TableSeed> seeds, dev.rehearsal.core.MigrationHistory history) {
-        if (seeds.isEmpty()) {
-            return;
-        }
-        List<java.util.function.Predicate<String>> texts = new ArrayList<>();
-        for (dev.rehearsal.core.model.Migration m : history.versioned()) {
-            if (m.up() == null || m.up().sql() == null || m.up().sql().isBlank()) {
-                return;
-            }
-            texts.add(DataChecks.mentionedIn(m.up().sql()));
-        }
-        for (TableSeed seed : seeds) {
-            if (texts.stream().noneMatch(t -> t.test(seed.tableName()))) {
-                throw new RehearsalException("The seed settings name the table \"" + seed.tableName() + "\", which no"
-                        + " migration of " + history.location() + " mentions (from rehearsal.seed.file, or a round-trip"
-                        + " seed of the test). Check its spelling; a table outside the default schema is written"
-                        + " \"audit.log\".");
-            }
-        }
     }
 
     private static TableSeed column(TableSeed seed, String column, JsonNode settings, String where) {

@@ -1,0 +1,44 @@
+package dev.rehearsal.core.internal.data;
+
+import dev.rehearsal.core.data.TableSeed;
+import dev.rehearsal.core.model.RehearsalException;
+import org.apiguardian.api.API;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The check that round-trip seeds name tables the history has. */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class SeedTables {
+
+    private SeedTables() {
+    }
+
+    /**
+     * Refuses seeds for tables no migration of {@code history} mentions (a misspelt name would otherwise seed
+     * nothing, silently). Histories whose migrations are not all readable as text (Java migrations) are not checked.
+     *
+     * @throws RehearsalException naming the table, the setting and what to check
+     */
+    public static void check(List<TableSeed> seeds, dev.rehearsal.core.MigrationHistory history) {
+        if (seeds.isEmpty()) {
+            return;
+        }
+        List<java.util.function.Predicate<String>> texts = new ArrayList<>();
+        for (dev.rehearsal.core.model.Migration m : history.versioned()) {
+            if (m.up() == null || m.up().sql() == null || m.up().sql().isBlank()) {
+                return;
+            }
+            texts.add(DataChecks.mentionedIn(m.up().sql()));
+        }
+        for (TableSeed seed : seeds) {
+            if (texts.stream().noneMatch(t -> t.test(seed.tableName()))) {
+                throw new RehearsalException("The seed settings name the table \"" + seed.tableName() + "\", which no"
+                        + " migration of " + history.location() + " mentions (from rehearsal.seed.file, or a round-trip"
+                        + " seed of the test). Check its spelling; a table outside the default schema is written"
+                        + " \"audit.log\".");
+            }
+        }
+    }
+
+}

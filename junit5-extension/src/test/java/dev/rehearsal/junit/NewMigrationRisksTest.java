@@ -1,0 +1,72 @@
+package dev.rehearsal.junit;
+
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.Event;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Lock risks in JUnit, judged as the command line judges them: a new migration whose up has a risk not allowed gets a
+ * failing "risks" test after its phases; a released one's risks are reported only; an allowed risk fails nothing.
+ */
+class NewMigrationRisksTest {
+
+    @TempDir
+    static Path reports;
+
+    @MigrationTest(migrations = "filesystem:src/test/resources/histories/risky-index")
+    static class RiskyIndex {
+        @TestFactory
+        Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
+            return rehearsal.roundTrips();
+        }
+    }
+
+    @MigrationTest(migrations = "filesystem:src/test/resources/histories/risky-index",
+            allowRisks = "2 no-lock-timeout: the deploy sets one")
+    static class AllowedRiskyIndex {
+        @TestFactory
+        Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
+            return rehearsal.roundTrips();
+        }
+    }
+
+    private static List<String> names(List<Event> events) {
+        return events.stream().map(e -> e.getTestDescriptor().getDisplayName()).toList();
+    }
+
+    @Test
+    void aNewMigrationWithARiskNotAllowedGetsAFailingRisksTest() {
+        EngineExecutionResults results = EngineRuns.run(reports, RiskyIndex.class, "rehearsal.risks.since", "1");
+        List<Event> failed = results.testEvents().failed().list();
+        assertThat(names(failed)).containsExactly("V2 index email \u203a risks");
+        assertThat(names(results.testEvents().succeeded().list())).hasSize(6).noneMatch(n -> n.endsWith("risks"));
+        String message = failed.get(0).getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow()
+                .getMessage();
+        assertThat(message).startsWith("V2 index email is new, and its up has 1 lock risk not allowed (risks judged for"
+                        + " the 1 migration after 1 (rehearsal.risks.since)")
+                .contains("risk [no-lock-timeout] V2__index_email.sql line 1: CREATE INDEX accounts_email ON accounts (email)")
+                .contains("safer: SET lock_timeout")
+                .contains("allowRisks = \"2 no-lock-timeout: <why it is safe>\"");
+    }
+
+    @Test
+    void releasedMigrationsAndAllowedRisksFailNothing() {
+        EngineExecutionResults released = EngineRuns.run(reports, RiskyIndex.class, "rehearsal.risks.since", "2");
+        assertThat(released.testEvents().failed().count()).isZero();
+        assertThat(released.testEvents().succeeded().count()).isEqualTo(6);
+
+        EngineExecutionResults allowed = EngineRuns.run(reports, AllowedRiskyIndex.class, "rehearsal.risks.since", "1");
+        assertThat(allowed.testEvents().failed().count()).isZero();
+        assertThat(allowed.testEvents().succeeded().count()).isEqualTo(6);
+    }
+}
