@@ -263,7 +263,7 @@ class RoundTripCostTest {
             int before = connections.get();
             RoundTripReport report = r.runRoundTrips();
             assertThat(report.failed()).as(report.toText()).isFalse();
-            assertThat(report.toText()).contains("V" + migrations + " step " + migrations);
+            assertThat(report.toText()).contains(String.format("%04d_step_%d", migrations, migrations));
             return connections.get() - before;
         } finally {
             connections.set(0);

@@ -159,7 +159,8 @@ class RoundTripDataTest {
     void brokenInvariantIsCaughtWithBothResults() {
         Consumer<MigrationRehearsal> invariant = r -> r.invariant("paid orders keep their total",
                 "select count(*), sum(total) from orders where status = 'paid'");
-        RoundTripReport report = roundTrip("breaks-invariant", SEEDED, invariant);
+        // without boundary values: a total of 99,999,999.99 times 1.2 overflows numeric(10, 2) before the invariant is read
+        RoundTripReport report = roundTrip("breaks-invariant", SEEDED.withBoundaryValues(false), invariant);
         PhaseResult up = v2(report, Phase.UP);
         assertThat(up.status()).isEqualTo(Status.FAILED);
         assertThat(kinds(up)).containsExactly(DataProblem.Kind.INVARIANT_BROKEN);

@@ -34,7 +34,7 @@ class SourcesTest {
     void golangMigrateRoundTripsAndKeepsItsVersionTable() {
         try (MigrationRehearsal r = Histories.rehearse("golang-migrate")) {
             assertThat(r.history().versioned()).extracting(Migration::displayName)
-                    .containsExactly("V1 create users", "V2 add email", "V3 index email");
+                    .containsExactly("000001_create_users", "000002_add_email", "000003_index_email");
             RoundTripReport report = roundTrip(r);
             assertThat(report.source()).startsWith("golang-migrate migrations at classpath:histories/golang-migrate");
             assertThat(r.query("select version, dirty from schema_migrations").rows())
@@ -152,7 +152,7 @@ class SourcesTest {
                 Map.of(), null).withMissingDown(RehearsalSettings.MissingDown.FAIL))) {
             PhaseResult down = r.runRoundTrips().steps().get(1).phase(Phase.DOWN).orElseThrow();
             assertThat(down.status()).isEqualTo(Status.FAILED);
-            assertThat(down.message()).contains("V2 add email has no down script: expected 000002_add_email.down.sql");
+            assertThat(down.message()).contains("000002_add_email has no down script: expected 000002_add_email.down.sql");
         }
         assertThatThrownBy(() -> Histories.rehearse(Histories.derived(duplicate, "histories/golang-migrate", upOnlyV2,
                 Map.of(), "histories/golang-duplicate")))
@@ -166,7 +166,7 @@ class SourcesTest {
         try (MigrationRehearsal r = Histories.rehearse(Histories.derived(gap, "histories/golang-migrate", GOLANG_V1,
                 Map.of(), "histories/golang-gap"))) {
             assertThat(r.history().versioned()).extracting(Migration::displayName)
-                    .containsExactly("V1 create users", "V110 index name");
+                    .containsExactly("000001_create_users", "000110_index_name");
             roundTrip(r);
             assertThat(r.query("select version, dirty from schema_migrations").rows()).containsExactly(List.of(110L, false));
             r.migrateTo("1");

@@ -179,6 +179,7 @@ public final class ConfiguredSettings {
             data = data.withNullRatio(nulls.get());
         }
         data = data.withDataChecks(configuration.bool(Setting.DATA_CHECKS, data.dataChecks()));
+        data = data.withBoundaryValues(configuration.bool(Setting.SEED_BOUNDARIES, data.boundaryValues()));
         data = data.declareLossy(versions(overrides.lossy(), configuration.versions(Setting.LOSSY)));
         return data.declareDataChanges(versions(overrides.dataChanges(), configuration.versions(Setting.DATA_CHANGES)));
     }

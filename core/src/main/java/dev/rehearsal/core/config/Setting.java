@@ -29,6 +29,7 @@ public enum Setting {
     SEED_LOCALE("rehearsal.seed.locale", "en", Form.LOCALE, null),
     NULL_RATIO("rehearsal.seed.null-ratio", "0.1", Form.RATIO, null),
     SEED_FILE("rehearsal.seed.file", "none", Form.TEXT, null),
+    SEED_BOUNDARIES("rehearsal.seed.boundaries", "true", Form.BOOLEAN, null),
     DATA_CHECKS("rehearsal.data-checks", "true", Form.BOOLEAN, null),
     ALLOW_RISKS("rehearsal.allow-risks", "none", Form.RISK_ALLOWANCES, null),
     RISKS_SINCE("rehearsal.risks.since", "none", Form.TEXT, null),

@@ -23,15 +23,32 @@ import java.util.TreeSet;
  * @param lossy           versions whose down script is declared to lose data the up created or moved
  * @param dataChanges     versions declared to change existing data beyond their schema change: add or delete rows
  *                        of existing tables, change tables they do not name, fill a new column for some rows only
+ * @param boundaryValues  whether seeded rows include values at the edges of what columns allow (one in 16)
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record DataSettings(long randomSeed, Locale locale, double nullRatio, int checkRetries, long roundTripRows,
                            List<TableSeed> roundTripSeeds, boolean dataChecks, Set<MigrationVersion> lossy,
-                           Set<MigrationVersion> dataChanges) {
+                           Set<MigrationVersion> dataChanges, boolean boundaryValues) {
 
     /** TableSeed 42, English, 10 % NULLs, 5 retries, no seeding in round trips, checks on, nothing declared. */
     public static final DataSettings DEFAULTS = new DataSettings(42, Locale.ENGLISH, 0.1, 5, 0, List.of(), true,
-            Set.of(), Set.of());
+            Set.of(), Set.of(), true);
+
+    /** Settings with boundary values on. */
+    public DataSettings(long randomSeed, Locale locale, double nullRatio, int checkRetries, long roundTripRows,
+                        List<TableSeed> roundTripSeeds, boolean dataChecks, Set<MigrationVersion> lossy,
+                        Set<MigrationVersion> dataChanges) {
+        this(randomSeed, locale, nullRatio, checkRetries, roundTripRows, roundTripSeeds, dataChecks, lossy, dataChanges, true);
+    }
+
+    /**
+     * A copy that seeds boundary values (on by default): some text at exactly its declared length, numbers at their
+     * precision and CHECK bounds, dates before 1902 and after 2038, empty strings where allowed.
+     */
+    public DataSettings withBoundaryValues(boolean on) {
+        return new DataSettings(randomSeed, locale, nullRatio, checkRetries, roundTripRows, roundTripSeeds, dataChecks,
+                lossy, dataChanges, on);
+    }
 
     public DataSettings {
         Objects.requireNonNull(locale, "locale");
@@ -48,39 +65,39 @@ public record DataSettings(long randomSeed, Locale locale, double nullRatio, int
 
     /** A copy with another random seed. */
     public DataSettings withRandomSeed(long seed) {
-        return new DataSettings(seed, locale, nullRatio, checkRetries, roundTripRows, roundTripSeeds, dataChecks, lossy, dataChanges);
+        return new DataSettings(seed, locale, nullRatio, checkRetries, roundTripRows, roundTripSeeds, dataChecks, lossy, dataChanges, boundaryValues);
     }
 
     /** A copy with another Datafaker locale. */
     public DataSettings withLocale(Locale value) {
-        return new DataSettings(randomSeed, value, nullRatio, checkRetries, roundTripRows, roundTripSeeds, dataChecks, lossy, dataChanges);
+        return new DataSettings(randomSeed, value, nullRatio, checkRetries, roundTripRows, roundTripSeeds, dataChecks, lossy, dataChanges, boundaryValues);
     }
 
     /** A copy with another share of NULLs in nullable columns. */
     public DataSettings withNullRatio(double ratio) {
-        return new DataSettings(randomSeed, locale, ratio, checkRetries, roundTripRows, roundTripSeeds, dataChecks, lossy, dataChanges);
+        return new DataSettings(randomSeed, locale, ratio, checkRetries, roundTripRows, roundTripSeeds, dataChecks, lossy, dataChanges, boundaryValues);
     }
 
     /** A copy that tops every table up to {@code rows} before each round-trip step, with these overrides. */
     public DataSettings withRoundTripSeeding(long rows, TableSeed... overrides) {
-        return new DataSettings(randomSeed, locale, nullRatio, checkRetries, rows, List.of(overrides), dataChecks, lossy, dataChanges);
+        return new DataSettings(randomSeed, locale, nullRatio, checkRetries, rows, List.of(overrides), dataChecks, lossy, dataChanges, boundaryValues);
     }
 
     /** A copy with data checks on or off. */
     public DataSettings withDataChecks(boolean on) {
-        return new DataSettings(randomSeed, locale, nullRatio, checkRetries, roundTripRows, roundTripSeeds, on, lossy, dataChanges);
+        return new DataSettings(randomSeed, locale, nullRatio, checkRetries, roundTripRows, roundTripSeeds, on, lossy, dataChanges, boundaryValues);
     }
 
     /** A copy that declares these versions' down scripts lossy. */
     public DataSettings declareLossy(String... versions) {
         return new DataSettings(randomSeed, locale, nullRatio, checkRetries, roundTripRows, roundTripSeeds, dataChecks,
-                plus(lossy, versions), dataChanges);
+                plus(lossy, versions), dataChanges, boundaryValues);
     }
 
     /** A copy that declares these versions to change existing data on purpose. */
     public DataSettings declareDataChanges(String... versions) {
         return new DataSettings(randomSeed, locale, nullRatio, checkRetries, roundTripRows, roundTripSeeds, dataChecks,
-                lossy, plus(dataChanges, versions));
+                lossy, plus(dataChanges, versions), boundaryValues);
     }
 
     private static Set<MigrationVersion> plus(Set<MigrationVersion> set, String... versions) {

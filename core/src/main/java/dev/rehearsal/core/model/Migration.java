@@ -17,15 +17,29 @@ import java.util.Optional;
  * @param checksum    the tool's checksum of the up script, {@code null} where the tool has none
  * @param id          the tool's own name for the migration when it is not a version (an Alembic revision such as
  *                    {@code 27c6a30d7c24}); {@code null} otherwise. The version then only orders the history.
+ * @param label       how the tool itself names the migration where that differs from the version and description
+ *                    ({@code 000010_create_group_channels} for golang-migrate), for messages and reports only;
+ *                    {@code null} otherwise. Golden files and lookups keep using the version or the id.
  */
 @API(status = API.Status.STABLE, since = "0.1")
 public record Migration(MigrationVersion version, String description, Type type,
-                        MigrationScript up, MigrationScript down, Integer checksum, String id) {
+                        MigrationScript up, MigrationScript down, Integer checksum, String id, String label) {
 
     /** A migration named by its version. */
     public Migration(MigrationVersion version, String description, Type type, MigrationScript up, MigrationScript down,
                      Integer checksum) {
-        this(version, description, type, up, down, checksum, null);
+        this(version, description, type, up, down, checksum, null, null);
+    }
+
+    /** A migration the tool names by an id ({@code 27c6a30d7c24}), or by its version when {@code id} is null. */
+    public Migration(MigrationVersion version, String description, Type type, MigrationScript up, MigrationScript down,
+                     Integer checksum, String id) {
+        this(version, description, type, up, down, checksum, id, null);
+    }
+
+    /** The same migration, named in messages and reports as its tool names it. */
+    public Migration withLabel(String value) {
+        return new Migration(version, description, type, up, down, checksum, id, value);
     }
 
     /** Whether a migration is an ordered, versioned step or a repeatable script. */
@@ -51,10 +65,14 @@ public record Migration(MigrationVersion version, String description, Type type,
     }
 
     /**
-     * {@code V3 add orders status}, {@code R orders summary view}, or {@code 27c6a30d7c24 add email} for a tool
-     * that names migrations by id: how messages and reports name it.
+     * {@code V3 add orders status}, {@code R orders summary view}, {@code 27c6a30d7c24 add email} for a tool that
+     * names migrations by id, or the tool's own label ({@code 000010_create_group_channels}): how messages and
+     * reports name it.
      */
     public String displayName() {
+        if (label != null) {
+            return label;
+        }
         if (id != null) {
             return id + " " + description;
         }

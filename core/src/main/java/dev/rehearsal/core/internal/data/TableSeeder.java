@@ -155,7 +155,9 @@ final class TableSeeder {
                 }
             }
             try {
-                generators.add(values.forColumn(c, rules, uniqueStart));
+                ValueGenerator generator = values.forColumn(c, rules, uniqueStart);
+                boolean unique = uniqueStart != null || table.uniqueKeys().stream().anyMatch(k -> k.contains(c.name()));
+                generators.add(settings.boundaryValues() && !unique ? BoundaryValues.around(generator, c, rules) : generator);
                 if (c.labels() == null) {
                     javaGenerated.add(i);
                 }

@@ -8,6 +8,7 @@ import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.internal.checks.PhaseChecks;
 import dev.rehearsal.core.internal.checks.RoundTripMessages;
+import dev.rehearsal.core.internal.data.BoundaryValues;
 import dev.rehearsal.core.internal.data.TableModel;
 import dev.rehearsal.core.internal.timing.ComponentEvent;
 import dev.rehearsal.core.schema.SchemaDiff;
@@ -85,7 +86,9 @@ final class UpPhase {
             runner.blockRest(step.displayName() + " failed to apply");
             Judgement.traced(step, Phase.UP, e);
             String partial = partialChanges(beforeUp, scripts);
-            RehearsalException failure = partial == null ? e : new RehearsalException(e.getMessage() + "\n" + partial, e);
+            String boundaries = boundaryValues(e, beforeUp);
+            String more = (partial == null ? "" : "\n" + partial) + (boundaries == null ? "" : "\n" + boundaries);
+            RehearsalException failure = more.isEmpty() ? e : new RehearsalException(e.getMessage() + more, e);
             throw step.log.fail(Phase.UP, Duration.ofNanos(System.nanoTime() - t0), Duration.ofNanos(checks), failure);
         }
         long sql = System.nanoTime() - t0;
@@ -97,6 +100,41 @@ final class UpPhase {
         step.ran(Phase.UP, afterUp);
         Judgement.afterPhase(step, Phase.UP, sql, checks, c0,
                 Judgement.heading(step.displayName() + " applied, but its data is wrong:"));
+    }
+
+    /**
+     * For an up that failed on a value (SQLState class 22: too long, out of range, bad date) over seeded rows, which
+     * seeded boundary values the tables its statement names hold, so a team can tell a real limit from an unlikely
+     * one; null when none (or the statement is not known).
+     */
+    private String boundaryValues(RehearsalException e, SchemaSnapshot beforeUp) {
+        Throwable cause = e;
+        while (cause != null && !(cause instanceof dev.rehearsal.core.MigrationFailedException)) {
+            cause = cause.getCause();
+        }
+        if (!step.data.boundaryValues() || step.data.roundTripRows() == 0
+                || !(cause instanceof dev.rehearsal.core.MigrationFailedException f)
+                || !f.sqlState().map(s -> s.startsWith("22")).orElse(false) || f.statement().isEmpty()) {
+            return null;
+        }
+        java.util.Set<String> tables = new java.util.HashSet<>();
+        TableModel.all(beforeUp).keySet().stream()
+                .filter(t -> dev.rehearsal.core.internal.data.DataChecks.mentions(f.statement().get(), t)).forEach(tables::add);
+        List<String> found = new java.util.ArrayList<>();
+        try {
+            for (BoundaryValues.Probe probe : BoundaryValues.probes(beforeUp, tables, step.dialect()::quote)) {
+                long rows = step.engine.count(probe.query());
+                if (rows > 0) {
+                    found.add(probe.what() + " (" + rows + (rows == 1 ? " row)" : " rows)"));
+                }
+            }
+        } catch (RehearsalException unreadable) {
+            return "Whether it failed on one of Rehearsal's seeded boundary values could not be read: "
+                    + unreadable.getMessage();
+        }
+        return found.isEmpty() ? null : "It failed over seeded rows that hold boundary values: " + String.join("; ", found)
+                + ". Production meets this failure if it holds such values; rehearsal.seed.boundaries=false leaves"
+                + " them out of seeded rows.";
     }
 
     /**

@@ -148,7 +148,8 @@ public abstract class SqlLayoutSource implements MigrationSource {
                         named.filename().replace(".down.", ".up.") + " (no such file: golang-migrate runs nothing)",
                         named.describe(), "");
                 migrations.add(new Migration(MigrationVersion.parse(v.toString()), m.group(2).replace('_', ' '),
-                        Migration.Type.VERSIONED, upScript, down == null ? null : script(down, down.text()), null));
+                        Migration.Type.VERSIONED, upScript, down == null ? null : script(down, down.text()), null)
+                        .withLabel(named.filename().replaceFirst("\\.(up|down)\\.sql$", "")));
             }
             return new MigrationHistory(location.toString(), migrations, List.of());
         }
@@ -242,7 +243,8 @@ public abstract class SqlLayoutSource implements MigrationSource {
                 }
                 migrations.add(new Migration(version, name.group(2).replace('_', ' '), Migration.Type.VERSIONED,
                         script(f, up), down == null || down.isBlank() ? null : new MigrationScript(
-                        f.relativePath() + " (migrate:down)", f.describe(), down), null));
+                        f.relativePath() + " (migrate:down)", f.describe(), down), null)
+                        .withLabel(f.filename().replaceFirst("\\.sql$", "")));
             }
             return new MigrationHistory(location.toString(), migrations, List.of());
         }
@@ -310,7 +312,8 @@ public abstract class SqlLayoutSource implements MigrationSource {
                 String dir = f.relativePath().substring(0, f.relativePath().length() - "migration.sql".length());
                 ScriptFile down = byPath.get(dir + "down.sql");
                 migrations.add(new Migration(version, m.group(2).replace('_', ' '), Migration.Type.VERSIONED,
-                        script(f, f.text()), down == null ? null : script(down, down.text()), null));
+                        script(f, f.text()), down == null ? null : script(down, down.text()), null)
+                        .withLabel(dir.replaceAll("/+$", "").replaceFirst(".*/", "")));
             }
             return new MigrationHistory(location.toString(), migrations, List.of());
         }
