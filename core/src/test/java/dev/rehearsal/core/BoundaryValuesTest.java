@@ -32,6 +32,23 @@ class BoundaryValuesTest {
     }
 
     @Test
+    void aSeededRunGoesOnOverDataAfterAnUpFailsOverItsRows() {
+        try (MigrationRehearsal rehearsal = Histories.rehearse(RehearsalSettings.of("classpath:histories/narrowing-copy")
+                .withData(DataSettings.DEFAULTS.withRoundTripSeeding(100)))) {
+            RoundTripReport report = rehearsal.runRoundTrips();
+            assertThat(report.steps().get(1).status()).isEqualTo(Status.FAILED);
+            assertThat(report.steps().get(1).phase(Phase.UP).orElseThrow().message())
+                    .contains("The rest of the history is still rehearsed over data: a fresh database was built at V2 short"
+                            + " handle, which applies over empty tables, and each later step seeds it again.");
+            // the later step ran, over seeded rows
+            assertThat(report.steps().get(2).status()).as(report.toText()).isEqualTo(Status.PASSED);
+            assertThat(report.steps().get(2).rows()).isGreaterThanOrEqualTo(100);
+            assertThat(report.toText()).contains("0 skipped or not run")
+                    .contains("; the rest of the history is still rehearsed over data");
+        }
+    }
+
+    @Test
     void withoutBoundaryValuesTheShortGeneratedValuesFitAndTheDefectStaysHidden() {
         assertThat(upOfV2(DataSettings.DEFAULTS.withRoundTripSeeding(100).withBoundaryValues(false)).status())
                 .isEqualTo(Status.PASSED);

@@ -148,7 +148,8 @@ class MariaDbTest {
             assertThat(seeded.rowsAdded()).containsEntry("categories", 200L).containsEntry("customers", 200L)
                     .containsEntry("orders", 200L);
             assertThat(seeded.notes()).anyMatch(n -> n.contains("categories(parent_id) -> categories(id)"));
-            assertThat(r.query("select count(distinct email), sum(email like '%@%'), sum(active in (0, 1)),"
+            // one value in 16 is a boundary value: some e-mails are as long as the column allows, some empty
+            assertThat(r.query("select count(distinct email), sum(email like '%@%' or email = ''), sum(active in (0, 1)),"
                     + " sum(tier in ('free', 'pro', 'team')), sum(prefs is null or json_valid(prefs)),"
                     + " sum(external_id is not null) > 0 from customers").rows())
                     .containsExactly(List.of(200L, java.math.BigDecimal.valueOf(200), java.math.BigDecimal.valueOf(200),

@@ -83,11 +83,17 @@ final class UpPhase {
                 }
             });
         } catch (RehearsalException e) {
-            runner.blockRest(step.displayName() + " failed to apply");
             Judgement.traced(step, Phase.UP, e);
             String partial = partialChanges(beforeUp, scripts);
             String boundaries = boundaryValues(e, beforeUp);
-            String more = (partial == null ? "" : "\n" + partial) + (boundaries == null ? "" : "\n" + boundaries);
+            String carriedOn = partial == null && migration != null ? carryOnOverData(e, migration) : null;
+            if (carriedOn == null) {
+                runner.blockRest(step.displayName() + " failed to apply");
+            } else {
+                step.notes.add(carriedOn.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + carriedOn.substring(1));
+            }
+            String more = (partial == null ? "" : "\n" + partial) + (boundaries == null ? "" : "\n" + boundaries)
+                    + (carriedOn == null ? "" : "\n" + carriedOn);
             RehearsalException failure = more.isEmpty() ? e : new RehearsalException(e.getMessage() + more, e);
             throw step.log.fail(Phase.UP, Duration.ofNanos(System.nanoTime() - t0), Duration.ofNanos(checks), failure);
         }
@@ -103,17 +109,45 @@ final class UpPhase {
     }
 
     /**
+     * A seeded run goes on after an up that failed over its rows (a value too long, a NULL under NOT NULL, a duplicate
+     * under a new unique index: SQLState class 22 or 23): a fresh database is built at the failing migration's version,
+     * which applies over empty tables, and the later steps seed it again, so no migration is left unrehearsed because
+     * an earlier one failed over data. Null when the run cannot go on that way (the rest is then not run, as before).
+     */
+    private String carryOnOverData(RehearsalException e, Migration migration) {
+        dev.rehearsal.core.MigrationFailedException f = failureOf(e);
+        if (step.data.roundTripRows() == 0 || f == null
+                || !f.sqlState().map(s -> s.startsWith("22") || s.startsWith("23")).orElse(false)) {
+            return null;
+        }
+        try {
+            step.engine.state().markDirty(step.displayName() + " failed over seeded rows");
+            step.engine.state().prepare(migration.version());
+        } catch (RehearsalException again) {
+            runner.blockRest(step.displayName() + " failed over seeded rows and fails over empty tables too");
+            return "It fails over empty tables too, so the rest of the history is not run: "
+                    + again.getMessage().lines().findFirst().orElse("");
+        }
+        return "The rest of the history is still rehearsed over data: a fresh database was built at "
+                + step.displayName() + ", which applies over empty tables, and each later step seeds it again.";
+    }
+
+    private static dev.rehearsal.core.MigrationFailedException failureOf(Throwable e) {
+        Throwable cause = e;
+        while (cause != null && !(cause instanceof dev.rehearsal.core.MigrationFailedException)) {
+            cause = cause.getCause();
+        }
+        return (dev.rehearsal.core.MigrationFailedException) cause;
+    }
+
+    /**
      * For an up that failed on a value (SQLState class 22: too long, out of range, bad date) over seeded rows, which
      * seeded boundary values the tables its statement names hold, so a team can tell a real limit from an unlikely
      * one; null when none (or the statement is not known).
      */
     private String boundaryValues(RehearsalException e, SchemaSnapshot beforeUp) {
-        Throwable cause = e;
-        while (cause != null && !(cause instanceof dev.rehearsal.core.MigrationFailedException)) {
-            cause = cause.getCause();
-        }
-        if (!step.data.boundaryValues() || step.data.roundTripRows() == 0
-                || !(cause instanceof dev.rehearsal.core.MigrationFailedException f)
+        dev.rehearsal.core.MigrationFailedException f = failureOf(e);
+        if (!step.data.boundaryValues() || step.data.roundTripRows() == 0 || f == null
                 || !f.sqlState().map(s -> s.startsWith("22")).orElse(false) || f.statement().isEmpty()) {
             return null;
         }
