@@ -72,9 +72,20 @@ public final class BackfillSources {
                 joined = returning < 0 ? joined : joined.substring(0, returning);
                 int where = topLevel(joined, WHERE);
                 String from = where < 0 ? joined : joined.substring(0, where);
-                String condition = where < 0 ? "" : "(" + joined.substring(where + 5).trim() + ") AND ";
-                query = rows + "EXISTS (SELECT 1 FROM " + from.trim() + " WHERE " + condition + "(" + expression.trim()
-                        + ") IS NULL)";
+                String whereText = where < 0 ? "" : joined.substring(where + 5).trim();
+                String condition = where < 0 ? "" : "(" + whereText + ") AND ";
+                // a row whose own join key is NULL matches nothing: it had nothing to copy either
+                StringBuilder keys = new StringBuilder();
+                Matcher own = Pattern.compile("(?<![\\w$.])" + Pattern.quote(target) + "\\s*\\.\\s*(\"[^\"]+\"|[\\w$]+)")
+                        .matcher(whereText);
+                java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+                while (own.find()) {
+                    if (seen.add(own.group(1))) {
+                        keys.append(" OR ").append(target).append('.').append(own.group(1)).append(" IS NULL");
+                    }
+                }
+                query = rows + "(EXISTS (SELECT 1 FROM " + from.trim() + " WHERE " + condition + "(" + expression.trim()
+                        + ") IS NULL)" + keys + ")";
             } else {
                 query = rows + "(" + expression.trim() + ") IS NULL";
             }

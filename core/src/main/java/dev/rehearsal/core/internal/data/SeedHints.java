@@ -168,8 +168,9 @@ public final class SeedHints {
 
     /**
      * The table a column without a foreign key points at by its name ({@code post_id}, {@code postid},
-     * {@code userId} to {@code posts} or {@code post}, {@code users} or {@code user}), among {@code tables}; empty
-     * when the name points nowhere or at its own table.
+     * {@code userId} to {@code posts} or {@code post}, {@code users} or {@code user}), among {@code tables}; else the
+     * one table named with a prefix ({@code target_id} to {@code sp_target} or {@code sp_targets}); empty when the
+     * name points nowhere, at its own table, or at several prefixed tables.
      */
     public static Optional<String> linkedTable(String table, String column, Collection<String> tables) {
         String c = column.toLowerCase(Locale.ROOT);
@@ -184,8 +185,9 @@ public final class SeedHints {
         if (stem.isEmpty()) {
             return Optional.empty();
         }
-        for (String candidate : List.of(stem + "s", stem + "es", stem.endsWith("y") ? stem.substring(0, stem.length() - 1)
-                + "ies" : stem + "s", stem)) {
+        List<String> candidates = List.of(stem + "s", stem + "es", stem.endsWith("y") ? stem.substring(0, stem.length() - 1)
+                + "ies" : stem + "s", stem);
+        for (String candidate : candidates) {
             for (String t : tables) {
                 String simpleName = t.contains(".") ? t.substring(t.lastIndexOf('.') + 1) : t;
                 if (simpleName.equalsIgnoreCase(candidate) && !t.equals(table)) {
@@ -193,7 +195,14 @@ public final class SeedHints {
                 }
             }
         }
-        return Optional.empty();
+        List<String> prefixed = new ArrayList<>();
+        for (String t : tables) {
+            String simpleName = (t.contains(".") ? t.substring(t.lastIndexOf('.') + 1) : t).toLowerCase(Locale.ROOT);
+            if (!t.equals(table) && candidates.stream().anyMatch(cand -> simpleName.endsWith("_" + cand))) {
+                prefixed.add(t);
+            }
+        }
+        return prefixed.size() == 1 ? Optional.of(prefixed.get(0)) : Optional.empty();
     }
 
     private static Optional<String> normalized(String type) {

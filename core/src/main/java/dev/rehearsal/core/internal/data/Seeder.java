@@ -98,6 +98,10 @@ public final class Seeder {
                     long n = new TableSeeder(settings, tables.get(table), plan.overrides().get(table), rows, deferred, data, faker,
                             random, notes, plan.hints()).run(loaded);
                     loaded.put(table, n);
+                    String linked = n == 0 ? null : LinksAcrossTime.link(tables.get(table), tables, plan.hints(), data, schema);
+                    if (linked != null) {
+                        notes.add(linked);
+                    }
                 } catch (SQLException e) {
                     TableSeed override = plan.overrides().get(table);
                     throw new SeedException("Cannot seed " + table + ": the database refused a generated row: "
@@ -376,7 +380,7 @@ public final class Seeder {
         return m.group(1).matches("character|char|bpchar") ? 1 : 0;
     }
 
-    private static boolean sameKind(String a, String b) {
+    static boolean sameKind(String a, String b) {
         String ints = "smallint|integer|bigint|int|tinyint|mediumint|serial|bigserial";
         return a.equals(b) || a.matches(ints) && b.matches(ints);
     }

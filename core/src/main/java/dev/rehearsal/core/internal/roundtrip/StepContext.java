@@ -239,7 +239,10 @@ final class StepContext implements PhaseContext {
     public void seed(Collection<String> tables, String when) {
         SeedResult seeded = engine.topUp(tables, data.roundTripRows(), data.roundTripSeeds(), displayName() + "/" + when);
         if (seeded.totalRows() > 0) {
-            notes.add("seeded " + seeded.totalRows() + " rows " + when + " the up");
+            // keys linked across time change what later joins find: worth a line in the report
+            List<String> links = seeded.notes().stream().filter(n -> n.contains(" seeded before ")).toList();
+            notes.add("seeded " + seeded.totalRows() + " rows " + when + " the up"
+                    + (links.isEmpty() ? "" : " (" + String.join("; ", links) + ")"));
         }
     }
 

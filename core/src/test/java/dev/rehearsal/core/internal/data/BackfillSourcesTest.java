@@ -22,8 +22,8 @@ class BackfillSourcesTest {
     void aJoinAsksTheJoinedRowsItsWhereClauseFinds() {
         assertThat(query("UPDATE orders AS o SET note = 'x', phone = c.phone FROM customers c WHERE c.id = o.customer_id"
                 + " RETURNING o.id;", "public.orders", "phone"))
-                .isEqualTo("SELECT count(*) FROM orders o WHERE o.\"phone\" IS NULL AND EXISTS (SELECT 1 FROM customers c"
-                        + " WHERE (c.id = o.customer_id) AND (c.phone) IS NULL)");
+                .isEqualTo("SELECT count(*) FROM orders o WHERE o.\"phone\" IS NULL AND (EXISTS (SELECT 1 FROM customers c"
+                        + " WHERE (c.id = o.customer_id) AND (c.phone) IS NULL) OR o.customer_id IS NULL)");
     }
 
     @Test

@@ -1,0 +1,1 @@
+ALTER TABLE threads DROP CONSTRAINT threads_channel_fk;

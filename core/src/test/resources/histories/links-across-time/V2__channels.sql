@@ -1,0 +1,4 @@
+CREATE TABLE channels (
+    id   serial PRIMARY KEY,
+    name text NOT NULL
+);
