@@ -175,6 +175,32 @@ class CheckCommandTest {
                 .contains("--risks-since").contains("1 risk not allowed");
     }
 
+    @Test
+    void aChangesetAddedToAReleasedChangelogIsTheOnlyNewOne(@TempDir Path repo) throws Exception {
+        Path changelog = Files.createDirectories(repo.resolve("db")).resolve("changelog.xml");
+        String head = "<databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\"\n"
+                + "    xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
+                + "    xsi:schemaLocation=\"http://www.liquibase.org/xml/ns/dbchangelog"
+                + " http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-latest.xsd\">\n"
+                + "  <changeSet id=\"1\" author=\"ann\">\n"
+                + "    <createTable tableName=\"accounts\"><column name=\"id\" type=\"bigint\"><constraints"
+                + " primaryKey=\"true\"/></column><column name=\"email\" type=\"text\"/></createTable>\n"
+                + "  </changeSet>\n";
+        Files.writeString(changelog, head + "</databaseChangeLog>\n");
+        git(repo, "init", "-q", "-b", "main");
+        git(repo, "add", ".");
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "released");
+        git(repo, "checkout", "-q", "-b", "feature");
+        Files.writeString(changelog, head + "  <changeSet id=\"2\" author=\"ann\">\n"
+                + "    <createIndex tableName=\"accounts\" indexName=\"accounts_email\"><column name=\"email\"/></createIndex>\n"
+                + "  </changeSet>\n</databaseChangeLog>\n");
+
+        Run run = rehearsal("check", changelog.toString(), "-q");
+        assertThat(run.err()).as(run.err()).contains("risks judged for the 1 migration added or changed since main");
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("1 risk not allowed");
+    }
+
     private static void git(Path dir, String... arguments) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
         command.addAll(List.of(arguments));

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -98,7 +99,11 @@ public record NewMigrations(Set<String> names, String note) {
         List<String> roots = classPathRoots(history.location());
         Set<String> names = new LinkedHashSet<>();
         for (Migration m : all) {
-            if (touched(m.up(), changed, roots) || m.down() != null && touched(m.down(), changed, roots)) {
+            Optional<Path> file = touched(m.up(), changed, roots);
+            if (file.isEmpty() && m.down() != null) {
+                file = touched(m.down(), changed, roots);
+            }
+            if (file.isPresent() && !releasedChangeset(m.up(), git, mergeBase.strip(), top, file.get())) {
                 names.add(m.displayName());
             }
         }
@@ -140,22 +145,56 @@ public record NewMigrations(Set<String> names, String note) {
      * path (a build's output folder), a changed source file at the same path below a class-path root
      * ({@code src/main/resources/db/migration/V3__x.sql} for {@code classpath:db/migration} and {@code V3__x.sql}).
      */
-    private static boolean touched(MigrationScript script, Set<Path> changed, List<String> roots) {
+    private static Optional<Path> touched(MigrationScript script, Set<Path> changed, List<String> roots) {
         Path file = Path.of(script.location());
         try {
             if (Files.isRegularFile(file) && changed.contains(file.toRealPath())) {
-                return true;
+                return Optional.of(file.toRealPath());
             }
         } catch (IOException e) {
-            return false; // not a file on disk: a history read from a jar is released by definition
+            return Optional.empty(); // not a file on disk: a history read from a jar is released by definition
         }
+        // a Liquibase changeset is named file::id::author; its file is relative to the changelog's search path
+        String name = script.name().contains("::") ? script.location() : script.name();
+        List<String> resources = new ArrayList<>();
         for (String root : roots) {
-            String resource = "/" + (root.isEmpty() ? "" : root + "/") + script.name().replace('\\', '/');
-            if (changed.stream().anyMatch(p -> p.toString().replace('\\', '/').endsWith(resource))) {
-                return true;
+            resources.add("/" + (root.isEmpty() ? "" : root + "/") + name.replace('\\', '/'));
+        }
+        if (script.name().contains("::")) {
+            resources.add("/" + name.replace('\\', '/').replaceFirst("^/+", ""));
+        }
+        for (String resource : resources) {
+            Optional<Path> hit = changed.stream().filter(p -> p.toString().replace('\\', '/').endsWith(resource)).findFirst();
+            if (hit.isPresent()) {
+                return hit;
             }
         }
-        return false;
+        return Optional.empty();
+    }
+
+    /**
+     * Whether a Liquibase changeset ({@code file::id::author}) of a changed changelog file was already in the file at
+     * the merge base: a changelog grows by changesets added to the same file, and only those are new.
+     */
+    private static boolean releasedChangeset(MigrationScript script, Git git, String mergeBase, Path top, Path file) {
+        String[] parts = script.name().replaceFirst(" \\(rollback\\)$", "").split("::");
+        if (parts.length < 3) {
+            return false;
+        }
+        String id = parts[parts.length - 2];
+        String author = parts[parts.length - 1];
+        String before = git.run("show", mergeBase + ":" + top.relativize(file).toString().replace('\\', '/'));
+        if (before == null) {
+            return false; // the file is new
+        }
+        String value = "\\s*[=:]\\s*[\"']?";
+        String end = "(?![\\w.-])";
+        boolean declared = java.util.regex.Pattern.compile("\\bid" + value + java.util.regex.Pattern.quote(id) + end)
+                .matcher(before).find() && java.util.regex.Pattern.compile("\\bauthor" + value
+                + java.util.regex.Pattern.quote(author) + end).matcher(before).find();
+        boolean formattedSql = java.util.regex.Pattern.compile("--\\s*changeset\\s+" + java.util.regex.Pattern.quote(author)
+                + ":" + java.util.regex.Pattern.quote(id) + end).matcher(before).find();
+        return declared || formattedSql;
     }
 
     /** The class-path folders of a location ({@code db/migration} of {@code classpath:db/migration}). */
