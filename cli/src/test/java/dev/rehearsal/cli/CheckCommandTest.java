@@ -38,8 +38,8 @@ class CheckCommandTest {
                 "--output", reports.toString(), "--risks-since", "1");
 
         assertThat(run.exit()).as(run.err()).isEqualTo(1);
-        assertThat(run.out()).contains("V2 index email").contains("FAILED in down");
-        assertThat(run.err()).contains("[1/2] V1 create accounts: ok (up").contains("[2/2] V2 index email: FAILED in down")
+        assertThat(run.out()).contains("2_index_email").contains("FAILED in down");
+        assertThat(run.err()).contains("[1/2] 1_create_accounts: ok (up").contains("[2/2] 2_index_email: FAILED in down")
                 .contains("rehearsal: 1 failed round trip, 1 risk not allowed").doesNotContain("Exception");
         JsonNode sarif = new ObjectMapper().readTree(reports.resolve("rehearsal.sarif").toFile());
         JsonNode result = null;
@@ -51,7 +51,7 @@ class CheckCommandTest {
         assertThat(result).as("the down's failure in %s", sarif).isNotNull();
         assertThat(result.at("/locations/0/physicalLocation/artifactLocation/uri").asText())
                 .isEqualTo("cli/" + HISTORIES + "broken-down/2_index_email.down.sql");
-        assertThat(reports.resolve("rehearsal.junit.xml")).content().contains("<testcase classname=\"V2 index email\" name=\"down\"");
+        assertThat(reports.resolve("rehearsal.junit.xml")).content().contains("<testcase classname=\"2_index_email\" name=\"down\"");
         assertThat(new ObjectMapper().readTree(reports.resolve("rehearsal.json").toFile()).get("failed").asBoolean()).isTrue();
         assertThat(reports.resolve("rehearsal.html")).content().contains("accounts_email_idx")
                 .contains("data-status=\"FAILED\"");
@@ -382,12 +382,12 @@ class CheckCommandTest {
         }
         assertThat(note).as("an estimate in the SARIF log").isNotNull();
         assertThat(note.get("level").asText()).isEqualTo("note");
-        assertThat(note.at("/message/text").asText()).contains("V2 short email (up): V2 short email at 5,000,000 rows");
+        assertThat(note.at("/message/text").asText()).contains("2_short_email (up): 2_short_email at 5,000,000 rows");
         assertThat(note.at("/locations/0/physicalLocation/artifactLocation/uri").asText()).endsWith("2_short_email.up.sql");
-        assertThat(reports.resolve("rehearsal.github.txt")).content().contains("::notice file=").contains("estimate-at-production-volume::V2 short email at 5,000,000 rows");
-        assertThat(reports.resolve("rehearsal.junit.xml")).content().contains("at production volume: V2 short email at 5,000,000 rows");
+        assertThat(reports.resolve("rehearsal.github.txt")).content().contains("::notice file=").contains("estimate-at-production-volume::2_short_email at 5,000,000 rows");
+        assertThat(reports.resolve("rehearsal.junit.xml")).content().contains("at production volume: 2_short_email at 5,000,000 rows");
         assertThat(new ObjectMapper().readTree(reports.resolve("rehearsal.json").toFile()).at("/steps/1/note").asText())
-                .contains("at production volume: V2 short email at 5,000,000 rows");
+                .contains("at production volume: 2_short_email at 5,000,000 rows");
         assertThat(reports.resolve("rehearsal.html")).content().contains("At 5,000,000 rows");
 
         // seeded values as long as the column allows do not fit the narrower copy, as in production
@@ -395,7 +395,7 @@ class CheckCommandTest {
         Run seeded = rehearsal("check", migrations.toString(), "-q", "--risks-since", "1", "--seed", "20",
                 "--seed-file", seeds.toString());
         assertThat(seeded.exit()).as(seeded.err()).isEqualTo(1);
-        assertThat(seeded.out()).contains("V2 short email").contains("22001");
+        assertThat(seeded.out()).contains("2_short_email").contains("22001");
 
         assertOneLine(rehearsal("check", migrations.toString(), "--seed-file", dir.resolve("none.toml").toString()),
                 "Could not read rehearsal.seed.file " + dir.resolve("none.toml"));

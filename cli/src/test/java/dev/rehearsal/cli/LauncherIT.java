@@ -62,7 +62,7 @@ class LauncherIT {
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("on MariaDB").contains("4 steps: 4 passed, 0 failed");
         assertThat(run.err()).contains("html: " + html);
-        assertThat(html).content().contains("data-migration=\"V4 add user phone\"");
+        assertThat(html).content().contains("data-migration=\"000004_add_user_phone\"");
     }
 
     @Test
@@ -106,7 +106,7 @@ class LauncherIT {
         try {
             // V1 done, V2's minute-long statement running
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (!Files.readString(err).contains("[1/2] V1 create accounts: ok")) {
+            while (!Files.readString(err).contains("[1/2] 1_create_accounts: ok")) {
                 assertThat(process.isAlive()).as(Files.readString(err)).isTrue();
                 assertThat(System.nanoTime()).as("V1 finished in time").isLessThan(deadline);
                 Thread.sleep(100);
@@ -120,7 +120,7 @@ class LauncherIT {
             assertThat(errors).contains("rehearsal: interrupted before V2 wait finished").doesNotContain("\tat ");
             JsonNode json = new ObjectMapper().readTree(dir.resolve("rehearsal.json").toFile());
             assertThat(json.get("partial").asBoolean()).isTrue();
-            assertThat(json.get("interruptedDuring").asText()).as("the step that was cut off").isEqualTo("V2 wait");
+            assertThat(json.get("interruptedDuring").asText()).as("the step that was cut off").isEqualTo("2_wait");
             assertThat(json.at("/steps/0/status").asText()).isEqualTo("PASSED");
             assertThat(dir.resolve("rehearsal.html")).content().contains("Partial report")
                     .contains("It was interrupted during V2 wait: that step's last phase was cut off");

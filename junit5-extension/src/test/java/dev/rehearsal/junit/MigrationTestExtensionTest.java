@@ -82,7 +82,7 @@ class MigrationTestExtensionTest {
         EngineExecutionResults explicit = run(ExplicitFormat.class);
         assertThat(names(explicit.testEvents().failed())).isEmpty();
         assertThat(reports.resolve("ExplicitFormat.roundTrips.txt")).content()
-                .contains("golang-migrate migrations at").contains("V1 create a");
+                .contains("golang-migrate migrations at").contains("000001_create_a");
         EngineExecutionResults ambiguous = run(AmbiguousFormat.class);
         assertThat(ambiguous.allEvents().failed().stream().map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
                 .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("")))
@@ -183,7 +183,7 @@ class MigrationTestExtensionTest {
         String failed = results.testEvents().failed().stream().map(MigrationTestExtensionTest::path).findFirst().orElseThrow();
         assertThat(failed).matches("\\[MariaDB 1\\d\\.\\d+\\.\\d+ server at 127\\.0\\.0\\.1:3306\\]");
         assertThat(failureMessage(results.testEvents(), failed, "roundTripsOnEveryEngine(Rehearsal)"))
-                .contains("V1 create notes").contains("000001_create_notes.up.sql, line 2").contains("SQLState:  42000");
+                .contains("000001_create_notes").contains("000001_create_notes.up.sql, line 2").contains("SQLState:  42000");
     }
 
     @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/engine-matrix",

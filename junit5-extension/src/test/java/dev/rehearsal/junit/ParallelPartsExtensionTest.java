@@ -39,8 +39,8 @@ class ParallelPartsExtensionTest {
         List<String> onePart = outcomes(run(dir.resolve("one"), history, "1"));
 
         assertThat(onePart).hasSize(3 * MIGRATIONS)
-                .contains("V60 create t60 \u203a down FAILED", "V75 create t75 \u203a up FAILED",
-                        "V76 create t76 \u203a up ABORTED");
+                .contains("000060_create_t60 \u203a down FAILED", "000075_create_t75 \u203a up FAILED",
+                        "000076_create_t76 \u203a up ABORTED");
         assertThat(inParts).isEqualTo(onePart);
     }
 

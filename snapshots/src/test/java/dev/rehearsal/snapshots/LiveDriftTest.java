@@ -138,7 +138,7 @@ class LiveDriftTest {
 
             execute(url, "root", "create index customers_name_idx on customers (name)");
             SchemaDrift drift = golden.driftOf(url, "root", "", source("mariadb-shop"));
-            assertThat(drift.describe()).contains("is at V2 orders but its schema differs from " + dir.resolve("V2.sql"))
+            assertThat(drift.describe()).contains("is at 2_orders but its schema differs from " + dir.resolve("V2.sql"))
                     .contains("+ index customers.customers_name_idx (in the database, not in the file)");
 
             String withPassword = url + "?user=root&password=s3cr3t-pw";
