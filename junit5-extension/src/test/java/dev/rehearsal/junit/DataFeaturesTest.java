@@ -154,7 +154,8 @@ class DataFeaturesTest {
 
     @Test
     void invariantBrokenByAMigrationFailsItsUp() {
-        EngineExecutionResults results = run(Invariant.class);
+        // without boundary values: a total of 99,999,999.99 times 1.2 overflows numeric(10, 2) before the invariant is read
+        EngineExecutionResults results = run(Invariant.class, "rehearsal.seed.boundaries", "false");
         assertThat(results.testEvents().failed().stream().map(e -> e.getTestDescriptor().getDisplayName()))
                 .contains("V2 add vat \u203a up", "V2 add vat \u203a up again");
         assertThat(firstFailure(results)).contains("invariant \"paid orders keep their total\" broken by V2 add vat");
