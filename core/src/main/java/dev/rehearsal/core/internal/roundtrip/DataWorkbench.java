@@ -84,6 +84,11 @@ final class DataWorkbench {
 
     /** Seeds {@code rows} per table with these overrides; {@code topUp} counts the rows already there. */
     SeedResult seed(Map<String, Long> rows, List<TableSeed> overrides, boolean topUp, String salt) {
+        return seed(rows, overrides, topUp, salt, settings.boundaryValues());
+    }
+
+    /** As {@link #seed(Map, List, boolean, String)}, with boundary values only when {@code boundaries} and the settings say so. */
+    SeedResult seed(Map<String, Long> rows, List<TableSeed> overrides, boolean topUp, String salt, boolean boundaries) {
         Map<String, TableSeed> byTable = new LinkedHashMap<>();
         for (TableSeed seed : overrides) {
             byTable.merge(seed.tableName(), seed, (a, b) -> b);
@@ -93,7 +98,7 @@ final class DataWorkbench {
         }
         SchemaSnapshot snapshot = schema.get();
         try (Connection c = database.get().dataSource().getConnection()) {
-            return new Seeder(database.get().dialect(), settings)
+            return new Seeder(database.get().dialect(), boundaries ? settings : settings.withBoundaryValues(false))
                     .seed(c, snapshot, new Seeder.Plan(rows, byTable, topUp, salt, hints.get()));
         } catch (SQLException e) {
             throw new RehearsalException("Could not connect to " + database.get().name() + " to seed it: " + e.getMessage(), e);

@@ -279,6 +279,19 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
         return seed(rows, seeds);
     }
 
+    /**
+     * Seeds for a volume estimate: without boundary values, which an estimate would only trip over (it measures how
+     * long statements take, while the round trips judge what the values do).
+     */
+    SeedResult seedForEstimate(List<TableSeed> seeds) {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (TableSeed seed : seeds) {
+            rows.put(seed.tableName(), seed.requestedRows().orElse(TableSeed.DEFAULT_ROWS));
+        }
+        changedByCaller = true;
+        return data.seed(rows, seeds, false, "seed#" + (++seedings), false);
+    }
+
     /** Every table of the schema now, each with {@code rows}. */
     public Map<String, Long> everyTable(long rows) {
         Map<String, Long> all = new LinkedHashMap<>();

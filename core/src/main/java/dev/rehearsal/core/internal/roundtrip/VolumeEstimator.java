@@ -182,7 +182,7 @@ final class VolumeEstimator {
             }
         });
         if (!seeds.isEmpty()) {
-            rehearsal.seedTables(seeds);
+            rehearsal.seedForEstimate(seeds);
         }
         try (Connection c = rehearsal.database().dataSource().getConnection()) {
             rehearsal.database().dialect().analyze(c);
