@@ -164,6 +164,18 @@ class MariaDbTest {
     }
 
     @Test
+    void aNarrowingCopyFailsOnSeededBoundaryValuesAsOnPostgres() {
+        try (MigrationRehearsal r = MigrationRehearsal.start(Histories.settings("mariadb-narrowing-copy")
+                .withData(DataSettings.DEFAULTS.withRoundTripSeeding(100)), provider, MariaDbTest.class.getClassLoader())) {
+            RoundTripReport report = r.runRoundTrips();
+            PhaseResult up = report.steps().get(1).phase(PhaseResult.Phase.UP).orElseThrow();
+            assertThat(up.status()).as(report.toText()).isEqualTo(PhaseResult.Status.FAILED);
+            assertThat(up.message()).contains("22001").containsPattern("It failed over seeded rows that hold boundary"
+                    + " values: users.handle: text of exactly 128 characters \\(\\d+ rows?\\)");
+        }
+    }
+
+    @Test
     void aLossyDownIsCaughtOverSeededRows() {
         try (MigrationRehearsal r = MigrationRehearsal.start(Histories.settings("mariadb-shop")
                 .withData(DataSettings.DEFAULTS.withRoundTripSeeding(150)), provider, MariaDbTest.class.getClassLoader())) {

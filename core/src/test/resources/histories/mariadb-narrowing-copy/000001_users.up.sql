@@ -1,0 +1,4 @@
+CREATE TABLE users (
+    id     INT AUTO_INCREMENT PRIMARY KEY,
+    handle VARCHAR(128) NOT NULL
+);
