@@ -117,13 +117,13 @@ class LauncherIT {
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s of Ctrl-C").isTrue();
             String errors = Files.readString(err);
             assertThat(process.exitValue()).as(errors).isEqualTo(2);
-            assertThat(errors).contains("rehearsal: interrupted before V2 wait finished").doesNotContain("\tat ");
+            assertThat(errors).contains("rehearsal: interrupted before 2_wait finished").doesNotContain("\tat ");
             JsonNode json = new ObjectMapper().readTree(dir.resolve("rehearsal.json").toFile());
             assertThat(json.get("partial").asBoolean()).isTrue();
             assertThat(json.get("interruptedDuring").asText()).as("the step that was cut off").isEqualTo("2_wait");
             assertThat(json.at("/steps/0/status").asText()).isEqualTo("PASSED");
             assertThat(dir.resolve("rehearsal.html")).content().contains("Partial report")
-                    .contains("It was interrupted during V2 wait: that step's last phase was cut off");
+                    .contains("It was interrupted during 2_wait: that step's last phase was cut off");
 
             // the embedded server that ran them is gone
             Matcher port = Pattern.compile("on port (\\d+)").matcher(json.get("database").asText());
