@@ -77,7 +77,7 @@ class SeedingTest {
             assertThat(count(r, "select count(*) from employees where length(country_code) <> 2")).isZero();
             assertThat(count(r, "select count(*) from employees where settings is not null and settings ? 'tag'"))
                     .isGreaterThan(200);
-            // besides the boundary values (2038-01-19), timestamps lie before 2026
+            // besides the boundary values (2038-01-18), timestamps lie before 2026
             assertThat(count(r, "select count(*) from employees where created_at > timestamptz '2026-01-01'"
                     + " and created_at < timestamptz '2038-01-01'")).isZero();
         }

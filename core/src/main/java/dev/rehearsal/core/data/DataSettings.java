@@ -43,7 +43,7 @@ public record DataSettings(long randomSeed, Locale locale, double nullRatio, int
 
     /**
      * A copy that seeds boundary values (on by default): some text at exactly its declared length, numbers at their
-     * precision and CHECK bounds, dates before 1902 and after 2038, empty strings where allowed.
+     * precision and CHECK bounds, dates on 1970-01-02 and 2038-01-18, empty strings where allowed.
      */
     public DataSettings withBoundaryValues(boolean on) {
         return new DataSettings(randomSeed, locale, nullRatio, checkRetries, roundTripRows, roundTripSeeds, dataChecks,

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * Values at the edges of what a column allows, mixed into seeded rows (one in {@link #EVERY} values), because
  * production holds them and generated values rarely reach them: text of exactly the declared length (with a letter
  * of two bytes in UTF-8, so byte and character limits both show), the empty string where no CHECK forbids it, numbers
- * at the precision of {@code numeric(p, s)} and at CHECK bounds, timestamps and dates before 1902 and after 2038 (the
- * edges of 32-bit epoch seconds). Integer columns get CHECK bounds only: a type's own maximum is rarely a real value.
+ * at the precision of {@code numeric(p, s)} and at CHECK bounds, timestamps and dates at the edges of 32-bit epoch
+ * seconds (1970-01-02 and 2038-01-18: a day inside, so every time zone and MariaDB's {@code TIMESTAMP} hold them). Integer columns get CHECK bounds only: a type's own maximum is rarely a real value.
  * A failure over seeded rows says which of these the tables it names hold ({@link #present}), so a team can tell a
  * real limit from an unlikely one.
  */
@@ -32,8 +32,8 @@ public final class BoundaryValues {
     /** One value in this many is a boundary value. */
     public static final int EVERY = 16;
 
-    static final OffsetDateTime FAR_PAST = OffsetDateTime.of(1901, 12, 13, 20, 45, 51, 0, ZoneOffset.UTC);
-    static final OffsetDateTime FAR_FUTURE = OffsetDateTime.of(2038, 1, 19, 3, 14, 8, 0, ZoneOffset.UTC);
+    static final OffsetDateTime FAR_PAST = OffsetDateTime.of(1970, 1, 2, 0, 0, 0, 0, ZoneOffset.UTC);
+    static final OffsetDateTime FAR_FUTURE = OffsetDateTime.of(2038, 1, 18, 0, 0, 0, 0, ZoneOffset.UTC);
 
     private static final Pattern LENGTH = Pattern.compile("^(character varying|varchar|character|char)\\((\\d+)\\)$");
     private static final Pattern NUMERIC = Pattern.compile("^numeric\\((\\d+),(\\d+)\\)$");
@@ -153,8 +153,9 @@ public final class BoundaryValues {
                 probes.add(new Probe(c.table() + "." + c.simpleName() + ": " + max.toPlainString() + ", the largest "
                         + type + " holds", "SELECT count(*)" + from + "abs(" + column + ") = " + max.toPlainString()));
             } else if (TIMESTAMP.matcher(type).matches() || type.equals("datetime") || type.equals("date")) {
-                probes.add(new Probe(c.table() + "." + c.simpleName() + ": dates before 1902 or after 2038",
-                        "SELECT count(*)" + from + column + " < '1902-01-01' OR " + column + " > '2038-01-19'"));
+                probes.add(new Probe(c.table() + "." + c.simpleName() + ": dates on 1970-01-02 or 2038-01-18",
+                        "SELECT count(*)" + from + "(" + column + " >= '1970-01-01' AND " + column + " < '1970-01-03') OR "
+                                + column + " > '2038-01-17'"));
             }
         }
         return probes;
