@@ -88,7 +88,8 @@ public record TableModel(String name, List<ColumnModel> columns, List<List<Strin
         }
         for (SchemaObject index : schema.on(table, ObjectKind.INDEX)) {
             String def = index.fact(SchemaFact.DEFINITION).orElse("");
-            if (def.startsWith("CREATE UNIQUE INDEX")) {
+            // PostgreSQL's definitions read CREATE UNIQUE INDEX, MariaDB's (from information_schema) UNIQUE INDEX
+            if (def.startsWith("CREATE UNIQUE INDEX") || def.startsWith("UNIQUE INDEX")) {
                 List<String> key = index.list(SchemaFact.UNIQUE_COLUMNS);
                 if (!key.isEmpty()) {
                     if (!unique.contains(key)) {
