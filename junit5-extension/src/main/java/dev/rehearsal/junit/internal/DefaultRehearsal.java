@@ -7,7 +7,6 @@ import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.NewMigrations;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.model.MigrationVersion;
-import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.RoundTripStep;
 import dev.rehearsal.core.data.DataFingerprint;

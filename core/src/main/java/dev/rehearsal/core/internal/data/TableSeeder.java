@@ -7,7 +7,6 @@ import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.internal.data.TableModel.ForeignKey;
 import net.datafaker.Faker;
 
-import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -8,7 +8,6 @@ import dev.rehearsal.core.estimate.StatementEstimate;
 import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.ProbeResult;
-import dev.rehearsal.core.locks.StatementTrace;
 import dev.rehearsal.core.report.Finding;
 import org.apiguardian.api.API;
 

@@ -5,7 +5,6 @@ import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.data.TableSeed;
-import dev.rehearsal.core.estimate.CostModel;
 import dev.rehearsal.core.estimate.Estimate;
 import dev.rehearsal.core.estimate.EstimateSettings;
 import dev.rehearsal.core.estimate.ProductionVolumes;
