@@ -113,6 +113,14 @@ final class CheckCommand implements Callable<Integer> {
             + " NULL ratios and values for seeded rows (TOML, as rehearsal.seed.file; docs/configuration.md).")
     String seedFile;
 
+    @Option(names = "--queries", paramLabel = "<file>", description = "The running application's queries (a"
+            + " pg_stat_statements or MariaDB digest CSV export, or SQL statements), checked after each up; repeatable.")
+    List<String> queries = new ArrayList<>();
+
+    @Option(names = "--queries-after", paramLabel = "<file>", description = "The new version's queries, checked after"
+            + " each down (a rollback runs the new application on the old schema); repeatable.")
+    List<String> queriesAfter = new ArrayList<>();
+
     @Option(names = "--volumes", paramLabel = "<file>", description = "Production row counts (the statistics file"
             + " rehearsal.volumes.file reads): each up on those tables is estimated at that volume in every report,"
             + " and lock budgets hold there too.")
@@ -312,6 +320,9 @@ final class CheckCommand implements Callable<Integer> {
         flag(values, where, "--seed", "rehearsal.seed.rows", seedRows == null ? null : String.valueOf(seedRows));
         flag(values, where, "--seed-file", "rehearsal.seed.file", seedFile);
         flag(values, where, "--volumes", "rehearsal.volumes.file", volumes);
+        flag(values, where, "--queries", "rehearsal.queries.file", queries.isEmpty() ? null : String.join(",", queries));
+        flag(values, where, "--queries-after", "rehearsal.queries.after-file",
+                queriesAfter.isEmpty() ? null : String.join(",", queriesAfter));
         flag(values, where, "--risks-since", "rehearsal.risks.since", risksSince);
         flag(values, where, "--risks-base", "rehearsal.risks.base", risksBase);
         if (noLocks) {

@@ -407,6 +407,45 @@ class CheckCommandTest {
     }
 
     @Test
+    void theRunningApplicationsQueriesFromAStatisticsExportFailARenameTheyStillRead(@TempDir Path dir) throws Exception {
+        Path migrations = Files.createDirectories(dir.resolve("migrations"));
+        Files.writeString(migrations.resolve("1_accounts.up.sql"), "CREATE TABLE accounts (id bigserial PRIMARY KEY,"
+                + " email varchar(200) NOT NULL, name text);\n");
+        Files.writeString(migrations.resolve("1_accounts.down.sql"), "DROP TABLE accounts;\n");
+        Files.writeString(migrations.resolve("2_rename_name.up.sql"), "ALTER TABLE accounts RENAME COLUMN name TO full_name;\n");
+        Files.writeString(migrations.resolve("2_rename_name.down.sql"), "ALTER TABLE accounts RENAME COLUMN full_name TO name;\n");
+        // as the export in docs/running-application.md writes it: normalized, $1 parameters, a query over two lines
+        Path statistics = Files.writeString(dir.resolve("pg_stat_statements.csv"), "query,calls\n"
+                + "\"select name\n  from accounts where id = $1\",1200\n"
+                + "\"insert into accounts (email) values ($1)\",40\n"
+                + "BEGIN,5000\n");
+        Path reports = dir.resolve("reports");
+        String lockTimeout = "* no-lock-timeout: the deploy sets lock_timeout";
+
+        Run run = rehearsal("check", migrations.toString(), "-q", "--risks-since", "1", "--allow-risk", lockTimeout,
+                "--queries", statistics.toString(), "-f", "text,sarif", "-o", reports.toString());
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        assertThat(run.out()).contains("breaks-running-app").contains("select name from accounts where id = $1"
+                + " (42703: column \"name\" does not exist)").contains("stops reading accounts.name");
+        assertThat(reports.resolve("rehearsal.sarif")).content().contains("\"ruleId\" : \"breaks-running-app\"");
+
+        Run allowed = rehearsal("check", migrations.toString(), "-q", "--risks-since", "1", "--allow-risk", lockTimeout,
+                "--allow-risk", "2 breaks-running-app: no running version reads name", "--allow-risk",
+                "2 rename: no running version reads name", "--queries", statistics.toString());
+        assertThat(allowed.exit()).as(allowed.err()).isEqualTo(0);
+
+        // an export without a query column is reported, never failing the migrations it cannot judge
+        Path unknown = Files.writeString(dir.resolve("other.csv"), "statement,count\nselect 1,2\n");
+        Run unreadable = rehearsal("check", migrations.toString(), "-q", "--risks-since", "1", "--allow-risk",
+                lockTimeout, "--allow-risk", "2 rename: no running version reads name", "--queries", unknown.toString(), "-f", "json,text",
+                "-o", reports.toString());
+        assertThat(unreadable.exit()).as(unreadable.err()).isEqualTo(0);
+        assertThat(reports.resolve("rehearsal.json")).content().contains("needs a query column (pg_stat_statements)");
+        assertOneLine(rehearsal("check", migrations.toString(), "--queries", dir.resolve("none.csv").toString()),
+                "rehearsal.queries.file = \"" + dir.resolve("none.csv") + "\": no such readable file");
+    }
+
+    @Test
     void aServerThatCannotBeReachedIsAnEnvironmentError() {
         Run run = rehearsal("check", HISTORIES + "broken-down", "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/postgres");
 

@@ -34,13 +34,14 @@ import java.util.TreeSet;
  *                                shards do ({@link #PARALLEL_AUTO} for as many as the machine has processors, at most 4)
  * @param columnOrder             whether the position of columns in their table is compared (a down that re-adds a
  *                                dropped column at the end fails); false by default, as PostgreSQL can only append
+ * @param queries                 the running application's queries, checked after each up (and down); none by default
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record RehearsalSettings(String migrations, Map<String, String> placeholders,
                                 Set<MigrationVersion> irreversible, MigrationVersion minimumDowngradeVersion,
                                 DataSettings data, LockSettings locks, String format, Shard shard,
                                 boolean patchedSchemaReads, ToolSettings tool, MissingDown missingDown,
-                                int parallel, boolean columnOrder) {
+                                int parallel, boolean columnOrder, ApplicationQueries queries) {
 
     /** {@link #parallel()}: as many parts as the machine has processors, at most 4. */
     public static final int PARALLEL_AUTO = 0;
@@ -61,6 +62,7 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
         Objects.requireNonNull(shard, "shard");
         Objects.requireNonNull(tool, "tool");
         Objects.requireNonNull(missingDown, "missingDown");
+        Objects.requireNonNull(queries, "queries");
         placeholders = Map.copyOf(placeholders);
         irreversible = Set.copyOf(irreversible);
     }
@@ -71,7 +73,7 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
                              String format, Shard shard, boolean patchedSchemaReads, ToolSettings tool,
                              MissingDown missingDown) {
         this(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks, format, shard,
-                patchedSchemaReads, tool, missingDown, PARALLEL_AUTO, false);
+                patchedSchemaReads, tool, missingDown, PARALLEL_AUTO, false, ApplicationQueries.NONE);
     }
 
     /** The settings with column positions left out of schema comparisons. */
@@ -80,7 +82,22 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
                              String format, Shard shard, boolean patchedSchemaReads, ToolSettings tool,
                              MissingDown missingDown, int parallel) {
         this(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks, format, shard,
-                patchedSchemaReads, tool, missingDown, parallel, false);
+                patchedSchemaReads, tool, missingDown, parallel, false, ApplicationQueries.NONE);
+    }
+
+    /** The settings without the running application's queries. */
+    public RehearsalSettings(String migrations, Map<String, String> placeholders, Set<MigrationVersion> irreversible,
+                             MigrationVersion minimumDowngradeVersion, DataSettings data, LockSettings locks,
+                             String format, Shard shard, boolean patchedSchemaReads, ToolSettings tool,
+                             MissingDown missingDown, int parallel, boolean columnOrder) {
+        this(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks, format, shard,
+                patchedSchemaReads, tool, missingDown, parallel, columnOrder, ApplicationQueries.NONE);
+    }
+
+    /** A copy that checks the running application's queries after each migration. */
+    public RehearsalSettings withQueries(ApplicationQueries value) {
+        return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
+                format, shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder, value);
     }
 
     /** Settings for a location, with no placeholders, every migration expected to be reversible, default data settings. */
@@ -93,31 +110,31 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
     /** A copy that compares the position of columns in their table ({@code rehearsal.schema.column-order}). */
     public RehearsalSettings withColumnOrder(boolean value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, shard, patchedSchemaReads, tool, missingDown, parallel, value);
+                format, shard, patchedSchemaReads, tool, missingDown, parallel, value, queries);
     }
 
     /** A copy that reads the migrations in this layout instead of detecting it. */
     public RehearsalSettings withFormat(String value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                value, shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder);
+                value, shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder, queries);
     }
 
     /** A copy with these lock settings. */
     public RehearsalSettings withLocks(LockSettings value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, value,
-                format, shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder);
+                format, shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder, queries);
     }
 
     /** A copy with these data settings. */
     public RehearsalSettings withData(DataSettings value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, value, locks,
-                format, shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder);
+                format, shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder, queries);
     }
 
     /** A copy that runs only this part of the round trips. */
     public RehearsalSettings withShard(Shard value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, value, patchedSchemaReads, tool, missingDown, parallel, columnOrder);
+                format, value, patchedSchemaReads, tool, missingDown, parallel, columnOrder, queries);
     }
 
     /**
@@ -126,25 +143,25 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
      */
     public RehearsalSettings withParallel(int value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, shard, patchedSchemaReads, tool, missingDown, value, columnOrder);
+                format, shard, patchedSchemaReads, tool, missingDown, value, columnOrder, queries);
     }
 
     /** A copy that reads the whole catalog for every schema read ({@code false}), or patches where it can. */
     public RehearsalSettings withPatchedSchemaReads(boolean value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, shard, value, tool, missingDown, parallel, columnOrder);
+                format, shard, value, tool, missingDown, parallel, columnOrder, queries);
     }
 
     /** A copy that drives the migration tool this way. */
     public RehearsalSettings withTool(ToolSettings value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, shard, patchedSchemaReads, value, missingDown, parallel, columnOrder);
+                format, shard, patchedSchemaReads, value, missingDown, parallel, columnOrder, queries);
     }
 
     /** A copy where a migration without a down script gets this. */
     public RehearsalSettings withMissingDown(MissingDown value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, data, locks,
-                format, shard, patchedSchemaReads, tool, value, parallel, columnOrder);
+                format, shard, patchedSchemaReads, tool, value, parallel, columnOrder, queries);
     }
 
     /** A copy that also allows these versions to have no down script. */
@@ -154,19 +171,19 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
             all.add(MigrationVersion.parse(v));
         }
         return new RehearsalSettings(migrations, placeholders, all, minimumDowngradeVersion, data, locks, format,
-                shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder);
+                shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder, queries);
     }
 
     /** A copy where migrations at or below {@code version} need no down script. */
     public RehearsalSettings withMinimumDowngradeVersion(String version) {
         return new RehearsalSettings(migrations, placeholders, irreversible, MigrationVersion.parse(version), data,
-                locks, format, shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder);
+                locks, format, shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder, queries);
     }
 
     /** A copy with these placeholder values. */
     public RehearsalSettings withPlaceholders(Map<String, String> values) {
         return new RehearsalSettings(migrations, values, irreversible, minimumDowngradeVersion, data, locks, format,
-                shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder);
+                shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder, queries);
     }
 
     /** What a migration without a down script gets, unless it is declared irreversible. */

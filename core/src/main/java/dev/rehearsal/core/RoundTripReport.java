@@ -81,6 +81,11 @@ public record RoundTripReport(String source, String database, List<StepResult> s
                         .append(allowed(risks)).append('\n'));
             });
             for (PhaseResult p : step.phases()) {
+                // the queries a migration breaks are the finding itself: named in full, with the safer way
+                p.locks().risks().stream().filter(r -> r.rule().equals(LockRisk.BREAKS_RUNNING_APP)
+                        && !r.isSuppressed() && p.phase() != PhaseResult.Phase.UP_AGAIN).forEach(r -> sb.append("      ")
+                        .append(r.rule()).append(" after the ").append(p.phase().label()).append(": ").append(r.reason())
+                        .append("\n        safer: ").append(r.alternative()).append('\n'));
                 for (StatementTrace st : p.locks().statements()) {
                     for (String warning : st.warnings()) {
                         sb.append("      server ").append(p.phase().label()).append(": ").append(st.where())

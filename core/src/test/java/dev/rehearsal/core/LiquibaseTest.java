@@ -27,8 +27,10 @@ class LiquibaseTest {
         try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of(CHANGELOG)
                 .withData(DataSettings.DEFAULTS.withRoundTripSeeding(20)))) {
             assertThat(r.history().versioned()).extracting(Migration::displayName).containsExactly(
-                    "1-customers customers", "2-customer-name customer name", "3-orders orders",
-                    "4-orders-status-index orders status index", "5-normalize-emails normalize emails");
+                    // as Liquibase names a changeset: file::id::author
+                    "histories/liquibase/db.changelog-master.xml::1-customers::alice", "histories/liquibase/db.changelog-master.xml::2-customer-name::alice",
+                    "histories/liquibase/changes/003-orders.sql::3-orders::carol",
+                    "histories/liquibase/db.changelog-master.xml::4-orders-status-index::bob", "histories/liquibase/db.changelog-master.xml::5-normalize-emails::bob");
             assertThat(r.history().versioned().get(2).up().location()).endsWith("changes/003-orders.sql");
             assertThat(r.history().versioned().get(1).up().sql()).contains("CREATE INDEX customers_name_idx");
             report = r.runRoundTrips();
@@ -73,7 +75,7 @@ class LiquibaseTest {
             RoundTripReport report = r.runRoundTrips();
             assertThat(report.failed()).as(report.toText()).isFalse();
             assertThat(report.steps()).extracting(StepResult::migration).containsExactly(
-                    "accounts createTable tableName=accounts", "accounts-owner addColumn tableName=accounts");
+                    "histories/liquibase-yaml/changelog.yaml::accounts::dana", "histories/liquibase-yaml/changelog.yaml::accounts-owner::dana");
         }
     }
 

@@ -116,7 +116,28 @@ public final class ConfiguredSettings {
                 configuration.bool(Setting.PATCHED_SCHEMA_READS, true), tool,
                 configuration.text(Setting.MISSING_DOWN).orElse("restore").equals("fail")
                         ? RehearsalSettings.MissingDown.FAIL : RehearsalSettings.MissingDown.RESTORE,
-                configuration.parallel(Setting.PARALLEL), configuration.bool(Setting.COLUMN_ORDER, false));
+                configuration.parallel(Setting.PARALLEL), configuration.bool(Setting.COLUMN_ORDER, false),
+                queries(configuration));
+    }
+
+    /** The running application's query files; each must exist, checked before any database starts. */
+    private static dev.rehearsal.core.ApplicationQueries queries(Configuration configuration) {
+        return new dev.rehearsal.core.ApplicationQueries(existing(configuration, Setting.QUERIES_FILE),
+                existing(configuration, Setting.QUERIES_AFTER_FILE));
+    }
+
+    private static List<java.nio.file.Path> existing(Configuration configuration, Setting setting) {
+        List<java.nio.file.Path> files = new ArrayList<>();
+        for (String name : configuration.list(setting)) {
+            java.nio.file.Path file = java.nio.file.Path.of(name);
+            if (!java.nio.file.Files.isReadable(file)) {
+                throw new RehearsalException(setting.key() + " = \"" + name + "\": no such readable file ("
+                        + file.toAbsolutePath() + "). Give a pg_stat_statements or MariaDB digest export (CSV) or a file"
+                        + " of SQL statements separated by semicolons; see docs/running-application.md");
+            }
+            files.add(file);
+        }
+        return files;
     }
 
     /** The tools' settings: logging, Flyway's configuration and customizer, Liquibase's filter, a tool's commands. */

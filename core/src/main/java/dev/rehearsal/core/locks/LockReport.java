@@ -51,6 +51,16 @@ public record LockReport(List<StatementTrace> statements, List<HeldLock> locks, 
         }
     }
 
+    /** A copy with {@code more} risks, found after the phase ran (the running application's queries). */
+    public LockReport withRisks(List<LockRisk> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<LockRisk> all = new java.util.ArrayList<>(risks);
+        all.addAll(more);
+        return new LockReport(statements, locks, probes, all, queue);
+    }
+
     /** The longest a probe of that kind waited, over all tables. */
     public Duration longestWait(ProbeResult.Kind kind) {
         return probes.stream().filter(p -> p.kind() == kind).map(ProbeResult::longestWait)

@@ -16,6 +16,9 @@ import org.apiguardian.api.API;
 @API(status = API.Status.STABLE, since = "0.1")
 public record LockRisk(String rule, String statement, String table, String reason, String alternative, String suppressed) {
 
+    /** The rule of a migration that breaks queries of the running application ({@code rehearsal.queries.file}). */
+    public static final String BREAKS_RUNNING_APP = "breaks-running-app";
+
     /** Whether the migration allows this risk (with a reason). */
     public boolean isSuppressed() {
         return suppressed != null;

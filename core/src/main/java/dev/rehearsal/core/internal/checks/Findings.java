@@ -19,6 +19,7 @@ public final class Findings {
     private final List<String> failures = new ArrayList<>();
     private final List<DataProblem> problems = new ArrayList<>();
     private final List<DataProblem> failingProblems = new ArrayList<>();
+    private final List<dev.rehearsal.core.locks.LockRisk> risks = new ArrayList<>();
     private final List<String> notes;
     private String unknownState;
 
@@ -62,6 +63,19 @@ public final class Findings {
     /** A data problem that fails the phase but is not kept in its result (a seeding that failed). */
     public void failingProblem(DataProblem problem) {
         failingProblems.add(problem);
+    }
+
+    /**
+     * A risk found by a check rather than by the lock trace: kept with the phase's lock report, and judged as every
+     * risk is (failing for a new migration unless allowed).
+     */
+    public void risk(dev.rehearsal.core.locks.LockRisk risk) {
+        risks.add(risk);
+    }
+
+    /** The risks the checks found. */
+    public List<dev.rehearsal.core.locks.LockRisk> risks() {
+        return List.copyOf(risks);
     }
 
     /** A note for the report. */

@@ -24,6 +24,7 @@ public final class PhaseChecks {
             new InvariantsCheck(),
             new SeedCreatedTablesCheck(),
             new SchemaChecksCheck(),
+            new RunningApplicationCheck(),
             new LockBudgetCheck());
 
     private PhaseChecks() {

@@ -113,6 +113,15 @@ public interface PhaseContext {
      */
     void seed(java.util.Collection<String> tables, String when);
 
+    /**
+     * Rehearsal's own session on the database, for checks that run queries of their own; a check leaves it as it
+     * found it (auto-commit on, nothing pending).
+     */
+    java.sql.Connection connection();
+
+    /** The running application's queries of this rehearsal, and what they did on the last schema. */
+    dev.rehearsal.core.internal.queries.RunningApplication runningApplication();
+
     /** A note for the step's report. */
     void note(String note);
 

@@ -75,7 +75,8 @@ final class LiquibaseHistory {
                     cs.getFilePath(), rollbackSql(cs, database)) : null;
             String description = cs.getComments() != null && !cs.getComments().isBlank() ? cs.getComments().strip()
                     : cs.getDescription();
-            Migration m = new Migration(version, description, Migration.Type.VERSIONED, up, down, null, name);
+            // labelled as Liquibase names a changeset in its own logs and DATABASECHANGELOG: file::id::author
+            Migration m = new Migration(version, description, Migration.Type.VERSIONED, up, down, null, name, where);
             migrations.add(m);
             byKey.put(LiquibaseTool.key(cs.getFilePath(), cs.getId(), cs.getAuthor()), m);
             changeSets.put(version, cs);

@@ -36,8 +36,16 @@ final class RoundTripPlan implements AutoCloseable {
     /** The plan's step whose version catching up with the parts last reached, or -1. */
     private int caughtUpTo;
 
+    /** The running application's queries over every plan of the rehearsal. */
+    private final dev.rehearsal.core.internal.queries.RunningApplication runningApplication;
+
     RoundTripPlan(RehearsalEngine engine) {
         this.engine = engine;
+        this.runningApplication = new dev.rehearsal.core.internal.queries.RunningApplication(engine.settings().queries());
+    }
+
+    dev.rehearsal.core.internal.queries.RunningApplication runningApplication() {
+        return runningApplication;
     }
 
     /** A new plan from the version now, replacing the last one (and stopping its parts). */

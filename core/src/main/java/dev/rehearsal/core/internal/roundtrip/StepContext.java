@@ -247,6 +247,21 @@ final class StepContext implements PhaseContext {
     }
 
     @Override
+    public java.sql.Connection connection() {
+        try {
+            return engine.session().ownConnection();
+        } catch (java.sql.SQLException e) {
+            throw new dev.rehearsal.core.model.RehearsalException("Could not connect to the rehearsal database: "
+                    + e.getSQLState() + " " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public dev.rehearsal.core.internal.queries.RunningApplication runningApplication() {
+        return engine.plan().runningApplication();
+    }
+
+    @Override
     public void note(String note) {
         notes.add(note);
     }

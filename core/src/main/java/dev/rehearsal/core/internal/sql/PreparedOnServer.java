@@ -27,4 +27,23 @@ public final class PreparedOnServer {
         }
         return statement;
     }
+
+    /**
+     * Whether {@code e} is pgjdbc describing a statement it prepared on the server before DDL changed what the
+     * statement returns ({@code cached plan must not change result type}, which pgjdbc only retries by itself when it
+     * runs one in auto-commit, not when it describes one).
+     */
+    public static boolean staleAfterDdl(SQLException e) {
+        return "0A000".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("cached plan");
+    }
+
+    /**
+     * Forgets every statement prepared on the server in {@code connection}'s session ({@code DEALLOCATE ALL}, which
+     * pgjdbc follows by preparing its own again as needed), after {@link #staleAfterDdl}.
+     */
+    public static void forgetAll(Connection connection) throws SQLException {
+        try (java.sql.Statement s = connection.createStatement()) {
+            s.execute("DEALLOCATE ALL");
+        }
+    }
 }

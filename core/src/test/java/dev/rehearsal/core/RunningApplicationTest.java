@@ -1,0 +1,119 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.data.DataSettings;
+import dev.rehearsal.core.locks.LockRisk;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The running application's queries after each migration, on embedded PostgreSQL: the queries of the version before
+ * (histories' running-app corpus) prepared and, for writes, run and rolled back over seeded rows after every up. A
+ * NOT NULL column without a default, a narrowed type, a dropped column still read and a rename each break a query and
+ * are a breaks-running-app risk naming it; an added nullable column, a new table, an index and a column nobody reads
+ * pass.
+ */
+class RunningApplicationTest {
+
+    private static final Path CORPUS = Path.of("src/test/resources/queries/running-app.sql");
+    private static final Path NEW_APP = Path.of("src/test/resources/queries/new-app.sql");
+    private static final String RULE = "breaks-running-app";
+
+    private static RehearsalSettings settings(ApplicationQueries queries) {
+        return Histories.settings("running-app").withQueries(queries)
+                .withData(DataSettings.DEFAULTS.withRoundTripSeeding(20).withBoundaryValues(false)
+                        .declareLossy("5", "8")); // dropping a column loses its values: the downs cannot bring them back
+    }
+
+    private static Map<String, List<LockRisk>> risksByStep(RoundTripReport report) {
+        return report.steps().stream().collect(Collectors.toMap(StepResult::script, s -> s.phases().stream()
+                .flatMap(p -> p.locks().risks().stream()).filter(r -> r.rule().equals(RULE)).toList()));
+    }
+
+    @Test
+    void eachBreakNamesTheQueryAndTheServersErrorAndHarmlessChangesPass() {
+        RoundTripReport report;
+        try (MigrationRehearsal r = Histories.rehearse(settings(ApplicationQueries.of(CORPUS)))) {
+            report = r.runRoundTrips();
+        }
+        Map<String, List<LockRisk>> risks = risksByStep(report);
+        assertThat(report.steps()).allSatisfy(s -> assertThat(s.status()).as(s.migration()).isEqualTo(PhaseResult.Status.PASSED));
+        for (String harmless : List.of("V1__customers_and_orders.sql", "V2__orders_note.sql", "V3__invoices.sql",
+                "V4__orders_status_index.sql", "V5__drop_unread_column.sql")) {
+            assertThat(risks.get(harmless)).as(harmless).isEmpty();
+        }
+        assertThat(single(risks, "V6__orders_channel.sql").reason())
+                .contains("insert into orders (customer_id, total) values ($1, $2) (23502: null value in column \"channel\"");
+        assertThat(single(risks, "V6__orders_channel.sql").alternative()).contains("give channel a default");
+        assertThat(single(risks, "V7__narrow_full_name.sql").reason())
+                .contains("insert into customers (email, full_name) values ($1, $2) (22001: value too long");
+        assertThat(single(risks, "V8__drop_order_status.sql").reason())
+                .contains("select id, status from orders where customer_id = $1 order by id (42703: column \"status\" does not exist)")
+                .contains("select * from orders where id = $1 (returns status text no more");
+        LockRisk rename = single(risks, "V9__rename_full_name.sql");
+        assertThat(rename.reason()).startsWith("breaks 1 of ")
+                .contains("select id, email, full_name from customers where id = $1 (42703: column \"full_name\" does not exist)");
+        assertThat(rename.alternative()).startsWith("contract after every running version stops reading customers.full_name");
+        assertThat(rename.table()).isEqualTo("customers");
+
+        String notes = report.steps().stream().map(StepResult::note).collect(Collectors.joining("\n"));
+        assertThat(notes).contains("reads return more columns after the up: select * from orders where id = $1 (now also returns note text)")
+                .contains("running-app.sql:10: neither reads nor writes rows (SET)")
+                .contains("running-app.sql:11: not SQL: this is not sql at all")
+                .contains("select no_such_column from customers (42703: column \"no_such_column\" does not exist)")
+                .doesNotContain("(42P01"); // a query is not reported for failing before the migration creating its table
+        assertThat(notes.split("not SQL: this is not sql", -1)).as("reported once").hasSize(2);
+    }
+
+    @Test
+    void anAllowedBreakIsReportedButSuppressed() {
+        RehearsalSettings settings = settings(ApplicationQueries.of(CORPUS));
+        settings = settings.withLocks(settings.locks().allowRisk("9", RULE, "no version running at V9 reads full_name"));
+        try (MigrationRehearsal r = Histories.rehearse(settings)) {
+            LockRisk rename = single(risksByStep(r.runRoundTrips()), "V9__rename_full_name.sql");
+            assertThat(rename.suppressed()).isEqualTo("no version running at V9 reads full_name");
+        }
+    }
+
+    @Test
+    void theNewApplicationsQueriesAreCheckedAfterEachDown() {
+        try (MigrationRehearsal r = Histories.rehearse(settings(ApplicationQueries.of(CORPUS).withAfter(NEW_APP)))) {
+            RoundTripReport report = r.runRoundTrips();
+            StepResult rename = report.steps().stream().filter(s -> s.script().equals("V9__rename_full_name.sql"))
+                    .findFirst().orElseThrow();
+            LockRisk afterDown = rename.phase(PhaseResult.Phase.DOWN).orElseThrow().locks().risks().stream()
+                    .filter(k -> k.rule().equals(RULE)).findFirst().orElseThrow();
+            assertThat(afterDown.reason()).contains("of the new application after a rollback")
+                    .contains("select id, display_name from customers where id = $1 (42703: column \"display_name\" does not exist)");
+            assertThat(afterDown.statement()).isEqualTo("U9__rename_full_name.sql");
+        }
+    }
+
+    @Test
+    void theWritesLeaveNoTraceInSequencesOrRows() {
+        String sequences = "select string_agg(sequencename || '=' || coalesce(last_value, 0), ',' order by sequencename)"
+                + " from pg_sequences where schemaname = 'public'";
+        String rows = "select (select count(*) from customers) || '/' || (select count(*) from orders)";
+        Object withQueries;
+        Object without;
+        try (MigrationRehearsal r = Histories.rehearse(settings(ApplicationQueries.of(CORPUS)))) {
+            r.runRoundTrips();
+            withQueries = r.query(sequences).rows().get(0).get(0) + " " + r.query(rows).rows().get(0).get(0);
+        }
+        try (MigrationRehearsal r = Histories.rehearse(settings(ApplicationQueries.NONE))) {
+            r.runRoundTrips();
+            without = r.query(sequences).rows().get(0).get(0) + " " + r.query(rows).rows().get(0).get(0);
+        }
+        assertThat(withQueries).isEqualTo(without);
+    }
+
+    private static LockRisk single(Map<String, List<LockRisk>> risks, String script) {
+        assertThat(risks.get(script)).as(script).hasSize(1);
+        return risks.get(script).get(0);
+    }
+}

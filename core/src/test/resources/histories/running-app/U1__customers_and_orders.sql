@@ -1,0 +1,2 @@
+drop table orders;
+drop table customers;

@@ -1,0 +1,1 @@
+create table invoices (id bigint primary key, order_id bigint not null references orders (id));

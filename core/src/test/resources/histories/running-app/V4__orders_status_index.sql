@@ -1,0 +1,1 @@
+create index orders_status_idx on orders (status);

@@ -1,0 +1,1 @@
+alter table customers alter column full_name type varchar(60);

@@ -1,0 +1,1 @@
+select id, display_name from customers where id = $1;
