@@ -112,6 +112,32 @@ class RunningApplicationTest {
         assertThat(withQueries).isEqualTo(without);
     }
 
+    /**
+     * On MariaDB, from a performance_schema digest export: the server prepares each digest, so a rename fails there,
+     * and the old INSERT fails under strict mode once a NOT NULL column without a default is added.
+     */
+    @Test
+    void onMariaDbTheDigestsOfTheRunningApplicationAreCheckedToo() {
+        RehearsalSettings settings = Histories.settings("mariadb-running-app")
+                .withQueries(ApplicationQueries.of(Path.of("src/test/resources/queries/mariadb-digests.csv")))
+                .withData(DataSettings.DEFAULTS.withRoundTripSeeding(10).withBoundaryValues(false));
+        try (dev.rehearsal.core.db.DatabaseProvider mariadb = dev.rehearsal.core.db.DatabaseProviders.server(
+                MariaDbTest.URL, "root", "");
+             MigrationRehearsal r = MigrationRehearsal.start(settings, mariadb, getClass().getClassLoader())) {
+            RoundTripReport report = r.runRoundTrips();
+            Map<String, List<LockRisk>> risks = risksByStep(report);
+            assertThat(risks.get("V2__nickname.sql")).as(report.toText()).isEmpty();
+            assertThat(single(risks, "V3__tier_without_default.sql").reason()).as(report.toText())
+                    .contains("INSERT INTO `customers` ( `email` , `full_name` ) VALUES (...)")
+                    .contains("Field 'tier' doesn't have a default value");
+            assertThat(single(risks, "V3__tier_without_default.sql").alternative()).startsWith("give tier a default");
+            assertThat(single(risks, "V4__rename_full_name.sql").reason())
+                    .contains("SELECT `id` , `full_name` FROM `customers` WHERE `id` = ? (42S22: Unknown column 'full_name'");
+            assertThat(single(risks, "V4__rename_full_name.sql").alternative())
+                    .startsWith("contract after every running version stops reading customers.full_name");
+        }
+    }
+
     private static LockRisk single(Map<String, List<LockRisk>> risks, String script) {
         assertThat(risks.get(script)).as(script).hasSize(1);
         return risks.get(script).get(0);

@@ -126,7 +126,7 @@ final class RunningApplicationCheck implements PhaseCheck {
         }
         Map<String, String> allowed = new java.util.HashMap<>(context.settings().locks().allowedFor(migration.version()));
         allowed.putAll(RiskRules.allowedIn(migration.up().sql()));
-        String reason = "breaks " + breaks.broken().size() + " of " + judged + " " + (breaks.broken().size() == 1
+        String reason = "breaks " + breaks.broken().size() + " of " + judged + " " + (judged == 1
                 ? "query" : "queries") + " of " + whose + " that worked " + when + ": "
                 + String.join("; ", breaks.broken());
         String script = context.phase() == Phase.DOWN ? migration.downScript().map(s -> s.name())

@@ -87,6 +87,9 @@ public record QueryBreaks(List<String> broken, List<String> widened, List<String
     private static String saferWay(String failure, Map<String, TableModel> before, Map<String, TableModel> after,
                                    Set<String> tables) {
         String state = failure.length() >= 5 ? failure.substring(0, 5) : "";
+        if (failure.contains("doesn't have a default value") || failure.contains("cannot be null")) {
+            state = "23502"; // MariaDB says a NOT NULL column was left out with HY000 (1364)
+        }
         Matcher quoted = QUOTED.matcher(failure);
         String name = quoted.find() ? quoted.group(1) : null;
         return switch (state) {
@@ -98,7 +101,7 @@ public record QueryBreaks(List<String> broken, List<String> widened, List<String
             case "23502" -> "give " + (name == null ? "the new column" : name) + " a default, or set it NOT NULL only"
                     + " after every running version writes it";
             case "22001", "22003", "01000" -> "narrow the type only after every running version writes values that fit";
-            case "23514", "HY000" -> "add the check only after every running version writes values that pass it";
+            case "23514", "4025" -> "add the check only after every running version writes values that pass it";
             case "23503" -> "add the foreign key only after every running version writes rows that satisfy it";
             case "42804", "42883", "22P02" -> "change the type only after every running version sends values of the"
                     + " new type (expand with a new column, contract later)";

@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The running application's queries, read from the files a team has: a {@code pg_stat_statements} export (CSV with a
@@ -48,6 +50,8 @@ public record QueryCorpus(List<CorpusQuery> queries, List<String> unreadable) {
             "LOCK", "DECLARE", "FETCH", "CLOSE", "PREPARE", "EXECUTE", "DEALLOCATE", "DISCARD", "LISTEN", "NOTIFY",
             "UNLISTEN", "CALL", "DO", "COMMENT", "USE", "DESCRIBE", "DESC", "CHECKPOINT", "REFRESH", "REINDEX", "CLUSTER",
             "MERGE", "END", "ABORT", "XA", "FLUSH", "KILL", "OPTIMIZE", "LOAD", "HANDLER", "RENAME");
+
+    private static final Pattern INSERT_ROW = Pattern.compile("(?i)^\\s*(?:insert|replace)\\s+(?:into\\s+)?[^(]+\\(([^()]*)\\)\\s*values\\s*(\\(\\.\\.\\.\\))");
 
     public QueryCorpus {
         queries = List.copyOf(queries);
@@ -99,13 +103,28 @@ public record QueryCorpus(List<CorpusQuery> queries, List<String> unreadable) {
             unreadable.add(origin + ": not SQL: " + shorten(oneLine));
             return;
         }
-        // MariaDB's digests write a list of values as (...)
-        QueryText text = QueryText.of(oneLine.replace("(...)", "(?)"));
+        QueryText text = QueryText.of(expandValueLists(oneLine));
         if (text.kind() == QueryText.Kind.OTHER) {
             unreadable.add(origin + ": neither reads nor writes rows (" + first + "), not checked: " + shorten(oneLine));
             return;
         }
         queries.putIfAbsent(text.jdbc(), new CorpusQuery(oneLine, origin, text));
+    }
+
+    /**
+     * MariaDB's digests write a list of values as {@code (...)}: a row of an INSERT with a column list becomes one
+     * parameter per column, any other list (an IN list) one parameter.
+     */
+    private static String expandValueLists(String sql) {
+        Matcher rows = INSERT_ROW.matcher(sql);
+        StringBuilder out = new StringBuilder();
+        while (rows.find()) {
+            int columns = rows.group(1).split(",").length;
+            rows.appendReplacement(out, Matcher.quoteReplacement(rows.group(0).substring(0, rows.start(2) - rows.start())
+                    + "(" + String.join(", ", java.util.Collections.nCopies(columns, "?")) + ")"));
+        }
+        rows.appendTail(out);
+        return out.toString().replace("(...)", "(?)");
     }
 
     private static List<String[]> script(Path file, String text, Function<String, List<SqlStatement>> splitter) {

@@ -1,0 +1,1 @@
+alter table customers rename column display_name to full_name;

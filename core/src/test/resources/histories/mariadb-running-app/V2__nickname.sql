@@ -1,0 +1,1 @@
+alter table customers add column nickname varchar(40);

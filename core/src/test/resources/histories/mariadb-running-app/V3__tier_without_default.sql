@@ -1,0 +1,1 @@
+alter table customers add column tier varchar(10) not null;

@@ -1,0 +1,1 @@
+alter table customers rename column full_name to display_name;
