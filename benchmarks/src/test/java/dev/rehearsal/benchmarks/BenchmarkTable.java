@@ -47,6 +47,8 @@ public final class BenchmarkTable implements TestExecutionListener {
             new Row("generated 100-revision Alembic history, through the project's Alembic", "alembic_100_rehearsal_ms",
                     "alembic_100_python_alone_ms", "one Python process calling command.upgrade/downgrade",
                     "alembic_100_vs_python_alone_ratio", "<= 1.2x"),
+            new Row("Flyway sample checked against 1,000 queries of the running application", "running_app_queries_ms",
+                    "running_app_plain_ms", "the same round trips without queries", "running_app_ratio", "<= 1.5x"),
             new Row("migrations without down scripts (restore and re-apply)", "restore_round_trip_ms",
                     "restore_down_scripts_round_trip_ms", "the same history with down scripts",
                     "restore_vs_down_scripts_ratio", "-"));

@@ -2,6 +2,7 @@ package dev.rehearsal.core.internal.checks;
 
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.internal.locks.RiskRules;
+import dev.rehearsal.core.internal.queries.AffectedQueries;
 import dev.rehearsal.core.internal.queries.ApplicationProbe;
 import dev.rehearsal.core.internal.queries.QueryBreaks;
 import dev.rehearsal.core.internal.queries.QueryCorpus;
@@ -100,8 +101,14 @@ final class RunningApplicationCheck implements PhaseCheck {
 
     private static RunningApplication.Observation observe(PhaseContext context, QueryCorpus corpus,
                                                           RunningApplication.Observation earlier) {
+        if (earlier == null) {
+            return new RunningApplication.Observation(context.after(), null, new ApplicationProbe(context.connection(),
+                    context.dialect()).observe(corpus, context.after(), Map.of()));
+        }
+        // only the queries that name what the phase changed can do otherwise than before it
         return new RunningApplication.Observation(context.after(), null, new ApplicationProbe(context.connection(),
-                context.dialect()).observe(corpus, context.after(), earlier == null ? Map.of() : earlier.outcomes()));
+                context.dialect()).observe(corpus, context.after(), earlier.outcomes(),
+                AffectedQueries.by(earlier.schema(), context.after())));
     }
 
     private static void judge(PhaseContext context, Findings findings, QueryCorpus corpus,

@@ -48,15 +48,27 @@ public final class ApplicationProbe {
      */
     public Map<QueryCorpus.CorpusQuery, QueryOutcome> observe(QueryCorpus corpus, SchemaSnapshot schema,
                                                               Map<QueryCorpus.CorpusQuery, QueryOutcome> earlier) {
+        return observe(corpus, schema, earlier, query -> true);
+    }
+
+    /**
+     * As {@link #observe(QueryCorpus, SchemaSnapshot, Map)}, running only the queries {@code run} accepts; the others
+     * keep their outcome in {@code earlier}.
+     */
+    public Map<QueryCorpus.CorpusQuery, QueryOutcome> observe(QueryCorpus corpus, SchemaSnapshot schema,
+                                                              Map<QueryCorpus.CorpusQuery, QueryOutcome> earlier,
+                                                              java.util.function.Predicate<QueryCorpus.CorpusQuery> run) {
         Map<QueryCorpus.CorpusQuery, QueryOutcome> outcomes = new LinkedHashMap<>();
         try {
-            boolean writes = corpus.queries().stream().anyMatch(q -> q.text().kind().writes());
+            boolean writes = corpus.queries().stream().anyMatch(q -> q.text().kind().writes()
+                    && (run.test(q) || !earlier.containsKey(q)));
             Map<String, String> counters = writes ? dialect.data(connection).counters() : Map.of();
             ParameterValues values = writes ? new ParameterValues(connection, dialect, TableModel.all(schema)) : null;
             try {
                 for (QueryCorpus.CorpusQuery query : corpus.queries()) {
                     QueryOutcome before = earlier.get(query);
-                    outcomes.put(query, observe(query, values, before == null ? null : before.values()));
+                    outcomes.put(query, before != null && !run.test(query) ? before
+                            : observe(query, values, before == null ? null : before.values()));
                 }
             } finally {
                 if (writes) {

@@ -73,9 +73,13 @@ public final class RunningApplication {
      */
     public synchronized Observation observeBefore(QueryCorpus corpus, Connection connection, Dialect dialect,
                                                   SchemaSnapshot schema, DataFingerprint data) {
-        if (lastBefore == null || data == null || !data.equals(lastBefore.data()) || !lastBefore.schema().equals(schema)) {
+        if (lastBefore == null || !lastBefore.schema().equals(schema)) {
             lastBefore = new Observation(schema, data,
                     new ApplicationProbe(connection, dialect).observe(corpus, schema, Map.of()));
+        } else if (data == null || !data.equals(lastBefore.data())) {
+            // reads are only prepared, so they do on an equal schema what they did; writes run over the rows now
+            lastBefore = new Observation(schema, data, new ApplicationProbe(connection, dialect)
+                    .observe(corpus, schema, lastBefore.outcomes(), query -> query.text().kind().writes()));
         }
         return lastBefore;
     }
