@@ -73,7 +73,7 @@ class LiquibaseFeaturesTest {
      * the explicit rollback and creates the table that never existed: a real defect, caught by the down phase.
      */
     private static void assertMarkRanRollbackCaught(StepResult step) {
-        assertThat(step.migration()).startsWith("drop-legacy-accounts");
+        assertThat(step.migration()).endsWith("::drop-legacy-accounts::erin");
         assertThat(step.phase(PhaseResult.Phase.DOWN)).hasValueSatisfying(p -> {
             assertThat(p.status()).isEqualTo(PhaseResult.Status.FAILED);
             assertThat(p.message()).contains("+ table legacy_accounts");
@@ -140,7 +140,7 @@ class LiquibaseFeaturesTest {
             r.migrateTo("1-accounts");
             assertThatThrownBy(() -> r.migrateTo("2-migrate-legacy"))
                     .isInstanceOf(MigrationFailedException.class)
-                    .hasMessageStartingWith("up of migration 2-migrate-legacy sql failed\n  script:    "
+                    .hasMessageStartingWith("up of migration histories/liquibase-bad/halting-precondition.xml::2-migrate-legacy::alice failed\n  script:    "
                             + "histories/liquibase-bad/halting-precondition.xml::2-migrate-legacy::alice\n")
                     .hasMessageContaining("error:     its precondition failed, and a failed precondition halts Liquibase"
                             + " (onFail=\"HALT\", the default): histories/liquibase-bad/halting-precondition.xml :"
@@ -166,7 +166,7 @@ class LiquibaseFeaturesTest {
             }
             assertThatThrownBy(() -> r.migrateTo("latest"))
                     .isInstanceOf(MigrationFailedException.class)
-                    .hasMessageContaining("up of migration 2-accounts-owner")
+                    .hasMessageContaining("up of migration histories/liquibase-bad/failing-sql.xml::2-accounts-owner::alice failed")
                     .hasMessageContaining("script:    histories/liquibase-bad/failing-sql.xml::2-accounts-owner::alice")
                     .hasMessageContaining("statement: ALTER TABLE public.accounts ADD CONSTRAINT accounts_owner_fk"
                             + " FOREIGN KEY (owner_id) REFERENCES public.owners (id)")
