@@ -67,10 +67,15 @@ class RunningApplicationBenchmark {
         double checks = profile.containsKey("checks.queries") ? profile.get("checks.queries").nanos() / 1e6 : 0;
         int migrations = report.steps().size();
         double ratio = with / without;
+        StringBuilder parts = new StringBuilder();
+        profile.entrySet().stream().filter(e -> e.getKey().startsWith("queries."))
+                .sorted((a, b) -> Long.compare(b.getValue().nanos(), a.getValue().nanos()))
+                .forEach(e -> parts.append(String.format(Locale.ROOT, "; %s %.0f ms (%d)", e.getKey(),
+                        e.getValue().nanos() / 1e6, e.getValue().calls())));
         RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "the running application's queries: the Flyway"
                         + " sample's %d round trips %.0f ms without a corpus, %.0f ms with %,d queries, %.2fx (target:"
-                        + " at most 1.5x); checking them %.0f ms, %.1f ms per migration%n", migrations, without, with,
-                QUERIES, ratio, checks, checks / migrations));
+                        + " at most 1.5x); checking them %.0f ms, %.1f ms per migration%s%n", migrations, without, with,
+                QUERIES, ratio, checks, checks / migrations, parts));
         ObjectNode figures = new ObjectMapper().createObjectNode();
         figures.put("running_app_queries_ms", Math.round(with));
         figures.put("running_app_plain_ms", Math.round(without));

@@ -44,7 +44,8 @@ final class RunningApplicationCheck implements PhaseCheck {
     public void beforeUp(PhaseContext context) {
         RunningApplication app = context.runningApplication();
         if (context.migration().isPresent() && app.checksUps()) {
-            try (ComponentEvent ignored = ComponentEvent.time("checks.queries")) {
+            try (ComponentEvent ignored = ComponentEvent.time("checks.queries");
+                 ComponentEvent before = ComponentEvent.time("queries.before")) {
                 context.put(BEFORE_UP, app.observeBefore(app.before(context.dialect()), context.connection(),
                         context.dialect(), context.beforeUp(), context.dataBeforeUp()));
             }
@@ -106,19 +107,25 @@ final class RunningApplicationCheck implements PhaseCheck {
                     context.dialect()).observe(corpus, context.after(), Map.of()));
         }
         // only the queries that name what the phase changed can do otherwise than before it
+        java.util.function.Predicate<QueryCorpus.CorpusQuery> affected;
+        try (ComponentEvent ignored = ComponentEvent.time("queries.affected")) {
+            affected = AffectedQueries.by(earlier.schema(), context.after());
+        }
         return new RunningApplication.Observation(context.after(), null, new ApplicationProbe(context.connection(),
-                context.dialect()).observe(corpus, context.after(), earlier.outcomes(),
-                AffectedQueries.by(earlier.schema(), context.after())));
+                context.dialect()).observe(corpus, context.after(), earlier.outcomes(), affected));
     }
 
     private static void judge(PhaseContext context, Findings findings, QueryCorpus corpus,
                               RunningApplication.Observation before, RunningApplication.Observation after, String whose,
                               String when) {
         Migration migration = context.migration().orElseThrow();
-        QueryBreaks breaks = QueryBreaks.compare(before.outcomes(), after.outcomes(), before.schema(), after.schema());
+        QueryBreaks breaks;
         RunningApplication app = context.runningApplication();
-        app.record(before.outcomes());
-        app.record(after.outcomes());
+        try (ComponentEvent ignored = ComponentEvent.time("queries.compare")) {
+            breaks = QueryBreaks.compare(before.outcomes(), after.outcomes(), before.schema(), after.schema());
+            app.record(before.outcomes());
+            app.record(after.outcomes());
+        }
         notCheckable(context, findings, corpus.unreadable(), whose);
         if (!breaks.widened().isEmpty()) {
             findings.note(breaks.widened().size() + " of " + whose + "'s reads return more columns after the "

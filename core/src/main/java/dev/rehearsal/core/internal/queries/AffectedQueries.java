@@ -7,16 +7,16 @@ import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Which queries a schema change can affect, so that only those run again: a query that names none of the tables,
- * views or sequences the change touched (a column, constraint, index or trigger touches its table) prepares and runs
- * as it did. A change to a type, function, procedure, extension or schema can reach any query (a column's domain, a
- * trigger's function): then every query runs again.
+ * Which queries a schema change can affect, so that only those run again. A read is prepared only, so it can change
+ * only where a table, view or sequence it names, a column of such a table, or a function it names changed. A write
+ * also runs, so constraints, indexes, triggers, rules and policies of the table it names reach it too, and a changed
+ * function may be a trigger's: every write runs again. A change to a type, extension or schema can reach any query (a
+ * column's domain, an operator): then every query runs again.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class AffectedQueries {
@@ -27,19 +27,30 @@ public final class AffectedQueries {
     /** The queries the change from {@code before} to {@code after} can affect. */
     public static Predicate<QueryCorpus.CorpusQuery> by(SchemaSnapshot before, SchemaSnapshot after) {
         SchemaDiff diff = SchemaDiff.between(before, after);
-        Set<String> names = new HashSet<>();
+        Set<String> read = new HashSet<>();
+        Set<String> written = new HashSet<>();
+        boolean everyWrite = false;
         for (SchemaChange change : diff.changes()) {
             SchemaObject object = change.object();
             switch (object.kind()) {
-                case TABLE, VIEW, MATERIALIZED_VIEW, SEQUENCE -> names.add(simple(object.name()));
-                case COLUMN, CONSTRAINT, INDEX, TRIGGER, RULE, POLICY -> names.add(simple(object.table() != null
+                case TABLE, VIEW, MATERIALIZED_VIEW, SEQUENCE -> read.add(simple(object.name()));
+                case COLUMN -> read.add(simple(object.table() != null ? object.table() : object.name()));
+                case CONSTRAINT, INDEX, TRIGGER, RULE, POLICY -> written.add(simple(object.table() != null
                         ? object.table() : object.name()));
+                case FUNCTION, PROCEDURE, AGGREGATE -> {
+                    read.add(simple(object.name()));
+                    everyWrite = true;
+                }
                 default -> {
                     return query -> true;
                 }
             }
         }
-        return query -> words(query.sql()).stream().anyMatch(names::contains);
+        written.addAll(read);
+        boolean writes = everyWrite;
+        return query -> query.text().kind().writes()
+                ? writes || written.stream().anyMatch(query.words()::contains)
+                : read.stream().anyMatch(query.words()::contains);
     }
 
     private static String simple(String name) {
@@ -50,10 +61,5 @@ public final class AffectedQueries {
         }
         int dot = s.lastIndexOf('.');
         return (dot < 0 ? s : s.substring(dot + 1)).replace("\"", "").strip();
-    }
-
-    /** The identifiers of a query's text, lower case and unquoted. */
-    private static List<String> words(String sql) {
-        return List.of(sql.toLowerCase(Locale.ROOT).replaceAll("[\"`]", "").split("[^\\p{L}\\p{N}_$]+"));
     }
 }

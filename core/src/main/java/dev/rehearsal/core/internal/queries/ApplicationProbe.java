@@ -4,6 +4,7 @@ import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.internal.data.TableModel;
 import dev.rehearsal.core.internal.sql.PreparedOnServer;
+import dev.rehearsal.core.internal.timing.ComponentEvent;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
@@ -62,8 +63,16 @@ public final class ApplicationProbe {
         try {
             boolean writes = corpus.queries().stream().anyMatch(q -> q.text().kind().writes()
                     && (run.test(q) || !earlier.containsKey(q)));
-            Map<String, String> counters = writes ? dialect.data(connection).counters() : Map.of();
-            ParameterValues values = writes ? new ParameterValues(connection, dialect, TableModel.all(schema)) : null;
+            Map<String, String> counters;
+            ParameterValues values = null;
+            try (ComponentEvent ignored = ComponentEvent.time("queries.counters")) {
+                counters = writes ? dialect.data(connection).counters() : Map.of();
+            }
+            if (writes) {
+                try (ComponentEvent ignored = ComponentEvent.time("queries.models")) {
+                    values = new ParameterValues(connection, dialect, TableModel.all(schema));
+                }
+            }
             try {
                 for (QueryCorpus.CorpusQuery query : corpus.queries()) {
                     QueryOutcome before = earlier.get(query);
@@ -72,7 +81,9 @@ public final class ApplicationProbe {
                 }
             } finally {
                 if (writes) {
-                    dialect.data(connection).restoreCounters(counters);
+                    try (ComponentEvent ignored = ComponentEvent.time("queries.counters")) {
+                        dialect.data(connection).restoreCounters(counters);
+                    }
                 }
             }
         } catch (SQLException e) {
@@ -84,7 +95,10 @@ public final class ApplicationProbe {
 
     private QueryOutcome observe(QueryCorpus.CorpusQuery query, ParameterValues draw, List<Object> given)
             throws SQLException {
-        QueryOutcome outcome = describeAndRun(query, draw, given);
+        QueryOutcome outcome;
+        try (ComponentEvent ignored = ComponentEvent.time("queries.query")) {
+            outcome = describeAndRun(query, draw, given);
+        }
         if (outcome.failure() != null && outcome.failure().startsWith(STALE)) {
             PreparedOnServer.forgetAll(connection);
             outcome = describeAndRun(query, draw, given);
@@ -98,17 +112,21 @@ public final class ApplicationProbe {
         try (PreparedStatement prepared = connection.prepareStatement(text.jdbc())) {
             prepared.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             List<String> columns = new ArrayList<>();
-            if (text.kind().writes()) {
-                prepared.getParameterMetaData(); // parsed and described on the server: unknown names fail here
-            } else {
-                ResultSetMetaData meta = prepared.getMetaData();
-                if (meta == null) {
-                    prepared.getParameterMetaData();
+            try (ComponentEvent ignored = ComponentEvent.time("queries.describe")) {
+                if (text.kind().writes()) {
+                    prepared.getParameterMetaData(); // parsed and described on the server: unknown names fail here
                 } else {
-                    for (int i = 1; i <= meta.getColumnCount(); i++) {
-                        columns.add(meta.getColumnLabel(i) + " " + meta.getColumnTypeName(i));
+                    ResultSetMetaData meta = prepared.getMetaData();
+                    if (meta == null) {
+                        prepared.getParameterMetaData();
+                    } else {
+                        for (int i = 1; i <= meta.getColumnCount(); i++) {
+                            columns.add(meta.getColumnLabel(i) + " " + meta.getColumnTypeName(i));
+                        }
                     }
                 }
+            }
+            if (!text.kind().writes()) {
                 return new QueryOutcome(null, columns, null, null);
             }
             if (given != null) {
@@ -133,6 +151,12 @@ public final class ApplicationProbe {
 
     /** Runs a write with {@code values} in a transaction it rolls back. */
     private QueryOutcome run(PreparedStatement prepared, List<Object> values) throws SQLException {
+        try (ComponentEvent ignored = ComponentEvent.time("queries.write")) {
+            return runTimed(prepared, values);
+        }
+    }
+
+    private QueryOutcome runTimed(PreparedStatement prepared, List<Object> values) throws SQLException {
         for (int i = 0; i < values.size(); i++) {
             Object v = values.get(i);
             if (v instanceof String && dialect.engine() == Engine.POSTGRES) {

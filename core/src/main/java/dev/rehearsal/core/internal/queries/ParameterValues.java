@@ -52,6 +52,10 @@ final class ParameterValues {
     private final Map<String, TableModel> tables;
     private final ValueGenerators generators;
     private final Random random = new Random(42);
+    /** What one observation read of the rows, per {@code table.column}: the writes of a corpus share their keys. */
+    private final Map<String, Optional<Object>> firstValues = new java.util.HashMap<>();
+    private final Map<String, Long> nextKeys = new java.util.HashMap<>();
+    private final Map<String, dev.rehearsal.core.internal.data.ValueGenerator> generated = new java.util.HashMap<>();
 
     ParameterValues(Connection connection, Dialect dialect, Map<String, TableModel> tables) {
         this.connection = connection;
@@ -66,6 +70,13 @@ final class ParameterValues {
      * @throws Untypable naming the parameter when one cannot be given a value
      */
     List<Object> of(QueryText text, PreparedStatement prepared, boolean padded) throws Untypable, SQLException {
+        try (dev.rehearsal.core.internal.timing.ComponentEvent ignored =
+                     dev.rehearsal.core.internal.timing.ComponentEvent.time("queries.values")) {
+            return drawn(text, prepared, padded);
+        }
+    }
+
+    private List<Object> drawn(QueryText text, PreparedStatement prepared, boolean padded) throws Untypable, SQLException {
         List<Object> values = new ArrayList<>();
         TableModel table = text.table() == null ? null : tables.get(text.table());
         ParameterMetaData meta = null;
@@ -106,7 +117,7 @@ final class ParameterValues {
         }
         Object generated;
         try {
-            generated = generators.forColumn(column, List.of(), unique ? nextKey(table, column) : null).next(random);
+            generated = generator(table, column, unique).next(random);
         } catch (ValueGenerators.UnsupportedTypeException e) {
             throw new Untypable("no value of the type " + column.type() + " of " + column.qualified());
         }
@@ -116,8 +127,30 @@ final class ParameterValues {
         return padded ? pad(column, generated) : generated;
     }
 
+    /** The column's generator, made once per observation (making one builds its pools of text). */
+    private dev.rehearsal.core.internal.data.ValueGenerator generator(TableModel table, ColumnModel column, boolean unique)
+            throws SQLException, ValueGenerators.UnsupportedTypeException {
+        String key = column.qualified();
+        dev.rehearsal.core.internal.data.ValueGenerator known = generated.get(key);
+        if (known == null) {
+            known = generators.forColumn(column, List.of(), unique ? nextKey(table, column) : null);
+            generated.put(key, known);
+        }
+        return known;
+    }
+
     /** A value the column holds in some row, or null. */
     private Object first(String table, String column) throws SQLException {
+        String key = table + "." + column;
+        Optional<Object> known = firstValues.get(key);
+        if (known == null) {
+            known = Optional.ofNullable(read(table, column));
+            firstValues.put(key, known);
+        }
+        return known.orElse(null);
+    }
+
+    private Object read(String table, String column) throws SQLException {
         String sql = "SELECT " + dialect.quote(column) + " FROM " + quoteTable(table) + " WHERE " + dialect.quote(column)
                 + " IS NOT NULL LIMIT 1";
         try (PreparedStatement s = connection.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
@@ -129,10 +162,16 @@ final class ParameterValues {
         if (!column.baseType().matches("(?i)(smallint|integer|bigint|int|int[248]?|tinyint|mediumint)( unsigned)?")) {
             return null;
         }
+        String key = table.name() + "." + column.name();
+        Long known = nextKeys.get(key);
+        if (known != null) {
+            return known;
+        }
         String sql = "SELECT max(" + dialect.quote(column.name()) + ") FROM " + quoteTable(table.name());
         try (PreparedStatement s = connection.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
-            long max = rs.next() ? rs.getLong(1) : 0;
-            return max + 1_000;
+            long next = (rs.next() ? rs.getLong(1) : 0) + 1_000; // each write is rolled back: one key serves all
+            nextKeys.put(key, next);
+            return next;
         }
     }
 

@@ -33,8 +33,31 @@ import java.util.regex.Pattern;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public record QueryCorpus(List<CorpusQuery> queries, List<String> unreadable) {
 
-    /** A query of the corpus: its text as read (on one line), where it was read, and how JDBC runs it. */
-    public record CorpusQuery(String sql, String origin, QueryText text) {
+    /**
+     * A query of the corpus: its text as read (on one line), where it was read, how JDBC runs it, and the words of
+     * its text (lower case, unquoted), which name the tables it uses.
+     */
+    public record CorpusQuery(String sql, String origin, QueryText text, Set<String> words) {
+
+        public CorpusQuery {
+            words = Set.copyOf(words);
+        }
+
+        CorpusQuery(String sql, String origin, QueryText text) {
+            this(sql, origin, text, new java.util.HashSet<>(List.of(sql.toLowerCase(Locale.ROOT)
+                    .replaceAll("[\"`]", "").split("[^\\p{L}\\p{N}_$]+"))));
+        }
+
+        /** A corpus holds each text once: the text as JDBC runs it is the query's identity (and a cheap hash). */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof CorpusQuery q && q.text.jdbc().equals(text.jdbc());
+        }
+
+        @Override
+        public int hashCode() {
+            return text.jdbc().hashCode();
+        }
 
         /** The text for a message: on one line, at most 160 characters. */
         public String shown() {

@@ -73,7 +73,12 @@ public final class RunningApplication {
      */
     public synchronized Observation observeBefore(QueryCorpus corpus, Connection connection, Dialect dialect,
                                                   SchemaSnapshot schema, DataFingerprint data) {
-        if (lastBefore == null || !lastBefore.schema().equals(schema)) {
+        boolean sameSchema;
+        try (dev.rehearsal.core.internal.timing.ComponentEvent ignored =
+                     dev.rehearsal.core.internal.timing.ComponentEvent.time("queries.same-schema")) {
+            sameSchema = lastBefore != null && lastBefore.schema().equals(schema);
+        }
+        if (!sameSchema) {
             lastBefore = new Observation(schema, data,
                     new ApplicationProbe(connection, dialect).observe(corpus, schema, Map.of()));
         } else if (data == null || !data.equals(lastBefore.data())) {
