@@ -268,6 +268,40 @@ final class MariaDbDataAccess implements DataAccess {
         }
     }
 
+    /**
+     * Per table with an AUTO_INCREMENT column, its next value: InnoDB does not take back the values a rolled-back
+     * INSERT drew.
+     */
+    @Override
+    public Map<String, String> counters() throws SQLException {
+        Map<String, String> counters = new java.util.LinkedHashMap<>();
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("select table_name, auto_increment from information_schema.tables"
+                     + " where table_schema = database() and auto_increment is not null")) {
+            while (rs.next()) {
+                counters.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return counters;
+    }
+
+    /** Sets back the AUTO_INCREMENT counters that moved since {@link #counters()} read them. */
+    @Override
+    public void restoreCounters(Map<String, String> counters) throws SQLException {
+        if (counters.isEmpty()) {
+            return;
+        }
+        Map<String, String> now = counters();
+        try (Statement st = connection.createStatement()) {
+            for (Map.Entry<String, String> e : counters.entrySet()) {
+                String current = now.get(e.getKey());
+                if (current != null && !current.equals(e.getValue())) {
+                    st.execute("ALTER TABLE " + dialect.quote(e.getKey()) + " AUTO_INCREMENT = " + Long.parseLong(e.getValue()));
+                }
+            }
+        }
+    }
+
     @Override
     public long count(String table) throws SQLException {
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("select count(*) from " + dialect.quote(table))) {
