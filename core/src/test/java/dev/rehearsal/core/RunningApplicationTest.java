@@ -44,7 +44,7 @@ class RunningApplicationTest {
         Map<String, List<LockRisk>> risks = risksByStep(report);
         assertThat(report.steps()).allSatisfy(s -> assertThat(s.status()).as(s.migration()).isEqualTo(PhaseResult.Status.PASSED));
         for (String harmless : List.of("V1__customers_and_orders.sql", "V2__orders_note.sql", "V3__invoices.sql",
-                "V4__orders_status_index.sql", "V5__drop_unread_column.sql")) {
+                "V4__orders_status_index.sql", "V5__drop_unread_column.sql", "V10__orders_guard.sql")) {
             assertThat(risks.get(harmless)).as(harmless).isEmpty();
         }
         assertThat(single(risks, "V6__orders_channel.sql").reason())
@@ -60,6 +60,10 @@ class RunningApplicationTest {
                 .contains("select id, email, full_name from customers where id = $1 (42703: column \"full_name\" does not exist)");
         assertThat(rename.alternative()).startsWith("contract after every running version stops reading customers.full_name");
         assertThat(rename.table()).isEqualTo("customers");
+        assertThat(risks.get("V10__orders_guard.sql")).isEmpty();
+        // a function alone changed: the writes to tables with triggers run again
+        assertThat(single(risks, "V11__freeze_orders.sql").reason())
+                .contains("update orders set total = $1 where id = $2 (P0001: orders are frozen)");
 
         String notes = report.steps().stream().map(StepResult::note).collect(Collectors.joining("\n"));
         assertThat(notes).contains("reads return more columns after the up: select * from orders where id = $1 (now also returns note text)")

@@ -13,9 +13,10 @@ import java.util.function.Predicate;
 
 /**
  * Which queries a schema change can affect, so that only those run again. A read is prepared only, so it can change
- * only where a table, view or sequence it names, a column of such a table, or a function it names changed. A write
+ * only where a table, view, sequence or function it names changed, or a column of a table it names that it names too
+ * (an added column can make a name ambiguous) or reads with {@code *}. A write
  * also runs, so constraints, indexes, triggers, rules and policies of the table it names reach it too, and a changed
- * function may be a trigger's: every write runs again. A change to a type, extension or schema can reach any query (a
+ * function may be a trigger's: writes to every table with a trigger run again. A change to a type, extension or schema can reach any query (a
  * column's domain, an operator): then every query runs again.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
@@ -28,18 +29,23 @@ public final class AffectedQueries {
     public static Predicate<QueryCorpus.CorpusQuery> by(SchemaSnapshot before, SchemaSnapshot after) {
         SchemaDiff diff = SchemaDiff.between(before, after);
         Set<String> read = new HashSet<>();
+        java.util.Map<String, Set<String>> columns = new java.util.HashMap<>();
         Set<String> written = new HashSet<>();
-        boolean everyWrite = false;
+        boolean functions = false;
         for (SchemaChange change : diff.changes()) {
             SchemaObject object = change.object();
             switch (object.kind()) {
                 case TABLE, VIEW, MATERIALIZED_VIEW, SEQUENCE -> read.add(simple(object.name()));
-                case COLUMN -> read.add(simple(object.table() != null ? object.table() : object.name()));
+                case COLUMN -> {
+                    String table = simple(object.table() != null ? object.table() : object.name());
+                    columns.computeIfAbsent(table, t -> new HashSet<>()).add(simple(object.simpleName()));
+                    written.add(table);
+                }
                 case CONSTRAINT, INDEX, TRIGGER, RULE, POLICY -> written.add(simple(object.table() != null
                         ? object.table() : object.name()));
                 case FUNCTION, PROCEDURE, AGGREGATE -> {
                     read.add(simple(object.name()));
-                    everyWrite = true;
+                    functions = true;
                 }
                 default -> {
                     return query -> true;
@@ -47,10 +53,17 @@ public final class AffectedQueries {
             }
         }
         written.addAll(read);
-        boolean writes = everyWrite;
+        if (functions) {
+            for (SchemaSnapshot schema : java.util.List.of(before, after)) {
+                schema.objects().stream().filter(o -> o.kind() == dev.rehearsal.core.schema.ObjectKind.TRIGGER)
+                        .forEach(o -> written.add(simple(o.table() != null ? o.table() : o.name())));
+            }
+        }
         return query -> query.text().kind().writes()
-                ? writes || written.stream().anyMatch(query.words()::contains)
-                : read.stream().anyMatch(query.words()::contains);
+                ? written.stream().anyMatch(query.words()::contains)
+                : read.stream().anyMatch(query.words()::contains) || columns.entrySet().stream()
+                        .anyMatch(t -> query.words().contains(t.getKey())
+                                && (query.star() || t.getValue().stream().anyMatch(query.words()::contains)));
     }
 
     private static String simple(String name) {

@@ -48,6 +48,11 @@ public record QueryCorpus(List<CorpusQuery> queries, List<String> unreadable) {
                     .replaceAll("[\"`]", "").split("[^\\p{L}\\p{N}_$]+"))));
         }
 
+        /** Whether the query reads {@code *} (its columns are then the table's), other than in {@code count(*)}. */
+        public boolean star() {
+            return text.jdbc().replaceAll("(?i)count\\s*\\(\\s*\\*\\s*\\)", "").contains("*");
+        }
+
         /** A corpus holds each text once: the text as JDBC runs it is the query's identity (and a cheap hash). */
         @Override
         public boolean equals(Object other) {

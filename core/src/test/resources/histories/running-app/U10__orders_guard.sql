@@ -1,0 +1,2 @@
+drop trigger orders_guard on orders;
+drop function orders_guard();
