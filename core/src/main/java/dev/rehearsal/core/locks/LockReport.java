@@ -61,6 +61,20 @@ public record LockReport(List<StatementTrace> statements, List<HeldLock> locks, 
         return new LockReport(statements, locks, probes, all, queue);
     }
 
+    /**
+     * A copy whose open risks of the given rules are marked as answered, each with why: a check that ran the
+     * application's own queries knows what those rules could only guess from the statement's text.
+     */
+    public LockReport settling(java.util.Map<String, String> rulesAndWhy) {
+        if (rulesAndWhy.isEmpty()) {
+            return this;
+        }
+        List<LockRisk> all = risks.stream().map(r -> r.isSuppressed() || !rulesAndWhy.containsKey(r.rule()) ? r
+                : new LockRisk(r.rule(), r.statement(), r.table(), r.reason(), r.alternative(),
+                rulesAndWhy.get(r.rule()))).toList();
+        return new LockReport(statements, locks, probes, all, queue);
+    }
+
     /** The longest a probe of that kind waited, over all tables. */
     public Duration longestWait(ProbeResult.Kind kind) {
         return probes.stream().filter(p -> p.kind() == kind).map(ProbeResult::longestWait)

@@ -20,6 +20,7 @@ public final class Findings {
     private final List<DataProblem> problems = new ArrayList<>();
     private final List<DataProblem> failingProblems = new ArrayList<>();
     private final List<dev.rehearsal.core.locks.LockRisk> risks = new ArrayList<>();
+    private final java.util.Map<String, String> settled = new java.util.LinkedHashMap<>();
     private final List<String> notes;
     private String unknownState;
 
@@ -71,6 +72,19 @@ public final class Findings {
      */
     public void risk(dev.rehearsal.core.locks.LockRisk risk) {
         risks.add(risk);
+    }
+
+    /**
+     * Rules that guess from a statement's text what a check has now answered from what really happened (the running
+     * application's queries were run): their open risks in this phase are kept in the report, marked with {@code why}.
+     */
+    public void settle(Set<String> rules, String why) {
+        rules.forEach(rule -> settled.put(rule, why));
+    }
+
+    /** The rules a check answered in this phase, each with why. */
+    public java.util.Map<String, String> settled() {
+        return java.util.Map.copyOf(settled);
     }
 
     /** The risks the checks found. */

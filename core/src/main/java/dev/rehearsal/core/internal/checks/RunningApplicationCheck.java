@@ -27,6 +27,12 @@ final class RunningApplicationCheck implements PhaseCheck {
     /** The risk rule's id, for {@code allow-risks} and {@code -- rehearsal:allow}. */
     static final String RULE = LockRisk.BREAKS_RUNNING_APP;
 
+    /**
+     * The rules that guess from a statement's text that the running application reads what the statement removes or
+     * renames; with the application's queries run, what they guessed is known.
+     */
+    private static final java.util.Set<String> GUESSES = java.util.Set.of("rename", "drop-column", "drop-table");
+
     private static final PhaseContext.Key<RunningApplication.Observation> BEFORE_UP =
             new PhaseContext.Key<>("the running application's queries before the up");
     private static final PhaseContext.Key<RunningApplication.Observation> NEW_AFTER_UP =
@@ -132,6 +138,10 @@ final class RunningApplicationCheck implements PhaseCheck {
                     + context.phase().label() + ": " + String.join("; ", breaks.widened()));
         }
         int judged = breaks.checked() - breaks.notCheckable().size();
+        if (judged > 0) {
+            findings.settle(GUESSES, breaks.breaks() ? "the running application's queries were run: see " + RULE
+                    : "none of " + whose + "'s " + judged + " queries breaks");
+        }
         if (!breaks.breaks()) {
             if (judged > 0) {
                 findings.note(judged + " of " + whose + "'s queries still work after the " + context.phase().label());

@@ -42,7 +42,7 @@ final class Judgement {
             throw step.log.fail(phase, Duration.ofNanos(sqlNanos), Duration.ofNanos(checkNanos + System.nanoTime()
                     - checksFrom), e);
         }
-        step.log.locks(phase, step.log.locks(phase).withRisks(findings.risks()));
+        step.log.locks(phase, step.log.locks(phase).withRisks(findings.risks()).settling(findings.settled()));
         long checks = checkNanos + System.nanoTime() - checksFrom;
         if (findings.leftDatabaseUnknown() != null) {
             step.engine.state().markDirty(findings.leftDatabaseUnknown());
