@@ -228,7 +228,7 @@ class LongHistoryBenchmark {
      * As above; {@code observed} false turns lock tracing and probes off, to show their share; {@code parallel} is
      * {@code rehearsal.parallel} (1: one part, whose profile is the cost per phase).
      */
-    private static Figures measure(String where, DatabaseProvider provider, Path history, boolean observed,
+    static Figures measure(String where, DatabaseProvider provider, Path history, boolean observed,
                                    int parallel) throws SQLException {
         return measure(where, provider, RehearsalSettings.of("filesystem:" + history).withFormat("golang-migrate"),
                 observed, parallel);
@@ -261,12 +261,12 @@ class LongHistoryBenchmark {
     }
 
     /** The milliseconds {@code component} took in a profile, 0 where it did not run. */
-    private static double millis(Map<String, ComponentRecording.Total> profile, String component) {
+    static double millis(Map<String, ComponentRecording.Total> profile, String component) {
         ComponentRecording.Total total = profile.get(component);
         return total == null ? 0 : total.nanos() / 1e6;
     }
 
-    private record Figures(int migrations, double rehearsalMs, long sqlMs, long checksMs, double plainMs,
+    record Figures(int migrations, double rehearsalMs, long sqlMs, long checksMs, double plainMs,
                            Map<String, ComponentRecording.Total> profile, RoundTripReport report, List<Migration> history,
                            int parts) {
         double ratio() {

@@ -94,15 +94,23 @@ class RoundTripOverheadBenchmark {
         }
     }
 
-    /** Runs a script in its own transaction, statement by statement, as {@code psql -1} would. */
+    /**
+     * Runs a script in its own transaction, statement by statement, as {@code psql -1} would; a script with a statement
+     * that cannot run in a transaction ({@code CREATE INDEX CONCURRENTLY}) statement by statement without one, as
+     * {@code psql} would.
+     */
     static void runScript(Connection c, EphemeralDatabase db, String script) throws SQLException {
-        c.setAutoCommit(false);
+        List<SqlStatement> statements = db.dialect().split(script);
+        boolean outside = statements.stream().anyMatch(s -> db.dialect().mustRunOutsideTransaction(s.sql()));
+        c.setAutoCommit(outside);
         try (Statement st = c.createStatement()) {
-            for (SqlStatement s : db.dialect().split(script)) {
+            for (SqlStatement s : statements) {
                 st.execute(s.sql());
             }
         }
-        c.commit();
+        if (!outside) {
+            c.commit();
+        }
     }
 
     static double median(List<Long> values) {

@@ -158,6 +158,18 @@ public interface DataAccess {
     List<DataProblem> integrityProblems(SchemaSnapshot schema) throws SQLException;
 
     /**
+     * As {@link #integrityProblems(SchemaSnapshot)}, counting violations only of the constraints {@code recount}
+     * accepts (foreign keys and {@code NOT VALID} checks; invalid indexes and sequences are always checked): the caller
+     * knows the others' answer from an earlier check over the same rows. Engines that cannot restrict the checks
+     * check everything.
+     */
+    default List<DataProblem> integrityProblems(SchemaSnapshot schema,
+                                                java.util.function.Predicate<dev.rehearsal.core.schema.SchemaObject> recount)
+            throws SQLException {
+        return integrityProblems(schema);
+    }
+
+    /**
      * What a filtered load did.
      *
      * @param accepted          rows loaded

@@ -434,7 +434,13 @@ final class PostgresDataAccess implements DataAccess {
 
     @Override
     public List<DataProblem> integrityProblems(SchemaSnapshot schema) throws SQLException {
-        return new PostgresIntegrity(connection, this::q).problems(schema);
+        return new PostgresIntegrity(connection, this::q).problems(schema, c -> true);
+    }
+
+    @Override
+    public List<DataProblem> integrityProblems(SchemaSnapshot schema,
+                                               java.util.function.Predicate<SchemaObject> recount) throws SQLException {
+        return new PostgresIntegrity(connection, this::q).problems(schema, recount);
     }
 
     static List<String> split(String list) {

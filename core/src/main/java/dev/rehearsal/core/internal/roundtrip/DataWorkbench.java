@@ -53,6 +53,7 @@ final class DataWorkbench {
     private final DataSettings settings;
     /** The last fingerprint taken, reused while nothing has been written since; null before the first. */
     private Fingerprinted lastFingerprint;
+    private final IntegrityMemo integrity = new IntegrityMemo();
 
     DataWorkbench(Supplier<EphemeralDatabase> database, OwnSession ownSession, Supplier<SchemaSnapshot> schema,
                   Supplier<String> versionText, Supplier<SeedHints> hints, DataSettings settings) {
@@ -154,9 +155,24 @@ final class DataWorkbench {
     private record Fingerprinted(String database, String marker, DataAccess.MarkedFingerprint marked) {
     }
 
-    /** Integrity problems of the data over the tables of {@code snapshot}. */
+    /**
+     * Integrity problems of the data over the tables of {@code snapshot}. Where the last fingerprint saw this very
+     * state (same schema, no write since: {@link DataAccess#writeMarker()} unchanged), only the constraints of the
+     * tables that changed since the last check are counted again ({@link IntegrityMemo}).
+     */
     List<DataProblem> integrityProblems(SchemaSnapshot snapshot) {
-        return onOwnSession("check the data's integrity", c -> database.get().dialect().data(c).integrityProblems(snapshot));
+        return onOwnSession("check the data's integrity", c -> {
+            DataAccess access = database.get().dialect().data(c);
+            String name = database.get().name();
+            Fingerprinted last = lastFingerprint;
+            DataAccess.MarkedFingerprint current = null;
+            if (last != null && last.database().equals(name) && last.marker() != null
+                    && last.marked().schema().equals(snapshot)
+                    && access.writeMarker().filter(last.marker()::equals).isPresent()) {
+                current = last.marked();
+            }
+            return integrity.problems(access, name, snapshot, current);
+        });
     }
 
     /** The count a {@code SELECT count(*)} query gives, on Rehearsal's own session. */
