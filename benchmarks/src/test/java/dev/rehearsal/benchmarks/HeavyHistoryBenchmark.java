@@ -10,12 +10,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.Locale;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Issue 55's first goal: round trips of {@link HeavyHistory} (160 migrations, 100 tables by the end, 3 to 7
@@ -27,7 +22,6 @@ class HeavyHistoryBenchmark {
 
     private static final int FULL = 160;
     private static final int SHORT = 40;
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/postgres";
 
     @Test
     void shortHeavyHistoryOnTheEmbeddedServer(@TempDir Path dir) throws Exception {
@@ -56,13 +50,8 @@ class HeavyHistoryBenchmark {
     @EnabledIfSystemProperty(named = "rehearsal.benchmark.all", matches = "true",
             disabledReason = "the full history: run with -Drehearsal.benchmark.all=true (keeps CI within its time)")
     void heavyHistoryOnANamedServer(@TempDir Path dir) throws Exception {
-        DriverManager.setLoginTimeout(5);
-        try (Connection ignored = DriverManager.getConnection(SERVER, "postgres", null)) {
-            // reachable
-        } catch (SQLException e) {
-            assumeTrue(false, "no PostgreSQL server at " + SERVER + " (" + e.getMessage() + "): bash .ci/setup.sh starts it");
-        }
-        try (DatabaseProvider provider = DatabaseProviders.server(SERVER, "postgres", null)) {
+        LongHistoryBenchmark.assumeServer();
+        try (DatabaseProvider provider = DatabaseProviders.server(LongHistoryBenchmark.SERVER, "postgres", null)) {
             LongHistoryBenchmark.measure("heavy, warm-up", provider, HeavyHistory.write(dir.resolve("warm-up"), SHORT),
                     true, RehearsalSettings.PARALLEL_AUTO);
             Path history = HeavyHistory.write(dir.resolve("full"), FULL);

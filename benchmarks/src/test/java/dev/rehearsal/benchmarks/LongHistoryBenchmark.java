@@ -41,7 +41,7 @@ class LongHistoryBenchmark {
     private static final int LONGEST = 500;
     /** The Flyway history's length: three parts' worth where the machine has the processors for them. */
     private static final int FLYWAY = 120;
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/postgres";
+    static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/postgres";
 
     @Test
     void longHistoryOnTheEmbeddedServer(@TempDir Path dir) throws Exception {
@@ -146,12 +146,7 @@ class LongHistoryBenchmark {
 
     @Test
     void longHistoryOnANamedServer(@TempDir Path dir) throws Exception {
-        DriverManager.setLoginTimeout(5);
-        try (Connection ignored = DriverManager.getConnection(SERVER, "postgres", null)) {
-            // reachable
-        } catch (SQLException e) {
-            assumeTrue(false, "no PostgreSQL server at " + SERVER + " (" + e.getMessage() + "): bash .ci/setup.sh starts it");
-        }
+        assumeServer();
         try (DatabaseProvider provider = DatabaseProviders.server(SERVER, "postgres", null)) {
             measure("server", provider, GeneratedHistory.write(dir.resolve("warm-up"), GeneratedHistory.STEPS));
             Path history = GeneratedHistory.write(dir.resolve("long"), LONG);
@@ -168,6 +163,16 @@ class LongHistoryBenchmark {
             figures.put("long_history_server_ratio", round(run.ratio()));
             figures.put("long_history_server_one_part_ratio", round(onePart.rehearsalMs / run.plainMs));
             writeJson(figures);
+        }
+    }
+
+    /** Skips the test where no PostgreSQL server answers at {@link #SERVER} ({@code .ci/setup.sh} starts one). */
+    static void assumeServer() {
+        DriverManager.setLoginTimeout(5);
+        try (Connection ignored = DriverManager.getConnection(SERVER, "postgres", null)) {
+            // reachable
+        } catch (SQLException e) {
+            assumeTrue(false, "no PostgreSQL server at " + SERVER + " (" + e.getMessage() + "): bash .ci/setup.sh starts it");
         }
     }
 
