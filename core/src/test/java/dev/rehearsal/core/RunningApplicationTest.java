@@ -3,6 +3,7 @@ package dev.rehearsal.core;
 import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.locks.LockRisk;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -84,6 +85,48 @@ class RunningApplicationTest {
                 .contains("select no_such_column from customers (42703: column \"no_such_column\" does not exist)")
                 .doesNotContain("(42P01"); // a query is not reported for failing before the migration creating its table
         assertThat(notes.split("not SQL: this is not sql", -1)).as("reported once").hasSize(2);
+    }
+
+    /**
+     * A read column whose type changes but whose values reach the application as the same kind of value (varchar to
+     * an enum: a String either way) is noted; one that reaches it as another kind (an integer becoming text) breaks.
+     */
+    @Test
+    void aTypeChangeBreaksAReadOnlyWhereTheApplicationGetsAnotherKindOfValue(@TempDir Path root) throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(root.resolve("migrations"));
+        java.nio.file.Files.writeString(dir.resolve("V1__posts.sql"), """
+                create table posts (id bigint generated always as identity primary key,
+                    status varchar(20) not null default 'draft' check (status in ('draft', 'live')), code integer);
+                """);
+        java.nio.file.Files.writeString(dir.resolve("V2__status_enum.sql"), """
+                create type post_status as enum ('draft', 'live');
+                alter table posts alter column status drop default;
+                alter table posts alter column status type post_status using status::post_status;
+                """);
+        java.nio.file.Files.writeString(dir.resolve("U2__status_enum.sql"), """
+                alter table posts alter column status type varchar(20) using status::text;
+                alter table posts alter column status set default 'draft';
+                drop type post_status;
+                """);
+        java.nio.file.Files.writeString(dir.resolve("V3__code_text.sql"),
+                "alter table posts alter column code type text using code::text;\n");
+        java.nio.file.Files.writeString(dir.resolve("U3__code_text.sql"),
+                "alter table posts alter column code type integer using code::integer;\n");
+        Path queries = java.nio.file.Files.writeString(root.resolve("queries.sql"),
+                "select id, status, code from posts where id = $1;\n");
+        RoundTripReport report;
+        try (MigrationRehearsal r = MigrationRehearsal.start(RehearsalSettings.of("filesystem:" + dir)
+                .withQueries(ApplicationQueries.of(queries))
+                .withData(DataSettings.DEFAULTS.withRoundTripSeeding(10).withBoundaryValues(false)))) {
+            report = r.runRoundTrips();
+        }
+        Map<String, List<LockRisk>> risks = risksByStep(report);
+        assertThat(risks.get("V2__status_enum.sql")).isEmpty();
+        assertThat(report.steps().get(1).note()).contains("reads return a column of another type after the up, as the"
+                + " same kind of value: select id, status, code from posts where id = $1 (status is post_status, was"
+                + " varchar; still a java.lang.String to the application)");
+        assertThat(single(risks, "V3__code_text.sql").reason()).contains("select id, status, code from posts where"
+                + " id = $1 (returns code int4 no more; now id bigserial, status post_status, code text)");
     }
 
     @Test

@@ -137,6 +137,11 @@ final class RunningApplicationCheck implements PhaseCheck {
             findings.note(breaks.widened().size() + " of " + whose + "'s reads return more columns after the "
                     + context.phase().label() + ": " + String.join("; ", breaks.widened()));
         }
+        if (!breaks.retyped().isEmpty()) {
+            findings.note(breaks.retyped().size() + " of " + whose + "'s reads return a column of another type after"
+                    + " the " + context.phase().label() + ", as the same kind of value: "
+                    + String.join("; ", breaks.retyped()));
+        }
         int judged = breaks.checked() - breaks.notCheckable().size();
         if (judged > 0) {
             findings.settle(GUESSES, breaks.breaks() ? "the running application's queries were run: see " + RULE

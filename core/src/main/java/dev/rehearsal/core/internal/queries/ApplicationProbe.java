@@ -111,7 +111,7 @@ public final class ApplicationProbe {
         QueryText text = query.text();
         try (PreparedStatement prepared = connection.prepareStatement(text.jdbc())) {
             prepared.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-            List<String> columns = new ArrayList<>();
+            List<QueryOutcome.ResultColumn> columns = new ArrayList<>();
             try (ComponentEvent ignored = ComponentEvent.time("queries.describe")) {
                 if (text.kind().writes()) {
                     prepared.getParameterMetaData(); // parsed and described on the server: unknown names fail here
@@ -121,7 +121,8 @@ public final class ApplicationProbe {
                         prepared.getParameterMetaData();
                     } else {
                         for (int i = 1; i <= meta.getColumnCount(); i++) {
-                            columns.add(meta.getColumnLabel(i) + " " + meta.getColumnTypeName(i));
+                            columns.add(new QueryOutcome.ResultColumn(meta.getColumnLabel(i),
+                                    meta.getColumnTypeName(i), meta.getColumnClassName(i)));
                         }
                     }
                 }

@@ -14,18 +14,22 @@ import java.util.regex.Pattern;
 
 /**
  * The running application's queries a migration broke, found by comparing what each did on the schema before with
- * what it does now: a query that worked and fails, and a read whose result lost or changed a column. Queries that
- * failed before are not checkable; a read that only gained columns still works, and is noted.
+ * what it does now: a query that worked and fails, and a read whose result lost a column or returns one the driver
+ * hands to the application as another kind of value. Queries that failed before are not checkable; a read that only
+ * gained columns, or whose column changed type but still comes as the same kind of value (varchar to an enum: a
+ * {@code String} either way), still works, and is noted.
  *
  * @param broken       {@code select full_name from customers where id = $1 (42703: column "full_name" does not exist)}
  * @param widened      reads that return more columns than before (a {@code SELECT *} over a table that gained one)
+ * @param retyped      reads whose column changed type but comes to the application as the same kind of value
  * @param notCheckable {@code file:line: query (why)} for queries that did not work before the migration
  * @param checked      how many queries were compared
  * @param saferWays    what to do instead, one per kind of break
  * @param tables       the tables the broken queries name, where known
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
-public record QueryBreaks(List<String> broken, List<String> widened, List<String> notCheckable, int checked,
+public record QueryBreaks(List<String> broken, List<String> widened, List<String> retyped, List<String> notCheckable,
+                          int checked,
                           List<String> saferWays, List<String> tables) {
 
     private static final Pattern QUOTED = Pattern.compile("[\"'`]([^\"'`]+)[\"'`]");
@@ -36,6 +40,7 @@ public record QueryBreaks(List<String> broken, List<String> widened, List<String
                                       SchemaSnapshot schemaBefore, SchemaSnapshot schemaAfter) {
         List<String> broken = new ArrayList<>();
         List<String> widened = new ArrayList<>();
+        List<String> retyped = new ArrayList<>();
         List<String> notCheckable = new ArrayList<>();
         Set<String> safer = new LinkedHashSet<>();
         Set<String> tables = new LinkedHashSet<>();
@@ -63,19 +68,37 @@ public record QueryBreaks(List<String> broken, List<String> widened, List<String
                 }
                 continue;
             }
-            List<String> lost = new ArrayList<>(was.columns());
-            lost.removeAll(now.columns());
+            List<String> lost = new ArrayList<>();
+            List<String> sameKind = new ArrayList<>();
+            for (QueryOutcome.ResultColumn column : was.columns()) {
+                if (now.columns().contains(column)) {
+                    continue;
+                }
+                now.columns().stream().filter(c -> c.name().equals(column.name())
+                                && java.util.Objects.equals(c.valueClass(), column.valueClass())).findFirst()
+                        .ifPresentOrElse(c -> sameKind.add(column.name() + " is " + c.type() + ", was " + column.type()
+                                        + "; still a " + c.valueClass() + " to the application"),
+                                () -> lost.add(column.toString()));
+            }
             if (!lost.isEmpty()) {
                 broken.add(query.shown() + " (returns " + String.join(", ", lost) + " no more; now "
-                        + String.join(", ", now.columns()) + ")");
+                        + now.columns().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", "))
+                        + ")");
                 safer.add("keep the columns a running version reads until every running version stops reading them");
-            } else if (!now.columns().equals(was.columns())) {
-                List<String> gained = new ArrayList<>(now.columns());
-                gained.removeAll(was.columns());
+                continue;
+            }
+            if (!sameKind.isEmpty()) {
+                retyped.add(query.shown() + " (" + String.join("; ", sameKind) + ")");
+            }
+            Set<String> names = new java.util.HashSet<>();
+            was.columns().forEach(c -> names.add(c.name()));
+            List<String> gained = now.columns().stream().filter(c -> !names.contains(c.name())).map(Object::toString)
+                    .toList();
+            if (!gained.isEmpty()) {
                 widened.add(query.shown() + " (now also returns " + String.join(", ", gained) + ")");
             }
         }
-        return new QueryBreaks(broken, widened, notCheckable, before.size(), new ArrayList<>(safer),
+        return new QueryBreaks(broken, widened, retyped, notCheckable, before.size(), new ArrayList<>(safer),
                 new ArrayList<>(tables));
     }
 
