@@ -279,6 +279,23 @@ class SourcesTest {
     }
 
     @Test
+    void anotherToolsFolderIsDetectedWithoutReadingTheFlywayConfiguration() {
+        // the team's Flyway configuration may start Spring Boot's binder (a fifth of the command line's start); it is
+        // read only where no layout knows the file names
+        java.util.Set<String> asked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ClassLoader recording = new ClassLoader(getClass().getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                asked.add(name);
+                return super.loadClass(name, resolve);
+            }
+        };
+        MigrationSource source = MigrationSources.detect(Histories.settings("golang-migrate"), recording);
+        assertThat(source.describe()).startsWith("golang-migrate");
+        assertThat(asked).noneMatch(n -> n.startsWith("org.springframework"));
+    }
+
+    @Test
     void ambiguousUnknownAndOverriddenLayouts() {
         assertThatThrownBy(() -> Histories.rehearse("ambiguous"))
                 .hasMessageContaining("fit several layouts: flyway, golang-migrate")

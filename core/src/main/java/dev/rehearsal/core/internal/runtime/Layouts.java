@@ -88,7 +88,7 @@ final class Layouts {
             return source("drizzle", location, settings, classLoader);
         }
         List<String> matches = new ArrayList<>();
-        if (FlywaySource.recognizes(files) || FlywaySource.recognizes(files, flywayConfig(settings, classLoader))) {
+        if (FlywaySource.recognizes(files)) {
             matches.add("flyway");
         }
         if (SqlLayoutSource.GolangMigrate.recognizes(files)) {
@@ -102,6 +102,11 @@ final class Layouts {
         }
         if (AlembicOfflineSource.recognizesAny(files)) {
             matches.add("alembic");
+        }
+        // the team's Flyway configuration (its own prefixes and suffixes) only where no layout knows the file names:
+        // reading it may start Spring Boot's binder, which a history of another tool should not wait for
+        if (matches.isEmpty() && FlywaySource.recognizes(files, flywayConfig(settings, classLoader))) {
+            matches.add("flyway");
         }
         if (matches.isEmpty() && AtlasSource.recognizes(files)) {
             matches.add("atlas");
