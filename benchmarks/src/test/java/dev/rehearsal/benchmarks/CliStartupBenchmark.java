@@ -78,14 +78,14 @@ class CliStartupBenchmark {
         return ms - roundTripMillis(report(reports));
     }
 
-    private static Path report(Path reports) throws IOException {
+    static Path report(Path reports) throws IOException {
         try (Stream<Path> files = Files.list(reports)) {
             return files.filter(p -> p.toString().endsWith(".json")).findFirst()
                     .orElseThrow(() -> new AssertionError("no JSON report in " + reports));
         }
     }
 
-    private static long roundTripMillis(Path json) throws IOException {
+    static long roundTripMillis(Path json) throws IOException {
         long total = 0;
         for (JsonNode step : new ObjectMapper().readTree(json.toFile()).get("steps")) {
             for (JsonNode phase : step.get("phases")) {
@@ -95,7 +95,7 @@ class CliStartupBenchmark {
         return total;
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         return sorted.get(sorted.size() / 2);
     }

@@ -90,6 +90,30 @@ class LauncherIT {
         assertThat(tieredStopAtLevel(withC2.out())).isEqualTo(4);
     }
 
+    @Test
+    void theSecondRunMapsTheClassesTheFirstRunArchived(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {
+        Path cache = home.resolve("cache");
+        Result first = launch(Map.of("XDG_CACHE_HOME", cache.toString()), "--version");
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).startsWith("rehearsal ").doesNotContain("cds");
+
+        Path log = home.resolve("classes.log");
+        Result second = launch(Map.of("XDG_CACHE_HOME", cache.toString(),
+                "REHEARSAL_JAVA_OPTS", "-Xlog:class+load:file=" + log), "--version");
+        assertThat(second.exit()).as(second.err()).isZero();
+        // "top": the archive the launcher wrote, above the JDK's own
+        assertThat(log).content().contains("dev.rehearsal.cli.RehearsalCli source: shared objects file (top)");
+        try (java.util.stream.Stream<Path> files = Files.list(cache.resolve("rehearsal"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).singleElement(org.assertj.core.api.Assertions.as(
+                    org.assertj.core.api.InstanceOfAssertFactories.STRING)).matches("classes-\\d+\\.jsa");
+        }
+
+        Path off = home.resolve("off");
+        Result without = launch(Map.of("XDG_CACHE_HOME", off.toString(), "REHEARSAL_CDS", "off"), "--version");
+        assertThat(without.exit()).as(without.err()).isZero();
+        assertThat(off).doesNotExist();
+    }
+
     private static int tieredStopAtLevel(String flags) {
         Matcher m = Pattern.compile("\\bTieredStopAtLevel\\s+=\\s+(\\d+)").matcher(flags);
         assertThat(m.find()).as("TieredStopAtLevel among the JVM's flags:%n%s", flags).isTrue();

@@ -1,0 +1,128 @@
+package dev.rehearsal.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 55's start-up goal: the command line ({@code cli/target/rehearsal}) on the PostgreSQL server on the machine,
+ * from process start to its first migration's up, at most 2x a plain JDBC program's process (JVM start, connect, one
+ * statement, exit) on the same server. The first up is when the JVM loads the class that runs it ({@code UpPhase}),
+ * read from the JVM's own class-loading log with wall-clock times; also reported, the process's whole time less the
+ * round trip (the report's SQL and check times), which adds writing the report and dropping the database. The launcher's class-data sharing archive is written by a
+ * first run into a cache folder of this benchmark's own; the same runs without it are measured too. Medians of 3
+ * alternating rounds.
+ */
+class CliFirstStatementBenchmark {
+
+    private static final Path HISTORY = Path.of("src/test/resources/histories/startup").toAbsolutePath();
+    private static final Path LAUNCHER = Path.of("..", "cli", "target", "rehearsal").toAbsolutePath();
+
+    @Test
+    void commandLineStartAgainstAPlainJdbcProgram(@TempDir Path dir) throws Exception {
+        LongHistoryBenchmark.assumeServer();
+        assertThat(LAUNCHER).as("cli/target/rehearsal, built before the benchmarks").isExecutable();
+        Path cache = dir.resolve("cache");
+        double firstRun = commandLine(dir.resolve("first"), cache, true); // writes the archive
+        commandLine(dir.resolve("warm"), cache, false);
+        plain();
+        List<Double> toFirstUp = new ArrayList<>();
+        List<Double> withArchive = new ArrayList<>();
+        List<Double> withoutArchive = new ArrayList<>();
+        List<Double> plain = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            withArchive.add(commandLine(dir.resolve("cds" + round), cache, true));
+            toFirstUp.add(toFirstUp(dir.resolve("up" + round), cache));
+            withoutArchive.add(commandLine(dir.resolve("nocds" + round), cache, false));
+            plain.add(plain());
+        }
+        assertThat(Files.list(cache.resolve("rehearsal")).map(p -> p.getFileName().toString()))
+                .as("the archive the first run wrote").anyMatch(n -> n.endsWith(".jsa"));
+        double up = CliStartupBenchmark.median(toFirstUp);
+        double cli = CliStartupBenchmark.median(withArchive);
+        double noCds = CliStartupBenchmark.median(withoutArchive);
+        double jdbc = CliStartupBenchmark.median(plain);
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "command line on the server, from process start to"
+                        + " its first migration's up: %.0f ms; a plain JDBC program's process (connect, one statement)"
+                        + " %.0f ms: %.2fx (target <= 2x). The whole process less its round trip: %.0f ms with the"
+                        + " class-data archive (%.2fx), %.0f ms without (%.2fx), %.0f ms for the first run, which writes"
+                        + " it; rounds %s, %s, %s, %s%n", up, jdbc, up / jdbc, cli, cli / jdbc, noCds, noCds / jdbc,
+                firstRun, toFirstUp, withArchive, withoutArchive, plain));
+        ObjectNode figures = new ObjectMapper().createObjectNode();
+        figures.put("cli_first_up_ms", Math.round(up));
+        figures.put("cli_first_up_ratio", Math.round(up / jdbc * 100) / 100.0);
+        figures.put("cli_first_statement_ms", Math.round(cli));
+        figures.put("cli_first_statement_without_cds_ms", Math.round(noCds));
+        figures.put("cli_first_statement_first_run_ms", Math.round(firstRun));
+        figures.put("plain_jdbc_start_ms", Math.round(jdbc));
+        figures.put("cli_first_statement_ratio", Math.round(cli / jdbc * 100) / 100.0);
+        figures.put("cli_first_statement_without_cds_ratio", Math.round(noCds / jdbc * 100) / 100.0);
+        LongHistoryBenchmark.writeJson(figures);
+    }
+
+    /** One launcher process on the server: its milliseconds less the round trip the JSON report gives. */
+    private static double commandLine(Path reports, Path cache, boolean cds) throws Exception {
+        Files.createDirectories(reports);
+        List<String> command = List.of(LAUNCHER.toString(), "check", HISTORY.toString(), "--jdbc-url",
+                LongHistoryBenchmark.SERVER, "--jdbc-user", "postgres", "-q", "-f", "json", "-o",
+                reports.resolve("cli.json").toString());
+        double ms = run(command, reports, Map.of("XDG_CACHE_HOME", cache.toString(), "REHEARSAL_CDS", cds ? "on" : "off"));
+        return ms - CliStartupBenchmark.roundTripMillis(CliStartupBenchmark.report(reports));
+    }
+
+    /**
+     * Milliseconds from starting the launcher (with its archive) to the JVM's loading the class that runs the first
+     * migration's up, by the wall clock: the JVM logs each class it loads with the time.
+     */
+    private static double toFirstUp(Path reports, Path cache) throws Exception {
+        Files.createDirectories(reports);
+        Path log = reports.resolve("classes.log");
+        long start = System.currentTimeMillis();
+        run(List.of(LAUNCHER.toString(), "check", HISTORY.toString(), "--jdbc-url", LongHistoryBenchmark.SERVER,
+                "--jdbc-user", "postgres", "-q", "-f", "json", "-o", reports.resolve("cli.json").toString()), reports,
+                Map.of("XDG_CACHE_HOME", cache.toString(), "REHEARSAL_JAVA_OPTS", "-Xlog:class+load:file=" + log + ":time"));
+        java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+        try (java.util.stream.Stream<String> lines = Files.lines(log)) {
+            String line = lines.filter(l -> l.contains("dev.rehearsal.core.internal.roundtrip.UpPhase ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no UpPhase in " + log));
+            long loaded = java.time.OffsetDateTime.parse(line.substring(1, line.indexOf(']')), time).toInstant()
+                    .toEpochMilli();
+            return loaded - start;
+        }
+    }
+
+    /** One plain JDBC program's process, with the launcher's JIT setting, on the same JDK. */
+    private static double plain() throws Exception {
+        String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String driver = Path.of(org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        String classes = Path.of(PlainJdbcStart.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        return run(List.of(jvm, "-XX:TieredStopAtLevel=1", "-cp", classes + java.io.File.pathSeparator + driver,
+                PlainJdbcStart.class.getName(), LongHistoryBenchmark.SERVER), Files.createTempDirectory("plain"), Map.of());
+    }
+
+    private static double run(List<String> command, Path dir, Map<String, String> environment) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("output.txt").toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home")); // the same JDK for both
+        builder.environment().putAll(environment);
+        long t0 = System.nanoTime();
+        Process process = builder.start();
+        assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        double ms = (System.nanoTime() - t0) / 1e6;
+        assertThat(process.exitValue()).as(Files.readString(dir.resolve("output.txt"))).isZero();
+        return ms;
+    }
+}
