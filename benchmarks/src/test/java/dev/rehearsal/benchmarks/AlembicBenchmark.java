@@ -60,8 +60,12 @@ class AlembicBenchmark {
         pythonAlone(project, provider);
         List<Double> rehearsal = new ArrayList<>();
         List<Double> alone = new ArrayList<>();
+        Map<String, dev.rehearsal.core.internal.timing.ComponentRecording.Total> profile = Map.of();
         for (int round = 0; round < rounds; round++) {
+            dev.rehearsal.core.internal.timing.ComponentRecording recording =
+                    dev.rehearsal.core.internal.timing.ComponentRecording.start();
             rehearsal.add(rehearse(project, provider, revisions));
+            profile = recording.stop();
             alone.add(pythonAlone(project, provider));
         }
         double r = median(rehearsal);
@@ -71,6 +75,11 @@ class AlembicBenchmark {
                 + " through the project's Alembic %.0f ms, one Python process running command.upgrade/downgrade per"
                 + " revision (up, down, up) %.0f ms: %.2fx, %.1f ms more per phase (medians of %d)%n", revisions, r, p,
                 r / p, perPhase, rounds));
+        StringBuilder where = new StringBuilder("  where the time goes, ms per phase (last round): ");
+        profile.forEach((component, total) -> where.append(String.format(Locale.ROOT, "%s %.2f, ", component,
+                total.nanos() / 1e6 / (3.0 * revisions))));
+        RoundTripOverheadBenchmark.write(where.append(String.format(Locale.ROOT, "one Python process %.2f%n",
+                p / (3.0 * revisions))).toString());
         ObjectNode figures = new ObjectMapper().createObjectNode();
         String key = "alembic_" + revisions;
         figures.put(key + "_rehearsal_ms", Math.round(r));
