@@ -80,6 +80,58 @@ class LiquibaseFastPathBenchmark {
         LongHistoryBenchmark.writeJson(figures);
     }
 
+    /**
+     * The restore path on Liquibase: the same changelog with two changesets of every three left without a rollback
+     * (raw SQL, as in real changelogs), so those go through restore and re-apply; Liquibase's own {@code update} of
+     * the whole changelog is the peer (its {@code update-testing-rollback} cannot run such a changelog).
+     */
+    @Test
+    void restoreAgainstLiquibasesUpdate(@TempDir Path dir) throws Exception {
+        System.setProperty("liquibase.analytics.enabled", "false");
+        DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
+        Path changelog = LiquibaseBenchmark.liquibase(GeneratedHistory.write(dir.resolve("golang"), CHANGESETS),
+                dir.resolve("raw"));
+        int[] index = {0};
+        try (var files = Files.list(changelog.getParent().resolve("changes"))) {
+            for (Path f : files.sorted().toList()) {
+                if (index[0]++ % 3 != 0) {
+                    Files.writeString(f, Files.readString(f).replaceFirst("(?s)/\\* liquibase rollback.*\\*/\n", ""));
+                }
+            }
+        }
+        run(changelog, provider);
+        update(changelog, provider);
+        List<Double> rehearsalMs = new ArrayList<>();
+        List<Double> peerMs = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            rehearsalMs.add(run(changelog, provider));
+            peerMs.add(update(changelog, provider));
+        }
+        double r = median(rehearsalMs);
+        double p = median(peerMs);
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "generated %d-changeset Liquibase changelog, two"
+                        + " thirds without a rollback: round trips (restore and re-apply for those) %.0f ms; Liquibase's"
+                        + " own update of it %.0f ms, so %.2fx (goal 6x; medians of %d alternating rounds)%n",
+                CHANGESETS, r, p, r / p, ROUNDS));
+        ObjectNode figures = new ObjectMapper().createObjectNode();
+        figures.put("liquibase_165_raw_round_trips_ms", Math.round(r));
+        figures.put("liquibase_165_raw_update_ms", Math.round(p));
+        figures.put("liquibase_165_raw_vs_update_ratio", Math.round(r / p * 100) / 100.0);
+        LongHistoryBenchmark.writeJson(figures);
+    }
+
+    /** Liquibase's own update of the whole changelog on a fresh database. */
+    private static double update(Path changelog, DatabaseProvider provider) throws Exception {
+        try (EphemeralDatabase db = provider.createDatabase(); Connection c = db.dataSource().getConnection()) {
+            long t0 = System.nanoTime();
+            Liquibase lb = new Liquibase(changelog.getFileName().toString(),
+                    new DirectoryResourceAccessor(changelog.getParent()),
+                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c)));
+            lb.update(new Contexts(), new LabelExpression());
+            return (System.nanoTime() - t0) / 1e6;
+        }
+    }
+
     private static double run(Path changelog, DatabaseProvider provider) {
         long t0 = System.nanoTime();
         try (MigrationRehearsal r = MigrationRehearsal.start(RehearsalSettings.of("filesystem:" + changelog)
