@@ -5,7 +5,11 @@ import org.apiguardian.api.API;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Properties;
 
 /**
  * {@code rehearsal}: Rehearsal's command line, for teams whose migrations live outside a JVM project (Alembic,
@@ -72,11 +76,31 @@ public final class RehearsalCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The version the build wrote into core. */
+    /**
+     * The version the build wrote into core, the Java running it, and the embedded PostgreSQL on the class path: its
+     * version as the build declared it, and the platforms whose binaries are packed (all of them in the jar, one in
+     * a platform package).
+     */
     static final class Version implements CommandLine.IVersionProvider {
+        private static final List<String> PLATFORMS = List.of("linux-x86_64", "linux-x86_64-alpine_linux",
+                "linux-arm_64", "linux-arm_64-alpine_linux", "darwin-x86_64", "darwin-arm_64", "windows-x86_64");
+
         @Override
-        public String[] getVersion() {
-            return new String[]{"rehearsal " + ReportWriter.version() + " (Java " + System.getProperty("java.version") + ")"};
+        public String[] getVersion() throws IOException {
+            Properties cli = new Properties();
+            try (InputStream in = RehearsalCli.class.getResourceAsStream("cli.properties")) {
+                if (in != null) {
+                    cli.load(in);
+                }
+            }
+            ClassLoader loader = RehearsalCli.class.getClassLoader();
+            List<String> packed = PLATFORMS.stream()
+                    .filter(p -> loader.getResource("postgres-" + p + ".txz") != null).toList();
+            return new String[]{"rehearsal " + ReportWriter.version() + " (Java " + System.getProperty("java.version")
+                    + ", " + System.getProperty("java.home") + ")",
+                    packed.isEmpty() ? "embedded PostgreSQL: none packed (name a server with --jdbc-url)"
+                            : "embedded PostgreSQL " + cli.getProperty("postgres", "unknown") + " ("
+                            + String.join(", ", packed) + ")"};
         }
     }
 }
