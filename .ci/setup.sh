@@ -61,5 +61,20 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 chromium --version
 
+# The command line's npm and pip packages (mvn -Pdist): jlink needs the JDK's jmods, of the same release as the JDK
+# Maven runs on (Debian 12 ships them in openjdk-17-jdk-headless, later releases in openjdk-17-jmods), and binutils'
+# strip; DistIT installs the wheels into virtualenvs made by Debian's python3 (python3-venv).
+java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+if [ ! -f "$java_home/jmods/java.base.jmod" ]; then
+  if apt-cache show openjdk-17-jmods >/dev/null 2>&1; then apt_install openjdk-17-jmods; else apt_install openjdk-17-jdk-headless; fi
+fi
+if ! command -v strip >/dev/null 2>&1; then
+  apt_install binutils
+fi
+if ! /usr/bin/python3 -c "import ensurepip" >/dev/null 2>&1; then
+  apt_install python3-venv
+fi
+echo "jmods: $(ls "$java_home/jmods" | wc -l) in $java_home/jmods"
+
 # Docker (Debian's docker.io) and the locally built images the Testcontainers tests use (kept between runs).
 bash .ci/build-images.sh

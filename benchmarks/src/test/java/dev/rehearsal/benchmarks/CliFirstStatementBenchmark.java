@@ -113,7 +113,8 @@ class CliFirstStatementBenchmark {
                 PlainJdbcStart.class.getName(), LongHistoryBenchmark.SERVER), Files.createTempDirectory("plain"), Map.of());
     }
 
-    private static double run(List<String> command, Path dir, Map<String, String> environment) throws Exception {
+    /** Milliseconds of one process on the JDK running the benchmarks, which must exit 0; its output in {@code dir}. */
+    static double run(List<String> command, Path dir, Map<String, String> environment) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("output.txt").toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home")); // the same JDK for both
