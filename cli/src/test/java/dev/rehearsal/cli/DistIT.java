@@ -120,6 +120,12 @@ class DistIT {
         }
         assertThat(npm.out()).contains("node_modules/rehearsal-migrations-linux-x64-gnu/runtime");
         assertThat(pip.out()).contains("site-packages/rehearsal_migrations/_dist/runtime");
+        // each registry's form of the version: npm takes Maven's, Python's is PEP 440's (-SNAPSHOT is .dev0)
+        assertThat(Files.readString(node.resolve("node_modules/rehearsal-migrations/package.json")))
+                .contains("\"version\": \"" + VERSION + "\"");
+        Result installed = run(List.of(venv.resolve("bin/python").toString(), "-c",
+                "import importlib.metadata as m; print(m.version('rehearsal-migrations'))"), Map.of(), 0);
+        assertThat(installed.out().strip()).isEqualTo(VERSION.replace("-SNAPSHOT", ".dev0"));
     }
 
     @Test
