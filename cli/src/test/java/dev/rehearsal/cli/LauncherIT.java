@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The packaged command line, {@code target/rehearsal}, run as a user's CI runs it: a separate process with only a
@@ -129,17 +126,10 @@ class LauncherIT {
         Path dir = REPORTS.resolve("interrupted");
         Path err = Files.createTempFile("rehearsal", ".err");
         Path out = Files.createTempFile("rehearsal", ".out");
-        Process process = start(List.of("check", "src/test/resources/histories/slow", "-f", "json", "-f", "html",
+        Process process = start(List.of("check", SlowHistory.FOLDER.toString(), "-f", "json", "-f", "html",
                 "-o", dir.toString()), out, err);
         try {
-            // V1 done, V2's minute-long statement running
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (!Files.readString(err).contains("[1/2] 1_create_accounts: ok")) {
-                assertThat(process.isAlive()).as(Files.readString(err)).isTrue();
-                assertThat(System.nanoTime()).as("V1 finished in time").isLessThan(deadline);
-                Thread.sleep(100);
-            }
-            Thread.sleep(1_000);
+            SlowHistory.awaitSecondMigration(process, err);
             new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).inheritIO().start().waitFor();
 
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s of Ctrl-C").isTrue();
@@ -153,14 +143,7 @@ class LauncherIT {
             assertThat(dir.resolve("rehearsal.html")).content().contains("Partial report")
                     .contains("It was interrupted during 2_wait: that step's last phase was cut off");
 
-            // the embedded server that ran them is gone
-            Matcher port = Pattern.compile("on port (\\d+)").matcher(json.get("database").asText());
-            assertThat(port.find()).as(json.get("database").asText()).isTrue();
-            assertThatThrownBy(() -> {
-                try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(port.group(1))), 1_000);
-                }
-            }).as("nothing listens on the embedded server's port any more").isInstanceOf(IOException.class);
+            SlowHistory.assertServerStopped(json); // the embedded server that ran them is gone
         } finally {
             process.destroyForcibly();
             Files.deleteIfExists(err);
