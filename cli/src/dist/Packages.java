@@ -82,6 +82,7 @@ public final class Packages {
         front.put("package.json", text(frontPackageJson(version)));
         front.put("README.md", text(readme));
         front.put("bin/rehearsal.js", Files.readAllBytes(sources.resolve("npm/rehearsal.js")));
+        front.put("bin/install.js", Files.readAllBytes(sources.resolve("npm/install.js")));
         write(out.resolve(NAME + "-" + version + ".tgz"), front, Map.of());
 
         Map<String, byte[]> platformFiles = new TreeMap<>();
@@ -163,6 +164,7 @@ public final class Packages {
                 + "  \"keywords\": [\"migrations\", \"database\", \"postgresql\", \"mariadb\", \"alembic\", \"knex\","
                 + " \"golang-migrate\", \"testing\"],\n"
                 + "  \"bin\": {\n    \"rehearsal\": \"bin/rehearsal.js\"\n  },\n"
+                + "  \"scripts\": {\n    \"postinstall\": \"node bin/install.js\"\n  },\n"
                 + "  \"engines\": {\n    \"node\": \">=16\"\n  },\n"
                 + "  \"optionalDependencies\": {\n" + optional + "\n  }\n"
                 + "}\n";

@@ -20,9 +20,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The command line's npm and pip packages ({@code cli/target/dist}, built by {@code -Pdist}, as CI builds them): each
  * platform package's compressed size (goal: under 80 MB), and its start against the jar's launcher on the system JDK
  * (goal: no slower), as the process's whole time less its round trip on the PostgreSQL server on the machine, a
- * one-migration history: the platform package's own launcher on its runtime, and the same through npm's JavaScript
- * launcher (installed into a project) and pip's console script (installed into a virtualenv), which add Node's and
- * Python's start. Each way's class-data sharing archive is written by a warm-up run first. Medians of 5 alternating
+ * one-migration history: the platform package's own launcher on its runtime, and the same through npm's
+ * {@code rehearsal} as its install script leaves it (a sh script), through npm's JavaScript launcher (installed with
+ * {@code --ignore-scripts}, as on Windows) and through pip's console script, which add Node's and Python's start. Each way's class-data sharing archive is written by a warm-up run first. Medians of 5 alternating
  * rounds.
  */
 class DistBenchmark {
@@ -66,8 +66,17 @@ class DistBenchmark {
         assertThat(platform).as("an npm platform package in " + DIST).isNotNull();
         Path project = Files.createDirectories(dir.resolve("project"));
         Files.writeString(project.resolve("package.json"), "{\"name\": \"bench\", \"version\": \"1.0.0\", \"private\": true}\n");
-        CliFirstStatementBenchmark.run(List.of("npm", "install", "--no-audit", "--no-fund", "--fetch-retries", "0", "--registry", "http://127.0.0.1:9/", "--prefix",
-                project.toString(), front.toString(), platform.toString()), dir, Map.of());
+        Path projectJs = Files.createDirectories(dir.resolve("project-js"));
+        Files.copy(project.resolve("package.json"), projectJs.resolve("package.json"));
+        for (Path p : List.of(project, projectJs)) {
+            List<String> install = new ArrayList<>(List.of("npm", "install", "--no-audit", "--no-fund", "--fetch-retries",
+                    "0", "--registry", "http://127.0.0.1:9/", "--prefix", p.toString(), front.toString(),
+                    platform.toString()));
+            if (p == projectJs) {
+                install.add("--ignore-scripts"); // the JavaScript launcher stays, as on Windows
+            }
+            CliFirstStatementBenchmark.run(install, dir, Map.of());
+        }
         Path venv = dir.resolve("venv");
         CliFirstStatementBenchmark.run(List.of("/usr/bin/python3", "-m", "venv", venv.toString()), dir, Map.of());
         CliFirstStatementBenchmark.run(List.of(venv.resolve("bin/pip").toString(), "install", "--no-index", "--disable-pip-version-check",
@@ -77,6 +86,7 @@ class DistBenchmark {
         launchers.put("runtime", project.resolve("node_modules/" + platform.getFileName().toString()
                 .replaceFirst("-\\d.*", "") + "/bin/rehearsal"));
         launchers.put("npm", project.resolve("node_modules/.bin/rehearsal"));
+        launchers.put("npm_js", projectJs.resolve("node_modules/.bin/rehearsal"));
         launchers.put("pip", venv.resolve("bin/rehearsal"));
         Path cache = dir.resolve("cache");
         Map<String, List<Double>> rounds = new java.util.LinkedHashMap<>();
@@ -95,9 +105,10 @@ class DistBenchmark {
         RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "command line packages: %s; start (process less"
                         + " its round trip, one migration on the server): the jar's launcher on the system JDK %.0f ms;"
                         + " the platform package's launcher on its own runtime %.0f ms (%.2fx, target <= 1x), through"
-                        + " npm's JavaScript launcher %.0f ms (%.2fx), through pip's console script %.0f ms (%.2fx);"
-                        + " rounds %s%n", String.join(", ", sizes), j, ms.get("runtime"), ms.get("runtime") / j,
-                ms.get("npm"), ms.get("npm") / j, ms.get("pip"), ms.get("pip") / j, rounds));
+                        + " npm's rehearsal as its install script leaves it %.0f ms (%.2fx), through npm's JavaScript"
+                        + " launcher %.0f ms (%.2fx), through pip's console script %.0f ms (%.2fx); rounds %s%n",
+                String.join(", ", sizes), j, ms.get("runtime"), ms.get("runtime") / j, ms.get("npm"),
+                ms.get("npm") / j, ms.get("npm_js"), ms.get("npm_js") / j, ms.get("pip"), ms.get("pip") / j, rounds));
         figures.put("jar_start_ms", Math.round(j));
         ms.forEach((k, v) -> {
             if (!k.equals("jar")) {

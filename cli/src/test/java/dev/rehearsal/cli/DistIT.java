@@ -37,6 +37,7 @@ class DistIT {
     static Path shared;
     private static Path noJava;
     private static Path node;
+    private static Path nodeWithoutScripts;
     private static Path venv;
 
     record Result(int exit, String out, String err) {
@@ -58,7 +59,8 @@ class DistIT {
             }
         }
         assertThat(noJava.resolve("java")).doesNotExist();
-        node = npmProject("node", FRONT, PLATFORM);
+        node = npmProject("node", true, FRONT, PLATFORM);
+        nodeWithoutScripts = npmProject("node-js", false, FRONT, PLATFORM);
         venv = shared.resolve("venv");
         run(List.of("/usr/bin/python3", "-m", "venv", venv.toString()), Map.of(), 0);
         run(List.of(venv.resolve("bin/pip").toString(), "install", "--no-index", "--disable-pip-version-check",
@@ -111,9 +113,18 @@ class DistIT {
     @Test
     void theVersionNamesTheBundledRuntimeAndPostgres(@TempDir Path dir) throws Exception {
         Result npm = withoutJava(List.of(node.resolve("node_modules/.bin/rehearsal").toString(), "--version"), dir);
+        Result npmJs = withoutJava(List.of(nodeWithoutScripts.resolve("node_modules/.bin/rehearsal").toString(),
+                "--version"), dir);
         Result pip = withoutJava(List.of(venv.resolve("bin/rehearsal").toString(), "--version"), dir);
 
-        for (Result r : List.of(npm, pip)) {
+        // npm's install script put the platform package's launcher in place of the JavaScript one, which stays
+        // where scripts do not run
+        assertThat(node.resolve("node_modules/rehearsal-migrations/bin/rehearsal.js")).content().startsWith("#!/bin/sh\n")
+                .contains("exec '" + node.resolve("node_modules/rehearsal-migrations-linux-x64-gnu/bin/rehearsal") + "'");
+        assertThat(nodeWithoutScripts.resolve("node_modules/rehearsal-migrations/bin/rehearsal.js")).content()
+                .startsWith("#!/usr/bin/env node\n");
+        assertThat(npmJs.out()).isEqualTo(npm.out().replace(node.toString(), nodeWithoutScripts.toString()));
+        for (Result r : List.of(npm, npmJs, pip)) {
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).startsWith("rehearsal " + VERSION + " (Java 17.")
                     .containsPattern("embedded PostgreSQL \\d+\\.\\d+\\.\\d+ \\(linux-x86_64\\)\\n");
@@ -131,7 +142,7 @@ class DistIT {
     @Test
     void aPlatformWithoutAPackageIsNamedWithTheJarToUseInstead(@TempDir Path dir) throws Exception {
         // npm: the front package alone, as on a machine for which no platform package fits
-        Path front = npmProject("front", FRONT);
+        Path front = npmProject("front", true, FRONT);
         Result missing = withoutJava(List.of(front.resolve("node_modules/.bin/rehearsal").toString(), "check", "."), dir);
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err().strip()).doesNotContain("\n")
@@ -159,7 +170,7 @@ class DistIT {
 
     @Test
     void aPartialInstallNamesTheMissingFileInOneLine(@TempDir Path dir) throws Exception {
-        Path project = npmProject("partial", FRONT, PLATFORM);
+        Path project = npmProject("partial", false, FRONT, PLATFORM);
         Path jar = project.resolve("node_modules/rehearsal-migrations-linux-x64-gnu/lib/rehearsal.jar");
         Files.delete(jar);
         Result npm = withoutJava(List.of(project.resolve("node_modules/.bin/rehearsal").toString(), "--version"), dir);
@@ -182,7 +193,8 @@ class DistIT {
     void aSigtermToNodeReachesTheJvmWhichWritesItsPartialReportAndStopsItsServer(@TempDir Path dir) throws Exception {
         Path report = dir.resolve("rehearsal.json");
         Path err = dir.resolve("err.txt");
-        ProcessBuilder builder = new ProcessBuilder(node.resolve("node_modules/.bin/rehearsal").toString(), "check",
+        ProcessBuilder builder = new ProcessBuilder(nodeWithoutScripts.resolve("node_modules/.bin/rehearsal").toString(),
+                "check",
                 SlowHistory.FOLDER.toString(), "-f", "json", "-o",
                 report.toString()).redirectError(err.toFile()).redirectOutput(dir.resolve("out.txt").toFile());
         builder.environment().put("PATH", noJava.toString());
@@ -204,11 +216,15 @@ class DistIT {
         }
     }
 
-    private static Path npmProject(String name, String... tarballs) throws Exception {
+    /** A Node project with the given tarballs installed, with or without npm running their install scripts. */
+    private static Path npmProject(String name, boolean scripts, String... tarballs) throws Exception {
         Path project = Files.createDirectories(shared.resolve(name));
         Files.writeString(project.resolve("package.json"), "{\"name\": \"" + name + "\", \"version\": \"1.0.0\", \"private\": true}\n");
         List<String> command = new ArrayList<>(List.of("npm", "install", "--no-audit", "--no-fund", "--fetch-retries", "0",
                 "--registry", "http://127.0.0.1:9/", "--prefix", project.toString()));
+        if (!scripts) {
+            command.add("--ignore-scripts");
+        }
         for (String t : tarballs) {
             command.add(DIST.resolve(t).toString());
         }
