@@ -61,6 +61,17 @@ public interface MigrationTool {
         return false;
     }
 
+    /**
+     * Whether the tool applies {@code migration} in one transaction on connections of the data source it was opened
+     * with (not by a process that connects by itself), ending it with {@code commit()}, and writes its history row on
+     * that data source too. Rehearsal may then rehearse a migration without a down script by rolling that transaction
+     * back after its checks, its commits turned into savepoints, instead of copying the database before the up.
+     * False by default.
+     */
+    default boolean appliesInOneTransaction(Migration migration) {
+        return false;
+    }
+
     /** Applies the repeatable migrations that are new or changed, as the tool does after its versioned ones. */
     void applyRepeatables();
 

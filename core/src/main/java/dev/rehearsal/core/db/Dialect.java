@@ -74,6 +74,15 @@ public interface Dialect {
     }
 
     /**
+     * Makes a statement that fails inside {@code connection}'s transaction roll back alone, leaving the transaction
+     * usable (on), or abort it as the engine does by default (off). Rehearsal turns it on while it holds a transaction
+     * open across a migration and its checks ({@link #rollsBackDdl()} engines only).
+     */
+    default void rollBackFailedStatementsAlone(Connection connection, boolean on) throws SQLException {
+        throw new SQLException(name() + " cannot roll back a failed statement alone", "0A000");
+    }
+
+    /**
      * A down script that takes a database from {@code after} back to {@code before}, derived from the two catalogs,
      * for a migration that has none; the round trip verifies it before anyone sees it as more than a candidate.
      */

@@ -61,7 +61,7 @@ public final class RoundTripMessages {
     public static String notReproduced(Migration migration, SchemaDiff diff, boolean restored) {
         StringBuilder sb = new StringBuilder();
         sb.append("Applying ").append(migration.displayName()).append(restored
-                ? " again to a copy of the database it first applied to gave a different" : " again after its down script gave a different")
+                ? " again to the database as it was before its first up gave a different" : " again after its down script gave a different")
                 .append(" schema than the first time:\n");
         for (SchemaChange change : diff.changes()) {
             sb.append("  ").append(change).append("   <- ").append(switch (change.type()) {

@@ -309,6 +309,17 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
         return drained;
     }
 
+    /**
+     * A changeset runs in one transaction unless it says {@code runInTransaction="false"}; its DATABASECHANGELOG row
+     * is written on the same connection. Not where a changeset runs always: Liquibase runs those again before the
+     * next one, each in a transaction of its own.
+     */
+    @Override
+    public boolean appliesInOneTransaction(Migration migration) {
+        ChangeSet cs = changeSets.get(migration.version());
+        return cs != null && cs.isRunInTransaction() && changeSets.values().stream().noneMatch(ChangeSet::isAlwaysRun);
+    }
+
     @Override
     public void applyRepeatables() {
         // runOnChange and runAlways changesets are part of the ordered history; there is nothing else to apply

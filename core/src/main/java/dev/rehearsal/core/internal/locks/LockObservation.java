@@ -92,6 +92,7 @@ public final class LockObservation implements AutoCloseable {
         private boolean finished;
         private LockTracer.Result result;
         private List<ProbeResult> probes;
+        private boolean locksOutlastRun;
 
         private Run(SchemaSnapshot before, List<Script> scripts, Traffic traffic, boolean reverting) throws SQLException {
             this.reverting = reverting;
@@ -189,6 +190,14 @@ public final class LockObservation implements AutoCloseable {
             }
         }
 
+        /**
+         * The migration's transaction stays open after the run (Rehearsal holds it until a restore rolls it back):
+         * probes still waiting on its locks when the run ends are stopped then, their wait counted up to that end.
+         */
+        public void locksOutlastRun() {
+            locksOutlastRun = true;
+        }
+
         /** Why the migration was stopped (its timeout), or null. */
         public String timeoutMessage() {
             return tracer == null ? null : tracer.timeoutMessage();
@@ -224,7 +233,7 @@ public final class LockObservation implements AutoCloseable {
                 release.interrupt();
             }
             endLongTransaction();
-            probes = prober == null ? List.of() : prober.stop();
+            probes = prober == null ? List.of() : prober.stop(locksOutlastRun);
             result = tracer.finish();
             closeObserver();
         }

@@ -34,6 +34,11 @@ final class Prober {
 
     /** How long a stopping probe may still wait for a lock before it is cancelled. */
     private static final long STOP_GRACE_MILLIS = 500;
+    /**
+     * The same where the migration's locks outlast its run (Rehearsal holds its transaction until the restore): long
+     * enough for a probe in the middle of a statement to finish it, not for one waiting on those locks.
+     */
+    private static final long HELD_GRACE_MILLIS = 20;
 
     private final EngineLocks support;
     private final ProbeConnections connections;
@@ -45,6 +50,8 @@ final class Prober {
     private final long origin;
     private final List<Probe> probes = new ArrayList<>();
     private volatile boolean running;
+    /** When the migration ended, where its locks outlast it (see {@link #stop(boolean)}); 0 otherwise. */
+    private volatile long heldFrom;
 
     Prober(EngineLocks support, ProbeConnections connections, ProbeThreads threads, List<Target> targets,
            Duration blockedAbove, Duration pause, long origin) {
@@ -109,6 +116,7 @@ final class Prober {
                 while (running) {
                     began = true;
                     long t = System.nanoTime();
+                    long end = 0;
                     ProbeResult.Outcome outcome = ProbeResult.Outcome.COMPLETED;
                     try {
                         if (kind == ProbeResult.Kind.READ) {
@@ -119,7 +127,12 @@ final class Prober {
                             connection.rollback();
                         }
                     } catch (SQLException e) {
-                        if (cancelRequested) {
+                        long held = heldFrom;
+                        if (cancelRequested && !running && held != 0) {
+                            // stopped while it waited on locks the held transaction keeps past the migration's end:
+                            // the deploy's commit would have let it through then, so its wait ends there
+                            end = Math.max(held, t);
+                        } else if (cancelRequested) {
                             cancelled++; // the watcher took it out of the migration's way: expected, not a failure
                             outcome = ProbeResult.Outcome.CANCELLED;
                         } else {
@@ -132,7 +145,7 @@ final class Prober {
                         rollbackQuietly();
                     }
                     cancelRequested = false;
-                    long d = System.nanoTime() - t;
+                    long d = (end != 0 ? end : System.nanoTime()) - t;
                     count++;
                     longest = Math.max(longest, d);
                     if (d > blockedNanos) {
@@ -232,6 +245,19 @@ final class Prober {
      * waits on another session.
      */
     List<ProbeResult> stop() {
+        return stop(false);
+    }
+
+    /**
+     * As {@link #stop()}; where {@code locksOutlastMigration}, the migration's transaction stays open after it (held
+     * by Rehearsal for a restore by rollback), so probes waiting on its locks are cancelled after a short grace, and
+     * each such wait counts up to now, the migration's end, where a real commit would have released them.
+     */
+    List<ProbeResult> stop(boolean locksOutlastMigration) {
+        if (locksOutlastMigration) {
+            heldFrom = System.nanoTime();
+        }
+        long grace = locksOutlastMigration ? HELD_GRACE_MILLIS : STOP_GRACE_MILLIS;
         running = false;
         for (Probe p : probes) {
             Thread t = p.thread;
@@ -246,7 +272,7 @@ final class Prober {
             boolean ended = !p.submitted;
             if (p.submitted) {
                 try {
-                    ended = p.done.await(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                    ended = p.done.await(grace, TimeUnit.MILLISECONDS);
                     if (!ended && p.statement != null) {
                         p.cancelRequested = true;
                         p.statement.cancel();

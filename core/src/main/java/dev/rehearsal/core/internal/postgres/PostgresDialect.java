@@ -96,6 +96,13 @@ public final class PostgresDialect implements Dialect {
         return true;
     }
 
+    /** pgjdbc's autosave: a savepoint before each statement, rolled back to where the statement fails. */
+    @Override
+    public void rollBackFailedStatementsAlone(Connection connection, boolean on) throws SQLException {
+        connection.unwrap(org.postgresql.PGConnection.class)
+                .setAutosave(on ? org.postgresql.jdbc.AutoSave.ALWAYS : org.postgresql.jdbc.AutoSave.NEVER);
+    }
+
     @Override
     public String whyFailedMigrationsKeepChanges() {
         return name() + " rolls back DDL with the transaction, so these changes were committed before the failing"

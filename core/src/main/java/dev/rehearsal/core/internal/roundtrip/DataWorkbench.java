@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 
 /**
  * The data side of a rehearsal: seeding, inserting rows and fixtures, queries, fingerprints and integrity checks,
@@ -46,6 +47,8 @@ final class DataWorkbench {
     }
 
     private final Supplier<EphemeralDatabase> database;
+    /** Connections to the current database (lent from the transaction held for a restore while there is one). */
+    private final DataSource connections;
     private final OwnSession ownSession;
     private final Supplier<SchemaSnapshot> schema;
     private final Supplier<String> versionText;
@@ -55,9 +58,11 @@ final class DataWorkbench {
     private Fingerprinted lastFingerprint;
     private final IntegrityMemo integrity = new IntegrityMemo();
 
-    DataWorkbench(Supplier<EphemeralDatabase> database, OwnSession ownSession, Supplier<SchemaSnapshot> schema,
-                  Supplier<String> versionText, Supplier<SeedHints> hints, DataSettings settings) {
+    DataWorkbench(Supplier<EphemeralDatabase> database, DataSource connections, OwnSession ownSession,
+                  Supplier<SchemaSnapshot> schema, Supplier<String> versionText, Supplier<SeedHints> hints,
+                  DataSettings settings) {
         this.database = database;
+        this.connections = connections;
         this.ownSession = ownSession;
         this.schema = schema;
         this.versionText = versionText;
@@ -98,7 +103,7 @@ final class DataWorkbench {
             }
         }
         SchemaSnapshot snapshot = schema.get();
-        try (Connection c = database.get().dataSource().getConnection()) {
+        try (Connection c = connections.getConnection()) {
             return new Seeder(database.get().dialect(), boundaries ? settings : settings.withBoundaryValues(false))
                     .seed(c, snapshot, new Seeder.Plan(rows, byTable, topUp, salt, hints.get()));
         } catch (SQLException e) {
@@ -300,7 +305,7 @@ final class DataWorkbench {
 
     /** Runs {@code work} on a connection of the current database; a failure names {@code what} and the database. */
     <T> T withConnection(String what, SqlWork<T> work) {
-        try (Connection c = database.get().dataSource().getConnection()) {
+        try (Connection c = connections.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
             throw new RehearsalException("Could not " + what + " on " + database.get().name() + ": " + e.getMessage(), e);

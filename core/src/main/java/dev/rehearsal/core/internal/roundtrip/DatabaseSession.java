@@ -9,6 +9,7 @@ import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.locks.LockObservation;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.internal.locks.ObservedDataSource;
 import dev.rehearsal.core.internal.sql.DelegatingDataSource;
 import dev.rehearsal.core.internal.sql.HistoryTableReads;
@@ -41,6 +42,11 @@ final class DatabaseSession implements AutoCloseable {
     private Connection snapshotConnection;
     private SchemaReader schemaReader;
     private boolean fallbackSaid;
+    private final DataSource following = followingDataSource();
+    /** The transaction held open across an up and its checks, to be rolled back by its restore; null when none. */
+    private HeldTransaction held;
+    /** Rehearsal's own connection while {@link #held} is: lent from it. */
+    private Connection heldOwn;
 
     DatabaseSession(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider,
                     EphemeralDatabase database) {
@@ -54,7 +60,7 @@ final class DatabaseSession implements AutoCloseable {
     private void open() {
         openSessionsAhead();
         // the tool follows the database, so that restoring a copy need not open the tool again
-        observed = new ObservedDataSource(followingDataSource());
+        observed = new ObservedDataSource(following);
         tool = source.open(observed, database.dialect(), () -> database.connectionDetails());
         observeLocks();
     }
@@ -82,10 +88,11 @@ final class DatabaseSession implements AutoCloseable {
      * copies only a database nobody is connected to) and takes them up again.
      */
     RestorePoint keepRestorePoint() {
+        settle();
         SchemaReader reader = schemaReader;
         closeObservers();
         try {
-            RestorePoint point = database.copy().map(copy -> new RestorePoint(copy, reader)).orElse(null);
+            RestorePoint point = database.copy().map(copy -> new RestorePoint(copy, reader, null)).orElse(null);
             if (point != null) {
                 outstanding.add(point);
             }
@@ -101,7 +108,14 @@ final class DatabaseSession implements AutoCloseable {
      * is back. The tool stays open (it follows the database).
      */
     void restore(RestorePoint point) {
-        outstanding.remove(point);
+        if (!outstanding.remove(point)) {
+            throw new RehearsalException("The state before this up is gone: another step ran on " + database.name()
+                    + " between the up and its restore. Run a step's phases in their order.");
+        }
+        if (point.held() != null) {
+            rollBack(point);
+            return;
+        }
         EphemeralDatabase old = database;
         closeObservers();
         database = point.copy();
@@ -123,10 +137,78 @@ final class DatabaseSession implements AutoCloseable {
         }
     }
 
-    /** Drops the copy {@code point} kept, when it is not needed after all. */
+    /**
+     * Drops the copy {@code point} kept, when it is not needed after all; where it holds a transaction instead, that
+     * is committed: the database keeps what the tool committed, as after a real run.
+     */
     void discard(RestorePoint point) {
-        if (outstanding.remove(point)) {
+        if (!outstanding.remove(point)) {
+            return;
+        }
+        if (point.held() == null) {
             point.copy().close();
+            return;
+        }
+        held = null;
+        heldOwn = null;
+        try {
+            point.held().commit();
+        } catch (SQLException e) {
+            throw HeldTransaction.failed("commit", database.name(), e);
+        }
+    }
+
+    /** Whether the up of {@code migration} can be rehearsed in a {@link HeldTransaction} (see its {@code possible}). */
+    boolean canHoldTransaction(Migration migration) {
+        return HeldTransaction.possible(database.dialect(), tool, migration);
+    }
+
+    /**
+     * The state now, to {@link #restore} by a rollback: opens a transaction on this session's own connection, which
+     * every connection this session hands out runs on until the restore (see {@link HeldTransaction}). No copy, and
+     * the lock observer and schema reader keep their sessions.
+     */
+    RestorePoint holdTransaction() {
+        settle();
+        try {
+            Connection own = ownConnection();
+            SchemaReader reader = schemaReader(); // made before the transaction: a new reader commits its DDL log
+            SchemaReader resumed = reader.resumeOn(own);
+            HeldTransaction transaction = HeldTransaction.begin(own, database.dialect());
+            if (resumed != null) {
+                schemaReader = resumed; // the reader as it is now stays as it was, for the restore
+            }
+            held = transaction;
+            heldOwn = transaction.lend();
+            RestorePoint point = new RestorePoint(null, resumed == null ? null : reader, transaction);
+            outstanding.add(point);
+            return point;
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not open a transaction on " + database.name() + " to roll the up back"
+                    + " after its checks (SQLState " + e.getSQLState() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private void rollBack(RestorePoint point) {
+        held = null;
+        heldOwn = null;
+        try {
+            point.held().rollBack();
+        } catch (SQLException e) {
+            throw HeldTransaction.failed("roll back", database.name(), e);
+        }
+        schemaReader = point.reader() != null ? point.reader() : null; // null: made again at the next read
+    }
+
+    /** Whether a transaction is held for a restore: locks the up took stay held until then. */
+    boolean holdsTransaction() {
+        return held != null;
+    }
+
+    /** Commits a transaction still held, whose restore will not come (an up that failed, a step left half-run). */
+    void settle() {
+        if (held != null) {
+            outstanding.stream().filter(p -> p.held() == held).findFirst().ifPresent(this::discard);
         }
     }
 
@@ -148,8 +230,11 @@ final class DatabaseSession implements AutoCloseable {
         }
     }
 
-    /** A copy of the database kept before a migration, and what the schema reader knew then. */
-    record RestorePoint(EphemeralDatabase copy, SchemaReader reader) {
+    /**
+     * The state before a migration: a copy of the database, or a transaction held open on it to roll back; and what
+     * the schema reader knew then.
+     */
+    record RestorePoint(EphemeralDatabase copy, SchemaReader reader, HeldTransaction held) {
     }
 
     EphemeralDatabase database() {
@@ -240,6 +325,9 @@ final class DatabaseSession implements AutoCloseable {
      * database (PostgreSQL copies only a database nobody is connected to), and opened again on first use.
      */
     Connection ownConnection() throws SQLException {
+        if (heldOwn != null) {
+            return heldOwn;
+        }
         if (snapshotConnection == null || snapshotConnection.isClosed()) {
             snapshotConnection = database.dataSource().getConnection();
             schemaReader = null;
@@ -279,6 +367,7 @@ final class DatabaseSession implements AutoCloseable {
 
     /** Drops the database and takes a fresh, empty one from the provider, with the tool opened on it. */
     void replaceDatabase() {
+        settle();
         EphemeralDatabase old = database;
         closeObservers();
         database = provider.createDatabase();
@@ -286,8 +375,15 @@ final class DatabaseSession implements AutoCloseable {
         open();
     }
 
-    /** Connections to the current database, following it when {@link #replaceDatabase()} replaces it. */
-    DataSource followingDataSource() {
+    /**
+     * Connections to the current database, following it when {@link #replaceDatabase()} replaces it; while a
+     * transaction is held for a restore, connections lent from it.
+     */
+    DataSource connections() {
+        return following;
+    }
+
+    private DataSource followingDataSource() {
         return new DelegatingDataSource() {
             @Override
             protected DataSource target() {
@@ -296,7 +392,8 @@ final class DatabaseSession implements AutoCloseable {
 
             @Override
             public Connection getConnection() throws SQLException {
-                return database.dataSource().getConnection();
+                HeldTransaction transaction = held;
+                return transaction != null ? transaction.lend() : database.dataSource().getConnection();
             }
 
             @Override
@@ -321,7 +418,6 @@ final class DatabaseSession implements AutoCloseable {
         }
     }
 
-    /** Drops the throwaway database, and the copies kept for steps that never restored them. */
     /** The counters a rollback does not take back (sequences), to {@link #restoreCounters} after a forced failure. */
     Map<String, String> counters() {
         try (Connection c = database().dataSource().getConnection()) {

@@ -2,7 +2,6 @@ package dev.rehearsal.core.internal.roundtrip;
 
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.Invariant;
-import dev.rehearsal.core.db.EphemeralDatabase;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
+import javax.sql.DataSource;
 
 /**
  * The user's invariants of a rehearsal: queries whose results every round-trip phase and every {@code migrateTo}
@@ -21,11 +20,12 @@ import java.util.function.Supplier;
  */
 final class Invariants {
 
-    private final Supplier<EphemeralDatabase> database;
+    /** Connections to the current database (lent from the transaction held for a restore while there is one). */
+    private final DataSource connections;
     private final List<Invariant> invariants = new ArrayList<>();
 
-    Invariants(Supplier<EphemeralDatabase> database) {
-        this.database = database;
+    Invariants(DataSource connections) {
+        this.connections = connections;
     }
 
     void add(Invariant invariant) {
@@ -46,7 +46,7 @@ final class Invariants {
     }
 
     private String evaluate(Invariant invariant) {
-        try (Connection c = database.get().dataSource().getConnection();
+        try (Connection c = connections.getConnection();
              PreparedStatement ps = c.prepareStatement(invariant.sql());
              ResultSet rs = ps.executeQuery()) {
             StringBuilder sb = new StringBuilder();

@@ -61,6 +61,9 @@ final class MigrationObserver {
             throw new RehearsalException("Could not start watching locks on " + session.database().name() + ": " + e.getMessage()
                     + ". Turn lock tracing off with rehearsal.locks.trace=false if this database does not allow it.", e);
         }
+        if (session.holdsTransaction()) {
+            run.locksOutlastRun();
+        }
         Map<String, String> allowed = LockObservation.allowed(named, first == null ? Map.of()
                 : settings.locks().allowedFor(first.version()));
         try (ComponentEvent ignored = ComponentEvent.time("tool")) {

@@ -80,9 +80,9 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
         this.session = new DatabaseSession(settings, source, provider, database);
         this.state = new RoundTripState(session);
         this.observer = new MigrationObserver(settings, session, state);
-        this.invariants = new Invariants(this::database);
-        this.data = new DataWorkbench(this::database, session::ownConnection, this::currentSchema, this::versionText,
-                this::hintsFromLaterMigrations, settings.data());
+        this.invariants = new Invariants(session.connections());
+        this.data = new DataWorkbench(this::database, session.connections(), session::ownConnection,
+                this::currentSchema, this::versionText, this::hintsFromLaterMigrations, settings.data());
         this.budgets = new ProductionBudgets(this);
         this.plan = new RoundTripPlan(this);
         dev.rehearsal.core.internal.data.SeedTables.check(settings.data().roundTripSeeds(), history());
@@ -154,7 +154,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
     /** Connections following the database; the caller may change it from now on. */
     public DataSource dataSource() {
         changedByCaller = true;
-        return session.followingDataSource();
+        return session.connections();
     }
 
     public Optional<MigrationVersion> currentVersion() {

@@ -18,8 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * For a migration without a down script: brings back the database as it was before the up, from the copy kept then
- * (after rehearsing a generated undo script on the database the up left), and checks there that a failure forced at
+ * For a migration without a down script: brings back the database as it was before the up, by rolling back the
+ * transaction held since then or from the copy kept then (after rehearsing a generated undo script on the database
+ * the up left), and checks there that a failure forced at
  * the end of the up leaves nothing behind: that the migration is atomic.
  */
 final class RestorePhase {
@@ -81,8 +82,8 @@ final class RestorePhase {
             step.backBeforeUp(null);
             engine.state().markDirty(step.displayName() + " failed on the restored copy");
             throw step.log.fail(Phase.RESTORE, Duration.ofNanos(System.nanoTime() - t0), Duration.ofNanos(checks),
-                    new RoundTripAssertionError(migration.displayName() + " applied the first time, but failed on a"
-                            + " copy of the same database as it was before that up: it is not deterministic (it"
+                    new RoundTripAssertionError(migration.displayName() + " applied the first time, but failed on"
+                            + " the same database brought back to where it was before that up: it is not deterministic (it"
                             + " depends on the clock, on randomness or on something outside the database), so a"
                             + " retried deploy or another environment can fail the same way.\n" + e.getMessage(), e));
         }

@@ -12,6 +12,7 @@ import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.internal.checks.PhaseContext;
+import dev.rehearsal.core.internal.timing.ComponentEvent;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
@@ -94,10 +95,20 @@ final class StepContext implements PhaseContext {
         this.after = after;
     }
 
-    /** Keeps a copy of the database as it is before the up, for the restore; remembers why when it cannot. */
+    /**
+     * Keeps the state before the up, for the restore: a transaction held open across the up and its checks where the
+     * migration runs in one and no production estimate needs copies of the database, else a copy of it; remembers why
+     * when it cannot.
+     */
     void keepRestorePoint() {
         try {
-            restorePoint = engine.keepRestorePoint();
+            if (!engine.budgets().on() && engine.session().canHoldTransaction(migration)) {
+                try (ComponentEvent ignored = ComponentEvent.time("restore.hold")) {
+                    restorePoint = engine.session().holdTransaction();
+                }
+            } else {
+                restorePoint = engine.keepRestorePoint();
+            }
         } catch (dev.rehearsal.core.model.RehearsalException e) {
             restorePointFailure = e;
         }

@@ -49,7 +49,7 @@ final class UndoRehearsal {
             return;
         }
         int count = dialect.split(undo.sql()).size();
-        try (Connection c = engine.database().dataSource().getConnection()) {
+        try (Connection c = engine.session().connections().getConnection()) {
             ScriptRunner.run(c, dialect, "generated undo", migration,
                     "the generated undo of " + migration.up().name(), undo.sql(), conn -> { });
         } catch (MigrationFailedException e) {

@@ -41,7 +41,7 @@ final class UpAgainPhase {
             Judgement.traced(step, Phase.UP_AGAIN, e);
             engine.state().markDirty(step.displayName() + " could not be applied again");
             RoundTripAssertionError error = new RoundTripAssertionError(migration.displayName() + (step.restoring
-                    ? " cannot be applied again to a copy of the database it first applied to: it is not deterministic"
+                    ? " cannot be applied again to the database as it was before its first up: it is not deterministic"
                     + " (it depends on the clock, on randomness or on something outside the database)."
                     : " cannot be applied again after its down script ran: the down script probably left something behind"
                     + " that the up script then trips over.") + "\n" + e.getMessage(), e);
@@ -57,7 +57,7 @@ final class UpAgainPhase {
         engine.state().markClean(again);
         step.ran(Phase.UP_AGAIN, again);
         Judgement.afterPhase(step, Phase.UP_AGAIN, sql, 0, c0, Judgement.heading((step.restoring
-                ? "Applied again to a copy of the database it first applied to, "
+                ? "Applied again to the database as it was before its first up, "
                 : "Applied again after its down script, ") + step.displayName() + " did not reproduce the data of the first up:"));
     }
 }

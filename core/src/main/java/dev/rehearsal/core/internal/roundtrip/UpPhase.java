@@ -41,6 +41,7 @@ final class UpPhase {
         MigrationVersion previous = migration == null ? engine.history().latest().orElse(null)
                 : engine.history().previous(migration).map(Migration::version).orElse(null);
         try (ComponentEvent ignored = ComponentEvent.time("prepare")) {
+            engine.session().settle(); // a step whose restore did not run keeps what its up committed
             String rebuilt = engine.state().prepare(previous);
             if (rebuilt != null) {
                 step.notes.add(0, rebuilt);

@@ -51,6 +51,12 @@ final class ScriptTool implements MigrationTool, HistoryTableReads {
         return history;
     }
 
+    /** A transactional script runs in one transaction with its version-table row, on this tool's data source. */
+    @Override
+    public boolean appliesInOneTransaction(Migration migration) {
+        return transactional.test(migration);
+    }
+
     @Override
     public Optional<MigrationVersion> currentVersion() {
         try (Connection c = dataSource.getConnection()) {

@@ -4,6 +4,7 @@ import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
+import dev.rehearsal.core.internal.sql.LentConnection;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
 import dev.rehearsal.core.internal.sql.Tables;
 
@@ -33,14 +34,15 @@ final class VersionTables {
     /**
      * Runs these writes of literal SQL as one batch, one round trip. Written in a script's transaction (the record of
      * a script that ran), the batch ends with its commit, which then costs no round trip of its own ({@link
-     * ScriptRunner}'s commit finds nothing left to do).
+     * ScriptRunner}'s commit finds nothing left to do), unless the connection is a {@link LentConnection}, whose
+     * commit must go through JDBC.
      */
     private static void write(Connection c, String... statements) throws SQLException {
         try (Statement st = c.createStatement()) {
             for (String sql : statements) {
                 st.addBatch(sql);
             }
-            if (!c.getAutoCommit()) {
+            if (!c.getAutoCommit() && !c.isWrapperFor(LentConnection.class)) {
                 st.addBatch("commit");
             }
             st.executeBatch();

@@ -1,0 +1,131 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.PhaseResult.Phase;
+import dev.rehearsal.core.PhaseResult.Status;
+import dev.rehearsal.core.data.DataSettings;
+import dev.rehearsal.core.internal.timing.ComponentRecording;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Liquibase changesets of raw SQL without a rollback, on PostgreSQL: each is rehearsed inside a transaction that its
+ * restore rolls back (Liquibase's commits made savepoints), not on a copy of the database. What the copy caught is
+ * still caught: data the second up does not reproduce, an up that fails; the sequences the first up moved are set
+ * back, so the second up makes the same rows; a check whose query fails inside the held transaction leaves it usable.
+ */
+class HeldRestoreTest {
+
+    private static final DataSettings SEEDED = DataSettings.DEFAULTS.withRoundTripSeeding(20);
+
+    @Test
+    void changesetsWithoutARollbackAreRestoredByRollingBackNotByCopies(@TempDir Path dir) throws IOException {
+        Path changelog = changelog(dir, """
+                --changeset ann:1
+                create table accounts (id serial primary key, email text not null);
+
+                --changeset ann:2
+                insert into accounts (email) select 'user' || g || '@example.com' from generate_series(1, 5) g;
+
+                --changeset ann:3
+                alter table accounts add column status text not null default 'open';
+                create index accounts_status on accounts (status);
+                """);
+        ComponentRecording recording = ComponentRecording.start();
+        RoundTripReport report;
+        Map<String, ComponentRecording.Total> components;
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + changelog).withData(SEEDED))) {
+            report = r.runRoundTrips();
+            // the ids the second up of changeset 2 made are the first up's: the sequence was set back
+            assertThat(r.query("select max(id) - min(id) from accounts where email like 'user%@example.com'")
+                    .singleValue()).hasValue(4);
+            assertThat(r.query("select count(*) from databasechangelog").singleValue()).hasValue(3L);
+            assertThat(r.query("select locked from databasechangeloglock").singleValue()).hasValue(false);
+        } finally {
+            components = recording.stop();
+        }
+        assertThat(report.failed()).as(report.toText()).isFalse();
+        assertThat(report.steps()).allSatisfy(s -> assertThat(s.phase(Phase.RESTORE)).as(report.toText())
+                .hasValueSatisfying(p -> assertThat(p.status()).isEqualTo(Status.PASSED)));
+        assertThat(components.get("restore.hold")).as("restores by rollback").isNotNull()
+                .extracting(ComponentRecording.Total::calls).isEqualTo(3L);
+        assertThat(components).as("no database copied").doesNotContainKey("restore.keep");
+        assertThat(report.steps().get(2).note()).contains("generated undo verified");
+    }
+
+    @Test
+    void dataTheSecondUpDoesNotReproduceIsStillCaught(@TempDir Path dir) throws IOException {
+        Path changelog = changelog(dir, """
+                --changeset ann:1
+                create table tokens (id int primary key, token text not null);
+
+                --changeset ann:2
+                insert into tokens select g, md5(random()::text) from generate_series(1, 3) g;
+                """);
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + changelog))) {
+            RoundTripReport report = r.runRoundTrips();
+            PhaseResult again = report.steps().get(1).phase(Phase.UP_AGAIN).orElseThrow();
+            assertThat(again.status()).as(report.toText()).isEqualTo(Status.FAILED);
+            assertThat(again.message()).contains("did not reproduce the data of the first up").contains("tokens");
+            assertThat(report.steps().get(1).phase(Phase.RESTORE).orElseThrow().status()).isEqualTo(Status.PASSED);
+        }
+    }
+
+    @Test
+    void aFailingChangesetIsNamedAndLeavesNothingBehind(@TempDir Path dir) throws IOException {
+        Path changelog = changelog(dir, """
+                --changeset ann:1
+                create table accounts (id int primary key);
+
+                --changeset ann:2
+                alter table accounts add column email text;
+                alter table account add column phone text;
+
+                --changeset ann:3
+                create table audit (id int primary key);
+                """);
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + changelog))) {
+            RoundTripReport report = r.runRoundTrips();
+            PhaseResult up = report.steps().get(1).phase(Phase.UP).orElseThrow();
+            assertThat(up.status()).as(report.toText()).isEqualTo(Status.FAILED);
+            assertThat(up.message()).contains("changelog.sql::2::ann").contains("42P01").contains("alter table account add column phone");
+            assertThat(report.steps().get(2).phase(Phase.UP).orElseThrow().status()).isEqualTo(Status.SKIPPED);
+            // the changeset's first statement went with its transaction, and Liquibase released its lock
+            assertThat(r.schema().column("accounts", "email")).isEmpty();
+            assertThat(r.query("select id from databasechangelog").rows()).containsExactly(List.of("1"));
+            assertThat(r.query("select locked from databasechangeloglock").singleValue()).hasValue(false);
+        }
+    }
+
+    @Test
+    void aCheckWhoseQueryFailsInsideTheHeldTransactionLeavesItUsable(@TempDir Path dir) throws IOException {
+        Path changelog = changelog(dir, """
+                --changeset ann:1
+                create table accounts (id int primary key, email text, phone text);
+
+                --changeset ann:2
+                alter table accounts drop column phone;
+                """);
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + changelog).withData(SEEDED))) {
+            r.invariant("every account has a phone", "select count(*) from accounts where phone is null");
+            RoundTripReport report = r.runRoundTrips();
+            StepResult drop = report.steps().get(1);
+            assertThat(drop.phase(Phase.UP).orElseThrow().message()).as(report.toText())
+                    .contains("every account has a phone").contains("(the query fails now)");
+            // after the failed query the checks, the generated undo and the rollback still ran in that transaction
+            assertThat(drop.phase(Phase.RESTORE).orElseThrow().status()).isEqualTo(Status.PASSED);
+            assertThat(drop.note()).contains("generated undo verified");
+        }
+    }
+
+    private static Path changelog(Path dir, String changesets) throws IOException {
+        return Files.writeString(dir.resolve("changelog.sql"), "--liquibase formatted sql\n\n" + changesets);
+    }
+}
