@@ -6,15 +6,18 @@ import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Migrations without a down script (most Flyway histories: undo is a paid feature) are rehearsed by restore and
- * re-apply: the state before the up is kept as a template copy, restored after the up, a failure forced at the end of
- * the up there must leave nothing behind, and the up applied again must give the same schema and data. Each test
+ * re-apply: the state before the up is kept (a transaction rolled back after the up's checks, or a template copy)
+ * and brought back after the up, a failure forced at the end of the up there must leave nothing behind, and the up applied again must give the same schema and data. Each test
  * shows a defect that only this catches: a script's own COMMIT, a schema that depends on the clock, random data.
  */
 class RestoreAndReapplyTest {
@@ -119,13 +122,28 @@ class RestoreAndReapplyTest {
         assertThat(phase(report, "V2", Phase.UP_AGAIN).status()).isEqualTo(Status.PASSED);
     }
 
-    /** A provider whose databases cannot be copied (one a user wrote): restore and up again are skipped, and say why. */
+    /**
+     * A provider whose databases cannot be copied (one a user wrote): a migration the tool runs in one transaction is
+     * still restored, by rolling it back; one with a statement outside a transaction gets no restore and no up again,
+     * and says why.
+     */
     @Test
-    void withoutACopyRestoreAndUpAgainAreSkippedAndSayWhy() {
+    void withoutACopyATransactionalUpIsRestoredByRollbackAndAnotherIsSkippedSayingWhy(@TempDir Path concurrently) {
         DatabaseProvider embedded = DatabaseProviders.embeddedPostgres();
         DatabaseProvider noCopies = new WrappedProvider(embedded, dataSource -> dataSource);
         try (MigrationRehearsal r = MigrationRehearsal.start(Histories.settings("irreversible"), noCopies,
                 getClass().getClassLoader())) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(phase(report, "V3", Phase.RESTORE).status()).isEqualTo(Status.PASSED);
+            assertThat(phase(report, "V3", Phase.UP_AGAIN).status()).isEqualTo(Status.PASSED);
+        }
+        // a statement that must run outside a transaction needs the copy the provider cannot make
+        RehearsalSettings outside = Histories.derived(concurrently, "histories/irreversible", List.of("V1__create_customers.sql",
+                "U1__create_customers.sql", "V2__create_orders.sql", "U2__create_orders.sql", "V3__drop_legacy.sql"),
+                Map.of("alter table customers drop column name;", "create index concurrently customers_name_idx on customers (name);"),
+                null);
+        try (MigrationRehearsal r = MigrationRehearsal.start(outside, noCopies, getClass().getClassLoader())) {
             RoundTripReport report = r.runRoundTrips();
             assertThat(report.failed()).as(report.toText()).isFalse();
             PhaseResult restore = phase(report, "V3", Phase.RESTORE);

@@ -60,6 +60,18 @@ final class FlywayScripts {
         this.messages = messages;
     }
 
+    /** Creates the schemas {@code names} where they do not exist; {@code from} says where the configuration came from. */
+    static void createSchemas(DataSource dataSource, Dialect dialect, java.util.Collection<String> names, String from) {
+        try (Connection c = dataSource.getConnection(); java.sql.Statement st = c.createStatement()) {
+            for (String name : names) {
+                st.execute("create schema if not exists " + dialect.quote(name));
+            }
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not create the schemas the Flyway configuration names (" + names
+                    + ", from " + from + "): " + e.getMessage(), e);
+        }
+    }
+
     /** Applies the scripts after {@code current} up to {@code target} on {@code c}, each with its history row. */
     void applyUps(Connection c, MigrationVersion current, MigrationVersion target) throws SQLException {
         String historyTable = quotedTable.apply(c);

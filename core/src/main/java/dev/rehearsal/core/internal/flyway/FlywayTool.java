@@ -139,20 +139,18 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
      * Flyway's first migrate creates them: so the state before the first migration, and after its down, has them.
      */
     private void createManagedSchemas(FluentConfiguration config) {
-        if (!config.isCreateSchemas() || schema == null) {
-            return;
+        if (config.isCreateSchemas() && schema != null) {
+            java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(List.of(config.getSchemas()));
+            names.add(schema);
+            FlywayScripts.createSchemas(dataSource, dialect, names,
+                    teamConfig.files().isEmpty() ? "the customizer" : teamConfig.describe());
         }
-        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(List.of(config.getSchemas()));
-        names.add(schema);
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            for (String name : names) {
-                st.execute("create schema if not exists " + dialect.quote(name));
-            }
-        } catch (SQLException e) {
-            throw new RehearsalException("Could not create the schemas the Flyway configuration names (" + names
-                    + ", from " + (teamConfig.files().isEmpty() ? "the customizer" : teamConfig.describe()) + "): "
-                    + e.getMessage(), e);
-        }
+    }
+
+    /** A direct up runs in one transaction with its history row; the first migration goes through Flyway's migrate. */
+    @Override
+    public boolean appliesInOneTransaction(Migration migration) {
+        return directUpsRefusal == null && history.previous(migration).isPresent();
     }
 
     static boolean isUndo(ScriptFile f) {

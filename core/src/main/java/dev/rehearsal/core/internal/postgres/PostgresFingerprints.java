@@ -4,6 +4,7 @@ import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataFingerprint.ColumnFingerprint;
 import dev.rehearsal.core.data.DataFingerprint.TableFingerprint;
 import dev.rehearsal.core.db.DataAccess;
+import dev.rehearsal.core.internal.sql.LentConnection;
 import dev.rehearsal.core.internal.sql.PreparedOnServer;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaFact;
@@ -229,9 +230,12 @@ final class PostgresFingerprints {
         return markers;
     }
 
-    /** The server's snapshot of transactions, which any committed write moves; empty inside a transaction. */
+    /**
+     * The server's snapshot of transactions, which any committed write moves; empty inside a transaction, the one
+     * Rehearsal holds for a restore by rollback included ({@link LentConnection}).
+     */
     java.util.Optional<String> writeMarker() throws SQLException {
-        if (!connection.getAutoCommit()) {
+        if (!connection.getAutoCommit() || connection.isWrapperFor(LentConnection.class)) {
             // inside a transaction the snapshot may be the transaction's own, which others' writes do not move
             return java.util.Optional.empty();
         }

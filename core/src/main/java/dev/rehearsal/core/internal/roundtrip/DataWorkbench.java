@@ -139,6 +139,14 @@ final class DataWorkbench {
     }
 
     /**
+     * Forgets the last fingerprint, after a restore: a rollback brings back the values of a column the up dropped
+     * without making new row versions, so the row-version markers cannot vouch for a fingerprint taken before it.
+     */
+    void forgetFingerprint() {
+        lastFingerprint = null;
+    }
+
+    /**
      * Whether each of {@code tables} holds at least {@code rows} rows now, asked of a fingerprint where fingerprints
      * are taken anyway (the step takes one next, which then costs nothing: it is this one, reused while nothing is
      * written, or only the written tables hashed again). Counted exactly, so the answer does not hang on other

@@ -414,6 +414,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
     void restore(DatabaseSession.RestorePoint point) {
         try (ComponentEvent ignored = ComponentEvent.time("restore.switch")) {
             session.restore(point);
+            data.forgetFingerprint(); // a rollback brings back values without new row versions (a dropped column's)
         }
     }
 
