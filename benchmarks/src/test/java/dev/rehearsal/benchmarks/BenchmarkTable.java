@@ -65,7 +65,13 @@ public final class BenchmarkTable implements TestExecutionListener {
                     "running_app_plain_ms", "the same round trips without queries", "running_app_ratio", "<= 1.5x"),
             new Row("migrations without down scripts (restore and re-apply)", "restore_round_trip_ms",
                     "restore_down_scripts_round_trip_ms", "the same history with down scripts",
-                    "restore_vs_down_scripts_ratio", "-"));
+                    "restore_vs_down_scripts_ratio", "-"),
+            new Row("generated 165-changeset Liquibase changelog, every changeset reversible", "liquibase_165_fast_path_ms",
+                    "liquibase_165_update_testing_rollback_ms", "Liquibase's own update-testing-rollback",
+                    "liquibase_165_vs_update_testing_rollback_ratio", "<= 1x"),
+            new Row("the same, two thirds raw SQL without a rollback (restore and re-apply)",
+                    "liquibase_165_raw_round_trips_ms", "liquibase_165_raw_update_ms", "Liquibase's own update",
+                    "liquibase_165_raw_vs_update_ratio", "<= 6x"));
 
     @Override
     public void testPlanExecutionFinished(TestPlan testPlan) {
