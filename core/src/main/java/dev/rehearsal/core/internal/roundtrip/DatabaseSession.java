@@ -4,12 +4,12 @@ import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.MigrationSource;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
 
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.locks.LockObservation;
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.internal.locks.ObservedDataSource;
 import dev.rehearsal.core.internal.sql.DelegatingDataSource;
 import dev.rehearsal.core.internal.sql.HistoryTableReads;
@@ -197,7 +197,7 @@ final class DatabaseSession implements AutoCloseable {
         } catch (SQLException e) {
             throw HeldTransaction.failed("roll back", database.name(), e);
         }
-        schemaReader = point.reader() != null ? point.reader() : null; // null: made again at the next read
+        schemaReader = point.reader(); // as it was before the up; null where it could not be kept: made again
     }
 
     /** Whether a transaction is held for a restore: locks the up took stay held until then. */
