@@ -38,6 +38,9 @@ public interface CoreRuntime {
     /** The source for the settings' location; see {@link MigrationSources#detect}. */
     MigrationSource detect(RehearsalSettings settings, ClassLoader classLoader);
 
+    /** Every migration tool's format and layout, in one line for messages; see {@link MigrationSources#SUPPORTED}. */
+    String supportedLayouts();
+
     /** The location migrations are read from when the settings name none; see {@link MigrationSources#defaultLocation}. */
     String defaultLocation(ToolSettings tool, ClassLoader classLoader);
 

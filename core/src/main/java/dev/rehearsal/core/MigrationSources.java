@@ -15,18 +15,8 @@ import java.util.stream.Collectors;
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public final class MigrationSources {
 
-    /** The layouts Rehearsal reads today, for messages. */
-    public static final String SUPPORTED = "flyway (V<version>__<name>.sql, U<version>__<name>.sql undo scripts,"
-            + " R__<name>.sql), golang-migrate (<version>_<name>.up.sql and .down.sql), dbmate (<version>_<name>.sql"
-            + " with -- migrate:up and -- migrate:down sections), prisma (<timestamp>_<name>/migration.sql, optional"
-            + " down.sql), alembic (versions/*.py revision files, or the offline SQL of alembic upgrade base:head --sql and"
-            + " alembic downgrade head:base --sql), knex (<number>_<name>.js with a knexfile.js above them, through"
-            + " Knex's API), django (an app's migrations folder below manage.py, through Django's migrate), liquibase (a changelog file: db.changelog-master.xml, .yaml, .json or"
-            + " formatted .sql, through Liquibase's API), atlas (<version>_<name>.sql with atlas.sum; Atlas's"
-            + " golang-migrate, flyway and dbmate formats are read as those layouts, their atlas.sum checked), drizzle"
-            + " (meta/_journal.json and <tag>.sql files cut at --> statement-breakpoint), sqitch (sqitch.plan with deploy/,"
-            + " revert/ and verify/ scripts), command (any tool through its own command: <number>_<name> files applied"
-            + " by rehearsal.command.up, .down and .current)";
+    /** The layouts Rehearsal reads, each tool's format and what its files look like, for messages. */
+    public static final String SUPPORTED = CoreRuntime.get().supportedLayouts();
 
     private MigrationSources() {
     }

@@ -5,7 +5,7 @@ import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationScript;
 
 import dev.rehearsal.core.data.DataSettings;
-import dev.rehearsal.core.internal.source.UndoFiles;
+import dev.rehearsal.core.internal.scripts.UndoFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -13,7 +13,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * as much as imports): the internal packages form no cycle, the model and the engine SPI reach no internal package,
  * the checks do not know the engine that runs them, only the engine registry names the engines, no public package
  * reaches an internal one (they ask {@code CoreRuntime} and {@code EngineSupport}, which core's implementation
- * provides through {@link java.util.ServiceLoader}), and no two packages depend on each other.
+ * provides through {@link java.util.ServiceLoader}), no two packages depend on each other, and the migration tools are
+ * plug-ins: no tool package reaches another, and only the tool registry names one.
  */
 class ArchitectureTest {
 
@@ -49,6 +50,19 @@ class ArchitectureTest {
                         "dev.rehearsal.core.internal.containers..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.rehearsal.core.internal.postgres..",
                         "dev.rehearsal.core.internal.mariadb..", "dev.rehearsal.core.internal.containers..")
+                .check(CORE);
+    }
+
+    @Test
+    void noToolPackageReachesAnother() {
+        slices().matching("dev.rehearsal.core.internal.tools.(*)..").should().notDependOnEachOther().check(CORE);
+    }
+
+    @Test
+    void onlyTheToolRegistryNamesATool() {
+        noClasses().that().resideOutsideOfPackages("dev.rehearsal.core.internal.tools..",
+                        "dev.rehearsal.core.internal.runtime..")
+                .should().dependOnClassesThat().resideInAPackage("dev.rehearsal.core.internal.tools.*..")
                 .check(CORE);
     }
 

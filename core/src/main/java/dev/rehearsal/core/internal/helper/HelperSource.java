@@ -6,7 +6,7 @@ import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.locks.ObservedDataSource;
 import dev.rehearsal.core.internal.locks.ToolSessions;
-import dev.rehearsal.core.internal.source.ScriptLocation;
+import dev.rehearsal.core.internal.scripts.ScriptLocation;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.model.MigrationVersion;

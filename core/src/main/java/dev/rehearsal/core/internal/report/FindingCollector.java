@@ -6,7 +6,7 @@ import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.PhaseResult;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.StepResult;
-import dev.rehearsal.core.internal.source.SourceFiles;
+import dev.rehearsal.core.internal.scripts.SourceFiles;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.StatementTrace;
 import dev.rehearsal.core.report.Finding;

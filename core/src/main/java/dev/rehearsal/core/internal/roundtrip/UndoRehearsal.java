@@ -5,7 +5,7 @@ import dev.rehearsal.core.MigrationFailedException;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.GeneratedUndo;
-import dev.rehearsal.core.internal.source.UndoFiles;
+import dev.rehearsal.core.internal.scripts.UndoFiles;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
 import dev.rehearsal.core.schema.SchemaChange;
 import dev.rehearsal.core.schema.SchemaDiff;

@@ -33,12 +33,17 @@ public final class DefaultRuntime implements CoreRuntime, ReportRendering {
 
     @Override
     public MigrationSource detect(RehearsalSettings settings, ClassLoader classLoader) {
-        return Layouts.detect(settings, classLoader);
+        return ToolRegistry.detect(settings, classLoader);
+    }
+
+    @Override
+    public String supportedLayouts() {
+        return ToolRegistry.supported();
     }
 
     @Override
     public String defaultLocation(ToolSettings tool, ClassLoader classLoader) {
-        return Layouts.defaultLocation(tool, classLoader);
+        return ToolRegistry.defaultLocation(tool, classLoader);
     }
 
     @Override

@@ -1,0 +1,99 @@
+package dev.rehearsal.core.internal.scripts;
+
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.model.MigrationScript;
+import dev.rehearsal.core.MigrationSource;
+import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
+import org.apiguardian.api.API;
+
+import javax.sql.DataSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Histories of plain SQL files (golang-migrate, dbmate, Prisma, Atlas, Drizzle, Alembic's offline SQL). Each reads its files into a
+ * {@link MigrationHistory}, names the file and line of anything malformed, and opens a {@link ScriptTool} that keeps
+ * the tool's own version table.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public abstract class SqlLayoutSource implements MigrationSource {
+
+    protected final ScriptLocation location;
+
+    protected SqlLayoutSource(ScriptLocation location) {
+        this.location = location;
+    }
+
+    /** The layout's name, as {@code format = ...} takes it. */
+    public abstract String format();
+
+    protected abstract MigrationHistory read(List<ScriptFile> files);
+
+    protected abstract VersionTable versions();
+
+    /** The version table on an engine; the same table on every engine unless the layout says otherwise. */
+    protected VersionTable versions(Dialect dialect) {
+        return versions();
+    }
+
+    protected abstract String expectedDown(Migration migration);
+
+    protected boolean transactional(Migration migration) {
+        return true;
+    }
+
+    protected String irreversibleReason(Migration migration) {
+        return null;
+    }
+
+    @Override
+    public String describe() {
+        return format() + " migrations at " + location;
+    }
+
+    @Override
+    public boolean runsOnSeveralDatabasesAtOnce() {
+        return true; // the scripts were read and split once; each tool holds only its own database's state
+    }
+
+    @Override
+    public MigrationTool open(DataSource dataSource, Dialect dialect) {
+        MigrationHistory history = read(location.files());
+        if (history.versioned().isEmpty()) {
+            throw new RehearsalException("No " + format() + " migrations found at " + location);
+        }
+        return new ScriptTool(history, versions(dialect), dataSource, dialect, this::expectedDown, this::transactional,
+                this::irreversibleReason);
+    }
+
+    protected RehearsalException problem(ScriptFile file, int line, String what) {
+        return new RehearsalException(format() + " history at " + location + ": " + file.relativePath()
+                + (line > 0 ? ", line " + line : "") + ": " + what);
+    }
+
+    protected static MigrationScript script(ScriptFile f, String sql) {
+        return new MigrationScript(f.relativePath(), f.describe(), sql);
+    }
+
+    /** The 1-based line of {@code offset} in {@code text}. */
+    public static int lineOf(String text, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset && i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+}

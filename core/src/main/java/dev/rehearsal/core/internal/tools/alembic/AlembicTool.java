@@ -1,0 +1,179 @@
+package dev.rehearsal.core.internal.tools.alembic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.db.ConnectionDetails;
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.db.Engine;
+import dev.rehearsal.core.internal.helper.HelperStep;
+import dev.rehearsal.core.internal.helper.ToolHelper;
+import dev.rehearsal.core.internal.locks.ToolSessions;
+import dev.rehearsal.core.internal.tools.alembic.AlembicRevisions;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Alembic bound to one database: each up and down is one request to the helper, which runs the project's env.py
+ * with Alembic's own step for exactly that revision (its {@code upgrade()} or {@code downgrade()}, and the update of
+ * the version table Alembic makes for it, merges and branch points included). The version table is read here, over
+ * JDBC; its name is the one env.py configured, as the helper reports it.
+ */
+final class AlembicTool implements MigrationTool {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AlembicSource source;
+    private final MigrationHistory history;
+    private final Map<String, Integer> order = new HashMap<>();
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    private final Supplier<ConnectionDetails> database;
+    private final ToolSessions sessions;
+    private final AlembicProject project;
+    private String versionTable;
+
+    AlembicTool(AlembicSource source, MigrationHistory history, DataSource dataSource, Dialect dialect,
+                Supplier<ConnectionDetails> database, ToolSessions sessions, AlembicProject project) {
+        this.source = source;
+        this.history = history;
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.database = database;
+        this.sessions = sessions;
+        this.project = project;
+        for (Migration m : history.versioned()) {
+            order.put(m.id(), Integer.parseInt(m.version().toString()));
+        }
+        this.versionTable = source.versionTable(() -> request("configure", null, false));
+    }
+
+    @Override
+    public MigrationHistory history() {
+        return history;
+    }
+
+    /** A revision id, or a unique prefix of one (as Alembic takes them), or a position in the history. */
+    @Override
+    public Migration migration(String target) {
+        return HelperStep.named(history, target, 4);
+    }
+
+    @Override
+    public Optional<MigrationVersion> currentVersion() {
+        List<String> heads = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("select version_num from " + versionTable)) {
+                while (rs.next()) {
+                    heads.add(rs.getString(1));
+                }
+            } catch (SQLException missing) {
+                return Optional.empty(); // no revision applied yet: Alembic makes its table with the first one
+            }
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not read " + versionTable + " on " + database.get().database() + ": "
+                    + e.getMessage(), e);
+        }
+        return AlembicRevisions.highest(heads, order, "is not a revision in " + project.versions());
+    }
+
+    @Override
+    public void upTo(MigrationVersion target) {
+        MigrationVersion from = currentVersion().orElse(null);
+        for (Migration m : history.between(from, target)) {
+            run("upgrade", m, false);
+        }
+    }
+
+    @Override
+    public void down(Migration migration) {
+        run("downgrade", migration, false);
+    }
+
+    @Override
+    public boolean applyFailingAtEnd(Migration migration) {
+        return run("upgrade", migration, true).path("forced").asBoolean();
+    }
+
+    /** The version table env.py configures, which the helper learns by running it once without a step. */
+    private String request(String operation, Migration migration, boolean failAtEnd) {
+        ObjectNode request = request(operation, migration, failAtEnd, database.get());
+        try {
+            return source.helper(dialect).request(request, source.timeout(), ToolSessions.NONE, f -> f,
+                    "reading env.py's configuration").path("version_table").asText("alembic_version");
+        } catch (ToolHelper.HelperFailure e) {
+            JsonNode error = e.error();
+            throw new RehearsalException("env.py of " + project.scriptLocation() + " failed: " + e.getMessage()
+                    + "\n  at " + error.path("file").asText("?") + ", line " + error.path("line").asInt() + ": "
+                    + error.path("code").asText() + "\n  Python traceback (end):\n    "
+                    + HelperStep.tail(error.path("traceback").asText(""), 12), e);
+        }
+    }
+
+    private ObjectNode request(String operation, Migration migration, boolean failAtEnd, ConnectionDetails details) {
+        ObjectNode request = JSON.createObjectNode().put("op", operation).put("fail_at_end", failAtEnd)
+                .put("trace", migration != null);
+        if (migration != null) {
+            request.put("revision", migration.id());
+        }
+        ObjectNode db = request.putObject("database").put("url", url(details));
+        ObjectNode environment = db.putObject("environment");
+        source.settings().environment().forEach((name, template) -> environment.put(name, fill(template, details)));
+        return request;
+    }
+
+    /** One revision up or down through the helper; a failure names the revision, file, line, statement, SQLSTATE. */
+    private JsonNode run(String operation, Migration migration, boolean failAtEnd) {
+        ObjectNode request = request(operation, migration, failAtEnd, database.get());
+        return HelperStep.run(source.helper(dialect), request, source.timeout(), sessions,
+                operation.equals("upgrade") ? "up" : "down", migration, operation + " of " + migration.displayName());
+    }
+
+    /**
+     * The SQLAlchemy URL of the database, its sessions named {@code rehearsal-alembic} so that they are told apart
+     * from the application's and the probes'.
+     */
+    private String url(ConnectionDetails details) {
+        if (dialect.engine() == Engine.POSTGRES) {
+            return details.url("postgresql") + "?application_name=rehearsal-alembic";
+        }
+        return details.url("mysql") + "?charset=utf8mb4";
+    }
+
+    private String fill(String template, ConnectionDetails details) {
+        return template.replace("${url}", url(details)).replace("${host}", details.host())
+                .replace("${port}", String.valueOf(details.port())).replace("${user}", details.user())
+                .replace("${password}", details.password()).replace("${database}", details.database());
+    }
+
+    @Override
+    public void applyRepeatables() {
+        // Alembic has no repeatable migrations
+    }
+
+    @Override
+    public String expectedDownScript(Migration migration) {
+        return "a downgrade() in " + migration.up().name().replace(" upgrade()", "");
+    }
+
+    @Override
+    public Set<String> ownTables() {
+        return Set.of(versionTable);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.rehearsal.core.internal.tools.django;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.db.ConnectionDetails;
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.internal.helper.HelperStep;
+import dev.rehearsal.core.internal.locks.ToolSessions;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Django bound to one database: each up is Django's {@code migrate <app> <migration>}, each down
+ * {@code migrate <app> <previous>} ({@code zero} before the first), run by the helper on the database of the moment.
+ * The current migration is read from {@code django_migrations} over JDBC.
+ */
+final class DjangoTool implements MigrationTool {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DjangoSource source;
+    private final MigrationHistory history;
+    private final String app;
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    private final Supplier<ConnectionDetails> database;
+    private final ToolSessions sessions;
+
+    DjangoTool(DjangoSource source, MigrationHistory history, String app, DataSource dataSource, Dialect dialect,
+               Supplier<ConnectionDetails> database, ToolSessions sessions) {
+        this.source = source;
+        this.history = history;
+        this.app = app;
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.database = database;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public MigrationHistory history() {
+        return history;
+    }
+
+    /** A migration's name ({@code 0002_product_sku}), a unique prefix of it ({@code 0002}), as Django takes them. */
+    @Override
+    public Migration migration(String target) {
+        return HelperStep.named(history, target, 1);
+    }
+
+    @Override
+    public Optional<MigrationVersion> currentVersion() {
+        Set<String> applied = new HashSet<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("select name from django_migrations where app = ?")) {
+            st.setString(1, app);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    applied.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException missing) {
+            return Optional.empty(); // Django makes its table with the first migrate
+        }
+        return HelperStep.latestApplied(history, m -> applied.contains(m.id()));
+    }
+
+    @Override
+    public void upTo(MigrationVersion target) {
+        MigrationVersion from = currentVersion().orElse(null);
+        for (Migration m : history.between(from, target)) {
+            migrate("up", m, m.id());
+        }
+    }
+
+    @Override
+    public void down(Migration migration) {
+        if (migration.down() == null) {
+            throw new RehearsalException(migration.displayName() + " cannot be reversed: " + irreversibleReason(migration));
+        }
+        migrate("down", migration, history.previous(migration).map(Migration::id).orElse("zero"));
+    }
+
+    private void migrate(String phase, Migration migration, String target) {
+        ConnectionDetails details = database.get();
+        ObjectNode request = JSON.createObjectNode().put("op", "migrate").put("target", target).put("trace", true)
+                .put("file", migration.up().location());
+        request.putObject("database").put("name", details.database()).put("host", details.host())
+                .put("port", details.port()).put("user", details.user()).put("password", details.password());
+        HelperStep.run(source.helper(dialect, details), request, source.timeout(), sessions, phase, migration,
+                "migrate " + app + " " + target + " (" + phase + " of " + migration.displayName() + ")");
+    }
+
+    @Override
+    public void applyRepeatables() {
+        // Django has no repeatable migrations
+    }
+
+    @Override
+    public String expectedDownScript(Migration migration) {
+        return "reversible operations in " + migration.up().name().replace(" (forwards)", "")
+                + " (reverse_code for RunPython, reverse_sql for RunSQL)";
+    }
+
+    @Override
+    public String irreversibleReason(Migration migration) {
+        return migration.down() == null ? "Django marks an operation of " + migration.up().name().replace(" (forwards)",
+                "") + " irreversible (a RunPython without reverse_code, a RunSQL without reverse_sql), so it is"
+                + " rehearsed by restore and re-apply" : null;
+    }
+
+    @Override
+    public Set<String> ownTables() {
+        return Set.of("django_migrations");
+    }
+}

@@ -1,0 +1,99 @@
+package dev.rehearsal.core.internal.tools.golangmigrate;
+
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationScript;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.internal.scripts.ScriptLocation;
+import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
+import dev.rehearsal.core.internal.scripts.SqlLayoutSource;
+import dev.rehearsal.core.internal.scripts.VersionTable;
+import dev.rehearsal.core.internal.scripts.VersionTables;
+import org.apiguardian.api.API;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * golang-migrate: {@code <version>_<name>.up.sql} and {@code <version>_<name>.down.sql}; its
+ * {@code schema_migrations(version, dirty)} table. As golang-migrate reads them: versions are unsigned 64-bit
+ * integers (sequence numbers or timestamps) applied in increasing order; gaps are fine; the same version twice in
+ * one direction is an error; a version with only a down file has an up that runs nothing.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class GolangMigrateSource extends SqlLayoutSource {
+    private static final Pattern FILE = Pattern.compile("^(\\d+)_(.*)\\.(up|down)\\.sql$");
+    private static final java.math.BigInteger MAX_VERSION = java.math.BigInteger.TWO.pow(64).subtract(java.math.BigInteger.ONE);
+
+    public GolangMigrateSource(ScriptLocation location) {
+        super(location);
+    }
+
+    public static boolean recognizes(List<ScriptFile> files) {
+        return files.stream().anyMatch(f -> !f.relativePath().contains("/") && FILE.matcher(f.filename()).matches());
+    }
+
+    @Override
+    public String format() {
+        return "golang-migrate";
+    }
+
+    @Override
+    protected MigrationHistory read(List<ScriptFile> files) {
+        Map<java.math.BigInteger, ScriptFile> ups = new TreeMap<>();
+        Map<java.math.BigInteger, ScriptFile> downs = new TreeMap<>();
+        for (ScriptFile f : files) {
+            if (f.relativePath().contains("/")) {
+                continue;
+            }
+            Matcher m = FILE.matcher(f.filename());
+            if (!m.matches()) {
+                continue;
+            }
+            java.math.BigInteger v = new java.math.BigInteger(m.group(1));
+            ScriptFile same = (m.group(3).equals("up") ? ups : downs).putIfAbsent(v, f);
+            if (same != null) {
+                throw problem(f, 1, "version " + v + " appears twice: " + same.filename() + " and " + f.filename()
+                        + ". golang-migrate fails on duplicate versions; renumber one of them.");
+            }
+        }
+        java.util.SortedSet<java.math.BigInteger> versions = new java.util.TreeSet<>(ups.keySet());
+        versions.addAll(downs.keySet());
+        List<Migration> migrations = new ArrayList<>();
+        for (java.math.BigInteger v : versions) {
+            ScriptFile up = ups.get(v);
+            ScriptFile down = downs.get(v);
+            ScriptFile named = up != null ? up : down;
+            if (v.compareTo(MAX_VERSION) > 0) {
+                throw problem(named, 1, "version " + v + " is larger than golang-migrate can read (it reads versions"
+                        + " as unsigned 64-bit numbers, at most " + MAX_VERSION + "); renumber the file");
+            }
+            Matcher m = FILE.matcher(named.filename());
+            m.matches();
+            // a version with only a down file: golang-migrate's up records the version and runs nothing
+            MigrationScript upScript = up != null ? script(up, up.text()) : new MigrationScript(
+                    named.filename().replace(".down.", ".up.") + " (no such file: golang-migrate runs nothing)",
+                    named.describe(), "");
+            migrations.add(new Migration(MigrationVersion.parse(v.toString()), m.group(2).replace('_', ' '),
+                    Migration.Type.VERSIONED, upScript, down == null ? null : script(down, down.text()), null)
+                    .withLabel(named.filename().replaceFirst("\\.(up|down)\\.sql$", "")));
+        }
+        return new MigrationHistory(location.toString(), migrations, List.of());
+    }
+
+    @Override
+    protected VersionTable versions() {
+        return VersionTables.golangMigrate();
+    }
+
+    @Override
+    protected String expectedDown(Migration migration) {
+        return migration.up().name().replace(".up.sql", ".down.sql");
+    }
+}
