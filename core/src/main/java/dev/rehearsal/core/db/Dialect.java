@@ -105,6 +105,19 @@ public interface Dialect {
     }
 
     /**
+     * A query a migration tool outside the JVM runs on each session it opens, before anything else: one row of the
+     * session's id, its database and its server ({@code host:port}). Rehearsal proves with it that the tool is
+     * connected to the throwaway database before the tool runs a migration ({@link #hasSession}).
+     */
+    String sessionIdentityQuery();
+
+    /**
+     * Whether session {@code backend} is connected to {@code database} on the server {@code observer} is connected to:
+     * what a tool outside the JVM reported through {@link #sessionIdentityQuery}, checked from Rehearsal's side.
+     */
+    boolean hasSession(Connection observer, int backend, String database) throws SQLException;
+
+    /**
      * Refreshes the planner's statistics after seeding, so that a rehearsal plans its statements as production would
      * with its statistics; volume estimates call it after each size is seeded. The default does nothing.
      */

@@ -23,17 +23,18 @@ public final class HelperStep {
     }
 
     /**
-     * Runs {@code request} for {@code phase} ({@code up} or {@code down}) of {@code migration}.
+     * Runs {@code request} for {@code phase} ({@code up} or {@code down}) of {@code migration}, each session the
+     * tool opens proved by {@code guard} to be on the throwaway database before the tool uses it.
      *
      * @throws MigrationFailedException when the tool raised, or ran past {@code timeout} (the helper is killed)
      */
     public static JsonNode run(ToolHelper helper, ObjectNode request, Duration timeout, ToolSessions sessions,
-                               String phase, Migration migration, String what) {
+                               SessionGuard guard, String phase, Migration migration, String what) {
         MigrationScript script = script(migration, phase);
         helper.clearErrors();
         try {
             return helper.request(request, timeout, sessions,
-                    file -> file.equals(script.location()) ? script.name() : file, what);
+                    file -> file.equals(script.location()) ? script.name() : file, what, guard);
         } catch (ToolHelper.HelperFailure e) {
             throw failure(phase, migration, e.error());
         } catch (ToolHelper.Timeout e) {

@@ -129,6 +129,18 @@ public final class ToolHelper implements AutoCloseable {
      */
     public JsonNode request(ObjectNode request, Duration timeout, ToolSessions sessions,
                      java.util.function.UnaryOperator<String> scripts, String what) {
+        return request(request, timeout, sessions, scripts, what, SessionGuard.NO_DATABASE_YET);
+    }
+
+    /**
+     * As {@link #request(ObjectNode, Duration, ToolSessions, java.util.function.UnaryOperator, String)}, with every
+     * session the tool opens checked by {@code guard} before the tool may use it.
+     *
+     * @throws SessionGuard.ForeignDatabase when {@code guard} refuses a session: the helper was killed first, so
+     *                                      nothing ran on that session
+     */
+    public JsonNode request(ObjectNode request, Duration timeout, ToolSessions sessions,
+                     java.util.function.UnaryOperator<String> scripts, String what, SessionGuard guard) {
         long deadline = System.nanoTime() + timeout.toNanos();
         request.put("id", ++requests);
         write(request, what);
@@ -146,6 +158,14 @@ public final class ToolHelper implements AutoCloseable {
                     token = null;
                 }
                 case "ended" -> sessions.transactionEnded(message.path("backend").asInt());
+                case "session" -> {
+                    String refusal = guard.refusal(message.path("backend").asInt(), message.path("database").asText(""),
+                            message.path("server").asText("?"));
+                    if (refusal != null) {
+                        kill(); // before the tool gets its answer: nothing runs on that session
+                        throw new SessionGuard.ForeignDatabase(refusal);
+                    }
+                }
                 default -> {
                     if (message.has("error")) {
                         throw new HelperFailure(message.get("error"));

@@ -84,6 +84,22 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public String sessionIdentityQuery() {
+        return "select connection_id(), database(), concat(@@hostname, ':', @@port)";
+    }
+
+    @Override
+    public boolean hasSession(Connection observer, int backend, String database) throws SQLException {
+        try (java.sql.PreparedStatement ps = observer.prepareStatement("select 1 from information_schema.processlist where id = ? and db = ?")) {
+            ps.setInt(1, backend);
+            ps.setString(2, database);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    @Override
     public boolean tableExists(Connection connection, String schema, String table) throws SQLException {
         return Tables.exists(connection, schema, table);
     }

@@ -176,6 +176,22 @@ public final class PostgresDialect implements Dialect {
      * its descriptions); a Flyway rehearsal asks twice.
      */
     @Override
+    public String sessionIdentityQuery() {
+        return "select pg_backend_pid(), current_database(), coalesce(host(inet_server_addr()), 'local socket') || ':' || current_setting('port')";
+    }
+
+    @Override
+    public boolean hasSession(Connection observer, int backend, String database) throws SQLException {
+        try (java.sql.PreparedStatement ps = observer.prepareStatement("select 1 from pg_stat_activity where pid = ? and datname = ?")) {
+            ps.setInt(1, backend);
+            ps.setString(2, database);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    @Override
     public boolean tableExists(Connection connection, String schema, String table) throws SQLException {
         try (java.sql.PreparedStatement st = connection.prepareStatement(TABLE_EXISTS)) {
             st.setString(1, table);

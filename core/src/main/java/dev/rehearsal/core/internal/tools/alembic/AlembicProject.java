@@ -71,6 +71,31 @@ record AlembicProject(Path versions, Path config, Path scriptLocation, String py
                 : null;
     }
 
+    /**
+     * The setting that points env.py at the throwaway database, for the session guard's message: a
+     * {@code rehearsal.alembic.env.NAME=${url}} for each environment variable env.py reads, else the
+     * {@code sqlalchemy.url} way of {@code alembic init}'s env.py.
+     */
+    String databaseSettingHint() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        try {
+            java.util.regex.Matcher m = ENV_READ.matcher(Files.readString(scriptLocation.resolve("env.py")));
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+        } catch (java.io.IOException e) {
+            // the hint below still holds
+        }
+        String generic = "build the engine from config.get_main_option(\"sqlalchemy.url\") (or take"
+                + " config.attributes[\"connection\"]) as alembic init's env.py does, which Rehearsal sets";
+        return names.isEmpty() ? generic : String.join(" ", names.stream().map(n -> "rehearsal.alembic.env." + n
+                + "=${url}").toList()) + " (env.py reads " + String.join(", ", names) + "), or " + generic;
+    }
+
+    /** {@code os.environ["X"]}, {@code os.environ.get("X")}, {@code os.getenv("X")}. */
+    private static final java.util.regex.Pattern ENV_READ = java.util.regex.Pattern.compile(
+            "os\\.(?:environ\\s*\\[|environ\\.get\\s*\\(|getenv\\s*\\()\\s*[\"']([A-Za-z_][A-Za-z0-9_]*)[\"']");
+
     /** For messages: {@code /usr/bin/python3 (rehearsal.alembic.python)}. */
     Interpreter interpreter() {
         return new Interpreter(python, pythonFrom);

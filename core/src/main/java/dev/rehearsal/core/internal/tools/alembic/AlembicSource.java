@@ -92,6 +92,7 @@ public final class AlembicSource extends HelperSource {
         if (dialect.locks() != null && dialect.locks().lockTimeoutQuery() != null) {
             request.put("lock_timeout_query", dialect.locks().lockTimeoutQuery());
         }
+        request.put("session_query", dialect.sessionIdentityQuery());
         JsonNode opened;
         try {
             opened = helper.request(request, Duration.ofMinutes(2), ToolSessions.NONE, file -> file,

@@ -9,9 +9,9 @@ import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.internal.helper.HelperStep;
+import dev.rehearsal.core.internal.helper.SessionGuard;
 import dev.rehearsal.core.internal.helper.ToolHelper;
 import dev.rehearsal.core.internal.locks.ToolSessions;
-import dev.rehearsal.core.internal.tools.alembic.AlembicRevisions;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
@@ -47,6 +47,7 @@ final class AlembicTool implements MigrationTool {
     private final Supplier<ConnectionDetails> database;
     private final ToolSessions sessions;
     private final AlembicProject project;
+    private final SessionGuard guard;
     private String versionTable;
 
     AlembicTool(AlembicSource source, MigrationHistory history, DataSource dataSource, Dialect dialect,
@@ -56,6 +57,8 @@ final class AlembicTool implements MigrationTool {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.database = database;
+        this.guard = SessionGuard.throwaway("Alembic", "env.py of " + project.scriptLocation(),
+                project.databaseSettingHint(), dialect, dataSource, database);
         this.sessions = sessions;
         this.project = project;
         for (Migration m : history.versioned()) {
@@ -116,7 +119,7 @@ final class AlembicTool implements MigrationTool {
         ObjectNode request = request(operation, migration, failAtEnd, database.get());
         try {
             return source.helper(dialect).request(request, source.timeout(), ToolSessions.NONE, f -> f,
-                    "reading env.py's configuration").path("version_table").asText("alembic_version");
+                    "reading env.py's configuration", guard).path("version_table").asText("alembic_version");
         } catch (ToolHelper.HelperFailure e) {
             JsonNode error = e.error();
             throw new RehearsalException("env.py of " + project.scriptLocation() + " failed: " + e.getMessage()
@@ -141,7 +144,7 @@ final class AlembicTool implements MigrationTool {
     /** One revision up or down through the helper; a failure names the revision, file, line, statement, SQLSTATE. */
     private JsonNode run(String operation, Migration migration, boolean failAtEnd) {
         ObjectNode request = request(operation, migration, failAtEnd, database.get());
-        return HelperStep.run(source.helper(dialect), request, source.timeout(), sessions,
+        return HelperStep.run(source.helper(dialect), request, source.timeout(), sessions, guard,
                 operation.equals("upgrade") ? "up" : "down", migration, operation + " of " + migration.displayName());
     }
 

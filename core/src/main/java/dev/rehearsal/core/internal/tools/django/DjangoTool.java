@@ -7,6 +7,7 @@ import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.helper.HelperStep;
+import dev.rehearsal.core.internal.helper.SessionGuard;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
@@ -100,8 +101,14 @@ final class DjangoTool implements MigrationTool {
                 .put("file", migration.up().location());
         request.putObject("database").put("name", details.database()).put("host", details.host())
                 .put("port", details.port()).put("user", details.user()).put("password", details.password());
-        HelperStep.run(source.helper(dialect, details), request, source.timeout(), sessions, phase, migration,
+        request.put("session_query", dialect.sessionIdentityQuery());
+        HelperStep.run(source.helper(dialect, details), request, source.timeout(), sessions, guard(), phase, migration,
                 "migrate " + app + " " + target + " (" + phase + " of " + migration.displayName() + ")");
+    }
+
+    /** Every session the step opens must be on the throwaway database of the moment. */
+    private SessionGuard guard() {
+        return SessionGuard.throwaway("Django", "the project's Django settings (DATABASES) or a migration of " + app, "connect through the connection Django is given (Rehearsal sets DATABASES['default'] to the throwaway database) instead of one of your own", dialect, dataSource, database);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.helper.HelperStep;
+import dev.rehearsal.core.internal.helper.SessionGuard;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
@@ -103,8 +104,14 @@ final class KnexTool implements MigrationTool {
             request.put("lock_timeout_query", dialect.locks().lockTimeoutQuery());
         }
         database(request, details);
-        HelperStep.run(source.helper(dialect, details), request, source.timeout(), sessions, phase, migration,
+        request.put("session_query", dialect.sessionIdentityQuery());
+        HelperStep.run(source.helper(dialect, details), request, source.timeout(), sessions, guard(), phase, migration,
                 "knex.migrate." + phase + " of " + migration.displayName());
+    }
+
+    /** Every session the step opens must be on the throwaway database of the moment. */
+    private SessionGuard guard() {
+        return SessionGuard.throwaway("Knex", "the knexfile or a migration at " + source.describe(), "connect through the connection Knex is given (Rehearsal sets the knexfile's connection to the throwaway database) instead of one of your own", dialect, dataSource, database);
     }
 
     @Override

@@ -28,6 +28,7 @@ try:
     from alembic.script import ScriptDirectory
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
+    from sqlalchemy.pool import Pool
 except ImportError as missing:
     send({"ready": False, "python": sys.executable, "version": sys.version.split()[0], "missing": missing.name or str(missing)})
     sys.exit(0)
@@ -44,6 +45,7 @@ class Helper:
         self.paths = {}
         self.tracing = False
         self.lock_timeout_query = None
+        self.session_query = None
         self.env_reads_attributes = False
         self.version_table = "alembic_version"
         self.project_driver = None
@@ -59,6 +61,7 @@ class Helper:
         if request.get("script_location"):
             self.config.set_main_option("script_location", request["script_location"].replace("%", "%%"))
         self.lock_timeout_query = request.get("lock_timeout_query")
+        self.session_query = request.get("session_query")
         self.script = ScriptDirectory.from_config(self.config)
         self.project_driver = _driver(self.config.get_main_option("sqlalchemy.url"))
         env_py = os.path.join(self.script.dir, "env.py")
@@ -176,6 +179,20 @@ class Helper:
         for name, value in (database.get("environment") or {}).items():
             os.environ[name] = value
 
+    # ---- the session guard ------------------------------------------------------------------------------------
+    def connected(self, dbapi_connection, connection_record):
+        """
+        Every new session, whoever opened it (env.py's own engine included), is reported before it is used: the JVM
+        checks that it is on the throwaway database and kills this process otherwise. The identity is asked with SQL
+        on the session itself, which every driver runs (psycopg2, psycopg 3, asyncpg, pymysql...).
+        """
+        if not self.session_query:
+            return
+        backend, database, server = _identify(dbapi_connection, self.session_query)
+        connection_record.info["rehearsal_backend"] = backend
+        send({"event": "session", "backend": backend, "database": database, "server": server})
+        receive()
+
     # ---- statement tracing ------------------------------------------------------------------------------------
     def before(self, conn, statement):
         if not self.tracing:
@@ -234,16 +251,24 @@ def _line_of(module, name):
         return 0
 
 
+def _identify(dbapi_connection, query):
+    """The session's id, database and server, asked on the session; its read transaction ended again."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(query)
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    if not getattr(dbapi_connection, "autocommit", False):
+        dbapi_connection.rollback()  # the driver's own set-up after connecting expects no transaction open
+    return int(row[0]), str(row[1]), str(row[2])
+
+
 def _backend(conn, dbapi):
+    """The session id the guard recorded when the session was opened (asked again for one opened before it ran)."""
     backend = conn.info.get("rehearsal_backend")
     if backend is None:
-        if hasattr(dbapi, "get_backend_pid"):
-            backend = dbapi.get_backend_pid()
-        else:
-            cursor = dbapi.cursor()
-            cursor.execute("select connection_id()")
-            backend = cursor.fetchone()[0]
-            cursor.close()
+        backend = _identify(dbapi, HELPER.session_query)[0]
         conn.info["rehearsal_backend"] = backend
     return backend
 
@@ -273,8 +298,12 @@ def describe(error, helper):
             "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__))[-6000:]}
 
 
+HELPER = Helper()
+
+
 def main():
-    helper = Helper()
+    helper = HELPER
+    event.listen(Pool, "connect", helper.connected)
     event.listen(Engine, "before_cursor_execute", lambda conn, cursor, statement, *rest: helper.before(conn, statement))
     event.listen(Engine, "after_cursor_execute",
                  lambda conn, cursor, statement, *rest: helper.after(conn, False, getattr(cursor, "rowcount", -1)))

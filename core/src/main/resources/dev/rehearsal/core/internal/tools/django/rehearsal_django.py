@@ -29,6 +29,7 @@ class Helper:
         self.migration_file = None
         self.tracing = False
         self.lock_timeout_query = None
+        self.session_query = None
 
     def open(self, request):
         from django.apps import apps
@@ -82,6 +83,7 @@ class Helper:
 
         self._point_at(request["database"])
         connection = connections["default"]
+        self.session_query = request.get("session_query")
         self.tracing = bool(request.get("trace"))
         self.migration_file = request.get("file")
         try:
@@ -89,6 +91,7 @@ class Helper:
                 call_command("migrate", self.app, request["target"], verbosity=0, interactive=False)
         finally:
             self.tracing = False
+            self.session_query = None
             connection.close()  # Rehearsal copies and drops databases: no session may stay behind
         return {"table": "django_migrations"}
 
@@ -135,6 +138,25 @@ class Helper:
             return value
         except Exception:
             return None
+
+    def connected(self, sender, connection, **kwargs):
+        """
+        Every connection Django opens while a migration runs (the default one, and any other alias a migration
+        reaches) is reported before it is used: the JVM checks that it is on the throwaway database and kills this
+        process otherwise. The identity is asked with SQL on the session itself (psycopg2, psycopg 3, mysqlclient).
+        """
+        if not self.session_query:
+            return
+        cursor = connection.connection.cursor()  # the driver's own cursor: not traced
+        try:
+            cursor.execute(self.session_query)
+            backend, database, server = cursor.fetchone()
+        finally:
+            cursor.close()
+        if not connection.get_autocommit():
+            connection.connection.rollback()  # end the read's transaction: Django's own work expects none open
+        send({"event": "session", "backend": int(backend), "database": str(database), "server": str(server)})
+        receive()
 
     def transaction_ended(self, connection):
         if self.tracing and connection.connection is not None:
@@ -201,6 +223,8 @@ def serve(argv=None):
 
     django.setup()
     helper = Helper()
+    from django.db.backends.signals import connection_created
+    connection_created.connect(helper.connected, weak=False)
     for name in ("_commit", "_rollback"):
         original = getattr(BaseDatabaseWrapper, name)
 

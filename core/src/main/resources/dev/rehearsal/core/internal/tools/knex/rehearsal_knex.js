@@ -62,12 +62,24 @@ try {
 const migrations = Object.assign({}, config.migrations || {}, { directory: folder });
 const table = migrations.tableName || 'knex_migrations';
 let trace = null; // what the request being served traces: its migration file and the lock-timeout query
+let sessionQuery = null; // while a step runs: the query that identifies a session, for the JVM's session guard
 
 // every statement of every Knex client of this process (transactions use clients made from the same prototype)
 const clientPrototype = Object.getPrototypeOf(knexLib({ client: config.client }).client);
 const query = clientPrototype._query;
 const inTransaction = new Map();
+const guarded = new WeakSet(); // the connections already shown to the JVM's session guard
 clientPrototype._query = async function traced(connection, obj) {
+  if (sessionQuery && !guarded.has(connection)) {
+    // every connection a step's Knex clients open (the migration's own included) is proved to be on the throwaway
+    // database before its first statement; the JVM kills this process otherwise
+    guarded.add(connection);
+    const read = await query.call(this, connection, { sql: sessionQuery, bindings: [], method: 'raw' });
+    const response = read.response; // pg: a result with rows; mysql and mysql2: [rows, fields]
+    const row = response.rows ? response.rows[0] : response[0][0];
+    const [backend, database, server] = Object.values(row);
+    await event({ event: 'session', backend: Number(backend), database: String(database), server: String(server) });
+  }
   if (!trace) {
     return query.call(this, connection, obj);
   }
@@ -143,11 +155,13 @@ const operations = {
 async function step(request, work) {
   const knex = knexOn(request.database);
   trace = request.trace ? { file: request.file, lockTimeoutQuery: request.lock_timeout_query } : null;
+  sessionQuery = request.session_query || null;
   try {
     await work(knex);
     return { table };
   } finally {
     trace = null;
+    sessionQuery = null;
     inTransaction.clear();
     await knex.destroy();
   }

@@ -1,0 +1,114 @@
+package dev.rehearsal.core;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * Rehearsal never migrates a database it did not create: an {@code env.py} that builds its engine from its own setting
+ * (as many projects change {@code alembic init}'s env.py to do) reaches the team's database instead of the throwaway
+ * one. The session guard stops Alembic before it runs anything there, names the database and the setting that fixes
+ * it, and that database holds afterwards exactly what it held.
+ */
+class ForeignDatabaseGuardTest {
+
+    private static final String OWN_URL_ENV_PY = """
+            import os
+            from sqlalchemy import create_engine, pool
+            from alembic import context
+
+            config = context.config
+            engine = create_engine(os.environ.get("DATABASE_URL", "%s"), poolclass=pool.NullPool)
+            with engine.connect() as connection:
+                context.configure(connection=connection, target_metadata=None)
+                with context.begin_transaction():
+                    context.run_migrations()
+            """;
+
+    @Test
+    void anEnvPyThatReachesAnotherDatabaseIsStoppedBeforeItRunsAnything(@TempDir Path dir)
+            throws IOException, SQLException {
+        try (ServerDatabase foreign = ServerDatabase.create("foreign")) {
+            try (Connection c = foreign.connect(); Statement st = c.createStatement()) {
+                st.execute("create table keep (id int primary key, note text)");
+                st.execute("insert into keep values (1, 'the team''s row')");
+            }
+            Path versions = AlembicTest.project(dir, Map.of());
+            Files.writeString(dir.resolve("alembic/env.py"), OWN_URL_ENV_PY.formatted(
+                    "postgresql://postgres@127.0.0.1:5432/" + foreign.name()));
+
+            Throwable thrown = catchThrowable(() -> {
+                try (MigrationRehearsal r = Histories.rehearse(AlembicTest.settings("filesystem:" + versions))) {
+                    RoundTripReport report = r.runRoundTrips();
+                    throw new AssertionError(report.toText());
+                }
+            });
+
+            assertThat(thrown).isNotNull();
+            assertThat(thrown.getMessage())
+                    .contains("Alembic connected to database \"" + foreign.name() + "\"")
+                    .contains("not to the throwaway database")
+                    .contains("Rehearsal stopped Alembic before it ran anything there")
+                    .contains("rehearsal.alembic.env.DATABASE_URL=${url} (env.py reads DATABASE_URL)");
+            assertThat(tablesAndRows(foreign)).containsExactly("keep: 1 row(s), note = the team's row");
+        }
+    }
+
+    /** The same project, with the setting the refusal names: rehearsed on the throwaway database, the other untouched. */
+    @Test
+    void theSettingTheRefusalNamesPointsEnvPyAtTheThrowawayDatabase(@TempDir Path dir)
+            throws IOException, SQLException {
+        try (ServerDatabase foreign = ServerDatabase.create("foreign")) {
+            try (Connection c = foreign.connect(); Statement st = c.createStatement()) {
+                st.execute("create table keep (id int primary key, note text)");
+                st.execute("insert into keep values (1, 'the team''s row')");
+            }
+            Path versions = AlembicTest.project(dir, Map.of());
+            Files.writeString(dir.resolve("alembic/env.py"), OWN_URL_ENV_PY.formatted(
+                    "postgresql://postgres@127.0.0.1:5432/" + foreign.name()));
+            AlembicSettings mapped = new AlembicSettings("/usr/bin/python3", "", "", List.of(),
+                    Map.of("DATABASE_URL", "${url}"));
+            RehearsalSettings settings = RehearsalSettings.of("filesystem:" + versions)
+                    .withTool(ToolSettings.DEFAULTS.withAlembic(mapped));
+            try (MigrationRehearsal r = Histories.rehearse(settings)) {
+                RoundTripReport report = r.runRoundTrips();
+                assertThat(report.failed()).as(report.toText()).isFalse();
+                assertThat(report.steps()).hasSize(5);
+            }
+            assertThat(tablesAndRows(foreign)).containsExactly("keep: 1 row(s), note = the team's row");
+        }
+    }
+
+    private static List<String> tablesAndRows(ServerDatabase db) throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet tables = st.executeQuery("select tablename from pg_tables where schemaname = 'public'"
+                     + " order by tablename")) {
+            List<String> names = new ArrayList<>();
+            while (tables.next()) {
+                names.add(tables.getString(1));
+            }
+            for (String name : names) {
+                try (Statement rows = c.createStatement();
+                     ResultSet rs = rows.executeQuery("select count(*), max(note) from " + name)) {
+                    rs.next();
+                    found.add(name + ": " + rs.getLong(1) + " row(s), note = " + rs.getString(2));
+                }
+            }
+        }
+        return found;
+    }
+}
