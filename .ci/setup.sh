@@ -26,6 +26,20 @@ fi
 /usr/bin/python3 -m alembic --version
 echo "Django $(/usr/bin/python3 -m django --version)"
 
+# The Python stack teams start projects with today, beside Debian's older one: a virtualenv (Debian's python3 -m venv)
+# with Alembic 1.20, SQLAlchemy 2.0, psycopg 3, asyncpg and Django 5.2, from the package index pip is set up with on
+# this machine. AlembicTemplatesTest runs `alembic init` projects (generic and async) in it.
+if ! /usr/bin/python3 -c "import ensurepip" >/dev/null 2>&1; then
+  apt_install python3-venv
+fi
+if ! .ci/venvs/current/bin/python -c "import alembic, sqlalchemy, psycopg, asyncpg, django" >/dev/null 2>&1; then
+  rm -rf .ci/venvs/current
+  /usr/bin/python3 -m venv .ci/venvs/current
+  .ci/venvs/current/bin/pip install -q --retries 0 --timeout 10 "alembic>=1.20" "sqlalchemy>=2.0,<2.1" \
+    "psycopg[binary]>=3.3" "asyncpg>=0.31" "django>=5.2,<5.3"
+fi
+.ci/venvs/current/bin/python -c "import alembic, sqlalchemy, psycopg, asyncpg, django; print('current stack: alembic', alembic.__version__, 'SQLAlchemy', sqlalchemy.__version__, 'psycopg', psycopg.__version__, 'asyncpg', asyncpg.__version__, 'Django', django.get_version())"
+
 # Sqitch 1.3 from Debian, with its PostgreSQL driver, run by SqitchVerificationTest.
 if ! command -v sqitch >/dev/null 2>&1 || ! perl -MDBD::Pg -e 1 >/dev/null 2>&1; then
   apt_install sqitch libdbd-pg-perl

@@ -10,6 +10,7 @@ so that the JVM can read the locks the statement holds while the transaction is 
 The protocol uses a private copy of standard output; what the project prints goes to standard error.
 """
 import argparse
+import inspect
 import os
 import sys
 import traceback
@@ -57,7 +58,11 @@ class Helper:
             os.chdir(os.path.dirname(os.path.abspath(ini)))  # as `alembic` is run: from the folder of alembic.ini
         cmd_opts = argparse.Namespace(x=list(request.get("x") or []), config=ini, name=request.get("name") or "alembic",
                                       raiseerr=True)
-        self.config = Config(file_=ini, ini_section=request.get("name") or "alembic", cmd_opts=cmd_opts)
+        options = {}
+        toml = os.path.abspath("pyproject.toml")  # beside alembic.ini, as the alembic command looks for it (1.16+)
+        if os.path.isfile(toml) and "toml_file" in inspect.signature(Config.__init__).parameters:
+            options["toml_file"] = toml
+        self.config = Config(file_=ini, ini_section=request.get("name") or "alembic", cmd_opts=cmd_opts, **options)
         if request.get("script_location"):
             self.config.set_main_option("script_location", request["script_location"].replace("%", "%%"))
         self.lock_timeout_query = request.get("lock_timeout_query")
@@ -174,6 +179,9 @@ class Helper:
         url = sqlalchemy.engine.make_url(database["url"])
         if self.project_driver and self.project_driver.split("+")[0] == url.get_backend_name():
             url = url.set(drivername=self.project_driver)
+            if url.get_driver_name() == "asyncpg":
+                # asyncpg takes no application_name in the URL (it goes in server_settings, which env.py builds)
+                url = url.difference_update_query(["application_name"])
             database["url"] = url.render_as_string(hide_password=False)
         self.config.set_main_option("sqlalchemy.url", database["url"].replace("%", "%%"))
         for name, value in (database.get("environment") or {}).items():
