@@ -42,13 +42,7 @@ class ForeignDatabaseGuardTest {
     void anEnvPyThatReachesAnotherDatabaseIsStoppedBeforeItRunsAnything(@TempDir Path dir)
             throws IOException, SQLException {
         try (ServerDatabase foreign = ServerDatabase.create("foreign")) {
-            try (Connection c = foreign.connect(); Statement st = c.createStatement()) {
-                st.execute("create table keep (id int primary key, note text)");
-                st.execute("insert into keep values (1, 'the team''s row')");
-            }
-            Path versions = AlembicTest.project(dir, Map.of());
-            Files.writeString(dir.resolve("alembic/env.py"), OWN_URL_ENV_PY.formatted(
-                    "postgresql://postgres@127.0.0.1:5432/" + foreign.name()));
+            Path versions = projectReaching(foreign, dir);
 
             Throwable thrown = catchThrowable(() -> {
                 try (MigrationRehearsal r = Histories.rehearse(AlembicTest.settings("filesystem:" + versions))) {
@@ -72,13 +66,7 @@ class ForeignDatabaseGuardTest {
     void theSettingTheRefusalNamesPointsEnvPyAtTheThrowawayDatabase(@TempDir Path dir)
             throws IOException, SQLException {
         try (ServerDatabase foreign = ServerDatabase.create("foreign")) {
-            try (Connection c = foreign.connect(); Statement st = c.createStatement()) {
-                st.execute("create table keep (id int primary key, note text)");
-                st.execute("insert into keep values (1, 'the team''s row')");
-            }
-            Path versions = AlembicTest.project(dir, Map.of());
-            Files.writeString(dir.resolve("alembic/env.py"), OWN_URL_ENV_PY.formatted(
-                    "postgresql://postgres@127.0.0.1:5432/" + foreign.name()));
+            Path versions = projectReaching(foreign, dir);
             AlembicSettings mapped = new AlembicSettings("/usr/bin/python3", "", "", List.of(),
                     Map.of("DATABASE_URL", "${url}"));
             RehearsalSettings settings = RehearsalSettings.of("filesystem:" + versions)
@@ -90,6 +78,18 @@ class ForeignDatabaseGuardTest {
             }
             assertThat(tablesAndRows(foreign)).containsExactly("keep: 1 row(s), note = the team's row");
         }
+    }
+
+    /** The team's database holds a row; the project's env.py builds its engine for that database. */
+    private static Path projectReaching(ServerDatabase foreign, Path dir) throws IOException, SQLException {
+        try (Connection c = foreign.connect(); Statement st = c.createStatement()) {
+            st.execute("create table keep (id int primary key, note text)");
+            st.execute("insert into keep values (1, 'the team''s row')");
+        }
+        Path versions = AlembicTest.project(dir, Map.of());
+        Files.writeString(dir.resolve("alembic/env.py"), OWN_URL_ENV_PY.formatted(
+                "postgresql://postgres@127.0.0.1:5432/" + foreign.name()));
+        return versions;
     }
 
     private static List<String> tablesAndRows(ServerDatabase db) throws SQLException {
