@@ -12,7 +12,6 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.io.DefaultResourceLoader;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,12 +52,19 @@ public final class SpringBootConfiguration {
             environment.getPropertySources().addLast(new MapPropertySource("rehearsal-project-folders",
                     Map.of("spring.config.additional-location", String.join(",", locations))));
         }
+        // applyTo(environment) is the one signature Spring Boot 3 and 4 share (4 moved the bootstrap context the longer
+        // ones name); it reads resources through the thread's context class loader, set to the application's meanwhile
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
         try {
-            ConfigDataEnvironmentPostProcessor.applyTo(environment, new DefaultResourceLoader(loader), null, List.of());
+            ConfigDataEnvironmentPostProcessor.applyTo(environment);
         } catch (RuntimeException e) {
             throw new RehearsalException("Spring Boot could not read the application's configuration: "
                     + e.getMessage() + ". Fix the file it names; Rehearsal reads spring.flyway.* as the application"
                     + " does, so the application would fail the same way.", e);
+        } finally {
+            thread.setContextClassLoader(previous);
         }
         return new SpringBootConfiguration(environment);
     }

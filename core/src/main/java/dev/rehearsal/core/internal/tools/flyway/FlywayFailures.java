@@ -29,12 +29,14 @@ final class FlywayFailures {
         }
         String statement = null;
         String serverMessage = null;
+        String sqlState = null; // from the server's own exception: the same on every Flyway version
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof FlywaySqlScriptException s) {
                 statement = s.getStatement();
             }
             if (t instanceof SQLException sql) {
                 serverMessage = sql.getMessage();
+                sqlState = sql.getSQLState();
             }
             if (t.getCause() == t) {
                 break;
@@ -44,7 +46,7 @@ final class FlywayFailures {
             serverMessage = e.getMessage();
         }
         return new MigrationFailedException("up", migration, info.getScript(), e.getLineNumber(), statement,
-                e.getSqlState(), serverMessage, e);
+                sqlState, serverMessage, e);
     }
 
     private static Migration findByScript(MigrationHistory history, String script) {

@@ -99,8 +99,9 @@ public final class FlywaySource implements MigrationSource {
         if (!flywayAvailable(classLoader)) {
             throw flywayMissing(location.toString());
         }
+        FlywayApi api = FlywayApi.of(classLoader); // an unsupported Flyway fails here, in one line
         return new FlywayTool(location, location.files(), settings, dataSource, dialect, classLoader, teamConfig,
-                customizer());
+                customizer(), api);
     }
 
     /** The customizer the settings name, built; null when none is named. */

@@ -45,6 +45,7 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
     private final ClassLoader classLoader;
     private final FlywayConfigFiles.Loaded teamConfig;
     private final FlywayCustomizer customizer;
+    private final FlywayApi api;
     private final MigrationHistory history;
     private final Map<MigrationVersion, String> flywayVersions = new HashMap<>();
     private final String table;
@@ -61,7 +62,7 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
 
     FlywayTool(ScriptLocation location, List<ScriptFile> files, RehearsalSettings settings, DataSource dataSource,
                Dialect dialect, ClassLoader classLoader, FlywayConfigFiles.Loaded teamConfig,
-               FlywayCustomizer customizer) {
+               FlywayCustomizer customizer, FlywayApi api) {
         this.location = location;
         this.files = files;
         this.settings = settings;
@@ -70,6 +71,7 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         this.classLoader = classLoader;
         this.teamConfig = teamConfig;
         this.customizer = customizer;
+        this.api = api;
         FluentConfiguration config = configure(true, null);
         this.table = config.getTable();
         this.schema = config.getDefaultSchema() != null ? config.getDefaultSchema()
@@ -169,7 +171,11 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         FluentConfiguration config = Flyway.configure(classLoader)
                 .validateMigrationNaming(true)
                 .table(FlywaySource.DEFAULT_TABLE);
-        sessionLevelLock(config);
+        try {
+            api.sessionLevelLock(config);
+        } catch (NoClassDefFoundError e) {
+            // flyway-database-postgresql is not there (a MariaDB history): there is no PostgreSQL lock to set
+        }
         if (!teamConfig.properties().isEmpty()) {
             try {
                 config.configuration(teamConfig.properties());
@@ -202,19 +208,6 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
             config.target(flywayVersions.getOrDefault(target, target.toString()));
         }
         return config;
-    }
-
-    /**
-     * Flyway's default transactional advisory lock keeps a transaction open that {@code CREATE INDEX CONCURRENTLY}
-     * waits for forever (flyway/flyway#3508, #3682); session-level locks avoid it, as Flyway's docs advise.
-     */
-    private static void sessionLevelLock(FluentConfiguration config) {
-        try {
-            config.getConfigurationExtension(org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension.class)
-                    .setTransactionalLock(false);
-        } catch (NoClassDefFoundError | RuntimeException e) {
-            // flyway-database-postgresql is not there: Flyway cannot run PostgreSQL migrations anyway and says so
-        }
     }
 
     private boolean historyTableExistsYet() {
