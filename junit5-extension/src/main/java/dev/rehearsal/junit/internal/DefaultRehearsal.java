@@ -40,7 +40,7 @@ import javax.sql.DataSource;
  * The {@link Rehearsal} a test receives; closed by the extension's store when the test ends, which writes the
  * round-trip report and drops the database.
  */
-final class DefaultRehearsal implements Rehearsal, AutoCloseable {
+final class DefaultRehearsal implements Rehearsal, StoredResource {
 
     private final MigrationRehearsal core;
     private final ReportOutput output;

@@ -38,7 +38,7 @@ import javax.sql.DataSource;
 /**
  * The extension behind {@link MigrationTest}: resolves {@link Rehearsal} and {@link DataSource} parameters with one
  * throwaway database per test (per class for {@code @BeforeAll} methods), kept in the extension context's store and
- * closed through {@link AutoCloseable} when that context ends. The shared embedded server is stopped when the
+ * closed when that context ends (a {@link StoredResource}, which every supported JUnit closes). The shared embedded server is stopped when the
  * whole test run ends.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
@@ -281,7 +281,7 @@ public final class RehearsalExtension implements ParameterResolver {
     }
 
     /** A server provider held in the root store, so that it closes when the run ends. */
-    private static final class ServerProvider implements AutoCloseable {
+    private static final class ServerProvider implements StoredResource {
         final DatabaseProvider provider;
 
         ServerProvider(DatabaseProvider provider) {
@@ -295,7 +295,7 @@ public final class RehearsalExtension implements ParameterResolver {
     }
 
     /** Stops the JVM's shared embedded server when the test run's root context closes. */
-    private static final class SharedServer implements AutoCloseable {
+    private static final class SharedServer implements StoredResource {
         @Override
         public void close() {
             try {
