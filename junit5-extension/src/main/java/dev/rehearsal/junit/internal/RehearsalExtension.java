@@ -38,8 +38,8 @@ import javax.sql.DataSource;
 /**
  * The extension behind {@link MigrationTest}: resolves {@link Rehearsal} and {@link DataSource} parameters with one
  * throwaway database per test (per class for {@code @BeforeAll} methods), kept in the extension context's store and
- * closed when that context ends (a {@link StoredResource}, which every supported JUnit closes). The shared embedded server is stopped when the
- * whole test run ends.
+ * closed when that context ends (a {@link StoredResource}, which every supported JUnit closes). The shared embedded
+ * server is stopped when the whole test run ends.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class RehearsalExtension implements ParameterResolver {
