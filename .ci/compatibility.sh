@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# The compatibility matrix: Rehearsal with the tool versions teams run, each cell a real run, written to
+# docs/compatibility.md. Run after `mvn install` of Rehearsal (the README's test command does): the cells that build
+# against other versions resolve the installed artifacts, and the cells the main build already ran are read from its
+# test reports. `bash .ci/compatibility.sh --full` adds the cells that are not run on every CI run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+full=false
+[ "${1:-}" = "--full" ] && full=true
+results=$(mktemp)
+failed=0
+
+# One cell: a Maven run whose own test summary is the result. Arguments: what, versions, managed by, then the command.
+cell() {
+  local what=$1 versions=$2 by=$3
+  shift 3
+  local log
+  log=$(mktemp)
+  echo "compatibility: $what ($versions)"
+  if "$@" >"$log" 2>&1; then status=passed; else status=FAILED; failed=1; fi
+  local summary
+  summary=$(grep -E '^\[(INFO|ERROR|WARNING)\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$log" \
+    | sed -E 's/^\[[A-Z]+\] //' | awk -F'[:,] *' '{t+=$2; f+=$4+$6; s+=$8} END {printf "%d tests, %d failed, %d skipped", t, f, s}')
+  [ "$status" = passed ] || tail -40 "$log"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$what" "$versions" "$by" "$status" "$summary" "$*" >>"$results"
+  rm -f "$log"
+}
+
+# One cell the main build ran: its result read from the surefire reports of the test classes named.
+reported() {
+  local what=$1 versions=$2 by=$3 reports=$4
+  local summary status
+  summary=$(python3 - "$reports" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+t = f = s = 0
+files = [p for pattern in sys.argv[1].split() for p in glob.glob(pattern)]
+for path in files:
+    r = ET.parse(path).getroot()
+    t += int(r.get("tests", 0)); f += int(r.get("failures", 0)) + int(r.get("errors", 0)); s += int(r.get("skipped", 0))
+print(f"{t} tests, {f} failed, {s} skipped" if files else "no report")
+PY
+)
+  case "$summary" in
+    "no report"|"0 tests"*) status="not run"; failed=1 ;;
+    *", 0 failed,"*) status=passed ;;
+    *) status=FAILED; failed=1 ;;
+  esac
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$what" "$versions" "$by" "$status" "$summary" "main build: $reports" >>"$results"
+}
+
+prop() { # a property of the root pom
+  python3 -c "import re,sys; print(re.search(r'<$1>([^<]*)</$1>', open('pom.xml').read()).group(1))"
+}
+maven=(mvn -B -ntp)
+
+# What the main build ran with its own versions and the machine's Python and Node stacks, read before the runs
+# below put other versions' reports in the same folders.
+reported "Flyway sample" "Flyway $(prop flyway.version), JUnit $(prop junit5.version)" "Rehearsal's build" \
+  "samples/flyway-postgres/target/surefire-reports/TEST-*.xml"
+reported "Flyway sample" "JUnit $(prop junit6.version)" "Rehearsal's build" \
+  "samples/flyway-postgres-junit6/target/surefire-reports/TEST-*.xml"
+reported "Liquibase sample" "Liquibase $(prop liquibase.version)" "Rehearsal's build" \
+  "samples/liquibase-postgres/target/surefire-reports/TEST-*.xml"
+reported "Spring Boot settings" "Spring Boot $(prop spring-boot.version) (the command line's)" "Rehearsal's build" \
+  "core/target/surefire-reports/TEST-dev.rehearsal.core.SpringBootSettingsTest.xml"
+debian=$(/usr/bin/python3 -c "import alembic, sqlalchemy, django; print('Alembic', alembic.__version__, '/ SQLAlchemy', sqlalchemy.__version__, '/ psycopg2 / Django', django.get_version())" 2>/dev/null || echo "Debian's Python stack missing")
+current=$(.ci/venvs/current/bin/python -c "import alembic, sqlalchemy, psycopg, asyncpg; print('Alembic', alembic.__version__, '/ SQLAlchemy', sqlalchemy.__version__, '/ psycopg', psycopg.__version__, '/ asyncpg', asyncpg.__version__)" 2>/dev/null || echo "the current Python stack missing")
+reported "Alembic, Django (Debian's packages)" "$debian" "Debian 12" \
+  "core/target/surefire-reports/TEST-dev.rehearsal.core.AlembicTest.xml samples/django-postgres/target/surefire-reports/TEST-*.xml"
+reported "alembic init templates (generic, async, pyproject, pyproject_async)" "$current" "pip" \
+  "core/target/surefire-reports/TEST-dev.rehearsal.core.AlembicTemplatesTest.xml"
+reported "Knex sample" "Knex $(node -e "console.log(require('./samples/knex-postgres/node_modules/knex/package.json').version)" 2>/dev/null)" "npm" \
+  "samples/knex-postgres/target/surefire-reports/TEST-*.xml"
+
+# Spring Boot applications as Spring Initializr makes them, with the versions Boot manages.
+cell "Spring Boot 3.5 application" "Flyway 11.7.2, JUnit 5.12.2" "spring-boot-starter-parent 3.5.7" \
+  "${maven[@]}" -f samples/spring-boot-3.5/pom.xml verify
+cell "Spring Boot 4.0 application" "Flyway 11.14.1, JUnit 6.0.1, Spring Boot's binder 4.0" "spring-boot-starter-parent 4.0.0" \
+  "${maven[@]}" -f samples/spring-boot-4.0/pom.xml verify
+# Flyway and Liquibase lines older than the ones Rehearsal builds with, on the samples' suites.
+cell "Flyway sample" "Flyway 10.20.1" "Spring Boot 3.4" \
+  "${maven[@]}" verify -pl samples/flyway-postgres -Dflyway.version=10.20.1
+cell "Liquibase sample" "Liquibase 4.31.1" "Spring Boot 3.5" \
+  "${maven[@]}" verify -pl samples/liquibase-postgres -Dliquibase.version=4.31.1
+if $full; then
+  cell "Flyway sample" "Flyway 12.7.0" "-" "${maven[@]}" verify -pl samples/flyway-postgres -Dflyway.version=12.7.0
+  cell "Liquibase sample" "Liquibase 4.29.2" "Spring Boot 3.4" \
+    "${maven[@]}" verify -pl samples/liquibase-postgres -Dliquibase.version=4.29.2
+  cell "Liquibase sample" "Liquibase 5.0.1" "Spring Boot 4.0" \
+    "${maven[@]}" verify -pl samples/liquibase-postgres -Dliquibase.version=5.0.1
+  cell "Extension's suite" "JUnit 5.12.2" "Spring Boot 3.5" \
+    "${maven[@]}" verify -pl junit5-extension -Djunit5.version=5.12.2
+fi
+
+python3 - "$results" "$full" <<'PY'
+import sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
+full = sys.argv[2] == "true"
+out = ["# Compatibility", "",
+       "Written by `.ci/compatibility.sh` (part of the README's test command) from its own runs and the main build's"
+       " test reports; do not edit by hand. Each row is a real run: a project or suite with the versions named, on"
+       " the machine's PostgreSQL and the embedded server.",
+       "",
+       "This table is from " + ("the full matrix (`bash .ci/compatibility.sh --full`)." if full else
+                               "the matrix of every CI run; `bash .ci/compatibility.sh --full` adds Flyway 12,"
+                               " Liquibase 4.29 and 5.0.1 on the sample, and the extension's suite on JUnit 5.12."),
+       "",
+       "| what | versions | as managed by | result | tests | run |",
+       "|---|---|---|---|---|---|"]
+for what, versions, by, status, summary, command in rows:
+    out.append(f"| {what} | {versions} | {by} | {status} | {summary} | `{command}` |")
+open("docs/compatibility.md", "w").write("\n".join(out) + "\n")
+PY
+rm -f "$results"
+echo "compatibility: docs/compatibility.md written$([ "$failed" = 0 ] || echo ', with failures')"
+exit "$failed"

@@ -1,0 +1,2 @@
+-- forgets customers_created_idx
+select 1;

@@ -1,0 +1,1 @@
+create index customers_created_idx on customers (created_at);
