@@ -1,0 +1,145 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.PhaseResult.Phase;
+import dev.rehearsal.core.PhaseResult.Status;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * A Django 5.2 project as {@code django-admin startproject} and {@code startapp} make it, on psycopg 3 (the driver
+ * Django picks where it is installed), its first migration written by {@code makemigrations}: run in the current
+ * Python stack (the virtualenv .ci/setup.sh builds). A reverse that forgets an index is named; a migration that
+ * reaches another database through its own connection alias is stopped before it runs anything there.
+ */
+class DjangoStartProjectTest {
+
+    private static final String NOOP_REVERSE = """
+            from django.db import migrations
+
+            class Migration(migrations.Migration):
+                dependencies = [("shop", "0001_initial")]
+                operations = [
+                    migrations.RunSQL("create index shop_product_lower_name on shop_product (lower(name))",
+                                      reverse_sql=migrations.RunSQL.noop),
+                ]
+            """;
+
+    private static final String REACHES_LEGACY = """
+            from django.db import connections, migrations
+
+            def copy_to_legacy(apps, schema_editor):
+                with connections["legacy"].cursor() as cursor:
+                    cursor.execute("create table intruder (id int)")
+
+            class Migration(migrations.Migration):
+                dependencies = [("shop", "0001_initial")]
+                operations = [migrations.RunPython(copy_to_legacy, migrations.RunPython.noop)]
+            """;
+
+    @Test
+    void aStartProjectOnPsycopg3RehearsesAndItsNoopReverseIsNamed(@TempDir Path dir)
+            throws IOException, InterruptedException {
+        Path migrations = startProject(dir, "none");
+        Files.writeString(migrations.resolve("0002_lower_name_index.py"), NOOP_REVERSE);
+        try (MigrationRehearsal r = Histories.rehearse(settings(migrations))) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.steps()).hasSize(2);
+            assertThat(report.steps().get(0).status()).as(report.toText()).isEqualTo(Status.PASSED);
+            assertThat(report.steps().get(1).phase(Phase.DOWN)).hasValueSatisfying(down -> {
+                assertThat(down.status()).isEqualTo(Status.FAILED);
+                assertThat(down.message()).contains("shop_product_lower_name");
+            });
+        }
+    }
+
+    @Test
+    void aMigrationThatReachesAnotherDatabaseIsStoppedBeforeItRunsAnything(@TempDir Path dir)
+            throws IOException, InterruptedException, SQLException {
+        try (ServerDatabase foreign = ServerDatabase.create("foreign")) {
+            Path migrations = startProject(dir, foreign.name());
+            Files.writeString(migrations.resolve("0002_copy_to_legacy.py"), REACHES_LEGACY);
+            Throwable thrown = catchThrowable(() -> {
+                try (MigrationRehearsal r = Histories.rehearse(settings(migrations))) {
+                    throw new AssertionError(r.runRoundTrips().toText());
+                }
+            });
+            assertThat(thrown).isNotNull();
+            assertThat(thrown.getMessage()).contains("Django connected to database \"" + foreign.name() + "\"")
+                    .contains("Rehearsal stopped Django before it ran anything there");
+            assertThat(tables(foreign)).isEmpty();
+        }
+    }
+
+    private static RehearsalSettings settings(Path migrations) {
+        return RehearsalSettings.of("filesystem:" + migrations).withTool(ToolSettings.DEFAULTS.withHelpers(
+                new DjangoSettings(AlembicTemplatesTest.CURRENT.toString(), ""), KnexSettings.DEFAULTS));
+    }
+
+    /**
+     * startproject, startapp, a model, makemigrations: the project's migrations folder. {@code legacy} names the
+     * database of a second connection alias, as a project that also reaches an older database declares one.
+     */
+    private static Path startProject(Path dir, String legacy) throws IOException, InterruptedException {
+        assertThat(AlembicTemplatesTest.CURRENT).as("the current Python stack is missing: run bash .ci/setup.sh")
+                .isExecutable();
+        run(dir, "-m", "django", "startproject", "mysite", ".");
+        run(dir, "manage.py", "startapp", "shop");
+        Path settings = dir.resolve("mysite/settings.py");
+        String text = Files.readString(settings)
+                .replace("'django.contrib.staticfiles',", "'django.contrib.staticfiles',\n    'shop',")
+                .replaceAll("(?s)DATABASES = \\{.*?\n}\n", """
+                        DATABASES = {
+                            'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': 'mysite',
+                                        'HOST': '127.0.0.1', 'PORT': '5432', 'USER': 'postgres'},
+                            'legacy': {'ENGINE': 'django.db.backends.postgresql', 'NAME': '%s',
+                                       'HOST': '127.0.0.1', 'PORT': '5432', 'USER': 'postgres'},
+                        }
+                        """.formatted(legacy));
+        assertThat(text).contains("'shop',").contains("'legacy'");
+        Files.writeString(settings, text);
+        Files.writeString(dir.resolve("shop/models.py"), """
+                from django.db import models
+
+                class Product(models.Model):
+                    name = models.CharField(max_length=40)
+                    price = models.DecimalField(max_digits=8, decimal_places=2)
+                """);
+        run(dir, "manage.py", "makemigrations", "shop");
+        assertThat(dir.resolve("shop/migrations/0001_initial.py")).exists();
+        return dir.resolve("shop/migrations");
+    }
+
+    private static void run(Path dir, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(AlembicTemplatesTest.CURRENT.toString()));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String said = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(120, TimeUnit.SECONDS) && process.exitValue() == 0).as(String.join(" ", command)
+                + "\n" + said).isTrue();
+    }
+
+    private static List<String> tables(ServerDatabase db) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select tablename from pg_tables where schemaname = 'public'")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+}
