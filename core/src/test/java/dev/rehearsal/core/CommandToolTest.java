@@ -75,6 +75,43 @@ class CommandToolTest {
     }
 
     /**
+     * A knexfile with a URL of its own (the team's development database) instead of DATABASE_URL: the first up
+     * changes nothing in the throwaway database, so the rehearsal stops there, naming the database it handed the
+     * command; nothing after that first step runs on the other database.
+     */
+    @Test
+    void aCommandWhoseToolReachesAnotherDatabaseIsStoppedAfterItsFirstStep(@TempDir Path dir)
+            throws IOException, java.sql.SQLException {
+        try (ServerDatabase foreign = ServerDatabase.create("foreign")) {
+            Path project = Files.createDirectories(dir.resolve("knex"));
+            Files.writeString(project.resolve("knexfile.js"), "module.exports = { client: 'pg', connection: '"
+                    + foreign.url() + "', migrations: { directory: './migrations' } };\n");
+            Path migrations = Files.createDirectories(project.resolve("migrations"));
+            try (var files = Files.list(KNEX_PROJECT.resolve("migrations"))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, migrations.resolve(f.getFileName()));
+                }
+            }
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> {
+                try (MigrationRehearsal r = Histories.rehearse(knex(project))) {
+                    throw new AssertionError(r.runRoundTrips().toText());
+                }
+            });
+            assertThat(thrown).isNotNull();
+            assertThat(thrown.getMessage()).contains("nothing changed in the throwaway database")
+                    .contains("the tool reached another database");
+            try (java.sql.Connection c = foreign.connect(); java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("select name from knex_migrations")) {
+                List<String> applied = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    applied.add(rs.getString(1));
+                }
+                assertThat(applied).as("only the first step ran there").containsExactly("20240301090000_create_customers.js");
+            }
+        }
+    }
+
+    /**
      * On MariaDB the command gets the client's variables: a shell "tool" whose migrations are scripts run by the
      * mariadb client, keeping its version in a table of its own.
      */

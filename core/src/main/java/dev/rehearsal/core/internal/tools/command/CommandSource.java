@@ -79,7 +79,7 @@ public final class CommandSource implements MigrationSource {
                     + Path.of("").toAbsolutePath() + ".");
         }
         return new CommandTool(history(), settings, directory, location.directory().orElse(null), dialect, database,
-                timeout);
+                timeout, new FirstStepProof(dataSource, dialect, database));
     }
 
     /** The migration files at the location, in number order; anything else there is named in the message. */

@@ -48,13 +48,15 @@ final class CommandTool implements MigrationTool {
     private final Map<String, Migration> byName = new HashMap<>();
     /** The current version last read, per database (a restored copy is another database). */
     private final Map<String, Optional<MigrationVersion>> known = new HashMap<>();
+    private final FirstStepProof proof;
 
     /**
      * @param migrations the folder the history was read from, given to the commands as {@code REHEARSAL_MIGRATIONS};
      *                   null where the location is not one folder on disk
      */
     CommandTool(MigrationHistory history, CommandSettings settings, Path directory, Path migrations, Dialect dialect,
-                Supplier<ConnectionDetails> database, Duration timeout) {
+                Supplier<ConnectionDetails> database, Duration timeout, FirstStepProof proof) {
+        this.proof = proof;
         this.migrations = migrations;
         this.history = history;
         this.settings = settings;
@@ -95,8 +97,10 @@ final class CommandTool implements MigrationTool {
         }
         for (Migration m : history.between(from, target)) {
             Optional<Migration> previous = history.previous(m);
-            run("up", m, settings.up(), previous);
-            expect("up", m, settings.up(), Optional.of(m.version()));
+            proof.up(m, settings.up(), () -> {
+                run("up", m, settings.up(), previous);
+                expect("up", m, settings.up(), Optional.of(m.version()));
+            });
         }
     }
 
