@@ -300,15 +300,19 @@ public final class ToolHelper implements AutoCloseable {
         thread.start();
     }
 
-    /** The module Rehearsal's Python helpers share: the protocol's pipe. */
-    private static final String PROTOCOL = "rehearsal_protocol.py";
+    /** The module Rehearsal's helpers of one language share, the protocol's pipe: {@code rehearsal_protocol.py}, .js. */
+    private static String protocol(Path script) {
+        String name = script.getFileName().toString();
+        return "rehearsal_protocol" + name.substring(name.lastIndexOf('.'));
+    }
 
-    /** Writes the script, and beside it the protocol module the Python helpers import, to a temporary folder. */
+    /** Writes the script, and beside it the protocol module of its language, to a temporary folder. */
     private static Path writeScript(Class<?> owner, String name) {
         try {
             Path dir = Files.createTempDirectory("rehearsal-helper");
-            copy(ToolHelper.class, PROTOCOL, dir);
-            return copy(owner, name, dir);
+            Path script = copy(owner, name, dir);
+            copy(ToolHelper.class, protocol(script), dir);
+            return script;
         } catch (IOException e) {
             throw new RehearsalException("Could not write Rehearsal's helper script " + name + " to a temporary folder: "
                     + e.getMessage(), e);
@@ -329,7 +333,7 @@ public final class ToolHelper implements AutoCloseable {
     private static void deleteScript(Path script) {
         try {
             Files.deleteIfExists(script);
-            Files.deleteIfExists(script.resolveSibling(PROTOCOL));
+            Files.deleteIfExists(script.resolveSibling(protocol(script)));
             Files.deleteIfExists(script.getParent());
         } catch (IOException e) {
             // a temporary file left in the temporary folder; nothing depends on it

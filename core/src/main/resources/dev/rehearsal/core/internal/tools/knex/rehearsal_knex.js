@@ -9,37 +9,9 @@
 // transaction is still open. The protocol is this process's standard output; what the project prints goes to
 // standard error.
 const path = require('path');
-const readline = require('readline');
-
-const protocolWrite = process.stdout.write.bind(process.stdout);
-process.stdout.write = (chunk, ...rest) => process.stderr.write(chunk, ...rest);
-for (const name of ['log', 'info', 'debug']) {
-  console[name] = (...args) => console.error(...args);
-}
+const { send, receive, event } = require('./rehearsal_protocol.js'); // first: it takes standard output
 
 const [project, folder, knexfile, environment] = process.argv.slice(2);
-
-function send(message) {
-  protocolWrite(JSON.stringify(message) + '\n');
-}
-
-const lines = [];
-let waiting = null;
-const input = readline.createInterface({ input: process.stdin });
-input.on('line', (line) => {
-  if (waiting) {
-    const resolve = waiting;
-    waiting = null;
-    resolve(line);
-  } else {
-    lines.push(line);
-  }
-});
-input.on('close', () => process.exit(0)); // the JVM went away: nothing is left to do
-
-function receive() {
-  return lines.length ? Promise.resolve(lines.shift()) : new Promise((resolve) => { waiting = resolve; });
-}
 
 let knexLib;
 let config;
@@ -116,10 +88,6 @@ clientPrototype._query = async function traced(connection, obj) {
   return result;
 };
 
-async function event(message) {
-  send(message);
-  await receive();
-}
 
 function knexOn(database) {
   const connection = { host: database.host, port: database.port, user: database.user, password: database.password,
