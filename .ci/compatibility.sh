@@ -73,6 +73,8 @@ reported "alembic init templates (generic, async, pyproject, pyproject_async)" "
 django=$(.ci/venvs/current/bin/python -c "import django, psycopg; print('Django', django.get_version(), '/ psycopg', psycopg.__version__)" 2>/dev/null || echo "the current Python stack missing")
 reported "Django startproject and makemigrations" "$django" "pip" \
   "core/target/surefire-reports/TEST-dev.rehearsal.core.DjangoStartProjectTest.xml"
+reported "TypeORM sample" "TypeORM $(node -e "console.log(require('./samples/typeorm-postgres/node_modules/typeorm/package.json').version)" 2>/dev/null)" "npm" \
+  "samples/typeorm-postgres/target/surefire-reports/TEST-*.xml"
 reported "Knex sample" "Knex $(node -e "console.log(require('./samples/knex-postgres/node_modules/knex/package.json').version)" 2>/dev/null)" "npm" \
   "samples/knex-postgres/target/surefire-reports/TEST-*.xml"
 

@@ -67,6 +67,11 @@ if [ ! -x samples/knex-postgres/node_modules/.bin/knex ]; then
   npm ci --silent --no-audit --no-fund --prefix samples/knex-postgres >/dev/null
 fi
 samples/knex-postgres/node_modules/.bin/knex --version
+# The TypeORM sample's node_modules (TypeORM 0.3, pg), from its package-lock.json; TypeormGuardTest uses them too.
+if [ ! -f samples/typeorm-postgres/node_modules/typeorm/package.json ]; then
+  npm ci --silent --no-audit --no-fund --prefix samples/typeorm-postgres >/dev/null
+fi
+node -e "console.log('typeorm ' + require('./samples/typeorm-postgres/node_modules/typeorm/package.json').version)"
 
 # Chromium from Debian, headless, in which the HTML report's test renders a real report, reads its DOM and takes the
 # screenshot the README shows.

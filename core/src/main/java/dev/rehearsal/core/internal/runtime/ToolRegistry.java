@@ -21,6 +21,7 @@ import dev.rehearsal.core.internal.tools.knex.KnexDescriptor;
 import dev.rehearsal.core.internal.tools.liquibase.LiquibaseDescriptor;
 import dev.rehearsal.core.internal.tools.prisma.PrismaDescriptor;
 import dev.rehearsal.core.internal.tools.sqitch.SqitchDescriptor;
+import dev.rehearsal.core.internal.tools.typeorm.TypeormDescriptor;
 import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
@@ -50,6 +51,7 @@ public final class ToolRegistry {
             new SqitchDescriptor(),
             new DjangoDescriptor(),
             new KnexDescriptor(),
+            new TypeormDescriptor(),
             new CommandDescriptor());
 
     private static final List<Claim> FOLDER_LEVELS = List.of(Claim.CONFIGURED, Claim.DECISIVE, Claim.FILE_NAMES,

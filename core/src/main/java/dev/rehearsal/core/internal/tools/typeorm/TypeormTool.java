@@ -1,0 +1,137 @@
+package dev.rehearsal.core.internal.tools.typeorm;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.db.ConnectionDetails;
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.internal.helper.HelperStep;
+import dev.rehearsal.core.internal.helper.SessionGuard;
+import dev.rehearsal.core.internal.locks.ToolSessions;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationVersion;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * TypeORM bound to one database: each up is TypeORM's {@code runMigrations} with that migration the one pending,
+ * each down its {@code undoLastMigration}, run by the helper on the database of the moment. The current migration is
+ * read from TypeORM's migrations table over JDBC.
+ */
+final class TypeormTool implements MigrationTool {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TypeormSource source;
+    private final MigrationHistory history;
+    private final String table;
+    private final Map<String, String> files;
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    private final Supplier<ConnectionDetails> database;
+    private final ToolSessions sessions;
+    private final SessionGuard guard;
+
+    TypeormTool(TypeormSource source, MigrationHistory history, String table, Map<String, String> files,
+                DataSource dataSource, Dialect dialect, Supplier<ConnectionDetails> database, ToolSessions sessions,
+                SessionGuard guard) {
+        this.source = source;
+        this.history = history;
+        this.table = table;
+        this.files = files;
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.database = database;
+        this.sessions = sessions;
+        this.guard = guard;
+    }
+
+    /** The database a request runs on. */
+    static void database(ObjectNode request, ConnectionDetails details) {
+        request.putObject("database").put("name", details.database()).put("host", details.host())
+                .put("port", details.port()).put("user", details.user()).put("password", details.password());
+    }
+
+    @Override
+    public MigrationHistory history() {
+        return history;
+    }
+
+    /** A migration's class name ({@code CreateAccounts1704877200000}), its file name, or a unique prefix. */
+    @Override
+    public Migration migration(String target) {
+        String t = target.strip().replaceFirst("\\.c?js$", "");
+        for (Map.Entry<String, String> e : files.entrySet()) {
+            if (e.getValue().replaceFirst("\\.c?js$", "").equals(t)) {
+                return HelperStep.named(history, e.getKey(), 1);
+            }
+        }
+        return HelperStep.named(history, t, 1);
+    }
+
+    @Override
+    public Optional<MigrationVersion> currentVersion() {
+        Set<String> applied = new HashSet<>();
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select name from " + table)) {
+            while (rs.next()) {
+                applied.add(rs.getString(1));
+            }
+        } catch (SQLException missing) {
+            return Optional.empty(); // TypeORM makes its table with the first run
+        }
+        return HelperStep.latestApplied(history, m -> applied.contains(m.id()));
+    }
+
+    @Override
+    public void upTo(MigrationVersion target) {
+        MigrationVersion from = currentVersion().orElse(null);
+        for (Migration m : history.between(from, target)) {
+            step("up", m);
+        }
+    }
+
+    @Override
+    public void down(Migration migration) {
+        step("down", migration);
+    }
+
+    private void step(String phase, Migration migration) {
+        ConnectionDetails details = database.get();
+        ObjectNode request = JSON.createObjectNode().put("op", phase).put("name", migration.id())
+                .put("trace", true).put("file", migration.up().location())
+                .put("session_query", dialect.sessionIdentityQuery());
+        if (dialect.locks() != null && dialect.locks().lockTimeoutQuery() != null) {
+            request.put("lock_timeout_query", dialect.locks().lockTimeoutQuery());
+        }
+        database(request, details);
+        HelperStep.run(source.helper(dialect, details, guard), request, source.timeout(), sessions, guard, phase,
+                migration, (phase.equals("up") ? "runMigrations" : "undoLastMigration") + " for "
+                        + migration.displayName());
+    }
+
+    @Override
+    public void applyRepeatables() {
+        // TypeORM has no repeatable migrations
+    }
+
+    @Override
+    public String expectedDownScript(Migration migration) {
+        return "a down() in " + files.get(migration.id());
+    }
+
+    @Override
+    public Set<String> ownTables() {
+        return Set.of(table);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.rehearsal.core;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * A TypeORM migration that builds a DataSource of its own for another database is stopped by the session guard
+ * before TypeORM runs anything there (its own set-up on connecting included), and that database is left as it was.
+ * The project's TypeORM is the TypeORM sample's, which .ci/setup.sh installs.
+ */
+class TypeormGuardTest {
+
+    private static final Path NODE_MODULES = Path.of("../samples/typeorm-postgres/node_modules").toAbsolutePath()
+            .normalize();
+
+    @Test
+    void aMigrationWithADataSourceOfItsOwnForAnotherDatabaseIsStopped(@TempDir Path dir)
+            throws IOException, SQLException {
+        assertThat(NODE_MODULES.resolve("typeorm/package.json")).as("TypeORM is needed: run bash .ci/setup.sh").exists();
+        try (ServerDatabase foreign = ServerDatabase.create("foreign")) {
+            Files.createSymbolicLink(dir.resolve("node_modules"), NODE_MODULES);
+            Files.writeString(dir.resolve("data-source.js"), """
+                    const { DataSource } = require('typeorm');
+                    module.exports = { AppDataSource: new DataSource({ type: 'postgres',
+                      url: 'postgres://postgres@127.0.0.1:5432/app', migrations: [__dirname + '/migrations/*.js'] }) };
+                    """);
+            Path migrations = Files.createDirectories(dir.resolve("migrations"));
+            Files.writeString(migrations.resolve("1704877200000-CreateTasks.js"), """
+                    module.exports = class CreateTasks1704877200000 {
+                      async up(q) { await q.query('CREATE TABLE tasks (id serial PRIMARY KEY)'); }
+                      async down(q) { await q.query('DROP TABLE tasks'); }
+                    };
+                    """);
+            Files.writeString(migrations.resolve("1705482000000-CopyToReporting.js"), """
+                    const { DataSource } = require('typeorm');
+                    module.exports = class CopyToReporting1705482000000 {
+                      async up() {
+                        const reporting = new DataSource({ type: 'postgres',
+                          url: 'postgres://postgres@127.0.0.1:5432/%s' });
+                        await reporting.initialize();
+                        try {
+                          await reporting.query('CREATE TABLE intruder (id int)');
+                        } finally {
+                          await reporting.destroy();
+                        }
+                      }
+                      async down() {}
+                    };
+                    """.formatted(foreign.name()));
+
+            Throwable thrown = catchThrowable(() -> {
+                try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + migrations))) {
+                    throw new AssertionError(r.runRoundTrips().toText());
+                }
+            });
+
+            assertThat(thrown).isNotNull();
+            assertThat(thrown.getMessage()).contains("TypeORM connected to database \"" + foreign.name() + "\"")
+                    .contains("Rehearsal stopped TypeORM before it ran anything there");
+            assertThat(tables(foreign)).isEmpty();
+        }
+    }
+
+    private static List<String> tables(ServerDatabase db) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select tablename from pg_tables where schemaname = 'public'")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+}
