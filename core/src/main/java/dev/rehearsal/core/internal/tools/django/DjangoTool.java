@@ -108,7 +108,10 @@ final class DjangoTool implements MigrationTool {
 
     /** Every session the step opens must be on the throwaway database of the moment. */
     private SessionGuard guard() {
-        return SessionGuard.throwaway("Django", "the project's Django settings (DATABASES) or a migration of " + app, "connect through the connection Django is given (Rehearsal sets DATABASES['default'] to the throwaway database) instead of one of your own", dialect, dataSource, database);
+        return SessionGuard.throwaway("Django", "the project's DATABASES or a migration of the app " + app,
+                "run the migration on the connection Django hands it (schema_editor.connection; Rehearsal points"
+                        + " DATABASES['default'] at the throwaway database), not another alias", dialect, dataSource,
+                database);
     }
 
     @Override

@@ -111,7 +111,9 @@ final class KnexTool implements MigrationTool {
 
     /** Every session the step opens must be on the throwaway database of the moment. */
     private SessionGuard guard() {
-        return SessionGuard.throwaway("Knex", "the knexfile or a migration at " + source.describe(), "connect through the connection Knex is given (Rehearsal sets the knexfile's connection to the throwaway database) instead of one of your own", dialect, dataSource, database);
+        return SessionGuard.throwaway("Knex", "the knexfile or a migration at " + source.describe(),
+                "connect through the Knex each migration is given (Rehearsal sets its connection to the throwaway"
+                        + " database), not a Knex or client of the migration's own", dialect, dataSource, database);
     }
 
     @Override
