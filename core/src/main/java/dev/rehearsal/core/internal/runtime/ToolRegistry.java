@@ -40,19 +40,19 @@ public final class ToolRegistry {
 
     /** The tools, in the order messages list them. A new tool is a package under {@code internal.tools} and a line here. */
     public static final List<ToolDescriptor> ALL = List.of(
-            new FlywayDescriptor(),
-            new GolangMigrateDescriptor(),
-            new DbmateDescriptor(),
-            new PrismaDescriptor(),
-            new AlembicDescriptor(),
-            new LiquibaseDescriptor(),
-            new AtlasDescriptor(),
-            new DrizzleDescriptor(),
-            new SqitchDescriptor(),
-            new DjangoDescriptor(),
-            new KnexDescriptor(),
-            new TypeormDescriptor(),
-            new CommandDescriptor());
+            FlywayDescriptor.TOOL,
+            GolangMigrateDescriptor.TOOL,
+            DbmateDescriptor.TOOL,
+            PrismaDescriptor.TOOL,
+            AlembicDescriptor.TOOL,
+            LiquibaseDescriptor.TOOL,
+            AtlasDescriptor.TOOL,
+            DrizzleDescriptor.TOOL,
+            SqitchDescriptor.TOOL,
+            DjangoDescriptor.TOOL,
+            KnexDescriptor.TOOL,
+            TypeormDescriptor.TOOL,
+            CommandDescriptor.TOOL);
 
     private static final List<Claim> FOLDER_LEVELS = List.of(Claim.CONFIGURED, Claim.DECISIVE, Claim.FILE_NAMES,
             Claim.FALLBACK);

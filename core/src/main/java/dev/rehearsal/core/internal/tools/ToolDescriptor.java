@@ -5,6 +5,8 @@ import dev.rehearsal.core.ToolSettings;
 import org.apiguardian.api.API;
 
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One migration tool Rehearsal reads histories of: its name, how sure it is that a location holds its migrations, and
@@ -45,5 +47,25 @@ public interface ToolDescriptor {
     /** Where the migrations are when the settings name none, from the team's own configuration of this tool. */
     default Optional<String> defaultLocation(ToolSettings tool, ClassLoader classLoader) {
         return Optional.empty();
+    }
+
+    /** A tool that claims a folder at one level only, by a test of its files, and reads it with one source. */
+    static ToolDescriptor of(String format, String layout, Claim level, Predicate<MigrationLocation> claim,
+                             Function<MigrationLocation, MigrationSource> source) {
+        return new AtOneLevel(format, layout, level, claim, source);
+    }
+
+    /** See {@link #of}. */
+    record AtOneLevel(String format, String layout, Claim level, Predicate<MigrationLocation> claim,
+                      Function<MigrationLocation, MigrationSource> source) implements ToolDescriptor {
+        @Override
+        public boolean claims(Claim asked, MigrationLocation location) {
+            return asked == level && claim.test(location);
+        }
+
+        @Override
+        public MigrationSource source(MigrationLocation location) {
+            return source.apply(location);
+        }
     }
 }

@@ -10,6 +10,12 @@ import org.apiguardian.api.API;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class AlembicDescriptor implements ToolDescriptor {
 
+    /** The tool, as the registry lists it. */
+    public static final ToolDescriptor TOOL = new AlembicDescriptor();
+
+    private AlembicDescriptor() {
+    }
+
     @Override
     public String format() {
         return "alembic";

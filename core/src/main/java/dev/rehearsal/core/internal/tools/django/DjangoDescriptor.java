@@ -1,32 +1,20 @@
 package dev.rehearsal.core.internal.tools.django;
 
-import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.internal.tools.Claim;
-import dev.rehearsal.core.internal.tools.MigrationLocation;
 import dev.rehearsal.core.internal.tools.ToolDescriptor;
 import org.apiguardian.api.API;
 
 /** Django: an app's migrations below manage.py, applied by Django's migrate in a Python helper. */
 @API(status = API.Status.INTERNAL, since = "0.1")
-public final class DjangoDescriptor implements ToolDescriptor {
+public final class DjangoDescriptor {
 
-    @Override
-    public String format() {
-        return "django";
-    }
+    /** The tool, as the registry lists it. */
+    public static final ToolDescriptor TOOL = ToolDescriptor.of("django",
+            "an app's migrations folder below manage.py, through Django's migrate",
+            Claim.DECISIVE, location -> DjangoSource.recognizes(location.folder(), location.files()),
+            location -> new DjangoSource(location.folder(),
+                    location.settings().tool().django(), location.settings().locks().migrationTimeout()));
 
-    @Override
-    public String layout() {
-        return "an app's migrations folder below manage.py, through Django's migrate";
-    }
-
-    @Override
-    public boolean claims(Claim level, MigrationLocation location) {
-        return level == Claim.DECISIVE && DjangoSource.recognizes(location.folder(), location.files());
-    }
-
-    @Override
-    public MigrationSource source(MigrationLocation location) {
-        return new DjangoSource(location.folder(), location.settings().tool().django(), location.settings().locks().migrationTimeout());
+    private DjangoDescriptor() {
     }
 }

@@ -25,6 +25,12 @@ import java.util.stream.Stream;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class FlywayDescriptor implements ToolDescriptor {
 
+    /** The tool, as the registry lists it. */
+    public static final ToolDescriptor TOOL = new FlywayDescriptor();
+
+    private FlywayDescriptor() {
+    }
+
     @Override
     public String format() {
         return "flyway";

@@ -20,6 +20,12 @@ import java.util.Optional;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class LiquibaseDescriptor implements ToolDescriptor {
 
+    /** The tool, as the registry lists it. */
+    public static final ToolDescriptor TOOL = new LiquibaseDescriptor();
+
+    private LiquibaseDescriptor() {
+    }
+
     @Override
     public String format() {
         return "liquibase";

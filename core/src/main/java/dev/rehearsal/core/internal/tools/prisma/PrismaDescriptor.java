@@ -1,32 +1,19 @@
 package dev.rehearsal.core.internal.tools.prisma;
 
-import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.internal.tools.Claim;
-import dev.rehearsal.core.internal.tools.MigrationLocation;
 import dev.rehearsal.core.internal.tools.ToolDescriptor;
 import org.apiguardian.api.API;
 
 /** Prisma Migrate: a folder per migration. */
 @API(status = API.Status.INTERNAL, since = "0.1")
-public final class PrismaDescriptor implements ToolDescriptor {
+public final class PrismaDescriptor {
 
-    @Override
-    public String format() {
-        return "prisma";
-    }
+    /** The tool, as the registry lists it. */
+    public static final ToolDescriptor TOOL = ToolDescriptor.of("prisma",
+            "<timestamp>_<name>/migration.sql, optional down.sql",
+            Claim.FILE_NAMES, location -> PrismaSource.recognizes(location.files()),
+            location -> new PrismaSource(location.folder()));
 
-    @Override
-    public String layout() {
-        return "<timestamp>_<name>/migration.sql, optional down.sql";
-    }
-
-    @Override
-    public boolean claims(Claim level, MigrationLocation location) {
-        return level == Claim.FILE_NAMES && PrismaSource.recognizes(location.files());
-    }
-
-    @Override
-    public MigrationSource source(MigrationLocation location) {
-        return new PrismaSource(location.folder());
+    private PrismaDescriptor() {
     }
 }

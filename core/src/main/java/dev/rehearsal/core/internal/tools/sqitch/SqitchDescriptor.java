@@ -1,32 +1,19 @@
 package dev.rehearsal.core.internal.tools.sqitch;
 
-import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.internal.tools.Claim;
-import dev.rehearsal.core.internal.tools.MigrationLocation;
 import dev.rehearsal.core.internal.tools.ToolDescriptor;
 import org.apiguardian.api.API;
 
 /** Sqitch: sqitch.plan decides. */
 @API(status = API.Status.INTERNAL, since = "0.1")
-public final class SqitchDescriptor implements ToolDescriptor {
+public final class SqitchDescriptor {
 
-    @Override
-    public String format() {
-        return "sqitch";
-    }
+    /** The tool, as the registry lists it. */
+    public static final ToolDescriptor TOOL = ToolDescriptor.of("sqitch",
+            "sqitch.plan with deploy/, revert/ and verify/ scripts",
+            Claim.DECISIVE, location -> SqitchSource.recognizes(location.files()),
+            location -> new SqitchSource(location.folder()));
 
-    @Override
-    public String layout() {
-        return "sqitch.plan with deploy/, revert/ and verify/ scripts";
-    }
-
-    @Override
-    public boolean claims(Claim level, MigrationLocation location) {
-        return level == Claim.DECISIVE && SqitchSource.recognizes(location.files());
-    }
-
-    @Override
-    public MigrationSource source(MigrationLocation location) {
-        return new SqitchSource(location.folder());
+    private SqitchDescriptor() {
     }
 }
