@@ -261,12 +261,18 @@ def _line_of(module, name):
 
 def _identify(dbapi_connection, query):
     """The session's id, database and server, asked on the session; its read transaction ended again."""
-    cursor = dbapi_connection.cursor()
     try:
-        cursor.execute(query)
-        row = cursor.fetchone()
-    finally:
-        cursor.close()
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(query)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    except Exception as error:
+        raise RuntimeError("Rehearsal could not identify the database session of the driver %s (%s: %s), so it"
+                           " cannot prove the session is on its throwaway database, and runs nothing on it. Use a"
+                           " driver that runs plain SQL on its connections (psycopg2, psycopg 3, asyncpg, pymysql)."
+                           % (type(dbapi_connection).__module__, type(error).__name__, error)) from error
     if not getattr(dbapi_connection, "autocommit", False):
         dbapi_connection.rollback()  # the driver's own set-up after connecting expects no transaction open
     return int(row[0]), str(row[1]), str(row[2])
