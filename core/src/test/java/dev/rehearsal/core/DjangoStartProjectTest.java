@@ -8,10 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +77,7 @@ class DjangoStartProjectTest {
             assertThat(thrown).isNotNull();
             assertThat(thrown.getMessage()).contains("Django connected to database \"" + foreign.name() + "\"")
                     .contains("Rehearsal stopped Django before it ran anything there");
-            assertThat(tables(foreign)).isEmpty();
+            assertThat(foreign.tables()).isEmpty();
         }
     }
 
@@ -130,16 +127,5 @@ class DjangoStartProjectTest {
         String said = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(120, TimeUnit.SECONDS) && process.exitValue() == 0).as(String.join(" ", command)
                 + "\n" + said).isTrue();
-    }
-
-    private static List<String> tables(ServerDatabase db) throws SQLException {
-        List<String> names = new ArrayList<>();
-        try (Connection c = db.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select tablename from pg_tables where schemaname = 'public'")) {
-            while (rs.next()) {
-                names.add(rs.getString(1));
-            }
-        }
-        return names;
     }
 }

@@ -43,6 +43,19 @@ final class ServerDatabase implements AutoCloseable {
         return DriverManager.getConnection(SERVER + name, "postgres", "");
     }
 
+    /** The tables of its public schema, by name. */
+    java.util.List<String> tables() throws SQLException {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (Connection c = connect(); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("select tablename from pg_tables where schemaname = 'public'"
+                     + " order by tablename")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
     @Override
     public void close() throws SQLException {
         try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "");

@@ -6,12 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -70,18 +65,7 @@ class TypeormGuardTest {
             assertThat(thrown).isNotNull();
             assertThat(thrown.getMessage()).contains("TypeORM connected to database \"" + foreign.name() + "\"")
                     .contains("Rehearsal stopped TypeORM before it ran anything there");
-            assertThat(tables(foreign)).isEmpty();
+            assertThat(foreign.tables()).isEmpty();
         }
-    }
-
-    private static List<String> tables(ServerDatabase db) throws SQLException {
-        List<String> names = new ArrayList<>();
-        try (Connection c = db.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select tablename from pg_tables where schemaname = 'public'")) {
-            while (rs.next()) {
-                names.add(rs.getString(1));
-            }
-        }
-        return names;
     }
 }

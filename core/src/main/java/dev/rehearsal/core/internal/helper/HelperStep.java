@@ -3,12 +3,20 @@ package dev.rehearsal.core.internal.helper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.MigrationFailedException;
+import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationScript;
 import org.apiguardian.api.API;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 
 /**
@@ -90,6 +98,29 @@ public final class HelperStep {
             }
         }
         return java.util.Optional.ofNullable(current);
+    }
+
+    /** Names the database a request runs on, as the Node helpers take it: name, host, port, user, password. */
+    public static void database(ObjectNode request, ConnectionDetails details) {
+        request.putObject("database").put("name", details.database()).put("host", details.host())
+                .put("port", details.port()).put("user", details.user()).put("password", details.password());
+    }
+
+    /**
+     * The names a tool's own table records ({@code select name from knex_migrations}), read over JDBC; empty where
+     * the table is not there yet (the tool makes it with its first migration).
+     */
+    public static Set<String> recordedNames(DataSource dataSource, String table) {
+        Set<String> names = new HashSet<>();
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select name from " + table)) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        } catch (SQLException missing) {
+            return Set.of();
+        }
+        return names;
     }
 
     /** The script of {@code phase}: the down script where there is one, else the up script. */

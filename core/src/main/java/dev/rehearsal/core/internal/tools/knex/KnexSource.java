@@ -112,7 +112,7 @@ public final class KnexSource extends HelperSource {
                         "npm install knex and its driver (pg, mysql2) in " + project)));
         if (history == null) {
             ObjectNode request = JSON.createObjectNode().put("op", "open");
-            KnexTool.database(request, database);
+            HelperStep.database(request, database);
             JsonNode opened;
             try {
                 opened = helper.request(request, Duration.ofMinutes(2), ToolSessions.NONE, f -> f, "listing the migrations");

@@ -13,11 +13,6 @@ import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,11 +47,6 @@ final class KnexTool implements MigrationTool {
         this.sessions = sessions;
     }
 
-    /** The database a request runs on. */
-    static void database(ObjectNode request, ConnectionDetails details) {
-        request.putObject("database").put("name", details.database()).put("host", details.host())
-                .put("port", details.port()).put("user", details.user()).put("password", details.password());
-    }
 
     @Override
     public MigrationHistory history() {
@@ -71,15 +61,7 @@ final class KnexTool implements MigrationTool {
 
     @Override
     public Optional<MigrationVersion> currentVersion() {
-        Set<String> applied = new HashSet<>();
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select name from " + table)) {
-            while (rs.next()) {
-                applied.add(rs.getString(1));
-            }
-        } catch (SQLException missing) {
-            return Optional.empty(); // Knex makes its table with the first migration
-        }
+        Set<String> applied = HelperStep.recordedNames(dataSource, table);
         return HelperStep.latestApplied(history, m -> applied.contains(files.get(m.id())));
     }
 
@@ -103,7 +85,7 @@ final class KnexTool implements MigrationTool {
         if (dialect.locks() != null && dialect.locks().lockTimeoutQuery() != null) {
             request.put("lock_timeout_query", dialect.locks().lockTimeoutQuery());
         }
-        database(request, details);
+        HelperStep.database(request, details);
         request.put("session_query", dialect.sessionIdentityQuery());
         HelperStep.run(source.helper(dialect, details), request, source.timeout(), sessions, guard(), phase, migration,
                 "knex.migrate." + phase + " of " + migration.displayName());

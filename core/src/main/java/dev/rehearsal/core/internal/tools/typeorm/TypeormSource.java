@@ -113,7 +113,7 @@ public final class TypeormSource extends HelperSource {
         if (history == null) {
             ObjectNode request = JSON.createObjectNode().put("op", "open")
                     .put("session_query", dialect.sessionIdentityQuery());
-            TypeormTool.database(request, database);
+            HelperStep.database(request, database);
             JsonNode opened;
             try {
                 opened = helper.request(request, Duration.ofMinutes(2), ToolSessions.NONE, f -> f,

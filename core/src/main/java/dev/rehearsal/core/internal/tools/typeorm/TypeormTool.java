@@ -13,11 +13,6 @@ import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -56,11 +51,6 @@ final class TypeormTool implements MigrationTool {
         this.guard = guard;
     }
 
-    /** The database a request runs on. */
-    static void database(ObjectNode request, ConnectionDetails details) {
-        request.putObject("database").put("name", details.database()).put("host", details.host())
-                .put("port", details.port()).put("user", details.user()).put("password", details.password());
-    }
 
     @Override
     public MigrationHistory history() {
@@ -81,15 +71,7 @@ final class TypeormTool implements MigrationTool {
 
     @Override
     public Optional<MigrationVersion> currentVersion() {
-        Set<String> applied = new HashSet<>();
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select name from " + table)) {
-            while (rs.next()) {
-                applied.add(rs.getString(1));
-            }
-        } catch (SQLException missing) {
-            return Optional.empty(); // TypeORM makes its table with the first run
-        }
+        Set<String> applied = HelperStep.recordedNames(dataSource, table);
         return HelperStep.latestApplied(history, m -> applied.contains(m.id()));
     }
 
@@ -114,7 +96,7 @@ final class TypeormTool implements MigrationTool {
         if (dialect.locks() != null && dialect.locks().lockTimeoutQuery() != null) {
             request.put("lock_timeout_query", dialect.locks().lockTimeoutQuery());
         }
-        database(request, details);
+        HelperStep.database(request, details);
         HelperStep.run(source.helper(dialect, details, guard), request, source.timeout(), sessions, guard, phase,
                 migration, (phase.equals("up") ? "runMigrations" : "undoLastMigration") + " for "
                         + migration.displayName());
