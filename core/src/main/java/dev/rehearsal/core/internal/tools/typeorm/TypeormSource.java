@@ -103,13 +103,14 @@ public final class TypeormSource extends HelperSource {
             dataSourceFile = dataSourceAbove(folder).orElseThrow(() -> new RehearsalException("No data-source.js"
                     + " beside or above the TypeORM migrations at " + folder + ": Rehearsal runs TypeORM with the"
                     + " project's own DataSource."));
-            node = Interpreter.of("", "rehearsal.typeorm.node", "node");
+            node = Interpreter.of("", "PATH", "node"); // no setting names another Node yet
         }
         Path project = dataSourceFile.getParent();
         helper = started(new ToolHelper("TypeORM", node.program(), List.of(), TypeormSource.class,
                 "rehearsal_typeorm.js", List.of(project.toString(), folder.toString(), dataSourceFile.toString()),
-                project, Map.of(), new MissingTool(node, "TypeORM", "rehearsal.typeorm.node",
-                "the Node the project uses", "npm install typeorm and its driver (pg, mysql2) in " + project)));
+                project, Map.of(), new MissingTool(node, "TypeORM", "PATH",
+                "a PATH whose first node is the one the project uses",
+                "npm install typeorm and its driver (pg, mysql2) in " + project)));
         if (history == null) {
             ObjectNode request = JSON.createObjectNode().put("op", "open")
                     .put("session_query", dialect.sessionIdentityQuery());
