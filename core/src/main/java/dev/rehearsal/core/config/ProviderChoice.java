@@ -67,7 +67,7 @@ public final class ProviderChoice {
             };
         }
         Optional<String> url = engine == null ? jdbcUrl : jdbcUrl.filter(u -> !Engine.MARIADB.accepts(u));
-        return switch (kind) {
+        DatabaseProvider provider = switch (kind) {
             case EMBEDDED -> DatabaseProviders.embeddedPostgres();
             case SERVER -> server.apply(url.orElseThrow(() -> missingUrl(Setting.JDBC_URL,
                     "jdbc:postgresql://127.0.0.1:5432/postgres")));
@@ -75,6 +75,8 @@ public final class ProviderChoice {
             case AUTO -> image.isPresent() ? DatabaseProviders.container(image.get())
                     : url.isPresent() ? server.apply(url.get()) : DatabaseProviders.embeddedPostgres();
         };
+        PostgresMajor.require(configuration, provider);
+        return provider;
     }
 
     /**

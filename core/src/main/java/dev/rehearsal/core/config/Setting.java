@@ -47,6 +47,7 @@ public enum Setting {
     JDBC_USER("rehearsal.jdbc.user", "REHEARSAL_JDBC_USER", Form.TEXT, "REHEARSAL_JDBC_USER"),
     JDBC_PASSWORD("rehearsal.jdbc.password", "REHEARSAL_JDBC_PASSWORD", Form.SECRET, "REHEARSAL_JDBC_PASSWORD"),
     IMAGE("rehearsal.image", "none", Form.TEXT, null),
+    POSTGRES_MAJOR("rehearsal.postgres.major", "any", Form.COUNT, null),
     MARIADB_URL("rehearsal.mariadb.url", "none", Form.JDBC_URL, null),
     MARIADB_USER("rehearsal.mariadb.user", "REHEARSAL_MARIADB_USER", Form.TEXT, "REHEARSAL_MARIADB_USER"),
     MARIADB_PASSWORD("rehearsal.mariadb.password", "REHEARSAL_MARIADB_PASSWORD", Form.SECRET,

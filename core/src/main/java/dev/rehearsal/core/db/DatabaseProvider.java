@@ -2,6 +2,8 @@ package dev.rehearsal.core.db;
 
 import org.apiguardian.api.API;
 
+import java.util.Optional;
+
 /**
  * Gives out throwaway databases. Implementations decide where the server comes from (an embedded PostgreSQL, a
  * container, a server the user names) and how a fresh database is made quickly (template clone). Closing the
@@ -12,6 +14,14 @@ public interface DatabaseProvider extends AutoCloseable {
 
     /** What this provider is, for messages and reports ({@code embedded PostgreSQL 18.6 on port 41234}). */
     String describe();
+
+    /**
+     * The PostgreSQL version of the server the databases live on ({@code 18.6}), for a run that requires its
+     * production's major; empty for other engines and for providers that do not know it.
+     */
+    default Optional<String> postgresVersion() {
+        return Optional.empty();
+    }
 
     /** A fresh, empty database for one test; the caller closes it. */
     EphemeralDatabase createDatabase();

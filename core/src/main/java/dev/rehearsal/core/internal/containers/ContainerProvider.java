@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -144,6 +145,11 @@ public final class ContainerProvider implements DatabaseProvider {
                 }
 
                 @Override
+                public Optional<String> postgresVersion() {
+                    return Optional.of(version);
+                }
+
+                @Override
                 public EphemeralDatabase createDatabase() {
                     return clones.createDatabase();
                 }
@@ -162,6 +168,11 @@ public final class ContainerProvider implements DatabaseProvider {
     /** How long the container took to start (once per JVM and image). */
     public long startMillis() {
         return startMillis;
+    }
+
+    @Override
+    public Optional<String> postgresVersion() {
+        return databases.postgresVersion();
     }
 
     @Override

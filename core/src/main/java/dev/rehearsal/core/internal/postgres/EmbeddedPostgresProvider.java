@@ -278,6 +278,11 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
     }
 
     @Override
+    public Optional<String> postgresVersion() {
+        return Optional.of(version);
+    }
+
+    @Override
     public String describe() {
         return "embedded PostgreSQL " + version + " on port " + server.getPort();
     }

@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -111,6 +112,11 @@ public final class PostgresServerProvider implements DatabaseProvider {
     private static String scrub(String message, String password) {
         String m = message == null ? "" : message;
         return password == null || password.isEmpty() ? m : m.replace(password, "***");
+    }
+
+    @Override
+    public Optional<String> postgresVersion() {
+        return Optional.of(version);
     }
 
     @Override
