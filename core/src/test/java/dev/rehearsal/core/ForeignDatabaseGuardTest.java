@@ -80,6 +80,36 @@ class ForeignDatabaseGuardTest {
         }
     }
 
+    /**
+     * A session Rehearsal cannot identify (SQLite's, which has no server to ask) is refused naming its driver, before
+     * anything runs on it: the SQLite file stays empty.
+     */
+    @Test
+    void aDriverWhoseSessionCannotBeIdentifiedIsRefusedNamingTheDriver(@TempDir Path dir) throws Exception {
+        Path versions = AlembicTest.project(dir, Map.of());
+        Path file = dir.resolve("team.sqlite");
+        Files.writeString(dir.resolve("alembic/env.py"), OWN_URL_ENV_PY.formatted("sqlite:///" + file));
+
+        Throwable thrown = catchThrowable(() -> {
+            try (MigrationRehearsal r = Histories.rehearse(AlembicTest.settings("filesystem:" + versions))) {
+                RoundTripReport report = r.runRoundTrips();
+                throw new AssertionError(report.toText());
+            }
+        });
+
+        assertThat(thrown).isNotNull().isNotInstanceOf(AssertionError.class);
+        assertThat(thrown.getMessage())
+                .contains("Rehearsal could not identify the database session of the driver sqlite3")
+                .contains("runs nothing on it")
+                .doesNotContain("function connection_id() does not exist");
+        // SQLite creates the file on connecting; nothing was run on it
+        Process tables = new ProcessBuilder("/usr/bin/python3", "-c",
+                "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("
+                        + "\"select count(*) from sqlite_master\").fetchone()[0])", file.toString())
+                .redirectErrorStream(true).start();
+        assertThat(new String(tables.getInputStream().readAllBytes()).strip()).isEqualTo("0");
+    }
+
     /** The team's database holds a row; the project's env.py builds its engine for that database. */
     private static Path projectReaching(ServerDatabase foreign, Path dir) throws IOException, SQLException {
         try (Connection c = foreign.connect(); Statement st = c.createStatement()) {
