@@ -63,6 +63,18 @@ PY
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$what" "$versions" "$by" "$status" "$summary" "main build: $reports" >>"$results"
 }
 
+# Runs a command with another version of an npm package in a sample's node_modules, then puts the sample's own
+# versions back (npm ci from its lock file). Arguments: the sample's folder, the package@version, then the command.
+with_npm_package() {
+  local dir=$1 package=$2 rc
+  shift 2
+  (cd "$dir" && npm install --no-save --no-audit --no-fund "$package" >/dev/null 2>&1) || return 1
+  "$@"
+  rc=$?
+  (cd "$dir" && npm ci --no-audit --no-fund >/dev/null 2>&1) || rc=1
+  return $rc
+}
+
 prop() { # a property of the root pom
   python3 -c "import re,sys; print(re.search(r'<$1>([^<]*)</$1>', open('pom.xml').read()).group(1))"
 }
@@ -102,6 +114,9 @@ cell "Spring Boot 4.0 application" "Flyway 11.14.1, JUnit 6.0.1, Spring Boot's b
 # The production major a team pins with zonky's BOM, on the same user's project.
 cell "Embedded PostgreSQL (a user's project)" "PostgreSQL 16.15" "zonky's BOM in the project's pom" \
   "${maven[@]}" -f samples/standalone-golang-migrate/pom.xml verify -Ppostgres-16
+# Knex's previous major, on the Knex sample's suite.
+cell "Knex sample" "Knex 2.5.1" "npm" \
+  with_npm_package samples/knex-postgres knex@2.5.1 "${maven[@]}" verify -pl samples/knex-postgres
 # Flyway and Liquibase lines older than the ones Rehearsal builds with, on the samples' suites.
 cell "Flyway sample" "Flyway 10.20.1" "Spring Boot 3.4" \
   "${maven[@]}" verify -pl samples/flyway-postgres -Dflyway.version=10.20.1
