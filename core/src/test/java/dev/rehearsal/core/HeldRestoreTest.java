@@ -43,9 +43,6 @@ class HeldRestoreTest {
         Map<String, ComponentRecording.Total> components;
         try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + changelog).withData(SEEDED))) {
             report = r.runRoundTrips();
-            // the ids the second up of changeset 2 made are the first up's: the sequence was set back
-            assertThat(r.query("select max(id) - min(id) from accounts where email like 'user%@example.com'")
-                    .singleValue()).hasValue(4);
             assertThat(r.query("select count(*) from databasechangelog").singleValue()).hasValue(3L);
             assertThat(r.query("select locked from databasechangeloglock").singleValue()).hasValue(false);
         } finally {
@@ -58,6 +55,26 @@ class HeldRestoreTest {
                 .extracting(ComponentRecording.Total::calls).isEqualTo(3L);
         assertThat(components).as("no database copied").doesNotContainKey("restore.keep");
         assertThat(report.steps().get(2).note()).contains("generated undo verified");
+    }
+
+    /** The rows the up makes from a sequence get the same ids the second time: the rollback set the sequence back. */
+    @Test
+    void theSequencesTheUpMovedAreSetBackBeforeItRunsAgain(@TempDir Path dir) throws IOException {
+        Path changelog = changelog(dir, """
+                --changeset ann:1
+                create table tickets (id serial primary key, code text not null);
+                --rollback drop table tickets;
+
+                --changeset ann:2
+                insert into tickets (code) select 'T' || g from generate_series(1, 5) g;
+                """);
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + changelog))) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            // 6 to 10 had the sequence kept what the first up took
+            assertThat(r.query("select string_agg(id::text, ',' order by id) from tickets").singleValue())
+                    .hasValue("1,2,3,4,5");
+        }
     }
 
     @Test

@@ -83,6 +83,34 @@ public interface Dialect {
     }
 
     /**
+     * Gives {@code connection}'s session the settings and role a new session starts with, for a migration about to run
+     * on a session Rehearsal also reads with (inside a transaction it holds): Rehearsal's own settings do not reach the
+     * migration. Closing the result takes back what the migration set ({@code SET}, {@code SET ROLE},
+     * {@code search_path}) and puts Rehearsal's settings back, so they do not reach its checks. Nothing by default.
+     */
+    default AutoCloseable asNewSession(Connection connection) throws SQLException {
+        return () -> {
+        };
+    }
+
+    /**
+     * Releases the session-level locks a migration took on {@code connection} and did not release (PostgreSQL's
+     * advisory locks), as the end of the tool's own session would. Nothing by default.
+     */
+    default void releaseSessionLocks(Connection connection) throws SQLException {
+    }
+
+    /**
+     * Checks now, inside {@code connection}'s transaction, the constraints a commit would check: deferred ones
+     * ({@code DEFERRABLE INITIALLY DEFERRED}, or set deferred by the migration), then sets each back to the mode a
+     * new transaction starts with. Throws the engine's own violation (SQLState 23503, 23505...) naming the
+     * constraint. Rehearsal calls it where a migration commits on a connection lent from a held transaction, whose
+     * commit is a savepoint. Nothing to check by default: engines without deferred constraints.
+     */
+    default void checkConstraintsAsCommitWould(Connection connection) throws SQLException {
+    }
+
+    /**
      * A down script that takes a database from {@code after} back to {@code before}, derived from the two catalogs,
      * for a migration that has none; the round trip verifies it before anyone sees it as more than a candidate.
      */

@@ -14,7 +14,9 @@ import org.apiguardian.api.API;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -101,6 +103,65 @@ public final class PostgresDialect implements Dialect {
     public void rollBackFailedStatementsAlone(Connection connection, boolean on) throws SQLException {
         connection.unwrap(org.postgresql.PGConnection.class)
                 .setAutosave(on ? org.postgresql.jdbc.AutoSave.ALWAYS : org.postgresql.jdbc.AutoSave.NEVER);
+    }
+
+    /**
+     * {@code RESET ALL} before the migration (the settings the session connected with, as a new session of the tool's
+     * has); after it {@code RESET ALL}, {@code RESET ROLE}, {@code RESET SESSION AUTHORIZATION}, then Rehearsal's own
+     * settings again, local to the transaction, which ends with them.
+     */
+    @Override
+    public AutoCloseable asNewSession(Connection connection) throws SQLException {
+        Map<String, String> own = new java.util.LinkedHashMap<>();
+        try (java.sql.Statement st = connection.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("select name, setting from pg_settings where source = 'session'")) {
+            while (rs.next()) {
+                own.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        try (java.sql.Statement st = connection.createStatement()) {
+            st.execute("reset all");
+        }
+        return () -> {
+            try (java.sql.Statement st = connection.createStatement()) {
+                st.execute("reset all; reset role; reset session authorization");
+            }
+            try (java.sql.PreparedStatement set = connection.prepareStatement("select set_config(?, ?, true)")) {
+                for (Map.Entry<String, String> setting : own.entrySet()) {
+                    set.setString(1, setting.getKey());
+                    set.setString(2, setting.getValue());
+                    set.execute();
+                }
+            }
+        };
+    }
+
+    @Override
+    public void releaseSessionLocks(Connection connection) throws SQLException {
+        try (java.sql.Statement st = connection.createStatement()) {
+            st.execute("select pg_advisory_unlock_all()");
+        }
+    }
+
+    /**
+     * {@code SET CONSTRAINTS ALL IMMEDIATE} fires the deferred checks pending in the transaction, as COMMIT would;
+     * then the constraints declared {@code INITIALLY DEFERRED} are deferred again, as a new transaction has them.
+     */
+    @Override
+    public void checkConstraintsAsCommitWould(Connection connection) throws SQLException {
+        try (java.sql.Statement st = connection.createStatement()) {
+            st.execute("set constraints all immediate");
+            List<String> deferred = new ArrayList<>();
+            try (java.sql.ResultSet rs = st.executeQuery("select format('%I.%I', n.nspname, c.conname)"
+                    + " from pg_constraint c join pg_namespace n on n.oid = c.connamespace where c.condeferred")) {
+                while (rs.next()) {
+                    deferred.add(rs.getString(1));
+                }
+            }
+            if (!deferred.isEmpty()) {
+                st.execute("set constraints " + String.join(", ", deferred) + " deferred");
+            }
+        }
     }
 
     @Override

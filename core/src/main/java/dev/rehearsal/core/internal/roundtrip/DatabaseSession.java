@@ -6,7 +6,6 @@ import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
-
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.locks.LockObservation;
@@ -16,7 +15,6 @@ import dev.rehearsal.core.internal.sql.HistoryTableReads;
 import dev.rehearsal.core.internal.sql.SessionsAhead;
 import dev.rehearsal.core.db.SchemaReader;
 import dev.rehearsal.core.schema.SchemaSnapshot;
-
 import javax.sql.DataSource;
 import java.util.List;
 import java.util.Optional;
@@ -358,10 +356,13 @@ final class DatabaseSession implements AutoCloseable {
      * {@code current}: a tool that reads its own table ({@link HistoryTableReads}) does not read it again.
      */
     void upFrom(MigrationVersion current, MigrationVersion target) {
-        if (tool instanceof HistoryTableReads reads) {
-            reads.upFrom(current, target);
+        Runnable up = tool instanceof HistoryTableReads reads ? () -> reads.upFrom(current, target)
+                : () -> tool.upTo(target);
+        HeldTransaction transaction = held;
+        if (transaction != null) {
+            transaction.runTool(up); // as production runs it: a failed statement aborts the transaction
         } else {
-            tool.upTo(target);
+            up.run();
         }
     }
 

@@ -23,8 +23,9 @@ import java.util.Map;
  * connection the session hands out, to the migration tool and to the checks, is {@link #lend() lent}: it runs on
  * this one session, so the checks see what the up wrote and never wait on the locks it still holds.
  *
- * <p>A lent connection behaves as a connection of its own inside that transaction: its {@code commit()} moves a
- * savepoint forward (what it committed stays, until the rollback), its {@code rollback()} goes back to that savepoint
+ * <p>A lent connection behaves as a connection of its own inside that transaction: its {@code commit()} checks the
+ * deferred constraints as a real commit does, failing with their violation, then moves a savepoint forward (what it
+ * committed stays, until the rollback), its {@code rollback()} goes back to that savepoint
  * (what it did since its last commit is gone, as on a real rollback), {@code setAutoCommit} only changes what
  * {@code getAutoCommit()} answers, and {@code close()} leaves the session open. A failed statement rolls back alone
  * (the dialect's {@link Dialect#rollBackFailedStatementsAlone}), as it would where it committed by itself, so a
@@ -99,6 +100,54 @@ final class HeldTransaction {
             }
         });
         dialect.data(session).restoreCounters(moved);
+    }
+
+    /**
+     * Runs the migration tool as production runs it, on a session that otherwise carries Rehearsal's reads:
+     * <ul>
+     * <li>a failed statement aborts the transaction (no savepoint per statement), so a tool that catches an error and
+     * carries on meets the engine's 25P02 as it would there; a failure leaves what the tool last committed, as a real
+     * rollback or a closed connection would;</li>
+     * <li>the tool starts with a new session's settings, and what it sets ({@code SET}, {@code SET ROLE}) is taken back
+     * after it, as its own session would end ({@link Dialect#asNewSession});</li>
+     * <li>session-level locks it took and did not release (advisory locks) are released, as the end of its session
+     * releases them.</li>
+     * </ul>
+     */
+    void runTool(Runnable tool) {
+        AutoCloseable own;
+        try {
+            dialect.rollBackFailedStatementsAlone(session, false);
+            own = dialect.asNewSession(session);
+        } catch (SQLException e) {
+            throw failed("prepare for the migration", session.toString(), e);
+        }
+        RuntimeException failure = null;
+        try {
+            tool.run();
+        } catch (RuntimeException e) {
+            failure = e;
+            try {
+                backToCommitPoint();
+            } catch (SQLException again) {
+                e.addSuppressed(again);
+            }
+        }
+        try {
+            own.close();
+            dialect.releaseSessionLocks(session);
+            dialect.rollBackFailedStatementsAlone(session, true);
+        } catch (Exception e) {
+            RuntimeException after = failed("end the migration's session state in", session.toString(),
+                    e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), "XX000", e));
+            if (failure == null) {
+                throw after;
+            }
+            failure.addSuppressed(after);
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /** Commits what the lent connections committed: the database keeps it, as after a real run of the tool. */
@@ -177,12 +226,17 @@ final class HeldTransaction {
                     if (value != autoCommit) {
                         // on: JDBC commits the open transaction; off: a transaction starts, which a rollback undoes
                         // alone (not what this connection ran in autocommit before, nor what others committed)
+                        if (value) {
+                            dialect.checkConstraintsAsCommitWould(session);
+                        }
                         moveCommitPoint();
                     }
                     autoCommit = value;
                     return null;
                 }
                 case "commit" -> {
+                    // a real commit checks the deferred constraints and fails with their violation
+                    dialect.checkConstraintsAsCommitWould(session);
                     moveCommitPoint();
                     return null;
                 }
@@ -195,16 +249,39 @@ final class HeldTransaction {
                 default -> {
                 }
             }
+            if (method.getName().equals("unwrap") && args[0] == Connection.class) {
+                return proxy;
+            }
             if (ended) {
                 throw new SQLException("The transaction Rehearsal held for the up has ended: this connection, lent"
                         + " while it was held, cannot be used any more; take a new one from the data source", "08003");
             }
+            Object result;
             try {
-                return method.invoke(session, args);
+                result = method.invoke(session, args);
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
+            // a statement's getConnection() is this connection, not the session: its commit must stay a savepoint
+            return result instanceof Statement statement ? statementOf(statement, (Connection) proxy) : result;
         }
+    }
+
+    /** {@code statement}, whose {@code getConnection()} answers {@code lent}; its other methods are its own. */
+    private static Statement statementOf(Statement statement, Connection lent) {
+        Class<?>[] kinds = statement instanceof java.sql.CallableStatement ? new Class<?>[] {java.sql.CallableStatement.class}
+                : statement instanceof java.sql.PreparedStatement ? new Class<?>[] {java.sql.PreparedStatement.class}
+                : new Class<?>[] {Statement.class};
+        return (Statement) Proxy.newProxyInstance(HeldTransaction.class.getClassLoader(), kinds, (proxy, method, args) -> {
+            if (method.getName().equals("getConnection") && (args == null || args.length == 0)) {
+                return lent;
+            }
+            try {
+                return method.invoke(statement, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
     }
 
     /** A failure to end the transaction, named for the report. */

@@ -100,6 +100,15 @@ final class LiquibaseFailures {
             reason = failedSql.group(1);
             statement = failedSql.group(2);
         }
+        // Liquibase names no changeset where recording one failed (its INSERT into DATABASECHANGELOG): the values do
+        java.util.regex.Matcher recording = java.util.regex.Pattern.compile("(?i)INSERT INTO \\S*databasechangelog"
+                + " \\(ID, AUTHOR, FILENAME.*?VALUES \\('((?:[^']|'')*)', '((?:[^']|'')*)', '((?:[^']|'')*)'")
+                .matcher(statement == null ? "" : statement);
+        if (recording.find() && byKey.containsKey(LiquibaseTool.key(unquote(recording.group(3)),
+                unquote(recording.group(1)), unquote(recording.group(2))))) {
+            migration = byKey.get(LiquibaseTool.key(unquote(recording.group(3)), unquote(recording.group(1)),
+                    unquote(recording.group(2))));
+        }
         PreconditionFailedException halted = cause(e, PreconditionFailedException.class);
         if (halted != null) {
             reason = "its precondition failed, and a failed precondition halts Liquibase (onFail=\"HALT\", the default): "
@@ -109,6 +118,10 @@ final class LiquibaseFailures {
         return new MigrationFailedException(what.equals("roll back") ? "down" : "up", migration,
                 what.equals("roll back") && migration.down() != null ? migration.down().name() : migration.up().name(), 0,
                 statement, sqlState, reason, e);
+    }
+
+    private static String unquote(String sqlText) {
+        return sqlText.replace("''", "'");
     }
 
     /**
