@@ -18,6 +18,12 @@ final class Progress {
     private final boolean terminal;
     private final boolean quiet;
     private int width;
+    /** Lines of a failed phase's detail shown under its step. */
+    static final int DETAIL_LINES = 4;
+    /** A run of steps not run for the same reason, shown as one line when it ends. */
+    private String notRunWhy;
+    private int notRunCount;
+    private int notRunFirst;
 
     Progress(PrintWriter err, boolean terminal, boolean quiet) {
         this.err = err;
@@ -36,23 +42,78 @@ final class Progress {
         if (quiet) {
             return;
         }
+        String notRun = notRunReason(step);
+        if (notRun != null && notRun.equals(notRunWhy)) {
+            notRunCount++;
+            return;
+        }
+        flushNotRun();
+        if (notRun != null) {
+            notRunWhy = notRun;
+            notRunCount = 1;
+            notRunFirst = index;
+            return;
+        }
         String line = String.format(Locale.ROOT, "[%d/%d] %s: %s", index, total, step.migration(), summary(step));
+        String detail = step.status() == PhaseResult.Status.FAILED ? detail(step) : "";
         if (terminal) {
+            rewrite(line);
             if (step.status() == PhaseResult.Status.FAILED) {
-                rewrite(line);
-                err.println();
+                err.println(detail);
                 width = 0;
-            } else {
-                rewrite(line);
             }
         } else {
-            err.println(line);
+            err.println(line + detail);
         }
         err.flush();
     }
 
+    /**
+     * The steps not run because an earlier one failed, in one line: {@code [51-158] 108 migrations not run: the
+     * database could not be brought to ...}.
+     */
+    private void flushNotRun() {
+        if (notRunCount == 0) {
+            return;
+        }
+        String range = notRunCount == 1 ? String.valueOf(notRunFirst) : notRunFirst + "-" + (notRunFirst + notRunCount - 1);
+        String line = "[" + range + "] " + notRunCount + (notRunCount == 1 ? " migration" : " migrations")
+                + " not run: " + notRunWhy;
+        if (terminal && width > 0) {
+            err.print("\r" + " ".repeat(width) + "\r");
+        }
+        err.println(line);
+        width = 0;
+        notRunCount = 0;
+        notRunWhy = null;
+    }
+
+    /** Why a step was not run because of an earlier one, or null for a step that ran (or was skipped by choice). */
+    private static String notRunReason(StepResult step) {
+        if (step.status() == PhaseResult.Status.PASSED || step.status() == PhaseResult.Status.FAILED) {
+            return null;
+        }
+        return step.phases().stream().map(PhaseResult::message).filter(m -> m.startsWith("not run: "))
+                .map(m -> m.substring("not run: ".length()).lines().findFirst().orElse("")).findFirst().orElse(null);
+    }
+
+    /**
+     * The failed phase's first lines of detail after its first (the statement, the SQLState, the first differences),
+     * indented under the step's line, so the console says what failed without opening the report.
+     */
+    static String detail(StepResult step) {
+        return step.phases().stream().filter(p -> p.status() == PhaseResult.Status.FAILED).findFirst()
+                .map(p -> p.message().lines().skip(1).filter(l -> !l.isBlank()).limit(DETAIL_LINES)
+                        .map(l -> "\n    " + (l.length() > 200 ? l.substring(0, 199) + "\u2026" : l.strip()))
+                        .collect(Collectors.joining()))
+                .orElse("");
+    }
+
     /** Clears the terminal's progress line, so that what follows starts on a clean one. */
     void finish() {
+        if (!quiet) {
+            flushNotRun();
+        }
         if (!quiet && terminal && width > 0) {
             err.print("\r" + " ".repeat(width) + "\r");
             err.flush();

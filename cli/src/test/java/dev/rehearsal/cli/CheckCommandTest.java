@@ -41,6 +41,8 @@ class CheckCommandTest {
         assertThat(run.out()).contains("2_index_email").contains("FAILED in down");
         assertThat(run.err()).contains("[1/2] 1_create_accounts: ok (up").contains("[2/2] 2_index_email: FAILED in down")
                 .contains("rehearsal: 1 failed round trip, 1 risk not allowed").doesNotContain("Exception");
+        // the failed step's line is followed by the first lines of its detail: which index the down left behind
+        assertThat(run.err()).containsPattern("\\[2/2] 2_index_email: FAILED in down: [^\\n]*\\n    [^\\n]*accounts_email_idx");
         JsonNode sarif = new ObjectMapper().readTree(reports.resolve("rehearsal.sarif").toFile());
         JsonNode result = null;
         for (JsonNode r : sarif.at("/runs/0/results")) {
@@ -55,6 +57,18 @@ class CheckCommandTest {
         assertThat(new ObjectMapper().readTree(reports.resolve("rehearsal.json").toFile()).get("failed").asBoolean()).isTrue();
         assertThat(reports.resolve("rehearsal.html")).content().contains("accounts_email_idx")
                 .contains("data-status=\"FAILED\"");
+    }
+
+    /** Migrations not run because an earlier one failed are one line, with how many and why, not one line each. */
+    @Test
+    void migrationsNotRunAfterAFailureAreOneLine() {
+        Run run = rehearsal("check", HISTORIES + "up-fails-early");
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("[2/5] 2_add_phone: FAILED in up: ")
+                .containsPattern("\\n    [^\\n]*42P01")
+                .contains("[3-5] 3 migrations not run: 2_add_phone failed to apply")
+                .doesNotContain("[3/5]").doesNotContain("[4/5]");
     }
 
     /**

@@ -49,9 +49,12 @@ final class DownPhase {
             Judgement.traced(step, Phase.DOWN, e);
             long sql = System.nanoTime() - t0;
             long c0 = System.nanoTime();
-            if (!engine.fullSchema().diff(up.afterUp()).isEmpty()) {
-                engine.state().markDirty("the down script of " + step.displayName() + " failed part-way");
-            }
+            // the next step starts on a fresh database brought to this migration's version (and seeded again), not
+            // on what the failed down left: a tool's history may call it dirty (golang-migrate), a down may have
+            // failed part-way, and a later step's result must not depend on this step's failure
+            engine.state().markDirty(engine.fullSchema().diff(up.afterUp()).isEmpty()
+                    ? "the down script of " + step.displayName() + " failed"
+                    : "the down script of " + step.displayName() + " failed part-way");
             throw step.log.fail(Phase.DOWN, Duration.ofNanos(sql), Duration.ofNanos(System.nanoTime() - c0), e);
         }
         long sql = System.nanoTime() - t0;

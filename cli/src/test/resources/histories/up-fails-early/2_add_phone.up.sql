@@ -1,0 +1,1 @@
+ALTER TABLE acounts ADD COLUMN phone text;

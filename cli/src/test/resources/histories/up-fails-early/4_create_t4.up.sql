@@ -1,0 +1,1 @@
+CREATE TABLE t4 (id int PRIMARY KEY);

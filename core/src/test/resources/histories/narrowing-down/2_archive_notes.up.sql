@@ -1,0 +1,1 @@
+CREATE TABLE archived_notes (id int PRIMARY KEY, body varchar(400) NOT NULL);
