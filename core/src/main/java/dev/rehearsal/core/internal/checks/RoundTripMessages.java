@@ -82,6 +82,23 @@ public final class RoundTripMessages {
     }
 
     /**
+     * A failure forced at the end of {@code migration} was raised, and code around the migration caught it instead of
+     * letting the tool see it: a real failure there would be hidden the same way, the deploy reporting success.
+     *
+     * @param recorded whether the tool's history now says the migration is applied
+     */
+    public static String swallowedFailure(Migration migration, String tool, String around, boolean recorded) {
+        return migration.displayName() + " (" + migration.up().name() + "): the failure Rehearsal forced at its end"
+                + " was raised, but code around the migration (" + around + ") caught it instead of letting " + tool
+                + " see it" + (recorded ? ", and the migration was recorded as applied" : "") + ". In production a"
+                + " migration that fails there is hidden the same way: the deploy reports success while the migration"
+                + (recorded ? " is committed half done and recorded as applied, and the next deploy skips it."
+                : " did not apply (or applied half, where the transaction still commits).")
+                + "\nLet exceptions from the migrations propagate to " + tool + " (no try/except or catch around"
+                + " running them), so a failure rolls the transaction back and fails the deploy.";
+    }
+
+    /**
      * What a failure forced at the very end of {@code migration} left behind, why, and what to do: the migration is not
      * atomic, so a real failure there (its last statement, a lost connection, a killed deploy) leaves it half done.
      */

@@ -62,6 +62,17 @@ final class RestorePhase {
             engine.state().markDirty("the restore of " + step.displayName() + " failed");
             throw e;
         }
+        // the restore itself is checked before anything runs on it: what follows is judged against the state before
+        // the up, which a rollback that missed something (a statement that committed by itself) would not be
+        SchemaDiff notBack = up.beforeUp().diff(engine.currentSchema());
+        if (!notBack.isEmpty()) {
+            engine.state().markDirty("the restore of " + step.displayName() + " did not bring the schema back");
+            throw step.log.fail(Phase.RESTORE, Duration.ZERO, Duration.ofNanos(System.nanoTime() - c0),
+                    new RoundTripAssertionError("The restore of " + step.displayName() + " did not bring the schema back"
+                            + " as it was before its up, so it cannot be applied again from there:\n"
+                            + notBack + "\nSomething the up did outlived the restore (a statement that committed"
+                            + " by itself); add a down script (" + engine.tool().expectedDownScript(migration) + ")."));
+        }
         engine.state().markClean(up.beforeUp());
         step.backBeforeUp(up.beforeUp());
         long checks = System.nanoTime() - c0;
@@ -95,6 +106,14 @@ final class RestorePhase {
             return;
         }
         c0 = System.nanoTime();
+        if (recordedAsApplied(migration)) {
+            step.backBeforeUp(null);
+            engine.state().markDirty(step.displayName() + " was recorded as applied after the failure forced at its end");
+            throw step.log.fail(Phase.RESTORE, Duration.ofNanos(sql), Duration.ofNanos(System.nanoTime() - c0),
+                    new RoundTripAssertionError(RoundTripMessages.swallowedFailure(migration,
+                            engine.tool().getClass().getSimpleName().replace("Tool", ""), "a callback, the project's"
+                                    + " code running the migrations", true)));
+        }
         engine.scriptsRan(List.of(migration.up().sql()));
         SchemaSnapshot now = engine.currentSchema();
         SchemaDiff left = up.beforeUp().diff(now);
@@ -113,6 +132,14 @@ final class RestorePhase {
         engine.state().markClean(now);
         step.notes.add("restore: a failure forced at the end of " + step.displayName() + " left nothing behind");
         step.log.pass(Phase.RESTORE, sql, checks);
+    }
+
+    /**
+     * Whether the tool's history says {@code migration} is applied after a failure forced at its end: code around the
+     * migration caught the failure and let its transaction commit.
+     */
+    private boolean recordedAsApplied(Migration migration) {
+        return step.engine.session().currentVersion().map(v -> v.compareTo(migration.version()) >= 0).orElse(false);
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
+import dev.rehearsal.core.internal.checks.RoundTripMessages;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -111,7 +112,13 @@ final class AlembicTool implements MigrationTool {
 
     @Override
     public boolean applyFailingAtEnd(Migration migration) {
-        return run("upgrade", migration, true).path("forced").asBoolean();
+        JsonNode result = run("upgrade", migration, true);
+        if (result.path("swallowed").asBoolean()) {
+            boolean recorded = currentVersion().map(v -> v.compareTo(migration.version()) >= 0).orElse(false);
+            throw new RehearsalException(RoundTripMessages.swallowedFailure(migration, "Alembic",
+                    project.scriptLocation() + "/env.py, or what it calls", recorded));
+        }
+        return result.path("forced").asBoolean();
     }
 
     /** The version table env.py configures, which the helper learns by running it once without a step. */

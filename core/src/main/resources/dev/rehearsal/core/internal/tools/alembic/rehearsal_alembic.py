@@ -97,9 +97,11 @@ class Helper:
         fail_at_end = bool(request.get("fail_at_end"))
         module = revision.module
         original = module.upgrade
+        raised = []
         if fail_at_end:
             def failing(*args, **kwargs):
                 original(*args, **kwargs)
+                raised.append(True)
                 raise ForcedFailure("failure forced by Rehearsal at the end of " + revision.revision)
             module.upgrade = failing
         try:
@@ -108,7 +110,9 @@ class Helper:
             return {"forced": True, "version_table": self.version_table}
         finally:
             module.upgrade = original
-        return {"forced": False, "version_table": table}
+        # raised but not seen here: env.py (or code it calls) caught the failure and let the revision commit; the JVM
+        # finds the revision recorded as applied and fails the step
+        return {"forced": bool(raised), "swallowed": bool(raised), "version_table": table}
 
     def configure(self, request):
         """
