@@ -93,6 +93,14 @@ public interface MigrationTool {
     Set<String> ownTables();
 
     /**
+     * Closes the sessions the tool keeps open on the database between migrations (a helper's kept connection), before
+     * Rehearsal copies the database: PostgreSQL copies only a database nobody is connected to. The tool opens a new
+     * one when it next needs it. Nothing to close by default.
+     */
+    default void releaseSessions() {
+    }
+
+    /**
      * What the tool itself warned about since the last call (Flyway's WARN and ERROR log lines), for the report of
      * the phase that ran; its routine log lines are not kept.
      */

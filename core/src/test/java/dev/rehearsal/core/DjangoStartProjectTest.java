@@ -63,6 +63,33 @@ class DjangoStartProjectTest {
         }
     }
 
+    private static final String IRREVERSIBLE_INDEX = """
+            from django.db import migrations
+
+            class Migration(migrations.Migration):
+                dependencies = [("shop", "0001_initial")]
+                operations = [migrations.RunSQL("create index shop_product_price on shop_product (price)")]
+            """;
+
+    /**
+     * A RunSQL without reverse_sql is rehearsed by restore: the database is copied before its up, which
+     * PostgreSQL allows only with nobody connected, so the connection Django keeps between migrations is closed first.
+     */
+    @Test
+    void anIrreversibleMigrationIsRestoredFromACopyWhileDjangoKeepsItsConnection(@TempDir Path dir)
+            throws IOException, InterruptedException {
+        Path migrations = startProject(dir, "none");
+        Files.writeString(migrations.resolve("0002_price_index.py"), IRREVERSIBLE_INDEX);
+        try (MigrationRehearsal r = Histories.rehearse(settings(migrations))) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(report.steps().get(1).phase(Phase.RESTORE)).hasValueSatisfying(restore ->
+                    assertThat(restore.status()).isEqualTo(Status.PASSED));
+            assertThat(r.schema().on("shop_product", dev.rehearsal.core.schema.ObjectKind.INDEX))
+                    .anySatisfy(i -> assertThat(i.name()).isEqualTo("shop_product_price"));
+        }
+    }
+
     @Test
     void aMigrationThatReachesAnotherDatabaseIsStoppedBeforeItRunsAnything(@TempDir Path dir)
             throws IOException, InterruptedException, SQLException {

@@ -27,6 +27,8 @@ import java.util.List;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class HelperStep {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private HelperStep() {
     }
 
@@ -47,6 +49,20 @@ public final class HelperStep {
             throw failure(phase, migration, e.error());
         } catch (ToolHelper.Timeout e) {
             throw new MigrationFailedException(phase, migration, script.name(), 0, null, null, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Asks {@code helper} to close the sessions its tool keeps between migrations ({@code release}), before Rehearsal
+     * copies the database {@code database}: PostgreSQL copies only a database nobody is connected to.
+     */
+    public static void release(ToolHelper helper, Duration timeout, String tool, String database) {
+        try {
+            helper.request(JSON.createObjectNode().put("op", "release"), timeout, ToolSessions.NONE, f -> f,
+                    "closing " + tool + "'s connection to " + database);
+        } catch (ToolHelper.HelperFailure e) {
+            throw new dev.rehearsal.core.model.RehearsalException(tool + "'s helper could not close its connection to "
+                    + database + " before Rehearsal copies it: " + e.getMessage(), e);
         }
     }
 

@@ -149,13 +149,19 @@ public final class ToolHelper implements AutoCloseable {
             JsonNode message = next(deadline, what);
             String event = message.path("event").asText("");
             switch (event) {
-                case "before" -> token = sessions.before(message.path("backend").asInt(), message.path("sql").asText(),
-                        message.path("in_transaction").asBoolean(), message.path("file").isTextual()
-                                ? scripts.apply(message.path("file").asText()) : null, message.path("line").asInt());
+                case "before" -> {
+                    token = sessions.before(message.path("backend").asInt(), message.path("sql").asText(),
+                            message.path("in_transaction").asBoolean(), message.path("file").isTextual()
+                                    ? scripts.apply(message.path("file").asText()) : null, message.path("line").asInt());
+                    continue; // not answered: the statement runs at once, and "after" waits for the locks read
+                }
                 case "after" -> {
                     sessions.after(token, message.path("failed").asBoolean(), message.path("rows").asLong(-1),
                             message.path("lock_timeout").asText(null));
                     token = null;
+                    if (!message.path("answer").asBoolean(true)) {
+                        continue; // a statement whose locks are not read (the tool's own): the helper went on
+                    }
                 }
                 case "ended" -> sessions.transactionEnded(message.path("backend").asInt());
                 case "session" -> {
@@ -167,6 +173,7 @@ public final class ToolHelper implements AutoCloseable {
                     }
                 }
                 default -> {
+                    reportComponents(message.path("components"));
                     if (message.has("error")) {
                         throw new HelperFailure(message.get("error"));
                     }
@@ -175,6 +182,15 @@ public final class ToolHelper implements AutoCloseable {
             }
             write(JSON.createObjectNode(), what); // the statement may go on
         }
+    }
+
+    /**
+     * The helper's own time by component for the request it answered (milliseconds: running env.py, its statements,
+     * the tracing and guard round trips), as {@code <tool>.<component>} events for a component recording.
+     */
+    private void reportComponents(JsonNode components) {
+        components.fields().forEachRemaining(c -> dev.rehearsal.core.internal.timing.ComponentEvent.reported(
+                tool.toLowerCase(java.util.Locale.ROOT) + "." + c.getKey(), Math.round(c.getValue().asDouble() * 1e6)));
     }
 
     private void write(JsonNode message, String what) {

@@ -89,6 +89,7 @@ final class DatabaseSession implements AutoCloseable {
         settle();
         SchemaReader reader = schemaReader;
         closeObservers();
+        tool.releaseSessions();
         try {
             RestorePoint point = database.copy().map(copy -> new RestorePoint(copy, reader, null)).orElse(null);
             if (point != null) {
@@ -251,10 +252,6 @@ final class DatabaseSession implements AutoCloseable {
     /** What the report's header says: the migrations and where they ran. */
     String describeSource() {
         return source.describe();
-    }
-
-    String describeProvider() {
-        return provider.describe();
     }
 
     /**

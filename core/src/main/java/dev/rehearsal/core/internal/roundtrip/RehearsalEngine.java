@@ -148,7 +148,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
     }
 
     public String describeProvider() {
-        return session.describeProvider();
+        return provider.describe();
     }
 
     /** Connections following the database; the caller may change it from now on. */

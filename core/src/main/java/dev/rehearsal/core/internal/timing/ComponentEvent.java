@@ -28,6 +28,10 @@ public final class ComponentEvent extends Event implements AutoCloseable {
     @Label("Component")
     String component;
 
+    @Label("Reported nanoseconds")
+    @Description("Time measured outside the JVM (a tool's helper process), where the event itself takes none")
+    long reportedNanos;
+
     private ComponentEvent(String component) {
         this.component = component;
     }
@@ -37,6 +41,18 @@ public final class ComponentEvent extends Event implements AutoCloseable {
         ComponentEvent event = new ComponentEvent(component);
         event.begin();
         return event;
+    }
+
+    /**
+     * Records {@code nanos} spent on {@code component} outside the JVM, as a helper process measured and reported it
+     * (its time is in the event's reportedNanos, not its duration).
+     */
+    public static void reported(String component, long nanos) {
+        ComponentEvent event = new ComponentEvent(component);
+        if (event.isEnabled()) {
+            event.reportedNanos = nanos;
+            event.commit();
+        }
     }
 
     /** Ends the timing and commits the event where a recording takes it. */

@@ -50,7 +50,8 @@ public final class ComponentRecording implements AutoCloseable {
                 for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
                     if (event.getEventType().getName().equals(ComponentEvent.NAME)) {
                         long[] sum = sums.computeIfAbsent(event.getString("component"), k -> new long[2]);
-                        sum[0] += event.getDuration().toNanos();
+                        long reported = event.hasField("reportedNanos") ? event.getLong("reportedNanos") : 0;
+                        sum[0] += reported > 0 ? reported : event.getDuration().toNanos();
                         sum[1]++;
                     }
                 }

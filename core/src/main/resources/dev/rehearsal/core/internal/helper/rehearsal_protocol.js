@@ -33,10 +33,15 @@ function receive() {
   return lines.length ? Promise.resolve(lines.shift()) : new Promise((resolve) => { waiting = resolve; });
 }
 
+/** Sends an event the JVM does not answer (a statement about to run): the helper goes on at once. */
+function notify(message) {
+  send(message);
+}
+
 /** Sends an event and waits for the JVM's answer (the statement may go on; the session may be used). */
 async function event(message) {
   send(message);
   await receive();
 }
 
-module.exports = { send, receive, event };
+module.exports = { send, receive, event, notify };

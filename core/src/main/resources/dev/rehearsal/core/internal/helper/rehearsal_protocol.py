@@ -18,6 +18,11 @@ def send(message):
     _protocol_out.flush()
 
 
+def notify(message):
+    """Sends an event the JVM does not answer (a statement about to run): the helper goes on at once."""
+    send(message)
+
+
 def receive():
     line = _protocol_in.readline()
     if not line:

@@ -110,6 +110,12 @@ final class AlembicTool implements MigrationTool {
         run("downgrade", migration, false);
     }
 
+    /** The helper closes the connection it keeps for env.py between revisions (pytest-alembic's way). */
+    @Override
+    public void releaseSessions() {
+        HelperStep.release(source.helper(dialect), source.timeout(), "Alembic", database.get().database());
+    }
+
     @Override
     public boolean applyFailingAtEnd(Migration migration) {
         JsonNode result = run("upgrade", migration, true);

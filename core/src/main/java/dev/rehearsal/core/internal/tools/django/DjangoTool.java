@@ -106,6 +106,13 @@ final class DjangoTool implements MigrationTool {
                 "migrate " + app + " " + target + " (" + phase + " of " + migration.displayName() + ")");
     }
 
+    /** The helper closes the connection Django keeps between migrations, before Rehearsal copies the database. */
+    @Override
+    public void releaseSessions() {
+        ConnectionDetails details = database.get();
+        HelperStep.release(source.helper(dialect, details), source.timeout(), "Django", details.database());
+    }
+
     /** Every session the step opens must be on the throwaway database of the moment. */
     private SessionGuard guard() {
         return SessionGuard.throwaway("Django", "the project's DATABASES or a migration of the app " + app,

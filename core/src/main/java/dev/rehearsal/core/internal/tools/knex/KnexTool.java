@@ -91,6 +91,13 @@ final class KnexTool implements MigrationTool {
                 "knex.migrate." + phase + " of " + migration.displayName());
     }
 
+    /** The helper closes the Knex it keeps between migrations, before Rehearsal copies the database. */
+    @Override
+    public void releaseSessions() {
+        ConnectionDetails details = database.get();
+        HelperStep.release(source.helper(dialect, details), source.timeout(), "Knex", details.database());
+    }
+
     /** Every session the step opens must be on the throwaway database of the moment. */
     private SessionGuard guard() {
         return SessionGuard.throwaway("Knex", "the knexfile or a migration at " + source.describe(),

@@ -4,8 +4,9 @@ Started once per rehearsal by Rehearsal (the JVM), it answers requests over a pi
 ``open`` loads the script directory once and lists the revisions in the order ``alembic upgrade`` applies them;
 ``upgrade`` and ``downgrade`` move one revision through Alembic's own EnvironmentContext and the project's env.py,
 on the database named in the request (restores and parallel parts switch databases). Every statement Alembic runs
-is reported before and after it runs, with the revision file and line it came from, and waits for the JVM's answer,
-so that the JVM can read the locks the statement holds while the transaction is still open.
+is reported before it runs (with the revision file and line it came from; not answered) and after it ran, where the
+helper waits for the JVM's answer, so that the JVM can read the locks the statement holds while the transaction is
+still open. Each answer carries the helper's time by component (env.py, the statements, tracing, the guard).
 
 The protocol uses a private copy of standard output; what the project prints goes to standard error.
 """
@@ -13,10 +14,11 @@ import argparse
 import inspect
 import os
 import sys
+import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # beside this script, even with -I or PYTHONSAFEPATH
-from rehearsal_protocol import receive, send  # noqa: E402  (first: it takes standard output for the protocol)
+from rehearsal_protocol import notify, receive, send  # noqa: E402  (first: it takes standard output for the protocol)
 
 
 try:
@@ -50,6 +52,13 @@ class Helper:
         self.env_reads_attributes = False
         self.version_table = "alembic_version"
         self.project_driver = None
+        # where the helper's time goes, milliseconds by component, sent with each answer and then reset
+        self.spent = {}
+        self._statement_started = None
+        self._in_revision = False  # whether the statement being traced came from a revision file
+        self._in_transaction = False  # whether it runs in a transaction (else it committed by itself)
+        self._revision_by_file = {}  # a frame's file name -> its revision, or False: realpath is asked once per file
+        self._kept = None  # (url, connection, engine) kept across requests where env.py takes a connection
 
     # ---- requests -------------------------------------------------------------------------------------------
     def open(self, request):
@@ -76,6 +85,7 @@ class Helper:
         except OSError:
             self.env_reads_attributes = False
         revisions = []
+        self._revision_by_file = {}
         for rev in reversed(list(self.script.walk_revisions("base", "heads"))):
             self.paths[os.path.realpath(rev.path)] = rev.revision
             revisions.append({
@@ -150,29 +160,51 @@ class Helper:
         return self.version_table
 
     def _run_env(self, request, steps):
-        """Runs env.py on the request's database, handing it over as env.py reads it."""
+        """
+        Runs env.py on the request's database, handing it over as env.py reads it. Where env.py takes a connection
+        from config.attributes (pytest-alembic's way), one connection is kept across requests for the same database,
+        as `alembic upgrade head` runs every revision on one; it is closed when a request fails, when the database
+        changes, and when the JVM asks (``release``, before it copies the database).
+        """
         self._point_at(request["database"])
         self.tracing = bool(request.get("trace"))
-        connection = None
-        engine = None
+        t0 = time.perf_counter()
         try:
             if self.env_reads_attributes:
-                engine = sqlalchemy.create_engine(request["database"]["url"], poolclass=sqlalchemy.pool.NullPool)
-                connection = engine.connect()
+                connection = self._connection(request["database"]["url"])
                 self.config.attributes["connection"] = connection
             with EnvironmentContext(self.config, self.script, fn=steps):
                 self.script.run_env()
-            if connection is not None:
-                transaction = connection.get_transaction()
+            if self._kept is not None:
+                transaction = self._kept[1].get_transaction()
                 if transaction is not None and transaction.is_active:
                     transaction.commit()
+        except BaseException:
+            self.release(None)  # the next request starts on a new session, whatever state this one left
+            raise
         finally:
             self.tracing = False
             self.config.attributes.pop("connection", None)
-            if connection is not None:
-                connection.close()
-            if engine is not None:
-                engine.dispose()
+            self._add("env", t0)
+
+    def _connection(self, url):
+        """The connection kept for the database at ``url``: one engine and one session per database."""
+        if self._kept is not None and self._kept[0] != url:
+            self.release(None)
+        if self._kept is None:
+            engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
+            self._kept = (url, engine.connect(), engine)
+        return self._kept[1]
+
+    def release(self, request):
+        """Closes the kept connection: the JVM copies a database only while nobody is connected to it."""
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            try:
+                kept[1].close()
+            finally:
+                kept[2].dispose()
+        return {}
 
     def _point_at(self, database):
         """
@@ -191,6 +223,15 @@ class Helper:
         for name, value in (database.get("environment") or {}).items():
             os.environ[name] = value
 
+    # ---- time by component ------------------------------------------------------------------------------------
+    def _add(self, component, since):
+        self.spent[component] = self.spent.get(component, 0.0) + (time.perf_counter() - since) * 1000.0
+
+    def components(self):
+        """The time spent by component since the last answer: the JVM records it for its profile."""
+        spent, self.spent = self.spent, {}
+        return {name: round(ms, 3) for name, ms in spent.items()}
+
     # ---- the session guard ------------------------------------------------------------------------------------
     def connected(self, dbapi_connection, connection_record):
         """
@@ -200,25 +241,44 @@ class Helper:
         """
         if not self.session_query:
             return
+        t0 = time.perf_counter()
         backend, database, server = _identify(dbapi_connection, self.session_query)
         connection_record.info["rehearsal_backend"] = backend
         send({"event": "session", "backend": backend, "database": database, "server": server})
         receive()
+        self._add("guard", t0)
 
     # ---- statement tracing ------------------------------------------------------------------------------------
     def before(self, conn, statement):
         if not self.tracing:
             return
+        t0 = time.perf_counter()
         dbapi = conn.connection.dbapi_connection if hasattr(conn.connection, "dbapi_connection") else conn.connection.connection
-        send({"event": "before", "backend": _backend(conn, dbapi), "sql": statement,
-              "in_transaction": not getattr(dbapi, "autocommit", False), **self._where()})
-        receive()
+        where = self._where()
+        self._in_revision = where["revision"] is not None
+        self._in_transaction = not getattr(dbapi, "autocommit", False)
+        notify({"event": "before", "backend": _backend(conn, dbapi), "sql": statement,
+                "in_transaction": self._in_transaction, **where})
+        self._add("trace", t0)
+        self._statement_started = time.perf_counter()
 
     def after(self, conn, failed, rows):
         if not self.tracing:
             return
+        t0 = time.perf_counter()
+        if self._statement_started is not None:
+            self._add("statements", self._statement_started)
+            self._statement_started = None
+        try:
+            self._after(conn, failed, rows)
+        finally:
+            self._add("trace", t0)
+
+    def _after(self, conn, failed, rows):
         timeout = None
-        if not failed and self.lock_timeout_query:
+        # the lock timeout in force is read after a revision's statements only: the risk rules judge those, not
+        # Alembic's reads and writes of its version table
+        if not failed and self.lock_timeout_query and self._in_revision:
             try:
                 dbapi = conn.connection.dbapi_connection if hasattr(conn.connection, "dbapi_connection") else conn.connection.connection
                 cursor = dbapi.cursor()
@@ -227,21 +287,38 @@ class Helper:
                 cursor.close()
             except Exception:
                 timeout = None
-        send({"event": "after", "failed": failed, "rows": rows, "lock_timeout": timeout})
-        receive()
+        # the JVM reads the locks a revision's statement holds while its transaction is open, and the helper waits
+        # for that; after Alembic's own statements, and where nothing is left to read, it goes on at once
+        answer = self._in_revision and self._in_transaction and not failed
+        message = {"event": "after", "failed": failed, "rows": rows, "lock_timeout": timeout, "answer": answer}
+        if answer:
+            send(message)
+            receive()
+        else:
+            notify(message)
 
     def transaction_ended(self, conn):
         if self.tracing:
+            t0 = time.perf_counter()
             send({"event": "ended", "backend": conn.info.get("rehearsal_backend")})
             receive()
+            self._add("trace", t0)
 
     def _where(self):
-        """The innermost frame of a revision file on the stack: the statement's file and line."""
-        stack = traceback.extract_stack()
-        for frame in reversed(stack):
-            revision = self.paths.get(os.path.realpath(frame.filename))
-            if revision is not None:
-                return {"file": frame.filename, "line": frame.lineno, "revision": revision}
+        """
+        The innermost frame of a revision file on the stack: the statement's file and line. The frames are walked
+        as they are (traceback.extract_stack would read every frame's source line, milliseconds per statement).
+        """
+        frame = sys._getframe(1)
+        while frame is not None:
+            filename = frame.f_code.co_filename
+            revision = self._revision_by_file.get(filename)
+            if revision is None:
+                revision = self.paths.get(os.path.realpath(filename)) or False
+                self._revision_by_file[filename] = revision
+            if revision:
+                return {"file": filename, "line": frame.f_lineno, "revision": revision}
+            frame = frame.f_back
         return {"file": None, "line": 0, "revision": None}
 
 
@@ -336,9 +413,9 @@ def main():
         operation = request.get("op")
         try:
             result = getattr(helper, operation)(request)
-            send({"id": request.get("id"), "ok": result})
+            send({"id": request.get("id"), "ok": result, "components": helper.components()})
         except BaseException as error:  # noqa: B902  (a revision may raise anything, SystemExit included)
-            send({"id": request.get("id"), "error": describe(error, helper)})
+            send({"id": request.get("id"), "error": describe(error, helper), "components": helper.components()})
 
 
 if __name__ == "__main__":

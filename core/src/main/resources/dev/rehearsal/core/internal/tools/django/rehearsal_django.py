@@ -16,7 +16,7 @@ import sys
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # beside this script, even with -I or PYTHONSAFEPATH
-from rehearsal_protocol import receive, send  # noqa: E402  (first: it takes standard output for the protocol)
+from rehearsal_protocol import notify, receive, send  # noqa: E402  (first: it takes standard output for the protocol)
 
 
 PROJECT = os.path.abspath(sys.argv[1])
@@ -89,20 +89,33 @@ class Helper:
         try:
             with connection.execute_wrapper(self._traced):
                 call_command("migrate", self.app, request["target"], verbosity=0, interactive=False)
+        except BaseException:
+            connection.close()  # the next request starts on a new session, whatever state this one left
+            raise
         finally:
             self.tracing = False
             self.session_query = None
-            connection.close()  # Rehearsal copies and drops databases: no session may stay behind
+        # the connection stays open for the next migration, as one `migrate` runs them all on one; the JVM asks for
+        # it to be closed (release) before it copies the database
         return {"table": "django_migrations"}
+
+    def release(self, request):
+        """Closes Django's connections: the JVM copies a database only while nobody is connected to it."""
+        from django.db import connections
+
+        connections.close_all()
+        return {}
 
     def _point_at(self, database):
         from django.db import connections
 
         connection = connections["default"]
-        connection.close()
         settings = connection.settings_dict
-        settings.update({"NAME": database["name"], "HOST": database["host"], "PORT": str(database["port"]),
-                         "USER": database["user"], "PASSWORD": database["password"]})
+        wanted = {"NAME": database["name"], "HOST": database["host"], "PORT": str(database["port"]),
+                  "USER": database["user"], "PASSWORD": database["password"]}
+        if any(settings.get(key) != value for key, value in wanted.items()):
+            connection.close()  # another database (a copy, a fresh one): a new session, proved by the guard
+            settings.update(wanted)
         options = settings.setdefault("OPTIONS", {})
         if "postgresql" in settings.get("ENGINE", ""):
             options["application_name"] = "rehearsal-django"
@@ -112,19 +125,26 @@ class Helper:
         if not self.tracing:
             return execute(sql, params, many, context)
         connection = context["connection"]
-        send({"event": "before", "backend": _backend(connection), "sql": sql,
-              "in_transaction": not connection.get_autocommit(), **_where(self.migration_file)})
-        receive()
+        where = _where(self.migration_file)
+        notify({"event": "before", "backend": _backend(connection), "sql": sql,
+                "in_transaction": not connection.get_autocommit(), **where})
         try:
             result = execute(sql, params, many, context)
         except Exception:
-            send({"event": "after", "failed": True, "rows": -1, "lock_timeout": None})
-            receive()
+            notify({"event": "after", "failed": True, "rows": -1, "lock_timeout": None, "answer": False})
             raise
         rows = getattr(context.get("cursor"), "rowcount", -1)
-        send({"event": "after", "failed": False, "rows": rows if isinstance(rows, int) else -1,
-              "lock_timeout": self._lock_timeout(connection)})
-        receive()
+        # the lock timeout in force is read after a migration's statements only: the risk rules judge those, not
+        # Django's reads and writes of its own tables; and only for those the JVM reads the locks held, while the
+        # helper waits
+        answer = bool(where["file"]) and not connection.get_autocommit()
+        message = {"event": "after", "failed": False, "rows": rows if isinstance(rows, int) else -1,
+                   "lock_timeout": self._lock_timeout(connection) if where["file"] else None, "answer": answer}
+        if answer:
+            send(message)
+            receive()
+        else:
+            notify(message)
         return result
 
     def _lock_timeout(self, connection):
@@ -187,14 +207,30 @@ def _where(migration_file):
     RunSQL), else the migration being applied when Django's operations or schema editor run it (line unknown); Django's
     own bookkeeping (its migration table, introspection) is named by no file.
     """
-    stack = traceback.extract_stack()
-    for frame in reversed(stack):
-        if os.path.realpath(frame.filename).startswith(LOCATION + os.sep):
-            return {"file": os.path.abspath(frame.filename), "line": frame.lineno}
-    if migration_file and any(_OPERATIONS in f.filename or (_SCHEMA_EDITOR in f.filename and "schema" in f.filename)
-                              for f in stack):
+    # the frames as they are: traceback.extract_stack would read every frame's source line, milliseconds a statement
+    frame = sys._getframe(1)
+    through_operations = False
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if _in_location(filename):
+            return {"file": os.path.abspath(filename), "line": frame.f_lineno}
+        through_operations = through_operations or _OPERATIONS in filename or (
+            _SCHEMA_EDITOR in filename and "schema" in filename)
+        frame = frame.f_back
+    if migration_file and through_operations:
         return {"file": migration_file, "line": 0}
     return {"file": None, "line": 0}
+
+
+_IN_LOCATION = {}
+
+
+def _in_location(filename):
+    """Whether a frame's file is below the migrations' location; realpath is asked once per file."""
+    inside = _IN_LOCATION.get(filename)
+    if inside is None:
+        inside = _IN_LOCATION[filename] = os.path.realpath(filename).startswith(LOCATION + os.sep)
+    return inside
 
 
 def describe(error):

@@ -9,7 +9,7 @@
 // transaction is still open. The protocol is this process's standard output; what the project prints goes to
 // standard error.
 const path = require('path');
-const { send, receive, event } = require('./rehearsal_protocol.js'); // first: it takes standard output
+const { send, receive, event, notify } = require('./rehearsal_protocol.js'); // first: it takes standard output
 
 const [project, folder, knexfile, environment] = process.argv.slice(2);
 
@@ -59,13 +59,13 @@ clientPrototype._query = async function traced(connection, obj) {
   const backend = connection.processID !== undefined ? connection.processID : connection.threadId;
   // Knex's own statements: its tables, and the transaction it opens and ends around each migration
   const own = sql.includes(table) || /^\s*(begin|start transaction|commit|rollback)\b/i.test(sql);
-  await event({ event: 'before', backend, sql, in_transaction: inTransaction.get(backend) === true,
-    file: own ? null : trace.file, line: 0 });
+  const inTransactionBefore = inTransaction.get(backend) === true;
+  notify({ event: 'before', backend, sql, in_transaction: inTransactionBefore, file: own ? null : trace.file, line: 0 });
   let result;
   try {
     result = await query.call(this, connection, obj);
   } catch (error) {
-    await event({ event: 'after', failed: true, rows: -1, lock_timeout: null });
+    notify({ event: 'after', failed: true, rows: -1, lock_timeout: null, answer: false });
     throw error;
   }
   if (/^\s*(begin|start transaction)\b/i.test(sql)) {
@@ -74,7 +74,8 @@ clientPrototype._query = async function traced(connection, obj) {
     inTransaction.set(backend, false);
   }
   let lockTimeout = null;
-  if (trace.lockTimeoutQuery && connection.query) {
+  // read after the migration's statements only: the risk rules judge those, not Knex's own bookkeeping
+  if (trace.lockTimeoutQuery && connection.query && !own) {
     try {
       const read = await connection.query(trace.lockTimeoutQuery);
       const row = read.rows ? read.rows[0] : read[0];
@@ -84,7 +85,15 @@ clientPrototype._query = async function traced(connection, obj) {
     }
   }
   const rows = result && typeof result.rowCount === 'number' ? result.rowCount : -1;
-  await event({ event: 'after', failed: false, rows, lock_timeout: lockTimeout });
+  // the JVM reads the locks a migration's statement holds while its transaction is open, and the helper waits for
+  // that; after Knex's own statements it goes on at once
+  const answer = !own && inTransactionBefore;
+  const message = { event: 'after', failed: false, rows, lock_timeout: lockTimeout, answer };
+  if (answer) {
+    await event(message);
+  } else {
+    notify(message);
+  }
   return result;
 };
 
@@ -118,20 +127,49 @@ const operations = {
   async down(request) {
     return step(request, (knex) => knex.migrate.down({ name: request.name }));
   },
+  // the JVM copies a database only while nobody is connected to it
+  async release() {
+    await releaseKept();
+    return {};
+  },
 };
 
+// One Knex (its pool of one connection) kept across steps on the same database, as one `knex migrate:latest` runs
+// them all on one: destroyed when a step fails, when the database changes, and when the JVM asks (release).
+let kept = null;
+
+async function releaseKept() {
+  const old = kept;
+  kept = null;
+  if (old) {
+    await old.knex.destroy();
+  }
+}
+
+async function keptKnex(database) {
+  if (kept && kept.name !== database.name) {
+    await releaseKept();
+  }
+  if (!kept) {
+    kept = { name: database.name, knex: knexOn(database) };
+  }
+  return kept.knex;
+}
+
 async function step(request, work) {
-  const knex = knexOn(request.database);
+  const knex = await keptKnex(request.database);
   trace = request.trace ? { file: request.file, lockTimeoutQuery: request.lock_timeout_query } : null;
   sessionQuery = request.session_query || null;
   try {
     await work(knex);
     return { table };
+  } catch (error) {
+    await releaseKept(); // the next step starts on a new session, whatever state this one left
+    throw error;
   } finally {
     trace = null;
     sessionQuery = null;
     inTransaction.clear();
-    await knex.destroy();
   }
 }
 

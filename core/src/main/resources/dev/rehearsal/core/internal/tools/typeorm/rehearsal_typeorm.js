@@ -11,7 +11,7 @@
 // JVM's answer; every session is first proved to be on the throwaway database.
 const path = require('path');
 const fs = require('fs');
-const { send, receive, event } = require('./rehearsal_protocol.js'); // first: it takes standard output
+const { send, receive, event, notify } = require('./rehearsal_protocol.js'); // first: it takes standard output
 
 const [project, folder, dataSourceFile] = process.argv.slice(2);
 
@@ -64,17 +64,19 @@ for (const [file, name] of [['driver/postgres/PostgresQueryRunner', 'PostgresQue
     // TypeORM's own statements: its table, the transaction around each migration, what it reads on connecting
     const own = sql.includes(table) || /^\s*(begin|start transaction|commit|rollback)\b/i.test(sql)
       || /^\s*select (version\(\)|\* from current_schema\(\))/i.test(sql);
-    await event({ event: 'before', backend, sql, in_transaction: this.isTransactionActive === true,
-      file: own ? null : trace.file, line: 0 });
+    const inTransactionBefore = this.isTransactionActive === true;
+    notify({ event: 'before', backend, sql, in_transaction: inTransactionBefore, file: own ? null : trace.file,
+      line: 0 });
     let result;
     try {
       result = await query.call(this, sql, parameters, structured);
     } catch (error) {
-      await event({ event: 'after', failed: true, rows: -1, lock_timeout: null });
+      notify({ event: 'after', failed: true, rows: -1, lock_timeout: null, answer: false });
       throw error;
     }
     let lockTimeout = null;
-    if (trace.lockTimeoutQuery) {
+    // read after the migration's statements only: the risk rules judge those, not TypeORM's own bookkeeping
+    if (trace.lockTimeoutQuery && !own) {
       try {
         lockTimeout = String((await rawQuery(connection, trace.lockTimeoutQuery))[0]);
       } catch (ignored) {
@@ -82,7 +84,15 @@ for (const [file, name] of [['driver/postgres/PostgresQueryRunner', 'PostgresQue
       }
     }
     const rows = result && typeof result.affected === 'number' ? result.affected : -1;
-    await event({ event: 'after', failed: false, rows, lock_timeout: lockTimeout });
+    // the JVM reads the locks a migration's statement holds while its transaction is open, and the helper waits for
+    // that; after TypeORM's own statements it goes on at once
+    const answer = !own && inTransactionBefore;
+    const message = { event: 'after', failed: false, rows, lock_timeout: lockTimeout, answer };
+    if (answer) {
+      await event(message);
+    } else {
+      notify(message);
+    }
     return result;
   };
   // TypeORM begins and ends transactions on the driver connection directly: report the end to the trace
