@@ -3,9 +3,7 @@ package dev.rehearsal.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.AlembicSettings;
-import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.RehearsalSettings;
-import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.ToolSettings;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.DatabaseProvider;
@@ -16,7 +14,6 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,107 +25,138 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Rehearsal driving the project's Alembic against the way Python teams test a history today: pytest-alembic runs
- * Alembic's {@code command.upgrade} and {@code command.downgrade} in-process, once per revision and direction. The
- * peer here is one Python process making those calls for every revision (up, down, up), its start included;
- * Rehearsal's figure is a whole rehearsal (helper start, database, round trips with schema and data checks, lock
- * tracing and probes). Both on the same embedded server, alternating, medians of 3. The history is the generated one
- * of the other benchmarks, each migration an Alembic revision whose upgrade() and downgrade() run its SQL through
- * {@code op.execute}. A short version runs in every CI run; the 100-revision one on request.
+ * Rehearsal driving the project's Alembic against the way Python teams test a history today, pytest-alembic's: one
+ * Python process that loads the script directory once, hands Alembic one connection through
+ * {@code config.attributes["connection"]} (the env.py pytest-alembic asks for) and walks the revisions one at a time
+ * on it. The peer does the same work as Rehearsal: each revision up, down and up again. Two comparisons, each on one
+ * server for both, alternating, medians: the library (a rehearsal on the embedded server, its helper start included,
+ * against the peer on that server, its start included), and a whole command-line run (process start, the machine's
+ * PostgreSQL server) against the peer on that server. The history is the generated one of the other benchmarks, each
+ * migration an Alembic revision whose upgrade() and downgrade() run its SQL through {@code op.execute}. A short
+ * version runs in every CI run; the 100-revision one on request. Every check stays on.
  */
 class AlembicBenchmark {
 
     private static final String PYTHON = "/usr/bin/python3";
     private static final int ROUNDS = 3;
+    private static final Path LAUNCHER = Path.of("..", "cli", "target", "rehearsal").toAbsolutePath();
+    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/postgres";
 
     @Test
     void shortHistory(@TempDir Path dir) throws Exception {
-        measure(dir, 24, 1);
+        measure(dir, 24, 1, false);
     }
 
     @Test
     @EnabledIfSystemProperty(named = "rehearsal.benchmark.all", matches = "true",
             disabledReason = "run with -Drehearsal.benchmark.all=true (keeps CI within its time)")
     void hundredRevisions(@TempDir Path dir) throws Exception {
-        measure(dir, 100, ROUNDS);
+        measure(dir, 100, ROUNDS, true);
     }
 
-    private static void measure(Path dir, int revisions, int rounds) throws Exception {
+    private static void measure(Path dir, int revisions, int rounds, boolean commandLine) throws Exception {
         Path project = project(dir.resolve("project"), revisions);
-        DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
-        rehearse(project, provider, revisions); // warm-up of both
-        pythonAlone(project, provider);
-        List<Double> rehearsal = new ArrayList<>();
-        List<Double> alone = new ArrayList<>();
-        Map<String, dev.rehearsal.core.internal.timing.ComponentRecording.Total> profile = Map.of();
-        for (int round = 0; round < rounds; round++) {
-            dev.rehearsal.core.internal.timing.ComponentRecording recording =
-                    dev.rehearsal.core.internal.timing.ComponentRecording.start();
-            rehearsal.add(rehearse(project, provider, revisions));
-            profile = recording.stop();
-            alone.add(pythonAlone(project, provider));
-        }
-        double r = median(rehearsal);
-        double p = median(alone);
-        double perPhase = (r - p) / (3.0 * revisions);
-        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "generated %d-revision Alembic history: Rehearsal"
-                + " through the project's Alembic %.0f ms, one Python process running command.upgrade/downgrade per"
-                + " revision (up, down, up) %.0f ms: %.2fx, %.1f ms more per phase (medians of %d)%n", revisions, r, p,
-                r / p, perPhase, rounds));
-        StringBuilder where = new StringBuilder("  where the time goes, ms per phase (last round): ");
-        profile.forEach((component, total) -> where.append(String.format(Locale.ROOT, "%s %.2f, ", component,
-                total.nanos() / 1e6 / (3.0 * revisions))));
-        RoundTripOverheadBenchmark.write(where.append(String.format(Locale.ROOT, "one Python process %.2f%n",
-                p / (3.0 * revisions))).toString());
-        ObjectNode figures = new ObjectMapper().createObjectNode();
-        String key = "alembic_" + revisions;
-        figures.put(key + "_rehearsal_ms", Math.round(r));
-        figures.put(key + "_python_alone_ms", Math.round(p));
-        figures.put(key + "_vs_python_alone_ratio", Math.round(r / p * 100) / 100.0);
-        figures.put(key + "_overhead_per_phase_ms", Math.round(perPhase * 10) / 10.0);
-        LongHistoryBenchmark.writeJson(figures);
-    }
-
-    private static double rehearse(Path project, DatabaseProvider provider, int revisions) {
-        long t0 = System.nanoTime();
         RehearsalSettings settings = RehearsalSettings.of("filesystem:" + project.resolve("alembic/versions"))
                 .withTool(ToolSettings.DEFAULTS.withAlembic(new AlembicSettings(PYTHON, "", "", List.of(), Map.of())));
-        try (MigrationRehearsal r = MigrationRehearsal.start(settings, provider, AlembicBenchmark.class.getClassLoader())) {
-            RoundTripReport report = r.runRoundTrips();
-            assertThat(report.failed()).as(report.toText()).isFalse();
-            assertThat(report.steps()).hasSize(revisions);
+        ObjectNode figures = HelperLoop.measure("Alembic", "pytest-alembic's way (the script directory loaded once)",
+                revisions, rounds, project, settings, AlembicBenchmark::peer, Map.of());
+        if (commandLine) {
+            commandLine(dir, project, revisions, rounds, figures);
+            LongHistoryBenchmark.writeJson(figures);
         }
-        return (System.nanoTime() - t0) / 1e6;
     }
 
-    /** What pytest-alembic does for a history: Alembic's commands, in one Python process, on a fresh database. */
-    private static double pythonAlone(Path project, DatabaseProvider provider) throws Exception {
-        try (EphemeralDatabase db = provider.createDatabase()) {
-            ConnectionDetails details = db.connectionDetails();
-            ProcessBuilder builder = new ProcessBuilder(PYTHON, "-c", """
-                    import sys
-                    from alembic import command
-                    from alembic.config import Config
-                    from alembic.script import ScriptDirectory
-                    config = Config("alembic.ini")
-                    config.set_main_option("sqlalchemy.url", sys.argv[1])
-                    revisions = [r.revision for r in reversed(list(ScriptDirectory.from_config(config).walk_revisions()))]
+    /** A whole `rehearsal check` process on the machine's server, against the peer on a database of that server. */
+    private static void commandLine(Path dir, Path project, int revisions, int rounds, ObjectNode figures)
+            throws Exception {
+        assertThat(LAUNCHER).as("cli/target/rehearsal, built before the benchmarks").isExecutable();
+        DatabaseProvider server = DatabaseProviders.postgresServer(SERVER, "postgres", null);
+        List<Double> cli = new ArrayList<>();
+        List<Double> peer = new ArrayList<>();
+        try (server) {
+            for (int round = 0; round <= rounds; round++) { // round 0 warms both up
+                double c = cli(dir.resolve("cli" + round), project);
+                double p;
+                try (EphemeralDatabase db = server.createDatabase()) {
+                    p = HelperLoop.time(peer(db.connectionDetails()), project, Map.of());
+                }
+                if (round > 0) {
+                    cli.add(c);
+                    peer.add(p);
+                }
+            }
+        }
+        double c = HelperLoop.median(cli);
+        double p = HelperLoop.median(peer);
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "the same %d revisions, the machine's server: the"
+                + " command line from process start %.0f ms, pytest-alembic's way from process start %.0f ms: %.2fx"
+                + " (rounds %s against %s)%n", revisions, c, p, c / p, cli, peer));
+        String key = "alembic_" + revisions + "_cli";
+        figures.put(key + "_ms", Math.round(c));
+        figures.put(key + "_peer_ms", Math.round(p));
+        figures.put(key + "_vs_peer_ratio", Math.round(c / p * 100) / 100.0);
+    }
+
+    /**
+     * One `rehearsal check` from process start to exit. It exits 1 where a risk rule finds something in the generated
+     * history (every migration is judged outside a git repository); no round trip may fail.
+     */
+    private static double cli(Path reports, Path project) throws Exception {
+        Path json = Files.createDirectories(reports).resolve("cli.json");
+        ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), "check",
+                project.resolve("alembic/versions").toString(), "-q", "--jdbc-url", SERVER, "--jdbc-user", "postgres",
+                "-D", "rehearsal.alembic.python=" + PYTHON, "-f", "json", "-o", json.toString())
+                .directory(project.toFile()).redirectErrorStream(true).redirectOutput(reports.resolve("output.txt").toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        long t0 = System.nanoTime();
+        Process process = builder.start();
+        assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        double ms = (System.nanoTime() - t0) / 1e6;
+        String output = Files.readString(reports.resolve("output.txt"));
+        assertThat(process.exitValue()).as(output).isIn(0, 1);
+        assertThat(new ObjectMapper().readTree(json.toFile()).get("failed").asBoolean()).as(output).isFalse();
+        return ms;
+    }
+
+    /**
+     * pytest-alembic's way: one process, the script directory loaded once, one connection handed to env.py through
+     * config.attributes, each revision up, down and up again through Alembic's EnvironmentContext (what
+     * command.upgrade and command.downgrade run, without loading the script directory again).
+     */
+    static List<String> peer(ConnectionDetails details) {
+        return List.of(PYTHON, "-c", """
+                import sys
+                from alembic.config import Config
+                from alembic.runtime.environment import EnvironmentContext
+                from alembic.script import ScriptDirectory
+                from sqlalchemy import create_engine, pool
+
+                config = Config("alembic.ini")
+                script = ScriptDirectory.from_config(config)
+                revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
+                engine = create_engine(sys.argv[1], poolclass=pool.NullPool)
+
+
+                def move(destination, up):
+                    def steps(rev, context):
+                        return script._upgrade_revs(destination, rev) if up else script._downgrade_revs(destination, rev)
+                    with EnvironmentContext(config, script, fn=steps, destination_rev=destination):
+                        script.run_env()
+
+
+                with engine.connect() as connection:
+                    config.attributes["connection"] = connection
                     for i, revision in enumerate(revisions):
-                        command.upgrade(config, revision)
-                        command.downgrade(config, revisions[i - 1] if i else "base")
-                        command.upgrade(config, revision)
-                    """, details.url("postgresql")).directory(project.toFile()).redirectErrorStream(true);
-            long t0 = System.nanoTime();
-            Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();
-            double ms = (System.nanoTime() - t0) / 1e6;
-            assertThat(process.exitValue()).as(output).isZero();
-            return ms;
-        }
+                        move(revision, True)
+                        move(revisions[i - 1] if i else "base", False)
+                        move(revision, True)
+                """, details.url("postgresql"));
     }
 
-    /** An Alembic project (alembic.ini, the stock env.py) whose revisions run the generated history's SQL. */
+    /**
+     * An Alembic project (alembic.ini; env.py as pytest-alembic asks for it: the connection from config.attributes
+     * where one is given, else its own engine) whose revisions run the generated history's SQL.
+     */
     static Path project(Path dir, int revisions) throws IOException {
         Path sql = GeneratedHistory.write(dir.resolve("sql"), revisions);
         Path versions = Files.createDirectories(dir.resolve("alembic/versions"));
@@ -143,12 +171,21 @@ class AlembicBenchmark {
 
                 config = context.config
 
-                connectable = engine_from_config(config.get_section(config.config_ini_section), prefix="sqlalchemy.",
-                                                 poolclass=pool.NullPool)
-                with connectable.connect() as connection:
+
+                def run(connection):
                     context.configure(connection=connection, target_metadata=None)
                     with context.begin_transaction():
                         context.run_migrations()
+
+
+                given = config.attributes.get("connection")
+                if given is None:
+                    connectable = engine_from_config(config.get_section(config.config_ini_section),
+                                                     prefix="sqlalchemy.", poolclass=pool.NullPool)
+                    with connectable.connect() as connection:
+                        run(connection)
+                else:
+                    run(given)
                 """);
         List<Path> ups;
         try (var files = Files.list(sql)) {
@@ -189,8 +226,4 @@ class AlembicBenchmark {
         return "'" + sql.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace(":", "\\\\:") + "'";
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        return sorted.get(sorted.size() / 2);
-    }
 }
