@@ -1,7 +1,7 @@
 --liquibase formatted sql
 -- fast path: held. A statement fails and the tool carries on (failOnError:false); the next changeset then runs on
 -- the tool's connection as production runs it.
--- reference: the tool only (psql has no failOnError).
+-- psql has no failOnError: Liquibase's own run is the reference.
 
 --changeset kit:1
 create table accounts (id int primary key);

@@ -1,7 +1,7 @@
 --liquibase formatted sql
 -- fast path: held. Leaves SET ROLE to a role that cannot write Liquibase's changelog table: production's Liquibase
 -- fails recording the changeset (42501), and so must the rehearsal.
--- reference: the tool only (the failure is in Liquibase's own bookkeeping, which psql does not do).
+-- The failure is in the tool's own bookkeeping, which psql does not do: the tool's own run is the reference.
 
 --changeset kit:1
 create table accounts (id int primary key, name text not null);

@@ -33,6 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code psql --single-transaction} (production's reference for plain SQL). Every case gives the same verdict all
  * ways: the same first failure and SQLState, or none, and then no failure of Rehearsal's own. Each case's header says
  * whether the fast path holds a transaction for it or steps aside, and the kit checks that too.
+ *
+ * <p>The same corpus, written as dbmate migrations, checks Rehearsal's own script runner (which applies the SQL
+ * layouts instead of their tools) against {@code dbmate up} itself and against psql.
  */
 class FastPathDifferentialTest {
 
@@ -82,14 +85,92 @@ class FastPathDifferentialTest {
                     .orElse(0L);
         }
         assertThat(rehearsal).as("Rehearsal against the tool's own update on a plain database").isEqualTo(tool);
-        if (!text.contains("-- reference: the tool only")) {
-            assertThat(rehearsal).as("Rehearsal against psql --single-transaction per changeset").isEqualTo(psql(text));
-        }
+        agreesWithPsqlWhereTheToolDoes(rehearsal, tool, text);
         if (text.contains("fast path: held")) {
             assertThat(holds).as("the fast path holds a transaction").isGreaterThan(0);
         } else {
             assertThat(text).contains("fast path: steps aside");
             assertThat(holds).as("the fast path steps aside").isZero();
+        }
+    }
+
+    private static final Path DBMATE = Path.of("../.ci/tools/node_modules/@dbmate/linux-x64/bin/dbmate")
+            .toAbsolutePath().normalize();
+
+    @ParameterizedTest(name = "{0} as dbmate migrations")
+    @MethodSource("cases")
+    void theScriptRunnerGivesDbmatesVerdict(Path file, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assertThat(DBMATE).as("dbmate: run bash .ci/setup.sh").isExecutable();
+        String text = Files.readString(file);
+        org.junit.jupiter.api.Assumptions.assumeFalse(text.contains("failOnError:false"),
+                "dbmate has no failOnError: Liquibase's own behaviour, checked above");
+        Path folder = Files.createDirectories(dir.resolve("migrations"));
+        for (String[] changeset : changesets(text)) {
+            String up = changeset[1].contains("runInTransaction:false") ? "-- migrate:up transaction:false\n"
+                    : "-- migrate:up\n";
+            Files.writeString(folder.resolve(String.format(java.util.Locale.ROOT, "%03d_kit.sql",
+                    Integer.parseInt(changeset[0]))), up + changeset[2] + rollback(text, changeset[0]));
+        }
+        Verdict rehearsal;
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + folder))) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.source()).contains("dbmate");
+            rehearsal = firstFailedUp(report);
+            if (rehearsal.failed() == null) {
+                assertThat(report.failed()).as(report.toText()).isFalse();
+            }
+        }
+        Verdict dbmate = dbmateUp(folder);
+        assertThat(rehearsal.failed()).as("Rehearsal's script runner against dbmate up: " + rehearsal + " / " + dbmate)
+                .isEqualTo(dbmate.failed());
+        agreesWithPsqlWhereTheToolDoes(rehearsal, dbmate, text);
+    }
+
+    /**
+     * psql runs the SQL alone; a tool also writes its history table in the migration's transaction, and may carry on
+     * after a failure (Liquibase's failOnError:false). Where the tool's own run agrees with psql on which migration
+     * fails (or that none does), Rehearsal must give psql's verdict, SQLState included; where it does not, the tool's
+     * own bookkeeping decided, and the tool is the reference (checked by the caller).
+     */
+    private static void agreesWithPsqlWhereTheToolDoes(Verdict rehearsal, Verdict tool, String changelog)
+            throws Exception {
+        Verdict psql = psql(changelog);
+        if (java.util.Objects.equals(tool.failed(), psql.failed())) {
+            assertThat(rehearsal).as("Rehearsal against psql --single-transaction per migration").isEqualTo(psql);
+        }
+    }
+
+    /** A changeset's rollback lines as dbmate's down section (empty where it has none). */
+    private static String rollback(String changelog, String id) {
+        StringBuilder down = new StringBuilder();
+        boolean in = false;
+        for (String line : changelog.lines().toList()) {
+            if (line.startsWith("--changeset ")) {
+                in = line.substring("--changeset ".length()).split("\\s+")[0].replaceFirst("^[^:]*:", "").equals(id);
+            } else if (in && line.startsWith("--rollback ")) {
+                down.append(line.substring("--rollback ".length())).append('\n');
+            }
+        }
+        return "\n-- migrate:down\n" + down; // dbmate requires the section; empty, Rehearsal restores instead
+    }
+
+    /** {@code dbmate up} on a plain database: the migration it stopped at, or none (dbmate shows no SQLState). */
+    private static Verdict dbmateUp(Path folder) throws Exception {
+        try (EphemeralDatabase db = DatabaseProviders.embeddedPostgres().createDatabase()) {
+            Process p = new ProcessBuilder(DBMATE.toString(), "--url", db.connectionDetails().url("postgres")
+                    + "?sslmode=disable", "--migrations-dir", folder.toString(), "--no-dump-schema", "up")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            if (p.exitValue() == 0) {
+                return Verdict.PASSED;
+            }
+            Matcher applying = Pattern.compile("Applying: 0*(\\d+)_kit\\.sql").matcher(out);
+            String last = null;
+            while (applying.find()) {
+                last = applying.group(1);
+            }
+            return new Verdict(last == null ? "dbmate: " + out.strip() : last, null);
         }
     }
 
@@ -103,10 +184,14 @@ class FastPathDifferentialTest {
         return Verdict.PASSED;
     }
 
-    /** {@code 2} of Liquibase's {@code changelog.sql::2::kit}. */
+    /** {@code 2} of Liquibase's {@code changelog.sql::2::kit}, or of dbmate's {@code 002_kit}. */
     private static String changesetId(String name) {
         Matcher m = Pattern.compile("::([^:]+)::").matcher(name);
-        return m.find() ? m.group(1) : name;
+        if (m.find()) {
+            return m.group(1);
+        }
+        Matcher dbmate = Pattern.compile("^0*(\\d+)_kit").matcher(name);
+        return dbmate.find() ? dbmate.group(1) : name;
     }
 
     private static String sqlState(String message) {

@@ -126,10 +126,11 @@ public final class PostgresDialect implements Dialect {
             try (java.sql.Statement st = connection.createStatement()) {
                 st.execute("reset all; reset role; reset session authorization");
             }
-            try (java.sql.PreparedStatement set = connection.prepareStatement("select set_config(?, ?, true)")) {
-                for (Map.Entry<String, String> setting : own.entrySet()) {
-                    set.setString(1, setting.getKey());
-                    set.setString(2, setting.getValue());
+            if (!own.isEmpty()) {
+                try (java.sql.PreparedStatement set = connection.prepareStatement("select set_config(name, setting,"
+                        + " true) from unnest(?::text[], ?::text[]) as s(name, setting)")) {
+                    set.setArray(1, connection.createArrayOf("text", own.keySet().toArray()));
+                    set.setArray(2, connection.createArrayOf("text", own.values().toArray()));
                     set.execute();
                 }
             }
@@ -145,22 +146,17 @@ public final class PostgresDialect implements Dialect {
 
     /**
      * {@code SET CONSTRAINTS ALL IMMEDIATE} fires the deferred checks pending in the transaction, as COMMIT would;
-     * then the constraints declared {@code INITIALLY DEFERRED} are deferred again, as a new transaction has them.
+     * then the constraints declared {@code INITIALLY DEFERRED} are deferred again, as a new transaction has them. One
+     * round trip: a lent commit runs it once per migration a tool commits.
      */
     @Override
     public void checkConstraintsAsCommitWould(Connection connection) throws SQLException {
         try (java.sql.Statement st = connection.createStatement()) {
-            st.execute("set constraints all immediate");
-            List<String> deferred = new ArrayList<>();
-            try (java.sql.ResultSet rs = st.executeQuery("select format('%I.%I', n.nspname, c.conname)"
-                    + " from pg_constraint c join pg_namespace n on n.oid = c.connamespace where c.condeferred")) {
-                while (rs.next()) {
-                    deferred.add(rs.getString(1));
-                }
-            }
-            if (!deferred.isEmpty()) {
-                st.execute("set constraints " + String.join(", ", deferred) + " deferred");
-            }
+            st.execute("do $rehearsal$ declare deferred text; begin set constraints all immediate;"
+                    + " select string_agg(format('%I.%I', n.nspname, c.conname), ', ') into deferred"
+                    + " from pg_constraint c join pg_namespace n on n.oid = c.connamespace where c.condeferred;"
+                    + " if deferred is not null then execute 'set constraints ' || deferred || ' deferred'; end if;"
+                    + " end $rehearsal$");
         }
     }
 
