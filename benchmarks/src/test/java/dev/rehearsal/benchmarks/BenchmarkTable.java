@@ -9,15 +9,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Writes {@code docs/benchmarks.md}, the speed table the README links to, from {@code target/benchmarks.json} when a
- * benchmark run ends: the figures of this run, with the machine and the date. Registered as a JUnit Platform
+ * benchmark run ends: the figures of this run, with the machine. Registered as a JUnit Platform
  * listener (META-INF/services), so the file is never edited by hand. A run that measured only some benchmarks (one
  * {@code -Dtest=...}) leaves the file as it is.
  */
@@ -112,7 +110,7 @@ public final class BenchmarkTable implements TestExecutionListener {
         md.append("Written by the benchmarks module (`mvn -B -ntp install`, or `mvn -B -ntp verify -pl benchmarks` after it)"
                 + " from `benchmarks/target/benchmarks.json`; do not edit by hand. Each ratio compares Rehearsal with its"
                 + " baseline measured side by side in the same run; times move with the machine, ratios much less.\n\n");
-        md.append("Measured on ").append(machine()).append(", ").append(LocalDate.now(ZoneOffset.UTC)).append(".\n\n");
+        md.append("Measured on ").append(machine()).append(".\n\n");
         md.append("| work | Rehearsal | baseline | ratio | goal |\n|---|---|---|---|---|\n");
         for (Row row : ROWS) {
             if (f.has(row.rehearsal()) && f.has(row.baseline()) && f.has(row.ratio())) {
