@@ -1,8 +1,8 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.DifferentialKit.Verdict;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
-import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.timing.ComponentRecording;
@@ -11,7 +11,6 @@ import dev.rehearsal.core.model.RehearsalException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +19,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
+import static dev.rehearsal.core.DifferentialKit.agreesWithPsqlWhereTheToolDoes;
+import static dev.rehearsal.core.DifferentialKit.changesetId;
+import static dev.rehearsal.core.DifferentialKit.changesets;
+import static dev.rehearsal.core.DifferentialKit.failureOf;
+import static dev.rehearsal.core.DifferentialKit.firstFailedUp;
+import static dev.rehearsal.core.DifferentialKit.rollbackLines;
+import static dev.rehearsal.core.DifferentialKit.sqlState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -39,27 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FastPathDifferentialTest {
 
-    private static final Path CORPUS = Path.of("src/test/resources/fast-path-corpus");
-    private static final Pattern SQL_STATE = Pattern.compile("SQLState:?\\s+([0-9A-Z]{5})");
-
-    /** A verdict: the first changeset that fails and its SQLState, or none. */
-    record Verdict(String failed, String sqlState) {
-        static final Verdict PASSED = new Verdict(null, null);
-
-        @Override
-        public String toString() {
-            return failed == null ? "passed" : "changeset " + failed + " fails with " + sqlState;
-        }
-    }
-
-    static Stream<Path> cases() throws IOException {
-        try (Stream<Path> files = Files.list(CORPUS)) {
-            return files.filter(f -> f.toString().endsWith(".sql")).sorted().toList().stream();
-        }
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource("dev.rehearsal.core.DifferentialKit#cases")
     void theFastPathGivesProductionsVerdict(Path file) throws Exception {
         String text = Files.readString(file);
         Verdict tool = toolOnAPlainDatabase(file);
@@ -98,7 +84,7 @@ class FastPathDifferentialTest {
             .toAbsolutePath().normalize();
 
     @ParameterizedTest(name = "{0} as dbmate migrations")
-    @MethodSource("cases")
+    @MethodSource("dev.rehearsal.core.DifferentialKit#cases")
     void theScriptRunnerGivesDbmatesVerdict(Path file, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         assertThat(DBMATE).as("dbmate: run bash .ci/setup.sh").isExecutable();
         String text = Files.readString(file);
@@ -109,7 +95,8 @@ class FastPathDifferentialTest {
             String up = changeset[1].contains("runInTransaction:false") ? "-- migrate:up transaction:false\n"
                     : "-- migrate:up\n";
             Files.writeString(folder.resolve(String.format(java.util.Locale.ROOT, "%03d_kit.sql",
-                    Integer.parseInt(changeset[0]))), up + changeset[2] + rollback(text, changeset[0]));
+                    Integer.parseInt(changeset[0]))), up + changeset[2]
+                    + "\n-- migrate:down\n" + rollbackLines(text, changeset[0])); // empty: Rehearsal restores
         }
         Verdict rehearsal;
         try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + folder))) {
@@ -124,34 +111,6 @@ class FastPathDifferentialTest {
         assertThat(rehearsal.failed()).as("Rehearsal's script runner against dbmate up: " + rehearsal + " / " + dbmate)
                 .isEqualTo(dbmate.failed());
         agreesWithPsqlWhereTheToolDoes(rehearsal, dbmate, text);
-    }
-
-    /**
-     * psql runs the SQL alone; a tool also writes its history table in the migration's transaction, and may carry on
-     * after a failure (Liquibase's failOnError:false). Where the tool's own run agrees with psql on which migration
-     * fails (or that none does), Rehearsal must give psql's verdict, SQLState included; where it does not, the tool's
-     * own bookkeeping decided, and the tool is the reference (checked by the caller).
-     */
-    private static void agreesWithPsqlWhereTheToolDoes(Verdict rehearsal, Verdict tool, String changelog)
-            throws Exception {
-        Verdict psql = psql(changelog);
-        if (java.util.Objects.equals(tool.failed(), psql.failed())) {
-            assertThat(rehearsal).as("Rehearsal against psql --single-transaction per migration").isEqualTo(psql);
-        }
-    }
-
-    /** A changeset's rollback lines as dbmate's down section (empty where it has none). */
-    private static String rollback(String changelog, String id) {
-        StringBuilder down = new StringBuilder();
-        boolean in = false;
-        for (String line : changelog.lines().toList()) {
-            if (line.startsWith("--changeset ")) {
-                in = line.substring("--changeset ".length()).split("\\s+")[0].replaceFirst("^[^:]*:", "").equals(id);
-            } else if (in && line.startsWith("--rollback ")) {
-                down.append(line.substring("--rollback ".length())).append('\n');
-            }
-        }
-        return "\n-- migrate:down\n" + down; // dbmate requires the section; empty, Rehearsal restores instead
     }
 
     /** {@code dbmate up} on a plain database: the migration it stopped at, or none (dbmate shows no SQLState). */
@@ -174,31 +133,6 @@ class FastPathDifferentialTest {
         }
     }
 
-    private static Verdict firstFailedUp(RoundTripReport report) {
-        for (StepResult step : report.steps()) {
-            PhaseResult up = step.phase(Phase.UP).orElseThrow();
-            if (up.status() == Status.FAILED) {
-                return new Verdict(changesetId(step.migration()), sqlState(up.message()));
-            }
-        }
-        return Verdict.PASSED;
-    }
-
-    /** {@code 2} of Liquibase's {@code changelog.sql::2::kit}, or of dbmate's {@code 002_kit}. */
-    private static String changesetId(String name) {
-        Matcher m = Pattern.compile("::([^:]+)::").matcher(name);
-        if (m.find()) {
-            return m.group(1);
-        }
-        Matcher dbmate = Pattern.compile("^0*(\\d+)_kit").matcher(name);
-        return dbmate.find() ? dbmate.group(1) : name;
-    }
-
-    private static String sqlState(String message) {
-        Matcher m = SQL_STATE.matcher(message);
-        return m.find() ? m.group(1) : "no SQLState in: " + message;
-    }
-
     /** Liquibase's own update of the whole changelog, on a plain database: what production runs. */
     private static Verdict toolOnAPlainDatabase(Path file) {
         MigrationSource source = MigrationSources.detect(RehearsalSettings.of("filesystem:" + file.toAbsolutePath()),
@@ -215,63 +149,5 @@ class FastPathDifferentialTest {
                         failure == null ? sqlState(e.getMessage()) : failure.sqlState().orElse("none"));
             }
         }
-    }
-
-    private static MigrationFailedException failureOf(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof MigrationFailedException f) {
-                return f;
-            }
-        }
-        return null;
-    }
-
-    /** Each changeset's SQL in its own {@code psql --single-transaction} (or none, for runInTransaction:false). */
-    private static Verdict psql(String changelog) throws Exception {
-        try (EphemeralDatabase db = DatabaseProviders.embeddedPostgres().createDatabase()) {
-            ConnectionDetails at = db.connectionDetails();
-            for (String[] changeset : changesets(changelog)) {
-                List<String> command = new ArrayList<>(List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v",
-                        "VERBOSITY=verbose", "-h", at.host(), "-p", String.valueOf(at.port()), "-U", at.user(),
-                        "-d", at.database()));
-                if (!changeset[1].contains("runInTransaction:false")) {
-                    command.add("--single-transaction");
-                }
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-                p.getOutputStream().write(("\\set VERBOSITY verbose\n" + changeset[2]).getBytes(StandardCharsets.UTF_8));
-                p.getOutputStream().close();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (p.waitFor() != 0) {
-                    Matcher m = Pattern.compile("ERROR:\\s+([0-9A-Z]{5}):").matcher(out);
-                    return new Verdict(changeset[0], m.find() ? m.group(1) : "psql: " + out.strip());
-                }
-            }
-            return Verdict.PASSED;
-        }
-    }
-
-    /** Each changeset as {id, its header line, its SQL without the rollback lines}. */
-    private static List<String[]> changesets(String changelog) {
-        List<String[]> found = new ArrayList<>();
-        String[] current = null;
-        StringBuilder sql = new StringBuilder();
-        for (String line : changelog.lines().toList()) {
-            if (line.startsWith("--changeset ")) {
-                if (current != null) {
-                    current[2] = sql.toString();
-                    found.add(current);
-                }
-                String id = line.substring("--changeset ".length()).split("\\s+")[0].replaceFirst("^[^:]*:", "");
-                current = new String[]{id, line, null};
-                sql.setLength(0);
-            } else if (current != null && !line.startsWith("--rollback")) {
-                sql.append(line).append('\n');
-            }
-        }
-        if (current != null) {
-            current[2] = sql.toString();
-            found.add(current);
-        }
-        return found;
     }
 }

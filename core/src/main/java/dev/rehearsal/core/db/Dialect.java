@@ -94,6 +94,14 @@ public interface Dialect {
     }
 
     /**
+     * A statement that gives {@code connection}'s session back the role and search path it has now, read now: Flyway
+     * puts both back after each migration, before it records it. Empty where the engine has neither (the default).
+     */
+    default java.util.Optional<String> sessionRestore(Connection connection) throws SQLException {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Releases the session-level locks a migration took on {@code connection} and did not release (PostgreSQL's
      * advisory locks), as the end of the tool's own session would. Nothing by default.
      */

@@ -137,6 +137,17 @@ public final class PostgresDialect implements Dialect {
         };
     }
 
+    /** Built by the server, which quotes the role and search path as literals: one round trip to run it. */
+    @Override
+    public java.util.Optional<String> sessionRestore(Connection connection) throws SQLException {
+        try (java.sql.Statement st = connection.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+                "select format('select set_config(''role'', %L, false), set_config(''search_path'', %L, false)',"
+                        + " current_user, current_setting('search_path'))")) {
+            rs.next();
+            return java.util.Optional.of(rs.getString(1));
+        }
+    }
+
     @Override
     public void releaseSessionLocks(Connection connection) throws SQLException {
         try (java.sql.Statement st = connection.createStatement()) {

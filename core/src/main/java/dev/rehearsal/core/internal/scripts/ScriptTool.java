@@ -10,6 +10,7 @@ import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.sql.ForcedFailure;
 import dev.rehearsal.core.internal.sql.HistoryTableReads;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
+import dev.rehearsal.core.internal.sql.ScriptTransaction;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -31,18 +32,18 @@ final class ScriptTool implements MigrationTool, HistoryTableReads {
     private final DataSource dataSource;
     private final Dialect dialect;
     private final Function<Migration, String> expectedDown;
-    private final Predicate<Migration> transactional;
+    private final Function<Migration, ScriptTransaction> transaction;
     private final Function<Migration, String> irreversibleReason;
 
     ScriptTool(MigrationHistory history, VersionTable versions, DataSource dataSource, Dialect dialect,
-               Function<Migration, String> expectedDown, Predicate<Migration> transactional,
+               Function<Migration, String> expectedDown, Function<Migration, ScriptTransaction> transaction,
                Function<Migration, String> irreversibleReason) {
         this.history = history;
         this.versions = versions;
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.expectedDown = expectedDown;
-        this.transactional = transactional;
+        this.transaction = transaction;
         this.irreversibleReason = irreversibleReason;
     }
 
@@ -51,10 +52,10 @@ final class ScriptTool implements MigrationTool, HistoryTableReads {
         return history;
     }
 
-    /** A transactional script runs in one transaction with its version-table row, on this tool's data source. */
+    /** A script in one transaction runs there with its version-table row, on this tool's data source. */
     @Override
     public boolean appliesInOneTransaction(Migration migration) {
-        return transactional.test(migration);
+        return transaction.apply(migration).inOne(dialect, dialect.split(migration.up().sql()));
     }
 
     @Override
@@ -131,7 +132,7 @@ final class ScriptTool implements MigrationTool, HistoryTableReads {
     private void apply(Connection c, MigrationVersion current, MigrationVersion target) {
         for (Migration next : history.between(current, target)) {
             try {
-                ScriptRunner.run(c, dialect, "up", next, next.up().name(), next.up().sql(), transactional.test(next),
+                ScriptRunner.run(c, dialect, "up", next, next.up().name(), next.up().sql(), transaction.apply(next),
                         conn -> versions.applied(conn, next));
             } catch (MigrationFailedException e) {
                 recordFailure(c, e, conn -> versions.failed(conn, next));
@@ -170,7 +171,7 @@ final class ScriptTool implements MigrationTool, HistoryTableReads {
         try (Connection c = dataSource.getConnection()) {
             try {
                 ScriptRunner.run(c, dialect, "up", migration, migration.up().name(), migration.up().sql(),
-                        transactional.test(migration), true, conn -> versions.applied(conn, migration));
+                        transaction.apply(migration), true, conn -> versions.applied(conn, migration));
             } catch (MigrationFailedException e) {
                 if (!ForcedFailure.in(e)) {
                     throw e;
@@ -195,7 +196,7 @@ final class ScriptTool implements MigrationTool, HistoryTableReads {
         try (Connection c = dataSource.getConnection()) {
             try {
                 ScriptRunner.run(c, dialect, "down", migration, migration.down().name(), migration.down().sql(),
-                        transactional.test(migration), conn -> versions.reverted(conn, migration, previous));
+                        transaction.apply(migration), conn -> versions.reverted(conn, migration, previous));
             } catch (MigrationFailedException e) {
                 recordFailure(c, e, conn -> versions.failedReverting(conn, migration, previous));
                 throw e;

@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.scripts;
 
+import dev.rehearsal.core.internal.sql.ScriptTransaction;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.model.MigrationScript;
@@ -49,8 +50,9 @@ public abstract class SqlLayoutSource implements MigrationSource {
 
     protected abstract String expectedDown(Migration migration);
 
-    protected boolean transactional(Migration migration) {
-        return true;
+    /** How the tool groups {@code migration}'s statements into transactions; by default as Flyway detects it. */
+    protected ScriptTransaction transaction(Migration migration) {
+        return ScriptTransaction.ONE_UNLESS_A_STATEMENT_CANNOT;
     }
 
     protected String irreversibleReason(Migration migration) {
@@ -73,7 +75,7 @@ public abstract class SqlLayoutSource implements MigrationSource {
         if (history.versioned().isEmpty()) {
             throw new RehearsalException("No " + format() + " migrations found at " + location);
         }
-        return new ScriptTool(history, versions(dialect), dataSource, dialect, this::expectedDown, this::transactional,
+        return new ScriptTool(history, versions(dialect), dataSource, dialect, this::expectedDown, this::transaction,
                 this::irreversibleReason);
     }
 

@@ -298,8 +298,10 @@ public final class VersionTables {
      *
      * @param schema where the table lives, or null for the current database
      * @param when   each migration's journal time
+     * @param hashes each migration's SHA-256, of the file's text as drizzle-orm reads it
      */
-    public static VersionTable drizzle(String schema, java.util.Map<MigrationVersion, Long> when) {
+    public static VersionTable drizzle(String schema, java.util.Map<MigrationVersion, Long> when,
+                                       java.util.Map<MigrationVersion, String> hashes) {
         String table = (schema == null ? "" : schema + ".") + "__drizzle_migrations";
         return new VersionTable() {
             @Override
@@ -332,7 +334,7 @@ public final class VersionTables {
 
             @Override
             public void applied(Connection c, Migration m) throws SQLException {
-                Tables.update(c, "insert into " + table + " (hash, created_at) values (?, ?)", sha256(m.up().sql()),
+                Tables.update(c, "insert into " + table + " (hash, created_at) values (?, ?)", hashes.get(m.version()),
                         when.get(m.version()));
             }
 

@@ -40,39 +40,40 @@ public final class ScriptRunner {
      */
     public static void run(Connection connection, Dialect dialect, String phase, Migration migration, String script,
                            String sql, Epilogue epilogue) {
-        run(connection, dialect, phase, migration, script, sql, true, epilogue);
+        run(connection, dialect, phase, migration, script, sql, ScriptTransaction.ONE_UNLESS_A_STATEMENT_CANNOT, epilogue);
     }
 
     /**
-     * As {@link #run(Connection, Dialect, String, Migration, String, String, Epilogue)}; {@code transaction} false
-     * runs every statement in auto-commit (dbmate's {@code transaction:false}, golang-migrate's multi-statement mode).
+     * As {@link #run(Connection, Dialect, String, Migration, String, String, Epilogue)}, with the statements grouped
+     * into transactions as {@code transaction} says the tool groups them.
      */
     public static void run(Connection connection, Dialect dialect, String phase, Migration migration, String script,
-                           String sql, boolean transaction, Epilogue epilogue) {
+                           String sql, ScriptTransaction transaction, Epilogue epilogue) {
         run(connection, dialect, phase, migration, script, sql, transaction, false, epilogue);
     }
 
     /**
-     * As {@link #run(Connection, Dialect, String, Migration, String, String, boolean, Epilogue)}; {@code failAtEnd}
+     * As {@link #run(Connection, Dialect, String, Migration, String, String, ScriptTransaction, Epilogue)};
+     * {@code failAtEnd}
      * makes the script fail with a {@link ForcedFailure} where a failure at its very end would strike: before the
      * commit when the statements run in a transaction (the epilogue does not run), or in place of the last statement
      * when they run in auto-commit, where each earlier statement has committed by itself.
      */
     public static void run(Connection connection, Dialect dialect, String phase, Migration migration, String script,
-                           String sql, boolean transaction, boolean failAtEnd, Epilogue epilogue) {
+                           String sql, ScriptTransaction transaction, boolean failAtEnd, Epilogue epilogue) {
         run(connection, dialect, phase, migration, script, sql, transaction, failAtEnd, epilogue, w -> { });
     }
 
     /**
-     * As {@link #run(Connection, Dialect, String, Migration, String, String, boolean, boolean, Epilogue)};
+     * As {@link #run(Connection, Dialect, String, Migration, String, String, ScriptTransaction, boolean, Epilogue)};
      * {@code warnings} is told each warning the server raised for a statement ({@code NOTICE}s included), as a
      * migration tool that logs them would be.
      */
     public static void run(Connection connection, Dialect dialect, String phase, Migration migration, String script,
-                           String sql, boolean transaction, boolean failAtEnd, Epilogue epilogue,
+                           String sql, ScriptTransaction transaction, boolean failAtEnd, Epilogue epilogue,
                            java.util.function.Consumer<java.sql.SQLWarning> warnings) {
         List<SqlStatement> statements = dialect.split(sql);
-        boolean transactional = transaction && statements.stream().noneMatch(s -> dialect.mustRunOutsideTransaction(s.sql()));
+        boolean transactional = transaction.inOne(dialect, statements);
         SqlStatement current = null;
         try {
             connection.setAutoCommit(!transactional);

@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.tools.atlas;
 
+import dev.rehearsal.core.internal.sql.ScriptTransaction;
 import dev.rehearsal.core.internal.scripts.ScriptLocation;
 import dev.rehearsal.core.internal.scripts.SqlLayoutSource;
 import dev.rehearsal.core.internal.scripts.VersionTable;
@@ -104,9 +105,10 @@ public final class AtlasSource extends SqlLayoutSource {
         return rest.startsWith("\n") || rest.startsWith("\r\n") ? comments : List.of();
     }
 
+    /** As the tool runs it: the whole file in one transaction, or each statement alone where the file says so. */
     @Override
-    protected boolean transactional(Migration migration) {
-        return !nonTransactional.contains(migration.version());
+    protected ScriptTransaction transaction(Migration migration) {
+        return nonTransactional.contains(migration.version()) ? ScriptTransaction.NONE : ScriptTransaction.ONE;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.internal.sql.ScriptTransaction;
 import dev.rehearsal.core.internal.scripts.ScriptLocation;
 import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
 import dev.rehearsal.core.internal.scripts.SqlLayoutSource;
@@ -108,9 +109,10 @@ public final class DbmateSource extends SqlLayoutSource {
         return "\n".repeat(lineOf(text, from) - 1) + text.substring(from, to);
     }
 
+    /** As the tool runs it: the whole file in one transaction, or each statement alone where the file says so. */
     @Override
-    protected boolean transactional(Migration migration) {
-        return !nonTransactional.contains(migration.version());
+    protected ScriptTransaction transaction(Migration migration) {
+        return nonTransactional.contains(migration.version()) ? ScriptTransaction.NONE : ScriptTransaction.ONE;
     }
 
     @Override

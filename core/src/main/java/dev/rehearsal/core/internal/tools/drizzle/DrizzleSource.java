@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.tools.drizzle;
 
 import dev.rehearsal.core.internal.scripts.ScriptLocation;
+import dev.rehearsal.core.internal.sql.ScriptTransaction;
 import dev.rehearsal.core.internal.scripts.SqlLayoutSource;
 import dev.rehearsal.core.internal.scripts.VersionTable;
 import dev.rehearsal.core.internal.scripts.VersionTables;
@@ -26,7 +27,9 @@ import java.util.Map;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class DrizzleSource extends SqlLayoutSource {
     public static final String JOURNAL = "meta/_journal.json";
+    private static final String BREAKPOINT = "--> statement-breakpoint";
     private final Map<MigrationVersion, Long> when = new java.util.HashMap<>();
+    private final Map<MigrationVersion, String> hashes = new java.util.HashMap<>();
 
     public DrizzleSource(ScriptLocation location) {
         super(location);
@@ -82,12 +85,28 @@ public final class DrizzleSource extends SqlLayoutSource {
             previous = at;
             MigrationVersion version = MigrationVersion.parse(String.valueOf(entry.path("idx").asInt() + 1));
             when.put(version, at);
+            hashes.put(version, VersionTables.sha256(up.text()));
             ScriptFile down = byPath.get(tag + ".down.sql");
             String description = tag.contains("_") ? tag.substring(tag.indexOf('_') + 1).replace('_', ' ') : tag;
-            migrations.add(new Migration(version, description, Migration.Type.VERSIONED, script(up, up.text()),
-                    down == null ? null : script(down, down.text()), null, tag));
+            migrations.add(new Migration(version, description, Migration.Type.VERSIONED, script(up, cut(up.text())),
+                    down == null ? null : script(down, cut(down.text())), null, tag));
         }
         return new MigrationHistory(location.toString(), migrations, List.of());
+    }
+
+    /**
+     * drizzle-orm's migrator sends each chunk between {@code --> statement-breakpoint} markers as one query, whether or
+     * not its last statement ends with a semicolon; a semicolon before each marker (on its line, so statement lines
+     * keep the file's numbers) ends the chunk's last statement there for the engine's splitter too.
+     */
+    static String cut(String text) {
+        return text.replace(BREAKPOINT, ";" + BREAKPOINT);
+    }
+
+    /** drizzle-orm runs a migration's statements in a transaction, whatever they are, as it runs every pending one. */
+    @Override
+    protected ScriptTransaction transaction(Migration migration) {
+        return ScriptTransaction.ONE;
     }
 
     @Override
@@ -98,7 +117,7 @@ public final class DrizzleSource extends SqlLayoutSource {
     @Override
     protected VersionTable versions(Dialect dialect) {
         return VersionTables.drizzle(dialect.engine() == dev.rehearsal.core.db.Engine.POSTGRES ? "drizzle" : null,
-                when);
+                when, hashes);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
+import dev.rehearsal.core.internal.sql.ScriptTransaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -16,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -38,7 +38,7 @@ final class FlywayScripts {
     private final String placeholderPrefix;
     private final String placeholderSuffix;
     private final Supplier<Map<String, String>> configuredPlaceholders;
-    private final Function<Connection, String> quotedTable;
+    private final HistoryTable quotedTable;
     private final List<String> messages;
     /** The placeholder values that are the same for every script here, read at the first script. */
     private Map<String, String> fixedPlaceholders;
@@ -46,7 +46,7 @@ final class FlywayScripts {
     FlywayScripts(DataSource dataSource, Dialect dialect, MigrationHistory history,
                   Map<MigrationVersion, String> flywayVersions, String schema, String table, String placeholderPrefix,
                   String placeholderSuffix, Supplier<Map<String, String>> configuredPlaceholders,
-                  Function<Connection, String> quotedTable, List<String> messages) {
+                  HistoryTable quotedTable, List<String> messages) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.history = history;
@@ -58,6 +58,11 @@ final class FlywayScripts {
         this.configuredPlaceholders = configuredPlaceholders;
         this.quotedTable = quotedTable;
         this.messages = messages;
+    }
+
+    /** Flyway's history table as {@code c} names it, quoted: qualified with the schema Flyway keeps it in. */
+    interface HistoryTable {
+        String quoted(Connection c) throws SQLException;
     }
 
     /** Creates the schemas {@code names} where they do not exist; {@code from} says where the configuration came from. */
@@ -72,9 +77,14 @@ final class FlywayScripts {
         }
     }
 
-    /** Applies the scripts after {@code current} up to {@code target} on {@code c}, each with its history row. */
+    /**
+     * Applies the scripts after {@code current} up to {@code target} on {@code c}, each with its history row. As
+     * Flyway, each migration's row is written with the role and search path the session had before it, and the next
+     * migration starts with them: a script's {@code SET ROLE} or {@code SET search_path} reaches neither.
+     */
     void applyUps(Connection c, MigrationVersion current, MigrationVersion target) throws SQLException {
-        String historyTable = quotedTable.apply(c);
+        String historyTable = quotedTable.quoted(c);
+        String restoreSession = dialect.sessionRestore(c).orElse(null);
         for (Migration m : history.versioned()) {
             if ((current != null && m.version().compareTo(current) <= 0) || (target != null && m.version().compareTo(target) > 0)) {
                 continue;
@@ -84,7 +94,13 @@ final class FlywayScripts {
                     placeholderPrefix, placeholderSuffix);
             String flywayVersion = flywayVersions.getOrDefault(m.version(), m.version().toString());
             long started = System.nanoTime();
-            ScriptRunner.run(c, dialect, "up", m, up.name(), sql, true, false, conn -> {
+            ScriptRunner.run(c, dialect, "up", m, up.name(), sql, ScriptTransaction.ONE_UNLESS_A_STATEMENT_CANNOT,
+                    false, conn -> {
+                if (restoreSession != null) {
+                    try (java.sql.Statement st = conn.createStatement()) {
+                        st.execute(restoreSession);
+                    }
+                }
                 try (PreparedStatement ps = conn.prepareStatement("insert into " + historyTable
                         + " (installed_rank, version, description, type, script, checksum, installed_by,"
                         + " execution_time, success) select coalesce(max(installed_rank), 0) + 1, ?, ?, 'SQL', ?, ?,"
@@ -119,7 +135,7 @@ final class FlywayScripts {
         try (Connection c = dataSource.getConnection()) {
             String sql = FlywayPlaceholders.replace(down.sql(), placeholderValues(c, down), down.name(),
                     placeholderPrefix, placeholderSuffix);
-            String historyTable = quotedTable.apply(c);
+            String historyTable = quotedTable.quoted(c);
             if (schema != null) {
                 c.setSchema(schema); // as Flyway runs the migrations: unqualified names resolve in its schema
             }

@@ -19,7 +19,6 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
-
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -59,6 +58,7 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
     private final FlywayScripts scripts;
     /** Why ups run through Flyway's migrate rather than {@link FlywayScripts#applyUps}; null when they need not. */
     private final String directUpsRefusal;
+    private volatile Optional<String> connectionSchema; // where no schema is configured: see quotedTable
 
     FlywayTool(ScriptLocation location, List<ScriptFile> files, RehearsalSettings settings, DataSource dataSource,
                Dialect dialect, ClassLoader classLoader, FlywayConfigFiles.Loaded teamConfig,
@@ -267,7 +267,7 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
      * The versions Flyway recorded as applied, read before every step: prepared on the server, as a session reads it
      * once or twice per phase (planned each time, it cost the server ~0.3 ms a read).
      */
-    private String versionsQuery(Connection c) {
+    private String versionsQuery(Connection c) throws SQLException {
         return "select version from " + quotedTable(c) + " where success and version is not null";
     }
 
@@ -275,9 +275,17 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         return dialect.tableExists(c, schema, table);
     }
 
-    /** The history table in Flyway's schema (the connection's when none is configured), quoted as the engine needs. */
-    private String quotedTable(Connection c) {
-        return dialect.quote(schema == null ? table : schema + "." + table);
+    /**
+     * The history table in Flyway's schema, quoted as the engine needs. With no schema configured, Flyway takes the
+     * connection's current schema when it starts and names the table with it from then on; so does Rehearsal, so a
+     * migration that changes {@code search_path} does not move the table Rehearsal records it in.
+     */
+    private String quotedTable(Connection c) throws SQLException {
+        if (schema == null && connectionSchema == null) {
+            connectionSchema = Optional.ofNullable(c.getSchema()); // none on engines without schemas
+        }
+        String in = schema != null ? schema : connectionSchema.orElse(null);
+        return dialect.quote(in == null ? table : in + "." + table);
     }
 
     /*

@@ -13,6 +13,7 @@ import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
+import dev.rehearsal.core.internal.sql.ScriptTransaction;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
@@ -149,7 +150,7 @@ public final class SqitchSource implements MigrationSource {
                 for (Migration m : history.between(current, target)) {
                     SqitchPlan.Change change = changes.get(m.version());
                     // scripts hold their own BEGIN and COMMIT, as psql runs them for Sqitch
-                    ScriptRunner.run(c, dialect, "up", m, m.up().name(), m.up().sql(), false,
+                    ScriptRunner.run(c, dialect, "up", m, m.up().name(), m.up().sql(), ScriptTransaction.NONE,
                             conn -> registry.deployed(conn, plan, change, SqitchPlan.sha1Hex(deployBytes.get(m.version()))));
                     MigrationScript verify = verifies.get(m.version());
                     if (verify != null) {
@@ -164,11 +165,11 @@ public final class SqitchSource implements MigrationSource {
         /** Runs the verify script; when it fails, reverts the change as {@code sqitch deploy --verify} does. */
         private void verify(Connection c, Migration m, SqitchPlan.Change change, MigrationScript verify) throws SQLException {
             try {
-                ScriptRunner.run(c, dialect, "verify", m, verify.name(), verify.sql(), false, conn -> { });
+                ScriptRunner.run(c, dialect, "verify", m, verify.name(), verify.sql(), ScriptTransaction.NONE, conn -> { });
             } catch (MigrationFailedException failed) {
                 String undone = "";
                 if (m.down() != null) {
-                    ScriptRunner.run(c, dialect, "down", m, m.down().name(), m.down().sql(), false,
+                    ScriptRunner.run(c, dialect, "down", m, m.down().name(), m.down().sql(), ScriptTransaction.NONE,
                             conn -> registry.reverted(conn, plan, change));
                     undone = " The change was reverted with " + m.down().name() + ", as sqitch deploy --verify reverts it.";
                 }
@@ -182,7 +183,7 @@ public final class SqitchSource implements MigrationSource {
         public void down(Migration migration) {
             SqitchPlan.Change change = changes.get(migration.version());
             try (Connection c = dataSource.getConnection()) {
-                ScriptRunner.run(c, dialect, "down", migration, migration.down().name(), migration.down().sql(), false,
+                ScriptRunner.run(c, dialect, "down", migration, migration.down().name(), migration.down().sql(), ScriptTransaction.NONE,
                         conn -> registry.reverted(conn, plan, change));
             } catch (SQLException e) {
                 throw new RehearsalException("Could not connect to revert " + migration.displayName() + ": "
