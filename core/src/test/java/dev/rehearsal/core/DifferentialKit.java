@@ -42,6 +42,28 @@ final class DifferentialKit {
         }
     }
 
+    /** Rehearsal's verdict on a case written in a tool's layout, with its text report for the assertion messages. */
+    record Rehearsed(Verdict verdict, String report) {
+    }
+
+    /**
+     * Rehearses {@code folder}, which must be read as {@code layout}: its first failed up, or none, and then no
+     * failure at all; and nothing the migrations took at session level is left on Rehearsal's session.
+     */
+    static Rehearsed rehearse(Path folder, String layout) {
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + folder))) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.source()).containsIgnoringCase(layout);
+            Verdict verdict = firstFailedUp(report);
+            if (verdict.failed() == null) {
+                assertThat(report.failed()).as(report.toText()).isFalse();
+            }
+            assertThat(r.query("select count(*) from pg_locks where locktype = 'advisory'").singleValue())
+                    .as("advisory locks left on Rehearsal's session").hasValue(0L);
+            return new Rehearsed(verdict, report.toText());
+        }
+    }
+
     static Stream<Path> cases() throws IOException {
         try (Stream<Path> files = Files.list(CORPUS)) {
             return files.filter(f -> f.toString().endsWith(".sql")).sorted().toList().stream();

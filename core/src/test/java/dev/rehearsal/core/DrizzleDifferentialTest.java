@@ -21,7 +21,6 @@ import java.util.stream.Collectors;
 
 import static dev.rehearsal.core.DifferentialKit.agreesWithPsqlWhereTheToolDoes;
 import static dev.rehearsal.core.DifferentialKit.changesets;
-import static dev.rehearsal.core.DifferentialKit.firstFailedUp;
 import static dev.rehearsal.core.DifferentialKit.rollbackLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,20 +63,11 @@ class DrizzleDifferentialTest {
         }
         Files.writeString(folder.resolve("meta/_journal.json"),
                 "{\"version\":\"7\",\"dialect\":\"postgresql\",\"entries\":[" + entries + "]}");
-        Verdict rehearsal;
-        String reported;
-        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + folder))) {
-            RoundTripReport report = r.runRoundTrips();
-            assertThat(report.source()).containsIgnoringCase("drizzle");
-            rehearsal = firstFailedUp(report);
-            reported = report.toText();
-            if (rehearsal.failed() == null) {
-                assertThat(report.failed()).as(report.toText()).isFalse();
-            }
-        }
+        DifferentialKit.Rehearsed rehearsal = DifferentialKit.rehearse(folder, "drizzle");
         Verdict drizzle = drizzleMigrate(folder);
-        assertThat(rehearsal).as("Rehearsal's script runner against drizzle-orm's migrate()\n" + reported).isEqualTo(drizzle);
-        agreesWithPsqlWhereTheToolDoes(rehearsal, drizzle, text);
+        assertThat(rehearsal.verdict()).as("Rehearsal's script runner against drizzle-orm's migrate()\n"
+                + rehearsal.report()).isEqualTo(drizzle);
+        agreesWithPsqlWhereTheToolDoes(rehearsal.verdict(), drizzle, text);
     }
 
     private static Verdict drizzleMigrate(Path folder) throws Exception {

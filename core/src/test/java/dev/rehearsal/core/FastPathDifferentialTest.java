@@ -98,19 +98,11 @@ class FastPathDifferentialTest {
                     Integer.parseInt(changeset[0]))), up + changeset[2]
                     + "\n-- migrate:down\n" + rollbackLines(text, changeset[0])); // empty: Rehearsal restores
         }
-        Verdict rehearsal;
-        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + folder))) {
-            RoundTripReport report = r.runRoundTrips();
-            assertThat(report.source()).contains("dbmate");
-            rehearsal = firstFailedUp(report);
-            if (rehearsal.failed() == null) {
-                assertThat(report.failed()).as(report.toText()).isFalse();
-            }
-        }
+        DifferentialKit.Rehearsed rehearsal = DifferentialKit.rehearse(folder, "dbmate");
         Verdict dbmate = dbmateUp(folder);
-        assertThat(rehearsal.failed()).as("Rehearsal's script runner against dbmate up: " + rehearsal + " / " + dbmate)
-                .isEqualTo(dbmate.failed());
-        agreesWithPsqlWhereTheToolDoes(rehearsal, dbmate, text);
+        assertThat(rehearsal.verdict().failed()).as("Rehearsal's script runner against dbmate up: " + rehearsal.verdict()
+                + " / " + dbmate + "\n" + rehearsal.report()).isEqualTo(dbmate.failed());
+        agreesWithPsqlWhereTheToolDoes(rehearsal.verdict(), dbmate, text);
     }
 
     /** {@code dbmate up} on a plain database: the migration it stopped at, or none (dbmate shows no SQLState). */

@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
 
 import static dev.rehearsal.core.DifferentialKit.agreesWithPsqlWhereTheToolDoes;
 import static dev.rehearsal.core.DifferentialKit.changesets;
-import static dev.rehearsal.core.DifferentialKit.firstFailedUp;
 import static dev.rehearsal.core.DifferentialKit.rollbackLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,22 +51,11 @@ class FlywayDifferentialTest {
                 Files.writeString(folder.resolve("U" + changeset[0] + "__kit.sql"), down);
             }
         }
-        Verdict rehearsal;
-        String reported;
-        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + folder))) {
-            RoundTripReport report = r.runRoundTrips();
-            assertThat(report.source()).containsIgnoringCase("flyway");
-            rehearsal = firstFailedUp(report);
-            reported = report.toText();
-            if (rehearsal.failed() == null) {
-                assertThat(report.failed()).as(report.toText()).isFalse();
-            }
-            assertThat(r.query("select count(*) from pg_locks where locktype = 'advisory'").singleValue())
-                    .as("advisory locks left on Rehearsal's session").hasValue(0L);
-        }
+        DifferentialKit.Rehearsed rehearsal = DifferentialKit.rehearse(folder, "flyway");
         Verdict flyway = flywayMigrate(folder);
-        assertThat(rehearsal).as("Rehearsal against Flyway's own migrate\n" + reported).isEqualTo(flyway);
-        agreesWithPsqlWhereTheToolDoes(rehearsal, flyway, text);
+        assertThat(rehearsal.verdict()).as("Rehearsal against Flyway's own migrate\n" + rehearsal.report())
+                .isEqualTo(flyway);
+        agreesWithPsqlWhereTheToolDoes(rehearsal.verdict(), flyway, text);
     }
 
     /**

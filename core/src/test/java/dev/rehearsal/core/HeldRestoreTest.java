@@ -142,6 +142,37 @@ class HeldRestoreTest {
         }
     }
 
+    /**
+     * What the up made on a session of its own (an audit table through dblink, an autonomous transaction) outlives the
+     * rollback: the restore is checked against the schema before the up, and fails naming what stayed, instead of
+     * letting the second up and every later check run on a database that is not the one they are judged against.
+     */
+    @Test
+    void aRestoreThatMissedSomethingTheUpCommittedElsewhereFailsNamingIt(@TempDir Path dir) throws IOException {
+        Path changelog = changelog(dir, """
+                --changeset ann:1
+                create extension if not exists dblink;
+                create table accounts (id int primary key);
+                --rollback drop table accounts; drop extension dblink;
+
+                --changeset ann:2 splitStatements:false
+                select dblink_exec('host=127.0.0.1 port=' || current_setting('port') || ' dbname='
+                    || current_database() || ' user=' || current_user, 'create table audit_log (id int)');
+                alter table accounts add column name text;
+                """);
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + changelog))) {
+            RoundTripReport report = r.runRoundTrips();
+            StepResult second = report.steps().get(1);
+            assertThat(second.phase(Phase.UP)).as(report.toText())
+                    .hasValueSatisfying(p -> assertThat(p.status()).isEqualTo(Status.PASSED));
+            assertThat(second.phase(Phase.RESTORE)).as(report.toText()).hasValueSatisfying(p -> {
+                assertThat(p.status()).isEqualTo(Status.FAILED);
+                assertThat(p.message()).contains("did not bring the schema back").contains("audit_log")
+                        .contains("add a down script");
+            });
+        }
+    }
+
     private static Path changelog(Path dir, String changesets) throws IOException {
         return Files.writeString(dir.resolve("changelog.sql"), "--liquibase formatted sql\n\n" + changesets);
     }

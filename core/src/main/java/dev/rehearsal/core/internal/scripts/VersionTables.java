@@ -93,10 +93,23 @@ public final class VersionTables {
      * before a migration runs and clean after it succeeded, so a failed migration leaves the database dirty and
      * golang-migrate refuses to go on until someone forces a version. Here the dirty row is written when the migration
      * has failed ({@link VersionTable#failed}), which leaves the table as golang-migrate does.
+     *
+     * @param quote quotes a schema name as the engine needs
      */
-    public static VersionTable golangMigrate() {
+    public static VersionTable golangMigrate(java.util.function.UnaryOperator<String> quote) {
         VersionsByNumber versions = new VersionsByNumber();
         return new VersionTable() {
+            /** Qualified as golang-migrate qualifies it: with the connection's current schema when it starts. */
+            private volatile String qualified;
+
+            private String table(Connection c) throws SQLException {
+                if (qualified == null) {
+                    String schema = c.getSchema(); // none on MySQL and MariaDB, where the table is the database's
+                    qualified = schema == null ? "schema_migrations" : quote.apply(schema) + ".schema_migrations";
+                }
+                return qualified;
+            }
+
             @Override
             public String table() {
                 return "schema_migrations";
@@ -104,14 +117,14 @@ public final class VersionTables {
 
             @Override
             public void ensure(Connection c) throws SQLException {
-                Tables.execute(c, "create table if not exists schema_migrations (version bigint not null primary key,"
+                Tables.execute(c, "create table if not exists " + table(c) + " (version bigint not null primary key,"
                         + " dirty boolean not null)");
             }
 
             @Override
             public Optional<MigrationVersion> current(Connection c, MigrationHistory history) throws SQLException {
                 try (Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("select version, dirty from schema_migrations limit 1")) {
+                     ResultSet rs = st.executeQuery("select version, dirty from " + table(c) + " limit 1")) {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
@@ -155,9 +168,9 @@ public final class VersionTables {
              */
             private void set(Connection c, BigInteger version, boolean dirty) throws SQLException {
                 if (version == null) {
-                    write(c, "delete from schema_migrations");
+                    write(c, "delete from " + table(c));
                 } else {
-                    write(c, "delete from schema_migrations", "insert into schema_migrations (version, dirty) values ("
+                    write(c, "delete from " + table(c), "insert into " + table(c) + " (version, dirty) values ("
                             + version.longValueExact() + ", " + dirty + ")");
                 }
             }

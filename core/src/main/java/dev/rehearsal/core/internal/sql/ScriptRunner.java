@@ -73,6 +73,10 @@ public final class ScriptRunner {
                            String sql, ScriptTransaction transaction, boolean failAtEnd, Epilogue epilogue,
                            java.util.function.Consumer<java.sql.SQLWarning> warnings) {
         List<SqlStatement> statements = dialect.split(sql);
+        if (!failAtEnd && transaction.sendsWhole(dialect, statements)) {
+            runWhole(connection, phase, migration, script, sql, epilogue, warnings);
+            return;
+        }
         boolean transactional = transaction.inOne(dialect, statements);
         SqlStatement current = null;
         try {
@@ -129,6 +133,28 @@ public final class ScriptRunner {
             } catch (SQLException ignored) {
                 // the connection is closed by the caller; nothing more to restore
             }
+        }
+    }
+
+    /**
+     * Sends {@code sql} as one query, as the tool does ({@link ScriptTransaction#sendsWhole}), then runs the epilogue on
+     * its own, as the tool writes its version row after the query. A failure names the script, not a statement: the
+     * server does not say which statement of a query failed.
+     */
+    private static void runWhole(Connection connection, String phase, Migration migration, String script, String sql,
+                                 Epilogue epilogue, java.util.function.Consumer<java.sql.SQLWarning> warnings) {
+        try {
+            connection.setAutoCommit(true);
+            try (Statement st = connection.createStatement()) {
+                st.execute(sql);
+                for (java.sql.SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
+                    warnings.accept(w);
+                }
+            }
+            epilogue.run(connection);
+        } catch (SQLException e) {
+            throw new MigrationFailedException(phase, migration, script, 0, "(the whole file, sent as one query as the"
+                    + " tool sends it)", e.getSQLState(), e.getMessage(), e);
         }
     }
 }

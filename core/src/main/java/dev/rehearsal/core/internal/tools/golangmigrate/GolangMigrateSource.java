@@ -4,6 +4,8 @@ import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.internal.sql.ScriptTransaction;
 import dev.rehearsal.core.internal.scripts.ScriptLocation;
 import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
 import dev.rehearsal.core.internal.scripts.SqlLayoutSource;
@@ -87,9 +89,20 @@ public final class GolangMigrateSource extends SqlLayoutSource {
         return new MigrationHistory(location.toString(), migrations, List.of());
     }
 
+    /** As golang-migrate sends it: the whole file as one query. */
+    @Override
+    protected ScriptTransaction transaction(Migration migration) {
+        return ScriptTransaction.ONE_QUERY;
+    }
+
     @Override
     protected VersionTable versions() {
-        return VersionTables.golangMigrate();
+        throw new IllegalStateException("golang-migrate's table is qualified as the engine quotes a schema");
+    }
+
+    @Override
+    protected VersionTable versions(Dialect dialect) {
+        return VersionTables.golangMigrate(dialect::quote);
     }
 
     @Override

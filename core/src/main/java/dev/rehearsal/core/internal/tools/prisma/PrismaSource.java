@@ -4,6 +4,7 @@ import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.internal.sql.ScriptTransaction;
 import dev.rehearsal.core.internal.scripts.ScriptLocation;
 import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
 import dev.rehearsal.core.internal.scripts.SqlLayoutSource;
@@ -65,6 +66,12 @@ public final class PrismaSource extends SqlLayoutSource {
                     .withLabel(dir.replaceAll("/+$", "").replaceFirst(".*/", "")));
         }
         return new MigrationHistory(location.toString(), migrations, List.of());
+    }
+
+    /** As prisma migrate deploy sends it: the whole file as one query. */
+    @Override
+    protected ScriptTransaction transaction(Migration migration) {
+        return ScriptTransaction.ONE_QUERY;
     }
 
     @Override
