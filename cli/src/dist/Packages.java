@@ -76,6 +76,10 @@ public final class Packages {
         Path launcher = Path.of(args[4]);
         Path out = Files.createDirectories(Path.of(args[5]));
         Map<String, Path> payload = payload(staging, launcher, platform);
+        Map<String, Path> legal = legal(staging);
+        Map<String, Path> own = new TreeMap<>(legal);
+        own.keySet().retainAll(List.of("LICENSE", "NOTICE"));
+        payload.putAll(legal);
         String readme = Files.readString(sources.resolve("README.md"));
 
         Map<String, byte[]> front = new TreeMap<>();
@@ -83,7 +87,7 @@ public final class Packages {
         front.put("README.md", text(readme));
         front.put("bin/rehearsal.js", Files.readAllBytes(sources.resolve("npm/rehearsal.js")));
         front.put("bin/install.js", Files.readAllBytes(sources.resolve("npm/install.js")));
-        write(out.resolve(NAME + "-" + version + ".tgz"), front, Map.of());
+        write(out.resolve(NAME + "-" + version + ".tgz"), front, own);
 
         Map<String, byte[]> platformFiles = new TreeMap<>();
         platformFiles.put("package.json", text(platformPackageJson(version, platform)));
@@ -95,7 +99,27 @@ public final class Packages {
         String tag = platform.wheelTag().contains("%s") ? String.format(platform.wheelTag(), glibcMinor(staging))
                 : platform.wheelTag();
         wheel(out, pyVersion, tag, sources, readme, platform, payload);
-        wheel(out, pyVersion, "any", sources, readme, null, Map.of());
+        wheel(out, pyVersion, "any", sources, readme, null, own);
+    }
+
+    /**
+     * Rehearsal's LICENSE and NOTICE, and what the jar bundles: THIRD-PARTY.txt (each dependency and its license) and
+     * third-party/ (the license and notice files each ships), staged by the dist profile from the jar's META-INF.
+     */
+    static Map<String, Path> legal(Path staging) throws IOException {
+        Path folder = staging.resolve("legal");
+        Map<String, Path> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                files.put(folder.relativize(f).toString().replace('\\', '/'), f);
+            }
+        }
+        for (String needed : List.of("LICENSE", "NOTICE", "THIRD-PARTY.txt")) {
+            if (!files.containsKey(needed)) {
+                throw new IllegalStateException(folder.resolve(needed) + " is missing: the dist profile stages it");
+            }
+        }
+        return files;
     }
 
     /** The files of a platform package, by their path in it: the launcher, the jars and the runtime. */
@@ -232,12 +256,15 @@ public final class Packages {
         files.put(distInfo + "METADATA", text("Metadata-Version: 2.1\nName: " + NAME + "\nVersion: " + version
                 + "\nSummary: Rehearses database migrations (up, down, up again) on a throwaway database before they"
                 + " reach production: the rehearsal command, with its own Java runtime\nLicense: Apache-2.0\n"
+                + "License-File: LICENSE\nLicense-File: NOTICE\n"
+                + (platform == null ? "" : "License-File: THIRD-PARTY.txt\n")
                 + "Requires-Python: >=3.8\nDescription-Content-Type: text/markdown\n\n" + readme));
         files.put(distInfo + "WHEEL", text("Wheel-Version: 1.0\nGenerator: rehearsal Packages.java\nRoot-Is-Purelib: "
                 + (platform == null) + "\nTag: py3-none-" + tag + "\n"));
         files.put(distInfo + "entry_points.txt", text("[console_scripts]\nrehearsal = " + MODULE + ":main\n"));
         Map<String, Path> placed = new TreeMap<>();
-        payload.forEach((path, file) -> placed.put(MODULE + "/_dist/" + path, file));
+        payload.forEach((path, file) -> placed.put(isLegal(path) ? distInfo + "licenses/" + path
+                : MODULE + "/_dist/" + path, file));
 
         StringBuilder record = new StringBuilder();
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
@@ -273,6 +300,12 @@ public final class Packages {
                 zipEntry(zip, distInfo + k, 0644, tail.get(distInfo + k));
             }
         }
+    }
+
+    /** Whether a package path is one of the legal files ({@link #legal}), which a wheel keeps in its dist-info. */
+    static boolean isLegal(String path) {
+        return path.equals("LICENSE") || path.equals("NOTICE") || path.equals("THIRD-PARTY.txt")
+                || path.startsWith("third-party/");
     }
 
     private static void zipEntry(ZipArchiveOutputStream zip, String name, int mode, byte[] content) throws IOException {

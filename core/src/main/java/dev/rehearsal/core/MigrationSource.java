@@ -18,7 +18,7 @@ public interface MigrationSource {
     /**
      * Reads the history and binds the tool to a database.
      *
-     * @throws RehearsalException naming the file and the problem when the history is malformed
+     * @throws dev.rehearsal.core.model.RehearsalException naming the file and the problem when the history is malformed
      */
     MigrationTool open(DataSource dataSource, Dialect dialect);
 
@@ -27,7 +27,7 @@ public interface MigrationSource {
      * tool driven through its own command connects with {@code database}, asked again before each command, so that
      * it follows the database when Rehearsal replaces it with a copy. The default ignores it.
      *
-     * @throws RehearsalException naming the file and the problem when the history is malformed
+     * @throws dev.rehearsal.core.model.RehearsalException naming the file and the problem when the history is malformed
      */
     default MigrationTool open(DataSource dataSource, Dialect dialect,
                                java.util.function.Supplier<dev.rehearsal.core.db.ConnectionDetails> database) {

@@ -25,7 +25,7 @@ public final class MigrationSources {
      * The source for the settings' location, its layout detected from the files there unless
      * {@link RehearsalSettings#format()} names one.
      *
-     * @throws RehearsalException when the location is missing or empty, the layout is unknown or ambiguous
+     * @throws dev.rehearsal.core.model.RehearsalException when the location is missing or empty, the layout is unknown or ambiguous
      */
     public static MigrationSource detect(RehearsalSettings settings, ClassLoader classLoader) {
         return CoreRuntime.get().detect(settings, classLoader);

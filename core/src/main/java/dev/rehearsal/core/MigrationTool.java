@@ -23,7 +23,7 @@ public interface MigrationTool {
      * The versioned migration a {@code migrateTo} target names: its version or id, and where the tool has them its
      * own names (a Liquibase tag, {@code author:id}).
      *
-     * @throws RehearsalException naming the versions that exist when there is none
+     * @throws dev.rehearsal.core.model.RehearsalException naming the versions that exist when there is none
      */
     default Migration migration(String target) {
         return history().require(target);

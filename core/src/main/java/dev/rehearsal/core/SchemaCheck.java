@@ -24,7 +24,7 @@ public interface SchemaCheck {
      * @param migration the migration just applied
      * @param schema    the schema after its up, the tool's history table left out
      * @param dialect   the engine's dialect ({@link Dialect#ddl} writes the schema as DDL)
-     * @throws RehearsalException when the check cannot run (a file it needs cannot be read), naming what and why
+     * @throws dev.rehearsal.core.model.RehearsalException when the check cannot run (a file it needs cannot be read), naming what and why
      */
     Outcome check(Migration migration, SchemaSnapshot schema, Dialect dialect);
 

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * of two bytes in UTF-8, so byte and character limits both show), the empty string where no CHECK forbids it, numbers
  * at the precision of {@code numeric(p, s)} and at CHECK bounds, timestamps and dates at the edges of 32-bit epoch
  * seconds (1970-01-02 and 2038-01-18: a day inside, so every time zone and MariaDB's {@code TIMESTAMP} hold them). Integer columns get CHECK bounds only: a type's own maximum is rarely a real value.
- * A failure over seeded rows says which of these the tables it names hold ({@link #present}), so a team can tell a
+ * A failure over seeded rows says which of these the tables it names hold ({@link #probes}), so a team can tell a
  * real limit from an unlikely one.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")

@@ -4,7 +4,7 @@ import dev.rehearsal.core.internal.tools.Claim;
 import dev.rehearsal.core.internal.tools.ToolDescriptor;
 import org.apiguardian.api.API;
 
-/** Drizzle Kit: its journal decides (its <tag>.down.sql files would otherwise look like golang-migrate's). */
+/** Drizzle Kit: its journal decides (its {@code <tag>.down.sql} files would otherwise look like golang-migrate's). */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class DrizzleDescriptor {
 
