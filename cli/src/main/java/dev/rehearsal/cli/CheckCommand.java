@@ -35,7 +35,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code rehearsal check <folder>}: detects the folder's layout, rehearses every migration up, down and up again on a
@@ -60,7 +59,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "0:every migration passed",
                 "1:findings: a failed round trip, a broken lock budget, a risk not allowed",
                 "2:usage or environment errors: a bad flag or value, a folder without migrations, a server that"
-                        + " cannot be reached, an output that cannot be written, an interrupted run"},
+                        + " cannot be reached, an output that cannot be written",
+                "130:interrupted by Ctrl-C (SIGINT), after writing the partial reports",
+                "143:ended by SIGTERM (a cancelled CI job), after writing the partial reports"},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  rehearsal check db/migrations",
@@ -166,11 +167,16 @@ final class CheckCommand implements Callable<Integer> {
     List<String> classpath = new ArrayList<>();
 
     @Option(names = "-D", paramLabel = "<key>=<value>",
-            description = "Any setting of the README's table (rehearsal.seed.locale=de); repeatable.")
+            description = {"Any setting of the README's table (rehearsal.seed.locale=de), or a property of the tool"
+                    + " (spring.*, flyway.*, liquibase.*: passed on as a -D on its JVM); repeatable."})
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(names = {"-q", "--quiet"}, description = "No progress lines.")
     boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also the settings and where each came from, the database,"
+            + " each phase's SQL and check times and each migration's notes.")
+    boolean verbose;
 
     @Option(names = "--debug", description = "Stack traces with errors.")
     boolean debug;
@@ -209,20 +215,27 @@ final class CheckCommand implements Callable<Integer> {
         outputs.checkWritable();
 
         Optional<SettingsFile> file = config != null ? Optional.of(SettingsFile.read(config)) : SettingsFile.find(folder);
-        Configuration configuration = configuration(file);
+        ToolProperties defines = ToolProperties.of(settings);
+        Map<String, String> where = new TreeMap<>();
+        Configuration configuration = configuration(file, defines, where);
         String location = "filesystem:" + folder.toAbsolutePath().normalize();
         RehearsalSettings rehearsalSettings = ConfiguredSettings.resolve(configuration,
                 ConfiguredSettings.Overrides.NONE.withMigrations(location), () -> location);
-        Progress progress = new Progress(err, System.console() != null, quiet);
+        Progress progress = new Progress(err, Terminal.detect(), quiet, verbose);
         file.ifPresent(f -> progress.note("settings: " + f.file()));
+        where.forEach((k, from) -> progress.verbose("setting " + k + " from " + from));
+        defines.tool().keySet().forEach(k -> progress.verbose("tool property " + k + " from -D"));
 
         dev.rehearsal.core.estimate.ProductionVolumes productionVolumes = configuration.volumes(Map.of());
         DatabaseProvider provider = ProviderChoice.select(configuration, ProviderChoice.Kind.AUTO, "", null,
                 url -> ProviderChoice.server(configuration, url));
-        Interrupt interrupt = new Interrupt();
-        try (provider; UserClassPath classes = UserClassPath.of(classpath, CheckCommand.class.getClassLoader());
+        Interrupt interrupt = new Interrupt(handleInterrupt);
+        try (provider; ToolProperties.Applied toolProperties = defines.apply();
+             UserClassPath classes = UserClassPath.of(classpath, CheckCommand.class.getClassLoader());
              MigrationRehearsal rehearsal = MigrationRehearsal.start(rehearsalSettings, provider, classes.loader())) {
             interrupt.arm(rehearsal, outputs, out, err, progress);
+            progress.verbose("database: " + provider.describe() + "; history: " + rehearsal.history().location()
+                    + " (" + rehearsal.history().versioned().size() + " migrations)");
             if (!productionVolumes.isEmpty()) {
                 rehearsal.budgetsAtProductionVolume(productionVolumes, configuration.estimateSettings());
             }
@@ -305,10 +318,12 @@ final class CheckCommand implements Callable<Integer> {
         return RehearsalCli.FINDINGS;
     }
 
-    /** The flags as settings, over the settings file's; every key checked, as the extension checks its own. */
-    private Configuration configuration(Optional<SettingsFile> file) {
+    /**
+     * The flags as settings, over the settings file's; every key checked, as the extension checks its own;
+     * {@code where} is told where each came from.
+     */
+    private Configuration configuration(Optional<SettingsFile> file, ToolProperties defines, Map<String, String> where) {
         Map<String, String> values = new LinkedHashMap<>();
-        Map<String, String> where = new TreeMap<>();
         file.ifPresent(f -> f.values().forEach((k, v) -> {
             values.put(k, v);
             where.put(k, f.file().toString());
@@ -337,7 +352,7 @@ final class CheckCommand implements Callable<Integer> {
             Optional.ofNullable(values.get("rehearsal.allow-risks")).ifPresent(all::add);
             flag(values, where, "--allow-risk", "rehearsal.allow-risks", String.join("; ", all));
         }
-        settings.forEach((k, v) -> flag(values, where, "-D", k.startsWith("rehearsal.") ? k : "rehearsal." + k, v));
+        defines.settings().forEach((k, v) -> flag(values, where, "-D", k, v));
         values.remove("rehearsal.migrations"); // <folder> names them
         where.remove("rehearsal.migrations");
         return Configuration.of(where, k -> Optional.ofNullable(values.get(k)), System::getenv);
@@ -347,84 +362,6 @@ final class CheckCommand implements Callable<Integer> {
         if (value != null) {
             values.put(key, value);
             where.put(key, flag);
-        }
-    }
-
-    /**
-     * Ctrl-C (SIGINT) or SIGTERM during a check: the JVM runs this hook, which writes the reports as they stand,
-     * marked partial, closes the rehearsal (dropping its databases) and stops the embedded server, then ends the
-     * process with exit code 2. The main thread, whose migration the closing database interrupts, stops at once.
-     */
-    private static final class Interrupt {
-        private final AtomicBoolean requested = new AtomicBoolean();
-        private volatile String running;
-        private final java.util.concurrent.CountDownLatch handled = new java.util.concurrent.CountDownLatch(1);
-        private Thread hook;
-
-        void arm(MigrationRehearsal rehearsal, Outputs outputs, PrintWriter out, PrintWriter err, Progress progress) {
-            if (!handleInterrupt) {
-                return;
-            }
-            hook = new Thread(() -> {
-                requested.set(true);
-                try {
-                    // the step the loop was in, not the first the report shows unfinished: the embedded server's
-                    // own shutdown hook runs beside this one, and the migration it cuts off may already be recorded
-                    // as failed (seen in CI: the message then named no migration)
-                    String step = running;
-                    String where = step == null ? "" : " before " + step + " finished";
-                    progress.note("rehearsal: interrupted" + where + "; writing partial reports and dropping the"
-                            + " throwaway databases");
-                    RoundTripReport report = rehearsal.report();
-                    ReportWriter writer = ReportWriter.of(report, rehearsal.history(), Path.of("")).partial(step);
-                    outputs.write(writer, report, out, progress);
-                } catch (RuntimeException e) {
-                    err.println("rehearsal: the partial reports could not be written: " + e.getMessage());
-                } finally {
-                    try {
-                        rehearsal.close();
-                    } catch (RuntimeException e) {
-                        err.println("rehearsal: the throwaway databases could not all be dropped (" + e.getMessage()
-                                + "); on a named server, drop the rehearsal_* databases left there");
-                    }
-                    DatabaseProviders.stopSharedEmbeddedPostgres();
-                    err.flush();
-                    out.flush();
-                    handled.countDown();
-                    Runtime.getRuntime().halt(RehearsalCli.ERROR);
-                }
-            }, "rehearsal-interrupt");
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
-
-        boolean requested() {
-            return requested.get();
-        }
-
-        /** The migration whose round trip is running now, or null between and after them. */
-        void running(String migration) {
-            running = migration;
-        }
-
-        /** Waits for the hook, which then ends the process with 2; returns 2 as well. */
-        int await() {
-            try {
-                handled.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return RehearsalCli.ERROR;
-        }
-
-        void disarm() {
-            if (hook != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // shutting down already: the hook runs
-                }
-                hook = null;
-            }
         }
     }
 }

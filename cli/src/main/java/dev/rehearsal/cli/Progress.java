@@ -8,15 +8,18 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * What the command line says while it works, on standard error. On a terminal one line rewritten in place
- * ({@code [3/12] V3 create orders: down}) and a line kept for each migration that failed; elsewhere (CI logs, a
- * pipe) one plain line per migration with its times and result. Quiet: nothing.
+ * What the command line says while it works, on standard error. On a terminal ({@link Terminal}) one line rewritten
+ * in place at the terminal's width ({@code [3/12] V3 create orders: down}) and a line kept for each migration that
+ * failed; elsewhere (CI logs, a pipe, {@code NO_COLOR}, {@code TERM=dumb}) one plain line per migration with its
+ * times and result. Verbose: also each step's notes and the time its checks took. Quiet: nothing.
  */
 final class Progress {
 
     private final PrintWriter err;
     private final boolean terminal;
+    private final int columns;
     private final boolean quiet;
+    private final boolean verbose;
     private int width;
     /** Lines of a failed phase's detail shown under its step. */
     static final int DETAIL_LINES = 4;
@@ -25,10 +28,12 @@ final class Progress {
     private int notRunCount;
     private int notRunFirst;
 
-    Progress(PrintWriter err, boolean terminal, boolean quiet) {
+    Progress(PrintWriter err, Terminal terminal, boolean quiet, boolean verbose) {
         this.err = err;
-        this.terminal = terminal;
+        this.terminal = terminal.progress();
+        this.columns = terminal.width();
         this.quiet = quiet;
+        this.verbose = verbose && !quiet;
     }
 
     void phase(int index, int total, String migration, PhaseResult.Phase phase) {
@@ -55,10 +60,11 @@ final class Progress {
             return;
         }
         String line = String.format(Locale.ROOT, "[%d/%d] %s: %s", index, total, step.migration(), summary(step));
-        String detail = step.status() == PhaseResult.Status.FAILED ? detail(step) : "";
+        String detail = (step.status() == PhaseResult.Status.FAILED ? detail(step) : "")
+                + (verbose ? verboseDetail(step) : "");
         if (terminal) {
             rewrite(line);
-            if (step.status() == PhaseResult.Status.FAILED) {
+            if (step.status() == PhaseResult.Status.FAILED || verbose) {
                 err.println(detail);
                 width = 0;
             }
@@ -109,6 +115,28 @@ final class Progress {
                 .orElse("");
     }
 
+    /** Verbose: each phase's SQL and check times, and the step's notes, indented under its line. */
+    static String verboseDetail(StepResult step) {
+        StringBuilder lines = new StringBuilder();
+        for (PhaseResult p : step.phases()) {
+            if (p.status() != PhaseResult.Status.NOT_RUN) {
+                lines.append(String.format(Locale.ROOT, "%n    %s: %s, SQL %d ms, checks %d ms", p.phase().label(),
+                        p.status().name().toLowerCase(Locale.ROOT), p.sqlTime().toMillis(), p.checkTime().toMillis()));
+            }
+        }
+        if (step.note() != null && !step.note().isBlank()) {
+            step.note().lines().filter(l -> !l.isBlank()).forEach(l -> lines.append("\n    note: ").append(l.strip()));
+        }
+        return lines.toString();
+    }
+
+    /** Verbose only: a line of what the run is set up with (settings and where each came from, the database). */
+    void verbose(String line) {
+        if (verbose) {
+            note(line);
+        }
+    }
+
     /** Clears the terminal's progress line, so that what follows starts on a clean one. */
     void finish() {
         if (!quiet) {
@@ -128,8 +156,10 @@ final class Progress {
         err.flush();
     }
 
+    /** The line in place of the last, cut to the terminal's width (less one column, so it never wraps). */
     private void rewrite(String line) {
-        String shown = line.length() > 150 ? line.substring(0, 149) + "\u2026" : line;
+        int room = columns - 1;
+        String shown = line.length() > room ? line.substring(0, room - 1) + "\u2026" : line;
         err.print("\r" + shown + (shown.length() < width ? " ".repeat(width - shown.length()) : ""));
         err.flush();
         width = shown.length();

@@ -15,10 +15,10 @@ import java.util.Properties;
  * {@code rehearsal}: Rehearsal's command line, for teams whose migrations live outside a JVM project (Alembic,
  * golang-migrate, dbmate, Prisma, Knex...): {@code rehearsal check <folder>} and {@code rehearsal snapshot capture}; parsing, help and
  * usage errors are picocli's, with one-line messages and the exit codes sqlfluff and squawk use: 0 clean, 1 findings,
- * 2 usage or environment errors. Its interface is the command line, not this class: hence {@code INTERNAL}.
+ * 2 usage or environment errors; 130 and 143 for a run Ctrl-C or SIGTERM ended. Its interface is the command line, not this class: hence {@code INTERNAL}.
  */
 @Command(name = "rehearsal", mixinStandardHelpOptions = true, versionProvider = RehearsalCli.Version.class,
-        subcommands = {CheckCommand.class, SnapshotCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CheckCommand.class, SnapshotCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         // one element per paragraph: picocli wraps each at words to the terminal's width
         description = {"Rehearses database migrations before they reach production: each one up, down and up again on"
                 + " a throwaway database, with the locks it takes and the traffic it blocks."},
@@ -35,7 +35,10 @@ public final class RehearsalCli implements Runnable {
     static final int CLEAN = 0;
     /** Exit code: a failed round trip, a broken budget, a risk not allowed. */
     static final int FINDINGS = 1;
-    /** Exit code: a bad flag or value, a folder without migrations, a server not reachable, an interrupted run. */
+    /**
+     * Exit code: a bad flag or value, a folder without migrations, a server not reachable. A run a signal ended exits
+     * 130 (SIGINT) or 143 (SIGTERM), as shells report it ({@link Interrupt}).
+     */
     static final int ERROR = 2;
 
     public static void main(String[] args) {

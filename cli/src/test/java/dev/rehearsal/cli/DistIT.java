@@ -235,6 +235,7 @@ class DistIT {
             new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).inheritIO().start().waitFor();
 
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("ended within 30 s of SIGTERM").isTrue();
+            assertThat(process.exitValue()).as("128 + SIGTERM, passed on by node").isEqualTo(143);
             JsonNode json = new ObjectMapper().readTree(report.toFile());
             assertThat(json.get("partial").asBoolean()).as(Files.readString(err)).isTrue();
             assertThat(json.get("interruptedDuring").asText()).isEqualTo("2_wait");

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The packaged command line, {@code target/rehearsal}, run as a user's CI runs it: a separate process with only a
  * JDK, on the Alembic sample (embedded PostgreSQL, its {@code rehearsal.toml}) and the golang-migrate sample (the
- * machine's MariaDB, named with {@code --jdbc-url}), and interrupted with Ctrl-C in the middle of a migration.
+ * machine's MariaDB, named with {@code --jdbc-url}), interrupted with Ctrl-C or SIGTERM in the middle of a migration,
+ * and on a terminal.
  * The samples' reports stay in {@code target/cli-samples}.
  */
 class LauncherIT {
@@ -134,7 +135,7 @@ class LauncherIT {
 
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s of Ctrl-C").isTrue();
             String errors = Files.readString(err);
-            assertThat(process.exitValue()).as(errors).isEqualTo(2);
+            assertThat(process.exitValue()).as("128 + SIGINT, as shells report Ctrl-C\n" + errors).isEqualTo(130);
             assertThat(errors).contains("rehearsal: interrupted before 2_wait finished").doesNotContain("\tat ");
             JsonNode json = new ObjectMapper().readTree(dir.resolve("rehearsal.json").toFile());
             assertThat(json.get("partial").asBoolean()).isTrue();
@@ -149,6 +150,76 @@ class LauncherIT {
             Files.deleteIfExists(err);
             Files.deleteIfExists(out);
         }
+    }
+
+    /** A cancelled CI job signals SIGTERM: the same partial report, and 143 (128 + SIGTERM) for the runner. */
+    @Test
+    void sigtermWritesPartialReportsAndExits143() throws Exception {
+        Path dir = REPORTS.resolve("terminated");
+        Path err = Files.createTempFile("rehearsal", ".err");
+        Path out = Files.createTempFile("rehearsal", ".out");
+        Process process = start(List.of("check", SlowHistory.FOLDER.toString(), "-f", "json", "-f", "text",
+                "-o", dir.toString()), out, err);
+        try {
+            SlowHistory.awaitSecondMigration(process, err);
+            new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).inheritIO().start().waitFor();
+
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s of SIGTERM").isTrue();
+            String errors = Files.readString(err);
+            assertThat(process.exitValue()).as(errors).isEqualTo(143);
+            JsonNode json = new ObjectMapper().readTree(dir.resolve("rehearsal.json").toFile());
+            assertThat(json.get("partial").asBoolean()).isTrue();
+            assertThat(json.get("interruptedDuring").asText()).isEqualTo("2_wait");
+            SlowHistory.assertServerStopped(json);
+        } finally {
+            process.destroyForcibly();
+            Files.deleteIfExists(err);
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /**
+     * On a terminal (a pseudo-terminal from util-linux's {@code script}) the progress line is rewritten in place and
+     * cut to the terminal's width; with {@code NO_COLOR} or {@code TERM=dumb}, or standard error in a file, plain
+     * lines only.
+     */
+    @Test
+    void theProgressLineIsShownOnlyOnATerminalAndAtItsWidth() throws Exception {
+        String history = "../samples/standalone-golang-migrate/db/migrations";
+        String onTerminal = onATerminal(Map.of("COLUMNS", "60"), "check", history, "--no-locks");
+        assertThat(onTerminal).contains("\r[1/");
+        for (String segment : onTerminal.split("[\r\n]")) {
+            if (segment.startsWith("[")) { // the progress line; notes and reports wrap as the terminal wraps them
+                assertThat(segment.strip().length()).as("the progress line on 60 columns: " + segment).isLessThan(60);
+            }
+        }
+        // the terminal ends each line with \r\n: a line rewritten in place is a \r not followed by \n
+        assertThat(onATerminal(Map.of("COLUMNS", "60", "NO_COLOR", "1"), "check", history, "--no-locks"))
+                .contains("[1/").doesNotContain("\r[");
+        assertThat(onATerminal(Map.of("COLUMNS", "60", "TERM", "dumb"), "check", history, "--no-locks"))
+                .contains("[1/").doesNotContain("\r[");
+        Result redirected = launch(Map.of("COLUMNS", "60"), "check", history, "--no-locks");
+        assertThat(redirected.err()).contains("[1/").doesNotContain("\r");
+    }
+
+    /** What the launcher printed on a pseudo-terminal: {@code script} runs it there and copies the terminal out. */
+    private static String onATerminal(Map<String, String> environment, String... args) throws Exception {
+        assertThat(Path.of("/usr/bin/script")).as("util-linux's script").isExecutable();
+        StringBuilder command = new StringBuilder(LAUNCHER.toAbsolutePath().toString());
+        for (String a : args) {
+            command.append(" '").append(a.replace("'", "'\\''")).append('\'');
+        }
+        ProcessBuilder builder = new ProcessBuilder("/usr/bin/script", "-q", "-e", "-c", command.toString(),
+                "/dev/null").redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
+        // a user's terminal, whatever the build's own environment says (CI sets TERM=dumb or nothing)
+        builder.environment().remove("NO_COLOR");
+        builder.environment().put("TERM", "xterm-256color");
+        builder.environment().putAll(environment);
+        Process p = builder.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as(out).isTrue();
+        return out;
     }
 
     private static Result launch(String... args) throws Exception {

@@ -106,8 +106,11 @@ public final class Configuration {
 
     private static RehearsalException unknownKey(String key, String where) {
         String closest = closest(key);
-        return new RehearsalException("Unknown setting " + key + " (" + where + ")"
-                + (closest == null ? "" : ": did you mean " + closest + "?")
+        if (closest != null) {
+            return new RehearsalException("Unknown setting " + key + " (" + where + "): did you mean " + closest
+                    + "? Every setting: docs/configuration.md.");
+        }
+        return new RehearsalException("Unknown setting " + key + " (" + where + ")."
                 + " The settings Rehearsal reads are listed in the README's configuration table: "
                 + String.join(", ", Arrays.stream(Setting.values()).map(Setting::key).toList())
                 + ", " + Setting.ALEMBIC_ENV_PREFIX + "<NAME> and " + Setting.PLACEHOLDER_PREFIX + "<name>.");

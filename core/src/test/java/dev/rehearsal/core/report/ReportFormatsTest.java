@@ -61,7 +61,10 @@ class ReportFormatsTest {
         assertThat(unnamed.has("interruptedDuring")).isFalse();
         assertThat(writer.partial().render(ReportFormat.HTML)).contains("Partial report")
                 .doesNotContain("It was interrupted during");
-        assertThat(new ObjectMapper().readTree(writer.render(ReportFormat.JSON)).has("partial")).isFalse();
+        JsonNode whole = new ObjectMapper().readTree(writer.render(ReportFormat.JSON));
+        assertThat(whole.has("partial")).isFalse();
+        assertThat(whole.fieldNames().next()).as("the format version comes first").isEqualTo("formatVersion");
+        assertThat(whole.get("formatVersion").asInt()).isEqualTo(1);
     }
 
     @Test
@@ -84,6 +87,8 @@ class ReportFormatsTest {
         assertThat(run.at("/tool/driver/name").asText()).isEqualTo("Rehearsal");
         assertThat(run.at("/tool/driver/version").asText()).matches("\\d+\\.\\d+\\.\\d+.*"); // the build's version
         assertThat(run.at("/tool/driver/rules/0/id").asText()).isEqualTo("down-failed");
+        assertThat(run.at("/tool/driver/rules/0/helpUri").asText())
+                .isEqualTo("https://github.com/rehearsal-dev/rehearsal/blob/main/docs/reports.md#down-failed");
         JsonNode result = run.get("results").get(0);
         assertThat(result.get("ruleId").asText()).isEqualTo("down-failed");
         assertThat(result.get("ruleIndex").asInt()).isZero();

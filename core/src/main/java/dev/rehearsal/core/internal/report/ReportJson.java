@@ -26,6 +26,11 @@ import org.apiguardian.api.API;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class ReportJson {
 
+    /**
+     * The report's format version, first in every report: raised when a field changes meaning or goes away (a new
+     * field does not raise it); docs/report.schema.json describes this version.
+     */
+    public static final int FORMAT_VERSION = 1;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final ObjectWriter WRITER = MAPPER.writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
             .withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
@@ -36,6 +41,7 @@ public final class ReportJson {
     /** The whole report; {@code partial} marks an interrupted run, {@code interruptedDuring} may be null. */
     public static String write(RoundTripReport report, boolean partial, String interruptedDuring) {
         ObjectNode root = MAPPER.createObjectNode();
+        root.put("formatVersion", FORMAT_VERSION);
         if (partial) {
             root.put("partial", true);
             if (interruptedDuring != null) {

@@ -24,7 +24,7 @@ import java.util.Map;
 public final class SarifWriter {
 
     /** What each failure kind means, for the rules' descriptions; risk rules are described in docs/locks.md. */
-    private static final Map<String, String> FAILURES = Map.of(
+    static final Map<String, String> FAILURES = Map.of(
             "up-failed", "The migration failed to apply, or applying it broke a check (an invariant, a lock budget, a"
                     + " risk not allowed)",
             "down-failed", "The down script failed, left objects behind, or lost data",
@@ -34,6 +34,17 @@ public final class SarifWriter {
                     + " (docs/estimates.md)");
 
     private SarifWriter() {
+    }
+
+    /**
+     * The rule's entry in the documentation: a failure's in reports.md, a query of the running application that
+     * breaks in running-application.md, every other risk in locks.md (its table of rules, MariaDB's after it).
+     */
+    static String helpUri(String rule) {
+        String page = FAILURES.containsKey(rule) ? "reports.md"
+                : rule.equals(dev.rehearsal.core.locks.LockRisk.BREAKS_RUNNING_APP) ? "running-application.md"
+                : "locks.md";
+        return BuildProperties.docs() + page + "#" + rule;
     }
 
     /** The SARIF log of {@code findings}, made by Rehearsal {@code version}. */
@@ -55,6 +66,7 @@ public final class SarifWriter {
                 rule.put("name", name(id));
                 rule.putObject("shortDescription").put("text", FAILURES.getOrDefault(id, "Lock risk " + id
                         + ": a statement that would make the application wait in production (docs/locks.md)"));
+                rule.put("helpUri", helpUri(id));
                 rule.putObject("defaultConfiguration").put("level", level(f));
                 return rules.size() - 1;
             });

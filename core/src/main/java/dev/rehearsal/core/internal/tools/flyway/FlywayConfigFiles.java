@@ -29,8 +29,9 @@ import java.util.Set;
  * The team's Flyway configuration, read where teams keep it and turned into Flyway's own property names
  * ({@code flyway.table}, {@code flyway.placeholders.x}): {@code flyway.conf} and {@code flyway.toml} in the project
  * directory (or its {@code conf/}), Spring Boot's {@code spring.flyway.*} in {@code application.properties} or
- * {@code application.yml} on the test class path, or the files {@code rehearsal.flyway.config} names. Connection
- * settings are left out: Rehearsal brings its own database. Flyway itself then checks every key and value.
+ * {@code application.yml} on the test class path, or the files {@code rehearsal.flyway.config} names; then
+ * {@code flyway.*} system properties over them. Connection settings are left out: Rehearsal brings its own database.
+ * Flyway itself then checks every key and value.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class FlywayConfigFiles {
@@ -127,6 +128,17 @@ public final class FlywayConfigFiles {
                 origins.putAll(spring.origins());
             }
         }
+        // flyway.* system properties (the command line's -D), over the files, as Flyway's own command line and Maven
+        // plugin take them
+        System.getProperties().forEach((k, v) -> {
+            if (k instanceof String key && key.startsWith("flyway.") && v instanceof String value) {
+                if (!files.contains("system properties")) {
+                    files.add("system properties");
+                }
+                all.put(key, value);
+                origins.put(key, "system property");
+            }
+        });
         if (files.isEmpty()) {
             return Loaded.NONE;
         }
