@@ -1,8 +1,10 @@
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,7 +39,8 @@ import java.util.stream.Stream;
  *       with every platform package as an optional dependency selected by {@code os}, {@code cpu} and {@code libc};</li>
  *   <li>{@code rehearsal-migrations-<platform>-<version>.tgz}: the npm platform package;</li>
  *   <li>{@code rehearsal_migrations-<pyversion>-py3-none-<tag>.whl}: the wheel for the platform, and
- *       {@code ...-py3-none-any.whl}, the fallback for a platform without one, which says so when run.</li>
+ *       {@code rehearsal_migrations-<pyversion>.tar.gz}, the source distribution pip falls back to where no wheel
+ *       fits, whose build fails the install naming the platform.</li>
  * </ul>
  * Archives are written with fixed times and sorted entries, executables keep their mode (npm and pip both carry it
  * to the installed files), and the wheel's RECORD holds every file's sha256, as the wheel format requires.
@@ -87,19 +90,41 @@ public final class Packages {
         front.put("README.md", text(readme));
         front.put("bin/rehearsal.js", Files.readAllBytes(sources.resolve("npm/rehearsal.js")));
         front.put("bin/install.js", Files.readAllBytes(sources.resolve("npm/install.js")));
+        front.put("bin/platform.js", Files.readAllBytes(sources.resolve("npm/platform.js")));
         write(out.resolve(NAME + "-" + version + ".tgz"), front, own);
 
+        int glibc = platform.libc() != null && platform.libc().equals("glibc") ? glibcMinor(staging) : 0;
         Map<String, byte[]> platformFiles = new TreeMap<>();
-        platformFiles.put("package.json", text(platformPackageJson(version, platform)));
+        platformFiles.put("package.json", text(platformPackageJson(version, platform, glibc)));
         platformFiles.put("README.md", text(readme));
         Map<String, Path> platformPayload = new TreeMap<>(payload);
         write(out.resolve(NAME + "-" + platform.key() + "-" + version + ".tgz"), platformFiles, platformPayload);
 
         String pyVersion = pythonVersion(version);
-        String tag = platform.wheelTag().contains("%s") ? String.format(platform.wheelTag(), glibcMinor(staging))
+        String tag = platform.wheelTag().contains("%s") ? String.format(platform.wheelTag(), glibc)
                 : platform.wheelTag();
         wheel(out, pyVersion, tag, sources, readme, platform, payload);
-        wheel(out, pyVersion, "any", sources, readme, null, own);
+        refusingSdist(out, pyVersion, sources, own);
+    }
+
+    /**
+     * The source distribution pip falls back to where no wheel fits (another platform, an older glibc than the
+     * wheel's tag names): building it fails at install, in one line naming the platform and what to use instead.
+     */
+    static void refusingSdist(Path out, String version, Path sources, Map<String, Path> legal) throws IOException {
+        String root = MODULE + "-" + version + "/";
+        Map<String, byte[]> files = new TreeMap<>();
+        files.put(root + "PKG-INFO", text("Metadata-Version: 2.1\nName: " + NAME + "\nVersion: " + version
+                + "\nSummary: Rehearses database migrations on a throwaway database: the rehearsal command\n"
+                + "License: Apache-2.0\n"));
+        files.put(root + "pyproject.toml", text("[build-system]\nrequires = []\nbuild-backend = \"unsupported_platform\"\n"
+                + "backend-path = [\".\"]\n\n[project]\nname = \"" + NAME + "\"\nversion = \"" + version + "\"\n"));
+        files.put(root + "unsupported_platform.py", text(Files.readString(sources.resolve("python/unsupported_platform.py"))
+                .replace("@VERSION@", version)));
+        for (Map.Entry<String, Path> e : legal.entrySet()) {
+            files.put(root + e.getKey(), Files.readAllBytes(e.getValue()));
+        }
+        write(out.resolve(MODULE + "-" + version + ".tar.gz"), "", files, Map.of());
     }
 
     /**
@@ -194,7 +219,7 @@ public final class Packages {
                 + "}\n";
     }
 
-    static String platformPackageJson(String version, Platform p) {
+    static String platformPackageJson(String version, Platform p, int glibcMinor) {
         return "{\n"
                 + "  \"name\": \"" + NAME + "-" + p.key() + "\",\n"
                 + "  \"version\": \"" + version + "\",\n"
@@ -204,6 +229,7 @@ public final class Packages {
                 + "  \"preferUnplugged\": true,\n"
                 + "  \"os\": [\"" + p.os() + "\"],\n"
                 + "  \"cpu\": [\"" + p.cpu() + "\"]" + (p.libc() == null ? "" : ",\n  \"libc\": [\"" + p.libc() + "\"]")
+                + (glibcMinor == 0 ? "" : ",\n  \"rehearsal\": {\"glibc\": \"2." + glibcMinor + "\"}")
                 + "\n}\n";
     }
 
@@ -225,16 +251,30 @@ public final class Packages {
         return base + (m.group(3) != null ? "a" + m.group(3) : m.group(4) != null ? "b" + m.group(4) : "rc" + m.group(5));
     }
 
-    /** The newest glibc symbol version the runtime's binaries ask for: the wheel's manylinux tag names it. */
+    /**
+     * The newest glibc symbol version the package's binaries ask for, the Java runtime's and the embedded PostgreSQL's
+     * (in {@code postgres.jar}'s xz tarball): the wheel's manylinux tag and the npm package's {@code glibc} name it.
+     */
     static int glibcMinor(Path staging) throws IOException {
         int newest = 17;
         try (Stream<Path> walk = Files.walk(staging.resolve("runtime"))) {
             for (Path f : walk.filter(Files::isRegularFile).toList()) {
                 String name = f.getFileName().toString();
                 if (name.endsWith(".so") || f.getParent().getFileName().toString().equals("bin")) {
-                    Matcher m = GLIBC.matcher(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
-                    while (m.find()) {
-                        newest = Math.max(newest, Integer.parseInt(m.group(1)));
+                    newest = Math.max(newest, newestGlibc(Files.readAllBytes(f)));
+                }
+            }
+        }
+        try (ZipFile jar = new ZipFile(staging.resolve("postgres.jar").toFile())) {
+            for (ZipEntry e : Collections.list(jar.entries())) {
+                if (e.getName().endsWith(".txz")) {
+                    try (TarArchiveInputStream tar = new TarArchiveInputStream(new XZCompressorInputStream(
+                            jar.getInputStream(e)))) {
+                        for (TarArchiveEntry t = tar.getNextEntry(); t != null; t = tar.getNextEntry()) {
+                            if (t.isFile()) {
+                                newest = Math.max(newest, newestGlibc(tar.readAllBytes()));
+                            }
+                        }
                     }
                 }
             }
@@ -242,7 +282,16 @@ public final class Packages {
         return newest;
     }
 
-    /** A wheel: the launcher module, for a platform its payload under {@code rehearsal_migrations/_dist}. */
+    private static int newestGlibc(byte[] binary) {
+        int newest = 0;
+        Matcher m = GLIBC.matcher(new String(binary, StandardCharsets.ISO_8859_1));
+        while (m.find()) {
+            newest = Math.max(newest, Integer.parseInt(m.group(1)));
+        }
+        return newest;
+    }
+
+    /** The platform's wheel: the launcher module, its payload under {@code rehearsal_migrations/_dist}. */
     static void wheel(Path out, String version, String tag, Path sources, String readme, Platform platform,
                       Map<String, Path> payload) throws IOException {
         String distInfo = MODULE + "-" + version + ".dist-info/";
@@ -250,17 +299,14 @@ public final class Packages {
         String init = Files.readString(sources.resolve("python/__init__.py")).replace("@VERSION@", version);
         files.put(MODULE + "/__init__.py", text(init));
         files.put(MODULE + "/__main__.py", Files.readAllBytes(sources.resolve("python/__main__.py")));
-        if (platform != null) {
-            files.put(MODULE + "/_dist/PLATFORM", text(platform.key() + "\n" + platform.label() + "\n"));
-        }
+        files.put(MODULE + "/_dist/PLATFORM", text(platform.key() + "\n" + platform.label() + "\n"));
         files.put(distInfo + "METADATA", text("Metadata-Version: 2.1\nName: " + NAME + "\nVersion: " + version
                 + "\nSummary: Rehearses database migrations (up, down, up again) on a throwaway database before they"
                 + " reach production: the rehearsal command, with its own Java runtime\nLicense: Apache-2.0\n"
-                + "License-File: LICENSE\nLicense-File: NOTICE\n"
-                + (platform == null ? "" : "License-File: THIRD-PARTY.txt\n")
+                + "License-File: LICENSE\nLicense-File: NOTICE\nLicense-File: THIRD-PARTY.txt\n"
                 + "Requires-Python: >=3.8\nDescription-Content-Type: text/markdown\n\n" + readme));
-        files.put(distInfo + "WHEEL", text("Wheel-Version: 1.0\nGenerator: rehearsal Packages.java\nRoot-Is-Purelib: "
-                + (platform == null) + "\nTag: py3-none-" + tag + "\n"));
+        files.put(distInfo + "WHEEL", text("Wheel-Version: 1.0\nGenerator: rehearsal Packages.java\nRoot-Is-Purelib: false\n"
+                + "Tag: py3-none-" + tag + "\n"));
         files.put(distInfo + "entry_points.txt", text("[console_scripts]\nrehearsal = " + MODULE + ":main\n"));
         Map<String, Path> placed = new TreeMap<>();
         payload.forEach((path, file) -> placed.put(isLegal(path) ? distInfo + "licenses/" + path
@@ -319,6 +365,12 @@ public final class Packages {
 
     /** An npm package tarball: every file under {@code package/}. */
     static void write(Path tgz, Map<String, byte[]> generated, Map<String, Path> files) throws IOException {
+        write(tgz, "package/", generated, files);
+    }
+
+    /** A tar.gz with every file under {@code prefix}. */
+    static void write(Path tgz, String prefix, Map<String, byte[]> generated, Map<String, Path> files)
+            throws IOException {
         List<String> names = new ArrayList<>(generated.keySet());
         names.addAll(files.keySet());
         names.sort(null);
@@ -329,7 +381,7 @@ public final class Packages {
             for (String name : names) {
                 byte[] content = generated.containsKey(name) ? generated.get(name) : null;
                 Path file = files.get(name);
-                TarArchiveEntry entry = new TarArchiveEntry("package/" + name);
+                TarArchiveEntry entry = new TarArchiveEntry(prefix + name);
                 entry.setModTime(FIXED_TIME);
                 entry.setMode(0100000 | (content != null ? (name.startsWith("bin/") ? 0755 : 0644)
                         : mode(file, name)));

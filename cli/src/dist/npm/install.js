@@ -1,24 +1,26 @@
 'use strict';
-// npm's postinstall of rehearsal-migrations: on Linux and macOS, once npm has installed the platform package beside
-// this one, bin/rehearsal.js is replaced by a two-line sh script that runs that package's launcher, so that running
-// rehearsal does not start Node first (about 60 ms). Windows, installs with --ignore-scripts, and package managers that
-// skip install scripts keep the JavaScript launcher, which does the same through Node. Never fails the install: the
-// JavaScript launcher reports what is wrong when run.
+// npm's postinstall of rehearsal-migrations. Where no package of Rehearsal's can run on this machine (no platform
+// package for it, or a glibc older than the one its runtime and PostgreSQL need), it fails the install in one line
+// naming the platform and what to use instead. Otherwise, on Linux and macOS, once npm has installed the platform
+// package beside this one, bin/rehearsal.js is replaced by a two-line sh script that runs that package's launcher, so
+// that running rehearsal does not start Node first (about 60 ms). Windows, installs with --ignore-scripts, and
+// package managers that skip install scripts keep the JavaScript launcher, which checks the same when run.
 const fs = require('fs');
 const path = require('path');
+const { platformKey, unsupported, packageRoot } = require('./platform.js');
+
+const why = unsupported();
+if (why) {
+  process.stderr.write('rehearsal-migrations: ' + why + '\n');
+  process.exit(1);
+}
 
 function platformLauncher() {
   if (process.platform === 'win32') {
     return null;
   }
-  let key = process.platform + '-' + process.arch;
-  if (process.platform === 'linux') {
-    const report = process.report && typeof process.report.getReport === 'function' ? process.report.getReport() : null;
-    key = 'linux-' + process.arch + '-' + (report && report.header && report.header.glibcVersionRuntime ? 'gnu' : 'musl');
-  }
   try {
-    const root = path.dirname(require.resolve('rehearsal-migrations-' + key + '/package.json'));
-    const launcher = path.join(root, 'bin', 'rehearsal');
+    const launcher = path.join(packageRoot(platformKey()), 'bin', 'rehearsal');
     return fs.existsSync(launcher) && !/['\\\n]/.test(launcher) ? launcher : null;
   } catch (e) {
     return null;

@@ -8,49 +8,22 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
-const NAME = 'rehearsal-migrations';
-const PLATFORMS = {
-  'linux-x64-gnu': 'Linux x86-64 (glibc)',
-  'linux-arm64-gnu': 'Linux ARM64 (glibc)',
-  'linux-x64-musl': 'Linux x86-64 (musl)',
-  'darwin-x64': 'macOS x86-64',
-  'darwin-arm64': 'macOS ARM64',
-  'win32-x64': 'Windows x86-64',
-};
+const { NAME, PLATFORMS, platformKey, unsupported, useTheJar, packageRoot } = require('./platform.js');
 
 function fail(message) {
   process.stderr.write('rehearsal: ' + message + '\n');
   process.exit(2);
 }
 
-function version() {
-  return require('../package.json').version;
-}
-
-function useTheJar() {
-  return 'use the jar instead: java -jar rehearsal-cli-' + version() + '-all.jar with a JDK 17 or later'
-    + ' (dev.rehearsal:rehearsal-cli:' + version() + ':all on Maven Central)';
-}
-
-/** linux-x64-gnu, linux-x64-musl, darwin-arm64...: the key of the platform package this machine needs. */
-function platformKey() {
-  if (process.platform !== 'linux') {
-    return process.platform + '-' + process.arch;
-  }
-  const report = process.report && typeof process.report.getReport === 'function' ? process.report.getReport() : null;
-  const glibc = report && report.header && report.header.glibcVersionRuntime;
-  return 'linux-' + process.arch + '-' + (glibc ? 'gnu' : 'musl');
-}
-
 const key = platformKey();
-if (!PLATFORMS[key]) {
-  fail('no package of Rehearsal\'s command line for ' + process.platform + ' ' + process.arch + ' (' + key
-    + '; packages exist for ' + Object.keys(PLATFORMS).join(', ') + '): ' + useTheJar());
+const why = unsupported();
+if (why) {
+  fail(why);
 }
 const packageName = NAME + '-' + key;
 let root;
 try {
-  root = path.dirname(require.resolve(packageName + '/package.json'));
+  root = packageRoot(key);
 } catch (e) {
   fail(packageName + ', the package for ' + PLATFORMS[key] + ', is not installed (npm leaves optional dependencies'
     + ' out with --omit=optional or --no-optional, and where it cannot fetch them): reinstall ' + NAME

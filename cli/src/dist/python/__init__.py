@@ -2,8 +2,8 @@
 
 The platform's wheel holds, under ``_dist``, its own Java runtime, the command line's jar, the embedded PostgreSQL
 and the same ``bin/rehearsal`` launcher as the jar's; ``main`` replaces this Python process with that launcher (on
-Windows, which has no sh, it runs the bundled java on the jar). The ``py3-none-any`` wheel, which pip picks only
-where no platform's wheel fits, holds no runtime and says so.
+Windows, which has no sh, it runs the bundled java on the jar). Where no platform's wheel fits, pip falls back to
+the source distribution, whose build fails the install naming the platform.
 """
 
 import os
@@ -22,12 +22,6 @@ def _fail(message):
     return 2
 
 
-def _this_platform():
-    libc, libc_version = platform.libc_ver()
-    system = platform.system() + " " + platform.machine()
-    return system + (" (" + libc + " " + libc_version + ")" if libc else "")
-
-
 def _use_the_jar():
     version = __version__.replace(".dev0", "-SNAPSHOT")
     return ("use the jar instead: java -jar rehearsal-cli-" + version + "-all.jar with a JDK 17 or later"
@@ -36,9 +30,8 @@ def _use_the_jar():
 
 def main():
     if not os.path.isdir(_DIST):
-        return _fail("no package of Rehearsal's command line for " + _this_platform() + ": pip installed the"
-                     " platform-independent rehearsal-migrations wheel, which holds no Java runtime (platform"
-                     " wheels are made for " + _BUILT_FOR + "); " + _use_the_jar())
+        return _fail(_DIST + " is missing: the install of rehearsal-migrations is incomplete (platform wheels are"
+                     " made for " + _BUILT_FOR + "); reinstall it, or " + _use_the_jar())
     windows = os.name == "nt"
     java = os.path.join(_DIST, "runtime", "bin", "java.exe" if windows else "java")
     jar = os.path.join(_DIST, "lib", "rehearsal.jar")

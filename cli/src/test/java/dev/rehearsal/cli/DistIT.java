@@ -152,9 +152,12 @@ class DistIT {
         assertThat(nodeWithoutScripts.resolve("node_modules/rehearsal-migrations/bin/rehearsal.js")).content()
                 .startsWith("#!/usr/bin/env node\n");
         assertThat(npmJs.out()).isEqualTo(npm.out().replace(node.toString(), nodeWithoutScripts.toString()));
+        String runtime = Files.readAllLines(node.resolve("node_modules/rehearsal-migrations-linux-x64-gnu/runtime/release"))
+                .stream().filter(l -> l.startsWith("JAVA_VERSION=")).findFirst().orElseThrow()
+                .replaceAll("JAVA_VERSION=\"?([^\"]*)\"?", "$1");
         for (Result r : List.of(npm, npmJs, pip)) {
             assertThat(r.exit()).as(r.err()).isZero();
-            assertThat(r.out()).startsWith("rehearsal " + VERSION + " (Java 17.")
+            assertThat(r.out()).startsWith("rehearsal " + VERSION + " (Java " + runtime + ",")
                     .containsPattern("embedded PostgreSQL \\d+\\.\\d+\\.\\d+ \\(linux-x86_64\\)\\n");
         }
         assertThat(npm.out()).contains("node_modules/rehearsal-migrations-linux-x64-gnu/runtime");
@@ -184,16 +187,45 @@ class DistIT {
         assertThat(other.err()).contains("no package of Rehearsal's command line for linux s390x (linux-s390x-gnu;")
                 .contains("java -jar rehearsal-cli-" + VERSION + "-all.jar");
 
-        // pip: the py3-none-any wheel alone, which pip picks where no platform's wheel fits
+        // npm's install script refuses the install there, in one line, and so it does where glibc is older than the
+        // one the platform package's runtime and PostgreSQL need
+        Result refused = withoutJava(List.of(noJava.resolve("node").toString(), "--require", arch.toString(),
+                front.resolve("node_modules/rehearsal-migrations/bin/install.js").toString()), dir);
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err().strip()).doesNotContain("\n")
+                .startsWith("rehearsal-migrations: no package of Rehearsal's command line for linux s390x");
+        String floor = new ObjectMapper().readTree(node.resolve(
+                "node_modules/rehearsal-migrations-linux-x64-gnu/package.json").toFile()).at("/rehearsal/glibc").asText();
+        assertThat(floor).matches("2\\.\\d+");
+        Path oldGlibc = Files.writeString(dir.resolve("glibc.js"), "const real = process.report.getReport;\n"
+                + "process.report.getReport = () => { const r = real.call(process.report); r.header.glibcVersionRuntime"
+                + " = '2.12'; return r; };\n");
+        Result tooOld = withoutJava(List.of(noJava.resolve("node").toString(), "--require", oldGlibc.toString(),
+                node.resolve("node_modules/rehearsal-migrations/bin/install.js").toString()), dir);
+        assertThat(tooOld.exit()).isEqualTo(1);
+        assertThat(tooOld.err().strip()).doesNotContain("\n")
+                .contains("rehearsal-migrations-linux-x64-gnu needs glibc " + floor + " or later")
+                .contains("this machine has glibc 2.12").contains("java -jar rehearsal-cli-" + VERSION + "-all.jar");
+        Result tooOldRun = withoutJava(List.of(noJava.resolve("node").toString(), "--require", oldGlibc.toString(),
+                nodeWithoutScripts.resolve("node_modules/rehearsal-migrations/bin/rehearsal.js").toString(), "--version"),
+                dir);
+        assertThat(tooOldRun.exit()).isEqualTo(2);
+        assertThat(tooOldRun.err()).contains("needs glibc " + floor + " or later");
+
+        // pip: where no wheel fits, pip builds the source distribution, whose build refuses, naming the platform
         Path fallback = dir.resolve("fallback");
         run(List.of("/usr/bin/python3", "-m", "venv", fallback.toString()), Map.of(), 0);
-        run(List.of(fallback.resolve("bin/pip").toString(), "install", "--no-index", "--disable-pip-version-check",
-                wheel("any").toString()), Map.of(), 0);
-        Result any = withoutJava(List.of(fallback.resolve("bin/rehearsal").toString(), "check", "."), dir);
-        assertThat(any.exit()).isEqualTo(2);
-        assertThat(any.err().strip()).doesNotContain("\n")
-                .contains("no package of Rehearsal's command line for Linux x86_64")
-                .contains("java -jar rehearsal-cli-" + VERSION + "-all.jar");
+        Path sdist;
+        try (Stream<Path> files = Files.list(DIST)) {
+            sdist = files.filter(f -> f.getFileName().toString().matches("rehearsal_migrations-.*\\.tar\\.gz"))
+                    .findFirst().orElseThrow();
+        }
+        Result pip = run(List.of(fallback.resolve("bin/pip").toString(), "install", "--no-index",
+                "--disable-pip-version-check", sdist.toString()), Map.of(), -1);
+        assertThat(pip.exit()).isNotZero();
+        assertThat(pip.out() + pip.err()).contains("rehearsal-migrations: no package of Rehearsal's command line runs on"
+                + " Linux x86_64 (glibc ").contains("java -jar rehearsal-cli-" + VERSION + "-all.jar");
+        assertThat(fallback.resolve("bin/rehearsal")).doesNotExist();
     }
 
     @Test
