@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The command line's npm and pip packages ({@code cli/target/dist}, built by {@code -Pdist}, as CI builds them): each
- * platform package's compressed size (goal: under 80 MB), and its start against the jar's launcher on the system JDK
+ * platform package's compressed size (goal: under 90 MB), and its start against the jar's launcher on the system JDK
  * (goal: no slower), as the process's whole time less its round trip on the PostgreSQL server on the machine, a
  * one-migration history: the platform package's own launcher on its runtime, and the same through npm's
  * {@code rehearsal} as its install script leaves it (a sh script), through npm's JavaScript launcher (installed with
@@ -30,7 +30,7 @@ class DistBenchmark {
     private static final Path DIST = Path.of("..", "cli", "target", "dist").toAbsolutePath().normalize();
     private static final Path JAR_LAUNCHER = Path.of("..", "cli", "target", "rehearsal").toAbsolutePath().normalize();
     private static final Path HISTORY = Path.of("src/test/resources/histories/startup").toAbsolutePath();
-    private static final long LIMIT = 80_000_000;
+    private static final long LIMIT = 90_000_000;
 
     @Test
     void packageSizesAndStartAgainstTheJar(@TempDir Path dir) throws Exception {
@@ -49,7 +49,7 @@ class DistBenchmark {
                 boolean platformPackage = name.matches("rehearsal-migrations-[a-z0-9]+-[a-z0-9]+.*\\.tgz")
                         || name.matches(".*-py3-none-(?!any).*\\.whl");
                 if (platformPackage) {
-                    assertThat(bytes).as(name + ": a platform package stays under 80 MB compressed").isLessThan(LIMIT);
+                    assertThat(bytes).as(name + ": a platform package stays under 90 MB compressed").isLessThan(LIMIT);
                     figures.put((name.endsWith(".whl") ? "dist_wheel_mb" : "dist_npm_platform_mb"),
                             Math.round(bytes / 1e5) / 10.0);
                 }
