@@ -61,6 +61,9 @@ record ToolProperties(Map<String, String> settings, Map<String, String> tool) {
     Applied apply() {
         Map<String, String> previous = new LinkedHashMap<>();
         tool.forEach((k, v) -> previous.put(k, System.setProperty(k, v)));
+        if (tool.keySet().stream().anyMatch(k -> k.startsWith("flyway."))) {
+            previous.put(Setting.FLYWAY_SYSTEM_PROPERTIES, System.setProperty(Setting.FLYWAY_SYSTEM_PROPERTIES, "true"));
+        }
         return () -> previous.forEach((k, v) -> {
             if (v == null) {
                 System.clearProperty(k);

@@ -111,7 +111,14 @@ public enum Setting {
      * Keys under {@code rehearsal.} that are not settings and are let through: {@code rehearsal.version} is the
      * Maven property the README's dependency snippet uses, and Surefire passes {@code -D} properties on to tests.
      */
-    public static final List<String> NOT_SETTINGS = List.of("rehearsal.version");
+    public static final List<String> NOT_SETTINGS = List.of("rehearsal.version", Setting.FLYWAY_SYSTEM_PROPERTIES);
+
+    /**
+     * The system property the command line sets to {@code true} while its {@code -D flyway.*} keys are system
+     * properties, so that Flyway's configuration takes them: elsewhere (a test JVM) {@code flyway.*} system properties
+     * are the build's, such as Maven's {@code -Dflyway.version}, and are left alone.
+     */
+    public static final String FLYWAY_SYSTEM_PROPERTIES = "rehearsal.internal.flyway-system-properties";
 
     /** The forms a value can take; each says what it accepts in {@link #accepted()}. */
     public enum Form {

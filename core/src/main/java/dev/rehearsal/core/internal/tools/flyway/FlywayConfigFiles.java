@@ -29,8 +29,8 @@ import java.util.Set;
  * The team's Flyway configuration, read where teams keep it and turned into Flyway's own property names
  * ({@code flyway.table}, {@code flyway.placeholders.x}): {@code flyway.conf} and {@code flyway.toml} in the project
  * directory (or its {@code conf/}), Spring Boot's {@code spring.flyway.*} in {@code application.properties} or
- * {@code application.yml} on the test class path, or the files {@code rehearsal.flyway.config} names; then
- * {@code flyway.*} system properties over them. Connection settings are left out: Rehearsal brings its own database.
+ * {@code application.yml} on the test class path, or the files {@code rehearsal.flyway.config} names; then the
+ * command line's {@code -D flyway.*} over them. Connection settings are left out: Rehearsal brings its own database.
  * Flyway itself then checks every key and value.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
@@ -128,8 +128,12 @@ public final class FlywayConfigFiles {
                 origins.putAll(spring.origins());
             }
         }
-        // flyway.* system properties (the command line's -D), over the files, as Flyway's own command line and Maven
-        // plugin take them
+        // the command line's -D flyway.*, over the files, as Flyway's own command line and Maven plugin take them;
+        // only where the command line says so: in a test JVM, flyway.* system properties are the build's (a Maven
+        // -Dflyway.version picks Flyway's version), and the application's Flyway does not read them either
+        if (!Boolean.getBoolean(dev.rehearsal.core.config.Setting.FLYWAY_SYSTEM_PROPERTIES)) {
+            return finish(all, files, origins);
+        }
         System.getProperties().forEach((k, v) -> {
             if (k instanceof String key && key.startsWith("flyway.") && v instanceof String value) {
                 if (!files.contains("system properties")) {
@@ -139,6 +143,10 @@ public final class FlywayConfigFiles {
                 origins.put(key, "system property");
             }
         });
+        return finish(all, files, origins);
+    }
+
+    private static Loaded finish(Map<String, String> all, List<String> files, Map<String, String> origins) {
         if (files.isEmpty()) {
             return Loaded.NONE;
         }
