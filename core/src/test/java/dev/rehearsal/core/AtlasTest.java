@@ -17,8 +17,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Atlas migration directories (issue 14, part 2): Atlas's own format with its revisions table and
  * {@code -- atlas:txmode none}; the golang-migrate and Flyway formats Atlas writes, read as those layouts; and
- * {@code atlas.sum} checked before anything runs, naming the file that was changed, added or removed. The sums in the
- * fixtures follow Atlas's algorithm, which was checked against the {@code atlas.sum} files in Atlas's own test data.
+ * {@code atlas.sum} checked before anything runs, naming the file that was changed, added or removed, including the sum
+ * Atlas writes for the golang-migrate format over the up files alone. The sums in the fixtures follow Atlas's
+ * algorithm, which was checked against the {@code atlas.sum} files in Atlas's own test data and the sums
+ * {@code atlas migrate hash} wrote in ariga/atlas#3460 (see {@code AtlasSumTest}).
  */
 class AtlasTest {
 
@@ -55,6 +57,50 @@ class AtlasTest {
             assertThat(report.failed()).as(report.toText()).isFalse();
             assertThat(r.query("select version from flyway_schema_history where success").rows()).hasSize(1);
         }
+    }
+
+    /** The migration files of histories/atlas-golang-migrate, for the variants with a sum of their own. */
+    private static final List<String> ATLAS_GOLANG_MIGRATE = List.of("20240101120000_create_users.up.sql",
+            "20240101120000_create_users.down.sql", "20240102090000_users_email_index.up.sql",
+            "20240102090000_users_email_index.down.sql");
+
+    /**
+     * Atlas's golang-migrate format hashes only the up files in Atlas versions since April 2025 (its
+     * {@code GolangMigrateDir} lists only those; ariga/atlas#3460): such a sum is checked over the up files alone, the
+     * down files are still the history's downs, and a changed down file is outside the sum, as it is for Atlas.
+     */
+    @Test
+    void aGolangMigrateSumOfTheUpFilesAloneIsCheckedAsAtlasChecksIt(@TempDir Path dir) {
+        RehearsalSettings upFiles = Histories.derived(dir.resolve("up-files"), "histories/atlas-golang-migrate",
+                ATLAS_GOLANG_MIGRATE, Map.of(), "histories/atlas-golang-migrate-upsonly");
+        try (MigrationRehearsal r = Histories.rehearse(upFiles)) {
+            assertThat(r.history().versioned()).extracting(m -> m.down().name()).containsExactly(
+                    "20240101120000_create_users.down.sql", "20240102090000_users_email_index.down.sql");
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(report.toText()).startsWith("Rehearsal of golang-migrate migrations at");
+            assertThat(report.steps()).allSatisfy(step -> assertThat(step.phase(PhaseResult.Phase.DOWN)).isPresent());
+            assertThat(r.query("select version from schema_migrations").rows()).hasSize(1);
+        }
+        RehearsalSettings downEdited = Histories.derived(dir.resolve("down-edited"), "histories/atlas-golang-migrate",
+                ATLAS_GOLANG_MIGRATE, Map.of("DROP INDEX \"users_email_idx\";",
+                        "DROP INDEX IF EXISTS \"users_email_idx\";"), "histories/atlas-golang-migrate-upsonly");
+        try (MigrationRehearsal r = Histories.rehearse(downEdited)) {
+            assertThat(r.history().versioned().get(1).down().sql()).contains("DROP INDEX IF EXISTS");
+        }
+    }
+
+    @Test
+    void anUpFileChangedUnderAGolangMigrateSumOfTheUpFilesIsNamed(@TempDir Path dir) {
+        RehearsalSettings tampered = Histories.derived(dir, "histories/atlas-golang-migrate", ATLAS_GOLANG_MIGRATE,
+                Map.of("CREATE UNIQUE INDEX", "CREATE INDEX"), "histories/atlas-golang-migrate-upsonly");
+        assertThatThrownBy(() -> Histories.rehearse(tampered))
+                .isInstanceOf(RehearsalException.class)
+                .hasMessageStartingWith("filesystem:" + dir + "/20240102090000_users_email_index.up.sql changed after"
+                        + " atlas.sum was written (atlas.sum has h1:/NVuG72OvLp8i9RNpD+rdKeUNYqYHG5wanIvf3iEtNA=, the"
+                        + " file gives h1:")
+                .hasMessageContaining("Atlas refuses the directory (checksum mismatch)")
+                .hasMessageContaining("if the change is intended, run atlas migrate hash");
     }
 
     private static RehearsalSettings copy(Path dir, String history, List<String> files, Map<String, String> replace) {

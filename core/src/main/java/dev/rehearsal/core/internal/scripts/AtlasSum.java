@@ -11,20 +11,27 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Atlas's integrity file, {@code atlas.sum}, checked as {@code atlas migrate} checks it before it applies anything:
- * the folder's {@code *.sql} files in name order, each one's hash taken over the names and contents of all files up to
- * it (so a change shows from the file changed onwards), and a first line that sums the entries. Atlas itself says
- * only "checksum mismatch"; this names the file that was changed, added or removed. Written by hand (a few lines of
- * SHA-256 and Base64) because no Java library reads Atlas's format.
+ * the files Atlas's directory lists, in name order, each one's hash taken over the names and contents of all files up
+ * to it (so a change shows from the file changed onwards), and a first line that sums the entries. Which files those
+ * are depends on the directory format Atlas wrote the sum in, and the sum itself tells: Atlas's own format (and its
+ * golang-migrate format before Atlas's change of April 2025, ariga/atlas#3460) hashes every top-level {@code *.sql}
+ * file; its golang-migrate format since then hashes only the {@code *.up.sql} files, the ones its
+ * {@code GolangMigrateDir} lists, so a sum that lists only up files is checked against those alone and a down file
+ * is outside it, as it is for Atlas. Atlas itself says only "checksum mismatch"; this names the file that was changed,
+ * added or removed. Written by hand (a few lines of SHA-256 and Base64) because no Java library reads Atlas's format.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class AtlasSum {
 
     public static final String FILE = "atlas.sum";
+    private static final String SQL = ".sql";
+    private static final String UP_SQL = ".up.sql";
     private static final Pattern SUM_IGNORE = Pattern.compile("^([ -~]*)atlas:sum(?: +([ -~]*))?");
 
     private AtlasSum() {
@@ -66,7 +73,7 @@ public final class AtlasSum {
         }
         // each entry hashes every file before it too: a file removed or added shifts all later entries, so those
         // are told first, and the first entry that differs after them is the file that changed
-        Map<String, String> actual = hashes(files);
+        Map<String, String> actual = hashes(files, hashedSuffix(recorded.keySet()));
         for (String name : recorded.keySet()) {
             if (!actual.containsKey(name)) {
                 throw new RehearsalException(where + " lists " + name + ", which is not in " + location + ": a"
@@ -93,9 +100,26 @@ public final class AtlasSum {
         }
     }
 
+    /**
+     * The files a sum covers, told by the names it lists: only {@code *.up.sql} names are the golang-migrate format
+     * of later Atlas versions, whose directory hashes the up files alone; anything else covers every {@code *.sql}.
+     */
+    private static String hashedSuffix(Set<String> recorded) {
+        return !recorded.isEmpty() && recorded.stream().allMatch(name -> name.endsWith(UP_SQL)) ? UP_SQL : SQL;
+    }
+
     /** Each top-level {@code .sql} file's entry, as Atlas computes it (files marked {@code atlas:sum ignore} have none). */
     public static Map<String, String> hashes(List<ScriptFile> files) {
-        List<ScriptFile> sql = files.stream().filter(f -> !f.relativePath().contains("/") && f.filename().endsWith(".sql"))
+        return hashes(files, SQL);
+    }
+
+    /**
+     * The entries of the top-level files whose names end in {@code suffix}, in Go's byte order of names as Atlas
+     * lists them, each hashed after all the files before it.
+     */
+    private static Map<String, String> hashes(List<ScriptFile> files, String suffix) {
+        List<ScriptFile> sql = files.stream()
+                .filter(f -> !f.relativePath().contains("/") && f.filename().endsWith(suffix))
                 .sorted((a, b) -> compareBytes(a.filename(), b.filename())).toList();
         MessageDigest running = sha256();
         Map<String, String> entries = new LinkedHashMap<>();

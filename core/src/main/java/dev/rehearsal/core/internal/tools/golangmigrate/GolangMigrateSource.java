@@ -4,6 +4,7 @@ import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.sql.ScriptTransaction;
 import dev.rehearsal.core.internal.scripts.ScriptLocation;
@@ -26,11 +27,14 @@ import java.util.regex.Pattern;
  * golang-migrate: {@code <version>_<name>.up.sql} and {@code <version>_<name>.down.sql}; its
  * {@code schema_migrations(version, dirty)} table. As golang-migrate reads them: versions are unsigned 64-bit
  * integers (sequence numbers or timestamps) applied in increasing order; gaps are fine; the same version twice in
- * one direction is an error; a version with only a down file has an up that runs nothing.
+ * one direction is an error; a version with only a down file has an up that runs nothing. A numbered Go file next to
+ * the SQL ({@code <version>_<name>.up.go}, or {@code <version>_<name>.go} as Go migrators write them) is a migration
+ * only the project's own migrator runs: the history is refused, naming those files, rather than rehearsed without them.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class GolangMigrateSource extends SqlLayoutSource {
     private static final Pattern FILE = Pattern.compile("^(\\d+)_(.*)\\.(up|down)\\.sql$");
+    private static final Pattern GO_MIGRATION = Pattern.compile("^\\d+_.*\\.go$");
     private static final java.math.BigInteger MAX_VERSION = java.math.BigInteger.TWO.pow(64).subtract(java.math.BigInteger.ONE);
 
     public GolangMigrateSource(ScriptLocation location) {
@@ -50,6 +54,7 @@ public final class GolangMigrateSource extends SqlLayoutSource {
     protected MigrationHistory read(List<ScriptFile> files) {
         Map<java.math.BigInteger, ScriptFile> ups = new TreeMap<>();
         Map<java.math.BigInteger, ScriptFile> downs = new TreeMap<>();
+        refuseGoMigrations(files);
         for (ScriptFile f : files) {
             if (f.relativePath().contains("/")) {
                 continue;
@@ -87,6 +92,24 @@ public final class GolangMigrateSource extends SqlLayoutSource {
                     .withLabel(named.filename().replaceFirst("\\.(up|down)\\.sql$", "")));
         }
         return new MigrationHistory(location.toString(), migrations, List.of());
+    }
+
+    /**
+     * Refuses numbered Go files at the top of the folder: Go code migrations, which Rehearsal cannot run, so the SQL
+     * around them (a {@code .down.sql} whose up is Go code) would run without them. Go tests and unnumbered files
+     * such as the {@code //go:embed} file of a migrations package are not migrations and stay.
+     */
+    private void refuseGoMigrations(List<ScriptFile> files) {
+        List<String> go = files.stream().map(ScriptFile::relativePath)
+                .filter(path -> !path.contains("/") && GO_MIGRATION.matcher(path).matches())
+                .filter(path -> !path.endsWith("_test.go")).toList();
+        if (!go.isEmpty()) {
+            throw new RehearsalException(format() + " history at " + location + ": Go code migrations next to the SQL"
+                    + " files (" + String.join(", ", go) + "), which only the project's own migrator runs. Rehearsal"
+                    + " runs this layout's .sql files only, so the history would run without them: write them as"
+                    + " .up.sql and .down.sql files, or rehearse a folder without them (move them out of " + location
+                    + " with the .sql files of their versions).");
+        }
     }
 
     /** As golang-migrate sends it: the whole file as one query. */
