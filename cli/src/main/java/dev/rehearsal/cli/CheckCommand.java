@@ -4,6 +4,7 @@ import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.NewMigrations;
 import dev.rehearsal.core.PhaseResult;
 import dev.rehearsal.core.model.RehearsalException;
+import dev.rehearsal.core.model.Remedies;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.RoundTripStep;
@@ -220,7 +221,8 @@ final class CheckCommand implements Callable<Integer> {
         Configuration configuration = configuration(file, defines, where);
         String location = "filesystem:" + folder.toAbsolutePath().normalize();
         RehearsalSettings rehearsalSettings = ConfiguredSettings.resolve(configuration,
-                ConfiguredSettings.Overrides.NONE.withMigrations(location), () -> location);
+                ConfiguredSettings.Overrides.NONE.withMigrations(location), () -> location)
+                .withRemedies(Remedies.COMMAND_LINE);
         Progress progress = new Progress(err, Terminal.detect(), quiet, verbose);
         file.ifPresent(f -> progress.note("settings: " + f.file()));
         where.forEach((k, from) -> progress.verbose("setting " + k + " from " + from));

@@ -2,8 +2,10 @@ package dev.rehearsal.cli;
 
 import dev.rehearsal.core.PhaseResult;
 import dev.rehearsal.core.StepResult;
+import dev.rehearsal.core.locks.StatementTrace;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -100,28 +102,51 @@ final class Progress {
             return null;
         }
         return step.phases().stream().map(PhaseResult::message).filter(m -> m.startsWith("not run: "))
-                .map(m -> m.substring("not run: ".length()).lines().findFirst().orElse("")).findFirst().orElse(null);
+                .map(m -> m.substring("not run: ".length()).lines().findFirst().orElse("").strip())
+                .map(why -> why.isEmpty() ? "an earlier step failed" : why).findFirst().orElse(null);
     }
 
     /**
-     * The failed phase's first lines of detail after its first (the statement, the SQLState, the first differences),
-     * indented under the step's line, so the console says what failed without opening the report.
+     * Every failed phase's first lines of detail (the statement, the SQLState, the first differences), indented under
+     * the step's line, so the console says what failed without opening the report: the first phase's after the line
+     * that names it, each further one under a line of its own ({@code FAILED in up again: ...}).
      */
     static String detail(StepResult step) {
-        return step.phases().stream().filter(p -> p.status() == PhaseResult.Status.FAILED).findFirst()
-                .map(p -> p.message().lines().skip(1).filter(l -> !l.isBlank()).limit(DETAIL_LINES)
-                        .map(l -> "\n    " + (l.length() > 200 ? l.substring(0, 199) + "\u2026" : l.strip()))
-                        .collect(Collectors.joining()))
-                .orElse("");
+        StringBuilder lines = new StringBuilder();
+        List<PhaseResult> failed = step.failedPhases();
+        for (int i = 0; i < failed.size(); i++) {
+            PhaseResult p = failed.get(i);
+            String indent = i == 0 ? "\n    " : "\n      ";
+            if (i > 0) {
+                lines.append("\n    FAILED in ").append(p.phase().label()).append(": ")
+                        .append(cut(p.message().lines().findFirst().orElse("").strip()));
+            }
+            p.message().lines().skip(1).filter(l -> !l.isBlank()).limit(DETAIL_LINES)
+                    .forEach(l -> lines.append(indent).append(cut(l.strip())));
+        }
+        return lines.toString();
     }
 
-    /** Verbose: each phase's SQL and check times, and the step's notes, indented under its line. */
+    private static String cut(String line) {
+        return line.length() > 200 ? line.substring(0, 199) + "\u2026" : line;
+    }
+
+    /**
+     * Verbose: each phase's SQL and check times, every notice the server sent in it (the report counts them), and the
+     * step's notes, indented under its line.
+     */
     static String verboseDetail(StepResult step) {
         StringBuilder lines = new StringBuilder();
         for (PhaseResult p : step.phases()) {
             if (p.status() != PhaseResult.Status.NOT_RUN) {
                 lines.append(String.format(Locale.ROOT, "%n    %s: %s, SQL %d ms, checks %d ms", p.phase().label(),
                         p.status().name().toLowerCase(Locale.ROOT), p.sqlTime().toMillis(), p.checkTime().toMillis()));
+            }
+            for (StatementTrace st : p.locks().statements()) {
+                for (String notice : st.notices()) {
+                    lines.append("\n    server ").append(p.phase().label()).append(": ").append(st.where())
+                            .append("  <- ").append(notice);
+                }
             }
         }
         if (step.note() != null && !step.note().isBlank()) {
@@ -177,7 +202,7 @@ final class Progress {
                 .map(p -> p.phase().label() + " " + p.sqlTime().toMillis() + " ms").collect(Collectors.joining(", "));
         return switch (step.status()) {
             case PASSED -> "ok (" + times + ")";
-            case NOT_RUN -> "not run";
+            case NOT_RUN -> "not run: the rehearsal did not reach it";
             default -> "skipped: " + step.phases().stream().map(PhaseResult::message).filter(m -> !m.isEmpty())
                     .findFirst().orElse("");
         };

@@ -4,6 +4,7 @@ import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationSources;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.model.RehearsalException;
+import dev.rehearsal.core.model.Remedies;
 import dev.rehearsal.snapshots.CaptureResult;
 import dev.rehearsal.snapshots.DataSnapshot;
 import picocli.CommandLine;
@@ -95,7 +96,8 @@ final class SnapshotCommand implements Runnable {
                     throw new RehearsalException("--migrations " + migrations + " does not exist: give the folder that"
                             + " holds the migrations of the database");
                 }
-                RehearsalSettings settings = RehearsalSettings.of("filesystem:" + migrations.toAbsolutePath().normalize());
+                RehearsalSettings settings = RehearsalSettings.of("filesystem:" + migrations.toAbsolutePath().normalize())
+                        .withRemedies(Remedies.COMMAND_LINE);
                 if (layout != null) {
                     settings = settings.withFormat(layout);
                 }

@@ -2,6 +2,7 @@ package dev.rehearsal.core;
 
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.Remedies;
 
 import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.locks.LockSettings;
@@ -129,6 +130,15 @@ public record RehearsalSettings(String migrations, Map<String, String> placehold
     public RehearsalSettings withData(DataSettings value) {
         return new RehearsalSettings(migrations, placeholders, irreversible, minimumDowngradeVersion, value, locks,
                 format, shard, patchedSchemaReads, tool, missingDown, parallel, columnOrder, queries);
+    }
+
+    /**
+     * A copy whose messages name fixes in these terms ({@link DataSettings#remedies()}): the command line's
+     * ({@code -D rehearsal.lossy=18}, {@code --seed-file}) or the JUnit extension's ({@code @MigrationTest(lossy = "18")},
+     * {@code TableSeed}, the default).
+     */
+    public RehearsalSettings withRemedies(Remedies value) {
+        return withData(data.withRemedies(value));
     }
 
     /** A copy that runs only this part of the round trips. */

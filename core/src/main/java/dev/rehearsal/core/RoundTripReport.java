@@ -51,7 +51,8 @@ public record RoundTripReport(String source, String database, List<StepResult> s
 
     /**
      * A short table: one line per migration with its up, down (or restore, for a migration without a down script) and
-     * up-again times and the result.
+     * up-again times and the result, then a line for each further phase that failed, its notes, lock waits and risks,
+     * the server's warnings, and its notices counted (each is in the JSON).
      */
     public String toText() {
         int width = Math.max(30, steps.stream().mapToInt(s -> s.migration().length()).max().orElse(0) + 2);
@@ -64,6 +65,10 @@ public record RoundTripReport(String source, String database, List<StepResult> s
                     ? "restore " + time(step, PhaseResult.Phase.RESTORE) : time(step, PhaseResult.Phase.DOWN);
             sb.append(String.format(Locale.ROOT, "  %-" + width + "s %9d %9s %14s %9s  %s%n", step.migration(), step.rows(),
                     time(step, PhaseResult.Phase.UP), back, time(step, PhaseResult.Phase.UP_AGAIN), result(step)));
+            List<PhaseResult> failed = step.failedPhases();
+            for (PhaseResult p : failed.subList(Math.min(1, failed.size()), failed.size())) {
+                sb.append("      ").append(failure(p)).append('\n');
+            }
             if (step.note() != null && !step.note().isEmpty()) {
                 sb.append("      note: ").append(step.note()).append('\n');
             }
@@ -87,10 +92,14 @@ public record RoundTripReport(String source, String database, List<StepResult> s
                         .append(r.rule()).append(" after the ").append(p.phase().label()).append(": ").append(r.reason())
                         .append("\n        safer: ").append(r.alternative()).append('\n'));
                 for (StatementTrace st : p.locks().statements()) {
-                    for (String warning : st.warnings()) {
+                    for (String warning : st.warningsBeyondNotices()) {
                         sb.append("      server ").append(p.phase().label()).append(": ").append(st.where())
                                 .append("  <- ").append(warning).append('\n');
                     }
+                }
+                String notices = notices(p.locks());
+                if (!notices.isEmpty()) {
+                    sb.append("      server ").append(p.phase().label()).append(": ").append(notices).append('\n');
                 }
             }
         }
@@ -99,6 +108,27 @@ public record RoundTripReport(String source, String database, List<StepResult> s
         sb.append(String.format(Locale.ROOT, "  %d steps: %d passed, %d failed, %d skipped or not run; SQL %d ms, checks %d ms%n",
                 steps.size(), ok, failed, steps.size() - ok - failed, sqlTime().toMillis(), checkTime().toMillis()));
         return sb.toString();
+    }
+
+    /**
+     * The server's notices in a phase, counted on one line: {@code 12 notices (first: V2__x.sql line 1: DROP TABLE IF
+     * EXISTS a  <- 00000: table "a" does not exist, skipping)}; empty without any. The JSON report has each one with
+     * its statement.
+     */
+    private static String notices(LockReport locks) {
+        int count = 0;
+        String first = null;
+        for (StatementTrace st : locks.statements()) {
+            List<String> notices = st.notices();
+            if (first == null && !notices.isEmpty()) {
+                first = st.where() + "  <- " + notices.get(0);
+            }
+            count += notices.size();
+        }
+        if (count == 0) {
+            return "";
+        }
+        return count == 1 ? "1 notice: " + first : count + " notices (first: " + first + ")";
     }
 
     /** Waits below this are the noise of a busy machine, not worth a line in the table (the JSON has them all). */
@@ -172,21 +202,38 @@ public record RoundTripReport(String source, String database, List<StepResult> s
     private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile(
             "^\\s{2}(script|statement|SQLState|error):\\s+(.*)$");
 
+    /**
+     * The step's result column: its first failed phase (the others each get a line of their own under it),
+     * {@code ok}, or why it did not run.
+     */
     private static String result(StepResult step) {
-        for (PhaseResult p : step.phases()) {
-            if (p.status() == PhaseResult.Status.FAILED) {
-                return "FAILED in " + p.phase().label() + ": " + cause(p.message());
-            }
+        List<PhaseResult> failed = step.failedPhases();
+        if (!failed.isEmpty()) {
+            return failure(failed.get(0));
         }
         return switch (step.status()) {
             case PASSED -> step.phases().stream().anyMatch(p -> p.status() == PhaseResult.Status.SKIPPED)
                     ? "ok (" + step.phases().stream().filter(p -> p.status() == PhaseResult.Status.SKIPPED)
                     .map(PhaseResult::message).findFirst().orElse("") + ")"
                     : "ok";
-            case NOT_RUN -> "not run";
-            default -> "skipped: " + step.phases().stream().map(PhaseResult::message).filter(m -> !m.isEmpty())
-                    .findFirst().orElse("");
+            case NOT_RUN -> NOT_REACHED;
+            default -> {
+                String why = step.phases().stream().map(PhaseResult::message).filter(m -> !m.isEmpty())
+                        .findFirst().orElse("");
+                yield why.startsWith(NOT_RUN) ? why : "skipped: " + why;
+            }
         };
+    }
+
+    /** How a phase's reason starts when an earlier failure kept it from running. */
+    private static final String NOT_RUN = "not run: ";
+
+    /** A step the rehearsal never came to (it was interrupted, or only some steps were run). */
+    private static final String NOT_REACHED = NOT_RUN + "the rehearsal did not reach it";
+
+    /** {@code FAILED in down: <its cause on one line>}. */
+    private static String failure(PhaseResult phase) {
+        return "FAILED in " + phase.phase().label() + ": " + cause(phase.message());
     }
 
     /** The report as JSON. */

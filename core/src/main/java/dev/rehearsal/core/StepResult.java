@@ -29,6 +29,11 @@ public record StepResult(String migration, String script, List<PhaseResult> phas
         return PhaseResult.Status.SKIPPED;
     }
 
+    /** Every phase that failed, in order: a step can fail in its up's data and in its down, or in its down and up again. */
+    public List<PhaseResult> failedPhases() {
+        return phases.stream().filter(p -> p.status() == PhaseResult.Status.FAILED).toList();
+    }
+
     /** The result of one phase, if the step has it. */
     public java.util.Optional<PhaseResult> phase(PhaseResult.Phase phase) {
         return phases.stream().filter(p -> p.phase() == phase).findFirst();

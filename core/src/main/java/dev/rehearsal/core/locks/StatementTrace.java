@@ -71,6 +71,31 @@ public record StatementTrace(int index, String script, int line, String sql, Dur
         return (script == null ? "statement " + (index + 1) : script + (line > 0 ? " line " + line : "")) + ": " + summary();
     }
 
+    /**
+     * The server's notices among {@link #warnings()}: what it says for information only (reports count them rather
+     * than list them).
+     */
+    public List<String> notices() {
+        return warnings.stream().filter(StatementTrace::isNotice).toList();
+    }
+
+    /** {@link #warnings()} less its {@link #notices()}: what the server warned about. */
+    public List<String> warningsBeyondNotices() {
+        return warnings.stream().filter(w -> !isNotice(w)).toList();
+    }
+
+    /**
+     * Whether a warning as {@link #warnings()} holds it ({@code SQLSTATE: message}) is a notice: PostgreSQL's NOTICE,
+     * INFO and {@code RAISE NOTICE} messages carry SQLSTATE {@code 00000} (successful completion: {@code table "x" does
+     * not exist, skipping}, {@code drop cascades to ...}), and its {@code IF NOT EXISTS} notices end in
+     * {@code , skipping} under the code of the object found ({@code 42P07: relation "x" already exists, skipping}).
+     * Anything else (a WARNING such as {@code 25001}, MariaDB's warnings) is not.
+     */
+    public static boolean isNotice(String warning) {
+        String w = warning.strip();
+        return w.startsWith("00000:") || w.endsWith(", skipping");
+    }
+
     /** Whether no lock timeout was set when it ran. */
     public boolean noLockTimeout() {
         return lockTimeout == null || lockTimeout.equals("0") || lockTimeout.equals("0ms");

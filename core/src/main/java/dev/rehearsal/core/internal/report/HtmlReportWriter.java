@@ -250,13 +250,28 @@ public final class HtmlReportWriter {
             html.close();
         }
         List<String> warnings = phases.stream().flatMap(p -> p.locks().statements().stream()
-                .flatMap(st -> st.warnings().stream().map(w -> p.phase().label() + ": " + st.where() + " \u2190 " + w)))
+                .flatMap(st -> st.warningsBeyondNotices().stream()
+                        .map(w -> p.phase().label() + ": " + st.where() + " \u2190 " + w)))
                 .toList();
-        if (!warnings.isEmpty()) {
+        List<String> notices = phases.stream().flatMap(p -> p.locks().statements().stream()
+                .flatMap(st -> st.notices().stream().map(w -> p.phase().label() + ": " + st.where() + " \u2190 " + w)))
+                .toList();
+        if (!warnings.isEmpty() || !notices.isEmpty()) {
             html.element("h4", "What the server said");
-            html.open("ul", "class", "warnings");
-            warnings.forEach(w -> html.element("li", w));
-            html.close();
+            if (!warnings.isEmpty()) {
+                html.open("ul", "class", "warnings");
+                warnings.forEach(w -> html.element("li", w));
+                html.close();
+            }
+            if (!notices.isEmpty()) {
+                // notices inform (IF EXISTS skipping, RAISE NOTICE): counted, listed only when opened
+                html.open("details", "class", "notices");
+                html.element("summary", notices.size() + (notices.size() == 1 ? " notice" : " notices"));
+                html.open("ul", "class", "notices");
+                notices.forEach(w -> html.element("li", w));
+                html.close();
+                html.close();
+            }
         }
         for (VolumeEstimate e : estimates) {
             estimate(html, e);

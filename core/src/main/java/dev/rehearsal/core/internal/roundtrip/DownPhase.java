@@ -24,8 +24,8 @@ final class DownPhase {
     void run() {
         RehearsalEngine engine = step.engine;
         Migration migration = step.migration;
-        StepContext.UpOutcome up = step.up().orElseThrow(() -> step.log.skip(Phase.DOWN, "not run: the up phase of "
-                + step.displayName() + " did not apply"));
+        StepContext.UpOutcome up = step.up().orElseThrow(() -> step.log.skip(Phase.DOWN, NotRun.after(
+                step.log.result(Phase.UP), "the up phase of " + step.displayName() + " did not apply")));
         if (!migration.reversible()) {
             String allowance = engine.settings().irreversibleAllowance(migration);
             if (allowance == null) {
@@ -37,8 +37,8 @@ final class DownPhase {
             throw step.log.fail(Phase.DOWN, Duration.ZERO, Duration.ZERO, new RoundTripAssertionError(
                     migration.displayName() + " has no down script: expected " + engine.tool().expectedDownScript(migration)
                             + " next to " + migration.up().name() + ".\n"
-                            + "Add one, or declare the migration irreversible: @MigrationTest(irreversible = \""
-                            + migration.version() + "\") (or minimumDowngradeVersion = \"" + migration.version() + "\")."));
+                            + "Add one, or declare the migration irreversible: "
+                            + step.data.remedies().irreversible(migration.version()) + "."));
         }
         long t0 = System.nanoTime();
         MigrationObserver.Observed observed;
@@ -76,8 +76,8 @@ final class DownPhase {
                 + migration.down().name() + ") restored the schema but not the data:", failures));
         if (failures.stream().anyMatch(p -> DataAfterDownCheck.LOSSES.contains(p.kind()))) {
             sb.append("\nMake ").append(migration.down().name()).append(" restore the values as they were before")
-                    .append(" the up, or, if it cannot, declare the migration lossy: @MigrationTest(lossy = \"")
-                    .append(migration.version()).append("\").");
+                    .append(" the up, or, if it cannot, declare the migration lossy: ")
+                    .append(step.data.remedies().lossy(migration.version())).append(".");
         }
         return sb.toString();
     }

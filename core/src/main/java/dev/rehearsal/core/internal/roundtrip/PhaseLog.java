@@ -50,9 +50,14 @@ final class PhaseLog {
         locks.put(phase, report);
     }
 
-    /** Records a failure the phase did not record itself (a lost connection, a catalog query). */
+    /**
+     * Records a failure the phase did not record itself (a lost connection, a catalog query); a phase that could not
+     * run (the rehearsal was closed under it) is recorded as skipped, with why.
+     */
     void failedUnrecorded(Phase phase, Throwable e) {
-        if (results.get(phase).status() == Status.NOT_RUN) {
+        if (results.get(phase).status() == Status.NOT_RUN && e instanceof PhaseSkippedException) {
+            skip(phase, NotRun.because(e.getMessage()));
+        } else if (results.get(phase).status() == Status.NOT_RUN) {
             results.put(phase, new PhaseResult(phase, Status.FAILED, Duration.ZERO, Duration.ZERO,
                     String.valueOf(e.getMessage()), List.of(), locks(phase)));
         }

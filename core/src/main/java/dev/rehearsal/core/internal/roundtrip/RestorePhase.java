@@ -36,7 +36,8 @@ final class RestorePhase {
         Migration migration = step.migration;
         if (step.up().isEmpty()) {
             step.dropRestorePoint();
-            throw step.log.skip(Phase.RESTORE, "not run: the up phase of " + step.displayName() + " did not apply");
+            throw step.log.skip(Phase.RESTORE, NotRun.after(step.log.result(Phase.UP),
+                    "the up phase of " + step.displayName() + " did not apply"));
         }
         StepContext.UpOutcome up = step.up().get();
         if (step.restorePointFailure() != null) {

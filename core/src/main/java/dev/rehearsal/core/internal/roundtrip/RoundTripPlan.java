@@ -171,7 +171,7 @@ final class RoundTripPlan implements AutoCloseable {
 
     private static String failedCatchUp(MigrationVersion version, RehearsalException e) {
         return "after the parallel parts, this rehearsal's database could not be brought to V" + version
-                + " (" + e.getMessage().lines().findFirst().orElse("") + "), so it is not where one run would"
+                + " (" + NotRun.cause(e) + "), so it is not where one run would"
                 + " leave it; rehearsal.parallel=1 runs every step on it";
     }
 

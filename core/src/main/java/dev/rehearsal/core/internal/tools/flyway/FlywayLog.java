@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.tools.flyway;
 
+import dev.rehearsal.core.locks.StatementTrace;
 import org.apiguardian.api.API;
 import org.flywaydb.core.api.logging.Log;
 import org.flywaydb.core.api.logging.LogCreator;
@@ -7,6 +8,8 @@ import org.flywaydb.core.api.logging.LogCreator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Flyway's log while Rehearsal drives it: its per-migration INFO lines (about a thousand a run on a long history)
@@ -61,7 +64,9 @@ public final class FlywayLog implements LogCreator {
 
             @Override
             public void warn(String message) {
-                keep("WARN", message, null);
+                if (!serverNotice(message)) {
+                    keep("WARN", message, null);
+                }
             }
 
             @Override
@@ -74,6 +79,19 @@ public final class FlywayLog implements LogCreator {
                 keep("ERROR", message, e);
             }
         };
+    }
+
+    /** Flyway's line for a server warning: {@code DB: <message> (SQL State: <state> - Error Code: <code>)}. */
+    private static final Pattern SERVER_WARNING = Pattern.compile("(?s)DB: (.*) \\(SQL State: (\\S*) - Error Code: .*\\)");
+
+    /**
+     * Whether Flyway warns of what the server only noticed ({@code relation "x" already exists, skipping} under
+     * {@code IF NOT EXISTS}): the phase's trace counts those with the rest of its notices
+     * ({@link StatementTrace#isNotice(String)}), so they are not kept as Flyway's warnings too.
+     */
+    static boolean serverNotice(String message) {
+        Matcher m = SERVER_WARNING.matcher(message.strip());
+        return m.matches() && StatementTrace.isNotice(m.group(2) + ": " + m.group(1).strip());
     }
 
     private static void keep(String level, String message, Exception e) {

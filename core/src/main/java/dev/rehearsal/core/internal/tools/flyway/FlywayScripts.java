@@ -8,6 +8,7 @@ import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
 import dev.rehearsal.core.internal.sql.ScriptTransaction;
+import dev.rehearsal.core.locks.StatementTrace;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -117,8 +118,9 @@ final class FlywayScripts {
                     ps.executeUpdate();
                 }
             }, w -> {
-                // what Flyway's migrate keeps of the server's messages: warnings, not notices (SQLSTATE 00000)
-                if (!"00000".equals(w.getSQLState())) {
+                // what the server warned about; its notices (SQLSTATE 00000, IF NOT EXISTS's "..., skipping") are
+                // counted with the phase's trace, as FlywayLog leaves them to it on Flyway's own path
+                if (!StatementTrace.isNotice(w.getSQLState() + ": " + w.getMessage().strip())) {
                     messages.add("server WARNING: " + w.getMessage().strip() + " (SQLSTATE " + w.getSQLState()
                             + ", " + up.name() + ")");
                 }
