@@ -235,6 +235,94 @@ class RoundTripDataTest {
                 .contains("VALIDATE CONSTRAINT orders_total_positive will fail");
     }
 
+    /**
+     * Rows seeded before a step fire the schema's own triggers (V1's trigger creates order_archive), and rows seeded
+     * into the tables an up created fire theirs (V3's writes order_events and creates payment_archive): Rehearsal's
+     * doing, so no down is blamed for what they made and no up again for not making it.
+     */
+    @Test
+    void whatSeededRowsMakeTheSchemasTriggersDoIsNoMigrationsChange() {
+        RoundTripReport report;
+        try (MigrationRehearsal rehearsal = Histories.rehearse(Histories.settings("seeded-triggers").withData(SEEDED))) {
+            report = rehearsal.runRoundTrips();
+        }
+        assertThat(report.failed()).as(report.toText()).isFalse();
+        assertThat(step(report, "V2", Phase.DOWN).status()).isEqualTo(Status.PASSED);
+        assertThat(step(report, "V3", Phase.DOWN).status()).isEqualTo(Status.PASSED);
+        assertThat(step(report, "V3", Phase.UP_AGAIN).status()).isEqualTo(Status.PASSED);
+        StepResult v3 = report.steps().stream().filter(s -> s.migration().startsWith("V3 ")).findFirst().orElseThrow();
+        assertThat(v3.note()).contains("rows Rehearsal seeded into payments after V3 payments fired their triggers or"
+                + " rules, which created table payment_archive, wrote rows of order_events");
+    }
+
+    /** Rows a backfill's own WHERE leaves out by a condition on the row were not meant to be filled. */
+    @Test
+    void rowsABackfillsOwnWhereLeavesOutAreNotAPartialBackfill() {
+        DataSettings phonesOftenMissing = SEEDED.withRoundTripSeeding(300, TableSeed.table("customers").nulls("phone", 0.3));
+        RoundTripReport report = roundTrip("backfill-by-where", phonesOftenMissing);
+        PhaseResult up = v2(report, Phase.UP);
+        assertThat(up.status()).as(report.toText()).isEqualTo(Status.PASSED);
+        assertThat(kinds(up)).doesNotContain(DataProblem.Kind.PARTIAL_BACKFILL);
+    }
+
+    /** A join that finds no row for some targets missed them, whatever the statement's condition on the target. */
+    @Test
+    void rowsAJoinMissesStillMakeAPartialBackfill() {
+        // twice as many customers as orders: at least half of the customers have no order to copy from
+        DataSettings moreCustomers = SEEDED.withRoundTripSeeding(300, TableSeed.table("customers").rows(600));
+        PhaseResult up = v2(roundTrip("backfill-join-misses", moreCustomers), Phase.UP);
+        assertThat(up.status()).isEqualTo(Status.FAILED);
+        assertThat(kinds(up)).containsExactly(DataProblem.Kind.PARTIAL_BACKFILL);
+        assertThat(up.message()).contains("V2 last order total added customers.last_order_total and filled it for")
+                .containsPattern("of 600 rows; \\d+ rows are still NULL")
+                .contains("dataChanges = \"2\"");
+    }
+
+    /**
+     * A foreign key added NOT VALID over a column that had none finds the values its rows held before (here a seed
+     * of rows pointing nowhere): they are reported, not counted against the migration.
+     */
+    @Test
+    void orphansHeldBeforeAForeignKeyWasAddedAreNotTheMigrations() {
+        RoundTripReport report = roundTrip("fk-over-seeded-values", DataSettings.DEFAULTS, r -> {
+            r.migrateTo("2");
+            r.seed(TableSeed.table("referrals").rows(20).column("customer_id", f -> 999999));
+        });
+        PhaseResult up = step(report, "V3", Phase.UP);
+        assertThat(up.status()).as(report.toText()).isEqualTo(Status.PASSED);
+        assertThat(kinds(up)).as(report.toText()).containsExactly(DataProblem.Kind.FOREIGN_KEY_ORPHANS);
+        StepResult v3 = report.steps().stream().filter(s -> s.migration().startsWith("V3 ")).findFirst().orElseThrow();
+        assertThat(v3.note()).containsPattern("held before V3 referral customer fk added the key, not counted against"
+                        + " it: \\d+ rows of referrals have a customer_id that matches no row of customers")
+                .contains("V3 referral customer fk adds referrals_customer_fk over referrals (customer_id)")
+                .contains("find them before validating the key with: select count(*) from \"referrals\" c");
+    }
+
+    /** Orphans the migration makes itself, before adding the key NOT VALID, still fail it. */
+    @Test
+    void orphansTheMigrationMakesBeforeAddingTheKeyStillFail() {
+        PhaseResult up = step(roundTrip("fk-over-own-orphans", SEEDED), "V3", Phase.UP);
+        assertThat(up.status()).isEqualTo(Status.FAILED);
+        assertThat(kinds(up)).containsExactly(DataProblem.Kind.FOREIGN_KEY_ORPHANS);
+        assertThat(up.message()).containsPattern("\\d+ rows of referrals have a customer_id that matches no row of"
+                + " customers \\(foreign key referrals_customer_fk, NOT VALID\\)")
+                .contains("VALIDATE CONSTRAINT referrals_customer_fk will fail");
+    }
+
+    /**
+     * Reference rows a migration inserts are its data changes: into a table it creates, into one a tool names quoted
+     * ({@code "public"."Type"}), and into an existing one; each down deletes them again.
+     */
+    @Test
+    void referenceRowsAMigrationInsertsAreIntended() {
+        RoundTripReport report = roundTrip("reference-rows", SEEDED);
+        assertThat(report.failed()).as(report.toText()).isFalse();
+        PhaseResult up = step(report, "V3", Phase.UP);
+        assertThat(up.status()).isEqualTo(Status.PASSED);
+        assertThat(kinds(up)).isEmpty();
+        assertThat(step(report, "V3", Phase.DOWN).status()).isEqualTo(Status.PASSED);
+    }
+
     @Test
     void fixtureRowsInsertedAtAVersionAreCheckedToo() {
         RoundTripReport report = roundTrip("lossy-down", DataSettings.DEFAULTS, r -> {

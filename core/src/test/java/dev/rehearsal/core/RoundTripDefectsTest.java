@@ -3,8 +3,11 @@ package dev.rehearsal.core;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,6 +67,33 @@ class RoundTripDefectsTest {
         PhaseResult down = phase(roundTrip("forgets-function"), "V3", Phase.DOWN);
         assertThat(down.message()).contains("V3 slugify").contains("+ function slugify(t text) returns text")
                 .doesNotContain("customers.slug");
+    }
+
+    /** A down that re-creates a function laid out and commented another way restores it: the server runs the same code. */
+    @Test
+    void downThatRecreatesAFunctionReformattedRestoresIt() {
+        RoundTripReport report = roundTrip("function-restored");
+        assertThat(report.failed()).as(report.toText()).isFalse();
+        assertThat(phase(report, "V2", Phase.DOWN).status()).isEqualTo(Status.PASSED);
+    }
+
+    /** A down that re-creates a function with other logic is caught, naming the first line that really differs. */
+    @Test
+    void downThatRecreatesAFunctionWithOtherLogicIsCaught(@TempDir Path dir) {
+        RehearsalSettings changed = Histories.derived(dir, "histories/function-restored", List.of("V1__notes.sql",
+                        "U1__notes.sql", "V2__touch_only_changes.sql", "U2__touch_only_changes.sql"),
+                Map.of("new.updated_at := now();   /* as before V2 */", "new.updated_at := clock_timestamp();"), null);
+        RoundTripReport report;
+        try (MigrationRehearsal rehearsal = Histories.rehearse(changed)) {
+            report = rehearsal.runRoundTrips();
+        }
+        PhaseResult down = phase(report, "V2", Phase.DOWN);
+        assertThat(down.status()).isEqualTo(Status.FAILED);
+        assertThat(down.message())
+                .contains("The down script of V2 touch only changes (U2__touch_only_changes.sql)")
+                .containsPattern("~ function touch\\(\\): definition differs at line \\d+( \\(line \\d+ after\\))?:"
+                        + " new.updated_at := now\\(\\); -> new.updated_at := clock_timestamp\\(\\);")
+                .contains("differs from before the up: U2__touch_only_changes.sql changed it");
     }
 
     @Test

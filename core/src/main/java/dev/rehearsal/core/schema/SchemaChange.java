@@ -51,12 +51,24 @@ public record SchemaChange(Type type, SchemaObject before, SchemaObject after) {
         TreeSet<String> keys = new TreeSet<>(before.attributes().keySet());
         keys.addAll(after.attributes().keySet());
         keys.removeAll(SchemaDiff.NOT_COMPARED);
+        boolean routine = RoutineText.appliesTo(before);
         for (String key : keys) {
             String a = before.attributes().get(key);
             String b = after.attributes().get(key);
-            if (!Objects.equals(a, b)) {
-                result.add(describe(key, a, b));
+            if (Objects.equals(a, b)) {
+                continue;
             }
+            if (routine && a != null && b != null && key.equals(SchemaFact.DEFINITION.key())) {
+                RoutineText.Difference d = RoutineText.firstDifference(a, b);
+                if (d != null) {
+                    result.add(key + " differs at line " + (d.lineBefore() > 0 ? d.lineBefore() : d.lineAfter())
+                            + (d.lineBefore() > 0 && d.lineAfter() > 0 && d.lineAfter() != d.lineBefore()
+                            ? " (line " + d.lineAfter() + " after)" : "") + ": " + shorten(d.before()) + " -> "
+                            + shorten(d.after()));
+                }
+                continue; // differing only in comments and whitespace, the routine is the same
+            }
+            result.add(describe(key, a, b));
         }
         return result;
     }

@@ -60,10 +60,23 @@ public record SchemaDiff(List<SchemaChange> changes) {
         return new SchemaDiff(changes);
     }
 
+    /**
+     * The attributes as compared: without {@link #NOT_COMPARED}, and a function's or procedure's definition as the
+     * server runs it, without comments and the whitespace between its tokens ({@link RoutineText}).
+     */
     static Map<String, String> compared(SchemaObject o) {
         Map<String, String> attributes = new java.util.TreeMap<>(o.attributes());
         attributes.keySet().removeAll(NOT_COMPARED);
+        String definition = attributes.get(SchemaFact.DEFINITION.key());
+        if (definition != null && RoutineText.appliesTo(o)) {
+            attributes.put(SchemaFact.DEFINITION.key(), RoutineText.comparable(definition));
+        }
         return attributes;
+    }
+
+    /** Whether two objects are the same as a diff compares them (whatever their names). */
+    public static boolean sameAsCompared(SchemaObject a, SchemaObject b) {
+        return a.kind() == b.kind() && (a.attributes().equals(b.attributes()) || compared(a).equals(compared(b)));
     }
 
     /** The index of the next object with another kind or name: of two objects with one key, the first counts. */

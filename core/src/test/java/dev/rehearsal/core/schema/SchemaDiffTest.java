@@ -68,6 +68,51 @@ class SchemaDiffTest {
                 .containsExactly("definition differs at line 3: RETURN NEW; -> RETURN NULL;");
     }
 
+    private static SchemaObject function(String definition) {
+        return new SchemaObject(ObjectKind.FUNCTION, "touch()", null, "function touch() returns trigger",
+                Map.of("definition", definition, "returns", "trigger"));
+    }
+
+    private static String plpgsql(String body) {
+        return "CREATE OR REPLACE FUNCTION public.touch()\n RETURNS trigger\n LANGUAGE plpgsql\nAS $function$" + body
+                + "$function$\n";
+    }
+
+    private static SchemaDiff routines(String before, String after) {
+        return SchemaDiff.between(new SchemaSnapshot(List.of(function(before))), new SchemaSnapshot(List.of(function(after))));
+    }
+
+    @Test
+    void routinesThatDifferOnlyInCommentsAndWhitespaceAreTheSame() {
+        String body = "\nbegin\n    new.updated_at := now();\n    return new;\nend\n";
+        String laidOut = "\n  begin\n      -- every update stamps the row\n      new.updated_at   :=   now(); /* as before */\n"
+                + "      return new;\n  end;\n";
+        assertThat(routines(plpgsql(body), plpgsql(laidOut)).isEmpty()).isTrue();
+        // MariaDB's routine_definition is the body alone, with # comments
+        assertThat(routines("BEGIN\n  RETURN x + 1;\nEND", "BEGIN\n    # one more\n    RETURN x+1;\nEND").isEmpty()).isTrue();
+    }
+
+    @Test
+    void routinesWhoseCodeDiffersAreChangedAndTheFirstRealDifferenceIsNamed() {
+        String body = "\nbegin\n    -- stamp\n    new.updated_at := now();\n    return new;\nend\n";
+        String other = "\n  begin\n\n\n      new.updated_at := clock_timestamp();\n      return new;\n  end\n";
+        SchemaDiff diff = routines(plpgsql(body), plpgsql(other));
+        assertThat(diff.changes()).singleElement().satisfies(c -> assertThat(c.attributeChanges()).containsExactly(
+                "definition differs at line 7 (line 8 after): new.updated_at := now(); -> new.updated_at := clock_timestamp();"));
+    }
+
+    @Test
+    void literalsKeepTheirTextWhitespaceAndAllAndOtherLanguagesAreComparedAsWritten() {
+        String quoted = "\nbegin\n    raise notice '%', 'a  -- b';\n    return new;\nend\n";
+        assertThat(routines(plpgsql(quoted), plpgsql(quoted.replace("'a  -- b'", "'a -- b'"))).isEmpty()).isFalse();
+        String dynamic = "\nbegin\n    execute $q$select  1$q$;\n    return new;\nend\n";
+        assertThat(routines(plpgsql(dynamic), plpgsql(dynamic.replace("select  1", "select 1"))).isEmpty()).isFalse();
+        assertThat(routines(plpgsql(quoted), plpgsql(quoted.replace("    raise", "  raise"))).isEmpty()).isTrue();
+        String python = "CREATE OR REPLACE FUNCTION public.touch()\n RETURNS trigger\n LANGUAGE plpython3u\nAS $function$\n"
+                + "if True:\n    return 'MODIFY'\n$function$\n";
+        assertThat(routines(python, python.replace("    return", "  return")).isEmpty()).isFalse();
+    }
+
     @Test
     void factsAreReadTypedAndAMissingOneIsNamed() {
         SchemaObject fk = new SchemaObject(ObjectKind.CONSTRAINT, "orders.orders_customer_fk", "orders",

@@ -5,6 +5,8 @@ import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.internal.data.DataChecks;
+import dev.rehearsal.core.internal.data.ForeignKeyOrphans;
+import dev.rehearsal.core.schema.SchemaObject;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -14,7 +16,8 @@ import java.util.Set;
  * After an up over rows: tables the migration does not name keep their data, touched tables keep their row count,
  * new columns are filled for every row, and no new integrity problem appears (invalid indexes, violated NOT VALID
  * constraints, foreign-key orphans, sequences behind). A migration may declare that it changes data
- * ({@code dataChanges}).
+ * ({@code dataChanges}). Orphans of a foreign key the migration adds over values the rows held before it (seeded
+ * into a column that had no key yet) are reported, not counted against the migration.
  */
 final class DataAfterUpCheck implements PhaseCheck {
 
@@ -55,8 +58,20 @@ final class DataAfterUpCheck implements PhaseCheck {
                             return context.count(query);
                         }
                     }));
-            problems.addAll(DataChecks.newProblems(context.get(INTEGRITY_BEFORE).orElse(List.of()),
-                    context.integrityProblems(context.after())));
+            for (DataProblem p : DataChecks.newProblems(context.get(INTEGRITY_BEFORE).orElse(List.of()),
+                    context.integrityProblems(context.after()))) {
+                java.util.Optional<SchemaObject> key = ForeignKeyOrphans.keyOf(p, context.after())
+                        .filter(k -> ForeignKeyOrphans.heldBeforeTheKey(k, context.beforeUp(), before, after));
+                if (key.isPresent()) {
+                    // orphans the rows held before the key existed: reported, not the migration's failure
+                    findings.problems(List.of(p), Set.of(DataProblem.Kind.FOREIGN_KEY_ORPHANS), true,
+                            "held before " + migration.displayName() + " added the key, not counted against it");
+                    findings.note(ForeignKeyOrphans.heldBeforeNote(key.get(), migration.displayName(),
+                            context.dialect()::quote));
+                } else {
+                    problems.add(p);
+                }
+            }
             findings.problems(problems, DATA_CHANGES, context.data().dataChanges().contains(migration.version()),
                     "declared dataChanges");
         }

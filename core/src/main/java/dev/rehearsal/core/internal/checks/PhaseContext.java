@@ -107,11 +107,17 @@ public interface PhaseContext {
 
     /**
      * Tops {@code tables} up to the plan's rows per step ({@link DataSettings#roundTripRows()}), noting the rows
-     * seeded {@code when} ("before", "after") the up.
+     * seeded {@code when} ("before", "after") the up; returns how many rows it added.
      *
      * @throws dev.rehearsal.core.model.RehearsalException when the tables cannot be seeded
      */
-    void seed(java.util.Collection<String> tables, String when);
+    long seed(java.util.Collection<String> tables, String when);
+
+    /**
+     * The schema now, read again (rows Rehearsal seeded may have fired triggers that changed it); the database's
+     * known state from then on.
+     */
+    SchemaSnapshot schemaNow();
 
     /**
      * Rehearsal's own session on the database, for checks that run queries of their own; a check leaves it as it

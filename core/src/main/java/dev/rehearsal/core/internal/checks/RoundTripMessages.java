@@ -39,7 +39,7 @@ public final class RoundTripMessages {
                         : "created by " + down + " itself";
                 case REMOVED -> afterTheUp.isEmpty() ? "dropped by " + up + "; " + down + " does not recreate it"
                         : "existed before and after the up; " + down + " dropped it";
-                case CHANGED -> afterTheUp.map(a -> a.equals(change.after())).orElse(false)
+                case CHANGED -> afterTheUp.map(a -> SchemaDiff.sameAsCompared(a, change.after())).orElse(false)
                         ? "changed by " + up + "; " + down + " does not change it back"
                         : "differs from before the up: " + down + " changed it";
             }).append('\n');

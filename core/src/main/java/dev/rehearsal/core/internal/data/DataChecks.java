@@ -149,6 +149,7 @@ public final class DataChecks {
             if (values != null && values.nonNull() > 0 && values.nonNull() < is.rows()) {
                 long nulls = is.rows() - values.nonNull();
                 long unreached = 0;
+                long leftOut = 0;
                 String unknown = "";
                 java.util.Optional<String> query = BackfillSources.unreachableRowsQuery(sql, column.table(),
                         column.simpleName(), counter::quote);
@@ -157,18 +158,34 @@ public final class DataChecks {
                 } catch (dev.rehearsal.core.model.RehearsalException e) {
                     unknown = " (which of them had a NULL source could not be asked: " + e.getMessage() + ")";
                 }
-                if (nulls > unreached) {
+                java.util.Optional<BackfillSources.LeftOut> chosen = BackfillSources.leftOutRowsQuery(sql,
+                        column.table(), column.simpleName(), keyColumns(after, column.table()), counter::quote);
+                try {
+                    leftOut = chosen.isEmpty() ? 0 : counter.count(chosen.get().query());
+                } catch (dev.rehearsal.core.model.RehearsalException e) {
+                    unknown += " (which of them its WHERE clause leaves out could not be asked: " + e.getMessage() + ")";
+                }
+                if (nulls > unreached + leftOut) {
                     problems.add(new DataProblem(Kind.PARTIAL_BACKFILL, column.table(), column.simpleName(), name
                             + " added " + column.name() + " and filled it for " + values.nonNull() + " of " + is.rows()
-                            + " rows; " + (nulls - unreached) + " rows are still NULL" + (unreached == 0 ? ""
+                            + " rows; " + (nulls - unreached - leftOut) + " rows are still NULL" + (unreached == 0 ? ""
                             : " though the backfill's value for them is not (" + unreached + " more, whose value is"
-                            + " NULL, had nothing to copy and are not counted)") + unknown + ". A backfill that skips"
-                            + " rows (a WHERE clause, a join that misses some)? Fill every row, or declare it:"
-                            + " dataChanges = \"" + migration.version() + "\"."));
+                            + " NULL, had nothing to copy and are not counted)") + (leftOut == 0 ? ""
+                            : " (" + leftOut + " more, which its WHERE clause leaves out on purpose by "
+                            + chosen.get().condition().replaceAll("\\s+", " ") + ", are not counted)") + unknown
+                            + ". A backfill that skips rows (a WHERE clause that bounds the key, a join that misses"
+                            + " some)? Fill every row, or declare it: dataChanges = \"" + migration.version() + "\"."));
                 }
             }
         }
         return problems;
+    }
+
+    /** The primary key columns of {@code table} in {@code schema}; empty when it has none. */
+    static List<String> keyColumns(SchemaSnapshot schema, String table) {
+        return schema.objects(ObjectKind.CONSTRAINT).stream()
+                .filter(c -> table.equals(c.table()) && "primary key".equals(c.fact(SchemaFact.TYPE).orElse("")))
+                .findFirst().map(c -> c.list(SchemaFact.COLUMNS)).orElse(List.of());
     }
 
     /** Whether a column the diff removed from the same table held exactly {@code values} before the up. */
@@ -231,7 +248,8 @@ public final class DataChecks {
 
     /**
      * Problems after up again: the data must equal what the first up produced. Differences in a column whose
-     * default is volatile ({@code now()}, {@code gen_random_uuid()}) are expected and returned as notes instead.
+     * default is volatile ({@code now()}, {@code gen_random_uuid()}) or whose values come from a sequence (serial,
+     * identity) are expected and returned as notes instead.
      */
     public static List<DataProblem> afterUpAgain(Migration migration, SchemaSnapshot schema, DataFingerprint firstUp,
                                                  DataFingerprint now, List<String> notes) {
@@ -258,6 +276,13 @@ public final class DataChecks {
                 if (VOLATILE.matcher(def).find()) {
                     notes.add(table + "." + c.getKey() + " differs between the two ups, as its default " + def
                             + " is volatile");
+                    continue;
+                }
+                boolean fromSequence = def.startsWith("nextval(")
+                        || schema.column(table, c.getKey()).flatMap(o -> o.fact(SchemaFact.IDENTITY)).isPresent();
+                if (fromSequence) {
+                    notes.add(table + "." + c.getKey() + " differs between the two ups: the rows the migration inserts"
+                            + " take the next values of its sequence, which the down does not give back");
                     continue;
                 }
                 problems.add(new DataProblem(Kind.NOT_REPRODUCED, table, c.getKey(), "applied again, " + name

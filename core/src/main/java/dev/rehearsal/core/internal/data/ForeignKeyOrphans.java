@@ -1,8 +1,11 @@
 package dev.rehearsal.core.internal.data;
 
+import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.SchemaObject;
+import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
 import java.util.List;
@@ -38,6 +41,52 @@ public final class ForeignKeyOrphans {
         return "select count(*) from " + quote.apply(foreignKey.table()) + " c where " + notNull
                 + " and not exists (select 1 from " + quote.apply(foreignKey.requireFact(SchemaFact.REFERENCED_TABLE))
                 + " p where " + join + ")";
+    }
+
+    /** The foreign key of {@code schema} that an orphans problem is about; empty for other problems. */
+    public static java.util.Optional<SchemaObject> keyOf(DataProblem problem, SchemaSnapshot schema) {
+        if (problem.kind() != DataProblem.Kind.FOREIGN_KEY_ORPHANS) {
+            return java.util.Optional.empty();
+        }
+        return schema.objects(ObjectKind.CONSTRAINT).stream()
+                .filter(c -> c.table() != null && c.table().equals(problem.table()) && applies(c))
+                .filter(c -> java.util.regex.Pattern.compile("\\(foreign key " + java.util.regex.Pattern.quote(c.simpleName())
+                        + "[,);]").matcher(problem.message()).find())
+                .findFirst();
+    }
+
+    /**
+     * Whether the orphans of {@code foreignKey} were there before the migration that adds it: the key is new, its
+     * columns existed before with no foreign key over them, and the migration left their values as they were. Such
+     * orphans are values Rehearsal's seeder (or a fixture) gave a column that had no key yet, not the migration's
+     * doing.
+     */
+    public static boolean heldBeforeTheKey(SchemaObject foreignKey, SchemaSnapshot before, DataFingerprint was,
+                                           DataFingerprint is) {
+        String table = foreignKey.table();
+        List<String> columns = foreignKey.list(SchemaFact.COLUMNS);
+        if (before.find(ObjectKind.CONSTRAINT, foreignKey.name()).isPresent() || columns.isEmpty()
+                || columns.stream().anyMatch(c -> before.column(table, c).isEmpty())
+                || before.objects(ObjectKind.CONSTRAINT).stream().anyMatch(c -> table.equals(c.table()) && applies(c)
+                && c.list(SchemaFact.COLUMNS).equals(columns))) {
+            return false;
+        }
+        DataFingerprint.TableFingerprint then = was.tables().get(table);
+        DataFingerprint.TableFingerprint now = is.tables().get(table);
+        return then != null && now != null && then.rows() == now.rows() && columns.stream()
+                .allMatch(c -> then.columns().get(c) != null && then.columns().get(c).equals(now.columns().get(c)));
+    }
+
+    /**
+     * What the report says of orphans that were there before {@code migration} added {@code foreignKey}, instead of
+     * failing it: why they are not its doing, and how to find such rows in production before validating the key.
+     */
+    public static String heldBeforeNote(SchemaObject foreignKey, String migration, UnaryOperator<String> quote) {
+        return migration + " adds " + foreignKey.simpleName() + " over " + foreignKey.table() + " ("
+                + foreignKey.requireFact(SchemaFact.COLUMNS) + "), columns without a foreign key before it whose values"
+                + " it left as they were: their orphans are values those rows held before the key existed (Rehearsal's"
+                + " seeded rows, or fixtures), not " + migration + "'s doing. Production's rows may hold such values too;"
+                + " find them before validating the key with: " + countQuery(foreignKey, quote);
     }
 
     /** The problem for {@code orphans} rows; {@code cause} says how the engine lets such rows in. */

@@ -53,22 +53,34 @@ public record ScriptWrites(Set<String> inserts, Set<String> deletes, Set<String>
         return new ScriptWrites(inserts, deletes, updates);
     }
 
-    /** Whether a change of {@code table}'s row count by {@code delta} is one the script's own statements explain. */
+    /**
+     * Whether a change of {@code table}'s row count by {@code delta} is one the script's own statements explain.
+     * {@code table} is a catalog name ({@code orders}, {@code Type}, {@code audit.log}), as snapshots hold it.
+     */
     public boolean explainsRowCountChange(String table, long delta) {
-        String t = simple(table);
-        return delta > 0 ? inserts.contains(t) : delta < 0 && deletes.contains(t);
+        return delta > 0 ? names(inserts, table) : delta < 0 && names(deletes, table);
     }
 
-    /** Whether the script writes rows of {@code table} in any way. */
+    /** Whether the script writes rows of {@code table} (a catalog name) in any way. */
     public boolean writes(String table) {
-        String t = simple(table);
-        return inserts.contains(t) || deletes.contains(t) || updates.contains(t);
+        return names(inserts, table) || names(deletes, table) || names(updates, table);
+    }
+
+    /**
+     * Whether {@code written} holds the catalog name {@code table}: as the catalog spells it (a quoted
+     * {@code "Type"} in the script), or folded to lower case (an unquoted name, or MariaDB's names).
+     */
+    private static boolean names(Set<String> written, String table) {
+        String exact = table.startsWith("public.") ? table.substring("public.".length()) : table;
+        return written.contains(exact) || written.stream().anyMatch(w -> w.equalsIgnoreCase(exact));
     }
 
     private static void collect(Pattern p, String text, Set<String> into) {
         Matcher m = p.matcher(text);
         while (m.find()) {
-            into.add(simple(m.group(1)));
+            String name = simple(m.group(1));
+            // "public"."Type" as written by tools that quote every name is the public schema's Type
+            into.add(name.startsWith("public.") ? name.substring("public.".length()) : name);
         }
     }
 

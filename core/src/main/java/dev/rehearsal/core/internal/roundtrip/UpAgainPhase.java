@@ -3,7 +3,6 @@ package dev.rehearsal.core.internal.roundtrip;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.PhaseResult.Phase;
-import dev.rehearsal.core.PhaseResult.Status;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RoundTripAssertionError;
 import dev.rehearsal.core.schema.SchemaSnapshot;
@@ -27,9 +26,9 @@ final class UpAgainPhase {
         RehearsalEngine engine = step.engine;
         Migration migration = step.migration;
         Phase back = step.restoring ? Phase.RESTORE : Phase.DOWN;
-        SchemaSnapshot start = step.backBeforeUp().orElseThrow(() -> step.log.skip(Phase.UP_AGAIN,
-                step.log.result(back).status() == Status.SKIPPED ? "not run: " + step.log.result(back).message()
-                        : "not run: the " + back.label() + " phase of " + step.displayName() + " did not run to its end"));
+        SchemaSnapshot start = step.backBeforeUp().orElseThrow(() -> step.log.skip(Phase.UP_AGAIN, NotRun.after(
+                step.log.result(back), "the " + back.label() + " phase of " + step.displayName()
+                        + " did not run to its end")));
         // where the down script that succeeded left the database (it wrote it in its transaction), or the restored copy
         MigrationVersion previous = engine.history().previous(migration).map(Migration::version).orElse(null);
         long t0 = System.nanoTime();

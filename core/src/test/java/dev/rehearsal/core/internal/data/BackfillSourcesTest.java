@@ -34,6 +34,36 @@ class BackfillSourcesTest {
                         + " channels WHERE channels.id = threads.channelid)) IS NULL");
     }
 
+    private static String leftOut(String sql, String table, String column) {
+        return BackfillSources.leftOutRowsQuery(sql, table, column, java.util.List.of("id"), n -> "\"" + n + "\"")
+                .map(BackfillSources.LeftOut::query).orElse(null);
+    }
+
+    @Test
+    void rowsItsOwnWhereClauseLeavesOutWereNotMeantToBeFilled() {
+        assertThat(leftOut("UPDATE customers SET contact = 'x' WHERE phone IS NOT NULL;", "customers", "contact"))
+                .isEqualTo("SELECT count(*) FROM customers WHERE customers.\"contact\" IS NULL AND (phone IS NOT NULL)"
+                        + " IS NOT TRUE AND NOT (('x') IS NULL)");
+        // a bound of the key is a batch, not a choice: the rows after it were missed
+        assertThat(leftOut("UPDATE customers SET contact = email WHERE id < 100;", "customers", "contact")).isNull();
+        assertThat(leftOut("UPDATE customers SET contact = email WHERE customers.id BETWEEN 1 AND 5000 AND vip;",
+                "customers", "contact")).isEqualTo("SELECT count(*) FROM customers WHERE customers.\"contact\" IS NULL"
+                + " AND (vip) IS NOT TRUE AND NOT ((email) IS NULL)");
+        assertThat(leftOut("UPDATE customers SET contact = email;", "customers", "contact")).isNull();
+    }
+
+    @Test
+    void withAJoinOnlyTheConditionsOnTheUpdatedRowLeaveRowsOut() {
+        assertThat(leftOut("UPDATE orders o SET email = c.email FROM customers c WHERE c.id = o.customer_id"
+                + " AND o.status <> 'new';", "orders", "email"))
+                .isEqualTo("SELECT count(*) FROM orders o WHERE o.\"email\" IS NULL AND (o.status <> 'new') IS NOT TRUE"
+                        + " AND NOT ((EXISTS (SELECT 1 FROM customers c WHERE (c.id = o.customer_id AND o.status <> 'new')"
+                        + " AND (c.email) IS NULL) OR o.customer_id IS NULL))");
+        // a condition on the joined row is part of the join: a target it drops was missed
+        assertThat(leftOut("UPDATE orders o SET email = c.email FROM customers c WHERE c.id = o.customer_id AND c.active;",
+                "orders", "email")).isNull();
+    }
+
     @Test
     void noQueryForOtherColumnsOtherTablesOrSequences() {
         assertThat(query("UPDATE customers SET phone = email;", "customers", "contact")).isNull();

@@ -28,4 +28,22 @@ class ScriptWritesTest {
         assertThat(w.explainsRowCountChange("commented_out", 1)).isFalse();
         assertThat(w.explainsRowCountChange("public.tokens", -1)).isTrue();
     }
+
+    /** A catalog name matches the script's name of it, quoted as tools that quote every name write it. */
+    @Test
+    void quotedNamesMatchTheCatalogsNames() {
+        ScriptWrites w = ScriptWrites.of("""
+                INSERT INTO "Type" ("name") VALUES ('a');
+                INSERT INTO "public"."Status" ("name") VALUES ('b');
+                DELETE FROM "public"."Status" WHERE "name" = 'c';
+                insert into audit.log values (1);
+                """);
+        assertThat(w.explainsRowCountChange("Type", 9)).isTrue();
+        assertThat(w.explainsRowCountChange("Status", 1)).isTrue();
+        assertThat(w.explainsRowCountChange("Status", -1)).isTrue();
+        assertThat(w.explainsRowCountChange("audit.log", 1)).isTrue();
+        assertThat(w.explainsRowCountChange("Type", -1)).isFalse();
+        assertThat(w.explainsRowCountChange("Other", 1)).isFalse();
+        assertThat(w.writes("Status")).isTrue();
+    }
 }

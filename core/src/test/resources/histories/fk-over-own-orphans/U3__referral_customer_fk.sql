@@ -1,0 +1,1 @@
+ALTER TABLE referrals DROP CONSTRAINT referrals_customer_fk;

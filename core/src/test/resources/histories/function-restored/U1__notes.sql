@@ -1,0 +1,2 @@
+drop table notes;
+drop function touch();

@@ -1,0 +1,2 @@
+drop table payments;
+drop function log_payment();
