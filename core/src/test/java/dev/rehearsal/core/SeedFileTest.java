@@ -73,8 +73,9 @@ class SeedFileTest {
         Path typo = Files.writeString(dir.resolve("typo.toml"), "[usres]\nrows = 5\n");
         assertThatThrownBy(() -> rehearse(settings("narrowing-copy", typo))).isInstanceOf(RehearsalException.class)
                 .hasMessageContaining("The seed settings name the table \"usres\", which no migration of")
+                .hasMessageContaining("did you mean \"users\"?")
                 .hasMessageContaining("Check its spelling");
         Path column = Files.writeString(dir.resolve("column.toml"), "[users]\nhandel = { length = 3 }\n");
-        assertThat(rehearse(settings("narrowing-copy", column)).toText()).contains("names column handel, which users does not have. Columns: id, handle");
+        assertThat(rehearse(settings("narrowing-copy", column)).toText()).contains("names column handel, which users does not have (did you mean handle?). Columns: id, handle");
     }
 }

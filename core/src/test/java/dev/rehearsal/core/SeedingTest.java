@@ -142,11 +142,11 @@ class SeedingTest {
         try (MigrationRehearsal r = atV1()) {
             assertThatThrownBy(() -> r.seed(TableSeed.table("employee").rows(5)))
                     .isInstanceOf(SeedException.class)
-                    .hasMessageContaining("Cannot seed employee: there is no such table now")
+                    .hasMessageContaining("Cannot seed employee: there is no such table now (did you mean employees?)")
                     .hasMessageContaining("employees");
             assertThatThrownBy(() -> r.seed(TableSeed.table("employees").column("mail", f -> "x")))
                     .isInstanceOf(SeedException.class)
-                    .hasMessageContaining("names column mail, which employees does not have")
+                    .hasMessageContaining("names column mail, which employees does not have (did you mean email?)")
                     .hasMessageContaining("email");
             assertThatThrownBy(() -> r.seed(TableSeed.table("employees").nulls("email", 0.5)))
                     .hasMessageContaining("asks for NULLs in employees.email, which is NOT NULL");

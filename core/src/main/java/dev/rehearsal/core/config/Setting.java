@@ -1,7 +1,9 @@
 package dev.rehearsal.core.config;
 
+import dev.rehearsal.core.model.ClosestName;
 import org.apiguardian.api.API;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -209,35 +211,6 @@ public enum Setting {
 
     /** The known key nearest to {@code key} by edit distance, or null when none is near. */
     public static String closest(String key) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (Setting setting : Setting.values()) {
-            int d = distance(key, setting.key());
-            if (d < bestDistance) {
-                best = setting.key();
-                bestDistance = d;
-            }
-        }
-        return bestDistance <= Math.max(3, key.length() / 4) ? best : null;
-    }
-
-    /** Levenshtein distance; keys are short, so the quadratic table is fine. */
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
+        return ClosestName.among(key, Arrays.stream(values()).map(Setting::key).toList()).orElse(null);
     }
 }

@@ -10,15 +10,22 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * What one seeding loaded: rows added per table, in load order, how long it took, and notes on anything that did
- * not go as asked (fewer rows than requested because a unique key ran out of values, columns left NULL).
+ * What one seeding loaded: rows added per table, in load order, how long it took, notes on anything that did
+ * not go as asked (fewer rows than requested because a unique key ran out of values, columns left NULL), and the
+ * tables the seeder could not fill, with why ({@link #shortfalls()}).
  */
 @API(status = API.Status.STABLE, since = "0.1")
-public record SeedResult(Map<String, Long> rowsAdded, Duration duration, List<String> notes) {
+public record SeedResult(Map<String, Long> rowsAdded, Duration duration, List<String> notes, List<SeedShortfall> shortfalls) {
 
     public SeedResult {
         rowsAdded = Collections.unmodifiableMap(new LinkedHashMap<>(rowsAdded));
         notes = List.copyOf(notes);
+        shortfalls = List.copyOf(shortfalls);
+    }
+
+    /** A seeding that filled every table it was asked to. */
+    public SeedResult(Map<String, Long> rowsAdded, Duration duration, List<String> notes) {
+        this(rowsAdded, duration, notes, List.of());
     }
 
     /** Rows added over all tables. */
@@ -35,6 +42,7 @@ public record SeedResult(Map<String, Long> rowsAdded, Duration duration, List<St
     public String toString() {
         return "seeded " + totalRows() + " rows in " + duration.toMillis() + " ms: "
                 + rowsAdded.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))
-                + (notes.isEmpty() ? "" : "\n  " + String.join("\n  ", notes));
+                + (notes.isEmpty() ? "" : "\n  " + String.join("\n  ", notes))
+                + shortfalls.stream().map(s -> "\n  " + s).collect(Collectors.joining());
     }
 }

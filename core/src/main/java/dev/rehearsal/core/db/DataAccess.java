@@ -42,6 +42,12 @@ public interface DataAccess {
     }
 
     /**
+     * Adds {@code rows} rows made of defaults alone, for a table whose every column the database makes (an identity
+     * or serial key and nothing else); returns how many it added.
+     */
+    long insertDefaults(String table, long rows) throws SQLException;
+
+    /**
      * Loads at most {@code limit} of the rows that satisfy {@code checks} (SQL boolean expressions over the columns,
      * by constraint name) and that do not collide with a unique key; the others are skipped.
      */

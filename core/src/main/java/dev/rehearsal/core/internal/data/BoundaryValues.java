@@ -86,7 +86,7 @@ public final class BoundaryValues {
             int max = bounds.maxLength == null ? declared : declared == 0 ? bounds.maxLength : Math.min(declared, bounds.maxLength);
             int min = bounds.minLength == null ? 0 : bounds.minLength;
             if (max > 0 && max >= min) {
-                edges.add(fullLength(max, column.name().toLowerCase(Locale.ROOT).contains("email")));
+                edges.add(fullLength(max, column.name().toLowerCase(Locale.ROOT).contains("email"), bounds.octets));
             }
             if (min == 0 && !fixedLength(type)) {
                 edges.add("");
@@ -120,11 +120,12 @@ public final class BoundaryValues {
     }
 
     /** Letters to exactly {@code length} characters, one of them {@code é}; an e-mail address when the column is one. */
-    private static String fullLength(int length, boolean email) {
+    /** Text of exactly {@code length} characters, one of them beyond ASCII unless the length counts bytes. */
+    private static String fullLength(int length, boolean email, boolean octets) {
         String tail = email && length >= 12 ? "@example.org" : "";
         StringBuilder sb = new StringBuilder(length);
         for (int i = 0; sb.length() < length - tail.length(); i++) {
-            sb.append(i == 1 ? 'é' : (char) ('a' + i % 26));
+            sb.append(i == 1 && !octets ? 'é' : (char) ('a' + i % 26));
         }
         return sb.append(tail).toString();
     }

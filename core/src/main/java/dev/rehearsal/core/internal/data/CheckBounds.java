@@ -14,6 +14,7 @@ final class CheckBounds {
     Integer minLength;
     Integer maxLength;
     String regex;
+    boolean octets;
 
     static CheckBounds of(List<CheckConstraints.ColumnRule> rules) {
         CheckBounds b = new CheckBounds();
@@ -35,6 +36,7 @@ final class CheckBounds {
             if (r.maxLength() != null) {
                 b.maxLength = b.maxLength == null ? r.maxLength() : Math.min(b.maxLength, r.maxLength());
             }
+            b.octets |= r.octets();
             if (r.regex() != null) {
                 b.regex = r.regex();
             }

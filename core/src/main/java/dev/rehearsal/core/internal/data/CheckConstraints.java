@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * Reads the simple CHECK constraints the seeder can satisfy directly from PostgreSQL's normalized definitions
  * ({@code pg_get_constraintdef}): an IN list ({@code status = ANY (ARRAY['new'::text, ...])}), bounds
- * ({@code qty > 0}, {@code price >= 0::numeric}, a BETWEEN), length bounds, and a regular expression match.
+ * ({@code qty > 0}, {@code price >= 0::numeric}, a BETWEEN), length bounds, a regular expression match and a LIKE.
  * Anything else is not understood here; the seeder still honours it by filtering rows in the database.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
@@ -29,15 +29,26 @@ public final class CheckConstraints {
             "^\\(*(?:(length|char_length|octet_length)\\()?\\(?" + IDENT + "\\)?" + CAST + "\\)?\\s*(>=|<=|<>|>|<|=)\\s*\\(*'?(-?\\d+(?:\\.\\d+)?)'?\\)?"
                     + CAST + "\\)*$");
     private static final Pattern REGEX = Pattern.compile(
-            "^\\(*" + IDENT + "\\)?" + CAST + " ~ '((?:[^']|'')*)'" + CAST + "\\)*$");
+            "^\\(*" + IDENT + "\\)?" + CAST + " ~\\*? '((?:[^']|'')*)'" + CAST + "\\)*$");
+    /** {@code slug ~~ 'acct-%'::text}: PostgreSQL's form of LIKE (and {@code ~~*}, ILIKE). */
+    private static final Pattern LIKE = Pattern.compile(
+            "^\\(*" + IDENT + "\\)?" + CAST + " ~~\\*? '((?:[^']|'')*)'" + CAST + "\\)*$");
     private static final Pattern LITERAL = Pattern.compile("'((?:[^']|'')*)'|(-?\\d+(?:\\.\\d+)?)");
 
     private CheckConstraints() {
     }
 
-    /** What a check says about one column, as far as understood. */
+    /**
+     * What a check says about one column, as far as understood; {@code octets}: the length bounds count bytes
+     * ({@code octet_length}), so text must be ASCII for characters to count as bytes.
+     */
     public record ColumnRule(String column, List<String> allowed, BigDecimal min, boolean minInclusive,
-                             BigDecimal max, boolean maxInclusive, Integer minLength, Integer maxLength, String regex) {
+                             BigDecimal max, boolean maxInclusive, Integer minLength, Integer maxLength, String regex,
+                             boolean octets) {
+        public ColumnRule(String column, List<String> allowed, BigDecimal min, boolean minInclusive, BigDecimal max,
+                          boolean maxInclusive, Integer minLength, Integer maxLength, String regex) {
+            this(column, allowed, min, minInclusive, max, maxInclusive, minLength, maxLength, regex, false);
+        }
     }
 
     /** The expression inside {@code CHECK (...)}, without {@code NOT VALID}. */
@@ -88,6 +99,11 @@ public final class CheckConstraints {
             return Optional.of(new ColumnRule(ident(m), null, null, false, null, false, null, null,
                     m.group(3).replace("''", "'")));
         }
+        m = LIKE.matcher(p);
+        if (m.matches()) {
+            return Optional.of(new ColumnRule(ident(m), null, null, false, null, false, null, null,
+                    "^" + PatternText.fromLike(m.group(3).replace("''", "'")) + "$"));
+        }
         m = COMPARISON.matcher(p);
         if (m.matches()) {
             String column = m.group(2) != null ? m.group(2).replace("\"\"", "\"") : m.group(3);
@@ -95,13 +111,14 @@ public final class CheckConstraints {
             BigDecimal value = new BigDecimal(m.group(5));
             if (m.group(1) != null) {
                 int n = value.intValue();
+                boolean octets = m.group(1).equals("octet_length");
                 return Optional.of(switch (op) {
-                    case ">" -> new ColumnRule(column, null, null, false, null, false, n + 1, null, null);
-                    case ">=" -> new ColumnRule(column, null, null, false, null, false, n, null, null);
-                    case "<" -> new ColumnRule(column, null, null, false, null, false, null, n - 1, null);
-                    case "<=" -> new ColumnRule(column, null, null, false, null, false, null, n, null);
-                    case "=" -> new ColumnRule(column, null, null, false, null, false, n, n, null);
-                    default -> new ColumnRule(column, null, null, false, null, false, null, null, null);
+                    case ">" -> new ColumnRule(column, null, null, false, null, false, n + 1, null, null, octets);
+                    case ">=" -> new ColumnRule(column, null, null, false, null, false, n, null, null, octets);
+                    case "<" -> new ColumnRule(column, null, null, false, null, false, null, n - 1, null, octets);
+                    case "<=" -> new ColumnRule(column, null, null, false, null, false, null, n, null, octets);
+                    case "=" -> new ColumnRule(column, null, null, false, null, false, n, n, null, octets);
+                    default -> new ColumnRule(column, null, null, false, null, false, null, null, null, octets);
                 });
             }
             return Optional.of(switch (op) {

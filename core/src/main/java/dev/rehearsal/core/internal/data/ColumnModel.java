@@ -13,7 +13,7 @@ import java.util.List;
  * @param baseType     the type values are made for: the domain's base type, else {@code type}
  * @param nullable     whether NULL is allowed (column and domain)
  * @param databaseMade identity, serial or generated: the database makes the value
- * @param labels       the labels of an enum type, else null
+ * @param labels       the labels of an enum type (of the element type for an array of enums), else null
  * @param checks       CHECK expressions that constrain this column alone (the column's and its domain's)
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
@@ -23,6 +23,11 @@ public record ColumnModel(String table, String name, String type, String baseTyp
     public ColumnModel {
         labels = labels == null ? null : List.copyOf(labels);
         checks = List.copyOf(checks);
+    }
+
+    /** Whether the column holds an array of an enum type's labels. */
+    public boolean enumArray() {
+        return labels != null && baseType.endsWith("[]");
     }
 
     /** {@code orders.status}. */

@@ -161,6 +161,22 @@ public final class SeedHints {
         return Optional.ofNullable(hints.get(key(t, column)));
     }
 
+    /**
+     * These hints with the casts the schema applies now ({@link SchemaCasts}: generated columns and views), which
+     * win over a later migration's: they hold for every row from now on.
+     */
+    SeedHints withSchemaCasts(Map<String, Map<String, String>> casts) {
+        if (casts.isEmpty()) {
+            return this;
+        }
+        Map<String, Hint> all = new LinkedHashMap<>(hints);
+        casts.forEach((table, columns) -> {
+            String t = table.toLowerCase(Locale.ROOT).startsWith("public.") ? table.substring("public.".length()) : table;
+            columns.forEach((column, type) -> all.put(key(t, column), new CastsTo(type)));
+        });
+        return new SeedHints(all);
+    }
+
     /** How many columns have a hint. */
     public int size() {
         return hints.size();
@@ -205,7 +221,7 @@ public final class SeedHints {
         return prefixed.size() == 1 ? Optional.of(prefixed.get(0)) : Optional.empty();
     }
 
-    private static Optional<String> normalized(String type) {
+    static Optional<String> normalized(String type) {
         String t = type.replaceAll("\\(.*$", "").replaceAll("\\[\\]$", "").trim();
         if (t.matches("jsonb?")) {
             return Optional.of("json");

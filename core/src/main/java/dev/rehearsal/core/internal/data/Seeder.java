@@ -4,8 +4,11 @@ import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.data.SeedException;
 import dev.rehearsal.core.data.SeedResult;
+import dev.rehearsal.core.data.SeedShortfall;
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.model.ClosestName;
+import dev.rehearsal.core.model.Remedies;
 import dev.rehearsal.core.internal.data.TableModel.ForeignKey;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import net.datafaker.Faker;
@@ -54,12 +57,20 @@ public final class Seeder {
      * @param overrides per-table seeds with column rules (may name tables not in {@code rows})
      * @param topUp     true: add only what brings each table to its row count; false: add that many rows
      * @param salt      mixed into the random seed, so that successive seedings differ but repeat run to run
+     * @param keepShort true: a table the seeder cannot fill keeps the rows the database accepted, and the result
+     *                  names it ({@link SeedResult#shortfalls()}); false: the whole seeding fails and is rolled back
      */
-    public record Plan(Map<String, Long> rows, Map<String, TableSeed> overrides, boolean topUp, String salt, SeedHints hints) {
+    public record Plan(Map<String, Long> rows, Map<String, TableSeed> overrides, boolean topUp, String salt, SeedHints hints,
+                       boolean keepShort) {
         public Plan {
             rows = Collections.unmodifiableMap(new LinkedHashMap<>(rows));
             overrides = Map.copyOf(overrides);
             hints = hints == null ? SeedHints.NONE : hints;
+        }
+
+        /** A plan that fails whole when a table cannot be filled. */
+        public Plan(Map<String, Long> rows, Map<String, TableSeed> overrides, boolean topUp, String salt, SeedHints hints) {
+            this(rows, overrides, topUp, salt, hints, false);
         }
 
         /** A plan with no hints from the history. */
@@ -71,9 +82,11 @@ public final class Seeder {
     public SeedResult seed(Connection connection, SchemaSnapshot schema, Plan plan) {
         long t0 = System.nanoTime();
         Map<String, TableModel> tables = withLogicalLinks(TableModel.all(schema, dialect::seedType), plan);
-        validate(tables, plan);
+        validate(tables, plan, settings.remedies());
+        SeedHints hints = plan.hints().withSchemaCasts(SchemaCasts.of(schema, tables));
         Map<String, Long> loaded = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
+        List<SeedShortfall> shortfalls = new ArrayList<>();
         boolean autoCommit;
         try {
             autoCommit = connection.getAutoCommit();
@@ -81,42 +94,62 @@ public final class Seeder {
         } catch (SQLException e) {
             throw new SeedException("Could not start the seeding transaction: " + e.getMessage(), loaded, e);
         }
+        Set<String> rowByRow = new HashSet<>();
         try {
-            DataAccess data = dialect.data(connection);
-            Map<String, Long> targets = targets(tables, plan, data, notes);
-            Set<ForeignKey> deferred = new LinkedHashSet<>();
-            List<String> order = order(tables, targets.keySet(), deferred, data);
-            Random random = new Random(settings.randomSeed());
-            Faker faker = new Faker(settings.locale(), random);
-            for (String table : order) {
-                long rows = targets.get(table);
-                if (rows <= 0) {
-                    continue;
-                }
-                random.setSeed(mix(settings.randomSeed(), plan.salt(), table));
+            while (true) {
                 try {
-                    long n = new TableSeeder(settings, tables.get(table), plan.overrides().get(table), rows, deferred, data, faker,
-                            random, notes, plan.hints()).run(loaded);
-                    loaded.put(table, n);
-                    String linked = n == 0 ? null : LinksAcrossTime.link(tables.get(table), tables, plan.hints(), data, schema);
-                    if (linked != null) {
-                        notes.add(linked);
+                    DataAccess data = dialect.data(connection);
+                    Map<String, Long> targets = targets(tables, plan, data, notes);
+                    Set<ForeignKey> deferred = new LinkedHashSet<>();
+                    List<String> order = order(tables, targets, deferred, data, plan.keepShort() ? shortfalls : null);
+                    Random random = new Random(settings.randomSeed());
+                    Faker faker = new Faker(settings.locale(), random);
+                    for (String table : order) {
+                        long rows = targets.get(table);
+                        if (rows <= 0) {
+                            continue;
+                        }
+                        random.setSeed(mix(settings.randomSeed(), plan.salt(), table));
+                        TableSeed override = plan.overrides().get(table);
+                        long n;
+                        if (plan.keepShort()) {
+                            n = new ShortfallTolerantLoad(connection, table, rows, loaded, shortfalls).run(rowByRow.contains(table), () ->
+                                    new TableSeeder(settings, tables.get(table), override, rows, deferred, data, faker, random, notes,
+                                            hints));
+                        } else {
+                            try {
+                                n = new TableSeeder(settings, tables.get(table), override, rows, deferred, data, faker,
+                                        random, notes, hints).run(loaded);
+                            } catch (SQLException e) {
+                                throw new SeedException("Cannot seed " + table + ": the database refused a generated row: "
+                                        + e.getMessage() + (override == null || override.columnRules().isEmpty() ? ""
+                                        : "\nCheck the column rules of " + override + ": their values must fit the column types.")
+                                        + "\n" + loadedText(loaded), loaded, e);
+                            }
+                        }
+                        loaded.put(table, n);
+                        String linked = n == 0 ? null : LinksAcrossTime.link(tables.get(table), tables, hints, data, schema);
+                        if (linked != null) {
+                            notes.add(linked);
+                        }
                     }
-                } catch (SQLException e) {
-                    TableSeed override = plan.overrides().get(table);
-                    throw new SeedException("Cannot seed " + table + ": the database refused a generated row: "
-                            + e.getMessage() + (override == null || override.columnRules().isEmpty() ? ""
-                            : "\nCheck the column rules of " + override + ": their values must fit the column types.")
-                            + "\n" + loadedText(loaded), loaded, e);
+                    for (ForeignKey fk : deferred) {
+                        if (loaded.getOrDefault(fk.table(), 0L) > 0) {
+                            random.setSeed(mix(settings.randomSeed(), plan.salt(), fk.name()));
+                            linkDeferred(tables.get(fk.table()), fk, plan.overrides().get(fk.table()), data, random, notes);
+                        }
+                    }
+                    connection.commit();
+                    break;
+                } catch (ShortfallTolerantLoad.RowByRow again) {
+                    // the database refused a row of a table loaded whole: the seeding starts again, that table row by row
+                    rollback(connection);
+                    rowByRow.add(again.table());
+                    loaded.clear();
+                    notes.clear();
+                    shortfalls.clear();
                 }
             }
-            for (ForeignKey fk : deferred) {
-                if (loaded.getOrDefault(fk.table(), 0L) > 0) {
-                    random.setSeed(mix(settings.randomSeed(), plan.salt(), fk.name()));
-                    linkDeferred(tables.get(fk.table()), fk, plan.overrides().get(fk.table()), data, random, notes);
-                }
-            }
-            connection.commit();
         } catch (SeedException e) {
             rollback(connection);
             if (e.loadedBeforeFailure().isEmpty() && loaded.values().stream().anyMatch(v -> v > 0)) {
@@ -134,7 +167,7 @@ public final class Seeder {
             }
         }
         loaded.entrySet().removeIf(e -> e.getValue() == 0);
-        return new SeedResult(loaded, Duration.ofNanos(System.nanoTime() - t0), notes);
+        return new SeedResult(loaded, Duration.ofNanos(System.nanoTime() - t0), notes, shortfalls);
     }
 
     static String loadedText(Map<String, Long> loaded) {
@@ -162,21 +195,24 @@ public final class Seeder {
 
     // ---- validation, targets, order ----
 
-    private static void validate(Map<String, TableModel> tables, Plan plan) {
+    private static void validate(Map<String, TableModel> tables, Plan plan, Remedies remedies) {
         Set<String> named = new LinkedHashSet<>(plan.rows().keySet());
         named.addAll(plan.overrides().keySet());
         for (String table : named) {
             if (!tables.containsKey(table)) {
-                throw new SeedException("Cannot seed " + table + ": there is no such table now. Tables: "
-                        + String.join(", ", tables.keySet()) + ".", Map.of(), null);
+                throw new SeedException("Cannot seed " + table + ": there is no such table now"
+                        + ClosestName.among(table, tables.keySet()).map(c -> " (did you mean " + c + "?)").orElse("")
+                        + ". Tables: " + String.join(", ", tables.keySet()) + ".", Map.of(), null);
             }
         }
         for (TableSeed seed : plan.overrides().values()) {
             TableModel t = tables.get(seed.tableName());
             for (Map.Entry<String, TableSeed.ColumnRule> e : seed.columnRules().entrySet()) {
-                String where = "The seed of " + t.name() + " (rehearsal.seed.file or TableSeed.table(\"" + t.name() + "\"))";
+                String where = "The seed of " + t.name() + " (" + remedies.seedOf(t.name()) + ")";
                 ColumnModel c = t.column(e.getKey()).orElseThrow(() -> new SeedException(where + " names column "
-                        + e.getKey() + ", which " + t.name() + " does not have. Columns: "
+                        + e.getKey() + ", which " + t.name() + " does not have"
+                        + ClosestName.among(e.getKey(), t.columns().stream().map(ColumnModel::name).toList())
+                        .map(n -> " (did you mean " + n + "?)").orElse("") + ". Columns: "
                         + t.columns().stream().map(ColumnModel::name).collect(Collectors.joining(", ")) + ".", Map.of(), null));
                 if (c.databaseMade()) {
                     throw new SeedException(where + " sets " + c.qualified() + ", but the database makes its values"
@@ -245,8 +281,9 @@ public final class Seeder {
      * Parents before children. A self-reference, and in a cycle a nullable foreign key, is deferred: loaded as
      * NULL, linked once every table is loaded. A self-reference to a table that already has rows samples those.
      */
-    private static List<String> order(Map<String, TableModel> tables, Set<String> targets, Set<ForeignKey> deferred,
-                                      DataAccess data) throws SQLException {
+    private static List<String> order(Map<String, TableModel> tables, Map<String, Long> rows, Set<ForeignKey> deferred,
+                                      DataAccess data, List<SeedShortfall> shortfalls) throws SQLException {
+        Set<String> targets = rows.keySet();
         Map<String, List<ForeignKey>> edges = new LinkedHashMap<>();
         for (String t : targets) {
             List<ForeignKey> in = new ArrayList<>();
@@ -283,6 +320,12 @@ public final class Seeder {
                         .filter(fk -> nullable(tables.get(fk.table()), fk)).findFirst();
                 if (breakable.isEmpty()) {
                     String cycle = targets.stream().filter(t -> !done.contains(t)).collect(Collectors.joining(", "));
+                    if (shortfalls != null) {
+                        targets.stream().filter(t -> !done.contains(t)).forEach(t -> shortfalls.add(new SeedShortfall(t,
+                                rows.get(t), 0, "the foreign keys of " + cycle + " form a cycle in which every column is"
+                                + " NOT NULL, so no table can be loaded first. Load these tables from a fixture.")));
+                        break;
+                    }
                     throw new SeedException("Cannot seed " + cycle + ": their foreign keys form a cycle in which every"
                             + " column is NOT NULL, so no table can be loaded first. Make one of those foreign keys"
                             + " nullable or DEFERRABLE, or load these tables from a fixture.", Map.of(), null);
@@ -292,6 +335,13 @@ public final class Seeder {
         }
         for (ForeignKey fk : deferred) {
             if (!nullable(tables.get(fk.table()), fk)) {
+                if (shortfalls != null) {
+                    order.remove(fk.table());
+                    shortfalls.add(new SeedShortfall(fk.table(), rows.get(fk.table()), 0, "its foreign key " + fk.describe()
+                            + " points at its own table, is NOT NULL, and the table is empty, so the first row has"
+                            + " nothing to reference. Load a first row from a fixture."));
+                    continue;
+                }
                 throw new SeedException("Cannot seed " + fk.table() + ": its foreign key " + fk.describe()
                         + " points at its own table, is NOT NULL, and the table is empty, so the first row has"
                         + " nothing to reference. Load a first row with rehearsal.insert(...) and seed again.",

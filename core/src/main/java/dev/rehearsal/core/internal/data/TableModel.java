@@ -125,7 +125,6 @@ public record TableModel(String name, List<ColumnModel> columns, List<List<Strin
                 });
             }
             if (labels != null && type.endsWith("[]")) {
-                labels = null;
                 base = "text[]";
             }
             for (Map.Entry<String, List<String>> e : checkColumns.entrySet()) {

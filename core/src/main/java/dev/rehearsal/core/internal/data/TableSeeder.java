@@ -118,6 +118,7 @@ final class TableSeeder {
         }
         ValueGenerators values = new ValueGenerators(faker);
         List<String> unsupported = new ArrayList<>();
+        List<String> unsupportedNames = new ArrayList<>();
         for (ColumnModel c : columns) {
             int i = index.get(c.name());
             TableSeed.ColumnRule rule = override == null ? null : override.columnRules().get(c.name());
@@ -166,17 +167,18 @@ final class TableSeeder {
             } catch (ValueGenerators.UnsupportedTypeException e) {
                 if (!c.nullable()) {
                     throw new SeedException("Cannot seed " + c.qualified() + ": Rehearsal has no generator for"
-                            + " its type " + c.type() + ". Override it: TableSeed.table(\"" + table.name() + "\").column(\""
-                            + c.name() + "\", faker -> ...) or .constant(\"" + c.name() + "\", value).", Map.of(), null);
+                            + " its type " + c.type() + ". Override it: " + settings.remedies().seedColumn(table.name(), c.name())
+                            + ".", Map.of(), null);
                 }
                 unsupported.add(c.name() + " (" + c.type() + ")");
+                unsupportedNames.add(c.name());
                 generators.add(r -> null);
                 nulls[i] = 1;
             }
         }
         if (!unsupported.isEmpty()) {
             notes.add(table.name() + ": left NULL, no generator for " + String.join(", ", unsupported)
-                    + "; override with TableSeed.table(\"" + table.name() + "\").column(...)");
+                    + "; override with " + settings.remedies().seedOverride(table.name(), unsupportedNames));
         }
         for (List<String> key : table.uniqueKeys()) {
             if (!key.stream().allMatch(index::containsKey)) {
@@ -194,6 +196,11 @@ final class TableSeeder {
     }
 
     long run(Map<String, Long> loaded) throws SQLException {
+        if (columns.isEmpty()) {
+            long added = data.insertDefaults(table.name(), rows);
+            loaded.put(table.name(), added);
+            return added;
+        }
         long done = 0;
         boolean exhausted = false;
         Map<String, String> filter = new LinkedHashMap<>();
@@ -285,15 +292,23 @@ final class TableSeeder {
             List<String> cols = table.checkColumns().get(e.getKey());
             sb.append("\n  CHECK ").append(e.getKey()).append(" (").append(filter.get(e.getKey())).append(") rejected ")
                     .append(e.getValue()).append(" rows. Override the column").append(cols.size() > 1 ? "s" : "")
-                    .append(" it uses: TableSeed.table(\"").append(table.name()).append("\")")
-                    .append(cols.stream().map(c -> ".column(\"" + c + "\", faker -> ...)").collect(Collectors.joining()))
-                    .append(".");
+                    .append(" it uses: ").append(settings.remedies().seedOverride(table.name(), cols)).append(".");
         }
         return sb.toString();
     }
 
     private List<String> names() {
         return columns.stream().map(ColumnModel::name).toList();
+    }
+
+    /** Up to {@code n} generated rows, not loaded; fewer when a unique key runs out of values. */
+    List<Object[]> rows(int n) {
+        return generate(n);
+    }
+
+    /** Inserts one generated row as it is; the database may refuse it. */
+    void insert(Object[] row) throws SQLException {
+        data.insert(table.name(), names(), Collections.singletonList(row));
     }
 
     /** Up to {@code n} rows; fewer when a unique key or a one-to-one foreign key runs out of values. */

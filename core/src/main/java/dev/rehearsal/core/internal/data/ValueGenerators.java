@@ -5,6 +5,7 @@ import org.apiguardian.api.API;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.text.Normalizer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -15,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -62,6 +64,21 @@ public final class ValueGenerators {
      */
     public ValueGenerator forColumn(ColumnModel column, List<CheckConstraints.ColumnRule> rules, Long uniqueStart)
             throws UnsupportedTypeException {
+        if (column.enumArray()) {
+            List<String> labels = column.labels();
+            return r -> {
+                List<String> some = new ArrayList<>();
+                for (String label : labels) {
+                    if (r.nextInt(3) == 0) {
+                        some.add(label);
+                    }
+                }
+                if (some.isEmpty()) {
+                    some.add(labels.get(r.nextInt(labels.size())));
+                }
+                return some;
+            };
+        }
         if (column.labels() != null) {
             return options(column.labels());
         }
@@ -156,10 +173,30 @@ public final class ValueGenerators {
                         + "\", \"active\": " + r.nextBoolean() + "}";
             }
             case "bytea" -> {
+                int min = bounds.minLength == null ? 8 : bounds.minLength;
+                int max = bounds.maxLength == null ? Math.max(min, 31) : bounds.maxLength;
                 return r -> {
-                    byte[] b = new byte[8 + r.nextInt(24)];
+                    byte[] b = new byte[min + (max > min ? r.nextInt(max - min + 1) : 0)];
                     r.nextBytes(b);
                     return b;
+                };
+            }
+            case "tstzrange", "tsrange", "daterange" -> {
+                return r -> {
+                    Instant start = REFERENCE.minusSeconds(Math.floorMod(r.nextLong(), THREE_YEARS_SECONDS));
+                    Instant end = start.plus(Duration.ofMinutes(type.equals("daterange") ? 1440L * (1 + r.nextInt(14))
+                            : 15L * (1 + r.nextInt(16))));
+                    return type.equals("daterange")
+                            ? "[" + LocalDate.ofInstant(start, ZoneOffset.UTC) + "," + LocalDate.ofInstant(end, ZoneOffset.UTC) + ")"
+                            : "[\"" + (type.equals("tsrange") ? LocalDateTime.ofInstant(start, ZoneOffset.UTC)
+                            : OffsetDateTime.ofInstant(start, ZoneOffset.UTC)) + "\",\"" + (type.equals("tsrange")
+                            ? LocalDateTime.ofInstant(end, ZoneOffset.UTC) : OffsetDateTime.ofInstant(end, ZoneOffset.UTC)) + "\")";
+                };
+            }
+            case "int4range", "int8range", "numrange" -> {
+                return r -> {
+                    long start = r.nextInt(1_000_000);
+                    return "[" + start + "," + (start + 1 + r.nextInt(100)) + ")";
                 };
             }
             case "inet", "cidr" -> {
@@ -354,8 +391,9 @@ public final class ValueGenerators {
     private ValueGenerator text(String name, String table, int maxLength, CheckBounds bounds) {
         ValueGenerator base;
         boolean email = false;
-        if (bounds.regex != null) {
-            String regex = bounds.regex.replaceAll("^\\^", "").replaceAll("\\$$", "");
+        Optional<String> pattern = bounds.regex == null ? Optional.empty() : generable(bounds.regex);
+        if (pattern.isPresent()) {
+            String regex = pattern.get();
             base = r -> faker.regexify(regex);
         } else if (name.contains("email")) {
             email = true;
@@ -370,6 +408,7 @@ public final class ValueGenerators {
         int minLength = bounds.minLength == null ? 0 : bounds.minLength;
         int max = bounds.maxLength == null ? maxLength : maxLength == 0 ? bounds.maxLength : Math.min(maxLength, bounds.maxLength);
         boolean isEmail = email;
+        boolean octets = bounds.octets;
         ValueGenerator source = base;
         return new ValueGenerator() {
             @Override
@@ -378,7 +417,7 @@ public final class ValueGenerators {
             }
 
             private String fit(String s, Random r) {
-                String v = s;
+                String v = octets ? ascii(s) : s;
                 while (v.length() < minLength) {
                     v = v + (char) ('a' + r.nextInt(26));
                 }
@@ -408,6 +447,28 @@ public final class ValueGenerators {
                 return s + suffix;
             }
         };
+    }
+
+    /**
+     * The generator-ready form of a CHECK's regular expression when the generator can make values from it (tried
+     * once), else empty: values are then drawn as for any text and the database keeps those that match.
+     */
+    private Optional<String> generable(String postgresRegex) {
+        Optional<String> regex = PatternText.fromPostgresRegex(postgresRegex);
+        if (regex.isEmpty()) {
+            return regex;
+        }
+        try {
+            faker.regexify(regex.get());
+            return regex;
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The text with accents taken off and any other character beyond ASCII left out: one byte a character. */
+    private static String ascii(String s) {
+        return Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("[^\\x20-\\x7E]", "");
     }
 
     private static ValueGenerator fromPool(List<String> pool) {

@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -49,6 +50,19 @@ final class MariaDbDataAccess implements DataAccess {
     private final Map<String, Set<String>> keysBeforeLoad = new HashMap<>();
 
     /** Multi-row {@code INSERT ... VALUES (...), (...)} statements of up to 1,000 rows. */
+    @Override
+    public long insertDefaults(String table, long rows) throws SQLException {
+        long done = 0;
+        try (Statement st = connection.createStatement()) {
+            while (done < rows) {
+                int n = (int) Math.min(1_000, rows - done);
+                done += st.executeLargeUpdate("insert into " + dialect.quote(table) + " () values "
+                        + String.join(", ", Collections.nCopies(n, "()")));
+            }
+        }
+        return done;
+    }
+
     @Override
     public void load(String table, List<String> columns, List<Object[]> rows) throws SQLException {
         rememberKeys(table);

@@ -70,6 +70,13 @@ final class PostgresDataAccess implements DataAccess {
         return copy(q(table), columns, types(table, columns), rows);
     }
 
+    @Override
+    public long insertDefaults(String table, long rows) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            return st.executeLargeUpdate("insert into " + q(table) + " select from generate_series(1, " + rows + ")");
+        }
+    }
+
     private long copy(String quotedTable, List<String> columns, List<String> types, java.util.Iterator<Object[]> rows)
             throws SQLException {
         if (!rows.hasNext()) {

@@ -7,6 +7,7 @@ import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.data.QueryResult;
 import dev.rehearsal.core.data.SeedResult;
+import dev.rehearsal.core.data.SeedShortfall;
 import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.EphemeralDatabase;
@@ -23,9 +24,12 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -56,6 +60,9 @@ final class DataWorkbench {
     private final DataSettings settings;
     /** The last fingerprint taken, reused while nothing has been written since; null before the first. */
     private Fingerprinted lastFingerprint;
+    /** Tables a top-up could not fill, as they were then: not tried again while they stay the same. */
+    private final Map<String, TableModel> shortTables = new HashMap<>();
+    private final Set<String> namedShortfalls = new HashSet<>();
     private final IntegrityMemo integrity = new IntegrityMemo();
 
     DataWorkbench(Supplier<EphemeralDatabase> database, DataSource connections, OwnSession ownSession,
@@ -79,13 +86,22 @@ final class DataWorkbench {
         if (overrides.isEmpty() && knownToHold(tables, rows)) {
             return new SeedResult(Map.of(), java.time.Duration.ZERO, List.of());
         }
+        Map<String, TableModel> models = TableModel.all(schema.get());
         Map<String, Long> target = new LinkedHashMap<>();
         for (String table : tables) {
-            target.put(table, rows);
+            if (!models.containsKey(table) || !models.get(table).equals(shortTables.get(table))) {
+                target.put(table, rows);
+            }
         }
         // an override for a table a later migration creates applies once it exists
-        java.util.Set<String> existing = TableModel.all(schema.get()).keySet();
-        return seed(target, overrides.stream().filter(o -> existing.contains(o.tableName())).toList(), true, salt);
+        SeedResult result = seed(target, overrides.stream().filter(o -> models.containsKey(o.tableName())).toList(),
+                true, salt, settings.boundaryValues(), true);
+        result.shortfalls().forEach(s -> shortTables.put(s.table(), models.get(s.table())));
+        // named once a run: the same table refused for the same reason at a later step is not news
+        List<SeedShortfall> news = result.shortfalls().stream()
+                .filter(s -> namedShortfalls.add(s.table() + "\u0000" + s.reason().replaceAll("\\d+", "#"))).toList();
+        return news.size() == result.shortfalls().size() ? result
+                : new SeedResult(result.rowsAdded(), result.duration(), result.notes(), news);
     }
 
     /** Seeds {@code rows} per table with these overrides; {@code topUp} counts the rows already there. */
@@ -95,6 +111,12 @@ final class DataWorkbench {
 
     /** As {@link #seed(Map, List, boolean, String)}, with boundary values only when {@code boundaries} and the settings say so. */
     SeedResult seed(Map<String, Long> rows, List<TableSeed> overrides, boolean topUp, String salt, boolean boundaries) {
+        return seed(rows, overrides, topUp, salt, boundaries, false);
+    }
+
+    /** As {@link #seed(Map, List, boolean, String, boolean)}; {@code keepShort}: see {@link Seeder.Plan}. */
+    private SeedResult seed(Map<String, Long> rows, List<TableSeed> overrides, boolean topUp, String salt, boolean boundaries,
+                            boolean keepShort) {
         Map<String, TableSeed> byTable = new LinkedHashMap<>();
         for (TableSeed seed : overrides) {
             byTable.merge(seed.tableName(), seed, (a, b) -> b);
@@ -105,7 +127,7 @@ final class DataWorkbench {
         SchemaSnapshot snapshot = schema.get();
         try (Connection c = connections.getConnection()) {
             return new Seeder(database.get().dialect(), boundaries ? settings : settings.withBoundaryValues(false))
-                    .seed(c, snapshot, new Seeder.Plan(rows, byTable, topUp, salt, hints.get()));
+                    .seed(c, snapshot, new Seeder.Plan(rows, byTable, topUp, salt, hints.get(), keepShort));
         } catch (SQLException e) {
             throw new RehearsalException("Could not connect to " + database.get().name() + " to seed it: " + e.getMessage(), e);
         }

@@ -247,7 +247,7 @@ final class StepContext implements PhaseContext {
     }
 
     @Override
-    public void seed(Collection<String> tables, String when) {
+    public long seed(Collection<String> tables, String when) {
         SeedResult seeded = engine.topUp(tables, data.roundTripRows(), data.roundTripSeeds(), displayName() + "/" + when);
         if (seeded.totalRows() > 0) {
             // keys linked across time change what later joins find: worth a line in the report
@@ -255,6 +255,15 @@ final class StepContext implements PhaseContext {
             notes.add("seeded " + seeded.totalRows() + " rows " + when + " the up"
                     + (links.isEmpty() ? "" : " (" + String.join("; ", links) + ")"));
         }
+        // the seeder's shortfall, not the migration's: named once, where it happened, and the round trip goes on
+        seeded.shortfalls().forEach(s -> notes.add("seeding: " + s));
+        return seeded.totalRows();
+    }
+
+    @Override
+    public SchemaSnapshot schemaNow() {
+        engine.state().invalidate();
+        return engine.state().cleanSnapshot();
     }
 
     @Override

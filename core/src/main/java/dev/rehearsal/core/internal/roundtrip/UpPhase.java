@@ -11,6 +11,7 @@ import dev.rehearsal.core.internal.checks.RoundTripMessages;
 import dev.rehearsal.core.internal.data.BoundaryValues;
 import dev.rehearsal.core.internal.data.TableModel;
 import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
@@ -36,7 +37,7 @@ final class UpPhase {
         RehearsalEngine engine = step.engine;
         Migration migration = step.migration;
         if (engine.state().blockedBy() != null) {
-            throw step.log.skip(Phase.UP, "not run: " + engine.state().blockedBy());
+            throw step.log.skip(Phase.UP, NotRun.because(engine.state().blockedBy()));
         }
         MigrationVersion previous = migration == null ? engine.history().latest().orElse(null)
                 : engine.history().previous(migration).map(Migration::version).orElse(null);
@@ -49,9 +50,9 @@ final class UpPhase {
         } catch (RehearsalException e) {
             // an earlier migration fails on the way here: this step did not fail, it cannot run
             String why = "the database could not be brought to the version before " + step.displayName() + ": "
-                    + e.getMessage().lines().findFirst().orElse("");
+                    + NotRun.cause(e);
             runner.blockRest(why);
-            throw step.log.skip(Phase.UP, "not run: " + why);
+            throw step.log.skip(Phase.UP, NotRun.because(why));
         }
         long c0 = System.nanoTime();
         SchemaSnapshot beforeUp = engine.state().cleanSnapshot();
@@ -60,8 +61,10 @@ final class UpPhase {
             step.notes.add(reads);
         }
         try {
-            if (step.data.roundTripRows() > 0) {
-                step.seed(TableModel.all(beforeUp).keySet(), "before");
+            if (step.data.roundTripRows() > 0 && step.seed(TableModel.all(beforeUp).keySet(), "before") > 0
+                    && !beforeUp.objects(ObjectKind.TRIGGER).isEmpty()) {
+                // the seeded rows fired the schema's own triggers: what they created is the starting point too
+                beforeUp = step.schemaNow();
             }
             DataFingerprint data = step.data.dataChecks() && migration != null ? engine.fingerprint(beforeUp) : null;
             step.startingPoint(beforeUp, data);
@@ -91,7 +94,7 @@ final class UpPhase {
             String boundaries = boundaryValues(e, beforeUp);
             String carriedOn = partial == null && migration != null ? carryOnOverData(e, migration) : null;
             if (carriedOn == null) {
-                runner.blockRest(step.displayName() + " failed to apply");
+                runner.blockRest(step.displayName() + " failed to apply: " + NotRun.cause(e));
             } else {
                 step.notes.add(carriedOn.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + carriedOn.substring(1));
             }
@@ -127,9 +130,9 @@ final class UpPhase {
             step.engine.state().markDirty(step.displayName() + " failed over seeded rows");
             step.engine.state().prepare(migration.version());
         } catch (RehearsalException again) {
-            runner.blockRest(step.displayName() + " failed over seeded rows and fails over empty tables too");
-            return "It fails over empty tables too, so the rest of the history is not run: "
-                    + again.getMessage().lines().findFirst().orElse("");
+            runner.blockRest(step.displayName() + " failed over seeded rows and fails over empty tables too: "
+                    + NotRun.cause(again));
+            return "It fails over empty tables too, so the rest of the history is not run: " + NotRun.cause(again);
         }
         return "The rest of the history is still rehearsed over data: a fresh database was built at "
                 + step.displayName() + ", which applies over empty tables, and each later step seeds it again.";

@@ -1,0 +1,4 @@
+drop table tickets;
+drop function tickets_refuse();
+drop table vouchers;
+drop table customers;

@@ -1,0 +1,2 @@
+alter table vouchers drop column note;
+alter table customers drop column email;

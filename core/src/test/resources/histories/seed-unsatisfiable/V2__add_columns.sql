@@ -1,0 +1,2 @@
+alter table customers add column email text;
+alter table vouchers add column note text;

@@ -1,0 +1,1 @@
+create index customers_name_idx on customers (name);
