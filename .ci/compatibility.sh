@@ -33,9 +33,19 @@ cell() {
   local summary
   summary=$(grep -E '^\[(INFO|ERROR|WARNING)\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$log" \
     | sed -E 's/^\[[A-Z]+\] //' | awk -F'[:,] *' '{t+=$2; f+=$4+$6; s+=$8} END {printf "%d tests, %d failed, %d skipped", t, f, s}')
+  # a cell in which no test ran (none found, or every one skipped) proves nothing about its versions
+  if [ "$status" = passed ] && ! ran_tests "$summary"; then status="not run"; failed=1; fi
   [ "$status" = passed ] || tail -40 "$log"
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$what" "$versions" "$by" "$status" "$summary" "$*" >>"$results"
   rm -f "$log"
+}
+
+# Whether a summary ("N tests, F failed, S skipped") counts a test that ran: some tests, not all of them skipped.
+ran_tests() {
+  local tests skipped
+  tests=$(sed -E 's/^([0-9]+) tests.*/\1/' <<<"$1")
+  skipped=$(sed -E 's/.*, ([0-9]+) skipped$/\1/' <<<"$1")
+  [[ "$tests" =~ ^[0-9]+$ && "$skipped" =~ ^[0-9]+$ ]] && [ "$tests" -gt "$skipped" ]
 }
 
 # One cell the main build ran: its result read from the surefire reports of the test classes named.
@@ -56,8 +66,8 @@ print(f"{t} tests, {f} failed, {s} skipped" if files else "no report")
 PY
 )
   case "$summary" in
-    "no report"|"0 tests"*) status="not run"; failed=1 ;;
-    *", 0 failed,"*) status=passed ;;
+    "no report") status="not run"; failed=1 ;;
+    *", 0 failed,"*) if ran_tests "$summary"; then status=passed; else status="not run"; failed=1; fi ;;
     *) status=FAILED; failed=1 ;;
   esac
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$what" "$versions" "$by" "$status" "$summary" "main build: $reports" >>"$results"

@@ -2,6 +2,7 @@
 -- fast path: held. Leaves SET ROLE to a role that cannot write Liquibase's changelog table: production's Liquibase
 -- fails recording the changeset (42501), and so must the rehearsal.
 -- The failure is in the tool's own bookkeeping, which psql does not do: the tool's own run is the reference.
+--kit:reference=tool
 
 --changeset kit:1
 create table accounts (id int primary key, name text not null);

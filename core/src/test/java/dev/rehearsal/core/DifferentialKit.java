@@ -180,4 +180,18 @@ final class DifferentialKit {
         }
         return found;
     }
+
+    /** Whether a changeset of the case carries on after its own failure ({@code failOnError:false} in its header). */
+    static boolean carriesOnAfterFailure(String changelog) {
+        return changesets(changelog).stream()
+                .anyMatch(c -> List.of(c[1].split("\\s+")).contains("failOnError:false"));
+    }
+
+    /**
+     * Whether the case is decided by the tool's own bookkeeping (its changelog table), which only the tool itself
+     * can show: the case says so in a {@code --kit:reference=tool} line.
+     */
+    static boolean decidedByTheToolsBookkeeping(String changelog) {
+        return changelog.lines().anyMatch(l -> l.strip().equals("--kit:reference=tool"));
+    }
 }

@@ -41,7 +41,7 @@ class DrizzleDifferentialTest {
     void theScriptRunnerGivesDrizzlesVerdict(Path file, @TempDir Path dir) throws Exception {
         assertThat(MODULES.resolve("drizzle-orm/package.json")).as("drizzle-orm: run bash .ci/setup.sh").isRegularFile();
         String text = Files.readString(file);
-        Assumptions.assumeFalse(text.contains("failOnError:false"),
+        Assumptions.assumeFalse(DifferentialKit.carriesOnAfterFailure(text),
                 "Drizzle has no failOnError: Liquibase's own behaviour, checked by FastPathDifferentialTest");
         Path folder = Files.createDirectories(dir.resolve("drizzle"));
         Files.createDirectories(folder.resolve("meta"));

@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.runtime;
 
+import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationSources;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.internal.tools.ToolDescriptor;
@@ -10,6 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,11 +28,43 @@ class ToolRegistryTest {
     private static final String BEGIN = "<!-- tools: generated from ToolRegistry.ALL by ToolRegistryTest; do not edit -->";
     private static final String END = "<!-- end of tools -->";
 
+    /**
+     * A folder of each tool's own layout, as its users keep it (this repository's fixtures and samples), and the
+     * format detection must give it. A tool added to the registry without a folder here fails this test.
+     */
+    private static final Map<String, String> FOLDERS = Map.ofEntries(
+            Map.entry("flyway", "classpath:histories/good"),
+            Map.entry("golang-migrate", "classpath:histories/golang-migrate"),
+            Map.entry("dbmate", "classpath:histories/dbmate"),
+            Map.entry("prisma", "classpath:histories/prisma"),
+            Map.entry("alembic", "classpath:alembic-project/versions"),
+            Map.entry("liquibase", "classpath:histories/liquibase/db.changelog-master.xml"),
+            Map.entry("atlas", "classpath:histories/atlas"),
+            Map.entry("drizzle", "classpath:histories/drizzle"),
+            Map.entry("sqitch", "classpath:histories/sqitch"),
+            Map.entry("django", "filesystem:../samples/django-postgres/inventory/migrations"),
+            Map.entry("knex", "filesystem:../samples/knex-postgres/migrations"),
+            Map.entry("typeorm", "filesystem:../samples/typeorm-postgres/migrations"));
+
     @Test
     void everyToolHasItsOwnFormatAndIsInTheSupportedList() {
-        assertThat(ToolRegistry.ALL).extracting(ToolDescriptor::format).doesNotHaveDuplicates()
-                .allMatch(f -> f.equals(f.toLowerCase(java.util.Locale.ROOT)));
+        assertThat(ToolRegistry.ALL).extracting(ToolDescriptor::format)
+                .containsExactlyInAnyOrder("flyway", "golang-migrate", "dbmate", "prisma", "alembic", "liquibase",
+                        "atlas", "drizzle", "sqitch", "django", "knex", "typeorm", "command")
+                .allMatch(f -> f.equals(f.toLowerCase(Locale.ROOT)));
         ToolRegistry.ALL.forEach(t -> assertThat(MigrationSources.SUPPORTED).contains(t.format() + " (" + t.layout() + ")"));
+    }
+
+    @Test
+    void eachToolsOwnLayoutIsDetectedAsThatTool() {
+        assertThat(FOLDERS.keySet()).as("every tool detected from its files has a folder here; command is configured")
+                .containsExactlyInAnyOrderElementsOf(ToolRegistry.ALL.stream().map(ToolDescriptor::format)
+                        .filter(f -> !f.equals("command")).toList());
+        FOLDERS.forEach((format, location) -> {
+            MigrationSource source = ToolRegistry.detect(RehearsalSettings.of(location), getClass().getClassLoader());
+            assertThat(source.getClass().getPackageName()).as(format + " at " + location)
+                    .isEqualTo("dev.rehearsal.core.internal.tools." + format.replace("-", ""));
+        });
     }
 
     /** docs/layouts.md's list of tools is generated from the registry; -Drehearsal.docs.update=true rewrites it. */
