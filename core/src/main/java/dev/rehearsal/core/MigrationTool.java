@@ -47,6 +47,17 @@ public interface MigrationTool {
     void down(Migration migration);
 
     /**
+     * After the down of {@code migration} failed and its changes were rolled back: clears the tool's own record of
+     * that failure, as an operator does with the tool's force command (golang-migrate's {@code force <version>}), so
+     * that the tool reports {@code migration} applied again.
+     *
+     * @return whether the tool keeps such a record and it was cleared; false for a tool that keeps none (the default)
+     */
+    default boolean clearFailureRecord(Migration migration) {
+        return false;
+    }
+
+    /**
      * Applies {@code migration}, the next one, as {@link #upTo} would, but makes it fail where a failure at its very
      * end would strike: after its last statement, before the tool commits and records it (in place of the last
      * statement where the tool runs the migration without a transaction). The tool rolls back what its transaction

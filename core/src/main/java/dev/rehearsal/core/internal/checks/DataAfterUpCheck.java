@@ -22,7 +22,7 @@ import java.util.Set;
 final class DataAfterUpCheck implements PhaseCheck {
 
     /** The fingerprint after the first up, which up again must reproduce. */
-    static final PhaseContext.Key<DataFingerprint> DATA_AFTER_UP = new PhaseContext.Key<>("data after up");
+    static final PhaseContext.Key<DataFingerprint> DATA_AFTER_UP = PhaseContext.DATA_AFTER_UP;
     private static final PhaseContext.Key<List<DataProblem>> INTEGRITY_BEFORE = new PhaseContext.Key<>("integrity before up");
     private static final Set<DataProblem.Kind> DATA_CHANGES = EnumSet.of(DataProblem.Kind.ROW_COUNT_CHANGED,
             DataProblem.Kind.UNTOUCHED_DATA_CHANGED, DataProblem.Kind.PARTIAL_BACKFILL);

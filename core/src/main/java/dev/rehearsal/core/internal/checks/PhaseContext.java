@@ -38,6 +38,12 @@ public interface PhaseContext {
         }
     }
 
+    /**
+     * The data's fingerprint after the first up, where the data checks took one: up again must reproduce it, and a
+     * failed down that rolled back must have left it.
+     */
+    Key<DataFingerprint> DATA_AFTER_UP = new Key<>("data after up");
+
     /** The phase that ran, or {@link Phase#UP} before the up in {@link PhaseCheck#beforeUp}. */
     Phase phase();
 

@@ -4,8 +4,10 @@ import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RoundTripAssertionError;
+import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.internal.checks.DataAfterDownCheck;
+import dev.rehearsal.core.internal.checks.PhaseContext;
 import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
@@ -49,12 +51,19 @@ final class DownPhase {
             Judgement.traced(step, Phase.DOWN, e);
             long sql = System.nanoTime() - t0;
             long c0 = System.nanoTime();
-            // the next step starts on a fresh database brought to this migration's version (and seeded again), not
-            // on what the failed down left: a tool's history may call it dirty (golang-migrate), a down may have
-            // failed part-way, and a later step's result must not depend on this step's failure
-            engine.state().markDirty(engine.fullSchema().diff(up.afterUp()).isEmpty()
-                    ? "the down script of " + step.displayName() + " failed"
-                    : "the down script of " + step.displayName() + " failed part-way");
+            // a down that rolled back cleanly leaves the database as production has it after the same failure: the
+            // next step goes on from there, over data that went through every earlier migration; one that failed
+            // part-way leaves a database production would not go on from, and the next step starts on a rebuilt one
+            SchemaSnapshot now = engine.fullSchema();
+            boolean schemaBack = now.diff(up.afterUp()).isEmpty();
+            String continued = schemaBack && dataAsTheUpLeftIt(now)
+                    ? engine.state().continueAfterRolledBackDown(migration, up.afterUp()) : null;
+            if (continued != null) {
+                step.notes.add(continued);
+            } else {
+                engine.state().markDirty(schemaBack ? "the down script of " + step.displayName() + " failed"
+                        : "the down script of " + step.displayName() + " failed part-way");
+            }
             throw step.log.fail(Phase.DOWN, Duration.ofNanos(sql), Duration.ofNanos(System.nanoTime() - c0), e);
         }
         long sql = System.nanoTime() - t0;
@@ -68,6 +77,12 @@ final class DownPhase {
         step.backBeforeUp(afterDown);
         step.ran(Phase.DOWN, afterDown);
         Judgement.afterPhase(step, Phase.DOWN, sql, 0, c0, this::dataMessage);
+    }
+
+    /** Whether the data is as the up left it, where the data checks took its fingerprint; true where they did not. */
+    private boolean dataAsTheUpLeftIt(SchemaSnapshot now) {
+        DataFingerprint afterUp = step.get(PhaseContext.DATA_AFTER_UP).orElse(null);
+        return afterUp == null || afterUp.equals(step.fingerprint(now));
     }
 
     private String dataMessage(List<DataProblem> failures) {

@@ -1,12 +1,13 @@
 package dev.rehearsal.core.internal.roundtrip;
 
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
-
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 /**
  * Where a run of round-trip steps stands: whether a step left the database in an unknown state (the next step then
- * starts on a fresh database brought to its version), whether a failure blocks the remaining steps, and the schema
+ * starts on a fresh database brought to its version; a down that failed and rolled back cleanly does not), whether a failure blocks the remaining steps, and the schema
  * of the database in its last known state, so that it is read once per phase, not again.
  */
 final class RoundTripState {
@@ -44,6 +45,35 @@ final class RoundTripState {
         dirtyReason = reason;
         cleanSnapshot = null;
         session.scriptsRan(null);
+    }
+
+    /**
+     * After the down of {@code migration} failed and rolled back cleanly ({@code afterUp} is the schema, and the data
+     * is as the up left it): the next step goes on from the database as the tool left it, its failure record cleared
+     * as an operator would (golang-migrate's {@code force}). Returns a note saying so, or null when the tool does not
+     * report {@code migration} applied even then, and the database is to be rebuilt.
+     */
+    String continueAfterRolledBackDown(Migration migration, SchemaSnapshot afterUp) {
+        if (reportsApplied(migration)) {
+            markClean(afterUp);
+            return "the failed down rolled back cleanly: the next step goes on from the database as the tool left it,"
+                    + " with this step's data";
+        }
+        if (session.tool().clearFailureRecord(migration) && reportsApplied(migration)) {
+            markClean(afterUp);
+            return "the failed down rolled back cleanly: the next step goes on from the database as the tool left it,"
+                    + " with this step's data, once the tool's record of the failure was cleared as its force command"
+                    + " would";
+        }
+        return null;
+    }
+
+    private boolean reportsApplied(Migration migration) {
+        try {
+            return session.currentVersion().map(v -> v.compareTo(migration.version()) == 0).orElse(false);
+        } catch (RehearsalException e) {
+            return false; // the tool refuses to say (golang-migrate's dirty version): its record needs clearing
+        }
     }
 
     /** The database is in a known state, whose schema is {@code snapshot}. */

@@ -208,6 +208,17 @@ final class ScriptTool implements MigrationTool, HistoryTableReads {
     }
 
     @Override
+    public boolean clearFailureRecord(Migration migration) {
+        try (Connection c = dataSource.getConnection()) {
+            versions.forced(c, migration);
+            return true;
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not clear the failure of " + migration.displayName() + " from "
+                    + versions.table() + " as the tool's force command would: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void applyRepeatables() {
         // these tools have no repeatable migrations
     }

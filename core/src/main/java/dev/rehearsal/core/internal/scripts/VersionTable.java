@@ -45,6 +45,13 @@ public interface VersionTable {
     }
 
     /**
+     * What the tool's force command leaves after a failure was repaired by hand: {@code migration} recorded as the
+     * current one, with no failure. Nothing for a table that records no failure.
+     */
+    default void forced(Connection connection, Migration migration) throws SQLException {
+    }
+
+    /**
      * After an up script succeeded, inside its transaction when it has one. The write may commit that transaction in
      * its own round trip ({@link ScriptRunner}'s commit then has nothing left to send); a failing commit fails here.
      */

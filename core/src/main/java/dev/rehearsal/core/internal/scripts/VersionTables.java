@@ -156,6 +156,12 @@ public final class VersionTables {
                 set(c, previous == null ? null : new BigInteger(previous.version().toString()), true);
             }
 
+            /** {@code migrate force <version>}. */
+            @Override
+            public void forced(Connection c, Migration m) throws SQLException {
+                set(c, new BigInteger(m.version().toString()), false);
+            }
+
             @Override
             public void reverted(Connection c, Migration m, Migration previous) throws SQLException {
                 set(c, previous == null ? null : new BigInteger(previous.version().toString()), false);

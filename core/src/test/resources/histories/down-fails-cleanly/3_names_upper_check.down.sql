@@ -1,0 +1,1 @@
+alter table accounts drop constraint accounts_name_upper;
