@@ -255,6 +255,7 @@ final class CheckCommand implements Callable<Integer> {
             if (judged.note() != null) {
                 progress.note(judged.note());
             }
+            rehearsal.production(() -> judged, productionVolumes);
             List<RoundTripStep> steps = rehearsal.roundTripSteps();
             if (steps.isEmpty()) {
                 throw new RehearsalException("no migrations to rehearse in " + folder);

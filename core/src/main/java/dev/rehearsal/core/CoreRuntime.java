@@ -117,6 +117,8 @@ public interface CoreRuntime {
 
         void budgetsAtProductionVolume(ProductionVolumes volumes, EstimateSettings settings);
 
+        void production(java.util.function.Supplier<NewMigrations> judged, ProductionVolumes volumes);
+
         List<VolumeEstimate> productionEstimates();
 
         List<? extends Step> roundTripSteps();

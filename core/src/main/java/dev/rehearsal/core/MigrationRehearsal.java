@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The core entry point: one project's migration history rehearsed on one throwaway database. Moves the database
@@ -287,6 +288,19 @@ public final class MigrationRehearsal implements AutoCloseable {
     @API(status = API.Status.EXPERIMENTAL, since = "0.1")
     public MigrationRehearsal budgetsAtProductionVolume(ProductionVolumes volumes, EstimateSettings estimateSettings) {
         engine.budgetsAtProductionVolume(volumes, estimateSettings);
+        return this;
+    }
+
+    /**
+     * What production has, for the risk rules: which migrations a change adds ({@link NewMigrations}, asked once when
+     * a risk is first judged), so that the tables the migrations before them created are production's and are judged
+     * as tables with rows at any rehearsed size; and the declared production volumes, under
+     * {@link dev.rehearsal.core.locks.ProductionTables#SMALL} rows of which a table is small and no risk. Without it,
+     * every table an earlier migration created counts as production's. Returns this rehearsal.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    public MigrationRehearsal production(Supplier<NewMigrations> judged, ProductionVolumes volumes) {
+        engine.production(judged, volumes);
         return this;
     }
 

@@ -28,11 +28,13 @@ import java.util.concurrent.TimeUnit;
  * {@code origin/HEAD}, {@code main}, {@code master}), uncommitted files included; else every migration, and
  * {@link #note()} says how to choose.
  *
- * @param names the display names of the new migrations
- * @param note  one line for the progress output on what was judged, or null when every migration was
+ * @param names     the display names of the new migrations
+ * @param note      one line for the progress output on what was judged, or null when every migration was
+ * @param baseKnown whether a base (a version, or git's merge base) told new from released; false when every migration
+ *                  is judged for want of one, and every earlier migration counts as released
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
-public record NewMigrations(Set<String> names, String note) {
+public record NewMigrations(Set<String> names, String note, boolean baseKnown) {
 
     /** Environment variables in which CI services name the branch a change goes into. */
     private static final List<String> CI_BASE = List.of("GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME",
@@ -40,6 +42,24 @@ public record NewMigrations(Set<String> names, String note) {
 
     public NewMigrations {
         names = Set.copyOf(names);
+    }
+
+    /** New migrations told from released ones by a base. */
+    public NewMigrations(Set<String> names, String note) {
+        this(names, note, true);
+    }
+
+    /** With no base known: every migration is judged, and every earlier migration counts as released. */
+    public static NewMigrations noBase() {
+        return new NewMigrations(Set.of(), null, false);
+    }
+
+    /**
+     * Whether production has what {@code migration} finds when it runs: true for a released migration, and, with no
+     * base known, for any migration (what every earlier one made is taken as released).
+     */
+    public boolean released(String migration) {
+        return !baseKnown || !names.contains(migration);
     }
 
     /** Whether the risks of the migration with this display name are judged. */
@@ -118,7 +138,8 @@ public record NewMigrations(Set<String> names, String note) {
         Set<String> names = new LinkedHashSet<>();
         all.forEach(m -> names.add(m.displayName()));
         return new NewMigrations(names, "risks judged for every migration: " + why + ". Give --risks-since <version>"
-                + " (the last released migration) or --risks-base <branch> to judge only the migrations a change adds");
+                + " (the last released migration) or --risks-base <branch> to judge only the migrations a change adds",
+                false);
     }
 
     private static String defaultBase(Git git, Map<String, String> environment) {

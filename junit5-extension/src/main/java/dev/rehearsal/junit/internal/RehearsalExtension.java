@@ -5,6 +5,7 @@ import dev.rehearsal.core.config.ProviderChoice;
 import dev.rehearsal.core.config.Setting;
 
 import dev.rehearsal.core.MigrationRehearsal;
+import dev.rehearsal.core.NewMigrations;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -71,13 +73,13 @@ public final class RehearsalExtension implements ParameterResolver {
      * Which migrations are new, asked of git once, when the first risks test needs it: from the working directory
      * (the build's project folder), with the settings the command line reads.
      */
-    private static java.util.function.Supplier<dev.rehearsal.core.NewMigrations> newMigrations(
+    private static Supplier<NewMigrations> newMigrations(
             dev.rehearsal.core.MigrationRehearsal core, Configuration configuration) {
-        dev.rehearsal.core.NewMigrations[] once = new dev.rehearsal.core.NewMigrations[1];
+        NewMigrations[] once = new NewMigrations[1];
         return () -> {
             synchronized (once) {
                 if (once[0] == null) {
-                    once[0] = dev.rehearsal.core.NewMigrations.of(core.history(),
+                    once[0] = NewMigrations.of(core.history(),
                             configuration.text(Setting.RISKS_SINCE).orElse(null),
                             configuration.text(Setting.RISKS_BASE).orElse(null), Path.of("").toAbsolutePath(),
                             System.getenv());
@@ -121,9 +123,11 @@ public final class RehearsalExtension implements ParameterResolver {
         ReportOutput output = new ReportOutput(Path.of(configuration.text(Setting.REPORT_DIR)
                 .orElse(Setting.REPORT_DIR.documentedDefault())), name, formats, System.out,
                 configuration.environment("GITHUB_ACTIONS").map("true"::equalsIgnoreCase).orElse(false));
+        Supplier<NewMigrations> judged = newMigrations(core, configuration);
+        core.production(judged, configuration.volumes(JUnitConfiguration.annotatedVolumes(context)));
         DefaultRehearsal rehearsal = new DefaultRehearsal(core, output, golden,
                 () -> configuration.volumes(JUnitConfiguration.annotatedVolumes(context)), configuration::estimateSettings)
-                .judging(newMigrations(core, configuration));
+                .judging(judged);
         try {
             restoreSnapshot(core, context);
         } catch (RuntimeException e) {

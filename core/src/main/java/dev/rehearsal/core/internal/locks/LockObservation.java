@@ -9,6 +9,7 @@ import dev.rehearsal.core.db.SqlStatement;
 import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockReport;
+import dev.rehearsal.core.locks.ProductionTables;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.LockSettings;
 import dev.rehearsal.core.locks.ProbeResult;
@@ -243,6 +244,11 @@ public final class LockObservation implements AutoCloseable {
          * when the migration failed), {@code allowed} the risk rules the migration allows, with reasons.
          */
         public LockReport finish(SchemaSnapshot after, Map<String, String> allowed) {
+            return finish(after, allowed, ProductionTables.NONE);
+        }
+
+        /** As {@link #finish(SchemaSnapshot, Map)}, with the tables production already has, for the risk rules. */
+        public LockReport finish(SchemaSnapshot after, Map<String, String> allowed, ProductionTables production) {
             if (finished) {
                 throw new IllegalStateException("finished twice");
             }
@@ -250,7 +256,8 @@ public final class LockObservation implements AutoCloseable {
             stop();
             RiskRuleSet rules = dialect.locks().riskRules();
             List<LockRisk> risks = after == null ? List.of() : rules.evaluate(new RiskFacts(result.statements(),
-                    result.locks(), result.transactions(), before, after, rows, reverting, result.collisions()), allowed);
+                    result.locks(), result.transactions(), before, after, rows, reverting, result.collisions(), production),
+                    allowed);
             Optional<LockReport.LockQueue> queue = Optional.empty();
             if (!traffic.longTransaction().isZero()) {
                 queue = result.locks().stream().filter(l -> !l.waited().isZero())

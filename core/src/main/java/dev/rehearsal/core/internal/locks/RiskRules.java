@@ -24,8 +24,10 @@ import java.util.regex.Pattern;
 
 /**
  * The risk rules, judged on what really happened: the statement as it ran, the locks it took, whether it rewrote
- * a table, the table's rows before, and the schema before and after. A table the migration created, or one that
- * was empty at the rehearsed size, is no risk for the rules about scans and builds. A down script ({@code reverting})
+ * a table, the table's rows before, and the schema before and after. Whether a table holds rows is asked of
+ * {@link dev.rehearsal.core.locks.ProductionTables} alone: a table production already has is judged as having rows
+ * at any rehearsed size; one the migrations being judged create, or one production's volume says is small, is no
+ * risk for the rules about scans and builds. A down script ({@code reverting})
  * drops and renames what its up created, which the application version it returns to never used: the drop and
  * rename rules stay quiet there, the lock rules do not.
  */
@@ -83,8 +85,8 @@ public final class RiskRules {
                 String table = name(index.group(3));
                 if (hasRows(facts, table)) {
                     risks.add(risk(allowed, "non-concurrent-index", s, table,
-                            "CREATE INDEX holds SHARE on " + table + " (" + facts.rowsBefore().get(table)
-                                    + " rows rehearsed) while it builds: every write to " + table + " waits",
+                            "CREATE INDEX holds SHARE on " + table + " (" + facts.rows(table)
+                                    + ") while it builds: every write to " + table + " waits",
                             "CREATE INDEX CONCURRENTLY, outside a transaction (and drop the index if it ends INVALID)"));
                 }
             }
@@ -118,13 +120,14 @@ public final class RiskRules {
                     boolean add = ADD_COLUMN.matcher(sql).find();
                     risks.add(risk(allowed, type ? "column-type-rewrite" : add ? "volatile-default-rewrite" : "table-rewrite",
                             s, table, (type ? "the type change rewrote " : add ? "the new column's volatile default rewrote "
-                                    : "the statement rewrote ") + table + " (" + facts.rowsBefore().get(table)
-                                    + " rows) under ACCESS EXCLUSIVE: reads and writes wait for the whole rewrite",
+                                    : "the statement rewrote ") + table + " (" + facts.rows(table)
+                                    + ") under ACCESS EXCLUSIVE: reads and writes wait for the whole rewrite",
                             type ? "add a new column of the new type, backfill in batches, switch, drop the old one"
                                     : add ? "add the column without a default (or with a constant one), then backfill in batches"
                                     : "avoid the rewrite, or run it in a maintenance window"));
                 }
             }
+            altered.ifPresent(table -> risks.addAll(ConstraintBuildRisks.of(facts, s, table, sql, allowed)));
             risks.addAll(compatibilityRisks(facts, s, allowed));
             strongestOnExisting(facts, s).ifPresent(lock -> {
                 if (s.noLockTimeout()) {
@@ -179,7 +182,7 @@ public final class RiskRules {
             for (String table : b.rewritten()) {
                 if (hasRows(facts, table)) {
                     risks.add(risk(allowed, "table-rewrite", b, table, "the block rewrote " + table + " ("
-                                    + facts.rowsBefore().get(table) + " rows; its storage was replaced) under ACCESS"
+                                    + facts.rows(table) + "; its storage was replaced) under ACCESS"
                                     + " EXCLUSIVE: reads and writes wait for the whole rewrite",
                             "do the change outside the block, as plain statements the risk rules can read, and avoid"
                                     + " the rewrite: add a column and backfill in batches instead of changing its type"));
@@ -208,7 +211,7 @@ public final class RiskRules {
             } else if (change.type() == SchemaChange.Type.ADDED && o.kind() == ObjectKind.INDEX && hasRows(facts, table)
                     && plain.stream().noneMatch(sql -> DataChecks.mentions(sql, o.simpleName()))) {
                 risks.add(risk(allowed, "non-concurrent-index", b, table, "the block built index " + o.simpleName()
-                                + " on " + table + " (" + facts.rowsBefore().get(table) + " rows rehearsed) inside a"
+                                + " on " + table + " (" + facts.rows(table) + ") inside a"
                                 + " transaction, holding SHARE: every write to " + table + " waits for the build",
                         "CREATE INDEX CONCURRENTLY as a plain statement outside any transaction or block"));
             } else if (change.type() == SchemaChange.Type.CHANGED && o.kind() == ObjectKind.COLUMN
@@ -226,6 +229,7 @@ public final class RiskRules {
         return risks;
     }
 
+    private static final Pattern PARTIAL = Pattern.compile("\\)\\s+WHERE\\s", Pattern.CASE_INSENSITIVE);
     private static final Pattern DROP_ANY = Pattern.compile("\\bDROP\\b", Pattern.CASE_INSENSITIVE);
 
     /** Where a statement is, for messages: its line in the script, else its place in the run. */
@@ -243,14 +247,17 @@ public final class RiskRules {
                 continue;
             }
             List<String> columns = c.list(SchemaFact.COLUMNS);
+            // a partial index leaves out the rows its WHERE excludes: a delete on the parent still scans for them
             boolean indexed = facts.after().on(c.table(), ObjectKind.INDEX).stream()
-                    .map(i -> indexColumns(i.fact(SchemaFact.DEFINITION).orElse("")))
+                    .map(i -> i.fact(SchemaFact.DEFINITION).orElse(""))
+                    .filter(d -> !PARTIAL.matcher(d).find())
+                    .map(RiskRules::indexColumns)
                     .anyMatch(cols -> cols.size() >= columns.size() && cols.subList(0, columns.size()).equals(columns));
             if (!indexed) {
                 String where = facts.statements().stream().filter(s -> s.sql().contains(c.simpleName())).findFirst()
                         .map(StatementTrace::where).orElse("constraint " + c.simpleName());
                 risks.add(new LockRisk("fk-without-index", where, c.table(), "no index on " + c.table() + " ("
-                        + String.join(", ", columns) + ") for foreign key " + c.simpleName() + ": every delete or key"
+                        + String.join(", ", columns) + ") that covers every row, for foreign key " + c.simpleName() + ": every delete or key"
                         + " update on " + c.fact(SchemaFact.REFERENCED_TABLE).orElse("the parent") + " scans " + c.table(),
                         "CREATE INDEX CONCURRENTLY ON " + c.table() + " (" + String.join(", ", columns) + ")",
                         allowed.get("fk-without-index")));
@@ -345,10 +352,10 @@ public final class RiskRules {
     }
 
     static boolean hasRows(RiskFacts facts, String table) {
-        return facts.before().table(table).isPresent() && facts.rowsBefore().getOrDefault(table, 0L) > 0;
+        return facts.hasRows(table);
     }
 
-    private static boolean hasNotNullCheck(SchemaSnapshot before, String table, String column) {
+    static boolean hasNotNullCheck(SchemaSnapshot before, String table, String column) {
         return before.on(table, ObjectKind.CONSTRAINT).stream()
                 .filter(c -> "check".equals(c.fact(SchemaFact.TYPE).orElse("")) && c.flag(SchemaFact.VALIDATED, false))
                 .map(c -> c.fact(SchemaFact.DEFINITION).orElse("").replaceAll("[()\\s]", "").toLowerCase(Locale.ROOT))

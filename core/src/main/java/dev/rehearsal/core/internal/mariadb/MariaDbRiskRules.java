@@ -48,7 +48,7 @@ final class MariaDbRiskRules implements RiskRuleSet {
                     rebuilt = true;
                     boolean type = TYPE_CHANGE.matcher(sql).find();
                     risks.add(risk(allowed, type ? "column-type-rewrite" : "table-rewrite", s, table, "the ALTER rebuilt "
-                                    + table + " (" + facts.rowsBefore().get(table) + " rows)"
+                                    + table + " (" + facts.rows(table) + ")"
                                     + (type ? " to change a column's type" : "") + "; a copying ALTER blocks writes until"
                                     + " it ends",
                             "ask for ALGORITHM=INSTANT or LOCK=NONE, so that MariaDB refuses instead of copying; when the"
@@ -61,8 +61,8 @@ final class MariaDbRiskRules implements RiskRuleSet {
                         && !s.rewritten().contains(lock.relation()) && hasRows(facts, lock.relation())
                         && !ONLINE.matcher(sql).find()) {
                     risks.add(risk(allowed, "writes-blocked", s, lock.relation(), "the statement held a metadata lock"
-                                    + " that blocks writes to " + lock.relation() + " (" + facts.rowsBefore().get(lock.relation())
-                                    + " rows) for " + lock.held().toMillis() + " ms",
+                                    + " that blocks writes to " + lock.relation() + " (" + facts.rows(lock.relation())
+                                    + ") for " + lock.held().toMillis() + " ms",
                             "add LOCK=NONE (and ALGORITHM=INPLACE) so that writes go on, or MariaDB says why it cannot"));
                 }
                 if (s.noLockTimeout() && !WAIT.matcher(sql).find()) {
@@ -82,7 +82,7 @@ final class MariaDbRiskRules implements RiskRuleSet {
     }
 
     private static boolean hasRows(RiskFacts facts, String table) {
-        return facts.before().table(table).isPresent() && facts.rowsBefore().getOrDefault(table, 0L) > 0;
+        return facts.hasRows(table);
     }
 
     private static LockRisk risk(Map<String, String> allowed, String rule, StatementTrace s, String table, String reason,

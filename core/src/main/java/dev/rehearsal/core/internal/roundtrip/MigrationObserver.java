@@ -25,8 +25,10 @@ final class MigrationObserver {
     private final RehearsalSettings settings;
     private final DatabaseSession session;
     private final RoundTripState state;
+    private final ReleasedTables released;
 
-    MigrationObserver(RehearsalSettings settings, DatabaseSession session, RoundTripState state) {
+    MigrationObserver(RehearsalSettings settings, DatabaseSession session, RoundTripState state, ReleasedTables released) {
+        this.released = released;
         this.settings = settings;
         this.session = session;
         this.state = state;
@@ -85,8 +87,11 @@ final class MigrationObserver {
             run.stop(); // before the schema is read: probes beside that read only slow it down
         }
         SchemaSnapshot after = session.schema();
+        if (!reverting) {
+            released.upRan(first, before, after);
+        }
         try (ComponentEvent ignored = ComponentEvent.time("locks.finish")) {
-            return new Observed(run.finish(after, allowed), after);
+            return new Observed(run.finish(after, allowed, released.at(first, before)), after);
         }
     }
 

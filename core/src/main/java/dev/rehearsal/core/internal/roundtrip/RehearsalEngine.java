@@ -3,6 +3,7 @@ package dev.rehearsal.core.internal.roundtrip;
 import dev.rehearsal.core.CoreRuntime;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.NewMigrations;
 import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.model.RehearsalException;
@@ -35,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,6 +59,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
     private final Invariants invariants;
     private final DataWorkbench data;
     private final ProductionBudgets budgets;
+    private final ReleasedTables released;
     private final List<SchemaCheck> schemaChecks = new ArrayList<>();
     private final RoundTripPlan plan;
     /** The data settings of the round trips planned from now on: the settings', or {@link #seedEachStep}'s. */
@@ -79,7 +82,8 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
         this.stepData = settings.data();
         this.session = new DatabaseSession(settings, source, provider, database);
         this.state = new RoundTripState(session);
-        this.observer = new MigrationObserver(settings, session, state);
+        this.released = new ReleasedTables(this::history);
+        this.observer = new MigrationObserver(settings, session, state, released);
         this.invariants = new Invariants(session.connections());
         this.data = new DataWorkbench(this::database, session.connections(), session::ownConnection,
                 this::currentSchema, this::versionText, this::hintsFromLaterMigrations, settings.data());
@@ -247,6 +251,12 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
     @Override
     public List<VolumeEstimate> estimate(MigrationRun run, ProductionVolumes volumes, EstimateSettings estimateSettings) {
         return budgets.estimate(run, volumes, estimateSettings);
+    }
+
+    @Override
+    public void production(Supplier<NewMigrations> judged, ProductionVolumes volumes) {
+        released.judging(judged);
+        released.volumes(volumes);
     }
 
     @Override

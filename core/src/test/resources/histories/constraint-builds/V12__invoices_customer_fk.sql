@@ -1,0 +1,1 @@
+alter table invoices add constraint invoices_customer_fk foreign key (customer_id) references customers (id) not valid;

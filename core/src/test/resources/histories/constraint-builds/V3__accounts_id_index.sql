@@ -1,0 +1,1 @@
+create unique index concurrently accounts_id_idx on accounts (id);

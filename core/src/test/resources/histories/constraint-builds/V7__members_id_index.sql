@@ -1,0 +1,1 @@
+create unique index concurrently members_id_idx on members (id);

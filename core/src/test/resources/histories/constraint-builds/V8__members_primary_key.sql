@@ -1,0 +1,1 @@
+alter table members add constraint members_pkey primary key using index members_id_idx;

@@ -1,0 +1,1 @@
+create index orders_total_idx on orders (total);
