@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /**
  * Rehearsal never migrates a database it did not create: an {@code env.py} that builds its engine from its own setting
  * (as many projects change {@code alembic init}'s env.py to do) reaches the team's database instead of the throwaway
- * one. The session guard stops Alembic before it runs anything there, names the database and the setting that fixes
- * it, and that database holds afterwards exactly what it held.
+ * one. The guard on the driver stops Alembic before it connects there, names the database, the code that opened the
+ * connection and the setting that fixes it, and that database holds afterwards exactly what it held.
  */
 class ForeignDatabaseGuardTest {
 
@@ -31,7 +31,7 @@ class ForeignDatabaseGuardTest {
             from alembic import context
 
             config = context.config
-            engine = create_engine(os.environ.get("DATABASE_URL", "%s"), poolclass=pool.NullPool)
+            engine = create_engine(os.environ.get("TEAM_DATABASE_URL", "%s"), poolclass=pool.NullPool)
             with engine.connect() as connection:
                 context.configure(connection=connection, target_metadata=None)
                 with context.begin_transaction():
@@ -53,10 +53,11 @@ class ForeignDatabaseGuardTest {
 
             assertThat(thrown).isNotNull();
             assertThat(thrown.getMessage())
-                    .contains("Alembic connected to database \"" + foreign.name() + "\"")
+                    .contains("Alembic was about to connect to database \"" + foreign.name() + "\"")
                     .contains("not to the throwaway database")
-                    .contains("Rehearsal stopped Alembic before it ran anything there")
-                    .contains("rehearsal.alembic.env.DATABASE_URL=${url} (env.py reads DATABASE_URL)");
+                    .contains("Rehearsal stopped Alembic before it connected there, so nothing ran there")
+                    .contains("opened by: psycopg2.connect, called at alembic/env.py line 7")
+                    .contains("rehearsal.alembic.env.TEAM_DATABASE_URL=${url} (env.py reads TEAM_DATABASE_URL)");
             assertThat(tablesAndRows(foreign)).containsExactly("keep: 1 row(s), note = the team's row");
         }
     }
@@ -68,7 +69,7 @@ class ForeignDatabaseGuardTest {
         try (ServerDatabase foreign = ServerDatabase.create("foreign")) {
             Path versions = projectReaching(foreign, dir);
             AlembicSettings mapped = new AlembicSettings("/usr/bin/python3", "", "", List.of(),
-                    Map.of("DATABASE_URL", "${url}"));
+                    Map.of("TEAM_DATABASE_URL", "${url}"));
             RehearsalSettings settings = RehearsalSettings.of("filesystem:" + versions)
                     .withTool(ToolSettings.DEFAULTS.withAlembic(mapped));
             try (MigrationRehearsal r = Histories.rehearse(settings)) {

@@ -1,13 +1,13 @@
 package dev.rehearsal.core.internal.helper;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -16,6 +16,8 @@ import java.util.function.Supplier;
  * {@link Dialect#sessionIdentityQuery()}, run on the tool's own connection), and the session must be one of that
  * database's sessions on Rehearsal's server. A project whose code builds its own URL (an {@code env.py} reading
  * {@code DATABASE_URL}) reaches another database; the helper is then killed before any migration runs there.
+ * Helpers that guard the database drivers themselves also report a session a driver is about to open, with the
+ * database its arguments name, so that one for another database is stopped before it connects.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public interface SessionGuard {
@@ -28,6 +30,18 @@ public interface SessionGuard {
      * @param server   where the session says it is ({@code host:port}), for the message
      */
     String refusal(int backend, String database, String server);
+
+    /**
+     * Why the session a helper reported may not be used, or null: its {@code backend}, {@code database} and
+     * {@code server} as above; or, where {@code "connecting": true}, a session a driver is about to open (no id yet),
+     * with the database and server its arguments and the environment name. A driver's report also names the call
+     * that opened the session ({@code driver}: {@code psycopg.connect}) and the project's code that made it
+     * ({@code opened_from}: file, line and text).
+     */
+    default String refusal(JsonNode session) {
+        return refusal(session.path("backend").asInt(), session.path("database").asText(""),
+                session.path("server").asText("?"));
+    }
 
     /** A guard for a helper not yet given a database: every session is refused. */
     SessionGuard NO_DATABASE_YET = (backend, database, server) -> "the tool connected to database \"" + database
@@ -43,29 +57,17 @@ public interface SessionGuard {
      */
     static SessionGuard throwaway(String tool, String code, String fix, Dialect dialect, DataSource observer,
                                   Supplier<ConnectionDetails> database) {
-        return (backend, reached, server) -> {
-            ConnectionDetails expected = database.get();
-            boolean ours;
-            if (!expected.database().equals(reached)) {
-                ours = false;
-            } else {
-                try (Connection c = observer.getConnection()) {
-                    ours = dialect.hasSession(c, backend, expected.database());
-                } catch (SQLException e) {
-                    throw new RehearsalException("Could not check that " + tool + "'s session " + backend + " is on the"
-                            + " throwaway database " + expected.database() + " (SQLState " + e.getSQLState() + "): "
-                            + e.getMessage() + ". Nothing was run.", e);
-                }
-            }
-            if (ours) {
-                return null;
-            }
-            return tool + " connected to database \"" + reached + "\" on " + server + " (session " + backend
-                    + "), not to the throwaway database \"" + expected.database() + "\" on " + expected.host() + ":"
-                    + expected.port() + " that Rehearsal made: " + code + " builds its own connection instead of"
-                    + " the one Rehearsal hands it. Rehearsal stopped " + tool + " before it ran anything there."
-                    + " Point that code at the throwaway database: " + fix;
-        };
+        return throwaway(tool, code, session -> fix, dialect, observer, database);
+    }
+
+    /**
+     * As {@link #throwaway(String, String, String, Dialect, DataSource, Supplier)}, with the setting that fixes it
+     * chosen for each refused session from what the helper reported of it (its {@code opened_from}: env.py, or a
+     * revision's own connection).
+     */
+    static SessionGuard throwaway(String tool, String code, Function<JsonNode, String> fix, Dialect dialect,
+                                  DataSource observer, Supplier<ConnectionDetails> database) {
+        return new ThrowawayGuard(tool, code, fix, dialect, observer, database);
     }
 
     /** The refusal of a session, as the exception that ends the step; the helper was killed. */

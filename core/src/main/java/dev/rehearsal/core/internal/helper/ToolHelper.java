@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -63,14 +64,16 @@ public final class ToolHelper implements AutoCloseable {
 
     /**
      * Starts {@code program} on Rehearsal's helper script {@code script} (a resource next to {@code owner}) in
-     * {@code directory}, with {@code arguments} after the script and {@code environment} added.
+     * {@code directory}, with {@code arguments} after the script, in {@code environment} (the JVM's without what
+     * names another database, and the throwaway database's variables).
      *
      * @param tool how messages name the tool ({@code Alembic})
      * @throws RehearsalException naming the program when it cannot be started, and what {@code notReady} says when
      *                            it cannot run the tool
      */
     public ToolHelper(String tool, String program, List<String> programOptions, Class<?> owner, String script,
-                      List<String> arguments, Path directory, Map<String, String> environment, NotReady notReady) {
+                      List<String> arguments, Path directory, ToolProcessEnvironment environment,
+                      NotReady notReady) {
         this.tool = tool;
         this.program = program;
         Path file = writeScript(owner, script);
@@ -81,7 +84,7 @@ public final class ToolHelper implements AutoCloseable {
             command.add(file.toString());
             command.addAll(arguments);
             ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
-            builder.environment().putAll(environment);
+            environment.applyTo(builder);
             process = builder.start();
         } catch (IOException e) {
             deleteScript(file);
@@ -144,32 +147,31 @@ public final class ToolHelper implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         request.put("id", ++requests);
         write(request, what);
-        Object token = null;
+        Map<String, Object> statements = new HashMap<>(); // what the trace gave each statement that is running
         while (true) {
             JsonNode message = next(deadline, what);
             String event = message.path("event").asText("");
             switch (event) {
                 case "before" -> {
-                    token = sessions.before(message.path("backend").asInt(), message.path("sql").asText(),
-                            message.path("in_transaction").asBoolean(), message.path("file").isTextual()
-                                    ? scripts.apply(message.path("file").asText()) : null, message.path("line").asInt());
+                    statements.put(statementOf(message), sessions.before(message.path("backend").asInt(),
+                            message.path("sql").asText(), message.path("in_transaction").asBoolean(),
+                            message.path("file").isTextual() ? scripts.apply(message.path("file").asText()) : null,
+                            message.path("line").asInt()));
                     continue; // not answered: the statement runs at once, and "after" waits for the locks read
                 }
                 case "after" -> {
-                    sessions.after(token, message.path("failed").asBoolean(), message.path("rows").asLong(-1),
-                            message.path("lock_timeout").asText(null));
-                    token = null;
+                    sessions.after(statements.remove(statementOf(message)), message.path("failed").asBoolean(),
+                            message.path("rows").asLong(-1), message.path("lock_timeout").asText(null));
                     if (!message.path("answer").asBoolean(true)) {
                         continue; // a statement whose locks are not read (the tool's own): the helper went on
                     }
                 }
                 case "ended" -> sessions.transactionEnded(message.path("backend").asInt());
                 case "session" -> {
-                    String refusal = guard.refusal(message.path("backend").asInt(), message.path("database").asText(""),
-                            message.path("server").asText("?"));
+                    String refusal = guard.refusal(message);
                     if (refusal != null) {
                         kill(); // before the tool gets its answer: nothing runs on that session
-                        throw new SessionGuard.ForeignDatabase(refusal);
+                        throw new SessionGuard.ForeignDatabase(refusal + reached(message));
                     }
                 }
                 default -> {
@@ -180,8 +182,49 @@ public final class ToolHelper implements AutoCloseable {
                     return message.path("ok");
                 }
             }
-            write(JSON.createObjectNode(), what); // the statement may go on
+            answer(message, what); // the statement may go on; the session may be used
         }
+    }
+
+    /**
+     * The statement an event is about: its {@code statement} number, which pairs an {@code after} with its
+     * {@code before} while several run at once; a helper that runs one statement at a time may leave it out.
+     */
+    private static String statementOf(JsonNode event) {
+        return event.path("statement").asText("");
+    }
+
+    /**
+     * Answers an event, naming it by its {@code id} (several may wait at once: a migration's {@code Promise.all});
+     * an event without one, from a helper that waits for one answer at a time, gets an empty answer.
+     */
+    private void answer(JsonNode event, String what) {
+        ObjectNode answer = JSON.createObjectNode();
+        if (event.has("id")) {
+            answer.set("answer", event.get("id"));
+        }
+        write(answer, what);
+    }
+
+    /**
+     * What the helper saw of a refused session's origin: where the project's code sent its first statement from, and
+     * the environment variables of the tool's process that name the database it reached.
+     */
+    private static String reached(JsonNode session) {
+        StringBuilder s = new StringBuilder();
+        if (session.path("sent_from").isTextual()) {
+            s.append("\n  first statement sent from: ").append(session.path("sent_from").asText());
+        }
+        List<String> variables = new ArrayList<>();
+        session.path("named_by").forEach(v -> variables.add(v.asText()));
+        if (!variables.isEmpty()) {
+            s.append("\n  named by: the environment variable").append(variables.size() > 1 ? "s " : " ")
+                    .append(String.join(", ", variables)).append(" of the tool's process");
+        } else if (session.has("named_by")) {
+            s.append("\n  named by: the code that opened the session (no environment variable of the tool's"
+                    + " process names that database)");
+        }
+        return s.toString();
     }
 
     /**

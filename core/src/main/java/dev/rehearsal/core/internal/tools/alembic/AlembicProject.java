@@ -1,12 +1,21 @@
 package dev.rehearsal.core.internal.tools.alembic;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.rehearsal.core.AlembicSettings;
 import dev.rehearsal.core.internal.helper.Interpreter;
 import dev.rehearsal.core.model.RehearsalException;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where a project's Alembic lives, found as a developer would run {@code alembic} there: the {@code alembic.ini}
@@ -77,13 +86,13 @@ record AlembicProject(Path versions, Path config, Path scriptLocation, String py
      * {@code sqlalchemy.url} way of {@code alembic init}'s env.py.
      */
     String databaseSettingHint() {
-        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        Set<String> names = new LinkedHashSet<>();
         try {
-            java.util.regex.Matcher m = ENV_READ.matcher(Files.readString(scriptLocation.resolve("env.py")));
+            Matcher m = ENV_READ.matcher(Files.readString(scriptLocation.resolve("env.py")));
             while (m.find()) {
                 names.add(m.group(1));
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // the hint below still holds
         }
         String generic = "build the engine from config.get_main_option(\"sqlalchemy.url\") (or take"
@@ -92,8 +101,60 @@ record AlembicProject(Path versions, Path config, Path scriptLocation, String py
                 + "=${url}").toList()) + " (env.py reads " + String.join(", ", names) + "), or " + generic;
     }
 
+    /**
+     * The setting that points the code that opened a refused session at the throwaway database: for env.py (or code
+     * the helper could not place), {@link #databaseSettingHint()}; for a revision's own connection, the connection
+     * Alembic hands the revision, and what to do about each environment variable that named the other database.
+     *
+     * @param session what the helper reported of the session: {@code opened_from} ({@code file line n: text}) and
+     *                {@code named_by} (the variables naming the database it reached)
+     * @param handed  the variables Rehearsal sets to the throwaway database for every revision
+     * @param mapped  the variables {@code rehearsal.alembic.env.*} maps
+     */
+    String databaseSettingHint(JsonNode session, Set<String> handed, Set<String> mapped) {
+        Matcher from = OPENED_FROM.matcher(session.path("opened_from").asText(""));
+        if (!from.lookingAt() || from.group(1).equals("env.py") || from.group(1).endsWith("/env.py")) {
+            return databaseSettingHint();
+        }
+        List<String> fixes = new ArrayList<>();
+        fixes.add("run the revision's statements on the connection Alembic hands it (op.get_bind(), op.execute), not"
+                + " on a connection of its own");
+        for (JsonNode variable : session.path("named_by")) {
+            String name = variable.asText();
+            String mapping = "rehearsal.alembic.env." + name + "=" + template(name);
+            if (mapped.contains(name)) {
+                fixes.add("rehearsal.alembic.env." + name + " names that database: map it to the throwaway one, "
+                        + mapping);
+            } else if (handed.contains(name)) {
+                fixes.add("Rehearsal sets " + name + " to the throwaway database for every revision, so the project's"
+                        + " code set it again (from a .env file it loads, say): leave Rehearsal's value in place while"
+                        + " Rehearsal runs the revisions");
+            } else {
+                fixes.add("map " + name + " to the throwaway database: " + mapping);
+            }
+        }
+        return String.join("; ", fixes);
+    }
+
+    /** The placeholder of {@code rehearsal.alembic.env.*} a variable of that name takes. */
+    private static String template(String variable) {
+        String name = variable.toUpperCase(Locale.ROOT);
+        if (name.contains("URL") || name.contains("URI") || name.contains("DSN")) {
+            return "${url}";
+        }
+        for (String part : new String[] {"HOST", "PORT", "USER", "PASSWORD"}) {
+            if (name.endsWith(part)) {
+                return "${" + part.toLowerCase(Locale.ROOT) + "}";
+            }
+        }
+        return "${database}";
+    }
+
+    /** {@code alembic/versions/ab12_audit.py line 14: ...}: the file, as the helper names the code. */
+    private static final Pattern OPENED_FROM = Pattern.compile("(.+?) line \\d+");
+
     /** {@code os.environ["X"]}, {@code os.environ.get("X")}, {@code os.getenv("X")}. */
-    private static final java.util.regex.Pattern ENV_READ = java.util.regex.Pattern.compile(
+    private static final Pattern ENV_READ = Pattern.compile(
             "os\\.(?:environ\\s*\\[|environ\\.get\\s*\\(|getenv\\s*\\()\\s*[\"']([A-Za-z_][A-Za-z0-9_]*)[\"']");
 
     /** For messages: {@code /usr/bin/python3 (rehearsal.alembic.python)}. */

@@ -11,6 +11,7 @@ import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.helper.HelperSource;
 import dev.rehearsal.core.internal.helper.MissingTool;
 import dev.rehearsal.core.internal.helper.ToolHelper;
+import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.internal.scripts.ScriptLocation;
 import dev.rehearsal.core.model.Migration;
@@ -22,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +41,7 @@ public final class AlembicSource extends HelperSource {
     private MigrationHistory history;
     private String versionTable;
     private String version = "";
+    private volatile String envConnection = "";
 
     /** @param timeout how long one revision may run (the migration timeout) */
     public AlembicSource(ScriptLocation location, AlembicSettings settings, Duration timeout) {
@@ -51,7 +52,37 @@ public final class AlembicSource extends HelperSource {
     @Override
     public String describe() {
         return "Alembic revisions at " + location + (project == null ? "" : ", run by Alembic " + version + " in "
-                + project.describePython());
+                + project.describePython()) + envConnectionNote();
+    }
+
+    /**
+     * Records how env.py took what Rehearsal hands it in {@code config.attributes["connection"]}, as the helper
+     * reports it after each run of env.py: {@code connection}, {@code connect()}, {@code AsyncEngine}, or empty where
+     * env.py did not read it.
+     */
+    void envConnection(String how) {
+        if (how != null && !how.isEmpty()) {
+            envConnection = how;
+        }
+    }
+
+    /**
+     * Which branch of env.py ran, where env.py takes its connection from {@code config.attributes}: the one for a
+     * connection handed over (pytest-alembic's, Alembic's cookbook's), not the one {@code alembic upgrade} runs.
+     */
+    private String envConnectionNote() {
+        String how = switch (envConnection) {
+            case "connect()" -> "took the connection Rehearsal hands in config.attributes[\"connection\"] and called"
+                    + " its connect(), as it does with the Engine pytest-alembic hands there";
+            case "connection" -> "took the connection Rehearsal hands in config.attributes[\"connection\"], as"
+                    + " Alembic's cookbook shares one";
+            case "AsyncEngine" -> "took the AsyncEngine Rehearsal hands in config.attributes[\"connection\"], as"
+                    + " pytest-alembic hands one to an async env.py";
+            default -> null;
+        };
+        return how == null ? "" : "; env.py " + how + ": a new one for every revision and direction. Where env.py"
+                + " builds its own engine from sqlalchemy.url when it gets none, as under `alembic upgrade`, that"
+                + " branch was not run";
     }
 
     @Override
@@ -78,7 +109,9 @@ public final class AlembicSource extends HelperSource {
                 "pip install alembic; on Debian: apt-get install python3-alembic python3-psycopg2, then"
                         + " rehearsal.alembic.python=/usr/bin/python3");
         helper = started(new ToolHelper("Alembic", project.python(), List.of("-u"), AlembicSource.class,
-                "rehearsal_alembic.py", List.of(), project.workingDirectory(), Map.of("PYTHONDONTWRITEBYTECODE", "1"),
+                "rehearsal_alembic.py", List.of(), project.workingDirectory(), ToolProcessEnvironment
+                        .beforeItsDatabase("Alembic", dialect).mapped(settings.environment().keySet(),
+                                "rehearsal.alembic.env.<NAME>=${url}").put("PYTHONDONTWRITEBYTECODE", "1"),
                 missing));
         ObjectNode request = JSON.createObjectNode().put("op", "open")
                 .put("script_location", project.scriptLocation().toString());

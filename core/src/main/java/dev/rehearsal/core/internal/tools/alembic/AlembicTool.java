@@ -11,6 +11,7 @@ import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.internal.helper.HelperStep;
 import dev.rehearsal.core.internal.helper.SessionGuard;
 import dev.rehearsal.core.internal.helper.ToolHelper;
+import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
@@ -58,8 +59,9 @@ final class AlembicTool implements MigrationTool {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.database = database;
-        this.guard = SessionGuard.throwaway("Alembic", "env.py of " + project.scriptLocation(),
-                project.databaseSettingHint(), dialect, dataSource, database);
+        this.guard = SessionGuard.throwaway("Alembic", "env.py of " + project.scriptLocation() + ", or a revision it"
+                + " runs,", session -> project.databaseSettingHint(session, ToolProcessEnvironment.variables(dialect,
+                database.get()).keySet(), source.settings().environment().keySet()), dialect, dataSource, database);
         this.sessions = sessions;
         this.project = project;
         for (Migration m : history.versioned()) {
@@ -110,7 +112,10 @@ final class AlembicTool implements MigrationTool {
         run("downgrade", migration, false);
     }
 
-    /** The helper closes the connection it keeps for env.py between revisions (pytest-alembic's way). */
+    /**
+     * The helper closes what is left open of the project's sessions: each revision and direction runs on sessions of
+     * its own, closed when it ends, so this is what a pool of the project's kept idle, if anything.
+     */
     @Override
     public void releaseSessions() {
         HelperStep.release(source.helper(dialect), source.timeout(), "Alembic", database.get().database());
@@ -131,8 +136,10 @@ final class AlembicTool implements MigrationTool {
     private String request(String operation, Migration migration, boolean failAtEnd) {
         ObjectNode request = request(operation, migration, failAtEnd, database.get());
         try {
-            return source.helper(dialect).request(request, source.timeout(), ToolSessions.NONE, f -> f,
-                    "reading env.py's configuration", guard).path("version_table").asText("alembic_version");
+            JsonNode result = source.helper(dialect).request(request, source.timeout(), ToolSessions.NONE, f -> f,
+                    "reading env.py's configuration", guard);
+            source.envConnection(result.path("env_connection").asText(""));
+            return result.path("version_table").asText("alembic_version");
         } catch (ToolHelper.HelperFailure e) {
             JsonNode error = e.error();
             throw new RehearsalException("env.py of " + project.scriptLocation() + " failed: " + e.getMessage()
@@ -150,6 +157,8 @@ final class AlembicTool implements MigrationTool {
         }
         ObjectNode db = request.putObject("database").put("url", url(details));
         ObjectNode environment = db.putObject("environment");
+        ToolProcessEnvironment.variables(dialect, details).forEach(environment::put);
+        environment.put("DATABASE_URL", url(details).replaceFirst("\\?.*$", "")); // as create_engine takes it
         source.settings().environment().forEach((name, template) -> environment.put(name, fill(template, details)));
         return request;
     }
@@ -157,8 +166,10 @@ final class AlembicTool implements MigrationTool {
     /** One revision up or down through the helper; a failure names the revision, file, line, statement, SQLSTATE. */
     private JsonNode run(String operation, Migration migration, boolean failAtEnd) {
         ObjectNode request = request(operation, migration, failAtEnd, database.get());
-        return HelperStep.run(source.helper(dialect), request, source.timeout(), sessions, guard,
+        JsonNode result = HelperStep.run(source.helper(dialect), request, source.timeout(), sessions, guard,
                 operation.equals("upgrade") ? "up" : "down", migration, operation + " of " + migration.displayName());
+        source.envConnection(result.path("env_connection").asText(""));
+        return result;
     }
 
     /**

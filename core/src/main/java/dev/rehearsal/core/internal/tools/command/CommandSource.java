@@ -39,14 +39,26 @@ public final class CommandSource implements MigrationSource {
     private final ScriptLocation location;
     private final CommandSettings settings;
     private final Duration timeout;
+    private final Map<String, String> inherited;
+    private final HandedDatabaseGuard guard = new HandedDatabaseGuard();
 
     /**
      * @param timeout how long one command may run before it and its children are killed (the migration timeout)
      */
     public CommandSource(ScriptLocation location, CommandSettings settings, Duration timeout) {
+        this(location, settings, timeout, System.getenv());
+    }
+
+    /**
+     * @param inherited the environment the commands would inherit (the JVM's), from which Rehearsal removes what
+     *                  names another database
+     */
+    public CommandSource(ScriptLocation location, CommandSettings settings, Duration timeout,
+                         Map<String, String> inherited) {
         this.location = location;
         this.settings = settings;
         this.timeout = timeout;
+        this.inherited = Map.copyOf(inherited);
         if (!settings.configured() || settings.current().isEmpty()) {
             throw new RehearsalException("The migrations at " + location + " are applied through the tool's own"
                     + " command, but " + (settings.configured() ? "rehearsal.command.current" : "rehearsal.command.up")
@@ -79,7 +91,8 @@ public final class CommandSource implements MigrationSource {
                     + Path.of("").toAbsolutePath() + ".");
         }
         return new CommandTool(history(), settings, directory, location.directory().orElse(null), dialect, database,
-                timeout, new FirstStepProof(dataSource, dialect, database));
+                timeout, inherited, guard, new StepLandingCheck(dataSource, dialect, database, settings.tables(),
+                guard));
     }
 
     /** The migration files at the location, in number order; anything else there is named in the message. */

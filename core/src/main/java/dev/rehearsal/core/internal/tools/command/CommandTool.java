@@ -9,13 +9,14 @@ import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -30,12 +31,17 @@ import java.util.regex.Pattern;
  * report the version the step should have reached, so that a command that did nothing (a wrong folder, a tool
  * already "up to date") fails the step instead of passing silently. A command that is not found, exits non-zero or
  * runs past the migration timeout (then killed with every process it started) fails with its output and exit code.
+ * Every command runs in an environment that names only the throwaway database ({@link ToolProcessEnvironment});
+ * before the first up the {@link HandedDatabaseGuard} proves the command uses the database it is handed, and after
+ * every up and down the {@link StepLandingCheck} that the step changed it.
  */
 final class CommandTool implements MigrationTool {
 
     /** How tools say that no migration is applied, besides the configured base. */
     private static final Set<String> NOTHING_APPLIED = Set.of("none", "zero", "base", "null", "nil", "-");
     private static final int OUTPUT_LINES = 25;
+    /** How long the current command may try to reach a database that does not exist. */
+    private static final Duration ABSENT_TIMEOUT = Duration.ofSeconds(30);
 
     private final MigrationHistory history;
     private final CommandSettings settings;
@@ -48,15 +54,26 @@ final class CommandTool implements MigrationTool {
     private final Map<String, Migration> byName = new HashMap<>();
     /** The current version last read, per database (a restored copy is another database). */
     private final Map<String, Optional<MigrationVersion>> known = new HashMap<>();
-    private final FirstStepProof proof;
+    private final Map<String, String> inherited;
+    private final HandedDatabaseGuard guard;
+    private final StepLandingCheck landing;
+    /** Whether a step ran: until then the throwaway database is as Rehearsal made it. */
+    private boolean stepped;
+    /** The warning of what the environment lost, for the report of the first phase; null once told. */
+    private String warning;
+    private boolean told;
 
     /**
      * @param migrations the folder the history was read from, given to the commands as {@code REHEARSAL_MIGRATIONS};
      *                   null where the location is not one folder on disk
+     * @param inherited  the environment the commands would inherit (the JVM's)
      */
     CommandTool(MigrationHistory history, CommandSettings settings, Path directory, Path migrations, Dialect dialect,
-                Supplier<ConnectionDetails> database, Duration timeout, FirstStepProof proof) {
-        this.proof = proof;
+                Supplier<ConnectionDetails> database, Duration timeout, Map<String, String> inherited,
+                HandedDatabaseGuard guard, StepLandingCheck landing) {
+        this.inherited = inherited;
+        this.guard = guard;
+        this.landing = landing;
         this.migrations = migrations;
         this.history = history;
         this.settings = settings;
@@ -83,9 +100,22 @@ final class CommandTool implements MigrationTool {
         return named != null ? named : history.require(target);
     }
 
+    /**
+     * The version the current command reports; read before any step on the empty throwaway database, it must be
+     * none, else the command reads another database and the rehearsal stops before anything runs.
+     */
     @Override
     public Optional<MigrationVersion> currentVersion() {
-        return known.computeIfAbsent(database.get().database(), name -> readCurrentVersion());
+        ConnectionDetails details = database.get();
+        Optional<MigrationVersion> version = known.get(details.database());
+        if (version == null) {
+            version = readCurrentVersion();
+            if (!stepped && version.isPresent() && landing.empty()) {
+                throw guard.appliedOnEmpty(settings.current(), version.get(), details, world(details).handed());
+            }
+            known.put(details.database(), version);
+        }
+        return version;
     }
 
     @Override
@@ -95,9 +125,18 @@ final class CommandTool implements MigrationTool {
             throw new RehearsalException("Cannot apply migrations up to " + target + ": " + from + " is applied"
                     + " already. Move down first.");
         }
-        for (Migration m : history.between(from, target)) {
+        List<Migration> steps = history.between(from, target);
+        if (!steps.isEmpty()) {
+            ConnectionDetails details = database.get();
+            guard.requireHandedDatabaseUsed(settings.current(), details,
+                    absent -> execute(settings.current(), "reading the current version of a database that does not"
+                            + " exist", absent, timeout.compareTo(ABSENT_TIMEOUT) < 0 ? timeout : ABSENT_TIMEOUT),
+                    absent -> world(absent).handed());
+        }
+        for (Migration m : steps) {
             Optional<Migration> previous = history.previous(m);
-            proof.up(m, settings.up(), () -> {
+            stepped = true;
+            landing.step("up", m, settings.up(), this::reported, handed(), () -> {
                 run("up", m, settings.up(), previous);
                 expect("up", m, settings.up(), Optional.of(m.version()));
             });
@@ -111,8 +150,28 @@ final class CommandTool implements MigrationTool {
                     + " cannot be reverted.");
         }
         Optional<Migration> previous = history.previous(migration);
-        run("down", migration, settings.down(), previous);
-        expect("down", migration, settings.down(), previous.map(Migration::version));
+        stepped = true;
+        landing.step("down", migration, settings.down(), this::reported, handed(), () -> {
+            run("down", migration, settings.down(), previous);
+            expect("down", migration, settings.down(), previous.map(Migration::version));
+        });
+    }
+
+    /** What the tool reports now, for a message. */
+    private String reported() {
+        return currentVersion().map(v -> "version " + v + " applied").orElse("no migration applied");
+    }
+
+    /** The variables that name the throwaway database, as the commands are handed them (no passwords). */
+    private String handed() {
+        return world(database.get()).handed();
+    }
+
+    @Override
+    public List<String> drainMessages() {
+        String note = warning;
+        warning = null;
+        return note == null ? List.of() : List.of(note);
     }
 
     @Override
@@ -203,18 +262,18 @@ final class CommandTool implements MigrationTool {
     }
 
     private ShellCommand.Result execute(String command, String what) {
-        ConnectionDetails details = database.get();
-        Map<String, String> environment = new LinkedHashMap<>(dialect.clientEnvironment(details));
-        environment.put("DATABASE_HOST", details.host());
-        environment.put("DATABASE_PORT", String.valueOf(details.port()));
-        environment.put("DATABASE_NAME", details.database());
-        environment.put("DATABASE_USER", details.user());
-        environment.put("DATABASE_PASSWORD", details.password());
-        if (migrations != null) {
-            environment.put("REHEARSAL_MIGRATIONS", migrations.toString()); // so the tool runs the files Rehearsal read
+        return execute(command, what, database.get(), timeout);
+    }
+
+    private ShellCommand.Result execute(String command, String what, ConnectionDetails details, Duration limit) {
+        guard.requireNotStopped(command);
+        ToolProcessEnvironment environment = world(details);
+        if (!told) {
+            told = true;
+            warning = environment.world().warning().orElse(null);
         }
         try {
-            return ShellCommand.run(command, directory, environment, timeout);
+            return ShellCommand.run(command, directory, environment, limit);
         } catch (java.io.InterruptedIOException e) {
             throw new RehearsalException("\"" + command + "\" (" + what + ") was interrupted, as the test run was"
                     + " stopped: it and the processes it started were killed.", e);
@@ -222,6 +281,21 @@ final class CommandTool implements MigrationTool {
             throw new RehearsalException("Could not start \"" + command + "\" (" + what + ") in " + directory + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The environment of a command run on {@code details}: the inherited one without what names another database,
+     * the database's variables, and {@code REHEARSAL_MIGRATIONS}, so the tool runs the files Rehearsal read.
+     */
+    private ToolProcessEnvironment world(ConnectionDetails details) {
+        ToolProcessEnvironment environment = ToolProcessEnvironment.of("the migration command", dialect, details)
+                .mappedBy("map it in the command itself, such as rehearsal.command.up=NAME=\"$DATABASE_URL\" "
+                        + settings.up())
+                .inheriting(inherited);
+        if (migrations != null) {
+            environment.put("REHEARSAL_MIGRATIONS", migrations.toString());
+        }
+        return environment;
     }
 
     /** What went wrong with a run, with the end of its output, for a message. */

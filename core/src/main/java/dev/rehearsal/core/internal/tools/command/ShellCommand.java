@@ -1,12 +1,13 @@
 package dev.rehearsal.core.internal.tools.command;
 
+import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,17 +41,18 @@ final class ShellCommand {
     }
 
     /**
-     * Runs {@code command} in {@code directory} with the JVM's environment plus {@code environment}.
+     * Runs {@code command} in {@code directory} with {@code environment} (the JVM's, without what names another
+     * database, and the throwaway database's variables).
      *
      * @throws IOException when the shell cannot be started at all (the directory does not exist)
      * @throws java.io.InterruptedIOException when the thread is interrupted; the command and its children are killed
      */
-    static Result run(String command, Path directory, Map<String, String> environment, Duration timeout)
+    static Result run(String command, Path directory, ToolProcessEnvironment environment, Duration timeout)
             throws IOException {
         ProcessBuilder builder = new ProcessBuilder(List.of("/bin/sh", "-c", command))
                 .directory(directory.toFile()).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
                         new java.io.File("/dev/null")));
-        builder.environment().putAll(environment);
+        environment.applyTo(builder);
         Process process = builder.start();
         Output output = new Output(process.getInputStream());
         Thread reader = new Thread(output, "rehearsal-command-output");

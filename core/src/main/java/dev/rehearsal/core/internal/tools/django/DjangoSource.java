@@ -13,6 +13,7 @@ import dev.rehearsal.core.internal.helper.HelperStep;
 import dev.rehearsal.core.internal.helper.Interpreter;
 import dev.rehearsal.core.internal.helper.MissingTool;
 import dev.rehearsal.core.internal.helper.ToolHelper;
+import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.internal.scripts.ScriptLocation;
 import dev.rehearsal.core.model.Migration;
@@ -24,9 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -100,7 +99,7 @@ public final class DjangoSource extends HelperSource {
                     + " does. Point the location at the migrations folder of an app inside the project."));
             python = Interpreter.python(settings.python(), "rehearsal.django.python", System.getenv(), project);
         }
-        Map<String, String> environment = new LinkedHashMap<>(dialect.clientEnvironment(first));
+        ToolProcessEnvironment environment = ToolProcessEnvironment.of("Django", dialect, first);
         environment.put("PYTHONDONTWRITEBYTECODE", "1");
         if (!settings.settings().isEmpty()) {
             environment.put("DJANGO_SETTINGS_MODULE", settings.settings());
@@ -110,7 +109,8 @@ public final class DjangoSource extends HelperSource {
                 "Django", "rehearsal.django.python", "the interpreter of the project's virtualenv (such as"
                 + " .venv/bin/python), or activate that virtualenv", "pip install django psycopg2; on Debian:"
                 + " apt-get install python3-django python3-psycopg2, then rehearsal.django.python=/usr/bin/python3")));
-        ObjectNode request = JSON.createObjectNode().put("op", "open");
+        ObjectNode request = JSON.createObjectNode().put("op", "open")
+                .put("session_query", dialect.sessionIdentityQuery());
         if (dialect.locks() != null && dialect.locks().lockTimeoutQuery() != null) {
             request.put("lock_timeout_query", dialect.locks().lockTimeoutQuery());
         }

@@ -106,7 +106,10 @@ final class DjangoTool implements MigrationTool {
                 "migrate " + app + " " + target + " (" + phase + " of " + migration.displayName() + ")");
     }
 
-    /** The helper closes the connection Django keeps between migrations, before Rehearsal copies the database. */
+    /**
+     * The helper closes what is left open of Django's connections: each migration and direction runs on connections
+     * of its own, closed when it ends, as a deploy's {@code manage.py migrate} runs in a fresh process.
+     */
     @Override
     public void releaseSessions() {
         ConnectionDetails details = database.get();
@@ -117,8 +120,8 @@ final class DjangoTool implements MigrationTool {
     private SessionGuard guard() {
         return SessionGuard.throwaway("Django", "the project's DATABASES or a migration of the app " + app,
                 "run the migration on the connection Django hands it (schema_editor.connection; Rehearsal points"
-                        + " DATABASES['default'] at the throwaway database), not another alias", dialect, dataSource,
-                database);
+                        + " DATABASES['default'] at the throwaway database), not another alias or a connection of its"
+                        + " own", dialect, dataSource, database);
     }
 
     @Override

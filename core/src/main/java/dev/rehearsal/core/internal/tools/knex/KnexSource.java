@@ -12,7 +12,9 @@ import dev.rehearsal.core.internal.helper.HelperSource;
 import dev.rehearsal.core.internal.helper.HelperStep;
 import dev.rehearsal.core.internal.helper.Interpreter;
 import dev.rehearsal.core.internal.helper.MissingTool;
+import dev.rehearsal.core.internal.helper.SessionGuard;
 import dev.rehearsal.core.internal.helper.ToolHelper;
+import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.internal.scripts.ScriptLocation;
 import dev.rehearsal.core.model.Migration;
@@ -83,12 +85,19 @@ public final class KnexSource extends HelperSource {
 
     @Override
     public synchronized MigrationTool open(DataSource dataSource, Dialect dialect, Supplier<ConnectionDetails> database) {
-        helper(dialect, database.get());
-        return new KnexTool(this, history, table, files, dataSource, dialect, database, sessions(dataSource));
+        SessionGuard guard = SessionGuard.throwaway("Knex", "the knexfile or a migration at " + location,
+                "connect through the Knex each migration is given, which Rehearsal points at the throwaway database,"
+                        + " not a Knex, pg or mysql2 client whose database the migration's own code names",
+                dialect, dataSource, database);
+        helper(dialect, database.get(), guard);
+        return new KnexTool(this, history, table, files, dataSource, dialect, database, sessions(dataSource), guard);
     }
 
-    /** The helper, started on first use, or again after it was killed; the history read on its first start. */
-    synchronized ToolHelper helper(Dialect dialect, ConnectionDetails database) {
+    /**
+     * The helper, started on first use, or again after it was killed; the history read on its first start, every
+     * session Knex opens for it checked by {@code guard}.
+     */
+    synchronized ToolHelper helper(Dialect dialect, ConnectionDetails database, SessionGuard guard) {
         ToolHelper helper = running();
         if (helper != null) {
             return helper;
@@ -107,15 +116,18 @@ public final class KnexSource extends HelperSource {
                 : Optional.ofNullable(System.getenv("NODE_ENV")).filter(e -> !e.isBlank()).orElse("development");
         Path project = knexfile.getParent();
         helper = started(new ToolHelper("Knex", node.program(), List.of(), KnexSource.class, "rehearsal_knex.js",
-                List.of(project.toString(), folder.toString(), knexfile.toString(), environment), project, Map.of(),
+                List.of(project.toString(), folder.toString(), knexfile.toString(), environment), project,
+                ToolProcessEnvironment.of("Knex", dialect, database),
                 new MissingTool(node, "Knex", "rehearsal.knex.node", "the Node the project uses",
                         "npm install knex and its driver (pg, mysql2) in " + project)));
         if (history == null) {
-            ObjectNode request = JSON.createObjectNode().put("op", "open");
+            ObjectNode request = JSON.createObjectNode().put("op", "open")
+                    .put("session_query", dialect.sessionIdentityQuery());
             HelperStep.database(request, database);
             JsonNode opened;
             try {
-                opened = helper.request(request, Duration.ofMinutes(2), ToolSessions.NONE, f -> f, "listing the migrations");
+                opened = helper.request(request, Duration.ofMinutes(2), ToolSessions.NONE, f -> f,
+                        "listing the migrations", guard);
             } catch (ToolHelper.HelperFailure e) {
                 helper.close();
                 throw new RehearsalException("Knex could not list the migrations at " + folder + ": " + e.getMessage()

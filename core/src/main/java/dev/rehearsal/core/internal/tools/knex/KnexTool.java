@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * Knex bound to one database: each up is {@code knex.migrate.up({name})}, each down {@code knex.migrate.down({name})},
- * run by the helper on the database of the moment. The current migration is read from Knex's table over JDBC.
+ * run by the helper on the database of the moment with a Knex of the phase's own, so that each phase starts on a new
+ * session as a deploy's does. The current migration is read from Knex's table over JDBC.
  */
 final class KnexTool implements MigrationTool {
 
@@ -34,9 +35,10 @@ final class KnexTool implements MigrationTool {
     private final Dialect dialect;
     private final Supplier<ConnectionDetails> database;
     private final ToolSessions sessions;
+    private final SessionGuard guard;
 
     KnexTool(KnexSource source, MigrationHistory history, String table, Map<String, String> files, DataSource dataSource,
-             Dialect dialect, Supplier<ConnectionDetails> database, ToolSessions sessions) {
+             Dialect dialect, Supplier<ConnectionDetails> database, ToolSessions sessions, SessionGuard guard) {
         this.source = source;
         this.history = history;
         this.table = table;
@@ -45,6 +47,7 @@ final class KnexTool implements MigrationTool {
         this.dialect = dialect;
         this.database = database;
         this.sessions = sessions;
+        this.guard = guard;
     }
 
 
@@ -87,22 +90,8 @@ final class KnexTool implements MigrationTool {
         }
         HelperStep.database(request, details);
         request.put("session_query", dialect.sessionIdentityQuery());
-        HelperStep.run(source.helper(dialect, details), request, source.timeout(), sessions, guard(), phase, migration,
-                "knex.migrate." + phase + " of " + migration.displayName());
-    }
-
-    /** The helper closes the Knex it keeps between migrations, before Rehearsal copies the database. */
-    @Override
-    public void releaseSessions() {
-        ConnectionDetails details = database.get();
-        HelperStep.release(source.helper(dialect, details), source.timeout(), "Knex", details.database());
-    }
-
-    /** Every session the step opens must be on the throwaway database of the moment. */
-    private SessionGuard guard() {
-        return SessionGuard.throwaway("Knex", "the knexfile or a migration at " + source.describe(),
-                "connect through the Knex each migration is given (Rehearsal sets its connection to the throwaway"
-                        + " database), not a Knex or client of the migration's own", dialect, dataSource, database);
+        HelperStep.run(source.helper(dialect, details, guard), request, source.timeout(), sessions, guard, phase,
+                migration, "knex.migrate." + phase + " of " + migration.displayName());
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.rehearsal.core.internal.helper.Interpreter;
 import dev.rehearsal.core.internal.helper.MissingTool;
 import dev.rehearsal.core.internal.helper.SessionGuard;
 import dev.rehearsal.core.internal.helper.ToolHelper;
+import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.internal.scripts.ScriptLocation;
 import dev.rehearsal.core.model.Migration;
@@ -108,7 +109,8 @@ public final class TypeormSource extends HelperSource {
         Path project = dataSourceFile.getParent();
         helper = started(new ToolHelper("TypeORM", node.program(), List.of(), TypeormSource.class,
                 "rehearsal_typeorm.js", List.of(project.toString(), folder.toString(), dataSourceFile.toString()),
-                project, Map.of(), new MissingTool(node, "TypeORM", "PATH",
+                project, ToolProcessEnvironment.of("TypeORM", dialect, database),
+                new MissingTool(node, "TypeORM", "PATH",
                 "a PATH whose first node is the one the project uses",
                 "npm install typeorm and its driver (pg, mysql2) in " + project)));
         if (history == null) {

@@ -3,7 +3,9 @@
 Started once per rehearsal by Rehearsal (the JVM), it answers requests over a pipe, one JSON object per line:
 ``open`` loads the script directory once and lists the revisions in the order ``alembic upgrade`` applies them;
 ``upgrade`` and ``downgrade`` move one revision through Alembic's own EnvironmentContext and the project's env.py,
-on the database named in the request (restores and parallel parts switch databases). Every statement Alembic runs
+on the database named in the request (restores and parallel parts switch databases), each on sessions of its own, as
+a deploy runs ``alembic upgrade`` in a fresh process: nothing one request left on a session (a setting, a temporary
+table, a lock, a transaction) is seen by the next. Every statement Alembic runs
 is reported before it runs (with the revision file and line it came from; not answered) and after it ran, where the
 helper waits for the JVM's answer, so that the JVM can read the locks the statement holds while the transaction is
 still open. Each answer carries the helper's time by component (env.py, the statements, tracing, the guard).
@@ -18,7 +20,8 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # beside this script, even with -I or PYTHONSAFEPATH
-from rehearsal_protocol import notify, receive, send  # noqa: E402  (first: it takes standard output for the protocol)
+import rehearsal_protocol as protocol  # noqa: E402  (first: it takes standard output for the protocol)
+from rehearsal_protocol import notify, receive, send  # noqa: E402
 
 
 try:
@@ -30,15 +33,70 @@ try:
     from alembic.runtime.migration import RevisionStep
     from alembic.script import ScriptDirectory
     from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-    from sqlalchemy.pool import Pool
+    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.pool import NullPool, Pool
 except ImportError as missing:
     send({"ready": False, "python": sys.executable, "version": sys.version.split()[0], "missing": missing.name or str(missing)})
     sys.exit(0)
 
+protocol.guard_drivers()  # before env.py and the revisions import a driver of their own
+
 
 class ForcedFailure(Exception):
     """Raised after a revision's last statement, before Alembic records and commits it."""
+
+
+class HandedConnection(Connection):
+    """
+    The connection env.py finds in config.attributes["connection"]: a Connection, as Alembic's cookbook hands one
+    (env.py passes it to context.configure), whose connect() gives that same session, as an env.py written for
+    pytest-alembic's Engine asks for one (``with connectable.connect() as connection``). Closing what connect() gave
+    leaves the session open, as SQLAlchemy 1.4's Connection.connect() did; the helper closes it when the request ends.
+    """
+
+    _lent = 0
+
+    def connect(self, *args, **kwargs):
+        HELPER.handed_as = "connect()"
+        self._lent += 1
+        return self
+
+    def close(self):
+        if self._lent:
+            self._lent -= 1
+            return
+        super().close()
+
+
+class Attributes(dict):
+    """
+    config.attributes, where "connection" is made when env.py first asks for it during a request: an env.py that
+    never reads it builds its own engine and gets no session it does not use.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.hand = None
+
+    def _offer(self, key):
+        if key == "connection" and self.hand is not None and not dict.__contains__(self, key):
+            dict.__setitem__(self, key, self.hand())
+
+    def __getitem__(self, key):
+        self._offer(key)
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        self._offer(key)
+        return dict.get(self, key, default)
+
+    def __contains__(self, key):
+        self._offer(key)
+        return dict.__contains__(self, key)
+
+    def withdraw(self):
+        self.hand = None
+        dict.pop(self, "connection", None)
 
 
 class Helper:
@@ -49,7 +107,6 @@ class Helper:
         self.tracing = False
         self.lock_timeout_query = None
         self.session_query = None
-        self.env_reads_attributes = False
         self.version_table = "alembic_version"
         self.project_driver = None
         # where the helper's time goes, milliseconds by component, sent with each answer and then reset
@@ -58,7 +115,10 @@ class Helper:
         self._in_revision = False  # whether the statement being traced came from a revision file
         self._in_transaction = False  # whether it runs in a transaction (else it committed by itself)
         self._revision_by_file = {}  # a frame's file name -> its revision, or False: realpath is asked once per file
-        self._kept = None  # (url, connection, engine) kept across requests where env.py takes a connection
+        self.phase = 0  # one a request: a pooled session of an earlier one is not handed out again
+        self.handed = None  # (what env.py got in config.attributes["connection"], its engine) during a request
+        self.handed_as = None  # how env.py took it: "connection", "connect()", "AsyncEngine"; None: not at all
+        self._idle = {}  # the pooled sessions checked in during this request, closed when it ends
 
     # ---- requests -------------------------------------------------------------------------------------------
     def open(self, request):
@@ -72,18 +132,14 @@ class Helper:
         if os.path.isfile(toml) and "toml_file" in inspect.signature(Config.__init__).parameters:
             options["toml_file"] = toml
         self.config = Config(file_=ini, ini_section=request.get("name") or "alembic", cmd_opts=cmd_opts, **options)
+        self.config.attributes = Attributes()
         if request.get("script_location"):
             self.config.set_main_option("script_location", request["script_location"].replace("%", "%%"))
         self.lock_timeout_query = request.get("lock_timeout_query")
         self.session_query = request.get("session_query")
+        protocol.identify_with(self.session_query)
         self.script = ScriptDirectory.from_config(self.config)
         self.project_driver = _driver(self.config.get_main_option("sqlalchemy.url"))
-        env_py = os.path.join(self.script.dir, "env.py")
-        try:
-            with open(env_py, encoding="utf-8") as f:
-                self.env_reads_attributes = "attributes" in f.read()
-        except OSError:
-            self.env_reads_attributes = False
         revisions = []
         self._revision_by_file = {}
         for rev in reversed(list(self.script.walk_revisions("base", "heads"))):
@@ -117,12 +173,13 @@ class Helper:
         try:
             table = self._run(request, revision, True)
         except ForcedFailure:
-            return {"forced": True, "version_table": self.version_table}
+            return {"forced": True, "version_table": self.version_table, "env_connection": self.handed_as}
         finally:
             module.upgrade = original
         # raised but not seen here: env.py (or code it calls) caught the failure and let the revision commit; the JVM
         # finds the revision recorded as applied and fails the step
-        return {"forced": bool(raised), "swallowed": bool(raised), "version_table": table}
+        return {"forced": bool(raised), "swallowed": bool(raised), "version_table": table,
+                "env_connection": self.handed_as}
 
     def configure(self, request):
         """
@@ -140,10 +197,11 @@ class Helper:
             self._run_env(request, nothing)
         except Learned:
             pass
-        return {"version_table": self.version_table}
+        return {"version_table": self.version_table, "env_connection": self.handed_as}
 
     def downgrade(self, request):
-        return {"version_table": self._run(request, self.script.get_revision(request["revision"]), False)}
+        return {"version_table": self._run(request, self.script.get_revision(request["revision"]), False),
+                "env_connection": self.handed_as}
 
     # ---- running Alembic --------------------------------------------------------------------------------------
     def _run(self, request, revision, upgrade):
@@ -161,49 +219,73 @@ class Helper:
 
     def _run_env(self, request, steps):
         """
-        Runs env.py on the request's database, handing it over as env.py reads it. Where env.py takes a connection
-        from config.attributes (pytest-alembic's way), one connection is kept across requests for the same database,
-        as `alembic upgrade head` runs every revision on one; it is closed when a request fails, when the database
-        changes, and when the JVM asks (``release``, before it copies the database).
+        Runs env.py on the request's database, handing it over as env.py reads it, on sessions of this request's own:
+        the connection env.py may take from config.attributes is made for this request and closed at its end, and
+        a session a pool of the project's keeps is closed at its end and never handed out in a later request.
         """
         self._point_at(request["database"])
         self.tracing = bool(request.get("trace"))
+        self.phase += 1
+        self.handed_as = None
+        url = request["database"]["url"]
+        self.config.attributes.hand = lambda: self._hand(url)
         t0 = time.perf_counter()
         try:
-            if self.env_reads_attributes:
-                connection = self._connection(request["database"]["url"])
-                self.config.attributes["connection"] = connection
             with EnvironmentContext(self.config, self.script, fn=steps):
                 self.script.run_env()
-            if self._kept is not None:
-                transaction = self._kept[1].get_transaction()
-                if transaction is not None and transaction.is_active:
-                    transaction.commit()
-        except BaseException:
-            self.release(None)  # the next request starts on a new session, whatever state this one left
-            raise
+            self._commit_handed()
         finally:
             self.tracing = False
-            self.config.attributes.pop("connection", None)
+            self._end_phase()
             self._add("env", t0)
 
-    def _connection(self, url):
-        """The connection kept for the database at ``url``: one engine and one session per database."""
-        if self._kept is not None and self._kept[0] != url:
-            self.release(None)
-        if self._kept is None:
-            engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
-            self._kept = (url, engine.connect(), engine)
-        return self._kept[1]
+    def _hand(self, url):
+        """
+        What env.py gets in config.attributes["connection"]: a new connection to the request's database, which is also
+        a connectable whose connect() gives that session (pytest-alembic hands an Engine there); an AsyncEngine for
+        a project on an async driver, as pytest-alembic hands one for an async env.py.
+        """
+        if sqlalchemy.engine.make_url(url).get_dialect().is_async:
+            from sqlalchemy.ext.asyncio import create_async_engine
+            engine = create_async_engine(url, poolclass=NullPool)
+            self.handed, self.handed_as = (None, engine), "AsyncEngine"
+            return engine
+        engine = sqlalchemy.create_engine(url, poolclass=NullPool)
+        connection = HandedConnection(engine)
+        self.handed, self.handed_as = (connection, engine), "connection"
+        return connection
+
+    def _commit_handed(self):
+        """What env.py left uncommitted on the handed connection, committed as the caller of a shared one does."""
+        connection = self.handed[0] if self.handed else None
+        if connection is not None and not connection.closed:
+            transaction = connection.get_transaction()
+            if transaction is not None and transaction.is_active:
+                transaction.commit()
+
+    def _end_phase(self):
+        """Closes every session of this request: the handed one and the ones pools keep idle."""
+        handed, self.handed = self.handed, None
+        self.config.attributes.withdraw()
+        try:
+            if handed is not None:
+                connection, engine = handed
+                if connection is not None:
+                    Connection.close(connection)
+                    engine.dispose()
+                else:
+                    engine.sync_engine.dispose()
+        finally:
+            self._close_idle()
+
+    def _close_idle(self):
+        idle, self._idle = self._idle, {}
+        for record in idle.values():
+            record.invalidate()
 
     def release(self, request):
-        """Closes the kept connection: the JVM copies a database only while nobody is connected to it."""
-        kept, self._kept = self._kept, None
-        if kept is not None:
-            try:
-                kept[1].close()
-            finally:
-                kept[2].dispose()
+        """Closes the sessions pools keep idle: the JVM copies a database only while nobody is connected to it."""
+        self._close_idle()
         return {}
 
     def _point_at(self, database):
@@ -232,21 +314,33 @@ class Helper:
         spent, self.spent = self.spent, {}
         return {name: round(ms, 3) for name, ms in spent.items()}
 
-    # ---- the session guard ------------------------------------------------------------------------------------
+    # ---- the session guard and the sessions of a request ------------------------------------------------------
     def connected(self, dbapi_connection, connection_record):
         """
-        Every new session, whoever opened it (env.py's own engine included), is reported before it is used: the JVM
-        checks that it is on the throwaway database and kills this process otherwise. The identity is asked with SQL
-        on the session itself, which every driver runs (psycopg2, psycopg 3, asyncpg, pymysql...).
+        Every new session of an engine, whoever made the engine (env.py included), is reported before it is used:
+        the JVM checks that it is on the throwaway database and kills this process otherwise. Sessions of the drivers
+        the protocol guards were reported as the driver opened them; another driver's session is asked here, with SQL
+        on the session itself.
         """
+        connection_record.info["rehearsal_phase"] = self.phase
         if not self.session_query:
             return
-        t0 = time.perf_counter()
-        backend, database, server = _identify(dbapi_connection, self.session_query)
+        backend = protocol.checked(dbapi_connection)
+        if backend is None:
+            identity = protocol.identify(dbapi_connection, self.session_query)
+            protocol.report(dbapi_connection, identity)
+            backend = identity[0]
         connection_record.info["rehearsal_backend"] = backend
-        send({"event": "session", "backend": backend, "database": database, "server": server})
-        receive()
-        self._add("guard", t0)
+
+    def checked_out(self, dbapi_connection, connection_record, proxy):
+        """A pooled session left from an earlier request is replaced by a new one, as a new process would open."""
+        self._idle.pop(id(connection_record), None)
+        if connection_record.info.get("rehearsal_phase", self.phase) != self.phase:
+            raise sqlalchemy.exc.DisconnectionError("a session of an earlier migration step: Rehearsal opens a new one")
+
+    def checked_in(self, dbapi_connection, connection_record):
+        if dbapi_connection is not None:
+            self._idle[id(connection_record)] = connection_record
 
     # ---- statement tracing ------------------------------------------------------------------------------------
     def before(self, conn, statement):
@@ -340,30 +434,11 @@ def _line_of(module, name):
         return 0
 
 
-def _identify(dbapi_connection, query):
-    """The session's id, database and server, asked on the session; its read transaction ended again."""
-    try:
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(query)
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
-    except Exception as error:
-        raise RuntimeError("Rehearsal could not identify the database session of the driver %s (%s: %s), so it"
-                           " cannot prove the session is on its throwaway database, and runs nothing on it. Use a"
-                           " driver that runs plain SQL on its connections (psycopg2, psycopg 3, asyncpg, pymysql)."
-                           % (type(dbapi_connection).__module__, type(error).__name__, error)) from error
-    if not getattr(dbapi_connection, "autocommit", False):
-        dbapi_connection.rollback()  # the driver's own set-up after connecting expects no transaction open
-    return int(row[0]), str(row[1]), str(row[2])
-
-
 def _backend(conn, dbapi):
     """The session id the guard recorded when the session was opened (asked again for one opened before it ran)."""
     backend = conn.info.get("rehearsal_backend")
     if backend is None:
-        backend = _identify(dbapi, HELPER.session_query)[0]
+        backend = protocol.identify(dbapi, HELPER.session_query)[0]
         conn.info["rehearsal_backend"] = backend
     return backend
 
@@ -398,7 +473,10 @@ HELPER = Helper()
 
 def main():
     helper = HELPER
+    protocol.spent = lambda t0: helper._add("guard", t0)
     event.listen(Pool, "connect", helper.connected)
+    event.listen(Pool, "checkout", helper.checked_out)
+    event.listen(Pool, "checkin", helper.checked_in)
     event.listen(Engine, "before_cursor_execute", lambda conn, cursor, statement, *rest: helper.before(conn, statement))
     event.listen(Engine, "after_cursor_execute",
                  lambda conn, cursor, statement, *rest: helper.after(conn, False, getattr(cursor, "rowcount", -1)))
@@ -408,6 +486,7 @@ def main():
     event.listen(Engine, "rollback", lambda conn: helper.transaction_ended(conn))
     send({"ready": True, "python": sys.executable, "version": sys.version.split()[0],
           "alembic": alembic.__version__, "sqlalchemy": sqlalchemy.__version__, "pid": os.getpid()})
+    protocol.serving()
     while True:
         request = receive()
         operation = request.get("op")

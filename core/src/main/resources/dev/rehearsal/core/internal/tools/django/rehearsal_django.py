@@ -4,8 +4,10 @@ Started once per rehearsal by Rehearsal (the JVM) as `python rehearsal_django.py
 runs the project's manage.py as `python manage.py` would, except that Django's execute_from_command_line answers
 Rehearsal's requests instead of parsing a command line: one JSON object per line. `open` lists the migrations of the
 app whose folder Rehearsal reads, in the order Django's graph applies them; `migrate` runs Django's own
-`migrate <app> <target>` on the database named in the request. Every statement Django runs is reported before and
-after it runs, with the migration file and line it came from, and waits for the JVM's answer, so that the JVM can
+`migrate <app> <target>` on the database named in the request, on sessions of its own: Django's connections are closed
+when a request ends, as a deploy runs `manage.py migrate` in a fresh process, so nothing one migration left on a
+session (a setting, a temporary table, a lock) is seen by the next. Every statement Django runs is reported before
+and after it runs, with the migration file and line it came from, and waits for the JVM's answer, so that the JVM can
 read the locks the statement holds while its transaction is still open.
 
 The protocol uses a private copy of standard output; what the project prints goes to standard error.
@@ -16,7 +18,8 @@ import sys
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # beside this script, even with -I or PYTHONSAFEPATH
-from rehearsal_protocol import notify, receive, send  # noqa: E402  (first: it takes standard output for the protocol)
+import rehearsal_protocol as protocol  # noqa: E402  (first: it takes standard output for the protocol)
+from rehearsal_protocol import notify, receive, send  # noqa: E402
 
 
 PROJECT = os.path.abspath(sys.argv[1])
@@ -30,6 +33,7 @@ class Helper:
         self.tracing = False
         self.lock_timeout_query = None
         self.session_query = None
+        self.failed_statement = None  # the statement that raised in the request running, for its description
 
     def open(self, request):
         from django.apps import apps
@@ -37,6 +41,8 @@ class Helper:
         import importlib
 
         self.lock_timeout_query = request.get("lock_timeout_query")
+        self.session_query = request.get("session_query")
+        protocol.identify_with(self.session_query)
         labels = []
         for config in apps.get_app_configs():
             module_name, _ = MigrationLoader.migrations_module(config.label)
@@ -83,27 +89,31 @@ class Helper:
 
         self._point_at(request["database"])
         connection = connections["default"]
-        self.session_query = request.get("session_query")
+        self.session_query = request.get("session_query") or self.session_query
+        protocol.identify_with(self.session_query)
         self.tracing = bool(request.get("trace"))
         self.migration_file = request.get("file")
+        self.failed_statement = None
         try:
             with connection.execute_wrapper(self._traced):
                 call_command("migrate", self.app, request["target"], verbosity=0, interactive=False)
-        except BaseException:
-            connection.close()  # the next request starts on a new session, whatever state this one left
-            raise
         finally:
             self.tracing = False
-            self.session_query = None
-        # the connection stays open for the next migration, as one `migrate` runs them all on one; the JVM asks for
-        # it to be closed (release) before it copies the database
+            self.release(request)
         return {"table": "django_migrations"}
 
     def release(self, request):
-        """Closes Django's connections: the JVM copies a database only while nobody is connected to it."""
+        """
+        Closes Django's connections (and the pools of those that pool): the next request starts on new sessions, and
+        the JVM copies a database only while nobody is connected to it.
+        """
         from django.db import connections
 
         connections.close_all()
+        for connection in connections.all():
+            pools = getattr(type(connection), "_connection_pools", None)
+            if pools and connection.alias in pools:
+                connection.close_pool()
         return {}
 
     def _point_at(self, database):
@@ -131,6 +141,7 @@ class Helper:
         try:
             result = execute(sql, params, many, context)
         except Exception:
+            self.failed_statement = sql
             notify({"event": "after", "failed": True, "rows": -1, "lock_timeout": None, "answer": False})
             raise
         rows = getattr(context.get("cursor"), "rowcount", -1)
@@ -161,22 +172,15 @@ class Helper:
 
     def connected(self, sender, connection, **kwargs):
         """
-        Every connection Django opens while a migration runs (the default one, and any other alias a migration
-        reaches) is reported before it is used: the JVM checks that it is on the throwaway database and kills this
-        process otherwise. The identity is asked with SQL on the session itself (psycopg2, psycopg 3, mysqlclient).
+        Every connection Django opens (the default one, and any other alias a migration reaches) is reported before
+        it is used: the JVM checks that it is on the throwaway database and kills this process otherwise. Sessions of
+        the drivers the protocol guards were reported as the driver opened them; another driver's is asked here, with
+        SQL on the session itself.
         """
-        if not self.session_query:
+        if not self.session_query or protocol.checked(connection.connection) is not None:
             return
-        cursor = connection.connection.cursor()  # the driver's own cursor: not traced
-        try:
-            cursor.execute(self.session_query)
-            backend, database, server = cursor.fetchone()
-        finally:
-            cursor.close()
-        if not connection.get_autocommit():
-            connection.connection.rollback()  # end the read's transaction: Django's own work expects none open
-        send({"event": "session", "backend": int(backend), "database": str(database), "server": str(server)})
-        receive()
+        raw = connection.connection  # the driver's own connection: not traced
+        protocol.report(raw, protocol.identify(raw, self.session_query))
 
     def transaction_ended(self, connection):
         if self.tracing and connection.connection is not None:
@@ -233,22 +237,33 @@ def _in_location(filename):
     return inside
 
 
-def describe(error):
-    """What went wrong, with the migration file and line from the traceback, the statement and the SQLSTATE."""
+def describe(error, helper=None):
+    """
+    What went wrong, with the migration file and line from the traceback (the migration being applied where the
+    statement came from an operation, such as a RunSQL, with no frame in the file), the statement and the SQLSTATE.
+    """
     frames = traceback.extract_tb(error.__traceback__)
     where = None
     for frame in reversed(frames):
         if os.path.realpath(frame.filename).startswith(LOCATION + os.sep):
             where = frame
             break
-    if where is None and frames:
-        where = frames[-1]
-    cause = error.__cause__ or error.__context__
-    sqlstate = getattr(cause, "pgcode", None) or getattr(error, "pgcode", None)
+    statement = helper.failed_statement if helper is not None else None
+    location = {}
+    if where is not None:
+        location = {"file": os.path.abspath(where.filename), "line": where.lineno, "code": where.line or ""}
+    elif statement is not None and helper.migration_file:
+        location = {"file": helper.migration_file, "line": 0, "code": ""}
+    elif frames:
+        location = {"file": os.path.abspath(frames[-1].filename), "line": frames[-1].lineno,
+                    "code": frames[-1].line or ""}
+    sqlstate = None
+    for cause in (error, error.__cause__, error.__context__):
+        sqlstate = sqlstate or getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
     message = str(error).strip() or type(error).__name__
-    return {"type": type(error).__name__, "message": message,
-            "file": os.path.abspath(where.filename) if where else None, "line": where.lineno if where else 0,
-            "code": (where.line or "") if where else "", "statement": None, "sqlstate": sqlstate,
+    return {"type": type(error).__name__, "message": message, "file": location.get("file"),
+            "line": location.get("line", 0), "code": location.get("code", ""), "statement": statement,
+            "sqlstate": sqlstate,
             "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__))[-6000:]}
 
 
@@ -272,13 +287,14 @@ def serve(argv=None):
         setattr(BaseDatabaseWrapper, name, ended)
     send({"ready": True, "python": sys.executable, "version": sys.version.split()[0], "django": django.get_version(),
           "pid": os.getpid()})
+    protocol.serving()
     while True:
         request = receive()
         try:
             result = getattr(helper, request.get("op"))(request)
             send({"id": request.get("id"), "ok": result})
         except BaseException as error:  # noqa: B902  (a migration may raise anything, SystemExit included)
-            send({"id": request.get("id"), "error": describe(error)})
+            send({"id": request.get("id"), "error": describe(error, helper)})
 
 
 def main():
@@ -292,6 +308,7 @@ def main():
               "missing": missing.name or str(missing)})
         return
     management.execute_from_command_line = serve
+    protocol.guard_drivers()  # before the project's settings and migrations import a driver
     manage = os.path.join(PROJECT, "manage.py")
     try:
         runpy.run_path(manage, run_name="__main__")

@@ -3,20 +3,24 @@
 //
 // Started once per rehearsal by Rehearsal (the JVM) as `node rehearsal_knex.js <project> <migrations> <knexfile>
 // <environment>`, it answers one JSON request per line: `open` lists the migrations as Knex orders them, `up` and
-// `down` run knex.migrate.up / down for one named migration on the database named in the request (a Knex instance
-// per call, destroyed after it, as Rehearsal copies and drops databases). Every statement Knex runs is reported
-// before and after it runs and waits for the JVM's answer, so that the JVM can read the locks it holds while its
-// transaction is still open. The protocol is this process's standard output; what the project prints goes to
-// standard error.
+// `down` run knex.migrate.up / down for one named migration on the database named in the request, each with a Knex
+// of its own (its pool of one connection) destroyed after it: every phase starts on a new session, as a deploy's
+// `knex migrate:up` in a new process does, and nothing one phase left on its session (a search_path, a temporary
+// table, an advisory lock) reaches the next. Every statement Knex runs is reported before and after it runs and waits
+// for the JVM's answer, so that the JVM can read the locks it holds while its transaction is still open; every
+// session (Knex's, and a pg or mysql2 client a migration opens itself) is first shown to the JVM's session guard.
+// The protocol is this process's standard output; what the project prints goes to standard error.
 const path = require('path');
-const { send, receive, event, notify } = require('./rehearsal_protocol.js'); // first: it takes standard output
+const protocol = require('./rehearsal_protocol.js'); // first: it takes standard output
 
 const [project, folder, knexfile, environment] = process.argv.slice(2);
 
 let knexLib;
 let config;
 try {
-  knexLib = require(require.resolve('knex', { paths: [project] }));
+  const knexMain = require.resolve('knex', { paths: [project] });
+  protocol.guardDrivers(project, [path.dirname(knexMain)]); // before the knexfile and the migrations load
+  knexLib = require(knexMain);
   const loaded = require(knexfile);
   const exported = loaded && loaded.default ? loaded.default : loaded;
   config = exported.client || exported.connection ? exported : exported[environment];
@@ -25,79 +29,60 @@ try {
       + Object.keys(exported).join(', ') + ')');
   }
 } catch (error) {
-  send({ ready: false, node: process.execPath, version: process.version,
-    missing: error.code === 'MODULE_NOT_FOUND' && /'knex'/.test(error.message) ? 'knex' : null,
-    error: error.code === 'MODULE_NOT_FOUND' && /'knex'/.test(error.message) ? undefined : describe(error) });
-  process.exit(0);
+  protocol.notReady(error, 'knex', folder);
 }
 
 const migrations = Object.assign({}, config.migrations || {}, { directory: folder });
 const table = migrations.tableName || 'knex_migrations';
 let trace = null; // what the request being served traces: its migration file and the lock-timeout query
-let sessionQuery = null; // while a step runs: the query that identifies a session, for the JVM's session guard
 
 // every statement of every Knex client of this process (transactions use clients made from the same prototype)
 const clientPrototype = Object.getPrototypeOf(knexLib({ client: config.client }).client);
 const query = clientPrototype._query;
 const inTransaction = new Map();
-const guarded = new WeakSet(); // the connections already shown to the JVM's session guard
 clientPrototype._query = async function traced(connection, obj) {
-  if (sessionQuery && !guarded.has(connection)) {
-    // every connection a step's Knex clients open (the migration's own included) is proved to be on the throwaway
-    // database before its first statement; the JVM kills this process otherwise
-    guarded.add(connection);
-    const read = await query.call(this, connection, { sql: sessionQuery, bindings: [], method: 'raw' });
-    const response = read.response; // pg: a result with rows; mysql and mysql2: [rows, fields]
-    const row = response.rows ? response.rows[0] : response[0][0];
-    const [backend, database, server] = Object.values(row);
-    await event({ event: 'session', backend: Number(backend), database: String(database), server: String(server) });
-  }
-  if (!trace) {
-    return query.call(this, connection, obj);
-  }
+  // shown to the JVM before its first statement (Knex's set-up on connecting included, for pg and mysql2)
+  await protocol.prove(connection, async (sql) => {
+    const response = (await query.call(this, connection, { sql, bindings: [], method: 'raw' })).response;
+    return Object.values(response.rows ? response.rows[0] : response[0][0]); // mysql: [rows, fields]
+  });
   const sql = typeof obj === 'string' ? obj : obj.sql;
-  const backend = connection.processID !== undefined ? connection.processID : connection.threadId;
-  // Knex's own statements: its tables, and the transaction it opens and ends around each migration
-  const own = sql.includes(table) || /^\s*(begin|start transaction|commit|rollback)\b/i.test(sql);
-  const inTransactionBefore = inTransaction.get(backend) === true;
-  notify({ event: 'before', backend, sql, in_transaction: inTransactionBefore, file: own ? null : trace.file, line: 0 });
-  let result;
-  try {
-    result = await query.call(this, connection, obj);
-  } catch (error) {
-    notify({ event: 'after', failed: true, rows: -1, lock_timeout: null, answer: false });
-    throw error;
-  }
-  if (/^\s*(begin|start transaction)\b/i.test(sql)) {
-    inTransaction.set(backend, true);
-  } else if (/^\s*(commit|rollback)\b/i.test(sql) && !/^\s*rollback\s+to\b/i.test(sql)) {
-    inTransaction.set(backend, false);
-  }
-  let lockTimeout = null;
-  // read after the migration's statements only: the risk rules judge those, not Knex's own bookkeeping
-  if (trace.lockTimeoutQuery && connection.query && !own) {
-    try {
-      const read = await connection.query(trace.lockTimeoutQuery);
-      const row = read.rows ? read.rows[0] : read[0];
-      lockTimeout = row ? String(Object.values(row)[0]) : null;
-    } catch (ignored) {
-      lockTimeout = null; // a failed transaction: the statement's own failure says more
+  const run = () => query.call(this, connection, obj).catch((error) => {
+    if (error && typeof error === 'object' && error.sql === undefined) {
+      error.sql = sql; // the failure names its statement
     }
+    throw error;
+  });
+  if (!trace) {
+    return run();
   }
-  const rows = result && typeof result.rowCount === 'number' ? result.rowCount : -1;
-  // the JVM reads the locks a migration's statement holds while its transaction is open, and the helper waits for
-  // that; after Knex's own statements it goes on at once
-  const answer = !own && inTransactionBefore;
-  const message = { event: 'after', failed: false, rows, lock_timeout: lockTimeout, answer };
-  if (answer) {
-    await event(message);
-  } else {
-    notify(message);
-  }
-  return result;
+  const current = trace;
+  const backend = connection.processID !== undefined ? connection.processID : connection.threadId;
+  return protocol.traced(connection, () => ({
+    backend, sql, file: current.file, inTransaction: inTransaction.get(backend) === true,
+    // Knex's own statements: its tables, and the transaction it opens and ends around each migration
+    own: sql.includes(table) || /^\s*(begin|start transaction|commit|rollback)\b/i.test(sql),
+  }), run, async (result, statement) => {
+    if (/^\s*(begin|start transaction)\b/i.test(sql)) {
+      inTransaction.set(backend, true);
+    } else if (/^\s*(commit|rollback)\b/i.test(sql) && !/^\s*rollback\s+to\b/i.test(sql)) {
+      inTransaction.set(backend, false);
+    }
+    let lockTimeout = null;
+    // read after the migration's statements only: the risk rules judge those, not Knex's own bookkeeping
+    if (current.lockTimeoutQuery && connection.query && !statement.own) {
+      try {
+        const [value] = await protocol.firstRow(connection, current.lockTimeoutQuery);
+        lockTimeout = value === undefined || value === null ? null : String(value);
+      } catch (ignored) {
+        lockTimeout = null; // a failed transaction: the statement's own failure says more
+      }
+    }
+    return { rows: result && typeof result.rowCount === 'number' ? result.rowCount : -1, lockTimeout };
+  });
 };
 
-
+/** A Knex with the project's configuration on the request's database, with a pool of one connection. */
 function knexOn(database) {
   const connection = { host: database.host, port: database.port, user: database.user, password: database.password,
     database: database.name };
@@ -107,99 +92,42 @@ function knexOn(database) {
   return knexLib(Object.assign({}, config, { connection, migrations, pool: { min: 0, max: 1 } }));
 }
 
+/** Runs work with a Knex of its own, destroyed after it: its sessions end with the request. */
+async function withKnex(request, work) {
+  const knex = knexOn(request.database);
+  trace = request.trace ? { file: request.file, lockTimeoutQuery: request.lock_timeout_query } : null;
+  try {
+    return await work(knex);
+  } finally {
+    trace = null;
+    inTransaction.clear();
+    await knex.destroy();
+  }
+}
+
 const operations = {
   async open(request) {
-    const knex = knexOn(request.database);
-    try {
+    return withKnex(request, async (knex) => {
       const [, pending] = await knex.migrate.list();
       return {
         table,
         knex: require(require.resolve('knex/package.json', { paths: [project] })).version,
         migrations: pending.map((m) => ({ name: m.file, path: path.resolve(m.directory || folder, m.file) })),
       };
-    } finally {
-      await knex.destroy();
-    }
+    });
   },
   async up(request) {
-    return step(request, (knex) => knex.migrate.up({ name: request.name }));
+    return withKnex(request, async (knex) => {
+      await knex.migrate.up({ name: request.name });
+      return { table };
+    });
   },
   async down(request) {
-    return step(request, (knex) => knex.migrate.down({ name: request.name }));
-  },
-  // the JVM copies a database only while nobody is connected to it
-  async release() {
-    await releaseKept();
-    return {};
+    return withKnex(request, async (knex) => {
+      await knex.migrate.down({ name: request.name });
+      return { table };
+    });
   },
 };
 
-// One Knex (its pool of one connection) kept across steps on the same database, as one `knex migrate:latest` runs
-// them all on one: destroyed when a step fails, when the database changes, and when the JVM asks (release).
-let kept = null;
-
-async function releaseKept() {
-  const old = kept;
-  kept = null;
-  if (old) {
-    await old.knex.destroy();
-  }
-}
-
-async function keptKnex(database) {
-  if (kept && kept.name !== database.name) {
-    await releaseKept();
-  }
-  if (!kept) {
-    kept = { name: database.name, knex: knexOn(database) };
-  }
-  return kept.knex;
-}
-
-async function step(request, work) {
-  const knex = await keptKnex(request.database);
-  trace = request.trace ? { file: request.file, lockTimeoutQuery: request.lock_timeout_query } : null;
-  sessionQuery = request.session_query || null;
-  try {
-    await work(knex);
-    return { table };
-  } catch (error) {
-    await releaseKept(); // the next step starts on a new session, whatever state this one left
-    throw error;
-  } finally {
-    trace = null;
-    sessionQuery = null;
-    inTransaction.clear();
-  }
-}
-
-function describe(error) {
-  const stack = String(error && error.stack || error);
-  const frame = stack.split('\n').map((l) => l.match(/\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):\d+\)?$/))
-    .find((m) => m && path.resolve(m[1]).startsWith(path.resolve(folder) + path.sep));
-  return {
-    type: error && error.name || 'Error',
-    message: String(error && error.message || error),
-    file: frame ? path.resolve(frame[1]) : null,
-    line: frame ? Number(frame[2]) : 0,
-    code: '',
-    statement: error && error.sql || null,
-    sqlstate: error && typeof error.code === 'string' && /^[0-9A-Z]{5}$/.test(error.code) ? error.code : null,
-    traceback: stack.slice(-6000),
-  };
-}
-
-async function serve() {
-  send({ ready: true, node: process.execPath, version: process.version, pid: process.pid });
-  for (;;) {
-    const request = JSON.parse(await receive());
-    try {
-      const result = await operations[request.op](request);
-      send({ id: request.id, ok: result });
-    } catch (error) {
-      send({ id: request.id, error: describe(error) });
-    }
-  }
-}
-
-serve();
+protocol.serve(operations, folder);

@@ -6,12 +6,13 @@
 // <data source file>`, it answers one JSON request per line: `open` lists the migrations in the order TypeORM applies
 // them; `up` runs TypeORM's runMigrations with only the migrations up to the named one, so that exactly that one is
 // pending; `down` runs undoLastMigration, after checking the named one is the last applied. Each call uses a new
-// DataSource with the project's options and the database named in the request, destroyed after it, as Rehearsal
-// copies and drops databases. Every statement TypeORM runs is reported before and after it runs and waits for the
-// JVM's answer; every session is first proved to be on the throwaway database.
+// DataSource with the project's options and the database named in the request, destroyed after it: every phase
+// starts on new sessions, as a deploy's `typeorm migration:run` in a new process does. Every statement TypeORM runs
+// is reported before and after it runs and waits for the JVM's answer; every session (TypeORM's, and a pg or mysql2
+// client a migration opens itself) is first shown to the JVM's session guard.
 const path = require('path');
 const fs = require('fs');
-const { send, receive, event, notify } = require('./rehearsal_protocol.js'); // first: it takes standard output
+const protocol = require('./rehearsal_protocol.js'); // first: it takes standard output
 
 const [project, folder, dataSourceFile] = process.argv.slice(2);
 
@@ -23,7 +24,9 @@ try {
   // entities with decorators need it; migrations alone do not
 }
 try {
-  typeorm = require(require.resolve('typeorm', { paths: [project] }));
+  const typeormMain = require.resolve('typeorm', { paths: [project] });
+  protocol.guardDrivers(project, [path.dirname(typeormMain)]); // before the data source and the migrations load
+  typeorm = require(typeormMain);
   const loaded = require(dataSourceFile);
   const candidates = [loaded, loaded && loaded.default, ...Object.values(loaded || {})];
   projectDataSource = candidates.find((c) => c && c.options && typeof c.initialize === 'function');
@@ -32,17 +35,16 @@ try {
       + Object.keys(loaded || {}).join(', ') + '): export the DataSource the TypeORM CLI uses');
   }
 } catch (error) {
-  const missing = error.code === 'MODULE_NOT_FOUND' && /'typeorm'/.test(error.message);
-  send({ ready: false, node: process.execPath, version: process.version, missing: missing ? 'typeorm' : null,
-    error: missing ? undefined : describe(error) });
-  process.exit(0);
+  protocol.notReady(error, 'typeorm', folder);
 }
 
 const table = projectDataSource.options.migrationsTableName || 'migrations';
 let trace = null; // what the request being served traces: its migration file and the lock-timeout query
-let sessionQuery = null; // while a call runs: the query that identifies a session, for the JVM's session guard
-const proofs = new WeakMap(); // per driver connection: its session shown to the JVM's guard (a promise)
-const proving = new WeakSet(); // the connections whose proof query is running
+
+/** The id of a driver connection's session: pg's backend pid, mysql's thread id. */
+function backendOf(connection) {
+  return connection.processID !== undefined ? connection.processID : connection.threadId;
+}
 
 // every statement of every query runner of the engines Rehearsal runs (a migration's own DataSource included)
 for (const [file, name] of [['driver/postgres/PostgresQueryRunner', 'PostgresQueryRunner'],
@@ -56,44 +58,29 @@ for (const [file, name] of [['driver/postgres/PostgresQueryRunner', 'PostgresQue
   const query = runner.prototype.query;
   runner.prototype.query = async function traced(sql, parameters, structured) {
     const connection = await this.connect();
-    const backend = connection.processID !== undefined ? connection.processID : connection.threadId;
-    await proveSession(connection); // pg clients are proved at their first query already (below)
+    // shown to the JVM before its first statement (TypeORM's set-up on connecting included, for pg and mysql2)
+    await protocol.prove(connection, (identity) => protocol.firstRow(connection, identity));
     if (!trace) {
       return query.call(this, sql, parameters, structured);
     }
-    // TypeORM's own statements: its table, the transaction around each migration, what it reads on connecting
-    const own = sql.includes(table) || /^\s*(begin|start transaction|commit|rollback)\b/i.test(sql)
-      || /^\s*select (version\(\)|\* from current_schema\(\))/i.test(sql);
-    const inTransactionBefore = this.isTransactionActive === true;
-    notify({ event: 'before', backend, sql, in_transaction: inTransactionBefore, file: own ? null : trace.file,
-      line: 0 });
-    let result;
-    try {
-      result = await query.call(this, sql, parameters, structured);
-    } catch (error) {
-      notify({ event: 'after', failed: true, rows: -1, lock_timeout: null, answer: false });
-      throw error;
-    }
-    let lockTimeout = null;
-    // read after the migration's statements only: the risk rules judge those, not TypeORM's own bookkeeping
-    if (trace.lockTimeoutQuery && !own) {
-      try {
-        lockTimeout = String((await rawQuery(connection, trace.lockTimeoutQuery))[0]);
-      } catch (ignored) {
-        lockTimeout = null; // a failed transaction: the statement's own failure says more
+    const current = trace;
+    return protocol.traced(connection, () => ({
+      backend: backendOf(connection), sql, file: current.file, inTransaction: this.isTransactionActive === true,
+      // TypeORM's own statements: its table, the transaction around each migration, what it reads on connecting
+      own: sql.includes(table) || /^\s*(begin|start transaction|commit|rollback)\b/i.test(sql)
+        || /^\s*select (version\(\)|\* from current_schema\(\))/i.test(sql),
+    }), () => query.call(this, sql, parameters, structured), async (result, statement) => {
+      let lockTimeout = null;
+      // read after the migration's statements only: the risk rules judge those, not TypeORM's own bookkeeping
+      if (current.lockTimeoutQuery && !statement.own) {
+        try {
+          lockTimeout = String((await protocol.firstRow(connection, current.lockTimeoutQuery))[0]);
+        } catch (ignored) {
+          lockTimeout = null; // a failed transaction: the statement's own failure says more
+        }
       }
-    }
-    const rows = result && typeof result.affected === 'number' ? result.affected : -1;
-    // the JVM reads the locks a migration's statement holds while its transaction is open, and the helper waits for
-    // that; after TypeORM's own statements it goes on at once
-    const answer = !own && inTransactionBefore;
-    const message = { event: 'after', failed: false, rows, lock_timeout: lockTimeout, answer };
-    if (answer) {
-      await event(message);
-    } else {
-      notify(message);
-    }
-    return result;
+      return { rows: result && typeof result.affected === 'number' ? result.affected : -1, lockTimeout };
+    });
   };
   // TypeORM begins and ends transactions on the driver connection directly: report the end to the trace
   for (const method of ['commitTransaction', 'rollbackTransaction']) {
@@ -103,63 +90,11 @@ for (const [file, name] of [['driver/postgres/PostgresQueryRunner', 'PostgresQue
         return await original.apply(this, args);
       } finally {
         if (trace && this.databaseConnection) {
-          const c = this.databaseConnection;
-          await event({ event: 'ended', backend: c.processID !== undefined ? c.processID : c.threadId });
+          await protocol.transactionEnded(backendOf(this.databaseConnection));
         }
       }
     };
   }
-}
-
-/**
- * Shows a driver connection's session to the JVM's guard once, before anything else runs on it; a statement sent
- * meanwhile waits for the same proof.
- */
-function proveSession(connection) {
-  if (!sessionQuery) {
-    return Promise.resolve();
-  }
-  if (!proofs.has(connection)) {
-    proofs.set(connection, rawQuery(connection, sessionQuery).then(([id, database, server]) => event({
-      event: 'session', backend: Number(id), database: String(database), server: String(server) })));
-  }
-  return proofs.get(connection);
-}
-
-// pg clients run statements of TypeORM's own outside its query runners (its set-up after connecting, such as
-// CREATE EXTENSION): every client is proved at its first query, whichever form (callback or promise) it takes
-try {
-  const { Client } = require(require.resolve('pg', { paths: [project] }));
-  const clientQuery = Client.prototype.query;
-  Client.prototype.query = function provedQuery(...args) {
-    if (!sessionQuery || proving.has(this)) {
-      return clientQuery.apply(this, args);
-    }
-    const callback = typeof args[args.length - 1] === 'function' ? args.pop() : null;
-    const run = proveSession(this).then(() => clientQuery.apply(this, args));
-    if (callback) {
-      run.then((result) => callback(null, result), (error) => callback(error));
-      return undefined;
-    }
-    return run;
-  };
-} catch (ignored) {
-  // no pg in the project: a MySQL or MariaDB project, whose sessions are proved by the query runner
-}
-
-/** One row's values of a query on the driver's own connection (pg: a result with rows; mysql2: [rows, fields]). */
-function rawQuery(connection, sql) {
-  return new Promise((resolve, reject) => {
-    proving.add(connection);
-    connection.query(sql, (error, result) => {
-      proving.delete(connection);
-      if (error) {
-        reject(error);
-      } else {
-        resolve(Object.values(result.rows ? result.rows[0] : result[0]));
-      }
-    });
-  });
 }
 
 /** A DataSource with the project's options on the request's database. */
@@ -201,13 +136,11 @@ function migrationsOf(dataSource) {
 async function withDataSource(request, work) {
   const dataSource = dataSourceOn(request.database);
   trace = request.trace ? { file: request.file, lockTimeoutQuery: request.lock_timeout_query } : null;
-  sessionQuery = request.session_query || null;
   try {
     await dataSource.initialize();
     return await work(dataSource);
   } finally {
     trace = null;
-    sessionQuery = null;
     if (dataSource.isInitialized) {
       await dataSource.destroy();
     }
@@ -252,34 +185,4 @@ const operations = {
   },
 };
 
-function describe(error) {
-  const stack = String(error && error.stack || error);
-  const frame = stack.split('\n').map((l) => l.match(/\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):\d+\)?$/))
-    .find((m) => m && folder && path.resolve(m[1]).startsWith(path.resolve(folder) + path.sep));
-  const driverError = error && error.driverError ? error.driverError : error;
-  return {
-    type: error && error.name || 'Error',
-    message: String(error && error.message || error),
-    file: frame ? path.resolve(frame[1]) : null,
-    line: frame ? Number(frame[2]) : 0,
-    code: '',
-    statement: error && error.query || null,
-    sqlstate: driverError && typeof driverError.code === 'string' && /^[0-9A-Z]{5}$/.test(driverError.code)
-      ? driverError.code : null,
-    traceback: stack.slice(-6000),
-  };
-}
-
-async function serve() {
-  send({ ready: true, node: process.execPath, version: process.version, pid: process.pid });
-  for (;;) {
-    const request = JSON.parse(await receive());
-    try {
-      send({ id: request.id, ok: await operations[request.op](request) });
-    } catch (error) {
-      send({ id: request.id, error: describe(error) });
-    }
-  }
-}
-
-serve();
+protocol.serve(operations, folder);
