@@ -1,0 +1,1 @@
+create index concurrently accounts_email_idx on accounts (email);

@@ -1,0 +1,2 @@
+--kit:expect column-type-rewrite
+alter table accounts alter column score type bigint;

@@ -1,0 +1,2 @@
+--kit:expect rename
+alter table accounts rename column name to full_name;

@@ -1,0 +1,2 @@
+set lock_timeout = '2s';
+alter table accounts add column full_name text;

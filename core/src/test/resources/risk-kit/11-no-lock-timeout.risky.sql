@@ -1,0 +1,2 @@
+--kit:expect no-lock-timeout
+alter table accounts add column plan text;
