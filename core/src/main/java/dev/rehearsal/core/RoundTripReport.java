@@ -13,8 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -77,14 +80,11 @@ public record RoundTripReport(String source, String database, List<StepResult> s
                 if (!waits.isEmpty()) {
                     sb.append("      locks: ").append(waits).append('\n');
                 }
-                // one line per statement, with every rule it breaks (allowed ones said per rule)
-                java.util.Map<String, List<LockRisk>> byStatement = new java.util.LinkedHashMap<>();
-                p.locks().risks().forEach(r -> byStatement.computeIfAbsent(r.statement(), k -> new java.util.ArrayList<>())
-                        .add(r));
-                byStatement.forEach((statement, risks) -> sb.append("      risk [").append(String.join(", ",
-                        risks.stream().map(LockRisk::rule).toList())).append("] ").append(statement)
-                        .append(allowed(risks)).append('\n'));
+                risks(sb, "risk", p.locks().risks());
             });
+            // a down script's risks are what an operator rolling back in production meets: shown, not judged
+            step.phase(PhaseResult.Phase.DOWN).ifPresent(p -> risks(sb, "risk in the down, reported, not judged",
+                    p.locks().risks()));
             for (PhaseResult p : step.phases()) {
                 // the queries a migration breaks are the finding itself: named in full, with the safer way
                 p.locks().risks().stream().filter(r -> r.rule().equals(LockRisk.BREAKS_RUNNING_APP)
@@ -136,7 +136,7 @@ public record RoundTripReport(String source, String database, List<StepResult> s
 
     /** {@code reads waited up to 340 ms on orders, writes waited up to 350 ms on orders}, or empty below 20 ms. */
     private static String waits(LockReport locks) {
-        List<String> parts = new java.util.ArrayList<>();
+        List<String> parts = new ArrayList<>();
         for (ProbeResult.Kind kind : ProbeResult.Kind.values()) {
             locks.worst(kind).filter(p -> p.longestWait().compareTo(NOTABLE_WAIT) >= 0)
                     .ifPresent(p -> parts.add(kind.label() + " waited up to " + p.longestWait().toMillis() + " ms on " + p.table()));
@@ -152,6 +152,15 @@ public record RoundTripReport(String source, String database, List<StepResult> s
     }
 
     /** {@code (allowed: why)} when every rule is allowed for one reason, else each allowed rule with its reason. */
+    /** One line per statement, with every rule it breaks (allowed ones said per rule). */
+    private static void risks(StringBuilder sb, String label, List<LockRisk> all) {
+        Map<String, List<LockRisk>> byStatement = new LinkedHashMap<>();
+        all.forEach(r -> byStatement.computeIfAbsent(r.statement(), k -> new ArrayList<>()).add(r));
+        byStatement.forEach((statement, risks) -> sb.append("      ").append(label).append(" [")
+                .append(String.join(", ", risks.stream().map(LockRisk::rule).toList())).append("] ").append(statement)
+                .append(allowed(risks)).append('\n'));
+    }
+
     private static String allowed(List<LockRisk> risks) {
         List<LockRisk> suppressed = risks.stream().filter(LockRisk::isSuppressed).toList();
         if (suppressed.isEmpty()) {
@@ -180,7 +189,7 @@ public record RoundTripReport(String source, String database, List<StepResult> s
     public static String cause(String message) {
         List<String> lines = message.lines().toList();
         String first = lines.isEmpty() ? "" : lines.get(0);
-        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        Map<String, String> fields = new LinkedHashMap<>();
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
             java.util.regex.Matcher m = FIELD.matcher(line);
             if (m.matches()) {

@@ -68,6 +68,15 @@ class ProductionTablesTest {
     }
 
     @Test
+    void aDownScriptsRisksAreShownInTheTableAsReportedNotJudged() {
+        try (MigrationRehearsal r = Histories.rehearse("released-orders")) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.toText()).contains("risk [non-concurrent-index, no-lock-timeout] V2__orders_total_idx.sql")
+                    .contains("risk in the down, reported, not judged [no-lock-timeout] U2__orders_total_idx.sql line 1");
+        }
+    }
+
+    @Test
     void rowsSeededMakeTheRiskMeasured() {
         try (MigrationRehearsal r = Histories.rehearse("released-orders")) {
             r.migrateTo("1");
