@@ -189,6 +189,36 @@ class CheckCommandTest {
                 .contains("--risks-since").contains("1 risk not allowed");
     }
 
+    /**
+     * A table a released migration created is one production has, with rows: a plain CREATE INDEX on it in a change is
+     * named with no seeding, and a production volume that says the table is small silences it.
+     */
+    @Test
+    void anIndexOnAReleasedTableIsNamedWithNoSeedingUnlessItsVolumeIsSmall(@TempDir Path repo) throws Exception {
+        Path migrations = Files.createDirectories(repo.resolve("db/migrations"));
+        Files.writeString(migrations.resolve("1_orders.up.sql"), "create table orders (id bigint primary key, total numeric not null);\n");
+        Files.writeString(migrations.resolve("1_orders.down.sql"), "drop table orders;\n");
+        git(repo, "init", "-q", "-b", "main");
+        git(repo, "add", ".");
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "released");
+        git(repo, "checkout", "-q", "-b", "feature");
+        Files.writeString(migrations.resolve("2_orders_total_idx.up.sql"), "create index orders_total_idx on orders (total);\n");
+        Files.writeString(migrations.resolve("2_orders_total_idx.down.sql"), "drop index orders_total_idx;\n");
+
+        Run check = rehearsal("check", migrations.toString());
+        assertThat(check.exit()).as(check.err()).isEqualTo(1);
+        assertThat(check.out()).contains("risk [non-concurrent-index, no-lock-timeout] 2_orders_total_idx.up.sql line 1");
+        assertThat(check.out() + check.err()).doesNotContain("could not seed");
+        Path json = repo.resolve("report.json");
+        rehearsal("check", migrations.toString(), "-q", "-f", "json", "-o", json.toString());
+        assertThat(Files.readString(json)).contains("a production table: judged as production has it");
+
+        Path volumes = Files.writeString(repo.resolve("volumes.csv"), "table_name,rows\norders,20\n");
+        Run small = rehearsal("check", migrations.toString(), "--volumes", volumes.toString());
+        assertThat(small.out()).as(small.err()).doesNotContain("non-concurrent-index")
+                .contains("risk [no-lock-timeout] 2_orders_total_idx.up.sql line 1");
+    }
+
     @Test
     void aChangesetAddedToAReleasedChangelogIsTheOnlyNewOne(@TempDir Path repo) throws Exception {
         Path changelog = Files.createDirectories(repo.resolve("db")).resolve("changelog.xml");

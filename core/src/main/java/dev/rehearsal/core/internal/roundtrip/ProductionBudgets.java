@@ -11,6 +11,8 @@ import org.apiguardian.api.API;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -58,7 +60,8 @@ public final class ProductionBudgets {
      * migration's up script names none of the tables with a volume, or none of them exists before it.
      */
     VolumeEstimate estimateForBudget(Migration m) {
-        if (budgetVolumes == null || !namesTableWithVolume(m, budgetVolumes)) {
+        // tables no larger in production than the smallest estimate size are as the round trip measures them already
+        if (budgetVolumes == null || largestNamed(m, budgetVolumes).orElse(0) <= budgetEstimates.sizes().get(0)) {
             return null;
         }
         VolumeEstimate estimate = estimate(m, budgetVolumes, budgetEstimates);
@@ -111,11 +114,17 @@ public final class ProductionBudgets {
      * Liquibase changes, tools run through their own command) works on every such table that exists.
      */
     private boolean namesTableWithVolume(Migration m, ProductionVolumes volumes) {
+        return largestNamed(m, volumes).isPresent();
+    }
+
+    /** The largest production volume of the tables with a volume that exist and that the up script names. */
+    private OptionalLong largestNamed(Migration m, ProductionVolumes volumes) {
         SchemaSnapshot schema = engine.currentSchema();
         String sql = m.up().sql();
-        return volumes.rows().keySet().stream().anyMatch(table -> schema.table(table).isPresent()
+        return volumes.rows().entrySet().stream().filter(e -> schema.table(e.getKey()).isPresent()
                 && (sql == null || Pattern.compile("(?i)(?<![\\w$])" + Pattern.quote(
-                        table.contains(".") ? table.substring(table.indexOf('.') + 1) : table) + "(?![\\w$])")
-                .matcher(sql).find()));
+                        e.getKey().contains(".") ? e.getKey().substring(e.getKey().indexOf('.') + 1) : e.getKey())
+                        + "(?![\\w$])").matcher(sql).find()))
+                .mapToLong(Map.Entry::getValue).max();
     }
 }
