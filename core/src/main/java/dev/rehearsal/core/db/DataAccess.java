@@ -91,7 +91,7 @@ public interface DataAccess {
         void close() throws SQLException;
     }
 
-    /** Identifiers of the rows of {@code table} inserted by the current transaction. */
+    /** Identifiers of the rows of {@code table} inserted by the current transaction, its savepoints included. */
     List<String> rowsAddedInTransaction(String table) throws SQLException;
 
     /** Sets {@code columns} of the identified rows to {@code values} (one array per row). */

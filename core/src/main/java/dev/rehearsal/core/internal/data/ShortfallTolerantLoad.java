@@ -68,6 +68,9 @@ final class ShortfallTolerantLoad {
             seeder = factory.create();
         } catch (SeedException e) {
             return shortOf(0, e.getMessage().replaceFirst("^Cannot seed " + Pattern.quote(table) + ": ", ""));
+        } catch (SQLException e) {
+            // reading what the generators need (parent keys, existing values) failed: the table gets no rows
+            return shortOf(0, "could not read what its rows need: SQLState " + e.getSQLState() + ", " + e.getMessage());
         }
         if (rowByRow) {
             return rowByRow(seeder);

@@ -317,7 +317,9 @@ final class PostgresDataAccess implements DataAccess {
         List<String> ids = new ArrayList<>();
         try (Statement st = connection.createStatement();
              ResultSet rs = st.executeQuery("select ctid::text from " + q(table)
-                     + " where xmin = pg_current_xact_id()::xid order by ctid")) {
+                     // this transaction's rows and its subtransactions' (rows loaded one at a time under
+                     // savepoints): their xids are the transaction's own or newer, so their age is no larger
+                     + " where age(xmin) <= age(pg_current_xact_id()::xid) order by ctid")) {
             while (rs.next()) {
                 ids.add(rs.getString(1));
             }
