@@ -2,6 +2,7 @@ package dev.rehearsal.core.locks;
 
 import org.apiguardian.api.API;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -12,19 +13,22 @@ import java.util.Set;
  * is empty in production. Rows seeded or restored in the rehearsal make a risk measured rather than inferred.
  *
  * @param released tables production already has, by name as the schema snapshot names them
+ * @param created  tables the migrations being judged created before this one: empty in production, whatever rows
+ *                 the rehearsal seeded into them
  * @param volumes  declared production row counts ({@code rehearsal.volume.<table>}, a statistics file)
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
-public record ProductionTables(Set<String> released, Map<String, Long> volumes) {
+public record ProductionTables(Set<String> released, Set<String> created, Map<String, Long> volumes) {
 
     /** Below this many declared production rows, a table is small: building or scanning it blocks nobody for long. */
     public static final long SMALL = 10_000;
 
     /** No table known to production: only rehearsed rows count. */
-    public static final ProductionTables NONE = new ProductionTables(Set.of(), Map.of());
+    public static final ProductionTables NONE = new ProductionTables(Set.of(), Set.of(), Map.of());
 
     public ProductionTables {
         released = Set.copyOf(released);
+        created = Set.copyOf(created);
         volumes = Map.copyOf(volumes);
     }
 
@@ -41,7 +45,7 @@ public record ProductionTables(Set<String> released, Map<String, Long> volumes) 
     /** How a risk on {@code table} is judged, with {@code rehearsed} rows in it before the statement. */
     public Basis basis(String table, long rehearsed) {
         Long declared = volumes.get(table);
-        if (declared != null && declared < SMALL) {
+        if (created.contains(table) || declared != null && declared < SMALL) {
             return Basis.NONE;
         }
         if (rehearsed > 0) {
@@ -61,7 +65,7 @@ public record ProductionTables(Set<String> released, Map<String, Long> volumes) 
      */
     public String rows(String table, long rehearsed) {
         Long declared = volumes.get(table);
-        String inProduction = declared == null ? "" : String.format(java.util.Locale.ROOT, ", %,d in production", declared);
+        String inProduction = declared == null ? "" : String.format(Locale.ROOT, ", %,d in production", declared);
         return basis(table, rehearsed) == Basis.MEASURED ? rehearsed + " rows rehearsed" + inProduction
                 : "a production table" + inProduction + ": judged as production has it, not on rehearsed rows";
     }

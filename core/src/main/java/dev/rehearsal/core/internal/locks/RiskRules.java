@@ -5,6 +5,7 @@ import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;
 import dev.rehearsal.core.locks.LockRisk;
+import dev.rehearsal.core.locks.ProductionTables;
 import dev.rehearsal.core.locks.StatementTrace;
 import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.ObjectKind;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
 /**
  * The risk rules, judged on what really happened: the statement as it ran, the locks it took, whether it rewrote
  * a table, the table's rows before, and the schema before and after. Whether a table holds rows is asked of
- * {@link dev.rehearsal.core.locks.ProductionTables} alone: a table production already has is judged as having rows
+ * {@link ProductionTables} alone: a table production already has is judged as having rows
  * at any rehearsed size; one the migrations being judged create, or one production's volume says is small, is no
  * risk for the rules about scans and builds. A down script ({@code reverting})
  * drops and renames what its up created, which the application version it returns to never used: the drop and

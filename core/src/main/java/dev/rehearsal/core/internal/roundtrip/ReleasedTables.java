@@ -57,10 +57,9 @@ final class ReleasedTables {
             tables.add(t.name());
         }
         NewMigrations news = judged.get();
-        if (news.baseKnown()) {
-            tables.removeAll(createdByNew(news, migration, before));
-        }
-        return new ProductionTables(tables, volumes);
+        Set<String> created = news.baseKnown() ? createdByNew(news, migration, before) : Set.of();
+        tables.removeAll(created);
+        return new ProductionTables(tables, created, volumes);
     }
 
     /** After a new migration's up: what it added, for the steps after it. */
@@ -85,7 +84,7 @@ final class ReleasedTables {
                     created.add(ScriptWrites.simple(table.group(1)));
                 }
             }
-            if (migration != null && m.version().compareTo(migration.version()) >= 0) {
+            if (m.equals(migration)) {
                 break;
             }
         }
