@@ -1,2 +1,3 @@
--- fails (a misspelt table) and rolls back: the names stay in capitals
+-- fails (a misspelt table) and rolls back: the names stay in capitals, the audit table stays
+drop table audit;
 update acounts set name = lower(name);

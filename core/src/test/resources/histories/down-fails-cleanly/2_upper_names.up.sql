@@ -1,2 +1,3 @@
--- a backfill: every name in capitals from now on
+-- a backfill: every name in capitals from now on; and a table of its own, which seeding fills after the up
+create table audit (id serial primary key, note text not null);
 update accounts set name = upper(name);

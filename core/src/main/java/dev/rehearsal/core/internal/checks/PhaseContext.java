@@ -1,6 +1,5 @@
 package dev.rehearsal.core.internal.checks;
 
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.SchemaCheck;
@@ -10,9 +9,11 @@ import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.locks.LockReport;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,6 +44,12 @@ public interface PhaseContext {
      * failed down that rolled back must have left it.
      */
     Key<DataFingerprint> DATA_AFTER_UP = new Key<>("data after up");
+
+    /**
+     * The data's fingerprint once the tables the up created were seeded, where they were: what the down starts from,
+     * and what a down that fails and rolls back must leave. Absent when nothing was seeded after the up.
+     */
+    Key<DataFingerprint> DATA_BEFORE_DOWN = new Key<>("data before down");
 
     /** The phase that ran, or {@link Phase#UP} before the up in {@link PhaseCheck#beforeUp}. */
     Phase phase();
@@ -117,7 +124,7 @@ public interface PhaseContext {
      *
      * @throws dev.rehearsal.core.model.RehearsalException when the tables cannot be seeded
      */
-    long seed(java.util.Collection<String> tables, String when);
+    long seed(Collection<String> tables, String when);
 
     /**
      * The schema now, read again (rows Rehearsal seeded may have fired triggers that changed it); the database's

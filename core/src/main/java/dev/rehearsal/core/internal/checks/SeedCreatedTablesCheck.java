@@ -41,11 +41,18 @@ final class SeedCreatedTablesCheck implements PhaseCheck {
                     "could not seed the tables " + context.displayName() + " creates: " + e.getMessage()));
             return;
         }
-        if (seeded > 0 && sideEffects) {
-            SchemaSnapshot now = context.schemaNow();
-            DataFingerprint dataBefore = context.get(DataAfterUpCheck.DATA_AFTER_UP).orElse(null);
-            SeedingSideEffects effects = SeedingSideEffects.between(context.after(), now, dataBefore,
-                    dataBefore == null ? null : context.fingerprint(now), created);
+        DataFingerprint dataBefore = context.get(DataAfterUpCheck.DATA_AFTER_UP).orElse(null);
+        if (seeded == 0 || dataBefore == null && !sideEffects) {
+            return;
+        }
+        SchemaSnapshot now = sideEffects ? context.schemaNow() : context.after();
+        DataFingerprint dataNow = dataBefore == null ? null : context.fingerprint(now);
+        if (dataNow != null) {
+            // what the down starts from, and what a down that fails and rolls back must leave
+            context.put(PhaseContext.DATA_BEFORE_DOWN, dataNow);
+        }
+        if (sideEffects) {
+            SeedingSideEffects effects = SeedingSideEffects.between(context.after(), now, dataBefore, dataNow, created);
             if (effects != null) {
                 context.put(SeedingSideEffects.KEY, effects);
                 findings.note(effects.note(context.displayName(), created));

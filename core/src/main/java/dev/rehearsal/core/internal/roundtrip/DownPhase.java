@@ -79,9 +79,13 @@ final class DownPhase {
         Judgement.afterPhase(step, Phase.DOWN, sql, 0, c0, this::dataMessage);
     }
 
-    /** Whether the data is as the up left it, where the data checks took its fingerprint; true where they did not. */
+    /**
+     * Whether the data is as it was when the down started (after the up, and the rows seeded into the tables it
+     * created), where the data checks took its fingerprint; true where they did not.
+     */
     private boolean dataAsTheUpLeftIt(SchemaSnapshot now) {
-        DataFingerprint afterUp = step.get(PhaseContext.DATA_AFTER_UP).orElse(null);
+        DataFingerprint afterUp = step.get(PhaseContext.DATA_BEFORE_DOWN)
+                .or(() -> step.get(PhaseContext.DATA_AFTER_UP)).orElse(null);
         return afterUp == null || afterUp.equals(step.fingerprint(now));
     }
 
