@@ -20,6 +20,7 @@ final class PatternText {
         }
         StringBuilder out = new StringBuilder();
         boolean inClass = false;
+        int classStart = 0;
         for (int i = 0; i < regex.length(); i++) {
             char c = regex.charAt(i);
             if (c == '\\' && i + 1 < regex.length()) {
@@ -28,6 +29,9 @@ final class PatternText {
                 switch (n) {
                     case 'm', 'M', 'y', 'Y', 'A', 'Z' -> {
                         // word and string boundaries: nothing to generate
+                    }
+                    case 'D', 'W', 'S' -> {
+                        return Optional.empty(); // a negated class: left to the database
                     }
                     case 'd' -> out.append(inClass ? "0-9" : "[0-9]");
                     case 'w' -> out.append(inClass ? "a-zA-Z0-9_" : "[a-zA-Z0-9_]");
@@ -50,7 +54,7 @@ final class PatternText {
                     i = end + 1;
                     continue;
                 }
-                if (c == ']' && out.charAt(out.length() - 1) != '[') {
+                if (c == ']' && out.length() > classStart) {
                     inClass = false;
                 }
                 out.append(c);
@@ -64,6 +68,7 @@ final class PatternText {
                         out.append('^');
                         i++;
                     }
+                    classStart = out.length(); // a ']' right here is a member of the class, not its end
                 }
                 case '^', '$' -> {
                     // anchors: a generated value is the whole string anyway

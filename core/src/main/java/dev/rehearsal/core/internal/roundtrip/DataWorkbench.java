@@ -63,6 +63,7 @@ final class DataWorkbench {
     /** Tables a top-up could not fill, as they were then: not tried again while they stay the same. */
     private final Map<String, TableModel> shortTables = new HashMap<>();
     private final Set<String> namedShortfalls = new HashSet<>();
+    private String shortfallsOf;
     private final IntegrityMemo integrity = new IntegrityMemo();
 
     DataWorkbench(Supplier<EphemeralDatabase> database, DataSource connections, OwnSession ownSession,
@@ -85,6 +86,13 @@ final class DataWorkbench {
     SeedResult topUp(java.util.Collection<String> tables, long rows, List<TableSeed> overrides, String salt) {
         if (overrides.isEmpty() && knownToHold(tables, rows)) {
             return new SeedResult(Map.of(), java.time.Duration.ZERO, List.of());
+        }
+        String databaseNow = database.get().name();
+        if (!databaseNow.equals(shortfallsOf)) {
+            // a rebuilt or restored database: what fell short in the last one is tried, and named, again
+            shortTables.clear();
+            namedShortfalls.clear();
+            shortfallsOf = databaseNow;
         }
         Map<String, TableModel> models = TableModel.all(schema.get());
         Map<String, Long> target = new LinkedHashMap<>();
