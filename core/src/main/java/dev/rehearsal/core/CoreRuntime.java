@@ -1,8 +1,5 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.model.MigrationVersion;
-import dev.rehearsal.core.model.Migration;
-
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.Invariant;
@@ -15,14 +12,17 @@ import dev.rehearsal.core.estimate.EstimateSettings;
 import dev.rehearsal.core.estimate.ProductionVolumes;
 import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.locks.Traffic;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
-import javax.sql.DataSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
 
 /**
  * What the public API asks of core's implementation: a rehearsal's engine, the layouts' detection, and the JSON
@@ -117,7 +117,7 @@ public interface CoreRuntime {
 
         void budgetsAtProductionVolume(ProductionVolumes volumes, EstimateSettings settings);
 
-        void production(java.util.function.Supplier<NewMigrations> judged, ProductionVolumes volumes);
+        void production(Supplier<NewMigrations> judged, ProductionVolumes volumes);
 
         List<VolumeEstimate> productionEstimates();
 

@@ -2,6 +2,7 @@ package dev.rehearsal.core.internal.checks;
 
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.data.DataFingerprint;
+import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.internal.data.DataChecks;
 
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ final class DataAfterUpAgainCheck implements PhaseCheck {
         }
         DataFingerprint firstUp = context.get(DataAfterUpCheck.DATA_AFTER_UP).orElseThrow();
         List<String> notes = new ArrayList<>();
-        List<dev.rehearsal.core.data.DataProblem> problems = DataChecks.afterUpAgain(context.migration().orElseThrow(),
+        List<DataProblem> problems = DataChecks.afterUpAgain(context.migration().orElseThrow(),
                 context.after(), firstUp, context.fingerprint(context.after()), notes);
         SeedingSideEffects seeding = context.get(SeedingSideEffects.KEY).orElse(null);
         findings.problems(seeding == null ? problems : seeding.leaveOut(problems));

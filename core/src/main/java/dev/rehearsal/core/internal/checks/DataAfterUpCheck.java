@@ -1,15 +1,16 @@
 package dev.rehearsal.core.internal.checks;
 
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.internal.data.ForeignKeyOrphans;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.schema.SchemaObject;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -60,7 +61,7 @@ final class DataAfterUpCheck implements PhaseCheck {
                     }));
             for (DataProblem p : DataChecks.newProblems(context.get(INTEGRITY_BEFORE).orElse(List.of()),
                     context.integrityProblems(context.after()))) {
-                java.util.Optional<SchemaObject> key = ForeignKeyOrphans.keyOf(p, context.after())
+                Optional<SchemaObject> key = ForeignKeyOrphans.keyOf(p, context.after())
                         .filter(k -> ForeignKeyOrphans.heldBeforeTheKey(k, context.beforeUp(), before, after));
                 if (key.isPresent()) {
                     // orphans the rows held before the key existed: reported, not the migration's failure

@@ -1,15 +1,15 @@
 package dev.rehearsal.core.internal.data;
 
-import dev.rehearsal.core.model.Migration;
-import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataFingerprint.ColumnFingerprint;
 import dev.rehearsal.core.data.DataFingerprint.TableFingerprint;
-import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem.Kind;
-import dev.rehearsal.core.schema.SchemaFact;
+import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaChange;
 import dev.rehearsal.core.schema.SchemaDiff;
+import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -158,7 +159,7 @@ public final class DataChecks {
                 } catch (dev.rehearsal.core.model.RehearsalException e) {
                     unknown = " (which of them had a NULL source could not be asked: " + e.getMessage() + ")";
                 }
-                java.util.Optional<BackfillSources.LeftOut> chosen = BackfillSources.leftOutRowsQuery(sql,
+                Optional<BackfillSources.LeftOut> chosen = BackfillSources.leftOutRowsQuery(sql,
                         column.table(), column.simpleName(), keyColumns(after, column.table()), counter::quote);
                 try {
                     leftOut = chosen.isEmpty() ? 0 : counter.count(chosen.get().query());

@@ -9,7 +9,9 @@ import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -44,13 +46,13 @@ public final class ForeignKeyOrphans {
     }
 
     /** The foreign key of {@code schema} that an orphans problem is about; empty for other problems. */
-    public static java.util.Optional<SchemaObject> keyOf(DataProblem problem, SchemaSnapshot schema) {
+    public static Optional<SchemaObject> keyOf(DataProblem problem, SchemaSnapshot schema) {
         if (problem.kind() != DataProblem.Kind.FOREIGN_KEY_ORPHANS) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         return schema.objects(ObjectKind.CONSTRAINT).stream()
                 .filter(c -> c.table() != null && c.table().equals(problem.table()) && applies(c))
-                .filter(c -> java.util.regex.Pattern.compile("\\(foreign key " + java.util.regex.Pattern.quote(c.simpleName())
+                .filter(c -> Pattern.compile("\\(foreign key " + Pattern.quote(c.simpleName())
                         + "[,);]").matcher(problem.message()).find())
                 .findFirst();
     }

@@ -2,6 +2,8 @@ package dev.rehearsal.core.internal.data;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The count queries for rows a backfill had nothing to copy into, as read from a script's UPDATE. */
@@ -35,7 +37,7 @@ class BackfillSourcesTest {
     }
 
     private static String leftOut(String sql, String table, String column) {
-        return BackfillSources.leftOutRowsQuery(sql, table, column, java.util.List.of("id"), n -> "\"" + n + "\"")
+        return BackfillSources.leftOutRowsQuery(sql, table, column, List.of("id"), n -> "\"" + n + "\"")
                 .map(BackfillSources.LeftOut::query).orElse(null);
     }
 
