@@ -84,7 +84,7 @@ class ProductionTablesTest {
         try (MigrationRehearsal r = Histories.rehearse("released-orders")) {
             RoundTripReport report = r.runRoundTrips();
             assertThat(report.toText()).contains("risk [non-concurrent-index, no-lock-timeout] V2__orders_total_idx.sql")
-                    .contains("risk in the down, reported, not judged [no-lock-timeout] U2__orders_total_idx.sql line 1");
+                    .contains("risk in the down, reported, not judged [non-concurrent-drop-index, no-lock-timeout] U2__orders_total_idx.sql line 1");
         }
     }
 

@@ -129,6 +129,7 @@ public final class RiskRules {
                 }
             }
             altered.ifPresent(table -> risks.addAll(ConstraintBuildRisks.of(facts, s, table, sql, allowed)));
+            risks.addAll(IndexDropRisks.of(facts, s, sql, allowed));
             risks.addAll(compatibilityRisks(facts, s, allowed));
             strongestOnExisting(facts, s).ifPresent(lock -> {
                 if (s.noLockTimeout()) {
