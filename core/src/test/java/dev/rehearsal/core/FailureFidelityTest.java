@@ -29,14 +29,16 @@ class FailureFidelityTest {
             assertThat(down.status()).as(report.toText()).isEqualTo(Status.FAILED);
             assertThat(down.message()).contains("22001").contains("INSERT INTO notes");
             assertThat(widen.phase(Phase.UP_AGAIN).orElseThrow().status()).isEqualTo(Status.SKIPPED);
-            // the later migrations ran, each over rows seeded again, on a fresh database at version 2: no artefact
-            // failure from the version table's dirty flag
+            // the down rolled back: the later migrations go on from that database, golang-migrate's dirty version
+            // cleared as force would, over the rows every earlier migration went through; no artefact failure from
+            // the version table's dirty flag
+            assertThat(widen.note()).contains("the failed down rolled back cleanly: the next step goes on from the"
+                    + " database as the tool left it");
             for (StepResult later : report.steps().subList(2, 4)) {
                 assertThat(later.status()).as(report.toText()).isEqualTo(Status.PASSED);
                 assertThat(later.rows()).isGreaterThanOrEqualTo(50);
+                assertThat(later.note() == null ? "" : later.note()).doesNotContain("rebuilt");
             }
-            assertThat(report.steps().get(2).note()).contains("rebuilt a fresh database at V2")
-                    .contains("the down script of 2_archive_notes failed");
         }
     }
 
