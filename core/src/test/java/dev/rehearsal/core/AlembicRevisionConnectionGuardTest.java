@@ -2,6 +2,7 @@ package dev.rehearsal.core;
 
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
+import dev.rehearsal.core.db.DatabaseProviders;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,6 +139,69 @@ class AlembicRevisionConnectionGuardTest {
                 rs.next();
                 assertThat(rs.getLong(1) + " " + rs.getString(2)).isEqualTo("1 the team's row");
             }
+        }
+    }
+
+    private static final String SHELLED_OUT = """
+            import subprocess
+
+            from alembic import op
+            import sqlalchemy as sa
+
+            revision = "b2"
+            down_revision = "a1"
+
+
+            def upgrade():
+                op.add_column("widget", sa.Column("sku", sa.String(20)))
+                subprocess.run(["psql", "-X", "-v", "ON_ERROR_STOP=1", "%s",
+                                "-c", "create table if not exists audit (what text)"], check=True)
+
+
+            def downgrade():
+                op.drop_column("widget", "sku")
+            """;
+
+    /**
+     * A revision that runs psql of its own on another database of the same server: no driver guard sees a program
+     * the revision starts, so only containment stops it. Contained, its session is refused before the server sees it
+     * (by name, through the gate) or cannot be made at all (through the server's Unix socket, hidden), the step fails
+     * naming the database, and that database is left as it was; guarded only, it lands there.
+     */
+    @ParameterizedTest(name = "rehearsal.containment={0}, psql {1}")
+    @CsvSource({"network, by TCP", "network, by Unix socket", "guard, by TCP"})
+    void aProgramARevisionStartsReachesOnlyTheThrowawayDatabaseWhenContained(String containment, String how,
+                                                                              @TempDir Path dir) throws Exception {
+        try (ServerDatabase foreign = ServerDatabase.create("audit")) {
+            Path versions = alembicInit(dir, AlembicTemplatesTest.CURRENT.toString(), "postgresql+psycopg");
+            Files.writeString(versions.resolve("a1_widget.py"), FIRST);
+            Files.writeString(versions.resolve("b2_shelled_out.py"), SHELLED_OUT.formatted((how.equals("by TCP")
+                    ? "host=127.0.0.1 port=5432" : "host=/var/run/postgresql") + " user=postgres dbname="
+                    + foreign.name()));
+            AlembicSettings alembic = new AlembicSettings(AlembicTemplatesTest.CURRENT.toString(), "", "", List.of(),
+                    Map.of());
+            RoundTripReport report;
+            try (MigrationRehearsal r = MigrationRehearsal.start(RehearsalSettings.of("filesystem:" + versions)
+                            .withTool(ToolSettings.DEFAULTS.withAlembic(alembic).withContainment(containment)),
+                    DatabaseProviders.server("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", null),
+                    getClass().getClassLoader())) {
+                report = r.runRoundTrips();
+            }
+
+            if (containment.equals("guard")) {
+                assertThat(foreign.tables()).as("guarded only: %s", report.toText()).containsExactly("audit");
+                return;
+            }
+            PhaseResult up = report.steps().get(1).phase(Phase.UP).orElseThrow();
+            assertThat(up.status()).as(report.toText()).isEqualTo(Status.FAILED);
+            if (how.equals("by TCP")) {
+                assertThat(up.message()).contains("Alembic asked for a session on another database than the"
+                        + " throwaway one Rehearsal made: database \"" + foreign.name() + "\" as user \"postgres\"")
+                        .contains("refused before it reached the server");
+            } else {
+                assertThat(up.message()).contains("/var/run/postgresql").contains("It ran contained");
+            }
+            assertThat(foreign.tables()).as("nothing reached it").isEmpty();
         }
     }
 

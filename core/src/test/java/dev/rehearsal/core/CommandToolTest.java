@@ -9,6 +9,8 @@ import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.internal.scripts.ScriptLocation;
 import dev.rehearsal.core.internal.tools.command.CommandSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -63,6 +65,11 @@ class CommandToolTest {
                 .withCurrentPattern("Current Version: (\\S+)"));
     }
 
+    /** {@code settings} with the tools' processes kept to the throwaway database this way. */
+    private static RehearsalSettings contained(RehearsalSettings settings, String containment) {
+        return settings.withTool(settings.tool().withContainment(containment));
+    }
+
     private static RehearsalSettings commands(Path migrations, CommandSettings command) {
         RehearsalSettings settings = RehearsalSettings.of("filesystem:" + migrations);
         return settings.withTool(settings.tool().withCommand(command));
@@ -100,8 +107,10 @@ class CommandToolTest {
      * reports that database's version where the throwaway database is empty, so the rehearsal stops before anything
      * runs, naming the variables the command was handed; the other database holds exactly what it held.
      */
-    @Test
-    void aKnexfileNamingADatabaseAtHeadIsStoppedBeforeAnythingRunsThere(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "rehearsal.containment={0}")
+    @ValueSource(strings = {"network", "guard"})
+    void aKnexfileNamingADatabaseAtHeadIsStoppedBeforeAnythingRunsThere(String containment, @TempDir Path dir)
+            throws Exception {
         try (ServerDatabase foreign = ServerDatabase.create("foreign")) {
             Path project = knexProjectReaching(foreign, dir);
             Process latest = new ProcessBuilder("sh", "-c", "NODE_PATH=" + KNEX.getParent().getParent() + " " + KNEX
@@ -112,13 +121,19 @@ class CommandToolTest {
             assertThat(before).anyMatch(line -> line.startsWith("knex_migrations row:")
                     && line.contains("20240303090000_order_status.js"));
 
-            Throwable thrown = rehearsed(knex(project));
+            Throwable thrown = rehearsed(contained(knex(project), containment));
 
-            assertThat(thrown.getMessage())
-                    .contains("reports version 20240303090000 applied, but the throwaway database")
-                    .contains("is empty: the command is not using the database it was handed (DATABASE_URL=postgres://")
-                    .contains("Rehearsal stopped before running any migration")
-                    .doesNotContain("no migrations to rehearse");
+            if (containment.equals("network")) { // the other server is out of the command's reach
+                assertThat(thrown.getMessage()).contains("Could not read the current migration version")
+                        .contains("ECONNREFUSED 127.0.0.1:5432").contains("It ran contained");
+            } else {
+                assertThat(thrown.getMessage())
+                        .contains("reports version 20240303090000 applied, but the throwaway database")
+                        .contains("is empty: the command is not using the database it was handed (DATABASE_URL="
+                                + "postgres://")
+                        .contains("Rehearsal stopped before running any migration");
+            }
+            assertThat(thrown.getMessage()).doesNotContain("no migrations to rehearse");
             assertThat(contents(foreign)).as("the other database is left exactly as it was").isEqualTo(before);
         }
     }
@@ -129,18 +144,25 @@ class CommandToolTest {
      * the rehearsal stops before the first up. Knex's own currentVersion makes its bookkeeping tables wherever it
      * reads (as it does on any database); no migration ran there.
      */
-    @Test
-    void aKnexfileNamingAnEmptyDatabaseIsStoppedBeforeAnyMigrationRunsThere(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "rehearsal.containment={0}")
+    @ValueSource(strings = {"network", "guard"})
+    void aKnexfileNamingAnEmptyDatabaseIsStoppedBeforeAnyMigrationRunsThere(String containment, @TempDir Path dir)
+            throws Exception {
         try (ServerDatabase foreign = ServerDatabase.create("foreign")) {
             Path project = knexProjectReaching(foreign, dir);
 
-            Throwable thrown = rehearsed(knex(project));
+            Throwable thrown = rehearsed(contained(knex(project), containment));
 
-            assertThat(thrown.getMessage()).contains("a database that does not exist")
-                    .contains("it succeeded all the same: the command is not using the database it was handed")
-                    .contains("Rehearsal stopped before running any migration");
-            assertThat(foreign.tables()).as("no migration ran there").containsExactly("knex_migrations",
-                    "knex_migrations_lock");
+            if (containment.equals("network")) { // contained: Knex never reaches it, not even for its bookkeeping
+                assertThat(thrown.getMessage()).contains("ECONNREFUSED 127.0.0.1:5432").contains("It ran contained");
+                assertThat(foreign.tables()).as("nothing reached it").isEmpty();
+            } else {
+                assertThat(thrown.getMessage()).contains("a database that does not exist")
+                        .contains("it succeeded all the same: the command is not using the database it was handed")
+                        .contains("Rehearsal stopped before running any migration");
+                assertThat(foreign.tables()).as("no migration ran there").containsExactly("knex_migrations",
+                        "knex_migrations_lock");
+            }
             assertThat(contents(foreign)).noneMatch(line -> line.startsWith("knex_migrations row:"));
         }
     }
@@ -149,11 +171,13 @@ class CommandToolTest {
      * A tool whose own configuration file names another database, empty and at head: either way the rehearsal stops
      * before anything runs, and that database is left exactly as it was.
      */
-    @Test
-    void aCommandWhoseConfigurationNamesAnotherDatabaseIsStoppedBeforeAnythingRunsThere(@TempDir Path dir)
+    @ParameterizedTest(name = "rehearsal.containment={0}")
+    @ValueSource(strings = {"network", "guard"})
+    void aCommandWhoseConfigurationNamesAnotherDatabaseIsStoppedBeforeAnythingRunsThere(String containment,
+                                                                                     @TempDir Path dir)
             throws Exception {
         try (ServerDatabase foreign = ServerDatabase.create("foreign")) {
-            RehearsalSettings settings = psqlTool(dir, "DB=" + foreign.url());
+            RehearsalSettings settings = contained(psqlTool(dir, "DB=" + foreign.url()), containment);
             for (boolean atHead : List.of(false, true)) {
                 if (atHead) {
                     try (Connection c = foreign.connect(); Statement st = c.createStatement()) {
@@ -165,14 +189,61 @@ class CommandToolTest {
 
                 Throwable thrown = rehearsed(settings);
 
-                assertThat(thrown.getMessage()).as("at head: %s", atHead)
-                        .containsPattern(atHead ? "reports version 0*2 applied, but the throwaway database"
-                                : "a database that does not exist")
-                        .contains("the command is not using the database it was handed")
-                        .containsPattern("PGDATABASE=rehearsal_")
-                        .contains("Rehearsal stopped before running any migration");
+                if (containment.equals("network")) {
+                    assertThat(thrown.getMessage()).as("at head: %s", atHead)
+                            .contains("Could not read the current migration version")
+                            .contains("port 5432 failed: Connection refused").contains("It ran contained");
+                } else {
+                    assertThat(thrown.getMessage()).as("at head: %s", atHead)
+                            .containsPattern(atHead ? "reports version 0*2 applied, but the throwaway database"
+                                    : "a database that does not exist")
+                            .contains("the command is not using the database it was handed")
+                            .containsPattern("PGDATABASE=rehearsal_")
+                            .contains("Rehearsal stopped before running any migration");
+                }
                 assertThat(contents(foreign)).as("at head: %s: the other database is left exactly as it was", atHead)
                         .isEqualTo(before);
+            }
+        }
+    }
+
+    /**
+     * A migration whose up writes to the throwaway database and also, through psql of its own, to another database of
+     * the same server: contained, that session is refused before the server sees it, the step fails naming the
+     * database, and the other database holds nothing; guarded only, the write lands there (the namespace is what
+     * stops it: a command has no driver guard).
+     */
+    @ParameterizedTest(name = "rehearsal.containment={0}")
+    @ValueSource(strings = {"network", "guard"})
+    void aMigrationsOwnSessionOnAnotherDatabaseOfTheServerIsRefusedAndNamed(String containment, @TempDir Path dir)
+            throws Exception {
+        try (ServerDatabase foreign = ServerDatabase.create("foreign")) {
+            RehearsalSettings settings = contained(psqlTool(dir, "DB=\"$DATABASE_URL\""), containment);
+            Files.writeString(Path.of(settings.migrations().substring("filesystem:".length()))
+                    .resolve("0002_thing_labels.sh"), """
+                    case "$1" in
+                      up) sql "alter table things add column label varchar(20); update tool_version set v = 2"
+                          psql "host=127.0.0.1 port=5432 dbname=%s user=postgres" -X -q -c \
+                              "create table if not exists audit (what text); insert into audit values ('labels')" ;;
+                      down) sql "alter table things drop column label; update tool_version set v = 1" ;;
+                    esac
+                    """.formatted(foreign.name()));
+            RoundTripReport report;
+            try (MigrationRehearsal r = MigrationRehearsal.start(settings, DatabaseProviders.server(
+                    "jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", null),
+                    CommandToolTest.class.getClassLoader())) {
+                report = r.runRoundTrips();
+            }
+
+            if (containment.equals("network")) {
+                assertThat(report.failed()).as(report.toText()).isTrue();
+                assertThat(report.toText()).contains("asked for a session on another database than the throwaway"
+                        + " one Rehearsal made: database \"" + foreign.name() + "\" as user \"postgres\"")
+                        .contains("refused before it reached the server");
+                assertThat(foreign.tables()).as("nothing reached the other database").isEmpty();
+            } else {
+                assertThat(foreign.tables()).as("guarded only, the command's own session lands")
+                        .containsExactly("audit");
             }
         }
     }

@@ -114,6 +114,47 @@ class KnexPhaseSessionTest {
         }
     }
 
+    /**
+     * A down that fails half way outside a transaction leaves a database no deploy would have: the next step starts
+     * on another database brought to its version. A migration that reads DATABASE_URL or PGDATABASE (to open a
+     * client of its own, say) must find that database named there, not the one the helper started on.
+     */
+    @Test
+    void theVariablesNamingTheDatabaseFollowItToAnotherDatabase(@TempDir Path dir) throws IOException {
+        Path migrations = project(dir);
+        Files.writeString(migrations.resolve("20240101000000_create_tasks.js"), """
+                exports.config = { transaction: false };
+                exports.up = async (knex) => {
+                  await knex.raw('CREATE TABLE tasks (id serial PRIMARY KEY, title text)');
+                  await knex.raw('CREATE TABLE labels (id serial PRIMARY KEY)');
+                };
+                exports.down = async (knex) => {
+                  await knex.raw('DROP TABLE labels');
+                  throw new Error('half way down');
+                };
+                """);
+        Files.writeString(migrations.resolve("20240102000000_reads_its_database.js"), """
+                exports.up = async (knex) => {
+                  const { rows } = await knex.raw('select current_database() as name');
+                  const named = [process.env.PGDATABASE, new URL(process.env.DATABASE_URL).pathname.slice(1)];
+                  if (named.some((n) => n !== rows[0].name)) {
+                    throw new Error('the environment names ' + named + ', the session is on ' + rows[0].name);
+                  }
+                  await knex.raw('ALTER TABLE tasks ADD COLUMN done boolean');
+                };
+                exports.down = (knex) => knex.raw('ALTER TABLE tasks DROP COLUMN done');
+                """);
+
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + migrations))) {
+            RoundTripReport report = r.runRoundTrips();
+
+            assertThat(report.steps().get(0).phase(Phase.DOWN)).hasValueSatisfying(down ->
+                    assertThat(down.status()).as(report.toText()).isEqualTo(Status.FAILED));
+            assertThat(report.steps().get(0).note()).as(report.toText()).doesNotContain("rolled back cleanly");
+            assertThat(report.steps().get(1).status()).as(report.toText()).isEqualTo(Status.PASSED);
+        }
+    }
+
     private static Path project(Path dir) throws IOException {
         assertThat(NODE_MODULES.resolve("knex/package.json")).as("Knex is needed: run bash .ci/setup.sh").exists();
         Files.createSymbolicLink(dir.resolve("node_modules"), NODE_MODULES);

@@ -151,6 +151,7 @@ public final class ConfiguredSettings {
                         configuration.text(Setting.LIQUIBASE_LABELS).orElse(""))
                 .withCommand(command(configuration))
                 .withLiquibaseSearchPath(configuration.list(Setting.LIQUIBASE_SEARCH_PATH))
+                .withContainment(configuration.text(Setting.CONTAINMENT).orElse("network"))
                 .withAlembic(new AlembicSettings(configuration.text(Setting.ALEMBIC_PYTHON).orElse(""),
                         configuration.text(Setting.ALEMBIC_CONFIG).orElse(""),
                         configuration.text(Setting.ALEMBIC_NAME).orElse(""), configuration.list(Setting.ALEMBIC_X),

@@ -64,6 +64,7 @@ public enum Setting {
     QUERIES_AFTER_FILE("rehearsal.queries.after-file", "none", Form.LIST, null),
     QUERIES_RECORD("rehearsal.queries.record", "none", Form.TEXT, null),
     LOG_TOOL("rehearsal.log.tool", "warn", Form.CHOICE, null, List.of("warn", "info")),
+    CONTAINMENT("rehearsal.containment", "network", Form.CHOICE, null, List.of("network", "guard")),
     FLYWAY_CONFIG("rehearsal.flyway.config", "found where teams keep them", Form.LIST,
             null),
     FLYWAY_CUSTOMIZER("rehearsal.flyway.customizer", "none", Form.TEXT, null),

@@ -3,6 +3,7 @@ package dev.rehearsal.core.internal.helper;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.locks.ObservedDataSource;
 import dev.rehearsal.core.internal.locks.ToolSessions;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A history applied by the project's own tool through a {@link ToolHelper} (Alembic, Django, Knex): one helper per
@@ -32,6 +34,9 @@ public abstract class HelperSource implements MigrationSource, AutoCloseable {
     protected final ScriptLocation location;
     private final String tool;
     private final Duration timeout;
+    private String containment = "network";
+    /** The database the tool is handed, asked again for each session; set when the source is opened. */
+    protected Supplier<ConnectionDetails> handed;
     private ToolHelper helper;
 
     protected HelperSource(String tool, ScriptLocation location, Duration timeout) {
@@ -44,6 +49,24 @@ public abstract class HelperSource implements MigrationSource, AutoCloseable {
     public final MigrationTool open(DataSource dataSource, Dialect dialect) {
         throw new RehearsalException(tool + " runs outside the JVM and needs the database's address and credentials,"
                 + " which a plain data source does not give: rehearse on a database Rehearsal created.");
+    }
+
+    /**
+     * How the helper's process is kept to the throwaway database ({@code rehearsal.containment}): {@code network}
+     * (the default) or {@code guard}; set before the source is opened.
+     */
+    public final HelperSource containment(String mode) {
+        containment = mode;
+        return this;
+    }
+
+    /**
+     * The environment of the helper's process, contained as {@link #containment} says to the database
+     * {@code database} names when each session starts.
+     */
+    protected final ToolProcessEnvironment environment(ToolProcessEnvironment environment,
+                                                       Supplier<ConnectionDetails> database) {
+        return environment.containment(containment, database);
     }
 
     /** How long one step may run: the migration timeout. */

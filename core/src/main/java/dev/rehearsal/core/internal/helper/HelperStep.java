@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.MigrationFailedException;
 import dev.rehearsal.core.db.ConnectionDetails;
+import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationScript;
@@ -46,7 +47,9 @@ public final class HelperStep {
             return helper.request(request, timeout, sessions,
                     file -> file.equals(script.location()) ? script.name() : file, what, guard);
         } catch (ToolHelper.HelperFailure e) {
-            throw failure(phase, migration, e.error());
+            String text = e.getMessage() + "\n" + e.error().path("traceback").asText("");
+            throw failure(phase, migration, e.error(), helper.contained() && ContainedRefusal.unreachable(text)
+                    ? ContainedRefusal.UNREACHABLE : "");
         } catch (ToolHelper.Timeout e) {
             throw new MigrationFailedException(phase, migration, script.name(), 0, null, null, e.getMessage(), e);
         }
@@ -68,6 +71,11 @@ public final class HelperStep {
 
     /** What the helper reported, as a failure of {@code phase} of {@code migration}. */
     public static MigrationFailedException failure(String phase, Migration migration, JsonNode error) {
+        return failure(phase, migration, error, "");
+    }
+
+    /** As {@link #failure(String, Migration, JsonNode)}, with {@code note} after the traceback. */
+    public static MigrationFailedException failure(String phase, Migration migration, JsonNode error, String note) {
         MigrationScript script = script(migration, phase);
         String file = error.path("file").asText("");
         boolean inScript = file.equals(script.location());
@@ -75,7 +83,7 @@ public final class HelperStep {
                 + error.path("line").asInt() + ": " + error.path("code").asText();
         String message = error.path("type").asText() + ": " + error.path("message").asText()
                 + (inScript && error.path("code").isTextual() ? "\n  code:      " + error.path("code").asText() : "")
-                + "\n  traceback (end):\n    " + tail(error.path("traceback").asText(""), 12);
+                + "\n  traceback (end):\n    " + tail(error.path("traceback").asText(""), 12) + note;
         return new MigrationFailedException(phase, migration, where, inScript ? error.path("line").asInt() : 0,
                 error.path("statement").asText(null), error.path("sqlstate").asText(null), message, null);
     }
@@ -116,10 +124,17 @@ public final class HelperStep {
         return java.util.Optional.ofNullable(current);
     }
 
-    /** Names the database a request runs on, as the Node helpers take it: name, host, port, user, password. */
-    public static void database(ObjectNode request, ConnectionDetails details) {
-        request.putObject("database").put("name", details.database()).put("host", details.host())
-                .put("port", details.port()).put("user", details.user()).put("password", details.password());
+    /**
+     * Names the database a request runs on, as the helpers take it: name, host, port, user, password, and the
+     * {@code environment} that names it ({@code DATABASE_URL}, {@code PGDATABASE}...), which the helper sets before the
+     * request runs, so that a migration reading it after a restore reaches the copy of the moment.
+     */
+    public static void database(ObjectNode request, ConnectionDetails details, Dialect dialect) {
+        ObjectNode database = request.putObject("database").put("name", details.database())
+                .put("host", details.host()).put("port", details.port()).put("user", details.user())
+                .put("password", details.password());
+        ObjectNode environment = database.putObject("environment");
+        ToolProcessEnvironment.variables(dialect, details).forEach(environment::put);
     }
 
     /**

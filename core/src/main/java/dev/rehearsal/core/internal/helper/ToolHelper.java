@@ -44,6 +44,7 @@ public final class ToolHelper implements AutoCloseable {
     private final String program;
     private final String tool;
     private final Process process;
+    private final ToolProcessEnvironment environment;
     private final BufferedWriter input;
     private final BlockingQueue<JsonNode> output = new LinkedBlockingQueue<>();
     private final StringBuilder errors = new StringBuilder();
@@ -76,6 +77,7 @@ public final class ToolHelper implements AutoCloseable {
                       NotReady notReady) {
         this.tool = tool;
         this.program = program;
+        this.environment = environment;
         Path file = writeScript(owner, script);
         try {
             List<String> command = new ArrayList<>();
@@ -84,8 +86,7 @@ public final class ToolHelper implements AutoCloseable {
             command.add(file.toString());
             command.addAll(arguments);
             ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
-            environment.applyTo(builder);
-            process = builder.start();
+            process = environment.start(builder);
         } catch (IOException e) {
             deleteScript(file);
             throw new RehearsalException("Could not start " + program + " to run " + tool + " (" + e.getMessage()
@@ -115,6 +116,11 @@ public final class ToolHelper implements AutoCloseable {
     /** The program the helper runs in ({@code /usr/bin/python3}), for messages. */
     public String program() {
         return program;
+    }
+
+    /** Whether the helper's process runs contained ({@code rehearsal.containment=network} where Linux allows). */
+    public boolean contained() {
+        return environment.contained();
     }
 
     /** Whether the helper still runs and can take requests. */
@@ -176,6 +182,10 @@ public final class ToolHelper implements AutoCloseable {
                 }
                 default -> {
                     reportComponents(message.path("components"));
+                    List<String> refused = environment.takeRefusals();
+                    if (!refused.isEmpty()) {
+                        throw new SessionGuard.ForeignDatabase(ContainedRefusal.describe(tool, refused));
+                    }
                     if (message.has("error")) {
                         throw new HelperFailure(message.get("error"));
                     }

@@ -2,12 +2,15 @@ package dev.rehearsal.core.internal.helper;
 
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.db.Engine;
+import dev.rehearsal.core.internal.containment.NetworkConfinement;
 import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -76,14 +80,18 @@ public final class ToolProcessEnvironment {
             Pattern.CASE_INSENSITIVE);
 
     private final String tool;
+    private final Engine engine;
     private final Map<String, String> database;
     private final Map<String, String> own = new LinkedHashMap<>();
     private final Set<String> mapped = new LinkedHashSet<>();
     private String mapping;
     private Map<String, String> inherited = System.getenv();
+    private Supplier<ConnectionDetails> containedTo;
+    private NetworkConfinement.Confined confined;
 
-    private ToolProcessEnvironment(String tool, Map<String, String> database) {
+    private ToolProcessEnvironment(String tool, Engine engine, Map<String, String> database) {
         this.tool = tool;
+        this.engine = engine;
         this.database = database;
         this.mapping = "make the code that reads it take DATABASE_URL (or the engine's client variables, such as"
                 + " PGHOST and PGDATABASE), which name the throwaway database";
@@ -97,7 +105,7 @@ public final class ToolProcessEnvironment {
      * @param tool how the warning names the process ({@code Knex}, {@code the migration command})
      */
     public static ToolProcessEnvironment of(String tool, Dialect dialect, ConnectionDetails database) {
-        return new ToolProcessEnvironment(tool, variables(dialect, database));
+        return new ToolProcessEnvironment(tool, dialect.engine(), variables(dialect, database));
     }
 
     /**
@@ -106,7 +114,7 @@ public final class ToolProcessEnvironment {
      * request.
      */
     public static ToolProcessEnvironment beforeItsDatabase(String tool, Dialect dialect) {
-        ToolProcessEnvironment environment = new ToolProcessEnvironment(tool, Map.of());
+        ToolProcessEnvironment environment = new ToolProcessEnvironment(tool, dialect.engine(), Map.of());
         environment.mapped.addAll(variables(dialect, new ConnectionDetails("localhost", 1, "-", "-", "")).keySet());
         return environment;
     }
@@ -186,12 +194,67 @@ public final class ToolProcessEnvironment {
         return new World(environment, removed, Optional.ofNullable(warning));
     }
 
-    /** Gives {@code builder} this environment in place of the JVM's, and logs the warning once per JVM. */
-    public void applyTo(ProcessBuilder builder) {
+    /**
+     * Runs the process contained ({@code rehearsal.containment=network}, the default): where this machine can make
+     * namespaces and the throwaway server is on its loopback, the process reaches only the database
+     * {@code database} names when each session starts ({@link NetworkConfinement}); elsewhere one warning line says
+     * the run is guarded, not contained, and why.
+     *
+     * @param mode {@code network}, or {@code guard} for the session and driver guards alone
+     */
+    public ToolProcessEnvironment containment(String mode, Supplier<ConnectionDetails> database) {
+        containedTo = "network".equals(mode) ? database : null;
+        return this;
+    }
+
+    /**
+     * Starts {@code builder}'s process with this environment in place of the JVM's, contained where
+     * {@link #containment} asks for it and the machine allows it; logs the warnings once per JVM.
+     */
+    public Process start(ProcessBuilder builder) throws IOException {
         World world = world();
         builder.environment().clear();
         builder.environment().putAll(world.environment());
         world.warning().filter(WARNED::add).ifPresent(LOG::warn);
+        if (containedTo == null) {
+            return builder.start();
+        }
+        Optional<String> not = NetworkConfinement.notContained(containedTo.get());
+        if (not.isPresent()) {
+            String warning = "Rehearsal runs " + tool + " guarded, not contained: " + not.get() + ". A session the"
+                    + " tool opens on another database is stopped by Rehearsal's guards where they see it (see the"
+                    + " README, section Containment).";
+            if (WARNED.add(warning)) {
+                LOG.warn(warning);
+            }
+            return builder.start();
+        }
+        NetworkConfinement.Confined gate = NetworkConfinement.confine(builder, engine, containedTo);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException | RuntimeException e) {
+            gate.close();
+            throw e;
+        }
+        synchronized (this) {
+            confined = gate;
+        }
+        process.onExit().thenRun(gate::close);
+        return process;
+    }
+
+    /** Whether the last process {@link #start} started runs contained. */
+    public synchronized boolean contained() {
+        return confined != null;
+    }
+
+    /**
+     * The sessions the contained process asked for on another database since the last call, one line each
+     * ({@code database "dev" as user "app"}); refused before they reached the server.
+     */
+    public synchronized List<String> takeRefusals() {
+        return confined == null ? List.of() : confined.takeRefusals();
     }
 
     /** The variables that name the throwaway database, and the mapped ones among {@link #put}'s, without passwords. */

@@ -289,6 +289,22 @@ function guardPg(pg) {
       };
     }
   }
+  // a client for another database is refused before it connects: the JVM sees the database its settings name
+  const connect = Client.prototype.connect;
+  Client.prototype.connect = function guardedConnect(callback) {
+    if (!sessionQuery) {
+      return connect.apply(this, arguments);
+    }
+    const database = String(this.database || this.user || '');
+    const check = event({ event: 'session', connecting: true, driver: 'pg Client.connect', database,
+      server: (this.host || 'localhost') + ':' + (this.port || 5432), opened_from: sentFrom(),
+      named_by: variablesNaming(database) });
+    if (typeof callback === 'function') {
+      check.then(() => connect.call(this, callback), callback);
+      return undefined;
+    }
+    return check.then(() => connect.call(this));
+  };
   Client.prototype[IDENTIFY] = function identify(sql) {
     return query.call(this, sql).then((r) => Object.values(r.rows[0]));
   };
@@ -413,6 +429,8 @@ async function serve(operations, folder) {
   for (;;) {
     const request = await receive();
     useSessionQuery(request.session_query);
+    // the variables naming the database of the moment (a restored copy is another database), as a deploy sets them
+    Object.assign(process.env, (request.database && request.database.environment) || {});
     try {
       send({ id: request.id, ok: await operations[request.op](request) });
     } catch (error) {

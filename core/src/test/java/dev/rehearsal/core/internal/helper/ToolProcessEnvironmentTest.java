@@ -134,12 +134,12 @@ class ToolProcessEnvironmentTest {
     }
 
     @Test
-    void aProcessGetsTheWorldInPlaceOfTheJvmsEnvironment() {
+    void aProcessGetsTheWorldInPlaceOfTheJvmsEnvironment() throws Exception {
         ProcessBuilder builder = new ProcessBuilder("true");
         builder.environment().put("TEAM_DATABASE_URL", "postgres://team.internal/app");
         ToolProcessEnvironment.of("TypeORM", new PostgresDialect("18"), THROWAWAY)
                 .inheriting(Map.of("PATH", "/usr/bin", "TEAM_DATABASE_URL", "postgres://team.internal/app"))
-                .applyTo(builder);
+                .start(builder).waitFor();
 
         assertThat(builder.environment()).containsEntry("PATH", "/usr/bin")
                 .containsEntry("PGDATABASE", "rehearsal_abc").doesNotContainKey("TEAM_DATABASE_URL");

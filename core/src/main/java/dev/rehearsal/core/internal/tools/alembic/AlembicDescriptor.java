@@ -37,6 +37,7 @@ public final class AlembicDescriptor implements ToolDescriptor {
     public MigrationSource source(MigrationLocation location) {
         return AlembicOfflineSource.recognizes(location.files()) ? new AlembicOfflineSource(location.folder())
                 : new AlembicSource(location.folder(), location.settings().tool().alembic(),
-                location.settings().locks().migrationTimeout());
+                location.settings().locks().migrationTimeout())
+                        .containment(location.settings().tool().containment());
     }
 }

@@ -87,6 +87,7 @@ public final class AlembicSource extends HelperSource {
 
     @Override
     public synchronized MigrationTool open(DataSource dataSource, Dialect dialect, Supplier<ConnectionDetails> database) {
+        handed = database;
         helper(dialect);
         return new AlembicTool(this, history, dataSource, dialect, database, sessions(dataSource), project);
     }
@@ -109,9 +110,9 @@ public final class AlembicSource extends HelperSource {
                 "pip install alembic; on Debian: apt-get install python3-alembic python3-psycopg2, then"
                         + " rehearsal.alembic.python=/usr/bin/python3");
         helper = started(new ToolHelper("Alembic", project.python(), List.of("-u"), AlembicSource.class,
-                "rehearsal_alembic.py", List.of(), project.workingDirectory(), ToolProcessEnvironment
+                "rehearsal_alembic.py", List.of(), project.workingDirectory(), environment(ToolProcessEnvironment
                         .beforeItsDatabase("Alembic", dialect).mapped(settings.environment().keySet(),
-                                "rehearsal.alembic.env.<NAME>=${url}").put("PYTHONDONTWRITEBYTECODE", "1"),
+                                "rehearsal.alembic.env.<NAME>=${url}").put("PYTHONDONTWRITEBYTECODE", "1"), handed),
                 missing));
         ObjectNode request = JSON.createObjectNode().put("op", "open")
                 .put("script_location", project.scriptLocation().toString());

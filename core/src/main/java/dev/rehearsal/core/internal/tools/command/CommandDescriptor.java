@@ -14,7 +14,8 @@ public final class CommandDescriptor {
                     + " .current",
             Claim.CONFIGURED, location -> location.settings().tool().command().configured(),
             location -> new CommandSource(location.folder(),
-                    location.settings().tool().command(), location.settings().locks().migrationTimeout()));
+                    location.settings().tool().command(), location.settings().locks().migrationTimeout())
+                    .containment(location.settings().tool().containment()));
 
     private CommandDescriptor() {
     }

@@ -41,6 +41,7 @@ public final class CommandSource implements MigrationSource {
     private final Duration timeout;
     private final Map<String, String> inherited;
     private final HandedDatabaseGuard guard = new HandedDatabaseGuard();
+    private String containment = "network";
 
     /**
      * @param timeout how long one command may run before it and its children are killed (the migration timeout)
@@ -68,6 +69,15 @@ public final class CommandSource implements MigrationSource {
         }
     }
 
+    /**
+     * How the commands' processes are kept to the throwaway database ({@code rehearsal.containment}):
+     * {@code network} (the default) or {@code guard}; set before the source is opened.
+     */
+    public CommandSource containment(String mode) {
+        containment = mode;
+        return this;
+    }
+
     @Override
     public String describe() {
         return "migrations at " + location + " applied by " + settings.up();
@@ -91,7 +101,7 @@ public final class CommandSource implements MigrationSource {
                     + Path.of("").toAbsolutePath() + ".");
         }
         return new CommandTool(history(), settings, directory, location.directory().orElse(null), dialect, database,
-                timeout, inherited, guard, new StepLandingCheck(dataSource, dialect, database, settings.tables(),
+                timeout, inherited, containment, guard, new StepLandingCheck(dataSource, dialect, database, settings.tables(),
                 guard));
     }
 

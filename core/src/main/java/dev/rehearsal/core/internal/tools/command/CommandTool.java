@@ -9,6 +9,8 @@ import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.internal.helper.ContainedRefusal;
+import dev.rehearsal.core.internal.helper.SessionGuard;
 import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
 
 import java.io.IOException;
@@ -55,6 +57,7 @@ final class CommandTool implements MigrationTool {
     /** The current version last read, per database (a restored copy is another database). */
     private final Map<String, Optional<MigrationVersion>> known = new HashMap<>();
     private final Map<String, String> inherited;
+    private final String containment;
     private final HandedDatabaseGuard guard;
     private final StepLandingCheck landing;
     /** Whether a step ran: until then the throwaway database is as Rehearsal made it. */
@@ -67,11 +70,14 @@ final class CommandTool implements MigrationTool {
      * @param migrations the folder the history was read from, given to the commands as {@code REHEARSAL_MIGRATIONS};
      *                   null where the location is not one folder on disk
      * @param inherited  the environment the commands would inherit (the JVM's)
+     * @param containment how each command's process is kept to the throwaway database ({@code network} or
+     *                    {@code guard})
      */
     CommandTool(MigrationHistory history, CommandSettings settings, Path directory, Path migrations, Dialect dialect,
                 Supplier<ConnectionDetails> database, Duration timeout, Map<String, String> inherited,
-                HandedDatabaseGuard guard, StepLandingCheck landing) {
+                String containment, HandedDatabaseGuard guard, StepLandingCheck landing) {
         this.inherited = inherited;
+        this.containment = containment;
         this.guard = guard;
         this.landing = landing;
         this.migrations = migrations;
@@ -272,8 +278,9 @@ final class CommandTool implements MigrationTool {
             told = true;
             warning = environment.world().warning().orElse(null);
         }
+        ShellCommand.Result result;
         try {
-            return ShellCommand.run(command, directory, environment, limit);
+            result = ShellCommand.run(command, directory, environment, limit);
         } catch (java.io.InterruptedIOException e) {
             throw new RehearsalException("\"" + command + "\" (" + what + ") was interrupted, as the test run was"
                     + " stopped: it and the processes it started were killed.", e);
@@ -281,6 +288,11 @@ final class CommandTool implements MigrationTool {
             throw new RehearsalException("Could not start \"" + command + "\" (" + what + ") in " + directory + ": "
                     + e.getMessage(), e);
         }
+        if (!result.refused().isEmpty()) {
+            throw new SessionGuard.ForeignDatabase(ContainedRefusal.describe("\"" + command + "\" (" + what + ")",
+                    result.refused()));
+        }
+        return result;
     }
 
     /**
@@ -291,7 +303,7 @@ final class CommandTool implements MigrationTool {
         ToolProcessEnvironment environment = ToolProcessEnvironment.of("the migration command", dialect, details)
                 .mappedBy("map it in the command itself, such as rehearsal.command.up=NAME=\"$DATABASE_URL\" "
                         + settings.up())
-                .inheriting(inherited);
+                .inheriting(inherited).containment(containment, () -> details);
         if (migrations != null) {
             environment.put("REHEARSAL_MIGRATIONS", migrations.toString());
         }
@@ -315,7 +327,8 @@ final class CommandTool implements MigrationTool {
             what = "exited with code " + result.exitCode();
         }
         return what + ".\n  command:   " + result.command() + "\n  directory: " + directory + "\n  output:\n"
-                + result.tail(OUTPUT_LINES);
+                + result.tail(OUTPUT_LINES) + (result.contained() && ContainedRefusal.unreachable(result.output())
+                ? ContainedRefusal.UNREACHABLE : "");
     }
 
     /** The template with {next} and {previous} replaced by shell-quoted migration names. */

@@ -22,7 +22,8 @@ final class ShellCommand {
     static final int KEPT_CHARS = 16_000;
 
     /** How a run ended. */
-    record Result(String command, int exitCode, String output, boolean timedOut, int killed) {
+    record Result(String command, int exitCode, String output, boolean timedOut, int killed, List<String> refused,
+                  boolean contained) {
 
         boolean succeeded() {
             return !timedOut && exitCode == 0;
@@ -42,7 +43,8 @@ final class ShellCommand {
 
     /**
      * Runs {@code command} in {@code directory} with {@code environment} (the JVM's, without what names another
-     * database, and the throwaway database's variables).
+     * database, and the throwaway database's variables), contained where the environment asks for it; the result
+     * names the sessions the containment refused.
      *
      * @throws IOException when the shell cannot be started at all (the directory does not exist)
      * @throws java.io.InterruptedIOException when the thread is interrupted; the command and its children are killed
@@ -52,8 +54,7 @@ final class ShellCommand {
         ProcessBuilder builder = new ProcessBuilder(List.of("/bin/sh", "-c", command))
                 .directory(directory.toFile()).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
                         new java.io.File("/dev/null")));
-        environment.applyTo(builder);
-        Process process = builder.start();
+        Process process = environment.start(builder);
         Output output = new Output(process.getInputStream());
         Thread reader = new Thread(output, "rehearsal-command-output");
         reader.setDaemon(true);
@@ -78,7 +79,8 @@ final class ShellCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new Result(command, finished ? process.exitValue() : -1, output.text(), !finished, killed);
+        return new Result(command, finished ? process.exitValue() : -1, output.text(), !finished, killed,
+                environment.takeRefusals(), environment.contained());
     }
 
     /**

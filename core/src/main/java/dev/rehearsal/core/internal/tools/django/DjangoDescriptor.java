@@ -13,7 +13,8 @@ public final class DjangoDescriptor {
             "an app's migrations folder below manage.py, through Django's migrate",
             Claim.DECISIVE, location -> DjangoSource.recognizes(location.folder(), location.files()),
             location -> new DjangoSource(location.folder(),
-                    location.settings().tool().django(), location.settings().locks().migrationTimeout()));
+                    location.settings().tool().django(), location.settings().locks().migrationTimeout())
+                    .containment(location.settings().tool().containment()));
 
     private DjangoDescriptor() {
     }

@@ -99,8 +99,7 @@ final class DjangoTool implements MigrationTool {
         ConnectionDetails details = database.get();
         ObjectNode request = JSON.createObjectNode().put("op", "migrate").put("target", target).put("trace", true)
                 .put("file", migration.up().location());
-        request.putObject("database").put("name", details.database()).put("host", details.host())
-                .put("port", details.port()).put("user", details.user()).put("password", details.password());
+        HelperStep.database(request, details, dialect);
         request.put("session_query", dialect.sessionIdentityQuery());
         HelperStep.run(source.helper(dialect, details), request, source.timeout(), sessions, guard(), phase, migration,
                 "migrate " + app + " " + target + " (" + phase + " of " + migration.displayName() + ")");

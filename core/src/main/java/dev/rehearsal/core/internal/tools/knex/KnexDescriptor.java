@@ -13,7 +13,8 @@ public final class KnexDescriptor {
             "<number>_<name>.js with a knexfile.js above them, through Knex's API",
             Claim.DECISIVE, location -> KnexSource.recognizes(location.folder(), location.files()),
             location -> new KnexSource(location.folder(),
-                    location.settings().tool().knex(), location.settings().locks().migrationTimeout()));
+                    location.settings().tool().knex(), location.settings().locks().migrationTimeout())
+                    .containment(location.settings().tool().containment()));
 
     private KnexDescriptor() {
     }

@@ -15,7 +15,8 @@ public final class TypeormDescriptor {
     public static final ToolDescriptor TOOL = ToolDescriptor.of("typeorm",
             "<timestamp>-<Name>.js migration classes with a data-source.js above them, through TypeORM's DataSource",
             Claim.DECISIVE, location -> TypeormSource.recognizes(location.folder(), location.files()),
-            location -> new TypeormSource(location.folder(), location.settings().locks().migrationTimeout()));
+            location -> new TypeormSource(location.folder(), location.settings().locks().migrationTimeout())
+                    .containment(location.settings().tool().containment()));
 
     private TypeormDescriptor() {
     }

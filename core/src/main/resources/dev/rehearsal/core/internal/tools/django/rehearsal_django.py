@@ -119,6 +119,8 @@ class Helper:
     def _point_at(self, database):
         from django.db import connections
 
+        # the variables naming the database of the moment (a restored copy is another database), as a deploy sets them
+        os.environ.update(database.get("environment") or {})
         connection = connections["default"]
         settings = connection.settings_dict
         wanted = {"NAME": database["name"], "HOST": database["host"], "PORT": str(database["port"]),

@@ -1,0 +1,250 @@
+package dev.rehearsal.core.internal.containment;
+
+import dev.rehearsal.core.db.ConnectionDetails;
+import dev.rehearsal.core.db.Engine;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The only way out of a contained tool's network namespace: a Unix socket, outside it, that passes connections on to
+ * the throwaway server. On PostgreSQL it reads each connection's startup message first and admits only a session for
+ * the throwaway database the tool was handed; any other gets a {@code FATAL} error (SQLState 28000) before anything
+ * reaches the server, and is kept as a refusal for the step's result. On MariaDB it passes connections to the
+ * throwaway server only (the database a session uses can change with {@code USE}: the session guard judges that).
+ */
+final class DatabaseGate implements AutoCloseable {
+
+    private static final int SSL_REQUEST = 80877103;
+    private static final int GSS_REQUEST = 80877104;
+    private static final int CANCEL_REQUEST = 80877102;
+    private static final int PROTOCOL_3 = 196608;
+    private static final int LONGEST_STARTUP = 10_000;
+
+    private final Engine engine;
+    private final Supplier<ConnectionDetails> database;
+    private final Path directory;
+    private final Path socket;
+    private final ServerSocketChannel server;
+    private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+    private final List<String> refusals = new ArrayList<>();
+
+    /**
+     * Opens the gate for sessions on {@code database} (asked again for each session: it follows restored copies),
+     * listening on a socket in a new private folder.
+     */
+    DatabaseGate(Engine engine, Supplier<ConnectionDetails> database) throws IOException {
+        this.engine = engine;
+        this.database = database;
+        this.directory = Files.createTempDirectory("rehearsal-gate-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        this.socket = directory.resolve("gate.sock");
+        this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(socket));
+        Thread accepting = new Thread(this::accept, "rehearsal-gate");
+        accepting.setDaemon(true);
+        accepting.start();
+    }
+
+    /** Where the relay in the namespace connects. */
+    Path socket() {
+        return socket;
+    }
+
+    /** The sessions refused since the last call, each described in a line; the list is emptied. */
+    synchronized List<String> takeRefusals() {
+        List<String> taken = List.copyOf(refusals);
+        refusals.clear();
+        return taken;
+    }
+
+    private void accept() {
+        while (server.isOpen()) {
+            try {
+                SocketChannel client = server.accept();
+                open.add(client);
+                Thread thread = new Thread(() -> serve(client), "rehearsal-gate-session");
+                thread.setDaemon(true);
+                thread.start();
+            } catch (IOException e) {
+                return; // closed
+            }
+        }
+    }
+
+    private void serve(SocketChannel client) {
+        try (client) {
+            ConnectionDetails handed = database.get();
+            if (engine != Engine.POSTGRES) {
+                pass(client, handed, null);
+                return;
+            }
+            while (true) {
+                ByteBuffer packet = startupPacket(client);
+                if (packet == null) {
+                    return;
+                }
+                int code = packet.getInt(4);
+                if (code == SSL_REQUEST || code == GSS_REQUEST) {
+                    client.write(ByteBuffer.wrap(new byte[] {'N'})); // no encryption on the loopback: ask again
+                    continue;
+                }
+                if (code == CANCEL_REQUEST) {
+                    pass(client, handed, packet);
+                    return;
+                }
+                Map<String, String> parameters = code == PROTOCOL_3 ? parameters(packet) : Map.of();
+                String asked = parameters.getOrDefault("database", parameters.getOrDefault("user", ""));
+                if (code == PROTOCOL_3 && asked.equals(handed.database())) {
+                    pass(client, handed, packet);
+                } else {
+                    refuse(client, asked, parameters, handed);
+                }
+                return;
+            }
+        } catch (IOException e) {
+            // the tool or the server closed the connection
+        } finally {
+            open.remove(client);
+        }
+    }
+
+    /** Connects to the throwaway server, sends what was read, and passes bytes both ways until either side ends. */
+    private void pass(SocketChannel client, ConnectionDetails handed, ByteBuffer first) throws IOException {
+        try (SocketChannel upstream = SocketChannel.open(new InetSocketAddress(handed.host(), handed.port()))) {
+            upstream.socket().setTcpNoDelay(true);
+            if (first != null) {
+                first.rewind();
+                while (first.hasRemaining()) {
+                    upstream.write(first);
+                }
+            }
+            Thread back = new Thread(() -> {
+                Pipe.between(upstream, client);
+                try {
+                    client.shutdownOutput();
+                } catch (IOException e) {
+                    // closed
+                }
+            }, "rehearsal-gate-back");
+            back.setDaemon(true);
+            back.start();
+            Pipe.between(client, upstream);
+            upstream.shutdownOutput();
+            back.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void refuse(SocketChannel client, String asked, Map<String, String> parameters, ConnectionDetails handed)
+            throws IOException {
+        String application = parameters.getOrDefault("application_name", "");
+        String refusal = "database \"" + asked + "\"" + (parameters.containsKey("user") ? " as user \""
+                + parameters.get("user") + "\"" : "") + (application.isEmpty() ? "" : " (application_name \""
+                + application + "\")");
+        synchronized (this) {
+            refusals.add(refusal);
+        }
+        String message = "Rehearsal runs this migration tool contained: it may connect only to the throwaway database \""
+                + handed.database() + "\", and the connection asked for " + refusal + ". Point the code that opens it"
+                + " at the database Rehearsal hands the tool (DATABASE_URL, PGHOST, PGDATABASE...).";
+        ByteBuffer body = StandardCharsets.UTF_8.encode(field('S', "FATAL") + field('V', "FATAL")
+                + field('C', "28000") + field('M', message) + field('H', "rehearsal.containment=guard runs tools"
+                + " uncontained, only guarded") + "\0");
+        ByteBuffer error = ByteBuffer.allocate(5 + body.remaining()).put((byte) 'E').putInt(4 + body.remaining())
+                .put(body).flip();
+        while (error.hasRemaining()) {
+            client.write(error);
+        }
+    }
+
+    private static String field(char code, String value) {
+        return code + value.replace('\0', ' ') + "\0";
+    }
+
+    /** The next startup packet (its length included), or null where the tool closed or sent no startup packet. */
+    private static ByteBuffer startupPacket(SocketChannel client) throws IOException {
+        ByteBuffer length = ByteBuffer.allocate(4);
+        if (!fill(client, length)) {
+            return null;
+        }
+        int size = length.getInt(0);
+        if (size < 8 || size > LONGEST_STARTUP) {
+            return null; // a TLS handshake sent directly, or not PostgreSQL's protocol
+        }
+        ByteBuffer packet = ByteBuffer.allocate(size).putInt(size);
+        return fill(client, packet) ? packet : null;
+    }
+
+    private static boolean fill(SocketChannel client, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            if (client.read(buffer) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The startup message's parameters: {@code user}, {@code database}, {@code application_name}... */
+    private static Map<String, String> parameters(ByteBuffer packet) {
+        byte[] bytes = packet.array();
+        Map<String, String> parameters = new LinkedHashMap<>();
+        int at = 8;
+        while (at < bytes.length && bytes[at] != 0) {
+            int nameEnd = endOf(bytes, at);
+            int valueEnd = endOf(bytes, Math.min(nameEnd + 1, bytes.length));
+            parameters.put(new String(bytes, at, nameEnd - at, StandardCharsets.UTF_8),
+                    new String(bytes, Math.min(nameEnd + 1, valueEnd), Math.max(0, valueEnd - nameEnd - 1),
+                            StandardCharsets.UTF_8));
+            at = valueEnd + 1;
+        }
+        return parameters;
+    }
+
+    /** Where the zero-terminated string that starts at {@code from} ends (its terminator, or the end of the bytes). */
+    private static int endOf(byte[] bytes, int from) {
+        int end = from;
+        while (end < bytes.length && bytes[end] != 0) {
+            end++;
+        }
+        return end;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        for (SocketChannel channel : open) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        try {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(directory);
+        } catch (IOException e) {
+            // a temporary folder left behind is removed with the others
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.rehearsal.core.internal.helper;
+
+import org.apiguardian.api.API;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * What a step says when a contained tool asked for a session on another database and was refused, or failed to
+ * connect to a server out of its reach.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class ContainedRefusal {
+
+    /** What a failed tool's message adds where it ran contained: why another server is out of its reach. */
+    public static final String UNREACHABLE = "\n  It ran contained (rehearsal.containment=network): it reaches only"
+            + " the throwaway database it was handed, so a refused connection, a missing socket or an unknown host"
+            + " above is another server or database that the project's configuration or code names. Point it at"
+            + " DATABASE_URL (or PGHOST, PGPORT and PGDATABASE).";
+
+    private static final Pattern CONNECTION_FAILED = Pattern.compile(
+            "ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Connection refused|No such file or directory|could not translate host"
+                    + "|Name or service not known|Temporary failure in name resolution|Network is unreachable"
+                    + "|connection to server", Pattern.CASE_INSENSITIVE);
+
+    private ContainedRefusal() {
+    }
+
+    /** Whether a tool's error reads as a connection it could not make. */
+    public static boolean unreachable(String error) {
+        return CONNECTION_FAILED.matcher(error).find();
+    }
+
+    /**
+     * The message: the tool, each session refused ({@code database "dev" as user "app"}), that nothing reached that
+     * database, and how to fix it.
+     *
+     * @param tool how the message names the tool ({@code Knex}, {@code the migration command "..."})
+     */
+    public static String describe(String tool, List<String> refused) {
+        return tool + " asked for a session on another database than the throwaway one Rehearsal made: "
+                + String.join("; ", refused) + ". It runs contained (rehearsal.containment=network), so the"
+                + " session was refused before it reached the server, and nothing ran there. Point the code that"
+                + " opens it at the database Rehearsal hands the tool (DATABASE_URL, PGHOST and PGDATABASE, or the"
+                + " connection the tool is given).";
+    }
+}

@@ -1,0 +1,100 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.db.ConnectionDetails;
+import dev.rehearsal.core.internal.containment.NetworkConfinement;
+import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
+import dev.rehearsal.core.internal.postgres.PostgresDialect;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A process Rehearsal starts for a tool runs contained where Linux lets it make namespaces: psql, run as a tool
+ * would run it, reaches the database it was handed, and nothing else on the same server, by TCP with another
+ * database's name (refused by the gate before the server sees it, and named) or through the server's own Unix socket
+ * (hidden). The same commands run guarded only ({@code rehearsal.containment=guard}) do reach the other database:
+ * the namespace is what stops them.
+ */
+class ContainedProcessTest {
+
+    @BeforeAll
+    static void namespacesCanBeMade() {
+        NetworkConfinement.Availability availability = NetworkConfinement.availability();
+        if (System.getenv("CI") != null) { // CI runs as root on Linux: containment must work there
+            assertThat(availability.contained()).as(availability.reason()).isTrue();
+        }
+        assumeTrue(availability.contained(), availability.reason());
+    }
+
+    @Test
+    void aContainedProcessReachesTheDatabaseItWasHandedAndNoOther() throws Exception {
+        try (ServerDatabase handed = ServerDatabase.create("handed"); ServerDatabase other = ServerDatabase.create(
+                "other")) {
+            ToolProcessEnvironment contained = environment(handed, "network");
+
+            Run reached = run(contained, "psql -X -v ON_ERROR_STOP=1 -c 'create table reached (id int)'");
+            assertThat(reached.exit()).as(reached.output()).isZero();
+            assertThat(handed.tables()).containsExactly("reached");
+
+            Run byName = run(contained, "psql -X -v ON_ERROR_STOP=1 -d " + other.name()
+                    + " -c 'create table leaked (id int)'");
+            assertThat(byName.exit()).as(byName.output()).isNotZero();
+            assertThat(byName.output()).contains("Rehearsal runs this migration tool contained: it may connect only"
+                    + " to the throwaway database \"" + handed.name() + "\"", "database \"" + other.name() + "\"");
+            assertThat(contained.takeRefusals()).containsExactly("database \"" + other.name()
+                    + "\" as user \"postgres\" (application_name \"psql\")");
+
+            Run bySocket = run(contained, "psql -X -v ON_ERROR_STOP=1 'host=/var/run/postgresql dbname="
+                    + other.name() + "' -c 'create table leaked (id int)'");
+            assertThat(bySocket.exit()).as(bySocket.output()).isNotZero();
+            assertThat(bySocket.output()).contains("/var/run/postgresql");
+
+            Run otherServer = run(contained, "psql -X 'host=127.0.0.1 port=3306 dbname=x connect_timeout=5' -c 'select 1'");
+            assertThat(otherServer.exit()).as("another port of the loopback: %s", otherServer.output()).isNotZero();
+
+            assertThat(other.tables()).as("nothing reached the other database").isEmpty();
+        }
+    }
+
+    @Test
+    void guardedOnlyTheSameCommandsReachTheOtherDatabase() throws Exception {
+        try (ServerDatabase handed = ServerDatabase.create("handed"); ServerDatabase other = ServerDatabase.create(
+                "other")) {
+            ToolProcessEnvironment guarded = environment(handed, "guard");
+
+            Run byName = run(guarded, "psql -X -v ON_ERROR_STOP=1 -d " + other.name()
+                    + " -c 'create table leaked (id int)'");
+            Run bySocket = run(guarded, "psql -X -v ON_ERROR_STOP=1 'host=/var/run/postgresql dbname="
+                    + other.name() + "' -c 'create table leaked_by_socket (id int)'");
+
+            assertThat(byName.exit()).as(byName.output()).isZero();
+            assertThat(bySocket.exit()).as(bySocket.output()).isZero();
+            assertThat(other.tables()).containsExactly("leaked", "leaked_by_socket");
+            assertThat(guarded.takeRefusals()).isEmpty();
+        }
+    }
+
+    private static ToolProcessEnvironment environment(ServerDatabase handed, String containment) {
+        ConnectionDetails details = new ConnectionDetails("127.0.0.1", 5432, handed.name(), "postgres", "");
+        return ToolProcessEnvironment.of("psql", new PostgresDialect("15"), details)
+                .containment(containment, () -> details);
+    }
+
+    private record Run(int exit, String output) {
+    }
+
+    private static Run run(ToolProcessEnvironment environment, String command) throws IOException,
+            InterruptedException {
+        Process process = environment.start(new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true));
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(process.exitValue(), output);
+    }
+}
