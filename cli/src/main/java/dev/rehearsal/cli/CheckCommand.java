@@ -3,6 +3,7 @@ package dev.rehearsal.cli;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.NewMigrations;
 import dev.rehearsal.core.PhaseResult;
+import dev.rehearsal.core.HistoryDefectException;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.model.Remedies;
 import dev.rehearsal.core.RehearsalSettings;
@@ -40,8 +41,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code rehearsal check <folder>}: detects the folder's layout, rehearses every migration up, down and up again on a
  * throwaway database (the embedded PostgreSQL unless a server or an image is named), writes the reports asked for,
- * and exits 0 when every round trip passed with no risk left unallowed, 1 on findings, 2 on usage or environment
- * errors. Settings come from the flags, then the nearest {@code rehearsal.properties} or {@code rehearsal.toml}, with
+ * and exits 0 when every round trip passed with no risk left unallowed, 1 on findings (a history the tool would
+ * refuse included), 2 on usage or environment errors. Settings come from the flags, then the nearest {@code rehearsal.properties} or {@code rehearsal.toml}, with
  * the keys and checks of the JUnit extension ({@link ConfiguredSettings}).
  */
 @Command(name = "check", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
@@ -195,8 +196,18 @@ final class CheckCommand implements Callable<Integer> {
                 e.printStackTrace(err);
             }
             err.flush();
-            return RehearsalCli.ERROR;
+            // a history the team's tool would refuse is a finding about the migrations, not about how this ran
+            return historyDefect(e) ? RehearsalCli.FINDINGS : RehearsalCli.ERROR;
         }
+    }
+
+    private static boolean historyDefect(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof HistoryDefectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int check(PrintWriter out, PrintWriter err) {

@@ -101,6 +101,43 @@ class CheckCommandTest {
     }
 
     /**
+     * A history the team's tool would refuse is a finding about the migrations (exit 1), not a usage or environment
+     * error (exit 2): two Alembic heads, which `alembic upgrade head` refuses.
+     */
+    @Test
+    void aHistoryWithTwoHeadsIsAFindingNotAnEnvironmentError(@TempDir Path dir) throws Exception {
+        Path project = Path.of("../core/src/test/resources/alembic-autogen");
+        try (var files = java.nio.file.Files.walk(project)) {
+            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                Path target = dir.resolve(project.relativize(f).toString());
+                java.nio.file.Files.createDirectories(target.getParent());
+                java.nio.file.Files.copy(f, target);
+            }
+        }
+        Path versions = dir.resolve("alembic/versions");
+        java.nio.file.Files.writeString(versions.resolve("ffff00000001_side_branch.py"), """
+                from alembic import op
+                import sqlalchemy as sa
+
+                revision = "ffff00000001"
+                down_revision = "1799e906c15a"
+
+
+                def upgrade():
+                    op.create_table("side", sa.Column("id", sa.Integer, primary_key=True))
+
+
+                def downgrade():
+                    op.drop_table("side")
+                """); // a second branch from the first revision: two heads
+
+        Run run = rehearsal("check", versions.toString(), "-q", "-D", "rehearsal.alembic.python=/usr/bin/python3");
+
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("heads: ").contains("ffff00000001").contains("alembic merge");
+    }
+
+    /**
      * A Liquibase changelog whose includes are written against the class path's root (META-INF/...) and whose custom
      * change is a class in the application's jar: found without a setting where the changelog lies in
      * src/main/resources, through rehearsal.liquibase.search-path elsewhere, and the class through --classpath.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.AlembicSettings;
+import dev.rehearsal.core.HistoryDefectException;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.db.ConnectionDetails;
@@ -134,13 +135,16 @@ public final class AlembicSource extends HelperSource {
         } catch (ToolHelper.HelperFailure e) {
             helper.close();
             JsonNode error = e.error();
-            throw new RehearsalException("Alembic could not load the revisions at " + location + ": " + e.getMessage()
+            String message = "Alembic could not load the revisions at " + location + ": " + e.getMessage()
                     + (error.path("file").isTextual() ? "\n  at " + error.path("file").asText() + ", line "
                     + error.path("line").asInt() + ": " + error.path("code").asText() : "")
                     + "\n  Python: " + project.describePython()
                     + (project.config() == null ? "" : "\n  alembic.ini: " + project.config())
                     + "\n  `alembic history` in " + project.workingDirectory() + " shows the same error, as Alembic"
-                    + " reads the revisions the same way.", e);
+                    + " reads the revisions the same way.";
+            // a module the interpreter lacks says which Python runs, not what the history holds
+            boolean missingModule = error.path("type").asText("").matches("ModuleNotFoundError|ImportError");
+            throw missingModule ? new RehearsalException(message, e) : new HistoryDefectException(message, e);
         }
         if (history == null) {
             history = history(opened.path("revisions"));
@@ -182,7 +186,7 @@ public final class AlembicSource extends HelperSource {
         boolean labelled = heads.stream().allMatch(h -> !h.path("branch_labels").isEmpty());
         if (heads.size() > 1 && !labelled) {
             List<String> ids = heads.stream().map(h -> h.path("id").asText()).toList();
-            throw new RehearsalException("The Alembic history at " + location + " has " + heads.size() + " heads: "
+            throw new HistoryDefectException("The Alembic history at " + location + " has " + heads.size() + " heads: "
                     + String.join(", ", ids) + " (" + String.join(", ", heads.stream().map(h -> project.versions()
                     .relativize(Path.of(h.path("path").asText())).toString()).toList()) + "). `alembic upgrade head`"
                     + " refuses such a history. Merge them, as Alembic suggests: alembic merge -m \"merge\" "

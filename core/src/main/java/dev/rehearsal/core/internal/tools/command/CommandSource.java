@@ -2,6 +2,7 @@ package dev.rehearsal.core.internal.tools.command;
 
 import dev.rehearsal.core.CommandSettings;
 import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.HistoryDefectException;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.MigrationSource;
@@ -126,7 +127,7 @@ public final class CommandSource implements MigrationSource {
             MigrationVersion version = MigrationVersion.parse(m.group(1));
             String before = seen.put(version, path);
             if (before != null) {
-                throw new RehearsalException("Two migrations at " + location + " have the number " + m.group(1) + ": "
+                throw new HistoryDefectException("Two migrations at " + location + " have the number " + m.group(1) + ": "
                         + before + " and " + path + ". Renumber one, as the tool orders migrations by that number.");
             }
             String description = m.group(2).replaceAll("[_-]+", " ").strip();
