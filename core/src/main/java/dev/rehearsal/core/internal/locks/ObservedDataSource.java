@@ -153,6 +153,11 @@ public final class ObservedDataSource extends WrappingDataSource {
                 StatementObserver o = observer;
                 String sql = preparedSql != null ? preparedSql
                         : args != null && args.length > 0 && args[0] instanceof String s ? s : null;
+                if (o != null && sql != null && sql.startsWith(WrappingDataSource.OWN)) {
+                    Object result = forward(method, args); // Rehearsal's own, ending the transaction: not traced
+                    o.transactionEnded(physical);
+                    return result;
+                }
                 if (o == null || !EXECUTES.contains(method.getName()) || sql == null) {
                     if (method.getName().equals("getConnection")) {
                         return statement.getConnection();

@@ -106,11 +106,19 @@ final class RoundTripState {
                 session.tool().upTo(version);
                 return null;
             }
-            reason = "the database was at " + current + " instead of " + version;
+            reason = "the database was at " + named(current) + " instead of " + named(version);
         }
         rebuildAt(version);
-        return "rebuilt a fresh database at " + (version == null ? "the empty state" : "V" + version)
-                + " to carry on, because " + reason;
+        return "rebuilt a fresh database at " + named(version) + " to carry on, because " + reason;
+    }
+
+    /** A version as the tool names its migration ({@code V3 add tier}, {@code d47ad6525116 shorter full name}). */
+    private String named(MigrationVersion version) {
+        if (version == null) {
+            return "the empty state";
+        }
+        return session.tool().history().versioned().stream().filter(m -> m.version().compareTo(version) == 0)
+                .findFirst().map(Migration::displayName).orElse("V" + version);
     }
 
     private void rebuildAt(MigrationVersion version) {

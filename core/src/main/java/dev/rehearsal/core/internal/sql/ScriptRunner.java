@@ -117,7 +117,7 @@ public final class ScriptRunner {
                 // a script that opened its own transaction (BEGIN; ... COMMIT;, as Sqitch's do) and failed inside it
                 // leaves the session in that aborted transaction; psql would have ended the session
                 try (Statement end = connection.createStatement()) {
-                    end.execute("rollback");
+                    end.execute(WrappingDataSource.OWN + "rollback");
                 } catch (SQLException rollbackFailure) {
                     e.addSuppressed(rollbackFailure);
                 }

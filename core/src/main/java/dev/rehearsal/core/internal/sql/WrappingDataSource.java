@@ -14,6 +14,12 @@ import java.sql.SQLException;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public abstract class WrappingDataSource extends DelegatingDataSource {
 
+    /**
+     * How a statement Rehearsal itself sends on a migration's connection begins (ending the transaction a failed
+     * script left open): wrappers pass it on without counting it among the migration's statements.
+     */
+    public static final String OWN = "/* rehearsal */ ";
+
     private final DataSource target;
 
     protected WrappingDataSource(DataSource target) {
