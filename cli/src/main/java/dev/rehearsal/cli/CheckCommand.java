@@ -296,7 +296,11 @@ final class CheckCommand implements Callable<Integer> {
             progress.finish();
             RoundTripReport report = rehearsal.report();
             ReportWriter writer = ReportWriter.of(report, rehearsal.history(), Path.of(""))
-                    .withEstimates(rehearsal.productionEstimates()).judging(judged::judged);
+                    .withEstimates(rehearsal.productionEstimates());
+            if (configuration.text(Setting.RISKS_DOWNS).orElse("report").equals("judge")) {
+                writer = writer.judgingDowns(); // before the released ones are set aside: theirs stay unjudged
+            }
+            writer = writer.judging(judged::judged);
             outputs.write(writer, report, out, progress);
             interrupt.disarm();
             return verdict(report, writer, progress);
@@ -319,10 +323,13 @@ final class CheckCommand implements Callable<Integer> {
         long judgedRisks = findings.stream().filter(f -> f.level() == Finding.Level.WARNING && f.suppressed() == null)
                 .count();
         long released = findings.stream().filter(f -> ReportWriter.RELEASED.equals(f.suppressed())).count();
-        String releasedNote = released == 0 ? "" : String.format(Locale.ROOT, "; %d risk%s of released migrations"
-                + " reported, not judged", released, released == 1 ? "" : "s");
+        long downs = findings.stream().filter(f -> ReportWriter.DOWN.equals(f.suppressed())).count();
+        String releasedNote = (released == 0 ? "" : String.format(Locale.ROOT, "; %d risk%s of released migrations"
+                + " reported, not judged", released, released == 1 ? "" : "s"))
+                + (downs == 0 ? "" : String.format(Locale.ROOT, "; %d risk%s of down scripts reported, not judged"
+                + " (rehearsal.risks.downs=judge judges them)", downs, downs == 1 ? "" : "s"));
         if (failures == 0 && judgedRisks == 0) {
-            if (released > 0) {
+            if (!releasedNote.isEmpty()) {
                 progress.note("rehearsal: 0 failed round trips, 0 risks not allowed" + releasedNote);
             }
             return RehearsalCli.CLEAN;

@@ -205,8 +205,9 @@ class CheckCommandTest {
         Run bySince = rehearsal("check", migrations.toString(), "-q", "--risks-since", "3", "-f", "sarif", "-o",
                 sarif.toString());
         for (JsonNode r : new ObjectMapper().readTree(sarif.toFile()).at("/runs/0/results")) {
-            assertThat(r.at("/suppressions/0/justification").asText()).as("released: information only")
-                    .isEqualTo("a released migration: reported, not judged");
+            assertThat(r.at("/suppressions/0/justification").asText()).as("released, or a down's: information only")
+                    .isIn("a released migration: reported, not judged", "a down script's risk: reported, not judged"
+                            + " (rehearsal.risks.downs=judge judges it)");
         }
         assertThat(bySince.exit()).as(bySince.err()).isZero();
         assertThat(bySince.err()).contains("0 risks not allowed; 2 risks of released migrations reported, not judged");
@@ -255,6 +256,34 @@ class CheckCommandTest {
         Run small = rehearsal("check", migrations.toString(), "--volumes", volumes.toString());
         assertThat(small.out()).as(small.err()).doesNotContain("non-concurrent-index")
                 .contains("risk [no-lock-timeout] 2_orders_total_idx.up.sql line 1");
+    }
+
+    /**
+     * A down script's risk (a plain DROP INDEX on a production table, what an operator rolling back meets) is named
+     * and counted, not judged by default, and the note names the setting that judges it; with that setting it fails
+     * the check as an up's would.
+     */
+    @Test
+    void aDownsRiskIsCountedAndJudgedOnlyWhenTheSettingsSaySo(@TempDir Path repo) throws Exception {
+        Path migrations = Files.createDirectories(repo.resolve("db/migrations"));
+        Files.writeString(migrations.resolve("1_orders.up.sql"), "create table orders (id bigint primary key, total numeric not null);\n");
+        Files.writeString(migrations.resolve("1_orders.down.sql"), "drop table orders;\n");
+        Files.writeString(migrations.resolve("2_orders_total_idx.up.sql"),
+                "create index concurrently orders_total_idx on orders (total);\n");
+        Files.writeString(migrations.resolve("2_orders_total_idx.down.sql"), "set lock_timeout = '2s';\n"
+                + "drop index orders_total_idx;\n");
+
+        Run reported = rehearsal("check", migrations.toString(), "--allow-risk", "2 no-lock-timeout: a test");
+        assertThat(reported.exit()).as(reported.out() + reported.err()).isZero();
+        assertThat(reported.out()).contains("risk in the down (judged only with rehearsal.risks.downs=judge)"
+                + " [non-concurrent-drop-index] 2_orders_total_idx.down.sql line 2");
+        assertThat(reported.err()).contains("1 risk of down scripts reported, not judged (rehearsal.risks.downs=judge"
+                + " judges them)");
+
+        Run judged = rehearsal("check", migrations.toString(), "--allow-risk", "2 no-lock-timeout: a test", "-D",
+                "rehearsal.risks.downs=judge");
+        assertThat(judged.exit()).as(judged.out() + judged.err()).isEqualTo(1);
+        assertThat(judged.err()).contains("0 failed round trips, 1 risk not allowed");
     }
 
     @Test

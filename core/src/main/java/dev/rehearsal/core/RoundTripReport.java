@@ -83,8 +83,8 @@ public record RoundTripReport(String source, String database, List<StepResult> s
                 risks(sb, "risk", p.locks().risks());
             });
             // a down script's risks are what an operator rolling back in production meets: shown, not judged
-            step.phase(PhaseResult.Phase.DOWN).ifPresent(p -> risks(sb, "risk in the down, reported, not judged",
-                    p.locks().risks()));
+            step.phase(PhaseResult.Phase.DOWN).ifPresent(p -> risks(sb, "risk in the down (judged only with"
+                    + " rehearsal.risks.downs=judge)", p.locks().risks()));
             for (PhaseResult p : step.phases()) {
                 // the queries a migration breaks are the finding itself: named in full, with the safer way
                 p.locks().risks().stream().filter(r -> r.rule().equals(LockRisk.BREAKS_RUNNING_APP)

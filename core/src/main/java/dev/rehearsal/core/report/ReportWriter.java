@@ -74,6 +74,20 @@ public final class ReportWriter {
         return new ReportWriter(report, history, projectDir, judged, estimates, partial, interruptedDuring);
     }
 
+    /**
+     * The same report with the risks of down scripts judged as the ups' are ({@code rehearsal.risks.downs=judge}):
+     * a risk not allowed fails the check.
+     */
+    public ReportWriter judgingDowns() {
+        List<Finding> judged = findings.stream().map(f -> DOWN.equals(f.suppressed()) ? new Finding(f.level(),
+                f.rule(), f.migration(), f.phase(), f.file(), f.line(), f.message(), null) : f).toList();
+        return new ReportWriter(report, history, projectDir, judged, estimates, partial, interruptedDuring);
+    }
+
+    /** Why a risk of a down script is not judged, as reports show it, with the setting that judges it. */
+    public static final String DOWN = "a down script's risk: reported, not judged (rehearsal.risks.downs=judge"
+            + " judges it)";
+
     /** Why a risk of a released migration is not judged, as reports show it. */
     public static final String RELEASED = "a released migration: reported, not judged";
 

@@ -8,6 +8,7 @@ import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.StepResult;
 import dev.rehearsal.core.internal.scripts.SourceFiles;
 import dev.rehearsal.core.locks.LockRisk;
+import dev.rehearsal.core.report.ReportWriter;
 import dev.rehearsal.core.locks.StatementTrace;
 import dev.rehearsal.core.report.Finding;
 import org.apiguardian.api.API;
@@ -81,14 +82,17 @@ public final class FindingCollector {
                             .replace('_', '-') + "-failed", step.migration(), phase.phase().label(), place.file(),
                             place.line(), phase.message(), null));
                 }
-                if (phase.phase() == PhaseResult.Phase.UP) {
+                if (phase.phase() == PhaseResult.Phase.UP || phase.phase() == PhaseResult.Phase.DOWN) {
+                    boolean down = phase.phase() == PhaseResult.Phase.DOWN;
                     for (LockRisk risk : phase.locks().risks()) {
                         Place place = phase.locks().statements().stream().filter(st -> st.script() != null
-                                        && st.where().equals(risk.statement())).findFirst().map(this::place).orElseGet(() -> top(phaseScript(step, migration,
-                                        PhaseResult.Phase.UP)));
-                        findings.add(new Finding(Finding.Level.WARNING, risk.rule(), step.migration(), phase.phase().label(),
-                                place.file(), place.line(), risk.statement() + "\n" + risk.reason() + "\nsafer: "
-                                + risk.alternative(), risk.suppressed()));
+                                && st.where().equals(risk.statement())).findFirst().map(this::place)
+                                .orElseGet(() -> top(phaseScript(step, migration, phase.phase())));
+                        // a down's risk is what an operator rolling back meets: reported unless the settings judge it
+                        String suppressed = risk.suppressed() == null && down ? ReportWriter.DOWN : risk.suppressed();
+                        findings.add(new Finding(Finding.Level.WARNING, risk.rule(), step.migration(),
+                                phase.phase().label(), place.file(), place.line(), risk.statement() + "\n"
+                                + risk.reason() + "\nsafer: " + risk.alternative(), suppressed));
                     }
                 }
             }
