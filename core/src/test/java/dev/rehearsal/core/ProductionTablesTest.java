@@ -84,7 +84,30 @@ class ProductionTablesTest {
         try (MigrationRehearsal r = Histories.rehearse("released-orders")) {
             RoundTripReport report = r.runRoundTrips();
             assertThat(report.toText()).contains("risk [non-concurrent-index, no-lock-timeout] V2__orders_total_idx.sql")
-                    .contains("risk in the down, reported, not judged [non-concurrent-drop-index, no-lock-timeout] U2__orders_total_idx.sql line 1");
+                    .contains("risk in the down (judged only with rehearsal.risks.downs=judge)"
+                            + " [non-concurrent-drop-index, no-lock-timeout] U2__orders_total_idx.sql line 1");
+        }
+    }
+
+    /** A rule left silent because production holds no rows there, or few, is not silent in the report. */
+    @Test
+    void aTableTheRowRulesLeaveOutIsNamedWithWhy() {
+        try (MigrationRehearsal r = Histories.rehearse("released-orders")) {
+            r.production(() -> new NewMigrations(names(r, "1", "2"), null), ProductionVolumes.of(Map.of()));
+            StepResult index = r.runRoundTrips().steps().get(1);
+            assertThat(index.note()).contains("rules about scans, builds and rewrites left out orders (created by a"
+                    + " migration being judged: empty in production)");
+        }
+        try (MigrationRehearsal r = Histories.rehearse("released-orders")) {
+            r.production(() -> new NewMigrations(names(r, "2"), null), ProductionVolumes.of(Map.of("orders", 20L)));
+            StepResult index = r.runRoundTrips().steps().get(1);
+            assertThat(index.note()).contains("rules about scans, builds and rewrites left out orders (20 rows in"
+                    + " production, under 10,000)");
+        }
+        try (MigrationRehearsal r = Histories.rehearse("released-orders")) {
+            StepResult index = r.runRoundTrips().steps().get(1);
+            assertThat(index.note() == null ? "" : index.note()).as("judged: nothing left out")
+                    .doesNotContain("left out");
         }
     }
 

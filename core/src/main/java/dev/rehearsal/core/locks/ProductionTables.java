@@ -4,6 +4,7 @@ import org.apiguardian.api.API;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -52,6 +53,23 @@ public record ProductionTables(Set<String> released, Set<String> created, Map<St
             return Basis.MEASURED;
         }
         return released.contains(table) || declared != null ? Basis.INFERRED : Basis.NONE;
+    }
+
+    /**
+     * Why the rules about scans, builds and rewrites leave {@code table} out whatever its rehearsed rows: created by
+     * a migration being judged, or small by its declared production volume; empty where they do not leave it out
+     * for either reason.
+     */
+    public Optional<String> exemption(String table) {
+        Long declared = volumes.get(table);
+        if (created.contains(table)) {
+            return Optional.of(table + " (created by a migration being judged: empty in production)");
+        }
+        if (declared != null && declared < SMALL) {
+            return Optional.of(String.format(Locale.ROOT, "%s (%,d rows in production, under %,d)", table,
+                    declared, SMALL));
+        }
+        return Optional.empty();
     }
 
     /** Whether the rules about scans, builds and rewrites apply to {@code table}. */

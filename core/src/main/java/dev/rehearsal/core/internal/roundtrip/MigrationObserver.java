@@ -9,6 +9,7 @@ import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.internal.timing.ComponentEvent;
 import dev.rehearsal.core.internal.locks.LockObservation;
 import dev.rehearsal.core.locks.LockReport;
+import dev.rehearsal.core.locks.ProductionTables;
 import dev.rehearsal.core.locks.Traffic;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
@@ -52,7 +53,7 @@ final class MigrationObserver {
             }
             session.scriptsRan(sql);
             state.invalidate();
-            return new Observed(LockReport.NONE, null);
+            return new Observed(LockReport.NONE, null, ProductionTables.NONE);
         }
         List<LockObservation.Script> named = scripts.stream()
                 .map(sc -> new LockObservation.Script(sc.name(), sc.sql())).toList();
@@ -91,11 +92,15 @@ final class MigrationObserver {
             released.upRan(first, before, after);
         }
         try (ComponentEvent ignored = ComponentEvent.time("locks.finish")) {
-            return new Observed(run.finish(after, allowed, released.at(first, before)), after);
+            ProductionTables production = released.at(first, before);
+            return new Observed(run.finish(after, allowed, production), after, production);
         }
     }
 
-    /** What {@link #observe} saw: the lock report, and the schema after the run (null when not traced). */
-    record Observed(LockReport locks, SchemaSnapshot after) {
+    /**
+     * What {@link #observe} saw: the lock report, the schema after the run (null when not traced), and the tables
+     * production has as the risk rules judged them.
+     */
+    record Observed(LockReport locks, SchemaSnapshot after, ProductionTables production) {
     }
 }

@@ -105,6 +105,7 @@ final class UpPhase {
         }
         long sql = System.nanoTime() - t0;
         step.log.locks(Phase.UP, observed.locks());
+        RowRulesExemptions.note(observed.locks(), beforeUp, observed.production()).ifPresent(step.notes::add);
         c0 = System.nanoTime();
         SchemaSnapshot afterUp = observed.after() != null ? observed.after() : engine.currentSchema();
         engine.state().markClean(afterUp);
