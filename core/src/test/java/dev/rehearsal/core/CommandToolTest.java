@@ -248,6 +248,18 @@ class CommandToolTest {
         }
     }
 
+    /** A tool whose configuration reads a variable of its own, mapped to the throwaway database: rehearsed. */
+    @Test
+    void aVariableTheSettingsMapNamesTheThrowawayDatabase(@TempDir Path dir) throws IOException {
+        RehearsalSettings settings = psqlTool(dir, "DB=\"$TEAM_DATABASE_URL\"");
+        settings = settings.withTool(settings.tool().withEnvironment(Map.of("TEAM_DATABASE_URL", "${url}")));
+        try (MigrationRehearsal r = Histories.rehearse(settings)) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(r.schema().column("things", "label")).isPresent();
+        }
+    }
+
     /** The same tool pointed at the database it is handed: rehearsed, up, down and up again. */
     @Test
     void theSameToolPointedAtTheDatabaseItIsHandedIsRehearsed(@TempDir Path dir) throws IOException {

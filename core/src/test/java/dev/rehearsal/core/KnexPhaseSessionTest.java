@@ -116,8 +116,9 @@ class KnexPhaseSessionTest {
 
     /**
      * A down that fails half way outside a transaction leaves a database no deploy would have: the next step starts
-     * on another database brought to its version. A migration that reads DATABASE_URL or PGDATABASE (to open a
-     * client of its own, say) must find that database named there, not the one the helper started on.
+     * on another database brought to its version. A migration that reads DATABASE_URL, PGDATABASE or a variable the
+     * settings map to the throwaway database (rehearsal.env.REPORTING_DATABASE_URL=${url}), to open a client of its
+     * own, say, must find that database named there, not the one the helper started on.
      */
     @Test
     void theVariablesNamingTheDatabaseFollowItToAnotherDatabase(@TempDir Path dir) throws IOException {
@@ -136,7 +137,8 @@ class KnexPhaseSessionTest {
         Files.writeString(migrations.resolve("20240102000000_reads_its_database.js"), """
                 exports.up = async (knex) => {
                   const { rows } = await knex.raw('select current_database() as name');
-                  const named = [process.env.PGDATABASE, new URL(process.env.DATABASE_URL).pathname.slice(1)];
+                  const named = [process.env.PGDATABASE, new URL(process.env.DATABASE_URL).pathname.slice(1),
+                    new URL(process.env.REPORTING_DATABASE_URL).pathname.slice(1)];
                   if (named.some((n) => n !== rows[0].name)) {
                     throw new Error('the environment names ' + named + ', the session is on ' + rows[0].name);
                   }
@@ -145,7 +147,9 @@ class KnexPhaseSessionTest {
                 exports.down = (knex) => knex.raw('ALTER TABLE tasks DROP COLUMN done');
                 """);
 
-        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + migrations))) {
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + migrations);
+        settings = settings.withTool(settings.tool().withEnvironment(Map.of("REPORTING_DATABASE_URL", "${url}")));
+        try (MigrationRehearsal r = Histories.rehearse(settings)) {
             RoundTripReport report = r.runRoundTrips();
 
             assertThat(report.steps().get(0).phase(Phase.DOWN)).hasValueSatisfying(down ->

@@ -44,15 +44,17 @@ public final class Configuration {
     private final Function<String, String> environment;
     private final Map<String, String> placeholders;
     private final Map<String, String> alembicEnvironment;
+    private final Map<String, String> toolEnvironment;
     private final ProductionVolumes volumeSettings;
 
     private Configuration(Function<String, Optional<String>> parameters, Function<String, String> environment,
                           Map<String, String> placeholders, Map<String, String> alembicEnvironment,
-                          ProductionVolumes volumeSettings) {
+                          Map<String, String> toolEnvironment, ProductionVolumes volumeSettings) {
         this.parameters = parameters;
         this.environment = environment;
         this.placeholders = Map.copyOf(placeholders);
         this.alembicEnvironment = Map.copyOf(alembicEnvironment);
+        this.toolEnvironment = Map.copyOf(toolEnvironment);
         this.volumeSettings = volumeSettings;
     }
 
@@ -66,6 +68,7 @@ public final class Configuration {
                             Function<String, String> environment) {
         Map<String, String> placeholders = new LinkedHashMap<>();
         Map<String, String> alembicEnvironment = new LinkedHashMap<>();
+        Map<String, String> toolEnvironment = new LinkedHashMap<>();
         Map<String, String> volumes = new LinkedHashMap<>();
         Set<String> volumeSources = new java.util.TreeSet<>();
         for (Map.Entry<String, String> entry : keys.entrySet()) {
@@ -90,6 +93,11 @@ public final class Configuration {
                 parameters.apply(key).ifPresent(v -> alembicEnvironment.put(name, v));
                 continue;
             }
+            if (key.startsWith(Setting.TOOL_ENV_PREFIX)) {
+                String name = key.substring(Setting.TOOL_ENV_PREFIX.length());
+                parameters.apply(key).ifPresent(v -> toolEnvironment.put(name, v));
+                continue;
+            }
             if (Setting.byKey(key).isEmpty()) {
                 throw unknownKey(key, entry.getValue());
             }
@@ -97,7 +105,7 @@ public final class Configuration {
         // a volume that is not a positive whole number fails here, naming its key, before any database is made
         ProductionVolumes volumeSettings = ProductionVolumes.fromSettings(volumes, String.join(", ", volumeSources));
         Configuration configuration = new Configuration(parameters, environment, placeholders, alembicEnvironment,
-                volumeSettings);
+                toolEnvironment, volumeSettings);
         for (Setting setting : Setting.values()) {
             configuration.validate(setting);
         }
@@ -113,7 +121,8 @@ public final class Configuration {
         return new RehearsalException("Unknown setting " + key + " (" + where + ")."
                 + " The settings Rehearsal reads are listed in the README's configuration table: "
                 + String.join(", ", Arrays.stream(Setting.values()).map(Setting::key).toList())
-                + ", " + Setting.ALEMBIC_ENV_PREFIX + "<NAME> and " + Setting.PLACEHOLDER_PREFIX + "<name>.");
+                + ", " + Setting.ALEMBIC_ENV_PREFIX + "<NAME>, " + Setting.TOOL_ENV_PREFIX + "<NAME> and "
+                + Setting.PLACEHOLDER_PREFIX + "<name>.");
     }
 
     /** The known key nearest to {@code key} by edit distance, or null when none is near. */
@@ -316,6 +325,11 @@ public final class Configuration {
             }
         }
         return entries;
+    }
+
+    /** {@code rehearsal.env.<NAME>} templates, by variable name. */
+    public Map<String, String> toolEnvironment() {
+        return toolEnvironment;
     }
 
     /** {@code rehearsal.alembic.env.<NAME>} templates, by variable name. */

@@ -152,6 +152,7 @@ public final class ConfiguredSettings {
                 .withCommand(command(configuration))
                 .withLiquibaseSearchPath(configuration.list(Setting.LIQUIBASE_SEARCH_PATH))
                 .withContainment(configuration.text(Setting.CONTAINMENT).orElse("network"))
+                .withEnvironment(configuration.toolEnvironment())
                 .withAlembic(new AlembicSettings(configuration.text(Setting.ALEMBIC_PYTHON).orElse(""),
                         configuration.text(Setting.ALEMBIC_CONFIG).orElse(""),
                         configuration.text(Setting.ALEMBIC_NAME).orElse(""), configuration.list(Setting.ALEMBIC_X),

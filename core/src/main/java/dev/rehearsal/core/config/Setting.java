@@ -108,6 +108,13 @@ public enum Setting {
      */
     public static final String ALEMBIC_ENV_PREFIX = "rehearsal.alembic.env.";
 
+    /**
+     * {@code rehearsal.env.<NAME>}: an environment variable for every tool Rehearsal runs as a process (Alembic,
+     * Django, Knex, TypeORM, a command), set to the database of the moment with each migration, a template as
+     * {@link #ALEMBIC_ENV_PREFIX}'s ({@code ${url}} is {@code DATABASE_URL}'s form, SQLAlchemy's for Alembic).
+     */
+    public static final String TOOL_ENV_PREFIX = "rehearsal.env.";
+
     /** {@code rehearsal.placeholders.<name>}: Flyway placeholder values, one key per placeholder. */
     public static final String PLACEHOLDER_PREFIX = "rehearsal.placeholders.";
 

@@ -176,8 +176,9 @@ class ConfigurationTest {
             while (m.find()) {
                 String name = m.group();
                 if (name.equals(Setting.PLACEHOLDER_PREFIX.substring(0, Setting.PLACEHOLDER_PREFIX.length() - 1))
-                        || (name + ".").equals(Setting.ALEMBIC_ENV_PREFIX)) {
-                    continue; // rehearsal.placeholders.<name>, rehearsal.alembic.env.<NAME>: one key per name
+                        || (name + ".").equals(Setting.ALEMBIC_ENV_PREFIX)
+                        || (name + ".").equals(Setting.TOOL_ENV_PREFIX)) {
+                    continue; // rehearsal.placeholders.<name>, rehearsal.alembic.env.<NAME>, rehearsal.env.<NAME>
                 }
                 if ((name + ".").equals(Setting.VOLUME_PREFIX) || name.startsWith(Setting.VOLUME_PREFIX)) {
                     volumes = true; // rehearsal.volume.<table>, one key per table, and its example

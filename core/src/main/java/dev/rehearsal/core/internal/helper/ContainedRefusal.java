@@ -13,10 +13,10 @@ import java.util.regex.Pattern;
 public final class ContainedRefusal {
 
     /** What a failed tool's message adds where it ran contained: why another server is out of its reach. */
-    public static final String UNREACHABLE = "\n  It ran contained (rehearsal.containment=network): it reaches only"
+    private static final String UNREACHABLE = "\n  It ran contained (rehearsal.containment=network): it reaches only"
             + " the throwaway database it was handed, so a refused connection, a missing socket or an unknown host"
-            + " above is another server or database that the project's configuration or code names. Point it at"
-            + " DATABASE_URL (or PGHOST, PGPORT and PGDATABASE).";
+            + " in what it said is another server or database that the project's configuration or code names. Point"
+            + " it at DATABASE_URL (or PGHOST, PGPORT and PGDATABASE), or map its variable: rehearsal.env.<NAME>=${url}.";
 
     private static final Pattern CONNECTION_FAILED = Pattern.compile(
             "ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Connection refused|No such file or directory|could not translate host"
@@ -26,9 +26,13 @@ public final class ContainedRefusal {
     private ContainedRefusal() {
     }
 
-    /** Whether a tool's error reads as a connection it could not make. */
-    public static boolean unreachable(String error) {
-        return CONNECTION_FAILED.matcher(error).find();
+    /**
+     * What a failed step of a contained tool adds: the first line of what it said that reads as a connection it could
+     * not make, and why; empty where nothing reads so.
+     */
+    public static String note(String said) {
+        return said.lines().filter(l -> CONNECTION_FAILED.matcher(l).find()).findFirst()
+                .map(l -> "\n  it said: " + l.strip() + UNREACHABLE).orElse("");
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.rehearsal.core.internal.helper;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.ToolSettings;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.locks.ObservedDataSource;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -35,6 +37,7 @@ public abstract class HelperSource implements MigrationSource, AutoCloseable {
     private final String tool;
     private final Duration timeout;
     private String containment = "network";
+    private Map<String, String> mappedVariables = Map.of();
     /** The database the tool is handed, asked again for each session; set when the source is opened. */
     protected Supplier<ConnectionDetails> handed;
     private ToolHelper helper;
@@ -52,21 +55,35 @@ public abstract class HelperSource implements MigrationSource, AutoCloseable {
     }
 
     /**
-     * How the helper's process is kept to the throwaway database ({@code rehearsal.containment}): {@code network}
-     * (the default) or {@code guard}; set before the source is opened.
+     * How the helper's process is kept to the throwaway database ({@code rehearsal.containment}: {@code network},
+     * the default, or {@code guard}) and the variables the user maps to it ({@code rehearsal.env.<NAME>}); set
+     * before the source is opened.
      */
-    public final HelperSource containment(String mode) {
-        containment = mode;
+    public final HelperSource processes(ToolSettings settings) {
+        containment = settings.containment();
+        mappedVariables = settings.environment();
         return this;
     }
 
     /**
-     * The environment of the helper's process, contained as {@link #containment} says to the database
-     * {@code database} names when each session starts.
+     * The environment of the helper's process, contained as {@link #processes} says to the database
+     * {@code database} names when each session starts, the mapped variables named as the throwaway database's.
      */
     protected final ToolProcessEnvironment environment(ToolProcessEnvironment environment,
                                                        Supplier<ConnectionDetails> database) {
-        return environment.containment(containment, database);
+        return environment.mapped(mappedVariables.keySet(), "rehearsal.env.<NAME>=${url}")
+                .containment(containment, database);
+    }
+
+    /**
+     * The variables the user maps ({@code rehearsal.env.<NAME>}) filled in for {@code details}, {@code url} being
+     * how the tool takes its database's URL; set with each request, so they follow the database of the moment.
+     */
+    public final Map<String, String> mappedVariables(ConnectionDetails details, String url) {
+        Map<String, String> filled = new java.util.LinkedHashMap<>();
+        mappedVariables.forEach((name, template) -> filled.put(name,
+                ToolProcessEnvironment.fill(template, details, url)));
+        return filled;
     }
 
     /** How long one step may run: the migration timeout. */

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One step of a migration through a {@link ToolHelper}: the request, its statements traced and named by the
@@ -47,9 +48,8 @@ public final class HelperStep {
             return helper.request(request, timeout, sessions,
                     file -> file.equals(script.location()) ? script.name() : file, what, guard);
         } catch (ToolHelper.HelperFailure e) {
-            String text = e.getMessage() + "\n" + e.error().path("traceback").asText("");
-            throw failure(phase, migration, e.error(), helper.contained() && ContainedRefusal.unreachable(text)
-                    ? ContainedRefusal.UNREACHABLE : "");
+            String said = e.getMessage() + "\n" + e.error().path("traceback").asText("") + "\n" + helper.errors();
+            throw failure(phase, migration, e.error(), helper.contained() ? ContainedRefusal.note(said) : "");
         } catch (ToolHelper.Timeout e) {
             throw new MigrationFailedException(phase, migration, script.name(), 0, null, null, e.getMessage(), e);
         }
@@ -129,12 +129,14 @@ public final class HelperStep {
      * {@code environment} that names it ({@code DATABASE_URL}, {@code PGDATABASE}...), which the helper sets before the
      * request runs, so that a migration reading it after a restore reaches the copy of the moment.
      */
-    public static void database(ObjectNode request, ConnectionDetails details, Dialect dialect) {
+    public static void database(ObjectNode request, ConnectionDetails details, Dialect dialect, HelperSource source) {
         ObjectNode database = request.putObject("database").put("name", details.database())
                 .put("host", details.host()).put("port", details.port()).put("user", details.user())
                 .put("password", details.password());
         ObjectNode environment = database.putObject("environment");
-        ToolProcessEnvironment.variables(dialect, details).forEach(environment::put);
+        Map<String, String> variables = ToolProcessEnvironment.variables(dialect, details);
+        variables.forEach(environment::put);
+        source.mappedVariables(details, variables.get("DATABASE_URL")).forEach(environment::put);
     }
 
     /**

@@ -136,6 +136,17 @@ public final class ToolProcessEnvironment {
         return variables;
     }
 
+    /**
+     * A template of the user's ({@code rehearsal.env.<NAME>}, {@code rehearsal.alembic.env.<NAME>}) filled in for
+     * {@code details}: {@code ${url}} (as {@code url}), {@code ${host}}, {@code ${port}}, {@code ${user}},
+     * {@code ${password}}, {@code ${database}}.
+     */
+    public static String fill(String template, ConnectionDetails details, String url) {
+        return template.replace("${url}", url).replace("${host}", details.host())
+                .replace("${port}", String.valueOf(details.port())).replace("${user}", details.user())
+                .replace("${password}", details.password()).replace("${database}", details.database());
+    }
+
     /** Adds a variable of the tool's own ({@code PYTHONDONTWRITEBYTECODE}, {@code REHEARSAL_MIGRATIONS}). */
     public ToolProcessEnvironment put(String name, String value) {
         own.put(name, value);

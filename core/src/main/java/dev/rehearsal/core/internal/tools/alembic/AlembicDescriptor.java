@@ -38,6 +38,6 @@ public final class AlembicDescriptor implements ToolDescriptor {
         return AlembicOfflineSource.recognizes(location.files()) ? new AlembicOfflineSource(location.folder())
                 : new AlembicSource(location.folder(), location.settings().tool().alembic(),
                 location.settings().locks().migrationTimeout())
-                        .containment(location.settings().tool().containment());
+                        .processes(location.settings().tool());
     }
 }

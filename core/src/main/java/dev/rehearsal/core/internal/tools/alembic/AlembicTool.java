@@ -159,7 +159,9 @@ final class AlembicTool implements MigrationTool {
         ObjectNode environment = db.putObject("environment");
         ToolProcessEnvironment.variables(dialect, details).forEach(environment::put);
         environment.put("DATABASE_URL", url(details).replaceFirst("\\?.*$", "")); // as create_engine takes it
-        source.settings().environment().forEach((name, template) -> environment.put(name, fill(template, details)));
+        source.mappedVariables(details, url(details)).forEach(environment::put);
+        source.settings().environment().forEach((name, template) -> environment.put(name,
+                ToolProcessEnvironment.fill(template, details, url(details))));
         return request;
     }
 
@@ -181,12 +183,6 @@ final class AlembicTool implements MigrationTool {
             return details.url("postgresql") + "?application_name=rehearsal-alembic";
         }
         return details.url("mysql") + "?charset=utf8mb4";
-    }
-
-    private String fill(String template, ConnectionDetails details) {
-        return template.replace("${url}", url(details)).replace("${host}", details.host())
-                .replace("${port}", String.valueOf(details.port())).replace("${user}", details.user())
-                .replace("${password}", details.password()).replace("${database}", details.database());
     }
 
     @Override

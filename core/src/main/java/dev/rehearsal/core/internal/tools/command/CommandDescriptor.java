@@ -15,7 +15,7 @@ public final class CommandDescriptor {
             Claim.CONFIGURED, location -> location.settings().tool().command().configured(),
             location -> new CommandSource(location.folder(),
                     location.settings().tool().command(), location.settings().locks().migrationTimeout())
-                    .containment(location.settings().tool().containment()));
+                    .processes(location.settings().tool()));
 
     private CommandDescriptor() {
     }

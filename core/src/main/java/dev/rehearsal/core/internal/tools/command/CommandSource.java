@@ -3,6 +3,7 @@ package dev.rehearsal.core.internal.tools.command;
 import dev.rehearsal.core.CommandSettings;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.HistoryDefectException;
+import dev.rehearsal.core.ToolSettings;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.MigrationSource;
@@ -43,6 +44,7 @@ public final class CommandSource implements MigrationSource {
     private final Map<String, String> inherited;
     private final HandedDatabaseGuard guard = new HandedDatabaseGuard();
     private String containment = "network";
+    private Map<String, String> mappedVariables = Map.of();
 
     /**
      * @param timeout how long one command may run before it and its children are killed (the migration timeout)
@@ -71,11 +73,13 @@ public final class CommandSource implements MigrationSource {
     }
 
     /**
-     * How the commands' processes are kept to the throwaway database ({@code rehearsal.containment}):
-     * {@code network} (the default) or {@code guard}; set before the source is opened.
+     * How the commands' processes are kept to the throwaway database ({@code rehearsal.containment}:
+     * {@code network}, the default, or {@code guard}) and the variables the user maps to it
+     * ({@code rehearsal.env.<NAME>}); set before the source is opened.
      */
-    public CommandSource containment(String mode) {
-        containment = mode;
+    public CommandSource processes(ToolSettings settings) {
+        containment = settings.containment();
+        mappedVariables = settings.environment();
         return this;
     }
 
@@ -102,7 +106,7 @@ public final class CommandSource implements MigrationSource {
                     + Path.of("").toAbsolutePath() + ".");
         }
         return new CommandTool(history(), settings, directory, location.directory().orElse(null), dialect, database,
-                timeout, inherited, containment, guard, new StepLandingCheck(dataSource, dialect, database, settings.tables(),
+                timeout, inherited, new CommandTool.Processes(containment, mappedVariables), guard, new StepLandingCheck(dataSource, dialect, database, settings.tables(),
                 guard));
     }
 

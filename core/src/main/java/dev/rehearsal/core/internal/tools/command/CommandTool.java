@@ -57,7 +57,7 @@ final class CommandTool implements MigrationTool {
     /** The current version last read, per database (a restored copy is another database). */
     private final Map<String, Optional<MigrationVersion>> known = new HashMap<>();
     private final Map<String, String> inherited;
-    private final String containment;
+    private final Processes processes;
     private final HandedDatabaseGuard guard;
     private final StepLandingCheck landing;
     /** Whether a step ran: until then the throwaway database is as Rehearsal made it. */
@@ -70,14 +70,13 @@ final class CommandTool implements MigrationTool {
      * @param migrations the folder the history was read from, given to the commands as {@code REHEARSAL_MIGRATIONS};
      *                   null where the location is not one folder on disk
      * @param inherited  the environment the commands would inherit (the JVM's)
-     * @param containment how each command's process is kept to the throwaway database ({@code network} or
-     *                    {@code guard})
+     * @param processes  how each command's process is kept to the throwaway database, and the variables mapped to it
      */
     CommandTool(MigrationHistory history, CommandSettings settings, Path directory, Path migrations, Dialect dialect,
                 Supplier<ConnectionDetails> database, Duration timeout, Map<String, String> inherited,
-                String containment, HandedDatabaseGuard guard, StepLandingCheck landing) {
+                Processes processes, HandedDatabaseGuard guard, StepLandingCheck landing) {
         this.inherited = inherited;
-        this.containment = containment;
+        this.processes = processes;
         this.guard = guard;
         this.landing = landing;
         this.migrations = migrations;
@@ -92,6 +91,13 @@ final class CommandTool implements MigrationTool {
             byName.put(stem(m), m);
             byName.put(file(m), m);
         }
+    }
+
+    /**
+     * How a command's process is kept to the throwaway database ({@code network} or {@code guard}), and the
+     * variables the user maps to it ({@code rehearsal.env.<NAME>} templates).
+     */
+    record Processes(String containment, Map<String, String> mapped) {
     }
 
     @Override
@@ -303,7 +309,11 @@ final class CommandTool implements MigrationTool {
         ToolProcessEnvironment environment = ToolProcessEnvironment.of("the migration command", dialect, details)
                 .mappedBy("map it in the command itself, such as rehearsal.command.up=NAME=\"$DATABASE_URL\" "
                         + settings.up())
-                .inheriting(inherited).containment(containment, () -> details);
+                .inheriting(inherited).containment(processes.containment(), () -> details)
+                .mapped(processes.mapped().keySet(), "rehearsal.env.<NAME>=${url}");
+        String url = ToolProcessEnvironment.variables(dialect, details).get("DATABASE_URL");
+        processes.mapped().forEach((name, template) -> environment.put(name,
+                ToolProcessEnvironment.fill(template, details, url)));
         if (migrations != null) {
             environment.put("REHEARSAL_MIGRATIONS", migrations.toString());
         }
@@ -327,8 +337,7 @@ final class CommandTool implements MigrationTool {
             what = "exited with code " + result.exitCode();
         }
         return what + ".\n  command:   " + result.command() + "\n  directory: " + directory + "\n  output:\n"
-                + result.tail(OUTPUT_LINES) + (result.contained() && ContainedRefusal.unreachable(result.output())
-                ? ContainedRefusal.UNREACHABLE : "");
+                + result.tail(OUTPUT_LINES) + (result.contained() ? ContainedRefusal.note(result.output()) : "");
     }
 
     /** The template with {next} and {previous} replaced by shell-quoted migration names. */

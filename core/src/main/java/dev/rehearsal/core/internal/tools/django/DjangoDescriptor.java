@@ -14,7 +14,7 @@ public final class DjangoDescriptor {
             Claim.DECISIVE, location -> DjangoSource.recognizes(location.folder(), location.files()),
             location -> new DjangoSource(location.folder(),
                     location.settings().tool().django(), location.settings().locks().migrationTimeout())
-                    .containment(location.settings().tool().containment()));
+                    .processes(location.settings().tool()));
 
     private DjangoDescriptor() {
     }

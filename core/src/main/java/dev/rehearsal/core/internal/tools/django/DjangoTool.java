@@ -99,7 +99,7 @@ final class DjangoTool implements MigrationTool {
         ConnectionDetails details = database.get();
         ObjectNode request = JSON.createObjectNode().put("op", "migrate").put("target", target).put("trace", true)
                 .put("file", migration.up().location());
-        HelperStep.database(request, details, dialect);
+        HelperStep.database(request, details, dialect, source);
         request.put("session_query", dialect.sessionIdentityQuery());
         HelperStep.run(source.helper(dialect, details), request, source.timeout(), sessions, guard(), phase, migration,
                 "migrate " + app + " " + target + " (" + phase + " of " + migration.displayName() + ")");

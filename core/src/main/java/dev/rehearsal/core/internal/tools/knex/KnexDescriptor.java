@@ -14,7 +14,7 @@ public final class KnexDescriptor {
             Claim.DECISIVE, location -> KnexSource.recognizes(location.folder(), location.files()),
             location -> new KnexSource(location.folder(),
                     location.settings().tool().knex(), location.settings().locks().migrationTimeout())
-                    .containment(location.settings().tool().containment()));
+                    .processes(location.settings().tool()));
 
     private KnexDescriptor() {
     }

@@ -88,7 +88,7 @@ final class KnexTool implements MigrationTool {
         if (dialect.locks() != null && dialect.locks().lockTimeoutQuery() != null) {
             request.put("lock_timeout_query", dialect.locks().lockTimeoutQuery());
         }
-        HelperStep.database(request, details, dialect);
+        HelperStep.database(request, details, dialect, source);
         request.put("session_query", dialect.sessionIdentityQuery());
         HelperStep.run(source.helper(dialect, details, guard), request, source.timeout(), sessions, guard, phase,
                 migration, "knex.migrate." + phase + " of " + migration.displayName());

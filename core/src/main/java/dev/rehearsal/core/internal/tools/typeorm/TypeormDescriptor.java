@@ -16,7 +16,7 @@ public final class TypeormDescriptor {
             "<timestamp>-<Name>.js migration classes with a data-source.js above them, through TypeORM's DataSource",
             Claim.DECISIVE, location -> TypeormSource.recognizes(location.folder(), location.files()),
             location -> new TypeormSource(location.folder(), location.settings().locks().migrationTimeout())
-                    .containment(location.settings().tool().containment()));
+                    .processes(location.settings().tool()));
 
     private TypeormDescriptor() {
     }

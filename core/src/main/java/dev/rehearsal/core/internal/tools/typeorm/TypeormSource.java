@@ -117,7 +117,7 @@ public final class TypeormSource extends HelperSource {
         if (history == null) {
             ObjectNode request = JSON.createObjectNode().put("op", "open")
                     .put("session_query", dialect.sessionIdentityQuery());
-            HelperStep.database(request, database, dialect);
+            HelperStep.database(request, database, dialect, this);
             JsonNode opened;
             try {
                 opened = helper.request(request, Duration.ofMinutes(2), ToolSessions.NONE, f -> f,

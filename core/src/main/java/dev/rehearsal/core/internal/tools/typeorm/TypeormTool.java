@@ -96,7 +96,7 @@ final class TypeormTool implements MigrationTool {
         if (dialect.locks() != null && dialect.locks().lockTimeoutQuery() != null) {
             request.put("lock_timeout_query", dialect.locks().lockTimeoutQuery());
         }
-        HelperStep.database(request, details, dialect);
+        HelperStep.database(request, details, dialect, source);
         HelperStep.run(source.helper(dialect, details, guard), request, source.timeout(), sessions, guard, phase,
                 migration, (phase.equals("up") ? "runMigrations" : "undoLastMigration") + " for "
                         + migration.displayName());
