@@ -42,7 +42,8 @@ import java.util.concurrent.Callable;
  * {@code rehearsal check <folder>}: detects the folder's layout, rehearses every migration up, down and up again on a
  * throwaway database (the embedded PostgreSQL unless a server or an image is named), writes the reports asked for,
  * and exits 0 when every round trip passed with no risk left unallowed, 1 on findings (a history the tool would
- * refuse included), 2 on usage or environment errors. Settings come from the flags, then the nearest {@code rehearsal.properties} or {@code rehearsal.toml}, with
+ * refuse included), 2 on usage or environment errors. Settings come from the flags, then the nearest
+ * {@code rehearsal.properties} or {@code rehearsal.toml}, with
  * the keys and checks of the JUnit extension ({@link ConfiguredSettings}).
  */
 @Command(name = "check", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,

@@ -266,7 +266,8 @@ class CheckCommandTest {
     @Test
     void aDownsRiskIsCountedAndJudgedOnlyWhenTheSettingsSaySo(@TempDir Path repo) throws Exception {
         Path migrations = Files.createDirectories(repo.resolve("db/migrations"));
-        Files.writeString(migrations.resolve("1_orders.up.sql"), "create table orders (id bigint primary key, total numeric not null);\n");
+        Files.writeString(migrations.resolve("1_orders.up.sql"),
+                "create table orders (id bigint primary key, total numeric not null);\n");
         Files.writeString(migrations.resolve("1_orders.down.sql"), "drop table orders;\n");
         Files.writeString(migrations.resolve("2_orders_total_idx.up.sql"),
                 "create index concurrently orders_total_idx on orders (total);\n");

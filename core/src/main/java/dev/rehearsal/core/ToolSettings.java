@@ -43,7 +43,8 @@ public record ToolSettings(String log, List<String> flywayConfig, String flywayC
 
     /** Quiet tools, configuration found where teams keep it, no customizer. */
     public static final ToolSettings DEFAULTS = new ToolSettings("warn", List.of(), null, false, "", "",
-            CommandSettings.NONE, AlembicSettings.DEFAULTS, DjangoSettings.DEFAULTS, KnexSettings.DEFAULTS, List.of(), "network", Map.of());
+            CommandSettings.NONE, AlembicSettings.DEFAULTS, DjangoSettings.DEFAULTS, KnexSettings.DEFAULTS, List.of(),
+            "network", Map.of());
 
     public ToolSettings {
         Objects.requireNonNull(log, "log");

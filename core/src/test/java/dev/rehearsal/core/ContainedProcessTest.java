@@ -55,7 +55,8 @@ class ContainedProcessTest {
             assertThat(bySocket.exit()).as(bySocket.output()).isNotZero();
             assertThat(bySocket.output()).contains("/var/run/postgresql");
 
-            Run otherServer = run(contained, "psql -X 'host=127.0.0.1 port=3306 dbname=x connect_timeout=5' -c 'select 1'");
+            Run otherServer = run(contained, "psql -X 'host=127.0.0.1 port=3306 dbname=x connect_timeout=5'"
+                    + " -c 'select 1'");
             assertThat(otherServer.exit()).as("another port of the loopback: %s", otherServer.output()).isNotZero();
 
             assertThat(other.tables()).as("nothing reached the other database").isEmpty();

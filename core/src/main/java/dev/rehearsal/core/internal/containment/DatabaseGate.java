@@ -161,8 +161,9 @@ final class DatabaseGate implements AutoCloseable {
         synchronized (this) {
             refusals.add(refusal);
         }
-        String message = "Rehearsal runs this migration tool contained: it may connect only to the throwaway database \""
-                + handed.database() + "\", and the connection asked for " + refusal + ". Point the code that opens it"
+        String message = "Rehearsal runs this migration tool contained: it may connect only to the throwaway"
+                + " database \"" + handed.database() + "\", and the connection asked for " + refusal + ". Point the"
+                + " code that opens it"
                 + " at the database Rehearsal hands the tool (DATABASE_URL, PGHOST, PGDATABASE...).";
         ByteBuffer body = StandardCharsets.UTF_8.encode(field('S', "FATAL") + field('V', "FATAL")
                 + field('C', "28000") + field('M', message) + field('H', "rehearsal.containment=guard runs tools"

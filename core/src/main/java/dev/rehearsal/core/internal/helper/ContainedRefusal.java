@@ -16,7 +16,8 @@ public final class ContainedRefusal {
     private static final String UNREACHABLE = "\n  It ran contained (rehearsal.containment=network): it reaches only"
             + " the throwaway database it was handed, so a refused connection, a missing socket or an unknown host"
             + " in what it said is another server or database that the project's configuration or code names. Point"
-            + " it at DATABASE_URL (or PGHOST, PGPORT and PGDATABASE), or map its variable: rehearsal.env.<NAME>=${url}.";
+            + " it at DATABASE_URL (or PGHOST, PGPORT and PGDATABASE), or map its variable:"
+            + " rehearsal.env.<NAME>=${url}.";
 
     private static final Pattern CONNECTION_FAILED = Pattern.compile(
             "ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Connection refused|No such file or directory|could not translate host"

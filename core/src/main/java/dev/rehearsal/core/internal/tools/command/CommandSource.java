@@ -106,7 +106,8 @@ public final class CommandSource implements MigrationSource {
                     + Path.of("").toAbsolutePath() + ".");
         }
         return new CommandTool(history(), settings, directory, location.directory().orElse(null), dialect, database,
-                timeout, inherited, new CommandTool.Processes(containment, mappedVariables), guard, new StepLandingCheck(dataSource, dialect, database, settings.tables(),
+                timeout, inherited, new CommandTool.Processes(containment, mappedVariables), guard,
+                new StepLandingCheck(dataSource, dialect, database, settings.tables(),
                 guard));
     }
 
@@ -131,7 +132,8 @@ public final class CommandSource implements MigrationSource {
             MigrationVersion version = MigrationVersion.parse(m.group(1));
             String before = seen.put(version, path);
             if (before != null) {
-                throw new HistoryDefectException("Two migrations at " + location + " have the number " + m.group(1) + ": "
+                throw new HistoryDefectException("Two migrations at " + location + " have the number " + m.group(1)
+                        + ": "
                         + before + " and " + path + ". Renumber one, as the tool orders migrations by that number.");
             }
             String description = m.group(2).replaceAll("[_-]+", " ").strip();
