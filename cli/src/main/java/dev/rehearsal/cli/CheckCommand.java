@@ -2,6 +2,7 @@ package dev.rehearsal.cli;
 
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.NewMigrations;
+import dev.rehearsal.core.OnlyNew;
 import dev.rehearsal.core.PhaseResult;
 import dev.rehearsal.core.HistoryDefectException;
 import dev.rehearsal.core.model.RehearsalException;
@@ -160,6 +161,10 @@ final class CheckCommand implements Callable<Integer> {
             + " the risks of migrations added or changed since the merge base with it fail the check.")
     String risksBase;
 
+    @Option(names = "--only-new", description = "Rehearse only the migrations the change adds, over the released ones"
+            + " applied by the tool without checks: the same base as the risks (--risks-base, --risks-since).")
+    boolean onlyNew;
+
     @Option(names = "--config", paramLabel = "<file>",
             description = "A rehearsal.properties or rehearsal.toml to use instead of the nearest one.")
     Path config;
@@ -264,10 +269,18 @@ final class CheckCommand implements Callable<Integer> {
             NewMigrations judged = NewMigrations.of(rehearsal.history(),
                     configuration.text(Setting.RISKS_SINCE).orElse(null),
                     configuration.text(Setting.RISKS_BASE).orElse(null), folder, System.getenv());
-            if (judged.note() != null) {
+            boolean onlyNew = configuration.bool(Setting.ONLY_NEW, false);
+            if (judged.note() != null && (judged.baseKnown() || !onlyNew)) { // else the error below says it
                 progress.note(judged.note());
             }
             rehearsal.production(() -> judged, productionVolumes);
+            if (onlyNew) {
+                OnlyNew base = OnlyNew.reach(rehearsal, judged);
+                progress.note("rehearsal: " + base.note());
+                if (base.nothingNew()) {
+                    return RehearsalCli.CLEAN;
+                }
+            }
             List<RoundTripStep> steps = rehearsal.roundTripSteps();
             if (steps.isEmpty()) {
                 throw new RehearsalException("no migrations to rehearse in " + folder);
@@ -362,6 +375,7 @@ final class CheckCommand implements Callable<Integer> {
                 queriesAfter.isEmpty() ? null : String.join(",", queriesAfter));
         flag(values, where, "--risks-since", "rehearsal.risks.since", risksSince);
         flag(values, where, "--risks-base", "rehearsal.risks.base", risksBase);
+        flag(values, where, "--only-new", "rehearsal.only-new", onlyNew ? "true" : null);
         if (noLocks) {
             flag(values, where, "--no-locks", "rehearsal.locks.trace", "false");
             flag(values, where, "--no-locks", "rehearsal.locks.probes", "false");

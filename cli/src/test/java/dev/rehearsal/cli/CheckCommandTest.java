@@ -287,6 +287,41 @@ class CheckCommandTest {
         assertThat(judged.err()).contains("0 failed round trips, 1 risk not allowed");
     }
 
+    /**
+     * --only-new: the released migrations are applied by the tool without checks, and only the one the change adds
+     * is rehearsed; its defect (a down that forgets the index its up made) is still named. Without a base it says
+     * how to give one; with nothing new it exits 0 saying so.
+     */
+    @Test
+    void onlyNewRehearsesWhatTheChangeAddsOverTheReleasedOnes(@TempDir Path repo) throws Exception {
+        Path migrations = Files.createDirectories(repo.resolve("db/migrations"));
+        Files.writeString(migrations.resolve("1_accounts.up.sql"), "create table accounts (id bigint primary key);\n");
+        Files.writeString(migrations.resolve("1_accounts.down.sql"), "drop table accounts;\n");
+        Files.writeString(migrations.resolve("2_email.up.sql"), "alter table accounts add column email text;\n");
+        Files.writeString(migrations.resolve("2_email.down.sql"), "alter table accounts drop column email;\n");
+
+        Run noBase = rehearsal("check", migrations.toString(), "--only-new");
+        assertOneLine(noBase, "rehearsal.only-new (--only-new) needs a base");
+
+        git(repo, "init", "-q", "-b", "main");
+        git(repo, "add", ".");
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "released");
+        git(repo, "checkout", "-q", "-b", "feature");
+        Run nothingNew = rehearsal("check", migrations.toString(), "--only-new");
+        assertThat(nothingNew.exit()).as(nothingNew.err()).isZero();
+        assertThat(nothingNew.err()).contains("the change adds no migration");
+
+        Files.writeString(migrations.resolve("3_email_idx.up.sql"),
+                "create index concurrently accounts_email on accounts (email);\n");
+        Files.writeString(migrations.resolve("3_email_idx.down.sql"), "select 1;\n");
+        Run onlyNew = rehearsal("check", migrations.toString(), "--only-new");
+        assertThat(onlyNew.exit()).as(onlyNew.out() + onlyNew.err()).isEqualTo(1);
+        assertThat(onlyNew.err()).contains("only new: 2 migrations taken as released, up to 2_email, applied by the"
+                + " tool's own ups without checks");
+        assertThat(onlyNew.out()).contains("3_email_idx").contains("accounts_email").doesNotContain("1_accounts")
+                .contains("1 steps: 0 passed, 1 failed");
+    }
+
     @Test
     void aChangesetAddedToAReleasedChangelogIsTheOnlyNewOne(@TempDir Path repo) throws Exception {
         Path changelog = Files.createDirectories(repo.resolve("db")).resolve("changelog.xml");

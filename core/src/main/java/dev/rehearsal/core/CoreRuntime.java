@@ -17,6 +17,7 @@ import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,6 +109,8 @@ public interface CoreRuntime {
         QueryResult query(String sql, Object... parameters);
 
         MigrationRun moveTo(MigrationVersion to, boolean latest, Traffic traffic);
+
+        Duration applyReleased(MigrationVersion target);
 
         Traffic traffic();
 

@@ -21,6 +21,7 @@ import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -366,6 +367,19 @@ public final class MigrationRehearsal implements AutoCloseable {
     public List<RoundTripStep> roundTripSteps() {
         plan = engine.roundTripSteps().stream().map(step -> new RoundTripStep(step)).toList();
         return plan;
+    }
+
+    /**
+     * Applies the migrations up to {@code lastReleased} with the tool's own ups, in one go and without any check or
+     * trace, as production has them: the base over which only a change's new migrations are then rehearsed
+     * ({@code rehearsal check --only-new}, {@code rehearsal.only-new}). The next {@link #roundTripSteps()} plans from
+     * there. Returns how long the ups took.
+     *
+     * @throws MigrationFailedException when a released migration fails to apply, naming it
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    public Duration applyReleased(MigrationVersion lastReleased) {
+        return engine.applyReleased(find(lastReleased).version());
     }
 
     /** How many parts the last plan runs in (1: all here, one step after the other). */

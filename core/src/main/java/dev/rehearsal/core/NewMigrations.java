@@ -62,6 +62,15 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown) {
         return !baseKnown || !names.contains(migration);
     }
 
+    /**
+     * The first migration of {@code history}, in its order, that the change adds or changes: where a pull request's
+     * rehearsal starts ({@code --only-new}); everything before it is taken as released. Empty where the change adds
+     * none.
+     */
+    public Optional<Migration> firstNew(MigrationHistory history) {
+        return history.versioned().stream().filter(m -> names.contains(m.displayName())).findFirst();
+    }
+
     /** Whether the risks of the migration with this display name are judged. */
     public boolean judged(String migration) {
         return names.contains(migration);

@@ -72,4 +72,18 @@ class NewMigrationRisksTest {
         assertThat(allowed.testEvents().failed().count()).isZero();
         assertThat(allowed.testEvents().succeeded().count()).isEqualTo(6);
     }
+
+    /**
+     * rehearsal.only-new: the released migration is applied by a test of its own, without checks, and the round trips
+     * are the new migration's alone, its risks still judged.
+     */
+    @Test
+    void onlyNewYieldsTheNewMigrationsStepsOverTheReleasedOnes() {
+        EngineExecutionResults results = EngineRuns.run(reports, RiskyIndex.class, "rehearsal.risks.since", "1",
+                "rehearsal.only-new", "true");
+        assertThat(names(results.testEvents().succeeded().list())).containsExactly(
+                "only new \u203a the released migrations, applied without checks", "V2 index email \u203a up",
+                "V2 index email \u203a down", "V2 index email \u203a up again");
+        assertThat(names(results.testEvents().failed().list())).containsExactly("V2 index email \u203a risks");
+    }
 }

@@ -5,6 +5,7 @@ import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.NewMigrations;
+import dev.rehearsal.core.OnlyNew;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.RoundTripReport;
@@ -30,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -46,6 +48,7 @@ final class DefaultRehearsal implements Rehearsal, StoredResource {
     private final ReportOutput output;
     private final GoldenSchemas golden;
     private boolean roundTripsPlanned;
+    private boolean onlyNew;
 
     private final Supplier<ProductionVolumes> volumes;
     private final Supplier<EstimateSettings> estimateSettings;
@@ -69,6 +72,15 @@ final class DefaultRehearsal implements Rehearsal, StoredResource {
     /** Judges the risks of the migrations {@code judged} names new: each gets a failing "risks" test in round trips. */
     DefaultRehearsal judging(Supplier<NewMigrations> judged) {
         this.judged = judged;
+        return this;
+    }
+
+    /**
+     * Makes {@link #roundTrips()} yield only the steps of the migrations the change adds, over the released ones
+     * applied without checks ({@code rehearsal.only-new}).
+     */
+    DefaultRehearsal onlyNew(boolean value) {
+        this.onlyNew = value;
         return this;
     }
 
@@ -136,6 +148,19 @@ final class DefaultRehearsal implements Rehearsal, StoredResource {
 
     @Override
     public Stream<DynamicNode> roundTrips() {
+        if (!onlyNew || judged == null) {
+            return planned();
+        }
+        // the base is reached by a test of its own, run before the steps are planned from it (JUnit runs dynamic
+        // tests as it takes them from the stream): a released migration that fails to apply fails that test
+        AtomicReference<OnlyNew> base = new AtomicReference<>();
+        DynamicTest reach = DynamicTest.dynamicTest("only new \u203a the released migrations, applied without checks",
+                () -> base.set(OnlyNew.reach(core, judged.get())));
+        return Stream.concat(Stream.of(reach), Stream.of(base).flatMap(b -> b.get() == null || b.get().nothingNew()
+                ? Stream.empty() : planned()));
+    }
+
+    private Stream<DynamicNode> planned() {
         List<RoundTripStep> steps = core.roundTripSteps();
         roundTripsPlanned = true;
         OrderedPhases phases = new OrderedPhases(steps);

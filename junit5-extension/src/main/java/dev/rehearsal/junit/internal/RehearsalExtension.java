@@ -127,7 +127,7 @@ public final class RehearsalExtension implements ParameterResolver {
         core.production(judged, configuration.volumes(JUnitConfiguration.annotatedVolumes(context)));
         DefaultRehearsal rehearsal = new DefaultRehearsal(core, output, golden,
                 () -> configuration.volumes(JUnitConfiguration.annotatedVolumes(context)), configuration::estimateSettings)
-                .judging(judged);
+                .judging(judged).onlyNew(configuration.bool(Setting.ONLY_NEW, false));
         try {
             restoreSnapshot(core, context);
         } catch (RuntimeException e) {

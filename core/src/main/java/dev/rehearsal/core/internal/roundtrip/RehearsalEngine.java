@@ -35,6 +35,7 @@ import javax.sql.DataSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.Map;
@@ -400,6 +401,20 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
     public MigrationRun moveTo(MigrationVersion to, boolean latest, Traffic traffic) {
         changedByCaller = true;
         return new VersionMove(session, state, observer, invariants, settings).run(to, latest, traffic);
+    }
+
+    /**
+     * Applies the migrations up to {@code target} with the tool's own ups, in one go, untraced and unchecked: the base
+     * a pull request's new migrations are rehearsed over. Returns how long the ups took.
+     */
+    @Override
+    public Duration applyReleased(MigrationVersion target) {
+        MigrationVersion from = session.currentVersion().orElse(null);
+        state.invalidate();
+        long t0 = System.nanoTime();
+        session.upFrom(from, target);
+        session.scriptsRan(null); // what ran is not traced: the next schema read reads everything
+        return Duration.ofNanos(System.nanoTime() - t0);
     }
 
     // ---- restore points ----

@@ -1,0 +1,56 @@
+package dev.rehearsal.core;
+
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.RehearsalException;
+import org.apiguardian.api.API;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A pull request rehearses what it adds ({@code rehearsal check --only-new}, {@code rehearsal.only-new}): the
+ * migrations before the first one the change adds are taken as released and applied by the tool's own ups, in one go
+ * and without checks ({@link MigrationRehearsal#applyReleased}); the round trips then plan from there.
+ *
+ * @param base        the last migration taken as released; empty where the change adds the first one
+ * @param released    how many migrations were taken as released
+ * @param nothingNew  whether the change adds no migration at all: nothing to rehearse
+ * @param note        one line on what was taken as released and how the base was reached, or why nothing runs
+ */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1")
+public record OnlyNew(Optional<Migration> base, int released, boolean nothingNew, String note) {
+
+    /**
+     * Brings {@code rehearsal}'s database to the base of the change {@code judged} describes.
+     *
+     * @throws RehearsalException when no base tells new from released (not a git repository, no base branch, no
+     *                            {@code rehearsal.risks.since}), saying how to give one
+     */
+    public static OnlyNew reach(MigrationRehearsal rehearsal, NewMigrations judged) {
+        if (!judged.baseKnown()) {
+            throw new RehearsalException("rehearsal.only-new (--only-new) needs a base that tells the change's"
+                    + " migrations from released ones, and there is none here: " + (judged.note() == null
+                    ? "give the branch the change goes into (rehearsal.risks.base) or the last released version"
+                    + " (rehearsal.risks.since)" : judged.note()) + ".");
+        }
+        List<Migration> all = rehearsal.history().versioned();
+        Optional<Migration> first = judged.firstNew(rehearsal.history());
+        if (first.isEmpty()) {
+            return new OnlyNew(Optional.empty(), all.size(), true, "the change adds no migration (" + judged.note()
+                    + "): nothing to rehearse with only-new");
+        }
+        int index = all.indexOf(first.get());
+        if (index == 0) {
+            return new OnlyNew(Optional.empty(), 0, false, "only new: every migration is new; rehearsing all "
+                    + all.size());
+        }
+        Migration base = all.get(index - 1);
+        Duration took = rehearsal.applyReleased(base.version());
+        return new OnlyNew(Optional.of(base), index, false, String.format(Locale.ROOT, "only new: %d migration%s"
+                + " taken as released, up to %s, applied by the tool's own ups without checks in %d ms; rehearsing"
+                + " the %d after it", index, index == 1 ? "" : "s", base.displayName(), took.toMillis(),
+                all.size() - index));
+    }
+}
