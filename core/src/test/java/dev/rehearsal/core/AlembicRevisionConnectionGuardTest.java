@@ -169,9 +169,10 @@ class AlembicRevisionConnectionGuardTest {
      * naming the database, and that database is left as it was; guarded only, it lands there.
      */
     @ParameterizedTest(name = "rehearsal.containment={0}, psql {1}")
-    @CsvSource({"network, by TCP", "network, by Unix socket", "guard, by TCP"})
+    @CsvSource({"network, by TCP", "network, by Unix socket", "guard, by TCP", "guard, by Unix socket"})
     void aProgramARevisionStartsReachesOnlyTheThrowawayDatabaseWhenContained(String containment, String how,
                                                                               @TempDir Path dir) throws Exception {
+        ContainedProcessTest.whereContained(containment);
         try (ServerDatabase foreign = ServerDatabase.create("audit")) {
             Path versions = alembicInit(dir, AlembicTemplatesTest.CURRENT.toString(), "postgresql+psycopg");
             Files.writeString(versions.resolve("a1_widget.py"), FIRST);

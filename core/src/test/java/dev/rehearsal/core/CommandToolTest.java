@@ -111,6 +111,7 @@ class CommandToolTest {
     @ValueSource(strings = {"network", "guard"})
     void aKnexfileNamingADatabaseAtHeadIsStoppedBeforeAnythingRunsThere(String containment, @TempDir Path dir)
             throws Exception {
+        ContainedProcessTest.whereContained(containment);
         try (ServerDatabase foreign = ServerDatabase.create("foreign")) {
             Path project = knexProjectReaching(foreign, dir);
             Process latest = new ProcessBuilder("sh", "-c", "NODE_PATH=" + KNEX.getParent().getParent() + " " + KNEX
@@ -148,6 +149,7 @@ class CommandToolTest {
     @ValueSource(strings = {"network", "guard"})
     void aKnexfileNamingAnEmptyDatabaseIsStoppedBeforeAnyMigrationRunsThere(String containment, @TempDir Path dir)
             throws Exception {
+        ContainedProcessTest.whereContained(containment);
         try (ServerDatabase foreign = ServerDatabase.create("foreign")) {
             Path project = knexProjectReaching(foreign, dir);
 
@@ -176,6 +178,7 @@ class CommandToolTest {
     void aCommandWhoseConfigurationNamesAnotherDatabaseIsStoppedBeforeAnythingRunsThere(String containment,
                                                                                      @TempDir Path dir)
             throws Exception {
+        ContainedProcessTest.whereContained(containment);
         try (ServerDatabase foreign = ServerDatabase.create("foreign")) {
             RehearsalSettings settings = contained(psqlTool(dir, "DB=" + foreign.url()), containment);
             for (boolean atHead : List.of(false, true)) {
@@ -217,6 +220,7 @@ class CommandToolTest {
     @ValueSource(strings = {"network", "guard"})
     void aMigrationsOwnSessionOnAnotherDatabaseOfTheServerIsRefusedAndNamed(String containment, @TempDir Path dir)
             throws Exception {
+        ContainedProcessTest.whereContained(containment);
         try (ServerDatabase foreign = ServerDatabase.create("foreign")) {
             RehearsalSettings settings = contained(psqlTool(dir, "DB=\"$DATABASE_URL\""), containment);
             Files.writeString(Path.of(settings.migrations().substring("filesystem:".length()))
@@ -251,7 +255,8 @@ class CommandToolTest {
     /** A tool whose configuration reads a variable of its own, mapped to the throwaway database: rehearsed. */
     @Test
     void aVariableTheSettingsMapNamesTheThrowawayDatabase(@TempDir Path dir) throws IOException {
-        RehearsalSettings settings = psqlTool(dir, "DB=\"$TEAM_DATABASE_URL\"");
+        // without the mapping the variable is unset, and the tool fails rather than fall back on PGDATABASE
+        RehearsalSettings settings = psqlTool(dir, "DB=\"${TEAM_DATABASE_URL:?not mapped}\"");
         settings = settings.withTool(settings.tool().withEnvironment(Map.of("TEAM_DATABASE_URL", "${url}")));
         try (MigrationRehearsal r = Histories.rehearse(settings)) {
             RoundTripReport report = r.runRoundTrips();
@@ -308,7 +313,8 @@ class CommandToolTest {
             Path migrations = migrationScripts(project);
             Path records = Files.createDirectories(dir.resolve("environments"));
             CommandSettings psql = psqlCommands(project);
-            CommandSettings command = psql.withCommands("env | sort > " + records + "/up-$$.env; " + psql.up(),
+            CommandSettings command = psql.withCommands("env | sort > \"$(mktemp " + records + "/up-XXXXXX)\"; "
+                            + psql.up(),
                     psql.down(), psql.current());
             Map<String, String> shell = Map.of("PATH", System.getenv("PATH"),
                     "DATABASE_URL", foreign.url(), "PGHOST", "127.0.0.1", "PGPORT", "5432",

@@ -8,7 +8,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,8 +30,19 @@ class ContainedProcessTest {
 
     @BeforeAll
     static void namespacesCanBeMade() {
+        whereContained("network");
+    }
+
+    /**
+     * For a test run with {@code rehearsal.containment=containment}: where it is {@code network}, skips the test on a
+     * machine that cannot make the namespaces, except in CI, whose Linux machine must.
+     */
+    static void whereContained(String containment) {
+        if (!containment.equals("network")) {
+            return;
+        }
         NetworkConfinement.Availability availability = NetworkConfinement.availability();
-        if (System.getenv("CI") != null) { // CI runs as root on Linux: containment must work there
+        if (System.getenv("CI") != null) {
             assertThat(availability.contained()).as(availability.reason()).isTrue();
         }
         assumeTrue(availability.contained(), availability.reason());
@@ -55,11 +71,37 @@ class ContainedProcessTest {
             assertThat(bySocket.exit()).as(bySocket.output()).isNotZero();
             assertThat(bySocket.output()).contains("/var/run/postgresql");
 
-            Run otherServer = run(contained, "psql -X 'host=127.0.0.1 port=3306 dbname=x connect_timeout=5'"
-                    + " -c 'select 1'");
-            assertThat(otherServer.exit()).as("another port of the loopback: %s", otherServer.output()).isNotZero();
+            try (Listener elsewhere = new Listener()) {
+                Run otherServer = run(contained, "psql -X 'host=127.0.0.1 port=" + elsewhere.port() + " dbname=x"
+                        + " connect_timeout=5' -c 'select 1'");
+                assertThat(otherServer.exit()).as(otherServer.output()).isNotZero();
+                assertThat(elsewhere.connections()).as("another port of the loopback").isZero();
+            }
 
             assertThat(other.tables()).as("nothing reached the other database").isEmpty();
+        }
+    }
+
+    /**
+     * What is hidden stays hidden: the machine's server sockets (PostgreSQL's, Docker's, MariaDB's) are not there, and
+     * the tool can neither uncover them, nor enter Rehearsal's own namespaces, nor see its processes.
+     */
+    @Test
+    void aContainedProcessCannotUndoItsContainment() throws Exception {
+        try (ServerDatabase handed = ServerDatabase.create("handed")) {
+            String probe = "for s in /run/postgresql/.s.PGSQL.5432 /var/run/postgresql/.s.PGSQL.5432"
+                    + " /var/run/docker.sock /run/mysqld/mysqld.sock; do [ -S \"$s\" ] && echo \"socket $s\"; done;"
+                    + " umount /run 2>/dev/null && echo unmounted;"
+                    + " nsenter --target " + ProcessHandle.current().pid() + " --net true 2>/dev/null && echo entered;"
+                    + " [ -e /proc/" + ProcessHandle.current().pid() + "/root ] && echo sees-rehearsal; exit 0";
+
+            Run guarded = run(environment(handed, "guard"), probe);
+            Run contained = run(environment(handed, "network"), probe);
+
+            assertThat(guarded.output()).as("the control: the machine's PostgreSQL socket is there")
+                    .contains("socket /run/postgresql/.s.PGSQL.5432");
+            assertThat(contained.exit()).as(contained.output()).isZero();
+            assertThat(contained.output()).doesNotContain("socket ", "unmounted", "entered", "sees-rehearsal");
         }
     }
 
@@ -78,16 +120,54 @@ class ContainedProcessTest {
             assertThat(bySocket.exit()).as(bySocket.output()).isZero();
             assertThat(other.tables()).containsExactly("leaked", "leaked_by_socket");
             assertThat(guarded.takeRefusals()).isEmpty();
+            try (Listener listener = new Listener()) {
+                run(guarded, "psql -X 'host=127.0.0.1 port=" + listener.port() + " dbname=x connect_timeout=2'"
+                        + " -c 'select 1'");
+                assertThat(listener.connections()).as("another port of the loopback, guarded only").isPositive();
+            }
         }
     }
 
     private static ToolProcessEnvironment environment(ServerDatabase handed, String containment) {
         ConnectionDetails details = new ConnectionDetails("127.0.0.1", 5432, handed.name(), "postgres", "");
         return ToolProcessEnvironment.of("psql", new PostgresDialect("15"), details)
-                .containment(containment, () -> details);
+                .containment(containment, () -> List.of(details));
     }
 
     private record Run(int exit, String output) {
+    }
+
+    /** A server of nothing on a loopback port: counts the connections made to it, and closes each at once. */
+    private static final class Listener implements AutoCloseable {
+        private final ServerSocket socket = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        private final AtomicInteger connections = new AtomicInteger();
+
+        Listener() throws IOException {
+            Thread thread = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (Socket ignored = socket.accept()) {
+                        connections.incrementAndGet();
+                    } catch (IOException e) {
+                        return; // closed
+                    }
+                }
+            }, "listener");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        int connections() {
+            return connections.get();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
     private static Run run(ToolProcessEnvironment environment, String command) throws IOException,

@@ -155,7 +155,34 @@ class KnexPhaseSessionTest {
             assertThat(report.steps().get(0).phase(Phase.DOWN)).hasValueSatisfying(down ->
                     assertThat(down.status()).as(report.toText()).isEqualTo(Status.FAILED));
             assertThat(report.steps().get(0).note()).as(report.toText()).doesNotContain("rolled back cleanly");
+            assertThat(report.steps().get(1).note()).as("the next step ran on another database")
+                    .contains("rebuilt a fresh database");
             assertThat(report.steps().get(1).status()).as(report.toText()).isEqualTo(Status.PASSED);
+        }
+    }
+
+    /**
+     * The schema at an earlier version is read on a scratch database of its own, through the same Knex helper: the
+     * helper's sessions reach that database too (it is one Rehearsal made), and the rehearsal goes on after it.
+     */
+    @Test
+    void aScratchDatabaseTheRehearsalMakesIsReachedByTheHelperToo(@TempDir Path dir) throws IOException {
+        Path migrations = project(dir);
+        Files.writeString(migrations.resolve("20240101000000_create_tasks.js"), """
+                exports.up = (knex) => knex.schema.createTable('tasks', (t) => { t.increments('id'); t.string('title'); });
+                exports.down = (knex) => knex.schema.dropTable('tasks');
+                """);
+        Files.writeString(migrations.resolve("20240102000000_done_flag.js"), """
+                exports.up = (knex) => knex.schema.alterTable('tasks', (t) => t.boolean('done'));
+                exports.down = (knex) => knex.schema.alterTable('tasks', (t) => t.dropColumn('done'));
+                """);
+        try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + migrations))) {
+            r.migrateTo("20240102000000_done_flag.js");
+            assertThat(r.schemaAt("20240101000000_create_tasks").column("tasks", "done")).isEmpty();
+            assertThat(r.schema().column("tasks", "done")).isPresent();
+            r.migrateTo("base");
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
         }
     }
 

@@ -17,7 +17,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -34,11 +36,13 @@ final class DatabaseGate implements AutoCloseable {
     private static final int SSL_REQUEST = 80877103;
     private static final int GSS_REQUEST = 80877104;
     private static final int CANCEL_REQUEST = 80877102;
-    private static final int PROTOCOL_3 = 196608;
+    private static final int PROTOCOL_MAJOR_3 = 3;
+    /** A TLS handshake's first bytes, sent at once by a client that negotiates TLS directly (libpq 17+). */
+    private static final int TLS_HANDSHAKE = 0x16;
     private static final int LONGEST_STARTUP = 10_000;
 
     private final Engine engine;
-    private final Supplier<ConnectionDetails> database;
+    private final Supplier<List<ConnectionDetails>> handed;
     private final Path directory;
     private final Path socket;
     private final ServerSocketChannel server;
@@ -46,13 +50,16 @@ final class DatabaseGate implements AutoCloseable {
     private final List<String> refusals = new ArrayList<>();
 
     /**
-     * Opens the gate for sessions on {@code database} (asked again for each session: it follows restored copies),
-     * listening on a socket in a new private folder.
+     * Opens the gate for sessions on the databases {@code handed} names (asked again for each session: it follows
+     * restored copies; the first names the server), listening on a socket in a new private folder.
      */
-    DatabaseGate(Engine engine, Supplier<ConnectionDetails> database) throws IOException {
+    DatabaseGate(Engine engine, Supplier<List<ConnectionDetails>> handed) throws IOException {
         this.engine = engine;
-        this.database = database;
-        this.directory = Files.createTempDirectory("rehearsal-gate-",
+        this.handed = handed;
+        // under /tmp where there is one: a Unix socket's path is short (108 bytes), and java.io.tmpdir may be long
+        Path parent = Files.isDirectory(Path.of("/tmp")) && Files.isWritable(Path.of("/tmp")) ? Path.of("/tmp")
+                : Path.of(System.getProperty("java.io.tmpdir"));
+        this.directory = Files.createTempDirectory(parent, "rehearsal-gate-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         this.socket = directory.resolve("gate.sock");
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(socket));
@@ -82,16 +89,28 @@ final class DatabaseGate implements AutoCloseable {
                 thread.setDaemon(true);
                 thread.start();
             } catch (IOException e) {
-                return; // closed
+                if (!server.isOpen()) {
+                    return; // closed
+                }
+                pause(); // out of file descriptors, say: the tool's connection waits, and the next is tried
             }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     private void serve(SocketChannel client) {
         try (client) {
-            ConnectionDetails handed = database.get();
+            List<ConnectionDetails> databases = handed.get();
+            ConnectionDetails server = databases.get(0);
             if (engine != Engine.POSTGRES) {
-                pass(client, handed, null);
+                pass(client, server, null);
                 return;
             }
             while (true) {
@@ -105,15 +124,26 @@ final class DatabaseGate implements AutoCloseable {
                     continue;
                 }
                 if (code == CANCEL_REQUEST) {
-                    pass(client, handed, packet);
+                    pass(client, server, packet); // it names a session by its secret key, not a database
                     return;
                 }
-                Map<String, String> parameters = code == PROTOCOL_3 ? parameters(packet) : Map.of();
+                if (code >>> 16 != PROTOCOL_MAJOR_3) {
+                    refuse(client, "an unknown protocol (" + code + ")", Map.of(), server);
+                    return;
+                }
+                Map<String, String> parameters = parameters(packet);
                 String asked = parameters.getOrDefault("database", parameters.getOrDefault("user", ""));
-                if (code == PROTOCOL_3 && asked.equals(handed.database())) {
-                    pass(client, handed, packet);
+                String replication = parameters.getOrDefault("replication", "false").toLowerCase(Locale.ROOT);
+                Optional<ConnectionDetails> admitted = databases.stream()
+                        .filter(d -> d.database().equals(asked)).findFirst();
+                if (!List.of("false", "off", "no", "0").contains(replication)) {
+                    // a physical replication session reads every database of the server, whatever it names
+                    refuse(client, "a replication session (replication=" + replication + ") on database \"" + asked
+                            + "\"", parameters, server);
+                } else if (admitted.isPresent()) {
+                    pass(client, admitted.get(), packet);
                 } else {
-                    refuse(client, asked, parameters, handed);
+                    refuse(client, "database \"" + asked + "\"", parameters, server);
                 }
                 return;
             }
@@ -155,7 +185,7 @@ final class DatabaseGate implements AutoCloseable {
     private void refuse(SocketChannel client, String asked, Map<String, String> parameters, ConnectionDetails handed)
             throws IOException {
         String application = parameters.getOrDefault("application_name", "");
-        String refusal = "database \"" + asked + "\"" + (parameters.containsKey("user") ? " as user \""
+        String refusal = asked + (parameters.containsKey("user") ? " as user \""
                 + parameters.get("user") + "\"" : "") + (application.isEmpty() ? "" : " (application_name \""
                 + application + "\")");
         synchronized (this) {
@@ -163,11 +193,10 @@ final class DatabaseGate implements AutoCloseable {
         }
         String message = "Rehearsal runs this migration tool contained: it may connect only to the throwaway"
                 + " database \"" + handed.database() + "\", and the connection asked for " + refusal + ". Point the"
-                + " code that opens it"
-                + " at the database Rehearsal hands the tool (DATABASE_URL, PGHOST, PGDATABASE...).";
+                + " code that opens it at the database Rehearsal hands the tool (DATABASE_URL, PGHOST, PGDATABASE),"
+                + " or map the variable it reads to it (rehearsal.env.<NAME>=${url}).";
         ByteBuffer body = StandardCharsets.UTF_8.encode(field('S', "FATAL") + field('V', "FATAL")
-                + field('C', "28000") + field('M', message) + field('H', "rehearsal.containment=guard runs tools"
-                + " uncontained, only guarded") + "\0");
+                + field('C', "28000") + field('M', message) + "\0");
         ByteBuffer error = ByteBuffer.allocate(5 + body.remaining()).put((byte) 'E').putInt(4 + body.remaining())
                 .put(body).flip();
         while (error.hasRemaining()) {
@@ -180,14 +209,21 @@ final class DatabaseGate implements AutoCloseable {
     }
 
     /** The next startup packet (its length included), or null where the tool closed or sent no startup packet. */
-    private static ByteBuffer startupPacket(SocketChannel client) throws IOException {
+    private ByteBuffer startupPacket(SocketChannel client) throws IOException {
         ByteBuffer length = ByteBuffer.allocate(4);
         if (!fill(client, length)) {
             return null;
         }
+        if (length.get(0) == TLS_HANDSHAKE) {
+            synchronized (this) { // the gate cannot read the database such a session names: it is refused
+                refusals.add("a session that negotiated TLS directly (sslnegotiation=direct), whose database the"
+                        + " gate cannot read: use sslmode=disable or prefer on the loopback");
+            }
+            return null;
+        }
         int size = length.getInt(0);
         if (size < 8 || size > LONGEST_STARTUP) {
-            return null; // a TLS handshake sent directly, or not PostgreSQL's protocol
+            return null; // not PostgreSQL's protocol: closed unanswered
         }
         ByteBuffer packet = ByteBuffer.allocate(size).putInt(size);
         return fill(client, packet) ? packet : null;
@@ -245,7 +281,7 @@ final class DatabaseGate implements AutoCloseable {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(directory);
         } catch (IOException e) {
-            // a temporary folder left behind is removed with the others
+            // left in the temporary folder: nothing in it but a socket nobody listens on
         }
     }
 }

@@ -60,7 +60,14 @@ public final class LoopbackRelay {
         }
         Process tool;
         try {
-            tool = new ProcessBuilder(Arrays.asList(args).subList(3, args.length)).inheritIO().start();
+            ProcessBuilder builder = new ProcessBuilder(Arrays.asList(args).subList(3, args.length)).inheritIO();
+            for (String name : NetworkConfinement.JVM_OPTIONS) { // kept from the relay's JVM: the tool's own again
+                String kept = builder.environment().remove(NetworkConfinement.KEPT + name);
+                if (kept != null) {
+                    builder.environment().put(name, kept);
+                }
+            }
+            tool = builder.start();
         } catch (IOException e) {
             System.err.println("rehearsal: " + e.getMessage());
             System.exit(127); // as a shell says a program it cannot run
@@ -83,7 +90,11 @@ public final class LoopbackRelay {
             try {
                 client = listening.accept();
             } catch (IOException e) {
-                return;
+                if (listening.isClosed()) {
+                    return;
+                }
+                System.err.println("rehearsal: the relay could not accept a connection: " + e.getMessage());
+                continue;
             }
             daemon(() -> relay(client, gate));
         }

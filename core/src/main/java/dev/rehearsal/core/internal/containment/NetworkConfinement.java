@@ -22,32 +22,47 @@ import java.util.stream.Stream;
 
 /**
  * Runs a tool's process contained, where Linux lets the user make namespaces (as root, or with unprivileged user
- * namespaces): in a network namespace of its own whose only way out is Rehearsal's {@link DatabaseGate}, and a mount
- * namespace in which every Unix socket a server listens on (a local PostgreSQL's {@code /run/postgresql}, MariaDB's
- * {@code mysqld.sock}) is hidden. In the namespace, a {@link LoopbackRelay} listens where the tool was told the
- * throwaway server is, so the tool connects as it was told; a connection to any other host, port or socket fails,
- * and one to another database of the throwaway server is refused by the gate before it reaches the server.
+ * namespaces). The process gets a user, network, mount and PID namespace of its own: in its network namespace only
+ * the loopback exists, and its only way out is a Unix socket of Rehearsal's {@link DatabaseGate}; in its mount
+ * namespace {@code /run} and {@code /dev/shm} are empty and every other Unix socket a server of the machine listens
+ * on is covered, so a local PostgreSQL's or MariaDB's socket, or Docker's, cannot be reached; its {@code /proc} shows
+ * only its own processes. A {@link LoopbackRelay} listens where the tool was told the throwaway server is, so the tool
+ * connects as it was told. The relay and the tool run in a nested user namespace as the user Rehearsal runs as, with
+ * no capability over the namespaces above: they cannot undo the covering, enter Rehearsal's namespaces, or reach
+ * Rehearsal's files through {@code /proc}.
  *
  * <p>Where namespaces cannot be made, or the throwaway server is not on this machine's loopback, the process runs
- * as before, guarded only (the session and driver guards), and {@link #availability} says why.
+ * as before, guarded only (the session and driver guards), and {@link #notContained} says why.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class NetworkConfinement {
 
-    /** What the shell in the namespace does before it starts the relay: the loopback up, the sockets hidden. */
+    /**
+     * What the shell in the namespaces does before it starts the relay: the loopback up, {@code /run} and
+     * {@code /dev/shm} emptied, the listed sockets covered, then the relay in a nested user namespace as the user.
+     */
     private static final String SCRIPT = """
-            ip=$1; mount=$2; n=$3; shift 3
-            "$ip" link set lo up || { echo "rehearsal: could not bring up the loopback in the tool's network \
-            namespace" >&2; exit 125; }
+            ip=$1; mount=$2; unshare=$3; uid=$4; gid=$5; n=$6; shift 6
+            fail() { echo "rehearsal: $1; rehearsal.containment=guard runs tools guarded only" >&2; exit 125; }
+            "$ip" link set lo up || fail "could not bring up the loopback in the tool's network namespace"
+            for dir in /run /dev/shm; do
+              if [ -d "$dir" ] && [ ! -L "$dir" ]; then
+                "$mount" -t tmpfs -o size=4m,mode=1777 tmpfs "$dir" || fail "could not empty $dir for the tool"
+              fi
+            done
             while [ "$n" -gt 0 ]; do
               if [ -S "$1" ]; then
-                "$mount" --bind /dev/null "$1" || { echo "rehearsal: could not hide the socket $1 from the tool" >&2; \
-            exit 125; }
+                "$mount" --bind /dev/null "$1" || fail "could not cover the socket $1"
               fi
               shift; n=$((n-1))
             done
-            exec "$@"
+            exec "$unshare" --user --map-user="$uid" --map-group="$gid" -- "$@"
             """;
+
+    /** Variables a JVM reads at start: kept from the relay, handed back to the tool under their own names. */
+    static final List<String> JVM_OPTIONS = List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS");
+    /** How {@link #JVM_OPTIONS} are passed through the relay. */
+    static final String KEPT = "REHEARSAL_KEPT_";
 
     private static volatile Availability probed;
 
@@ -56,7 +71,7 @@ public final class NetworkConfinement {
 
     /**
      * Whether tool processes can be contained on this machine, and if not why and how to make them: probed once,
-     * by making a namespace.
+     * by running a contained process.
      */
     public record Availability(boolean contained, String reason) {
     }
@@ -106,26 +121,50 @@ public final class NetworkConfinement {
     }
 
     /**
-     * Rewrites {@code builder}'s command so the process runs contained, reaching only the throwaway database that
-     * {@code database} names when each session starts; the caller checks {@link #notContained} first.
+     * Rewrites {@code builder}'s command so the process runs contained, reaching only the throwaway databases
+     * {@code handed} names when each session starts (the first one's server); the caller checks
+     * {@link #notContained} first.
+     *
+     * @throws IOException where the program cannot be run (as {@link ProcessBuilder#start} would say), or the gate or
+     *                     the list of sockets to cover cannot be made: the process is then not started contained
      */
-    public static Confined confine(ProcessBuilder builder, Engine engine, Supplier<ConnectionDetails> database)
+    public static Confined confine(ProcessBuilder builder, Engine engine, Supplier<List<ConnectionDetails>> handed)
             throws IOException {
         requireRunnable(builder);
-        DatabaseGate gate = new DatabaseGate(engine, database);
-        List<String> command = new ArrayList<>(unshare());
-        command.addAll(List.of("/bin/sh", "-c", SCRIPT, "rehearsal-contained", find("ip").orElseThrow().toString(),
-                find("mount").orElseThrow().toString()));
-        List<String> hidden = listeningSockets().stream().filter(s -> !s.equals(gate.socket().toString())).toList();
-        command.add(String.valueOf(hidden.size()));
-        command.addAll(hidden);
+        List<String> sockets = listeningSockets();
+        DatabaseGate gate = new DatabaseGate(engine, handed);
+        try {
+            List<String> command = wrapper(gate, sockets, handed.get().get(0).port());
+            command.addAll(builder.command());
+            builder.command(command);
+            for (String name : JVM_OPTIONS) {
+                String value = builder.environment().remove(name);
+                if (value != null) {
+                    builder.environment().put(KEPT + name, value);
+                }
+            }
+            return new Confined(gate);
+        } catch (RuntimeException e) {
+            gate.close();
+            throw e;
+        }
+    }
+
+    /** The command that runs a tool contained behind {@code gate}, to which the tool's own command is added. */
+    private static List<String> wrapper(DatabaseGate gate, List<String> sockets, int port) {
+        List<String> command = new ArrayList<>(List.of(find("unshare").orElseThrow().toString(), "--user",
+                "--map-root-user", "--net", "--mount", "--propagation", "private", "--pid", "--fork", "--kill-child",
+                "--mount-proc", "--", "/bin/sh", "-c", SCRIPT, "rehearsal-contained",
+                find("ip").orElseThrow().toString(), find("mount").orElseThrow().toString(),
+                find("unshare").orElseThrow().toString(), id("Uid"), id("Gid")));
+        List<String> covered = sockets.stream().filter(socket -> !socket.equals(gate.socket().toString())).toList();
+        command.add(String.valueOf(covered.size()));
+        command.addAll(covered);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto",
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xmx32m", "-cp",
-                relayClassPath().orElseThrow(), LoopbackRelay.class.getName(), gate.socket().toString(),
-                String.valueOf(database.get().port()), "--"));
-        command.addAll(builder.command());
-        builder.command(command);
-        return new Confined(gate);
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:+DisplayVMOutputToStderr",
+                "-Xmx32m", "-cp", relayClassPath().orElseThrow(), LoopbackRelay.class.getName(),
+                gate.socket().toString(), String.valueOf(port), "--"));
+        return command;
     }
 
     /**
@@ -149,6 +188,7 @@ public final class NetworkConfinement {
         }
     }
 
+    /** Runs {@code true} contained, as a tool would be run: what works here is what the probe proves. */
     private static Availability probe() {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             return new Availability(false, "namespaces are Linux's, and this is " + System.getProperty("os.name"));
@@ -162,58 +202,53 @@ public final class NetworkConfinement {
         if (relayClassPath().isEmpty()) {
             return new Availability(false, "Rehearsal's classes are not in a jar or folder a new JVM can load");
         }
-        List<String> command = new ArrayList<>(unshare());
-        command.addAll(List.of("/bin/sh", "-c", "\"$0\" link set lo up", find("ip").orElseThrow().toString()));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ConnectionDetails none = new ConnectionDetails("127.0.0.1", 5432, "-", "-", "");
+        ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", "exit 0").redirectErrorStream(true);
+        try (Confined ignored = confine(builder, Engine.POSTGRES, () -> List.of(none))) {
+            Process process = builder.start();
             process.getOutputStream().close();
-            boolean ended = process.waitFor(10, TimeUnit.SECONDS);
+            boolean ended = process.waitFor(20, TimeUnit.SECONDS);
             String said = new String(process.getInputStream().readNBytes(2000), StandardCharsets.UTF_8).strip();
             if (!ended) {
                 process.destroyForcibly();
-                return new Availability(false, "making a network namespace did not finish within 10 seconds");
+                return new Availability(false, "a contained process did not start within 20 seconds");
             }
             if (process.exitValue() != 0) {
-                return new Availability(false, "this user may not make namespaces (" + said + "); as root, or with"
-                        + " unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, and on Ubuntu"
+                return new Availability(false, "this user may not make the namespaces a contained tool needs ("
+                        + said + "); as root, or with unprivileged user namespaces (sysctl"
+                        + " kernel.unprivileged_userns_clone=1, and on Ubuntu"
                         + " kernel.apparmor_restrict_unprivileged_userns=0), tools run contained");
             }
             return new Availability(true, "contained");
         } catch (IOException e) {
-            return new Availability(false, "unshare could not be started (" + e.getMessage() + ")");
+            return new Availability(false, "a contained process could not be started (" + e.getMessage() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Availability(false, "the check was interrupted");
         }
     }
 
-    /** {@code unshare} with a user namespace too where the user is not root: root keeps its own view of files. */
-    private static List<String> unshare() {
-        List<String> command = new ArrayList<>(List.of(find("unshare").orElseThrow().toString()));
-        if (!root()) {
-            command.add("--map-root-user");
-        }
-        command.addAll(List.of("--net", "--mount", "--propagation", "private", "--"));
-        return command;
-    }
-
-    private static boolean root() {
+    /** The user's or group's id ({@code Uid}, {@code Gid}) as the kernel gives it this process. */
+    private static String id(String which) {
         try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
-                    .map(l -> l.split("\\s+")[2]).anyMatch("0"::equals);
-        } catch (IOException | ArrayIndexOutOfBoundsException e) {
-            return false;
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith(which + ":"))
+                    .map(l -> l.split("\\s+")[2]).findFirst().orElseThrow();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read this process's " + which + " from /proc/self/status", e);
         }
     }
 
-    /** Every Unix socket a process of this machine listens on, by path ({@code /proc/net/unix}). */
-    static List<String> listeningSockets() {
+    /**
+     * Every Unix socket a process of this machine listens on, by path ({@code /proc/net/unix}; a path may hold
+     * spaces).
+     *
+     * @throws IOException where the list cannot be read: the process is then not started contained
+     */
+    static List<String> listeningSockets() throws IOException {
         Set<String> paths = new TreeSet<>();
         try (Stream<String> lines = Files.lines(Path.of("/proc/net/unix"))) {
-            lines.skip(1).map(l -> l.trim().split("\\s+")).filter(f -> f.length >= 8)
+            lines.skip(1).map(l -> l.trim().split("\\s+", 8)).filter(f -> f.length == 8)
                     .filter(f -> f[3].equals("00010000") && f[7].startsWith("/")).forEach(f -> paths.add(f[7]));
-        } catch (IOException e) {
-            return List.of();
         }
         return List.copyOf(paths);
     }

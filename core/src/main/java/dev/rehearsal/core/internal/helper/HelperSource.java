@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -36,10 +37,9 @@ public abstract class HelperSource implements MigrationSource, AutoCloseable {
     protected final ScriptLocation location;
     private final String tool;
     private final Duration timeout;
-    private String containment = "network";
-    private Map<String, String> mappedVariables = Map.of();
-    /** The database the tool is handed, asked again for each session; set when the source is opened. */
-    protected Supplier<ConnectionDetails> handed;
+    private ToolProcesses processes = ToolProcesses.DEFAULTS;
+    /** The databases the tool is handed, each asked again for each session: one per opening (scratch ones too). */
+    private final List<Supplier<ConnectionDetails>> handed = new CopyOnWriteArrayList<>();
     private ToolHelper helper;
 
     protected HelperSource(String tool, ScriptLocation location, Duration timeout) {
@@ -55,24 +55,25 @@ public abstract class HelperSource implements MigrationSource, AutoCloseable {
     }
 
     /**
-     * How the helper's process is kept to the throwaway database ({@code rehearsal.containment}: {@code network},
-     * the default, or {@code guard}) and the variables the user maps to it ({@code rehearsal.env.<NAME>}); set
-     * before the source is opened.
+     * How the helper's process is kept to the throwaway database and which variables the user maps to it
+     * ({@code rehearsal.containment}, {@code rehearsal.env.<NAME>}); set before the source is opened.
      */
     public final HelperSource processes(ToolSettings settings) {
-        containment = settings.containment();
-        mappedVariables = settings.environment();
+        processes = ToolProcesses.of(settings);
         return this;
     }
 
+    /** Records a database the tool is handed on opening, which the helper's sessions may then reach. */
+    protected final void handing(Supplier<ConnectionDetails> database) {
+        handed.add(database);
+    }
+
     /**
-     * The environment of the helper's process, contained as {@link #processes} says to the database
-     * {@code database} names when each session starts, the mapped variables named as the throwaway database's.
+     * The environment of the helper's process, contained as {@link #processes} says to the databases the tool was
+     * handed, the mapped variables named as the throwaway database's.
      */
-    protected final ToolProcessEnvironment environment(ToolProcessEnvironment environment,
-                                                       Supplier<ConnectionDetails> database) {
-        return environment.mapped(mappedVariables.keySet(), "rehearsal.env.<NAME>=${url}")
-                .containment(containment, database);
+    protected final ToolProcessEnvironment environment(ToolProcessEnvironment environment) {
+        return processes.apply(environment, () -> handed.stream().map(Supplier::get).toList());
     }
 
     /**
@@ -80,10 +81,7 @@ public abstract class HelperSource implements MigrationSource, AutoCloseable {
      * how the tool takes its database's URL; set with each request, so they follow the database of the moment.
      */
     public final Map<String, String> mappedVariables(ConnectionDetails details, String url) {
-        Map<String, String> filled = new java.util.LinkedHashMap<>();
-        mappedVariables.forEach((name, template) -> filled.put(name,
-                ToolProcessEnvironment.fill(template, details, url)));
-        return filled;
+        return processes.variables(details, url);
     }
 
     /** How long one step may run: the migration timeout. */

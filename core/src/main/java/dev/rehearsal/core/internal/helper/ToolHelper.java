@@ -356,14 +356,14 @@ public final class ToolHelper implements AutoCloseable {
         }
     }
 
-    /** Clears what the helper wrote to standard error so far: each failure shows only what its request wrote. */
-    /** What the helper and the tool wrote on standard error since {@link #clearErrors} (its end, when long). */
+    /** What the helper and the tool wrote on standard error since {@link #clearErrors} (the last part kept). */
     public String errors() {
         synchronized (errors) {
             return errors.toString();
         }
     }
 
+    /** Clears what the helper wrote to standard error so far: each failure shows only what its request wrote. */
     public void clearErrors() {
         synchronized (errors) {
             errors.setLength(0);

@@ -86,7 +86,7 @@ public final class ToolProcessEnvironment {
     private final Set<String> mapped = new LinkedHashSet<>();
     private String mapping;
     private Map<String, String> inherited = System.getenv();
-    private Supplier<ConnectionDetails> containedTo;
+    private Supplier<List<ConnectionDetails>> containedTo;
     private NetworkConfinement.Confined confined;
 
     private ToolProcessEnvironment(String tool, Engine engine, Map<String, String> database) {
@@ -213,8 +213,8 @@ public final class ToolProcessEnvironment {
      *
      * @param mode {@code network}, or {@code guard} for the session and driver guards alone
      */
-    public ToolProcessEnvironment containment(String mode, Supplier<ConnectionDetails> database) {
-        containedTo = "network".equals(mode) ? database : null;
+    public ToolProcessEnvironment containment(String mode, Supplier<List<ConnectionDetails>> databases) {
+        containedTo = "network".equals(mode) ? databases : null;
         return this;
     }
 
@@ -227,20 +227,33 @@ public final class ToolProcessEnvironment {
         builder.environment().clear();
         builder.environment().putAll(world.environment());
         world.warning().filter(WARNED::add).ifPresent(LOG::warn);
+        synchronized (this) {
+            confined = null;
+        }
         if (containedTo == null) {
             return builder.start();
         }
-        Optional<String> not = NetworkConfinement.notContained(containedTo.get());
-        if (not.isPresent()) {
-            String warning = "Rehearsal runs " + tool + " guarded, not contained: " + not.get() + ". A session the"
-                    + " tool opens on another database is stopped by Rehearsal's guards where they see it (see the"
-                    + " README, section Containment).";
+        Optional<String> not = NetworkConfinement.notContained(containedTo.get().get(0));
+        NetworkConfinement.Confined gate = null;
+        if (not.isEmpty()) {
+            try {
+                gate = NetworkConfinement.confine(builder, engine, containedTo);
+            } catch (IOException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("Cannot run program")) {
+                    throw e;
+                }
+                not = Optional.of("the namespaces could not be set up (" + e.getMessage() + ")");
+            }
+        }
+        if (gate == null) {
+            String warning = "Rehearsal runs " + tool + " guarded, not contained: " + not.orElseThrow() + ". A"
+                    + " session the tool opens on another database is stopped by Rehearsal's guards where they see it"
+                    + " (docs/layouts.md, Containment).";
             if (WARNED.add(warning)) {
                 LOG.warn(warning);
             }
             return builder.start();
         }
-        NetworkConfinement.Confined gate = NetworkConfinement.confine(builder, engine, containedTo);
         Process process;
         try {
             process = builder.start();

@@ -32,7 +32,7 @@ final class DatabaseSession implements AutoCloseable {
     private final RehearsalSettings settings;
     private final MigrationSource source;
     private final DatabaseProvider provider;
-    private EphemeralDatabase database;
+    private volatile EphemeralDatabase database;
     private MigrationTool tool;
     private ObservedDataSource observed;
     private final java.util.Set<RestorePoint> outstanding = new java.util.LinkedHashSet<>();

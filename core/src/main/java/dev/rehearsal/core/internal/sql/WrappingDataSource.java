@@ -5,6 +5,7 @@ import org.apiguardian.api.API;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.UUID;
 
 /**
  * A data source whose connections are another one's, each handed out through {@link #wrap}: the base of wrappers that
@@ -16,9 +17,10 @@ public abstract class WrappingDataSource extends DelegatingDataSource {
 
     /**
      * How a statement Rehearsal itself sends on a migration's connection begins (ending the transaction a failed
-     * script left open): wrappers pass it on without counting it among the migration's statements.
+     * script left open): wrappers pass it on without counting it among the migration's statements. Random for each
+     * JVM, so that no migration's own statement can carry it.
      */
-    public static final String OWN = "/* rehearsal */ ";
+    public static final String OWN = "/* rehearsal " + UUID.randomUUID() + " */ ";
 
     private final DataSource target;
 

@@ -88,7 +88,7 @@ public final class AlembicSource extends HelperSource {
 
     @Override
     public synchronized MigrationTool open(DataSource dataSource, Dialect dialect, Supplier<ConnectionDetails> database) {
-        handed = database;
+        handing(database);
         helper(dialect);
         return new AlembicTool(this, history, dataSource, dialect, database, sessions(dataSource), project);
     }
@@ -113,7 +113,7 @@ public final class AlembicSource extends HelperSource {
         helper = started(new ToolHelper("Alembic", project.python(), List.of("-u"), AlembicSource.class,
                 "rehearsal_alembic.py", List.of(), project.workingDirectory(), environment(ToolProcessEnvironment
                         .beforeItsDatabase("Alembic", dialect).mapped(settings.environment().keySet(),
-                                "rehearsal.alembic.env.<NAME>=${url}").put("PYTHONDONTWRITEBYTECODE", "1"), handed),
+                                "rehearsal.alembic.env.<NAME>=${url}").put("PYTHONDONTWRITEBYTECODE", "1")),
                 missing));
         ObjectNode request = JSON.createObjectNode().put("op", "open")
                 .put("script_location", project.scriptLocation().toString());
@@ -143,7 +143,8 @@ public final class AlembicSource extends HelperSource {
                     + "\n  `alembic history` in " + project.workingDirectory() + " shows the same error, as Alembic"
                     + " reads the revisions the same way.";
             // a module the interpreter lacks says which Python runs, not what the history holds
-            boolean missingModule = error.path("type").asText("").matches("ModuleNotFoundError|ImportError");
+            // (or a variable the environment lacks: Rehearsal removes those that name another database)
+            boolean missingModule = error.path("type").asText("").matches("ModuleNotFoundError|ImportError|KeyError");
             throw missingModule ? new RehearsalException(message, e) : new HistoryDefectException(message, e);
         }
         if (history == null) {

@@ -159,7 +159,7 @@ final class AlembicTool implements MigrationTool {
         ObjectNode environment = db.putObject("environment");
         ToolProcessEnvironment.variables(dialect, details).forEach(environment::put);
         environment.put("DATABASE_URL", url(details).replaceFirst("\\?.*$", "")); // as create_engine takes it
-        source.mappedVariables(details, url(details)).forEach(environment::put);
+        source.mappedVariables(details, url(details).replaceFirst("\\?.*$", "")).forEach(environment::put);
         source.settings().environment().forEach((name, template) -> environment.put(name,
                 ToolProcessEnvironment.fill(template, details, url(details))));
         return request;

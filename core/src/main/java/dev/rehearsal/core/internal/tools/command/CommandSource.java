@@ -4,6 +4,7 @@ import dev.rehearsal.core.CommandSettings;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.HistoryDefectException;
 import dev.rehearsal.core.ToolSettings;
+import dev.rehearsal.core.internal.helper.ToolProcesses;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.MigrationSource;
@@ -43,8 +44,7 @@ public final class CommandSource implements MigrationSource {
     private final Duration timeout;
     private final Map<String, String> inherited;
     private final HandedDatabaseGuard guard = new HandedDatabaseGuard();
-    private String containment = "network";
-    private Map<String, String> mappedVariables = Map.of();
+    private ToolProcesses processes = ToolProcesses.DEFAULTS;
 
     /**
      * @param timeout how long one command may run before it and its children are killed (the migration timeout)
@@ -78,8 +78,7 @@ public final class CommandSource implements MigrationSource {
      * ({@code rehearsal.env.<NAME>}); set before the source is opened.
      */
     public CommandSource processes(ToolSettings settings) {
-        containment = settings.containment();
-        mappedVariables = settings.environment();
+        processes = ToolProcesses.of(settings);
         return this;
     }
 
@@ -106,7 +105,7 @@ public final class CommandSource implements MigrationSource {
                     + Path.of("").toAbsolutePath() + ".");
         }
         return new CommandTool(history(), settings, directory, location.directory().orElse(null), dialect, database,
-                timeout, inherited, new CommandTool.Processes(containment, mappedVariables), guard,
+                timeout, inherited, processes, guard,
                 new StepLandingCheck(dataSource, dialect, database, settings.tables(),
                 guard));
     }
@@ -132,9 +131,9 @@ public final class CommandSource implements MigrationSource {
             MigrationVersion version = MigrationVersion.parse(m.group(1));
             String before = seen.put(version, path);
             if (before != null) {
-                throw new HistoryDefectException("Two migrations at " + location + " have the number " + m.group(1)
-                        + ": "
-                        + before + " and " + path + ". Renumber one, as the tool orders migrations by that number.");
+                throw new HistoryDefectException("Two migrations at " + location + " have the number "
+                        + m.group(1) + ": " + before + " and " + path + ". Renumber one, as the tool orders migrations"
+                        + " by that number.");
             }
             String description = m.group(2).replaceAll("[_-]+", " ").strip();
             MigrationScript up = new MigrationScript(path + " (up)", f.describe(), f.text());

@@ -12,6 +12,7 @@ import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.helper.ContainedRefusal;
 import dev.rehearsal.core.internal.helper.SessionGuard;
 import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
+import dev.rehearsal.core.internal.helper.ToolProcesses;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ final class CommandTool implements MigrationTool {
     /** The current version last read, per database (a restored copy is another database). */
     private final Map<String, Optional<MigrationVersion>> known = new HashMap<>();
     private final Map<String, String> inherited;
-    private final Processes processes;
+    private final ToolProcesses processes;
     private final HandedDatabaseGuard guard;
     private final StepLandingCheck landing;
     /** Whether a step ran: until then the throwaway database is as Rehearsal made it. */
@@ -74,7 +75,7 @@ final class CommandTool implements MigrationTool {
      */
     CommandTool(MigrationHistory history, CommandSettings settings, Path directory, Path migrations, Dialect dialect,
                 Supplier<ConnectionDetails> database, Duration timeout, Map<String, String> inherited,
-                Processes processes, HandedDatabaseGuard guard, StepLandingCheck landing) {
+                ToolProcesses processes, HandedDatabaseGuard guard, StepLandingCheck landing) {
         this.inherited = inherited;
         this.processes = processes;
         this.guard = guard;
@@ -91,13 +92,6 @@ final class CommandTool implements MigrationTool {
             byName.put(stem(m), m);
             byName.put(file(m), m);
         }
-    }
-
-    /**
-     * How a command's process is kept to the throwaway database ({@code network} or {@code guard}), and the
-     * variables the user maps to it ({@code rehearsal.env.<NAME>} templates).
-     */
-    record Processes(String containment, Map<String, String> mapped) {
     }
 
     @Override
@@ -309,11 +303,10 @@ final class CommandTool implements MigrationTool {
         ToolProcessEnvironment environment = ToolProcessEnvironment.of("the migration command", dialect, details)
                 .mappedBy("map it in the command itself, such as rehearsal.command.up=NAME=\"$DATABASE_URL\" "
                         + settings.up())
-                .inheriting(inherited).containment(processes.containment(), () -> details)
-                .mapped(processes.mapped().keySet(), "rehearsal.env.<NAME>=${url}");
-        String url = ToolProcessEnvironment.variables(dialect, details).get("DATABASE_URL");
-        processes.mapped().forEach((name, template) -> environment.put(name,
-                ToolProcessEnvironment.fill(template, details, url)));
+                .inheriting(inherited);
+        processes.apply(environment, () -> List.of(details));
+        processes.variables(details, ToolProcessEnvironment.variables(dialect, details).get("DATABASE_URL"))
+                .forEach(environment::put);
         if (migrations != null) {
             environment.put("REHEARSAL_MIGRATIONS", migrations.toString());
         }

@@ -80,7 +80,7 @@ public final class DjangoSource extends HelperSource {
 
     @Override
     public synchronized MigrationTool open(DataSource dataSource, Dialect dialect, Supplier<ConnectionDetails> database) {
-        handed = database;
+        handing(database);
         helper(dialect, database.get());
         return new DjangoTool(this, history, app, dataSource, dialect, database, sessions(dataSource));
     }
@@ -100,7 +100,7 @@ public final class DjangoSource extends HelperSource {
                     + " does. Point the location at the migrations folder of an app inside the project."));
             python = Interpreter.python(settings.python(), "rehearsal.django.python", System.getenv(), project);
         }
-        ToolProcessEnvironment environment = environment(ToolProcessEnvironment.of("Django", dialect, first), handed);
+        ToolProcessEnvironment environment = environment(ToolProcessEnvironment.of("Django", dialect, first));
         environment.put("PYTHONDONTWRITEBYTECODE", "1");
         if (!settings.settings().isEmpty()) {
             environment.put("DJANGO_SETTINGS_MODULE", settings.settings());

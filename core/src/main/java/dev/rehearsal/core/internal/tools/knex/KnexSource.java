@@ -89,7 +89,7 @@ public final class KnexSource extends HelperSource {
                 "connect through the Knex each migration is given, which Rehearsal points at the throwaway database,"
                         + " not a Knex, pg or mysql2 client whose database the migration's own code names",
                 dialect, dataSource, database);
-        handed = database;
+        handing(database);
         helper(dialect, database.get(), guard);
         return new KnexTool(this, history, table, files, dataSource, dialect, database, sessions(dataSource), guard);
     }
@@ -118,7 +118,7 @@ public final class KnexSource extends HelperSource {
         Path project = knexfile.getParent();
         helper = started(new ToolHelper("Knex", node.program(), List.of(), KnexSource.class, "rehearsal_knex.js",
                 List.of(project.toString(), folder.toString(), knexfile.toString(), environment), project,
-                environment(ToolProcessEnvironment.of("Knex", dialect, database), handed),
+                environment(ToolProcessEnvironment.of("Knex", dialect, database)),
                 new MissingTool(node, "Knex", "rehearsal.knex.node", "the Node the project uses",
                         "npm install knex and its driver (pg, mysql2) in " + project)));
         if (history == null) {

@@ -87,7 +87,7 @@ public final class TypeormSource extends HelperSource {
         SessionGuard guard = SessionGuard.throwaway("TypeORM", "a migration at " + location, "build no DataSource of"
                 + " your own in a migration: use the queryRunner TypeORM hands it, which Rehearsal points at the"
                 + " throwaway database", dialect, dataSource, database);
-        handed = database;
+        handing(database);
         helper(dialect, database.get(), guard);
         return new TypeormTool(this, history, table, names, dataSource, dialect, database, sessions(dataSource), guard);
     }
@@ -110,7 +110,7 @@ public final class TypeormSource extends HelperSource {
         Path project = dataSourceFile.getParent();
         helper = started(new ToolHelper("TypeORM", node.program(), List.of(), TypeormSource.class,
                 "rehearsal_typeorm.js", List.of(project.toString(), folder.toString(), dataSourceFile.toString()),
-                project, environment(ToolProcessEnvironment.of("TypeORM", dialect, database), handed),
+                project, environment(ToolProcessEnvironment.of("TypeORM", dialect, database)),
                 new MissingTool(node, "TypeORM", "PATH",
                 "a PATH whose first node is the one the project uses",
                 "npm install typeorm and its driver (pg, mysql2) in " + project)));
