@@ -156,7 +156,17 @@ final class DatabaseGate implements AutoCloseable {
 
     /** Connects to the throwaway server, sends what was read, and passes bytes both ways until either side ends. */
     private void pass(SocketChannel client, ConnectionDetails handed, ByteBuffer first) throws IOException {
-        try (SocketChannel upstream = SocketChannel.open(new InetSocketAddress(handed.host(), handed.port()))) {
+        SocketChannel opened;
+        try {
+            opened = SocketChannel.open(new InetSocketAddress(handed.host(), handed.port()));
+        } catch (IOException e) {
+            if (engine == Engine.POSTGRES) { // the tool hears why, rather than a connection closed unanswered
+                error(client, "08006", "Rehearsal could not reach the throwaway server " + handed.host() + ":"
+                        + handed.port() + " for the contained tool: " + e.getMessage());
+            }
+            throw e;
+        }
+        try (SocketChannel upstream = opened) {
             upstream.socket().setTcpNoDelay(true);
             if (first != null) {
                 first.rewind();
@@ -195,8 +205,13 @@ final class DatabaseGate implements AutoCloseable {
                 + " database \"" + handed.database() + "\", and the connection asked for " + refusal + ". Point the"
                 + " code that opens it at the database Rehearsal hands the tool (DATABASE_URL, PGHOST, PGDATABASE),"
                 + " or map the variable it reads to it (rehearsal.env.<NAME>=${url}).";
+        error(client, "28000", message);
+    }
+
+    /** Sends PostgreSQL's {@code ErrorResponse} with severity FATAL, {@code sqlState} and {@code message}. */
+    private static void error(SocketChannel client, String sqlState, String message) throws IOException {
         ByteBuffer body = StandardCharsets.UTF_8.encode(field('S', "FATAL") + field('V', "FATAL")
-                + field('C', "28000") + field('M', message) + "\0");
+                + field('C', sqlState) + field('M', message) + "\0");
         ByteBuffer error = ByteBuffer.allocate(5 + body.remaining()).put((byte) 'E').putInt(4 + body.remaining())
                 .put(body).flip();
         while (error.hasRemaining()) {

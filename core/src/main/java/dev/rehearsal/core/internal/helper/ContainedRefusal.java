@@ -20,9 +20,10 @@ public final class ContainedRefusal {
             + " rehearsal.env.<NAME>=${url}.";
 
     private static final Pattern CONNECTION_FAILED = Pattern.compile(
-            "ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Connection refused|No such file or directory|could not translate host"
+            "ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|Connection refused|could not translate host"
                     + "|Name or service not known|Temporary failure in name resolution|Network is unreachable"
-                    + "|connection to server", Pattern.CASE_INSENSITIVE);
+                    + "|connection to server .* failed|(?:socket|\\.sock|\\.s\\.PGSQL)\\S* .*No such file",
+            Pattern.CASE_INSENSITIVE);
 
     private ContainedRefusal() {
     }
