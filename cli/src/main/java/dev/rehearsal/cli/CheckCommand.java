@@ -308,6 +308,10 @@ final class CheckCommand implements Callable<Integer> {
             }
             interrupt.running(null);
             progress.finish();
+            if (!productionVolumes.isEmpty()) {
+                productionVolumes.unknownTables(rehearsal.schema())
+                        .forEach(warning -> progress.note("rehearsal: warning: " + warning));
+            }
             RoundTripReport report = rehearsal.report();
             ReportWriter writer = ReportWriter.of(report, rehearsal.history(), Path.of(""))
                     .withEstimates(rehearsal.productionEstimates());

@@ -256,6 +256,13 @@ class CheckCommandTest {
         Run small = rehearsal("check", migrations.toString(), "--volumes", volumes.toString());
         assertThat(small.out()).as(small.err()).doesNotContain("non-concurrent-index")
                 .contains("risk [no-lock-timeout] 2_orders_total_idx.up.sql line 1");
+        assertThat(small.err()).doesNotContain("names a table no migration creates");
+
+        Path typo = Files.writeString(repo.resolve("typo.csv"), "table_name,rows\nordres,20\n");
+        Run misnamed = rehearsal("check", migrations.toString(), "--volumes", typo.toString());
+        assertThat(misnamed.err()).contains("the production volume of ordres").contains("names a table no migration"
+                + " creates, so it is not used: did you mean orders?");
+        assertThat(misnamed.out()).as("its volume is not used").contains("non-concurrent-index");
     }
 
     /**

@@ -1,5 +1,9 @@
 package dev.rehearsal.core.estimate;
 
+import dev.rehearsal.core.model.ClosestName;
+import dev.rehearsal.core.schema.ObjectKind;
+import dev.rehearsal.core.schema.SchemaObject;
+import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -11,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -145,6 +150,19 @@ public record ProductionVolumes(Map<String, Long> rows, String source) {
         Map<String, Long> merged = new LinkedHashMap<>(rows);
         merged.putAll(other.rows);
         return new ProductionVolumes(merged, source + " and " + other.source);
+    }
+
+    /**
+     * One warning line for each table these volumes name that {@code schema} (the history's schema at its last
+     * version) lacks, with the closest table it has: a volume for it is never used, most often a typo.
+     */
+    public List<String> unknownTables(SchemaSnapshot schema) {
+        List<String> tables = schema.objects(ObjectKind.TABLE).stream()
+                .map(SchemaObject::name).toList();
+        return rows.keySet().stream().filter(t -> schema.table(t).isEmpty()).map(t -> "the production volume of "
+                + t + " (" + source + ") names a table no migration creates, so it is not used"
+                + ClosestName.among(t, tables).map(c -> ": did you mean " + c + "?")
+                .orElse("")).toList();
     }
 
     /** Whether no table has a volume. */

@@ -1,5 +1,7 @@
 package dev.rehearsal.core.internal.containment;
 
+import org.apiguardian.api.API;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Arguments: {@code <gate socket> <port> -- <command...>}.
  */
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class LoopbackRelay {
 
     /** Every socket open, closed before the relay ends: a thread blocked in a socket holds up the JVM's exit. */
