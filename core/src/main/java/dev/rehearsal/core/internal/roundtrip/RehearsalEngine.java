@@ -37,6 +37,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Objects;
@@ -414,7 +415,12 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
         long t0 = System.nanoTime();
         session.upFrom(from, target);
         session.scriptsRan(null); // what ran is not traced: the next schema read reads everything
-        return Duration.ofNanos(System.nanoTime() - t0);
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        List<Migration> released = history().between(from, target);
+        state.startingNote(String.format(Locale.ROOT, "only new: the %d migrations before it, up to %s,"
+                + " were taken as released and applied by the tool's own ups without checks (%d ms)", released.size(),
+                released.isEmpty() ? "none" : released.get(released.size() - 1).displayName(), took.toMillis()));
+        return took;
     }
 
     // ---- restore points ----

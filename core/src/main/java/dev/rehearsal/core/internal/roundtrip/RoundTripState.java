@@ -15,6 +15,8 @@ final class RoundTripState {
     private final DatabaseSession session;
     private boolean dirty;
     private String dirtyReason;
+    /** What the next step's note says first of how its database was reached, once; null when nothing. */
+    private String startingNote;
     private String blockedBy;
     private SchemaSnapshot cleanSnapshot;
 
@@ -92,6 +94,18 @@ final class RoundTripState {
      * Brings the database to {@code version} in a known-good state for the next step; rebuilds a fresh database
      * if a failed step left it dirty. Returns a note when it had to rebuild, else null.
      */
+    /** Has the next step that runs say {@code note} first (how its database was reached). */
+    void startingNote(String note) {
+        startingNote = note;
+    }
+
+    /** The note {@link #startingNote(String)} left, once. */
+    String takeStartingNote() {
+        String note = startingNote;
+        startingNote = null;
+        return note;
+    }
+
     String prepare(MigrationVersion version) {
         String reason = dirtyReason;
         if (!dirty) {

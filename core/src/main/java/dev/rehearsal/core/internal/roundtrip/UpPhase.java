@@ -47,6 +47,10 @@ final class UpPhase {
             if (rebuilt != null) {
                 step.notes.add(0, rebuilt);
             }
+            String start = engine.state().takeStartingNote();
+            if (start != null) {
+                step.notes.add(0, start);
+            }
         } catch (RehearsalException e) {
             // an earlier migration fails on the way here: this step did not fail, it cannot run
             String why = "the database could not be brought to the version before " + step.displayName() + ": "
