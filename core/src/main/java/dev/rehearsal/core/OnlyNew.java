@@ -37,11 +37,14 @@ public record OnlyNew(Optional<Migration> base, int released, boolean nothingNew
         }
         List<Migration> all = rehearsal.history().versioned();
         Optional<Migration> first = judged.firstNew(rehearsal.history());
-        if (first.isEmpty()) {
+        boolean repeatables = rehearsal.history().repeatable().stream().anyMatch(m -> judged.judged(m.displayName()));
+        if (first.isEmpty() && !repeatables) {
             return new OnlyNew(Optional.empty(), all.size(), true, "the change adds no migration (" + judged.note()
                     + "): nothing to rehearse with only-new");
         }
-        int index = all.indexOf(first.get());
+        int index = first.map(all::indexOf).orElse(all.size()); // only repeatable ones changed: after the last
+        long laterReleased = all.subList(index, all.size()).stream().filter(m -> !judged.judged(m.displayName()))
+                .count();
         if (index == 0) {
             return new OnlyNew(Optional.empty(), 0, false, "only new: every migration is new; rehearsing all "
                     + all.size());
@@ -50,7 +53,9 @@ public record OnlyNew(Optional<Migration> base, int released, boolean nothingNew
         Duration took = rehearsal.applyReleased(base.version());
         return new OnlyNew(Optional.of(base), index, false, String.format(Locale.ROOT, "only new: %d migration%s"
                 + " taken as released, up to %s, applied by the tool's own ups without checks in %d ms; rehearsing"
-                + " the %d after it", index, index == 1 ? "" : "s", base.displayName(), took.toMillis(),
-                all.size() - index));
+                + " the %d after it%s", index, index == 1 ? "" : "s", base.displayName(), took.toMillis(),
+                all.size() - index, laterReleased == 0 ? "" : ", " + laterReleased + " of them released ones that"
+                + " come after a new one (a new migration out of order: production applies it after them, or its"
+                + " tool refuses it)"));
     }
 }

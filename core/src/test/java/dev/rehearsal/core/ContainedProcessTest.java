@@ -6,9 +6,12 @@ import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
 import dev.rehearsal.core.internal.postgres.PostgresDialect;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,10 +90,20 @@ class ContainedProcessTest {
      * the tool can neither uncover them, nor enter Rehearsal's own namespaces, nor see its processes.
      */
     @Test
-    void aContainedProcessCannotUndoItsContainment() throws Exception {
+    void aContainedProcessCannotUndoItsContainment(@TempDir Path dir) throws Exception {
+        // a server in a network namespace of its own, as in a container, serving a socket in a folder of /tmp
+        Path other = dir.resolve("other.sock");
+        Process server = new ProcessBuilder("unshare", "--net", "python3", "-c", "import socket, time\n"
+                + "s = socket.socket(socket.AF_UNIX)\ns.bind('" + other + "')\ns.listen()\ntime.sleep(60)\n")
+                .redirectErrorStream(true).start();
         try (ServerDatabase handed = ServerDatabase.create("handed")) {
+            for (int i = 0; i < 100 && !Files.exists(other); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(other).as("the other namespace's server listens").exists();
             String probe = "for s in /run/postgresql/.s.PGSQL.5432 /var/run/postgresql/.s.PGSQL.5432"
-                    + " /var/run/docker.sock /run/mysqld/mysqld.sock; do [ -S \"$s\" ] && echo \"socket $s\"; done;"
+                    + " /var/run/docker.sock /run/mysqld/mysqld.sock " + other + "; do [ -S \"$s\" ]"
+                    + " && echo \"socket $s\"; done;"
                     + " umount /run 2>/dev/null && echo unmounted;"
                     + " nsenter --target " + ProcessHandle.current().pid() + " --net true 2>/dev/null && echo entered;"
                     + " [ -e /proc/" + ProcessHandle.current().pid() + "/root ] && echo sees-rehearsal; exit 0";
@@ -98,10 +111,12 @@ class ContainedProcessTest {
             Run guarded = run(environment(handed, "guard"), probe);
             Run contained = run(environment(handed, "network"), probe);
 
-            assertThat(guarded.output()).as("the control: the machine's PostgreSQL socket is there")
-                    .contains("socket /run/postgresql/.s.PGSQL.5432");
+            assertThat(guarded.output()).as("the control: the machine's PostgreSQL socket is there, and the other's")
+                    .contains("socket /run/postgresql/.s.PGSQL.5432", "socket " + other);
             assertThat(contained.exit()).as(contained.output()).isZero();
             assertThat(contained.output()).doesNotContain("socket ", "unmounted", "entered", "sees-rehearsal");
+        } finally {
+            server.destroyForcibly();
         }
     }
 

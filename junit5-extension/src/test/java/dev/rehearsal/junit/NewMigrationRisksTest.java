@@ -74,15 +74,14 @@ class NewMigrationRisksTest {
     }
 
     /**
-     * rehearsal.only-new: the released migration is applied by a test of its own, without checks, and the round trips
-     * are the new migration's alone, its risks still judged.
+     * rehearsal.only-new: the released migration is applied without checks before the round trips are planned, and
+     * they are the new migration's alone, its risks still judged (V2's up needs V1's table: it passes).
      */
     @Test
     void onlyNewYieldsTheNewMigrationsStepsOverTheReleasedOnes() {
         EngineExecutionResults results = EngineRuns.run(reports, RiskyIndex.class, "rehearsal.risks.since", "1",
                 "rehearsal.only-new", "true");
-        assertThat(names(results.testEvents().succeeded().list())).containsExactly(
-                "only new \u203a the released migrations, applied without checks", "V2 index email \u203a up",
+        assertThat(names(results.testEvents().succeeded().list())).containsExactly("V2 index email \u203a up",
                 "V2 index email \u203a down", "V2 index email \u203a up again");
         assertThat(names(results.testEvents().failed().list())).containsExactly("V2 index email \u203a risks");
     }

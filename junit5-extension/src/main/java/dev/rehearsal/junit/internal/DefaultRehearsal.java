@@ -31,7 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -49,6 +48,7 @@ final class DefaultRehearsal implements Rehearsal, StoredResource {
     private final GoldenSchemas golden;
     private boolean roundTripsPlanned;
     private boolean onlyNew;
+    private static final String ONLY_NEW = "only new \u203a the released migrations, applied without checks";
 
     private final Supplier<ProductionVolumes> volumes;
     private final Supplier<EstimateSettings> estimateSettings;
@@ -151,13 +151,17 @@ final class DefaultRehearsal implements Rehearsal, StoredResource {
         if (!onlyNew || judged == null) {
             return planned();
         }
-        // the base is reached by a test of its own, run before the steps are planned from it (JUnit runs dynamic
-        // tests as it takes them from the stream): a released migration that fails to apply fails that test
-        AtomicReference<OnlyNew> base = new AtomicReference<>();
-        DynamicTest reach = DynamicTest.dynamicTest("only new \u203a the released migrations, applied without checks",
-                () -> base.set(OnlyNew.reach(core, judged.get())));
-        return Stream.concat(Stream.of(reach), Stream.of(base).flatMap(b -> b.get() == null || b.get().nothingNew()
-                ? Stream.empty() : planned()));
+        // the base is reached here, before any step is planned from it (JUnit may run dynamic tests in parallel, so
+        // nothing may wait on one test having run); the first step's note says how, and a failure has a test of its own
+        OnlyNew base;
+        try {
+            base = OnlyNew.reach(core, judged.get());
+        } catch (RuntimeException e) {
+            return Stream.of(DynamicTest.dynamicTest(ONLY_NEW, () -> {
+                throw e;
+            }));
+        }
+        return base.nothingNew() ? Stream.empty() : planned();
     }
 
     private Stream<DynamicNode> planned() {

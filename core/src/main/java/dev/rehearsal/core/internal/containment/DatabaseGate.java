@@ -149,6 +149,13 @@ final class DatabaseGate implements AutoCloseable {
             }
         } catch (IOException e) {
             // the tool or the server closed the connection
+        } catch (RuntimeException e) { // the databases handed could not be told: the tool hears why
+            try {
+                error(client, "08006", "Rehearsal could not tell which database the contained tool may reach: "
+                        + e.getMessage());
+            } catch (IOException closed) {
+                e.addSuppressed(closed);
+            }
         } finally {
             open.remove(client);
         }

@@ -14,19 +14,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * Runs a tool's process contained, where Linux lets the user make namespaces (as root, or with unprivileged user
  * namespaces). The process gets a user, network, mount and PID namespace of its own: in its network namespace only
  * the loopback exists, and its only way out is a Unix socket of Rehearsal's {@link DatabaseGate}; in its mount
- * namespace {@code /run} and {@code /dev/shm} are empty and every other Unix socket a server of the machine listens
- * on is covered, so a local PostgreSQL's or MariaDB's socket, or Docker's, cannot be reached; its {@code /proc} shows
- * only its own processes. A {@link LoopbackRelay} listens where the tool was told the throwaway server is, so the tool
+ * namespace every Unix socket Rehearsal finds is covered (those any process it can see listens on, in any network
+ * namespace, and every socket file under {@code /run}, {@code /var/run}, {@code /tmp} and {@code /dev/shm}), so a
+ * local PostgreSQL's or MariaDB's socket, or Docker's, cannot be reached; its {@code /proc} shows only its own
+ * processes. A {@link LoopbackRelay} listens where the tool was told the throwaway server is, so the tool
  * connects as it was told. The relay and the tool run in a nested user namespace as the user Rehearsal runs as, with
  * no capability over the namespaces above: they cannot undo the covering, enter Rehearsal's namespaces, or reach
  * Rehearsal's files through {@code /proc}.
@@ -38,18 +36,13 @@ import java.util.stream.Stream;
 public final class NetworkConfinement {
 
     /**
-     * What the shell in the namespaces does before it starts the relay: the loopback up, {@code /run} and
-     * {@code /dev/shm} emptied, the listed sockets covered, then the relay in a nested user namespace as the user.
+     * What the shell in the namespaces does before it starts the relay: the loopback up, the listed sockets covered,
+     * then the relay in a nested user namespace as the user.
      */
     private static final String SCRIPT = """
             ip=$1; mount=$2; unshare=$3; uid=$4; gid=$5; n=$6; shift 6
             fail() { echo "rehearsal: $1; rehearsal.containment=guard runs tools guarded only" >&2; exit 125; }
             "$ip" link set lo up || fail "could not bring up the loopback in the tool's network namespace"
-            for dir in /run /dev/shm; do
-              if [ -d "$dir" ] && [ ! -L "$dir" ]; then
-                "$mount" -t tmpfs -o size=4m,mode=1777 tmpfs "$dir" || fail "could not empty $dir for the tool"
-              fi
-            done
             while [ "$n" -gt 0 ]; do
               if [ -S "$1" ]; then
                 "$mount" --bind /dev/null "$1" || fail "could not cover the socket $1"
@@ -131,7 +124,7 @@ public final class NetworkConfinement {
     public static Confined confine(ProcessBuilder builder, Engine engine, Supplier<List<ConnectionDetails>> handed)
             throws IOException {
         requireRunnable(builder);
-        List<String> sockets = listeningSockets();
+        List<String> sockets = CoveredSockets.find();
         DatabaseGate gate = new DatabaseGate(engine, handed);
         try {
             List<String> command = wrapper(gate, sockets, handed.get().get(0).port());
@@ -202,17 +195,20 @@ public final class NetworkConfinement {
         if (relayClassPath().isEmpty()) {
             return new Availability(false, "Rehearsal's classes are not in a jar or folder a new JVM can load");
         }
+        Optional<String> old = unshareTooOld();
+        if (old.isPresent()) {
+            return new Availability(false, old.get());
+        }
         ConnectionDetails none = new ConnectionDetails("127.0.0.1", 5432, "-", "-", "");
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", "exit 0").redirectErrorStream(true);
         try (Confined ignored = confine(builder, Engine.POSTGRES, () -> List.of(none))) {
             Process process = builder.start();
             process.getOutputStream().close();
-            boolean ended = process.waitFor(20, TimeUnit.SECONDS);
-            String said = new String(process.getInputStream().readNBytes(2000), StandardCharsets.UTF_8).strip();
-            if (!ended) {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) { // its output is read once it ended: it may say nothing
                 process.destroyForcibly();
                 return new Availability(false, "a contained process did not start within 20 seconds");
             }
+            String said = new String(process.getInputStream().readNBytes(2000), StandardCharsets.UTF_8).strip();
             if (process.exitValue() != 0) {
                 return new Availability(false, "this user may not make the namespaces a contained tool needs ("
                         + said + "); as root, or with unprivileged user namespaces (sysctl"
@@ -228,6 +224,23 @@ public final class NetworkConfinement {
         }
     }
 
+    /** Why the machine's unshare cannot run a tool contained ({@code --map-user} came with util-linux 2.38). */
+    private static Optional<String> unshareTooOld() {
+        try {
+            Process help = new ProcessBuilder(find("unshare").orElseThrow().toString(), "--help")
+                    .redirectErrorStream(true).start();
+            String text = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            help.waitFor(10, TimeUnit.SECONDS);
+            return text.contains("--map-user") ? Optional.empty() : Optional.of("unshare here has no --map-user,"
+                    + " which came with util-linux 2.38; a contained tool needs util-linux 2.38 or later");
+        } catch (IOException e) {
+            return Optional.of("unshare could not be run (" + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("the check was interrupted");
+        }
+    }
+
     /** The user's or group's id ({@code Uid}, {@code Gid}) as the kernel gives it this process. */
     private static String id(String which) {
         try {
@@ -238,26 +251,20 @@ public final class NetworkConfinement {
         }
     }
 
-    /**
-     * Every Unix socket a process of this machine listens on, by path ({@code /proc/net/unix}; a path may hold
-     * spaces).
-     *
-     * @throws IOException where the list cannot be read: the process is then not started contained
-     */
-    static List<String> listeningSockets() throws IOException {
-        Set<String> paths = new TreeSet<>();
-        try (Stream<String> lines = Files.lines(Path.of("/proc/net/unix"))) {
-            lines.skip(1).map(l -> l.trim().split("\\s+", 8)).filter(f -> f.length == 8)
-                    .filter(f -> f[3].equals("00010000") && f[7].startsWith("/")).forEach(f -> paths.add(f[7]));
-        }
-        return List.copyOf(paths);
-    }
-
     private static Optional<Path> find(String program) {
         List<String> folders = new ArrayList<>(Arrays.asList(System.getenv().getOrDefault("PATH", "").split(":")));
         folders.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
         return folders.stream().filter(f -> !f.isBlank()).map(f -> Path.of(f, program))
-                .filter(Files::isExecutable).findFirst();
+                .filter(Files::isExecutable).findFirst().map(NetworkConfinement::real);
+    }
+
+    /** The file a path leads to: a link in a folder the namespace may cover is followed here. */
+    private static Path real(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            return path;
+        }
     }
 
     private static Optional<String> relayClassPath() {

@@ -411,6 +411,11 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
     @Override
     public Duration applyReleased(MigrationVersion target) {
         MigrationVersion from = session.currentVersion().orElse(null);
+        if (from != null && from.compareTo(target) > 0) {
+            throw new RehearsalException("The database is at " + from + ", past " + target + ", the last migration"
+                    + " taken as released: only-new needs it at or below that version (a snapshot restored at a later"
+                    + " version, or a test that migrated first). Restore or migrate to an earlier version first.");
+        }
         state.invalidate();
         long t0 = System.nanoTime();
         session.upFrom(from, target);
