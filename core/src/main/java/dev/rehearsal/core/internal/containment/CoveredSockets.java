@@ -20,16 +20,34 @@ final class CoveredSockets {
 
     /** Folders where servers keep their sockets, searched for socket files whoever serves them. */
     private static final List<String> SOCKET_FOLDERS = List.of("/run", "/var/run", "/tmp", "/dev/shm");
-    private static final int SOCKET_DEPTH = 4;
+    private static final int SOCKET_DEPTH = 3;
+    /** How long a search is reused: a rehearsal starts many processes, and a big {@code /tmp} takes a while. */
+    private static final long REUSED_NANOS = 5_000_000_000L;
+    private static volatile Found last;
+
+    /** A search's result, and when it was made. */
+    private record Found(List<String> paths, long at) {
+    }
 
     /**
      * Every Unix socket to cover, by path: those a process Rehearsal can see listens on, in each network namespace
      * ({@code /proc/<pid>/net/unix}, once per namespace; a path may hold spaces), and every socket file under
-     * {@link #SOCKET_FOLDERS}, which a server in a container may serve from a namespace Rehearsal cannot see.
+     * {@link #SOCKET_FOLDERS}, which a server in a container may serve from a namespace Rehearsal cannot see. A search
+     * is reused for {@link #REUSED_NANOS}: a socket made in that time after it is not covered.
      *
      * @throws IOException where not even Rehearsal's own list can be read: the process is then not started contained
      */
     static List<String> find() throws IOException {
+        Found known = last;
+        if (known != null && System.nanoTime() - known.at() < REUSED_NANOS) {
+            return known.paths();
+        }
+        List<String> found = search();
+        last = new Found(found, System.nanoTime());
+        return found;
+    }
+
+    private static List<String> search() throws IOException {
         Set<String> paths = new TreeSet<>(listedIn(Path.of("/proc/self/net/unix")));
         Set<String> namespaces = new HashSet<>();
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
@@ -43,11 +61,13 @@ final class CoveredSockets {
                 }
             }
         }
+        Set<Path> searched = new HashSet<>();
         for (String folder : SOCKET_FOLDERS) {
             Path root = Path.of(folder);
-            if (!Files.isDirectory(root)) {
-                continue;
+            if (!Files.isDirectory(root) || !searched.add(root.toRealPath())) {
+                continue; // /var/run is most often a link to /run
             }
+            root = root.toRealPath();
             Files.walkFileTree(root, Set.of(), SOCKET_DEPTH, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
@@ -63,7 +83,15 @@ final class CoveredSockets {
                 }
             });
         }
-        return List.copyOf(paths);
+        Set<String> real = new TreeSet<>();
+        for (String path : paths) { // one cover for each file, whichever name led to it
+            try {
+                real.add(Path.of(path).toRealPath().toString());
+            } catch (IOException | SecurityException e) {
+                real.add(path); // gone, or out of reach: the script covers it only if it is a socket when it runs
+            }
+        }
+        return List.copyOf(real);
     }
 
     private static Set<String> listedIn(Path unix) throws IOException {
