@@ -21,33 +21,17 @@ final class CoveredSockets {
     /** Folders where servers keep their sockets, searched for socket files whoever serves them. */
     private static final List<String> SOCKET_FOLDERS = List.of("/run", "/var/run", "/tmp", "/dev/shm");
     private static final int SOCKET_DEPTH = 3;
-    /** How long a search is reused: a rehearsal starts many processes, and a big {@code /tmp} takes a while. */
-    private static final long REUSED_NANOS = 5_000_000_000L;
-    private static volatile Found last;
 
-    /** A search's result, and when it was made. */
-    private record Found(List<String> paths, long at) {
-    }
 
     /**
      * Every Unix socket to cover, by path: those a process Rehearsal can see listens on, in each network namespace
      * ({@code /proc/<pid>/net/unix}, once per namespace; a path may hold spaces), and every socket file under
-     * {@link #SOCKET_FOLDERS}, which a server in a container may serve from a namespace Rehearsal cannot see. A search
-     * is reused for {@link #REUSED_NANOS}: a socket made in that time after it is not covered.
+     * {@link #SOCKET_FOLDERS}, which a server in a container may serve from a namespace Rehearsal cannot see. Searched
+     * anew for each process: a socket made after it starts is not covered.
      *
      * @throws IOException where not even Rehearsal's own list can be read: the process is then not started contained
      */
     static List<String> find() throws IOException {
-        Found known = last;
-        if (known != null && System.nanoTime() - known.at() < REUSED_NANOS) {
-            return known.paths();
-        }
-        List<String> found = search();
-        last = new Found(found, System.nanoTime());
-        return found;
-    }
-
-    private static List<String> search() throws IOException {
         Set<String> paths = new TreeSet<>(listedIn(Path.of("/proc/self/net/unix")));
         Set<String> namespaces = new HashSet<>();
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
