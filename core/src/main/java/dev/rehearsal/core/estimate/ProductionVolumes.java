@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * How many rows the tables have in production, so that a rehearsal on thousands of rows can say how long a migration
@@ -159,11 +160,22 @@ public record ProductionVolumes(Map<String, Long> rows, String source) {
     public List<String> unknownTables(SchemaSnapshot schema) {
         List<String> tables = schema.objects(ObjectKind.TABLE).stream()
                 .map(SchemaObject::name).toList();
-        return rows.keySet().stream().filter(t -> schema.table(t).isEmpty()).map(t -> "the production volume of "
+        return rows.keySet().stream().filter(t -> schema.table(t).isEmpty() && !KEPT_ELSEWHERE.matcher(t).matches())
+                .map(t -> "the production volume of "
                 + t + " (" + source + ") names a table no migration creates, so it is not used"
                 + ClosestName.among(t, tables).map(c -> ": did you mean " + c + "?")
                 .orElse("")).toList();
     }
+
+    /**
+     * Tables a statistics export of a whole database holds that no migration creates: the tools' own bookkeeping,
+     * extensions' tables and the catalogs. A volume for one of them is no typo, and draws no warning.
+     */
+    private static final Pattern KEPT_ELSEWHERE = Pattern.compile(
+            "(?i)(?:.*\\.)?(?:flyway_schema_history|databasechangelog(?:lock)?|alembic_version|schema_migrations"
+                    + "|knex_migrations(?:_lock)?|django_migrations|typeorm_migrations|migrations|_prisma_migrations"
+                    + "|__drizzle_migrations|atlas_schema_revisions|gorp_migrations|spatial_ref_sys)"
+                    + "|(?:pg_catalog|information_schema|sqitch|topology|tiger|cron)\\..*|pg_.*");
 
     /** Whether no table has a volume. */
     public boolean isEmpty() {

@@ -97,6 +97,11 @@ public final class LoopbackRelay {
                     return;
                 }
                 System.err.println("rehearsal: the relay could not accept a connection: " + e.getMessage());
+                try {
+                    Thread.sleep(50); // out of file descriptors, say: the next try after a pause
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
                 continue;
             }
             daemon(() -> relay(client, gate));
