@@ -37,7 +37,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Objects;
@@ -410,22 +409,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
      */
     @Override
     public Duration applyReleased(MigrationVersion target) {
-        MigrationVersion from = session.currentVersion().orElse(null);
-        if (from != null && from.compareTo(target) > 0) {
-            throw new RehearsalException("The database is at " + from + ", past " + target + ", the last migration"
-                    + " taken as released: only-new needs it at or below that version (a snapshot restored at a later"
-                    + " version, or a test that migrated first). Restore or migrate to an earlier version first.");
-        }
-        state.invalidate();
-        long t0 = System.nanoTime();
-        session.upFrom(from, target);
-        session.scriptsRan(null); // what ran is not traced: the next schema read reads everything
-        Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        List<Migration> released = history().between(from, target);
-        state.startingNote(String.format(Locale.ROOT, "only new: the %d migrations before it, up to %s,"
-                + " were taken as released and applied by the tool's own ups without checks (%d ms)", released.size(),
-                released.isEmpty() ? "none" : released.get(released.size() - 1).displayName(), took.toMillis()));
-        return took;
+        return ReleasedBase.apply(session, state, target);
     }
 
     // ---- restore points ----
