@@ -316,9 +316,12 @@ class CheckCommandTest {
         git(repo, "add", ".");
         git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "released");
         git(repo, "checkout", "-q", "-b", "feature");
-        Run nothingNew = rehearsal("check", migrations.toString(), "--only-new");
+        Path sarif = repo.resolve("nothing-new.sarif");
+        Run nothingNew = rehearsal("check", migrations.toString(), "--only-new", "-f", "sarif", "-o", sarif.toString());
         assertThat(nothingNew.exit()).as(nothingNew.err()).isZero();
         assertThat(nothingNew.err()).contains("the change adds no migration");
+        // the CI step that uploads the report still finds it, with nothing in it
+        assertThat(new ObjectMapper().readTree(sarif.toFile()).at("/runs/0/results")).isEmpty();
 
         Files.writeString(migrations.resolve("3_email_idx.up.sql"),
                 "create index concurrently accounts_email on accounts (email);\n");
@@ -332,6 +335,13 @@ class CheckCommandTest {
                 .doesNotContain("FAILED in up:").doesNotContain("1_accounts").contains("1 steps: 0 passed, 1 failed")
                 .contains("note: only new: the 2 migrations before it, up to 2_email, were taken as released and"
                         + " applied by the tool's own ups without checks");
+
+        // a released migration edited by the change is not new: the rehearsal still starts at the one it adds
+        Files.writeString(migrations.resolve("1_accounts.up.sql"),
+                "create table accounts (id bigint primary key, plan text);\n");
+        Run edited = rehearsal("check", migrations.toString(), "--only-new");
+        assertThat(edited.err()).contains("only new: 2 migrations taken as released, up to 2_email")
+                .contains("released and edited since: 1_accounts (production will not run an edited migration again");
     }
 
     @Test

@@ -28,13 +28,16 @@ import java.util.concurrent.TimeUnit;
  * {@code origin/HEAD}, {@code main}, {@code master}), uncommitted files included; else every migration, and
  * {@link #note()} says how to choose.
  *
- * @param names     the display names of the new migrations
+ * @param names     the display names of the new migrations, and of the released ones whose files changed
  * @param note      one line for the progress output on what was judged, or null when every migration was
  * @param baseKnown whether a base (a version, or git's merge base) told new from released; false when every migration
  *                  is judged for want of one, and every earlier migration counts as released
+ * @param edited    the display names, among {@code names}, of released migrations whose files changed since the base:
+ *                  their risks are judged, but production will not run them again, so a pull request's rehearsal
+ *                  does not start at them ({@link #firstNew})
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
-public record NewMigrations(Set<String> names, String note, boolean baseKnown) {
+public record NewMigrations(Set<String> names, String note, boolean baseKnown, Set<String> edited) {
 
     /** Environment variables in which CI services name the branch a change goes into. */
     private static final List<String> CI_BASE = List.of("GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME",
@@ -42,16 +45,17 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown) {
 
     public NewMigrations {
         names = Set.copyOf(names);
+        edited = Set.copyOf(edited);
     }
 
     /** New migrations told from released ones by a base. */
     public NewMigrations(Set<String> names, String note) {
-        this(names, note, true);
+        this(names, note, true, Set.of());
     }
 
     /** With no base known: every migration is judged, and every earlier migration counts as released. */
     public static NewMigrations noBase() {
-        return new NewMigrations(Set.of(), null, false);
+        return new NewMigrations(Set.of(), null, false, Set.of());
     }
 
     /**
@@ -63,12 +67,14 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown) {
     }
 
     /**
-     * The first migration of {@code history}, in its order, that the change adds or changes: where a pull request's
-     * rehearsal starts ({@code --only-new}); everything before it is taken as released. Empty where the change adds
-     * none.
+     * The first migration of {@code history}, in its order, that the change adds: where a pull request's rehearsal
+     * starts ({@code --only-new}); everything before it is taken as released. A released migration whose file changed
+     * is not new: production has run it and will not run it again (the golden file of the schema it gives is what
+     * tells the edit). Empty where the change adds none.
      */
     public Optional<Migration> firstNew(MigrationHistory history) {
-        return history.versioned().stream().filter(m -> names.contains(m.displayName())).findFirst();
+        return history.versioned().stream()
+                .filter(m -> names.contains(m.displayName()) && !edited.contains(m.displayName())).findFirst();
     }
 
     /** Whether the risks of the migration with this display name are judged. */
@@ -117,16 +123,15 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown) {
         if (mergeBase == null) {
             return everything(all, "no merge base with " + ref + " (a shallow clone? fetch with more depth)");
         }
-        Set<Path> changed = new HashSet<>();
         Path top = Path.of(root);
-        for (String listing : new String[] {git.run("diff", "--name-only", mergeBase.strip()),
-                git.run("-C", root, "ls-files", "--others", "--exclude-standard")}) {
-            if (listing != null) {
-                listing.lines().filter(l -> !l.isBlank()).forEach(l -> changed.add(top.resolve(l.strip()).normalize()));
-            }
-        }
+        String untracked = git.run("-C", root, "ls-files", "--others", "--exclude-standard");
+        Set<Path> changed = paths(top, git.run("diff", "--name-only", mergeBase.strip()), untracked);
+        // a renamed file is a new one: production has never run a migration under its new name
+        Set<Path> added = paths(top, git.run("diff", "--name-only", "--no-renames", "--diff-filter=A",
+                mergeBase.strip()), untracked);
         List<String> roots = classPathRoots(history.location());
         Set<String> names = new LinkedHashSet<>();
+        Set<String> edited = new LinkedHashSet<>();
         for (Migration m : all) {
             Optional<Path> file = touched(m.up(), changed, roots);
             if (file.isEmpty() && m.down() != null) {
@@ -134,13 +139,31 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown) {
             }
             if (file.isPresent() && !releasedChangeset(m.up(), git, mergeBase.strip(), top, file.get())) {
                 names.add(m.displayName());
+                // a changeset new in a changed changelog is new; a script file that was there at the base is edited
+                boolean changeset = m.up().name().contains("::");
+                if (!changeset && touched(m.up(), added, roots).isEmpty()) {
+                    edited.add(m.displayName());
+                }
             }
         }
         return new NewMigrations(names, "risks judged for the " + names.size() + " migration"
                 + (names.size() == 1 ? "" : "s") + " added or changed since " + ref + " (merge base "
                 + mergeBase.strip().substring(0, Math.min(10, mergeBase.strip().length())) + "); those of the "
                 + (all.size() - names.size()) + " released ones are reported, not judged (--risks-base,"
-                + " --risks-since to choose)");
+                + " --risks-since to choose)" + (edited.isEmpty() ? "" : "; released and edited since: "
+                + String.join(", ", edited) + " (production will not run an edited migration again: add a new one)"),
+                true, edited);
+    }
+
+    /** The files of git's listings, as paths below the repository's top folder. */
+    private static Set<Path> paths(Path top, String... listings) {
+        Set<Path> files = new HashSet<>();
+        for (String listing : listings) {
+            if (listing != null) {
+                listing.lines().filter(l -> !l.isBlank()).forEach(l -> files.add(top.resolve(l.strip()).normalize()));
+            }
+        }
+        return files;
     }
 
     private static NewMigrations everything(List<Migration> all, String why) {
@@ -148,7 +171,7 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown) {
         all.forEach(m -> names.add(m.displayName()));
         return new NewMigrations(names, "risks judged for every migration: " + why + ". Give --risks-since <version>"
                 + " (the last released migration) or --risks-base <branch> to judge only the migrations a change adds",
-                false);
+                false, Set.of());
     }
 
     private static String defaultBase(Git git, Map<String, String> environment) {

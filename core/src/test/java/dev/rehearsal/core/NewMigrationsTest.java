@@ -32,7 +32,7 @@ class NewMigrationsTest {
         git(repo, "add", ".");
         git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "released");
         git(repo, "checkout", "-q", "-b", "change");
-        Files.writeString(sources.resolve("V2__email.sql"), "select 2;\n"); // an edited migration counts as new
+        Files.writeString(sources.resolve("V2__email.sql"), "select 2;\n"); // an edited one: judged, not new
         Files.writeString(sources.resolve("V3__name.sql"), "select 3;\n");
         List<Migration> migrations = new ArrayList<>();
         int v = 0;
@@ -46,6 +46,10 @@ class NewMigrationsTest {
         NewMigrations judged = NewMigrations.of(history, null, null, repo, Map.of("GITHUB_BASE_REF", "trunk"));
         assertThat(judged.names()).as(judged.note()).containsExactlyInAnyOrder("V2 V2__email.sql", "V3 V3__name.sql");
         assertThat(judged.note()).contains("since trunk");
+        assertThat(judged.edited()).containsExactly("V2 V2__email.sql");
+        assertThat(judged.note()).contains("released and edited since: V2 V2__email.sql");
+        // a pull request's rehearsal starts at the migration it adds: production will not run the edited one again
+        assertThat(judged.firstNew(history)).map(Migration::displayName).contains("V3 V3__name.sql");
     }
 
     private static void git(Path dir, String... arguments) throws Exception {

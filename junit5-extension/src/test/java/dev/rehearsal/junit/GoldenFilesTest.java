@@ -92,6 +92,35 @@ class GoldenFilesTest {
                 + " its golden file " + golden.resolve("V1.sql")).contains("+    phone text,");
     }
 
+    /**
+     * rehearsal.only-new over an edited released migration: the round trips start at the new one, and the schema the
+     * released ones give is judged once by the last released migration's golden file, so the edit fails as drift.
+     */
+    @Test
+    void onlyNewJudgesTheReleasedBaseByItsGoldenFile(@TempDir Path dir) throws IOException {
+        Path golden = dir.resolve("golden");
+        writeGoldenFiles(Path.of(SHOP), golden);
+        Path history = copy(Path.of(SHOP), dir.resolve("history"));
+        String[] onlyNew = {"rehearsal.migrations", "filesystem:" + history, "rehearsal.snapshots.dir", golden.toString(),
+                "rehearsal.risks.since", "2", "rehearsal.only-new", "true"};
+
+        Events untouched = run(RoundTrips.class, onlyNew);
+        assertThat(failures(untouched)).as("only V3's lock risks, judged as new").allMatch(m -> m.startsWith(
+                "V3 order rules \u203a risks"));
+        assertThat(untouched.succeeded().stream().map(e -> e.getTestDescriptor().getDisplayName()))
+                .as("V3's round trip alone, over V1 and V2").contains("V3 order rules \u203a up")
+                .noneMatch(n -> n.startsWith("V1") || n.startsWith("V2"));
+
+        Path v1 = history.resolve("V1__customers.sql");
+        Files.writeString(v1, Files.readString(v1).replace("name text not null,", "name text not null,\n    phone text,"));
+        Events edited = run(RoundTrips.class, onlyNew);
+        assertThat(failures(edited).get(0)).startsWith("V3 order rules \u203a up: The released migrations, up to V2"
+                        + " orders, no longer give the schema recorded for it")
+                .contains("Undo the edit and add a new migration")
+                .contains("V2 orders (V2__orders.sql) left a schema that differs from its golden file "
+                        + golden.resolve("V2.sql")).contains("+    phone text,");
+    }
+
     @Test
     void withoutTheFolderNoGoldenFileIsLookedForOrWritten(@TempDir Path dir) {
         Path golden = dir.resolve("not-there");

@@ -1,8 +1,12 @@
 package dev.rehearsal.core.internal.roundtrip;
 
+import dev.rehearsal.core.SchemaCheck;
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.internal.timing.ComponentEvent;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
+import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +14,9 @@ import java.util.Locale;
 
 /**
  * Brings the database to the base a pull request's new migrations are rehearsed over: the migrations up to the last
- * released one, applied with the tool's own ups in one go, untraced and unchecked; the next step's note says so.
+ * released one, applied with the tool's own ups in one go, untraced and unchecked; the next step's note says so. The
+ * schema they give is then judged once by the rehearsal's schema checks (golden files) as the last released
+ * migration's: a released migration edited since it ran in production shows there as drift.
  */
 final class ReleasedBase {
 
@@ -31,9 +37,33 @@ final class ReleasedBase {
         session.scriptsRan(null); // what ran is not traced: the next schema read reads everything
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         List<Migration> released = session.tool().history().between(from, target);
+        if (!released.isEmpty()) {
+            state.releasedBase(released.get(released.size() - 1));
+        }
         state.startingNote(String.format(Locale.ROOT, "only new: the %d migrations before it, up to %s,"
                 + " were taken as released and applied by the tool's own ups without checks (%d ms)", released.size(),
                 released.isEmpty() ? "none" : released.get(released.size() - 1).displayName(), took.toMillis()));
         return took;
+    }
+
+    /**
+     * What the schema checks say of the base's schema, judged as {@code base}'s: null where it passes (or no check is
+     * registered), else the failures, each naming the released migration.
+     */
+    static String drift(List<SchemaCheck> checks, Migration base, SchemaSnapshot schema, Dialect dialect) {
+        StringBuilder failures = new StringBuilder();
+        for (SchemaCheck check : checks) {
+            SchemaCheck.Outcome outcome;
+            try (ComponentEvent ignored = ComponentEvent.time("checks.schema")) {
+                outcome = check.check(base, schema, dialect);
+            }
+            if (outcome.isFailure()) {
+                failures.append(failures.length() == 0 ? "" : "\n").append(outcome.failure());
+            }
+        }
+        return failures.length() == 0 ? null : "The released migrations, up to " + base.displayName() + ", no longer"
+                + " give the schema recorded for it: a migration production has run was edited since (production"
+                + " will not run it again; Flyway and Liquibase refuse its changed checksum). Undo the edit and add"
+                + " a new migration for the change.\n" + failures;
     }
 }

@@ -17,6 +17,7 @@ final class RoundTripState {
     private String dirtyReason;
     /** What the next step's note says first of how its database was reached, once; null when nothing. */
     private String startingNote;
+    private Migration releasedBase;
     private String blockedBy;
     private SchemaSnapshot cleanSnapshot;
 
@@ -90,10 +91,6 @@ final class RoundTripState {
         cleanSnapshot = null;
     }
 
-    /**
-     * Brings the database to {@code version} in a known-good state for the next step; rebuilds a fresh database
-     * if a failed step left it dirty. Returns a note when it had to rebuild, else null.
-     */
     /** Has the next step that runs say {@code note} first (how its database was reached). */
     void startingNote(String note) {
         startingNote = note;
@@ -106,6 +103,22 @@ final class RoundTripState {
         return note;
     }
 
+    /** Has the next step that runs judge the schema before its up as {@code base}'s (only-new's released base). */
+    void releasedBase(Migration base) {
+        releasedBase = base;
+    }
+
+    /** The migration {@link #releasedBase(Migration)} left, once; null where there is none. */
+    Migration takeReleasedBase() {
+        Migration base = releasedBase;
+        releasedBase = null;
+        return base;
+    }
+
+    /**
+     * Brings the database to {@code version} in a known-good state for the next step; rebuilds a fresh database
+     * if a failed step left it dirty. Returns a note when it had to rebuild, else null.
+     */
     String prepare(MigrationVersion version) {
         String reason = dirtyReason;
         if (!dirty) {

@@ -41,6 +41,7 @@ final class UpPhase {
         }
         MigrationVersion previous = migration == null ? engine.history().latest().orElse(null)
                 : engine.history().previous(migration).map(Migration::version).orElse(null);
+        Migration base;
         try (ComponentEvent ignored = ComponentEvent.time("prepare")) {
             engine.session().settle(); // a step whose restore did not run keeps what its up committed
             String rebuilt = engine.state().prepare(previous);
@@ -51,6 +52,7 @@ final class UpPhase {
             if (start != null) {
                 step.notes.add(0, start);
             }
+            base = engine.state().takeReleasedBase();
         } catch (RehearsalException e) {
             // an earlier migration fails on the way here: this step did not fail, it cannot run
             String why = "the database could not be brought to the version before " + step.displayName() + ": "
@@ -60,6 +62,11 @@ final class UpPhase {
         }
         long c0 = System.nanoTime();
         SchemaSnapshot beforeUp = engine.state().cleanSnapshot();
+        String drift = base == null ? null : ReleasedBase.drift(engine.schemaChecks(), base, beforeUp, step.dialect());
+        if (drift != null) {
+            throw step.log.fail(Phase.UP, Duration.ZERO, Duration.ofNanos(System.nanoTime() - c0),
+                    new RehearsalException(drift));
+        }
         String reads = engine.schemaReadsNote();
         if (reads != null) {
             step.notes.add(reads);
