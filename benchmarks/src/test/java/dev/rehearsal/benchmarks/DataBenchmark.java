@@ -5,6 +5,7 @@ import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.SeedResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -26,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the same rows pre-generated as CSV, and fingerprinting a million rows against a plain {@code count(*)}.
  * Written to target/benchmarks.txt as ratios; nothing here asserts on time.
  */
+@EnabledIfSystemProperty(named = "rehearsal.benchmark.all", matches = "true",
+        disabledReason = "a closed issue's figure: run with -Drehearsal.benchmark.all=true (keeps CI within its time)")
 class DataBenchmark {
 
     private static final String[] TABLES = {"customers", "products", "orders", "order_items", "payments"};

@@ -10,6 +10,7 @@ import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.flyway.FlywayCustomizer;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * generated 120-migration Flyway history, medians of 3 alternating rounds after a warm-up of each. The fast path is
  * kept only where it saves more than 20% of a round trip.
  */
-@org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "rehearsal.benchmark.all", matches = "true",
+@EnabledIfSystemProperty(named = "rehearsal.benchmark.all", matches = "true",
         disabledReason = "a decision's measurement: run with -Drehearsal.benchmark.all=true (keeps CI within its time)")
 class FlywayFastPathBenchmark {
 

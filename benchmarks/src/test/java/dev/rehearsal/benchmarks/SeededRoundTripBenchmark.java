@@ -13,6 +13,7 @@ import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.timing.ComponentRecording;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
 
@@ -38,6 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the later migrations work on as many rows in both. The history's backfills are declared lossy, so the run passes.
  * Medians of 3 rounds, each the rehearsal then the plain session; the profile is that of the round with the median ratio.
  */
+@EnabledIfSystemProperty(named = "rehearsal.benchmark.all", matches = "true",
+        disabledReason = "a closed issue's figure: run with -Drehearsal.benchmark.all=true (keeps CI within its time)")
 class SeededRoundTripBenchmark {
 
     private static final int MIGRATIONS = 5 * GeneratedHistory.STEPS;

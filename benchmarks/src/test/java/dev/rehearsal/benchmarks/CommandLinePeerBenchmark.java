@@ -1,0 +1,140 @@
+package dev.rehearsal.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The command line against psql, each from process start, on the PostgreSQL server on the machine: the generated
+ * 300-migration history rehearsed whole ({@code rehearsal check}, default settings) against one {@code psql} process
+ * that creates a database, runs every migration's up, down and up again in one session, each file in a transaction of
+ * its own ({@code BEGIN}, {@code \i}, {@code COMMIT}), and drops the database; and a pull request that adds one
+ * migration to that history, rehearsed with {@code --only-new} (its down forgets the column its up added, and the run
+ * must name it) against the same psql process over the whole history. Medians of 3 alternating rounds after a
+ * warm-up (the launcher's class-data archive written, the page cache warm).
+ */
+class CommandLinePeerBenchmark {
+
+    private static final int RELEASED = 300;
+    private static final int ROUNDS = 3;
+    private static final Path LAUNCHER = Path.of("..", "cli", "target", "rehearsal").toAbsolutePath();
+
+    @Test
+    void historyAndPullRequestFromTheCommandLineAgainstOnePsqlSession(@TempDir Path dir) throws Exception {
+        LongHistoryBenchmark.assumeServer();
+        assertThat(LAUNCHER).as("cli/target/rehearsal, built before the benchmarks").isExecutable();
+        Path released = GeneratedHistory.write(dir.resolve("released"), RELEASED);
+        Path change = copy(released, dir.resolve("change"));
+        Files.writeString(change.resolve("000301_e0_pr_remark.up.sql"), """
+                alter table e0 add column pr_remark text;
+                create index e0_pr_remark_idx on e0 (pr_remark);
+                """);
+        Files.writeString(change.resolve("000301_e0_pr_remark.down.sql"), "drop index e0_pr_remark_idx;\n");
+        Path psqlScript = psqlScript(released, dir.resolve("psql.sql"));
+        Map<String, String> cache = Map.of("XDG_CACHE_HOME", dir.resolve("cache").toString());
+
+        List<Long> whole = new ArrayList<>();
+        List<Long> onlyNew = new ArrayList<>();
+        List<Long> psql = new ArrayList<>();
+        for (int round = 0; round <= ROUNDS; round++) { // round 0 warms up
+            Path reports = Files.createDirectories(dir.resolve("round" + round));
+            // released as a whole: its risks are reported, not judged, so a clean history exits 0
+            long wholeMs = time(List.of(LAUNCHER.toString(), "check", released.toString(), "--jdbc-url",
+                    LongHistoryBenchmark.SERVER, "--jdbc-user", "postgres", "-q", "--risks-since",
+                    String.valueOf(RELEASED)), reports.resolve("whole.txt"), cache, 0);
+            assertThat(Files.readString(reports.resolve("whole.txt"))).contains(RELEASED + " steps: " + RELEASED
+                    + " passed");
+            long psqlMs = time(List.of("psql", "-X", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres",
+                    "-v", "ON_ERROR_STOP=1", "-f", psqlScript.toString()), reports.resolve("psql.txt"), Map.of(), 0);
+            long onlyNewMs = time(List.of(LAUNCHER.toString(), "check", change.toString(), "--jdbc-url",
+                    LongHistoryBenchmark.SERVER, "--jdbc-user", "postgres", "-q", "--only-new", "--risks-since",
+                    String.valueOf(RELEASED)), reports.resolve("only-new.txt"), cache, 1);
+            String found = Files.readString(reports.resolve("only-new.txt"));
+            assertThat(found).as("the new migration's forgotten column, named").contains("000301")
+                    .contains("pr_remark").contains("FAILED in down");
+            if (round == ROUNDS) { // the last round's outputs, to read what each run said
+                copy(reports, Files.createDirectories(Path.of("target", "command-line-peer")));
+            }
+            if (round > 0) {
+                whole.add(wholeMs);
+                psql.add(psqlMs);
+                onlyNew.add(onlyNewMs);
+            }
+        }
+        double wholeMs = RoundTripOverheadBenchmark.median(whole);
+        double psqlMs = RoundTripOverheadBenchmark.median(psql);
+        double onlyNewMs = RoundTripOverheadBenchmark.median(onlyNew);
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "command line from process start on the machine's"
+                        + " server: the generated %d-migration history %.0f ms, one psql session up/down/up %.0f ms,"
+                        + " ratio %.2fx (target <= 2x); a pull request adding 1 migration, --only-new, %.0f ms, ratio"
+                        + " %.2fx (target <= 1x); rounds %s, %s, %s%n", RELEASED, wholeMs, psqlMs, wholeMs / psqlMs,
+                onlyNewMs, onlyNewMs / psqlMs, whole, psql, onlyNew));
+        ObjectNode figures = new ObjectMapper().createObjectNode();
+        figures.put("cli_history_300_ms", Math.round(wholeMs));
+        figures.put("psql_history_300_ms", Math.round(psqlMs));
+        figures.put("cli_history_300_vs_psql_ratio", Math.round(wholeMs / psqlMs * 100) / 100.0);
+        figures.put("cli_only_new_ms", Math.round(onlyNewMs));
+        figures.put("cli_only_new_vs_psql_ratio", Math.round(onlyNewMs / psqlMs * 100) / 100.0);
+        LongHistoryBenchmark.writeJson(figures);
+    }
+
+    /**
+     * psql's own way through the history: one process, one session on a database it creates, every file of every
+     * migration included in order (up, down, up), each in its own transaction, the database dropped at the end.
+     */
+    private static Path psqlScript(Path history, Path script) throws IOException {
+        String database = "bench_psql_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        StringBuilder sql = new StringBuilder("CREATE DATABASE " + database + ";\n\\c " + database + "\n");
+        List<Path> ups;
+        try (Stream<Path> files = Files.list(history)) {
+            ups = files.filter(p -> p.getFileName().toString().endsWith(".up.sql")).sorted().toList();
+        }
+        for (Path up : ups) {
+            Path down = up.resolveSibling(up.getFileName().toString().replace(".up.sql", ".down.sql"));
+            for (Path file : List.of(up, down, up)) {
+                sql.append("BEGIN;\n\\i ").append(file).append("\nCOMMIT;\n");
+            }
+        }
+        sql.append("\\c postgres\nDROP DATABASE ").append(database).append(";\n");
+        return Files.writeString(script, sql);
+    }
+
+    /** Milliseconds of one process from its start, which must exit with {@code exit}; its output to {@code output}. */
+    private static long time(List<String> command, Path output, Map<String, String> environment, int exit)
+            throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().putAll(environment);
+        long t0 = System.nanoTime();
+        Process process = builder.start();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as(String.join(" ", command)).isTrue();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(process.exitValue()).as(Files.readString(output)).isEqualTo(exit);
+        return ms;
+    }
+
+    private static Path copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return to;
+    }
+}
