@@ -37,12 +37,10 @@ final class ReleasedBase {
         session.scriptsRan(null); // what ran is not traced: the next schema read reads everything
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         List<Migration> released = session.tool().history().between(from, target);
-        if (!released.isEmpty()) {
-            state.releasedBase(released.get(released.size() - 1));
-        }
-        state.startingNote(String.format(Locale.ROOT, "only new: the %d migrations before it, up to %s,"
-                + " were taken as released and applied by the tool's own ups without checks (%d ms)", released.size(),
-                released.isEmpty() ? "none" : released.get(released.size() - 1).displayName(), took.toMillis()));
+        Migration last = released.isEmpty() ? null : released.get(released.size() - 1);
+        state.start(new RoundTripState.Start(String.format(Locale.ROOT, "only new: the %d migrations before it, up to"
+                + " %s, were taken as released and applied by the tool's own ups without checks (%d ms)",
+                released.size(), last == null ? "none" : last.displayName(), took.toMillis()), last));
         return took;
     }
 

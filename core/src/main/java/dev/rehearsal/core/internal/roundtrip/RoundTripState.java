@@ -16,8 +16,7 @@ final class RoundTripState {
     private boolean dirty;
     private String dirtyReason;
     /** What the next step's note says first of how its database was reached, once; null when nothing. */
-    private String startingNote;
-    private Migration releasedBase;
+    private Start start;
     private String blockedBy;
     private SchemaSnapshot cleanSnapshot;
 
@@ -91,28 +90,23 @@ final class RoundTripState {
         cleanSnapshot = null;
     }
 
-    /** Has the next step that runs say {@code note} first (how its database was reached). */
-    void startingNote(String note) {
-        startingNote = note;
+    /**
+     * How the next step's database was reached, for that step alone: the note it says first, and the released
+     * migration whose schema its starting point must be (only-new's base; null where there is none).
+     */
+    record Start(String note, Migration releasedBase) {
     }
 
-    /** The note {@link #startingNote(String)} left, once. */
-    String takeStartingNote() {
-        String note = startingNote;
-        startingNote = null;
-        return note;
+    /** Has the next step that runs start from {@code start}. */
+    void start(Start start) {
+        this.start = start;
     }
 
-    /** Has the next step that runs judge the schema before its up as {@code base}'s (only-new's released base). */
-    void releasedBase(Migration base) {
-        releasedBase = base;
-    }
-
-    /** The migration {@link #releasedBase(Migration)} left, once; null where there is none. */
-    Migration takeReleasedBase() {
-        Migration base = releasedBase;
-        releasedBase = null;
-        return base;
+    /** What {@link #start(Start)} left, once; null where nothing did. */
+    Start takeStart() {
+        Start taken = start;
+        start = null;
+        return taken;
     }
 
     /**

@@ -48,11 +48,11 @@ final class UpPhase {
             if (rebuilt != null) {
                 step.notes.add(0, rebuilt);
             }
-            String start = engine.state().takeStartingNote();
+            RoundTripState.Start start = engine.state().takeStart();
             if (start != null) {
-                step.notes.add(0, start);
+                step.notes.add(0, start.note());
             }
-            base = engine.state().takeReleasedBase();
+            base = start == null ? null : start.releasedBase();
         } catch (RehearsalException e) {
             // an earlier migration fails on the way here: this step did not fail, it cannot run
             String why = "the database could not be brought to the version before " + step.displayName() + ": "
