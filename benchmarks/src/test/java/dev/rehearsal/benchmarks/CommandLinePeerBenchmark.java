@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The command line against psql, each from process start, on the PostgreSQL server on the machine: the generated
@@ -25,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that creates a database, runs every migration's up, down and up again in one session, each file in a transaction of
  * its own ({@code BEGIN}, {@code \i}, {@code COMMIT}), and drops the database; and a pull request that adds one
  * migration to that history, rehearsed with {@code --only-new} (its down forgets the column its up added, and the run
- * must name it) against the same psql process over the whole history. Medians of 3 alternating rounds after a
+ * must name it) against the same psql process over the whole history before the change (the new migration's defect
+ * stops psql's up again, so its work is the released history's). Medians of 3 alternating rounds after a
  * warm-up (the launcher's class-data archive written, the page cache warm).
  */
 class CommandLinePeerBenchmark {
@@ -37,6 +39,7 @@ class CommandLinePeerBenchmark {
     @Test
     void historyAndPullRequestFromTheCommandLineAgainstOnePsqlSession(@TempDir Path dir) throws Exception {
         LongHistoryBenchmark.assumeServer();
+        assumeTrue(psqlInstalled(), "psql, the peer, is not installed (.ci/setup.sh installs it)");
         assertThat(LAUNCHER).as("cli/target/rehearsal, built before the benchmarks").isExecutable();
         Path released = GeneratedHistory.write(dir.resolve("released"), RELEASED);
         Path change = copy(released, dir.resolve("change"));
@@ -95,7 +98,8 @@ class CommandLinePeerBenchmark {
 
     /**
      * psql's own way through the history: one process, one session on a database it creates, every file of every
-     * migration included in order (up, down, up), each in its own transaction, the database dropped at the end.
+     * migration included in order (up, down, up), each in its own transaction, the database dropped at the end. The
+     * generated history has no statement that cannot run in a transaction ({@code CREATE INDEX CONCURRENTLY}).
      */
     private static Path psqlScript(Path history, Path script) throws IOException {
         String database = "bench_psql_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -112,6 +116,16 @@ class CommandLinePeerBenchmark {
         }
         sql.append("\\c postgres\nDROP DATABASE ").append(database).append(";\n");
         return Files.writeString(script, sql);
+    }
+
+    private static boolean psqlInstalled() throws InterruptedException {
+        try {
+            Process process = new ProcessBuilder("psql", "--version").redirectErrorStream(true).start();
+            process.getInputStream().readAllBytes();
+            return process.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Milliseconds of one process from its start, which must exit with {@code exit}; its output to {@code output}. */

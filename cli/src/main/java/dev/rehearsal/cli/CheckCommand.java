@@ -307,7 +307,7 @@ final class CheckCommand implements Callable<Integer> {
             }
             interrupt.running(null);
             progress.finish();
-            if (!productionVolumes.isEmpty()) {
+            if (!productionVolumes.isEmpty() && !nothingNew) {
                 productionVolumes.unknownTables(rehearsal.schema())
                         .forEach(warning -> progress.note("rehearsal: warning: " + warning));
             }

@@ -168,8 +168,10 @@ class ChangeCommandTest {
         Run nothingNew = rehearsal("check", migrations.toString(), "--only-new", "-f", "sarif", "-o", sarif.toString());
         assertThat(nothingNew.exit()).as(nothingNew.err()).isZero();
         assertThat(nothingNew.err()).contains("the change adds no migration");
-        // the CI step that uploads the report still finds it, with nothing in it
-        assertThat(new ObjectMapper().readTree(sarif.toFile()).at("/runs/0/results")).isEmpty();
+        // the CI step that uploads the report still finds it, a SARIF run with nothing in it
+        JsonNode run = new ObjectMapper().readTree(sarif.toFile()).at("/runs/0");
+        assertThat(run.at("/tool/driver/name").asText()).isNotEmpty();
+        assertThat(run.get("results")).isNotNull().isEmpty();
 
         Files.writeString(migrations.resolve("3_email_idx.up.sql"),
                 "create index concurrently accounts_email on accounts (email);\n");
@@ -184,12 +186,25 @@ class ChangeCommandTest {
                 .contains("note: only new: the 2 migrations before it, up to 2_email, were taken as released and"
                         + " applied by the tool's own ups without checks");
 
-        // a released migration edited by the change is not new: the rehearsal still starts at the one it adds
+        // a released migration edited by the change is not new, and the edit would never reach production: a finding
         Files.writeString(migrations.resolve("1_accounts.up.sql"),
                 "create table accounts (id bigint primary key, plan text);\n");
         Run edited = rehearsal("check", migrations.toString(), "--only-new");
-        assertThat(edited.err()).contains("only new: 2 migrations taken as released, up to 2_email")
-                .contains("released and edited since: 1_accounts (production will not run an edited migration again");
+        assertThat(edited.exit()).as(edited.out() + edited.err()).isEqualTo(1);
+        assertThat(edited.err()).contains("released and edited since: 1_accounts")
+                .contains("The change edits a released migration").contains("1_accounts (" + migrations.resolve(
+                        "1_accounts.up.sql")).contains("Undo the edit and add a new migration")
+                .doesNotContain("\tat ");
+        assertThat(edited.out()).doesNotContain("Rehearsal of"); // nothing was rehearsed over the edit
+
+        // the same edit committed, with nothing added: still a finding, not "nothing new"
+        Files.delete(migrations.resolve("3_email_idx.up.sql"));
+        Files.delete(migrations.resolve("3_email_idx.down.sql"));
+        git(repo, "add", "-A");
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "edit");
+        Run editOnly = rehearsal("check", migrations.toString(), "--only-new");
+        assertThat(editOnly.exit()).as(editOnly.out() + editOnly.err()).isEqualTo(1);
+        assertThat(editOnly.err()).contains("The change edits a released migration").doesNotContain("adds no migration");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * A pull request rehearses what it adds ({@code rehearsal check --only-new}, {@code rehearsal.only-new}): the
@@ -25,8 +26,10 @@ public record OnlyNew(Optional<Migration> base, int released, boolean nothingNew
     /**
      * Brings {@code rehearsal}'s database to the base of the change {@code judged} describes.
      *
-     * @throws RehearsalException when no base tells new from released (not a git repository, no base branch, no
-     *                            {@code rehearsal.risks.since}), saying how to give one
+     * @throws RehearsalException     when no base tells new from released (not a git repository, no base branch, no
+     *                                {@code rehearsal.risks.since}), saying how to give one
+     * @throws HistoryDefectException when the change edits a released migration: production has run it and will not
+     *                                run it again, so the edit would never reach it
      */
     public static OnlyNew reach(MigrationRehearsal rehearsal, NewMigrations judged) {
         if (!judged.baseKnown()) {
@@ -36,6 +39,15 @@ public record OnlyNew(Optional<Migration> base, int released, boolean nothingNew
                     + " (rehearsal.risks.since)" : judged.note()) + ".");
         }
         List<Migration> all = rehearsal.history().versioned();
+        List<Migration> edited = all.stream().filter(m -> judged.edited().contains(m.displayName())).toList();
+        if (!edited.isEmpty()) {
+            throw new HistoryDefectException("The change edits " + (edited.size() == 1 ? "a released migration"
+                    : edited.size() + " released migrations") + ", which production has run and will not run again (Flyway and"
+                    + " Liquibase refuse a changed checksum; golang-migrate, Alembic and the others skip it), so the"
+                    + " edit would never reach production: " + edited.stream().map(m -> m.displayName() + " ("
+                    + m.up().location() + ")").collect(Collectors.joining(", ")) + ". Undo the edit"
+                    + " and add a new migration with the change.");
+        }
         Optional<Migration> first = judged.firstNew(rehearsal.history());
         boolean repeatables = rehearsal.history().repeatable().stream().anyMatch(m -> judged.judged(m.displayName()));
         if (first.isEmpty() && !repeatables) {

@@ -34,6 +34,9 @@ class NewMigrationsTest {
         git(repo, "checkout", "-q", "-b", "change");
         Files.writeString(sources.resolve("V2__email.sql"), "select 2;\n"); // an edited one: judged, not new
         Files.writeString(sources.resolve("V3__name.sql"), "select 3;\n");
+        // committed on the change's branch, as CI sees a pull request: told from an edit by git's diff alone
+        git(repo, "add", ".");
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "change");
         List<Migration> migrations = new ArrayList<>();
         int v = 0;
         for (String name : List.of("V1__accounts.sql", "V2__email.sql", "V3__name.sql")) {

@@ -16,7 +16,7 @@ import java.util.Locale;
  * Brings the database to the base a pull request's new migrations are rehearsed over: the migrations up to the last
  * released one, applied with the tool's own ups in one go, untraced and unchecked; the next step's note says so. The
  * schema they give is then judged once by the rehearsal's schema checks (golden files) as the last released
- * migration's: a released migration edited since it ran in production shows there as drift.
+ * migration's: a released migration edited since it ran in production (and not told by git) shows there as drift.
  */
 final class ReleasedBase {
 
@@ -45,23 +45,24 @@ final class ReleasedBase {
     }
 
     /**
-     * What the schema checks say of the base's schema, judged as {@code base}'s: null where it passes (or no check is
-     * registered), else the failures, each naming the released migration.
+     * Judges the base's schema with the schema checks (golden files) as {@code base}'s: their notes (a file written or
+     * rewritten) go to {@code notes}; returns null where every check passes, else the failures.
      */
-    static String drift(List<SchemaCheck> checks, Migration base, SchemaSnapshot schema, Dialect dialect) {
+    static String drift(List<SchemaCheck> checks, Migration base, SchemaSnapshot schema, Dialect dialect,
+                        List<String> notes) {
         StringBuilder failures = new StringBuilder();
         for (SchemaCheck check : checks) {
             SchemaCheck.Outcome outcome;
             try (ComponentEvent ignored = ComponentEvent.time("checks.schema")) {
                 outcome = check.check(base, schema, dialect);
             }
+            outcome.notes().forEach(note -> notes.add("only new, the released base: " + note));
             if (outcome.isFailure()) {
                 failures.append(failures.length() == 0 ? "" : "\n").append(outcome.failure());
             }
         }
-        return failures.length() == 0 ? null : "The released migrations, up to " + base.displayName() + ", no longer"
-                + " give the schema recorded for it: a migration production has run was edited since (production"
-                + " will not run it again; Flyway and Liquibase refuse its changed checksum). Undo the edit and add"
-                + " a new migration for the change.\n" + failures;
+        return failures.length() == 0 ? null : "The schema the released migrations give, up to " + base.displayName()
+                + ", fails its check before this migration runs. Where a released migration was edited, production"
+                + " will not run it again: undo the edit and add a new migration with the change.\n" + failures;
     }
 }

@@ -41,18 +41,20 @@ final class UpPhase {
         }
         MigrationVersion previous = migration == null ? engine.history().latest().orElse(null)
                 : engine.history().previous(migration).map(Migration::version).orElse(null);
-        Migration base;
+        // taken first: a start is this step's alone, even where preparing the step fails
+        RoundTripState.Start start = engine.state().takeStart();
+        // a shard after the first starts later than the base: its schema is not the base's
+        Migration base = start == null || start.releasedBase() == null || previous == null
+                || previous.compareTo(start.releasedBase().version()) != 0 ? null : start.releasedBase();
         try (ComponentEvent ignored = ComponentEvent.time("prepare")) {
             engine.session().settle(); // a step whose restore did not run keeps what its up committed
             String rebuilt = engine.state().prepare(previous);
             if (rebuilt != null) {
                 step.notes.add(0, rebuilt);
             }
-            RoundTripState.Start start = engine.state().takeStart();
             if (start != null) {
                 step.notes.add(0, start.note());
             }
-            base = start == null ? null : start.releasedBase();
         } catch (RehearsalException e) {
             // an earlier migration fails on the way here: this step did not fail, it cannot run
             String why = "the database could not be brought to the version before " + step.displayName() + ": "
@@ -62,7 +64,8 @@ final class UpPhase {
         }
         long c0 = System.nanoTime();
         SchemaSnapshot beforeUp = engine.state().cleanSnapshot();
-        String drift = base == null ? null : ReleasedBase.drift(engine.schemaChecks(), base, beforeUp, step.dialect());
+        String drift = base == null ? null : ReleasedBase.drift(engine.schemaChecks(), base, beforeUp, step.dialect(),
+                step.notes);
         if (drift != null) {
             throw step.log.fail(Phase.UP, Duration.ZERO, Duration.ofNanos(System.nanoTime() - c0),
                     new RehearsalException(drift));
