@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -90,6 +91,85 @@ class ParallelPartsTest {
             assertThat(r.parallelParts()).as("a customizer is the team's code: one part").isEqualTo(1);
         }
         assertThat(partThreads()).as("every part's thread ended with its rehearsal").isZero();
+    }
+
+    /**
+     * Alembic histories too: each part runs its revisions through a helper process of its own (its own Alembic, its
+     * own sessions, its own database), and the outcomes, the messages and where the database ends are one run's.
+     */
+    @Test
+    void anAlembicHistoryInPartsGivesTheOutcomesOfOneRun(@TempDir Path dir) throws IOException {
+        // 82 revisions: two parts; a broken downgrade in the second
+        Path sql = RealisticHistory.write(dir.resolve("sql"), FLYWAY_ENTITIES);
+        Files.writeString(downScripts(sql).get(59), "select 1;\n");
+        Path versions = alembicProject(dir.resolve("project"), upScripts(sql));
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + versions)
+                .withTool(ToolSettings.DEFAULTS.withAlembic(AlembicTest.DEBIAN));
+
+        List<String> one = outcomes(rehearse(settings.withParallel(1), 1));
+        List<String> inParts = outcomes(rehearse(settings.withParallel(2), 2));
+
+        assertThat(one).hasSize(2 + 10 * FLYWAY_ENTITIES).filteredOn(o -> o.contains("FAILED")).hasSize(1);
+        assertThat(one.get(59)).contains("FAILED");
+        assertThat(inParts).isEqualTo(one);
+    }
+
+    /**
+     * An Alembic project whose revisions run the SQL history's scripts, one revision per up script, with the env.py of
+     * {@code alembic init}; returns its versions folder.
+     */
+    private static Path alembicProject(Path dir, List<Path> ups) throws IOException {
+        Path versions = Files.createDirectories(dir.resolve("alembic/versions"));
+        Files.writeString(dir.resolve("alembic.ini"), "[alembic]\nscript_location = alembic\n"
+                + "sqlalchemy.url = driver://user:pass@localhost/dbname\n");
+        Files.writeString(dir.resolve("alembic/env.py"), """
+                from sqlalchemy import engine_from_config, pool
+                from alembic import context
+
+                config = context.config
+                connectable = engine_from_config(config.get_section(config.config_ini_section), prefix="sqlalchemy.",
+                                                 poolclass=pool.NullPool)
+                with connectable.connect() as connection:
+                    context.configure(connection=connection, target_metadata=None)
+                    with context.begin_transaction():
+                        context.run_migrations()
+                """);
+        String previous = null;
+        for (int i = 0; i < ups.size(); i++) {
+            Path up = ups.get(i);
+            String name = up.getFileName().toString().replace(".up.sql", "");
+            String id = String.format(Locale.ROOT, "%012x", 0xb1000000L + i);
+            Files.writeString(versions.resolve(id + "_" + name.replaceFirst("^\\d+_", "") + ".py"), """
+                    \"\"\"%s\"\"\"
+                    from alembic import op
+                    import sqlalchemy as sa
+
+                    revision = '%s'
+                    down_revision = %s
+                    branch_labels = None
+                    depends_on = None
+
+
+                    def upgrade():
+                        op.execute(sa.text(%s))
+
+
+                    def downgrade():
+                        op.execute(sa.text(%s))
+                    """.formatted(name, id, previous == null ? "None" : "'" + previous + "'",
+                    pythonString(Files.readString(up)),
+                    pythonString(Files.readString(up.resolveSibling(name + ".down.sql")))));
+            previous = id;
+        }
+        return versions;
+    }
+
+    /**
+     * A raw triple-quoted Python string of {@code sql}, as a revision's author writes SQL, its colons escaped for
+     * SQLAlchemy's text() (bind parameters).
+     */
+    private static String pythonString(String sql) {
+        return "r\"\"\"" + sql.replace(":", "\\:") + "\"\"\"";
     }
 
     /** Flyway's history table as it matters to Flyway: each row's version, script, checksum and success. */

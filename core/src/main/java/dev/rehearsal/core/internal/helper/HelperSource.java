@@ -28,7 +28,8 @@ import java.util.function.Supplier;
 
 /**
  * A history applied by the project's own tool through a {@link ToolHelper} (Alembic, Django, Knex): one helper per
- * rehearsal, started on first use and again after it was killed, ended with the rehearsal. The tool needs the
+ * rehearsal (and one per parallel part, each from {@link #forAnotherPart()}), started on first use and again after it
+ * was killed, ended with the rehearsal. The tool needs the
  * database's address, which a plain data source does not give, so it opens only on databases Rehearsal created.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
@@ -82,6 +83,21 @@ public abstract class HelperSource implements MigrationSource, AutoCloseable {
      */
     public final Map<String, String> mappedVariables(ConnectionDetails details, String url) {
         return processes.variables(details, url);
+    }
+
+    /**
+     * A source of the same history whose helper is a process of its own, kept as this one is, for one part of a plan
+     * run in parallel parts: the parts then share no process, session or handed database. Null (the default) where
+     * the tool is not known to give one run's outcomes in parts; such a tool runs in one part.
+     */
+    public HelperSource forAnotherPart() {
+        return null;
+    }
+
+    /** {@code other}, a new source of this one's history, kept to the databases it is handed as this one is. */
+    protected final HelperSource keptAsThis(HelperSource other) {
+        other.processes = processes;
+        return other;
     }
 
     /** How long one step may run: the migration timeout. */

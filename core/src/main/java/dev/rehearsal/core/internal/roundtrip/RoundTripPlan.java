@@ -1,5 +1,7 @@
 package dev.rehearsal.core.internal.roundtrip;
 
+import dev.rehearsal.core.MigrationSource;
+import dev.rehearsal.core.internal.helper.HelperSource;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
@@ -58,7 +60,7 @@ final class RoundTripPlan implements AutoCloseable {
         boolean repeatables = shard.last() && !engine.history().repeatable().isEmpty();
         int count = from == null ? partsFor(migrations.size()) : 1;
         for (int k = 2; k <= count; k++) {
-            parts.add(new ParallelPart(engine.settings(), engine.source(), engine.provider(), new Shard(k, count),
+            parts.add(new ParallelPart(engine.settings(), partSource(), engine.provider(), new Shard(k, count),
                     engine.invariants()));
         }
         for (int k = 1; k <= count; k++) {
@@ -89,6 +91,14 @@ final class RoundTripPlan implements AutoCloseable {
     /** How many parts the last plan runs in (1: all here, one step after the other). */
     int parts() {
         return parts.size() + 1;
+    }
+
+    /**
+     * The source a part runs its steps with: this rehearsal's own, or, for a tool run by a helper process, a source of
+     * the same history with a helper of its own, so that parts share no process, session or handed database.
+     */
+    private MigrationSource partSource() {
+        return engine.source() instanceof HelperSource helped ? helped.forAnotherPart() : engine.source();
     }
 
     /** How many parts a plan of these migrations runs in: 1 where running them in parts would change a result. */

@@ -50,6 +50,20 @@ public final class AlembicSource extends HelperSource {
         this.settings = settings;
     }
 
+    /**
+     * Yes: each part of a plan in parallel parts runs its revisions through a helper of its own
+     * ({@link #forAnotherPart()}), on its own database; nothing of one part's Alembic is another's.
+     */
+    @Override
+    public boolean runsOnSeveralDatabasesAtOnce() {
+        return true;
+    }
+
+    @Override
+    public HelperSource forAnotherPart() {
+        return keptAsThis(new AlembicSource(location, settings, timeout()));
+    }
+
     @Override
     public String describe() {
         return "Alembic revisions at " + location + (project == null ? "" : ", run by Alembic " + version + " in "
