@@ -9,6 +9,7 @@ import org.apiguardian.api.API;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -124,12 +125,16 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown, S
             return everything(all, "no merge base with " + ref + " (a shallow clone? fetch with more depth)");
         }
         Path top = Path.of(root);
-        String untracked = git.run("-C", root, "ls-files", "--others", "--exclude-standard");
-        Set<Path> changed = paths(top, git.run("diff", "--name-only", mergeBase.strip()), untracked);
-        // a renamed file is a new one: production has never run a migration under its new name
-        Set<Path> added = paths(top, git.run("diff", "--name-only", "--no-renames", "--diff-filter=A",
-                mergeBase.strip()), untracked);
         List<String> roots = classPathRoots(history.location());
+        Set<Path> changed = paths(top, git.run("diff", "--name-only", mergeBase.strip()),
+                git.run("-C", root, "ls-files", "--others", "--exclude-standard"));
+        if (!roots.isEmpty()) {
+            // a history read from the class path is a build's copy: its sources tell, not the copies git does not ignore
+            all.forEach(m -> builtCopies(m).forEach(changed::remove));
+        }
+        // the files at the base: a migration whose file was there is released; one renamed since is new, as
+        // production has never run a migration under its new name
+        Set<Path> atBase = paths(top, git.run("ls-tree", "-r", "--full-tree", "--name-only", mergeBase.strip()));
         Set<String> names = new LinkedHashSet<>();
         Set<String> edited = new LinkedHashSet<>();
         for (Migration m : all) {
@@ -141,7 +146,7 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown, S
                 names.add(m.displayName());
                 // a changeset new in a changed changelog is new; a script file that was there at the base is edited
                 boolean changeset = m.up().name().contains("::");
-                if (!changeset && touched(m.up(), added, roots).isEmpty()) {
+                if (!changeset && touched(m.up(), atBase, roots).isPresent()) {
                     edited.add(m.displayName());
                 }
             }
@@ -153,6 +158,23 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown, S
                 + " --risks-since to choose)" + (edited.isEmpty() ? "" : "; released and edited since: "
                 + String.join(", ", edited) + " (production will not run an edited migration again: add a new one)"),
                 true, edited);
+    }
+
+    /** The files on disk a migration's scripts were read from, as real paths. */
+    private static List<Path> builtCopies(Migration migration) {
+        List<Path> copies = new ArrayList<>();
+        for (MigrationScript script : migration.down() == null ? List.of(migration.up())
+                : List.of(migration.up(), migration.down())) {
+            try {
+                Path file = Path.of(script.location());
+                if (Files.isRegularFile(file)) {
+                    copies.add(file.toRealPath());
+                }
+            } catch (IOException | InvalidPathException e) {
+                // not a file on disk (read from a jar): nothing to leave out
+            }
+        }
+        return copies;
     }
 
     /** The files of git's listings, as paths below the repository's top folder. */

@@ -53,6 +53,14 @@ class NewMigrationsTest {
         assertThat(judged.note()).contains("released and edited since: V2 V2__email.sql");
         // a pull request's rehearsal starts at the migration it adds: production will not run the edited one again
         assertThat(judged.firstNew(history)).map(Migration::displayName).contains("V3 V3__name.sql");
+
+        // a build folder git does not ignore: its copies are untracked files, yet V2 is still the released one edited
+        Files.delete(repo.resolve(".gitignore"));
+        git(repo, "add", ".gitignore");
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "no ignores");
+        NewMigrations unignored = NewMigrations.of(history, null, null, repo, Map.of("GITHUB_BASE_REF", "trunk"));
+        assertThat(unignored.edited()).as(unignored.note()).containsExactly("V2 V2__email.sql");
+        assertThat(unignored.firstNew(history)).map(Migration::displayName).contains("V3 V3__name.sql");
     }
 
     private static void git(Path dir, String... arguments) throws Exception {
