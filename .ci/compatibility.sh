@@ -15,7 +15,7 @@ failed=0
 cell() {
   local what=$1 versions=$2 by=$3
   shift 3
-  local log module=""
+  local log module="" started=$SECONDS
   log=$(mktemp)
   echo "compatibility: $what ($versions)"
   # a module of the main build run with other versions: its reports are set aside and put back afterwards, so that
@@ -36,7 +36,8 @@ cell() {
   # a cell in which no test ran (none found, or every one skipped) proves nothing about its versions
   if [ "$status" = passed ] && ! ran_tests "$summary"; then status="not run"; failed=1; fi
   [ "$status" = passed ] || tail -40 "$log"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$what" "$versions" "$by" "$status" "$summary" "$*" >>"$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$what" "$versions" "$by" "$status" "$summary" "$((SECONDS - started)) s" \
+    "$*" >>"$results"
   rm -f "$log"
 }
 
@@ -70,7 +71,8 @@ PY
     *", 0 failed,"*) if ran_tests "$summary"; then status=passed; else status="not run"; failed=1; fi ;;
     *) status=FAILED; failed=1 ;;
   esac
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$what" "$versions" "$by" "$status" "$summary" "main build: $reports" >>"$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$what" "$versions" "$by" "$status" "$summary" "in the main build" \
+    "main build: $reports" >>"$results"
 }
 
 # Runs a command with another version of an npm package in a sample's node_modules, then puts the sample's own
@@ -158,10 +160,10 @@ out = ["# Compatibility", "",
                                " Liquibase 4.29 and 5.0.1 on the sample, the extension's suite on JUnit 5.12, and"
                                " the embedded PostgreSQL 14."),
        "",
-       "| what | versions | as managed by | result | tests | run |",
-       "|---|---|---|---|---|---|"]
-for what, versions, by, status, summary, command in rows:
-    out.append(f"| {what} | {versions} | {by} | {status} | {summary} | `{command}` |")
+       "| what | versions | as managed by | result | tests | time | run |",
+       "|---|---|---|---|---|---|---|"]
+for what, versions, by, status, summary, took, command in rows:
+    out.append(f"| {what} | {versions} | {by} | {status} | {summary} | {took} | `{command}` |")
 open("docs/compatibility.md", "w").write("\n".join(out) + "\n")
 PY
 rm -f "$results"
