@@ -1,5 +1,6 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.internal.tools.liquibase.ChangesetBlocks;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.model.MigrationVersion;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * Which migrations a change adds, whose lock risks are judged (a risk not allowed fails the test or the command), and
@@ -142,13 +144,18 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown, S
             if (file.isEmpty() && m.down() != null) {
                 file = touched(m.down(), changed, roots);
             }
-            if (file.isPresent() && !releasedChangeset(m.up(), git, mergeBase.strip(), top, file.get())) {
+            if (file.isEmpty()) {
+                continue;
+            }
+            // a changeset is new, released as it was, or edited, whatever else its changelog file gained; a script
+            // file that was there at the base is edited
+            Base was = m.up().name().contains("::") ? changesetAtBase(m.up(), git, mergeBase.strip(), top, file.get())
+                    : touched(m.up(), atBase, roots).isPresent() ? Base.EDITED : Base.NEW;
+            if (was != Base.RELEASED) {
                 names.add(m.displayName());
-                // a changeset new in a changed changelog is new; a script file that was there at the base is edited
-                boolean changeset = m.up().name().contains("::");
-                if (!changeset && touched(m.up(), atBase, roots).isPresent()) {
-                    edited.add(m.displayName());
-                }
+            }
+            if (was == Base.EDITED) {
+                edited.add(m.displayName());
             }
         }
         return new NewMigrations(names, "risks judged for the " + names.size() + " migration"
@@ -247,29 +254,46 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown, S
         return Optional.empty();
     }
 
+    /** What the merge base holds of a migration the change touched. */
+    private enum Base { NEW, RELEASED, EDITED }
+
     /**
-     * Whether a Liquibase changeset ({@code file::id::author}) of a changed changelog file was already in the file at
-     * the merge base: a changelog grows by changesets added to the same file, and only those are new.
+     * What the merge base holds of a Liquibase changeset ({@code file::id::author}) of a changed changelog file: a
+     * changelog grows by changesets added to the same file, and only those are new; one that was there is released
+     * as it was, or edited (XML and formatted SQL changelogs are compared changeset by changeset; in a YAML or JSON
+     * one, a changeset that was there counts as released). An edited changeset Liquibase runs again when it changes
+     * ({@code runOnChange}, {@code runAlways}) is new.
      */
-    private static boolean releasedChangeset(MigrationScript script, Git git, String mergeBase, Path top, Path file) {
+    private static Base changesetAtBase(MigrationScript script, Git git, String mergeBase, Path top, Path file) {
         String[] parts = script.name().replaceFirst(" \\(rollback\\)$", "").split("::");
         if (parts.length < 3) {
-            return false;
+            return Base.NEW;
         }
         String id = parts[parts.length - 2];
         String author = parts[parts.length - 1];
         String before = git.run("show", mergeBase + ":" + top.relativize(file).toString().replace('\\', '/'));
         if (before == null) {
-            return false; // the file is new
+            return Base.NEW; // the file is new
+        }
+        Optional<String> was = ChangesetBlocks.of(before, id, author);
+        if (was.isPresent()) {
+            Optional<String> is;
+            try {
+                is = ChangesetBlocks.of(Files.readString(file), id, author);
+            } catch (IOException e) {
+                return Base.RELEASED; // it was there; what it is now cannot be read, and the run will say so
+            }
+            if (is.isEmpty() || is.get().equals(was.get())) {
+                return Base.RELEASED;
+            }
+            // Liquibase runs a runOnChange or runAlways changeset again when it changes: the edit is new
+            return ChangesetBlocks.runsAgainWhenChanged(is.get()) ? Base.NEW : Base.EDITED;
         }
         String value = "\\s*[=:]\\s*[\"']?";
         String end = "(?![\\w.-])";
-        boolean declared = java.util.regex.Pattern.compile("\\bid" + value + java.util.regex.Pattern.quote(id) + end)
-                .matcher(before).find() && java.util.regex.Pattern.compile("\\bauthor" + value
-                + java.util.regex.Pattern.quote(author) + end).matcher(before).find();
-        boolean formattedSql = java.util.regex.Pattern.compile("--\\s*changeset\\s+" + java.util.regex.Pattern.quote(author)
-                + ":" + java.util.regex.Pattern.quote(id) + end).matcher(before).find();
-        return declared || formattedSql;
+        boolean declared = Pattern.compile("\\bid" + value + Pattern.quote(id) + end).matcher(before).find()
+                && Pattern.compile("\\bauthor" + value + Pattern.quote(author) + end).matcher(before).find();
+        return declared ? Base.RELEASED : Base.NEW;
     }
 
     /** The class-path folders of a location ({@code db/migration} of {@code classpath:db/migration}). */
