@@ -1,6 +1,5 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.internal.tools.liquibase.ChangesetBlocks;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.model.MigrationVersion;
@@ -35,9 +34,9 @@ import java.util.regex.Pattern;
  * @param note      one line for the progress output on what was judged, or null when every migration was
  * @param baseKnown whether a base (a version, or git's merge base) told new from released; false when every migration
  *                  is judged for want of one, and every earlier migration counts as released
- * @param edited    the display names, among {@code names}, of released migrations whose files changed since the base:
- *                  their risks are judged, but production will not run them again, so a pull request's rehearsal
- *                  does not start at them ({@link #firstNew})
+ * @param edited    the display names, among {@code names}, of released migrations whose up (or changeset) changed
+ *                  since the base: their risks are judged, but production will not run them again, so a pull
+ *                  request's rehearsal does not start at them ({@link #firstNew})
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record NewMigrations(Set<String> names, String note, boolean baseKnown, Set<String> edited) {
@@ -71,9 +70,9 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown, S
 
     /**
      * The first migration of {@code history}, in its order, that the change adds: where a pull request's rehearsal
-     * starts ({@code --only-new}); everything before it is taken as released. A released migration whose file changed
-     * is not new: production has run it and will not run it again (the golden file of the schema it gives is what
-     * tells the edit). Empty where the change adds none.
+     * starts ({@code --only-new}); everything before it is taken as released. A released migration whose up the
+     * change edited is not new: production has run it and will not run it again ({@link OnlyNew#reach} refuses it).
+     * Empty where the change adds none.
      */
     public Optional<Migration> firstNew(MigrationHistory history) {
         return history.versioned().stream()
@@ -130,8 +129,9 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown, S
         List<String> roots = classPathRoots(history.location());
         Set<Path> changed = paths(top, git.run("diff", "--name-only", mergeBase.strip()),
                 git.run("-C", root, "ls-files", "--others", "--exclude-standard"));
-        if (!roots.isEmpty()) {
-            // a history read from the class path is a build's copy: its sources tell, not the copies git does not ignore
+        if (!roots.isEmpty() && roots.size() == history.location().split(",").length) {
+            // a history read from the class path alone is a build's copy: its sources tell, not the copies git does
+            // not ignore
             all.forEach(m -> builtCopies(m).forEach(changed::remove));
         }
         // the files at the base: a migration whose file was there is released; one renamed since is new, as
@@ -140,17 +140,16 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown, S
         Set<String> names = new LinkedHashSet<>();
         Set<String> edited = new LinkedHashSet<>();
         for (Migration m : all) {
-            Optional<Path> file = touched(m.up(), changed, roots);
-            if (file.isEmpty() && m.down() != null) {
-                file = touched(m.down(), changed, roots);
-            }
+            Optional<Path> up = touched(m.up(), changed, roots);
+            Optional<Path> file = up.isEmpty() && m.down() != null ? touched(m.down(), changed, roots) : up;
             if (file.isEmpty()) {
                 continue;
             }
-            // a changeset is new, released as it was, or edited, whatever else its changelog file gained; a script
-            // file that was there at the base is edited
+            // a changeset is new, released as it was, or edited, whatever else its changelog file gained; an up
+            // script whose file was there at the base is edited (a down edited alone reaches production, at a
+            // rollback: it is judged, as new)
             Base was = m.up().name().contains("::") ? changesetAtBase(m.up(), git, mergeBase.strip(), top, file.get())
-                    : touched(m.up(), atBase, roots).isPresent() ? Base.EDITED : Base.NEW;
+                    : up.isPresent() && atBase.contains(up.get()) ? Base.EDITED : Base.NEW;
             if (was != Base.RELEASED) {
                 names.add(m.displayName());
             }
@@ -260,9 +259,10 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown, S
     /**
      * What the merge base holds of a Liquibase changeset ({@code file::id::author}) of a changed changelog file: a
      * changelog grows by changesets added to the same file, and only those are new; one that was there is released
-     * as it was, or edited (XML and formatted SQL changelogs are compared changeset by changeset; in a YAML or JSON
-     * one, a changeset that was there counts as released). An edited changeset Liquibase runs again when it changes
-     * ({@code runOnChange}, {@code runAlways}) is new.
+     * as it was, or edited (XML and formatted SQL changelogs are compared changeset by changeset, where Liquibase's
+     * checksum looks; in a YAML or JSON one, a changeset that was there counts as released). An edited changeset
+     * Liquibase runs again when it changes ({@code runOnChange}, {@code runAlways}), or whose new checksum the
+     * changelog accepts ({@code validCheckSum}), is not an edit production refuses.
      */
     private static Base changesetAtBase(MigrationScript script, Git git, String mergeBase, Path top, Path file) {
         String[] parts = script.name().replaceFirst(" \\(rollback\\)$", "").split("::");
@@ -275,21 +275,22 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown, S
         if (before == null) {
             return Base.NEW; // the file is new
         }
-        Optional<String> was = ChangesetBlocks.of(before, id, author);
+        Optional<ChangesetBlocks.Block> was = ChangesetBlocks.of(before, id, author);
         if (was.isPresent()) {
-            Optional<String> is;
+            Optional<ChangesetBlocks.Block> is;
             try {
                 is = ChangesetBlocks.of(Files.readString(file), id, author);
             } catch (IOException e) {
                 return Base.RELEASED; // it was there; what it is now cannot be read, and the run will say so
             }
-            if (is.isEmpty() || is.get().equals(was.get())) {
-                return Base.RELEASED;
+            if (is.isEmpty() || is.get().checksummed().equals(was.get().checksummed())
+                    || is.get().acceptsOtherChecksums()) {
+                return Base.RELEASED; // unchanged where Liquibase's checksum looks, or its new checksum accepted
             }
             // Liquibase runs a runOnChange or runAlways changeset again when it changes: the edit is new
-            return ChangesetBlocks.runsAgainWhenChanged(is.get()) ? Base.NEW : Base.EDITED;
+            return is.get().runsAgainWhenChanged() ? Base.NEW : Base.EDITED;
         }
-        String value = "\\s*[=:]\\s*[\"']?";
+        String value = "[\"']?\\s*[=:]\\s*[\"']?";
         String end = "(?![\\w.-])";
         boolean declared = Pattern.compile("\\bid" + value + Pattern.quote(id) + end).matcher(before).find()
                 && Pattern.compile("\\bauthor" + value + Pattern.quote(author) + end).matcher(before).find();

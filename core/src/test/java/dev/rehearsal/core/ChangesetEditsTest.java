@@ -32,7 +32,8 @@ class ChangesetEditsTest {
                 + "  <changeSet id=\"3\" author=\"ann\" runOnChange=\"true\"><sql>create or replace view v as select 1</sql></changeSet>\n"
                 + "</databaseChangeLog>\n");
         Files.writeString(sql, "--liquibase formatted sql\n\n--changeset bob:1\ncreate table c (id int);\n\n"
-                + "--changeset bob:2\ncreate table d (id int);\n");
+                + "--changeset bob:2\ncreate table d (id int);\n\n"
+                + "--changeset jane doe:3\ncreate table f (id int);\n--rollback drop table f;\n");
         git(repo, "init", "-q", "-b", "trunk");
         git(repo, "add", ".");
         git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "released");
@@ -44,12 +45,15 @@ class ChangesetEditsTest {
                 + "  <changeSet id=\"4\" author=\"ann\"><sql>create table e (id int)</sql></changeSet>\n"
                 + "</databaseChangeLog>\n");
         // the first SQL changeset only re-indented: the same changeset; the second edited
+        // and the third only given a context, a comment and another rollback: outside Liquibase's checksum
         Files.writeString(sql, "--liquibase formatted sql\n\n--changeset bob:1\ncreate   table c (id int);\n\n"
-                + "--changeset bob:2\ncreate table d (id bigint);\n");
+                + "--changeset bob:2\ncreate table d (id bigint);\n\n"
+                + "--changeset jane doe:3 context:prod\n--comment: the f table\ncreate table f (id int);\n"
+                + "--rollback drop table if exists f;\n");
         List<Migration> migrations = new ArrayList<>();
         int v = 0;
         for (String name : List.of("changelog.xml::1::ann", "changelog.xml::2::ann", "changelog.xml::3::ann",
-                "changelog.xml::4::ann", "changelog.sql::1::bob", "changelog.sql::2::bob")) {
+                "changelog.xml::4::ann", "changelog.sql::1::bob", "changelog.sql::2::bob", "changelog.sql::3::jane doe")) {
             Path file = repo.resolve(name.substring(0, name.indexOf("::")));
             migrations.add(new Migration(MigrationVersion.parse(String.valueOf(++v)), name, Migration.Type.VERSIONED,
                     new MigrationScript(name, file.toString(), ""), null, null, null, name)); // labelled by the name

@@ -46,14 +46,14 @@ final class UpPhase {
         // a shard after the first starts later than the base: its schema is not the base's
         Migration base = start == null || start.releasedBase() == null || previous == null
                 || previous.compareTo(start.releasedBase().version()) != 0 ? null : start.releasedBase();
+        if (start != null) {
+            step.notes.add(0, start.note()); // said even where preparing the step fails
+        }
         try (ComponentEvent ignored = ComponentEvent.time("prepare")) {
             engine.session().settle(); // a step whose restore did not run keeps what its up committed
             String rebuilt = engine.state().prepare(previous);
             if (rebuilt != null) {
-                step.notes.add(0, rebuilt);
-            }
-            if (start != null) {
-                step.notes.add(0, start.note());
+                step.notes.add(start == null ? 0 : 1, rebuilt);
             }
         } catch (RehearsalException e) {
             // an earlier migration fails on the way here: this step did not fail, it cannot run
