@@ -207,6 +207,13 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
+    /** Which migrations the risks are judged for, and why; where no base is known with --only-new, its error says it. */
+    private static void noteBase(NewMigrations judged, boolean onlyNew, Progress progress) {
+        if (judged.note() != null && (judged.baseKnown() || !onlyNew)) {
+            progress.note(judged.note());
+        }
+    }
+
     private static boolean historyDefect(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof HistoryDefectException) {
@@ -266,17 +273,17 @@ final class CheckCommand implements Callable<Integer> {
                     restored.notes().forEach(progress::note);
                 }
             }
-            NewMigrations judged = NewMigrations.of(rehearsal.history(),
-                    configuration.text(Setting.RISKS_SINCE).orElse(null),
-                    configuration.text(Setting.RISKS_BASE).orElse(null), folder, System.getenv());
             boolean onlyNew = configuration.bool(Setting.ONLY_NEW, false);
-            if (judged.note() != null && (judged.baseKnown() || !onlyNew)) { // else the error below says it
-                progress.note(judged.note());
+            JudgedMigrations judged = JudgedMigrations.of(rehearsal.history(),
+                    configuration.text(Setting.RISKS_SINCE).orElse(null),
+                    configuration.text(Setting.RISKS_BASE).orElse(null), folder, System.getenv(), onlyNew);
+            if (!judged.ahead()) {
+                noteBase(judged.get(), onlyNew, progress);
             }
-            rehearsal.production(() -> judged, productionVolumes);
+            rehearsal.production(judged, productionVolumes);
             boolean nothingNew = false;
             if (onlyNew) {
-                OnlyNew base = OnlyNew.reach(rehearsal, judged);
+                OnlyNew base = OnlyNew.reach(rehearsal, judged.get());
                 progress.note("rehearsal: " + base.note());
                 nothingNew = base.nothingNew(); // the reports are still written, empty: CI steps read them
             }
@@ -307,6 +314,9 @@ final class CheckCommand implements Callable<Integer> {
             }
             interrupt.running(null);
             progress.finish();
+            if (judged.ahead()) {
+                noteBase(judged.get(), onlyNew, progress);
+            }
             if (!productionVolumes.isEmpty() && !nothingNew) {
                 productionVolumes.unknownTables(rehearsal.schema())
                         .forEach(warning -> progress.note("rehearsal: warning: " + warning));
@@ -317,7 +327,8 @@ final class CheckCommand implements Callable<Integer> {
             if (configuration.text(Setting.RISKS_DOWNS).orElse("report").equals("judge")) {
                 writer = writer.judgingDowns(); // before the released ones are set aside: theirs stay unjudged
             }
-            writer = writer.judging(judged::judged);
+            NewMigrations news = judged.get();
+            writer = writer.judging(news::judged);
             outputs.write(writer, report, out, progress);
             interrupt.disarm();
             return verdict(report, writer, progress);

@@ -33,8 +33,11 @@ import javax.sql.DataSource;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public interface CoreRuntime {
 
-    /** The engine of one rehearsal on a fresh database from {@code provider}; see {@link MigrationRehearsal}. */
-    Backend start(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider);
+    /**
+     * The engine of one rehearsal on a fresh database from {@code provider}, created while {@code source} is found;
+     * see {@link MigrationRehearsal}.
+     */
+    Backend start(RehearsalSettings settings, Supplier<MigrationSource> source, DatabaseProvider provider);
 
     /** The source for the settings' location; see {@link MigrationSources#detect}. */
     MigrationSource detect(RehearsalSettings settings, ClassLoader classLoader);

@@ -60,12 +60,14 @@ public final class MigrationRehearsal implements AutoCloseable {
      * @throws RehearsalException when the migrations cannot be read (nothing is left behind)
      */
     public static MigrationRehearsal start(RehearsalSettings settings, DatabaseProvider provider, ClassLoader classLoader) {
-        return start(settings, MigrationSources.detect(settings, classLoader), provider);
+        // the database is created while the history is found and read
+        return new MigrationRehearsal(CoreRuntime.get().start(settings,
+                () -> MigrationSources.detect(settings, classLoader), provider));
     }
 
     /** A rehearsal of an explicit source, on a fresh database from {@code provider}. */
     public static MigrationRehearsal start(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider) {
-        return new MigrationRehearsal(CoreRuntime.get().start(settings, source, provider));
+        return new MigrationRehearsal(CoreRuntime.get().start(settings, () -> source, provider));
     }
 
     /** The settings this rehearsal runs with. */

@@ -25,22 +25,26 @@ class BadInputTest {
 
     @Test
     void missingLocation() {
+        Set<String> before = databasesBefore(); // the database is created while the history is looked for
         assertThatThrownBy(() -> Histories.rehearse("does-not-exist"))
                 .isInstanceOf(RehearsalException.class)
                 .hasMessageContaining("No migrations found: the location classpath:histories/does-not-exist does not exist")
                 .hasMessageContaining("@MigrationTest(migrations = ...)");
         assertThatThrownBy(() -> Histories.rehearse(RehearsalSettings.of("filesystem:/nonexistent/dir")))
                 .hasMessageContaining("filesystem:/nonexistent/dir does not exist");
+        assertNothingLeft(before);
     }
 
     @Test
     void locationInNoKnownLayout() {
+        Set<String> before = databasesBefore();
         assertThatThrownBy(() -> Histories.rehearse("not-flyway"))
                 .isInstanceOf(RehearsalException.class)
                 .hasMessageContaining("Could not tell which migration tool the files at classpath:histories/not-flyway belong to")
                 .hasMessageContaining("found: changelog.xml, notes.txt")
                 .hasMessageContaining("supported layouts: flyway (V<version>__<name>.sql")
                 .hasMessageContaining("golang-migrate").hasMessageContaining("dbmate").hasMessageContaining("prisma");
+        assertNothingLeft(before);
     }
 
     @Test

@@ -23,7 +23,10 @@ public interface DatabaseProvider extends AutoCloseable {
         return Optional.empty();
     }
 
-    /** A fresh, empty database for one test; the caller closes it. */
+    /**
+     * A fresh, empty database for one test; the caller closes it. A rehearsal asks for it on a thread of its own
+     * while it reads the history, so implementations must not depend on the calling thread.
+     */
     EphemeralDatabase createDatabase();
 
     /** Stops what the provider started; no throwaway database it made survives it. */

@@ -98,7 +98,31 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
      * what the source started is ended (Alembic's helper process).
      */
     public static RehearsalEngine start(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider) {
-        EphemeralDatabase database = provider.createDatabase();
+        return start(settings, () -> source, provider);
+    }
+
+    /**
+     * An engine on a fresh database from {@code provider}, created on a thread of its own while {@code source} finds
+     * and reads the history (on a server, creating the database is the longest wait of a run's start); if either
+     * fails, the database is dropped before the failure is thrown.
+     */
+    public static RehearsalEngine start(RehearsalSettings settings, Supplier<MigrationSource> sources,
+                                        DatabaseProvider provider) {
+        FutureDatabase created = FutureDatabase.create(provider);
+        MigrationSource source;
+        try {
+            source = sources.get();
+        } catch (RuntimeException e) {
+            created.discard(e);
+            throw e;
+        }
+        EphemeralDatabase database;
+        try {
+            database = created.get();
+        } catch (RuntimeException e) {
+            end(source, e);
+            throw e;
+        }
         try {
             return new RehearsalEngine(settings, source, provider, database);
         } catch (RuntimeException e) {

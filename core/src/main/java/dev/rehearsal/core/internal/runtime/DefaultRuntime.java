@@ -21,13 +21,14 @@ import org.apiguardian.api.API;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Core's implementation of what the public API asks for: the engine, the layouts, the report writers. */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class DefaultRuntime implements CoreRuntime, ReportRendering {
 
     @Override
-    public Backend start(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider) {
+    public Backend start(RehearsalSettings settings, Supplier<MigrationSource> source, DatabaseProvider provider) {
         return RehearsalEngine.start(settings, source, provider);
     }
 
