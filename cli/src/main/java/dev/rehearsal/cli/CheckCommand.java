@@ -119,8 +119,13 @@ final class CheckCommand implements Callable<Integer> {
     String seedFile;
 
     @Option(names = "--queries", paramLabel = "<file>", description = "The running application's queries (a"
-            + " pg_stat_statements or MariaDB digest CSV export, or SQL statements), checked after each up; repeatable.")
+            + " pg_stat_statements or MariaDB digest CSV export, or SQL statements), checked after each up and played"
+            + " as traffic while each migration runs; repeatable.")
     List<String> queries = new ArrayList<>();
+
+    @Option(names = "--query-max-wait", paramLabel = "<duration>", description = "The longest one of those queries"
+            + " may wait while a migration runs (100ms, 2s): a phase in which one waits longer fails.")
+    String queryMaxWait;
 
     @Option(names = "--queries-after", paramLabel = "<file>", description = "The new version's queries, checked after"
             + " each down (a rollback runs the new application on the old schema); repeatable.")
@@ -387,6 +392,7 @@ final class CheckCommand implements Callable<Integer> {
         flag(values, where, "--queries", "rehearsal.queries.file", queries.isEmpty() ? null : String.join(",", queries));
         flag(values, where, "--queries-after", "rehearsal.queries.after-file",
                 queriesAfter.isEmpty() ? null : String.join(",", queriesAfter));
+        flag(values, where, "--query-max-wait", "rehearsal.queries.max-wait", queryMaxWait);
         flag(values, where, "--risks-since", "rehearsal.risks.since", risksSince);
         flag(values, where, "--risks-base", "rehearsal.risks.base", risksBase);
         flag(values, where, "--only-new", "rehearsal.only-new", onlyNew ? "true" : null);

@@ -52,7 +52,7 @@ record ToolProperties(Map<String, String> settings, Map<String, String> tool) {
     private static boolean isSetting(String key) {
         return Setting.byKey(key).isPresent() || key.startsWith(Setting.PLACEHOLDER_PREFIX)
                 || key.startsWith(Setting.ALEMBIC_ENV_PREFIX) || key.startsWith(Setting.TOOL_ENV_PREFIX)
-                || key.startsWith(Setting.VOLUME_PREFIX);
+                || key.startsWith(Setting.VOLUME_PREFIX) || key.startsWith(Setting.QUERY_WAIT_PREFIX);
     }
 
     /**

@@ -320,6 +320,10 @@ class CheckCommandTest {
         assertOneLine(rehearsal("check", HISTORIES + "broken-down", "-D", "seed.rowz=5"),
                 "Unknown setting rehearsal.seed.rowz (-D): did you mean rehearsal.seed.rows?");
         assertOneLine(rehearsal("check", HISTORIES + "broken-down", "--budget-writes", "soon"), "rehearsal.budget.writes");
+        assertOneLine(rehearsal("check", HISTORIES + "broken-down", "--query-max-wait", "fast"),
+                "rehearsal.queries.max-wait = \"fast\" is not a duration");
+        assertOneLine(rehearsal("check", HISTORIES + "broken-down", "-D", "rehearsal.queries.max-wait.orders=later"),
+                "rehearsal.queries.max-wait.orders = \"later\" is not a duration");
     }
 
     @Test

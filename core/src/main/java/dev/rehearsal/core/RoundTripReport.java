@@ -82,6 +82,9 @@ public record RoundTripReport(String source, String database, List<StepResult> s
                 }
                 risks(sb, "risk", p.locks().risks());
             });
+            for (PhaseResult p : step.phases()) {
+                applicationWait(p).ifPresent(line -> sb.append("      application: ").append(line).append('\n'));
+            }
             // a down script's risks are what an operator rolling back in production meets: shown, not judged
             step.phase(PhaseResult.Phase.DOWN).ifPresent(p -> risks(sb, "risk in the down (judged only with"
                     + " rehearsal.risks.downs=judge)", p.locks().risks()));
@@ -149,6 +152,17 @@ public record RoundTripReport(String source, String database, List<StepResult> s
             }
         }
         return String.join(", ", parts);
+    }
+
+    /**
+     * The application statement that waited longest in a phase, when it waited at least {@link #NOTABLE_WAIT}: what it
+     * is, its wait and what it waited behind.
+     */
+    private static java.util.Optional<String> applicationWait(PhaseResult p) {
+        return p.locks().worstQuery().filter(q -> q.longestWait().compareTo(NOTABLE_WAIT) >= 0)
+                .map(q -> q.origin() + ": " + q.query() + " waited " + q.longestWait().toMillis() + " ms in the "
+                        + p.phase().label() + " (" + q.waited() + " of " + q.runs() + " runs waited, p95 "
+                        + q.p95Wait().toMillis() + " ms)" + q.behind().map(b -> ", behind " + b).orElse(""));
     }
 
     /** {@code (allowed: why)} when every rule is allowed for one reason, else each allowed rule with its reason. */

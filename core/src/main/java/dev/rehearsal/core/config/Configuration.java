@@ -46,16 +46,24 @@ public final class Configuration {
     private final Map<String, String> alembicEnvironment;
     private final Map<String, String> toolEnvironment;
     private final ProductionVolumes volumeSettings;
+    private final Map<String, Duration> queryWaitsByTable;
 
     private Configuration(Function<String, Optional<String>> parameters, Function<String, String> environment,
                           Map<String, String> placeholders, Map<String, String> alembicEnvironment,
-                          Map<String, String> toolEnvironment, ProductionVolumes volumeSettings) {
+                          Map<String, String> toolEnvironment, ProductionVolumes volumeSettings,
+                          Map<String, Duration> queryWaitsByTable) {
         this.parameters = parameters;
         this.environment = environment;
         this.placeholders = Map.copyOf(placeholders);
         this.alembicEnvironment = Map.copyOf(alembicEnvironment);
         this.toolEnvironment = Map.copyOf(toolEnvironment);
         this.volumeSettings = volumeSettings;
+        this.queryWaitsByTable = Map.copyOf(queryWaitsByTable);
+    }
+
+    /** {@code rehearsal.queries.max-wait.<table>}: the wait budget of the application's statements on each table. */
+    public Map<String, Duration> queryWaitsByTable() {
+        return queryWaitsByTable;
     }
 
     /**
@@ -70,6 +78,7 @@ public final class Configuration {
         Map<String, String> alembicEnvironment = new LinkedHashMap<>();
         Map<String, String> toolEnvironment = new LinkedHashMap<>();
         Map<String, String> volumes = new LinkedHashMap<>();
+        Map<String, Duration> queryWaits = new LinkedHashMap<>();
         Set<String> volumeSources = new java.util.TreeSet<>();
         for (Map.Entry<String, String> entry : keys.entrySet()) {
             String key = entry.getKey();
@@ -81,6 +90,11 @@ public final class Configuration {
                 parameters.apply(key).or(() -> Optional.ofNullable(System.getProperty(key)))
                         .ifPresent(v -> volumes.put(key, v));
                 volumeSources.add(entry.getValue());
+                continue;
+            }
+            if (key.startsWith(Setting.QUERY_WAIT_PREFIX)) {
+                String table = key.substring(Setting.QUERY_WAIT_PREFIX.length());
+                parameters.apply(key).ifPresent(v -> queryWaits.put(table, parseDuration(v, key)));
                 continue;
             }
             if (key.startsWith(Setting.PLACEHOLDER_PREFIX)) {
@@ -105,7 +119,7 @@ public final class Configuration {
         // a volume that is not a positive whole number fails here, naming its key, before any database is made
         ProductionVolumes volumeSettings = ProductionVolumes.fromSettings(volumes, String.join(", ", volumeSources));
         Configuration configuration = new Configuration(parameters, environment, placeholders, alembicEnvironment,
-                toolEnvironment, volumeSettings);
+                toolEnvironment, volumeSettings, queryWaits);
         for (Setting setting : Setting.values()) {
             configuration.validate(setting);
         }
@@ -121,7 +135,8 @@ public final class Configuration {
         return new RehearsalException("Unknown setting " + key + " (" + where + ")."
                 + " The settings Rehearsal reads are listed in the README's configuration table: "
                 + String.join(", ", Arrays.stream(Setting.values()).map(Setting::key).toList())
-                + ", " + Setting.ALEMBIC_ENV_PREFIX + "<NAME>, " + Setting.TOOL_ENV_PREFIX + "<NAME> and "
+                + ", " + Setting.QUERY_WAIT_PREFIX + "<table>, " + Setting.ALEMBIC_ENV_PREFIX + "<NAME>, "
+                + Setting.TOOL_ENV_PREFIX + "<NAME> and "
                 + Setting.PLACEHOLDER_PREFIX + "<name>.");
     }
 

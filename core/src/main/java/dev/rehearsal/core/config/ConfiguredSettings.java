@@ -123,7 +123,8 @@ public final class ConfiguredSettings {
     /** The running application's query files; each must exist, checked before any database starts. */
     private static dev.rehearsal.core.ApplicationQueries queries(Configuration configuration) {
         return new dev.rehearsal.core.ApplicationQueries(existing(configuration, Setting.QUERIES_FILE),
-                existing(configuration, Setting.QUERIES_AFTER_FILE));
+                existing(configuration, Setting.QUERIES_AFTER_FILE), configuration.bool(Setting.QUERIES_TRAFFIC, true),
+                configuration.duration(Setting.QUERIES_MAX_WAIT).orElse(null), configuration.queryWaitsByTable());
     }
 
     private static List<java.nio.file.Path> existing(Configuration configuration, Setting setting) {

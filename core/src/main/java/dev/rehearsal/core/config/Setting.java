@@ -65,6 +65,8 @@ public enum Setting {
     QUERIES_FILE("rehearsal.queries.file", "none", Form.LIST, null),
     QUERIES_AFTER_FILE("rehearsal.queries.after-file", "none", Form.LIST, null),
     QUERIES_RECORD("rehearsal.queries.record", "none", Form.TEXT, null),
+    QUERIES_TRAFFIC("rehearsal.queries.traffic", "true", Form.BOOLEAN, null),
+    QUERIES_MAX_WAIT("rehearsal.queries.max-wait", "none", Form.DURATION, null),
     LOG_TOOL("rehearsal.log.tool", "warn", Form.CHOICE, null, List.of("warn", "info")),
     CONTAINMENT("rehearsal.containment", "network", Form.CHOICE, null, List.of("network", "guard")),
     FLYWAY_CONFIG("rehearsal.flyway.config", "found where teams keep them", Form.LIST,
@@ -101,6 +103,12 @@ public enum Setting {
 
     /** {@code rehearsal.volume.<table>}: production row counts for volume estimates, one key per table. */
     public static final String VOLUME_PREFIX = dev.rehearsal.core.estimate.ProductionVolumes.PREFIX;
+
+    /**
+     * {@code rehearsal.queries.max-wait.<table>}: the wait budget of the application's statements on one table, in
+     * place of {@code rehearsal.queries.max-wait} there.
+     */
+    public static final String QUERY_WAIT_PREFIX = "rehearsal.queries.max-wait.";
 
     /**
      * {@code rehearsal.alembic.env.<NAME>}: an environment variable for the project's env.py, a template of the

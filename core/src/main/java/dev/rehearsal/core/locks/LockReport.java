@@ -18,10 +18,12 @@ import java.util.stream.Collectors;
  * @param probes     what the probe traffic felt, per table and kind
  * @param risks      risks found, suppressed ones included
  * @param queue      the lock queue under a blocking transaction, when one was held
+ * @param queries    what each of the application's own statements felt as traffic, when its statements were given
+ *                   ({@code rehearsal.queries.file}); empty otherwise
  */
 @API(status = API.Status.STABLE, since = "0.1")
 public record LockReport(List<StatementTrace> statements, List<HeldLock> locks, List<ProbeResult> probes,
-                         List<LockRisk> risks, Optional<LockQueue> queue) {
+                         List<LockRisk> risks, Optional<LockQueue> queue, List<QueryWaits> queries) {
 
     /** No observation (tracing off, or nothing ran). */
     public static final LockReport NONE = new LockReport(List.of(), List.of(), List.of(), List.of(), Optional.empty());
@@ -31,6 +33,19 @@ public record LockReport(List<StatementTrace> statements, List<HeldLock> locks, 
         locks = List.copyOf(locks);
         probes = List.copyOf(probes);
         risks = List.copyOf(risks);
+        queries = List.copyOf(queries);
+    }
+
+    /** A report without the application's statements as traffic. */
+    public LockReport(List<StatementTrace> statements, List<HeldLock> locks, List<ProbeResult> probes,
+                      List<LockRisk> risks, Optional<LockQueue> queue) {
+        this(statements, locks, probes, risks, queue, List.of());
+    }
+
+    /** The application's statement that waited longest, if any waited. */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    public Optional<QueryWaits> worstQuery() {
+        return queries.stream().filter(QueryWaits::anyWait).max(Comparator.comparing(QueryWaits::longestWait));
     }
 
     /**
@@ -58,7 +73,7 @@ public record LockReport(List<StatementTrace> statements, List<HeldLock> locks, 
         }
         List<LockRisk> all = new java.util.ArrayList<>(risks);
         all.addAll(more);
-        return new LockReport(statements, locks, probes, all, queue);
+        return new LockReport(statements, locks, probes, all, queue, queries);
     }
 
     /**
@@ -72,7 +87,7 @@ public record LockReport(List<StatementTrace> statements, List<HeldLock> locks, 
         List<LockRisk> all = risks.stream().map(r -> r.isSuppressed() || !rulesAndWhy.containsKey(r.rule()) ? r
                 : new LockRisk(r.rule(), r.statement(), r.table(), r.reason(), r.alternative(),
                 rulesAndWhy.get(r.rule()))).toList();
-        return new LockReport(statements, locks, probes, all, queue);
+        return new LockReport(statements, locks, probes, all, queue, queries);
     }
 
     /** The longest a probe of that kind waited, over all tables. */
@@ -120,6 +135,9 @@ public record LockReport(List<StatementTrace> statements, List<HeldLock> locks, 
         }
         for (ProbeResult p : probes) {
             sb.append("  probe ").append(p).append('\n');
+        }
+        for (QueryWaits q : queries) {
+            sb.append("  application ").append(q).append('\n');
         }
         queue.ifPresent(q -> sb.append("  lock queue: ").append(q).append('\n'));
         if (!risks.isEmpty()) {

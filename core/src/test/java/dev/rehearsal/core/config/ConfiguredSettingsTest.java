@@ -65,4 +65,22 @@ class ConfiguredSettingsTest {
                 .isInstanceOf(RehearsalException.class).hasMessageContaining("rehearsal.budget.reads")
                 .hasMessageContaining("soon");
     }
+
+    @Test
+    void aMalformedQueryWaitBudgetNamesTheKeyTheValueAndWhatIsAccepted() {
+        assertThatThrownBy(() -> configuration(Map.of("rehearsal.queries.max-wait", "fast")))
+                .isInstanceOf(RehearsalException.class).hasMessageContaining("rehearsal.queries.max-wait = \"fast\"")
+                .hasMessageContaining(Setting.Form.DURATION.accepted());
+        assertThatThrownBy(() -> configuration(Map.of("rehearsal.queries.max-wait.orders", "later")))
+                .isInstanceOf(RehearsalException.class)
+                .hasMessageContaining("rehearsal.queries.max-wait.orders = \"later\"");
+        RehearsalSettings settings = ConfiguredSettings.resolve(configuration(Map.of("rehearsal.queries.max-wait",
+                "100ms", "rehearsal.queries.max-wait.orders", "2s", "rehearsal.queries.traffic", "false")),
+                ConfiguredSettings.Overrides.NONE, () -> "x");
+        assertThat(settings.queries().maxWait()).isEqualTo(java.time.Duration.ofMillis(100));
+        assertThat(settings.queries().maxWaitOn("orders")).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(settings.queries().maxWaitOn("public.orders")).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(settings.queries().maxWaitOn("customers")).isEqualTo(java.time.Duration.ofMillis(100));
+        assertThat(settings.queries().traffic()).isFalse();
+    }
 }

@@ -23,6 +23,13 @@ public class LockReportAssert extends AbstractAssert<LockReportAssert, LockRepor
         super(actual, LockReportAssert.class);
     }
 
+    /** What the application's own statements felt as traffic: {@code queryWaits().onTable("orders").atMost(...)}. */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    public QueryWaitsAssert queryWaits() {
+        isNotNull();
+        return new QueryWaitsAssert(actual);
+    }
+
     /** Verifies no probe read waited longer than {@code max}. */
     public LockReportAssert blockedReadsAtMost(Duration max) {
         traced();

@@ -46,6 +46,12 @@ public class MigrationRunAssert extends AbstractAssert<MigrationRunAssert, Migra
         return this;
     }
 
+    /** See {@link LockReportAssert#queryWaits}: {@code assertThat(run).queryWaits().atMost(ofMillis(100))}. */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    public QueryWaitsAssert queryWaits() {
+        return locks().queryWaits();
+    }
+
     /** See {@link LockReportAssert#blockedReadsAtMost}. */
     public MigrationRunAssert blockedReadsAtMost(Duration max) {
         locks().blockedReadsAtMost(max);

@@ -75,6 +75,28 @@ public final class Findings {
     }
 
     /**
+     * Adds {@code risk}, or, where a risk of the same rule on the same script is there already, adds its reason to
+     * that one's: one finding per rule and migration, however many checks saw it.
+     */
+    public void riskOrMore(dev.rehearsal.core.locks.LockRisk risk) {
+        for (int i = 0; i < risks.size(); i++) {
+            dev.rehearsal.core.locks.LockRisk r = risks.get(i);
+            if (r.rule().equals(risk.rule()) && r.statement().equals(risk.statement())) {
+                java.util.Set<String> tables = new java.util.LinkedHashSet<>();
+                for (String t : new String[] {r.table(), risk.table()}) {
+                    if (t != null && !t.isBlank()) {
+                        tables.addAll(java.util.List.of(t.split(", ")));
+                    }
+                }
+                risks.set(i, new dev.rehearsal.core.locks.LockRisk(r.rule(), r.statement(), String.join(", ", tables),
+                        r.reason() + "; " + risk.reason(), r.alternative(), r.suppressed()));
+                return;
+            }
+        }
+        risks.add(risk);
+    }
+
+    /**
      * Rules that guess from a statement's text what a check has now answered from what really happened (the running
      * application's queries were run): their open risks in this phase are kept in the report, marked with {@code why}.
      */

@@ -25,7 +25,9 @@ public final class PhaseChecks {
             new SeedCreatedTablesCheck(),
             new SchemaChecksCheck(),
             new RunningApplicationCheck(),
-            new LockBudgetCheck());
+            new ApplicationTrafficCheck(),
+            new LockBudgetCheck(),
+            new QueryWaitBudgetCheck());
 
     private PhaseChecks() {
     }

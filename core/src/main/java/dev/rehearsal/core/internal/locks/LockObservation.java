@@ -54,6 +54,7 @@ public final class LockObservation implements AutoCloseable {
     private final ProbeConnections connections;
     private final LockPoller poller = new LockPoller();
     private final ProbeThreads probeThreads = new ProbeThreads();
+    private ApplicationStatements application;
 
     public LockObservation(ObservedDataSource observed, DataSource raw, Dialect dialect, LockSettings settings,
                            Set<String> excluded) {
@@ -64,6 +65,14 @@ public final class LockObservation implements AutoCloseable {
         this.excluded = excluded;
         this.connections = new ProbeConnections(raw, dialect.locks(),
                 settings.migrationTimeout().toMillis() + 10_000);
+    }
+
+    /**
+     * Plays the application's own statements as the traffic of every later run, on the tables they name; the probes
+     * then play only the touched tables no statement names.
+     */
+    public void playApplication(ApplicationStatements statements) {
+        this.application = statements;
     }
 
     /** One script taking part in an observed run: its name and text. */
@@ -87,6 +96,8 @@ public final class LockObservation implements AutoCloseable {
         private final Connection observer;
         private final LockTracer tracer;
         private Prober prober;
+        private ApplicationTraffic applicationTraffic;
+        private List<ApplicationTraffic.Played> played = List.of();
         private Connection blocker;
         private Thread release;
         private final boolean reverting;
@@ -120,11 +131,15 @@ public final class LockObservation implements AutoCloseable {
                 // tables the starting point knows to be empty are not counted: one round trip less per phase
                 Map<String, Long> counts = data.counts(touchedNames.stream()
                         .filter(t -> !start.withoutRows().contains(t)).toList());
+                List<TrafficStatement> application = applicationStatements(touchedNames, traffic, reverting);
+                Set<String> playedTables = new HashSet<>();
+                application.forEach(st -> playedTables.add(st.table()));
                 for (SchemaObject table : touched) {
                     long count = counts.getOrDefault(table.name(), 0L);
                     rows.put(table.name(), count);
-                    // an empty table makes no one wait long: probing it would only slow the rehearsal down
-                    if (count > 0 && targets.size() < MAX_PROBED_TABLES) {
+                    // an empty table makes no one wait long: probing it would only slow the rehearsal down; a table
+                    // the application's statements play needs no probe
+                    if (count > 0 && targets.size() < MAX_PROBED_TABLES && !playedTables.contains(table.name())) {
                         String column = before.columns(table.name()).stream()
                                 .filter(c -> c.fact(SchemaFact.GENERATED).isEmpty() && c.fact(SchemaFact.IDENTITY).isEmpty())
                                 .map(SchemaObject::simpleName).findFirst().orElse(null);
@@ -142,16 +157,25 @@ public final class LockObservation implements AutoCloseable {
                 boolean probing = traffic.runProbes() && settings.probes() && !targets.isEmpty();
                 boolean blocking = !traffic.longTransaction().isZero() && !targets.isEmpty();
                 // the sessions this run needs, opened at once where the pool has too few (a restored copy has none)
-                connections.prepare((probing ? Prober.sessions(targets) : 0) + (blocking ? 1 : 0));
+                connections.prepare((probing ? Prober.sessions(targets) : 0) + (blocking ? 1 : 0)
+                        + ApplicationTraffic.sessions(application));
                 if (blocking) {
                     holdLongTransaction(targets);
                 }
+                List<TrafficSessions> watched = new ArrayList<>();
                 if (probing) {
                     prober = new Prober(support, connections, probeThreads, targets, BLOCKED_ABOVE, PROBE_PAUSE,
                             tracer.origin());
                     prober.start();
-                    tracer.watch(prober);
+                    watched.add(prober);
                 }
+                if (!application.isEmpty()) {
+                    applicationTraffic = new ApplicationTraffic(connections, probeThreads, application, BLOCKED_ABOVE,
+                            PROBE_PAUSE, tracer.origin());
+                    applicationTraffic.start();
+                    watched.add(applicationTraffic);
+                }
+                tracer.watch(watched);
                 tracer.start(poller);
                 observed.observe(tracer);
                 if (blocker != null) {
@@ -160,6 +184,24 @@ public final class LockObservation implements AutoCloseable {
             } catch (SQLException | RuntimeException e) {
                 abandon();
                 throw e;
+            }
+        }
+
+        /** The application's statements on the touched tables, where they are given and traffic runs. */
+        private List<TrafficStatement> applicationStatements(List<String> touched, Traffic traffic, boolean reverting)
+                throws SQLException {
+            if (application == null || !traffic.runProbes() || !settings.probes() || touched.isEmpty()) {
+                return List.of();
+            }
+            Connection c = connections.take();
+            boolean reusable = false;
+            try {
+                List<TrafficStatement> statements = application.on(new java.util.LinkedHashSet<>(touched), before, c,
+                        reverting);
+                reusable = true;
+                return statements;
+            } finally {
+                connections.give(c, reusable);
             }
         }
 
@@ -209,6 +251,9 @@ public final class LockObservation implements AutoCloseable {
             if (prober != null) {
                 prober.stop();
             }
+            if (applicationTraffic != null) {
+                applicationTraffic.stop(false);
+            }
             endLongTransaction();
             if (tracer != null) {
                 tracer.finish();
@@ -235,6 +280,7 @@ public final class LockObservation implements AutoCloseable {
             }
             endLongTransaction();
             probes = prober == null ? List.of() : prober.stop(locksOutlastRun);
+            played = applicationTraffic == null ? List.of() : applicationTraffic.stop(locksOutlastRun);
             result = tracer.finish();
             closeObserver();
         }
@@ -267,7 +313,8 @@ public final class LockObservation implements AutoCloseable {
                                 probes.stream().map(ProbeResult::longestWait).max(Comparator.naturalOrder())
                                         .orElse(Duration.ZERO)));
             }
-            return new LockReport(result.statements(), result.locks(), probes, risks, queue);
+            return new LockReport(result.statements(), result.locks(), probes, risks, queue,
+                    QueryWaitAttribution.of(played, result.statements(), result.locks()));
         }
     }
 

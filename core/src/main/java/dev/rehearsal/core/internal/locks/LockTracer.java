@@ -72,8 +72,9 @@ final class LockTracer implements StatementObserver {
     private volatile String timeoutMessage;
     private LockPoller poller;
     private volatile SQLException pollerFailure;
-    private volatile Prober prober;
+    private volatile List<TrafficSessions> traffic = List.of();
     private Map<Integer, Prober.Session> probeSessions = Map.of();
+    private Map<Integer, TrafficSessions> owners = Map.of();
     private SQLException watcherFailure;
 
     private final Map<CollisionKey, Seen> seenCollisions = new LinkedHashMap<>();
@@ -99,10 +100,19 @@ final class LockTracer implements StatementObserver {
         return t0;
     }
 
-    /** Watches these probes: any of them the migration waits for is cancelled. Call before {@link #start()}. */
-    void watch(Prober probes) {
-        this.prober = probes;
-        this.probeSessions = Map.copyOf(probes.sessions());
+    /** Watches this traffic: any of its sessions the migration waits for is cancelled. Call before {@link #start()}. */
+    void watch(List<TrafficSessions> played) {
+        Map<Integer, Prober.Session> all = new java.util.HashMap<>();
+        Map<Integer, TrafficSessions> by = new java.util.HashMap<>();
+        for (TrafficSessions t : played) {
+            t.sessions().forEach((backend, session) -> {
+                all.put(backend, session);
+                by.put(backend, t);
+            });
+        }
+        this.probeSessions = Map.copyOf(all);
+        this.owners = Map.copyOf(by);
+        this.traffic = List.copyOf(played);
     }
 
     /** Has {@code poller} poll this trace until {@link #finish()}. */
@@ -185,8 +195,7 @@ final class LockTracer implements StatementObserver {
      * the migration; cancelling the probe first breaks the wait, so the migration goes on.
      */
     private void cancelProbesInTheWay(List<Integer> migration) {
-        Prober probes = prober;
-        if (probes == null || probeSessions.isEmpty() || watcherFailure != null) {
+        if (traffic.isEmpty() || probeSessions.isEmpty() || watcherFailure != null) {
             return;
         }
         try {
@@ -200,7 +209,7 @@ final class LockTracer implements StatementObserver {
                     continue;
                 }
                 boolean cycle = waits.stream().anyMatch(x -> x.waiter() == w.holder() && migration.contains(x.holder()));
-                probes.cancel(observer, w.holder());
+                owners.get(w.holder()).cancel(observer, w.holder());
                 synchronized (this) {
                     Session session = sessions.values().stream().filter(x -> x.pid == w.waiter()).findFirst().orElse(null);
                     Stmt at = session == null ? null : session.current != null ? session.current : last(session);

@@ -35,6 +35,11 @@ public final class ProbeConnections implements AutoCloseable {
         this.statementTimeoutMillis = statementTimeoutMillis;
     }
 
+    /** The engine's way with probe sessions: to cancel one, among others. */
+    EngineLocks support() {
+        return support;
+    }
+
     Connection take() throws SQLException {
         synchronized (this) {
             while (!idle.isEmpty()) {

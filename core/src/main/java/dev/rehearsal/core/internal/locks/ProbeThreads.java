@@ -59,6 +59,39 @@ final class ProbeThreads implements AutoCloseable {
         abandoned.incrementAndGet();
     }
 
+    /** Cancels a traffic session's running statement. */
+    interface Cancel {
+        void run() throws java.sql.SQLException;
+    }
+
+    /**
+     * Waits for one traffic session's loop to end after its phase was told to stop: {@code grace} milliseconds, then
+     * {@code cancel} (a statement still waiting for someone else's lock), then up to two minutes. A loop that never
+     * ended is counted {@linkplain #abandoned() abandoned}. Returns whether it ended, so its session can be reused.
+     */
+    boolean awaitEnd(boolean submitted, java.util.concurrent.CountDownLatch done, long grace, Cancel cancel) {
+        if (!submitted) {
+            return true;
+        }
+        boolean ended = false;
+        try {
+            ended = done.await(grace, TimeUnit.MILLISECONDS);
+            if (!ended) {
+                cancel.run();
+            }
+            ended = ended || done.await(2, TimeUnit.MINUTES);
+        } catch (java.sql.SQLException e) {
+            // the cancel did not get through: the session's statement timeout still ends it, and the session is
+            // closed rather than handed out again
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!ended) {
+            abandoned(); // its thread may stay busy: later phases reserve one more
+        }
+        return ended;
+    }
+
     /** How many threads this pool has started so far: a test checks that phases reuse them. */
     int started() {
         return started.get();

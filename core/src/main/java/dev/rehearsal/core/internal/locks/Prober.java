@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Plays an application against the tables a migration touches, while it runs: per table a reader, a writer (its
@@ -22,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * Connections come from {@link ProbeConnections} and go back to it; the probes run on {@link ProbeThreads}, kept
  * between phases.
  */
-final class Prober {
+final class Prober implements TrafficSessions {
 
     /** One table to probe, and the column its writer sets to itself (null: no writer). */
     record Target(String table, String writeColumn) {
@@ -218,7 +217,8 @@ final class Prober {
     }
 
     /** The probe sessions, by the engine's session id. */
-    Map<Integer, Session> sessions() {
+    @Override
+    public Map<Integer, Session> sessions() {
         Map<Integer, Session> sessions = new HashMap<>();
         for (Probe p : probes) {
             if (p.connection != null) {
@@ -232,7 +232,8 @@ final class Prober {
      * Cancels the statement of the probe on session {@code backend} (one of {@link #sessions()}; any other id is
      * refused, so no session but a probe is ever cancelled). Its failure then counts as a cancellation.
      */
-    void cancel(Connection observer, int backend) throws SQLException {
+    @Override
+    public void cancel(Connection observer, int backend) throws SQLException {
         Probe probe = probes.stream().filter(p -> p.connection != null && p.backend == backend).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("session " + backend + " is not a probe"));
         probe.cancelRequested = true;
@@ -269,25 +270,13 @@ final class Prober {
         }
         List<ProbeResult> results = new ArrayList<>();
         for (Probe p : probes) {
-            boolean ended = !p.submitted;
-            if (p.submitted) {
-                try {
-                    ended = p.done.await(grace, TimeUnit.MILLISECONDS);
-                    if (!ended && p.statement != null) {
-                        p.cancelRequested = true;
-                        p.statement.cancel();
-                    }
-                    ended = ended || p.done.await(2, TimeUnit.MINUTES);
-                } catch (SQLException e) {
-                    // the cancel request did not get through: the probe's statement timeout still ends it, and its
-                    // session is closed rather than handed out again
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            boolean ended = threads.awaitEnd(p.submitted, p.done, grace, () -> {
+                Statement running = p.statement;
+                if (running != null) {
+                    p.cancelRequested = true;
+                    running.cancel();
                 }
-                if (!ended) {
-                    threads.abandoned(); // its thread may stay busy: later phases reserve one more
-                }
-            }
+            });
             if (p.connection != null) {
                 connections.give(p.connection, ended);
             }

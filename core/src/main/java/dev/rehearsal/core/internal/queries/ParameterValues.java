@@ -70,15 +70,25 @@ final class ParameterValues {
      * @throws Untypable naming the parameter when one cannot be given a value
      */
     List<Object> of(QueryText text, PreparedStatement prepared, boolean padded) throws Untypable, SQLException {
+        return of(text, prepared, padded, null);
+    }
+
+    /**
+     * As {@link #of(QueryText, PreparedStatement, boolean)}, a parameter compared with a column of {@code table} (the
+     * one a read names, where the text alone does not say) taking a value that column holds.
+     */
+    List<Object> of(QueryText text, PreparedStatement prepared, boolean padded, String table)
+            throws Untypable, SQLException {
         try (dev.rehearsal.core.internal.timing.ComponentEvent ignored =
                      dev.rehearsal.core.internal.timing.ComponentEvent.time("queries.values")) {
-            return drawn(text, prepared, padded);
+            return drawn(text, prepared, padded, table);
         }
     }
 
-    private List<Object> drawn(QueryText text, PreparedStatement prepared, boolean padded) throws Untypable, SQLException {
+    private List<Object> drawn(QueryText text, PreparedStatement prepared, boolean padded, String named)
+            throws Untypable, SQLException {
         List<Object> values = new ArrayList<>();
-        TableModel table = text.table() == null ? null : tables.get(text.table());
+        TableModel table = text.table() != null ? tables.get(text.table()) : named == null ? null : tables.get(named);
         ParameterMetaData meta = null;
         for (int i = 0; i < text.numbers().size(); i++) {
             String name = text.columns().get(i);

@@ -34,18 +34,23 @@ import java.util.regex.Pattern;
 public record QueryCorpus(List<CorpusQuery> queries, List<String> unreadable) {
 
     /**
-     * A query of the corpus: its text as read (on one line), where it was read, how JDBC runs it, and the words of
-     * its text (lower case, unquoted), which name the tables it uses.
+     * A query of the corpus: its text as read (on one line), where it was read, how JDBC runs it, the words of its
+     * text (lower case, unquoted), which name the tables it uses, and how often the application sent it (the export's
+     * call count; 0 where the file does not say).
      */
-    public record CorpusQuery(String sql, String origin, QueryText text, Set<String> words) {
+    public record CorpusQuery(String sql, String origin, QueryText text, Set<String> words, long calls) {
 
         public CorpusQuery {
             words = Set.copyOf(words);
         }
 
-        CorpusQuery(String sql, String origin, QueryText text) {
+        CorpusQuery(String sql, String origin, QueryText text, long calls) {
             this(sql, origin, text, new java.util.HashSet<>(List.of(sql.toLowerCase(Locale.ROOT)
-                    .replaceAll("[\"`]", "").split("[^\\p{L}\\p{N}_$]+"))));
+                    .replaceAll("[\"`]", "").split("[^\\p{L}\\p{N}_$]+"))), calls);
+        }
+
+        CorpusQuery(String sql, String origin, QueryText text) {
+            this(sql, origin, text, 0);
         }
 
         /** Whether the query reads {@code *} (its columns are then the table's), other than in {@code count(*)}. */
@@ -112,13 +117,22 @@ public record QueryCorpus(List<CorpusQuery> queries, List<String> unreadable) {
             List<String[]> statements = name.endsWith(".csv") || name.endsWith(".tsv")
                     ? statistics(file, text, unreadable) : script(file, text, splitter);
             for (String[] s : statements) {
-                add(queries, unreadable, s[0], s[1]);
+                add(queries, unreadable, s[0], s[1], s.length > 2 ? calls(s[2]) : 0);
             }
         }
         return new QueryCorpus(new ArrayList<>(queries.values()), unreadable);
     }
 
-    private static void add(Map<String, CorpusQuery> queries, List<String> unreadable, String sql, String origin) {
+    private static long calls(String count) {
+        try {
+            return count == null || count.isBlank() ? 0 : Math.max(0, Long.parseLong(count.strip()));
+        } catch (NumberFormatException e) {
+            return 0; // a count that is no number only loses its weight in the traffic's mix
+        }
+    }
+
+    private static void add(Map<String, CorpusQuery> queries, List<String> unreadable, String sql, String origin,
+                            long calls) {
         String oneLine = sql.strip().replaceAll("\\s+", " ");
         if (oneLine.endsWith(";")) {
             oneLine = oneLine.substring(0, oneLine.length() - 1).stripTrailing();
@@ -136,7 +150,7 @@ public record QueryCorpus(List<CorpusQuery> queries, List<String> unreadable) {
             unreadable.add(origin + ": neither reads nor writes rows (" + first + "), not checked: " + shorten(oneLine));
             return;
         }
-        queries.putIfAbsent(text.jdbc(), new CorpusQuery(oneLine, origin, text));
+        queries.putIfAbsent(text.jdbc(), new CorpusQuery(oneLine, origin, text, calls));
     }
 
     /**
@@ -179,6 +193,10 @@ public record QueryCorpus(List<CorpusQuery> queries, List<String> unreadable) {
                         + ": export it with the command in docs/running-application.md");
                 return statements;
             }
+            // pg_stat_statements' calls, MariaDB's COUNT_STAR: the mix the traffic plays
+            String calls = rows.getHeaderNames().stream()
+                    .filter(h -> Set.of("calls", "count_star").contains(h.strip().toLowerCase(Locale.ROOT)))
+                    .findFirst().orElse(null);
             long ended = 1; // the header's line; a record's own text may run over several lines
             for (CSVRecord row : rows) {
                 String where = file + ":" + (ended + 1);
@@ -187,7 +205,7 @@ public record QueryCorpus(List<CorpusQuery> queries, List<String> unreadable) {
                 if (sql == null || sql.isBlank()) {
                     unreadable.add(where + ": no query in the " + column + " column");
                 } else {
-                    statements.add(new String[] {sql, where});
+                    statements.add(new String[] {sql, where, calls != null && row.isSet(calls) ? row.get(calls) : null});
                 }
             }
         } catch (IOException | RuntimeException e) {

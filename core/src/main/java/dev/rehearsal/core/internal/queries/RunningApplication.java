@@ -36,6 +36,7 @@ public final class RunningApplication {
     private final Set<String> reported = new HashSet<>();
     private final Set<QueryCorpus.CorpusQuery> worked = new HashSet<>();
     private final Map<QueryCorpus.CorpusQuery, String> neverWorked = new java.util.LinkedHashMap<>();
+    private final List<String> leftOut = new ArrayList<>();
 
     public RunningApplication(ApplicationQueries settings) {
         this.settings = settings;
@@ -114,6 +115,33 @@ public final class RunningApplication {
         List<String> lines = new ArrayList<>();
         neverWorked.forEach((query, why) -> lines.add(query.origin() + ": " + query.shown() + " (" + why + ")"));
         return lines;
+    }
+
+    /** Whether the queries also run as traffic while each migration runs. */
+    public boolean playsTraffic() {
+        return settings.traffic() && !settings.before().isEmpty();
+    }
+
+    /** Whether a wait budget is set for the queries played as traffic. */
+    public boolean budgetsWaits() {
+        return settings.budgetsWaits();
+    }
+
+    /** The longest a query on {@code table} may wait while a migration runs; null for no limit. */
+    public java.time.Duration maxWaitOn(String table) {
+        return settings.maxWaitOn(table);
+    }
+
+    /** Notes a statement that could not run before a migration: {@code file:line: query (why)}. */
+    public synchronized void leftOutOfTraffic(String statement) {
+        leftOut.add(statement);
+    }
+
+    /** The statements left out of the traffic since last asked, each statement once in the rehearsal. */
+    public synchronized List<String> leftOutOfTraffic() {
+        List<String> fresh = once(leftOut);
+        leftOut.clear();
+        return fresh;
     }
 
     /** The lines of {@code notes} not reported before in this rehearsal; each is reported once. */

@@ -8,6 +8,7 @@ import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.StepResult;
 import dev.rehearsal.core.internal.scripts.SourceFiles;
 import dev.rehearsal.core.locks.LockRisk;
+import dev.rehearsal.core.locks.QueryWaits;
 import dev.rehearsal.core.report.ReportWriter;
 import dev.rehearsal.core.locks.StatementTrace;
 import dev.rehearsal.core.report.Finding;
@@ -81,6 +82,17 @@ public final class FindingCollector {
                     findings.add(new Finding(Finding.Level.ERROR, phase.phase().name().toLowerCase(java.util.Locale.ROOT)
                             .replace('_', '-') + "-failed", step.migration(), phase.phase().label(), place.file(),
                             place.line(), phase.message(), null));
+                }
+                for (QueryWaits q : phase.locks().queries()) {
+                    // an application statement's wait, at the migration statement it waited behind
+                    q.behind().ifPresent(b -> {
+                        Place place = b.statement() < phase.locks().statements().size()
+                                && phase.locks().statement(b.statement()).script() != null
+                                ? place(phase.locks().statement(b.statement()))
+                                : top(phaseScript(step, migration, phase.phase()));
+                        findings.add(new Finding(Finding.Level.NOTE, "application-query-waited", step.migration(),
+                                phase.phase().label(), place.file(), place.line(), q.toString(), null));
+                    });
                 }
                 if (phase.phase() == PhaseResult.Phase.UP || phase.phase() == PhaseResult.Phase.DOWN) {
                     boolean down = phase.phase() == PhaseResult.Phase.DOWN;

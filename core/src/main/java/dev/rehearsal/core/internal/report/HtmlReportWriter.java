@@ -310,16 +310,22 @@ public final class HtmlReportWriter {
 
     private static String trafficCaption(PhaseResult p) {
         List<ProbeResult> probes = p.locks().probes();
+        String application = p.locks().queries().isEmpty() ? "" : String.format(Locale.ROOT,
+                "; %,d runs of %d application statements, %d waited", p.locks().queries().stream()
+                        .mapToInt(q -> q.runs()).sum(), p.locks().queries().size(),
+                p.locks().queries().stream().mapToInt(q -> q.waited()).sum());
         if (probes.isEmpty()) {
-            return "; no probe traffic (no table with rows was touched, or probes are off)";
+            return (application.isEmpty() ? "; no probe traffic (no table with rows was touched, or probes are off)"
+                    : "") + application;
         }
         int count = probes.stream().mapToInt(ProbeResult::probes).sum();
         long waits = probes.stream().mapToLong(r -> r.waits().size()).sum();
-        return String.format(Locale.ROOT, "; %,d probes, %d waited", count, waits);
+        return String.format(Locale.ROOT, "; %,d probes, %d waited", count, waits) + application;
     }
 
     private static boolean waited(PhaseResult p) {
-        return p.locks().probes().stream().anyMatch(r -> !r.waits().isEmpty());
+        return p.locks().probes().stream().anyMatch(r -> !r.waits().isEmpty())
+                || p.locks().queries().stream().anyMatch(q -> q.anyWait());
     }
 
     private static boolean ran(PhaseResult p) {

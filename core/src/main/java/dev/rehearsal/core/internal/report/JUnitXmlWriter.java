@@ -69,6 +69,12 @@ public final class JUnitXmlWriter {
                             + (phase.phase() == PhaseResult.Phase.UP && step.note() != null && !step.note().isEmpty()
                             ? (phase.status() == PhaseResult.Status.PASSED && !phase.message().isEmpty() ? "\n" : "")
                             + step.note() : "");
+                    // what the application's own statements felt while the phase ran, those that waited or failed
+                    for (var q : phase.locks().queries()) {
+                        if (q.anyWait() || q.failed() > 0) {
+                            output += (output.isEmpty() ? "" : "\n") + "application: " + q;
+                        }
+                    }
                     if (!output.isEmpty()) {
                         xml.writeStartElement("system-out");
                         xml.writeCharacters(output);

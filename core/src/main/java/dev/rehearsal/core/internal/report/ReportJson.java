@@ -15,6 +15,7 @@ import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.ProbeResult;
+import dev.rehearsal.core.locks.QueryWaits;
 import dev.rehearsal.core.locks.StatementTrace;
 import org.apiguardian.api.API;
 
@@ -120,6 +121,17 @@ public final class ReportJson {
                 waits.addObject().put("startedMillis", w.startedAt().toMillis()).put("tookMillis", w.took().toMillis())
                         .put("outcome", w.outcome().name());
             }
+        }
+        ArrayNode queries = node.putArray("queries");
+        for (QueryWaits q : r.queries()) {
+            ObjectNode query = queries.addObject().put("query", q.query()).put("origin", q.origin())
+                    .put("table", q.table()).put("kind", q.kind().name()).put("runs", q.runs())
+                    .put("waited", q.waited()).put("longestWaitMillis", q.longestWait().toMillis())
+                    .put("longestStartedMillis", q.longestAt().toMillis()).put("p95WaitMillis", q.p95Wait().toMillis())
+                    .put("failed", q.failed()).put("firstError", q.firstError());
+            q.behind().ifPresent(b -> query.putObject("behind").put("statement", b.statement()).put("where", b.where())
+                    .put("mode", b.lock().mode().name()).put("relation", b.lock().relation())
+                    .put("heldMillis", b.lock().held().toMillis()));
         }
         ArrayNode risks = node.putArray("risks");
         for (LockRisk k : r.risks()) {

@@ -31,19 +31,22 @@ public final class SarifWriter {
             "restore-failed", "A migration without a down script left something behind when it failed part way",
             "up-again-failed", "Applying the migration again after its down gave another schema or failed",
             "estimate-at-production-volume", "What the migration's up would take at the production volumes given"
-                    + " (docs/estimates.md)");
+                    + " (docs/estimates.md)",
+            "application-query-waited", "One of the application's own statements, played as traffic while the"
+                    + " migration ran, waited behind this statement's lock (docs/running-application.md)");
 
     private SarifWriter() {
     }
 
     /**
-     * The rule's entry in the documentation: a failure's in reports.md, a query of the running application that
-     * breaks in running-application.md, every other risk in locks.md (its table of rules, MariaDB's after it).
+     * The rule's entry in the documentation: a query of the running application that breaks or waits in
+     * running-application.md, a failure's in reports.md, every other risk in locks.md (its table of rules, MariaDB's
+     * after it).
      */
     static String helpUri(String rule) {
-        String page = FAILURES.containsKey(rule) ? "reports.md"
-                : rule.equals(dev.rehearsal.core.locks.LockRisk.BREAKS_RUNNING_APP) ? "running-application.md"
-                : "locks.md";
+        String page = rule.equals("application-query-waited")
+                || rule.equals(dev.rehearsal.core.locks.LockRisk.BREAKS_RUNNING_APP) ? "running-application.md"
+                : FAILURES.containsKey(rule) ? "reports.md" : "locks.md";
         return BuildProperties.docs() + page + "#" + rule;
     }
 

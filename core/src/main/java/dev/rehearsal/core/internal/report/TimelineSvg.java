@@ -5,6 +5,7 @@ import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.ProbeResult;
+import dev.rehearsal.core.locks.QueryWaits;
 import dev.rehearsal.core.locks.StatementTrace;
 import org.apiguardian.api.API;
 
@@ -19,7 +20,8 @@ import java.util.Map;
  * One phase drawn on one time axis, as inline SVG: the script's statements as bars, each lock the migration held as a
  * band on its relation's row (red where it blocks reads, orange where it blocks writes), and the probe traffic's waits
  * as marks on the probed table's row, marked {@code blocked} where a lock the migration held on that table conflicted
- * with the probe's own lock at that time. Every shape has a {@code <title>} (the browser's tooltip) and
+ * with the probe's own lock at that time; the application's own statements, where they were played, each with its
+ * longest run placed in time. Every shape has a {@code <title>} (the browser's tooltip) and
  * {@code data-} attributes a test or a script can read.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
@@ -47,8 +49,9 @@ final class TimelineSvg {
                 .sorted((a, b) -> Boolean.compare(b.existing(), a.existing()))
                 .forEach(l -> lockRows.computeIfAbsent(l.relation() + " \u00b7 " + l.mode().name().replace('_', ' '),
                         k -> new ArrayList<>()).add(l));
-        int rows = r.statements().size() + lockRows.size() + r.probes().size();
-        int height = AXIS + rows * ROW + 3 * 8 + 4;
+        List<QueryWaits> queries = shownQueries(r);
+        int rows = r.statements().size() + lockRows.size() + r.probes().size() + queries.size();
+        int height = AXIS + rows * ROW + (queries.isEmpty() ? 3 : 4) * 8 + 4;
         html.open("svg", "class", "timeline", "viewBox",
                 "0 0 " + WIDTH + " " + height, "role", "img", "data-phase", phase.phase().label(),
                 "aria-label", "Timeline of the " + phase.phase().label() + " phase: statements, locks and probe traffic");
@@ -106,7 +109,29 @@ final class TimelineSvg {
             }
             y += ROW;
         }
+        if (!queries.isEmpty()) {
+            y = section(html, "the application's statements", y);
+            for (QueryWaits q : queries) {
+                label(html, y, q.query());
+                bar(html, "traffic", x(Duration.ZERO, end), x(Duration.ofMillis((long) end), end), y + ROW / 2 - 1, 2,
+                        q.toString(), "traffic");
+                bar(html, "wait" + (q.behind().isPresent() ? " blocked" : ""), x(q.longestAt(), end),
+                        x(q.longestAt().plus(q.longestWait()), end), y + 3, ROW - 6,
+                        q.origin() + ": " + q.query() + "\nlongest run " + millis(q.longestWait()) + " at "
+                                + millis(q.longestAt()) + ", p95 " + millis(q.p95Wait()) + ", " + q.waited() + " of "
+                                + q.runs() + " runs waited" + q.behind().map(b -> "\nbehind " + b).orElse(""),
+                        "query-wait", "data-table", q.table(), "data-origin", q.origin(),
+                        "data-blocked", String.valueOf(q.behind().isPresent()));
+                y += ROW;
+            }
+        }
         html.close();
+    }
+
+    /** The application's statements worth a row: those that waited or failed, the longest waits first, at most 12. */
+    static List<QueryWaits> shownQueries(LockReport r) {
+        return r.queries().stream().filter(q -> q.anyWait() || q.failed() > 0)
+                .sorted(java.util.Comparator.comparing(QueryWaits::longestWait).reversed()).limit(12).toList();
     }
 
     /** The lock of the migration on the probe's table, conflicting with the probe's own, held while it waited. */
@@ -136,6 +161,9 @@ final class TimelineSvg {
             for (ProbeResult.Wait w : p.waits()) {
                 end = Math.max(end, ms(w.startedAt().plus(w.took())));
             }
+        }
+        for (QueryWaits q : shownQueries(r)) {
+            end = Math.max(end, ms(q.longestAt().plus(q.longestWait())));
         }
         return end;
     }

@@ -37,6 +37,7 @@ final class DatabaseSession implements AutoCloseable {
     private ObservedDataSource observed;
     private final java.util.Set<RestorePoint> outstanding = new java.util.LinkedHashSet<>();
     private LockObservation lockObservation;
+    private dev.rehearsal.core.internal.locks.ApplicationStatements application;
     private Connection snapshotConnection;
     private SchemaReader schemaReader;
     private boolean fallbackSaid;
@@ -78,6 +79,17 @@ final class DatabaseSession implements AutoCloseable {
     private void observeLocks() {
         lockObservation = database.dialect().locks() == null ? null : new LockObservation(observed,
                 database.dataSource(), database.dialect(), settings.locks(), tool.ownTables());
+        if (lockObservation != null && application != null) {
+            lockObservation.playApplication(application);
+        }
+    }
+
+    /** Plays the application's own statements as the traffic of every observed run, on this database and the next. */
+    void playApplication(dev.rehearsal.core.internal.locks.ApplicationStatements statements) {
+        application = statements;
+        if (lockObservation != null) {
+            lockObservation.playApplication(statements);
+        }
     }
 
     /**

@@ -20,6 +20,7 @@ import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.internal.queries.TrafficPlan;
 import dev.rehearsal.core.estimate.EstimateSettings;
 import dev.rehearsal.core.estimate.ProductionVolumes;
 import dev.rehearsal.core.estimate.VolumeEstimate;
@@ -90,6 +91,9 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
                 this::currentSchema, this::versionText, this::hintsFromLaterMigrations, settings.data());
         this.budgets = new ProductionBudgets(this);
         this.plan = new RoundTripPlan(this);
+        if (plan.runningApplication().playsTraffic()) {
+            session.playApplication(new TrafficPlan(plan.runningApplication(), session.database().dialect()));
+        }
         dev.rehearsal.core.internal.data.SeedTables.check(settings.data().roundTripSeeds(), history());
     }
 

@@ -1,0 +1,209 @@
+package dev.rehearsal.core.internal.queries;
+
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.db.Engine;
+import dev.rehearsal.core.internal.data.TableModel;
+import dev.rehearsal.core.internal.locks.ApplicationStatements;
+import dev.rehearsal.core.internal.locks.TrafficStatement;
+import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.locks.ProbeResult;
+import dev.rehearsal.core.model.RehearsalException;
+import dev.rehearsal.core.schema.ObjectKind;
+import dev.rehearsal.core.schema.SchemaObject;
+import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Which of the application's statements a migration's traffic plays: those that name a table it touches, each run
+ * once on the database before it (a read as sent, a write in a transaction rolled back, with values
+ * {@link ParameterValues} draws from the rows there). A statement that cannot run there is left out of the traffic
+ * and named once ({@link RunningApplication#leftOutOfTraffic}). Sequences the writes advanced are set back. A table
+ * with many statements plays {@value #PER_TABLE} of them per phase, drawn by weight; what a statement did is kept
+ * until a schema change can reach it.
+ */
+@API(status = API.Status.INTERNAL, since = "0.1")
+public final class TrafficPlan implements ApplicationStatements {
+
+    private static final int QUERY_TIMEOUT_SECONDS = 10;
+    private static final Pattern LOCKING = Pattern.compile("(?i)\\bfor\\s+(?:no\\s+key\\s+)?(?:update|share|key\\s+share)\\b"
+            + "|\\block\\s+in\\s+share\\s+mode\\b");
+
+    /**
+     * The most statements one table's session plays in a phase, drawn by weight: a session runs a statement every few
+     * milliseconds, so a phase seldom runs more, and each is run once beforehand.
+     */
+    static final int PER_TABLE = 32;
+
+    private final RunningApplication application;
+    private final Dialect dialect;
+    /** What each statement did when last tried, on {@link #triedOn}: its values, or why it could not run. */
+    private final Map<QueryCorpus.CorpusQuery, Tried> tried = new java.util.HashMap<>();
+    private SchemaSnapshot triedOn;
+    /** Draws change from phase to phase, so that a table with many statements has each played over a history. */
+    private final Random draws = new Random(42);
+
+    private record Tried(List<Object> values, String failure) {
+    }
+
+    public TrafficPlan(RunningApplication application, Dialect dialect) {
+        this.application = application;
+        this.dialect = dialect;
+    }
+
+    @Override
+    public List<TrafficStatement> on(Set<String> tables, SchemaSnapshot before, Connection connection,
+                                     boolean reverting) {
+        QueryCorpus corpus = reverting && application.checksDowns() ? application.after(dialect)
+                : application.before(dialect);
+        Map<String, List<Candidate>> byTable = new java.util.LinkedHashMap<>();
+        for (QueryCorpus.CorpusQuery query : corpus.queries()) {
+            table(query, tables, before).ifPresent(t -> byTable.computeIfAbsent(t, k -> new ArrayList<>())
+                    .add(new Candidate(query, t)));
+        }
+        if (byTable.isEmpty()) {
+            return List.of();
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        byTable.values().forEach(c -> candidates.addAll(drawn(c)));
+        try (ComponentEvent ignored = ComponentEvent.time("queries.traffic")) {
+            return runnable(candidates, before, connection);
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not prepare the application's statements as traffic on the rehearsal"
+                    + " database: " + e.getSQLState() + " " + e.getMessage() + ". Is the database still reachable?"
+                    + " rehearsal.queries.traffic=false plays the probes alone.", e);
+        }
+    }
+
+    private record Candidate(QueryCorpus.CorpusQuery query, String table) {
+    }
+
+    /** The first touched table the statement names (a schema-qualified one by its last part too). */
+    private static Optional<String> table(QueryCorpus.CorpusQuery query, Set<String> tables, SchemaSnapshot before) {
+        if (query.text().kind() == QueryText.Kind.OTHER) {
+            return Optional.empty();
+        }
+        for (SchemaObject t : before.objects(ObjectKind.TABLE)) {
+            if (!tables.contains(t.name())) {
+                continue;
+            }
+            String simple = t.name().substring(t.name().lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+            if (query.words().contains(simple)) {
+                return Optional.of(t.name());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** At most {@link #PER_TABLE} of one table's statements, drawn by weight without replacement. */
+    private List<Candidate> drawn(List<Candidate> all) {
+        if (all.size() <= PER_TABLE) {
+            return all;
+        }
+        // Efraimidis and Spirakis: the largest u^(1/w) are a weighted sample
+        Map<Candidate, Double> keys = new java.util.HashMap<>();
+        for (Candidate c : all) {
+            keys.put(c, Math.pow(draws.nextDouble(), 1.0 / Math.max(1, c.query().calls())));
+        }
+        return all.stream().sorted(java.util.Comparator.comparing(keys::get).reversed()).limit(PER_TABLE).toList();
+    }
+
+    private List<TrafficStatement> runnable(List<Candidate> candidates, SchemaSnapshot before, Connection connection)
+            throws SQLException {
+        if (triedOn != null && !triedOn.equals(before)) {
+            // only what the schema's change can reach may do otherwise than when last tried
+            java.util.function.Predicate<QueryCorpus.CorpusQuery> affected = AffectedQueries.by(triedOn, before);
+            tried.keySet().removeIf(affected);
+        }
+        triedOn = before;
+        List<Candidate> untried = candidates.stream().filter(c -> !tried.containsKey(c.query())).toList();
+        if (!untried.isEmpty()) {
+            tryEach(untried, before, connection);
+        }
+        List<TrafficStatement> statements = new ArrayList<>();
+        for (Candidate c : candidates) {
+            QueryCorpus.CorpusQuery q = c.query();
+            Tried t = tried.get(q);
+            if (t.failure() == null) {
+                statements.add(new TrafficStatement(q.shown(), q.origin(), q.text().jdbc(), t.values(),
+                        dialect.engine() == Engine.POSTGRES, c.table(), kind(q), q.calls()));
+            }
+        }
+        return statements;
+    }
+
+    private void tryEach(List<Candidate> untried, SchemaSnapshot before, Connection connection) throws SQLException {
+        boolean writes = untried.stream().anyMatch(c -> c.query().text().kind().writes());
+        Map<String, String> counters = writes ? dialect.data(connection).counters() : Map.of();
+        ParameterValues values = new ParameterValues(connection, dialect, TableModel.all(before));
+        try {
+            for (Candidate c : untried) {
+                QueryCorpus.CorpusQuery q = c.query();
+                List<Object> drawn = new ArrayList<>();
+                String failure = tryOnce(q, c.table(), values, connection, drawn);
+                tried.put(q, new Tried(drawn, failure));
+                if (failure != null) {
+                    application.leftOutOfTraffic(q.origin() + ": " + q.shown() + " (" + failure + ")");
+                }
+            }
+        } finally {
+            if (writes) {
+                dialect.data(connection).restoreCounters(counters);
+            }
+        }
+    }
+
+    private static ProbeResult.Kind kind(QueryCorpus.CorpusQuery q) {
+        if (q.text().kind().writes()) {
+            return ProbeResult.Kind.WRITE;
+        }
+        return LOCKING.matcher(q.sql()).find() ? ProbeResult.Kind.LOCKING_READ : ProbeResult.Kind.READ;
+    }
+
+    /**
+     * Runs the statement once with drawn values (into {@code drawn}), a write in a transaction rolled back; null when
+     * it ran, else why not.
+     */
+    private String tryOnce(QueryCorpus.CorpusQuery q, String table, ParameterValues values, Connection connection,
+                           List<Object> drawn) throws SQLException {
+        boolean auto = connection.getAutoCommit();
+        try (PreparedStatement prepared = connection.prepareStatement(q.text().jdbc())) {
+            prepared.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+            if (prepared.getParameterMetaData().getParameterCount() > 0) {
+                drawn.addAll(values.of(q.text(), prepared, false, table));
+            }
+            for (int i = 0; i < drawn.size(); i++) {
+                Object v = drawn.get(i);
+                if (v instanceof String && dialect.engine() == Engine.POSTGRES) {
+                    prepared.setObject(i + 1, v, java.sql.Types.OTHER);
+                } else {
+                    prepared.setObject(i + 1, v);
+                }
+            }
+            connection.setAutoCommit(false);
+            prepared.setMaxRows(1);
+            prepared.execute();
+            return null;
+        } catch (ParameterValues.Untypable e) {
+            return e.getMessage();
+        } catch (SQLException e) {
+            return ApplicationProbe.describe(e);
+        } finally {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+            connection.setAutoCommit(auto);
+        }
+    }
+}
