@@ -4,7 +4,9 @@ import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.NewMigrations;
 
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -30,7 +32,20 @@ final class JudgedMigrations implements Supplier<NewMigrations> {
         if (needed || given(since) || given(base)) {
             return new JudgedMigrations(CompletableFuture.completedFuture(judge.get()), false);
         }
-        return new JudgedMigrations(CompletableFuture.supplyAsync(judge, task -> {
+        // asked in the background, git's answer comes after the migrations ran: a failure then judges every
+        // migration, saying why, rather than ending the run without its reports
+        Supplier<NewMigrations> orEverything = () -> {
+            try {
+                return judge.get();
+            } catch (RuntimeException e) {
+                Set<String> all = new LinkedHashSet<>();
+                history.versioned().forEach(m -> all.add(m.displayName()));
+                return new NewMigrations(all, "risks judged for every migration: git could not tell which are new ("
+                        + e.getMessage() + "). Give --risks-since <version> (the last released migration) or"
+                        + " --risks-base <branch>", false, Set.of());
+            }
+        };
+        return new JudgedMigrations(CompletableFuture.supplyAsync(orEverything, task -> {
             Thread thread = new Thread(task, "rehearsal-git");
             thread.setDaemon(true);
             thread.start();

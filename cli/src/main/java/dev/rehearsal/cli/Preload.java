@@ -28,6 +28,10 @@ final class Preload {
                 // not packed in this build: the run loads what it needs itself
             }
         }
-        new com.fasterxml.jackson.databind.ObjectMapper();
+        try {
+            new com.fasterxml.jackson.databind.ObjectMapper(); // the mapper's own set-up, which the report repeats
+        } catch (LinkageError e) {
+            // as above
+        }
     }
 }

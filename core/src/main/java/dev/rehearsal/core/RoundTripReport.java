@@ -5,6 +5,7 @@ import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.StatementTrace;
 import dev.rehearsal.core.locks.ProbeResult;
+import dev.rehearsal.core.locks.QueryWaits;
 import org.apiguardian.api.API;
 
 import java.io.IOException;
@@ -82,9 +83,7 @@ public record RoundTripReport(String source, String database, List<StepResult> s
                 }
                 risks(sb, "risk", p.locks().risks());
             });
-            for (PhaseResult p : step.phases()) {
-                applicationWait(p).ifPresent(line -> sb.append("      application: ").append(line).append('\n'));
-            }
+            applicationWait(step).ifPresent(line -> sb.append("      application: ").append(line).append('\n'));
             // a down script's risks are what an operator rolling back in production meets: shown, not judged
             step.phase(PhaseResult.Phase.DOWN).ifPresent(p -> risks(sb, "risk in the down (judged only with"
                     + " rehearsal.risks.downs=judge)", p.locks().risks()));
@@ -155,14 +154,27 @@ public record RoundTripReport(String source, String database, List<StepResult> s
     }
 
     /**
-     * The application statement that waited longest in a phase, when it waited at least {@link #NOTABLE_WAIT}: what it
-     * is, its wait and what it waited behind.
+     * The application statement that waited longest in a step, when it waited at least {@link #NOTABLE_WAIT}: what it
+     * is, its wait, in which phase, and what it waited behind (the JSON has every statement of every phase).
      */
-    private static java.util.Optional<String> applicationWait(PhaseResult p) {
-        return p.locks().worstQuery().filter(q -> q.longestWait().compareTo(NOTABLE_WAIT) >= 0)
-                .map(q -> q.origin() + ": " + q.query() + " waited " + q.longestWait().toMillis() + " ms in the "
-                        + p.phase().label() + " (" + q.waited() + " of " + q.runs() + " runs waited, p95 "
-                        + q.p95Wait().toMillis() + " ms)" + q.behind().map(b -> ", behind " + b).orElse(""));
+    private static java.util.Optional<String> applicationWait(StepResult step) {
+        PhaseResult worstPhase = null;
+        QueryWaits worst = null;
+        for (PhaseResult p : step.phases()) {
+            QueryWaits q = p.locks().worstQuery().orElse(null);
+            if (q != null && (worst == null || q.longestWait().compareTo(worst.longestWait()) > 0)) {
+                worst = q;
+                worstPhase = p;
+            }
+        }
+        if (worst == null || worst.longestWait().compareTo(NOTABLE_WAIT) < 0) {
+            return java.util.Optional.empty();
+        }
+        QueryWaits q = worst;
+        return java.util.Optional.of(q.origin() + ": " + q.query() + " waited " + q.longestWait().toMillis()
+                + " ms in the " + worstPhase.phase().label() + " (" + q.waited() + " of " + q.runs()
+                + " runs waited, p95 " + q.p95Wait().toMillis() + " ms)" + q.behind().map(b -> ", behind " + b)
+                .orElse(""));
     }
 
     /** {@code (allowed: why)} when every rule is allowed for one reason, else each allowed rule with its reason. */

@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The application's statements as traffic on the machine's MariaDB (golang-migrate layout): a backfill that updates
  * every row of a busy table in one transaction kept open two seconds holds every row lock, so the application's write
  * on that table waits and fails {@code rehearsal.queries.max-wait}, named with its wait, while its read goes on (InnoDB
- * reads the last committed rows); the same backfill in batches that commit at once passes; the statement on a table
- * no migration touches is never played.
+ * reads the last committed rows); the same backfill in batches that commit at once passes; a rename and its reverse,
+ * each committed by itself, break the running version's read while the migration runs though not after it; the
+ * statement on a table no migration touches is never played.
  */
 class MariaDbApplicationTrafficTest {
 
@@ -53,6 +54,14 @@ class MariaDbApplicationTrafficTest {
                 UPDATE accounts SET score = score - 1 WHERE id <= 10000;
                 UPDATE accounts SET score = score - 1 WHERE id > 10000;
                 """);
+        // a rename and its reverse, each committing by itself (MariaDB commits every DDL statement): for a second the
+        // running version's read names a column that is not there, then it works again
+        Files.writeString(dir.resolve("000004_rename_and_back.up.sql"), """
+                ALTER TABLE accounts RENAME COLUMN score TO points;
+                DO SLEEP(1);
+                ALTER TABLE accounts RENAME COLUMN points TO score;
+                """);
+        Files.writeString(dir.resolve("000004_rename_and_back.down.sql"), "DO 0;\n");
         Path queries = Files.writeString(root.resolve("queries.sql"), WRITE + ";\n" + READ + ";\n" + OTHER + ";\n");
 
         DatabaseProvider server = DatabaseProviders.server(MariaDbTest.URL, "root", "");
@@ -77,9 +86,17 @@ class MariaDbApplicationTrafficTest {
         assertThat(batches.status()).as(report.toText()).isEqualTo(PhaseResult.Status.PASSED);
         assertThat(batches.locks().queries()).extracting(QueryWaits::query).contains(WRITE, READ);
 
+        // expand and contract, during: the read fails while the up runs and works after it, a break only traffic sees
+        dev.rehearsal.core.locks.LockRisk during = report.steps().get(3).phases().stream()
+                .flatMap(p -> p.locks().risks().stream()).filter(k -> k.rule().equals("breaks-running-app"))
+                .findFirst().orElseThrow(() -> new AssertionError(report.toText()));
+        assertThat(during.reason()).startsWith("while the up ran, ")
+                .contains("queries.sql:2: " + READ + " failed").contains("Unknown column 'score'");
+        assertThat(during.statement()).isEqualTo("000004_rename_and_back.up.sql");
+
         // notes is touched only by the first migration (created, and dropped by its down): the later ones never play
         // its statement
-        assertThat(report.steps().subList(1, 3)).flatExtracting(StepResult::phases)
+        assertThat(report.steps().subList(1, 4)).flatExtracting(StepResult::phases)
                 .flatExtracting(p -> p.locks().queries()).extracting(QueryWaits::query).doesNotContain(OTHER);
     }
 

@@ -26,11 +26,11 @@ class QueryWaitsAssertTest {
         HeldLock exclusive = new HeldLock("orders", HeldLock.RelationKind.TABLE, LockMode.ACCESS_EXCLUSIVE, 0, ofMillis(3),
                 ofMillis(1400), Duration.ZERO, true);
         QueryWaits lookup = new QueryWaits("select id, total from orders where id = $1", "queries.csv:2", "orders",
-                ProbeResult.Kind.READ, 30, 4, ofMillis(1390), ofMillis(10), ofMillis(800), 0, null,
+                ProbeResult.Kind.READ, 30, 4, ofMillis(1390), ofMillis(10), ofMillis(800), 0, null, 0,
                 Optional.of(new QueryWaits.Behind(0, alter.where(), exclusive)));
         QueryWaits audit = new QueryWaits("insert into audit_log (message) values ($1)", "queries.csv:3", "audit_log",
                 ProbeResult.Kind.WRITE, 60, 0, ofMillis(2), ofMillis(100), ofMillis(1), 1,
-                "23502: null value in column \"actor\"", Optional.empty());
+                "23502: null value in column \"actor\"", 0, Optional.empty());
         return new LockReport(List.of(alter), List.of(exclusive), List.of(), List.of(), Optional.empty(),
                 List.of(lookup, audit));
     }

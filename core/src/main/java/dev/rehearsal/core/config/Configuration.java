@@ -94,7 +94,8 @@ public final class Configuration {
             }
             if (key.startsWith(Setting.QUERY_WAIT_PREFIX)) {
                 String table = key.substring(Setting.QUERY_WAIT_PREFIX.length());
-                parameters.apply(key).ifPresent(v -> queryWaits.put(table, parseDuration(v, key)));
+                parameters.apply(key).or(() -> Optional.ofNullable(System.getProperty(key)))
+                        .ifPresent(v -> queryWaits.put(table, parseDuration(v, key)));
                 continue;
             }
             if (key.startsWith(Setting.PLACEHOLDER_PREFIX)) {

@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * What one of the application's own statements felt while a migration ran: it ran as traffic (concurrent sessions,
- * at the mix of its export's call counts, writes rolled back) and each run was timed. A run longer than the probes'
- * resolution counts as a wait; the longest wait is placed behind the migration statement whose lock on the
- * statement's table conflicted with it at that time.
+ * at the mix of its export's call counts, each run rolled back) and each run was timed. A run's wait is what it took
+ * beyond the statement's own time before the migration; a wait longer than the probes' resolution counts. The
+ * longest wait is placed behind the migration's lock on the statement's table that conflicted with it at that time.
  *
  * @param query       the statement as the application sends it, on one line
  * @param origin      where it was read: {@code file:line}
@@ -22,12 +22,14 @@ import java.util.Optional;
  * @param p95Wait     the 95th percentile of its runs
  * @param failed      runs that failed (not counting those Rehearsal cancelled out of the migration's way)
  * @param firstError  the first failure, {@code SQLSTATE: message}, or null
+ * @param cancelled   runs Rehearsal cancelled because the migration waited for them (a statement never fails a
+ *                    migration); their time is not counted as theirs
  * @param behind      the migration statement and lock the longest wait was behind, when it waited
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record QueryWaits(String query, String origin, String table, ProbeResult.Kind kind, int runs, int waited,
                          Duration longestWait, Duration longestAt, Duration p95Wait, int failed, String firstError,
-                         Optional<Behind> behind) {
+                         int cancelled, Optional<Behind> behind) {
 
     /**
      * The migration's statement and lock a wait was behind.
@@ -52,6 +54,7 @@ public record QueryWaits(String query, String origin, String table, ProbeResult.
     public String toString() {
         return origin + ": " + query + " ran " + runs + " times, " + waited + " waited, longest " + longestWait.toMillis()
                 + " ms, p95 " + p95Wait.toMillis() + " ms" + behind.map(b -> ", behind " + b).orElse("")
-                + (failed == 0 ? "" : ", " + failed + " failed (" + firstError + ")");
+                + (failed == 0 ? "" : ", " + failed + " failed (" + firstError + ")")
+                + (cancelled == 0 ? "" : ", " + cancelled + " cancelled because the migration waited for them");
     }
 }

@@ -34,6 +34,7 @@ final class ApplicationTrafficCheck implements PhaseCheck {
                     + " Rehearsal can run, so the synthetic probes play alone; the lines it could not read are listed"
                     + " in the notes")).forEach(findings::note);
         }
+        app.trafficNotes().forEach(findings::note);
         List<String> leftOut = app.leftOutOfTraffic();
         if (!leftOut.isEmpty()) {
             findings.note(leftOut.size() + " of the application's statements cannot run before the "
@@ -73,8 +74,14 @@ final class ApplicationTrafficCheck implements PhaseCheck {
      * the lock account's, not a break.
      */
     private static boolean breaks(String error) {
-        return error != null && !error.startsWith("40") && !error.startsWith("57") && !error.startsWith("55P03")
-                && !error.startsWith("HY000: Lock wait timeout") && !error.startsWith("08");
+        if (error == null || error.startsWith("40") || error.startsWith("57") || error.startsWith("55P03")
+                || error.startsWith("70100") || error.startsWith("08")) {
+            return false; // a deadlock, a serialization failure, a cancel, a timeout, a lost connection
+        }
+        String message = error.toLowerCase(java.util.Locale.ROOT);
+        // MariaDB says some of those with the general HY000
+        return !message.contains("lock wait timeout") && !message.contains("deadlock")
+                && !message.contains("query execution was interrupted") && !message.contains("max_statement_time");
     }
 
     private static void findingsFor(PhaseContext context, Findings findings, Migration migration, List<String> failed,

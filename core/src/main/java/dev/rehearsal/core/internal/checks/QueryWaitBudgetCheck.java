@@ -25,6 +25,13 @@ final class QueryWaitBudgetCheck implements PhaseCheck {
 
     @Override
     public void check(PhaseContext context, Findings findings) {
+        String unbudgeted = unbudgeted(context);
+        if (unbudgeted != null) {
+            // a budget that holds nothing says so, once, rather than passing in silence
+            context.runningApplication().once(List.of("warning: rehearsal.queries.max-wait is set, but " + unbudgeted
+                    + ", so no wait of the application's statements is budgeted")).forEach(findings::note);
+            return;
+        }
         if (findings.failed() || context.locks() == LockReport.NONE) {
             return;
         }
@@ -32,7 +39,7 @@ final class QueryWaitBudgetCheck implements PhaseCheck {
         for (QueryWaits q : context.locks().queries()) {
             Duration max = context.runningApplication().maxWaitOn(q.table());
             if (max != null && q.longestWait().compareTo(max) > 0) {
-                breaches.add(breach(q, max, context.locks()));
+                breaches.add(breach(q, max, context.locks(), context.dialect().engine()));
             }
         }
         if (!breaches.isEmpty()) {
@@ -42,7 +49,19 @@ final class QueryWaitBudgetCheck implements PhaseCheck {
         }
     }
 
-    private static String breach(QueryWaits q, Duration max, LockReport report) {
+    /** Why the budget cannot hold anything in this rehearsal, or null when it can. */
+    private static String unbudgeted(PhaseContext context) {
+        if (!context.runningApplication().playsTraffic()) {
+            return context.settings().queries().before().isEmpty() ? "no statement file is given (rehearsal.queries.file)"
+                    : "the statements are not played as traffic (rehearsal.queries.traffic=false)";
+        }
+        if (!context.settings().locks().trace() || !context.settings().locks().probes()) {
+            return "traffic is off (rehearsal.locks.trace or rehearsal.locks.probes is false)";
+        }
+        return null;
+    }
+
+    private static String breach(QueryWaits q, Duration max, LockReport report, dev.rehearsal.core.db.Engine engine) {
         StringBuilder sb = new StringBuilder(q.origin()).append(": ").append(q.query()).append(" (")
                 .append(q.kind().label()).append(" on ").append(q.table()).append(") waited ")
                 .append(q.longestWait().toMillis()).append(" ms (budget ").append(max.toMillis()).append(" ms); ").append(q.waited()).append(" of ").append(q.runs())
@@ -57,8 +76,10 @@ final class QueryWaitBudgetCheck implements PhaseCheck {
             }
         }
         if (safer.isEmpty()) {
-            safer.add("a lock_timeout (SET lock_timeout = '2s') with a retry, so the migration gives way instead of"
-                    + " queueing the application behind it; a table rewrite in batches on a new table or column");
+            safer.add("a lock timeout (" + (engine == dev.rehearsal.core.db.Engine.MARIADB
+                    ? "SET SESSION lock_wait_timeout = 2" : "SET lock_timeout = '2s'") + ") with a retry, so the"
+                    + " migration gives way instead of queueing the application behind it; long work in batches that"
+                    + " commit");
         }
         sb.append("\n      safer: ").append(String.join("; ", safer));
         return sb.toString();

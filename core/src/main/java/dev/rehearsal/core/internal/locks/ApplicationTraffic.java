@@ -19,8 +19,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Plays the application's own statements against the tables a migration touches, while it runs: one session per
  * table and kind (reads, writes, locking reads), each running its statements in turn, first each once, then at the mix their call counts give, with
- * the probes' pause between runs. Every run is timed per statement. Reads run as sent; writes and locking reads run
- * in a transaction rolled back at once, so the data checks see none of them. Sessions come from
+ * the probes' pause between runs. Every run is timed per statement, its wait being what it took beyond its own time
+ * before the migration. Each runs in a transaction rolled back at once (a read too: a function it calls may write),
+ * so the data checks see none of them, on a session closed when the phase ends. Sessions come from
  * {@link ProbeConnections} and run on {@link ProbeThreads}, as the probes' do; the lock tracer's watcher cancels any
  * of them found in the migration's way, which then counts as cancelled, not failed.
  */
@@ -30,6 +31,10 @@ final class ApplicationTraffic implements TrafficSessions {
     record Played(TrafficStatement statement, int runs, int waited, Duration longest, Duration longestStartedAt,
                   Duration p95, int failed, String firstError, int cancelled) {
     }
+
+
+    /** What {@code once} says of a statement the traffic stopped before it ran. */
+    private static final String STOPPED = new String("stopped");
 
     /** Runs kept per statement for its percentile: enough for any phase a test or a benchmark runs. */
     private static final int KEPT_RUNS = 20_000;
@@ -71,7 +76,7 @@ final class ApplicationTraffic implements TrafficSessions {
     }
 
     /** One statement's account while its lane runs. */
-    private static final class Account {
+    private final class Account {
         final TrafficStatement statement;
         long[] runs = new long[16];
         int count;
@@ -86,19 +91,24 @@ final class ApplicationTraffic implements TrafficSessions {
             this.statement = statement;
         }
 
-        void ran(long nanos, long startedAt, boolean wait) {
+        /**
+         * A run that took {@code nanos}: its wait is what it took beyond its own time on the database before the
+         * migration (its trial run), so a statement that is slow by itself does not count as waiting.
+         */
+        void ran(long nanos, long startedAt) {
+            long wait = Math.max(0, nanos - statement.unobstructed().toNanos());
             if (count < KEPT_RUNS) {
                 if (count == runs.length) {
                     runs = Arrays.copyOf(runs, runs.length * 2);
                 }
-                runs[count] = nanos;
+                runs[count] = wait;
             }
             count++;
-            if (wait) {
+            if (wait > blockedNanos) {
                 waited++;
             }
-            if (nanos > longest) {
-                longest = nanos;
+            if (wait > longest) {
+                longest = wait;
                 longestStart = startedAt;
             }
         }
@@ -124,6 +134,7 @@ final class ApplicationTraffic implements TrafficSessions {
         final CountDownLatch done = new CountDownLatch(1);
         volatile Thread thread;
         boolean submitted;
+        boolean returned;
         volatile boolean cancelRequested;
         volatile PreparedStatement current;
 
@@ -175,12 +186,18 @@ final class ApplicationTraffic implements TrafficSessions {
                     long t = System.nanoTime();
                     long end = 0;
                     String error = once(account.statement, prepared);
+                    if (error == STOPPED) {
+                        break;
+                    }
                     if (error != null) {
                         long held = heldFrom;
                         if (cancelRequested && !running && held != 0) {
                             end = Math.max(held, t); // waited on locks the held transaction keeps past the migration
                         } else if (cancelRequested) {
+                            // taken out of the migration's way: its time is the migration's wait, not the statement's
                             account.cancelled++;
+                            cancelRequested = false;
+                            continue;
                         } else {
                             account.failed++;
                             if (account.firstError == null) {
@@ -190,7 +207,7 @@ final class ApplicationTraffic implements TrafficSessions {
                     }
                     cancelRequested = false;
                     long d = (end != 0 ? end : System.nanoTime()) - t;
-                    account.ran(d, Math.max(0, t - origin), d > blockedNanos);
+                    account.ran(d, Math.max(0, t - origin));
                     if (pauseNanos > 0 && running) {
                         Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
                     }
@@ -203,11 +220,10 @@ final class ApplicationTraffic implements TrafficSessions {
             }
         }
 
-        /** Runs the statement once; null when it ran, else {@code SQLSTATE: message}. */
+        /** Runs the statement once; null when it ran, {@link #STOPPED}, else {@code SQLSTATE: message}. */
         private String once(TrafficStatement s, Map<TrafficStatement, PreparedStatement> prepared) {
             try {
-                run(s, prepared);
-                return null;
+                return run(s, prepared) ? null : STOPPED;
             } catch (SQLException e) {
                 rollbackQuietly();
                 if (PreparedOnServer.staleAfterDdl(e) && !cancelRequested) {
@@ -215,8 +231,7 @@ final class ApplicationTraffic implements TrafficSessions {
                     closeQuietly(prepared.remove(s));
                     try {
                         PreparedOnServer.forgetAll(connection);
-                        run(s, prepared);
-                        return null;
+                        return run(s, prepared) ? null : STOPPED;
                     } catch (SQLException again) {
                         rollbackQuietly();
                         return describe(again);
@@ -226,10 +241,15 @@ final class ApplicationTraffic implements TrafficSessions {
             }
         }
 
-        private void run(TrafficStatement s, Map<TrafficStatement, PreparedStatement> prepared) throws SQLException {
+        /**
+         * Runs the statement in a transaction rolled back at once, a read too (a function it calls may write); false
+         * when the traffic stopped before it ran.
+         */
+        private boolean run(TrafficStatement s, Map<TrafficStatement, PreparedStatement> prepared) throws SQLException {
             PreparedStatement ps = prepared.get(s);
             if (ps == null) {
                 ps = connection.prepareStatement(s.jdbc());
+                ps.setMaxRows(TrafficStatement.MAX_ROWS);
                 prepared.put(s, ps);
             }
             for (int i = 0; i < s.values().size(); i++) {
@@ -240,15 +260,18 @@ final class ApplicationTraffic implements TrafficSessions {
                     ps.setObject(i + 1, v);
                 }
             }
+            connection.setAutoCommit(false);
             current = ps;
-            if (s.rolledBack()) {
-                connection.setAutoCommit(false);
+            try {
+                if (!running) {
+                    return false; // stopped meanwhile: a cancel at the stop may not have seen this statement
+                }
                 ps.execute();
+            } finally {
+                current = null;
                 connection.rollback();
-            } else {
-                connection.setAutoCommit(true);
-                ps.execute();
             }
+            return true;
         }
 
         private void rollbackQuietly() {
@@ -279,10 +302,12 @@ final class ApplicationTraffic implements TrafficSessions {
         return (e.getSQLState() == null ? "" : e.getSQLState() + ": ") + message;
     }
 
-    /** Takes a session per table and kind and starts playing. */
+    /**
+     * Takes a session per table and kind and starts playing, on threads the caller has
+     * {@linkplain ProbeThreads#reserve reserved} for them.
+     */
     void start() throws SQLException {
         running = true;
-        threads.reserve(lanes.size());
         try {
             for (Lane lane : lanes) {
                 lane.connection = connections.take();
@@ -320,11 +345,17 @@ final class ApplicationTraffic implements TrafficSessions {
      * still waiting after a short grace is cancelled, and where the migration's locks outlast it, such a wait counts
      * up to the migration's end.
      */
-    List<Played> stop(boolean locksOutlastMigration) {
+    /**
+     * Tells the sessions the migration has ended (as its last statement did, not later when the probes have stopped
+     * too): no run starts after this, and where its locks outlast it, waits on them count up to now.
+     */
+    void halt(boolean locksOutlastMigration) {
+        if (!running) {
+            return;
+        }
         if (locksOutlastMigration) {
             heldFrom = System.nanoTime();
         }
-        long grace = locksOutlastMigration ? HELD_GRACE_MILLIS : STOP_GRACE_MILLIS;
         running = false;
         for (Lane lane : lanes) {
             Thread t = lane.thread;
@@ -332,6 +363,11 @@ final class ApplicationTraffic implements TrafficSessions {
                 t.interrupt();
             }
         }
+    }
+
+    List<Played> stop(boolean locksOutlastMigration) {
+        halt(locksOutlastMigration);
+        long grace = locksOutlastMigration ? HELD_GRACE_MILLIS : STOP_GRACE_MILLIS;
         List<Played> played = new ArrayList<>();
         for (Lane lane : lanes) {
             boolean ended = threads.awaitEnd(lane.submitted, lane.done, grace, () -> {
@@ -341,8 +377,10 @@ final class ApplicationTraffic implements TrafficSessions {
                     running.cancel();
                 }
             });
-            if (lane.connection != null) {
-                connections.give(lane.connection, ended);
+            if (lane.connection != null && !lane.returned) {
+                // closed rather than kept: it ran the application's statements, and no session crosses a phase
+                lane.returned = true;
+                connections.give(lane.connection, false);
             }
             lane.accounts.forEach(a -> played.add(a.played()));
         }

@@ -131,15 +131,14 @@ public final class LockObservation implements AutoCloseable {
                 // tables the starting point knows to be empty are not counted: one round trip less per phase
                 Map<String, Long> counts = data.counts(touchedNames.stream()
                         .filter(t -> !start.withoutRows().contains(t)).toList());
+                // the probes play every touched table with rows all the same: the lock budgets, the lock queue and
+                // the kinds of traffic the application's statements do not send there are theirs
                 List<TrafficStatement> application = applicationStatements(touchedNames, traffic, reverting);
-                Set<String> playedTables = new HashSet<>();
-                application.forEach(st -> playedTables.add(st.table()));
                 for (SchemaObject table : touched) {
                     long count = counts.getOrDefault(table.name(), 0L);
                     rows.put(table.name(), count);
-                    // an empty table makes no one wait long: probing it would only slow the rehearsal down; a table
-                    // the application's statements play needs no probe
-                    if (count > 0 && targets.size() < MAX_PROBED_TABLES && !playedTables.contains(table.name())) {
+                    // an empty table makes no one wait long: probing it would only slow the rehearsal down
+                    if (count > 0 && targets.size() < MAX_PROBED_TABLES) {
                         String column = before.columns(table.name()).stream()
                                 .filter(c -> c.fact(SchemaFact.GENERATED).isEmpty() && c.fact(SchemaFact.IDENTITY).isEmpty())
                                 .map(SchemaObject::simpleName).findFirst().orElse(null);
@@ -162,6 +161,8 @@ public final class LockObservation implements AutoCloseable {
                 if (blocking) {
                     holdLongTransaction(targets);
                 }
+                // a thread for every session of this phase, probes and the application's alike, before any starts
+                probeThreads.reserve((probing ? Prober.sessions(targets) : 0) + ApplicationTraffic.sessions(application));
                 List<TrafficSessions> watched = new ArrayList<>();
                 if (probing) {
                     prober = new Prober(support, connections, probeThreads, targets, BLOCKED_ABOVE, PROBE_PAUSE,
@@ -194,14 +195,10 @@ public final class LockObservation implements AutoCloseable {
                 return List.of();
             }
             Connection c = connections.take();
-            boolean reusable = false;
             try {
-                List<TrafficStatement> statements = application.on(new java.util.LinkedHashSet<>(touched), before, c,
-                        reverting);
-                reusable = true;
-                return statements;
+                return application.on(new java.util.LinkedHashSet<>(touched), before, c, reverting);
             } finally {
-                connections.give(c, reusable);
+                connections.give(c, false); // it ran the application's statements once: no session carries them on
             }
         }
 
@@ -279,6 +276,9 @@ public final class LockObservation implements AutoCloseable {
                 release.interrupt();
             }
             endLongTransaction();
+            if (applicationTraffic != null) {
+                applicationTraffic.halt(locksOutlastRun); // at the migration's end, not once the probes have stopped
+            }
             probes = prober == null ? List.of() : prober.stop(locksOutlastRun);
             played = applicationTraffic == null ? List.of() : applicationTraffic.stop(locksOutlastRun);
             result = tracer.finish();
@@ -314,7 +314,7 @@ public final class LockObservation implements AutoCloseable {
                                         .orElse(Duration.ZERO)));
             }
             return new LockReport(result.statements(), result.locks(), probes, risks, queue,
-                    QueryWaitAttribution.of(played, result.statements(), result.locks()));
+                    QueryWaitAttribution.of(played, result.statements(), result.locks(), dialect.engine()));
         }
     }
 

@@ -74,6 +74,8 @@ final class Prober implements TrafficSessions {
         /** The thread running the probe while it runs, to wake it from its pause; null before and after. */
         volatile Thread thread;
         boolean submitted;
+        /** Whether its session went back to the pool. */
+        boolean returned;
         int count;
         long longest;
         long blocked;
@@ -184,7 +186,10 @@ final class Prober implements TrafficSessions {
         return targets.stream().mapToInt(t -> t.writeColumn() == null ? 2 : 3).sum();
     }
 
-    /** Takes the probe sessions and starts the probes (they begin within a millisecond or so). */
+    /**
+     * Takes the probe sessions and starts the probes (they begin within a millisecond or so), on threads the caller
+     * has {@linkplain ProbeThreads#reserve reserved} for them.
+     */
     void start() throws SQLException {
         for (Target t : targets) {
             probes.add(new Probe(t, ProbeResult.Kind.READ, support.readProbe(t.table())));
@@ -194,7 +199,6 @@ final class Prober implements TrafficSessions {
             probes.add(new Probe(t, ProbeResult.Kind.LOCKING_READ, support.lockingReadProbe(t.table())));
         }
         running = true;
-        threads.reserve(probes.size());
         try {
             for (Probe p : probes) {
                 p.connection = connections.take();
@@ -277,7 +281,8 @@ final class Prober implements TrafficSessions {
                     running.cancel();
                 }
             });
-            if (p.connection != null) {
+            if (p.connection != null && !p.returned) {
+                p.returned = true; // given back once, even where a failed start stops the probes twice
                 connections.give(p.connection, ended);
             }
             results.add(new ProbeResult(p.target.table(), p.kind, p.count, Duration.ofNanos(p.longest),

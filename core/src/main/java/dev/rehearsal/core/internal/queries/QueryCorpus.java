@@ -150,7 +150,10 @@ public record QueryCorpus(List<CorpusQuery> queries, List<String> unreadable) {
             unreadable.add(origin + ": neither reads nor writes rows (" + first + "), not checked: " + shorten(oneLine));
             return;
         }
-        queries.putIfAbsent(text.jdbc(), new CorpusQuery(oneLine, origin, text, calls));
+        // an export lists a statement once per database user: its calls add up, its first place names it
+        queries.merge(text.jdbc(), new CorpusQuery(oneLine, origin, text, calls),
+                (known, again) -> new CorpusQuery(known.sql(), known.origin(), known.text(), known.words(),
+                        known.calls() + again.calls()));
     }
 
     /**

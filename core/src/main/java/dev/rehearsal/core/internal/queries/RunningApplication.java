@@ -37,6 +37,7 @@ public final class RunningApplication {
     private final Set<QueryCorpus.CorpusQuery> worked = new HashSet<>();
     private final Map<QueryCorpus.CorpusQuery, String> neverWorked = new java.util.LinkedHashMap<>();
     private final List<String> leftOut = new ArrayList<>();
+    private final List<String> trafficNotes = new ArrayList<>();
 
     public RunningApplication(ApplicationQueries settings) {
         this.settings = settings;
@@ -132,6 +133,16 @@ public final class RunningApplication {
         return settings.maxWaitOn(table);
     }
 
+    /** Notes why the traffic of a phase went without the application's statements. */
+    public synchronized void trafficNote(String note) {
+        trafficNotes.add(note);
+    }
+
+    /** What {@link #trafficNote} noted since last asked, each note once in the rehearsal. */
+    public synchronized List<String> trafficNotes() {
+        return drain(trafficNotes);
+    }
+
     /** Notes a statement that could not run before a migration: {@code file:line: query (why)}. */
     public synchronized void leftOutOfTraffic(String statement) {
         leftOut.add(statement);
@@ -139,8 +150,12 @@ public final class RunningApplication {
 
     /** The statements left out of the traffic since last asked, each statement once in the rehearsal. */
     public synchronized List<String> leftOutOfTraffic() {
-        List<String> fresh = once(leftOut);
-        leftOut.clear();
+        return drain(leftOut);
+    }
+
+    private List<String> drain(List<String> pending) {
+        List<String> fresh = once(pending);
+        pending.clear();
         return fresh;
     }
 

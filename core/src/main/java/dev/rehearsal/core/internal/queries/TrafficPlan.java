@@ -7,7 +7,6 @@ import dev.rehearsal.core.internal.locks.ApplicationStatements;
 import dev.rehearsal.core.internal.locks.TrafficStatement;
 import dev.rehearsal.core.internal.timing.ComponentEvent;
 import dev.rehearsal.core.locks.ProbeResult;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
@@ -54,7 +53,7 @@ public final class TrafficPlan implements ApplicationStatements {
     /** Draws change from phase to phase, so that a table with many statements has each played over a history. */
     private final Random draws = new Random(42);
 
-    private record Tried(List<Object> values, String failure) {
+    private record Tried(List<Object> values, String failure, java.time.Duration took) {
     }
 
     public TrafficPlan(RunningApplication application, Dialect dialect) {
@@ -79,10 +78,13 @@ public final class TrafficPlan implements ApplicationStatements {
         byTable.values().forEach(c -> candidates.addAll(drawn(c)));
         try (ComponentEvent ignored = ComponentEvent.time("queries.traffic")) {
             return runnable(candidates, before, connection);
-        } catch (SQLException e) {
-            throw new RehearsalException("Could not prepare the application's statements as traffic on the rehearsal"
-                    + " database: " + e.getSQLState() + " " + e.getMessage() + ". Is the database still reachable?"
-                    + " rehearsal.queries.traffic=false plays the probes alone.", e);
+        } catch (SQLException | RuntimeException e) {
+            // traffic never fails a migration: the phase runs with the probes alone, and the step's note says why
+            application.trafficNote("the application's statements could not be prepared as traffic before the"
+                    + (reverting ? " down" : " up") + ", so the probes played alone: "
+                    + (e instanceof SQLException sql ? sql.getSQLState() + ": " : e.getClass().getSimpleName() + ": ")
+                    + e.getMessage());
+            return List.of();
         }
     }
 
@@ -127,7 +129,9 @@ public final class TrafficPlan implements ApplicationStatements {
             tried.keySet().removeIf(affected);
         }
         triedOn = before;
-        List<Candidate> untried = candidates.stream().filter(c -> !tried.containsKey(c.query())).toList();
+        // a read does on an equal schema what it did; a write is tried again with values from the rows there now
+        List<Candidate> untried = candidates.stream().filter(c -> c.query().text().kind().writes()
+                || !tried.containsKey(c.query())).toList();
         if (!untried.isEmpty()) {
             tryEach(untried, before, connection);
         }
@@ -137,7 +141,7 @@ public final class TrafficPlan implements ApplicationStatements {
             Tried t = tried.get(q);
             if (t.failure() == null) {
                 statements.add(new TrafficStatement(q.shown(), q.origin(), q.text().jdbc(), t.values(),
-                        dialect.engine() == Engine.POSTGRES, c.table(), kind(q), q.calls()));
+                        dialect.engine() == Engine.POSTGRES, c.table(), kind(q), q.calls(), t.took()));
             }
         }
         return statements;
@@ -151,8 +155,9 @@ public final class TrafficPlan implements ApplicationStatements {
             for (Candidate c : untried) {
                 QueryCorpus.CorpusQuery q = c.query();
                 List<Object> drawn = new ArrayList<>();
+                long t0 = System.nanoTime();
                 String failure = tryOnce(q, c.table(), values, connection, drawn);
-                tried.put(q, new Tried(drawn, failure));
+                tried.put(q, new Tried(drawn, failure, java.time.Duration.ofNanos(System.nanoTime() - t0)));
                 if (failure != null) {
                     application.leftOutOfTraffic(q.origin() + ": " + q.shown() + " (" + failure + ")");
                 }
@@ -177,7 +182,8 @@ public final class TrafficPlan implements ApplicationStatements {
      */
     private String tryOnce(QueryCorpus.CorpusQuery q, String table, ParameterValues values, Connection connection,
                            List<Object> drawn) throws SQLException {
-        boolean auto = connection.getAutoCommit();
+        String failure = null;
+        connection.setAutoCommit(false);
         try (PreparedStatement prepared = connection.prepareStatement(q.text().jdbc())) {
             prepared.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             if (prepared.getParameterMetaData().getParameterCount() > 0) {
@@ -191,19 +197,17 @@ public final class TrafficPlan implements ApplicationStatements {
                     prepared.setObject(i + 1, v);
                 }
             }
-            connection.setAutoCommit(false);
-            prepared.setMaxRows(1);
+            prepared.setMaxRows(TrafficStatement.MAX_ROWS); // as the traffic fetches it
             prepared.execute();
-            return null;
         } catch (ParameterValues.Untypable e) {
-            return e.getMessage();
+            failure = e.getMessage();
         } catch (SQLException e) {
-            return ApplicationProbe.describe(e);
-        } finally {
-            if (!connection.getAutoCommit()) {
-                connection.rollback();
-            }
-            connection.setAutoCommit(auto);
+            failure = ApplicationProbe.describe(e);
+        } catch (RuntimeException e) {
+            failure = "could not be given values: " + e.getMessage();
         }
+        connection.rollback(); // a failure to roll back is the session's, not the statement's: the caller says so
+        connection.setAutoCommit(true);
+        return failure;
     }
 }

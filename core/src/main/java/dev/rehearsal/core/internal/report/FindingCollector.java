@@ -29,6 +29,9 @@ import java.util.Optional;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class FindingCollector {
 
+    /** The shortest wait of an application statement that is a finding of its own. */
+    private static final java.time.Duration NOTABLE_WAIT = java.time.Duration.ofMillis(20);
+
     private final Map<String, Migration> byName = new HashMap<>();
     private final Map<String, String> sourceOfScript = new HashMap<>();
     private final Path root;
@@ -84,8 +87,9 @@ public final class FindingCollector {
                             place.line(), phase.message(), null));
                 }
                 for (QueryWaits q : phase.locks().queries()) {
-                    // an application statement's wait, at the migration statement it waited behind
-                    q.behind().ifPresent(b -> {
+                    // an application statement's wait worth a reviewer's look, at the migration statement it waited
+                    // behind (shorter ones are the noise of a busy machine; the JSON has them all)
+                    q.behind().filter(b -> q.longestWait().compareTo(NOTABLE_WAIT) >= 0).ifPresent(b -> {
                         Place place = b.statement() < phase.locks().statements().size()
                                 && phase.locks().statement(b.statement()).script() != null
                                 ? place(phase.locks().statement(b.statement()))

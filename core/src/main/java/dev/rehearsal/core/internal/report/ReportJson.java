@@ -128,7 +128,7 @@ public final class ReportJson {
                     .put("table", q.table()).put("kind", q.kind().name()).put("runs", q.runs())
                     .put("waited", q.waited()).put("longestWaitMillis", q.longestWait().toMillis())
                     .put("longestStartedMillis", q.longestAt().toMillis()).put("p95WaitMillis", q.p95Wait().toMillis())
-                    .put("failed", q.failed()).put("firstError", q.firstError());
+                    .put("failed", q.failed()).put("firstError", q.firstError()).put("cancelled", q.cancelled());
             q.behind().ifPresent(b -> query.putObject("behind").put("statement", b.statement()).put("where", b.where())
                     .put("mode", b.lock().mode().name()).put("relation", b.lock().relation())
                     .put("heldMillis", b.lock().held().toMillis()));

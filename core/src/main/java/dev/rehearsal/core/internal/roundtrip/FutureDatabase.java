@@ -2,9 +2,10 @@ package dev.rehearsal.core.internal.roundtrip;
 
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.model.RehearsalException;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A throwaway database being created on a thread of its own (a daemon, so that a JVM ending does not wait for it),
@@ -27,26 +28,33 @@ final class FutureDatabase {
         }));
     }
 
-    /** The database, once created; the provider's failure to create it as it threw it. */
+    /**
+     * The database, once created; the provider's failure to create it as it threw it. An interrupt while waiting ends
+     * the wait (the database is dropped once it is made).
+     */
     EphemeralDatabase get() {
         try {
-            return creation.join();
-        } catch (CompletionException e) {
+            return creation.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            creation.thenAccept(EphemeralDatabase::close);
+            throw new RehearsalException("Interrupted while the throwaway database was being created", e);
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
             }
             if (e.getCause() instanceof Error error) {
                 throw error;
             }
-            throw e;
+            throw new RehearsalException("Could not create the throwaway database: " + e.getCause(), e.getCause());
         }
     }
 
     /** Drops the database once it is created; a failure to create or drop it is added to {@code failure}. */
-    void discard(RuntimeException failure) {
+    void discard(Throwable failure) {
         try {
             get().close();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failure.addSuppressed(e);
         }
     }

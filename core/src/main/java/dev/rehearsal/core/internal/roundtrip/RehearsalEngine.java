@@ -116,7 +116,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
         MigrationSource source;
         try {
             source = sources.get();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             created.discard(e);
             throw e;
         }

@@ -121,6 +121,7 @@ class ProberTest {
                                               Duration how, boolean locksOutlast, long origin)
             throws SQLException, InterruptedException {
         connections.prepare(Prober.sessions(TARGETS));
+        threads.reserve(Prober.sessions(TARGETS)); // as a phase reserves a thread for each of its sessions
         Prober prober = new Prober(db.dialect().locks(), connections, threads, TARGETS, Duration.ofMillis(5),
                 Duration.ofMillis(6), origin);
         prober.start();
