@@ -128,4 +128,26 @@ class ApplicationTrafficTest {
                 .containsOnlyOnce("warning: rehearsal.queries.max-wait is set, but the statements are not played as"
                         + " traffic (rehearsal.queries.traffic=false)");
     }
+
+    @Test
+    void aFileWithNoStatementToRunLeavesTheProbesAloneWithAWarning(@TempDir Path root) throws Exception {
+        Path dir = Files.createDirectories(root.resolve("migrations"));
+        Files.writeString(dir.resolve("V1__orders.sql"), "create table orders (id bigint primary key, total integer);\n"
+                + "insert into orders select g, g from generate_series(1, 100) g;\n");
+        Files.writeString(dir.resolve("V2__orders_note.sql"), "alter table orders add column note text;\n");
+        Path notSql = Files.writeString(root.resolve("queries.sql"), "this is not sql;\nnor is this;\n");
+        RoundTripReport report;
+        try (MigrationRehearsal r = MigrationRehearsal.start(RehearsalSettings.of("filesystem:" + dir)
+                .withQueries(ApplicationQueries.of(notSql)))) {
+            report = r.runRoundTrips();
+        }
+        assertThat(report.steps()).as(report.toText())
+                .allSatisfy(s -> assertThat(s.status()).isEqualTo(PhaseResult.Status.PASSED));
+        assertThat(String.join("\n", report.steps().stream().map(StepResult::note).toList()))
+                .containsOnlyOnce("warning: the application's statement files (rehearsal.queries.file) hold no"
+                        + " statement Rehearsal can run, so the synthetic probes play alone");
+        PhaseResult up = report.steps().get(1).phase(PhaseResult.Phase.UP).orElseThrow();
+        assertThat(up.locks().queries()).isEmpty();
+        assertThat(up.locks().probes()).extracting(p -> p.table()).contains("orders");
+    }
 }

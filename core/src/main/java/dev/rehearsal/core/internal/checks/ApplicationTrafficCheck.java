@@ -52,7 +52,7 @@ final class ApplicationTrafficCheck implements PhaseCheck {
             // a statement that fails after the phase too is named by the check after it; here those that fail
             // only while the migration runs, between its states
             boolean namedAfter = findings.risks().stream().anyMatch(r -> r.rule().equals(RunningApplicationCheck.RULE)
-                    && r.reason().contains(q.query()));
+                    && r.reason().contains(q.query() + " ("));
             if (q.failed() > 0 && breaks(q.firstError()) && !namedAfter) {
                 failed.add(q.origin() + ": " + q.query() + " failed " + q.failed() + " of " + q.runs() + " times ("
                         + q.firstError() + ")");

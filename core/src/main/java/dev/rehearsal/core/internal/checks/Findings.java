@@ -88,8 +88,10 @@ public final class Findings {
                         tables.addAll(java.util.List.of(t.split(", ")));
                     }
                 }
+                String alternative = r.alternative() == null || r.alternative().isBlank() ? risk.alternative()
+                        : r.alternative();
                 risks.set(i, new dev.rehearsal.core.locks.LockRisk(r.rule(), r.statement(), String.join(", ", tables),
-                        r.reason() + "; " + risk.reason(), r.alternative(), r.suppressed()));
+                        r.reason() + "; " + risk.reason(), alternative, r.suppressed()));
                 return;
             }
         }

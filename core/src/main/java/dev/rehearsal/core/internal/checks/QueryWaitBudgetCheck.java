@@ -52,11 +52,15 @@ final class QueryWaitBudgetCheck implements PhaseCheck {
     /** Why the budget cannot hold anything in this rehearsal, or null when it can. */
     private static String unbudgeted(PhaseContext context) {
         if (!context.runningApplication().playsTraffic()) {
-            return context.settings().queries().before().isEmpty() ? "no statement file is given (rehearsal.queries.file)"
+            return context.settings().queries().before().isEmpty()
+                    ? "the running version's statements are not given (rehearsal.queries.file)"
                     : "the statements are not played as traffic (rehearsal.queries.traffic=false)";
         }
         if (!context.settings().locks().trace() || !context.settings().locks().probes()) {
             return "traffic is off (rehearsal.locks.trace or rehearsal.locks.probes is false)";
+        }
+        if (context.dialect().locks() == null) {
+            return "this engine's locks are not observed, so no traffic runs";
         }
         return null;
     }

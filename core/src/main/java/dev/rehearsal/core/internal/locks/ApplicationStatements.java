@@ -6,6 +6,7 @@ import org.apiguardian.api.API;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The application's own statements a migration's traffic plays: given the tables it touches and the database as it is
@@ -15,9 +16,14 @@ import java.util.Set;
 public interface ApplicationStatements {
 
     /**
-     * The statements to play on {@code tables}, checked and given values on {@code connection} (the database before
-     * the migration, which they must leave as it is); empty when none names those tables. {@code reverting}: the
-     * migration runs down, under the application version it ships with.
+     * The statements to play on {@code tables}, checked and given values on a session {@code connection} gives when
+     * one is needed (the database before the migration, which they must leave as it is); empty when none names those
+     * tables, or when they cannot be prepared (this says why, for the step's notes: traffic never fails a migration).
+     * {@code reverting}: the migration runs down, under the application version it ships with.
      */
-    List<TrafficStatement> on(Set<String> tables, SchemaSnapshot before, Connection connection, boolean reverting);
+    List<TrafficStatement> on(Set<String> tables, SchemaSnapshot before, Supplier<Connection> connection,
+                              boolean reverting);
+
+    /** Says why the statements {@link #on} gave were not played in a phase, for the step's notes. */
+    void unplayed(String why);
 }

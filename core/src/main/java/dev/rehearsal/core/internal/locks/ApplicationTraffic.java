@@ -78,11 +78,10 @@ final class ApplicationTraffic implements TrafficSessions {
     /** One statement's account while its lane runs. */
     private final class Account {
         final TrafficStatement statement;
+        /** Each run's time and start (from the migration's start), the first {@value #KEPT_RUNS}. */
         long[] runs = new long[16];
+        long[] starts = new long[16];
         int count;
-        int waited;
-        long longest;
-        long longestStart;
         int failed;
         String firstError;
         int cancelled;
@@ -91,32 +90,45 @@ final class ApplicationTraffic implements TrafficSessions {
             this.statement = statement;
         }
 
-        /**
-         * A run that took {@code nanos}: its wait is what it took beyond its own time on the database before the
-         * migration (its trial run), so a statement that is slow by itself does not count as waiting.
-         */
         void ran(long nanos, long startedAt) {
-            long wait = Math.max(0, nanos - statement.unobstructed().toNanos());
             if (count < KEPT_RUNS) {
                 if (count == runs.length) {
                     runs = Arrays.copyOf(runs, runs.length * 2);
+                    starts = Arrays.copyOf(starts, starts.length * 2);
                 }
-                runs[count] = wait;
+                runs[count] = nanos;
+                starts[count] = startedAt;
             }
             count++;
-            if (wait > blockedNanos) {
-                waited++;
-            }
-            if (wait > longest) {
-                longest = wait;
-                longestStart = startedAt;
-            }
         }
 
+        /**
+         * The runs' waits: what each took beyond the statement's own time with no one in its way, the quicker of its
+         * trial before the migration and its quickest run now (a table grown since the trial makes every run slower,
+         * none of them waiting), so a statement that is slow by itself does not count as waiting.
+         */
         Played played() {
-            long[] sorted = Arrays.copyOf(runs, Math.min(count, KEPT_RUNS));
-            Arrays.sort(sorted);
-            long p95 = sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.95) - 1)];
+            int kept = Math.min(count, KEPT_RUNS);
+            long own = statement.unobstructed().toNanos();
+            for (int i = 0; i < kept; i++) {
+                own = Math.min(own, runs[i]);
+            }
+            long[] waits = new long[kept];
+            int waited = 0;
+            long longest = 0;
+            long longestStart = 0;
+            for (int i = 0; i < kept; i++) {
+                waits[i] = runs[i] - own;
+                if (waits[i] > blockedNanos) {
+                    waited++;
+                }
+                if (waits[i] > longest) {
+                    longest = waits[i];
+                    longestStart = starts[i];
+                }
+            }
+            Arrays.sort(waits);
+            long p95 = kept == 0 ? 0 : waits[Math.min(kept - 1, (int) Math.ceil(kept * 0.95) - 1)];
             return new Played(statement, count, waited, Duration.ofNanos(longest), Duration.ofNanos(longestStart),
                     Duration.ofNanos(p95), failed, firstError, cancelled);
         }
@@ -197,6 +209,7 @@ final class ApplicationTraffic implements TrafficSessions {
                             // taken out of the migration's way: its time is the migration's wait, not the statement's
                             account.cancelled++;
                             cancelRequested = false;
+                            pause();
                             continue;
                         } else {
                             account.failed++;
@@ -208,15 +221,19 @@ final class ApplicationTraffic implements TrafficSessions {
                     cancelRequested = false;
                     long d = (end != 0 ? end : System.nanoTime()) - t;
                     account.ran(d, Math.max(0, t - origin));
-                    if (pauseNanos > 0 && running) {
-                        Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
-                    }
+                    pause();
                 }
             } finally {
                 for (PreparedStatement p : prepared.values()) {
                     closeQuietly(p);
                 }
                 rollbackQuietly();
+            }
+        }
+
+        private void pause() throws InterruptedException {
+            if (pauseNanos > 0 && running) {
+                Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
             }
         }
 
@@ -269,7 +286,7 @@ final class ApplicationTraffic implements TrafficSessions {
                 ps.execute();
             } finally {
                 current = null;
-                connection.rollback();
+                rollbackQuietly(); // a failure to roll back is the session's, checked as the pool takes it back
             }
             return true;
         }
@@ -308,6 +325,7 @@ final class ApplicationTraffic implements TrafficSessions {
      */
     void start() throws SQLException {
         running = true;
+        threads.reserve(lanes.size()); // the caller reserves for the whole phase; this only ever grows the pool
         try {
             for (Lane lane : lanes) {
                 lane.connection = connections.take();
@@ -341,11 +359,6 @@ final class ApplicationTraffic implements TrafficSessions {
     }
 
     /**
-     * Stops playing, waits for the sessions, returns what each statement felt. As {@link Prober#stop(boolean)}: a run
-     * still waiting after a short grace is cancelled, and where the migration's locks outlast it, such a wait counts
-     * up to the migration's end.
-     */
-    /**
      * Tells the sessions the migration has ended (as its last statement did, not later when the probes have stopped
      * too): no run starts after this, and where its locks outlast it, waits on them count up to now.
      */
@@ -365,6 +378,11 @@ final class ApplicationTraffic implements TrafficSessions {
         }
     }
 
+    /**
+     * Stops playing, waits for the sessions, returns what each statement felt. As {@link Prober#stop(boolean)}: a run
+     * still waiting after a short grace is cancelled, and where the migration's locks outlast it, such a wait counts
+     * up to the migration's end.
+     */
     List<Played> stop(boolean locksOutlastMigration) {
         halt(locksOutlastMigration);
         long grace = locksOutlastMigration ? HELD_GRACE_MILLIS : STOP_GRACE_MILLIS;

@@ -68,8 +68,8 @@ public final class LockObservation implements AutoCloseable {
     }
 
     /**
-     * Plays the application's own statements as the traffic of every later run, on the tables they name; the probes
-     * then play only the touched tables no statement names.
+     * Plays the application's own statements as the traffic of every later run, on the tables they name, beside the
+     * probes.
      */
     public void playApplication(ApplicationStatements statements) {
         this.application = statements;
@@ -131,18 +131,22 @@ public final class LockObservation implements AutoCloseable {
                 // tables the starting point knows to be empty are not counted: one round trip less per phase
                 Map<String, Long> counts = data.counts(touchedNames.stream()
                         .filter(t -> !start.withoutRows().contains(t)).toList());
-                // the probes play every touched table with rows all the same: the lock budgets, the lock queue and
-                // the kinds of traffic the application's statements do not send there are theirs
                 List<TrafficStatement> application = applicationStatements(touchedNames, traffic, reverting);
+                Set<String> written = new HashSet<>();
+                application.stream().filter(st -> st.kind() != ProbeResult.Kind.READ)
+                        .forEach(st -> written.add(st.table()));
                 for (SchemaObject table : touched) {
                     long count = counts.getOrDefault(table.name(), 0L);
                     rows.put(table.name(), count);
-                    // an empty table makes no one wait long: probing it would only slow the rehearsal down
+                    // an empty table makes no one wait long: probing it would only slow the rehearsal down. The
+                    // probes play the tables the application's statements play too (the lock budgets and the lock
+                    // queue are theirs), a reader alone where the application writes: probes writing the rows the
+                    // application writes would wait on each other, not on the migration
                     if (count > 0 && targets.size() < MAX_PROBED_TABLES) {
                         String column = before.columns(table.name()).stream()
                                 .filter(c -> c.fact(SchemaFact.GENERATED).isEmpty() && c.fact(SchemaFact.IDENTITY).isEmpty())
                                 .map(SchemaObject::simpleName).findFirst().orElse(null);
-                        targets.add(new Prober.Target(table.name(), column));
+                        targets.add(new Prober.Target(table.name(), column, written.contains(table.name())));
                     }
                 }
                 List<LockTracer.ScriptStatement> statements = new ArrayList<>();
@@ -171,10 +175,7 @@ public final class LockObservation implements AutoCloseable {
                     watched.add(prober);
                 }
                 if (!application.isEmpty()) {
-                    applicationTraffic = new ApplicationTraffic(connections, probeThreads, application, BLOCKED_ABOVE,
-                            PROBE_PAUSE, tracer.origin());
-                    applicationTraffic.start();
-                    watched.add(applicationTraffic);
+                    startApplication(application, watched);
                 }
                 tracer.watch(watched);
                 tracer.start(poller);
@@ -188,18 +189,49 @@ public final class LockObservation implements AutoCloseable {
             }
         }
 
-        /** The application's statements on the touched tables, where they are given and traffic runs. */
-        private List<TrafficStatement> applicationStatements(List<String> touched, Traffic traffic, boolean reverting)
-                throws SQLException {
+        /**
+         * The application's statements on the touched tables, where they are given and traffic runs. The session
+         * they are tried on is taken only when one is tried, and closed after: no session carries them on.
+         */
+        private List<TrafficStatement> applicationStatements(List<String> touched, Traffic traffic, boolean reverting) {
             if (application == null || !traffic.runProbes() || !settings.probes() || touched.isEmpty()) {
                 return List.of();
             }
-            Connection c = connections.take();
+            Connection[] taken = new Connection[1];
             try {
-                return application.on(new java.util.LinkedHashSet<>(touched), before, c, reverting);
+                return application.on(new java.util.LinkedHashSet<>(touched), before, () -> {
+                    if (taken[0] == null) {
+                        try {
+                            taken[0] = connections.take();
+                        } catch (SQLException e) {
+                            throw new dev.rehearsal.core.model.RehearsalException("no session for the application's"
+                                    + " statements: " + e.getSQLState() + ": " + e.getMessage(), e);
+                        }
+                    }
+                    return taken[0];
+                }, reverting);
             } finally {
-                connections.give(c, false); // it ran the application's statements once: no session carries them on
+                if (taken[0] != null) {
+                    connections.give(taken[0], false);
+                }
             }
+        }
+
+        /** Starts the application's sessions; where they cannot start, the phase goes on with the probes alone. */
+        private void startApplication(List<TrafficStatement> statements, List<TrafficSessions> watched) {
+            ApplicationTraffic started = new ApplicationTraffic(connections, probeThreads, statements, BLOCKED_ABOVE,
+                    PROBE_PAUSE, tracer.origin());
+            try {
+                started.start();
+            } catch (SQLException | RuntimeException e) {
+                started.stop(false);
+                application.unplayed("the application's statements could not start as traffic ("
+                        + (e instanceof SQLException sql && sql.getSQLState() != null ? sql.getSQLState() + ": " : "")
+                        + e.getMessage() + "), so the probes played alone");
+                return;
+            }
+            applicationTraffic = started;
+            watched.add(started);
         }
 
         private void holdLongTransaction(List<Prober.Target> targets) throws SQLException {

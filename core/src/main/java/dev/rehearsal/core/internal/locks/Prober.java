@@ -24,7 +24,14 @@ import java.util.Map;
 final class Prober implements TrafficSessions {
 
     /** One table to probe, and the column its writer sets to itself (null: no writer). */
-    record Target(String table, String writeColumn) {
+    /**
+     * One table to probe, the column its writer sets to itself (null: no writer), and whether only a reader probes it
+     * (where the application's own writes play it: probes writing the rows they write would only wait on each other).
+     */
+    record Target(String table, String writeColumn, boolean readsOnly) {
+        Target(String table, String writeColumn) {
+            this(table, writeColumn, false);
+        }
     }
 
     /** A running probe's session: its table and kind. */
@@ -183,7 +190,7 @@ final class Prober implements TrafficSessions {
 
     /** How many sessions probing {@code targets} takes: a reader and a locking reader each, and a writer where it can write. */
     static int sessions(List<Target> targets) {
-        return targets.stream().mapToInt(t -> t.writeColumn() == null ? 2 : 3).sum();
+        return targets.stream().mapToInt(t -> t.readsOnly() ? 1 : t.writeColumn() == null ? 2 : 3).sum();
     }
 
     /**
@@ -193,12 +200,16 @@ final class Prober implements TrafficSessions {
     void start() throws SQLException {
         for (Target t : targets) {
             probes.add(new Probe(t, ProbeResult.Kind.READ, support.readProbe(t.table())));
+            if (t.readsOnly()) {
+                continue;
+            }
             if (t.writeColumn() != null) {
                 probes.add(new Probe(t, ProbeResult.Kind.WRITE, support.writeProbe(t.table(), t.writeColumn())));
             }
             probes.add(new Probe(t, ProbeResult.Kind.LOCKING_READ, support.lockingReadProbe(t.table())));
         }
         running = true;
+        threads.reserve(probes.size()); // the caller reserves for the whole phase; this only ever grows the pool
         try {
             for (Probe p : probes) {
                 p.connection = connections.take();

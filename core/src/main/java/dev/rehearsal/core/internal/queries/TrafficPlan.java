@@ -22,15 +22,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * Which of the application's statements a migration's traffic plays: those that name a table it touches, each run
- * once on the database before it (a read as sent, a write in a transaction rolled back, with values
- * {@link ParameterValues} draws from the rows there). A statement that cannot run there is left out of the traffic
- * and named once ({@link RunningApplication#leftOutOfTraffic}). Sequences the writes advanced are set back. A table
- * with many statements plays {@value #PER_TABLE} of them per phase, drawn by weight; what a statement did is kept
- * until a schema change can reach it.
+ * Which of the application's statements a migration's traffic plays: those that name a table it touches, each tried
+ * on the database before it, in a transaction rolled back, with values {@link ParameterValues} draws from the rows
+ * there; its quicker trial run is its own time, which a run's wait is counted beyond. A statement that cannot run
+ * there is left out of the traffic and named once ({@link RunningApplication#leftOutOfTraffic}). Sequences the
+ * trials advanced are set back. A table with many statements plays {@value #PER_TABLE} of them per phase, drawn by
+ * weight; a read's trial is kept until a schema change can reach it, a write is tried again before each phase.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class TrafficPlan implements ApplicationStatements {
@@ -62,30 +63,37 @@ public final class TrafficPlan implements ApplicationStatements {
     }
 
     @Override
-    public List<TrafficStatement> on(Set<String> tables, SchemaSnapshot before, Connection connection,
+    public List<TrafficStatement> on(Set<String> tables, SchemaSnapshot before, Supplier<Connection> connection,
                                      boolean reverting) {
-        QueryCorpus corpus = reverting && application.checksDowns() ? application.after(dialect)
-                : application.before(dialect);
-        Map<String, List<Candidate>> byTable = new java.util.LinkedHashMap<>();
-        for (QueryCorpus.CorpusQuery query : corpus.queries()) {
-            table(query, tables, before).ifPresent(t -> byTable.computeIfAbsent(t, k -> new ArrayList<>())
-                    .add(new Candidate(query, t)));
-        }
-        if (byTable.isEmpty()) {
-            return List.of();
-        }
-        List<Candidate> candidates = new ArrayList<>();
-        byTable.values().forEach(c -> candidates.addAll(drawn(c)));
         try (ComponentEvent ignored = ComponentEvent.time("queries.traffic")) {
+            QueryCorpus corpus = reverting && application.checksDowns() ? application.after(dialect)
+                    : application.before(dialect);
+            Map<String, List<Candidate>> byTable = new java.util.LinkedHashMap<>();
+            for (QueryCorpus.CorpusQuery query : corpus.queries()) {
+                table(query, tables, before).ifPresent(t -> byTable.computeIfAbsent(t, k -> new ArrayList<>())
+                        .add(new Candidate(query, t)));
+            }
+            if (byTable.isEmpty()) {
+                return List.of();
+            }
+            List<Candidate> candidates = new ArrayList<>();
+            byTable.values().forEach(c -> candidates.addAll(drawn(c)));
             return runnable(candidates, before, connection);
         } catch (SQLException | RuntimeException e) {
             // traffic never fails a migration: the phase runs with the probes alone, and the step's note says why
-            application.trafficNote("the application's statements could not be prepared as traffic before the"
-                    + (reverting ? " down" : " up") + ", so the probes played alone: "
-                    + (e instanceof SQLException sql ? sql.getSQLState() + ": " : e.getClass().getSimpleName() + ": ")
-                    + e.getMessage());
+            unplayed("the application's statements could not be prepared as traffic before the"
+                    + (reverting ? " down" : " up") + ", so the probes played alone: " + describe(e));
             return List.of();
         }
+    }
+
+    @Override
+    public void unplayed(String why) {
+        application.trafficNote(why);
+    }
+
+    private static String describe(Exception e) {
+        return e instanceof SQLException sql ? ApplicationProbe.describe(sql) : String.valueOf(e.getMessage());
     }
 
     private record Candidate(QueryCorpus.CorpusQuery query, String table) {
@@ -121,8 +129,8 @@ public final class TrafficPlan implements ApplicationStatements {
         return all.stream().sorted(java.util.Comparator.comparing(keys::get).reversed()).limit(PER_TABLE).toList();
     }
 
-    private List<TrafficStatement> runnable(List<Candidate> candidates, SchemaSnapshot before, Connection connection)
-            throws SQLException {
+    private List<TrafficStatement> runnable(List<Candidate> candidates, SchemaSnapshot before,
+                                            Supplier<Connection> connection) throws SQLException {
         if (triedOn != null && !triedOn.equals(before)) {
             // only what the schema's change can reach may do otherwise than when last tried
             java.util.function.Predicate<QueryCorpus.CorpusQuery> affected = AffectedQueries.by(triedOn, before);
@@ -133,7 +141,7 @@ public final class TrafficPlan implements ApplicationStatements {
         List<Candidate> untried = candidates.stream().filter(c -> c.query().text().kind().writes()
                 || !tried.containsKey(c.query())).toList();
         if (!untried.isEmpty()) {
-            tryEach(untried, before, connection);
+            tryEach(untried, before, connection.get());
         }
         List<TrafficStatement> statements = new ArrayList<>();
         for (Candidate c : candidates) {
@@ -155,15 +163,16 @@ public final class TrafficPlan implements ApplicationStatements {
             for (Candidate c : untried) {
                 QueryCorpus.CorpusQuery q = c.query();
                 List<Object> drawn = new ArrayList<>();
-                long t0 = System.nanoTime();
-                String failure = tryOnce(q, c.table(), values, connection, drawn);
-                tried.put(q, new Tried(drawn, failure, java.time.Duration.ofNanos(System.nanoTime() - t0)));
+                long[] took = new long[1];
+                String failure = tryOnce(q, c.table(), values, connection, drawn, took);
+                tried.put(q, new Tried(drawn, failure, java.time.Duration.ofNanos(took[0])));
                 if (failure != null) {
                     application.leftOutOfTraffic(q.origin() + ": " + q.shown() + " (" + failure + ")");
                 }
             }
         } finally {
             if (writes) {
+                // sequences the trial inserts drew, set back (a failure here is the session's: the caller says so)
                 dialect.data(connection).restoreCounters(counters);
             }
         }
@@ -177,15 +186,16 @@ public final class TrafficPlan implements ApplicationStatements {
     }
 
     /**
-     * Runs the statement once with drawn values (into {@code drawn}), a write in a transaction rolled back; null when
-     * it ran, else why not.
+     * Runs the statement with drawn values (into {@code drawn}) in a transaction rolled back, twice, its quicker run's
+     * time into {@code took}: the statement's own time, with no one in its way; null when it ran, else why not.
      */
     private String tryOnce(QueryCorpus.CorpusQuery q, String table, ParameterValues values, Connection connection,
-                           List<Object> drawn) throws SQLException {
+                           List<Object> drawn, long[] took) throws SQLException {
         String failure = null;
         connection.setAutoCommit(false);
         try (PreparedStatement prepared = connection.prepareStatement(q.text().jdbc())) {
             prepared.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+            prepared.setMaxRows(TrafficStatement.MAX_ROWS); // as the traffic fetches it
             if (prepared.getParameterMetaData().getParameterCount() > 0) {
                 drawn.addAll(values.of(q.text(), prepared, false, table));
             }
@@ -197,17 +207,23 @@ public final class TrafficPlan implements ApplicationStatements {
                     prepared.setObject(i + 1, v);
                 }
             }
-            prepared.setMaxRows(TrafficStatement.MAX_ROWS); // as the traffic fetches it
-            prepared.execute();
+            took[0] = Long.MAX_VALUE;
+            for (int run = 0; run < 2; run++) {
+                long t0 = System.nanoTime();
+                prepared.execute();
+                took[0] = Math.min(took[0], System.nanoTime() - t0);
+                connection.rollback();
+            }
         } catch (ParameterValues.Untypable e) {
             failure = e.getMessage();
         } catch (SQLException e) {
             failure = ApplicationProbe.describe(e);
         } catch (RuntimeException e) {
-            failure = "could not be given values: " + e.getMessage();
+            failure = "could not be tried: " + e;
+        } finally {
+            connection.rollback(); // a failure to roll back is the session's, not the statement's: the caller says so
+            connection.setAutoCommit(true);
         }
-        connection.rollback(); // a failure to roll back is the session's, not the statement's: the caller says so
-        connection.setAutoCommit(true);
         return failure;
     }
 }

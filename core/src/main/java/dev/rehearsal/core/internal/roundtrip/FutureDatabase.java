@@ -29,15 +29,21 @@ final class FutureDatabase {
     }
 
     /**
-     * The database, once created; the provider's failure to create it as it threw it. An interrupt while waiting ends
-     * the wait (the database is dropped once it is made).
+     * The database, once created; the provider's failure to create it as it threw it. An interrupt while waiting
+     * drops the database once it is made, then ends the wait.
      */
     EphemeralDatabase get() {
         try {
             return creation.get();
         } catch (InterruptedException e) {
+            // the creation still ends (the provider's own timeouts bound it), and what it made is dropped before this
+            // returns: nothing is left on the server
+            try {
+                creation.join().close();
+            } catch (RuntimeException | Error failure) {
+                e.addSuppressed(failure);
+            }
             Thread.currentThread().interrupt();
-            creation.thenAccept(EphemeralDatabase::close);
             throw new RehearsalException("Interrupted while the throwaway database was being created", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {

@@ -123,13 +123,13 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
         EphemeralDatabase database;
         try {
             database = created.get();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             end(source, e);
             throw e;
         }
         try {
             return new RehearsalEngine(settings, source, provider, database);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             database.close();
             end(source, e);
             throw e;
@@ -137,7 +137,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
     }
 
     /** Ends what {@code source} started, adding a failure to end it to {@code failure} (or throwing it). */
-    private static void end(MigrationSource source, RuntimeException failure) {
+    private static void end(MigrationSource source, Throwable failure) {
         if (source instanceof AutoCloseable running) {
             try {
                 running.close();
