@@ -73,10 +73,18 @@ final class QueryWaitBudgetCheck implements PhaseCheck {
         q.behind().ifPresent(b -> sb.append("\n      behind ").append(b.lock().mode()).append(" on ")
                 .append(b.lock().relation()).append(" taken by ").append(b.where()).append(", held ")
                 .append(b.lock().held().toMillis()).append(" ms"));
+        // the safer ways of the statement it waited behind, else of every statement on its table
         Set<String> safer = new LinkedHashSet<>();
-        for (LockRisk r : report.risks()) {
-            if (r.alternative() != null && !r.alternative().isBlank() && q.table().equals(r.table())) {
-                safer.add(r.alternative() + " (" + r.rule() + ")");
+        String behind = q.behind().map(QueryWaits.Behind::where).orElse(null);
+        for (boolean own : new boolean[] {true, false}) {
+            for (LockRisk r : report.risks()) {
+                if (r.alternative() != null && !r.alternative().isBlank() && q.table().equals(r.table())
+                        && (!own || r.statement().equals(behind))) {
+                    safer.add(r.alternative() + " (" + r.rule() + ")");
+                }
+            }
+            if (!safer.isEmpty()) {
+                break;
             }
         }
         if (safer.isEmpty()) {
