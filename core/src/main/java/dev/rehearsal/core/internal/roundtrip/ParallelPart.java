@@ -48,7 +48,7 @@ final class ParallelPart implements AutoCloseable {
                      List<Invariant> invariants) {
         List<StepRunner> plan;
         try {
-            RehearsalEngine started = RehearsalEngine.start(settings, source, provider);
+            RehearsalEngine started = EngineStart.start(settings, source, provider);
             synchronized (this) {
                 rehearsal = started;
             }

@@ -6,7 +6,6 @@ import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.NewMigrations;
 import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.MigrationSource;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.RehearsalSettings;
@@ -76,7 +75,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
      */
     private boolean changedByCaller;
 
-    private RehearsalEngine(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider,
+    RehearsalEngine(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider,
                             EphemeralDatabase database) {
         this.settings = settings;
         this.source = source;
@@ -95,61 +94,6 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
             session.playApplication(new TrafficPlan(plan.runningApplication(), session.database().dialect()));
         }
         dev.rehearsal.core.internal.data.SeedTables.check(settings.data().roundTripSeeds(), history());
-    }
-
-    /**
-     * An engine on a fresh database from {@code provider}; if the engine cannot start, the database is dropped and
-     * what the source started is ended (Alembic's helper process).
-     */
-    public static RehearsalEngine start(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider) {
-        return start(settings, () -> source, provider);
-    }
-
-    /**
-     * An engine on a fresh database from {@code provider}, created on a thread of its own while {@code source} finds
-     * and reads the history (on a server, creating the database is the longest wait of a run's start); if either
-     * fails, the database is dropped before the failure is thrown.
-     */
-    public static RehearsalEngine start(RehearsalSettings settings, Supplier<MigrationSource> sources,
-                                        DatabaseProvider provider) {
-        FutureDatabase created = FutureDatabase.create(provider);
-        MigrationSource source;
-        try {
-            source = sources.get();
-        } catch (RuntimeException | Error e) {
-            created.discard(e);
-            throw e;
-        }
-        EphemeralDatabase database;
-        try {
-            database = created.get();
-        } catch (RuntimeException | Error e) {
-            end(source, e);
-            throw e;
-        }
-        try {
-            return new RehearsalEngine(settings, source, provider, database);
-        } catch (RuntimeException | Error e) {
-            database.close();
-            end(source, e);
-            throw e;
-        }
-    }
-
-    /** Ends what {@code source} started, adding a failure to end it to {@code failure} (or throwing it). */
-    private static void end(MigrationSource source, Throwable failure) {
-        if (source instanceof AutoCloseable running) {
-            try {
-                running.close();
-            } catch (Exception e) {
-                RehearsalException ending = new RehearsalException("Could not end " + source.describe() + ": "
-                        + e.getMessage(), e);
-                if (failure == null) {
-                    throw ending;
-                }
-                failure.addSuppressed(ending);
-            }
-        }
     }
 
     public RehearsalSettings settings() {
@@ -490,7 +434,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
             plan.close();
             session.close();
         } finally {
-            end(source, null);
+            EngineStart.end(source, null);
         }
     }
 }

@@ -14,7 +14,7 @@ import dev.rehearsal.core.internal.report.HtmlReportWriter;
 import dev.rehearsal.core.internal.report.JUnitXmlWriter;
 import dev.rehearsal.core.internal.report.ReportJson;
 import dev.rehearsal.core.internal.report.SarifWriter;
-import dev.rehearsal.core.internal.roundtrip.RehearsalEngine;
+import dev.rehearsal.core.internal.roundtrip.EngineStart;
 import dev.rehearsal.core.report.Finding;
 import dev.rehearsal.core.report.ReportRendering;
 import org.apiguardian.api.API;
@@ -29,7 +29,7 @@ public final class DefaultRuntime implements CoreRuntime, ReportRendering {
 
     @Override
     public Backend start(RehearsalSettings settings, Supplier<MigrationSource> source, DatabaseProvider provider) {
-        return RehearsalEngine.start(settings, source, provider);
+        return EngineStart.start(settings, source, provider);
     }
 
     @Override
