@@ -165,6 +165,7 @@ class ConfigurationTest {
         Pattern key = Pattern.compile("rehearsal\\.[a-z][a-z0-9.-]*[a-z0-9]");
         List<String> documented = new ArrayList<>();
         boolean volumes = false;
+        boolean queryWaits = false;
         for (String line : lines.subList(start + 2, lines.size())) {
             if (!line.startsWith("|")) {
                 break;
@@ -172,6 +173,10 @@ class ConfigurationTest {
             String[] cells = line.split(" \\| ");
             String parameter = cells[1];
             String defaults = cells[2];
+            if (parameter.contains(Setting.QUERY_WAIT_PREFIX + "<table>")) {
+                queryWaits = true; // rehearsal.queries.max-wait.<table>, one key per table
+                continue;
+            }
             Matcher m = key.matcher(parameter);
             while (m.find()) {
                 String name = m.group();
@@ -191,6 +196,7 @@ class ConfigurationTest {
             }
         }
         assertThat(volumes).as("docs/configuration.md documents rehearsal.volume.<table>").isTrue();
+        assertThat(queryWaits).as("docs/configuration.md documents rehearsal.queries.max-wait.<table>").isTrue();
         assertThat(documented).as("settings in docs/configuration.md")
                 .containsExactlyInAnyOrder(java.util.Arrays.stream(Setting.values()).map(Setting::key).toArray(String[]::new));
     }
