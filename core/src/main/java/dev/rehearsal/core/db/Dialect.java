@@ -7,6 +7,7 @@ import org.apiguardian.api.API;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -71,6 +72,31 @@ public interface Dialect {
      */
     default boolean rollsBackDdl() {
         return false;
+    }
+
+    /**
+     * Whether the engine commits the open transaction when {@code statement} runs, whatever the tool asked for
+     * (MariaDB's and MySQL's DDL): a failure after it keeps what ran up to it.
+     */
+    default boolean commitsImplicitly(String statement) {
+        return false;
+    }
+
+    /**
+     * The error the engine raises when a statement gives up waiting for a lock ({@code lock_timeout}: 55P03 on
+     * PostgreSQL, 1205 on MariaDB), with {@code detail} added: how Rehearsal stops a migration part-way, as a timeout
+     * in production would.
+     */
+    default SQLException lockTimeout(String detail) {
+        return new SQLException("lock wait timeout (" + detail + ")", "55P03");
+    }
+
+    /**
+     * Where {@code statement} builds something the engine keeps half-made when it is cancelled part-way (PostgreSQL's
+     * {@code CREATE INDEX CONCURRENTLY} keeps an INVALID index): how to cancel it while it builds. Empty otherwise.
+     */
+    default Optional<StatementInterruption> interruption(String statement) {
+        return Optional.empty();
     }
 
     /**

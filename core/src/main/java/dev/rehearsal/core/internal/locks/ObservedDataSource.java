@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.locks;
 
+import dev.rehearsal.core.internal.sql.StatementInterceptor;
 import dev.rehearsal.core.internal.sql.WrappingDataSource;
 import org.apiguardian.api.API;
 
@@ -31,6 +32,7 @@ public final class ObservedDataSource extends WrappingDataSource {
     private static final Set<String> EXECUTES = Set.of("execute", "executeQuery", "executeUpdate", "executeLargeUpdate");
 
     private volatile StatementObserver observer;
+    private volatile StatementInterceptor interceptor;
 
     public ObservedDataSource(DataSource target) {
         super(target);
@@ -38,6 +40,14 @@ public final class ObservedDataSource extends WrappingDataSource {
 
     void observe(StatementObserver value) {
         this.observer = value;
+    }
+
+    /**
+     * Has {@code value} told about each statement the tool runs from now on, and able to fail one; null stops it.
+     * Rehearsal's own statements ({@link WrappingDataSource#OWN}) are not told.
+     */
+    public void intercept(StatementInterceptor value) {
+        this.interceptor = value;
     }
 
     /**
@@ -150,9 +160,30 @@ public final class ObservedDataSource extends WrappingDataSource {
 
             @Override
             public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-                StatementObserver o = observer;
                 String sql = preparedSql != null ? preparedSql
                         : args != null && args.length > 0 && args[0] instanceof String s ? s : null;
+                StatementInterceptor i = interceptor;
+                if (i == null || sql == null || !EXECUTES.contains(method.getName()) || sql.startsWith(OWN)) {
+                    return observed(method, args, sql);
+                }
+                SQLException instead = i.before(physical, sql);
+                if (instead != null) {
+                    StatementObserver o = observer;
+                    Object token = o == null ? null : o.before(physical, sql);
+                    if (o != null) {
+                        o.after(token, physical, instead, List.of(), -1);
+                    }
+                    throw instead;
+                }
+                try {
+                    return observed(method, args, sql);
+                } finally {
+                    i.after(physical, sql);
+                }
+            }
+
+            private Object observed(Method method, Object[] args, String sql) throws Throwable {
+                StatementObserver o = observer;
                 if (o != null && sql != null && sql.startsWith(WrappingDataSource.OWN)) {
                     Object result = forward(method, args); // Rehearsal's own, ending the transaction: not traced
                     o.transactionEnded(physical);

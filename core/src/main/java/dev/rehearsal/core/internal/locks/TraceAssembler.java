@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.locks;
 
+import dev.rehearsal.core.internal.sql.StatementText;
 import dev.rehearsal.core.locks.ProbeCollision;
 import dev.rehearsal.core.db.EngineLocks.ObservedLock;
 import dev.rehearsal.core.internal.locks.TraceRecords.HeldRecord;
@@ -143,15 +144,8 @@ final class TraceAssembler {
         return wanted.isEmpty() ? null : byText.get(wanted);
     }
 
-    private static final java.util.regex.Pattern COMMENT_LINE = java.util.regex.Pattern.compile("(?m)^\\s*--.*$");
-    private static final java.util.regex.Pattern WHITE_SPACE = java.util.regex.Pattern.compile("\\s+");
-
     static String normalize(String sql) {
-        String s = WHITE_SPACE.matcher(COMMENT_LINE.matcher(sql).replaceAll(" ")).replaceAll(" ").trim();
-        while (s.endsWith(";")) {
-            s = s.substring(0, s.length() - 1).trim();
-        }
-        return s.toLowerCase(java.util.Locale.ROOT);
+        return StatementText.normalize(sql);
     }
 
     private Duration since(long nanos) {

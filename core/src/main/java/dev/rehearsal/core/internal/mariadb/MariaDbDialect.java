@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * MariaDB (and MySQL): snapshots from {@code information_schema}, the mysql client's script splitting, backtick
@@ -75,6 +76,23 @@ public final class MariaDbDialect implements Dialect {
     @Override
     public boolean mustRunOutsideTransaction(String statement) {
         return false;
+    }
+
+    /** The statements that end the transaction before they run (the server's implicit commit): DDL. */
+    private static final Pattern IMPLICIT_COMMIT = Pattern.compile(
+            "^(?:\\s*(?:--[^\\n]*\\n|#[^\\n]*\\n|/\\*.*?\\*/))*\\s*(?:CREATE|ALTER|DROP|RENAME|TRUNCATE)\\b",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+    @Override
+    public boolean commitsImplicitly(String statement) {
+        return IMPLICIT_COMMIT.matcher(statement).find();
+    }
+
+    /** ER_LOCK_WAIT_TIMEOUT, as a {@code lock_wait_timeout} or {@code innodb_lock_wait_timeout} raises it. */
+    @Override
+    public SQLException lockTimeout(String detail) {
+        return new SQLException("Lock wait timeout exceeded; try restarting transaction (" + detail + ")", "HY000",
+                1205);
     }
 
     @Override

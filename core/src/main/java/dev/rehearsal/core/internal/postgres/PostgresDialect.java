@@ -8,6 +8,7 @@ import dev.rehearsal.core.db.SchemaReader;
 import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.db.EngineLocks;
 import dev.rehearsal.core.db.SqlStatement;
+import dev.rehearsal.core.db.StatementInterruption;
 import dev.rehearsal.core.internal.sql.PostgresScriptSplitter;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
@@ -17,6 +18,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -86,6 +88,16 @@ public final class PostgresDialect implements Dialect {
     @Override
     public boolean mustRunOutsideTransaction(String statement) {
         return neverInTransaction(statement) || major() < 12 && ADD_ENUM_VALUE.matcher(statement).find();
+    }
+
+    @Override
+    public SQLException lockTimeout(String detail) {
+        return new SQLException("ERROR: canceling statement due to lock timeout (" + detail + ")", "55P03");
+    }
+
+    @Override
+    public Optional<StatementInterruption> interruption(String statement) {
+        return ConcurrentIndexInterruption.of(statement);
     }
 
     @Override

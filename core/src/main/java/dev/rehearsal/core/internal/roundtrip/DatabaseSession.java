@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.roundtrip;
 
+import dev.rehearsal.core.internal.sql.StatementInterceptor;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
@@ -82,6 +83,11 @@ final class DatabaseSession implements AutoCloseable {
         if (lockObservation != null && application != null) {
             lockObservation.playApplication(application);
         }
+    }
+
+    /** Has {@code interceptor} told about the tool's statements, and able to fail one, until called with null. */
+    void intercept(StatementInterceptor interceptor) {
+        observed.intercept(interceptor);
     }
 
     /** Plays the application's own statements as the traffic of every observed run, on this database and the next. */
