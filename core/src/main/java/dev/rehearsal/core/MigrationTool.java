@@ -87,6 +87,43 @@ public interface MigrationTool {
     void applyRepeatables();
 
     /**
+     * How the tool groups the statements of {@code migration}'s up into transactions when it applies them through the
+     * data source it was opened with; {@link UpTransaction#OUT_OF_REACH} (the default) where a failure cannot be made
+     * to strike between them.
+     */
+    default UpTransaction upTransaction(Migration migration) {
+        return UpTransaction.OUT_OF_REACH;
+    }
+
+    /**
+     * Applies versioned migrations up to {@code target} as the tool's own migrate command does when an operator runs
+     * it (no shortcut of Rehearsal's), so that a failure leaves in the tool's history table what the tool leaves.
+     */
+    default void migrateAsOperator(MigrationVersion target) {
+        upTo(target);
+    }
+
+    /**
+     * After the up of {@code migration} failed part-way: does what the tool's documentation tells an operator to do
+     * before running it again (golang-migrate's {@code force} to the version before, Flyway's {@code repair}).
+     *
+     * @return the operator's command it stood for, or null where the tool keeps no record of a failed up
+     */
+    default String clearFailedUp(Migration migration) {
+        return null;
+    }
+
+    /**
+     * Applies every repeatable migration again over what it made, as the tool does when one of them changes; false,
+     * having run nothing, where the tool has no repeatable migrations to apply again (the default).
+     *
+     * @throws MigrationFailedException naming the repeatable migration that failed to run again
+     */
+    default boolean applyRepeatablesAgain() {
+        return false;
+    }
+
+    /**
      * The name the down script of {@code migration} would have in this tool's layout, for messages that tell the
      * user what to add ({@code U3__add_index.sql}).
      */

@@ -4,9 +4,11 @@ import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationFailedException;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.UpTransaction;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.db.SqlStatement;
 import dev.rehearsal.core.internal.sql.ForcedFailure;
 import dev.rehearsal.core.internal.sql.HistoryTableReads;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
@@ -15,6 +17,7 @@ import dev.rehearsal.core.internal.sql.ScriptTransaction;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -56,6 +59,36 @@ final class ScriptTool implements MigrationTool, HistoryTableReads {
     @Override
     public boolean appliesInOneTransaction(Migration migration) {
         return transaction.apply(migration).inOne(dialect, dialect.split(migration.up().sql()));
+    }
+
+    /**
+     * A script sent whole runs in the server's implicit transaction of one query; a file sent as one query to MariaDB
+     * has each of its statements committed alone by the server, though Rehearsal runs them in one transaction
+     * ({@link ScriptTransaction#ONE_QUERY}).
+     */
+    @Override
+    public UpTransaction upTransaction(Migration migration) {
+        ScriptTransaction mode = transaction.apply(migration);
+        List<SqlStatement> statements = dialect.split(migration.up().sql());
+        if (mode == ScriptTransaction.ONE_QUERY && !dialect.rollsBackDdl()) {
+            return UpTransaction.EACH_STATEMENT;
+        }
+        return mode.sendsWhole(dialect, statements) || mode.inOne(dialect, statements) ? UpTransaction.ONE
+                : UpTransaction.EACH_STATEMENT;
+    }
+
+    /** The version table put back to the migration before, as the tool's force command leaves it. */
+    @Override
+    public String clearFailedUp(Migration migration) {
+        Migration previous = history.previous(migration).orElse(null);
+        try (Connection c = dataSource.getConnection()) {
+            versions.reverted(c, migration, previous);
+            return "its version table put back to " + (previous == null ? "no version" : "version " + previous.version())
+                    + ", as the tool's repair command leaves it";
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not clear the failure of " + migration.displayName() + " from "
+                    + versions.table() + " as the tool's force command would: " + e.getMessage(), e);
+        }
     }
 
     @Override

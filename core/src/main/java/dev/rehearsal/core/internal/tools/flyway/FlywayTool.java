@@ -6,6 +6,7 @@ import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
+import dev.rehearsal.core.UpTransaction;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.flyway.FlywayCustomizer;
 import dev.rehearsal.core.internal.scripts.ScriptLocation;
@@ -56,6 +57,8 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
     private final boolean onlySqlMigrations;
     /** Undo scripts and, where Flyway would do nothing more, the ups, run as Flyway would run them. */
     private final FlywayScripts scripts;
+    /** What an operator does after a failure, and the repeatable migrations applied again. */
+    private final FlywayRetries retries;
     /** Why ups run through Flyway's migrate rather than {@link FlywayScripts#applyUps}; null when they need not. */
     private final String directUpsRefusal;
     private volatile Optional<String> connectionSchema; // where no schema is configured: see quotedTable
@@ -91,6 +94,7 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         this.flywayVersions.putAll(read.flywayVersions());
         this.onlySqlMigrations = read.onlySqlMigrations();
         this.directUpsRefusal = directUpsRefusal(config);
+        this.retries = new FlywayRetries(dataSource, table, this::quotedTable, () -> configure(true, null));
         this.scripts = new FlywayScripts(dataSource, dialect, history, flywayVersions, schema, table, placeholderPrefix,
                 placeholderSuffix, () -> configure(false, null).getPlaceholders(), this::quotedTable, messages);
     }
@@ -406,6 +410,28 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         }
         throw new RehearsalException("Flyway applied " + migration.displayName() + " without calling the callback"
                 + " that stops it at its end; its atomicity could not be checked");
+    }
+
+    /** Flyway runs a script that holds a statement which cannot run in a transaction without one (mixed, or all such). */
+    @Override
+    public UpTransaction upTransaction(Migration migration) {
+        return dialect.split(migration.up().sql()).stream().anyMatch(st -> dialect.mustRunOutsideTransaction(st.sql()))
+                ? UpTransaction.EACH_STATEMENT : UpTransaction.ONE;
+    }
+
+    @Override
+    public void migrateAsOperator(MigrationVersion target) {
+        migrate(configure(false, target).validateOnMigrate(false), target);
+    }
+
+    @Override
+    public String clearFailedUp(Migration migration) {
+        return retries.repair(migration);
+    }
+
+    @Override
+    public boolean applyRepeatablesAgain() {
+        return !history.repeatable().isEmpty() && retries.applyRepeatablesAgain(this::applyRepeatables);
     }
 
     @Override
