@@ -91,6 +91,9 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown, S
     public static NewMigrations of(MigrationHistory history, String since, String base, Path folder,
                                    Map<String, String> environment) {
         List<Migration> all = history.versioned();
+        // a repeatable migration runs again whenever it changes: new where its file changed, as a versioned one
+        List<Migration> everyOne = new ArrayList<>(all);
+        everyOne.addAll(history.repeatable());
         if (since != null && !since.isBlank()) {
             MigrationVersion after;
             try {
@@ -110,7 +113,7 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown, S
         Git git = new Git(dir);
         String root = git.run("rev-parse", "--show-toplevel");
         if (root == null) {
-            return everything(all, "not a git repository");
+            return everything(everyOne, "not a git repository");
         }
         String ref = base == null || base.isBlank() ? defaultBase(git, environment) : base.strip();
         if (base != null && !base.isBlank() && git.run("rev-parse", "--verify", "--quiet", ref + "^{commit}") == null) {
@@ -119,11 +122,11 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown, S
                     + " CI), or give --risks-since <version>.");
         }
         if (ref == null) {
-            return everything(all, "no base branch found (origin/HEAD, main, master)");
+            return everything(everyOne, "no base branch found (origin/HEAD, main, master)");
         }
         String mergeBase = git.run("merge-base", "HEAD", ref);
         if (mergeBase == null) {
-            return everything(all, "no merge base with " + ref + " (a shallow clone? fetch with more depth)");
+            return everything(everyOne, "no merge base with " + ref + " (a shallow clone? fetch with more depth)");
         }
         Path top = Path.of(root);
         List<String> roots = classPathRoots(history.location());
@@ -132,14 +135,14 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown, S
         if (!roots.isEmpty() && roots.size() == history.location().split(",").length) {
             // a history read from the class path alone is a build's copy: its sources tell, not the copies git does
             // not ignore
-            all.forEach(m -> builtCopies(m).forEach(changed::remove));
+            everyOne.forEach(m -> builtCopies(m).forEach(changed::remove));
         }
         // the files at the base: a migration whose file was there is released; one renamed since is new, as
         // production has never run a migration under its new name
         Set<Path> atBase = paths(top, git.run("ls-tree", "-r", "--full-tree", "--name-only", mergeBase.strip()));
         Set<String> names = new LinkedHashSet<>();
         Set<String> edited = new LinkedHashSet<>();
-        for (Migration m : all) {
+        for (Migration m : everyOne) {
             Optional<Path> up = touched(m.up(), changed, roots);
             Optional<Path> file = up.isEmpty() && m.down() != null ? touched(m.down(), changed, roots) : up;
             if (file.isEmpty()) {
@@ -160,7 +163,7 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown, S
         return new NewMigrations(names, "risks judged for the " + names.size() + " migration"
                 + (names.size() == 1 ? "" : "s") + " added or changed since " + ref + " (merge base "
                 + mergeBase.strip().substring(0, Math.min(10, mergeBase.strip().length())) + "); those of the "
-                + (all.size() - names.size()) + " released ones are reported, not judged (--risks-base,"
+                + (everyOne.size() - names.size()) + " released ones are reported, not judged (--risks-base,"
                 + " --risks-since to choose)" + (edited.isEmpty() ? "" : "; released and edited since: "
                 + String.join(", ", edited) + " (production will not run an edited migration again: add a new one)"),
                 true, edited);

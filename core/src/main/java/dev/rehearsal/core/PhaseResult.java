@@ -34,6 +34,12 @@ public record PhaseResult(Phase phase, Status status, Duration sqlTime, Duration
          * back from a copy, and a failure forced at the end of the up there must leave nothing behind.
          */
         RESTORE("restore"),
+        /**
+         * For a migration whose statements can commit before a later one fails: a failure at each point where it can
+         * stop, then the retry an operator runs, must end as a clean up does. For the repeatable migrations: each is
+         * applied again over itself, as the tool does when it changes.
+         */
+        RETRY("retry"),
         UP_AGAIN("up again");
 
         private final String label;

@@ -87,6 +87,9 @@ public record RoundTripReport(String source, String database, List<StepResult> s
             // a down script's risks are what an operator rolling back in production meets: shown, not judged
             step.phase(PhaseResult.Phase.DOWN).ifPresent(p -> risks(sb, "risk in the down (judged only with"
                     + " rehearsal.risks.downs=judge)", p.locks().risks()));
+            // a retry's finding that did not fail the phase: allowed, or of a released migration
+            step.phase(PhaseResult.Phase.RETRY).filter(p -> p.status() == PhaseResult.Status.PASSED)
+                    .ifPresent(p -> risks(sb, "risk in the retry", p.locks().risks()));
             for (PhaseResult p : step.phases()) {
                 // the queries a migration breaks are the finding itself: named in full, with the safer way
                 p.locks().risks().stream().filter(r -> r.rule().equals(LockRisk.BREAKS_RUNNING_APP)

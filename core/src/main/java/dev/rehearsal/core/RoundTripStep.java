@@ -76,6 +76,15 @@ public final class RoundTripStep {
     }
 
     /**
+     * For a migration that can stop part-way: makes it stop at each point where it can, retries it as an operator
+     * would, and compares the result with the first up's; for the repeatable migrations, applies each again over
+     * itself. Only where {@link #phases()} holds it (docs/retry.md).
+     */
+    public void retry() {
+        run(Phase.RETRY);
+    }
+
+    /**
      * Applies the migration again, after its down script or on the restored copy; the schema must be exactly the one
      * the first up produced, and the data the same.
      */

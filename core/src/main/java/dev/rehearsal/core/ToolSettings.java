@@ -34,17 +34,20 @@ import java.util.Objects;
  *                         Linux allows, guarded elsewhere) or {@code guard} (the session and driver guards alone)
  * @param environment      environment variables set for every tool run as a process ({@code rehearsal.env.<NAME>}),
  *                         each a template of the database of the moment ({@code ${url}}, {@code ${host}}...)
+ * @param retry            whether a migration that can stop part-way is stopped at each such point and retried, and
+ *                         the repeatable migrations applied again over themselves (on by default)
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
 public record ToolSettings(String log, List<String> flywayConfig, String flywayCustomizer, boolean writeUndo,
                            String liquibaseContexts, String liquibaseLabels, CommandSettings command,
                            AlembicSettings alembic, DjangoSettings django, KnexSettings knex,
-                           List<String> liquibaseSearchPath, String containment, Map<String, String> environment) {
+                           List<String> liquibaseSearchPath, String containment, Map<String, String> environment,
+                           boolean retry) {
 
     /** Quiet tools, configuration found where teams keep it, no customizer. */
     public static final ToolSettings DEFAULTS = new ToolSettings("warn", List.of(), null, false, "", "",
             CommandSettings.NONE, AlembicSettings.DEFAULTS, DjangoSettings.DEFAULTS, KnexSettings.DEFAULTS, List.of(),
-            "network", Map.of());
+            "network", Map.of(), true);
 
     public ToolSettings {
         Objects.requireNonNull(log, "log");
@@ -76,67 +79,73 @@ public record ToolSettings(String log, List<String> flywayConfig, String flywayC
     /** A copy that reads these Flyway configuration files instead of looking for them. */
     public ToolSettings withFlywayConfig(List<String> files) {
         return new ToolSettings(log, files, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels, 
-                command, alembic, django, knex, liquibaseSearchPath, containment, environment);
+                command, alembic, django, knex, liquibaseSearchPath, containment, environment, retry);
     }
 
     /** A copy that applies this customizer class to Flyway's configuration. */
     public ToolSettings withFlywayCustomizer(String className) {
         return new ToolSettings(log, flywayConfig, className, writeUndo, liquibaseContexts, liquibaseLabels, 
-                command, alembic, django, knex, liquibaseSearchPath, containment, environment);
+                command, alembic, django, knex, liquibaseSearchPath, containment, environment, retry);
     }
 
     /** A copy with this log level ({@code warn} or {@code info}). */
     public ToolSettings withLog(String level) {
         return new ToolSettings(level, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts,
                 liquibaseLabels, 
-                command, alembic, django, knex, liquibaseSearchPath, containment, environment);
+                command, alembic, django, knex, liquibaseSearchPath, containment, environment, retry);
     }
 
     /** A copy that writes verified generated down scripts next to the migrations ({@code true}), or not. */
     public ToolSettings withWriteUndo(boolean value) {
         return new ToolSettings(log, flywayConfig, flywayCustomizer, value, liquibaseContexts, liquibaseLabels, 
-                command, alembic, django, knex, liquibaseSearchPath, containment, environment);
+                command, alembic, django, knex, liquibaseSearchPath, containment, environment, retry);
     }
 
     /** A copy that runs only the Liquibase changesets these context and label expressions select (empty: all). */
     public ToolSettings withLiquibaseFilter(String contexts, String labels) {
         return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, contexts, labels, 
-                command, alembic, django, knex, liquibaseSearchPath, containment, environment);
+                command, alembic, django, knex, liquibaseSearchPath, containment, environment, retry);
     }
 
     /** A copy that runs the project's Alembic as these settings say. */
     public ToolSettings withAlembic(AlembicSettings settings) {
         return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels,
-                command, settings, django, knex, liquibaseSearchPath, containment, environment);
+                command, settings, django, knex, liquibaseSearchPath, containment, environment, retry);
     }
 
     /** A copy that runs the project's Django and Knex as these settings say. */
     public ToolSettings withHelpers(DjangoSettings djangoSettings, KnexSettings knexSettings) {
         return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels,
-                command, alembic, djangoSettings, knexSettings, liquibaseSearchPath, containment, environment);
+                command, alembic, djangoSettings, knexSettings, liquibaseSearchPath, containment, environment, retry);
     }
 
     /** A copy whose Liquibase resolves changelog paths against these folders and class-path roots. */
     public ToolSettings withLiquibaseSearchPath(List<String> searchPath) {
         return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels,
-                command, alembic, django, knex, searchPath, containment, environment);
+                command, alembic, django, knex, searchPath, containment, environment, retry);
     }
 
     /** A copy that drives the migration tool through these commands. */
     public ToolSettings withCommand(CommandSettings settings) {
         return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels,
-                settings, alembic, django, knex, liquibaseSearchPath, containment, environment);
+                settings, alembic, django, knex, liquibaseSearchPath, containment, environment, retry);
     }
 
     /** A copy that keeps the tools' processes to the throwaway database this way ({@code network} or {@code guard}). */
     public ToolSettings withContainment(String mode) {
         return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels,
-                command, alembic, django, knex, liquibaseSearchPath, mode, environment);
+                command, alembic, django, knex, liquibaseSearchPath, mode, environment, retry);
     }
 
     /** A copy that sets these variables ({@code rehearsal.env.<NAME>} templates) for every tool run as a process. */
     public ToolSettings withEnvironment(Map<String, String> variables) {
         return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels,
-                command, alembic, django, knex, liquibaseSearchPath, containment, variables);
+                command, alembic, django, knex, liquibaseSearchPath, containment, variables, retry);
+    }
+
+    /** A copy that rehearses retries ({@code true}, the default) or not. */
+    public ToolSettings withRetry(boolean value) {
+        return new ToolSettings(log, flywayConfig, flywayCustomizer, writeUndo, liquibaseContexts, liquibaseLabels,
+                command, alembic, django, knex, liquibaseSearchPath, containment, environment, value);
     }
 }

@@ -71,6 +71,14 @@ class AtomicityTest {
         try (MigrationRehearsal r = Histories.rehearse("atomicity-dbmate")) {
             RoundTripReport report = r.runRoundTrips();
             assertThat(report.failed()).as(report.toText()).isFalse();
+            // each of them, stopped part-way, meets what it left when retried: reported (none is judged here)
+            assertThat(phase(report, "20240102120000", Phase.RETRY).locks().risks()).singleElement()
+                    .satisfies(risk -> assertThat(risk.reason()).contains("left column customers.email"));
+            assertThat(phase(report, "20240104120000", Phase.RETRY).locks().risks()).singleElement()
+                    .satisfies(risk -> assertThat(risk.reason()).contains("left index customers_name_idx INVALID")
+                            .contains("42P07"));
+            assertThat(report.toText()).contains("risk in the retry [not-retry-safe] 20240104120000_single.sql line 2:"
+                    + " CREATE INDEX CONCURRENTLY customers_name_idx ON customers (name)");
             assertThat(nonAtomic(phase(report, "20240102120000", Phase.UP))).singleElement().satisfies(risk -> {
                 assertThat(risk.statement()).contains("20240102120000_index_and_column.sql line 3: CREATE INDEX CONCURRENTLY");
                 assertThat(risk.reason()).contains("cannot run inside a transaction, so the tool ran all 2 statements");

@@ -148,6 +148,7 @@ public final class ConfiguredSettings {
         String customizer = flywayCustomizer != null ? flywayCustomizer
                 : configuration.text(Setting.FLYWAY_CUSTOMIZER).orElse(null);
         return tool.withFlywayCustomizer(customizer).withWriteUndo(configuration.bool(Setting.UNDO_WRITE, false))
+                .withRetry(configuration.bool(Setting.RETRY, true))
                 .withLiquibaseFilter(configuration.text(Setting.LIQUIBASE_CONTEXTS).orElse(""),
                         configuration.text(Setting.LIQUIBASE_LABELS).orElse(""))
                 .withCommand(command(configuration))

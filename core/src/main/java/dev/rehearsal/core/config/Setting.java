@@ -73,6 +73,7 @@ public enum Setting {
             null),
     FLYWAY_CUSTOMIZER("rehearsal.flyway.customizer", "none", Form.TEXT, null),
     UNDO_WRITE("rehearsal.undo.write", "false", Form.BOOLEAN, null),
+    RETRY("rehearsal.retry", "true", Form.BOOLEAN, null),
     LIQUIBASE_CONTEXTS("rehearsal.liquibase.contexts", "none: every changeset", Form.TEXT, null),
     LIQUIBASE_LABELS("rehearsal.liquibase.labels", "none: every changeset", Form.TEXT, null),
     LIQUIBASE_SEARCH_PATH("rehearsal.liquibase.search-path", "the class path and the working directory", Form.LIST,

@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The findings of a round-trip report, each placed at a file and line: a failed phase at the statement that failed
@@ -82,9 +84,13 @@ public final class FindingCollector {
                 if (phase.status() == PhaseResult.Status.FAILED) {
                     Place place = phase.locks().statements().stream().filter(st -> st.failed() && st.script() != null)
                             .findFirst().map(this::place).orElseGet(() -> top(phaseScript(step, migration, phase.phase())));
-                    findings.add(new Finding(Finding.Level.ERROR, phase.phase().name().toLowerCase(java.util.Locale.ROOT)
-                            .replace('_', '-') + "-failed", step.migration(), phase.phase().label(), place.file(),
-                            place.line(), phase.message(), null));
+                    String rule = RETRY_FINDING.matcher(phase.message()).lookingAt()
+                            ? phase.message().substring(0, phase.message().indexOf(':'))
+                            : phase.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-failed";
+                    int line = phase.locks().risks().stream().findFirst().map(r -> at(null, r.statement()).line())
+                            .filter(l -> l > 1).orElse(place.line());
+                    findings.add(new Finding(Finding.Level.ERROR, rule, step.migration(), phase.phase().label(),
+                            place.file(), line, phase.message(), null));
                 }
                 for (QueryWaits q : phase.locks().queries()) {
                     // an application statement's wait worth a reviewer's look, at the migration statement it waited
@@ -98,12 +104,13 @@ public final class FindingCollector {
                                 phase.phase().label(), place.file(), place.line(), q.toString(), null));
                     });
                 }
-                if (phase.phase() == PhaseResult.Phase.UP || phase.phase() == PhaseResult.Phase.DOWN) {
+                boolean retried = phase.phase() == PhaseResult.Phase.RETRY && phase.status() == PhaseResult.Status.PASSED;
+                if (phase.phase() == PhaseResult.Phase.UP || phase.phase() == PhaseResult.Phase.DOWN || retried) {
                     boolean down = phase.phase() == PhaseResult.Phase.DOWN;
                     for (LockRisk risk : phase.locks().risks()) {
                         Place place = phase.locks().statements().stream().filter(st -> st.script() != null
                                 && st.where().equals(risk.statement())).findFirst().map(this::place)
-                                .orElseGet(() -> top(phaseScript(step, migration, phase.phase())));
+                                .orElseGet(() -> at(phaseScript(step, migration, phase.phase()), risk.statement()));
                         // a down's risk is what an operator rolling back meets: reported unless the settings judge it
                         String suppressed = risk.suppressed() == null && down ? ReportWriter.DOWN : risk.suppressed();
                         findings.add(new Finding(Finding.Level.WARNING, risk.rule(), step.migration(),
@@ -117,6 +124,17 @@ public final class FindingCollector {
     }
 
     private record Place(String file, int line) {
+    }
+
+    /** A retry phase's own findings, named by the message's first word. */
+    private static final Pattern RETRY_FINDING = Pattern.compile("(?:not-retry-safe|not-idempotent):");
+    private static final Pattern LINE = Pattern.compile("^[^:]*? line (\\d+): ");
+
+    /** The top of {@code script}, or the line a risk's {@code where} ({@code V2__a.sql line 3: ...}) names there. */
+    private Place at(String script, String where) {
+        Place top = top(where != null && sourceOfScript.containsKey(where) ? where : script);
+        Matcher m = LINE.matcher(where == null ? "" : where);
+        return m.find() ? new Place(top.file(), Integer.parseInt(m.group(1))) : top;
     }
 
     /** A statement placed in its script (callers pass only those whose script is known). */

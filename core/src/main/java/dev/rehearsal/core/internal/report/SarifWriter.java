@@ -30,6 +30,11 @@ public final class SarifWriter {
             "down-failed", "The down script failed, left objects behind, or lost data",
             "restore-failed", "A migration without a down script left something behind when it failed part way",
             "up-again-failed", "Applying the migration again after its down gave another schema or failed",
+            "not-retry-safe", "Stopped part-way (after a statement that committed, or cancelled while it built), the"
+                    + " migration's retry failed or ended unlike a clean run (docs/retry.md)",
+            "not-idempotent", "A repeatable migration failed, or gave another schema, when applied again over itself"
+                    + " (docs/retry.md)",
+            "retry-failed", "The retry phase could not rehearse the migration's retries (docs/retry.md)",
             "estimate-at-production-volume", "What the migration's up would take at the production volumes given"
                     + " (docs/estimates.md)",
             "application-query-waited", "One of the application's own statements, played as traffic while the"

@@ -226,6 +226,11 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
         return budgets.estimate(run, volumes, estimateSettings);
     }
 
+    /** Whether the findings of the migration with this display name fail its phase, or are only reported. */
+    boolean judged(String migration) {
+        return released.judged(migration);
+    }
+
     @Override
     public void production(Supplier<NewMigrations> judged, ProductionVolumes volumes) {
         released.judging(judged);

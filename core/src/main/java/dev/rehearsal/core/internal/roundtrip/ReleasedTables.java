@@ -46,6 +46,11 @@ final class ReleasedTables {
         this.judged = judged;
     }
 
+    /** Whether the findings of the migration with this display name are judged (a change adds it), not only reported. */
+    boolean judged(String migration) {
+        return judged.get().judged(migration);
+    }
+
     void volumes(ProductionVolumes declared) {
         this.volumes = declared == null ? Map.of() : declared.rows();
     }

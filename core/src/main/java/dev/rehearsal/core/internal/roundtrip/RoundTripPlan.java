@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.roundtrip;
 
+import dev.rehearsal.core.PhaseResult;
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.internal.helper.HelperSource;
 import dev.rehearsal.core.model.Migration;
@@ -145,6 +146,13 @@ final class RoundTripPlan implements AutoCloseable {
             state.prepare(last);
             if (repeatables) {
                 engine.tool().applyRepeatables();
+                // as in one run, where their retry phase applied them again over themselves
+                boolean retried = served.result().phase(PhaseResult.Phase.RETRY)
+                        .filter(p -> p.status() == PhaseResult.Status.PASSED
+                                && p.locks().risks().isEmpty()).isPresent();
+                if (retried) {
+                    engine.tool().applyRepeatablesAgain();
+                }
                 engine.scriptsRan(null);
                 state.invalidate();
             }

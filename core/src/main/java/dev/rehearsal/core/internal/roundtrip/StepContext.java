@@ -114,6 +114,18 @@ final class StepContext implements PhaseContext {
         }
     }
 
+    /**
+     * Keeps a copy of the database before the up for the retry phase of a migration with a down script: where a retry
+     * leaves the database elsewhere, it comes back from there, and the up again runs as usual.
+     */
+    void keepRetryCopy() {
+        try {
+            restorePoint = engine.keepRestorePoint();
+        } catch (dev.rehearsal.core.model.RehearsalException e) {
+            restorePointFailure = e;
+        }
+    }
+
     /** The copy kept before the up, now the restore's to use or drop; null when there is none. */
     DatabaseSession.RestorePoint takeRestorePoint() {
         DatabaseSession.RestorePoint point = restorePoint;

@@ -38,9 +38,18 @@ public final class StepRunner implements CoreRuntime.Step {
         boolean restoring = migration != null && !migration.reversible()
                 && engine.settings().irreversibleAllowance(migration) == null
                 && engine.settings().missingDown() == RehearsalSettings.MissingDown.RESTORE;
-        List<Phase> phases = migration == null ? List.of(Phase.UP)
-                : List.of(Phase.UP, restoring ? Phase.RESTORE : Phase.DOWN, Phase.UP_AGAIN);
-        this.step = new StepContext(engine, migration, data, last, restoring, phases);
+        List<Phase> phases = new ArrayList<>(List.of(Phase.UP));
+        if (migration != null) {
+            phases.add(restoring ? Phase.RESTORE : Phase.DOWN);
+            boolean back = restoring || migration.reversible() && engine.settings().irreversibleAllowance(migration) == null;
+            if (back && !RetryPhase.points(engine, migration).isEmpty()) {
+                phases.add(Phase.RETRY);
+            }
+            phases.add(Phase.UP_AGAIN);
+        } else if (engine.settings().tool().retry()) {
+            phases.add(Phase.RETRY);
+        }
+        this.step = new StepContext(engine, migration, data, last, restoring, List.copyOf(phases));
     }
 
     /** The migration, or empty for the step that applies the repeatable migrations. */
@@ -73,6 +82,13 @@ public final class StepRunner implements CoreRuntime.Step {
                 case RESTORE -> {
                     requireVersioned();
                     new RestorePhase(step).run();
+                }
+                case RETRY -> {
+                    if (step.migration == null) {
+                        new RepeatablesAgainPhase(step).run();
+                    } else {
+                        new RetryPhase(step).run();
+                    }
                 }
                 case UP_AGAIN -> {
                     requireVersioned();

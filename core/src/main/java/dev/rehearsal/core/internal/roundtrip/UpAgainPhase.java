@@ -25,7 +25,7 @@ final class UpAgainPhase {
     void run() {
         RehearsalEngine engine = step.engine;
         Migration migration = step.migration;
-        Phase back = step.restoring ? Phase.RESTORE : Phase.DOWN;
+        Phase back = step.log.phases().contains(Phase.RETRY) ? Phase.RETRY : step.restoring ? Phase.RESTORE : Phase.DOWN;
         SchemaSnapshot start = step.backBeforeUp().orElseThrow(() -> step.log.skip(Phase.UP_AGAIN, NotRun.after(
                 step.log.result(back), "the " + back.label() + " phase of " + step.displayName()
                         + " did not run to its end")));

@@ -88,6 +88,9 @@ final class UpPhase {
         }
         if (step.restoring) {
             step.keepRestorePoint();
+        } else if (step.log.phases().contains(Phase.RETRY) && !step.dialect().undo(beforeUp, beforeUp).unsupported().isEmpty()) {
+            // where no undo can be derived from the catalog (MariaDB), a retry that ends elsewhere comes back from a copy
+            step.keepRetryCopy();
         }
         long checks = System.nanoTime() - c0;
         long t0 = System.nanoTime();
