@@ -99,7 +99,7 @@ class RunningApplicationBenchmark {
         return new Fastest(without, with, profile, report);
     }
 
-    private static RoundTripReport run(RehearsalSettings settings, DatabaseProvider provider) {
+    static RoundTripReport run(RehearsalSettings settings, DatabaseProvider provider) {
         try (MigrationRehearsal r = MigrationRehearsal.start(settings, provider,
                 RunningApplicationBenchmark.class.getClassLoader())) {
             return r.runRoundTrips();
