@@ -156,7 +156,7 @@ public record NewMigrations(Set<String> names, String note, boolean baseKnown, S
             if (was != Base.RELEASED) {
                 names.add(m.displayName());
             }
-            if (was == Base.EDITED) {
+            if (was == Base.EDITED && !history.repeatable().contains(m)) { // a changed repeatable one runs again
                 edited.add(m.displayName());
             }
         }

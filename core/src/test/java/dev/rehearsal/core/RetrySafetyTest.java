@@ -65,6 +65,25 @@ class RetrySafetyTest {
     }
 
     @Test
+    void flywaysDownScriptTakesTheDatabaseBackFromWhereAFailedRetryLeftIt() throws IOException {
+        RoundTripReport report = rehearse(history(Map.of(
+                "V1__users.sql", USERS,
+                "V2__indexes.sql", "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n"
+                        + "CREATE INDEX CONCURRENTLY users_id_email_idx ON users (id, email);\n",
+                "U2__indexes.sql", "DROP INDEX CONCURRENTLY IF EXISTS users_id_email_idx;\n"
+                        + "DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\n",
+                "V3__names.sql", "ALTER TABLE users ADD COLUMN name text;\n",
+                "U3__names.sql", "ALTER TABLE users DROP COLUMN name;\n")), true);
+        PhaseResult retry = phase(report, "V2", Phase.RETRY);
+        assertThat(retry.status()).as(report.toText()).isEqualTo(Status.FAILED);
+        assertThat(retry.message()).contains("left index users_email_idx").contains("42P07");
+        assertThat(phase(report, "V2", Phase.UP_AGAIN).status()).as(report.toText()).isEqualTo(Status.PASSED);
+        assertThat(report.steps().get(2).status()).as("the next migration, on the database brought back")
+                .isEqualTo(Status.PASSED);
+        assertThat(report.steps().get(2).note()).doesNotContain("rebuilt");
+    }
+
+    @Test
     void aDataChangeRunTwiceByTheRetryIsNotRetrySafe() throws IOException {
         RoundTripReport report = rehearse(history(Map.of(
                 "20240101120000_stock.sql", "-- migrate:up\nCREATE TABLE stock (id bigint PRIMARY KEY, units int NOT NULL);\n"
@@ -133,6 +152,9 @@ class RetrySafetyTest {
         assertThat(report.failed()).as(report.toText()).isFalse();
         PhaseResult retry = phase(report, "V2", Phase.RETRY);
         assertThat(retry.status()).isEqualTo(Status.PASSED);
+        // what the risk non-atomic-script asks for is shown: it is allowed, with the retries as the reason
+        assertThat(phase(report, "V2", Phase.UP).locks().risks()).filteredOn(r -> r.rule().equals("non-atomic-script"))
+                .singleElement().satisfies(r -> assertThat(r.suppressed()).startsWith("retry-safe: "));
         assertThat(report.steps().stream().filter(s -> s.migration().startsWith("V2")).findFirst().orElseThrow().note())
                 .contains("retry: points rehearsed: after statement 1 (line 1), before statement 2 (line 2): left nothing")
                 .contains("during statement 2 (line 2), cancelled while it builds: left index users_email_key INVALID,"
@@ -192,6 +214,8 @@ class RetrySafetyTest {
         assertThat(safe.failed()).as(safe.toText()).isFalse();
         assertThat(safe.steps().get(safe.steps().size() - 1).phase(Phase.RETRY)).map(PhaseResult::status)
                 .contains(Status.PASSED);
+        assertThat(safe.steps().get(safe.steps().size() - 1).note())
+                .contains("retry: the repeatable migrations applied again over themselves, the schema the same");
     }
 
     @Test

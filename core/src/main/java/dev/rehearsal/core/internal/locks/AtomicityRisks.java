@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class AtomicityRisks {
 
-    static final String RULE = "non-atomic-script";
+    public static final String RULE = "non-atomic-script";
 
     /** Statements that start or end a transaction (not savepoints, not prepared transactions). */
     private static final Pattern TRANSACTION_CONTROL = Pattern.compile(

@@ -7,6 +7,7 @@ import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.locks.LockReport;
+import dev.rehearsal.core.locks.LockRisk;
 
 import java.time.Duration;
 import java.util.EnumMap;
@@ -72,6 +73,24 @@ final class PhaseLog {
                 .map(m -> "declared: " + m).orElse("");
         results.put(phase, new PhaseResult(phase, Status.PASSED, Duration.ofNanos(sqlNanos), Duration.ofNanos(checkNanos),
                 message, noted, locks(phase)));
+    }
+
+    /**
+     * Marks the up's risks of {@code rule} that are not allowed yet as allowed for {@code reason}: what a later phase
+     * proved (its retries ended as clean ups, so a script that is not atomic is safe to run again).
+     */
+    void allowUpRisks(String rule, String reason) {
+        PhaseResult up = results.get(Phase.UP);
+        if (up == null || up.locks().risks().stream().noneMatch(r -> r.rule().equals(rule) && !r.isSuppressed())) {
+            return;
+        }
+        LockReport was = up.locks();
+        LockReport now = new LockReport(was.statements(), was.locks(), was.probes(), was.risks().stream()
+                .map(r -> r.rule().equals(rule) && !r.isSuppressed() ? new LockRisk(r.rule(), r.statement(), r.table(),
+                        r.reason(), r.alternative(), reason) : r).toList(), was.queue(), was.queries());
+        locks.put(Phase.UP, now);
+        results.put(Phase.UP, new PhaseResult(Phase.UP, up.status(), up.sqlTime(), up.checkTime(), up.message(),
+                up.problems(), now));
     }
 
     PhaseSkippedException skip(Phase phase, String reason) {

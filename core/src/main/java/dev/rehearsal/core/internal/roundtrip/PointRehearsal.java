@@ -14,6 +14,7 @@ import dev.rehearsal.core.internal.retry.RetryAdvice;
 import dev.rehearsal.core.internal.retry.RetryPoint;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
 import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
@@ -22,6 +23,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -47,6 +49,7 @@ final class PointRehearsal {
     private final StepContext step;
     private final RetryPoint point;
     private final SchemaSnapshot start;
+    private final DataFingerprint startData;
     private final RehearsalEngine engine;
     private final Migration migration;
     private final MigrationTool tool;
@@ -60,11 +63,17 @@ final class PointRehearsal {
     private final boolean fallbackGiven;
     private long sqlNanos;
 
-    /** {@code fallback}: the phase's copy of the state before the up, for a migration with a down script (else null). */
-    PointRehearsal(StepContext step, RetryPoint point, SchemaSnapshot start, DatabaseSession.RestorePoint fallback) {
+    /**
+     * {@code start}, {@code startData}: the schema and data before the up, where the retry phase starts (the data null
+     * where data is not checked); {@code fallback}: the phase's copy of that state, for a migration with a down script
+     * (else null).
+     */
+    PointRehearsal(StepContext step, RetryPoint point, SchemaSnapshot start, DataFingerprint startData,
+                   DatabaseSession.RestorePoint fallback) {
         this.step = step;
         this.point = point;
         this.start = start;
+        this.startData = startData;
         this.copy = fallback;
         this.ownCopy = step.restoring;
         this.fallbackGiven = fallback != null;
@@ -84,7 +93,11 @@ final class PointRehearsal {
         try {
             return rehearse();
         } catch (RuntimeException | Error e) {
-            leave();
+            try {
+                leave();
+            } catch (RuntimeException | Error second) {
+                e.addSuppressed(second);
+            }
             throw e;
         }
     }
@@ -103,10 +116,9 @@ final class PointRehearsal {
         // read whole: a statement cancelled part-way fires no event trigger, so a patched read would miss its index
         SchemaSnapshot now = engine.fullSchema();
         List<String> left = new ArrayList<>(Leftovers.of(start.diff(now)));
-        DataFingerprint dataBefore = step.dataBeforeUp();
-        if (dataBefore != null) {
+        if (startData != null) {
             // a column or table only on one side is the schema's difference, named already
-            dataBefore.differences(engine.fingerprint(now)).stream().filter(d -> !d.endsWith(": only in the second")
+            startData.differences(engine.fingerprint(now)).stream().filter(d -> !d.endsWith(": only in the second")
                     && !d.endsWith(": only in the first") && !d.endsWith("(0 rows)")).forEach(d -> left.add("data " + d));
         }
         String cleared;
@@ -178,8 +190,9 @@ final class PointRehearsal {
     /** Back before the up where the database is as after a clean up: from the copy, or by the down script. */
     private Outcome back(String summary) {
         if (ownCopy) {
-            engine.restore(copy);
+            DatabaseSession.RestorePoint kept = copy;
             copy = null;
+            engine.restore(kept);
             return outcome(summary, null, false);
         }
         long t0 = System.nanoTime();
@@ -226,17 +239,17 @@ final class PointRehearsal {
     /** Whether {@code undo}, after the tool's record of a failure is cleared, brings back the state before the up. */
     private boolean undone(Runnable undo) {
         try {
-            tool.clearFailedUp(migration);
             undo.run();
-            tool.clearFailedUp(migration); // a failed undo leaves a failure record too
-            DataFingerprint dataBefore = step.dataBeforeUp();
+            Optional<MigrationVersion> previous = engine.history().previous(migration).map(Migration::version);
+            if (!engine.session().currentVersion().equals(previous)) {
+                tool.clearFailedUp(migration); // the failure the retry recorded (Flyway's failed row, a dirty version)
+            }
             SchemaSnapshot now = engine.fullSchema();
             return start.diff(now).isEmpty()
-                    && (dataBefore == null || dataBefore.differences(engine.fingerprint(now)).isEmpty())
-                    && engine.session().currentVersion().equals(engine.history().previous(migration)
-                    .map(Migration::version));
+                    && (startData == null || startData.differences(engine.fingerprint(now)).isEmpty())
+                    && engine.session().currentVersion().equals(previous);
         } catch (RuntimeException e) {
-            return false; // not back: the next way, or a rebuild
+            return false; // not back this way: the next one, or a rebuild
         }
     }
 

@@ -2,6 +2,8 @@ package dev.rehearsal.core.internal.roundtrip;
 
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.RoundTripAssertionError;
+import dev.rehearsal.core.data.DataFingerprint;
+import dev.rehearsal.core.internal.locks.AtomicityRisks;
 import dev.rehearsal.core.internal.locks.RiskRules;
 import dev.rehearsal.core.internal.retry.RetryFinding;
 import dev.rehearsal.core.internal.retry.RetryPoint;
@@ -66,6 +68,8 @@ final class RetryPhase {
         long sql = 0;
         RetryPoints points = points(engine, migration);
         Map<String, String> counters = engine.session().counters();
+        // the data as the down (or restore) left it: what a stopped run and its retry are compared with
+        DataFingerprint startData = step.dataBeforeUp() == null ? null : engine.fingerprint(start);
         List<String> summaries = new ArrayList<>();
         PointRehearsal.Outcome finding = null;
         PointRehearsal.Outcome lost = null;
@@ -73,7 +77,8 @@ final class RetryPhase {
             if (!summaries.isEmpty()) {
                 engine.session().restoreCounters(counters);
             }
-            PointRehearsal rehearsal = new PointRehearsal(step, point, start, fallbackUsed ? null : fallback);
+            PointRehearsal rehearsal = new PointRehearsal(step, point, start, startData,
+                    fallbackUsed ? null : fallback);
             PointRehearsal.Outcome outcome;
             try {
                 outcome = rehearsal.run();
@@ -87,6 +92,10 @@ final class RetryPhase {
             if (finding != null || lost != null) {
                 break;
             }
+        }
+        if (lost != null) {
+            summaries.add("the database could not be brought back before the up, and is rebuilt before the next step"
+                    + " (the up again does not run)");
         }
         String which = "points rehearsed: " + String.join("; ", summaries)
                 + (points.found() > summaries.size() ? "; " + (points.found() - summaries.size())
@@ -103,6 +112,13 @@ final class RetryPhase {
                             + " is rebuilt before the next step: " + lost.summary() + "\n" + which));
         }
         if (finding == null) {
+            boolean everyPoint = points.found() == summaries.size()
+                    && summaries.stream().noneMatch(p -> p.contains(": not rehearsed"));
+            if (everyPoint) {
+                // what non-atomic-script asks for ("make every statement safe to re-run") is shown
+                step.log.allowUpRisks(AtomicityRisks.RULE, "retry-safe: stopped at each point where it can stop,"
+                        + " it was retried to the same end (the retry phase)");
+            }
             step.notes.add("retry: " + which);
             step.log.pass(Phase.RETRY, sql, checks);
             return;

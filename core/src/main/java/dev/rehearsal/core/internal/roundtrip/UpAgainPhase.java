@@ -25,6 +25,9 @@ final class UpAgainPhase {
     void run() {
         RehearsalEngine engine = step.engine;
         Migration migration = step.migration;
+        if (!step.restoring) {
+            step.dropRestorePoint(); // a copy kept for a retry phase that did not run, or did not need it
+        }
         Phase back = step.log.phases().contains(Phase.RETRY) ? Phase.RETRY : step.restoring ? Phase.RESTORE : Phase.DOWN;
         SchemaSnapshot start = step.backBeforeUp().orElseThrow(() -> step.log.skip(Phase.UP_AGAIN, NotRun.after(
                 step.log.result(back), "the " + back.label() + " phase of " + step.displayName()

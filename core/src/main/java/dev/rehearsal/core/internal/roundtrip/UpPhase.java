@@ -88,7 +88,8 @@ final class UpPhase {
         }
         if (step.restoring) {
             step.keepRestorePoint();
-        } else if (step.log.phases().contains(Phase.RETRY) && !step.dialect().undo(beforeUp, beforeUp).unsupported().isEmpty()) {
+        } else if (migration != null && step.log.phases().contains(Phase.RETRY)
+                && !step.dialect().undo(beforeUp, beforeUp).unsupported().isEmpty()) {
             // where no undo can be derived from the catalog (MariaDB), a retry that ends elsewhere comes back from a copy
             step.keepRetryCopy();
         }
