@@ -92,6 +92,23 @@ class MariaDbRetrySafetyTest {
     }
 
     @Test
+    void aRepeatableViewWithoutOrReplaceIsNotIdempotentAndWithItIs() throws IOException {
+        RoundTripReport report = rehearse(Map.of("V1__accounts.sql", ACCOUNTS,
+                "R__account_names.sql", "CREATE VIEW account_names AS SELECT id, name FROM accounts;\n"));
+        PhaseResult again = report.steps().get(report.steps().size() - 1).phase(Phase.RETRY).orElseThrow();
+        assertThat(again.status()).as(report.toText()).isEqualTo(Status.FAILED);
+        assertThat(again.message()).startsWith("not-idempotent: ")
+                .contains("view account_names cannot be created again over itself").contains("CREATE OR REPLACE VIEW");
+
+        Files.writeString(dir.resolve("R__account_names.sql"),
+                "CREATE OR REPLACE VIEW account_names AS SELECT id, name FROM accounts;\n");
+        RoundTripReport safe = rehearse(Map.of());
+        assertThat(safe.failed()).as(safe.toText()).isFalse();
+        assertThat(safe.steps().get(safe.steps().size() - 1).note())
+                .contains("retry: the repeatable migrations applied again over themselves, the schema the same");
+    }
+
+    @Test
     void golangMigrateTwoAltersAreForcedBackAndRetried() throws IOException {
         RoundTripReport report = rehearse(Map.of(
                 "000001_accounts.up.sql", ACCOUNTS, "000001_accounts.down.sql", "DROP TABLE accounts;\n",
