@@ -131,15 +131,20 @@ class ChangeCommandTest {
         Files.writeString(migrations.resolve("2_orders_total_idx.down.sql"), "set lock_timeout = '2s';\n"
                 + "drop index orders_total_idx;\n");
 
-        Run reported = rehearsal("check", migrations.toString(), "--allow-risk", "2 no-lock-timeout: a test");
+        // its index, cancelled while it builds, would be kept INVALID by a retry: allowed here, as a risk is
+        String retry = "2 not-retry-safe: the deploy drops an invalid index first";
+        Run reported = rehearsal("check", migrations.toString(), "--allow-risk", "2 no-lock-timeout: a test",
+                "--allow-risk", retry);
         assertThat(reported.exit()).as(reported.out() + reported.err()).isZero();
         assertThat(reported.out()).contains("risk in the down (judged only with rehearsal.risks.downs=judge)"
                 + " [non-concurrent-drop-index] 2_orders_total_idx.down.sql line 2");
         assertThat(reported.err()).contains("1 risk of down scripts reported, not judged (rehearsal.risks.downs=judge"
                 + " judges them)");
+        assertThat(reported.out()).contains("risk in the retry [not-retry-safe] 2_orders_total_idx.up.sql line 1")
+                .contains("(allowed: the deploy drops an invalid index first)");
 
-        Run judged = rehearsal("check", migrations.toString(), "--allow-risk", "2 no-lock-timeout: a test", "-D",
-                "rehearsal.risks.downs=judge");
+        Run judged = rehearsal("check", migrations.toString(), "--allow-risk", "2 no-lock-timeout: a test",
+                "--allow-risk", retry, "-D", "rehearsal.risks.downs=judge");
         assertThat(judged.exit()).as(judged.out() + judged.err()).isEqualTo(1);
         assertThat(judged.err()).contains("0 failed round trips, 1 risk not allowed");
     }
