@@ -58,6 +58,9 @@ class RetryInATestTest {
         tests.assertStatistics(s -> s.failed(0));
         assertThat(names(tests.succeeded())).contains("20240104120000_single \u203a retry",
                 "20240104120000_single \u203a up again");
+        assertThat(reports.resolve("Dbmate.roundTrips.txt")).content()
+                .contains("risk in the retry [not-retry-safe] 20240104120000_single.sql line 2")
+                .contains("reported, not judged, as 20240104120000_single is released");
     }
 
     @Test
