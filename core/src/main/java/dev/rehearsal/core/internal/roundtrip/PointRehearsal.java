@@ -41,9 +41,10 @@ final class PointRehearsal {
 
     /**
      * What a point came to: its summary for the note, the finding (what happened, then {@code Fix: ...}) or null,
-     * and whether the database could not be brought back before the up.
+     * whether the database could not be brought back before the up, and whether the point showed the migration
+     * retry-safe (reached, and left nothing or retried to the same schema and data).
      */
-    record Outcome(RetryPoint point, String summary, String finding, boolean lost, long sqlNanos) {
+    record Outcome(RetryPoint point, String summary, String finding, boolean lost, long sqlNanos, boolean shown) {
     }
 
     private final StepContext step;
@@ -62,6 +63,8 @@ final class PointRehearsal {
     private final boolean ownCopy;
     private final boolean fallbackGiven;
     private long sqlNanos;
+    /** Whether the point showed the migration retry-safe: stopped there, it left nothing or was retried to the same end. */
+    private boolean shown;
 
     /**
      * {@code start}, {@code startData}: the schema and data before the up, where the retry phase starts (the data null
@@ -97,6 +100,8 @@ final class PointRehearsal {
                 leave();
             } catch (RuntimeException | Error second) {
                 e.addSuppressed(second);
+                engine.state().markDirty("the retry of " + step.displayName() + " could not bring the database back");
+                step.backBeforeUp(null);
             }
             throw e;
         }
@@ -132,9 +137,11 @@ final class PointRehearsal {
         }
         if (left.isEmpty()) {
             if (ownCopy && copy != null) {
-                engine.discard(copy);
+                DatabaseSession.RestorePoint unused = copy;
                 copy = null;
+                engine.discard(unused);
             }
+            shown = true;
             return outcome(point.describe() + ": left nothing", null, false);
         }
         String what = "Stopped " + point.describe() + " (as a lock timeout or a cancelled deploy would), "
@@ -148,7 +155,9 @@ final class PointRehearsal {
         }
         SchemaSnapshot again = engine.fullSchema();
         List<String> differs = new ArrayList<>(Leftovers.of(step.afterUp().diff(again)));
-        differs.addAll(dataDifferences(again));
+        List<String> data = dataDifferences(again);
+        differs.addAll(data == null ? List.of() : data);
+        shown = data != null; // retry-safe as far as the schema and, where compared, the data go
         if (!differs.isEmpty()) {
             return left(point.describe() + ": the retry ended elsewhere", what + " succeeded, but the database differs"
                     + " from a clean run's: " + String.join(", ", differs) + "\nFix: " + RetryAdvice.forDifference(differs));
@@ -159,13 +168,14 @@ final class PointRehearsal {
 
     /**
      * How the data after the retry differs from the first up's, by the rules of up again (values from a sequence or a
-     * volatile default are expected to differ); nothing where the down did not bring the data back.
+     * volatile default are expected to differ); null where the data is not compared (not checked, or the down did
+     * not bring it back).
      */
     private List<String> dataDifferences(SchemaSnapshot again) {
         DataFingerprint clean = step.get(PhaseContext.DATA_AFTER_UP).orElse(null);
         PhaseResult down = step.restoring ? null : step.log.result(Phase.DOWN);
         if (clean == null || down != null && down.problems().stream().anyMatch(p -> LOSSES.contains(p.kind()))) {
-            return List.of();
+            return null;
         }
         return DataChecks.afterUpAgain(migration, again, clean, engine.fingerprint(again), new ArrayList<>()).stream()
                 .map(p -> "data " + p.message()).toList();
@@ -241,9 +251,7 @@ final class PointRehearsal {
         try {
             undo.run();
             Optional<MigrationVersion> previous = engine.history().previous(migration).map(Migration::version);
-            if (!engine.session().currentVersion().equals(previous)) {
-                tool.clearFailedUp(migration); // the failure the retry recorded (Flyway's failed row, a dirty version)
-            }
+            tool.clearFailedUp(migration); // the failure the retry recorded (Flyway's failed row, a dirty version)
             SchemaSnapshot now = engine.fullSchema();
             return start.diff(now).isEmpty()
                     && (startData == null || startData.differences(engine.fingerprint(now)).isEmpty())
@@ -268,7 +276,7 @@ final class PointRehearsal {
     }
 
     private Outcome outcome(String summary, String finding, boolean lost) {
-        return new Outcome(point, summary, finding, lost, sqlNanos);
+        return new Outcome(point, summary, finding, lost, sqlNanos, shown && finding == null);
     }
 
     /** Whether the phase's copy was used (restored): the way back is then the down script, or a rebuild. */

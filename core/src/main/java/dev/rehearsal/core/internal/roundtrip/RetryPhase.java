@@ -73,6 +73,7 @@ final class RetryPhase {
         List<String> summaries = new ArrayList<>();
         PointRehearsal.Outcome finding = null;
         PointRehearsal.Outcome lost = null;
+        boolean everyShown = true;
         for (RetryPoint point : points.points()) {
             if (!summaries.isEmpty()) {
                 engine.session().restoreCounters(counters);
@@ -87,6 +88,7 @@ final class RetryPhase {
             }
             sql += outcome.sqlNanos();
             summaries.add(outcome.summary());
+            everyShown &= outcome.shown();
             finding = outcome.finding() != null ? outcome : finding;
             lost = outcome.lost() ? outcome : null;
             if (finding != null || lost != null) {
@@ -112,8 +114,7 @@ final class RetryPhase {
                             + " is rebuilt before the next step: " + lost.summary() + "\n" + which));
         }
         if (finding == null) {
-            boolean everyPoint = points.found() == summaries.size()
-                    && summaries.stream().noneMatch(p -> p.contains(": not rehearsed"));
+            boolean everyPoint = points.found() == summaries.size() && everyShown;
             if (everyPoint) {
                 // what non-atomic-script asks for ("make every statement safe to re-run") is shown
                 step.log.allowUpRisks(AtomicityRisks.RULE, "retry-safe: stopped at each point where it can stop,"

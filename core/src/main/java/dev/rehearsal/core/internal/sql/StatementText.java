@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
 public final class StatementText {
 
     private static final Pattern COMMENT_LINE = Pattern.compile("(?m)^\\s*--.*$");
-    private static final Pattern LEADING_BLOCK_COMMENTS = Pattern.compile("^(?:\\s*/\\*.*?\\*/)+", Pattern.DOTALL);
+    /** Block comments before the statement; not MySQL's executable comments ({@code /*!}) or hints ({@code /*+}). */
+    private static final Pattern LEADING_BLOCK_COMMENTS = Pattern.compile("^(?:\\s*/\\*(?![!+]).*?\\*/)+",
+            Pattern.DOTALL);
     private static final Pattern WHITE_SPACE = Pattern.compile("\\s+");
 
     private StatementText() {
