@@ -91,6 +91,28 @@ class RetrySafetyTest {
     }
 
     @Test
+    void aLiquibaseChangesetOutsideATransactionIsRetriedAndItsSafeTwinPasses() throws IOException {
+        String changelog = "--liquibase formatted sql\n\n--changeset dev:users\n" + USERS
+                + "--rollback drop table users;\n\n--changeset dev:email-key runInTransaction:false\n";
+        RoundTripReport report = rehearse(history(Map.of("db.changelog.sql", changelog
+                + "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);\n"
+                + "--rollback DROP INDEX CONCURRENTLY IF EXISTS users_email_key;\n")).resolve("db.changelog.sql"), true);
+        PhaseResult retry = report.steps().get(1).phase(Phase.RETRY).orElseThrow(() -> new AssertionError(
+                report.toText()));
+        assertThat(retry.status()).as(report.toText()).isEqualTo(Status.FAILED);
+        assertThat(retry.message()).contains("left index users_email_key INVALID")
+                .contains("DROP INDEX CONCURRENTLY IF EXISTS users_email_key");
+
+        RoundTripReport safe = rehearse(history(Map.of("db.changelog.sql", changelog
+                + "DROP INDEX CONCURRENTLY IF EXISTS users_email_key;\n"
+                + "CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);\n"
+                + "--rollback DROP INDEX CONCURRENTLY IF EXISTS users_email_key;\n")).resolve("db.changelog.sql"), true);
+        assertThat(safe.failed()).as(safe.toText()).isFalse();
+        assertThat(safe.steps().get(1).note()).contains("cancelled while it builds: left index users_email_key"
+                + " INVALID, and the retry ended as a clean up");
+    }
+
+    @Test
     void aDataChangeRunTwiceByTheRetryIsNotRetrySafe() throws IOException {
         RoundTripReport report = rehearse(history(Map.of(
                 "20240101120000_stock.sql", "-- migrate:up\nCREATE TABLE stock (id bigint PRIMARY KEY, units int NOT NULL);\n"

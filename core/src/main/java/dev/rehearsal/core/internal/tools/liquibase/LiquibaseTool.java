@@ -3,6 +3,7 @@ package dev.rehearsal.core.internal.tools.liquibase;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.UpTransaction;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.internal.sql.HistoryTableReads;
@@ -318,6 +319,14 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
     public boolean appliesInOneTransaction(Migration migration) {
         ChangeSet cs = changeSets.get(migration.version());
         return cs != null && cs.isRunInTransaction() && changeSets.values().stream().noneMatch(ChangeSet::isAlwaysRun);
+    }
+
+    /** A changeset with {@code runInTransaction="false"} has each of its statements commit by itself. */
+    @Override
+    public UpTransaction upTransaction(Migration migration) {
+        ChangeSet cs = changeSets.get(migration.version());
+        return cs == null ? UpTransaction.OUT_OF_REACH
+                : cs.isRunInTransaction() ? UpTransaction.ONE : UpTransaction.EACH_STATEMENT;
     }
 
     @Override
