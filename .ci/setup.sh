@@ -18,10 +18,10 @@ apt_install() {
     || { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q "$@" >/dev/null; }
 }
 
-# Alembic 1.8 from Debian, with its PostgreSQL driver, run as /usr/bin/python3 -m alembic by AlembicVerificationTest;
-# Django 3.2 from Debian, whose manage.py samples/django-postgres drives.
-if ! /usr/bin/python3 -c "import alembic, psycopg2, django" >/dev/null 2>&1; then
-  apt_install python3-alembic python3-psycopg2 python3-django
+# Alembic 1.8 from Debian, with its PostgreSQL and MariaDB drivers, run as /usr/bin/python3 -m alembic by
+# AlembicVerificationTest and HelperRetrySafetyTest; Django 3.2 from Debian, whose manage.py samples/django-postgres drives.
+if ! /usr/bin/python3 -c "import alembic, psycopg2, pymysql, django" >/dev/null 2>&1; then
+  apt_install python3-alembic python3-psycopg2 python3-django python3-pymysql
 fi
 /usr/bin/python3 -m alembic --version
 echo "Django $(/usr/bin/python3 -m django --version)"

@@ -14,6 +14,12 @@ public enum UpTransaction {
     /** Each statement commits as it runs (a statement that cannot run in a transaction, the tool told not to open one). */
     EACH_STATEMENT,
     /**
+     * The migration's own code decides (an Alembic {@code autocommit_block}, Django's {@code atomic = False}, Knex's
+     * {@code transaction: false}), and the tool's helper reports, for each statement it runs, whether it runs inside
+     * a transaction: where the migration can stop part-way is found from its up as it ran.
+     */
+    AS_REPORTED,
+    /**
      * The tool runs the statements where Rehearsal cannot make one fail (a process of its own that connects by
      * itself), so failures part-way are not rehearsed.
      */

@@ -90,6 +90,27 @@ class RetrySafetyTest {
         assertThat(report.steps().get(2).note()).doesNotContain("rebuilt");
     }
 
+    /** Flyway's script configuration file runs the script without a transaction: each ALTER commits alone. */
+    @Test
+    void aFlywayScriptConfiguredOutsideATransactionIsStoppedBetweenItsStatements() throws IOException {
+        String plans = "ALTER TABLE users ADD COLUMN %1$splan text;\nALTER TABLE users ADD COLUMN %1$stier int;\n";
+        history(Map.of("V1__users.sql", USERS, "V2__plans.sql", plans.formatted(""),
+                "V2__plans.sql.conf", "executeInTransaction=false\n"));
+        RoundTripReport report = rehearse(dir, true);
+        assertThat(phase(report, "V2", Phase.UP).locks().statements()).as("as Flyway ran it: %s", report.toText())
+                .filteredOn(s -> s.sql().startsWith("ALTER TABLE")).hasSize(2)
+                .allSatisfy(s -> assertThat(s.inTransaction()).isFalse());
+        PhaseResult retry = phase(report, "V2", Phase.RETRY);
+        assertThat(retry.status()).as(report.toText()).isEqualTo(Status.FAILED);
+        assertThat(retry.message()).contains("after statement 1 (line 1), before statement 2 (line 2)")
+                .contains("left column users.plan").contains("42701");
+
+        history(Map.of("V2__plans.sql", plans.formatted("IF NOT EXISTS ")));
+        RoundTripReport twin = rehearse(dir, true);
+        assertThat(phase(twin, "V2", Phase.RETRY).status()).as(twin.toText()).isEqualTo(Status.PASSED);
+        assertThat(twin.failed()).as(twin.toText()).isFalse();
+    }
+
     @Test
     void aLiquibaseChangesetOutsideATransactionIsRetriedAndItsSafeTwinPasses() throws IOException {
         String changelog = "--liquibase formatted sql\n\n--changeset dev:users\n" + USERS

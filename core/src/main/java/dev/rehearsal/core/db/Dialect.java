@@ -92,6 +92,14 @@ public interface Dialect {
     }
 
     /**
+     * A statement the server answers with the error of {@link #lockTimeout}: how a tool that runs in a process of
+     * its own is stopped part-way, its own driver raising the engine's error. Null where the engine cannot raise it.
+     */
+    default String lockTimeoutStatement(String detail) {
+        return null;
+    }
+
+    /**
      * Where {@code statement} builds something the engine keeps half-made when it is cancelled part-way (PostgreSQL's
      * {@code CREATE INDEX CONCURRENTLY} keeps an INVALID index): how to cancel it while it builds. Empty otherwise.
      */

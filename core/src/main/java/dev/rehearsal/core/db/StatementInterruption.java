@@ -20,6 +20,20 @@ public interface StatementInterruption {
      */
     Running start(Connection migration, DataSource admin) throws SQLException;
 
+    /**
+     * A query whose one value {@link #start(int, String, DataSource)} needs from the migration's session (its
+     * {@code search_path}), read there by a tool that runs in a process of its own; null where none is needed.
+     */
+    default String contextQuery() {
+        return null;
+    }
+
+    /**
+     * As {@link #start(Connection, DataSource)}, for a statement a tool in a process of its own is about to run on
+     * session {@code backend}, {@code context} being the value of {@link #contextQuery()} read on that session.
+     */
+    Running start(int backend, String context, DataSource admin) throws SQLException;
+
     /** One interruption under way; closed once the statement ended, which releases what it held. */
     interface Running extends AutoCloseable {
 

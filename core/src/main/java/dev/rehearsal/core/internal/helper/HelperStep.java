@@ -3,6 +3,7 @@ package dev.rehearsal.core.internal.helper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.MigrationFailedException;
+import dev.rehearsal.core.UpTransaction;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.locks.ToolSessions;
@@ -20,6 +21,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * One step of a migration through a {@link ToolHelper}: the request, its statements traced and named by the
@@ -32,6 +34,16 @@ public final class HelperStep {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private HelperStep() {
+    }
+
+    /**
+     * How the tool runs {@code migration}'s statements, for its retry phase: {@link UpTransaction#AS_REPORTED} where
+     * something can commit before a later statement fails (the engine's DDL commits by itself, or the migration's
+     * file shows {@code marker}: its code leaving the tool's transaction), else {@link UpTransaction#OUT_OF_REACH}.
+     */
+    public static UpTransaction upTransaction(Dialect dialect, Migration migration, Pattern marker) {
+        return !dialect.rollsBackDdl() || marker.matcher(migration.up().sql()).find() ? UpTransaction.AS_REPORTED
+                : UpTransaction.OUT_OF_REACH;
     }
 
     /**

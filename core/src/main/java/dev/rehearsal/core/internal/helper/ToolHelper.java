@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -152,22 +151,22 @@ public final class ToolHelper implements AutoCloseable {
                      java.util.function.UnaryOperator<String> scripts, String what, SessionGuard guard) {
         long deadline = System.nanoTime() + timeout.toNanos();
         request.put("id", ++requests);
+        RequestStatements statements = new RequestStatements(sessions, scripts);
+        statements.arm(request);
         write(request, what);
-        Map<String, Object> statements = new HashMap<>(); // what the trace gave each statement that is running
         while (true) {
             JsonNode message = next(deadline, what);
             String event = message.path("event").asText("");
             switch (event) {
                 case "before" -> {
-                    statements.put(statementOf(message), sessions.before(message.path("backend").asInt(),
-                            message.path("sql").asText(), message.path("in_transaction").asBoolean(),
-                            message.path("file").isTextual() ? scripts.apply(message.path("file").asText()) : null,
-                            message.path("line").asInt()));
-                    continue; // not answered: the statement runs at once, and "after" waits for the locks read
+                    ObjectNode answer = statements.before(message);
+                    if (answer != null) {
+                        write(answer, what);
+                    }
+                    continue; // else not answered: the statement runs at once, and "after" waits for the locks read
                 }
                 case "after" -> {
-                    sessions.after(statements.remove(statementOf(message)), message.path("failed").asBoolean(),
-                            message.path("rows").asLong(-1), message.path("lock_timeout").asText(null));
+                    statements.after(message);
                     if (!message.path("answer").asBoolean(true)) {
                         continue; // a statement whose locks are not read (the tool's own): the helper went on
                     }
@@ -197,23 +196,11 @@ public final class ToolHelper implements AutoCloseable {
     }
 
     /**
-     * The statement an event is about: its {@code statement} number, which pairs an {@code after} with its
-     * {@code before} while several run at once; a helper that runs one statement at a time may leave it out.
-     */
-    private static String statementOf(JsonNode event) {
-        return event.path("statement").asText("");
-    }
-
-    /**
      * Answers an event, naming it by its {@code id} (several may wait at once: a migration's {@code Promise.all});
      * an event without one, from a helper that waits for one answer at a time, gets an empty answer.
      */
     private void answer(JsonNode event, String what) {
-        ObjectNode answer = JSON.createObjectNode();
-        if (event.has("id")) {
-            answer.set("answer", event.get("id"));
-        }
-        write(answer, what);
+        write(RequestStatements.answerTo(event), what);
     }
 
     /**

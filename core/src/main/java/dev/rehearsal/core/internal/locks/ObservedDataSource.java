@@ -75,6 +75,11 @@ public final class ObservedDataSource extends WrappingDataSource {
                     new ToolSessionTrace(trace).transactionEnded(backend);
                 }
             }
+
+            @Override
+            public StatementInterceptor interceptor() {
+                return interceptor;
+            }
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.locks;
 
+import dev.rehearsal.core.internal.sql.StatementInterceptor;
 import org.apiguardian.api.API;
 
 /**
@@ -39,4 +40,13 @@ public interface ToolSessions {
 
     /** The session's transaction ended (commit, rollback, or the session closed). */
     void transactionEnded(int backend);
+
+    /**
+     * What is told about each statement of the tool's and may fail one in its place (a retry's point), or null (the
+     * default): the helper then waits for an answer before each statement where it {@link
+     * StatementInterceptor#answersRemote() answers}.
+     */
+    default StatementInterceptor interceptor() {
+        return null;
+    }
 }

@@ -95,6 +95,14 @@ public final class MariaDbDialect implements Dialect {
                 1205);
     }
 
+    /** MariaDB raises the error of a SIGNAL outside a stored program too. */
+    @Override
+    public String lockTimeoutStatement(String detail) {
+        return "SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1205, MESSAGE_TEXT = '"
+                + ("Lock wait timeout exceeded; try restarting transaction (" + detail + ")").replace("\\", "\\\\")
+                .replace("'", "''") + "'";
+    }
+
     @Override
     public SchemaReader schemaReader(Connection connection, Set<String> excludedTables, boolean patched) {
         return new FullSchemaReader(this, connection, excludedTables, patched ? name()

@@ -31,6 +31,8 @@ final class ConcurrentIndexInterruption implements StatementInterruption {
     /** How long the build may take to reach its wait before the interruption gives up and lets it finish. */
     private static final long REACH_MILLIS = 20_000;
 
+    private static final String SEARCH_PATH = "SHOW search_path";
+
     private final String table;
 
     private ConcurrentIndexInterruption(String table) {
@@ -44,14 +46,22 @@ final class ConcurrentIndexInterruption implements StatementInterruption {
 
     @Override
     public Running start(Connection migration, DataSource admin) throws SQLException {
-        int backend = backend(migration);
-        String searchPath = searchPath(migration);
+        return start(backend(migration), searchPath(migration), admin);
+    }
+
+    @Override
+    public String contextQuery() {
+        return SEARCH_PATH;
+    }
+
+    @Override
+    public Running start(int backend, String searchPath, DataSource admin) throws SQLException {
         Connection holder = admin.getConnection();
         try {
             holder.setAutoCommit(false);
             try (Statement st = holder.createStatement()) {
                 // the table as the migration's session names it; never waiting long on someone else's lock
-                st.execute("SELECT set_config('search_path', " + literal(searchPath) + ", true),"
+                st.execute("SELECT set_config('search_path', " + literal(searchPath == null ? "\"$user\", public" : searchPath) + ", true),"
                         + " set_config('lock_timeout', '5s', true)");
                 st.execute("LOCK TABLE " + table + " IN ROW EXCLUSIVE MODE");
             }
@@ -68,7 +78,7 @@ final class ConcurrentIndexInterruption implements StatementInterruption {
     }
 
     private static String searchPath(Connection migration) throws SQLException {
-        try (Statement st = migration.createStatement(); ResultSet rs = st.executeQuery("SHOW search_path")) {
+        try (Statement st = migration.createStatement(); ResultSet rs = st.executeQuery(SEARCH_PATH)) {
             return rs.next() ? rs.getString(1) : "\"$user\", public";
         }
     }

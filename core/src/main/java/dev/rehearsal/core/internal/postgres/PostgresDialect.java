@@ -96,6 +96,12 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String lockTimeoutStatement(String detail) {
+        return "DO $rehearsal$ BEGIN RAISE EXCEPTION USING ERRCODE = 'lock_not_available', MESSAGE = "
+                + "'" + ("canceling statement due to lock timeout (" + detail + ")").replace("'", "''") + "'; END $rehearsal$";
+    }
+
+    @Override
     public Optional<StatementInterruption> interruption(String statement) {
         return ConcurrentIndexInterruption.of(statement);
     }

@@ -23,6 +23,9 @@ public final class PartWayFailure implements StatementInterceptor {
     /** A Flyway or Liquibase placeholder, as the script holds it (normalized to lower case). */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{[^}]*}");
 
+    private static final String STOPPED = "Rehearsal stopped the migration here, ";
+    private static final String AS_A_TIMEOUT = ", as a timeout in production would";
+
     private final RetryPoint point;
     private final Dialect dialect;
     private final DataSource admin;
@@ -69,14 +72,12 @@ public final class PartWayFailure implements StatementInterceptor {
 
     @Override
     public synchronized SQLException before(Connection physical, String sql) {
-        if (struck || !matches(sql) || seen++ < earlier) {
+        if (!strikes(sql)) {
             return null;
         }
-        struck = true;
         if (!point.during()) {
             commitWhatRan(physical);
-            return dialect.lockTimeout("Rehearsal stopped the migration here, " + point.describe()
-                    + ", as a timeout in production would");
+            return dialect.lockTimeout(STOPPED + point.describe() + AS_A_TIMEOUT);
         }
         try {
             interruption = dialect.interruption(sql).orElseThrow().start(physical, admin);
@@ -84,6 +85,59 @@ public final class PartWayFailure implements StatementInterceptor {
             whyNot = "the statement could not be made to wait: " + e.getSQLState() + " " + e.getMessage();
         }
         return null;
+    }
+
+    /** Whether {@code sql} is the statement to strike, counting it: the n-th of the target's text. */
+    private boolean strikes(String sql) {
+        if (struck || !matches(sql) || seen++ < earlier) {
+            return false;
+        }
+        struck = true;
+        return true;
+    }
+
+    @Override
+    public boolean answersRemote() {
+        return true;
+    }
+
+    @Override
+    public String contextQuery() {
+        return point.during() ? dialect.interruption(point.target().sql()).map(StatementInterruption::contextQuery)
+                .orElse(null) : null;
+    }
+
+    /**
+     * For a tool in a helper process: the statement before the point fails on the server as a lock timeout (after
+     * what its session ran is committed, as in production), or the build is held and cancelled as in the JVM.
+     */
+    @Override
+    public synchronized RemoteFailure beforeRemote(RemoteStatement statement) {
+        if (statement.script() == null || !strikes(statement.sql())) {
+            return null; // the tool's own bookkeeping, or not the point's statement
+        }
+        if (!point.during()) {
+            String fail = dialect.lockTimeoutStatement(STOPPED + point.describe() + AS_A_TIMEOUT);
+            if (fail == null) {
+                whyNot = dialect.name() + " cannot raise a lock timeout for a statement the tool runs in a process of"
+                        + " its own";
+            }
+            return fail == null ? null : new RemoteFailure(fail, statement.inTransaction());
+        }
+        try {
+            interruption = dialect.interruption(statement.sql()).orElseThrow().start(statement.backend(),
+                    statement.context(), admin);
+        } catch (SQLException e) {
+            whyNot = "the statement could not be made to wait: " + e.getSQLState() + " " + e.getMessage();
+        }
+        return null;
+    }
+
+    @Override
+    public void afterRemote(RemoteStatement statement, boolean failed) {
+        if (statement.script() != null) {
+            after(null, statement.sql());
+        }
     }
 
     /**

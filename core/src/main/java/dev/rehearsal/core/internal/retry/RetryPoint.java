@@ -25,10 +25,14 @@ public record RetryPoint(int statement, boolean during, List<SqlStatement> state
     public String describe() {
         SqlStatement s = target();
         if (during) {
-            return "during statement " + (statement + 1) + " (line " + s.line() + "), cancelled while it builds";
+            return "during statement " + (statement + 1) + line(s) + ", cancelled while it builds";
         }
-        SqlStatement previous = statements.get(statement - 1);
-        return "after statement " + statement + " (line " + previous.line() + "), before statement " + (statement + 1)
-                + " (line " + s.line() + ")";
+        return "after statement " + statement + line(statements.get(statement - 1)) + ", before statement "
+                + (statement + 1) + line(s);
+    }
+
+    /** {@code  (line 3)}, or nothing where the tool did not say the line. */
+    private static String line(SqlStatement s) {
+        return s.line() > 0 ? " (line " + s.line() + ")" : "";
     }
 }

@@ -8,6 +8,7 @@ import org.apiguardian.api.API;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 
 /**
@@ -34,24 +35,40 @@ public record RetryPoints(List<RetryPoint> points, int found) {
 
     /** The points of {@code statements} (a migration's up) run by a tool that groups them as {@code transaction}. */
     public static RetryPoints of(Dialect dialect, List<SqlStatement> statements, UpTransaction transaction) {
-        if (transaction == UpTransaction.OUT_OF_REACH) {
+        if (transaction != UpTransaction.ONE && transaction != UpTransaction.EACH_STATEMENT) {
             return new RetryPoints(List.of(), 0);
         }
+        return of(dialect, statements, i -> transaction == UpTransaction.EACH_STATEMENT);
+    }
+
+    /** The points of an up as the tool's helper ran and reported it ({@link UpTransaction#AS_REPORTED}). */
+    public static RetryPoints of(Dialect dialect, ReportedUp up) {
+        return of(dialect, up.statements(), up::alone);
+    }
+
+    /** The points of {@code statements}, {@code alone} telling those that ran outside a transaction. */
+    private static RetryPoints of(Dialect dialect, List<SqlStatement> statements, IntPredicate alone) {
         List<RetryPoint> all = new ArrayList<>();
-        boolean eachCommits = transaction == UpTransaction.EACH_STATEMENT;
         for (int i = 0; i < statements.size(); i++) {
             String sql = statements.get(i).sql();
-            if (eachCommits && dialect.interruption(sql).isPresent()) {
+            if (alone.test(i) && dialect.interruption(sql).isPresent()) {
                 all.add(new RetryPoint(i, true, statements));
             }
-            if (i > 0 && !eachCommits && dialect.commitsImplicitly(sql) && !commits(dialect, statements.get(i - 1).sql())) {
-                all.add(new RetryPoint(i, false, statements)); // the engine commits what ran before it, then it times out
+            // what ran before it is committed, then it times out: the tool commits its transaction before a statement
+            // it runs alone, and the engine before DDL
+            if (i > 0 && !committed(dialect, statements, alone, i - 1)
+                    && (alone.test(i) || dialect.commitsImplicitly(sql))) {
+                all.add(new RetryPoint(i, false, statements));
             }
-            if ((eachCommits || commits(dialect, sql)) && i + 1 < statements.size()) {
+            if (committed(dialect, statements, alone, i) && i + 1 < statements.size()) {
                 all.add(new RetryPoint(i + 1, false, statements));
             }
         }
         return new RetryPoints(all.subList(0, Math.min(MAX, all.size())), all.size());
+    }
+
+    private static boolean committed(Dialect dialect, List<SqlStatement> statements, IntPredicate alone, int i) {
+        return alone.test(i) || commits(dialect, statements.get(i).sql());
     }
 
     /** Whether what ran up to and with {@code sql} is committed once it ran. */

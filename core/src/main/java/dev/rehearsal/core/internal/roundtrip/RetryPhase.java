@@ -2,6 +2,7 @@ package dev.rehearsal.core.internal.roundtrip;
 
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.RoundTripAssertionError;
+import dev.rehearsal.core.UpTransaction;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.internal.locks.AtomicityRisks;
 import dev.rehearsal.core.internal.locks.RiskRules;
@@ -9,6 +10,7 @@ import dev.rehearsal.core.internal.retry.RetryFinding;
 import dev.rehearsal.core.internal.retry.RetryPoint;
 import dev.rehearsal.core.internal.retry.RetryPoints;
 import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import java.time.Duration;
@@ -34,28 +36,44 @@ final class RetryPhase {
         this.step = step;
     }
 
-    /** Where {@code migration} can stop part-way under {@code engine}'s tool and engine; none with retries off. */
-    static RetryPoints points(RehearsalEngine engine, Migration migration) {
-        if (!engine.settings().tool().retry()) {
-            return new RetryPoints(List.of(), 0);
+    /**
+     * Whether {@code migration} gets a retry phase: it can stop part-way under {@code engine}'s tool and engine, as
+     * its script shows, or as its up will show where the tool's helper reports how it ran; never with retries off.
+     */
+    static boolean expected(RehearsalEngine engine, Migration migration) {
+        return engine.settings().tool().retry() && (engine.tool().upTransaction(migration) == UpTransaction.AS_REPORTED
+                || !RetryPoints.of(engine.database().dialect(), engine.database().dialect().split(migration.up().sql()),
+                engine.tool().upTransaction(migration)).isEmpty());
+    }
+
+    /** Where the step's migration can stop part-way: from its script, or from its up as the tool's helper reported it. */
+    private RetryPoints points() {
+        RehearsalEngine engine = step.engine;
+        Migration migration = step.migration;
+        UpTransaction transaction = engine.tool().upTransaction(migration);
+        if (transaction == UpTransaction.AS_REPORTED) {
+            return step.reportedUp() == null ? new RetryPoints(List.of(), 0)
+                    : RetryPoints.of(engine.database().dialect(), step.reportedUp());
         }
         return RetryPoints.of(engine.database().dialect(), engine.database().dialect().split(migration.up().sql()),
-                engine.tool().upTransaction(migration));
+                transaction);
     }
 
     void run() {
         // the copy kept before the up of a migration with a down script: the way back where a retry ends elsewhere
-        DatabaseSession.RestorePoint fallback = step.restoring ? null : step.takeRestorePoint();
+        kept = step.restoring ? null : step.takeRestorePoint();
         try {
-            run(fallback);
+            run(kept);
         } finally {
-            if (fallback != null && !fallbackUsed) {
-                step.engine.discard(fallback);
+            if (kept != null && !fallbackUsed) {
+                step.engine.discard(kept);
             }
         }
     }
 
     private boolean fallbackUsed;
+    /** The phase's copy of the state before the up, where one was kept: discarded at the end unless restored. */
+    private DatabaseSession.RestorePoint kept;
 
     private void run(DatabaseSession.RestorePoint fallback) {
         RehearsalEngine engine = step.engine;
@@ -66,7 +84,26 @@ final class RetryPhase {
                         + " did not run to its end")));
         long c0 = System.nanoTime();
         long sql = 0;
-        RetryPoints points = points(engine, migration);
+        RetryPoints points = points();
+        if (points.isEmpty()) {
+            step.notes.add("retry: " + (step.reportedUp() == null ? "not rehearsed, as the tool's helper did not"
+                    + " report the statements of the up" : "no point where " + step.displayName() + " can stop"
+                    + " part-way: its statements ran in one transaction, and none commits by itself"));
+            step.log.pass(Phase.RETRY, 0, System.nanoTime() - c0);
+            return;
+        }
+        if (fallback == null && !step.restoring && step.reportedUp() != null
+                && !step.dialect().undo(start, start).unsupported().isEmpty()) {
+            // the points became known with the up; where no undo can be derived from the catalog (MariaDB), a copy of
+            // the state the down brought back (checked equal to the one before the up) is the way back
+            try {
+                fallback = step.engine.keepRestorePoint();
+                kept = fallback;
+            } catch (RehearsalException e) {
+                step.notes.add("retry: no copy of the database could be kept to come back from a retry that ends"
+                        + " elsewhere (" + e.getMessage() + "); the down script is the way back");
+            }
+        }
         Map<String, String> counters = engine.session().counters();
         // the data as the down (or restore) left it: what a stopped run and its retry are compared with
         DataFingerprint startData = step.dataBeforeUp() == null ? null : engine.fingerprint(start);

@@ -12,6 +12,7 @@ import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.internal.checks.PhaseContext;
+import dev.rehearsal.core.internal.retry.ReportedUp;
 import dev.rehearsal.core.internal.timing.ComponentEvent;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.schema.SchemaSnapshot;
@@ -49,6 +50,7 @@ final class StepContext implements PhaseContext {
     private Phase phase = Phase.UP;
     private SchemaSnapshot after;
     private DatabaseSession.RestorePoint restorePoint;
+    private ReportedUp reportedUp;
     private dev.rehearsal.core.model.RehearsalException restorePointFailure;
 
     StepContext(RehearsalEngine engine, Migration migration, DataSettings data, boolean last, boolean restoring,
@@ -112,6 +114,15 @@ final class StepContext implements PhaseContext {
         } catch (dev.rehearsal.core.model.RehearsalException e) {
             restorePointFailure = e;
         }
+    }
+
+    /** The up's statements as the tool's helper reported them, for the retry phase; null where none were recorded. */
+    ReportedUp reportedUp() {
+        return reportedUp;
+    }
+
+    void reportedUp(ReportedUp up) {
+        this.reportedUp = up;
     }
 
     /**

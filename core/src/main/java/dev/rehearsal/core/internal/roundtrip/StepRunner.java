@@ -42,7 +42,7 @@ public final class StepRunner implements CoreRuntime.Step {
         if (migration != null) {
             phases.add(restoring ? Phase.RESTORE : Phase.DOWN);
             boolean back = restoring || migration.reversible() && engine.settings().irreversibleAllowance(migration) == null;
-            if (back && !RetryPhase.points(engine, migration).isEmpty()) {
+            if (back && RetryPhase.expected(engine, migration)) {
                 phases.add(Phase.RETRY);
             }
             phases.add(Phase.UP_AGAIN);

@@ -6,10 +6,12 @@ import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.data.DataFingerprint;
+import dev.rehearsal.core.UpTransaction;
 import dev.rehearsal.core.internal.checks.PhaseChecks;
 import dev.rehearsal.core.internal.checks.RoundTripMessages;
 import dev.rehearsal.core.internal.data.BoundaryValues;
 import dev.rehearsal.core.internal.data.TableModel;
+import dev.rehearsal.core.internal.retry.ReportedUp;
 import dev.rehearsal.core.internal.timing.ComponentEvent;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaDiff;
@@ -86,9 +88,11 @@ final class UpPhase {
         } catch (RehearsalException e) {
             throw step.log.fail(Phase.UP, Duration.ZERO, Duration.ofNanos(System.nanoTime() - c0), e);
         }
+        boolean reported = migration != null && step.log.phases().contains(Phase.RETRY)
+                && engine.tool().upTransaction(migration) == UpTransaction.AS_REPORTED;
         if (step.restoring) {
             step.keepRestorePoint();
-        } else if (migration != null && step.log.phases().contains(Phase.RETRY)
+        } else if (migration != null && step.log.phases().contains(Phase.RETRY) && !reported
                 && !step.dialect().undo(beforeUp, beforeUp).unsupported().isEmpty()) {
             // where no undo can be derived from the catalog (MariaDB), a retry that ends elsewhere comes back from a copy
             step.keepRetryCopy();
@@ -98,7 +102,10 @@ final class UpPhase {
         List<MigrationScript> scripts = migration == null
                 ? engine.history().repeatable().stream().map(Migration::up).toList() : List.of(migration.up());
         MigrationObserver.Observed observed;
+        // where the migration's code decides which statements commit, the helper's account of the up finds the points
+        ReportedUp up = reported ? new ReportedUp() : null;
         try {
+            engine.session().intercept(up);
             observed = engine.observer().observe(migration, scripts, engine.traffic(), beforeUp, false, () -> {
                 if (migration == null) {
                     engine.tool().applyRepeatables();
@@ -106,6 +113,7 @@ final class UpPhase {
                     engine.upFrom(previous, migration.version()); // prepare() has just read that it is there
                 }
             });
+            step.reportedUp(up);
         } catch (RehearsalException e) {
             Judgement.traced(step, Phase.UP, e);
             String partial = partialChanges(beforeUp, scripts);
@@ -120,6 +128,8 @@ final class UpPhase {
                     + (carriedOn == null ? "" : "\n" + carriedOn);
             RehearsalException failure = more.isEmpty() ? e : new RehearsalException(e.getMessage() + more, e);
             throw step.log.fail(Phase.UP, Duration.ofNanos(System.nanoTime() - t0), Duration.ofNanos(checks), failure);
+        } finally {
+            engine.session().intercept(null);
         }
         long sql = System.nanoTime() - t0;
         step.log.locks(Phase.UP, observed.locks());

@@ -7,7 +7,10 @@
 // Requests (JVM to helper): {"op": "up", "id": 3, ...}; each is answered {"id": 3, "ok": ...} or
 // {"id": 3, "error": {...}}, one request at a time.
 // Events (helper to JVM, while a request runs), each with its own "id":
-//   {"event": "before", "id", "statement", "backend", "sql", "in_transaction", "file", "line"}  not answered
+//   {"event": "before", "id", "statement", "backend", "sql", "in_transaction", "file", "line"}  not answered, but
+//     while the request carries "stopping" a migration's statement waits for {"answer", "fail", "commit_first"}:
+//     "fail" is run in its place (a retry's stop), after a COMMIT where "commit_first"; "context" carries the value
+//     of stopping.context_query read on the session just before
 //   {"event": "after", "id", "statement", "failed", "rows", "lock_timeout", "answer"}           answered when "answer"
 //   {"event": "session", "id", "backend", "database", "server", "sent_from", "named_by"}        answered
 //   {"event": "ended", "id", "backend"}                                                          answered
@@ -85,7 +88,8 @@ const lastOnConnection = new WeakMap();
  * @param connection the driver connection (pg Client, mysql2 connection) the statement runs on
  * @param start      called when it is the statement's turn: {backend, sql, inTransaction, file, own}, own for the
  *                   tool's bookkeeping (its table, its BEGIN and COMMIT)
- * @param run        runs the statement: a promise of the driver's result
+ * @param run        runs the statement, or the one given in its place (a retry's stop): a promise of the driver's
+ *                   result
  * @param finish     called after it succeeded, with the result: a promise of {rows, lockTimeout}
  */
 function traced(connection, start, run, finish) {
@@ -93,11 +97,12 @@ function traced(connection, start, run, finish) {
   const turn = previous.then(async () => {
     const s = start();
     const statement = ++lastStatement;
-    notify({ event: 'before', statement, backend: s.backend, sql: s.sql, in_transaction: s.inTransaction,
-      file: s.own ? null : s.file, line: 0 });
+    const before = { event: 'before', statement, backend: s.backend, sql: s.sql, in_transaction: s.inTransaction,
+      file: s.own ? null : s.file, line: 0 };
+    const instead = await reportBefore(connection, before);
     let result;
     try {
-      result = await run();
+      result = await run(instead);
     } catch (error) {
       notify({ event: 'after', statement, failed: true, rows: -1, lock_timeout: null, answer: false });
       throw error;
@@ -116,6 +121,30 @@ function traced(connection, start, run, finish) {
   });
   lastOnConnection.set(connection, turn.then(() => undefined, () => undefined));
   return turn;
+}
+
+/** The request's "stopping", while the JVM may stop the migration part-way (a retry's point); else null. */
+let stopping = null;
+
+/**
+ * Reports a statement about to run. While the JVM may stop the migration, a migration's statement waits for its
+ * answer: the statement to run in its place (one the server fails as a lock timeout, after a COMMIT where the answer
+ * says so), or null to run it. A statement of the tool's own is only told.
+ */
+async function reportBefore(connection, message) {
+  if (!stopping || !message.file) {
+    notify(message);
+    return null;
+  }
+  if (stopping.context_query) {
+    const [value] = await firstRow(connection, stopping.context_query);
+    message.context = value === undefined || value === null ? null : String(value);
+  }
+  const answer = await event(Object.assign(message, { answer: true }));
+  if (answer.fail && answer.commit_first) {
+    await firstRow(connection, 'COMMIT');
+  }
+  return answer.fail || null;
 }
 
 /** One row's values of a query on a driver connection (pg: a result with rows; mysql and mysql2: rows). */
@@ -429,6 +458,7 @@ async function serve(operations, folder) {
   for (;;) {
     const request = await receive();
     useSessionQuery(request.session_query);
+    stopping = request.stopping || null;
     // the variables naming the database of the moment (a restored copy is another database), as a deploy sets them
     Object.assign(process.env, (request.database && request.database.environment) || {});
     try {

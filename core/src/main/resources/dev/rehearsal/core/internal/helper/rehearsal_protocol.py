@@ -53,6 +53,44 @@ def receive():
     return json.loads(line)
 
 
+# ---- stopping a migration part-way (a retry's point) ------------------------------------------------------------
+
+_stopping = None  # the request's "stopping": while set, the JVM may stop the migration before one of its statements
+
+
+def stopping(request):
+    """Takes the request's ``stopping`` (None when it has none): from now on a migration's statement waits for the JVM."""
+    global _stopping
+    _stopping = request.get("stopping") if request else None
+
+
+def before(message, dbapi_connection):
+    """
+    Reports a statement about to run (``message``, a ``before`` event). While the request carries ``stopping``, a
+    migration's statement (one with a file) waits for the JVM's answer: the statement to run in its place, which the
+    server fails as a lock timeout does (after committing what the session ran, where the answer says the engine
+    would), or None to run it. Otherwise the event is only told, and None returned.
+    """
+    if _stopping is None or not message.get("file"):
+        notify(message)
+        return None
+    query = _stopping.get("context_query")
+    if query:
+        cursor = dbapi_connection.cursor()  # the driver's own cursor: not traced
+        try:
+            cursor.execute(query)
+            message["context"] = str(cursor.fetchone()[0])
+        finally:
+            cursor.close()
+    message["answer"] = True
+    send(message)
+    answer = receive()
+    instead = answer.get("fail")
+    if instead and answer.get("commit_first"):
+        dbapi_connection.commit()
+    return instead
+
+
 # ---- the session guard ----------------------------------------------------------------------------------------
 
 _HERE = os.path.dirname(os.path.realpath(__file__))

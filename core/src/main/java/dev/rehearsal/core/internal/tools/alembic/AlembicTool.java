@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.UpTransaction;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.Engine;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Alembic bound to one database: each up and down is one request to the helper, which runs the project's env.py
@@ -38,6 +40,9 @@ import java.util.function.Supplier;
  * JDBC; its name is the one env.py configured, as the helper reports it.
  */
 final class AlembicTool implements MigrationTool {
+
+    /** A revision that leaves Alembic's transaction: an autocommit block, or a COMMIT of its own. */
+    private static final Pattern COMMITS = Pattern.compile("autocommit_block|\\bcommit\\b", Pattern.CASE_INSENSITIVE);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -188,6 +193,12 @@ final class AlembicTool implements MigrationTool {
     @Override
     public void applyRepeatables() {
         // Alembic has no repeatable migrations
+    }
+
+    /** Found from the up as the helper reports it, where the migration can leave the tool's transaction. */
+    @Override
+    public UpTransaction upTransaction(Migration migration) {
+        return HelperStep.upTransaction(dialect, migration, COMMITS);
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.UpTransaction;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.helper.HelperStep;
@@ -22,6 +23,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Django bound to one database: each up is Django's {@code migrate <app> <migration>}, each down
@@ -29,6 +31,9 @@ import java.util.function.Supplier;
  * The current migration is read from {@code django_migrations} over JDBC.
  */
 final class DjangoTool implements MigrationTool {
+
+    /** A migration Django runs without its transaction ({@code atomic = False}), or one that commits itself. */
+    private static final Pattern COMMITS = Pattern.compile("atomic\\s*=\\s*False|\\bcommit\\b", Pattern.CASE_INSENSITIVE);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -126,6 +131,12 @@ final class DjangoTool implements MigrationTool {
     @Override
     public void applyRepeatables() {
         // Django has no repeatable migrations
+    }
+
+    /** Found from the up as the helper reports it, where the migration can leave the tool's transaction. */
+    @Override
+    public UpTransaction upTransaction(Migration migration) {
+        return HelperStep.upTransaction(dialect, migration, COMMITS);
     }
 
     @Override

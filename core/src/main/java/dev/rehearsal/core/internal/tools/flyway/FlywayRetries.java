@@ -1,9 +1,12 @@
 package dev.rehearsal.core.internal.tools.flyway;
 
+import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.RehearsalException;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+
+
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -12,7 +15,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Locale;
+import java.util.List;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Flyway's side of a retry: its own repair after a migration failed where it could not roll back (it removes the row
@@ -81,6 +87,29 @@ final class FlywayRetries {
         } catch (SQLException e) {
             throw new RehearsalException("Could not mark the repeatable migrations changed in Flyway's history table "
                     + table + " (" + sql + "): " + e.getSQLState() + " " + e.getMessage(), e);
+        }
+    }
+
+    private static final Pattern EXECUTE_IN_TRANSACTION = Pattern.compile(
+            "(?m)^\\s*(?:flyway\\.)?executeInTransaction\\s*=\\s*(\\S+)\\s*$");
+
+    /**
+     * Whether Flyway runs {@code migration}'s script in a transaction, as its script configuration file
+     * ({@code V2__plans.sql.conf}) says, else the team's {@code executeInTransaction} (true by default).
+     */
+    boolean executesInTransaction(Migration migration, List<ScriptFile> files) {
+        for (ScriptFile f : files) {
+            if (f.filename().equals(migration.up().name() + ".conf")) {
+                Matcher m = EXECUTE_IN_TRANSACTION.matcher(f.text());
+                if (m.find()) {
+                    return Boolean.parseBoolean(m.group(1));
+                }
+            }
+        }
+        try {
+            return configuration.get().isExecuteInTransaction();
+        } catch (LinkageError olderFlyway) {
+            return true; // a Flyway without the setting runs each script in a transaction
         }
     }
 }

@@ -412,11 +412,15 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
                 + " that stops it at its end; its atomicity could not be checked");
     }
 
-    /** Flyway runs a script that holds a statement which cannot run in a transaction without one (mixed, or all such). */
+    /**
+     * Flyway runs a script without a transaction where its configuration says so ({@code executeInTransaction=false})
+     * or it holds a statement which cannot run in one (mixed, or all such).
+     */
     @Override
     public UpTransaction upTransaction(Migration migration) {
-        return dialect.split(migration.up().sql()).stream().anyMatch(st -> dialect.mustRunOutsideTransaction(st.sql()))
-                ? UpTransaction.EACH_STATEMENT : UpTransaction.ONE;
+        return !retries.executesInTransaction(migration, files) || dialect.split(migration.up().sql()).stream()
+                .anyMatch(st -> dialect.mustRunOutsideTransaction(st.sql())) ? UpTransaction.EACH_STATEMENT
+                : UpTransaction.ONE;
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.UpTransaction;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.helper.HelperStep;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Knex bound to one database: each up is {@code knex.migrate.up({name})}, each down {@code knex.migrate.down({name})},
@@ -24,6 +26,10 @@ import java.util.function.Supplier;
  * session as a deploy's does. The current migration is read from Knex's table over JDBC.
  */
 final class KnexTool implements MigrationTool {
+
+    /** A migration Knex runs without its transaction ({@code config = { transaction: false }}), or one that commits. */
+    private static final Pattern COMMITS = Pattern.compile("transaction\\s*:\\s*false|\\bcommit\\b",
+            Pattern.CASE_INSENSITIVE);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -97,6 +103,12 @@ final class KnexTool implements MigrationTool {
     @Override
     public void applyRepeatables() {
         // Knex has no repeatable migrations
+    }
+
+    /** Found from the up as the helper reports it, where the migration can leave the tool's transaction. */
+    @Override
+    public UpTransaction upTransaction(Migration migration) {
+        return HelperStep.upTransaction(dialect, migration, COMMITS);
     }
 
     @Override

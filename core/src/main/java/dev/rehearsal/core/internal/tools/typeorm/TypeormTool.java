@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.UpTransaction;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.helper.HelperStep;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * TypeORM bound to one database: each up is TypeORM's {@code runMigrations} with that migration the one pending,
@@ -24,6 +26,10 @@ import java.util.function.Supplier;
  * read from TypeORM's migrations table over JDBC.
  */
 final class TypeormTool implements MigrationTool {
+
+    /** A migration TypeORM runs without its transaction ({@code transaction = false}), or one that commits. */
+    private static final Pattern COMMITS = Pattern.compile("transaction\\s*=\\s*false|\\bcommit\\b",
+            Pattern.CASE_INSENSITIVE);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -105,6 +111,12 @@ final class TypeormTool implements MigrationTool {
     @Override
     public void applyRepeatables() {
         // TypeORM has no repeatable migrations
+    }
+
+    /** Found from the up as the helper reports it, where the migration can leave the tool's transaction. */
+    @Override
+    public UpTransaction upTransaction(Migration migration) {
+        return HelperStep.upTransaction(dialect, migration, COMMITS);
     }
 
     @Override

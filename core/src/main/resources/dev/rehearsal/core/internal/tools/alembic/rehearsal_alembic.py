@@ -225,6 +225,7 @@ class Helper:
         """
         self._point_at(request["database"])
         self.tracing = bool(request.get("trace"))
+        protocol.stopping(request)
         self.phase += 1
         self.handed_as = None
         url = request["database"]["url"]
@@ -236,6 +237,7 @@ class Helper:
             self._commit_handed()
         finally:
             self.tracing = False
+            protocol.stopping(None)
             self._end_phase()
             self._add("env", t0)
 
@@ -343,18 +345,22 @@ class Helper:
             self._idle[id(connection_record)] = connection_record
 
     # ---- statement tracing ------------------------------------------------------------------------------------
-    def before(self, conn, statement):
+    def before(self, conn, statement, parameters, executemany):
+        """Reports the statement; returns what runs: it, or the statement the JVM stops the revision with."""
         if not self.tracing:
-            return
+            return statement, parameters
         t0 = time.perf_counter()
         dbapi = conn.connection.dbapi_connection if hasattr(conn.connection, "dbapi_connection") else conn.connection.connection
         where = self._where()
         self._in_revision = where["revision"] is not None
         self._in_transaction = not getattr(dbapi, "autocommit", False)
-        notify({"event": "before", "backend": _backend(conn, dbapi), "sql": statement,
-                "in_transaction": self._in_transaction, **where})
+        instead = protocol.before({"event": "before", "backend": _backend(conn, dbapi), "sql": statement,
+                                   "in_transaction": self._in_transaction, **where}, dbapi)
         self._add("trace", t0)
         self._statement_started = time.perf_counter()
+        if instead:
+            return instead, _no_parameters(parameters, executemany)
+        return statement, parameters
 
     def after(self, conn, failed, rows):
         if not self.tracing:
@@ -426,6 +432,13 @@ def _driver(configured):
         return None  # a placeholder such as driver://user:pass@localhost/dbname
 
 
+def _no_parameters(parameters, executemany):
+    """Parameters of the same shape, empty: the statement run in a stopped one's place takes none."""
+    if executemany:
+        return [type(parameters[0])()] if parameters else parameters
+    return type(parameters)() if isinstance(parameters, (dict, tuple, list)) else parameters
+
+
 def _line_of(module, name):
     import inspect
     try:
@@ -477,7 +490,8 @@ def main():
     event.listen(Pool, "connect", helper.connected)
     event.listen(Pool, "checkout", helper.checked_out)
     event.listen(Pool, "checkin", helper.checked_in)
-    event.listen(Engine, "before_cursor_execute", lambda conn, cursor, statement, *rest: helper.before(conn, statement))
+    event.listen(Engine, "before_cursor_execute", lambda conn, cursor, statement, parameters, context, executemany:
+                 helper.before(conn, statement, parameters, executemany), retval=True)
     event.listen(Engine, "after_cursor_execute",
                  lambda conn, cursor, statement, *rest: helper.after(conn, False, getattr(cursor, "rowcount", -1)))
     event.listen(Engine, "handle_error", lambda context: helper.after(context.connection, True, -1)

@@ -94,11 +94,13 @@ class Helper:
         self.tracing = bool(request.get("trace"))
         self.migration_file = request.get("file")
         self.failed_statement = None
+        protocol.stopping(request)
         try:
             with connection.execute_wrapper(self._traced):
                 call_command("migrate", self.app, request["target"], verbosity=0, interactive=False)
         finally:
             self.tracing = False
+            protocol.stopping(None)
             self.release(request)
         return {"table": "django_migrations"}
 
@@ -138,8 +140,10 @@ class Helper:
             return execute(sql, params, many, context)
         connection = context["connection"]
         where = _where(self.migration_file)
-        notify({"event": "before", "backend": _backend(connection), "sql": sql,
-                "in_transaction": not connection.get_autocommit(), **where})
+        instead = protocol.before({"event": "before", "backend": _backend(connection), "sql": sql,
+                                   "in_transaction": not connection.get_autocommit(), **where}, connection.connection)
+        if instead:
+            sql, params, many = instead, None, False  # the statement the JVM stops the migration with, in its place
         try:
             result = execute(sql, params, many, context)
         except Exception:

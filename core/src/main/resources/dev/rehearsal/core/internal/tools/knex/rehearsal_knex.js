@@ -47,12 +47,13 @@ clientPrototype._query = async function traced(connection, obj) {
     return Object.values(response.rows ? response.rows[0] : response[0][0]); // mysql: [rows, fields]
   });
   const sql = typeof obj === 'string' ? obj : obj.sql;
-  const run = () => query.call(this, connection, obj).catch((error) => {
-    if (error && typeof error === 'object' && error.sql === undefined) {
-      error.sql = sql; // the failure names its statement
-    }
-    throw error;
-  });
+  const run = (instead) => query.call(this, connection, instead ? { sql: instead, bindings: [], method: 'raw' } : obj)
+    .catch((error) => {
+      if (error && typeof error === 'object' && error.sql === undefined) {
+        error.sql = sql; // the failure names its statement
+      }
+      throw error;
+    });
   if (!trace) {
     return run();
   }

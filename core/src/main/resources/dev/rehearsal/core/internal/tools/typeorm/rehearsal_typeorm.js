@@ -69,7 +69,8 @@ for (const [file, name] of [['driver/postgres/PostgresQueryRunner', 'PostgresQue
       // TypeORM's own statements: its table, the transaction around each migration, what it reads on connecting
       own: sql.includes(table) || /^\s*(begin|start transaction|commit|rollback)\b/i.test(sql)
         || /^\s*select (version\(\)|\* from current_schema\(\))/i.test(sql),
-    }), () => query.call(this, sql, parameters, structured), async (result, statement) => {
+    }), (instead) => (instead ? query.call(this, instead, [], structured) : query.call(this, sql, parameters, structured)),
+    async (result, statement) => {
       let lockTimeout = null;
       // read after the migration's statements only: the risk rules judge those, not TypeORM's own bookkeeping
       if (current.lockTimeoutQuery && !statement.own) {
