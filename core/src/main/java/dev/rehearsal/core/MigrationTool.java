@@ -124,6 +124,24 @@ public interface MigrationTool {
     }
 
     /**
+     * Whether the tool applies {@code migration} again over itself on a later run, once applied: when its file changes
+     * (Liquibase's {@code runOnChange}) or on every run ({@code runAlways}). False by default.
+     */
+    default boolean appliesAgain(Migration migration) {
+        return false;
+    }
+
+    /**
+     * Applies {@code migration}, applied already, again over itself as the tool does on such a run (where
+     * {@link #appliesAgain} says it does).
+     *
+     * @throws MigrationFailedException naming the migration that failed to run again
+     */
+    default void applyAgain(Migration migration) {
+        throw new UnsupportedOperationException("the tool applies no migration again");
+    }
+
+    /**
      * The name the down script of {@code migration} would have in this tool's layout, for messages that tell the
      * user what to add ({@code U3__add_index.sql}).
      */

@@ -111,6 +111,34 @@ class RetrySafetyTest {
         assertThat(twin.failed()).as(twin.toText()).isFalse();
     }
 
+    /** Liquibase applies a runOnChange changeset again when its file changes, a runAlways one on every update. */
+    @ParameterizedTest
+    @ValueSource(strings = {"runOnChange:true", "runAlways:true"})
+    void aLiquibaseViewAppliedAgainWithoutOrReplaceIsNotIdempotentAndItsTwinPasses(String attribute)
+            throws IOException {
+        String changelog = "--liquibase formatted sql\n\n--changeset dev:users\n" + USERS
+                + "--rollback drop table users;\n\n--changeset dev:user-emails " + attribute + "\n"
+                + "CREATE %sVIEW user_emails AS SELECT id, email FROM users;\n--rollback DROP VIEW user_emails;\n";
+        Path file = history(Map.of("db.changelog.sql", changelog.formatted(""))).resolve("db.changelog.sql");
+        RoundTripReport report = rehearse(file, true);
+        PhaseResult retry = report.steps().get(1).phase(Phase.RETRY).orElseThrow(() -> new AssertionError(
+                "no retry phase:\n" + report.toText()));
+        assertThat(retry.status()).as(report.toText()).isEqualTo(Status.FAILED);
+        assertThat(retry.message()).contains("not-idempotent").contains("failed when applied again over itself")
+                .contains("view user_emails cannot be created again over itself").contains("42P07")
+                .contains("CREATE OR REPLACE VIEW");
+        assertThat(retry.locks().risks()).singleElement().satisfies(risk ->
+                assertThat(risk.rule()).isEqualTo("not-idempotent"));
+        assertThat(report.steps().get(0).phase(Phase.RETRY)).as("a changeset run once").isEmpty();
+
+        Files.writeString(file, changelog.formatted("OR REPLACE "));
+        RoundTripReport twin = rehearse(file, true);
+        assertThat(twin.failed()).as(twin.toText()).isFalse();
+        assertThat(twin.steps().get(1).note()).contains("applied again over itself").contains("the schema the same");
+        assertThat(twin.steps().get(1).phase(Phase.UP_AGAIN)).hasValueSatisfying(upAgain ->
+                assertThat(upAgain.status()).isEqualTo(Status.PASSED));
+    }
+
     @Test
     void aLiquibaseChangesetOutsideATransactionIsRetriedAndItsSafeTwinPasses() throws IOException {
         String changelog = "--liquibase formatted sql\n\n--changeset dev:users\n" + USERS

@@ -5,25 +5,19 @@ import dev.rehearsal.core.PhaseResult;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
-import dev.rehearsal.core.db.GeneratedUndo;
 import dev.rehearsal.core.internal.checks.PhaseContext;
 import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.internal.retry.Leftovers;
 import dev.rehearsal.core.internal.retry.PartWayFailure;
 import dev.rehearsal.core.internal.retry.RetryAdvice;
 import dev.rehearsal.core.internal.retry.RetryPoint;
-import dev.rehearsal.core.internal.sql.ScriptRunner;
 import dev.rehearsal.core.model.Migration;
-import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -222,56 +216,17 @@ final class PointRehearsal {
     }
 
     /**
-     * Brings the database back before the up from where a stopped run or its retry left it: from the copy; else by
-     * the down script, else by an undo generated from the catalog, each checked (schema, data, the tool's version);
-     * else marks it to be rebuilt before the next step (the up again is then not run). Returns whether it is back.
+     * Brings the database back before the up from where a stopped run or its retry left it ({@link WayBack}). Returns
+     * whether it is back.
      */
     private boolean leave() {
-        if (copy != null) {
-            DatabaseSession.RestorePoint kept = copy;
-            copy = null;
-            engine.restore(kept);
-            return true;
-        }
-        long t0 = System.nanoTime();
+        DatabaseSession.RestorePoint kept = copy;
+        copy = null;
+        WayBack way = new WayBack(step, start, startData);
         try {
-            if (undone(() -> tool.down(migration)) || undone(this::generatedUndo)) {
-                return true;
-            }
+            return way.leave(kept, "the retry of " + step.displayName() + " left the database elsewhere");
         } finally {
-            sqlNanos += System.nanoTime() - t0;
-        }
-        engine.state().markDirty("the retry of " + step.displayName() + " left the database elsewhere");
-        step.backBeforeUp(null);
-        return false;
-    }
-
-    /** Whether {@code undo}, after the tool's record of a failure is cleared, brings back the state before the up. */
-    private boolean undone(Runnable undo) {
-        try {
-            undo.run();
-            Optional<MigrationVersion> previous = engine.history().previous(migration).map(Migration::version);
-            tool.clearFailedUp(migration); // the failure the retry recorded (Flyway's failed row, a dirty version)
-            SchemaSnapshot now = engine.fullSchema();
-            return start.diff(now).isEmpty()
-                    && (startData == null || startData.differences(engine.fingerprint(now)).isEmpty())
-                    && engine.session().currentVersion().equals(previous);
-        } catch (RuntimeException e) {
-            return false; // not back this way: the next one, or a rebuild
-        }
-    }
-
-    /** Runs the undo the dialect derives from the catalog now and before the up; throws where there is none. */
-    private void generatedUndo() {
-        GeneratedUndo undo = step.dialect().undo(start, engine.fullSchema());
-        if (!undo.unsupported().isEmpty()) {
-            throw new RehearsalException(String.join("; ", undo.unsupported()));
-        }
-        try (Connection c = engine.session().connections().getConnection()) {
-            ScriptRunner.run(c, step.dialect(), "generated undo", migration, "the undo of what the retry left",
-                    undo.sql(), conn -> { });
-        } catch (SQLException e) {
-            throw new RehearsalException("Could not connect: " + e.getMessage(), e);
+            sqlNanos += way.sqlNanos();
         }
     }
 

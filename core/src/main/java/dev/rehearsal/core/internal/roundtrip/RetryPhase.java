@@ -41,7 +41,8 @@ final class RetryPhase {
      * its script shows, or as its up will show where the tool's helper reports how it ran; never with retries off.
      */
     static boolean expected(RehearsalEngine engine, Migration migration) {
-        return engine.settings().tool().retry() && (engine.tool().upTransaction(migration) == UpTransaction.AS_REPORTED
+        return engine.settings().tool().retry() && (engine.tool().appliesAgain(migration)
+                || engine.tool().upTransaction(migration) == UpTransaction.AS_REPORTED
                 || !RetryPoints.of(engine.database().dialect(), engine.database().dialect().split(migration.up().sql()),
                 engine.tool().upTransaction(migration)).isEmpty());
     }
@@ -85,7 +86,8 @@ final class RetryPhase {
         long c0 = System.nanoTime();
         long sql = 0;
         RetryPoints points = points();
-        if (points.isEmpty()) {
+        boolean again = engine.tool().appliesAgain(migration);
+        if (points.isEmpty() && !again) {
             step.notes.add("retry: " + (step.reportedUp() == null ? "not rehearsed, as the tool's helper did not"
                     + " report the statements of the up" : "no point where " + step.displayName() + " can stop"
                     + " part-way: its statements ran in one transaction, and none commits by itself"));
@@ -132,12 +134,31 @@ final class RetryPhase {
                 break;
             }
         }
+        int rehearsed = summaries.size();
+        String rule = RULE;
+        if (again && finding == null && lost == null) {
+            if (rehearsed > 0) {
+                engine.session().restoreCounters(counters);
+            }
+            AgainRehearsal rehearsal = new AgainRehearsal(step, start, startData, fallbackUsed ? null : fallback);
+            PointRehearsal.Outcome outcome;
+            try {
+                outcome = rehearsal.run();
+            } finally {
+                fallbackUsed |= rehearsal.fallbackUsed();
+            }
+            sql += outcome.sqlNanos();
+            finding = outcome.finding() != null ? outcome : null;
+            lost = outcome.lost() ? outcome : null;
+            rule = AgainRehearsal.RULE;
+            summaries.add(outcome.summary());
+        }
         if (lost != null) {
             summaries.add("the database could not be brought back before the up, and is rebuilt before the next step"
                     + " (the up again does not run)");
         }
-        String which = "points rehearsed: " + String.join("; ", summaries)
-                + (points.found() > summaries.size() ? "; " + (points.found() - summaries.size())
+        String which = (points.isEmpty() ? "" : "points rehearsed: ") + String.join("; ", summaries)
+                + (points.found() > rehearsed ? "; " + (points.found() - rehearsed)
                 + " more not rehearsed" + (finding != null || lost != null ? "" : " (at most " + RetryPoints.MAX + ")")
                 : "");
         if (lost == null) {
@@ -151,8 +172,8 @@ final class RetryPhase {
                             + " is rebuilt before the next step: " + lost.summary() + "\n" + which));
         }
         if (finding == null) {
-            boolean everyPoint = points.found() == summaries.size() && everyShown;
-            if (everyPoint) {
+            boolean everyPoint = points.found() == rehearsed && everyShown;
+            if (everyPoint && !points.isEmpty()) {
                 // what non-atomic-script asks for ("make every statement safe to re-run") is shown
                 step.log.allowUpRisks(AtomicityRisks.RULE, "retry-safe: stopped at each point where it can stop,"
                         + " it was retried to the same end (the retry phase)");
@@ -161,26 +182,26 @@ final class RetryPhase {
             step.log.pass(Phase.RETRY, sql, checks);
             return;
         }
-        String allowed = allowance(migration);
-        step.log.locks(Phase.RETRY, RetryFinding.report(RULE, migration.up().name(), finding.point(),
+        String allowed = allowance(migration, rule);
+        step.log.locks(Phase.RETRY, RetryFinding.report(rule, migration.up().name(), finding.point(),
                 finding.finding(), allowed));
         if (allowed != null || !engine.judged(migration.displayName())) {
-            step.notes.add("retry: " + RULE + (allowed != null ? " allowed (" + allowed + ")" : ", reported, not"
+            step.notes.add("retry: " + rule + (allowed != null ? " allowed (" + allowed + ")" : ", reported, not"
                     + " judged, as " + step.displayName() + " is released (before rehearsal.risks.since, or in git's"
                     + " merge base)") + "; " + which);
             step.log.pass(Phase.RETRY, sql, checks);
             return;
         }
         throw step.log.fail(Phase.RETRY, Duration.ofNanos(sql), Duration.ofNanos(checks), new RoundTripAssertionError(
-                RULE + ": " + finding.finding() + "\n" + which + "\nIf the team accepts it, say why in the script (--"
-                        + " rehearsal:allow " + RULE + " <reason>) or in rehearsal.allow-risks (\"" + migration.version()
-                        + " " + RULE + ": <reason>\")."));
+                rule + ": " + finding.finding() + "\n" + which + "\nIf the team accepts it, say why in the script (--"
+                        + " rehearsal:allow " + rule + " <reason>) or in rehearsal.allow-risks (\"" + migration.version()
+                        + " " + rule + ": <reason>\")."));
     }
 
-    /** The reason the team gave for accepting a migration that is not retry-safe, or null. */
-    private String allowance(Migration migration) {
+    /** The reason the team gave for accepting a migration with the finding {@code rule}, or null. */
+    private String allowance(Migration migration, String rule) {
         Map<String, String> allowed = new HashMap<>(RiskRules.allowedIn(migration.up().sql()));
         allowed.putAll(step.settings().locks().allowedFor(migration.version()));
-        return allowed.get(RULE);
+        return allowed.get(rule);
     }
 }

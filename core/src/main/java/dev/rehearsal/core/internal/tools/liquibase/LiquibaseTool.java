@@ -335,6 +335,35 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
     }
 
     @Override
+    public boolean appliesAgain(Migration migration) {
+        return LiquibaseReruns.appliesAgain(changeSets.get(migration.version()));
+    }
+
+    /** Liquibase's own update, after a runOnChange changeset's checksum is made to differ from its file's. */
+    @Override
+    public void applyAgain(Migration migration) {
+        ChangeSet cs = changeSets.get(migration.version());
+        if (!cs.isAlwaysRun()) {
+            String[] ran = ranRow(cs);
+            if (ran == null) {
+                throw new RehearsalException("Changeset " + migration.id() + " has no row in the DATABASECHANGELOG of "
+                        + location + " to apply it again over");
+            }
+            try (Connection c = dataSource.getConnection()) {
+                LiquibaseReruns.markChanged(c, changelogTable, ran);
+            } catch (SQLException e) {
+                throw new RehearsalException("Could not mark changeset " + migration.id() + " changed in the"
+                        + " DATABASECHANGELOG of " + location + ": " + e.getMessage(), e);
+            }
+        }
+        withLiquibase("apply again", migration, lb -> {
+            lb.update(LiquibaseReruns.upTo(changeSets, migration.version()), contexts, labels);
+            return null;
+        });
+        stepsWithoutCommand = !stepsNeedCommand;
+    }
+
+    @Override
     public String expectedDownScript(Migration migration) {
         return "a <rollback> in changeset " + migration.id() + " (" + migration.up().location() + ")";
     }
