@@ -14,6 +14,11 @@ public enum UpTransaction {
     /** Each statement commits as it runs (a statement that cannot run in a transaction, the tool told not to open one). */
     EACH_STATEMENT,
     /**
+     * As a SQL client runs the script (Sqitch through psql): its own {@code BEGIN} and {@code COMMIT} make its
+     * transactions, and every statement outside them commits as it runs.
+     */
+    AS_WRITTEN,
+    /**
      * The migration's own code decides (an Alembic {@code autocommit_block}, Django's {@code atomic = False}, Knex's
      * {@code transaction: false}), and the tool's helper reports, for each statement it runs, whether it runs inside
      * a transaction: where the migration can stop part-way is found from its up as it ran.

@@ -192,6 +192,29 @@ class HelperRetrySafetyTest {
                 + " and the retry ended as a clean up");
     }
 
+    /** A knexfile with {@code disableTransactions: true} runs every migration without a transaction. */
+    @Test
+    void aKnexfileWithoutTransactionsHasItsMigrationsStoppedBetweenTheirStatements() throws IOException {
+        assertThat(KNEX.resolve("knex/package.json")).as("Knex is needed: run bash .ci/setup.sh").exists();
+        Files.createSymbolicLink(dir.resolve("node_modules"), KNEX);
+        Files.writeString(dir.resolve("knexfile.js"), "module.exports = { client: 'pg', connection:"
+                + " 'postgres://postgres@127.0.0.1:5432/app', migrations: { disableTransactions: true } };\n");
+        Path migrations = Files.createDirectories(dir.resolve("migrations"));
+        Files.writeString(migrations.resolve("20240101000000_accounts.js"), """
+                exports.up = async (knex) => {
+                  await knex.raw('CREATE TABLE accounts (id bigint PRIMARY KEY)');
+                  await knex.raw('ALTER TABLE accounts ADD COLUMN plan text');
+                };
+                exports.down = (knex) => knex.raw('DROP TABLE IF EXISTS accounts');
+                """);
+        RoundTripReport report = rehearse(RehearsalSettings.of("filesystem:" + migrations),
+                DatabaseProviders.embeddedPostgres(), migrations);
+        PhaseResult retry = retry(report, 0);
+        assertThat(retry.status()).as(report.toText()).isEqualTo(Status.FAILED);
+        assertThat(retry.message()).contains("after statement 1, before statement 2").contains("left table accounts")
+                .contains("42P07");
+    }
+
     /** A TypeORM migration with {@code transaction = false} (under migrationsTransactionMode 'each'), two ALTERs. */
     @Test
     void aTypeormMigrationWithoutItsTransactionIsStoppedBetweenItsQueriesAndItsTwinPasses() throws IOException {
@@ -241,6 +264,85 @@ class HelperRetrySafetyTest {
             .normalize();
 
     private static final Path KNEX = Path.of("../.ci/tools/node_modules").toAbsolutePath().normalize();
+
+    /**
+     * Rows an Alembic revision writes before its DDL on MariaDB are committed by the server when the DDL starts: a
+     * revision stopped at that DDL keeps them, and its retry writes them again.
+     */
+    @Test
+    void rowsAnAlembicRevisionWritesBeforeItsDdlOnMariaDbAreWrittenAgainByTheRetry() throws IOException {
+        String users = revision("a1", null, """
+                op.execute("CREATE TABLE users (id bigint PRIMARY KEY, credits integer NOT NULL)")
+                op.execute("INSERT INTO users (id, credits) VALUES (1, 0), (2, 5)")""",
+                "op.execute(\"DROP TABLE users\")");
+        String bonus = revision("b2", "a1", """
+                op.execute("UPDATE users SET credits = credits + 10")
+                op.execute("ALTER TABLE users ADD COLUMN plan varchar(20)")""", """
+                op.execute("ALTER TABLE users DROP COLUMN plan")
+                op.execute("UPDATE users SET credits = credits - 10")""");
+        Path versions = alembic("mysql+pymysql://app@db.internal/app", Map.of("a1_users.py", users,
+                "b2_bonus.py", bonus));
+        try (DatabaseProvider mariadb = DatabaseProviders.server("jdbc:mariadb://127.0.0.1:3306/test", "root", "")) {
+            RoundTripReport report = rehearse(AlembicTest.settings("filesystem:" + versions), mariadb, versions);
+            PhaseResult retry = retry(report, 1);
+            assertThat(retry.status()).as(report.toText()).isEqualTo(Status.FAILED);
+            assertThat(retry.message()).contains("after statement 1 (line 8), before statement 2 (line 9)")
+                    .contains("left data users.credits").contains("gave different values in users.credits");
+        }
+    }
+
+    /**
+     * The stop reaches the migration's own code as the driver's lock-timeout error (psycopg's LockNotAvailable,
+     * 55P03); a migration that catches it and goes on is not taken as stopped there.
+     */
+    @Test
+    void aDjangoMigrationMeetsTheStopAsItsDriversLockTimeoutError() throws IOException, InterruptedException {
+        Path migrations = DjangoStartProjectTest.startProject(dir, "none");
+        Path seen = dir.resolve("seen.jsonl");
+        String migration = """
+                import json
+                from django.db import migrations
+
+
+                def forwards(apps, schema_editor):
+                    with schema_editor.connection.cursor() as cursor:
+                        cursor.execute("ALTER TABLE shop_product ADD COLUMN plan varchar(20)")
+                        try:
+                            cursor.execute("ALTER TABLE shop_product ADD COLUMN tier integer")
+                        except Exception as error:
+                            cause = error.__cause__ or error
+                            with open(%s, "a") as f:
+                                f.write(json.dumps({"type": type(cause).__name__,
+                                                    "sqlstate": getattr(cause, "sqlstate", None)}) + "\\n")
+                            %s
+
+
+                def backwards(apps, schema_editor):
+                    with schema_editor.connection.cursor() as cursor:
+                        cursor.execute("ALTER TABLE shop_product DROP COLUMN IF EXISTS tier")
+                        cursor.execute("ALTER TABLE shop_product DROP COLUMN IF EXISTS plan")
+
+
+                class Migration(migrations.Migration):
+                    atomic = False
+                    dependencies = [("shop", "0001_initial")]
+                    operations = [migrations.RunPython(forwards, backwards)]
+                """;
+        String log = "\"" + seen.toString().replace("\\", "\\\\") + "\"";
+        Files.writeString(migrations.resolve("0002_plans.py"), migration.formatted(log, "raise"));
+        RoundTripReport report = rehearse(DjangoStartProjectTest.settings(migrations),
+                DatabaseProviders.embeddedPostgres(), migrations);
+        assertThat(Files.readString(seen)).as(report.toText())
+                .contains("{\"type\": \"LockNotAvailable\", \"sqlstate\": \"55P03\"}");
+        assertThat(retry(report, 1).message()).as(report.toText()).contains("left column shop_product.plan")
+                .contains("42701");
+
+        Files.writeString(migrations.resolve("0002_plans.py"), migration.formatted(log, "pass  # and go on"));
+        RoundTripReport caught = rehearse(DjangoStartProjectTest.settings(migrations),
+                DatabaseProviders.embeddedPostgres(), migrations);
+        assertThat(retry(caught, 1).status()).as(caught.toText()).isEqualTo(Status.PASSED);
+        assertThat(caught.steps().get(1).note()).contains("not rehearsed, as 0002_plans plans went on past the stop");
+    }
 
     @Test
     void aDjangoMigrationWithoutItsTransactionIsStoppedBetweenItsOperations() throws IOException, InterruptedException {

@@ -139,6 +139,35 @@ class RetrySafetyTest {
                 assertThat(upAgain.status()).isEqualTo(Status.PASSED));
     }
 
+    /** Sqitch deploys a script as psql runs it: a statement outside the script's own BEGIN and COMMIT commits alone. */
+    @Test
+    void aSqitchDeployScriptOutsideATransactionIsCancelledWhileItBuildsAndItsTwinPasses() throws IOException {
+        Files.createDirectories(dir.resolve("deploy"));
+        Files.createDirectories(dir.resolve("revert"));
+        history(Map.of("sqitch.conf", "[core]\n\tengine = pg\n",
+                "sqitch.plan", "%syntax-version=1.0.0\n%project=app\n\n"
+                        + "users 2024-01-10T09:00:00Z Ann <ann@example.com> # users\n"
+                        + "email_key [users] 2024-01-11T09:00:00Z Ann <ann@example.com> # unique emails\n",
+                "deploy/users.sql", "BEGIN;\n" + USERS + "COMMIT;\n",
+                "revert/users.sql", "BEGIN;\nDROP TABLE users;\nCOMMIT;\n",
+                "deploy/email_key.sql", "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);\n",
+                "revert/email_key.sql", "DROP INDEX CONCURRENTLY IF EXISTS users_email_key;\n"));
+        RoundTripReport report = rehearse(dir, true);
+        assertThat(report.steps().get(0).phase(Phase.RETRY)).as("one transaction of its own: " + report.toText())
+                .isEmpty();
+        PhaseResult retry = report.steps().get(1).phase(Phase.RETRY).orElseThrow(() -> new AssertionError(
+                "no retry phase:\n" + report.toText()));
+        assertThat(retry.status()).as(report.toText()).isEqualTo(Status.FAILED);
+        assertThat(retry.message()).contains("cancelled while it builds").contains("index users_email_key INVALID");
+
+        history(Map.of("deploy/email_key.sql", "DROP INDEX CONCURRENTLY IF EXISTS users_email_key;\n"
+                + "CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);\n"));
+        RoundTripReport twin = rehearse(dir, true);
+        assertThat(twin.failed()).as(twin.toText()).isFalse();
+        assertThat(twin.steps().get(1).note()).contains("during statement 2 (line 2), cancelled while it builds: left"
+                + " index users_email_key INVALID, and the retry ended as a clean up");
+    }
+
     @Test
     void aLiquibaseChangesetOutsideATransactionIsRetriedAndItsSafeTwinPasses() throws IOException {
         String changelog = "--liquibase formatted sql\n\n--changeset dev:users\n" + USERS

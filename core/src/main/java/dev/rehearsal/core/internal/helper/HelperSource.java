@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * A history applied by the project's own tool through a {@link ToolHelper} (Alembic, Django, Knex): one helper per
@@ -137,6 +138,15 @@ public abstract class HelperSource implements MigrationSource, AutoCloseable {
         return new Migration(MigrationVersion.parse(String.valueOf(position)), description, Migration.Type.VERSIONED,
                 new MigrationScript(upName, file.toString(), text),
                 downName == null ? null : new MigrationScript(downName, file.toString(), text), null, id);
+    }
+
+    /** Whether the project's configuration file {@code file} shows {@code marker}; false where it cannot be read. */
+    protected static boolean shows(Path file, Pattern marker) {
+        try {
+            return file != null && marker.matcher(Files.readString(file)).find();
+        } catch (IOException | RuntimeException e) {
+            return false; // unreadable here: the tool read it when it started, and each migration's file still tells
+        }
     }
 
     /** The history of {@code migrations}, which must not be empty ({@code none} says why it is). */

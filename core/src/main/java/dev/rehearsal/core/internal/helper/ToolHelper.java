@@ -159,7 +159,13 @@ public final class ToolHelper implements AutoCloseable {
             String event = message.path("event").asText("");
             switch (event) {
                 case "before" -> {
-                    ObjectNode answer = statements.before(message);
+                    ObjectNode answer;
+                    try {
+                        answer = statements.before(message);
+                    } catch (RuntimeException e) {
+                        kill(); // it may wait for an answer: nothing else may be read as one
+                        throw e;
+                    }
                     if (answer != null) {
                         write(answer, what);
                     }

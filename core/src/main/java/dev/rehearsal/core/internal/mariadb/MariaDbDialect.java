@@ -95,11 +95,12 @@ public final class MariaDbDialect implements Dialect {
                 1205);
     }
 
-    /** MariaDB raises the error of a SIGNAL outside a stored program too. */
+    /** MariaDB raises the error of a SIGNAL outside a stored program too; its text is kept to MySQL's 128 characters. */
     @Override
     public String lockTimeoutStatement(String detail) {
-        return "SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1205, MESSAGE_TEXT = '"
-                + ("Lock wait timeout exceeded; try restarting transaction (" + detail + ")").replace("\\", "\\\\")
+        String text = "Lock wait timeout exceeded; try restarting transaction (" + detail + ")";
+        text = text.length() <= 128 ? text : text.substring(0, 127) + ")";
+        return "SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1205, MESSAGE_TEXT = '" + text.replace("\\", "\\\\")
                 .replace("'", "''") + "'";
     }
 

@@ -37,6 +37,8 @@ public final class PartWayFailure implements StatementInterceptor {
     private boolean struck;
     private StatementInterruption.Running interruption;
     private boolean ended;
+    /** The statement a helper was told to fail in place of, until its end is reported. */
+    private RemoteStatement stopped;
     private String whyNot;
 
     public PartWayFailure(RetryPoint point, Dialect dialect, DataSource admin) {
@@ -116,6 +118,7 @@ public final class PartWayFailure implements StatementInterceptor {
         if (statement.script() == null || !strikes(statement.sql())) {
             return null; // the tool's own bookkeeping, or not the point's statement
         }
+        stopped = statement;
         if (!point.during()) {
             String fail = dialect.lockTimeoutStatement(STOPPED + point.describe() + AS_A_TIMEOUT);
             if (fail == null) {
@@ -134,7 +137,10 @@ public final class PartWayFailure implements StatementInterceptor {
     }
 
     @Override
-    public void afterRemote(RemoteStatement statement, boolean failed) {
+    public synchronized void afterRemote(RemoteStatement statement, boolean failed) {
+        if (statement == stopped && !point.during() && !failed && whyNot == null) {
+            whyNot = "the statement Rehearsal stopped the migration with did not fail there";
+        }
         if (statement.script() != null) {
             after(null, statement.sql());
         }

@@ -19,7 +19,6 @@ public final class ReportedUp implements StatementInterceptor {
 
     private final List<SqlStatement> statements = new ArrayList<>();
     private final List<Boolean> alone = new ArrayList<>();
-    private boolean failed;
 
     @Override
     public SQLException before(Connection physical, String sql) {
@@ -39,11 +38,6 @@ public final class ReportedUp implements StatementInterceptor {
         return null;
     }
 
-    @Override
-    public synchronized void afterRemote(RemoteStatement statement, boolean failed) {
-        this.failed |= failed && statement.script() != null;
-    }
-
     /** The migration's statements, in the order they ran. */
     public synchronized List<SqlStatement> statements() {
         return List.copyOf(statements);
@@ -52,13 +46,5 @@ public final class ReportedUp implements StatementInterceptor {
     /** Whether statement {@code index} ran outside a transaction, committing alone. */
     public synchronized boolean alone(int index) {
         return alone.get(index);
-    }
-
-    /**
-     * Whether a statement of the migration failed (one the migration caught and went past, as a guarded
-     * {@code CREATE} may): the statements after it ran on a session the server may have changed.
-     */
-    public synchronized boolean anyFailed() {
-        return failed;
     }
 }

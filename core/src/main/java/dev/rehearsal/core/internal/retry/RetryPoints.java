@@ -35,10 +35,36 @@ public record RetryPoints(List<RetryPoint> points, int found) {
 
     /** The points of {@code statements} (a migration's up) run by a tool that groups them as {@code transaction}. */
     public static RetryPoints of(Dialect dialect, List<SqlStatement> statements, UpTransaction transaction) {
-        if (transaction != UpTransaction.ONE && transaction != UpTransaction.EACH_STATEMENT) {
-            return new RetryPoints(List.of(), 0);
+        return switch (transaction) {
+            case ONE, EACH_STATEMENT -> of(dialect, statements, i -> transaction == UpTransaction.EACH_STATEMENT);
+            case AS_WRITTEN -> of(dialect, statements, outsideTransactions(statements));
+            case AS_REPORTED, OUT_OF_REACH -> new RetryPoints(List.of(), 0);
+        };
+    }
+
+    private static final Pattern BEGIN = Pattern.compile("^(?:\\s*(?:--[^\\n]*\\n|/\\*.*?\\*/))*\\s*(?:BEGIN|START\\s+TRANSACTION)"
+            + "\\b(?!\\s+(?:ATOMIC|NOT)\\b)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern ENDS = Pattern.compile("^(?:\\s*(?:--[^\\n]*\\n|/\\*.*?\\*/))*\\s*(?:COMMIT|END|ROLLBACK)\\b"
+            + "(?!\\s+TO\\b)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+    /**
+     * The statements of a script run as a SQL client runs it that commit as they run: those outside its own
+     * {@code BEGIN ... COMMIT} blocks ({@code BEGIN} itself commits nothing, and {@code COMMIT} is known to commit).
+     */
+    private static IntPredicate outsideTransactions(List<SqlStatement> statements) {
+        boolean[] alone = new boolean[statements.size()];
+        boolean open = false;
+        for (int i = 0; i < statements.size(); i++) {
+            String sql = statements.get(i).sql();
+            if (BEGIN.matcher(sql).find()) {
+                open = true;
+            } else if (ENDS.matcher(sql).find()) {
+                open = false;
+            } else {
+                alone[i] = !open;
+            }
         }
-        return of(dialect, statements, i -> transaction == UpTransaction.EACH_STATEMENT);
+        return i -> alone[i];
     }
 
     /** The points of an up as the tool's helper ran and reported it ({@link UpTransaction#AS_REPORTED}). */

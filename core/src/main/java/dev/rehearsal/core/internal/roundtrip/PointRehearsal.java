@@ -111,6 +111,10 @@ final class PointRehearsal {
             }
             return back(point.describe() + ": not rehearsed, as " + failure.whyNot());
         }
+        if (stopped == null) {
+            return left(point.describe() + ": not rehearsed, as " + step.displayName() + " went on past the stop (its"
+                    + " code caught the error) and ended without failing", null);
+        }
         tool.drainMessages(); // the tool's account of the failure Rehearsal made is not the migration's
         // read whole: a statement cancelled part-way fires no event trigger, so a patched read would miss its index
         SchemaSnapshot now = engine.fullSchema();

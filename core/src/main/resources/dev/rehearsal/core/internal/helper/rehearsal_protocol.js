@@ -465,6 +465,8 @@ async function serve(operations, folder) {
       send({ id: request.id, ok: await operations[request.op](request) });
     } catch (error) {
       send({ id: request.id, error: describe(error, folder) });
+    } finally {
+      stopping = null;
     }
   }
 }

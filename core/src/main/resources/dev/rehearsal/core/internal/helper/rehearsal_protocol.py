@@ -133,7 +133,7 @@ def identify(connection, query):
             cursor.close()
     except Exception as error:
         raise _unidentified(connection, error) from error
-    if not _autocommit(connection):
+    if not autocommit(connection):
         connection.rollback()  # the driver's own set-up after connecting expects no transaction open
     return _identity(row)
 
@@ -280,7 +280,8 @@ def _unidentified(connection, error):
                         % (type(connection).__module__, type(error).__name__, error))
 
 
-def _autocommit(connection):
+def autocommit(connection):
+    """Whether a driver connection commits each statement as it runs (PyMySQL and mysqlclient say it by a method)."""
     get = getattr(connection, "get_autocommit", None)
     if callable(get):
         return bool(get())

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * A Knex history, rehearsed by the project's own Knex: the migrations are the ones {@code knex.migrate.list()} gives
@@ -156,4 +157,12 @@ public final class KnexSource extends HelperSource {
         return history(list, "Knex lists no migrations in " + folder + " (its loadExtensions and the knexfile's"
                 + " migrations settings decide which files count).");
     }
+
+    /** Whether the knexfile runs every migration without a transaction ({@code disableTransactions: true}). */
+    synchronized boolean withoutTransactions() {
+        return shows(knexfile, WITHOUT_TRANSACTIONS);
+    }
+
+    private static final Pattern WITHOUT_TRANSACTIONS = Pattern.compile(
+            "disableTransactions\\s*:\\s*true");
 }

@@ -108,7 +108,8 @@ final class KnexTool implements MigrationTool {
     /** Found from the up as the helper reports it, where the migration can leave the tool's transaction. */
     @Override
     public UpTransaction upTransaction(Migration migration) {
-        return HelperStep.upTransaction(dialect, migration, COMMITS);
+        return source.withoutTransactions() ? UpTransaction.AS_REPORTED
+                : HelperStep.upTransaction(dialect, migration, COMMITS);
     }
 
     @Override

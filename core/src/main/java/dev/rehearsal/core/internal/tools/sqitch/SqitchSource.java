@@ -7,6 +7,7 @@ import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.UpTransaction;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.Dialect;
@@ -189,6 +190,12 @@ public final class SqitchSource implements MigrationSource {
                 throw new RehearsalException("Could not connect to revert " + migration.displayName() + ": "
                         + e.getMessage(), e);
             }
+        }
+
+        /** psql runs a deploy script as written: its own BEGIN and COMMIT, each statement outside them alone. */
+        @Override
+        public UpTransaction upTransaction(Migration migration) {
+            return UpTransaction.AS_WRITTEN;
         }
 
         @Override

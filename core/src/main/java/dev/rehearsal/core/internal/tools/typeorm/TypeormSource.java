@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * A TypeORM history, rehearsed by the project's own TypeORM: the migrations are the ones the project's
@@ -153,4 +154,12 @@ public final class TypeormSource extends HelperSource {
         }
         return history(list, "TypeORM's DataSource (" + dataSourceFile + ") loads no migrations.");
     }
+
+    /** Whether the data source runs migrations without a transaction ({@code migrationsTransactionMode: 'none'}). */
+    synchronized boolean withoutTransactions() {
+        return shows(dataSourceFile, WITHOUT_TRANSACTIONS);
+    }
+
+    private static final Pattern WITHOUT_TRANSACTIONS = Pattern.compile(
+            "migrationsTransactionMode\\s*:\\s*['\"`]none");
 }

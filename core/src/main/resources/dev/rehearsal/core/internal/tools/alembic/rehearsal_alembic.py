@@ -345,7 +345,7 @@ class Helper:
             self._idle[id(connection_record)] = connection_record
 
     # ---- statement tracing ------------------------------------------------------------------------------------
-    def before(self, conn, statement, parameters, executemany):
+    def before(self, conn, cursor, statement, parameters, executemany):
         """Reports the statement; returns what runs: it, or the statement the JVM stops the revision with."""
         if not self.tracing:
             return statement, parameters
@@ -353,13 +353,18 @@ class Helper:
         dbapi = conn.connection.dbapi_connection if hasattr(conn.connection, "dbapi_connection") else conn.connection.connection
         where = self._where()
         self._in_revision = where["revision"] is not None
-        self._in_transaction = not getattr(dbapi, "autocommit", False)
+        self._in_transaction = not protocol.autocommit(dbapi)
         instead = protocol.before({"event": "before", "backend": _backend(conn, dbapi), "sql": statement,
                                    "in_transaction": self._in_transaction, **where}, dbapi)
         self._add("trace", t0)
         self._statement_started = time.perf_counter()
+        if instead and executemany:
+            # a driver's batch path (psycopg2's execute_values) takes no statement without parameters: the stop is
+            # run here, its error raised as the driver raises it
+            self.after(conn, True, -1)
+            cursor.execute(instead)
         if instead:
-            return instead, _no_parameters(parameters, executemany)
+            return instead, type(parameters)() if isinstance(parameters, (dict, tuple, list)) else parameters
         return statement, parameters
 
     def after(self, conn, failed, rows):
@@ -432,13 +437,6 @@ def _driver(configured):
         return None  # a placeholder such as driver://user:pass@localhost/dbname
 
 
-def _no_parameters(parameters, executemany):
-    """Parameters of the same shape, empty: the statement run in a stopped one's place takes none."""
-    if executemany:
-        return [type(parameters[0])()] if parameters else parameters
-    return type(parameters)() if isinstance(parameters, (dict, tuple, list)) else parameters
-
-
 def _line_of(module, name):
     import inspect
     try:
@@ -491,7 +489,7 @@ def main():
     event.listen(Pool, "checkout", helper.checked_out)
     event.listen(Pool, "checkin", helper.checked_in)
     event.listen(Engine, "before_cursor_execute", lambda conn, cursor, statement, parameters, context, executemany:
-                 helper.before(conn, statement, parameters, executemany), retval=True)
+                 helper.before(conn, cursor, statement, parameters, executemany), retval=True)
     event.listen(Engine, "after_cursor_execute",
                  lambda conn, cursor, statement, *rest: helper.after(conn, False, getattr(cursor, "rowcount", -1)))
     event.listen(Engine, "handle_error", lambda context: helper.after(context.connection, True, -1)

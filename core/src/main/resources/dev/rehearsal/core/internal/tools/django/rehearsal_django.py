@@ -143,7 +143,7 @@ class Helper:
         instead = protocol.before({"event": "before", "backend": _backend(connection), "sql": sql,
                                    "in_transaction": not connection.get_autocommit(), **where}, connection.connection)
         if instead:
-            sql, params, many = instead, None, False  # the statement the JVM stops the migration with, in its place
+            sql, params = instead, [()] if many else None  # the statement the JVM stops the migration with, in its place
         try:
             result = execute(sql, params, many, context)
         except Exception:
