@@ -3,9 +3,6 @@ package dev.rehearsal.core.internal.tools.liquibase;
 import dev.rehearsal.core.model.MigrationVersion;
 import liquibase.changelog.ChangeSet;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.Map;
 
 /**
@@ -16,33 +13,12 @@ import java.util.Map;
  */
 final class LiquibaseReruns {
 
-    /** A checksum no changeset has: Liquibase takes the changeset as changed. */
-    private static final String CHANGED = "9:00000000000000000000000000000000";
-
     private LiquibaseReruns() {
     }
 
     /** Whether Liquibase applies {@code cs} again over itself on a later update. */
     static boolean appliesAgain(ChangeSet cs) {
         return cs != null && (cs.isRunOnChange() || cs.isAlwaysRun());
-    }
-
-    /**
-     * Makes the DATABASECHANGELOG row {@code ran} (filename, id, author) of a {@code runOnChange} changeset look as
-     * after its file changed; Liquibase writes the file's checksum back when it runs it again.
-     */
-    static void markChanged(Connection c, String table, String[] ran) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("update " + table + " set md5sum = ? where filename = ? and id = ?"
-                + " and author = ?")) {
-            st.setString(1, CHANGED);
-            st.setString(2, ran[0]);
-            st.setString(3, ran[1]);
-            st.setString(4, ran[2]);
-            st.executeUpdate();
-        }
-        if (!c.getAutoCommit()) {
-            c.commit();
-        }
     }
 
     /**

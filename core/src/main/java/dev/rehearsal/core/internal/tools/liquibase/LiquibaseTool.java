@@ -71,8 +71,7 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
      */
     private boolean stepsWithoutCommand;
     private final boolean stepsNeedCommand;
-    /** DATABASECHANGELOG's name as this engine spells it, once seen. */
-    private String changelogTable;
+    private final ChangelogTable changelogTable = new ChangelogTable();
 
     LiquibaseTool(String location, ClassLoader classLoader, DataSource dataSource, String contexts, String labels,
                   List<String> searchPath) {
@@ -149,7 +148,7 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
         // read straight from DATABASECHANGELOG: a Liquibase instance per read costs more than the changeset it reads
         try {
             MigrationVersion max = null;
-            for (String[] ran : ranChangeSets(c).values()) {
+            for (String[] ran : changelogTable.rows(c).values()) {
                 Migration m = byKey.get(key(ran[0], ran[1], ran[2]));
                 if (m != null && (max == null || m.version().compareTo(max) > 0)) {
                     max = m.version();
@@ -158,54 +157,6 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
             return Optional.ofNullable(max);
         } catch (SQLException e) {
             throw new RehearsalException("Could not read the DATABASECHANGELOG of " + location + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The filename, id, author and exec type of each row of DATABASECHANGELOG by its changeset key, none when
-     * Liquibase has not created it yet. The table is lower case on PostgreSQL and upper case on MariaDB, where names
-     * are case-sensitive; once found, its name is kept, and looked up again only when the query fails (a database at
-     * a version before Liquibase made it).
-     */
-    private Map<String, String[]> ranChangeSets(Connection c) throws SQLException {
-        Map<String, String[]> rows = new LinkedHashMap<>();
-        if (changelogTable != null) {
-            try (java.sql.Statement st = c.createStatement();
-                 java.sql.ResultSet rs = st.executeQuery("select filename, id, author, exectype from " + changelogTable)) {
-                readRows(rs, rows);
-                return rows;
-            } catch (SQLException e) {
-                if (!c.getAutoCommit()) {
-                    c.rollback();
-                }
-                changelogTable = null; // gone on this database: look again below, and fail there if it is another error
-            }
-        }
-        java.sql.DatabaseMetaData meta = c.getMetaData();
-        String table = null;
-        for (String candidate : List.of("databasechangelog", "DATABASECHANGELOG")) {
-            try (java.sql.ResultSet rs = meta.getTables(c.getCatalog(), null, candidate, new String[] {"TABLE"})) {
-                if (rs.next()) {
-                    table = candidate;
-                    break;
-                }
-            }
-        }
-        if (table == null) {
-            return rows;
-        }
-        try (java.sql.Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("select filename, id, author, exectype from " + table)) {
-            readRows(rs, rows);
-        }
-        changelogTable = table;
-        return rows;
-    }
-
-    private static void readRows(java.sql.ResultSet rs, Map<String, String[]> rows) throws SQLException {
-        while (rs.next()) {
-            String[] row = {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)};
-            rows.put(key(row[0], row[1], row[2]), row);
         }
     }
 
@@ -297,7 +248,7 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
     /** The DATABASECHANGELOG row of {@code cs}: filename, id, author, exec type; null when it has none. */
     private String[] ranRow(ChangeSet cs) {
         try (Connection c = dataSource.getConnection()) {
-            return ranChangeSets(c).get(key(cs.getFilePath(), cs.getId(), cs.getAuthor()));
+            return changelogTable.rows(c).get(key(cs.getFilePath(), cs.getId(), cs.getAuthor()));
         } catch (SQLException e) {
             throw new RehearsalException("Could not read the DATABASECHANGELOG of " + location + ": " + e.getMessage(), e);
         }
@@ -350,7 +301,7 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
                         + location + " to apply it again over");
             }
             try (Connection c = dataSource.getConnection()) {
-                LiquibaseReruns.markChanged(c, changelogTable, ran);
+                changelogTable.markChanged(c, ran);
             } catch (SQLException e) {
                 throw new RehearsalException("Could not mark changeset " + migration.id() + " changed in the"
                         + " DATABASECHANGELOG of " + location + ": " + e.getMessage(), e);
