@@ -17,7 +17,7 @@ import java.util.List;
  * schema other than the first up's, is the finding {@value #RULE}. Then the database goes back before the up, by the
  * down script, or from a copy for a migration without one ({@link WayBack}).
  */
-final class AgainRehearsal {
+final class AgainRehearsal implements RetryRun {
 
     static final String RULE = RepeatablesAgainPhase.RULE;
 
@@ -43,7 +43,8 @@ final class AgainRehearsal {
         this.migration = step.migration;
     }
 
-    PointRehearsal.Outcome run() {
+    @Override
+    public PointRehearsal.Outcome run() {
         if (step.restoring) {
             copy = step.engine.keepRestorePoint();
             if (copy == null) {
@@ -137,7 +138,8 @@ final class AgainRehearsal {
     }
 
     /** Whether the phase's copy was used (restored). */
-    boolean fallbackUsed() {
+    @Override
+    public boolean fallbackUsed() {
         return fallbackUsed;
     }
 }

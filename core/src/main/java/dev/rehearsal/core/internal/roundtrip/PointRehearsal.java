@@ -27,7 +27,7 @@ import java.util.Set;
  * first up's. Then the database goes back before the up, by the down script (rehearsed already) or from a copy kept
  * for a migration without one; where it cannot, it is marked to be rebuilt and the step's up again is not run.
  */
-final class PointRehearsal {
+final class PointRehearsal implements RetryRun {
 
     /** Data problems of a down that did not bring the data back: the retries then start from other rows. */
     private static final Set<DataProblem.Kind> LOSSES = EnumSet.of(DataProblem.Kind.LOSSY_DOWN,
@@ -79,7 +79,8 @@ final class PointRehearsal {
         this.tool = engine.tool();
     }
 
-    Outcome run() {
+    @Override
+    public Outcome run() {
         if (ownCopy) {
             copy = engine.keepRestorePoint();
             if (copy == null) {
@@ -239,7 +240,8 @@ final class PointRehearsal {
     }
 
     /** Whether the phase's copy was used (restored): the way back is then the down script, or a rebuild. */
-    boolean fallbackUsed() {
+    @Override
+    public boolean fallbackUsed() {
         return fallbackGiven && copy == null;
     }
 }

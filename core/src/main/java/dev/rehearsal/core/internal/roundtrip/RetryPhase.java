@@ -7,7 +7,6 @@ import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.internal.locks.AtomicityRisks;
 import dev.rehearsal.core.internal.locks.RiskRules;
 import dev.rehearsal.core.internal.retry.RetryFinding;
-import dev.rehearsal.core.internal.retry.RetryPoint;
 import dev.rehearsal.core.internal.retry.RetryPoints;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.RehearsalException;
@@ -18,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * For a migration whose statements can commit before a later one fails: from the state before its up, rehearses a
@@ -113,45 +113,39 @@ final class RetryPhase {
         PointRehearsal.Outcome finding = null;
         PointRehearsal.Outcome lost = null;
         boolean everyShown = true;
-        for (RetryPoint point : points.points()) {
+        // each point, then, for a migration the tool applies again on a later run, that second application
+        List<Function<DatabaseSession.RestorePoint, RetryRun>> runs = new ArrayList<>();
+        points.points().forEach(point -> runs.add(copy -> new PointRehearsal(step, point, start, startData, copy)));
+        if (again) {
+            runs.add(copy -> new AgainRehearsal(step, start, startData, copy));
+        }
+        int rehearsed = 0;
+        String rule = RULE;
+        for (Function<DatabaseSession.RestorePoint, RetryRun> make : runs) {
             if (!summaries.isEmpty()) {
                 engine.session().restoreCounters(counters);
             }
-            PointRehearsal rehearsal = new PointRehearsal(step, point, start, startData,
-                    fallbackUsed ? null : fallback);
+            RetryRun run = make.apply(fallbackUsed ? null : fallback);
             PointRehearsal.Outcome outcome;
             try {
-                outcome = rehearsal.run();
+                outcome = run.run();
             } finally {
-                fallbackUsed |= rehearsal.fallbackUsed();
+                fallbackUsed |= run.fallbackUsed();
             }
             sql += outcome.sqlNanos();
             summaries.add(outcome.summary());
-            everyShown &= outcome.shown();
-            finding = outcome.finding() != null ? outcome : finding;
+            if (outcome.point() != null) {
+                rehearsed++;
+                everyShown &= outcome.shown();
+            }
+            if (outcome.finding() != null) {
+                finding = outcome;
+                rule = outcome.point() == null ? AgainRehearsal.RULE : RULE;
+            }
             lost = outcome.lost() ? outcome : null;
             if (finding != null || lost != null) {
                 break;
             }
-        }
-        int rehearsed = summaries.size();
-        String rule = RULE;
-        if (again && finding == null && lost == null) {
-            if (rehearsed > 0) {
-                engine.session().restoreCounters(counters);
-            }
-            AgainRehearsal rehearsal = new AgainRehearsal(step, start, startData, fallbackUsed ? null : fallback);
-            PointRehearsal.Outcome outcome;
-            try {
-                outcome = rehearsal.run();
-            } finally {
-                fallbackUsed |= rehearsal.fallbackUsed();
-            }
-            sql += outcome.sqlNanos();
-            finding = outcome.finding() != null ? outcome : null;
-            lost = outcome.lost() ? outcome : null;
-            rule = AgainRehearsal.RULE;
-            summaries.add(outcome.summary());
         }
         if (lost != null) {
             summaries.add("the database could not be brought back before the up, and is rebuilt before the next step"
