@@ -133,7 +133,7 @@ public interface MigrationTool {
 
     /**
      * Applies {@code migration}, applied already, again over itself as the tool does on such a run (where
-     * {@link #appliesAgain} says it does).
+     * {@link #appliesAgain} says it does: a tool overrides both).
      *
      * @throws MigrationFailedException naming the migration that failed to run again
      */

@@ -342,6 +342,12 @@ class HelperRetrySafetyTest {
                 DatabaseProviders.embeddedPostgres(), migrations);
         assertThat(retry(caught, 1).status()).as(caught.toText()).isEqualTo(Status.PASSED);
         assertThat(caught.steps().get(1).note()).contains("not rehearsed, as 0002_plans plans went on past the stop");
+        assertThat(caught.steps().get(1).phase(Phase.UP).orElseThrow().locks().risks())
+                .as("a point not reached shows nothing: non-atomic-script stays")
+                .anySatisfy(risk -> {
+                    assertThat(risk.rule()).isEqualTo("non-atomic-script");
+                    assertThat(risk.suppressed()).isNull();
+                });
     }
 
     @Test

@@ -157,47 +157,65 @@ public final class ToolHelper implements AutoCloseable {
         while (true) {
             JsonNode message = next(deadline, what);
             String event = message.path("event").asText("");
-            switch (event) {
-                case "before" -> {
-                    ObjectNode answer;
-                    try {
-                        answer = statements.before(message);
-                    } catch (RuntimeException e) {
-                        kill(); // it may wait for an answer: nothing else may be read as one
-                        throw e;
+            if (!event.isEmpty()) {
+                try {
+                    if (handled(message, event, statements, sessions, guard, what)) {
+                        answer(message, what); // the statement may go on; the session may be used
                     }
-                    if (answer != null) {
-                        write(answer, what);
-                    }
-                    continue; // else not answered: the statement runs at once, and "after" waits for the locks read
+                } catch (SessionGuard.ForeignDatabase refused) {
+                    throw refused; // the helper was killed before it got an answer
+                } catch (RuntimeException | Error e) {
+                    kill(); // it may wait for an answer: nothing else may be read as one
+                    throw e;
                 }
-                case "after" -> {
-                    statements.after(message);
-                    if (!message.path("answer").asBoolean(true)) {
-                        continue; // a statement whose locks are not read (the tool's own): the helper went on
-                    }
-                }
-                case "ended" -> sessions.transactionEnded(message.path("backend").asInt());
-                case "session" -> {
-                    String refusal = guard.refusal(message);
-                    if (refusal != null) {
-                        kill(); // before the tool gets its answer: nothing runs on that session
-                        throw new SessionGuard.ForeignDatabase(refusal + reached(message));
-                    }
-                }
-                default -> {
-                    reportComponents(message.path("components"));
-                    List<String> refused = environment.takeRefusals();
-                    if (!refused.isEmpty()) {
-                        throw new SessionGuard.ForeignDatabase(ContainedRefusal.describe(tool, refused));
-                    }
-                    if (message.has("error")) {
-                        throw new HelperFailure(message.get("error"));
-                    }
-                    return message.path("ok");
-                }
+                continue;
             }
-            answer(message, what); // the statement may go on; the session may be used
+            reportComponents(message.path("components"));
+            List<String> refused = environment.takeRefusals();
+            if (!refused.isEmpty()) {
+                throw new SessionGuard.ForeignDatabase(ContainedRefusal.describe(tool, refused));
+            }
+            if (message.has("error")) {
+                throw new HelperFailure(message.get("error"));
+            }
+            return message.path("ok");
+        }
+    }
+
+    /**
+     * Handles one event of the helper's while a request runs; whether the helper now waits for an empty answer (a
+     * {@code before} it waits on is answered here, with what to run).
+     */
+    private boolean handled(JsonNode message, String event, RequestStatements statements, ToolSessions sessions,
+                            SessionGuard guard, String what) {
+        switch (event) {
+            case "before" -> {
+                ObjectNode answer = statements.before(message);
+                if (answer != null) {
+                    write(answer, what);
+                }
+                return false; // else not answered: the statement runs at once, and "after" waits for the locks read
+            }
+            case "after" -> {
+                statements.after(message);
+                // a statement whose locks are not read (the tool's own): the helper went on
+                return message.path("answer").asBoolean(true);
+            }
+            case "ended" -> {
+                sessions.transactionEnded(message.path("backend").asInt());
+                return true;
+            }
+            case "session" -> {
+                String refusal = guard.refusal(message);
+                if (refusal != null) {
+                    kill(); // before the tool gets its answer: nothing runs on that session
+                    throw new SessionGuard.ForeignDatabase(refusal + reached(message));
+                }
+                return true;
+            }
+            default -> {
+                return true; // an event of a later helper: answered, so that it goes on
+            }
         }
     }
 

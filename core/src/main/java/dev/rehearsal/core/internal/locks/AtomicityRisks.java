@@ -28,8 +28,8 @@ public final class AtomicityRisks {
     /** Statements that start or end a transaction (not savepoints, not prepared transactions). */
     private static final Pattern TRANSACTION_CONTROL = Pattern.compile(
             "^(?:BEGIN(?:\\s+(?:WORK|TRANSACTION|ISOLATION|READ|NOT))?\\s*;?\\s*$|BEGIN\\s+(?:WORK|TRANSACTION)\\b"
-                    + "|START\\s+TRANSACTION\\b|(?:COMMIT|END|ROLLBACK|ABORT)(?:\\s+(?:WORK|TRANSACTION)"
-                    + "(?:\\s+AND\\s+(?:NO\\s+)?CHAIN)?)?\\s*;?\\s*$)",
+                    + "|START\\s+TRANSACTION\\b|(?:COMMIT|END|ROLLBACK|ABORT)(?:\\s+(?:WORK|TRANSACTION))?"
+                    + "(?:\\s+AND\\s+(?:NO\\s+)?CHAIN)?\\s*;?\\s*$)",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern STARTS = Pattern.compile("^(?:BEGIN|START)\\b", Pattern.CASE_INSENSITIVE);
 

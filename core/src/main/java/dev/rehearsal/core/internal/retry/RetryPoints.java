@@ -44,12 +44,15 @@ public record RetryPoints(List<RetryPoint> points, int found) {
 
     private static final Pattern BEGIN = Pattern.compile("^(?:\\s*(?:--[^\\n]*\\n|/\\*.*?\\*/))*\\s*(?:BEGIN|START\\s+TRANSACTION)"
             + "\\b(?!\\s+(?:ATOMIC|NOT)\\b)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    private static final Pattern ENDS = Pattern.compile("^(?:\\s*(?:--[^\\n]*\\n|/\\*.*?\\*/))*\\s*(?:COMMIT|END|ROLLBACK)\\b"
-            + "(?!\\s+TO\\b)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern ENDS = Pattern.compile("^(?:\\s*(?:--[^\\n]*\\n|/\\*.*?\\*/))*\\s*(?:COMMIT|END|ROLLBACK|ABORT"
+            + "|PREPARE\\s+TRANSACTION)\\b(?!\\s+(?:(?:WORK|TRANSACTION)\\s+)?TO\\b)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    /** {@code COMMIT AND CHAIN}: the next transaction starts at once. */
+    private static final Pattern CHAIN = Pattern.compile("\\bAND\\s+CHAIN\\s*$", Pattern.CASE_INSENSITIVE);
 
     /**
      * The statements of a script run as a SQL client runs it that commit as they run: those outside its own
-     * {@code BEGIN ... COMMIT} blocks ({@code BEGIN} itself commits nothing, and {@code COMMIT} is known to commit).
+     * {@code BEGIN ... COMMIT} blocks ({@code BEGIN} itself commits nothing, and {@code COMMIT} is known to commit;
+     * a {@code ROLLBACK TO SAVEPOINT} keeps the block open, {@code COMMIT AND CHAIN} opens the next one).
      */
     private static IntPredicate outsideTransactions(List<SqlStatement> statements) {
         boolean[] alone = new boolean[statements.size()];
@@ -59,7 +62,7 @@ public record RetryPoints(List<RetryPoint> points, int found) {
             if (BEGIN.matcher(sql).find()) {
                 open = true;
             } else if (ENDS.matcher(sql).find()) {
-                open = false;
+                open = CHAIN.matcher(sql.strip()).find();
             } else {
                 alone[i] = !open;
             }
@@ -81,9 +84,10 @@ public record RetryPoints(List<RetryPoint> points, int found) {
                 all.add(new RetryPoint(i, true, statements));
             }
             // what ran before it is committed, then it times out: the tool commits its transaction before a statement
-            // it runs alone, and the engine before DDL
-            if (i > 0 && !committed(dialect, statements, alone, i - 1)
-                    && (alone.test(i) || dialect.commitsImplicitly(sql))) {
+            // it runs alone (unless the script ended it itself), and the engine before DDL
+            String previous = i > 0 ? statements.get(i - 1).sql() : null;
+            if (i > 0 && !committed(dialect, statements, alone, i - 1) && (alone.test(i)
+                    && !AtomicityRisks.controlsTransaction(previous) || dialect.commitsImplicitly(sql))) {
                 all.add(new RetryPoint(i, false, statements));
             }
             if (committed(dialect, statements, alone, i) && i + 1 < statements.size()) {

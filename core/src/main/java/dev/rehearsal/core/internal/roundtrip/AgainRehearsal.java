@@ -56,9 +56,11 @@ final class AgainRehearsal implements RetryRun {
             return rehearse();
         } catch (RuntimeException | Error e) {
             try {
-                back(true);
+                back(); // where it is not back, it is marked to be rebuilt
             } catch (RuntimeException | Error second) {
                 e.addSuppressed(second);
+                new WayBack(step, start, startData).lost("applying " + step.displayName() + " again failed, and the"
+                        + " database could not be brought back");
             }
             throw e;
         }
@@ -69,10 +71,13 @@ final class AgainRehearsal implements RetryRun {
         tool.drainMessages();
         if (up != null) {
             return outcome("applied again: not rehearsed, as its up failed by itself (" + NotRun.cause(up) + ")", null,
-                    !back(true));
+                    !back());
         }
         RehearsalException again = apply(() -> tool.applyAgain(migration));
         tool.drainMessages();
+        if (again != null && !(again instanceof MigrationFailedException)) {
+            return outcome("applied again: not rehearsed, as " + NotRun.cause(again), null, !back());
+        }
         if (again != null) {
             String statement = again instanceof MigrationFailedException m && m.statement().isPresent()
                     ? m.statement().get() : migration.up().sql();
@@ -80,17 +85,17 @@ final class AgainRehearsal implements RetryRun {
             return outcome("applied again: it failed", step.displayName() + " failed when applied again over itself,"
                     + " as the tool applies it when its file changes or on every run"
                     + (advice.object() == null ? "" : ": " + advice.object() + " cannot be created again over itself")
-                    + ".\n" + again.getMessage() + "\nFix: " + advice.fix(), !back(true));
+                    + ".\n" + again.getMessage() + "\nFix: " + advice.fix(), !back());
         }
         List<String> differs = Leftovers.of(step.afterUp().diff(step.engine.fullSchema()));
         if (!differs.isEmpty()) {
             return outcome("applied again: another schema", "Applied again over itself, " + step.displayName()
                     + " leaves another schema than its first up: " + String.join(", ", differs) + "\nFix: make each"
                     + " statement give the same result however often it runs (CREATE OR REPLACE, DROP ... IF EXISTS"
-                    + " first)", !back(true));
+                    + " first)", !back());
         }
         return outcome("applied again over itself, as the tool does when its file changes or on every run: the schema"
-                + " the same", null, !back(false));
+                + " the same", null, !back());
     }
 
     /** Runs {@code work} against the tool; its failure, or null. */
@@ -107,30 +112,39 @@ final class AgainRehearsal implements RetryRun {
     }
 
     /**
-     * Back before the up: from this rehearsal's own copy; after a clean second application, by the down script
-     * (rehearsed already); otherwise by the way back that checks where it ends. Returns whether it is back.
+     * Back before the up: from this rehearsal's own copy; else by the down script, else an undo derived from the
+     * catalog, each checked against the state before the up; else from the phase's copy; else the database is marked
+     * to be rebuilt. Returns whether it is back.
      */
-    private boolean back(boolean elsewhere) {
+    private boolean back() {
         if (backDone) {
             return true;
         }
-        backDone = true;
         if (copy != null) {
             DatabaseSession.RestorePoint kept = copy;
             copy = null;
             step.engine.restore(kept);
+            backDone = true;
             return true;
         }
-        if (!elsewhere && apply(() -> tool.down(migration)) == null) {
-            return true;
-        }
-        fallbackUsed = fallback != null;
         WayBack way = new WayBack(step, start, startData);
         try {
-            return way.leave(fallback, "applied again, " + step.displayName() + " left the database elsewhere");
+            if (way.undo()) {
+                backDone = true;
+                return true;
+            }
         } finally {
             sqlNanos += way.sqlNanos();
         }
+        if (fallback != null) {
+            fallbackUsed = true;
+            step.engine.restore(fallback);
+            backDone = true;
+            return true;
+        }
+        way.lost("applied again, " + step.displayName() + " left the database elsewhere");
+        backDone = true;
+        return false;
     }
 
     private PointRehearsal.Outcome outcome(String summary, String finding, boolean lost) {

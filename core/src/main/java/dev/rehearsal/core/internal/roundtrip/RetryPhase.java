@@ -109,7 +109,8 @@ final class RetryPhase {
         Map<String, String> counters = engine.session().counters();
         // the data as the down (or restore) left it: what a stopped run and its retry are compared with
         DataFingerprint startData = step.dataBeforeUp() == null ? null : engine.fingerprint(start);
-        List<String> summaries = new ArrayList<>();
+        List<String> summaries = new ArrayList<>(); // the points'
+        List<String> others = new ArrayList<>(); // the second application's, the way back's
         PointRehearsal.Outcome finding = null;
         PointRehearsal.Outcome lost = null;
         boolean everyShown = true;
@@ -122,7 +123,7 @@ final class RetryPhase {
         int rehearsed = 0;
         String rule = RULE;
         for (Function<DatabaseSession.RestorePoint, RetryRun> make : runs) {
-            if (!summaries.isEmpty()) {
+            if (!summaries.isEmpty() || !others.isEmpty()) {
                 engine.session().restoreCounters(counters);
             }
             RetryRun run = make.apply(fallbackUsed ? null : fallback);
@@ -133,7 +134,7 @@ final class RetryPhase {
                 fallbackUsed |= run.fallbackUsed();
             }
             sql += outcome.sqlNanos();
-            summaries.add(outcome.summary());
+            (outcome.point() != null ? summaries : others).add(outcome.summary());
             if (outcome.point() != null) {
                 rehearsed++;
                 everyShown &= outcome.shown();
@@ -147,14 +148,17 @@ final class RetryPhase {
                 break;
             }
         }
+        if (again && finding != null && finding.point() != null) {
+            others.add("applied again: not rehearsed after the finding at a point");
+        }
         if (lost != null) {
-            summaries.add("the database could not be brought back before the up, and is rebuilt before the next step"
+            others.add("the database could not be brought back before the up, and is rebuilt before the next step"
                     + " (the up again does not run)");
         }
-        String which = (points.isEmpty() ? "" : "points rehearsed: ") + String.join("; ", summaries)
-                + (points.found() > rehearsed ? "; " + (points.found() - rehearsed)
-                + " more not rehearsed" + (finding != null || lost != null ? "" : " (at most " + RetryPoints.MAX + ")")
-                : "");
+        String which = (points.isEmpty() ? "" : "points rehearsed: " + String.join("; ", summaries)
+                + (points.found() > rehearsed ? "; " + (points.found() - rehearsed) + " more not rehearsed"
+                + (finding != null || lost != null ? "" : " (at most " + RetryPoints.MAX + ")") : ""))
+                + (points.isEmpty() || others.isEmpty() ? "" : "; ") + String.join("; ", others);
         if (lost == null) {
             engine.session().restoreCounters(counters);
             engine.state().markClean(start);

@@ -38,17 +38,30 @@ final class WayBack {
             step.engine.restore(copy);
             return true;
         }
+        if (undo()) {
+            return true;
+        }
+        lost(why);
+        return false;
+    }
+
+    /**
+     * Whether the down script, else an undo derived from the catalog, brought the database back before the up, as
+     * checked against the state there; nothing is marked where neither did.
+     */
+    boolean undo() {
         long t0 = System.nanoTime();
         try {
-            if (undone(() -> step.engine.tool().down(step.migration)) || undone(this::generatedUndo)) {
-                return true;
-            }
+            return undone(() -> step.engine.tool().down(step.migration)) || undone(this::generatedUndo);
         } finally {
             sqlNanos += System.nanoTime() - t0;
         }
+    }
+
+    /** Marks the database to be rebuilt before the next step; the step's up again does not run. */
+    void lost(String why) {
         step.engine.state().markDirty(why);
         step.backBeforeUp(null);
-        return false;
     }
 
     /** The time the way back spent running SQL. */

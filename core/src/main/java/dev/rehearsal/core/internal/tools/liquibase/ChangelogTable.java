@@ -82,7 +82,11 @@ final class ChangelogTable {
             st.setString(2, ran[0]);
             st.setString(3, ran[1]);
             st.setString(4, ran[2]);
-            st.executeUpdate();
+            int rows = st.executeUpdate();
+            if (rows != 1) {
+                throw new SQLException(rows + " rows of " + name + " are changeset " + ran[1] + " by " + ran[2] + " in "
+                        + ran[0] + ", where one was expected");
+            }
         }
         if (!c.getAutoCommit()) {
             c.commit();

@@ -312,6 +312,13 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
             return null;
         });
         stepsWithoutCommand = !stepsNeedCommand;
+        // the count of changesets Liquibase was to run ends at this one: it ran again, and nothing after it ran
+        String[] ran = ranRow(cs);
+        if (ran == null || !ChangeSet.ExecType.RERAN.value.equals(ran[3])
+                || !currentVersion().equals(Optional.of(migration.version()))) {
+            throw new RehearsalException("Liquibase's update did not run changeset " + migration.id() + " again by"
+                    + " itself (its DATABASECHANGELOG row says " + (ran == null ? "nothing" : ran[3]) + ")");
+        }
     }
 
     @Override
