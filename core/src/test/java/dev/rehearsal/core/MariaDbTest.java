@@ -79,21 +79,23 @@ class MariaDbTest {
                 int holderId = locks.backendId(holder);
                 int waiterId = locks.backendId(waiter);
                 waiter.setAutoCommit(false);
-                java.util.concurrent.CompletableFuture<Void> blocked = java.util.concurrent.CompletableFuture.runAsync(() -> {
-                    try {
-                        w.execute("update users set name = 'grace'");
-                    } catch (java.sql.SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
+                // a thread of its own: the common pool may be busy on two cores
+                java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+                java.util.concurrent.Future<?> blocked = thread.submit(() -> {
+                    w.execute("update users set name = 'grace'");
+                    return null;
                 });
                 List<dev.rehearsal.core.db.EngineLocks.Wait> waits = List.of();
-                for (int i = 0; i < 500 && waits.isEmpty(); i++) {
+                // until the server shows the wait (the update cannot end before the holder rolls back)
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(40);
+                while (waits.isEmpty() && !blocked.isDone() && System.nanoTime() < deadline) {
                     Thread.sleep(10);
                     waits = locks.waitsAmong(observer, List.of(holderId, waiterId));
                 }
                 assertThat(waits).containsExactly(new dev.rehearsal.core.db.EngineLocks.Wait(waiterId, holderId));
                 holder.rollback();
                 blocked.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                thread.shutdown();
                 waiter.rollback();
             }
         }
