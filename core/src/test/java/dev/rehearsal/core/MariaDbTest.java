@@ -85,18 +85,24 @@ class MariaDbTest {
                     w.execute("update users set name = 'grace'");
                     return null;
                 });
-                List<dev.rehearsal.core.db.EngineLocks.Wait> waits = List.of();
-                // until the server shows the wait (the update cannot end before the holder rolls back)
-                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(40);
-                while (waits.isEmpty() && !blocked.isDone() && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                    waits = locks.waitsAmong(observer, List.of(holderId, waiterId));
+                try {
+                    List<dev.rehearsal.core.db.EngineLocks.Wait> waits = List.of();
+                    // until the server shows the wait (the update cannot end before the holder rolls back)
+                    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(40);
+                    while (waits.isEmpty() && !blocked.isDone() && System.nanoTime() < deadline) {
+                        Thread.sleep(10);
+                        waits = locks.waitsAmong(observer, List.of(holderId, waiterId));
+                    }
+                    if (blocked.isDone()) {
+                        blocked.get(); // the update's own failure, if it failed
+                    }
+                    assertThat(waits).containsExactly(new dev.rehearsal.core.db.EngineLocks.Wait(waiterId, holderId));
+                    holder.rollback();
+                    blocked.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    waiter.rollback();
+                } finally {
+                    thread.shutdownNow();
                 }
-                assertThat(waits).containsExactly(new dev.rehearsal.core.db.EngineLocks.Wait(waiterId, holderId));
-                holder.rollback();
-                blocked.get(30, java.util.concurrent.TimeUnit.SECONDS);
-                thread.shutdown();
-                waiter.rollback();
             }
         }
     }

@@ -32,6 +32,8 @@ public final class AtomicityRisks {
                     + "(?:\\s+AND\\s+(?:NO\\s+)?CHAIN)?\\s*;?\\s*$)",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern STARTS = Pattern.compile("^(?:BEGIN|START)\\b", Pattern.CASE_INSENSITIVE);
+    /** {@code COMMIT AND CHAIN}: the next transaction starts at once ({@code AND NO CHAIN} does not match). */
+    public static final Pattern CHAIN = Pattern.compile("\\bAND\\s+CHAIN\\s*;?\\s*$", Pattern.CASE_INSENSITIVE);
 
     private AtomicityRisks() {
     }
@@ -106,7 +108,7 @@ public final class AtomicityRisks {
         for (StatementTrace s : statements) {
             String sql = RiskRules.stripComments(s.sql());
             if (controlsTransaction(sql)) {
-                open = STARTS.matcher(sql).find();
+                open = STARTS.matcher(sql).find() || CHAIN.matcher(sql).find(); // COMMIT AND CHAIN opens the next
                 counted = false;
             } else if (!open) {
                 units++;

@@ -46,8 +46,7 @@ public record RetryPoints(List<RetryPoint> points, int found) {
             + "\\b(?!\\s+(?:ATOMIC|NOT)\\b)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern ENDS = Pattern.compile("^(?:\\s*(?:--[^\\n]*\\n|/\\*.*?\\*/))*\\s*(?:COMMIT|END|ROLLBACK|ABORT"
             + "|PREPARE\\s+TRANSACTION)\\b(?!\\s+(?:(?:WORK|TRANSACTION)\\s+)?TO\\b)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    /** {@code COMMIT AND CHAIN}: the next transaction starts at once. */
-    private static final Pattern CHAIN = Pattern.compile("\\bAND\\s+CHAIN\\s*$", Pattern.CASE_INSENSITIVE);
+
 
     /**
      * The statements of a script run as a SQL client runs it that commit as they run: those outside its own
@@ -62,7 +61,7 @@ public record RetryPoints(List<RetryPoint> points, int found) {
             if (BEGIN.matcher(sql).find()) {
                 open = true;
             } else if (ENDS.matcher(sql).find()) {
-                open = CHAIN.matcher(sql.strip()).find();
+                open = AtomicityRisks.CHAIN.matcher(sql.strip()).find();
             } else {
                 alone[i] = !open;
             }
@@ -86,8 +85,8 @@ public record RetryPoints(List<RetryPoint> points, int found) {
             // what ran before it is committed, then it times out: the tool commits its transaction before a statement
             // it runs alone (unless the script ended it itself), and the engine before DDL
             String previous = i > 0 ? statements.get(i - 1).sql() : null;
-            if (i > 0 && !committed(dialect, statements, alone, i - 1) && (alone.test(i)
-                    && !AtomicityRisks.controlsTransaction(previous) || dialect.commitsImplicitly(sql))) {
+            if (i > 0 && !committed(dialect, statements, alone, i - 1) && (alone.test(i) && !controls(previous)
+                    || dialect.commitsImplicitly(sql) && !BEGIN.matcher(previous).find())) {
                 all.add(new RetryPoint(i, false, statements));
             }
             if (committed(dialect, statements, alone, i) && i + 1 < statements.size()) {
@@ -99,6 +98,11 @@ public record RetryPoints(List<RetryPoint> points, int found) {
 
     private static boolean committed(Dialect dialect, List<SqlStatement> statements, IntPredicate alone, int i) {
         return alone.test(i) || commits(dialect, statements.get(i).sql());
+    }
+
+    /** Whether {@code sql} starts or ends a transaction (a {@code PREPARE TRANSACTION} included). */
+    private static boolean controls(String sql) {
+        return AtomicityRisks.controlsTransaction(sql) || BEGIN.matcher(sql).find() || ENDS.matcher(sql).find();
     }
 
     /** Whether what ran up to and with {@code sql} is committed once it ran. */

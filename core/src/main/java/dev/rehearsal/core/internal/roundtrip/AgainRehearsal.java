@@ -120,17 +120,15 @@ final class AgainRehearsal implements RetryRun {
         if (backDone) {
             return true;
         }
+        backDone = true; // tried once: a way back that failed is not tried again over what it left
+        WayBack way = new WayBack(step, start, startData);
         if (copy != null) {
             DatabaseSession.RestorePoint kept = copy;
             copy = null;
-            step.engine.restore(kept);
-            backDone = true;
-            return true;
+            return restore(kept, way);
         }
-        WayBack way = new WayBack(step, start, startData);
         try {
             if (way.undo()) {
-                backDone = true;
                 return true;
             }
         } finally {
@@ -138,13 +136,21 @@ final class AgainRehearsal implements RetryRun {
         }
         if (fallback != null) {
             fallbackUsed = true;
-            step.engine.restore(fallback);
-            backDone = true;
-            return true;
+            return restore(fallback, way);
         }
         way.lost("applied again, " + step.displayName() + " left the database elsewhere");
-        backDone = true;
         return false;
+    }
+
+    /** Restores {@code point}; where that fails, the database is marked to be rebuilt before the failure goes on. */
+    private boolean restore(DatabaseSession.RestorePoint point, WayBack way) {
+        try {
+            step.engine.restore(point);
+            return true;
+        } catch (RuntimeException | Error e) {
+            way.lost("applied again, " + step.displayName() + " could not be brought back from its copy");
+            throw e;
+        }
     }
 
     private PointRehearsal.Outcome outcome(String summary, String finding, boolean lost) {

@@ -48,4 +48,11 @@ class RetryPointsTest {
                 + "CREATE TABLE c (id int);\n")).containsExactly(
                 "after statement 4 (line 4), before statement 5 (line 5)");
     }
+
+    @Test
+    void aPreparedTransactionIsNotCommittedByTheStatementAfterIt() {
+        assertThat(points("BEGIN;\nCREATE TABLE a (id int);\nPREPARE TRANSACTION 'x';\nCREATE TABLE b (id int);\n"
+                + "CREATE TABLE c (id int);\n")).containsExactly(
+                "after statement 4 (line 4), before statement 5 (line 5)");
+    }
 }
