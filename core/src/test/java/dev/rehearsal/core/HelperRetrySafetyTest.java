@@ -159,11 +159,7 @@ class HelperRetrySafetyTest {
     /** A Knex migration with {@code transaction: false}, its index built concurrently, in the project's own Knex. */
     @Test
     void aKnexMigrationWithoutItsTransactionIsCancelledWhileItBuildsAndItsTwinPasses() throws IOException {
-        assertThat(KNEX.resolve("knex/package.json")).as("Knex is needed: run bash .ci/setup.sh").exists();
-        Files.createSymbolicLink(dir.resolve("node_modules"), KNEX);
-        Files.writeString(dir.resolve("knexfile.js"), "module.exports = { client: 'pg', connection:"
-                + " 'postgres://postgres@127.0.0.1:5432/app' };\n");
-        Path migrations = Files.createDirectories(dir.resolve("migrations"));
+        Path migrations = knexProject("");
         Files.writeString(migrations.resolve("20240101000000_users.js"), """
                 exports.up = (knex) => knex.raw('CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL)');
                 exports.down = (knex) => knex.raw('DROP TABLE users');
@@ -195,11 +191,7 @@ class HelperRetrySafetyTest {
     /** A knexfile with {@code disableTransactions: true} runs every migration without a transaction. */
     @Test
     void aKnexfileWithoutTransactionsHasItsMigrationsStoppedBetweenTheirStatements() throws IOException {
-        assertThat(KNEX.resolve("knex/package.json")).as("Knex is needed: run bash .ci/setup.sh").exists();
-        Files.createSymbolicLink(dir.resolve("node_modules"), KNEX);
-        Files.writeString(dir.resolve("knexfile.js"), "module.exports = { client: 'pg', connection:"
-                + " 'postgres://postgres@127.0.0.1:5432/app', migrations: { disableTransactions: true } };\n");
-        Path migrations = Files.createDirectories(dir.resolve("migrations"));
+        Path migrations = knexProject(", migrations: { disableTransactions: true }");
         Files.writeString(migrations.resolve("20240101000000_accounts.js"), """
                 exports.up = async (knex) => {
                   await knex.raw('CREATE TABLE accounts (id bigint PRIMARY KEY)');
@@ -264,6 +256,18 @@ class HelperRetrySafetyTest {
             .normalize();
 
     private static final Path KNEX = Path.of("../.ci/tools/node_modules").toAbsolutePath().normalize();
+
+    /**
+     * A Knex project in the test's folder on the Knex of .ci/setup.sh, its knexfile's settings after the connection
+     * {@code settings}; returns its (empty) migrations folder.
+     */
+    private Path knexProject(String settings) throws IOException {
+        assertThat(KNEX.resolve("knex/package.json")).as("Knex is needed: run bash .ci/setup.sh").exists();
+        Files.createSymbolicLink(dir.resolve("node_modules"), KNEX);
+        Files.writeString(dir.resolve("knexfile.js"), "module.exports = { client: 'pg', connection:"
+                + " 'postgres://postgres@127.0.0.1:5432/app'" + settings + " };\n");
+        return Files.createDirectories(dir.resolve("migrations"));
+    }
 
     /**
      * Rows an Alembic revision writes before its DDL on MariaDB are committed by the server when the DDL starts: a
