@@ -7,7 +7,7 @@ import dev.rehearsal.core.internal.queries.ApplicationProbe;
 import dev.rehearsal.core.internal.queries.QueryBreaks;
 import dev.rehearsal.core.internal.queries.QueryCorpus;
 import dev.rehearsal.core.internal.queries.RunningApplication;
-import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.model.Migration;
 
@@ -50,8 +50,8 @@ final class RunningApplicationCheck implements PhaseCheck {
     public void beforeUp(PhaseContext context) {
         RunningApplication app = context.runningApplication();
         if (context.migration().isPresent() && app.checksUps()) {
-            try (ComponentEvent ignored = ComponentEvent.time("checks.queries");
-                 ComponentEvent before = ComponentEvent.time("queries.before")) {
+            try (ComponentTiming ignored = ComponentTiming.time("checks.queries");
+                 ComponentTiming before = ComponentTiming.time("queries.before")) {
                 context.put(BEFORE_UP, app.observeBefore(app.before(context.dialect()), context.connection(),
                         context.dialect(), context.beforeUp(), context.dataBeforeUp()));
             }
@@ -60,7 +60,7 @@ final class RunningApplicationCheck implements PhaseCheck {
 
     @Override
     public void check(PhaseContext context, Findings findings) {
-        try (ComponentEvent ignored = ComponentEvent.time("checks.queries")) {
+        try (ComponentTiming ignored = ComponentTiming.time("checks.queries")) {
             RunningApplication app = context.runningApplication();
             if (context.migration().isEmpty()) {
                 if (context.lastStep()) {
@@ -114,7 +114,7 @@ final class RunningApplicationCheck implements PhaseCheck {
         }
         // only the queries that name what the phase changed can do otherwise than before it
         java.util.function.Predicate<QueryCorpus.CorpusQuery> affected;
-        try (ComponentEvent ignored = ComponentEvent.time("queries.affected")) {
+        try (ComponentTiming ignored = ComponentTiming.time("queries.affected")) {
             affected = AffectedQueries.by(earlier.schema(), context.after());
         }
         return new RunningApplication.Observation(context.after(), null, new ApplicationProbe(context.connection(),
@@ -127,7 +127,7 @@ final class RunningApplicationCheck implements PhaseCheck {
         Migration migration = context.migration().orElseThrow();
         QueryBreaks breaks;
         RunningApplication app = context.runningApplication();
-        try (ComponentEvent ignored = ComponentEvent.time("queries.compare")) {
+        try (ComponentTiming ignored = ComponentTiming.time("queries.compare")) {
             breaks = QueryBreaks.compare(before.outcomes(), after.outcomes(), before.schema(), after.schema());
             app.record(before.outcomes());
             app.record(after.outcomes());

@@ -3,7 +3,7 @@ package dev.rehearsal.core.internal.checks;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.SchemaCheck;
-import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 
 /** After an up: the {@link SchemaCheck}s added to the rehearsal (golden files) judge the schema it left. */
 final class SchemaChecksCheck implements PhaseCheck {
@@ -18,7 +18,7 @@ final class SchemaChecksCheck implements PhaseCheck {
         Migration migration = context.migration().orElseThrow();
         for (SchemaCheck check : context.schemaChecks()) {
             SchemaCheck.Outcome outcome;
-            try (ComponentEvent ignored = ComponentEvent.time("checks.schema")) {
+            try (ComponentTiming ignored = ComponentTiming.time("checks.schema")) {
                 outcome = check.check(migration, context.after(), context.dialect());
             }
             outcome.notes().forEach(findings::note);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.internal.locks.ToolSessions;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import org.apiguardian.api.API;
 
 import java.io.BufferedReader;
@@ -253,7 +254,7 @@ public final class ToolHelper implements AutoCloseable {
      * the tracing and guard round trips), as {@code <tool>.<component>} events for a component recording.
      */
     private void reportComponents(JsonNode components) {
-        components.fields().forEachRemaining(c -> dev.rehearsal.core.internal.timing.ComponentEvent.reported(
+        components.fields().forEachRemaining(c -> ComponentTiming.reported(
                 tool.toLowerCase(java.util.Locale.ROOT) + "." + c.getKey(), Math.round(c.getValue().asDouble() * 1e6)));
     }
 

@@ -1,7 +1,7 @@
 package dev.rehearsal.core.internal.locks;
 
 import dev.rehearsal.core.locks.ProbeCollision;
-import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.db.EngineLocks;
 import dev.rehearsal.core.db.EngineLocks.ObservedLock;
 import dev.rehearsal.core.db.EngineLocks.SessionState;
@@ -354,7 +354,7 @@ final class LockTracer implements StatementObserver {
         if (failure != null || session == null || !worthAsking(s.sql)) {
             return;
         }
-        try (ComponentEvent ignored = ComponentEvent.time("locks.trace (in tool)")) {
+        try (ComponentTiming ignored = ComponentTiming.time("locks.trace (in tool)")) {
             SessionState state = support.sessionState(physical, watched);
             s.lockTimeout = state.lockTimeout();
             Set<String> rewritten = new HashSet<>();
@@ -409,7 +409,7 @@ final class LockTracer implements StatementObserver {
 
     /** What session {@code backend} holds now, read on the observer (locks of open transactions included). */
     List<ObservedLock> locksHeldBy(int backend) throws SQLException {
-        try (ComponentEvent ignored = ComponentEvent.time("locks.trace (in tool)")) {
+        try (ComponentTiming ignored = ComponentTiming.time("locks.trace (in tool)")) {
             synchronized (observer) {
                 return support.locksOf(observer, List.of(backend));
             }

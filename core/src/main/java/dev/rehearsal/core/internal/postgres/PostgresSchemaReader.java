@@ -1,6 +1,6 @@
 package dev.rehearsal.core.internal.postgres;
 
-import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.db.SchemaReader;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
@@ -144,7 +144,7 @@ final class PostgresSchemaReader implements SchemaReader {
         try {
             Set<String> scopes;
             List<PostgresDdlLog.Entry> entries = new ArrayList<>();
-            try (ComponentEvent ignored = ComponentEvent.time("schema.log")) {
+            try (ComponentTiming ignored = ComponentTiming.time("schema.log")) {
                 Set<String> changed = drainWithScopes(entries);
                 if (entries.isEmpty()) {
                     return lastSnapshot;
@@ -154,7 +154,7 @@ final class PostgresSchemaReader implements SchemaReader {
             if (scopes == null) {
                 return readFull();
             }
-            try (ComponentEvent ignored = ComponentEvent.time("schema.catalog")) {
+            try (ComponentTiming ignored = ComponentTiming.time("schema.catalog")) {
                 Set<String> gone = gone(scopes, entries);
                 Map<Character, Set<Long>> only = new HashMap<>();
                 for (String scope : scopes) {
@@ -176,7 +176,7 @@ final class PostgresSchemaReader implements SchemaReader {
 
     @Override
     public SchemaSnapshot readFull() throws SQLException {
-        try (ComponentEvent ignored = ComponentEvent.time("schema.full")) {
+        try (ComponentTiming ignored = ComponentTiming.time("schema.full")) {
             return readAll();
         }
     }

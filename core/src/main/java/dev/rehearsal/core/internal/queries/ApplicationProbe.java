@@ -4,7 +4,7 @@ import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.internal.data.TableModel;
 import dev.rehearsal.core.internal.sql.PreparedOnServer;
-import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
@@ -65,11 +65,11 @@ public final class ApplicationProbe {
                     && (run.test(q) || !earlier.containsKey(q)));
             Map<String, String> counters;
             ParameterValues values = null;
-            try (ComponentEvent ignored = ComponentEvent.time("queries.counters")) {
+            try (ComponentTiming ignored = ComponentTiming.time("queries.counters")) {
                 counters = writes ? dialect.data(connection).counters() : Map.of();
             }
             if (writes) {
-                try (ComponentEvent ignored = ComponentEvent.time("queries.models")) {
+                try (ComponentTiming ignored = ComponentTiming.time("queries.models")) {
                     values = new ParameterValues(connection, dialect, TableModel.all(schema));
                 }
             }
@@ -81,7 +81,7 @@ public final class ApplicationProbe {
                 }
             } finally {
                 if (writes) {
-                    try (ComponentEvent ignored = ComponentEvent.time("queries.counters")) {
+                    try (ComponentTiming ignored = ComponentTiming.time("queries.counters")) {
                         dialect.data(connection).restoreCounters(counters);
                     }
                 }
@@ -96,7 +96,7 @@ public final class ApplicationProbe {
     private QueryOutcome observe(QueryCorpus.CorpusQuery query, ParameterValues draw, List<Object> given)
             throws SQLException {
         QueryOutcome outcome;
-        try (ComponentEvent ignored = ComponentEvent.time("queries.query")) {
+        try (ComponentTiming ignored = ComponentTiming.time("queries.query")) {
             outcome = describeAndRun(query, draw, given);
         }
         if (outcome.failure() != null && outcome.failure().startsWith(STALE)) {
@@ -112,7 +112,7 @@ public final class ApplicationProbe {
         try (PreparedStatement prepared = connection.prepareStatement(text.jdbc())) {
             prepared.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             List<QueryOutcome.ResultColumn> columns = new ArrayList<>();
-            try (ComponentEvent ignored = ComponentEvent.time("queries.describe")) {
+            try (ComponentTiming ignored = ComponentTiming.time("queries.describe")) {
                 if (text.kind().writes()) {
                     prepared.getParameterMetaData(); // parsed and described on the server: unknown names fail here
                 } else {
@@ -152,7 +152,7 @@ public final class ApplicationProbe {
 
     /** Runs a write with {@code values} in a transaction it rolls back. */
     private QueryOutcome run(PreparedStatement prepared, List<Object> values) throws SQLException {
-        try (ComponentEvent ignored = ComponentEvent.time("queries.write")) {
+        try (ComponentTiming ignored = ComponentTiming.time("queries.write")) {
             return runTimed(prepared, values);
         }
     }

@@ -4,6 +4,7 @@ import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.data.ColumnModel;
 import dev.rehearsal.core.internal.data.TableModel;
 import dev.rehearsal.core.internal.data.ValueGenerators;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import net.datafaker.Faker;
 
 import java.math.BigDecimal;
@@ -79,8 +80,7 @@ final class ParameterValues {
      */
     List<Object> of(QueryText text, PreparedStatement prepared, boolean padded, String table)
             throws Untypable, SQLException {
-        try (dev.rehearsal.core.internal.timing.ComponentEvent ignored =
-                     dev.rehearsal.core.internal.timing.ComponentEvent.time("queries.values")) {
+        try (ComponentTiming ignored = ComponentTiming.time("queries.values")) {
             return drawn(text, prepared, padded, table);
         }
     }

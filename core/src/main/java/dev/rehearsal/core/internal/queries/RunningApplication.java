@@ -4,6 +4,7 @@ import dev.rehearsal.core.ApplicationQueries;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import org.apiguardian.api.API;
 
 import java.sql.Connection;
@@ -76,8 +77,7 @@ public final class RunningApplication {
     public synchronized Observation observeBefore(QueryCorpus corpus, Connection connection, Dialect dialect,
                                                   SchemaSnapshot schema, DataFingerprint data) {
         boolean sameSchema;
-        try (dev.rehearsal.core.internal.timing.ComponentEvent ignored =
-                     dev.rehearsal.core.internal.timing.ComponentEvent.time("queries.same-schema")) {
+        try (ComponentTiming ignored = ComponentTiming.time("queries.same-schema")) {
             sameSchema = lastBefore != null && lastBefore.schema().equals(schema);
         }
         if (!sameSchema) {

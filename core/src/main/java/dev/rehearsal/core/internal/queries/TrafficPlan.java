@@ -5,7 +5,7 @@ import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.internal.data.TableModel;
 import dev.rehearsal.core.internal.locks.ApplicationStatements;
 import dev.rehearsal.core.internal.locks.TrafficStatement;
-import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.locks.ProbeResult;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaObject;
@@ -65,7 +65,7 @@ public final class TrafficPlan implements ApplicationStatements {
     @Override
     public List<TrafficStatement> on(Set<String> tables, SchemaSnapshot before, Supplier<Connection> connection,
                                      boolean reverting) {
-        try (ComponentEvent ignored = ComponentEvent.time("queries.traffic")) {
+        try (ComponentTiming ignored = ComponentTiming.time("queries.traffic")) {
             QueryCorpus corpus = reverting && application.checksDowns() ? application.after(dialect)
                     : application.before(dialect);
             Map<String, List<Candidate>> byTable = new java.util.LinkedHashMap<>();

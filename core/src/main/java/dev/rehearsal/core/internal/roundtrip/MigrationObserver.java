@@ -6,7 +6,7 @@ import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.model.Migration;
 
-import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.internal.locks.LockObservation;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.ProductionTables;
@@ -45,7 +45,7 @@ final class MigrationObserver {
                      boolean reverting, Runnable work) {
         List<String> sql = scripts.stream().map(MigrationScript::sql).filter(java.util.Objects::nonNull).toList();
         if (!settings.locks().trace() || before == null || session.database().dialect().locks() == null) {
-            try (ComponentEvent ignored = ComponentEvent.time("tool")) {
+            try (ComponentTiming ignored = ComponentTiming.time("tool")) {
                 work.run();
             } catch (RuntimeException | Error e) {
                 session.scriptsRan(null);
@@ -58,7 +58,7 @@ final class MigrationObserver {
         List<LockObservation.Script> named = scripts.stream()
                 .map(sc -> new LockObservation.Script(sc.name(), sc.sql())).toList();
         LockObservation.Run run;
-        try (ComponentEvent ignored = ComponentEvent.time("locks.begin")) {
+        try (ComponentTiming ignored = ComponentTiming.time("locks.begin")) {
             run = session.lockObservation().begin(before, named, traffic, reverting);
         } catch (SQLException e) {
             throw new RehearsalException("Could not start watching locks on " + session.database().name() + ": " + e.getMessage()
@@ -69,7 +69,7 @@ final class MigrationObserver {
         }
         Map<String, String> allowed = LockObservation.allowed(named, first == null ? Map.of()
                 : settings.locks().allowedFor(first.version()));
-        try (ComponentEvent ignored = ComponentEvent.time("tool")) {
+        try (ComponentTiming ignored = ComponentTiming.time("tool")) {
             work.run();
         } catch (MigrationFailedException e) {
             session.scriptsRan(null);
@@ -84,14 +84,14 @@ final class MigrationObserver {
         }
         session.scriptsRan(sql);
         state.invalidate();
-        try (ComponentEvent ignored = ComponentEvent.time("locks.finish")) {
+        try (ComponentTiming ignored = ComponentTiming.time("locks.finish")) {
             run.stop(); // before the schema is read: probes beside that read only slow it down
         }
         SchemaSnapshot after = session.schema();
         if (!reverting) {
             released.upRan(first, before, after);
         }
-        try (ComponentEvent ignored = ComponentEvent.time("locks.finish")) {
+        try (ComponentTiming ignored = ComponentTiming.time("locks.finish")) {
             ProductionTables production = released.at(first, before);
             return new Observed(run.finish(after, allowed, production), after, production);
         }

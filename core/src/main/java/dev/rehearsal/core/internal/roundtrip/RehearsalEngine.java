@@ -25,7 +25,7 @@ import dev.rehearsal.core.estimate.ProductionVolumes;
 import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.internal.data.SeedHints;
 import dev.rehearsal.core.internal.data.TableModel;
-import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.locks.Traffic;
 import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaSnapshot;
@@ -294,7 +294,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
     }
 
     SeedResult topUp(Collection<String> tables, long rows, List<TableSeed> overrides, String salt) {
-        try (ComponentEvent ignored = ComponentEvent.time("data.seed")) {
+        try (ComponentTiming ignored = ComponentTiming.time("data.seed")) {
             return data.topUp(tables, rows, overrides, salt);
         }
     }
@@ -317,7 +317,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
     }
 
     public DataFingerprint fingerprint(SchemaSnapshot snapshot) {
-        try (ComponentEvent ignored = ComponentEvent.time("data.fingerprint")) {
+        try (ComponentTiming ignored = ComponentTiming.time("data.fingerprint")) {
             return data.fingerprint(snapshot);
         }
     }
@@ -327,7 +327,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
     }
 
     public List<DataProblem> integrityProblems(SchemaSnapshot snapshot) {
-        try (ComponentEvent ignored = ComponentEvent.time("data.integrity")) {
+        try (ComponentTiming ignored = ComponentTiming.time("data.integrity")) {
             return data.integrityProblems(snapshot);
         }
     }
@@ -398,7 +398,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
 
     /** A copy of the database as it is now, or null where it cannot be copied quickly (see {@link DatabaseSession}). */
     DatabaseSession.RestorePoint keepRestorePoint() {
-        try (ComponentEvent ignored = ComponentEvent.time("restore.keep")) {
+        try (ComponentTiming ignored = ComponentTiming.time("restore.keep")) {
             return session.keepRestorePoint();
         }
     }
@@ -409,7 +409,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
 
     /** Brings back the database the restore point copied; the current one is dropped. */
     void restore(DatabaseSession.RestorePoint point) {
-        try (ComponentEvent ignored = ComponentEvent.time("restore.switch")) {
+        try (ComponentTiming ignored = ComponentTiming.time("restore.switch")) {
             session.restore(point);
             data.forgetFingerprint(); // a rollback brings back values without new row versions (a dropped column's)
         }

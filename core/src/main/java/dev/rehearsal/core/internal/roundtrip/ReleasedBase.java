@@ -2,7 +2,7 @@ package dev.rehearsal.core.internal.roundtrip;
 
 import dev.rehearsal.core.SchemaCheck;
 import dev.rehearsal.core.db.Dialect;
-import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
@@ -53,7 +53,7 @@ final class ReleasedBase {
         StringBuilder failures = new StringBuilder();
         for (SchemaCheck check : checks) {
             SchemaCheck.Outcome outcome;
-            try (ComponentEvent ignored = ComponentEvent.time("checks.schema")) {
+            try (ComponentTiming ignored = ComponentTiming.time("checks.schema")) {
                 outcome = check.check(base, schema, dialect);
             }
             outcome.notes().forEach(note -> notes.add("only new, the released base: " + note));

@@ -8,7 +8,7 @@ import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.SqlStatement;
 import dev.rehearsal.core.internal.checks.RoundTripMessages;
 import dev.rehearsal.core.internal.locks.AtomicityRisks;
-import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.locks.StatementTrace;
 import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaSnapshot;
@@ -53,7 +53,7 @@ final class RestorePhase {
         }
         long c0 = System.nanoTime();
         try {
-            try (ComponentEvent ignored = ComponentEvent.time("undo.generated")) {
+            try (ComponentTiming ignored = ComponentTiming.time("undo.generated")) {
                 new UndoRehearsal(step, up).run();
             }
             engine.restore(point);
@@ -88,7 +88,7 @@ final class RestorePhase {
         checks += System.nanoTime() - c0;
         long t0 = System.nanoTime();
         boolean forced;
-        try (ComponentEvent ignored = ComponentEvent.time("restore.forced")) {
+        try (ComponentTiming ignored = ComponentTiming.time("restore.forced")) {
             forced = engine.tool().applyFailingAtEnd(migration);
         } catch (RehearsalException e) {
             step.backBeforeUp(null);

@@ -8,7 +8,7 @@ import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.Shard;
-import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -142,7 +142,7 @@ final class RoundTripPlan implements AutoCloseable {
                 repeatables = true;
             }
         }
-        try (ComponentEvent ignored = ComponentEvent.time("parts.catch-up")) {
+        try (ComponentTiming ignored = ComponentTiming.time("parts.catch-up")) {
             state.prepare(last);
             if (repeatables) {
                 engine.tool().applyRepeatables();
@@ -179,7 +179,7 @@ final class RoundTripPlan implements AutoCloseable {
             return; // the ups wait for more steps, for the next one that is still running, or for the last
         }
         MigrationVersion version = served.migration().get().version();
-        try (ComponentEvent ignored = ComponentEvent.time("parts.catch-up (while waiting)")) {
+        try (ComponentTiming ignored = ComponentTiming.time("parts.catch-up (while waiting)")) {
             engine.state().prepare(version);
             caughtUpTo = at;
         } catch (RehearsalException e) {

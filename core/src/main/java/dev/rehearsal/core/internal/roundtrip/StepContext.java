@@ -13,7 +13,7 @@ import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.internal.checks.PhaseContext;
 import dev.rehearsal.core.internal.retry.ReportedUp;
-import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
@@ -105,7 +105,7 @@ final class StepContext implements PhaseContext {
     void keepRestorePoint() {
         try {
             if (!engine.budgets().on() && engine.session().canHoldTransaction(migration)) {
-                try (ComponentEvent ignored = ComponentEvent.time("restore.hold")) {
+                try (ComponentTiming ignored = ComponentTiming.time("restore.hold")) {
                     restorePoint = engine.session().holdTransaction();
                 }
             } else {

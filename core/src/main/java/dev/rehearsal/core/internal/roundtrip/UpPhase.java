@@ -12,7 +12,7 @@ import dev.rehearsal.core.internal.checks.RoundTripMessages;
 import dev.rehearsal.core.internal.data.BoundaryValues;
 import dev.rehearsal.core.internal.data.TableModel;
 import dev.rehearsal.core.internal.retry.ReportedUp;
-import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaSnapshot;
@@ -51,7 +51,7 @@ final class UpPhase {
         if (start != null) {
             step.notes.add(0, start.note()); // said even where preparing the step fails
         }
-        try (ComponentEvent ignored = ComponentEvent.time("prepare")) {
+        try (ComponentTiming ignored = ComponentTiming.time("prepare")) {
             engine.session().settle(); // a step whose restore did not run keeps what its up committed
             String rebuilt = engine.state().prepare(previous);
             if (rebuilt != null) {

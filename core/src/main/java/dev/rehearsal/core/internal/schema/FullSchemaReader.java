@@ -2,7 +2,7 @@ package dev.rehearsal.core.internal.schema;
 
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.SchemaReader;
-import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
@@ -29,7 +29,7 @@ public final class FullSchemaReader implements SchemaReader {
 
     @Override
     public SchemaSnapshot read() throws SQLException {
-        try (ComponentEvent ignored = ComponentEvent.time("schema.full")) {
+        try (ComponentTiming ignored = ComponentTiming.time("schema.full")) {
             return dialect.snapshot(connection, excludedTables);
         }
     }

@@ -6,24 +6,23 @@ import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
-import org.apiguardian.api.API;
 
 /**
  * A JDK Flight Recorder event for one piece of a rehearsal's work ({@code tool}, {@code schema.catalog},
- * {@code locks.begin}...), so that the time of a phase can be broken down by component. It costs next to nothing
- * while no recording asks for it: Rehearsal starts no recording itself. The benchmarks record these events
- * ({@link ComponentRecording}); {@code jfr print --events dev.rehearsal.Component} shows them in any recording.
+ * {@code locks.begin}...), so that the time of a phase can be broken down by component. Code times its work through
+ * {@link ComponentTiming}, which touches this class only once the recorder runs: Rehearsal starts no recording itself.
+ * The benchmarks record these events ({@link ComponentRecording}); {@code jfr print --events dev.rehearsal.Component}
+ * shows them in any recording.
  */
 @Name(ComponentEvent.NAME)
 @Label("Rehearsal component")
 @Category("Rehearsal")
 @Description("One piece of a rehearsal's work: the migration tool, a schema read, the lock trace, fingerprints...")
 @StackTrace(false)
-@API(status = API.Status.INTERNAL, since = "0.1")
-public final class ComponentEvent extends Event implements AutoCloseable {
+final class ComponentEvent extends Event implements AutoCloseable {
 
     /** The event's name in a recording. */
-    public static final String NAME = "dev.rehearsal.Component";
+    static final String NAME = "dev.rehearsal.Component";
 
     @Label("Component")
     String component;
@@ -37,7 +36,7 @@ public final class ComponentEvent extends Event implements AutoCloseable {
     }
 
     /** Starts timing {@code component}; closing the returned event ends it. */
-    public static ComponentEvent time(String component) {
+    static ComponentEvent time(String component) {
         ComponentEvent event = new ComponentEvent(component);
         event.begin();
         return event;
@@ -47,7 +46,7 @@ public final class ComponentEvent extends Event implements AutoCloseable {
      * Records {@code nanos} spent on {@code component} outside the JVM, as a helper process measured and reported it
      * (its time is in the event's reportedNanos, not its duration).
      */
-    public static void reported(String component, long nanos) {
+    static void reported(String component, long nanos) {
         ComponentEvent event = new ComponentEvent(component);
         if (event.isEnabled()) {
             event.reportedNanos = nanos;

@@ -10,16 +10,16 @@ class ComponentRecordingTest {
 
     @Test
     void recordsEachComponentsTimeAndCallsOnlyWhileARecordingRuns() throws Exception {
-        try (ComponentEvent ignored = ComponentEvent.time("before")) {
+        try (ComponentTiming ignored = ComponentTiming.time("before")) {
             Thread.sleep(1);
         }
         ComponentRecording recording = ComponentRecording.start();
         for (int i = 0; i < 3; i++) {
-            try (ComponentEvent ignored = ComponentEvent.time("tool")) {
+            try (ComponentTiming ignored = ComponentTiming.time("tool")) {
                 Thread.sleep(2);
             }
         }
-        try (ComponentEvent ignored = ComponentEvent.time("schema.catalog")) {
+        try (ComponentTiming ignored = ComponentTiming.time("schema.catalog")) {
             Thread.sleep(1);
         }
         Map<String, ComponentRecording.Total> totals = recording.stop();

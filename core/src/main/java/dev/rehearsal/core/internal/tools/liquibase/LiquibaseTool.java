@@ -7,7 +7,7 @@ import dev.rehearsal.core.UpTransaction;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.internal.sql.HistoryTableReads;
-import dev.rehearsal.core.internal.timing.ComponentEvent;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
@@ -354,12 +354,12 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
     private void withDatabase(String what, Migration migration, Step step) {
         try (Connection c = dataSource.getConnection()) {
             Database database;
-            try (ComponentEvent t = ComponentEvent.time("liquibase.connect")) {
+            try (ComponentTiming t = ComponentTiming.time("liquibase.connect")) {
                 database = Scope.child(scope(), () -> DatabaseFactory.getInstance()
                         .findCorrectDatabaseImplementation(new JdbcConnection(c)));
             }
             forgetLastRun(parsed);
-            try (ComponentEvent t = ComponentEvent.time("liquibase." + what.replace(' ', '-') + "-step")) {
+            try (ComponentTiming t = ComponentTiming.time("liquibase." + what.replace(' ', '-') + "-step")) {
                 Scope.child(scope(), () -> step.run(database));
             } finally {
                 Scope.getCurrentScope().getSingleton(liquibase.changelog.ChangeLogHistoryServiceFactory.class).resetAll();
@@ -394,7 +394,7 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
         Map<String, Object> scope = scope();
         try (Connection c = dataSource.getConnection()) {
             Liquibase lb;
-            try (ComponentEvent t = ComponentEvent.time("liquibase.connect")) {
+            try (ComponentTiming t = ComponentTiming.time("liquibase.connect")) {
                 lb = Scope.child(scope, () -> {
                     Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(
                             new JdbcConnection(c));
@@ -405,7 +405,7 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
                     return new Liquibase(parsed, accessor, database);
                 });
             }
-            try (ComponentEvent t = ComponentEvent.time("liquibase." + what.replace(' ', '-'))) {
+            try (ComponentTiming t = ComponentTiming.time("liquibase." + what.replace(' ', '-'))) {
                 return Scope.child(scope, () -> work.run(lb));
             }
         } catch (SQLException e) {
