@@ -13,7 +13,6 @@ import dev.rehearsal.core.internal.scripts.ScriptLocation;
 import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
 import dev.rehearsal.core.internal.sql.ForcedFailure;
 import dev.rehearsal.core.internal.sql.HistoryTableReads;
-import dev.rehearsal.core.internal.sql.PreparedOnServer;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -22,12 +21,10 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
 import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,8 +45,7 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
     private final FlywayApi api;
     private final MigrationHistory history;
     private final Map<MigrationVersion, String> flywayVersions = new HashMap<>();
-    private final String table;
-    private final String schema;
+    private final FlywayHistoryTable historyTable;
     private final String placeholderPrefix;
     private final String placeholderSuffix;
     private final List<String> messages = new ArrayList<>();
@@ -61,7 +57,6 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
     private final FlywayRetries retries;
     /** Why ups run through Flyway's migrate rather than {@link FlywayScripts#applyUps}; null when they need not. */
     private final String directUpsRefusal;
-    private volatile Optional<String> connectionSchema; // where no schema is configured: see quotedTable
 
     FlywayTool(ScriptLocation location, List<ScriptFile> files, RehearsalSettings settings, DataSource dataSource,
                Dialect dialect, ClassLoader classLoader, FlywayConfigFiles.Loaded teamConfig,
@@ -76,9 +71,8 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         this.customizer = customizer;
         this.api = api;
         FluentConfiguration config = configure(true, null);
-        this.table = config.getTable();
-        this.schema = config.getDefaultSchema() != null ? config.getDefaultSchema()
-                : config.getSchemas().length > 0 ? config.getSchemas()[0] : null;
+        this.historyTable = new FlywayHistoryTable(config.getTable(), config.getDefaultSchema() != null
+                ? config.getDefaultSchema() : config.getSchemas().length > 0 ? config.getSchemas()[0] : null, dialect);
         this.placeholderPrefix = config.getPlaceholderPrefix();
         this.placeholderSuffix = config.getPlaceholderSuffix();
         if (!teamConfig.files().isEmpty() || customizer != null) {
@@ -86,7 +80,7 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         }
         createManagedSchemas(config);
         FlywayHistoryReader.Read read = new FlywayHistoryReader(location, files, classLoader,
-                customizer == null && classLoader != null && !historyTableExistsYet()
+                customizer == null && classLoader != null && !historyTable.existsYet(dataSource)
                         ? FlywayResolutions.key(location.toString(), files, teamConfig.properties(), settings.placeholders())
                         : null,
                 () -> configure(true, null), messages).configuredIn(teamConfig.namingOrigins()).read();
@@ -94,9 +88,11 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         this.flywayVersions.putAll(read.flywayVersions());
         this.onlySqlMigrations = read.onlySqlMigrations();
         this.directUpsRefusal = directUpsRefusal(config);
-        this.retries = new FlywayRetries(dataSource, table, this::quotedTable, () -> configure(true, null));
-        this.scripts = new FlywayScripts(dataSource, dialect, history, flywayVersions, schema, table, placeholderPrefix,
-                placeholderSuffix, () -> configure(false, null).getPlaceholders(), this::quotedTable, messages);
+        this.retries = new FlywayRetries(dataSource, historyTable.name(), historyTable::quoted,
+                () -> configure(true, null));
+        this.scripts = new FlywayScripts(dataSource, dialect, history, flywayVersions, historyTable.schema(),
+                historyTable.name(), placeholderPrefix, placeholderSuffix,
+                () -> configure(false, null).getPlaceholders(), historyTable::quoted, messages);
     }
 
     private static final Pattern PLAIN_SCRIPT = Pattern.compile("(V[^_].*?__|U[^_].*?__|R__).*\\.sql");
@@ -134,7 +130,7 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         if (customizer != null) {
             parts.add("customized by " + customizer.getClass().getName());
         }
-        parts.add("history table " + (schema == null ? "" : schema + ".") + table);
+        parts.add("history table " + historyTable.describe());
         parts.add("Rehearsal differs where it must: its own throwaway database instead of the configured url and user,"
                 + " cleanDisabled=true, and undo scripts run by Rehearsal (Flyway community cannot run them)");
         return String.join("; ", parts);
@@ -145,9 +141,9 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
      * Flyway's first migrate creates them: so the state before the first migration, and after its down, has them.
      */
     private void createManagedSchemas(FluentConfiguration config) {
-        if (config.isCreateSchemas() && schema != null) {
-            java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(List.of(config.getSchemas()));
-            names.add(schema);
+        if (config.isCreateSchemas() && historyTable.schema() != null) {
+            Set<String> names = new LinkedHashSet<>(List.of(config.getSchemas()));
+            names.add(historyTable.schema());
             FlywayScripts.createSchemas(dataSource, dialect, names,
                     teamConfig.files().isEmpty() ? "the customizer" : teamConfig.describe());
         }
@@ -214,14 +210,6 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         return config;
     }
 
-    private boolean historyTableExistsYet() {
-        try (Connection c = dataSource.getConnection()) {
-            return historyTableExists(c);
-        } catch (SQLException e) {
-            return true; // Flyway itself will say what is wrong with the database
-        }
-    }
-
     @Override
     public MigrationHistory history() {
         return history;
@@ -232,64 +220,19 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         try (Connection c = dataSource.getConnection()) {
             return currentVersionOn(c);
         } catch (SQLException e) {
-            throw new RehearsalException("Could not read Flyway's history table " + table + ": " + e.getMessage(), e);
+            throw new RehearsalException("Could not read Flyway's history table " + historyTable.describe() + ": "
+                    + e.getMessage(), e);
         }
     }
 
-    /**
-     * Reads the history table, and asks whether it exists only when the read fails: once Flyway made it, this is
-     * one round trip per phase instead of three (the driver's table listing, which also asks for the current schema,
-     * then the read).
-     */
     @Override
     public Optional<MigrationVersion> currentVersionOn(Connection c) {
         try {
-            try (PreparedStatement st = PreparedOnServer.prepare(c, versionsQuery(c)); ResultSet rs = st.executeQuery()) {
-                MigrationVersion max = null;
-                while (rs.next()) {
-                    MigrationVersion v = MigrationVersion.parse(rs.getString(1));
-                    if (max == null || v.compareTo(max) > 0) {
-                        max = v;
-                    }
-                }
-                return Optional.ofNullable(max);
-            } catch (SQLException failed) {
-                if (!c.getAutoCommit()) {
-                    c.rollback();
-                }
-                if (!historyTableExists(c)) {
-                    return Optional.empty();
-                }
-                throw failed;
-            }
+            return historyTable.currentVersion(c);
         } catch (SQLException e) {
-            throw new RehearsalException("Could not read Flyway's history table " + table + ": " + e.getMessage(), e);
+            throw new RehearsalException("Could not read Flyway's history table " + historyTable.describe() + ": "
+                    + e.getMessage(), e);
         }
-    }
-
-    /**
-     * The versions Flyway recorded as applied, read before every step: prepared on the server, as a session reads it
-     * once or twice per phase (planned each time, it cost the server ~0.3 ms a read).
-     */
-    private String versionsQuery(Connection c) throws SQLException {
-        return "select version from " + quotedTable(c) + " where success and version is not null";
-    }
-
-    private boolean historyTableExists(Connection c) throws SQLException {
-        return dialect.tableExists(c, schema, table);
-    }
-
-    /**
-     * The history table in Flyway's schema, quoted as the engine needs. With no schema configured, Flyway takes the
-     * connection's current schema when it starts and names the table with it from then on; so does Rehearsal, so a
-     * migration that changes {@code search_path} does not move the table Rehearsal records it in.
-     */
-    private String quotedTable(Connection c) throws SQLException {
-        if (schema == null && connectionSchema == null) {
-            connectionSchema = Optional.ofNullable(c.getSchema()); // none on engines without schemas
-        }
-        String in = schema != null ? schema : connectionSchema.orElse(null);
-        return dialect.quote(in == null ? table : in + "." + table);
     }
 
     /*
@@ -309,10 +252,10 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
         // rehearsal of this JVM (FlywayHistoryTables)
         FlywayHistoryTables.Recorder recorder = new FlywayHistoryTables.Recorder(dataSource);
         migrate(configure(false, target).validateOnMigrate(false).dataSource(recorder), target);
-        List<String> made = FlywayHistoryTables.creation(recorder, table);
+        List<String> made = FlywayHistoryTables.creation(recorder, historyTable.name());
         if (!made.isEmpty() && classLoader != null) {
             try (Connection c = dataSource.getConnection()) {
-                FlywayHistoryTables.put(classLoader, FlywayHistoryTables.key(c, quotedTable(c)), made);
+                FlywayHistoryTables.put(classLoader, FlywayHistoryTables.key(c, historyTable.quoted(c)), made);
             } catch (SQLException e) {
                 // not kept: the next rehearsal has Flyway make its table again, as this one did
             }
@@ -329,7 +272,7 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
             return false;
         }
         try (Connection c = dataSource.getConnection()) {
-            List<String> kept = FlywayHistoryTables.get(classLoader, FlywayHistoryTables.key(c, quotedTable(c)));
+            List<String> kept = FlywayHistoryTables.get(classLoader, FlywayHistoryTables.key(c, historyTable.quoted(c)));
             return kept != null && FlywayHistoryTables.replay(c, kept);
         } catch (SQLException e) {
             return false; // Flyway itself will make the table, or say what is wrong with the database
@@ -350,12 +293,8 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
     private boolean applyDirectly(MigrationVersion target) {
         try (Connection c = dataSource.getConnection()) {
             MigrationVersion current;
-            try (PreparedStatement st = PreparedOnServer.prepare(c, versionsQuery(c)); ResultSet rs = st.executeQuery()) {
-                current = null;
-                while (rs.next()) {
-                    MigrationVersion v = MigrationVersion.parse(rs.getString(1));
-                    current = current == null || v.compareTo(current) > 0 ? v : current;
-                }
+            try {
+                current = historyTable.highestApplied(c).orElse(null);
             } catch (SQLException e) {
                 return false; // no history table yet: Flyway creates it as it does
             }
@@ -469,7 +408,7 @@ final class FlywayTool implements MigrationTool, HistoryTableReads {
 
     @Override
     public Set<String> ownTables() {
-        return Set.of(table); // the catalog readers leave it out by name, in whichever schema Flyway keeps it
+        return Set.of(historyTable.name()); // the catalog readers leave it out by name, in whichever schema Flyway keeps it
     }
 
     @Override
