@@ -1,28 +1,30 @@
 package dev.rehearsal.cli;
 
+import dev.rehearsal.core.HistoryDefectException;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.NewMigrations;
 import dev.rehearsal.core.OnlyNew;
 import dev.rehearsal.core.PhaseResult;
-import dev.rehearsal.core.HistoryDefectException;
-import dev.rehearsal.core.model.RehearsalException;
-import dev.rehearsal.core.model.Remedies;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.RoundTripStep;
-import dev.rehearsal.core.db.DatabaseProvider;
-import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.config.Configuration;
 import dev.rehearsal.core.config.ConfiguredSettings;
 import dev.rehearsal.core.config.ProviderChoice;
 import dev.rehearsal.core.config.Setting;
+import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.estimate.ProductionVolumes;
+import dev.rehearsal.core.model.RehearsalException;
+import dev.rehearsal.core.model.Remedies;
 import dev.rehearsal.core.report.Finding;
 import dev.rehearsal.core.report.ReportFormat;
 import dev.rehearsal.core.report.ReportWriter;
-import picocli.CommandLine;
+import dev.rehearsal.snapshots.DataSnapshot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -257,7 +259,7 @@ final class CheckCommand implements Callable<Integer> {
         where.forEach((k, from) -> progress.verbose("setting " + k + " from " + from));
         defines.tool().keySet().forEach(k -> progress.verbose("tool property " + k + " from -D"));
 
-        dev.rehearsal.core.estimate.ProductionVolumes productionVolumes = configuration.volumes(Map.of());
+        ProductionVolumes productionVolumes = configuration.volumes(Map.of());
         DatabaseProvider provider = ProviderChoice.select(configuration, ProviderChoice.Kind.AUTO, "", null,
                 url -> ProviderChoice.server(configuration, url));
         Interrupt interrupt = new Interrupt(handleInterrupt);
@@ -271,8 +273,8 @@ final class CheckCommand implements Callable<Integer> {
                 rehearsal.budgetsAtProductionVolume(productionVolumes, configuration.estimateSettings());
             }
             if (fromSnapshot != null) {
-                try (dev.rehearsal.snapshots.DataSnapshot snapshot = dev.rehearsal.snapshots.DataSnapshot.open(fromSnapshot)) {
-                    dev.rehearsal.snapshots.DataSnapshot.RestoreResult restored = snapshot.restoreInto(rehearsal);
+                try (DataSnapshot snapshot = DataSnapshot.open(fromSnapshot)) {
+                    DataSnapshot.RestoreResult restored = snapshot.restoreInto(rehearsal);
                     progress.note(String.format(Locale.ROOT, "restored %,d rows of %s at %s", restored.rows(),
                             fromSnapshot, restored.version().displayName()));
                     restored.notes().forEach(progress::note);
@@ -340,7 +342,7 @@ final class CheckCommand implements Callable<Integer> {
         } finally {
             interrupt.disarm();
             DatabaseProviders.stopSharedEmbeddedPostgres();
-            if (configuration.text(dev.rehearsal.core.config.Setting.IMAGE).isPresent()) {
+            if (configuration.text(Setting.IMAGE).isPresent()) {
                 DatabaseProviders.stopContainers();
             }
         }

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -91,7 +92,7 @@ final class Interrupt {
             sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
                 if (requested.compareAndSet(false, true)) {
                     exitCode = code;
-                    new Thread(stop, "rehearsal-" + signal.toLowerCase(java.util.Locale.ROOT)).start();
+                    new Thread(stop, "rehearsal-" + signal.toLowerCase(Locale.ROOT)).start();
                 }
             });
             restore.add(() -> sun.misc.Signal.handle(new sun.misc.Signal(signal), previous));

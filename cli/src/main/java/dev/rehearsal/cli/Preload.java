@@ -1,5 +1,7 @@
 package dev.rehearsal.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * Prepares, on a second thread, what a check needs after its options are parsed: the JDBC drivers' and JSON library's
  * classes, whose loading and static set-up would otherwise wait until picocli has built its model on the main thread.
@@ -29,7 +31,7 @@ final class Preload {
             }
         }
         try {
-            new com.fasterxml.jackson.databind.ObjectMapper(); // the mapper's own set-up, which the report repeats
+            new ObjectMapper(); // the mapper's own set-up, which the report repeats
         } catch (LinkageError e) {
             // as above
         }

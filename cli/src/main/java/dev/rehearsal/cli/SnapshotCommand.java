@@ -7,11 +7,12 @@ import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.model.Remedies;
 import dev.rehearsal.snapshots.CaptureResult;
 import dev.rehearsal.snapshots.DataSnapshot;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,7 +111,7 @@ final class SnapshotCommand implements Runnable {
                 if (maskingKeyFile != null) {
                     try {
                         capture.maskingKey(Files.readString(maskingKeyFile).strip());
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         throw new RehearsalException("--masking-key-file " + maskingKeyFile + " cannot be read: "
                                 + e.getMessage());
                     }

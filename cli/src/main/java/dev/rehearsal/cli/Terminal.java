@@ -1,5 +1,6 @@
 package dev.rehearsal.cli;
 
+import java.io.Console;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * Whether standard error is a terminal the progress line may be rewritten on, and how wide it is. Not when
@@ -35,7 +38,7 @@ record Terminal(boolean progress, int width) {
      * not say), what the console says, and what {@code stty} says of the width.
      */
     static Terminal detect(Map<String, String> env, Optional<String> stderrTarget,
-                           java.util.function.BooleanSupplier console, java.util.function.IntSupplier stty) {
+                           BooleanSupplier console, IntSupplier stty) {
         if (env.get("NO_COLOR") != null && !env.get("NO_COLOR").isEmpty() || "dumb".equals(env.get("TERM"))) {
             return NONE;
         }
@@ -47,7 +50,7 @@ record Terminal(boolean progress, int width) {
         return new Terminal(true, width(env.get("COLUMNS"), stty));
     }
 
-    private static int width(String columns, java.util.function.IntSupplier stty) {
+    private static int width(String columns, IntSupplier stty) {
         if (columns != null && columns.matches("\\d{1,4}") && Integer.parseInt(columns) >= 20) {
             return Integer.parseInt(columns);
         }
@@ -67,12 +70,12 @@ record Terminal(boolean progress, int width) {
 
     /** The console's answer: none means no terminal; on JDK 22+, whether it is one ({@code isTerminal()}). */
     private static boolean consoleIsTerminal() {
-        java.io.Console console = System.console();
+        Console console = System.console();
         if (console == null) {
             return false;
         }
         try {
-            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
         } catch (ReflectiveOperationException e) {
             return true; // JDK 17 to 21: a console exists only when input and output are the terminal
         }

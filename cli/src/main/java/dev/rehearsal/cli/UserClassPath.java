@@ -3,13 +3,17 @@ package dev.rehearsal.cli;
 import dev.rehearsal.core.model.RehearsalException;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The classes a history needs beyond Rehearsal's (Liquibase custom changes and what they use), from
@@ -34,8 +38,8 @@ final class UserClassPath implements AutoCloseable {
     public void close() {
         try {
             loader.close();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Could not close the jars of --classpath: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not close the jars of --classpath: " + e.getMessage(), e);
         }
     }
 
@@ -43,7 +47,7 @@ final class UserClassPath implements AutoCloseable {
     static UserClassPath of(List<String> values, ClassLoader parent) {
         List<URL> urls = new ArrayList<>();
         List<String> entries = values.stream()
-                .flatMap(v -> java.util.Arrays.stream(v.split(",|" + java.util.regex.Pattern.quote(File.pathSeparator))))
+                .flatMap(v -> Arrays.stream(v.split(",|" + Pattern.quote(File.pathSeparator))))
                 .map(String::strip).filter(e -> !e.isEmpty()).toList();
         for (String entry : entries) {
             Path path = Path.of(entry).toAbsolutePath().normalize();

@@ -4,6 +4,7 @@ import org.apiguardian.api.API;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -81,7 +82,7 @@ public record ApplicationQueries(List<Path> before, List<Path> after, boolean tr
 
     /** A copy in which the statements on {@code table} may wait at most {@code max}, whatever {@link #maxWait()} is. */
     public ApplicationQueries withMaxWaitOn(String table, Duration max) {
-        Map<String, Duration> byTable = new java.util.LinkedHashMap<>(maxWaitByTable);
+        Map<String, Duration> byTable = new LinkedHashMap<>(maxWaitByTable);
         byTable.put(Objects.requireNonNull(table, "table"), Objects.requireNonNull(max, "max"));
         return new ApplicationQueries(before, after, traffic, maxWait, byTable);
     }

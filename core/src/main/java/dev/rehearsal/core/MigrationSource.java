@@ -1,9 +1,11 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
+import java.util.function.Supplier;
 
 /**
  * Where a project's migrations come from and how its migration tool applies them: Flyway, and later Alembic,
@@ -30,7 +32,7 @@ public interface MigrationSource {
      * @throws dev.rehearsal.core.model.RehearsalException naming the file and the problem when the history is malformed
      */
     default MigrationTool open(DataSource dataSource, Dialect dialect,
-                               java.util.function.Supplier<dev.rehearsal.core.db.ConnectionDetails> database) {
+                               Supplier<ConnectionDetails> database) {
         return open(dataSource, dialect);
     }
 

@@ -3,9 +3,9 @@ package dev.rehearsal.core;
 
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.LockRisk;
-import dev.rehearsal.core.locks.StatementTrace;
 import dev.rehearsal.core.locks.ProbeResult;
 import dev.rehearsal.core.locks.QueryWaits;
+import dev.rehearsal.core.locks.StatementTrace;
 import org.apiguardian.api.API;
 
 import java.io.IOException;
@@ -19,6 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -137,7 +140,7 @@ public record RoundTripReport(String source, String database, List<StepResult> s
     }
 
     /** Waits below this are the noise of a busy machine, not worth a line in the table (the JSON has them all). */
-    private static final java.time.Duration NOTABLE_WAIT = java.time.Duration.ofMillis(20);
+    private static final Duration NOTABLE_WAIT = Duration.ofMillis(20);
 
     /** {@code reads waited up to 340 ms on orders, writes waited up to 350 ms on orders}, or empty below 20 ms. */
     private static String waits(LockReport locks) {
@@ -160,7 +163,7 @@ public record RoundTripReport(String source, String database, List<StepResult> s
      * The application statement that waited longest in a step, when it waited at least {@link #NOTABLE_WAIT}: what it
      * is, its wait, in which phase, and what it waited behind (the JSON has every statement of every phase).
      */
-    private static java.util.Optional<String> applicationWait(StepResult step) {
+    private static Optional<String> applicationWait(StepResult step) {
         PhaseResult worstPhase = null;
         QueryWaits worst = null;
         for (PhaseResult p : step.phases()) {
@@ -171,10 +174,10 @@ public record RoundTripReport(String source, String database, List<StepResult> s
             }
         }
         if (worst == null || worst.longestWait().compareTo(NOTABLE_WAIT) < 0) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         QueryWaits q = worst;
-        return java.util.Optional.of(q.origin() + ": " + q.query() + " waited " + q.longestWait().toMillis()
+        return Optional.of(q.origin() + ": " + q.query() + " waited " + q.longestWait().toMillis()
                 + " ms in the " + worstPhase.phase().label() + " (" + q.waited() + " of " + q.runs()
                 + " runs waited, p95 " + q.p95Wait().toMillis() + " ms)" + q.behind().map(b -> ", behind " + b)
                 .orElse(""));
@@ -220,7 +223,7 @@ public record RoundTripReport(String source, String database, List<StepResult> s
         String first = lines.isEmpty() ? "" : lines.get(0);
         Map<String, String> fields = new LinkedHashMap<>();
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-            java.util.regex.Matcher m = FIELD.matcher(line);
+            Matcher m = FIELD.matcher(line);
             if (m.matches()) {
                 fields.putIfAbsent(m.group(1), m.group(2).strip());
             }
@@ -237,7 +240,7 @@ public record RoundTripReport(String source, String database, List<StepResult> s
         return first;
     }
 
-    private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile(
+    private static final Pattern FIELD = Pattern.compile(
             "^\\s{2}(script|statement|SQLState|error):\\s+(.*)$");
 
     /**

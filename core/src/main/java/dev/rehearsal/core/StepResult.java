@@ -3,6 +3,7 @@ package dev.rehearsal.core;
 import org.apiguardian.api.API;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The round trip of one migration (or of the repeatable migrations, applied once at the end): its phases' results,
@@ -35,7 +36,7 @@ public record StepResult(String migration, String script, List<PhaseResult> phas
     }
 
     /** The result of one phase, if the step has it. */
-    public java.util.Optional<PhaseResult> phase(PhaseResult.Phase phase) {
+    public Optional<PhaseResult> phase(PhaseResult.Phase phase) {
         return phases.stream().filter(p -> p.phase() == phase).findFirst();
     }
 }

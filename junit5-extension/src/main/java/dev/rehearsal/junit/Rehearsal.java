@@ -2,13 +2,19 @@ package dev.rehearsal.junit;
 
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationRun;
-import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.QueryResult;
 import dev.rehearsal.core.data.SeedResult;
+import dev.rehearsal.core.data.TableSeed;
+import dev.rehearsal.core.estimate.EstimateSettings;
+import dev.rehearsal.core.estimate.ProductionVolumes;
+import dev.rehearsal.core.estimate.VolumeEstimate;
+import dev.rehearsal.core.locks.Traffic;
+import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import dev.rehearsal.snapshots.SchemaAtVersion;
 import org.apiguardian.api.API;
 import org.junit.jupiter.api.DynamicNode;
 
@@ -44,7 +50,7 @@ public interface Rehearsal {
      * {@link MigrationRun#locks()} has the statements, locks, probe waits and risks; assert on it with
      * {@link RehearsalAssertions#assertThat(MigrationRun)}.
      */
-    MigrationRun migrateTo(String version, dev.rehearsal.core.locks.Traffic traffic);
+    MigrationRun migrateTo(String version, Traffic traffic);
 
     /** Applies the next migration. */
     MigrationRun migrateUp();
@@ -57,7 +63,7 @@ public interface Rehearsal {
      * takes up to it; this test's database is not touched. {@code assertThat(rehearsal.schemaAt("5")).matchesGolden()}
      * compares it with its golden file ({@code rehearsal.snapshots.dir}).
      */
-    dev.rehearsal.snapshots.SchemaAtVersion schemaAt(String version);
+    SchemaAtVersion schemaAt(String version);
 
     /** The schema now, read from the catalog (the migration tool's history table left out). */
     SchemaSnapshot schema();
@@ -89,16 +95,16 @@ public interface Rehearsal {
      * consistent, one transaction); {@code overrides} change how some tables or columns are filled:
      * {@code seed(1000, table("orders").rows(50_000).oneOf("status", "new", "paid"))}.
      */
-    SeedResult seed(long rowsPerTable, dev.rehearsal.core.data.TableSeed... overrides);
+    SeedResult seed(long rowsPerTable, TableSeed... overrides);
 
     /** Adds rows to the tables the seeds name (and to empty tables they reference). */
-    SeedResult seed(dev.rehearsal.core.data.TableSeed... seeds);
+    SeedResult seed(TableSeed... seeds);
 
     /**
      * Makes {@link #roundTrips()} run over data: every table topped up to {@code rows} before each step, with these
      * per-table overrides. Call it before {@link #roundTrips()}; {@link Seed @Seed} does the same without overrides.
      */
-    Rehearsal seedEachStep(long rows, dev.rehearsal.core.data.TableSeed... overrides);
+    Rehearsal seedEachStep(long rows, TableSeed... overrides);
 
     /** The data's fingerprint now: per table the row count, per column a hash of its values. */
     DataFingerprint fingerprint();
@@ -134,11 +140,11 @@ public interface Rehearsal {
      * before {@code target}, with the rows it had (seeding and runs happen on copies). See {@code docs/estimates.md}.
      */
     @API(status = API.Status.EXPERIMENTAL, since = "0.1")
-    dev.rehearsal.core.estimate.VolumeEstimate estimate(String target);
+    VolumeEstimate estimate(String target);
 
     /** As {@link #estimate(String)}, at other sizes, repeats or time budget. */
     @API(status = API.Status.EXPERIMENTAL, since = "0.1")
-    dev.rehearsal.core.estimate.VolumeEstimate estimate(String target, dev.rehearsal.core.estimate.EstimateSettings settings);
+    VolumeEstimate estimate(String target, EstimateSettings settings);
 
     /**
      * What the migrations {@code run} applied will take and lock at production volume, with the volumes declared for
@@ -147,10 +153,10 @@ public interface Rehearsal {
      * {@code assertThat(run).atProductionVolume()} checks budgets on.
      */
     @API(status = API.Status.EXPERIMENTAL, since = "0.1")
-    java.util.List<dev.rehearsal.core.estimate.VolumeEstimate> estimate(MigrationRun run);
+    List<VolumeEstimate> estimate(MigrationRun run);
 
     /** As {@link #estimate(String)}, with these volumes and settings instead. */
     @API(status = API.Status.EXPERIMENTAL, since = "0.1")
-    dev.rehearsal.core.estimate.VolumeEstimate estimate(String target, dev.rehearsal.core.estimate.ProductionVolumes volumes,
-                                                        dev.rehearsal.core.estimate.EstimateSettings settings);
+    VolumeEstimate estimate(String target, ProductionVolumes volumes,
+                                                        EstimateSettings settings);
 }

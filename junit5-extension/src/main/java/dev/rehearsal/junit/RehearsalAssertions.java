@@ -2,9 +2,10 @@ package dev.rehearsal.junit;
 
 import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.RoundTripReport;
-import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.QueryResult;
+import dev.rehearsal.core.estimate.VolumeEstimate;
+import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import dev.rehearsal.junit.assertions.DataFingerprintAssert;
@@ -14,9 +15,13 @@ import dev.rehearsal.junit.assertions.QueryResultAssert;
 import dev.rehearsal.junit.assertions.RoundTripReportAssert;
 import dev.rehearsal.junit.assertions.SchemaAtVersionAssert;
 import dev.rehearsal.junit.assertions.SchemaDiffAssert;
-import dev.rehearsal.snapshots.SchemaAtVersion;
 import dev.rehearsal.junit.assertions.SchemaSnapshotAssert;
+import dev.rehearsal.junit.assertions.VolumeEstimateAssert;
+import dev.rehearsal.snapshots.SchemaAtVersion;
 import org.apiguardian.api.API;
+
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The AssertJ entry point for Rehearsal's values:
@@ -69,13 +74,13 @@ public final class RehearsalAssertions {
     }
 
     /** Budgets at production volume: {@code assertThat(rehearsal.estimate("5")).tookAtMost(ofMinutes(1))}. */
-    public static dev.rehearsal.junit.assertions.VolumeEstimateAssert assertThat(
-            dev.rehearsal.core.estimate.VolumeEstimate actual) {
-        return new dev.rehearsal.junit.assertions.VolumeEstimateAssert(actual);
+    public static VolumeEstimateAssert assertThat(
+            VolumeEstimate actual) {
+        return new VolumeEstimateAssert(actual);
     }
 
     /** One expected row for {@link QueryResultAssert}. */
-    public static java.util.List<Object> row(Object... values) {
-        return java.util.Arrays.asList(values);
+    public static List<Object> row(Object... values) {
+        return Arrays.asList(values);
     }
 }

@@ -5,6 +5,8 @@ import org.apiguardian.api.API;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -22,8 +24,8 @@ public record CaptureResult(Path file, Migration migration, Map<String, Long> ro
                             Duration took) {
 
     public CaptureResult {
-        rows = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rows));
-        masked = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(masked));
+        rows = Collections.unmodifiableMap(new LinkedHashMap<>(rows));
+        masked = Collections.unmodifiableMap(new LinkedHashMap<>(masked));
     }
 
     /** Rows over all tables. */

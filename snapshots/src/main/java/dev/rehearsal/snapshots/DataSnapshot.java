@@ -1,13 +1,13 @@
 package dev.rehearsal.snapshots;
 
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
-import dev.rehearsal.core.model.MigrationVersion;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import dev.rehearsal.snapshots.internal.CaptureTables;
@@ -32,6 +32,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -197,7 +198,7 @@ public final class DataSnapshot implements AutoCloseable {
             throw new RehearsalException("The data snapshot " + describe + " is damaged: " + e.getMessage()
                     + ". Capture it again.", e);
         }
-        return new RestoreResult(at, rows, java.time.Duration.ofNanos(System.nanoTime() - t0), notes);
+        return new RestoreResult(at, rows, Duration.ofNanos(System.nanoTime() - t0), notes);
     }
 
     private long load(DataAccess data, SnapshotManifest.Table t) throws IOException, SQLException {
@@ -264,7 +265,7 @@ public final class DataSnapshot implements AutoCloseable {
      * @param took    how long loading took
      * @param notes   what is worth knowing (foreign-key checks that stayed on)
      */
-    public record RestoreResult(Migration version, long rows, java.time.Duration took, List<String> notes) {
+    public record RestoreResult(Migration version, long rows, Duration took, List<String> notes) {
         public RestoreResult {
             notes = List.copyOf(notes);
         }
@@ -394,7 +395,7 @@ public final class DataSnapshot implements AutoCloseable {
                 tmp = null;
                 return new CaptureResult(file, migration, tables.stream().collect(Collectors.toMap(
                         SnapshotManifest.Table::name, SnapshotManifest.Table::rows, (a, b) -> a, LinkedHashMap::new)),
-                        masked, Files.size(file), java.time.Duration.ofNanos(System.nanoTime() - t0));
+                        masked, Files.size(file), Duration.ofNanos(System.nanoTime() - t0));
             } catch (SQLException e) {
                 throw new RehearsalException("Capturing " + describe + " failed: " + e.getMessage(), e);
             } catch (IOException e) {

@@ -1,9 +1,11 @@
 package dev.rehearsal.core.config;
 
+import dev.rehearsal.core.Shard;
+import dev.rehearsal.core.estimate.EstimateSettings;
+import dev.rehearsal.core.estimate.ProductionVolumes;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
-import dev.rehearsal.core.Shard;
-import dev.rehearsal.core.estimate.ProductionVolumes;
+import dev.rehearsal.core.report.ReportFormat;
 import org.apiguardian.api.API;
 
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Enumeration;
 import java.util.IllformedLocaleException;
 import java.util.LinkedHashMap;
@@ -24,6 +27,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -79,7 +83,7 @@ public final class Configuration {
         Map<String, String> toolEnvironment = new LinkedHashMap<>();
         Map<String, String> volumes = new LinkedHashMap<>();
         Map<String, Duration> queryWaits = new LinkedHashMap<>();
-        Set<String> volumeSources = new java.util.TreeSet<>();
+        Set<String> volumeSources = new TreeSet<>();
         for (Map.Entry<String, String> entry : keys.entrySet()) {
             String key = entry.getKey();
             if (!key.startsWith("rehearsal.") || Setting.NOT_SETTINGS.contains(key)) {
@@ -377,13 +381,13 @@ public final class Configuration {
     }
 
     /** {@code rehearsal.report.formats}: text, JSON and HTML always, and any of sarif, junit, github. */
-    public java.util.Set<dev.rehearsal.core.report.ReportFormat> reportFormats() {
-        java.util.Set<dev.rehearsal.core.report.ReportFormat> formats = java.util.EnumSet.of(
-                dev.rehearsal.core.report.ReportFormat.TEXT, dev.rehearsal.core.report.ReportFormat.JSON,
-                dev.rehearsal.core.report.ReportFormat.HTML);
+    public Set<ReportFormat> reportFormats() {
+        Set<ReportFormat> formats = EnumSet.of(
+                ReportFormat.TEXT, ReportFormat.JSON,
+                ReportFormat.HTML);
         for (String name : list(Setting.REPORT_FORMATS)) {
             try {
-                formats.add(dev.rehearsal.core.report.ReportFormat.parse(name));
+                formats.add(ReportFormat.parse(name));
             } catch (RehearsalException e) {
                 throw new RehearsalException(Setting.REPORT_FORMATS.key() + ": " + e.getMessage(), e);
             }
@@ -396,8 +400,8 @@ public final class Configuration {
      * {@code _} allowed as in {@code 160_000}), {@code .repeats} and {@code .time-budget}, each defaulting to
      * {@link dev.rehearsal.core.estimate.EstimateSettings#DEFAULTS}.
      */
-    public dev.rehearsal.core.estimate.EstimateSettings estimateSettings() {
-        dev.rehearsal.core.estimate.EstimateSettings settings = dev.rehearsal.core.estimate.EstimateSettings.DEFAULTS;
+    public EstimateSettings estimateSettings() {
+        EstimateSettings settings = EstimateSettings.DEFAULTS;
         if (raw(Setting.ESTIMATE_SIZES).isPresent()) {
             List<Long> sizes = new ArrayList<>();
             for (String size : list(Setting.ESTIMATE_SIZES)) {
@@ -408,7 +412,7 @@ public final class Configuration {
                 }
             }
             try {
-                settings = new dev.rehearsal.core.estimate.EstimateSettings(sizes, settings.repeats(),
+                settings = new EstimateSettings(sizes, settings.repeats(),
                         settings.timeBudget());
             } catch (RehearsalException e) {
                 throw new RehearsalException(Setting.ESTIMATE_SIZES.key() + ": " + e.getMessage(), e);

@@ -1,22 +1,27 @@
 package dev.rehearsal.core.config;
 
 import dev.rehearsal.core.AlembicSettings;
+import dev.rehearsal.core.ApplicationQueries;
+import dev.rehearsal.core.CommandSettings;
 import dev.rehearsal.core.DjangoSettings;
 import dev.rehearsal.core.KnexSettings;
-import dev.rehearsal.core.CommandSettings;
-import dev.rehearsal.core.model.MigrationVersion;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.ToolSettings;
 import dev.rehearsal.core.data.DataSettings;
+import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.locks.LockLimits;
 import dev.rehearsal.core.locks.LockSettings;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -121,17 +126,17 @@ public final class ConfiguredSettings {
     }
 
     /** The running application's query files; each must exist, checked before any database starts. */
-    private static dev.rehearsal.core.ApplicationQueries queries(Configuration configuration) {
-        return new dev.rehearsal.core.ApplicationQueries(existing(configuration, Setting.QUERIES_FILE),
+    private static ApplicationQueries queries(Configuration configuration) {
+        return new ApplicationQueries(existing(configuration, Setting.QUERIES_FILE),
                 existing(configuration, Setting.QUERIES_AFTER_FILE), configuration.bool(Setting.QUERIES_TRAFFIC, true),
                 configuration.duration(Setting.QUERIES_MAX_WAIT).orElse(null), configuration.queryWaitsByTable());
     }
 
-    private static List<java.nio.file.Path> existing(Configuration configuration, Setting setting) {
-        List<java.nio.file.Path> files = new ArrayList<>();
+    private static List<Path> existing(Configuration configuration, Setting setting) {
+        List<Path> files = new ArrayList<>();
         for (String name : configuration.list(setting)) {
-            java.nio.file.Path file = java.nio.file.Path.of(name);
-            if (!java.nio.file.Files.isReadable(file)) {
+            Path file = Path.of(name);
+            if (!Files.isReadable(file)) {
                 throw new RehearsalException(setting.key() + " = \"" + name + "\": no such readable file ("
                         + file.toAbsolutePath() + "). Give a pg_stat_statements or MariaDB digest export (CSV) or a file"
                         + " of SQL statements separated by semicolons; see docs/running-application.md");
@@ -188,14 +193,14 @@ public final class ConfiguredSettings {
             data = data.withRandomSeed(randomSeed.get());
         }
         Optional<Long> rows = Optional.ofNullable(overrides.seedRows()).or(() -> configuration.longValue(Setting.SEED_ROWS));
-        List<dev.rehearsal.core.data.TableSeed> seeds = configuration.text(Setting.SEED_FILE)
-                .map(f -> SeedFile.read(java.nio.file.Path.of(f),
+        List<TableSeed> seeds = configuration.text(Setting.SEED_FILE)
+                .map(f -> SeedFile.read(Path.of(f),
                         Setting.SEED_FILE.key()))
                 .orElse(List.of());
         if (rows.isPresent() || !seeds.isEmpty()) {
-            data = data.withRoundTripSeeding(rows.orElse(0L), seeds.toArray(dev.rehearsal.core.data.TableSeed[]::new));
+            data = data.withRoundTripSeeding(rows.orElse(0L), seeds.toArray(TableSeed[]::new));
         }
-        Optional<java.util.Locale> locale = configuration.locale(Setting.SEED_LOCALE);
+        Optional<Locale> locale = configuration.locale(Setting.SEED_LOCALE);
         if (locale.isPresent()) {
             data = data.withLocale(locale.get());
         }

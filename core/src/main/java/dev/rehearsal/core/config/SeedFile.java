@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.model.RehearsalException;
+import net.datafaker.Faker;
 import org.apiguardian.api.API;
 
 import java.io.IOException;
@@ -139,7 +140,7 @@ public final class SeedFile {
 
     /** Letters and digits of a length in the range, from the seeded Faker. */
     private record LengthText(int min, int max, String description) {
-        String next(net.datafaker.Faker faker) {
+        String next(Faker faker) {
             int n = min == max ? min : min + faker.random().nextInt(max - min + 1);
             return n == 0 ? "" : faker.lorem().characters(n);
         }

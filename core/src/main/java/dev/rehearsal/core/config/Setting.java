@@ -1,5 +1,6 @@
 package dev.rehearsal.core.config;
 
+import dev.rehearsal.core.estimate.ProductionVolumes;
 import dev.rehearsal.core.model.ClosestName;
 import org.apiguardian.api.API;
 
@@ -103,7 +104,7 @@ public enum Setting {
     ESTIMATE_TIME_BUDGET("rehearsal.estimates.time-budget", "2m", Form.DURATION, null);
 
     /** {@code rehearsal.volume.<table>}: production row counts for volume estimates, one key per table. */
-    public static final String VOLUME_PREFIX = dev.rehearsal.core.estimate.ProductionVolumes.PREFIX;
+    public static final String VOLUME_PREFIX = ProductionVolumes.PREFIX;
 
     /**
      * {@code rehearsal.queries.max-wait.<table>}: the wait budget of the application's statements on one table, in

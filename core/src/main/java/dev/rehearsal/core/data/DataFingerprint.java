@@ -2,11 +2,14 @@ package dev.rehearsal.core.data;
 
 import org.apiguardian.api.API;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -39,8 +42,8 @@ public record DataFingerprint(Map<String, TableFingerprint> tables) {
 
     /** Where {@code other} differs from this one, one line per table or column; empty when equal. */
     public List<String> differences(DataFingerprint other) {
-        List<String> lines = new java.util.ArrayList<>();
-        java.util.Set<String> names = new java.util.TreeSet<>(tables.keySet());
+        List<String> lines = new ArrayList<>();
+        Set<String> names = new TreeSet<>(tables.keySet());
         names.addAll(other.tables.keySet());
         for (String name : names) {
             TableFingerprint a = tables.get(name);
@@ -77,11 +80,11 @@ public record DataFingerprint(Map<String, TableFingerprint> tables) {
 
         /** Where {@code other} differs, one line per difference. */
         public List<String> differences(TableFingerprint other) {
-            List<String> lines = new java.util.ArrayList<>();
+            List<String> lines = new ArrayList<>();
             if (rows != other.rows) {
                 lines.add(table + ": " + rows + " rows, then " + other.rows);
             }
-            java.util.Set<String> names = new java.util.TreeSet<>(columns.keySet());
+            Set<String> names = new TreeSet<>(columns.keySet());
             names.addAll(other.columns.keySet());
             for (String c : names) {
                 ColumnFingerprint x = columns.get(c);

@@ -2,12 +2,21 @@ package dev.rehearsal.core.db;
 
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The engine-specific data work of one connection: bulk loading for the seeder, fingerprints and integrity checks
@@ -26,16 +35,16 @@ public interface DataAccess {
      * later ones are still being generated; returns how many it loaded. Every row must be accepted. The default
      * collects them in batches for {@link #load}; PostgreSQL streams them into one {@code COPY}.
      */
-    default long loadAsGenerated(String table, List<String> columns, java.util.Iterator<Object[]> rows)
+    default long loadAsGenerated(String table, List<String> columns, Iterator<Object[]> rows)
             throws SQLException {
         long loaded = 0;
-        List<Object[]> batch = new java.util.ArrayList<>();
+        List<Object[]> batch = new ArrayList<>();
         while (rows.hasNext()) {
             batch.add(rows.next());
             if (batch.size() == 20_000 || !rows.hasNext()) {
                 load(table, columns, batch);
                 loaded += batch.size();
-                batch = new java.util.ArrayList<>();
+                batch = new ArrayList<>();
             }
         }
         return loaded;
@@ -69,7 +78,7 @@ public interface DataAccess {
      * @throws SQLException when the account may not (PostgreSQL needs a superuser for {@code session_replication_role})
      */
     default AutoCloseableChecks foreignKeyChecksOff() throws SQLException {
-        throw new java.sql.SQLFeatureNotSupportedException("foreign-key checks cannot be turned off on this engine");
+        throw new SQLFeatureNotSupportedException("foreign-key checks cannot be turned off on this engine");
     }
 
     /**
@@ -77,7 +86,7 @@ public interface DataAccess {
      * into {@code table}, where the engine can; returns the rows loaded, or -1 where it cannot, and the caller loads
      * row by row instead.
      */
-    default long loadCsv(String table, List<String> columns, java.io.InputStream csv) throws SQLException, java.io.IOException {
+    default long loadCsv(String table, List<String> columns, InputStream csv) throws SQLException, IOException {
         return -1;
     }
 
@@ -101,8 +110,8 @@ public interface DataAccess {
     long count(String table) throws SQLException;
 
     /** Row counts of several tables, by name in the order given; an engine may ask for all of them at once. */
-    default java.util.Map<String, Long> counts(List<String> tables) throws SQLException {
-        java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+    default Map<String, Long> counts(List<String> tables) throws SQLException {
+        Map<String, Long> counts = new LinkedHashMap<>();
         for (String table : tables) {
             counts.put(table, count(table));
         }
@@ -141,8 +150,8 @@ public interface DataAccess {
      * not, unlogged tables included) or ends; reading, pruning and vacuuming leave it alone. While it is unchanged a
      * fingerprint taken since still holds. Empty where the engine has no such value.
      */
-    default java.util.Optional<String> writeMarker() throws SQLException {
-        return java.util.Optional.empty();
+    default Optional<String> writeMarker() throws SQLException {
+        return Optional.empty();
     }
 
     /**
@@ -170,7 +179,7 @@ public interface DataAccess {
      * check everything.
      */
     default List<DataProblem> integrityProblems(SchemaSnapshot schema,
-                                                java.util.function.Predicate<dev.rehearsal.core.schema.SchemaObject> recount)
+                                                Predicate<SchemaObject> recount)
             throws SQLException {
         return integrityProblems(schema);
     }

@@ -7,7 +7,9 @@ import org.apiguardian.api.API;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -28,7 +30,7 @@ public interface Dialect {
      * {@code DATABASE_URL} in the engine's URL form, and the engine's client variables ({@code PGHOST}...), for a
      * migration tool run through its own command.
      */
-    java.util.Map<String, String> clientEnvironment(ConnectionDetails database);
+    Map<String, String> clientEnvironment(ConnectionDetails database);
 
     /**
      * Reads the schema from the engine's catalog.
@@ -131,8 +133,8 @@ public interface Dialect {
      * A statement that gives {@code connection}'s session back the role and search path it has now, read now: Flyway
      * puts both back after each migration, before it records it. Empty where the engine has neither (the default).
      */
-    default java.util.Optional<String> sessionRestore(Connection connection) throws SQLException {
-        return java.util.Optional.empty();
+    default Optional<String> sessionRestore(Connection connection) throws SQLException {
+        return Optional.empty();
     }
 
     /**
@@ -198,16 +200,16 @@ public interface Dialect {
      * The engine's write-ahead log position in bytes, to tell how much a migration wrote (a rewrite writes the table
      * again, a catalog-only change almost nothing); empty where the engine cannot say.
      */
-    default java.util.OptionalLong writeAheadLogPosition(Connection connection) throws SQLException {
-        return java.util.OptionalLong.empty();
+    default OptionalLong writeAheadLogPosition(Connection connection) throws SQLException {
+        return OptionalLong.empty();
     }
 
     /**
      * Bytes of temporary files (sorts and hashes that did not fit in memory) the engine has counted for the current
      * database so far, to tell how much a migration spilled to disk; empty where the engine cannot say.
      */
-    default java.util.OptionalLong temporaryFileBytes(Connection connection) throws SQLException {
-        return java.util.OptionalLong.empty();
+    default OptionalLong temporaryFileBytes(Connection connection) throws SQLException {
+        return OptionalLong.empty();
     }
 
     /**

@@ -10,6 +10,8 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * How to watch locks on one engine: who holds what, which tables were rewritten, and the SQL of the probe traffic.
@@ -87,8 +89,8 @@ public interface EngineLocks {
      * the engine cannot say. The tracer reads it when a trace starts, and {@link #sessionState} after each
      * statement, to tell how much each statement wrote.
      */
-    default java.util.OptionalLong walPosition(Connection observer) throws SQLException {
-        return java.util.OptionalLong.empty();
+    default OptionalLong walPosition(Connection observer) throws SQLException {
+        return OptionalLong.empty();
     }
 
     /**
@@ -98,7 +100,7 @@ public interface EngineLocks {
      * since every observed migration phase asks.
      */
     default StartingPoint startingPoint(Connection observer, Collection<String> watched) throws SQLException {
-        return new StartingPoint(storage(observer, watched), walPosition(observer), java.util.Set.of());
+        return new StartingPoint(storage(observer, watched), walPosition(observer), Set.of());
     }
 
     /**
@@ -106,8 +108,8 @@ public interface EngineLocks {
      * @param walPosition the write-ahead log position (see {@link #walPosition}), empty where unknown
      * @param withoutRows watched tables that hold no rows for certain; empty where the engine cannot tell cheaply
      */
-    record StartingPoint(Map<String, Long> storage, java.util.OptionalLong walPosition,
-                         java.util.Set<String> withoutRows) {
+    record StartingPoint(Map<String, Long> storage, OptionalLong walPosition,
+                         Set<String> withoutRows) {
     }
 
     /**
@@ -117,11 +119,11 @@ public interface EngineLocks {
      * @param walPosition the write-ahead log position (see {@link #walPosition}), empty where unknown
      */
     record SessionState(List<ObservedLock> locks, Map<String, Long> storage, String lockTimeout,
-                        java.util.OptionalLong walPosition) {
+                        OptionalLong walPosition) {
 
         /** A state without a log position. */
         public SessionState(List<ObservedLock> locks, Map<String, Long> storage, String lockTimeout) {
-            this(locks, storage, lockTimeout, java.util.OptionalLong.empty());
+            this(locks, storage, lockTimeout, OptionalLong.empty());
         }
     }
 }

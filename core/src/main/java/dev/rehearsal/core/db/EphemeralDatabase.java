@@ -1,8 +1,12 @@
 package dev.rehearsal.core.db;
 
+import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Optional;
 
 /**
@@ -29,14 +33,14 @@ public interface EphemeralDatabase extends AutoCloseable {
      * @throws dev.rehearsal.core.model.RehearsalException when no connection can be made to read them
      */
     default ConnectionDetails connectionDetails() {
-        try (java.sql.Connection c = dataSource().getConnection()) {
-            java.net.URI uri = java.net.URI.create(c.getMetaData().getURL().replaceFirst("^jdbc:", ""));
+        try (Connection c = dataSource().getConnection()) {
+            URI uri = URI.create(c.getMetaData().getURL().replaceFirst("^jdbc:", ""));
             if (uri.getHost() == null || uri.getPort() <= 0) {
                 throw new IllegalArgumentException("its URL names no host and port");
             }
             return new ConnectionDetails(uri.getHost(), uri.getPort(), name(), c.getMetaData().getUserName(), "");
-        } catch (java.sql.SQLException | IllegalArgumentException e) {
-            throw new dev.rehearsal.core.model.RehearsalException("Could not read where " + name() + " is (" + jdbcUrl()
+        } catch (SQLException | IllegalArgumentException e) {
+            throw new RehearsalException("Could not read where " + name() + " is (" + jdbcUrl()
                     + "): " + e.getMessage(), e);
         }
     }

@@ -3,6 +3,7 @@ package dev.rehearsal.core.estimate;
 import org.apiguardian.api.API;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * A duration at production volume: the most likely value and an interval around it (from the fit's residuals and
@@ -36,7 +37,7 @@ public record Estimate(Duration likely, Duration low, Duration high) {
             return ms + " ms";
         }
         if (ms < 60_000) {
-            return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+            return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
         }
         long s = Math.round(ms / 1000.0);
         if (s < 3600) {

@@ -1,10 +1,10 @@
 package dev.rehearsal.core.estimate;
 
-import dev.rehearsal.core.model.Migration;
-import dev.rehearsal.core.locks.LockRisk;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.core.locks.LockRisk;
+import dev.rehearsal.core.model.Migration;
 import org.apiguardian.api.API;
 
 import java.io.IOException;
@@ -12,11 +12,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -73,7 +76,7 @@ public record VolumeEstimate(Migration migration, Map<String, Long> volumes, Lis
      * @param walBytes  write-ahead log written, {@code -1} where unknown
      * @param tempBytes temporary files written, {@code -1} where unknown
      */
-    public record Run(long rows, java.time.Duration duration, long walBytes, long tempBytes) {
+    public record Run(long rows, Duration duration, long walBytes, long tempBytes) {
     }
 
     /** The rows it was extrapolated to: the largest production volume among the estimated tables. */
@@ -82,7 +85,7 @@ public record VolumeEstimate(Migration migration, Map<String, Long> volumes, Lis
     }
 
     /** The statement among those {@code counted} that would take longest, for budget messages. */
-    public java.util.Optional<StatementEstimate> costliest(java.util.function.Predicate<StatementEstimate> counted) {
+    public Optional<StatementEstimate> costliest(Predicate<StatementEstimate> counted) {
         return statements.stream().filter(counted).max(Comparator.comparing(s -> s.estimate().likely()));
     }
 
@@ -100,7 +103,7 @@ public record VolumeEstimate(Migration migration, Map<String, Long> volumes, Lis
         root.put("version", migration.version().toString());
         root.put("productionRows", productionRows());
         ObjectNode tables = root.putObject("volumes");
-        new java.util.TreeMap<>(volumes).forEach(tables::put);
+        new TreeMap<>(volumes).forEach(tables::put);
         ArrayNode measuredSizes = root.putArray("sizes");
         sizes.forEach(measuredSizes::add);
         put(root.putObject("total"), total);

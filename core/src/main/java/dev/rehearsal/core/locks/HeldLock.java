@@ -3,6 +3,7 @@ package dev.rehearsal.core.locks;
 import org.apiguardian.api.API;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * A lock a migration's backend held (or waited for) on one relation.
@@ -26,7 +27,7 @@ public record HeldLock(String relation, RelationKind kind, LockMode mode, int st
 
     @Override
     public String toString() {
-        return mode + " on " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " " + relation
+        return mode + " on " + kind.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " " + relation
                 + " held " + held.toMillis() + " ms" + (waited.isZero() ? "" : " after waiting " + waited.toMillis() + " ms")
                 + (existing ? "" : " (created by the migration)");
     }

@@ -4,8 +4,10 @@ import org.apiguardian.api.API;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The limits of a lock budget ({@code @LockBudget} in the JUnit extension): what a migration may make an application feel: the longest a read or a write may wait, the longest
@@ -49,17 +51,17 @@ public record LockLimits(Duration reads, Duration writes, Duration accessExclusi
     }
 
     /** A message when reads waited longer than {@code max}. */
-    public static java.util.Optional<String> readBreach(LockReport report, Duration max) {
+    public static Optional<String> readBreach(LockReport report, Duration max) {
         return waitBreach(report, max, ProbeResult.Kind.READ, "reads");
     }
 
     /** A message when writes or locking reads waited longer than {@code max}. */
-    public static java.util.Optional<String> writeBreach(LockReport report, Duration max) {
-        java.util.Optional<String> w = waitBreach(report, max, ProbeResult.Kind.WRITE, "writes");
+    public static Optional<String> writeBreach(LockReport report, Duration max) {
+        Optional<String> w = waitBreach(report, max, ProbeResult.Kind.WRITE, "writes");
         return w.isPresent() ? w : waitBreach(report, max, ProbeResult.Kind.LOCKING_READ, "locking reads");
     }
 
-    private static java.util.Optional<String> waitBreach(LockReport report, Duration max, ProbeResult.Kind kind,
+    private static Optional<String> waitBreach(LockReport report, Duration max, ProbeResult.Kind kind,
                                                          String what) {
         return report.worst(kind).filter(p -> p.longestWait().compareTo(max) > 0).map(p -> {
             String cause = blockingLock(report, p.table(), kind)
@@ -72,15 +74,15 @@ public record LockLimits(Duration reads, Duration writes, Duration accessExclusi
     }
 
     /** The lock that most plausibly blocked that traffic on that table: the longest held conflicting one. */
-    static java.util.Optional<HeldLock> blockingLock(LockReport report, String table, ProbeResult.Kind kind) {
+    static Optional<HeldLock> blockingLock(LockReport report, String table, ProbeResult.Kind kind) {
         LockMode wanted = kind == ProbeResult.Kind.READ ? LockMode.ACCESS_SHARE
                 : kind == ProbeResult.Kind.WRITE ? LockMode.ROW_EXCLUSIVE : LockMode.ROW_SHARE;
         return report.locks().stream().filter(l -> l.relation().equals(table) && l.mode().conflictsWith(wanted))
-                .max(java.util.Comparator.comparing(HeldLock::held));
+                .max(Comparator.comparing(HeldLock::held));
     }
 
     /** A message when ACCESS EXCLUSIVE was held on an existing relation longer than {@code max}. */
-    public static java.util.Optional<String> accessExclusiveBreach(LockReport report, Duration max) {
+    public static Optional<String> accessExclusiveBreach(LockReport report, Duration max) {
         return report.locksOnExisting(LockMode.ACCESS_EXCLUSIVE).stream()
                 .filter(l -> l.held().compareTo(max) > 0).findFirst()
                 .map(l -> "ACCESS EXCLUSIVE on " + l.relation() + " held " + l.held().toMillis() + " ms (budget "

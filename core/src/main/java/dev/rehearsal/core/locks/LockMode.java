@@ -2,9 +2,12 @@ package dev.rehearsal.core.locks;
 
 import org.apiguardian.api.API;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Table-level lock modes, as PostgreSQL names them, with its conflict matrix: which modes each one blocks, and so
@@ -74,8 +77,8 @@ public enum LockMode {
     }
 
     /** The modes by {@link #pgName()}: the lock tracer looks one up for every lock it reads, after every statement. */
-    private static final java.util.Map<String, LockMode> BY_PG_NAME = java.util.Arrays.stream(values())
-            .collect(java.util.stream.Collectors.toUnmodifiableMap(LockMode::pgName, m -> m));
+    private static final Map<String, LockMode> BY_PG_NAME = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(LockMode::pgName, m -> m));
 
     /** {@code ACCESS EXCLUSIVE}. */
     @Override

@@ -3,8 +3,10 @@ package dev.rehearsal.core.locks;
 import org.apiguardian.api.API;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -71,7 +73,7 @@ public record LockReport(List<StatementTrace> statements, List<HeldLock> locks, 
         if (more.isEmpty()) {
             return this;
         }
-        List<LockRisk> all = new java.util.ArrayList<>(risks);
+        List<LockRisk> all = new ArrayList<>(risks);
         all.addAll(more);
         return new LockReport(statements, locks, probes, all, queue, queries);
     }
@@ -80,7 +82,7 @@ public record LockReport(List<StatementTrace> statements, List<HeldLock> locks, 
      * A copy whose open risks of the given rules are marked as answered, each with why: a check that ran the
      * application's own queries knows what those rules could only guess from the statement's text.
      */
-    public LockReport settling(java.util.Map<String, String> rulesAndWhy) {
+    public LockReport settling(Map<String, String> rulesAndWhy) {
         if (rulesAndWhy.isEmpty()) {
             return this;
         }

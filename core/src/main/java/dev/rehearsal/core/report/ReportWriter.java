@@ -12,8 +12,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Writes a round-trip report in any {@link ReportFormat}, pointing each failure and risk at its script's source
@@ -58,7 +62,7 @@ public final class ReportWriter {
      * annotations as notes on each migration's up script.
      */
     public ReportWriter withEstimates(List<VolumeEstimate> estimates) {
-        List<Finding> all = new java.util.ArrayList<>(findings);
+        List<Finding> all = new ArrayList<>(findings);
         all.addAll(ReportRendering.get().estimateFindings(estimates, history, projectDir));
         return new ReportWriter(report, history, projectDir, all, estimates, partial, interruptedDuring);
     }
@@ -67,7 +71,7 @@ public final class ReportWriter {
      * The same report with the risks of migrations {@code isNew} rejects (released ones, by display name) marked as
      * reported, not judged: they never fail, and SARIF carries them as suppressed results with that reason.
      */
-    public ReportWriter judging(java.util.function.Predicate<String> isNew) {
+    public ReportWriter judging(Predicate<String> isNew) {
         List<Finding> judged = findings.stream().map(f -> f.level() == Finding.Level.WARNING && f.suppressed() == null
                 && !isNew.test(f.migration()) ? new Finding(f.level(), f.rule(), f.migration(), f.phase(), f.file(),
                 f.line(), f.message(), RELEASED) : f).toList();
@@ -121,7 +125,7 @@ public final class ReportWriter {
             case SARIF -> ReportRendering.get().sarif(findings, version());
             case JUNIT -> ReportRendering.get().junit(report);
             case GITHUB -> ReportRendering.get().githubAnnotations(findings).stream().map(l -> l + "\n")
-                    .collect(java.util.stream.Collectors.joining());
+                    .collect(Collectors.joining());
             case HTML -> ReportRendering.get().html(report, findings, estimates, version(), partial, interruptedDuring);
         };
     }
@@ -133,7 +137,7 @@ public final class ReportWriter {
             Files.createDirectories(directory);
             Files.writeString(file, render(format), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not write the " + format.name().toLowerCase(java.util.Locale.ROOT)
+            throw new UncheckedIOException("Could not write the " + format.name().toLowerCase(Locale.ROOT)
                     + " report to " + file + ": " + e.getMessage(), e);
         }
         return file;

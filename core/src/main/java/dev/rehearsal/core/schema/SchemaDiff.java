@@ -5,6 +5,8 @@ import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -23,7 +25,7 @@ public record SchemaDiff(List<SchemaChange> changes) {
      * dropped column back where it was; flagging that would fail every honest undo of a DROP COLUMN. The column
      * lists of constraints and indexes are structured copies of their definitions, kept for the seeder.
      */
-    public static final java.util.Set<String> NOT_COMPARED = java.util.Set.of(SchemaFact.POSITION.key(),
+    public static final Set<String> NOT_COMPARED = Set.of(SchemaFact.POSITION.key(),
             SchemaFact.COLUMNS.key(), SchemaFact.REFERENCED_TABLE.key(), SchemaFact.REFERENCED_COLUMNS.key(),
             SchemaFact.UNIQUE_COLUMNS.key());
 
@@ -65,7 +67,7 @@ public record SchemaDiff(List<SchemaChange> changes) {
      * server runs it, without comments and the whitespace between its tokens ({@link RoutineText}).
      */
     static Map<String, String> compared(SchemaObject o) {
-        Map<String, String> attributes = new java.util.TreeMap<>(o.attributes());
+        Map<String, String> attributes = new TreeMap<>(o.attributes());
         attributes.keySet().removeAll(NOT_COMPARED);
         String definition = attributes.get(SchemaFact.DEFINITION.key());
         if (definition != null && RoutineText.appliesTo(o)) {

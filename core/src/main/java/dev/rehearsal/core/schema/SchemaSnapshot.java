@@ -2,10 +2,15 @@ package dev.rehearsal.core.schema;
 
 import org.apiguardian.api.API;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -45,12 +50,12 @@ public record SchemaSnapshot(List<SchemaObject> objects) {
      * after the others.
      */
     @API(status = API.Status.INTERNAL, since = "0.1")
-    public SchemaSnapshot replacing(java.util.Collection<SchemaObject> removed, java.util.Collection<SchemaObject> added) {
-        java.util.Set<SchemaObject> gone = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    public SchemaSnapshot replacing(Collection<SchemaObject> removed, Collection<SchemaObject> added) {
+        Set<SchemaObject> gone = Collections.newSetFromMap(new IdentityHashMap<>());
         gone.addAll(removed);
         SchemaObject[] fresh = added.toArray(SchemaObject[]::new);
         Arrays.sort(fresh, ORDER);
-        java.util.List<SchemaObject> merged = new java.util.ArrayList<>(objects.size() + fresh.length);
+        List<SchemaObject> merged = new ArrayList<>(objects.size() + fresh.length);
         int next = 0;
         for (SchemaObject kept : objects) {
             if (gone.contains(kept)) {

@@ -1,10 +1,11 @@
 package dev.rehearsal.junit.assertions;
 
-import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataFingerprint.TableFingerprint;
+import dev.rehearsal.core.data.DataFingerprint;
 import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractAssert;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,7 +32,7 @@ public class DataFingerprintAssert extends AbstractAssert<DataFingerprintAssert,
     /** Verifies these tables have the same row counts and column values in both fingerprints. */
     public DataFingerprintAssert hasSameDataAs(DataFingerprint expected, String... tables) {
         isNotNull();
-        List<String> differences = new java.util.ArrayList<>();
+        List<String> differences = new ArrayList<>();
         for (String table : tables) {
             TableFingerprint e = expected.table(table).orElse(null);
             TableFingerprint a = actual.table(table).orElse(null);

@@ -1,5 +1,6 @@
 package dev.rehearsal.junit.assertions;
 
+import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockLimits;
 import dev.rehearsal.core.locks.LockMode;
 import dev.rehearsal.core.locks.LockReport;
@@ -88,7 +89,7 @@ public class LockReportAssert extends AbstractAssert<LockReportAssert, LockRepor
     private LockReportAssert blockedNo(boolean writes) {
         traced();
         actual.locks().stream()
-                .filter(l -> l.existing() && l.kind() == dev.rehearsal.core.locks.HeldLock.RelationKind.TABLE
+                .filter(l -> l.existing() && l.kind() == HeldLock.RelationKind.TABLE
                         && (writes ? l.mode().blocksWrites() : l.mode().blocksReads()))
                 .findFirst()
                 .ifPresent(l -> failWithMessage("Expecting no lock that blocks %s, but %s took %s on %s (held %d ms)%n%s",

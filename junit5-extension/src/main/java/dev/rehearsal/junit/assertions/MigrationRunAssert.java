@@ -2,6 +2,7 @@ package dev.rehearsal.junit.assertions;
 
 import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.locks.LockMode;
+import dev.rehearsal.junit.internal.RunEstimates;
 import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractAssert;
 
@@ -33,7 +34,7 @@ public class MigrationRunAssert extends AbstractAssert<MigrationRunAssert, Migra
     @API(status = API.Status.EXPERIMENTAL, since = "0.1")
     public ProductionVolumeAssert atProductionVolume() {
         isNotNull();
-        return new ProductionVolumeAssert(actual, dev.rehearsal.junit.internal.RunEstimates.of(actual));
+        return new ProductionVolumeAssert(actual, RunEstimates.of(actual));
     }
 
     /** Verifies the migrations took at most {@code max}. Budgets on time belong in benchmarks: machines are noisy. */

@@ -7,6 +7,7 @@ import org.assertj.core.api.AbstractAssert;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -39,8 +40,8 @@ public class QueryWaitsAssert extends AbstractAssert<QueryWaitsAssert, List<Quer
 
     /** The statements whose text contains {@code text} (case ignored), or whose {@code file:line} ends with it. */
     public QueryWaitsAssert statement(String text) {
-        String lower = text.toLowerCase(java.util.Locale.ROOT);
-        return narrowed(q -> q.query().toLowerCase(java.util.Locale.ROOT).contains(lower) || q.origin().endsWith(text),
+        String lower = text.toLowerCase(Locale.ROOT);
+        return narrowed(q -> q.query().toLowerCase(Locale.ROOT).contains(lower) || q.origin().endsWith(text),
                 "the statement " + text);
     }
 

@@ -1,6 +1,8 @@
 package dev.rehearsal.junit.assertions;
 
+import dev.rehearsal.core.PhaseResult;
 import dev.rehearsal.core.RoundTripReport;
+import dev.rehearsal.core.data.DataProblem;
 import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractAssert;
 
@@ -19,7 +21,7 @@ public class RoundTripReportAssert extends AbstractAssert<RoundTripReportAssert,
             StringBuilder details = new StringBuilder();
             for (var step : actual.steps()) {
                 for (var phase : step.phases()) {
-                    if (phase.status() == dev.rehearsal.core.PhaseResult.Status.FAILED) {
+                    if (phase.status() == PhaseResult.Status.FAILED) {
                         details.append("\n").append(step.migration()).append(", ").append(phase.phase().label())
                                 .append(":\n  ").append(phase.message().replace("\n", "\n  "));
                     }
@@ -31,7 +33,7 @@ public class RoundTripReportAssert extends AbstractAssert<RoundTripReportAssert,
     }
 
     /** Verifies the round trip of the migration whose name starts with {@code migration} ({@code "V5"}) found a data problem of that kind. */
-    public RoundTripReportAssert hasDataProblem(String migration, dev.rehearsal.core.data.DataProblem.Kind kind) {
+    public RoundTripReportAssert hasDataProblem(String migration, DataProblem.Kind kind) {
         isNotNull();
         var step = actual.steps().stream().filter(s -> s.migration().startsWith(migration + " ") || s.migration().equals(migration))
                 .findFirst().orElseThrow(() -> failure("Expecting a round trip of %s, but the report has:%n%s", migration, actual.toText()));

@@ -4,6 +4,8 @@ import dev.rehearsal.core.schema.SchemaDiff;
 import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractAssert;
 
+import java.util.List;
+
 /** Assertions on a {@link SchemaDiff}. */
 @API(status = API.Status.STABLE, since = "0.1")
 public class SchemaDiffAssert extends AbstractAssert<SchemaDiffAssert, SchemaDiff> {
@@ -24,8 +26,8 @@ public class SchemaDiffAssert extends AbstractAssert<SchemaDiffAssert, SchemaDif
     /** Verifies the diff has exactly these lines ({@code "+ index orders_status_idx ON orders (status)"}), in order. */
     public SchemaDiffAssert containsExactly(String... lines) {
         isNotNull();
-        java.util.List<String> actualLines = actual.changes().stream().map(Object::toString).toList();
-        if (!actualLines.equals(java.util.List.of(lines))) {
+        List<String> actualLines = actual.changes().stream().map(Object::toString).toList();
+        if (!actualLines.equals(List.of(lines))) {
             failWithMessage("Expecting the schema differences to be:%n%s%nbut they are:%n%s",
                     String.join("\n", lines), actual);
         }

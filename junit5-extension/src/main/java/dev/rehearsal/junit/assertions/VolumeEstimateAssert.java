@@ -8,6 +8,7 @@ import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractAssert;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Predicate;
 
 /**
@@ -44,7 +45,7 @@ public class VolumeEstimateAssert extends AbstractAssert<VolumeEstimateAssert, V
         if (estimate.likely().compareTo(max) <= 0) {
             return this;
         }
-        StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT,
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "%s at %,d rows would %s %s, over the budget of %s",
                 actual.migration().displayName(), actual.productionRows(), what, estimate, Estimate.human(max)));
         actual.costliest(counted).ifPresent(s -> sb.append("\n  most of it: ").append(s.toText()));

@@ -1,13 +1,10 @@
 package dev.rehearsal.junit.internal;
 
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.NewMigrations;
 import dev.rehearsal.core.OnlyNew;
-import dev.rehearsal.core.model.MigrationScript;
-import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.RoundTripStep;
 import dev.rehearsal.core.data.DataFingerprint;
@@ -18,6 +15,12 @@ import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.estimate.EstimateSettings;
 import dev.rehearsal.core.estimate.ProductionVolumes;
 import dev.rehearsal.core.estimate.VolumeEstimate;
+import dev.rehearsal.core.locks.Traffic;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationScript;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.report.ReportFormat;
+import dev.rehearsal.core.report.ReportWriter;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import dev.rehearsal.junit.Rehearsal;
 import dev.rehearsal.snapshots.GoldenSchemas;
@@ -26,16 +29,18 @@ import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 
+import javax.sql.DataSource;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import javax.sql.DataSource;
 
 /**
  * The {@link Rehearsal} a test receives; closed by the extension's store when the test ends, which writes the
@@ -54,7 +59,7 @@ final class DefaultRehearsal implements Rehearsal, StoredResource {
     private final Supplier<EstimateSettings> estimateSettings;
     private final List<VolumeEstimate> estimates = new ArrayList<>();
     /** The runs this rehearsal returned, by identity, with their estimates once asked for. */
-    private final Map<MigrationRun, List<VolumeEstimate>> runs = new java.util.IdentityHashMap<>();
+    private final Map<MigrationRun, List<VolumeEstimate>> runs = new IdentityHashMap<>();
 
     /** Which migrations are new, whose risks fail a test; null for none (a rehearsal outside the extension). */
     private Supplier<NewMigrations> judged;
@@ -100,7 +105,7 @@ final class DefaultRehearsal implements Rehearsal, StoredResource {
     }
 
     @Override
-    public MigrationRun migrateTo(String version, dev.rehearsal.core.locks.Traffic traffic) {
+    public MigrationRun migrateTo(String version, Traffic traffic) {
         return made(core.migrateTo(version, traffic));
     }
 
@@ -294,20 +299,20 @@ final class DefaultRehearsal implements Rehearsal, StoredResource {
      * runner turns them into notes on the diff.
      */
     private void writeMachineFormats(RoundTripReport report) {
-        List<dev.rehearsal.core.report.ReportFormat> extra = output.formats().stream()
-                .filter(f -> f != dev.rehearsal.core.report.ReportFormat.TEXT && f != dev.rehearsal.core.report.ReportFormat.JSON)
+        List<ReportFormat> extra = output.formats().stream()
+                .filter(f -> f != ReportFormat.TEXT && f != ReportFormat.JSON)
                 .sorted().toList();
         if (extra.isEmpty()) {
             return;
         }
-        dev.rehearsal.core.report.ReportWriter writer = dev.rehearsal.core.report.ReportWriter.of(report, core.history(),
+        ReportWriter writer = ReportWriter.of(report, core.history(),
                 Path.of("")).withEstimates(estimates);
-        for (dev.rehearsal.core.report.ReportFormat format : extra) {
-            output.out().println("  " + format.name().toLowerCase(java.util.Locale.ROOT) + ": " + writer.write(format, output.directory(),
+        for (ReportFormat format : extra) {
+            output.out().println("  " + format.name().toLowerCase(Locale.ROOT) + ": " + writer.write(format, output.directory(),
                     output.name()));
         }
-        if (output.annotate() && extra.contains(dev.rehearsal.core.report.ReportFormat.GITHUB)) {
-            output.out().print(writer.render(dev.rehearsal.core.report.ReportFormat.GITHUB));
+        if (output.annotate() && extra.contains(ReportFormat.GITHUB)) {
+            output.out().print(writer.render(ReportFormat.GITHUB));
         }
     }
 

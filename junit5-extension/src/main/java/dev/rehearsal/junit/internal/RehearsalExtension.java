@@ -1,18 +1,19 @@
 package dev.rehearsal.junit.internal;
 
+import dev.rehearsal.core.MigrationRehearsal;
+import dev.rehearsal.core.NewMigrations;
+import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.config.Configuration;
 import dev.rehearsal.core.config.ProviderChoice;
 import dev.rehearsal.core.config.Setting;
-
-import dev.rehearsal.core.MigrationRehearsal;
-import dev.rehearsal.core.NewMigrations;
-import dev.rehearsal.core.model.RehearsalException;
-import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.Engine;
+import dev.rehearsal.core.model.RehearsalException;
+import dev.rehearsal.core.report.ReportFormat;
 import dev.rehearsal.junit.AtVersion;
 import dev.rehearsal.junit.FromSnapshot;
+import dev.rehearsal.junit.LockBudget;
 import dev.rehearsal.junit.MigrationTest;
 import dev.rehearsal.junit.Provider;
 import dev.rehearsal.junit.Rehearsal;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
+import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -34,8 +36,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
 
 /**
  * The extension behind {@link MigrationTest}: resolves {@link Rehearsal} and {@link DataSource} parameters with one
@@ -74,7 +76,7 @@ public final class RehearsalExtension implements ParameterResolver {
      * (the build's project folder), with the settings the command line reads.
      */
     private static Supplier<NewMigrations> newMigrations(
-            dev.rehearsal.core.MigrationRehearsal core, Configuration configuration) {
+            MigrationRehearsal core, Configuration configuration) {
         NewMigrations[] once = new NewMigrations[1];
         return () -> {
             synchronized (once) {
@@ -93,7 +95,7 @@ public final class RehearsalExtension implements ParameterResolver {
         ClassLoader loader = context.getRequiredTestClass().getClassLoader();
         Configuration configuration;
         RehearsalSettings settings;
-        java.util.Set<dev.rehearsal.core.report.ReportFormat> formats;
+        Set<ReportFormat> formats;
         MigrationRehearsal core;
         try {
             configuration = configuration(context);
@@ -114,9 +116,9 @@ public final class RehearsalExtension implements ParameterResolver {
         if (goldenActive(configuration, golden)) {
             core.checkEachUp(golden);
         }
-        Optional<dev.rehearsal.junit.LockBudget> budget = context.getTestMethod()
-                .flatMap(m -> AnnotationSupport.findAnnotation(m, dev.rehearsal.junit.LockBudget.class))
-                .or(() -> AnnotationSupport.findAnnotation(context.getRequiredTestClass(), dev.rehearsal.junit.LockBudget.class));
+        Optional<LockBudget> budget = context.getTestMethod()
+                .flatMap(m -> AnnotationSupport.findAnnotation(m, LockBudget.class))
+                .or(() -> AnnotationSupport.findAnnotation(context.getRequiredTestClass(), LockBudget.class));
         if (budget.isPresent() && budget.get().atProductionVolume()) {
             core.budgetsAtProductionVolume(configuration.volumes(JUnitConfiguration.annotatedVolumes(context)), configuration.estimateSettings());
         }

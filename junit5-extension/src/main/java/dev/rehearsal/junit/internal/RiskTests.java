@@ -8,6 +8,7 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.opentest4j.AssertionFailedError;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ final class RiskTests {
     private static String message(RoundTripStep step, List<LockRisk> risks, NewMigrations judged) {
         Map<String, List<LockRisk>> byStatement = new LinkedHashMap<>();
         for (LockRisk r : risks) {
-            byStatement.computeIfAbsent(r.statement(), k -> new java.util.ArrayList<>()).add(r);
+            byStatement.computeIfAbsent(r.statement(), k -> new ArrayList<>()).add(r);
         }
         StringBuilder sb = new StringBuilder(step.displayName()).append(" is new, and its up has ")
                 .append(risks.size()).append(risks.size() == 1 ? " lock risk" : " lock risks").append(" not allowed");

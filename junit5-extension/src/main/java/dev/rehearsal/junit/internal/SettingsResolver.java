@@ -1,19 +1,20 @@
 package dev.rehearsal.junit.internal;
 
 import dev.rehearsal.core.MigrationSources;
-import dev.rehearsal.core.model.MigrationVersion;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
-import dev.rehearsal.core.flyway.FlywayCustomizer;
 import dev.rehearsal.core.config.Configuration;
 import dev.rehearsal.core.config.ConfiguredSettings;
+import dev.rehearsal.core.flyway.FlywayCustomizer;
 import dev.rehearsal.core.locks.LockLimits;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.junit.LockBudget;
 import dev.rehearsal.junit.MigrationTest;
 import dev.rehearsal.junit.Seed;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -75,7 +76,7 @@ final class SettingsResolver {
                 .orElse(null);
     }
 
-    private static java.time.Duration optionalDuration(String text, String what) {
+    private static Duration optionalDuration(String text, String what) {
         return text == null || text.isBlank() ? null : Configuration.parseDuration(text, "@LockBudget(" + what + ")");
     }
 

@@ -1,7 +1,7 @@
 package dev.rehearsal.snapshots.internal;
 
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.SchemaObject;
@@ -28,6 +28,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -101,7 +102,7 @@ public final class CaptureTables {
     }
 
     private static boolean textual(String type) {
-        String t = type.toLowerCase(java.util.Locale.ROOT);
+        String t = type.toLowerCase(Locale.ROOT);
         return t.contains("char") || t.contains("text") || t.equals("citext") || t.contains("json");
     }
 

@@ -1,9 +1,11 @@
 package dev.rehearsal.snapshots.internal;
 
 import org.apiguardian.api.API;
+
 import javax.sql.DataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
@@ -20,7 +22,7 @@ public interface ConnectionSource extends DataSource {
         return new ConnectionSource() {
             @Override
             public Connection getConnection() throws SQLException {
-                return java.sql.DriverManager.getConnection(url, user, password);
+                return DriverManager.getConnection(url, user, password);
             }
 
             @Override

@@ -7,6 +7,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
 
 import javax.crypto.Mac;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -32,7 +33,7 @@ final class FormatPreservingCipher {
         synchronized (mac) {
             derived = mac.doFinal("rehearsal format-preserving key".getBytes(StandardCharsets.UTF_8));
         }
-        this.aesKey = java.util.Arrays.copyOf(derived, 32);
+        this.aesKey = Arrays.copyOf(derived, 32);
     }
 
     /** The permuted symbols (each {@code 0..radix-1}); {@code tweak} selects one of many permutations where FF1 is used. */

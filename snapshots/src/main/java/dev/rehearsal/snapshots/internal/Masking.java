@@ -14,12 +14,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.text.Normalizer;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -177,7 +182,7 @@ public final class Masking {
     }
 
     private static String words() {
-        return String.join(", ", java.util.Arrays.stream(Rule.values()).map(Rule::word).toList());
+        return String.join(", ", Arrays.stream(Rule.values()).map(Rule::word).toList());
     }
 
     /** The rule of a column: the file's, else the default for its name, else empty (not masked unless it looks personal). */
@@ -200,7 +205,7 @@ public final class Masking {
     }
 
     /** Rules of the file that name columns the database does not have: a typo would leave a column unmasked. */
-    public List<String> unknownColumns(java.util.Set<String> columns) {
+    public List<String> unknownColumns(Set<String> columns) {
         return overrides.keySet().stream().filter(c -> !columns.contains(c)).sorted().toList();
     }
 
@@ -256,7 +261,7 @@ public final class Masking {
                 return masked;
             }
         }
-        return java.util.HexFormat.of().formatHex(hmac("fallback\u0000" + value), 0, 16); // never the original
+        return HexFormat.of().formatHex(hmac("fallback\u0000" + value), 0, 16); // never the original
     }
 
     private String apply(Rule rule, String value, int attempt) {
@@ -264,7 +269,7 @@ public final class Masking {
         return switch (rule) {
             case EMAIL, FIRST_NAME, LAST_NAME, NAME, ADDRESS, CITY, PHONE, DIGITS, TEXT -> preserve(rule, value, attempt);
             case DATE -> date(value, hash);
-            case HASH -> java.util.HexFormat.of().formatHex(hash, 0, 16);
+            case HASH -> HexFormat.of().formatHex(hash, 0, 16);
             case NULL, KEEP -> throw new IllegalStateException(rule.word());
         };
     }
@@ -310,7 +315,7 @@ public final class Masking {
             end--;
         }
         String core = value.substring(start, end);
-        String plain = java.text.Normalizer.normalize(core, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "");
+        String plain = Normalizer.normalize(core, Normalizer.Form.NFD).replaceAll("\\p{M}", "");
         String lower = plain.toLowerCase(Locale.ROOT);
         if (lower.length() != core.length()) {
             lower = core.toLowerCase(Locale.ROOT).length() == core.length() ? core.toLowerCase(Locale.ROOT) : core;
@@ -339,8 +344,8 @@ public final class Masking {
         // Feistel round: still a permutation, and values sharing their letters but not their digits get different letters
         int[] digitsIn = digitSymbols.stream().mapToInt(Integer::intValue).toArray();
         int[] l = cipher.encrypt(letterSymbols.stream().mapToInt(Integer::intValue).toArray(), 26,
-                (shape + "\u0000" + java.util.Arrays.toString(digitsIn)).getBytes(StandardCharsets.UTF_8));
-        int[] d = cipher.encrypt(digitsIn, 10, (shape + "\u0000" + java.util.Arrays.toString(l)).getBytes(StandardCharsets.UTF_8));
+                (shape + "\u0000" + Arrays.toString(digitsIn)).getBytes(StandardCharsets.UTF_8));
+        int[] d = cipher.encrypt(digitsIn, 10, (shape + "\u0000" + Arrays.toString(l)).getBytes(StandardCharsets.UTF_8));
         StringBuilder out = new StringBuilder(value.length()).append(value, 0, start);
         int li = 0;
         int di = 0;
@@ -364,7 +369,7 @@ public final class Masking {
         }
         Stream s = new Stream(hash);
         int day = s.next(200) + s.next(165); // 0..363: a day of the same year
-        java.time.LocalDate date = java.time.LocalDate.of(Integer.parseInt(value.substring(0, 4)), 1, 1).plusDays(day);
+        LocalDate date = LocalDate.of(Integer.parseInt(value.substring(0, 4)), 1, 1).plusDays(day);
         return date + value.substring(10);
     }
 

@@ -1,6 +1,7 @@
 package dev.rehearsal.snapshots.internal;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rehearsal.core.model.RehearsalException;
@@ -12,7 +13,9 @@ import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.csv.QuoteMode;
 import org.apiguardian.api.API;
 
+import java.io.BufferedWriter;
 import java.io.Closeable;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -21,6 +24,7 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -55,10 +59,10 @@ public final class SnapshotArchive {
         }
 
         /** Starts a table's entry; print its rows, then {@link #endTable}. */
-        public CSVPrinter table(String entry, java.util.List<String> columns) throws IOException {
+        public CSVPrinter table(String entry, List<String> columns) throws IOException {
             zip.putNextEntry(new ZipEntry(entry));
             java.io.Writer w = new OutputStreamWriter(new NonClosing(zip), StandardCharsets.UTF_8);
-            CSVPrinter printer = new CSVPrinter(new java.io.BufferedWriter(w, 1 << 16), CSV);
+            CSVPrinter printer = new CSVPrinter(new BufferedWriter(w, 1 << 16), CSV);
             printer.printRecord(columns);
             return printer;
         }
@@ -112,7 +116,7 @@ public final class SnapshotArchive {
                             + " finish, or it is not a Rehearsal snapshot. Capture it again.");
                 }
                 try (InputStream in = zip.getInputStream(entry)) {
-                    com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(in);
+                    JsonNode node = JSON.readTree(in);
                     int format = node.path("format").asInt(-1);
                     if (format > newestFormat) {
                         throw new RehearsalException("The data snapshot " + describe + " was written in format " + format
@@ -184,7 +188,7 @@ public final class SnapshotArchive {
     }
 
     /** Keeps the CSV printer from closing the whole archive when a table ends. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
+    private static final class NonClosing extends FilterOutputStream {
         NonClosing(OutputStream out) {
             super(out);
         }

@@ -11,6 +11,7 @@ import dev.rehearsal.core.model.Migration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -78,7 +79,7 @@ final class ApplicationTrafficCheck implements PhaseCheck {
                 || error.startsWith("70100") || error.startsWith("08")) {
             return false; // a deadlock, a serialization failure, a cancel, a timeout, a lost connection
         }
-        String message = error.toLowerCase(java.util.Locale.ROOT);
+        String message = error.toLowerCase(Locale.ROOT);
         // MariaDB says some of those with the general HY000
         return !message.contains("lock wait timeout") && !message.contains("deadlock")
                 && !message.contains("query execution was interrupted") && !message.contains("max_statement_time");

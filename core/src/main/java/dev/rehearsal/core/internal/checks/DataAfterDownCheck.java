@@ -1,9 +1,10 @@
 package dev.rehearsal.core.internal.checks;
 
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.internal.data.DataChecks;
+import dev.rehearsal.core.model.Migration;
+import org.apiguardian.api.API;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.Set;
  * After a down over rows: every value that existed before the up is back, else the down is lossy (which a migration
  * may declare, {@code lossy}). Tables the triggers of rows Rehearsal seeded after the up wrote are not compared.
  */
-@org.apiguardian.api.API(status = org.apiguardian.api.API.Status.INTERNAL, since = "0.1")
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class DataAfterDownCheck implements PhaseCheck {
 
     /** Whether the down lost data, so that up again does not compare what cannot be the same. */

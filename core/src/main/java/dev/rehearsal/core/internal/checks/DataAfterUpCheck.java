@@ -8,6 +8,7 @@ import dev.rehearsal.core.internal.data.ForeignKeyOrphans;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.schema.SchemaObject;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -47,7 +48,7 @@ final class DataAfterUpCheck implements PhaseCheck {
         DataFingerprint after = context.fingerprint(context.after());
         context.put(DATA_AFTER_UP, after);
         if (before.hasData() || after.hasData()) {
-            List<DataProblem> problems = new java.util.ArrayList<>(DataChecks.afterUp(migration, context.after(),
+            List<DataProblem> problems = new ArrayList<>(DataChecks.afterUp(migration, context.after(),
                     context.beforeUp().diff(context.after()), before, after, new DataChecks.RowCounter() {
                         @Override
                         public String quote(String name) {

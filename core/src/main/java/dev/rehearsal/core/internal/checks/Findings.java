@@ -1,10 +1,14 @@
 package dev.rehearsal.core.internal.checks;
 
 import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.locks.LockRisk;
 import org.apiguardian.api.API;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,8 +23,8 @@ public final class Findings {
     private final List<String> failures = new ArrayList<>();
     private final List<DataProblem> problems = new ArrayList<>();
     private final List<DataProblem> failingProblems = new ArrayList<>();
-    private final List<dev.rehearsal.core.locks.LockRisk> risks = new ArrayList<>();
-    private final java.util.Map<String, String> settled = new java.util.LinkedHashMap<>();
+    private final List<LockRisk> risks = new ArrayList<>();
+    private final Map<String, String> settled = new LinkedHashMap<>();
     private final List<String> notes;
     private String unknownState;
 
@@ -70,7 +74,7 @@ public final class Findings {
      * A risk found by a check rather than by the lock trace: kept with the phase's lock report, and judged as every
      * risk is (failing for a new migration unless allowed).
      */
-    public void risk(dev.rehearsal.core.locks.LockRisk risk) {
+    public void risk(LockRisk risk) {
         risks.add(risk);
     }
 
@@ -78,19 +82,19 @@ public final class Findings {
      * Adds {@code risk}, or, where a risk of the same rule on the same script is there already, adds its reason to
      * that one's: one finding per rule and migration, however many checks saw it.
      */
-    public void riskOrMore(dev.rehearsal.core.locks.LockRisk risk) {
+    public void riskOrMore(LockRisk risk) {
         for (int i = 0; i < risks.size(); i++) {
-            dev.rehearsal.core.locks.LockRisk r = risks.get(i);
+            LockRisk r = risks.get(i);
             if (r.rule().equals(risk.rule()) && r.statement().equals(risk.statement())) {
-                java.util.Set<String> tables = new java.util.LinkedHashSet<>();
+                Set<String> tables = new LinkedHashSet<>();
                 for (String t : new String[] {r.table(), risk.table()}) {
                     if (t != null && !t.isBlank()) {
-                        tables.addAll(java.util.List.of(t.split(", ")));
+                        tables.addAll(List.of(t.split(", ")));
                     }
                 }
                 String alternative = r.alternative() == null || r.alternative().isBlank() ? risk.alternative()
                         : r.alternative();
-                risks.set(i, new dev.rehearsal.core.locks.LockRisk(r.rule(), r.statement(), String.join(", ", tables),
+                risks.set(i, new LockRisk(r.rule(), r.statement(), String.join(", ", tables),
                         r.reason() + "; " + risk.reason(), alternative, r.suppressed()));
                 return;
             }
@@ -107,12 +111,12 @@ public final class Findings {
     }
 
     /** The rules a check answered in this phase, each with why. */
-    public java.util.Map<String, String> settled() {
-        return java.util.Map.copyOf(settled);
+    public Map<String, String> settled() {
+        return Map.copyOf(settled);
     }
 
     /** The risks the checks found. */
-    public List<dev.rehearsal.core.locks.LockRisk> risks() {
+    public List<LockRisk> risks() {
         return List.copyOf(risks);
     }
 

@@ -6,15 +6,19 @@ import dev.rehearsal.core.SchemaCheck;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.DataSettings;
+import dev.rehearsal.core.data.Invariant;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.estimate.VolumeEstimate;
+import dev.rehearsal.core.internal.queries.RunningApplication;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
+import java.sql.Connection;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -98,10 +102,10 @@ public interface PhaseContext {
     long count(String query);
 
     /** The user's invariants' results now; a query that cannot run yet maps to null. */
-    java.util.Map<dev.rehearsal.core.data.Invariant, String> evaluateInvariants();
+    Map<Invariant, String> evaluateInvariants();
 
     /** Invariants whose result changed from {@code before}, each naming {@code what} broke it. */
-    List<DataProblem> brokenInvariants(java.util.Map<dev.rehearsal.core.data.Invariant, String> before, String what);
+    List<DataProblem> brokenInvariants(Map<Invariant, String> before, String what);
 
     /** The schema checks added to the rehearsal (golden files). */
     List<SchemaCheck> schemaChecks();
@@ -136,10 +140,10 @@ public interface PhaseContext {
      * Rehearsal's own session on the database, for checks that run queries of their own; a check leaves it as it
      * found it (auto-commit on, nothing pending).
      */
-    java.sql.Connection connection();
+    Connection connection();
 
     /** The running application's queries of this rehearsal, and what they did on the last schema. */
-    dev.rehearsal.core.internal.queries.RunningApplication runningApplication();
+    RunningApplication runningApplication();
 
     /** A note for the step's report. */
     void note(String note);

@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.checks;
 
 import dev.rehearsal.core.PhaseResult.Phase;
+import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.QueryWaits;
@@ -65,7 +66,7 @@ final class QueryWaitBudgetCheck implements PhaseCheck {
         return null;
     }
 
-    private static String breach(QueryWaits q, Duration max, LockReport report, dev.rehearsal.core.db.Engine engine) {
+    private static String breach(QueryWaits q, Duration max, LockReport report, Engine engine) {
         StringBuilder sb = new StringBuilder(q.origin()).append(": ").append(q.query()).append(" (")
                 .append(q.kind().label()).append(" on ").append(q.table()).append(") waited ")
                 .append(q.longestWait().toMillis()).append(" ms (budget ").append(max.toMillis()).append(" ms); ").append(q.waited()).append(" of ").append(q.runs())
@@ -88,7 +89,7 @@ final class QueryWaitBudgetCheck implements PhaseCheck {
             }
         }
         if (safer.isEmpty()) {
-            safer.add("a lock timeout (" + (engine == dev.rehearsal.core.db.Engine.MARIADB
+            safer.add("a lock timeout (" + (engine == Engine.MARIADB
                     ? "SET SESSION lock_wait_timeout = 2" : "SET lock_timeout = '2s'") + ") with a retry, so the"
                     + " migration gives way instead of queueing the application behind it; long work in batches that"
                     + " commit");

@@ -1,14 +1,15 @@
 package dev.rehearsal.core.internal.checks;
 
-import dev.rehearsal.core.model.Migration;
-import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.SqlStatement;
 import dev.rehearsal.core.internal.locks.AtomicityRisks;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.schema.SchemaChange;
 import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
 
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * The failure messages of a round trip's schema checks: each change named with where it came from (the up, the down
  * itself), the file to fix, and how.
  */
-@org.apiguardian.api.API(status = org.apiguardian.api.API.Status.INTERNAL, since = "0.1")
+@API(status = API.Status.INTERNAL, since = "0.1")
 public final class RoundTripMessages {
 
     private RoundTripMessages() {

@@ -12,8 +12,11 @@ import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.model.Migration;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The running application's queries still work after the migration: after the up, those of the version running
@@ -31,7 +34,7 @@ final class RunningApplicationCheck implements PhaseCheck {
      * The rules that guess from a statement's text that the running application reads what the statement removes or
      * renames; with the application's queries run, what they guessed is known.
      */
-    private static final java.util.Set<String> GUESSES = java.util.Set.of("rename", "drop-column", "drop-table");
+    private static final Set<String> GUESSES = Set.of("rename", "drop-column", "drop-table");
 
     private static final PhaseContext.Key<RunningApplication.Observation> BEFORE_UP =
             new PhaseContext.Key<>("the running application's queries before the up");
@@ -113,7 +116,7 @@ final class RunningApplicationCheck implements PhaseCheck {
                     context.dialect()).observe(corpus, context.after(), Map.of()));
         }
         // only the queries that name what the phase changed can do otherwise than before it
-        java.util.function.Predicate<QueryCorpus.CorpusQuery> affected;
+        Predicate<QueryCorpus.CorpusQuery> affected;
         try (ComponentTiming ignored = ComponentTiming.time("queries.affected")) {
             affected = AffectedQueries.by(earlier.schema(), context.after());
         }
@@ -153,7 +156,7 @@ final class RunningApplicationCheck implements PhaseCheck {
             }
             return;
         }
-        Map<String, String> allowed = new java.util.HashMap<>(context.settings().locks().allowedFor(migration.version()));
+        Map<String, String> allowed = new HashMap<>(context.settings().locks().allowedFor(migration.version()));
         allowed.putAll(RiskRules.allowedIn(migration.up().sql()));
         String reason = "breaks " + breaks.broken().size() + " of " + judged + " " + (judged == 1
                 ? "query" : "queries") + " of " + whose + " that worked " + when + ": "

@@ -1,6 +1,8 @@
 package dev.rehearsal.core.internal.containers;
 
 import org.testcontainers.containers.JdbcDatabaseContainer;
+import org.testcontainers.mariadb.MariaDBContainer;
+import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
@@ -18,7 +20,7 @@ final class EngineContainers {
         }
 
         static JdbcDatabaseContainer<?> create(DockerImageName image) {
-            return new org.testcontainers.postgresql.PostgreSQLContainer(image);
+            return new PostgreSQLContainer(image);
         }
     }
 
@@ -33,7 +35,7 @@ final class EngineContainers {
         }
 
         static JdbcDatabaseContainer<?> create(DockerImageName image) {
-            return new org.testcontainers.mariadb.MariaDBContainer(image).withUsername("root").withPassword(PASSWORD)
+            return new MariaDBContainer(image).withUsername("root").withPassword(PASSWORD)
                     .withCommand("--character-set-server=utf8mb4", "--performance-schema=ON",
                             "--performance-schema-instrument=wait/lock/metadata/sql/mdl=ON");
         }

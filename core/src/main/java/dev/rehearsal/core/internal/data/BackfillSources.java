@@ -3,9 +3,11 @@ package dev.rehearsal.core.internal.data;
 import org.apiguardian.api.API;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -128,7 +130,7 @@ public final class BackfillSources {
                 StringBuilder keys = new StringBuilder();
                 Matcher ownKey = Pattern.compile("(?<![\\w$.])" + Pattern.quote(target) + "\\s*\\.\\s*(\"[^\"]+\"|[\\w$]+)")
                         .matcher(String.join(" AND ", join));
-                java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+                Set<String> seen = new LinkedHashSet<>();
                 while (ownKey.find()) {
                     if (seen.add(ownKey.group(1))) {
                         keys.append(" OR ").append(target).append('.').append(ownKey.group(1)).append(" IS NULL");
@@ -240,8 +242,8 @@ public final class BackfillSources {
         return null;
     }
 
-    private static java.util.List<String> topLevelParts(String set) {
-        java.util.List<String> parts = new java.util.ArrayList<>();
+    private static List<String> topLevelParts(String set) {
+        List<String> parts = new ArrayList<>();
         int depth = 0;
         int start = 0;
         boolean quoted = false;

@@ -7,9 +7,11 @@ import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -97,9 +99,9 @@ public final class BoundaryValues {
             BigDecimal typeMax = BigDecimal.TEN.pow(Math.max(0, precision - scale)).subtract(BigDecimal.ONE.movePointLeft(scale));
             BigDecimal step = BigDecimal.ONE.movePointLeft(scale);
             BigDecimal hi = bounds.max == null ? typeMax : typeMax.min(bounds.maxInclusive ? bounds.max : bounds.max.subtract(step));
-            edges.add(hi.setScale(scale, java.math.RoundingMode.DOWN));
+            edges.add(hi.setScale(scale, RoundingMode.DOWN));
             if (bounds.min != null) {
-                edges.add((bounds.minInclusive ? bounds.min : bounds.min.add(step)).setScale(scale, java.math.RoundingMode.UP));
+                edges.add((bounds.minInclusive ? bounds.min : bounds.min.add(step)).setScale(scale, RoundingMode.UP));
             }
         } else if (type.matches("smallint|integer|bigint|tinyint|mediumint")) {
             if (bounds.max != null) {
@@ -134,7 +136,7 @@ public final class BoundaryValues {
      * The count queries that tell which boundary values the given tables hold: one per column, with what it is
      * ({@code users.handle: text of exactly 128 characters}), for a failure message.
      */
-    public static List<Probe> probes(SchemaSnapshot schema, java.util.Collection<String> tables, UnaryOperator<String> quote) {
+    public static List<Probe> probes(SchemaSnapshot schema, Collection<String> tables, UnaryOperator<String> quote) {
         List<Probe> probes = new ArrayList<>();
         for (SchemaObject c : schema.objects(ObjectKind.COLUMN)) {
             if (!tables.contains(c.table())) {

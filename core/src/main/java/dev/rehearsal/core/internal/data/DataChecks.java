@@ -6,6 +6,7 @@ import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem.Kind;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaChange;
 import dev.rehearsal.core.schema.SchemaDiff;
@@ -21,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -63,9 +66,9 @@ public final class DataChecks {
      * {@link #mentions} for one script and many tables: the script's words are collected once, so asking about each
      * table of a large schema costs a set lookup instead of a pattern compiled and run over the script.
      */
-    public static java.util.function.Predicate<String> mentionedIn(String sql) {
+    public static Predicate<String> mentionedIn(String sql) {
         Set<String> words = new HashSet<>();
-        java.util.regex.Matcher m = WORD.matcher(sql);
+        Matcher m = WORD.matcher(sql);
         while (m.find()) {
             words.add(m.group().toLowerCase(Locale.ROOT));
         }
@@ -96,7 +99,7 @@ public final class DataChecks {
         Set<String> touched = touchedTables(migration, diff);
         String sql = migration.up().sql();
         ScriptWrites writes = ScriptWrites.of(sql);
-        java.util.function.Predicate<String> mentioned = mentionedIn(sql);
+        Predicate<String> mentioned = mentionedIn(sql);
         String name = migration.displayName();
         for (Map.Entry<String, TableFingerprint> e : before.tables().entrySet()) {
             String table = e.getKey();
@@ -152,18 +155,18 @@ public final class DataChecks {
                 long unreached = 0;
                 long leftOut = 0;
                 String unknown = "";
-                java.util.Optional<String> query = BackfillSources.unreachableRowsQuery(sql, column.table(),
+                Optional<String> query = BackfillSources.unreachableRowsQuery(sql, column.table(),
                         column.simpleName(), counter::quote);
                 try {
                     unreached = query.isEmpty() ? 0 : counter.count(query.get());
-                } catch (dev.rehearsal.core.model.RehearsalException e) {
+                } catch (RehearsalException e) {
                     unknown = " (which of them had a NULL source could not be asked: " + e.getMessage() + ")";
                 }
                 Optional<BackfillSources.LeftOut> chosen = BackfillSources.leftOutRowsQuery(sql,
                         column.table(), column.simpleName(), keyColumns(after, column.table()), counter::quote);
                 try {
                     leftOut = chosen.isEmpty() ? 0 : counter.count(chosen.get().query());
-                } catch (dev.rehearsal.core.model.RehearsalException e) {
+                } catch (RehearsalException e) {
                     unknown += " (which of them its WHERE clause leaves out could not be asked: " + e.getMessage() + ")";
                 }
                 if (nulls > unreached + leftOut) {

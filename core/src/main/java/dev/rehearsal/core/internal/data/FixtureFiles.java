@@ -6,6 +6,7 @@ import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -56,7 +57,7 @@ public final class FixtureFiles {
             if (lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json")) {
                 return new Fixture(location, tables(yaml().load(text), location));
             }
-        } catch (org.yaml.snakeyaml.error.YAMLException e) {
+        } catch (YAMLException e) {
             throw new RehearsalException("Fixture " + location + " is not valid YAML/JSON: " + e.getMessage(), e);
         }
         throw new RehearsalException("Fixture " + location + ": unknown format; use .yaml, .yml, .json or .csv");

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +45,7 @@ final class LinksAcrossTime {
             have.add(RowKeys.normalize(v).get(0));
         }
         // normalized value (for comparing across integer types) to the value as the referencing column holds it
-        Map<Object, Object> pending = new java.util.LinkedHashMap<>();
+        Map<Object, Object> pending = new LinkedHashMap<>();
         List<String> from = new ArrayList<>();
         for (TableModel other : tables.values()) {
             if (other.name().equals(target.name())) {
@@ -75,7 +77,7 @@ final class LinksAcrossTime {
         List<String> rows = data.rowsAddedInTransaction(target.name());
         List<String> chosen = new ArrayList<>();
         List<Object[]> values = new ArrayList<>();
-        java.util.Iterator<Object> next = pending.values().iterator();
+        Iterator<Object> next = pending.values().iterator();
         for (String row : rows) {
             if (!next.hasNext()) {
                 break;

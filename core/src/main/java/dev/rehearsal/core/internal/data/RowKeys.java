@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.data;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,7 +37,7 @@ final class RowKeys {
         List<Object> out = new ArrayList<>(values.size());
         for (Object v : values) {
             if (v instanceof BigDecimal || v instanceof Long || v instanceof Integer || v instanceof Short
-                    || v instanceof java.math.BigInteger) {
+                    || v instanceof BigInteger) {
                 out.add(new BigDecimal(v.toString()).stripTrailingZeros());
             } else {
                 out.add(v == null ? null : v.toString());

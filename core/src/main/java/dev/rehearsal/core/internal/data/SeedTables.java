@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.data;
 
+import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.model.ClosestName;
 import dev.rehearsal.core.model.Migration;
@@ -31,7 +32,7 @@ public final class SeedTables {
      *
      * @throws RehearsalException naming the table, the setting and what to check
      */
-    public static void check(List<TableSeed> seeds, dev.rehearsal.core.MigrationHistory history) {
+    public static void check(List<TableSeed> seeds, MigrationHistory history) {
         if (seeds.isEmpty()) {
             return;
         }

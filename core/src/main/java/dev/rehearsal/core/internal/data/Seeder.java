@@ -1,15 +1,15 @@
 package dev.rehearsal.core.internal.data;
 
 import dev.rehearsal.core.data.DataSettings;
-import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.data.SeedException;
 import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.data.SeedShortfall;
+import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.internal.data.TableModel.ForeignKey;
 import dev.rehearsal.core.model.ClosestName;
 import dev.rehearsal.core.model.Remedies;
-import dev.rehearsal.core.internal.data.TableModel.ForeignKey;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import net.datafaker.Faker;
 import org.apiguardian.api.API;
@@ -19,11 +19,13 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -398,7 +400,7 @@ public final class Seeder {
                 } else if (hint.isEmpty()) {
                     target = SeedHints.linkedTable(t.name(), c.name(), tables.keySet()).orElse(null);
                     key = target == null ? null : tables.get(target).uniqueKeys().stream().filter(k -> k.size() == 1)
-                            .map(k -> k.get(0)).min(java.util.Comparator.comparing(k -> k.equals("id") ? 0 : 1)).orElse(null);
+                            .map(k -> k.get(0)).min(Comparator.comparing(k -> k.equals("id") ? 0 : 1)).orElse(null);
                 }
                 if (target == null || key == null || target.equals(t.name())) {
                     continue;
@@ -420,7 +422,7 @@ public final class Seeder {
 
     /** -1 when the column is not text; else its maximum length (0: none). */
     static int textLength(ColumnModel c) {
-        Matcher m = TEXT_TYPE.matcher(c.type().toLowerCase(java.util.Locale.ROOT));
+        Matcher m = TEXT_TYPE.matcher(c.type().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             return -1;
         }

@@ -1,8 +1,8 @@
 package dev.rehearsal.core.internal.data;
 
 import dev.rehearsal.core.data.DataSettings;
-import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.data.SeedException;
+import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.internal.data.TableModel.ForeignKey;
 import net.datafaker.Faker;
@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -336,7 +338,7 @@ final class TableSeeder {
     }
 
     /** Up to a number of rows, each made when asked for; ends early when no further row can be made. */
-    private final class Generated implements java.util.Iterator<Object[]> {
+    private final class Generated implements Iterator<Object[]> {
         private long left;
         private Object[] next;
 
@@ -356,7 +358,7 @@ final class TableSeeder {
         @Override
         public Object[] next() {
             if (!hasNext()) {
-                throw new java.util.NoSuchElementException();
+                throw new NoSuchElementException();
             }
             Object[] row = next;
             next = null;

@@ -263,12 +263,12 @@ public final class ValueGenerators {
                     : "{\"id\": " + r.nextInt(100_000) + ", \"note\": \"" + faker.lorem().word().replace("\"", "")
                     + "\", \"active\": " + r.nextBoolean() + "}";
             case "integer" -> r -> String.valueOf(r.nextInt(small && maxLength < 6 ? 9 : 100_000));
-            case "numeric" -> r -> r.nextInt(10_000) + "." + String.format(java.util.Locale.ROOT, "%02d", r.nextInt(100));
+            case "numeric" -> r -> r.nextInt(10_000) + "." + String.format(Locale.ROOT, "%02d", r.nextInt(100));
             case "boolean" -> r -> r.nextBoolean() ? "true" : "false";
-            case "date" -> r -> java.time.LocalDate.of(2020, 1, 1).plusDays(r.nextInt(2_000)).toString();
-            case "timestamp" -> r -> java.time.LocalDateTime.of(2020, 1, 1, 0, 0).plusMinutes(r.nextInt(3_000_000))
+            case "date" -> r -> LocalDate.of(2020, 1, 1).plusDays(r.nextInt(2_000)).toString();
+            case "timestamp" -> r -> LocalDateTime.of(2020, 1, 1, 0, 0).plusMinutes(r.nextInt(3_000_000))
                     .toString().replace('T', ' ');
-            case "uuid" -> r -> new java.util.UUID(r.nextLong(), r.nextLong()).toString();
+            case "uuid" -> r -> new UUID(r.nextLong(), r.nextLong()).toString();
             default -> throw new IllegalArgumentException("no castable text for " + type);
         };
     }

@@ -1,14 +1,18 @@
 package dev.rehearsal.core.internal.helper;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.MigrationFailedException;
+import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.UpTransaction;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationScript;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
@@ -17,10 +21,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +38,7 @@ import java.util.regex.Pattern;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class HelperStep {
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private HelperStep() {
     }
@@ -76,7 +83,7 @@ public final class HelperStep {
             helper.request(JSON.createObjectNode().put("op", "release"), timeout, ToolSessions.NONE, f -> f,
                     "closing " + tool + "'s connection to " + database);
         } catch (ToolHelper.HelperFailure e) {
-            throw new dev.rehearsal.core.model.RehearsalException(tool + "'s helper could not close its connection to "
+            throw new RehearsalException(tool + "'s helper could not close its connection to "
                     + database + " before Rehearsal copies it: " + e.getMessage(), e);
         }
     }
@@ -110,9 +117,9 @@ public final class HelperStep {
      * The migration {@code target} names, as the tools take names: its id ({@code 0002_product_sku}), or a unique
      * prefix of it of at least {@code minimumPrefix} characters; else a position or version of the history.
      */
-    public static Migration named(dev.rehearsal.core.MigrationHistory history, String target, int minimumPrefix) {
+    public static Migration named(MigrationHistory history, String target, int minimumPrefix) {
         String t = target.strip();
-        List<Migration> matching = new java.util.ArrayList<>();
+        List<Migration> matching = new ArrayList<>();
         for (Migration m : history.versioned()) {
             if (m.id().equals(t)) {
                 return m;
@@ -125,15 +132,15 @@ public final class HelperStep {
     }
 
     /** The last migration of {@code history}, in its order, that {@code applied} says the tool's table records. */
-    public static java.util.Optional<dev.rehearsal.core.model.MigrationVersion> latestApplied(
-            dev.rehearsal.core.MigrationHistory history, java.util.function.Predicate<Migration> applied) {
-        dev.rehearsal.core.model.MigrationVersion current = null;
+    public static Optional<MigrationVersion> latestApplied(
+            MigrationHistory history, Predicate<Migration> applied) {
+        MigrationVersion current = null;
         for (Migration m : history.versioned()) {
             if (applied.test(m)) {
                 current = m.version();
             }
         }
-        return java.util.Optional.ofNullable(current);
+        return Optional.ofNullable(current);
     }
 
     /**

@@ -3,9 +3,9 @@ package dev.rehearsal.core.internal.helper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.internal.timing.ComponentTiming;
+import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
 import java.io.BufferedReader;
@@ -20,10 +20,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * A long-lived process that runs a project's own migration tool in the tool's language (Alembic and Django in the
@@ -93,8 +95,8 @@ public final class ToolHelper implements AutoCloseable {
                     + "). " + notReady.choosing(), e);
         }
         input = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-        daemon("rehearsal-" + tool.toLowerCase(java.util.Locale.ROOT) + "-output", () -> readLines(process.getInputStream()));
-        daemon("rehearsal-" + tool.toLowerCase(java.util.Locale.ROOT) + "-errors", () -> keepErrors(process.getErrorStream()));
+        daemon("rehearsal-" + tool.toLowerCase(Locale.ROOT) + "-output", () -> readLines(process.getInputStream()));
+        daemon("rehearsal-" + tool.toLowerCase(Locale.ROOT) + "-errors", () -> keepErrors(process.getErrorStream()));
         JsonNode first;
         try {
             first = next(System.nanoTime() + START.toNanos(), "starting");
@@ -137,7 +139,7 @@ public final class ToolHelper implements AutoCloseable {
      * @throws RehearsalException when the helper died or ran past the timeout (it is killed)
      */
     public JsonNode request(ObjectNode request, Duration timeout, ToolSessions sessions,
-                     java.util.function.UnaryOperator<String> scripts, String what) {
+                     UnaryOperator<String> scripts, String what) {
         return request(request, timeout, sessions, scripts, what, SessionGuard.NO_DATABASE_YET);
     }
 
@@ -149,7 +151,7 @@ public final class ToolHelper implements AutoCloseable {
      *                                      nothing ran on that session
      */
     public JsonNode request(ObjectNode request, Duration timeout, ToolSessions sessions,
-                     java.util.function.UnaryOperator<String> scripts, String what, SessionGuard guard) {
+                     UnaryOperator<String> scripts, String what, SessionGuard guard) {
         long deadline = System.nanoTime() + timeout.toNanos();
         request.put("id", ++requests);
         RequestStatements statements = new RequestStatements(sessions, scripts);
@@ -255,7 +257,7 @@ public final class ToolHelper implements AutoCloseable {
      */
     private void reportComponents(JsonNode components) {
         components.fields().forEachRemaining(c -> ComponentTiming.reported(
-                tool.toLowerCase(java.util.Locale.ROOT) + "." + c.getKey(), Math.round(c.getValue().asDouble() * 1e6)));
+                tool.toLowerCase(Locale.ROOT) + "." + c.getKey(), Math.round(c.getValue().asDouble() * 1e6)));
     }
 
     private void write(JsonNode message, String what) {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -51,7 +52,7 @@ public final class EmbeddedServerReaper {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create " + root(), e);
         }
-        return root().resolve(java.util.UUID.randomUUID().toString());
+        return root().resolve(UUID.randomUUID().toString());
     }
 
     /** Records that this JVM owns the server with {@code postmasterPid} on {@code dataDirectory}. */

@@ -1,14 +1,16 @@
 package dev.rehearsal.core.internal.locks;
 
-import dev.rehearsal.core.locks.RiskFacts;
 import dev.rehearsal.core.locks.LockRisk;
+import dev.rehearsal.core.locks.RiskFacts;
 import dev.rehearsal.core.locks.StatementTrace;
 import org.apiguardian.api.API;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -61,7 +63,7 @@ public final class AtomicityRisks {
                 continue; // one statement is applied whole or not at all
             }
             ownTransactionControl(statements).ifPresent(s -> risks.add(RiskRules.risk(allowed, RULE, s, null,
-                    RiskRules.stripComments(s.sql()).replaceFirst("(?s)\\s*;?\\s*$", "").toUpperCase(java.util.Locale.ROOT)
+                    RiskRules.stripComments(s.sql()).replaceFirst("(?s)\\s*;?\\s*$", "").toUpperCase(Locale.ROOT)
                             + " at " + RiskRules.at(s) + " of " + s.script() + " "
                             + (STARTS.matcher(RiskRules.stripComments(s.sql())).find()
                             ? "starts a transaction inside the one the migration tool opened for the script (the server"
@@ -93,7 +95,7 @@ public final class AtomicityRisks {
     }
 
     /** The script's first own transaction control that ran inside the tool's transaction. */
-    private static java.util.Optional<StatementTrace> ownTransactionControl(List<StatementTrace> statements) {
+    private static Optional<StatementTrace> ownTransactionControl(List<StatementTrace> statements) {
         return statements.stream().filter(s -> s.inTransaction() && controlsTransaction(s.sql())).findFirst();
     }
 

@@ -1,10 +1,11 @@
 package dev.rehearsal.core.internal.locks;
 
-import dev.rehearsal.core.locks.ProbeCollision;
-import dev.rehearsal.core.locks.RiskFacts;
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;
 import dev.rehearsal.core.locks.LockRisk;
+import dev.rehearsal.core.locks.ProbeCollision;
+import dev.rehearsal.core.locks.ProbeResult;
+import dev.rehearsal.core.locks.RiskFacts;
 import dev.rehearsal.core.locks.StatementTrace;
 import org.apiguardian.api.API;
 
@@ -81,7 +82,7 @@ public final class DeadlockRisks {
                 continue;
             }
             StatementTrace s = facts.statements().get(c.statement());
-            boolean reader = c.kind() == dev.rehearsal.core.locks.ProbeResult.Kind.READ;
+            boolean reader = c.kind() == ProbeResult.Kind.READ;
             risks.add(RiskRules.risk(allowed, reader ? "deadlock-with-readers" : "deadlock-with-writers", s, c.table(),
                     "an application session doing " + c.kind().label() + " on " + c.table() + " deadlocked with "
                             + RiskRules.at(s) + ": it waited for a lock the migration held while the migration waited for it;"

@@ -1,7 +1,5 @@
 package dev.rehearsal.core.internal.locks;
 
-import dev.rehearsal.core.locks.RiskRuleSet;
-import dev.rehearsal.core.locks.RiskFacts;
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.EngineLocks;
@@ -9,13 +7,16 @@ import dev.rehearsal.core.db.SqlStatement;
 import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockReport;
-import dev.rehearsal.core.locks.ProductionTables;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.LockSettings;
 import dev.rehearsal.core.locks.ProbeResult;
+import dev.rehearsal.core.locks.ProductionTables;
+import dev.rehearsal.core.locks.RiskFacts;
+import dev.rehearsal.core.locks.RiskRuleSet;
 import dev.rehearsal.core.locks.Traffic;
-import dev.rehearsal.core.schema.SchemaFact;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.ObjectKind;
+import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
@@ -29,10 +30,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Watches migrations on one throwaway database: traces their statements and locks, plays probe traffic on the
@@ -121,7 +124,7 @@ public final class LockObservation implements AutoCloseable {
             observer = connections.take();
             try {
                 DataAccess data = dialect.data(observer);
-                List<java.util.function.Predicate<String>> mentioned = scripts.stream()
+                List<Predicate<String>> mentioned = scripts.stream()
                         .map(s -> DataChecks.mentionedIn(s.sql())).toList();
                 List<SchemaObject> touched = before.objects(ObjectKind.TABLE).stream()
                         .filter(t -> !excluded.contains(t.name()))
@@ -199,12 +202,12 @@ public final class LockObservation implements AutoCloseable {
             }
             Connection[] taken = new Connection[1];
             try {
-                return application.on(new java.util.LinkedHashSet<>(touched), before, () -> {
+                return application.on(new LinkedHashSet<>(touched), before, () -> {
                     if (taken[0] == null) {
                         try {
                             taken[0] = connections.take();
                         } catch (SQLException e) {
-                            throw new dev.rehearsal.core.model.RehearsalException("no session for the application's"
+                            throw new RehearsalException("no session for the application's"
                                     + " statements: " + e.getSQLState() + ": " + e.getMessage(), e);
                         }
                     }

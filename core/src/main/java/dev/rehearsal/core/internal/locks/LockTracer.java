@@ -1,10 +1,8 @@
 package dev.rehearsal.core.internal.locks;
 
-import dev.rehearsal.core.locks.ProbeCollision;
-import dev.rehearsal.core.internal.timing.ComponentTiming;
-import dev.rehearsal.core.db.EngineLocks;
 import dev.rehearsal.core.db.EngineLocks.ObservedLock;
 import dev.rehearsal.core.db.EngineLocks.SessionState;
+import dev.rehearsal.core.db.EngineLocks;
 import dev.rehearsal.core.internal.locks.TraceRecords.CollisionKey;
 import dev.rehearsal.core.internal.locks.TraceRecords.HeldRecord;
 import dev.rehearsal.core.internal.locks.TraceRecords.LockKey;
@@ -13,19 +11,23 @@ import dev.rehearsal.core.internal.locks.TraceRecords.PolledKey;
 import dev.rehearsal.core.internal.locks.TraceRecords.Seen;
 import dev.rehearsal.core.internal.locks.TraceRecords.Session;
 import dev.rehearsal.core.internal.locks.TraceRecords.Stmt;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.locks.HeldLock;
+import dev.rehearsal.core.locks.ProbeCollision;
 import dev.rehearsal.core.locks.StatementTrace;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Records what a migration's statements do to locks. After each statement inside a transaction it asks the
@@ -41,9 +43,9 @@ import java.util.Set;
 final class LockTracer implements StatementObserver {
 
     /** {@code COMMIT}, {@code END}, {@code ROLLBACK}, {@code ABORT} as statements (not to a savepoint, not prepared). */
-    static final java.util.regex.Pattern ENDS_TRANSACTION = java.util.regex.Pattern.compile(
+    static final Pattern ENDS_TRANSACTION = Pattern.compile(
             "^(?:\\s|--[^\\n]*\\n|/\\*.*?\\*/)*(?:COMMIT|END|ROLLBACK|ABORT)(?:\\s+(?:WORK|TRANSACTION)(?:\\s+AND\\s+(?:NO\\s+)?CHAIN)?)?\\s*;?\\s*$",
-            java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.DOTALL);
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     /** One statement of a migration script, to find where a traced statement came from. */
     record ScriptStatement(String script, int line, String sql) {
@@ -62,7 +64,7 @@ final class LockTracer implements StatementObserver {
 
     /** The sessions seen, by their connection, or for a tool outside the JVM by a key of {@link #toolKeys}. */
     private final Map<Object, Session> sessions = new IdentityHashMap<>();
-    private final Map<Integer, Object> toolKeys = new java.util.HashMap<>();
+    private final Map<Integer, Object> toolKeys = new HashMap<>();
     private final List<Stmt> statements = new ArrayList<>();
     private final List<HeldRecord> records = new ArrayList<>();
     private final Map<PolledKey, Polled> polled = new LinkedHashMap<>();
@@ -102,8 +104,8 @@ final class LockTracer implements StatementObserver {
 
     /** Watches this traffic: any of its sessions the migration waits for is cancelled. Call before {@link #start()}. */
     void watch(List<TrafficSessions> played) {
-        Map<Integer, Prober.Session> all = new java.util.HashMap<>();
-        Map<Integer, TrafficSessions> by = new java.util.HashMap<>();
+        Map<Integer, Prober.Session> all = new HashMap<>();
+        Map<Integer, TrafficSessions> by = new HashMap<>();
         for (TrafficSessions t : played) {
             t.sessions().forEach((backend, session) -> {
                 all.put(backend, session);

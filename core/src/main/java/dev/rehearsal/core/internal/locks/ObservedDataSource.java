@@ -9,6 +9,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -144,7 +145,7 @@ public final class ObservedDataSource extends WrappingDataSource {
             if (result instanceof PreparedStatement ps && name.startsWith("prepare")) {
                 String sql = (String) args[0];
                 return Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
-                        new Class<?>[] {name.equals("prepareCall") ? java.sql.CallableStatement.class : PreparedStatement.class},
+                        new Class<?>[] {name.equals("prepareCall") ? CallableStatement.class : PreparedStatement.class},
                         new StatementHandler(ps, sql));
             }
             if (result instanceof Statement st && name.equals("createStatement")) {

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -72,8 +73,8 @@ public final class ProbeConnections implements AutoCloseable {
         if (missing <= 0) {
             return;
         }
-        List<Connection> opened = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<SQLException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Connection> opened = Collections.synchronizedList(new ArrayList<>());
+        List<SQLException> failures = Collections.synchronizedList(new ArrayList<>());
         List<Thread> openers = new ArrayList<>();
         for (int i = 1; i < missing; i++) {
             Thread t = new Thread(() -> openInto(opened, failures), "rehearsal-probe-connect");

@@ -1,5 +1,7 @@
 package dev.rehearsal.core.internal.locks;
 
+import java.sql.SQLException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +63,7 @@ final class ProbeThreads implements AutoCloseable {
 
     /** Cancels a traffic session's running statement. */
     interface Cancel {
-        void run() throws java.sql.SQLException;
+        void run() throws SQLException;
     }
 
     /**
@@ -69,7 +71,7 @@ final class ProbeThreads implements AutoCloseable {
      * {@code cancel} (a statement still waiting for someone else's lock), then up to two minutes. A loop that never
      * ended is counted {@linkplain #abandoned() abandoned}. Returns whether it ended, so its session can be reused.
      */
-    boolean awaitEnd(boolean submitted, java.util.concurrent.CountDownLatch done, long grace, Cancel cancel) {
+    boolean awaitEnd(boolean submitted, CountDownLatch done, long grace, Cancel cancel) {
         if (!submitted) {
             return true;
         }
@@ -80,7 +82,7 @@ final class ProbeThreads implements AutoCloseable {
                 cancel.run();
             }
             ended = ended || done.await(2, TimeUnit.MINUTES);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             // the cancel did not get through: the session's statement timeout still ends it, and the session is
             // closed rather than handed out again
         } catch (InterruptedException e) {

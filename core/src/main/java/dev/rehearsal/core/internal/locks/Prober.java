@@ -8,9 +8,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Plays an application against the tables a migration touches, while it runs: per table a reader, a writer (its
@@ -77,7 +80,7 @@ final class Prober implements TrafficSessions {
         Connection connection;
         int backend;
         /** Counted down when the probe has stopped using its connection (or never started). */
-        final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        final CountDownLatch done = new CountDownLatch(1);
         /** The thread running the probe while it runs, to wake it from its pause; null before and after. */
         volatile Thread thread;
         boolean submitted;
@@ -89,8 +92,8 @@ final class Prober implements TrafficSessions {
         int failures;
         String firstError;
         /** The probes that waited, the longest {@link ProbeResult#MAX_WAITS} kept. */
-        final java.util.PriorityQueue<ProbeResult.Wait> waits =
-                new java.util.PriorityQueue<>(java.util.Comparator.comparing(ProbeResult.Wait::took));
+        final PriorityQueue<ProbeResult.Wait> waits =
+                new PriorityQueue<>(Comparator.comparing(ProbeResult.Wait::took));
         /** Set as the first probe starts: from then on the probe counts at least one probe, however soon it stops. */
         volatile boolean began;
         volatile boolean cancelRequested;
@@ -298,7 +301,7 @@ final class Prober implements TrafficSessions {
             }
             results.add(new ProbeResult(p.target.table(), p.kind, p.count, Duration.ofNanos(p.longest),
                     Duration.ofNanos(p.blocked), p.failures, p.firstError, p.cancelled,
-                    p.waits.stream().sorted(java.util.Comparator.comparing(ProbeResult.Wait::startedAt)).toList()));
+                    p.waits.stream().sorted(Comparator.comparing(ProbeResult.Wait::startedAt)).toList()));
         }
         return results;
     }

@@ -1,20 +1,22 @@
 package dev.rehearsal.core.internal.locks;
 
-import dev.rehearsal.core.locks.RiskFacts;
 import dev.rehearsal.core.internal.data.DataChecks;
+import dev.rehearsal.core.internal.data.ScriptWrites;
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.ProductionTables;
+import dev.rehearsal.core.locks.RiskFacts;
 import dev.rehearsal.core.locks.StatementTrace;
-import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaChange;
+import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -340,7 +342,7 @@ public final class RiskRules {
         return facts.locks().stream().filter(l -> l.statement() == s.index() && l.existing()
                         && (!facts.reverting() || facts.after().table(l.relation()).isPresent())
                         && l.kind() == HeldLock.RelationKind.TABLE && l.mode().blocksWrites())
-                .max(java.util.Comparator.comparing(HeldLock::mode));
+                .max(Comparator.comparing(HeldLock::mode));
     }
 
     private static List<StatementTrace> laterInTransaction(RiskFacts facts, StatementTrace s) {
@@ -376,7 +378,7 @@ public final class RiskRules {
 
     /** {@code "Orders"} as written, {@code orders} folded, {@code public.orders} without the default schema. */
     static String name(String raw) {
-        return dev.rehearsal.core.internal.data.ScriptWrites.simple(raw);
+        return ScriptWrites.simple(raw);
     }
 
     private static final Pattern LINE_COMMENT = Pattern.compile("(?m)--.*$");

@@ -1,20 +1,21 @@
 package dev.rehearsal.core.internal.locks;
 
-import dev.rehearsal.core.internal.sql.StatementText;
-import dev.rehearsal.core.locks.ProbeCollision;
 import dev.rehearsal.core.db.EngineLocks.ObservedLock;
 import dev.rehearsal.core.internal.locks.TraceRecords.HeldRecord;
 import dev.rehearsal.core.internal.locks.TraceRecords.LockKey;
 import dev.rehearsal.core.internal.locks.TraceRecords.Polled;
 import dev.rehearsal.core.internal.locks.TraceRecords.Seen;
 import dev.rehearsal.core.internal.locks.TraceRecords.Stmt;
+import dev.rehearsal.core.internal.sql.StatementText;
 import dev.rehearsal.core.locks.HeldLock;
+import dev.rehearsal.core.locks.ProbeCollision;
 import dev.rehearsal.core.locks.StatementTrace;
 
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -104,7 +105,7 @@ final class TraceAssembler {
             locks.add(new HeldLock(p.lock.relation(), p.lock.kind(), p.lock.mode(), index.get(p.statement),
                     since(p.firstSeen), held, waited, existing.contains(p.lock.relation())));
         }
-        locks.sort(java.util.Comparator.comparingInt(HeldLock::statement).thenComparing(HeldLock::acquiredAt));
+        locks.sort(Comparator.comparingInt(HeldLock::statement).thenComparing(HeldLock::acquiredAt));
         Map<Integer, Long> transactions = new HashMap<>();
         for (Stmt s : kept) {
             // (session, transaction number) packed into one id; statements outside a transaction get their own

@@ -10,9 +10,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads a {@link SchemaSnapshot} of the current database from MariaDB's {@code information_schema}: tables, views,
@@ -58,7 +62,7 @@ final class MariaDbCatalogReader {
             a.put(SchemaFact.TYPE, rs.getString(3));
             a.put(SchemaFact.NULLABLE, rs.getString(4));
             a.put(SchemaFact.POSITION, rs.getString(9));
-            String extra = rs.getString(6) == null ? "" : rs.getString(6).toLowerCase(java.util.Locale.ROOT);
+            String extra = rs.getString(6) == null ? "" : rs.getString(6).toLowerCase(Locale.ROOT);
             String generated = CatalogRows.emptyToNull(rs.getString(7));
             if (generated != null) {
                 a.put(SchemaFact.GENERATED, generated + (extra.contains("stored") ? " STORED" : " VIRTUAL"));
@@ -154,8 +158,8 @@ final class MariaDbCatalogReader {
 
     /** The columns a check clause names ({@code `price` > 0}), in order of first mention. */
     private static String checkColumns(String clause) {
-        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`((?:[^`]|``)+)`").matcher(clause);
+        LinkedHashSet<String> names = new LinkedHashSet<>();
+        Matcher m = Pattern.compile("`((?:[^`]|``)+)`").matcher(clause);
         while (m.find()) {
             names.add(m.group(1).replace("``", "`"));
         }

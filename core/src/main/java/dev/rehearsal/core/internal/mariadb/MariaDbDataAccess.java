@@ -1,11 +1,12 @@
 package dev.rehearsal.core.internal.mariadb;
 
-import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataFingerprint.ColumnFingerprint;
 import dev.rehearsal.core.data.DataFingerprint.TableFingerprint;
+import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.internal.data.ForeignKeyOrphans;
+import dev.rehearsal.core.internal.data.Json;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
@@ -16,15 +17,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.LinkedHashMap;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -83,11 +88,11 @@ final class MariaDbDataAccess implements DataAccess {
                 PreparedStatement ps;
                 if (n == perStatement) {
                     if (full == null) {
-                        full = connection.prepareStatement(head + String.join(", ", java.util.Collections.nCopies(n, tuple)));
+                        full = connection.prepareStatement(head + String.join(", ", Collections.nCopies(n, tuple)));
                     }
                     ps = full;
                 } else {
-                    ps = connection.prepareStatement(head + String.join(", ", java.util.Collections.nCopies(n, tuple)));
+                    ps = connection.prepareStatement(head + String.join(", ", Collections.nCopies(n, tuple)));
                 }
                 try {
                     int p = 1;
@@ -115,14 +120,14 @@ final class MariaDbDataAccess implements DataAccess {
 
     /** What the MariaDB driver binds: JSON text for maps and lists, text for UUIDs, local times for zoned ones. */
     private static Object bindable(Object v) {
-        if (v instanceof Map<?, ?> || v instanceof java.util.Collection<?>) {
-            return dev.rehearsal.core.internal.data.Json.write(v);
+        if (v instanceof Map<?, ?> || v instanceof Collection<?>) {
+            return Json.write(v);
         }
-        if (v instanceof java.util.UUID u) {
+        if (v instanceof UUID u) {
             return u.toString();
         }
-        if (v instanceof java.time.OffsetDateTime o) {
-            return o.withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime();
+        if (v instanceof OffsetDateTime o) {
+            return o.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
         }
         return v;
     }
@@ -176,11 +181,11 @@ final class MariaDbDataAccess implements DataAccess {
 
     @Override
     public AutoCloseableChecks foreignKeyChecksOff() throws SQLException {
-        try (java.sql.Statement st = connection.createStatement()) {
+        try (Statement st = connection.createStatement()) {
             st.execute("set foreign_key_checks = 0");
         }
         return () -> {
-            try (java.sql.Statement st = connection.createStatement()) {
+            try (Statement st = connection.createStatement()) {
                 st.execute("set foreign_key_checks = 1");
             }
         };
@@ -288,7 +293,7 @@ final class MariaDbDataAccess implements DataAccess {
      */
     @Override
     public Map<String, String> counters() throws SQLException {
-        Map<String, String> counters = new java.util.LinkedHashMap<>();
+        Map<String, String> counters = new LinkedHashMap<>();
         try (Statement st = connection.createStatement();
              ResultSet rs = st.executeQuery("select table_name, auto_increment from information_schema.tables"
                      + " where table_schema = database() and auto_increment is not null")) {

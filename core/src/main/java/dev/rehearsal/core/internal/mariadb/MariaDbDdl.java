@@ -7,6 +7,7 @@ import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * MariaDB's normalised DDL for golden files, written from {@code information_schema} as {@code SHOW CREATE TABLE}
@@ -36,7 +37,7 @@ final class MariaDbDdl extends DdlWriter {
                     }
                     cf.get(SchemaFact.DEFAULT).ifPresent(x -> sb.append(" DEFAULT ").append(x));
                     cf.get(SchemaFact.IDENTITY).ifPresent(x -> sb.append(' ').append(x));
-                    cf.get(SchemaFact.ON_UPDATE).ifPresent(x -> sb.append(' ').append(x.toUpperCase(java.util.Locale.ROOT)
+                    cf.get(SchemaFact.ON_UPDATE).ifPresent(x -> sb.append(' ').append(x.toUpperCase(Locale.ROOT)
                             .replaceFirst("^.*ON UPDATE", "ON UPDATE")));
                     cf.get(SchemaFact.COMMENT).ifPresent(x -> sb.append(" COMMENT ").append(literal(x)));
                     lines.add(sb.toString());
@@ -67,7 +68,7 @@ final class MariaDbDdl extends DdlWriter {
             case TRIGGER -> s.add("CREATE TRIGGER " + name(o.simpleName()) + " " + body(f.require(SchemaFact.DEFINITION)));
             case FUNCTION, PROCEDURE -> {
                 String routine = o.name().replaceFirst("\\(\\)$", "");
-                s.add("CREATE " + o.kind().label().toUpperCase(java.util.Locale.ROOT) + " " + name(routine) + "()"
+                s.add("CREATE " + o.kind().label().toUpperCase(Locale.ROOT) + " " + name(routine) + "()"
                         + f.get(SchemaFact.RETURNS).map(r -> " RETURNS " + r).orElse("") + "\n"
                         + body(f.require(SchemaFact.DEFINITION)));
             }

@@ -1,21 +1,30 @@
 package dev.rehearsal.core.internal.mariadb;
 
-import dev.rehearsal.core.db.SchemaReader;
-import dev.rehearsal.core.internal.schema.FullSchemaReader;
-import dev.rehearsal.core.internal.sql.Tables;
+import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.db.EngineLocks;
+import dev.rehearsal.core.db.SchemaReader;
 import dev.rehearsal.core.db.SqlStatement;
+import dev.rehearsal.core.internal.schema.FullSchemaReader;
 import dev.rehearsal.core.internal.sql.MySqlScriptSplitter;
+import dev.rehearsal.core.internal.sql.Tables;
+import dev.rehearsal.core.schema.SchemaDdl;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -41,8 +50,8 @@ public final class MariaDbDialect implements Dialect {
      * {@code mysql} and {@code mariadb} clients read ({@code MYSQL_PWD} among them).
      */
     @Override
-    public java.util.Map<String, String> clientEnvironment(dev.rehearsal.core.db.ConnectionDetails database) {
-        return java.util.Map.of("DATABASE_URL", database.url("mysql"), "MYSQL_HOST", database.host(),
+    public Map<String, String> clientEnvironment(ConnectionDetails database) {
+        return Map.of("DATABASE_URL", database.url("mysql"), "MYSQL_HOST", database.host(),
                 "MYSQL_TCP_PORT", String.valueOf(database.port()), "MYSQL_DATABASE", database.database(),
                 "MYSQL_USER", database.user(), "MYSQL_PWD", database.password());
     }
@@ -117,10 +126,10 @@ public final class MariaDbDialect implements Dialect {
 
     @Override
     public boolean hasSession(Connection observer, int backend, String database) throws SQLException {
-        try (java.sql.PreparedStatement ps = observer.prepareStatement("select 1 from information_schema.processlist where id = ? and db = ?")) {
+        try (PreparedStatement ps = observer.prepareStatement("select 1 from information_schema.processlist where id = ? and db = ?")) {
             ps.setInt(1, backend);
             ps.setString(2, database);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
         }
@@ -132,13 +141,13 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public dev.rehearsal.core.schema.SchemaDdl ddl(SchemaSnapshot snapshot) {
+    public SchemaDdl ddl(SchemaSnapshot snapshot) {
         return new MariaDbDdl(snapshot).write();
     }
 
     @Override
-    public void readOnlySession(java.sql.Connection connection) throws java.sql.SQLException {
-        try (java.sql.Statement st = connection.createStatement()) {
+    public void readOnlySession(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement()) {
             st.execute("set session transaction read only");
         }
     }
@@ -161,8 +170,8 @@ public final class MariaDbDialect implements Dialect {
      */
     @Override
     public String seedType(String columnType, List<String> checks) {
-        String t = columnType.toLowerCase(java.util.Locale.ROOT).replace(" zerofill", "").trim();
-        if (checks.stream().anyMatch(c -> c.toLowerCase(java.util.Locale.ROOT).startsWith("json_valid("))) {
+        String t = columnType.toLowerCase(Locale.ROOT).replace(" zerofill", "").trim();
+        if (checks.stream().anyMatch(c -> c.toLowerCase(Locale.ROOT).startsWith("json_valid("))) {
             return "json";
         }
         if (t.startsWith("enum(")) {
@@ -174,7 +183,7 @@ public final class MariaDbDialect implements Dialect {
         if (t.equals("tinyint(1)") || t.equals("bool") || t.equals("boolean") || t.equals("bit(1)")) {
             return "boolean";
         }
-        java.util.regex.Matcher m = SIZED.matcher(t);
+        Matcher m = SIZED.matcher(t);
         String base = m.matches() ? m.group(1) : t;
         String size = m.matches() ? m.group(2) : null;
         boolean unsigned = t.endsWith(" unsigned");
@@ -208,8 +217,8 @@ public final class MariaDbDialect implements Dialect {
         };
     }
 
-    private static final java.util.regex.Pattern SIZED =
-            java.util.regex.Pattern.compile("^([a-z ]+?)\\((\\d+(?:,\\d+)?)\\)(?: unsigned)?$");
+    private static final Pattern SIZED =
+            Pattern.compile("^([a-z ]+?)\\((\\d+(?:,\\d+)?)\\)(?: unsigned)?$");
 
     /** Metadata locks and probes; see {@link MariaDbLocks} for what needs the performance schema. */
     @Override
@@ -219,16 +228,16 @@ public final class MariaDbDialect implements Dialect {
 
     @Override
     public void analyze(Connection connection) throws SQLException {
-        List<String> tables = new java.util.ArrayList<>();
-        try (java.sql.Statement st = connection.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("select table_name from information_schema.tables"
+        List<String> tables = new ArrayList<>();
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("select table_name from information_schema.tables"
                      + " where table_schema = database() and table_type = 'BASE TABLE'")) {
             while (rs.next()) {
                 tables.add(quote(rs.getString(1)));
             }
         }
         if (!tables.isEmpty()) {
-            try (java.sql.Statement st = connection.createStatement()) {
+            try (Statement st = connection.createStatement()) {
                 st.execute("analyze table " + String.join(", ", tables));
             }
         }

@@ -1,19 +1,25 @@
 package dev.rehearsal.core.internal.mariadb;
 
-import dev.rehearsal.core.model.RehearsalException;
+import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.lifecycle.OrphanedDatabases;
 import dev.rehearsal.core.internal.sql.DelegatingDataSource;
+import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +38,7 @@ public final class MariaDbServerProvider implements DatabaseProvider {
     private static final Pattern URL = Pattern.compile("^jdbc:(mariadb|mysql)://([^/?]+)(?:/([^?]*))?(?:\\?(.*))?$");
 
     private final String url;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MariaDbServerProvider.class);
+    private static final Logger LOG = LoggerFactory.getLogger(MariaDbServerProvider.class);
 
     private final String host;
     private final Properties credentials;
@@ -147,7 +153,7 @@ public final class MariaDbServerProvider implements DatabaseProvider {
                     st.execute("drop database if exists " + name);
                 }
             } catch (SQLException e) {
-                org.slf4j.LoggerFactory.getLogger(MariaDbServerProvider.class).warn("Could not drop throwaway database {}"
+                LoggerFactory.getLogger(MariaDbServerProvider.class).warn("Could not drop throwaway database {}"
                         + " on {}: {}", name, describe(), e.getMessage());
             }
         }
@@ -189,12 +195,12 @@ public final class MariaDbServerProvider implements DatabaseProvider {
                 }
 
                 @Override
-                public java.io.PrintWriter getLogWriter() {
+                public PrintWriter getLogWriter() {
                     return null;
                 }
 
                 @Override
-                public void setLogWriter(java.io.PrintWriter out) {
+                public void setLogWriter(PrintWriter out) {
                 }
 
                 @Override
@@ -228,7 +234,7 @@ public final class MariaDbServerProvider implements DatabaseProvider {
 
         /** A new throwaway database with this one's schema and rows, copied statement by statement ({@link MariaDbCopies}). */
         @Override
-        public java.util.Optional<EphemeralDatabase> copy() {
+        public Optional<EphemeralDatabase> copy() {
             EphemeralDatabase target = createDatabase();
             try (Connection c = target.dataSource().getConnection()) {
                 MariaDbCopies.copy(c, name);
@@ -239,7 +245,7 @@ public final class MariaDbServerProvider implements DatabaseProvider {
                         + "). The account needs SELECT on " + name + " and the CREATE, CREATE VIEW, CREATE ROUTINE"
                         + " and TRIGGER privileges.", e);
             }
-            return java.util.Optional.of(target);
+            return Optional.of(target);
         }
 
         @Override
@@ -253,9 +259,9 @@ public final class MariaDbServerProvider implements DatabaseProvider {
         }
 
         @Override
-        public dev.rehearsal.core.db.ConnectionDetails connectionDetails() {
-            java.net.URI uri = java.net.URI.create(url.replaceFirst("^jdbc:", ""));
-            return new dev.rehearsal.core.db.ConnectionDetails(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 3306,
+        public ConnectionDetails connectionDetails() {
+            URI uri = URI.create(url.replaceFirst("^jdbc:", ""));
+            return new ConnectionDetails(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 3306,
                     name, credentials.getProperty("user", System.getProperty("user.name")),
                     credentials.getProperty("password", ""));
         }

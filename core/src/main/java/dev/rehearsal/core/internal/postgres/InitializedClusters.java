@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -131,7 +132,7 @@ final class InitializedClusters {
         MessageDigest md5 = MessageDigest.getInstance("MD5");
         try (InputStream in = new DigestInputStream(DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system,
                 "amd64".equals(arch) ? "x86_64" : arch), md5)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         }
         known = HexFormat.of().formatHex(md5.digest());
         binariesDigest = known;

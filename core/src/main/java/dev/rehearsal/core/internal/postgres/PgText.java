@@ -3,6 +3,8 @@ package dev.rehearsal.core.internal.postgres;
 import dev.rehearsal.core.internal.data.Json;
 import org.apiguardian.api.API;
 
+import java.sql.Timestamp;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HexFormat;
@@ -42,7 +44,7 @@ public final class PgText {
         }
         if (value instanceof Object[] items) {
             String element = type != null && type.endsWith("[]") ? type.substring(0, type.length() - 2) : null;
-            return array(java.util.Arrays.asList(items), element);
+            return array(Arrays.asList(items), element);
         }
         if (value instanceof byte[] bytes) {
             return "\\x" + HexFormat.of().formatHex(bytes);
@@ -50,7 +52,7 @@ public final class PgText {
         if (value instanceof Boolean b) {
             return b ? "t" : "f";
         }
-        if (value instanceof java.sql.Timestamp ts) {
+        if (value instanceof Timestamp ts) {
             return ts.toLocalDateTime().toString();
         }
         if (value instanceof java.sql.Date d) {

@@ -7,6 +7,7 @@ import dev.rehearsal.core.schema.SchemaFacts;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -223,7 +224,7 @@ final class PostgresCatalogReader {
         query(ScopedObjects.RELATION, "c.oid", RELATIONS, null, rs -> {
             String relname = rs.getString("relname");
             String scope = ScopedObjects.scope(ScopedObjects.RELATION, rs.getLong("oid"));
-            java.sql.Array parentOids = rs.getArray("parent_oids");
+            Array parentOids = rs.getArray("parent_oids");
             if (parentOids != null) {
                 for (Object parent : (Object[]) parentOids.getArray()) {
                     objects.link(scope, ScopedObjects.scope(ScopedObjects.RELATION, ((Number) parent).longValue()));

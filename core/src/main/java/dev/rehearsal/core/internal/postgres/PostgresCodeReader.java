@@ -5,6 +5,7 @@ import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.SchemaFacts;
 
 import java.sql.SQLException;
+import java.util.regex.Pattern;
 
 /**
  * The procedural part of a PostgreSQL catalog snapshot: functions, procedures and aggregates with their bodies,
@@ -26,7 +27,7 @@ final class PostgresCodeReader {
     }
 
     /** The head of {@code pg_get_triggerdef}'s text, which the summary leaves out: the trigger's name stands before it. */
-    private static final java.util.regex.Pattern TRIGGER_HEAD = java.util.regex.Pattern.compile(
+    private static final Pattern TRIGGER_HEAD = Pattern.compile(
             "^CREATE (CONSTRAINT )?TRIGGER \\S+ ");
 
     private static final String ROUTINES = """

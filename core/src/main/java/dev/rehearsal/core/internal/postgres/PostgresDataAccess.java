@@ -3,13 +3,16 @@ package dev.rehearsal.core.internal.postgres;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.db.DataAccess;
-import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.ObjectKind;
+import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
+import org.postgresql.util.PGobject;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -17,13 +20,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -65,7 +72,7 @@ final class PostgresDataAccess implements DataAccess {
      * chunk while the next one is made, instead of waiting for a whole batch to be generated first.
      */
     @Override
-    public long loadAsGenerated(String table, List<String> columns, java.util.Iterator<Object[]> rows)
+    public long loadAsGenerated(String table, List<String> columns, Iterator<Object[]> rows)
             throws SQLException {
         return copy(q(table), columns, types(table, columns), rows);
     }
@@ -77,7 +84,7 @@ final class PostgresDataAccess implements DataAccess {
         }
     }
 
-    private long copy(String quotedTable, List<String> columns, List<String> types, java.util.Iterator<Object[]> rows)
+    private long copy(String quotedTable, List<String> columns, List<String> types, Iterator<Object[]> rows)
             throws SQLException {
         if (!rows.hasNext()) {
             return 0;
@@ -201,9 +208,9 @@ final class PostgresDataAccess implements DataAccess {
                 for (int i = 0; i < row.length; i++) {
                     String text = PgText.literal(row[i], types.get(i));
                     if (text == null) {
-                        ps.setNull(i + 1, java.sql.Types.OTHER);
+                        ps.setNull(i + 1, Types.OTHER);
                     } else {
-                        ps.setObject(i + 1, text, java.sql.Types.OTHER);
+                        ps.setObject(i + 1, text, Types.OTHER);
                     }
                 }
                 try {
@@ -230,7 +237,7 @@ final class PostgresDataAccess implements DataAccess {
     /** Per sequence, {@code start|last}; {@code last} is empty before the first nextval. */
     @Override
     public Map<String, String> counters() throws SQLException {
-        Map<String, String> counters = new java.util.LinkedHashMap<>();
+        Map<String, String> counters = new LinkedHashMap<>();
         try (Statement st = connection.createStatement();
              ResultSet rs = st.executeQuery("select format('%I.%I', schemaname, sequencename), start_value, last_value"
                      + " from pg_sequences where schemaname not in ('pg_catalog', 'information_schema', '"
@@ -263,7 +270,7 @@ final class PostgresDataAccess implements DataAccess {
     }
 
     @Override
-    public long loadCsv(String table, List<String> columns, java.io.InputStream csv) throws SQLException, java.io.IOException {
+    public long loadCsv(String table, List<String> columns, InputStream csv) throws SQLException, IOException {
         return connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + q(table) + " (" + columnList(columns)
                 + ") FROM STDIN (FORMAT csv, HEADER true)", csv);
     }
@@ -281,9 +288,9 @@ final class PostgresDataAccess implements DataAccess {
     }
 
     @Override
-    public void advanceOwnedSequences(dev.rehearsal.core.schema.SchemaSnapshot schema) throws SQLException {
-        for (dev.rehearsal.core.schema.SchemaObject s : schema.objects(dev.rehearsal.core.schema.ObjectKind.SEQUENCE)) {
-            String owner = s.fact(dev.rehearsal.core.schema.SchemaFact.OWNED_BY).orElse(null);
+    public void advanceOwnedSequences(SchemaSnapshot schema) throws SQLException {
+        for (SchemaObject s : schema.objects(ObjectKind.SEQUENCE)) {
+            String owner = s.fact(SchemaFact.OWNED_BY).orElse(null);
             if (owner == null) {
                 continue;
             }
@@ -399,7 +406,7 @@ final class PostgresDataAccess implements DataAccess {
             Object[] items = (Object[]) array.getArray();
             return Arrays.asList(items);
         }
-        if (v instanceof org.postgresql.util.PGobject o) {
+        if (v instanceof PGobject o) {
             return o.getValue();
         }
         return v;
@@ -437,7 +444,7 @@ final class PostgresDataAccess implements DataAccess {
     }
 
     @Override
-    public java.util.Optional<String> writeMarker() throws SQLException {
+    public Optional<String> writeMarker() throws SQLException {
         return fingerprints.writeMarker();
     }
 
@@ -448,7 +455,7 @@ final class PostgresDataAccess implements DataAccess {
 
     @Override
     public List<DataProblem> integrityProblems(SchemaSnapshot schema,
-                                               java.util.function.Predicate<SchemaObject> recount) throws SQLException {
+                                               Predicate<SchemaObject> recount) throws SQLException {
         return new PostgresIntegrity(connection, this::q).problems(schema, recount);
     }
 

@@ -1,13 +1,18 @@
 package dev.rehearsal.core.internal.postgres;
 
 import dev.rehearsal.core.internal.schema.DdlWriter;
+import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * PostgreSQL's normalised DDL for golden files. Definitions come as the server prints them ({@code pg_get_indexdef},
@@ -70,7 +75,7 @@ final class PostgresDdl extends DdlWriter {
                     s.add("ALTER TABLE " + name(o.table()) + " CLUSTER ON " + name(o.simpleName()));
                 }
             }
-            case VIEW, MATERIALIZED_VIEW -> s.add("CREATE " + (o.kind() == dev.rehearsal.core.schema.ObjectKind.VIEW
+            case VIEW, MATERIALIZED_VIEW -> s.add("CREATE " + (o.kind() == ObjectKind.VIEW
                     ? "VIEW " : "MATERIALIZED VIEW ") + name(o.name())
                     + f.get(SchemaFact.OPTIONS).map(x -> " WITH (" + x + ")").orElse("") + " AS\n"
                     + body(f.require(SchemaFact.DEFINITION)));
@@ -107,7 +112,7 @@ final class PostgresDdl extends DdlWriter {
             }
             default -> { } // aggregates: their facts are written as comment lines
         }
-        if (o.kind() != dev.rehearsal.core.schema.ObjectKind.TABLE) { // a table's comment comes before its columns'
+        if (o.kind() != ObjectKind.TABLE) { // a table's comment comes before its columns'
             f.get(SchemaFact.COMMENT).ifPresent(c -> s.add(commentOn(o) + " IS " + literal(c)));
         }
         return s;
@@ -137,7 +142,7 @@ final class PostgresDdl extends DdlWriter {
      * CHECK (...)"}: {@code CONSTRAINT name CHECK (...) CONSTRAINT name2 CHECK (...)}.
      */
     static String domainConstraints(String checks) {
-        return String.join(" ", java.util.Arrays.stream(checks.split("; (?=\\S+ (CHECK|NOT NULL))"))
+        return String.join(" ", Arrays.stream(checks.split("; (?=\\S+ (CHECK|NOT NULL))"))
                 .map(c -> "CONSTRAINT " + c).toList());
     }
 
@@ -145,7 +150,7 @@ final class PostgresDdl extends DdlWriter {
      * A sequence's options as {@code CREATE SEQUENCE} and {@code ALTER SEQUENCE} take them, from its facts
      * ({@code " AS bigint INCREMENT BY 1 ... NO CYCLE"}); shared with generated undo scripts.
      */
-    static String sequenceOptions(java.util.function.Function<SchemaFact, java.util.Optional<String>> fact) {
+    static String sequenceOptions(Function<SchemaFact, Optional<String>> fact) {
         StringBuilder sb = new StringBuilder();
         fact.apply(SchemaFact.TYPE).ifPresent(t -> sb.append(" AS ").append(t));
         fact.apply(SchemaFact.INCREMENT).ifPresent(v -> sb.append(" INCREMENT BY ").append(v));
@@ -224,15 +229,15 @@ final class PostgresDdl extends DdlWriter {
 
     private String commentOn(SchemaObject o) {
         return switch (o.kind()) {
-            case CONSTRAINT, TRIGGER, RULE, POLICY -> "COMMENT ON " + o.kind().label().toUpperCase(java.util.Locale.ROOT)
+            case CONSTRAINT, TRIGGER, RULE, POLICY -> "COMMENT ON " + o.kind().label().toUpperCase(Locale.ROOT)
                     + " " + name(o.simpleName()) + " ON " + name(o.table());
             case INDEX -> "COMMENT ON INDEX " + name(o.name());
             case FUNCTION, PROCEDURE, AGGREGATE -> {
                 int paren = o.name().indexOf('(');
-                yield "COMMENT ON " + o.kind().label().toUpperCase(java.util.Locale.ROOT) + " "
+                yield "COMMENT ON " + o.kind().label().toUpperCase(Locale.ROOT) + " "
                         + name(o.name().substring(0, paren)) + o.name().substring(paren);
             }
-            default -> "COMMENT ON " + o.kind().label().toUpperCase(java.util.Locale.ROOT) + " " + name(o.name());
+            default -> "COMMENT ON " + o.kind().label().toUpperCase(Locale.ROOT) + " " + name(o.name());
         };
     }
 

@@ -1,24 +1,33 @@
 package dev.rehearsal.core.internal.postgres;
 
-import dev.rehearsal.core.internal.schema.FullSchemaReader;
+import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.db.Dialect;
-import dev.rehearsal.core.db.GeneratedUndo;
-import dev.rehearsal.core.db.SchemaReader;
 import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.db.EngineLocks;
+import dev.rehearsal.core.db.GeneratedUndo;
+import dev.rehearsal.core.db.SchemaReader;
 import dev.rehearsal.core.db.SqlStatement;
 import dev.rehearsal.core.db.StatementInterruption;
+import dev.rehearsal.core.internal.schema.FullSchemaReader;
 import dev.rehearsal.core.internal.sql.PostgresScriptSplitter;
+import dev.rehearsal.core.schema.SchemaDdl;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
+import org.postgresql.PGConnection;
+import org.postgresql.jdbc.AutoSave;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -47,8 +56,8 @@ public final class PostgresDialect implements Dialect {
 
     /** {@code postgres://} URLs and libpq's variables, which psql, psycopg2, node-postgres and most tools read. */
     @Override
-    public java.util.Map<String, String> clientEnvironment(dev.rehearsal.core.db.ConnectionDetails database) {
-        return java.util.Map.of("DATABASE_URL", database.url("postgres"), "PGHOST", database.host(),
+    public Map<String, String> clientEnvironment(ConnectionDetails database) {
+        return Map.of("DATABASE_URL", database.url("postgres"), "PGHOST", database.host(),
                 "PGPORT", String.valueOf(database.port()), "PGDATABASE", database.database(), "PGUSER", database.user(),
                 "PGPASSWORD", database.password());
     }
@@ -119,8 +128,8 @@ public final class PostgresDialect implements Dialect {
     /** pgjdbc's autosave: a savepoint before each statement, rolled back to where the statement fails. */
     @Override
     public void rollBackFailedStatementsAlone(Connection connection, boolean on) throws SQLException {
-        connection.unwrap(org.postgresql.PGConnection.class)
-                .setAutosave(on ? org.postgresql.jdbc.AutoSave.ALWAYS : org.postgresql.jdbc.AutoSave.NEVER);
+        connection.unwrap(PGConnection.class)
+                .setAutosave(on ? AutoSave.ALWAYS : AutoSave.NEVER);
     }
 
     /**
@@ -130,22 +139,22 @@ public final class PostgresDialect implements Dialect {
      */
     @Override
     public AutoCloseable asNewSession(Connection connection) throws SQLException {
-        Map<String, String> own = new java.util.LinkedHashMap<>();
-        try (java.sql.Statement st = connection.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("select name, setting from pg_settings where source = 'session'")) {
+        Map<String, String> own = new LinkedHashMap<>();
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("select name, setting from pg_settings where source = 'session'")) {
             while (rs.next()) {
                 own.put(rs.getString(1), rs.getString(2));
             }
         }
-        try (java.sql.Statement st = connection.createStatement()) {
+        try (Statement st = connection.createStatement()) {
             st.execute("reset all");
         }
         return () -> {
-            try (java.sql.Statement st = connection.createStatement()) {
+            try (Statement st = connection.createStatement()) {
                 st.execute("reset all; reset role; reset session authorization");
             }
             if (!own.isEmpty()) {
-                try (java.sql.PreparedStatement set = connection.prepareStatement("select set_config(name, setting,"
+                try (PreparedStatement set = connection.prepareStatement("select set_config(name, setting,"
                         + " true) from unnest(?::text[], ?::text[]) as s(name, setting)")) {
                     set.setArray(1, connection.createArrayOf("text", own.keySet().toArray()));
                     set.setArray(2, connection.createArrayOf("text", own.values().toArray()));
@@ -157,18 +166,18 @@ public final class PostgresDialect implements Dialect {
 
     /** Built by the server, which quotes the role and search path as literals: one round trip to run it. */
     @Override
-    public java.util.Optional<String> sessionRestore(Connection connection) throws SQLException {
-        try (java.sql.Statement st = connection.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+    public Optional<String> sessionRestore(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
                 "select format('select set_config(''role'', %L, false), set_config(''search_path'', %L, false)',"
                         + " current_user, current_setting('search_path'))")) {
             rs.next();
-            return java.util.Optional.of(rs.getString(1));
+            return Optional.of(rs.getString(1));
         }
     }
 
     @Override
     public void releaseSessionLocks(Connection connection) throws SQLException {
-        try (java.sql.Statement st = connection.createStatement()) {
+        try (Statement st = connection.createStatement()) {
             st.execute("select pg_advisory_unlock_all()");
         }
     }
@@ -180,7 +189,7 @@ public final class PostgresDialect implements Dialect {
      */
     @Override
     public void checkConstraintsAsCommitWould(Connection connection) throws SQLException {
-        try (java.sql.Statement st = connection.createStatement()) {
+        try (Statement st = connection.createStatement()) {
             st.execute("do $rehearsal$ declare deferred text; begin set constraints all immediate;"
                     + " select string_agg(format('%I.%I', n.nspname, c.conname), ', ') into deferred"
                     + " from pg_constraint c join pg_namespace n on n.oid = c.connamespace where c.condeferred;"
@@ -215,13 +224,13 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public dev.rehearsal.core.schema.SchemaDdl ddl(SchemaSnapshot snapshot) {
+    public SchemaDdl ddl(SchemaSnapshot snapshot) {
         return new PostgresDdl(snapshot).write();
     }
 
     @Override
-    public void readOnlySession(java.sql.Connection connection) throws java.sql.SQLException {
-        try (java.sql.Statement st = connection.createStatement()) {
+    public void readOnlySession(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement()) {
             st.execute("set session characteristics as transaction read only");
         }
     }
@@ -251,7 +260,7 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public void analyze(Connection connection) throws SQLException {
-        try (java.sql.Statement st = connection.createStatement()) {
+        try (Statement st = connection.createStatement()) {
             st.execute("analyze");
         }
     }
@@ -268,10 +277,10 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public boolean hasSession(Connection observer, int backend, String database) throws SQLException {
-        try (java.sql.PreparedStatement ps = observer.prepareStatement("select 1 from pg_stat_activity where pid = ? and datname = ?")) {
+        try (PreparedStatement ps = observer.prepareStatement("select 1 from pg_stat_activity where pid = ? and datname = ?")) {
             ps.setInt(1, backend);
             ps.setString(2, database);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
         }
@@ -279,10 +288,10 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public boolean tableExists(Connection connection, String schema, String table) throws SQLException {
-        try (java.sql.PreparedStatement st = connection.prepareStatement(TABLE_EXISTS)) {
+        try (PreparedStatement st = connection.prepareStatement(TABLE_EXISTS)) {
             st.setString(1, table);
             st.setString(2, schema);
-            try (java.sql.ResultSet rs = st.executeQuery()) {
+            try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);
             }
@@ -294,11 +303,11 @@ public final class PostgresDialect implements Dialect {
             + " where c.relname = ? and n.nspname = coalesce(?, current_schema()) and c.relkind = 'r')";
 
     @Override
-    public java.util.OptionalLong writeAheadLogPosition(Connection connection) throws SQLException {
-        try (java.sql.Statement st = connection.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("select (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint")) {
+    public OptionalLong writeAheadLogPosition(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("select (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint")) {
             rs.next();
-            return java.util.OptionalLong.of(rs.getLong(1));
+            return OptionalLong.of(rs.getLong(1));
         }
     }
 
@@ -308,14 +317,14 @@ public final class PostgresDialect implements Dialect {
      * ({@code pg_stat_force_next_flush}), and the migration's sessions have gone idle by the time it is asked.
      */
     @Override
-    public java.util.OptionalLong temporaryFileBytes(Connection connection) throws SQLException {
-        try (java.sql.Statement st = connection.createStatement()) {
+    public OptionalLong temporaryFileBytes(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement()) {
             if (connection.getMetaData().getDatabaseMajorVersion() >= 15) {
                 st.execute("select pg_stat_force_next_flush()");
             }
-            try (java.sql.ResultSet rs = st.executeQuery(
+            try (ResultSet rs = st.executeQuery(
                     "select temp_bytes from pg_stat_database where datname = current_database()")) {
-                return rs.next() ? java.util.OptionalLong.of(rs.getLong(1)) : java.util.OptionalLong.empty();
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
             }
         }
     }

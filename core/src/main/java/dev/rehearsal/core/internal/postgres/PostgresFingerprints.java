@@ -1,8 +1,8 @@
 package dev.rehearsal.core.internal.postgres;
 
-import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataFingerprint.ColumnFingerprint;
 import dev.rehearsal.core.data.DataFingerprint.TableFingerprint;
+import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.db.DataAccess;
 import dev.rehearsal.core.internal.sql.LentConnection;
 import dev.rehearsal.core.internal.sql.PreparedOnServer;
@@ -16,12 +16,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -56,8 +60,8 @@ final class PostgresFingerprints {
      * with the history, and most tables of a long history hold no rows.
      */
     private static Map<String, List<SchemaObject>> columnsOf(SchemaSnapshot schema, List<String> tables,
-                                                              java.util.Set<String> ordered) {
-        java.util.Set<String> wanted = new java.util.HashSet<>(tables);
+                                                              Set<String> ordered) {
+        Set<String> wanted = new HashSet<>(tables);
         Map<String, List<SchemaObject>> byTable = new HashMap<>();
         for (SchemaObject c : schema.objects(ObjectKind.COLUMN)) {
             if (wanted.contains(c.table())) {
@@ -118,7 +122,7 @@ final class PostgresFingerprints {
         if (tables.isEmpty()) {
             return new DataAccess.MarkedFingerprint(schema, new DataFingerprint(Map.of()), Map.of());
         }
-        java.util.Set<String> stored = new java.util.HashSet<>(tables.size() <= FEW_TABLES ? tables : tablesWithStorage(tables));
+        Set<String> stored = new HashSet<>(tables.size() <= FEW_TABLES ? tables : tablesWithStorage(tables));
         Map<String, List<SchemaObject>> columns = columnsOf(schema, tables, stored);
         boolean typesAsBefore = !stored.isEmpty() && earlier != null && (earlier.schema() == schema
                 || (earlier.schema().objects(ObjectKind.TYPE).equals(schema.objects(ObjectKind.TYPE))
@@ -188,7 +192,7 @@ final class PostgresFingerprints {
             for (String table : tables) {
                 String k = known.get(table);
                 int slash = k == null ? -1 : k.indexOf('/');
-                st.setObject(p++, slash < 0 ? null : Long.parseLong(k.substring(0, slash)), java.sql.Types.BIGINT);
+                st.setObject(p++, slash < 0 ? null : Long.parseLong(k.substring(0, slash)), Types.BIGINT);
                 st.setString(p++, slash < 0 ? null : k.substring(slash + 1));
             }
             try (ResultSet rs = st.executeQuery()) {
@@ -234,15 +238,15 @@ final class PostgresFingerprints {
      * The server's snapshot of transactions, which any committed write moves; empty inside a transaction, the one
      * Rehearsal holds for a restore by rollback included ({@link LentConnection}).
      */
-    java.util.Optional<String> writeMarker() throws SQLException {
+    Optional<String> writeMarker() throws SQLException {
         if (!connection.getAutoCommit() || connection.isWrapperFor(LentConnection.class)) {
             // inside a transaction the snapshot may be the transaction's own, which others' writes do not move
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try (Statement st = connection.createStatement();
              ResultSet rs = st.executeQuery("select txid_current_snapshot()::text")) {
             rs.next();
-            return java.util.Optional.of(rs.getString(1));
+            return Optional.of(rs.getString(1));
         }
     }
 

@@ -2,17 +2,20 @@ package dev.rehearsal.core.internal.postgres;
 
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.internal.data.ForeignKeyOrphans;
-import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.ObjectKind;
+import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,7 +47,7 @@ final class PostgresIntegrity {
      * The integrity problems of the data now, in one query per kind, sent together; the violations only of the
      * constraints {@code recount} accepts.
      */
-    List<DataProblem> problems(SchemaSnapshot schema, java.util.function.Predicate<SchemaObject> recount)
+    List<DataProblem> problems(SchemaSnapshot schema, Predicate<SchemaObject> recount)
             throws SQLException {
         List<DataProblem> problems = new ArrayList<>();
         for (SchemaObject index : schema.objects(ObjectKind.INDEX)) {
@@ -175,11 +178,11 @@ final class PostgresIntegrity {
     private void sequenceProblems(ResultSet maxima, List<String[]> subjects, List<DataProblem> problems)
             throws SQLException {
         maxima.next();
-        java.math.BigDecimal[] max = new java.math.BigDecimal[subjects.size()];
+        BigDecimal[] max = new BigDecimal[subjects.size()];
         for (int i = 0; i < max.length; i++) {
             max[i] = maxima.getBigDecimal(i + 1);
         }
-        try (java.sql.PreparedStatement ps = connection.prepareStatement(NEXT_VALUES)) {
+        try (PreparedStatement ps = connection.prepareStatement(NEXT_VALUES)) {
             ps.setArray(1, connection.createArrayOf("text", subjects.stream().map(s -> q(s[0])).toArray()));
             ps.setArray(2, connection.createArrayOf("text", subjects.stream().map(s -> s[1]).toArray()));
             ps.setArray(3, connection.createArrayOf("text", subjects.stream().map(s -> s[2]).toArray()));
@@ -187,7 +190,7 @@ final class PostgresIntegrity {
                 while (rs.next()) {
                     int i = rs.getInt(1) - 1;
                     String[] subject = subjects.get(i);
-                    java.math.BigDecimal next = rs.getBigDecimal(2);
+                    BigDecimal next = rs.getBigDecimal(2);
                     if (max[i] != null && next != null && next.compareTo(max[i]) <= 0) {
                         String sequence = rs.getString(3);
                         problems.add(new DataProblem(DataProblem.Kind.SEQUENCE_BEHIND, subject[0], subject[1],

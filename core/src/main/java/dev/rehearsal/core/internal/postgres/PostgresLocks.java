@@ -2,11 +2,12 @@ package dev.rehearsal.core.internal.postgres;
 
 import dev.rehearsal.core.db.EngineLocks;
 import dev.rehearsal.core.internal.locks.AtomicityRisks;
-import dev.rehearsal.core.locks.RiskRuleSet;
 import dev.rehearsal.core.internal.locks.RiskRules;
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;
 import dev.rehearsal.core.locks.LockRisk;
+import dev.rehearsal.core.locks.RiskRuleSet;
+import org.postgresql.PGConnection;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -17,8 +18,11 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 
 /** Locks from {@code pg_locks}, rewrites from {@code pg_class.relfilenode}, probes as plain SQL. */
 final class PostgresLocks implements EngineLocks {
@@ -56,7 +60,7 @@ final class PostgresLocks implements EngineLocks {
 
     @Override
     public int backendId(Connection connection) throws SQLException {
-        return connection.unwrap(org.postgresql.PGConnection.class).getBackendPID();
+        return connection.unwrap(PGConnection.class).getBackendPID();
     }
 
     @Override
@@ -113,7 +117,7 @@ final class PostgresLocks implements EngineLocks {
         Map<String, Long> storage = new HashMap<>();
         List<String> names = List.copyOf(watched);
         String timeout = null;
-        java.util.OptionalLong wal = java.util.OptionalLong.empty();
+        OptionalLong wal = OptionalLong.empty();
         try (PreparedStatement st = ServerPrepared.statement(connection, SESSION_STATE)) {
             st.setArray(1, connection.createArrayOf("text", names.stream().map(dialect::quote).toArray()));
             try (ResultSet rs = st.executeQuery()) {
@@ -134,7 +138,7 @@ final class PostgresLocks implements EngineLocks {
                         }
                         default -> {
                             timeout = rs.getString(6);
-                            wal = java.util.OptionalLong.of(rs.getLong(8));
+                            wal = OptionalLong.of(rs.getLong(8));
                         }
                     }
                 }
@@ -156,15 +160,15 @@ final class PostgresLocks implements EngineLocks {
     @Override
     public StartingPoint startingPoint(Connection observer, Collection<String> watched) throws SQLException {
         Map<String, Long> storage = new HashMap<>();
-        java.util.Set<String> withoutRows = new java.util.HashSet<>();
-        java.util.OptionalLong wal = java.util.OptionalLong.empty();
+        Set<String> withoutRows = new HashSet<>();
+        OptionalLong wal = OptionalLong.empty();
         List<String> names = List.copyOf(watched);
         try (PreparedStatement st = ServerPrepared.lookups(observer, STARTING_POINT)) {
             st.setArray(1, observer.createArrayOf("text", names.stream().map(dialect::quote).toArray()));
             try (ResultSet rs = ServerPrepared.rows(st)) {
                 while (rs.next()) {
                     if ("T".equals(rs.getString(1))) {
-                        wal = java.util.OptionalLong.of(rs.getLong(3));
+                        wal = OptionalLong.of(rs.getLong(3));
                         continue;
                     }
                     String name = names.get(rs.getInt(2) - 1);
@@ -291,7 +295,7 @@ final class PostgresLocks implements EngineLocks {
     }
 
     @Override
-    public java.util.OptionalLong walPosition(Connection observer) throws SQLException {
+    public OptionalLong walPosition(Connection observer) throws SQLException {
         return dialect.writeAheadLogPosition(observer);
     }
 }

@@ -1,7 +1,7 @@
 package dev.rehearsal.core.internal.postgres;
 
-import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.db.SchemaReader;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import java.sql.Connection;
@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Schema reads that cost what the migration changed, not what the schema holds. The first read is a full one; after
@@ -92,7 +93,7 @@ final class PostgresSchemaReader implements SchemaReader {
 
     /** The catalog of the row that is each kind of scope itself. */
     private static final Map<Character, String> SCOPE_ROOTS = SCOPE_CATALOGS.entrySet().stream()
-            .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
 
     private final Connection connection;
     private final Set<String> excludedTables;

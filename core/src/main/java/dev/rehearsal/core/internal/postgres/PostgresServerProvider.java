@@ -1,13 +1,15 @@
 package dev.rehearsal.core.internal.postgres;
 
-import dev.rehearsal.core.model.RehearsalException;
-import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.lifecycle.OrphanedDatabases;
+import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.LoggerFactory;
 
+import java.net.ConnectException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -96,7 +98,7 @@ public final class PostgresServerProvider implements DatabaseProvider {
                         + " Set rehearsal.jdbc.user and rehearsal.jdbc.password (or REHEARSAL_JDBC_USER and"
                         + " REHEARSAL_JDBC_PASSWORD) to an account that may create databases.");
             }
-            if (state.startsWith("08") || e.getCause() instanceof java.net.ConnectException) {
+            if (state.startsWith("08") || e.getCause() instanceof ConnectException) {
                 throw new RehearsalException("Cannot reach the PostgreSQL server at " + m.group(1) + " named by"
                         + " rehearsal.jdbc.url " + shown + ": " + why + ". Is it running, and is the host and port right?");
             }
@@ -207,7 +209,7 @@ public final class PostgresServerProvider implements DatabaseProvider {
                     st.execute("drop database if exists " + name + " with (force)");
                 }
             } catch (SQLException e) {
-                org.slf4j.LoggerFactory.getLogger(PostgresServerProvider.class).warn("Could not drop throwaway database {}"
+                LoggerFactory.getLogger(PostgresServerProvider.class).warn("Could not drop throwaway database {}"
                         + " on {}: {}", name, describe(), scrub(e.getMessage(), password));
             }
         }

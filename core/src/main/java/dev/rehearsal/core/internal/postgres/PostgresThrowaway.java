@@ -1,8 +1,11 @@
 package dev.rehearsal.core.internal.postgres;
 
+import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import org.postgresql.ds.PGSimpleDataSource;
 
+import javax.sql.DataSource;
+import java.sql.SQLException;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -16,7 +19,7 @@ final class PostgresThrowaway implements EphemeralDatabase {
 
     private final String name;
     private final ReusingDataSource dataSource;
-    private final dev.rehearsal.core.db.ConnectionDetails details;
+    private final ConnectionDetails details;
     private final String jdbcUrl;
     private final PostgresDialect dialect;
     private final Consumer<String> drop;
@@ -38,7 +41,7 @@ final class PostgresThrowaway implements EphemeralDatabase {
         this.dataSource = new ReusingDataSource(direct);
         int[] ports = direct.getPortNumbers();
         String user = direct.getUser() != null ? direct.getUser() : System.getProperty("user.name"); // the driver's default
-        this.details = new dev.rehearsal.core.db.ConnectionDetails(direct.getServerNames()[0],
+        this.details = new ConnectionDetails(direct.getServerNames()[0],
                 ports.length == 0 || ports[0] <= 0 ? 5432 : ports[0], name, user, direct.getPassword());
         this.jdbcUrl = jdbcUrl;
         this.dialect = dialect;
@@ -58,7 +61,7 @@ final class PostgresThrowaway implements EphemeralDatabase {
     private static void keepPreparedStatementsAcrossDdl(PGSimpleDataSource direct) {
         try {
             direct.setProperty("flushCacheOnDdl", "false");
-        } catch (java.sql.SQLException unknownToThisDriver) {
+        } catch (SQLException unknownToThisDriver) {
             // a driver before the property never flushes its cache on DDL
         }
     }
@@ -76,7 +79,7 @@ final class PostgresThrowaway implements EphemeralDatabase {
     }
 
     @Override
-    public javax.sql.DataSource dataSource() {
+    public DataSource dataSource() {
         return dataSource;
     }
 
@@ -86,7 +89,7 @@ final class PostgresThrowaway implements EphemeralDatabase {
     }
 
     @Override
-    public dev.rehearsal.core.db.ConnectionDetails connectionDetails() {
+    public ConnectionDetails connectionDetails() {
         return details;
     }
 

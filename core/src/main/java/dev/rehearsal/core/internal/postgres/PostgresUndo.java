@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -100,7 +102,7 @@ final class PostgresUndo {
 
     /** Each column's name, type and nullability, in no particular order. */
     private static Set<String> columnsOf(SchemaSnapshot snapshot, SchemaObject table) {
-        Set<String> columns = new java.util.TreeSet<>();
+        Set<String> columns = new TreeSet<>();
         for (SchemaObject c : snapshot.columns(table.name())) {
             columns.add(c.simpleName() + " " + c.fact(SchemaFact.TYPE).orElse("") + " " + c.fact(SchemaFact.NULLABLE).orElse(""));
         }
@@ -178,7 +180,7 @@ final class PostgresUndo {
         // after the tables: their triggers and defaults may call them
         for (ObjectKind kind : List.of(ObjectKind.FUNCTION, ObjectKind.PROCEDURE, ObjectKind.AGGREGATE)) {
             for (SchemaObject o : added(kind, o -> true)) {
-                statements.add("DROP " + kind.label().toUpperCase(java.util.Locale.ROOT) + " " + routine(o.name()));
+                statements.add("DROP " + kind.label().toUpperCase(Locale.ROOT) + " " + routine(o.name()));
             }
         }
         for (SchemaObject o : added(ObjectKind.SEQUENCE, o -> true)) {

@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -62,7 +63,7 @@ final class ReusingDataSource extends DelegatingDataSource implements SessionsAh
         Connection ready() {
             try {
                 return session.join();
-            } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            } catch (CompletionException | CancellationException e) {
                 return null;
             }
         }

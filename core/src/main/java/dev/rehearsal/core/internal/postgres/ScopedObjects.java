@@ -6,7 +6,9 @@ import dev.rehearsal.core.schema.SchemaSnapshot;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +39,7 @@ final class ScopedObjects {
     /** The last {@link #snapshot}, or null: what the next one patches. */
     private SchemaSnapshot previous;
     /** The scopes replaced since {@link #previous}. */
-    private final Set<String> replacedSince = new java.util.HashSet<>();
+    private final Set<String> replacedSince = new HashSet<>();
     /** The objects of {@link #previous} that those replacements took away. */
     private final List<SchemaObject> removedSince = new ArrayList<>();
 
@@ -62,8 +64,8 @@ final class ScopedObjects {
 
     /** Records that two scopes show each other in their definitions (a table and its partition or child). */
     void link(String scope, String other) {
-        links.computeIfAbsent(scope, k -> new java.util.LinkedHashSet<>()).add(other);
-        links.computeIfAbsent(other, k -> new java.util.LinkedHashSet<>()).add(scope);
+        links.computeIfAbsent(scope, k -> new LinkedHashSet<>()).add(other);
+        links.computeIfAbsent(other, k -> new LinkedHashSet<>()).add(scope);
     }
 
     /** The scopes linked to {@code scope} by the reads so far. */
@@ -113,7 +115,7 @@ final class ScopedObjects {
         ScopedObjects copy = new ScopedObjects();
         byScope.forEach((scope, objects) -> copy.byScope.put(scope, new ArrayList<>(objects)));
         copy.members.putAll(members);
-        links.forEach((scope, others) -> copy.links.put(scope, new java.util.LinkedHashSet<>(others)));
+        links.forEach((scope, others) -> copy.links.put(scope, new LinkedHashSet<>(others)));
         copy.previous = previous;
         copy.replacedSince.addAll(replacedSince);
         copy.removedSince.addAll(removedSince);

@@ -1,7 +1,7 @@
 package dev.rehearsal.core.internal.postgres;
 
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,8 +17,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -163,7 +166,7 @@ public final class TemplateClones implements AutoCloseable {
      */
     public Set<String> throwawayDatabasesOnServer() {
         flushDrops();
-        Set<String> names = new java.util.TreeSet<>();
+        Set<String> names = new TreeSet<>();
         synchronized (admin) {
             try (Statement st = admin.createStatement();
                  ResultSet rs = st.executeQuery("select datname from pg_database where datname like 'rehearsal\\_%'"
@@ -223,7 +226,7 @@ public final class TemplateClones implements AutoCloseable {
      */
     private Connection dropper() throws SQLException {
         if (dropConnection == null || dropConnection.isClosed()) {
-            dropConnection = java.sql.DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/"
+            dropConnection = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/"
                     + admin.getCatalog(), user, password);
         }
         return dropConnection;
@@ -240,7 +243,7 @@ public final class TemplateClones implements AutoCloseable {
             background.submit(() -> { }).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             LOG.debug("background work failed", e);
         }
     }

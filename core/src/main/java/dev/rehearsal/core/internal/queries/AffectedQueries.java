@@ -1,13 +1,17 @@
 package dev.rehearsal.core.internal.queries;
 
+import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaChange;
 import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -29,7 +33,7 @@ public final class AffectedQueries {
     public static Predicate<QueryCorpus.CorpusQuery> by(SchemaSnapshot before, SchemaSnapshot after) {
         SchemaDiff diff = SchemaDiff.between(before, after);
         Set<String> read = new HashSet<>();
-        java.util.Map<String, Set<String>> columns = new java.util.HashMap<>();
+        Map<String, Set<String>> columns = new HashMap<>();
         Set<String> written = new HashSet<>();
         boolean functions = false;
         for (SchemaChange change : diff.changes()) {
@@ -54,8 +58,8 @@ public final class AffectedQueries {
         }
         written.addAll(read);
         if (functions) {
-            for (SchemaSnapshot schema : java.util.List.of(before, after)) {
-                schema.objects().stream().filter(o -> o.kind() == dev.rehearsal.core.schema.ObjectKind.TRIGGER)
+            for (SchemaSnapshot schema : List.of(before, after)) {
+                schema.objects().stream().filter(o -> o.kind() == ObjectKind.TRIGGER)
                         .forEach(o -> written.add(simple(o.table() != null ? o.table() : o.name())));
             }
         }

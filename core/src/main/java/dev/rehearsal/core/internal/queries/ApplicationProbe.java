@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Runs the running application's queries on the database as it is now: each is prepared on the server (a missing
@@ -58,7 +59,7 @@ public final class ApplicationProbe {
      */
     public Map<QueryCorpus.CorpusQuery, QueryOutcome> observe(QueryCorpus corpus, SchemaSnapshot schema,
                                                               Map<QueryCorpus.CorpusQuery, QueryOutcome> earlier,
-                                                              java.util.function.Predicate<QueryCorpus.CorpusQuery> run) {
+                                                              Predicate<QueryCorpus.CorpusQuery> run) {
         Map<QueryCorpus.CorpusQuery, QueryOutcome> outcomes = new LinkedHashMap<>();
         try {
             boolean writes = corpus.queries().stream().anyMatch(q -> q.text().kind().writes()

@@ -3,11 +3,13 @@ package dev.rehearsal.core.internal.queries;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.data.ColumnModel;
 import dev.rehearsal.core.internal.data.TableModel;
+import dev.rehearsal.core.internal.data.ValueGenerator;
 import dev.rehearsal.core.internal.data.ValueGenerators;
 import dev.rehearsal.core.internal.timing.ComponentTiming;
 import net.datafaker.Faker;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
@@ -19,6 +21,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,9 +57,9 @@ final class ParameterValues {
     private final ValueGenerators generators;
     private final Random random = new Random(42);
     /** What one observation read of the rows, per {@code table.column}: the writes of a corpus share their keys. */
-    private final Map<String, Optional<Object>> firstValues = new java.util.HashMap<>();
-    private final Map<String, Long> nextKeys = new java.util.HashMap<>();
-    private final Map<String, dev.rehearsal.core.internal.data.ValueGenerator> generated = new java.util.HashMap<>();
+    private final Map<String, Optional<Object>> firstValues = new HashMap<>();
+    private final Map<String, Long> nextKeys = new HashMap<>();
+    private final Map<String, ValueGenerator> generated = new HashMap<>();
 
     ParameterValues(Connection connection, Dialect dialect, Map<String, TableModel> tables) {
         this.connection = connection;
@@ -138,10 +141,10 @@ final class ParameterValues {
     }
 
     /** The column's generator, made once per observation (making one builds its pools of text). */
-    private dev.rehearsal.core.internal.data.ValueGenerator generator(TableModel table, ColumnModel column, boolean unique)
+    private ValueGenerator generator(TableModel table, ColumnModel column, boolean unique)
             throws SQLException, ValueGenerators.UnsupportedTypeException {
         String key = column.qualified();
-        dev.rehearsal.core.internal.data.ValueGenerator known = generated.get(key);
+        ValueGenerator known = generated.get(key);
         if (known == null) {
             known = generators.forColumn(column, List.of(), unique ? nextKey(table, column) : null);
             generated.put(key, known);
@@ -217,7 +220,7 @@ final class ParameterValues {
             case "time" -> LocalTime.NOON;
             case "timestamp", "datetime" -> LocalDateTime.of(2026, 1, 1, 12, 0);
             case "timestamptz" -> OffsetDateTime.of(2026, 1, 1, 12, 0, 0, 0, ZoneOffset.UTC);
-            case "uuid" -> UUID.nameUUIDFromBytes(parameter.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            case "uuid" -> UUID.nameUUIDFromBytes(parameter.getBytes(StandardCharsets.UTF_8));
             case "json", "jsonb" -> "{}";
             default -> throw new Untypable("the parameter " + parameter + " has a type the check cannot give a value of ("
                     + (type == null || type.isBlank() ? "unknown" : type) + ")");

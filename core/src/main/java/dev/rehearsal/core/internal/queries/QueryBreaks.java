@@ -5,12 +5,15 @@ import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The running application's queries a migration broke, found by comparing what each did on the schema before with
@@ -75,14 +78,14 @@ public record QueryBreaks(List<String> broken, List<String> widened, List<String
                     continue;
                 }
                 now.columns().stream().filter(c -> c.name().equals(column.name())
-                                && java.util.Objects.equals(c.valueClass(), column.valueClass())).findFirst()
+                                && Objects.equals(c.valueClass(), column.valueClass())).findFirst()
                         .ifPresentOrElse(c -> sameKind.add(column.name() + " is " + c.type() + ", was " + column.type()
                                         + "; still a " + c.valueClass() + " to the application"),
                                 () -> lost.add(column.toString()));
             }
             if (!lost.isEmpty()) {
                 broken.add(query.shown() + " (returns " + String.join(", ", lost) + " no more; now "
-                        + now.columns().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", "))
+                        + now.columns().stream().map(Object::toString).collect(Collectors.joining(", "))
                         + ")");
                 safer.add("keep the columns a running version reads until every running version stops reading them");
                 continue;
@@ -90,7 +93,7 @@ public record QueryBreaks(List<String> broken, List<String> widened, List<String
             if (!sameKind.isEmpty()) {
                 retyped.add(query.shown() + " (" + String.join("; ", sameKind) + ")");
             }
-            Set<String> names = new java.util.HashSet<>();
+            Set<String> names = new HashSet<>();
             was.columns().forEach(c -> names.add(c.name()));
             List<String> gained = now.columns().stream().filter(c -> !names.contains(c.name())).map(Object::toString)
                     .toList();

@@ -1,7 +1,7 @@
 package dev.rehearsal.core.internal.queries;
 
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.SqlStatement;
+import dev.rehearsal.core.model.RehearsalException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +47,7 @@ public record QueryCorpus(List<CorpusQuery> queries, List<String> unreadable) {
         }
 
         CorpusQuery(String sql, String origin, QueryText text, long calls) {
-            this(sql, origin, text, new java.util.HashSet<>(List.of(sql.toLowerCase(Locale.ROOT)
+            this(sql, origin, text, new HashSet<>(List.of(sql.toLowerCase(Locale.ROOT)
                     .replaceAll("[\"`]", "").split("[^\\p{L}\\p{N}_$]+"))), calls);
         }
 
@@ -166,7 +168,7 @@ public record QueryCorpus(List<CorpusQuery> queries, List<String> unreadable) {
         while (rows.find()) {
             int columns = rows.group(1).split(",").length;
             rows.appendReplacement(out, Matcher.quoteReplacement(rows.group(0).substring(0, rows.start(2) - rows.start())
-                    + "(" + String.join(", ", java.util.Collections.nCopies(columns, "?")) + ")"));
+                    + "(" + String.join(", ", Collections.nCopies(columns, "?")) + ")"));
         }
         rows.appendTail(out);
         return out.toString().replace("(...)", "(?)");

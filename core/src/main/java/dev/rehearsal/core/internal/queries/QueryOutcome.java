@@ -2,6 +2,8 @@ package dev.rehearsal.core.internal.queries;
 
 import org.apiguardian.api.API;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -29,7 +31,7 @@ public record QueryOutcome(String failure, List<ResultColumn> columns, List<Obje
 
     public QueryOutcome {
         columns = List.copyOf(columns);
-        values = values == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(values));
+        values = values == null ? null : Collections.unmodifiableList(new ArrayList<>(values));
     }
 
     static QueryOutcome failed(String failure) {

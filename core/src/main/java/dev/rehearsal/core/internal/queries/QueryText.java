@@ -3,6 +3,7 @@ package dev.rehearsal.core.internal.queries;
 import org.apiguardian.api.API;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -128,7 +129,7 @@ public record QueryText(String jdbc, List<Integer> numbers, Kind kind, String ta
                 inWhere.add(k > whereAt);
             }
         }
-        return new QueryText(text, List.copyOf(numbers), kind, table, java.util.Collections.unmodifiableList(columns),
+        return new QueryText(text, List.copyOf(numbers), kind, table, Collections.unmodifiableList(columns),
                 List.copyOf(inWhere));
     }
 

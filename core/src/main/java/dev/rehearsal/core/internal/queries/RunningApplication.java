@@ -3,13 +3,15 @@ package dev.rehearsal.core.internal.queries;
 import dev.rehearsal.core.ApplicationQueries;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.db.Dialect;
-import dev.rehearsal.core.schema.SchemaSnapshot;
 import dev.rehearsal.core.internal.timing.ComponentTiming;
+import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +38,7 @@ public final class RunningApplication {
     private Observation lastBefore;
     private final Set<String> reported = new HashSet<>();
     private final Set<QueryCorpus.CorpusQuery> worked = new HashSet<>();
-    private final Map<QueryCorpus.CorpusQuery, String> neverWorked = new java.util.LinkedHashMap<>();
+    private final Map<QueryCorpus.CorpusQuery, String> neverWorked = new LinkedHashMap<>();
     private final List<String> leftOut = new ArrayList<>();
     private final List<String> trafficNotes = new ArrayList<>();
 
@@ -129,7 +131,7 @@ public final class RunningApplication {
     }
 
     /** The longest a query on {@code table} may wait while a migration runs; null for no limit. */
-    public java.time.Duration maxWaitOn(String table) {
+    public Duration maxWaitOn(String table) {
         return settings.maxWaitOn(table);
     }
 

@@ -15,13 +15,19 @@ import org.apiguardian.api.API;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -49,12 +55,12 @@ public final class TrafficPlan implements ApplicationStatements {
     private final RunningApplication application;
     private final Dialect dialect;
     /** What each statement did when last tried, on {@link #triedOn}: its values, or why it could not run. */
-    private final Map<QueryCorpus.CorpusQuery, Tried> tried = new java.util.HashMap<>();
+    private final Map<QueryCorpus.CorpusQuery, Tried> tried = new HashMap<>();
     private SchemaSnapshot triedOn;
     /** Draws change from phase to phase, so that a table with many statements has each played over a history. */
     private final Random draws = new Random(42);
 
-    private record Tried(List<Object> values, String failure, java.time.Duration took) {
+    private record Tried(List<Object> values, String failure, Duration took) {
     }
 
     public TrafficPlan(RunningApplication application, Dialect dialect) {
@@ -68,7 +74,7 @@ public final class TrafficPlan implements ApplicationStatements {
         try (ComponentTiming ignored = ComponentTiming.time("queries.traffic")) {
             QueryCorpus corpus = reverting && application.checksDowns() ? application.after(dialect)
                     : application.before(dialect);
-            Map<String, List<Candidate>> byTable = new java.util.LinkedHashMap<>();
+            Map<String, List<Candidate>> byTable = new LinkedHashMap<>();
             for (QueryCorpus.CorpusQuery query : corpus.queries()) {
                 table(query, tables, before).ifPresent(t -> byTable.computeIfAbsent(t, k -> new ArrayList<>())
                         .add(new Candidate(query, t)));
@@ -122,18 +128,18 @@ public final class TrafficPlan implements ApplicationStatements {
             return all;
         }
         // Efraimidis and Spirakis: the largest u^(1/w) are a weighted sample
-        Map<Candidate, Double> keys = new java.util.HashMap<>();
+        Map<Candidate, Double> keys = new HashMap<>();
         for (Candidate c : all) {
             keys.put(c, Math.pow(draws.nextDouble(), 1.0 / Math.max(1, c.query().calls())));
         }
-        return all.stream().sorted(java.util.Comparator.comparing(keys::get).reversed()).limit(PER_TABLE).toList();
+        return all.stream().sorted(Comparator.comparing(keys::get).reversed()).limit(PER_TABLE).toList();
     }
 
     private List<TrafficStatement> runnable(List<Candidate> candidates, SchemaSnapshot before,
                                             Supplier<Connection> connection) throws SQLException {
         if (triedOn != null && !triedOn.equals(before)) {
             // only what the schema's change can reach may do otherwise than when last tried
-            java.util.function.Predicate<QueryCorpus.CorpusQuery> affected = AffectedQueries.by(triedOn, before);
+            Predicate<QueryCorpus.CorpusQuery> affected = AffectedQueries.by(triedOn, before);
             tried.keySet().removeIf(affected);
         }
         triedOn = before;
@@ -165,7 +171,7 @@ public final class TrafficPlan implements ApplicationStatements {
                 List<Object> drawn = new ArrayList<>();
                 long[] took = new long[1];
                 String failure = tryOnce(q, c.table(), values, connection, drawn, took);
-                tried.put(q, new Tried(drawn, failure, java.time.Duration.ofNanos(took[0])));
+                tried.put(q, new Tried(drawn, failure, Duration.ofNanos(took[0])));
                 if (failure != null) {
                     application.leftOutOfTraffic(q.origin() + ": " + q.shown() + " (" + failure + ")");
                 }
@@ -203,7 +209,7 @@ public final class TrafficPlan implements ApplicationStatements {
             for (int i = 0; i < drawn.size(); i++) {
                 Object v = drawn.get(i);
                 if (v instanceof String && dialect.engine() == Engine.POSTGRES) {
-                    prepared.setObject(i + 1, v, java.sql.Types.OTHER);
+                    prepared.setObject(i + 1, v, Types.OTHER);
                 } else {
                     prepared.setObject(i + 1, v);
                 }

@@ -1,23 +1,26 @@
 package dev.rehearsal.core.internal.report;
 
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
-import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.PhaseResult;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.StepResult;
+import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.internal.scripts.SourceFiles;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.QueryWaits;
-import dev.rehearsal.core.report.ReportWriter;
 import dev.rehearsal.core.locks.StatementTrace;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.report.Finding;
+import dev.rehearsal.core.report.ReportWriter;
 import org.apiguardian.api.API;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -32,7 +35,7 @@ import java.util.regex.Pattern;
 public final class FindingCollector {
 
     /** The shortest wait of an application statement that is a finding of its own. */
-    private static final java.time.Duration NOTABLE_WAIT = java.time.Duration.ofMillis(20);
+    private static final Duration NOTABLE_WAIT = Duration.ofMillis(20);
 
     private final Map<String, Migration> byName = new HashMap<>();
     private final Map<String, String> sourceOfScript = new HashMap<>();
@@ -56,11 +59,11 @@ public final class FindingCollector {
     }
 
     /** One note per estimate, at the top of its migration's up script. */
-    public static List<Finding> estimates(List<dev.rehearsal.core.estimate.VolumeEstimate> estimates,
+    public static List<Finding> estimates(List<VolumeEstimate> estimates,
                                           MigrationHistory history, Path projectDir) {
         FindingCollector collector = new FindingCollector(history, projectDir);
         List<Finding> findings = new ArrayList<>();
-        for (dev.rehearsal.core.estimate.VolumeEstimate e : estimates) {
+        for (VolumeEstimate e : estimates) {
             Place place = collector.top(e.migration().up() == null ? null : e.migration().up().name());
             findings.add(new Finding(Finding.Level.NOTE, "estimate-at-production-volume", e.migration().displayName(),
                     "up", place.file(), place.line(), e.toText(), null));
@@ -86,7 +89,7 @@ public final class FindingCollector {
                             .findFirst().map(this::place).orElseGet(() -> top(phaseScript(step, migration, phase.phase())));
                     String rule = RETRY_FINDING.matcher(phase.message()).lookingAt()
                             ? phase.message().substring(0, phase.message().indexOf(':'))
-                            : phase.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-failed";
+                            : phase.phase().name().toLowerCase(Locale.ROOT).replace('_', '-') + "-failed";
                     int line = phase.locks().risks().stream().findFirst().map(r -> at(null, r.statement()).line())
                             .filter(l -> l > 1).orElse(place.line());
                     findings.add(new Finding(Finding.Level.ERROR, rule, step.migration(), phase.phase().label(),

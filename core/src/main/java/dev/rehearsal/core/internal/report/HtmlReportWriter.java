@@ -9,6 +9,7 @@ import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.ProbeResult;
 import dev.rehearsal.core.report.Finding;
+import dev.rehearsal.core.report.ReportWriter;
 import org.apiguardian.api.API;
 
 import java.io.StringWriter;
@@ -163,8 +164,8 @@ public final class HtmlReportWriter {
             }
             html.text(" \u00b7 " + f.phase() + " \u00b7 ");
             html.element("code", f.rule());
-            html.text(" \u2014 " + dev.rehearsal.core.RoundTripReport.cause(f.message())
-                    + (f.suppressed() == null ? "" : f.suppressed().equals(dev.rehearsal.core.report.ReportWriter.RELEASED)
+            html.text(" \u2014 " + RoundTripReport.cause(f.message())
+                    + (f.suppressed() == null ? "" : f.suppressed().equals(ReportWriter.RELEASED)
                     ? " (" + f.suppressed() + ")" : " (allowed: " + f.suppressed() + ")"));
             html.close();
         }

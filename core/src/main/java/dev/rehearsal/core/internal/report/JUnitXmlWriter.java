@@ -9,6 +9,7 @@ import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -50,7 +51,7 @@ public final class JUnitXmlWriter {
                     switch (phase.status()) {
                         case FAILED -> {
                             xml.writeStartElement("failure");
-                            xml.writeAttribute("message", dev.rehearsal.core.RoundTripReport.cause(phase.message()));
+                            xml.writeAttribute("message", RoundTripReport.cause(phase.message()));
                             xml.writeAttribute("type", phase.phase().name().toLowerCase(Locale.ROOT).replace('_', '-')
                                     + "-failed");
                             xml.writeCharacters(phase.message());
@@ -110,7 +111,7 @@ public final class JUnitXmlWriter {
         return message.lines().findFirst().orElse("");
     }
 
-    private static String seconds(java.time.Duration d) {
+    private static String seconds(Duration d) {
         return String.format(Locale.ROOT, "%.3f", d.toNanos() / 1e9);
     }
 }

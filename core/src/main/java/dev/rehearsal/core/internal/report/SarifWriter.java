@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.report.Finding;
 import org.apiguardian.api.API;
 
@@ -50,7 +51,7 @@ public final class SarifWriter {
      */
     static String helpUri(String rule) {
         String page = rule.equals("application-query-waited")
-                || rule.equals(dev.rehearsal.core.locks.LockRisk.BREAKS_RUNNING_APP) ? "running-application.md"
+                || rule.equals(LockRisk.BREAKS_RUNNING_APP) ? "running-application.md"
                 : FAILURES.containsKey(rule) ? "reports.md" : "locks.md";
         return BuildProperties.docs() + page + "#" + rule;
     }

@@ -11,6 +11,7 @@ import org.apiguardian.api.API;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -131,7 +132,7 @@ final class TimelineSvg {
     /** The application's statements worth a row: those that waited or failed, the longest waits first, at most 12. */
     static List<QueryWaits> shownQueries(LockReport r) {
         return r.queries().stream().filter(q -> q.anyWait() || q.failed() > 0)
-                .sorted(java.util.Comparator.comparing(QueryWaits::longestWait).reversed()).limit(12).toList();
+                .sorted(Comparator.comparing(QueryWaits::longestWait).reversed()).limit(12).toList();
     }
 
     /** The lock of the migration on the probe's table, conflicting with the probe's own, held while it waited. */

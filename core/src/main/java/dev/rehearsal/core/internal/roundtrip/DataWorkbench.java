@@ -1,7 +1,5 @@
 package dev.rehearsal.core.internal.roundtrip;
 
-import dev.rehearsal.core.model.RehearsalException;
-
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.DataSettings;
@@ -15,23 +13,29 @@ import dev.rehearsal.core.internal.data.FixtureFiles;
 import dev.rehearsal.core.internal.data.SeedHints;
 import dev.rehearsal.core.internal.data.Seeder;
 import dev.rehearsal.core.internal.data.TableModel;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
+import javax.sql.DataSource;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
+import java.util.stream.Collectors;
 
 /**
  * The data side of a rehearsal: seeding, inserting rows and fixtures, queries, fingerprints and integrity checks,
@@ -83,9 +87,9 @@ final class DataWorkbench {
      * at least that many rows in each of them, there is nothing to seed: no pooled connection, no counts, no seeding
      * transaction. The step before usually left every table full.
      */
-    SeedResult topUp(java.util.Collection<String> tables, long rows, List<TableSeed> overrides, String salt) {
+    SeedResult topUp(Collection<String> tables, long rows, List<TableSeed> overrides, String salt) {
         if (overrides.isEmpty() && knownToHold(tables, rows)) {
-            return new SeedResult(Map.of(), java.time.Duration.ZERO, List.of());
+            return new SeedResult(Map.of(), Duration.ZERO, List.of());
         }
         String databaseNow = database.get().name();
         if (!databaseNow.equals(shortfallsOf)) {
@@ -156,8 +160,8 @@ final class DataWorkbench {
             Fingerprinted last = lastFingerprint;
             boolean sameDatabase = last != null && last.database().equals(name);
             // over empty tables a fingerprint is one count query, and asking for the marker would cost as much
-            java.util.Optional<String> marker = last == null || last.marked().fingerprint().hasData()
-                    ? access.writeMarker() : java.util.Optional.empty();
+            Optional<String> marker = last == null || last.marked().fingerprint().hasData()
+                    ? access.writeMarker() : Optional.empty();
             if (marker.isPresent() && sameDatabase && last.marker() != null
                     && last.marker().equals(marker.get()) && last.marked().schema().equals(snapshot)) {
                 return last.marked().fingerprint();
@@ -182,7 +186,7 @@ final class DataWorkbench {
      * written, or only the written tables hashed again). Counted exactly, so the answer does not hang on other
      * sessions' transactions the way the write marker does. Where no fingerprint was taken yet, the seeder counts.
      */
-    private boolean knownToHold(java.util.Collection<String> tables, long rows) {
+    private boolean knownToHold(Collection<String> tables, long rows) {
         Fingerprinted last = lastFingerprint;
         if (last == null || !last.database().equals(database.get().name())) {
             return false;
@@ -221,7 +225,7 @@ final class DataWorkbench {
     /** The count a {@code SELECT count(*)} query gives, on Rehearsal's own session. */
     long count(String query) {
         return onOwnSession("run " + query, c -> {
-            try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
                 rs.next();
                 return rs.getLong(1);
             }
@@ -245,7 +249,7 @@ final class DataWorkbench {
                     if (model.column(column).isEmpty()) {
                         throw new RehearsalException(where + ": table " + table + " has no column " + column + " at "
                                 + versionText.get() + ". Columns: " + model.columns().stream()
-                                .map(c -> c.name() + " " + c.type()).collect(java.util.stream.Collectors.joining(", ")) + ".");
+                                .map(c -> c.name() + " " + c.type()).collect(Collectors.joining(", ")) + ".");
                     }
                     columns.add(column);
                 }
@@ -286,7 +290,7 @@ final class DataWorkbench {
     QueryResult query(String sql, Object... parameters) {
         return withConnection("run " + sql, c -> {
             try (PreparedStatement ps = parameters.length == 0 ? null : c.prepareStatement(sql);
-                 java.sql.Statement plain = parameters.length == 0 ? c.createStatement() : null) {
+                 Statement plain = parameters.length == 0 ? c.createStatement() : null) {
                 for (int i = 0; i < parameters.length; i++) {
                     ps.setObject(i + 1, parameters[i]);
                 }

@@ -1,27 +1,31 @@
 package dev.rehearsal.core.internal.roundtrip;
 
-import dev.rehearsal.core.internal.sql.StatementInterceptor;
-import dev.rehearsal.core.MigrationTool;
-import dev.rehearsal.core.model.RehearsalException;
-import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.MigrationSource;
-import dev.rehearsal.core.model.Migration;
-import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.db.SchemaReader;
+import dev.rehearsal.core.internal.locks.ApplicationStatements;
 import dev.rehearsal.core.internal.locks.LockObservation;
 import dev.rehearsal.core.internal.locks.ObservedDataSource;
 import dev.rehearsal.core.internal.sql.DelegatingDataSource;
 import dev.rehearsal.core.internal.sql.HistoryTableReads;
 import dev.rehearsal.core.internal.sql.SessionsAhead;
-import dev.rehearsal.core.db.SchemaReader;
+import dev.rehearsal.core.internal.sql.StatementInterceptor;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+
 import javax.sql.DataSource;
-import java.util.List;
-import java.util.Optional;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The throwaway database a rehearsal works on, with the migration tool opened on it through a data source Rehearsal
@@ -36,9 +40,9 @@ final class DatabaseSession implements AutoCloseable {
     private volatile EphemeralDatabase database;
     private MigrationTool tool;
     private ObservedDataSource observed;
-    private final java.util.Set<RestorePoint> outstanding = new java.util.LinkedHashSet<>();
+    private final Set<RestorePoint> outstanding = new LinkedHashSet<>();
     private LockObservation lockObservation;
-    private dev.rehearsal.core.internal.locks.ApplicationStatements application;
+    private ApplicationStatements application;
     private Connection snapshotConnection;
     private SchemaReader schemaReader;
     private boolean fallbackSaid;
@@ -91,7 +95,7 @@ final class DatabaseSession implements AutoCloseable {
     }
 
     /** Plays the application's own statements as the traffic of every observed run, on this database and the next. */
-    void playApplication(dev.rehearsal.core.internal.locks.ApplicationStatements statements) {
+    void playApplication(ApplicationStatements statements) {
         application = statements;
         if (lockObservation != null) {
             lockObservation.playApplication(statements);

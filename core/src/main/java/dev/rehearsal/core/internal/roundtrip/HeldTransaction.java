@@ -3,15 +3,17 @@ package dev.rehearsal.core.internal.roundtrip;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.locks.AtomicityRisks;
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.internal.sql.LentConnection;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.RehearsalException;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.sql.CallableStatement;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
@@ -269,8 +271,8 @@ final class HeldTransaction {
 
     /** {@code statement}, whose {@code getConnection()} answers {@code lent}; its other methods are its own. */
     private static Statement statementOf(Statement statement, Connection lent) {
-        Class<?>[] kinds = statement instanceof java.sql.CallableStatement ? new Class<?>[] {java.sql.CallableStatement.class}
-                : statement instanceof java.sql.PreparedStatement ? new Class<?>[] {java.sql.PreparedStatement.class}
+        Class<?>[] kinds = statement instanceof CallableStatement ? new Class<?>[] {CallableStatement.class}
+                : statement instanceof PreparedStatement ? new Class<?>[] {PreparedStatement.class}
                 : new Class<?>[] {Statement.class};
         return (Statement) Proxy.newProxyInstance(HeldTransaction.class.getClassLoader(), kinds, (proxy, method, args) -> {
             if (method.getName().equals("getConnection") && (args == null || args.length == 0)) {

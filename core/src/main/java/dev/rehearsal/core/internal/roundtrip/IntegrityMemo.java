@@ -8,6 +8,7 @@ import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,7 +49,7 @@ final class IntegrityMemo {
         } else {
             Set<String> recount = recounted(now, marked.rowVersions());
             List<DataProblem> fresh = access.integrityProblems(now, c -> recount.contains(c.table()));
-            found = new java.util.ArrayList<>(fresh);
+            found = new ArrayList<>(fresh);
             problems.stream().filter(p -> COUNTED.contains(p.kind()) && !recount.contains(p.table()))
                     .forEach(found::add);
         }
@@ -95,7 +96,7 @@ final class IntegrityMemo {
         Map<String, List<SchemaObject>> byTable = new HashMap<>();
         for (ObjectKind kind : List.of(ObjectKind.COLUMN, ObjectKind.CONSTRAINT)) {
             for (SchemaObject o : snapshot.objects(kind)) {
-                byTable.computeIfAbsent(o.table(), t -> new java.util.ArrayList<>()).add(o);
+                byTable.computeIfAbsent(o.table(), t -> new ArrayList<>()).add(o);
             }
         }
         return byTable;

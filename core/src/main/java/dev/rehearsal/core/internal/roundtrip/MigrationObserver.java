@@ -1,21 +1,21 @@
 package dev.rehearsal.core.internal.roundtrip;
 
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.MigrationFailedException;
 import dev.rehearsal.core.RehearsalSettings;
-import dev.rehearsal.core.model.MigrationScript;
-import dev.rehearsal.core.model.Migration;
-
-import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.internal.locks.LockObservation;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.ProductionTables;
 import dev.rehearsal.core.locks.Traffic;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationScript;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Runs the migration tool while the rehearsal watches: traces every lock the scripts take, plays probe traffic
@@ -43,7 +43,7 @@ final class MigrationObserver {
      */
     Observed observe(Migration first, List<MigrationScript> scripts, Traffic traffic, SchemaSnapshot before,
                      boolean reverting, Runnable work) {
-        List<String> sql = scripts.stream().map(MigrationScript::sql).filter(java.util.Objects::nonNull).toList();
+        List<String> sql = scripts.stream().map(MigrationScript::sql).filter(Objects::nonNull).toList();
         if (!settings.locks().trace() || before == null || session.database().dialect().locks() == null) {
             try (ComponentTiming ignored = ComponentTiming.time("tool")) {
                 work.run();

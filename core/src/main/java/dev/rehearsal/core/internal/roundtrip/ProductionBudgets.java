@@ -1,11 +1,11 @@
 package dev.rehearsal.core.internal.roundtrip;
 
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationRun;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.estimate.EstimateSettings;
 import dev.rehearsal.core.estimate.ProductionVolumes;
 import dev.rehearsal.core.estimate.VolumeEstimate;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -28,7 +29,7 @@ public final class ProductionBudgets {
     private ProductionVolumes budgetVolumes;
     private EstimateSettings budgetEstimates;
     /** The estimates round trips made, in the order of their ups. */
-    private final List<VolumeEstimate> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<VolumeEstimate> made = new CopyOnWriteArrayList<>();
 
     ProductionBudgets(RehearsalEngine engine) {
         this.engine = engine;

@@ -1,13 +1,11 @@
 package dev.rehearsal.core.internal.roundtrip;
 
 import dev.rehearsal.core.CoreRuntime;
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
-import dev.rehearsal.core.NewMigrations;
 import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
-import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.NewMigrations;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.SchemaCheck;
 import dev.rehearsal.core.data.DataFingerprint;
@@ -19,28 +17,31 @@ import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
-import dev.rehearsal.core.internal.queries.TrafficPlan;
 import dev.rehearsal.core.estimate.EstimateSettings;
 import dev.rehearsal.core.estimate.ProductionVolumes;
 import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.internal.data.SeedHints;
+import dev.rehearsal.core.internal.data.SeedTables;
 import dev.rehearsal.core.internal.data.TableModel;
+import dev.rehearsal.core.internal.queries.TrafficPlan;
 import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.locks.Traffic;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The engine behind {@code MigrationRehearsal}: one history on one throwaway database, its session, the state of the
@@ -93,7 +94,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
         if (plan.runningApplication().playsTraffic()) {
             session.playApplication(new TrafficPlan(plan.runningApplication(), session.database().dialect()));
         }
-        dev.rehearsal.core.internal.data.SeedTables.check(settings.data().roundTripSeeds(), history());
+        SeedTables.check(settings.data().roundTripSeeds(), history());
     }
 
     public RehearsalSettings settings() {

@@ -1,14 +1,15 @@
 package dev.rehearsal.core.internal.roundtrip;
 
-import dev.rehearsal.core.PhaseResult;
 import dev.rehearsal.core.MigrationSource;
+import dev.rehearsal.core.PhaseResult;
+import dev.rehearsal.core.RehearsalSettings;
+import dev.rehearsal.core.Shard;
 import dev.rehearsal.core.internal.helper.HelperSource;
+import dev.rehearsal.core.internal.queries.RunningApplication;
+import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
-import dev.rehearsal.core.RehearsalSettings;
-import dev.rehearsal.core.Shard;
-import dev.rehearsal.core.internal.timing.ComponentTiming;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,14 +41,14 @@ final class RoundTripPlan implements AutoCloseable {
     private int caughtUpTo;
 
     /** The running application's queries over every plan of the rehearsal. */
-    private final dev.rehearsal.core.internal.queries.RunningApplication runningApplication;
+    private final RunningApplication runningApplication;
 
     RoundTripPlan(RehearsalEngine engine) {
         this.engine = engine;
-        this.runningApplication = new dev.rehearsal.core.internal.queries.RunningApplication(engine.settings().queries());
+        this.runningApplication = new RunningApplication(engine.settings().queries());
     }
 
-    dev.rehearsal.core.internal.queries.RunningApplication runningApplication() {
+    RunningApplication runningApplication() {
         return runningApplication;
     }
 

@@ -1,6 +1,5 @@
 package dev.rehearsal.core.internal.roundtrip;
 
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.SchemaCheck;
@@ -12,11 +11,16 @@ import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.internal.checks.PhaseContext;
+import dev.rehearsal.core.internal.queries.RunningApplication;
 import dev.rehearsal.core.internal.retry.ReportedUp;
 import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.locks.LockReport;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -51,7 +55,7 @@ final class StepContext implements PhaseContext {
     private SchemaSnapshot after;
     private DatabaseSession.RestorePoint restorePoint;
     private ReportedUp reportedUp;
-    private dev.rehearsal.core.model.RehearsalException restorePointFailure;
+    private RehearsalException restorePointFailure;
 
     StepContext(RehearsalEngine engine, Migration migration, DataSettings data, boolean last, boolean restoring,
                 List<Phase> phases) {
@@ -111,7 +115,7 @@ final class StepContext implements PhaseContext {
             } else {
                 restorePoint = engine.keepRestorePoint();
             }
-        } catch (dev.rehearsal.core.model.RehearsalException e) {
+        } catch (RehearsalException e) {
             restorePointFailure = e;
         }
     }
@@ -132,7 +136,7 @@ final class StepContext implements PhaseContext {
     void keepRetryCopy() {
         try {
             restorePoint = engine.keepRestorePoint();
-        } catch (dev.rehearsal.core.model.RehearsalException e) {
+        } catch (RehearsalException e) {
             restorePointFailure = e;
         }
     }
@@ -145,7 +149,7 @@ final class StepContext implements PhaseContext {
     }
 
     /** Why no copy could be kept before the up, or null. */
-    dev.rehearsal.core.model.RehearsalException restorePointFailure() {
+    RehearsalException restorePointFailure() {
         return restorePointFailure;
     }
 
@@ -290,17 +294,17 @@ final class StepContext implements PhaseContext {
     }
 
     @Override
-    public java.sql.Connection connection() {
+    public Connection connection() {
         try {
             return engine.session().ownConnection();
-        } catch (java.sql.SQLException e) {
-            throw new dev.rehearsal.core.model.RehearsalException("Could not connect to the rehearsal database: "
+        } catch (SQLException e) {
+            throw new RehearsalException("Could not connect to the rehearsal database: "
                     + e.getSQLState() + " " + e.getMessage(), e);
         }
     }
 
     @Override
-    public dev.rehearsal.core.internal.queries.RunningApplication runningApplication() {
+    public RunningApplication runningApplication() {
         return engine.plan().runningApplication();
     }
 

@@ -1,24 +1,30 @@
 package dev.rehearsal.core.internal.roundtrip;
 
-import dev.rehearsal.core.model.Migration;
-import dev.rehearsal.core.model.MigrationScript;
-import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.MigrationFailedException;
 import dev.rehearsal.core.PhaseResult.Phase;
-import dev.rehearsal.core.model.RehearsalException;
-import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.UpTransaction;
+import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.internal.checks.PhaseChecks;
 import dev.rehearsal.core.internal.checks.RoundTripMessages;
 import dev.rehearsal.core.internal.data.BoundaryValues;
+import dev.rehearsal.core.internal.data.DataChecks;
 import dev.rehearsal.core.internal.data.TableModel;
 import dev.rehearsal.core.internal.retry.ReportedUp;
 import dev.rehearsal.core.internal.timing.ComponentTiming;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationScript;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaDiff;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Applies a step's migration (or the repeatable migrations) from the previous version: brings the database there,
@@ -122,7 +128,7 @@ final class UpPhase {
             if (carriedOn == null) {
                 runner.blockRest(step.displayName() + " failed to apply: " + NotRun.cause(e));
             } else {
-                step.notes.add(carriedOn.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + carriedOn.substring(1));
+                step.notes.add(carriedOn.substring(0, 1).toLowerCase(Locale.ROOT) + carriedOn.substring(1));
             }
             String more = (partial == null ? "" : "\n" + partial) + (boundaries == null ? "" : "\n" + boundaries)
                     + (carriedOn == null ? "" : "\n" + carriedOn);
@@ -150,7 +156,7 @@ final class UpPhase {
      * an earlier one failed over data. Null when the run cannot go on that way (the rest is then not run, as before).
      */
     private String carryOnOverData(RehearsalException e, Migration migration) {
-        dev.rehearsal.core.MigrationFailedException f = failureOf(e);
+        MigrationFailedException f = failureOf(e);
         if (step.data.roundTripRows() == 0 || f == null
                 || !f.sqlState().map(s -> s.startsWith("22") || s.startsWith("23")).orElse(false)) {
             return null;
@@ -167,12 +173,12 @@ final class UpPhase {
                 + step.displayName() + ", which applies over empty tables, and each later step seeds it again.";
     }
 
-    private static dev.rehearsal.core.MigrationFailedException failureOf(Throwable e) {
+    private static MigrationFailedException failureOf(Throwable e) {
         Throwable cause = e;
-        while (cause != null && !(cause instanceof dev.rehearsal.core.MigrationFailedException)) {
+        while (cause != null && !(cause instanceof MigrationFailedException)) {
             cause = cause.getCause();
         }
-        return (dev.rehearsal.core.MigrationFailedException) cause;
+        return (MigrationFailedException) cause;
     }
 
     /**
@@ -181,15 +187,15 @@ final class UpPhase {
      * one; null when none (or the statement is not known).
      */
     private String boundaryValues(RehearsalException e, SchemaSnapshot beforeUp) {
-        dev.rehearsal.core.MigrationFailedException f = failureOf(e);
+        MigrationFailedException f = failureOf(e);
         if (!step.data.boundaryValues() || step.data.roundTripRows() == 0 || f == null
                 || !f.sqlState().map(s -> s.startsWith("22")).orElse(false) || f.statement().isEmpty()) {
             return null;
         }
-        java.util.Set<String> tables = new java.util.HashSet<>();
+        Set<String> tables = new HashSet<>();
         TableModel.all(beforeUp).keySet().stream()
-                .filter(t -> dev.rehearsal.core.internal.data.DataChecks.mentions(f.statement().get(), t)).forEach(tables::add);
-        List<String> found = new java.util.ArrayList<>();
+                .filter(t -> DataChecks.mentions(f.statement().get(), t)).forEach(tables::add);
+        List<String> found = new ArrayList<>();
         try {
             for (BoundaryValues.Probe probe : BoundaryValues.probes(beforeUp, tables, step.dialect()::quote)) {
                 long rows = step.engine.count(probe.query());

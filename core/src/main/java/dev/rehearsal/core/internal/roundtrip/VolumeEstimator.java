@@ -1,9 +1,6 @@
 package dev.rehearsal.core.internal.roundtrip;
 
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationRun;
-import dev.rehearsal.core.model.MigrationVersion;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.estimate.Estimate;
 import dev.rehearsal.core.estimate.EstimateSettings;
@@ -16,6 +13,9 @@ import dev.rehearsal.core.locks.LockMode;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.StatementTrace;
 import dev.rehearsal.core.locks.Traffic;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -241,7 +242,7 @@ final class VolumeEstimator {
     }
 
     /** A quantity measured per run (bytes, rows changed) at production volume, on a line through the runs. */
-    private static long atProduction(List<Run> runs, java.util.function.ToLongFunction<Run> value, long largest) {
+    private static long atProduction(List<Run> runs, ToLongFunction<Run> value, long largest) {
         return CostFit.linearAt(runs.stream().map(r -> new long[] {r.rows(), value.applyAsLong(r)}).toList(), largest);
     }
 

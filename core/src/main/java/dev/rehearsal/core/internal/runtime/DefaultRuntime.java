@@ -58,7 +58,7 @@ public final class DefaultRuntime implements CoreRuntime, ReportRendering {
     }
 
     @Override
-    public List<Finding> estimateFindings(List<dev.rehearsal.core.estimate.VolumeEstimate> estimates,
+    public List<Finding> estimateFindings(List<VolumeEstimate> estimates,
                                           MigrationHistory history, Path projectDir) {
         return FindingCollector.estimates(estimates, history, projectDir);
     }

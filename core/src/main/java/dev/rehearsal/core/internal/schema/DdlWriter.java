@@ -1,15 +1,16 @@
 package dev.rehearsal.core.internal.schema;
 
-import org.apiguardian.api.API;
 import dev.rehearsal.core.schema.ObjectKind;
 import dev.rehearsal.core.schema.SchemaDdl;
 import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import org.apiguardian.api.API;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -64,7 +65,7 @@ public abstract class DdlWriter {
             }
         }
         // anything not reached above (an object on a table the snapshot does not hold): still written, never lost
-        Set<String> written = new java.util.HashSet<>(entries.stream().map(SchemaDdl.Entry::key).toList());
+        Set<String> written = new HashSet<>(entries.stream().map(SchemaDdl.Entry::key).toList());
         snapshot.objects().stream()
                 .filter(o -> !INSIDE_TABLE.contains(o.kind()) && !written.contains(o.key()))
                 .forEach(o -> entries.add(entry(o)));
@@ -129,7 +130,7 @@ public abstract class DdlWriter {
      */
     public static final class Facts {
         private final SchemaObject object;
-        private final Set<String> used = new java.util.HashSet<>();
+        private final Set<String> used = new HashSet<>();
         private final List<String> trailing = new ArrayList<>();
 
         Facts(SchemaObject object) {

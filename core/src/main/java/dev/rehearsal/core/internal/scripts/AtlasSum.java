@@ -1,12 +1,13 @@
 package dev.rehearsal.core.internal.scripts;
 
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
+import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -154,7 +155,7 @@ public final class AtlasSum {
 
     /** Go sorts names by their bytes. */
     private static int compareBytes(String a, String b) {
-        return java.util.Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+        return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 
     private static MessageDigest sha256() {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -118,20 +119,20 @@ public final class ScriptLocation {
      * The folder on disk the location is, where it is exactly one folder there ({@code filesystem:} or a
      * {@code classpath:} folder not inside a jar): what a tool run through its own command can be pointed at.
      */
-    public java.util.Optional<Path> directory() {
+    public Optional<Path> directory() {
         if (roots.size() != 1) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Root root = roots.get(0);
         try {
             if (!root.classpath()) {
-                return java.util.Optional.of(Path.of(root.path()).toAbsolutePath().normalize());
+                return Optional.of(Path.of(root.path()).toAbsolutePath().normalize());
             }
             URL url = classLoader.getResource(root.path());
             return url != null && "file".equals(url.getProtocol())
-                    ? java.util.Optional.of(Path.of(url.toURI())) : java.util.Optional.empty();
+                    ? Optional.of(Path.of(url.toURI())) : Optional.empty();
         } catch (URISyntaxException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

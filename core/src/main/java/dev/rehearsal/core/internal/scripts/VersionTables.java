@@ -1,13 +1,12 @@
 package dev.rehearsal.core.internal.scripts;
 
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
-import dev.rehearsal.core.model.MigrationVersion;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.internal.sql.LentConnection;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
 import dev.rehearsal.core.internal.sql.Tables;
-
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
 import java.math.BigInteger;
@@ -23,6 +22,9 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.ToIntFunction;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /** The version tables of the plain-SQL layouts (golang-migrate, dbmate, Prisma, Atlas, Drizzle), kept as each tool keeps its own. */
 @API(status = API.Status.INTERNAL, since = "0.1")
@@ -32,7 +34,7 @@ public final class VersionTables {
     }
 
     /** A version of digits only, as dbmate's timestamps are: safe to write as a literal on every engine. */
-    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("[0-9]{1,128}");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,128}");
 
     /**
      * Runs these writes of literal SQL as one batch, one round trip. Written in a script's transaction (the record of
@@ -96,7 +98,7 @@ public final class VersionTables {
      *
      * @param quote quotes a schema name as the engine needs
      */
-    public static VersionTable golangMigrate(java.util.function.UnaryOperator<String> quote) {
+    public static VersionTable golangMigrate(UnaryOperator<String> quote) {
         VersionsByNumber versions = new VersionsByNumber();
         return new VersionTable() {
             /** Qualified as golang-migrate qualifies it: with the connection's current schema when it starts. */
@@ -271,7 +273,7 @@ public final class VersionTables {
      * @param sums       each file's entry in {@code atlas.sum}
      * @param statements how many statements a file holds, as the engine's splitter cuts it
      */
-    public static VersionTable atlas(java.util.Map<String, String> sums, java.util.function.ToIntFunction<Migration> statements) {
+    public static VersionTable atlas(Map<String, String> sums, ToIntFunction<Migration> statements) {
         return new VersionTable() {
             @Override
             public String table() {
@@ -319,8 +321,8 @@ public final class VersionTables {
      * @param when   each migration's journal time
      * @param hashes each migration's SHA-256, of the file's text as drizzle-orm reads it
      */
-    public static VersionTable drizzle(String schema, java.util.Map<MigrationVersion, Long> when,
-                                       java.util.Map<MigrationVersion, String> hashes) {
+    public static VersionTable drizzle(String schema, Map<MigrationVersion, Long> when,
+                                       Map<MigrationVersion, String> hashes) {
         String table = (schema == null ? "" : schema + ".") + "__drizzle_migrations";
         return new VersionTable() {
             @Override
@@ -374,7 +376,7 @@ public final class VersionTables {
 
     /** The highest version among the rows {@code sql} returns, each turned into a version by {@code versionOf}. */
     private static Optional<MigrationVersion> highest(Connection c, String sql,
-                                                      java.util.function.UnaryOperator<String> versionOf) throws SQLException {
+                                                      UnaryOperator<String> versionOf) throws SQLException {
         MigrationVersion highest = null;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {

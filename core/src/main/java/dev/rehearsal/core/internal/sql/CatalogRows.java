@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * What every engine's catalog reader does the same way: run a catalog query row by row, and collect the schema
@@ -87,7 +88,7 @@ public final class CatalogRows {
         if (queries.isEmpty()) {
             return;
         }
-        String sql = queries.stream().map(Query::sql).collect(java.util.stream.Collectors.joining(";\n"));
+        String sql = queries.stream().map(Query::sql).collect(Collectors.joining(";\n"));
         try (PreparedStatement ps = preparer.prepare(connection, sql)) {
             for (int i = 0; i < queries.size(); i++) {
                 ps.setObject(i + 1, queries.get(i).parameter());

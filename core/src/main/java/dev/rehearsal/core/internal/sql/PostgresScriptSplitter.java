@@ -6,6 +6,7 @@ import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Cuts a PostgreSQL script into statements the way psql does: semicolons end statements except inside
@@ -17,8 +18,8 @@ import java.util.Locale;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class PostgresScriptSplitter {
 
-    private static final java.util.regex.Pattern COPY_FROM_STDIN = java.util.regex.Pattern.compile(
-            "^COPY\\b.*\\bFROM\\s+STDIN\\b", java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.DOTALL);
+    private static final Pattern COPY_FROM_STDIN = Pattern.compile(
+            "^COPY\\b.*\\bFROM\\s+STDIN\\b", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     private PostgresScriptSplitter() {
     }

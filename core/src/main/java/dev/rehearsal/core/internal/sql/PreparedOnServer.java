@@ -6,6 +6,7 @@ import org.postgresql.PGStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * Statements Rehearsal runs again and again on one session, prepared on the server from their first run. pgjdbc
@@ -42,7 +43,7 @@ public final class PreparedOnServer {
      * pgjdbc follows by preparing its own again as needed), after {@link #staleAfterDdl}.
      */
     public static void forgetAll(Connection connection) throws SQLException {
-        try (java.sql.Statement s = connection.createStatement()) {
+        try (Statement s = connection.createStatement()) {
             s.execute("DEALLOCATE ALL");
         }
     }

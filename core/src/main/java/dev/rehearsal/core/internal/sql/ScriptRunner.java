@@ -1,15 +1,18 @@
 package dev.rehearsal.core.internal.sql;
 
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationFailedException;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.SqlStatement;
+import dev.rehearsal.core.model.Migration;
 import org.apiguardian.api.API;
 
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Runs a script statement by statement, as a migration tool would: in one transaction, or in auto-commit when a
@@ -71,7 +74,7 @@ public final class ScriptRunner {
      */
     public static void run(Connection connection, Dialect dialect, String phase, Migration migration, String script,
                            String sql, ScriptTransaction transaction, boolean failAtEnd, Epilogue epilogue,
-                           java.util.function.Consumer<java.sql.SQLWarning> warnings) {
+                           Consumer<SQLWarning> warnings) {
         List<SqlStatement> statements = dialect.split(sql);
         if (!failAtEnd && transaction.sendsWhole(dialect, statements)) {
             runWhole(connection, phase, migration, script, sql, epilogue, warnings);
@@ -92,7 +95,7 @@ public final class ScriptRunner {
                         dialect.copyIn(connection, statement.sql(), statement.copyData());
                     } else {
                         st.execute(statement.sql());
-                        for (java.sql.SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
+                        for (SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
                             warnings.accept(w);
                         }
                     }
@@ -123,7 +126,7 @@ public final class ScriptRunner {
                 }
             }
             // a failing batch (a history table's write, or the commit sent with it) wraps the server's error
-            SQLException server = e instanceof java.sql.BatchUpdateException && e.getNextException() != null
+            SQLException server = e instanceof BatchUpdateException && e.getNextException() != null
                     ? e.getNextException() : e;
             throw new MigrationFailedException(phase, migration, script, current == null ? 0 : current.line(),
                     current == null ? null : current.sql(), server.getSQLState(), server.getMessage(), e);
@@ -142,12 +145,12 @@ public final class ScriptRunner {
      * server does not say which statement of a query failed.
      */
     private static void runWhole(Connection connection, String phase, Migration migration, String script, String sql,
-                                 Epilogue epilogue, java.util.function.Consumer<java.sql.SQLWarning> warnings) {
+                                 Epilogue epilogue, Consumer<SQLWarning> warnings) {
         try {
             connection.setAutoCommit(true);
             try (Statement st = connection.createStatement()) {
                 st.execute(sql);
-                for (java.sql.SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
+                for (SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
                     warnings.accept(w);
                 }
             }

@@ -1,14 +1,14 @@
 package dev.rehearsal.core.internal.tools.alembic;
 
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
 import dev.rehearsal.core.internal.scripts.ScriptLocation;
 import dev.rehearsal.core.internal.scripts.SqlLayoutSource;
 import dev.rehearsal.core.internal.scripts.VersionTable;
+import dev.rehearsal.core.internal.sql.Tables;
 import dev.rehearsal.core.model.Migration;
-import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.model.MigrationVersion;
-import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
-import dev.rehearsal.core.internal.sql.Tables;
 import org.apiguardian.api.API;
 
 import java.sql.Connection;
@@ -185,7 +185,7 @@ public final class AlembicOfflineSource extends SqlLayoutSource {
 
             @Override
             public void ensure(Connection c) throws SQLException {
-                if (dev.rehearsal.core.internal.sql.Tables.exists(c, "alembic_version")) {
+                if (Tables.exists(c, "alembic_version")) {
                     return;
                 }
                 Tables.execute(c, createVersionTable);

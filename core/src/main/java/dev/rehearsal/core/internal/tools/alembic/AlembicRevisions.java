@@ -1,12 +1,13 @@
 package dev.rehearsal.core.internal.tools.alembic;
 
+import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
 import dev.rehearsal.core.internal.scripts.SqlLayoutSource;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
-import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
 import org.apiguardian.api.API;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -120,7 +121,7 @@ public final class AlembicRevisions {
         }
         Revision r = byId.get(id);
         List<String> parents = new ArrayList<>(r.downRevisions());
-        java.util.Collections.reverse(parents);
+        Collections.reverse(parents);
         // depends_on orders without being a parent: those revisions are applied first
         r.dependsOn().stream().filter(byId::containsKey).filter(d -> !parents.contains(d)).forEach(parents::add);
         for (String parent : parents) {

@@ -23,7 +23,9 @@ import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -190,7 +192,7 @@ public final class AlembicSource extends HelperSource {
      * it, so the deploy would too. Branches meant to stay apart carry {@code branch_labels} and are rehearsed.
      */
     private void requireOneHead(JsonNode revisions) {
-        java.util.Set<String> referenced = new java.util.HashSet<>();
+        Set<String> referenced = new HashSet<>();
         revisions.forEach(r -> r.path("down").forEach(d -> referenced.add(d.asText())));
         List<JsonNode> heads = new ArrayList<>();
         revisions.forEach(r -> {

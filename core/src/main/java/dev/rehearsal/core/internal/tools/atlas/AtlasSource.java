@@ -1,18 +1,20 @@
 package dev.rehearsal.core.internal.tools.atlas;
 
-import dev.rehearsal.core.internal.sql.ScriptTransaction;
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.internal.scripts.AtlasSum;
+import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
 import dev.rehearsal.core.internal.scripts.ScriptLocation;
 import dev.rehearsal.core.internal.scripts.SqlLayoutSource;
 import dev.rehearsal.core.internal.scripts.VersionTable;
 import dev.rehearsal.core.internal.scripts.VersionTables;
-import dev.rehearsal.core.internal.scripts.AtlasSum;
+import dev.rehearsal.core.internal.sql.ScriptTransaction;
 import dev.rehearsal.core.model.Migration;
-import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.model.MigrationVersion;
-import dev.rehearsal.core.db.Dialect;
-import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
 import org.apiguardian.api.API;
+
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,7 @@ import java.util.regex.Pattern;
 public final class AtlasSource extends SqlLayoutSource {
     private static final Pattern FILE = Pattern.compile("^([^_]+?)(?:_(.*))?\\.sql$");
     private static final Pattern TXMODE = Pattern.compile("atlas:txmode\\s+(\\w+)");
-    private final Set<MigrationVersion> nonTransactional = new java.util.HashSet<>();
+    private final Set<MigrationVersion> nonTransactional = new HashSet<>();
 
     public AtlasSource(ScriptLocation location) {
         super(location);

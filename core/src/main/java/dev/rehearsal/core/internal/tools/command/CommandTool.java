@@ -1,20 +1,21 @@
 package dev.rehearsal.core.internal.tools.command;
 
 import dev.rehearsal.core.CommandSettings;
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationFailedException;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationTool;
-import dev.rehearsal.core.model.MigrationVersion;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.helper.ContainedRefusal;
 import dev.rehearsal.core.internal.helper.SessionGuard;
 import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
 import dev.rehearsal.core.internal.helper.ToolProcesses;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -281,7 +282,7 @@ final class CommandTool implements MigrationTool {
         ShellCommand.Result result;
         try {
             result = ShellCommand.run(command, directory, environment, limit);
-        } catch (java.io.InterruptedIOException e) {
+        } catch (InterruptedIOException e) {
             throw new RehearsalException("\"" + command + "\" (" + what + ") was interrupted, as the test run was"
                     + " stopped: it and the processes it started were killed.", e);
         } catch (IOException e) {

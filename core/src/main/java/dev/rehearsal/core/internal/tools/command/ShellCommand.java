@@ -2,8 +2,12 @@ package dev.rehearsal.core.internal.tools.command;
 
 import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +57,7 @@ final class ShellCommand {
             throws IOException {
         ProcessBuilder builder = new ProcessBuilder(List.of("/bin/sh", "-c", command))
                 .directory(directory.toFile()).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
-                        new java.io.File("/dev/null")));
+                        new File("/dev/null")));
         Process process = environment.start(builder);
         Output output = new Output(process.getInputStream());
         Thread reader = new Thread(output, "rehearsal-command-output");
@@ -65,7 +69,7 @@ final class ShellCommand {
         } catch (InterruptedException e) {
             killTree(process);
             Thread.currentThread().interrupt();
-            java.io.InterruptedIOException interrupted = new java.io.InterruptedIOException("interrupted");
+            InterruptedIOException interrupted = new InterruptedIOException("interrupted");
             interrupted.initCause(e);
             throw interrupted;
         }
@@ -117,7 +121,7 @@ final class ShellCommand {
         @Override
         public void run() {
             char[] buffer = new char[8192];
-            try (java.io.Reader reader = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
+            try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
                 for (int n; (n = reader.read(buffer)) >= 0; ) {
                     synchronized (kept) {
                         kept.append(buffer, 0, n);

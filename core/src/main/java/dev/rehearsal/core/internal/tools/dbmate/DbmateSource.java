@@ -1,18 +1,19 @@
 package dev.rehearsal.core.internal.tools.dbmate;
 
 import dev.rehearsal.core.MigrationHistory;
-import dev.rehearsal.core.model.Migration;
-import dev.rehearsal.core.model.MigrationScript;
-import dev.rehearsal.core.model.MigrationVersion;
-import dev.rehearsal.core.internal.sql.ScriptTransaction;
-import dev.rehearsal.core.internal.scripts.ScriptLocation;
 import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
+import dev.rehearsal.core.internal.scripts.ScriptLocation;
 import dev.rehearsal.core.internal.scripts.SqlLayoutSource;
 import dev.rehearsal.core.internal.scripts.VersionTable;
 import dev.rehearsal.core.internal.scripts.VersionTables;
+import dev.rehearsal.core.internal.sql.ScriptTransaction;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationScript;
+import dev.rehearsal.core.model.MigrationVersion;
 import org.apiguardian.api.API;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
 public final class DbmateSource extends SqlLayoutSource {
     private static final Pattern FILE = Pattern.compile("^(\\d+)_?(.*)\\.sql$");
     private static final Pattern MARKER = Pattern.compile("(?m)^--\\s*migrate:(up|down)\\b(.*)$");
-    private final Set<MigrationVersion> nonTransactional = new java.util.HashSet<>();
+    private final Set<MigrationVersion> nonTransactional = new HashSet<>();
 
     public DbmateSource(ScriptLocation location) {
         super(location);

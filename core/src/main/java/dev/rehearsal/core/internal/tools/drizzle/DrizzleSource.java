@@ -1,18 +1,24 @@
 package dev.rehearsal.core.internal.tools.drizzle;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.db.Engine;
+import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
 import dev.rehearsal.core.internal.scripts.ScriptLocation;
-import dev.rehearsal.core.internal.sql.ScriptTransaction;
 import dev.rehearsal.core.internal.scripts.SqlLayoutSource;
 import dev.rehearsal.core.internal.scripts.VersionTable;
 import dev.rehearsal.core.internal.scripts.VersionTables;
+import dev.rehearsal.core.internal.sql.ScriptTransaction;
 import dev.rehearsal.core.model.Migration;
-import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
-import dev.rehearsal.core.db.Dialect;
-import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
 import org.apiguardian.api.API;
+
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +34,8 @@ import java.util.Map;
 public final class DrizzleSource extends SqlLayoutSource {
     public static final String JOURNAL = "meta/_journal.json";
     private static final String BREAKPOINT = "--> statement-breakpoint";
-    private final Map<MigrationVersion, Long> when = new java.util.HashMap<>();
-    private final Map<MigrationVersion, String> hashes = new java.util.HashMap<>();
+    private final Map<MigrationVersion, Long> when = new HashMap<>();
+    private final Map<MigrationVersion, String> hashes = new HashMap<>();
 
     public DrizzleSource(ScriptLocation location) {
         super(location);
@@ -54,10 +60,10 @@ public final class DrizzleSource extends SqlLayoutSource {
                     + " writes it with each migration (drizzle-kit generate); point the location at the folder"
                     + " that holds meta/.");
         }
-        com.fasterxml.jackson.databind.JsonNode entries;
+        JsonNode entries;
         try {
-            entries = new com.fasterxml.jackson.databind.ObjectMapper().readTree(journal.content()).path("entries");
-        } catch (java.io.IOException e) {
+            entries = new ObjectMapper().readTree(journal.content()).path("entries");
+        } catch (IOException e) {
             throw problem(journal, 0, "not JSON Drizzle Kit could have written: " + e.getMessage());
         }
         if (!entries.isArray()) {
@@ -65,7 +71,7 @@ public final class DrizzleSource extends SqlLayoutSource {
         }
         List<Migration> migrations = new ArrayList<>();
         long previous = Long.MIN_VALUE;
-        for (com.fasterxml.jackson.databind.JsonNode entry : entries) {
+        for (JsonNode entry : entries) {
             String tag = entry.path("tag").asText("");
             if (tag.isEmpty() || !entry.path("idx").isIntegralNumber() || !entry.path("when").isIntegralNumber()) {
                 throw problem(journal, 0, "entry " + entry + " lacks its idx, when or tag");
@@ -116,7 +122,7 @@ public final class DrizzleSource extends SqlLayoutSource {
 
     @Override
     protected VersionTable versions(Dialect dialect) {
-        return VersionTables.drizzle(dialect.engine() == dev.rehearsal.core.db.Engine.POSTGRES ? "drizzle" : null,
+        return VersionTables.drizzle(dialect.engine() == Engine.POSTGRES ? "drizzle" : null,
                 when, hashes);
     }
 

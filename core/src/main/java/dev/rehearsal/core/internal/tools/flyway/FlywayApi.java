@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.tools.flyway;
 
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 /**
  * What of Flyway's API differs between the versions Rehearsal supports, one implementation per range, chosen once
@@ -28,7 +29,7 @@ interface FlywayApi {
     record PluginRegisterApi(FlywayVersion version) implements FlywayApi {
         @Override
         public void sessionLevelLock(FluentConfiguration config) {
-            config.getPluginRegister().getPlugin(org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension.class)
+            config.getPluginRegister().getPlugin(PostgreSQLConfigurationExtension.class)
                     .setTransactionalLock(false);
         }
     }
@@ -37,7 +38,7 @@ interface FlywayApi {
     record ConfigurationExtensionApi(FlywayVersion version) implements FlywayApi {
         @Override
         public void sessionLevelLock(FluentConfiguration config) {
-            config.getConfigurationExtension(org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension.class)
+            config.getConfigurationExtension(PostgreSQLConfigurationExtension.class)
                     .setTransactionalLock(false);
         }
     }

@@ -2,9 +2,10 @@ package dev.rehearsal.core.internal.tools.flyway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.ToolSettings;
+import dev.rehearsal.core.config.Setting;
 import dev.rehearsal.core.internal.spring.SpringBoot;
+import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The team's Flyway configuration, read where teams keep it and turned into Flyway's own property names
@@ -69,7 +72,7 @@ public final class FlywayConfigFiles {
 
         /** Where the migrations' naming (prefix, separator, suffixes) was set, for messages; empty when it was not. */
         public String namingOrigins() {
-            return String.join("; ", java.util.stream.Stream.of("flyway.sqlMigrationPrefix",
+            return String.join("; ", Stream.of("flyway.sqlMigrationPrefix",
                     "flyway.sqlMigrationSeparator", "flyway.sqlMigrationSuffixes").filter(properties::containsKey)
                     .map(k -> k.substring("flyway.".length()) + " " + properties.get(k) + ": " + origin(k)).toList());
         }
@@ -93,7 +96,7 @@ public final class FlywayConfigFiles {
      * {@code application.properties} also in {@code springFolders} (where the command line finds the project's).
      */
     public static Loaded load(ToolSettings tool, ClassLoader classLoader, Path projectDir,
-                              java.util.Collection<Path> springFolders) {
+                              Collection<Path> springFolders) {
         Map<String, String> all = new LinkedHashMap<>();
         List<String> files = new ArrayList<>();
         Map<String, String> origins = new LinkedHashMap<>();
@@ -131,7 +134,7 @@ public final class FlywayConfigFiles {
         // the command line's -D flyway.*, over the files, as Flyway's own command line and Maven plugin take them;
         // only where the command line says so: in a test JVM, flyway.* system properties are the build's (a Maven
         // -Dflyway.version picks Flyway's version), and the application's Flyway does not read them either
-        if (!Boolean.getBoolean(dev.rehearsal.core.config.Setting.FLYWAY_SYSTEM_PROPERTIES)) {
+        if (!Boolean.getBoolean(Setting.FLYWAY_SYSTEM_PROPERTIES)) {
             return finish(all, files, origins);
         }
         System.getProperties().forEach((k, v) -> {
@@ -162,7 +165,7 @@ public final class FlywayConfigFiles {
      * ({@link SpringFlyway}); otherwise from {@code application.properties} and {@code application.yml} on the class
      * path alone (no profiles), with {@code ${...}} resolved within the files read.
      */
-    private static Loaded spring(ClassLoader classLoader, java.util.Collection<Path> springFolders) {
+    private static Loaded spring(ClassLoader classLoader, Collection<Path> springFolders) {
         if (SpringBoot.available(classLoader) && FlywaySource.flywayAvailable(classLoader)) {
             return SpringFlyway.read(classLoader, springFolders);
         }

@@ -1,17 +1,19 @@
 package dev.rehearsal.core.internal.tools.flyway;
 
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
+import dev.rehearsal.core.internal.scripts.ScriptLocation;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
-import dev.rehearsal.core.internal.scripts.ScriptLocation;
-import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
+import org.flywaydb.core.api.CoreMigrationType;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,7 +133,7 @@ final class FlywayHistoryReader {
         for (MigrationInfo info : infos) {
             resolved.add(new FlywayResolutions.Resolved(info.getVersion() == null ? null : info.getVersion().getVersion(),
                     info.getDescription(), info.getScript(), info.getChecksum(),
-                    info.getType() == org.flywaydb.core.api.CoreMigrationType.SQL));
+                    info.getType() == CoreMigrationType.SQL));
         }
         if (key != null) {
             FlywayResolutions.put(classLoader, key, new FlywayResolutions.Resolution(resolved, warned));
@@ -150,7 +152,7 @@ final class FlywayHistoryReader {
         List<String> suffixes = List.of(config.getSqlMigrationSuffixes());
         String wanted = prefix + "<version>" + separator + "<description>" + String.join(" or ", suffixes);
         List<String> nearest = files.stream().map(ScriptFile::filename)
-                .sorted(java.util.Comparator.comparingInt(name -> -likeness(name, prefix, separator, suffixes)))
+                .sorted(Comparator.comparingInt(name -> -likeness(name, prefix, separator, suffixes)))
                 .limit(3).toList();
         return "No migrations found at " + location + ": no file named " + wanted + " (Flyway's sqlMigrationPrefix "
                 + prefix + ", sqlMigrationSeparator " + separator + ", sqlMigrationSuffixes " + String.join(",", suffixes)

@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.tools.flyway;
 
 import dev.rehearsal.core.internal.sql.WrappingDataSource;
+import org.flywaydb.core.Flyway;
 
 import javax.sql.DataSource;
 import java.lang.reflect.InvocationHandler;
@@ -8,6 +9,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -58,9 +60,9 @@ final class FlywayHistoryTables {
     /** Everything that decides the statements Flyway makes its table with, besides its configuration's defaults. */
     static String key(Connection c, String quotedTable) throws SQLException {
         var meta = c.getMetaData();
-        return String.join("\u0000", org.flywaydb.core.Flyway.class.getName() + "@"
-                        + System.identityHashCode(org.flywaydb.core.Flyway.class),
-                String.valueOf(org.flywaydb.core.Flyway.class.getPackage().getImplementationVersion()),
+        return String.join("\u0000", Flyway.class.getName() + "@"
+                        + System.identityHashCode(Flyway.class),
+                String.valueOf(Flyway.class.getPackage().getImplementationVersion()),
                 meta.getDatabaseProductName(), meta.getDatabaseProductVersion(), String.valueOf(meta.getUserName()),
                 String.valueOf(c.getSchema()), quotedTable);
     }
@@ -156,7 +158,7 @@ final class FlywayHistoryTables {
                             }
                         }
                         Object result = invoke(physical, method, args);
-                        if (result instanceof Statement st && !(result instanceof java.sql.PreparedStatement)) {
+                        if (result instanceof Statement st && !(result instanceof PreparedStatement)) {
                             return Proxy.newProxyInstance(Statement.class.getClassLoader(),
                                     new Class<?>[] {Statement.class}, statementHandler(id, st));
                         }

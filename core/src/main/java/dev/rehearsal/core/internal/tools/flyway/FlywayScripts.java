@@ -1,26 +1,31 @@
 package dev.rehearsal.core.internal.tools.flyway;
 
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
-import dev.rehearsal.core.model.MigrationScript;
-import dev.rehearsal.core.model.MigrationVersion;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
 import dev.rehearsal.core.internal.sql.ScriptTransaction;
 import dev.rehearsal.core.locks.StatementTrace;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationScript;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
+import org.flywaydb.core.Flyway;
+
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 
 /**
  * The scripts Rehearsal runs as Flyway would run them, without Flyway: undo scripts (Flyway community cannot run
@@ -67,8 +72,8 @@ final class FlywayScripts {
     }
 
     /** Creates the schemas {@code names} where they do not exist; {@code from} says where the configuration came from. */
-    static void createSchemas(DataSource dataSource, Dialect dialect, java.util.Collection<String> names, String from) {
-        try (Connection c = dataSource.getConnection(); java.sql.Statement st = c.createStatement()) {
+    static void createSchemas(DataSource dataSource, Dialect dialect, Collection<String> names, String from) {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             for (String name : names) {
                 st.execute("create schema if not exists " + dialect.quote(name));
             }
@@ -98,7 +103,7 @@ final class FlywayScripts {
             ScriptRunner.run(c, dialect, "up", m, up.name(), sql, ScriptTransaction.ONE_UNLESS_A_STATEMENT_CANNOT,
                     false, conn -> {
                 if (restoreSession != null) {
-                    try (java.sql.Statement st = conn.createStatement()) {
+                    try (Statement st = conn.createStatement()) {
                         st.execute(restoreSession);
                     }
                 }
@@ -110,7 +115,7 @@ final class FlywayScripts {
                     ps.setString(2, m.description());
                     ps.setString(3, up.name());
                     if (m.checksum() == null) {
-                        ps.setNull(4, java.sql.Types.INTEGER);
+                        ps.setNull(4, Types.INTEGER);
                     } else {
                         ps.setInt(4, m.checksum());
                     }
@@ -173,7 +178,7 @@ final class FlywayScripts {
             values.put("flyway:table", table);
             values.put("flyway:workingdirectory", System.getProperty("user.dir"));
             values.put("flyway:environment", "default");
-            fixedPlaceholders = java.util.Collections.unmodifiableMap(values);
+            fixedPlaceholders = Collections.unmodifiableMap(values);
         }
         Map<String, String> values = new HashMap<>(fixedPlaceholders);
         String database = c.getCatalog();

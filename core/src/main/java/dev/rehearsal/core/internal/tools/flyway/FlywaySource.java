@@ -2,15 +2,16 @@ package dev.rehearsal.core.internal.tools.flyway;
 
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.flyway.FlywayCustomizer;
-import dev.rehearsal.core.internal.scripts.ScriptLocation;
 import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
+import dev.rehearsal.core.internal.scripts.ScriptLocation;
+import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 
 /**
@@ -125,7 +126,7 @@ public final class FlywaySource implements MigrationSource {
         try {
             return (FlywayCustomizer) type.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | RuntimeException e) {
-            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
+            Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
             throw new RehearsalException("The Flyway customizer " + name + " cannot be built: " + cause
                     + ". It needs a public no-argument constructor that does not throw.", cause);
         }

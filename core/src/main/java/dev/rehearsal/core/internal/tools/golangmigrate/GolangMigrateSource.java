@@ -1,25 +1,28 @@
 package dev.rehearsal.core.internal.tools.golangmigrate;
 
 import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
+import dev.rehearsal.core.internal.scripts.ScriptLocation;
+import dev.rehearsal.core.internal.scripts.SqlLayoutSource;
+import dev.rehearsal.core.internal.scripts.VersionTable;
+import dev.rehearsal.core.internal.scripts.VersionTables;
+import dev.rehearsal.core.internal.sql.ScriptTransaction;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
-import dev.rehearsal.core.db.Dialect;
-import dev.rehearsal.core.internal.sql.ScriptTransaction;
-import dev.rehearsal.core.internal.scripts.ScriptLocation;
-import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
-import dev.rehearsal.core.internal.scripts.SqlLayoutSource;
-import dev.rehearsal.core.internal.scripts.VersionTable;
-import dev.rehearsal.core.internal.scripts.VersionTables;
 import org.apiguardian.api.API;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,7 +38,7 @@ import java.util.regex.Pattern;
 public final class GolangMigrateSource extends SqlLayoutSource {
     private static final Pattern FILE = Pattern.compile("^(\\d+)_(.*)\\.(up|down)\\.sql$");
     private static final Pattern GO_MIGRATION = Pattern.compile("^\\d+_.*\\.go$");
-    private static final java.math.BigInteger MAX_VERSION = java.math.BigInteger.TWO.pow(64).subtract(java.math.BigInteger.ONE);
+    private static final BigInteger MAX_VERSION = BigInteger.TWO.pow(64).subtract(BigInteger.ONE);
 
     public GolangMigrateSource(ScriptLocation location) {
         super(location);
@@ -52,8 +55,8 @@ public final class GolangMigrateSource extends SqlLayoutSource {
 
     @Override
     protected MigrationHistory read(List<ScriptFile> files) {
-        Map<java.math.BigInteger, ScriptFile> ups = new TreeMap<>();
-        Map<java.math.BigInteger, ScriptFile> downs = new TreeMap<>();
+        Map<BigInteger, ScriptFile> ups = new TreeMap<>();
+        Map<BigInteger, ScriptFile> downs = new TreeMap<>();
         refuseGoMigrations(files);
         for (ScriptFile f : files) {
             if (f.relativePath().contains("/")) {
@@ -63,17 +66,17 @@ public final class GolangMigrateSource extends SqlLayoutSource {
             if (!m.matches()) {
                 continue;
             }
-            java.math.BigInteger v = new java.math.BigInteger(m.group(1));
+            BigInteger v = new BigInteger(m.group(1));
             ScriptFile same = (m.group(3).equals("up") ? ups : downs).putIfAbsent(v, f);
             if (same != null) {
                 throw problem(f, 1, "version " + v + " appears twice: " + same.filename() + " and " + f.filename()
                         + ". golang-migrate fails on duplicate versions; renumber one of them.");
             }
         }
-        java.util.SortedSet<java.math.BigInteger> versions = new java.util.TreeSet<>(ups.keySet());
+        SortedSet<BigInteger> versions = new TreeSet<>(ups.keySet());
         versions.addAll(downs.keySet());
         List<Migration> migrations = new ArrayList<>();
-        for (java.math.BigInteger v : versions) {
+        for (BigInteger v : versions) {
             ScriptFile up = ups.get(v);
             ScriptFile down = downs.get(v);
             ScriptFile named = up != null ? up : down;

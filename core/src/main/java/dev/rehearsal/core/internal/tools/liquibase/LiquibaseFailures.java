@@ -1,7 +1,7 @@
 package dev.rehearsal.core.internal.tools.liquibase;
 
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationFailedException;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.RehearsalException;
 import liquibase.exception.PreconditionFailedException;
 import liquibase.exception.ValidationFailedException;
@@ -9,6 +9,8 @@ import liquibase.exception.ValidationFailedException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What Liquibase threw, told as Rehearsal tells a failure: the changeset (the one Liquibase names where an update of
@@ -45,9 +47,9 @@ final class LiquibaseFailures {
                 + (migration == null ? location : migration.id() + " (" + location + ")") + ": ");
         sb.append(invalid.size() == 1 ? "an applied changeset" : invalid.size() + " applied changesets")
                 .append(" changed since it was applied, so DATABASECHANGELOG no longer matches the changelog:");
-        java.util.regex.Pattern entry = java.util.regex.Pattern.compile("(.*)::(.*)::(.*) was: (\\S+) but is now: (\\S+)");
+        Pattern entry = Pattern.compile("(.*)::(.*)::(.*) was: (\\S+) but is now: (\\S+)");
         for (String line : invalid) {
-            java.util.regex.Matcher m = entry.matcher(line.strip());
+            Matcher m = entry.matcher(line.strip());
             if (m.matches()) {
                 sb.append("\n  changeset ").append(m.group(2)).append(" by ").append(m.group(3)).append(" in ")
                         .append(m.group(1)).append(": checksum ").append(m.group(4)).append(" when applied, ")
@@ -87,21 +89,21 @@ final class LiquibaseFailures {
         }
         String sqlState = root instanceof SQLException sql ? sql.getSQLState() : null;
         // an update of several changesets fails in one of them, which Liquibase names
-        java.util.regex.Matcher named = java.util.regex.Pattern.compile("Migration failed for changeset (.+)::(.+)::(.+?):")
+        Matcher named = Pattern.compile("Migration failed for changeset (.+)::(.+)::(.+?):")
                 .matcher(message);
         if (named.find() && byKey.containsKey(LiquibaseTool.key(named.group(1), named.group(2), named.group(3)))) {
             migration = byKey.get(LiquibaseTool.key(named.group(1), named.group(2), named.group(3)));
         }
         String reason = reason(e);
         String statement = null;
-        java.util.regex.Matcher failedSql = java.util.regex.Pattern.compile("(?s)(.*?)\\s*\\[Failed SQL: \\(-?\\d+\\) (.*)]\\s*$")
+        Matcher failedSql = Pattern.compile("(?s)(.*?)\\s*\\[Failed SQL: \\(-?\\d+\\) (.*)]\\s*$")
                 .matcher(reason);
         if (failedSql.matches()) {
             reason = failedSql.group(1);
             statement = failedSql.group(2);
         }
         // Liquibase names no changeset where recording one failed (its INSERT into DATABASECHANGELOG): the values do
-        java.util.regex.Matcher recording = java.util.regex.Pattern.compile("(?i)INSERT INTO \\S*databasechangelog"
+        Matcher recording = Pattern.compile("(?i)INSERT INTO \\S*databasechangelog"
                 + " \\(ID, AUTHOR, FILENAME.*?VALUES \\('((?:[^']|'')*)', '((?:[^']|'')*)', '((?:[^']|'')*)'")
                 .matcher(statement == null ? "" : statement);
         if (recording.find() && byKey.containsKey(LiquibaseTool.key(unquote(recording.group(3)),

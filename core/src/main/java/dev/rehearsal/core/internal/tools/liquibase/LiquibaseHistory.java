@@ -1,7 +1,7 @@
 package dev.rehearsal.core.internal.tools.liquibase;
 
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
@@ -20,7 +20,9 @@ import liquibase.exception.LiquibaseException;
 import liquibase.sql.Sql;
 import liquibase.sqlgenerator.SqlGeneratorFactory;
 import liquibase.statement.SqlStatement;
+
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -119,7 +121,7 @@ final class LiquibaseHistory {
             return sql(explicit, database, false);
         }
         List<Change> reversed = new ArrayList<>(cs.getChanges());
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         return sql(reversed, database, true);
     }
 }

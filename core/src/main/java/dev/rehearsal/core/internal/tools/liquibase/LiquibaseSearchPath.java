@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -94,15 +95,15 @@ record LiquibaseSearchPath(ResourceAccessor accessor, String changelog, List<Str
     }
 
     /** The {@code src/<set>/resources} folder a file lies in, the class path's root of the application. */
-    private static java.util.Optional<Path> resourcesRoot(Path file) {
+    private static Optional<Path> resourcesRoot(Path file) {
         for (Path dir = file.getParent(); dir != null && dir.getParent() != null; dir = dir.getParent()) {
             Path set = dir.getParent();
             if (dir.getFileName().toString().equals("resources") && set.getParent() != null
                     && set.getParent().getFileName().toString().equals("src")) {
-                return java.util.Optional.of(dir);
+                return Optional.of(dir);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** What to add to a message about a file Liquibase did not find. */

@@ -2,11 +2,12 @@ package dev.rehearsal.core.internal.tools.liquibase;
 
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,7 +59,7 @@ public final class LiquibaseSource implements MigrationSource {
             try {
                 return Files.isRegularFile(file) && Files.readString(file).stripLeading().toLowerCase(Locale.ROOT)
                         .startsWith("--liquibase formatted sql");
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return false;
             }
         }

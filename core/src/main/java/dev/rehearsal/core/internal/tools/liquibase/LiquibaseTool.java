@@ -1,17 +1,18 @@
 package dev.rehearsal.core.internal.tools.liquibase;
 
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.UpTransaction;
-import dev.rehearsal.core.model.MigrationVersion;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.internal.sql.HistoryTableReads;
 import dev.rehearsal.core.internal.timing.ComponentTiming;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
 import liquibase.Scope;
+import liquibase.changelog.ChangeLogHistoryServiceFactory;
 import liquibase.changelog.ChangeSet;
 import liquibase.changelog.DatabaseChangeLog;
 import liquibase.changelog.RanChangeSet;
@@ -19,8 +20,11 @@ import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.LiquibaseException;
-import liquibase.resource.ResourceAccessor;
+import liquibase.executor.ExecutorService;
 import liquibase.logging.core.NoOpLogService;
+import liquibase.precondition.Precondition;
+import liquibase.precondition.PreconditionLogic;
+import liquibase.resource.ResourceAccessor;
 import liquibase.ui.LoggerUIService;
 
 import javax.sql.DataSource;
@@ -93,8 +97,8 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
     }
 
     /** Whether a changelog's preconditions hold any real check: included changelogs add empty containers. */
-    private static boolean hasPreconditions(liquibase.precondition.Precondition precondition) {
-        if (precondition instanceof liquibase.precondition.PreconditionLogic logic) {
+    private static boolean hasPreconditions(Precondition precondition) {
+        if (precondition instanceof PreconditionLogic logic) {
             return logic.getNestedPreconditions().stream().anyMatch(LiquibaseTool::hasPreconditions);
         }
         return precondition != null;
@@ -362,8 +366,8 @@ final class LiquibaseTool implements MigrationTool, HistoryTableReads {
             try (ComponentTiming t = ComponentTiming.time("liquibase." + what.replace(' ', '-') + "-step")) {
                 Scope.child(scope(), () -> step.run(database));
             } finally {
-                Scope.getCurrentScope().getSingleton(liquibase.changelog.ChangeLogHistoryServiceFactory.class).resetAll();
-                Scope.getCurrentScope().getSingleton(liquibase.executor.ExecutorService.class).clearExecutor("jdbc", database);
+                Scope.getCurrentScope().getSingleton(ChangeLogHistoryServiceFactory.class).resetAll();
+                Scope.getCurrentScope().getSingleton(ExecutorService.class).clearExecutor("jdbc", database);
             }
         } catch (SQLException e) {
             throw new RehearsalException("Could not connect to " + what + " " + location + ": " + e.getMessage(), e);

@@ -1,6 +1,9 @@
 package dev.rehearsal.core.internal.tools.liquibase;
 
+import liquibase.exception.CustomChangeException;
+
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +31,7 @@ final class MissingCustomChange {
         ClassNotFoundException missing = null;
         boolean customChange = false;
         for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            customChange |= t instanceof liquibase.exception.CustomChangeException;
+            customChange |= t instanceof CustomChangeException;
             if (t instanceof ClassNotFoundException c) {
                 missing = c;
             }
@@ -62,7 +65,7 @@ final class MissingCustomChange {
                         }
                     }
                 }
-            } catch (IOException | java.io.UncheckedIOException e) {
+            } catch (IOException | UncheckedIOException e) {
                 return Optional.empty(); // the message then says the class alone; Liquibase named no more either
             }
         }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -167,8 +168,8 @@ record SqitchPlan(String project, String uri, List<Change> changes) {
     /** The URI as Perl's URI->canonical writes it for the usual case: scheme and host in lower case. */
     private static String canonical(String uri) {
         Matcher m = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)(.*)$").matcher(uri);
-        return m.matches() ? m.group(1).toLowerCase(java.util.Locale.ROOT) + "://"
-                + m.group(2).toLowerCase(java.util.Locale.ROOT) + m.group(3) : uri;
+        return m.matches() ? m.group(1).toLowerCase(Locale.ROOT) + "://"
+                + m.group(2).toLowerCase(Locale.ROOT) + m.group(3) : uri;
     }
 
     /** Sqitch's ids: a SHA-1 over "{@code kind length\0content}", as Git hashes its objects. */

@@ -1,25 +1,26 @@
 package dev.rehearsal.core.internal.tools.sqitch;
 
-import dev.rehearsal.core.internal.scripts.ScriptLocation;
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationFailedException;
 import dev.rehearsal.core.MigrationHistory;
-import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.UpTransaction;
-import dev.rehearsal.core.model.MigrationVersion;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
+import dev.rehearsal.core.internal.scripts.ScriptLocation;
 import dev.rehearsal.core.internal.sql.ScriptRunner;
 import dev.rehearsal.core.internal.sql.ScriptTransaction;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationScript;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +73,7 @@ public final class SqitchSource implements MigrationSource {
         if (plan.changes().isEmpty()) {
             throw new RehearsalException("No changes in " + where + ": add one with sqitch add.");
         }
-        List<Migration> migrations = new java.util.ArrayList<>();
+        List<Migration> migrations = new ArrayList<>();
         Map<MigrationVersion, SqitchPlan.Change> changes = new LinkedHashMap<>();
         Map<MigrationVersion, MigrationScript> verifies = new HashMap<>();
         Map<MigrationVersion, byte[]> deployBytes = new HashMap<>();

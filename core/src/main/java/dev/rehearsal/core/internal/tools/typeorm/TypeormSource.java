@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -149,7 +150,7 @@ public final class TypeormSource extends HelperSource {
             names.put(name, path.getFileName().toString());
             String relative = folder.relativize(path).toString();
             String description = name.replaceFirst("\\d{13}$", "").replaceAll("([a-z])([A-Z])", "$1 $2")
-                    .toLowerCase(java.util.Locale.ROOT);
+                    .toLowerCase(Locale.ROOT);
             list.add(migration(list.size() + 1, name, description, path, relative + " up", relative + " down"));
         }
         return history(list, "TypeORM's DataSource (" + dataSourceFile + ") loads no migrations.");
