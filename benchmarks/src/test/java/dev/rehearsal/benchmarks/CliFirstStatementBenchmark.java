@@ -4,14 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.Driver;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -92,11 +97,11 @@ class CliFirstStatementBenchmark {
         run(List.of(LAUNCHER.toString(), "check", HISTORY.toString(), "--jdbc-url", LongHistoryBenchmark.SERVER,
                 "--jdbc-user", "postgres", "-q", "-f", "json", "-o", reports.resolve("cli.json").toString()), reports,
                 Map.of("XDG_CACHE_HOME", cache.toString(), "REHEARSAL_JAVA_OPTS", "-Xlog:class+load:file=" + log + ":time"));
-        java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
-        try (java.util.stream.Stream<String> lines = Files.lines(log)) {
+        DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+        try (Stream<String> lines = Files.lines(log)) {
             String line = lines.filter(l -> l.contains("dev.rehearsal.core.internal.roundtrip.UpPhase ")).findFirst()
                     .orElseThrow(() -> new AssertionError("no UpPhase in " + log));
-            long loaded = java.time.OffsetDateTime.parse(line.substring(1, line.indexOf(']')), time).toInstant()
+            long loaded = OffsetDateTime.parse(line.substring(1, line.indexOf(']')), time).toInstant()
                     .toEpochMilli();
             return loaded - start;
         }
@@ -105,11 +110,11 @@ class CliFirstStatementBenchmark {
     /** One plain JDBC program's process, with the launcher's JIT setting, on the same JDK. */
     private static double plain() throws Exception {
         String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String driver = Path.of(org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        String driver = Path.of(Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .toString();
         String classes = Path.of(PlainJdbcStart.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .toString();
-        return run(List.of(jvm, "-XX:TieredStopAtLevel=1", "-cp", classes + java.io.File.pathSeparator + driver,
+        return run(List.of(jvm, "-XX:TieredStopAtLevel=1", "-cp", classes + File.pathSeparator + driver,
                 PlainJdbcStart.class.getName(), LongHistoryBenchmark.SERVER), Files.createTempDirectory("plain"), Map.of());
     }
 

@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,7 +89,7 @@ class DataBenchmark {
         for (int i = 0; i < seeding.size(); i++) {
             ratios.add((double) seeding.get(i) / copying.get(i));
         }
-        java.util.Collections.sort(ratios);
+        Collections.sort(ratios);
         double ratio = ratios.get(ratios.size() / 2);
         RoundTripOverheadBenchmark.write(String.format(Locale.ROOT,
                 "seeding %d rows over 5 FK tables: %.0f ms = %.0f rows/s (target >= 100,000 rows/s); COPY of the same"

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,7 +85,7 @@ class DistBenchmark {
         CliFirstStatementBenchmark.run(List.of("/usr/bin/python3", "-m", "venv", venv.toString()), dir, Map.of());
         CliFirstStatementBenchmark.run(List.of(venv.resolve("bin/pip").toString(), "install", "--no-index", "--disable-pip-version-check",
                 wheel.toString()), dir, Map.of());
-        Map<String, Path> launchers = new java.util.LinkedHashMap<>();
+        Map<String, Path> launchers = new LinkedHashMap<>();
         launchers.put("jar", JAR_LAUNCHER);
         launchers.put("runtime", project.resolve("node_modules/" + platform.getFileName().toString()
                 .replaceFirst("-\\d.*", "") + "/bin/rehearsal"));
@@ -92,7 +93,7 @@ class DistBenchmark {
         launchers.put("npm_js", projectJs.resolve("node_modules/.bin/rehearsal"));
         launchers.put("pip", venv.resolve("bin/rehearsal"));
         Path cache = dir.resolve("cache");
-        Map<String, List<Double>> rounds = new java.util.LinkedHashMap<>();
+        Map<String, List<Double>> rounds = new LinkedHashMap<>();
         for (Map.Entry<String, Path> l : launchers.entrySet()) {
             start(l.getValue(), dir.resolve("warm-" + l.getKey()), cache); // writes its class-data archive
             rounds.put(l.getKey(), new ArrayList<>());
@@ -102,7 +103,7 @@ class DistBenchmark {
                 rounds.get(l.getKey()).add(start(l.getValue(), dir.resolve(l.getKey() + round), cache));
             }
         }
-        Map<String, Double> ms = new java.util.LinkedHashMap<>();
+        Map<String, Double> ms = new LinkedHashMap<>();
         rounds.forEach((k, v) -> ms.put(k, CliStartupBenchmark.median(v)));
         double j = ms.get("jar");
         RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "command line packages: %s; start (process less"

@@ -7,6 +7,7 @@ import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.estimate.EstimateSettings;
 import dev.rehearsal.core.estimate.ProductionVolumes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -30,7 +31,7 @@ class EstimateCostBenchmark {
         ProductionVolumes volumes = ProductionVolumes.of(Map.of("orders", 50_000_000L));
         // warm-up: the JVM, the seeder and the server's caches
         try (MigrationRehearsal r = MigrationRehearsal.start(settings, provider, getClass().getClassLoader())) {
-            r.estimate("2", volumes, dev.rehearsal.core.estimate.EstimateSettings.DEFAULTS.withSizes(1_000L, 2_000L)
+            r.estimate("2", volumes, EstimateSettings.DEFAULTS.withSizes(1_000L, 2_000L)
                     .withRepeats(1));
         }
         long t0 = System.nanoTime();

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
 
 /**
  * A long, realistic golang-migrate history written to a folder, for speed figures: entities that grow over ten
@@ -36,7 +37,7 @@ final class GeneratedHistory {
 
     /** Writes each migration's up and down under the two file names {@code files} gives its number and name. */
     private static Path write(Path dir, int migrations,
-                              java.util.function.BiFunction<Integer, String, List<String>> files) throws IOException {
+                              BiFunction<Integer, String, List<String>> files) throws IOException {
         Files.createDirectories(dir);
         for (int i = 0; i < migrations; i++) {
             int entity = i / STEPS;

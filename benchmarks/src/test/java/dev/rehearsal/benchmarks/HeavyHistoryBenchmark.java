@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -61,7 +62,7 @@ class HeavyHistoryBenchmark {
     }
 
     private static void report(String key, int migrations, String where, LongHistoryBenchmark.Figures run)
-            throws java.io.IOException {
+            throws IOException {
         RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "generated heavy %d-migration history on %s:"
                         + " Rehearsal %.0f ms (SQL %d ms, checks %d ms), one plain JDBC session up/down/up %.0f ms,"
                         + " ratio %.2fx (target <= 2x) in %d parts%n  where the time goes, ms per phase: %s%n",

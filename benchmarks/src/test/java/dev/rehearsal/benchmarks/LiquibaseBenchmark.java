@@ -2,7 +2,6 @@ package dev.rehearsal.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.MigrationSources;
 import dev.rehearsal.core.MigrationTool;
@@ -12,6 +11,7 @@ import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.timing.ComponentRecording;
+import dev.rehearsal.core.model.Migration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -127,7 +128,7 @@ class LiquibaseBenchmark {
         List<Long> liquibase = new ArrayList<>();
         List<Long> flyway = new ArrayList<>();
         List<Long> plain = new ArrayList<>();
-        Map<RehearsalSettings, Map<String, ComponentRecording.Total>> profiles = new java.util.LinkedHashMap<>();
+        Map<RehearsalSettings, Map<String, ComponentRecording.Total>> profiles = new LinkedHashMap<>();
         for (int round = 0; round < ROUNDS; round++) {
             boolean last = round == ROUNDS - 1; // the last round also says where the time goes
             liquibase.add(roundTrips(viaLiquibase, provider, last ? profiles : null));

@@ -2,18 +2,23 @@ package dev.rehearsal.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.internal.timing.ComponentRecording;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.report.HeadlessChromium;
+import dev.rehearsal.core.report.ReportFormat;
+import dev.rehearsal.core.report.ReportWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,6 +27,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -309,15 +316,15 @@ class LongHistoryBenchmark {
      */
     private static void htmlReport(Figures run) throws Exception {
         long t0 = System.nanoTime();
-        String html = dev.rehearsal.core.report.ReportWriter.of(run.report(),
-                new dev.rehearsal.core.MigrationHistory("generated", run.history(), List.of()), Path.of(""))
-                .render(dev.rehearsal.core.report.ReportFormat.HTML);
+        String html = ReportWriter.of(run.report(),
+                new MigrationHistory("generated", run.history(), List.of()), Path.of(""))
+                .render(ReportFormat.HTML);
         double renderMs = (System.nanoTime() - t0) / 1e6;
         Path page = Path.of("target", "long-history.html");
-        Files.writeString(page, html, java.nio.charset.StandardCharsets.UTF_8);
+        Files.writeString(page, html, StandardCharsets.UTF_8);
         double megabytes = Files.size(page) / (1024.0 * 1024.0);
-        String dom = dev.rehearsal.core.report.HeadlessChromium.measure(page, "svg.timeline");
-        java.util.regex.Matcher load = java.util.regex.Pattern.compile("data-load-ms=\"(\\d+)\"").matcher(dom);
+        String dom = HeadlessChromium.measure(page, "svg.timeline");
+        Matcher load = Pattern.compile("data-load-ms=\"(\\d+)\"").matcher(dom);
         assertThat(load.find()).as("the page measured its load").isTrue();
         long loadMs = Long.parseLong(load.group(1));
         RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "HTML report of the %d-migration run: %.2f MB"

@@ -19,6 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,7 +46,7 @@ class RestoreBenchmark {
         Path withDowns = GeneratedHistory.write(dir.resolve("with-downs"), MIGRATIONS);
         Path withoutDowns = withoutDownScripts(GeneratedHistory.write(dir.resolve("without-downs"), MIGRATIONS));
         // the backfills cannot be undone once rows exist (PlantedDefectsBenchmark shows it reported): declared
-        String[] backfills = java.util.stream.IntStream.range(0, MIGRATIONS / GeneratedHistory.STEPS)
+        String[] backfills = IntStream.range(0, MIGRATIONS / GeneratedHistory.STEPS)
                 .mapToObj(e -> String.valueOf(e * GeneratedHistory.STEPS + 10)).toArray(String[]::new);
         DataSettings seeded = DataSettings.DEFAULTS.withRoundTripSeeding(ROWS).declareLossy(backfills);
         RehearsalSettings downs = RehearsalSettings.of("filesystem:" + withDowns).withFormat("golang-migrate")
@@ -79,7 +82,7 @@ class RestoreBenchmark {
                 MIGRATIONS, restoreMs, downMs, ratio, copyMs, swapMs, forcedMs, undoMs,
                 100 * undoMs / (restoreMs / MIGRATIONS - undoMs)));
         StringBuilder where = new StringBuilder("  where the time goes, ms per migration (restore / down scripts):");
-        java.util.Set<String> components = new java.util.TreeSet<>(profile.keySet());
+        Set<String> components = new TreeSet<>(profile.keySet());
         components.addAll(downProfile.keySet());
         for (String component : components) {
             where.append(String.format(Locale.ROOT, " %s %.1f/%.1f,", component, millis(profile, component) / MIGRATIONS,

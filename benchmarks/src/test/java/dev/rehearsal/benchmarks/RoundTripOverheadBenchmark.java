@@ -1,14 +1,16 @@
 package dev.rehearsal.benchmarks;
 
-import dev.rehearsal.core.model.Migration;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
-import dev.rehearsal.core.internal.timing.ComponentRecording;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.db.SqlStatement;
+import dev.rehearsal.core.internal.timing.ComponentRecording;
+import dev.rehearsal.core.model.Migration;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -72,7 +74,7 @@ class RoundTripOverheadBenchmark {
         profile.forEach((component, total) -> where.append(String.format(Locale.ROOT, " %s %.2f,", component,
                 total.nanos() / 1e6 / phases)));
         write(where.append(String.format(Locale.ROOT, " plain JDBC %.2f%n", p / phases)).toString());
-        com.fasterxml.jackson.databind.node.ObjectNode figures = new com.fasterxml.jackson.databind.ObjectMapper()
+        ObjectNode figures = new ObjectMapper()
                 .createObjectNode();
         figures.put("flyway_sample_rehearsal_ms", Math.round(r));
         figures.put("flyway_sample_plain_jdbc_ms", Math.round(p));

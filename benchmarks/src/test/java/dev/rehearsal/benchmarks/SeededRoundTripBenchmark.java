@@ -2,7 +2,6 @@ package dev.rehearsal.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
@@ -12,11 +11,13 @@ import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.timing.ComponentRecording;
+import dev.rehearsal.core.model.Migration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
 
+import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,6 +29,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.DoubleStream;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,7 +57,7 @@ class SeededRoundTripBenchmark {
         DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
         Path history = GeneratedHistory.write(dir, MIGRATIONS);
         // step 9's backfill cannot be undone once rows exist (PlantedDefectsBenchmark shows it reported): declared
-        String[] backfills = java.util.stream.IntStream.range(0, MIGRATIONS / GeneratedHistory.STEPS)
+        String[] backfills = IntStream.range(0, MIGRATIONS / GeneratedHistory.STEPS)
                 .mapToObj(e -> String.valueOf(e * GeneratedHistory.STEPS + 10)).toArray(String[]::new);
         RehearsalSettings settings = RehearsalSettings.of("filesystem:" + history).withFormat("golang-migrate")
                 .withData(DataSettings.DEFAULTS.withRoundTripSeeding(ROWS).declareLossy(backfills));
@@ -94,7 +98,7 @@ class SeededRoundTripBenchmark {
                         + " alternating rounds (the ratio the median of the rounds' ratios: %s)%n", ROWS, MIGRATIONS,
                 rehearsalMs, seeded, copied, plainMs, ratio, ROUNDS, rounds.stream()
                         .map(r -> String.format(Locale.ROOT, "%.0f/%.0f ms", r.rehearsalMs(), r.plainMs()))
-                        .collect(java.util.stream.Collectors.joining(", "))));
+                        .collect(Collectors.joining(", "))));
         StringBuilder where = new StringBuilder("  where the time goes, ms per phase:");
         profile.forEach((component, total) -> where.append(String.format(Locale.ROOT, " %s %.2f,", component,
                 total.nanos() / 1e6 / (3.0 * MIGRATIONS))));
@@ -115,7 +119,7 @@ class SeededRoundTripBenchmark {
         }
     }
 
-    private static double median(java.util.stream.DoubleStream values) {
+    private static double median(DoubleStream values) {
         double[] sorted = values.sorted().toArray();
         return sorted[sorted.length / 2];
     }
@@ -159,7 +163,7 @@ class SeededRoundTripBenchmark {
         try {
             return c.unwrap(PGConnection.class).getCopyAPI().copyIn("copy " + table + " (name, amount) from stdin"
                     + " (format csv)", new StringReader(csv.toString()));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new SQLException(e);
         }
     }

@@ -15,6 +15,8 @@ import dev.rehearsal.core.locks.Traffic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +62,7 @@ class VolumeEstimateBenchmark {
                 getClass().getClassLoader())) {
             r.migrateTo("1");
             r.seed(TableSeed.table("orders").rows(PRODUCTION));
-            try (java.sql.Connection c = r.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            try (Connection c = r.dataSource().getConnection(); Statement st = c.createStatement()) {
                 st.execute("analyze");
             }
             for (String version : List.of("2", "3", "4", "5", "6", "7")) {

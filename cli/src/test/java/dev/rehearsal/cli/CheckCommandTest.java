@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.tools.ToolProvider;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,11 +89,11 @@ class CheckCommandTest {
         assertThat(clean.exit()).as(clean.out() + clean.err()).isZero();
         assertThat(clean.out()).contains("run by Alembic 1.8").contains("5 steps: 5 passed, 0 failed");
 
-        try (var files = java.nio.file.Files.walk(project)) {
-            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        try (var files = Files.walk(project)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
                 Path target = dir.resolve(project.relativize(f).toString());
-                java.nio.file.Files.createDirectories(target.getParent());
-                java.nio.file.Files.writeString(target, java.nio.file.Files.readString(f)
+                Files.createDirectories(target.getParent());
+                Files.writeString(target, Files.readString(f)
                         .replace("    op.drop_index(op.f('ix_user_full_name'), table_name='user')\n", ""));
             }
         }
@@ -107,15 +111,15 @@ class CheckCommandTest {
     @Test
     void aHistoryWithTwoHeadsIsAFindingNotAnEnvironmentError(@TempDir Path dir) throws Exception {
         Path project = Path.of("../core/src/test/resources/alembic-autogen");
-        try (var files = java.nio.file.Files.walk(project)) {
-            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        try (var files = Files.walk(project)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
                 Path target = dir.resolve(project.relativize(f).toString());
-                java.nio.file.Files.createDirectories(target.getParent());
-                java.nio.file.Files.copy(f, target);
+                Files.createDirectories(target.getParent());
+                Files.copy(f, target);
             }
         }
         Path versions = dir.resolve("alembic/versions");
-        java.nio.file.Files.writeString(versions.resolve("ffff00000001_side_branch.py"), """
+        Files.writeString(versions.resolve("ffff00000001_side_branch.py"), """
                 from alembic import op
                 import sqlalchemy as sa
 
@@ -188,19 +192,19 @@ class CheckCommandTest {
      */
     @Test
     void springBootSettingsOfAFlywayProjectAreReadFromItsResources(@TempDir Path dir) throws Exception {
-        Path resources = java.nio.file.Files.createDirectories(dir.resolve("src/main/resources"));
-        java.nio.file.Files.writeString(resources.resolve("application.properties"), """
+        Path resources = Files.createDirectories(dir.resolve("src/main/resources"));
+        Files.writeString(resources.resolve("application.properties"), """
                 spring.profiles.active=prod
                 spring.jpa.database=POSTGRESQL
                 spring.flyway.sql-migration-suffixes=.${spring.jpa.database}.sql
                 spring.flyway.table=schema_version
                 """);
-        java.nio.file.Files.writeString(resources.resolve("application-prod.properties"),
+        Files.writeString(resources.resolve("application-prod.properties"),
                 "spring.flyway.placeholders.tenant=acme\n");
-        Path migrations = java.nio.file.Files.createDirectories(resources.resolve("db/migration"));
-        java.nio.file.Files.writeString(migrations.resolve("V1__accounts.POSTGRESQL.sql"),
+        Path migrations = Files.createDirectories(resources.resolve("db/migration"));
+        Files.writeString(migrations.resolve("V1__accounts.POSTGRESQL.sql"),
                 "CREATE TABLE accounts (id bigint PRIMARY KEY, tenant text NOT NULL DEFAULT '${tenant}');\n");
-        java.nio.file.Files.writeString(migrations.resolve("V2__names.POSTGRESQL.sql"),
+        Files.writeString(migrations.resolve("V2__names.POSTGRESQL.sql"),
                 "ALTER TABLE accounts ADD COLUMN name text;\n");
 
         Run run = rehearsal("check", migrations.toString(), "-q", "--allow-risk", "* no-lock-timeout: a test");
@@ -212,29 +216,29 @@ class CheckCommandTest {
 
     /** The custom change compiled against Liquibase and packed in a jar, as the application's build makes it. */
     private static Path customChangeJar(Path sources, Path dir) throws Exception {
-        Path classes = java.nio.file.Files.createDirectories(dir.resolve("classes"));
+        Path classes = Files.createDirectories(dir.resolve("classes"));
         Path source = sources.resolve("org/example/migration/FillDisplayNames.java");
-        int compiled = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
+        int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
                 "-classpath", System.getProperty("java.class.path"), source.toString());
         assertThat(compiled).isZero();
         Path jar = dir.resolve("app.jar");
-        try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar));
-             var files = java.nio.file.Files.walk(classes)) {
-            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
-                out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-                out.write(java.nio.file.Files.readAllBytes(f));
+        try (var out = new JarOutputStream(Files.newOutputStream(jar));
+             var files = Files.walk(classes)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                out.write(Files.readAllBytes(f));
                 out.closeEntry();
             }
         }
         return jar;
     }
 
-    private static void copy(Path from, Path to) throws java.io.IOException {
-        try (var files = java.nio.file.Files.walk(from)) {
-            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+    private static void copy(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
                 Path target = to.resolve(from.relativize(f).toString());
-                java.nio.file.Files.createDirectories(target.getParent());
-                java.nio.file.Files.copy(f, target);
+                Files.createDirectories(target.getParent());
+                Files.copy(f, target);
             }
         }
     }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,7 +52,7 @@ class DistIT {
             try (Stream<Path> files = Files.list(Path.of(dir))) {
                 for (Path f : files.toList()) {
                     Path link = noJava.resolve(f.getFileName().toString());
-                    if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)
                             && !f.toRealPath().startsWith("/usr/lib/jvm")) {
                         Files.createSymbolicLink(link, f);
                     }

@@ -2,7 +2,10 @@ package dev.rehearsal.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -97,7 +101,7 @@ class LauncherIT {
     }
 
     @Test
-    void theSecondRunMapsTheClassesTheFirstRunArchived(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {
+    void theSecondRunMapsTheClassesTheFirstRunArchived(@TempDir Path home) throws Exception {
         Path cache = home.resolve("cache");
         Result first = launch(Map.of("XDG_CACHE_HOME", cache.toString()), "--version");
         assertThat(first.exit()).as(first.err()).isZero();
@@ -109,17 +113,17 @@ class LauncherIT {
         assertThat(second.exit()).as(second.err()).isZero();
         // "top": the archive the launcher wrote, above the JDK's own
         assertThat(log).content().contains("dev.rehearsal.cli.RehearsalCli source: shared objects file (top)");
-        try (java.util.stream.Stream<Path> files = Files.list(cache.resolve("rehearsal"))) {
+        try (Stream<Path> files = Files.list(cache.resolve("rehearsal"))) {
             // beside it, the folder the embedded PostgreSQL's binaries are extracted into
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("postgres")))
-                    .singleElement(org.assertj.core.api.Assertions.as(
-                    org.assertj.core.api.InstanceOfAssertFactories.STRING)).matches("classes-\\d+\\.jsa");
+                    .singleElement(Assertions.as(
+                    InstanceOfAssertFactories.STRING)).matches("classes-\\d+\\.jsa");
         }
 
         Path off = home.resolve("off");
         Result without = launch(Map.of("XDG_CACHE_HOME", off.toString(), "REHEARSAL_CDS", "off"), "--version");
         assertThat(without.exit()).as(without.err()).isZero();
-        try (java.util.stream.Stream<Path> files = Files.walk(off)) {
+        try (Stream<Path> files = Files.walk(off)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".jsa"));
         }
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -79,7 +80,7 @@ class SnapshotCommandTest {
                 "--output", snapshot.toString(), "--user", "postgres");
         assertThat(captured.exit()).as(captured.err()).isZero();
         assertThat(captured.err()).contains("captured 3 rows of 1 table at ").contains("1_people, 2 columns masked");
-        assertThat(new String(Files.readAllBytes(snapshot), java.nio.charset.StandardCharsets.ISO_8859_1))
+        assertThat(new String(Files.readAllBytes(snapshot), StandardCharsets.ISO_8859_1))
                 .doesNotContain("Example.org").doesNotContain("Stone");
 
         CheckCommandTest.Run check = rehearsal("check", migrations.toString(), "--from-snapshot", snapshot.toString(),

@@ -1,10 +1,11 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.model.Migration;
-
+import dev.rehearsal.core.model.RehearsalException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -54,12 +55,12 @@ class AlembicOfflineTest {
     }
 
     @Test
-    void downgradeFileMissingAStepIsNamedWithTheUpgradeLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void downgradeFileMissingAStepIsNamedWithTheUpgradeLine(@TempDir Path dir)
             throws Exception {
-        java.nio.file.Path offline = java.nio.file.Path.of("src/test/resources/histories/alembic-offline");
-        java.nio.file.Files.copy(offline.resolve("upgrade.sql"), dir.resolve("upgrade.sql"));
-        String down = java.nio.file.Files.readString(offline.resolve("downgrade.sql"));
-        java.nio.file.Files.writeString(dir.resolve("downgrade.sql"), down.substring(0, down.indexOf("-- Running downgrade 27c6a30d7c24"))
+        Path offline = Path.of("src/test/resources/histories/alembic-offline");
+        Files.copy(offline.resolve("upgrade.sql"), dir.resolve("upgrade.sql"));
+        String down = Files.readString(offline.resolve("downgrade.sql"));
+        Files.writeString(dir.resolve("downgrade.sql"), down.substring(0, down.indexOf("-- Running downgrade 27c6a30d7c24"))
                 + down.substring(down.indexOf("-- Running downgrade ae1027a6acf")));
         assertThatThrownBy(() -> Histories.rehearse(RehearsalSettings.of("filesystem:" + dir)))
                 .isInstanceOf(RehearsalException.class)
@@ -78,17 +79,17 @@ class AlembicOfflineTest {
     }
 
     @Test
-    void perMigrationTransactionsAndNoTransactionsReadTheSame(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void perMigrationTransactionsAndNoTransactionsReadTheSame(@TempDir Path dir)
             throws Exception {
-        String up = java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/histories/alembic-offline/upgrade.sql"));
-        String down = java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/histories/alembic-offline/downgrade.sql"));
-        java.nio.file.Path perStep = java.nio.file.Files.createDirectories(dir.resolve("per-step"));
-        java.nio.file.Files.writeString(perStep.resolve("upgrade.sql"), up.replace("\n-- Running", "\nCOMMIT;\nBEGIN;\n-- Running"));
-        java.nio.file.Files.writeString(perStep.resolve("downgrade.sql"), down.replace("\n-- Running", "\nCOMMIT;\nBEGIN;\n-- Running"));
-        java.nio.file.Path none = java.nio.file.Files.createDirectories(dir.resolve("none"));
-        java.nio.file.Files.writeString(none.resolve("upgrade.sql"), up.replace("BEGIN;\n", "").replace("COMMIT;\n", ""));
-        java.nio.file.Files.writeString(none.resolve("downgrade.sql"), down.replace("BEGIN;\n", "").replace("COMMIT;\n", ""));
-        for (java.nio.file.Path variant : List.of(perStep, none)) {
+        String up = Files.readString(Path.of("src/test/resources/histories/alembic-offline/upgrade.sql"));
+        String down = Files.readString(Path.of("src/test/resources/histories/alembic-offline/downgrade.sql"));
+        Path perStep = Files.createDirectories(dir.resolve("per-step"));
+        Files.writeString(perStep.resolve("upgrade.sql"), up.replace("\n-- Running", "\nCOMMIT;\nBEGIN;\n-- Running"));
+        Files.writeString(perStep.resolve("downgrade.sql"), down.replace("\n-- Running", "\nCOMMIT;\nBEGIN;\n-- Running"));
+        Path none = Files.createDirectories(dir.resolve("none"));
+        Files.writeString(none.resolve("upgrade.sql"), up.replace("BEGIN;\n", "").replace("COMMIT;\n", ""));
+        Files.writeString(none.resolve("downgrade.sql"), down.replace("BEGIN;\n", "").replace("COMMIT;\n", ""));
+        for (Path variant : List.of(perStep, none)) {
             try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of("filesystem:" + variant))) {
                 assertThat(r.history().versioned()).extracting(Migration::id)
                         .containsExactly("1975ea83b712", "ae1027a6acf", "27c6a30d7c24", "3a4e5b6c7d8e");

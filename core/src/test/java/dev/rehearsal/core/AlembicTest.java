@@ -5,12 +5,15 @@ import dev.rehearsal.core.PhaseResult.Status;
 import dev.rehearsal.core.locks.StatementTrace;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.RehearsalException;
+import dev.rehearsal.core.schema.ObjectKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -64,7 +67,7 @@ class AlembicTest {
             // String(length=100) is what Alembic makes of it, not a bare VARCHAR
             assertThat(r.schema().column("user", "full_name").orElseThrow().summary())
                     .contains("character varying(100)");
-            assertThat(r.schema().on("user", dev.rehearsal.core.schema.ObjectKind.INDEX))
+            assertThat(r.schema().on("user", ObjectKind.INDEX))
                     .anySatisfy(i -> assertThat(i.name()).contains("ix_user_full_name"));
             r.insert("user", Map.of("id", 1, "email", "ann.lee@example.org"));
             r.migrateTo("latest");
@@ -234,7 +237,7 @@ class AlembicTest {
         Path versions = project(dir, Map.of("    op.create_primary_key('pk_tag', 'tag', ['id'])\n",
                 "    op.create_primary_key('pk_tag', 'tag', ['id'])\n    import time\n    time.sleep(120)\n"));
         RehearsalSettings settings = settings("filesystem:" + versions);
-        settings = settings.withLocks(settings.locks().withMigrationTimeout(java.time.Duration.ofSeconds(3)));
+        settings = settings.withLocks(settings.locks().withMigrationTimeout(Duration.ofSeconds(3)));
         try (MigrationRehearsal r = Histories.rehearse(settings)) {
             RoundTripReport report = r.runRoundTrips();
             PhaseResult up = report.steps().stream().filter(s -> s.migration().startsWith("5f0c2a9e7b14"))
@@ -242,7 +245,7 @@ class AlembicTest {
             assertThat(up.status()).isEqualTo(Status.FAILED);
             assertThat(up.message()).contains("5f0c2a9e7b14 add tags")
                     .contains("did not finish upgrade of 5f0c2a9e7b14 add tags within the migration timeout");
-            assertThat(up.sqlTime()).isLessThan(java.time.Duration.ofSeconds(60));
+            assertThat(up.sqlTime()).isLessThan(Duration.ofSeconds(60));
         }
         assertThat(helpers()).as("no helper process is left").isEmpty();
     }
@@ -291,7 +294,7 @@ class AlembicTest {
             script.toFile().setExecutable(true);
             return script.toString();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

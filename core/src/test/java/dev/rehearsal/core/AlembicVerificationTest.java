@@ -5,6 +5,7 @@ import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ class AlembicVerificationTest {
     private static String database;
 
     @BeforeAll
-    static void project(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    static void project(@TempDir Path dir) throws Exception {
         Process check = new ProcessBuilder(PYTHON, "-c", "import alembic, psycopg2").redirectErrorStream(true).start();
         String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!check.waitFor(60, TimeUnit.SECONDS) || check.exitValue() != 0) {

@@ -1,5 +1,6 @@
 package dev.rehearsal.core;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
 import dev.rehearsal.core.locks.LockRisk;
@@ -45,7 +46,7 @@ class AtomicityTest {
             assertThat(report.toText())
                     .contains("risk [non-atomic-script] V2__audit.sql line 2: BEGIN")
                     .contains("server up: V2__audit.sql line 2: BEGIN  <- 25001: there is already a transaction in progress");
-            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toJson()).findValues("warnings"))
+            assertThat(new ObjectMapper().readTree(report.toJson()).findValues("warnings"))
                     .extracting(Object::toString).contains("[\"25001: there is already a transaction in progress\"]");
             assertThat(nonAtomic(phase(report, "V1", Phase.UP))).isEmpty();
         }

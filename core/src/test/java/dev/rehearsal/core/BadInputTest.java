@@ -1,12 +1,12 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.model.RehearsalException;
-import dev.rehearsal.core.model.MigrationVersion;
-
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.internal.postgres.EmbeddedPostgresProvider;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,7 +122,7 @@ class BadInputTest {
     @Test
     void missingPlaceholderValueNamesThePlaceholderAndScript() {
         try (MigrationRehearsal rehearsal = Histories.rehearse(Histories.settings("placeholders")
-                .withPlaceholders(java.util.Map.of("prefix", "shop")))) {
+                .withPlaceholders(Map.of("prefix", "shop")))) {
             rehearsal.migrateTo("1");
         }
         try (MigrationRehearsal rehearsal = Histories.rehearse("placeholders")) {
@@ -132,7 +132,7 @@ class BadInputTest {
 
     @Test
     void serverThatCannotStartSaysWhyAndLeavesNoProcess() {
-        assertThatThrownBy(() -> DatabaseProviders.embeddedPostgres(java.util.Map.of("shared_buffers", "not-a-size")))
+        assertThatThrownBy(() -> DatabaseProviders.embeddedPostgres(Map.of("shared_buffers", "not-a-size")))
                 .isInstanceOf(RehearsalException.class)
                 .hasMessageContaining("The embedded PostgreSQL server could not start")
                 .hasMessageContaining("PostgreSQL refuses its settings: FATAL: invalid value for parameter \"shared_buffers\"")

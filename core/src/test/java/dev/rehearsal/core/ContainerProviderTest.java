@@ -1,10 +1,14 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.internal.containers.ContainerProvider;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,7 +63,7 @@ class ContainerProviderTest {
         assertThat(DatabaseProviders.container(MARIADB_IMAGE)).isSameAs(provider);
         assertThat(provider.describe()).matches("MariaDB 10\\.11\\.\\d+.* in container rehearsal/mariadb:10.11-debian");
         try (MigrationRehearsal r = MigrationRehearsal.start(Histories.settings("mariadb-shop")
-                .withData(dev.rehearsal.core.data.DataSettings.DEFAULTS.withRoundTripSeeding(50)), provider,
+                .withData(DataSettings.DEFAULTS.withRoundTripSeeding(50)), provider,
                 getClass().getClassLoader())) {
             RoundTripReport report = r.runRoundTrips();
             assertThat(report.database()).contains("in container " + MARIADB_IMAGE);
@@ -67,13 +71,13 @@ class ContainerProviderTest {
             assertThat(report.steps().get(1).phase(PhaseResult.Phase.DOWN).orElseThrow().message())
                     .as("the lossy down of 000002").contains("customers.country");
             assertThat(r.query("select @@performance_schema, (select enabled from performance_schema.setup_instruments"
-                    + " where name = 'wait/lock/metadata/sql/mdl')").rows()).containsExactly(java.util.List.of(1L, "YES"));
+                    + " where name = 'wait/lock/metadata/sql/mdl')").rows()).containsExactly(List.of(1L, "YES"));
         }
     }
 
     @Test
     void mysqlImagesAreRefusedWithTheAlternatives() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DatabaseProviders.container("mysql:8.4"))
+        Assertions.assertThatThrownBy(() -> DatabaseProviders.container("mysql:8.4"))
                 .hasMessageContaining("looks like MySQL").hasMessageContaining("rehearsal.jdbc.url");
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -93,7 +94,7 @@ final class DifferentialKit {
     static void agreesWithPsqlWhereTheToolDoes(Verdict rehearsal, Verdict tool, String changelog)
             throws Exception {
         Verdict psql = psql(changelog);
-        if (java.util.Objects.equals(tool.failed(), psql.failed())) {
+        if (Objects.equals(tool.failed(), psql.failed())) {
             assertThat(rehearsal).as("Rehearsal against psql --single-transaction per migration").isEqualTo(psql);
         }
     }

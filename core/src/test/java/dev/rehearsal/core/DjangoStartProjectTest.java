@@ -2,6 +2,7 @@ package dev.rehearsal.core;
 
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
+import dev.rehearsal.core.schema.ObjectKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,7 +85,7 @@ class DjangoStartProjectTest {
             assertThat(report.failed()).as(report.toText()).isFalse();
             assertThat(report.steps().get(1).phase(Phase.RESTORE)).hasValueSatisfying(restore ->
                     assertThat(restore.status()).isEqualTo(Status.PASSED));
-            assertThat(r.schema().on("shop_product", dev.rehearsal.core.schema.ObjectKind.INDEX))
+            assertThat(r.schema().on("shop_product", ObjectKind.INDEX))
                     .anySatisfy(i -> assertThat(i.name()).isEqualTo("shop_product_price"));
         }
     }

@@ -12,6 +12,8 @@ import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.resource.DirectoryResourceAccessor;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,8 +24,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -89,16 +93,16 @@ class FastPathDifferentialTest {
 
     @ParameterizedTest(name = "{0} as dbmate migrations")
     @MethodSource("dev.rehearsal.core.DifferentialKit#cases")
-    void theScriptRunnerGivesDbmatesVerdict(Path file, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    void theScriptRunnerGivesDbmatesVerdict(Path file, @TempDir Path dir) throws Exception {
         assertThat(DBMATE).as("dbmate: run bash .ci/setup.sh").isExecutable();
         String text = Files.readString(file);
-        org.junit.jupiter.api.Assumptions.assumeFalse(DifferentialKit.carriesOnAfterFailure(text),
+        Assumptions.assumeFalse(DifferentialKit.carriesOnAfterFailure(text),
                 "dbmate has no failOnError: Liquibase's own behaviour, checked above");
         Path folder = Files.createDirectories(dir.resolve("migrations"));
         for (String[] changeset : changesets(text)) {
             String up = changeset[1].contains("runInTransaction:false") ? "-- migrate:up transaction:false\n"
                     : "-- migrate:up\n";
-            Files.writeString(folder.resolve(String.format(java.util.Locale.ROOT, "%03d_kit.sql",
+            Files.writeString(folder.resolve(String.format(Locale.ROOT, "%03d_kit.sql",
                     Integer.parseInt(changeset[0]))), up + changeset[2]
                     + "\n-- migrate:down\n" + rollbackLines(text, changeset[0])); // empty: Rehearsal restores
         }
@@ -116,7 +120,7 @@ class FastPathDifferentialTest {
                     + "?sslmode=disable", "--migrations-dir", folder.toString(), "--no-dump-schema", "up")
                     .redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             if (p.exitValue() == 0) {
                 return Verdict.PASSED;
             }

@@ -12,6 +12,7 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -100,7 +101,7 @@ class FingerprintReuseTest {
 
     private static String serverSnapshot(MigrationRehearsal r) throws Exception {
         try (Connection c = r.dataSource().getConnection(); Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("select txid_current_snapshot()::text")) {
+             ResultSet rs = st.executeQuery("select txid_current_snapshot()::text")) {
             rs.next();
             return rs.getString(1);
         }

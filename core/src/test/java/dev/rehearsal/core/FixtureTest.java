@@ -2,6 +2,7 @@ package dev.rehearsal.core;
 
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +21,7 @@ class FixtureTest {
     void insertedRowsFollowTheMigrations() {
         try (MigrationRehearsal r = atV1()) {
             r.insert("customers", Map.of("id", 7, "first_name", "Ada", "last_name", "Lovelace", "email", "ada@example.com"));
-            r.insert("orders", Map.of("customer_id", 7, "total", new java.math.BigDecimal("12.50"), "status", "paid"));
+            r.insert("orders", Map.of("customer_id", 7, "total", new BigDecimal("12.50"), "status", "paid"));
             r.migrateTo("2");
             assertThat(r.query("select display_name from customers").singleValue()).contains("Ada Lovelace");
             // the identity sequence moved past the explicit id

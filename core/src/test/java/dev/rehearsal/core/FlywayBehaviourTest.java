@@ -1,12 +1,16 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.model.Migration;
-
-import dev.rehearsal.core.schema.SchemaFact;
+import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.schema.ObjectKind;
+import dev.rehearsal.core.schema.SchemaFact;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -91,7 +95,7 @@ class FlywayBehaviourTest {
         try (MigrationRehearsal rehearsal = Histories.rehearse("good")) {
             rehearsal.migrateTo("4");
             rehearsal.migrateTo("2");
-            org.flywaydb.core.Flyway flyway = org.flywaydb.core.Flyway.configure()
+            Flyway flyway = Flyway.configure()
                     .dataSource(rehearsal.dataSource())
                     .locations("classpath:histories/good")
                     .load();
@@ -118,17 +122,17 @@ class FlywayBehaviourTest {
      * script runs on, also where a migration without an undo script is re-applied on a copy of the database.
      */
     @Test
-    void flywaysOwnPlaceholdersNameTheDatabaseTheScriptRunsOn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void flywaysOwnPlaceholdersNameTheDatabaseTheScriptRunsOn(@TempDir Path dir)
             throws Exception {
-        java.nio.file.Files.writeString(dir.resolve("V1__seen.sql"), "create table seen (script text, db text, schema_name text);");
-        java.nio.file.Files.writeString(dir.resolve("U1__seen.sql"), "drop table seen;");
+        Files.writeString(dir.resolve("V1__seen.sql"), "create table seen (script text, db text, schema_name text);");
+        Files.writeString(dir.resolve("U1__seen.sql"), "drop table seen;");
         String record = "insert into seen values ('${flyway:filename}', '${flyway:database}', '${flyway:defaultSchema}');";
-        java.nio.file.Files.writeString(dir.resolve("V2__items.sql"), "create table items (id int); " + record);
-        java.nio.file.Files.writeString(dir.resolve("U2__items.sql"), "drop table items; " + record);
+        Files.writeString(dir.resolve("V2__items.sql"), "create table items (id int); " + record);
+        Files.writeString(dir.resolve("U2__items.sql"), "drop table items; " + record);
         // no undo script: rehearsed by rolling back the up's transaction and applying the up again
-        java.nio.file.Files.writeString(dir.resolve("V3__more.sql"), "create table more (id int); " + record);
+        Files.writeString(dir.resolve("V3__more.sql"), "create table more (id int); " + record);
         try (MigrationRehearsal rehearsal = MigrationRehearsal.start(RehearsalSettings.of("filesystem:" + dir),
-                dev.rehearsal.core.db.DatabaseProviders.embeddedPostgres(), getClass().getClassLoader())) {
+                DatabaseProviders.embeddedPostgres(), getClass().getClassLoader())) {
             // the scripts' rows differ between runs by design (Rehearsal reports that): only the rows matter here
             RoundTripReport report = rehearsal.runRoundTrips();
             assertThat(report.steps()).hasSize(3);

@@ -1,20 +1,24 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.model.RehearsalException;
-import dev.rehearsal.core.model.Migration;
-
 import dev.rehearsal.core.PhaseResult.Status;
 import dev.rehearsal.core.flyway.FlywayCustomizer;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.RehearsalException;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -63,10 +67,10 @@ class FlywayConfigurationTest {
     }
 
     @Test
-    void aDownScriptThatForgetsATableInTheTeamsSchemaIsStillCaught(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    void aDownScriptThatForgetsATableInTheTeamsSchemaIsStillCaught(@TempDir Path dir) {
         RehearsalSettings derived = Histories.derived(dir, "histories/flyway-team-config",
                 List.of("V1_1__customers.POSTGRESQL.sql", "U1_1__customers.POSTGRESQL.sql", "V1_2__orders.POSTGRESQL.sql",
-                        "U1_2__orders.POSTGRESQL.sql"), java.util.Map.of("DROP TABLE orders;\n", "DROP INDEX orders_customer_idx;\n"), null);
+                        "U1_2__orders.POSTGRESQL.sql"), Map.of("DROP TABLE orders;\n", "DROP INDEX orders_customer_idx;\n"), null);
         try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of(derived.migrations()).withTool(config("flyway.conf")))) {
             PhaseResult down = r.runRoundTrips().steps().get(1).phase(PhaseResult.Phase.DOWN).orElseThrow();
             assertThat(down.status()).isEqualTo(Status.FAILED);
@@ -153,12 +157,12 @@ class FlywayConfigurationTest {
 
     @Test
     void flywaysRoutineLogStaysOffTheConsoleAndItsWarningsReachTheReport() {
-        java.io.PrintStream err = System.err;
-        java.io.PrintStream out = System.out;
-        java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+        PrintStream err = System.err;
+        PrintStream out = System.out;
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
         List<String> notes = new ArrayList<>();
         try {
-            java.io.PrintStream capture = new java.io.PrintStream(console, true);
+            PrintStream capture = new PrintStream(console, true);
             System.setErr(capture);
             System.setOut(capture);
             try (MigrationRehearsal r = Histories.rehearse("atomicity-own-commit")) {

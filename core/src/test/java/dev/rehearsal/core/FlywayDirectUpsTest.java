@@ -1,15 +1,16 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.model.RehearsalException;
-import dev.rehearsal.core.model.MigrationVersion;
-
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.internal.sql.HistoryTableReads;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -69,7 +70,7 @@ class FlywayDirectUpsTest {
     }
 
     /** Flyway's history table as the catalog describes it: columns, constraints, indexes and owner. */
-    private static List<String> definition(javax.sql.DataSource dataSource) throws SQLException {
+    private static List<String> definition(DataSource dataSource) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("""
                      select concat_ws('|', 'column', column_name, ordinal_position, data_type, character_maximum_length,
@@ -130,7 +131,7 @@ class FlywayDirectUpsTest {
         try (MigrationRehearsal rehearsal = Histories.rehearse("good")) {
             rehearsal.migrateTo("2");
             try (Connection c = rehearsal.dataSource().getConnection()) {
-                assertThat(((dev.rehearsal.core.internal.sql.HistoryTableReads) rehearsal.tool()).currentVersionOn(c))
+                assertThat(((HistoryTableReads) rehearsal.tool()).currentVersionOn(c))
                         .map(MigrationVersion::toString).contains("2");
                 try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select count(*) from"
                         + " pg_prepared_statements where statement like 'select version from %' and not from_sql")) {

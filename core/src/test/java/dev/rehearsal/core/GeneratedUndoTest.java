@@ -1,11 +1,11 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.data.DataSettings;
+import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.internal.scripts.UndoFiles;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationScript;
-
-import dev.rehearsal.core.data.DataSettings;
-import dev.rehearsal.core.internal.scripts.UndoFiles;
+import dev.rehearsal.core.model.MigrationVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,7 +78,7 @@ class GeneratedUndoTest {
         RehearsalSettings settings = RehearsalSettings.of("filesystem:" + history).withData(SEEDED)
                 .withTool(ToolSettings.DEFAULTS.withWriteUndo(true));
         RoundTripReport first;
-        try (MigrationRehearsal r = MigrationRehearsal.start(settings, dev.rehearsal.core.db.DatabaseProviders.embeddedPostgres(),
+        try (MigrationRehearsal r = MigrationRehearsal.start(settings, DatabaseProviders.embeddedPostgres(),
                 getClass().getClassLoader())) {
             first = r.runRoundTrips();
         }
@@ -99,7 +99,7 @@ class GeneratedUndoTest {
 
         // the next run finds them as down scripts, and keeps the files it did not write
         try (MigrationRehearsal r = MigrationRehearsal.start(settings.withData(SEEDED.declareLossy("6")),
-                dev.rehearsal.core.db.DatabaseProviders.embeddedPostgres(), getClass().getClassLoader())) {
+                DatabaseProviders.embeddedPostgres(), getClass().getClassLoader())) {
             RoundTripReport second = r.runRoundTrips();
             assertThat(second.failed()).as(second.toText()).isFalse();
             for (String v : List.of("V1", "V2", "V3", "V4", "V5", "V6", "V7", "V9")) {

@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -107,7 +108,7 @@ class KilledJvmTest {
     private static List<String> pgDatabases() throws Exception {
         try (Connection c = DriverManager.getConnection(PG, "postgres", null); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select datname from pg_database")) {
-            List<String> names = new java.util.ArrayList<>();
+            List<String> names = new ArrayList<>();
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
@@ -118,7 +119,7 @@ class KilledJvmTest {
     private static List<String> mariaDbDatabases() throws Exception {
         try (Connection c = DriverManager.getConnection(MARIADB, "root", ""); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select schema_name from information_schema.schemata")) {
-            List<String> names = new java.util.ArrayList<>();
+            List<String> names = new ArrayList<>();
             while (rs.next()) {
                 names.add(rs.getString(1));
             }

@@ -1,9 +1,9 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.model.RehearsalException;
-import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.model.Migration;
-
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -187,7 +187,7 @@ class LiquibaseFeaturesTest {
             r.migrateTo("1-accounts");
             Files.writeString(changelog, text.replace("<column name=\"id\" type=\"bigint\"/>",
                     "<column name=\"id\" type=\"bigint\"/><column name=\"name\" type=\"text\"/>"));
-            dev.rehearsal.core.db.EphemeralDatabase db = r.database();
+            EphemeralDatabase db = r.database();
             MigrationTool edited = MigrationSources.detect(RehearsalSettings.of("filesystem:" + changelog),
                     getClass().getClassLoader()).open(db.dataSource(), db.dialect());
             assertThatThrownBy(() -> edited.upTo(MigrationVersion.parse("2")))

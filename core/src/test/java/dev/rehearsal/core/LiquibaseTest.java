@@ -1,10 +1,10 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.model.RehearsalException;
-import dev.rehearsal.core.model.MigrationVersion;
-import dev.rehearsal.core.model.Migration;
-
 import dev.rehearsal.core.data.DataSettings;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -81,12 +81,12 @@ class LiquibaseTest {
 
     @Test
     void aChangelogThatDoesNotParseOrDoesNotExistIsNamed() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Histories.rehearse(RehearsalSettings.of(
+        Assertions.assertThatThrownBy(() -> Histories.rehearse(RehearsalSettings.of(
                         "classpath:histories/liquibase-broken/db.changelog-master.xml")))
                 .isInstanceOf(RehearsalException.class)
                 .hasMessageContaining("Liquibase could not read the changelog classpath:histories/liquibase-broken/db.changelog-master.xml")
                 .hasMessageContaining("Error parsing line 2 column 72 of histories/liquibase-broken/db.changelog-master.xml");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Histories.rehearse(RehearsalSettings.of(
+        Assertions.assertThatThrownBy(() -> Histories.rehearse(RehearsalSettings.of(
                         "classpath:histories/liquibase/nothing.xml")))
                 .isInstanceOf(RehearsalException.class)
                 .hasMessageContaining("the Liquibase changelog classpath:histories/liquibase/nothing.xml does not exist");
@@ -94,7 +94,7 @@ class LiquibaseTest {
 
     @Test
     void jsonAndFormattedSqlChangelogsAreRehearsedToo() {
-        for (String changelog : java.util.List.of("classpath:histories/liquibase-json/changelog.json",
+        for (String changelog : List.of("classpath:histories/liquibase-json/changelog.json",
                 "classpath:histories/liquibase-sql/db.changelog.sql",
                 "filesystem:src/test/resources/histories/liquibase-sql/db.changelog.sql")) {
             try (MigrationRehearsal r = Histories.rehearse(RehearsalSettings.of(changelog))) {

@@ -7,11 +7,12 @@ import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
 import liquibase.Scope;
-import liquibase.ui.LoggerUIService;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
+import liquibase.exception.LiquibaseException;
 import liquibase.resource.ClassLoaderResourceAccessor;
+import liquibase.ui.LoggerUIService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,16 +56,16 @@ class LiquibaseVerificationTest {
 
     /** Liquibase's own command on the server database, as the team's deployment would run it. */
     private interface Command {
-        void run(Liquibase liquibase) throws liquibase.exception.LiquibaseException;
+        void run(Liquibase liquibase) throws LiquibaseException;
     }
 
     private void liquibase(String changelog, Command command) throws Exception {
-        java.util.logging.Logger.getLogger("liquibase").setLevel(java.util.logging.Level.WARNING);
+        Logger.getLogger("liquibase").setLevel(Level.WARNING);
         try (Connection c = database.connect()) {
             Database db = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
             Liquibase liquibase = new Liquibase(changelog, new ClassLoaderResourceAccessor(getClass().getClassLoader()), db);
             // its console lines (Running Changeset..., the update summary) to its log, as a CI job would keep them
-            Scope.child(java.util.Map.of(Scope.Attr.ui.name(), new LoggerUIService(), "liquibase.command.showSummary", "OFF",
+            Scope.child(Map.of(Scope.Attr.ui.name(), new LoggerUIService(), "liquibase.command.showSummary", "OFF",
                     "liquibase.command.showSummaryOutput", "LOG"), () -> command.run(liquibase));
         }
     }

@@ -1,19 +1,21 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.model.MigrationVersion;
-
 import dev.rehearsal.core.locks.HeldLock;
 import dev.rehearsal.core.locks.LockMode;
 import dev.rehearsal.core.locks.LockReport;
+import dev.rehearsal.core.locks.LockSettings;
 import dev.rehearsal.core.locks.ProbeResult;
 import dev.rehearsal.core.locks.StatementTrace;
 import dev.rehearsal.core.locks.Traffic;
+import dev.rehearsal.core.model.MigrationVersion;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,7 +49,7 @@ class LockTraceTest {
 
     private static HeldLock lock(LockReport report, StatementTrace s, String relation) {
         return report.locks().stream().filter(l -> l.statement() == s.index() && l.relation().equals(relation))
-                .max(java.util.Comparator.comparing(HeldLock::mode))
+                .max(Comparator.comparing(HeldLock::mode))
                 .orElseThrow(() -> new AssertionError("no lock on " + relation + " by " + s.where() + " in\n" + report.toText()));
     }
 
@@ -147,7 +149,7 @@ class LockTraceTest {
             assertThat(queue.toString()).contains("queued for").contains("waiting for ACCESS EXCLUSIVE on accounts");
         }
         try (MigrationRehearsal r = loaded("locks-alter-timeout")) {
-            MigrationFailedException e = org.junit.jupiter.api.Assertions.assertThrows(MigrationFailedException.class,
+            MigrationFailedException e = Assertions.assertThrows(MigrationFailedException.class,
                     () -> r.migrateTo("2", Traffic.probes().behindLongTransaction(Duration.ofMillis(600))));
             assertThat(e.sqlState()).hasValue("55P03");
             LockReport report = e.locks();
@@ -191,14 +193,14 @@ class LockTraceTest {
     void migrationHangingOnALockIsStoppedAtTheTimeoutAndSaysWhoHeldIt() throws Exception {
         String name;
         RehearsalSettings settings = RehearsalSettings.of("classpath:histories/locks-base,classpath:histories/locks-alter-no-timeout")
-                .withLocks(dev.rehearsal.core.locks.LockSettings.DEFAULTS.withMigrationTimeout(Duration.ofSeconds(1)));
+                .withLocks(LockSettings.DEFAULTS.withMigrationTimeout(Duration.ofSeconds(1)));
         try (MigrationRehearsal r = Histories.rehearse(settings)) {
             r.migrateTo("1");
             try (Connection holder = r.dataSource().getConnection(); Statement st = holder.createStatement()) {
                 st.execute("set application_name = 'nightly-report'");
                 holder.setAutoCommit(false);
                 st.execute("select count(*) from accounts");
-                MigrationFailedException e = org.junit.jupiter.api.Assertions.assertThrows(MigrationFailedException.class,
+                MigrationFailedException e = Assertions.assertThrows(MigrationFailedException.class,
                         () -> r.migrateTo("2"));
                 assertThat(e.getMessage())
                         .contains("V2__add_note.sql, line 1")

@@ -2,6 +2,7 @@ package dev.rehearsal.core;
 
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.locks.LockRisk;
 import dev.rehearsal.core.locks.ProbeResult;
 import dev.rehearsal.core.locks.QueryWaits;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,7 @@ class MariaDbApplicationTrafficTest {
         assertThat(batches.locks().queries()).extracting(QueryWaits::query).contains(WRITE, READ);
 
         // expand and contract, during: the read fails while the up runs and works after it, a break only traffic sees
-        dev.rehearsal.core.locks.LockRisk during = report.steps().get(3).phases().stream()
+        LockRisk during = report.steps().get(3).phases().stream()
                 .flatMap(p -> p.locks().risks().stream()).filter(k -> k.rule().equals("breaks-running-app"))
                 .findFirst().orElseThrow(() -> new AssertionError(report.toText()));
         assertThat(during.reason()).startsWith("while the up ran, ")

@@ -4,19 +4,29 @@ import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.DataSettings;
-import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.data.SeedResult;
+import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.db.EngineLocks;
+import dev.rehearsal.core.estimate.EstimateSettings;
+import dev.rehearsal.core.estimate.ProductionVolumes;
+import dev.rehearsal.core.estimate.VolumeEstimate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,8 +55,8 @@ class MariaDbTest {
     @Test
     void volumeEstimatesRunOnMariaDbToo() {
         try (MigrationRehearsal r = rehearse("mariadb-shop")) {
-            dev.rehearsal.core.estimate.VolumeEstimate e = r.estimate("000002", dev.rehearsal.core.estimate.ProductionVolumes
-                    .of(java.util.Map.of("customers", 5_000_000L)), dev.rehearsal.core.estimate.EstimateSettings.DEFAULTS
+            VolumeEstimate e = r.estimate("000002", ProductionVolumes
+                    .of(Map.of("customers", 5_000_000L)), EstimateSettings.DEFAULTS
                     .withSizes(200L, 800L, 3_200L).withRepeats(1));
             System.out.println(e.toText());
             assertThat(e.sizes()).containsExactly(200L, 800L, 3_200L);
@@ -69,7 +79,7 @@ class MariaDbTest {
     void theWaitGraphShowsARowLockWaitBetweenTwoSessions() throws Exception {
         try (MigrationRehearsal r = rehearse("mariadb-golang")) {
             r.migrateTo("1");
-            dev.rehearsal.core.db.EngineLocks locks = r.database().dialect().locks();
+            EngineLocks locks = r.database().dialect().locks();
             try (Connection holder = r.dataSource().getConnection(); Connection waiter = r.dataSource().getConnection();
                  Connection observer = r.dataSource().getConnection();
                  Statement h = holder.createStatement(); Statement w = waiter.createStatement()) {
@@ -80,15 +90,15 @@ class MariaDbTest {
                 int waiterId = locks.backendId(waiter);
                 waiter.setAutoCommit(false);
                 // a thread of its own: the common pool may be busy on two cores
-                java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
-                java.util.concurrent.Future<?> blocked = thread.submit(() -> {
+                ExecutorService thread = Executors.newSingleThreadExecutor();
+                Future<?> blocked = thread.submit(() -> {
                     w.execute("update users set name = 'grace'");
                     return null;
                 });
                 try {
-                    List<dev.rehearsal.core.db.EngineLocks.Wait> waits = List.of();
+                    List<EngineLocks.Wait> waits = List.of();
                     // until the server shows the wait (the update cannot end before the holder rolls back)
-                    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(40);
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
                     while (waits.isEmpty() && !blocked.isDone() && System.nanoTime() < deadline) {
                         Thread.sleep(10);
                         waits = locks.waitsAmong(observer, List.of(holderId, waiterId));
@@ -96,9 +106,9 @@ class MariaDbTest {
                     if (blocked.isDone()) {
                         blocked.get(); // the update's own failure, if it failed
                     }
-                    assertThat(waits).containsExactly(new dev.rehearsal.core.db.EngineLocks.Wait(waiterId, holderId));
+                    assertThat(waits).containsExactly(new EngineLocks.Wait(waiterId, holderId));
                     holder.rollback();
-                    blocked.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    blocked.get(30, TimeUnit.SECONDS);
                     waiter.rollback();
                 } finally {
                     thread.shutdownNow();
@@ -160,8 +170,8 @@ class MariaDbTest {
             assertThat(r.query("select count(distinct email), sum(email like '%@%' or email = ''), sum(active in (0, 1)),"
                     + " sum(tier in ('free', 'pro', 'team')), sum(prefs is null or json_valid(prefs)),"
                     + " sum(external_id is not null) > 0 from customers").rows())
-                    .containsExactly(List.of(200L, java.math.BigDecimal.valueOf(200), java.math.BigDecimal.valueOf(200),
-                            java.math.BigDecimal.valueOf(200), java.math.BigDecimal.valueOf(200), 1));
+                    .containsExactly(List.of(200L, BigDecimal.valueOf(200), BigDecimal.valueOf(200),
+                            BigDecimal.valueOf(200), BigDecimal.valueOf(200), 1));
             assertThat(r.query("select count(*) from orders where status not in ('new', 'paid', 'shipped') or total < 0"
                     + " or rank_hint not between -128 and 127").rows()).containsExactly(List.of(0L));
             assertThat(r.query("select count(*) > 0, count(*) < 200 from categories where parent_id is not null").rows())

@@ -1,17 +1,21 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.model.RehearsalException;
-
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.timing.ComponentRecording;
+import dev.rehearsal.core.model.RehearsalException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -179,10 +183,10 @@ class ParallelPartsTest {
     }
 
     /** Flyway's history table as it matters to Flyway: each row's version, script, checksum and success. */
-    private static List<String> flywayHistoryTable(MigrationRehearsal r) throws java.sql.SQLException {
-        List<String> rows = new java.util.ArrayList<>();
-        try (java.sql.Connection c = r.dataSource().getConnection(); java.sql.Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("select version, description, type, script, checksum, success"
+    private static List<String> flywayHistoryTable(MigrationRehearsal r) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = r.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select version, description, type, script, checksum, success"
                      + " from flyway_schema_history order by installed_rank")) {
             while (rs.next()) {
                 rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4)

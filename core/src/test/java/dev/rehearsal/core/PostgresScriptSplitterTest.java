@@ -1,6 +1,7 @@
 package dev.rehearsal.core;
 
 import dev.rehearsal.core.db.SqlStatement;
+import dev.rehearsal.core.internal.postgres.PostgresDialect;
 import dev.rehearsal.core.internal.sql.PostgresScriptSplitter;
 import org.junit.jupiter.api.Test;
 
@@ -108,9 +109,9 @@ class PostgresScriptSplitterTest {
     @Test
     void addingAnEnumValueRunsOutsideATransactionBeforePostgres12Only() {
         String sql = "ALTER TYPE mood ADD VALUE 'curious'";
-        assertThat(new dev.rehearsal.core.internal.postgres.PostgresDialect("11.22").mustRunOutsideTransaction(sql)).isTrue();
-        assertThat(new dev.rehearsal.core.internal.postgres.PostgresDialect("18.6").mustRunOutsideTransaction(sql)).isFalse();
-        assertThat(new dev.rehearsal.core.internal.postgres.PostgresDialect("18.6")
+        assertThat(new PostgresDialect("11.22").mustRunOutsideTransaction(sql)).isTrue();
+        assertThat(new PostgresDialect("18.6").mustRunOutsideTransaction(sql)).isFalse();
+        assertThat(new PostgresDialect("18.6")
                 .mustRunOutsideTransaction("create index concurrently i on t (a)")).isTrue();
     }
 }

@@ -1,22 +1,28 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.model.MigrationVersion;
-
+import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.schema.ObjectKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.sql.DataSource;
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +39,7 @@ class RoundTripCostTest {
     private final AtomicInteger statements = new AtomicInteger();
     private final AtomicInteger metadataLookups = new AtomicInteger();
     /** The SQL of the statements run, and of those prepared, in order. */
-    private final List<String> sqlRun = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final List<String> sqlRun = Collections.synchronizedList(new ArrayList<>());
 
     /** The embedded server's databases, with the connections taken and the statements run on them counted. */
     private DatabaseProvider counting() {
@@ -71,8 +77,8 @@ class RoundTripCostTest {
             if (result instanceof Connection c && type == DataSource.class) {
                 return proxy(Connection.class, c);
             }
-            if (result instanceof java.sql.PreparedStatement ps && name.startsWith("prepare")) {
-                return proxy(java.sql.PreparedStatement.class, ps);
+            if (result instanceof PreparedStatement ps && name.startsWith("prepare")) {
+                return proxy(PreparedStatement.class, ps);
             }
             if (result instanceof Statement st && name.equals("createStatement")) {
                 return proxy(Statement.class, st);
@@ -130,7 +136,7 @@ class RoundTripCostTest {
 
     /** How many statements of a history's round trips {@code counted} picks out, tracing and probes off. */
     private int sqlOfRoundTrips(RehearsalSettings base, int migrations,
-                                java.util.function.Predicate<String> counted) {
+                                Predicate<String> counted) {
         RehearsalSettings settings = base.withLocks(base.locks().withObservation(false, false));
         try (MigrationRehearsal r = MigrationRehearsal.start(settings, counting(), getClass().getClassLoader())) {
             sqlRun.clear();
@@ -197,7 +203,7 @@ class RoundTripCostTest {
         Files.writeString(dir.resolve("V1__customers.sql"), "create table customers (id bigint primary key);");
         Files.writeString(dir.resolve("U1__customers.sql"), "drop table customers;");
         RehearsalSettings settings = RehearsalSettings.of("filesystem:" + dir);
-        List<List<String>> firstUps = new java.util.ArrayList<>();
+        List<List<String>> firstUps = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             try (MigrationRehearsal r = MigrationRehearsal.start(settings, counting(), getClass().getClassLoader())) {
                 sqlRun.clear();
@@ -244,7 +250,7 @@ class RoundTripCostTest {
     }
 
     /** golang-migrate steps that each create a table with an index, and drop it. */
-    private static void writeSteps(Path dir, int migrations) throws java.io.IOException {
+    private static void writeSteps(Path dir, int migrations) throws IOException {
         Files.createDirectories(dir);
         for (int i = 1; i <= migrations; i++) {
             Files.writeString(dir.resolve("%04d_step_%d.up.sql".formatted(i, i)), """
@@ -291,7 +297,7 @@ class RoundTripCostTest {
             Files.writeString(dir.resolve("%04d_index_%d.down.sql".formatted(i, i)), "drop index items_%d;".formatted(i));
         }
         RehearsalSettings settings = RehearsalSettings.of("filesystem:" + dir).withFormat("golang-migrate")
-                .withData(dev.rehearsal.core.data.DataSettings.DEFAULTS.withRoundTripSeeding(20));
+                .withData(DataSettings.DEFAULTS.withRoundTripSeeding(20));
         settings = settings.withLocks(settings.locks().withObservation(false, false));
         try (MigrationRehearsal r = MigrationRehearsal.start(settings, counting(), getClass().getClassLoader())) {
             int before = connections.get();
@@ -318,7 +324,7 @@ class RoundTripCostTest {
         Files.writeString(dir.resolve("0004_comment.up.sql"), "comment on table items is 'kept';");
         Files.writeString(dir.resolve("0004_comment.down.sql"), "comment on table items is null;");
         RehearsalSettings settings = RehearsalSettings.of("filesystem:" + dir).withFormat("golang-migrate")
-                .withData(dev.rehearsal.core.data.DataSettings.DEFAULTS.withRoundTripSeeding(20).declareLossy("3"));
+                .withData(DataSettings.DEFAULTS.withRoundTripSeeding(20).declareLossy("3"));
         try (MigrationRehearsal r = MigrationRehearsal.start(settings, counting(), getClass().getClassLoader())) {
             RoundTripReport report = r.runRoundTrips();
             assertThat(report.failed()).as(report.toText()).isFalse();
@@ -347,7 +353,7 @@ class RoundTripCostTest {
             var read = r.currentSchema();
             assertThat(statements.get() - before).as("statements of one patched schema read").isEqualTo(2);
             assertThat(read.toText()).isEqualTo(r.schema().toText()).contains("orders_status");
-            assertThat(read.find(dev.rehearsal.core.schema.ObjectKind.COLUMN, "orders.status")).isPresent();
+            assertThat(read.find(ObjectKind.COLUMN, "orders.status")).isPresent();
         }
     }
 }

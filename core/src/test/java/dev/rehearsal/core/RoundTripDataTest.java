@@ -1,5 +1,7 @@
 package dev.rehearsal.core;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
 import dev.rehearsal.core.data.DataProblem;
@@ -10,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,7 +80,7 @@ class RoundTripDataTest {
         // a copy that skips rows still counts the rows that had a phone to copy, and only those
         PhaseResult up = v2(roundTrip("null-source-partial-backfill", phonesOftenMissing), Phase.UP);
         assertThat(kinds(up)).containsExactly(DataProblem.Kind.PARTIAL_BACKFILL);
-        java.util.regex.Matcher counts = java.util.regex.Pattern.compile("filled it for (\\d+) of 300 rows; (\\d+) rows are"
+        Matcher counts = Pattern.compile("filled it for (\\d+) of 300 rows; (\\d+) rows are"
                 + " still NULL though the backfill's value for them is not \\((\\d+) more, whose value is NULL, had nothing"
                 + " to copy and are not counted\\)").matcher(up.message());
         assertThat(counts.find()).as(up.message()).isTrue();
@@ -104,11 +108,11 @@ class RoundTripDataTest {
     @Test
     void reportCarriesTheDataProblemsAsJson() throws Exception {
         RoundTripReport report = roundTrip("partial-backfill", SEEDED);
-        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+        JsonNode json = new ObjectMapper()
                 .readTree(report.toJson());
-        com.fasterxml.jackson.databind.JsonNode v2 = json.get("steps").get(1);
+        JsonNode v2 = json.get("steps").get(1);
         assertThat(v2.get("rows").asLong()).isEqualTo(600);
-        com.fasterxml.jackson.databind.JsonNode problem = v2.get("phases").get(0).get("dataProblems").get(0);
+        JsonNode problem = v2.get("phases").get(0).get("dataProblems").get(0);
         assertThat(problem.get("kind").asText()).isEqualTo("PARTIAL_BACKFILL");
         assertThat(problem.get("table").asText()).isEqualTo("customers");
         assertThat(problem.get("column").asText()).isEqualTo("display_name");

@@ -1,10 +1,13 @@
 package dev.rehearsal.core;
 
 import dev.rehearsal.core.data.DataSettings;
+import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.locks.LockRisk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -93,26 +96,26 @@ class RunningApplicationTest {
      */
     @Test
     void aTypeChangeBreaksAReadOnlyWhereTheApplicationGetsAnotherKindOfValue(@TempDir Path root) throws Exception {
-        Path dir = java.nio.file.Files.createDirectories(root.resolve("migrations"));
-        java.nio.file.Files.writeString(dir.resolve("V1__posts.sql"), """
+        Path dir = Files.createDirectories(root.resolve("migrations"));
+        Files.writeString(dir.resolve("V1__posts.sql"), """
                 create table posts (id bigint generated always as identity primary key,
                     status varchar(20) not null default 'draft' check (status in ('draft', 'live')), code integer);
                 """);
-        java.nio.file.Files.writeString(dir.resolve("V2__status_enum.sql"), """
+        Files.writeString(dir.resolve("V2__status_enum.sql"), """
                 create type post_status as enum ('draft', 'live');
                 alter table posts alter column status drop default;
                 alter table posts alter column status type post_status using status::post_status;
                 """);
-        java.nio.file.Files.writeString(dir.resolve("U2__status_enum.sql"), """
+        Files.writeString(dir.resolve("U2__status_enum.sql"), """
                 alter table posts alter column status type varchar(20) using status::text;
                 alter table posts alter column status set default 'draft';
                 drop type post_status;
                 """);
-        java.nio.file.Files.writeString(dir.resolve("V3__code_text.sql"),
+        Files.writeString(dir.resolve("V3__code_text.sql"),
                 "alter table posts alter column code type text using code::text;\n");
-        java.nio.file.Files.writeString(dir.resolve("U3__code_text.sql"),
+        Files.writeString(dir.resolve("U3__code_text.sql"),
                 "alter table posts alter column code type integer using code::integer;\n");
-        Path queries = java.nio.file.Files.writeString(root.resolve("queries.sql"),
+        Path queries = Files.writeString(root.resolve("queries.sql"),
                 "select id, status, code from posts where id = $1;\n");
         RoundTripReport report;
         try (MigrationRehearsal r = MigrationRehearsal.start(RehearsalSettings.of("filesystem:" + dir)
@@ -191,7 +194,7 @@ class RunningApplicationTest {
                 .withQueries(ApplicationQueries.of(Path.of("src/test/resources/queries/mariadb-digests.csv")))
                 .withData(DataSettings.DEFAULTS.withRoundTripSeeding(10).withBoundaryValues(false));
         Object nextId;
-        try (dev.rehearsal.core.db.DatabaseProvider mariadb = dev.rehearsal.core.db.DatabaseProviders.server(
+        try (DatabaseProvider mariadb = DatabaseProviders.server(
                 MariaDbTest.URL, "root", "");
              MigrationRehearsal r = MigrationRehearsal.start(settings.withQueries(ApplicationQueries.NONE), mariadb,
                      getClass().getClassLoader())) {
@@ -199,7 +202,7 @@ class RunningApplicationTest {
             nextId = r.query("select auto_increment from information_schema.tables where table_schema = database()"
                     + " and table_name = 'customers'").singleValue().orElseThrow();
         }
-        try (dev.rehearsal.core.db.DatabaseProvider mariadb = dev.rehearsal.core.db.DatabaseProviders.server(
+        try (DatabaseProvider mariadb = DatabaseProviders.server(
                 MariaDbTest.URL, "root", "");
              MigrationRehearsal r = MigrationRehearsal.start(settings.withQueries(settings.queries().withoutTraffic()),
                      mariadb, getClass().getClassLoader())) {

@@ -2,11 +2,13 @@ package dev.rehearsal.core;
 
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataSettings;
-import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.data.SeedException;
 import dev.rehearsal.core.data.SeedResult;
+import dev.rehearsal.core.data.TableSeed;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
+import java.sql.SQLException;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -165,7 +167,7 @@ class SeedingTest {
             r.migrateTo("1");
             try (var c = r.dataSource().getConnection(); var st = c.createStatement()) {
                 st.execute("create table documents (id serial primary key, body tsvector not null)");
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 throw new AssertionError(e);
             }
             assertThatThrownBy(() -> r.seed(10))
@@ -191,7 +193,7 @@ class SeedingTest {
     @Test
     void failedSeedReportsWhatWasLoadedAndLeavesNothingHalfLoaded() {
         try (MigrationRehearsal r = atV1()) {
-            SeedException e = org.junit.jupiter.api.Assertions.assertThrows(SeedException.class, () ->
+            SeedException e = Assertions.assertThrows(SeedException.class, () ->
                     r.seed(50, TableSeed.table("assignments").column("hours", f -> 0)));
             assertThat(e.getMessage())
                     .contains("CHECK assignments_hours_check")
@@ -210,7 +212,7 @@ class SeedingTest {
                 st.execute("create table a (id int primary key, b_id int not null)");
                 st.execute("create table b (id int primary key, a_id int not null references a)");
                 st.execute("alter table a add foreign key (b_id) references b");
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 throw new AssertionError(e);
             }
             assertThatThrownBy(() -> r.seed(TableSeed.table("a").rows(5)))

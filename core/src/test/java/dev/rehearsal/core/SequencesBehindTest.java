@@ -1,6 +1,7 @@
 package dev.rehearsal.core;
 
 import dev.rehearsal.core.data.DataProblem;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,9 +68,9 @@ class SequencesBehindTest {
                     "insert into parent (id) overriding system value values (7)");
             // the constraints' counts and the sequences' rows come back from one round trip, in that order
             assertThat(r.integrityProblems()).extracting(DataProblem::kind, DataProblem::table).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple(DataProblem.Kind.FOREIGN_KEY_ORPHANS, "child"),
-                    org.assertj.core.groups.Tuple.tuple(DataProblem.Kind.CONSTRAINT_VIOLATED, "child"),
-                    org.assertj.core.groups.Tuple.tuple(DataProblem.Kind.SEQUENCE_BEHIND, "parent"));
+                    Tuple.tuple(DataProblem.Kind.FOREIGN_KEY_ORPHANS, "child"),
+                    Tuple.tuple(DataProblem.Kind.CONSTRAINT_VIOLATED, "child"),
+                    Tuple.tuple(DataProblem.Kind.SEQUENCE_BEHIND, "parent"));
             assertThat(r.integrityProblems()).extracting(DataProblem::message).satisfiesExactly(
                     m -> assertThat(m).startsWith("1 rows of child have a parent_id that matches no row of parent"),
                     m -> assertThat(m).startsWith("1 rows of child violate qty_positive"),

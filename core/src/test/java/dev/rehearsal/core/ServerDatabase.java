@@ -2,8 +2,11 @@ package dev.rehearsal.core;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -44,10 +47,10 @@ final class ServerDatabase implements AutoCloseable {
     }
 
     /** The tables of its public schema, by name. */
-    java.util.List<String> tables() throws SQLException {
-        java.util.List<String> names = new java.util.ArrayList<>();
+    List<String> tables() throws SQLException {
+        List<String> names = new ArrayList<>();
         try (Connection c = connect(); Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("select tablename from pg_tables where schemaname = 'public'"
+             ResultSet rs = st.executeQuery("select tablename from pg_tables where schemaname = 'public'"
                      + " order by tablename")) {
             while (rs.next()) {
                 names.add(rs.getString(1));

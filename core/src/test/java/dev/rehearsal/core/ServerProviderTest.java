@@ -1,8 +1,11 @@
 package dev.rehearsal.core;
 
+import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.internal.lifecycle.ProcessOwner;
+import dev.rehearsal.core.internal.postgres.PostgresServerProvider;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -59,7 +62,7 @@ class ServerProviderTest {
                 assertThat(name).startsWith("rehearsal_");
                 assertThat(query("select shobj_description(oid, 'pg_database') from pg_database where datname = '" + name + "'"))
                         .containsExactly("rehearsal throwaway database, safe to drop; "
-                                + dev.rehearsal.core.internal.lifecycle.ProcessOwner.current().mark());
+                                + ProcessOwner.current().mark());
                 RoundTripReport report = r.runRoundTrips();
                 assertThat(report.failed()).as(report.toText()).isFalse();
                 assertThat(report.database()).startsWith("PostgreSQL 1");
@@ -106,11 +109,11 @@ class ServerProviderTest {
         // other rehearsals may use the server meanwhile: only the databases this JVM marked as its own are counted
         String ours = "select datname from pg_database where datname like 'rehearsal\\_%'"
                 + " and shobj_description(oid, 'pg_database') like '%"
-                + dev.rehearsal.core.internal.lifecycle.ProcessOwner.current().mark().replace("'", "''") + "%'";
+                + ProcessOwner.current().mark().replace("'", "''") + "%'";
         try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, "rehearsal_createdb_only", null)) {
             for (String history : List.of("no-undo", "irreversible")) {
                 try (MigrationRehearsal r = MigrationRehearsal.start(Histories.settings(history)
-                        .withData(dev.rehearsal.core.data.DataSettings.DEFAULTS.withRoundTripSeeding(20)), provider,
+                        .withData(DataSettings.DEFAULTS.withRoundTripSeeding(20)), provider,
                         getClass().getClassLoader())) {
                     RoundTripReport report = r.runRoundTrips();
                     if (history.equals("no-undo")) {
@@ -130,7 +133,7 @@ class ServerProviderTest {
         }
         // a step that kept a copy but never restored it: the copy goes when the rehearsal closes
         try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, "postgres", null)) {
-            var server = (dev.rehearsal.core.internal.postgres.PostgresServerProvider) provider;
+            var server = (PostgresServerProvider) provider;
             try (MigrationRehearsal r = MigrationRehearsal.start(Histories.settings("no-undo"), provider,
                     getClass().getClassLoader())) {
                 List<RoundTripStep> steps = r.roundTripSteps();

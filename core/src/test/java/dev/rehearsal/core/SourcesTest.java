@@ -1,15 +1,21 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.model.Migration;
-
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
+import dev.rehearsal.core.model.Migration;
+import dev.rehearsal.core.schema.ObjectKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,9 +30,9 @@ class SourcesTest {
     }
 
     /** Writes migration files into {@code dir}: names and contents, alternating. */
-    private static void writeFiles(Path dir, String... namesAndContents) throws java.io.IOException {
+    private static void writeFiles(Path dir, String... namesAndContents) throws IOException {
         for (int i = 0; i < namesAndContents.length; i += 2) {
-            java.nio.file.Files.writeString(dir.resolve(namesAndContents[i]), namesAndContents[i + 1]);
+            Files.writeString(dir.resolve(namesAndContents[i]), namesAndContents[i + 1]);
         }
     }
 
@@ -41,7 +47,7 @@ class SourcesTest {
                     .containsExactly(List.of(3L, false));
             // COPY ... FROM stdin data, a semicolon inside it, loaded as psql would
             assertThat(r.query("select name from users order by id").column("name")).containsExactly("Ada; Lovelace", "Alan Turing");
-            assertThat(r.schema().find(dev.rehearsal.core.schema.ObjectKind.TABLE, "schema_migrations")).isEmpty();
+            assertThat(r.schema().find(ObjectKind.TABLE, "schema_migrations")).isEmpty();
             r.migrateTo("1");
             assertThat(r.query("select version, dirty from schema_migrations").rows()).containsExactly(List.of(1L, false));
             r.migrateTo("base");
@@ -55,7 +61,7 @@ class SourcesTest {
             r.migrateTo("1");
             try (var c = r.dataSource().getConnection(); var st = c.createStatement()) {
                 st.execute("alter table users add column email text");
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 throw new AssertionError(e);
             }
             assertThatThrownBy(() -> r.migrateTo("2")).isInstanceOf(MigrationFailedException.class)
@@ -139,7 +145,7 @@ class SourcesTest {
 
     @Test
     void golangMigrateUpWithoutDownAndDuplicateAreCaught(@TempDir Path noDown, @TempDir Path duplicate) {
-        List<String> upOnlyV2 = new java.util.ArrayList<>(GOLANG_V1);
+        List<String> upOnlyV2 = new ArrayList<>(GOLANG_V1);
         upOnlyV2.add("000002_add_email.up.sql");
         try (MigrationRehearsal r = Histories.rehearse(Histories.derived(noDown, "histories/golang-migrate", upOnlyV2,
                 Map.of(), null))) {
@@ -244,7 +250,7 @@ class SourcesTest {
             roundTrip(r);
             assertThat(r.query("select version from schema_migrations order by version").column("version"))
                     .containsExactly("20230101120000", "20230102120000", "20230103120000");
-            assertThat(r.schema().find(dev.rehearsal.core.schema.ObjectKind.INDEX, "users_name_idx")).isPresent();
+            assertThat(r.schema().find(ObjectKind.INDEX, "users_name_idx")).isPresent();
         }
         try (MigrationRehearsal r = Histories.rehearse("dbmate")) {
             r.migrateTo("20230102120000");
@@ -282,7 +288,7 @@ class SourcesTest {
     void anotherToolsFolderIsDetectedWithoutReadingTheFlywayConfiguration() {
         // the team's Flyway configuration may start Spring Boot's binder (a fifth of the command line's start); it is
         // read only where no layout knows the file names
-        java.util.Set<String> asked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<String> asked = ConcurrentHashMap.newKeySet();
         ClassLoader recording = new ClassLoader(getClass().getClassLoader()) {
             @Override
             protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {

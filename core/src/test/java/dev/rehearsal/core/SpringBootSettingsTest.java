@@ -9,6 +9,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -87,7 +88,7 @@ class SpringBootSettingsTest {
         try (URLClassLoader loader = classPath(project(dir), withoutSpring)) {
             // no profiles without Spring Boot: the tenant placeholder of application-prod.yml is set by the test
             RehearsalSettings settings = RehearsalSettings.of("classpath:db/postgresql")
-                    .withPlaceholders(java.util.Map.of("tenantName", "acme"));
+                    .withPlaceholders(Map.of("tenantName", "acme"));
             try (MigrationRehearsal r = MigrationRehearsal.start(settings, DatabaseProviders.embeddedPostgres(), loader)) {
                 assertThat(r.history().versioned()).as("the suffix .${spring.jpa.database}.sql resolved").hasSize(2);
                 r.migrateTo("latest");

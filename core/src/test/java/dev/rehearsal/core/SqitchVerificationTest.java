@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -59,7 +60,7 @@ class SqitchVerificationTest {
         Process p;
         try {
             p = pb.start();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError("Sqitch is needed for this test: run bash .ci/setup.sh (it installs Debian's sqitch)", e);
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,17 +1,21 @@
 package dev.rehearsal.core;
 
-import dev.rehearsal.core.model.RehearsalException;
-import dev.rehearsal.core.model.MigrationVersion;
-
+import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.estimate.EstimateSettings;
 import dev.rehearsal.core.estimate.ProductionVolumes;
 import dev.rehearsal.core.estimate.StatementEstimate;
 import dev.rehearsal.core.estimate.VolumeEstimate;
+import dev.rehearsal.core.locks.LockReport;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +50,7 @@ class VolumeEstimateTest {
             assertThat(e.writesBlocked()).isEqualTo(index.estimate());
             assertThat(e.readsBlocked().likely()).isZero();
             assertThat(e.risks()).anyMatch(risk -> risk.rule().contains("concurrently") || risk.alternative()
-                    .toLowerCase(java.util.Locale.ROOT).contains("concurrently"));
+                    .toLowerCase(Locale.ROOT).contains("concurrently"));
             assertThat(e.toText()).startsWith("V2 index orders total at 50,000,000 rows (customers 2,000,000, orders"
                     + " 50,000,000): about ").contains("; writes blocked about ")
                     .contains("holds SHARE on orders for all of it: writes blocked")
@@ -61,7 +65,7 @@ class VolumeEstimateTest {
     void rowsATestPutThereCountTowardsTheSizesAndStayAfterwards() {
         try (MigrationRehearsal r = Histories.rehearse("estimates")) {
             r.migrateTo("1");
-            r.seed(dev.rehearsal.core.data.TableSeed.table("orders").rows(5_000));
+            r.seed(TableSeed.table("orders").rows(5_000));
             long customers = ((Number) r.query("select count(*) from customers").rows().get(0).get(0)).longValue();
             VolumeEstimate e = r.estimate("3", ProductionVolumes.of(Map.of("orders", 1_000_000L)), SMALL.withRepeats(1));
             assertThat(e.sizes()).containsExactly(8_000L, 32_000L);
@@ -130,9 +134,9 @@ class VolumeEstimateTest {
             ProductionVolumes orders = ProductionVolumes.of(Map.of("orders", 1_000_000L));
             // V1 creates the table: nothing with a volume exists before it, nothing to estimate
             assertThat(r.estimate(r.migrateTo("1"), orders, SMALL)).isEmpty();
-            r.seed(dev.rehearsal.core.data.TableSeed.table("orders").rows(3_000));
+            r.seed(TableSeed.table("orders").rows(3_000));
             MigrationRun run = r.migrateTo("3");
-            java.util.List<VolumeEstimate> estimates = r.estimate(run, orders, SMALL.withRepeats(1));
+            List<VolumeEstimate> estimates = r.estimate(run, orders, SMALL.withRepeats(1));
             assertThat(estimates).extracting(e -> e.migration().version().toString()).containsExactly("2", "3");
             assertThat(estimates.get(0).statements().get(0).locks()).isEqualTo("SHARE on orders");
             assertThat(estimates.get(1).statements().get(0).locks()).isEqualTo("ACCESS EXCLUSIVE on orders");
@@ -141,9 +145,9 @@ class VolumeEstimateTest {
             assertThat(r.query("select count(*) from orders").rows().get(0).get(0)).isEqualTo(3_000L);
             assertThat(r.query("select count(*) from pg_indexes where indexname = 'orders_total_idx'").rows().get(0)
                     .get(0)).isEqualTo(1L);
-            MigrationRun down = new MigrationRun(MigrationRun.Direction.DOWN, java.util.List.of(r.migration("3")),
-                    MigrationVersion.parse("3"), MigrationVersion.parse("2"), java.time.Duration.ZERO,
-                    dev.rehearsal.core.locks.LockReport.NONE); // this history has no down scripts
+            MigrationRun down = new MigrationRun(MigrationRun.Direction.DOWN, List.of(r.migration("3")),
+                    MigrationVersion.parse("3"), MigrationVersion.parse("2"), Duration.ZERO,
+                    LockReport.NONE); // this history has no down scripts
             assertThatThrownBy(() -> r.estimate(down, orders, SMALL))
                     .isInstanceOf(RehearsalException.class)
                     .hasMessageStartingWith("Estimates at production volume are of migrations going up; this run"
@@ -191,7 +195,7 @@ class VolumeEstimateTest {
     @Test
     void aSpentTimeBudgetStopsAfterTwoSizesAndSaysSo() {
         try (MigrationRehearsal r = Histories.rehearse("estimates")) {
-            VolumeEstimate e = r.estimate("3", PRODUCTION, SMALL.withRepeats(1).withTimeBudget(java.time.Duration.ofMillis(1)));
+            VolumeEstimate e = r.estimate("3", PRODUCTION, SMALL.withRepeats(1).withTimeBudget(Duration.ofMillis(1)));
             assertThat(e.sizes()).containsExactly(2_000L, 8_000L);
             assertThat(e.notes()).anyMatch(n -> n.startsWith("stopped after 2 of 3 sizes: the time budget of 1 ms was"
                     + " reached"));

@@ -1,6 +1,9 @@
 package dev.rehearsal.junit;
 
 import dev.rehearsal.core.MigrationRehearsal;
+import dev.rehearsal.core.db.Engine;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.snapshots.GoldenSchemas;
 import org.apiguardian.api.API;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +33,7 @@ class ApiMarkingTest {
         List<Class<?>> types = new ArrayList<>();
         types.addAll(publicTopLevelTypes(MigrationRehearsal.class));
         types.addAll(publicTopLevelTypes(MigrationTest.class));
-        types.addAll(publicTopLevelTypes(dev.rehearsal.snapshots.GoldenSchemas.class));
+        types.addAll(publicTopLevelTypes(GoldenSchemas.class));
 
         assertThat(types).as("public types found").hasSizeGreaterThan(60);
         assertThat(types).filteredOn(t -> !t.isAnnotationPresent(API.class)).as("public types without @API")
@@ -43,7 +46,7 @@ class ApiMarkingTest {
     @Test
     void theUserFacingEntryPointsAreStable() {
         for (Class<?> type : List.of(MigrationTest.class, Rehearsal.class, RehearsalAssertions.class, Seed.class,
-                LockBudget.class, dev.rehearsal.core.db.Engine.class, dev.rehearsal.core.model.MigrationVersion.class)) {
+                LockBudget.class, Engine.class, MigrationVersion.class)) {
             assertThat(type.getAnnotation(API.class).status()).as(type.getName()).isEqualTo(API.Status.STABLE);
         }
     }

@@ -1,7 +1,11 @@
 package dev.rehearsal.junit;
 
+import dev.rehearsal.core.MigrationRehearsal;
+import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
+import dev.rehearsal.core.data.DataSettings;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -180,13 +184,13 @@ class DataFeaturesTest {
 
     @Test
     void reportAssertionNamesTheProblemKind() {
-        var core = dev.rehearsal.core.MigrationRehearsal.start(dev.rehearsal.core.RehearsalSettings
+        var core = MigrationRehearsal.start(RehearsalSettings
                 .of(HISTORIES + "partial-backfill")
-                .withData(dev.rehearsal.core.data.DataSettings.DEFAULTS.withRoundTripSeeding(100)));
+                .withData(DataSettings.DEFAULTS.withRoundTripSeeding(100)));
         try (core) {
             var report = core.runRoundTrips();
             assertThat(report).hasDataProblem("V2", DataProblem.Kind.PARTIAL_BACKFILL);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> assertThat(report)
+            Assertions.assertThatThrownBy(() -> assertThat(report)
                             .hasDataProblem("V2", DataProblem.Kind.LOSSY_DOWN))
                     .hasMessageContaining("Expecting the round trip of V2 backfill display name to find LOSSY_DOWN");
         }

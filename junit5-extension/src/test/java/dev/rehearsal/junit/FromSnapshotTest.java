@@ -2,9 +2,9 @@ package dev.rehearsal.junit;
 
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationSources;
-import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.snapshots.DataSnapshot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,6 +14,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.Events;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ class FromSnapshotTest {
         String url = SERVER + database;
         MigrationSource crm = MigrationSources.detect(RehearsalSettings.of("filesystem:" + CRM), FromSnapshotTest.class.getClassLoader());
         try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
-            org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+            PGSimpleDataSource ds = new PGSimpleDataSource();
             ds.setUrl(url);
             ds.setUser("postgres");
             crm.open(ds, Dialect.of(c)).upTo(MigrationVersion.parse("2"));

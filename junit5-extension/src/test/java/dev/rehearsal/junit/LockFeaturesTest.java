@@ -1,7 +1,10 @@
 package dev.rehearsal.junit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.locks.HeldLock;
+import dev.rehearsal.core.locks.LockLimits;
 import dev.rehearsal.core.locks.LockMode;
 import dev.rehearsal.core.locks.LockReport;
 import dev.rehearsal.core.locks.LockRisk;
@@ -75,7 +78,7 @@ class LockFeaturesTest {
     @MigrationTest(migrations = TYPE_CHANGE)
     @Seed(rows = 200)
     static class RunAssertions {
-        @org.junit.jupiter.api.Test
+        @Test
         void rewriteIsSeen(Rehearsal rehearsal) {
             rehearsal.migrateTo("1");
             rehearsal.seed(500);
@@ -105,11 +108,11 @@ class LockFeaturesTest {
                 .contains("risk [column-type-rewrite, no-lock-timeout] V2__widen_score.sql line 1: ALTER TABLE accounts"
                         + " ALTER COLUMN score TYPE bigint (allowed: column-type-rewrite: accounts is rewritten in the"
                         + " maintenance window; no-lock-timeout: nothing else runs in the maintenance window)");
-        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+        JsonNode json = new ObjectMapper()
                 .readTree(reports.resolve("AllowedRiskRoundTrip.roundTrips.json").toFile());
-        assertThat(json.findValues("rule")).extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+        assertThat(json.findValues("rule")).extracting(JsonNode::asText)
                 .contains("column-type-rewrite");
-        assertThat(json.findValues("rewritten")).extracting(com.fasterxml.jackson.databind.JsonNode::toString)
+        assertThat(json.findValues("rewritten")).extracting(JsonNode::toString)
                 .contains("[\"accounts\"]");
     }
 
@@ -161,7 +164,7 @@ class LockFeaturesTest {
                 .hasMessageContaining("V5__index.sql line 4: ALTER TABLE orders ALTER COLUMN total TYPE numeric(14, 2) rewrote it");
         assertThatThrownBy(() -> assertThat(LockReport.NONE).hasNoRisks())
                 .hasMessageContaining("the run was not traced");
-        assertThat(dev.rehearsal.core.locks.LockLimits.reads(ofMillis(100)).withWrites(ofMillis(500)).withNoRisks().check(r))
+        assertThat(LockLimits.reads(ofMillis(100)).withWrites(ofMillis(500)).withNoRisks().check(r))
                 .hasSize(3);
     }
 }

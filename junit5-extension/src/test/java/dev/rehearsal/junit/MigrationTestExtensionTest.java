@@ -2,15 +2,19 @@ package dev.rehearsal.junit;
 
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.Engine;
+import dev.rehearsal.core.flyway.FlywayCustomizer;
 import dev.rehearsal.core.internal.lifecycle.Processes;
 import dev.rehearsal.core.internal.postgres.EmbeddedPostgresProvider;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.TestDescriptor;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
-import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.Events;
 
 import javax.sql.DataSource;
@@ -19,7 +23,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -46,7 +52,7 @@ class MigrationTestExtensionTest {
     }
 
     private static String parentName(Event e) {
-        return e.getTestDescriptor().getParent().map(org.junit.platform.engine.TestDescriptor::getDisplayName).orElse("");
+        return e.getTestDescriptor().getParent().map(TestDescriptor::getDisplayName).orElse("");
     }
 
     private static String failureMessage(Events events, String testName, String container) {
@@ -54,7 +60,7 @@ class MigrationTestExtensionTest {
                 .filter(e -> path(e).equals(testName) && parentName(e).equals(container))
                 .findFirst().orElseThrow(() -> new AssertionError("no failed '" + testName + "' in container #" + container
                         + "; failed: " + names(events.failed())))
-                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+                .getPayload(TestExecutionResult.class).orElseThrow()
                 .getThrowable().orElseThrow().getMessage();
     }
 
@@ -84,8 +90,8 @@ class MigrationTestExtensionTest {
         assertThat(reports.resolve("ExplicitFormat.roundTrips.txt")).content()
                 .contains("golang-migrate migrations at").contains("000001_create_a");
         EngineExecutionResults ambiguous = run(AmbiguousFormat.class);
-        assertThat(ambiguous.allEvents().failed().stream().map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
-                .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("")))
+        assertThat(ambiguous.allEvents().failed().stream().map(e -> e.getPayload(TestExecutionResult.class)
+                .flatMap(TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("")))
                 .anyMatch(m -> m.contains("fit several layouts: flyway, golang-migrate"));
     }
 
@@ -107,7 +113,7 @@ class MigrationTestExtensionTest {
     void aShardRunsItsPartOfTheRoundTrips() {
         EngineExecutionResults first = run(GoodHistory.class, "rehearsal.shard", "1/2");
         EngineExecutionResults second = run(GoodHistory.class, "rehearsal.shard", "2/2");
-        List<String> all = new java.util.ArrayList<>(names(first.testEvents().succeeded()));
+        List<String> all = new ArrayList<>(names(first.testEvents().succeeded()));
         all.addAll(names(second.testEvents().succeeded()));
         assertThat(names(first.testEvents().succeeded())).hasSize(6).allMatch(n -> n.contains("V1 ") || n.contains("V2 "));
         assertThat(names(second.testEvents().succeeded())).hasSize(8).noneMatch(n -> n.contains("V1 ") || n.contains("V2 "));
@@ -117,9 +123,9 @@ class MigrationTestExtensionTest {
     }
 
     /** Flyway's history table as the team names it, set in code. */
-    public static final class TeamHistoryTable implements dev.rehearsal.core.flyway.FlywayCustomizer {
+    public static final class TeamHistoryTable implements FlywayCustomizer {
         @Override
-        public void customize(org.flywaydb.core.api.configuration.FluentConfiguration configuration) {
+        public void customize(FluentConfiguration configuration) {
             configuration.table("team_history");
         }
     }
@@ -267,8 +273,8 @@ class MigrationTestExtensionTest {
 
     private static List<String> failureMessages(EngineExecutionResults results) {
         return results.allEvents().failed().stream()
-                .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
-                        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+                .map(e -> e.getPayload(TestExecutionResult.class)
+                        .flatMap(TestExecutionResult::getThrowable)
                         .map(t -> t.getMessage() + (t.getCause() == null ? "" : " " + t.getCause().getMessage())).orElse(""))
                 .toList();
     }
@@ -308,8 +314,8 @@ class MigrationTestExtensionTest {
                 .map(MigrationTestExtensionTest::path).findFirst().orElseThrow(), "roundTripsOnEveryMajor(Rehearsal)"))
                 .contains("V2 kinds view").contains("any_value");
         assertThat(run(BadMatrix.class).testEvents().failed().stream()
-                .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
-                        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("")))
+                .map(e -> e.getPayload(TestExecutionResult.class)
+                        .flatMap(TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("")))
                 .anyMatch(m -> m.contains("@MigrationMatrix database \"postgres15\" is neither \"embedded\", an engine"));
     }
 
@@ -439,7 +445,7 @@ class MigrationTestExtensionTest {
         EngineExecutionResults both = EngineTestKit.engine("junit-jupiter")
                 .selectors(selectClass(GoodHistory.class), selectClass(ForgetsIndex.class))
                 .configurationParameter("rehearsal.report.dir", reports.toString())
-                .configurationParameters(java.util.Map.of(concurrent[0], concurrent[1], concurrent[2], concurrent[3],
+                .configurationParameters(Map.of(concurrent[0], concurrent[1], concurrent[2], concurrent[3],
                         concurrent[4], concurrent[5], concurrent[6], concurrent[7], concurrent[8], concurrent[9]))
                 .execute();
         both.testEvents().assertStatistics(s -> s.started(14 + 9).failed(2));
@@ -495,7 +501,7 @@ class MigrationTestExtensionTest {
         Events tests = run(MissingLocation.class).testEvents();
         tests.assertStatistics(s -> s.failed(1));
         String message = tests.failed().stream().findFirst().orElseThrow()
-                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+                .getPayload(TestExecutionResult.class).orElseThrow()
                 .getThrowable().orElseThrow().getMessage();
         assertThat(message).contains("Rehearsal could not start")
                 .contains("No migrations found: the location classpath:histories/nothing-here does not exist");

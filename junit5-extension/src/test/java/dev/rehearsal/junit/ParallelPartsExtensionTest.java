@@ -4,6 +4,7 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 import java.io.IOException;
@@ -53,7 +54,7 @@ class ParallelPartsExtensionTest {
     private static List<String> outcomes(EngineExecutionResults results) {
         return results.testEvents().finished().stream()
                 .map(e -> e.getTestDescriptor().getDisplayName() + " "
-                        + e.getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getStatus())
+                        + e.getPayload(TestExecutionResult.class).orElseThrow().getStatus())
                 .toList();
     }
 

@@ -7,6 +7,8 @@ import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -65,8 +67,8 @@ class RehearsalAssertionsTest {
 
     private static final QueryResult ROWS = new QueryResult("select id, name, total from customers",
             List.of("id", "name", "total"), List.of(
-            java.util.Arrays.asList(1, "Ada", new java.math.BigDecimal("10.50")),
-            java.util.Arrays.asList(2, "Alan", null)));
+            Arrays.asList(1, "Ada", new BigDecimal("10.50")),
+            Arrays.asList(2, "Alan", null)));
 
     @Test
     void queryRowsCompareNumbersByValueAndShowBothTables() {

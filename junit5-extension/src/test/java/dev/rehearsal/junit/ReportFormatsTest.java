@@ -6,6 +6,7 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 import java.nio.file.Files;
@@ -65,7 +66,7 @@ class ReportFormatsTest {
     void anUnknownFormatIsNamedWithTheOnesThereAre() {
         EngineExecutionResults results = EngineRuns.run(reports, DownFails.class, "rehearsal.report.formats", "sarif, pdf");
         assertThat(results.allEvents().failed().stream().map(e -> e.getPayload(org.junit.platform.engine
-                .TestExecutionResult.class).flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+                .TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable)
                 .map(Throwable::getMessage).orElse(""))).anyMatch(m -> m.contains("rehearsal.report.formats: Unknown"
                 + " report format \"pdf\": use one of text, json, sarif, junit, github"));
     }

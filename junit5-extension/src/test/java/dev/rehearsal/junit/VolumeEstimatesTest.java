@@ -1,9 +1,15 @@
 package dev.rehearsal.junit;
 
+import dev.rehearsal.core.MigrationRun;
 import dev.rehearsal.core.estimate.EstimateSettings;
 import dev.rehearsal.core.estimate.VolumeEstimate;
+import dev.rehearsal.core.locks.LockReport;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.Event;
 
@@ -11,6 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 import static dev.rehearsal.junit.RehearsalAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +42,7 @@ class VolumeEstimatesTest {
     @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/estimates")
     @ProductionVolume(table = "orders", rows = 50_000_000)
     static class Budgeted {
-        @org.junit.jupiter.api.Test
+        @Test
         void anIndexBuildOnFiftyMillionOrders(Rehearsal rehearsal) {
             seen = rehearsal.estimate("2", SMALL);
             assertThat(seen).tookAtMost(Duration.ofDays(1)).blockedWritesAtMost(Duration.ofMillis(1));
@@ -43,7 +52,7 @@ class VolumeEstimatesTest {
     @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/estimates")
     @ProductionVolume(table = "customers", rows = 3_000_000)
     static class FromEverywhere {
-        @org.junit.jupiter.api.Test
+        @Test
         void volumes(Rehearsal rehearsal) {
             seen = rehearsal.estimate("3", SMALL);
         }
@@ -52,7 +61,7 @@ class VolumeEstimatesTest {
     @MigrationTest(migrations = "filesystem:../core/src/test/resources/histories/estimates")
     @ProductionVolume(table = "orders", rows = 50_000_000)
     static class ConfiguredSizes {
-        @org.junit.jupiter.api.Test
+        @Test
         void volumes(Rehearsal rehearsal) {
             seen = rehearsal.estimate("3");
         }
@@ -62,8 +71,8 @@ class VolumeEstimatesTest {
     @ProductionVolume(table = "orders", rows = 50_000_000)
     @LockBudget(reads = "1ms", writes = "1s", atProductionVolume = true)
     static class RoundTripsAtProductionVolume {
-        @org.junit.jupiter.api.TestFactory
-        java.util.stream.Stream<org.junit.jupiter.api.DynamicNode> roundTrips(Rehearsal rehearsal) {
+        @TestFactory
+        Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
             return rehearsal.roundTrips();
         }
     }
@@ -71,8 +80,8 @@ class VolumeEstimatesTest {
     @MigrationTest(migrations = "classpath:estimates/history")
     @LockBudget(writes = "1s", atProductionVolume = true)
     static class NoVolumes {
-        @org.junit.jupiter.api.TestFactory
-        java.util.stream.Stream<org.junit.jupiter.api.DynamicNode> roundTrips(Rehearsal rehearsal) {
+        @TestFactory
+        Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
             return rehearsal.roundTrips();
         }
     }
@@ -81,32 +90,32 @@ class VolumeEstimatesTest {
     @ProductionVolume(table = "orders", rows = 50_000_000)
     static class RunBudgets {
         /** Both budgets on one run, estimated once: the failures by budget. */
-        @org.junit.jupiter.api.Test
+        @Test
         void oneRunTwoBudgets(Rehearsal rehearsal) {
             rehearsal.migrateTo("1");
-            dev.rehearsal.core.MigrationRun run = rehearsal.migrateTo("3");
-            RUN_FAILURES.put("writes", org.assertj.core.api.Assertions.catchThrowable(() -> assertThat(run)
+            MigrationRun run = rehearsal.migrateTo("3");
+            RUN_FAILURES.put("writes", Assertions.catchThrowable(() -> assertThat(run)
                     .atProductionVolume().tookAtMost(Duration.ofDays(1)).blockedWritesAtMost(Duration.ofMillis(1))));
-            RUN_FAILURES.put("time", org.assertj.core.api.Assertions.catchThrowable(() -> assertThat(run)
+            RUN_FAILURES.put("time", Assertions.catchThrowable(() -> assertThat(run)
                     .atProductionVolume().tookAtMost(Duration.ofMillis(1))));
         }
 
-        @org.junit.jupiter.api.Test
+        @Test
         void nothingToEstimate(Rehearsal rehearsal) {
             assertThat(rehearsal.migrateTo("1")).atProductionVolume().tookAtMost(Duration.ofDays(1));
         }
     }
 
-    static final Map<String, Throwable> RUN_FAILURES = new java.util.concurrent.ConcurrentHashMap<>();
+    static final Map<String, Throwable> RUN_FAILURES = new ConcurrentHashMap<>();
 
     @Test
     void aRunsBudgetsAtProductionVolumeAreCheckedOnItsEstimates() {
         EngineExecutionResults results = EngineRuns.run(reports, RunBudgets.class, "rehearsal.estimates.sizes",
                 "1_000, 4_000, 16_000", "rehearsal.estimates.repeats", "1");
-        Map<String, String> failures = new java.util.TreeMap<>();
+        Map<String, String> failures = new TreeMap<>();
         results.testEvents().failed().stream().forEach(e -> failures.put(e.getTestDescriptor().getDisplayName(),
-                e.getPayload(org.junit.platform.engine.TestExecutionResult.class).flatMap(
-                        org.junit.platform.engine.TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("")));
+                e.getPayload(TestExecutionResult.class).flatMap(
+                        TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("")));
         assertThat(failures).containsOnlyKeys("nothingToEstimate(Rehearsal)");
         // waits are per migration: V2's index blocks writes, V3's new column is over at once
         assertThat(RUN_FAILURES.get("writes")).isInstanceOf(AssertionError.class).message()
@@ -133,9 +142,9 @@ class VolumeEstimatesTest {
 
     @Test
     void aRunFromElsewhereCannotBeEstimatedByItself() {
-        dev.rehearsal.core.MigrationRun run = new dev.rehearsal.core.MigrationRun(dev.rehearsal.core.MigrationRun
-                .Direction.UP, List.of(), null, null, Duration.ZERO, dev.rehearsal.core.locks.LockReport.NONE);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> assertThat(run).atProductionVolume())
+        MigrationRun run = new MigrationRun(MigrationRun
+                .Direction.UP, List.of(), null, null, Duration.ZERO, LockReport.NONE);
+        Assertions.assertThatThrownBy(() -> assertThat(run).atProductionVolume())
                 .hasMessageStartingWith("This run was not made by an open @MigrationTest rehearsal");
     }
 
@@ -162,7 +171,7 @@ class VolumeEstimatesTest {
 
     private static List<String> failures(EngineExecutionResults results) {
         return results.allEvents().failed().stream().map(Event::getPayload)
-                .map(p -> p.flatMap(o -> ((org.junit.platform.engine.TestExecutionResult) o).getThrowable())
+                .map(p -> p.flatMap(o -> ((TestExecutionResult) o).getThrowable())
                         .map(Throwable::getMessage).orElse(""))
                 .toList();
     }

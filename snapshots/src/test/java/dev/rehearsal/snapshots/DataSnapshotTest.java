@@ -3,13 +3,14 @@ package dev.rehearsal.snapshots;
 import dev.rehearsal.core.MigrationRehearsal;
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationSources;
-import dev.rehearsal.core.model.MigrationVersion;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
+import dev.rehearsal.snapshots.internal.ConnectionSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -124,7 +127,7 @@ class DataSnapshotTest {
     static String contents(Path file) throws IOException {
         StringBuilder sb = new StringBuilder();
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+            for (ZipEntry e : Collections.list(zip.entries())) {
                 try (InputStream in = zip.getInputStream(e)) {
                     sb.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
                 }
@@ -306,7 +309,7 @@ class DataSnapshotTest {
 
         Path truncated = dir.resolve("truncated.rehearsal");
         byte[] bytes = Files.readAllBytes(good);
-        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
         assertThatThrownBy(() -> DataSnapshot.open(truncated)).hasMessageContaining("The data snapshot " + truncated
                 + " is not a readable snapshot file").hasMessageContaining("Capture it again");
 
@@ -327,7 +330,7 @@ class DataSnapshotTest {
     /** A copy of a snapshot with one text of its manifest replaced. */
     static Path rewriteManifest(Path from, Path to, String text, String replacement) throws IOException {
         try (ZipFile zip = new ZipFile(from.toFile()); ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(to))) {
-            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+            for (ZipEntry e : Collections.list(zip.entries())) {
                 byte[] data;
                 try (InputStream in = zip.getInputStream(e)) {
                     data = in.readAllBytes();
@@ -384,7 +387,7 @@ class DataSnapshotTest {
     }
 
     /** Connections to one URL, as a user's pool would give them. */
-    record SingleUrl(String url, String user) implements dev.rehearsal.snapshots.internal.ConnectionSource {
+    record SingleUrl(String url, String user) implements ConnectionSource {
         SingleUrl(String url) {
             this(url, "postgres");
         }

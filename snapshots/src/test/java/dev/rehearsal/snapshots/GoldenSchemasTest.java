@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -164,7 +165,7 @@ class GoldenSchemasTest {
     @Test
     void onCiNothingIsWrittenAndAMissingFileFails(@TempDir Path dir) {
         Path golden = dir.resolve("golden");
-        RoundTripReport report = rehearseShop(golden, GoldenMode.of(true, java.util.Map.of("CI", "true")));
+        RoundTripReport report = rehearseShop(golden, GoldenMode.of(true, Map.of("CI", "true")));
 
         assertThat(up(report, "V2").status()).isEqualTo(PhaseResult.Status.FAILED);
         assertThat(up(report, "V2").message()).contains("V2 orders (V2__orders.sql) has no golden schema file: expected "
@@ -200,11 +201,11 @@ class GoldenSchemasTest {
 
     @Test
     void theModeFollowsCiAndTheUpdateFlag() {
-        assertThat(GoldenMode.of(false, java.util.Map.of())).isEqualTo(GoldenMode.WRITE_MISSING);
-        assertThat(GoldenMode.of(true, java.util.Map.of())).isEqualTo(GoldenMode.UPDATE);
-        assertThat(GoldenMode.of(true, java.util.Map.of("CI", "true"))).isEqualTo(GoldenMode.VERIFY_ONLY);
-        assertThat(GoldenMode.of(false, java.util.Map.of("CI", "1"))).isEqualTo(GoldenMode.VERIFY_ONLY);
-        assertThat(GoldenMode.of(false, java.util.Map.of("CI", "false"))).isEqualTo(GoldenMode.WRITE_MISSING);
+        assertThat(GoldenMode.of(false, Map.of())).isEqualTo(GoldenMode.WRITE_MISSING);
+        assertThat(GoldenMode.of(true, Map.of())).isEqualTo(GoldenMode.UPDATE);
+        assertThat(GoldenMode.of(true, Map.of("CI", "true"))).isEqualTo(GoldenMode.VERIFY_ONLY);
+        assertThat(GoldenMode.of(false, Map.of("CI", "1"))).isEqualTo(GoldenMode.VERIFY_ONLY);
+        assertThat(GoldenMode.of(false, Map.of("CI", "false"))).isEqualTo(GoldenMode.WRITE_MISSING);
     }
 
     @Test

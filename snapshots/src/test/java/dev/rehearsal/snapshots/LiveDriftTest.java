@@ -2,14 +2,15 @@ package dev.rehearsal.snapshots;
 
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationSources;
-import dev.rehearsal.core.model.MigrationVersion;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+import dev.rehearsal.snapshots.internal.ConnectionSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -168,7 +169,7 @@ class LiveDriftTest {
     }
 
     /** Connections to one URL for the migration tool, as a user's own pool would give. */
-    private record SingleUrlDataSource(String url, String user) implements dev.rehearsal.snapshots.internal.ConnectionSource {
+    private record SingleUrlDataSource(String url, String user) implements ConnectionSource {
         @Override
         public Connection getConnection() throws SQLException {
             return DriverManager.getConnection(url, user, "");

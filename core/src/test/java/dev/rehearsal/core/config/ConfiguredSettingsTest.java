@@ -1,8 +1,9 @@
 package dev.rehearsal.core.config;
 
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.locks.LockLimits;
+import dev.rehearsal.core.model.MigrationVersion;
+import dev.rehearsal.core.model.RehearsalException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -44,9 +45,9 @@ class ConfiguredSettingsTest {
         RehearsalSettings settings = ConfiguredSettings.resolve(configuration(Map.of("rehearsal.allow-risks",
                 "* no-lock-timeout: the deploy sets lock_timeout; 3 non-concurrent-index: 20 rows")),
                 ConfiguredSettings.Overrides.NONE, () -> "x");
-        assertThat(settings.locks().allowedFor(dev.rehearsal.core.model.MigrationVersion.parse("7")))
+        assertThat(settings.locks().allowedFor(MigrationVersion.parse("7")))
                 .containsOnly(Map.entry("no-lock-timeout", "the deploy sets lock_timeout"));
-        assertThat(settings.locks().allowedFor(dev.rehearsal.core.model.MigrationVersion.parse("3")))
+        assertThat(settings.locks().allowedFor(MigrationVersion.parse("3")))
                 .containsOnly(Map.entry("no-lock-timeout", "the deploy sets lock_timeout"),
                         Map.entry("non-concurrent-index", "20 rows"));
     }
@@ -77,10 +78,10 @@ class ConfiguredSettingsTest {
         RehearsalSettings settings = ConfiguredSettings.resolve(configuration(Map.of("rehearsal.queries.max-wait",
                 "100ms", "rehearsal.queries.max-wait.orders", "2s", "rehearsal.queries.traffic", "false")),
                 ConfiguredSettings.Overrides.NONE, () -> "x");
-        assertThat(settings.queries().maxWait()).isEqualTo(java.time.Duration.ofMillis(100));
-        assertThat(settings.queries().maxWaitOn("orders")).isEqualTo(java.time.Duration.ofSeconds(2));
-        assertThat(settings.queries().maxWaitOn("public.orders")).isEqualTo(java.time.Duration.ofSeconds(2));
-        assertThat(settings.queries().maxWaitOn("customers")).isEqualTo(java.time.Duration.ofMillis(100));
+        assertThat(settings.queries().maxWait()).isEqualTo(Duration.ofMillis(100));
+        assertThat(settings.queries().maxWaitOn("orders")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(settings.queries().maxWaitOn("public.orders")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(settings.queries().maxWaitOn("customers")).isEqualTo(Duration.ofMillis(100));
         assertThat(settings.queries().traffic()).isFalse();
     }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,7 +25,7 @@ class PostgresMajorTest {
     private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/postgres";
 
     private static Configuration settings(Map<String, String> values) {
-        Map<String, String> keys = new java.util.HashMap<>();
+        Map<String, String> keys = new HashMap<>();
         values.keySet().forEach(k -> keys.put(k, "test"));
         return Configuration.of(keys, k -> Optional.ofNullable(values.get(k)), k -> null);
     }

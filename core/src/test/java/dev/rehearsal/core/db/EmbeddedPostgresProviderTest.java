@@ -2,6 +2,7 @@ package dev.rehearsal.core.db;
 
 import dev.rehearsal.core.internal.lifecycle.Processes;
 import dev.rehearsal.core.internal.postgres.EmbeddedPostgresProvider;
+import dev.rehearsal.core.internal.sql.SessionsAhead;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,9 +15,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -212,9 +215,9 @@ class EmbeddedPostgresProviderTest {
                 rs.next();
                 own = rs.getInt(1);
             }
-            ((dev.rehearsal.core.internal.sql.SessionsAhead) db.dataSource()).openAhead(3);
-            java.util.Set<Integer> opened = new java.util.HashSet<>();
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            ((SessionsAhead) db.dataSource()).openAhead(3);
+            Set<Integer> opened = new HashSet<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (opened.size() < 3 && System.nanoTime() < deadline) {
                 opened.clear();
                 try (Statement st = watcher.createStatement(); ResultSet rs = st.executeQuery("select pid from"
@@ -226,7 +229,7 @@ class EmbeddedPostgresProviderTest {
                 Thread.sleep(10);
             }
             assertThat(opened).as("sessions opened in the background").hasSize(3);
-            java.util.List<Connection> taken = new java.util.ArrayList<>();
+            List<Connection> taken = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
                     Connection c = db.dataSource().getConnection();

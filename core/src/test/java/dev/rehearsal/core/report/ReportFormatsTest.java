@@ -2,12 +2,15 @@ package dev.rehearsal.core.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
 import dev.rehearsal.core.MigrationRehearsal;
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.model.RehearsalException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -146,8 +149,8 @@ class ReportFormatsTest {
     @Test
     void theJsonReportKeepsToItsDocumentedSchema() throws Exception {
         ObjectMapper mapper = new ObjectMapper();
-        com.networknt.schema.JsonSchema schema = com.networknt.schema.JsonSchemaFactory
-                .getInstance(com.networknt.schema.SpecVersion.VersionFlag.V202012)
+        JsonSchema schema = JsonSchemaFactory
+                .getInstance(SpecVersion.VersionFlag.V202012)
                 .getSchema(mapper.readTree(Path.of("../docs/report.schema.json").toFile()));
         for (ReportWriter writer : List.of(rehearse(RehearsalSettings.of("classpath:histories/down-fails")),
                 rehearse(RehearsalSettings.of("classpath:histories/locks-base,classpath:histories/locks-index")

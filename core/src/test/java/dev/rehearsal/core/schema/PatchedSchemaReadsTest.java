@@ -1,21 +1,37 @@
 package dev.rehearsal.core.schema;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rehearsal.core.MigrationRehearsal;
+import dev.rehearsal.core.PhaseResult;
+import dev.rehearsal.core.RehearsalSettings;
+import dev.rehearsal.core.RoundTripReport;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.db.SchemaReader;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import com.fasterxml.jackson.databind.JsonNode;
 
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -168,8 +184,8 @@ class PatchedSchemaReadsTest {
      */
     @Test
     void scopesWhoseObjectWasDroppedAreNotReadAgain() throws SQLException {
-        java.util.concurrent.atomic.AtomicInteger prepared = new java.util.concurrent.atomic.AtomicInteger();
-        Connection counted = (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+        AtomicInteger prepared = new AtomicInteger();
+        Connection counted = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     // catalog queries; the log's drain is one statement per read whatever it finds
                     if (method.getName().equals("prepareStatement") && !((String) args[0]).contains("rehearsal_ddl.log")) {
@@ -177,7 +193,7 @@ class PatchedSchemaReadsTest {
                     }
                     try {
                         return method.invoke(readerConnection, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
+                    } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });
@@ -238,8 +254,8 @@ class PatchedSchemaReadsTest {
         execute("create table accounts (id bigint primary key, email text not null)");
         reader.read(); // patched: the log drained, the relation's scope read once
         try (Statement st = readerConnection.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("select statement from pg_prepared_statements")) {
-            List<String> prepared = new java.util.ArrayList<>();
+             ResultSet rs = st.executeQuery("select statement from pg_prepared_statements")) {
+            List<String> prepared = new ArrayList<>();
             while (rs.next()) {
                 prepared.add(rs.getString(1));
             }
@@ -270,7 +286,7 @@ class PatchedSchemaReadsTest {
             try {
                 other = server.createDatabase();
             } catch (RuntimeException e) {
-                org.junit.jupiter.api.Assumptions.abort("no PostgreSQL server at 127.0.0.1:5432: " + e.getMessage());
+                Assumptions.abort("no PostgreSQL server at 127.0.0.1:5432: " + e.getMessage());
                 return;
             }
             try (other; Connection c = other.dataSource().getConnection()) {
@@ -298,7 +314,7 @@ class PatchedSchemaReadsTest {
         reader.read(); // the first drain of a patched read: the session plans it, and keeps the plan
         JsonNode explained = drainPlanAfter(db, readerConnection, "alter table accounts add constraint"
                 + " accounts_email_set check (email <> '')");
-        List<String> wholeReads = new java.util.ArrayList<>();
+        List<String> wholeReads = new ArrayList<>();
         catalogReads(explained.get("Plan"), wholeReads);
         assertThat(wholeReads).as("steps of the drain that read many catalog rows").isEmpty();
     }
@@ -328,9 +344,9 @@ class PatchedSchemaReadsTest {
     private static JsonNode drainPlanAfter(EphemeralDatabase db, Connection readerConnection, String sql)
             throws SQLException {
         execute(db, sql);
-        List<String> drain = new java.util.ArrayList<>();
+        List<String> drain = new ArrayList<>();
         try (Statement st = readerConnection.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("select name from pg_prepared_statements"
+             ResultSet rs = st.executeQuery("select name from pg_prepared_statements"
                      + " where statement like '%delete from rehearsal_ddl.log%'")) {
             while (rs.next()) {
                 drain.add(rs.getString(1));
@@ -344,12 +360,12 @@ class PatchedSchemaReadsTest {
             // so that a plan made again here, after an invalidation, is the one the reader would make
             try (Statement st = readerConnection.createStatement()) {
                 st.execute("set local enable_seqscan = off; set local jit = off");
-                try (java.sql.ResultSet rs = st.executeQuery("explain (analyze, buffers, format json) execute \""
+                try (ResultSet rs = st.executeQuery("explain (analyze, buffers, format json) execute \""
                         + drain.get(0) + "\"")) {
                     rs.next();
-                    explained = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rs.getString(1)).get(0);
+                    explained = new ObjectMapper().readTree(rs.getString(1)).get(0);
                 }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new AssertionError(e);
             } finally {
                 readerConnection.rollback();
@@ -360,7 +376,7 @@ class PatchedSchemaReadsTest {
     }
 
     private static String setting(Connection c, String name) throws SQLException {
-        try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("show " + name)) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("show " + name)) {
             rs.next();
             return rs.getString(1);
         }
@@ -382,25 +398,25 @@ class PatchedSchemaReadsTest {
      * every phase, and the end-of-plan comparison with a full read fails the last phase, naming the change.
      */
     @Test
-    void theEndOfThePlanCatchesWhatThePatchedReadsMissed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws java.io.IOException {
-        java.nio.file.Files.writeString(dir.resolve("1_t.up.sql"), "create table t (id int primary key);\n");
-        java.nio.file.Files.writeString(dir.resolve("1_t.down.sql"), "drop table t;\n");
-        java.nio.file.Files.writeString(dir.resolve("2_mark.up.sql"),
+    void theEndOfThePlanCatchesWhatThePatchedReadsMissed(@TempDir Path dir)
+            throws IOException {
+        Files.writeString(dir.resolve("1_t.up.sql"), "create table t (id int primary key);\n");
+        Files.writeString(dir.resolve("1_t.down.sql"), "drop table t;\n");
+        Files.writeString(dir.resolve("2_mark.up.sql"),
                 "update pg_index set indisclustered = true where indexrelid = 't_pkey'::regclass;\n");
-        java.nio.file.Files.writeString(dir.resolve("2_mark.down.sql"),
+        Files.writeString(dir.resolve("2_mark.down.sql"),
                 "update pg_index set indisclustered = false where indexrelid = 't_pkey'::regclass;\n");
-        dev.rehearsal.core.RehearsalSettings settings = dev.rehearsal.core.RehearsalSettings.of("filesystem:" + dir)
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + dir)
                 .withFormat("golang-migrate");
-        try (dev.rehearsal.core.MigrationRehearsal r = dev.rehearsal.core.MigrationRehearsal.start(settings,
+        try (MigrationRehearsal r = MigrationRehearsal.start(settings,
                 DatabaseProviders.embeddedPostgres(), getClass().getClassLoader())) {
-            dev.rehearsal.core.RoundTripReport report = r.runRoundTrips();
-            assertThat(report.steps().get(1).status()).isEqualTo(dev.rehearsal.core.PhaseResult.Status.FAILED);
-            assertThat(report.steps().get(1).phase(dev.rehearsal.core.PhaseResult.Phase.UP_AGAIN).orElseThrow().message())
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.steps().get(1).status()).isEqualTo(PhaseResult.Status.FAILED);
+            assertThat(report.steps().get(1).phase(PhaseResult.Phase.UP_AGAIN).orElseThrow().message())
                     .contains("a full read of the catalog shows").contains("t_pkey").contains("clustered set to true")
                     .contains("bug in Rehearsal").contains("rehearsal.schema.patched-reads=false");
         }
-        try (dev.rehearsal.core.MigrationRehearsal r = dev.rehearsal.core.MigrationRehearsal.start(
+        try (MigrationRehearsal r = MigrationRehearsal.start(
                 settings.withPatchedSchemaReads(false), DatabaseProviders.embeddedPostgres(), getClass().getClassLoader())) {
             assertThat(r.runRoundTrips().failed()).as("with full reads the change is seen at once and undone").isFalse();
         }

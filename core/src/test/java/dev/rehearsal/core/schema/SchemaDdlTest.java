@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -176,7 +177,7 @@ class SchemaDdlTest {
         int checked = 0;
         for (SchemaObject o : schema.objects()) {
             for (String key : o.attributes().keySet()) {
-                SchemaFact fact = java.util.Arrays.stream(SchemaFact.values()).filter(f -> f.key().equals(key))
+                SchemaFact fact = Arrays.stream(SchemaFact.values()).filter(f -> f.key().equals(key))
                         .findFirst().orElseThrow();
                 if (fact == SchemaFact.POSITION || DERIVED.getOrDefault(o.kind(), Set.of()).contains(fact)) {
                     continue;

@@ -1,9 +1,14 @@
 package dev.rehearsal.core.schema;
 
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -122,7 +127,7 @@ class SchemaDiffTest {
         assertThat(fk.flag(SchemaFact.VALIDATED, true)).isFalse();
         assertThat(fk.flag(SchemaFact.VALID, true)).isTrue();
         assertThat(fk.list(SchemaFact.REFERENCED_COLUMNS)).isEmpty();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> fk.requireFact(SchemaFact.REFERENCED_TABLE))
+        Assertions.assertThatThrownBy(() -> fk.requireFact(SchemaFact.REFERENCED_TABLE))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("constraint orders.orders_customer_fk has no \"referenced table\" fact");
 
@@ -132,10 +137,10 @@ class SchemaDiffTest {
     }
     @Test
     void theWalkOverSortedSnapshotsFindsWhatComparingByKeyFinds() {
-        java.util.Random random = new java.util.Random(12);
+        Random random = new Random(12);
         ObjectKind[] kinds = {ObjectKind.TABLE, ObjectKind.COLUMN, ObjectKind.INDEX, ObjectKind.FUNCTION};
         for (int round = 0; round < 500; round++) {
-            List<SchemaObject> pool = new java.util.ArrayList<>();
+            List<SchemaObject> pool = new ArrayList<>();
             for (int k = 0; k < 30; k++) {
                 // few names, so that keys repeat within a snapshot; positions are recorded but never compared
                 pool.add(new SchemaObject(kinds[random.nextInt(kinds.length)], "o" + random.nextInt(12), null, "object",
@@ -153,11 +158,11 @@ class SchemaDiffTest {
 
     /** The plain comparison the walk must agree with: objects by key (the first of a key counts), then sorted. */
     private static SchemaDiff byKey(SchemaSnapshot before, SchemaSnapshot after) {
-        Map<String, SchemaObject> old = new java.util.LinkedHashMap<>();
+        Map<String, SchemaObject> old = new LinkedHashMap<>();
         before.objects().forEach(o -> old.putIfAbsent(o.key(), o));
-        Map<String, SchemaObject> now = new java.util.LinkedHashMap<>();
+        Map<String, SchemaObject> now = new LinkedHashMap<>();
         after.objects().forEach(o -> now.putIfAbsent(o.key(), o));
-        List<SchemaChange> changes = new java.util.ArrayList<>();
+        List<SchemaChange> changes = new ArrayList<>();
         old.forEach((key, o) -> {
             SchemaObject n = now.get(key);
             if (n == null) {
@@ -171,7 +176,7 @@ class SchemaDiffTest {
                 changes.add(new SchemaChange(SchemaChange.Type.ADDED, null, n));
             }
         });
-        changes.sort(java.util.Comparator.comparing((SchemaChange c) -> c.object().kind())
+        changes.sort(Comparator.comparing((SchemaChange c) -> c.object().kind())
                 .thenComparing(c -> c.object().name()));
         return new SchemaDiff(changes);
     }

@@ -1,8 +1,9 @@
 package dev.rehearsal.junit.internal;
 
+import dev.rehearsal.core.ToolSettings;
 import dev.rehearsal.core.config.Configuration;
+import dev.rehearsal.core.config.ConfiguredSettings;
 import dev.rehearsal.core.config.Setting;
-
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -67,7 +69,7 @@ class ConfigurationTest {
         Configuration configuration = with("rehearsal.alembic.python", ".venv/bin/python", "rehearsal.alembic.name", "shop",
                 "rehearsal.alembic.x", "tenant=acme, dry=false", "rehearsal.alembic.env.DATABASE_URL", "${url}",
                 "rehearsal.liquibase.search-path", "src/main/resources, ../shared");
-        dev.rehearsal.core.ToolSettings tool = dev.rehearsal.core.config.ConfiguredSettings.tool(configuration, null);
+        ToolSettings tool = ConfiguredSettings.tool(configuration, null);
         assertThat(tool.alembic().python()).isEqualTo(".venv/bin/python");
         assertThat(tool.alembic().name()).isEqualTo("shop");
         assertThat(tool.alembic().x()).containsExactly("tenant=acme", "dry=false");
@@ -198,6 +200,6 @@ class ConfigurationTest {
         assertThat(volumes).as("docs/configuration.md documents rehearsal.volume.<table>").isTrue();
         assertThat(queryWaits).as("docs/configuration.md documents rehearsal.queries.max-wait.<table>").isTrue();
         assertThat(documented).as("settings in docs/configuration.md")
-                .containsExactlyInAnyOrder(java.util.Arrays.stream(Setting.values()).map(Setting::key).toArray(String[]::new));
+                .containsExactlyInAnyOrder(Arrays.stream(Setting.values()).map(Setting::key).toArray(String[]::new));
     }
 }

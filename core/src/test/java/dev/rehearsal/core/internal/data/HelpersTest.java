@@ -4,6 +4,7 @@ import dev.rehearsal.core.model.RehearsalException;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ class HelpersTest {
 
     @Test
     void jsonWritesOtherObjectsAsTheirText() {
-        assertThat(Json.write(java.time.Duration.ofMillis(1500))).isEqualTo("\"PT1.5S\"");
+        assertThat(Json.write(Duration.ofMillis(1500))).isEqualTo("\"PT1.5S\"");
     }
 
     // ---- CSV fixtures ----

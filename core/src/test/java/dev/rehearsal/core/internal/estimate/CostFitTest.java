@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,17 +88,17 @@ class CostFitTest {
     @Test
     void bytesAndRowsAreExtrapolatedOnALineAndUnknownStaysUnknown() {
         // 4 kB of fixed cost and 100 bytes per row, measured twice at each size, one measurement unknown
-        java.util.List<long[]> bytes = java.util.List.of(new long[] {10_000, 1_004_096}, new long[] {10_000, 1_004_096},
+        List<long[]> bytes = List.of(new long[] {10_000, 1_004_096}, new long[] {10_000, 1_004_096},
                 new long[] {40_000, 4_004_096}, new long[] {40_000, -1}, new long[] {160_000, 16_004_096});
         assertThat(CostFit.linearAt(bytes, 50_000_000)).isEqualTo(5_000_004_096L);
-        assertThat(CostFit.linearAt(java.util.List.of(new long[] {10_000, 0}, new long[] {40_000, 0}), 50_000_000))
+        assertThat(CostFit.linearAt(List.of(new long[] {10_000, 0}, new long[] {40_000, 0}), 50_000_000))
                 .isZero();
-        assertThat(CostFit.linearAt(java.util.List.of(new long[] {10_000, -1}, new long[] {40_000, -1}), 50_000_000))
+        assertThat(CostFit.linearAt(List.of(new long[] {10_000, -1}, new long[] {40_000, -1}), 50_000_000))
                 .isEqualTo(-1);
         // one size only: the value as measured, no growth to extrapolate
-        assertThat(CostFit.linearAt(java.util.List.<long[]>of(new long[] {10_000, 7}), 50_000_000)).isEqualTo(7);
+        assertThat(CostFit.linearAt(List.<long[]>of(new long[] {10_000, 7}), 50_000_000)).isEqualTo(7);
         // a shrinking quantity never goes below zero
-        assertThat(CostFit.linearAt(java.util.List.of(new long[] {10_000, 100}, new long[] {40_000, 10}), 50_000_000))
+        assertThat(CostFit.linearAt(List.of(new long[] {10_000, 100}, new long[] {40_000, 10}), 50_000_000))
                 .isZero();
     }
 
@@ -106,8 +107,8 @@ class CostFitTest {
         // a rewrite measured with a little noise: linear and n log n fit about as well
         double[][] raw = {{10_000, 0.0110}, {10_000, 0.0100}, {40_000, 0.0400}, {40_000, 0.0430}, {160_000, 0.165},
                 {160_000, 0.175}};
-        java.util.List<double[]> points = java.util.Arrays.asList(raw);
-        double straightLine = CostFit.linearAt(java.util.Arrays.stream(raw)
+        List<double[]> points = Arrays.asList(raw);
+        double straightLine = CostFit.linearAt(Arrays.stream(raw)
                 .map(p -> new long[] {(long) p[0], Math.round(p[1] * 1e6)}).toList(), 2_000_000) / 1e6;
         for (boolean sorting : new boolean[] {false, true}) {
             CostFit.Result fit = CostFit.fit(points, 2_000_000, sorting);

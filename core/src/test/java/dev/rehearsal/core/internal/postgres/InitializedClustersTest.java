@@ -1,8 +1,8 @@
 package dev.rehearsal.core.internal.postgres;
 
-import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.lifecycle.EmbeddedServerReaper;
+import dev.rehearsal.core.model.RehearsalException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -12,8 +12,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,7 +120,7 @@ class InitializedClustersTest {
         Path control = kept.resolve("global").resolve("pg_control");
         byte[] zeros = new byte[(int) Files.size(control)];
         Files.write(control, zeros); // same size, all zeros
-        startsWithItsOwnInitdb(() -> !Files.exists(control) || java.util.Arrays.equals(Files.readAllBytes(control), zeros));
+        startsWithItsOwnInitdb(() -> !Files.exists(control) || Arrays.equals(Files.readAllBytes(control), zeros));
     }
 
     @Test
@@ -148,7 +150,7 @@ class InitializedClustersTest {
     }
 
     /** What {@code damaged} says of the kept cluster at the same place must no longer hold once the server started. */
-    private void startsWithItsOwnInitdb(java.util.concurrent.Callable<Boolean> damaged) throws Exception {
+    private void startsWithItsOwnInitdb(Callable<Boolean> damaged) throws Exception {
         String key = clusters.key().orElseThrow();
         EmbeddedPostgresProvider server = EmbeddedPostgresProvider.start(Map.of(), clusters);
         try {

@@ -8,6 +8,7 @@ import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Set;
@@ -135,7 +136,7 @@ class RowVersionFingerprintTest {
             SchemaSnapshot schema = schema(db, c);
             DataFingerprint first = db.dialect().data(c).fingerprint(schema);
             try (Statement st = c.createStatement();
-                 java.sql.ResultSet rs = st.executeQuery("select count(*) from pg_prepared_statements"
+                 ResultSet rs = st.executeQuery("select count(*) from pg_prepared_statements"
                          + " where statement like '%hashtextextended%' and not from_sql")) {
                 rs.next();
                 assertThat(rs.getInt(1)).as("fingerprint statements prepared on the server after one run").isOne();

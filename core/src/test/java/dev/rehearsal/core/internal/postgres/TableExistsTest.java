@@ -5,6 +5,8 @@ import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.sql.Tables;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -59,14 +61,14 @@ class TableExistsTest {
     void doesNotAskTheDriversListing() throws SQLException {
         try (EphemeralDatabase db = DatabaseProviders.embeddedPostgres().createDatabase();
              Connection c = db.dataSource().getConnection()) {
-            Connection noListing = (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+            Connection noListing = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                         if (method.getName().equals("getMetaData")) {
                             throw new AssertionError("the driver's table listing was asked");
                         }
                         try {
                             return method.invoke(c, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
+                        } catch (InvocationTargetException e) {
                             throw e.getCause();
                         }
                     });

@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.queries;
 
+import dev.rehearsal.core.db.SqlStatement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,7 @@ class QueryCorpusCallsTest {
                 """);
         Path sql = Files.writeString(dir.resolve("recorded.sql"), "select 1 from orders;\n");
         QueryCorpus corpus = QueryCorpus.read(List.of(pg, mariadb, sql), text -> List.of(
-                new dev.rehearsal.core.db.SqlStatement(text.strip().replaceAll(";$", ""), 1)));
+                new SqlStatement(text.strip().replaceAll(";$", ""), 1)));
         assertThat(corpus.queries()).extracting(QueryCorpus.CorpusQuery::calls).containsExactly(1000L, 7L, 42L, 0L);
         assertThat(corpus.queries().get(0).origin()).endsWith("pg.csv:2");
     }

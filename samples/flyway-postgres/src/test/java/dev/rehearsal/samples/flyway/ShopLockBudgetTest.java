@@ -7,6 +7,8 @@ import dev.rehearsal.junit.Rehearsal;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static dev.rehearsal.core.data.TableSeed.table;
 import static dev.rehearsal.junit.RehearsalAssertions.assertThat;
 import static java.time.Duration.ofMillis;
@@ -24,10 +26,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ShopLockBudgetTest {
 
     /** What the unsafe migrations break: they block for the whole index build or rewrite of 300,000 rows. */
-    static final java.time.Duration BUDGET = ofMillis(50);
+    static final Duration BUDGET = ofMillis(50);
 
     /** A catalog-only change holds ACCESS EXCLUSIVE for a few milliseconds; this leaves room for a slow machine. */
-    static final java.time.Duration CATALOG_ONLY = ofMillis(1_000);
+    static final Duration CATALOG_ONLY = ofMillis(1_000);
 
     static void busyShopAtV12(Rehearsal rehearsal) {
         rehearsal.migrateTo("12");

@@ -7,6 +7,8 @@ import dev.rehearsal.junit.Rehearsal;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static dev.rehearsal.core.data.TableSeed.table;
 import static dev.rehearsal.junit.RehearsalAssertions.assertThat;
 import static java.time.Duration.ofMillis;
@@ -21,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class BillingLockTest {
 
-    static final java.time.Duration BUDGET = ofMillis(50);
+    static final Duration BUDGET = ofMillis(50);
 
     static MigrationRun addPlanIndexOnABusyTable(Rehearsal rehearsal) {
         rehearsal.migrateTo("009-plan-price-rename");
