@@ -15,13 +15,11 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -80,17 +78,17 @@ public final class ToolHelper implements AutoCloseable {
         this.tool = tool;
         this.program = program;
         this.environment = environment;
-        Path file = writeScript(owner, script);
+        HelperScript file = HelperScript.write(owner, script);
         try {
             List<String> command = new ArrayList<>();
             command.add(program);
             command.addAll(programOptions);
-            command.add(file.toString());
+            command.add(file.file().toString());
             command.addAll(arguments);
             ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
             process = environment.start(builder);
         } catch (IOException e) {
-            deleteScript(file);
+            file.delete();
             throw new RehearsalException("Could not start " + program + " to run " + tool + " (" + e.getMessage()
                     + "). " + notReady.choosing(), e);
         }
@@ -101,7 +99,7 @@ public final class ToolHelper implements AutoCloseable {
         try {
             first = next(System.nanoTime() + START.toNanos(), "starting");
         } finally {
-            deleteScript(file); // the interpreter has read it by the time it answers
+            file.delete(); // the interpreter has read it by the time it answers
         }
         if (!first.path("ready").asBoolean()) {
             kill();
@@ -388,46 +386,6 @@ public final class ToolHelper implements AutoCloseable {
         Thread thread = new Thread(work, name);
         thread.setDaemon(true);
         thread.start();
-    }
-
-    /** The module Rehearsal's helpers of one language share, the protocol's pipe: {@code rehearsal_protocol.py}, .js. */
-    private static String protocol(Path script) {
-        String name = script.getFileName().toString();
-        return "rehearsal_protocol" + name.substring(name.lastIndexOf('.'));
-    }
-
-    /** Writes the script, and beside it the protocol module of its language, to a temporary folder. */
-    private static Path writeScript(Class<?> owner, String name) {
-        try {
-            Path dir = Files.createTempDirectory("rehearsal-helper");
-            Path script = copy(owner, name, dir);
-            copy(ToolHelper.class, protocol(script), dir);
-            return script;
-        } catch (IOException e) {
-            throw new RehearsalException("Could not write Rehearsal's helper script " + name + " to a temporary folder: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private static Path copy(Class<?> owner, String name, Path dir) throws IOException {
-        try (InputStream in = owner.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new RehearsalException("Rehearsal's jar lacks " + name + ": rebuild or reinstall it.");
-            }
-            Path file = dir.resolve(name);
-            Files.write(file, in.readAllBytes());
-            return file;
-        }
-    }
-
-    private static void deleteScript(Path script) {
-        try {
-            Files.deleteIfExists(script);
-            Files.deleteIfExists(script.resolveSibling(protocol(script)));
-            Files.deleteIfExists(script.getParent());
-        } catch (IOException e) {
-            // a temporary file left in the temporary folder; nothing depends on it
-        }
     }
 
     /** A request that raised in the tool: its own description (type, message, file, line, statement, SQLSTATE). */
