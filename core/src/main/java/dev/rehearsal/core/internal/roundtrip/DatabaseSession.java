@@ -23,7 +23,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -234,24 +233,6 @@ final class DatabaseSession implements AutoCloseable {
     }
 
     /**
-     * The schema at {@code version}, from a scratch database of the same provider that the migration tool takes up to
-     * it, dropped afterwards.
-     */
-    SchemaSnapshot scratchSchema(MigrationVersion version) {
-        try (EphemeralDatabase scratch = provider.createDatabase()) {
-            MigrationTool scratchTool = source.open(scratch.dataSource(), scratch.dialect(), scratch::connectionDetails);
-            scratchTool.upTo(version);
-            scratchTool.drainMessages();
-            try (Connection c = scratch.dataSource().getConnection()) {
-                return scratch.dialect().snapshot(c, scratchTool.ownTables());
-            } catch (SQLException e) {
-                throw new RehearsalException("Could not read the schema of " + scratch.name() + " at version " + version
-                        + ": " + e.getMessage(), e);
-            }
-        }
-    }
-
-    /**
      * The state before a migration: a copy of the database, or a transaction held open on it to roll back; and what
      * the schema reader knew then.
      */
@@ -435,25 +416,6 @@ final class DatabaseSession implements AutoCloseable {
         }
         if (lockObservation != null) {
             lockObservation.close();
-        }
-    }
-
-    /** The counters a rollback does not take back (sequences), to {@link #restoreCounters} after a forced failure. */
-    Map<String, String> counters() {
-        try (Connection c = database().dataSource().getConnection()) {
-            return database().dialect().data(c).counters();
-        } catch (SQLException e) {
-            throw new RehearsalException("Could not read the sequences of " + database().name() + ": "
-                    + e.getMessage(), e);
-        }
-    }
-
-    void restoreCounters(Map<String, String> counters) {
-        try (Connection c = database().dataSource().getConnection()) {
-            database().dialect().data(c).restoreCounters(counters);
-        } catch (SQLException e) {
-            throw new RehearsalException("Could not set the sequences of " + database().name() + " back: "
-                    + e.getMessage(), e);
         }
     }
 

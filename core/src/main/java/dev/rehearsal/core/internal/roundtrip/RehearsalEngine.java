@@ -150,7 +150,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
     }
 
     public SchemaSnapshot scratchSchema(MigrationVersion version) {
-        return session.scratchSchema(version);
+        return ScratchSchemas.at(provider, source, version);
     }
 
     RoundTripState state() {

@@ -15,7 +15,6 @@ import dev.rehearsal.core.schema.SchemaSnapshot;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * For a migration without a down script: brings back the database as it was before the up, by rolling back the
@@ -84,7 +83,7 @@ final class RestorePhase {
             return;
         }
         c0 = System.nanoTime();
-        Map<String, String> counters = engine.session().counters();
+        SequenceCounters counters = SequenceCounters.read(engine.session().database());
         checks += System.nanoTime() - c0;
         long t0 = System.nanoTime();
         boolean forced;
@@ -121,7 +120,7 @@ final class RestorePhase {
         List<String> dataLeft = up.dataBeforeUp() == null ? List.of()
                 : up.dataBeforeUp().differences(engine.fingerprint(now)).stream().map(d -> "data " + d).toList();
         if (left.isEmpty() && dataLeft.isEmpty()) {
-            engine.session().restoreCounters(counters);
+            counters.restoreOn(engine.session().database());
         }
         checks += System.nanoTime() - c0;
         if (!left.isEmpty() || !dataLeft.isEmpty()) {

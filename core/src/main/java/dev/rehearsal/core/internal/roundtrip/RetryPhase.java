@@ -106,7 +106,7 @@ final class RetryPhase {
                         + " elsewhere (" + e.getMessage() + "); the down script is the way back");
             }
         }
-        Map<String, String> counters = engine.session().counters();
+        SequenceCounters counters = SequenceCounters.read(engine.session().database());
         // the data as the down (or restore) left it: what a stopped run and its retry are compared with
         DataFingerprint startData = step.dataBeforeUp() == null ? null : engine.fingerprint(start);
         List<String> summaries = new ArrayList<>(); // the points'
@@ -124,7 +124,7 @@ final class RetryPhase {
         String rule = RULE;
         for (Function<DatabaseSession.RestorePoint, RetryRun> make : runs) {
             if (!summaries.isEmpty() || !others.isEmpty()) {
-                engine.session().restoreCounters(counters);
+                counters.restoreOn(engine.session().database());
             }
             RetryRun run = make.apply(fallbackUsed ? null : fallback);
             PointRehearsal.Outcome outcome;
@@ -160,7 +160,7 @@ final class RetryPhase {
                 + (finding != null || lost != null ? "" : " (at most " + RetryPoints.MAX + ")") : ""))
                 + (points.isEmpty() || others.isEmpty() ? "" : "; ") + String.join("; ", others);
         if (lost == null) {
-            engine.session().restoreCounters(counters);
+            counters.restoreOn(engine.session().database());
             engine.state().markClean(start);
         }
         long checks = System.nanoTime() - c0 - sql;
