@@ -5,7 +5,6 @@ import org.apiguardian.api.API;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.text.Normalizer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,7 +15,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -42,10 +40,12 @@ public final class ValueGenerators {
 
     private final Faker faker;
     private final TextPools pools;
+    private final TextGenerators texts;
 
     public ValueGenerators(Faker faker) {
         this.faker = faker;
         this.pools = new TextPools(faker);
+        this.texts = new TextGenerators(faker, pools);
     }
 
     /** Thrown when no generator fits a column's type. */
@@ -211,7 +211,7 @@ public final class ValueGenerators {
                 return r -> BigDecimal.valueOf(100 + r.nextInt(99_900), 2);
             }
             case "text", "character varying", "varchar", "citext", "name", "character", "bpchar" -> {
-                return text(name, table, type.equals("name") ? 63 : type.startsWith("char") || type.equals("bpchar") ? 1 : 0, bounds);
+                return texts.forColumn(name, table, type.equals("name") ? 63 : type.startsWith("char") || type.equals("bpchar") ? 1 : 0, bounds);
             }
             case "numeric" -> {
                 return decimal(name, 12, 2, bounds);
@@ -230,7 +230,7 @@ public final class ValueGenerators {
                     return sb.toString();
                 };
             }
-            return text(name, table, length, bounds);
+            return texts.forColumn(name, table, length, bounds);
         }
         if ((m = NUMERIC.matcher(type)).matches()) {
             return decimal(name, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), bounds);
@@ -386,92 +386,5 @@ public final class ValueGenerators {
         BigDecimal span = hi.subtract(lo);
         return varying(r -> low.add(span.multiply(BigDecimal.valueOf(r.nextDouble()))).setScale(scale, RoundingMode.DOWN),
                 (v, n) -> ((BigDecimal) v).add(step.multiply(BigDecimal.valueOf(n))));
-    }
-
-    private ValueGenerator text(String name, String table, int maxLength, CheckBounds bounds) {
-        ValueGenerator base;
-        boolean email = false;
-        Optional<String> pattern = bounds.regex == null ? Optional.empty() : generable(bounds.regex);
-        if (pattern.isPresent()) {
-            String regex = pattern.get();
-            base = r -> faker.regexify(regex);
-        } else if (name.contains("email")) {
-            email = true;
-            // cleaned once in the pool, not per row: a regex per value was a sixth of the seeder's own time
-            List<String> locals = pools.of(() -> (faker.name().firstName().toLowerCase(Locale.ROOT) + "."
-                    + faker.name().lastName().toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "")).replaceAll("[^a-z.]", ""));
-            List<String> domains = pools.of(() -> faker.internet().domainName());
-            base = r -> locals.get(r.nextInt(locals.size())) + "@" + domains.get(r.nextInt(domains.size()));
-        } else {
-            base = fromPool(pools.forColumn(name, table, maxLength));
-        }
-        int minLength = bounds.minLength == null ? 0 : bounds.minLength;
-        int max = bounds.maxLength == null ? maxLength : maxLength == 0 ? bounds.maxLength : Math.min(maxLength, bounds.maxLength);
-        boolean isEmail = email;
-        boolean octets = bounds.octets;
-        ValueGenerator source = base;
-        return new ValueGenerator() {
-            @Override
-            public Object next(Random r) {
-                return fit((String) source.next(r), r);
-            }
-
-            private String fit(String s, Random r) {
-                String v = octets ? ascii(s) : s;
-                while (v.length() < minLength) {
-                    v = v + (char) ('a' + r.nextInt(26));
-                }
-                return max > 0 && v.length() > max ? v.substring(0, max) : v;
-            }
-
-            @Override
-            public boolean canVary() {
-                return max == 0 || max >= 4;
-            }
-
-            @Override
-            public Object variant(Object value, long counter) {
-                String s = (String) value;
-                String suffix = Long.toString(counter);
-                if (isEmail && s.indexOf('@') > 0) {
-                    int at = s.indexOf('@');
-                    String v = s.substring(0, at) + suffix + s.substring(at);
-                    if (max == 0 || v.length() <= max) {
-                        return v;
-                    }
-                }
-                suffix = (max > 0 && max <= 8 ? "" : "-") + suffix;
-                if (max > 0 && s.length() + suffix.length() > max) {
-                    s = s.substring(0, Math.max(0, max - suffix.length()));
-                }
-                return s + suffix;
-            }
-        };
-    }
-
-    /**
-     * The generator-ready form of a CHECK's regular expression when the generator can make values from it (tried
-     * once), else empty: values are then drawn as for any text and the database keeps those that match.
-     */
-    private Optional<String> generable(String postgresRegex) {
-        Optional<String> regex = PatternText.fromPostgresRegex(postgresRegex);
-        if (regex.isEmpty()) {
-            return regex;
-        }
-        try {
-            faker.regexify(regex.get());
-            return regex;
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** The text with accents taken off and any other character beyond ASCII left out: one byte a character. */
-    private static String ascii(String s) {
-        return Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("[^\\x20-\\x7E]", "");
-    }
-
-    private static ValueGenerator fromPool(List<String> pool) {
-        return r -> pool.get(r.nextInt(pool.size()));
     }
 }
