@@ -8,12 +8,10 @@ import dev.rehearsal.core.schema.SchemaFact;
 import dev.rehearsal.core.schema.SchemaObject;
 import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 import org.postgresql.util.PGobject;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,13 +21,11 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -39,12 +35,9 @@ import java.util.stream.Collectors;
  */
 final class PostgresDataAccess implements DataAccess {
 
-    private static final int COPY_CHUNK = 1 << 16;
-    private static final AtomicLong STAGING = new AtomicLong();
-
     private final Connection connection;
     private final PostgresDialect dialect;
-    private final Map<String, Map<String, String>> columnTypes = new HashMap<>();
+    private final PostgresCopyLoads loads;
 
     private final PostgresFingerprints fingerprints;
 
@@ -52,6 +45,7 @@ final class PostgresDataAccess implements DataAccess {
         this.connection = connection;
         this.dialect = dialect;
         this.fingerprints = new PostgresFingerprints(connection, dialect);
+        this.loads = new PostgresCopyLoads(connection, dialect);
     }
 
     private String q(String name) {
@@ -64,7 +58,7 @@ final class PostgresDataAccess implements DataAccess {
 
     @Override
     public void load(String table, List<String> columns, List<Object[]> rows) throws SQLException {
-        copy(q(table), columns, types(table, columns), rows.iterator());
+        loads.copy(table, columns, rows.iterator());
     }
 
     /**
@@ -74,7 +68,7 @@ final class PostgresDataAccess implements DataAccess {
     @Override
     public long loadAsGenerated(String table, List<String> columns, Iterator<Object[]> rows)
             throws SQLException {
-        return copy(q(table), columns, types(table, columns), rows);
+        return loads.copy(table, columns, rows);
     }
 
     @Override
@@ -84,114 +78,10 @@ final class PostgresDataAccess implements DataAccess {
         }
     }
 
-    private long copy(String quotedTable, List<String> columns, List<String> types, Iterator<Object[]> rows)
-            throws SQLException {
-        if (!rows.hasNext()) {
-            return 0;
-        }
-        long copied = 0;
-        String sql = "COPY " + quotedTable + " (" + columnList(columns) + ") FROM STDIN (FORMAT text)";
-        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
-        try {
-            StringBuilder sb = new StringBuilder(COPY_CHUNK + 1024);
-            while (rows.hasNext()) {
-                Object[] row = rows.next();
-                copied++;
-                for (int i = 0; i < row.length; i++) {
-                    if (i > 0) {
-                        sb.append('\t');
-                    }
-                    PgText.appendCopyField(sb, PgText.literal(row[i], types.get(i)));
-                }
-                sb.append('\n');
-                if (sb.length() >= COPY_CHUNK) {
-                    flush(copy, sb);
-                }
-            }
-            flush(copy, sb);
-            copy.endCopy();
-            return copied;
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        }
-    }
-
-    private static void flush(CopyIn copy, StringBuilder sb) throws SQLException {
-        if (sb.length() > 0) {
-            byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-            copy.writeToCopy(bytes, 0, bytes.length);
-            sb.setLength(0);
-        }
-    }
-
-    private List<String> types(String table, List<String> columns) throws SQLException {
-        Map<String, String> all = columnTypes.get(table);
-        if (all == null) {
-            all = new HashMap<>();
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "select attname, format_type(atttypid, atttypmod) from pg_attribute"
-                            + " where attrelid = ?::regclass and attnum > 0 and not attisdropped")) {
-                ps.setString(1, q(table));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        all.put(rs.getString(1), rs.getString(2));
-                    }
-                }
-            }
-            columnTypes.put(table, all);
-        }
-        List<String> types = new ArrayList<>(columns.size());
-        for (String c : columns) {
-            types.add(all.get(c));
-        }
-        return types;
-    }
-
     @Override
     public FilteredLoad loadFiltered(String table, List<String> columns, List<Object[]> rows, Map<String, String> checks,
                                      long limit) throws SQLException {
-        if (rows.isEmpty()) {
-            return new FilteredLoad(0, Map.of(), 0);
-        }
-        String staging = "rehearsal_staging_" + STAGING.incrementAndGet();
-        String cols = columnList(columns);
-        try (Statement st = connection.createStatement()) {
-            st.execute("create temp table " + staging + " as select " + cols + " from " + q(table) + " with no data");
-            try {
-                copy(staging, columns, types(table, columns), rows.iterator());
-                String where = checks.isEmpty() ? "" : " where " + checks.values().stream()
-                        .map(c -> "(" + c + ") is not false").collect(Collectors.joining(" and "));
-                long accepted = st.executeUpdate("insert into " + q(table) + " (" + cols + ") select " + cols
-                        + " from " + staging + where + " limit " + limit + " on conflict do nothing");
-                long rejected = rows.size() - accepted;
-                Map<String, Long> byCheck = new LinkedHashMap<>();
-                long passing = rows.size();
-                if (rejected > 0 && !checks.isEmpty()) {
-                    List<String> names = new ArrayList<>(checks.keySet());
-                    String counts = names.stream().map(n -> "count(*) filter (where (" + checks.get(n) + ") is false)")
-                            .collect(Collectors.joining(", "));
-                    try (ResultSet rs = st.executeQuery("select " + counts + ", count(*) filter (where "
-                            + checks.values().stream().map(c -> "(" + c + ") is not false").collect(Collectors.joining(" and "))
-                            + ") from " + staging)) {
-                        rs.next();
-                        for (int i = 0; i < names.size(); i++) {
-                            long n = rs.getLong(i + 1);
-                            if (n > 0) {
-                                byCheck.put(names.get(i), n);
-                            }
-                        }
-                        passing = rs.getLong(names.size() + 1);
-                    }
-                }
-                st.execute("drop table " + staging);
-                return new FilteredLoad(accepted, byCheck, Math.max(0, Math.min(passing, limit) - accepted));
-            } catch (SQLException e) {
-                // the staging table goes with the failed transaction (or with DISCARD TEMP when the pool resets)
-                throw e;
-            }
-        }
+        return loads.loadFiltered(table, columns, rows, checks, limit);
     }
 
     @Override
@@ -199,7 +89,7 @@ final class PostgresDataAccess implements DataAccess {
         if (rows.isEmpty()) {
             return;
         }
-        List<String> types = types(table, columns);
+        List<String> types = loads.types(table, columns);
         String sql = "insert into " + q(table) + " (" + columnList(columns) + ") overriding system value values ("
                 + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
@@ -337,38 +227,7 @@ final class PostgresDataAccess implements DataAccess {
     @Override
     public void updateRows(String table, List<String> rowIds, List<String> columns, List<Object[]> values)
             throws SQLException {
-        if (rowIds.isEmpty()) {
-            return;
-        }
-        String staging = "rehearsal_staging_" + STAGING.incrementAndGet();
-        String cols = columnList(columns);
-        try (Statement st = connection.createStatement()) {
-            st.execute("create temp table " + staging + " as select ctid as rehearsal_row, " + cols + " from "
-                    + q(table) + " with no data");
-            try {
-                List<String> names = new ArrayList<>();
-                names.add("rehearsal_row");
-                names.addAll(columns);
-                List<String> types = new ArrayList<>();
-                types.add("tid");
-                types.addAll(types(table, columns));
-                List<Object[]> rows = new ArrayList<>(rowIds.size());
-                for (int i = 0; i < rowIds.size(); i++) {
-                    Object[] row = new Object[columns.size() + 1];
-                    row[0] = rowIds.get(i);
-                    System.arraycopy(values.get(i), 0, row, 1, columns.size());
-                    rows.add(row);
-                }
-                copy(staging, names, types, rows.iterator());
-                String set = columns.stream().map(c -> q(c) + " = s." + q(c)).collect(Collectors.joining(", "));
-                st.executeUpdate("update " + q(table) + " t set " + set + " from " + staging
-                        + " s where t.ctid = s.rehearsal_row");
-                st.execute("drop table " + staging);
-            } catch (SQLException e) {
-                // the staging table goes with the failed transaction (or with DISCARD TEMP when the pool resets)
-                throw e;
-            }
-        }
+        loads.updateRows(table, rowIds, columns, values);
     }
 
     @Override
