@@ -57,7 +57,8 @@ class LauncherIT {
     @Test
     void theGolangMigrateSampleRunsOnTheMachinesMariaDbWithoutSettingUpTheFlightRecorder() throws Exception {
         Path html = REPORTS.resolve("golang-migrate").resolve("rehearsal.html");
-        Path classes = Files.createTempFile("rehearsal-classes", ".log");
+        Path classes = REPORTS.resolve("golang-migrate").resolve("classes.log");
+        Files.createDirectories(classes.getParent());
         Result run = launch(Map.of("REHEARSAL_JAVA_OPTS", "-Xlog:class+load:file=" + classes),
                 "check", "../samples/golang-migrate-mariadb/src/main/resources/db/migrations",
                 "--jdbc-url", "jdbc:mariadb://127.0.0.1:3306/test", "--jdbc-user", "root", "--format", "html",
@@ -72,7 +73,6 @@ class LauncherIT {
         assertThat(classes).content().contains("dev.rehearsal.core.internal.roundtrip.UpPhase ")
                 .doesNotContain("dev.rehearsal.core.internal.timing.ComponentEvent ")
                 .doesNotContain("jdk.jfr.internal.MetadataLoader ");
-        Files.delete(classes);
     }
 
     @Test
