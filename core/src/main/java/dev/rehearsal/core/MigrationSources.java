@@ -2,11 +2,6 @@ package dev.rehearsal.core;
 
 import org.apiguardian.api.API;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * Finds the {@link MigrationSource} for a location by looking at its files, or takes the layout the settings name.

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * What a rehearsal did, migration by migration: rows present, times of up, down and up again, each result, the

@@ -6,7 +6,6 @@ import org.apiguardian.api.API;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Reads one database's schema again and again over one connection, as a rehearsal does three times per migration.

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * The migration tool for histories of plain SQL scripts (golang-migrate, dbmate, Prisma): Rehearsal runs each

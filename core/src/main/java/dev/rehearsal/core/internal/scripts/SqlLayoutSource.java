@@ -6,21 +6,13 @@ import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.model.MigrationScript;
 import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
-import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.scripts.ScriptLocation.ScriptFile;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Histories of plain SQL files (golang-migrate, dbmate, Prisma, Atlas, Drizzle, Alembic's offline SQL). Each reads its files into a
