@@ -118,7 +118,7 @@ public final class Configuration {
                 continue;
             }
             if (Setting.byKey(key).isEmpty()) {
-                throw unknownKey(key, entry.getValue());
+                throw Setting.unknown(key, entry.getValue());
             }
         }
         // a volume that is not a positive whole number fails here, naming its key, before any database is made
@@ -129,20 +129,6 @@ public final class Configuration {
             configuration.validate(setting);
         }
         return configuration;
-    }
-
-    private static RehearsalException unknownKey(String key, String where) {
-        String closest = closest(key);
-        if (closest != null) {
-            return new RehearsalException("Unknown setting " + key + " (" + where + "): did you mean " + closest
-                    + "? Every setting: docs/configuration.md.");
-        }
-        return new RehearsalException("Unknown setting " + key + " (" + where + ")."
-                + " The settings Rehearsal reads are listed in the README's configuration table: "
-                + String.join(", ", Arrays.stream(Setting.values()).map(Setting::key).toList())
-                + ", " + Setting.QUERY_WAIT_PREFIX + "<table>, " + Setting.ALEMBIC_ENV_PREFIX + "<NAME>, "
-                + Setting.TOOL_ENV_PREFIX + "<NAME> and "
-                + Setting.PLACEHOLDER_PREFIX + "<name>.");
     }
 
     /** The known key nearest to {@code key} by edit distance, or null when none is near. */

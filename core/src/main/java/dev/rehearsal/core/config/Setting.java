@@ -2,6 +2,7 @@ package dev.rehearsal.core.config;
 
 import dev.rehearsal.core.estimate.ProductionVolumes;
 import dev.rehearsal.core.model.ClosestName;
+import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
 import java.util.Arrays;
@@ -232,5 +233,22 @@ public enum Setting {
     /** The known key nearest to {@code key} by edit distance, or null when none is near. */
     public static String closest(String key) {
         return ClosestName.among(key, Arrays.stream(values()).map(Setting::key).toList()).orElse(null);
+    }
+
+    /**
+     * The failure for {@code key}, set at {@code where}, which is no setting: with the closest known key, or else
+     * every key and prefix Rehearsal reads.
+     */
+    static RehearsalException unknown(String key, String where) {
+        String closest = closest(key);
+        if (closest != null) {
+            return new RehearsalException("Unknown setting " + key + " (" + where + "): did you mean " + closest
+                    + "? Every setting: docs/configuration.md.");
+        }
+        return new RehearsalException("Unknown setting " + key + " (" + where + ")."
+                + " The settings Rehearsal reads are listed in the README's configuration table: "
+                + String.join(", ", Arrays.stream(values()).map(Setting::key).toList())
+                + ", " + QUERY_WAIT_PREFIX + "<table>, " + ALEMBIC_ENV_PREFIX + "<NAME>, " + TOOL_ENV_PREFIX
+                + "<NAME> and " + PLACEHOLDER_PREFIX + "<name>.");
     }
 }
