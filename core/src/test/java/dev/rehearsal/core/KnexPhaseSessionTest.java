@@ -186,7 +186,7 @@ class KnexPhaseSessionTest {
         }
     }
 
-    private static Path project(Path dir) throws IOException {
+    static Path project(Path dir) throws IOException {
         assertThat(NODE_MODULES.resolve("knex/package.json")).as("Knex is needed: run bash .ci/setup.sh").exists();
         Files.createSymbolicLink(dir.resolve("node_modules"), NODE_MODULES);
         Files.writeString(dir.resolve("knexfile.js"), """

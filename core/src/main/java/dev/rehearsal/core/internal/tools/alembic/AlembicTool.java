@@ -2,6 +2,7 @@ package dev.rehearsal.core.internal.tools.alembic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationTool;
@@ -10,6 +11,7 @@ import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.internal.helper.HelperStep;
+import dev.rehearsal.core.internal.helper.PendingUps;
 import dev.rehearsal.core.internal.helper.SessionGuard;
 import dev.rehearsal.core.internal.helper.ToolHelper;
 import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
@@ -104,12 +106,20 @@ final class AlembicTool implements MigrationTool {
         return AlembicRevisions.highest(heads, order, "is not a revision in " + project.versions());
     }
 
+    /** Several revisions in one run of env.py, as {@code alembic upgrade <revision>} applies them. */
     @Override
     public void upTo(MigrationVersion target) {
-        MigrationVersion from = currentVersion().orElse(null);
-        for (Migration m : history.between(from, target)) {
-            run("upgrade", m, false);
-        }
+        PendingUps.apply(dialect, () -> history.between(currentVersion().orElse(null), target), this::upgradeAll,
+                m -> run("upgrade", m, false));
+    }
+
+    /** The revisions in one request, untraced; a failure is told as the last one's up (the caller runs each again). */
+    private void upgradeAll(List<Migration> revisions) {
+        Migration last = revisions.get(revisions.size() - 1);
+        ObjectNode request = request("upgrade_all", last, false, database.get()).put("trace", false);
+        ArrayNode ids = request.putArray("revisions");
+        revisions.forEach(m -> ids.add(m.id()));
+        run(request, "up", last, "upgrade to " + last.displayName());
     }
 
     @Override
@@ -172,9 +182,13 @@ final class AlembicTool implements MigrationTool {
 
     /** One revision up or down through the helper; a failure names the revision, file, line, statement, SQLSTATE. */
     private JsonNode run(String operation, Migration migration, boolean failAtEnd) {
-        ObjectNode request = request(operation, migration, failAtEnd, database.get());
-        JsonNode result = HelperStep.run(source.helper(dialect), request, source.timeout(), sessions, guard,
-                operation.equals("upgrade") ? "up" : "down", migration, operation + " of " + migration.displayName());
+        return run(request(operation, migration, failAtEnd, database.get()), operation.equals("upgrade") ? "up" : "down",
+                migration, operation + " of " + migration.displayName());
+    }
+
+    private JsonNode run(ObjectNode request, String phase, Migration migration, String what) {
+        JsonNode result = HelperStep.run(source.helper(dialect), request, source.timeout(), sessions, guard, phase,
+                migration, what);
         source.envConnection(result.path("env_connection").asText(""));
         return result;
     }

@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.tools.django;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationTool;
@@ -8,6 +9,7 @@ import dev.rehearsal.core.UpTransaction;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.helper.HelperStep;
+import dev.rehearsal.core.internal.helper.PendingUps;
 import dev.rehearsal.core.internal.helper.SessionGuard;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.model.Migration;
@@ -84,12 +86,17 @@ final class DjangoTool implements MigrationTool {
         return HelperStep.latestApplied(history, m -> applied.contains(m.id()));
     }
 
+    /** Several migrations in one {@code migrate <app> <target>}, where Django's plan applies exactly those. */
     @Override
     public void upTo(MigrationVersion target) {
-        MigrationVersion from = currentVersion().orElse(null);
-        for (Migration m : history.between(from, target)) {
-            migrate("up", m, m.id());
-        }
+        PendingUps.apply(dialect, () -> history.between(currentVersion().orElse(null), target), pending -> {
+            Migration last = pending.get(pending.size() - 1);
+            ObjectNode request = request(last, last.id()).put("trace", false);
+            ArrayNode names = request.putArray("names");
+            pending.forEach(m -> names.add(m.id()));
+            run(request, "up", last, "migrate " + app + " " + last.id() + " (up from " + pending.get(0).displayName()
+                    + ")");
+        }, m -> migrate("up", m, m.id()));
     }
 
     @Override
@@ -101,13 +108,20 @@ final class DjangoTool implements MigrationTool {
     }
 
     private void migrate(String phase, Migration migration, String target) {
-        ConnectionDetails details = database.get();
+        run(request(migration, target), phase, migration, "migrate " + app + " " + target + " (" + phase + " of "
+                + migration.displayName() + ")");
+    }
+
+    private ObjectNode request(Migration migration, String target) {
         ObjectNode request = JSON.createObjectNode().put("op", "migrate").put("target", target).put("trace", true)
                 .put("file", migration.up().location());
-        HelperStep.database(request, details, dialect, source);
-        request.put("session_query", dialect.sessionIdentityQuery());
-        HelperStep.run(source.helper(dialect, details), request, source.timeout(), sessions, guard(), phase, migration,
-                "migrate " + app + " " + target + " (" + phase + " of " + migration.displayName() + ")");
+        HelperStep.database(request, database.get(), dialect, source);
+        return request.put("session_query", dialect.sessionIdentityQuery());
+    }
+
+    private void run(ObjectNode request, String phase, Migration migration, String what) {
+        HelperStep.run(source.helper(dialect, database.get()), request, source.timeout(), sessions, guard(), phase,
+                migration, what);
     }
 
     /**

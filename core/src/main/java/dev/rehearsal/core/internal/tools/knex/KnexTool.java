@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.tools.knex;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationTool;
@@ -8,6 +9,7 @@ import dev.rehearsal.core.UpTransaction;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.helper.HelperStep;
+import dev.rehearsal.core.internal.helper.PendingUps;
 import dev.rehearsal.core.internal.helper.SessionGuard;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.model.Migration;
@@ -74,12 +76,16 @@ final class KnexTool implements MigrationTool {
         return HelperStep.latestApplied(history, m -> applied.contains(files.get(m.id())));
     }
 
+    /** Several migrations on one Knex, one {@code knex.migrate.up} each, as a script bringing a database up runs them. */
     @Override
     public void upTo(MigrationVersion target) {
-        MigrationVersion from = currentVersion().orElse(null);
-        for (Migration m : history.between(from, target)) {
-            step("up", m);
-        }
+        PendingUps.apply(dialect, () -> history.between(currentVersion().orElse(null), target), pending -> {
+            Migration last = pending.get(pending.size() - 1);
+            ObjectNode request = request("up", last).put("trace", false);
+            ArrayNode names = request.putArray("names");
+            pending.forEach(m -> names.add(files.get(m.id())));
+            run(request, "up", last, "knex.migrate.up of " + pending.get(0).displayName() + " to " + last.displayName());
+        }, m -> step("up", m));
     }
 
     @Override
@@ -88,16 +94,23 @@ final class KnexTool implements MigrationTool {
     }
 
     private void step(String phase, Migration migration) {
-        ConnectionDetails details = database.get();
+        run(request(phase, migration), phase, migration, "knex.migrate." + phase + " of " + migration.displayName());
+    }
+
+    private ObjectNode request(String phase, Migration migration) {
         ObjectNode request = JSON.createObjectNode().put("op", phase).put("name", files.get(migration.id()))
                 .put("trace", true).put("file", migration.up().location());
         if (dialect.locks() != null && dialect.locks().lockTimeoutQuery() != null) {
             request.put("lock_timeout_query", dialect.locks().lockTimeoutQuery());
         }
-        HelperStep.database(request, details, dialect, source);
+        HelperStep.database(request, database.get(), dialect, source);
         request.put("session_query", dialect.sessionIdentityQuery());
-        HelperStep.run(source.helper(dialect, details, guard), request, source.timeout(), sessions, guard, phase,
-                migration, "knex.migrate." + phase + " of " + migration.displayName());
+        return request;
+    }
+
+    private void run(ObjectNode request, String phase, Migration migration, String what) {
+        HelperStep.run(source.helper(dialect, database.get(), guard), request, source.timeout(), sessions, guard, phase,
+                migration, what);
     }
 
     @Override

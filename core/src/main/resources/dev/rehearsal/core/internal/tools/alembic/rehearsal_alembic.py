@@ -2,13 +2,14 @@
 
 Started once per rehearsal by Rehearsal (the JVM), it answers requests over a pipe, one JSON object per line:
 ``open`` loads the script directory once and lists the revisions in the order ``alembic upgrade`` applies them;
-``upgrade`` and ``downgrade`` move one revision through Alembic's own EnvironmentContext and the project's env.py,
-on the database named in the request (restores and parallel parts switch databases), each on sessions of its own, as
-a deploy runs ``alembic upgrade`` in a fresh process: nothing one request left on a session (a setting, a temporary
-table, a lock, a transaction) is seen by the next. Every statement Alembic runs
-is reported before it runs (with the revision file and line it came from; not answered) and after it ran, where the
-helper waits for the JVM's answer, so that the JVM can read the locks the statement holds while the transaction is
-still open. Each answer carries the helper's time by component (env.py, the statements, tracing, the guard).
+``upgrade`` and ``downgrade`` move one revision (``upgrade_all`` several, as ``alembic upgrade`` does)
+through Alembic's own EnvironmentContext and the project's env.py, on the database named in the request (restores and
+parallel parts switch databases), each on sessions of its own, as a deploy runs ``alembic upgrade`` in a fresh
+process: nothing one request left on a session (a setting, a temporary table, a lock, a transaction) is seen by the
+next. Every statement Alembic runs is reported before it runs (with the revision file and line it came from; not
+answered) and after it ran, where the helper waits for the JVM's answer, so that the JVM can read the locks the
+statement holds while the transaction is still open. Each answer carries the helper's time by component (env.py,
+the statements, tracing, the guard).
 
 The protocol uses a private copy of standard output; what the project prints goes to standard error.
 """
@@ -181,6 +182,21 @@ class Helper:
         return {"forced": bool(raised), "swallowed": bool(raised), "version_table": table,
                 "env_connection": self.handed_as}
 
+    def upgrade_all(self, request):
+        """
+        The request's revisions, in its order, in one run of env.py, as `alembic upgrade <the last>` applies several:
+        the JVM brings a database to a version this way (a part's start, a catch-up), without checks; where it fails,
+        the JVM runs them again one at a time. Each is Alembic's own step for that revision, as ``upgrade`` runs it.
+        """
+        revisions = [self.script.get_revision(revision) for revision in request["revisions"]]
+
+        def steps(heads, context):
+            self.version_table = context.version_table
+            return [RevisionStep(self.script.revision_map, revision, True) for revision in revisions]
+
+        self._run_env(request, steps, revisions[-1].revision)
+        return {"version_table": self.version_table, "env_connection": self.handed_as}
+
     def configure(self, request):
         """
         Runs env.py once without a step, to learn what it configures (its version table), and rolls back: Alembic
@@ -217,7 +233,7 @@ class Helper:
         self._run_env(request, steps)
         return self.version_table
 
-    def _run_env(self, request, steps):
+    def _run_env(self, request, steps, destination=None):
         """
         Runs env.py on the request's database, handing it over as env.py reads it, on sessions of this request's own:
         the connection env.py may take from config.attributes is made for this request and closed at its end, and
@@ -232,7 +248,7 @@ class Helper:
         self.config.attributes.hand = lambda: self._hand(url)
         t0 = time.perf_counter()
         try:
-            with EnvironmentContext(self.config, self.script, fn=steps):
+            with EnvironmentContext(self.config, self.script, fn=steps, destination_rev=destination):
                 self.script.run_env()
             self._commit_handed()
         finally:

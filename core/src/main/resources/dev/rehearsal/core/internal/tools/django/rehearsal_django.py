@@ -4,7 +4,8 @@ Started once per rehearsal by Rehearsal (the JVM) as `python rehearsal_django.py
 runs the project's manage.py as `python manage.py` would, except that Django's execute_from_command_line answers
 Rehearsal's requests instead of parsing a command line: one JSON object per line. `open` lists the migrations of the
 app whose folder Rehearsal reads, in the order Django's graph applies them; `migrate` runs Django's own
-`migrate <app> <target>` on the database named in the request, on sessions of its own: Django's connections are closed
+`migrate <app> <target>` (one target, or the last of several that Django's plan applies together, where the JVM
+brings a database up without checks) on the database named in the request, on sessions of its own: Django's connections are closed
 when a request ends, as a deploy runs `manage.py migrate` in a fresh process, so nothing one migration left on a
 session (a setting, a temporary table, a lock) is seen by the next. Every statement Django runs is reported before
 and after it runs, with the migration file and line it came from, and waits for the JVM's answer, so that the JVM can
@@ -96,6 +97,8 @@ class Helper:
         self.failed_statement = None
         protocol.stopping(request)
         try:
+            if request.get("names"):
+                self._plans_exactly(connection, request["target"], request["names"])
             with connection.execute_wrapper(self._traced):
                 call_command("migrate", self.app, request["target"], verbosity=0, interactive=False)
         finally:
@@ -103,6 +106,18 @@ class Helper:
             protocol.stopping(None)
             self.release(request)
         return {"table": "django_migrations"}
+
+    def _plans_exactly(self, connection, target, names):
+        """
+        Refuses a request for several migrations (the JVM bringing a database up) unless Django's own plan for
+        `migrate <app> <target>` applies exactly those of the app, in that order: the JVM then runs each alone.
+        """
+        from django.db.migrations.executor import MigrationExecutor
+
+        plan = MigrationExecutor(connection).migration_plan([(self.app, target)])
+        planned = [migration.name for migration, backwards in plan if migration.app_label == self.app or backwards]
+        if planned != list(names):
+            raise LookupError("migrate %s %s plans %s, not %s" % (self.app, target, planned, list(names)))
 
     def release(self, request):
         """

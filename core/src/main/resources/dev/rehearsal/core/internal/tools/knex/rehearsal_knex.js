@@ -3,8 +3,9 @@
 //
 // Started once per rehearsal by Rehearsal (the JVM) as `node rehearsal_knex.js <project> <migrations> <knexfile>
 // <environment>`, it answers one JSON request per line: `open` lists the migrations as Knex orders them, `up` and
-// `down` run knex.migrate.up / down for one named migration on the database named in the request, each with a Knex
-// of its own (its pool of one connection) destroyed after it: every phase starts on a new session, as a deploy's
+// `down` run knex.migrate.up / down for one named migration (`up` for several in order, where the JVM brings a
+// database up without checks) on the database named in the request, each with a Knex of its own (its pool of one
+// connection) destroyed after it: every phase starts on a new session, as a deploy's
 // `knex migrate:up` in a new process does, and nothing one phase left on its session (a search_path, a temporary
 // table, an advisory lock) reaches the next. Every statement Knex runs is reported before and after it runs and waits
 // for the JVM's answer, so that the JVM can read the locks it holds while its transaction is still open; every
@@ -119,7 +120,10 @@ const operations = {
   },
   async up(request) {
     return withKnex(request, async (knex) => {
-      await knex.migrate.up({ name: request.name });
+      // several names: one knex.migrate.up each, in order, on this one Knex (the JVM bringing a database up)
+      for (const name of request.names || [request.name]) {
+        await knex.migrate.up({ name });
+      }
       return { table };
     });
   },
