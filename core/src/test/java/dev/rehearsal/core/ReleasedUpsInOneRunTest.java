@@ -2,6 +2,9 @@ package dev.rehearsal.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rehearsal.core.db.DatabaseProvider;
+import dev.rehearsal.core.db.DatabaseProviders;
+import dev.rehearsal.core.locks.StatementTrace;
 import dev.rehearsal.core.model.Migration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -83,6 +87,82 @@ class ReleasedUpsInOneRunTest {
                     });
             assertThat(r.currentVersion()).as("what the revisions before it applied stays")
                     .hasValue(r.migration("r1").version());
+            assertThat(lines(log)).extracting(u -> u.path("revision").asText()).as("together, then each alone")
+                    .containsExactly("r0", "r1", "r2", "r0", "r1", "r2");
+        }
+    }
+
+    /** A revision that commits part of its work by itself (an autocommit block) runs alone: a failure leaves it whole. */
+    @Test
+    void aRevisionThatCommitsByItselfRunsAlone(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("sessions.jsonl");
+        Path versions = alembicProject(dir, log, List.of("CREATE TABLE a (id int)", "CREATE TABLE b (id int)",
+                "CREATE INDEX CONCURRENTLY b_id ON b (id)", "CREATE TABLE d (id int)", "CREATE TABLE e (id int)"));
+        Path concurrently = versions.resolve("r2_step.py");
+        Files.writeString(concurrently, Files.readString(concurrently).replace("    op.execute(",
+                "    with op.get_context().autocommit_block():\n        op.execute("));
+        try (MigrationRehearsal r = Histories.rehearse(AlembicTest.settings("filesystem:" + versions))) {
+            r.applyReleased(r.migration("r4").version());
+
+            assertThat(r.currentVersion()).hasValue(r.migration("r4").version());
+            List<Integer> backends = lines(log).stream().map(u -> u.path("backend").asInt()).toList();
+            assertThat(backends).hasSize(5);
+            assertThat(backends.get(0)).as("r0 and r1 together").isEqualTo(backends.get(1));
+            assertThat(backends.get(2)).as("r2 alone").isNotIn(backends.get(1), backends.get(3));
+            assertThat(backends.get(3)).as("r3 and r4 together").isEqualTo(backends.get(4));
+        }
+    }
+
+    /** The timeout is each revision's, as when it runs alone; one that runs past it is named and not run again. */
+    @Test
+    void aRevisionThatRunsPastTheTimeoutIsNamedAndNotRunAgain(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("sessions.jsonl");
+        // together longer than the timeout, each well within it; then one that never ends
+        Path versions = alembicProject(dir, log, List.of("SELECT pg_sleep(1)", "SELECT pg_sleep(1)",
+                "SELECT pg_sleep(1)", "SELECT pg_sleep(60)", "CREATE TABLE e (id int)"));
+        RehearsalSettings settings = AlembicTest.settings("filesystem:" + versions);
+        settings = settings.withLocks(settings.locks().withMigrationTimeout(Duration.ofMillis(2500)));
+        try (MigrationRehearsal r = Histories.rehearse(settings)) {
+            assertThatThrownBy(() -> r.applyReleased(r.migration("r4").version()))
+                    .isInstanceOfSatisfying(MigrationFailedException.class, e -> {
+                        assertThat(e.migration()).as("the revision that ran past it, not the last").contains("r3");
+                        assertThat(e.getMessage()).contains("rehearsal.migration-timeout");
+                    });
+            assertThat(lines(log)).extracting(u -> u.path("revision").asText())
+                    .containsExactly("r0", "r1", "r2", "r3");
+        }
+    }
+
+    /** migrateTo watches what it applies: each revision's statements are traced, as its own up traces them. */
+    @Test
+    void migrateToStillTracesEachRevision(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("sessions.jsonl");
+        Path versions = alembicProject(dir, log, List.of("CREATE TABLE a (id int)", "CREATE TABLE b (id int)",
+                "CREATE INDEX b_id ON b (id)"));
+        try (MigrationRehearsal r = Histories.rehearse(AlembicTest.settings("filesystem:" + versions))) {
+            MigrationRun run = r.migrateTo("latest");
+
+            assertThat(run.locks().statements()).extracting(StatementTrace::sql)
+                    .contains("CREATE TABLE a (id int)", "CREATE TABLE b (id int)", "CREATE INDEX b_id ON b (id)");
+            assertThat(lines(log)).extracting(u -> u.path("backend").asInt()).doesNotHaveDuplicates();
+        }
+    }
+
+    /** MariaDB commits DDL as it goes, so a failed run could leave a revision half applied: each runs alone. */
+    @Test
+    void onMariaDbEachRevisionRunsAlone(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("sessions.jsonl");
+        Path versions = alembicProject(dir, log, List.of("CREATE TABLE a (id int)", "CREATE TABLE b (id int)",
+                "CREATE TABLE c (id int)"), "mysql+pymysql://app@db.internal/app", "select connection_id()");
+        try (DatabaseProvider mariadb = DatabaseProviders.server("jdbc:mariadb://127.0.0.1:3306/test", "root", "");
+             MigrationRehearsal r = MigrationRehearsal.start(AlembicTest.settings("filesystem:" + versions), mariadb,
+                     ReleasedUpsInOneRunTest.class.getClassLoader())) {
+            r.applyReleased(r.migration("r2").version());
+
+            assertThat(r.currentVersion()).hasValue(r.migration("r2").version());
+            List<JsonNode> ups = lines(log);
+            assertThat(ups).extracting(u -> u.path("revision").asText()).containsExactly("r0", "r1", "r2");
+            assertThat(ups).as("a session each").extracting(u -> u.path("backend").asInt()).doesNotHaveDuplicates();
         }
     }
 
@@ -187,9 +267,14 @@ class ReleasedUpsInOneRunTest {
      * after recording its revision and session in {@code log}.
      */
     private static Path alembicProject(Path dir, Path log, List<String> sql) throws IOException {
+        return alembicProject(dir, log, sql, "driver://user:pass@localhost/dbname", "select pg_backend_pid()");
+    }
+
+    private static Path alembicProject(Path dir, Path log, List<String> sql, String url, String sessionId)
+            throws IOException {
         Path versions = Files.createDirectories(dir.resolve("alembic/versions"));
-        Files.writeString(dir.resolve("alembic.ini"), "[alembic]\nscript_location = alembic\n"
-                + "sqlalchemy.url = driver://user:pass@localhost/dbname\n");
+        Files.writeString(dir.resolve("alembic.ini"), "[alembic]\nscript_location = alembic\nsqlalchemy.url = "
+                + url + "\n");
         Files.writeString(dir.resolve("alembic/env.py"), """
                 from sqlalchemy import engine_from_config, pool
                 from alembic import context
@@ -215,7 +300,7 @@ class ReleasedUpsInOneRunTest {
 
 
                     def upgrade():
-                        backend = op.get_bind().execute(sa.text("select pg_backend_pid()")).scalar()
+                        backend = op.get_bind().execute(sa.text(%s)).scalar()
                         with open(%s, "a") as f:
                             f.write(json.dumps({"revision": revision, "backend": backend}) + "\\n")
                         op.execute(%s)
@@ -223,7 +308,7 @@ class ReleasedUpsInOneRunTest {
 
                     def downgrade():
                         pass
-                    """.formatted(i, i == 0 ? "None" : "\"r" + (i - 1) + "\"",
+                    """.formatted(i, i == 0 ? "None" : "\"r" + (i - 1) + "\"", JSON.writeValueAsString(sessionId),
                     JSON.writeValueAsString(log.toString()), JSON.writeValueAsString(sql.get(i))));
         }
         return versions;

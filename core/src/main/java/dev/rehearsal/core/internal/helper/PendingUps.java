@@ -1,6 +1,8 @@
 package dev.rehearsal.core.internal.helper;
 
 import dev.rehearsal.core.MigrationFailedException;
+import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.UpTransaction;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.model.Migration;
 import org.apiguardian.api.API;
@@ -10,16 +12,18 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * How a helper-driven tool brings a database to a version without checks (a parallel part's start, a catch-up, the
- * base of {@code --only-new}): every pending migration in one request, as the tool's own command applies several in one
- * process ({@code alembic upgrade <revision>}, {@code manage.py migrate <app> <migration>}, several
- * {@code knex.migrate.up} on one Knex), rather than one process run per migration.
+ * How a helper-driven tool brings a database to a version where nothing watches the ups ({@link UnwatchedUps}): the
+ * pending migrations in one request, as the tool's own command applies several in one process
+ * ({@code alembic upgrade <revision>}, {@code manage.py migrate <app> <migration>}, several {@code knex.migrate.up} on
+ * one Knex), rather than one process run per migration. The helper tells when each migration of the request starts,
+ * and each has the migration timeout to itself, as when it runs alone.
  *
- * <p>Where that request fails, the migrations still pending are run one at a time, each as its own step runs it: a
- * failure is then one migration's, told as before, and a history that only applies one migration per run (an enum
- * value used in the transaction that added it) still reaches the version. Only on an engine that rolls back DDL: there
- * a failed run leaves every migration whole, applied or not; elsewhere a migration can be left half applied, and its
- * own error would be lost under the one its second run meets, so each runs alone from the start.
+ * <p>Only migrations a failure leaves whole go together: on an engine that rolls back DDL, those that run in the
+ * tool's transaction ({@link UpTransaction#OUT_OF_REACH}); one that commits part of its work by itself (an autocommit
+ * block, a migration outside the tool's transaction) runs alone. Where a request fails, the migrations still pending
+ * run one at a time, each as its own step runs it: a history that only applies one migration per run (an enum value
+ * used in the transaction that added it) still gets there, and a failure is told as that migration's own up tells it.
+ * A migration that ran past the timeout fails at once, named.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class PendingUps {
@@ -28,21 +32,53 @@ public final class PendingUps {
     }
 
     /**
-     * Applies what {@code pending} lists (read from the tool's own table each time it is asked): {@code together} in
-     * one request where there are several and {@code dialect} rolls back DDL; then, and elsewhere, each migration still
-     * pending {@code alone}.
+     * Applies what {@code pending} lists (read from the tool's own table each time it is asked): runs of two or more
+     * migrations that a failure leaves whole {@code together}, every other one {@code alone}; after a failed request,
+     * everything still pending alone.
      */
-    public static void apply(Dialect dialect, Supplier<List<Migration>> pending, Consumer<List<Migration>> together,
-                             Consumer<Migration> alone) {
+    public static void apply(MigrationTool tool, Dialect dialect, Supplier<List<Migration>> pending,
+                             Consumer<List<Migration>> together, Consumer<Migration> alone) {
         List<Migration> todo = pending.get();
-        if (todo.size() > 1 && dialect.rollsBackDdl()) {
-            try {
-                together.accept(todo);
-            } catch (MigrationFailedException failed) {
-                // what the run committed stays; the rest runs alone below, where a failure is told as the step's
+        int next = 0;
+        while (dialect.rollsBackDdl() && next < todo.size()) {
+            int end = next;
+            while (end < todo.size() && tool.upTransaction(todo.get(end)) == UpTransaction.OUT_OF_REACH) {
+                end++;
             }
-            todo = pending.get(); // empty, unless the run failed or left a migration out
+            if (end - next < 2) {
+                alone.accept(todo.get(next++));
+                continue;
+            }
+            List<Migration> run = todo.subList(next, end);
+            try {
+                together.accept(run);
+            } catch (MigrationFailedException failed) {
+                aloneAfter(failed, run, pending.get(), alone);
+                return;
+            }
+            next = end;
         }
-        todo.forEach(alone);
+        todo.subList(next, todo.size()).forEach(alone);
+        pending.get().forEach(alone); // nothing, unless a request left a migration out
+    }
+
+    /** After {@code run} failed together: {@code rest} alone, or the migration that ran past its timeout, named. */
+    private static void aloneAfter(MigrationFailedException failed, List<Migration> run, List<Migration> rest,
+                                   Consumer<Migration> alone) {
+        if (failed.getCause() instanceof ToolHelper.Timeout timeout) {
+            int index = timeout.migration();
+            if (index < 0 || index >= run.size()) {
+                throw failed;
+            }
+            Migration late = run.get(index);
+            throw new MigrationFailedException("up", late, late.up().name(), 0, null, null, timeout.getMessage(),
+                    timeout);
+        }
+        try {
+            rest.forEach(alone);
+        } catch (MigrationFailedException alsoAlone) {
+            alsoAlone.addSuppressed(failed);
+            throw alsoAlone;
+        }
     }
 }

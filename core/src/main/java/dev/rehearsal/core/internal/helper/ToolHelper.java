@@ -155,9 +155,21 @@ public final class ToolHelper implements AutoCloseable {
         RequestStatements statements = new RequestStatements(sessions, scripts);
         statements.arm(request);
         write(request, what);
+        int starting = -1;
         while (true) {
-            JsonNode message = next(deadline, what);
+            JsonNode message;
+            try {
+                message = next(deadline, what);
+            } catch (Timeout late) {
+                throw starting < 0 ? late : late.at(starting);
+            }
             String event = message.path("event").asText("");
+            if (event.equals("starting")) {
+                // the next migration of a request for several: the timeout is each migration's, as when it runs alone
+                starting = message.path("index").asInt();
+                deadline = System.nanoTime() + timeout.toNanos();
+                continue;
+            }
             if (!event.isEmpty()) {
                 try {
                     if (handled(message, event, statements, sessions, guard, what)) {
@@ -405,8 +417,24 @@ public final class ToolHelper implements AutoCloseable {
 
     /** A request that ran past the migration timeout; the helper was killed. */
     public static final class Timeout extends RehearsalException {
+        private final int migration;
+
         Timeout(String message) {
+            this(message, -1);
+        }
+
+        private Timeout(String message, int migration) {
             super(message);
+            this.migration = migration;
+        }
+
+        /** Which migration of a request for several ran past the timeout (its index there), or -1. */
+        public int migration() {
+            return migration;
+        }
+
+        Timeout at(int index) {
+            return new Timeout(getMessage(), index);
         }
     }
 }

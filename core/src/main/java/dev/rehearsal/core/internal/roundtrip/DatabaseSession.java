@@ -6,6 +6,7 @@ import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.db.SchemaReader;
+import dev.rehearsal.core.internal.helper.UnwatchedUps;
 import dev.rehearsal.core.internal.locks.ApplicationStatements;
 import dev.rehearsal.core.internal.locks.LockObservation;
 import dev.rehearsal.core.internal.locks.ObservedDataSource;
@@ -356,7 +357,25 @@ final class DatabaseSession implements AutoCloseable {
      * {@code current}: a tool that reads its own table ({@link HistoryTableReads}) does not read it again.
      */
     void upFrom(MigrationVersion current, MigrationVersion target) {
-        Runnable up = tool instanceof HistoryTableReads reads ? () -> reads.upFrom(current, target)
+        upFrom(current, target, false);
+    }
+
+    /**
+     * As {@link #upFrom}, where nothing watches the ups (no lock trace, no check): a tool that applies several
+     * faster then ({@link UnwatchedUps}) does.
+     */
+    void upFromUnwatched(MigrationVersion current, MigrationVersion target) {
+        upFrom(current, target, true);
+    }
+
+    /** The tool's ups to {@code target}, nothing watching them (see {@link #upFromUnwatched}). */
+    void upToUnwatched(MigrationVersion target) {
+        UnwatchedUps.upTo(tool, target);
+    }
+
+    private void upFrom(MigrationVersion current, MigrationVersion target, boolean unwatched) {
+        Runnable up = unwatched && tool instanceof UnwatchedUps batched ? () -> batched.upToUnwatched(target)
+                : tool instanceof HistoryTableReads reads ? () -> reads.upFrom(current, target)
                 : () -> tool.upTo(target);
         HeldTransaction transaction = held;
         if (transaction != null) {

@@ -124,7 +124,7 @@ final class RoundTripState {
             }
             if (version != null && (current == null || current.compareTo(version) < 0)) {
                 cleanSnapshot = null;
-                session.tool().upTo(version);
+                session.upToUnwatched(version);
                 return null;
             }
             reason = "the database was at " + named(current) + " instead of " + named(version);
@@ -145,7 +145,7 @@ final class RoundTripState {
     private void rebuildAt(MigrationVersion version) {
         session.replaceDatabase();
         if (version != null) {
-            session.tool().upTo(version);
+            session.upToUnwatched(version);
         }
         dirty = false;
         dirtyReason = null;

@@ -4,6 +4,7 @@ import dev.rehearsal.core.MigrationSource;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.internal.helper.UnwatchedUps;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.SchemaSnapshot;
@@ -24,7 +25,7 @@ final class ScratchSchemas {
     static SchemaSnapshot at(DatabaseProvider provider, MigrationSource source, MigrationVersion version) {
         try (EphemeralDatabase scratch = provider.createDatabase()) {
             MigrationTool scratchTool = source.open(scratch.dataSource(), scratch.dialect(), scratch::connectionDetails);
-            scratchTool.upTo(version);
+            UnwatchedUps.upTo(scratchTool, version);
             scratchTool.drainMessages();
             try (Connection c = scratch.dataSource().getConnection()) {
                 return scratch.dialect().snapshot(c, scratchTool.ownTables());

@@ -15,6 +15,7 @@ import dev.rehearsal.core.internal.helper.PendingUps;
 import dev.rehearsal.core.internal.helper.SessionGuard;
 import dev.rehearsal.core.internal.helper.ToolHelper;
 import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
+import dev.rehearsal.core.internal.helper.UnwatchedUps;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
@@ -41,7 +42,7 @@ import java.util.regex.Pattern;
  * the version table Alembic makes for it, merges and branch points included). The version table is read here, over
  * JDBC; its name is the one env.py configured, as the helper reports it.
  */
-final class AlembicTool implements MigrationTool {
+final class AlembicTool implements MigrationTool, UnwatchedUps {
 
     /** A revision that leaves Alembic's transaction: an autocommit block, or a COMMIT of its own. */
     private static final Pattern COMMITS = Pattern.compile("autocommit_block|\\bcommit\\b", Pattern.CASE_INSENSITIVE);
@@ -106,10 +107,18 @@ final class AlembicTool implements MigrationTool {
         return AlembicRevisions.highest(heads, order, "is not a revision in " + project.versions());
     }
 
-    /** Several revisions in one run of env.py, as {@code alembic upgrade <revision>} applies them. */
     @Override
     public void upTo(MigrationVersion target) {
-        PendingUps.apply(dialect, () -> history.between(currentVersion().orElse(null), target), this::upgradeAll,
+        MigrationVersion from = currentVersion().orElse(null);
+        for (Migration m : history.between(from, target)) {
+            run("upgrade", m, false);
+        }
+    }
+
+    /** Several revisions in one run of env.py, as {@code alembic upgrade <revision>} applies them. */
+    @Override
+    public void upToUnwatched(MigrationVersion target) {
+        PendingUps.apply(this, dialect, () -> history.between(currentVersion().orElse(null), target), this::upgradeAll,
                 m -> run("upgrade", m, false));
     }
 

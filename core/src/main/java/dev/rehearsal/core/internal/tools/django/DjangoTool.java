@@ -11,6 +11,7 @@ import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.helper.HelperStep;
 import dev.rehearsal.core.internal.helper.PendingUps;
 import dev.rehearsal.core.internal.helper.SessionGuard;
+import dev.rehearsal.core.internal.helper.UnwatchedUps;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
@@ -32,7 +33,7 @@ import java.util.regex.Pattern;
  * {@code migrate <app> <previous>} ({@code zero} before the first), run by the helper on the database of the moment.
  * The current migration is read from {@code django_migrations} over JDBC.
  */
-final class DjangoTool implements MigrationTool {
+final class DjangoTool implements MigrationTool, UnwatchedUps {
 
     /** A migration Django runs without its transaction ({@code atomic = False}), or one that commits itself. */
     private static final Pattern COMMITS = Pattern.compile("atomic\\s*=\\s*False|\\bcommit\\b", Pattern.CASE_INSENSITIVE);
@@ -86,10 +87,18 @@ final class DjangoTool implements MigrationTool {
         return HelperStep.latestApplied(history, m -> applied.contains(m.id()));
     }
 
-    /** Several migrations in one {@code migrate <app> <target>}, where Django's plan applies exactly those. */
     @Override
     public void upTo(MigrationVersion target) {
-        PendingUps.apply(dialect, () -> history.between(currentVersion().orElse(null), target), pending -> {
+        MigrationVersion from = currentVersion().orElse(null);
+        for (Migration m : history.between(from, target)) {
+            migrate("up", m, m.id());
+        }
+    }
+
+    /** Several migrations in one {@code migrate <app> <target>}, where Django's plan applies exactly those. */
+    @Override
+    public void upToUnwatched(MigrationVersion target) {
+        PendingUps.apply(this, dialect, () -> history.between(currentVersion().orElse(null), target), pending -> {
             Migration last = pending.get(pending.size() - 1);
             ObjectNode request = request(last, last.id()).put("trace", false);
             ArrayNode names = request.putArray("names");

@@ -11,6 +11,7 @@ import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.helper.HelperStep;
 import dev.rehearsal.core.internal.helper.PendingUps;
 import dev.rehearsal.core.internal.helper.SessionGuard;
+import dev.rehearsal.core.internal.helper.UnwatchedUps;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
@@ -27,7 +28,7 @@ import java.util.regex.Pattern;
  * run by the helper on the database of the moment with a Knex of the phase's own, so that each phase starts on a new
  * session as a deploy's does. The current migration is read from Knex's table over JDBC.
  */
-final class KnexTool implements MigrationTool {
+final class KnexTool implements MigrationTool, UnwatchedUps {
 
     /** A migration Knex runs without its transaction ({@code config = { transaction: false }}), or one that commits. */
     private static final Pattern COMMITS = Pattern.compile("transaction\\s*:\\s*false|\\bcommit\\b",
@@ -76,10 +77,18 @@ final class KnexTool implements MigrationTool {
         return HelperStep.latestApplied(history, m -> applied.contains(files.get(m.id())));
     }
 
-    /** Several migrations on one Knex, one {@code knex.migrate.up} each, as a script bringing a database up runs them. */
     @Override
     public void upTo(MigrationVersion target) {
-        PendingUps.apply(dialect, () -> history.between(currentVersion().orElse(null), target), pending -> {
+        MigrationVersion from = currentVersion().orElse(null);
+        for (Migration m : history.between(from, target)) {
+            step("up", m);
+        }
+    }
+
+    /** Several migrations on one Knex, one {@code knex.migrate.up} each, as a script bringing a database up runs them. */
+    @Override
+    public void upToUnwatched(MigrationVersion target) {
+        PendingUps.apply(this, dialect, () -> history.between(currentVersion().orElse(null), target), pending -> {
             Migration last = pending.get(pending.size() - 1);
             ObjectNode request = request("up", last).put("trace", false);
             ArrayNode names = request.putArray("names");

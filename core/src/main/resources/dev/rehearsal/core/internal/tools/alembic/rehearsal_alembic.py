@@ -189,12 +189,19 @@ class Helper:
         the JVM runs them again one at a time. Each is Alembic's own step for that revision, as ``upgrade`` runs it.
         """
         revisions = [self.script.get_revision(revision) for revision in request["revisions"]]
+        originals = [revision.module.upgrade for revision in revisions]
+        for index, revision in enumerate(revisions):
+            revision.module.upgrade = _announced(index, originals[index])
 
         def steps(heads, context):
             self.version_table = context.version_table
             return [RevisionStep(self.script.revision_map, revision, True) for revision in revisions]
 
-        self._run_env(request, steps, revisions[-1].revision)
+        try:
+            self._run_env(request, steps, revisions[-1].revision)
+        finally:
+            for revision, original in zip(revisions, originals):
+                revision.module.upgrade = original
         return {"version_table": self.version_table, "env_connection": self.handed_as}
 
     def configure(self, request):
@@ -441,6 +448,14 @@ class Helper:
                 return {"file": filename, "line": frame.f_lineno, "revision": revision}
             frame = frame.f_back
         return {"file": None, "line": 0, "revision": None}
+
+
+def _announced(index, upgrade):
+    """A revision's upgrade() that first tells the JVM it starts (the timeout is each revision's, as alone)."""
+    def announced(*args, **kwargs):
+        notify({"event": "starting", "index": index})
+        return upgrade(*args, **kwargs)
+    return announced
 
 
 def _driver(configured):

@@ -13,6 +13,7 @@ read the locks the statement holds while its transaction is still open.
 
 The protocol uses a private copy of standard output; what the project prints goes to standard error.
 """
+import contextlib
 import os
 import runpy
 import sys
@@ -97,9 +98,10 @@ class Helper:
         self.failed_statement = None
         protocol.stopping(request)
         try:
-            if request.get("names"):
-                self._plans_exactly(connection, request["target"], request["names"])
-            with connection.execute_wrapper(self._traced):
+            names = request.get("names")
+            if names:
+                self._plans_exactly(connection, request["target"], names)
+            with connection.execute_wrapper(self._traced), _announcing(self.app, names):
                 call_command("migrate", self.app, request["target"], verbosity=0, interactive=False)
         finally:
             self.tracing = False
@@ -207,6 +209,31 @@ class Helper:
         if self.tracing and connection.connection is not None:
             send({"event": "ended", "backend": _backend(connection)})
             receive()
+
+
+@contextlib.contextmanager
+def _announcing(app, names):
+    """
+    While a request for several migrations runs: each of them tells the JVM it starts (the timeout is each one's, as
+    when it runs alone).
+    """
+    if not names:
+        yield
+        return
+    from django.db.migrations.executor import MigrationExecutor
+
+    apply = MigrationExecutor.apply_migration
+
+    def announced(executor, state, migration, *args, **kwargs):
+        if migration.app_label == app and migration.name in names:
+            notify({"event": "starting", "index": names.index(migration.name)})
+        return apply(executor, state, migration, *args, **kwargs)
+
+    MigrationExecutor.apply_migration = announced
+    try:
+        yield
+    finally:
+        MigrationExecutor.apply_migration = apply
 
 
 def _backend(connection):

@@ -121,7 +121,11 @@ const operations = {
   async up(request) {
     return withKnex(request, async (knex) => {
       // several names: one knex.migrate.up each, in order, on this one Knex (the JVM bringing a database up)
-      for (const name of request.names || [request.name]) {
+      const names = request.names || [request.name];
+      for (const [index, name] of names.entries()) {
+        if (request.names) {
+          protocol.notify({ event: 'starting', index }); // the timeout is each migration's, as when it runs alone
+        }
         await knex.migrate.up({ name });
       }
       return { table };
