@@ -118,18 +118,20 @@ class ReleasedUpsInOneRunTest {
     void aRevisionThatRunsPastTheTimeoutIsNamedAndNotRunAgain(@TempDir Path dir) throws IOException {
         Path log = dir.resolve("sessions.jsonl");
         // together longer than the timeout, each well within it; then one that never ends
-        Path versions = alembicProject(dir, log, List.of("SELECT pg_sleep(1)", "SELECT pg_sleep(1)",
-                "SELECT pg_sleep(1)", "SELECT pg_sleep(60)", "CREATE TABLE e (id int)"));
+        Path versions = alembicProject(dir, log, List.of("SELECT pg_sleep(0.6)", "SELECT pg_sleep(0.6)",
+                "SELECT pg_sleep(0.6)", "SELECT pg_sleep(0.6)", "SELECT pg_sleep(0.6)", "SELECT pg_sleep(60)",
+                "CREATE TABLE g (id int)"));
         RehearsalSettings settings = AlembicTest.settings("filesystem:" + versions);
         settings = settings.withLocks(settings.locks().withMigrationTimeout(Duration.ofMillis(2500)));
         try (MigrationRehearsal r = Histories.rehearse(settings)) {
-            assertThatThrownBy(() -> r.applyReleased(r.migration("r4").version()))
+            assertThatThrownBy(() -> r.applyReleased(r.migration("r6").version()))
                     .isInstanceOfSatisfying(MigrationFailedException.class, e -> {
-                        assertThat(e.migration()).as("the revision that ran past it, not the last").contains("r3");
-                        assertThat(e.getMessage()).contains("rehearsal.migration-timeout");
+                        assertThat(e.migration()).as("the revision that ran past it, not the last").contains("r5");
+                        assertThat(e.getMessage()).contains("ran past it, applied together with the migrations"
+                                + " from").contains("rehearsal.migration-timeout");
                     });
             assertThat(lines(log)).extracting(u -> u.path("revision").asText())
-                    .containsExactly("r0", "r1", "r2", "r3");
+                    .containsExactly("r0", "r1", "r2", "r3", "r4", "r5");
         }
     }
 

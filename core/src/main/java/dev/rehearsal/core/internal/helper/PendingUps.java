@@ -23,7 +23,9 @@ import java.util.function.Supplier;
  * block, a migration outside the tool's transaction) runs alone. Where a request fails, the migrations still pending
  * run one at a time, each as its own step runs it: a history that only applies one migration per run (an enum value
  * used in the transaction that added it) still gets there, and a failure is told as that migration's own up tells it.
- * A migration that ran past the timeout fails at once, named.
+ * A migration that ran past the timeout fails at once, named: alone it would wait as long again, behind the locks the
+ * killed run's session still holds. One that waits on a lock an earlier migration of the same run holds, through a
+ * session of its own, times out as it would when the tool's command applies both in one process.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class PendingUps {
@@ -62,17 +64,21 @@ public final class PendingUps {
         pending.get().forEach(alone); // nothing, unless a request left a migration out
     }
 
-    /** After {@code run} failed together: {@code rest} alone, or the migration that ran past its timeout, named. */
+    /**
+     * After {@code run} failed together: {@code rest} alone; or, where a migration of it ran past the timeout, that
+     * migration, named (run alone it would only wait as long again, behind what the killed run still holds).
+     */
     private static void aloneAfter(MigrationFailedException failed, List<Migration> run, List<Migration> rest,
                                    Consumer<Migration> alone) {
         if (failed.getCause() instanceof ToolHelper.Timeout timeout) {
             int index = timeout.migration();
-            if (index < 0 || index >= run.size()) {
-                throw failed;
-            }
-            Migration late = run.get(index);
-            throw new MigrationFailedException("up", late, late.up().name(), 0, null, null, timeout.getMessage(),
-                    timeout);
+            Migration late = run.get(Math.max(0, Math.min(index, run.size() - 1)));
+            String what = index < 0 ? "the run that applies " + run.get(0).displayName() + " to "
+                    + run.get(run.size() - 1).displayName() + " together did not reach its first migration"
+                    : late.displayName() + " ran past it, applied together with the migrations from "
+                    + run.get(0).displayName() + " to " + run.get(run.size() - 1).displayName();
+            throw new MigrationFailedException("up", late, late.up().name(), 0, null, null, "Within the migration"
+                    + " timeout, " + what + ". " + timeout.getMessage(), timeout);
         }
         try {
             rest.forEach(alone);
