@@ -44,6 +44,45 @@ public final class CostFit {
      * @param sorting whether the statement sorts (index build...), which makes n log n the first model tried
      */
     public static Result fit(List<double[]> points, double target, boolean sorting) {
+        return fit(points, target, sorting, List.of());
+    }
+
+    /**
+     * As {@link #fit(List, double, boolean)}, where {@code work} (measured (rows, write-ahead log bytes) pairs; -1 for
+     * unknown) also tells whether the statement grows with rows: a statement whose log grows with the table is not
+     * taken as constant because its timings did not show it (a busy machine, one repeat): its time is scaled from the
+     * largest size by the model it starts from.
+     */
+    public static Result fit(List<double[]> points, double target, boolean sorting, List<long[]> work) {
+        Result fit = fitTimings(points, target, sorting);
+        if (fit.model() != CostModel.CONSTANT || !grows(work)) {
+            return fit;
+        }
+        CostModel model = sorting ? CostModel.N_LOG_N : CostModel.LINEAR;
+        TreeMap<Double, List<Double>> bySize = new TreeMap<>();
+        for (double[] p : points) {
+            bySize.computeIfAbsent(p[0], k -> new ArrayList<>()).add(p[1]);
+        }
+        double largestSize = bySize.lastKey();
+        double b = mean(bySize.get(largestSize)) / model.f(largestSize);
+        double likely = b * model.f(target);
+        return new Result(model, 0, b, interval(likely, fit.relativeResidual(), target, largestSize),
+                fit.relativeResidual());
+    }
+
+    /** Whether the work measured at the largest size is at least half as many times the smallest's as its rows. */
+    private static boolean grows(List<long[]> work) {
+        List<long[]> known = work.stream().filter(p -> p[1] >= 0).sorted((x, y) -> Long.compare(x[0], y[0])).toList();
+        if (known.size() < 2) {
+            return false;
+        }
+        long[] smallest = known.get(0);
+        long[] largest = known.get(known.size() - 1);
+        double rows = (double) largest[0] / Math.max(1, smallest[0]);
+        return rows >= 2 && smallest[1] > 0 && (double) largest[1] / smallest[1] >= rows / 2;
+    }
+
+    private static Result fitTimings(List<double[]> points, double target, boolean sorting) {
         Map<Double, List<Double>> bySize = new TreeMap<>();
         for (double[] p : points) {
             bySize.computeIfAbsent(p[0], k -> new ArrayList<>()).add(p[1]);

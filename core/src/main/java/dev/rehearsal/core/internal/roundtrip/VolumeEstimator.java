@@ -265,7 +265,8 @@ final class VolumeEstimator {
                     measured.add(new StatementEstimate.Measurement(r.rows(), d, trace.walBytes(), trace.rowsAffected()));
                 }
                 StatementTrace st = shape.get(i);
-                CostFit.Result fit = CostFit.fit(points, largest, SORTS.matcher(st.sql()).find());
+                CostFit.Result fit = CostFit.fit(points, largest, SORTS.matcher(st.sql()).find(),
+                        measured.stream().map(m -> new long[] {m.rows(), m.walBytes()}).toList());
                 List<HeldLock> held = heldDuring(last.locks(), st.index());
                 long rowsAffected = CostFit.linearAt(measured.stream().map(m -> new long[] {m.rows(), m.rowsAffected()})
                         .toList(), largest);
@@ -289,7 +290,8 @@ final class VolumeEstimator {
                 points.add(new double[] {r.rows(), r.duration().toNanos() / 1e9});
                 measured.add(new StatementEstimate.Measurement(r.rows(), r.duration(), r.walBytes().orElse(-1)));
             }
-            CostFit.Result fit = CostFit.fit(points, largest, false);
+            CostFit.Result fit = CostFit.fit(points, largest, false,
+                    runs.stream().map(r -> new long[] {r.rows(), r.walBytes().orElse(-1)}).toList());
             List<HeldLock> held = last.locks().locks().stream().filter(l -> l.existing() && l.kind() == HeldLock.RelationKind.TABLE)
                     .toList();
             statements.add(new StatementEstimate(migration.displayName() + " (the whole migration)", fit.model(),

@@ -31,6 +31,38 @@ class CostFitTest {
         return d.toNanos() / 1e9;
     }
 
+    /**
+     * An index build timed once per size on a busy machine, where the smallest size happened to take as long as the
+     * largest: its write-ahead log still grows with the rows, so it is not taken as constant.
+     */
+    @Test
+    void timingsThatDoNotGrowAreScaledWhereTheWriteAheadLogDoes() {
+        List<double[]> timings = List.of(new double[] {2_000, 0.0070}, new double[] {8_000, 0.0060},
+                new double[] {32_000, 0.0075});
+        List<long[]> wal = List.of(new long[] {2_000, 42_000}, new long[] {8_000, 162_000},
+                new long[] {32_000, 650_000});
+
+        assertThat(CostFit.fit(timings, 50_000_000, true).model()).as("the timings alone").isEqualTo(CostModel.CONSTANT);
+        CostFit.Result fit = CostFit.fit(timings, 50_000_000, true, wal);
+        assertThat(fit.model()).isEqualTo(CostModel.N_LOG_N);
+        assertThat(seconds(fit.estimate().likely())).as("at least the largest size's time, times the rows")
+                .isGreaterThan(0.0075 * 50_000_000 / 32_000);
+        assertThat(seconds(fit.estimate().low())).isGreaterThan(1.0);
+    }
+
+    /** A catalog-only change writes about the same log at every size: constant it stays. */
+    @Test
+    void aCatalogOnlyChangeStaysConstantWhateverItsLog() {
+        List<double[]> timings = List.of(new double[] {2_000, 0.0010}, new double[] {8_000, 0.0011},
+                new double[] {32_000, 0.0010});
+        List<long[]> wal = List.of(new long[] {2_000, 400}, new long[] {8_000, 420}, new long[] {32_000, 410});
+        assertThat(CostFit.fit(timings, 50_000_000, false, wal).model()).isEqualTo(CostModel.CONSTANT);
+        List<long[]> none = List.of(new long[] {2_000, 0}, new long[] {8_000, 0}, new long[] {32_000, 0});
+        assertThat(CostFit.fit(timings, 50_000_000, false, none).model()).isEqualTo(CostModel.CONSTANT);
+        List<long[]> unknown = List.of(new long[] {2_000, -1}, new long[] {32_000, -1});
+        assertThat(CostFit.fit(timings, 50_000_000, false, unknown).model()).isEqualTo(CostModel.CONSTANT);
+    }
+
     @Test
     void aLinearCostIsFoundAndExtrapolated() {
         CostFit.Result fit = CostFit.fit(points(CostModel.LINEAR, 0.001, 2e-7, 0, 10_000, 40_000, 160_000), 50_000_000, false);
