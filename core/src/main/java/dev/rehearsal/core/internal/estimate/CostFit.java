@@ -14,7 +14,9 @@ import java.util.TreeMap;
  * Fits one statement's durations measured at several sizes to a {@link CostModel} and extrapolates it.
  * <ul>
  *   <li><b>Constant</b> when the growth from the smallest to the largest size is within the noise: three times the
- *       spread of repeated runs at one size, and never less than 2 ms.</li>
+ *       spread of repeated runs at one size, and never less than 2 ms; unless the statement's write-ahead log grows
+ *       with the rows at every step between sizes, where the time is the largest size's scaled by the model the
+ *       statement starts from.</li>
  *   <li>Otherwise {@code a + b f(rows)} by least squares on relative errors (each point weighted by 1/y², so that the
  *       small sizes count as much as the large), for {@code f = rows} and {@code rows log rows}. Sorts (index builds,
  *       primary keys, unique constraints, CLUSTER) start from n log n and the rest from linear; the other model is
@@ -29,9 +31,20 @@ import java.util.TreeMap;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class CostFit {
 
-    /** The fitted model and its estimate at the target size. */
-    public record Result(CostModel model, double a, double b, Estimate estimate, double relativeResidual) {
+    /**
+     * The fitted model and its estimate at the target size; {@code scaledByLog} where the timings did not grow but
+     * the write-ahead log did, and the time was scaled from the largest size.
+     */
+    public record Result(CostModel model, double a, double b, Estimate estimate, double relativeResidual,
+                         boolean scaledByLog) {
+
+        Result(CostModel model, double a, double b, Estimate estimate, double relativeResidual) {
+            this(model, a, b, estimate, relativeResidual, false);
+        }
     }
+
+    /** The least growth of the log a row that tells the table's rows written from a few pages written once. */
+    private static final long LOG_BYTES_PER_ROW = 4;
 
     private static final double MIN_GROWTH_SECONDS = 0.002;
 
@@ -48,10 +61,10 @@ public final class CostFit {
     }
 
     /**
-     * As {@link #fit(List, double, boolean)}, where {@code work} (measured (rows, write-ahead log bytes) pairs; -1 for
-     * unknown) also tells whether the statement grows with rows: a statement whose log grows with the table is not
-     * taken as constant because its timings did not show it (a busy machine, one repeat): its time is scaled from the
-     * largest size by the model it starts from.
+     * As {@link #fit(List, double, boolean)}, where {@code work} (measured (rows, write-ahead log bytes) pairs, one a
+     * run; -1 for unknown) also tells whether the statement grows with rows: one whose log grows with the table is not
+     * taken as constant because its timings did not show it (a busy machine, one repeat); its time is the largest
+     * size's scaled by the model it starts from ({@link Result#scaledByLog()}).
      */
     public static Result fit(List<double[]> points, double target, boolean sorting, List<long[]> work) {
         Result fit = fitTimings(points, target, sorting);
@@ -67,19 +80,38 @@ public final class CostFit {
         double b = mean(bySize.get(largestSize)) / model.f(largestSize);
         double likely = b * model.f(target);
         return new Result(model, 0, b, interval(likely, fit.relativeResidual(), target, largestSize),
-                fit.relativeResidual());
+                fit.relativeResidual(), true);
     }
 
-    /** Whether the work measured at the largest size is at least half as many times the smallest's as its rows. */
+    /**
+     * Whether the log grows with the rows at every step from one size to the next, taking each size's least (a
+     * checkpoint's page images or another session's log fall on single runs): at least half as many times as the rows,
+     * and by at least {@link #LOG_BYTES_PER_ROW} a row, which a few pages written once do not reach.
+     */
     private static boolean grows(List<long[]> work) {
-        List<long[]> known = work.stream().filter(p -> p[1] >= 0).sorted((x, y) -> Long.compare(x[0], y[0])).toList();
-        if (known.size() < 2) {
+        TreeMap<Long, Long> least = new TreeMap<>();
+        for (long[] p : work) {
+            if (p[1] >= 0) {
+                least.merge(p[0], p[1], Math::min);
+            }
+        }
+        if (least.size() < 2) {
             return false;
         }
-        long[] smallest = known.get(0);
-        long[] largest = known.get(known.size() - 1);
-        double rows = (double) largest[0] / Math.max(1, smallest[0]);
-        return rows >= 2 && smallest[1] > 0 && (double) largest[1] / smallest[1] >= rows / 2;
+        Map.Entry<Long, Long> previous = null;
+        for (Map.Entry<Long, Long> size : least.entrySet()) {
+            if (previous != null) {
+                double rows = (double) size.getKey() / Math.max(1, previous.getKey());
+                long logGrowth = size.getValue() - previous.getValue();
+                boolean grew = previous.getValue() > 0 && (double) size.getValue() / previous.getValue() >= rows / 2
+                        && logGrowth >= LOG_BYTES_PER_ROW * (size.getKey() - previous.getKey());
+                if (!grew) {
+                    return false;
+                }
+            }
+            previous = size;
+        }
+        return true;
     }
 
     private static Result fitTimings(List<double[]> points, double target, boolean sorting) {

@@ -267,6 +267,11 @@ final class VolumeEstimator {
                 StatementTrace st = shape.get(i);
                 CostFit.Result fit = CostFit.fit(points, largest, SORTS.matcher(st.sql()).find(),
                         measured.stream().map(m -> new long[] {m.rows(), m.walBytes()}).toList());
+                if (fit.scaledByLog()) {
+                    notes.add(st.where() + ": its timings did not grow with the rows but its write-ahead log did, so"
+                            + " its time is the largest size's scaled by " + fit.model() + " (a busy machine:"
+                            + " more rehearsal.estimates.repeats measure it)");
+                }
                 List<HeldLock> held = heldDuring(last.locks(), st.index());
                 long rowsAffected = CostFit.linearAt(measured.stream().map(m -> new long[] {m.rows(), m.rowsAffected()})
                         .toList(), largest);
@@ -290,8 +295,7 @@ final class VolumeEstimator {
                 points.add(new double[] {r.rows(), r.duration().toNanos() / 1e9});
                 measured.add(new StatementEstimate.Measurement(r.rows(), r.duration(), r.walBytes().orElse(-1)));
             }
-            CostFit.Result fit = CostFit.fit(points, largest, false,
-                    runs.stream().map(r -> new long[] {r.rows(), r.walBytes().orElse(-1)}).toList());
+            CostFit.Result fit = CostFit.fit(points, largest, false);
             List<HeldLock> held = last.locks().locks().stream().filter(l -> l.existing() && l.kind() == HeldLock.RelationKind.TABLE)
                     .toList();
             statements.add(new StatementEstimate(migration.displayName() + " (the whole migration)", fit.model(),

@@ -45,6 +45,7 @@ class CostFitTest {
         assertThat(CostFit.fit(timings, 50_000_000, true).model()).as("the timings alone").isEqualTo(CostModel.CONSTANT);
         CostFit.Result fit = CostFit.fit(timings, 50_000_000, true, wal);
         assertThat(fit.model()).isEqualTo(CostModel.N_LOG_N);
+        assertThat(fit.scaledByLog()).isTrue();
         assertThat(seconds(fit.estimate().likely())).as("at least the largest size's time, times the rows")
                 .isGreaterThan(0.0075 * 50_000_000 / 32_000);
         assertThat(seconds(fit.estimate().low())).isGreaterThan(1.0);
@@ -61,6 +62,25 @@ class CostFitTest {
         assertThat(CostFit.fit(timings, 50_000_000, false, none).model()).isEqualTo(CostModel.CONSTANT);
         List<long[]> unknown = List.of(new long[] {2_000, -1}, new long[] {32_000, -1});
         assertThat(CostFit.fit(timings, 50_000_000, false, unknown).model()).isEqualTo(CostModel.CONSTANT);
+        // a checkpoint's page image in one run at the largest size: twenty times the log, yet a few bytes a row
+        List<long[]> oneImage = List.of(new long[] {2_000, 400}, new long[] {8_000, 420}, new long[] {32_000, 8_600});
+        assertThat(CostFit.fit(timings, 50_000_000, false, oneImage).model()).isEqualTo(CostModel.CONSTANT);
+        // repeated runs: another session's log in one of them is not the statement's (each size's least counts)
+        List<long[]> repeats = List.of(new long[] {2_000, 400}, new long[] {2_000, 410}, new long[] {8_000, 420},
+                new long[] {8_000, 900_000}, new long[] {32_000, 410}, new long[] {32_000, 2_000_000});
+        assertThat(CostFit.fit(timings, 50_000_000, false, repeats).model()).isEqualTo(CostModel.CONSTANT);
+    }
+
+    /** A rewrite (linear) whose log grows at each size, though one size's timing fell below the smallest's. */
+    @Test
+    void aRewriteWhoseLogGrowsIsScaledLinearlyWithSomeUnknownLogs() {
+        List<double[]> timings = List.of(new double[] {2_000, 0.0040}, new double[] {8_000, 0.0035},
+                new double[] {32_000, 0.0050});
+        List<long[]> wal = List.of(new long[] {2_000, -1}, new long[] {2_000, 200_000}, new long[] {8_000, 800_000},
+                new long[] {32_000, 3_200_000});
+        CostFit.Result fit = CostFit.fit(timings, 10_000_000, false, wal);
+        assertThat(fit.model()).isEqualTo(CostModel.LINEAR);
+        assertThat(seconds(fit.estimate().likely())).isCloseTo(0.0050 * 10_000_000 / 32_000, within(0.01));
     }
 
     @Test
