@@ -33,6 +33,20 @@ class AlembicTest {
     /** Debian's interpreter, which has Alembic; the python3 on this machine's PATH may be another one. */
     static final AlembicSettings DEBIAN = new AlembicSettings("/usr/bin/python3", "", "", List.of(), Map.of());
 
+    /** The env.py of {@code alembic init}: an engine of its own from sqlalchemy.url for each run. */
+    static final String INIT_ENV_PY = """
+            from sqlalchemy import engine_from_config, pool
+            from alembic import context
+
+            config = context.config
+            connectable = engine_from_config(config.get_section(config.config_ini_section), prefix="sqlalchemy.",
+                                             poolclass=pool.NullPool)
+            with connectable.connect() as connection:
+                context.configure(connection=connection, target_metadata=None)
+                with context.begin_transaction():
+                    context.run_migrations()
+            """;
+
     static RehearsalSettings settings(String location) {
         return RehearsalSettings.of(location).withTool(ToolSettings.DEFAULTS.withAlembic(DEBIAN));
     }

@@ -132,18 +132,7 @@ class ParallelPartsTest {
         Path versions = Files.createDirectories(dir.resolve("alembic/versions"));
         Files.writeString(dir.resolve("alembic.ini"), "[alembic]\nscript_location = alembic\n"
                 + "sqlalchemy.url = driver://user:pass@localhost/dbname\n");
-        Files.writeString(dir.resolve("alembic/env.py"), """
-                from sqlalchemy import engine_from_config, pool
-                from alembic import context
-
-                config = context.config
-                connectable = engine_from_config(config.get_section(config.config_ini_section), prefix="sqlalchemy.",
-                                                 poolclass=pool.NullPool)
-                with connectable.connect() as connection:
-                    context.configure(connection=connection, target_metadata=None)
-                    with context.begin_transaction():
-                        context.run_migrations()
-                """);
+        Files.writeString(dir.resolve("alembic/env.py"), AlembicTest.INIT_ENV_PY);
         String previous = null;
         for (int i = 0; i < ups.size(); i++) {
             Path up = ups.get(i);

@@ -277,18 +277,7 @@ class ReleasedUpsInOneRunTest {
         Path versions = Files.createDirectories(dir.resolve("alembic/versions"));
         Files.writeString(dir.resolve("alembic.ini"), "[alembic]\nscript_location = alembic\nsqlalchemy.url = "
                 + url + "\n");
-        Files.writeString(dir.resolve("alembic/env.py"), """
-                from sqlalchemy import engine_from_config, pool
-                from alembic import context
-
-                config = context.config
-                connectable = engine_from_config(config.get_section(config.config_ini_section), prefix="sqlalchemy.",
-                                                 poolclass=pool.NullPool)
-                with connectable.connect() as connection:
-                    context.configure(connection=connection, target_metadata=None)
-                    with context.begin_transaction():
-                        context.run_migrations()
-                """);
+        Files.writeString(dir.resolve("alembic/env.py"), AlembicTest.INIT_ENV_PY);
         for (int i = 0; i < sql.size(); i++) {
             Files.writeString(versions.resolve("r" + i + "_step.py"), """
                     import json
