@@ -4,6 +4,7 @@ import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.data.DataSettings;
+import dev.rehearsal.core.data.SeedException;
 import dev.rehearsal.core.data.SeedResult;
 import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.db.DatabaseProvider;
@@ -155,6 +156,20 @@ class MariaDbTest {
                     .contains("It failed half-way and left these changes behind (PARTIAL):")
                     .contains("+ table audit")
                     .contains("They stayed because MariaDB").contains("commits each DDL statement at once");
+        }
+    }
+
+    /** Rows a CHECK refuses are counted per constraint on MariaDB too, and the one that refused them is named. */
+    @Test
+    void aSeedACheckRefusesNamesTheCheckOnMariaDb() {
+        try (MigrationRehearsal r = rehearse("mariadb-shop")) {
+            r.migrateTo("1");
+            assertThatThrownBy(() -> r.seed(TableSeed.table("customers").rows(20),
+                    TableSeed.table("orders").rows(20).oneOf("status", "lost")))
+                    .isInstanceOf(SeedException.class)
+                    .hasMessageContaining("Cannot seed orders: 20 rows still missing")
+                    .hasMessageContaining("CHECK status (")
+                    .hasMessageContaining("Override the column it uses: TableSeed.table(\"orders\").column(\"status\"");
         }
     }
 

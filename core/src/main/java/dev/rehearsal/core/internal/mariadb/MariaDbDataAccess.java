@@ -5,6 +5,7 @@ import dev.rehearsal.core.data.DataFingerprint.TableFingerprint;
 import dev.rehearsal.core.data.DataFingerprint;
 import dev.rehearsal.core.data.DataProblem;
 import dev.rehearsal.core.db.DataAccess;
+import dev.rehearsal.core.internal.data.CheckRejections;
 import dev.rehearsal.core.internal.data.ForeignKeyOrphans;
 import dev.rehearsal.core.internal.data.Json;
 import dev.rehearsal.core.schema.ObjectKind;
@@ -154,25 +155,11 @@ final class MariaDbDataAccess implements DataAccess {
                         .collect(Collectors.joining(" and "));
                 long accepted = st.executeUpdate("insert ignore into " + dialect.quote(table) + " (" + cols + ") select "
                         + cols + " from " + staging + (checks.isEmpty() ? "" : " where " + passes) + " limit " + limit);
-                Map<String, Long> byCheck = new LinkedHashMap<>();
-                long passing = rows.size();
-                if (accepted < rows.size() && !checks.isEmpty()) {
-                    List<String> names = new ArrayList<>(checks.keySet());
-                    String counts = names.stream().map(n -> "coalesce(sum((" + checks.get(n) + ") is false), 0)")
-                            .collect(Collectors.joining(", "));
-                    try (ResultSet rs = st.executeQuery("select " + counts + ", coalesce(sum(" + passes + "), 0) from "
-                            + staging)) {
-                        rs.next();
-                        for (int i = 0; i < names.size(); i++) {
-                            long n = rs.getLong(i + 1);
-                            if (n > 0) {
-                                byCheck.put(names.get(i), n);
-                            }
-                        }
-                        passing = rs.getLong(names.size() + 1);
-                    }
-                }
-                return new FilteredLoad(accepted, byCheck, Math.max(0, Math.min(passing, limit) - accepted));
+                List<String> names = new ArrayList<>(checks.keySet());
+                String counts = accepted == rows.size() || checks.isEmpty() ? null : "select " + names.stream()
+                        .map(n -> "coalesce(sum((" + checks.get(n) + ") is false), 0)")
+                        .collect(Collectors.joining(", ")) + ", coalesce(sum(" + passes + "), 0) from " + staging;
+                return CheckRejections.load(st, counts, names, rows.size(), accepted, limit);
             } finally {
                 st.execute("drop temporary table if exists " + staging);
             }

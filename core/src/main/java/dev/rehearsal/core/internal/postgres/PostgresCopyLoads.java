@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.postgres;
 
 import dev.rehearsal.core.db.DataAccess.FilteredLoad;
+import dev.rehearsal.core.internal.data.CheckRejections;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -13,7 +14,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,27 +70,14 @@ final class PostgresCopyLoads {
             long accepted = st.executeUpdate("insert into " + dialect.quote(table) + " (" + cols + ") select " + cols
                     + " from " + staging + where + " limit " + limit + " on conflict do nothing");
             long rejected = rows.size() - accepted;
-            Map<String, Long> byCheck = new LinkedHashMap<>();
-            long passing = rows.size();
-            if (rejected > 0 && !checks.isEmpty()) {
-                List<String> names = new ArrayList<>(checks.keySet());
-                String counts = names.stream().map(n -> "count(*) filter (where (" + checks.get(n) + ") is false)")
-                        .collect(Collectors.joining(", "));
-                try (ResultSet rs = st.executeQuery("select " + counts + ", count(*) filter (where "
-                        + checks.values().stream().map(c -> "(" + c + ") is not false").collect(Collectors.joining(" and "))
-                        + ") from " + staging)) {
-                    rs.next();
-                    for (int i = 0; i < names.size(); i++) {
-                        long n = rs.getLong(i + 1);
-                        if (n > 0) {
-                            byCheck.put(names.get(i), n);
-                        }
-                    }
-                    passing = rs.getLong(names.size() + 1);
-                }
-            }
+            List<String> names = new ArrayList<>(checks.keySet());
+            String counts = rejected == 0 || checks.isEmpty() ? null : "select " + names.stream()
+                    .map(n -> "count(*) filter (where (" + checks.get(n) + ") is false)")
+                    .collect(Collectors.joining(", ")) + ", count(*) filter (where " + checks.values().stream()
+                    .map(c -> "(" + c + ") is not false").collect(Collectors.joining(" and ")) + ") from " + staging;
+            FilteredLoad load = CheckRejections.load(st, counts, names, rows.size(), accepted, limit);
             st.execute("drop table " + staging);
-            return new FilteredLoad(accepted, byCheck, Math.max(0, Math.min(passing, limit) - accepted));
+            return load;
         }
     }
 
