@@ -2,30 +2,50 @@
 # The compatibility matrix: Rehearsal with the tool versions teams run, each cell a real run, written to
 # docs/compatibility.md. Run after `mvn install` of Rehearsal (the README's test command does): the cells that build
 # against other versions resolve the installed artifacts, and the cells the main build already ran are read from its
-# test reports. `bash .ci/compatibility.sh --full` adds the cells that are not run on every CI run.
+# test reports. `bash .ci/compatibility.sh --full` adds the cells that are not run on every CI run. Cells run two at
+# a time.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 full=false
 [ "${1:-}" = "--full" ] && full=true
-results=$(mktemp)
-failed=0
+# One file per row, named by its place in the table: cells run two at a time and finish in any order.
+rows=$(mktemp -d)
+row=0
+# Cells run side by side, at most this many at once (each is mostly one test JVM waiting on its database; two fill
+# the CI machine's 2 cores); cells on the same project take turns, as they share its target folder.
+side_by_side=2
+locks=$(mktemp -d)
 
-# One cell: a Maven run whose own test summary is the result. Arguments: what, versions, managed by, then the command.
+# One cell: a Maven run whose own test summary is the result, started in the background once a place is free.
+# Arguments: what, versions, managed by, then the command.
 cell() {
-  local what=$1 versions=$2 by=$3
-  shift 3
-  local log module="" started=$SECONDS
+  row=$((row + 1))
+  while [ "$(jobs -rp | wc -l)" -ge "$side_by_side" ]; do wait -n; done
+  run_cell "$(printf '%03d' "$row")" "$@" &
+}
+
+run_cell() {
+  local file=$rows/$1 what=$2 versions=$3 by=$4
+  shift 4
+  local log module="" project="" started=$SECONDS status
+  # the project the command builds: a module of the main build (-pl) or a project of its own (-f)
+  local args=("$@") i
+  for ((i = 0; i < ${#args[@]}; i++)); do
+    [ "${args[i]}" = "-pl" ] && module=${args[i+1]} && project=$module
+    [ "${args[i]}" = "-f" ] && project=$(dirname "${args[i+1]}")
+  done
+  project=${project:-cell-$1} # a command that names none shares nothing
+  exec {lock}>"$locks/${project//\//_}"
+  flock "$lock"
   log=$(mktemp)
   echo "compatibility: $what ($versions)"
   # a module of the main build run with other versions: its reports are set aside and put back afterwards, so that
   # the main build's own reports (read by `reported`) stay the main build's, however often the matrix runs
-  local args=("$@") i
-  for ((i = 0; i < ${#args[@]}; i++)); do [ "${args[i]}" = "-pl" ] && module=${args[i+1]}; done
   if [ -n "$module" ] && [ -d "$module/target/surefire-reports" ] && [ ! -d "$module/target/surefire-reports.main" ]; then
     mv "$module/target/surefire-reports" "$module/target/surefire-reports.main"
   fi
-  if "$@" >"$log" 2>&1; then status=passed; else status=FAILED; failed=1; fi
+  if "$@" >"$log" 2>&1; then status=passed; else status=FAILED; fi
   if [ -n "$module" ] && [ -d "$module/target/surefire-reports.main" ]; then
     rm -rf "$module/target/surefire-reports"
     mv "$module/target/surefire-reports.main" "$module/target/surefire-reports"
@@ -34,10 +54,10 @@ cell() {
   summary=$(grep -E '^\[(INFO|ERROR|WARNING)\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$log" \
     | sed -E 's/^\[[A-Z]+\] //' | awk -F'[:,] *' '{t+=$2; f+=$4+$6; s+=$8} END {printf "%d tests, %d failed, %d skipped", t, f, s}')
   # a cell in which no test ran (none found, or every one skipped) proves nothing about its versions
-  if [ "$status" = passed ] && ! ran_tests "$summary"; then status="not run"; failed=1; fi
-  [ "$status" = passed ] || tail -40 "$log"
+  if [ "$status" = passed ] && ! ran_tests "$summary"; then status="not run"; fi
+  [ "$status" = passed ] || { echo "compatibility: $what ($versions) $status, the end of its log:"; tail -40 "$log"; }
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$what" "$versions" "$by" "$status" "$summary" "$((SECONDS - started)) s" \
-    "$*" >>"$results"
+    "$*" >"$file"
   rm -f "$log"
 }
 
@@ -51,6 +71,7 @@ ran_tests() {
 
 # One cell the main build ran: its result read from the surefire reports of the test classes named.
 reported() {
+  row=$((row + 1))
   local what=$1 versions=$2 by=$3 reports=$4
   local summary status
   summary=$(python3 - "$reports" <<'PY'
@@ -67,12 +88,12 @@ print(f"{t} tests, {f} failed, {s} skipped" if files else "no report")
 PY
 )
   case "$summary" in
-    "no report") status="not run"; failed=1 ;;
-    *", 0 failed,"*) if ran_tests "$summary"; then status=passed; else status="not run"; failed=1; fi ;;
-    *) status=FAILED; failed=1 ;;
+    "no report") status="not run" ;;
+    *", 0 failed,"*) if ran_tests "$summary"; then status=passed; else status="not run"; fi ;;
+    *) status=FAILED ;;
   esac
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$what" "$versions" "$by" "$status" "$summary" "in the main build" \
-    "main build: $reports" >>"$results"
+    "main build: $reports" >"$rows/$(printf '%03d' "$row")"
 }
 
 # Runs a command with another version of an npm package in a sample's node_modules, then puts the sample's own
@@ -118,6 +139,12 @@ reported "Knex sample" "Knex $(node -e "console.log(require('./samples/knex-post
 reported "Embedded PostgreSQL (a user's project)" "PostgreSQL $(prop embedded-postgres-binaries.version | cut -d. -f1-2), rehearsal-core's own" "Rehearsal's pom" \
   "samples/standalone-golang-migrate/target/surefire-reports/TEST-*.xml"
 
+# Flyway and Liquibase lines older than the ones Rehearsal builds with, on the samples' suites (the
+# longest cell first, so that the two places stay busy to the end).
+cell "Flyway sample" "Flyway 10.20.1" "Spring Boot 3.4" \
+  "${maven[@]}" verify -pl samples/flyway-postgres -Dflyway.version=10.20.1
+cell "Liquibase sample" "Liquibase 4.31.1" "Spring Boot 3.5" \
+  "${maven[@]}" verify -pl samples/liquibase-postgres -Dliquibase.version=4.31.1
 # Spring Boot applications as Spring Initializr makes them, with the versions Boot manages.
 cell "Spring Boot 3.5 application" "Flyway 11.7.2, JUnit 5.12.2" "spring-boot-starter-parent 3.5.7" \
   "${maven[@]}" -f samples/spring-boot-3.5/pom.xml verify
@@ -129,11 +156,6 @@ cell "Embedded PostgreSQL (a user's project)" "PostgreSQL 16.15" "zonky's BOM in
 # Knex's previous major, on the Knex sample's suite.
 cell "Knex sample" "Knex 2.5.1" "npm" \
   with_npm_package samples/knex-postgres knex@2.5.1 "${maven[@]}" verify -pl samples/knex-postgres
-# Flyway and Liquibase lines older than the ones Rehearsal builds with, on the samples' suites.
-cell "Flyway sample" "Flyway 10.20.1" "Spring Boot 3.4" \
-  "${maven[@]}" verify -pl samples/flyway-postgres -Dflyway.version=10.20.1
-cell "Liquibase sample" "Liquibase 4.31.1" "Spring Boot 3.5" \
-  "${maven[@]}" verify -pl samples/liquibase-postgres -Dliquibase.version=4.31.1
 if $full; then
   cell "Embedded PostgreSQL (a user's project)" "PostgreSQL 14.22" "zonky's BOM in the project's pom" \
     "${maven[@]}" -f samples/standalone-golang-migrate/pom.xml verify -Ppostgres-14
@@ -145,6 +167,14 @@ if $full; then
   cell "Extension's suite" "JUnit 5.12.2" "Spring Boot 3.5" \
     "${maven[@]}" verify -pl junit5-extension -Djunit5.version=5.12.2
 fi
+
+wait
+results=$(mktemp)
+cat "$rows"/* >"$results" 2>/dev/null
+# every row passed, and every cell wrote its row
+failed=0
+[ "$(wc -l <"$results")" -eq "$row" ] || { echo "compatibility: $((row - $(wc -l <"$results"))) cells wrote no result"; failed=1; }
+awk -F'\t' '$4 != "passed" {bad = 1} END {exit bad}' "$results" || failed=1
 
 python3 - "$results" "$full" <<'PY'
 import sys
@@ -166,6 +196,6 @@ for what, versions, by, status, summary, took, command in rows:
     out.append(f"| {what} | {versions} | {by} | {status} | {summary} | {took} | `{command}` |")
 open("docs/compatibility.md", "w").write("\n".join(out) + "\n")
 PY
-rm -f "$results"
+rm -rf "$results" "$rows" "$locks"
 echo "compatibility: docs/compatibility.md written$([ "$failed" = 0 ] || echo ', with failures')"
 exit "$failed"

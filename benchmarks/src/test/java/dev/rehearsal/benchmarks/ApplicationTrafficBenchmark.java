@@ -11,6 +11,7 @@ import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.internal.timing.ComponentRecording;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -27,6 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * after each phase in both, so the ratio is the traffic's cost alone). Runs alternate, twice each, on one provider;
  * the figure is the ratio of the faster run of each. The run asserts that the statements were played.
  */
+@EnabledIfSystemProperty(named = "rehearsal.benchmark.all", matches = "true",
+        disabledReason = "a closed issue's figure: run with -Drehearsal.benchmark.all=true (keeps CI within its time)")
 class ApplicationTrafficBenchmark {
 
     private static final Path FLYWAY_SAMPLE = Path.of("..", "samples", "flyway-postgres", "src", "main", "resources",
