@@ -23,6 +23,7 @@ import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -200,6 +201,8 @@ public final class AlembicSource extends HelperSource {
                 heads.add(r);
             }
         });
+        // by id, not in the order the helper listed the files, which is the file system's
+        heads.sort(Comparator.comparing(h -> h.path("id").asText()));
         boolean labelled = heads.stream().allMatch(h -> !h.path("branch_labels").isEmpty());
         if (heads.size() > 1 && !labelled) {
             List<String> ids = heads.stream().map(h -> h.path("id").asText()).toList();
