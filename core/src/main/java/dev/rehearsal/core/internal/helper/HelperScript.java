@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * One of Rehearsal's helper scripts and, beside it, the protocol module its language's helpers share
@@ -38,12 +40,15 @@ final class HelperScript {
         return file;
     }
 
-    /** Deletes the script, its protocol module and their folder. */
+    /**
+     * Deletes the script's folder with all in it: the script, its protocol module, and what the interpreter wrote
+     * beside them (Python's {@code __pycache__} of the protocol module).
+     */
     void delete() {
-        try {
-            Files.deleteIfExists(file);
-            Files.deleteIfExists(file.resolveSibling(protocol(file)));
-            Files.deleteIfExists(file.getParent());
+        try (Stream<Path> paths = Files.walk(file.getParent())) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         } catch (IOException e) {
             // a temporary file left in the temporary folder; nothing depends on it
         }
