@@ -91,7 +91,7 @@ class ContainedProcessTest {
      */
     @Test
     void aContainedProcessCannotUndoItsContainment(@TempDir Path dir) throws Exception {
-        // a server in a network namespace of its own, as in a container, serving a socket in a folder of /tmp
+        // a server in a network namespace of its own, as in a container, serving a socket in a temporary folder
         Path other = dir.resolve("other.sock");
         Process server = new ProcessBuilder("unshare", "--net", "python3", "-c", "import socket, time\n"
                 + "s = socket.socket(socket.AF_UNIX)\ns.bind('" + other + "')\ns.listen()\ntime.sleep(60)\n")

@@ -14,7 +14,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -22,7 +21,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,12 +47,7 @@ class KilledJvmTest {
 
     @Test
     void whatAKilledJvmLeftIsReapedByTheNextRunAndNothingElse() throws Exception {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // the child's servers go where this JVM's go (the build may choose the temporary directory), as a run's would
-        List<String> command = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
-        Optional.ofNullable(System.getProperty("ot.epg.working-dir")).ifPresent(dir -> command.add("-Dot.epg.working-dir=" + dir));
-        command.addAll(List.of("-cp", classPath, KilledJvmTest.class.getName()));
+        List<String> command = ChildJvm.command(KilledJvmTest.class);
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         String[] ready;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {

@@ -1,5 +1,6 @@
 package dev.rehearsal.core.db;
 
+import dev.rehearsal.core.ChildJvm;
 import dev.rehearsal.core.internal.lifecycle.Processes;
 import dev.rehearsal.core.internal.postgres.EmbeddedPostgresProvider;
 import dev.rehearsal.core.internal.sql.SessionsAhead;
@@ -280,12 +281,8 @@ class EmbeddedPostgresProviderTest {
     @ParameterizedTest(name = "closed by a hook of the application''s own: {0}")
     @ValueSource(booleans = {false, true})
     void aJvmThatExitsWithoutClosingLeavesNoServerBehind(boolean closedByItsOwnHook) throws Exception {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(javaBin, "-cp", classPath, ExitingJvm.class.getName()));
-        if (closedByItsOwnHook) {
-            command.add("hook");
-        }
+        List<String> command = closedByItsOwnHook ? ChildJvm.command(ExitingJvm.class, "hook")
+                : ChildJvm.command(ExitingJvm.class);
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();

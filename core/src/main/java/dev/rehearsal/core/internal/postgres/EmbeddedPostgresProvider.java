@@ -191,8 +191,9 @@ public final class EmbeddedPostgresProvider implements DatabaseProvider {
             throw new RehearsalException("The embedded PostgreSQL server could not start: " + rootMessage(e)
                     + "\n  settings: " + config
                     + "\n  Rehearsal unpacks PostgreSQL from the io.zonky.test.postgres binaries on the test class path"
-                    + " into the temporary directory (" + System.getProperty("java.io.tmpdir") + ") and runs it there."
-                    + "\n  Check that this directory is writable and allows executables, that the binaries artifact"
+                    + " into " + InitializedClusters.binariesFolder() + " and runs it there, with its data in "
+                    + EmbeddedServerReaper.root() + "."
+                    + "\n  Check that these directories are writable and that the first allows executables, that the binaries artifact"
                     + " matches this platform, and that any server settings you passed are valid PostgreSQL settings;"
                     + " or use another provider (an existing server: rehearsal.provider=jdbc).", e);
         }

@@ -139,15 +139,19 @@ final class InitializedClusters {
         return known;
     }
 
+    /** Where zonky unpacks the PostgreSQL binaries: its working directory, by default in the temporary directory. */
+    static Path binariesFolder() {
+        return Path.of(System.getProperty("ot.epg.working-dir",
+                Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString()));
+    }
+
     /**
      * The {@code postgres} executable zonky unpacked for this platform ({@code PG-<md5>/bin} under its working
      * directory), once it has been unpacked.
      */
     static Optional<Path> unpackedPostgres() {
         try {
-            Path working = Path.of(System.getProperty("ot.epg.working-dir",
-                    Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString()));
-            Path bin = working.resolve("PG-" + digest()).resolve("bin");
+            Path bin = binariesFolder().resolve("PG-" + digest()).resolve("bin");
             Path postgres = bin.resolve(bin.getFileSystem().getSeparator().equals("\\") ? "postgres.exe" : "postgres");
             return Files.isExecutable(postgres) ? Optional.of(postgres) : Optional.empty();
         } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
