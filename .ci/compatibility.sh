@@ -9,35 +9,43 @@ cd "$(dirname "$0")/.."
 
 full=false
 [ "${1:-}" = "--full" ] && full=true
-# One file per row, named by its place in the table: cells run two at a time and finish in any order.
+# One file per row, named by its place in the table: cells run two at a time and finish in any order. A cell's
+# row says "no result" until the cell writes its own; the end of a failed cell's log goes beside its row.
 rows=$(mktemp -d)
 row=0
 # Cells run side by side, at most this many at once (each is mostly one test JVM waiting on its database; two fill
 # the CI machine's 2 cores); cells on the same project take turns, as they share its target folder.
 side_by_side=2
 locks=$(mktemp -d)
+# Background cells ignore Ctrl-C (as a script's background jobs do): on Ctrl-C or SIGTERM, the whole process group
+# goes, the cells' Maven runs with it.
+trap 'trap - INT TERM; kill -TERM 0' INT TERM
 
 # One cell: a Maven run whose own test summary is the result, started in the background once a place is free.
 # Arguments: what, versions, managed by, then the command.
 cell() {
   row=$((row + 1))
+  local file
+  file=$rows/$(printf '%03d' "$row")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "no result" "-" "-" "${*:4}" >"$file"
   while [ "$(jobs -rp | wc -l)" -ge "$side_by_side" ]; do wait -n; done
-  run_cell "$(printf '%03d' "$row")" "$@" &
+  run_cell "$file" "$@" &
 }
 
 run_cell() {
-  local file=$rows/$1 what=$2 versions=$3 by=$4
+  local file=$1 what=$2 versions=$3 by=$4
   shift 4
-  local log module="" project="" started=$SECONDS status
+  local log module="" project="" started status lock
   # the project the command builds: a module of the main build (-pl) or a project of its own (-f)
   local args=("$@") i
   for ((i = 0; i < ${#args[@]}; i++)); do
     [ "${args[i]}" = "-pl" ] && module=${args[i+1]} && project=$module
     [ "${args[i]}" = "-f" ] && project=$(dirname "${args[i+1]}")
   done
-  project=${project:-cell-$1} # a command that names none shares nothing
+  project=${project:-$(basename "$file")} # a command that names none shares nothing
   exec {lock}>"$locks/${project//\//_}"
-  flock "$lock"
+  flock "$lock" || return 1
+  started=$SECONDS
   log=$(mktemp)
   echo "compatibility: $what ($versions)"
   # a module of the main build run with other versions: its reports are set aside and put back afterwards, so that
@@ -45,7 +53,8 @@ run_cell() {
   if [ -n "$module" ] && [ -d "$module/target/surefire-reports" ] && [ ! -d "$module/target/surefire-reports.main" ]; then
     mv "$module/target/surefire-reports" "$module/target/surefire-reports.main"
   fi
-  if "$@" >"$log" 2>&1; then status=passed; else status=FAILED; fi
+  # the lock stays with this shell, not with what the command leaves running
+  if "$@" {lock}>&- >"$log" 2>&1; then status=passed; else status=FAILED; fi
   if [ -n "$module" ] && [ -d "$module/target/surefire-reports.main" ]; then
     rm -rf "$module/target/surefire-reports"
     mv "$module/target/surefire-reports.main" "$module/target/surefire-reports"
@@ -55,7 +64,8 @@ run_cell() {
     | sed -E 's/^\[[A-Z]+\] //' | awk -F'[:,] *' '{t+=$2; f+=$4+$6; s+=$8} END {printf "%d tests, %d failed, %d skipped", t, f, s}')
   # a cell in which no test ran (none found, or every one skipped) proves nothing about its versions
   if [ "$status" = passed ] && ! ran_tests "$summary"; then status="not run"; fi
-  [ "$status" = passed ] || { echo "compatibility: $what ($versions) $status, the end of its log:"; tail -40 "$log"; }
+  [ "$status" = passed ] || { echo "compatibility: $what ($versions) $status, the end of its log:"; tail -40 "$log"; } \
+    >"$file.log"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$what" "$versions" "$by" "$status" "$summary" "$((SECONDS - started)) s" \
     "$*" >"$file"
   rm -f "$log"
@@ -157,23 +167,24 @@ cell "Embedded PostgreSQL (a user's project)" "PostgreSQL 16.15" "zonky's BOM in
 cell "Knex sample" "Knex 2.5.1" "npm" \
   with_npm_package samples/knex-postgres knex@2.5.1 "${maven[@]}" verify -pl samples/knex-postgres
 if $full; then
-  cell "Embedded PostgreSQL (a user's project)" "PostgreSQL 14.22" "zonky's BOM in the project's pom" \
-    "${maven[@]}" -f samples/standalone-golang-migrate/pom.xml verify -Ppostgres-14
-  cell "Flyway sample" "Flyway 12.7.0" "-" "${maven[@]}" verify -pl samples/flyway-postgres -Dflyway.version=12.7.0
+  # cells on one project apart, so that neither place waits on the other's turn
   cell "Liquibase sample" "Liquibase 4.29.2" "Spring Boot 3.4" \
     "${maven[@]}" verify -pl samples/liquibase-postgres -Dliquibase.version=4.29.2
-  cell "Liquibase sample" "Liquibase 5.0.1" "Spring Boot 4.0" \
-    "${maven[@]}" verify -pl samples/liquibase-postgres -Dliquibase.version=5.0.1
+  cell "Flyway sample" "Flyway 12.7.0" "-" "${maven[@]}" verify -pl samples/flyway-postgres -Dflyway.version=12.7.0
   cell "Extension's suite" "JUnit 5.12.2" "Spring Boot 3.5" \
     "${maven[@]}" verify -pl junit5-extension -Djunit5.version=5.12.2
+  cell "Embedded PostgreSQL (a user's project)" "PostgreSQL 14.22" "zonky's BOM in the project's pom" \
+    "${maven[@]}" -f samples/standalone-golang-migrate/pom.xml verify -Ppostgres-14
+  cell "Liquibase sample" "Liquibase 5.0.1" "Spring Boot 4.0" \
+    "${maven[@]}" verify -pl samples/liquibase-postgres -Dliquibase.version=5.0.1
 fi
 
 wait
+# the failed cells' logs, each in one piece, in the table's order
+for log in "$rows"/*.log; do [ -s "$log" ] && cat "$log"; done
 results=$(mktemp)
-cat "$rows"/* >"$results" 2>/dev/null
-# every row passed, and every cell wrote its row
+cat "$rows"/[0-9][0-9][0-9] >"$results"
 failed=0
-[ "$(wc -l <"$results")" -eq "$row" ] || { echo "compatibility: $((row - $(wc -l <"$results"))) cells wrote no result"; failed=1; }
 awk -F'\t' '$4 != "passed" {bad = 1} END {exit bad}' "$results" || failed=1
 
 python3 - "$results" "$full" <<'PY'

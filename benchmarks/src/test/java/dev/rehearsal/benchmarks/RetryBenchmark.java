@@ -9,7 +9,6 @@ import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.internal.timing.ComponentRecording;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -27,8 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * each, on the embedded PostgreSQL; the figure is the ratio of the faster run of each. The run asserts that every
  * retry phase ran and passed.
  */
-@EnabledIfSystemProperty(named = "rehearsal.benchmark.all", matches = "true",
-        disabledReason = "a closed issue's figure: run with -Drehearsal.benchmark.all=true (keeps CI within its time)")
 class RetryBenchmark {
 
     private static final int MIGRATIONS = 60;
