@@ -8,15 +8,20 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 central_log=$(mktemp)
-# on Ctrl-C or SIGTERM, the whole process group goes, the background check with it
-trap 'trap - INT TERM; kill -TERM 0' INT TERM
+# on Ctrl-C or SIGTERM, the whole process group goes, the background parts with it (both run in the background, so
+# that the signal is handled at once, not after the part running in the foreground)
+trap 'trap - INT TERM; rm -f "$central_log"; kill -TERM 0' INT TERM
 bash .ci/central-bundle.sh >"$central_log" 2>&1 &
 central=$!
+{ mvn -B -ntp -f samples/standalone-golang-migrate/pom.xml verify && bash .ci/compatibility.sh; } &
+main=$!
 
 status=0
-mvn -B -ntp -f samples/standalone-golang-migrate/pom.xml verify && bash .ci/compatibility.sh || status=1
-
-wait "$central" || status=1
+wait "$main" || status=1
+if ! wait "$central"; then
+  status=1
+  echo "after-install: the Maven Central bundle check FAILED:"
+fi
 cat "$central_log"
 rm -f "$central_log"
 exit "$status"

@@ -9,6 +9,8 @@ version="$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -1)"
 release="${version%-SNAPSHOT}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT # a signal's default would skip the EXIT trap, leaving the copy behind
+trap 'exit 143' TERM
 tar --exclude=./.git --exclude='./*/target' --exclude='./target' --exclude='./samples' --exclude='./benchmarks' \
     --exclude='./.ci/tools' --exclude='./.ci/venvs' -cf - . | tar -xf - -C "$work"
 cd "$work"

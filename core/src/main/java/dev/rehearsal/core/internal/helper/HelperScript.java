@@ -4,6 +4,7 @@ import dev.rehearsal.core.model.RehearsalException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -49,8 +50,9 @@ final class HelperScript {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
-        } catch (IOException e) {
-            // a temporary file left in the temporary folder; nothing depends on it
+        } catch (IOException | UncheckedIOException e) {
+            // a temporary file left in the temporary folder (the interpreter may still be writing into it after a
+            // failed start); nothing depends on it, and the failure being reported is the start's
         }
     }
 

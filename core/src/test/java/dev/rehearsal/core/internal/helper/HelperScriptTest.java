@@ -24,6 +24,7 @@ class HelperScriptTest {
                 "import sys; sys.path.insert(0, sys.argv[1]); import rehearsal_protocol", folder.toString()))
                 .redirectErrorStream(true);
         builder.environment().remove("PYTHONDONTWRITEBYTECODE");
+        builder.environment().remove("PYTHONPYCACHEPREFIX");
         Process python = builder.start();
         String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(python.waitFor(60, TimeUnit.SECONDS)).isTrue();
