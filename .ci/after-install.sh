@@ -8,8 +8,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 central_log=$(mktemp)
-# on Ctrl-C or SIGTERM, the whole process group goes, the background parts with it (both run in the background, so
-# that the signal is handled at once, not after the part running in the foreground)
+# on Ctrl-C or SIGTERM, the whole process group goes, the background parts with it (both run in the background:
+# `wait` returns at once on a trapped signal, where a command in the foreground would hold the trap back until it ends)
 trap 'trap - INT TERM; rm -f "$central_log"; kill -TERM 0' INT TERM
 bash .ci/central-bundle.sh >"$central_log" 2>&1 &
 central=$!

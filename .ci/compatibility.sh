@@ -20,12 +20,6 @@ locks=$(mktemp -d)
 # Background cells ignore Ctrl-C (as a script's background jobs do): on Ctrl-C or SIGTERM, the whole process group
 # goes, the cells' Maven runs with it.
 trap 'trap - INT TERM; rm -rf "$rows" "$locks"; kill -TERM 0' INT TERM
-# a module's own reports that a stopped run left set aside (see run_cell) go back before `reported` reads them
-for aside in */target/surefire-reports.main samples/*/target/surefire-reports.main; do
-  [ -d "$aside" ] || continue
-  rm -rf "${aside%.main}"
-  mv "$aside" "${aside%.main}"
-done
 
 # One cell: a Maven run whose own test summary is the result, started in the background once a place is free.
 # Arguments: what, versions, managed by, then the command.
@@ -56,7 +50,9 @@ run_cell() {
   echo "compatibility: $what ($versions)"
   # a module of the main build run with other versions: its reports are set aside and put back afterwards, so that
   # the main build's own reports (read by `reported`) stay the main build's, however often the matrix runs
-  if [ -n "$module" ] && [ -d "$module/target/surefire-reports" ] && [ ! -d "$module/target/surefire-reports.main" ]; then
+  # (what a stopped run left set aside is older than the main build's reports, which are in place now: it goes)
+  if [ -n "$module" ] && [ -d "$module/target/surefire-reports" ]; then
+    rm -rf "$module/target/surefire-reports.main"
     mv "$module/target/surefire-reports" "$module/target/surefire-reports.main"
   fi
   # the lock stays with this shell, not with what the command leaves running
