@@ -32,6 +32,7 @@ class LauncherIT {
 
     private static final Path LAUNCHER = Path.of("target", "rehearsal");
     private static final Path REPORTS = Path.of("target", "cli-samples");
+    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/postgres";
 
     /** A finished process: its exit code and what it printed. */
     record Result(int exit, String out, String err) {
@@ -101,30 +102,51 @@ class LauncherIT {
     }
 
     @Test
-    void theSecondRunMapsTheClassesTheFirstRunArchived(@TempDir Path home) throws Exception {
+    void laterRunsMapTheClassesOfTheFirstCheckThatReachedItsReport(@TempDir Path home) throws Exception {
         Path cache = home.resolve("cache");
-        Result first = launch(Map.of("XDG_CACHE_HOME", cache.toString()), "--version");
-        assertThat(first.exit()).as(first.err()).isZero();
-        assertThat(first.out()).startsWith("rehearsal ").doesNotContain("cds");
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString());
+        // what users run first after installing: no archive, as it would lack a check's classes
+        Result version = launch(env, "--version");
+        assertThat(version.exit()).as(version.err()).isZero();
+        assertThat(version.out()).startsWith("rehearsal ").doesNotContain("cds");
+        assertThat(archives(cache)).isEmpty();
 
+        // a check that stops before rehearsing writes one at exit; the next run throws it away
+        Result stopped = launch(env, "check", home.resolve("no-such-folder").toString());
+        assertThat(stopped.exit()).as(stopped.err()).isEqualTo(2);
+        assertThat(launch(env, "--help").exit()).isZero();
+        assertThat(archives(cache)).isEmpty();
+
+        // a check that reaches its report (findings or not) writes the one later runs map
+        Result check = launch(env, "check", "src/test/resources/histories/broken-down", "--jdbc-url", SERVER,
+                "--jdbc-user", "postgres", "-q");
+        assertThat(check.exit()).as(check.err()).isEqualTo(1);
         Path log = home.resolve("classes.log");
         Result second = launch(Map.of("XDG_CACHE_HOME", cache.toString(),
-                "REHEARSAL_JAVA_OPTS", "-Xlog:class+load:file=" + log), "--version");
-        assertThat(second.exit()).as(second.err()).isZero();
-        // "top": the archive the launcher wrote, above the JDK's own
-        assertThat(log).content().contains("dev.rehearsal.cli.RehearsalCli source: shared objects file (top)");
-        try (Stream<Path> files = Files.list(cache.resolve("rehearsal"))) {
-            // beside it, the folder the embedded PostgreSQL's binaries are extracted into
-            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("postgres")))
-                    .singleElement(Assertions.as(
-                    InstanceOfAssertFactories.STRING)).matches("classes-\\d+\\.jsa");
-        }
+                "REHEARSAL_JAVA_OPTS", "-Xlog:class+load:file=" + log), "check",
+                "src/test/resources/histories/broken-down", "--jdbc-url", SERVER, "--jdbc-user", "postgres", "-q");
+        assertThat(second.exit()).as(second.err()).isEqualTo(1);
+        // "top": the archive the launcher wrote, above the JDK's own; the class that runs an up is in it
+        assertThat(log).content().contains("dev.rehearsal.cli.RehearsalCli source: shared objects file (top)")
+                .contains("dev.rehearsal.core.internal.roundtrip.UpPhase source: shared objects file (top)");
+        assertThat(archives(cache)).singleElement(Assertions.as(InstanceOfAssertFactories.STRING))
+                .matches("classes-\\d+\\.jsa");
 
         Path off = home.resolve("off");
-        Result without = launch(Map.of("XDG_CACHE_HOME", off.toString(), "REHEARSAL_CDS", "off"), "--version");
-        assertThat(without.exit()).as(without.err()).isZero();
-        try (Stream<Path> files = Files.walk(off)) {
-            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".jsa"));
+        Result without = launch(Map.of("XDG_CACHE_HOME", off.toString(), "REHEARSAL_CDS", "off"), "check",
+                "src/test/resources/histories/broken-down", "--jdbc-url", SERVER, "--jdbc-user", "postgres", "-q");
+        assertThat(without.exit()).as(without.err()).isEqualTo(1);
+        assertThat(archives(off)).isEmpty();
+    }
+
+    /** The files the launcher keeps in the cache folder besides the embedded PostgreSQL's binaries. */
+    private static List<String> archives(Path cache) throws IOException {
+        Path folder = cache.resolve("rehearsal");
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("postgres")).sorted().toList();
         }
     }
 
