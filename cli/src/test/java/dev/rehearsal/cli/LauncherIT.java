@@ -135,6 +135,15 @@ class LauncherIT {
         assertThat(archives(cache)).singleElement(Assertions.as(InstanceOfAssertFactories.STRING))
                 .matches("classes-\\d+\\.jsa");
 
+        // a flight recording from the start runs without the archive: HotSpot 17 crashes loading archived classes
+        // while the recorder's class-file hook is on
+        Path recording = home.resolve("check.jfr");
+        Result recorded = launch(Map.of("XDG_CACHE_HOME", cache.toString(),
+                "REHEARSAL_JAVA_OPTS", "-XX:StartFlightRecording=filename=" + recording), "check",
+                "src/test/resources/histories/broken-down", "--jdbc-url", SERVER, "--jdbc-user", "postgres", "-q");
+        assertThat(recorded.exit()).as(recorded.out() + recorded.err()).isEqualTo(1);
+        assertThat(recording).isNotEmptyFile();
+
         Path off = home.resolve("off");
         Result without = launch(Map.of("XDG_CACHE_HOME", off.toString(), "REHEARSAL_CDS", "off"), "check",
                 "src/test/resources/histories/broken-down", "--jdbc-url", SERVER, "--jdbc-user", "postgres", "-q");
