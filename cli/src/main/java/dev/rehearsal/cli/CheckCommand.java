@@ -338,9 +338,7 @@ final class CheckCommand implements Callable<Integer> {
             writer = writer.judging(news::judged);
             outputs.write(writer, report, out, progress);
             interrupt.disarm();
-            if (!steps.isEmpty()) {
-                ClassArchive.rehearsed(); // its classes are a check's: the launcher keeps the archive it writes
-            }
+            ClassArchive.reportWritten();
             return verdict(report, writer, progress);
         } finally {
             interrupt.disarm();

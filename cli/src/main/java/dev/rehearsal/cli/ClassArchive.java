@@ -9,8 +9,8 @@ import java.nio.file.Path;
  * The launcher's class-data sharing archive ({@code src/main/sh/rehearsal}): a check that writes one says, once its
  * report is written, that the archive is worth keeping, by creating the file the launcher named in
  * {@value #DONE_PROPERTY}. The launcher keeps the archive of such a run only: one written by a run that ended
- * earlier (a usage error, a server not reachable, Ctrl-C) lacks most of the classes a check loads, and every later
- * check mapping it would load those from the jar.
+ * earlier (a usage error, a server not reachable, Ctrl-C before the report) lacks most of the classes a check loads,
+ * and every later check mapping it would load those from the jar.
  */
 final class ClassArchive {
 
@@ -21,7 +21,7 @@ final class ClassArchive {
     }
 
     /** Marks this run's archive as worth keeping, where the launcher asked; nothing otherwise. */
-    static void rehearsed() {
+    static void reportWritten() {
         String done = System.getProperty(DONE_PROPERTY);
         if (done == null || done.isBlank()) {
             return;

@@ -103,18 +103,22 @@ class LauncherIT {
 
     @Test
     void laterRunsMapTheClassesOfTheFirstCheckThatReachedItsReport(@TempDir Path home) throws Exception {
-        Path cache = home.resolve("cache");
+        Path cache = home.resolve("the cache"); // a space: no option the launcher builds may be split at it
         Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString());
-        // what users run first after installing: no archive, as it would lack a check's classes
+        // what users run first after installing, and help: no archive, as it would lack a check's classes
         Result version = launch(env, "--version");
         assertThat(version.exit()).as(version.err()).isZero();
         assertThat(version.out()).startsWith("rehearsal ").doesNotContain("cds");
+        assertThat(launch(env, "check", "--help").exit()).isZero();
         assertThat(archives(cache)).isEmpty();
 
-        // a check that stops before rehearsing writes one at exit; the next run throws it away
+        // a check that stops before its report writes one at exit, without the file that keeps it; the next run
+        // removes it
         Result stopped = launch(env, "check", home.resolve("no-such-folder").toString());
         assertThat(stopped.exit()).as(stopped.err()).isEqualTo(2);
-        assertThat(launch(env, "--help").exit()).isZero();
+        assertThat(archives(cache)).singleElement(Assertions.as(InstanceOfAssertFactories.STRING))
+                .matches("classes-\\d+\\.jsa\\.\\d+");
+        assertThat(launch(env, "--version").exit()).isZero();
         assertThat(archives(cache)).isEmpty();
 
         // a check that reaches its report (findings or not) writes the one later runs map
@@ -138,17 +142,39 @@ class LauncherIT {
         // a flight recording from the start runs without the archive: HotSpot 17 crashes loading archived classes
         // while the recorder's class-file hook is on
         Path recording = home.resolve("check.jfr");
-        Result recorded = launch(Map.of("XDG_CACHE_HOME", cache.toString(),
-                "REHEARSAL_JAVA_OPTS", "-XX:StartFlightRecording=filename=" + recording), "check",
-                "src/test/resources/histories/broken-down", "--jdbc-url", SERVER, "--jdbc-user", "postgres", "-q");
+        Path recordedLog = home.resolve("recorded-classes.log");
+        Result recorded = launch(Map.of("XDG_CACHE_HOME", cache.toString(), "REHEARSAL_JAVA_OPTS",
+                        "-XX:StartFlightRecording=filename=" + recording + " -Xlog:class+load:file=" + recordedLog),
+                "check", "src/test/resources/histories/broken-down", "--jdbc-url", SERVER, "--jdbc-user", "postgres",
+                "-q");
         assertThat(recorded.exit()).as(recorded.out() + recorded.err()).isEqualTo(1);
         assertThat(recording).isNotEmptyFile();
+        assertThat(recordedLog).content().contains("dev.rehearsal.cli.RehearsalCli source: file:")
+                .doesNotContain("shared objects file (top)");
 
         Path off = home.resolve("off");
         Result without = launch(Map.of("XDG_CACHE_HOME", off.toString(), "REHEARSAL_CDS", "off"), "check",
                 "src/test/resources/histories/broken-down", "--jdbc-url", SERVER, "--jdbc-user", "postgres", "-q");
         assertThat(without.exit()).as(without.err()).isEqualTo(1);
         assertThat(archives(off)).isEmpty();
+    }
+
+    @Test
+    void twoFirstChecksAtOnceLeaveOneArchive(@TempDir Path home) throws Exception {
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", home.resolve("cache").toString());
+        List<String> args = List.of("check", "src/test/resources/histories/broken-down", "--jdbc-url", SERVER,
+                "--jdbc-user", "postgres", "-q");
+        Process first = start(args, env, home.resolve("first.out"), home.resolve("first.err"));
+        Process second = start(args, env, home.resolve("second.out"), home.resolve("second.err"));
+        assertThat(first.waitFor(5, TimeUnit.MINUTES) && second.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(List.of(first.exitValue(), second.exitValue())).containsOnly(1);
+        // each wrote under its own name
+        assertThat(archives(home.resolve("cache"))).hasSize(4)
+                .allMatch(name -> name.matches("classes-\\d+\\.jsa\\.\\d+(\\.done)?"));
+
+        assertThat(launch(env, "--version").exit()).isZero();
+        assertThat(archives(home.resolve("cache"))).singleElement(Assertions.as(InstanceOfAssertFactories.STRING))
+                .matches("classes-\\d+\\.jsa");
     }
 
     /** The files the launcher keeps in the cache folder besides the embedded PostgreSQL's binaries. */
@@ -313,6 +339,11 @@ class LauncherIT {
         builder.environment().put("TESTCONTAINERS_RYUK_DISABLED", "true");
         builder.environment().put("TESTCONTAINERS_CHECKS_DISABLE", "true");
         builder.environment().put("TESTCONTAINERS_HOST_OVERRIDE", "localhost");
+        // nothing of the caller's JVM options or archive setting: each test says what it runs with
+        for (String name : List.of("REHEARSAL_JAVA_OPTS", "REHEARSAL_CDS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
+                "_JAVA_OPTIONS")) {
+            builder.environment().remove(name);
+        }
         builder.environment().putAll(environment);
         return builder.start();
     }
