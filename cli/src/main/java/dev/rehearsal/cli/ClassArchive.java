@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * report is written, that the archive is worth keeping, by creating the file the launcher named in
  * {@value #DONE_PROPERTY}. The launcher keeps the archive of such a run only: one written by a run that ended
  * earlier (a usage error, a server not reachable, Ctrl-C before the report) lacks most of the classes a check loads,
- * and every later check mapping it would load those from the jar.
+ * and every later check mapping it would load those from the jar. A check with nothing new to rehearse marks its own:
+ * it lacks only the round trips' classes, and marking it spares each such run the archive's writing at exit.
  */
 final class ClassArchive {
 

@@ -33,6 +33,7 @@ class LauncherIT {
     private static final Path LAUNCHER = Path.of("target", "rehearsal");
     private static final Path REPORTS = Path.of("target", "cli-samples");
     private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/postgres";
+    private static final Path CACHE = Path.of("target", "launcher-cache");
 
     /** A finished process: its exit code and what it printed. */
     record Result(int exit, String out, String err) {
@@ -172,9 +173,23 @@ class LauncherIT {
         assertThat(archives(home.resolve("cache"))).hasSize(4)
                 .allMatch(name -> name.matches("classes-\\d+\\.jsa\\.\\d+(\\.done)?"));
 
+        // the next run takes one of them, maps it, and removes the other
+        Path log = home.resolve("classes.log");
+        Result next = launch(Map.of("XDG_CACHE_HOME", home.resolve("cache").toString(),
+                "REHEARSAL_JAVA_OPTS", "-Xlog:class+load:file=" + log), "--version");
+        assertThat(next.exit()).as(next.err()).isZero();
+        assertThat(log).content().contains("dev.rehearsal.cli.RehearsalCli source: shared objects file (top)");
+        List<String> kept = archives(home.resolve("cache"));
+        assertThat(kept).singleElement(Assertions.as(InstanceOfAssertFactories.STRING)).matches("classes-\\d+\\.jsa");
+
+        // what a run still writing leaves (this JVM stands for its process) is not touched
+        Path writing = home.resolve("cache").resolve("rehearsal")
+                .resolve(kept.get(0) + "." + ProcessHandle.current().pid());
+        Files.writeString(writing, "being written");
+        Files.writeString(writing.resolveSibling(writing.getFileName() + ".done"), "");
         assertThat(launch(env, "--version").exit()).isZero();
-        assertThat(archives(home.resolve("cache"))).singleElement(Assertions.as(InstanceOfAssertFactories.STRING))
-                .matches("classes-\\d+\\.jsa");
+        assertThat(writing).hasContent("being written");
+        assertThat(writing.resolveSibling(writing.getFileName() + ".done")).exists();
     }
 
     /** The files the launcher keeps in the cache folder besides the embedded PostgreSQL's binaries. */
@@ -286,6 +301,7 @@ class LauncherIT {
         // a user's terminal, whatever the build's own environment says (CI sets TERM=dumb or nothing)
         builder.environment().remove("NO_COLOR");
         builder.environment().put("TERM", "xterm-256color");
+        builder.environment().put("XDG_CACHE_HOME", CACHE.toAbsolutePath().toString());
         builder.environment().putAll(environment);
         Process p = builder.start();
         p.getOutputStream().close();
@@ -339,11 +355,13 @@ class LauncherIT {
         builder.environment().put("TESTCONTAINERS_RYUK_DISABLED", "true");
         builder.environment().put("TESTCONTAINERS_CHECKS_DISABLE", "true");
         builder.environment().put("TESTCONTAINERS_HOST_OVERRIDE", "localhost");
-        // nothing of the caller's JVM options or archive setting: each test says what it runs with
+        // nothing of the caller's JVM options or archive setting: each test says what it runs with; the launcher's
+        // cache (class-data archives, the embedded PostgreSQL's binaries) in this build's folder, not the user's
         for (String name : List.of("REHEARSAL_JAVA_OPTS", "REHEARSAL_CDS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
                 "_JAVA_OPTIONS")) {
             builder.environment().remove(name);
         }
+        builder.environment().put("XDG_CACHE_HOME", CACHE.toAbsolutePath().toString());
         builder.environment().putAll(environment);
         return builder.start();
     }
