@@ -132,6 +132,40 @@ class RunningApplicationTest {
                 + " id = $1 (returns code int4 no more; now id bigserial, status post_status, code text)");
     }
 
+    /**
+     * A write the server can no longer prepare after the up (its parameters typed from columns that remain, a
+     * condition on the dropped one) breaks with the server's error, as one whose parameter is the dropped column does,
+     * and neither is reported for failing before its table existed.
+     */
+    @Test
+    void aWriteTheServerCanNoLongerPrepareBreaksWithItsError(@TempDir Path root) throws Exception {
+        Path dir = Files.createDirectories(root.resolve("migrations"));
+        Files.writeString(dir.resolve("V1__accounts.sql"), """
+                create table accounts (id bigint generated always as identity primary key, email text not null,
+                    nickname text);
+                """);
+        Files.writeString(dir.resolve("V2__drop_nickname.sql"), "alter table accounts drop column nickname;\n");
+        Files.writeString(dir.resolve("U2__drop_nickname.sql"), "alter table accounts add column nickname text;\n");
+        Path queries = Files.writeString(root.resolve("queries.sql"), """
+                update accounts set email = $1 where id = $2 and nickname is not null;
+                insert into accounts (email, nickname) values ($1, $2);
+                insert into accounts (email) values ($1);
+                """);
+        RoundTripReport report;
+        try (MigrationRehearsal r = MigrationRehearsal.start(RehearsalSettings.of("filesystem:" + dir)
+                .withQueries(ApplicationQueries.of(queries).withoutTraffic()))) {
+            report = r.runRoundTrips();
+        }
+        Map<String, List<LockRisk>> risks = risksByStep(report);
+        assertThat(risks.get("V1__accounts.sql")).isEmpty();
+        assertThat(single(risks, "V2__drop_nickname.sql").reason()).startsWith("breaks 2 of 3 queries")
+                .contains("update accounts set email = $1 where id = $2 and nickname is not null (42703: column"
+                        + " \"nickname\" does not exist)")
+                .contains("insert into accounts (email, nickname) values ($1, $2) (42703: column \"nickname\"");
+        assertThat(report.steps().stream().map(StepResult::note).collect(Collectors.joining("\n")))
+                .doesNotContain("42P01").doesNotContain("could not be checked");
+    }
+
     @Test
     void anAllowedBreakIsReportedButSuppressed() {
         RehearsalSettings settings = settings(ApplicationQueries.of(CORPUS));
