@@ -108,6 +108,7 @@ class AlembicBenchmark {
                 "-D", "rehearsal.alembic.python=" + PYTHON, "-f", "json", "-o", json.toString())
                 .directory(project.toFile()).redirectErrorStream(true).redirectOutput(reports.resolve("output.txt").toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("REHEARSAL_CDS", "on"); // the archive kept between runs, also where CI is set
         long t0 = System.nanoTime();
         Process process = builder.start();
         assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();

@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * read from the JVM's own class-loading log with wall-clock times; also reported, the process's whole time less the
  * round trip (the report's SQL and check times), which adds writing the report and dropping the database. The
  * launcher's class-data sharing archive is written by the first check, after a {@code --version} as a user runs it
- * first, into a cache folder of this benchmark's own; the same runs without it are measured too. Medians of 3
+ * first, into a cache folder of this benchmark's own; the same runs without it are measured too, and a first check
+ * where CI is set, on an empty cache of its own each time, as a CI job runs it (it writes no archive). Medians of 3
  * alternating rounds.
  */
 class CliFirstStatementBenchmark {
@@ -50,11 +51,19 @@ class CliFirstStatementBenchmark {
         List<Double> withArchive = new ArrayList<>();
         List<Double> withoutArchive = new ArrayList<>();
         List<Double> plain = new ArrayList<>();
+        List<Double> onCi = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
             withArchive.add(commandLine(dir.resolve("cds" + round), cache, true));
             toFirstUp.add(toFirstUp(dir.resolve("up" + round), cache));
             withoutArchive.add(commandLine(dir.resolve("nocds" + round), cache, false));
             plain.add(plain());
+            Path ciCache = dir.resolve("ci-cache" + round);
+            onCi.add(commandLine(dir.resolve("ci" + round), Map.of("XDG_CACHE_HOME", ciCache.toString(), "CI",
+                    "true")));
+            try (Stream<Path> files = Files.list(ciCache.resolve("rehearsal"))) {
+                assertThat(files.map(p -> p.getFileName().toString())).as("a first check where CI is set writes no"
+                        + " archive").noneMatch(n -> n.startsWith("classes-"));
+            }
         }
         assertThat(Files.list(cache.resolve("rehearsal")).map(p -> p.getFileName().toString()))
                 .as("the archive the first run wrote").anyMatch(n -> n.endsWith(".jsa"));
@@ -62,18 +71,21 @@ class CliFirstStatementBenchmark {
         double cli = CliStartupBenchmark.median(withArchive);
         double noCds = CliStartupBenchmark.median(withoutArchive);
         double jdbc = CliStartupBenchmark.median(plain);
+        double ci = CliStartupBenchmark.median(onCi);
         RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "command line on the server, from process start to"
                         + " its first migration's up: %.0f ms; a plain JDBC program's process (connect, one statement)"
                         + " %.0f ms: %.2fx (target <= 2x). The whole process less its round trip: %.0f ms with the"
                         + " class-data archive (%.2fx), %.0f ms without (%.2fx), %.0f ms for the first run, which writes"
-                        + " it; rounds %s, %s, %s, %s%n", up, jdbc, up / jdbc, cli, cli / jdbc, noCds, noCds / jdbc,
-                firstRun, toFirstUp, withArchive, withoutArchive, plain));
+                        + " it, %.0f ms for a first run where CI is set (an empty cache, no archive written); rounds %s,"
+                        + " %s, %s, %s, %s%n", up, jdbc, up / jdbc, cli, cli / jdbc, noCds, noCds / jdbc, firstRun, ci,
+                toFirstUp, withArchive, withoutArchive, plain, onCi));
         ObjectNode figures = new ObjectMapper().createObjectNode();
         figures.put("cli_first_up_ms", Math.round(up));
         figures.put("cli_first_up_ratio", Math.round(up / jdbc * 100) / 100.0);
         figures.put("cli_first_statement_ms", Math.round(cli));
         figures.put("cli_first_statement_without_cds_ms", Math.round(noCds));
         figures.put("cli_first_statement_first_run_ms", Math.round(firstRun));
+        figures.put("cli_first_statement_ci_first_run_ms", Math.round(ci));
         figures.put("plain_jdbc_start_ms", Math.round(jdbc));
         figures.put("cli_first_statement_ratio", Math.round(cli / jdbc * 100) / 100.0);
         figures.put("cli_first_statement_without_cds_ratio", Math.round(noCds / jdbc * 100) / 100.0);
@@ -82,11 +94,16 @@ class CliFirstStatementBenchmark {
 
     /** One launcher process on the server: its milliseconds less the round trip the JSON report gives. */
     private static double commandLine(Path reports, Path cache, boolean cds) throws Exception {
+        return commandLine(reports, Map.of("XDG_CACHE_HOME", cache.toString(), "REHEARSAL_CDS", cds ? "on" : "off"));
+    }
+
+    /** The same with these environment variables. */
+    private static double commandLine(Path reports, Map<String, String> environment) throws Exception {
         Files.createDirectories(reports);
         List<String> command = List.of(LAUNCHER.toString(), "check", HISTORY.toString(), "--jdbc-url",
                 LongHistoryBenchmark.SERVER, "--jdbc-user", "postgres", "-q", "-f", "json", "-o",
                 reports.resolve("cli.json").toString());
-        double ms = run(command, reports, Map.of("XDG_CACHE_HOME", cache.toString(), "REHEARSAL_CDS", cds ? "on" : "off"));
+        double ms = run(command, reports, environment);
         return ms - CliStartupBenchmark.roundTripMillis(CliStartupBenchmark.report(reports));
     }
 

