@@ -55,6 +55,10 @@ public final class BenchmarkTable implements TestExecutionListener {
             new Row("command line on the server, from process start to its first migration's up",
                     "cli_first_up_ms", "plain_jdbc_start_ms", "a plain JDBC program: start, connect, one statement",
                     "cli_first_up_ratio", "<= 2x"),
+            new Row("command line, a first check where CI is set (an empty cache: no class-data archive written), less"
+                    + " the round trip", "cli_first_statement_ci_first_run_ms", "cli_first_statement_first_run_ms",
+                    "the same first check where CI is not set, which writes the archive at exit",
+                    "cli_first_statement_ci_vs_first_run_ratio", "-"),
             new Row("command line from its npm package (its own Java runtime): start, less the round trip",
                     "dist_npm_start_ms", "jar_start_ms", "the jar's launcher on the system JDK",
                     "dist_npm_vs_jar_start_ratio", "<= 1x"),

@@ -174,10 +174,10 @@ class LauncherIT {
             assertThat(first.exit()).as(first.err()).isEqualTo(1);
             assertThat(archives(cache)).as("CI=" + ci).isEmpty();
         }
-        Result notCi = launch(Map.of("XDG_CACHE_HOME", home.resolve("not-ci").toString(), "CI", "false"),
+        Result notCi = launch(Map.of("XDG_CACHE_HOME", home.resolve("not-ci").toString(), "CI", "False"),
                 args.toArray(String[]::new));
         assertThat(notCi.exit()).as(notCi.err()).isEqualTo(1);
-        assertThat(archives(home.resolve("not-ci"))).as("CI=false")
+        assertThat(archives(home.resolve("not-ci"))).as("CI=False")
                 .anyMatch(n -> n.matches("classes-\\d+\\.jsa\\.\\d+"));
 
         Result kept = launch(Map.of("XDG_CACHE_HOME", cache.toString(), "CI", "true", "REHEARSAL_CDS", "on"),

@@ -133,9 +133,9 @@ class RunningApplicationTest {
     }
 
     /**
-     * A write the server can no longer prepare after the up (its parameters typed from columns that remain, a
-     * condition on the dropped one) breaks with the server's error, as one whose parameter is the dropped column does,
-     * and neither is reported for failing before its table existed.
+     * A write the server can no longer prepare after the up (its condition names the dropped column, its parameters
+     * columns that remain) breaks with the server's error, as one whose parameter is the dropped column does, and
+     * neither is reported for failing before its table existed.
      */
     @Test
     void aWriteTheServerCanNoLongerPrepareBreaksWithItsError(@TempDir Path root) throws Exception {
