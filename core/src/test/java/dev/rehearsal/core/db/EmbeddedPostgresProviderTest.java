@@ -310,6 +310,41 @@ class EmbeddedPostgresProviderTest {
         leftOpen.close();
     }
 
+    /**
+     * A copy through the write-ahead log writes every page of its source there (PostgreSQL 15's default); a copy of
+     * the files writes a few records. On a server of its own, nothing else writes to the log meanwhile.
+     */
+    @Test
+    void throwawayDatabasesAndTheirCopiesAreCopiedAsFilesNotThroughTheLog() throws SQLException {
+        EmbeddedPostgresProvider provider = EmbeddedPostgresProvider.start(Map.of());
+        try (EphemeralDatabase first = provider.createDatabase()) {
+            long templateBytes = single(first, "select pg_database_size('rehearsal_template')");
+            long before = single(first, "select pg_current_wal_lsn() - '0/0'");
+            execute(first, "create table t (id bigserial primary key, name text not null);"
+                    + " insert into t (name) select 'row ' || i from generate_series(1, 1000) i");
+            try (EphemeralDatabase copy = first.copy().orElseThrow();
+                 EphemeralDatabase second = provider.createDatabase();
+                 EphemeralDatabase third = provider.createDatabase()) {
+                assertThat(single(copy, "select count(*) from t")).isEqualTo(1000);
+                long logged = single(third, "select pg_current_wal_lsn() - '0/0'") - before;
+                assertThat(templateBytes).isGreaterThan(4_000_000);
+                assertThat(logged).as("bytes of write-ahead log for a copy and two clones of a %d-byte template",
+                        templateBytes).isLessThan(templateBytes / 4);
+                assertThat(second.name()).isNotEqualTo(third.name());
+            }
+        } finally {
+            provider.close();
+        }
+    }
+
+    private static long single(EphemeralDatabase db, String query) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** A speed report, not a timed assertion: the machine is shared and noisy. */
     @Test
     void reportsColdStartAndCloneTimes() throws SQLException {

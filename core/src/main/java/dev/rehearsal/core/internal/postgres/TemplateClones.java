@@ -109,7 +109,7 @@ public final class TemplateClones implements AutoCloseable {
         }
         String name = newName();
         synchronized (admin) {
-            DatabaseCopies.copy(admin, source, name, server.get());
+            DatabaseCopies.copy(admin, source, name, server.get(), copyClause());
         }
         liveDatabases.add(name);
         return throwaway(name);
@@ -137,7 +137,7 @@ public final class TemplateClones implements AutoCloseable {
         try {
             synchronized (admin) {
                 try (Statement st = admin.createStatement()) {
-                    st.execute("create database " + name + " template " + TEMPLATE);
+                    st.execute("create database " + name + " template " + TEMPLATE + copyClause());
                 }
             }
             return name;
@@ -145,6 +145,11 @@ public final class TemplateClones implements AutoCloseable {
             throw new RehearsalException("Could not create throwaway database " + name + " on " + server.get()
                     + ": " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
         }
+    }
+
+    /** How this server copies: by its files where it can be told so (PostgreSQL 15 and later). */
+    private String copyClause() {
+        return dialect.major() >= 15 ? DatabaseCopies.FILE_COPY : "";
     }
 
     private void refill() {
