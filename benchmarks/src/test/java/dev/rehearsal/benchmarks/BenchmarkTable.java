@@ -153,8 +153,9 @@ public final class BenchmarkTable implements TestExecutionListener {
                     f.path("long_history_embedded_plain_ms_per_phase").asDouble()));
         }
         md.append("Where a phase's time goes, by component, and every other figure of the run: "
-                + "`benchmarks/target/benchmarks.txt` and `benchmarks/target/benchmarks.json`. Every CI run measures the"
-                + " open issues' benchmarks; those of finished work run with `-Drehearsal.benchmark.all=true`.\n");
+                + "`benchmarks/target/benchmarks.txt` and `benchmarks/target/benchmarks.json`. Every CI run runs the"
+                + " open issues' benchmarks as checks, one round each; every benchmark, with all its rounds, runs with"
+                + " `-Drehearsal.benchmark.all=true`.\n");
         return md.toString();
     }
 

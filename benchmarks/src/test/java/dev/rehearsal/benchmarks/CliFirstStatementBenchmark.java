@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * launcher's class-data sharing archive is written by the first check, after a {@code --version} as a user runs it
  * first, into a cache folder of this benchmark's own; the same runs without it are measured too, and a first check
  * where CI is set, on an empty cache of its own each time, as a CI job runs it (it writes no archive). Medians of 3
- * alternating rounds.
+ * alternating rounds (one in the README's test command: {@link MeasuredRounds}).
  */
 class CliFirstStatementBenchmark {
 
@@ -52,7 +52,7 @@ class CliFirstStatementBenchmark {
         List<Double> withoutArchive = new ArrayList<>();
         List<Double> plain = new ArrayList<>();
         List<Double> onCi = new ArrayList<>();
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < MeasuredRounds.of(3); round++) {
             withArchive.add(commandLine(dir.resolve("cds" + round), cache, true));
             toFirstUp.add(toFirstUp(dir.resolve("up" + round), cache));
             withoutArchive.add(commandLine(dir.resolve("nocds" + round), cache, false));

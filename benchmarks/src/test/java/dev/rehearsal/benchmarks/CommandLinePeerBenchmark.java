@@ -28,12 +28,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * migration to that history, rehearsed with {@code --only-new} (its down forgets the column its up added, and the run
  * must name it) against the same psql process over the whole history before the change (the new migration's defect
  * stops psql's up again, so its work is the released history's). Medians of 3 alternating rounds after a
- * warm-up (the launcher's class-data archive written, the page cache warm).
+ * warm-up (the launcher's class-data archive written, the page cache warm); one round in the README's test command
+ * ({@link MeasuredRounds}).
  */
 class CommandLinePeerBenchmark {
 
     private static final int RELEASED = 300;
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = MeasuredRounds.of(3);
     private static final Path LAUNCHER = Path.of("..", "cli", "target", "rehearsal").toAbsolutePath();
 
     @Test

@@ -52,6 +52,8 @@ class LongHistoryBenchmark {
     static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/postgres";
 
     @Test
+    @EnabledIfSystemProperty(named = "rehearsal.benchmark.all", matches = "true",
+            disabledReason = "a profile of eight runs: run with -Drehearsal.benchmark.all=true (keeps CI within its time)")
     void longHistoryOnTheEmbeddedServer(@TempDir Path dir) throws Exception {
         DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
         measure("embedded", provider, GeneratedHistory.write(dir.resolve("warm-up"), 2 * GeneratedHistory.STEPS));

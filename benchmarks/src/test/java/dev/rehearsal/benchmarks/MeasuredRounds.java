@@ -1,0 +1,17 @@
+package dev.rehearsal.benchmarks;
+
+/**
+ * How many measured rounds a benchmark runs: all of them where every benchmark runs
+ * ({@code -Drehearsal.benchmark.all=true}, the run that writes docs/benchmarks.md), one in the README's test command,
+ * where a benchmark checks that its work still runs and still finds what it must, and its figures only show the way.
+ */
+final class MeasuredRounds {
+
+    private MeasuredRounds() {
+    }
+
+    /** {@code all} where every benchmark runs, else 1. */
+    static int of(int all) {
+        return Boolean.getBoolean("rehearsal.benchmark.all") ? all : 1;
+    }
+}
