@@ -9,8 +9,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Copies a throwaway database with {@code CREATE DATABASE copy TEMPLATE source}: the server copies its files, schema
- * and data, in milliseconds, but only while nobody is connected to the source. A connection closed just before may
+ * Copies a throwaway database with {@code CREATE DATABASE copy TEMPLATE source}: the server copies it, schema and
+ * data, in milliseconds, but only while nobody is connected to the source. A connection closed just before may
  * still have its backend on the way out; the server would then wait and retry in 100 ms steps, so this waits for
  * those backends in 1 ms steps first.
  */
@@ -18,11 +18,11 @@ final class DatabaseCopies {
 
     private static final int WAIT_STEPS = 2000;
     /**
-     * Copies the source's files after a checkpoint, as every PostgreSQL before 15 did, instead of writing every page
-     * of it through the write-ahead log (15's default): on a server without fsync, as the embedded one and
-     * Testcontainers' run, a clone of the empty template costs the server about a seventh of the time (10 against 70
-     * ms on a slow 2-core machine). Only on a server Rehearsal owns whole: the checkpoints it forces are paid by
-     * everyone on the server.
+     * Copies the source's files after a checkpoint (PostgreSQL 15 and later; the only way before 15), instead of
+     * writing every page of it through the write-ahead log (the default from 15): on a server without fsync, as the
+     * embedded one and Testcontainers' run by default, a clone of the empty template costs the server about a seventh
+     * of the time (10 against 70 ms on a slow 2-core machine). Only on a server Rehearsal owns whole: the checkpoints
+     * it forces (each writes every changed page of the server) are paid by everyone on the server.
      */
     static final String FILE_COPY = " strategy file_copy";
 

@@ -61,6 +61,8 @@ public final class TemplateClones implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** How this server copies a database: {@link DatabaseCopies#FILE_COPY} where that is cheaper, else empty. */
+    private final String copyClause;
     private volatile boolean closed;
     private final Object dropper = new Object();
     private Connection dropConnection;
@@ -85,6 +87,15 @@ public final class TemplateClones implements AutoCloseable {
             // nobody (autovacuum included) may connect to the template: a connected backend makes every
             // CREATE DATABASE ... TEMPLATE wait and retry, which costs ~200 ms per clone
             st.execute("alter database " + TEMPLATE + " with is_template true allow_connections false");
+            this.copyClause = dialect.major() >= 15 && !fsync(st) ? DatabaseCopies.FILE_COPY : "";
+        }
+    }
+
+    /** Whether the server writes its files through to disk ({@code fsync}); then its checkpoints cost more. */
+    private static boolean fsync(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("select current_setting('fsync')")) {
+            rs.next();
+            return "on".equals(rs.getString(1));
         }
     }
 
@@ -109,7 +120,7 @@ public final class TemplateClones implements AutoCloseable {
         }
         String name = newName();
         synchronized (admin) {
-            DatabaseCopies.copy(admin, source, name, server.get(), copyClause());
+            DatabaseCopies.copy(admin, source, name, server.get(), copyClause);
         }
         liveDatabases.add(name);
         return throwaway(name);
@@ -137,7 +148,7 @@ public final class TemplateClones implements AutoCloseable {
         try {
             synchronized (admin) {
                 try (Statement st = admin.createStatement()) {
-                    st.execute("create database " + name + " template " + TEMPLATE + copyClause());
+                    st.execute("create database " + name + " template " + TEMPLATE + copyClause);
                 }
             }
             return name;
@@ -145,11 +156,6 @@ public final class TemplateClones implements AutoCloseable {
             throw new RehearsalException("Could not create throwaway database " + name + " on " + server.get()
                     + ": " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
         }
-    }
-
-    /** How this server copies: by its files where it can be told so (PostgreSQL 15 and later). */
-    private String copyClause() {
-        return dialect.major() >= 15 ? DatabaseCopies.FILE_COPY : "";
     }
 
     private void refill() {
