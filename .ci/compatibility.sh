@@ -172,11 +172,11 @@ if $full; then
   cell "Liquibase sample" "Liquibase 4.29.2" "Spring Boot 3.4" \
     "${maven[@]}" verify -pl samples/liquibase-postgres -Dliquibase.version=4.29.2
   cell "Flyway sample" "Flyway 12.7.0" "-" "${maven[@]}" verify -pl samples/flyway-postgres -Dflyway.version=12.7.0
+  cell "Extension's suite" "JUnit 5.12.2" "Spring Boot 3.5" \
+    "${maven[@]}" verify -pl junit5-extension -Djunit5.version=5.12.2
   # a Liquibase line between Spring Boot 3.4's and the build's own 4.33 (5.x runs in the main build's core tests)
   cell "Liquibase sample" "Liquibase 4.31.1" "Spring Boot 3.5" \
     "${maven[@]}" verify -pl samples/liquibase-postgres -Dliquibase.version=4.31.1
-  cell "Extension's suite" "JUnit 5.12.2" "Spring Boot 3.5" \
-    "${maven[@]}" verify -pl junit5-extension -Djunit5.version=5.12.2
   cell "Embedded PostgreSQL (a user's project)" "PostgreSQL 16.15" "zonky's BOM in the project's pom" \
     "${maven[@]}" -f samples/standalone-golang-migrate/pom.xml verify -Ppostgres-16
   cell "Liquibase sample" "Liquibase 5.0.1" "Spring Boot 4.0" \
@@ -202,8 +202,8 @@ out = ["# Compatibility", "",
        "",
        "This table is from " + ("the full matrix (`bash .ci/compatibility.sh --full`)." if full else
                                "the matrix of every CI run; `bash .ci/compatibility.sh --full` adds Flyway 12,"
-                               " Liquibase 4.29 and 5.0.1 on the sample, the extension's suite on JUnit 5.12, and"
-                               " the embedded PostgreSQL 14."),
+                               " Liquibase 4.29, 4.31 and 5.0.1 on the sample, the extension's suite on JUnit 5.12,"
+                               " and the embedded PostgreSQL 16."),
        "",
        "| what | versions | as managed by | result | tests | time | run |",
        "|---|---|---|---|---|---|---|"]

@@ -1,9 +1,9 @@
 package dev.rehearsal.benchmarks;
 
 /**
- * How many measured rounds a benchmark runs: all of them where every benchmark runs
+ * How many measured rounds a benchmark of several alternating rounds runs: all of them where every benchmark runs
  * ({@code -Drehearsal.benchmark.all=true}, the run that writes docs/benchmarks.md), one in the README's test command,
- * where a benchmark checks that its work still runs and still finds what it must, and its figures only show the way.
+ * where the benchmark checks that its work still runs and still finds what it must, and its figures only show the way.
  */
 final class MeasuredRounds {
 
