@@ -1,6 +1,7 @@
 package dev.rehearsal.core;
 
 import dev.rehearsal.core.db.ConnectionDetails;
+import dev.rehearsal.core.internal.containment.KeptPlace;
 import dev.rehearsal.core.internal.containment.NetworkConfinement;
 import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
 import dev.rehearsal.core.internal.postgres.PostgresDialect;
@@ -118,6 +119,47 @@ class ContainedProcessTest {
         } finally {
             server.destroyForcibly();
         }
+    }
+
+    /**
+     * A tool's processes one after another (a migration command's, phase after phase) enter namespaces made once:
+     * each reaches only the database handed to it, and nothing a process left running is there when the next one
+     * enters, as nothing of one deploy's process is left for the next in production.
+     */
+    @Test
+    void processesEnteringTheNamespacesAToolKeepsFindNothingTheOneBeforeLeft() throws Exception {
+        try (ServerDatabase first = ServerDatabase.create("first"); ServerDatabase second = ServerDatabase.create(
+                "second"); KeptPlace place = new KeptPlace()) {
+            String namespace = "echo \"net $(readlink /proc/self/ns/net)\"; ";
+            Run leaving = run(environment(first, "network").keptIn(place), namespace
+                    + "psql -X -v ON_ERROR_STOP=1 -c 'create table reached (id int)' && { sleep 300 &"
+                    + " setsid sh -c 'sleep 301' > /dev/null 2>&1 & }; exit 0");
+            assertThat(leaving.exit()).as(leaving.output()).isZero();
+            assertThat(first.tables()).containsExactly("reached");
+
+            String inside = "for p in /proc/[0-9]*; do [ \"$(cut -d ' ' -f 3 $p/stat)\" = Z ] || "
+                    + "echo \"process $(cut -d ' ' -f 2 $p/stat)\"; done;";
+            Run next = run(environment(second, "network").keptIn(place), namespace + inside
+                    + " psql -X -v ON_ERROR_STOP=1 -d " + first.name() + " -c 'create table leaked (id int)';"
+                    + " psql -X -v ON_ERROR_STOP=1 -c 'create table reached (id int)'");
+
+            assertThat(next.exit()).as(next.output()).isZero();
+            assertThat(net(next)).as("the same namespaces, entered again").isEqualTo(net(leaving));
+            assertThat(next.output().lines().filter(l -> l.startsWith("process ")))
+                    .as("the relay, and this process's own; the sleepers the one before left were killed")
+                    .doesNotContain("process (sleep)", "process (psql)").contains("process (java)");
+            assertThat(next.output()).contains("it may connect only to the throwaway database \"" + second.name()
+                    + "\"");
+            assertThat(second.tables()).containsExactly("reached");
+            assertThat(first.tables()).as("the database handed to the process before is not this one's")
+                    .containsExactly("reached");
+        }
+    }
+
+    /** The first line of a run that names its network namespace. */
+    private static String net(Run run) {
+        return run.output().lines().filter(l -> l.startsWith("net ")).findFirst().orElseThrow(() ->
+                new AssertionError("no namespace in: " + run.output()));
     }
 
     @Test

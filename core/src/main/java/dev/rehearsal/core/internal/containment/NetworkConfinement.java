@@ -23,11 +23,12 @@ import java.util.function.Supplier;
  * the loopback exists, and its only way out is a Unix socket of Rehearsal's {@link DatabaseGate}; in its mount
  * namespace every Unix socket Rehearsal finds is covered (those any process it can see listens on, in any network
  * namespace, and every socket file under {@code /run}, {@code /var/run}, {@code /tmp} and {@code /dev/shm}), so a
- * local PostgreSQL's or MariaDB's socket, or Docker's, cannot be reached; its {@code /proc} shows only its own
- * processes. A {@link LoopbackRelay} listens where the tool was told the throwaway server is, so the tool
- * connects as it was told. The relay and the tool run in a nested user namespace as the user Rehearsal runs as, with
- * no capability over the namespaces above: they cannot undo the covering, enter Rehearsal's namespaces, or reach
- * Rehearsal's files through {@code /proc}.
+ * local PostgreSQL's or MariaDB's socket, or Docker's, cannot be reached; its {@code /proc} shows only the tool's
+ * processes and the relay. A {@link LoopbackRelay} listens where the tool was told the throwaway server is, so the
+ * tool connects as it was told. The namespaces are a {@link ContainedPlace}, made once for the processes a tool starts
+ * one after another in a rehearsal ({@link KeptPlace}), or for one process. The relay and the tool run in a nested
+ * user namespace as the user Rehearsal runs as, with no capability over the namespaces above: they cannot undo the
+ * covering, enter Rehearsal's namespaces, or reach Rehearsal's files through {@code /proc}.
  *
  * <p>Where namespaces cannot be made, or the throwaway server is not on this machine's loopback, the process runs
  * as before, guarded only (the session and driver guards), and {@link #notContained} says why.
@@ -53,11 +54,6 @@ public final class NetworkConfinement {
             exec "$unshare" --user --map-user="$uid" --map-group="$gid" -- "$@"
             """;
 
-    /** Variables a JVM reads at start: kept from the relay, handed back to the tool under their own names. */
-    static final List<String> JVM_OPTIONS = List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS");
-    /** How {@link #JVM_OPTIONS} are passed through the relay. */
-    static final String KEPT = "REHEARSAL_KEPT_";
-
     private static volatile Availability probed;
 
     private NetworkConfinement() {
@@ -70,22 +66,31 @@ public final class NetworkConfinement {
     public record Availability(boolean contained, String reason) {
     }
 
-    /** A contained process's gate: the sessions it refused, and closing it once the process has ended. */
+    /**
+     * A contained process's place: the sessions its gate refused, and, once the process has ended, what it left there
+     * killed (a place kept for a tool's later processes) or the place ended (one made for this process alone).
+     */
     public static final class Confined implements AutoCloseable {
-        private final DatabaseGate gate;
+        private final ContainedPlace place;
+        private final boolean own;
 
-        private Confined(DatabaseGate gate) {
-            this.gate = gate;
+        private Confined(ContainedPlace place, boolean own) {
+            this.place = place;
+            this.own = own;
         }
 
         /** The sessions the gate refused since the last call, one line each. */
         public List<String> takeRefusals() {
-            return gate.takeRefusals();
+            return place.takeRefusals();
         }
 
         @Override
         public void close() {
-            gate.close();
+            if (own) {
+                place.close();
+            } else {
+                place.leave();
+            }
         }
     }
 
@@ -116,49 +121,54 @@ public final class NetworkConfinement {
 
     /**
      * Rewrites {@code builder}'s command so the process runs contained, reaching only the throwaway databases
-     * {@code handed} names when each session starts (the first one's server); the caller checks
-     * {@link #notContained} first.
+     * {@code handed} names when each session starts (the first one's server): in the place {@code kept} holds for
+     * the tool's processes where it has one that fits, else in a place made for this process alone. The caller checks
+     * {@link #notContained} first, and closes what this returns once the process has ended.
      *
-     * @throws IOException where the program cannot be run (as {@link ProcessBuilder#start} would say), or the gate or
-     *                     the list of sockets to cover cannot be made: the process is then not started contained
+     * @param kept the place a tool keeps for its processes, or null
+     * @throws IOException where the program cannot be run (as {@link ProcessBuilder#start} would say), or the
+     *                     namespaces cannot be made: the process is then not started contained
      */
-    public static Confined confine(ProcessBuilder builder, Engine engine, Supplier<List<ConnectionDetails>> handed)
-            throws IOException {
+    public static Confined confine(ProcessBuilder builder, Engine engine, Supplier<List<ConnectionDetails>> handed,
+                                   KeptPlace kept) throws IOException {
         requireRunnable(builder);
-        List<String> sockets = CoveredSockets.find();
-        DatabaseGate gate = new DatabaseGate(engine, handed);
+        int port = handed.get().get(0).port();
+        Optional<ContainedPlace> shared = kept == null ? Optional.empty() : kept.enter(builder, engine, port, handed);
+        if (shared.isPresent()) {
+            return new Confined(shared.get(), false);
+        }
+        ContainedPlace place = ContainedPlace.open(engine, port);
         try {
-            List<String> command = wrapper(gate, sockets, handed.get().get(0).port());
-            command.addAll(builder.command());
-            builder.command(command);
-            for (String name : JVM_OPTIONS) {
-                String value = builder.environment().remove(name);
-                if (value != null) {
-                    builder.environment().put(KEPT + name, value);
-                }
-            }
-            return new Confined(gate);
-        } catch (RuntimeException e) {
-            gate.close();
+            place.enter(builder, handed);
+            return new Confined(place, true);
+        } catch (IOException | RuntimeException e) {
+            place.close();
             throw e;
         }
     }
 
-    /** The command that runs a tool contained behind {@code gate}, to which the tool's own command is added. */
-    private static List<String> wrapper(DatabaseGate gate, List<String> sockets, int port) {
-        List<String> command = new ArrayList<>(List.of(find("unshare").orElseThrow().toString(), "--user",
-                "--map-root-user", "--net", "--mount", "--propagation", "private", "--pid", "--fork", "--kill-child",
-                "--mount-proc", "--", "/bin/sh", "-c", SCRIPT, "rehearsal-contained",
-                find("ip").orElseThrow().toString(), find("mount").orElseThrow().toString(),
-                find("unshare").orElseThrow().toString(), id("Uid"), id("Gid")));
-        List<String> covered = sockets.stream().filter(socket -> !socket.equals(gate.socket().toString())).toList();
+    /**
+     * The command that makes a tool's namespaces and starts the relay in them, listening on {@code port} and passing
+     * sessions to {@code gate}, with {@code sockets} covered (but the gate's own).
+     */
+    static List<String> holder(Path gate, List<String> sockets, int port) {
+        List<String> command = new ArrayList<>(List.of(program("unshare"), "--user", "--map-root-user", "--net",
+                "--mount", "--propagation", "private", "--pid", "--fork", "--kill-child", "--mount-proc", "--",
+                "/bin/sh", "-c", SCRIPT, "rehearsal-contained", program("ip"), program("mount"), program("unshare"),
+                id("Uid"), id("Gid")));
+        List<String> covered = sockets.stream().filter(socket -> !socket.equals(gate.toString())).toList();
         command.add(String.valueOf(covered.size()));
         command.addAll(covered);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto",
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:+DisplayVMOutputToStderr",
-                "-Xmx32m", "-cp", relayClassPath().orElseThrow(), LoopbackRelay.class.getName(),
-                gate.socket().toString(), String.valueOf(port), "--"));
+                "-Xmx32m", "-cp", relayClassPath().orElseThrow(), LoopbackRelay.class.getName(), gate.toString(),
+                String.valueOf(port)));
         return command;
+    }
+
+    /** The path of one of the programs containment needs, which {@link #availability} found. */
+    static String program(String name) {
+        return find(name).orElseThrow().toString();
     }
 
     /**
@@ -187,10 +197,10 @@ public final class NetworkConfinement {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             return new Availability(false, "namespaces are Linux's, and this is " + System.getProperty("os.name"));
         }
-        for (String program : List.of("unshare", "ip", "mount")) {
+        for (String program : List.of("unshare", "nsenter", "ip", "mount")) {
             if (find(program).isEmpty()) {
                 return new Availability(false, program + " is not installed (util-linux and iproute2 provide"
-                        + " unshare, mount and ip)");
+                        + " unshare, nsenter, mount and ip)");
             }
         }
         if (relayClassPath().isEmpty()) {
@@ -202,7 +212,16 @@ public final class NetworkConfinement {
         }
         ConnectionDetails none = new ConnectionDetails("127.0.0.1", 5432, "-", "-", "");
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", "exit 0").redirectErrorStream(true);
-        try (Confined ignored = confine(builder, Engine.POSTGRES, () -> List.of(none))) {
+        Confined confined;
+        try {
+            confined = confine(builder, Engine.POSTGRES, () -> List.of(none), null);
+        } catch (IOException e) {
+            return new Availability(false, "this user may not make the namespaces a contained tool needs ("
+                    + e.getMessage() + "); as root, or with unprivileged user namespaces (sysctl"
+                    + " kernel.unprivileged_userns_clone=1, and on Ubuntu"
+                    + " kernel.apparmor_restrict_unprivileged_userns=0), tools run contained");
+        }
+        try (confined) {
             Process process = builder.start();
             process.getOutputStream().close();
             if (!process.waitFor(20, TimeUnit.SECONDS)) { // its output is read once it ended: it may say nothing
@@ -211,10 +230,8 @@ public final class NetworkConfinement {
             }
             String said = new String(process.getInputStream().readNBytes(2000), StandardCharsets.UTF_8).strip();
             if (process.exitValue() != 0) {
-                return new Availability(false, "this user may not make the namespaces a contained tool needs ("
-                        + said + "); as root, or with unprivileged user namespaces (sysctl"
-                        + " kernel.unprivileged_userns_clone=1, and on Ubuntu"
-                        + " kernel.apparmor_restrict_unprivileged_userns=0), tools run contained");
+                return new Availability(false, "a contained process could not enter the namespaces made for it ("
+                        + said + "); nsenter from util-linux 2.38 or later enters them");
             }
             return new Availability(true, "contained");
         } catch (IOException e) {

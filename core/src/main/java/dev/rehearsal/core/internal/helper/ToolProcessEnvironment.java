@@ -3,6 +3,7 @@ package dev.rehearsal.core.internal.helper;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.db.Engine;
+import dev.rehearsal.core.internal.containment.KeptPlace;
 import dev.rehearsal.core.internal.containment.NetworkConfinement;
 import org.apiguardian.api.API;
 import org.slf4j.Logger;
@@ -87,6 +88,7 @@ public final class ToolProcessEnvironment {
     private String mapping;
     private Map<String, String> inherited = System.getenv();
     private Supplier<List<ConnectionDetails>> containedTo;
+    private KeptPlace kept;
     private NetworkConfinement.Confined confined;
 
     private ToolProcessEnvironment(String tool, Engine engine, Map<String, String> database) {
@@ -219,6 +221,15 @@ public final class ToolProcessEnvironment {
     }
 
     /**
+     * Contained processes enter the namespaces {@code place} keeps for the tool's processes, one after another, rather
+     * than namespaces made for each.
+     */
+    public ToolProcessEnvironment keptIn(KeptPlace place) {
+        kept = place;
+        return this;
+    }
+
+    /**
      * Starts {@code builder}'s process with this environment in place of the JVM's, contained where
      * {@link #containment} asks for it and the machine allows it; logs the warnings once per JVM.
      */
@@ -237,7 +248,7 @@ public final class ToolProcessEnvironment {
         NetworkConfinement.Confined gate = null;
         if (not.isEmpty()) {
             try {
-                gate = NetworkConfinement.confine(builder, engine, containedTo);
+                gate = NetworkConfinement.confine(builder, engine, containedTo, kept);
             } catch (IOException e) {
                 if (e.getMessage() != null && e.getMessage().startsWith("Cannot run program")) {
                     throw e;

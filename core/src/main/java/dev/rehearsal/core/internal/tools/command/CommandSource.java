@@ -4,6 +4,7 @@ import dev.rehearsal.core.CommandSettings;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.HistoryDefectException;
 import dev.rehearsal.core.ToolSettings;
+import dev.rehearsal.core.internal.containment.KeptPlace;
 import dev.rehearsal.core.internal.helper.ToolProcesses;
 import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.model.MigrationScript;
@@ -35,7 +36,7 @@ import java.util.regex.Pattern;
  * migrations in number order, and {@link CommandTool} runs the configured commands one step at a time.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
-public final class CommandSource implements MigrationSource {
+public final class CommandSource implements MigrationSource, AutoCloseable {
 
     private static final Pattern MIGRATION = Pattern.compile("(\\d+)[_-](.*)");
 
@@ -44,6 +45,8 @@ public final class CommandSource implements MigrationSource {
     private final Duration timeout;
     private final Map<String, String> inherited;
     private final HandedDatabaseGuard guard = new HandedDatabaseGuard();
+    /** The namespaces every command of the rehearsal runs in, contained, one command after another. */
+    private final KeptPlace place = new KeptPlace();
     private ToolProcesses processes = ToolProcesses.DEFAULTS;
 
     /**
@@ -82,6 +85,12 @@ public final class CommandSource implements MigrationSource {
         return this;
     }
 
+    /** Ends the namespaces the commands ran in, and whatever a command left running there. */
+    @Override
+    public void close() {
+        place.close();
+    }
+
     @Override
     public String describe() {
         return "migrations at " + location + " applied by " + settings.up();
@@ -105,7 +114,7 @@ public final class CommandSource implements MigrationSource {
                     + Path.of("").toAbsolutePath() + ".");
         }
         return new CommandTool(history(), settings, directory, location.directory().orElse(null), dialect, database,
-                timeout, inherited, processes, guard,
+                timeout, inherited, processes, place, guard,
                 new StepLandingCheck(dataSource, dialect, database, settings.tables(),
                 guard));
     }

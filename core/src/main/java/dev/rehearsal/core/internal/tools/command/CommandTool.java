@@ -6,6 +6,7 @@ import dev.rehearsal.core.MigrationHistory;
 import dev.rehearsal.core.MigrationTool;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
+import dev.rehearsal.core.internal.containment.KeptPlace;
 import dev.rehearsal.core.internal.helper.ContainedRefusal;
 import dev.rehearsal.core.internal.helper.SessionGuard;
 import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
@@ -60,6 +61,7 @@ final class CommandTool implements MigrationTool {
     private final Map<String, Optional<MigrationVersion>> known = new HashMap<>();
     private final Map<String, String> inherited;
     private final ToolProcesses processes;
+    private final KeptPlace place;
     private final HandedDatabaseGuard guard;
     private final StepLandingCheck landing;
     /** Whether a step ran: until then the throwaway database is as Rehearsal made it. */
@@ -73,12 +75,14 @@ final class CommandTool implements MigrationTool {
      *                   null where the location is not one folder on disk
      * @param inherited  the environment the commands would inherit (the JVM's)
      * @param processes  how each command's process is kept to the throwaway database, and the variables mapped to it
+     * @param place      the namespaces the commands run in, contained, one after another
      */
     CommandTool(MigrationHistory history, CommandSettings settings, Path directory, Path migrations, Dialect dialect,
                 Supplier<ConnectionDetails> database, Duration timeout, Map<String, String> inherited,
-                ToolProcesses processes, HandedDatabaseGuard guard, StepLandingCheck landing) {
+                ToolProcesses processes, KeptPlace place, HandedDatabaseGuard guard, StepLandingCheck landing) {
         this.inherited = inherited;
         this.processes = processes;
+        this.place = place;
         this.guard = guard;
         this.landing = landing;
         this.migrations = migrations;
@@ -304,7 +308,7 @@ final class CommandTool implements MigrationTool {
         ToolProcessEnvironment environment = ToolProcessEnvironment.of("the migration command", dialect, details)
                 .mappedBy("map it in the command itself, such as rehearsal.command.up=NAME=\"$DATABASE_URL\" "
                         + settings.up())
-                .inheriting(inherited);
+                .inheriting(inherited).keptIn(place);
         processes.apply(environment, () -> List.of(details));
         processes.variables(details, ToolProcessEnvironment.variables(dialect, details).get("DATABASE_URL"))
                 .forEach(environment::put);
