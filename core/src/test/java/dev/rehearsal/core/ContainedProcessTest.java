@@ -7,6 +7,7 @@ import dev.rehearsal.core.internal.helper.ToolProcessEnvironment;
 import dev.rehearsal.core.internal.postgres.PostgresDialect;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -102,8 +103,11 @@ class ContainedProcessTest {
                 Thread.sleep(50);
             }
             assertThat(other).as("the other namespace's server listens").exists();
+            // the same sockets by a path relative to the working directory, which the process starts in
+            String relative = Path.of("").toAbsolutePath().relativize(Path.of("/run/postgresql/.s.PGSQL.5432"))
+                    .toString();
             String probe = "for s in /run/postgresql/.s.PGSQL.5432 /var/run/postgresql/.s.PGSQL.5432"
-                    + " /var/run/docker.sock /run/mysqld/mysqld.sock " + other + "; do [ -S \"$s\" ]"
+                    + " /var/run/docker.sock /run/mysqld/mysqld.sock " + other + " " + relative + "; do [ -S \"$s\" ]"
                     + " && echo \"socket $s\"; done;"
                     + " umount /run 2>/dev/null && echo unmounted;"
                     + " nsenter --target " + ProcessHandle.current().pid() + " --net true 2>/dev/null && echo entered;"
@@ -111,43 +115,51 @@ class ContainedProcessTest {
 
             Run guarded = run(environment(handed, "guard"), probe);
             Run contained = run(environment(handed, "network"), probe);
+            Run entered;
+            try (KeptPlace place = new KeptPlace()) {
+                run(environment(handed, "network").keptIn(place), "exit 0");
+                entered = run(environment(handed, "network").keptIn(place), probe);
+            }
 
             assertThat(guarded.output()).as("the control: the machine's PostgreSQL socket is there, and the other's")
-                    .contains("socket /run/postgresql/.s.PGSQL.5432", "socket " + other);
-            assertThat(contained.exit()).as(contained.output()).isZero();
-            assertThat(contained.output()).doesNotContain("socket ", "unmounted", "entered", "sees-rehearsal");
+                    .contains("socket /run/postgresql/.s.PGSQL.5432", "socket " + other, "socket " + relative);
+            for (Run run : List.of(contained, entered)) {
+                assertThat(run.exit()).as(run.output()).isZero();
+                assertThat(run.output()).doesNotContain("socket ", "unmounted", "entered", "sees-rehearsal");
+            }
         } finally {
             server.destroyForcibly();
         }
     }
 
     /**
-     * A tool's processes one after another (a migration command's, phase after phase) enter namespaces made once:
-     * each reaches only the database handed to it, and nothing a process left running is there when the next one
-     * enters, as nothing of one deploy's process is left for the next in production.
+     * A tool's processes one after another (a migration command's, phase after phase) enter a network made once: each
+     * reaches only the database handed to it, sees only its own processes, and finds nothing the one before left
+     * running, as nothing of one deploy's process is left for the next in production.
      */
     @Test
-    void processesEnteringTheNamespacesAToolKeepsFindNothingTheOneBeforeLeft() throws Exception {
+    @Timeout(120)
+    void processesEnteringTheNetworkAToolKeepsFindNothingTheOneBeforeLeft() throws Exception {
         try (ServerDatabase first = ServerDatabase.create("first"); ServerDatabase second = ServerDatabase.create(
                 "second"); KeptPlace place = new KeptPlace()) {
             String namespace = "echo \"net $(readlink /proc/self/ns/net)\"; ";
+            String processes = "for p in /proc/[0-9]*; do echo \"process $(cut -d ' ' -f 2,3 $p/stat)\"; done; ";
             Run leaving = run(environment(first, "network").keptIn(place), namespace
-                    + "psql -X -v ON_ERROR_STOP=1 -c 'create table reached (id int)' && { sleep 300 &"
-                    + " setsid sh -c 'sleep 301' > /dev/null 2>&1 & }; exit 0");
+                    + "psql -X -v ON_ERROR_STOP=1 -c 'create table reached (id int)' && { sleep 600 > /dev/null 2>&1 &"
+                    + " setsid sh -c 'sleep 601' > /dev/null 2>&1 & }; sleep 1; " + processes + "exit 0");
             assertThat(leaving.exit()).as(leaving.output()).isZero();
+            assertThat(leaving.output()).as("the control: what it leaves runs beside it").contains("process (sleep) S");
             assertThat(first.tables()).containsExactly("reached");
 
-            String inside = "for p in /proc/[0-9]*; do [ \"$(cut -d ' ' -f 3 $p/stat)\" = Z ] || "
-                    + "echo \"process $(cut -d ' ' -f 2 $p/stat)\"; done;";
-            Run next = run(environment(second, "network").keptIn(place), namespace + inside
+            Run next = run(environment(second, "network").keptIn(place), namespace + processes
                     + " psql -X -v ON_ERROR_STOP=1 -d " + first.name() + " -c 'create table leaked (id int)';"
                     + " psql -X -v ON_ERROR_STOP=1 -c 'create table reached (id int)'");
 
             assertThat(next.exit()).as(next.output()).isZero();
-            assertThat(net(next)).as("the same namespaces, entered again").isEqualTo(net(leaving));
+            assertThat(net(next)).as("the same network, entered again").isEqualTo(net(leaving));
             assertThat(next.output().lines().filter(l -> l.startsWith("process ")))
-                    .as("the relay, and this process's own; the sleepers the one before left were killed")
-                    .doesNotContain("process (sleep)", "process (psql)").contains("process (java)");
+                    .as("its own processes only: not the relay's, nor those the one before left")
+                    .isNotEmpty().noneMatch(l -> l.contains("(sleep)") || l.contains("(java)"));
             assertThat(next.output()).contains("it may connect only to the throwaway database \"" + second.name()
                     + "\"");
             assertThat(second.tables()).containsExactly("reached");

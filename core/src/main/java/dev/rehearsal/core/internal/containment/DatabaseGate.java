@@ -173,6 +173,7 @@ final class DatabaseGate implements AutoCloseable {
             }
             throw e;
         }
+        open.add(opened);
         try (SocketChannel upstream = opened) {
             upstream.socket().setTcpNoDelay(true);
             if (first != null) {
@@ -196,6 +197,8 @@ final class DatabaseGate implements AutoCloseable {
             back.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            open.remove(opened);
         }
     }
 
@@ -285,13 +288,11 @@ final class DatabaseGate implements AutoCloseable {
         return end;
     }
 
-    @Override
-    public void close() {
-        try {
-            server.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
+    /**
+     * Ends every session passing through the gate, on both sides: once the processes that opened them have ended, so
+     * that none of their sessions outlives them. The gate keeps listening.
+     */
+    void closeSessions() {
         for (SocketChannel channel : open) {
             try {
                 channel.close();
@@ -299,6 +300,16 @@ final class DatabaseGate implements AutoCloseable {
                 // closing anyway
             }
         }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        closeSessions();
         try {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(directory);

@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 /**
  * The {@link ContainedPlace} a tool keeps for the processes it starts one after another during a rehearsal (a
  * migration command's, phase after phase): made when the first contained process starts, made anew where it broke or
- * no longer fits (another server's port), ended with the tool's source. Making the namespaces and starting their relay
- * costs a JVM's start; entering them costs an {@code nsenter}.
+ * no longer fits (another server's port), ended with the tool's source; once that is closed, each process gets a
+ * place of its own. Making a place starts a JVM (the relay); entering one does not.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class KeptPlace implements AutoCloseable {
@@ -23,7 +23,7 @@ public final class KeptPlace implements AutoCloseable {
 
     /**
      * Rewrites {@code builder}'s command to enter the kept place (made now where there is none that fits), reaching
-     * the databases {@code handed} names; empty once this is closed, or where the place is in use.
+     * the databases {@code handed} names; empty once this is closed, or where the place is still in use.
      */
     synchronized Optional<ContainedPlace> enter(ProcessBuilder builder, Engine engine, int port,
                                                 Supplier<List<ConnectionDetails>> handed) throws IOException {
@@ -37,12 +37,7 @@ public final class KeptPlace implements AutoCloseable {
         if (place == null) {
             place = ContainedPlace.open(engine, port);
         }
-        try {
-            place.enter(builder, handed);
-        } catch (IOException e) {
-            return Optional.empty(); // still in use by a process that has not ended: that one keeps it
-        }
-        return Optional.of(place);
+        return place.enter(builder, handed) ? Optional.of(place) : Optional.empty();
     }
 
     @Override

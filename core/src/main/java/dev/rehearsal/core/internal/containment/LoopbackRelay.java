@@ -2,21 +2,16 @@ package dev.rehearsal.core.internal.containment;
 
 import org.apiguardian.api.API;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +19,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The program that runs first inside a tool's namespaces, as their init (process 1 of the PID namespace), and stays
- * while the tool's processes come and go ({@link ContainedPlace}): it listens where the tool is told the throwaway
- * server is (the loopback address and port) and passes each connection through the Unix socket of Rehearsal's
- * {@link DatabaseGate} outside. It says {@code ready} on its standard output once it listens; on a {@code sweep}
- * line it kills every other process in the namespace, and answers {@code swept} once none is left running; it ends
- * when its standard input ends, and the namespace's every process with it. It uses nothing but the JDK, so that it
+ * The program that runs in a tool's network namespace ({@link ContainedPlace}) while the tool's processes come and go:
+ * it listens where the tool is told the throwaway server is (the loopback address and port) and passes each
+ * connection through the Unix socket of Rehearsal's {@link DatabaseGate} outside. It says {@code ready} on its
+ * standard output once it listens, and ends when its standard input ends. It uses nothing but the JDK, so that it
  * starts on the class path of the running Rehearsal, whatever that holds.
  *
  * <p>Arguments: {@code <gate socket> <port>}.
@@ -39,8 +32,6 @@ public final class LoopbackRelay {
 
     /** Every socket open, closed before the relay ends: a thread blocked in a socket holds up the JVM's exit. */
     private static final Set<Closeable> OPEN = ConcurrentHashMap.newKeySet();
-    /** How many times a sweep looks again for processes started while it killed the others. */
-    private static final int SWEEP_PASSES = 50;
 
     private LoopbackRelay() {
     }
@@ -70,15 +61,11 @@ public final class LoopbackRelay {
         for (ServerSocket socket : listening) {
             daemon(() -> accept(socket, gate));
         }
-        PrintStream out = System.out;
-        out.println("ready");
-        out.flush();
-        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line; (line = commands.readLine()) != null; ) {
-            if (line.equals("sweep")) {
-                out.println(sweep() ? "swept" : "not swept");
-                out.flush();
-            }
+        System.out.println("ready");
+        System.out.flush();
+        InputStream in = System.in;
+        while (in.read() >= 0) {
+            // nothing is asked of the relay: it serves until Rehearsal closes its input
         }
         for (Closeable socket : OPEN) {
             try {
@@ -87,57 +74,7 @@ public final class LoopbackRelay {
                 // ending anyway
             }
         }
-        Runtime.getRuntime().halt(0); // no shutdown work is left; the kernel kills what is left in the namespace
-    }
-
-    /**
-     * Kills every process in the namespace but this one (this is its init, so {@code /proc} lists the namespace's
-     * processes only), looking again until none is left running: a process that starts another while it is being
-     * killed leaves no survivor.
-     *
-     * @return whether none was left running after the last pass
-     */
-    private static boolean sweep() throws InterruptedException {
-        long self = ProcessHandle.current().pid();
-        for (int pass = 0; pass < SWEEP_PASSES; pass++) {
-            List<Long> running = running(self);
-            if (running.isEmpty()) {
-                return true;
-            }
-            for (long pid : running) {
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            }
-            Thread.sleep(pass < 5 ? 1 : 20);
-        }
-        return running(self).isEmpty();
-    }
-
-    /** The namespace's processes other than {@code self} that are not yet dead (a zombie has ended). */
-    private static List<Long> running(long self) {
-        List<Long> running = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path entry : entries) {
-                long pid = Long.parseLong(entry.getFileName().toString());
-                if (pid != self && !ended(entry)) {
-                    running.add(pid);
-                }
-            }
-        } catch (IOException e) {
-            System.err.println("rehearsal: the relay could not list the namespace's processes: " + e.getMessage());
-        }
-        return running;
-    }
-
-    /** Whether the process whose {@code /proc} folder this is has ended (a zombie, or gone meanwhile). */
-    private static boolean ended(Path proc) {
-        try {
-            String stat = Files.readString(proc.resolve("stat"));
-            int end = stat.lastIndexOf(')'); // the command name in parentheses may hold anything
-            char state = end >= 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
-            return state == 'Z' || state == 'X';
-        } catch (IOException e) {
-            return true;
-        }
+        Runtime.getRuntime().halt(0); // no shutdown work is left
     }
 
     private static void accept(ServerSocket listening, Path gate) {

@@ -19,16 +19,16 @@ import java.util.function.Supplier;
 
 /**
  * Runs a tool's process contained, where Linux lets the user make namespaces (as root, or with unprivileged user
- * namespaces). The process gets a user, network, mount and PID namespace of its own: in its network namespace only
- * the loopback exists, and its only way out is a Unix socket of Rehearsal's {@link DatabaseGate}; in its mount
- * namespace every Unix socket Rehearsal finds is covered (those any process it can see listens on, in any network
- * namespace, and every socket file under {@code /run}, {@code /var/run}, {@code /tmp} and {@code /dev/shm}), so a
- * local PostgreSQL's or MariaDB's socket, or Docker's, cannot be reached; its {@code /proc} shows only the tool's
- * processes and the relay. A {@link LoopbackRelay} listens where the tool was told the throwaway server is, so the
- * tool connects as it was told. The namespaces are a {@link ContainedPlace}, made once for the processes a tool starts
- * one after another in a rehearsal ({@link KeptPlace}), or for one process. The relay and the tool run in a nested
- * user namespace as the user Rehearsal runs as, with no capability over the namespaces above: they cannot undo the
- * covering, enter Rehearsal's namespaces, or reach Rehearsal's files through {@code /proc}.
+ * namespaces). The process runs in a network namespace where only the loopback exists and whose only way out is a Unix
+ * socket of Rehearsal's {@link DatabaseGate}: a {@link LoopbackRelay} there listens where the tool was told the
+ * throwaway server is, so the tool connects as it was told. That network is a {@link ContainedPlace}, made once for the
+ * processes a tool starts one after another in a rehearsal ({@link KeptPlace}), or for one process. Each process gets
+ * mount and PID namespaces of its own: in the first every Unix socket Rehearsal finds as it starts is covered (those
+ * any process it can see listens on, in any network namespace, and every socket file under {@code /run},
+ * {@code /var/run}, {@code /tmp} and {@code /dev/shm}), so a local PostgreSQL's or MariaDB's socket, or Docker's,
+ * cannot be reached; its {@code /proc} shows only its own processes, which end with it. It runs in a nested user
+ * namespace as the user Rehearsal runs as, with no capability over the namespaces above: it cannot undo the covering,
+ * enter Rehearsal's namespaces or the relay's, or reach Rehearsal's files through {@code /proc}.
  *
  * <p>Where namespaces cannot be made, or the throwaway server is not on this machine's loopback, the process runs
  * as before, guarded only (the session and driver guards), and {@link #notContained} says why.
@@ -36,14 +36,23 @@ import java.util.function.Supplier;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class NetworkConfinement {
 
+    /** What the shell in a place's namespaces does: the loopback up, then the relay. */
+    private static final String PLACE = """
+            ip=$1; shift
+            "$ip" link set lo up || {
+              echo "rehearsal: could not bring up the loopback in the tool's network namespace;" \
+                "rehearsal.containment=guard runs tools guarded only" >&2; exit 125; }
+            exec "$@"
+            """;
+
     /**
-     * What the shell in the namespaces does before it starts the relay: the loopback up, the listed sockets covered,
-     * then the relay in a nested user namespace as the user.
+     * What the shell in a process's own mount and PID namespaces does before the process runs: the listed sockets
+     * covered, then the process in a nested user namespace as the user; the shell, the namespace's first process,
+     * waits for it and ends with its status, and every process it left ends with the namespace.
      */
-    private static final String SCRIPT = """
-            ip=$1; mount=$2; unshare=$3; uid=$4; gid=$5; n=$6; shift 6
+    private static final String ENTRANT = """
+            mount=$1; unshare=$2; uid=$3; gid=$4; n=$5; shift 5
             fail() { echo "rehearsal: $1; rehearsal.containment=guard runs tools guarded only" >&2; exit 125; }
-            "$ip" link set lo up || fail "could not bring up the loopback in the tool's network namespace"
             while [ "$n" -gt 0 ]; do
               if [ -S "$1" ]; then
                 # a socket that went away meanwhile (another run's gate, closed) needs no cover
@@ -51,7 +60,8 @@ public final class NetworkConfinement {
               fi
               shift; n=$((n-1))
             done
-            exec "$unshare" --user --map-user="$uid" --map-group="$gid" -- "$@"
+            "$unshare" --user --map-user="$uid" --map-group="$gid" -- "$@"
+            exit $?
             """;
 
     private static volatile Availability probed;
@@ -67,8 +77,9 @@ public final class NetworkConfinement {
     }
 
     /**
-     * A contained process's place: the sessions its gate refused, and, once the process has ended, what it left there
-     * killed (a place kept for a tool's later processes) or the place ended (one made for this process alone).
+     * A contained process's place: the sessions its gate refused, and, once the process has ended, the sessions it
+     * left open closed (a place kept for a tool's later processes) or the place ended (one made for this process
+     * alone).
      */
     public static final class Confined implements AutoCloseable {
         private final ContainedPlace place;
@@ -139,7 +150,9 @@ public final class NetworkConfinement {
         }
         ContainedPlace place = ContainedPlace.open(engine, port);
         try {
-            place.enter(builder, handed);
+            if (!place.enter(builder, handed)) {
+                throw new IOException("the namespaces made for the process ended before it entered them");
+            }
             return new Confined(place, true);
         } catch (IOException | RuntimeException e) {
             place.close();
@@ -148,21 +161,31 @@ public final class NetworkConfinement {
     }
 
     /**
-     * The command that makes a tool's namespaces and starts the relay in them, listening on {@code port} and passing
-     * sessions to {@code gate}, with {@code sockets} covered (but the gate's own).
+     * The command that makes a place's user and network namespaces and starts the relay in them, listening on
+     * {@code port} and passing sessions to {@code gate}; it runs as the place's first process.
      */
-    static List<String> holder(Path gate, List<String> sockets, int port) {
-        List<String> command = new ArrayList<>(List.of(program("unshare"), "--user", "--map-root-user", "--net",
-                "--mount", "--propagation", "private", "--pid", "--fork", "--kill-child", "--mount-proc", "--",
-                "/bin/sh", "-c", SCRIPT, "rehearsal-contained", program("ip"), program("mount"), program("unshare"),
-                id("Uid"), id("Gid")));
+    static List<String> place(Path gate, int port) {
+        return List.of(program("unshare"), "--user", "--map-root-user", "--net", "--", "/bin/sh", "-c", PLACE,
+                "rehearsal-contained", program("ip"), Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
+                "-XX:+DisplayVMOutputToStderr", "-Xmx32m", "-cp", relayClassPath().orElseThrow(),
+                LoopbackRelay.class.getName(), gate.toString(), String.valueOf(port));
+    }
+
+    /**
+     * What enters the place whose first process is {@code place} (its user and network namespaces), then makes the
+     * process's own mount and PID namespaces, covers {@code sockets} (but the gate's) in them and runs the process in
+     * a nested user namespace; the process's command follows.
+     */
+    static List<String> entrant(long place, Path gate, List<String> sockets) {
+        String namespaces = "/proc/" + place + "/ns/";
+        List<String> command = new ArrayList<>(List.of(program("nsenter"), "--user=" + namespaces + "user",
+                "--preserve-credentials", "--net=" + namespaces + "net", "--", program("unshare"), "--mount",
+                "--propagation", "private", "--pid", "--fork", "--kill-child", "--mount-proc", "--", "/bin/sh", "-c",
+                ENTRANT, "rehearsal-contained", program("mount"), program("unshare"), id("Uid"), id("Gid")));
         List<String> covered = sockets.stream().filter(socket -> !socket.equals(gate.toString())).toList();
         command.add(String.valueOf(covered.size()));
         command.addAll(covered);
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto",
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:+DisplayVMOutputToStderr",
-                "-Xmx32m", "-cp", relayClassPath().orElseThrow(), LoopbackRelay.class.getName(), gate.toString(),
-                String.valueOf(port)));
         return command;
     }
 
@@ -231,7 +254,7 @@ public final class NetworkConfinement {
             String said = new String(process.getInputStream().readNBytes(2000), StandardCharsets.UTF_8).strip();
             if (process.exitValue() != 0) {
                 return new Availability(false, "a contained process could not enter the namespaces made for it ("
-                        + said + "); nsenter from util-linux 2.38 or later enters them");
+                        + said + ")");
             }
             return new Availability(true, "contained");
         } catch (IOException e) {
