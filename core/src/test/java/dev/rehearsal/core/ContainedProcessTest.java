@@ -110,6 +110,7 @@ class ContainedProcessTest {
                     + " /var/run/docker.sock /run/mysqld/mysqld.sock " + other + " " + relative + "; do [ -S \"$s\" ]"
                     + " && echo \"socket $s\"; done;"
                     + " umount /run 2>/dev/null && echo unmounted;"
+                    + " umount /run/postgresql/.s.PGSQL.5432 2>/dev/null && echo unmounted;"
                     + " nsenter --target " + ProcessHandle.current().pid() + " --net true 2>/dev/null && echo entered;"
                     + " [ -e /proc/" + ProcessHandle.current().pid() + "/root ] && echo sees-rehearsal; exit 0";
 
@@ -134,8 +135,8 @@ class ContainedProcessTest {
 
     /**
      * A tool's processes one after another (a migration command's, phase after phase) enter a network made once: each
-     * reaches only the database handed to it, sees only its own processes, and finds nothing the one before left
-     * running, as nothing of one deploy's process is left for the next in production.
+     * reaches only the database handed to it, and finds nothing the one before left running (a process, a listener on
+     * the loopback), as nothing of one deploy's process is left for the next in production.
      */
     @Test
     @Timeout(120)
@@ -143,28 +144,56 @@ class ContainedProcessTest {
         try (ServerDatabase first = ServerDatabase.create("first"); ServerDatabase second = ServerDatabase.create(
                 "second"); KeptPlace place = new KeptPlace()) {
             String namespace = "echo \"net $(readlink /proc/self/ns/net)\"; ";
-            String processes = "for p in /proc/[0-9]*; do echo \"process $(cut -d ' ' -f 2,3 $p/stat)\"; done; ";
+            String listener = "python3 -c \"import socket, time; s = socket.socket(); s.bind(('127.0.0.1', 47123));"
+                    + " s.listen(); time.sleep(3607)\"";
+            String connect = "python3 -c \"import socket; socket.create_connection(('127.0.0.1', 47123), 2)\""
+                    + " 2>/dev/null && echo listener-there || echo listener-gone; ";
             Run leaving = run(environment(first, "network").keptIn(place), namespace
-                    + "psql -X -v ON_ERROR_STOP=1 -c 'create table reached (id int)' && { sleep 600 > /dev/null 2>&1 &"
-                    + " setsid sh -c 'sleep 601' > /dev/null 2>&1 & }; sleep 1; " + processes + "exit 0");
+                    + "psql -X -v ON_ERROR_STOP=1 -c 'create table reached (id int)' && { sleep 3608 > /dev/null 2>&1 &"
+                    + " setsid sh -c 'sleep 3609' > /dev/null 2>&1 & " + listener + " > /dev/null 2>&1 & }; sleep 1; "
+                    + connect + "exit 0");
             assertThat(leaving.exit()).as(leaving.output()).isZero();
-            assertThat(leaving.output()).as("the control: what it leaves runs beside it").contains("process (sleep) S");
+            assertThat(leaving.output()).as("the control: what it leaves runs beside it").contains("listener-there");
             assertThat(first.tables()).containsExactly("reached");
+            assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
+                    .filter(c -> c.matches(".*(sleep 360[89]|time.sleep\\(3607\\)).*")))
+                    .as("what the first process left, seen from outside once it ended").isEmpty();
 
-            Run next = run(environment(second, "network").keptIn(place), namespace + processes
+            Run next = run(environment(second, "network").keptIn(place), namespace + connect
                     + " psql -X -v ON_ERROR_STOP=1 -d " + first.name() + " -c 'create table leaked (id int)';"
                     + " psql -X -v ON_ERROR_STOP=1 -c 'create table reached (id int)'");
 
             assertThat(next.exit()).as(next.output()).isZero();
             assertThat(net(next)).as("the same network, entered again").isEqualTo(net(leaving));
-            assertThat(next.output().lines().filter(l -> l.startsWith("process ")))
-                    .as("its own processes only: not the relay's, nor those the one before left")
-                    .isNotEmpty().noneMatch(l -> l.contains("(sleep)") || l.contains("(java)"));
-            assertThat(next.output()).contains("it may connect only to the throwaway database \"" + second.name()
-                    + "\"");
+            assertThat(next.output()).contains("listener-gone").contains("it may connect only to the throwaway"
+                    + " database \"" + second.name() + "\"");
             assertThat(second.tables()).containsExactly("reached");
             assertThat(first.tables()).as("the database handed to the process before is not this one's")
                     .containsExactly("reached");
+        }
+    }
+
+    /**
+     * A contained process is in a session of its own: a signal it sends to its process group reaches none of the
+     * processes Rehearsal's JVM started beside it (nor the JVM), as it does when the process runs guarded only.
+     */
+    @Test
+    @Timeout(60)
+    void aContainedProcessCannotSignalTheProcessGroupOfRehearsal(@TempDir Path dir) throws Exception {
+        Path hit = dir.resolve("hit");
+        Process beside = new ProcessBuilder("sh", "-c", "trap 'echo hit >> " + hit + "' CONT; echo ready;"
+                + " while :; do sleep 0.1; done").redirectErrorStream(true).start();
+        try (ServerDatabase handed = ServerDatabase.create("handed")) {
+            assertThat(new String(beside.getInputStream().readNBytes(6), StandardCharsets.UTF_8)).isEqualTo("ready\n");
+            Run contained = run(environment(handed, "network"), "kill -CONT 0; sleep 1");
+            assertThat(contained.exit()).as(contained.output()).isZero();
+            assertThat(hit).as("a signal to the contained process's group").doesNotExist();
+
+            Run guarded = run(environment(handed, "guard"), "kill -CONT 0; sleep 1");
+            assertThat(guarded.exit()).as(guarded.output()).isZero();
+            assertThat(hit).as("the control: the same signal from a process run guarded only").exists();
+        } finally {
+            beside.destroyForcibly();
         }
     }
 

@@ -12,25 +12,27 @@ import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
  * The network a tool's processes run in: a user and network namespace made once, where only the loopback exists and
- * the {@link LoopbackRelay} listens where the tool is told the throwaway server is, passing each session to a
- * {@link DatabaseGate}. Each process enters it ({@code nsenter}) and gets mount and PID namespaces of its own, with
- * the sockets found at that moment covered, and runs in a nested user namespace as the user Rehearsal runs as: what
- * one process leaves running ends with its PID namespace, and the sessions it left open through the gate are closed
- * before the next process enters. Making the place costs a JVM's start (the relay); entering it, a few small
- * processes.
+ * the {@link LoopbackRelay} listens where the tool is told the throwaway server is. Each process enters it
+ * ({@code nsenter}) and gets mount and PID namespaces of its own, with the sockets found at that moment covered, and
+ * runs in a session of its own and a nested user namespace as the user Rehearsal runs as. Each entry has a
+ * {@link DatabaseGate} of its own, which admits only the databases handed to that process and is closed, with every
+ * session through it, once the process has ended; before the next process enters, the relay drops every connection
+ * and what waits to be accepted. So what one process leaves running ends with its PID namespace, and nothing it left
+ * in flight reaches the next one's databases. Making the place costs a JVM's start (the relay); entering it, a few
+ * small processes.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class ContainedPlace implements AutoCloseable {
 
-    /** How long the namespaces and the relay may take to be ready. */
+    /** How long the namespaces and the relay may take to be ready, and to listen again for an entry. */
     private static final long READY_SECONDS = 20;
     /** How long a process waits for the one before it to leave. */
     private static final long ENTRY_SECONDS = 10;
@@ -38,40 +40,22 @@ public final class ContainedPlace implements AutoCloseable {
 
     private final Engine engine;
     private final int port;
-    private final DatabaseGate gate;
     private final Process relay;
+    private final BlockingQueue<String> said = new LinkedBlockingQueue<>();
     private final StringBuilder errors = new StringBuilder();
-    /** The databases the process inside may reach, asked by the gate at each session. */
-    private volatile Supplier<List<ConnectionDetails>> handed = List::of;
-    private boolean occupied;
+    /** The gate of the process inside, or null. */
+    private DatabaseGate occupant;
     private boolean closed;
 
     private ContainedPlace(Engine engine, int port) throws IOException {
         this.engine = engine;
         this.port = port;
-        this.gate = new DatabaseGate(engine, () -> handed.get());
-        try {
-            ProcessBuilder builder = new ProcessBuilder(NetworkConfinement.place(gate.socket(), port));
-            builder.environment().keySet().retainAll(List.of("PATH")); // the relay's JVM takes none of the user's
-            relay = builder.start();
-        } catch (IOException | RuntimeException e) {
-            gate.close();
-            throw e;
-        }
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        daemon("rehearsal-place-ready", () -> ready.complete(firstLine(relay.getInputStream())));
+        ProcessBuilder builder = new ProcessBuilder(NetworkConfinement.place(port));
+        builder.environment().keySet().retainAll(List.of("PATH")); // the relay's JVM takes none of the user's
+        relay = builder.start();
+        daemon("rehearsal-place-output", () -> read(relay.getInputStream()));
         daemon("rehearsal-place-errors", () -> keep(relay.getErrorStream()));
-        String first;
-        try {
-            first = ready.get(READY_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            close();
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while the tool's namespaces were made");
-        } catch (ExecutionException | TimeoutException e) {
-            first = null;
-        }
-        if (!"ready".equals(first)) {
+        if (!"ready".equals(next())) {
             close();
             throw new IOException("the relay in the tool's network namespace did not start" + said());
         }
@@ -92,58 +76,72 @@ public final class ContainedPlace implements AutoCloseable {
     }
 
     /**
-     * Rewrites {@code builder}'s command so the process enters, reaching only the databases {@code handed} names when
-     * each session starts; waits for the process before it to leave first. The caller starts the process and calls
-     * {@link #leave} once it has ended.
+     * Rewrites {@code builder}'s command so the process enters, through a gate of its own that admits only the
+     * databases {@code handed} names when each session starts; waits for the process before it to leave first. The
+     * caller starts the process and calls {@link #leave} with the gate once it has ended.
      *
-     * @return false where the place is closed, or still in use after a wait
-     * @throws InterruptedIOException where the thread was interrupted while it waited
+     * @return the process's gate; empty where the place is closed or broken, or still in use after a wait
+     * @throws IOException where the gate cannot be made; {@link InterruptedIOException} where the thread was
+     *                     interrupted
      */
-    synchronized boolean enter(ProcessBuilder builder, Supplier<List<ConnectionDetails>> handed) throws IOException {
+    synchronized Optional<DatabaseGate> enter(ProcessBuilder builder, Supplier<List<ConnectionDetails>> handed)
+            throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ENTRY_SECONDS);
         try {
-            while (occupied && !closed && System.nanoTime() < deadline) {
+            while (occupant != null && !closed && System.nanoTime() < deadline) {
                 wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting to enter the tool's namespaces");
         }
-        if (occupied || closed || !relay.isAlive()) {
-            return false;
+        if (occupant != null || closed || !relay.isAlive()) {
+            return Optional.empty();
         }
-        List<String> command = new ArrayList<>(NetworkConfinement.entrant(relay.pid(), gate.socket(),
-                CoveredSockets.find()));
+        DatabaseGate gate = new DatabaseGate(engine, handed);
+        try {
+            relay.getOutputStream().write(("gate " + gate.socket() + "\n").getBytes(StandardCharsets.UTF_8));
+            relay.getOutputStream().flush();
+            if (!"ready".equals(next())) {
+                throw new IOException("the relay in the tool's network namespace did not listen again" + said());
+            }
+        } catch (IOException e) {
+            gate.close();
+            closed = true; // broken: the next process gets another place
+            throw e;
+        }
+        List<String> command = new ArrayList<>(NetworkConfinement.entrant(relay.pid(), CoveredSockets.find()));
         command.addAll(builder.command());
         builder.command(command);
-        this.handed = handed;
-        occupied = true;
-        return true;
+        occupant = gate;
+        return Optional.of(gate);
     }
 
     /**
-     * Once the process that entered last has ended (and with its PID namespace every process it started): closes the
-     * sessions it left open through the gate, then lets the next process in.
+     * Once the process that entered with {@code gate} has ended (and with its PID namespace every process it
+     * started): closes the gate, with every session through it, and lets the next process in.
      */
-    void leave() {
-        gate.closeSessions();
+    void leave(DatabaseGate gate) {
+        gate.close();
         synchronized (this) {
-            occupied = false;
+            if (occupant == gate) {
+                occupant = null;
+            }
             notifyAll();
         }
     }
 
-    /** The sessions the gate refused since the last call, one line each. */
-    List<String> takeRefusals() {
-        return gate.takeRefusals();
-    }
-
-    /** Ends the relay and closes the gate, with every session through it. */
+    /** Ends the relay, and closes the gate of the process inside, if any. */
     @Override
     public void close() {
+        DatabaseGate inside;
         synchronized (this) {
             closed = true;
+            inside = occupant;
             notifyAll();
+        }
+        if (inside != null) {
+            inside.close();
         }
         try {
             relay.getOutputStream().close(); // the relay ends at the end of its input
@@ -156,7 +154,16 @@ public final class ContainedPlace implements AutoCloseable {
             relay.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        gate.close();
+    }
+
+    /** The relay's next line, or null where it said none in time. */
+    private String next() throws InterruptedIOException {
+        try {
+            return said.poll(READY_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the tool's namespaces");
+        }
     }
 
     /** What the relay and the shell before it wrote to standard error, for a message. */
@@ -168,11 +175,13 @@ public final class ContainedPlace implements AutoCloseable {
         return text.isEmpty() ? "" : ": " + text.replaceAll("\\s*\\n\\s*", "; ");
     }
 
-    private static String firstLine(InputStream in) {
-        try {
-            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+    private void read(InputStream in) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line; (line = reader.readLine()) != null; ) {
+                said.add(line);
+            }
         } catch (IOException e) {
-            return null; // the relay ended
+            // the relay ended
         }
     }
 

@@ -25,8 +25,8 @@ public final class KeptPlace implements AutoCloseable {
      * Rewrites {@code builder}'s command to enter the kept place (made now where there is none that fits), reaching
      * the databases {@code handed} names; empty once this is closed, or where the place is still in use.
      */
-    synchronized Optional<ContainedPlace> enter(ProcessBuilder builder, Engine engine, int port,
-                                                Supplier<List<ConnectionDetails>> handed) throws IOException {
+    synchronized Optional<NetworkConfinement.Confined> enter(ProcessBuilder builder, Engine engine, int port,
+                                                         Supplier<List<ConnectionDetails>> handed) throws IOException {
         if (closed) {
             return Optional.empty();
         }
@@ -37,7 +37,8 @@ public final class KeptPlace implements AutoCloseable {
         if (place == null) {
             place = ContainedPlace.open(engine, port);
         }
-        return place.enter(builder, handed) ? Optional.of(place) : Optional.empty();
+        ContainedPlace entered = place;
+        return entered.enter(builder, handed).map(gate -> new NetworkConfinement.Confined(entered, gate, false));
     }
 
     @Override

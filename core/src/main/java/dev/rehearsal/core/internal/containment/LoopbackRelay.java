@@ -2,9 +2,10 @@ package dev.rehearsal.core.internal.containment;
 
 import org.apiguardian.api.API;
 
+import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,6 +13,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,35 +23,60 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The program that runs in a tool's network namespace ({@link ContainedPlace}) while the tool's processes come and go:
  * it listens where the tool is told the throwaway server is (the loopback address and port) and passes each
- * connection through the Unix socket of Rehearsal's {@link DatabaseGate} outside. It says {@code ready} on its
- * standard output once it listens, and ends when its standard input ends. It uses nothing but the JDK, so that it
- * starts on the class path of the running Rehearsal, whatever that holds.
+ * connection through the Unix socket of the {@link DatabaseGate} of the process that is there now. On a line
+ * {@code gate <socket>}, which Rehearsal writes before each process enters, it closes every connection and its
+ * listening sockets (with what waits in their backlog), listens again, passes what it accepts from then on to that
+ * gate, and says {@code ready}; nothing a process before left in flight reaches the next one's gate. It ends when its
+ * standard input ends. It uses nothing but the JDK, so that it starts on the class path of the running Rehearsal,
+ * whatever that holds.
  *
- * <p>Arguments: {@code <gate socket> <port>}.
+ * <p>Arguments: {@code <port>}.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class LoopbackRelay {
 
-    /** Every socket open, closed before the relay ends: a thread blocked in a socket holds up the JVM's exit. */
+    /** Every socket open, closed before the relay listens again or ends. */
     private static final Set<Closeable> OPEN = ConcurrentHashMap.newKeySet();
+    /** The threads accepting on the listening sockets: the port is free again once they have returned. */
+    private static final List<Thread> ACCEPTING = new ArrayList<>();
+    /** The gate connections go to; none (they are closed) until Rehearsal names one. */
+    private static volatile Path gate;
 
     private LoopbackRelay() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("rehearsal: usage: LoopbackRelay <gate socket> <port>");
+        if (args.length != 1) {
+            System.err.println("rehearsal: usage: LoopbackRelay <port>");
             System.exit(2);
         }
-        Path gate = Path.of(args[0]);
-        int port = Integer.parseInt(args[1]);
-        List<ServerSocket> listening = new ArrayList<>();
+        int port = Integer.parseInt(args[0]);
+        listen(port);
+        System.out.println("ready");
+        System.out.flush();
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = commands.readLine()) != null; ) {
+            if (line.startsWith("gate ")) {
+                closeAll();
+                gate = Path.of(line.substring("gate ".length()));
+                listen(port);
+                System.out.println("ready");
+                System.out.flush();
+            }
+        }
+        closeAll();
+        Runtime.getRuntime().halt(0); // no shutdown work is left
+    }
+
+    /** Listens on the loopback's {@code port}, IPv4 and, where the namespace has it, IPv6. */
+    private static void listen(int port) {
         for (String address : List.of("127.0.0.1", "::1")) {
             try {
                 ServerSocket socket = new ServerSocket();
+                socket.setReuseAddress(true);
                 socket.bind(new InetSocketAddress(InetAddress.getByName(address), port), 64);
-                listening.add(socket);
                 OPEN.add(socket);
+                ACCEPTING.add(daemon(() -> accept(socket)));
             } catch (IOException e) {
                 if (address.equals("127.0.0.1")) { // IPv6 may be off in the namespace; IPv4 loopback may not
                     System.err.println("rehearsal: could not listen on " + address + ":" + port + " in the tool's"
@@ -58,26 +85,25 @@ public final class LoopbackRelay {
                 }
             }
         }
-        for (ServerSocket socket : listening) {
-            daemon(() -> accept(socket, gate));
-        }
-        System.out.println("ready");
-        System.out.flush();
-        InputStream in = System.in;
-        while (in.read() >= 0) {
-            // nothing is asked of the relay: it serves until Rehearsal closes its input
-        }
+    }
+
+    private static void closeAll() throws InterruptedException {
         for (Closeable socket : OPEN) {
             try {
                 socket.close();
             } catch (IOException e) {
-                // ending anyway
+                // closing anyway
             }
+            OPEN.remove(socket);
         }
-        Runtime.getRuntime().halt(0); // no shutdown work is left
+        // a thread blocked in accept holds the listening socket until it returns, and with it the port
+        for (Thread thread : ACCEPTING) {
+            thread.join(5_000);
+        }
+        ACCEPTING.clear();
     }
 
-    private static void accept(ServerSocket listening, Path gate) {
+    private static void accept(ServerSocket listening) {
         while (true) {
             Socket client;
             try {
@@ -94,7 +120,16 @@ public final class LoopbackRelay {
                 }
                 continue;
             }
-            daemon(() -> relay(client, gate));
+            Path to = gate; // the gate of the process there when it was accepted, closed once that one has ended
+            if (to == null || listening.isClosed()) {
+                try {
+                    client.close();
+                } catch (IOException e) {
+                    // closed
+                }
+                continue;
+            }
+            daemon(() -> relay(client, to));
         }
     }
 

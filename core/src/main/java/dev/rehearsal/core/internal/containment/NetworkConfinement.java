@@ -51,7 +51,7 @@ public final class NetworkConfinement {
      * waits for it and ends with its status, and every process it left ends with the namespace.
      */
     private static final String ENTRANT = """
-            mount=$1; unshare=$2; uid=$3; gid=$4; n=$5; shift 5
+            mount=$1; unshare=$2; setsid=$3; uid=$4; gid=$5; n=$6; shift 6
             fail() { echo "rehearsal: $1; rehearsal.containment=guard runs tools guarded only" >&2; exit 125; }
             while [ "$n" -gt 0 ]; do
               if [ -S "$1" ]; then
@@ -60,7 +60,8 @@ public final class NetworkConfinement {
               fi
               shift; n=$((n-1))
             done
-            "$unshare" --user --map-user="$uid" --map-group="$gid" -- "$@"
+            # a session of its own: it cannot signal the process group of Rehearsal's JVM, nor reach a terminal
+            "$setsid" --wait "$unshare" --user --map-user="$uid" --map-group="$gid" -- "$@"
             exit $?
             """;
 
@@ -77,30 +78,31 @@ public final class NetworkConfinement {
     }
 
     /**
-     * A contained process's place: the sessions its gate refused, and, once the process has ended, the sessions it
-     * left open closed (a place kept for a tool's later processes) or the place ended (one made for this process
-     * alone).
+     * A contained process's gate: the sessions it refused, and, once the process has ended, the gate closed with
+     * every session through it, and the place left for the next process (one a tool keeps) or ended (one made for this
+     * process alone).
      */
     public static final class Confined implements AutoCloseable {
         private final ContainedPlace place;
+        private final DatabaseGate gate;
         private final boolean own;
 
-        private Confined(ContainedPlace place, boolean own) {
+        Confined(ContainedPlace place, DatabaseGate gate, boolean own) {
             this.place = place;
+            this.gate = gate;
             this.own = own;
         }
 
         /** The sessions the gate refused since the last call, one line each. */
         public List<String> takeRefusals() {
-            return place.takeRefusals();
+            return gate.takeRefusals();
         }
 
         @Override
         public void close() {
+            place.leave(gate);
             if (own) {
                 place.close();
-            } else {
-                place.leave();
             }
         }
     }
@@ -144,16 +146,15 @@ public final class NetworkConfinement {
                                    KeptPlace kept) throws IOException {
         requireRunnable(builder);
         int port = handed.get().get(0).port();
-        Optional<ContainedPlace> shared = kept == null ? Optional.empty() : kept.enter(builder, engine, port, handed);
+        Optional<Confined> shared = kept == null ? Optional.empty() : kept.enter(builder, engine, port, handed);
         if (shared.isPresent()) {
-            return new Confined(shared.get(), false);
+            return shared.get();
         }
         ContainedPlace place = ContainedPlace.open(engine, port);
         try {
-            if (!place.enter(builder, handed)) {
-                throw new IOException("the namespaces made for the process ended before it entered them");
-            }
-            return new Confined(place, true);
+            DatabaseGate gate = place.enter(builder, handed).orElseThrow(() -> new IOException("the namespaces made"
+                    + " for the process ended before it entered them"));
+            return new Confined(place, gate, true);
         } catch (IOException | RuntimeException e) {
             place.close();
             throw e;
@@ -162,30 +163,30 @@ public final class NetworkConfinement {
 
     /**
      * The command that makes a place's user and network namespaces and starts the relay in them, listening on
-     * {@code port} and passing sessions to {@code gate}; it runs as the place's first process.
+     * {@code port}; it runs as the place's first process. The relay's JVM takes no attach requests.
      */
-    static List<String> place(Path gate, int port) {
+    static List<String> place(int port) {
         return List.of(program("unshare"), "--user", "--map-root-user", "--net", "--", "/bin/sh", "-c", PLACE,
                 "rehearsal-contained", program("ip"), Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-                "-XX:+DisplayVMOutputToStderr", "-Xmx32m", "-cp", relayClassPath().orElseThrow(),
-                LoopbackRelay.class.getName(), gate.toString(), String.valueOf(port));
+                "-XX:+DisableAttachMechanism", "-XX:+DisplayVMOutputToStderr", "-Xmx32m", "-cp",
+                relayClassPath().orElseThrow(), LoopbackRelay.class.getName(), String.valueOf(port));
     }
 
     /**
      * What enters the place whose first process is {@code place} (its user and network namespaces), then makes the
-     * process's own mount and PID namespaces, covers {@code sockets} (but the gate's) in them and runs the process in
-     * a nested user namespace; the process's command follows.
+     * process's own mount and PID namespaces, covers {@code sockets} in them and runs the process in a session of its
+     * own and a nested user namespace; the process's command follows.
      */
-    static List<String> entrant(long place, Path gate, List<String> sockets) {
+    static List<String> entrant(long place, List<String> sockets) {
         String namespaces = "/proc/" + place + "/ns/";
         List<String> command = new ArrayList<>(List.of(program("nsenter"), "--user=" + namespaces + "user",
                 "--preserve-credentials", "--net=" + namespaces + "net", "--", program("unshare"), "--mount",
                 "--propagation", "private", "--pid", "--fork", "--kill-child", "--mount-proc", "--", "/bin/sh", "-c",
-                ENTRANT, "rehearsal-contained", program("mount"), program("unshare"), id("Uid"), id("Gid")));
-        List<String> covered = sockets.stream().filter(socket -> !socket.equals(gate.toString())).toList();
-        command.add(String.valueOf(covered.size()));
-        command.addAll(covered);
+                ENTRANT, "rehearsal-contained", program("mount"), program("unshare"), program("setsid"), id("Uid"),
+                id("Gid")));
+        command.add(String.valueOf(sockets.size()));
+        command.addAll(sockets);
         return command;
     }
 
@@ -220,10 +221,10 @@ public final class NetworkConfinement {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             return new Availability(false, "namespaces are Linux's, and this is " + System.getProperty("os.name"));
         }
-        for (String program : List.of("unshare", "nsenter", "ip", "mount")) {
+        for (String program : List.of("unshare", "nsenter", "setsid", "ip", "mount")) {
             if (find(program).isEmpty()) {
                 return new Availability(false, program + " is not installed (util-linux and iproute2 provide"
-                        + " unshare, nsenter, mount and ip)");
+                        + " unshare, nsenter, setsid, mount and ip)");
             }
         }
         if (relayClassPath().isEmpty()) {

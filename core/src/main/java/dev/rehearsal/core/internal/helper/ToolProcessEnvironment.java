@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -232,6 +233,9 @@ public final class ToolProcessEnvironment {
     /**
      * Starts {@code builder}'s process with this environment in place of the JVM's, contained where
      * {@link #containment} asks for it and the machine allows it; logs the warnings once per JVM.
+     *
+     * @throws IOException where the program cannot be run, or the machine contains tools but this process could not
+     *                     be contained (then it is not started; the message says why and how to run it guarded)
      */
     public Process start(ProcessBuilder builder) throws IOException {
         World world = world();
@@ -249,11 +253,16 @@ public final class ToolProcessEnvironment {
         if (not.isEmpty()) {
             try {
                 gate = NetworkConfinement.confine(builder, engine, containedTo, kept);
+            } catch (InterruptedIOException e) {
+                throw e;
             } catch (IOException e) {
                 if (e.getMessage() != null && e.getMessage().startsWith("Cannot run program")) {
                     throw e;
                 }
-                not = Optional.of("the namespaces could not be set up (" + e.getMessage() + ")");
+                // this machine contains tools: one that cannot be contained now is not run at all
+                throw new IOException("Rehearsal could not contain " + tool + " (" + e.getMessage() + "), so it did not"
+                        + " run it; rehearsal.containment=guard runs it guarded only (docs/layouts.md, Containment)",
+                        e);
             }
         }
         if (gate == null) {
