@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -110,7 +111,9 @@ class ContainedProcessTest {
                     + " /var/run/docker.sock /run/mysqld/mysqld.sock " + other + " " + relative + "; do [ -S \"$s\" ]"
                     + " && echo \"socket $s\"; done;"
                     + " umount /run 2>/dev/null && echo unmounted;"
-                    + " umount /run/postgresql/.s.PGSQL.5432 2>/dev/null && echo unmounted;"
+                    + " python3 -c \"import ctypes; libc = ctypes.CDLL(None, use_errno=True);"
+                    + " r = libc.umount2(b'/run/postgresql/.s.PGSQL.5432', 0);"
+                    + " print('unmounted' if r == 0 else 'umount-errno-%d' % ctypes.get_errno())\";"
                     + " nsenter --target " + ProcessHandle.current().pid() + " --net true 2>/dev/null && echo entered;"
                     + " [ -e /proc/" + ProcessHandle.current().pid() + "/root ] && echo sees-rehearsal; exit 0";
 
@@ -119,14 +122,22 @@ class ContainedProcessTest {
             Run entered;
             try (KeptPlace place = new KeptPlace()) {
                 run(environment(handed, "network").keptIn(place), "exit 0");
-                entered = run(environment(handed, "network").keptIn(place), probe);
+                // the relays running now, this place's among them: the process can neither see nor enter them
+                String relays = ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("")
+                        .contains("LoopbackRelay")).map(p -> " " + p.pid()).collect(Collectors.joining());
+                assertThat(relays).as("this place's relay").isNotBlank();
+                entered = run(environment(handed, "network").keptIn(place), probe.replaceFirst("; exit 0$", "")
+                        + "; for r in" + relays + "; do"
+                        + " [ -e /proc/$r/root ] && echo sees-relay; nsenter --target $r --net true 2>/dev/null"
+                        + " && echo entered; done; exit 0");
             }
 
             assertThat(guarded.output()).as("the control: the machine's PostgreSQL socket is there, and the other's")
                     .contains("socket /run/postgresql/.s.PGSQL.5432", "socket " + other, "socket " + relative);
             for (Run run : List.of(contained, entered)) {
                 assertThat(run.exit()).as(run.output()).isZero();
-                assertThat(run.output()).doesNotContain("socket ", "unmounted", "entered", "sees-rehearsal");
+                assertThat(run.output()).doesNotContain("socket ", "unmounted", "entered", "sees-rehearsal",
+                        "sees-relay").as("the cover is there, and may not be unmounted").contains("umount-errno-1");
             }
         } finally {
             server.destroyForcibly();

@@ -37,6 +37,8 @@ public final class ContainedPlace implements AutoCloseable {
     /** How long a process waits for the one before it to leave. */
     private static final long ENTRY_SECONDS = 10;
     private static final int KEPT_ERROR_CHARS = 4_000;
+    /** What the reader of the relay's output queues when the output ends (compared by identity). */
+    private static final String ENDED = new String("the relay's output ended");
 
     private final Engine engine;
     private final int port;
@@ -55,9 +57,13 @@ public final class ContainedPlace implements AutoCloseable {
         relay = builder.start();
         daemon("rehearsal-place-output", () -> read(relay.getInputStream()));
         daemon("rehearsal-place-errors", () -> keep(relay.getErrorStream()));
-        if (!"ready".equals(next())) {
+        try {
+            if (!ready()) {
+                throw new IOException("the relay in the tool's network namespace did not start" + said());
+            }
+        } catch (IOException | RuntimeException e) {
             close();
-            throw new IOException("the relay in the tool's network namespace did not start" + said());
+            throw e;
         }
     }
 
@@ -100,19 +106,25 @@ public final class ContainedPlace implements AutoCloseable {
         }
         DatabaseGate gate = new DatabaseGate(engine, handed);
         try {
+            said.clear();
             relay.getOutputStream().write(("gate " + gate.socket() + "\n").getBytes(StandardCharsets.UTF_8));
             relay.getOutputStream().flush();
-            if (!"ready".equals(next())) {
+            if (!ready()) {
                 throw new IOException("the relay in the tool's network namespace did not listen again" + said());
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             gate.close();
             closed = true; // broken: the next process gets another place
             throw e;
         }
-        List<String> command = new ArrayList<>(NetworkConfinement.entrant(relay.pid(), CoveredSockets.find()));
-        command.addAll(builder.command());
-        builder.command(command);
+        try {
+            List<String> command = new ArrayList<>(NetworkConfinement.entrant(relay.pid(), CoveredSockets.find()));
+            command.addAll(builder.command());
+            builder.command(command);
+        } catch (IOException | RuntimeException e) {
+            gate.close();
+            throw e;
+        }
         occupant = gate;
         return Optional.of(gate);
     }
@@ -156,10 +168,23 @@ public final class ContainedPlace implements AutoCloseable {
         }
     }
 
-    /** The relay's next line, or null where it said none in time. */
-    private String next() throws InterruptedIOException {
+    /**
+     * Whether the relay said {@code ready} in time; any other line on its output (a message of its JVM) is passed
+     * over, and its output's end answers at once.
+     */
+    private boolean ready() throws InterruptedIOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_SECONDS);
         try {
-            return said.poll(READY_SECONDS, TimeUnit.SECONDS);
+            for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+                String line = said.poll(left, TimeUnit.NANOSECONDS);
+                if (line == null || line == ENDED) {
+                    return false;
+                }
+                if (line.equals("ready")) {
+                    return true;
+                }
+            }
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for the tool's namespaces");
@@ -183,6 +208,7 @@ public final class ContainedPlace implements AutoCloseable {
         } catch (IOException e) {
             // the relay ended
         }
+        said.add(ENDED);
     }
 
     private void keep(InputStream in) {

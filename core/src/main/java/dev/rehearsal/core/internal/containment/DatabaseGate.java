@@ -48,6 +48,7 @@ final class DatabaseGate implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private final List<String> refusals = new ArrayList<>();
+    private volatile boolean closed;
 
     /**
      * Opens the gate for sessions on the databases {@code handed} names (asked again for each session: it follows
@@ -85,6 +86,10 @@ final class DatabaseGate implements AutoCloseable {
             try {
                 SocketChannel client = server.accept();
                 open.add(client);
+                if (closed) { // closed meanwhile: its sessions were closed before this one was listed
+                    client.close();
+                    return;
+                }
                 Thread thread = new Thread(() -> serve(client), "rehearsal-gate-session");
                 thread.setDaemon(true);
                 thread.start();
@@ -174,6 +179,11 @@ final class DatabaseGate implements AutoCloseable {
             throw e;
         }
         open.add(opened);
+        if (closed) {
+            open.remove(opened);
+            opened.close();
+            return;
+        }
         try (SocketChannel upstream = opened) {
             upstream.socket().setTcpNoDelay(true);
             if (first != null) {
@@ -304,6 +314,7 @@ final class DatabaseGate implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         try {
             server.close();
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import dev.rehearsal.core.db.Engine;
 import org.apiguardian.api.API;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -38,7 +39,15 @@ public final class KeptPlace implements AutoCloseable {
             place = ContainedPlace.open(engine, port);
         }
         ContainedPlace entered = place;
-        return entered.enter(builder, handed).map(gate -> new NetworkConfinement.Confined(entered, gate, false));
+        try {
+            return entered.enter(builder, handed).map(gate -> new NetworkConfinement.Confined(entered, gate, false));
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            place.close(); // broken: this process gets a place of its own, and the next one a new kept place
+            place = null;
+            return Optional.empty();
+        }
     }
 
     @Override

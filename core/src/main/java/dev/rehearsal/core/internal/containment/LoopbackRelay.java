@@ -57,9 +57,13 @@ public final class LoopbackRelay {
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = commands.readLine()) != null; ) {
             if (line.startsWith("gate ")) {
-                closeAll();
-                gate = Path.of(line.substring("gate ".length()));
-                listen(port);
+                if (gate != null) { // before the first gate no process was there, and nothing was let through
+                    closeAll();
+                    gate = Path.of(line.substring("gate ".length()));
+                    listen(port);
+                } else {
+                    gate = Path.of(line.substring("gate ".length()));
+                }
                 System.out.println("ready");
                 System.out.flush();
             }
