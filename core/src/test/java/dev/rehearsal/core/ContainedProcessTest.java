@@ -113,7 +113,7 @@ class ContainedProcessTest {
                     + " umount /run 2>/dev/null && echo unmounted;"
                     + " python3 -c \"import ctypes; libc = ctypes.CDLL(None, use_errno=True);"
                     + " r = libc.umount2(b'/run/postgresql/.s.PGSQL.5432', 0);"
-                    + " print('unmounted' if r == 0 else 'umount-errno-%d' % ctypes.get_errno())\";"
+                    + " print('unmounted' if r == 0 else 'umount-errno-%d.' % ctypes.get_errno())\";"
                     + " nsenter --target " + ProcessHandle.current().pid() + " --net true 2>/dev/null && echo entered;"
                     + " [ -e /proc/" + ProcessHandle.current().pid() + "/root ] && echo sees-rehearsal; exit 0";
 
@@ -137,7 +137,7 @@ class ContainedProcessTest {
             for (Run run : List.of(contained, entered)) {
                 assertThat(run.exit()).as(run.output()).isZero();
                 assertThat(run.output()).doesNotContain("socket ", "unmounted", "entered", "sees-rehearsal",
-                        "sees-relay").as("the cover is there, and may not be unmounted").contains("umount-errno-1");
+                        "sees-relay").as("the cover is there, and may not be unmounted").contains("umount-errno-1.");
             }
         } finally {
             server.destroyForcibly();

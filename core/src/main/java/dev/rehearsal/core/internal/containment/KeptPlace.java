@@ -44,6 +44,9 @@ public final class KeptPlace implements AutoCloseable {
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException e) {
+            if (entered.fits(engine, port)) {
+                throw e; // the place is sound: what failed was this process's (its gate, the sockets to cover)
+            }
             place.close(); // broken: this process gets a place of its own, and the next one a new kept place
             place = null;
             return Optional.empty();

@@ -24,9 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * The program that runs in a tool's network namespace ({@link ContainedPlace}) while the tool's processes come and go:
  * it listens where the tool is told the throwaway server is (the loopback address and port) and passes each
  * connection through the Unix socket of the {@link DatabaseGate} of the process that is there now. On a line
- * {@code gate <socket>}, which Rehearsal writes before each process enters, it closes every connection and its
- * listening sockets (with what waits in their backlog), listens again, passes what it accepts from then on to that
- * gate, and says {@code ready}; nothing a process before left in flight reaches the next one's gate. It ends when its
+ * {@code gate <socket>}, which Rehearsal writes before each process enters, it passes what it accepts from then on to
+ * that gate and says {@code ready}; from the second such line on, it first closes every connection and its listening
+ * sockets (with what waits in their backlog) and listens again, so nothing a process before left in flight reaches the
+ * next one's gate (before the first, nothing was let through). It ends when its
  * standard input ends. It uses nothing but the JDK, so that it starts on the class path of the running Rehearsal,
  * whatever that holds.
  *

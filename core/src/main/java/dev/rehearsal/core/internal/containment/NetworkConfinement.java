@@ -169,7 +169,7 @@ public final class NetworkConfinement {
         return List.of(program("unshare"), "--user", "--map-root-user", "--net", "--", "/bin/sh", "-c", PLACE,
                 "rehearsal-contained", program("ip"), Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-                "-XX:+DisableAttachMechanism", "-XX:+DisplayVMOutputToStderr", "-Xlog:all=warning:stderr",
+                "-XX:+DisableAttachMechanism", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr",
                 "-Xmx32m", "-cp",
                 relayClassPath().orElseThrow(), LoopbackRelay.class.getName(), String.valueOf(port));
     }
