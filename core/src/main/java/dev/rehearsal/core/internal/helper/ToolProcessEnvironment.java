@@ -222,8 +222,8 @@ public final class ToolProcessEnvironment {
     }
 
     /**
-     * Contained processes enter the namespaces {@code place} keeps for the tool's processes, one after another, rather
-     * than namespaces made for each.
+     * Contained processes enter the network {@code place} keeps for the tool's processes, one after another, rather
+     * than a network made for each.
      */
     public ToolProcessEnvironment keptIn(KeptPlace place) {
         kept = place;

@@ -45,7 +45,7 @@ public final class CommandSource implements MigrationSource, AutoCloseable {
     private final Duration timeout;
     private final Map<String, String> inherited;
     private final HandedDatabaseGuard guard = new HandedDatabaseGuard();
-    /** The namespaces every command of the rehearsal runs in, contained, one command after another. */
+    /** The network every command of the rehearsal enters, contained, one command after another. */
     private final KeptPlace place = new KeptPlace();
     private ToolProcesses processes = ToolProcesses.DEFAULTS;
 
@@ -85,7 +85,7 @@ public final class CommandSource implements MigrationSource, AutoCloseable {
         return this;
     }
 
-    /** Ends the namespaces the commands ran in, and whatever a command left running there. */
+    /** Ends the network the commands entered, with its relay. */
     @Override
     public void close() {
         place.close();
