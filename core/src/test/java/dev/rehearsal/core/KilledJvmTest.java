@@ -67,6 +67,11 @@ class KilledJvmTest {
         // the embedded server: reaped, and a server of this (live) JVM is left alone
         EmbeddedPostgresProvider mine = EmbeddedPostgresProvider.start(Map.of()); // reaps first
         try {
+            // reaped by this start, or by another test JVM's that claimed the orphan first and may still be stopping it
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (Processes.running(postmaster) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
             assertThat(Processes.running(postmaster)).isFalse();
             assertThat(EmbeddedServerReaper.reap()).isEmpty();
             assertThat(ProcessHandle.of(mine.serverPid().orElseThrow()).map(ProcessHandle::isAlive)).hasValue(true);
