@@ -13,8 +13,9 @@ full=false
 # row says "no result" until the cell writes its own; the end of a failed cell's log goes beside its row.
 rows=$(mktemp -d)
 row=0
-# Cells run side by side, at most this many at once (each is mostly one test JVM waiting on its database; two fill
-# the CI machine's 2 cores); cells on the same project take turns, as they share its target folder.
+# Cells run side by side, at most this many at once (each is mostly one test JVM waiting on its database; two, with
+# the benchmarks' checks the test command runs beside the matrix, fill the CI machine's 2 cores); cells on the same
+# project take turns, as they share its target folder.
 side_by_side=2
 locks=$(mktemp -d)
 # Background cells ignore Ctrl-C (as a script's background jobs do): on Ctrl-C or SIGTERM, the whole process group

@@ -111,6 +111,9 @@ images() {
 
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
+# background parts ignore Ctrl-C (as a script's background jobs do): on Ctrl-C or SIGTERM, the whole process group
+# goes, what the parts started with it
+trap 'trap - INT TERM; kill -TERM 0' INT TERM
 parts=(current_python_stack npm_tools knex_sample typeorm_sample images)
 pids=()
 for part in "${parts[@]}"; do

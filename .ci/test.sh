@@ -3,8 +3,9 @@
 # The parts, and what runs beside what:
 # 1. The Maven Central bundle check (.ci/central-bundle.sh: the published modules deployed to a folder at the release
 #    version and checked as Central checks a release). It needs only the sources, so it starts first, in the
-#    background at idle priority (the kernel's SCHED_IDLE, `chrt --idle`): it runs on the CPU the other parts leave
-#    unused (the set-up's downloads, the reactor's waits) and takes none from them. Its output comes last.
+#    background at idle priority for the CPU (the kernel's SCHED_IDLE, `chrt --idle`) and the disk (`ionice -c 3`):
+#    it runs on what the other parts leave unused (the set-up's downloads, the reactor's waits) and takes no CPU time
+#    from them. Its output comes last.
 # 2. .ci/setup.sh: the servers, tools, interpreters and packages the tests use.
 # 3. The reactor, installing Rehearsal's artifacts: every module's tests but the benchmarks'. -T 1C builds modules that
 #    do not depend on each other side by side, one per core: after core and snapshots, the extension and the command
@@ -14,48 +15,70 @@
 #    them changes none of their results; their output is shown once they end), and the standalone sample, a user's
 #    project that resolves the installed artifacts exactly as a user's build resolves the published ones, followed by
 #    the version matrix (.ci/compatibility.sh, whose cells run two at a time), which writes docs/compatibility.md.
+# Where set-up or the reactor fails, the central check is stopped and the run ends at once.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 central_log=$(mktemp)
 benchmarks_log=$(mktemp)
-# The central check runs in a process group of its own (setsid), so that it can be stopped with everything it started;
-# on Ctrl-C or SIGTERM, that group goes, then this script's own, the background parts with it.
-setsid chrt --idle 0 bash .ci/central-bundle.sh >"$central_log" 2>&1 &
+# The central check runs in a session of its own (setsid: a background job of a script is no process group leader, so
+# setsid makes the new session in that process itself, whose id is the group's), so that it can be stopped with
+# everything it started; it is stopped on every way out of this script but its own end.
+setsid --wait chrt --idle 0 ionice -c 3 bash .ci/central-bundle.sh >"$central_log" 2>&1 &
 central=$!
-stop_central() { kill -TERM -- "-$central" 2>/dev/null; }
-trap 'trap - INT TERM; stop_central; rm -f "$central_log" "$benchmarks_log"; kill -TERM 0' INT TERM
-
-# Ends the run: a part that failed before the central check ended stops it (its result would not change the run's);
-# otherwise the run waits for it and shows its output.
-finish() {
-  local status=$1
-  if [ "$status" -ne 0 ]; then
-    stop_central
+central_running=true
+stop_central() {
+  if $central_running; then
+    kill -TERM -- "-$central" 2>/dev/null
     wait "$central"
+    central_running=false
+  fi
+}
+trap 'stop_central; rm -f "$central_log" "$benchmarks_log"' EXIT
+# on Ctrl-C, SIGTERM or a hang-up, everything goes: the central check's session, then this script's process group with
+# the other background parts (each part runs in the background and is waited for: `wait` returns at once on a trapped
+# signal, where a command in the foreground would hold the trap back until it ends)
+trap 'trap - INT TERM HUP; stop_central; kill -TERM 0' INT TERM HUP
+
+# Runs a command in the background and waits for it (see above); its status is the command's.
+run() {
+  "$@" &
+  wait $!
+}
+
+# Whether a process is running (not ended, even if not yet waited for).
+running() {
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $state != Z* ]]
+}
+
+# Ends the run: stopping the central check where an earlier part failed, else waiting for it and showing its output.
+finish() {
+  local status=$1 stop=$2
+  if $stop && running "$central"; then
+    stop_central
     echo "test: stopped the Maven Central bundle check, as an earlier part failed"
-  elif ! wait "$central"; then
-    status=1
-    echo "test: the Maven Central bundle check FAILED:"
+  else
+    wait "$central" || { status=1; echo "test: the Maven Central bundle check FAILED:"; }
+    central_running=false
   fi
   cat "$central_log"
-  rm -f "$central_log" "$benchmarks_log"
   exit "$status"
 }
 
-bash .ci/setup.sh || finish 1
+run bash .ci/setup.sh || finish 1 true
 # TESTS_TMPDIR= (empty) leaves the test JVMs' temporary files in the system's temporary directory, for a machine
 # without a roomy, executable /dev/shm
 tmpdir=${TESTS_TMPDIR-/dev/shm}
-mvn -B -ntp -T 1C install -Pdist ${tmpdir:+"-Dtests.tmpdir=$tmpdir"} -pl '!benchmarks' || finish 1
+run mvn -B -ntp -T 1C install -Pdist ${tmpdir:+"-Dtests.tmpdir=$tmpdir"} -pl '!benchmarks' || finish 1 true
 
 mvn -B -ntp verify -pl benchmarks >"$benchmarks_log" 2>&1 &
 benchmarks=$!
 status=0
-{ mvn -B -ntp -f samples/standalone-golang-migrate/pom.xml verify && bash .ci/compatibility.sh; } || status=1
+run bash -c 'mvn -B -ntp -f samples/standalone-golang-migrate/pom.xml verify && bash .ci/compatibility.sh' || status=1
 if ! wait "$benchmarks"; then
   status=1
   echo "test: the benchmarks' checks FAILED:"
 fi
 cat "$benchmarks_log"
-finish "$status"
+finish "$status" false

@@ -74,7 +74,7 @@ class AlembicBenchmark {
         List<Double> cli = new ArrayList<>();
         List<Double> peer = new ArrayList<>();
         try (server) {
-            for (int round = 0; round <= rounds; round++) { // round 0 warms both up
+            for (int round = MeasuredRounds.firstRound(); round <= rounds; round++) { // round 0 warms both up
                 double c = cli(dir.resolve("cli" + round), project);
                 double p;
                 try (EphemeralDatabase db = server.createDatabase()) {

@@ -45,8 +45,10 @@ final class HelperLoop {
     static ObjectNode measure(String tool, String loopWhat, int migrations, int rounds, Path project,
                               RehearsalSettings settings, Peer peer, Map<String, String> environment) throws Exception {
         DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
-        rehearse(provider, settings, migrations); // warm-up of both
-        run(provider, project, peer, environment);
+        if (MeasuredRounds.warmUp()) { // of both
+            rehearse(provider, settings, migrations);
+            run(provider, project, peer, environment);
+        }
         List<Double> rehearsal = new ArrayList<>();
         List<Double> loop = new ArrayList<>();
         Map<String, ComponentRecording.Total> profile = Map.of();

@@ -70,18 +70,23 @@ class RunningApplicationBenchmark {
         LongHistoryBenchmark.writeJson(figures);
     }
 
-    /** The faster of two runs of each, alternately after one to warm up: the measured one's report and profile. */
+    /**
+     * The faster of two runs of each, alternately after one to warm up (one of each, without the warm-up, in the
+     * README's test command: {@link MeasuredRounds}): the measured one's report and profile.
+     */
     record Fastest(double baselineMillis, double millis, Map<String, ComponentRecording.Total> profile,
                    RoundTripReport report) {
     }
 
     static Fastest alternately(RehearsalSettings baseline, RehearsalSettings measured, DatabaseProvider provider) {
-        run(baseline, provider); // warms up
+        if (MeasuredRounds.warmUp()) {
+            run(baseline, provider);
+        }
         double without = Double.MAX_VALUE;
         double with = Double.MAX_VALUE;
         Map<String, ComponentRecording.Total> profile = Map.of();
         RoundTripReport report = null;
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < MeasuredRounds.of(2); i++) {
             long t0 = System.nanoTime();
             run(baseline, provider);
             without = Math.min(without, (System.nanoTime() - t0) / 1e6);
