@@ -12,7 +12,7 @@
 #    line overlap, and the samples run beside the command line's packaging and integration tests. The test JVMs keep
 #    their temporary files, the embedded servers' data directories among them, on the tmpfs (tests.tmpdir in pom.xml).
 # 4. Side by side, as neither needs the other: the benchmarks' checks (they never assert on time, so what runs beside
-#    them changes none of their results; their output is shown once they end), and the standalone sample, a user's
+#    them changes none of their results; their output is shown after the matrix's), and the standalone sample, a user's
 #    project that resolves the installed artifacts exactly as a user's build resolves the published ones, followed by
 #    the version matrix (.ci/compatibility.sh, whose cells run two at a time), which writes docs/compatibility.md.
 # Where set-up or the reactor fails, the central check is stopped and the run ends at once.
@@ -35,10 +35,12 @@ stop_central() {
   fi
 }
 trap 'stop_central; rm -f "$central_log" "$benchmarks_log"' EXIT
-# on Ctrl-C, SIGTERM or a hang-up, everything goes: the central check's session, then this script's process group with
-# the other background parts (each part runs in the background and is waited for: `wait` returns at once on a trapped
-# signal, where a command in the foreground would hold the trap back until it ends)
-trap 'trap - INT TERM HUP; stop_central; kill -TERM 0' INT TERM HUP
+# on Ctrl-C, SIGTERM or a hang-up, everything goes at once: the central check's session and this script's process group
+# with the other background parts (each part runs in the background and is waited for: `wait` returns at once on a
+# trapped signal, where a command in the foreground would hold the trap back until it ends); this script ignores the
+# signal it sends itself, waits for the central check to end, and exits
+trap 'trap "" INT TERM HUP; kill -TERM -- "-$central" 0 2>/dev/null; wait "$central"; central_running=false; exit 143' \
+  INT TERM HUP
 
 # Runs a command in the background and waits for it (see above); its status is the command's.
 run() {
@@ -46,23 +48,18 @@ run() {
   wait $!
 }
 
-# Whether a process is running (not ended, even if not yet waited for).
-running() {
-  local state
-  state=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $state != Z* ]]
-}
-
 # Ends the run: stopping the central check where an earlier part failed, else waiting for it and showing its output.
 finish() {
   local status=$1 stop=$2
-  if $stop && running "$central"; then
+  # (bash collects an ended background part at once: kill -0 finds it gone)
+  if $stop && kill -0 "$central" 2>/dev/null; then
     stop_central
     echo "test: stopped the Maven Central bundle check, as an earlier part failed"
   else
     wait "$central" || { status=1; echo "test: the Maven Central bundle check FAILED:"; }
     central_running=false
+    cat "$central_log"
   fi
-  cat "$central_log"
   exit "$status"
 }
 

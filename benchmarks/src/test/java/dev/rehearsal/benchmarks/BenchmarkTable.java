@@ -154,9 +154,9 @@ public final class BenchmarkTable implements TestExecutionListener {
         }
         md.append("Where a phase's time goes, by component, and every other figure of the run: "
                 + "`benchmarks/target/benchmarks.txt` and `benchmarks/target/benchmarks.json`. Every CI run runs the"
-                + " open issues' benchmarks as checks, those that measure several alternating rounds with one and no warm-up, and"
-                + " leaves out the profiles (the long history's eight runs); every benchmark, with all its rounds, runs"
-                + " with `-Drehearsal.benchmark.all=true`.\n");
+                + " open issues' benchmarks as checks (most of those that measure several alternating rounds with one"
+                + " round and no warm-up) and leaves out the profiles (the long history's eight runs); every benchmark,"
+                + " with all its rounds, runs with `-Drehearsal.benchmark.all=true`.\n");
         return md.toString();
     }
 

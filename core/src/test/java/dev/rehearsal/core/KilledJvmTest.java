@@ -40,7 +40,7 @@ class KilledJvmTest {
 
     /** The child JVM: starts what a run starts, says so, and waits to be killed. */
     public static void main(String[] args) throws Exception {
-        EmbeddedPostgresProvider embedded = EmbeddedPostgresProvider.start(Map.of());
+        EmbeddedPostgresProvider embedded = EmbeddedPostgresProvider.startWithInitdb(Map.of());
         EphemeralDatabase pg = PostgresServerProvider.connect(PG, "postgres", null).createDatabase();
         EphemeralDatabase maria = MariaDbServerProvider.connect(MARIADB, "root", "").createDatabase();
         System.out.println("READY " + embedded.serverPid().orElseThrow() + " " + pg.name() + " " + maria.name());
@@ -50,7 +50,8 @@ class KilledJvmTest {
 
     /**
      * The embedded servers' folder is the temporary directory's: the child and this test get one of their own, so that
-     * no other test JVM's start reaps the orphan first, and what is reaped and left here is exactly theirs.
+     * no other test JVM's start reaps the orphan first, and what is reaped and left here is exactly theirs. Both start
+     * their servers with initdb, keeping no cluster: nothing goes on writing there in the background.
      */
     @Test
     void whatAKilledJvmLeftIsReapedByTheNextRunAndNothingElse() throws Exception {
@@ -60,6 +61,7 @@ class KilledJvmTest {
         try {
             killedJvmIsReaped();
         } finally {
+            EmbeddedServerReaper.reap(); // what a failed run left: the folder goes next, and with it the orphan's claim
             System.setProperty("java.io.tmpdir", tmpdir);
             try (Stream<Path> files = Files.walk(own)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -86,7 +88,7 @@ class KilledJvmTest {
         assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive)).as("the orphan is really there").hasValue(true);
 
         // the embedded server: reaped, and a server of this (live) JVM is left alone
-        EmbeddedPostgresProvider mine = EmbeddedPostgresProvider.start(Map.of()); // reaps first
+        EmbeddedPostgresProvider mine = EmbeddedPostgresProvider.startWithInitdb(Map.of()); // reaps first
         try {
             assertThat(Processes.running(postmaster)).isFalse();
             assertThat(EmbeddedServerReaper.reap()).isEmpty();
