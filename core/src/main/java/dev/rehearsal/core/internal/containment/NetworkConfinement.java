@@ -167,8 +167,8 @@ public final class NetworkConfinement {
      */
     static List<String> place(int port) {
         return List.of(program("unshare"), "--user", "--map-root-user", "--net", "--", "/bin/sh", "-c", PLACE,
-                "rehearsal-contained", program("ip"),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
+                "rehearsal-contained", program("ip"), Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
                 "-XX:+DisableAttachMechanism", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable",
                 "-Xlog:all=warning:stderr", "-Xmx32m", "-cp", relayClassPath().orElseThrow(),
                 LoopbackRelay.class.getName(), String.valueOf(port));
