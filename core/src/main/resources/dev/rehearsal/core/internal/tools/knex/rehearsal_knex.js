@@ -35,6 +35,7 @@ try {
 
 const migrations = Object.assign({}, config.migrations || {}, { directory: folder });
 const table = migrations.tableName || 'knex_migrations';
+const lockTable = table + '_lock'; // Knex's lock table is named after its table
 let trace = null; // what the request being served traces: its migration file and the lock-timeout query
 
 // every statement of every Knex client of this process (transactions use clients made from the same prototype)
@@ -48,6 +49,7 @@ clientPrototype._query = async function traced(connection, obj) {
     return Object.values(response.rows ? response.rows[0] : response[0][0]); // mysql: [rows, fields]
   });
   const sql = typeof obj === 'string' ? obj : obj.sql;
+  const bindings = typeof obj === 'object' && Array.isArray(obj.bindings) ? obj.bindings : [];
   const run = (instead) => query.call(this, connection, instead ? { sql: instead, bindings: [], method: 'raw' } : obj)
     .catch((error) => {
       if (error && typeof error === 'object' && error.sql === undefined) {
@@ -62,8 +64,10 @@ clientPrototype._query = async function traced(connection, obj) {
   const backend = connection.processID !== undefined ? connection.processID : connection.threadId;
   return protocol.traced(connection, () => ({
     backend, sql, file: current.file, inTransaction: inTransaction.get(backend) === true,
-    // Knex's own statements: its tables, and the transaction it opens and ends around each migration
-    own: sql.includes(table) || /^\s*(begin|start transaction|commit|rollback)\b/i.test(sql),
+    // Knex's own statements: its tables, named in the text or bound (hasTable looks them up in information_schema),
+    // and the transaction it opens and ends around each migration
+    own: sql.includes(table) || bindings.some((value) => value === table || value === lockTable)
+      || /^\s*(begin|start transaction|commit|rollback)\b/i.test(sql),
   }), run, async (result, statement) => {
     if (/^\s*(begin|start transaction)\b/i.test(sql)) {
       inTransaction.set(backend, true);
