@@ -59,7 +59,8 @@ class AlembicBenchmark {
         RehearsalSettings settings = RehearsalSettings.of("filesystem:" + project.resolve("alembic/versions"))
                 .withTool(ToolSettings.DEFAULTS.withAlembic(new AlembicSettings(PYTHON, "", "", List.of(), Map.of())));
         ObjectNode figures = HelperLoop.measure("Alembic", "pytest-alembic's way (the script directory loaded once)",
-                revisions, rounds, project, settings, AlembicBenchmark::peer, Map.of());
+                revisions, rounds, project, settings, AlembicBenchmark::peer,
+                commandLine ? AlembicBenchmark::freshPeer : null, Map.of());
         if (commandLine) {
             commandLine(dir, project, revisions, rounds, figures);
             LongHistoryBenchmark.writeJson(figures);
@@ -151,6 +152,42 @@ class AlembicBenchmark {
                         move(revision, True)
                         move(revisions[i - 1] if i else "base", False)
                         move(revision, True)
+                """, details.url("postgresql"));
+    }
+
+    /**
+     * The same loop with a new engine and a new session for each step, as a deploy that runs {@code alembic upgrade}
+     * once per revision has (still one process, the script directory loaded once): what the peer would pay under the
+     * rule Rehearsal keeps, that no session crosses a phase.
+     */
+    static List<String> freshPeer(ConnectionDetails details) {
+        return List.of(PYTHON, "-c", """
+                import sys
+                from alembic.config import Config
+                from alembic.runtime.environment import EnvironmentContext
+                from alembic.script import ScriptDirectory
+                from sqlalchemy import create_engine, pool
+
+                config = Config("alembic.ini")
+                script = ScriptDirectory.from_config(config)
+                revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+                def move(destination, up):
+                    def steps(rev, context):
+                        return script._upgrade_revs(destination, rev) if up else script._downgrade_revs(destination, rev)
+                    engine = create_engine(sys.argv[1], poolclass=pool.NullPool)
+                    with engine.connect() as connection:
+                        config.attributes["connection"] = connection
+                        with EnvironmentContext(config, script, fn=steps, destination_rev=destination):
+                            script.run_env()
+                    engine.dispose()
+
+
+                for i, revision in enumerate(revisions):
+                    move(revision, True)
+                    move(revisions[i - 1] if i else "base", False)
+                    move(revision, True)
                 """, details.url("postgresql"));
     }
 

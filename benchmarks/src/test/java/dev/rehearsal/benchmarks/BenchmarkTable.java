@@ -152,7 +152,10 @@ public final class BenchmarkTable implements TestExecutionListener {
                     f.path("long_history_embedded_untraced_overhead_ms_per_phase").asDouble(),
                     f.path("long_history_embedded_plain_ms_per_phase").asDouble()));
         }
-        md.append("Where a phase's time goes, by component, and every other figure of the run: "
+        md.append(WhereTheTimeGoes.render(f));
+        md.append("What sets the floor under each goal not met yet, and the designs that would reach it:"
+                + " [speed-goals.md](speed-goals.md).\n\n");
+        md.append("Every other figure of the run, and the profiles of the other histories: "
                 + "`benchmarks/target/benchmarks.txt` and `benchmarks/target/benchmarks.json`. Every CI run runs the"
                 + " open issues' benchmarks as checks (most of those that measure several alternating rounds with one"
                 + " round and no warm-up) and leaves out the profiles (the long history's eight runs); every benchmark,"

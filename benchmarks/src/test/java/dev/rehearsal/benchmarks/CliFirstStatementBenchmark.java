@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +34,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CliFirstStatementBenchmark {
 
+    /** The first up's milestone, the ratio's. */
+    static final String FIRST_UP = "first_up";
+    /** What the command line has reached once the JVM loads each class: its main, its first connection, its first up. */
+    static final Map<String, String> CLI_MILESTONES = orderedMap("main", "dev.rehearsal.cli.RehearsalCli", "connect",
+            "org.postgresql.core.v3.ConnectionFactoryImpl", FIRST_UP, "dev.rehearsal.core.internal.roundtrip.UpPhase");
+    /** The same for the plain JDBC program: its main and its connection. */
+    static final Map<String, String> PLAIN_MILESTONES = orderedMap("main", PlainJdbcStart.class.getName(), "connect",
+            "org.postgresql.core.v3.ConnectionFactoryImpl");
+
     private static final Path HISTORY = Path.of("src/test/resources/histories/startup").toAbsolutePath();
     private static final Path LAUNCHER = Path.of("..", "cli", "target", "rehearsal").toAbsolutePath();
 
@@ -50,13 +60,19 @@ class CliFirstStatementBenchmark {
             plain();
         }
         List<Double> toFirstUp = new ArrayList<>();
+        Map<String, List<Double>> cliMilestones = new LinkedHashMap<>();
+        Map<String, List<Double>> plainMilestones = new LinkedHashMap<>();
         List<Double> withArchive = new ArrayList<>();
         List<Double> withoutArchive = new ArrayList<>();
         List<Double> plain = new ArrayList<>();
         List<Double> onCi = new ArrayList<>();
         for (int round = 0; round < MeasuredRounds.of(3); round++) {
             withArchive.add(commandLine(dir.resolve("cds" + round), cache, true));
-            toFirstUp.add(toFirstUp(dir.resolve("up" + round), cache));
+            Map<String, Double> reached = toFirstUp(dir.resolve("up" + round), cache);
+            toFirstUp.add(reached.get(FIRST_UP));
+            reached.forEach((milestone, ms) -> cliMilestones.computeIfAbsent(milestone, m -> new ArrayList<>()).add(ms));
+            plainMilestones(dir.resolve("plain" + round)).forEach((milestone, ms) ->
+                    plainMilestones.computeIfAbsent(milestone, m -> new ArrayList<>()).add(ms));
             withoutArchive.add(commandLine(dir.resolve("nocds" + round), cache, false));
             plain.add(plain());
             Path ciCache = dir.resolve("ci-cache" + round);
@@ -92,7 +108,19 @@ class CliFirstStatementBenchmark {
         figures.put("plain_jdbc_start_ms", Math.round(jdbc));
         figures.put("cli_first_statement_ratio", Math.round(cli / jdbc * 100) / 100.0);
         figures.put("cli_first_statement_without_cds_ratio", Math.round(noCds / jdbc * 100) / 100.0);
+        cliMilestones.forEach((milestone, ms) -> figures.put("cli_start_at_" + milestone + "_ms",
+                Math.round(CliStartupBenchmark.median(ms))));
+        plainMilestones.forEach((milestone, ms) -> figures.put("plain_jdbc_start_at_" + milestone + "_ms",
+                Math.round(CliStartupBenchmark.median(ms))));
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "  milestones, ms from process start (medians):"
+                + " command line %s; plain JDBC program %s%n", medians(cliMilestones), medians(plainMilestones)));
         LongHistoryBenchmark.writeJson(figures);
+    }
+
+    private static Map<String, Long> medians(Map<String, List<Double>> milestones) {
+        Map<String, Long> medians = new LinkedHashMap<>();
+        milestones.forEach((milestone, ms) -> medians.put(milestone, Math.round(CliStartupBenchmark.median(ms))));
+        return medians;
     }
 
     /** One launcher process on the server: its milliseconds less the round trip the JSON report gives. */
@@ -111,35 +139,72 @@ class CliFirstStatementBenchmark {
     }
 
     /**
-     * Milliseconds from starting the launcher (with its archive) to the JVM's loading the class that runs the first
-     * migration's up, by the wall clock: the JVM logs each class it loads with the time.
+     * Milliseconds from starting the launcher (with its archive) to each of its {@link #CLI_MILESTONES}, the last
+     * its first migration's up, by the wall clock: the JVM logs each class it loads with the time.
      */
-    private static double toFirstUp(Path reports, Path cache) throws Exception {
+    private static Map<String, Double> toFirstUp(Path reports, Path cache) throws Exception {
         Files.createDirectories(reports);
         Path log = reports.resolve("classes.log");
         long start = System.currentTimeMillis();
         run(List.of(LAUNCHER.toString(), "check", HISTORY.toString(), "--jdbc-url", LongHistoryBenchmark.SERVER,
                 "--jdbc-user", "postgres", "-q", "-f", "json", "-o", reports.resolve("cli.json").toString()), reports,
                 Map.of("XDG_CACHE_HOME", cache.toString(), "REHEARSAL_JAVA_OPTS", "-Xlog:class+load:file=" + log + ":time"));
+        return milestones(log, start, CLI_MILESTONES);
+    }
+
+    /**
+     * The plain JDBC program's {@link #PLAIN_MILESTONES} in one more process, which logs its classes (the ratio's
+     * own runs log nothing), and its end.
+     */
+    private static Map<String, Double> plainMilestones(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Path log = dir.resolve("classes.log");
+        long start = System.currentTimeMillis();
+        double ms = plain("-Xlog:class+load:file=" + log + ":time");
+        Map<String, Double> reached = milestones(log, start, PLAIN_MILESTONES);
+        reached.put("exit", ms);
+        return reached;
+    }
+
+    /** The milliseconds from {@code start} to the first line of the log ({@code jvm}) and to each class's loading. */
+    static Map<String, Double> milestones(Path log, long start, Map<String, String> classes) throws Exception {
         DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
-        try (Stream<String> lines = Files.lines(log)) {
-            String line = lines.filter(l -> l.contains("dev.rehearsal.core.internal.roundtrip.UpPhase ")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no UpPhase in " + log));
-            long loaded = OffsetDateTime.parse(line.substring(1, line.indexOf(']')), time).toInstant()
-                    .toEpochMilli();
-            return loaded - start;
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).as("the JVM's class-loading log %s", log).isNotEmpty();
+        Map<String, Double> reached = new LinkedHashMap<>();
+        reached.put("jvm", (double) (stamp(lines.get(0), time) - start));
+        classes.forEach((milestone, name) -> {
+            String line = lines.stream().filter(l -> l.contains("] " + name + " ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + name + " in " + log));
+            reached.put(milestone, (double) (stamp(line, time) - start));
+        });
+        return reached;
+    }
+
+    private static long stamp(String line, DateTimeFormatter time) {
+        return OffsetDateTime.parse(line.substring(1, line.indexOf(']')), time).toInstant().toEpochMilli();
+    }
+
+    private static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
         }
+        return map;
     }
 
     /** One plain JDBC program's process, with the launcher's JIT setting, on the same JDK. */
-    private static double plain() throws Exception {
+    private static double plain(String... jvmOptions) throws Exception {
         String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String driver = Path.of(Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .toString();
         String classes = Path.of(PlainJdbcStart.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .toString();
-        return run(List.of(jvm, "-XX:TieredStopAtLevel=1", "-cp", classes + File.pathSeparator + driver,
-                PlainJdbcStart.class.getName(), LongHistoryBenchmark.SERVER), Files.createTempDirectory("plain"), Map.of());
+        List<String> command = new ArrayList<>(List.of(jvm, "-XX:TieredStopAtLevel=1"));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-cp", classes + File.pathSeparator + driver, PlainJdbcStart.class.getName(),
+                LongHistoryBenchmark.SERVER));
+        return run(command, Files.createTempDirectory("plain"), Map.of());
     }
 
     /** Milliseconds of one process on the JDK running the benchmarks, which must exit 0; its output in {@code dir}. */

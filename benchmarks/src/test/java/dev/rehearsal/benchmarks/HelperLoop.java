@@ -44,19 +44,37 @@ final class HelperLoop {
      */
     static ObjectNode measure(String tool, String loopWhat, int migrations, int rounds, Path project,
                               RehearsalSettings settings, Peer peer, Map<String, String> environment) throws Exception {
+        return measure(tool, loopWhat, migrations, rounds, project, settings, peer, null, environment);
+    }
+
+    /**
+     * The same, with a second loop measured in the same alternating rounds: the tool's own loop with a new client
+     * and session for each step, as a deploy that runs the tool once per migration has ({@code _fresh_loop_ms},
+     * {@code _vs_fresh_loop_ratio}); none where {@code freshPeer} is null.
+     */
+    static ObjectNode measure(String tool, String loopWhat, int migrations, int rounds, Path project,
+                              RehearsalSettings settings, Peer peer, Peer freshPeer, Map<String, String> environment)
+            throws Exception {
         DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
-        if (MeasuredRounds.warmUp()) { // of both
+        if (MeasuredRounds.warmUp()) { // of each
             rehearse(provider, settings, migrations);
             run(provider, project, peer, environment);
+            if (freshPeer != null) {
+                run(provider, project, freshPeer, environment);
+            }
         }
         List<Double> rehearsal = new ArrayList<>();
         List<Double> loop = new ArrayList<>();
+        List<Double> freshLoop = new ArrayList<>();
         Map<String, ComponentRecording.Total> profile = Map.of();
         for (int round = 0; round < rounds; round++) {
             ComponentRecording recording = ComponentRecording.start();
             rehearsal.add(rehearse(provider, settings, migrations));
             profile = recording.stop();
             loop.add(run(provider, project, peer, environment));
+            if (freshPeer != null) {
+                freshLoop.add(run(provider, project, freshPeer, environment));
+            }
         }
         double r = median(rehearsal);
         double p = median(loop);
@@ -65,6 +83,12 @@ final class HelperLoop {
                 + " server: Rehearsal through the project's %s %.0f ms, %s (one process, one connection; up, down, up"
                 + " per migration) %.0f ms: %.2fx, %.1f ms more per phase (medians of %d; rounds %s against %s)%n",
                 migrations, tool, tool, r, loopWhat, p, r / p, (r - p) / phases, rounds, rehearsal, loop));
+        if (freshPeer != null) {
+            double fresh = median(freshLoop);
+            RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "  the same loop with a new client and session"
+                    + " for each step %.0f ms: Rehearsal %.2fx of it, %.1f ms more per phase (rounds %s)%n", fresh,
+                    r / fresh, (r - fresh) / phases, freshLoop));
+        }
         StringBuilder where = new StringBuilder("  where the time goes, ms per phase (last round): ");
         profile.forEach((component, total) -> where.append(String.format(Locale.ROOT, "%s %.2f, ", component,
                 total.nanos() / 1e6 / phases)));
@@ -76,6 +100,10 @@ final class HelperLoop {
         figures.put(key + "_loop_ms", Math.round(p));
         figures.put(key + "_vs_loop_ratio", Math.round(r / p * 100) / 100.0);
         figures.put(key + "_overhead_per_phase_ms", Math.round((r - p) / phases * 10) / 10.0);
+        if (freshPeer != null) {
+            figures.put(key + "_fresh_loop_ms", Math.round(median(freshLoop)));
+            figures.put(key + "_vs_fresh_loop_ratio", Math.round(r / median(freshLoop) * 100) / 100.0);
+        }
         profile.forEach((component, total) -> figures.put(key + "_per_phase_ms_" + component,
                 Math.round(total.nanos() / 1e6 / phases * 100) / 100.0));
         LongHistoryBenchmark.writeJson(figures);

@@ -1,0 +1,151 @@
+package dev.rehearsal.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The speed page's second part, from the same {@code benchmarks.json}: where a phase's time goes by component in the
+ * profiled histories, beside the peer's whole phase, and where the command line's start goes, beside a plain JDBC
+ * program's. Every figure comes from the run; a history or milestone the run did not profile is left out.
+ */
+final class WhereTheTimeGoes {
+
+    /**
+     * A profiled history: its column's title, the figures' prefix, its run's and its peer's totals, and the peer's
+     * with a new client and session for each step where it was measured (else null).
+     */
+    private record Profile(String title, String prefix, String rehearsalMs, String peerMs, String freshPeerMs,
+                           int phases) {
+    }
+
+    private static final List<Profile> PROFILES = List.of(
+            new Profile("300 SQL migrations, one part", "long_history_embedded_per_phase_ms_",
+                    "long_history_embedded_one_part_rehearsal_ms", "long_history_embedded_plain_jdbc_ms", null, 900),
+            new Profile("100 Alembic revisions, parallel parts", "alembic_100_per_phase_ms_", "alembic_100_rehearsal_ms",
+                    "alembic_100_loop_ms", "alembic_100_fresh_loop_ms", 300),
+            new Profile("165 Liquibase changesets", "liquibase_165_per_phase_ms_", "liquibase_165_fast_path_ms",
+                    "liquibase_165_update_testing_rollback_ms", null, 495));
+
+    /** The command line's start: each milestone's figure, for the command line and for the plain JDBC program. */
+    private static final Map<String, String> MILESTONES = new LinkedHashMap<>();
+
+    static {
+        MILESTONES.put("jvm", "the JVM loads its first class (the launcher script and the JVM's own start)");
+        MILESTONES.put("main", "the program's main class");
+        MILESTONES.put("connect", "its first connection begins");
+        MILESTONES.put("first_up", "the first migration's up");
+        MILESTONES.put("exit", "the process has ended");
+    }
+
+    private WhereTheTimeGoes() {
+    }
+
+    static String render(JsonNode f) {
+        StringBuilder md = new StringBuilder();
+        List<Profile> profiled = PROFILES.stream().filter(p -> f.has(p.rehearsalMs()) && f.has(p.peerMs())
+                && fieldsStartingWith(f, p.prefix()).hasNext()).toList();
+        if (!profiled.isEmpty()) {
+            md.append("## Where a phase's time goes\n\n");
+            md.append("Milliseconds per phase (an up, a down or the second up) on the embedded server, by component"
+                    + " (`dev.rehearsal.Component` events, from one recorded run of each history, which the recording"
+                    + " slows a little); a component \"in\" another is part of it. Where a history runs in parallel"
+                    + " parts, the parts' components add up over both cores, so they sum to more than the whole phase."
+                    + " The whole phase is the median run's time over its phases; the peer's, the peer's whole run over"
+                    + " the same phases, the same work without any check.\n\n");
+            md.append("| component |");
+            profiled.forEach(p -> md.append(' ').append(p.title()).append(" |"));
+            md.append("\n|---|").append("---|".repeat(profiled.size())).append('\n');
+            TreeSet<String> components = new TreeSet<>();
+            profiled.forEach(p -> fieldsStartingWith(f, p.prefix()).forEachRemaining(
+                    name -> components.add(name.substring(p.prefix().length()))));
+            for (String component : components) {
+                md.append("| ").append(labelled(component)).append(" |");
+                profiled.forEach(p -> md.append(' ').append(f.has(p.prefix() + component)
+                        ? String.format(Locale.ROOT, "%.2f", f.get(p.prefix() + component).asDouble()) : "-")
+                        .append(" |"));
+                md.append('\n');
+            }
+            md.append("| **sum of the components not in another** |");
+            profiled.forEach(p -> md.append(String.format(Locale.ROOT, " **%.2f** |", outermost(f, p))));
+            md.append("\n| **Rehearsal's whole phase** |");
+            profiled.forEach(p -> md.append(String.format(Locale.ROOT, " **%.2f** |", wholePhase(f, p))));
+            md.append("\n| the peer's whole phase |");
+            profiled.forEach(p -> md.append(String.format(Locale.ROOT, " %.2f |",
+                    f.get(p.peerMs()).asDouble() / p.phases())));
+            if (profiled.stream().anyMatch(p -> p.freshPeerMs() != null && f.has(p.freshPeerMs()))) {
+                md.append("\n| the peer's whole phase, a new client and session for each step |");
+                profiled.forEach(p -> md.append(p.freshPeerMs() != null && f.has(p.freshPeerMs())
+                        ? String.format(Locale.ROOT, " %.2f |", f.get(p.freshPeerMs()).asDouble() / p.phases())
+                        : " - |"));
+            }
+            md.append("\n\n");
+        }
+        if (f.has("cli_start_at_first_up_ms") && f.has("plain_jdbc_start_at_exit_ms")) {
+            md.append("## Where the command line's start goes\n\n");
+            md.append("Milliseconds from process start, on the machine's server, read off the JVM's class-loading log"
+                    + " (medians of the same rounds as the start-up row; the plain program's logged runs are extra"
+                    + " runs beside those the ratio uses).\n\n");
+            md.append("| reached when | command line | plain JDBC program |\n|---|---|---|\n");
+            MILESTONES.forEach((milestone, what) -> {
+                String cli = "cli_start_at_" + milestone + "_ms";
+                String plain = "plain_jdbc_start_at_" + milestone + "_ms";
+                if (f.has(cli) || f.has(plain)) {
+                    md.append("| ").append(what).append(" | ").append(f.has(cli) ? f.get(cli).asLong() : "-")
+                            .append(" | ").append(f.has(plain) ? f.get(plain).asLong() : "-").append(" |\n");
+                }
+            });
+            md.append('\n');
+        }
+        return md.toString();
+    }
+
+    private static double wholePhase(JsonNode f, Profile p) {
+        return f.get(p.rehearsalMs()).asDouble() / p.phases();
+    }
+
+    /** The components' sum, without those that are part of another. */
+    private static double outermost(JsonNode f, Profile p) {
+        double sum = 0;
+        for (Iterator<String> names = fieldsStartingWith(f, p.prefix()); names.hasNext(); ) {
+            String name = names.next();
+            if (!labelled(name.substring(p.prefix().length())).contains("(in ")) {
+                sum += f.get(name).asDouble();
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * A component's name, with what it is part of where its name does not say: a helper's or Liquibase's own
+     * components are parts of {@code tool}, and the Alembic helper's statements, guard and trace run inside env.py.
+     */
+    static String labelled(String component) {
+        if (component.contains("(in ")) {
+            return component;
+        }
+        if (component.equals("alembic.env") || component.startsWith("liquibase.")) {
+            return component + " (in tool)";
+        }
+        if (component.startsWith("alembic.")) {
+            return component + " (in alembic.env)";
+        }
+        return component;
+    }
+
+    private static Iterator<String> fieldsStartingWith(JsonNode f, String prefix) {
+        List<String> names = new ArrayList<>();
+        f.fieldNames().forEachRemaining(name -> {
+            if (name.startsWith(prefix)) {
+                names.add(name);
+            }
+        });
+        return names.iterator();
+    }
+}

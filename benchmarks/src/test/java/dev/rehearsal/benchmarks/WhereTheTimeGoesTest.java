@@ -1,0 +1,51 @@
+package dev.rehearsal.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The speed page's breakdowns: components nested in another are shown as such and left out of the sum. */
+class WhereTheTimeGoesTest {
+
+    @Test
+    void aToolsOwnComponentsArePartsOfTheToolAndNotAddedTwice() {
+        ObjectNode f = new ObjectMapper().createObjectNode();
+        f.put("liquibase_165_fast_path_ms", 4950);
+        f.put("liquibase_165_update_testing_rollback_ms", 990);
+        f.put("liquibase_165_per_phase_ms_tool", 6.0);
+        f.put("liquibase_165_per_phase_ms_liquibase.apply-step", 2.5);
+        f.put("liquibase_165_per_phase_ms_locks.trace (in tool)", 0.5);
+        f.put("liquibase_165_per_phase_ms_schema.catalog", 1.5);
+
+        String page = WhereTheTimeGoes.render(f);
+
+        assertThat(page).contains("| liquibase.apply-step (in tool) | 2.50 |")
+                .contains("| locks.trace (in tool) | 0.50 |")
+                .contains("| **sum of the components not in another** | **7.50** |")
+                .contains("| **Rehearsal's whole phase** | **10.00** |")
+                .contains("| the peer's whole phase | 2.00 |")
+                .doesNotContain("Alembic").doesNotContain("command line's start");
+    }
+
+    @Test
+    void theStartIsShownMilestoneByMilestoneBesideThePlainProgram() {
+        ObjectNode f = new ObjectMapper().createObjectNode();
+        f.put("cli_start_at_jvm_ms", 35);
+        f.put("cli_start_at_first_up_ms", 491);
+        f.put("plain_jdbc_start_at_jvm_ms", 20);
+        f.put("plain_jdbc_start_at_exit_ms", 265);
+
+        assertThat(WhereTheTimeGoes.render(f)).contains("| the first migration's up | 491 | - |")
+                .contains("| the process has ended | - | 265 |").contains("| 35 | 20 |")
+                .doesNotContain("its first connection begins");
+    }
+
+    @Test
+    void alembicsHelperComponentsRunInsideItsEnvPy() {
+        assertThat(WhereTheTimeGoes.labelled("alembic.statements")).isEqualTo("alembic.statements (in alembic.env)");
+        assertThat(WhereTheTimeGoes.labelled("alembic.env")).isEqualTo("alembic.env (in tool)");
+        assertThat(WhereTheTimeGoes.labelled("schema.catalog")).isEqualTo("schema.catalog");
+    }
+}
