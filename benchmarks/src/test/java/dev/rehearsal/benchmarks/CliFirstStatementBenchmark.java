@@ -160,9 +160,10 @@ class CliFirstStatementBenchmark {
         Files.createDirectories(dir);
         Path log = dir.resolve("classes.log");
         long start = System.currentTimeMillis();
-        double ms = plain("-Xlog:class+load:file=" + log + ":time");
+        plain("-Xlog:class+load:file=" + log + ":time");
+        double ended = System.currentTimeMillis() - start; // on the same clock as the milestones
         Map<String, Double> reached = milestones(log, start, PLAIN_MILESTONES);
-        reached.put("exit", ms);
+        reached.put("exit", ended);
         return reached;
     }
 

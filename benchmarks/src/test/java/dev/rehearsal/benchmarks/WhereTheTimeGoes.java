@@ -54,11 +54,12 @@ final class WhereTheTimeGoes {
         if (!profiled.isEmpty()) {
             md.append("## Where a phase's time goes\n\n");
             md.append("Milliseconds per phase (an up, a down or the second up) on the embedded server, by component"
-                    + " (`dev.rehearsal.Component` events, from one recorded run of each history, which the recording"
-                    + " slows a little); a component \"in\" another is part of it. Where a history runs in parallel"
-                    + " parts, the parts' components add up over both cores, so they sum to more than the whole phase."
-                    + " The whole phase is the median run's time over its phases; the peer's, the peer's whole run over"
-                    + " the same phases, the same work without any check.\n\n");
+                    + " (`dev.rehearsal.Component` events): each component's total over one recorded run of the"
+                    + " history, its start included, divided by the run's phases. The recording slows the run a"
+                    + " little, and where a history runs in parallel parts, the parts' components add up over both"
+                    + " cores; so the components are not meant to sum to the whole phase. A component \"in\" another"
+                    + " is part of it. The whole phase is the median run's time over its phases; the peer's, the"
+                    + " peer's whole run over the same phases, the same work without any check.\n\n");
             md.append("| component |");
             profiled.forEach(p -> md.append(' ').append(p.title()).append(" |"));
             md.append("\n|---|").append("---|".repeat(profiled.size())).append('\n');
@@ -72,9 +73,7 @@ final class WhereTheTimeGoes {
                         .append(" |"));
                 md.append('\n');
             }
-            md.append("| **sum of the components not in another** |");
-            profiled.forEach(p -> md.append(String.format(Locale.ROOT, " **%.2f** |", outermost(f, p))));
-            md.append("\n| **Rehearsal's whole phase** |");
+            md.append("| **Rehearsal's whole phase** |");
             profiled.forEach(p -> md.append(String.format(Locale.ROOT, " **%.2f** |", wholePhase(f, p))));
             md.append("\n| the peer's whole phase |");
             profiled.forEach(p -> md.append(String.format(Locale.ROOT, " %.2f |",
@@ -110,33 +109,23 @@ final class WhereTheTimeGoes {
         return f.get(p.rehearsalMs()).asDouble() / p.phases();
     }
 
-    /** The components' sum, without those that are part of another. */
-    private static double outermost(JsonNode f, Profile p) {
-        double sum = 0;
-        for (Iterator<String> names = fieldsStartingWith(f, p.prefix()); names.hasNext(); ) {
-            String name = names.next();
-            if (!labelled(name.substring(p.prefix().length())).contains("(in ")) {
-                sum += f.get(name).asDouble();
-            }
-        }
-        return sum;
-    }
-
     /**
-     * A component's name, with what it is part of where its name does not say: a helper's or Liquibase's own
-     * components are parts of {@code tool}, and the Alembic helper's statements, guard and trace run inside env.py.
+     * A component's name, with where it runs where its name does not say: Liquibase's steps run in {@code tool}, its
+     * database set-up in each step and once at the start; the Alembic helper's runs of env.py are its phases (in
+     * {@code tool}) and its catch-ups, and its statements, guard and trace run inside those.
      */
     static String labelled(String component) {
-        if (component.contains("(in ")) {
-            return component;
-        }
-        if (component.equals("alembic.env") || component.startsWith("liquibase.")) {
+        if (component.endsWith("-step")) {
             return component + " (in tool)";
         }
-        if (component.startsWith("alembic.")) {
-            return component + " (in alembic.env)";
-        }
-        return component;
+        return switch (component) {
+            case "liquibase.connect" -> component + " (Liquibase's database on a step's session: in tool, and at the start)";
+            case "liquibase.read" -> component + " (the changelog read, at the start)";
+            case "liquibase.apply" -> component + " (an update through Liquibase's commands)";
+            case "alembic.env" -> component + " (the helper's runs of env.py: in tool, and in catch-ups)";
+            case "alembic.guard", "alembic.statements", "alembic.trace" -> component + " (in alembic.env)";
+            default -> component;
+        };
     }
 
     private static Iterator<String> fieldsStartingWith(JsonNode f, String prefix) {

@@ -6,11 +6,11 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The speed page's breakdowns: components nested in another are shown as such and left out of the sum. */
+/** The speed page's breakdowns: where each component runs, and each history's whole phase beside its peer's. */
 class WhereTheTimeGoesTest {
 
     @Test
-    void aToolsOwnComponentsArePartsOfTheToolAndNotAddedTwice() {
+    void aToolsStepsArePartsOfTheToolAndThePhasesAreThoseOfTheRun() {
         ObjectNode f = new ObjectMapper().createObjectNode();
         f.put("liquibase_165_fast_path_ms", 4950);
         f.put("liquibase_165_update_testing_rollback_ms", 990);
@@ -23,7 +23,7 @@ class WhereTheTimeGoesTest {
 
         assertThat(page).contains("| liquibase.apply-step (in tool) | 2.50 |")
                 .contains("| locks.trace (in tool) | 0.50 |")
-                .contains("| **sum of the components not in another** | **7.50** |")
+                .contains("| schema.catalog | 1.50 |")
                 .contains("| **Rehearsal's whole phase** | **10.00** |")
                 .contains("| the peer's whole phase | 2.00 |")
                 .doesNotContain("Alembic").doesNotContain("command line's start");
@@ -43,9 +43,17 @@ class WhereTheTimeGoesTest {
     }
 
     @Test
-    void alembicsHelperComponentsRunInsideItsEnvPy() {
-        assertThat(WhereTheTimeGoes.labelled("alembic.statements")).isEqualTo("alembic.statements (in alembic.env)");
-        assertThat(WhereTheTimeGoes.labelled("alembic.env")).isEqualTo("alembic.env (in tool)");
-        assertThat(WhereTheTimeGoes.labelled("schema.catalog")).isEqualTo("schema.catalog");
+    void theAlembicPeerWithANewSessionPerStepHasARowOfItsOwn() {
+        ObjectNode f = new ObjectMapper().createObjectNode();
+        f.put("alembic_100_rehearsal_ms", 6000);
+        f.put("alembic_100_loop_ms", 1500);
+        f.put("alembic_100_fresh_loop_ms", 3600);
+        f.put("alembic_100_per_phase_ms_alembic.statements", 5.0);
+
+        assertThat(WhereTheTimeGoes.render(f))
+                .contains("| alembic.statements (in alembic.env) | 5.00 |")
+                .contains("| **Rehearsal's whole phase** | **20.00** |")
+                .contains("| the peer's whole phase | 5.00 |")
+                .contains("| the peer's whole phase, a new client and session for each step | 12.00 |");
     }
 }
