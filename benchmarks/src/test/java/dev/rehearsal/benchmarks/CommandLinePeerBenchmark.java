@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +38,8 @@ class CommandLinePeerBenchmark {
     private static final int RELEASED = 300;
     private static final int ROUNDS = MeasuredRounds.of(3);
     private static final Path LAUNCHER = Path.of("..", "cli", "target", "rehearsal").toAbsolutePath();
+    /** How long the only-new run says its base took: the released migrations' ups, the tool's own way. */
+    private static final Pattern BASE_TOOK = Pattern.compile("applied by the tool's own ups without checks in (\\d+) ms");
 
     @Test
     void historyAndPullRequestFromTheCommandLineAgainstOnePsqlSession(@TempDir Path dir) throws Exception {
@@ -49,7 +53,8 @@ class CommandLinePeerBenchmark {
                 create index e0_pr_remark_idx on e0 (pr_remark);
                 """);
         Files.writeString(change.resolve("000301_e0_pr_remark.down.sql"), "drop index e0_pr_remark_idx;\n");
-        Path psqlScript = psqlScript(released, dir.resolve("psql.sql"));
+        Path psqlScript = psqlScript(released, dir.resolve("psql.sql"), false);
+        Path psqlUps = psqlScript(released, dir.resolve("psql-ups.sql"), true);
         // the archive kept between runs, as on a developer's machine, also where CI is set (which stops a first check
         // writing one)
         Map<String, String> cache = Map.of("XDG_CACHE_HOME", dir.resolve("cache").toString(), "REHEARSAL_CDS", "on");
@@ -57,6 +62,8 @@ class CommandLinePeerBenchmark {
         List<Long> whole = new ArrayList<>();
         List<Long> onlyNew = new ArrayList<>();
         List<Long> psql = new ArrayList<>();
+        List<Long> base = new ArrayList<>();
+        List<Long> psqlUpsOnly = new ArrayList<>();
         for (int round = MeasuredRounds.firstRound(); round <= ROUNDS; round++) { // round 0 warms up
             Path reports = Files.createDirectories(dir.resolve("round" + round));
             // released as a whole: its risks are reported, not judged, so a clean history exits 0
@@ -73,6 +80,11 @@ class CommandLinePeerBenchmark {
             String found = Files.readString(reports.resolve("only-new.txt"));
             assertThat(found).as("the new migration's forgotten column, named").contains("000301")
                     .contains("pr_remark").contains("FAILED in down");
+            Matcher baseTook = BASE_TOOK.matcher(found);
+            assertThat(baseTook.find()).as("the run says how long its base took: %s", found).isTrue();
+            // the base's own peer: psql applying the same released ups in one session
+            long psqlUpsMs = time(List.of("psql", "-X", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres",
+                    "-v", "ON_ERROR_STOP=1", "-f", psqlUps.toString()), reports.resolve("psql-ups.txt"), Map.of(), 0);
             if (round == ROUNDS) { // the last round's outputs, to read what each run said
                 copy(reports, Files.createDirectories(Path.of("target", "command-line-peer")));
             }
@@ -80,6 +92,8 @@ class CommandLinePeerBenchmark {
                 whole.add(wholeMs);
                 psql.add(psqlMs);
                 onlyNew.add(onlyNewMs);
+                base.add(Long.parseLong(baseTook.group(1)));
+                psqlUpsOnly.add(psqlUpsMs);
             }
         }
         double wholeMs = RoundTripOverheadBenchmark.median(whole);
@@ -90,21 +104,29 @@ class CommandLinePeerBenchmark {
                         + " ratio %.2fx (target <= 2x); a pull request adding 1 migration, --only-new, %.0f ms, ratio"
                         + " %.2fx (target <= 1x); rounds %s, %s, %s%n", RELEASED, wholeMs, psqlMs, wholeMs / psqlMs,
                 onlyNewMs, onlyNewMs / psqlMs, whole, psql, onlyNew));
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "  of the --only-new run, its base (the %d released"
+                + " migrations' ups, the tool's own way, without checks) %d ms; psql applying the same ups in one"
+                + " session, from process start, %d ms; rounds %s against %s%n", RELEASED,
+                Math.round(RoundTripOverheadBenchmark.median(base)),
+                Math.round(RoundTripOverheadBenchmark.median(psqlUpsOnly)), base, psqlUpsOnly));
         ObjectNode figures = new ObjectMapper().createObjectNode();
         figures.put("cli_history_300_ms", Math.round(wholeMs));
         figures.put("psql_history_300_ms", Math.round(psqlMs));
         figures.put("cli_history_300_vs_psql_ratio", Math.round(wholeMs / psqlMs * 100) / 100.0);
         figures.put("cli_only_new_ms", Math.round(onlyNewMs));
         figures.put("cli_only_new_vs_psql_ratio", Math.round(onlyNewMs / psqlMs * 100) / 100.0);
+        figures.put("cli_only_new_base_ms", Math.round(RoundTripOverheadBenchmark.median(base)));
+        figures.put("psql_ups_300_ms", Math.round(RoundTripOverheadBenchmark.median(psqlUpsOnly)));
         LongHistoryBenchmark.writeJson(figures);
     }
 
     /**
      * psql's own way through the history: one process, one session on a database it creates, every file of every
-     * migration included in order (up, down, up), each in its own transaction, the database dropped at the end. The
-     * generated history has no statement that cannot run in a transaction ({@code CREATE INDEX CONCURRENTLY}).
+     * migration included in order (up, down, up; only the ups where {@code upsOnly}), each in its own transaction,
+     * the database dropped at the end. The generated history has no statement that cannot run in a transaction
+     * ({@code CREATE INDEX CONCURRENTLY}).
      */
-    private static Path psqlScript(Path history, Path script) throws IOException {
+    private static Path psqlScript(Path history, Path script, boolean upsOnly) throws IOException {
         String database = "bench_psql_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         StringBuilder sql = new StringBuilder("CREATE DATABASE " + database + ";\n\\c " + database + "\n");
         List<Path> ups;
@@ -113,7 +135,7 @@ class CommandLinePeerBenchmark {
         }
         for (Path up : ups) {
             Path down = up.resolveSibling(up.getFileName().toString().replace(".up.sql", ".down.sql"));
-            for (Path file : List.of(up, down, up)) {
+            for (Path file : upsOnly ? List.of(up) : List.of(up, down, up)) {
                 sql.append("BEGIN;\n\\i ").append(file).append("\nCOMMIT;\n");
             }
         }

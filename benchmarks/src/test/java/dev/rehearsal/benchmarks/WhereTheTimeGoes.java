@@ -86,6 +86,21 @@ final class WhereTheTimeGoes {
             }
             md.append("\n\n");
         }
+        if (f.has("cli_only_new_base_ms") && f.has("psql_ups_300_ms") && f.has("cli_only_new_ms")
+                && f.has("psql_history_300_ms")) {
+            md.append("## Where a pull request's run goes\n\n");
+            md.append("The command line with `--only-new` on the machine's server, one migration added to the"
+                    + " generated 300 (medians of the same rounds as its row).\n\n");
+            md.append("| run | ms |\n|---|---|\n");
+            md.append("| the command line with `--only-new`, from process start | ").append(f.get("cli_only_new_ms")
+                    .asLong()).append(" |\n");
+            md.append("| of which its base: the 300 released migrations' ups, the tool's own way, without checks | ")
+                    .append(f.get("cli_only_new_base_ms").asLong()).append(" |\n");
+            md.append("| psql applying the same 300 ups in one session, from process start | ")
+                    .append(f.get("psql_ups_300_ms").asLong()).append(" |\n");
+            md.append("| psql: up, down and up of every migration in one session, the row's baseline | ")
+                    .append(f.get("psql_history_300_ms").asLong()).append(" |\n\n");
+        }
         if (f.has("cli_start_at_first_up_ms") && f.has("plain_jdbc_start_at_exit_ms")) {
             md.append("## Where the command line's start goes\n\n");
             md.append("Milliseconds from process start, on the machine's server, read off the JVM's class-loading log"

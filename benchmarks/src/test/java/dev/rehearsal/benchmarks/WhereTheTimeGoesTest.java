@@ -43,6 +43,19 @@ class WhereTheTimeGoesTest {
     }
 
     @Test
+    void aPullRequestsBaseIsShownBesidePsqlsOwnUps() {
+        ObjectNode f = new ObjectMapper().createObjectNode();
+        f.put("cli_only_new_ms", 1344);
+        f.put("cli_only_new_base_ms", 617);
+        f.put("psql_ups_300_ms", 540);
+        f.put("psql_history_300_ms", 1150);
+
+        assertThat(WhereTheTimeGoes.render(f)).contains("| the command line with `--only-new`, from process start | 1344 |")
+                .contains("without checks | 617 |").contains("in one session, from process start | 540 |")
+                .contains("the row's baseline | 1150 |");
+    }
+
+    @Test
     void theAlembicPeerWithANewSessionPerStepHasARowOfItsOwn() {
         ObjectNode f = new ObjectMapper().createObjectNode();
         f.put("alembic_100_rehearsal_ms", 6000);
