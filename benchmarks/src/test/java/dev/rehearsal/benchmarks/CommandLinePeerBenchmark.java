@@ -82,7 +82,7 @@ class CommandLinePeerBenchmark {
                     .contains("pr_remark").contains("FAILED in down");
             Matcher baseTook = BASE_TOOK.matcher(found);
             assertThat(baseTook.find()).as("the run says how long its base took: %s", found).isTrue();
-            // the base's own peer: psql applying the same released ups in one session
+            // the base's own peer: psql applying the same released ups, in one process
             long psqlUpsMs = time(List.of("psql", "-X", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres",
                     "-v", "ON_ERROR_STOP=1", "-f", psqlUps.toString()), reports.resolve("psql-ups.txt"), Map.of(), 0);
             if (round == ROUNDS) { // the last round's outputs, to read what each run said
@@ -106,7 +106,7 @@ class CommandLinePeerBenchmark {
                 onlyNewMs, onlyNewMs / psqlMs, whole, psql, onlyNew));
         RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "  of the --only-new run, its base (the %d released"
                 + " migrations' ups, the tool's own way, without checks) %d ms; psql applying the same ups in one"
-                + " session, from process start, %d ms; rounds %s against %s%n", RELEASED,
+                + " process, from its start, %d ms; rounds %s against %s%n", RELEASED,
                 Math.round(RoundTripOverheadBenchmark.median(base)),
                 Math.round(RoundTripOverheadBenchmark.median(psqlUpsOnly)), base, psqlUpsOnly));
         ObjectNode figures = new ObjectMapper().createObjectNode();

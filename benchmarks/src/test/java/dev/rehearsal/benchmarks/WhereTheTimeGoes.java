@@ -56,8 +56,9 @@ final class WhereTheTimeGoes {
             md.append("Milliseconds per phase (an up, a down or the second up) on the embedded server, by component"
                     + " (`dev.rehearsal.Component` events): each component's total over one recorded run of the"
                     + " history, its start included, divided by the run's phases. The recording slows the run a"
-                    + " little, and where a history runs in parallel parts, the parts' components add up over both"
-                    + " cores; so the components are not meant to sum to the whole phase. A component \"in\" another"
+                    + " little, the start's work is spread over the phases, and where a history runs in parallel"
+                    + " parts, the parts' components add up over both cores; so the components are not meant to sum"
+                    + " to the whole phase. A component \"in\" another"
                     + " is part of it. The whole phase is the median run's time over its phases; the peer's, the"
                     + " peer's whole run over the same phases, the same work without any check.\n\n");
             md.append("| component |");
@@ -96,7 +97,8 @@ final class WhereTheTimeGoes {
                     .asLong()).append(" |\n");
             md.append("| of which its base: the 300 released migrations' ups, the tool's own way, without checks | ")
                     .append(f.get("cli_only_new_base_ms").asLong()).append(" |\n");
-            md.append("| psql applying the same 300 ups in one session, from process start | ")
+            md.append("| psql applying the same 300 ups, from process start (its connections, the database's creation"
+                    + " and drop included) | ")
                     .append(f.get("psql_ups_300_ms").asLong()).append(" |\n");
             md.append("| psql: up, down and up of every migration in one session, the row's baseline | ")
                     .append(f.get("psql_history_300_ms").asLong()).append(" |\n\n");
@@ -136,8 +138,9 @@ final class WhereTheTimeGoes {
         return switch (component) {
             case "liquibase.connect" -> component + " (Liquibase's database on a step's session: in tool, and at the start)";
             case "liquibase.read" -> component + " (the changelog read, at the start)";
-            case "liquibase.apply" -> component + " (an update through Liquibase's commands)";
-            case "alembic.env" -> component + " (the helper's runs of env.py: in tool, and in catch-ups)";
+            case "liquibase.apply" -> component + " (an update through Liquibase's commands: the first up, in tool)";
+            case "alembic.env" -> component + " (the helper's runs of env.py: in tool, and in prepare, the parts' catch-ups"
+                    + " and the start)";
             case "alembic.guard", "alembic.statements", "alembic.trace" -> component + " (in alembic.env)";
             default -> component;
         };

@@ -17,12 +17,14 @@ class WhereTheTimeGoesTest {
         f.put("liquibase_165_per_phase_ms_tool", 6.0);
         f.put("liquibase_165_per_phase_ms_liquibase.apply-step", 2.5);
         f.put("liquibase_165_per_phase_ms_locks.trace (in tool)", 0.5);
+        f.put("liquibase_165_per_phase_ms_liquibase.read", 0.1);
         f.put("liquibase_165_per_phase_ms_schema.catalog", 1.5);
 
         String page = WhereTheTimeGoes.render(f);
 
         assertThat(page).contains("| liquibase.apply-step (in tool) | 2.50 |")
                 .contains("| locks.trace (in tool) | 0.50 |")
+                .contains("| liquibase.read (the changelog read, at the start) | 0.10 |")
                 .contains("| schema.catalog | 1.50 |")
                 .contains("| **Rehearsal's whole phase** | **10.00** |")
                 .contains("| the peer's whole phase | 2.00 |")
@@ -51,8 +53,10 @@ class WhereTheTimeGoesTest {
         f.put("psql_history_300_ms", 1150);
 
         assertThat(WhereTheTimeGoes.render(f)).contains("| the command line with `--only-new`, from process start | 1344 |")
-                .contains("without checks | 617 |").contains("in one session, from process start | 540 |")
+                .contains("without checks | 617 |").contains("creation and drop included) | 540 |")
                 .contains("the row's baseline | 1150 |");
+        f.remove("psql_ups_300_ms");
+        assertThat(WhereTheTimeGoes.render(f)).as("a run without the base's peer").doesNotContain("pull request's run");
     }
 
     @Test
@@ -62,9 +66,12 @@ class WhereTheTimeGoesTest {
         f.put("alembic_100_loop_ms", 1500);
         f.put("alembic_100_fresh_loop_ms", 3600);
         f.put("alembic_100_per_phase_ms_alembic.statements", 5.0);
+        f.put("alembic_100_per_phase_ms_alembic.env", 20.0);
 
         assertThat(WhereTheTimeGoes.render(f))
                 .contains("| alembic.statements (in alembic.env) | 5.00 |")
+                .contains("| alembic.env (the helper's runs of env.py: in tool, and in prepare, the parts' catch-ups"
+                        + " and the start) | 20.00 |")
                 .contains("| **Rehearsal's whole phase** | **20.00** |")
                 .contains("| the peer's whole phase | 5.00 |")
                 .contains("| the peer's whole phase, a new client and session for each step | 12.00 |");
