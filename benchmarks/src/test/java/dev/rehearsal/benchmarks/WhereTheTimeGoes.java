@@ -101,7 +101,14 @@ final class WhereTheTimeGoes {
                     + " and drop included) | ")
                     .append(f.get("psql_ups_300_ms").asLong()).append(" |\n");
             md.append("| psql: up, down and up of every migration in one session, the row's baseline | ")
-                    .append(f.get("psql_history_300_ms").asLong()).append(" |\n\n");
+                    .append(f.get("psql_history_300_ms").asLong()).append(" |\n");
+            if (f.has("base_template_copy_ms") && f.has("empty_database_ms")) {
+                md.append("| a new database copied from a template holding the released schema (a cached base) | ")
+                        .append(f.get("base_template_copy_ms").asLong()).append(" |\n");
+                md.append("| a new empty database, as a run makes one | ").append(f.get("empty_database_ms").asLong())
+                        .append(" |\n");
+            }
+            md.append('\n');
         }
         if (f.has("cli_start_at_first_up_ms") && f.has("plain_jdbc_start_at_exit_ms")) {
             md.append("## Where the command line's start goes\n\n");

@@ -54,7 +54,10 @@ class WhereTheTimeGoesTest {
 
         assertThat(WhereTheTimeGoes.render(f)).contains("| the command line with `--only-new`, from process start | 1344 |")
                 .contains("without checks | 617 |").contains("creation and drop included) | 540 |")
-                .contains("the row's baseline | 1150 |");
+                .contains("the row's baseline | 1150 |").doesNotContain("cached base");
+        f.put("base_template_copy_ms", 28);
+        f.put("empty_database_ms", 21);
+        assertThat(WhereTheTimeGoes.render(f)).contains("(a cached base) | 28 |").contains("as a run makes one | 21 |");
         f.remove("psql_ups_300_ms");
         assertThat(WhereTheTimeGoes.render(f)).as("a run without the base's peer").doesNotContain("pull request's run");
     }
