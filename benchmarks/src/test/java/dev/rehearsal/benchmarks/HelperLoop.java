@@ -110,7 +110,8 @@ final class HelperLoop {
         return figures;
     }
 
-    private static double rehearse(DatabaseProvider provider, RehearsalSettings settings, int migrations) {
+    /** Milliseconds of one rehearsal of the history with {@code settings}, which must pass every step. */
+    static double rehearse(DatabaseProvider provider, RehearsalSettings settings, int migrations) {
         long t0 = System.nanoTime();
         try (MigrationRehearsal r = MigrationRehearsal.start(settings, provider, HelperLoop.class.getClassLoader())) {
             RoundTripReport report = r.runRoundTrips();

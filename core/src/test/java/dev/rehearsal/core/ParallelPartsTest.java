@@ -125,6 +125,47 @@ class ParallelPartsTest {
     }
 
     /**
+     * Knex histories too: each part runs its migrations through a Node helper of its own (its own Knex, its own
+     * sessions, its own database), and the outcomes and the messages are one run's.
+     */
+    @Test
+    void aKnexHistoryInPartsGivesTheOutcomesOfOneRun(@TempDir Path dir) throws IOException {
+        // 82 migrations: two parts; a broken down in the second
+        Path sql = RealisticHistory.write(dir.resolve("sql"), FLYWAY_ENTITIES);
+        Files.writeString(downScripts(sql).get(59), "select 1;\n");
+        Path migrations = KnexPhaseSessionTest.project(Files.createDirectories(dir.resolve("project")));
+        List<Path> ups = upScripts(sql);
+        for (int i = 0; i < ups.size(); i++) {
+            Path up = ups.get(i);
+            String name = up.getFileName().toString().replace(".up.sql", "");
+            Files.writeString(migrations.resolve(String.format(Locale.ROOT, "%03d_%s.js", i + 1,
+                    name.replaceFirst("^\\d+_", ""))), """
+                    exports.up = (knex) => knex.raw(%s);
+                    exports.down = (knex) => knex.raw(%s);
+                    """.formatted(javascriptString(Files.readString(up)),
+                    javascriptString(Files.readString(up.resolveSibling(name + ".down.sql")))));
+        }
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + migrations);
+
+        List<String> one = outcomes(rehearse(settings.withParallel(1), 1));
+        RoundTripReport parts = rehearse(settings.withParallel(2), 2);
+
+        assertThat(parts.steps()).noneMatch(st -> st.note() != null && st.note().contains("rehearsal.parallel=1"));
+        assertThat(one).hasSize(2 + 10 * FLYWAY_ENTITIES).filteredOn(o -> o.contains("FAILED")).hasSize(1);
+        assertThat(one.get(59)).contains("FAILED");
+        assertThat(outcomes(parts)).isEqualTo(one);
+    }
+
+    /**
+     * A JavaScript template literal of {@code sql}, as a migration's author writes SQL over several lines, with
+     * Knex's binding marks ({@code ?}) escaped for knex.raw.
+     */
+    private static String javascriptString(String sql) {
+        return "`" + sql.replace("\\", "\\\\").replace("`", "\\`").replace("${", "\\${").replace("?", "\\\\?")
+                + "`";
+    }
+
+    /**
      * An Alembic project whose revisions run the SQL history's scripts, one revision per up script, with the env.py of
      * {@code alembic init}; returns its versions folder.
      */

@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
 /**
  * A Knex history, rehearsed by the project's own Knex: the migrations are the ones {@code knex.migrate.list()} gives
  * for the folder, in its order, and each step is {@code knex.migrate.up} or {@code down} for one named migration, run
- * by one Node helper process per rehearsal with the project's knexfile and its Knex from {@code node_modules}.
+ * by one Node helper process per rehearsal (and per parallel part) with the project's knexfile and its Knex from
+ * {@code node_modules}.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class KnexSource extends HelperSource {
@@ -76,6 +77,20 @@ public final class KnexSource extends HelperSource {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Yes: each part of a plan in parallel parts runs its migrations through a Node helper of its own
+     * ({@link #forAnotherPart()}), with its own Knex, on its own database; nothing of one part's Knex is another's.
+     */
+    @Override
+    public boolean runsOnSeveralDatabasesAtOnce() {
+        return true;
+    }
+
+    @Override
+    public HelperSource forAnotherPart() {
+        return keptAsThis(new KnexSource(location, settings, timeout()));
     }
 
     @Override
