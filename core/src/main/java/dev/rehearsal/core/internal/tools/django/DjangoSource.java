@@ -32,8 +32,9 @@ import java.util.function.Supplier;
 /**
  * A Django app's migrations, rehearsed by the project's own Django: the history is what Django's migration graph
  * applies for the app whose migrations folder the location is, in its order; each step is Django's own
- * {@code migrate <app> <target>}, run by one helper process per rehearsal that starts the project's {@code manage.py}
- * as {@code python manage.py} does. Nothing of the migrations' Python is read by Rehearsal itself.
+ * {@code migrate <app> <target>}, run by one helper process per rehearsal (and per parallel part) that starts the
+ * project's {@code manage.py} as {@code python manage.py} does. Nothing of the migrations' Python is read by
+ * Rehearsal itself.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class DjangoSource extends HelperSource {
@@ -70,6 +71,20 @@ public final class DjangoSource extends HelperSource {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Yes: each part of a plan in parallel parts runs its migrations through a helper of its own
+     * ({@link #forAnotherPart()}), with its own Django, on its own database; nothing of one part's Django is another's.
+     */
+    @Override
+    public boolean runsOnSeveralDatabasesAtOnce() {
+        return true;
+    }
+
+    @Override
+    public HelperSource forAnotherPart() {
+        return keptAsThis(new DjangoSource(location, settings, timeout()));
     }
 
     @Override
