@@ -88,6 +88,9 @@ public final class BenchmarkTable implements TestExecutionListener {
             new Row("generated 60-migration Knex history, through the project's Knex", "knex_60_rehearsal_ms",
                     "knex_60_loop_ms", "Knex's own loop: knex.migrate.up/down on one pool", "knex_60_vs_loop_ratio",
                     "<= 1.2x"),
+            new Row("generated 120-migration Django history, parallel parts (a helper each), through the project's"
+                    + " Django", "django_120_parts_ms", "django_120_one_part_ms", "the same in one part",
+                    "django_120_parts_vs_one_part_ratio", "-"),
             new Row("generated 120-migration Knex history, parallel parts (a helper each), through the project's Knex",
                     "knex_120_parts_ms", "knex_120_one_part_ms", "the same in one part",
                     "knex_120_parts_vs_one_part_ratio", "-"),

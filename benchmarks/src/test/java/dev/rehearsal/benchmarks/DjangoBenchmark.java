@@ -40,12 +40,27 @@ class DjangoBenchmark {
         measure(dir, 60, 3);
     }
 
+    /** What parallel parts gain on a Django history long enough for them: see {@link HelperLoop#partsAgainstOnePart}. */
+    @Test
+    @EnabledIfSystemProperty(named = "rehearsal.benchmark.all", matches = "true",
+            disabledReason = "run with -Drehearsal.benchmark.all=true (keeps CI within its time)")
+    void aLongHistoryInParts(@TempDir Path dir) throws Exception {
+        assertThat(PYTHON).as("the current Python stack: run bash .ci/setup.sh").isExecutable();
+        int migrations = 120;
+        Path project = project(dir.resolve("project"), migrations);
+        HelperLoop.partsAgainstOnePart("Django", migrations, settings(project));
+    }
+
+    private static RehearsalSettings settings(Path project) {
+        return RehearsalSettings.of("filesystem:" + project.resolve("ledger/migrations"))
+                .withTool(ToolSettings.DEFAULTS.withHelpers(new DjangoSettings(PYTHON.toString(), ""),
+                        KnexSettings.DEFAULTS));
+    }
+
     private static void measure(Path dir, int migrations, int rounds) throws Exception {
         assertThat(PYTHON).as("the current Python stack: run bash .ci/setup.sh").isExecutable();
         Path project = project(dir.resolve("project"), migrations);
-        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + project.resolve("ledger/migrations"))
-                .withTool(ToolSettings.DEFAULTS.withHelpers(new DjangoSettings(PYTHON.toString(), ""),
-                        KnexSettings.DEFAULTS));
+        RehearsalSettings settings = settings(project);
         HelperLoop.measure("Django", "Django's own loop (call_command per migration)", migrations, rounds, project, settings,
                 db -> List.of(PYTHON.toString(), "-c", """
                 import os, sys

@@ -110,6 +110,40 @@ final class HelperLoop {
         return figures;
     }
 
+    /**
+     * What parallel parts gain on a history long enough for them (each part runs the tool in a helper of its own):
+     * {@code settings} (parts, by default) against {@code rehearsal.parallel=1}, alternating, medians of 3, on the
+     * embedded server; the figures {@code <tool>_<migrations>_parts_ms}, {@code _one_part_ms} and
+     * {@code _parts_vs_one_part_ratio}.
+     */
+    static void partsAgainstOnePart(String tool, int migrations, RehearsalSettings settings) throws IOException {
+        DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
+        // warm-up of both; the first shows the history does run in parts
+        try (MigrationRehearsal r = MigrationRehearsal.start(settings, provider, HelperLoop.class.getClassLoader())) {
+            RoundTripReport report = r.runRoundTrips();
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            assertThat(r.parallelParts()).as("parts of the %d-migration %s history", migrations, tool).isGreaterThan(1);
+        }
+        rehearse(provider, settings.withParallel(1), migrations);
+        List<Double> parts = new ArrayList<>();
+        List<Double> onePart = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            parts.add(rehearse(provider, settings, migrations));
+            onePart.add(rehearse(provider, settings.withParallel(1), migrations));
+        }
+        double p = median(parts);
+        double o = median(onePart);
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "generated %d-migration %s history, embedded"
+                + " server: in parallel parts (the default) %.0f ms, in one part %.0f ms, %.2fx (rounds %s against %s)%n",
+                migrations, tool, p, o, p / o, parts, onePart));
+        ObjectNode figures = new ObjectMapper().createObjectNode();
+        String key = tool.toLowerCase(Locale.ROOT) + "_" + migrations;
+        figures.put(key + "_parts_ms", Math.round(p));
+        figures.put(key + "_one_part_ms", Math.round(o));
+        figures.put(key + "_parts_vs_one_part_ratio", Math.round(p / o * 100) / 100.0);
+        LongHistoryBenchmark.writeJson(figures);
+    }
+
     /** Milliseconds of one rehearsal of the history with {@code settings}, which must pass every step. */
     static double rehearse(DatabaseProvider provider, RehearsalSettings settings, int migrations) {
         long t0 = System.nanoTime();

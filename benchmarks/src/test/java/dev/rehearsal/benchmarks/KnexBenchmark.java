@@ -1,10 +1,6 @@
 package dev.rehearsal.benchmarks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rehearsal.core.RehearsalSettings;
-import dev.rehearsal.core.db.DatabaseProvider;
-import dev.rehearsal.core.db.DatabaseProviders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,25 +49,7 @@ class KnexBenchmark {
         int migrations = 120;
         Path project = project(dir.resolve("project"), migrations);
         RehearsalSettings settings = RehearsalSettings.of("filesystem:" + project.resolve("migrations"));
-        DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
-        HelperLoop.rehearse(provider, settings, migrations); // warm-up of both
-        HelperLoop.rehearse(provider, settings.withParallel(1), migrations);
-        List<Double> parts = new ArrayList<>();
-        List<Double> onePart = new ArrayList<>();
-        for (int round = 0; round < 3; round++) {
-            parts.add(HelperLoop.rehearse(provider, settings, migrations));
-            onePart.add(HelperLoop.rehearse(provider, settings.withParallel(1), migrations));
-        }
-        double p = HelperLoop.median(parts);
-        double o = HelperLoop.median(onePart);
-        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "generated %d-migration Knex history, embedded"
-                + " server: in parallel parts (the default) %.0f ms, in one part %.0f ms, %.2fx (rounds %s against %s)%n",
-                migrations, p, o, p / o, parts, onePart));
-        ObjectNode figures = new ObjectMapper().createObjectNode();
-        figures.put("knex_120_parts_ms", Math.round(p));
-        figures.put("knex_120_one_part_ms", Math.round(o));
-        figures.put("knex_120_parts_vs_one_part_ratio", Math.round(p / o * 100) / 100.0);
-        LongHistoryBenchmark.writeJson(figures);
+        HelperLoop.partsAgainstOnePart("Knex", migrations, settings);
     }
 
     private static void measure(Path dir, int migrations, int rounds) throws Exception {
