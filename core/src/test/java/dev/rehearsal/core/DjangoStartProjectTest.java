@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,6 +63,86 @@ class DjangoStartProjectTest {
                 assertThat(down.message()).contains("shop_product_lower_name");
             });
         }
+    }
+
+    private static final String OWNED_PRODUCT = """
+            from django.conf import settings
+            from django.db import models
+
+            class Product(models.Model):
+                name = models.CharField(max_length=40)
+                price = models.DecimalField(max_digits=8, decimal_places=2)
+                owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+            """;
+
+    /** Needs auth's latest migration (contenttypes' second comes between auth's), and forgets its index going down. */
+    private static final String NOOP_REVERSE_AFTER_AUTH = """
+            from django.db import migrations
+
+            class Migration(migrations.Migration):
+                dependencies = [("shop", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
+                operations = [
+                    migrations.RunSQL("create index shop_product_lower_name on shop_product (lower(name))",
+                                      reverse_sql=migrations.RunSQL.noop),
+                ]
+            """;
+
+    /**
+     * An app whose model refers to the user model: Django's {@code migrate shop 0001_initial} first applies the
+     * contenttypes and auth migrations it depends on, which {@code migrate shop zero} leaves in place, as production
+     * applied them long before. Each step applies what it depends on before it starts, and says so: the first round
+     * trip passes, and the second, whose down forgets its index, is blamed for that index alone.
+     */
+    @Test
+    void aModelThatRefersToTheUserModelStartsWithWhatItDependsOnApplied(@TempDir Path dir)
+            throws IOException, InterruptedException {
+        Path migrations = startProject(dir, "none", OWNED_PRODUCT);
+        assertThat(Files.readString(migrations.resolve("0001_initial.py"))).contains("swappable_dependency");
+        Files.writeString(migrations.resolve("0002_lower_name_index.py"), NOOP_REVERSE_AFTER_AUTH);
+        try (MigrationRehearsal r = Histories.rehearse(settings(migrations))) {
+            RoundTripReport report = r.runRoundTrips();
+            StepResult first = report.steps().get(0);
+            assertThat(first.status()).as(report.toText()).isEqualTo(Status.PASSED);
+            assertThat(first.note()).contains("migrations from outside the history that it depends on"
+                    + " (contenttypes 0001_initial, auth 0001_initial)");
+            StepResult second = report.steps().get(1);
+            assertThat(second.note()).contains("auth 0002_alter_permission_name_max_length", "contenttypes"
+                    + " 0002_remove_content_type_name", "auth 0012_alter_user_first_name_max_length");
+            assertThat(second.phase(Phase.DOWN)).hasValueSatisfying(down -> {
+                assertThat(down.status()).isEqualTo(Status.FAILED);
+                assertThat(down.message()).contains("shop_product_lower_name").doesNotContain("auth_");
+            });
+        }
+    }
+
+    /**
+     * Only new: the released base is judged (golden files) as the released migrations leave it, before the new
+     * migration's step applies what it depends on from auth and contenttypes: contenttypes' second migration, which
+     * drops {@code django_content_type.name}, is the new migration's, not the base's.
+     */
+    @Test
+    void onlyNewJudgesTheBaseBeforeTheNewMigrationsDependenciesAreApplied(@TempDir Path dir)
+            throws IOException, InterruptedException {
+        Path migrations = startProject(dir, "none", OWNED_PRODUCT);
+        Files.writeString(migrations.resolve("0002_lower_name_index.py"), NOOP_REVERSE_AFTER_AUTH);
+        Map<String, Boolean> contentTypeName = new LinkedHashMap<>();
+        try (MigrationRehearsal r = Histories.rehearse(settings(migrations))) {
+            r.checkEachUp((migration, schema, dialect) -> {
+                contentTypeName.put(migration.id(), schema.column("django_content_type", "name").isPresent());
+                return SchemaCheck.Outcome.passed();
+            });
+            r.applyReleased(r.migration("0001_initial").version());
+            RoundTripReport report = r.runRoundTrips();
+
+            assertThat(report.steps()).hasSize(1);
+            StepResult step = report.steps().get(0);
+            assertThat(step.note()).contains("taken as released", "contenttypes 0002_remove_content_type_name");
+            assertThat(step.phase(Phase.DOWN)).hasValueSatisfying(down ->
+                    assertThat(down.message()).contains("shop_product_lower_name").doesNotContain("auth_"));
+        }
+        assertThat(contentTypeName).as("django_content_type.name where the check ran: the base as released, then"
+                + " the new migration over contenttypes 0002").containsExactly(Map.entry("0001_initial", true),
+                Map.entry("0002_lower_name_index", false));
     }
 
     private static final String IRREVERSIBLE_INDEX = """
@@ -120,6 +202,17 @@ class DjangoStartProjectTest {
      * database of a second connection alias, as a project that also reaches an older database declares one.
      */
     static Path startProject(Path dir, String legacy) throws IOException, InterruptedException {
+        return startProject(dir, legacy, """
+                from django.db import models
+
+                class Product(models.Model):
+                    name = models.CharField(max_length=40)
+                    price = models.DecimalField(max_digits=8, decimal_places=2)
+                """);
+    }
+
+    /** As {@link #startProject(Path, String)}, with the app's {@code models.py}. */
+    static Path startProject(Path dir, String legacy, String models) throws IOException, InterruptedException {
         assertThat(AlembicTemplatesTest.CURRENT).as("the current Python stack is missing: run bash .ci/setup.sh")
                 .isExecutable();
         run(dir, "-m", "django", "startproject", "mysite", ".");
@@ -137,13 +230,7 @@ class DjangoStartProjectTest {
                         """.formatted(legacy));
         assertThat(text).contains("'shop',").contains("'legacy'");
         Files.writeString(settings, text);
-        Files.writeString(dir.resolve("shop/models.py"), """
-                from django.db import models
-
-                class Product(models.Model):
-                    name = models.CharField(max_length=40)
-                    price = models.DecimalField(max_digits=8, decimal_places=2)
-                """);
+        Files.writeString(dir.resolve("shop/models.py"), models);
         run(dir, "manage.py", "makemigrations", "shop");
         assertThat(dir.resolve("shop/migrations/0001_initial.py")).exists();
         return dir.resolve("shop/migrations");

@@ -212,7 +212,8 @@ class ParallelPartsTest {
         RoundTripReport parts = rehearse(settings.withParallel(2), 2);
 
         assertThat(parts.steps()).noneMatch(st -> st.note() != null && st.note().contains("rehearsal.parallel=1"));
-        assertThat(one).hasSize(5 + 10 * FLYWAY_ENTITIES);
+        // 0002_coupon's round trip passes: auth's migrations it depends on are applied before it starts
+        assertThat(one).hasSize(5 + 10 * FLYWAY_ENTITIES).filteredOn(o -> o.contains("FAILED")).hasSize(1);
         assertThat(one.get(62)).contains("FAILED");
         assertThat(outcomes(parts)).isEqualTo(one);
     }

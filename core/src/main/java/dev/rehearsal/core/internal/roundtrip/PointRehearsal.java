@@ -122,7 +122,7 @@ final class PointRehearsal implements RetryRun {
         List<String> left = new ArrayList<>(Leftovers.of(start.diff(now)));
         if (startData != null) {
             // a column or table only on one side is the schema's difference, named already
-            startData.differences(engine.fingerprint(now)).stream().filter(d -> !d.endsWith(": only in the second")
+            startData.differences(engine.checkedFingerprint(now)).stream().filter(d -> !d.endsWith(": only in the second")
                     && !d.endsWith(": only in the first") && !d.endsWith("(0 rows)")).forEach(d -> left.add("data " + d));
         }
         String cleared;
@@ -176,7 +176,7 @@ final class PointRehearsal implements RetryRun {
         if (clean == null || down != null && down.problems().stream().anyMatch(p -> LOSSES.contains(p.kind()))) {
             return null;
         }
-        return DataChecks.afterUpAgain(migration, again, clean, engine.fingerprint(again), new ArrayList<>()).stream()
+        return DataChecks.afterUpAgain(migration, again, clean, engine.checkedFingerprint(again), new ArrayList<>()).stream()
                 .map(p -> "data " + p.message()).toList();
     }
 

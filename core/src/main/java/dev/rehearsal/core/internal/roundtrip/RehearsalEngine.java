@@ -14,6 +14,7 @@ import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.data.Invariant;
 import dev.rehearsal.core.data.QueryResult;
 import dev.rehearsal.core.data.SeedResult;
+import dev.rehearsal.core.data.DataFingerprint.TableFingerprint;
 import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
@@ -23,6 +24,7 @@ import dev.rehearsal.core.estimate.VolumeEstimate;
 import dev.rehearsal.core.internal.data.SeedHints;
 import dev.rehearsal.core.internal.data.SeedTables;
 import dev.rehearsal.core.internal.data.TableModel;
+import dev.rehearsal.core.internal.helper.ToolWrittenRows;
 import dev.rehearsal.core.internal.queries.TrafficPlan;
 import dev.rehearsal.core.internal.timing.ComponentTiming;
 import dev.rehearsal.core.locks.Traffic;
@@ -41,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -317,6 +320,23 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
         return hintsPerScript.from(first);
     }
 
+    /**
+     * The fingerprint the data checks compare: the data now, less the tables whose rows the tool writes itself
+     * ({@link ToolWrittenRows}).
+     */
+    public DataFingerprint checkedFingerprint(SchemaSnapshot snapshot) {
+        DataFingerprint whole = fingerprint(snapshot);
+        if (!(tool() instanceof ToolWrittenRows written)) {
+            return whole;
+        }
+        Set<String> left = written.tablesWithToolRows();
+        Map<String, TableFingerprint> tables = new LinkedHashMap<>(whole.tables());
+        tables.keySet().removeIf(table -> left.contains(table.substring(table.lastIndexOf('.') + 1)));
+        return tables.size() == whole.tables().size() ? whole : new DataFingerprint(tables);
+    }
+
+    /** Every table's fingerprint, the tool's own rows included. */
+    @Override
     public DataFingerprint fingerprint(SchemaSnapshot snapshot) {
         try (ComponentTiming ignored = ComponentTiming.time("data.fingerprint")) {
             return data.fingerprint(snapshot);

@@ -118,7 +118,7 @@ final class RestorePhase {
         SchemaSnapshot now = engine.currentSchema();
         SchemaDiff left = up.beforeUp().diff(now);
         List<String> dataLeft = up.dataBeforeUp() == null ? List.of()
-                : up.dataBeforeUp().differences(engine.fingerprint(now)).stream().map(d -> "data " + d).toList();
+                : up.dataBeforeUp().differences(engine.checkedFingerprint(now)).stream().map(d -> "data " + d).toList();
         if (left.isEmpty() && dataLeft.isEmpty()) {
             counters.restoreOn(engine.session().database());
         }

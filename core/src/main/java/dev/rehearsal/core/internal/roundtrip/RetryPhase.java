@@ -108,7 +108,7 @@ final class RetryPhase {
         }
         SequenceCounters counters = SequenceCounters.read(engine.session().database());
         // the data as the down (or restore) left it: what a stopped run and its retry are compared with
-        DataFingerprint startData = step.dataBeforeUp() == null ? null : engine.fingerprint(start);
+        DataFingerprint startData = step.dataBeforeUp() == null ? null : engine.checkedFingerprint(start);
         List<String> summaries = new ArrayList<>(); // the points'
         List<String> others = new ArrayList<>(); // the second application's, the way back's
         PointRehearsal.Outcome finding = null;

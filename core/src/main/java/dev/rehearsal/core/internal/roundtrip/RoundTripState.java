@@ -1,9 +1,12 @@
 package dev.rehearsal.core.internal.roundtrip;
 
+import dev.rehearsal.core.internal.helper.OutsideDependencies;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.schema.SchemaSnapshot;
+
+import java.util.List;
 
 /**
  * Where a run of round-trip steps stands: whether a step left the database in an unknown state (the next step then
@@ -131,6 +134,24 @@ final class RoundTripState {
         }
         rebuildAt(version);
         return "rebuilt a fresh database at " + named(version) + " to carry on, because " + reason;
+    }
+
+    /**
+     * Applies, unwatched, the migrations {@code migration} depends on from outside the history, where the tool's up of
+     * it would apply them too ({@link OutsideDependencies}); returns a note naming them, or null where none was due.
+     */
+    String applyOutsideDependencies(Migration migration) {
+        if (migration == null || !(session.tool() instanceof OutsideDependencies outside)) {
+            return null;
+        }
+        List<String> applied = outside.applyOutsideDependencies(migration);
+        if (applied.isEmpty()) {
+            return null;
+        }
+        cleanSnapshot = null;
+        return "first applied, without checks, the migrations from outside the history that it depends on ("
+                + String.join(", ", applied) + "), as the tool's own up of it would: its starting point includes them,"
+                + " and its down need not revert them";
     }
 
     /** A version as the tool names its migration ({@code V3 add tier}, {@code d47ad6525116 shorter full name}). */

@@ -235,7 +235,7 @@ final class StepContext implements PhaseContext {
 
     @Override
     public DataFingerprint fingerprint(SchemaSnapshot schema) {
-        return engine.fingerprint(schema);
+        return engine.checkedFingerprint(schema);
     }
 
     @Override

@@ -73,7 +73,7 @@ final class UndoRehearsal {
         DataFingerprint before = up.dataBeforeUp();
         // "customers.tier: 30 non-null, hash ..., then ..." names what did not come back before its colon
         List<String> lost = before == null || !before.hasData() ? List.of()
-                : before.differences(engine.fingerprint(back)).stream()
+                : before.differences(engine.checkedFingerprint(back)).stream()
                 .map(d -> d.substring(0, d.indexOf(':') < 0 ? d.length() : d.indexOf(':'))).distinct().toList();
         String data = before == null || !before.hasData() ? "no rows to compare"
                 : lost.isEmpty() ? "the data back" : "data not back (lossy): " + String.join(", ", lost);

@@ -64,20 +64,27 @@ final class UpPhase {
                 step.notes.add(start == null ? 0 : 1, rebuilt);
             }
         } catch (RehearsalException e) {
-            // an earlier migration fails on the way here: this step did not fail, it cannot run
-            String why = "the database could not be brought to the version before " + step.displayName() + ": "
-                    + NotRun.cause(e);
-            runner.blockRest(why);
-            throw step.log.skip(Phase.UP, NotRun.because(why));
+            throw cannotRun(e); // an earlier migration fails on the way here: this step did not fail, it cannot run
         }
         long c0 = System.nanoTime();
-        SchemaSnapshot beforeUp = engine.state().cleanSnapshot();
-        String drift = base == null ? null : ReleasedBase.drift(engine.schemaChecks(), base, beforeUp, step.dialect(),
-                step.notes);
+        String drift = base == null ? null : ReleasedBase.drift(engine.schemaChecks(), base,
+                engine.state().cleanSnapshot(), step.dialect(), step.notes);
         if (drift != null) {
             throw step.log.fail(Phase.UP, Duration.ZERO, Duration.ofNanos(System.nanoTime() - c0),
                     new RehearsalException(drift));
         }
+        // after the base's drift check: what the migration depends on from outside the history is not the base's
+        long a0 = System.nanoTime();
+        try (ComponentTiming ignored = ComponentTiming.time("prepare")) {
+            String ahead = engine.state().applyOutsideDependencies(migration);
+            if (ahead != null) {
+                step.notes.add(ahead);
+            }
+        } catch (RehearsalException e) {
+            throw cannotRun(e);
+        }
+        c0 += System.nanoTime() - a0;
+        SchemaSnapshot beforeUp = engine.state().cleanSnapshot();
         String reads = engine.schemaReadsNote();
         if (reads != null) {
             step.notes.add(reads);
@@ -88,7 +95,7 @@ final class UpPhase {
                 // the seeded rows fired the schema's own triggers: what they created is the starting point too
                 beforeUp = step.schemaNow();
             }
-            DataFingerprint data = step.data.dataChecks() && migration != null ? engine.fingerprint(beforeUp) : null;
+            DataFingerprint data = step.data.dataChecks() && migration != null ? engine.checkedFingerprint(beforeUp) : null;
             step.startingPoint(beforeUp, data);
             PhaseChecks.beforeUp(step);
         } catch (RehearsalException e) {
@@ -147,6 +154,14 @@ final class UpPhase {
         step.ran(Phase.UP, afterUp);
         Judgement.afterPhase(step, Phase.UP, sql, checks, c0,
                 Judgement.heading(step.displayName() + " applied, but its data is wrong:"));
+    }
+
+    /** The step cannot run: the database could not be brought to where it starts; the rest cannot run either. */
+    private RuntimeException cannotRun(RehearsalException e) {
+        String why = "the database could not be brought to the version before " + step.displayName() + ": "
+                + NotRun.cause(e);
+        runner.blockRest(why);
+        return step.log.skip(Phase.UP, NotRun.because(why));
     }
 
     /**

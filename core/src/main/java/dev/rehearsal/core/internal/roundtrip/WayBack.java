@@ -79,7 +79,7 @@ final class WayBack {
             engine.tool().clearFailedUp(migration); // the failure the retry recorded (Flyway's failed row, a dirty version)
             SchemaSnapshot now = engine.fullSchema();
             return start.diff(now).isEmpty()
-                    && (startData == null || startData.differences(engine.fingerprint(now)).isEmpty())
+                    && (startData == null || startData.differences(engine.checkedFingerprint(now)).isEmpty())
                     && engine.session().currentVersion().equals(previous);
         } catch (RuntimeException e) {
             return false; // not back this way: the next one, or a rebuild

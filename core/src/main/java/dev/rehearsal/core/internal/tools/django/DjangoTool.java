@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.tools.django;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,8 +10,10 @@ import dev.rehearsal.core.UpTransaction;
 import dev.rehearsal.core.db.ConnectionDetails;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.helper.HelperStep;
+import dev.rehearsal.core.internal.helper.OutsideDependencies;
 import dev.rehearsal.core.internal.helper.PendingUps;
 import dev.rehearsal.core.internal.helper.SessionGuard;
+import dev.rehearsal.core.internal.helper.ToolWrittenRows;
 import dev.rehearsal.core.internal.helper.UnwatchedUps;
 import dev.rehearsal.core.internal.locks.ToolSessions;
 import dev.rehearsal.core.model.Migration;
@@ -22,7 +25,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -33,7 +38,7 @@ import java.util.regex.Pattern;
  * {@code migrate <app> <previous>} ({@code zero} before the first), run by the helper on the database of the moment.
  * The current migration is read from {@code django_migrations} over JDBC.
  */
-final class DjangoTool implements MigrationTool, UnwatchedUps {
+final class DjangoTool implements MigrationTool, UnwatchedUps, OutsideDependencies, ToolWrittenRows {
 
     /** A migration Django runs without its transaction ({@code atomic = False}), or one that commits itself. */
     private static final Pattern COMMITS = Pattern.compile("atomic\\s*=\\s*False|\\bcommit\\b", Pattern.CASE_INSENSITIVE);
@@ -108,6 +113,20 @@ final class DjangoTool implements MigrationTool, UnwatchedUps {
         }, m -> migrate("up", m, m.id()));
     }
 
+    /**
+     * The other apps' migrations that Django's plan for {@code migrate <app> <migration>} applies first (those it
+     * depends on, such as {@code auth}'s where a model refers to the user model), each app's by Django's own
+     * {@code migrate <other app> <migration>}, untraced.
+     */
+    @Override
+    public List<String> applyOutsideDependencies(Migration migration) {
+        ObjectNode request = request(migration, migration.id()).put("op", "ahead").put("trace", false);
+        List<String> applied = new ArrayList<>();
+        run(request, "up", migration, "migrate the other apps' migrations that migrate " + app + " " + migration.id()
+                + " applies first").path("applied").forEach(m -> applied.add(m.asText()));
+        return applied;
+    }
+
     @Override
     public void down(Migration migration) {
         if (migration.down() == null) {
@@ -128,9 +147,9 @@ final class DjangoTool implements MigrationTool, UnwatchedUps {
         return request.put("session_query", dialect.sessionIdentityQuery());
     }
 
-    private void run(ObjectNode request, String phase, Migration migration, String what) {
-        HelperStep.run(source.helper(dialect, database.get()), request, source.timeout(), sessions, guard(), phase,
-                migration, what);
+    private JsonNode run(ObjectNode request, String phase, Migration migration, String what) {
+        return HelperStep.run(source.helper(dialect, database.get()), request, source.timeout(), sessions, guard(),
+                phase, migration, what);
     }
 
     /**
@@ -178,5 +197,14 @@ final class DjangoTool implements MigrationTool, UnwatchedUps {
     @Override
     public Set<String> ownTables() {
         return Set.of("django_migrations");
+    }
+
+    /**
+     * The content types and permissions Django's {@code post_migrate} handlers add after each {@code migrate} for the
+     * models it made (and leave after a reverse, until {@code remove_stale_contenttypes}).
+     */
+    @Override
+    public Set<String> tablesWithToolRows() {
+        return Set.of("django_content_type", "auth_permission");
     }
 }

@@ -5,11 +5,12 @@ runs the project's manage.py as `python manage.py` would, except that Django's e
 Rehearsal's requests instead of parsing a command line: one JSON object per line. `open` lists the migrations of the
 app whose folder Rehearsal reads, in the order Django's graph applies them; `migrate` runs Django's own
 `migrate <app> <target>` (one target, or the last of several that Django's plan applies together, where the JVM
-brings a database up without checks) on the database named in the request, on sessions of its own: Django's connections are closed
-when a request ends, as a deploy runs `manage.py migrate` in a fresh process, so nothing one migration left on a
-session (a setting, a temporary table, a lock) is seen by the next. Every statement Django runs is reported before
-and after it runs, with the migration file and line it came from, and waits for the JVM's answer, so that the JVM can
-read the locks the statement holds while its transaction is still open.
+brings a database up without checks) on the database named in the request; `ahead` applies, the same way, the other
+apps' migrations that Django's plan for a target applies before it. Each runs on sessions of its own: Django's
+connections are closed when a request ends, as a deploy runs `manage.py migrate` in a fresh process, so nothing one
+migration left on a session (a setting, a temporary table, a lock) is seen by the next. Every statement Django runs
+is reported before and after it runs, with the migration file and line it came from, and waits for the JVM's answer,
+so that the JVM can read the locks the statement holds while its transaction is still open.
 
 The protocol uses a private copy of standard output; what the project prints goes to standard error.
 """
@@ -108,6 +109,36 @@ class Helper:
             protocol.stopping(None)
             self.release(request)
         return {"table": "django_migrations"}
+
+    def ahead(self, request):
+        """
+        Applies the other apps' migrations that Django's plan for `migrate <app> <target>` applies before the target
+        (those it depends on: auth's, for a model that refers to the user model), untraced, each app's by Django's own
+        `migrate <other app> <migration>` in the plan's order. In production an earlier `manage.py migrate` applied
+        them, so the step starts with them. Returns them, in order, as "<app> <migration>".
+        """
+        from django.core.management import call_command
+        from django.db import connections
+        from django.db.migrations.executor import MigrationExecutor
+
+        self._point_at(request["database"])
+        connection = connections["default"]
+        self.session_query = request.get("session_query") or self.session_query
+        protocol.identify_with(self.session_query)
+        self.tracing = False
+        self.migration_file = None
+        self.failed_statement = None
+        protocol.stopping(request)
+        try:
+            plan = MigrationExecutor(connection).migration_plan([(self.app, request["target"])])
+            ahead = [migration for migration, backwards in plan if migration.app_label != self.app and not backwards]
+            for index, migration in enumerate(ahead):
+                if index + 1 == len(ahead) or ahead[index + 1].app_label != migration.app_label:
+                    call_command("migrate", migration.app_label, migration.name, verbosity=0, interactive=False)
+        finally:
+            protocol.stopping(None)
+            self.release(request)
+        return {"applied": [migration.app_label + " " + migration.name for migration in ahead]}
 
     def _plans_exactly(self, connection, target, names):
         """
