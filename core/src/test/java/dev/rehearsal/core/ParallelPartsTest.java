@@ -4,6 +4,7 @@ import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.DatabaseProviders;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.timing.ComponentRecording;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.RehearsalException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,6 +123,57 @@ class ParallelPartsTest {
         assertThat(one).hasSize(2 + 10 * FLYWAY_ENTITIES).filteredOn(o -> o.contains("FAILED")).hasSize(1);
         assertThat(one.get(59)).contains("FAILED");
         assertThat(inParts).isEqualTo(one);
+    }
+
+    /**
+     * A part lists its history again through a helper of its own: where that listing is not the plan's (a revision
+     * added to the folder after the rehearsal read it), the part does not start, its steps run here, each under its
+     * own migration's name, and the first of them says why.
+     */
+    @Test
+    void aPartWhoseToolListsOtherMigrationsLeavesItsStepsToThisRehearsal(@TempDir Path dir) throws IOException {
+        Path sql = RealisticHistory.write(dir.resolve("sql"), FLYWAY_ENTITIES);
+        Path versions = alembicProject(dir.resolve("project"), upScripts(sql));
+        RehearsalSettings settings = RehearsalSettings.of("filesystem:" + versions)
+                .withTool(ToolSettings.DEFAULTS.withAlembic(AlembicTest.DEBIAN)).withParallel(2);
+        try (MigrationRehearsal r = start(settings)) {
+            List<Migration> read = r.history().versioned();
+            String previous = read.get(read.size() - 1).id();
+            for (int i = 1; i <= 2; i++) { // two more: the second part's share then starts one revision later
+                Files.writeString(versions.resolve("c0ffee00000" + i + "_late.py"), """
+                        from alembic import op
+
+                        revision = 'c0ffee00000%d'
+                        down_revision = '%s'
+                        branch_labels = None
+                        depends_on = None
+
+
+                        def upgrade():
+                            op.execute("create table late%d (id int)")
+
+
+                        def downgrade():
+                            op.execute("drop table late%d")
+                        """.formatted(i, previous, i, i));
+                previous = "c0ffee00000" + i;
+            }
+
+            RoundTripReport report = r.runRoundTrips();
+
+            assertThat(r.parallelParts()).isEqualTo(2);
+            assertThat(report.steps()).extracting(StepResult::migration)
+                    .containsExactlyElementsOf(read.stream().map(Migration::displayName).toList());
+            assertThat(report.failed()).as(report.toText()).isFalse();
+            int firstOfPart2 = new Shard(1, 2).of(read).size();
+            assertThat(report.steps().get(firstOfPart2).note())
+                    .contains("part 2/2 of the round trips could not start on a database of its own")
+                    .contains("its tool lists this part's migrations differently from the history the rehearsal"
+                            + " read (its step 1 is " + read.get(firstOfPart2 + 1).id() + ", where the plan has "
+                            + read.get(firstOfPart2).id() + ")");
+            assertThat(r.currentVersion()).isEqualTo(r.history().latest());
+        }
+        assertThat(partThreads()).as("every part's thread ended with its rehearsal").isZero();
     }
 
     /**

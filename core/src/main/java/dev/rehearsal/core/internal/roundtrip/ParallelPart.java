@@ -1,6 +1,7 @@
 package dev.rehearsal.core.internal.roundtrip;
 
 import dev.rehearsal.core.PhaseSkippedException;
+import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.RehearsalException;
 import dev.rehearsal.core.RehearsalSettings;
 import dev.rehearsal.core.MigrationSource;
@@ -34,18 +35,23 @@ final class ParallelPart implements AutoCloseable {
     private volatile boolean stopped;
     private RehearsalEngine rehearsal;
 
-    /** Starts the part at once: its database, its tool, then its steps, one phase after the other. */
+    /**
+     * Starts the part at once: its database, its tool, then its steps, one phase after the other. {@code planned} are
+     * the migrations the plan gives this part: a part whose tool lists others there (its files changed since the
+     * rehearsal read them) does not start, and the plan runs those steps itself.
+     */
     ParallelPart(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider, Shard shard,
-                 List<Invariant> invariants) {
+                 List<Invariant> invariants, List<Migration> planned) {
         this.shard = shard;
         RehearsalSettings own = settings.withShard(shard).withParallel(1);
-        this.thread = new Thread(() -> run(own, source, provider, invariants), "rehearsal-part-" + shard);
+        List<String> expected = planned.stream().map(Migration::id).toList();
+        this.thread = new Thread(() -> run(own, source, provider, invariants, expected), "rehearsal-part-" + shard);
         thread.setDaemon(true);
         thread.start();
     }
 
     private void run(RehearsalSettings settings, MigrationSource source, DatabaseProvider provider,
-                     List<Invariant> invariants) {
+                     List<Invariant> invariants, List<String> expected) {
         List<StepRunner> plan;
         try {
             RehearsalEngine started = EngineStart.start(settings, source, provider);
@@ -59,6 +65,16 @@ final class ParallelPart implements AutoCloseable {
             }
             invariants.forEach(started::invariant);
             plan = started.roundTripSteps();
+            String different = differs(expected, plan.stream().flatMap(step -> step.migration().stream())
+                    .map(Migration::id).toList());
+            if (different != null) {
+                synchronized (this) {
+                    rehearsal = null;
+                }
+                started.close(); // its database and its tool's process are not needed
+                throw new RehearsalException("its tool lists this part's migrations differently from the history the"
+                        + " rehearsal read (" + different + "): were files changed during the run?");
+            }
         } catch (RuntimeException | Error e) {
             steps.completeExceptionally(e);
             return;
@@ -82,6 +98,19 @@ final class ParallelPart implements AutoCloseable {
                 outcome(i, phase).complete(thrown);
             }
         }
+    }
+
+    /** Where {@code listed} first differs from {@code expected}, or null where they are the same. */
+    private static String differs(List<String> expected, List<String> listed) {
+        for (int i = 0; i < Math.max(expected.size(), listed.size()); i++) {
+            String want = i < expected.size() ? expected.get(i) : null;
+            String got = i < listed.size() ? listed.get(i) : null;
+            if (want == null || !want.equals(got)) {
+                return "its step " + (i + 1) + " is " + (got == null ? "missing" : got) + ", where the plan has "
+                        + (want == null ? "no more" : want);
+            }
+        }
+        return null;
     }
 
     private synchronized CompletableFuture<Throwable> outcome(int step, Phase phase) {

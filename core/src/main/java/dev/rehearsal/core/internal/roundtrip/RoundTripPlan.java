@@ -62,8 +62,9 @@ final class RoundTripPlan implements AutoCloseable {
         boolean repeatables = shard.last() && !engine.history().repeatable().isEmpty();
         int count = from == null ? partsFor(migrations.size()) : 1;
         for (int k = 2; k <= count; k++) {
-            parts.add(new ParallelPart(engine.settings(), partSource(), engine.provider(), new Shard(k, count),
-                    engine.invariants()));
+            Shard part = new Shard(k, count);
+            parts.add(new ParallelPart(engine.settings(), partSource(), engine.provider(), part,
+                    engine.invariants(), part.of(migrations)));
         }
         for (int k = 1; k <= count; k++) {
             Shard part = new Shard(k, count);
