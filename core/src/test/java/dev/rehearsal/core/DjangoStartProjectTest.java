@@ -145,6 +145,46 @@ class DjangoStartProjectTest {
                 Map.entry("0002_lower_name_index", false));
     }
 
+    /**
+     * What a migration depends on from another app fails to apply: its up fails, as Django's own migrate of it would,
+     * naming the other app's migration, its statement and the SQLState, and the run fails.
+     */
+    @Test
+    void aDependencyFromAnotherAppThatFailsToApplyFailsTheUp(@TempDir Path dir)
+            throws IOException, InterruptedException {
+        Path migrations = startProject(dir, "none");
+        Path settings = dir.resolve("mysite/settings.py");
+        Files.writeString(settings, Files.readString(settings).replace("'shop',", "'shop',\n    'legacy',"));
+        Path legacy = Files.createDirectories(dir.resolve("legacy/migrations"));
+        Files.writeString(dir.resolve("legacy/__init__.py"), "");
+        Files.writeString(legacy.resolve("__init__.py"), "");
+        Files.writeString(legacy.resolve("0001_initial.py"), """
+                from django.db import migrations
+
+                class Migration(migrations.Migration):
+                    operations = [migrations.RunSQL("insert into legacy_missing values (1)")]
+                """);
+        Files.writeString(migrations.resolve("0002_note.py"), """
+                from django.db import migrations
+
+                class Migration(migrations.Migration):
+                    dependencies = [("shop", "0001_initial"), ("legacy", "0001_initial")]
+                    operations = [migrations.RunSQL("create table shop_note (id int)", "drop table shop_note")]
+                """);
+        try (MigrationRehearsal r = Histories.rehearse(settings(migrations))) {
+            RoundTripReport report = r.runRoundTrips();
+
+            assertThat(report.failed()).as(report.toText()).isTrue();
+            assertThat(report.steps().get(0).status()).isEqualTo(Status.PASSED);
+            assertThat(report.steps().get(1).phase(Phase.UP)).hasValueSatisfying(up -> {
+                assertThat(up.status()).isEqualTo(Status.FAILED);
+                assertThat(up.message()).contains("What 0002_note note depends on from outside the history failed to"
+                                + " apply").contains(legacy.resolve("0001_initial.py").toString())
+                        .contains("insert into legacy_missing values (1)").contains("42P01");
+            });
+        }
+    }
+
     private static final String IRREVERSIBLE_INDEX = """
             from django.db import migrations
 

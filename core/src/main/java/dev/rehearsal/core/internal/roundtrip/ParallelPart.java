@@ -44,7 +44,7 @@ final class ParallelPart implements AutoCloseable {
                  List<Invariant> invariants, List<Migration> planned) {
         this.shard = shard;
         RehearsalSettings own = settings.withShard(shard).withParallel(1);
-        List<String> expected = planned.stream().map(Migration::id).toList();
+        List<String> expected = planned.stream().map(Migration::displayName).toList();
         this.thread = new Thread(() -> run(own, source, provider, invariants, expected), "rehearsal-part-" + shard);
         thread.setDaemon(true);
         thread.start();
@@ -66,14 +66,14 @@ final class ParallelPart implements AutoCloseable {
             invariants.forEach(started::invariant);
             plan = started.roundTripSteps();
             String different = differs(expected, plan.stream().flatMap(step -> step.migration().stream())
-                    .map(Migration::id).toList());
+                    .map(Migration::displayName).toList());
             if (different != null) {
                 synchronized (this) {
                     rehearsal = null;
                 }
                 started.close(); // its database and its tool's process are not needed
                 throw new RehearsalException("its tool lists this part's migrations differently from the history the"
-                        + " rehearsal read (" + different + "): were files changed during the run?");
+                        + " rehearsal read: " + different + "; were migrations added or removed during the run?");
             }
         } catch (RuntimeException | Error e) {
             steps.completeExceptionally(e);
@@ -106,8 +106,8 @@ final class ParallelPart implements AutoCloseable {
             String want = i < expected.size() ? expected.get(i) : null;
             String got = i < listed.size() ? listed.get(i) : null;
             if (want == null || !want.equals(got)) {
-                return "its step " + (i + 1) + " is " + (got == null ? "missing" : got) + ", where the plan has "
-                        + (want == null ? "no more" : want);
+                return (want == null ? "after the plan's last, " : "where the plan has " + want + ", ")
+                        + (got == null ? "it lists no more" : "it lists " + got);
             }
         }
         return null;

@@ -144,7 +144,13 @@ final class RoundTripState {
         if (migration == null || !(session.tool() instanceof OutsideDependencies outside)) {
             return null;
         }
-        List<String> applied = outside.applyOutsideDependencies(migration);
+        List<String> applied;
+        try {
+            applied = outside.applyOutsideDependencies(migration);
+        } catch (RehearsalException e) {
+            markDirty("what " + migration.displayName() + " depends on from outside the history failed to apply");
+            throw e;
+        }
         if (applied.isEmpty()) {
             return null;
         }

@@ -166,7 +166,7 @@ public final class StepRunner implements CoreRuntime.Step {
             servedByPart = engine.state().blockedBy() == null && started;
             if (!started && remote.index() == 0) {
                 remote.part().whyNotStarted().ifPresent(why -> step.notes.add("part " + remote.part().shard()
-                        + " of the round trips could not start on a database of its own (" + why
+                        + " of the round trips could not run on a database of its own (" + why
                         + "), so its steps ran here, one after the other; rehearsal.parallel=1 runs every step here"));
             }
         }

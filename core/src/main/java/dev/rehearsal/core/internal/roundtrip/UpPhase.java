@@ -81,7 +81,11 @@ final class UpPhase {
                 step.notes.add(ahead);
             }
         } catch (RehearsalException e) {
-            throw cannotRun(e);
+            // the tool's own up of this migration would fail there too: the up fails, and the rest cannot run
+            runner.blockRest(step.displayName() + " failed to apply: " + NotRun.cause(e));
+            throw step.log.fail(Phase.UP, Duration.ofNanos(System.nanoTime() - a0), Duration.ZERO,
+                    new RehearsalException("What " + step.displayName() + " depends on from outside the history"
+                            + " failed to apply, as the tool's own up of it applies it first: " + e.getMessage(), e));
         }
         c0 += System.nanoTime() - a0;
         SchemaSnapshot beforeUp = engine.state().cleanSnapshot();

@@ -76,6 +76,10 @@ final class VolumeEstimator {
         if (rebuilt != null) {
             notes.add(rebuilt);
         }
+        String ahead = rehearsal.state().applyOutsideDependencies(migration); // not the migration's to time
+        if (ahead != null) {
+            notes.add(ahead);
+        }
         Map<String, Long> present = tablesBefore(volumes, notes);
         DatabaseSession.RestorePoint original = rehearsal.keepRestorePoint();
         if (original == null) {

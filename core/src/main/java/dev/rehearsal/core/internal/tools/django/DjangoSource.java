@@ -25,8 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -49,6 +51,8 @@ public final class DjangoSource extends HelperSource {
     private Interpreter python;
     private MigrationHistory history;
     private String app;
+    /** The migrations that depend on another app's migration themselves. */
+    private Set<String> outside = Set.of();
     private String version = "";
 
     /** @param timeout how long one step may run (the migration timeout) */
@@ -97,7 +101,7 @@ public final class DjangoSource extends HelperSource {
     public synchronized MigrationTool open(DataSource dataSource, Dialect dialect, Supplier<ConnectionDetails> database) {
         handing(database);
         helper(dialect, database.get());
-        return new DjangoTool(this, history, app, dataSource, dialect, database, sessions(dataSource));
+        return new DjangoTool(this, history, app, outside, dataSource, dialect, database, sessions(dataSource));
     }
 
     /** The helper, started on first use, or again after it was killed; the history read on its first start. */
@@ -143,6 +147,13 @@ public final class DjangoSource extends HelperSource {
         version = opened.path("django").asText("");
         if (history == null) {
             history = history(opened.path("migrations"));
+            Set<String> depending = new HashSet<>();
+            opened.path("migrations").forEach(m -> {
+                if (m.path("outside").asBoolean(false)) {
+                    depending.add(m.path("name").asText());
+                }
+            });
+            outside = Set.copyOf(depending);
         }
         return helper;
     }

@@ -48,16 +48,19 @@ final class DjangoTool implements MigrationTool, UnwatchedUps, OutsideDependenci
     private final DjangoSource source;
     private final MigrationHistory history;
     private final String app;
+    /** The migrations that depend on another app's migration themselves: only their steps may need {@code ahead}. */
+    private final Set<String> outside;
     private final DataSource dataSource;
     private final Dialect dialect;
     private final Supplier<ConnectionDetails> database;
     private final ToolSessions sessions;
 
-    DjangoTool(DjangoSource source, MigrationHistory history, String app, DataSource dataSource, Dialect dialect,
-               Supplier<ConnectionDetails> database, ToolSessions sessions) {
+    DjangoTool(DjangoSource source, MigrationHistory history, String app, Set<String> outside, DataSource dataSource,
+               Dialect dialect, Supplier<ConnectionDetails> database, ToolSessions sessions) {
         this.source = source;
         this.history = history;
         this.app = app;
+        this.outside = outside;
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.database = database;
@@ -115,11 +118,15 @@ final class DjangoTool implements MigrationTool, UnwatchedUps, OutsideDependenci
 
     /**
      * The other apps' migrations that Django's plan for {@code migrate <app> <migration>} applies first (those it
-     * depends on, such as {@code auth}'s where a model refers to the user model), each app's by Django's own
-     * {@code migrate <other app> <migration>}, untraced.
+     * depends on, such as {@code auth}'s where a model refers to the user model), by Django's own
+     * {@code migrate <other app> <migration>}, untraced; asked only for a migration that depends on another app's
+     * itself.
      */
     @Override
     public List<String> applyOutsideDependencies(Migration migration) {
+        if (!outside.contains(migration.id())) {
+            return List.of(); // what its own app's earlier migrations depend on came with them
+        }
         ObjectNode request = request(migration, migration.id()).put("op", "ahead").put("trace", false);
         List<String> applied = new ArrayList<>();
         run(request, "up", migration, "migrate the other apps' migrations that migrate " + app + " " + migration.id()

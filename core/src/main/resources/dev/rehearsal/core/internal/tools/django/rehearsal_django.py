@@ -82,6 +82,8 @@ class Helper:
                 "path": os.path.abspath(module.__file__),
                 "reversible": all(operation.reversible for operation in migration.operations),
                 "atomic": migration.atomic,
+                # depends on another app's migration itself (its own app's earlier ones brought theirs): `ahead`
+                "outside": any(parent.key[0] != self.app for parent in loader.graph.node_map[(app, name)].parents),
             })
         import django
         return {"app": self.app, "migrations": migrations, "django": django.get_version()}
@@ -113,13 +115,15 @@ class Helper:
     def ahead(self, request):
         """
         Applies the other apps' migrations that Django's plan for `migrate <app> <target>` applies before the target
-        (those it depends on: auth's, for a model that refers to the user model), untraced, each app's by Django's own
-        `migrate <other app> <migration>` in the plan's order. In production an earlier `manage.py migrate` applied
-        them, so the step starts with them. Returns them, in order, as "<app> <migration>".
+        (those it depends on: auth's, for a model that refers to the user model), untraced, by Django's own
+        `migrate <other app> <migration>`: the plan's first run of one app's migrations up to the last of that run, then
+        the plan again, until it holds none of them. In production an earlier `manage.py migrate` applied them, so the
+        step starts with them. Returns those Django recorded, in the order of the first plan, as "<app> <migration>".
         """
         from django.core.management import call_command
         from django.db import connections
         from django.db.migrations.executor import MigrationExecutor
+        from django.db.migrations.recorder import MigrationRecorder
 
         self._point_at(request["database"])
         connection = connections["default"]
@@ -130,15 +134,45 @@ class Helper:
         self.failed_statement = None
         protocol.stopping(request)
         try:
-            plan = MigrationExecutor(connection).migration_plan([(self.app, request["target"])])
-            ahead = [migration for migration, backwards in plan if migration.app_label != self.app and not backwards]
-            for index, migration in enumerate(ahead):
-                if index + 1 == len(ahead) or ahead[index + 1].app_label != migration.app_label:
-                    call_command("migrate", migration.app_label, migration.name, verbosity=0, interactive=False)
+            def pending():
+                plan = MigrationExecutor(connection).migration_plan([(self.app, request["target"])])
+                return [migration for migration, backwards in plan if migration.app_label != self.app
+                        and not backwards]
+
+            first = pending()
+            before = set(MigrationRecorder(connection).applied_migrations()) if first else set()
+            todo = first
+            for _ in first:  # each round applies at least the last migration of its run
+                if not todo:
+                    break
+                end = 0
+                while end + 1 < len(todo) and todo[end + 1].app_label == todo[0].app_label:
+                    end += 1
+                try:
+                    with connection.execute_wrapper(self._traced):
+                        call_command("migrate", todo[end].app_label, todo[end].name, verbosity=0, interactive=False)
+                except Exception:
+                    self._failed_in(pending)
+                    raise
+                todo = pending()
+            if todo:
+                raise RuntimeError("Django's migrate did not apply %s, which migrate %s %s applies first"
+                                   % (", ".join(m.app_label + " " + m.name for m in todo), self.app,
+                                      request["target"]))
+            recorded = set(MigrationRecorder(connection).applied_migrations()) - before if first else set()
         finally:
             protocol.stopping(None)
             self.release(request)
-        return {"applied": [migration.app_label + " " + migration.name for migration in ahead]}
+        return {"applied": [m.app_label + " " + m.name for m in first if (m.app_label, m.name) in recorded]}
+
+    def _failed_in(self, pending):
+        """After `ahead` failed: the file of the migration it failed in, the first its plan still holds, for describe."""
+        try:
+            failing = pending()
+        except Exception:  # noqa: B902  (the failure being described is the one to report)
+            return
+        if failing:
+            self.migration_file = os.path.abspath(sys.modules[failing[0].__module__].__file__)
 
     def _plans_exactly(self, connection, target, names):
         """
@@ -185,7 +219,11 @@ class Helper:
     # ---- statement tracing ----------------------------------------------------------------------------------
     def _traced(self, execute, sql, params, many, context):
         if not self.tracing:
-            return execute(sql, params, many, context)
+            try:
+                return execute(sql, params, many, context)
+            except Exception:
+                self.failed_statement = sql
+                raise
         connection = context["connection"]
         where = _where(self.migration_file)
         instead = protocol.before({"event": "before", "backend": _backend(connection), "sql": sql,
