@@ -98,8 +98,9 @@ public final class HelperStep {
         MigrationScript script = script(migration, phase);
         String file = error.path("file").asText("");
         boolean inScript = file.equals(script.location());
-        String where = inScript || file.isEmpty() ? script.name() : script.name() + ", raised in " + file + " line "
-                + error.path("line").asInt() + ": " + error.path("code").asText();
+        int line = error.path("line").asInt();
+        String where = inScript || file.isEmpty() ? script.name() : script.name() + ", raised in " + file
+                + (line > 0 ? " line " + line + ": " + error.path("code").asText() : ""); // 0: an operation, no line
         String message = error.path("type").asText() + ": " + error.path("message").asText()
                 + (inScript && error.path("code").isTextual() ? "\n  code:      " + error.path("code").asText() : "")
                 + "\n  traceback (end):\n    " + tail(error.path("traceback").asText(""), 12) + note;

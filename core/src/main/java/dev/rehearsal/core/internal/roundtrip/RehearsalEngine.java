@@ -331,7 +331,8 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
         }
         Set<String> left = written.tablesWithToolRows();
         Map<String, TableFingerprint> tables = new LinkedHashMap<>(whole.tables());
-        tables.keySet().removeIf(left::contains); // by their names in the default schema, where the tool keeps them
+        // by name, in whichever schema the tool keeps them (its connection's search_path)
+        tables.keySet().removeIf(table -> left.contains(table.substring(table.lastIndexOf('.') + 1)));
         return tables.size() == whole.tables().size() ? whole : new DataFingerprint(tables);
     }
 

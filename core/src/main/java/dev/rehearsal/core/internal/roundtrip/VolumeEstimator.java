@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * Estimates one migration at production volume: brings the database to the version before it, keeps a copy, tops
  * the tables with a declared volume up to each size (in proportion to their volumes), runs the migration {@code
  * repeats} times on copies of the seeded database (traced, without probe traffic), fits each statement's durations
- * ({@link CostFit}), extrapolates to the declared volume, and puts the database back as it found it. Needs a provider that can copy databases (PostgreSQL, MariaDB servers).
+ * ({@link CostFit}), extrapolates to the declared volume, and puts the database back as it found it (with what the
+ * migration depends on from outside the history applied, as its tool's own up would leave it). Needs a provider that can copy databases (PostgreSQL, MariaDB servers).
  */
 final class VolumeEstimator {
 
