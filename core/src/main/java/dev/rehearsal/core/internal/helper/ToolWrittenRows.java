@@ -1,7 +1,11 @@
 package dev.rehearsal.core.internal.helper;
 
+import dev.rehearsal.core.MigrationTool;
+import dev.rehearsal.core.data.DataFingerprint;
 import org.apiguardian.api.API;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -15,4 +19,18 @@ public interface ToolWrittenRows {
 
     /** The tables whose rows the tool writes itself ({@code auth_permission}), as the data checks name them. */
     Set<String> tablesWithToolRows();
+
+    /**
+     * {@code whole} less the tables whose rows {@code tool} writes itself, where it does: by name, in whichever schema
+     * the tool keeps them (its connection's search_path).
+     */
+    static DataFingerprint leftOut(MigrationTool tool, DataFingerprint whole) {
+        if (!(tool instanceof ToolWrittenRows written)) {
+            return whole;
+        }
+        Set<String> left = written.tablesWithToolRows();
+        Map<String, DataFingerprint.TableFingerprint> tables = new LinkedHashMap<>(whole.tables());
+        tables.keySet().removeIf(table -> left.contains(table.substring(table.lastIndexOf('.') + 1)));
+        return tables.size() == whole.tables().size() ? whole : new DataFingerprint(tables);
+    }
 }

@@ -14,7 +14,6 @@ import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.data.Invariant;
 import dev.rehearsal.core.data.QueryResult;
 import dev.rehearsal.core.data.SeedResult;
-import dev.rehearsal.core.data.DataFingerprint.TableFingerprint;
 import dev.rehearsal.core.data.TableSeed;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.EphemeralDatabase;
@@ -43,7 +42,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -325,15 +323,7 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
      * ({@link ToolWrittenRows}).
      */
     public DataFingerprint checkedFingerprint(SchemaSnapshot snapshot) {
-        DataFingerprint whole = fingerprint(snapshot);
-        if (!(tool() instanceof ToolWrittenRows written)) {
-            return whole;
-        }
-        Set<String> left = written.tablesWithToolRows();
-        Map<String, TableFingerprint> tables = new LinkedHashMap<>(whole.tables());
-        // by name, in whichever schema the tool keeps them (its connection's search_path)
-        tables.keySet().removeIf(table -> left.contains(table.substring(table.lastIndexOf('.') + 1)));
-        return tables.size() == whole.tables().size() ? whole : new DataFingerprint(tables);
+        return ToolWrittenRows.leftOut(tool(), fingerprint(snapshot));
     }
 
     /** Every table's fingerprint, the tool's own rows included. */
