@@ -2,6 +2,7 @@ package dev.rehearsal.core;
 
 import dev.rehearsal.core.PhaseResult.Phase;
 import dev.rehearsal.core.PhaseResult.Status;
+import dev.rehearsal.core.data.DataSettings;
 import dev.rehearsal.core.schema.ObjectKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,10 +105,11 @@ class DjangoStartProjectTest {
             StepResult first = report.steps().get(0);
             assertThat(first.status()).as(report.toText()).isEqualTo(Status.PASSED);
             assertThat(first.note()).contains("migrations from outside the history that it depends on"
-                    + " (contenttypes 0001_initial, auth 0001_initial)");
+                    + " (contenttypes 0001_initial; auth 0001_initial)");
             StepResult second = report.steps().get(1);
-            assertThat(second.note()).contains("auth 0002_alter_permission_name_max_length", "contenttypes"
-                    + " 0002_remove_content_type_name", "auth 0012_alter_user_first_name_max_length");
+            assertThat(second.note()).as("grouped by app, in the order Django applied them").contains("(contenttypes"
+                    + " 0002_remove_content_type_name; auth 0002_alter_permission_name_max_length to"
+                    + " 0012_alter_user_first_name_max_length (11 migrations))");
             assertThat(second.phase(Phase.DOWN)).hasValueSatisfying(down -> {
                 assertThat(down.status()).isEqualTo(Status.FAILED);
                 assertThat(down.message()).contains("shop_product_lower_name").doesNotContain("auth_");
@@ -191,6 +193,74 @@ class DjangoStartProjectTest {
                         .contains("statement: insert into legacy_missing values (1)")
                         .contains("SQLState:  42P01");
             });
+        }
+    }
+
+    /**
+     * Seeded: what a migration depends on from another app fails over the rows seeded at an earlier step (a CHECK that
+     * the seeded codes of the declared length break). The step fails, naming the other app's migration, and the run
+     * carries on over empty tables as it does after a migration of the history's own fails over seeded rows: the
+     * later step still runs, over seeded rows.
+     */
+    @Test
+    void aDependencyFromAnotherAppThatFailsOverSeededRowsLetsTheRestRunOverData(@TempDir Path dir)
+            throws IOException, InterruptedException {
+        Path migrations = startProject(dir, "none");
+        Path settings = dir.resolve("mysite/settings.py");
+        Files.writeString(settings, Files.readString(settings).replace("'shop',", "'shop',\n    'legacy',"));
+        Path legacy = Files.createDirectories(dir.resolve("legacy/migrations"));
+        Files.writeString(dir.resolve("legacy/__init__.py"), "");
+        Files.writeString(legacy.resolve("__init__.py"), "");
+        Files.writeString(legacy.resolve("0001_initial.py"), """
+                from django.db import migrations
+
+                class Migration(migrations.Migration):
+                    operations = [migrations.RunSQL("create table legacy_item (code varchar(12) not null)",
+                                                    "drop table legacy_item")]
+                """);
+        Files.writeString(legacy.resolve("0002_short_codes.py"), """
+                from django.db import migrations
+
+                class Migration(migrations.Migration):
+                    dependencies = [("legacy", "0001_initial")]
+                    operations = [migrations.RunSQL(
+                        "alter table legacy_item add constraint legacy_item_short check (length(code) <= 3)",
+                        "alter table legacy_item drop constraint legacy_item_short")]
+                """);
+        Files.writeString(migrations.resolve("0002_note.py"), """
+                from django.db import migrations
+
+                class Migration(migrations.Migration):
+                    dependencies = [("shop", "0001_initial"), ("legacy", "0001_initial")]
+                    operations = [migrations.RunSQL("create table shop_note (id int)", "drop table shop_note")]
+                """);
+        Files.writeString(migrations.resolve("0003_short.py"), """
+                from django.db import migrations
+
+                class Migration(migrations.Migration):
+                    dependencies = [("shop", "0002_note"), ("legacy", "0002_short_codes")]
+                    operations = [migrations.RunSQL("create table shop_short (id int)", "drop table shop_short")]
+                """);
+        Files.writeString(migrations.resolve("0004_later.py"), """
+                from django.db import migrations
+
+                class Migration(migrations.Migration):
+                    dependencies = [("shop", "0003_short")]
+                    operations = [migrations.RunSQL("create table shop_later (id int)", "drop table shop_later")]
+                """);
+        try (MigrationRehearsal r = Histories.rehearse(settings(migrations)
+                .withData(DataSettings.DEFAULTS.withRoundTripSeeding(20)))) {
+            RoundTripReport report = r.runRoundTrips();
+
+            assertThat(report.steps()).extracting(StepResult::status).as(report.toText())
+                    .containsExactly(Status.PASSED, Status.PASSED, Status.FAILED, Status.PASSED);
+            assertThat(report.steps().get(2).phase(Phase.UP)).hasValueSatisfying(up -> assertThat(up.message())
+                    .contains("What 0003_short short depends on from outside the history failed to apply")
+                    .contains(legacy.resolve("0002_short_codes.py").toString())
+                    .contains("SQLState:  23514")
+                    .contains("The rest of the history is still rehearsed over data: a fresh database was built at"
+                            + " 0003_short short, which applies over empty tables"));
+            assertThat(report.steps().get(3).rows()).as("the later step ran over seeded rows").isPositive();
         }
     }
 

@@ -81,11 +81,13 @@ final class UpPhase {
                 step.notes.add(ahead);
             }
         } catch (RehearsalException e) {
-            // the tool's own up of this migration would fail there too: the up fails, and the rest cannot run
-            runner.blockRest(step.displayName() + " failed to apply: " + NotRun.cause(e));
+            // the tool's own up of this migration would fail there too: the up fails, and the rest cannot run unless
+            // it failed over seeded rows, as a migration of the history's own may carry on over empty tables
+            String carriedOn = carryOnOrBlockRest(e, migration, true);
             throw step.log.fail(Phase.UP, Duration.ofNanos(System.nanoTime() - a0), Duration.ZERO,
                     new RehearsalException("What " + step.displayName() + " depends on from outside the history"
-                            + " failed to apply, as the tool's own up of it applies it first: " + e.getMessage(), e));
+                            + " failed to apply, as the tool's own up of it applies it first: " + e.getMessage()
+                            + (carriedOn == null ? "" : "\n" + carriedOn), e));
         }
         c0 += System.nanoTime() - a0;
         SchemaSnapshot beforeUp = engine.state().cleanSnapshot();
@@ -135,12 +137,7 @@ final class UpPhase {
             Judgement.traced(step, Phase.UP, e);
             String partial = partialChanges(beforeUp, scripts);
             String boundaries = boundaryValues(e, beforeUp);
-            String carriedOn = partial == null && migration != null ? carryOnOverData(e, migration) : null;
-            if (carriedOn == null) {
-                runner.blockRest(step.displayName() + " failed to apply: " + NotRun.cause(e));
-            } else {
-                step.notes.add(carriedOn.substring(0, 1).toLowerCase(Locale.ROOT) + carriedOn.substring(1));
-            }
+            String carriedOn = carryOnOrBlockRest(e, migration, partial == null && migration != null);
             String more = (partial == null ? "" : "\n" + partial) + (boundaries == null ? "" : "\n" + boundaries)
                     + (carriedOn == null ? "" : "\n" + carriedOn);
             RehearsalException failure = more.isEmpty() ? e : new RehearsalException(e.getMessage() + more, e);
@@ -166,6 +163,20 @@ final class UpPhase {
                 + NotRun.cause(e);
         runner.blockRest(why);
         return step.log.skip(Phase.UP, NotRun.because(why));
+    }
+
+    /**
+     * After a failed up: carries on over data where {@code mayCarryOn} and {@link #carryOnOverData} can (returning what
+     * it says, also added to the step's notes), else blocks the rest of the history (returning null).
+     */
+    private String carryOnOrBlockRest(RehearsalException e, Migration migration, boolean mayCarryOn) {
+        String carriedOn = mayCarryOn ? carryOnOverData(e, migration) : null;
+        if (carriedOn == null) {
+            runner.blockRest(step.displayName() + " failed to apply: " + NotRun.cause(e));
+        } else {
+            step.notes.add(carriedOn.substring(0, 1).toLowerCase(Locale.ROOT) + carriedOn.substring(1));
+        }
+        return carriedOn;
     }
 
     /**

@@ -27,7 +27,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -128,10 +130,19 @@ final class DjangoTool implements MigrationTool, UnwatchedUps, OutsideDependenci
             return List.of(); // what its own app's earlier migrations depend on came with them
         }
         ObjectNode request = request(migration, migration.id()).put("op", "ahead").put("trace", false);
-        List<String> applied = new ArrayList<>();
+        Map<String, List<String>> applied = new LinkedHashMap<>();
         run(request, "up", migration, "migrate the other apps' migrations that migrate " + app + " " + migration.id()
-                + " applies first").path("applied").forEach(m -> applied.add(m.asText()));
-        return applied;
+                + " applies first").path("applied").forEach(m -> {
+                    String[] appAndName = m.asText().split(" ", 2);
+                    applied.computeIfAbsent(appAndName[0], k -> new ArrayList<>()).add(appAndName[1]);
+                });
+        return applied.entrySet().stream().map(e -> e.getKey() + " " + namesOf(e.getValue())).toList();
+    }
+
+    /** One app's migrations applied ahead, in the order Django applied them: the first and last where more than two. */
+    private static String namesOf(List<String> names) {
+        return names.size() <= 2 ? String.join(" and ", names) : names.get(0) + " to " + names.get(names.size() - 1)
+                + " (" + names.size() + " migrations)";
     }
 
     @Override
