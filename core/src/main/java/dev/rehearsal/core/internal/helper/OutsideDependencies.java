@@ -18,8 +18,9 @@ public interface OutsideDependencies {
      * Applies, as the tool's own command does and with nothing traced, what the tool's plan for {@code migration}
      * applies ahead of it from outside the history, the database being at the version before it.
      *
-     * @return what was applied, in order, as the tool names it, grouped as suits it ({@code contenttypes 0001_initial};
-     * {@code auth 0001_initial to 0012_alter_user_first_name_max_length (12 migrations)}); empty where nothing was
+     * @return what was applied, in order, as the tool names it, runs of it grouped as suits the tool
+     * ({@code contenttypes 0001_initial}, {@code auth 0001_initial ... 0012_alter_user_first_name_max_length
+     * (12 migrations)}); empty where nothing was
      * @throws dev.rehearsal.core.MigrationFailedException naming the migration that failed
      */
     List<String> applyOutsideDependencies(Migration migration);

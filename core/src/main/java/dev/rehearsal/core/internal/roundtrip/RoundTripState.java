@@ -156,7 +156,7 @@ final class RoundTripState {
         }
         cleanSnapshot = null;
         return "first applied, without checks, the migrations from outside the history that it depends on ("
-                + String.join("; ", applied) + "), as the tool's own up of it would: its starting point includes them,"
+                + String.join(", ", applied) + "), as the tool's own up of it would: its starting point includes them,"
                 + " and its down need not revert them";
     }
 

@@ -82,12 +82,15 @@ final class UpPhase {
             }
         } catch (RehearsalException e) {
             // the tool's own up of this migration would fail there too: the up fails, and the rest cannot run unless
-            // it failed over seeded rows, as a migration of the history's own may carry on over empty tables
-            String carriedOn = carryOnOrBlockRest(e, migration, true);
-            throw step.log.fail(Phase.UP, Duration.ofNanos(System.nanoTime() - a0), Duration.ZERO,
-                    new RehearsalException("What " + step.displayName() + " depends on from outside the history"
-                            + " failed to apply, as the tool's own up of it applies it first: " + e.getMessage()
-                            + (carriedOn == null ? "" : "\n" + carriedOn), e));
+            // it failed over seeded rows, as a migration of the history's own may carry on over empty tables (where
+            // the engine rolled the failed dependency back whole: on others it may have left part of itself behind)
+            Duration took = Duration.ofNanos(System.nanoTime() - a0);
+            String carriedOn = carryOnOrBlockRest(e, migration, true, migration != null && step.dialect().rollsBackDdl());
+            throw step.log.fail(Phase.UP, took, Duration.ZERO, new RehearsalException("What " + step.displayName()
+                    + " depends on from outside the history failed to apply, as the tool's own up of it applies it"
+                    + " first: " + e.getMessage() + "\nProduction's own up of " + step.displayName() + " applies it"
+                    + " first too, and fails the same way over the same schema and rows: fix that migration, or"
+                    + " the data it meets." + (carriedOn == null ? "" : "\n" + carriedOn), e));
         }
         c0 += System.nanoTime() - a0;
         SchemaSnapshot beforeUp = engine.state().cleanSnapshot();
@@ -137,11 +140,12 @@ final class UpPhase {
             Judgement.traced(step, Phase.UP, e);
             String partial = partialChanges(beforeUp, scripts);
             String boundaries = boundaryValues(e, beforeUp);
-            String carriedOn = carryOnOrBlockRest(e, migration, partial == null && migration != null);
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            String carriedOn = carryOnOrBlockRest(e, migration, false, partial == null && migration != null);
             String more = (partial == null ? "" : "\n" + partial) + (boundaries == null ? "" : "\n" + boundaries)
                     + (carriedOn == null ? "" : "\n" + carriedOn);
             RehearsalException failure = more.isEmpty() ? e : new RehearsalException(e.getMessage() + more, e);
-            throw step.log.fail(Phase.UP, Duration.ofNanos(System.nanoTime() - t0), Duration.ofNanos(checks), failure);
+            throw step.log.fail(Phase.UP, took, Duration.ofNanos(checks), failure);
         } finally {
             engine.session().intercept(null);
         }
@@ -166,11 +170,12 @@ final class UpPhase {
     }
 
     /**
-     * After a failed up: carries on over data where {@code mayCarryOn} and {@link #carryOnOverData} can (returning what
-     * it says, also added to the step's notes), else blocks the rest of the history (returning null).
+     * After a failed up (of the migration, or of what it depends on from outside the history where {@code ahead}):
+     * carries on over data where {@code mayCarryOn} and {@link #carryOnOverData} can (returning what it says, also
+     * added to the step's notes), else blocks the rest of the history (returning null).
      */
-    private String carryOnOrBlockRest(RehearsalException e, Migration migration, boolean mayCarryOn) {
-        String carriedOn = mayCarryOn ? carryOnOverData(e, migration) : null;
+    private String carryOnOrBlockRest(RehearsalException e, Migration migration, boolean ahead, boolean mayCarryOn) {
+        String carriedOn = mayCarryOn ? carryOnOverData(e, migration, ahead) : null;
         if (carriedOn == null) {
             runner.blockRest(step.displayName() + " failed to apply: " + NotRun.cause(e));
         } else {
@@ -183,9 +188,11 @@ final class UpPhase {
      * A seeded run goes on after an up that failed over its rows (a value too long, a NULL under NOT NULL, a duplicate
      * under a new unique index: SQLState class 22 or 23): a fresh database is built at the failing migration's version,
      * which applies over empty tables, and the later steps seed it again, so no migration is left unrehearsed because
-     * an earlier one failed over data. Null when the run cannot go on that way (the rest is then not run, as before).
+     * an earlier one failed over data. Where what the migration depends on from outside the history failed
+     * ({@code ahead}), the fresh database holds the migration itself too, applied unchecked: its own round trip is the
+     * one not rehearsed. Null when the run cannot go on that way (the rest is then not run, as before).
      */
-    private String carryOnOverData(RehearsalException e, Migration migration) {
+    private String carryOnOverData(RehearsalException e, Migration migration, boolean ahead) {
         MigrationFailedException f = failureOf(e);
         if (step.data.roundTripRows() == 0 || f == null
                 || !f.sqlState().map(s -> s.startsWith("22") || s.startsWith("23")).orElse(false)) {
@@ -197,7 +204,14 @@ final class UpPhase {
         } catch (RehearsalException again) {
             runner.blockRest(step.displayName() + " failed over seeded rows and fails over empty tables too: "
                     + NotRun.cause(again));
-            return "It fails over empty tables too, so the rest of the history is not run: " + NotRun.cause(again);
+            return (ahead ? step.displayName() + ", with what it depends on," : "It") + " fails over empty tables"
+                    + " too, so the rest of the history is not run: " + NotRun.cause(again);
+        }
+        if (ahead) {
+            return "The rest of the history is still rehearsed over data: a fresh database was built at "
+                    + step.displayName() + ", which applies with what it depends on over empty tables, and each later"
+                    + " step seeds it again. " + step.displayName() + " itself was applied there without checks: its"
+                    + " own up, down and up again are not rehearsed.";
         }
         return "The rest of the history is still rehearsed over data: a fresh database was built at "
                 + step.displayName() + ", which applies over empty tables, and each later step seeds it again.";

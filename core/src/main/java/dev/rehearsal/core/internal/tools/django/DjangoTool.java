@@ -27,9 +27,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -130,19 +128,35 @@ final class DjangoTool implements MigrationTool, UnwatchedUps, OutsideDependenci
             return List.of(); // what its own app's earlier migrations depend on came with them
         }
         ObjectNode request = request(migration, migration.id()).put("op", "ahead").put("trace", false);
-        Map<String, List<String>> applied = new LinkedHashMap<>();
+        List<String> applied = new ArrayList<>();
         run(request, "up", migration, "migrate the other apps' migrations that migrate " + app + " " + migration.id()
-                + " applies first").path("applied").forEach(m -> {
-                    String[] appAndName = m.asText().split(" ", 2);
-                    applied.computeIfAbsent(appAndName[0], k -> new ArrayList<>()).add(appAndName[1]);
-                });
-        return applied.entrySet().stream().map(e -> e.getKey() + " " + namesOf(e.getValue())).toList();
+                + " applies first").path("applied").forEach(m -> applied.add(m.asText()));
+        return runsByApp(applied);
     }
 
-    /** One app's migrations applied ahead, in the order Django applied them: the first and last where more than two. */
-    private static String namesOf(List<String> names) {
-        return names.size() <= 2 ? String.join(" and ", names) : names.get(0) + " to " + names.get(names.size() - 1)
-                + " (" + names.size() + " migrations)";
+    /**
+     * Migrations named {@code <app> <migration>}, in the order Django applied them, as one entry per run of the same
+     * app: {@code auth 0001_initial and 0002_x}, or the run's first and last where it has more than two
+     * ({@code auth 0001_initial ... 0012_y (12 migrations)}).
+     */
+    static List<String> runsByApp(List<String> applied) {
+        List<String> apps = new ArrayList<>();
+        List<List<String>> runs = new ArrayList<>();
+        for (String appAndName : applied) {
+            String[] parts = appAndName.split(" ", 2);
+            if (apps.isEmpty() || !apps.get(apps.size() - 1).equals(parts[0])) {
+                apps.add(parts[0]);
+                runs.add(new ArrayList<>());
+            }
+            runs.get(runs.size() - 1).add(parts[1]);
+        }
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < apps.size(); i++) {
+            List<String> names = runs.get(i);
+            entries.add(apps.get(i) + " " + (names.size() <= 2 ? String.join(" and ", names)
+                    : names.get(0) + " ... " + names.get(names.size() - 1) + " (" + names.size() + " migrations)"));
+        }
+        return entries;
     }
 
     @Override
