@@ -89,8 +89,22 @@ public record MigrationHistory(String location, List<Migration> versioned, List<
         return low;
     }
 
+    /** Versions listed whole up to this many; a longer history shows its first and last ones. */
+    private static final int LISTED_WHOLE = 12;
+
+    /**
+     * The versions, as the tool names them, for a message: every one in a short history; the first three and the last
+     * five, and how many there are, in a longer one (the last are the ones a change is about).
+     */
     String versionList() {
-        return versioned.isEmpty() ? "none" : String.join(", ", versioned.stream()
-                .map(m -> m.id() != null ? m.id() : m.version().toString()).toList());
+        List<String> names = versioned.stream().map(m -> m.id() != null ? m.id() : m.version().toString()).toList();
+        if (names.isEmpty()) {
+            return "none";
+        }
+        if (names.size() <= LISTED_WHOLE) {
+            return String.join(", ", names);
+        }
+        return String.join(", ", names.subList(0, 3)) + ", ..., " + String.join(", ", names.subList(names.size() - 5,
+                names.size())) + " (" + names.size() + " in all)";
     }
 }

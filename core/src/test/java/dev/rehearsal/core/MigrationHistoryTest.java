@@ -4,11 +4,14 @@ import dev.rehearsal.core.model.MigrationVersion;
 import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.MigrationScript;
 
+import dev.rehearsal.core.model.RehearsalException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The history's lookups by version, answered by binary search over the versions in order. */
 class MigrationHistoryTest {
@@ -50,5 +53,19 @@ class MigrationHistoryTest {
         assertThat(history.previous(migration("3"))).isEmpty();
         assertThat(history.previous(new Migration(MigrationVersion.parse("2"), "other", Migration.Type.VERSIONED,
                 v2.up(), null, null))).isEmpty();
+    }
+
+    /**
+     * A version that is not in the history is named with the versions that are: every one of a short history, and
+     * of a long one the first and the last, with their number, so that the message stays one readable line.
+     */
+    @Test
+    void aVersionNotInTheHistoryIsNamedWithTheVersionsThatAre() {
+        assertThatThrownBy(() -> history.require("3")).isInstanceOf(RehearsalException.class)
+                .hasMessage("No migration with version 3 in test; versions found: 1, 2, 2.1, 10");
+        MigrationHistory longHistory = new MigrationHistory("long", IntStream.rangeClosed(1, 301)
+                .mapToObj(v -> migration(String.valueOf(v))).toList(), List.of());
+        assertThatThrownBy(() -> longHistory.require("999")).hasMessage("No migration with version 999 in long;"
+                + " versions found: 1, 2, 3, ..., 297, 298, 299, 300, 301 (301 in all)");
     }
 }
