@@ -107,7 +107,7 @@ class DjangoStartProjectTest {
             assertThat(first.note()).contains("migrations from outside the history that it depends on"
                     + " (contenttypes 0001_initial, auth 0001_initial)");
             StepResult second = report.steps().get(1);
-            assertThat(second.note()).as("grouped by app, in the order Django applied them").contains("(contenttypes"
+            assertThat(second.note()).as("in the order Django applied them, a run of one app by its first and last").contains("(contenttypes"
                     + " 0002_remove_content_type_name, auth 0002_alter_permission_name_max_length ..."
                     + " 0012_alter_user_first_name_max_length (11 migrations))");
             assertThat(second.phase(Phase.DOWN)).hasValueSatisfying(down -> {
@@ -253,7 +253,7 @@ class DjangoStartProjectTest {
                     .contains(legacy.resolve("0002_short_codes.py").toString())
                     .contains("statement: alter table legacy_item add constraint legacy_item_short")
                     .contains("SQLState:  23514")
-                    .contains("fix that migration, or the data it meets")
+                    .contains("fix the failing migration named above, or the data it meets")
                     .contains("The rest of the history is still rehearsed over data: a fresh database was built at"
                             + " 0003_short short, which applies with what it depends on over empty tables")
                     .contains("0003_short short itself was applied there without checks"));

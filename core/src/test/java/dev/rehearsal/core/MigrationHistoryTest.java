@@ -63,9 +63,16 @@ class MigrationHistoryTest {
     void aVersionNotInTheHistoryIsNamedWithTheVersionsThatAre() {
         assertThatThrownBy(() -> history.require("3")).isInstanceOf(RehearsalException.class)
                 .hasMessage("No migration with version 3 in test; versions found: 1, 2, 2.1, 10");
-        MigrationHistory longHistory = new MigrationHistory("long", IntStream.rangeClosed(1, 301)
-                .mapToObj(v -> migration(String.valueOf(v))).toList(), List.of());
-        assertThatThrownBy(() -> longHistory.require("999")).hasMessage("No migration with version 999 in long;"
+        assertThatThrownBy(() -> ofLength(12).require("999")).hasMessageEndingWith("versions found: 1, 2, 3, 4, 5, 6,"
+                + " 7, 8, 9, 10, 11, 12");
+        assertThatThrownBy(() -> ofLength(13).require("999")).hasMessageEndingWith("versions found: 1, 2, 3, ..., 9,"
+                + " 10, 11, 12, 13 (13 in all)");
+        assertThatThrownBy(() -> ofLength(301).require("999")).hasMessage("No migration with version 999 in long;"
                 + " versions found: 1, 2, 3, ..., 297, 298, 299, 300, 301 (301 in all)");
+    }
+
+    private static MigrationHistory ofLength(int migrations) {
+        return new MigrationHistory("long", IntStream.rangeClosed(1, migrations).mapToObj(v -> migration(String.valueOf(v)))
+                .toList(), List.of());
     }
 }

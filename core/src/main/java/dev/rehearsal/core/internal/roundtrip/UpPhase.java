@@ -82,15 +82,15 @@ final class UpPhase {
             }
         } catch (RehearsalException e) {
             // the tool's own up of this migration would fail there too: the up fails, and the rest cannot run unless
-            // it failed over seeded rows, as a migration of the history's own may carry on over empty tables (where
-            // the engine rolled the failed dependency back whole: on others it may have left part of itself behind)
+            // it failed over seeded rows, as a migration of the history's own may carry on over empty tables; only on
+            // an engine that rolls DDL back, as the own path carries on only where the failed up left nothing behind
             Duration took = Duration.ofNanos(System.nanoTime() - a0);
-            String carriedOn = carryOnOrBlockRest(e, migration, true, migration != null && step.dialect().rollsBackDdl());
+            String carriedOn = carryOnOrBlockRest(e, migration, true, step.dialect().rollsBackDdl());
             throw step.log.fail(Phase.UP, took, Duration.ZERO, new RehearsalException("What " + step.displayName()
-                    + " depends on from outside the history failed to apply, as the tool's own up of it applies it"
-                    + " first: " + e.getMessage() + "\nProduction's own up of " + step.displayName() + " applies it"
-                    + " first too, and fails the same way over the same schema and rows: fix that migration, or"
-                    + " the data it meets." + (carriedOn == null ? "" : "\n" + carriedOn), e));
+                    + " depends on from outside the history failed to apply: " + e.getMessage() + "\nThe tool's own"
+                    + " up of " + step.displayName() + " applies it first wherever it is not applied yet, and fails the"
+                    + " same way over such a schema and rows: fix the failing migration named above, or the data it"
+                    + " meets." + (carriedOn == null ? "" : "\n" + carriedOn), e));
         }
         c0 += System.nanoTime() - a0;
         SchemaSnapshot beforeUp = engine.state().cleanSnapshot();
@@ -179,7 +179,9 @@ final class UpPhase {
         if (carriedOn == null) {
             runner.blockRest(step.displayName() + " failed to apply: " + NotRun.cause(e));
         } else {
-            step.notes.add(carriedOn.substring(0, 1).toLowerCase(Locale.ROOT) + carriedOn.substring(1));
+            // a note within the step's notes: "The rest..." and "It fails..." go lower case, a migration's name not
+            step.notes.add(carriedOn.startsWith("The ") || carriedOn.startsWith("It ")
+                    ? carriedOn.substring(0, 1).toLowerCase(Locale.ROOT) + carriedOn.substring(1) : carriedOn);
         }
         return carriedOn;
     }
