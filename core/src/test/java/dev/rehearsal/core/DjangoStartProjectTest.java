@@ -193,10 +193,10 @@ class DjangoStartProjectTest {
     }
 
     /**
-     * Seeded: what a migration depends on from another app fails over the rows seeded at an earlier step (a CHECK that
-     * the seeded codes of the declared length break). The step fails, naming the other app's migration, and the run
-     * carries on over empty tables as it does after a migration of the history's own fails over seeded rows: the
-     * later step still runs, over seeded rows.
+     * Seeded: what a migration depends on from another app fails over the rows seeded at an earlier step (a shorter
+     * type that the seeded codes of the declared length do not fit). The step fails, naming the other app's migration
+     * and the boundary values its table holds, and the run carries on over empty tables as it does after a migration
+     * of the history's own fails over seeded rows: the later step still runs, over seeded rows.
      */
     @Test
     void aDependencyFromAnotherAppThatFailsOverSeededRowsLetsTheRestRunOverData(@TempDir Path dir)
@@ -216,8 +216,8 @@ class DjangoStartProjectTest {
                 class Migration(migrations.Migration):
                     dependencies = [("legacy", "0001_initial")]
                     operations = [migrations.RunSQL(
-                        "alter table legacy_item add constraint legacy_item_short check (length(code) <= 3)",
-                        "alter table legacy_item drop constraint legacy_item_short")]
+                        "alter table legacy_item alter column code type varchar(3)",
+                        "alter table legacy_item alter column code type varchar(12)")]
                 """);
         Files.writeString(migrations.resolve("0002_note.py"), """
                 from django.db import migrations
@@ -251,8 +251,10 @@ class DjangoStartProjectTest {
             assertThat(failed.phase(Phase.UP)).hasValueSatisfying(up -> assertThat(up.message())
                     .contains("What 0003_short short depends on from outside the history failed to apply")
                     .contains(legacy.resolve("0002_short_codes.py").toString())
-                    .contains("statement: alter table legacy_item add constraint legacy_item_short")
-                    .contains("SQLState:  23514")
+                    .contains("statement: alter table legacy_item alter column code type varchar(3)")
+                    .contains("SQLState:  22001")
+                    .containsPattern("It failed over seeded rows that hold boundary values: legacy_item.code: text of"
+                            + " exactly 12 characters \\(\\d+ rows?\\)")
                     .contains("fix the failing migration named above, or the data it meets")
                     .contains("The rest of the history is still rehearsed over data: a fresh database was built at"
                             + " 0003_short short, which applies with what it depends on over empty tables")

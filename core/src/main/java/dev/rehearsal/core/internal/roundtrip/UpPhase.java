@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Applies a step's migration (or the repeatable migrations) from the previous version: brings the database there,
@@ -85,12 +86,14 @@ final class UpPhase {
             // it failed over seeded rows, as a migration of the history's own may carry on over empty tables; only on
             // an engine that rolls DDL back, as the own path carries on only where the failed up left nothing behind
             Duration took = Duration.ofNanos(System.nanoTime() - a0);
+            String boundaries = boundaryValues(e, engine::fullSchema); // read before a carry-on rebuilds the database
             String carriedOn = carryOnOrBlockRest(e, migration, true, step.dialect().rollsBackDdl());
             throw step.log.fail(Phase.UP, took, Duration.ZERO, new RehearsalException("What " + step.displayName()
                     + " depends on from outside the history failed to apply: " + e.getMessage() + "\nThe tool's own"
                     + " up of " + step.displayName() + " applies it first wherever it is not applied yet, and fails the"
                     + " same way over such a schema and rows: fix the failing migration named above, or the data it"
-                    + " meets." + (carriedOn == null ? "" : "\n" + carriedOn), e));
+                    + " meets." + (boundaries == null ? "" : "\n" + boundaries)
+                    + (carriedOn == null ? "" : "\n" + carriedOn), e));
         }
         c0 += System.nanoTime() - a0;
         SchemaSnapshot beforeUp = engine.state().cleanSnapshot();
@@ -139,7 +142,8 @@ final class UpPhase {
         } catch (RehearsalException e) {
             Judgement.traced(step, Phase.UP, e);
             String partial = partialChanges(beforeUp, scripts);
-            String boundaries = boundaryValues(e, beforeUp);
+            SchemaSnapshot before = beforeUp;
+            String boundaries = boundaryValues(e, () -> before);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             String carriedOn = carryOnOrBlockRest(e, migration, false, partial == null && migration != null);
             String more = (partial == null ? "" : "\n" + partial) + (boundaries == null ? "" : "\n" + boundaries)
@@ -230,19 +234,21 @@ final class UpPhase {
     /**
      * For an up that failed on a value (SQLState class 22: too long, out of range, bad date) over seeded rows, which
      * seeded boundary values the tables its statement names hold, so a team can tell a real limit from an unlikely
-     * one; null when none (or the statement is not known).
+     * one; null when none (or the statement is not known). {@code schema} gives the tables as they are, read only
+     * where the failure is one to look into.
      */
-    private String boundaryValues(RehearsalException e, SchemaSnapshot beforeUp) {
+    private String boundaryValues(RehearsalException e, Supplier<SchemaSnapshot> schema) {
         MigrationFailedException f = failureOf(e);
         if (!step.data.boundaryValues() || step.data.roundTripRows() == 0 || f == null
                 || !f.sqlState().map(s -> s.startsWith("22")).orElse(false) || f.statement().isEmpty()) {
             return null;
         }
-        Set<String> tables = new HashSet<>();
-        TableModel.all(beforeUp).keySet().stream()
-                .filter(t -> DataChecks.mentions(f.statement().get(), t)).forEach(tables::add);
         List<String> found = new ArrayList<>();
         try {
+            SchemaSnapshot beforeUp = schema.get();
+            Set<String> tables = new HashSet<>();
+            TableModel.all(beforeUp).keySet().stream()
+                    .filter(t -> DataChecks.mentions(f.statement().get(), t)).forEach(tables::add);
             for (BoundaryValues.Probe probe : BoundaryValues.probes(beforeUp, tables, step.dialect()::quote)) {
                 long rows = step.engine.count(probe.query());
                 if (rows > 0) {
