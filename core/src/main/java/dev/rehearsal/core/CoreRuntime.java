@@ -51,6 +51,15 @@ public interface CoreRuntime {
     /** The report as JSON; {@code partial} marks an interrupted run, {@code interruptedDuring} may be null. */
     String reportJson(RoundTripReport report, boolean partial, String interruptedDuring);
 
+    /**
+     * How a pull request's base was reached ({@link MigrationRehearsal#reachReleased}).
+     *
+     * @param took how long it took
+     * @param how  for the report: applied by the tool's ups, or copied from a kept base, and whether it was kept
+     */
+    record BaseReached(Duration took, String how) {
+    }
+
     /** Core's implementation. */
     static CoreRuntime get() {
         return Loaded.RUNTIME;
@@ -113,7 +122,7 @@ public interface CoreRuntime {
 
         MigrationRun moveTo(MigrationVersion to, boolean latest, Traffic traffic);
 
-        Duration applyReleased(MigrationVersion target);
+        BaseReached applyReleased(MigrationVersion target, boolean keep);
 
         Traffic traffic();
 

@@ -381,7 +381,20 @@ public final class MigrationRehearsal implements AutoCloseable {
      */
     @API(status = API.Status.EXPERIMENTAL, since = "0.1")
     public Duration applyReleased(MigrationVersion lastReleased) {
-        return engine.applyReleased(find(lastReleased).version());
+        return engine.applyReleased(find(lastReleased).version(), false).took();
+    }
+
+    /**
+     * Brings the database to {@code lastReleased} as {@link #applyReleased} does, or, with {@code keepBase}
+     * ({@code rehearsal.only-new.keep-base}) on a provider that keeps bases, copies it from the base an earlier run
+     * kept for the same released migrations; where none is kept yet, applies them and keeps a copy for later runs.
+     * Returns how the base was reached, with its time, for the report.
+     *
+     * @throws MigrationFailedException when a released migration fails to apply, naming it
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    public String reachReleased(MigrationVersion lastReleased, boolean keepBase) {
+        return engine.applyReleased(find(lastReleased).version(), keepBase).how();
     }
 
     /** How many parts the last plan runs in (1: all here, one step after the other). */

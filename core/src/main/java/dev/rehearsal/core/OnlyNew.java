@@ -4,7 +4,6 @@ import dev.rehearsal.core.model.Migration;
 import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -32,6 +31,16 @@ public record OnlyNew(Optional<Migration> base, int released, boolean nothingNew
      *                                run it again, so the edit would never reach it
      */
     public static OnlyNew reach(MigrationRehearsal rehearsal, NewMigrations judged) {
+        return reach(rehearsal, judged, false);
+    }
+
+    /**
+     * Brings {@code rehearsal}'s database to the base of the change {@code judged} describes, as
+     * {@link #reach(MigrationRehearsal, NewMigrations)} does; with {@code keepBase}
+     * ({@code rehearsal.only-new.keep-base}), from a base an earlier run kept, or kept for later runs
+     * ({@link MigrationRehearsal#reachReleased}).
+     */
+    public static OnlyNew reach(MigrationRehearsal rehearsal, NewMigrations judged, boolean keepBase) {
         if (!judged.baseKnown()) {
             throw new RehearsalException("rehearsal.only-new (--only-new) needs a base that tells the change's"
                     + " migrations from released ones, and there is none here: " + (judged.note() == null
@@ -62,10 +71,10 @@ public record OnlyNew(Optional<Migration> base, int released, boolean nothingNew
                     + all.size());
         }
         Migration base = all.get(index - 1);
-        Duration took = rehearsal.applyReleased(base.version());
+        String how = rehearsal.reachReleased(base.version(), keepBase);
         return new OnlyNew(Optional.of(base), index, false, String.format(Locale.ROOT, "only new: %d migration%s"
-                + " taken as released, up to %s, applied by the tool's own ups without checks in %d ms; rehearsing"
-                + " the %d after it%s", index, index == 1 ? "" : "s", base.displayName(), took.toMillis(),
+                + " taken as released, up to %s, %s; rehearsing the %d after it%s", index, index == 1 ? "" : "s",
+                base.displayName(), how,
                 all.size() - index, laterReleased == 0 ? "" : ", " + laterReleased + " of them released ones that"
                 + " come after a new one (a new migration out of order: production applies it after them, or its"
                 + " tool refuses it)"));

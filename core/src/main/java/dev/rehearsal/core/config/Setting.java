@@ -38,6 +38,7 @@ public enum Setting {
     ALLOW_RISKS("rehearsal.allow-risks", "none", Form.RISK_ALLOWANCES, null),
     RISKS_SINCE("rehearsal.risks.since", "none", Form.TEXT, null),
     ONLY_NEW("rehearsal.only-new", "false", Form.BOOLEAN, null),
+    ONLY_NEW_KEEP_BASE("rehearsal.only-new.keep-base", "false", Form.BOOLEAN, null),
     RISKS_DOWNS("rehearsal.risks.downs", "report", Form.CHOICE, null, List.of("report", "judge")),
     RISKS_BASE("rehearsal.risks.base", "the branch CI names, origin/HEAD, main, master", Form.TEXT, null),
     TRACE_LOCKS("rehearsal.locks.trace", "true", Form.BOOLEAN, null),

@@ -67,7 +67,7 @@ final class DatabaseCopies {
             + " = 'autovacuum worker' and pg_terminate_backend(pid)) from pg_stat_activity where datname = ?"
             + " and pid <> pg_backend_pid()";
 
-    private static void awaitNoSessions(Connection admin, String database) throws SQLException {
+    static void awaitNoSessions(Connection admin, String database) throws SQLException {
         String query = SESSIONS_STOPPING_AUTOVACUUM;
         for (int i = 0; i < WAIT_STEPS; i++) {
             try (PreparedStatement ps = admin.prepareStatement(query)) {

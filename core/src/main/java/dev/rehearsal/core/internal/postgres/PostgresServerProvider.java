@@ -3,6 +3,7 @@ package dev.rehearsal.core.internal.postgres;
 import dev.rehearsal.core.db.DatabaseProvider;
 import dev.rehearsal.core.db.Engine;
 import dev.rehearsal.core.db.EphemeralDatabase;
+import dev.rehearsal.core.internal.lifecycle.KeptBases;
 import dev.rehearsal.core.internal.lifecycle.OrphanedDatabases;
 import dev.rehearsal.core.model.RehearsalException;
 import org.apiguardian.api.API;
@@ -30,7 +31,7 @@ import java.util.regex.Pattern;
  * names is only used to issue {@code CREATE DATABASE}: nothing is written to it. Passwords never appear in messages.
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
-public final class PostgresServerProvider implements DatabaseProvider {
+public final class PostgresServerProvider implements DatabaseProvider, KeptBases {
 
     private static final Pattern URL = Pattern.compile("^jdbc:postgresql://([^/?]+)(?:/([^?]*))?(?:\\?(.*))?$");
 
@@ -42,6 +43,7 @@ public final class PostgresServerProvider implements DatabaseProvider {
     private final PostgresDialect dialect;
     private final String version;
     private final Set<String> created = ConcurrentHashMap.newKeySet();
+    private final PostgresKeptBases kept;
 
     private PostgresServerProvider(String url, String host, String user, String password, Connection admin)
             throws SQLException {
@@ -55,6 +57,7 @@ public final class PostgresServerProvider implements DatabaseProvider {
             this.version = rs.getString(1).split(" ")[0];
         }
         this.dialect = new PostgresDialect(version);
+        this.kept = new PostgresKeptBases(admin, this::describe, created::contains, this::adopt);
         OrphanedDatabases.reap(admin, "select datname, shobj_description(oid, 'pg_database') from pg_database"
                 + " where datname like 'rehearsal\\_%'", name -> "drop database if exists " + name + " with (force)", OrphanedDatabases.MARK);
     }
@@ -152,6 +155,13 @@ public final class PostgresServerProvider implements DatabaseProvider {
         String name = OrphanedDatabases.newName();
         synchronized (admin) {
             DatabaseCopies.copy(admin, source, name, describe());
+            return adopt(name, "the copy " + name + " of " + source);
+        }
+    }
+
+    /** Makes {@code name}, a database just created as a copy of another, one of this provider's throwaway databases. */
+    private EphemeralDatabase adopt(String name, String what) {
+        synchronized (admin) {
             created.add(name);
             try (Statement st = admin.createStatement()) {
                 // the mark and the database's settings live in shared catalogs, which a copy does not take along
@@ -159,8 +169,8 @@ public final class PostgresServerProvider implements DatabaseProvider {
                 withoutWaitingForCommitsOnDisk(st, name);
             } catch (SQLException e) {
                 dropOwn(name);
-                throw new RehearsalException("Could not mark the copy " + name + " of " + source + " on " + describe()
-                        + " as Rehearsal's: " + scrub(e.getMessage(), password), e);
+                throw new RehearsalException("Could not mark " + what + " on " + describe() + " as Rehearsal's: "
+                        + scrub(e.getMessage(), password), e);
             }
         }
         return throwaway(name);
@@ -213,6 +223,21 @@ public final class PostgresServerProvider implements DatabaseProvider {
                         + " on {}: {}", name, describe(), scrub(e.getMessage(), password));
             }
         }
+    }
+
+    @Override
+    public Optional<EphemeralDatabase> copyOfKept(String key) {
+        return kept.copyOf(key);
+    }
+
+    @Override
+    public String nameOf(String key) {
+        return PostgresKeptBases.name(key);
+    }
+
+    @Override
+    public String keep(EphemeralDatabase database, String key) {
+        return kept.keep(database, key);
     }
 
     /** Throwaway databases this provider made that are still there. */

@@ -69,8 +69,13 @@ final class PostgresThrowaway implements EphemeralDatabase {
     /** Closes the idle connections this database keeps (PostgreSQL copies only a database nobody is connected to). */
     @Override
     public Optional<EphemeralDatabase> copy() {
-        dataSource.closeIdle();
+        closeIdle();
         return Optional.of(copier.apply(name));
+    }
+
+    /** Closes the idle connections this database keeps, as a copy of it needs. */
+    void closeIdle() {
+        dataSource.closeIdle();
     }
 
     @Override

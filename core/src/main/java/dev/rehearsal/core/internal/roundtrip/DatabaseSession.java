@@ -26,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * The throwaway database a rehearsal works on, with the migration tool opened on it through a data source Rehearsal
@@ -104,20 +105,31 @@ final class DatabaseSession implements AutoCloseable {
 
     /**
      * A copy of the database as it is now, schema and data, to {@link #restore} later; null where the engine or
-     * provider cannot copy a database quickly. Closes this session's own connections for the copy (PostgreSQL
-     * copies only a database nobody is connected to) and takes them up again.
+     * provider cannot copy a database quickly.
      */
     RestorePoint keepRestorePoint() {
+        return withSessionsClosed((database, reader) -> database.copy()
+                .map(copy -> restorePoint(copy, reader)).orElse(null));
+    }
+
+    /** {@code copy}, a new database made elsewhere with the state to go back to, as a point to {@link #restore}. */
+    RestorePoint restorePoint(EphemeralDatabase copy, SchemaReader reader) {
+        RestorePoint point = new RestorePoint(copy, reader, null);
+        outstanding.add(point);
+        return point;
+    }
+
+    /**
+     * Runs {@code work} on the database, and the schema reader as it is, with this session's own connections closed
+     * (PostgreSQL copies only a database nobody is connected to); then takes them up again.
+     */
+    <T> T withSessionsClosed(BiFunction<EphemeralDatabase, SchemaReader, T> work) {
         settle();
         SchemaReader reader = schemaReader;
         closeObservers();
         tool.releaseSessions();
         try {
-            RestorePoint point = database.copy().map(copy -> new RestorePoint(copy, reader, null)).orElse(null);
-            if (point != null) {
-                outstanding.add(point);
-            }
-            return point;
+            return work.apply(database, reader);
         } finally {
             resumeSchemaReads(reader);
             observeLocks();
@@ -242,6 +254,14 @@ final class DatabaseSession implements AutoCloseable {
 
     EphemeralDatabase database() {
         return database;
+    }
+
+    DatabaseProvider provider() {
+        return provider;
+    }
+
+    MigrationSource source() {
+        return source;
     }
 
     MigrationTool tool() {

@@ -34,7 +34,6 @@ import dev.rehearsal.core.schema.SchemaSnapshot;
 import org.apiguardian.api.API;
 
 import javax.sql.DataSource;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -392,13 +391,10 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
         return new VersionMove(session, state, observer, invariants, settings).run(to, latest, traffic);
     }
 
-    /**
-     * Applies the migrations up to {@code target} with the tool's own ups, in one go, untraced and unchecked: the base
-     * a pull request's new migrations are rehearsed over. Returns how long the ups took.
-     */
+    /** The base a pull request's new migrations are rehearsed over: see {@link ReleasedBase}. */
     @Override
-    public Duration applyReleased(MigrationVersion target) {
-        return ReleasedBase.apply(session, state, target);
+    public CoreRuntime.BaseReached applyReleased(MigrationVersion target, boolean keep) {
+        return ReleasedBase.apply(session, state, target, keep);
     }
 
     // ---- restore points ----

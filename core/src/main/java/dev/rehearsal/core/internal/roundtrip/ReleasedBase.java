@@ -1,5 +1,6 @@
 package dev.rehearsal.core.internal.roundtrip;
 
+import dev.rehearsal.core.CoreRuntime;
 import dev.rehearsal.core.SchemaCheck;
 import dev.rehearsal.core.db.Dialect;
 import dev.rehearsal.core.internal.timing.ComponentTiming;
@@ -14,7 +15,8 @@ import java.util.Locale;
 
 /**
  * Brings the database to the base a pull request's new migrations are rehearsed over: the migrations up to the last
- * released one, applied with the tool's own ups in one go, untraced and unchecked; the next step's note says so. The
+ * released one, applied with the tool's own ups in one go, untraced and unchecked, or copied from a base an earlier run
+ * kept ({@link KeptBase}); the next step's note says which. The
  * schema they give is then judged once by the rehearsal's schema checks (golden files) as the last released
  * migration's: a released migration edited since it ran in production (and not told by git) shows there as drift.
  */
@@ -23,8 +25,12 @@ final class ReleasedBase {
     private ReleasedBase() {
     }
 
-    /** Applies the migrations up to {@code target}; returns how long the ups took. */
-    static Duration apply(DatabaseSession session, RoundTripState state, MigrationVersion target) {
+    /**
+     * Brings the database to {@code target}: by the tool's own ups, or with {@code keep} from a base an earlier run
+     * kept ({@link KeptBase}). Returns how, and how long it took.
+     */
+    static CoreRuntime.BaseReached apply(DatabaseSession session, RoundTripState state, MigrationVersion target,
+                                         boolean keep) {
         MigrationVersion from = session.currentVersion().orElse(null);
         if (from != null && from.compareTo(target) > 0) {
             throw new RehearsalException("The database is at " + from + ", past " + target + ", the last migration"
@@ -32,16 +38,23 @@ final class ReleasedBase {
                     + " version, or a test that migrated first). Restore or migrate to an earlier version first.");
         }
         state.invalidate();
+        List<Migration> released = session.tool().history().between(from, target);
         long t0 = System.nanoTime();
-        session.upFromUnwatched(from, target);
+        String how;
+        if (keep) {
+            how = KeptBase.reach(session, from, target, released);
+        } else {
+            session.upFromUnwatched(from, target);
+            how = "applied by the tool's own ups without checks";
+        }
         session.scriptsRan(null); // what ran is not traced: the next schema read reads everything
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        List<Migration> released = session.tool().history().between(from, target);
+        how = keep ? how : how + String.format(Locale.ROOT, " (%d ms)", took.toMillis());
         Migration last = released.isEmpty() ? null : released.get(released.size() - 1);
         state.start(new RoundTripState.Start(String.format(Locale.ROOT, "only new: the %d migrations before it, up to"
-                + " %s, were taken as released and applied by the tool's own ups without checks (%d ms)",
-                released.size(), last == null ? "none" : last.displayName(), took.toMillis()), last));
-        return took;
+                + " %s, were taken as released and %s", released.size(), last == null ? "none" : last.displayName(),
+                how), last));
+        return new CoreRuntime.BaseReached(took, how);
     }
 
     /**
