@@ -172,6 +172,10 @@ final class CheckCommand implements Callable<Integer> {
             + " applied by the tool without checks: the same base as the risks (--risks-base, --risks-since).")
     boolean onlyNew;
 
+    @Option(names = "--keep-base", description = "With --only-new on a PostgreSQL server (--jdbc-url): copy the"
+            + " released migrations' base from one an earlier run kept, else keep it for later runs.")
+    boolean keepBase;
+
     @Option(names = "--config", paramLabel = "<file>",
             description = "A rehearsal.properties or rehearsal.toml to use instead of the nearest one.")
     Path config;
@@ -290,7 +294,8 @@ final class CheckCommand implements Callable<Integer> {
             rehearsal.production(judged, productionVolumes);
             boolean nothingNew = false;
             if (onlyNew) {
-                OnlyNew base = OnlyNew.reach(rehearsal, judged.get());
+                OnlyNew base = OnlyNew.reach(rehearsal, judged.get(),
+                        configuration.bool(Setting.ONLY_NEW_KEEP_BASE, false));
                 progress.note("rehearsal: " + base.note());
                 nothingNew = base.nothingNew(); // the reports are still written, empty: CI steps read them
             }
@@ -399,6 +404,7 @@ final class CheckCommand implements Callable<Integer> {
         flag(values, where, "--risks-since", "rehearsal.risks.since", risksSince);
         flag(values, where, "--risks-base", "rehearsal.risks.base", risksBase);
         flag(values, where, "--only-new", "rehearsal.only-new", onlyNew ? "true" : null);
+        flag(values, where, "--keep-base", "rehearsal.only-new.keep-base", keepBase ? "true" : null);
         if (noLocks) {
             flag(values, where, "--no-locks", "rehearsal.locks.trace", "false");
             flag(values, where, "--no-locks", "rehearsal.locks.probes", "false");

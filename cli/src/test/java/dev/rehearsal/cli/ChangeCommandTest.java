@@ -8,8 +8,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static dev.rehearsal.cli.CheckCommandTest.assertOneLine;
 import static dev.rehearsal.cli.CheckCommandTest.rehearsal;
@@ -33,10 +39,7 @@ class ChangeCommandTest {
         Files.writeString(migrations.resolve("1_accounts.down.sql"), "DROP TABLE accounts;\n");
         Files.writeString(migrations.resolve("2_email.up.sql"), "ALTER TABLE accounts ADD COLUMN email text;\n");
         Files.writeString(migrations.resolve("2_email.down.sql"), "ALTER TABLE accounts DROP COLUMN email;\n");
-        git(repo, "init", "-q", "-b", "main");
-        git(repo, "add", ".");
-        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "released");
-        git(repo, "checkout", "-q", "-b", "feature");
+        releasedOnMainThenFeatureBranch(repo);
         // the change: a new migration, not even committed yet
         Files.writeString(migrations.resolve("3_name.up.sql"), "ALTER TABLE accounts ADD COLUMN name text;\n");
         Files.writeString(migrations.resolve("3_name.down.sql"), "ALTER TABLE accounts DROP COLUMN name;\n");
@@ -86,10 +89,7 @@ class ChangeCommandTest {
         Path migrations = Files.createDirectories(repo.resolve("db/migrations"));
         Files.writeString(migrations.resolve("1_orders.up.sql"), "create table orders (id bigint primary key, total numeric not null);\n");
         Files.writeString(migrations.resolve("1_orders.down.sql"), "drop table orders;\n");
-        git(repo, "init", "-q", "-b", "main");
-        git(repo, "add", ".");
-        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "released");
-        git(repo, "checkout", "-q", "-b", "feature");
+        releasedOnMainThenFeatureBranch(repo);
         Files.writeString(migrations.resolve("2_orders_total_idx.up.sql"), "create index orders_total_idx on orders (total);\n");
         Files.writeString(migrations.resolve("2_orders_total_idx.down.sql"), "drop index orders_total_idx;\n");
 
@@ -166,10 +166,7 @@ class ChangeCommandTest {
         Run noBase = rehearsal("check", migrations.toString(), "--only-new");
         assertOneLine(noBase, "rehearsal.only-new (--only-new) needs a base");
 
-        git(repo, "init", "-q", "-b", "main");
-        git(repo, "add", ".");
-        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "released");
-        git(repo, "checkout", "-q", "-b", "feature");
+        releasedOnMainThenFeatureBranch(repo);
         Path sarif = repo.resolve("nothing-new.sarif");
         Run nothingNew = rehearsal("check", migrations.toString(), "--only-new", "-f", "sarif", "-o", sarif.toString());
         assertThat(nothingNew.exit()).as(nothingNew.err()).isZero();
@@ -213,6 +210,47 @@ class ChangeCommandTest {
         assertThat(editOnly.err()).contains("The change edits a released migration").doesNotContain("adds no migration");
     }
 
+    /**
+     * --keep-base on a named PostgreSQL server: the first run applies the released migrations and keeps their base,
+     * the next copies it, and both name the new migration's defect. The history holds a token of its own, so that its
+     * base is this test's alone on the shared server; the test drops it after.
+     */
+    @Test
+    void aSecondPullRequestRunCopiesTheBaseTheFirstKept(@TempDir Path repo) throws Exception {
+        Path migrations = Files.createDirectories(repo.resolve("db/migrations"));
+        Files.writeString(migrations.resolve("1_accounts.up.sql"), "-- " + UUID.randomUUID()
+                + "\ncreate table accounts (id bigint primary key, email text);\n");
+        Files.writeString(migrations.resolve("1_accounts.down.sql"), "drop table accounts;\n");
+        releasedOnMainThenFeatureBranch(repo);
+        Files.writeString(migrations.resolve("2_email_idx.up.sql"), "create index accounts_email on accounts (email);\n");
+        Files.writeString(migrations.resolve("2_email_idx.down.sql"), "select 1;\n");
+        String[] check = {"check", migrations.toString(), "--only-new", "--keep-base", "--jdbc-url",
+                "jdbc:postgresql://127.0.0.1:5432/postgres", "--jdbc-user", "postgres"};
+        String kept = null;
+        try {
+            Run first = rehearsal(check);
+            Matcher name = Pattern.compile("kept as (rehearsal_base_[0-9a-f]+) for later runs").matcher(first.err());
+            assertThat(name.find()).as(first.err()).isTrue();
+            kept = name.group(1);
+            Run second = rehearsal(check);
+
+            for (Run run : List.of(first, second)) {
+                assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+                assertThat(run.out()).contains("2_email_idx").contains("FAILED in down").contains("accounts_email");
+            }
+            assertThat(second.err()).contains("only new: 1 migration taken as released, up to 1_accounts, copied"
+                    + " from " + kept + ", the base an earlier run kept of the same released migrations");
+            assertThat(second.out()).contains("were taken as released and copied from " + kept);
+        } finally {
+            if (kept != null) {
+                try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres",
+                        "postgres", ""); Statement st = c.createStatement()) {
+                    st.execute("drop database if exists " + kept + " with (force)");
+                }
+            }
+        }
+    }
+
     @Test
     void aChangesetAddedToAReleasedChangelogIsTheOnlyNewOne(@TempDir Path repo) throws Exception {
         Path changelog = Files.createDirectories(repo.resolve("db")).resolve("changelog.xml");
@@ -225,10 +263,7 @@ class ChangeCommandTest {
                 + " primaryKey=\"true\"/></column><column name=\"email\" type=\"text\"/></createTable>\n"
                 + "  </changeSet>\n";
         Files.writeString(changelog, head + "</databaseChangeLog>\n");
-        git(repo, "init", "-q", "-b", "main");
-        git(repo, "add", ".");
-        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "released");
-        git(repo, "checkout", "-q", "-b", "feature");
+        releasedOnMainThenFeatureBranch(repo);
         Files.writeString(changelog, head + "  <changeSet id=\"2\" author=\"ann\">\n"
                 + "    <createIndex tableName=\"accounts\" indexName=\"accounts_email\"><column name=\"email\"/></createIndex>\n"
                 + "  </changeSet>\n</databaseChangeLog>\n");
@@ -238,6 +273,14 @@ class ChangeCommandTest {
         assertThat(run.exit()).as(run.err()).isEqualTo(1);
         // the new index on the released accounts table: non-concurrent-index and no-lock-timeout
         assertThat(run.err()).contains("2 risks not allowed");
+    }
+
+    /** A repository whose main branch holds what is there now, released; the change goes on a feature branch. */
+    private static void releasedOnMainThenFeatureBranch(Path repo) throws Exception {
+        git(repo, "init", "-q", "-b", "main");
+        git(repo, "add", ".");
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "released");
+        git(repo, "checkout", "-q", "-b", "feature");
     }
 
     private static void git(Path dir, String... arguments) throws Exception {

@@ -53,6 +53,7 @@ final class DefaultRehearsal implements Rehearsal, StoredResource {
     private final GoldenSchemas golden;
     private boolean roundTripsPlanned;
     private boolean onlyNew;
+    private boolean keepBase;
     private static final String ONLY_NEW = "only new \u203a the released migrations, applied without checks";
 
     private final Supplier<ProductionVolumes> volumes;
@@ -82,10 +83,12 @@ final class DefaultRehearsal implements Rehearsal, StoredResource {
 
     /**
      * Makes {@link #roundTrips()} yield only the steps of the migrations the change adds, over the released ones
-     * applied without checks ({@code rehearsal.only-new}).
+     * applied without checks ({@code rehearsal.only-new}); with {@code keepBase}, copied from a base an earlier run
+     * kept where the provider keeps one ({@code rehearsal.only-new.keep-base}).
      */
-    DefaultRehearsal onlyNew(boolean value) {
+    DefaultRehearsal onlyNew(boolean value, boolean keepBase) {
         this.onlyNew = value;
+        this.keepBase = keepBase;
         return this;
     }
 
@@ -160,7 +163,7 @@ final class DefaultRehearsal implements Rehearsal, StoredResource {
         // nothing may wait on one test having run); the first step's note says how, and a failure has a test of its own
         OnlyNew base;
         try {
-            base = OnlyNew.reach(core, judged.get());
+            base = OnlyNew.reach(core, judged.get(), keepBase);
         } catch (RuntimeException e) {
             return Stream.of(DynamicTest.dynamicTest(ONLY_NEW, () -> {
                 throw e;

@@ -129,7 +129,8 @@ public final class RehearsalExtension implements ParameterResolver {
         core.production(judged, configuration.volumes(JUnitConfiguration.annotatedVolumes(context)));
         DefaultRehearsal rehearsal = new DefaultRehearsal(core, output, golden,
                 () -> configuration.volumes(JUnitConfiguration.annotatedVolumes(context)), configuration::estimateSettings)
-                .judging(judged).onlyNew(configuration.bool(Setting.ONLY_NEW, false));
+                .judging(judged).onlyNew(configuration.bool(Setting.ONLY_NEW, false),
+                        configuration.bool(Setting.ONLY_NEW_KEEP_BASE, false));
         try {
             restoreSnapshot(core, context);
         } catch (RuntimeException e) {
