@@ -29,9 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code rehearsal.only-new.keep-base} on the machine's PostgreSQL server: the first run applies the released
  * migrations and keeps a copy of the base, later runs copy it. The copy must rehearse the new migration exactly as a
- * replayed base does (the differential check here), find its defect, and never carry what the keeping run's sessions
- * set. Each history holds a token of its own, so its key is this run's alone on a server other runs share; the
- * bases a test kept are dropped after it, by name.
+ * replayed base does (the differential check here) and find its defect. Each history holds a token of its own, so
+ * its key is this run's alone on a server other runs share; the bases a test kept are dropped after it, by name.
  */
 class KeptBaseTest {
 
@@ -163,11 +162,17 @@ class KeptBaseTest {
                 + " (statement_timeout=123456), which a copy of the database does not take along");
         assertThat(second.note()).contains("applied by the tool's own ups").doesNotContain("copied from");
         assertThat(made).isEmpty();
+
+        Files.writeString(history.resolve("2_seed.up.sql"), "DO $$ BEGIN EXECUTE format('REVOKE TEMPORARY ON DATABASE"
+                + " %I FROM PUBLIC', current_database()); END $$;\n");
+        assertThat(run(history, true).note()).contains("not kept: the released migrations set grants on the"
+                + " database, which a copy of the database does not take along");
+        assertThat(made).isEmpty();
     }
 
     /**
-     * Rehearsal drops only bases that carry its mark: a database with a kept base's name but no mark stays, however
-     * many bases are kept after it, and never stands in for one.
+     * Rehearsal drops only the bases its account kept, the least recently used first; a database with a kept base's
+     * name but not its mark stays, however many bases are kept after it.
      */
     @Test
     void oldBasesAreDroppedButNeverADatabaseWithoutTheMark() throws Exception {
@@ -175,17 +180,43 @@ class KeptBaseTest {
         try (Connection c = admin(); Statement st = c.createStatement()) {
             st.execute("create database " + decoy);
         }
-        try {
-            List<String> notes = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                notes.add(run(history(), true).note());
-            }
-            assertThat(notes).allMatch(n -> n.contains("kept as"));
-            assertThat(notes.get(5)).contains("dropped the least recently used").contains(made.get(0));
-            assertThat(databases()).contains(decoy).doesNotContain(made.get(0)).contains(made.get(5));
-        } finally {
-            made.add(decoy);
+        made.add(decoy);
+        List<String> notes = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            notes.add(run(history(), true).note());
         }
+        assertThat(notes).allMatch(n -> n.contains("kept as"));
+        assertThat(notes.get(5)).contains("dropped the least recently used, as an account keeps at most 5")
+                .contains(made.get(1)).doesNotContain(decoy);
+        assertThat(databases()).contains(decoy).doesNotContain(made.get(1)).contains(made.get(6));
+    }
+
+    /**
+     * A database under the very name a base would be kept in, made by someone else, is neither copied nor dropped,
+     * nor is one whose comment names another key: the run applies the released migrations and says what to do.
+     */
+    @Test
+    void aDatabaseUnderABasesNameThatRehearsalDidNotKeepIsLeftAlone() throws Exception {
+        Path history = history();
+        run(history, true);
+        String name = made.get(0);
+        try (Connection c = admin(); Statement st = c.createStatement()) {
+            st.execute("drop database " + name);
+            st.execute("create database " + name);
+        }
+
+        Run unmarked = run(history, true);
+        try (Connection c = admin(); Statement st = c.createStatement()) {
+            st.execute("comment on database " + name + " is 'rehearsal kept base, safe to drop; key 0123abcd; used 1'");
+        }
+        Run otherKey = run(history, true);
+
+        for (Run run : List.of(unmarked, otherKey)) {
+            assertThat(run.note()).contains("applied by the tool's own ups").doesNotContain("copied from")
+                    .contains("not kept: a database Rehearsal did not keep is named " + name + "; drop or rename it");
+            assertThat(run.outcome()).isEqualTo(unmarked.outcome());
+        }
+        assertThat(databases()).contains(name);
     }
 
     @Test

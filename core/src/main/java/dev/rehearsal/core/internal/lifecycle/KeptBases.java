@@ -21,6 +21,14 @@ public interface KeptBases {
      */
     Optional<EphemeralDatabase> copyOfKept(String key);
 
+    /**
+     * What the server gives a session that the released migrations' ups may depend on (its version, the account and
+     * its settings, the extensions it offers), for the key: a base kept under other conditions is never copied.
+     *
+     * @throws dev.rehearsal.core.model.RehearsalException where the server cannot be asked
+     */
+    String serverState();
+
     /** The name of the database {@code key}'s base is kept in. */
     String nameOf(String key);
 

@@ -3,6 +3,8 @@ package dev.rehearsal.core.internal.postgres;
 import dev.rehearsal.core.db.EphemeralDatabase;
 import dev.rehearsal.core.internal.lifecycle.OrphanedDatabases;
 import dev.rehearsal.core.model.RehearsalException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,9 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -23,21 +23,26 @@ import java.util.regex.Pattern;
 
 /**
  * Bases kept between runs on a named PostgreSQL server ({@code rehearsal.only-new.keep-base}): databases named
- * {@code rehearsal_base_<key>} that nobody may connect to, made with {@code CREATE DATABASE ... TEMPLATE} from a
- * throwaway database at the last released migration, and copied the same way by later runs. Each carries a comment
- * that starts with {@link #MARK} and holds its whole key and when a run last used it. Only databases with the mark
- * are ever dropped: the least recently used first, once more than {@link #LIMIT} are kept.
+ * {@code rehearsal_base_<key>} that nobody may connect to, copied with {@code CREATE DATABASE ... TEMPLATE} from a
+ * throwaway database at the last released migration, and copied the same way by later runs. A kept base carries a
+ * comment that starts with {@link #MARK} and holds its whole key and when a run last used it, by the server's clock.
+ * Only databases with the mark are ever copied or dropped; each account keeps at most {@link #LIMIT}, and a new one
+ * drops its least recently used beyond that.
+ *
+ * <p>A base is made under a throwaway database's name and mark, then renamed and marked as kept: a run killed half-way
+ * leaves a throwaway database that a later run drops, never an unmarked database under a kept base's name.
  */
 final class PostgresKeptBases {
 
-    /** The start of every kept base's comment: only databases with it are ever dropped. */
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresKeptBases.class);
+
+    /** The start of every kept base's comment: only databases with it are ever copied or dropped as kept bases. */
     static final String MARK = "rehearsal kept base, safe to drop";
-    /** Kept bases on a server at most; a new one drops the least recently used beyond it. */
+    /** Kept bases an account keeps on a server at most; a new one drops the least recently used beyond it. */
     static final int LIMIT = 5;
     private static final String PREFIX = "rehearsal_base_";
     private static final Pattern COMMENT = Pattern.compile(Pattern.quote(MARK) + "; key ([0-9a-f]+); used (\\d+)");
-    /** The setting every throwaway database on such a server has, made by Rehearsal, not by a migration. */
-    private static final String OWN_SETTING = "synchronous_commit=off";
+    private static final String OWN_ACCOUNT = "datdba = (select oid from pg_roles where rolname = current_user)";
 
     private final Connection admin;
     private final Supplier<String> server;
@@ -63,24 +68,50 @@ final class PostgresKeptBases {
         return PREFIX + key.substring(0, Math.min(key.length(), 32));
     }
 
+    /** The server's version, the account, the settings it gets from the server and the extensions on offer. */
+    String serverState() {
+        synchronized (admin) {
+            try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery("select version(), current_user,"
+                    + " (select string_agg(coalesce(r.rolname, '*') || ':' || c, ',' order by r.rolname, c)"
+                    + " from pg_db_role_setting s cross join unnest(s.setconfig) as c left join pg_roles r"
+                    + " on r.oid = s.setrole where s.setdatabase = 0 and (s.setrole = 0 or r.rolname = current_user)),"
+                    + " (select string_agg(name || ' ' || default_version, ',' order by name)"
+                    + " from pg_available_extensions)")) {
+                rs.next();
+                return rs.getString(1) + "; account " + rs.getString(2) + "; settings " + rs.getString(3)
+                        + "; extensions " + rs.getString(4);
+            } catch (SQLException e) {
+                throw new RehearsalException("Could not read what " + server.get() + " gives a session, for the key"
+                        + " of a kept base: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
+            }
+        }
+    }
+
     Optional<EphemeralDatabase> copyOf(String key) {
         String base = name(key);
         synchronized (admin) {
+            String name = OrphanedDatabases.newName();
             try {
-                if (!key.equals(marked().get(base))) {
+                if (!key.equals(find(base).map(Database::comment).map(PostgresKeptBases::keyOf).orElse(null))) {
                     return Optional.empty();
                 }
-                String name = OrphanedDatabases.newName();
                 try (Statement st = admin.createStatement()) {
                     st.execute("create database " + name + " template " + base);
                 }
-                EphemeralDatabase copy = adopt.apply(name, "the copy " + name + " of the kept base " + base);
-                mark(base, key);
-                return Optional.of(copy);
             } catch (SQLException e) {
                 throw new RehearsalException("Could not copy the kept base " + base + " on " + server.get() + ": "
-                        + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
+                        + e.getMessage() + " (SQLState " + e.getSQLState() + ")." + ("42501".equals(e.getSQLState())
+                        ? " Only the account that kept it (its owner) or a superuser may copy it: run with that"
+                        + " account, or drop the base so that this one keeps its own." : ""), e);
             }
+            EphemeralDatabase copy = adopt.apply(name, "the copy " + name + " of the kept base " + base);
+            try {
+                mark(base, key);
+            } catch (SQLException e) {
+                // the copy is whole; only the base's last use is not recorded, so it may be dropped a little earlier
+                LOG.warn("Could not record the use of the kept base {} on {}: {}", base, server.get(), e.getMessage());
+            }
+            return Optional.of(copy);
         }
     }
 
@@ -92,25 +123,39 @@ final class PostgresKeptBases {
             return "not kept: " + source + " is not a throwaway database of this run";
         }
         synchronized (admin) {
+            String made = OrphanedDatabases.newName();
             try {
-                List<String> settings = settingsMadeByMigrations(source);
-                if (!settings.isEmpty()) {
-                    return "not kept: the released migrations set database settings (" + String.join(", ", settings)
-                            + "), which a copy of the database does not take along";
+                String taken = taken(base, key);
+                if (taken != null) {
+                    return taken;
                 }
-                if (marked().containsKey(base)) {
-                    return "kept already as " + base + " by another run";
+                List<String> lost = whatACopyLoses(source);
+                if (!lost.isEmpty()) {
+                    return "not kept: the released migrations set " + String.join(", ", lost) + ", which a copy of the"
+                            + " database does not take along";
                 }
                 if (database instanceof PostgresThrowaway throwaway) {
                     throwaway.closeIdle();
                 }
                 DatabaseCopies.awaitNoSessions(admin, source);
                 try (Statement st = admin.createStatement()) {
-                    st.execute("create database " + base + " template " + source);
+                    st.execute("create database " + made + " template " + source);
+                    st.execute("comment on database " + made + " is '" + OrphanedDatabases.OWNED_MARK + "'");
                 }
             } catch (SQLException e) {
-                return "42P04".equals(e.getSQLState()) ? "kept already as " + base + " by another run"
-                        : "not kept: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")";
+                return "not kept: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")";
+            }
+            try (Statement st = admin.createStatement()) {
+                st.execute("alter database " + made + " rename to " + base);
+            } catch (SQLException e) {
+                String left = drop(made);
+                try {
+                    String taken = "42P04".equals(e.getSQLState()) ? taken(base, key) : null;
+                    return (taken != null ? taken : "not kept: " + e.getMessage() + " (SQLState " + e.getSQLState()
+                            + ")") + (left == null ? "" : "; " + made + " is left for a later run to drop: " + left);
+                } catch (SQLException again) {
+                    return "not kept: " + again.getMessage() + " (SQLState " + again.getSQLState() + ")";
+                }
             }
             try {
                 mark(base, key);
@@ -119,17 +164,54 @@ final class PostgresKeptBases {
                 }
             } catch (SQLException e) {
                 String left = drop(base);
-                return "not kept: " + base + " could not be marked as Rehearsal's: " + e.getMessage() + " (SQLState "
-                        + e.getSQLState() + ")" + (left == null ? "" : "; dropping it failed too, so it stays on the"
-                        + " server without the mark: drop it by hand (" + left + ")");
+                return "not kept: " + base + " could not be marked as a kept base: " + e.getMessage() + " (SQLState "
+                        + e.getSQLState() + ")" + (left == null ? "" : "; it keeps a throwaway database's mark, so a"
+                        + " later run drops it (" + left + ")");
             }
-            return "kept as " + base + " for later runs (" + (System.nanoTime() - t0) / 1_000_000 + " ms)" + evict(base);
+            return "kept as " + base + " for later runs (" + (System.nanoTime() - t0) / 1_000_000 + " ms)"
+                    + evict(base);
         }
     }
 
-    /** The database settings of {@code source} that a migration made ({@code ALTER DATABASE ... SET}). */
-    private List<String> settingsMadeByMigrations(String source) throws SQLException {
-        List<String> settings = new ArrayList<>();
+    /** Why {@code base} cannot be made: kept already, or another database has its name; null where it is free. */
+    private String taken(String base, String key) throws SQLException {
+        Optional<Database> found = find(base);
+        if (found.isEmpty()) {
+            return null;
+        }
+        return key.equals(keyOf(found.get().comment())) ? "kept already as " + base + " by another run"
+                : "not kept: a database Rehearsal did not keep is named " + base + "; drop or rename it, and the next"
+                + " run keeps the base there";
+    }
+
+    /** The database named {@code name}, with its comment, if there is one. */
+    private Optional<Database> find(String name) throws SQLException {
+        try (PreparedStatement ps = admin.prepareStatement("select shobj_description(oid, 'pg_database')"
+                + " from pg_database where datname = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Database(name, rs.getString(1))) : Optional.empty();
+            }
+        }
+    }
+
+    /** A database on the server and its comment (null where it has none). */
+    private record Database(String name, String comment) {
+    }
+
+    /** The key a kept base's comment names; null for a comment without the mark, or none at all. */
+    private static String keyOf(String comment) {
+        Matcher m = comment == null ? null : COMMENT.matcher(comment);
+        return m != null && m.matches() ? m.group(1) : null;
+    }
+
+    /**
+     * What a copy of {@code source} would not have that it has: settings, grants, a comment or a connection limit
+     * given to the database itself ({@code ALTER DATABASE}, {@code GRANT ... ON DATABASE}), which live in shared
+     * catalogs; the synchronous_commit setting and the mark Rehearsal gives every throwaway database aside.
+     */
+    private List<String> whatACopyLoses(String source) throws SQLException {
+        List<String> lost = new ArrayList<>();
         try (PreparedStatement ps = admin.prepareStatement("select coalesce(r.rolname, ''), c.setting"
                 + " from pg_db_role_setting s cross join unnest(s.setconfig) as c(setting)"
                 + " left join pg_roles r on r.oid = s.setrole"
@@ -139,72 +221,83 @@ final class PostgresKeptBases {
                 while (rs.next()) {
                     String role = rs.getString(1);
                     String setting = rs.getString(2);
-                    if (!role.isEmpty() || !OWN_SETTING.equals(setting)) {
-                        settings.add(role.isEmpty() ? setting : setting + " for role " + role);
+                    if (!role.isEmpty() || !PostgresServerProvider.OWN_SETTING.equals(setting)) {
+                        lost.add("database settings (" + setting + (role.isEmpty() ? "" : " for role " + role) + ")");
                     }
                 }
             }
         }
-        return settings;
-    }
-
-    /** The kept bases on the server, by name, with their keys: only databases that carry the mark. */
-    private Map<String, String> marked() throws SQLException {
-        Map<String, String> keys = new TreeMap<>();
-        for (Kept kept : kept()) {
-            keys.put(kept.name(), kept.key());
-        }
-        return keys;
-    }
-
-    private List<Kept> kept() throws SQLException {
-        List<Kept> kept = new ArrayList<>();
-        try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery("select datname,"
-                + " shobj_description(oid, 'pg_database') from pg_database where datname like 'rehearsal\\_base\\_%'")) {
-            while (rs.next()) {
-                Matcher m = rs.getString(2) == null ? null : COMMENT.matcher(rs.getString(2));
-                if (m != null && m.matches()) {
-                    kept.add(new Kept(rs.getString(1), m.group(1), Long.parseLong(m.group(2))));
+        try (PreparedStatement ps = admin.prepareStatement("select datacl is not null, datconnlimit <> -1,"
+                + " shobj_description(oid, 'pg_database') is distinct from ? from pg_database where datname = ?")) {
+            ps.setString(1, OrphanedDatabases.OWNED_MARK);
+            ps.setString(2, source);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    if (rs.getBoolean(1)) {
+                        lost.add("grants on the database");
+                    }
+                    if (rs.getBoolean(2)) {
+                        lost.add("a connection limit on the database");
+                    }
+                    if (rs.getBoolean(3)) {
+                        lost.add("a comment on the database");
+                    }
                 }
             }
         }
-        return kept;
-    }
-
-    private record Kept(String name, String key, long used) {
+        return lost;
     }
 
     private void mark(String base, String key) throws SQLException {
+        long now;
+        try (Statement st = admin.createStatement();
+             ResultSet rs = st.executeQuery("select (extract(epoch from clock_timestamp()) * 1000)::bigint")) {
+            rs.next();
+            now = rs.getLong(1);
+        }
         try (Statement st = admin.createStatement()) {
-            st.execute("comment on database " + base + " is '" + MARK + "; key " + key + "; used "
-                    + System.currentTimeMillis() + "'");
+            st.execute("comment on database " + base + " is '" + MARK + "; key " + key + "; used " + now + "'");
         }
     }
 
-    /** Drops the least recently used kept bases beyond {@link #LIMIT}, never {@code keep}; says what it did. */
+    /**
+     * Drops the least recently used kept bases of this account beyond {@link #LIMIT}, never {@code keep}; says what
+     * it did.
+     */
     private String evict(String keep) {
-        List<String> done = new ArrayList<>();
-        try {
-            List<Kept> kept = new ArrayList<>(kept());
-            kept.sort(Comparator.comparingLong(Kept::used).reversed());
-            for (Kept old : kept.subList(Math.min(LIMIT, kept.size()), kept.size())) {
-                if (!old.name().equals(keep)) {
-                    String failure = drop(old.name());
-                    done.add(failure == null ? old.name() : old.name() + " (not dropped: " + failure + ")");
+        List<Kept> kept = new ArrayList<>();
+        try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery("select datname,"
+                + " shobj_description(oid, 'pg_database') from pg_database where datname like 'rehearsal\\_base\\_%'"
+                + " and " + OWN_ACCOUNT)) {
+            while (rs.next()) {
+                Matcher m = rs.getString(2) == null ? null : COMMENT.matcher(rs.getString(2));
+                if (m != null && m.matches()) {
+                    kept.add(new Kept(rs.getString(1), Long.parseLong(m.group(2))));
                 }
             }
         } catch (SQLException e) {
             return "; the kept bases could not be listed to drop old ones: " + e.getMessage() + " (SQLState "
                     + e.getSQLState() + ")";
         }
-        return done.isEmpty() ? "" : ", and dropped the least recently used, as at most " + LIMIT + " are kept: "
-                + String.join(", ", done);
+        kept.sort(Comparator.comparingLong(Kept::used).reversed());
+        List<String> done = new ArrayList<>();
+        for (Kept old : kept.subList(Math.min(LIMIT, kept.size()), kept.size())) {
+            if (!old.name().equals(keep)) {
+                String failure = drop(old.name());
+                done.add(failure == null ? old.name() : old.name() + " (not dropped: " + failure + ")");
+            }
+        }
+        return done.isEmpty() ? "" : ", and dropped the least recently used, as an account keeps at most " + LIMIT
+                + ": " + String.join(", ", done);
     }
 
-    /** Drops {@code base}; returns null, or why it could not (another account kept it). */
-    private String drop(String base) {
+    private record Kept(String name, long used) {
+    }
+
+    /** Drops {@code name}, a database this class made or a kept base; returns null, or why it could not. */
+    private String drop(String name) {
         try (Statement st = admin.createStatement()) {
-            st.execute("drop database if exists " + base + " with (force)");
+            st.execute("drop database if exists " + name + " with (force)");
             return null;
         } catch (SQLException e) {
             return e.getMessage() + " (SQLState " + e.getSQLState() + ")";

@@ -33,6 +33,9 @@ import java.util.regex.Pattern;
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class PostgresServerProvider implements DatabaseProvider, KeptBases {
 
+    /** The database setting every throwaway database here gets from Rehearsal, as the catalog lists it. */
+    static final String OWN_SETTING = "synchronous_commit=off";
+
     private static final Pattern URL = Pattern.compile("^jdbc:postgresql://([^/?]+)(?:/([^?]*))?(?:\\?(.*))?$");
 
     private final String host;
@@ -185,7 +188,7 @@ public final class PostgresServerProvider implements DatabaseProvider, KeptBases
      * tool's own command, a plain session. The embedded server and containers run with {@code fsync=off} already.
      */
     private static void withoutWaitingForCommitsOnDisk(Statement st, String name) throws SQLException {
-        st.execute("alter database " + name + " set synchronous_commit = off");
+        st.execute("alter database " + name + " set " + OWN_SETTING);
     }
 
     private EphemeralDatabase throwaway(String name) {
@@ -228,6 +231,11 @@ public final class PostgresServerProvider implements DatabaseProvider, KeptBases
     @Override
     public Optional<EphemeralDatabase> copyOfKept(String key) {
         return kept.copyOf(key);
+    }
+
+    @Override
+    public String serverState() {
+        return kept.serverState();
     }
 
     @Override

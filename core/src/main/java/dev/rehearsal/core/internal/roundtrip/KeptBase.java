@@ -31,17 +31,22 @@ final class KeptBase {
                         List<Migration> released) {
         DatabaseProvider provider = session.provider();
         if (!(provider instanceof KeptBases bases)) {
-            return applied(session, from, target) + "; not kept: " + provider.describe() + " lasts one run, so bases"
-                    + " are kept only on a PostgreSQL server named by rehearsal.jdbc.url";
+            return ReleasedBase.applied(session, from, target) + "; not kept: " + provider.describe() + " lasts one"
+                    + " run, so bases are kept only on a PostgreSQL server named by rehearsal.jdbc.url";
         }
         if (from != null) {
-            return applied(session, from, target) + "; not kept: the database was at " + from + " already (a"
-                    + " snapshot restored, or a test that migrated first), and a kept base starts from an empty one";
+            return ReleasedBase.applied(session, from, target) + "; not kept: the database was at " + from
+                    + " already (a snapshot restored, or a test that migrated first), and a kept base starts from an"
+                    + " empty one";
         }
-        Optional<String> key = ReleasedBaseKey.of(session.source(), released,
-                provider.postgresVersion().orElse(provider.describe()));
+        Optional<String> key;
+        try {
+            key = ReleasedBaseKey.of(session.source(), released, bases.serverState());
+        } catch (RehearsalException e) {
+            return ReleasedBase.applied(session, null, target) + "; not kept: " + e.getMessage();
+        }
         if (key.isEmpty()) {
-            return applied(session, null, target) + "; " + ReleasedBaseKey.whyNone(session.source());
+            return ReleasedBase.applied(session, null, target) + "; " + ReleasedBaseKey.whyNone(session.source());
         }
         long t0 = System.nanoTime();
         String unusable = "";
@@ -50,24 +55,14 @@ final class KeptBase {
             if (copy.isPresent()) {
                 session.restore(session.restorePoint(copy.get(), null));
                 return String.format(Locale.ROOT, "copied from %s, the base an earlier run kept of the same released"
-                        + " migrations (%d ms)", bases.nameOf(key.get()), millisSince(t0));
+                        + " migrations (%d ms)", bases.nameOf(key.get()), (System.nanoTime() - t0) / 1_000_000);
             }
         } catch (RehearsalException e) {
             unusable = "; the kept base could not be copied, so the released migrations were applied: "
                     + e.getMessage();
         }
-        String applied = applied(session, null, target);
+        String applied = ReleasedBase.applied(session, null, target);
         return applied + unusable + "; " + session.withSessionsClosed((database, reader) -> bases.keep(database,
                 key.get()));
-    }
-
-    private static String applied(DatabaseSession session, MigrationVersion from, MigrationVersion target) {
-        long t0 = System.nanoTime();
-        session.upFromUnwatched(from, target);
-        return String.format(Locale.ROOT, "applied by the tool's own ups without checks (%d ms)", millisSince(t0));
-    }
-
-    private static long millisSince(long t0) {
-        return (System.nanoTime() - t0) / 1_000_000;
     }
 }

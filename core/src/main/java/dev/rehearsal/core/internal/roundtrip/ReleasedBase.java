@@ -40,21 +40,22 @@ final class ReleasedBase {
         state.invalidate();
         List<Migration> released = session.tool().history().between(from, target);
         long t0 = System.nanoTime();
-        String how;
-        if (keep) {
-            how = KeptBase.reach(session, from, target, released);
-        } else {
-            session.upFromUnwatched(from, target);
-            how = "applied by the tool's own ups without checks";
-        }
+        String how = keep ? KeptBase.reach(session, from, target, released) : applied(session, from, target);
         session.scriptsRan(null); // what ran is not traced: the next schema read reads everything
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        how = keep ? how : how + String.format(Locale.ROOT, " (%d ms)", took.toMillis());
         Migration last = released.isEmpty() ? null : released.get(released.size() - 1);
         state.start(new RoundTripState.Start(String.format(Locale.ROOT, "only new: the %d migrations before it, up to"
                 + " %s, were taken as released and %s", released.size(), last == null ? "none" : last.displayName(),
                 how), last));
         return new CoreRuntime.BaseReached(took, how);
+    }
+
+    /** Applies the migrations after {@code from} up to {@code target} by the tool's own ups; says so, with the time. */
+    static String applied(DatabaseSession session, MigrationVersion from, MigrationVersion target) {
+        long t0 = System.nanoTime();
+        session.upFromUnwatched(from, target);
+        return String.format(Locale.ROOT, "applied by the tool's own ups without checks (%d ms)",
+                (System.nanoTime() - t0) / 1_000_000);
     }
 
     /**

@@ -42,6 +42,15 @@ public abstract class SqlLayoutSource implements MigrationSource {
 
     protected abstract String expectedDown(Migration migration);
 
+    /**
+     * What applying {@code migration} depends on besides its own fields (its scripts, version, name, checksum): by
+     * default how its statements are grouped into transactions; a layout that writes more into its version table
+     * adds that. Part of the key a pull request's base is kept under, so that a change here never reuses an old base.
+     */
+    public String appliedWith(Migration migration) {
+        return String.valueOf(transaction(migration));
+    }
+
     /** How the tool groups {@code migration}'s statements into transactions; by default as Flyway detects it. */
     protected ScriptTransaction transaction(Migration migration) {
         return ScriptTransaction.ONE_UNLESS_A_STATEMENT_CANNOT;

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -173,6 +174,14 @@ public final class AlembicOfflineSource extends SqlLayoutSource {
             steps.add(new Step(revision, others, line, sql));
         }
         return steps;
+    }
+
+    /** Its transaction, its parents and the version table's definition, which decide what its up writes there. */
+    @Override
+    public String appliedWith(Migration migration) {
+        String revision = migration.id() != null ? migration.id() : migration.version().toString();
+        return super.appliedWith(migration) + " parents " + new TreeSet<>(parents.getOrDefault(revision, Set.of()))
+                + " table " + createVersionTable;
     }
 
     @Override

@@ -109,6 +109,12 @@ public final class DrizzleSource extends SqlLayoutSource {
         return text.replace(BREAKPOINT, ";" + BREAKPOINT);
     }
 
+    /** Its transaction and its journal's time, which drizzle-orm writes into its table ({@code created_at}). */
+    @Override
+    public String appliedWith(Migration migration) {
+        return super.appliedWith(migration) + " when " + when.get(migration.version());
+    }
+
     /** drizzle-orm runs a migration's statements in a transaction, whatever they are, as it runs every pending one. */
     @Override
     protected ScriptTransaction transaction(Migration migration) {
