@@ -298,6 +298,9 @@ final class CheckCommand implements Callable<Integer> {
                         configuration.bool(Setting.ONLY_NEW_KEEP_BASE, false));
                 progress.note("rehearsal: " + base.note());
                 nothingNew = base.nothingNew(); // the reports are still written, empty: CI steps read them
+            } else if (configuration.bool(Setting.ONLY_NEW_KEEP_BASE, false)) {
+                progress.note("rehearsal: warning: --keep-base (rehearsal.only-new.keep-base) keeps the base of"
+                        + " --only-new, and this run rehearses every migration: nothing is kept");
             }
             List<RoundTripStep> steps = nothingNew ? List.of() : rehearsal.roundTripSteps();
             if (steps.isEmpty() && !nothingNew) {

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -241,6 +242,10 @@ class ChangeCommandTest {
             assertThat(second.err()).contains("only new: 1 migration taken as released, up to 1_accounts, copied"
                     + " from " + kept + ", the base an earlier run kept of the same released migrations");
             assertThat(second.out()).contains("were taken as released and copied from " + kept);
+
+            Run whole = rehearsal(Arrays.stream(check).filter(a -> !a.equals("--only-new")).toArray(String[]::new));
+            assertThat(whole.err()).contains("warning: --keep-base (rehearsal.only-new.keep-base) keeps the base of"
+                    + " --only-new, and this run rehearses every migration: nothing is kept");
         } finally {
             if (kept != null) {
                 try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres",

@@ -8,8 +8,15 @@ import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.Event;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,6 +41,14 @@ class NewMigrationRisksTest {
     @MigrationTest(migrations = "filesystem:src/test/resources/histories/risky-index",
             allowRisks = {"2 no-lock-timeout: the deploy sets one", "2 non-concurrent-index: accounts is small in production"})
     static class AllowedRiskyIndex {
+        @TestFactory
+        Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
+            return rehearsal.roundTrips();
+        }
+    }
+
+    @MigrationTest(migrations = "filesystem:src/test/resources/histories/kept-base")
+    static class KeptBase {
         @TestFactory
         Stream<DynamicNode> roundTrips(Rehearsal rehearsal) {
             return rehearsal.roundTrips();
@@ -84,5 +99,48 @@ class NewMigrationRisksTest {
         assertThat(names(results.testEvents().succeeded().list())).containsExactly("V2 index email \u203a up",
                 "V2 index email \u203a down", "V2 index email \u203a up again");
         assertThat(names(results.testEvents().failed().list())).containsExactly("V2 index email \u203a risks");
+    }
+
+    /**
+     * rehearsal.only-new.keep-base on the machine's PostgreSQL server: the first run keeps the released base (or
+     * copies one a run of this build left, if it was stopped before dropping it), the next copies it, and both
+     * rehearse the new migration. The base is dropped after, by the name the report gives.
+     */
+    @Test
+    void aKeptBaseIsCopiedByTheNextRun(@TempDir Path dir) throws Exception {
+        String[] settings = {"rehearsal.risks.since", "1", "rehearsal.only-new", "true",
+                "rehearsal.only-new.keep-base", "true", "rehearsal.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/postgres",
+                "rehearsal.jdbc.user", "postgres"};
+        String kept = null;
+        try {
+            EngineExecutionResults first = EngineRuns.run(dir.resolve("first"), KeptBase.class, settings);
+            String firstReport = report(dir.resolve("first"));
+            Matcher name = Pattern.compile("(?:kept as|copied from) (rehearsal_base_[0-9a-f]+)").matcher(firstReport);
+            assertThat(name.find()).as(firstReport).isTrue();
+            kept = name.group(1);
+            EngineExecutionResults second = EngineRuns.run(dir.resolve("second"), KeptBase.class, settings);
+
+            for (EngineExecutionResults run : List.of(first, second)) {
+                assertThat(names(run.testEvents().succeeded().list())).containsExactly("2 email idx \u203a up",
+                        "2 email idx \u203a down", "2 email idx \u203a up again");
+                assertThat(run.testEvents().failed().count()).isZero();
+            }
+            assertThat(report(dir.resolve("second"))).contains("copied from " + kept + ", the base an earlier run"
+                    + " kept").doesNotContain("1_accounts: ");
+        } finally {
+            if (kept != null) {
+                try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres",
+                        "postgres", ""); Statement st = c.createStatement()) {
+                    st.execute("drop database if exists " + kept + " with (force)");
+                }
+            }
+        }
+    }
+
+    private static String report(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            Path text = files.filter(f -> f.toString().endsWith(".txt")).findFirst().orElseThrow();
+            return Files.readString(text);
+        }
     }
 }

@@ -1,0 +1,1 @@
+create index concurrently accounts_email on accounts (email);
