@@ -1,1 +1,0 @@
-create index concurrently accounts_email on accounts (email);
