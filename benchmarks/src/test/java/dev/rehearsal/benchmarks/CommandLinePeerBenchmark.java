@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * its own ({@code BEGIN}, {@code \i}, {@code COMMIT}), and drops the database; and a pull request that adds one
  * migration to that history, rehearsed with {@code --only-new} (its down forgets the column its up added, and the run
  * must name it) against the same psql process over the whole history before the change (the new migration's defect
- * stops psql's up again, so its work is the released history's). Medians of 3 alternating rounds after a
+ * stops psql's up again, so its work is the released history's); and the same pull request with {@code --keep-base},
+ * which copies the base a run before the rounds kept. Medians of 3 alternating rounds after a
  * warm-up (the launcher's class-data archive written, the page cache warm); one round without the warm-up in the
  * README's test command ({@link MeasuredRounds}).
  */
@@ -39,7 +40,10 @@ class CommandLinePeerBenchmark {
     private static final int ROUNDS = MeasuredRounds.of(3);
     private static final Path LAUNCHER = Path.of("..", "cli", "target", "rehearsal").toAbsolutePath();
     /** How long the only-new run says its base took: the released migrations' ups, the tool's own way. */
-    private static final Pattern BASE_TOOK = Pattern.compile("applied by the tool's own ups without checks in (\\d+) ms");
+    private static final Pattern BASE_TOOK = Pattern.compile("applied by the tool's own ups without checks \\((\\d+) ms\\)");
+    /** How long the run with a kept base says its copy took. */
+    private static final Pattern COPY_TOOK = Pattern.compile("copied from (rehearsal_base_[0-9a-f]+), the base an earlier"
+            + " run kept of the same released migrations \\((\\d+) ms\\)");
 
     @Test
     void historyAndPullRequestFromTheCommandLineAgainstOnePsqlSession(@TempDir Path dir) throws Exception {
@@ -64,6 +68,13 @@ class CommandLinePeerBenchmark {
         List<Long> psql = new ArrayList<>();
         List<Long> base = new ArrayList<>();
         List<Long> psqlUpsOnly = new ArrayList<>();
+        List<Long> kept = new ArrayList<>();
+        List<Long> keptCopy = new ArrayList<>();
+        List<String> onlyNewKept = List.of(LAUNCHER.toString(), "check", change.toString(), "--jdbc-url",
+                LongHistoryBenchmark.SERVER, "--jdbc-user", "postgres", "-q", "--only-new", "--risks-since",
+                String.valueOf(RELEASED), "--keep-base");
+        time(onlyNewKept, dir.resolve("keeping.txt"), cache, 1); // keeps the base (or finds one a run before kept)
+        String keptBase = null;
         for (int round = MeasuredRounds.firstRound(); round <= ROUNDS; round++) { // round 0 warms up
             Path reports = Files.createDirectories(dir.resolve("round" + round));
             // released as a whole: its risks are reported, not judged, so a clean history exits 0
@@ -85,6 +96,13 @@ class CommandLinePeerBenchmark {
             // the base's own peer: psql applying the same released ups, in one process
             long psqlUpsMs = time(List.of("psql", "-X", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres",
                     "-v", "ON_ERROR_STOP=1", "-f", psqlUps.toString()), reports.resolve("psql-ups.txt"), Map.of(), 0);
+            long keptMs = time(onlyNewKept, reports.resolve("only-new-kept.txt"), cache, 1);
+            String copied = Files.readString(reports.resolve("only-new-kept.txt"));
+            assertThat(copied).as("the new migration's forgotten column, named").contains("000301")
+                    .contains("pr_remark").contains("FAILED in down");
+            Matcher copyTook = COPY_TOOK.matcher(copied);
+            assertThat(copyTook.find()).as("the run copies the kept base and says how long: %s", copied).isTrue();
+            keptBase = copyTook.group(1);
             if (round == ROUNDS) { // the last round's outputs, to read what each run said
                 copy(reports, Files.createDirectories(Path.of("target", "command-line-peer")));
             }
@@ -94,8 +112,12 @@ class CommandLinePeerBenchmark {
                 onlyNew.add(onlyNewMs);
                 base.add(Long.parseLong(baseTook.group(1)));
                 psqlUpsOnly.add(psqlUpsMs);
+                kept.add(keptMs);
+                keptCopy.add(Long.parseLong(copyTook.group(2)));
             }
         }
+        LongHistoryBenchmark.dropDatabase(keptBase);
+        double keptMs = RoundTripOverheadBenchmark.median(kept);
         double wholeMs = RoundTripOverheadBenchmark.median(whole);
         double psqlMs = RoundTripOverheadBenchmark.median(psql);
         double onlyNewMs = RoundTripOverheadBenchmark.median(onlyNew);
@@ -109,6 +131,9 @@ class CommandLinePeerBenchmark {
                 + " process, from its start, %d ms; rounds %s against %s%n", RELEASED,
                 Math.round(RoundTripOverheadBenchmark.median(base)),
                 Math.round(RoundTripOverheadBenchmark.median(psqlUpsOnly)), base, psqlUpsOnly));
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "  the same pull request with --keep-base, copying"
+                + " the base a run before kept: %.0f ms, ratio %.2fx; its copy of the base %d ms; rounds %s, copies %s%n",
+                keptMs, keptMs / psqlMs, Math.round(RoundTripOverheadBenchmark.median(keptCopy)), kept, keptCopy));
         ObjectNode figures = new ObjectMapper().createObjectNode();
         figures.put("cli_history_300_ms", Math.round(wholeMs));
         figures.put("psql_history_300_ms", Math.round(psqlMs));
@@ -117,6 +142,9 @@ class CommandLinePeerBenchmark {
         figures.put("cli_only_new_vs_psql_ratio", Math.round(onlyNewMs / psqlMs * 100) / 100.0);
         figures.put("cli_only_new_base_ms", Math.round(RoundTripOverheadBenchmark.median(base)));
         figures.put("psql_ups_300_ms", Math.round(RoundTripOverheadBenchmark.median(psqlUpsOnly)));
+        figures.put("cli_only_new_kept_ms", Math.round(keptMs));
+        figures.put("cli_only_new_kept_vs_psql_ratio", Math.round(keptMs / psqlMs * 100) / 100.0);
+        figures.put("cli_only_new_kept_copy_ms", Math.round(RoundTripOverheadBenchmark.median(keptCopy)));
         LongHistoryBenchmark.writeJson(figures);
     }
 

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -186,6 +187,16 @@ class LongHistoryBenchmark {
             // reachable
         } catch (SQLException e) {
             assumeTrue(false, "no PostgreSQL server at " + SERVER + " (" + e.getMessage() + "): bash .ci/setup.sh starts it");
+        }
+    }
+
+    /** Drops {@code name} (a database a benchmark made, such as a kept base) from {@link #SERVER}; null: nothing. */
+    static void dropDatabase(String name) throws SQLException {
+        if (name != null) {
+            try (Connection c = DriverManager.getConnection(SERVER, "postgres", null);
+                 Statement st = c.createStatement()) {
+                st.execute("drop database if exists " + name + " with (force)");
+            }
         }
     }
 

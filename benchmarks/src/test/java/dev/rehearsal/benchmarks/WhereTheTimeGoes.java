@@ -102,6 +102,12 @@ final class WhereTheTimeGoes {
                     .append(f.get("psql_ups_300_ms").asLong()).append(" |\n");
             md.append("| psql: up, down and up of every migration in one session, the row's baseline | ")
                     .append(f.get("psql_history_300_ms").asLong()).append(" |\n");
+            if (f.has("cli_only_new_kept_ms") && f.has("cli_only_new_kept_copy_ms")) {
+                md.append("| the same with `--keep-base`, copying the base an earlier run kept | ")
+                        .append(f.get("cli_only_new_kept_ms").asLong()).append(" |\n");
+                md.append("| of which its base: the copy of the kept base, with the swap to it | ")
+                        .append(f.get("cli_only_new_kept_copy_ms").asLong()).append(" |\n");
+            }
             if (f.has("base_template_copy_ms") && f.has("empty_database_ms")) {
                 md.append("| a new database copied from a template holding the released schema (a cached base) | ")
                         .append(f.get("base_template_copy_ms").asLong()).append(" |\n");

@@ -54,7 +54,11 @@ class WhereTheTimeGoesTest {
 
         assertThat(WhereTheTimeGoes.render(f)).contains("| the command line with `--only-new`, from process start | 1344 |")
                 .contains("without checks | 617 |").contains("creation and drop included) | 540 |")
-                .contains("the row's baseline | 1150 |").doesNotContain("cached base");
+                .contains("the row's baseline | 1150 |").doesNotContain("cached base").doesNotContain("--keep-base");
+        f.put("cli_only_new_kept_ms", 702);
+        f.put("cli_only_new_kept_copy_ms", 160);
+        assertThat(WhereTheTimeGoes.render(f)).contains("copying the base an earlier run kept | 702 |")
+                .contains("the copy of the kept base, with the swap to it | 160 |");
         f.put("base_template_copy_ms", 28);
         f.put("empty_database_ms", 21);
         assertThat(WhereTheTimeGoes.render(f)).contains("(a cached base) | 28 |").contains("as a run makes one | 21 |");
