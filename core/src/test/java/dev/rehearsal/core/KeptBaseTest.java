@@ -38,6 +38,8 @@ class KeptBaseTest {
     private static final Pattern KEPT = Pattern.compile("(rehearsal_base_[0-9a-f]+)");
 
     private final List<String> made = new ArrayList<>();
+    /** The account runs use; the eviction test makes one of its own. */
+    private String account = "postgres";
 
     @TempDir
     Path dir;
@@ -47,6 +49,9 @@ class KeptBaseTest {
         try (Connection c = admin(); Statement st = c.createStatement()) {
             for (String name : made) {
                 st.execute("drop database if exists " + name + " with (force)");
+            }
+            if (!account.equals("postgres")) {
+                st.execute("drop role if exists " + account);
             }
         }
     }
@@ -76,7 +81,7 @@ class KeptBaseTest {
 
     /** One run as the command line makes it: a new provider, the base reached, the new migration rehearsed. */
     private Run run(Path history, boolean keep) {
-        try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, "postgres", null);
+        try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, account, null);
              MigrationRehearsal r = MigrationRehearsal.start(RehearsalSettings.of("filesystem:" + history), provider,
                      getClass().getClassLoader())) {
             NewMigrations judged = NewMigrations.of(r.history(), "3", null, history, Map.of());
@@ -171,14 +176,19 @@ class KeptBaseTest {
     }
 
     /**
-     * Rehearsal drops only the bases its account kept, the least recently used first; a database with a kept base's
-     * name but not its mark stays, however many bases are kept after it.
+     * Each account keeps at most 5 bases: a sixth drops its least recently used, never a base of another account nor
+     * a database with a kept base's name but not its mark. The runs here use an account of their own, so that other
+     * runs on the server neither lose their bases to this test nor change what it drops.
      */
     @Test
-    void oldBasesAreDroppedButNeverADatabaseWithoutTheMark() throws Exception {
+    void anAccountsOldestBaseIsDroppedButNeverAnotherAccountsNorADatabaseWithoutTheMark() throws Exception {
+        Run others = run(history(), true);
+        assertThat(others.note()).contains("kept as");
         String decoy = "rehearsal_base_" + UUID.randomUUID().toString().replace("-", "");
         try (Connection c = admin(); Statement st = c.createStatement()) {
             st.execute("create database " + decoy);
+            account = "rehearsal_kept_" + UUID.randomUUID().toString().substring(0, 8);
+            st.execute("create role " + account + " login createdb");
         }
         made.add(decoy);
         List<String> notes = new ArrayList<>();
@@ -186,14 +196,16 @@ class KeptBaseTest {
             notes.add(run(history(), true).note());
         }
         assertThat(notes).allMatch(n -> n.contains("kept as"));
-        assertThat(notes.get(5)).contains("dropped the least recently used, as an account keeps at most 5")
-                .contains(made.get(1)).doesNotContain(decoy);
-        assertThat(databases()).contains(decoy).doesNotContain(made.get(1)).contains(made.get(6));
+        assertThat(notes.subList(0, 5)).noneMatch(n -> n.contains("dropped"));
+        assertThat(notes.get(5)).contains("kept as " + made.get(7) + " for later runs").contains("and dropped the"
+                + " least recently used, as an account keeps at most 5: " + made.get(2) + "; rehearsing");
+        assertThat(databases()).contains(decoy, made.get(0)).doesNotContain(made.get(2)).contains(made.get(7));
     }
 
     /**
      * A database under the very name a base would be kept in, made by someone else, is neither copied nor dropped,
-     * nor is one whose comment names another key: the run applies the released migrations and says what to do.
+     * nor is one whose comment names another key (eviction drops a base only under its own key's name): the run
+     * applies the released migrations and says what to do.
      */
     @Test
     void aDatabaseUnderABasesNameThatRehearsalDidNotKeepIsLeftAlone() throws Exception {

@@ -22,8 +22,8 @@ public interface KeptBases {
     Optional<EphemeralDatabase> copyOfKept(String key);
 
     /**
-     * What the server gives a session that the released migrations' ups may depend on (its version, the account and
-     * its settings, the extensions it offers), for the key: a base kept under other conditions is never copied.
+     * What of the server the released migrations' ups may depend on (its version, the account and its settings, the
+     * server's configured settings, the extensions it offers), for the key: a base kept under others is never copied.
      *
      * @throws dev.rehearsal.core.model.RehearsalException where the server cannot be asked
      */

@@ -68,18 +68,23 @@ final class PostgresKeptBases {
         return PREFIX + key.substring(0, Math.min(key.length(), 32));
     }
 
-    /** The server's version, the account, the settings it gets from the server and the extensions on offer. */
+    /**
+     * The server's version; the account and the settings given to it ({@code ALTER ROLE ... SET}); the server's own
+     * settings from its configuration ({@code postgresql.conf}, {@code ALTER SYSTEM}); the extensions on offer.
+     */
     String serverState() {
         synchronized (admin) {
             try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery("select version(), current_user,"
                     + " (select string_agg(coalesce(r.rolname, '*') || ':' || c, ',' order by r.rolname, c)"
                     + " from pg_db_role_setting s cross join unnest(s.setconfig) as c left join pg_roles r"
                     + " on r.oid = s.setrole where s.setdatabase = 0 and (s.setrole = 0 or r.rolname = current_user)),"
+                    + " (select string_agg(name || '=' || setting, ',' order by name) from pg_settings"
+                    + " where source = 'configuration file'),"
                     + " (select string_agg(name || ' ' || default_version, ',' order by name)"
                     + " from pg_available_extensions)")) {
                 rs.next();
-                return rs.getString(1) + "; account " + rs.getString(2) + "; settings " + rs.getString(3)
-                        + "; extensions " + rs.getString(4);
+                return rs.getString(1) + "; account " + rs.getString(2) + "; its settings " + rs.getString(3)
+                        + "; the server's " + rs.getString(4) + "; extensions " + rs.getString(5);
             } catch (SQLException e) {
                 throw new RehearsalException("Could not read what " + server.get() + " gives a session, for the key"
                         + " of a kept base: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
@@ -124,6 +129,7 @@ final class PostgresKeptBases {
         }
         synchronized (admin) {
             String made = OrphanedDatabases.newName();
+            boolean created = false;
             try {
                 String taken = taken(base, key);
                 if (taken != null) {
@@ -140,10 +146,13 @@ final class PostgresKeptBases {
                 DatabaseCopies.awaitNoSessions(admin, source);
                 try (Statement st = admin.createStatement()) {
                     st.execute("create database " + made + " template " + source);
+                    created = true;
                     st.execute("comment on database " + made + " is '" + OrphanedDatabases.OWNED_MARK + "'");
                 }
             } catch (SQLException e) {
-                return "not kept: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")";
+                String left = created ? drop(made) : null;
+                return "not kept: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")" + (left == null ? ""
+                        : "; dropping " + made + ", made for it, failed too: drop it by hand (" + left + ")");
             }
             try (Statement st = admin.createStatement()) {
                 st.execute("alter database " + made + " rename to " + base);
@@ -157,16 +166,15 @@ final class PostgresKeptBases {
                     return "not kept: " + again.getMessage() + " (SQLState " + again.getSQLState() + ")";
                 }
             }
-            try {
+            try (Statement st = admin.createStatement()) {
+                // nobody may connect before it is marked: a copy of it then waits for no session
+                st.execute("alter database " + base + " with allow_connections false");
                 mark(base, key);
-                try (Statement st = admin.createStatement()) {
-                    st.execute("alter database " + base + " with allow_connections false");
-                }
             } catch (SQLException e) {
                 String left = drop(base);
-                return "not kept: " + base + " could not be marked as a kept base: " + e.getMessage() + " (SQLState "
-                        + e.getSQLState() + ")" + (left == null ? "" : "; it keeps a throwaway database's mark, so a"
-                        + " later run drops it (" + left + ")");
+                return "not kept: " + base + " could not be closed to connections and marked as a kept base: "
+                        + e.getMessage() + " (SQLState " + e.getSQLState() + ")" + (left == null ? ""
+                        : "; it keeps a throwaway database's mark, so a later run drops it (" + left + ")");
             }
             return "kept as " + base + " for later runs (" + (System.nanoTime() - t0) / 1_000_000 + " ms)"
                     + evict(base);
@@ -179,7 +187,11 @@ final class PostgresKeptBases {
         if (found.isEmpty()) {
             return null;
         }
-        return key.equals(keyOf(found.get().comment())) ? "kept already as " + base + " by another run"
+        String comment = found.get().comment();
+        if (comment != null && comment.startsWith(OrphanedDatabases.MARK)) {
+            return "kept already as " + base + " by another run, which is marking it now";
+        }
+        return key.equals(keyOf(comment)) ? "kept already as " + base + " by another run"
                 : "not kept: a database Rehearsal did not keep is named " + base + "; drop or rename it, and the next"
                 + " run keeps the base there";
     }
@@ -271,7 +283,7 @@ final class PostgresKeptBases {
                 + " and " + OWN_ACCOUNT)) {
             while (rs.next()) {
                 Matcher m = rs.getString(2) == null ? null : COMMENT.matcher(rs.getString(2));
-                if (m != null && m.matches()) {
+                if (m != null && m.matches() && name(m.group(1)).equals(rs.getString(1))) {
                     kept.add(new Kept(rs.getString(1), Long.parseLong(m.group(2))));
                 }
             }

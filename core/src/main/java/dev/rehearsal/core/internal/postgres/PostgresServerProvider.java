@@ -171,9 +171,16 @@ public final class PostgresServerProvider implements DatabaseProvider, KeptBases
                 st.execute("comment on database " + name + " is '" + OrphanedDatabases.OWNED_MARK + "'");
                 withoutWaitingForCommitsOnDisk(st, name);
             } catch (SQLException e) {
-                dropOwn(name);
+                // made by this run a moment ago, under a name of its own: dropped though it has no mark yet
+                created.remove(name);
+                String left = "";
+                try (Statement st = admin.createStatement()) {
+                    st.execute("drop database if exists " + name + " with (force)");
+                } catch (SQLException dropFailed) {
+                    left = "; dropping it failed too, so drop " + name + " by hand: " + dropFailed.getMessage();
+                }
                 throw new RehearsalException("Could not mark " + what + " on " + describe() + " as Rehearsal's: "
-                        + scrub(e.getMessage(), password), e);
+                        + scrub(e.getMessage(), password) + " (SQLState " + e.getSQLState() + ")" + left, e);
             }
         }
         return throwaway(name);

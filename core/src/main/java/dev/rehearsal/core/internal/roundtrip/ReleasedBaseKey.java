@@ -19,8 +19,8 @@ import java.util.Properties;
  * migrations' ups depend on. Only histories of plain SQL files have one ({@link SqlLayoutSource}). Rehearsal applies
  * their scripts itself, so their ups depend on each migration's fields (version, name, up script, checksum), what
  * the layout applies it with ({@link SqlLayoutSource#appliedWith}: its transactions, what it writes into its version
- * table), Rehearsal's build, and what the server gives the session ({@code server}: its version, the account and its
- * settings, the extensions it offers). A tool that runs the project's code or its own (Flyway, Liquibase, Alembic,
+ * table), Rehearsal's build, and the server ({@code server}: its version, the account and its settings, the server's
+ * configured settings, the extensions it offers). A tool that runs the project's code or its own (Flyway, Liquibase, Alembic,
  * Django, Knex...) reads more than a digest of the history takes in, so its base is applied again on every run.
  */
 final class ReleasedBaseKey {
