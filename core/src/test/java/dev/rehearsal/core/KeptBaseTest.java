@@ -98,6 +98,20 @@ class KeptBaseTest {
         }
     }
 
+    /** Only the base reached, with keeping on, over the migrations up to {@code since}: what its note says. */
+    private String reach(Path history, String since) {
+        try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, account, null);
+             MigrationRehearsal r = MigrationRehearsal.start(RehearsalSettings.of("filesystem:" + history), provider,
+                     getClass().getClassLoader())) {
+            String note = OnlyNew.reach(r, NewMigrations.of(r.history(), since, null, history, Map.of()), true).note();
+            Matcher kept = KEPT.matcher(note);
+            if (kept.find()) {
+                made.add(kept.group(1));
+            }
+            return note;
+        }
+    }
+
     private record Run(String note, SchemaSnapshot base, String data, RoundTripReport report) {
         List<String> outcome() {
             return report.steps().stream().flatMap(s -> s.phases().stream()
@@ -168,11 +182,50 @@ class KeptBaseTest {
         assertThat(second.note()).contains("applied by the tool's own ups").doesNotContain("copied from");
         assertThat(made).isEmpty();
 
-        Files.writeString(history.resolve("2_seed.up.sql"), "DO $$ BEGIN EXECUTE format('REVOKE TEMPORARY ON DATABASE"
-                + " %I FROM PUBLIC', current_database()); END $$;\n");
-        assertThat(run(history, true).note()).contains("not kept: the released migrations set grants on the"
-                + " database, which a copy of the database does not take along");
+        // (a comment on the database would also keep none, but it takes Rehearsal's mark off the throwaway database,
+        // which is then left on the server as not provably Rehearsal's)
+        Map<String, String> lost = Map.of(
+                "REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC", "grants on the database",
+                "ALTER DATABASE %I CONNECTION LIMIT 50", "a connection limit on the database");
+        for (Map.Entry<String, String> statement : lost.entrySet()) {
+            Files.writeString(history.resolve("2_seed.up.sql"), "DO $$ BEGIN EXECUTE format('" + statement.getKey()
+                    + "', current_database()); END $$;\n");
+            assertThat(reach(history, "3")).contains("not kept: the released migrations set " + statement.getValue()
+                    + ", which a copy of the database does not take along");
+        }
         assertThat(made).isEmpty();
+    }
+
+    /**
+     * The key takes in how the layout applies a released migration, not only its text: dbmate's
+     * {@code transaction:false} on the down line makes the whole migration run outside a transaction, and its up
+     * script's text stays the same. It also takes in the account's own settings.
+     */
+    @Test
+    void howALayoutAppliesAMigrationAndTheAccountsSettingsArePartOfTheKey() throws Exception {
+        Path history = Files.createDirectories(dir.resolve("dbmate"));
+        Path accounts = history.resolve("20240101000000_accounts.sql");
+        Files.writeString(accounts, "-- migrate:up\n-- " + UUID.randomUUID() + "\ncreate table accounts (id bigint);\n"
+                + "-- migrate:down\ndrop table accounts;\n");
+        Files.writeString(history.resolve("20240102000000_notes.sql"), "-- migrate:up\ncreate table notes (id bigint);\n"
+                + "-- migrate:down\ndrop table notes;\n");
+        try (Connection c = admin(); Statement st = c.createStatement()) {
+            account = "rehearsal_kept_" + UUID.randomUUID().toString().substring(0, 8);
+            st.execute("create role " + account + " login createdb");
+        }
+
+        assertThat(reach(history, "20240101000000")).contains("kept as");
+        assertThat(reach(history, "20240101000000")).contains("copied from " + made.get(0));
+        Files.writeString(accounts, Files.readString(accounts).replace("-- migrate:down", "-- migrate:down"
+                + " transaction:false"));
+        assertThat(reach(history, "20240101000000")).contains("kept as").doesNotContain("copied from");
+        try (Connection c = admin(); Statement st = c.createStatement()) {
+            st.execute("alter role " + account + " set work_mem = '5MB'");
+        }
+        assertThat(reach(history, "20240101000000")).contains("kept as").doesNotContain("copied from");
+        assertThat(made).as("kept, copied, kept after the edit, kept after the setting").hasSize(4);
+        assertThat(made.get(1)).isEqualTo(made.get(0));
+        assertThat(List.of(made.get(0), made.get(2), made.get(3))).doesNotHaveDuplicates();
     }
 
     /**
