@@ -105,6 +105,9 @@ public final class BenchmarkTable implements TestExecutionListener {
             new Row("generated 60-migration dbmate history, one migration in ten without a transaction, retried at"
                     + " each point where it can stop", "retry_history_ms", "retry_history_off_ms",
                     "the same with rehearsal.retry=false", "retry_history_ratio", "<= 1.3x"),
+            new Row("the same, PostgreSQL server on the machine (each point from a copy the server makes and drops)",
+                    "retry_history_server_ms", "retry_history_server_off_ms", "the same with rehearsal.retry=false",
+                    "retry_history_server_ratio", "-"),
             new Row("migrations without down scripts (restore and re-apply)", "restore_round_trip_ms",
                     "restore_down_scripts_round_trip_ms", "the same history with down scripts",
                     "restore_vs_down_scripts_ratio", "-"),

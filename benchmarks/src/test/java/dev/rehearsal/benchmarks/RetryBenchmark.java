@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 79's goal: a 60-migration dbmate history in which one migration in ten cannot run in one transaction (a
  * concurrent index rebuilt safely: {@code DROP INDEX CONCURRENTLY IF EXISTS}, then {@code CREATE INDEX CONCURRENTLY}),
  * rehearsed with its retries at most 1.3x the same history with {@code rehearsal.retry=false}. Runs alternate, twice
- * each, on the embedded PostgreSQL; the figure is the ratio of the faster run of each. The run asserts that every
- * retry phase ran and passed.
+ * each, on the embedded PostgreSQL, and again on the machine's PostgreSQL server, where each point a retry rehearses
+ * starts from a copy of the database made and dropped by the server; the figure is the ratio of the faster run of
+ * each. The run asserts that every retry phase ran and passed.
  */
 class RetryBenchmark {
 
@@ -32,10 +33,22 @@ class RetryBenchmark {
 
     @Test
     void oneMigrationInTenStoppedPartWayAndRetried(@TempDir Path dir) throws IOException {
+        measure(dir, DatabaseProviders.embeddedPostgres(), "retry_history", "");
+    }
+
+    @Test
+    void theSameOnTheMachinesServer(@TempDir Path dir) throws IOException {
+        LongHistoryBenchmark.assumeServer();
+        try (DatabaseProvider server = DatabaseProviders.postgresServer(LongHistoryBenchmark.SERVER, "postgres", null)) {
+            measure(dir, server, "retry_history_server", " on the machine's server");
+        }
+    }
+
+    /** Both runs, alternately, on {@code provider}; figures under {@code key}, {@code where} said in the text. */
+    private static void measure(Path dir, DatabaseProvider provider, String key, String where) throws IOException {
         for (int i = 1; i <= MIGRATIONS; i++) {
             Files.writeString(dir.resolve(String.format(Locale.ROOT, "2024%010d_step.sql", i)), migration(i));
         }
-        DatabaseProvider provider = DatabaseProviders.embeddedPostgres();
         RehearsalSettings base = RehearsalSettings.of("filesystem:" + dir);
         RehearsalSettings off = base.withTool(base.tool().withRetry(false));
         RunningApplicationBenchmark.Fastest fastest = RunningApplicationBenchmark.alternately(off, base, provider);
@@ -52,15 +65,15 @@ class RetryBenchmark {
         RunningApplicationBenchmark.run(off, provider);
         Map<String, ComponentRecording.Total> baselineProfile = without.stop();
         Map<String, ComponentRecording.Total> profile = fastest.profile();
-        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "retries: a %d-migration dbmate history, one in"
+        RoundTripOverheadBenchmark.write(String.format(Locale.ROOT, "retries%s: a %d-migration dbmate history, one in"
                         + " ten without a transaction, %.0f ms with its %d retry phases, %.0f ms with"
                         + " rehearsal.retry=false, %.2fx (target: at most 1.3x); components with retries: %s; without: %s%n",
-                MIGRATIONS, fastest.millis(), retries, fastest.baselineMillis(), ratio, components(profile),
+                where, MIGRATIONS, fastest.millis(), retries, fastest.baselineMillis(), ratio, components(profile),
                 components(baselineProfile)));
         ObjectNode figures = new ObjectMapper().createObjectNode();
-        figures.put("retry_history_ms", Math.round(fastest.millis()));
-        figures.put("retry_history_off_ms", Math.round(fastest.baselineMillis()));
-        figures.put("retry_history_ratio", Math.round(ratio * 100) / 100.0);
+        figures.put(key + "_ms", Math.round(fastest.millis()));
+        figures.put(key + "_off_ms", Math.round(fastest.baselineMillis()));
+        figures.put(key + "_ratio", Math.round(ratio * 100) / 100.0);
         LongHistoryBenchmark.writeJson(figures);
     }
 

@@ -13,8 +13,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -143,6 +145,41 @@ class ServerProviderTest {
             assertThat(server.liveDatabases()).isEmpty();
         }
         assertThat(query(ours)).as("no copy this JVM made outlives its provider").isEmpty();
+    }
+
+    /**
+     * A restore does not wait for the database it replaced to be dropped (a DROP DATABASE waits for a checkpoint of the
+     * whole server): that drop runs beside the next phase, and the rehearsal's close waits for it. Here a transaction
+     * holds a lock on the replaced database, which a DROP DATABASE of it must wait for, until the restore has
+     * returned: a restore that dropped it on its way would never return while the transaction lasts.
+     */
+    @Test
+    void aRestoreGoesOnWhileTheDatabaseItReplacedIsDroppedAndTheCloseWaitsForTheDrop() throws Exception {
+        String replaced;
+        try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, "postgres", null);
+             MigrationRehearsal r = MigrationRehearsal.start(Histories.settings("no-undo"), provider,
+                     getClass().getClassLoader())) {
+            replaced = r.database().name();
+            List<RoundTripStep> steps = r.roundTripSteps();
+            steps.get(0).up(); // keeps a copy of the database before it, which the restore brings back
+            assertThat(((PostgresServerProvider) provider).liveDatabases()).hasSize(2);
+            try (Connection blocker = DriverManager.getConnection(URL, "postgres", "");
+                 Statement st = blocker.createStatement()) {
+                blocker.setAutoCommit(false);
+                st.execute("comment on database " + replaced + " is 'held by a test'"); // rolled back: the mark stays
+                CompletableFuture<Void> restore = CompletableFuture.runAsync(() -> steps.get(0).restore());
+                assertThat(restore).as("the restore, with the replaced database's drop waiting")
+                        .succeedsWithin(Duration.ofMinutes(2));
+                assertThat(r.database().name()).as("the copy is the database now").isNotEqualTo(replaced);
+                assertThat(query("select datname from pg_database where datname = '" + replaced + "'"))
+                        .as("its drop waits for the transaction").containsExactly(replaced);
+                blocker.rollback();
+            }
+            steps.get(0).upAgain();
+            assertThat(steps.get(0).result().failedPhases()).as(steps.get(0).result().toString()).isEmpty();
+        }
+        assertThat(query("select datname from pg_database where datname = '" + replaced + "'"))
+                .as("dropped before the rehearsal's close returned").isEmpty();
     }
 
     /**

@@ -82,18 +82,8 @@ public final class PostgresServerProvider implements DatabaseProvider, KeptBases
             throw new RehearsalException("rehearsal.jdbc.url " + shown + " is not a PostgreSQL JDBC URL such as"
                     + " jdbc:postgresql://db.example.com:5432/postgres");
         }
-        Properties props = new Properties();
-        if (user != null) {
-            props.setProperty("user", user);
-        }
-        if (password != null) {
-            props.setProperty("password", password);
-        }
-        props.setProperty("ApplicationName", "rehearsal");
-        props.setProperty("connectTimeout", "10");
         try {
-            Connection admin = DriverManager.getConnection(jdbcUrl, props);
-            admin.setAutoCommit(true);
+            Connection admin = adminConnection(jdbcUrl, user, password);
             return new PostgresServerProvider(jdbcUrl, m.group(1), user, password, admin);
         } catch (SQLException e) {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
@@ -110,6 +100,22 @@ public final class PostgresServerProvider implements DatabaseProvider, KeptBases
             }
             throw new RehearsalException("Could not connect to " + shown + ": " + why + " (SQLState " + state + ")");
         }
+    }
+
+    /** A connection to the database {@code jdbcUrl} names, as the account given, to create and drop databases. */
+    private static Connection adminConnection(String jdbcUrl, String user, String password) throws SQLException {
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("ApplicationName", "rehearsal");
+        props.setProperty("connectTimeout", "10");
+        Connection admin = DriverManager.getConnection(jdbcUrl, props);
+        admin.setAutoCommit(true);
+        return admin;
     }
 
     /** The URL without credentials: {@code password=} parameters and {@code user:password@} removed. */
@@ -211,27 +217,31 @@ public final class PostgresServerProvider implements DatabaseProvider, KeptBases
         return new PostgresThrowaway(name, direct, redact(databaseUrl), dialect, this::dropOwn, this::describe, this::copyOf);
     }
 
-    /** Drops {@code name} if this provider created it and it carries the mark; anything else is left alone. */
+    /**
+     * Drops {@code name} if this provider created it and it carries the mark; anything else is left alone. Each drop
+     * runs on a connection of its own: a {@code DROP DATABASE} waits for the checkpoint it makes the server write, and
+     * databases created or copied meanwhile on the admin connection do not wait behind it, nor do other drops, which
+     * then share that checkpoint.
+     */
     private void dropOwn(String name) {
         if (!created.remove(name)) {
             return;
         }
-        synchronized (admin) {
-            try (PreparedStatement ps = admin.prepareStatement("select shobj_description(oid, 'pg_database') from pg_database"
-                    + " where datname = ?")) {
-                ps.setString(1, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || (rs.getString(1) == null || !rs.getString(1).startsWith(OrphanedDatabases.MARK))) {
-                        return;
-                    }
+        try (Connection own = adminConnection(url, user, password);
+             PreparedStatement ps = own.prepareStatement("select shobj_description(oid, 'pg_database') from pg_database"
+                     + " where datname = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || (rs.getString(1) == null || !rs.getString(1).startsWith(OrphanedDatabases.MARK))) {
+                    return;
                 }
-                try (Statement st = admin.createStatement()) {
-                    st.execute("drop database if exists " + name + " with (force)");
-                }
-            } catch (SQLException e) {
-                LoggerFactory.getLogger(PostgresServerProvider.class).warn("Could not drop throwaway database {}"
-                        + " on {}: {}", name, describe(), scrub(e.getMessage(), password));
             }
+            try (Statement st = own.createStatement()) {
+                st.execute("drop database if exists " + name + " with (force)");
+            }
+        } catch (SQLException e) {
+            LoggerFactory.getLogger(PostgresServerProvider.class).warn("Could not drop throwaway database {}"
+                    + " on {}: {}", name, describe(), scrub(e.getMessage(), password));
         }
     }
 

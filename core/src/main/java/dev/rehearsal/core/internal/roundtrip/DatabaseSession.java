@@ -42,6 +42,7 @@ final class DatabaseSession implements AutoCloseable {
     private MigrationTool tool;
     private ObservedDataSource observed;
     private final Set<RestorePoint> outstanding = new LinkedHashSet<>();
+    private final RetiredDatabases retired = new RetiredDatabases();
     private LockObservation lockObservation;
     private ApplicationStatements application;
     private Connection snapshotConnection;
@@ -137,8 +138,8 @@ final class DatabaseSession implements AutoCloseable {
     }
 
     /**
-     * Replaces the database with the copy {@code point} kept, and drops the database: the state at the restore point
-     * is back. The tool stays open (it follows the database).
+     * Replaces the database with the copy {@code point} kept, and retires the database (dropped while the run goes
+     * on): the state at the restore point is back. The tool stays open (it follows the database).
      */
     void restore(RestorePoint point) {
         if (!outstanding.remove(point)) {
@@ -152,7 +153,7 @@ final class DatabaseSession implements AutoCloseable {
         EphemeralDatabase old = database;
         closeObservers();
         database = point.copy();
-        old.close();
+        retired.retire(old);
         resumeSchemaReads(point.reader());
         observeLocks();
     }
@@ -179,7 +180,7 @@ final class DatabaseSession implements AutoCloseable {
             return;
         }
         if (point.held() == null) {
-            point.copy().close();
+            retired.retire(point.copy());
             return;
         }
         held = null;
@@ -405,13 +406,13 @@ final class DatabaseSession implements AutoCloseable {
         }
     }
 
-    /** Drops the database and takes a fresh, empty one from the provider, with the tool opened on it. */
+    /** Retires the database and takes a fresh, empty one from the provider, with the tool opened on it. */
     void replaceDatabase() {
         settle();
         EphemeralDatabase old = database;
         closeObservers();
         database = provider.createDatabase();
-        old.close();
+        retired.retire(old);
         open();
     }
 
@@ -464,6 +465,7 @@ final class DatabaseSession implements AutoCloseable {
             discard(point);
         }
         closeObservers();
-        database.close();
+        retired.retire(database);
+        retired.close();
     }
 }
