@@ -149,37 +149,44 @@ class ServerProviderTest {
 
     /**
      * A restore does not wait for the database it replaced to be dropped (a DROP DATABASE waits for a checkpoint of the
-     * whole server): that drop runs beside the next phase, and the rehearsal's close waits for it. Here a transaction
-     * holds a lock on the replaced database, which a DROP DATABASE of it must wait for, until the restore has
-     * returned: a restore that dropped it on its way would never return while the transaction lasts.
+     * whole server): that drop runs beside the next phases, and the rehearsal's close waits for it. Here a transaction
+     * holds a lock on the replaced database, which a DROP DATABASE of it must wait for: a restore that dropped it on
+     * its way would not return while the transaction lasts, and a close that did not wait for the drop would.
      */
     @Test
     void aRestoreGoesOnWhileTheDatabaseItReplacedIsDroppedAndTheCloseWaitsForTheDrop() throws Exception {
-        String replaced;
-        try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, "postgres", null);
-             MigrationRehearsal r = MigrationRehearsal.start(Histories.settings("no-undo"), provider,
-                     getClass().getClassLoader())) {
-            replaced = r.database().name();
-            List<RoundTripStep> steps = r.roundTripSteps();
-            steps.get(0).up(); // keeps a copy of the database before it, which the restore brings back
-            assertThat(((PostgresServerProvider) provider).liveDatabases()).hasSize(2);
+        try (DatabaseProvider provider = DatabaseProviders.postgresServer(URL, "postgres", null)) {
+            MigrationRehearsal r = MigrationRehearsal.start(Histories.settings("no-undo"), provider,
+                    getClass().getClassLoader());
+            String replaced = r.database().name();
+            CompletableFuture<Void> closing = null;
             try (Connection blocker = DriverManager.getConnection(URL, "postgres", "");
                  Statement st = blocker.createStatement()) {
+                List<RoundTripStep> steps = r.roundTripSteps();
+                steps.get(0).up(); // keeps a copy of the database before it, which the restore brings back
+                assertThat(((PostgresServerProvider) provider).liveDatabases()).hasSize(2);
                 blocker.setAutoCommit(false);
                 st.execute("comment on database " + replaced + " is 'held by a test'"); // rolled back: the mark stays
-                CompletableFuture<Void> restore = CompletableFuture.runAsync(() -> steps.get(0).restore());
-                assertThat(restore).as("the restore, with the replaced database's drop waiting")
-                        .succeedsWithin(Duration.ofMinutes(2));
+                assertThat(CompletableFuture.runAsync(() -> steps.get(0).restore()))
+                        .as("the restore, with the replaced database's drop waiting").succeedsWithin(Duration.ofMinutes(2));
                 assertThat(r.database().name()).as("the copy is the database now").isNotEqualTo(replaced);
+                steps.get(0).upAgain();
+                assertThat(steps.get(0).result().failedPhases()).as(steps.get(0).result().toString()).isEmpty();
                 assertThat(query("select datname from pg_database where datname = '" + replaced + "'"))
                         .as("its drop waits for the transaction").containsExactly(replaced);
+                closing = CompletableFuture.runAsync(r::close);
+                Thread.sleep(1000);
+                assertThat(closing).as("the close, while the drop waits").isNotDone();
                 blocker.rollback();
+            } finally {
+                if (closing == null) {
+                    r.close();
+                }
             }
-            steps.get(0).upAgain();
-            assertThat(steps.get(0).result().failedPhases()).as(steps.get(0).result().toString()).isEmpty();
+            assertThat(closing).as("the close, once the drop can run").succeedsWithin(Duration.ofMinutes(2));
+            assertThat(query("select datname from pg_database where datname = '" + replaced + "'"))
+                    .as("dropped before the rehearsal's close returned").isEmpty();
         }
-        assertThat(query("select datname from pg_database where datname = '" + replaced + "'"))
-                .as("dropped before the rehearsal's close returned").isEmpty();
     }
 
     /**

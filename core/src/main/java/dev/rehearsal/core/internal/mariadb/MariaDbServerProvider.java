@@ -164,10 +164,12 @@ public final class MariaDbServerProvider implements DatabaseProvider {
         for (String name : Set.copyOf(created)) {
             dropOwn(name);
         }
-        try {
-            admin.close();
-        } catch (SQLException ignored) {
-            // gone already
+        synchronized (admin) { // not while a database is dropped over it
+            try {
+                admin.close();
+            } catch (SQLException ignored) {
+                // gone already
+            }
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,6 +33,9 @@ import java.util.regex.Pattern;
  */
 @API(status = API.Status.INTERNAL, since = "0.1")
 public final class PostgresServerProvider implements DatabaseProvider, KeptBases {
+
+    /** Drops running at once, each on a connection of its own; more would share the same checkpoint. */
+    private static final int DROPS_AT_ONCE = 2;
 
     /** The database setting every throwaway database here gets from Rehearsal, as the catalog lists it. */
     static final String OWN_SETTING = "synchronous_commit=off";
@@ -46,6 +50,9 @@ public final class PostgresServerProvider implements DatabaseProvider, KeptBases
     private final PostgresDialect dialect;
     private final String version;
     private final Set<String> created = ConcurrentHashMap.newKeySet();
+    /** The databases a drop is under way for. */
+    private final Set<String> dropping = ConcurrentHashMap.newKeySet();
+    private final Semaphore dropsAtOnce = new Semaphore(DROPS_AT_ONCE);
     private final PostgresKeptBases kept;
 
     private PostgresServerProvider(String url, String host, String user, String password, Connection admin)
@@ -218,31 +225,59 @@ public final class PostgresServerProvider implements DatabaseProvider, KeptBases
     }
 
     /**
-     * Drops {@code name} if this provider created it and it carries the mark; anything else is left alone. Each drop
-     * runs on a connection of its own: a {@code DROP DATABASE} waits for the checkpoint it makes the server write, and
-     * databases created or copied meanwhile on the admin connection do not wait behind it, nor do other drops, which
-     * then share that checkpoint.
+     * Drops {@code name} if this provider created it and it carries the mark; anything else is left alone. A drop runs
+     * on a connection of its own: a {@code DROP DATABASE} waits for the checkpoint it makes the server write, and
+     * databases created or copied meanwhile on the admin connection do not wait behind it, nor does another drop
+     * (at most {@link #DROPS_AT_ONCE}), which then shares that checkpoint. Where that connection cannot be opened
+     * (the account's connection limit reached), the admin connection drops it. A database whose drop failed stays
+     * among the provider's, for its close to try again.
      */
     private void dropOwn(String name) {
-        if (!created.remove(name)) {
+        if (!created.contains(name) || !dropping.add(name)) {
             return;
         }
-        try (Connection own = adminConnection(url, user, password);
-             PreparedStatement ps = own.prepareStatement("select shobj_description(oid, 'pg_database') from pg_database"
-                     + " where datname = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || (rs.getString(1) == null || !rs.getString(1).startsWith(OrphanedDatabases.MARK))) {
-                    return;
-                }
+        dropsAtOnce.acquireUninterruptibly();
+        try {
+            Connection own;
+            try {
+                own = adminConnection(url, user, password);
+            } catch (SQLException e) {
+                own = null;
             }
-            try (Statement st = own.createStatement()) {
-                st.execute("drop database if exists " + name + " with (force)");
+            if (own == null) {
+                synchronized (admin) {
+                    dropMarked(admin, name);
+                }
+            } else {
+                try (Connection c = own) {
+                    dropMarked(c, name);
+                }
             }
         } catch (SQLException e) {
             LoggerFactory.getLogger(PostgresServerProvider.class).warn("Could not drop throwaway database {}"
                     + " on {}: {}", name, describe(), scrub(e.getMessage(), password));
+        } finally {
+            dropsAtOnce.release();
+            dropping.remove(name);
         }
+    }
+
+    /** Drops {@code name} over {@code c} if it carries the mark; either way, it is no longer the provider's. */
+    private void dropMarked(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select shobj_description(oid, 'pg_database') from pg_database"
+                + " where datname = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || (rs.getString(1) == null || !rs.getString(1).startsWith(OrphanedDatabases.MARK))) {
+                    created.remove(name);
+                    return;
+                }
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("drop database if exists " + name + " with (force)");
+        }
+        created.remove(name);
     }
 
     @Override

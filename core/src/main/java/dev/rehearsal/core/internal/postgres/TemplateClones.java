@@ -268,9 +268,9 @@ public final class TemplateClones implements AutoCloseable {
         if (closed) {
             return;
         }
+        closed = true; // a drop from now on leaves its database to the server's stop
         awaitBackground();
         background.shutdownNow();
-        closed = true;
         synchronized (dropper) {
             if (dropConnection != null) {
                 try {

@@ -461,10 +461,16 @@ final class DatabaseSession implements AutoCloseable {
 
     @Override
     public void close() {
-        for (RestorePoint point : List.copyOf(outstanding)) {
-            discard(point);
+        try {
+            for (RestorePoint point : List.copyOf(outstanding)) {
+                discard(point);
+            }
+            closeObservers();
+        } catch (RuntimeException | Error e) {
+            retired.retire(database);
+            retired.closeAfter(e);
+            throw e;
         }
-        closeObservers();
         retired.retire(database);
         retired.close();
     }

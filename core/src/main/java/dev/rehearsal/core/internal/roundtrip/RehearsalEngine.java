@@ -444,8 +444,11 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
     @Override
     public void close() {
         try {
-            plan.close();
-            session.close();
+            try {
+                plan.close();
+            } finally {
+                session.close(); // its databases go even when a part's close failed
+            }
         } finally {
             EngineStart.end(source, null);
         }

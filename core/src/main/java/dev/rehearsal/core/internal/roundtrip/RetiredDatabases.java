@@ -21,9 +21,23 @@ final class RetiredDatabases implements AutoCloseable {
 
     private final List<Future<?>> pending = new ArrayList<>();
     private ExecutorService closer;
+    private boolean closed;
 
-    /** Closes {@code database} on a thread of this object's. */
-    synchronized void retire(EphemeralDatabase database) {
+    /**
+     * Closes {@code database} on a thread of this object's; once this object is closed (a rehearsal closed while a
+     * phase still ran: Ctrl-C, a part stopped), on the caller's thread, as nobody would wait for it.
+     */
+    void retire(EphemeralDatabase database) {
+        synchronized (this) {
+            if (!closed) {
+                submit(database);
+                return;
+            }
+        }
+        database.close();
+    }
+
+    private void submit(EphemeralDatabase database) {
         if (closer == null) {
             closer = Executors.newCachedThreadPool(task -> {
                 Thread thread = new Thread(task, "rehearsal-retired-databases");
@@ -39,7 +53,30 @@ final class RetiredDatabases implements AutoCloseable {
      * this returns; the interrupt is kept); throws the first failure to close one, with the others added to it.
      */
     @Override
-    public synchronized void close() {
+    public void close() {
+        Throwable failure = awaitAll();
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        if (failure != null) { // EphemeralDatabase.close() declares no checked exception
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    /** As {@link #close}, after {@code earlier} failed: a failure to close a database is added to it. */
+    void closeAfter(Throwable earlier) {
+        Throwable failure = awaitAll();
+        if (failure != null) {
+            earlier.addSuppressed(failure);
+        }
+    }
+
+    /** Waits for every close, and ends the threads; returns the first failure, the others added to it. */
+    private synchronized Throwable awaitAll() {
+        closed = true;
         Throwable failure = null;
         boolean interrupted = false;
         for (Future<?> closing : pending) {
@@ -67,14 +104,6 @@ final class RetiredDatabases implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (failure instanceof RuntimeException e) {
-            throw e;
-        }
-        if (failure instanceof Error e) {
-            throw e;
-        }
-        if (failure != null) { // EphemeralDatabase.close() declares no checked exception
-            throw new IllegalStateException(failure);
-        }
+        return failure;
     }
 }
