@@ -461,17 +461,11 @@ final class DatabaseSession implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
+        retired.closeWithLast(database, () -> {
             for (RestorePoint point : List.copyOf(outstanding)) {
                 discard(point);
             }
             closeObservers();
-        } catch (RuntimeException | Error e) {
-            retired.retire(database);
-            retired.closeAfter(e);
-            throw e;
-        }
-        retired.retire(database);
-        retired.close();
+        });
     }
 }

@@ -66,12 +66,23 @@ final class RetiredDatabases implements AutoCloseable {
         }
     }
 
-    /** As {@link #close}, after {@code earlier} failed: a failure to close a database is added to it. */
-    void closeAfter(Throwable earlier) {
-        Throwable failure = awaitAll();
-        if (failure != null) {
-            earlier.addSuppressed(failure);
+    /**
+     * Runs {@code before}, then retires {@code last} and closes this object, even where {@code before} failed: its
+     * failure is then thrown, with any failure to close a database added to it.
+     */
+    void closeWithLast(EphemeralDatabase last, Runnable before) {
+        try {
+            before.run();
+        } catch (RuntimeException | Error e) {
+            retire(last);
+            Throwable failure = awaitAll();
+            if (failure != null) {
+                e.addSuppressed(failure);
+            }
+            throw e;
         }
+        retire(last);
+        close();
     }
 
     /** Waits for every close, and ends the threads; returns the first failure, the others added to it. */
