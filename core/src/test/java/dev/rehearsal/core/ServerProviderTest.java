@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -175,7 +176,11 @@ class ServerProviderTest {
                 assertThat(query("select datname from pg_database where datname = '" + replaced + "'"))
                         .as("its drop waits for the transaction").containsExactly(replaced);
                 closing = CompletableFuture.runAsync(r::close);
-                Thread.sleep(1000);
+                PostgresServerProvider server = (PostgresServerProvider) provider;
+                for (int i = 0; i < 1200 && !server.liveDatabases().equals(Set.of(replaced)); i++) {
+                    Thread.sleep(100); // until every other drop has ended: the copy's, the database now
+                }
+                assertThat(server.liveDatabases()).as("only the blocked drop left").containsExactly(replaced);
                 assertThat(closing).as("the close, while the drop waits").isNotDone();
                 blocker.rollback();
             } finally {

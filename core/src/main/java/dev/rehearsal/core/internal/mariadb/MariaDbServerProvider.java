@@ -137,10 +137,10 @@ public final class MariaDbServerProvider implements DatabaseProvider {
     }
 
     private void dropOwn(String name) {
-        if (!created.remove(name)) {
-            return;
-        }
-        synchronized (admin) {
+        synchronized (admin) { // the provider's close closes admin under this lock, after the last drop
+            if (!created.remove(name)) {
+                return;
+            }
             try (PreparedStatement ps = admin.prepareStatement(
                     "select schema_comment from information_schema.schemata where schema_name = ?")) {
                 ps.setString(1, name);

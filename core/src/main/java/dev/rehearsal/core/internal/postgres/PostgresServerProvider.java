@@ -156,7 +156,7 @@ public final class PostgresServerProvider implements DatabaseProvider, KeptBases
                 withoutWaitingForCommitsOnDisk(st, name);
             } catch (SQLException e) {
                 if (created.contains(name)) {
-                    dropOwn(name);
+                    dropFailed(name); // over admin, held here: a drop of its own could wait for admin behind us
                 }
                 throw new RehearsalException("Could not create a throwaway database on " + describe() + ": "
                         + scrub(e.getMessage(), password) + " (SQLState " + e.getSQLState() + "). The account needs the"
@@ -262,6 +262,16 @@ public final class PostgresServerProvider implements DatabaseProvider, KeptBases
         }
     }
 
+    /** Drops {@code name} over the admin connection, which the caller holds; a failure is logged. */
+    private void dropFailed(String name) {
+        try {
+            dropMarked(admin, name);
+        } catch (SQLException e) {
+            LoggerFactory.getLogger(PostgresServerProvider.class).warn("Could not drop throwaway database {}"
+                    + " on {}: {}", name, describe(), scrub(e.getMessage(), password));
+        }
+    }
+
     /** Drops {@code name} over {@code c} if it carries the mark; either way, it is no longer the provider's. */
     private void dropMarked(Connection c, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select shobj_description(oid, 'pg_database') from pg_database"
@@ -307,13 +317,17 @@ public final class PostgresServerProvider implements DatabaseProvider, KeptBases
 
     @Override
     public void close() {
+        dropsAtOnce.acquireUninterruptibly(DROPS_AT_ONCE); // the drops under way end first
+        dropsAtOnce.release(DROPS_AT_ONCE);
         for (String name : Set.copyOf(created)) {
             dropOwn(name);
         }
-        try {
-            admin.close();
-        } catch (SQLException ignored) {
-            // the server connection is gone already
+        synchronized (admin) { // not while a database is dropped over it
+            try {
+                admin.close();
+            } catch (SQLException ignored) {
+                // the server connection is gone already
+            }
         }
     }
 }

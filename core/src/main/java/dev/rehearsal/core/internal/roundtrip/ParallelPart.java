@@ -187,16 +187,19 @@ final class ParallelPart implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (started != null) {
-            started.close(); // a phase still running fails on the dropped database, and the thread ends
+        try {
+            if (started != null) {
+                started.close(); // a phase still running fails on the dropped database, and the thread ends
+            }
+        } finally {
+            List<CompletableFuture<Throwable>> waiting;
+            synchronized (this) {
+                waiting = new ArrayList<>(outcomes.values());
+            }
+            // nothing waits forever on a part that was closed
+            RehearsalException closed = new RehearsalException("not run: the rehearsal was closed");
+            waiting.forEach(f -> f.complete(new PhaseSkippedException(closed.getMessage())));
+            steps.completeExceptionally(closed);
         }
-        List<CompletableFuture<Throwable>> waiting;
-        synchronized (this) {
-            waiting = new ArrayList<>(outcomes.values());
-        }
-        // nothing waits forever on a part that was closed
-        RehearsalException closed = new RehearsalException("not run: the rehearsal was closed");
-        waiting.forEach(f -> f.complete(new PhaseSkippedException(closed.getMessage())));
-        steps.completeExceptionally(closed);
     }
 }

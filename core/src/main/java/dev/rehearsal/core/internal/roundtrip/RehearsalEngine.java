@@ -446,9 +446,15 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
         try {
             try {
                 plan.close();
-            } finally {
-                session.close(); // its databases go even when a part's close failed
+            } catch (RuntimeException | Error e) {
+                try {
+                    session.close(); // its databases go even when a part's close failed
+                } catch (RuntimeException | Error also) {
+                    e.addSuppressed(also);
+                }
+                throw e;
             }
+            session.close();
         } finally {
             EngineStart.end(source, null);
         }

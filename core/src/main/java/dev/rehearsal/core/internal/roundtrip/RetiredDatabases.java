@@ -74,7 +74,11 @@ final class RetiredDatabases implements AutoCloseable {
         try {
             before.run();
         } catch (RuntimeException | Error e) {
-            retire(last);
+            try {
+                retire(last);
+            } catch (RuntimeException | Error also) {
+                e.addSuppressed(also);
+            }
             Throwable failure = awaitAll();
             if (failure != null) {
                 e.addSuppressed(failure);

@@ -198,7 +198,21 @@ final class RoundTripPlan implements AutoCloseable {
     /** Stops the parts of the plan and drops their databases. */
     @Override
     public void close() {
-        parts.forEach(ParallelPart::close);
+        RuntimeException failure = null;
+        for (ParallelPart part : parts) {
+            try {
+                part.close();
+            } catch (RuntimeException e) { // the other parts still close
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
         parts.clear();
+        if (failure != null) {
+            throw failure;
+        }
     }
 }
