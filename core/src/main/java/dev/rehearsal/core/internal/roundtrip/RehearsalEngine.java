@@ -443,18 +443,8 @@ public final class RehearsalEngine implements CoreRuntime.Backend {
     /** Drops the databases, and ends what the source started for this rehearsal (Alembic's helper process). */
     @Override
     public void close() {
-        try {
-            try {
-                plan.close();
-            } catch (RuntimeException | Error e) {
-                try {
-                    session.close(); // its databases go even when a part's close failed
-                } catch (RuntimeException | Error also) {
-                    e.addSuppressed(also);
-                }
-                throw e;
-            }
-            session.close();
+        try (session) { // its databases go even when a part's close failed, its failure added to the part's
+            plan.close();
         } finally {
             EngineStart.end(source, null);
         }
